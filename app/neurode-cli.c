@@ -1,0 +1,77 @@
+/* neurode-cli.c: Neurode's engine without the window, for scripts and batch work.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Subcommands, in the order --help lists them. */
+static const NdCliCommand commands[] = {
+  { NULL, NULL, NULL }
+};
+
+int
+nd_cli_fail (int status, const char *format, ...)
+{
+  va_list ap;
+  fputs ("neurode-cli: ", stderr);
+  va_start (ap, format);
+  vfprintf (stderr, format, ap);
+  va_end (ap);
+  fputc ('\n', stderr);
+  return status;
+}
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out, _("Usage: neurode-cli COMMAND [OPTIONS…]\n\n"
+                  "Hybrid biophysical neuron models: simulate, fit and inspect them without the window.\n\n"
+                  "Commands:\n"));
+  for (const NdCliCommand *c = commands; c->name; c++)
+    fprintf (out, "  %-14s %s\n", c->name, _(c->summary));
+  fprintf (out, _("\nOptions:\n"
+                  "  -h, --help     Show this help\n"
+                  "  --version      Show the version\n\n"
+                  "Run “neurode-cli COMMAND --help” for a command’s options.\n"));
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  /* Numbers in files and on stdout are always written with a dot. */
+  setlocale (LC_NUMERIC, "C");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return 2;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      print_help (stdout);
+      return 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("neurode-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  for (const NdCliCommand *c = commands; c->name; c++)
+    if (strcmp (argv[1], c->name) == 0)
+      return c->run (argc - 1, argv + 1);
+
+  return nd_cli_fail (2, _("unknown command “%s”; see “neurode-cli --help”"), argv[1]);
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Every source file with a translatable string is listed in po/POTFILES.in,
+and every listed file exists: a string outside POTFILES is never translated."""
+import os, re, sys
+
+root = sys.argv[1]
+listed = set()
+with open(os.path.join(root, "po", "POTFILES.in")) as f:
+    for line in f:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            listed.add(line)
+
+missing_files = [p for p in listed if not os.path.exists(os.path.join(root, p))]
+marker_c = re.compile(r'\b(N?_|C_|NC_|g_dngettext|ngettext)\s*\(\s*"')
+marker_ui = re.compile(r'translatable="yes"')
+unlisted = []
+for top in ("app", "ui", "engine", "resources"):
+    for dirpath, _, files in os.walk(os.path.join(root, top)):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, root)
+            if not name.endswith((".c", ".ui")):
+                continue
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            pattern = marker_ui if name.endswith(".ui") else marker_c
+            if pattern.search(text) and rel not in listed:
+                unlisted.append(rel)
+
+for p in missing_files:
+    print("POTFILES.in lists a missing file:", p)
+for p in sorted(unlisted):
+    print("translatable strings in a file missing from POTFILES.in:", p)
+sys.exit(1 if (missing_files or unlisted) else 0)

@@ -1,0 +1,137 @@
+/* nd-test-ui.c
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "nd-test-ui.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+
+void
+nd_test_ui_init (int *argc, char ***argv)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("no display: skipped\n");
+      exit (77);
+    }
+  gtk_test_init (argc, argv, NULL);
+}
+
+static gboolean
+spin_done (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+nd_test_ui_spin (guint ms)
+{
+  gboolean done = FALSE;
+  g_timeout_add (ms, spin_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+gboolean
+nd_test_ui_wait (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+window_drawn (gpointer data)
+{
+  GtkWidget *w = data;
+  return gtk_widget_get_mapped (w) && gtk_widget_get_width (w) > 100;
+}
+
+NdApplication *
+nd_test_ui_start_app (GtkWindow **out_window)
+{
+  NdApplication *app = nd_application_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("cannot register the application: %s", error->message);
+  g_application_activate (G_APPLICATION (app));
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_nonnull (window);
+  g_assert_true (nd_test_ui_wait (window_drawn, window, 10000));
+  nd_test_ui_spin (300);
+  *out_window = window;
+  return app;
+}
+
+char *
+nd_test_ui_screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("ND_TEST_OUTPUT");
+  g_autofree char *path = NULL;
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (native);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  g_assert_nonnull (dir);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  /* Adwaita draws the window background with CSS on the window itself. */
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  return g_steal_pointer (&path);
+}
+
+double
+nd_test_ui_png_ink (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  guint32 *px = g_new (guint32, (gsize) w * h);
+  gdk_texture_download (texture, (guchar *) px, (gsize) w * 4);
+  /* The most common colour stands for the background. */
+  g_autoptr (GHashTable) counts = g_hash_table_new (NULL, NULL);
+  guint32 bg = 0; guint best = 0;
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      guint c = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (px[i]))) + 1;
+      g_hash_table_insert (counts, GUINT_TO_POINTER (px[i]), GUINT_TO_POINTER (c));
+      if (c > best) { best = c; bg = px[i]; }
+    }
+  gsize ink = 0;
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    ink += px[i] != bg;
+  g_free (px);
+  return (double) ink / ((double) w * h);
+}
+
+GtkWindow *
+nd_test_ui_find_window (GType type, GtkWindow *exclude)
+{
+  GListModel *list = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (list, i);
+      if (w != exclude && G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        found = w;
+    }
+  return found;
+}

@@ -1,0 +1,127 @@
+/* test-shell.c: the application shell under Xvfb, driven through its actions.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+
+#include "nd-test-ui.h"
+#include "nd-window.h"
+
+static NdApplication *app;
+static GtkWindow *window;
+
+static gboolean
+window_of_type_shown (gpointer type)
+{
+  GtkWindow *w = nd_test_ui_find_window ((GType) GPOINTER_TO_SIZE (type), window);
+  return w != NULL && gtk_widget_get_mapped (GTK_WIDGET (w));
+}
+
+static void
+close_window_of_type (GType type)
+{
+  GtkWindow *w = nd_test_ui_find_window (type, window);
+  g_assert_nonnull (w);
+  gtk_window_close (w);
+  nd_test_ui_spin (50);
+}
+
+static void
+test_welcome (void)
+{
+  g_assert_cmpstr (nd_window_get_page (ND_WINDOW (window)), ==, "welcome");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "shell-welcome");
+  /* A drawn window with a header bar, an icon and text has plenty of ink. */
+  g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.02);
+}
+
+static void
+test_actions_listed (void)
+{
+  const char *app_actions[] = { "about", "preferences", "quit" };
+  for (guint i = 0; i < G_N_ELEMENTS (app_actions); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), app_actions[i]));
+  g_autofree char **accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.open");
+  g_assert_nonnull (accels[0]);
+  g_assert_cmpstr (accels[0], ==, "<Control>o");
+}
+
+static void
+test_about (void)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  AdwAboutWindow *about = ADW_ABOUT_WINDOW (nd_test_ui_find_window (ADW_TYPE_ABOUT_WINDOW, window));
+  g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Neurode");
+  nd_test_ui_spin (200);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (about), "shell-about"));
+  close_window_of_type (ADW_TYPE_ABOUT_WINDOW);
+}
+
+static void
+test_preferences (void)
+{
+  GSettings *settings = nd_application_get_settings (app);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5000));
+  nd_test_ui_spin (200);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (nd_test_ui_find_window (ADW_TYPE_PREFERENCES_WINDOW, window)),
+                                 "shell-preferences"));
+  /* Rows are bound to GSettings: a change of the key shows in the window and back. */
+  g_settings_set_int (settings, "fit-restarts", 7);
+  g_assert_cmpint (g_settings_get_int (settings, "fit-restarts"), ==, 7);
+  close_window_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+  g_settings_reset (settings, "fit-restarts");
+}
+
+static void
+test_shortcuts (void)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000));
+  nd_test_ui_spin (200);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (nd_test_ui_find_window (GTK_TYPE_SHORTCUTS_WINDOW, window)),
+                                 "shell-shortcuts"));
+  close_window_of_type (GTK_TYPE_SHORTCUTS_WINDOW);
+}
+
+static void
+test_window_size_remembered (void)
+{
+  GSettings *settings = nd_application_get_settings (app);
+  gtk_window_set_default_size (window, 900, 640);
+  nd_test_ui_spin (100);
+  gtk_window_close (window);
+  nd_test_ui_spin (100);
+  int w, h;
+  g_settings_get (settings, "window-size", "(ii)", &w, &h);
+  g_assert_cmpint (w, ==, 900);
+  g_assert_cmpint (h, ==, 640);
+  /* A new window comes back at that size. */
+  g_application_activate (G_APPLICATION (app));
+  GtkWindow *again = gtk_application_get_active_window (GTK_APPLICATION (app));
+  gtk_window_get_default_size (again, &w, &h);
+  g_assert_cmpint (w, ==, 900);
+  window = again;
+}
+
+int
+main (int argc, char **argv)
+{
+  nd_test_ui_init (&argc, &argv);
+  adw_init ();
+  app = nd_test_ui_start_app (&window);
+
+  g_test_add_func ("/shell/welcome", test_welcome);
+  g_test_add_func ("/shell/actions", test_actions_listed);
+  g_test_add_func ("/shell/about", test_about);
+  g_test_add_func ("/shell/preferences", test_preferences);
+  g_test_add_func ("/shell/shortcuts", test_shortcuts);
+  g_test_add_func ("/shell/window-size", test_window_size_remembered);
+  int status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}

@@ -1,0 +1,23 @@
+/* nd-window.h
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "nd-application.h"
+
+G_BEGIN_DECLS
+
+#define ND_TYPE_WINDOW (nd_window_get_type ())
+G_DECLARE_FINAL_TYPE (NdWindow, nd_window, ND, WINDOW, AdwApplicationWindow)
+
+NdWindow *nd_window_new        (NdApplication *application);
+void      nd_window_open_file  (NdWindow *self, GFile *file);
+void      nd_window_show_toast (NdWindow *self, const char *message);
+/* Name of the visible main page ("welcome", ...), for tests. */
+const char *nd_window_get_page (NdWindow *self);
+
+G_END_DECLS
