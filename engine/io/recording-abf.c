@@ -221,6 +221,8 @@ typedef struct {
   NdEpochDef epochs[ABF_MAX_EPOCHS];
   guint n_epochs;
   char *stimulus_note;
+  GArray *user_lists[ABF_MAX_EPOCHS];   /* double, owned; referenced by epochs */
+  guint n_user_lists;
 } AbfHeader;
 
 static void
@@ -241,6 +243,8 @@ abf_header_clear (AbfHeader *h)
   g_free (h->dac_name);
   g_free (h->dac_units);
   g_free (h->stimulus_note);
+  for (guint i = 0; i < h->n_user_lists; i++)
+    g_array_unref (h->user_lists[i]);
 }
 
 static gboolean
@@ -647,6 +651,56 @@ parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GE
           ep->pulse_period = rd_i32 (r, q + 22);
           ep->pulse_width = rd_i32 (r, q + 26);
           ep->letter = number >= 0 && number < 26 ? (char) ('A' + number) : '?';
+        }
+    }
+
+  /* User lists: a list of values, one per sweep, replacing an epoch's
+   * level or duration. Parameter codes as in Axon's ABF 2 headers
+   * (ABF_EPOCHCOUNT = 50): 61 + e = level of epoch e, 111 + e = its
+   * duration. nULEnable was found 0 in a file whose recorded command
+   * current follows the list (2020_03_02_0000.abf), so the list is applied
+   * whenever it names an epoch of the stimulus DAC. */
+  Section ul = rd_section (r, 6);
+  if (dac >= 0 && section_ok (r, &ul, 12))
+    {
+      int num = rd_i16 (r, (gsize) dacs.block * ABF_BLOCK + (gsize) dac * (gsize) dacs.bytes);
+      for (gint64 i = 0; i < ul.count && h->n_user_lists < ABF_MAX_EPOCHS; i++)
+        {
+          gsize e = (gsize) ul.block * ABF_BLOCK + (gsize) i * (gsize) ul.bytes;
+          int list_dac = rd_i16 (r, e), param = rd_i16 (r, e + 4), repeat = rd_i16 (r, e + 6);
+          const char *values = string_at (strings, rd_i32 (r, e + 8));
+          gboolean is_level = param >= 61 && param < 111, is_duration = param >= 111 && param < 161;
+          if (list_dac != num || !(is_level || is_duration) || !values[0])
+            continue;
+          char letter = (char) ('A' + (is_level ? param - 61 : param - 111));
+          GArray *list = g_array_new (FALSE, FALSE, sizeof (double));
+          g_auto (GStrv) parts = g_strsplit (values, ",", -1);
+          for (char **p = parts; *p; p++)
+            {
+              char *end = NULL;
+              g_strstrip (*p);
+              double v = g_ascii_strtod (*p, &end);
+              if (**p && end && *end == '\0' && isfinite (v))
+                g_array_append_val (list, v);
+            }
+          h->user_lists[h->n_user_lists++] = list;
+          for (guint k = 0; k < h->n_epochs && list->len > 0; k++)
+            if (h->epochs[k].letter == letter)
+              {
+                NdEpochDef *ep = &h->epochs[k];
+                if (is_level)
+                  {
+                    ep->level_list = (const double *) list->data;
+                    ep->n_level_list = list->len;
+                    ep->level_list_repeat = repeat != 0;
+                  }
+                else
+                  {
+                    ep->duration_list = (const double *) list->data;
+                    ep->n_duration_list = list->len;
+                    ep->duration_list_repeat = repeat != 0;
+                  }
+              }
         }
     }
 

@@ -31,6 +31,11 @@ typedef struct {
   gint64 init_duration, duration_inc;   /* samples */
   gint64 pulse_period, pulse_width;     /* samples */
   char letter;
+  /* A user list replacing init_level + level_inc * sweep (or the duration):
+   * value of sweep s is list[s % n] when `repeat`, else list[min(s, n-1)]. */
+  const double *level_list, *duration_list;
+  guint n_level_list, n_duration_list;
+  gboolean level_list_repeat, duration_list_repeat;
 } NdEpochDef;
 
 struct _NdRecording {

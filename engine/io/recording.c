@@ -336,34 +336,37 @@ nd_units_parse (const char *units, double *factor_to_canonical)
       base = 's';
       plen = len - 3;
     }
-  double pf;
+  int pe;   /* power of ten of the prefix */
   if (plen == 0)
-    pf = 1.0;
+    pe = 0;
   else if (plen == 1 && prefix[0] == 'm')
-    pf = 1e-3;
+    pe = -3;
   else if (plen == 1 && prefix[0] == 'u')
-    pf = 1e-6;
+    pe = -6;
   else if ((plen == 2 && strncmp (prefix, "\xc2\xb5", 2) == 0) ||   /* µ micro sign */
            (plen == 2 && strncmp (prefix, "\xce\xbc", 2) == 0))     /* μ greek mu */
-    pf = 1e-6;
+    pe = -6;
   else if (plen == 1 && prefix[0] == 'n')
-    pf = 1e-9;
+    pe = -9;
   else if (plen == 1 && prefix[0] == 'p')
-    pf = 1e-12;
+    pe = -12;
   else if (plen == 1 && prefix[0] == 'f')
-    pf = 1e-15;
+    pe = -15;
   else if (plen == 1 && prefix[0] == 'k')
-    pf = 1e3;
+    pe = 3;
   else
     return q;
 
+  int ce;   /* power of ten of the canonical unit */
   switch (base)
     {
-    case 'V': q = ND_QUANTITY_VOLTAGE; f = pf / 1e-3; break;
-    case 'A': q = ND_QUANTITY_CURRENT; f = pf / 1e-12; break;
-    case 's': q = ND_QUANTITY_TIME; f = pf / 1e-3; break;
+    case 'V': q = ND_QUANTITY_VOLTAGE; ce = -3; break;
+    case 'A': q = ND_QUANTITY_CURRENT; ce = -12; break;
+    case 's': q = ND_QUANTITY_TIME; ce = -3; break;
     default: return ND_QUANTITY_UNKNOWN;
     }
+  /* Exact powers of ten: 1e3 for nA -> pA, not 1e-9 / 1e-12. */
+  f = pe - ce >= 0 ? pow (10.0, pe - ce) : 1.0 / pow (10.0, ce - pe);
   if (factor_to_canonical)
     *factor_to_canonical = f;
   return q;
@@ -542,10 +545,16 @@ nd_recording_set_protocol (NdRecording *rec, const char *dac_name, const char *u
           if (d->type == ND_EPOCH_OFF)
             continue;
           gint64 dur = d->init_duration + d->duration_inc * (gint64) s;
+          if (d->n_duration_list > 0)
+            dur = (gint64) d->duration_list[d->duration_list_repeat ? s % d->n_duration_list
+                                            : MIN (s, d->n_duration_list - 1)];
           if (dur <= 0)
             continue;
           gsize end = (guint64) dur > len - pos ? len : pos + (gsize) dur;
           level = d->init_level + d->level_inc * s;
+          if (d->n_level_list > 0)
+            level = d->level_list[d->level_list_repeat ? s % d->n_level_list
+                                  : MIN (s, d->n_level_list - 1)];
           seg[ns++] = (NdEpochSegment) { pos, end, d->type, last, level,
                                          (gsize) MAX (d->pulse_period, 0),
                                          (gsize) MAX (d->pulse_width, 0), d->letter };
@@ -573,8 +582,17 @@ nd_recording_set_protocol (NdRecording *rec, const char *dac_name, const char *u
       double ms = rec->rate_hz > 0 ? ep->init_duration * 1000.0 / rec->rate_hz : 0.0;
       g_string_append_printf (d, _("; epoch %c %s %g %s for %g ms"), ep->letter,
                               epoch_type_name (ep->type), ep->init_level, units, ms);
-      if (ep->level_inc != 0)
+      if (ep->n_level_list > 0)
+        {
+          g_string_append (d, _(" (levels by sweep from the user list:"));
+          for (guint k = 0; k < ep->n_level_list; k++)
+            g_string_append_printf (d, "%s%g", k ? ", " : " ", ep->level_list[k]);
+          g_string_append (d, ")");
+        }
+      else if (ep->level_inc != 0)
         g_string_append_printf (d, _(" (%+g %s per sweep)"), ep->level_inc, units);
+      if (ep->n_duration_list > 0)
+        g_string_append (d, _(" (durations by sweep from the user list)"));
       if (ep->duration_inc != 0 && rec->rate_hz > 0)
         g_string_append_printf (d, _(" (%+g ms per sweep)"), ep->duration_inc * 1000.0 / rec->rate_hz);
     }
