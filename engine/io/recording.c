@@ -397,6 +397,20 @@ nd_recording_infer_mode (NdRecording *rec, const char *command_units)
     rec->mode = ND_CLAMP_CURRENT;
   else if (cq == ND_QUANTITY_VOLTAGE && any_i)
     rec->mode = ND_CLAMP_VOLTAGE;
+  else if (cq == ND_QUANTITY_UNKNOWN && any_v && any_i)
+    {
+      /* Text tables name no command. A potential and a current side by side
+       * is current clamp, unless the potential is named as a command. */
+      gboolean v_command = FALSE;
+      for (guint i = 0; i < rec->n_signals; i++)
+        if (signal_quantity (rec, i) == ND_QUANTITY_VOLTAGE)
+          {
+            g_autofree char *n = g_ascii_strdown (rec->signals[i].name, -1);
+            v_command |= strstr (n, "cmd") != NULL || strstr (n, "command") != NULL ||
+                         strstr (n, "com") != NULL;
+          }
+      rec->mode = v_command ? ND_CLAMP_VOLTAGE : ND_CLAMP_CURRENT;
+    }
   else if (rec->n_signals > 0 && signal_quantity (rec, 0) == ND_QUANTITY_VOLTAGE)
     rec->mode = ND_CLAMP_CURRENT;
   else if (rec->n_signals > 0 && signal_quantity (rec, 0) == ND_QUANTITY_CURRENT)
