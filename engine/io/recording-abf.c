@@ -429,10 +429,9 @@ parse_v1 (Reader *r, AbfHeader *h, const char *name, GError **error)
     }
 
   /* Tags. */
-  if (n_tags < 0 || n_tags > (gint64) (r->n / 64))
-    return corrupt (error, name, _("the number of tags is larger than the file"));
-  h->data_count = acq_length;
-  (void) tag_ptr;
+  if (n_tags < 0 || n_tags > (gint64) (r->n / 64) ||
+      (n_tags > 0 && (tag_ptr <= 0 || !have (r, (gsize) tag_ptr * ABF_BLOCK, (gsize) n_tags * 64))))
+    return corrupt (error, name, _("it is cut short: the tags lie past the end of the file"));
   return !r->bad || corrupt (error, name, _("the header is cut short"));
 }
 
@@ -533,6 +532,29 @@ parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GE
     return corrupt (error, name, _("the channel (ADC) section is missing or outside the file"));
   if (data.count <= 0 || (data.bytes != 2 && data.bytes != 4))
     return corrupt (error, name, _("the data section is missing or has an unknown sample size"));
+  /* A section the header declares must be inside the file: a file cut
+   * short loses its sweep table and tags after the data. */
+  static const char *const section_names[18] = {
+    N_("the protocol section"), N_("the channel (ADC) section"), N_("the output (DAC) section"),
+    N_("the epoch section"), N_("the ADC-per-DAC section"), N_("the epoch table"), N_("the user list"),
+    N_("the statistics regions"), N_("the math section"), N_("the strings"), N_("the data"),
+    N_("the tags"), N_("the scope settings"), N_("the delta section"), N_("the voice tags"),
+    N_("the sweep table"), N_("the annotations"), N_("the statistics"),
+  };
+  for (int i = 0; i < 18; i++)
+    {
+      Section sec = rd_section (r, i);
+      /* The strings' size fields do not give their extent: only the start. */
+      guint64 extent = i == 9 ? 44 : (guint64) sec.bytes * (guint64) sec.count;
+      if (sec.block > 0 && sec.count > 0 &&
+          ((guint64) sec.count > r->n || (guint64) sec.bytes > r->n ||
+           (guint64) sec.block * ABF_BLOCK + extent > r->n))
+        {
+          g_autofree char *what = g_strdup_printf (_("it is cut short: %s lies past the end of the file"),
+                                                   _(section_names[i]));
+          return corrupt (error, name, what);
+        }
+    }
 
   gsize p0 = (gsize) prot.block * ABF_BLOCK;
   h->op_mode = rd_i16 (r, p0);
