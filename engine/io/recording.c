@@ -765,6 +765,17 @@ nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *ou
 
 /* ---- Decimation ---------------------------------------------------------- */
 
+/* First sample of bin b when n samples go into n_bins bins: sample i is in
+ * bin floor(i * n_bins / n), so bin b starts at ceil(b * n / n_bins). */
+static gsize
+bin_start (gsize b, gsize n, gsize n_bins)
+{
+  if (b >= n_bins)
+    return n;
+  unsigned __int128 x = (unsigned __int128) b * n + n_bins - 1;
+  return (gsize) (x / n_bins);
+}
+
 gboolean
 nd_recording_minmax (const NdRecording *rec, guint sweep, guint signal,
                      gsize first, gsize n, gsize n_bins,
@@ -786,6 +797,7 @@ nd_recording_minmax (const NdRecording *rec, guint sweep, guint signal,
 
   enum { CHUNK = 65536 };
   g_autofree double *buf = g_new (double, CHUNK);
+  gsize b = 0, bin_end = bin_start (1, n, n_bins);
   for (gsize done = 0; done < n;)
     {
       gsize m = MIN ((gsize) CHUNK, n - done);
@@ -793,11 +805,8 @@ nd_recording_minmax (const NdRecording *rec, guint sweep, guint signal,
         return FALSE;
       for (gsize k = 0; k < m; k++)
         {
-          /* Bin of sample i: floor(i * n_bins / n), in 128-bit-safe order. */
-          gsize i = done + k;
-          gsize b = (gsize) ((long double) i * (long double) n_bins / (long double) n);
-          if (b >= n_bins)
-            b = n_bins - 1;
+          while (done + k >= bin_end)
+            bin_end = bin_start (++b + 1, n, n_bins);
           double v = buf[k];
           if (isnan (mins[b]) || v < mins[b])
             mins[b] = v;
