@@ -381,6 +381,24 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
   nd_recording_use_memory (rec, columns);
   nd_recording_infer_mode (rec, NULL);
   nd_recording_choose_default_stimulus (rec);
+
+  /* A table of currents only, one named as injected ("i" of the engine's
+   * i_pA, "stimulus", "I_inj", ...), is a current-clamp stimulus, e.g. for
+   * `neurode-cli simulate`; otherwise currents alone are voltage clamp. */
+  gboolean any_v = FALSE;
+  for (guint i = 0; i < n_signals; i++)
+    any_v |= nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_VOLTAGE;
+  static const char *const injected[] = { "i", "stimulus", "i_inj", "iinj", "inj", "injected", "command", "cmd" };
+  for (guint i = 0; i < n_signals && !any_v; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (injected); k++)
+      if (g_ascii_strcasecmp (rec->signals[i].name, injected[k]) == 0 &&
+          nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_CURRENT)
+        {
+          rec->mode = ND_CLAMP_CURRENT;
+          nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, (int) i, NULL);
+          any_v = TRUE;   /* done */
+          break;
+        }
   return rec;
 }
 

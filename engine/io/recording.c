@@ -707,8 +707,23 @@ nd_sweep_trace_clear (NdSweepTrace *trace)
   trace->n = 0;
 }
 
+static gboolean get_sweep_trace (const NdRecording *rec, guint sweep, NdSweepTrace *out,
+                                 gboolean need_v, GError **error);
+
 gboolean
 nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out, GError **error)
+{
+  return get_sweep_trace (rec, sweep, out, TRUE, error);
+}
+
+gboolean
+nd_recording_get_stimulus_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out, GError **error)
+{
+  return get_sweep_trace (rec, sweep, out, FALSE, error);
+}
+
+static gboolean
+get_sweep_trace (const NdRecording *rec, guint sweep, NdSweepTrace *out, gboolean need_v, GError **error)
 {
   memset (out, 0, sizeof *out);
   if (!check_range (rec, sweep, 0, 0, error))
@@ -719,7 +734,7 @@ nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *ou
   for (guint i = 0; i < rec->n_signals && vsig < 0; i++)
     if ((int) i != rec->stim_signal && nd_units_parse (rec->signals[i].units, &vf) == ND_QUANTITY_VOLTAGE)
       vsig = (int) i;
-  if (vsig < 0)
+  if (vsig < 0 && need_v)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
                    _("No membrane potential found: none of the recorded signals is in volts "
@@ -745,9 +760,9 @@ nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *ou
   gsize n = rec->sweep_len[sweep];
   out->n = n;
   out->t_ms = g_new (double, MAX (n, 1));
-  out->v_mV = g_new (double, MAX (n, 1));
+  out->v_mV = vsig >= 0 ? g_new (double, MAX (n, 1)) : NULL;
   out->i_pA = g_new (double, MAX (n, 1));
-  if (!nd_recording_read (rec, sweep, (guint) vsig, 0, n, out->v_mV, error) ||
+  if ((vsig >= 0 && !nd_recording_read (rec, sweep, (guint) vsig, 0, n, out->v_mV, error)) ||
       !nd_recording_read_stimulus (rec, sweep, 0, n, out->i_pA, error))
     {
       nd_sweep_trace_clear (out);
@@ -757,7 +772,8 @@ nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *ou
   for (gsize k = 0; k < n; k++)
     {
       out->t_ms[k] = t0 + (double) k * 1000.0 / rec->rate_hz;
-      out->v_mV[k] *= vf;
+      if (out->v_mV)
+        out->v_mV[k] *= vf;
       out->i_pA[k] *= cf;
     }
   return TRUE;

@@ -39,6 +39,12 @@
  *       nd_sweep_trace_clear (&tr);
  *     }
  *   nd_recording_free (rec);
+ *
+ * A stimulus-only table (`t_ms,i_pA[,sweep]`, for simulate) has no membrane
+ * potential: use nd_recording_get_stimulus_sweep(), which leaves v_mV NULL.
+ * CSV column titles: `t_ms`, `v_mV`, `i_pA`, `sweep` in any order, or any
+ * "NAME (UNITS)" / "NAME [UNITS]" / "NAME_UNITS" title (time in s or ms,
+ * potentials in V/mV/µV, currents in A/nA/pA are converted by the views).
  */
 #pragma once
 
@@ -202,6 +208,11 @@ typedef struct {
 } NdSweepTrace;
 gboolean nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out,
                                     GError **error);
+/* The same, with the membrane potential optional: v_mV is NULL when no
+ * signal is a voltage, e.g. a stimulus-only table `t_ms,i_pA[,sweep]` given
+ * to `neurode-cli simulate`. */
+gboolean nd_recording_get_stimulus_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out,
+                                          GError **error);
 void nd_sweep_trace_clear (NdSweepTrace *trace);
 
 /* Display decimation: splits samples [first, first + n) of a sweep into
