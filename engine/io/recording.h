@@ -191,10 +191,11 @@ gboolean nd_recording_read_stimulus (const NdRecording *rec, guint sweep,
                                      gsize first, gsize n, double *out, GError **error);
 double *nd_recording_get_stimulus (const NdRecording *rec, guint sweep, gsize *n_out,
                                    GError **error);
-/* The protocol segments of one sweep (NULL, *n_out = 0 without a protocol).
- * Owned by the recording. */
-const NdEpochSegment *nd_recording_protocol_segments (const NdRecording *rec, guint sweep,
-                                                      gsize *n_out);
+/* The protocol segments of one sweep, written to `out`; returns how many
+ * (0 without a protocol). Built on demand from the epoch table. */
+#define ND_PROTOCOL_MAX_SEGMENTS 66
+gsize nd_recording_protocol_segments (const NdRecording *rec, guint sweep,
+                                      NdEpochSegment out[ND_PROTOCOL_MAX_SEGMENTS]);
 
 /* Current-clamp view of one sweep: t in ms (from the sweep start), the
  * membrane potential in mV (the first voltage signal) and the injected
