@@ -176,8 +176,14 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
     }
   if (!g_utf8_validate (text + pos, (gssize) (len - pos), NULL))
     {
+      /* Windows programs write "µV" in their own code page. */
+      gsize out_len = 0;
+      g_autofree char *utf8 = g_convert (text + pos, (gssize) (len - pos), "UTF-8", "WINDOWS-1252",
+                                         NULL, &out_len, NULL);
+      if (utf8 && g_utf8_validate (utf8, (gssize) out_len, NULL))
+        return nd_recording_parse_csv (utf8, out_len, name, error);
       g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
-                   _("“%s” is not a readable text table: it is not valid UTF-8 text."), name);
+                   _("“%s” is not a readable text table: it is neither UTF-8 nor Windows text."), name);
       return NULL;
     }
 

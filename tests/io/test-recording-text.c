@@ -159,6 +159,21 @@ test_csv_units (void)
   g_assert_cmpfloat (fabs (nd_recording_sample_rate_hz (semi) - 20000.0), <, 1e-6);
 }
 
+/* A table written by a Windows program: "µV" in its code page (0xB5). */
+static void
+test_csv_windows_text (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdRecording) rec = load_text ("windows.csv", "t_ms,Vm (\xb5V),I (pA)\n0,-65000,0\n0.1,-64000,5\n",
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nd_recording_signal (rec, 0)->units, ==, "\xc2\xb5V");
+  NdSweepTrace tr;
+  g_assert_true (nd_recording_get_cc_sweep (rec, 0, &tr, &error));
+  g_assert_cmpfloat (fabs (tr.v_mV[1] - (-64.0)), <, 1e-12);
+  nd_sweep_trace_clear (&tr);
+}
+
 typedef struct {
   const char *name, *text, *needle;
 } BadCase;
@@ -199,5 +214,6 @@ main (int argc, char **argv)
   g_test_add_func ("/text/csv-units", test_csv_units);
   g_test_add_func ("/text/csv-stimulus-only", test_csv_stimulus_only);
   g_test_add_func ("/text/csv-errors", test_csv_errors);
+  g_test_add_func ("/text/csv-windows-text", test_csv_windows_text);
   return g_test_run ();
 }
