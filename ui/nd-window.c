@@ -99,6 +99,17 @@ open_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+static gboolean
+drop_file (GtkDropTarget *target, const GValue *value, double x, double y, gpointer user_data)
+{
+  GSList *files = g_value_get_boxed (value);
+  /* One recording or project at a time: the first file wins. */
+  if (files == NULL)
+    return FALSE;
+  nd_window_open_file (ND_WINDOW (user_data), G_FILE (files->data));
+  return TRUE;
+}
+
 static void
 save_geometry (NdWindow *self)
 {
@@ -164,5 +175,11 @@ nd_window_class_init (NdWindowClass *klass)
 static void
 nd_window_init (NdWindow *self)
 {
+  GtkDropTarget *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_file), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
