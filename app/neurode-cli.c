@@ -15,6 +15,8 @@
 
 /* Subcommands, in the order --help lists them. */
 static const NdCliCommand commands[] = {
+  { "info", N_("Describe a recording: format, mode, sweeps, signals, stimulus"), nd_cli_info },
+  { "export", N_("Export sweeps of a recording to CSV"), nd_cli_export },
   { NULL, NULL, NULL }
 };
 
