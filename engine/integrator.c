@@ -322,7 +322,7 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
   const size_t n = d->n;
   const int ns = m->n_state, nsub = d->n_sub;
   const double dt = d->dt_sample / nsub;
-  const size_t k = segment_len (m, n, nsub);
+  const size_t k = d->checkpoint_every ? d->checkpoint_every : segment_len (m, n, nsub);
   const size_t n_ck = (n + k - 1) / k;
   step_ws w;
   ws_init (&w, m);

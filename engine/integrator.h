@@ -37,6 +37,7 @@ typedef struct {
   const double *i_inj;   /* uA/cm2 at each sample */
   const double *v_force; /* recorded V (mV) per sample, or NULL */
   double force;          /* 0..1 */
+  size_t checkpoint_every; /* samples per checkpoint segment; 0: automatic */
 } nd_drive;
 
 typedef struct {
