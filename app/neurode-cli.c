@@ -17,6 +17,8 @@
 static const NdCliCommand commands[] = {
   { "info", N_("Describe a recording: format, mode, sweeps, signals, stimulus"), nd_cli_info },
   { "export", N_("Export sweeps of a recording to CSV"), nd_cli_export },
+  { "simulate", N_("Simulate a model under a recorded stimulus"), nd_cli_simulate },
+  { "kinetics", N_("Print x_inf and tau of every gate of a model"), nd_cli_kinetics },
   { NULL, NULL, NULL }
 };
 
