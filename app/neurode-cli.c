@@ -15,6 +15,7 @@
 
 /* Subcommands, in the order --help lists them. */
 static const NdCliCommand commands[] = {
+  { "morph-simulate", N_("Simulate a multicompartment cell (cell JSON + SWC)"), nd_cli_morph_simulate },
   { NULL, NULL, NULL }
 };
 
