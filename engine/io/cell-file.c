@@ -18,6 +18,7 @@ nd_cell_file_free (NdCellFile *cell)
     return;
   g_free (cell->name);
   g_free (cell->morphology_path);
+  g_free (cell->stim_section_name);
   g_free (cell);
 }
 
@@ -235,8 +236,13 @@ parse_cell (JsonObject *root, const char *path, GError **error)
     }
   double stim_section = 0;
   cell->stim_x = 0.5;
-  if (!get_number (stim, "stimulus", "section", &stim_section, 0, 1e9, error)
-      || !get_number (stim, "stimulus", "x", &cell->stim_x, 0.0, 1.0, error))
+  if (stim && json_object_has_member (stim, "section")
+      && JSON_NODE_HOLDS_VALUE (json_object_get_member (stim, "section"))
+      && json_node_get_value_type (json_object_get_member (stim, "section")) == G_TYPE_STRING)
+    cell->stim_section_name = g_strdup (json_object_get_string_member (stim, "section"));
+  else if (!get_number (stim, "stimulus", "section", &stim_section, 0, 1e9, error))
+    return NULL;
+  if (!get_number (stim, "stimulus", "x", &cell->stim_x, 0.0, 1.0, error))
     return NULL;
   cell->stim_section = (int) stim_section;
 
@@ -328,13 +334,25 @@ nd_cell_build (const NdCellFile *file, GError **error)
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "%s", err);
       return NULL;
     }
-  if (file->stim_section >= cell->morph->n_sections)
+  int stim_section = file->stim_section;
+  if (file->stim_section_name)
+    {
+      stim_section = nd_morph_find_section (cell->morph, file->stim_section_name);
+      if (stim_section < 0)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                       "the stimulus is on section “%s”, which this morphology does not have "
+                       "(names as in NEURON: soma[0], dend[3], apic[12], axon[0])", file->stim_section_name);
+          return NULL;
+        }
+    }
+  else if (stim_section >= cell->morph->n_sections)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the stimulus is on section %d, but the cell has sections 0 to %d",
                    file->stim_section, cell->morph->n_sections - 1);
       return NULL;
     }
   cell->soma_node = nd_cable_node_at (cell->cable, 0, 0.5);
-  cell->stim_node = nd_cable_node_at (cell->cable, file->stim_section, file->stim_x);
+  cell->stim_node = nd_cable_node_at (cell->cable, stim_section, file->stim_x);
   return g_steal_pointer (&cell);
 }

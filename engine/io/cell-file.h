@@ -13,7 +13,8 @@
  *       "all":  [ { "type": "pospischil_na", "gbar_mS_cm2": 50, "e_mV": 50 }, ... ],
  *       "soma": [ ... ], "axon": [ ... ], "basal": [ ... ], "apical": [ ... ], "other": [ ... ]
  *     },
- *     "stimulus": { "section": 0, "x": 0.5 },         (where current is injected; section 0 is the soma)
+ *     "stimulus": { "section": "soma[0]", "x": 0.5 }, (where current is injected: NEURON's section name,
+ *                                                      e.g. "apic[10]", or Neurode's section number)
  *     "protocol": { "amplitude_pA": 650, "start_ms": 10, "end_ms": 50, "duration_ms": 70, "dt_ms": 0.025 }
  *   }
  * "protocol" (a current step) and "name" are optional. The soma voltage is
@@ -34,7 +35,8 @@ typedef struct {
   nd_membrane membrane;
   double ra_ohm_cm;
   double v_init_mV;
-  int stim_section;
+  int stim_section;               /* used when stim_section_name is NULL */
+  char *stim_section_name;        /* NEURON's name, resolved by nd_cell_build() */
   double stim_x;
   gboolean has_protocol;
   double step_amplitude_pA, step_start_ms, step_end_ms, duration_ms, dt_ms;

@@ -303,6 +303,21 @@ nd_morph_from_swc (const nd_swc *swc, char *err, size_t err_len)
         }
       section_finish (sec);
     }
+  /* NEURON numbers sections per type in creation order. */
+  {
+    int n_types = 0, *types = malloc ((size_t) n_sec * sizeof (int)), *counts = calloc ((size_t) n_sec, sizeof (int));
+    for (int s = 0; s < n_sec; s++)
+      {
+        int t = 0;
+        while (t < n_types && types[t] != morph->sections[s].type)
+          t++;
+        if (t == n_types)
+          types[n_types++] = morph->sections[s].type;
+        morph->sections[s].type_index = counts[t]++;
+      }
+    free (types);
+    free (counts);
+  }
 
   for (int s = 0; s < n_raw; s++)
     free (rs[s].raw);
@@ -390,4 +405,46 @@ nd_section_nseg_d_lambda (const nd_section *sec, double d_lambda, double freq_hz
 {
   double lf = nd_section_lambda_f (sec, freq_hz, ra_ohm_cm, cm_uF_cm2);
   return (int) ((sec->length / (d_lambda * lf) + 0.9) / 2.0) * 2 + 1;
+}
+
+static void
+type_name (int type, char *buf, size_t len)
+{
+  switch (type)
+    {
+    case 1: snprintf (buf, len, "soma"); break;
+    case 2: snprintf (buf, len, "axon"); break;
+    case 3: snprintf (buf, len, "dend"); break;
+    case 4: snprintf (buf, len, "apic"); break;
+    default:
+      if (type < 0)
+        snprintf (buf, len, "minus_%d", -type);
+      else
+        snprintf (buf, len, "dend_%d", type);
+    }
+}
+
+void
+nd_section_name (const nd_section *sec, char *buf, size_t len)
+{
+  char t[32];
+  type_name (sec->type, t, sizeof t);
+  snprintf (buf, len, "%s[%d]", t, sec->type_index);
+}
+
+int
+nd_morph_find_section (const nd_morph *morph, const char *name)
+{
+  if (!name)
+    return -1;
+  char buf[64];
+  for (int s = 0; s < morph->n_sections; s++)
+    {
+      nd_section_name (&morph->sections[s], buf, sizeof buf);
+      if (strcmp (buf, name) == 0)
+        return s;
+    }
+  if (strcmp (name, "soma") == 0)
+    return 0;
+  return -1;
 }

@@ -34,6 +34,7 @@ typedef struct {
   double *x, *y, *z, *diam;   /* 3-D points, um */
   double *arc;                /* path length from the first point, um */
   double length;              /* = arc[n_points - 1] */
+  int type_index;             /* NEURON's array index within its type: dend[type_index] */
 } nd_section;
 
 typedef struct {
@@ -43,6 +44,12 @@ typedef struct {
 
 nd_morph *nd_morph_from_swc (const nd_swc *swc, char *err, size_t err_len);
 void nd_morph_free (nd_morph *morph);
+
+/* NEURON's name of a section: "soma[0]", "axon[3]", "dend[12]", "apic[5]",
+ * "dend_7[0]" for SWC type 7. */
+void nd_section_name (const nd_section *sec, char *buf, size_t len);
+/* The section called `name` ("apic[5]"; "soma" alone means soma[0]), or -1. */
+int nd_morph_find_section (const nd_morph *morph, const char *name);
 
 /* Lateral surface (um2) of the section between arc positions a and b (um),
  * summed over its frusta with diameters interpolated at a and b. */

@@ -6,7 +6,8 @@
  * neuron_ca1_sections.csv was written by NEURON itself (make_reference.py):
  * Import3d's sections of the CA1 cell with seg.area() and seg.ri() of the
  * one-segment discretisation at Ra 100 Ohm cm and nseg of the d_lambda rule.
- * Sections are matched by their first and last 3-D points.
+ * Sections are matched by their first and last 3-D points; their names
+ * (dend[12], apic[3]) must be NEURON's.
  */
 #include <math.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 typedef struct {
   int parent, n3d, nseg_dl;
   double parent_x, first[3], last[3], L, area, ri_mid, ri_end;
+  char name[64];
 } nrn_section;
 
 static int
@@ -38,9 +40,9 @@ main (void)
     {
       nrn_section *r = &ref[n];
       int idx;
-      if (sscanf (line, "%d,%d,%lf,%d,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%d", &idx, &r->parent, &r->parent_x,
+      if (sscanf (line, "%d,%d,%lf,%d,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%d,%63s", &idx, &r->parent, &r->parent_x,
                   &r->n3d, &r->first[0], &r->first[1], &r->first[2], &r->last[0], &r->last[1], &r->last[2],
-                  &r->L, &r->area, &r->ri_mid, &r->ri_end, &r->nseg_dl) == 15)
+                  &r->L, &r->area, &r->ri_mid, &r->ri_end, &r->nseg_dl, r->name) == 16)
         n++;
     }
   fclose (f);
@@ -81,6 +83,10 @@ main (void)
       ND_CHECK (r->parent < 0 ? sec->parent < 0 : sec->parent == map[r->parent], "parent of section %d", i);
       ND_CHECK (r->parent < 0 || fabs (sec->parent_x - r->parent_x) < 1e-12, "parent_x of section %d", i);
       ND_CHECK_CLOSE (sec->length, r->L, 0, 1e-6, "L");
+      char name[64];
+      nd_section_name (sec, name, sizeof name);
+      ND_CHECK (strcmp (name, r->name) == 0, "section %d: name %s, NEURON %s", i, name, r->name);
+      ND_CHECK (nd_morph_find_section (m, r->name) == s, "find %s", r->name);
       int node = c->section_first[s];
       ND_CHECK_CLOSE (c->area_um2[node], r->area, 0, 1e-6, "area");
       total += r->area;
