@@ -19,4 +19,6 @@ typedef struct {
 /* Prints "neurode-cli: " + message to stderr; returns `status` for chaining. */
 int nd_cli_fail (int status, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 
+int nd_cli_simulate (int argc, char **argv);
+int nd_cli_kinetics (int argc, char **argv);
 int nd_cli_morph_simulate (int argc, char **argv);
