@@ -19,6 +19,7 @@ static const NdCliCommand commands[] = {
   { "export", N_("Export sweeps of a recording to CSV"), nd_cli_export },
   { "simulate", N_("Simulate a model under a recorded stimulus"), nd_cli_simulate },
   { "kinetics", N_("Print x_inf and tau of every gate of a model"), nd_cli_kinetics },
+  { "morph-simulate", N_("Simulate a multicompartment cell (cell JSON + SWC)"), nd_cli_morph_simulate },
   { NULL, NULL, NULL }
 };
 

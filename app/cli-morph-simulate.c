@@ -1,0 +1,202 @@
+/* cli-morph-simulate.c: `neurode-cli morph-simulate`, a multicompartment cell's soma voltage.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reads a cell file (JSON + SWC) and a stimulus (any recording Neurode reads,
+ * e.g. a CSV with t_ms,i_pA[,sweep]); for each sweep simulates the cell from
+ * rest with the stimulus injected at the cell's stimulus site and writes the
+ * soma voltage at the stimulus' sample times: sweep,t_ms,v_mV,i_pA (and with
+ * --axial the current the soma sends into the dendrites, i_axial_pA). Without
+ * --stimulus the cell file's own step protocol is run.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "cell-file.h"
+#include "cli.h"
+#include "nd-error.h"
+#include "recording.h"
+#include "units.h"
+
+typedef struct {
+  double dt_ms;     /* sample interval */
+  double t0_ms;
+  gsize n;
+  double *i_pA;
+} Sweep;
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* The stimulus sweeps of a recording, in pA. */
+static GArray *
+load_stimulus (const char *path, GError **error)
+{
+  g_autoptr (NdRecording) rec = nd_recording_load (path, error);
+  if (!rec)
+    return NULL;
+  /* A file of currents only (t_ms,i_pA) reads as a voltage-clamp recording:
+   * take its first current signal as the stimulus. */
+  if (nd_recording_stimulus_source (rec) == ND_STIMULUS_NONE)
+    for (guint k = 0; k < nd_recording_n_signals (rec); k++)
+      if (nd_units_parse (nd_recording_signal (rec, k)->units, NULL) == ND_QUANTITY_CURRENT)
+        {
+          if (!nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, (int) k, error))
+            return NULL;
+          break;
+        }
+  if (nd_recording_stimulus_source (rec) == ND_STIMULUS_NONE)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("“%s” has no stimulus current (a column such as “i_pA”)"), path);
+      return NULL;
+    }
+  double factor = 1.0;
+  if (nd_units_parse (nd_recording_stimulus_units (rec), &factor) != ND_QUANTITY_CURRENT)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("the stimulus of “%s” is in “%s”, not a current (pA, nA)"), path,
+                   nd_recording_stimulus_units (rec));
+      return NULL;
+    }
+  GArray *sweeps = g_array_new (FALSE, TRUE, sizeof (Sweep));
+  for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
+    {
+      Sweep sw = { .dt_ms = 1000.0 / nd_recording_sample_rate_hz (rec), .t0_ms = nd_recording_sweep_t0_ms (rec, s) };
+      sw.i_pA = nd_recording_get_stimulus (rec, s, &sw.n, error);
+      if (!sw.i_pA)
+        {
+          for (guint k = 0; k < sweeps->len; k++)
+            g_free (g_array_index (sweeps, Sweep, k).i_pA);
+          g_array_unref (sweeps);
+          return NULL;
+        }
+      for (gsize k = 0; k < sw.n; k++)
+        sw.i_pA[k] *= factor;
+      g_array_append_val (sweeps, sw);
+    }
+  return sweeps;
+}
+
+int
+nd_cli_morph_simulate (int argc, char **argv)
+{
+  g_autofree char *stim_path = NULL, *out_path = NULL;
+  double dt_max = 0.025;
+  gboolean axial = FALSE;
+  GOptionEntry entries[] = {
+    { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Stimulus recording (CSV t_ms,i_pA[,sweep], ABF, …); default: the cell file's protocol"), N_("FILE") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Output CSV (sweep,t_ms,v_mV,i_pA); default: standard output"), N_("FILE") },
+    { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &dt_max, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
+    { "axial", 0, 0, G_OPTION_ARG_NONE, &axial, N_("Also write the axial current from the soma into the dendrites (i_axial_pA)"), NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("CELL.json — simulate a multicompartment cell"));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return nd_cli_fail (2, "%s", error->message);
+  if (argc != 2)
+    return nd_cli_fail (2, _("morph-simulate needs one cell file; see “neurode-cli morph-simulate --help”"));
+  if (!(dt_max > 0.0) || dt_max > 10.0)
+    return nd_cli_fail (2, _("--dt must be between 0 and 10 ms"));
+
+  g_autoptr (NdCellFile) file = nd_cell_file_load (argv[1], &error);
+  if (!file)
+    return nd_cli_fail (1, "%s", error->message);
+  g_autoptr (NdCell) cell = nd_cell_build (file, &error);
+  if (!cell)
+    return nd_cli_fail (1, "%s", error->message);
+
+  GArray *sweeps = NULL;
+  if (stim_path)
+    {
+      sweeps = load_stimulus (stim_path, &error);
+      if (!sweeps)
+        return nd_cli_fail (1, "%s", error->message);
+    }
+  else if (file->has_protocol)
+    {
+      sweeps = g_array_new (FALSE, TRUE, sizeof (Sweep));
+      Sweep sw = { .dt_ms = file->dt_ms, .t0_ms = 0.0 };
+      sw.n = (gsize) llround (file->duration_ms / file->dt_ms) + 1;
+      sw.i_pA = g_new0 (double, sw.n);
+      for (gsize k = 0; k < sw.n; k++)
+        {
+          /* Held over [t_k, t_k+1): on where that interval's middle is inside the step. */
+          double t_mid = (k + 0.5) * sw.dt_ms;
+          sw.i_pA[k] = t_mid >= file->step_start_ms && t_mid < file->step_end_ms ? file->step_amplitude_pA : 0.0;
+        }
+      g_array_append_val (sweeps, sw);
+    }
+  else
+    return nd_cli_fail (2, _("“%s” has no protocol; give a stimulus with --stimulus"), argv[1]);
+
+  FILE *out = stdout;
+  if (out_path && !(out = fopen (out_path, "w")))
+    {
+      for (guint s = 0; s < sweeps->len; s++)
+        g_free (g_array_index (sweeps, Sweep, s).i_pA);
+      g_array_unref (sweeps);
+      return nd_cli_fail (1, _("cannot write “%s”: %s"), out_path, g_strerror (errno));
+    }
+  fprintf (out, axial ? "sweep,t_ms,v_mV,i_pA,i_axial_pA\n" : "sweep,t_ms,v_mV,i_pA\n");
+
+  double seconds = 0.0, simulated_ms = 0.0;
+  int status = 0;
+  for (guint s = 0; s < sweeps->len && status == 0; s++)
+    {
+      const Sweep *sw = &g_array_index (sweeps, Sweep, s);
+      int sub = (int) ceil (sw->dt_ms / dt_max - 1e-9);
+      if (sub < 1)
+        sub = 1;
+      if (sw->n > 0 && (double) sw->n * sub > 2e9)
+        {
+          status = nd_cli_fail (1, _("sweep %u is too long to simulate at dt %g ms"), s + 1, dt_max);
+          break;
+        }
+      nd_morph_sim *sim = nd_morph_sim_new (cell->cable, &file->membrane, sw->dt_ms / sub);
+      double t_start = now_s ();
+      nd_morph_sim_init (sim, file->v_init_mV);
+      for (gsize k = 0; k < sw->n; k++)
+        {
+          const double *v = nd_morph_sim_voltages (sim);
+          if (!isfinite (v[cell->soma_node]))
+            {
+              status = nd_cli_fail (1, _("the simulation diverged in sweep %u at %g ms; try a smaller --dt"),
+                                    s + 1, sw->t0_ms + k * sw->dt_ms);
+              break;
+            }
+          fprintf (out, "%u,%.6g,%.10g,%.10g", s, sw->t0_ms + k * sw->dt_ms, v[cell->soma_node], sw->i_pA[k]);
+          if (axial)
+            fprintf (out, ",%.10g", nd_morph_sim_axial_current (sim, cell->soma_node));
+          fputc ('\n', out);
+          if (k + 1 < sw->n)
+            for (int j = 0; j < sub; j++)
+              nd_morph_sim_step (sim, cell->stim_node, sw->i_pA[k]);
+        }
+      seconds += now_s () - t_start;
+      simulated_ms += (sw->n > 0 ? sw->n - 1 : 0) * sw->dt_ms;
+      nd_morph_sim_free (sim);
+    }
+  if (out != stdout && fclose (out) != 0 && status == 0)
+    status = nd_cli_fail (1, _("cannot write “%s”"), out_path);
+  if (status == 0)
+    fprintf (stderr, _("%u sweep(s), %d compartments, %.1f ms simulated in %.3f s\n"), sweeps->len,
+             cell->cable->n_compartments, simulated_ms, seconds);
+  for (guint s = 0; s < sweeps->len; s++)
+    g_free (g_array_index (sweeps, Sweep, s).i_pA);
+  g_array_unref (sweeps);
+  return status;
+}
