@@ -161,7 +161,7 @@ add_tick (GArray *ticks, double v, gboolean labelled, const char *text)
 
 /* Ticks of an axis from a to b (plot space) that is length_px long, labels at least spacing_px apart. */
 static GArray *
-make_ticks (NdPlotScale scale, double a, double b, double length_px, double spacing_px)
+make_ticks (NdPlotScale scale, double a, double b, double length_px, double spacing_px, double *step_out)
 {
   GArray *ticks = g_array_new (FALSE, TRUE, sizeof (Tick));
   double lo = MIN (a, b), hi = MAX (a, b);
@@ -170,6 +170,7 @@ make_ticks (NdPlotScale scale, double a, double b, double length_px, double spac
   if (scale == ND_PLOT_SCALE_LINEAR)
     {
       double step = nice_step (hi - lo, length_px / spacing_px);
+      *step_out = step;
       int decimals = MAX (0, (int) -floor (log10 (step) + 1e-9));
       for (double i = ceil (lo / step - 1e-9); i * step <= hi + 1e-9 * step; i++)
         {
@@ -356,6 +357,7 @@ typedef struct
   const Theme      *theme;
   NdPlotFrame       frame;
   GArray           *x_ticks, *y_ticks;  /* Tick */
+  double            x_step, y_step;     /* between labelled ticks of a linear axis */
   double            font_px, tick_px, device_scale;
   double            y_label_w;   /* widest y tick label */
   gboolean          has_title, has_x_title, has_y_title;
@@ -406,12 +408,12 @@ compute_layout (Ctx *c)
   double top = c->has_title || c->legend_in_row ? pad + 2.1 * c->font_px : pad + 0.7 * c->font_px;
   double bottom = pad + c->tick_px + 3 + 1.2 * c->font_px + (c->has_x_title ? 1.6 * c->font_px : 0);
   double h = MAX (c->height - top - bottom, 10);
-  c->y_ticks = make_ticks (f->y_scale, f->y_min, f->y_max, h, 2.8 * c->font_px);
+  c->y_ticks = make_ticks (f->y_scale, f->y_min, f->y_max, h, 2.8 * c->font_px, &c->y_step);
   c->y_label_w = widest_label (c->cr, c->look->font_pt, c->y_ticks);
   double left = pad + (c->has_y_title ? 1.5 * c->font_px : 0) + c->y_label_w + 4 + c->tick_px;
   double right = pad + 1.6 * c->font_px;
   double w = MAX (c->width - left - right, 10);
-  c->x_ticks = make_ticks (f->x_scale, f->x_min, f->x_max, w, 6.5 * c->font_px);
+  c->x_ticks = make_ticks (f->x_scale, f->x_min, f->x_max, w, 6.5 * c->font_px, &c->x_step);
 
   f->left = left;
   f->top = top;
@@ -435,7 +437,6 @@ draw_with_plplot (Ctx *c)
   const Theme *t = c->theme;
   int dark = c->look->dark ? 1 : 0;
   double ch_mm = c->look->font_pt * MM_PER_PT;
-  const double small = 0.9;
 
   plsdev ("extcairo");
   plspage (PLOT_DPI, PLOT_DPI, c->width, c->height, 0, 0);
@@ -469,15 +470,12 @@ draw_with_plplot (Ctx *c)
           1 - (f->top + f->height) / c->height, 1 - f->top / c->height);
   plwind (f->x_min, f->x_max, f->y_min, f->y_max);
   const gboolean xlog = f->x_scale == ND_PLOT_SCALE_LOG, ylog = f->y_scale == ND_PLOT_SCALE_LOG;
-  /* World units per pixel, to place text a few pixels from a line. */
-  const double wy_px = (f->y_max - f->y_min) / f->height, wx_px = (f->x_max - f->x_min) / f->width;
 
   /* Shaded x-ranges, under everything else, with their label at the top left inside. */
   for (guint i = 0; i < nd_plot_model_get_n_shaded_ranges (m); i++)
     {
       double a, b;
-      const char *label;
-      nd_plot_model_get_shaded_range (m, i, &a, &b, &label);
+      nd_plot_model_get_shaded_range (m, i, &a, &b, NULL);
       a = to_plot (a, f->x_scale);
       b = to_plot (b, f->x_scale);
       if (!isfinite (a))
@@ -487,15 +485,6 @@ draw_with_plplot (Ctx *c)
       PLFLT xs[4] = { a, b, b, a }, ys[4] = { f->y_min, f->y_min, f->y_max, f->y_max };
       plcol0 (C_SHADE);
       plfill (4, xs, ys);
-      if (label && *label && fabs (b - a) / fabs (wx_px) > 60)
-        {
-          g_autofree char *e = pl_escape (label);
-          plcol0 (C_LABEL);
-          plschr (ch_mm, ch_scale * small);
-          plptex (MAX (MIN (a, b), MIN (f->x_min, f->x_max)) + 5 * wx_px, f->y_min + 0.9 * c->font_px * wy_px,
-                  1, 0, 0, e);
-          plschr (ch_mm, ch_scale);
-        }
     }
 
   /* Grid at the labelled ticks: thin and quiet. */
@@ -542,8 +531,7 @@ draw_with_plplot (Ctx *c)
   plwidth (1.0);
   for (guint i = 0; i < nd_plot_model_get_n_markers (m); i++)
     {
-      const char *label;
-      PLFLT mx = to_plot (nd_plot_model_get_marker (m, i, &label), f->x_scale);
+      PLFLT mx = to_plot (nd_plot_model_get_marker (m, i, NULL), f->x_scale);
       PLFLT xs[2] = { mx, mx }, ys[2] = { f->y_min, f->y_max };
       if (!isfinite (mx) || frac (mx, f->x_min, f->x_max) < 0 || frac (mx, f->x_min, f->x_max) > 1)
         continue;
@@ -551,34 +539,16 @@ draw_with_plplot (Ctx *c)
       pllsty (3);
       plline (2, xs, ys);
       pllsty (1);
-      if (label && *label)
-        {
-          g_autofree char *e = pl_escape (label);
-          plcol0 (C_LABEL);
-          plschr (ch_mm, ch_scale * small);
-          plptex (mx + 4 * wx_px, f->y_max - 0.8 * c->font_px * wy_px, 1, 0, 0, e);
-          plschr (ch_mm, ch_scale);
-        }
     }
 
   /* Axes: left and bottom lines with outward ticks (log axes: minor ticks between decades). */
   plcol0 (C_AXIS);
   plwidth (1.0);
-  plbox (xlog ? "bil" : "b", 0, 0, ylog ? "bil" : "b", 0, 0);
-  for (guint i = 0; i < c->x_ticks->len; i++)
-    {
-      const Tick *tk = &g_array_index (c->x_ticks, Tick, i);
-      double len = (tk->labelled ? c->tick_px : c->tick_px / 2) * wy_px;
-      PLFLT xs[2] = { tk->v, tk->v }, ys[2] = { f->y_min, f->y_min - len };
-      plline (2, xs, ys);
-    }
-  for (guint i = 0; i < c->y_ticks->len; i++)
-    {
-      const Tick *tk = &g_array_index (c->y_ticks, Tick, i);
-      double len = (tk->labelled ? c->tick_px : c->tick_px / 2) * wx_px;
-      PLFLT xs[2] = { f->x_min, f->x_min - len }, ys[2] = { tk->v, tk->v };
-      plline (2, xs, ys);
-    }
+  /* PLplot puts ticks at multiples of the step, as make_ticks() does; outside the frame it clips lines, so
+   * plbox() draws them. */
+  plsmaj (c->tick_px / px_per_mm, 1.0);
+  plsmin (c->tick_px / 2 / px_per_mm, 1.0);
+  plbox (xlog ? "btils" : "bti", xlog ? 0 : c->x_step, 1, ylog ? "btils" : "bti", ylog ? 0 : c->y_step, 1);
 
   /* Tick labels; plmtex() places a line of text by its centre, in character heights from the edge. */
   plcol0 (C_LABEL);
@@ -618,6 +588,55 @@ draw_with_plplot (Ctx *c)
       plsfont (PL_FCI_SANS, PL_FCI_UPRIGHT, PL_FCI_MEDIUM);
       plschr (ch_mm, ch_scale);
     }
+}
+
+/* A small label on a translucent plate, so it stays legible over lines. */
+static void
+draw_tag (Ctx *c, PangoLayout *layout, double x, double y, const char *text)
+{
+  cairo_t *cr = c->cr;
+  int w, h;
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_rectangle (cr, x - 2, y, w + 4, h);
+  cairo_set_rgba (cr, c->theme->bg.rgb, 0.75);
+  cairo_fill (cr);
+  cairo_set_rgba (cr, c->theme->label.rgb, 1);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* Labels of shaded ranges (bottom left inside the range) and markers (top, right of the line). */
+static void
+draw_annotations (Ctx *c)
+{
+  NdPlotModel *m = c->model;
+  const NdPlotFrame *f = &c->frame;
+  PangoLayout *layout = make_layout (c->cr, c->look->font_pt * 0.9, FALSE);
+  int w, h;
+
+  pango_layout_set_text (layout, "Xg", -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  for (guint i = 0; i < nd_plot_model_get_n_shaded_ranges (m); i++)
+    {
+      double a, b;
+      const char *label;
+      nd_plot_model_get_shaded_range (m, i, &a, &b, &label);
+      double pa = nd_plot_frame_data_to_x (f, a), pb = nd_plot_frame_data_to_x (f, b);
+      if (!isfinite (pa))
+        pa = f->left;
+      double lo = MAX (MIN (pa, pb), f->left), hi = MIN (MAX (pa, pb), f->left + f->width);
+      if (label && *label && hi - lo > 60)
+        draw_tag (c, layout, lo + 5, f->top + f->height - h - 4, label);
+    }
+  for (guint i = 0; i < nd_plot_model_get_n_markers (m); i++)
+    {
+      const char *label;
+      double px = nd_plot_frame_data_to_x (f, nd_plot_model_get_marker (m, i, &label));
+      if (label && *label && px >= f->left && px <= f->left + f->width)
+        draw_tag (c, layout, px + 4, f->top + 3, label);
+    }
+  g_object_unref (layout);
 }
 
 static void
@@ -815,6 +834,28 @@ plplot_exit_handler (const char *message)
   return 1;
 }
 
+/* Whether PLplot has its extcairo driver, looked up where PLplot looks (PLPLOT_DRV_DIR, else the folder
+ * it was built with). Checked once, before any PLplot call: without the driver plinit() would prompt for
+ * a device on the terminal. A PLplot without a drivers folder (drivers built in) is trusted. */
+static gboolean
+have_extcairo (void)
+{
+  static int known = 0;
+  if (known == 0)
+    {
+      const char *dir = g_getenv ("PLPLOT_DRV_DIR");
+      if (dir == NULL)
+        dir = ND_PLPLOT_DRVDIR;
+      g_autofree char *info = g_build_filename (dir, "cairo.driver_info", NULL);
+      g_autofree char *text = NULL;
+      if (!*dir || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+        known = 1;
+      else
+        known = g_file_get_contents (info, &text, NULL, NULL) && strstr (text, "extcairo:") ? 1 : -1;
+    }
+  return known > 0;
+}
+
 /* Runs draw_with_plplot() on a fresh stream; no local of this frame changes after setjmp. */
 static gboolean
 run_plplot (Ctx *c, PLINT previous)
@@ -869,6 +910,15 @@ nd_plot_render (NdPlotModel *model, cairo_t *cr, int width, int height, const Nd
       cairo_set_rgba (cr, c.theme->bg.rgb, 1);
       cairo_paint (cr);
     }
+  plsexit (plplot_exit_handler);
+  plsabort (plplot_abort_handler);
+  if (!have_extcairo ())
+    {
+      cairo_restore (cr);
+      g_set_error_literal (error, ND_PLOT_ERROR, ND_PLOT_ERROR_DRAW,
+                           _("Plots cannot be drawn: PLplot’s cairo driver is not installed."));
+      return FALSE;
+    }
   compute_layout (&c);
 
   plgstrm (&previous);
@@ -881,14 +931,13 @@ nd_plot_render (NdPlotModel *model, cairo_t *cr, int width, int height, const Nd
       g_set_error (error, ND_PLOT_ERROR, ND_PLOT_ERROR_DRAW, _("Too many plots are being drawn at once."));
       return FALSE;
     }
-  plsexit (plplot_exit_handler);
-  plsabort (plplot_abort_handler);
   plplot_aborted = FALSE;
   cairo_save (cr);
   gboolean ok = run_plplot (&c, previous) && !plplot_aborted;
   cairo_restore (cr);
   if (ok)
     {
+      draw_annotations (&c);
       draw_points (&c);
       draw_legend (&c);
     }

@@ -693,6 +693,40 @@ test_draw_time (void)
   g_assert_cmpfloat (ms[3], <, 100);
 }
 
+/* ---- PLplot failing -------------------------------------------------------------------------------- */
+
+/* Without its drivers PLplot calls its exit handler; the draw must fail with an error, not end the app. */
+static void
+test_plplot_failure (void)
+{
+  if (g_test_subprocess ())
+    {
+      /* A drivers folder without the cairo driver. */
+      g_autofree char *empty = g_dir_make_tmp ("neurode-plot-XXXXXX", NULL);
+      g_assert_nonnull (empty);
+      g_setenv ("PLPLOT_DRV_DIR", empty, TRUE);
+      g_autoptr (NdPlotModel) m = make_loss_model ();
+      g_autoptr (GError) error = NULL;
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 200);
+      cairo_t *cr = cairo_create (surface);
+      for (int i = 0; i < 2; i++)
+        {
+          g_assert_false (nd_plot_render (m, cr, 300, 200, NULL, NULL, &error));
+          g_assert_error (error, ND_PLOT_ERROR, ND_PLOT_ERROR_DRAW);
+          g_print ("%s\n", error->message);
+          g_clear_error (&error);
+        }
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+      g_print ("still running\n");
+      g_rmdir (empty);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*cairo driver is not installed*cairo driver is not installed*still running*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -700,7 +734,9 @@ main (int argc, char **argv)
   adw_init ();
   g_assert_nonnull (g_getenv ("ND_TEST_OUTPUT"));
   g_mkdir_with_parents (g_getenv ("ND_TEST_OUTPUT"), 0755);
-  build_window ();
+  /* A subprocess runs one test that must not have used PLplot before. */
+  if (!g_test_subprocess ())
+    build_window ();
 
   g_test_add_func ("/plot/decimate/envelope", test_decimate_envelope);
   g_test_add_func ("/plot/decimate/gaps", test_decimate_gaps);
@@ -711,7 +747,9 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/widget/drag-selection", test_drag_selection);
   g_test_add_func ("/plot/export", test_export);
   g_test_add_func ("/plot/draw-time", test_draw_time);
+  g_test_add_func ("/plot/plplot-failure", test_plplot_failure);
   int status = g_test_run ();
-  gtk_window_destroy (GTK_WINDOW (window));
+  if (window)
+    gtk_window_destroy (GTK_WINDOW (window));
   return status;
 }
