@@ -30,7 +30,7 @@ G_DEFINE_QUARK (nd-plot-error-quark, nd_plot_error)
 /* cmap0 entries. */
 enum
 {
-  C_BG, C_TEXT, C_LABEL, C_AXIS, C_GRID, C_SHADE, C_MARKER,
+  C_BG, C_TEXT, C_LABEL, C_AXIS, C_GRID, C_MARKER,
   C_SERIES0 = 8,
   C_N = C_SERIES0 + ND_PLOT_N_COLORS,
 };
@@ -446,8 +446,7 @@ draw_with_plplot (Ctx *c)
   set_col (C_LABEL, t->label);
   set_col (C_AXIS, t->axis);
   set_col (C_GRID, t->grid);
-  set_col (C_SHADE, t->shade);
-  set_col (C_MARKER, t->marker);
+    set_col (C_MARKER, t->marker);
   for (int i = 0; i < ND_PLOT_N_COLORS; i++)
     set_col (C_SERIES0 + i, (Rgba) { palette[i][dark], 1 });
   plinit ();
@@ -470,22 +469,6 @@ draw_with_plplot (Ctx *c)
           1 - (f->top + f->height) / c->height, 1 - f->top / c->height);
   plwind (f->x_min, f->x_max, f->y_min, f->y_max);
   const gboolean xlog = f->x_scale == ND_PLOT_SCALE_LOG, ylog = f->y_scale == ND_PLOT_SCALE_LOG;
-
-  /* Shaded x-ranges, under everything else, with their label at the top left inside. */
-  for (guint i = 0; i < nd_plot_model_get_n_shaded_ranges (m); i++)
-    {
-      double a, b;
-      nd_plot_model_get_shaded_range (m, i, &a, &b, NULL);
-      a = to_plot (a, f->x_scale);
-      b = to_plot (b, f->x_scale);
-      if (!isfinite (a))
-        a = MIN (f->x_min, f->x_max);
-      if (!isfinite (b))
-        continue;
-      PLFLT xs[4] = { a, b, b, a }, ys[4] = { f->y_min, f->y_min, f->y_max, f->y_max };
-      plcol0 (C_SHADE);
-      plfill (4, xs, ys);
-    }
 
   /* Grid at the labelled ticks: thin and quiet. */
   plcol0 (C_GRID);
@@ -588,6 +571,33 @@ draw_with_plplot (Ctx *c)
       plsfont (PL_FCI_SANS, PL_FCI_UPRIGHT, PL_FCI_MEDIUM);
       plschr (ch_mm, ch_scale);
     }
+}
+
+/* Shaded x-ranges, under everything else. Cairo rather than plfill(): extcairo strokes the outline of a
+ * filled polygon too, which doubles the alpha along the edges. */
+static void
+draw_shades (Ctx *c)
+{
+  NdPlotModel *m = c->model;
+  const NdPlotFrame *f = &c->frame;
+  cairo_t *cr = c->cr;
+
+  for (guint i = 0; i < nd_plot_model_get_n_shaded_ranges (m); i++)
+    {
+      double a, b;
+      nd_plot_model_get_shaded_range (m, i, &a, &b, NULL);
+      double pa = nd_plot_frame_data_to_x (f, a), pb = nd_plot_frame_data_to_x (f, b);
+      if (!isfinite (pb))
+        continue;
+      if (!isfinite (pa))
+        pa = f->left;
+      double lo = MAX (MIN (pa, pb), f->left), hi = MIN (MAX (pa, pb), f->left + f->width);
+      if (hi <= lo)
+        continue;
+      cairo_rectangle (cr, lo, f->top, hi - lo, f->height);
+    }
+  cairo_set_rgba (cr, c->theme->shade.rgb, c->theme->shade.alpha);
+  cairo_fill (cr);
 }
 
 /* A small label on a translucent plate, so it stays legible over lines. */
@@ -932,6 +942,7 @@ nd_plot_render (NdPlotModel *model, cairo_t *cr, int width, int height, const Nd
       return FALSE;
     }
   plplot_aborted = FALSE;
+  draw_shades (&c);
   cairo_save (cr);
   gboolean ok = run_plplot (&c, previous) && !plplot_aborted;
   cairo_restore (cr);

@@ -657,40 +657,74 @@ cmp_double (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
+/* Whole frames (PLplot drawing plus the renderer painting the window), from the frame clock. */
+static gint64 paint_start, paint_us;
+
+static void
+before_paint (GdkFrameClock *clock, gpointer data)
+{
+  paint_start = g_get_monotonic_time ();
+}
+
+static void
+after_paint (GdkFrameClock *clock, gpointer data)
+{
+  paint_us = g_get_monotonic_time () - paint_start;
+}
+
+static gboolean
+painted (gpointer data)
+{
+  return paint_us >= 0;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
 static void
 test_draw_time (void)
 {
   /* Two 100k-point traces in the widget, redrawn as a live view would. */
   NdPlot *plot = ND_PLOT (plots[3]);
-  double ms[7];
-  for (guint r = 0; r < G_N_ELEMENTS (ms); r++)
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  gulong b = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint), NULL);
+  gulong a = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), NULL);
+  double draw_ms[7], frame_ms[7];
+  for (guint r = 0; r < G_N_ELEMENTS (draw_ms); r++)
     {
-      guint since[G_N_ELEMENTS (plots)];
-      for (guint i = 0; i < G_N_ELEMENTS (plots); i++)
-        since[i] = nd_plot_get_draw_count (ND_PLOT (plots[i])) - 1;
-      since[3] = nd_plot_get_draw_count (plot);
+      paint_us = -1;
       gtk_widget_queue_draw (GTK_WIDGET (plot));
-      g_assert_true (nd_test_ui_wait (drawn_since, since, 5000));
-      ms[r] = nd_plot_get_last_draw_us (plot) / 1000.0;
+      g_assert_true (nd_test_ui_wait (painted, NULL, 5000));
+      draw_ms[r] = nd_plot_get_last_draw_us (plot) / 1000.0;
+      frame_ms[r] = paint_us / 1000.0;
     }
-  qsort (ms, G_N_ELEMENTS (ms), sizeof ms[0], cmp_double);
+  g_signal_handler_disconnect (clock, b);
+  g_signal_handler_disconnect (clock, a);
+  qsort (draw_ms, G_N_ELEMENTS (draw_ms), sizeof draw_ms[0], cmp_double);
+  qsort (frame_ms, G_N_ELEMENTS (frame_ms), sizeof frame_ms[0], cmp_double);
   NdPlotFrame f;
   nd_plot_get_frame (plot, &f);
-  g_print ("# draw time, 2 x %d points decimated to %.0f columns: median %.1f ms (min %.1f, max %.1f)\n",
-           TRACE_N, f.width, ms[3], ms[0], ms[6]);
+  g_print ("# 2 x %d points decimated to %.0f columns: snapshot median %.1f ms (max %.1f), "
+           "whole window frame median %.1f ms (max %.1f)\n",
+           TRACE_N, f.width, draw_ms[3], draw_ms[6], frame_ms[3], frame_ms[6]);
 
-  /* The same drawing to an image surface, without decimation's help for comparison: a 2-column-wide
-   * plot makes every point its own column pass through PLplot. */
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 300);
   cairo_t *cr = cairo_create (surface);
   gint64 t0 = g_get_monotonic_time ();
   g_assert_true (nd_plot_render (nd_plot_get_model (plot), cr, 800, 300, NULL, NULL, NULL));
-  double image_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  g_print ("# same plot rendered to an 800x300 image surface: %.1f ms\n", (g_get_monotonic_time () - t0) / 1000.0);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
-  g_print ("# same plot to an 800x300 image surface: %.1f ms\n", image_ms);
-  /* Generous: ~10x the figure measured on the 2-core build machine, and ASan's slowdown fits. */
-  g_assert_cmpfloat (ms[3], <, 100);
+  /* Generous bounds (about 10x the figures on the 2-core build machine): a live view needs 5 frames/s. */
+  g_assert_cmpfloat (frame_ms[3], <, SANITIZED ? 400 : 100);
 }
 
 /* ---- PLplot failing -------------------------------------------------------------------------------- */
