@@ -600,6 +600,20 @@ test_export (void)
   g_assert_nonnull (strstr (svg_text, "<svg"));
   g_assert_nonnull (strstr (svg_text, "</svg>"));
   g_assert_cmpuint (size, >, 2000);
+  /* Where gdk-pixbuf has librsvg's loader, the SVG must render to a drawn plot. */
+  g_autoptr (GdkPixbuf) svg_pixbuf = gdk_pixbuf_new_from_file (svg, &error);
+  if (svg_pixbuf)
+    {
+      g_autofree char *svg_png = g_build_filename (dir, "plot-export-svg-rendered.png", NULL);
+      g_assert_cmpint (gdk_pixbuf_get_width (svg_pixbuf), >=, 640);
+      g_assert_true (gdk_pixbuf_save (svg_pixbuf, svg_png, "png", &error, NULL));
+      g_assert_cmpfloat (nd_test_ui_png_ink (svg_png), >, 0.03);
+    }
+  else
+    {
+      g_test_message ("SVG not rendered (%s)", error->message);
+      g_clear_error (&error);
+    }
   g_autofree char *pdf_text = read_head (pdf, &size);
   g_assert_true (g_str_has_prefix (pdf_text, "%PDF-"));
   g_assert_nonnull (memmem (pdf_text + size - MIN (size, 64), MIN (size, 64), "%%EOF", 5));
@@ -727,6 +741,55 @@ test_draw_time (void)
   g_assert_cmpfloat (frame_ms[3], <, SANITIZED ? 400 : 100);
 }
 
+/* ---- Far-off and non-finite values ----------------------------------------------------------------- */
+
+static void
+test_extreme_values (void)
+{
+  g_autoptr (NdPlotModel) m = nd_plot_model_new ();
+  g_autoptr (GError) error = NULL;
+  NdPlotFrame f;
+  /* A peak far above a fixed range: the lines to it are vertical at x = 0 and x = 1 (on the scale shown). */
+  double x[7] = { 0, 0.5, 1, 1.2, 1.4, 1.6, 2 }, y[7] = { 0.25, 1e12, 0.25, INFINITY, 0.5, NAN, -1e308 };
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_X, "x", NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_Y, "y", NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_range (m, ND_PLOT_AXIS_Y, 0, 1);
+  nd_plot_model_set_range (m, ND_PLOT_AXIS_X, 0, 2);
+  guint s = nd_plot_model_add_series (m, NULL, ND_PLOT_COLOR_RED, ND_PLOT_LINE);
+  nd_plot_model_set_series_data (m, s, x, y, 7);
+  guint d = nd_plot_model_add_series (m, NULL, ND_PLOT_COLOR_BLUE, ND_PLOT_POINTS);
+  nd_plot_model_set_series_data (m, d, x, y, 7);
+
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (surface);
+  g_assert_true (nd_plot_render (m, cr, 400, 300, NULL, &f, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface), red = 0;
+  int cx = (int) nd_plot_frame_data_to_x (&f, 1.0), cy = (int) (f.top + f.height / 2);
+  for (int px = cx - 3; px <= cx + 3; px++)
+    {
+      const guint8 *p = data + cy * stride + px * 4;  /* B G R A */
+      red += p[2] > 150 && p[1] < 120;
+    }
+  g_autofree char *png = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "plot-extreme.png", NULL);
+  cairo_surface_write_to_png (surface, png);
+  g_assert_cmpint (red, >=, 1);
+  cairo_surface_destroy (surface);
+
+  /* Log axes with zero and negative values: those points are left out. */
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_Y, "y", NULL, ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_range_auto (m, ND_PLOT_AXIS_Y);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cr = cairo_create (surface);
+  g_assert_true (nd_plot_render (m, cr, 400, 300, NULL, &f, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 /* ---- PLplot failing -------------------------------------------------------------------------------- */
 
 /* Without its drivers PLplot calls its exit handler; the draw must fail with an error, not end the app. */
@@ -782,6 +845,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/export", test_export);
   g_test_add_func ("/plot/draw-time", test_draw_time);
   g_test_add_func ("/plot/plplot-failure", test_plplot_failure);
+  g_test_add_func ("/plot/extreme-values", test_extreme_values);
   int status = g_test_run ();
   if (window)
     gtk_window_destroy (GTK_WINDOW (window));
