@@ -158,6 +158,12 @@ nd_plot_export (NdPlot *self, const char *path, NdPlotFormat format, int width, 
       g_set_error_literal (error, ND_PLOT_ERROR, ND_PLOT_ERROR_DRAW, _("There is no plot to export."));
       return FALSE;
     }
+  if (width <= 0 || height <= 0)
+    {
+      /* The size shown on screen, or a common figure size before the widget is shown. */
+      width = gtk_widget_get_width (GTK_WIDGET (self)) >= 40 ? gtk_widget_get_width (GTK_WIDGET (self)) : 800;
+      height = gtk_widget_get_height (GTK_WIDGET (self)) >= 40 ? gtk_widget_get_height (GTK_WIDGET (self)) : 500;
+    }
   nd_plot_look_init (&look);
   look.font_pt = plot_font_pt (self);
   return nd_plot_render_to_file (self->model, path, format, width, height, 1, &look, error);

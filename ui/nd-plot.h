@@ -46,9 +46,9 @@ NdPlotModel *nd_plot_get_model      (NdPlot *self);
 void         nd_plot_set_selectable (NdPlot *self, gboolean selectable);
 gboolean     nd_plot_get_selectable (NdPlot *self);
 
-/* Writes the plot to `path` at width x height (pixels for PNG, points for SVG/PDF); `format`
- * ND_PLOT_FORMAT_AUTO chooses by the extension. Errors are in the user's words (unknown extension,
- * folder not writable). */
+/* Writes the plot to `path` at width x height (pixels for PNG, points for SVG/PDF; 0 x 0 for the size
+ * shown on screen); `format` ND_PLOT_FORMAT_AUTO chooses by the extension. Errors are in the user's
+ * words (unknown extension, folder not writable). */
 gboolean     nd_plot_export         (NdPlot *self, const char *path, NdPlotFormat format, int width, int height,
                                      GError **error);
 

@@ -619,6 +619,15 @@ test_export (void)
   g_assert_nonnull (memmem (pdf_text + size - MIN (size, 64), MIN (size, 64), "%%EOF", 5));
   g_assert_cmpuint (size, >, 2000);
 
+  /* 0 x 0: the size on screen. */
+  g_autofree char *same = g_build_filename (dir, "plot-export-screen-size.png", NULL);
+  g_assert_true (nd_plot_export (plot, same, ND_PLOT_FORMAT_PNG, 0, 0, &error));
+  g_assert_no_error (error);
+  g_autoptr (GdkTexture) same_texture = gdk_texture_new_from_filename (same, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (same_texture), ==, gtk_widget_get_width (GTK_WIDGET (plot)));
+  g_assert_cmpint (gdk_texture_get_height (same_texture), ==, gtk_widget_get_height (GTK_WIDGET (plot)));
+
   /* The other plots too, and a 2x PNG, to look at. */
   const char *names[] = { "kinetics", "tau", "loss", "trace" };
   for (guint i = 0; i < G_N_ELEMENTS (plots); i++)
