@@ -85,6 +85,7 @@ nd_plot_look_init (NdPlotLook *look)
   look->dark = FALSE;
   look->font_pt = 9;
   look->paint_background = TRUE;
+  look->min_left = 0;
 }
 
 double
@@ -474,7 +475,8 @@ compute_layout (Ctx *c)
   double h = MAX (c->height - top - bottom, 10);
   c->y_ticks = make_ticks (f->y_scale, f->y_min, f->y_max, h, 2.8 * c->font_px, &c->y_step);
   c->y_label_w = widest_label (c->cr, c->look->font_pt, c->y_ticks);
-  double left = pad + (c->has_y_title ? 1.5 * c->font_px : 0) + c->y_label_w + 4 + c->tick_px;
+  f->natural_left = pad + (c->has_y_title ? 1.5 * c->font_px : 0) + c->y_label_w + 4 + c->tick_px;
+  double left = MAX (f->natural_left, MIN (c->look->min_left, c->width / 2.0));
   double right = pad + 1.6 * c->font_px;
   double w = MAX (c->width - left - right, 10);
   c->x_ticks = make_ticks (f->x_scale, f->x_min, f->x_max, w, 6.5 * c->font_px, &c->x_step);
@@ -624,7 +626,8 @@ draw_with_plplot (Ctx *c)
     {
       g_autofree char *yt = nd_plot_model_dup_axis_title (m, ND_PLOT_AXIS_Y);
       g_autofree char *e = pl_escape (yt);
-      plmtex ("l", (c->tick_px + 4 + c->y_label_w + 0.85 * c->font_px) / em, 0.5, 0.5, e);
+      /* At a fixed distance from the left edge, so titles of aligned plots line up too. */
+      plmtex ("l", (f->left - 6 - 0.75 * c->font_px) / em, 0.5, 0.5, e);
     }
   if (c->has_title)
     {

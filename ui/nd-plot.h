@@ -52,6 +52,11 @@ gboolean     nd_plot_get_selectable (NdPlot *self);
 gboolean     nd_plot_export         (NdPlot *self, const char *path, NdPlotFormat format, int width, int height,
                                      GError **error);
 
+/* Lines up the data areas of plots stacked in a column (voltage above stimulus, V above gates above
+ * currents): they all use the largest left margin any of them needs. A plot is in one group at a time;
+ * align a single plot (n = 1) to take it out. Set the same x range on the models to share the x axis. */
+void         nd_plot_align          (NdPlot * const *plots, guint n);
+
 /* Where the last draw put the data (for mapping pointer positions); FALSE before the first draw. */
 gboolean     nd_plot_get_frame      (NdPlot *self, NdPlotFrame *frame);
 /* Number of completed draws and the duration of the last one (microseconds): for responsiveness tests. */

@@ -503,6 +503,64 @@ test_widget_live_update (void)
   g_assert_cmpfloat (fabs (nd_plot_frame_x_to_data (&f, nd_plot_frame_data_to_x (&f, 1020)) - 1020), <, 1e-9);
 }
 
+/* Voltage above stimulus, as in the recording view: aligned data areas. */
+static gboolean
+both_drawn (gpointer data)
+{
+  NdPlot **p = data;
+  return nd_plot_get_draw_count (p[0]) > 0 && nd_plot_get_draw_count (p[1]) > 0;
+}
+
+static void
+test_widget_align (void)
+{
+  g_autoptr (NdPlotModel) mv = make_trace_model ();
+  g_autoptr (NdPlotModel) mi = nd_plot_model_new ();
+  double stim[1000];
+  for (int i = 0; i < 1000; i++)
+    stim[i] = i >= 100 && i < 900 ? 0.00125 : 0;
+  nd_plot_model_set_axis (mi, ND_PLOT_AXIS_X, "Time", "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (mi, ND_PLOT_AXIS_Y, "Stimulus", "nA", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_series_trace (mi, nd_plot_model_add_series (mi, NULL, ND_PLOT_COLOR_RED, ND_PLOT_LINE),
+                                  0, 1, stim, 1000);
+  nd_plot_model_set_axis (mv, ND_PLOT_AXIS_X, NULL, NULL, ND_PLOT_SCALE_LINEAR);
+
+  GtkWidget *win = gtk_window_new (), *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  NdPlot *p[2] = { ND_PLOT (nd_plot_new (mv)), ND_PLOT (nd_plot_new (mi)) };
+  gtk_widget_set_vexpand (GTK_WIDGET (p[0]), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (p[1]), -1, 150);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (p[0]));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (p[1]));
+  gtk_window_set_child (GTK_WINDOW (win), box);
+  gtk_window_set_default_size (GTK_WINDOW (win), 700, 460);
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_true (nd_test_ui_wait (both_drawn, p, 5000));
+  nd_test_ui_spin (100);
+  NdPlotFrame f0, f1;
+  nd_plot_get_frame (p[0], &f0);
+  nd_plot_get_frame (p[1], &f1);
+  /* "−60" and "0.0010" need different margins. */
+  g_assert_cmpfloat (fabs (f0.left - f1.left), >, 5);
+
+  nd_plot_align (p, 2);
+  nd_test_ui_spin (300);
+  nd_plot_get_frame (p[0], &f0);
+  nd_plot_get_frame (p[1], &f1);
+  g_assert_cmpfloat (f0.left, ==, f1.left);
+  g_assert_cmpfloat (f0.width, ==, f1.width);
+  g_assert_cmpfloat (f0.left, ==, MAX (f0.natural_left, f1.natural_left));
+  g_free (nd_test_ui_screenshot (win, "plot-aligned"));
+
+  /* Taking one out gives both their own margins back. */
+  nd_plot_align (p, 1);
+  nd_test_ui_spin (300);
+  nd_plot_get_frame (p[0], &f0);
+  nd_plot_get_frame (p[1], &f1);
+  g_assert_cmpfloat (f0.left, ==, f0.natural_left);
+  g_assert_cmpfloat (f1.left, ==, f1.natural_left);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* ---- Drag selection ------------------------------------------------------------------------------- */
 
 static void
@@ -851,6 +909,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/widget/dark", test_widget_dark);
   g_test_add_func ("/plot/widget/live-update", test_widget_live_update);
   g_test_add_func ("/plot/widget/drag-selection", test_drag_selection);
+  g_test_add_func ("/plot/widget/align", test_widget_align);
   g_test_add_func ("/plot/export", test_export);
   g_test_add_func ("/plot/draw-time", test_draw_time);
   g_test_add_func ("/plot/plplot-failure", test_plplot_failure);
