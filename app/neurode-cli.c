@@ -17,6 +17,7 @@
 static const NdCliCommand commands[] = {
   { "simulate", N_("Simulate a model under a recorded stimulus"), nd_cli_simulate },
   { "fit", N_("Fit the learned channels of a model to a recording"), nd_cli_fit },
+  { "bench", N_("Print the engine’s speed figures"), nd_cli_bench },
   { "kinetics", N_("Print x_inf and tau of every gate of a model"), nd_cli_kinetics },
   { NULL, NULL, NULL }
 };
