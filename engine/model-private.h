@@ -26,3 +26,6 @@ double nd_ipow (double x, int p);
 /* Free learned current (uA/cm2) of channel c and dz/dt of its latents; the
  * network cache (for a backward pass) is written when cache is not NULL. */
 double nd_free_current (nd_model *m, int c, double v, const double *z, double *dz, double *cache);
+
+/* log tau = bound(b) of learned-gate.h, with d bound / d b in *slope. */
+double nd_log_tau_bound (nd_tau_bound kind, double b, double *slope);

@@ -304,8 +304,8 @@ nd_model_n_trainable (const nd_model *m)
 /* ---- learned gate tables ---- */
 
 /* log tau = bound(b) exactly as learned-gate.c defines it, with its slope. */
-static double
-log_tau_bound (nd_tau_bound kind, double b, double *slope)
+double
+nd_log_tau_bound (nd_tau_bound kind, double b, double *slope)
 {
   if (kind == ND_TAU_BOUND_HARD)
     {
@@ -325,7 +325,7 @@ table_fill (nd_model *m, nd_learned_gate_slot *s, const double *w, int j)
   double ab[2], slope;
   nd_mlp_forward (&s->net.shape, w, &in, ab, NULL);
   s->table.a[j] = ab[0];
-  s->table.logtau[j] = log_tau_bound (s->net.tau_bound, ab[1], &slope);
+  s->table.logtau[j] = nd_log_tau_bound (s->net.tau_bound, ab[1], &slope);
   s->table.ready[j] = 1;
 }
 
@@ -409,7 +409,7 @@ nd_table_backward (nd_model *m, double *grad)
                   double in = nd_learned_gate_scale_v (m->grid_lo + j * m->grid_h);
                   double ab[2], slope;
                   nd_mlp_forward (&s->net.shape, w, &in, ab, m->scratch);
-                  log_tau_bound (s->net.tau_bound, ab[1], &slope);
+                  nd_log_tau_bound (s->net.tau_bound, ab[1], &slope);
                   double dout[2] = { s->table.ga[j], s->table.glogtau[j] * slope };
                   nd_mlp_backward (&s->net.shape, w, m->scratch, dout, grad + blk->offset, NULL);
                 }
