@@ -15,6 +15,8 @@
  *   (area 4 pi r^2); its children attach at soma(0.5) "by wire" (their first
  *   3-D point is their own first sample, not the soma centre), unless they
  *   have a single sample;
+ * - NeuroMorpho.org's 3-point soma (centre plus two points one radius away,
+ *   equal diameters) is a sphere, like a one-point soma;
  * - sections that attach to the first point of the root attach at 0;
  * - one-point and zero-length two-point sections are removed and their
  *   children reattached (NEURON's chk_valid);
