@@ -192,7 +192,7 @@ nd_morph_from_swc (const nd_swc *swc, char *err, size_t err_len)
           r->parent = -1;
           r->n_raw = soma3geom ? 1 : r->count;
           r->raw = malloc ((size_t) r->n_raw * sizeof (int));
-          for (int k = 0; k < r->count; k++)
+          for (int k = 0; k < r->n_raw; k++)
             r->raw[k] = first + k;
           r->d0 = 2.0 * pt[first].radius;
           continue;
@@ -422,7 +422,12 @@ nd_section_nseg_d_lambda (const nd_section *sec, double d_lambda, double freq_hz
                           double ra_ohm_cm, double cm_uF_cm2)
 {
   double lf = nd_section_lambda_f (sec, freq_hz, ra_ohm_cm, cm_uF_cm2);
-  return (int) ((sec->length / (d_lambda * lf) + 0.9) / 2.0) * 2 + 1;
+  double half = floor ((sec->length / (d_lambda * lf) + 0.9) / 2.0);
+  if (!(half >= 0.0))
+    return 1;
+  if (half > ND_MAX_NSEG / 2)
+    return ND_MAX_NSEG;
+  return (int) half * 2 + 1;
 }
 
 static void
