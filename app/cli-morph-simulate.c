@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "cell-file.h"
@@ -89,16 +90,48 @@ load_stimulus (const char *path, GError **error)
   return sweeps;
 }
 
+/* "apic[3](0.25)" or "apic[3]" (x = 0.5): moves the stimulus there. */
+static gboolean
+parse_site (const char *site, NdCell *cell, GError **error)
+{
+  g_autofree char *name = g_strdup (site);
+  double x = 0.5;
+  char *open = strchr (name, '(');
+  if (open)
+    {
+      char *end = NULL;
+      *open = '\0';
+      x = g_ascii_strtod (open + 1, &end);
+      if (end == open + 1 || strcmp (end, ")") != 0 || !(x >= 0.0 && x <= 1.0))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("--site “%s”: write SECTION(X) with X from 0 to 1, e.g. “apic[3](0.5)”"), site);
+          return FALSE;
+        }
+    }
+  int sec = nd_morph_find_section (cell->morph, name);
+  if (sec < 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                   _("--site: the cell has no section “%s” (names as in NEURON: soma[0], dend[3], apic[12])"), name);
+      return FALSE;
+    }
+  cell->stim_node = nd_cable_node_at (cell->cable, sec, x);
+  return TRUE;
+}
+
 int
 nd_cli_morph_simulate (int argc, char **argv)
 {
   g_autofree char *stim_path = NULL, *out_path = NULL;
   double dt_max = 0.025;
   gboolean axial = FALSE;
+  g_autofree char *site = NULL;
   GOptionEntry entries[] = {
     { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Stimulus recording (CSV t_ms,i_pA[,sweep], ABF, …); default: the cell file's protocol"), N_("FILE") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Output CSV (sweep,t_ms,v_mV,i_pA); default: standard output"), N_("FILE") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &dt_max, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &site, N_("Inject the stimulus at this section instead of the cell file's site, e.g. “apic[3](0.5)”"), N_("SECTION(X)") },
     { "axial", 0, 0, G_OPTION_ARG_NONE, &axial, N_("Also write the axial current from the soma into the dendrites (i_axial_pA)"), NULL },
     { NULL }
   };
@@ -118,6 +151,9 @@ nd_cli_morph_simulate (int argc, char **argv)
   g_autoptr (NdCell) cell = nd_cell_build (file, &error);
   if (!cell)
     return nd_cli_fail (1, "%s", error->message);
+
+  if (site && !parse_site (site, cell, &error))
+    return nd_cli_fail (2, "%s", error->message);
 
   GArray *sweeps = NULL;
   if (stim_path)
@@ -167,26 +203,33 @@ nd_cli_morph_simulate (int argc, char **argv)
           break;
         }
       nd_morph_sim *sim = nd_morph_sim_new (cell->cable, &file->membrane, sw->dt_ms / sub);
+      g_autofree double *v = g_new (double, MAX (sw->n, 1));
+      g_autofree double *ax = axial ? g_new (double, MAX (sw->n, 1)) : NULL;
       double t_start = now_s ();
       nd_morph_sim_init (sim, file->v_init_mV);
-      for (gsize k = 0; k < sw->n; k++)
+      gsize done = 0;
+      for (gsize k = 0; k < sw->n; k++, done++)
         {
-          const double *v = nd_morph_sim_voltages (sim);
-          if (!isfinite (v[cell->soma_node]))
-            {
-              status = nd_cli_fail (1, _("the simulation diverged in sweep %u at %g ms; try a smaller --dt"),
-                                    s + 1, sw->t0_ms + k * sw->dt_ms);
-              break;
-            }
-          fprintf (out, "%u,%.6g,%.10g,%.10g", s, sw->t0_ms + k * sw->dt_ms, v[cell->soma_node], sw->i_pA[k]);
-          if (axial)
-            fprintf (out, ",%.10g", nd_morph_sim_axial_current (sim, cell->soma_node));
-          fputc ('\n', out);
+          v[k] = nd_morph_sim_voltages (sim)[cell->soma_node];
+          if (ax)
+            ax[k] = nd_morph_sim_axial_current (sim, cell->soma_node);
+          if (!isfinite (v[k]))
+            break;
           if (k + 1 < sw->n)
             for (int j = 0; j < sub; j++)
               nd_morph_sim_step (sim, cell->stim_node, sw->i_pA[k]);
         }
       seconds += now_s () - t_start;
+      if (done < sw->n)
+        status = nd_cli_fail (1, _("the simulation diverged in sweep %u at %g ms; try a smaller --dt"),
+                              s + 1, sw->t0_ms + done * sw->dt_ms);
+      for (gsize k = 0; k < done; k++)
+        {
+          fprintf (out, "%u,%.6g,%.10g,%.10g", s, sw->t0_ms + k * sw->dt_ms, v[k], sw->i_pA[k]);
+          if (ax)
+            fprintf (out, ",%.10g", ax[k]);
+          fputc ('\n', out);
+        }
       simulated_ms += (sw->n > 0 ? sw->n - 1 : 0) * sw->dt_ms;
       nd_morph_sim_free (sim);
     }
