@@ -33,10 +33,10 @@ typedef struct {
 } Sweep;
 
 static double
-now_s (void)
+now_s (clockid_t clock)
 {
   struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
+  clock_gettime (clock, &ts);
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
@@ -189,7 +189,7 @@ nd_cli_morph_simulate (int argc, char **argv)
     }
   fprintf (out, axial ? "sweep,t_ms,v_mV,i_pA,i_axial_pA\n" : "sweep,t_ms,v_mV,i_pA\n");
 
-  double seconds = 0.0, simulated_ms = 0.0;
+  double seconds = 0.0, cpu_seconds = 0.0, simulated_ms = 0.0;
   int status = 0;
   for (guint s = 0; s < sweeps->len && status == 0; s++)
     {
@@ -205,7 +205,7 @@ nd_cli_morph_simulate (int argc, char **argv)
       nd_morph_sim *sim = nd_morph_sim_new (cell->cable, &file->membrane, sw->dt_ms / sub);
       g_autofree double *v = g_new (double, MAX (sw->n, 1));
       g_autofree double *ax = axial ? g_new (double, MAX (sw->n, 1)) : NULL;
-      double t_start = now_s ();
+      double t_start = now_s (CLOCK_MONOTONIC), cpu_start = now_s (CLOCK_PROCESS_CPUTIME_ID);
       nd_morph_sim_init (sim, file->v_init_mV);
       gsize done = 0;
       for (gsize k = 0; k < sw->n; k++, done++)
@@ -219,7 +219,8 @@ nd_cli_morph_simulate (int argc, char **argv)
             for (int j = 0; j < sub; j++)
               nd_morph_sim_step (sim, cell->stim_node, sw->i_pA[k]);
         }
-      seconds += now_s () - t_start;
+      seconds += now_s (CLOCK_MONOTONIC) - t_start;
+      cpu_seconds += now_s (CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
       if (done < sw->n)
         status = nd_cli_fail (1, _("the simulation diverged in sweep %u at %g ms; try a smaller --dt"),
                               s + 1, sw->t0_ms + done * sw->dt_ms);
@@ -236,8 +237,8 @@ nd_cli_morph_simulate (int argc, char **argv)
   if (out != stdout && fclose (out) != 0 && status == 0)
     status = nd_cli_fail (1, _("cannot write “%s”"), out_path);
   if (status == 0)
-    fprintf (stderr, _("%u sweep(s), %d compartments, %.1f ms simulated in %.3f s\n"), sweeps->len,
-             cell->cable->n_compartments, simulated_ms, seconds);
+    fprintf (stderr, _("%u sweep(s), %d compartments, %.1f ms simulated in %.4f s (CPU %.4f s)\n"), sweeps->len,
+             cell->cable->n_compartments, simulated_ms, seconds, cpu_seconds);
   for (guint s = 0; s < sweeps->len; s++)
     g_free (g_array_index (sweeps, Sweep, s).i_pA);
   g_array_unref (sweeps);
