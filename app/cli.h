@@ -21,4 +21,5 @@ int nd_cli_fail (int status, const char *format, ...) __attribute__ ((format (pr
 
 int nd_cli_simulate (int argc, char **argv);
 int nd_cli_kinetics (int argc, char **argv);
+int nd_cli_fit (int argc, char **argv);
 int nd_cli_morph_simulate (int argc, char **argv);

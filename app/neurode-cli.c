@@ -16,6 +16,7 @@
 /* Subcommands, in the order --help lists them. */
 static const NdCliCommand commands[] = {
   { "simulate", N_("Simulate a model under a recorded stimulus"), nd_cli_simulate },
+  { "fit", N_("Fit the learned channels of a model to a recording"), nd_cli_fit },
   { "kinetics", N_("Print x_inf and tau of every gate of a model"), nd_cli_kinetics },
   { "morph-simulate", N_("Simulate a multicompartment cell (cell JSON + SWC)"), nd_cli_morph_simulate },
   { NULL, NULL, NULL }

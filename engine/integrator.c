@@ -204,6 +204,12 @@ nd_step (nd_model *m, const double *y, double dt, double i_inj, double *y_next)
   ws_clear (&w, m);
 }
 
+static inline int
+pulled (const nd_drive *d, size_t j)
+{
+  return d->v_force && (d->force_every <= 1 || j % (size_t) d->force_every == 0);
+}
+
 /* Integrates samples [j0, j1) from state y (state at sample j0, before the
  * pull), writing outputs and, when states is not NULL, the state before every
  * step. y holds the state at sample j1 on return. */
@@ -219,7 +225,7 @@ run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, d
         v_out[j] = y[0];
       if (j + 1 == d->n)
         break;
-      if (d->v_force)
+      if (pulled (d, j))
         y[0] += d->force * (d->v_force[j] - y[0]);
       for (int s = 0; s < d->n_sub; s++)
         {
@@ -371,7 +377,7 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
                       step_backward (m, &w, ys, tmp, dt, lam, lam2, grad);
                       memcpy (lam, lam2, ns * sizeof *lam);
                     }
-                  if (d->v_force)
+                  if (pulled (d, j))
                     lam[0] *= 1.0 - d->force;
                 }
               lam[0] += dl[j];

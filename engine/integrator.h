@@ -17,7 +17,8 @@
  *
  * Voltage forcing: with v_force set, V is pulled to the recording at every
  * sample, V := V + force (v_force_j - V), before the interval is integrated
- * (force 1: one-step-ahead prediction from the recorded V; 0: free run). The
+ * (force 1: one-step-ahead prediction from the recorded V; 0: free run), or
+ * only every force_every samples (multiple shooting with that horizon). The
  * model's output at sample j is V before this pull.
  *
  * nd_loss_gradient() returns the loss and its exact gradient for this
@@ -37,6 +38,7 @@ typedef struct {
   const double *i_inj;   /* uA/cm2 at each sample */
   const double *v_force; /* recorded V (mV) per sample, or NULL */
   double force;          /* 0..1 */
+  int force_every;       /* pull only at samples j with j % force_every == 0 (0 or 1: every sample) */
   size_t checkpoint_every; /* samples per checkpoint segment; 0: automatic */
 } nd_drive;
 

@@ -142,6 +142,9 @@ main (void)
   check_gradient (m, &p, "forced 0.5");
   p.d.force = 1.0;
   check_gradient (m, &p, "forced 1");
+  p.d.force_every = 7;
+  check_gradient (m, &p, "forced 1 every 7 samples");
+  p.d.force_every = 0;
   p.d.v_force = NULL;
 
   /* Checkpointed recomputation gives the same gradient bit for bit. */
