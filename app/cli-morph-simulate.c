@@ -21,74 +21,9 @@
 
 #include "cell-file.h"
 #include "cli.h"
+#include "cli-morph.h"
 #include "nd-error.h"
-#include "recording.h"
 #include "units.h"
-
-typedef struct {
-  double dt_ms;     /* sample interval */
-  double t0_ms;
-  gsize n;
-  double *i_pA;
-} Sweep;
-
-static double
-now_s (clockid_t clock)
-{
-  struct timespec ts;
-  clock_gettime (clock, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-/* The stimulus sweeps of a recording, in pA. */
-static GArray *
-load_stimulus (const char *path, GError **error)
-{
-  g_autoptr (NdRecording) rec = nd_recording_load (path, error);
-  if (!rec)
-    return NULL;
-  /* A file of currents only (t_ms,i_pA) reads as a voltage-clamp recording:
-   * take its first current signal as the stimulus. */
-  if (nd_recording_stimulus_source (rec) == ND_STIMULUS_NONE)
-    for (guint k = 0; k < nd_recording_n_signals (rec); k++)
-      if (nd_units_parse (nd_recording_signal (rec, k)->units, NULL) == ND_QUANTITY_CURRENT)
-        {
-          if (!nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, (int) k, error))
-            return NULL;
-          break;
-        }
-  if (nd_recording_stimulus_source (rec) == ND_STIMULUS_NONE)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("“%s” has no stimulus current (a column such as “i_pA”)"), path);
-      return NULL;
-    }
-  double factor = 1.0;
-  if (nd_units_parse (nd_recording_stimulus_units (rec), &factor) != ND_QUANTITY_CURRENT)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("the stimulus of “%s” is in “%s”, not a current (pA, nA)"), path,
-                   nd_recording_stimulus_units (rec));
-      return NULL;
-    }
-  GArray *sweeps = g_array_new (FALSE, TRUE, sizeof (Sweep));
-  for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
-    {
-      Sweep sw = { .dt_ms = 1000.0 / nd_recording_sample_rate_hz (rec), .t0_ms = nd_recording_sweep_t0_ms (rec, s) };
-      sw.i_pA = nd_recording_get_stimulus (rec, s, &sw.n, error);
-      if (!sw.i_pA)
-        {
-          for (guint k = 0; k < sweeps->len; k++)
-            g_free (g_array_index (sweeps, Sweep, k).i_pA);
-          g_array_unref (sweeps);
-          return NULL;
-        }
-      for (gsize k = 0; k < sw.n; k++)
-        sw.i_pA[k] *= factor;
-      g_array_append_val (sweeps, sw);
-    }
-  return sweeps;
-}
 
 /* "apic[3](0.25)" or "apic[3]" (x = 0.5): moves the stimulus there. */
 static gboolean
@@ -158,14 +93,14 @@ nd_cli_morph_simulate (int argc, char **argv)
   GArray *sweeps = NULL;
   if (stim_path)
     {
-      sweeps = load_stimulus (stim_path, &error);
+      sweeps = nd_cli_load_current_stimulus (stim_path, &error);
       if (!sweeps)
         return nd_cli_fail (1, "%s", error->message);
     }
   else if (file->has_protocol)
     {
-      sweeps = g_array_new (FALSE, TRUE, sizeof (Sweep));
-      Sweep sw = { .dt_ms = file->dt_ms, .t0_ms = 0.0 };
+      sweeps = nd_cli_sweeps_new ();
+      NdCliSweep sw = { .dt_ms = file->dt_ms, .t0_ms = 0.0 };
       sw.n = (gsize) llround (file->duration_ms / file->dt_ms) + 1;
       sw.i_pA = g_new0 (double, sw.n);
       for (gsize k = 0; k < sw.n; k++)
@@ -182,8 +117,6 @@ nd_cli_morph_simulate (int argc, char **argv)
   FILE *out = stdout;
   if (out_path && !(out = fopen (out_path, "w")))
     {
-      for (guint s = 0; s < sweeps->len; s++)
-        g_free (g_array_index (sweeps, Sweep, s).i_pA);
       g_array_unref (sweeps);
       return nd_cli_fail (1, _("cannot write “%s”: %s"), out_path, g_strerror (errno));
     }
@@ -193,7 +126,7 @@ nd_cli_morph_simulate (int argc, char **argv)
   int status = 0;
   for (guint s = 0; s < sweeps->len && status == 0; s++)
     {
-      const Sweep *sw = &g_array_index (sweeps, Sweep, s);
+      const NdCliSweep *sw = &g_array_index (sweeps, NdCliSweep, s);
       int sub = (int) ceil (sw->dt_ms / dt_max - 1e-9);
       if (sub < 1)
         sub = 1;
@@ -205,7 +138,7 @@ nd_cli_morph_simulate (int argc, char **argv)
       nd_morph_sim *sim = nd_morph_sim_new (cell->cable, &file->membrane, sw->dt_ms / sub);
       g_autofree double *v = g_new (double, MAX (sw->n, 1));
       g_autofree double *ax = axial ? g_new (double, MAX (sw->n, 1)) : NULL;
-      double t_start = now_s (CLOCK_MONOTONIC), cpu_start = now_s (CLOCK_PROCESS_CPUTIME_ID);
+      double t_start = nd_cli_now_s (CLOCK_MONOTONIC), cpu_start = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID);
       nd_morph_sim_init (sim, file->v_init_mV);
       gsize done = 0;
       for (gsize k = 0; k < sw->n; k++, done++)
@@ -219,8 +152,8 @@ nd_cli_morph_simulate (int argc, char **argv)
             for (int j = 0; j < sub; j++)
               nd_morph_sim_step (sim, cell->stim_node, sw->i_pA[k]);
         }
-      seconds += now_s (CLOCK_MONOTONIC) - t_start;
-      cpu_seconds += now_s (CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+      seconds += nd_cli_now_s (CLOCK_MONOTONIC) - t_start;
+      cpu_seconds += nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
       if (done < sw->n)
         status = nd_cli_fail (1, _("the simulation diverged in sweep %u at %g ms; try a smaller --dt"),
                               s + 1, sw->t0_ms + done * sw->dt_ms);
@@ -239,8 +172,6 @@ nd_cli_morph_simulate (int argc, char **argv)
   if (status == 0)
     fprintf (stderr, _("%u sweep(s), %d compartments, %.1f ms simulated in %.4f s (CPU %.4f s)\n"), sweeps->len,
              cell->cable->n_compartments, simulated_ms, seconds, cpu_seconds);
-  for (guint s = 0; s < sweeps->len; s++)
-    g_free (g_array_index (sweeps, Sweep, s).i_pA);
   g_array_unref (sweeps);
   return status;
 }
