@@ -23,3 +23,4 @@ int nd_cli_simulate (int argc, char **argv);
 int nd_cli_kinetics (int argc, char **argv);
 int nd_cli_fit (int argc, char **argv);
 int nd_cli_morph_simulate (int argc, char **argv);
+int nd_cli_reduce (int argc, char **argv);
