@@ -7,12 +7,13 @@
 # Writes, next to this script, CSV stimuli (sweep,t_ms,i_pA; 0.1 ms samples,
 # held over each sample interval; `neurode-cli morph-simulate` integrates
 # them at dt 0.025 ms):
-#   ca1-train-stimulus.csv    the published protocol: 650 pA from 10 to 50 ms, 70 ms;
-#                             and a noisy input (Ornstein-Uhlenbeck current, mean 400 pA,
-#                             s.d. 250 pA, tau 5 ms, from 10 to 60 ms of 70 ms, seed 1)
+#   ca1-train-stimulus.csv    the published protocol (650 pA from 10 to 50 ms, 70 ms), steps
+#                             of 300 and 950 pA, and two noisy inputs (Ornstein-Uhlenbeck
+#                             current, mean 400 pA, s.d. 250 pA, tau 5 ms, from 10 to 60 ms
+#                             of 70 ms, seeds 1 and 2)
 #   ca1-heldout-stimulus.csv  other amplitudes (450 and 850 pA, 10-50 ms of 70 ms),
 #                             a longer step (650 pA, 10-90 ms of 110 ms, as in the paper's
-#                             generalisation figure) and another noisy input (seed 2)
+#                             generalisation figure) and another noisy input (seed 3)
 import math
 import os
 import random
@@ -47,8 +48,11 @@ def write(name, sweeps):
 
 
 write("ca1-train-stimulus.csv", [step(650.0, 10.0, 50.0, 70.0),
-                                 noisy(400.0, 250.0, 5.0, 10.0, 60.0, 70.0, 1)])
+                                 step(300.0, 10.0, 50.0, 70.0),
+                                 step(950.0, 10.0, 50.0, 70.0),
+                                 noisy(400.0, 250.0, 5.0, 10.0, 60.0, 70.0, 1),
+                                 noisy(400.0, 250.0, 5.0, 10.0, 60.0, 70.0, 2)])
 write("ca1-heldout-stimulus.csv", [step(450.0, 10.0, 50.0, 70.0),
                                    step(850.0, 10.0, 50.0, 70.0),
                                    step(650.0, 10.0, 90.0, 110.0),
-                                   noisy(400.0, 250.0, 5.0, 10.0, 60.0, 70.0, 2)])
+                                   noisy(400.0, 250.0, 5.0, 10.0, 60.0, 70.0, 3)])
