@@ -22,6 +22,7 @@ static const NdCliCommand commands[] = {
   { "bench", N_("Print the engine’s speed figures"), nd_cli_bench },
   { "kinetics", N_("Print x_inf and tau of every gate of a model"), nd_cli_kinetics },
   { "morph-simulate", N_("Simulate a multicompartment cell (cell JSON + SWC)"), nd_cli_morph_simulate },
+  { "reduce", N_("Reduce a multicompartment cell to its soma plus a learned current"), nd_cli_reduce },
   { NULL, NULL, NULL }
 };
 
