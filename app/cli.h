@@ -25,3 +25,4 @@ int nd_cli_export (int argc, char **argv);
 int nd_cli_simulate (int argc, char **argv);
 int nd_cli_kinetics (int argc, char **argv);
 int nd_cli_morph_simulate (int argc, char **argv);
+int nd_cli_fit (int argc, char **argv);

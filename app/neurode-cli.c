@@ -18,6 +18,7 @@ static const NdCliCommand commands[] = {
   { "info", N_("Describe a recording: format, mode, sweeps, signals, stimulus"), nd_cli_info },
   { "export", N_("Export sweeps of a recording to CSV"), nd_cli_export },
   { "simulate", N_("Simulate a model under a recorded stimulus"), nd_cli_simulate },
+  { "fit", N_("Fit the learned channels of a model to a recording"), nd_cli_fit },
   { "kinetics", N_("Print x_inf and tau of every gate of a model"), nd_cli_kinetics },
   { "morph-simulate", N_("Simulate a multicompartment cell (cell JSON + SWC)"), nd_cli_morph_simulate },
   { NULL, NULL, NULL }

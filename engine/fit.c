@@ -197,6 +197,10 @@ progress_emit (progress_state *ps, nd_fit_progress *p, bool force_emit)
   p->trace_obs = ps->sweep0->v_obs;
   p->trace_dt = ps->sweep0->drive.dt_sample;
   ps->fn (p, ps->user);
+  /* The interval counts from the end of the last callback, so the
+   * receiver sees at most one call per interval however long the
+   * snapshot took. */
+  ps->last_time = now_s ();
 }
 
 /* L-BFGS with Armijo backtracking over the parameters whose lr is non-zero. */
