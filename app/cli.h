@@ -19,6 +19,9 @@ typedef struct {
 /* Prints "neurode-cli: " + message to stderr; returns `status` for chaining. */
 int nd_cli_fail (int status, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 
+/* Subcommands (one app/cli-NAME.c each). */
+int nd_cli_info (int argc, char **argv);
+int nd_cli_export (int argc, char **argv);
 int nd_cli_simulate (int argc, char **argv);
 int nd_cli_kinetics (int argc, char **argv);
 int nd_cli_fit (int argc, char **argv);

@@ -15,6 +15,8 @@
 
 /* Subcommands, in the order --help lists them. */
 static const NdCliCommand commands[] = {
+  { "info", N_("Describe a recording: format, mode, sweeps, signals, stimulus"), nd_cli_info },
+  { "export", N_("Export sweeps of a recording to CSV"), nd_cli_export },
   { "simulate", N_("Simulate a model under a recorded stimulus"), nd_cli_simulate },
   { "fit", N_("Fit the learned channels of a model to a recording"), nd_cli_fit },
   { "bench", N_("Print the engine’s speed figures"), nd_cli_bench },

@@ -1,0 +1,190 @@
+/* cli-info.c: `neurode-cli info FILE [--json]`, what a recording holds.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "cli-recording.h"
+
+static const char *
+source_name (NdStimulusSource s)
+{
+  switch (s)
+    {
+    case ND_STIMULUS_PROTOCOL: return "protocol";
+    case ND_STIMULUS_SIGNAL: return "signal";
+    case ND_STIMULUS_NONE:
+    default: return "none";
+    }
+}
+
+static double
+sweep_length_s (const NdRecording *rec)
+{
+  return (double) nd_recording_max_sweep_length (rec) / nd_recording_sample_rate_hz (rec);
+}
+
+static void
+print_json (const NdRecording *rec)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "file");
+  json_builder_add_string_value (b, nd_recording_path (rec));
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, nd_recording_format (rec));
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, nd_recording_version (rec));
+  json_builder_set_member_name (b, "mode");
+  json_builder_add_string_value (b, nd_clamp_mode_name (nd_recording_clamp_mode (rec)));
+  json_builder_set_member_name (b, "acquisition");
+  json_builder_add_string_value (b, nd_recording_acquisition (rec));
+  json_builder_set_member_name (b, "protocol");
+  json_builder_add_string_value (b, nd_recording_protocol (rec));
+  json_builder_set_member_name (b, "comment");
+  json_builder_add_string_value (b, nd_recording_comment (rec));
+  json_builder_set_member_name (b, "sweeps");
+  json_builder_add_int_value (b, nd_recording_n_sweeps (rec));
+  json_builder_set_member_name (b, "sample_rate_hz");
+  json_builder_add_double_value (b, nd_recording_sample_rate_hz (rec));
+  json_builder_set_member_name (b, "sweep_length_s");
+  json_builder_add_double_value (b, sweep_length_s (rec));
+  json_builder_set_member_name (b, "sweep_points");
+  json_builder_begin_array (b);
+  for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
+    json_builder_add_int_value (b, (gint64) nd_recording_sweep_length (rec, s));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "sweep_start_s");
+  json_builder_begin_array (b);
+  for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
+    json_builder_add_double_value (b, nd_recording_sweep_start_s (rec, s));
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "signals");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < nd_recording_n_signals (rec); i++)
+    {
+      const NdSignal *sig = nd_recording_signal (rec, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, sig->name);
+      json_builder_set_member_name (b, "units");
+      json_builder_add_string_value (b, sig->units);
+      json_builder_set_member_name (b, "scale");
+      json_builder_add_double_value (b, sig->scale);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "stimulus");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "source");
+  json_builder_add_string_value (b, source_name (nd_recording_stimulus_source (rec)));
+  if (nd_recording_stimulus_signal (rec) >= 0)
+    {
+      json_builder_set_member_name (b, "signal");
+      json_builder_add_string_value (b, nd_recording_signal (rec, (guint) nd_recording_stimulus_signal (rec))->name);
+    }
+  json_builder_set_member_name (b, "units");
+  json_builder_add_string_value (b, nd_recording_stimulus_units (rec));
+  json_builder_set_member_name (b, "description");
+  json_builder_add_string_value (b, nd_recording_stimulus_description (rec));
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "tags");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < nd_recording_n_tags (rec); i++)
+    {
+      const NdTag *t = nd_recording_tag (rec, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "time_s");
+      json_builder_add_double_value (b, t->time_s);
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, t->text);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "notes");
+  json_builder_add_string_value (b, nd_recording_notes (rec));
+  json_builder_end_object (b);
+
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+static void
+print_text (const NdRecording *rec)
+{
+  const char *mode = nd_recording_clamp_mode (rec) == ND_CLAMP_CURRENT ? _("current clamp")
+                   : nd_recording_clamp_mode (rec) == ND_CLAMP_VOLTAGE ? _("voltage clamp")
+                   : _("unknown");
+  printf (_("File:         %s\n"), nd_recording_path (rec));
+  if (nd_recording_version (rec)[0])
+    printf (_("Format:       %s %s\n"), nd_recording_format (rec), nd_recording_version (rec));
+  else
+    printf (_("Format:       %s\n"), nd_recording_format (rec));
+  printf (_("Mode:         %s\n"), mode);
+  if (nd_recording_acquisition (rec)[0])
+    printf (_("Acquisition:  %s\n"), nd_recording_acquisition (rec));
+  if (nd_recording_protocol (rec)[0])
+    printf (_("Protocol:     %s\n"), nd_recording_protocol (rec));
+  if (nd_recording_comment (rec)[0])
+    printf (_("Comment:      %s\n"), nd_recording_comment (rec));
+  printf (_("Sweeps:       %u of %g s (%" G_GSIZE_FORMAT " points at %g Hz)\n"),
+          nd_recording_n_sweeps (rec), sweep_length_s (rec), nd_recording_max_sweep_length (rec),
+          nd_recording_sample_rate_hz (rec));
+  printf (_("Signals:     "));
+  for (guint i = 0; i < nd_recording_n_signals (rec); i++)
+    printf ("%s %s (%s)", i ? "," : "", nd_recording_signal (rec, i)->name,
+            nd_recording_signal (rec, i)->units[0] ? nd_recording_signal (rec, i)->units : "?");
+  printf ("\n");
+  printf (_("Stimulus:     %s\n"), nd_recording_stimulus_description (rec));
+  for (guint i = 0; i < nd_recording_n_tags (rec); i++)
+    printf (_("Tag:          %.4f s  %s\n"), nd_recording_tag (rec, i)->time_s, nd_recording_tag (rec, i)->text);
+  if (nd_recording_notes (rec)[0])
+    printf (_("Notes:        %s"), nd_recording_notes (rec));
+}
+
+int
+nd_cli_info (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  NdCliRecordingOptions ro;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of text"), NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE — describe a recording"));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (ctx, nd_cli_recording_option_group (&ro));
+  g_option_context_set_summary (ctx, _("Formats: Axon ABF 1.x/2.x and ATF, WAV/AIFF/FLAC, CSV/TSV with a header row."));
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return nd_cli_fail (2, "%s", error->message);
+  if (argc != 2)
+    {
+      nd_cli_recording_options_clear (&ro);
+      return nd_cli_fail (2, _("info needs exactly one recording file; see “neurode-cli info --help”"));
+    }
+  NdRecording *rec = nd_cli_load_recording (argv[1], &ro);
+  nd_cli_recording_options_clear (&ro);
+  if (!rec)
+    return 1;
+  if (json)
+    print_json (rec);
+  else
+    print_text (rec);
+  nd_recording_free (rec);
+  return 0;
+}

@@ -1,0 +1,109 @@
+/* cli-recording.c: opening recordings from the command line.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "cli-recording.h"
+
+GOptionGroup *
+nd_cli_recording_option_group (NdCliRecordingOptions *o)
+{
+  o->stimulus = NULL;
+  o->audio_mv = ND_AUDIO_DEFAULT_MV_PER_FULL_SCALE;
+  o->audio_stimulus = -1;
+  o->audio_pa = ND_AUDIO_DEFAULT_PA_PER_FULL_SCALE;
+
+  const GOptionEntry entries[] = {
+    { "stimulus", 0, 0, G_OPTION_ARG_STRING, &o->stimulus,
+      N_("Which signal is the stimulus: a signal name or number, “protocol” (rebuilt from the file’s "
+         "epochs) or “none”"), N_("SIGNAL") },
+    { "audio-mv", 0, 0, G_OPTION_ARG_DOUBLE, &o->audio_mv,
+      N_("Audio files: millivolts of a full-scale sample (default 1000)"), N_("MV") },
+    { "audio-stimulus-channel", 0, 0, G_OPTION_ARG_INT, &o->audio_stimulus,
+      N_("Audio files: channel (from 0) holding the injected current (default: none)"), N_("N") },
+    { "audio-pa", 0, 0, G_OPTION_ARG_DOUBLE, &o->audio_pa,
+      N_("Audio files: picoamperes of a full-scale sample on the stimulus channel (default 1000)"), N_("PA") },
+    { NULL }
+  };
+  GOptionGroup *g = g_option_group_new ("recording", _("Reading recordings:"),
+                                        _("Show options for reading recordings"), NULL, NULL);
+  g_option_group_add_entries (g, entries);
+  g_option_group_set_translation_domain (g, GETTEXT_PACKAGE);
+  return g;
+}
+
+void
+nd_cli_recording_options_clear (NdCliRecordingOptions *o)
+{
+  g_clear_pointer (&o->stimulus, g_free);
+}
+
+NdRecording *
+nd_cli_load_recording (const char *path, const NdCliRecordingOptions *o)
+{
+  NdLoadOptions lo;
+  nd_load_options_init (&lo);
+  lo.audio_mV_per_full_scale = o->audio_mv;
+  lo.audio_stimulus_channel = o->audio_stimulus;
+  lo.audio_pA_per_full_scale = o->audio_pa;
+
+  g_autoptr (GError) error = NULL;
+  NdRecording *rec = nd_recording_load_with_options (path, &lo, &error);
+  if (!rec)
+    {
+      nd_cli_fail (1, "%s", error->message);
+      return NULL;
+    }
+  if (o->stimulus)
+    {
+      gboolean ok;
+      if (g_ascii_strcasecmp (o->stimulus, "protocol") == 0)
+        ok = nd_recording_set_stimulus (rec, ND_STIMULUS_PROTOCOL, -1, &error);
+      else if (g_ascii_strcasecmp (o->stimulus, "none") == 0)
+        ok = nd_recording_set_stimulus (rec, ND_STIMULUS_NONE, -1, &error);
+      else
+        {
+          int sig = nd_recording_find_signal (rec, o->stimulus);
+          char *end = NULL;
+          long num = strtol (o->stimulus, &end, 10);
+          if (sig < 0 && end && *end == '\0' && end != o->stimulus)
+            sig = num >= 0 && num < (long) nd_recording_n_signals (rec) ? (int) num : -2;
+          if (sig == -1)
+            {
+              GString *names = g_string_new (NULL);
+              for (guint i = 0; i < nd_recording_n_signals (rec); i++)
+                g_string_append_printf (names, "%s“%s”", i ? ", " : "", nd_recording_signal (rec, i)->name);
+              nd_cli_fail (1, _("no signal is named “%s”; the signals are %s"), o->stimulus, names->str);
+              g_string_free (names, TRUE);
+              nd_recording_free (rec);
+              return NULL;
+            }
+          ok = nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, sig < 0 ? (int) num : sig, &error);
+        }
+      if (!ok)
+        {
+          nd_cli_fail (1, "%s", error->message);
+          nd_recording_free (rec);
+          return NULL;
+        }
+    }
+  return rec;
+}
+
+void
+nd_cli_format_double (char *buf, gsize size, double v)
+{
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      g_snprintf (buf, size, "%.*g", digits, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        return;
+    }
+}

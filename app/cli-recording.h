@@ -1,0 +1,28 @@
+/* cli-recording.h: options shared by the subcommands that open recordings.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "recording.h"
+
+typedef struct {
+  char *stimulus;            /* --stimulus: signal name or number, "protocol" or "none" */
+  double audio_mv;           /* --audio-mv */
+  int audio_stimulus;        /* --audio-stimulus-channel */
+  double audio_pa;           /* --audio-pa */
+} NdCliRecordingOptions;
+
+/* Fills defaults and returns the option entries (static storage) bound to `o`. */
+GOptionGroup *nd_cli_recording_option_group (NdCliRecordingOptions *o);
+void nd_cli_recording_options_clear (NdCliRecordingOptions *o);
+
+/* Loads `path` with the options applied; on failure prints the error and
+ * returns NULL (exit status 1). */
+NdRecording *nd_cli_load_recording (const char *path, const NdCliRecordingOptions *o);
+
+/* Shortest text that reads back as exactly `v` (at most 17 digits). */
+void nd_cli_format_double (char *buf, gsize size, double v);

@@ -1,0 +1,49 @@
+/* test-io-util.h: small helpers shared by the io tests.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdlib.h>
+
+#include "nd-error.h"
+#include "recording.h"
+
+/* Path of a file under tests/data (ND_TEST_DATA). */
+static inline char *
+nd_test_data_path (const char *relative)
+{
+  const char *root = g_getenv ("ND_TEST_DATA");
+  g_assert_nonnull (root);
+  return g_build_filename (root, relative, NULL);
+}
+
+/* A fresh path in the test output folder (ND_TEST_OUTPUT), created if needed. */
+static inline char *
+nd_test_output_path (const char *name)
+{
+  const char *root = g_getenv ("ND_TEST_OUTPUT");
+  g_assert_nonnull (root);
+  g_mkdir_with_parents (root, 0755);
+  return g_build_filename (root, name, NULL);
+}
+
+static inline NdRecording *
+nd_test_load (const char *relative)
+{
+  g_autofree char *path = nd_test_data_path (relative);
+  g_autoptr (GError) error = NULL;
+  NdRecording *rec = nd_recording_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rec);
+  return rec;
+}
+
+static inline NdRecording *
+nd_test_load_abf (const char *file)
+{
+  g_autofree char *rel = g_strdup_printf ("abf/%s", file);
+  return nd_test_load (rel);
+}
