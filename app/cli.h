@@ -18,3 +18,5 @@ typedef struct {
 
 /* Prints "neurode-cli: " + message to stderr; returns `status` for chaining. */
 int nd_cli_fail (int status, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
+
+int nd_cli_fit_curves (int argc, char **argv);

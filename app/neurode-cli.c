@@ -15,6 +15,7 @@
 
 /* Subcommands, in the order --help lists them. */
 static const NdCliCommand commands[] = {
+  { "fit-curves", N_("Fit a learned gate to each tabulated x_inf/tau curve (ICGenealogy)"), nd_cli_fit_curves },
   { NULL, NULL, NULL }
 };
 
