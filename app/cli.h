@@ -26,3 +26,4 @@ int nd_cli_simulate (int argc, char **argv);
 int nd_cli_kinetics (int argc, char **argv);
 int nd_cli_fit (int argc, char **argv);
 int nd_cli_bench (int argc, char **argv);
+int nd_cli_fit_curves (int argc, char **argv);
