@@ -19,6 +19,17 @@
 #define SQUID_K_OUT 20.0
 #define SQUID_K_IN 490.0
 
+nd_model *
+nd_explore_classic_hh (void)
+{
+  nd_model *m = nd_model_new (1.0, 1000.0, -65.0, 6.3);
+  nd_model_add_known (m, nd_channel_lookup ("hh_na"), 120.0, 50.0);
+  nd_model_add_known (m, nd_channel_lookup ("hh_k"), 36.0, -77.0);
+  /* E_L of hh.mod (-54.3) rounded so that rest is -65.0 mV exactly. */
+  nd_model_add_known (m, nd_channel_lookup ("leak"), 0.3, -54.387);
+  return m;
+}
+
 void
 nd_explore_params_init (nd_explore_params *p)
 {
@@ -593,11 +604,13 @@ nd_explore_kinetics (nd_model *m, int k, const double *v, int n, double *x_inf, 
     }
 }
 
-/* Ionic current at V with gate k at x and every other gate at steady state. */
-static double
-reduced_current (nd_model *m, const nd_explore_gates *gates, int k, double v, double x)
+/* At V with every gate but k at steady state: the current of all other channels (*others) and the
+ * factor gbar * (other gates of k's channel) * (V - E) that multiplies x^p in k's channel. */
+static void
+split_current (nd_model *m, const nd_explore_gates *gates, int k, double v, double *others, double *factor)
 {
-  double total = 0.0;
+  *others = 0.0;
+  *factor = 0.0;
   for (int c = 0; c < m->n_channels; c++)
     {
       nd_channel *ch = &m->channels[c];
@@ -606,20 +619,18 @@ reduced_current (nd_model *m, const nd_explore_gates *gates, int k, double v, do
       double open = 1.0;
       for (int g = 0; g < ch->n_gates; g++)
         {
-          double xg;
           if (c == gates->channel[k] && g == gates->gate[k])
-            xg = x;
-          else
-            {
-              nd_gate_rates r;
-              nd_model_gate_rates (m, c, g, v, &r);
-              xg = r.x_inf;
-            }
-          open *= nd_ipow (xg, ch->power[g]);
+            continue;
+          nd_gate_rates r;
+          nd_model_gate_rates (m, c, g, v, &r);
+          open *= nd_ipow (r.x_inf, ch->power[g]);
         }
-      total += gbar_of (m, ch) * open * (v - e_of (m, ch));
+      double i = gbar_of (m, ch) * open * (v - e_of (m, ch));
+      if (c == gates->channel[k])
+        *factor = i;
+      else
+        *others += i;
     }
-  return total;
 }
 
 void
@@ -635,24 +646,11 @@ nd_explore_nullclines (nd_model *m, int k, double i_inj, double v_lo, double v_h
       nd_model_gate_rates (m, gates.channel[k], gates.gate[k], vi, &r);
       v[i] = vi;
       x_gate[i] = r.x_inf;
-      /* dV/dt = (i_inj - I(V, x)) / C; I is monotone in x (x^p times the rest), so bisect. */
-      double f0 = i_inj - reduced_current (m, &gates, k, vi, 0.0);
-      double f1 = i_inj - reduced_current (m, &gates, k, vi, 1.0);
-      if ((f0 > 0.0) == (f1 > 0.0) || !isfinite (f0) || !isfinite (f1))
-        {
-          x_v[i] = NAN;
-          continue;
-        }
-      double a = 0.0, b = 1.0;
-      for (int it = 0; it < 50; it++)
-        {
-          double mid = 0.5 * (a + b);
-          double fm = i_inj - reduced_current (m, &gates, k, vi, mid);
-          if ((fm > 0.0) == (f0 > 0.0))
-            a = mid;
-          else
-            b = mid;
-        }
-      x_v[i] = 0.5 * (a + b);
+      /* dV/dt = 0: i_inj = others + factor x^p, solved for x; the gate appears in one channel only. */
+      double others, factor;
+      split_current (m, &gates, k, vi, &others, &factor);
+      const int p = m->channels[gates.channel[k]].power[gates.gate[k]];
+      double xp = factor != 0.0 ? (i_inj - others) / factor : NAN;
+      x_v[i] = xp >= 0.0 && xp <= 1.0 ? pow (xp, 1.0 / p) : NAN;
     }
 }

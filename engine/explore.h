@@ -79,6 +79,10 @@ typedef struct {
   int iv_points;
 } nd_explore_params;
 
+/* The classic Hodgkin-Huxley compartment (squid axon at 6.3 C, rest -65 mV): 1 uF/cm2, gNa 120,
+ * gK 36, gL 0.3 mS/cm2, E 50, -77, -54.387 mV. Free it with nd_model_free. */
+nd_model *nd_explore_classic_hh (void);
+
 /* Defaults: current clamp, a 10 uA/cm2 step from 10 to 160 ms in 200 ms at dt 0.025 ms, 6.3 C,
  * nothing blocked, squid axon concentrations. */
 void nd_explore_params_init (nd_explore_params *p);

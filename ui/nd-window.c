@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "nd-explore-view.h"
 #include "nd-window.h"
 
 struct _NdWindow
@@ -19,6 +20,9 @@ struct _NdWindow
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
   AdwStatusPage *welcome_page;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack *view_stack;
+  NdExploreView *explore_view;
 };
 
 G_DEFINE_FINAL_TYPE (NdWindow, nd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -111,6 +115,22 @@ drop_file (GtkDropTarget *target, const GValue *value, double x, double y, gpoin
 }
 
 static void
+explore_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdWindow *self = ND_WINDOW (widget);
+  gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+  adw_view_stack_set_visible_child_name (self->view_stack, "explore");
+}
+
+/* The view switcher belongs to the workspace, not to the welcome page. */
+static void
+main_page_changed (GtkStack *stack, GParamSpec *pspec, NdWindow *self)
+{
+  adw_view_switcher_title_set_view_switcher_enabled (
+    self->switcher_title, g_strcmp0 (gtk_stack_get_visible_child_name (stack), "workspace") == 0);
+}
+
+static void
 save_geometry (NdWindow *self)
 {
   int width, height;
@@ -164,12 +184,17 @@ nd_window_class_init (NdWindowClass *klass)
   object_class->dispose = nd_window_dispose;
   window_class->close_request = nd_window_close_request;
 
+  g_type_ensure (ND_TYPE_EXPLORE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, NdWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, NdWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, NdWindow, explore_view);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_activated);
+  gtk_widget_class_install_action (widget_class, "win.explore", NULL, explore_activated);
 }
 
 static void
@@ -178,6 +203,7 @@ nd_window_init (NdWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->main_stack, "notify::visible-child-name", G_CALLBACK (main_page_changed), self);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_file), self);
