@@ -502,9 +502,9 @@ nd_explore_find_spikes (const double *v, size_t n, double dt, double *times, siz
   return count;
 }
 
-int
-nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *current, double *rate,
-                     nd_explore_progress_fn progress, void *data)
+/* The f-I protocol: a step of fi_duration ms from rest after 10 ms, in current clamp. */
+static nd_explore_params
+fi_protocol (const nd_explore_params *p)
 {
   nd_explore_params q = *p;
   q.clamp = ND_CLAMP_CURRENT;
@@ -512,6 +512,32 @@ nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *c
   q.delay = 10.0;
   q.width = p->fi_duration;
   q.t_stop = q.delay + q.width;
+  return q;
+}
+
+/* Steady rate (Hz) at amplitude i: the inverse mean interval of the spikes in the second half of
+ * the step (0 with fewer than two there). */
+static double
+fi_rate (nd_model *m, nd_explore_params *q, double v_rest, double i)
+{
+  q->amplitude = i;
+  m->v_init = v_rest;
+  nd_explore_trace *t = nd_explore_run_prepared (m, q);
+  const double from = q->delay + 0.5 * q->width;
+  size_t first = 0;
+  while (first < t->n_spikes && t->spike_t[first] < from)
+    first++;
+  size_t k = t->n_spikes - first;
+  double rate = k >= 2 ? 1000.0 * (k - 1) / (t->spike_t[t->n_spikes - 1] - t->spike_t[first]) : 0.0;
+  nd_explore_trace_free (t);
+  return rate;
+}
+
+int
+nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *current, double *rate,
+                     nd_explore_progress_fn progress, void *data)
+{
+  nd_explore_params q = fi_protocol (p);
   const int n = p->fi_points;
   if (n < 1 || nd_explore_params_check (&q))
     return 0;
@@ -524,24 +550,41 @@ nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *c
     {
       if (progress && !progress (data, (double) i / n))
         break;
-      q.amplitude = n == 1 ? p->fi_lo : p->fi_lo + (p->fi_hi - p->fi_lo) * i / (n - 1);
-      m->v_init = v_rest;
-      nd_explore_trace *t = nd_explore_run_prepared (m, &q);
-      /* Steady firing: spikes in the second half of the step. */
-      const double from = q.delay + 0.5 * q.width;
-      size_t first = 0;
-      while (first < t->n_spikes && t->spike_t[first] < from)
-        first++;
-      size_t k = t->n_spikes - first;
-      current[i] = q.amplitude;
-      rate[i] = k >= 2 ? 1000.0 * (k - 1) / (t->spike_t[t->n_spikes - 1] - t->spike_t[first]) : 0.0;
-      nd_explore_trace_free (t);
+      current[i] = n == 1 ? p->fi_lo : p->fi_lo + (p->fi_hi - p->fi_lo) * i / (n - 1);
+      rate[i] = fi_rate (m, &q, v_rest, current[i]);
       done++;
     }
   if (progress && done == n)
     progress (data, 1.0);
   nd_model_free (m);
   return done;
+}
+
+double
+nd_explore_fi_onset (const nd_model *base, const nd_explore_params *p, double lo, double hi, double tol)
+{
+  nd_explore_params q = fi_protocol (p);
+  if (nd_explore_params_check (&q) || !(hi > lo) || !(tol > 0.0))
+    return NAN;
+  nd_model *m = nd_explore_prepare (base, &q);
+  if (!m)
+    return NAN;
+  const double v_rest = m->v_init;
+  double onset = NAN;
+  if (fi_rate (m, &q, v_rest, lo) == 0.0 && fi_rate (m, &q, v_rest, hi) > 0.0)
+    {
+      while (hi - lo > tol)
+        {
+          double mid = 0.5 * (lo + hi);
+          if (fi_rate (m, &q, v_rest, mid) > 0.0)
+            hi = mid;
+          else
+            lo = mid;
+        }
+      onset = hi;
+    }
+  nd_model_free (m);
+  return onset;
 }
 
 int

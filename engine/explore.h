@@ -150,6 +150,10 @@ typedef bool (*nd_explore_progress_fn) (void *data, double fraction);
 int nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *current, double *rate,
                          nd_explore_progress_fn progress, void *data);
 
+/* The smallest current (to tol) in [lo, hi] that gives steady firing by the f-I curve's measure,
+ * by bisection; NAN unless the cell is silent at lo and fires at hi. */
+double nd_explore_fi_onset (const nd_model *base, const nd_explore_params *p, double lo, double hi, double tol);
+
 /* I-V curve under voltage clamp: from v_hold, a step of `width` ms (at most 100) to each of
  * iv_points potentials from iv_lo to iv_hi. `late` is the total current at the end of the step and
  * peak[c * iv_points + i] the current of channel c of largest magnitude during step i (the transient

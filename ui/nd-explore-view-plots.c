@@ -38,6 +38,14 @@ nd_explore_channel_short_name (const nd_model *m, int c)
 }
 
 char *
+nd_explore_format (const char *format, double x)
+{
+  g_autofree char *text = g_strdup_printf (format, x);
+  g_auto (GStrv) parts = g_strsplit (text, "-", -1);
+  return g_strjoinv ("−", parts);
+}
+
+char *
 nd_explore_gate_label (const nd_model *m, const nd_explore_gates *gates, int k)
 {
   const nd_channel *ch = &m->channels[gates->channel[k]];
@@ -164,8 +172,6 @@ nd_explore_view_create_plots (NdExploreView *self)
   nd_plot_model_set_title (pm[PLOT_PHASE], _("Phase plane"));
   nd_plot_model_set_title (pm[PLOT_XINF], _("Steady state"));
   nd_plot_model_set_title (pm[PLOT_TAU], _("Time constants"));
-  nd_plot_model_set_title (pm[PLOT_FI], _("f-I curve"));
-  nd_plot_model_set_title (pm[PLOT_IV], _("I-V curve"));
   for (int i = PLOT_STIMULUS; i <= PLOT_GATES; i++)
     nd_plot_model_set_axis (pm[i], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (pm[PLOT_CURRENTS], ND_PLOT_AXIS_Y, _("Ionic current"), "µA/cm²", ND_PLOT_SCALE_LINEAR);
@@ -274,12 +280,12 @@ show_phase_plane (NdExploreView *self, NdExploreJob *job)
   if (job->params.clamp == ND_CLAMP_CURRENT)
     {
       /* TRANSLATORS: the curve where dV/dt = 0 with the current of the resting state, in µA/cm² */
-      g_autofree char *rest = g_strdup_printf (_("V nullcline, %.3g µA/cm²"), job->i_rest);
+      g_autofree char *rest = nd_explore_format (_("V nullcline, %.3g µA/cm²"), job->i_rest);
       s = nd_plot_model_add_series (pm, rest, ND_PLOT_COLOR_ORANGE, ND_PLOT_DASHED);
       nd_plot_model_set_series_data (pm, s, job->null_v, job->null_rest, ND_EXPLORE_NULL_N);
       if (job->i_stim != job->i_rest)
         {
-          g_autofree char *stim = g_strdup_printf (_("V nullcline, %.3g µA/cm²"), job->i_stim);
+          g_autofree char *stim = nd_explore_format (_("V nullcline, %.3g µA/cm²"), job->i_stim);
           s = nd_plot_model_add_series (pm, stim, ND_PLOT_COLOR_RED, ND_PLOT_DASHED);
           nd_plot_model_set_series_data (pm, s, job->null_v, job->null_stim, ND_EXPLORE_NULL_N);
         }
@@ -326,16 +332,30 @@ nd_explore_view_show_fi (NdExploreView *self)
 {
   NdPlotModel *pm = self->plot_model[PLOT_FI];
   nd_plot_model_clear (pm);
+  nd_plot_model_set_title (pm, self->fi_n ? _("f-I curve") : _("f-I curve: not computed yet"));
+  if (self->fi_n == 0)
+    return;
+  /* No line across the onset: a type II neuron jumps there from silence to a finite rate. */
+  g_autofree double *x = g_new (double, self->fi_n + 1), *y = g_new (double, self->fi_n + 1);
+  guint m = 0;
+  for (guint i = 0; i < self->fi_n; i++)
+    {
+      if (i > 0 && self->fi_rate[i] > 0.0 && self->fi_rate[i - 1] == 0.0)
+        {
+          x[m] = self->fi_current[i];
+          y[m++] = NAN;
+        }
+      x[m] = self->fi_current[i];
+      y[m++] = self->fi_rate[i];
+    }
   guint s = nd_plot_model_add_series (pm, NULL, ND_PLOT_COLOR_BLUE, ND_PLOT_LINE_POINTS);
-  nd_plot_model_set_series_data (pm, s, self->fi_current, self->fi_rate, self->fi_n);
-  /* The onset, where a type II neuron jumps from silence to a finite rate. */
-  for (guint i = 1; i < self->fi_n; i++)
-    if (self->fi_rate[i] > 0.0 && self->fi_rate[i - 1] == 0.0)
-      {
-        g_autofree char *label = g_strdup_printf (_("onset %.3g µA/cm²"), self->fi_current[i]);
-        nd_plot_model_add_marker (pm, self->fi_current[i], label);
-        break;
-      }
+  nd_plot_model_set_series_data (pm, s, x, y, m);
+  if (isfinite (self->fi_onset))
+    {
+      /* TRANSLATORS: marker at the current where repetitive firing starts */
+      g_autofree char *label = nd_explore_format (_("onset %.2f µA/cm²"), self->fi_onset);
+      nd_plot_model_add_marker (pm, self->fi_onset, label);
+    }
 }
 
 void
@@ -343,6 +363,7 @@ nd_explore_view_show_iv (NdExploreView *self)
 {
   NdPlotModel *pm = self->plot_model[PLOT_IV];
   nd_plot_model_clear (pm);
+  nd_plot_model_set_title (pm, self->iv_n ? _("I-V curve") : _("I-V curve: not computed yet"));
   if (self->iv_n == 0)
     return;
   guint s = nd_plot_model_add_series (pm, _("Total, end of step"), ND_PLOT_COLOR_GREY, ND_PLOT_LINE_POINTS);

@@ -110,6 +110,7 @@ struct _NdExploreView
   guint curve_timer;
   double *fi_current, *fi_rate;
   guint fi_n;
+  double fi_onset;                /* uA/cm2, NAN when none was found */
   double *iv_v, *iv_late, *iv_peak;
   guint iv_n, iv_stride;
   int iv_channels;
@@ -125,6 +126,8 @@ void          nd_explore_view_show_fi (NdExploreView *self);
 void          nd_explore_view_show_iv (NdExploreView *self);
 /* Short name of channel c for legends and rows ("Na", "K", "Leak", "KA", ...). */
 const char   *nd_explore_channel_short_name (const nd_model *m, int c);
+/* printf of one number with a true minus sign, as the plots' ticks have it; free it. */
+char         *nd_explore_format (const char *format, double x);
 /* Name of gate k for legends ("m", or "Na m" when names repeat); free it. */
 char         *nd_explore_gate_label (const nd_model *m, const nd_explore_gates *gates, int k);
 

@@ -76,10 +76,7 @@ apply_job (NdExploreView *self, NdExploreJob *job)
       nd_explore_job_free (job);
       return;
     }
-  gint64 t0 = g_get_monotonic_time ();
   nd_explore_view_show_job (self, job);
-  if (g_getenv ("ND_EXPLORE_DEBUG"))
-    g_printerr ("run %.1f ms, show %.1f ms\n", job->elapsed_us / 1000.0, (g_get_monotonic_time () - t0) / 1000.0);
   g_clear_pointer (&self->shown, nd_explore_job_free);
   self->shown = job;
   self->applied = job->serial;
@@ -389,16 +386,18 @@ update_visibility (NdExploreView *self)
                             && (g_str_equal (ch->kind->ion, "na") || g_str_equal (ch->kind->ion, "k"));
           gtk_widget_set_sensitive (n->row, !nernst);
         }
+      const char *title = NULL;
       if (g_str_equal (n->name, "width"))
-        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (n->row),
-                                       vc ? _("Step duration")
-                                       : pr == ND_PROTOCOL_PAIR || pr == ND_PROTOCOL_TRAIN ? _("Pulse duration")
-                                       : pr == ND_PROTOCOL_RAMP ? _("Ramp duration") : _("Duration"));
-      if (g_str_equal (n->name, "amplitude"))
-        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (n->row),
-                                       pr == ND_PROTOCOL_RAMP ? _("Ramp to") : pr == ND_PROTOCOL_NOISE
-                                       ? _("Mean current") : _("Amplitude"));
-      gtk_widget_set_visible (n->row, show);
+        title = vc ? _("Step duration")
+                : pr == ND_PROTOCOL_PAIR || pr == ND_PROTOCOL_TRAIN ? _("Pulse duration")
+                : pr == ND_PROTOCOL_RAMP ? _("Ramp duration") : _("Duration");
+      else if (g_str_equal (n->name, "amplitude"))
+        title = pr == ND_PROTOCOL_RAMP ? _("Ramp to") : pr == ND_PROTOCOL_NOISE ? _("Mean current") : _("Amplitude");
+      /* A new title means a new layout: only when it changes. */
+      if (title && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (n->row)), title) != 0)
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (n->row), title);
+      if (gtk_widget_get_visible (n->row) != show)
+        gtk_widget_set_visible (n->row, show);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->protocol_row), !vc);
   /* A drug with nothing to block in this model is greyed out. */
@@ -462,6 +461,7 @@ typedef struct
   gint *permille;
   int n, n_channels;
   double *x, *y, *late, *peak;
+  double onset;
 } CurveJob;
 
 static void
@@ -488,8 +488,18 @@ static void
 curve_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   CurveJob *job = task_data;
+  job->onset = NAN;
   if (job->is_fi)
-    job->n = nd_explore_fi_curve (job->base, &job->params, job->x, job->y, curve_progress, job);
+    {
+      job->n = nd_explore_fi_curve (job->base, &job->params, job->x, job->y, curve_progress, job);
+      /* The grid brackets the onset; a few more runs place it to 0.01 uA/cm2. */
+      for (int i = 1; i < job->n && !g_cancellable_is_cancelled (job->cancellable); i++)
+        if (job->y[i] > 0.0 && job->y[i - 1] == 0.0)
+          {
+            job->onset = nd_explore_fi_onset (job->base, &job->params, job->x[i - 1], job->x[i], 0.01);
+            break;
+          }
+    }
   else
     job->n = nd_explore_iv_curve (job->base, &job->params, job->x, job->late, job->peak, curve_progress, job);
   g_task_return_boolean (task, TRUE);
@@ -525,9 +535,11 @@ curve_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&self->curve_cancel);
   set_computing (self, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, cancelled ? 0.0 : 1.0);
-  gtk_progress_bar_set_text (self->progress_bar, cancelled ? _("Cancelled") : NULL);
+  gtk_progress_bar_set_text (self->progress_bar, cancelled ? _("Cancelled")
+                                                 : job->is_fi ? _("f-I curve done") : _("I-V curve done"));
   if (job->is_fi)
     {
+      self->fi_onset = job->onset;
       g_free (self->fi_current);
       g_free (self->fi_rate);
       self->fi_current = g_steal_pointer (&job->x);
@@ -885,6 +897,7 @@ nd_explore_view_set_model (NdExploreView *self, const nd_model *model)
   fill_gate_dropdown (self);
   /* Curves of another model no longer apply. */
   self->fi_n = self->iv_n = 0;
+  self->fi_onset = NAN;
   nd_explore_view_show_fi (self);
   nd_explore_view_show_iv (self);
   sync_controls (self);
@@ -1021,6 +1034,8 @@ nd_explore_view_init (NdExploreView *self)
   self->actions = g_simple_action_group_new ();
   self->us_per_sample = 0.0;
   self->sync_limit_us = SYNC_LIMIT_US;
+  self->fi_onset = NAN;
+  gtk_progress_bar_set_text (self->progress_bar, _("Curves are computed on request"));
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries, G_N_ELEMENTS (action_entries), self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "explore", G_ACTION_GROUP (self->actions));
   nd_explore_params_init (&self->params);
