@@ -23,7 +23,7 @@ nd_explore_channel_short_name (const nd_model *m, int c)
   static const struct { const char *type, *name; } names[] = {
     { "hh_na", "Na" }, { "hh_k", "K" }, { "pospischil_na", "Na" }, { "pospischil_kd", "Kd" },
     { "pospischil_m", "M" }, { "pospischil_cal", "CaL" }, { "pospischil_cat", "CaT" }, { "a_type", "KA" },
-    { "ih", "h" },
+    { "ih", "Ih" },
   };
   const nd_channel *ch = &m->channels[c];
   if (ch->slot == ND_CHANNEL_KNOWN)
@@ -173,7 +173,11 @@ nd_explore_view_create_plots (NdExploreView *self)
   nd_plot_model_set_title (pm[PLOT_XINF], _("Steady state"));
   nd_plot_model_set_title (pm[PLOT_TAU], _("Time constants"));
   for (int i = PLOT_STIMULUS; i <= PLOT_GATES; i++)
-    nd_plot_model_set_axis (pm[i], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+    {
+      nd_plot_model_set_axis (pm[i], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+      /* The same left margin in the column, so time lines up from plot to plot. */
+      nd_plot_model_set_y_label_min_chars (pm[i], 4);
+    }
   nd_plot_model_set_axis (pm[PLOT_CURRENTS], ND_PLOT_AXIS_Y, _("Ionic current"), "µA/cm²", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (pm[PLOT_GATES], ND_PLOT_AXIS_Y, _("Open fraction"), NULL, ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_range (pm[PLOT_GATES], ND_PLOT_AXIS_Y, -0.02, 1.02);
@@ -226,7 +230,7 @@ show_time_course (NdExploreView *self, NdExploreJob *job)
   double pad = MAX ((hi - lo) * 0.15, vc ? 5.0 : 1.0);
   nd_plot_model_set_range (pm[PLOT_STIMULUS], ND_PLOT_AXIS_Y, lo - pad, hi + pad);
 
-  s = nd_plot_model_add_series (pm[PLOT_VOLTAGE], NULL, ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+  s = nd_plot_model_add_series (pm[PLOT_VOLTAGE], NULL, vc ? ND_PLOT_COLOR_PURPLE : ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
   nd_plot_model_set_series_trace (pm[PLOT_VOLTAGE], s, 0.0, t->dt, vc ? t->i_clamp : t->v, t->n);
   if (vc)
     nd_plot_model_set_range_auto (pm[PLOT_VOLTAGE], ND_PLOT_AXIS_Y);
@@ -366,7 +370,8 @@ nd_explore_view_show_iv (NdExploreView *self)
   nd_plot_model_set_title (pm, self->iv_n ? _("I-V curve") : _("I-V curve: not computed yet"));
   if (self->iv_n == 0)
     return;
-  guint s = nd_plot_model_add_series (pm, _("Total, end of step"), ND_PLOT_COLOR_GREY, ND_PLOT_LINE_POINTS);
+  /* TRANSLATORS: legend of the I-V curve: total current at the end of each voltage step */
+  guint s = nd_plot_model_add_series (pm, _("Total, late"), ND_PLOT_COLOR_GREY, ND_PLOT_LINE_POINTS);
   nd_plot_model_set_series_data (pm, s, self->iv_v, self->iv_late, self->iv_n);
   for (int c = 0; c < self->iv_channels && c < self->model->n_channels; c++)
     {

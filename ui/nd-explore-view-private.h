@@ -58,7 +58,9 @@ typedef struct
   int *int_field;
   int channel;                    /* reversal rows: the channel, else -1 */
   GSimpleAction *action;
-  GtkAdjustment *adjustment;
+  GtkAdjustment *adjustment;      /* the value, shared with the spin button */
+  GtkAdjustment *slider;          /* the slider's position: asinh(value / shape) when shape > 0 */
+  double shape;
   GtkWidget *row;
 } NdNumber;
 

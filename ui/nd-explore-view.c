@@ -30,27 +30,28 @@ typedef struct
   gsize offset;
   gboolean is_int;
   NumberGroup group;
+  double shape;   /* > 0: the slider is linear within about ±shape and logarithmic beyond */
 } NumberSpec;
 
 #define P(f) G_STRUCT_OFFSET (nd_explore_params, f)
 static const NumberSpec number_specs[] = {
-  { "amplitude", N_("Amplitude"), "µA/cm²", -50, 300, 0.1, 1, P (amplitude), FALSE, GROUP_STIMULUS },
+  { "amplitude", N_("Amplitude"), "µA/cm²", -50, 300, 0.1, 1, P (amplitude), FALSE, GROUP_STIMULUS, 5 },
   { "holding", N_("Holding potential"), "mV", -120, 40, 1, 0, P (v_hold), FALSE, GROUP_STIMULUS },
   { "step-potential", N_("Step potential"), "mV", -120, 80, 1, 0, P (v_step), FALSE, GROUP_STIMULUS },
-  { "delay", N_("Start"), "ms", 0, 500, 0.5, 1, P (delay), FALSE, GROUP_STIMULUS },
-  { "width", N_("Duration"), "ms", 0, 1000, 0.1, 1, P (width), FALSE, GROUP_STIMULUS },
-  { "interval", N_("Interval"), "ms", 0.5, 200, 0.5, 1, P (interval), FALSE, GROUP_STIMULUS },
-  { "pulses", N_("Pulses"), NULL, 1, 50, 1, 0, P (n_pulses), TRUE, GROUP_STIMULUS },
-  { "noise-sd", N_("Noise amplitude (SD)"), "µA/cm²", 0, 50, 0.1, 1, P (noise_sd), FALSE, GROUP_STIMULUS },
-  { "noise-tau", N_("Noise correlation time"), "ms", 0.1, 50, 0.1, 1, P (noise_tau), FALSE, GROUP_STIMULUS },
-  { "offset", N_("Bias current"), "µA/cm²", -20, 50, 0.1, 1, P (offset), FALSE, GROUP_STIMULUS },
-  { "duration", N_("Simulated time"), "ms", 5, 1000, 5, 0, P (t_stop), FALSE, GROUP_STIMULUS },
+  { "delay", N_("Start"), "ms", 0, 500, 0.5, 1, P (delay), FALSE, GROUP_STIMULUS, 10 },
+  { "width", N_("Duration"), "ms", 0, 1000, 0.1, 1, P (width), FALSE, GROUP_STIMULUS, 10 },
+  { "interval", N_("Interval"), "ms", 0.5, 200, 0.5, 1, P (interval), FALSE, GROUP_STIMULUS, 10 },
+  { "pulses", N_("Pulses"), NULL, 1, 50, 1, 0, P (n_pulses), TRUE, GROUP_STIMULUS, 0 },
+  { "noise-sd", N_("Noise amplitude (SD)"), "µA/cm²", 0, 50, 0.1, 1, P (noise_sd), FALSE, GROUP_STIMULUS, 5 },
+  { "noise-tau", N_("Noise correlation time"), "ms", 0.1, 50, 0.1, 1, P (noise_tau), FALSE, GROUP_STIMULUS, 2 },
+  { "offset", N_("Bias current"), "µA/cm²", -20, 50, 0.1, 1, P (offset), FALSE, GROUP_STIMULUS, 5 },
+  { "duration", N_("Simulated time"), "ms", 5, 1000, 5, 0, P (t_stop), FALSE, GROUP_STIMULUS, 50 },
   { "temperature", N_("Temperature"), "°C", 0, 40, 0.1, 1, P (celsius), FALSE, GROUP_CONDITIONS },
-  { "fi-max", N_("f-I curve up to"), "µA/cm²", 1, 300, 1, 0, P (fi_hi), FALSE, GROUP_CONDITIONS },
-  { "na-out", N_("Sodium outside"), "mM", 1, 1000, 1, 0, P (na_out), FALSE, GROUP_CONCENTRATIONS },
-  { "na-in", N_("Sodium inside"), "mM", 1, 1000, 1, 0, P (na_in), FALSE, GROUP_CONCENTRATIONS },
-  { "k-out", N_("Potassium outside"), "mM", 0.5, 1000, 0.5, 1, P (k_out), FALSE, GROUP_CONCENTRATIONS },
-  { "k-in", N_("Potassium inside"), "mM", 1, 1000, 1, 0, P (k_in), FALSE, GROUP_CONCENTRATIONS },
+  { "fi-max", N_("f-I curve up to"), "µA/cm²", 1, 300, 1, 0, P (fi_hi), FALSE, GROUP_CONDITIONS, 20 },
+  { "na-out", N_("Sodium outside"), "mM", 1, 1000, 1, 0, P (na_out), FALSE, GROUP_CONCENTRATIONS, 50 },
+  { "na-in", N_("Sodium inside"), "mM", 1, 1000, 1, 0, P (na_in), FALSE, GROUP_CONCENTRATIONS, 50 },
+  { "k-out", N_("Potassium outside"), "mM", 0.5, 1000, 0.5, 1, P (k_out), FALSE, GROUP_CONCENTRATIONS, 10 },
+  { "k-in", N_("Potassium inside"), "mM", 1, 1000, 1, 0, P (k_in), FALSE, GROUP_CONCENTRATIONS, 50 },
 };
 #undef P
 
@@ -160,6 +161,7 @@ number_free (NdNumber *n)
   g_free (n->name);
   g_clear_object (&n->action);
   g_clear_object (&n->adjustment);
+  g_clear_object (&n->slider);
   g_free (n);
 }
 
@@ -184,6 +186,8 @@ number_sync (NdNumber *n)
   self->syncing = TRUE;
   g_simple_action_set_state (n->action, g_variant_new_double (v));
   gtk_adjustment_set_value (n->adjustment, v);
+  if (n->shape > 0.0)
+    gtk_adjustment_set_value (n->slider, asinh (v / n->shape));
   self->syncing = old;
 }
 
@@ -224,9 +228,21 @@ adjustment_changed (GtkAdjustment *adjustment, NdNumber *n)
   g_action_change_state (G_ACTION (n->action), g_variant_new_double (gtk_adjustment_get_value (adjustment)));
 }
 
+static void
+slider_changed (GtkAdjustment *slider, NdNumber *n)
+{
+  if (n->view->syncing)
+    return;
+  double v = n->shape * sinh (gtk_adjustment_get_value (slider));
+  /* Round to the spin button's step, so the slider lands on values one can read. */
+  double step = gtk_adjustment_get_step_increment (n->adjustment);
+  v = step * round (v / step);
+  g_action_change_state (G_ACTION (n->action), g_variant_new_double (v));
+}
+
 static NdNumber *
 add_number (NdExploreView *self, const char *name, const char *title, const char *subtitle, double lo, double hi,
-            double step, int digits, double *field, int *int_field, int channel)
+            double step, int digits, double shape, double *field, int *int_field, int channel)
 {
   NdNumber *n = g_new0 (NdNumber, 1);
   n->view = self;
@@ -246,7 +262,18 @@ add_number (NdExploreView *self, const char *name, const char *title, const char
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  GtkWidget *scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, n->adjustment);
+  GtkWidget *scale;
+  n->shape = shape;
+  if (shape > 0.0)
+    {
+      /* Fine control near zero (a threshold of a few uA/cm2) and still the whole range. */
+      double a = asinh (lo / shape), b = asinh (hi / shape);
+      n->slider = g_object_ref_sink (gtk_adjustment_new (a, a, b, (b - a) / 200, (b - a) / 20, 0));
+      g_signal_connect (n->slider, "value-changed", G_CALLBACK (slider_changed), n);
+      scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, n->slider);
+    }
+  else
+    scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, n->adjustment);
   gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
   gtk_widget_set_size_request (scale, 110, -1);
   GtkWidget *spin = gtk_spin_button_new (n->adjustment, step, digits);
@@ -321,11 +348,11 @@ add_channel_controls (NdExploreView *self)
       g_autofree char *rev_name = g_strconcat ("reversal-", suffix, NULL);
       /* TRANSLATORS: conductance at a scale factor of 1, e.g. "120 mS/cm² at ×1" */
       g_autofree char *gsub = g_strdup_printf (_("%g mS/cm² at ×1"), m->params[m->blocks[ch->block_gbar].offset]);
-      NdNumber *n = add_number (self, scale_name, label, gsub, 0, 3, 0.05, 2, &self->params.gbar_scale[c], NULL, -1);
+      NdNumber *n = add_number (self, scale_name, label, gsub, 0, 3, 0.05, 2, 0, &self->params.gbar_scale[c], NULL, -1);
       adw_preferences_group_add (self->conductance_group, n->row);
       g_ptr_array_add (self->channel_widgets, n->row);
       g_autofree char *etitle = g_strdup_printf ("E<sub>%s</sub>", label);
-      n = add_number (self, rev_name, etitle, "mV", -120, 120, 0.5, 1, NULL, NULL, c);
+      n = add_number (self, rev_name, etitle, "mV", -120, 120, 0.5, 1, 0, NULL, NULL, c);
       adw_preferences_group_add (self->reversal_group, n->row);
       g_ptr_array_add (self->channel_widgets, n->row);
     }
@@ -1058,7 +1085,7 @@ nd_explore_view_init (NdExploreView *self)
     {
       const NumberSpec *s = &number_specs[i];
       char *field = (char *) &self->params + s->offset;
-      NdNumber *n = add_number (self, s->name, _(s->title), s->unit, s->lo, s->hi, s->step, s->digits,
+      NdNumber *n = add_number (self, s->name, _(s->title), s->unit, s->lo, s->hi, s->step, s->digits, s->shape,
                                 s->is_int ? NULL : (double *) field, s->is_int ? (int *) field : NULL, -1);
       switch (s->group)
         {

@@ -412,10 +412,30 @@ static void
 test_screenshots (void)
 {
   screenshot ("threshold", NULL, "explore-threshold");
+  /* The stacked time plots share their time axis: the data areas line up. */
+  GPtrArray *plots = nd_explore_view_get_visible_plots (view);
+  g_assert_cmpuint (plots->len, ==, 4);
+  NdPlotFrame first;
+  g_assert_true (nd_plot_get_frame (g_ptr_array_index (plots, 0), &first));
+  for (guint i = 1; i < plots->len; i++)
+    {
+      NdPlotFrame f;
+      g_assert_true (nd_plot_get_frame (g_ptr_array_index (plots, i), &f));
+      g_assert_cmpfloat (fabs (f.left - first.left), <, 0.5);
+      g_assert_cmpfloat (fabs (f.width - first.width), <, 0.5);
+    }
   screenshot ("voltage-clamp", NULL, "explore-voltage-clamp");
   screenshot ("repetitive", NULL, "explore-repetitive-fi");
   screenshot ("anode-break", "phase", "explore-anode-break-phase");
   screenshot ("refractory", "kinetics", "explore-kinetics");
+  /* The whole column of controls, scrolled or not, with the concentrations shown. */
+  g_action_group_change_action_state (actions, "nernst", g_variant_new_boolean (TRUE));
+  settle ();
+  GtkWidget *sidebar = find_descendant (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *controls = gtk_widget_get_first_child (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (sidebar)));
+  g_autofree char *png = nd_test_ui_screenshot (controls, "explore-controls");
+  g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+  g_action_group_change_action_state (actions, "nernst", g_variant_new_boolean (FALSE));
   set_string ("page", "time");
   settle ();
 }
