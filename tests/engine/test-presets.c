@@ -242,9 +242,15 @@ hh_rates (char gate, double v, double *tau)
   double a, b;
   switch (gate)
     {
-    case 'm': a = 0.1 * (v + 40) / (1 - exp (-(v + 40) / 10)); b = 4 * exp (-(v + 65) / 18); break;
+    case 'm':
+      a = fabs (v + 40) < 1e-9 ? 1.0 : 0.1 * (v + 40) / (1 - exp (-(v + 40) / 10));
+      b = 4 * exp (-(v + 65) / 18);
+      break;
     case 'h': a = 0.07 * exp (-(v + 65) / 20); b = 1 / (1 + exp (-(v + 35) / 10)); break;
-    default: a = 0.01 * (v + 55) / (1 - exp (-(v + 55) / 10)); b = 0.125 * exp (-(v + 65) / 80); break;
+    default:
+      a = fabs (v + 55) < 1e-9 ? 0.1 : 0.01 * (v + 55) / (1 - exp (-(v + 55) / 10));
+      b = 0.125 * exp (-(v + 65) / 80);
+      break;
     }
   *tau = 1 / (a + b);
   return a / (a + b);

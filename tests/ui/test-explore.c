@@ -431,8 +431,7 @@ test_screenshots (void)
   /* The whole column of controls, scrolled or not, with the concentrations shown. */
   g_action_group_change_action_state (actions, "nernst", g_variant_new_boolean (TRUE));
   settle ();
-  GtkWidget *sidebar = find_descendant (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
-  GtkWidget *controls = gtk_widget_get_first_child (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (sidebar)));
+  GtkWidget *controls = gtk_widget_get_parent (find_descendant (GTK_WIDGET (view), ADW_TYPE_PREFERENCES_GROUP));
   g_autofree char *png = nd_test_ui_screenshot (controls, "explore-controls");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
   g_action_group_change_action_state (actions, "nernst", g_variant_new_boolean (FALSE));
