@@ -143,7 +143,7 @@ nd_cli_reduce (int argc, char **argv)
   g_autofree char *stim_path = NULL, *val_path = NULL, *out_dir = NULL;
   gint64 seed = 1;
   int iterations = 1000, restarts = 0, latents = 4, width = 32, depth = 2;
-  double max_dt = 0.025, dvdt_weight = -1.0;
+  double max_dt = 0.025, dvdt_weight = 0.01;
   g_autofree char *stages = NULL;
   GOptionEntry entries[] = {
     { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Training stimuli (every sweep is fitted)"), N_("FILE") },
@@ -157,7 +157,7 @@ nd_cli_reduce (int argc, char **argv)
     { "depth", 0, 0, G_OPTION_ARG_INT, &depth, N_("Hidden layers of its network (default 2)"), N_("N") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { "stages", 0, 0, G_OPTION_ARG_STRING, &stages, N_("Fit schedule: forcing horizon in samples and share of the iterations per stage, e.g. 1:0.4,10:0.2,50:0.2,0:0.2 (0: free run)"), N_("H:F,…") },
-    { "dvdt-weight", 0, 0, G_OPTION_ARG_DOUBLE, &dvdt_weight, N_("Weight of the dV/dt error in the free-run loss"), N_("W") },
+    { "dvdt-weight", 0, 0, G_OPTION_ARG_DOUBLE, &dvdt_weight, N_("Weight of the dV/dt error in the free-run loss (default 0.01, as published)"), N_("W") },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("CELL.json — reduce a multicompartment cell to one compartment"));
