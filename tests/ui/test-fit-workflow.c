@@ -232,10 +232,11 @@ test_fit_live (void)
   g_print ("loss %.4g -> below a tenth; loss plot redrawn %u times in %.2f s (%.1f per second); "
            "longest main-loop stall %.1f ms of main-thread work, %.1f ms wall clock (load %.1f per core)\n",
            first_loss, draws, (t1 - t0) / 1e6, rate, max_cpu_gap_us / 1000.0, max_gap_us / 1000.0, load);
-  g_assert_cmpfloat (rate, >=, 5.0);
-  /* Sanitizers make drawing about four times slower: report the stall there, hold the limit otherwise. */
+  /* Sanitizers make the fit and drawing several times slower (an iteration can take longer than a redraw
+   * period, and there is nothing new to draw): report the figures there, hold the limits otherwise. */
   if (!SANITIZED)
     {
+      g_assert_cmpfloat (rate, >=, 5.0);
       g_assert_cmpint (max_cpu_gap_us, <=, 50000);
       if (load < 0.75)
         g_assert_cmpint (max_gap_us, <=, 50000);
@@ -246,9 +247,20 @@ test_fit_live (void)
 
   activate ("win.fit-pause", NULL);
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_PAUSED);
-  nd_test_ui_spin (400);
-  done_at_pause = nd_fit_runner_get_snapshot (runner ())->done;
-  nd_test_ui_spin (600);
+  /* The iteration under way when the pause came still finishes: wait until the count settles. */
+  int settled = -1;
+  for (int tries = 0; tries < 40; tries++)
+    {
+      done_at_pause = nd_fit_runner_get_snapshot (runner ())->done;
+      nd_test_ui_spin (SANITIZED ? 1500 : 500);
+      if (nd_fit_runner_get_snapshot (runner ())->done == done_at_pause)
+        {
+          settled = done_at_pause;
+          break;
+        }
+    }
+  g_assert_cmpint (settled, >=, 0);
+  nd_test_ui_spin (1000);
   g_assert_cmpint (nd_fit_runner_get_snapshot (runner ())->done, ==, done_at_pause);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-paused"));
 
@@ -502,7 +514,8 @@ main (int argc, char **argv)
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   GSettings *settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", 400);
+  /* The sanitizers slow the fit about tenfold: a shorter fit shows the same. */
+  g_settings_set_int (settings, "fit-iterations", SANITIZED ? 120 : 400);
   g_settings_set_int (settings, "fit-restarts", 1);
   gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
   nd_test_ui_spin (300);

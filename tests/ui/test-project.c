@@ -237,6 +237,12 @@ test_autosave_and_recover (void)
   nd_test_ui_spin (100);
 }
 
+static gboolean
+window_gone (gpointer data)
+{
+  return window == NULL;
+}
+
 static void
 test_unsaved_question (void)
 {
@@ -267,8 +273,7 @@ test_unsaved_question (void)
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (nd_test_ui_wait (dialog_shown, NULL, 5000));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog ()), "save");
-  nd_test_ui_spin (200);
-  g_assert_null (window);
+  g_assert_true (nd_test_ui_wait (window_gone, NULL, 10000));
   g_autoptr (NdProject) back = nd_project_new ();
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GError) error = NULL;
