@@ -174,11 +174,11 @@ role_changed (GtkDropDown *drop, GParamSpec *pspec, gpointer user_data)
 static char *
 sweep_subtitle (NdRecording *rec, guint s)
 {
-  gsize nseg;
-  const NdEpochSegment *seg = nd_recording_protocol_segments (rec, s, &nseg);
+  NdEpochSegment seg[ND_PROTOCOL_MAX_SEGMENTS];
+  gsize nseg = nd_recording_protocol_segments (rec, s, seg);
   double ms = nd_recording_sweep_length (rec, s) * 1000.0 / nd_recording_sample_rate_hz (rec);
   /* The largest step of the protocol tells sweeps apart better than their length. */
-  if (seg && nseg > 0 && nd_recording_stimulus_source (rec) == ND_STIMULUS_PROTOCOL)
+  if (nseg > 0 && nd_recording_stimulus_source (rec) == ND_STIMULUS_PROTOCOL)
     {
       double level = 0.0;
       for (gsize i = 0; i < nseg; i++)
