@@ -589,6 +589,9 @@ nd_fit_view_init (NdFitView *self)
   self->trace_p = add_plot (self, GTK_GRID (grid), self->trace_m, 1, 0);
   self->xinf_p = add_plot (self, GTK_GRID (grid), self->xinf_m, 0, 1);
   self->tau_p = add_plot (self, GTK_GRID (grid), self->tau_m, 1, 1);
+  NdPlot *left[] = { self->loss_p, self->xinf_p }, *right[] = { self->trace_p, self->tau_p };
+  nd_plot_align (left, 2);
+  nd_plot_align (right, 2);
   gtk_box_append (GTK_BOX (self), grid);
 
   /* Side column: controls, progress, results. */
