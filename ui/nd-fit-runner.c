@@ -35,6 +35,9 @@ struct _NdFitRunner
   GTimer *clock;              /* running time, stopped while paused */
   GArray *hist_x, *hist_train, *hist_val;
   int last_done;
+  /* Loss of the first report and the latest one of the same stage (losses of stages differ in kind). */
+  double stage_first, stage_last;
+  int stage_horizon;
 
   nd_model *model;
   nd_fit_result result;
@@ -206,7 +209,6 @@ static void
 describe_outcome (NdFitRunner *self)
 {
   const nd_fit_result *r = &self->result;
-  double first = self->hist_train->len ? g_array_index (self->hist_train, double, 0) : NAN;
   g_free (self->outcome);
   self->failed = FALSE;
   if (!isfinite (r->best_val_loss))
@@ -222,8 +224,8 @@ describe_outcome (NdFitRunner *self)
                                          "The best result so far is kept."),
                                        r->rejected_steps, r->iterations_done);
     }
-  else if (isfinite (first) && self->iterations > 50 && r->iterations_done >= self->iterations
-           && !(r->train_loss < 0.9 * first))
+  else if (!r->cancelled && self->hist_x->len > 2 && isfinite (self->stage_first)
+           && !(self->stage_last < 0.9 * self->stage_first))
     {
       self->failed = TRUE;
       self->outcome = g_strdup (_("The fit made no progress: the loss did not fall. The best result so far is kept; "
@@ -277,6 +279,13 @@ tick (gpointer data)
           g_array_append_val (self->hist_train, s->train_loss);
           g_array_append_val (self->hist_val, s->val_loss);
           self->last_done = s->done;
+          if (self->hist_x->len == 1)
+            {
+              self->stage_first = s->train_loss;
+              self->stage_horizon = s->horizon;
+            }
+          if (s->horizon == self->stage_horizon && s->restart == 0)
+            self->stage_last = s->train_loss;
         }
       g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
     }
@@ -313,6 +322,7 @@ clear_run (NdFitRunner *self)
   g_clear_pointer (&self->outcome, g_free);
   self->failed = FALSE;
   self->last_done = 0;
+  self->stage_first = self->stage_last = NAN;
 }
 
 gboolean

@@ -317,7 +317,9 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
     gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
-  gtk_label_set_text (self->status, _("Accept the fit to keep it in the model, then save or export it."));
+  gtk_label_set_text (self->status, nd_fit_runner_get_failed (runner)
+                                      ? _("You can still accept the best result, or change the model or the sweeps and start again.")
+                                      : _("Accept the fit to keep it in the model, then save or export it."));
   show_model_curves (self, m);
   gsize len;
   double dt;

@@ -88,9 +88,22 @@ nd_test_ui_screenshot (GtkWidget *widget, const char *name)
   g_assert_nonnull (dir);
   g_mkdir_with_parents (dir, 0755);
   path = g_strdup_printf ("%s/%s.png", dir, name);
-  /* Adwaita draws the window background with CSS on the window itself. */
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  /* Adwaita draws the window background with CSS on the window itself. A widget that has not been
+   * drawn yet gives no render node: let the main loop run a frame and try again. */
+  GskRenderNode *raw = NULL;
+  for (int tries = 0; tries < 50 && raw == NULL; tries++)
+    {
+      if (tries > 0)
+        {
+          snapshot = gtk_snapshot_new ();
+          nd_test_ui_spin (100);
+          w = gtk_widget_get_width (widget);
+          h = gtk_widget_get_height (widget);
+        }
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      raw = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_autoptr (GskRenderNode) node = raw;
   g_assert_nonnull (node);
   g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   g_assert_true (gdk_texture_save_to_png (texture, path));

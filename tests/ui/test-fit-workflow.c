@@ -496,6 +496,19 @@ test_shared_recordings (void)
     }
   g_assert_cmpuint (opened, >=, 10);
   nd_project_set_dirty (nd_window_get_project (window), FALSE);
+
+  /* A new window lists the files just opened under "Recent", newest first, and opens them from there. */
+  NdWindow *second = nd_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (second), 1000, 760);
+  gtk_window_present (GTK_WINDOW (second));
+  nd_test_ui_spin (600);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (second), "fit-welcome-recent"));
+  GtkRecentManager *recent = gtk_recent_manager_get_default ();
+  g_autofree char *last = g_build_filename (g_getenv ("ND_TEST_DATA"), "atf", "18702001-step.atf", NULL);
+  g_autofree char *uri = g_filename_to_uri (last, NULL, NULL);
+  g_assert_true (gtk_recent_manager_has_item (recent, uri));
+  gtk_window_destroy (GTK_WINDOW (second));
+  nd_test_ui_spin (100);
 }
 
 int

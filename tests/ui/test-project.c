@@ -5,10 +5,12 @@
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "model-file.h"
 #include "nd-error.h"
+#include "nd-fit-view.h"
 #include "nd-project.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
@@ -238,6 +240,41 @@ test_autosave_and_recover (void)
 }
 
 static gboolean
+fit_finished (gpointer data)
+{
+  NdFitView *view = ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
+  return nd_fit_runner_get_state (nd_fit_view_get_runner (view)) == ND_FIT_FINISHED;
+}
+
+/* A learned current with no conductance cannot change the model: the fit must say it made no progress,
+ * in words, and keep a usable model. */
+static void
+test_fit_no_progress (void)
+{
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", 40);
+  g_settings_set_int (settings, "fit-restarts", 1);
+  NdProject *p = nd_window_get_project (window);
+  NdLearnedSpec l = nd_project_get_learned (p);
+  l.gbar = 0.0;
+  nd_project_set_learned (p, &l);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (nd_test_ui_wait (fit_finished, NULL, 120000));
+  NdFitRunner *r = nd_fit_view_get_runner (ND_FIT_VIEW (nd_window_get_view_widget (window, "fit")));
+  g_print ("outcome: %s\n", nd_fit_runner_get_outcome (r));
+  g_assert_true (nd_fit_runner_get_failed (r));
+  g_assert_nonnull (strstr (nd_fit_runner_get_outcome (r), "no progress"));
+  nd_model *m = nd_fit_runner_get_model (r);
+  g_assert_nonnull (m);
+  for (size_t i = 0; i < m->n_params; i++)
+    g_assert_true (isfinite (m->params[i]));
+  nd_test_ui_spin (300);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "project-fit-no-progress"));
+  g_settings_reset (settings, "fit-iterations");
+  g_settings_reset (settings, "fit-restarts");
+}
+
+static gboolean
 window_gone (gpointer data)
 {
   return window == NULL;
@@ -304,6 +341,7 @@ main (int argc, char **argv)
   g_test_add_func ("/project/moved-folder", test_moved_folder);
   g_test_add_func ("/project/bad-files", test_bad_files);
   g_test_add_func ("/project/autosave-recover", test_autosave_and_recover);
+  g_test_add_func ("/project/fit-no-progress", test_fit_no_progress);
   g_test_add_func ("/project/unsaved-question", test_unsaved_question);
   int status = g_test_run ();
   g_object_unref (app);
