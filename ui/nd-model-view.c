@@ -89,9 +89,10 @@ show_kinetics (GtkButton *button, gpointer user_data)
           x[k] = r.x_inf;
           t[k] = r.tau;
         }
-      g_autofree char *label = g_strdup_printf ("%s (%s%d)", kind->gates[g].name,
-                                                kind->gates[g].power > 1 ? "^" : "", kind->gates[g].power);
-      const char *shown = kind->gates[g].power > 1 ? label : kind->gates[g].name;
+      /* The exponent as a superscript, as the gate appears in the current (m³h). */
+      static const char *const sup[] = { "", "", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸" };
+      int pw = kind->gates[g].power;
+      g_autofree char *shown = g_strconcat (kind->gates[g].name, pw >= 0 && pw <= 8 ? sup[pw] : "", NULL);
       nd_plot_model_set_series_data (mx, nd_plot_model_add_series (mx, shown, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE), v, x, 161);
       nd_plot_model_set_series_data (mt, nd_plot_model_add_series (mt, shown, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE), v, t, 161);
     }

@@ -158,6 +158,29 @@ test_open_demo (void)
   g_assert_true (learned);
 }
 
+/* The first button in `w`'s tree whose tooltip starts with `prefix`. */
+static GtkWidget *
+find_button (GtkWidget *w, const char *prefix)
+{
+  const char *tip = gtk_widget_get_tooltip_text (w);
+  if (GTK_IS_BUTTON (w) && tip && g_str_has_prefix (tip, prefix))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, prefix);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+kinetics_shown (gpointer data)
+{
+  GtkWindow *w = nd_test_ui_find_window (ADW_TYPE_WINDOW, GTK_WINDOW (window));
+  return w && gtk_widget_get_mapped (GTK_WIDGET (w));
+}
+
 static void
 test_model_builder (void)
 {
@@ -166,9 +189,49 @@ test_model_builder (void)
   g_assert_cmpstr (nd_window_get_view (window), ==, "model");
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-model-builder");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+  /* A library channel's curves are one click away. */
+  GtkWidget *curves = find_button (nd_window_get_view_widget (window, "model"),
+                                   "Show the steady states and time constants of HH sodium");
+  g_assert_nonnull (curves);
+  g_signal_emit_by_name (curves, "clicked");
+  g_assert_true (nd_test_ui_wait (kinetics_shown, NULL, 5000));
+  GtkWindow *kin = nd_test_ui_find_window (ADW_TYPE_WINDOW, GTK_WINDOW (window));
+  nd_test_ui_spin (300);
+  g_autofree char *kpng = nd_test_ui_screenshot (GTK_WIDGET (kin), "fit-channel-kinetics");
+  g_assert_cmpfloat (nd_test_ui_png_ink (kpng), >, 0.05);
+  gtk_window_destroy (kin);
+  nd_test_ui_spin (100);
   activate ("win.show-view", g_variant_new_string ("recording"));
   nd_test_ui_spin (400);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-recording"));
+
+  /* Dragging across the voltage plot sets the fit window and shades it; "whole sweep" is no window. */
+  NdProject *p = nd_window_get_project (window);
+  NdRecordingView *rv = ND_RECORDING_VIEW (nd_window_get_view_widget (window, "recording"));
+  NdPlot *trace = nd_recording_view_get_trace_plot (rv);
+  g_signal_emit_by_name (trace, "range-selected", 12.5, 88.0);
+  double a, b;
+  nd_project_get_window (p, &a, &b);
+  g_assert_cmpfloat (a, ==, 12.5);
+  g_assert_cmpfloat (b, ==, 88.0);
+  NdPlotModel *pm = nd_plot_get_model (trace);
+  g_assert_cmpuint (nd_plot_model_get_n_shaded_ranges (pm), ==, 1);
+  nd_project_set_window (p, 0.0, 0.0);
+  /* One sweep at a time. */
+  nd_recording_view_show_sweep (rv, 2);
+  guint with_data = 0;
+  for (guint i = 0; i < nd_plot_model_get_n_series (pm); i++)
+    {
+      const double *x, *y;
+      with_data += nd_plot_model_get_series (pm, i, &x, &y, NULL, NULL, NULL, NULL) > 0;
+    }
+  g_assert_cmpuint (with_data, ==, 1);
+  nd_recording_view_show_sweep (rv, -1);
+  /* The membrane area reaches the model. */
+  double cm, area, v0, temp;
+  nd_project_get_membrane (p, &cm, &area, &v0, &temp);
+  g_assert_cmpfloat (fabs (nd_project_get_model (p)->area_um2 - area), <, 1e-9);
+  nd_project_set_dirty (p, FALSE);
   activate ("win.show-view", g_variant_new_string ("fit"));
   nd_test_ui_spin (300);
 }
