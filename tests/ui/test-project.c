@@ -52,7 +52,8 @@ edited_project (void)
   l.n_gates = 2;
   g_strlcpy (l.gate_name[0], "a", sizeof l.gate_name[0]);
   g_strlcpy (l.gate_name[1], "b", sizeof l.gate_name[1]);
-  l.power[0] = 3;
+  l.power[0] = 2.5;
+  l.fit_power[1] = TRUE;
   l.fit_e = TRUE;
   l.size = ND_NET_SMALL;
   g_strlcpy (l.replaces, "hh_na", sizeof l.replaces);
@@ -87,6 +88,8 @@ test_roundtrip (void)
   g_assert_cmpint (l.n_gates, ==, 2);
   g_assert_cmpstr (l.gate_name[1], ==, "b");
   g_assert_true (l.fit_e && !l.fit_gbar);
+  g_assert_cmpfloat (l.power[0], ==, 2.5);
+  g_assert_true (!l.fit_power[0] && l.fit_power[1]);
   g_assert_cmpint (l.size, ==, ND_NET_SMALL);
   g_assert_cmpstr (l.replaces, ==, "hh_na");
   g_assert_cmpfloat (nd_project_get_known (q, 1).gbar, ==, 12.5);
