@@ -140,22 +140,29 @@ build_model (NdProject *self)
   return m;
 }
 
-/* Keeps the old model's network weights when the new one has networks of the same shape. */
-static void
+/* Keeps the old model's network weights when the new one has networks of the same shape; FALSE when
+ * they could not all be kept. */
+static gboolean
 carry_weights (nd_model *to, const nd_model *from)
 {
   int ct = learned_channel (to), cf = learned_channel (from);
   if (ct < 0 || cf < 0 || to->channels[ct].n_gates != from->channels[cf].n_gates)
-    return;
+    return FALSE;
+  gboolean all = TRUE;
   for (int g = 0; g < to->channels[ct].n_gates; g++)
     {
       const nd_param_block *bt = &to->blocks[to->channels[ct].learned[g].block];
       const nd_param_block *bf = &from->blocks[from->channels[cf].learned[g].block];
       if (bt->count == bf->count)
         memcpy (to->params + bt->offset, from->params + bf->offset, bt->count * sizeof (double));
+      else
+        all = FALSE;
     }
   nd_model_params_changed (to);
+  return all;
 }
+
+static void clear_fit (NdProject *self);
 
 static void
 rebuild (NdProject *self)
@@ -165,7 +172,9 @@ rebuild (NdProject *self)
     return;
   if (self->model)
     {
-      carry_weights (m, self->model);
+      /* New networks have not learned anything: the fit results no longer describe the model. */
+      if (!carry_weights (m, self->model) && learned_channel (m) >= 0)
+        clear_fit (self);
       nd_model_free (self->model);
     }
   self->model = m;

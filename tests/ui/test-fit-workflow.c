@@ -156,6 +156,8 @@ test_open_demo (void)
     }
   g_assert_false (has_k);
   g_assert_true (learned);
+  nd_test_ui_spin (300);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-demo-ready"));
 }
 
 /* The first button in `w`'s tree whose tooltip starts with `prefix`. */
@@ -572,6 +574,11 @@ test_shared_recordings (void)
   g_assert_true (gtk_recent_manager_has_item (recent, uri));
   gtk_window_destroy (GTK_WINDOW (second));
   nd_test_ui_spin (100);
+
+  /* A narrow window: the view switcher moves to the bottom bar and the views scroll. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 560, 700);
+  nd_test_ui_spin (600);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-narrow"));
 }
 
 int
