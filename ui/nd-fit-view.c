@@ -166,6 +166,8 @@ static void
 show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
 {
   nd_plot_model_clear (self->loss_m);
+  if (n == 0)
+    return;
   guint st = nd_plot_model_add_series (self->loss_m, _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
   nd_plot_model_set_series_data (self->loss_m, st, x, train, n);
   /* Validation runs every few iterations: draw the points it has, joined. */
@@ -251,7 +253,7 @@ describe_ready (NdFitView *self)
                                                      "Ready to fit %u training sweeps", nt), nt);
   g_autofree char *b = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sweep checks the result.",
                                                      "%u sweeps check the result.", nv), nv);
-  g_autofree char *text = g_strdup_printf ("%s; %s", a, b);
+  g_autofree char *text = g_strdup_printf (_("%s; %s Press Start."), a, b);
   gtk_label_set_text (self->status, text);
 }
 
