@@ -532,6 +532,12 @@ check_recording_file (const char *path)
   g_autofree char *want = g_strdup_printf ("(%s)", units);
   g_print ("%s: %u sweeps, y axis “%s”\n", path, nd_recording_n_sweeps (ref), ytitle);
   g_assert_true (units[0] == '\0' || strstr (ytitle, want) != NULL);
+  /* The stimulus below, in its own units. */
+  const char *su = nd_recording_stimulus_units (ref);
+  NdPlotModel *sm = nd_plot_get_model (nd_recording_view_get_stimulus_plot (view));
+  g_autofree char *stitle = nd_plot_model_dup_axis_title (sm, ND_PLOT_AXIS_Y);
+  g_autofree char *swant = g_strdup_printf ("(%s)", su);
+  g_assert_true (su[0] == '\0' || strstr (stitle, swant) != NULL);
   nd_recording_free (ref);
 }
 
