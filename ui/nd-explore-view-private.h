@@ -76,6 +76,8 @@ struct _NdExploreView
   gboolean syncing;
 
   /* Template children */
+  AdwFlap *flap;
+  GtkToggleButton *sidebar_button;
   AdwComboRow *preset_row;
   GtkLabel *preset_explanation;
   GtkLabel *preset_look_for;

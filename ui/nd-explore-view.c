@@ -884,6 +884,27 @@ gate_selected (GtkDropDown *dropdown, GParamSpec *pspec, NdExploreView *self)
   g_action_group_change_action_state (G_ACTION_GROUP (self->actions), "phase-gate", g_variant_new_int32 (i));
 }
 
+/* Folded on a narrow window, the controls make way for the plots until asked for. */
+static void
+flap_folded (AdwFlap *flap, GParamSpec *pspec, NdExploreView *self)
+{
+  gboolean folded = adw_flap_get_folded (flap);
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), folded);
+  adw_flap_set_reveal_flap (flap, !folded);
+}
+
+static void
+flap_revealed (AdwFlap *flap, GParamSpec *pspec, NdExploreView *self)
+{
+  gtk_toggle_button_set_active (self->sidebar_button, adw_flap_get_reveal_flap (flap));
+}
+
+static void
+sidebar_toggled (GtkToggleButton *button, NdExploreView *self)
+{
+  adw_flap_set_reveal_flap (self->flap, gtk_toggle_button_get_active (button));
+}
+
 static void
 page_changed (GtkStack *stack, GParamSpec *pspec, NdExploreView *self)
 {
@@ -1027,6 +1048,8 @@ nd_explore_view_class_init (NdExploreViewClass *klass)
                                           NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-explore-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, NdExploreView, flap);
+  gtk_widget_class_bind_template_child (widget_class, NdExploreView, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, NdExploreView, preset_row);
   gtk_widget_class_bind_template_child (widget_class, NdExploreView, preset_explanation);
   gtk_widget_class_bind_template_child (widget_class, NdExploreView, preset_look_for);
@@ -1108,6 +1131,10 @@ nd_explore_view_init (NdExploreView *self)
   g_signal_connect (self->protocol_row, "notify::selected", G_CALLBACK (protocol_selected), self);
   g_signal_connect (self->phase_gate_dropdown, "notify::selected", G_CALLBACK (gate_selected), self);
   g_signal_connect (self->plot_stack, "notify::visible-child-name", G_CALLBACK (page_changed), self);
+  g_signal_connect (self->flap, "notify::folded", G_CALLBACK (flap_folded), self);
+  g_signal_connect (self->flap, "notify::reveal-flap", G_CALLBACK (flap_revealed), self);
+  g_signal_connect (self->sidebar_button, "toggled", G_CALLBACK (sidebar_toggled), self);
+  flap_folded (self->flap, NULL, self);
 
   set_computing (self, FALSE);
   apply_preset (self, nd_presets ()[0]);

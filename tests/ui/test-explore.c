@@ -435,6 +435,22 @@ test_screenshots (void)
   g_autofree char *png = nd_test_ui_screenshot (controls, "explore-controls");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
   g_action_group_change_action_state (actions, "nernst", g_variant_new_boolean (FALSE));
+  /* A 1024 x 768 projector still shows controls and plots side by side. */
+  gtk_window_set_default_size (window, 1024, 740);
+  set_string ("preset", "voltage-clamp");
+  settle ();
+  nd_test_ui_spin (300);
+  g_autofree char *narrow = nd_test_ui_screenshot (GTK_WIDGET (window), "explore-narrow");
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1024);
+  g_assert_cmpfloat (nd_test_ui_png_ink (narrow), >, 0.05);
+  g_assert_true (gtk_widget_get_mapped (controls));
+  /* Narrower, the controls fold away behind a button and the plots keep the room. */
+  gtk_window_set_default_size (window, 800, 700);
+  nd_test_ui_spin (400);
+  g_assert_false (gtk_widget_get_mapped (controls));
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "explore-folded"));
+  gtk_window_set_default_size (window, 1280, 800);
+  nd_test_ui_spin (300);
   set_string ("page", "time");
   settle ();
 }
