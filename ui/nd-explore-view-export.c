@@ -33,8 +33,9 @@ nd_explore_view_export_plots (NdExploreView *self, const char *path, GError **er
       if (nd_plot_model_get_n_series (self->plot_model[i]) == 0)
         continue;
       g_autofree char *file = g_strdup_printf ("%s-%s%s", stem, plot_names[i], dot);
-      /* Slide-friendly sizes: the time course plots wide and low, the others 4:3. */
-      int w = i <= PLOT_GATES ? 1200 : 900, h = i == PLOT_STIMULUS ? 300 : i <= PLOT_GATES ? 450 : 675;
+      /* Slide-friendly sizes (text stays legible when the image fills a slide): the time course
+       * plots wide and low, the others 4:3. */
+      int w = i <= PLOT_GATES ? 900 : 720, h = i == PLOT_STIMULUS ? 220 : i <= PLOT_GATES ? 340 : 540;
       if (!nd_plot_export (self->plot[i], file, ND_PLOT_FORMAT_AUTO, w, h, error))
         return FALSE;
       written++;

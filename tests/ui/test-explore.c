@@ -325,6 +325,23 @@ test_controls_act (void)
   g_action_group_change_action_state (actions, "block-ttx", g_variant_new_boolean (FALSE));
   settle ();
   g_assert_cmpuint (nd_explore_view_get_n_spikes (view), ==, 1);
+  /* The amplitude slider (the first in the column) moves the action; near zero it is fine-grained
+   * (asinh scale), so a step of 1/200 of its travel at threshold is a fraction of 1 uA/cm2. */
+  GtkWidget *controls = gtk_widget_get_parent (find_descendant (GTK_WIDGET (view), ADW_TYPE_PREFERENCES_GROUP));
+  GtkRange *slider = GTK_RANGE (find_descendant (controls, GTK_TYPE_SCALE));
+  GtkAdjustment *adj = gtk_range_get_adjustment (slider);
+  gtk_adjustment_set_value (adj, asinh (12.0 / 5.0));
+  settle ();
+  g_autoptr (GVariant) amp = g_action_group_get_action_state (actions, "amplitude");
+  g_assert_cmpfloat (fabs (g_variant_get_double (amp) - 12.0), <, 0.051);
+  double fine = 5.0 * sinh (asinh (7.0 / 5.0) + (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_lower (adj)) / 200)
+                - 7.0;
+  g_print ("amplitude slider: one step of 1/200 of its travel at 7 uA/cm2 is %.2f uA/cm2\n", fine);
+  g_assert_cmpfloat (fine, <, 0.5);
+  /* And the action moves the slider. */
+  set_double ("amplitude", 8.0);
+  settle ();
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - asinh (8.0 / 5.0)), <, 1e-9);
   /* Out-of-range values are clamped to the control's range, not taken. */
   set_double ("temperature", 1000.0);
   settle ();
