@@ -102,6 +102,11 @@ run_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   /* The task data has no destroy function: the job is ours again from here. */
   self->worker_busy = FALSE;
+  if (self->progress_bar == NULL)
+    {
+      nd_explore_job_free (job);
+      return;
+    }
   /* Drop a stale result when newer settings are waiting: they run now instead. */
   if (job->serial < self->requested)
     {
@@ -560,6 +565,9 @@ curve_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   g_clear_handle_id (&self->curve_timer, g_source_remove);
   g_clear_object (&self->curve_cancel);
+  /* The view was closed while the worker ran: its widgets are gone. */
+  if (self->progress_bar == NULL)
+    return;
   set_computing (self, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, cancelled ? 0.0 : 1.0);
   gtk_progress_bar_set_text (self->progress_bar, cancelled ? _("Cancelled")

@@ -536,6 +536,12 @@ test_other_model (void)
   g_assert_false (g_action_group_has_action (actions, "scale-ih"));
 }
 
+static gboolean
+not_computing (gpointer data)
+{
+  return !nd_explore_view_is_computing (view);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -554,7 +560,21 @@ main (int argc, char **argv)
   g_test_add_func ("/explore/export", test_export);
   g_test_add_func ("/explore/other-model", test_other_model);
   int status = g_test_run ();
+  /* Closing the window while a curve is computed: the worker finishes on a view without widgets. */
+  if (view)
+    {
+      g_object_ref (view);
+      g_action_group_activate_action (actions, "compute-fi", NULL);
+      nd_test_ui_spin (20);
+      g_assert_true (nd_explore_view_is_computing (view));
+    }
   gtk_window_destroy (window);
+  if (view)
+    {
+      /* Closing cancels the curve; its result arrives and is dropped. */
+      g_assert_true (nd_test_ui_wait (not_computing, NULL, 20000));
+      g_object_unref (view);
+    }
   g_object_unref (app);
   return status;
 }
