@@ -118,6 +118,8 @@ struct _NdExploreView
   double *iv_v, *iv_late, *iv_peak;
   guint iv_n, iv_stride;
   int iv_channels;
+  nd_explore_params fi_params, iv_params;   /* the settings the curves were computed with */
+  gboolean fi_stale, iv_stale;
 };
 
 /* nd-explore-view-plots.c */
@@ -130,6 +132,8 @@ void          nd_explore_view_show_fi (NdExploreView *self);
 void          nd_explore_view_show_iv (NdExploreView *self);
 /* Short name of channel c for legends and rows ("Na", "K", "Leak", "KA", ...). */
 const char   *nd_explore_channel_short_name (const nd_model *m, int c);
+/* Marks the f-I and I-V curves stale when the settings they depend on changed since. */
+void          nd_explore_view_check_curves (NdExploreView *self);
 /* printf of one number with a true minus sign, as the plots' ticks have it; free it. */
 char         *nd_explore_format (const char *format, double x);
 /* Name of gate k for legends ("m", or "Na m" when names repeat); free it. */

@@ -575,6 +575,8 @@ curve_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (job->is_fi)
     {
       self->fi_onset = job->onset;
+      self->fi_params = job->params;
+      self->fi_stale = FALSE;
       g_free (self->fi_current);
       g_free (self->fi_rate);
       self->fi_current = g_steal_pointer (&job->x);
@@ -593,6 +595,8 @@ curve_done (GObject *source, GAsyncResult *result, gpointer user_data)
       self->iv_n = job->n;
       self->iv_stride = job->params.iv_points;
       self->iv_channels = job->n_channels;
+      self->iv_params = job->params;
+      self->iv_stale = FALSE;
       nd_explore_view_show_iv (self);
     }
 }

@@ -412,6 +412,18 @@ test_fi_curve (void)
   settle ();
   g_action_group_activate_action (actions, "compute-iv", NULL);
   settle ();
+  /* A drug makes both curves stale (said in their titles) until computed again. */
+  GPtrArray *plots = NULL;
+  g_action_group_change_action_state (actions, "block-tea", g_variant_new_boolean (TRUE));
+  settle ();
+  plots = nd_explore_view_get_visible_plots (view);
+  g_assert_cmpuint (plots->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_nonnull (strstr (nd_plot_model_get_title (nd_plot_get_model (g_ptr_array_index (plots, i))), "earlier"));
+  g_action_group_change_action_state (actions, "block-tea", g_variant_new_boolean (FALSE));
+  settle ();
+  for (guint i = 0; i < 2; i++)
+    g_assert_null (strstr (nd_plot_model_get_title (nd_plot_get_model (g_ptr_array_index (plots, i))), "earlier"));
 }
 
 static void
@@ -485,6 +497,16 @@ test_export (void)
   g_assert_true (nd_explore_view_export_plots (view, png, &error));
   g_assert_no_error (error);
   g_assert_true (nd_explore_view_export_plots (view, svg, &error));
+  g_autofree char *pdf = g_build_filename (dir, "explore-export.pdf", NULL);
+  g_assert_true (nd_explore_view_export_plots (view, pdf, &error));
+  g_autofree char *pdf_gates = g_build_filename (dir, "explore-export-gates.pdf", NULL);
+  g_autofree char *pdf_text = NULL;
+  g_assert_true (g_file_get_contents (pdf_gates, &pdf_text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (pdf_text, "%PDF"));
+  g_autofree char *svg_volt = g_build_filename (dir, "explore-export-voltage.svg", NULL);
+  g_autofree char *svg_text = NULL;
+  g_assert_true (g_file_get_contents (svg_volt, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
   const char *parts[] = { "stimulus", "voltage", "currents", "gates", "phase-plane", "steady-state", "time-constants" };
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
