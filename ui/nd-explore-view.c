@@ -992,6 +992,12 @@ nd_explore_view_get_applied (NdExploreView *self)
   return self->applied;
 }
 
+gint64
+nd_explore_view_get_last_run_us (NdExploreView *self)
+{
+  return self->shown ? self->shown->elapsed_us : 0;
+}
+
 guint
 nd_explore_view_get_n_spikes (NdExploreView *self)
 {

@@ -50,6 +50,8 @@ GPtrArray *nd_explore_view_get_visible_plots (NdExploreView *self);
  * settings. "updated" is emitted after each result reaches the plot models. */
 guint64    nd_explore_view_get_requested (NdExploreView *self);
 guint64    nd_explore_view_get_applied (NdExploreView *self);
+/* Time the shown run took to compute (simulation, nullclines, kinetics), in microseconds. */
+gint64     nd_explore_view_get_last_run_us (NdExploreView *self);
 /* Spikes in the shown run, and whether a curve computation is running. */
 guint      nd_explore_view_get_n_spikes (NdExploreView *self);
 gboolean   nd_explore_view_is_computing (NdExploreView *self);
