@@ -122,6 +122,26 @@ struct _NdExploreView
   gboolean fi_stale, iv_stale;
 };
 
+/* nd-explore-view.c */
+void          nd_explore_view_schedule_run (NdExploreView *self);
+
+/* nd-explore-view-controls.c */
+NdNumber     *nd_explore_add_number (NdExploreView *self, const char *name, const char *title, const char *subtitle,
+                                     double lo, double hi, double step, int digits, double shape, double *field,
+                                     int *int_field, int channel);
+void          nd_explore_number_sync (NdNumber *n);
+void          nd_explore_number_free (NdNumber *n);
+void          nd_explore_view_add_channel_controls (NdExploreView *self);
+void          nd_explore_view_remove_channel_controls (NdExploreView *self);
+void          nd_explore_view_fill_gate_dropdown (NdExploreView *self);
+
+/* nd-explore-view-curves.c */
+void          nd_explore_view_start_curve (NdExploreView *self, gboolean is_fi);
+void          nd_explore_view_set_computing (NdExploreView *self, gboolean computing);
+
+/* nd-explore-view-export.c */
+void          nd_explore_view_export_activated (GSimpleAction *action, GVariant *param, gpointer user_data);
+
 /* nd-explore-view-plots.c */
 NdExploreJob *nd_explore_job_new (NdExploreView *self);
 void          nd_explore_job_run (NdExploreJob *job);
