@@ -72,7 +72,12 @@ nd_explore_view_export_traces (NdExploreView *self, const char *path, GError **e
   GString *s = g_string_new ("t_ms,");
   g_string_append (s, vc ? "command_mV,V_mV,I_clamp_uA_cm2" : "I_stim_uA_cm2,V_mV");
   for (int c = 0; c < t->n_channels; c++)
-    g_string_append_printf (s, ",I_%s_uA_cm2", nd_explore_channel_short_name (m, c));
+    {
+      /* Column names stay English in every language, for scripts. */
+      const nd_channel *ch = &m->channels[c];
+      gboolean leak = ch->slot == ND_CHANNEL_KNOWN && g_str_equal (ch->kind->type, "leak");
+      g_string_append_printf (s, ",I_%s_uA_cm2", leak ? "Leak" : nd_explore_channel_short_name (m, c));
+    }
   for (int k = 0; k < t->gates.n; k++)
     {
       g_autofree char *label = nd_explore_gate_label (m, &t->gates, k);
