@@ -562,6 +562,19 @@ test_other_model (void)
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "explore-hh-ih");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
   g_action_group_change_action_state (actions, "block-zd7288", g_variant_new_boolean (FALSE));
+  /* A passive membrane: no gates, no drugs to give, nothing in the phase plane; still live. */
+  m = nd_model_new (1.0, 1000.0, -65.0, 6.3);
+  nd_model_add_known (m, nd_channel_lookup ("leak"), 0.3, -54.387);
+  nd_explore_view_set_model (view, m);
+  nd_model_free (m);
+  set_string ("page", "phase");
+  settle ();
+  set_double ("amplitude", 3.0);
+  set_string ("page", "time");
+  settle ();
+  g_assert_cmpuint (nd_explore_view_get_n_spikes (view), ==, 0);
+  g_assert_false (g_action_group_get_action_enabled (actions, "block-ttx"));
+  g_assert_true (g_action_group_has_action (actions, "scale-leak"));
   m = nd_explore_classic_hh ();
   nd_explore_view_set_model (view, m);
   nd_model_free (m);
