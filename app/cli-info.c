@@ -129,7 +129,10 @@ print_text (const NdRecording *rec)
                    : nd_recording_clamp_mode (rec) == ND_CLAMP_VOLTAGE ? _("voltage clamp")
                    : _("unknown");
   printf (_("File:         %s\n"), nd_recording_path (rec));
-  printf (_("Format:       %s %s\n"), nd_recording_format (rec), nd_recording_version (rec));
+  if (nd_recording_version (rec)[0])
+    printf (_("Format:       %s %s\n"), nd_recording_format (rec), nd_recording_version (rec));
+  else
+    printf (_("Format:       %s\n"), nd_recording_format (rec));
   printf (_("Mode:         %s\n"), mode);
   if (nd_recording_acquisition (rec)[0])
     printf (_("Acquisition:  %s\n"), nd_recording_acquisition (rec));

@@ -16,77 +16,43 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "cell-file.h"
 #include "cli.h"
+#include "cli-morph.h"
 #include "nd-error.h"
-#include "recording.h"
 #include "units.h"
 
-typedef struct {
-  double dt_ms;     /* sample interval */
-  double t0_ms;
-  gsize n;
-  double *i_pA;
-} Sweep;
-
-static double
-now_s (void)
+/* "apic[3](0.25)" or "apic[3]" (x = 0.5): moves the stimulus there. */
+static gboolean
+parse_site (const char *site, NdCell *cell, GError **error)
 {
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-/* The stimulus sweeps of a recording, in pA. */
-static GArray *
-load_stimulus (const char *path, GError **error)
-{
-  g_autoptr (NdRecording) rec = nd_recording_load (path, error);
-  if (!rec)
-    return NULL;
-  /* A file of currents only (t_ms,i_pA) reads as a voltage-clamp recording:
-   * take its first current signal as the stimulus. */
-  if (nd_recording_stimulus_source (rec) == ND_STIMULUS_NONE)
-    for (guint k = 0; k < nd_recording_n_signals (rec); k++)
-      if (nd_units_parse (nd_recording_signal (rec, k)->units, NULL) == ND_QUANTITY_CURRENT)
+  g_autofree char *name = g_strdup (site);
+  double x = 0.5;
+  char *open = strchr (name, '(');
+  if (open)
+    {
+      char *end = NULL;
+      *open = '\0';
+      x = g_ascii_strtod (open + 1, &end);
+      if (end == open + 1 || strcmp (end, ")") != 0 || !(x >= 0.0 && x <= 1.0))
         {
-          if (!nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, (int) k, error))
-            return NULL;
-          break;
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("--site “%s”: write SECTION(X) with X from 0 to 1, e.g. “apic[3](0.5)”"), site);
+          return FALSE;
         }
-  if (nd_recording_stimulus_source (rec) == ND_STIMULUS_NONE)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("“%s” has no stimulus current (a column such as “i_pA”)"), path);
-      return NULL;
     }
-  double factor = 1.0;
-  if (nd_units_parse (nd_recording_stimulus_units (rec), &factor) != ND_QUANTITY_CURRENT)
+  int sec = nd_morph_find_section (cell->morph, name);
+  if (sec < 0)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("the stimulus of “%s” is in “%s”, not a current (pA, nA)"), path,
-                   nd_recording_stimulus_units (rec));
-      return NULL;
+      g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                   _("--site: the cell has no section “%s” (names as in NEURON: soma[0], dend[3], apic[12])"), name);
+      return FALSE;
     }
-  GArray *sweeps = g_array_new (FALSE, TRUE, sizeof (Sweep));
-  for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
-    {
-      Sweep sw = { .dt_ms = 1000.0 / nd_recording_sample_rate_hz (rec), .t0_ms = nd_recording_sweep_t0_ms (rec, s) };
-      sw.i_pA = nd_recording_get_stimulus (rec, s, &sw.n, error);
-      if (!sw.i_pA)
-        {
-          for (guint k = 0; k < sweeps->len; k++)
-            g_free (g_array_index (sweeps, Sweep, k).i_pA);
-          g_array_unref (sweeps);
-          return NULL;
-        }
-      for (gsize k = 0; k < sw.n; k++)
-        sw.i_pA[k] *= factor;
-      g_array_append_val (sweeps, sw);
-    }
-  return sweeps;
+  cell->stim_node = nd_cable_node_at (cell->cable, sec, x);
+  return TRUE;
 }
 
 int
@@ -95,10 +61,12 @@ nd_cli_morph_simulate (int argc, char **argv)
   g_autofree char *stim_path = NULL, *out_path = NULL;
   double dt_max = 0.025;
   gboolean axial = FALSE;
+  g_autofree char *site = NULL;
   GOptionEntry entries[] = {
     { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Stimulus recording (CSV t_ms,i_pA[,sweep], ABF, …); default: the cell file's protocol"), N_("FILE") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Output CSV (sweep,t_ms,v_mV,i_pA); default: standard output"), N_("FILE") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &dt_max, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &site, N_("Inject the stimulus at this section instead of the cell file's site, e.g. “apic[3](0.5)”"), N_("SECTION(X)") },
     { "axial", 0, 0, G_OPTION_ARG_NONE, &axial, N_("Also write the axial current from the soma into the dendrites (i_axial_pA)"), NULL },
     { NULL }
   };
@@ -119,17 +87,20 @@ nd_cli_morph_simulate (int argc, char **argv)
   if (!cell)
     return nd_cli_fail (1, "%s", error->message);
 
+  if (site && !parse_site (site, cell, &error))
+    return nd_cli_fail (2, "%s", error->message);
+
   GArray *sweeps = NULL;
   if (stim_path)
     {
-      sweeps = load_stimulus (stim_path, &error);
+      sweeps = nd_cli_load_current_stimulus (stim_path, &error);
       if (!sweeps)
         return nd_cli_fail (1, "%s", error->message);
     }
   else if (file->has_protocol)
     {
-      sweeps = g_array_new (FALSE, TRUE, sizeof (Sweep));
-      Sweep sw = { .dt_ms = file->dt_ms, .t0_ms = 0.0 };
+      sweeps = nd_cli_sweeps_new ();
+      NdCliSweep sw = { .dt_ms = file->dt_ms, .t0_ms = 0.0 };
       sw.n = (gsize) llround (file->duration_ms / file->dt_ms) + 1;
       sw.i_pA = g_new0 (double, sw.n);
       for (gsize k = 0; k < sw.n; k++)
@@ -146,18 +117,16 @@ nd_cli_morph_simulate (int argc, char **argv)
   FILE *out = stdout;
   if (out_path && !(out = fopen (out_path, "w")))
     {
-      for (guint s = 0; s < sweeps->len; s++)
-        g_free (g_array_index (sweeps, Sweep, s).i_pA);
       g_array_unref (sweeps);
       return nd_cli_fail (1, _("cannot write “%s”: %s"), out_path, g_strerror (errno));
     }
   fprintf (out, axial ? "sweep,t_ms,v_mV,i_pA,i_axial_pA\n" : "sweep,t_ms,v_mV,i_pA\n");
 
-  double seconds = 0.0, simulated_ms = 0.0;
+  double seconds = 0.0, cpu_seconds = 0.0, simulated_ms = 0.0;
   int status = 0;
   for (guint s = 0; s < sweeps->len && status == 0; s++)
     {
-      const Sweep *sw = &g_array_index (sweeps, Sweep, s);
+      const NdCliSweep *sw = &g_array_index (sweeps, NdCliSweep, s);
       int sub = (int) ceil (sw->dt_ms / dt_max - 1e-9);
       if (sub < 1)
         sub = 1;
@@ -167,36 +136,42 @@ nd_cli_morph_simulate (int argc, char **argv)
           break;
         }
       nd_morph_sim *sim = nd_morph_sim_new (cell->cable, &file->membrane, sw->dt_ms / sub);
-      double t_start = now_s ();
+      g_autofree double *v = g_new (double, MAX (sw->n, 1));
+      g_autofree double *ax = axial ? g_new (double, MAX (sw->n, 1)) : NULL;
+      double t_start = nd_cli_now_s (CLOCK_MONOTONIC), cpu_start = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID);
       nd_morph_sim_init (sim, file->v_init_mV);
-      for (gsize k = 0; k < sw->n; k++)
+      gsize done = 0;
+      for (gsize k = 0; k < sw->n; k++, done++)
         {
-          const double *v = nd_morph_sim_voltages (sim);
-          if (!isfinite (v[cell->soma_node]))
-            {
-              status = nd_cli_fail (1, _("the simulation diverged in sweep %u at %g ms; try a smaller --dt"),
-                                    s + 1, sw->t0_ms + k * sw->dt_ms);
-              break;
-            }
-          fprintf (out, "%u,%.6g,%.10g,%.10g", s, sw->t0_ms + k * sw->dt_ms, v[cell->soma_node], sw->i_pA[k]);
-          if (axial)
-            fprintf (out, ",%.10g", nd_morph_sim_axial_current (sim, cell->soma_node));
-          fputc ('\n', out);
+          v[k] = nd_morph_sim_voltages (sim)[cell->soma_node];
+          if (ax)
+            ax[k] = nd_morph_sim_axial_current (sim, cell->soma_node);
+          if (!isfinite (v[k]))
+            break;
           if (k + 1 < sw->n)
             for (int j = 0; j < sub; j++)
               nd_morph_sim_step (sim, cell->stim_node, sw->i_pA[k]);
         }
-      seconds += now_s () - t_start;
+      seconds += nd_cli_now_s (CLOCK_MONOTONIC) - t_start;
+      cpu_seconds += nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+      if (done < sw->n)
+        status = nd_cli_fail (1, _("the simulation diverged in sweep %u at %g ms; try a smaller --dt"),
+                              s + 1, sw->t0_ms + done * sw->dt_ms);
+      for (gsize k = 0; k < done; k++)
+        {
+          fprintf (out, "%u,%.6g,%.10g,%.10g", s, sw->t0_ms + k * sw->dt_ms, v[k], sw->i_pA[k]);
+          if (ax)
+            fprintf (out, ",%.10g", ax[k]);
+          fputc ('\n', out);
+        }
       simulated_ms += (sw->n > 0 ? sw->n - 1 : 0) * sw->dt_ms;
       nd_morph_sim_free (sim);
     }
   if (out != stdout && fclose (out) != 0 && status == 0)
     status = nd_cli_fail (1, _("cannot write “%s”"), out_path);
   if (status == 0)
-    fprintf (stderr, _("%u sweep(s), %d compartments, %.1f ms simulated in %.3f s\n"), sweeps->len,
-             cell->cable->n_compartments, simulated_ms, seconds);
-  for (guint s = 0; s < sweeps->len; s++)
-    g_free (g_array_index (sweeps, Sweep, s).i_pA);
+    fprintf (stderr, _("%u sweep(s), %d compartments, %.1f ms simulated in %.4f s (CPU %.4f s)\n"), sweeps->len,
+             cell->cable->n_compartments, simulated_ms, seconds, cpu_seconds);
   g_array_unref (sweeps);
   return status;
 }

@@ -16,10 +16,18 @@
 
 #define HH_CITATION "Hodgkin & Huxley 1952, J Physiol 117:500 (constants as NEURON hh.mod)"
 
+/* pow() is the costliest call of a step: remember the last temperature (per
+ * thread, so kinds stay shareable). */
 static double
 hh_phi (double celsius)
 {
-  return nd_q10_factor (3.0, celsius, 6.3);
+  static _Thread_local double last_c = 6.3, last_phi = 1.0;
+  if (celsius != last_c)
+    {
+      last_phi = nd_q10_factor (3.0, celsius, 6.3);
+      last_c = celsius;
+    }
+  return last_phi;
 }
 
 static void

@@ -34,7 +34,7 @@ void
 nd_explore_params_init (nd_explore_params *p)
 {
   memset (p, 0, sizeof *p);
-  p->clamp = ND_CLAMP_CURRENT;
+  p->clamp = ND_EXPLORE_CURRENT_CLAMP;
   p->protocol = ND_PROTOCOL_STEP;
   p->t_stop = 200.0;
   p->dt = 0.025;
@@ -116,7 +116,7 @@ void
 nd_explore_command (const nd_explore_params *p, size_t n, double *out)
 {
   const double dt = p->dt;
-  if (p->clamp == ND_CLAMP_VOLTAGE)
+  if (p->clamp == ND_EXPLORE_VOLTAGE_CLAMP)
     {
       for (size_t j = 0; j < n; j++)
         out[j] = in_pulse (j * dt, p->delay, p->width) ? p->v_step : p->v_hold;
@@ -329,7 +329,7 @@ nd_explore_prepare (const nd_model *base, const nd_explore_params *p)
     }
   /* Gbar and E do not enter the learned gates' tables, so they stay valid. */
   if (!has_free_current (m))
-    m->v_init = p->clamp == ND_CLAMP_VOLTAGE ? p->v_hold : resting_potential (m, p->offset);
+    m->v_init = p->clamp == ND_EXPLORE_VOLTAGE_CLAMP ? p->v_hold : resting_potential (m, p->offset);
   return m;
 }
 
@@ -392,7 +392,7 @@ record (nd_model *m, nd_explore_trace *t, size_t j, const double *y)
       t->current[c][j] = i;
       total += i;
     }
-  t->i_clamp[j] = t->clamp == ND_CLAMP_VOLTAGE ? total : t->command[j];
+  t->i_clamp[j] = t->clamp == ND_EXPLORE_VOLTAGE_CLAMP ? total : t->command[j];
 }
 
 /* One step of integrator.h's scheme from y to yn with injected current i_inj; under voltage clamp
@@ -436,7 +436,7 @@ nd_explore_run_prepared (nd_model *m, const nd_explore_params *p)
   if (nd_explore_params_check (p) || m->n_channels > ND_EXPLORE_MAX_CHANNELS)
     return NULL;
   const size_t n = nd_explore_n_samples (p);
-  const bool vc = p->clamp == ND_CLAMP_VOLTAGE;
+  const bool vc = p->clamp == ND_EXPLORE_VOLTAGE_CLAMP;
   nd_explore_trace *t = trace_new (m, p, n);
   nd_explore_command (p, n, t->command);
   if (vc)
@@ -507,7 +507,7 @@ static nd_explore_params
 fi_protocol (const nd_explore_params *p)
 {
   nd_explore_params q = *p;
-  q.clamp = ND_CLAMP_CURRENT;
+  q.clamp = ND_EXPLORE_CURRENT_CLAMP;
   q.protocol = ND_PROTOCOL_STEP;
   q.delay = 10.0;
   q.width = p->fi_duration;
@@ -592,7 +592,7 @@ nd_explore_iv_curve (const nd_model *base, const nd_explore_params *p, double *v
                      double *peak, nd_explore_progress_fn progress, void *data)
 {
   nd_explore_params q = *p;
-  q.clamp = ND_CLAMP_VOLTAGE;
+  q.clamp = ND_EXPLORE_VOLTAGE_CLAMP;
   q.delay = 5.0;
   q.width = p->width > 1.0 ? fmin (p->width, 100.0) : 20.0;
   q.t_stop = q.delay + q.width;

@@ -198,8 +198,12 @@ nd_model_add_learned (nd_model *m, const char *name, double gbar, double e, int 
       snprintf (what, sizeof what, "%s.weights", s->name);
       int b = add_block (m, name, what, ND_PARAM_GATE_MLP, c, g, nd_learned_gate_n_params (net),
                          -WEIGHT_BOUND, WEIGHT_BOUND, true);
+      snprintf (what, sizeof what, "%s.power", gate_names && gate_names[g] ? gate_names[g] : (g ? "h" : "m"));
+      int bp = add_block (m, name, what, ND_PARAM_POWER, c, g, 1, 1.0, 8.0, false);
+      m->params[m->blocks[bp].offset] = powers[g];
       s = &m->channels[c].learned[g];
       s->block = b;
+      s->block_power = bp;
       table_alloc (&s->table, m->grid_n);
       grow_scratch (m, nd_learned_gate_cache_size (net) + nd_mlp_cache_size (&net->shape) + 8);
     }
@@ -286,7 +290,7 @@ nd_model_find_block (const nd_model *m, int channel, nd_param_kind kind, int gat
 {
   for (int b = 0; b < m->n_blocks; b++)
     if (m->blocks[b].channel == channel && m->blocks[b].kind == kind
-        && (kind != ND_PARAM_GATE_MLP || m->blocks[b].gate == gate))
+        && ((kind != ND_PARAM_GATE_MLP && kind != ND_PARAM_POWER) || m->blocks[b].gate == gate))
       return b;
   return -1;
 }
@@ -304,8 +308,8 @@ nd_model_n_trainable (const nd_model *m)
 /* ---- learned gate tables ---- */
 
 /* log tau = bound(b) exactly as learned-gate.c defines it, with its slope. */
-static double
-log_tau_bound (nd_tau_bound kind, double b, double *slope)
+double
+nd_log_tau_bound (nd_tau_bound kind, double b, double *slope)
 {
   if (kind == ND_TAU_BOUND_HARD)
     {
@@ -325,7 +329,7 @@ table_fill (nd_model *m, nd_learned_gate_slot *s, const double *w, int j)
   double ab[2], slope;
   nd_mlp_forward (&s->net.shape, w, &in, ab, NULL);
   s->table.a[j] = ab[0];
-  s->table.logtau[j] = log_tau_bound (s->net.tau_bound, ab[1], &slope);
+  s->table.logtau[j] = nd_log_tau_bound (s->net.tau_bound, ab[1], &slope);
   s->table.ready[j] = 1;
 }
 
@@ -409,7 +413,7 @@ nd_table_backward (nd_model *m, double *grad)
                   double in = nd_learned_gate_scale_v (m->grid_lo + j * m->grid_h);
                   double ab[2], slope;
                   nd_mlp_forward (&s->net.shape, w, &in, ab, m->scratch);
-                  log_tau_bound (s->net.tau_bound, ab[1], &slope);
+                  nd_log_tau_bound (s->net.tau_bound, ab[1], &slope);
                   double dout[2] = { s->table.ga[j], s->table.glogtau[j] * slope };
                   nd_mlp_backward (&s->net.shape, w, m->scratch, dout, grad + blk->offset, NULL);
                 }
@@ -503,7 +507,7 @@ nd_model_ionic_current (nd_model *m, const double *y)
         }
       double open = 1.0;
       for (int g = 0; g < ch->n_gates; g++)
-        open *= nd_ipow (y[ch->state_off + g], ch->power[g]);
+        open *= nd_gate_pow (y[ch->state_off + g], nd_gate_power (m, ch, g));
       total += m->params[m->blocks[ch->block_gbar].offset] * open
                * (v - m->params[m->blocks[ch->block_e].offset]);
     }

@@ -37,8 +37,8 @@ fuzz_exercise (NdRecording *rec)
           g_assert (nd_recording_read_stimulus (rec, s, 0, m, buf, NULL));
           g_assert (nd_recording_read_stimulus (rec, s, n - m, m, buf, NULL));
         }
-      gsize nseg = 0;
-      const NdEpochSegment *seg = nd_recording_protocol_segments (rec, s, &nseg);
+      static NdEpochSegment seg[ND_PROTOCOL_MAX_SEGMENTS];
+      gsize nseg = nd_recording_protocol_segments (rec, s, seg);
       for (gsize k = 0; k < nseg; k++)
         g_assert (seg[k].start <= seg[k].end && seg[k].end <= n);
       if (n <= 65536)

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses under ASan/UBSan and runs each in turn.
 #   fuzz/run-fuzzers.sh [SECONDS-PER-FUZZER (default 600)] [abf atf csv sndfile]
-# Seeds come from tests/data (the real recordings); findings land in
+# Seeds come from tests/data (the real recordings, plus one-sweep copies of
+# the ABF files and the first rows of the ATF, so that runs stay fast: the
+# real files are longer than -max_len and get cut); findings land in
 # _build-fuzz/findings/<name>/. Not part of the test suite: run it by hand.
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,7 +25,9 @@ seed() {  # seed NAME FILES...
   for f in "$@"; do [ -f "$f" ] && cp "$f" "$d/"; done
 }
 seed abf tests/data/abf/*.abf
+python3 fuzz/make-abf-seeds.py "$build/corpus/abf" tests/data/abf/*.abf
 seed atf tests/data/atf/*.atf
+head -n 60 tests/data/atf/18702001-step.atf > "$build/corpus/atf/mini-18702001-step.atf"
 seed csv tests/data/io/*.csv tests/data/abf/*.csv
 seed sndfile tests/data/io/*.wav tests/data/io/*.flac tests/data/io/*.aiff
 
@@ -32,5 +36,5 @@ for n in $names; do
   echo "== fuzz-$n for $secs s"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$build/fuzz/fuzz-$n" "$build/corpus/$n" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=2097152 -artifact_prefix="$build/findings/$n/" -print_final_stats=1 2>&1 | tail -25
+    -max_len=65536 -artifact_prefix="$build/findings/$n/" -print_final_stats=1 2>&1 | tail -25
 done

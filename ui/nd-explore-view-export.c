@@ -68,7 +68,7 @@ nd_explore_view_export_traces (NdExploreView *self, const char *path, GError **e
     }
   const nd_explore_trace *t = self->shown->trace;
   const nd_model *m = self->shown->base;
-  const gboolean vc = t->clamp == ND_CLAMP_VOLTAGE;
+  const gboolean vc = t->clamp == ND_EXPLORE_VOLTAGE_CLAMP;
   GString *s = g_string_new ("t_ms,");
   g_string_append (s, vc ? "command_mV,V_mV,I_clamp_uA_cm2" : "I_stim_uA_cm2,V_mV");
   for (int c = 0; c < t->n_channels; c++)

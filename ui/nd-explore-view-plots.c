@@ -204,7 +204,7 @@ show_time_course (NdExploreView *self, NdExploreJob *job)
   NdPlotModel **pm = self->plot_model;
   const nd_explore_trace *t = job->trace;
   const nd_explore_params *p = &job->params;
-  const gboolean vc = p->clamp == ND_CLAMP_VOLTAGE;
+  const gboolean vc = p->clamp == ND_EXPLORE_VOLTAGE_CLAMP;
 
   for (int i = PLOT_STIMULUS; i <= PLOT_GATES; i++)
     {
@@ -281,7 +281,7 @@ show_phase_plane (NdExploreView *self, NdExploreJob *job)
   g_autofree char *gnull = g_strdup_printf (_("%s nullcline"), gate);
   guint s = nd_plot_model_add_series (pm, gnull, ND_PLOT_COLOR_GREEN, ND_PLOT_DASHED);
   nd_plot_model_set_series_data (pm, s, job->null_v, job->null_gate, ND_EXPLORE_NULL_N);
-  if (job->params.clamp == ND_CLAMP_CURRENT)
+  if (job->params.clamp == ND_EXPLORE_CURRENT_CLAMP)
     {
       /* TRANSLATORS: the curve where dV/dt = 0 with the current of the resting state, in µA/cm² */
       g_autofree char *rest = nd_explore_format (_("V nullcline, %.3g µA/cm²"), job->i_rest);

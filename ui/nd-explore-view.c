@@ -162,7 +162,7 @@ nd_explore_view_schedule_run (NdExploreView *self)
 static void
 update_visibility (NdExploreView *self)
 {
-  const gboolean vc = self->params.clamp == ND_CLAMP_VOLTAGE;
+  const gboolean vc = self->params.clamp == ND_EXPLORE_VOLTAGE_CLAMP;
   const nd_protocol pr = self->params.protocol;
   for (guint i = 0; i < self->numbers->len; i++)
     {
@@ -231,7 +231,7 @@ sync_controls (NdExploreView *self)
   self->syncing = TRUE;
   for (guint i = 0; i < self->numbers->len; i++)
     nd_explore_number_sync (g_ptr_array_index (self->numbers, i));
-  set_action_state (self, "clamp", g_variant_new_string (self->params.clamp == ND_CLAMP_VOLTAGE ? "voltage" : "current"));
+  set_action_state (self, "clamp", g_variant_new_string (self->params.clamp == ND_EXPLORE_VOLTAGE_CLAMP ? "voltage" : "current"));
   set_action_state (self, "protocol", g_variant_new_string (protocol_ids[self->params.protocol]));
   adw_combo_row_set_selected (self->protocol_row, self->params.protocol);
   for (guint d = 0; d < G_N_ELEMENTS (drug_actions); d++)
@@ -304,7 +304,7 @@ clamp_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
   if (!g_str_equal (s, "current") && !g_str_equal (s, "voltage"))
     return;
   g_simple_action_set_state (action, value);
-  self->params.clamp = g_str_equal (s, "voltage") ? ND_CLAMP_VOLTAGE : ND_CLAMP_CURRENT;
+  self->params.clamp = g_str_equal (s, "voltage") ? ND_EXPLORE_VOLTAGE_CLAMP : ND_EXPLORE_CURRENT_CLAMP;
   update_visibility (self);
   nd_explore_view_schedule_run (self);
 }

@@ -22,7 +22,7 @@ nd_plot_decimate_applies (const double *x, size_t n, unsigned n_cols)
   double prev = -INFINITY;
   for (size_t i = 0; i < n; i++)
     {
-      if (isnan (x[i]))
+      if (!isfinite (x[i]))
         continue;
       if (x[i] < prev)
         return 0;
@@ -66,7 +66,7 @@ nd_plot_decimate (const double *x, const double *y, size_t n, double x_lo, doubl
     return 0;
   for (size_t i = 0; i < n; i++)
     {
-      if (isnan (x[i]) || isnan (y[i]))
+      if (!isfinite (x[i]) || !isfinite (y[i]))
         {
           m = flush (&col, x, y, out_x, out_y, m);
           col.has = 0;
@@ -80,7 +80,7 @@ nd_plot_decimate (const double *x, const double *y, size_t n, double x_lo, doubl
       if (x[i] < x_lo)
         {
           /* Only the last point before the window matters: remember it as a one-point column. */
-          if (i + 1 < n && !isnan (x[i + 1]) && x[i + 1] >= x_lo)
+          if (i + 1 < n && isfinite (x[i + 1]) && isfinite (y[i + 1]) && x[i + 1] >= x_lo)
             {
               out_x[m] = x[i]; out_y[m] = y[i]; m++;
               gap_written = 0;

@@ -14,7 +14,7 @@
  *
  * - The last point before x_lo and the first after x_hi are kept as they are, so lines enter and leave
  *   the viewport at the right slope; points further outside are dropped.
- * - A NaN y (or x) is a gap: it is copied once, and the polyline is broken there.
+ * - A NaN or infinite y (or x) is a gap: a NaN is written once, and the polyline is broken there.
  * - out_x/out_y must hold at least nd_plot_decimate_capacity(n, n_cols) values.
  * Returns the number of points written. */
 size_t nd_plot_decimate (const double *x, const double *y, size_t n, double x_lo, double x_hi, unsigned n_cols,
@@ -23,6 +23,6 @@ size_t nd_plot_decimate (const double *x, const double *y, size_t n, double x_lo
 /* Upper bound of nd_plot_decimate()'s output. */
 size_t nd_plot_decimate_capacity (size_t n, unsigned n_cols);
 
-/* True when x is non-decreasing (NaN entries ignored) and n is large enough (more than 4 points per column)
+/* True when x is non-decreasing (non-finite entries ignored) and n is large enough (more than 4 points per column)
  * that decimating pays. */
 int nd_plot_decimate_applies (const double *x, size_t n, unsigned n_cols);

@@ -85,6 +85,7 @@ nd_plot_look_init (NdPlotLook *look)
   look->dark = FALSE;
   look->font_pt = 9;
   look->paint_background = TRUE;
+  look->min_left = 0;
 }
 
 double
@@ -267,19 +268,79 @@ widest_label (cairo_t *cr, double font_pt, GArray *ticks)
 
 /* ---- Series --------------------------------------------------------------------------------------- */
 
-/* Draws a polyline through PLplot, broken at NaN. */
-static void
-pl_polyline (const double *x, const double *y, gsize n)
+/* Liang-Barsky: clips the segment (x0,y0)-(x1,y1) to the box; FALSE when nothing is left. */
+static gboolean
+clip_segment (double box[4], double *x0, double *y0, double *x1, double *y1)
 {
-  gsize start = 0;
-  for (gsize i = 0; i <= n; i++)
+  double dx = *x1 - *x0, dy = *y1 - *y0, t0 = 0, t1 = 1;
+  double p[4] = { -dx, dx, -dy, dy };
+  double q[4] = { *x0 - box[0], box[1] - *x0, *y0 - box[2], box[3] - *y0 };
+  for (int i = 0; i < 4; i++)
     {
-      if (i < n && !isnan (x[i]) && !isnan (y[i]))
-        continue;
-      if (i - start >= 2)
-        plline ((PLINT) (i - start), (PLFLT *) x + start, (PLFLT *) y + start);
-      start = i + 1;
+      if (p[i] == 0)
+        {
+          if (q[i] < 0)
+            return FALSE;
+          continue;
+        }
+      double r = q[i] / p[i];
+      if (p[i] < 0)
+        t0 = MAX (t0, r);
+      else
+        t1 = MIN (t1, r);
+      if (t0 > t1)
+        return FALSE;
     }
+  double ox = *x0, oy = *y0;
+  *x0 = ox + t0 * dx;
+  *y0 = oy + t0 * dy;
+  *x1 = ox + t1 * dx;
+  *y1 = oy + t1 * dy;
+  return TRUE;
+}
+
+/* Draws a polyline through PLplot, broken at non-finite points. Segments are first clipped to a box a
+ * little larger than the window: PLplot converts coordinates to integers before it clips, so a far-off
+ * value (a diverging fit, a fixed range much smaller than the data) would overflow. */
+static void
+pl_polyline (const NdPlotFrame *f, const double *x, const double *y, gsize n)
+{
+  double mx = 0.05 * fabs (f->x_max - f->x_min), my = 0.05 * fabs (f->y_max - f->y_min);
+  double box[4] = { MIN (f->x_min, f->x_max) - mx, MAX (f->x_min, f->x_max) + mx,
+                    MIN (f->y_min, f->y_max) - my, MAX (f->y_min, f->y_max) + my };
+  GArray *bx = g_array_sized_new (FALSE, FALSE, sizeof (double), 256);
+  GArray *by = g_array_sized_new (FALSE, FALSE, sizeof (double), 256);
+
+  for (gsize i = 0; i + 1 <= n; i++)
+    {
+      gboolean ok = i + 1 < n && isfinite (x[i]) && isfinite (y[i]) && isfinite (x[i + 1]) && isfinite (y[i + 1]);
+      double x0 = ok ? x[i] : 0, y0 = ok ? y[i] : 0, x1 = ok ? x[i + 1] : 0, y1 = ok ? y[i + 1] : 0;
+      if (ok)
+        ok = clip_segment (box, &x0, &y0, &x1, &y1);
+      /* Continue the current run when this segment starts where it ended. */
+      if (ok && bx->len > 0 && x0 == g_array_index (bx, double, bx->len - 1)
+          && y0 == g_array_index (by, double, by->len - 1))
+        {
+          g_array_append_val (bx, x1);
+          g_array_append_val (by, y1);
+          continue;
+        }
+      if (bx->len >= 2)
+        plline ((PLINT) bx->len, (PLFLT *) bx->data, (PLFLT *) by->data);
+      g_array_set_size (bx, 0);
+      g_array_set_size (by, 0);
+      if (ok)
+        {
+          g_array_append_val (bx, x0);
+          g_array_append_val (by, y0);
+          g_array_append_val (bx, x1);
+          g_array_append_val (by, y1);
+        }
+    }
+  if (bx->len >= 2)
+    plline ((PLINT) bx->len, (PLFLT *) bx->data, (PLFLT *) by->data);
+  g_array_unref (bx);
+  g_array_unref (by);
 }
 
 static void
@@ -291,6 +352,10 @@ draw_dots (cairo_t *cr, const NdPlotFrame *f, const double *x, const double *y, 
         continue;
       double px = f->left + (x[i] - f->x_min) / (f->x_max - f->x_min) * f->width;
       double py = frame_y (f, y[i]);
+      /* Off the plot (the clip hides them; far-off values would overflow cairo's fixed point). */
+      if (px < f->left - radius || px > f->left + f->width + radius || py < f->top - radius
+          || py > f->top + f->height + radius)
+        continue;
       cairo_new_sub_path (cr);
       cairo_arc (cr, px, py, radius, 0, 2 * G_PI);
     }
@@ -424,7 +489,8 @@ compute_layout (Ctx *c)
       g_object_unref (layout);
       c->y_label_w = MAX (c->y_label_w, pw);
     }
-  double left = pad + (c->has_y_title ? 1.5 * c->font_px : 0) + c->y_label_w + 4 + c->tick_px;
+  f->natural_left = pad + (c->has_y_title ? 1.5 * c->font_px : 0) + c->y_label_w + 4 + c->tick_px;
+  double left = MAX (f->natural_left, MIN (c->look->min_left, c->width / 2.0));
   double right = pad + 1.6 * c->font_px;
   double w = MAX (c->width - left - right, 10);
   c->x_ticks = make_ticks (f->x_scale, f->x_min, f->x_max, w, 6.5 * c->font_px, &c->x_step);
@@ -518,7 +584,7 @@ draw_with_plplot (Ctx *c)
       plcol0 (C_SERIES0 + color);
       plwidth (1.5);
       pllsty (style == ND_PLOT_DASHED ? 2 : 1);
-      pl_polyline (px, py, n);
+      pl_polyline (f, px, py, n);
       g_free (own.x);
       g_free (own.y);
     }
@@ -574,7 +640,8 @@ draw_with_plplot (Ctx *c)
     {
       g_autofree char *yt = nd_plot_model_dup_axis_title (m, ND_PLOT_AXIS_Y);
       g_autofree char *e = pl_escape (yt);
-      plmtex ("l", (c->tick_px + 4 + c->y_label_w + 0.85 * c->font_px) / em, 0.5, 0.5, e);
+      /* At a fixed distance from the left edge, so titles of aligned plots line up too. */
+      plmtex ("l", (f->left - 6 - 0.75 * c->font_px) / em, 0.5, 0.5, e);
     }
   if (c->has_title)
     {

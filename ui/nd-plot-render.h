@@ -38,6 +38,7 @@ typedef struct
   gboolean dark;
   double   font_pt;           /* tick labels and axis titles; the title is a little larger and bold */
   gboolean paint_background;  /* FALSE in the widget (the window shows through), TRUE for files */
+  double   min_left;          /* the data area starts at least this far from the left (aligning plots) */
 } NdPlotLook;
 
 /* The default look: light, 9 pt, background painted. */
@@ -49,6 +50,7 @@ typedef struct
   double      left, top, width, height;  /* the data area, in the cairo context's units */
   double      x_min, x_max, y_min, y_max; /* its edges in plot space (log10 of the data on a log axis) */
   NdPlotScale x_scale, y_scale;
+  double      natural_left;  /* the left margin the labels need (left may be larger: min_left) */
 } NdPlotFrame;
 
 /* Data x at horizontal position px (in the units of NdPlotFrame.left). */

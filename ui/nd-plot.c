@@ -25,6 +25,10 @@ struct _NdPlot
   gint64       last_draw_us;
   gboolean     warned;
 
+  /* Plots whose data areas line up (nd_plot_align()); shared, not owning its members. */
+  GPtrArray   *group;
+  double       natural_left;
+
   /* Drag selection in widget coordinates, while the button is down. */
   gboolean     dragging;
   double       drag_start, drag_now;
@@ -158,9 +162,65 @@ nd_plot_export (NdPlot *self, const char *path, NdPlotFormat format, int width, 
       g_set_error_literal (error, ND_PLOT_ERROR, ND_PLOT_ERROR_DRAW, _("There is no plot to export."));
       return FALSE;
     }
+  if (width <= 0 || height <= 0)
+    {
+      /* The size shown on screen, or a common figure size before the widget is shown. */
+      width = gtk_widget_get_width (GTK_WIDGET (self)) >= 40 ? gtk_widget_get_width (GTK_WIDGET (self)) : 800;
+      height = gtk_widget_get_height (GTK_WIDGET (self)) >= 40 ? gtk_widget_get_height (GTK_WIDGET (self)) : 500;
+    }
   nd_plot_look_init (&look);
   look.font_pt = plot_font_pt (self);
   return nd_plot_render_to_file (self->model, path, format, width, height, 1, &look, error);
+}
+
+static void
+leave_group (NdPlot *self)
+{
+  if (self->group == NULL)
+    return;
+  g_ptr_array_remove (self->group, self);
+  for (guint i = 0; i < self->group->len; i++)
+    gtk_widget_queue_draw (g_ptr_array_index (self->group, i));
+  g_clear_pointer (&self->group, g_ptr_array_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+nd_plot_align (NdPlot * const *plots, guint n)
+{
+  GPtrArray *group = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_return_if_fail (ND_IS_PLOT (plots[i]));
+      leave_group (plots[i]);
+    }
+  for (guint i = 0; i < n && n > 1; i++)
+    {
+      plots[i]->natural_left = plots[i]->has_frame ? plots[i]->frame.natural_left : 0;
+      plots[i]->group = g_ptr_array_ref (group);
+      g_ptr_array_add (group, plots[i]);
+      gtk_widget_queue_draw (GTK_WIDGET (plots[i]));
+    }
+  g_ptr_array_unref (group);
+}
+
+/* Redraws the members of a group; queued from an idle because a redraw asked for during snapshot is lost. */
+static gboolean
+redraw_group (gpointer data)
+{
+  GPtrArray *group = data;
+  for (guint i = 0; i < group->len; i++)
+    gtk_widget_queue_draw (g_ptr_array_index (group, i));
+  return G_SOURCE_REMOVE;
+}
+
+static double
+group_left (NdPlot *self)
+{
+  double left = 0;
+  for (guint i = 0; self->group && i < self->group->len; i++)
+    left = MAX (left, ((NdPlot *) g_ptr_array_index (self->group, i))->natural_left);
+  return left;
 }
 
 static void
@@ -177,12 +237,22 @@ nd_plot_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   look.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   look.font_pt = plot_font_pt (self);
   look.paint_background = FALSE;
+  look.min_left = group_left (self);
 
   gint64 start = g_get_monotonic_time ();
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   self->has_frame = nd_plot_render (self->model, cr, width, height, &look, &self->frame, &error);
   cairo_destroy (cr);
   self->last_draw_us = g_get_monotonic_time () - start;
+  if (self->has_frame && self->group && self->frame.natural_left != self->natural_left)
+    {
+      /* The margin this plot needs changed: the others follow at their next frame. */
+      double before = group_left (self);
+      self->natural_left = self->frame.natural_left;
+      if (group_left (self) != before || self->frame.left != group_left (self))
+        g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_group, g_ptr_array_ref (self->group),
+                         (GDestroyNotify) g_ptr_array_unref);
+    }
   self->draw_count++;
   if (error && !self->warned)
     {
@@ -258,6 +328,7 @@ drag_end (GtkGestureDrag *gesture, double dx, double dy, NdPlot *self)
 static void
 nd_plot_dispose (GObject *object)
 {
+  leave_group (ND_PLOT (object));
   nd_plot_set_model (ND_PLOT (object), NULL);
   G_OBJECT_CLASS (nd_plot_parent_class)->dispose (object);
 }

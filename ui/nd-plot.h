@@ -46,11 +46,16 @@ NdPlotModel *nd_plot_get_model      (NdPlot *self);
 void         nd_plot_set_selectable (NdPlot *self, gboolean selectable);
 gboolean     nd_plot_get_selectable (NdPlot *self);
 
-/* Writes the plot to `path` at width x height (pixels for PNG, points for SVG/PDF); `format`
- * ND_PLOT_FORMAT_AUTO chooses by the extension. Errors are in the user's words (unknown extension,
- * folder not writable). */
+/* Writes the plot to `path` at width x height (pixels for PNG, points for SVG/PDF; 0 x 0 for the size
+ * shown on screen); `format` ND_PLOT_FORMAT_AUTO chooses by the extension. Errors are in the user's
+ * words (unknown extension, folder not writable). */
 gboolean     nd_plot_export         (NdPlot *self, const char *path, NdPlotFormat format, int width, int height,
                                      GError **error);
+
+/* Lines up the data areas of plots stacked in a column (voltage above stimulus, V above gates above
+ * currents): they all use the largest left margin any of them needs. A plot is in one group at a time;
+ * align a single plot (n = 1) to take it out. Set the same x range on the models to share the x axis. */
+void         nd_plot_align          (NdPlot * const *plots, guint n);
 
 /* Where the last draw put the data (for mapping pointer positions); FALSE before the first draw. */
 gboolean     nd_plot_get_frame      (NdPlot *self, NdPlotFrame *frame);

@@ -75,8 +75,18 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
   GArray **cols = NULL;
   guint n_cols = 0;
 
-  if (memchr (text, '\0', len) || !g_utf8_validate (text, (gssize) len, NULL))
+  if (memchr (text, '\0', len))
     {
+      fail (error, name, _("it is not text"));
+      return NULL;
+    }
+  if (!g_utf8_validate (text, (gssize) len, NULL))
+    {
+      /* Clampex writes ATF in the Windows code page ("µV"). */
+      gsize out_len = 0;
+      g_autofree char *utf8 = g_convert (text, (gssize) len, "UTF-8", "WINDOWS-1252", NULL, &out_len, NULL);
+      if (utf8 && g_utf8_validate (utf8, (gssize) out_len, NULL))
+        return nd_recording_parse_atf (utf8, out_len, name, error);
       fail (error, name, _("it is not text"));
       return NULL;
     }

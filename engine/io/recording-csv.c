@@ -176,8 +176,14 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
     }
   if (!g_utf8_validate (text + pos, (gssize) (len - pos), NULL))
     {
+      /* Windows programs write "µV" in their own code page. */
+      gsize out_len = 0;
+      g_autofree char *utf8 = g_convert (text + pos, (gssize) (len - pos), "UTF-8", "WINDOWS-1252",
+                                         NULL, &out_len, NULL);
+      if (utf8 && g_utf8_validate (utf8, (gssize) out_len, NULL))
+        return nd_recording_parse_csv (utf8, out_len, name, error);
       g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
-                   _("“%s” is not a readable text table: it is not valid UTF-8 text."), name);
+                   _("“%s” is not a readable text table: it is neither UTF-8 nor Windows text."), name);
       return NULL;
     }
 
@@ -381,6 +387,24 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
   nd_recording_use_memory (rec, columns);
   nd_recording_infer_mode (rec, NULL);
   nd_recording_choose_default_stimulus (rec);
+
+  /* A table of currents only, one named as injected ("i" of the engine's
+   * i_pA, "stimulus", "I_inj", ...), is a current-clamp stimulus, e.g. for
+   * `neurode-cli simulate`; otherwise currents alone are voltage clamp. */
+  gboolean any_v = FALSE;
+  for (guint i = 0; i < n_signals; i++)
+    any_v |= nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_VOLTAGE;
+  static const char *const injected[] = { "i", "stimulus", "i_inj", "iinj", "inj", "injected", "command", "cmd" };
+  for (guint i = 0; i < n_signals && !any_v; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (injected); k++)
+      if (g_ascii_strcasecmp (rec->signals[i].name, injected[k]) == 0 &&
+          nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_CURRENT)
+        {
+          rec->mode = ND_CLAMP_CURRENT;
+          nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, (int) i, NULL);
+          any_v = TRUE;   /* done */
+          break;
+        }
   return rec;
 }
 

@@ -61,8 +61,11 @@ struct _NdRecording {
   /* Protocol (epoch table) if the file has one. */
   gboolean has_protocol;
   char *proto_units, *proto_description;
-  NdEpochSegment **segments;   /* per sweep */
-  gsize *n_segments;
+  NdEpochDef *proto_epochs;    /* the table; segments are built per sweep on demand */
+  guint n_proto_epochs;
+  double *proto_lists;         /* owned copies of user-list values */
+  double proto_holding;
+  gboolean proto_keep_last, proto_episodic;
 
   const NdRecordingBackend *backend;
   gpointer backend_data;

@@ -198,7 +198,7 @@ nd_recording_parse_sndfile (GBytes *bytes, const char *name, const NdLoadOptions
   rec->sweep_len[0] = (gsize) info.frames;
   for (int c = 0; c < info.channels; c++)
     {
-      g_autofree char *cname = c == stim ? g_strdup ("stimulus") : g_strdup_printf ("channel %d", c);
+      g_autofree char *cname = g_strdup_printf ("channel %d", c);
       a->scale[c] = c == stim ? options->audio_pA_per_full_scale : options->audio_mV_per_full_scale;
       nd_recording_set_signal (rec, (guint) c, cname, c == stim ? "pA" : "mV", a->scale[c], 0.0);
     }

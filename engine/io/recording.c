@@ -81,13 +81,11 @@ nd_recording_set_backend (NdRecording *rec, const NdRecordingBackend *backend, g
 }
 
 static void
-free_segments (NdRecording *rec)
+free_protocol (NdRecording *rec)
 {
-  if (rec->segments)
-    for (guint s = 0; s < rec->n_sweeps; s++)
-      g_free (rec->segments[s]);
-  g_clear_pointer (&rec->segments, g_free);
-  g_clear_pointer (&rec->n_segments, g_free);
+  g_clear_pointer (&rec->proto_epochs, g_free);
+  g_clear_pointer (&rec->proto_lists, g_free);
+  rec->n_proto_epochs = 0;
 }
 
 void
@@ -97,7 +95,7 @@ nd_recording_free (NdRecording *rec)
     return;
   if (rec->backend && rec->backend->destroy)
     rec->backend->destroy (rec->backend_data);
-  free_segments (rec);
+  free_protocol (rec);
   g_free (rec->path);
   g_free (rec->format);
   g_free (rec->version);
@@ -428,10 +426,12 @@ protocol_has_epochs (const NdRecording *rec)
 {
   if (!rec->has_protocol)
     return FALSE;
-  for (guint s = 0; s < rec->n_sweeps; s++)
-    for (gsize k = 0; k < rec->n_segments[s]; k++)
-      if (rec->segments[s][k].epoch != 0)
+  for (guint e = 0; e < rec->n_proto_epochs; e++)
+    {
+      const NdEpochDef *d = &rec->proto_epochs[e];
+      if (d->type != ND_EPOCH_OFF && (d->init_duration > 0 || d->duration_inc > 0 || d->n_duration_list > 0))
         return TRUE;
+    }
   return FALSE;
 }
 
@@ -528,59 +528,122 @@ epoch_type_name (NdEpochType t)
     }
 }
 
+/* The segments of sweep s, starting from level `carried` (the holding
+ * level, or the previous sweep's last level). *last: the level of the last
+ * epoch played, *any: whether one was. Returns the number of segments. */
+static gsize
+build_segments (const NdRecording *rec, guint s, double carried, NdEpochSegment *seg,
+                double *last_out, gboolean *any_out)
+{
+  gsize len = rec->sweep_len[s], ns = 0, pos = 0;
+  if (rec->proto_episodic)
+    {
+      gsize pre = len / 64;
+      seg[ns++] = (NdEpochSegment) { 0, pre, ND_EPOCH_STEP, carried, carried, 0, 0, 0 };
+      pos = pre;
+    }
+  double last = carried;
+  gboolean any = FALSE;
+  for (guint e = 0; e < rec->n_proto_epochs && pos < len; e++)
+    {
+      const NdEpochDef *d = &rec->proto_epochs[e];
+      if (d->type == ND_EPOCH_OFF)
+        continue;
+      gint64 dur = d->init_duration + d->duration_inc * (gint64) s;
+      if (d->n_duration_list > 0)
+        {
+          double v = d->duration_list[d->duration_list_repeat ? s % d->n_duration_list
+                                      : MIN (s, d->n_duration_list - 1)];
+          dur = v > 0 && v < 9e18 ? (gint64) v : 0;
+        }
+      if (dur <= 0)
+        continue;
+      gsize end = (guint64) dur > len - pos ? len : pos + (gsize) dur;
+      double level = d->init_level + d->level_inc * s;
+      if (d->n_level_list > 0)
+        level = d->level_list[d->level_list_repeat ? s % d->n_level_list
+                              : MIN (s, d->n_level_list - 1)];
+      seg[ns++] = (NdEpochSegment) { pos, end, d->type, last, level,
+                                     (gsize) MAX (d->pulse_period, 0),
+                                     (gsize) MAX (d->pulse_width, 0), d->letter };
+      last = level;
+      any = TRUE;
+      pos = end;
+    }
+  double after = rec->proto_keep_last ? last : rec->proto_holding;
+  if (pos < len)
+    seg[ns++] = (NdEpochSegment) { pos, len, ND_EPOCH_STEP, after, after, 0, 0, 0 };
+  if (last_out)
+    *last_out = last;
+  if (any_out)
+    *any_out = any;
+  return ns;
+}
+
+/* Level at the start of sweep s: the holding level, or with ABF's
+ * nInterEpisodeLevel the last level played in an earlier sweep. */
+static double
+carried_level (const NdRecording *rec, guint s, NdEpochSegment *scratch)
+{
+  if (!rec->proto_keep_last)
+    return rec->proto_holding;
+  for (guint p = s; p > 0; p--)
+    {
+      double last;
+      gboolean any;
+      build_segments (rec, p - 1, 0.0, scratch, &last, &any);
+      if (any)
+        return last;
+    }
+  return rec->proto_holding;
+}
+
+gsize
+nd_recording_protocol_segments (const NdRecording *rec, guint sweep,
+                                NdEpochSegment out[ND_PROTOCOL_MAX_SEGMENTS])
+{
+  if (!rec->has_protocol || sweep >= rec->n_sweeps)
+    return 0;
+  double carried = carried_level (rec, sweep, out);
+  return build_segments (rec, sweep, carried, out, NULL, NULL);
+}
+
 void
 nd_recording_set_protocol (NdRecording *rec, const char *dac_name, const char *units,
                            double holding, gboolean keep_last_level, gboolean episodic,
                            const NdEpochDef *epochs, guint n_epochs)
 {
-  free_segments (rec);
+  free_protocol (rec);
+  n_epochs = MIN (n_epochs, ND_PROTOCOL_MAX_SEGMENTS - 2);
   rec->has_protocol = TRUE;
   nd_recording_set_text (&rec->proto_units, units);
-  rec->segments = g_new0 (NdEpochSegment *, MAX (rec->n_sweeps, 1));
-  rec->n_segments = g_new0 (gsize, MAX (rec->n_sweeps, 1));
-
-  double carried = holding;
-  for (guint s = 0; s < rec->n_sweeps; s++)
+  rec->proto_holding = holding;
+  rec->proto_keep_last = keep_last_level;
+  rec->proto_episodic = episodic;
+  rec->n_proto_epochs = n_epochs;
+  rec->proto_epochs = g_new0 (NdEpochDef, MAX (n_epochs, 1));
+  gsize n_values = 0;
+  for (guint e = 0; e < n_epochs; e++)
+    n_values += epochs[e].n_level_list + epochs[e].n_duration_list;
+  rec->proto_lists = g_new0 (double, MAX (n_values, 1));
+  double *p = rec->proto_lists;
+  for (guint e = 0; e < n_epochs; e++)
     {
-      gsize len = rec->sweep_len[s];
-      NdEpochSegment *seg = g_new0 (NdEpochSegment, n_epochs + 2);
-      gsize ns = 0, pos = 0;
-      double level = carried;
-      if (episodic)
+      NdEpochDef *d = &rec->proto_epochs[e];
+      *d = epochs[e];
+      /* Own copies of the user lists. */
+      if (d->n_level_list)
         {
-          gsize pre = len / 64;
-          seg[ns++] = (NdEpochSegment) { 0, pre, ND_EPOCH_STEP, carried, carried, 0, 0, 0 };
-          pos = pre;
+          memcpy (p, d->level_list, d->n_level_list * sizeof (double));
+          d->level_list = p;
+          p += d->n_level_list;
         }
-      double last = carried;
-      for (guint e = 0; e < n_epochs && pos < len; e++)
+      if (d->n_duration_list)
         {
-          const NdEpochDef *d = &epochs[e];
-          if (d->type == ND_EPOCH_OFF)
-            continue;
-          gint64 dur = d->init_duration + d->duration_inc * (gint64) s;
-          if (d->n_duration_list > 0)
-            dur = (gint64) d->duration_list[d->duration_list_repeat ? s % d->n_duration_list
-                                            : MIN (s, d->n_duration_list - 1)];
-          if (dur <= 0)
-            continue;
-          gsize end = (guint64) dur > len - pos ? len : pos + (gsize) dur;
-          level = d->init_level + d->level_inc * s;
-          if (d->n_level_list > 0)
-            level = d->level_list[d->level_list_repeat ? s % d->n_level_list
-                                  : MIN (s, d->n_level_list - 1)];
-          seg[ns++] = (NdEpochSegment) { pos, end, d->type, last, level,
-                                         (gsize) MAX (d->pulse_period, 0),
-                                         (gsize) MAX (d->pulse_width, 0), d->letter };
-          last = level;
-          pos = end;
+          memcpy (p, d->duration_list, d->n_duration_list * sizeof (double));
+          d->duration_list = p;
+          p += d->n_duration_list;
         }
-      double after = keep_last_level ? last : holding;
-      if (pos < len)
-        seg[ns++] = (NdEpochSegment) { pos, len, ND_EPOCH_STEP, after, after, 0, 0, 0 };
-      carried = keep_last_level ? last : holding;
-      rec->segments[s] = seg;
-      rec->n_segments[s] = ns;
     }
 
   GString *d = g_string_new (NULL);
@@ -612,20 +675,6 @@ nd_recording_set_protocol (NdRecording *rec, const char *dac_name, const char *u
     }
   g_free (rec->proto_description);
   rec->proto_description = g_string_free (d, FALSE);
-}
-
-const NdEpochSegment *
-nd_recording_protocol_segments (const NdRecording *rec, guint sweep, gsize *n_out)
-{
-  if (!rec->has_protocol || sweep >= rec->n_sweeps)
-    {
-      if (n_out)
-        *n_out = 0;
-      return NULL;
-    }
-  if (n_out)
-    *n_out = rec->n_segments[sweep];
-  return rec->segments[sweep];
 }
 
 static double
@@ -660,8 +709,8 @@ nd_recording_read_stimulus (const NdRecording *rec, guint sweep, gsize first, gs
       {
         if (!check_range (rec, sweep, first, n, error))
           return FALSE;
-        const NdEpochSegment *seg = rec->segments[sweep];
-        gsize ns = rec->n_segments[sweep], j = 0;
+        NdEpochSegment seg[ND_PROTOCOL_MAX_SEGMENTS];
+        gsize ns = nd_recording_protocol_segments (rec, sweep, seg), j = 0;
         for (gsize k = first; k < first + n; k++)
           {
             while (j + 1 < ns && k >= seg[j].end)
@@ -707,8 +756,23 @@ nd_sweep_trace_clear (NdSweepTrace *trace)
   trace->n = 0;
 }
 
+static gboolean get_sweep_trace (const NdRecording *rec, guint sweep, NdSweepTrace *out,
+                                 gboolean need_v, GError **error);
+
 gboolean
 nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out, GError **error)
+{
+  return get_sweep_trace (rec, sweep, out, TRUE, error);
+}
+
+gboolean
+nd_recording_get_stimulus_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out, GError **error)
+{
+  return get_sweep_trace (rec, sweep, out, FALSE, error);
+}
+
+static gboolean
+get_sweep_trace (const NdRecording *rec, guint sweep, NdSweepTrace *out, gboolean need_v, GError **error)
 {
   memset (out, 0, sizeof *out);
   if (!check_range (rec, sweep, 0, 0, error))
@@ -719,7 +783,7 @@ nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *ou
   for (guint i = 0; i < rec->n_signals && vsig < 0; i++)
     if ((int) i != rec->stim_signal && nd_units_parse (rec->signals[i].units, &vf) == ND_QUANTITY_VOLTAGE)
       vsig = (int) i;
-  if (vsig < 0)
+  if (vsig < 0 && need_v)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
                    _("No membrane potential found: none of the recorded signals is in volts "
@@ -745,9 +809,9 @@ nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *ou
   gsize n = rec->sweep_len[sweep];
   out->n = n;
   out->t_ms = g_new (double, MAX (n, 1));
-  out->v_mV = g_new (double, MAX (n, 1));
+  out->v_mV = vsig >= 0 ? g_new (double, MAX (n, 1)) : NULL;
   out->i_pA = g_new (double, MAX (n, 1));
-  if (!nd_recording_read (rec, sweep, (guint) vsig, 0, n, out->v_mV, error) ||
+  if ((vsig >= 0 && !nd_recording_read (rec, sweep, (guint) vsig, 0, n, out->v_mV, error)) ||
       !nd_recording_read_stimulus (rec, sweep, 0, n, out->i_pA, error))
     {
       nd_sweep_trace_clear (out);
@@ -757,13 +821,25 @@ nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *ou
   for (gsize k = 0; k < n; k++)
     {
       out->t_ms[k] = t0 + (double) k * 1000.0 / rec->rate_hz;
-      out->v_mV[k] *= vf;
+      if (out->v_mV)
+        out->v_mV[k] *= vf;
       out->i_pA[k] *= cf;
     }
   return TRUE;
 }
 
 /* ---- Decimation ---------------------------------------------------------- */
+
+/* First sample of bin b when n samples go into n_bins bins: sample i is in
+ * bin floor(i * n_bins / n), so bin b starts at ceil(b * n / n_bins). */
+static gsize
+bin_start (gsize b, gsize n, gsize n_bins)
+{
+  if (b >= n_bins)
+    return n;
+  unsigned __int128 x = (unsigned __int128) b * n + n_bins - 1;
+  return (gsize) (x / n_bins);
+}
 
 gboolean
 nd_recording_minmax (const NdRecording *rec, guint sweep, guint signal,
@@ -786,6 +862,7 @@ nd_recording_minmax (const NdRecording *rec, guint sweep, guint signal,
 
   enum { CHUNK = 65536 };
   g_autofree double *buf = g_new (double, CHUNK);
+  gsize b = 0, bin_end = bin_start (1, n, n_bins);
   for (gsize done = 0; done < n;)
     {
       gsize m = MIN ((gsize) CHUNK, n - done);
@@ -793,11 +870,8 @@ nd_recording_minmax (const NdRecording *rec, guint sweep, guint signal,
         return FALSE;
       for (gsize k = 0; k < m; k++)
         {
-          /* Bin of sample i: floor(i * n_bins / n), in 128-bit-safe order. */
-          gsize i = done + k;
-          gsize b = (gsize) ((long double) i * (long double) n_bins / (long double) n);
-          if (b >= n_bins)
-            b = n_bins - 1;
+          while (done + k >= bin_end)
+            bin_end = bin_start (++b + 1, n, n_bins);
           double v = buf[k];
           if (isnan (mins[b]) || v < mins[b])
             mins[b] = v;

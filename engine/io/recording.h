@@ -39,6 +39,12 @@
  *       nd_sweep_trace_clear (&tr);
  *     }
  *   nd_recording_free (rec);
+ *
+ * A stimulus-only table (`t_ms,i_pA[,sweep]`, for simulate) has no membrane
+ * potential: use nd_recording_get_stimulus_sweep(), which leaves v_mV NULL.
+ * CSV column titles: `t_ms`, `v_mV`, `i_pA`, `sweep` in any order, or any
+ * "NAME (UNITS)" / "NAME [UNITS]" / "NAME_UNITS" title (time in s or ms,
+ * potentials in V/mV/µV, currents in A/nA/pA are converted by the views).
  */
 #pragma once
 
@@ -185,10 +191,11 @@ gboolean nd_recording_read_stimulus (const NdRecording *rec, guint sweep,
                                      gsize first, gsize n, double *out, GError **error);
 double *nd_recording_get_stimulus (const NdRecording *rec, guint sweep, gsize *n_out,
                                    GError **error);
-/* The protocol segments of one sweep (NULL, *n_out = 0 without a protocol).
- * Owned by the recording. */
-const NdEpochSegment *nd_recording_protocol_segments (const NdRecording *rec, guint sweep,
-                                                      gsize *n_out);
+/* The protocol segments of one sweep, written to `out`; returns how many
+ * (0 without a protocol). Built on demand from the epoch table. */
+#define ND_PROTOCOL_MAX_SEGMENTS 66
+gsize nd_recording_protocol_segments (const NdRecording *rec, guint sweep,
+                                      NdEpochSegment out[ND_PROTOCOL_MAX_SEGMENTS]);
 
 /* Current-clamp view of one sweep: t in ms (from the sweep start), the
  * membrane potential in mV (the first voltage signal) and the injected
@@ -202,6 +209,11 @@ typedef struct {
 } NdSweepTrace;
 gboolean nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out,
                                     GError **error);
+/* The same, with the membrane potential optional: v_mV is NULL when no
+ * signal is a voltage, e.g. a stimulus-only table `t_ms,i_pA[,sweep]` given
+ * to `neurode-cli simulate`. */
+gboolean nd_recording_get_stimulus_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out,
+                                          GError **error);
 void nd_sweep_trace_clear (NdSweepTrace *trace);
 
 /* Display decimation: splits samples [first, first + n) of a sweep into

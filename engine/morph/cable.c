@@ -100,6 +100,16 @@ nd_cable_new (const nd_morph *morph, const nd_segmentation *seg, double ra, doub
       return NULL;
     }
   int ns = morph->n_sections;
+  double total = 0.0;
+  for (int s = 0; s < ns; s++)
+    total += seg->mode == ND_SEGMENT_FIXED ? seg->nseg
+             : nd_section_nseg_d_lambda (&morph->sections[s], seg->d_lambda, seg->freq_hz, ra, cm);
+  if (total > ND_CABLE_MAX_COMPARTMENTS)
+    {
+      set_error (err, err_len, "this segmentation gives %.0f compartments; Neurode simulates at most %d",
+                 total, ND_CABLE_MAX_COMPARTMENTS);
+      return NULL;
+    }
   nd_cable *c = calloc (1, sizeof *c);
   builder b = { c, 0 };
   c->n_sections = ns;
@@ -115,8 +125,6 @@ nd_cable_new (const nd_morph *morph, const nd_segmentation *seg, double ra, doub
       const nd_section *sec = &morph->sections[s];
       int nseg = seg->mode == ND_SEGMENT_FIXED ? seg->nseg
                  : nd_section_nseg_d_lambda (sec, seg->d_lambda, seg->freq_hz, ra, cm);
-      if (nseg > 100000)
-        nseg = 100000;
       double L = sec->length;
       if (!(L > 0.0))
         {

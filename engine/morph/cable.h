@@ -47,6 +47,10 @@ typedef struct {
   double ra_ohm_cm;
 } nd_cable;
 
+#define ND_CABLE_MAX_COMPARTMENTS 1000000
+
+/* Fails (with a message) on bad Ra, cm or segmentation, or beyond
+ * ND_CABLE_MAX_COMPARTMENTS compartments. */
 nd_cable *nd_cable_new (const nd_morph *morph, const nd_segmentation *seg, double ra_ohm_cm,
                         double cm_uF_cm2, char *err, size_t err_len);
 void nd_cable_free (nd_cable *cable);

@@ -138,10 +138,28 @@ nd_morph_from_swc (const nd_swc *swc, char *err, size_t err_len)
   for (int i = 1; i < n; i++)
     if (pt[i].type == 1 && pt[i].parent >= 0 && pt[pt[i].parent].type == 1)
       nchild_soma[pt[i].parent]++;
+  /* NeuroMorpho.org's 3-point soma (centre as root, two points one radius
+   * away on either side, equal diameters, nothing attached to them) is a
+   * sphere: NEURON keeps only the centre (neuromorph_3point_soma). */
+  int soma3geom = 0, n_soma = 0;
+  for (int i = 0; i < n; i++)
+    n_soma += pt[i].type == 1;
+  if (n_soma == 3 && n >= 3 && pt[1].parent == 0 && pt[2].parent == 0 && nchild[1] == 0 && nchild[2] == 0
+      && pt[1].radius == pt[0].radius && pt[2].radius == pt[0].radius)
+    {
+      double len = 0.0;
+      for (int i = 1; i <= 2; i++)
+        len += sqrt ((pt[i].x - pt[0].x) * (pt[i].x - pt[0].x) + (pt[i].y - pt[0].y) * (pt[i].y - pt[0].y)
+                     + (pt[i].z - pt[0].z) * (pt[i].z - pt[0].z));
+      soma3geom = fabs (len / (2.0 * pt[0].radius) - 1.0) < 0.01;
+    }
   for (int i = 0; i < n - 1; i++)
-    if (pt[i].type == 1 && pt[i + 1].type == 1 && pt[i + 1].parent == i)
-      if (!(i != 0 && nchild_soma[i] > 1))
-        nchild[i] = 100;
+    {
+      int parent_next = soma3geom && i + 1 == 2 ? 1 : pt[i + 1].parent;
+      if (pt[i].type == 1 && pt[i + 1].type == 1 && parent_next == i)
+        if (!(i != 0 && nchild_soma[i] > 1))
+          nchild[i] = 100;
+    }
 
   int n_raw = 0;
   for (int i = 0; i < n; i++)
@@ -172,9 +190,9 @@ nd_morph_from_swc (const nd_swc *swc, char *err, size_t err_len)
       if (s == 0)
         {
           r->parent = -1;
-          r->n_raw = r->count;
+          r->n_raw = soma3geom ? 1 : r->count;
           r->raw = malloc ((size_t) r->n_raw * sizeof (int));
-          for (int k = 0; k < r->count; k++)
+          for (int k = 0; k < r->n_raw; k++)
             r->raw[k] = first + k;
           r->d0 = 2.0 * pt[first].radius;
           continue;
@@ -183,7 +201,7 @@ nd_morph_from_swc (const nd_swc *swc, char *err, size_t err_len)
       int ps = point2sec[pix];
       raw_section *psec = &rs[ps];
       int psec_type = pt[psec->first].type;
-      int psec_npts = ps == 0 ? psec->count : psec->count + 1;
+      int psec_npts = psec->n_raw;   /* NEURON's psec.d.size */
       int den_con_soma = psec_type == 1 && pt[first].type != 1;
       int con_soma = psec_type == 1;
       int handled = 0;
@@ -404,7 +422,12 @@ nd_section_nseg_d_lambda (const nd_section *sec, double d_lambda, double freq_hz
                           double ra_ohm_cm, double cm_uF_cm2)
 {
   double lf = nd_section_lambda_f (sec, freq_hz, ra_ohm_cm, cm_uF_cm2);
-  return (int) ((sec->length / (d_lambda * lf) + 0.9) / 2.0) * 2 + 1;
+  double half = floor ((sec->length / (d_lambda * lf) + 0.9) / 2.0);
+  if (!(half >= 0.0))
+    return 1;
+  if (half > ND_MAX_NSEG / 2)
+    return ND_MAX_NSEG;
+  return (int) half * 2 + 1;
 }
 
 static void

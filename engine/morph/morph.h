@@ -15,6 +15,8 @@
  *   (area 4 pi r^2); its children attach at soma(0.5) "by wire" (their first
  *   3-D point is their own first sample, not the soma centre), unless they
  *   have a single sample;
+ * - NeuroMorpho.org's 3-point soma (centre plus two points one radius away,
+ *   equal diameters) is a sphere, like a one-point soma;
  * - sections that attach to the first point of the root attach at 0;
  * - one-point and zero-length two-point sections are removed and their
  *   children reattached (NEURON's chk_valid);
@@ -60,6 +62,8 @@ double nd_section_resistance (const nd_section *sec, double a, double b, double 
 /* NEURON's lambda_f(freq): the AC length constant (um) over the section's
  * 3-D points, for cm in uF/cm2 and Ra in Ohm cm. */
 double nd_section_lambda_f (const nd_section *sec, double freq_hz, double ra_ohm_cm, double cm_uF_cm2);
-/* NEURON's d_lambda rule: nseg = int((L / (d_lambda lambda_f) + 0.9) / 2) * 2 + 1. */
+/* NEURON's d_lambda rule: nseg = int((L / (d_lambda lambda_f) + 0.9) / 2) * 2 + 1,
+ * at most ND_MAX_NSEG. */
+#define ND_MAX_NSEG 100001
 int nd_section_nseg_d_lambda (const nd_section *sec, double d_lambda, double freq_hz,
                               double ra_ohm_cm, double cm_uF_cm2);

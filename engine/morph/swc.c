@@ -117,6 +117,8 @@ parse_lines (const char *text, size_t len, nd_swc_point **out_points, int *out_n
   char *line = NULL;
   size_t line_cap = 0;
   size_t pos = 0;
+  if (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)   /* UTF-8 byte-order mark */
+    pos = 3;
 
   while (pos < len)
     {

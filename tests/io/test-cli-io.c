@@ -50,6 +50,11 @@ static const InfoCase info_cases[] = {
   { "abf/pclamp11_4ch_abf1.abf", "ABF1", "1.8.4.0", "voltage_clamp", 10, 20000, 0.2, "IN 0:pA,IN 1:pA,IN 2:pA,IN 3:pA" },
   { "abf/18702001-step.abf", "ABF2", "2.6.0.0", "voltage_clamp", 3, 20000, 1.0, "IN 0:pA,IN 1:A" },
   { "atf/18702001-step.atf", "ATF", "1.0", "voltage_clamp", 3, 20000, 1.0, "IN 0:pA,IN 1:A" },
+  { "io/steps-2ch.wav", "WAV", "", "current_clamp", 1, 10000, 0.2, "channel 0:mV,channel 1:mV" },
+  { "io/steps-2ch.flac", "FLAC", "", "current_clamp", 1, 10000, 0.2, "channel 0:mV,channel 1:mV" },
+  { "io/steps-2ch.aiff", "AIFF", "", "current_clamp", 1, 10000, 0.2, "channel 0:mV,channel 1:mV" },
+  { "io/engine-form.csv", "CSV", "", "current_clamp", 2, 20000, 0.0002, "v:mV,i:pA" },
+  { "io/units.tsv", "CSV", "", "current_clamp", 1, 10000, 0.0003, "Vm:mV,I:nA" },
 };
 
 static void
@@ -150,6 +155,30 @@ test_export_roundtrip (void)
     }
 }
 
+/* Audio with the user's scales: the stated channel becomes the stimulus. */
+static void
+test_export_audio (void)
+{
+  g_autofree char *path = nd_test_data_path ("io/steps-2ch.flac");
+  g_autofree char *csv = nd_test_output_path ("export-audio.csv");
+  g_autofree char *out = NULL, *err = NULL;
+  const char *args[] = { "export", path, "--out", csv, "--audio-mv", "200", "--audio-stimulus-channel", "1",
+                         "--audio-pa", "500", NULL };
+  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "sweep,t_ms,channel 0 (mV),channel 1 (pA),stimulus (pA)");
+  /* Frame 600: channel 0 raw -2130 + 0, channel 1 raw 3277 (tests/data/io/README.md). */
+  g_auto (GStrv) f = g_strsplit (lines[601], ",", -1);
+  g_assert_cmpstr (f[0], ==, "0");
+  g_assert_cmpfloat (fabs (g_ascii_strtod (f[1], NULL) - 60.0), <, 1e-12);
+  g_assert_cmpfloat (g_ascii_strtod (f[2], NULL), ==, -2130.0 / 32768.0 * 200.0);
+  g_assert_cmpfloat (g_ascii_strtod (f[3], NULL), ==, 3277.0 / 32768.0 * 500.0);
+  g_assert_cmpfloat (g_ascii_strtod (f[4], NULL), ==, 3277.0 / 32768.0 * 500.0);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2002);   /* header, 2000 rows, "" after the last \n */
+}
+
 static void
 test_export_errors (void)
 {
@@ -182,6 +211,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/info-json", test_info_json);
   g_test_add_func ("/cli/info-text", test_info_text);
   g_test_add_func ("/cli/export-roundtrip", test_export_roundtrip);
+  g_test_add_func ("/cli/export-audio", test_export_audio);
   g_test_add_func ("/cli/export-errors", test_export_errors);
   return g_test_run ();
 }

@@ -196,6 +196,111 @@ test_tags_and_gapfree (void)
   g_assert_error (error, ND_ERROR, ND_ERROR_INVALID);
 }
 
+/* Rewrites an int16 file as float32 data (nDataFormat 1): the reader must
+ * give back the same values, unscaled. Sections after the data (the sweep
+ * table) are dropped, as their blocks would move. */
+static void
+check_float_copy (const char *file)
+{
+  g_autoptr (NdRecording) orig = nd_test_load_abf (file);
+  g_autofree char *src = nd_test_data_path (g_strdup_printf ("abf/%s", file));
+  g_autofree guint8 *d = NULL;
+  gsize size = 0;
+  g_assert_true (g_file_get_contents (src, (char **) &d, &size, NULL));
+  gboolean v2 = memcmp (d, "ABF2", 4) == 0;
+  guint32 data_block;
+  if (v2)
+    {
+      memcpy (&data_block, d + 236, 4);
+      d[30] = 1;                 /* nDataFormat */
+      d[30 + 1] = 0;
+      guint32 four = 4;
+      memcpy (d + 240, &four, 4);  /* DataSection bytes per sample */
+      for (int i = 0; i < 18; i++)
+        {
+          guint32 blk;
+          memcpy (&blk, d + 76 + 16 * i, 4);
+          if (i != 10 && blk >= data_block)
+            memset (d + 76 + 16 * i, 0, 16);
+        }
+    }
+  else
+    {
+      gint32 ptr;
+      memcpy (&ptr, d + 40, 4);
+      data_block = (guint32) ptr;
+      d[100] = 1;                /* nDataFormat */
+      memset (d + 92, 0, 8);     /* no sweep table */
+    }
+  guint nch = nd_recording_n_signals (orig), ns = nd_recording_n_sweeps (orig);
+  gsize len = nd_recording_sweep_length (orig, 0);
+  g_autofree float *data = g_new (float, (gsize) ns * len * nch);
+  for (guint s = 0; s < ns; s++)
+    for (guint ch = 0; ch < nch; ch++)
+      {
+        g_autofree double *y = nd_recording_get_sweep (orig, s, ch, NULL, NULL);
+        for (gsize k = 0; k < len; k++)
+          data[((gsize) s * len + k) * nch + ch] = (float) y[k];
+      }
+  g_autofree char *name = g_strdup_printf ("float32-%s", file);
+  g_autofree char *path = nd_test_output_path (name);
+  GString *bytes = g_string_new_len ((const char *) d, (gssize) data_block * 512);
+  g_string_append_len (bytes, (const char *) data, (gssize) (ns * len * nch * sizeof (float)));
+  g_assert_true (g_file_set_contents (path, bytes->str, (gssize) bytes->len, NULL));
+  g_string_free (bytes, TRUE);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdRecording) rec = nd_recording_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nd_recording_n_sweeps (rec), ==, ns);
+  for (guint s = 0; s < ns; s++)
+    for (guint ch = 0; ch < nch; ch++)
+      {
+        g_assert_cmpfloat (nd_recording_signal (rec, ch)->scale, ==, 1.0);
+        g_autofree double *y = nd_recording_get_sweep (rec, s, ch, NULL, NULL);
+        for (gsize k = 0; k < len; k++)
+          g_assert_cmpfloat (y[k], ==, (double) data[((gsize) s * len + k) * nch + ch]);
+      }
+}
+
+static void
+test_float32 (void)
+{
+  check_float_copy ("18702001-step.abf");
+  check_float_copy ("pclamp11_4ch_abf1.abf");
+}
+
+/* Variable-length event mode takes each sweep's length from the sweep
+ * table: the same file marked so reads the same sweeps. */
+static void
+test_variable_length (void)
+{
+  g_autoptr (NdRecording) orig = nd_test_load_abf ("2020_03_02_0000.abf");
+  g_autofree char *src = nd_test_data_path ("abf/2020_03_02_0000.abf");
+  g_autofree guint8 *d = NULL;
+  gsize size = 0;
+  g_assert_true (g_file_get_contents (src, (char **) &d, &size, NULL));
+  guint32 prot;
+  memcpy (&prot, d + 76, 4);
+  d[prot * 512] = 1;   /* nOperationMode: event-driven, variable length */
+  g_autofree char *path = nd_test_output_path ("variable-length.abf");
+  g_assert_true (g_file_set_contents (path, (const char *) d, (gssize) size, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdRecording) rec = nd_recording_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nd_recording_acquisition (rec), ==, "event-driven variable-length");
+  g_assert_cmpuint (nd_recording_n_sweeps (rec), ==, 16);
+  for (guint s = 0; s < 16; s += 5)
+    {
+      gsize n = 0, m = 0;
+      g_autofree double *a = nd_recording_get_sweep (orig, s, 1, &n, NULL);
+      g_autofree double *b = nd_recording_get_sweep (rec, s, 1, &m, NULL);
+      g_assert_cmpuint (n, ==, m);
+      g_assert_cmpmem (a, n * sizeof (double), b, m * sizeof (double));
+      g_assert_cmpfloat (fabs (nd_recording_sweep_start_s (rec, s) - (0.021 + 2.0 * s)), <, 1e-9);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -205,5 +310,7 @@ main (int argc, char **argv)
   g_test_add_func ("/abf/v1-v2-pair", test_v1_v2_pair);
   g_test_add_func ("/abf/first-samples", test_first_samples);
   g_test_add_func ("/abf/tags-gapfree", test_tags_and_gapfree);
+  g_test_add_func ("/abf/float32", test_float32);
+  g_test_add_func ("/abf/variable-length", test_variable_length);
   return g_test_run ();
 }

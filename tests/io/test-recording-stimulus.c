@@ -98,8 +98,8 @@ static void
 test_ramps (void)
 {
   g_autoptr (NdRecording) rec = nd_test_load_abf ("18702001-step.abf");
-  gsize nseg = 0;
-  const NdEpochSegment *seg = nd_recording_protocol_segments (rec, 0, &nseg);
+  NdEpochSegment seg[ND_PROTOCOL_MAX_SEGMENTS];
+  gsize nseg = nd_recording_protocol_segments (rec, 0, seg);
   g_assert_cmpuint (nseg, ==, 6);
   g_assert_cmpint (seg[3].type, ==, ND_EPOCH_RAMP);
   g_assert_cmpuint (seg[3].start, ==, 8312);

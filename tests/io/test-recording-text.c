@@ -104,6 +104,34 @@ test_csv_engine_form (void)
   nd_sweep_trace_clear (&tr);
 }
 
+/* A stimulus-only table, as `neurode-cli simulate --stimulus` takes. */
+static void
+test_csv_stimulus_only (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdRecording) rec = load_text ("stimulus-only.csv",
+                                           "t_ms,i_pA,sweep\n0,0,0\n0.025,0,0\n0.05,100,0\n"
+                                           "0,0,1\n0.025,200,1\n0.05,200,1\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nd_recording_clamp_mode (rec), ==, ND_CLAMP_CURRENT);
+  g_assert_cmpint (nd_recording_stimulus_signal (rec), ==, 0);
+  NdSweepTrace tr;
+  g_assert_false (nd_recording_get_cc_sweep (rec, 1, &tr, &error));
+  g_assert_error (error, ND_ERROR, ND_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (nd_recording_get_stimulus_sweep (rec, 1, &tr, &error));
+  g_assert_null (tr.v_mV);
+  g_assert_cmpuint (tr.n, ==, 3);
+  g_assert_cmpfloat (tr.i_pA[1], ==, 200.0);
+  g_assert_cmpfloat (fabs (tr.t_ms[2] - 0.05), <, 1e-12);
+  nd_sweep_trace_clear (&tr);
+
+  /* Currents alone under another name are a voltage-clamp recording. */
+  g_autoptr (NdRecording) vc = load_text ("vc-only.csv", "t_ms,Im_pA\n0,1\n0.05,2\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nd_recording_clamp_mode (vc), ==, ND_CLAMP_VOLTAGE);
+}
+
 /* Unit-bearing titles are converted: s -> ms, V -> mV, nA -> pA. */
 static void
 test_csv_units (void)
@@ -129,6 +157,21 @@ test_csv_units (void)
   g_assert_no_error (error);
   g_assert_cmpstr (nd_recording_signal (semi, 1)->name, ==, "I_Com");
   g_assert_cmpfloat (fabs (nd_recording_sample_rate_hz (semi) - 20000.0), <, 1e-6);
+}
+
+/* A table written by a Windows program: "µV" in its code page (0xB5). */
+static void
+test_csv_windows_text (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdRecording) rec = load_text ("windows.csv", "t_ms,Vm (\xb5V),I (pA)\n0,-65000,0\n0.1,-64000,5\n",
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nd_recording_signal (rec, 0)->units, ==, "\xc2\xb5V");
+  NdSweepTrace tr;
+  g_assert_true (nd_recording_get_cc_sweep (rec, 0, &tr, &error));
+  g_assert_cmpfloat (fabs (tr.v_mV[1] - (-64.0)), <, 1e-12);
+  nd_sweep_trace_clear (&tr);
 }
 
 typedef struct {
@@ -169,6 +212,8 @@ main (int argc, char **argv)
   g_test_add_func ("/text/atf-vs-abf", test_atf_vs_abf);
   g_test_add_func ("/text/csv-engine-form", test_csv_engine_form);
   g_test_add_func ("/text/csv-units", test_csv_units);
+  g_test_add_func ("/text/csv-stimulus-only", test_csv_stimulus_only);
   g_test_add_func ("/text/csv-errors", test_csv_errors);
+  g_test_add_func ("/text/csv-windows-text", test_csv_windows_text);
   return g_test_run ();
 }

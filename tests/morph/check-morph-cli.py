@@ -65,6 +65,23 @@ r = run(cell)
 check(r.returncode == 0 and r.stdout.startswith("sweep,t_ms,v_mV,i_pA\n") and r.stdout.count("\n") == 2802,
       "protocol run to stdout")
 
+# The second NEURON set-up's cell file, with its stimulus site given on the command line.
+dl_cell = os.path.join(data, "morphology", "ca1-dlambda.json")
+dl_ref = list(csv.DictReader(open(os.path.join(data, "morphology", "neuron_ca1_dlambda.csv"))))
+r = run(dl_cell, "--site", "apic[1](0.3)")
+if r.returncode == 0:
+    v = [float(x["v_mV"]) for x in csv.DictReader(r.stdout.splitlines())]
+    rmse = math.sqrt(sum((a - float(b["v_soma_mV"])) ** 2 for a, b in zip(v, dl_ref)) / len(dl_ref))
+    check(len(v) == len(dl_ref) and rmse < 0.5, "d_lambda cell via --site: RMSE %.4f mV" % rmse)
+else:
+    check(False, "d_lambda cell: %s" % r.stderr)
+r = run(dl_cell, "--site", "soma[0]")
+if r.returncode == 0:
+    v = [float(x["v_mV"]) for x in csv.DictReader(r.stdout.splitlines())]
+    check(max(abs(a - float(b["v_soma_mV"])) for a, b in zip(v, dl_ref)) > 5.0, "--site moves the stimulus")
+else:
+    check(False, "--site soma[0]: %s" % r.stderr)
+
 # Broken inputs.
 def write(name, text):
     p = os.path.join(out_dir, name)
@@ -87,6 +104,8 @@ cases = [
     ((cell, "--stimulus", os.path.join(out_dir, "absent.csv")), 1, "absent.csv"),
     ((), 2, "one cell file"),
     ((cell, "--dt", "-1"), 2, "--dt"),
+    ((cell, "--site", "apic[999]"), 2, "no section “apic[999]”"),
+    ((cell, "--site", "apic[1](2)"), 2, "X from 0 to 1"),
 ]
 for args, code, text in cases:
     r = run(*args)

@@ -107,6 +107,32 @@ test_orders_and_somas (void)
       nd_morph_free (m);
       nd_swc_free (swc);
     }
+  /* NeuroMorpho's 3-point soma: a sphere, as in NEURON (values printed by NEURON 8.2 for this file:
+   * soma[0] x -5..5 diam 10; dend[0] 2 points L 22 at soma(0.5); apic[0] 2 points L 42, diam 3 -> 2). */
+  swc = parse_ok ("3-point soma", "1 1 0 0 0 5 -1\n2 1 0 -5 0 5 1\n3 1 0 5 0 5 1\n"
+                  "4 3 8 0 0 1 1\n5 3 30 0 0 1 4\n6 4 -8 0 0 1.5 1\n7 4 -50 0 0 1 6\n");
+  if (swc)
+    {
+      nd_morph *m = nd_morph_from_swc (swc, err, sizeof err);
+      ND_CHECK (m && m->n_sections == 3, "3-point soma: %d sections (NEURON 3)", m ? m->n_sections : -1);
+      if (m && m->n_sections == 3)
+        {
+          const nd_section *so = &m->sections[0], *de = &m->sections[1], *ap = &m->sections[2];
+          ND_CHECK (so->n_points == 3 && so->x[0] == -5.0 && so->x[2] == 5.0 && so->y[0] == 0.0
+                    && so->diam[1] == 10.0 && so->length == 10.0, "soma as NEURON's sphere_rep");
+          ND_CHECK (de->parent == 0 && de->parent_x == 0.5 && de->n_points == 2 && de->length == 22.0, "dend[0]");
+          ND_CHECK (ap->parent == 0 && ap->parent_x == 0.5 && ap->length == 42.0 && ap->diam[0] == 3.0
+                    && ap->diam[1] == 2.0, "apic[0]");
+          ND_CHECK_CLOSE (nd_section_area (so, 0, so->length), 314.1592653589793, 0, 1e-12, "soma area");
+          ND_CHECK_CLOSE (nd_section_area (ap, 0, ap->length), 329.89060274413225, 0, 1e-12, "apic area");
+        }
+      nd_morph_free (m);
+      nd_swc_free (swc);
+    }
+  /* Windows line ends, a byte-order mark, tabs. */
+  swc = parse_ok ("CRLF and BOM", "\xEF\xBB\xBF# saved on Windows\r\n1\t1 0 0 0 5 -1\r\n2 3 0 10 0 1 1\r\n");
+  ND_CHECK (swc && swc->n_points == 2 && swc->points[1].parent_id == 1, "CRLF file");
+  nd_swc_free (swc);
   /* Parent with a larger id than its child: depth-first order. */
   swc = parse_ok ("parent after child", "1 1 0 0 0 5 -1\n2 3 0 20 0 1 5\n5 3 0 10 0 1 1\n");
   if (swc)

@@ -503,6 +503,64 @@ test_widget_live_update (void)
   g_assert_cmpfloat (fabs (nd_plot_frame_x_to_data (&f, nd_plot_frame_data_to_x (&f, 1020)) - 1020), <, 1e-9);
 }
 
+/* Voltage above stimulus, as in the recording view: aligned data areas. */
+static gboolean
+both_drawn (gpointer data)
+{
+  NdPlot **p = data;
+  return nd_plot_get_draw_count (p[0]) > 0 && nd_plot_get_draw_count (p[1]) > 0;
+}
+
+static void
+test_widget_align (void)
+{
+  g_autoptr (NdPlotModel) mv = make_trace_model ();
+  g_autoptr (NdPlotModel) mi = nd_plot_model_new ();
+  double stim[1000];
+  for (int i = 0; i < 1000; i++)
+    stim[i] = i >= 100 && i < 900 ? 0.00125 : 0;
+  nd_plot_model_set_axis (mi, ND_PLOT_AXIS_X, "Time", "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (mi, ND_PLOT_AXIS_Y, "Stimulus", "nA", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_series_trace (mi, nd_plot_model_add_series (mi, NULL, ND_PLOT_COLOR_RED, ND_PLOT_LINE),
+                                  0, 1, stim, 1000);
+  nd_plot_model_set_axis (mv, ND_PLOT_AXIS_X, NULL, NULL, ND_PLOT_SCALE_LINEAR);
+
+  GtkWidget *win = gtk_window_new (), *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  NdPlot *p[2] = { ND_PLOT (nd_plot_new (mv)), ND_PLOT (nd_plot_new (mi)) };
+  gtk_widget_set_vexpand (GTK_WIDGET (p[0]), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (p[1]), -1, 150);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (p[0]));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (p[1]));
+  gtk_window_set_child (GTK_WINDOW (win), box);
+  gtk_window_set_default_size (GTK_WINDOW (win), 700, 460);
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_true (nd_test_ui_wait (both_drawn, p, 5000));
+  nd_test_ui_spin (100);
+  NdPlotFrame f0, f1;
+  nd_plot_get_frame (p[0], &f0);
+  nd_plot_get_frame (p[1], &f1);
+  /* "−60" and "0.0010" need different margins. */
+  g_assert_cmpfloat (fabs (f0.left - f1.left), >, 5);
+
+  nd_plot_align (p, 2);
+  nd_test_ui_spin (300);
+  nd_plot_get_frame (p[0], &f0);
+  nd_plot_get_frame (p[1], &f1);
+  g_assert_cmpfloat (f0.left, ==, f1.left);
+  g_assert_cmpfloat (f0.width, ==, f1.width);
+  g_assert_cmpfloat (f0.left, ==, MAX (f0.natural_left, f1.natural_left));
+  g_free (nd_test_ui_screenshot (win, "plot-aligned"));
+
+  /* Taking one out gives both their own margins back. */
+  nd_plot_align (p, 1);
+  nd_test_ui_spin (300);
+  nd_plot_get_frame (p[0], &f0);
+  nd_plot_get_frame (p[1], &f1);
+  g_assert_cmpfloat (f0.left, ==, f0.natural_left);
+  g_assert_cmpfloat (f1.left, ==, f1.natural_left);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* ---- Drag selection ------------------------------------------------------------------------------- */
 
 static void
@@ -600,10 +658,33 @@ test_export (void)
   g_assert_nonnull (strstr (svg_text, "<svg"));
   g_assert_nonnull (strstr (svg_text, "</svg>"));
   g_assert_cmpuint (size, >, 2000);
+  /* Where gdk-pixbuf has librsvg's loader, the SVG must render to a drawn plot. */
+  g_autoptr (GdkPixbuf) svg_pixbuf = gdk_pixbuf_new_from_file (svg, &error);
+  if (svg_pixbuf)
+    {
+      g_autofree char *svg_png = g_build_filename (dir, "plot-export-svg-rendered.png", NULL);
+      g_assert_cmpint (gdk_pixbuf_get_width (svg_pixbuf), >=, 640);
+      g_assert_true (gdk_pixbuf_save (svg_pixbuf, svg_png, "png", &error, NULL));
+      g_assert_cmpfloat (nd_test_ui_png_ink (svg_png), >, 0.03);
+    }
+  else
+    {
+      g_test_message ("SVG not rendered (%s)", error->message);
+      g_clear_error (&error);
+    }
   g_autofree char *pdf_text = read_head (pdf, &size);
   g_assert_true (g_str_has_prefix (pdf_text, "%PDF-"));
   g_assert_nonnull (memmem (pdf_text + size - MIN (size, 64), MIN (size, 64), "%%EOF", 5));
   g_assert_cmpuint (size, >, 2000);
+
+  /* 0 x 0: the size on screen. */
+  g_autofree char *same = g_build_filename (dir, "plot-export-screen-size.png", NULL);
+  g_assert_true (nd_plot_export (plot, same, ND_PLOT_FORMAT_PNG, 0, 0, &error));
+  g_assert_no_error (error);
+  g_autoptr (GdkTexture) same_texture = gdk_texture_new_from_filename (same, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (same_texture), ==, gtk_widget_get_width (GTK_WIDGET (plot)));
+  g_assert_cmpint (gdk_texture_get_height (same_texture), ==, gtk_widget_get_height (GTK_WIDGET (plot)));
 
   /* The other plots too, and a 2x PNG, to look at. */
   const char *names[] = { "kinetics", "tau", "loss", "trace" };
@@ -727,6 +808,55 @@ test_draw_time (void)
   g_assert_cmpfloat (frame_ms[3], <, SANITIZED ? 400 : 100);
 }
 
+/* ---- Far-off and non-finite values ----------------------------------------------------------------- */
+
+static void
+test_extreme_values (void)
+{
+  g_autoptr (NdPlotModel) m = nd_plot_model_new ();
+  g_autoptr (GError) error = NULL;
+  NdPlotFrame f;
+  /* A peak far above a fixed range: the lines to it are vertical at x = 0 and x = 1 (on the scale shown). */
+  double x[7] = { 0, 0.5, 1, 1.2, 1.4, 1.6, 2 }, y[7] = { 0.25, 1e12, 0.25, INFINITY, 0.5, NAN, -1e308 };
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_X, "x", NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_Y, "y", NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_range (m, ND_PLOT_AXIS_Y, 0, 1);
+  nd_plot_model_set_range (m, ND_PLOT_AXIS_X, 0, 2);
+  guint s = nd_plot_model_add_series (m, NULL, ND_PLOT_COLOR_RED, ND_PLOT_LINE);
+  nd_plot_model_set_series_data (m, s, x, y, 7);
+  guint d = nd_plot_model_add_series (m, NULL, ND_PLOT_COLOR_BLUE, ND_PLOT_POINTS);
+  nd_plot_model_set_series_data (m, d, x, y, 7);
+
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (surface);
+  g_assert_true (nd_plot_render (m, cr, 400, 300, NULL, &f, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface), red = 0;
+  int cx = (int) nd_plot_frame_data_to_x (&f, 1.0), cy = (int) (f.top + f.height / 2);
+  for (int px = cx - 3; px <= cx + 3; px++)
+    {
+      const guint8 *p = data + cy * stride + px * 4;  /* B G R A */
+      red += p[2] > 150 && p[1] < 120;
+    }
+  g_autofree char *png = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "plot-extreme.png", NULL);
+  cairo_surface_write_to_png (surface, png);
+  g_assert_cmpint (red, >=, 1);
+  cairo_surface_destroy (surface);
+
+  /* Log axes with zero and negative values: those points are left out. */
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_Y, "y", NULL, ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_range_auto (m, ND_PLOT_AXIS_Y);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cr = cairo_create (surface);
+  g_assert_true (nd_plot_render (m, cr, 400, 300, NULL, &f, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 /* ---- PLplot failing -------------------------------------------------------------------------------- */
 
 /* Without its drivers PLplot calls its exit handler; the draw must fail with an error, not end the app. */
@@ -779,9 +909,11 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/widget/dark", test_widget_dark);
   g_test_add_func ("/plot/widget/live-update", test_widget_live_update);
   g_test_add_func ("/plot/widget/drag-selection", test_drag_selection);
+  g_test_add_func ("/plot/widget/align", test_widget_align);
   g_test_add_func ("/plot/export", test_export);
   g_test_add_func ("/plot/draw-time", test_draw_time);
   g_test_add_func ("/plot/plplot-failure", test_plplot_failure);
+  g_test_add_func ("/plot/extreme-values", test_extreme_values);
   int status = g_test_run ();
   if (window)
     gtk_window_destroy (GTK_WINDOW (window));
