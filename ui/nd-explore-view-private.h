@@ -68,7 +68,9 @@ struct _NdExploreView
 {
   AdwBin parent_instance;
 
-  nd_model *model;
+  nd_model *model;                /* the one simulated: a copy of the classic or the project model */
+  nd_model *project_model;        /* the model builder's, or NULL */
+  gboolean use_project;
   nd_explore_params params;
   const nd_preset *preset;
   int phase_gate;
@@ -79,6 +81,7 @@ struct _NdExploreView
   AdwFlap *flap;
   GtkToggleButton *sidebar_button;
   AdwComboRow *preset_row;
+  AdwComboRow *model_row;
   GtkLabel *preset_explanation;
   GtkLabel *preset_look_for;
   AdwPreferencesGroup *stimulus_group;

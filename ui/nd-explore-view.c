@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "nd-explore-view-private.h"
 
@@ -296,6 +297,47 @@ preset_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
   apply_preset (self, preset);
 }
 
+/* Whether two models would simulate the same (structure and every parameter). */
+static gboolean
+same_model (const nd_model *a, const nd_model *b)
+{
+  if (!a || !b)
+    return a == b;
+  if (a->n_channels != b->n_channels || a->n_params != b->n_params || a->cm != b->cm || a->v_init != b->v_init
+      || a->celsius != b->celsius)
+    return FALSE;
+  for (int c = 0; c < a->n_channels; c++)
+    if (a->channels[c].slot != b->channels[c].slot || strcmp (a->channels[c].name, b->channels[c].name) != 0
+        || a->channels[c].n_gates != b->channels[c].n_gates)
+      return FALSE;
+  return memcmp (a->params, b->params, a->n_params * sizeof *a->params) == 0;
+}
+
+static void
+use_model (NdExploreView *self, gboolean project)
+{
+  nd_model *classic = NULL;
+  const nd_model *m = project && self->project_model ? self->project_model : (classic = nd_explore_classic_hh ());
+  self->use_project = project && self->project_model != NULL;
+  nd_explore_view_set_model (self, m);
+  g_clear_pointer (&classic, nd_model_free);
+  gboolean old = self->syncing;
+  self->syncing = TRUE;
+  adw_combo_row_set_selected (self->model_row, self->use_project ? 1 : 0);
+  set_action_state (self, "model", g_variant_new_string (self->use_project ? "project" : "classic"));
+  self->syncing = old;
+}
+
+static void
+model_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  NdExploreView *self = user_data;
+  const char *s = g_variant_get_string (value, NULL);
+  if (!g_str_equal (s, "classic") && !(g_str_equal (s, "project") && self->project_model))
+    return;
+  use_model (self, g_str_equal (s, "project"));
+}
+
 static void
 clamp_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
 {
@@ -416,6 +458,7 @@ cancel_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 
 static const GActionEntry action_entries[] = {
   { "preset", NULL, "s", "'threshold'", preset_change_state },
+  { "model", NULL, "s", "'classic'", model_change_state },
   { "clamp", NULL, "s", "'current'", clamp_change_state },
   { "protocol", NULL, "s", "'step'", protocol_change_state },
   { "block-ttx", NULL, NULL, "false", drug_change_state },
@@ -444,6 +487,18 @@ preset_selected (AdwComboRow *row, GParamSpec *pspec, NdExploreView *self)
     if (k == i)
       g_action_group_change_action_state (G_ACTION_GROUP (self->actions), "preset",
                                           g_variant_new_string (presets[k]->id));
+}
+
+static void
+model_selected (AdwComboRow *row, GParamSpec *pspec, NdExploreView *self)
+{
+  if (self->syncing)
+    return;
+  g_action_group_change_action_state (G_ACTION_GROUP (self->actions), "model",
+                                      g_variant_new_string (adw_combo_row_get_selected (row) == 1 ? "project"
+                                                                                                 : "classic"));
+  /* Without a project model the row falls back to the classic model. */
+  adw_combo_row_set_selected (row, self->use_project ? 1 : 0);
 }
 
 static void
@@ -533,6 +588,20 @@ nd_explore_view_set_model (NdExploreView *self, const nd_model *model)
   nd_explore_view_schedule_run (self);
 }
 
+void
+nd_explore_view_set_project_model (NdExploreView *self, const nd_model *model)
+{
+  g_return_if_fail (ND_IS_EXPLORE_VIEW (self));
+  if (same_model (model, self->project_model))
+    return;
+  g_clear_pointer (&self->project_model, nd_model_free);
+  if (model)
+    self->project_model = nd_model_copy (model);
+  /* Follow the project while it is the one shown; without one, back to the classic model. */
+  if (self->use_project)
+    use_model (self, model != NULL);
+}
+
 GPtrArray *
 nd_explore_view_get_visible_plots (NdExploreView *self)
 {
@@ -607,6 +676,7 @@ nd_explore_view_finalize (GObject *object)
   NdExploreView *self = ND_EXPLORE_VIEW (object);
   g_clear_pointer (&self->shown, nd_explore_job_free);
   g_clear_pointer (&self->model, nd_model_free);
+  g_clear_pointer (&self->project_model, nd_model_free);
   g_clear_object (&self->actions);
   g_clear_object (&self->curve_cancel);
   g_ptr_array_unref (self->numbers);
@@ -638,6 +708,7 @@ nd_explore_view_class_init (NdExploreViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdExploreView, flap);
   gtk_widget_class_bind_template_child (widget_class, NdExploreView, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, NdExploreView, preset_row);
+  gtk_widget_class_bind_template_child (widget_class, NdExploreView, model_row);
   gtk_widget_class_bind_template_child (widget_class, NdExploreView, preset_explanation);
   gtk_widget_class_bind_template_child (widget_class, NdExploreView, preset_look_for);
   gtk_widget_class_bind_template_child (widget_class, NdExploreView, stimulus_group);
@@ -715,6 +786,7 @@ nd_explore_view_init (NdExploreView *self)
   nd_explore_view_create_plots (self);
 
   g_signal_connect (self->preset_row, "notify::selected", G_CALLBACK (preset_selected), self);
+  g_signal_connect (self->model_row, "notify::selected", G_CALLBACK (model_selected), self);
   g_signal_connect (self->protocol_row, "notify::selected", G_CALLBACK (protocol_selected), self);
   g_signal_connect (self->phase_gate_dropdown, "notify::selected", G_CALLBACK (gate_selected), self);
   g_signal_connect (self->plot_stack, "notify::visible-child-name", G_CALLBACK (page_changed), self);

@@ -17,7 +17,7 @@
  * and per channel explore.scale-<type> and explore.reversal-<type>, e.g. explore.scale-hh-na),
  * strings (explore.preset, explore.clamp "current"/"voltage", explore.protocol
  * "step"/"pair"/"train"/"ramp"/"noise", explore.page "time"/"phase"/"kinetics"/"curves"),
- * booleans (explore.block-ttx, explore.block-tea, explore.block-zd7288, explore.nernst), the
+ * explore.model "classic"/"project", booleans (explore.block-ttx, explore.block-tea, explore.block-zd7288, explore.nernst), the
  * phase-plane gate explore.phase-gate ("i"), and plain actions explore.compute-fi,
  * explore.compute-iv, explore.cancel, explore.export-plots and explore.export-traces.
  *
@@ -43,6 +43,12 @@ GActionGroup *nd_explore_view_get_actions (NdExploreView *self);
 
 /* Simulates a copy of `model` from now on (the per-channel controls follow its channels). */
 void       nd_explore_view_set_model (NdExploreView *self, const nd_model *model);
+
+/* The model builder's compartment (copied; NULL: none). The user chooses between it and the
+ * classic HH compartment with explore.model ("classic" or "project"); while "project" is chosen,
+ * a changed project model is simulated at once (the controls keep their settings when only
+ * unrelated parts of the project changed). */
+void       nd_explore_view_set_project_model (NdExploreView *self, const nd_model *model);
 
 /* The plots of the visible page, for tests and export (array owned by the view). */
 GPtrArray *nd_explore_view_get_visible_plots (NdExploreView *self);

@@ -13,6 +13,7 @@
 #include "explore.h"
 #include "nd-explore-view.h"
 #include "nd-plot.h"
+#include "nd-project.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
 
@@ -544,13 +545,43 @@ test_export (void)
   g_assert_nonnull (error);
 }
 
-/* Another compartment (the model builder's): controls follow its channels; ZD7288 now acts. */
+/* The window hands the model builder's compartment over: choosing it shows its channels. */
+static void
+test_project_model (void)
+{
+  nd_model *pm = nd_project_get_model (nd_window_get_project (ND_WINDOW (window)));
+  g_assert_nonnull (pm);
+  set_string ("model", "project");
+  settle ();
+  g_autoptr (GVariant) which = g_action_group_get_action_state (actions, "model");
+  g_assert_cmpstr (g_variant_get_string (which, NULL), ==, "project");
+  guint n_scales = 0;
+  g_auto (GStrv) names = g_action_group_list_actions (actions);
+  for (guint i = 0; names[i]; i++)
+    n_scales += g_str_has_prefix (names[i], "scale-");
+  guint conductance_channels = 0;
+  for (int c = 0; c < pm->n_channels; c++)
+    conductance_channels += pm->channels[c].block_gbar >= 0;
+  g_print ("project model: %d channels, %u conductance controls\n", pm->n_channels, n_scales);
+  g_assert_cmpuint (n_scales, ==, conductance_channels);
+  g_assert_cmpuint (nd_explore_view_get_applied (view), ==, nd_explore_view_get_requested (view));
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "explore-project-model"));
+  set_string ("model", "classic");
+  settle ();
+  g_assert_true (g_action_group_has_action (actions, "scale-hh-na"));
+}
+
+/* Another compartment: controls follow its channels; ZD7288 now acts. */
 static void
 test_other_model (void)
 {
   nd_model *m = nd_explore_classic_hh ();
   nd_model_add_known (m, nd_channel_lookup ("ih"), 5.0, -45.0);
-  nd_explore_view_set_model (view, m);
+  /* As the window hands it over from the model builder; shown once chosen. */
+  nd_explore_view_set_project_model (view, m);
+  settle ();
+  g_assert_false (g_action_group_has_action (actions, "scale-ih"));
+  set_string ("model", "project");
   nd_model_free (m);
   set_string ("preset", "anode-break");
   settle ();
@@ -562,6 +593,27 @@ test_other_model (void)
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "explore-hh-ih");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
   g_action_group_change_action_state (actions, "block-zd7288", g_variant_new_boolean (FALSE));
+  /* An unrelated project change keeps the settings; a changed model is followed. */
+  set_double ("scale-ih", 2.0);
+  m = nd_explore_classic_hh ();
+  nd_model_add_known (m, nd_channel_lookup ("ih"), 5.0, -45.0);
+  nd_explore_view_set_project_model (view, m);
+  settle ();
+  g_autoptr (GVariant) kept = g_action_group_get_action_state (actions, "scale-ih");
+  g_assert_cmpfloat (g_variant_get_double (kept), ==, 2.0);
+  nd_model_free (m);
+  m = nd_explore_classic_hh ();
+  nd_explore_view_set_project_model (view, m);
+  nd_model_free (m);
+  settle ();
+  g_assert_false (g_action_group_has_action (actions, "scale-ih"));
+  /* Back to the classic model, then no project model at all: "project" is refused. */
+  set_string ("model", "classic");
+  nd_explore_view_set_project_model (view, NULL);
+  set_string ("model", "project");
+  settle ();
+  g_autoptr (GVariant) which = g_action_group_get_action_state (actions, "model");
+  g_assert_cmpstr (g_variant_get_string (which, NULL), ==, "classic");
   /* A passive membrane: no gates, no drugs to give, nothing in the phase plane; still live. */
   m = nd_model_new (1.0, 1000.0, -65.0, 6.3);
   nd_model_add_known (m, nd_channel_lookup ("leak"), 0.3, -54.387);
@@ -604,6 +656,7 @@ main (int argc, char **argv)
   g_test_add_func ("/explore/fi-curve", test_fi_curve);
   g_test_add_func ("/explore/screenshots", test_screenshots);
   g_test_add_func ("/explore/export", test_export);
+  g_test_add_func ("/explore/project-model", test_project_model);
   g_test_add_func ("/explore/other-model", test_other_model);
   int status = g_test_run ();
   /* Closing the window while a curve is computed: the worker finishes on a view without widgets. */
