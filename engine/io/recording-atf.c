@@ -173,7 +173,7 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
       g_free (line);
       if (g_strv_length (f) != n_cols)
         {
-          g_autofree char *what = g_strdup_printf (_("line %" G_GSIZE_FORMAT " has %u values, the titles "
+          g_autofree char *what = g_strdup_printf (_("line %zu has %u values, the titles "
                                                      "name %u columns"), row, g_strv_length (f), n_cols);
           fail (error, name, what);
           goto out;
@@ -184,7 +184,7 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
           double v = g_ascii_strtod (f[c], &e);
           if (e == f[c] || *e != '\0' || !isfinite (v))
             {
-              g_autofree char *what = g_strdup_printf (_("line %" G_GSIZE_FORMAT ", column “%s”: “%s” is "
+              g_autofree char *what = g_strdup_printf (_("line %zu, column “%s”: “%s” is "
                                                          "not a number"), row, titles[c], f[c]);
               fail (error, name, what);
               goto out;
