@@ -135,7 +135,7 @@ print_text (const NdRecording *rec)
     printf (_("Format:       %s\n"), nd_recording_format (rec));
   printf (_("Mode:         %s\n"), mode);
   if (nd_recording_acquisition (rec)[0])
-    printf (_("Acquisition:  %s\n"), nd_recording_acquisition (rec));
+    printf (_("Acquisition:  %s\n"), _(nd_recording_acquisition (rec)));
   if (nd_recording_protocol (rec)[0])
     printf (_("Protocol:     %s\n"), nd_recording_protocol (rec));
   if (nd_recording_comment (rec)[0])

@@ -135,11 +135,11 @@ operation_mode_name (int mode)
 {
   switch (mode)
     {
-    case 1: return "event-driven variable-length";
-    case 2: return "fixed-length";
-    case 3: return "gap-free";
-    case 4: return "high-speed oscilloscope";
-    case 5: return "episodic";
+    case 1: return N_("event-driven variable-length");
+    case 2: return N_("fixed-length");
+    case 3: return N_("gap-free");
+    case 4: return N_("high-speed oscilloscope");
+    case 5: return N_("episodic");
     default: return "unknown";
     }
 }

@@ -259,8 +259,8 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
   nd_recording_set_text (&rec->version, version);
   nd_recording_set_text (&rec->comment, comment);
   acq = g_ascii_strdown (mode ? mode : "", -1);
-  nd_recording_set_text (&rec->acquisition, strstr (acq, "gap") ? "gap-free"
-                                            : strstr (acq, "episodic") ? "episodic" : acq);
+  nd_recording_set_text (&rec->acquisition, strstr (acq, "gap") ? N_("gap-free")
+                                            : strstr (acq, "episodic") ? N_("episodic") : acq);
   for (guint i = 0; i < n_signals; i++)
     {
       g_autofree char *cname = NULL, *cunits = NULL;

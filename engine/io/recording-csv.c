@@ -358,7 +358,7 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
 
   NdRecording *rec = nd_recording_new (name, "CSV");
   nd_recording_set_shape (rec, sweeps->len, n_signals, 1000.0 / dt);
-  nd_recording_set_text (&rec->acquisition, sweep_col >= 0 ? "episodic" : "single sweep");
+  nd_recording_set_text (&rec->acquisition, sweep_col >= 0 ? N_("episodic") : N_("single sweep"));
   guint sig = 0;
   for (guint c = 0; c < n_cols; c++)
     if ((int) c != time_col && (int) c != sweep_col)

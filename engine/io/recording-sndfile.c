@@ -193,7 +193,7 @@ nd_recording_parse_sndfile (GBytes *bytes, const char *name, const NdLoadOptions
 
   NdRecording *rec = nd_recording_new (name, format_name (info.format));
   nd_recording_set_shape (rec, 1, (guint) info.channels, info.samplerate);
-  nd_recording_set_text (&rec->acquisition, "gap-free");
+  nd_recording_set_text (&rec->acquisition, N_("gap-free"));
   rec->sweep_len[0] = (gsize) info.frames;
   for (int c = 0; c < info.channels; c++)
     {
