@@ -15,7 +15,8 @@
 #include "cli.h"
 #include "fit.h"
 #include "model-file.h"
-#include "stimulus-csv.h"
+#include "cli-recording.h"
+#include "recording.h"
 #include "units.h"
 
 /* "1,3,5-7" -> membership test on sweep ids. */
@@ -67,6 +68,9 @@ on_progress (const nd_fit_progress *p, void *user)
            p->train_loss, p->best_val_loss);
 }
 
+static int run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint64 seed,
+                    int iterations, int restarts, double max_dt, const NdCliRecordingOptions *rec_opts);
+
 int
 nd_cli_fit (int argc, char **argv)
 {
@@ -79,15 +83,30 @@ nd_cli_fit (int argc, char **argv)
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, N_("Optimiser iterations per restart (default 400)"), N_("N") },
     { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
-    { "validate", 0, 0, G_OPTION_ARG_STRING, &validate, N_("Sweeps held out for validation, e.g. 2,4-5"), N_("SWEEPS") },
+    { "validate", 0, 0, G_OPTION_ARG_STRING, &validate, N_("Sweeps held out for validation, numbered from 0, e.g. 2,4-5"), N_("SWEEPS") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("MODEL.json REC.csv — fit the learned channels to a recording"));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  NdCliRecordingOptions rec_opts;
+  g_option_context_add_group (ctx, nd_cli_recording_option_group (&rec_opts));
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return nd_cli_fail (2, "%s", error->message);
+    {
+      nd_cli_recording_options_clear (&rec_opts);
+      return nd_cli_fail (2, "%s", error->message);
+    }
+  int status = run_fit (argc, argv, out_dir, validate, seed, iterations, restarts, max_dt, &rec_opts);
+  nd_cli_recording_options_clear (&rec_opts);
+  return status;
+}
+
+static int
+run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint64 seed, int iterations,
+         int restarts, double max_dt, const NdCliRecordingOptions *rec_opts)
+{
+  g_autoptr (GError) error = NULL;
   if (argc != 3 || !out_dir)
     return nd_cli_fail (2, _("usage: neurode-cli fit MODEL.json REC.csv --out DIR [--seed N] [--iterations N] [--validate SWEEPS]"));
   if (iterations < 0 || iterations > 10000000 || restarts < 0 || restarts > 1000 || seed < 0)
@@ -106,47 +125,54 @@ nd_cli_fit (int argc, char **argv)
       nd_model_free (m);
       return nd_cli_fail (1, _("%s has nothing to fit: add a “learned” channel or set “fit_gbar”/“fit_e_rev”"), argv[1]);
     }
-  NdStimulus *rec = nd_stimulus_csv_load (argv[2], TRUE, &error);
+  NdRecording *rec = nd_cli_load_recording (argv[2], rec_opts);
   if (!rec)
     {
       nd_model_free (m);
-      return nd_cli_fail (1, "%s", error->message);
+      return 1;
     }
+  const int n_sweeps = (int) nd_recording_n_sweeps (rec);
   for (guint i = 0; i < val_ids->len; i++)
     {
-      gboolean found = FALSE;
-      for (int k = 0; k < rec->n_sweeps; k++)
-        found |= rec->sweeps[k].id == g_array_index (val_ids, int, i);
-      if (!found)
+      int id = g_array_index (val_ids, int, i);
+      if (id < 0 || id >= n_sweeps)
         {
-          int id = g_array_index (val_ids, int, i);
-          nd_stimulus_free (rec);
+          nd_recording_free (rec);
           nd_model_free (m);
-          return nd_cli_fail (1, _("--validate: the recording has no sweep %d"), id);
+          return nd_cli_fail (1, _("--validate: the recording has no sweep %d (its sweeps are 0 to %d)"),
+                              id, n_sweeps - 1);
         }
     }
-  nd_fit_sweep *train = g_new0 (nd_fit_sweep, rec->n_sweeps), *val = g_new0 (nd_fit_sweep, rec->n_sweeps);
-  double **dens = g_new0 (double *, rec->n_sweeps);
-  int n_train = 0, n_val = 0;
-  for (int k = 0; k < rec->n_sweeps; k++)
+  nd_fit_sweep *train = g_new0 (nd_fit_sweep, n_sweeps), *val = g_new0 (nd_fit_sweep, n_sweeps);
+  NdSweepTrace *traces = g_new0 (NdSweepTrace, n_sweeps);
+  double **dens = g_new0 (double *, n_sweeps);
+  int n_train = 0, n_val = 0, status = 0;
+  const double dt_ms = 1000.0 / nd_recording_sample_rate_hz (rec);
+  for (int k = 0; k < n_sweeps; k++)
     {
-      const NdStimSweep *sw = &rec->sweeps[k];
+      if (!nd_recording_get_cc_sweep (rec, (guint) k, &traces[k], &error))
+        {
+          status = nd_cli_fail (1, "%s", error->message);
+          break;
+        }
+      const NdSweepTrace *sw = &traces[k];
       dens[k] = g_new (double, sw->n);
       for (size_t j = 0; j < sw->n; j++)
-        dens[k][j] = nd_pA_to_density (sw->i[j], m->area_um2);
-      int n_sub = (int) ceil (sw->dt_ms / max_dt - 1e-9);
-      nd_fit_sweep f = { .drive = { .n = sw->n, .dt_sample = sw->dt_ms, .n_sub = n_sub < 1 ? 1 : n_sub,
+        dens[k][j] = nd_pA_to_density (sw->i_pA[j], m->area_um2);
+      int n_sub = (int) ceil (dt_ms / max_dt - 1e-9);
+      nd_fit_sweep f = { .drive = { .n = sw->n, .dt_sample = dt_ms, .n_sub = n_sub < 1 ? 1 : n_sub,
                                     .i_inj = dens[k] },
-                         .v_obs = sw->v };
-      if (in_list (val_ids, sw->id))
+                         .v_obs = sw->v_mV };
+      if (in_list (val_ids, k))
         val[n_val++] = f;
       else
         train[n_train++] = f;
     }
-  int status = 0;
   g_autofree char *model_path = NULL, *kin_path = NULL, *loss_path = NULL;
   g_autoptr (GString) kin = NULL;
   g_autoptr (GString) loss = NULL;
+  if (status != 0)
+    goto out;
   if (n_train == 0)
     {
       status = nd_cli_fail (1, _("--validate holds out every sweep: nothing is left to fit"));
@@ -192,12 +218,16 @@ nd_cli_fit (int argc, char **argv)
     status = nd_cli_fail (1, "%s", error->message);
 
 out:
-  for (int k = 0; k < rec->n_sweeps; k++)
-    g_free (dens[k]);
+  for (int k = 0; k < n_sweeps; k++)
+    {
+      g_free (dens[k]);
+      nd_sweep_trace_clear (&traces[k]);
+    }
   g_free (dens);
+  g_free (traces);
   g_free (train);
   g_free (val);
-  nd_stimulus_free (rec);
+  nd_recording_free (rec);
   nd_model_free (m);
   return status;
 }

@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cell-file.h"
 #include "cli-morph.h"
@@ -100,6 +101,33 @@ correlation (const double *a, const double *b, gsize n)
   return saa > 0 && sbb > 0 ? sab / sqrt (saa * sbb) : 0.0;
 }
 
+/* "1:0.4,10:0.2,0:0.4" -> the fit's stages. */
+static gboolean
+parse_stages (const char *text, nd_fit_options *opt)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  int n = 0;
+  for (int i = 0; parts[i]; i++)
+    {
+      char *end = NULL;
+      long h = strtol (parts[i], &end, 10);
+      if (end == parts[i] || *end != ':' || h < 0 || h > 1000000 || n == ND_FIT_MAX_STAGES)
+        return FALSE;
+      char *f = end + 1;
+      double frac = g_ascii_strtod (f, &end);
+      if (end == f || *end || !(frac > 0.0 && frac <= 1.0))
+        return FALSE;
+      opt->horizon[n] = (int) h;
+      opt->frac[n] = frac;
+      opt->lbfgs[n] = true;
+      n++;
+    }
+  if (n == 0)
+    return FALSE;
+  opt->n_stages = n;
+  return TRUE;
+}
+
 static void
 append_double (GString *s, double v)
 {
@@ -113,7 +141,8 @@ nd_cli_reduce (int argc, char **argv)
   g_autofree char *stim_path = NULL, *val_path = NULL, *out_dir = NULL;
   gint64 seed = 1;
   int iterations = 0, restarts = 0, latents = 2, width = 32, depth = 2;
-  double max_dt = 0.025;
+  double max_dt = 0.025, dvdt_weight = -1.0;
+  g_autofree char *stages = NULL;
   GOptionEntry entries[] = {
     { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Training stimuli (every sweep is fitted)"), N_("FILE") },
     { "validate", 0, 0, G_OPTION_ARG_FILENAME, &val_path, N_("Held-out stimuli, for choosing among restarts and for the report"), N_("FILE") },
@@ -125,6 +154,8 @@ nd_cli_reduce (int argc, char **argv)
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Hidden units per layer of its network (default 32)"), N_("N") },
     { "depth", 0, 0, G_OPTION_ARG_INT, &depth, N_("Hidden layers of its network (default 2)"), N_("N") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
+    { "stages", 0, 0, G_OPTION_ARG_STRING, &stages, N_("Fit schedule: forcing horizon in samples and share of the iterations per stage, e.g. 1:0.4,10:0.2,50:0.2,0:0.2 (0: free run)"), N_("H:F,…") },
+    { "dvdt-weight", 0, 0, G_OPTION_ARG_DOUBLE, &dvdt_weight, N_("Weight of the dV/dt error in the free-run loss"), N_("W") },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("CELL.json — reduce a multicompartment cell to one compartment"));
@@ -240,6 +271,15 @@ nd_cli_reduce (int argc, char **argv)
     opt.iterations = iterations;
   opt.restarts = restarts > 0 ? restarts : 1;
   opt.progress_interval_s = 2.0;
+  if (dvdt_weight >= 0.0)
+    opt.dvdt_weight = dvdt_weight;
+  if (stages && !parse_stages (stages, &opt))
+    {
+      nd_model_free (m);
+      g_free (train);
+      g_free (val);
+      return nd_cli_fail (2, _("--stages takes horizon:share pairs such as 1:0.5,0:0.5, not “%s”"), stages);
+    }
   nd_fit_result res;
   double t_fit0 = nd_cli_now_s (CLOCK_MONOTONIC);
   int fit_status = nd_fit (m, train, n_train, val, n_val, &opt, NULL, on_progress, NULL, &res);

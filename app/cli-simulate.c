@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "integrator.h"
 #include "model-file.h"
-#include "stimulus-csv.h"
+#include "recording.h"
 #include "units.h"
 
 /* Integration steps per sample: the sample interval split into steps of at most max_dt. */
@@ -30,7 +30,7 @@ nd_cli_simulate (int argc, char **argv)
   g_autofree char *stim_path = NULL, *out_path = NULL;
   double max_dt = 0.025;
   GOptionEntry entries[] = {
-    { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Recording CSV whose i_pA (and sweep) columns drive the model"), N_("REC.csv") },
+    { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Recording or stimulus table whose injected current (i_pA, per sweep) drives the model"), N_("REC.csv") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write the trace here instead of standard output"), N_("OUT.csv") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { NULL }
@@ -48,7 +48,7 @@ nd_cli_simulate (int argc, char **argv)
   nd_model *m = nd_model_file_load (argv[1], NULL, &error);
   if (!m)
     return nd_cli_fail (1, "%s", error->message);
-  NdStimulus *stim = nd_stimulus_csv_load (stim_path, FALSE, &error);
+  NdRecording *stim = nd_recording_load (stim_path, &error);
   if (!stim)
     {
       nd_model_free (m);
@@ -57,28 +57,35 @@ nd_cli_simulate (int argc, char **argv)
   FILE *out = out_path ? fopen (out_path, "w") : stdout;
   if (!out)
     {
-      nd_stimulus_free (stim);
+      nd_recording_free (stim);
       nd_model_free (m);
       return nd_cli_fail (1, _("cannot write “%s”"), out_path);
     }
   fputs ("sweep,t_ms,v_mV,i_pA\n", out);
-  for (int k = 0; k < stim->n_sweeps; k++)
+  int status = 0;
+  const double dt_ms = 1000.0 / nd_recording_sample_rate_hz (stim);
+  for (guint k = 0; k < nd_recording_n_sweeps (stim) && status == 0; k++)
     {
-      const NdStimSweep *sw = &stim->sweeps[k];
-      double *dens = malloc (sw->n * sizeof *dens), *v = malloc (sw->n * sizeof *v);
-      for (size_t j = 0; j < sw->n; j++)
-        dens[j] = nd_pA_to_density (sw->i[j], m->area_um2);
-      nd_drive d = { .n = sw->n, .dt_sample = sw->dt_ms, .n_sub = sub_steps (sw->dt_ms, max_dt), .i_inj = dens };
+      NdSweepTrace sw;
+      if (!nd_recording_get_stimulus_sweep (stim, k, &sw, &error))
+        {
+          status = nd_cli_fail (1, "%s", error->message);
+          break;
+        }
+      double *dens = malloc (sw.n * sizeof *dens), *v = malloc (sw.n * sizeof *v);
+      for (size_t j = 0; j < sw.n; j++)
+        dens[j] = nd_pA_to_density (sw.i_pA[j], m->area_um2);
+      nd_drive d = { .n = sw.n, .dt_sample = dt_ms, .n_sub = sub_steps (dt_ms, max_dt), .i_inj = dens };
       nd_simulate (m, &d, v, NULL);
-      for (size_t j = 0; j < sw->n; j++)
-        fprintf (out, "%d,%.6g,%.6f,%.6g\n", sw->id, sw->t[j], v[j], sw->i[j]);
+      for (size_t j = 0; j < sw.n; j++)
+        fprintf (out, "%u,%.9g,%.6f,%.9g\n", k, sw.t_ms[j], v[j], sw.i_pA[j]);
       free (dens);
       free (v);
+      nd_sweep_trace_clear (&sw);
     }
-  int status = 0;
-  if (out != stdout && fclose (out) != 0)
+  if (out != stdout && fclose (out) != 0 && status == 0)
     status = nd_cli_fail (1, _("cannot write “%s”"), out_path);
-  nd_stimulus_free (stim);
+  nd_recording_free (stim);
   nd_model_free (m);
   return status;
 }

@@ -23,6 +23,7 @@ static const NdCliCommand commands[] = {
   { "kinetics", N_("Print x_inf and tau of every gate of a model"), nd_cli_kinetics },
   { "morph-simulate", N_("Simulate a multicompartment cell (cell JSON + SWC)"), nd_cli_morph_simulate },
   { "reduce", N_("Reduce a multicompartment cell to its soma plus a learned current"), nd_cli_reduce },
+  { "fit-curves", N_("Fit a learned gate to each tabulated x_inf/tau curve (ICGenealogy)"), nd_cli_fit_curves },
   { NULL, NULL, NULL }
 };
 

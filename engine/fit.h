@@ -137,7 +137,8 @@ int nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sw
 void nd_fit_result_clear (nd_fit_result *r);
 
 /* Smoothing chosen for a recording with this noise s.d. (smooth_ms < 0). */
-#define ND_FIT_NOISE_FLOOR_MV 0.3
+#define ND_FIT_NOISE_FLOOR_MV 0.3   /* floor of the prior's noise scale */
+#define ND_FIT_SMOOTH_ABOVE_MV 2.0  /* smoothing only pays off for strong noise */
 #define ND_FIT_AUTO_SMOOTH_MS 0.3
 double nd_fit_auto_smooth_ms (double noise_sd_mV);
 

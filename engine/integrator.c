@@ -118,7 +118,7 @@ step_forward (nd_model *m, step_ws *w, const double *y, double dt, double i_inj,
               xn = r.x_inf;
             }
           yn[s] = xn;
-          open *= nd_ipow (xn, ch->power[g]);
+          open *= nd_gate_pow (xn, nd_gate_power (m, ch, g));
         }
       double gc = param (m, ch->block_gbar) * open;
       w->open[c] = open;
@@ -166,11 +166,17 @@ step_backward (nd_model *m, step_ws *w, const double *y, const double *yn, doubl
       for (int g = 0; g < ch->n_gates; g++)
         {
           const int s = off + g;
-          /* d open / d x'_g = p x'^(p-1) * prod of the other gates. */
-          double dopen = ch->power[g] * nd_ipow (yn[s], ch->power[g] - 1);
+          /* d open / d x'_g = p x'^(p-1) * prod of the other gates;
+           * d open / d p = log(x') x'^p * the same product. */
+          const double pw = nd_gate_power (m, ch, g);
+          double others = 1.0;
           for (int q = 0; q < ch->n_gates; q++)
             if (q != g)
-              dopen *= nd_ipow (yn[off + q], ch->power[q]);
+              others *= nd_gate_pow (yn[off + q], nd_gate_power (m, ch, q));
+          double dopen = pw * nd_gate_pow (yn[s], pw - 1.0) * others;
+          if (ch->slot == ND_CHANNEL_LEARNED && yn[s] > 0.0)
+            grad[m->blocks[ch->learned[g].block_power].offset]
+              += lg * gbar * log (yn[s]) * nd_gate_pow (yn[s], pw) * others;
           const double lxn = lam_n[s] + lg * gbar * dopen;
           double lxinf, ltau = 0.0;
           if (w->tau[s] > 0.0)

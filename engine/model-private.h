@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <math.h>
+
 #include "model.h"
 
 /* A learned gate evaluated at one V through its table. */
@@ -23,6 +25,22 @@ void nd_table_scatter (nd_model *m, int c, int g, const nd_table_point *p, doubl
 void nd_table_backward (nd_model *m, double *grad);
 
 double nd_ipow (double x, int p);
+
+/* Exponent of gate g of a conductance channel. */
+static inline double
+nd_gate_power (const nd_model *m, const nd_channel *ch, int g)
+{
+  return ch->slot == ND_CHANNEL_LEARNED ? m->params[m->blocks[ch->learned[g].block_power].offset]
+                                        : (double) ch->power[g];
+}
+
+/* x^p, by multiplication for whole p (the usual case). */
+static inline double
+nd_gate_pow (double x, double p)
+{
+  int ip = (int) p;
+  return p == (double) ip ? nd_ipow (x, ip) : pow (x, p);
+}
 /* Free learned current (uA/cm2) of channel c and dz/dt of its latents; the
  * network cache (for a backward pass) is written when cache is not NULL. */
 double nd_free_current (nd_model *m, int c, double v, const double *z, double *dz, double *cache);

@@ -198,8 +198,12 @@ nd_model_add_learned (nd_model *m, const char *name, double gbar, double e, int 
       snprintf (what, sizeof what, "%s.weights", s->name);
       int b = add_block (m, name, what, ND_PARAM_GATE_MLP, c, g, nd_learned_gate_n_params (net),
                          -WEIGHT_BOUND, WEIGHT_BOUND, true);
+      snprintf (what, sizeof what, "%s.power", gate_names && gate_names[g] ? gate_names[g] : (g ? "h" : "m"));
+      int bp = add_block (m, name, what, ND_PARAM_POWER, c, g, 1, 1.0, 8.0, false);
+      m->params[m->blocks[bp].offset] = powers[g];
       s = &m->channels[c].learned[g];
       s->block = b;
+      s->block_power = bp;
       table_alloc (&s->table, m->grid_n);
       grow_scratch (m, nd_learned_gate_cache_size (net) + nd_mlp_cache_size (&net->shape) + 8);
     }
@@ -286,7 +290,7 @@ nd_model_find_block (const nd_model *m, int channel, nd_param_kind kind, int gat
 {
   for (int b = 0; b < m->n_blocks; b++)
     if (m->blocks[b].channel == channel && m->blocks[b].kind == kind
-        && (kind != ND_PARAM_GATE_MLP || m->blocks[b].gate == gate))
+        && ((kind != ND_PARAM_GATE_MLP && kind != ND_PARAM_POWER) || m->blocks[b].gate == gate))
       return b;
   return -1;
 }
@@ -503,7 +507,7 @@ nd_model_ionic_current (nd_model *m, const double *y)
         }
       double open = 1.0;
       for (int g = 0; g < ch->n_gates; g++)
-        open *= nd_ipow (y[ch->state_off + g], ch->power[g]);
+        open *= nd_gate_pow (y[ch->state_off + g], nd_gate_power (m, ch, g));
       total += m->params[m->blocks[ch->block_gbar].offset] * open
                * (v - m->params[m->blocks[ch->block_e].offset]);
     }

@@ -44,6 +44,7 @@ typedef enum {
   ND_PARAM_E,
   ND_PARAM_GATE_MLP,
   ND_PARAM_FREE_MLP,
+  ND_PARAM_POWER,       /* exponent of a learned gate (real, 1..8) */
 } nd_param_kind;
 
 typedef struct {
@@ -65,9 +66,10 @@ typedef struct {
 
 typedef struct {
   char name[ND_NAME_LEN];
-  int power;
+  int power;                    /* initial exponent; the value in use is params[block_power] */
   nd_learned_gate net;          /* shape and head */
   int block;                    /* its weights' block */
+  int block_power;              /* its exponent's block (fixed unless made trainable) */
   nd_gate_table table;
 } nd_learned_gate_slot;
 
@@ -76,7 +78,7 @@ typedef struct {
   char name[ND_NAME_LEN];       /* kind's type for known channels, the user's name otherwise */
   const nd_channel_kind *kind;  /* known channels only */
   int n_gates;
-  int power[ND_MAX_GATES];
+  int power[ND_MAX_GATES];      /* known channels' exponents */
   nd_learned_gate_slot learned[ND_MAX_LEARNED_GATES];
   int block_gbar, block_e;      /* conductance channels */
   /* free learned current */

@@ -261,7 +261,6 @@ static void
 runner_progress (NdFitRunner *runner, gpointer user_data)
 {
   NdFitView *self = ND_FIT_VIEW (user_data);
-  gint64 t0 = g_get_monotonic_time ();
   const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner);
   const double *x, *tr, *va;
   guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
@@ -277,15 +276,14 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
                                : g_strdup_printf (_("Iteration %d of %d"), s->done, s->total);
   gtk_progress_bar_set_text (self->progress, text);
   g_autofree char *val = isfinite (s->best_val_loss) && s->best_val_loss < INFINITY
-                           ? g_strdup_printf (_(", best validation %.3g mV²"), s->best_val_loss) : g_strdup ("");
-  g_autofree char *status = g_strdup_printf (_("%s, restart %d of %d: loss %.3g mV²%s"),
-                                             s->horizon == 1 ? _("Voltage-forced stage") : _("Free-running stage"),
-                                             s->restart + 1, s->restarts, s->train_loss, val);
+                           ? g_strdup_printf (_("; best on validation %.3g mV²"), s->best_val_loss) : g_strdup ("");
+  g_autofree char *restart = s->restarts > 1 ? g_strdup_printf (_("Restart %d of %d. "), s->restart + 1, s->restarts)
+                                             : g_strdup ("");
+  g_autofree char *status = g_strdup_printf (_("%s%s\nLoss %.3g mV²%s"), restart,
+                                             s->horizon == 1 ? _("Stage 1 of 2: each step predicted from the recorded voltage.")
+                                                             : _("Stage 2 of 2: the model runs freely."),
+                                             s->train_loss, val);
   gtk_label_set_text (self->status, status);
-  if (g_getenv ("ND_DEBUG_STALL"))
-    g_print ("progress %.1f ms at %.3f; draws %.1f %.1f %.1f %.1f ms\n", (g_get_monotonic_time () - t0) / 1000.0, t0 / 1e6,
-             nd_plot_get_last_draw_us (self->loss_p) / 1000.0, nd_plot_get_last_draw_us (self->trace_p) / 1000.0,
-             nd_plot_get_last_draw_us (self->xinf_p) / 1000.0, nd_plot_get_last_draw_us (self->tau_p) / 1000.0);
 }
 
 static void

@@ -14,6 +14,7 @@
 
 typedef struct
 {
+  AdwExpanderRow *row;
   GtkCheckButton *check;
   GtkSpinButton *gbar, *e;
 } KnownRow;
@@ -109,6 +110,13 @@ show_kinetics (GtkButton *button, gpointer user_data)
 /* ---- edits ---- */
 
 static void
+known_summary (NdModelView *self, guint i, const NdKnownSpec *s)
+{
+  g_autofree char *sub = s->enabled ? g_strdup_printf (_("%g mS/cm², %+g mV"), s->gbar, s->e) : g_strdup (_("Not in the model"));
+  adw_expander_row_set_subtitle (self->known[i].row, sub);
+}
+
+static void
 known_changed (NdModelView *self, guint i)
 {
   if (self->syncing)
@@ -120,6 +128,7 @@ known_changed (NdModelView *self, guint i)
   };
   gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].gbar), s.enabled);
   gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].e), s.enabled);
+  known_summary (self, i, &s);
   nd_project_set_known (self->project, i, &s);
 }
 
@@ -215,6 +224,7 @@ sync_from_project (NdModelView *self)
       gtk_spin_button_set_value (self->known[i].e, s.e);
       gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].gbar), s.enabled);
       gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].e), s.enabled);
+      known_summary (self, i, &s);
     }
   NdLearnedSpec l = nd_project_get_learned (self->project);
   gtk_switch_set_active (self->learned_switch, l.enabled);
@@ -281,7 +291,6 @@ build (NdModelView *self)
   g_signal_connect (self->cm, "value-changed", G_CALLBACK (membrane_changed), self);
   g_signal_connect (self->v_init, "value-changed", G_CALLBACK (membrane_changed), self);
   g_signal_connect (self->celsius, "value-changed", G_CALLBACK (membrane_changed), self);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), mem);
 
   /* Learned current. */
   AdwPreferencesGroup *lg = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
@@ -306,7 +315,8 @@ build (NdModelView *self)
 
   self->gates_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->gates_row), _("Gates"));
-  const char *const gate_choices[] = { _("One gate (like potassium’s n)"), _("Two gates (like sodium’s m and h)"), NULL };
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->gates_row), _("One like potassium’s n, two like sodium’s m and h"));
+  const char *const gate_choices[] = { _("One"), _("Two"), NULL };
   GtkStringList *gl = gtk_string_list_new (gate_choices);
   adw_combo_row_set_model (self->gates_row, G_LIST_MODEL (gl));
   g_object_unref (gl);
@@ -380,37 +390,43 @@ build (NdModelView *self)
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     self->learned_rows[i] = rows[i];
 
-  /* Known channels. */
+  /* Known channels: one expander each, the tick box in front, gbar and E inside. */
   AdwPreferencesGroup *kg = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (kg, _("Known Channels"));
-  adw_preferences_group_set_description (kg, _("Tick the channels the cell has; set their maximal conductance and reversal potential."));
+  adw_preferences_group_set_description (kg, _("Tick the channels the cell has; open a row to set its maximal conductance and reversal potential."));
   for (guint i = 0; i < self->n_known; i++)
     {
       const nd_channel_kind *kind = nd_project_get_known_kind (self->project, i);
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = adw_expander_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(kind->label));
-      g_autofree char *sub = kind->blocker ? g_strdup_printf (_("%s · blocked by %s"), kind->citation, kind->blocker)
-                                           : g_strdup (kind->citation);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+      self->known[i].row = ADW_EXPANDER_ROW (row);
       GtkWidget *check = gtk_check_button_new ();
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (check, _("Include this channel in the model"));
       self->known[i].check = GTK_CHECK_BUTTON (check);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 nd_spin_with_unit ("mS/cm²", 0.0, 10000.0, 0.1, 3, kind->gbar_default, &self->known[i].gbar));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 nd_spin_with_unit ("mV", -150.0, 150.0, 1.0, 1, kind->e_default, &self->known[i].e));
-      GtkWidget *curves = gtk_button_new_from_icon_name ("utilities-system-monitor-symbolic");
+      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), check);
+      GtkWidget *curves = gtk_button_new_from_icon_name ("nd-curves-symbolic");
       g_autofree char *tip = g_strdup_printf (_("Show the steady states and time constants of %s"), _(kind->label));
       gtk_widget_set_tooltip_text (curves, tip);
       gtk_widget_set_valign (curves, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (curves, "flat");
       g_object_set_data (G_OBJECT (curves), "index", GUINT_TO_POINTER (i));
       g_signal_connect (curves, "clicked", G_CALLBACK (show_kinetics), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), curves);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), curves);
+      GtkWidget *gr = nd_spin_row (_("Maximal conductance"), NULL, "mS/cm²", 0.0, 10000.0, 0.1, 3,
+                                   kind->gbar_default, &self->known[i].gbar);
+      GtkWidget *er = nd_spin_row (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
+                                   kind->e_default, &self->known[i].e);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), gr);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), er);
+      GtkWidget *src = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (src), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (src), _("Source"));
+      g_autofree char *sub = kind->blocker ? g_strdup_printf (_("%s · blocked by %s"), kind->citation, kind->blocker)
+                                           : g_strdup (kind->citation);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (src), sub);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), src);
       g_object_set_data (G_OBJECT (check), "index", GUINT_TO_POINTER (i));
       g_object_set_data (G_OBJECT (self->known[i].gbar), "index", GUINT_TO_POINTER (i));
       g_object_set_data (G_OBJECT (self->known[i].e), "index", GUINT_TO_POINTER (i));
@@ -419,8 +435,13 @@ build (NdModelView *self)
       g_signal_connect (self->known[i].e, "value-changed", G_CALLBACK (known_spin_changed), self);
       adw_preferences_group_add (kg, row);
     }
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), kg);
+  /* Two columns: the channels the cell is known to have, and what is learned plus the membrane. */
+  GtkWidget *left = adw_preferences_page_new ();
+  gtk_widget_set_hexpand (left, TRUE);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (left), kg);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), lg);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), mem);
+  gtk_box_append (GTK_BOX (self), left);
   gtk_box_append (GTK_BOX (self), page);
 }
 
@@ -454,5 +475,6 @@ nd_model_view_class_init (NdModelViewClass *klass)
 static void
 nd_model_view_init (NdModelView *self)
 {
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_homogeneous (GTK_BOX (self), TRUE);
 }

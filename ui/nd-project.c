@@ -720,8 +720,7 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
   g_autoptr (GError) local = NULL;
   if (!json_parser_load_from_data (parser, json, -1, &local))
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("This is not a Neurode project: %s"), local->message);
-      return FALSE;
+      return fail (error, _("This is not a Neurode project (it is not JSON text)"));
     }
   JsonNode *root = json_parser_get_root (parser);
   JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
@@ -733,9 +732,12 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
   if (!model_node || !JSON_NODE_HOLDS_OBJECT (model_node))
     return fail (error, _("The project has no model"));
   g_autofree char *model_json = json_to_string (model_node, FALSE);
-  nd_model *model = nd_model_file_parse (model_json, -1, NULL, error);
+  nd_model *model = nd_model_file_parse (model_json, -1, NULL, &local);
   if (!model)
-    return FALSE;
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("The project’s model is not valid: %s"), local->message);
+      return FALSE;
+    }
 
   /* The recording: the path relative to the project first (folders move together), then the absolute one. */
   NdRecording *rec = NULL;
@@ -753,13 +755,15 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
           if (rp && g_file_test (rp, G_FILE_TEST_EXISTS))
             rec = nd_recording_load (rp, &rel_error);
         }
+      g_autoptr (GError) abs_error = NULL;
       if (!rec && path)
-        rec = nd_recording_load (path, NULL);
+        rec = nd_recording_load (path, &abs_error);
       if (!rec)
         {
           nd_model_free (model);
-          g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("The project’s recording “%s” cannot be opened%s%s"),
-                       path ? path : "?", rel_error ? ": " : "", rel_error ? rel_error->message : "");
+          GError *why = rel_error ? rel_error : abs_error;
+          g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, _("The project’s recording “%s” cannot be opened: %s"),
+                       path ? path : rel ? rel : "?", why ? why->message : _("the project does not say where it is"));
           return FALSE;
         }
       const char *stim = json_object_get_string_member_with_default (ro, "stimulus", "none");

@@ -99,7 +99,8 @@ update_plots (NdRecordingView *self)
   const char *su = nd_recording_stimulus_units (rec);
   nd_plot_model_set_axis (self->stim_model, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (self->stim_model, ND_PLOT_AXIS_Y,
-                          nd_units_parse (su, NULL) == ND_QUANTITY_VOLTAGE ? _("Command potential") : _("Stimulus"),
+                          nd_units_parse (su, NULL) == ND_QUANTITY_VOLTAGE ? _("Command potential")
+                          : nd_units_parse (su, NULL) == ND_QUANTITY_CURRENT ? _("Injected current") : _("Stimulus"),
                           su[0] ? su : NULL, ND_PLOT_SCALE_LINEAR);
   guint n = nd_recording_n_sweeps (rec);
   gboolean has_stim = nd_recording_stimulus_source (rec) != ND_STIMULUS_NONE;
@@ -264,7 +265,7 @@ build_stimulus_row (NdRecordingView *self)
       for (guint i = 0; i < nd_recording_n_signals (rec); i++)
         {
           const NdSignal *s = nd_recording_signal (rec, i);
-          g_autofree char *t = g_strdup_printf (_("Recorded signal “%s” (%s)"), s->name, s->units[0] ? s->units : "–");
+          g_autofree char *t = g_strdup_printf (_("Signal “%s” (%s)"), s->name, s->units[0] ? s->units : "–");
           gtk_string_list_append (list, t);
           v = (int) i;
           if (nd_recording_stimulus_source (rec) == ND_STIMULUS_SIGNAL && nd_recording_stimulus_signal (rec) == v)
@@ -273,7 +274,7 @@ build_stimulus_row (NdRecordingView *self)
         }
       if (nd_recording_has_protocol (rec))
         {
-          gtk_string_list_append (list, _("Protocol of the file"));
+          gtk_string_list_append (list, _("Protocol"));
           v = -1;
           if (nd_recording_stimulus_source (rec) == ND_STIMULUS_PROTOCOL)
             selected = self->stim_choices->len;
@@ -290,7 +291,10 @@ build_stimulus_row (NdRecordingView *self)
   adw_combo_row_set_selected (self->stim_row, selected);
   self->syncing = FALSE;
   g_object_unref (list);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->stim_row), rec ? nd_recording_stimulus_description (rec) : "");
+  g_autofree char *desc = rec && nd_recording_stimulus_source (rec) != ND_STIMULUS_NONE
+                            ? g_strdup_printf (_("Stimulus: %s."), nd_recording_stimulus_description (rec))
+                            : g_strdup (_("No stimulus: the model cannot be driven. Choose the signal that carries the injected current."));
+  adw_preferences_group_set_description (self->stim_group, desc);
 }
 
 static void
@@ -299,7 +303,7 @@ sync_numbers (NdRecordingView *self)
   double a, b, cm, area, v0, temp;
   nd_project_get_window (self->project, &a, &b);
   NdRecording *rec = nd_project_get_recording (self->project);
-  double len = rec ? nd_recording_max_sweep_length (rec) * 1000.0 / nd_recording_sample_rate_hz (rec) : 1000.0;
+  double len = rec ? (nd_recording_max_sweep_length (rec) - 1) * 1000.0 / nd_recording_sample_rate_hz (rec) : 1000.0;
   gtk_spin_button_set_range (self->start_spin, 0.0, len);
   gtk_spin_button_set_range (self->end_spin, 0.0, len);
   nd_spin_set_quietly (self->start_spin, b > a ? a : 0.0, self);
@@ -331,7 +335,7 @@ window_spin_changed (GtkSpinButton *spin, gpointer user_data)
     return;
   double a = gtk_spin_button_get_value (self->start_spin), b = gtk_spin_button_get_value (self->end_spin);
   NdRecording *rec = nd_project_get_recording (self->project);
-  double len = rec ? nd_recording_max_sweep_length (rec) * 1000.0 / nd_recording_sample_rate_hz (rec) : 0.0;
+  double len = rec ? (nd_recording_max_sweep_length (rec) - 1) * 1000.0 / nd_recording_sample_rate_hz (rec) : 0.0;
   /* The whole sweep is stored as "no window". */
   if (a <= 0.0 && b >= len)
     a = b = 0.0;
@@ -384,10 +388,10 @@ stimulus_selected (AdwComboRow *row, GParamSpec *pspec, gpointer user_data)
   NdStimulusSource src = c == -2 ? ND_STIMULUS_NONE : c == -1 ? ND_STIMULUS_PROTOCOL : ND_STIMULUS_SIGNAL;
   if (!nd_project_set_stimulus (self->project, src, c, &error))
     {
-      /* Go back to the working choice and say why in the row itself. */
+      /* Go back to the working choice and say why under it. */
       build_stimulus_row (self);
       if (error)
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
+        adw_preferences_group_set_description (self->stim_group, error->message);
     }
 }
 
@@ -500,10 +504,11 @@ nd_recording_view_init (NdRecordingView *self)
   adw_preferences_page_add (self->page, self->file_group);
 
   AdwPreferencesGroup *cell = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  self->stim_group = cell;
   adw_preferences_group_set_title (cell, _("Stimulus and Cell"));
   self->stim_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->stim_row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->stim_row), _("Stimulus"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->stim_row), _("Injected current"));
   g_signal_connect (self->stim_row, "notify::selected", G_CALLBACK (stimulus_selected), self);
   adw_preferences_group_add (cell, GTK_WIDGET (self->stim_row));
   GtkWidget *area = nd_spin_row (_("Membrane area"), _("Turns the injected current into a current density"),

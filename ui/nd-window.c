@@ -196,21 +196,42 @@ save_as_then (NdWindow *self, const char *path)
     pending_free (p);
 }
 
+static gboolean
+run_pending (gpointer data)
+{
+  Pending *p = data;
+  p->then (p->self, p->data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The continuation may close the window the dialog belongs to: run it once the dialog is gone. */
+static void
+run_later (Pending *p)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_pending, p, (GDestroyNotify) pending_free);
+}
+
 static void
 unsaved_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
   Pending *p = user_data;
   NdWindow *self = p->self;
   if (g_str_equal (response, "discard"))
-    p->then (self, p->data);
-  else if (g_str_equal (response, "save"))
+    {
+      run_later (p);
+      return;
+    }
+  if (g_str_equal (response, "save"))
     {
       GFile *file = nd_project_get_file (self->project);
       if (file)
         {
           g_autofree char *path = g_file_get_path (file);
           if (save_project (self, path))
-            p->then (self, p->data);
+            {
+              run_later (p);
+              return;
+            }
         }
       else
         {
@@ -476,20 +497,29 @@ save_activated (GtkWidget *widget, const char *action_name, GVariant *param)
     nd_window_choose_save_path (self, _("Save Project"), _("Untitled.neurode"), FALSE, save_as_done);
 }
 
-static gboolean
-autosave_tick (gpointer data)
+gboolean
+nd_window_autosave_now (NdWindow *self)
 {
-  NdWindow *self = data;
   guint64 gen = nd_project_get_generation (self->project);
   if (nd_project_get_dirty (self->project) && gen != self->autosaved_generation
       && nd_project_get_recording (self->project) && g_settings_get_boolean (self->settings, "autosave"))
     {
       g_autoptr (GError) error = NULL;
-      if (nd_project_autosave (self->project, &error))
-        self->autosaved_generation = gen;
-      else
-        g_warning ("autosave: %s", error->message);
+      if (!nd_project_autosave (self->project, &error))
+        {
+          g_warning ("autosave: %s", error->message);
+          return FALSE;
+        }
+      self->autosaved_generation = gen;
+      return TRUE;
     }
+  return FALSE;
+}
+
+static gboolean
+autosave_tick (gpointer data)
+{
+  nd_window_autosave_now (ND_WINDOW (data));
   return G_SOURCE_CONTINUE;
 }
 

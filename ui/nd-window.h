@@ -24,5 +24,8 @@ const char *nd_window_get_page (NdWindow *self);
 const char *nd_window_get_view (NdWindow *self);
 GtkWidget  *nd_window_get_view_widget (NdWindow *self, const char *name);
 NdProject  *nd_window_get_project (NdWindow *self);
+/* What the autosave timer does: writes the crash copy when there are unsaved edits since the last one.
+ * Returns whether it wrote. */
+gboolean    nd_window_autosave_now (NdWindow *self);
 
 G_END_DECLS

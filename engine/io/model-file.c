@@ -227,6 +227,8 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
         }
       const char *names[ND_MAX_LEARNED_GATES];
       int powers[ND_MAX_LEARNED_GATES];
+      double pvals[ND_MAX_LEARNED_GATES];
+      gboolean fit_power[ND_MAX_LEARNED_GATES];
       net_spec ns[ND_MAX_LEARNED_GATES];
       for (int g = 0; g < ng; g++)
         {
@@ -241,13 +243,15 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
           names[g] = get_string (go, "name");
           if (!get_number (go, "power", 1, FALSE, &p, where, error))
             return FALSE;
-          if (p < 1 || p > 8 || p != floor (p))
+          if (!(p >= 1 && p <= 8))
             {
               g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                           _("%s: a gate's power must be a whole number from 1 to 8"), where);
+                           _("%s: a gate's power must be between 1 and 8"), where);
               return FALSE;
             }
-          powers[g] = (int) p;
+          powers[g] = (int) floor (p);
+          pvals[g] = p;
+          fit_power[g] = get_bool (go, "fit_power", FALSE);
           if (!read_network (get_object (go, "network"), 1, 2, &ns[g], where, error))
             return FALSE;
           if (g > 0 && memcmp (&ns[g].shape, &ns[0].shape, sizeof ns[0].shape) != 0)
@@ -268,6 +272,9 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
       for (int g = 0; g < ng; g++)
         {
           m->channels[c].learned[g].net.tau_bound = ns[g].bound;
+          nd_param_block *pb = &m->blocks[m->channels[c].learned[g].block_power];
+          m->params[pb->offset] = pvals[g];
+          pb->trainable = fit_power[g];
           int b = m->channels[c].learned[g].block;
           nd_learned_gate_init (&m->channels[c].learned[g].net, m->params + m->blocks[b].offset, (guint64) b, 1.0);
           if (ns[g].weights)
@@ -491,8 +498,18 @@ nd_model_file_to_string (const nd_model *m)
               json_builder_begin_object (b);
               json_builder_set_member_name (b, "name");
               json_builder_add_string_value (b, s->name);
+              const nd_param_block *pb = &m->blocks[s->block_power];
+              double pw = m->params[pb->offset];
               json_builder_set_member_name (b, "power");
-              json_builder_add_int_value (b, s->power);
+              if (pw == floor (pw))
+                json_builder_add_int_value (b, (gint64) pw);
+              else
+                json_builder_add_double_value (b, pw);
+              if (pb->trainable)
+                {
+                  json_builder_set_member_name (b, "fit_power");
+                  json_builder_add_boolean_value (b, TRUE);
+                }
               write_network (b, &s->net.shape, s->net.tau_bound, m->params + blk->offset, blk->count);
               json_builder_end_object (b);
             }

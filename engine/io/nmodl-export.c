@@ -69,15 +69,20 @@ nd_nmodl_export (nd_model *m, int channel, GError **error)
         nd_model_gate_rates (m, c, g, m->grid_lo + j * m->grid_h, &r);
       }
 
-  g_string_append_printf (o, ": %s.mod: the learned channel “%s” exported by Neurode.\n", suffix, ch->name);
+  /* nocmodl accepts ASCII only, so the comment names the channel by its identifier. */
+  g_string_append_printf (o, ": %s.mod: a learned channel exported by Neurode.\n", suffix);
   g_string_append (o, ": x_inf(v) = 1/(1+exp(-a(v))), tau(v) = exp(lt(v)) ms, where a and lt are Catmull-Rom\n"
                       ": interpolants of the network's outputs on the grid below, exactly as Neurode evaluates them.\n"
                       ": Current: i = gbar");
   for (int g = 0; g < ch->n_gates; g++)
     g_string_append_printf (o, " * %s^%d", ch->learned[g].name, ch->learned[g].power);
   g_string_append (o, " * (v - e).\n\n");
+  /* Gate names become NMODL identifiers. */
 
-  g_string_append_printf (o, "NEURON {\n  SUFFIX %s\n  NONSPECIFIC_CURRENT i\n  RANGE gbar, e, g, i\n", suffix);
+  g_string_append_printf (o, "NEURON {\n  SUFFIX %s\n  NONSPECIFIC_CURRENT i\n  RANGE gbar, e, g, i", suffix);
+  for (int g = 0; g < ch->n_gates; g++)
+    g_string_append_printf (o, ", %s_inf, %s_tau", ch->learned[g].name, ch->learned[g].name);
+  g_string_append_c (o, '\n');
   g_string_append (o, "  GLOBAL");
   for (int g = 0; g < ch->n_gates; g++)
     g_string_append_printf (o, "%s a%d, lt%d", g ? "," : "", g, g);

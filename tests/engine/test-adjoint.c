@@ -3,7 +3,7 @@
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every parameter kind (gbar, E, learned-gate weights, free-current weights)
+ * Every parameter kind (gbar, E, learned-gate weights and exponents, free-current weights)
  * is checked, with and without voltage forcing, with the dV/dt loss term and
  * a sample window, and with checkpointed recomputation. The memory bound for
  * a 60 s sweep at 20 kHz is checked from the buffer sizes.
@@ -39,6 +39,8 @@ hybrid_model (void)
     if (m->blocks[b].kind == ND_PARAM_GATE_MLP || m->blocks[b].kind == ND_PARAM_FREE_MLP)
       for (size_t k = 0; k < m->blocks[b].count; k++)
         m->params[m->blocks[b].offset + k] += 0.3 * sin (1.7 * k + b);
+  /* The h gate's exponent is a real number (3.5): the non-integer power path. */
+  m->params[m->blocks[m->channels[2].learned[1].block_power].offset] = 3.5;
   nd_model_params_changed (m);
   return m;
 }

@@ -55,6 +55,12 @@ test_example (void)
   g_assert_cmpint (nd_model_add_free (m, "axial", 2, &fs, -60.0, 15.0, zm, zs, 0.7), ==, 3);
   nd_fit_init_networks (m, 42, 1.0);
   m->blocks[m->channels[0].block_gbar].trainable = TRUE;
+  /* A real exponent, fitted. */
+  nd_param_block *pb = &m->blocks[m->channels[2].learned[0].block_power];
+  g_assert_cmpfloat (m->params[pb->offset], ==, 4.0);
+  m->params[pb->offset] = 3.25;
+  pb->trainable = TRUE;
+  nd_model_params_changed (m);
   g_autofree char *text = nd_model_file_to_string (m);
   nd_model *back = nd_model_file_parse (text, -1, &weights, &error);
   g_assert_no_error (error);
@@ -62,6 +68,8 @@ test_example (void)
   g_assert_cmpint (back->n_params, ==, m->n_params);
   g_assert_cmpmem (back->params, back->n_params * sizeof (double), m->params, m->n_params * sizeof (double));
   g_assert_true (back->blocks[back->channels[0].block_gbar].trainable);
+  g_assert_true (back->blocks[back->channels[2].learned[0].block_power].trainable);
+  g_assert_false (back->blocks[back->channels[2].block_e].trainable);
   g_assert_cmpint (back->channels[3].free_shape.act, ==, ND_ACT_SILU);
   g_assert_cmpfloat (back->channels[3].z_std[1], ==, 0.25);
   double va[501], vb[501];
@@ -109,7 +117,7 @@ test_bad_files (void)
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"kv9\"}]}", "unknown channel type");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"leak\", \"gbar_mS_per_cm2\": \"x\"}]}", "number");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0}]}", "one or two gates");
-  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0, \"gates\": [{\"power\": 2.5}]}]}", "power");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0, \"gates\": [{\"power\": 9}]}]}", "power");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0, \"gates\": [{\"network\": {\"width\": 2, \"depth\": 1, \"weights\": [1, 2]}}]}]}", "weights");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0, \"gates\": [{\"network\": {\"activation\": \"sin\"}}]}]}", "activation");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"hh_na\", \"gbar_mS_per_cm2\": -5}]}", "conductance");

@@ -195,6 +195,14 @@ advanced (gpointer data)
   return s && s->done > done_at_pause + 2;
 }
 
+/* Well into the free-running stage, so the stopped fit is worth looking at. */
+static gboolean
+mostly_done (gpointer data)
+{
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner ());
+  return s && s->done >= s->total * 9 / 10;
+}
+
 static gboolean
 finished (gpointer data)
 {
@@ -247,6 +255,7 @@ test_fit_live (void)
   activate ("win.fit-resume", NULL);
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
   g_assert_true (nd_test_ui_wait (advanced, NULL, 30000));
+  g_assert_true (nd_test_ui_wait (mostly_done, NULL, SANITIZED ? 400000 : 100000));
 
   activate ("win.fit-stop", NULL);
   g_assert_true (nd_test_ui_wait (finished, NULL, SANITIZED ? 120000 : 30000));
