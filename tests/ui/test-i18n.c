@@ -102,6 +102,36 @@ assert_no_english (GPtrArray *texts, const char *where)
   g_assert_cmpuint (bad, ==, 0);
 }
 
+/* Every shown label is drawn with real glyphs (a font covers the language: no boxes), and the
+ * labels cut short with an ellipsis are listed, since longer translations are the usual cause. */
+static void
+check_glyphs (GtkWidget *widget, const char *where, guint *n_labels)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      int unknown = pango_layout_get_unknown_glyphs_count (layout);
+      if (unknown > 0)
+        g_error ("%s: %d characters of “%s” in %s have no glyph in any font", language, unknown,
+                 gtk_label_get_text (GTK_LABEL (widget)), where);
+      if (pango_layout_is_ellipsized (layout))
+        g_test_message ("%s: ellipsized in %s: “%s”", language, where, gtk_label_get_text (GTK_LABEL (widget)));
+      (*n_labels)++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    check_glyphs (c, where, n_labels);
+}
+
+static void
+assert_drawn_with_glyphs (GtkWidget *widget, const char *where)
+{
+  guint n = 0;
+  check_glyphs (widget, where, &n);
+  g_assert_cmpuint (n, >, 3);
+}
+
 static GtkWidget *
 find_widget (GtkWidget *widget, GType type)
 {
@@ -192,6 +222,7 @@ test_welcome (void)
   g_assert_true (shows_text (texts, expected->welcome_title));
   g_assert_true (shows_text (texts, expected->open_button));
   assert_no_english (texts, "the welcome page");
+  assert_drawn_with_glyphs (GTK_WIDGET (window), "the welcome page");
   g_autofree char *name = shot_name ("welcome");
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.02);
@@ -218,6 +249,7 @@ test_primary_menu (void)
   g_autoptr (GPtrArray) texts = g_ptr_array_new ();
   collect_texts (GTK_WIDGET (popover), texts);
   assert_no_english (texts, "the main menu's popover");
+  assert_drawn_with_glyphs (GTK_WIDGET (popover), "the main menu");
   g_autofree char *name = shot_name ("menu");
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (popover), name);
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.02);
@@ -252,6 +284,7 @@ test_workspace_views (void)
       g_assert_true (shows_text (texts, expected->fit_view));
       g_autofree char *where = g_strdup_printf ("the %s view", views[i]);
       assert_no_english (texts, where);
+      assert_drawn_with_glyphs (GTK_WIDGET (window), where);
       g_autofree char *name = shot_name (views[i]);
       g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
       g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
