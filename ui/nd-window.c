@@ -424,6 +424,13 @@ open_demo_activated (GtkWidget *widget, const char *action_name, GVariant *param
   confirm_discard (ND_WINDOW (widget), open_demo_now, NULL, NULL);
 }
 
+/* Explore needs no recording: it starts on the classic Hodgkin–Huxley cell. */
+static void
+explore_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  show_workspace (ND_WINDOW (widget), "explore");
+}
+
 static void
 recover_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -653,6 +660,7 @@ nd_window_class_init (NdWindowClass *klass)
   g_type_ensure (ND_TYPE_RECORDING_VIEW);
   g_type_ensure (ND_TYPE_MODEL_VIEW);
   g_type_ensure (ND_TYPE_FIT_VIEW);
+  g_type_ensure (ND_TYPE_EXPLORE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, main_stack);
@@ -666,10 +674,12 @@ nd_window_class_init (NdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdWindow, recording_view);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, model_view);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, fit_view);
+  gtk_widget_class_bind_template_child (widget_class, NdWindow, explore_view);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_activated);
   gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_activated);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_activated);
+  gtk_widget_class_install_action (widget_class, "win.explore", NULL, explore_activated);
   gtk_widget_class_install_action (widget_class, "win.recover", NULL, recover_activated);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "win.save-as", "s", save_as_activated);

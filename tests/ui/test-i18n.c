@@ -16,6 +16,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "nd-explore-view.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
 #include "test-i18n-presets.h"
@@ -33,20 +34,22 @@ typedef struct {
   const char *membrane_potential; /* "Membrane potential" */
   const char *threshold_preset;   /* "Threshold and all-or-none spike" */
   const char *reversal_potential; /* "Reversal potential" */
+  const char *explore_view;       /* "_Explore" */
+  const char *vclamp_preset;      /* "Voltage clamp: sodium and potassium currents" */
 } Expected;
 
 static const Expected expected_table[] = {
   { "de", "Willkommen bei Neurode", "_Einstellungen", "_Über Neurode", "Aufzeichnung _öffnen…",
     "_Aufzeichnung", "A_npassung", "Membranpotential", "Schwelle und Alles-oder-nichts-Aktionspotential",
-    "Umkehrpotential" },
+    "Umkehrpotential", "_Erkunden", "Spannungsklemme: Natrium- und Kaliumströme" },
   { "zh_CN", "欢迎使用 Neurode", "首选项(_P)", "关于 Neurode(_N)", "打开记录(_O)…",
-    "记录(_R)", "拟合(_F)", "膜电位", "阈值与全或无动作电位", "反转电位" },
+    "记录(_R)", "拟合(_F)", "膜电位", "阈值与全或无动作电位", "反转电位", "探索(_E)", "电压钳：钠电流和钾电流" },
   { "fr", "Bienvenue dans Neurode", "_Préférences", "_À propos de Neurode", "_Ouvrir un enregistrement…",
     "_Enregistrement", "A_justement", "Potentiel de membrane", "Seuil et potentiel d’action en tout-ou-rien",
-    "Potentiel d’inversion" },
+    "Potentiel d’inversion", "E_xplorer", "Voltage-clamp\xc2\xa0: courants sodique et potassique" },
   { "es", "Le damos la bienvenida a Neurode", "_Preferencias", "Ace_rca de Neurode", "_Abrir un registro…",
     "_Registro", "A_juste", "Potencial de membrana", "Umbral y potencial de acción de todo o nada",
-    "Potencial de inversión" },
+    "Potencial de inversión", "_Explorar", "Fijación de voltaje: corrientes de sodio y de potasio" },
 };
 
 static const Expected *expected;
@@ -291,6 +294,57 @@ test_workspace_views (void)
     }
 }
 
+static NdExploreView *
+explore_view (void)
+{
+  NdExploreView *view = ND_EXPLORE_VIEW (find_widget (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
+  g_assert_nonnull (view);
+  return view;
+}
+
+/* Waits until the live simulation has drawn the latest settings. */
+static void
+settle (NdExploreView *view)
+{
+  for (guint i = 0; i < 400 && (nd_explore_view_get_applied (view) != nd_explore_view_get_requested (view)
+                                || nd_explore_view_is_computing (view)); i++)
+    nd_test_ui_spin (25);
+  g_assert_cmpuint (nd_explore_view_get_applied (view), ==, nd_explore_view_get_requested (view));
+  nd_test_ui_spin (300);
+}
+
+static void
+check_explore_preset (const char *preset, const char *title)
+{
+  NdExploreView *view = explore_view ();
+  g_action_group_change_action_state (nd_explore_view_get_actions (view), "preset", g_variant_new_string (preset));
+  settle (view);
+  g_autoptr (GPtrArray) texts = g_ptr_array_new ();
+  collect_texts (GTK_WIDGET (window), texts);
+  g_assert_true (shows_text (texts, expected->explore_view));
+  /* The preset's title in its drop-down; its explanation and what to look for beside it. */
+  g_assert_true (shows_text (texts, title));
+  g_autofree char *where = g_strdup_printf ("the Explore view (%s)", preset);
+  assert_no_english (texts, where);
+  assert_drawn_with_glyphs (GTK_WIDGET (window), where);
+  g_autofree char *what = g_strdup_printf ("explore-%s", preset);
+  g_autofree char *name = shot_name (what);
+  g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
+  g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+}
+
+static void
+test_explore (void)
+{
+  /* The size of test-explore's English screenshots, for comparison. */
+  gtk_window_set_default_size (window, 1280, 800);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.explore", NULL));
+  nd_test_ui_spin (300);
+  g_assert_cmpstr (nd_window_get_view (ND_WINDOW (window)), ==, "explore");
+  check_explore_preset ("threshold", expected->threshold_preset);
+  check_explore_preset ("voltage-clamp", expected->vclamp_preset);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -336,6 +390,7 @@ main (int argc, char **argv)
   g_test_add_func ("/i18n/welcome", test_welcome);
   g_test_add_func ("/i18n/primary-menu", test_primary_menu);
   g_test_add_func ("/i18n/workspace-views", test_workspace_views);
+  g_test_add_func ("/i18n/explore", test_explore);
   int status = g_test_run ();
   g_object_unref (app);
   return status;
