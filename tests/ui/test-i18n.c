@@ -45,7 +45,7 @@ static const Expected expected_table[] = {
   { "zh_CN", "欢迎使用 Neurode", "首选项(_P)", "关于 Neurode(_N)", "打开记录(_O)…",
     "记录(_R)", "拟合(_F)", "膜电位", "阈值与全或无动作电位", "反转电位", "探索(_E)", "电压钳：钠电流和钾电流" },
   { "fr", "Bienvenue dans Neurode", "_Préférences", "_À propos de Neurode", "_Ouvrir un enregistrement…",
-    "_Enregistrement", "A_justement", "Potentiel de membrane", "Seuil et potentiel d’action en tout-ou-rien",
+    "En_registrement", "A_justement", "Potentiel de membrane", "Seuil et potentiel d’action en tout-ou-rien",
     "Potentiel d’inversion", "E_xplorer", "Voltage-clamp\xc2\xa0: courants sodique et potassique" },
   { "es", "Le damos la bienvenida a Neurode", "_Preferencias", "Ace_rca de Neurode", "_Abrir un registro…",
     "_Registro", "A_juste", "Potencial de membrana", "Umbral y potencial de acción de todo o nada",
@@ -186,6 +186,29 @@ collect_menu (GMenuModel *menu, GPtrArray *labels, GHashTable *mnemonics)
     }
 }
 
+/* Mnemonics of the shown labels under `widget` (e.g. the header bar: Open, the views, Save). */
+static void
+collect_mnemonics (GtkWidget *widget, GHashTable *mnemonics)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)))
+    {
+      const char *label = gtk_label_get_label (GTK_LABEL (widget));
+      const char *u = strchr (label, '_');
+      if (u && u[1])
+        {
+          gunichar key = g_unichar_tolower (g_utf8_get_char (u + 1));
+          const char *other = g_hash_table_lookup (mnemonics, GUINT_TO_POINTER (key));
+          if (other)
+            g_error ("%s: “%s” and “%s” share the mnemonic", language, other, label);
+          g_hash_table_insert (mnemonics, GUINT_TO_POINTER (key), g_strdup (label));
+        }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_mnemonics (c, mnemonics);
+}
+
 static char *
 shot_name (const char *what)
 {
@@ -275,6 +298,13 @@ test_workspace_views (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL));
   nd_test_ui_spin (400);
   g_assert_cmpstr (nd_window_get_page (ND_WINDOW (window)), ==, "workspace");
+
+  /* The header bar's buttons and view switcher can all be reached by distinct mnemonics. */
+  GtkWidget *header = find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  g_assert_nonnull (header);
+  g_autoptr (GHashTable) mnemonics = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  collect_mnemonics (header, mnemonics);
+  g_assert_cmpuint (g_hash_table_size (mnemonics), >=, 5);
 
   const char *views[] = { "recording", "model", "fit" };
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
