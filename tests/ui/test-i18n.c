@@ -3,17 +3,22 @@
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage: test-i18n LANGUAGE LOCALEDIR, e.g. "de" and the build tree's po folder, where meson's
- * i18n module compiles each catalogue to LANGUAGE/LC_MESSAGES/neurode.mo. The test binds the text
- * domain there (the installed program binds LOCALEDIR), starts the window, checks that menus,
+ * Usage: test-i18n LANGUAGE LOCALEDIR [LOCPATH LOCALE], e.g. "de" and the build tree's po folder, where
+ * meson's i18n module compiles each catalogue to LANGUAGE/LC_MESSAGES/neurode.mo. The test binds the
+ * text domain there (the installed program binds LOCALEDIR), starts the window, checks that menus,
  * views and presets are translated and that no widget shows an English string whose translation
  * exists, and saves screenshots of each view as i18n-LANGUAGE-*.png.
+ *
+ * With LOCPATH (a folder holding LOCALE, e.g. de_DE.UTF-8, compiled by localedef) the whole
+ * program runs in that locale, as a user's desktop would: numbers in the window then use its
+ * decimal separator, while exported files keep the dot.
  */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "nd-explore-view.h"
@@ -54,6 +59,10 @@ static const Expected expected_table[] = {
 
 static const Expected *expected;
 static const char *language;
+static const char *shot_suffix = "";
+/* The locale's decimal separator, when it is not the dot. */
+static char decimal_comma;
+static guint n_locale_numbers;
 static NdApplication *app;
 static GtkWindow *window;
 
@@ -212,7 +221,7 @@ collect_mnemonics (GtkWidget *widget, GHashTable *mnemonics)
 static char *
 shot_name (const char *what)
 {
-  return g_strdup_printf ("i18n-%s-%s", language, what);
+  return g_strdup_printf ("i18n-%s%s-%s", language, shot_suffix, what);
 }
 
 static void
@@ -283,6 +292,65 @@ test_primary_menu (void)
   nd_test_ui_spin (200);
 }
 
+/* In a locale with a decimal comma, the shown numbers with decimals use it. */
+static void
+collect_decimal_spins (GtkWidget *widget, GPtrArray *spins)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_SPIN_BUTTON (widget) && gtk_spin_button_get_digits (GTK_SPIN_BUTTON (widget)) > 0)
+    g_ptr_array_add (spins, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_decimal_spins (c, spins);
+}
+
+static void
+assert_locale_numbers (const char *where)
+{
+  if (!decimal_comma)
+    return;
+  g_autoptr (GPtrArray) spins = g_ptr_array_new ();
+  collect_decimal_spins (GTK_WIDGET (window), spins);
+  n_locale_numbers += spins->len;
+  for (guint i = 0; i < spins->len; i++)
+    {
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (g_ptr_array_index (spins, i)));
+      if (!strchr (text, decimal_comma) || strchr (text, '.'))
+        g_error ("%s: “%s” in %s does not use the locale's decimal separator “%c”", language, text, where,
+                 decimal_comma);
+    }
+  g_test_message ("%s: %u numbers in %s use “%c”", language, spins->len, where, decimal_comma);
+}
+
+/* The kinetics table is for scripts and spreadsheets: a dot as decimal separator in any locale,
+ * so every row has the header's five fields and each number parses in full. */
+static void
+test_kinetics_export (void)
+{
+  g_autofree char *name = shot_name ("kinetics");
+  g_autofree char *path = g_strdup_printf ("%s/%s.csv", g_getenv ("ND_TEST_OUTPUT"), name);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-kinetics",
+                                                     g_variant_new_string (path)));
+  nd_test_ui_spin (200);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "channel,gate,v_mV,x_inf,tau_ms");
+  guint rows = 0;
+  for (guint i = 1; lines[i] && lines[i][0]; i++, rows++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+      g_assert_cmpuint (g_strv_length (f), ==, 5);
+      for (guint k = 2; k < 5; k++)
+        {
+          char *end = NULL;
+          g_ascii_strtod (f[k], &end);
+          g_assert_true (end != f[k] && *end == '\0');
+        }
+    }
+  g_assert_cmpuint (rows, >, 100);
+}
+
 static void
 show_view (const char *view)
 {
@@ -318,6 +386,7 @@ test_workspace_views (void)
       g_autofree char *where = g_strdup_printf ("the %s view", views[i]);
       assert_no_english (texts, where);
       assert_drawn_with_glyphs (GTK_WIDGET (window), where);
+      assert_locale_numbers (where);
       g_autofree char *name = shot_name (views[i]);
       g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
       g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
@@ -357,6 +426,7 @@ check_explore_preset (const char *preset, const char *title)
   g_autofree char *where = g_strdup_printf ("the Explore view (%s)", preset);
   assert_no_english (texts, where);
   assert_drawn_with_glyphs (GTK_WIDGET (window), where);
+  assert_locale_numbers (where);
   g_autofree char *what = g_strdup_printf ("explore-%s", preset);
   g_autofree char *name = shot_name (what);
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
@@ -373,6 +443,9 @@ test_explore (void)
   g_assert_cmpstr (nd_window_get_view (ND_WINDOW (window)), ==, "explore");
   check_explore_preset ("threshold", expected->threshold_preset);
   check_explore_preset ("voltage-clamp", expected->vclamp_preset);
+  /* Recording, model and Explore views show numbers with decimals. */
+  if (decimal_comma)
+    g_assert_cmpuint (n_locale_numbers, >, 5);
 }
 
 int
@@ -380,7 +453,7 @@ main (int argc, char **argv)
 {
   if (argc < 3)
     {
-      g_printerr ("usage: test-i18n LANGUAGE LOCALEDIR\n");
+      g_printerr ("usage: test-i18n LANGUAGE LOCALEDIR [LOCPATH LOCALE]\n");
       return 2;
     }
   language = argv[1];
@@ -401,18 +474,39 @@ main (int argc, char **argv)
 
   /* gettext ignores LANGUAGE only in the "C" locale; the tests run in C.UTF-8. */
   g_setenv ("LANGUAGE", language, TRUE);
-  setlocale (LC_ALL, "");
+  gboolean own_locale = argc > 4;
+  if (own_locale)
+    {
+      /* The language's own locale, compiled into LOCPATH (glibc reads it at setlocale). */
+      g_setenv ("LOCPATH", argv[3], TRUE);
+      g_setenv ("LC_ALL", argv[4], TRUE);
+      shot_suffix = "-locale";
+    }
+  if (!setlocale (LC_ALL, "") && own_locale)
+    {
+      g_printerr ("test-i18n: the locale %s is not in %s\n", g_getenv ("LC_ALL"), argv[3]);
+      return 1;
+    }
   bindtextdomain (GETTEXT_PACKAGE, argv[2]);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* The two arguments are ours, not GTest's. */
-  argv[2] = argv[0];
-  argc -= 2;
-  argv += 2;
+  /* Our arguments are not GTest's. */
+  int ours = own_locale ? 4 : 2;
+  argv[ours] = argv[0];
+  argc -= ours;
+  argv += ours;
   nd_test_ui_init (&argc, &argv);
   adw_init ();
-  /* gtk_test_init sets an en_US locale when there is one; LANGUAGE still picks the catalogue. */
+  /* gtk_test_init sets an en_US locale when there is one; LANGUAGE still picks the catalogue, but
+   * the locale's own formats are wanted here. */
+  if (own_locale)
+    g_assert_nonnull (setlocale (LC_ALL, ""));
+  const char *point = localeconv ()->decimal_point;
+  if (point && point[0] && point[0] != '.')
+    decimal_comma = point[0];
+  if (own_locale)
+    g_assert_cmpint (decimal_comma, !=, 0);
   g_test_add_func ("/i18n/catalogue-loaded", test_catalogue_loaded);
   g_test_add_func ("/i18n/presets", test_presets_translated);
 
@@ -421,6 +515,7 @@ main (int argc, char **argv)
   g_test_add_func ("/i18n/primary-menu", test_primary_menu);
   g_test_add_func ("/i18n/workspace-views", test_workspace_views);
   g_test_add_func ("/i18n/explore", test_explore);
+  g_test_add_func ("/i18n/kinetics-export", test_kinetics_export);
   int status = g_test_run ();
   g_object_unref (app);
   return status;
