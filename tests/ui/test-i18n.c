@@ -351,6 +351,44 @@ test_kinetics_export (void)
   g_assert_cmpuint (rows, >, 100);
 }
 
+static gboolean
+window_of_type_shown (gpointer type)
+{
+  GtkWindow *w = nd_test_ui_find_window ((GType) GPOINTER_TO_SIZE (type), window);
+  return w != NULL && gtk_widget_get_mapped (GTK_WIDGET (w));
+}
+
+/* A window opened by an action: translated, drawn with glyphs, saved as a screenshot, closed. */
+static void
+check_secondary_window (GActionGroup *group, const char *action, GType type, const char *what,
+                        const char *expected_text)
+{
+  g_action_group_activate_action (group, action, NULL);
+  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (type), 5000));
+  nd_test_ui_spin (300);
+  GtkWindow *w = nd_test_ui_find_window (type, window);
+  g_autoptr (GPtrArray) texts = g_ptr_array_new ();
+  collect_texts (GTK_WIDGET (w), texts);
+  if (expected_text)
+    g_assert_true (shows_text (texts, expected_text));
+  g_autofree char *where = g_strdup_printf ("the %s window", what);
+  assert_no_english (texts, where);
+  assert_drawn_with_glyphs (GTK_WIDGET (w), where);
+  g_autofree char *name = shot_name (what);
+  g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (w), name);
+  g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.02);
+  gtk_window_close (w);
+  nd_test_ui_spin (100);
+}
+
+static void
+test_secondary_windows (void)
+{
+  check_secondary_window (G_ACTION_GROUP (app), "preferences", ADW_TYPE_PREFERENCES_WINDOW, "preferences",
+                          tr ("Integration step"));
+  check_secondary_window (G_ACTION_GROUP (window), "show-help-overlay", GTK_TYPE_SHORTCUTS_WINDOW, "shortcuts", NULL);
+}
+
 static void
 show_view (const char *view)
 {
@@ -513,6 +551,7 @@ main (int argc, char **argv)
   app = nd_test_ui_start_app (&window);
   g_test_add_func ("/i18n/welcome", test_welcome);
   g_test_add_func ("/i18n/primary-menu", test_primary_menu);
+  g_test_add_func ("/i18n/secondary-windows", test_secondary_windows);
   g_test_add_func ("/i18n/workspace-views", test_workspace_views);
   g_test_add_func ("/i18n/explore", test_explore);
   g_test_add_func ("/i18n/kinetics-export", test_kinetics_export);
