@@ -168,8 +168,8 @@ nd_icg_curves_load (const char *path, double temp_C, GError **error)
       if (strchr (line, '"'))
         {
           g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
-                       _("“%s”, line %" G_GUINT64_FORMAT ": quoted CSV fields are not supported in the gating-curve table"),
-                       path, lineno);
+                       _("“%s”, line %llu: quoted CSV fields are not supported in the gating-curve table"),
+                       path, (unsigned long long) lineno);
           return NULL;
         }
       int nf = split_fields (line, fields, 32);
@@ -198,8 +198,8 @@ nd_icg_curves_load (const char *path, double temp_C, GError **error)
       if (nf != n_header)
         {
           g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                       _("“%s”, line %" G_GUINT64_FORMAT ": %d fields where the header has %d"),
-                       path, lineno, nf < 0 ? 32 : nf, n_header);
+                       _("“%s”, line %llu: %d fields where the header has %d"),
+                       path, (unsigned long long) lineno, nf < 0 ? 32 : nf, n_header);
           return NULL;
         }
       double temp, v, x, t;
@@ -207,8 +207,8 @@ nd_icg_curves_load (const char *path, double temp_C, GError **error)
           || !parse_cell (fields[col[COL_XINF]], TRUE, &x) || !parse_cell (fields[col[COL_TAU]], TRUE, &t))
         {
           g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                       _("“%s”, line %" G_GUINT64_FORMAT ": temperature, voltage, x_inf or tau is not a number"),
-                       path, lineno);
+                       _("“%s”, line %llu: temperature, voltage, x_inf or tau is not a number"),
+                       path, (unsigned long long) lineno);
           return NULL;
         }
       /* No range check: the source has x_inf above 1 in 16 curves (mod-file quirks);
