@@ -62,10 +62,13 @@ in_list (GArray *ids, int id)
 static void
 on_progress (const nd_fit_progress *p, void *user)
 {
-  fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV², best validation %.5g mV²\n"),
-           p->restart + 1, p->restarts, p->iteration, p->iterations,
-           p->horizon == 1 ? _("voltage-forced") : p->horizon == 0 ? _("free run") : _("multiple shooting"),
-           p->train_loss, p->best_val_loss);
+  const char *stage = p->horizon == 0 ? _("free run") : p->horizon == 1 ? _("voltage-forced") : _("multiple shooting");
+  if (isfinite (p->best_val_loss))
+    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV², best validation RMSE %.4g mV\n"),
+             p->restart + 1, p->restarts, p->iteration, p->iterations, stage, p->train_loss, sqrt (p->best_val_loss));
+  else
+    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV²\n"),
+             p->restart + 1, p->restarts, p->iteration, p->iterations, stage, p->train_loss);
 }
 
 static int run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint64 seed,
