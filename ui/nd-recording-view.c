@@ -239,7 +239,7 @@ build_file_rows (NdRecordingView *self)
   g_autofree char *base = g_path_get_basename (nd_recording_path (rec));
   adw_preferences_group_set_title (self->file_group, base);
   g_autofree char *fmt = g_strdup_printf (_("%s, %s, %g kHz"), nd_recording_format (rec),
-                                          nd_recording_acquisition (rec), nd_recording_sample_rate_hz (rec) / 1000.0);
+                                          _(nd_recording_acquisition (rec)), nd_recording_sample_rate_hz (rec) / 1000.0);
   info_row (self->file_group, self->file_rows, _("Format"), fmt);
   g_autoptr (GString) sigs = g_string_new (NULL);
   for (guint i = 0; i < nd_recording_n_signals (rec); i++)
@@ -484,6 +484,9 @@ nd_recording_view_init (NdRecordingView *self)
   self->trace_plot = ND_PLOT (nd_plot_new (self->trace_model));
   self->stim_plot = ND_PLOT (nd_plot_new (self->stim_model));
   nd_plot_set_selectable (self->trace_plot, TRUE);
+  /* Voltage above stimulus: one time axis, data areas lined up. */
+  NdPlot *column[] = { self->trace_plot, self->stim_plot };
+  nd_plot_align (column, 2);
   g_signal_connect (self->trace_plot, "range-selected", G_CALLBACK (range_selected), self);
   gtk_widget_set_vexpand (GTK_WIDGET (self->trace_plot), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self->trace_plot), 320, 260);
