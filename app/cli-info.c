@@ -135,12 +135,12 @@ print_text (const NdRecording *rec)
     printf (_("Format:       %s\n"), nd_recording_format (rec));
   printf (_("Mode:         %s\n"), mode);
   if (nd_recording_acquisition (rec)[0])
-    printf (_("Acquisition:  %s\n"), nd_recording_acquisition (rec));
+    printf (_("Acquisition:  %s\n"), _(nd_recording_acquisition (rec)));
   if (nd_recording_protocol (rec)[0])
     printf (_("Protocol:     %s\n"), nd_recording_protocol (rec));
   if (nd_recording_comment (rec)[0])
     printf (_("Comment:      %s\n"), nd_recording_comment (rec));
-  printf (_("Sweeps:       %u of %g s (%" G_GSIZE_FORMAT " points at %g Hz)\n"),
+  printf (_("Sweeps:       %u of %g s (%zu points at %g Hz)\n"),
           nd_recording_n_sweeps (rec), sweep_length_s (rec), nd_recording_max_sweep_length (rec),
           nd_recording_sample_rate_hz (rec));
   printf (_("Signals:     "));

@@ -17,6 +17,13 @@
 static const NdCliCommand commands[] = {
   { "info", N_("Describe a recording: format, mode, sweeps, signals, stimulus"), nd_cli_info },
   { "export", N_("Export sweeps of a recording to CSV"), nd_cli_export },
+  { "simulate", N_("Simulate a model under a recorded stimulus"), nd_cli_simulate },
+  { "fit", N_("Fit the learned channels of a model to a recording"), nd_cli_fit },
+  { "bench", N_("Print the engine’s speed figures"), nd_cli_bench },
+  { "kinetics", N_("Print x_inf and tau of every gate of a model"), nd_cli_kinetics },
+  { "morph-simulate", N_("Simulate a multicompartment cell (cell JSON + SWC)"), nd_cli_morph_simulate },
+  { "reduce", N_("Reduce a multicompartment cell to its soma plus a learned current"), nd_cli_reduce },
+  { "fit-curves", N_("Fit a learned gate to each tabulated x_inf/tau curve (ICGenealogy)"), nd_cli_fit_curves },
   { NULL, NULL, NULL }
 };
 

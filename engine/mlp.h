@@ -48,6 +48,13 @@ void nd_mlp_backward (const nd_mlp_shape *s, const double *params,
                       const double *cache, const double *dout,
                       double *dparams, double *din);
 
+/* Forward pass plus its directional derivative: dout = (d out / d in) . din
+ * (forward-mode, one pass; a learned gate uses it for dx_inf/dV and dtau/dV).
+ * `cache` is required and is filled as by nd_mlp_forward. */
+void nd_mlp_forward_tangent (const nd_mlp_shape *s, const double *params,
+                             const double *in, const double *din,
+                             double *out, double *dout, double *cache);
+
 /* n samples, inputs and outputs contiguous per sample; cache holds
  * n * nd_mlp_cache_size() doubles (or NULL). */
 void nd_mlp_forward_batch (const nd_mlp_shape *s, const double *params, size_t n,

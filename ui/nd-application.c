@@ -113,6 +113,17 @@ quit_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   g_list_free (windows);
 }
 
+static void
+color_scheme_changed (GSettings *settings, const char *key, gpointer user_data)
+{
+  static const AdwColorScheme schemes[] = {
+    ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK
+  };
+  int i = g_settings_get_enum (settings, "color-scheme");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      schemes[CLAMP (i, 0, (int) G_N_ELEMENTS (schemes) - 1)]);
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_activated },
   { "preferences", preferences_activated },
@@ -126,12 +137,30 @@ nd_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (nd_application_parent_class)->startup (app);
 
+  g_signal_connect (self->settings, "changed::color-scheme", G_CALLBACK (color_scheme_changed), NULL);
+  color_scheme_changed (self->settings, "color-scheme", NULL);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   struct { const char *action; const char *accels[2]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.open", { "<Control>o", NULL } },
+    { "win.open-demo", { "<Control>d", NULL } },
+    { "win.save", { "<Control>s", NULL } },
+    { "win.save-as::", { "<Control><Shift>s", NULL } },
+    { "win.fit-start", { "<Control>Return", NULL } },
+    { "win.fit-pause", { "<Control>p", NULL } },
+    { "win.fit-resume", { "<Control><Shift>p", NULL } },
+    { "win.fit-stop", { "<Control>period", NULL } },
+    { "win.fit-accept", { "<Control><Shift>Return", NULL } },
+    { "win.export-kinetics::", { "<Control>e", NULL } },
+    { "win.export-model::", { "<Control><Shift>e", NULL } },
+    { "win.export-nmodl::", { "<Control>n", NULL } },
+    { "win.export-plots::", { "<Control><Shift>g", NULL } },
+    { "win.show-view::recording", { "<Alt>1", NULL } },
+    { "win.show-view::model", { "<Alt>2", NULL } },
+    { "win.show-view::fit", { "<Alt>3", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "nd-application.h"
+#include "nd-project.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +18,14 @@ G_DECLARE_FINAL_TYPE (NdWindow, nd_window, ND, WINDOW, AdwApplicationWindow)
 NdWindow *nd_window_new        (NdApplication *application);
 void      nd_window_open_file  (NdWindow *self, GFile *file);
 void      nd_window_show_toast (NdWindow *self, const char *message);
-/* Name of the visible main page ("welcome", ...), for tests. */
+/* Name of the visible main page ("welcome", "workspace"), for tests. */
 const char *nd_window_get_page (NdWindow *self);
+/* Name of the visible workspace view ("recording", "model", "fit") and its widget. */
+const char *nd_window_get_view (NdWindow *self);
+GtkWidget  *nd_window_get_view_widget (NdWindow *self, const char *name);
+NdProject  *nd_window_get_project (NdWindow *self);
+/* What the autosave timer does: writes the crash copy when there are unsaved edits since the last one.
+ * Returns whether it wrote. */
+gboolean    nd_window_autosave_now (NdWindow *self);
 
 G_END_DECLS

@@ -140,7 +140,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdRecording, nd_recording_free)
 const char *nd_recording_path (const NdRecording *rec);
 const char *nd_recording_format (const NdRecording *rec);   /* "ABF1", "ABF2", "ATF", "WAV", "AIFF", "FLAC", "CSV" */
 const char *nd_recording_version (const NdRecording *rec);  /* e.g. "2.9.0.0"; "" if the format has none */
-const char *nd_recording_acquisition (const NdRecording *rec); /* "episodic", "gap-free", "fixed-length", ... */
+const char *nd_recording_acquisition (const NdRecording *rec); /* "episodic", "gap-free", "fixed-length", ...
+                                                                  (English, marked N_: show it through _()) */
 const char *nd_recording_protocol (const NdRecording *rec); /* protocol name, "" if none */
 const char *nd_recording_comment (const NdRecording *rec);  /* file comment, "" if none */
 /* Free-text notes about assumptions the reader made (e.g. audio scales). */

@@ -1,0 +1,177 @@
+/* cli-morph-simulate.c: `neurode-cli morph-simulate`, a multicompartment cell's soma voltage.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reads a cell file (JSON + SWC) and a stimulus (any recording Neurode reads,
+ * e.g. a CSV with t_ms,i_pA[,sweep]); for each sweep simulates the cell from
+ * rest with the stimulus injected at the cell's stimulus site and writes the
+ * soma voltage at the stimulus' sample times: sweep,t_ms,v_mV,i_pA (and with
+ * --axial the current the soma sends into the dendrites, i_axial_pA). Without
+ * --stimulus the cell file's own step protocol is run.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cell-file.h"
+#include "cli.h"
+#include "cli-morph.h"
+#include "nd-error.h"
+#include "units.h"
+
+/* "apic[3](0.25)" or "apic[3]" (x = 0.5): moves the stimulus there. */
+static gboolean
+parse_site (const char *site, NdCell *cell, GError **error)
+{
+  g_autofree char *name = g_strdup (site);
+  double x = 0.5;
+  char *open = strchr (name, '(');
+  if (open)
+    {
+      char *end = NULL;
+      *open = '\0';
+      x = g_ascii_strtod (open + 1, &end);
+      if (end == open + 1 || strcmp (end, ")") != 0 || !(x >= 0.0 && x <= 1.0))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("--site “%s”: write SECTION(X) with X from 0 to 1, e.g. “apic[3](0.5)”"), site);
+          return FALSE;
+        }
+    }
+  int sec = nd_morph_find_section (cell->morph, name);
+  if (sec < 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                   _("--site: the cell has no section “%s” (names as in NEURON: soma[0], dend[3], apic[12])"), name);
+      return FALSE;
+    }
+  cell->stim_node = nd_cable_node_at (cell->cable, sec, x);
+  return TRUE;
+}
+
+int
+nd_cli_morph_simulate (int argc, char **argv)
+{
+  g_autofree char *stim_path = NULL, *out_path = NULL;
+  double dt_max = 0.025;
+  gboolean axial = FALSE;
+  g_autofree char *site = NULL;
+  GOptionEntry entries[] = {
+    { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Stimulus recording (CSV t_ms,i_pA[,sweep], ABF, …); default: the cell file's protocol"), N_("FILE") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Output CSV (sweep,t_ms,v_mV,i_pA); default: standard output"), N_("FILE") },
+    { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &dt_max, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &site, N_("Inject the stimulus at this section instead of the cell file's site, e.g. “apic[3](0.5)”"), N_("SECTION(X)") },
+    { "axial", 0, 0, G_OPTION_ARG_NONE, &axial, N_("Also write the axial current from the soma into the dendrites (i_axial_pA)"), NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("CELL.json — simulate a multicompartment cell"));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return nd_cli_fail (2, "%s", error->message);
+  if (argc != 2)
+    return nd_cli_fail (2, _("morph-simulate needs one cell file; see “neurode-cli morph-simulate --help”"));
+  if (!(dt_max > 0.0) || dt_max > 10.0)
+    return nd_cli_fail (2, _("--dt must be between 0 and 10 ms"));
+
+  g_autoptr (NdCellFile) file = nd_cell_file_load (argv[1], &error);
+  if (!file)
+    return nd_cli_fail (1, "%s", error->message);
+  g_autoptr (NdCell) cell = nd_cell_build (file, &error);
+  if (!cell)
+    return nd_cli_fail (1, "%s", error->message);
+
+  if (site && !parse_site (site, cell, &error))
+    return nd_cli_fail (2, "%s", error->message);
+
+  GArray *sweeps = NULL;
+  if (stim_path)
+    {
+      sweeps = nd_cli_load_current_stimulus (stim_path, &error);
+      if (!sweeps)
+        return nd_cli_fail (1, "%s", error->message);
+    }
+  else if (file->has_protocol)
+    {
+      sweeps = nd_cli_sweeps_new ();
+      NdCliSweep sw = { .dt_ms = file->dt_ms, .t0_ms = 0.0 };
+      sw.n = (gsize) llround (file->duration_ms / file->dt_ms) + 1;
+      sw.i_pA = g_new0 (double, sw.n);
+      for (gsize k = 0; k < sw.n; k++)
+        {
+          /* Held over [t_k, t_k+1): on where that interval's middle is inside the step. */
+          double t_mid = (k + 0.5) * sw.dt_ms;
+          sw.i_pA[k] = t_mid >= file->step_start_ms && t_mid < file->step_end_ms ? file->step_amplitude_pA : 0.0;
+        }
+      g_array_append_val (sweeps, sw);
+    }
+  else
+    return nd_cli_fail (2, _("“%s” has no protocol; give a stimulus with --stimulus"), argv[1]);
+
+  FILE *out = stdout;
+  if (out_path && !(out = fopen (out_path, "w")))
+    {
+      g_array_unref (sweeps);
+      return nd_cli_fail (1, _("cannot write “%s”: %s"), out_path, g_strerror (errno));
+    }
+  fprintf (out, axial ? "sweep,t_ms,v_mV,i_pA,i_axial_pA\n" : "sweep,t_ms,v_mV,i_pA\n");
+
+  double seconds = 0.0, cpu_seconds = 0.0, simulated_ms = 0.0;
+  int status = 0;
+  for (guint s = 0; s < sweeps->len && status == 0; s++)
+    {
+      const NdCliSweep *sw = &g_array_index (sweeps, NdCliSweep, s);
+      int sub = (int) ceil (sw->dt_ms / dt_max - 1e-9);
+      if (sub < 1)
+        sub = 1;
+      if (sw->n > 0 && (double) sw->n * sub > 2e9)
+        {
+          status = nd_cli_fail (1, _("sweep %u is too long to simulate at dt %g ms"), s + 1, dt_max);
+          break;
+        }
+      nd_morph_sim *sim = nd_morph_sim_new (cell->cable, &file->membrane, sw->dt_ms / sub);
+      g_autofree double *v = g_new (double, MAX (sw->n, 1));
+      g_autofree double *ax = axial ? g_new (double, MAX (sw->n, 1)) : NULL;
+      double t_start = nd_cli_now_s (CLOCK_MONOTONIC), cpu_start = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID);
+      nd_morph_sim_init (sim, file->v_init_mV);
+      gsize done = 0;
+      for (gsize k = 0; k < sw->n; k++, done++)
+        {
+          v[k] = nd_morph_sim_voltages (sim)[cell->soma_node];
+          if (ax)
+            ax[k] = nd_morph_sim_axial_current (sim, cell->soma_node);
+          if (!isfinite (v[k]))
+            break;
+          if (k + 1 < sw->n)
+            for (int j = 0; j < sub; j++)
+              nd_morph_sim_step (sim, cell->stim_node, sw->i_pA[k]);
+        }
+      seconds += nd_cli_now_s (CLOCK_MONOTONIC) - t_start;
+      cpu_seconds += nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+      if (done < sw->n)
+        status = nd_cli_fail (1, _("the simulation diverged in sweep %u at %g ms; try a smaller --dt"),
+                              s + 1, sw->t0_ms + done * sw->dt_ms);
+      for (gsize k = 0; k < done; k++)
+        {
+          fprintf (out, "%u,%.6g,%.10g,%.10g", s, sw->t0_ms + k * sw->dt_ms, v[k], sw->i_pA[k]);
+          if (ax)
+            fprintf (out, ",%.10g", ax[k]);
+          fputc ('\n', out);
+        }
+      simulated_ms += (sw->n > 0 ? sw->n - 1 : 0) * sw->dt_ms;
+      nd_morph_sim_free (sim);
+    }
+  if (out != stdout && fclose (out) != 0 && status == 0)
+    status = nd_cli_fail (1, _("cannot write “%s”"), out_path);
+  if (status == 0)
+    fprintf (stderr, _("%u sweep(s), %d compartments, %.1f ms simulated in %.4f s (CPU %.4f s)\n"), sweeps->len,
+             cell->cable->n_compartments, simulated_ms, seconds, cpu_seconds);
+  g_array_unref (sweeps);
+  return status;
+}

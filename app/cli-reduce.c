@@ -1,0 +1,384 @@
+/* cli-reduce.c: `neurode-cli reduce`, a multicompartment cell reduced to one compartment.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   neurode-cli reduce CELL.json --stimulus TRAIN.csv [--validate HELDOUT.csv] --out DIR
+ *
+ * Simulates the full cell under every sweep of the training (and held-out)
+ * stimuli, builds the soma compartment plus a free learned current and fits
+ * it to the soma voltage of the training sweeps (the held-out sweeps choose
+ * among restarts). Defaults (4 latents, MLP 32x2, 1000 L-BFGS iterations:
+ * voltage-forced then free run) were chosen by measuring a few settings on
+ * the shipped CA1 cell and its stimuli. Writes
+ *   DIR/reduced.json   the one-compartment model (`neurode-cli simulate` runs it)
+ *   DIR/loss.csv       iteration,train_loss,val_loss (mV^2)
+ *   DIR/report.csv     per sweep: soma RMSE, spikes, learned vs true axial
+ *                      current, integration time of both models
+ *   DIR/traces.csv     per sample: full and reduced soma voltage, true axial
+ *                      and learned current
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cell-file.h"
+#include "cli-morph.h"
+#include "cli.h"
+#include "fit.h"
+#include "model-file.h"
+#include "morph/reduce.h"
+#include "nd-error.h"
+#include "units.h"
+
+typedef struct {
+  NdCliSweep stim;      /* borrowed from the stimulus array */
+  gboolean held_out;
+  int index;            /* sweep number within its file */
+  int n_sub;
+  double *v_full, *i_axial, *v_red, *i_learned, *dens;
+  double t_full_s, t_red_s;
+} Protocol;
+
+static void
+protocol_clear (gpointer p)
+{
+  Protocol *pr = p;
+  g_free (pr->v_full);
+  g_free (pr->i_axial);
+  g_free (pr->v_red);
+  g_free (pr->i_learned);
+  g_free (pr->dens);
+}
+
+static void
+on_progress (const nd_fit_progress *p, void *user)
+{
+  fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV², best validation %.5g mV²\n"),
+           p->restart + 1, p->restarts, p->iteration, p->iterations,
+           p->horizon == 1 ? _("voltage-forced") : p->horizon == 0 ? _("free run") : _("multiple shooting"),
+           p->train_loss, p->best_val_loss);
+}
+
+static int
+count_spikes (const double *v, gsize n)
+{
+  int k = 0;
+  for (gsize i = 1; i < n; i++)
+    k += v[i - 1] < 0.0 && v[i] >= 0.0;
+  return k;
+}
+
+static double
+rmse (const double *a, const double *b, gsize n)
+{
+  double se = 0.0;
+  for (gsize i = 0; i < n; i++)
+    se += (a[i] - b[i]) * (a[i] - b[i]);
+  return n ? sqrt (se / n) : 0.0;
+}
+
+static double
+correlation (const double *a, const double *b, gsize n)
+{
+  double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      ma += a[i];
+      mb += b[i];
+    }
+  ma /= n;
+  mb /= n;
+  for (gsize i = 0; i < n; i++)
+    {
+      sab += (a[i] - ma) * (b[i] - mb);
+      saa += (a[i] - ma) * (a[i] - ma);
+      sbb += (b[i] - mb) * (b[i] - mb);
+    }
+  return saa > 0 && sbb > 0 ? sab / sqrt (saa * sbb) : 0.0;
+}
+
+/* "1:0.4,10:0.2,0:0.4" -> the fit's stages. */
+static gboolean
+parse_stages (const char *text, nd_fit_options *opt)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  int n = 0;
+  for (int i = 0; parts[i]; i++)
+    {
+      char *end = NULL;
+      long h = strtol (parts[i], &end, 10);
+      if (end == parts[i] || *end != ':' || h < 0 || h > 1000000 || n == ND_FIT_MAX_STAGES)
+        return FALSE;
+      char *f = end + 1;
+      double frac = g_ascii_strtod (f, &end);
+      if (end == f || *end || !(frac > 0.0 && frac <= 1.0))
+        return FALSE;
+      opt->horizon[n] = (int) h;
+      opt->frac[n] = frac;
+      opt->lbfgs[n] = true;
+      n++;
+    }
+  if (n == 0)
+    return FALSE;
+  opt->n_stages = n;
+  return TRUE;
+}
+
+static void
+append_double (GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.9g", v));
+}
+
+int
+nd_cli_reduce (int argc, char **argv)
+{
+  g_autofree char *stim_path = NULL, *val_path = NULL, *out_dir = NULL;
+  gint64 seed = 1;
+  int iterations = 1000, restarts = 0, latents = 4, width = 32, depth = 2;
+  double max_dt = 0.025, dvdt_weight = 0.01;
+  g_autofree char *stages = NULL;
+  GOptionEntry entries[] = {
+    { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Training stimuli (every sweep is fitted)"), N_("FILE") },
+    { "validate", 0, 0, G_OPTION_ARG_FILENAME, &val_path, N_("Held-out stimuli, for choosing among restarts and for the report"), N_("FILE") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for reduced.json, loss.csv, report.csv and traces.csv"), N_("DIR") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
+    { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, N_("Optimiser iterations per restart (default 1000)"), N_("N") },
+    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, N_("Fits from different initialisations; the best on the held-out sweeps is kept (default 2 with --validate, else 1)"), N_("N") },
+    { "latents", 0, 0, G_OPTION_ARG_INT, &latents, N_("Latent states of the learned current (default 4)"), N_("N") },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Hidden units per layer of its network (default 32)"), N_("N") },
+    { "depth", 0, 0, G_OPTION_ARG_INT, &depth, N_("Hidden layers of its network (default 2)"), N_("N") },
+    { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
+    { "stages", 0, 0, G_OPTION_ARG_STRING, &stages, N_("Fit schedule: forcing horizon in samples and share of the iterations per stage, e.g. 1:0.4,10:0.2,50:0.2,0:0.2 (0: free run)"), N_("H:F,…") },
+    { "dvdt-weight", 0, 0, G_OPTION_ARG_DOUBLE, &dvdt_weight, N_("Weight of the dV/dt error in the free-run loss (default 0.01, as published)"), N_("W") },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("CELL.json — reduce a multicompartment cell to one compartment"));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return nd_cli_fail (2, "%s", error->message);
+  if (argc != 2 || !stim_path || !out_dir)
+    return nd_cli_fail (2, _("usage: neurode-cli reduce CELL.json --stimulus TRAIN.csv [--validate HELDOUT.csv] --out DIR"));
+  if (iterations < 0 || iterations > 10000000 || restarts < 0 || restarts > 1000 || seed < 0)
+    return nd_cli_fail (2, _("--iterations, --restarts and --seed must be positive"));
+  if (latents < 0 || latents > ND_MAX_LATENTS || width < 1 || width > 1024 || depth < 1 || depth > 8)
+    return nd_cli_fail (2, _("--latents must be 0 to %d, --width 1 to 1024 and --depth 1 to 8"), ND_MAX_LATENTS);
+  if (!(max_dt > 0.0) || max_dt > 1.0)
+    return nd_cli_fail (2, _("--dt must be between 0 and 1 ms"));
+
+  g_autoptr (NdCellFile) file = nd_cell_file_load (argv[1], &error);
+  if (!file)
+    return nd_cli_fail (1, "%s", error->message);
+  g_autoptr (NdCell) cell = nd_cell_build (file, &error);
+  if (!cell)
+    return nd_cli_fail (1, "%s", error->message);
+  if (cell->stim_node != cell->soma_node)
+    return nd_cli_fail (1, _("the cell file's stimulus is not at the soma; the reduced model has only the soma, "
+                             "so reduce a cell stimulated at soma[0]"));
+  g_autoptr (GArray) train_stim = nd_cli_load_current_stimulus (stim_path, &error);
+  if (!train_stim)
+    return nd_cli_fail (1, "%s", error->message);
+  g_autoptr (GArray) val_stim = NULL;
+  if (val_path && !(val_stim = nd_cli_load_current_stimulus (val_path, &error)))
+    return nd_cli_fail (1, "%s", error->message);
+  if (train_stim->len == 0)
+    return nd_cli_fail (1, _("“%s” has no sweeps"), stim_path);
+
+  /* 1. The full cell under every sweep. */
+  g_autoptr (GArray) prot = g_array_new (FALSE, TRUE, sizeof (Protocol));
+  g_array_set_clear_func (prot, protocol_clear);
+  for (int set = 0; set < 2; set++)
+    {
+      GArray *src = set == 0 ? train_stim : val_stim;
+      for (guint s = 0; src && s < src->len; s++)
+        {
+          Protocol p = { .stim = g_array_index (src, NdCliSweep, s), .held_out = set == 1, .index = (int) s };
+          gsize n = p.stim.n;
+          if (n < 2)
+            return nd_cli_fail (1, _("sweep %u of “%s” has fewer than two samples"), s, set ? val_path : stim_path);
+          p.n_sub = nd_morph_substeps (p.stim.dt_ms, max_dt);
+          p.v_full = g_new (double, n);
+          p.i_axial = g_new (double, n);
+          p.v_red = g_new (double, n);
+          p.i_learned = g_new (double, n);
+          p.dens = g_new (double, n);
+          g_array_append_val (prot, p);
+        }
+    }
+  double t_full = 0.0;
+  for (guint k = 0; k < prot->len; k++)
+    {
+      Protocol *p = &g_array_index (prot, Protocol, k);
+      nd_morph_trace tr = { .n = p->stim.n, .dt_ms = p->stim.dt_ms, .i_pA = p->stim.i_pA,
+                            .v_mV = p->v_full, .i_axial_pA = p->i_axial };
+      double t0 = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID);
+      if (nd_morph_record (cell->cable, &file->membrane, file->v_init_mV, cell->stim_node, max_dt, &tr) < 0)
+        return nd_cli_fail (1, _("the full cell diverged under %s sweep %d; try a smaller --dt"),
+                            p->held_out ? _("held-out") : _("training"), p->index);
+      p->t_full_s = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - t0;
+      t_full += p->t_full_s;
+    }
+
+  /* 2. The reduced model, scaled to the training data. */
+  double v_sum = 0, v_sq = 0, i_sq = 0, count = 0;
+  double soma_area = cell->cable->area_um2[cell->soma_node];
+  for (guint k = 0; k < prot->len; k++)
+    {
+      Protocol *p = &g_array_index (prot, Protocol, k);
+      if (p->held_out)
+        continue;
+      for (gsize j = 0; j < p->stim.n; j++)
+        {
+          double d = nd_pA_to_density (p->i_axial[j], soma_area);
+          v_sum += p->v_full[j];
+          v_sq += p->v_full[j] * p->v_full[j];
+          i_sq += d * d;
+          count++;
+        }
+    }
+  double v_mean = v_sum / count, v_std = sqrt (fmax (v_sq / count - v_mean * v_mean, 1.0));
+  double i_scale = fmax (sqrt (i_sq / count), 1.0);
+  nd_reduce_shape shape = { .n_latent = latents, .width = width, .depth = depth };
+  nd_model *m = nd_reduced_model_new (cell->cable, &file->membrane, file->v_init_mV, &shape, v_mean, v_std, i_scale);
+  if (!m)
+    return nd_cli_fail (1, _("cannot build the reduced model from the soma's channels"));
+
+  /* 3. Fit to the soma voltage. */
+  int n_train = 0, n_val = 0;
+  nd_fit_sweep *train = g_new0 (nd_fit_sweep, prot->len), *val = g_new0 (nd_fit_sweep, prot->len);
+  for (guint k = 0; k < prot->len; k++)
+    {
+      Protocol *p = &g_array_index (prot, Protocol, k);
+      for (gsize j = 0; j < p->stim.n; j++)
+        p->dens[j] = nd_pA_to_density (p->stim.i_pA[j], m->area_um2);
+      nd_fit_sweep f = { .drive = { .n = p->stim.n, .dt_sample = p->stim.dt_ms, .n_sub = p->n_sub, .i_inj = p->dens },
+                         .v_obs = p->v_full };
+      if (p->held_out)
+        val[n_val++] = f;
+      else
+        train[n_train++] = f;
+    }
+  nd_fit_options opt;
+  nd_fit_options_default (&opt);
+  opt.seed = (uint64_t) seed;
+  opt.iterations = iterations > 0 ? iterations : 1000;
+  /* With held-out sweeps to choose by, two restarts by default: measured on
+   * the CA1 cell, the second one often lands a much better fit. */
+  opt.restarts = restarts > 0 ? restarts : n_val > 0 ? 2 : 1;
+  opt.progress_interval_s = 2.0;
+  if (dvdt_weight >= 0.0)
+    opt.dvdt_weight = dvdt_weight;
+  if (stages && !parse_stages (stages, &opt))
+    {
+      nd_model_free (m);
+      g_free (train);
+      g_free (val);
+      return nd_cli_fail (2, _("--stages takes horizon:share pairs such as 1:0.5,0:0.5, not “%s”"), stages);
+    }
+  nd_fit_result res;
+  double t_fit0 = nd_cli_now_s (CLOCK_MONOTONIC);
+  int fit_status = nd_fit (m, train, n_train, val, n_val, &opt, NULL, on_progress, NULL, &res);
+  double t_fit = nd_cli_now_s (CLOCK_MONOTONIC) - t_fit0;
+  g_free (train);
+  g_free (val);
+  if (fit_status < 0)
+    {
+      nd_model_free (m);
+      return nd_cli_fail (1, _("nothing to fit"));
+    }
+
+  /* 4. Free runs of the reduced model (timed like the full cell), the report. */
+  double t_red = 0.0;
+  for (guint k = 0; k < prot->len; k++)
+    {
+      Protocol *p = &g_array_index (prot, Protocol, k);
+      nd_drive d = { .n = p->stim.n, .dt_sample = p->stim.dt_ms, .n_sub = p->n_sub, .i_inj = p->dens };
+      double t0 = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID);
+      nd_simulate (m, &d, p->v_red, NULL);
+      p->t_red_s = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - t0;
+      t_red += p->t_red_s;
+      nd_reduced_run (m, p->stim.n, p->stim.dt_ms, p->n_sub, p->stim.i_pA, p->v_red, p->i_learned);
+    }
+
+  g_autoptr (GString) report = g_string_new ("set,sweep,rmse_mV,spikes_full,spikes_reduced,axial_rmse_pA,"
+                                             "axial_correlation,t_full_s,t_reduced_s,speedup\n");
+  g_autoptr (GString) traces = g_string_new ("set,sweep,t_ms,i_pA,v_full_mV,v_reduced_mV,i_axial_pA,i_learned_pA\n");
+  double worst_train = 0.0, worst_val = 0.0;
+  for (guint k = 0; k < prot->len; k++)
+    {
+      Protocol *p = &g_array_index (prot, Protocol, k);
+      gsize n = p->stim.n;
+      const char *set = p->held_out ? "held_out" : "train";
+      double r = rmse (p->v_red, p->v_full, n);
+      if (p->held_out)
+        worst_val = fmax (worst_val, r);
+      else
+        worst_train = fmax (worst_train, r);
+      g_string_append_printf (report, "%s,%d,", set, p->index);
+      append_double (report, r);
+      g_string_append_printf (report, ",%d,%d,", count_spikes (p->v_full, n), count_spikes (p->v_red, n));
+      append_double (report, rmse (p->i_learned, p->i_axial, n));
+      g_string_append_c (report, ',');
+      append_double (report, correlation (p->i_learned, p->i_axial, n));
+      g_string_append_c (report, ',');
+      append_double (report, p->t_full_s);
+      g_string_append_c (report, ',');
+      append_double (report, p->t_red_s);
+      g_string_append_c (report, ',');
+      append_double (report, p->t_red_s > 0 ? p->t_full_s / p->t_red_s : 0.0);
+      g_string_append_c (report, '\n');
+      for (gsize j = 0; j < n; j++)
+        {
+          g_string_append_printf (traces, "%s,%d,", set, p->index);
+          append_double (traces, p->stim.t0_ms + j * p->stim.dt_ms);
+          double cols[5] = { p->stim.i_pA[j], p->v_full[j], p->v_red[j], p->i_axial[j], p->i_learned[j] };
+          for (int c = 0; c < 5; c++)
+            {
+              g_string_append_c (traces, ',');
+              append_double (traces, cols[c]);
+            }
+          g_string_append_c (traces, '\n');
+        }
+    }
+  g_autoptr (GString) loss = g_string_new ("iteration,train_loss,val_loss\n");
+  for (int i = 0; i < res.n_history; i++)
+    {
+      g_string_append_printf (loss, "%d,", i + 1);
+      append_double (loss, res.history_train[i]);
+      g_string_append_c (loss, ',');
+      append_double (loss, res.history_val[i]);
+      g_string_append_c (loss, '\n');
+    }
+  nd_fit_result_clear (&res);
+
+  int status = 0;
+  g_autofree char *model_path = g_build_filename (out_dir, "reduced.json", NULL);
+  g_autofree char *loss_path = g_build_filename (out_dir, "loss.csv", NULL);
+  g_autofree char *report_path = g_build_filename (out_dir, "report.csv", NULL);
+  g_autofree char *traces_path = g_build_filename (out_dir, "traces.csv", NULL);
+  if (g_mkdir_with_parents (out_dir, 0755) != 0)
+    status = nd_cli_fail (1, _("cannot create the folder “%s”: %s"), out_dir, g_strerror (errno));
+  else if (!nd_model_file_save (m, model_path, &error)
+           || !g_file_set_contents (loss_path, loss->str, (gssize) loss->len, &error)
+           || !g_file_set_contents (report_path, report->str, (gssize) report->len, &error)
+           || !g_file_set_contents (traces_path, traces->str, (gssize) traces->len, &error))
+    status = nd_cli_fail (1, "%s", error->message);
+  if (status == 0)
+    {
+      fprintf (stderr, _("fitted in %.1f s; worst soma RMSE %.3f mV on training sweeps"), t_fit, worst_train);
+      if (val_stim)
+        fprintf (stderr, _(", %.3f mV on held-out sweeps"), worst_val);
+      fprintf (stderr, _("\nintegration (CPU): full cell (%d compartments) %.4f s, reduced %.4f s: %.1fx faster\n"),
+               cell->cable->n_compartments, t_full, t_red, t_red > 0 ? t_full / t_red : 0.0);
+    }
+  nd_model_free (m);
+  return status;
+}

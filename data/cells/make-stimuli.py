@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+# make-stimuli.py: stimulus files for reducing data/cells/ca1-pospischil.json.
+#
+# Copyright 2026 The Neurode authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Writes, next to this script, CSV stimuli (sweep,t_ms,i_pA; 0.1 ms samples,
+# held over each sample interval; `neurode-cli morph-simulate` integrates
+# them at dt 0.025 ms):
+#   ca1-train-stimulus.csv    the published protocol (650 pA from 10 to 50 ms, 70 ms), steps
+#                             of 300 and 950 pA, and two noisy inputs (Ornstein-Uhlenbeck
+#                             current, mean 400 pA, s.d. 250 pA, tau 5 ms, from 10 to 60 ms
+#                             of 70 ms, seeds 1 and 2)
+#   ca1-heldout-stimulus.csv  other amplitudes (450 and 850 pA, 10-50 ms of 70 ms),
+#                             a longer step (650 pA, 10-90 ms of 110 ms, as in the paper's
+#                             generalisation figure) and another noisy input (seed 3)
+import math
+import os
+import random
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DT = 0.1
+
+
+def step(amp, start, end, total):
+    n = int(round(total / DT)) + 1
+    return [amp if start <= (k + 0.5) * DT < end else 0.0 for k in range(n)]
+
+
+def noisy(mean, sd, tau, start, end, total, seed):
+    rng = random.Random(seed)
+    n = int(round(total / DT)) + 1
+    a = math.exp(-DT / tau)
+    x = 0.0
+    out = []
+    for k in range(n):
+        x = a * x + sd * math.sqrt(1.0 - a * a) * rng.gauss(0.0, 1.0)
+        out.append(mean + x if start <= (k + 0.5) * DT < end else 0.0)
+    return out
+
+
+def write(name, sweeps):
+    with open(os.path.join(HERE, name), "w") as f:
+        f.write("sweep,t_ms,i_pA\n")
+        for s, sweep in enumerate(sweeps):
+            for k, i in enumerate(sweep):
+                f.write("%d,%.1f,%.4f\n" % (s, k * DT, i))
+
+
+write("ca1-train-stimulus.csv", [step(650.0, 10.0, 50.0, 70.0),
+                                 step(300.0, 10.0, 50.0, 70.0),
+                                 step(950.0, 10.0, 50.0, 70.0),
+                                 noisy(400.0, 250.0, 5.0, 10.0, 60.0, 70.0, 1),
+                                 noisy(400.0, 250.0, 5.0, 10.0, 60.0, 70.0, 2)])
+write("ca1-heldout-stimulus.csv", [step(450.0, 10.0, 50.0, 70.0),
+                                   step(850.0, 10.0, 50.0, 70.0),
+                                   step(650.0, 10.0, 90.0, 110.0),
+                                   noisy(400.0, 250.0, 5.0, 10.0, 60.0, 70.0, 3)])

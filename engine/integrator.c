@@ -1,0 +1,411 @@
+/* integrator.c: the fixed-step scheme of integrator.h and its exact reverse.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * step_forward() and step_backward() take the same workspace: the backward
+ * pass recomputes the step's intermediates from the stored state and then
+ * runs the step's operations in reverse order.
+ */
+#include "integrator.h"
+#include "model-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  double v, vn, D, sum_free;
+  /* per state index */
+  double *xinf, *tau, *dec, *dxinf, *dtau;
+  nd_table_point *tp;
+  /* per channel */
+  double *open, *cond;
+  double **free_cache;
+} step_ws;
+
+static void
+ws_init (step_ws *w, const nd_model *m)
+{
+  memset (w, 0, sizeof *w);
+  size_t ns = m->n_state;
+  w->xinf = calloc (5 * ns, sizeof (double));
+  w->tau = w->xinf + ns;
+  w->dec = w->tau + ns;
+  w->dxinf = w->dec + ns;
+  w->dtau = w->dxinf + ns;
+  w->tp = calloc (ns, sizeof *w->tp);
+  w->open = calloc (2 * (size_t) m->n_channels + 1, sizeof (double));
+  w->cond = w->open + m->n_channels;
+  w->free_cache = calloc (m->n_channels + 1, sizeof *w->free_cache);
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_FREE)
+      w->free_cache[c] = calloc (nd_mlp_cache_size (&m->channels[c].free_shape), sizeof (double));
+}
+
+static void
+ws_clear (step_ws *w, const nd_model *m)
+{
+  for (int c = 0; c < m->n_channels; c++)
+    free (w->free_cache[c]);
+  free (w->free_cache);
+  free (w->xinf);
+  free (w->tp);
+  free (w->open);
+}
+
+static size_t
+ws_bytes (const nd_model *m)
+{
+  size_t b = 5 * m->n_state * sizeof (double) + m->n_state * sizeof (nd_table_point)
+             + (2 * m->n_channels + 1) * sizeof (double) + (m->n_channels + 1) * sizeof (double *);
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_FREE)
+      b += nd_mlp_cache_size (&m->channels[c].free_shape) * sizeof (double);
+  return b;
+}
+
+static inline double
+param (const nd_model *m, int block)
+{
+  return m->params[m->blocks[block].offset];
+}
+
+static void
+step_forward (nd_model *m, step_ws *w, const double *y, double dt, double i_inj, double *yn)
+{
+  const double v = y[0];
+  double G = 0.0, GE = 0.0, sum_free = 0.0;
+  w->v = v;
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      nd_channel *ch = &m->channels[c];
+      const int off = ch->state_off;
+      if (ch->slot == ND_CHANNEL_FREE)
+        {
+          double dz[ND_MAX_LATENTS];
+          double i_free = nd_free_current (m, c, v, y + off, dz, w->free_cache[c]);
+          for (int i = 0; i < ch->n_latent; i++)
+            yn[off + i] = y[off + i] + dt * dz[i];
+          sum_free += i_free;
+          continue;
+        }
+      double open = 1.0;
+      for (int g = 0; g < ch->n_gates; g++)
+        {
+          const int s = off + g;
+          nd_gate_rates r;
+          if (ch->slot == ND_CHANNEL_KNOWN)
+            ch->kind->gates[g].rates (ch->kind->data, v, m->celsius, &r);
+          else
+            {
+              nd_table_lookup (m, c, g, v, &w->tp[s]);
+              r = w->tp[s].r;
+            }
+          w->xinf[s] = r.x_inf;
+          w->tau[s] = r.tau;
+          w->dxinf[s] = r.dx_inf;
+          w->dtau[s] = r.dtau;
+          double xn;
+          if (r.tau > 0.0)
+            {
+              w->dec[s] = exp (-dt / r.tau);
+              xn = r.x_inf + (y[s] - r.x_inf) * w->dec[s];
+            }
+          else
+            {
+              w->dec[s] = 0.0;
+              xn = r.x_inf;
+            }
+          yn[s] = xn;
+          open *= nd_gate_pow (xn, nd_gate_power (m, ch, g));
+        }
+      double gc = param (m, ch->block_gbar) * open;
+      w->open[c] = open;
+      w->cond[c] = gc;
+      G += gc;
+      GE += gc * param (m, ch->block_e);
+    }
+  w->D = m->cm / dt + G;
+  w->sum_free = sum_free;
+  w->vn = (m->cm / dt * v + i_inj + GE - sum_free) / w->D;
+  yn[0] = w->vn;
+}
+
+/* lam_n: adjoint of the state after the step; lam: of the state before
+ * (written, may not alias lam_n). grad += d/dparams. */
+static void
+step_backward (nd_model *m, step_ws *w, const double *y, const double *yn, double dt,
+               const double *lam_n, double *lam, double *grad)
+{
+  const double lN = lam_n[0] / w->D;
+  const double lD = -lam_n[0] * w->vn / w->D;
+  lam[0] = lN * m->cm / dt;
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      nd_channel *ch = &m->channels[c];
+      const int off = ch->state_off;
+      if (ch->slot == ND_CHANNEL_FREE)
+        {
+          double dout[1 + ND_MAX_LATENTS], din[1 + ND_MAX_LATENTS];
+          dout[0] = -lN * ch->i_scale;
+          for (int i = 0; i < ch->n_latent; i++)
+            dout[1 + i] = lam_n[off + i] * dt * ch->z_std[i];
+          const nd_param_block *blk = &m->blocks[ch->block_free];
+          nd_mlp_backward (&ch->free_shape, m->params + blk->offset, w->free_cache[c], dout,
+                           grad + blk->offset, din);
+          lam[0] += din[0] / ch->v_std;
+          for (int i = 0; i < ch->n_latent; i++)
+            lam[off + i] = lam_n[off + i] + din[1 + i] / ch->z_std[i];
+          continue;
+        }
+      const double gbar = param (m, ch->block_gbar), e = param (m, ch->block_e);
+      const double lg = lN * e + lD;
+      grad[m->blocks[ch->block_e].offset] += lN * w->cond[c];
+      grad[m->blocks[ch->block_gbar].offset] += lg * w->open[c];
+      for (int g = 0; g < ch->n_gates; g++)
+        {
+          const int s = off + g;
+          /* d open / d x'_g = p x'^(p-1) * prod of the other gates;
+           * d open / d p = log(x') x'^p * the same product. */
+          const double pw = nd_gate_power (m, ch, g);
+          double others = 1.0;
+          for (int q = 0; q < ch->n_gates; q++)
+            if (q != g)
+              others *= nd_gate_pow (yn[off + q], nd_gate_power (m, ch, q));
+          double dopen = pw * nd_gate_pow (yn[s], pw - 1.0) * others;
+          if (ch->slot == ND_CHANNEL_LEARNED && yn[s] > 0.0)
+            grad[m->blocks[ch->learned[g].block_power].offset]
+              += lg * gbar * log (yn[s]) * nd_gate_pow (yn[s], pw) * others;
+          const double lxn = lam_n[s] + lg * gbar * dopen;
+          double lxinf, ltau = 0.0;
+          if (w->tau[s] > 0.0)
+            {
+              lam[s] = lxn * w->dec[s];
+              lxinf = lxn * (1.0 - w->dec[s]);
+              if (w->dec[s] > 0.0)
+                ltau = lxn * (y[s] - w->xinf[s]) * w->dec[s] * dt / (w->tau[s] * w->tau[s]);
+            }
+          else
+            {
+              lam[s] = 0.0;
+              lxinf = lxn;
+            }
+          lam[0] += lxinf * w->dxinf[s] + ltau * w->dtau[s];
+          if (ch->slot == ND_CHANNEL_LEARNED)
+            nd_table_scatter (m, c, g, &w->tp[s], lxinf, ltau);
+        }
+    }
+}
+
+void
+nd_step (nd_model *m, const double *y, double dt, double i_inj, double *y_next)
+{
+  step_ws w;
+  ws_init (&w, m);
+  double *tmp = malloc (m->n_state * sizeof *tmp);
+  step_forward (m, &w, y, dt, i_inj, tmp);
+  memcpy (y_next, tmp, m->n_state * sizeof *tmp);
+  free (tmp);
+  ws_clear (&w, m);
+}
+
+static inline int
+pulled (const nd_drive *d, size_t j)
+{
+  return d->v_force && (d->force_every <= 1 || j % (size_t) d->force_every == 0);
+}
+
+/* Integrates samples [j0, j1) from state y (state at sample j0, before the
+ * pull), writing outputs and, when states is not NULL, the state before every
+ * step. y holds the state at sample j1 on return. */
+static void
+run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, double *y,
+             double *tmp, double *v_out, double *states)
+{
+  const int ns = m->n_state;
+  const double dt = d->dt_sample / d->n_sub;
+  for (size_t j = j0; j < j1; j++)
+    {
+      if (v_out)
+        v_out[j] = y[0];
+      if (j + 1 == d->n)
+        break;
+      if (pulled (d, j))
+        y[0] += d->force * (d->v_force[j] - y[0]);
+      for (int s = 0; s < d->n_sub; s++)
+        {
+          if (states)
+            memcpy (states + ((j - j0) * d->n_sub + s) * ns, y, ns * sizeof *y);
+          step_forward (m, w, y, dt, d->i_inj[j], tmp);
+          memcpy (y, tmp, ns * sizeof *y);
+        }
+    }
+}
+
+void
+nd_simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end)
+{
+  step_ws w;
+  ws_init (&w, m);
+  double *y = malloc (2 * m->n_state * sizeof *y);
+  nd_model_initial_state (m, y);
+  run_samples (m, &w, d, 0, d->n, y, y + m->n_state, v_out, NULL);
+  if (y_end)
+    memcpy (y_end, y, m->n_state * sizeof *y);
+  free (y);
+  ws_clear (&w, m);
+}
+
+/* Samples per checkpoint segment: the whole trace when its states fit in
+ * 64 MB, else about sqrt(n) (memory ~ 2 sqrt(n) states). */
+static size_t
+segment_len (const nd_model *m, size_t n, int n_sub)
+{
+  const size_t budget = 64u << 20;
+  if ((double) n * n_sub * m->n_state * sizeof (double) <= budget)
+    return n;
+  size_t k = (size_t) ceil (sqrt ((double) n));
+  return k < 1 ? 1 : k;
+}
+
+size_t
+nd_loss_gradient_memory (const nd_model *m, size_t n, int n_sub)
+{
+  size_t k = segment_len (m, n, n_sub);
+  size_t n_ck = (n + k - 1) / k;
+  return sizeof (double) * (2 * n                               /* trace, dL/dV */
+                            + n_ck * m->n_state                 /* checkpoints */
+                            + k * n_sub * m->n_state            /* one segment's states */
+                            + 4 * m->n_state)                   /* y, tmp, adjoints */
+         + ws_bytes (m);
+}
+
+/* dL/dV_j of the loss at every sample into dl (n doubles); returns L. */
+static double
+loss_and_seed (const nd_loss_spec *spec, size_t n, double dt_sample, const double *v, double *dl)
+{
+  double wsum = 0.0, l = 0.0;
+  for (size_t j = 0; j < n; j++)
+    wsum += spec->weight ? spec->weight[j] : 1.0;
+  if (dl)
+    memset (dl, 0, n * sizeof *dl);
+  if (!(wsum > 0.0))
+    return 0.0;
+  for (size_t j = 0; j < n; j++)
+    {
+      double wj = spec->weight ? spec->weight[j] : 1.0, e = v[j] - spec->v_obs[j];
+      l += wj * e * e / wsum;
+      if (dl)
+        dl[j] += 2.0 * wj * e / wsum;
+    }
+  if (spec->dvdt_weight > 0.0 && n > 1)
+    {
+      double dsum = 0.0;
+      for (size_t j = 0; j + 1 < n; j++)
+        dsum += spec->weight ? spec->weight[j] * spec->weight[j + 1] : 1.0;
+      if (dsum > 0.0)
+        for (size_t j = 0; j + 1 < n; j++)
+          {
+            double wj = spec->weight ? spec->weight[j] * spec->weight[j + 1] : 1.0;
+            double e = ((v[j + 1] - v[j]) - (spec->v_obs[j + 1] - spec->v_obs[j])) / dt_sample;
+            double k = spec->dvdt_weight * wj / dsum;
+            l += k * e * e;
+            if (dl)
+              {
+                dl[j + 1] += 2.0 * k * e / dt_sample;
+                dl[j] -= 2.0 * k * e / dt_sample;
+              }
+          }
+    }
+  return l;
+}
+
+double
+nd_loss_value (const nd_loss_spec *spec, size_t n, double dt_sample, const double *v)
+{
+  return loss_and_seed (spec, n, dt_sample, v, NULL);
+}
+
+double
+nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
+                  double *v_out, double *grad)
+{
+  const size_t n = d->n;
+  const int ns = m->n_state, nsub = d->n_sub;
+  const double dt = d->dt_sample / nsub;
+  const size_t k = d->checkpoint_every ? d->checkpoint_every : segment_len (m, n, nsub);
+  const size_t n_ck = (n + k - 1) / k;
+  step_ws w;
+  ws_init (&w, m);
+  double *v = malloc (2 * n * sizeof *v), *dl = v + n;
+  double *ck = malloc (n_ck * ns * sizeof *ck);
+  double *seg = malloc (k * nsub * ns * sizeof *seg);
+  double *y = malloc (4 * ns * sizeof *y), *tmp = y + ns, *lam = tmp + ns, *lam2 = lam + ns;
+
+  /* Forward: keep a checkpoint at the start of every segment (and, when the
+   * whole trace is one segment, every state). */
+  nd_model_initial_state (m, y);
+  for (size_t c = 0; c < n_ck; c++)
+    {
+      size_t j0 = c * k, j1 = j0 + k < n ? j0 + k : n;
+      memcpy (ck + c * ns, y, ns * sizeof *y);
+      run_samples (m, &w, d, j0, j1, y, tmp, v, n_ck == 1 ? seg : NULL);
+    }
+  double loss = loss_and_seed (spec, n, d->dt_sample, v, dl);
+  if (v_out)
+    memcpy (v_out, v, n * sizeof *v);
+  int finite = isfinite (loss);
+  for (size_t j = 0; j < n && finite; j++)
+    finite = isfinite (v[j]);
+  if (!finite)
+    loss = NAN;
+
+  if (grad && finite)
+    {
+      memset (lam, 0, ns * sizeof *lam);
+      for (size_t c = n_ck; c-- > 0;)
+        {
+          size_t j0 = c * k, j1 = j0 + k < n ? j0 + k : n;
+          if (n_ck > 1)
+            {
+              memcpy (y, ck + c * ns, ns * sizeof *y);
+              run_samples (m, &w, d, j0, j1, y, tmp, NULL, seg);
+            }
+          for (size_t j = j1; j-- > j0;)
+            {
+              if (j + 1 < n)
+                {
+                  for (int s = nsub; s-- > 0;)
+                    {
+                      const double *ys = seg + ((j - j0) * nsub + s) * ns;
+                      step_forward (m, &w, ys, dt, d->i_inj[j], tmp);
+                      step_backward (m, &w, ys, tmp, dt, lam, lam2, grad);
+                      memcpy (lam, lam2, ns * sizeof *lam);
+                    }
+                  if (pulled (d, j))
+                    lam[0] *= 1.0 - d->force;
+                }
+              lam[0] += dl[j];
+            }
+        }
+      /* The initial gates are x_inf(v_init): learned ones depend on the weights. */
+      for (int c = 0; c < m->n_channels; c++)
+        if (m->channels[c].slot == ND_CHANNEL_LEARNED)
+          for (int g = 0; g < m->channels[c].n_gates; g++)
+            {
+              nd_table_point p;
+              nd_table_lookup (m, c, g, m->v_init, &p);
+              nd_table_scatter (m, c, g, &p, lam[m->channels[c].state_off + g], 0.0);
+            }
+      nd_table_backward (m, grad);
+    }
+  else
+    nd_table_backward (m, NULL);
+  free (v);
+  free (ck);
+  free (seg);
+  free (y);
+  ws_clear (&w, m);
+  return loss;
+}

@@ -1,0 +1,358 @@
+/* cell-file.c: reading the cell description (json-glib) and building the cell.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cell-file.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "nd-error.h"
+
+void
+nd_cell_file_free (NdCellFile *cell)
+{
+  if (!cell)
+    return;
+  g_free (cell->name);
+  g_free (cell->morphology_path);
+  g_free (cell->stim_section_name);
+  g_free (cell);
+}
+
+/* Reads an optional number member; FALSE (with error) if present but not a finite number in [lo, hi]. */
+static gboolean
+get_number (JsonObject *obj, const char *section, const char *key, double *out, double lo, double hi,
+            GError **error)
+{
+  if (!obj || !json_object_has_member (obj, key))
+    return TRUE;
+  JsonNode *node = json_object_get_member (obj, key);
+  GType t = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (t != G_TYPE_DOUBLE && t != G_TYPE_INT64)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“%s%s%s” must be a number", section, *section ? "." : "", key);
+      return FALSE;
+    }
+  double v = json_node_get_double (node);
+  if (!isfinite (v) || v < lo || v > hi)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“%s%s%s” is %g; it must be between %g and %g",
+                   section, *section ? "." : "", key, v, lo, hi);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+static JsonObject *
+get_object (JsonObject *obj, const char *key, GError **error)
+{
+  if (!json_object_has_member (obj, key))
+    return NULL;
+  JsonNode *node = json_object_get_member (obj, key);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“%s” must be an object ({ … })", key);
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+static gboolean
+read_channel_list (JsonNode *node, const char *region, nd_channel_density *out, int *n_out, GError **error)
+{
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“channels.%s” must be a list of channels", region);
+      return FALSE;
+    }
+  JsonArray *arr = json_node_get_array (node);
+  guint n = json_array_get_length (arr);
+  if (n > ND_MORPH_MAX_CHANNELS)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED, "“channels.%s” lists %u channels; at most %d are supported",
+                   region, n, ND_MORPH_MAX_CHANNELS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (arr, i);
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "channel %u of “channels.%s” must be an object", i + 1, region);
+          return FALSE;
+        }
+      JsonObject *ch = json_node_get_object (item);
+      const char *type = json_object_get_string_member_with_default (ch, "type", NULL);
+      const nd_channel_kind *kind = nd_channel_lookup (type);
+      if (!kind)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, "channel %u of “channels.%s”: unknown type “%s”",
+                       i + 1, region, type ? type : "(missing)");
+          return FALSE;
+        }
+      g_autofree char *where = g_strdup_printf ("channels.%s[%u]", region, i + 1);
+      out[i] = (nd_channel_density) { kind, kind->gbar_default, kind->e_default };
+      if (!get_number (ch, where, "gbar_mS_cm2", &out[i].gbar, 0.0, 1e6, error)
+          || !get_number (ch, where, "e_mV", &out[i].e_rev, -1000.0, 1000.0, error))
+        return FALSE;
+    }
+  *n_out = (int) n;
+  return TRUE;
+}
+
+static NdCellFile *
+parse_cell (JsonObject *root, const char *path, GError **error)
+{
+  g_autoptr (NdCellFile) cell = g_new0 (NdCellFile, 1);
+  const char *format = json_object_get_string_member_with_default (root, "format", NULL);
+  if (g_strcmp0 (format, "neurode-cell") != 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, "this is not a Neurode cell file (“format” is not “neurode-cell”)");
+      return NULL;
+    }
+  double version = 1;
+  if (!get_number (root, "", "version", &version, 1, 1e9, error))
+    return NULL;
+  if (version > 1)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED, "the cell file is version %g; this Neurode reads version 1", version);
+      return NULL;
+    }
+  cell->name = g_strdup (json_object_get_string_member_with_default (root, "name", ""));
+
+  const char *morph = json_object_get_string_member_with_default (root, "morphology", NULL);
+  if (!morph || !*morph)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the cell file names no “morphology” (an SWC file)");
+      return NULL;
+    }
+  if (g_path_is_absolute (morph))
+    cell->morphology_path = g_strdup (morph);
+  else
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      cell->morphology_path = g_build_filename (dir, morph, NULL);
+    }
+
+  GError *local = NULL;
+  JsonObject *seg = get_object (root, "segmentation", &local);
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  cell->segmentation = (nd_segmentation) { .mode = ND_SEGMENT_FIXED, .nseg = 1 };
+  if (seg && json_object_has_member (seg, "d_lambda"))
+    {
+      if (json_object_has_member (seg, "per_branch"))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“segmentation” gives both “per_branch” and “d_lambda”; choose one");
+          return NULL;
+        }
+      cell->segmentation = (nd_segmentation) { .mode = ND_SEGMENT_D_LAMBDA, .d_lambda = 0.1, .freq_hz = 100.0 };
+      if (!get_number (seg, "segmentation", "d_lambda", &cell->segmentation.d_lambda, 1e-4, 10.0, error)
+          || !get_number (seg, "segmentation", "frequency_hz", &cell->segmentation.freq_hz, 1e-3, 1e6, error))
+        return NULL;
+    }
+  else if (seg)
+    {
+      double nseg = 1;
+      if (!get_number (seg, "segmentation", "per_branch", &nseg, 1, 10000, error))
+        return NULL;
+      if (nseg != floor (nseg))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“segmentation.per_branch” must be a whole number");
+          return NULL;
+        }
+      cell->segmentation.nseg = (int) nseg;
+    }
+
+  JsonObject *passive = get_object (root, "passive", &local);
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  cell->membrane.cm = 1.0;
+  cell->membrane.celsius = 36.0;
+  cell->ra_ohm_cm = 100.0;
+  cell->v_init_mV = -70.0;
+  if (!get_number (passive, "passive", "cm_uF_cm2", &cell->membrane.cm, 1e-3, 100.0, error)
+      || !get_number (passive, "passive", "ra_ohm_cm", &cell->ra_ohm_cm, 1e-2, 1e6, error)
+      || !get_number (passive, "passive", "v_init_mV", &cell->v_init_mV, -200.0, 200.0, error)
+      || !get_number (passive, "passive", "celsius", &cell->membrane.celsius, -20.0, 60.0, error))
+    return NULL;
+
+  JsonObject *channels = get_object (root, "channels", &local);
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  if (!channels)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the cell file has no “channels”");
+      return NULL;
+    }
+  nd_channel_density all[ND_MORPH_MAX_CHANNELS] = { 0 };
+  int n_all = 0;
+  gboolean have_all = json_object_has_member (channels, "all");
+  if (have_all && !read_channel_list (json_object_get_member (channels, "all"), "all", all, &n_all, error))
+    return NULL;
+  g_autoptr (GList) members = json_object_get_members (channels);
+  for (GList *l = members; l; l = l->next)
+    if (strcmp (l->data, "all") != 0 && nd_region_from_name (l->data) < 0)
+      {
+        g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                     "“channels” has an unknown region “%s” (use all, soma, axon, basal, apical or other)",
+                     (const char *) l->data);
+        return NULL;
+      }
+  for (int r = 0; r < ND_N_REGIONS; r++)
+    {
+      const char *name = nd_region_name (r);
+      if (json_object_has_member (channels, name))
+        {
+          if (!read_channel_list (json_object_get_member (channels, name), name, cell->membrane.channels[r],
+                                  &cell->membrane.n_channels[r], error))
+            return NULL;
+        }
+      else
+        {
+          memcpy (cell->membrane.channels[r], all, sizeof all);
+          cell->membrane.n_channels[r] = n_all;
+        }
+    }
+
+  JsonObject *stim = get_object (root, "stimulus", &local);
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  double stim_section = 0;
+  cell->stim_x = 0.5;
+  if (stim && json_object_has_member (stim, "section")
+      && JSON_NODE_HOLDS_VALUE (json_object_get_member (stim, "section"))
+      && json_node_get_value_type (json_object_get_member (stim, "section")) == G_TYPE_STRING)
+    cell->stim_section_name = g_strdup (json_object_get_string_member (stim, "section"));
+  else if (!get_number (stim, "stimulus", "section", &stim_section, 0, 1e9, error))
+    return NULL;
+  if (!get_number (stim, "stimulus", "x", &cell->stim_x, 0.0, 1.0, error))
+    return NULL;
+  cell->stim_section = (int) stim_section;
+
+  JsonObject *proto = get_object (root, "protocol", &local);
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  if (proto)
+    {
+      cell->has_protocol = TRUE;
+      cell->duration_ms = 100.0;
+      cell->dt_ms = 0.025;
+      if (!get_number (proto, "protocol", "amplitude_pA", &cell->step_amplitude_pA, -1e7, 1e7, error)
+          || !get_number (proto, "protocol", "start_ms", &cell->step_start_ms, 0, 1e7, error)
+          || !get_number (proto, "protocol", "end_ms", &cell->step_end_ms, 0, 1e7, error)
+          || !get_number (proto, "protocol", "duration_ms", &cell->duration_ms, 1e-3, 1e7, error)
+          || !get_number (proto, "protocol", "dt_ms", &cell->dt_ms, 1e-5, 10.0, error))
+        return NULL;
+      if (cell->step_end_ms < cell->step_start_ms)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the protocol's step ends (%g ms) before it starts (%g ms)",
+                       cell->step_end_ms, cell->step_start_ms);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&cell);
+}
+
+NdCellFile *
+nd_cell_file_load (const char *path, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GError *local = NULL;
+  if (!json_parser_load_from_file (parser, path, &local))
+    {
+      g_set_error (error, ND_ERROR, local->domain == G_FILE_ERROR ? ND_ERROR_NOT_FOUND : ND_ERROR_FORMAT,
+                   "cannot read the cell file “%s”: %s", path, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, "“%s” is not a Neurode cell file (no JSON object)", path);
+      return NULL;
+    }
+  NdCellFile *cell = parse_cell (json_node_get_object (root), path, &local);
+  if (!cell)
+    {
+      g_set_error (error, local->domain, local->code, "%s: %s", path, local->message);
+      g_error_free (local);
+    }
+  return cell;
+}
+
+void
+nd_cell_free (NdCell *cell)
+{
+  if (!cell)
+    return;
+  nd_cable_free (cell->cable);
+  nd_morph_free (cell->morph);
+  g_free (cell);
+}
+
+NdCell *
+nd_cell_build (const NdCellFile *file, GError **error)
+{
+  char err[ND_MORPH_ERROR_LEN] = "";
+  nd_swc *swc = nd_swc_read_file (file->morphology_path, err, sizeof err);
+  if (!swc)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT, "morphology “%s”: %s", file->morphology_path, err);
+      return NULL;
+    }
+  g_autoptr (NdCell) cell = g_new0 (NdCell, 1);
+  cell->morph = nd_morph_from_swc (swc, err, sizeof err);
+  nd_swc_free (swc);
+  if (!cell->morph)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT, "morphology “%s”: %s", file->morphology_path, err);
+      return NULL;
+    }
+  cell->cable = nd_cable_new (cell->morph, &file->segmentation, file->ra_ohm_cm, file->membrane.cm, err, sizeof err);
+  if (!cell->cable)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "%s", err);
+      return NULL;
+    }
+  int stim_section = file->stim_section;
+  if (file->stim_section_name)
+    {
+      stim_section = nd_morph_find_section (cell->morph, file->stim_section_name);
+      if (stim_section < 0)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                       "the stimulus is on section “%s”, which this morphology does not have "
+                       "(names as in NEURON: soma[0], dend[3], apic[12], axon[0])", file->stim_section_name);
+          return NULL;
+        }
+    }
+  else if (stim_section >= cell->morph->n_sections)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the stimulus is on section %d, but the cell has sections 0 to %d",
+                   file->stim_section, cell->morph->n_sections - 1);
+      return NULL;
+    }
+  cell->soma_node = nd_cable_node_at (cell->cable, 0, 0.5);
+  cell->stim_node = nd_cable_node_at (cell->cable, stim_section, file->stim_x);
+  return g_steal_pointer (&cell);
+}

@@ -1,0 +1,559 @@
+/* model-file.c: models as JSON, through json-glib.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "model-file.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "nd-error.h"
+
+static gboolean
+get_number (JsonObject *o, const char *key, double fallback, gboolean required, double *out,
+            const char *where, GError **error)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  if (!n)
+    {
+      if (required)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” is missing"), where, key);
+          return FALSE;
+        }
+      *out = fallback;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (n) || (json_node_get_value_type (n) != G_TYPE_DOUBLE
+                                     && json_node_get_value_type (n) != G_TYPE_INT64))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be a number"), where, key);
+      return FALSE;
+    }
+  *out = json_node_get_double (n);
+  if (!isfinite (*out))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” is not a finite number"), where, key);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+get_bool (JsonObject *o, const char *key, gboolean fallback)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    return fallback;
+  return json_node_get_boolean (n);
+}
+
+static const char *
+get_string (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static JsonObject *
+get_object (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static JsonArray *
+get_array (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}
+
+static const char *const act_names[] = { "tanh", "relu", "silu" };
+
+typedef struct {
+  nd_mlp_shape shape;
+  nd_tau_bound bound;
+  JsonArray *weights;
+} net_spec;
+
+/* Reads a "network" object; n_in/n_out are set by the caller's slot kind. */
+static gboolean
+read_network (JsonObject *o, int n_in, int n_out, net_spec *ns, const char *where, GError **error)
+{
+  double width = 32, depth = 2;
+  memset (ns, 0, sizeof *ns);
+  ns->shape = (nd_mlp_shape) { .n_in = n_in, .n_out = n_out, .act = ND_ACT_TANH, .layer_norm = TRUE };
+  ns->bound = ND_TAU_BOUND_SMOOTH;
+  if (!o)
+    {
+      ns->shape.width = 32;
+      ns->shape.depth = 2;
+      return TRUE;
+    }
+  if (!get_number (o, "width", 32, FALSE, &width, where, error)
+      || !get_number (o, "depth", 2, FALSE, &depth, where, error))
+    return FALSE;
+  if (width < 1 || width > 1024 || depth < 1 || depth > 16 || width != floor (width) || depth != floor (depth))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: the network needs a whole width of 1-1024 units and depth of 1-16 layers"), where);
+      return FALSE;
+    }
+  ns->shape.width = (int) width;
+  ns->shape.depth = (int) depth;
+  const char *act = get_string (o, "activation");
+  if (act)
+    {
+      gboolean found = FALSE;
+      for (int i = 0; i < 3; i++)
+        if (!strcmp (act, act_names[i]))
+          ns->shape.act = (nd_activation) i, found = TRUE;
+      if (!found)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("%s: unknown activation “%s” (use tanh, relu or silu)"), where, act);
+          return FALSE;
+        }
+    }
+  ns->shape.layer_norm = get_bool (o, "layer_norm", TRUE);
+  const char *bound = get_string (o, "tau_bound");
+  if (bound && !strcmp (bound, "hard"))
+    ns->bound = ND_TAU_BOUND_HARD;
+  else if (bound && strcmp (bound, "smooth"))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “tau_bound” must be “smooth” or “hard”"), where);
+      return FALSE;
+    }
+  ns->weights = get_array (o, "weights");
+  return TRUE;
+}
+
+static gboolean
+set_weights (nd_model *m, int block, JsonArray *w, const char *where, GError **error)
+{
+  nd_param_block *b = &m->blocks[block];
+  if (json_array_get_length (w) != b->count)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: the network has %u weights, expected %zu for its shape"), where,
+                   json_array_get_length (w), b->count);
+      return FALSE;
+    }
+  for (size_t i = 0; i < b->count; i++)
+    {
+      JsonNode *n = json_array_get_element (w, i);
+      double x = JSON_NODE_HOLDS_VALUE (n) ? json_node_get_double (n) : NAN;
+      if (!isfinite (x))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: weight %zu is not a finite number"), where, i);
+          return FALSE;
+        }
+      m->params[b->offset + i] = x;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GError **error)
+{
+  char where[96];
+  const char *type = get_string (o, "type");
+  const char *name = get_string (o, "name");
+  g_snprintf (where, sizeof where, _("channel %d (%s)"), index + 1, name ? name : type ? type : "?");
+  if (!type)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “type” is missing"), where);
+      return FALSE;
+    }
+  double gbar = 0, e = 0;
+  int c = -1;
+  if (!strcmp (type, "learned_free"))
+    {
+      double nl = 0, vm = -65, vs = 20, is = 1;
+      if (!get_number (o, "latents", 0, TRUE, &nl, where, error)
+          || !get_number (o, "v_mean_mV", -65, FALSE, &vm, where, error)
+          || !get_number (o, "v_std_mV", 20, FALSE, &vs, where, error)
+          || !get_number (o, "i_scale_uA_per_cm2", 1, FALSE, &is, where, error))
+        return FALSE;
+      if (nl < 0 || nl > ND_MAX_LATENTS || nl != floor (nl))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “latents” must be a whole number 0-%d"),
+                       where, ND_MAX_LATENTS);
+          return FALSE;
+        }
+      double zm[ND_MAX_LATENTS], zs[ND_MAX_LATENTS];
+      JsonArray *am = get_array (o, "z_mean"), *as = get_array (o, "z_std");
+      for (int i = 0; i < (int) nl; i++)
+        {
+          zm[i] = am && i < (int) json_array_get_length (am) ? json_array_get_double_element (am, i) : 0.0;
+          zs[i] = as && i < (int) json_array_get_length (as) ? json_array_get_double_element (as, i) : 1.0;
+        }
+      net_spec ns;
+      if (!read_network (get_object (o, "network"), 1 + (int) nl, 1 + (int) nl, &ns, where, error))
+        return FALSE;
+      c = nd_model_add_free (m, name ? name : "free", (int) nl, &ns.shape, vm, vs, zm, zs, is);
+      if (c < 0)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("%s: invalid free current (standard deviations and scale must be positive)"), where);
+          return FALSE;
+        }
+      int b = m->channels[c].block_free;
+      nd_mlp_init (&ns.shape, m->params + m->blocks[b].offset, (guint64) b, 1.0);
+      if (ns.weights)
+        return set_weights (m, b, ns.weights, where, error);
+      *all_weights = FALSE;
+      return TRUE;
+    }
+
+  if (!strcmp (type, "learned"))
+    {
+      if (!get_number (o, "gbar_mS_per_cm2", 0, TRUE, &gbar, where, error)
+          || !get_number (o, "e_rev_mV", 0, TRUE, &e, where, error))
+        return FALSE;
+      JsonArray *gates = get_array (o, "gates");
+      int ng = gates ? (int) json_array_get_length (gates) : 0;
+      if (ng < 1 || ng > ND_MAX_LEARNED_GATES)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("%s: a learned channel needs one or two gates"), where);
+          return FALSE;
+        }
+      const char *names[ND_MAX_LEARNED_GATES];
+      int powers[ND_MAX_LEARNED_GATES];
+      double pvals[ND_MAX_LEARNED_GATES];
+      gboolean fit_power[ND_MAX_LEARNED_GATES];
+      net_spec ns[ND_MAX_LEARNED_GATES];
+      for (int g = 0; g < ng; g++)
+        {
+          JsonNode *gn = json_array_get_element (gates, g);
+          if (!JSON_NODE_HOLDS_OBJECT (gn))
+            {
+              g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: gate %d is not an object"), where, g + 1);
+              return FALSE;
+            }
+          JsonObject *go = json_node_get_object (gn);
+          double p = 1;
+          names[g] = get_string (go, "name");
+          if (!get_number (go, "power", 1, FALSE, &p, where, error))
+            return FALSE;
+          if (!(p >= 1 && p <= 8))
+            {
+              g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                           _("%s: a gate's power must be between 1 and 8"), where);
+              return FALSE;
+            }
+          powers[g] = (int) floor (p);
+          pvals[g] = p;
+          fit_power[g] = get_bool (go, "fit_power", FALSE);
+          if (!read_network (get_object (go, "network"), 1, 2, &ns[g], where, error))
+            return FALSE;
+          if (g > 0 && memcmp (&ns[g].shape, &ns[0].shape, sizeof ns[0].shape) != 0)
+            {
+              g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
+                           _("%s: both gates of a learned channel must use the same network shape"), where);
+              return FALSE;
+            }
+        }
+      nd_learned_gate net = { .shape = ns[0].shape, .tau_bound = ns[0].bound };
+      c = nd_model_add_learned (m, name ? name : "learned", gbar, e, ng, names, powers, &net);
+      if (c < 0)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("%s: conductance must be 0-10000 mS/cm² and reversal potential -200 to +200 mV"), where);
+          return FALSE;
+        }
+      for (int g = 0; g < ng; g++)
+        {
+          m->channels[c].learned[g].net.tau_bound = ns[g].bound;
+          nd_param_block *pb = &m->blocks[m->channels[c].learned[g].block_power];
+          m->params[pb->offset] = pvals[g];
+          pb->trainable = fit_power[g];
+          int b = m->channels[c].learned[g].block;
+          nd_learned_gate_init (&m->channels[c].learned[g].net, m->params + m->blocks[b].offset, (guint64) b, 1.0);
+          if (ns[g].weights)
+            {
+              if (!set_weights (m, b, ns[g].weights, where, error))
+                return FALSE;
+            }
+          else
+            *all_weights = FALSE;
+        }
+    }
+  else
+    {
+      const nd_channel_kind *kind = nd_channel_lookup (type);
+      if (!kind)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: unknown channel type “%s”"), where, type);
+          return FALSE;
+        }
+      if (!get_number (o, "gbar_mS_per_cm2", kind->gbar_default, FALSE, &gbar, where, error)
+          || !get_number (o, "e_rev_mV", kind->e_default, FALSE, &e, where, error))
+        return FALSE;
+      c = nd_model_add_known (m, kind, gbar, e);
+      if (c < 0)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("%s: conductance must be 0-10000 mS/cm² and reversal potential -200 to +200 mV"), where);
+          return FALSE;
+        }
+    }
+  m->blocks[m->channels[c].block_gbar].trainable = get_bool (o, "fit_gbar", FALSE);
+  m->blocks[m->channels[c].block_e].trainable = get_bool (o, "fit_e_rev", FALSE);
+  return TRUE;
+}
+
+nd_model *
+nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, json, length, error))
+    {
+      if (error && *error)
+        {
+          (*error)->domain = ND_ERROR;
+          (*error)->code = ND_ERROR_FORMAT;
+        }
+      return NULL;
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("the model file must hold a JSON object"));
+      return NULL;
+    }
+  JsonObject *ro = json_node_get_object (root);
+  JsonObject *mem = get_object (ro, "membrane");
+  if (!mem)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the model has no “membrane” section"));
+      return NULL;
+    }
+  double cm, area, vinit, celsius;
+  const char *where = _("membrane");
+  if (!get_number (mem, "cm_uF_per_cm2", 1.0, FALSE, &cm, where, error)
+      || !get_number (mem, "area_um2", 0, TRUE, &area, where, error)
+      || !get_number (mem, "v_init_mV", -65.0, FALSE, &vinit, where, error)
+      || !get_number (mem, "temperature_C", 6.3, FALSE, &celsius, where, error))
+    return NULL;
+  if (!(cm > 0) || !(area > 0) || vinit < -200 || vinit > 200 || celsius < -10 || celsius > 60)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("membrane: capacitance and area must be positive, v_init within ±200 mV and temperature -10 to 60 °C"));
+      return NULL;
+    }
+  JsonArray *chans = get_array (ro, "channels");
+  if (!chans || json_array_get_length (chans) == 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the model has no channels"));
+      return NULL;
+    }
+  nd_model *m = nd_model_new (cm, area, vinit, celsius);
+  gboolean all = TRUE;
+  for (guint i = 0; i < json_array_get_length (chans); i++)
+    {
+      JsonNode *cn = json_array_get_element (chans, i);
+      if (!JSON_NODE_HOLDS_OBJECT (cn))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("channel %u is not an object"), i + 1);
+          nd_model_free (m);
+          return NULL;
+        }
+      if (!read_channel (m, json_node_get_object (cn), (int) i, &all, error))
+        {
+          nd_model_free (m);
+          return NULL;
+        }
+    }
+  nd_model_params_changed (m);
+  if (weights_given)
+    *weights_given = all;
+  return m;
+}
+
+nd_model *
+nd_model_file_load (const char *path, gboolean *weights_given, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents (path, &text, &len, error))
+    return NULL;
+  g_autoptr (GError) local = NULL;
+  nd_model *m = nd_model_file_parse (text, (gssize) len, weights_given, &local);
+  if (!m)
+    g_set_error (error, ND_ERROR, local->code, "%s: %s", path, local->message);
+  return m;
+}
+
+static void
+write_network (JsonBuilder *b, const nd_mlp_shape *s, int bound, const double *w, size_t n)
+{
+  json_builder_set_member_name (b, "network");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, s->width);
+  json_builder_set_member_name (b, "depth");
+  json_builder_add_int_value (b, s->depth);
+  json_builder_set_member_name (b, "activation");
+  json_builder_add_string_value (b, act_names[s->act]);
+  json_builder_set_member_name (b, "layer_norm");
+  json_builder_add_boolean_value (b, s->layer_norm);
+  if (bound >= 0)
+    {
+      json_builder_set_member_name (b, "tau_bound");
+      json_builder_add_string_value (b, bound == ND_TAU_BOUND_HARD ? "hard" : "smooth");
+    }
+  json_builder_set_member_name (b, "weights");
+  json_builder_begin_array (b);
+  for (size_t i = 0; i < n; i++)
+    json_builder_add_double_value (b, w[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+add_number (JsonBuilder *b, const char *key, double x)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_add_double_value (b, x);
+}
+
+char *
+nd_model_file_to_string (const nd_model *m)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "membrane");
+  json_builder_begin_object (b);
+  add_number (b, "cm_uF_per_cm2", m->cm);
+  add_number (b, "area_um2", m->area_um2);
+  add_number (b, "v_init_mV", m->v_init);
+  add_number (b, "temperature_C", m->celsius);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "channels");
+  json_builder_begin_array (b);
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      const nd_channel *ch = &m->channels[c];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      if (ch->slot == ND_CHANNEL_FREE)
+        {
+          json_builder_add_string_value (b, "learned_free");
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, ch->name);
+          json_builder_set_member_name (b, "latents");
+          json_builder_add_int_value (b, ch->n_latent);
+          add_number (b, "v_mean_mV", ch->v_mean);
+          add_number (b, "v_std_mV", ch->v_std);
+          add_number (b, "i_scale_uA_per_cm2", ch->i_scale);
+          json_builder_set_member_name (b, "z_mean");
+          json_builder_begin_array (b);
+          for (int i = 0; i < ch->n_latent; i++)
+            json_builder_add_double_value (b, ch->z_mean[i]);
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "z_std");
+          json_builder_begin_array (b);
+          for (int i = 0; i < ch->n_latent; i++)
+            json_builder_add_double_value (b, ch->z_std[i]);
+          json_builder_end_array (b);
+          const nd_param_block *blk = &m->blocks[ch->block_free];
+          write_network (b, &ch->free_shape, -1, m->params + blk->offset, blk->count);
+          json_builder_end_object (b);
+          continue;
+        }
+      json_builder_add_string_value (b, ch->slot == ND_CHANNEL_KNOWN ? ch->kind->type : "learned");
+      if (ch->slot == ND_CHANNEL_LEARNED)
+        {
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, ch->name);
+        }
+      add_number (b, "gbar_mS_per_cm2", m->params[m->blocks[ch->block_gbar].offset]);
+      add_number (b, "e_rev_mV", m->params[m->blocks[ch->block_e].offset]);
+      if (m->blocks[ch->block_gbar].trainable)
+        {
+          json_builder_set_member_name (b, "fit_gbar");
+          json_builder_add_boolean_value (b, TRUE);
+        }
+      if (m->blocks[ch->block_e].trainable)
+        {
+          json_builder_set_member_name (b, "fit_e_rev");
+          json_builder_add_boolean_value (b, TRUE);
+        }
+      if (ch->slot == ND_CHANNEL_LEARNED)
+        {
+          json_builder_set_member_name (b, "gates");
+          json_builder_begin_array (b);
+          for (int g = 0; g < ch->n_gates; g++)
+            {
+              const nd_learned_gate_slot *s = &ch->learned[g];
+              const nd_param_block *blk = &m->blocks[s->block];
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "name");
+              json_builder_add_string_value (b, s->name);
+              const nd_param_block *pb = &m->blocks[s->block_power];
+              double pw = m->params[pb->offset];
+              json_builder_set_member_name (b, "power");
+              if (pw == floor (pw))
+                json_builder_add_int_value (b, (gint64) pw);
+              else
+                json_builder_add_double_value (b, pw);
+              if (pb->trainable)
+                {
+                  json_builder_set_member_name (b, "fit_power");
+                  json_builder_add_boolean_value (b, TRUE);
+                }
+              write_network (b, &s->net.shape, s->net.tau_bound, m->params + blk->offset, blk->count);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  return json_generator_to_data (gen, NULL);
+}
+
+gboolean
+nd_model_file_save (const nd_model *m, const char *path, GError **error)
+{
+  g_autofree char *text = nd_model_file_to_string (m);
+  return g_file_set_contents (path, text, -1, error);
+}
+
+void
+nd_model_kinetics_csv (nd_model *m, GString *out)
+{
+  g_string_append (out, "channel,gate,v_mV,x_inf,tau_ms\n");
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      const nd_channel *ch = &m->channels[c];
+      if (ch->slot == ND_CHANNEL_FREE)
+        continue;
+      for (int g = 0; g < ch->n_gates; g++)
+        {
+          const char *gname = ch->slot == ND_CHANNEL_KNOWN ? ch->kind->gates[g].name : ch->learned[g].name;
+          for (int v = -100; v <= 60; v++)
+            {
+              nd_gate_rates r;
+              nd_model_gate_rates (m, c, g, v, &r);
+              char xb[G_ASCII_DTOSTR_BUF_SIZE], tb[G_ASCII_DTOSTR_BUF_SIZE];
+              g_ascii_formatd (xb, sizeof xb, "%.9g", r.x_inf);
+              g_ascii_formatd (tb, sizeof tb, "%.9g", r.tau);
+              g_string_append_printf (out, "%s,%s,%d,%s,%s\n", ch->name, gname, v, xb, tb);
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+/* model.h: a single compartment with known channels and learned slots.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * C dV/dt = I_inj - sum_c I_c. A channel is one of
+ *  - known: a kind from the channel library, I = gbar prod x_k^p_k (V - E);
+ *  - learned: the same current form with one or two gates whose x_inf(V) and
+ *    tau(V) come from an MLP each (learned-gate.h);
+ *  - free: an MLP of (V, z_1..z_N), z-scored, returning the current and dz/dt
+ *    of N latent states.
+ * Every number a fit may change (gbar, E, network weights) lives in one flat
+ * vector `params`, described by a table of blocks with bounds and a trainable
+ * flag, so an optimiser is one loop over one array.
+ *
+ * In the time loop a learned gate is evaluated through a table of its network
+ * outputs (a, log tau) on a uniform V grid with Catmull-Rom interpolation
+ * (C1, third order), filled lazily node by node; the model *is* this
+ * interpolant, so gradients are exact for it. The tables depend on params:
+ * call nd_model_params_changed() after writing to params.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "channel.h"
+#include "learned-gate.h"
+#include "mlp.h"
+
+#define ND_MAX_LEARNED_GATES 2
+#define ND_MAX_LATENTS 8
+#define ND_NAME_LEN 32
+
+typedef enum {
+  ND_CHANNEL_KNOWN,
+  ND_CHANNEL_LEARNED,
+  ND_CHANNEL_FREE,
+} nd_channel_slot;
+
+typedef enum {
+  ND_PARAM_GBAR,
+  ND_PARAM_E,
+  ND_PARAM_GATE_MLP,
+  ND_PARAM_FREE_MLP,
+  ND_PARAM_POWER,       /* exponent of a learned gate (real, 1..8) */
+} nd_param_kind;
+
+typedef struct {
+  char name[2 * ND_NAME_LEN];   /* "K.gbar", "K.n.weights" */
+  nd_param_kind kind;
+  int channel;
+  int gate;                     /* learned gate index, or -1 */
+  size_t offset, count;         /* slice of params */
+  double lo, hi;                /* bounds of every element */
+  bool trainable;
+} nd_param_block;
+
+/* Lazily filled interpolation table of one learned gate. */
+typedef struct {
+  double *a, *logtau;           /* network head outputs at the nodes */
+  unsigned char *ready;
+  double *ga, *glogtau;         /* adjoint accumulators at the nodes */
+} nd_gate_table;
+
+typedef struct {
+  char name[ND_NAME_LEN];
+  int power;                    /* initial exponent; the value in use is params[block_power] */
+  nd_learned_gate net;          /* shape and head */
+  int block;                    /* its weights' block */
+  int block_power;              /* its exponent's block (fixed unless made trainable) */
+  nd_gate_table table;
+} nd_learned_gate_slot;
+
+typedef struct {
+  nd_channel_slot slot;
+  char name[ND_NAME_LEN];       /* kind's type for known channels, the user's name otherwise */
+  const nd_channel_kind *kind;  /* known channels only */
+  int n_gates;
+  int power[ND_MAX_GATES];      /* known channels' exponents */
+  nd_learned_gate_slot learned[ND_MAX_LEARNED_GATES];
+  int block_gbar, block_e;      /* conductance channels */
+  /* free learned current */
+  int n_latent;
+  nd_mlp_shape free_shape;
+  int block_free;
+  double v_mean, v_std;         /* z-scoring of V */
+  double z_mean[ND_MAX_LATENTS], z_std[ND_MAX_LATENTS];
+  double i_scale;               /* uA/cm2 per network output unit */
+  int state_off;                /* first of this channel's states in the state vector */
+} nd_channel;
+
+typedef struct {
+  double cm;                    /* uF/cm2 */
+  double area_um2;
+  double v_init;                /* mV */
+  double celsius;
+  int n_channels;
+  nd_channel *channels;
+  int n_state;                  /* V, then every gate / latent */
+  size_t n_params;
+  double *params;
+  int n_blocks;
+  nd_param_block *blocks;
+  /* table grid of learned gates */
+  double grid_lo, grid_h;
+  int grid_n;
+  size_t cache_doubles;         /* scratch for one network pass */
+  double *scratch;
+} nd_model;
+
+nd_model *nd_model_new (double cm, double area_um2, double v_init, double celsius);
+void nd_model_free (nd_model *m);
+nd_model *nd_model_copy (const nd_model *m);
+
+/* Each returns the channel index, or -1 on bad arguments. */
+int nd_model_add_known (nd_model *m, const nd_channel_kind *kind, double gbar, double e);
+int nd_model_add_learned (nd_model *m, const char *name, double gbar, double e, int n_gates,
+                          const char *const *gate_names, const int *powers,
+                          const nd_learned_gate *net);
+int nd_model_add_free (nd_model *m, const char *name, int n_latent, const nd_mlp_shape *shape,
+                       double v_mean, double v_std, const double *z_mean, const double *z_std,
+                       double i_scale);
+
+/* Small normal initialisation of every network, deterministic in seed. */
+void nd_model_init_networks (nd_model *m, uint64_t seed, double scale);
+/* Must follow any change of params (drops the learned gates' tables). */
+void nd_model_params_changed (nd_model *m);
+/* Clamps every parameter into its block's bounds. */
+void nd_model_clamp (nd_model *m);
+int nd_model_find_block (const nd_model *m, int channel, nd_param_kind kind, int gate);
+/* Number of trainable parameters. */
+size_t nd_model_n_trainable (const nd_model *m);
+
+/* Steady-state initial state at v_init (n_state doubles). */
+void nd_model_initial_state (nd_model *m, double *y);
+
+/* Exponent of gate g of channel c (a learned gate's may be a fitted real number). */
+double nd_model_gate_power (const nd_model *m, int c, int g);
+/* Rates of gate g of channel c at V, as the time loop sees them. */
+void nd_model_gate_rates (nd_model *m, int c, int g, double v, nd_gate_rates *out);
+/* Ionic current density sum_c I_c (uA/cm2) in state y. */
+double nd_model_ionic_current (nd_model *m, const double *y);

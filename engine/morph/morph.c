@@ -1,0 +1,473 @@
+/* morph.c: sections from SWC points, following NEURON's Import3d reader.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The bookkeeping mirrors read_swc.hoc (mark_branch, sectionify, mksection)
+ * and import3d_gui.hoc (chk_valid, sphere_rep) of NEURON 8.2 so that the
+ * comparison with NEURON is like for like; see morph.h for the rules.
+ */
+#include "morph.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  int first;         /* first own point */
+  int count;         /* own points */
+  int parent;        /* section index, -1 for root */
+  double parent_x;
+  int wire;          /* NEURON's sec.first: 1 skips the parent point */
+  int removed;
+  int n_raw;         /* raw points: parent point (if any) + own points */
+  int *raw;          /* point indices */
+  double d0;         /* diameter of raw point 0 (may be replaced) */
+} raw_section;
+
+static void
+set_error (char *err, size_t err_len, const char *format, ...)
+{
+  if (!err || err_len == 0)
+    return;
+  va_list ap;
+  va_start (ap, format);
+  vsnprintf (err, err_len, format, ap);
+  va_end (ap);
+}
+
+void
+nd_morph_free (nd_morph *morph)
+{
+  if (!morph)
+    return;
+  for (int s = 0; s < morph->n_sections; s++)
+    {
+      free (morph->sections[s].x);
+      free (morph->sections[s].y);
+      free (morph->sections[s].z);
+      free (morph->sections[s].diam);
+      free (morph->sections[s].arc);
+    }
+  free (morph->sections);
+  free (morph);
+}
+
+static double
+single (double v)
+{
+  return (double) (float) v;
+}
+
+static void
+section_alloc (nd_section *sec, int n)
+{
+  sec->n_points = n;
+  sec->x = malloc ((size_t) n * sizeof (double));
+  sec->y = malloc ((size_t) n * sizeof (double));
+  sec->z = malloc ((size_t) n * sizeof (double));
+  sec->diam = malloc ((size_t) n * sizeof (double));
+  sec->arc = malloc ((size_t) n * sizeof (double));
+}
+
+static void
+section_finish (nd_section *sec)
+{
+  double arc = 0.0;
+  sec->arc[0] = 0.0;
+  for (int k = 1; k < sec->n_points; k++)
+    {
+      double dx = sec->x[k] - sec->x[k - 1], dy = sec->y[k] - sec->y[k - 1], dz = sec->z[k] - sec->z[k - 1];
+      arc += sqrt (dx * dx + dy * dy + dz * dz);
+      sec->arc[k] = single (arc);
+    }
+  sec->length = sec->arc[sec->n_points - 1];
+}
+
+nd_morph *
+nd_morph_from_swc (const nd_swc *swc, char *err, size_t err_len)
+{
+  if (!swc || swc->n_points < 1)
+    {
+      set_error (err, err_len, "the morphology has no points");
+      return NULL;
+    }
+  const nd_swc_point *pt = swc->points;
+  int n = swc->n_points;
+  if (pt[0].parent != -1 || pt[0].type != 1)
+    {
+      set_error (err, err_len, "the morphology does not start at a soma point");
+      return NULL;
+    }
+  int *nchild = calloc ((size_t) n, sizeof *nchild);       /* NEURON's nchild x 100 */
+  int *nchild_soma = calloc ((size_t) n, sizeof *nchild_soma);
+  int *connect2prox = calloc ((size_t) n, sizeof *connect2prox);
+  int *point2sec = calloc ((size_t) n, sizeof *point2sec);
+
+  /* mark_branch: a contiguous child adds 1, a non-contiguous one 1.01, a type change 0.01. */
+  for (int i = 0; i < n; i++)
+    {
+      int p = pt[i].parent;
+      if (p < 0)
+        continue;
+      nchild[p] += 100;
+      if (p != i - 1)
+        {
+          nchild[p] += 1;
+          if (p > 1)
+            {
+              int pp = pt[p].parent;
+              if (pt[p].type != 1 && pp >= 0 && pt[pp].type == 1)
+                {
+                  connect2prox[i] = 1;
+                  nchild[p] = 100;
+                }
+            }
+          else if (p == 0 && pt[p].type != 1)
+            {
+              connect2prox[i] = 1;
+              nchild[p] = 100;
+            }
+        }
+      if (pt[p].type != pt[i].type)
+        nchild[p] += 1;
+    }
+  /* sectionify: soma points chained one after another stay one section. */
+  for (int i = 1; i < n; i++)
+    if (pt[i].type == 1 && pt[i].parent >= 0 && pt[pt[i].parent].type == 1)
+      nchild_soma[pt[i].parent]++;
+  /* NeuroMorpho.org's 3-point soma (centre as root, two points one radius
+   * away on either side, equal diameters, nothing attached to them) is a
+   * sphere: NEURON keeps only the centre (neuromorph_3point_soma). */
+  int soma3geom = 0, n_soma = 0;
+  for (int i = 0; i < n; i++)
+    n_soma += pt[i].type == 1;
+  if (n_soma == 3 && n >= 3 && pt[1].parent == 0 && pt[2].parent == 0 && nchild[1] == 0 && nchild[2] == 0
+      && pt[1].radius == pt[0].radius && pt[2].radius == pt[0].radius)
+    {
+      double len = 0.0;
+      for (int i = 1; i <= 2; i++)
+        len += sqrt ((pt[i].x - pt[0].x) * (pt[i].x - pt[0].x) + (pt[i].y - pt[0].y) * (pt[i].y - pt[0].y)
+                     + (pt[i].z - pt[0].z) * (pt[i].z - pt[0].z));
+      soma3geom = fabs (len / (2.0 * pt[0].radius) - 1.0) < 0.01;
+    }
+  for (int i = 0; i < n - 1; i++)
+    {
+      int parent_next = soma3geom && i + 1 == 2 ? 1 : pt[i + 1].parent;
+      if (pt[i].type == 1 && pt[i + 1].type == 1 && parent_next == i)
+        if (!(i != 0 && nchild_soma[i] > 1))
+          nchild[i] = 100;
+    }
+
+  int n_raw = 0;
+  for (int i = 0; i < n; i++)
+    n_raw += nchild[i] != 100;
+  raw_section *rs = calloc ((size_t) n_raw, sizeof *rs);
+  {
+    int si = 0, first = 0;
+    for (int i = 0; i < n; i++)
+      {
+        point2sec[i] = si;
+        if (nchild[i] != 100)
+          {
+            rs[si].first = first;
+            rs[si].count = i - first + 1;
+            si++;
+            first = i + 1;
+          }
+      }
+  }
+
+  /* mksection */
+  for (int s = 0; s < n_raw; s++)
+    {
+      raw_section *r = &rs[s];
+      int first = r->first;
+      int next = first + r->count;   /* NEURON's i */
+      r->parent_x = 1.0;
+      if (s == 0)
+        {
+          r->parent = -1;
+          r->n_raw = soma3geom ? 1 : r->count;
+          r->raw = malloc ((size_t) r->n_raw * sizeof (int));
+          for (int k = 0; k < r->n_raw; k++)
+            r->raw[k] = first + k;
+          r->d0 = 2.0 * pt[first].radius;
+          continue;
+        }
+      int pix = pt[first].parent;
+      int ps = point2sec[pix];
+      raw_section *psec = &rs[ps];
+      int psec_type = pt[psec->first].type;
+      int psec_npts = psec->n_raw;   /* NEURON's psec.d.size */
+      int den_con_soma = psec_type == 1 && pt[first].type != 1;
+      int con_soma = psec_type == 1;
+      int handled = 0;
+      r->parent = ps;
+      if (ps == 0)
+        {
+          handled = 1;
+          if (den_con_soma && psec_npts == 1)
+            {
+              r->parent_x = 0.5;
+              if (next - first > 1)
+                r->wire = 1;
+            }
+          else if (pix == psec->first)
+            {
+              r->parent_x = 0.0;
+              if (pt[first].type != 1 && nchild_soma[pix] > 1)
+                r->wire = 1;
+            }
+          else
+            handled = 0;
+        }
+      if (!handled && con_soma)
+        {
+          int offset = psec->first == 0 ? -1 : -2;
+          if (pix < psec->first + psec_npts + offset)
+            {
+              r->parent_x = 0.5;
+              if (den_con_soma && next - first > 1)
+                r->wire = 1;
+            }
+          else if (next - first > 1 && nchild_soma[pix] > 1)
+            {
+              if (pt[first].type != 1)
+                r->wire = 1;
+            }
+        }
+      r->n_raw = r->count + 1;
+      r->raw = malloc ((size_t) r->n_raw * sizeof (int));
+      r->raw[0] = pix;
+      for (int k = 0; k < r->count; k++)
+        r->raw[k + 1] = first + k;
+      r->d0 = 2.0 * pt[pix].radius;
+      if (psec_type == 1 && pt[first].type != 1)
+        r->d0 = 2.0 * pt[first].radius;
+      if (connect2prox[first])
+        r->parent_x = 0.0;
+    }
+
+  /* chk_valid: drop one-point and zero-length two-point sections. */
+  for (int s = n_raw - 1; s >= 1; s--)
+    {
+      raw_section *r = &rs[s];
+      int left = r->n_raw - r->wire;
+      int drop = left <= 1;
+      if (!drop && left <= 2)
+        {
+          const nd_swc_point *a = &pt[r->raw[r->wire]], *b = &pt[r->raw[r->wire + 1]];
+          drop = a->x == b->x && a->y == b->y && a->z == b->z;
+        }
+      if (!drop)
+        continue;
+      r->removed = 1;
+      for (int c = s + 1; c < n_raw; c++)
+        if (!rs[c].removed && rs[c].parent == s)
+          {
+            rs[c].parent = r->parent;
+            rs[c].parent_x = r->parent_x;
+          }
+    }
+
+  int *new_index = malloc ((size_t) n_raw * sizeof *new_index);
+  int n_sec = 0;
+  for (int s = 0; s < n_raw; s++)
+    new_index[s] = rs[s].removed ? -1 : n_sec++;
+
+  nd_morph *morph = calloc (1, sizeof *morph);
+  morph->sections = calloc ((size_t) n_sec, sizeof *morph->sections);
+  morph->n_sections = n_sec;
+  for (int s = 0; s < n_raw; s++)
+    {
+      raw_section *r = &rs[s];
+      if (r->removed)
+        continue;
+      nd_section *sec = &morph->sections[new_index[s]];
+      sec->type = pt[r->first].type;
+      sec->region = nd_region_from_swc_type (sec->type);
+      sec->parent = r->parent >= 0 ? new_index[r->parent] : -1;
+      sec->parent_x = r->parent_x;
+      int n_pts = r->n_raw - r->wire;
+      if (s == 0 && n_pts == 1)
+        {
+          /* sphere_rep: a 3-point cylinder along x with length = diameter. */
+          const nd_swc_point *p = &pt[r->raw[0]];
+          double d = 2.0 * p->radius;
+          section_alloc (sec, 3);
+          for (int k = 0; k < 3; k++)
+            {
+              sec->x[k] = single (p->x + (k - 1) * d / 2.0);
+              sec->y[k] = single (p->y);
+              sec->z[k] = single (p->z);
+              sec->diam[k] = single (d);
+            }
+        }
+      else
+        {
+          section_alloc (sec, n_pts);
+          for (int k = 0; k < n_pts; k++)
+            {
+              int j = k + r->wire;
+              const nd_swc_point *p = &pt[r->raw[j]];
+              sec->x[k] = single (p->x);
+              sec->y[k] = single (p->y);
+              sec->z[k] = single (p->z);
+              sec->diam[k] = single (j == 0 ? r->d0 : 2.0 * p->radius);
+            }
+        }
+      section_finish (sec);
+    }
+  /* NEURON numbers sections per type in creation order. */
+  {
+    int n_types = 0, *types = malloc ((size_t) n_sec * sizeof (int)), *counts = calloc ((size_t) n_sec, sizeof (int));
+    for (int s = 0; s < n_sec; s++)
+      {
+        int t = 0;
+        while (t < n_types && types[t] != morph->sections[s].type)
+          t++;
+        if (t == n_types)
+          types[n_types++] = morph->sections[s].type;
+        morph->sections[s].type_index = counts[t]++;
+      }
+    free (types);
+    free (counts);
+  }
+
+  for (int s = 0; s < n_raw; s++)
+    free (rs[s].raw);
+  free (rs);
+  free (new_index);
+  free (nchild);
+  free (nchild_soma);
+  free (connect2prox);
+  free (point2sec);
+  return morph;
+}
+
+/* Calls fn on each piece of the section within [a, b]: length l, end diameters. */
+typedef void (*piece_fn) (double l, double da, double db, void *acc);
+
+static void
+for_pieces (const nd_section *sec, double a, double b, piece_fn fn, void *acc)
+{
+  for (int k = 0; k + 1 < sec->n_points; k++)
+    {
+      double s0 = sec->arc[k], s1 = sec->arc[k + 1];
+      double d0 = sec->diam[k], d1 = sec->diam[k + 1];
+      if (s1 <= s0)
+        {
+          /* A zero-length step in diameter counts once, in the piece holding it. */
+          if ((s0 >= a && s0 < b) || (s0 == b && b == sec->length))
+            fn (0.0, d0, d1, acc);
+          continue;
+        }
+      double lo = fmax (a, s0), hi = fmin (b, s1);
+      if (hi <= lo)
+        continue;
+      double da = d0 + (d1 - d0) * (lo - s0) / (s1 - s0);
+      double db = d0 + (d1 - d0) * (hi - s0) / (s1 - s0);
+      fn (hi - lo, da, db, acc);
+    }
+}
+
+static void
+area_piece (double l, double da, double db, void *acc)
+{
+  double dr = (db - da) / 2.0;
+  *(double *) acc += M_PI * (da + db) / 2.0 * sqrt (l * l + dr * dr);
+}
+
+static void
+resistance_piece (double l, double da, double db, void *acc)
+{
+  if (l > 0.0)
+    *(double *) acc += 4.0 * l / (M_PI * da * db);
+}
+
+double
+nd_section_area (const nd_section *sec, double a, double b)
+{
+  double area = 0.0;
+  for_pieces (sec, a, b, area_piece, &area);
+  return area;
+}
+
+double
+nd_section_resistance (const nd_section *sec, double a, double b, double ra_ohm_cm)
+{
+  double r = 0.0;   /* 1/um */
+  for_pieces (sec, a, b, resistance_piece, &r);
+  /* Ohm cm / um = 1e4 Ohm = 1e-2 MOhm */
+  return r * ra_ohm_cm * 1e-2;
+}
+
+double
+nd_section_lambda_f (const nd_section *sec, double freq_hz, double ra_ohm_cm, double cm_uF_cm2)
+{
+  double lam = 0.0;
+  for (int k = 1; k < sec->n_points; k++)
+    lam += (sec->arc[k] - sec->arc[k - 1]) / sqrt (sec->diam[k] + sec->diam[k - 1]);
+  lam *= sqrt (2.0) * 1e-5 * sqrt (4.0 * M_PI * freq_hz * ra_ohm_cm * cm_uF_cm2);
+  if (!(lam > 0.0))
+    return INFINITY;
+  return sec->length / lam;
+}
+
+int
+nd_section_nseg_d_lambda (const nd_section *sec, double d_lambda, double freq_hz,
+                          double ra_ohm_cm, double cm_uF_cm2)
+{
+  double lf = nd_section_lambda_f (sec, freq_hz, ra_ohm_cm, cm_uF_cm2);
+  double half = floor ((sec->length / (d_lambda * lf) + 0.9) / 2.0);
+  if (!(half >= 0.0))
+    return 1;
+  if (half > ND_MAX_NSEG / 2)
+    return ND_MAX_NSEG;
+  return (int) half * 2 + 1;
+}
+
+static void
+type_name (int type, char *buf, size_t len)
+{
+  switch (type)
+    {
+    case 1: snprintf (buf, len, "soma"); break;
+    case 2: snprintf (buf, len, "axon"); break;
+    case 3: snprintf (buf, len, "dend"); break;
+    case 4: snprintf (buf, len, "apic"); break;
+    default:
+      if (type < 0)
+        snprintf (buf, len, "minus_%d", -type);
+      else
+        snprintf (buf, len, "dend_%d", type);
+    }
+}
+
+void
+nd_section_name (const nd_section *sec, char *buf, size_t len)
+{
+  char t[32];
+  type_name (sec->type, t, sizeof t);
+  snprintf (buf, len, "%s[%d]", t, sec->type_index);
+}
+
+int
+nd_morph_find_section (const nd_morph *morph, const char *name)
+{
+  if (!name)
+    return -1;
+  char buf[64];
+  for (int s = 0; s < morph->n_sections; s++)
+    {
+      nd_section_name (&morph->sections[s], buf, sizeof buf);
+      if (strcmp (buf, name) == 0)
+        return s;
+    }
+  if (strcmp (name, "soma") == 0)
+    return 0;
+  return -1;
+}

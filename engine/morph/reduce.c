@@ -1,0 +1,101 @@
+/* reduce.c: recording the full cell and running the reduced model.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "reduce.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "integrator.h"
+#include "model-private.h"
+#include "morph/soma-model.h"
+#include "units.h"
+
+int
+nd_morph_substeps (double dt_sample_ms, double max_dt_ms)
+{
+  int sub = (int) ceil (dt_sample_ms / max_dt_ms - 1e-9);
+  return sub < 1 ? 1 : sub;
+}
+
+int
+nd_morph_record (const nd_cable *cable, const nd_membrane *membrane, double v_init_mV,
+                 int stim_node, double max_dt_ms, nd_morph_trace *tr)
+{
+  int sub = nd_morph_substeps (tr->dt_ms, max_dt_ms);
+  int soma = nd_cable_node_at (cable, 0, 0.5);
+  nd_morph_sim *sim = nd_morph_sim_new (cable, membrane, tr->dt_ms / sub);
+  nd_morph_sim_init (sim, v_init_mV);
+  int status = 0;
+  for (size_t k = 0; k < tr->n; k++)
+    {
+      tr->v_mV[k] = nd_morph_sim_voltages (sim)[soma];
+      tr->i_axial_pA[k] = nd_morph_sim_axial_current (sim, soma);
+      if (!isfinite (tr->v_mV[k]))
+        {
+          status = -1;
+          break;
+        }
+      if (k + 1 < tr->n)
+        for (int j = 0; j < sub; j++)
+          nd_morph_sim_step (sim, stim_node, tr->i_pA[k]);
+    }
+  nd_morph_sim_free (sim);
+  return status;
+}
+
+nd_model *
+nd_reduced_model_new (const nd_cable *cable, const nd_membrane *membrane, double v_init_mV,
+                      const nd_reduce_shape *shape, double v_mean, double v_std, double i_scale)
+{
+  if (!shape || shape->n_latent < 0 || shape->n_latent > ND_MAX_LATENTS || shape->width < 1
+      || shape->depth < 1 || !(v_std > 0.0) || !(i_scale > 0.0))
+    return NULL;
+  nd_model *m = nd_soma_model_new (cable, membrane, v_init_mV);
+  if (!m)
+    return NULL;
+  nd_mlp_shape net = {
+    .n_in = 1 + shape->n_latent, .width = shape->width, .depth = shape->depth,
+    .n_out = 1 + shape->n_latent, .act = ND_ACT_TANH, .layer_norm = true,
+  };
+  double z_mean[ND_MAX_LATENTS] = { 0 }, z_std[ND_MAX_LATENTS];
+  for (int i = 0; i < ND_MAX_LATENTS; i++)
+    z_std[i] = 1.0;
+  if (nd_model_add_free (m, "axial", shape->n_latent, &net, v_mean, v_std, z_mean, z_std, i_scale) < 0)
+    {
+      nd_model_free (m);
+      return NULL;
+    }
+  return m;
+}
+
+void
+nd_reduced_run (nd_model *m, size_t n, double dt_ms, int n_sub, const double *i_pA,
+                double *v_mV, double *i_learned_pA)
+{
+  int c_free = -1;
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_FREE)
+      c_free = c;
+  double *y = malloc ((size_t) m->n_state * sizeof *y);
+  nd_model_initial_state (m, y);
+  double dt = dt_ms / n_sub;
+  for (size_t k = 0; k < n; k++)
+    {
+      v_mV[k] = y[0];
+      if (i_learned_pA)
+        {
+          double dz[ND_MAX_LATENTS];
+          double dens = c_free >= 0 ? nd_free_current (m, c_free, y[0], y + m->channels[c_free].state_off, dz, NULL) : 0.0;
+          i_learned_pA[k] = nd_density_to_pA (dens, m->area_um2);
+        }
+      if (k + 1 == n)
+        break;
+      double dens_in = nd_pA_to_density (i_pA[k], m->area_um2);
+      for (int s = 0; s < n_sub; s++)
+        nd_step (m, y, dt, dens_in, y);
+    }
+  free (y);
+}

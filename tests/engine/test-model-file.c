@@ -1,0 +1,137 @@
+/* test-model-file.c: the issue's example loads; save/load round trip with weights; bad files.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "fit.h"
+#include "integrator.h"
+#include "model-file.h"
+#include "nd-error.h"
+
+static void
+trace (nd_model *m, double *v, size_t n)
+{
+  double *i = g_new0 (double, n);
+  for (size_t j = 50; j < 450 && j < n; j++)
+    i[j] = 15.0 / m->area_um2 * 100.0;
+  nd_drive d = { .n = n, .dt_sample = 0.1, .n_sub = 4, .i_inj = i };
+  nd_simulate (m, &d, v, NULL);
+  g_free (i);
+}
+
+static void
+test_example (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ND_TEST_DATA"), "engine", "k-hybrid.json", NULL);
+  g_autoptr (GError) error = NULL;
+  gboolean weights = TRUE;
+  nd_model *m = nd_model_file_load (path, &weights, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (m);
+  g_assert_false (weights);
+  g_assert_cmpint (m->n_channels, ==, 3);
+  g_assert_cmpfloat (m->area_um2, ==, 62.832);
+  g_assert_cmpfloat (m->v_init, ==, -70.0);
+  g_assert_cmpint (m->channels[2].slot, ==, ND_CHANNEL_LEARNED);
+  g_assert_cmpstr (m->channels[2].name, ==, "K");
+  g_assert_cmpint (m->channels[2].learned[0].power, ==, 4);
+  g_assert_cmpint (m->channels[2].learned[0].net.shape.width, ==, 32);
+  g_assert_true (m->blocks[m->channels[2].learned[0].block].trainable);
+  g_assert_false (m->blocks[m->channels[2].block_gbar].trainable);
+  /* Gates start at steady state at v_init. */
+  double y[8];
+  nd_model_initial_state (m, y);
+  nd_gate_rates r;
+  nd_model_gate_rates (m, 0, 0, -70.0, &r);
+  g_assert_cmpfloat (y[1], ==, r.x_inf);
+
+  /* Give the networks weights, add a free current, and round-trip. */
+  nd_mlp_shape fs = { .n_in = 3, .width = 5, .depth = 2, .n_out = 3, .act = ND_ACT_SILU, .layer_norm = TRUE };
+  const double zm[2] = { 0.5, -1.0 }, zs[2] = { 2.0, 0.25 };
+  g_assert_cmpint (nd_model_add_free (m, "axial", 2, &fs, -60.0, 15.0, zm, zs, 0.7), ==, 3);
+  nd_fit_init_networks (m, 42, 1.0);
+  m->blocks[m->channels[0].block_gbar].trainable = TRUE;
+  /* A real exponent, fitted. */
+  nd_param_block *pb = &m->blocks[m->channels[2].learned[0].block_power];
+  g_assert_cmpfloat (m->params[pb->offset], ==, 4.0);
+  m->params[pb->offset] = 3.25;
+  pb->trainable = TRUE;
+  nd_model_params_changed (m);
+  g_autofree char *text = nd_model_file_to_string (m);
+  nd_model *back = nd_model_file_parse (text, -1, &weights, &error);
+  g_assert_no_error (error);
+  g_assert_true (weights);
+  g_assert_cmpint (back->n_params, ==, m->n_params);
+  g_assert_cmpmem (back->params, back->n_params * sizeof (double), m->params, m->n_params * sizeof (double));
+  g_assert_true (back->blocks[back->channels[0].block_gbar].trainable);
+  g_assert_true (back->blocks[back->channels[2].learned[0].block_power].trainable);
+  g_assert_false (back->blocks[back->channels[2].block_e].trainable);
+  g_assert_cmpint (back->channels[3].free_shape.act, ==, ND_ACT_SILU);
+  g_assert_cmpfloat (back->channels[3].z_std[1], ==, 0.25);
+  double va[501], vb[501];
+  trace (m, va, 501);
+  trace (back, vb, 501);
+  g_assert_cmpmem (va, sizeof va, vb, sizeof vb);
+  double lo = 1e9, hi = -1e9;
+  for (int j = 0; j < 501; j++)
+    lo = fmin (lo, va[j]), hi = fmax (hi, va[j]);
+  g_assert_true (isfinite (lo) && isfinite (hi));
+
+  /* Through a file too. */
+  g_autofree char *out = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "model-roundtrip.json", NULL);
+  g_mkdir_with_parents (g_getenv ("ND_TEST_OUTPUT"), 0755);
+  g_assert_true (nd_model_file_save (back, out, &error));
+  nd_model *again = nd_model_file_load (out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (again->params, again->n_params * sizeof (double), m->params, m->n_params * sizeof (double));
+  nd_model_free (again);
+  nd_model_free (back);
+  nd_model_free (m);
+}
+
+static void
+expect_error (const char *json, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  nd_model *m = nd_model_file_parse (json, -1, NULL, &error);
+  g_assert_null (m);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == ND_ERROR);
+  if (!strstr (error->message, fragment))
+    g_error ("message “%s” lacks “%s”", error->message, fragment);
+}
+
+static void
+test_bad_files (void)
+{
+  expect_error ("{", "");
+  expect_error ("[1,2]", "JSON object");
+  expect_error ("{\"channels\": []}", "membrane");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}}", "no channels");
+  expect_error ("{\"membrane\": {}, \"channels\": [{\"type\": \"leak\"}]}", "area_um2");
+  expect_error ("{\"membrane\": {\"area_um2\": -1}, \"channels\": [{\"type\": \"leak\"}]}", "positive");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"kv9\"}]}", "unknown channel type");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"leak\", \"gbar_mS_per_cm2\": \"x\"}]}", "number");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0}]}", "one or two gates");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0, \"gates\": [{\"power\": 9}]}]}", "power");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0, \"gates\": [{\"network\": {\"width\": 2, \"depth\": 1, \"weights\": [1, 2]}}]}]}", "weights");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0, \"gates\": [{\"network\": {\"activation\": \"sin\"}}]}]}", "activation");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"hh_na\", \"gbar_mS_per_cm2\": -5}]}", "conductance");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned_free\", \"latents\": 99}]}", "latents");
+  g_autoptr (GError) error = NULL;
+  g_assert_null (nd_model_file_load ("/nonexistent/model.json", NULL, &error));
+  g_assert_nonnull (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/model-file/example", test_example);
+  g_test_add_func ("/engine/model-file/bad", test_bad_files);
+  return g_test_run ();
+}

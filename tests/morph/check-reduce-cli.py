@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+# check-reduce-cli.py: the contract of `neurode-cli reduce` (not the quality of the fit).
+#
+# Copyright 2026 The Neurode authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# A short, cheap reduction of the shipped CA1 cell (tiny network, a few
+# iterations): every output file is written and consistent with the rest of
+# Neurode: reduced.json run by `neurode-cli simulate` reproduces the reduced
+# traces, the full traces are those of `morph-simulate`, the reduced model
+# integrates faster than the full cell. Bad input fails with exit 1 or 2.
+# The quality of a real reduction (minutes of fitting) is measured outside the
+# test suite; see the morph branch report.
+import csv
+import math
+import os
+import subprocess
+import sys
+
+cli = os.environ["NEURODE_CLI"]
+root = os.environ["ND_SOURCE_ROOT"]
+data = os.environ["ND_TEST_DATA"]
+out = os.path.join(os.environ["ND_TEST_OUTPUT"], "reduce-cli")
+os.makedirs(out, exist_ok=True)
+cell = os.path.join(root, "data", "cells", "ca1-pospischil.json")
+failures = []
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+        print("FAIL:", msg, file=sys.stderr)
+
+
+def write_stim(name, amps):
+    p = os.path.join(out, name)
+    with open(p, "w") as f:
+        f.write("sweep,t_ms,i_pA\n")
+        for s, amp in enumerate(amps):
+            for k in range(301):
+                t = k * 0.1
+                f.write("%d,%.1f,%g\n" % (s, t, amp if 5.0 <= t + 0.05 < 25.0 else 0.0))
+    return p
+
+
+train = write_stim("train.csv", [650.0])
+held = write_stim("held.csv", [450.0, 850.0])
+dest = os.path.join(out, "result")
+r = subprocess.run([cli, "reduce", cell, "--stimulus", train, "--validate", held, "--out", dest,
+                    "--iterations", "12", "--latents", "1", "--width", "8", "--depth", "1",
+                    "--stages", "1:0.5,5:0.25,0:0.25"],
+                   capture_output=True, text=True)
+check(r.returncode == 0, "reduce failed: %s" % r.stderr[-2000:])
+if r.returncode == 0:
+    report = list(csv.DictReader(open(os.path.join(dest, "report.csv"))))
+    check([(x["set"], x["sweep"]) for x in report] == [("train", "0"), ("held_out", "0"), ("held_out", "1")],
+          "report rows %s" % [(x["set"], x["sweep"]) for x in report])
+    for x in report:
+        vals = [float(x[k]) for k in ("rmse_mV", "axial_rmse_pA", "t_full_s", "t_reduced_s", "speedup")]
+        check(all(math.isfinite(v) for v in vals), "finite report values: %s" % x)
+    t_full = sum(float(x["t_full_s"]) for x in report)
+    t_red = sum(float(x["t_reduced_s"]) for x in report)
+    check(t_red < t_full, "the reduced model integrates faster (%.4f s vs %.4f s)" % (t_red, t_full))
+    loss = list(csv.DictReader(open(os.path.join(dest, "loss.csv"))))
+    check(len(loss) == 12, "loss.csv rows: %d" % len(loss))
+    traces = list(csv.DictReader(open(os.path.join(dest, "traces.csv"))))
+    check(len(traces) == 3 * 301, "traces rows: %d" % len(traces))
+
+    # reduced.json runs in `simulate` and reproduces the reduced training trace.
+    sim = subprocess.run([cli, "simulate", os.path.join(dest, "reduced.json"), "--stimulus", train],
+                         capture_output=True, text=True)
+    check(sim.returncode == 0, "simulate reduced.json: %s" % sim.stderr)
+    if sim.returncode == 0:
+        v_sim = [float(x["v_mV"]) for x in csv.DictReader(sim.stdout.splitlines())]
+        v_red = [float(x["v_reduced_mV"]) for x in traces if x["set"] == "train"]
+        worst = max(abs(a - b) for a, b in zip(v_sim, v_red)) if len(v_sim) == len(v_red) else float("inf")
+        check(worst < 1e-4, "simulate vs reduce's own trace: %g mV" % worst)
+
+    # The full traces are morph-simulate's.
+    ms = subprocess.run([cli, "morph-simulate", cell, "--stimulus", held, "--axial"], capture_output=True, text=True)
+    check(ms.returncode == 0, "morph-simulate: %s" % ms.stderr)
+    if ms.returncode == 0:
+        full = list(csv.DictReader(ms.stdout.splitlines()))
+        ho = [x for x in traces if x["set"] == "held_out"]
+        worst_v = max(abs(float(a["v_mV"]) - float(b["v_full_mV"])) for a, b in zip(full, ho))
+        worst_i = max(abs(float(a["i_axial_pA"]) - float(b["i_axial_pA"])) for a, b in zip(full, ho))
+        check(len(full) == len(ho) and worst_v < 1e-6 and worst_i < 1e-4,
+              "full traces vs morph-simulate: %g mV, %g pA" % (worst_v, worst_i))
+    print("reduce: %s" % r.stderr.strip().splitlines()[-1])
+
+# Bad input.
+dl_cell = os.path.join(data, "morphology", "ca1-dlambda.json")
+cases = [
+    ([dl_cell, "--stimulus", train, "--out", dest], 1, "not at the soma"),
+    ([cell, "--stimulus", train], 2, "usage"),
+    ([cell, "--stimulus", train, "--out", dest, "--latents", "99"], 2, "--latents"),
+    ([cell, "--stimulus", train, "--out", dest, "--stages", "1:2"], 2, "--stages"),
+    ([cell, "--stimulus", os.path.join(out, "none.csv"), "--out", dest], 1, "none.csv"),
+]
+for args, code, text in cases:
+    r = subprocess.run([cli, "reduce", *args], capture_output=True, text=True)
+    check(r.returncode == code and text in r.stderr, "%s: exit %d, %r" % (args, r.returncode, r.stderr.strip()[-300:]))
+
+if failures:
+    sys.exit(1)
+print("reduce cli: ok")

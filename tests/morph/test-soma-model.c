@@ -1,0 +1,104 @@
+/* test-soma-model.c: the soma alone, driven by the true axial current, follows the full cell.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The reduction replaces the dendrites by a learned current at the soma. If
+ * that current were exactly the axial current the full cell's soma sends into
+ * its dendrites (nd_morph_sim_axial_current), the one-compartment soma model
+ * (nd_soma_model_new, integrated by the engine's own fixed-step scheme) would
+ * reproduce the soma voltage up to the difference between the two schemes.
+ * This checks the sign, units and timing of that current, the target of
+ * `reduce`. Without it (the stimulus scaled by the soma's share of the area,
+ * the published baseline) the soma alone is far off.
+ */
+#include <string.h>
+
+#include "integrator.h"
+#include "morph/morph-sim.h"
+#include "morph/soma-model.h"
+#include "morph-test-util.h"
+#include "units.h"
+
+#define DT 0.025
+#define N (2801)
+
+static int
+count_spikes (const double *v, int n)
+{
+  int k = 0;
+  for (int i = 1; i < n; i++)
+    k += v[i - 1] < 0.0 && v[i] >= 0.0;
+  return k;
+}
+
+int
+main (void)
+{
+  static double v_full[N], i_ax[N], stim[N], dens[N], v_soma[N];
+  nd_morph *m = load_ca1 ();
+  char err[ND_MORPH_ERROR_LEN];
+  nd_segmentation one = { .mode = ND_SEGMENT_FIXED, .nseg = 1 };
+  nd_cable *c = nd_cable_new (m, &one, 100.0, 1.0, err, sizeof err);
+  nd_membrane mem = { .cm = 1.0, .celsius = 36.0 };
+  for (int r = 0; r < ND_N_REGIONS; r++)
+    {
+      mem.channels[r][0] = (nd_channel_density) { nd_channel_lookup ("pospischil_na"), 50.0, 50.0 };
+      mem.channels[r][1] = (nd_channel_density) { nd_channel_lookup ("pospischil_kd"), 5.0, -90.0 };
+      mem.channels[r][2] = (nd_channel_density) { nd_channel_lookup ("pospischil_m"), 0.004, -90.0 };
+      mem.channels[r][3] = (nd_channel_density) { nd_channel_lookup ("leak"), 0.1, -70.0 };
+      mem.n_channels[r] = 4;
+    }
+  int soma = nd_cable_node_at (c, 0, 0.5);
+  nd_morph_sim *sim = nd_morph_sim_new (c, &mem, DT);
+  nd_morph_sim_init (sim, -70.0);
+  v_full[0] = nd_morph_sim_voltages (sim)[soma];
+  i_ax[0] = nd_morph_sim_axial_current (sim, soma);
+  for (int j = 0; j + 1 < N; j++)
+    {
+      stim[j] = (j + 0.5) * DT >= 10.0 && (j + 0.5) * DT < 50.0 ? 650.0 : 0.0;
+      nd_morph_sim_step (sim, soma, stim[j]);
+      v_full[j + 1] = nd_morph_sim_voltages (sim)[soma];
+      i_ax[j + 1] = nd_morph_sim_axial_current (sim, soma);
+    }
+  stim[N - 1] = 0.0;
+
+  nd_model *sm = nd_soma_model_new (c, &mem, -70.0);
+  ND_CHECK (sm != NULL, "soma model");
+  if (!sm)
+    return 1;
+  ND_CHECK_CLOSE (sm->area_um2, c->area_um2[soma], 0, 1e-15, "soma area");
+  ND_CHECK (sm->n_channels == 4, "soma channels: %d", sm->n_channels);
+
+  /* Interval j -> j+1 of the full cell's implicit step carries the axial current at j+1. */
+  for (int j = 0; j < N; j++)
+    dens[j] = nd_pA_to_density (stim[j] - (j + 1 < N ? i_ax[j + 1] : i_ax[j]), sm->area_um2);
+  nd_drive d = { .n = N, .dt_sample = DT, .n_sub = 1, .i_inj = dens };
+  nd_simulate (sm, &d, v_soma, NULL);
+  double se = 0.0;
+  for (int j = 0; j < N; j++)
+    se += (v_soma[j] - v_full[j]) * (v_soma[j] - v_full[j]);
+  double rmse = sqrt (se / N);
+  int ns_full = count_spikes (v_full, N), ns_soma = count_spikes (v_soma, N);
+  ND_CHECK (ns_soma == ns_full, "spikes: soma + axial current %d, full cell %d", ns_soma, ns_full);
+  ND_CHECK (rmse < 0.1, "soma + true axial current: RMSE %.4f mV", rmse);
+
+  /* Published baseline: the soma alone with the stimulus scaled by its share of the area. */
+  double share = c->area_um2[soma] / nd_cable_total_area (c);
+  for (int j = 0; j < N; j++)
+    dens[j] = nd_pA_to_density (stim[j] * share, sm->area_um2);
+  nd_simulate (sm, &d, v_soma, NULL);
+  double se0 = 0.0;
+  for (int j = 0; j < N; j++)
+    se0 += (v_soma[j] - v_full[j]) * (v_soma[j] - v_full[j]);
+  double rmse0 = sqrt (se0 / N);
+  ND_CHECK (rmse0 > 5.0 * rmse, "the axial current matters: %.3f vs %.3f mV", rmse0, rmse);
+  printf ("soma + true axial current: RMSE %.4f mV, %d/%d spikes; soma alone (stimulus x %.4f): RMSE %.3f mV\n",
+          rmse, ns_soma, ns_full, share, rmse0);
+
+  nd_model_free (sm);
+  nd_morph_sim_free (sim);
+  nd_cable_free (c);
+  nd_morph_free (m);
+  return nd_check_done ("soma-model");
+}

@@ -1,0 +1,523 @@
+/* nd-fit-runner.c
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include "fit-worker.h"
+#include "integrator.h"
+#include "nd-error.h"
+#include "nd-fit-runner.h"
+
+struct _NdFitRunner
+{
+  GObject parent_instance;
+
+  NdFitState state;
+  nd_fit_worker *worker;
+  NdProjectSweeps *sweeps;
+  int iterations, restarts;
+
+  GMutex lock;
+  NdFitSnapshot *pending;     /* written by the worker thread, under lock */
+  GArray *pending_hist;       /* every report's (done, train, val, horizon, restart), under lock */
+  NdFitSnapshot *current;     /* main thread only */
+  guint timer;
+
+  GTimer *clock;              /* running time, stopped while paused */
+  GArray *hist_x, *hist_train, *hist_val;
+  int last_done;
+  /* Loss of the first report and the latest one of the same stage (losses of stages differ in kind). */
+  double stage_first, stage_last;
+  int stage_horizon;
+
+  nd_model *model;
+  nd_fit_result result;
+  gboolean have_result;
+  GArray *scores;
+  GPtrArray *traces;          /* double arrays, one per score */
+  GArray *trace_n;
+  char *outcome;
+  gboolean failed;
+};
+
+G_DEFINE_FINAL_TYPE (NdFitRunner, nd_fit_runner, G_TYPE_OBJECT)
+
+enum { SIGNAL_PROGRESS, SIGNAL_FINISHED, SIGNAL_STATE, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+snapshot_free (NdFitSnapshot *s)
+{
+  if (!s)
+    return;
+  g_strfreev (s->gate_labels);
+  g_free (s->x_inf);
+  g_free (s->tau);
+  g_free (s->trace_v);
+  g_free (s->trace_obs);
+  g_free (s);
+}
+
+int
+nd_count_spikes (const double *v, gsize n)
+{
+  int count = 0;
+  gboolean armed = TRUE;
+  for (gsize j = 0; j < n; j++)
+    {
+      if (armed && v[j] > -10.0)
+        count++, armed = FALSE;
+      else if (!armed && v[j] < -30.0)
+        armed = TRUE;
+    }
+  return count;
+}
+
+NdSweepScore
+nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, double *v)
+{
+  nd_drive d = sweep->drive;
+  d.v_force = NULL;
+  d.force = 0.0;
+  nd_simulate (model, &d, v, NULL);
+  double s = 0.0, wsum = 0.0;
+  for (gsize j = 0; j < d.n; j++)
+    {
+      double w = sweep->weight ? sweep->weight[j] : 1.0;
+      s += w * (v[j] - sweep->v_obs[j]) * (v[j] - sweep->v_obs[j]);
+      wsum += w;
+    }
+  return (NdSweepScore) {
+    .sweep = id,
+    .rmse_mV = wsum > 0 ? sqrt (s / wsum) : NAN,
+    .spikes_recorded = nd_count_spikes (sweep->v_obs, d.n),
+    .spikes_model = nd_count_spikes (v, d.n),
+  };
+}
+
+/* Worker thread: copy what the views need, keep only the newest. */
+static void
+on_progress (const nd_fit_progress *p, void *user)
+{
+  NdFitRunner *self = user;
+#ifdef __linux__
+  /* The fit is background work: on Linux a thread has its own nice value, so the window's thread
+   * stays ahead of it when the machine is busy. */
+  static _Thread_local gboolean niced = FALSE;
+  if (!niced)
+    {
+      setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+      niced = TRUE;
+    }
+#endif
+  NdFitSnapshot *s = g_new0 (NdFitSnapshot, 1);
+  s->done = p->restart * p->iterations + p->iteration;
+  s->total = p->restarts * p->iterations;
+  s->restart = p->restart;
+  s->restarts = p->restarts;
+  s->horizon = p->horizon;
+  s->train_loss = p->train_loss;
+  s->val_loss = p->val_loss;
+  s->best_val_loss = p->best_val_loss;
+  s->n_gates = p->n_gates;
+  s->gate_labels = g_new0 (char *, p->n_gates + 1);
+  for (int g = 0; g < p->n_gates; g++)
+    s->gate_labels[g] = g_strdup (p->gate_labels[g]);
+  s->x_inf = g_memdup2 (p->x_inf, sizeof (double) * p->n_gates * ND_FIT_CURVE_POINTS);
+  s->tau = g_memdup2 (p->tau, sizeof (double) * p->n_gates * ND_FIT_CURVE_POINTS);
+  s->trace_n = p->trace_n;
+  s->trace_v = g_memdup2 (p->trace_v, sizeof (double) * p->trace_n);
+  s->trace_obs = g_memdup2 (p->trace_obs, sizeof (double) * p->trace_n);
+  s->trace_dt = p->trace_dt;
+  /* Snapshots are coalesced (only the newest is drawn), but the loss curve keeps every report. */
+  double row[5] = { s->done, s->train_loss, s->val_loss, s->horizon, s->restart };
+  g_mutex_lock (&self->lock);
+  NdFitSnapshot *old = self->pending;
+  self->pending = s;
+  g_array_append_vals (self->pending_hist, row, 5);
+  g_mutex_unlock (&self->lock);
+  snapshot_free (old);
+}
+
+static void
+set_state (NdFitRunner *self, NdFitState state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_signal_emit (self, signals[SIGNAL_STATE], 0);
+}
+
+typedef struct
+{
+  nd_model *model;
+  NdProjectSweeps *sweeps;
+  GArray *scores;
+  GPtrArray *traces;
+  GArray *trace_n;
+} ScoreJob;
+
+static void
+score_job_free (ScoreJob *j)
+{
+  nd_model_free (j->model);
+  g_clear_pointer (&j->scores, g_array_unref);
+  g_clear_pointer (&j->traces, g_ptr_array_unref);
+  g_clear_pointer (&j->trace_n, g_array_unref);
+  g_free (j);
+}
+
+static void
+score_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ScoreJob *j = data;
+  NdProjectSweeps *sw = j->sweeps;
+  guint first = sw->n_val > 0 ? sw->n_train : 0, n = sw->n_val > 0 ? sw->n_val : sw->n_train;
+  for (guint k = first; k < first + n; k++)
+    {
+      gsize len = sw->sweeps[k].drive.n;
+      double *v = g_new (double, len);
+      NdSweepScore sc = nd_fit_score_sweep (j->model, &sw->sweeps[k], sw->sweep_ids[k], v);
+      g_array_append_val (j->scores, sc);
+      g_ptr_array_add (j->traces, v);
+      g_array_append_val (j->trace_n, len);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+score_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  NdFitRunner *self = ND_FIT_RUNNER (source);
+  ScoreJob *j = g_task_get_task_data (G_TASK (res));
+  g_task_propagate_boolean (G_TASK (res), NULL);
+  g_array_append_vals (self->scores, j->scores->data, j->scores->len);
+  while (j->traces->len > 0)
+    g_ptr_array_add (self->traces, g_ptr_array_steal_index (j->traces, 0));
+  g_array_append_vals (self->trace_n, j->trace_n->data, j->trace_n->len);
+  set_state (self, ND_FIT_FINISHED);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+}
+
+static void
+describe_outcome (NdFitRunner *self)
+{
+  const nd_fit_result *r = &self->result;
+  g_free (self->outcome);
+  self->failed = FALSE;
+  if (!isfinite (r->best_val_loss))
+    {
+      self->failed = TRUE;
+      self->outcome = g_strdup (_("The fit failed: the model’s voltage became infinite or undefined at every step. "
+                                  "Check the stimulus, the membrane area and the channels’ conductances."));
+    }
+  else if (r->iterations_done > 0 && r->rejected_steps > r->iterations_done / 2)
+    {
+      self->failed = TRUE;
+      self->outcome = g_strdup_printf (_("The fit had trouble: %d of %d steps gave an undefined loss and were undone. "
+                                         "The best result so far is kept."),
+                                       r->rejected_steps, r->iterations_done);
+    }
+  else if (!r->cancelled && self->hist_x->len > 2 && isfinite (self->stage_first)
+           && !(self->stage_last < 0.9 * self->stage_first))
+    {
+      self->failed = TRUE;
+      self->outcome = g_strdup (_("The fit made no progress: the loss did not fall. The best result so far is kept; "
+                                  "try another network size or other channels."));
+    }
+  else if (r->cancelled)
+    self->outcome = g_strdup_printf (_("Stopped after %d iterations; the best result so far is kept "
+                                       "(RMSE %.2f mV)."), r->iterations_done, sqrt (r->best_val_loss));
+  else
+    self->outcome = g_strdup_printf (_("Finished %d iterations: RMSE %.2f mV on the %s sweeps."),
+                                     r->iterations_done, sqrt (r->best_val_loss),
+                                     self->sweeps->n_val > 0 ? _("validation") : _("training"));
+}
+
+static void
+finish (NdFitRunner *self)
+{
+  self->model = nd_fit_worker_finish (self->worker, &self->result);
+  self->worker = NULL;
+  self->have_result = TRUE;
+  g_timer_stop (self->clock);
+  describe_outcome (self);
+  set_state (self, ND_FIT_SCORING);
+  ScoreJob *j = g_new0 (ScoreJob, 1);
+  j->model = nd_model_copy (self->model);
+  j->sweeps = self->sweeps;
+  j->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
+  j->traces = g_ptr_array_new_with_free_func (g_free);
+  j->trace_n = g_array_new (FALSE, TRUE, sizeof (gsize));
+  g_autoptr (GTask) task = g_task_new (self, NULL, score_done, NULL);
+  g_task_set_task_data (task, j, (GDestroyNotify) score_job_free);
+  g_task_run_in_thread (task, score_thread);
+}
+
+static gboolean
+tick (gpointer data)
+{
+  NdFitRunner *self = data;
+  g_mutex_lock (&self->lock);
+  NdFitSnapshot *s = g_steal_pointer (&self->pending);
+  g_autoptr (GArray) rows = self->pending_hist;
+  self->pending_hist = g_array_new (FALSE, FALSE, sizeof (double));
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i + 4 < rows->len; i += 5)
+    {
+      const double *row = &g_array_index (rows, double, i);
+      if ((int) row[0] <= self->last_done && self->hist_x->len > 0)
+        continue;
+      g_array_append_val (self->hist_x, row[0]);
+      g_array_append_val (self->hist_train, row[1]);
+      g_array_append_val (self->hist_val, row[2]);
+      self->last_done = (int) row[0];
+      if (self->hist_x->len == 1)
+        {
+          self->stage_first = row[1];
+          self->stage_horizon = (int) row[3];
+        }
+      if ((int) row[3] == self->stage_horizon && row[4] == 0)
+        self->stage_last = row[1];
+    }
+  if (s)
+    {
+      snapshot_free (self->current);
+      self->current = s;
+      s->elapsed_s = g_timer_elapsed (self->clock, NULL);
+      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+    }
+  if (self->worker && nd_fit_worker_done (self->worker))
+    {
+      self->timer = 0;
+      finish (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+NdFitRunner *
+nd_fit_runner_new (void)
+{
+  return g_object_new (ND_TYPE_FIT_RUNNER, NULL);
+}
+
+static void
+clear_run (NdFitRunner *self)
+{
+  g_clear_pointer (&self->model, nd_model_free);
+  if (self->have_result)
+    nd_fit_result_clear (&self->result);
+  self->have_result = FALSE;
+  g_clear_pointer (&self->sweeps, nd_project_free_sweeps);
+  g_array_set_size (self->scores, 0);
+  g_ptr_array_set_size (self->traces, 0);
+  g_array_set_size (self->trace_n, 0);
+  g_array_set_size (self->hist_x, 0);
+  g_array_set_size (self->hist_train, 0);
+  g_array_set_size (self->hist_val, 0);
+  g_clear_pointer (&self->current, snapshot_free);
+  g_clear_pointer (&self->outcome, g_free);
+  g_mutex_lock (&self->lock);
+  g_array_set_size (self->pending_hist, 0);
+  g_clear_pointer (&self->pending, snapshot_free);
+  g_mutex_unlock (&self->lock);
+  self->failed = FALSE;
+  self->last_done = 0;
+  self->stage_first = self->stage_last = NAN;
+}
+
+gboolean
+nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *sweeps,
+                     const nd_fit_options *opt, GError **error)
+{
+  if (self->state != ND_FIT_IDLE && self->state != ND_FIT_FINISHED)
+    {
+      nd_project_free_sweeps (sweeps);
+      g_set_error (error, ND_ERROR, ND_ERROR_FAILED, _("A fit is already running"));
+      return FALSE;
+    }
+  if (nd_model_n_trainable (model) == 0)
+    {
+      nd_project_free_sweeps (sweeps);
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("The model has nothing to fit: add the learned current or let a conductance be fitted"));
+      return FALSE;
+    }
+  clear_run (self);
+  self->sweeps = sweeps;
+  self->iterations = opt->iterations;
+  self->restarts = opt->restarts;
+  self->worker = nd_fit_worker_start (model, sweeps->sweeps, (int) sweeps->n_train,
+                                      sweeps->n_val ? sweeps->sweeps + sweeps->n_train : NULL, (int) sweeps->n_val,
+                                      opt, on_progress, self);
+  if (!self->worker)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FAILED, _("The fit could not start a thread"));
+      return FALSE;
+    }
+  g_timer_start (self->clock);
+  self->timer = g_timeout_add (100, tick, self);
+  set_state (self, ND_FIT_RUNNING);
+  return TRUE;
+}
+
+void
+nd_fit_runner_pause (NdFitRunner *self, gboolean paused)
+{
+  if (!self->worker || (self->state != ND_FIT_RUNNING && self->state != ND_FIT_PAUSED))
+    return;
+  nd_fit_worker_pause (self->worker, paused);
+  if (paused)
+    g_timer_stop (self->clock);
+  else
+    g_timer_continue (self->clock);
+  set_state (self, paused ? ND_FIT_PAUSED : ND_FIT_RUNNING);
+}
+
+void
+nd_fit_runner_stop (NdFitRunner *self)
+{
+  if (!self->worker)
+    return;
+  nd_fit_worker_cancel (self->worker);
+  nd_fit_worker_pause (self->worker, FALSE);
+  set_state (self, ND_FIT_STOPPING);
+}
+
+NdFitState
+nd_fit_runner_get_state (NdFitRunner *self)
+{
+  return self->state;
+}
+
+const NdFitSnapshot *
+nd_fit_runner_get_snapshot (NdFitRunner *self)
+{
+  return self->current;
+}
+
+guint
+nd_fit_runner_get_history (NdFitRunner *self, const double **iteration, const double **train, const double **val)
+{
+  *iteration = (const double *) self->hist_x->data;
+  *train = (const double *) self->hist_train->data;
+  *val = (const double *) self->hist_val->data;
+  return self->hist_x->len;
+}
+
+nd_model *
+nd_fit_runner_get_model (NdFitRunner *self)
+{
+  return self->state == ND_FIT_FINISHED ? self->model : NULL;
+}
+
+const nd_fit_result *
+nd_fit_runner_get_result (NdFitRunner *self)
+{
+  return self->have_result ? &self->result : NULL;
+}
+
+const NdSweepScore *
+nd_fit_runner_get_scores (NdFitRunner *self, guint *n)
+{
+  *n = self->scores->len;
+  return (const NdSweepScore *) self->scores->data;
+}
+
+const double *
+nd_fit_runner_get_model_trace (NdFitRunner *self, guint i, gsize *n, double *dt)
+{
+  if (i >= self->traces->len)
+    return NULL;
+  *n = g_array_index (self->trace_n, gsize, i);
+  guint first = self->sweeps->n_val > 0 ? self->sweeps->n_train : 0;
+  *dt = self->sweeps->sweeps[first + i].drive.dt_sample;
+  return g_ptr_array_index (self->traces, i);
+}
+
+const char *
+nd_fit_runner_get_outcome (NdFitRunner *self)
+{
+  return self->outcome;
+}
+
+gboolean
+nd_fit_runner_get_failed (NdFitRunner *self)
+{
+  return self->failed;
+}
+
+static void
+nd_fit_runner_dispose (GObject *object)
+{
+  NdFitRunner *self = ND_FIT_RUNNER (object);
+  if (self->worker)
+    {
+      /* Closing the window mid-fit: stop the thread and wait for it (it checks between iterations). */
+      nd_fit_worker_cancel (self->worker);
+      nd_fit_worker_pause (self->worker, FALSE);
+      nd_model_free (nd_fit_worker_finish (self->worker, &self->result));
+      nd_fit_result_clear (&self->result);
+      self->worker = NULL;
+    }
+  g_clear_handle_id (&self->timer, g_source_remove);
+  G_OBJECT_CLASS (nd_fit_runner_parent_class)->dispose (object);
+}
+
+static void
+nd_fit_runner_finalize (GObject *object)
+{
+  NdFitRunner *self = ND_FIT_RUNNER (object);
+  clear_run (self);
+  snapshot_free (self->pending);
+  g_array_unref (self->pending_hist);
+  g_mutex_clear (&self->lock);
+  g_timer_destroy (self->clock);
+  g_array_unref (self->hist_x);
+  g_array_unref (self->hist_train);
+  g_array_unref (self->hist_val);
+  g_array_unref (self->scores);
+  g_ptr_array_unref (self->traces);
+  g_array_unref (self->trace_n);
+  G_OBJECT_CLASS (nd_fit_runner_parent_class)->finalize (object);
+}
+
+static void
+nd_fit_runner_class_init (NdFitRunnerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = nd_fit_runner_dispose;
+  object_class->finalize = nd_fit_runner_finalize;
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_STATE] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+nd_fit_runner_init (NdFitRunner *self)
+{
+  g_mutex_init (&self->lock);
+  self->pending_hist = g_array_new (FALSE, FALSE, sizeof (double));
+  self->clock = g_timer_new ();
+  g_timer_stop (self->clock);
+  self->hist_x = g_array_new (FALSE, TRUE, sizeof (double));
+  self->hist_train = g_array_new (FALSE, TRUE, sizeof (double));
+  self->hist_val = g_array_new (FALSE, TRUE, sizeof (double));
+  self->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
+  self->traces = g_ptr_array_new_with_free_func (g_free);
+  self->trace_n = g_array_new (FALSE, TRUE, sizeof (gsize));
+}

@@ -1,0 +1,76 @@
+/* nd-fit-runner.h: runs an engine fit on its worker thread and feeds the main loop.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The engine's worker (fit-worker.h) calls back on its own thread; the runner copies each progress report
+ * into an immutable NdFitSnapshot under a lock, keeping only the newest. A 10 Hz main-loop timer takes it
+ * and emits "progress", so views redraw at most ten times a second however fast the fit reports, and the
+ * main loop never waits for the fit. When the fit ends, the validation scores and the final model traces
+ * are computed on a GTask thread, then "finished" is emitted.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fit.h"
+#include "nd-project.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int done, total;            /* iterations over all restarts */
+  int restart, restarts;
+  int horizon;                /* 1: voltage-forced stage; 0: free run */
+  double train_loss, val_loss, best_val_loss;
+  int n_gates;
+  char **gate_labels;         /* "K.n" */
+  double *x_inf, *tau;        /* n_gates * ND_FIT_CURVE_POINTS, -100..+60 mV */
+  gsize trace_n;
+  double *trace_v, *trace_obs;
+  double trace_dt;
+  double elapsed_s;           /* running time, pauses left out */
+} NdFitSnapshot;
+
+typedef enum
+{
+  ND_FIT_IDLE,
+  ND_FIT_RUNNING,
+  ND_FIT_PAUSED,
+  ND_FIT_STOPPING,
+  ND_FIT_SCORING,
+  ND_FIT_FINISHED,
+} NdFitState;
+
+#define ND_TYPE_FIT_RUNNER (nd_fit_runner_get_type ())
+G_DECLARE_FINAL_TYPE (NdFitRunner, nd_fit_runner, ND, FIT_RUNNER, GObject)
+
+NdFitRunner *nd_fit_runner_new (void);
+/* Takes ownership of `sweeps`. */
+gboolean     nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *sweeps,
+                                  const nd_fit_options *opt, GError **error);
+void         nd_fit_runner_pause (NdFitRunner *self, gboolean paused);
+void         nd_fit_runner_stop (NdFitRunner *self);
+NdFitState   nd_fit_runner_get_state (NdFitRunner *self);
+/* The newest snapshot (NULL before the first); valid until the next "progress". */
+const NdFitSnapshot *nd_fit_runner_get_snapshot (NdFitRunner *self);
+/* Loss history gathered from the snapshots: x = iteration, NaN where validation was not run. */
+guint        nd_fit_runner_get_history (NdFitRunner *self, const double **iteration, const double **train,
+                                        const double **val);
+/* After "finished": the fitted model, the engine's result, the scores (one per validation sweep, or per
+ * training sweep when none validate) and each scored sweep's model trace. */
+nd_model    *nd_fit_runner_get_model (NdFitRunner *self);
+const nd_fit_result *nd_fit_runner_get_result (NdFitRunner *self);
+const NdSweepScore *nd_fit_runner_get_scores (NdFitRunner *self, guint *n);
+const double *nd_fit_runner_get_model_trace (NdFitRunner *self, guint i, gsize *n, double *dt);
+/* A sentence for people about how the fit ended (failed, stopped, finished). */
+const char  *nd_fit_runner_get_outcome (NdFitRunner *self);
+gboolean     nd_fit_runner_get_failed (NdFitRunner *self);
+
+/* Scores one sweep: RMSE of the model against the recording inside the sweep's weights, and spike counts
+ * (upward crossings of -10 mV, re-armed below -30 mV). `v` receives the model trace (drive.n values). */
+NdSweepScore nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, double *v);
+int          nd_count_spikes (const double *v, gsize n);
+
+G_END_DECLS

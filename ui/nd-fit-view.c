@@ -1,0 +1,670 @@
+/* nd-fit-view.c
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "nd-fit-view.h"
+
+#define CURVE_N ND_FIT_CURVE_POINTS
+
+struct _NdFitView
+{
+  GtkBox parent_instance;
+
+  NdProject *project;
+  GSettings *settings;
+  NdFitRunner *runner;
+  gboolean accepted;          /* the finished fit is in the project */
+  double v_lo, v_hi;          /* voltage range of the training data */
+
+  NdPlotModel *loss_m, *trace_m, *xinf_m, *tau_m;
+  NdPlot *loss_p, *trace_p, *xinf_p, *tau_p;
+  GtkWidget *start_button, *pause_button, *resume_button, *stop_button, *accept_button;
+  GtkProgressBar *progress;
+  GtkLabel *status, *outcome;
+  AdwPreferencesGroup *results;
+  GPtrArray *result_rows;
+};
+
+G_DEFINE_FINAL_TYPE (NdFitView, nd_fit_view, GTK_TYPE_BOX)
+
+static void
+set_action_enabled (NdFitView *self, const char *name, gboolean enabled)
+{
+  GtkWidget *win = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+  if (win)
+    gtk_widget_action_set_enabled (win, name, enabled);
+}
+
+/* ---- plots ---- */
+
+static void
+setup_axes (NdFitView *self)
+{
+  nd_plot_model_set_title (self->loss_m, _("Loss"));
+  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Mean squared error"), "mV²", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_title (self->xinf_m, _("Steady state of the learned gates"));
+  nd_plot_model_set_axis (self->xinf_m, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->xinf_m, ND_PLOT_AXIS_Y, _("x∞"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_range (self->xinf_m, ND_PLOT_AXIS_Y, -0.02, 1.02);
+  nd_plot_model_set_title (self->tau_m, _("Time constant of the learned gates"));
+  nd_plot_model_set_axis (self->tau_m, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->tau_m, ND_PLOT_AXIS_Y, _("τ"), "ms", ND_PLOT_SCALE_LINEAR);
+}
+
+static int
+learned_channel (const nd_model *m)
+{
+  for (int c = 0; m && c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_LEARNED)
+      return c;
+  return -1;
+}
+
+/* Curves of the learned gates (x_inf, tau: n_gates * CURVE_N) plus the reference channel, dashed. */
+static void
+show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, const double *tau)
+{
+  /* Before any fit the networks are only initialised: draw the comparison channel and the data range. */
+  gboolean learned = x_inf != NULL;
+  double v[CURVE_N];
+  for (int k = 0; k < CURVE_N; k++)
+    v[k] = -100.0 + k * 160.0 / (CURVE_N - 1);
+  nd_plot_model_clear (self->xinf_m);
+  nd_plot_model_clear (self->tau_m);
+  NdLearnedSpec l = nd_project_get_learned (self->project);
+  const nd_channel_kind *ref = l.replaces[0] ? nd_channel_lookup (l.replaces) : NULL;
+  double cm, area, v0, celsius;
+  nd_project_get_membrane (self->project, &cm, &area, &v0, &celsius);
+  static const NdPlotColor colors[] = { ND_PLOT_COLOR_BLUE, ND_PLOT_COLOR_RED };
+  for (int g = 0; g < n_gates; g++)
+    {
+      guint sx, st;
+      if (learned)
+        {
+          g_autofree char *label = g_strdup_printf (_("%s (learned)"), labels[g]);
+          sx = nd_plot_model_add_series (self->xinf_m, label, colors[g % 2], ND_PLOT_LINE);
+          st = nd_plot_model_add_series (self->tau_m, label, colors[g % 2], ND_PLOT_LINE);
+          nd_plot_model_set_series_data (self->xinf_m, sx, v, x_inf + g * CURVE_N, CURVE_N);
+          nd_plot_model_set_series_data (self->tau_m, st, v, tau + g * CURVE_N, CURVE_N);
+        }
+      if (ref && g < ref->n_gates)
+        {
+          double rx[CURVE_N], rt[CURVE_N];
+          for (int k = 0; k < CURVE_N; k++)
+            {
+              nd_gate_rates r;
+              ref->gates[g].rates (ref->data, v[k], celsius, &r);
+              rx[k] = r.x_inf;
+              rt[k] = r.tau;
+            }
+          g_autofree char *rl = g_strdup_printf (_("%s of %s"), ref->gates[g].name, _(ref->label));
+          sx = nd_plot_model_add_series (self->xinf_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
+          st = nd_plot_model_add_series (self->tau_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
+          nd_plot_model_set_series_data (self->xinf_m, sx, v, rx, CURVE_N);
+          nd_plot_model_set_series_data (self->tau_m, st, v, rt, CURVE_N);
+        }
+    }
+  if (self->v_hi > self->v_lo)
+    {
+      nd_plot_model_add_shaded_range (self->xinf_m, self->v_lo, self->v_hi, _("Range of the data"));
+      nd_plot_model_add_shaded_range (self->tau_m, self->v_lo, self->v_hi, _("Range of the data"));
+    }
+}
+
+static void
+show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
+{
+  int c = learned_channel (m);
+  nd_plot_model_clear (self->xinf_m);
+  nd_plot_model_clear (self->tau_m);
+  if (c < 0)
+    return;
+  const nd_channel *ch = &m->channels[c];
+  g_autofree double *x = g_new (double, ch->n_gates * CURVE_N), *t = g_new (double, ch->n_gates * CURVE_N);
+  char *labels[ND_MAX_LEARNED_GATES + 1] = { NULL };
+  for (int g = 0; g < ch->n_gates; g++)
+    {
+      labels[g] = g_strdup_printf ("%s.%s", ch->name, ch->learned[g].name);
+      for (int k = 0; k < CURVE_N; k++)
+        {
+          nd_gate_rates r;
+          nd_model_gate_rates (m, c, g, -100.0 + k * 160.0 / (CURVE_N - 1), &r);
+          x[g * CURVE_N + k] = r.x_inf;
+          t[g * CURVE_N + k] = r.tau;
+        }
+    }
+  show_curves (self, ch->n_gates, labels, fitted ? x : NULL, fitted ? t : NULL);
+  for (int g = 0; g < ch->n_gates; g++)
+    g_free (labels[g]);
+}
+
+static void
+show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n, double dt)
+{
+  nd_plot_model_clear (self->trace_m);
+  nd_plot_model_set_title (self->trace_m, title);
+  if (obs)
+    nd_plot_model_set_series_trace (self->trace_m, nd_plot_model_add_series (self->trace_m, _("Recorded"),
+                                                                             ND_PLOT_COLOR_GREY, ND_PLOT_LINE),
+                                    0.0, dt, obs, n);
+  if (model)
+    nd_plot_model_set_series_trace (self->trace_m, nd_plot_model_add_series (self->trace_m, _("Model"),
+                                                                             ND_PLOT_COLOR_BLUE, ND_PLOT_LINE),
+                                    0.0, dt, model, n);
+}
+
+static void
+show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
+{
+  nd_plot_model_clear (self->loss_m);
+  if (n == 0)
+    return;
+  guint st = nd_plot_model_add_series (self->loss_m, _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+  nd_plot_model_set_series_data (self->loss_m, st, x, train, n);
+  /* Validation runs every few iterations: draw the points it has, joined. */
+  g_autofree double *vx = g_new (double, n + 1), *vy = g_new (double, n + 1);
+  guint m = 0;
+  for (guint i = 0; i < n; i++)
+    if (isfinite (val[i]) && (m == 0 || val[i] != vy[m - 1]))
+      vx[m] = x[i], vy[m++] = val[i];
+  if (m > 0)
+    nd_plot_model_set_series_data (self->loss_m,
+                                   nd_plot_model_add_series (self->loss_m, _("Validation"), ND_PLOT_COLOR_ORANGE,
+                                                             ND_PLOT_LINE_POINTS),
+                                   vx, vy, m);
+}
+
+/* ---- results ---- */
+
+static void
+show_scores (NdFitView *self, const NdSweepScore *scores, guint n, gboolean validation)
+{
+  for (guint i = 0; i < self->result_rows->len; i++)
+    adw_preferences_group_remove (self->results, g_ptr_array_index (self->result_rows, i));
+  g_ptr_array_set_size (self->result_rows, 0);
+  adw_preferences_group_set_description (self->results,
+    n == 0 ? _("When a fit ends, each validation sweep is simulated with the fitted model and compared with the recording.")
+           : validation ? _("Each validation sweep simulated with the fitted model.")
+                        : _("No sweep was kept for validation: these are the training sweeps."));
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      g_autofree char *title = g_strdup_printf (_("Sweep %u"), scores[i].sweep + 1);
+      g_autofree char *sub = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d spike recorded, %d in the model",
+                                                           "%d spikes recorded, %d in the model",
+                                                           (gulong) scores[i].spikes_recorded),
+                                              scores[i].spikes_recorded, scores[i].spikes_model);
+      g_autofree char *rmse = g_strdup_printf (_("RMSE %.2f mV"), scores[i].rmse_mV);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      GtkWidget *label = gtk_label_new (rmse);
+      gtk_widget_add_css_class (label, "numeric");
+      if (scores[i].spikes_recorded != scores[i].spikes_model)
+        gtk_widget_add_css_class (label, "warning");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_preferences_group_add (self->results, row);
+      g_ptr_array_add (self->result_rows, row);
+    }
+}
+
+static void
+update_buttons (NdFitView *self)
+{
+  NdFitState st = nd_fit_runner_get_state (self->runner);
+  gboolean busy = st == ND_FIT_RUNNING || st == ND_FIT_PAUSED || st == ND_FIT_STOPPING || st == ND_FIT_SCORING;
+  gboolean have_rec = self->project && nd_project_get_recording (self->project) != NULL;
+  set_action_enabled (self, "win.fit-start", !busy && have_rec);
+  set_action_enabled (self, "win.fit-pause", st == ND_FIT_RUNNING);
+  set_action_enabled (self, "win.fit-resume", st == ND_FIT_PAUSED);
+  set_action_enabled (self, "win.fit-stop", st == ND_FIT_RUNNING || st == ND_FIT_PAUSED);
+  set_action_enabled (self, "win.fit-accept", st == ND_FIT_FINISHED && !self->accepted
+                                              && nd_fit_runner_get_model (self->runner) != NULL);
+  gtk_widget_set_visible (self->pause_button, st != ND_FIT_PAUSED);
+  gtk_widget_set_visible (self->resume_button, st == ND_FIT_PAUSED);
+}
+
+static void
+describe_ready (NdFitView *self)
+{
+  NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
+  if (!rec)
+    {
+      gtk_label_set_text (self->status, _("Open a recording to fit."));
+      return;
+    }
+  guint nt = 0, nv = 0;
+  for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
+    {
+      NdSweepRole r = nd_project_get_sweep_role (self->project, s);
+      nt += r == ND_SWEEP_TRAIN;
+      nv += r == ND_SWEEP_VALIDATE;
+    }
+  g_autofree char *a = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Ready to fit %u training sweep",
+                                                     "Ready to fit %u training sweeps", nt), nt);
+  g_autofree char *b = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sweep checks the result.",
+                                                     "%u sweeps check the result.", nv), nv);
+  g_autofree char *text = g_strdup_printf (_("%s; %s Press Start."), a, b);
+  gtk_label_set_text (self->status, text);
+}
+
+static char *
+format_duration (double s)
+{
+  if (s < 60.0)
+    return g_strdup_printf (_("%.0f s"), ceil (s));
+  return g_strdup_printf (_("%.0f min %02.0f s"), floor (s / 60.0), fmod (floor (s), 60.0));
+}
+
+static void
+runner_progress (NdFitRunner *runner, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner);
+  const double *x, *tr, *va;
+  guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
+  show_loss (self, x, tr, va, n);
+  show_curves (self, s->n_gates, s->gate_labels, s->x_inf, s->tau);
+  g_autofree char *title = g_strdup (s->horizon == 1 ? _("First training sweep (one-step prediction)")
+                                                     : _("First training sweep (free run)"));
+  show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
+  double frac = s->total > 0 ? (double) s->done / s->total : 0.0;
+  gtk_progress_bar_set_fraction (self->progress, frac);
+  g_autofree char *left = s->done > 0 ? format_duration (s->elapsed_s * (s->total - s->done) / s->done) : NULL;
+  g_autofree char *text = left ? g_strdup_printf (_("Iteration %d of %d · about %s left"), s->done, s->total, left)
+                               : g_strdup_printf (_("Iteration %d of %d"), s->done, s->total);
+  gtk_progress_bar_set_text (self->progress, text);
+  g_autofree char *val = isfinite (s->best_val_loss) && s->best_val_loss < INFINITY
+                           ? g_strdup_printf (_("; best on validation %.3g mV²"), s->best_val_loss) : g_strdup ("");
+  g_autofree char *restart = s->restarts > 1 ? g_strdup_printf (_("Restart %d of %d. "), s->restart + 1, s->restarts)
+                                             : g_strdup ("");
+  g_autofree char *status = g_strdup_printf (_("%s%s\nLoss %.3g mV²%s"), restart,
+                                             s->horizon == 1 ? _("Stage 1 of 2: each step predicted from the recorded voltage.")
+                                                             : _("Stage 2 of 2: the model runs freely."),
+                                             s->train_loss, val);
+  gtk_label_set_text (self->status, status);
+}
+
+static void
+runner_state_changed (NdFitRunner *runner, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  NdFitState st = nd_fit_runner_get_state (runner);
+  update_buttons (self);
+  if (st == ND_FIT_PAUSED)
+    gtk_label_set_text (self->status, _("Paused. Resume to go on, or stop to keep the best result so far."));
+  else if (st == ND_FIT_STOPPING)
+    gtk_label_set_text (self->status, _("Stopping after this iteration…"));
+  else if (st == ND_FIT_SCORING)
+    gtk_label_set_text (self->status, _("Checking the fit on the validation sweeps…"));
+}
+
+static void
+runner_finished (NdFitRunner *runner, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  nd_model *m = nd_fit_runner_get_model (runner);
+  guint n;
+  const NdSweepScore *scores = nd_fit_runner_get_scores (runner, &n);
+  const nd_fit_result *r = nd_fit_runner_get_result (runner);
+  gtk_progress_bar_set_fraction (self->progress, 1.0);
+  g_autofree char *done = g_strdup_printf (_("%d iterations"), r->iterations_done);
+  gtk_progress_bar_set_text (self->progress, done);
+  gtk_label_set_text (self->outcome, nd_fit_runner_get_outcome (runner));
+  gtk_widget_set_visible (GTK_WIDGET (self->outcome), TRUE);
+  if (nd_fit_runner_get_failed (runner))
+    gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
+  gtk_label_set_text (self->status, nd_fit_runner_get_failed (runner)
+                                      ? _("You can still accept the best result, or change the model or the sweeps and start again.")
+                                      : _("Accept the fit to keep it in the model, then save or export it."));
+  show_model_curves (self, m, TRUE);
+  gsize len;
+  double dt;
+  const double *v = nd_fit_runner_get_model_trace (runner, 0, &len, &dt);
+  if (v && n > 0)
+    {
+      /* The recorded trace of that sweep, from the project's recording. */
+      NdRecording *rec = nd_project_get_recording (self->project);
+      NdSweepTrace tr = { 0 };
+      if (rec && nd_recording_get_cc_sweep (rec, scores[0].sweep, &tr, NULL))
+        {
+          g_autofree char *title = g_strdup_printf (_("Sweep %u, fitted model"), scores[0].sweep + 1);
+          show_trace (self, title, tr.v_mV, v, MIN (len, tr.n), dt);
+          nd_sweep_trace_clear (&tr);
+        }
+    }
+  show_scores (self, scores, n, nd_project_get_sweep_role (self->project, n ? scores[0].sweep : 0) == ND_SWEEP_VALIDATE);
+  self->accepted = FALSE;
+  update_buttons (self);
+}
+
+/* ---- actions ---- */
+
+gboolean
+nd_fit_view_start (NdFitView *self, GError **error)
+{
+  nd_model *m = nd_project_get_model (self->project);
+  double max_dt = self->settings ? g_settings_get_double (self->settings, "integration-step-ms") : 0.025;
+  NdProjectSweeps *sw = nd_project_make_sweeps (self->project, m, max_dt, error);
+  if (!sw)
+    return FALSE;
+  /* The shaded range: where the training data's potential went. */
+  self->v_lo = INFINITY;
+  self->v_hi = -INFINITY;
+  for (guint k = 0; k < sw->n_train; k++)
+    for (gsize j = 0; j < sw->sweeps[k].drive.n; j++)
+      {
+        self->v_lo = MIN (self->v_lo, sw->sweeps[k].v_obs[j]);
+        self->v_hi = MAX (self->v_hi, sw->sweeps[k].v_obs[j]);
+      }
+  nd_fit_options opt;
+  nd_fit_options_default (&opt);
+  if (self->settings)
+    {
+      opt.iterations = g_settings_get_int (self->settings, "fit-iterations");
+      opt.restarts = g_settings_get_int (self->settings, "fit-restarts");
+    }
+  opt.progress_interval_s = 0.05;
+  if (!nd_fit_runner_start (self->runner, m, sw, &opt, error))
+    return FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
+  show_scores (self, NULL, 0, TRUE);
+  gtk_progress_bar_set_fraction (self->progress, 0.0);
+  gtk_progress_bar_set_text (self->progress, _("Starting…"));
+  self->accepted = FALSE;
+  update_buttons (self);
+  return TRUE;
+}
+
+void
+nd_fit_view_pause (NdFitView *self, gboolean paused)
+{
+  nd_fit_runner_pause (self->runner, paused);
+}
+
+void
+nd_fit_view_stop (NdFitView *self)
+{
+  nd_fit_runner_stop (self->runner);
+}
+
+gboolean
+nd_fit_view_accept (NdFitView *self)
+{
+  nd_model *m = nd_fit_runner_get_model (self->runner);
+  const nd_fit_result *r = nd_fit_runner_get_result (self->runner);
+  if (!m || !r || self->accepted)
+    return FALSE;
+  guint n;
+  const NdSweepScore *scores = nd_fit_runner_get_scores (self->runner, &n);
+  self->accepted = TRUE;
+  nd_project_accept_model (self->project, m, scores, n, r->history_train, r->history_val, (guint) r->n_history);
+  gtk_label_set_text (self->status, _("The fitted model is now the project’s model."));
+  update_buttons (self);
+  return TRUE;
+}
+
+NdFitRunner *
+nd_fit_view_get_runner (NdFitView *self)
+{
+  return self->runner;
+}
+
+nd_model *
+nd_fit_view_get_export_model (NdFitView *self)
+{
+  nd_model *m = nd_fit_runner_get_model (self->runner);
+  return m && !self->accepted ? m : nd_project_get_model (self->project);
+}
+
+NdPlot *
+nd_fit_view_get_plot (NdFitView *self, const char *name)
+{
+  if (g_str_equal (name, "loss"))
+    return self->loss_p;
+  if (g_str_equal (name, "trace"))
+    return self->trace_p;
+  if (g_str_equal (name, "xinf"))
+    return self->xinf_p;
+  if (g_str_equal (name, "tau"))
+    return self->tau_p;
+  return NULL;
+}
+
+guint
+nd_fit_view_get_draw_count (NdFitView *self)
+{
+  return nd_plot_get_draw_count (self->loss_p) + nd_plot_get_draw_count (self->trace_p)
+         + nd_plot_get_draw_count (self->xinf_p) + nd_plot_get_draw_count (self->tau_p);
+}
+
+/* The state before any fit: the project's model and recording, and the accepted results. */
+static void
+show_project (NdFitView *self)
+{
+  NdFitState st = nd_fit_runner_get_state (self->runner);
+  if (st != ND_FIT_IDLE && st != ND_FIT_FINISHED)
+    return;
+  if (st == ND_FIT_FINISHED && !self->accepted)
+    return;
+  self->v_lo = self->v_hi = 0.0;
+  NdProjectSweeps *sw = nd_project_make_sweeps (self->project, nd_project_get_model (self->project), 1.0, NULL);
+  if (sw)
+    {
+      self->v_lo = INFINITY;
+      self->v_hi = -INFINITY;
+      for (gsize j = 0; j < sw->sweeps[0].drive.n; j++)
+        {
+          self->v_lo = MIN (self->v_lo, sw->sweeps[0].v_obs[j]);
+          self->v_hi = MAX (self->v_hi, sw->sweeps[0].v_obs[j]);
+        }
+      g_autofree char *title = g_strdup_printf (_("Sweep %u, recorded"), sw->sweep_ids[0] + 1);
+      show_trace (self, title, sw->sweeps[0].v_obs, NULL, sw->sweeps[0].drive.n, sw->sweeps[0].drive.dt_sample);
+      nd_project_free_sweeps (sw);
+    }
+  else
+    show_trace (self, NULL, NULL, NULL, 0, 1.0);
+  show_model_curves (self, nd_project_get_model (self->project), nd_project_get_fitted (self->project));
+  const double *val;
+  guint n;
+  const double *train = nd_project_get_loss (self->project, &val, &n);
+  g_autofree double *x = g_new (double, n + 1);
+  for (guint i = 0; i < n; i++)
+    x[i] = i + 1;
+  show_loss (self, x, train, val, n);
+  guint ns;
+  const NdSweepScore *scores = nd_project_get_scores (self->project, &ns);
+  show_scores (self, scores, ns, TRUE);
+  if (st == ND_FIT_IDLE)
+    describe_ready (self);
+  update_buttons (self);
+}
+
+static void
+project_changed (NdProject *project, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  /* Cheap enough to follow every edit; the recording is read from memory or a mapped file. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    show_project (self);
+  else
+    update_buttons (self);
+}
+
+static void
+nd_fit_view_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (nd_fit_view_parent_class)->map (widget);
+  show_project (ND_FIT_VIEW (widget));
+}
+
+void
+nd_fit_view_set_project (NdFitView *self, NdProject *project, GSettings *settings)
+{
+  g_return_if_fail (self->project == NULL);
+  self->project = g_object_ref (project);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+  g_signal_connect_object (project, "changed", G_CALLBACK (project_changed), self, 0);
+  g_signal_connect_object (project, "loaded", G_CALLBACK (project_changed), self, 0);
+  show_project (self);
+}
+
+static void
+nd_fit_view_dispose (GObject *object)
+{
+  NdFitView *self = ND_FIT_VIEW (object);
+  if (self->runner)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->project);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->loss_m);
+  g_clear_object (&self->trace_m);
+  g_clear_object (&self->xinf_m);
+  g_clear_object (&self->tau_m);
+  g_clear_pointer (&self->result_rows, g_ptr_array_unref);
+  G_OBJECT_CLASS (nd_fit_view_parent_class)->dispose (object);
+}
+
+static void
+nd_fit_view_class_init (NdFitViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = nd_fit_view_dispose;
+  GTK_WIDGET_CLASS (klass)->map = nd_fit_view_map;
+}
+
+static GtkWidget *
+action_button (const char *label, const char *icon, const char *action, const char *tooltip, const char *css)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *content = adw_button_content_new ();
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), label);
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), icon);
+  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+  gtk_button_set_child (GTK_BUTTON (button), content);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  if (css)
+    gtk_widget_add_css_class (button, css);
+  return button;
+}
+
+static NdPlot *
+add_plot (NdFitView *self, GtkGrid *grid, NdPlotModel *model, int col, int row)
+{
+  GtkWidget *plot = nd_plot_new (model);
+  gtk_widget_set_hexpand (plot, TRUE);
+  gtk_widget_set_vexpand (plot, TRUE);
+  gtk_widget_set_size_request (plot, 300, 220);
+  gtk_grid_attach (grid, plot, col, row, 1, 1);
+  return ND_PLOT (plot);
+}
+
+static void
+nd_fit_view_init (NdFitView *self)
+{
+  self->runner = nd_fit_runner_new ();
+  self->result_rows = g_ptr_array_new ();
+  g_signal_connect (self->runner, "progress", G_CALLBACK (runner_progress), self);
+  g_signal_connect (self->runner, "state-changed", G_CALLBACK (runner_state_changed), self);
+  g_signal_connect (self->runner, "finished", G_CALLBACK (runner_finished), self);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
+
+  self->loss_m = nd_plot_model_new ();
+  self->trace_m = nd_plot_model_new ();
+  self->xinf_m = nd_plot_model_new ();
+  self->tau_m = nd_plot_model_new ();
+  setup_axes (self);
+  GtkWidget *grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_homogeneous (GTK_GRID (grid), TRUE);
+  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  gtk_widget_set_margin_start (grid, 12);
+  gtk_widget_set_margin_top (grid, 12);
+  gtk_widget_set_margin_bottom (grid, 12);
+  gtk_widget_set_hexpand (grid, TRUE);
+  self->loss_p = add_plot (self, GTK_GRID (grid), self->loss_m, 0, 0);
+  self->trace_p = add_plot (self, GTK_GRID (grid), self->trace_m, 1, 0);
+  self->xinf_p = add_plot (self, GTK_GRID (grid), self->xinf_m, 0, 1);
+  self->tau_p = add_plot (self, GTK_GRID (grid), self->tau_m, 1, 1);
+  NdPlot *left[] = { self->loss_p, self->xinf_p }, *right[] = { self->trace_p, self->tau_p };
+  nd_plot_align (left, 2);
+  nd_plot_align (right, 2);
+  gtk_box_append (GTK_BOX (self), grid);
+
+  /* Side column: controls, progress, results. */
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_size_request (scroller, 340, -1);
+  GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (side, 12);
+  gtk_widget_set_margin_end (side, 12);
+  gtk_widget_set_margin_top (side, 12);
+  gtk_widget_set_margin_bottom (side, 12);
+
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  self->start_button = action_button (_("_Start"), "media-playback-start-symbolic", "win.fit-start",
+                                      _("Start fitting (Ctrl+Return)"), "suggested-action");
+  self->pause_button = action_button (_("_Pause"), "media-playback-pause-symbolic", "win.fit-pause",
+                                      _("Pause the fit (Ctrl+P)"), NULL);
+  self->resume_button = action_button (_("_Resume"), "media-playback-start-symbolic", "win.fit-resume",
+                                       _("Resume the fit (Ctrl+P)"), NULL);
+  self->stop_button = action_button (_("S_top"), "media-playback-stop-symbolic", "win.fit-stop",
+                                     _("Stop and keep the best result so far (Ctrl+.)"), "destructive-action");
+  gtk_box_append (GTK_BOX (buttons), self->start_button);
+  gtk_box_append (GTK_BOX (buttons), self->pause_button);
+  gtk_box_append (GTK_BOX (buttons), self->resume_button);
+  gtk_box_append (GTK_BOX (buttons), self->stop_button);
+  gtk_box_append (GTK_BOX (side), buttons);
+
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_progress_bar_set_show_text (self->progress, TRUE);
+  gtk_progress_bar_set_text (self->progress, _("Not started"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->progress), "numeric");
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->progress));
+  self->status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->status, TRUE);
+  gtk_label_set_xalign (self->status, 0.0f);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->status));
+  self->outcome = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->outcome, TRUE);
+  gtk_label_set_xalign (self->outcome, 0.0f);
+  gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->outcome));
+
+  self->results = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->results, _("Results"));
+  self->accept_button = gtk_button_new_with_mnemonic (_("_Accept Fit"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->accept_button), "win.fit-accept");
+  gtk_widget_set_tooltip_text (self->accept_button, _("Make the fitted model the project’s model"));
+  gtk_widget_add_css_class (self->accept_button, "suggested-action");
+  gtk_widget_set_valign (self->accept_button, GTK_ALIGN_CENTER);
+  adw_preferences_group_set_header_suffix (self->results, self->accept_button);
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->results));
+
+  GtkBuilder *builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/nd-export-menu.ui");
+  GtkWidget *export = gtk_menu_button_new ();
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (export), _("Export"));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export), G_MENU_MODEL (gtk_builder_get_object (builder, "export_menu")));
+  gtk_widget_set_halign (export, GTK_ALIGN_END);
+  g_object_unref (builder);
+  gtk_box_append (GTK_BOX (side), export);
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), side);
+  gtk_box_append (GTK_BOX (self), scroller);
+  show_scores (self, NULL, 0, TRUE);
+}

@@ -1,0 +1,38 @@
+/* nd-fit-view.h: the fit page — Start/Pause/Resume/Stop, live plots, results.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Live plots (redrawn on every runner "progress", ten times a second): the training and validation loss
+ * against iteration (log scale), x_inf(V) and tau(V) of every learned gate with the channel the learned one
+ * stands in for dashed and the voltage range the training data visited shaded, and the recorded trace with
+ * the model's trace over it. The window's win.fit-* actions call the functions below.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "nd-fit-runner.h"
+#include "nd-plot.h"
+#include "nd-project.h"
+
+G_BEGIN_DECLS
+
+#define ND_TYPE_FIT_VIEW (nd_fit_view_get_type ())
+G_DECLARE_FINAL_TYPE (NdFitView, nd_fit_view, ND, FIT_VIEW, GtkBox)
+
+void         nd_fit_view_set_project (NdFitView *self, NdProject *project, GSettings *settings);
+gboolean     nd_fit_view_start (NdFitView *self, GError **error);
+void         nd_fit_view_pause (NdFitView *self, gboolean paused);
+void         nd_fit_view_stop (NdFitView *self);
+/* Takes the finished fit into the project; FALSE when there is none to take. */
+gboolean     nd_fit_view_accept (NdFitView *self);
+NdFitRunner *nd_fit_view_get_runner (NdFitView *self);
+/* The model exports should write: a finished fit not yet accepted, else the project's model. */
+nd_model    *nd_fit_view_get_export_model (NdFitView *self);
+/* "loss", "trace", "xinf", "tau". */
+NdPlot      *nd_fit_view_get_plot (NdFitView *self, const char *name);
+/* Total draws of the four plots (for the responsiveness test). */
+guint        nd_fit_view_get_draw_count (NdFitView *self);
+
+G_END_DECLS

@@ -1,0 +1,488 @@
+/* nd-model-view.c: the model builder.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "nd-model-view.h"
+#include "nd-plot.h"
+#include "nd-rows.h"
+
+typedef struct
+{
+  AdwExpanderRow *row;
+  GtkCheckButton *check;
+  GtkSpinButton *gbar, *e;
+} KnownRow;
+
+struct _NdModelView
+{
+  GtkBox parent_instance;
+
+  NdProject *project;
+  gboolean syncing;
+
+  GtkSpinButton *cm, *v_init, *celsius;
+  KnownRow *known;
+  guint n_known;
+
+  GtkSwitch *learned_switch;
+  AdwEntryRow *learned_name;
+  AdwComboRow *gates_row;
+  GtkWidget *gate_rows[2];
+  GtkEntry *gate_name[2];
+  GtkSpinButton *gate_power[2];
+  GtkCheckButton *fit_power[2];
+  GtkSpinButton *lgbar, *le;
+  GtkCheckButton *fit_gbar, *fit_e;
+  AdwComboRow *size_row, *compare_row;
+  GtkWidget *learned_rows[8];
+};
+
+G_DEFINE_FINAL_TYPE (NdModelView, nd_model_view, GTK_TYPE_BOX)
+
+/* ---- kinetics window of a library channel ---- */
+
+static void
+show_kinetics (GtkButton *button, gpointer user_data)
+{
+  NdModelView *self = ND_MODEL_VIEW (user_data);
+  guint i = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
+  const nd_channel_kind *kind = nd_project_get_known_kind (self->project, i);
+  double cm, area, v0, celsius;
+  nd_project_get_membrane (self->project, &cm, &area, &v0, &celsius);
+
+  AdwWindow *win = ADW_WINDOW (adw_window_new ());
+  g_autofree char *title = g_strdup_printf (_("Kinetics of %s"), _(kind->label));
+  gtk_window_set_title (GTK_WINDOW (win), title);
+  gtk_window_set_transient_for (GTK_WINDOW (win), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_set_modal (GTK_WINDOW (win), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (win), 820, 420);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, kind->citation));
+  gtk_box_append (GTK_BOX (box), header);
+  GtkWidget *plots = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_margin_start (plots, 12);
+  gtk_widget_set_margin_end (plots, 12);
+  gtk_widget_set_margin_bottom (plots, 12);
+  gtk_widget_set_vexpand (plots, TRUE);
+  NdPlotModel *mx = nd_plot_model_new (), *mt = nd_plot_model_new ();
+  nd_plot_model_set_axis (mx, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (mx, ND_PLOT_AXIS_Y, _("Steady state x∞"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (mt, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (mt, ND_PLOT_AXIS_Y, _("Time constant τ"), "ms", ND_PLOT_SCALE_LINEAR);
+  g_autofree char *tt = g_strdup_printf (_("Time constants at %.1f °C"), celsius);
+  nd_plot_model_set_title (mx, _("Steady states"));
+  nd_plot_model_set_title (mt, tt);
+  double v[161], x[161], t[161];
+  for (int g = 0; g < kind->n_gates; g++)
+    {
+      for (int k = 0; k < 161; k++)
+        {
+          nd_gate_rates r;
+          v[k] = -100.0 + k;
+          kind->gates[g].rates (kind->data, v[k], celsius, &r);
+          x[k] = r.x_inf;
+          t[k] = r.tau;
+        }
+      /* The exponent as a superscript, as the gate appears in the current (m³h). */
+      static const char *const sup[] = { "", "", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸" };
+      int pw = kind->gates[g].power;
+      g_autofree char *shown = g_strconcat (kind->gates[g].name, pw >= 0 && pw <= 8 ? sup[pw] : "", NULL);
+      nd_plot_model_set_series_data (mx, nd_plot_model_add_series (mx, shown, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE), v, x, 161);
+      nd_plot_model_set_series_data (mt, nd_plot_model_add_series (mt, shown, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE), v, t, 161);
+    }
+  GtkWidget *px = nd_plot_new (mx), *pt = nd_plot_new (mt);
+  g_object_unref (mx);
+  g_object_unref (mt);
+  gtk_widget_set_hexpand (px, TRUE);
+  gtk_widget_set_hexpand (pt, TRUE);
+  gtk_box_append (GTK_BOX (plots), px);
+  gtk_box_append (GTK_BOX (plots), pt);
+  gtk_box_append (GTK_BOX (box), plots);
+  adw_window_set_content (win, box);
+  gtk_window_present (GTK_WINDOW (win));
+}
+
+/* ---- edits ---- */
+
+static void
+known_summary (NdModelView *self, guint i, const NdKnownSpec *s)
+{
+  g_autofree char *sub = s->enabled ? g_strdup_printf (_("%g mS/cm², %+g mV"), s->gbar, s->e) : g_strdup (_("Not in the model"));
+  adw_expander_row_set_subtitle (self->known[i].row, sub);
+}
+
+static void
+known_changed (NdModelView *self, guint i)
+{
+  if (self->syncing)
+    return;
+  NdKnownSpec s = {
+    .enabled = gtk_check_button_get_active (self->known[i].check),
+    .gbar = gtk_spin_button_get_value (self->known[i].gbar),
+    .e = gtk_spin_button_get_value (self->known[i].e),
+  };
+  gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].gbar), s.enabled);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].e), s.enabled);
+  known_summary (self, i, &s);
+  nd_project_set_known (self->project, i, &s);
+}
+
+static void
+known_check_toggled (GtkCheckButton *check, gpointer user_data)
+{
+  known_changed (ND_MODEL_VIEW (user_data), GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "index")));
+}
+
+static void
+known_spin_changed (GtkSpinButton *spin, gpointer user_data)
+{
+  known_changed (ND_MODEL_VIEW (user_data), GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (spin), "index")));
+}
+
+static void
+membrane_changed (GtkSpinButton *spin, gpointer user_data)
+{
+  NdModelView *self = ND_MODEL_VIEW (user_data);
+  double cm, area, v0, celsius;
+  if (self->syncing)
+    return;
+  nd_project_get_membrane (self->project, &cm, &area, &v0, &celsius);
+  nd_project_set_membrane (self->project, gtk_spin_button_get_value (self->cm), area,
+                           gtk_spin_button_get_value (self->v_init), gtk_spin_button_get_value (self->celsius));
+}
+
+static void
+update_learned_sensitivity (NdModelView *self, const NdLearnedSpec *l)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->learned_rows); i++)
+    if (self->learned_rows[i])
+      gtk_widget_set_sensitive (self->learned_rows[i], l->enabled);
+  gtk_widget_set_visible (self->gate_rows[1], l->n_gates > 1);
+}
+
+static void
+learned_changed (NdModelView *self)
+{
+  if (self->syncing)
+    return;
+  NdLearnedSpec l = nd_project_get_learned (self->project);
+  l.enabled = gtk_switch_get_active (self->learned_switch);
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->learned_name));
+  g_strlcpy (l.name, name[0] ? name : "learned", sizeof l.name);
+  l.n_gates = adw_combo_row_get_selected (self->gates_row) == 1 ? 2 : 1;
+  for (int g = 0; g < 2; g++)
+    {
+      const char *gn = gtk_editable_get_text (GTK_EDITABLE (self->gate_name[g]));
+      g_strlcpy (l.gate_name[g], gn[0] ? gn : (g ? "h" : "n"), sizeof l.gate_name[g]);
+      l.power[g] = gtk_spin_button_get_value (self->gate_power[g]);
+      l.fit_power[g] = gtk_check_button_get_active (self->fit_power[g]);
+    }
+  l.gbar = gtk_spin_button_get_value (self->lgbar);
+  l.e = gtk_spin_button_get_value (self->le);
+  l.fit_gbar = gtk_check_button_get_active (self->fit_gbar);
+  l.fit_e = gtk_check_button_get_active (self->fit_e);
+  l.size = (NdNetSize) MIN (adw_combo_row_get_selected (self->size_row), 2u);
+  guint cmp = adw_combo_row_get_selected (self->compare_row);
+  const nd_channel_kind *kind = cmp > 0 ? nd_project_get_known_kind (self->project, cmp - 1) : NULL;
+  g_strlcpy (l.replaces, kind ? kind->type : "", sizeof l.replaces);
+  update_learned_sensitivity (self, &l);
+  nd_project_set_learned (self->project, &l);
+}
+
+static void
+learned_widget_changed (GObject *object, gpointer user_data)
+{
+  learned_changed (ND_MODEL_VIEW (user_data));
+}
+
+static void
+learned_widget_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  learned_changed (ND_MODEL_VIEW (user_data));
+}
+
+/* ---- building ---- */
+
+static void
+sync_from_project (NdModelView *self)
+{
+  double cm, area, v0, celsius;
+  self->syncing = TRUE;
+  nd_project_get_membrane (self->project, &cm, &area, &v0, &celsius);
+  gtk_spin_button_set_value (self->cm, cm);
+  gtk_spin_button_set_value (self->v_init, v0);
+  gtk_spin_button_set_value (self->celsius, celsius);
+  for (guint i = 0; i < self->n_known; i++)
+    {
+      NdKnownSpec s = nd_project_get_known (self->project, i);
+      gtk_check_button_set_active (self->known[i].check, s.enabled);
+      gtk_spin_button_set_value (self->known[i].gbar, s.gbar);
+      gtk_spin_button_set_value (self->known[i].e, s.e);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].gbar), s.enabled);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].e), s.enabled);
+      known_summary (self, i, &s);
+    }
+  NdLearnedSpec l = nd_project_get_learned (self->project);
+  gtk_switch_set_active (self->learned_switch, l.enabled);
+  gtk_editable_set_text (GTK_EDITABLE (self->learned_name), l.name);
+  adw_combo_row_set_selected (self->gates_row, l.n_gates > 1 ? 1 : 0);
+  for (int g = 0; g < 2; g++)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->gate_name[g]), l.gate_name[g]);
+      gtk_spin_button_set_value (self->gate_power[g], MAX (l.power[g], 1.0));
+      gtk_check_button_set_active (self->fit_power[g], l.fit_power[g]);
+    }
+  gtk_spin_button_set_value (self->lgbar, l.gbar);
+  gtk_spin_button_set_value (self->le, l.e);
+  gtk_check_button_set_active (self->fit_gbar, l.fit_gbar);
+  gtk_check_button_set_active (self->fit_e, l.fit_e);
+  adw_combo_row_set_selected (self->size_row, (guint) l.size);
+  guint cmp = 0;
+  for (guint i = 0; i < self->n_known; i++)
+    if (g_str_equal (nd_project_get_known_kind (self->project, i)->type, l.replaces))
+      cmp = i + 1;
+  adw_combo_row_set_selected (self->compare_row, cmp);
+  update_learned_sensitivity (self, &l);
+  self->syncing = FALSE;
+}
+
+static void
+project_loaded (NdProject *project, gpointer user_data)
+{
+  sync_from_project (ND_MODEL_VIEW (user_data));
+}
+
+static void
+watch (NdModelView *self, gpointer widget, const char *signal)
+{
+  if (g_str_has_prefix (signal, "notify::"))
+    g_signal_connect (widget, signal, G_CALLBACK (learned_widget_notify), self);
+  else
+    g_signal_connect (widget, signal, G_CALLBACK (learned_widget_changed), self);
+}
+
+static GtkWidget *
+check_with_label (const char *label, GtkCheckButton **out)
+{
+  GtkWidget *check = gtk_check_button_new_with_label (label);
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  *out = GTK_CHECK_BUTTON (check);
+  return check;
+}
+
+static void
+build (NdModelView *self)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_widget_set_hexpand (page, TRUE);
+
+  /* Membrane. */
+  AdwPreferencesGroup *mem = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (mem, _("Membrane"));
+  adw_preferences_group_set_description (mem, _("The membrane area is set with the recording, in the Recording view."));
+  adw_preferences_group_add (mem, nd_spin_row (_("Capacitance"), NULL, "µF/cm²", 0.1, 10.0, 0.1, 2, 1.0, &self->cm));
+  adw_preferences_group_add (mem, nd_spin_row (_("Initial potential"), _("The model starts at rest here"), "mV",
+                                               -120.0, 40.0, 1.0, 1, -70.0, &self->v_init));
+  adw_preferences_group_add (mem, nd_spin_row (_("Temperature"), NULL, "°C", -10.0, 50.0, 0.5, 1, 6.3, &self->celsius));
+  g_signal_connect (self->cm, "value-changed", G_CALLBACK (membrane_changed), self);
+  g_signal_connect (self->v_init, "value-changed", G_CALLBACK (membrane_changed), self);
+  g_signal_connect (self->celsius, "value-changed", G_CALLBACK (membrane_changed), self);
+
+  /* Learned current. */
+  AdwPreferencesGroup *lg = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (lg, _("Learned Current"));
+  adw_preferences_group_set_description (lg,
+    _("A current whose gates are learned from the recording: each gate’s steady state and time constant come from "
+      "a small neural network of the membrane potential."));
+  GtkWidget *srow = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (srow), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (srow), _("Learn a current"));
+  self->learned_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->learned_switch), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (srow), GTK_WIDGET (self->learned_switch));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (srow), GTK_WIDGET (self->learned_switch));
+  watch (self, self->learned_switch, "notify::active");
+  adw_preferences_group_add (lg, srow);
+
+  self->learned_name = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->learned_name), _("Name"));
+  watch (self, self->learned_name, "changed");
+  adw_preferences_group_add (lg, GTK_WIDGET (self->learned_name));
+
+  self->gates_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->gates_row), _("Gates"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->gates_row), _("One like potassium’s n, two like sodium’s m and h"));
+  const char *const gate_choices[] = { _("One"), _("Two"), NULL };
+  GtkStringList *gl = gtk_string_list_new (gate_choices);
+  adw_combo_row_set_model (self->gates_row, G_LIST_MODEL (gl));
+  g_object_unref (gl);
+  watch (self, self->gates_row, "notify::selected");
+  adw_preferences_group_add (lg, GTK_WIDGET (self->gates_row));
+
+  for (int g = 0; g < 2; g++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      g_autofree char *t = g_strdup_printf (_("Gate %d"), g + 1);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), t);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Name and exponent in the current"));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+      self->gate_name[g] = GTK_ENTRY (gtk_entry_new ());
+      gtk_editable_set_width_chars (GTK_EDITABLE (self->gate_name[g]), 4);
+      gtk_widget_set_valign (GTK_WIDGET (self->gate_name[g]), GTK_ALIGN_CENTER);
+      watch (self, self->gate_name[g], "changed");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->gate_name[g]));
+      GtkWidget *pw = gtk_label_new (_("power"));
+      gtk_widget_add_css_class (pw, "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), pw);
+      self->gate_power[g] = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 8, 1));
+      gtk_spin_button_set_digits (self->gate_power[g], 2);
+      gtk_widget_set_valign (GTK_WIDGET (self->gate_power[g]), GTK_ALIGN_CENTER);
+      watch (self, self->gate_power[g], "value-changed");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->gate_power[g]));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check_with_label (_("Fit"), &self->fit_power[g]));
+      watch (self, self->fit_power[g], "toggled");
+      adw_preferences_group_add (lg, row);
+      self->gate_rows[g] = row;
+    }
+
+  GtkWidget *grow = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (grow), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (grow), _("Maximal conductance"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (grow), check_with_label (_("Fit"), &self->fit_gbar));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (grow), nd_spin_with_unit ("mS/cm²", 0.0, 10000.0, 1.0, 3, 36.0, &self->lgbar));
+  watch (self, self->lgbar, "value-changed");
+  watch (self, self->fit_gbar, "toggled");
+  adw_preferences_group_add (lg, grow);
+  GtkWidget *erow = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (erow), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (erow), _("Reversal potential"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (erow), check_with_label (_("Fit"), &self->fit_e));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (erow), nd_spin_with_unit ("mV", -150.0, 150.0, 1.0, 1, -75.0, &self->le));
+  watch (self, self->le, "value-changed");
+  watch (self, self->fit_e, "toggled");
+  adw_preferences_group_add (lg, erow);
+
+  self->size_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->size_row), _("Network size"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->size_row), _("Larger networks can learn odder curves but fit more slowly"));
+  const char *const sizes[] = { _("Small"), _("Medium"), _("Large"), NULL };
+  GtkStringList *sl = gtk_string_list_new (sizes);
+  adw_combo_row_set_model (self->size_row, G_LIST_MODEL (sl));
+  g_object_unref (sl);
+  watch (self, self->size_row, "notify::selected");
+  adw_preferences_group_add (lg, GTK_WIDGET (self->size_row));
+
+  self->compare_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->compare_row), _("Compare with"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->compare_row), _("A known channel drawn beside the learned curves"));
+  GtkStringList *cl = gtk_string_list_new (NULL);
+  gtk_string_list_append (cl, _("Nothing"));
+  for (guint i = 0; i < self->n_known; i++)
+    gtk_string_list_append (cl, _(nd_project_get_known_kind (self->project, i)->label));
+  adw_combo_row_set_model (self->compare_row, G_LIST_MODEL (cl));
+  g_object_unref (cl);
+  watch (self, self->compare_row, "notify::selected");
+  adw_preferences_group_add (lg, GTK_WIDGET (self->compare_row));
+  GtkWidget *rows[] = { GTK_WIDGET (self->learned_name), GTK_WIDGET (self->gates_row), self->gate_rows[0],
+                        self->gate_rows[1], grow, erow, GTK_WIDGET (self->size_row), GTK_WIDGET (self->compare_row) };
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    self->learned_rows[i] = rows[i];
+
+  /* Known channels: one expander each, the tick box in front, gbar and E inside. */
+  AdwPreferencesGroup *kg = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (kg, _("Known Channels"));
+  adw_preferences_group_set_description (kg, _("Tick the channels the cell has; open a row to set its maximal conductance and reversal potential."));
+  for (guint i = 0; i < self->n_known; i++)
+    {
+      const nd_channel_kind *kind = nd_project_get_known_kind (self->project, i);
+      GtkWidget *row = adw_expander_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(kind->label));
+      self->known[i].row = ADW_EXPANDER_ROW (row);
+      GtkWidget *check = gtk_check_button_new ();
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (check, _("Include this channel in the model"));
+      self->known[i].check = GTK_CHECK_BUTTON (check);
+      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), check);
+      GtkWidget *curves = gtk_button_new_from_icon_name ("nd-curves-symbolic");
+      g_autofree char *tip = g_strdup_printf (_("Show the steady states and time constants of %s"), _(kind->label));
+      gtk_widget_set_tooltip_text (curves, tip);
+      gtk_widget_set_valign (curves, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (curves, "flat");
+      g_object_set_data (G_OBJECT (curves), "index", GUINT_TO_POINTER (i));
+      g_signal_connect (curves, "clicked", G_CALLBACK (show_kinetics), self);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), curves);
+      GtkWidget *gr = nd_spin_row (_("Maximal conductance"), NULL, "mS/cm²", 0.0, 10000.0, 0.1, 3,
+                                   kind->gbar_default, &self->known[i].gbar);
+      GtkWidget *er = nd_spin_row (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
+                                   kind->e_default, &self->known[i].e);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), gr);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), er);
+      GtkWidget *src = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (src), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (src), _("Source"));
+      g_autofree char *sub = kind->blocker ? g_strdup_printf (_("%s · blocked by %s"), kind->citation, kind->blocker)
+                                           : g_strdup (kind->citation);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (src), sub);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), src);
+      g_object_set_data (G_OBJECT (check), "index", GUINT_TO_POINTER (i));
+      g_object_set_data (G_OBJECT (self->known[i].gbar), "index", GUINT_TO_POINTER (i));
+      g_object_set_data (G_OBJECT (self->known[i].e), "index", GUINT_TO_POINTER (i));
+      g_signal_connect (check, "toggled", G_CALLBACK (known_check_toggled), self);
+      g_signal_connect (self->known[i].gbar, "value-changed", G_CALLBACK (known_spin_changed), self);
+      g_signal_connect (self->known[i].e, "value-changed", G_CALLBACK (known_spin_changed), self);
+      adw_preferences_group_add (kg, row);
+    }
+  /* Two columns: the channels the cell is known to have, and what is learned plus the membrane. */
+  GtkWidget *left = adw_preferences_page_new ();
+  gtk_widget_set_hexpand (left, TRUE);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (left), kg);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), lg);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), mem);
+  gtk_box_append (GTK_BOX (self), left);
+  gtk_box_append (GTK_BOX (self), page);
+}
+
+void
+nd_model_view_set_project (NdModelView *self, NdProject *project)
+{
+  g_return_if_fail (self->project == NULL);
+  self->project = g_object_ref (project);
+  self->n_known = nd_project_get_n_known (project);
+  self->known = g_new0 (KnownRow, self->n_known);
+  build (self);
+  g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
+  sync_from_project (self);
+}
+
+static void
+nd_model_view_dispose (GObject *object)
+{
+  NdModelView *self = ND_MODEL_VIEW (object);
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->known, g_free);
+  G_OBJECT_CLASS (nd_model_view_parent_class)->dispose (object);
+}
+
+static void
+nd_model_view_class_init (NdModelViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = nd_model_view_dispose;
+}
+
+static void
+nd_model_view_init (NdModelView *self)
+{
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_homogeneous (GTK_BOX (self), TRUE);
+}

@@ -1,0 +1,949 @@
+/* nd-project.c: the project model and its .neurode files.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "learned-gate.h"
+#include "model-file.h"
+#include "nd-error.h"
+#include "nd-project.h"
+#include "units.h"
+
+#define PROJECT_FORMAT 1
+
+struct _NdProject
+{
+  GObject parent_instance;
+
+  GFile *file;
+  gboolean dirty;
+  guint64 generation;
+
+  char *recording_path;
+  NdRecording *recording;
+  GArray *roles;            /* NdSweepRole per sweep */
+  double window_start, window_end;
+
+  double cm, area, v_init, celsius;
+  guint n_known;
+  NdKnownSpec *known;
+  NdLearnedSpec learned;
+  nd_model *model;
+
+  gboolean fitted;
+  GArray *scores;           /* NdSweepScore */
+  GArray *loss_train, *loss_val;
+};
+
+G_DEFINE_FINAL_TYPE (NdProject, nd_project, G_TYPE_OBJECT)
+
+enum { SIGNAL_CHANGED, SIGNAL_RECORDING_CHANGED, SIGNAL_LOADED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const struct { int width, depth; } net_sizes[] = { { 16, 1 }, { 32, 2 }, { 64, 3 } };
+static const char *const net_size_names[] = { "small", "medium", "large" };
+
+static void
+touch (NdProject *self)
+{
+  self->dirty = TRUE;
+  self->generation++;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+learned_spec_default (NdLearnedSpec *l)
+{
+  memset (l, 0, sizeof *l);
+  l->enabled = TRUE;
+  g_strlcpy (l->name, "K", sizeof l->name);
+  l->gbar = 36.0;
+  l->e = -75.0;
+  l->n_gates = 1;
+  g_strlcpy (l->gate_name[0], "n", sizeof l->gate_name[0]);
+  g_strlcpy (l->gate_name[1], "h", sizeof l->gate_name[1]);
+  l->power[0] = 4;
+  l->power[1] = 1;
+  l->size = ND_NET_MEDIUM;
+}
+
+static void
+spec_default (NdProject *self)
+{
+  const nd_channel_kind *const *lib = nd_channel_library ();
+  self->cm = 1.0;
+  self->area = 2.0 * G_PI * 1.0 * 10.0;
+  self->v_init = -70.0;
+  self->celsius = 6.3;
+  for (guint i = 0; i < self->n_known; i++)
+    {
+      self->known[i].gbar = lib[i]->gbar_default;
+      self->known[i].e = lib[i]->e_default;
+      self->known[i].enabled = g_str_equal (lib[i]->type, "hh_na") || g_str_equal (lib[i]->type, "leak");
+    }
+  learned_spec_default (&self->learned);
+}
+
+/* The learned channel's index in m, or -1. */
+static int
+learned_channel (const nd_model *m)
+{
+  for (int c = 0; m && c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_LEARNED)
+      return c;
+  return -1;
+}
+
+static nd_model *
+build_model (NdProject *self)
+{
+  nd_model *m = nd_model_new (self->cm, self->area, self->v_init, self->celsius);
+  if (!m)
+    return NULL;
+  for (guint i = 0; i < self->n_known; i++)
+    if (self->known[i].enabled)
+      nd_model_add_known (m, nd_channel_library ()[i], self->known[i].gbar, self->known[i].e);
+  const NdLearnedSpec *l = &self->learned;
+  if (l->enabled)
+    {
+      nd_learned_gate net;
+      int s = CLAMP ((int) l->size, 0, 2);
+      nd_learned_gate_make (&net, net_sizes[s].width, net_sizes[s].depth, ND_ACT_TANH, true);
+      const char *names[2] = { l->gate_name[0], l->gate_name[1] };
+      const int powers[2] = { (int) lround (CLAMP (l->power[0], 1.0, 8.0)), (int) lround (CLAMP (l->power[1], 1.0, 8.0)) };
+      int c = nd_model_add_learned (m, l->name[0] ? l->name : "learned", l->gbar, l->e, CLAMP (l->n_gates, 1, 2),
+                                    names, powers, &net);
+      if (c >= 0)
+        {
+          nd_channel *ch = &m->channels[c];
+          m->blocks[ch->block_gbar].trainable = l->fit_gbar;
+          m->blocks[ch->block_e].trainable = l->fit_e;
+          for (int g = 0; g < ch->n_gates; g++)
+            {
+              /* The exponent in use is a parameter: it may be fitted, and keeps a fitted (real) value. */
+              nd_param_block *pb = &m->blocks[ch->learned[g].block_power];
+              m->params[pb->offset] = CLAMP (l->power[g], pb->lo, pb->hi);
+              pb->trainable = l->fit_power[g];
+            }
+        }
+      nd_fit_init_networks (m, 0, 1.0);
+    }
+  nd_model_params_changed (m);
+  return m;
+}
+
+/* Keeps the old model's network weights when the new one has networks of the same shape; FALSE when
+ * they could not all be kept. */
+static gboolean
+carry_weights (nd_model *to, const nd_model *from)
+{
+  int ct = learned_channel (to), cf = learned_channel (from);
+  if (ct < 0 || cf < 0 || to->channels[ct].n_gates != from->channels[cf].n_gates)
+    return FALSE;
+  gboolean all = TRUE;
+  for (int g = 0; g < to->channels[ct].n_gates; g++)
+    {
+      const nd_param_block *bt = &to->blocks[to->channels[ct].learned[g].block];
+      const nd_param_block *bf = &from->blocks[from->channels[cf].learned[g].block];
+      if (bt->count == bf->count)
+        memcpy (to->params + bt->offset, from->params + bf->offset, bt->count * sizeof (double));
+      else
+        all = FALSE;
+    }
+  nd_model_params_changed (to);
+  return all;
+}
+
+static void clear_fit (NdProject *self);
+
+static void
+rebuild (NdProject *self)
+{
+  nd_model *m = build_model (self);
+  if (!m)
+    return;
+  if (self->model)
+    {
+      /* New networks have not learned anything: the fit results no longer describe the model. */
+      if (!carry_weights (m, self->model) && learned_channel (m) >= 0)
+        clear_fit (self);
+      nd_model_free (self->model);
+    }
+  self->model = m;
+}
+
+static double
+param_value (const nd_model *m, int block)
+{
+  return m->params[m->blocks[block].offset];
+}
+
+/* The builder spec that describes m (library channels not in m keep their defaults, off). */
+static void
+spec_from_model (NdProject *self, const nd_model *m)
+{
+  const nd_channel_kind *const *lib = nd_channel_library ();
+  self->cm = m->cm;
+  self->area = m->area_um2;
+  self->v_init = m->v_init;
+  self->celsius = m->celsius;
+  for (guint i = 0; i < self->n_known; i++)
+    self->known[i] = (NdKnownSpec) { FALSE, lib[i]->gbar_default, lib[i]->e_default };
+  char replaces[32];
+  g_strlcpy (replaces, self->learned.replaces, sizeof replaces);
+  learned_spec_default (&self->learned);
+  self->learned.enabled = FALSE;
+  g_strlcpy (self->learned.replaces, replaces, sizeof replaces);
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      const nd_channel *ch = &m->channels[c];
+      if (ch->slot == ND_CHANNEL_KNOWN)
+        {
+          for (guint i = 0; i < self->n_known; i++)
+            if (lib[i] == ch->kind)
+              self->known[i] = (NdKnownSpec) { TRUE, param_value (m, ch->block_gbar), param_value (m, ch->block_e) };
+        }
+      else if (ch->slot == ND_CHANNEL_LEARNED && !self->learned.enabled)
+        {
+          NdLearnedSpec *l = &self->learned;
+          l->enabled = TRUE;
+          g_strlcpy (l->name, ch->name, sizeof l->name);
+          l->gbar = param_value (m, ch->block_gbar);
+          l->e = param_value (m, ch->block_e);
+          l->fit_gbar = m->blocks[ch->block_gbar].trainable;
+          l->fit_e = m->blocks[ch->block_e].trainable;
+          l->n_gates = MIN (ch->n_gates, 2);
+          for (int g = 0; g < l->n_gates; g++)
+            {
+              g_strlcpy (l->gate_name[g], ch->learned[g].name, sizeof l->gate_name[g]);
+              l->power[g] = param_value (m, ch->learned[g].block_power);
+              l->fit_power[g] = m->blocks[ch->learned[g].block_power].trainable;
+            }
+          int width = ch->learned[0].net.shape.width;
+          l->size = width <= 16 ? ND_NET_SMALL : width <= 32 ? ND_NET_MEDIUM : ND_NET_LARGE;
+        }
+    }
+}
+
+static void
+clear_fit (NdProject *self)
+{
+  self->fitted = FALSE;
+  g_array_set_size (self->scores, 0);
+  g_array_set_size (self->loss_train, 0);
+  g_array_set_size (self->loss_val, 0);
+}
+
+NdProject *
+nd_project_new (void)
+{
+  return g_object_new (ND_TYPE_PROJECT, NULL);
+}
+
+GFile *
+nd_project_get_file (NdProject *self)
+{
+  return self->file;
+}
+
+gboolean
+nd_project_get_dirty (NdProject *self)
+{
+  return self->dirty;
+}
+
+void
+nd_project_set_dirty (NdProject *self, gboolean dirty)
+{
+  self->dirty = dirty;
+}
+
+guint64
+nd_project_get_generation (NdProject *self)
+{
+  return self->generation;
+}
+
+/* ---- recording and selections ---- */
+
+static void
+roles_default (NdProject *self)
+{
+  guint n = self->recording ? nd_recording_n_sweeps (self->recording) : 0;
+  g_array_set_size (self->roles, n);
+  /* Train on the second sweep (the first is often below threshold), validate on the rest. */
+  for (guint s = 0; s < n; s++)
+    g_array_index (self->roles, NdSweepRole, s) = n == 1 || s == MIN (1u, n - 1) ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE;
+}
+
+static void
+set_recording (NdProject *self, NdRecording *rec)
+{
+  g_clear_pointer (&self->recording, nd_recording_free);
+  g_free (self->recording_path);
+  self->recording = rec;
+  self->recording_path = rec ? g_strdup (nd_recording_path (rec)) : NULL;
+}
+
+gboolean
+nd_project_load_recording (NdProject *self, const char *path, GError **error)
+{
+  NdRecording *rec = nd_recording_load (path, error);
+  if (!rec)
+    return FALSE;
+  set_recording (self, rec);
+  roles_default (self);
+  self->window_start = self->window_end = 0.0;
+  clear_fit (self);
+  g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
+  touch (self);
+  return TRUE;
+}
+
+NdRecording *
+nd_project_get_recording (NdProject *self)
+{
+  return self->recording;
+}
+
+int
+nd_project_get_trace_signal (NdProject *self)
+{
+  if (!self->recording)
+    return -1;
+  guint n = nd_recording_n_signals (self->recording);
+  for (guint i = 0; i < n; i++)
+    if (nd_units_parse (nd_recording_signal (self->recording, i)->units, NULL) == ND_QUANTITY_VOLTAGE
+        && (int) i != nd_recording_stimulus_signal (self->recording))
+      return (int) i;
+  return n > 0 ? 0 : -1;
+}
+
+gboolean
+nd_project_set_stimulus (NdProject *self, NdStimulusSource source, int signal, GError **error)
+{
+  if (!self->recording)
+    return FALSE;
+  if (nd_recording_stimulus_source (self->recording) == source
+      && (source != ND_STIMULUS_SIGNAL || nd_recording_stimulus_signal (self->recording) == signal))
+    return TRUE;
+  if (!nd_recording_set_stimulus (self->recording, source, signal, error))
+    return FALSE;
+  g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
+  touch (self);
+  return TRUE;
+}
+
+NdSweepRole
+nd_project_get_sweep_role (NdProject *self, guint sweep)
+{
+  return sweep < self->roles->len ? g_array_index (self->roles, NdSweepRole, sweep) : ND_SWEEP_IGNORE;
+}
+
+void
+nd_project_set_sweep_role (NdProject *self, guint sweep, NdSweepRole role)
+{
+  if (sweep >= self->roles->len || g_array_index (self->roles, NdSweepRole, sweep) == role)
+    return;
+  g_array_index (self->roles, NdSweepRole, sweep) = role;
+  touch (self);
+}
+
+void
+nd_project_get_window (NdProject *self, double *start_ms, double *end_ms)
+{
+  *start_ms = self->window_start;
+  *end_ms = self->window_end;
+}
+
+void
+nd_project_set_window (NdProject *self, double start_ms, double end_ms)
+{
+  if (!(end_ms > start_ms))
+    start_ms = end_ms = 0.0;
+  if (start_ms == self->window_start && end_ms == self->window_end)
+    return;
+  self->window_start = MAX (start_ms, 0.0);
+  self->window_end = end_ms;
+  touch (self);
+}
+
+/* ---- model spec ---- */
+
+guint
+nd_project_get_n_known (NdProject *self)
+{
+  return self->n_known;
+}
+
+const nd_channel_kind *
+nd_project_get_known_kind (NdProject *self, guint i)
+{
+  return i < self->n_known ? nd_channel_library ()[i] : NULL;
+}
+
+NdKnownSpec
+nd_project_get_known (NdProject *self, guint i)
+{
+  g_return_val_if_fail (i < self->n_known, (NdKnownSpec) { 0 });
+  return self->known[i];
+}
+
+void
+nd_project_set_known (NdProject *self, guint i, const NdKnownSpec *spec)
+{
+  g_return_if_fail (i < self->n_known);
+  if (memcmp (&self->known[i], spec, sizeof *spec) == 0)
+    return;
+  self->known[i] = *spec;
+  rebuild (self);
+  touch (self);
+}
+
+NdLearnedSpec
+nd_project_get_learned (NdProject *self)
+{
+  return self->learned;
+}
+
+void
+nd_project_set_learned (NdProject *self, const NdLearnedSpec *spec)
+{
+  if (memcmp (&self->learned, spec, sizeof *spec) == 0)
+    return;
+  self->learned = *spec;
+  rebuild (self);
+  touch (self);
+}
+
+void
+nd_project_get_membrane (NdProject *self, double *cm, double *area_um2, double *v_init, double *celsius)
+{
+  *cm = self->cm;
+  *area_um2 = self->area;
+  *v_init = self->v_init;
+  *celsius = self->celsius;
+}
+
+void
+nd_project_set_membrane (NdProject *self, double cm, double area_um2, double v_init, double celsius)
+{
+  if (!(cm > 0.0) || !(area_um2 > 0.0))
+    return;
+  if (cm == self->cm && area_um2 == self->area && v_init == self->v_init && celsius == self->celsius)
+    return;
+  self->cm = cm;
+  self->area = area_um2;
+  self->v_init = v_init;
+  self->celsius = celsius;
+  rebuild (self);
+  touch (self);
+}
+
+nd_model *
+nd_project_get_model (NdProject *self)
+{
+  return self->model;
+}
+
+void
+nd_project_accept_model (NdProject *self, nd_model *fitted, const NdSweepScore *scores, guint n_scores,
+                         const double *loss_train, const double *loss_val, guint n_loss)
+{
+  nd_model *copy = nd_model_copy (fitted);
+  g_clear_pointer (&self->model, nd_model_free);
+  self->model = copy;
+  spec_from_model (self, copy);
+  clear_fit (self);
+  self->fitted = TRUE;
+  g_array_append_vals (self->scores, scores, n_scores);
+  g_array_append_vals (self->loss_train, loss_train, n_loss);
+  g_array_append_vals (self->loss_val, loss_val, n_loss);
+  touch (self);
+}
+
+gboolean
+nd_project_get_fitted (NdProject *self)
+{
+  return self->fitted;
+}
+
+const NdSweepScore *
+nd_project_get_scores (NdProject *self, guint *n)
+{
+  *n = self->scores->len;
+  return (const NdSweepScore *) self->scores->data;
+}
+
+/* ---- fit data ---- */
+
+static double *
+keep (NdProjectSweeps *s, double *p)
+{
+  s->buffers[s->n_buffers++] = p;
+  return p;
+}
+
+NdProjectSweeps *
+nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, GError **error)
+{
+  if (!self->recording)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("Open a recording first"));
+      return NULL;
+    }
+  guint n_train = 0, n_val = 0, n = self->roles->len;
+  for (guint s = 0; s < n; s++)
+    {
+      NdSweepRole r = g_array_index (self->roles, NdSweepRole, s);
+      n_train += r == ND_SWEEP_TRAIN;
+      n_val += r == ND_SWEEP_VALIDATE;
+    }
+  if (n_train == 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                   _("Choose at least one sweep to train on in the Recording view"));
+      return NULL;
+    }
+  double dt = 1000.0 / nd_recording_sample_rate_hz (self->recording);
+  NdProjectSweeps *out = g_new0 (NdProjectSweeps, 1);
+  out->n_train = n_train;
+  out->n_val = n_val;
+  out->sweep_ids = g_new0 (guint, n_train + n_val);
+  out->sweeps = g_new0 (nd_fit_sweep, n_train + n_val);
+  out->buffers = g_new0 (double *, 3 * (n_train + n_val));
+  guint k_train = 0, k_val = n_train;
+  for (guint s = 0; s < n; s++)
+    {
+      NdSweepRole r = g_array_index (self->roles, NdSweepRole, s);
+      if (r == ND_SWEEP_IGNORE)
+        continue;
+      NdSweepTrace tr = { 0 };
+      if (!nd_recording_get_cc_sweep (self->recording, s, &tr, error))
+        {
+          nd_project_free_sweeps (out);
+          return NULL;
+        }
+      guint k = r == ND_SWEEP_TRAIN ? k_train++ : k_val++;
+      double *dens = keep (out, g_new (double, tr.n));
+      for (gsize j = 0; j < tr.n; j++)
+        dens[j] = nd_pA_to_density (tr.i_pA[j], model->area_um2);
+      double *w = NULL;
+      if (self->window_end > self->window_start)
+        {
+          w = keep (out, g_new (double, tr.n));
+          for (gsize j = 0; j < tr.n; j++)
+            w[j] = tr.t_ms[j] - tr.t_ms[0] >= self->window_start && tr.t_ms[j] - tr.t_ms[0] <= self->window_end;
+        }
+      int n_sub = (int) ceil (dt / max_dt_ms - 1e-9);
+      out->sweep_ids[k] = s;
+      out->sweeps[k] = (nd_fit_sweep) {
+        .drive = { .n = tr.n, .dt_sample = dt, .n_sub = MAX (n_sub, 1), .i_inj = dens },
+        .v_obs = keep (out, g_steal_pointer (&tr.v_mV)),
+        .weight = w,
+      };
+      nd_sweep_trace_clear (&tr);
+    }
+  return out;
+}
+
+void
+nd_project_free_sweeps (NdProjectSweeps *s)
+{
+  if (!s)
+    return;
+  for (guint i = 0; i < s->n_buffers; i++)
+    g_free (s->buffers[i]);
+  g_free (s->buffers);
+  g_free (s->sweeps);
+  g_free (s->sweep_ids);
+  g_free (s);
+}
+
+/* ---- files ---- */
+
+static const char *
+stimulus_source_name (NdStimulusSource s)
+{
+  return s == ND_STIMULUS_PROTOCOL ? "protocol" : s == ND_STIMULUS_SIGNAL ? "signal" : "none";
+}
+
+static void
+add_double_array (JsonBuilder *b, const char *name, const double *v, guint n)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      /* JSON has no NaN: "not evaluated" is null. */
+      if (isfinite (v[i]))
+        json_builder_add_double_value (b, v[i]);
+      else
+        json_builder_add_null_value (b);
+    }
+  json_builder_end_array (b);
+}
+
+char *
+nd_project_to_json (NdProject *self, GFile *relative_to)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "neurode_project");
+  json_builder_add_int_value (b, PROJECT_FORMAT);
+
+  if (self->recording)
+    {
+      json_builder_set_member_name (b, "recording");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, self->recording_path);
+      if (relative_to)
+        {
+          g_autoptr (GFile) rf = g_file_new_for_path (self->recording_path);
+          g_autoptr (GFile) dir = g_file_get_parent (relative_to);
+          g_autofree char *rel = dir ? g_file_get_relative_path (dir, rf) : NULL;
+          if (rel)
+            {
+              json_builder_set_member_name (b, "relative_path");
+              json_builder_add_string_value (b, rel);
+            }
+        }
+      NdStimulusSource src = nd_recording_stimulus_source (self->recording);
+      json_builder_set_member_name (b, "stimulus");
+      json_builder_add_string_value (b, stimulus_source_name (src));
+      if (src == ND_STIMULUS_SIGNAL)
+        {
+          json_builder_set_member_name (b, "stimulus_signal");
+          json_builder_add_string_value (b, nd_recording_signal (self->recording,
+                                                                 nd_recording_stimulus_signal (self->recording))->name);
+        }
+      json_builder_end_object (b);
+
+      json_builder_set_member_name (b, "selection");
+      json_builder_begin_object (b);
+      const char *role_names[] = { NULL, "train", "validate" };
+      for (int r = ND_SWEEP_TRAIN; r <= ND_SWEEP_VALIDATE; r++)
+        {
+          json_builder_set_member_name (b, role_names[r]);
+          json_builder_begin_array (b);
+          for (guint s = 0; s < self->roles->len; s++)
+            if (g_array_index (self->roles, NdSweepRole, s) == (NdSweepRole) r)
+              json_builder_add_int_value (b, s);
+          json_builder_end_array (b);
+        }
+      json_builder_set_member_name (b, "window_ms");
+      json_builder_begin_array (b);
+      json_builder_add_double_value (b, self->window_start);
+      json_builder_add_double_value (b, self->window_end);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+
+  /* The model in the model file's own form, so a project's model is also a valid model file. */
+  g_autofree char *model_json = nd_model_file_to_string (self->model);
+  g_autoptr (JsonNode) model_node = json_from_string (model_json, NULL);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_value (b, g_steal_pointer (&model_node));
+
+  json_builder_set_member_name (b, "builder");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "network_size");
+  json_builder_add_string_value (b, net_size_names[CLAMP ((int) self->learned.size, 0, 2)]);
+  json_builder_set_member_name (b, "learned_enabled");
+  json_builder_add_boolean_value (b, self->learned.enabled);
+  json_builder_set_member_name (b, "compare_with");
+  json_builder_add_string_value (b, self->learned.replaces);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "fit");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "fitted");
+  json_builder_add_boolean_value (b, self->fitted);
+  json_builder_set_member_name (b, "validation");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->scores->len; i++)
+    {
+      const NdSweepScore *sc = &g_array_index (self->scores, NdSweepScore, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "sweep");
+      json_builder_add_int_value (b, sc->sweep);
+      json_builder_set_member_name (b, "rmse_mV");
+      json_builder_add_double_value (b, isfinite (sc->rmse_mV) ? sc->rmse_mV : -1.0);
+      json_builder_set_member_name (b, "spikes_recorded");
+      json_builder_add_int_value (b, sc->spikes_recorded);
+      json_builder_set_member_name (b, "spikes_model");
+      json_builder_add_int_value (b, sc->spikes_model);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  add_double_array (b, "loss_train_mV2", (const double *) self->loss_train->data, self->loss_train->len);
+  add_double_array (b, "loss_validation_mV2", (const double *) self->loss_val->data, self->loss_val->len);
+  json_builder_end_object (b);
+
+  json_builder_end_object (b);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  return json_generator_to_data (gen, NULL);
+}
+
+gboolean
+nd_project_save (NdProject *self, GFile *file, GError **error)
+{
+  g_autofree char *json = nd_project_to_json (self, file);
+  /* g_file_replace_contents writes a temporary file and renames it over the old one. */
+  if (!g_file_replace_contents (file, json, strlen (json), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                NULL, NULL, error))
+    return FALSE;
+  if (file != self->file)
+    {
+      g_set_object (&self->file, file);
+    }
+  self->dirty = FALSE;
+  return TRUE;
+}
+
+static gboolean
+fail (GError **error, const char *message)
+{
+  g_set_error_literal (error, ND_ERROR, ND_ERROR_FORMAT, message);
+  return FALSE;
+}
+
+static void
+read_double_array (JsonObject *o, const char *name, GArray *out)
+{
+  JsonArray *a = json_object_has_member (o, name) ? json_object_get_array_member (o, name) : NULL;
+  for (guint i = 0; a && i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      double v = JSON_NODE_HOLDS_VALUE (n) ? json_node_get_double (n) : NAN;
+      g_array_append_val (out, v);
+    }
+}
+
+gboolean
+nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
+  if (!json_parser_load_from_data (parser, json, -1, &local))
+    {
+      return fail (error, _("This is not a Neurode project (it is not JSON text)"));
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (!o || !json_object_has_member (o, "neurode_project"))
+    return fail (error, _("This is not a Neurode project (it has no “neurode_project” entry)"));
+  if (json_object_get_int_member (o, "neurode_project") > PROJECT_FORMAT)
+    return fail (error, _("This project was saved by a newer version of Neurode"));
+  JsonNode *model_node = json_object_get_member (o, "model");
+  if (!model_node || !JSON_NODE_HOLDS_OBJECT (model_node))
+    return fail (error, _("The project has no model"));
+  g_autofree char *model_json = json_to_string (model_node, FALSE);
+  nd_model *model = nd_model_file_parse (model_json, -1, NULL, &local);
+  if (!model)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("The project’s model is not valid: %s"), local->message);
+      return FALSE;
+    }
+
+  /* The recording: the path relative to the project first (folders move together), then the absolute one. */
+  NdRecording *rec = NULL;
+  JsonObject *ro = json_object_has_member (o, "recording") ? json_object_get_object_member (o, "recording") : NULL;
+  if (ro)
+    {
+      const char *path = json_object_get_string_member_with_default (ro, "path", NULL);
+      const char *rel = json_object_get_string_member_with_default (ro, "relative_path", NULL);
+      g_autoptr (GFile) dir = base ? g_file_get_parent (base) : NULL;
+      g_autoptr (GError) rel_error = NULL;
+      if (rel && dir)
+        {
+          g_autoptr (GFile) rf = g_file_resolve_relative_path (dir, rel);
+          g_autofree char *rp = g_file_get_path (rf);
+          if (rp && g_file_test (rp, G_FILE_TEST_EXISTS))
+            rec = nd_recording_load (rp, &rel_error);
+        }
+      g_autoptr (GError) abs_error = NULL;
+      if (!rec && path)
+        rec = nd_recording_load (path, &abs_error);
+      if (!rec)
+        {
+          nd_model_free (model);
+          GError *why = rel_error ? rel_error : abs_error;
+          g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, _("The project’s recording “%s” cannot be opened: %s"),
+                       path ? path : rel ? rel : "?", why ? why->message : _("the project does not say where it is"));
+          return FALSE;
+        }
+      const char *stim = json_object_get_string_member_with_default (ro, "stimulus", "none");
+      const char *sig = json_object_get_string_member_with_default (ro, "stimulus_signal", "");
+      NdStimulusSource src = g_str_equal (stim, "protocol") ? ND_STIMULUS_PROTOCOL
+                           : g_str_equal (stim, "signal") ? ND_STIMULUS_SIGNAL : ND_STIMULUS_NONE;
+      int signal = nd_recording_find_signal (rec, sig);
+      if (src != nd_recording_stimulus_source (rec) || (src == ND_STIMULUS_SIGNAL && signal != nd_recording_stimulus_signal (rec)))
+        nd_recording_set_stimulus (rec, src, signal, NULL);
+    }
+
+  /* Everything is read: replace the content. */
+  set_recording (self, rec);
+  roles_default (self);
+  for (guint s = 0; s < self->roles->len; s++)
+    g_array_index (self->roles, NdSweepRole, s) = ND_SWEEP_IGNORE;
+  self->window_start = self->window_end = 0.0;
+  JsonObject *so = json_object_has_member (o, "selection") ? json_object_get_object_member (o, "selection") : NULL;
+  if (so)
+    {
+      const char *role_names[] = { NULL, "train", "validate" };
+      for (int r = ND_SWEEP_TRAIN; r <= ND_SWEEP_VALIDATE; r++)
+        {
+          JsonArray *a = json_object_has_member (so, role_names[r]) ? json_object_get_array_member (so, role_names[r]) : NULL;
+          for (guint i = 0; a && i < json_array_get_length (a); i++)
+            {
+              gint64 s = json_array_get_int_element (a, i);
+              if (s >= 0 && s < self->roles->len)
+                g_array_index (self->roles, NdSweepRole, s) = r;
+            }
+        }
+      JsonArray *w = json_object_has_member (so, "window_ms") ? json_object_get_array_member (so, "window_ms") : NULL;
+      if (w && json_array_get_length (w) == 2)
+        {
+          self->window_start = json_array_get_double_element (w, 0);
+          self->window_end = json_array_get_double_element (w, 1);
+        }
+    }
+  JsonObject *bo = json_object_has_member (o, "builder") ? json_object_get_object_member (o, "builder") : NULL;
+  g_strlcpy (self->learned.replaces, bo ? json_object_get_string_member_with_default (bo, "compare_with", "") : "",
+             sizeof self->learned.replaces);
+  g_clear_pointer (&self->model, nd_model_free);
+  self->model = model;
+  spec_from_model (self, model);
+  if (bo && !json_object_get_boolean_member_with_default (bo, "learned_enabled", TRUE))
+    self->learned.enabled = FALSE;
+
+  clear_fit (self);
+  JsonObject *fo = json_object_has_member (o, "fit") ? json_object_get_object_member (o, "fit") : NULL;
+  if (fo)
+    {
+      self->fitted = json_object_get_boolean_member_with_default (fo, "fitted", FALSE);
+      JsonArray *va = json_object_has_member (fo, "validation") ? json_object_get_array_member (fo, "validation") : NULL;
+      for (guint i = 0; va && i < json_array_get_length (va); i++)
+        {
+          JsonObject *e = json_array_get_object_element (va, i);
+          NdSweepScore sc = {
+            .sweep = (guint) json_object_get_int_member_with_default (e, "sweep", 0),
+            .rmse_mV = json_object_get_double_member_with_default (e, "rmse_mV", NAN),
+            .spikes_recorded = (int) json_object_get_int_member_with_default (e, "spikes_recorded", 0),
+            .spikes_model = (int) json_object_get_int_member_with_default (e, "spikes_model", 0),
+          };
+          g_array_append_val (self->scores, sc);
+        }
+      read_double_array (fo, "loss_train_mV2", self->loss_train);
+      read_double_array (fo, "loss_validation_mV2", self->loss_val);
+      g_array_set_size (self->loss_val, self->loss_train->len);
+    }
+  self->generation++;
+  self->dirty = FALSE;
+  g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
+  g_signal_emit (self, signals[SIGNAL_LOADED], 0);
+  return TRUE;
+}
+
+gboolean
+nd_project_open (NdProject *self, GFile *file, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!g_file_load_contents (file, NULL, &data, &len, NULL, error))
+    return FALSE;
+  if (!g_utf8_validate (data, (gssize) len, NULL))
+    return fail (error, _("This is not a Neurode project (it is not text)"));
+  if (!nd_project_load_json (self, data, file, error))
+    return FALSE;
+  g_set_object (&self->file, file);
+  return TRUE;
+}
+
+const double *
+nd_project_get_loss (NdProject *self, const double **val, guint *n)
+{
+  *n = self->loss_train->len;
+  *val = (const double *) self->loss_val->data;
+  return (const double *) self->loss_train->data;
+}
+
+char *
+nd_project_autosave_path (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "neurode", "autosave.neurode", NULL);
+}
+
+gboolean
+nd_project_autosave (NdProject *self, GError **error)
+{
+  g_autofree char *path = nd_project_autosave_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *json = nd_project_to_json (self, NULL);
+  g_mkdir_with_parents (dir, 0700);
+  return g_file_set_contents (path, json, -1, error);
+}
+
+void
+nd_project_remove_autosave (void)
+{
+  g_autofree char *path = nd_project_autosave_path ();
+  g_unlink (path);
+}
+
+/* ---- GObject ---- */
+
+static void
+nd_project_finalize (GObject *object)
+{
+  NdProject *self = ND_PROJECT (object);
+  g_clear_object (&self->file);
+  set_recording (self, NULL);
+  g_array_unref (self->roles);
+  g_free (self->known);
+  g_clear_pointer (&self->model, nd_model_free);
+  g_array_unref (self->scores);
+  g_array_unref (self->loss_train);
+  g_array_unref (self->loss_val);
+  G_OBJECT_CLASS (nd_project_parent_class)->finalize (object);
+}
+
+static void
+nd_project_class_init (NdProjectClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = nd_project_finalize;
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_RECORDING_CHANGED] = g_signal_new ("recording-changed", G_TYPE_FROM_CLASS (klass),
+                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+nd_project_init (NdProject *self)
+{
+  const nd_channel_kind *const *lib = nd_channel_library ();
+  while (lib[self->n_known])
+    self->n_known++;
+  self->known = g_new0 (NdKnownSpec, self->n_known);
+  self->roles = g_array_new (FALSE, TRUE, sizeof (NdSweepRole));
+  self->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
+  self->loss_train = g_array_new (FALSE, TRUE, sizeof (double));
+  self->loss_val = g_array_new (FALSE, TRUE, sizeof (double));
+  spec_default (self);
+  rebuild (self);
+}

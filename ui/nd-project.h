@@ -1,0 +1,140 @@
+/* nd-project.h: what one window works on — a recording, a model, the choices about them, fit results.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The model is described by a builder spec (membrane, every library channel with an on/off flag, and one
+ * learned current), and nd_project_get_model() is the engine model built from it; the learned networks'
+ * weights survive spec changes that keep their shape. Selections: which sweeps train and which validate,
+ * the time window the loss sees, the stimulus source. Saved as a `.neurode` JSON file (json-glib), written
+ * atomically; nd_project_autosave() keeps a crash copy in the user cache folder.
+ *
+ * Signals: "changed" after every edit (the project is then dirty), "recording-changed" when another
+ * recording is loaded, "loaded" when a whole project replaced this one's content. Main thread only.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fit.h"
+#include "model.h"
+#include "recording.h"
+
+G_BEGIN_DECLS
+
+#define ND_TYPE_PROJECT (nd_project_get_type ())
+G_DECLARE_FINAL_TYPE (NdProject, nd_project, ND, PROJECT, GObject)
+
+typedef enum
+{
+  ND_SWEEP_IGNORE,
+  ND_SWEEP_TRAIN,
+  ND_SWEEP_VALIDATE,
+} NdSweepRole;
+
+typedef enum
+{
+  ND_NET_SMALL,   /* 16 wide, 1 hidden layer */
+  ND_NET_MEDIUM,  /* 32 wide, 2 hidden layers (the published gate) */
+  ND_NET_LARGE,   /* 64 wide, 3 hidden layers */
+} NdNetSize;
+
+typedef struct
+{
+  gboolean enabled;
+  double gbar, e;   /* mS/cm2, mV */
+} NdKnownSpec;
+
+typedef struct
+{
+  gboolean enabled;
+  char name[32];
+  double gbar, e;
+  gboolean fit_gbar, fit_e;
+  int n_gates;      /* 1 or 2 */
+  char gate_name[2][16];
+  double power[2];       /* exponent in the current (1..8; real once fitted) */
+  gboolean fit_power[2];
+  NdNetSize size;
+  char replaces[32];  /* library type drawn for comparison ("hh_k"), "" for none */
+} NdLearnedSpec;
+
+/* Validation result of one sweep after a fit. */
+typedef struct
+{
+  guint sweep;
+  double rmse_mV;
+  int spikes_recorded, spikes_model;
+} NdSweepScore;
+
+NdProject   *nd_project_new (void);
+
+/* The file this project was saved to or opened from (NULL when new). */
+GFile       *nd_project_get_file (NdProject *self);
+gboolean     nd_project_get_dirty (NdProject *self);
+void         nd_project_set_dirty (NdProject *self, gboolean dirty);
+/* Counter that grows with every edit (for autosave). */
+guint64      nd_project_get_generation (NdProject *self);
+
+/* Recording. On failure the project is left as it was. */
+gboolean     nd_project_load_recording (NdProject *self, const char *path, GError **error);
+NdRecording *nd_project_get_recording (NdProject *self);
+/* The signal plotted as "the recorded trace" (first voltage signal, else the first). */
+int          nd_project_get_trace_signal (NdProject *self);
+gboolean     nd_project_set_stimulus (NdProject *self, NdStimulusSource source, int signal, GError **error);
+
+NdSweepRole  nd_project_get_sweep_role (NdProject *self, guint sweep);
+void         nd_project_set_sweep_role (NdProject *self, guint sweep, NdSweepRole role);
+/* Fit window in ms from the sweep start; end <= start means the whole sweep. */
+void         nd_project_get_window (NdProject *self, double *start_ms, double *end_ms);
+void         nd_project_set_window (NdProject *self, double start_ms, double end_ms);
+
+/* Model builder spec. Index i runs over nd_channel_library(). */
+guint        nd_project_get_n_known (NdProject *self);
+const nd_channel_kind *nd_project_get_known_kind (NdProject *self, guint i);
+NdKnownSpec  nd_project_get_known (NdProject *self, guint i);
+void         nd_project_set_known (NdProject *self, guint i, const NdKnownSpec *spec);
+NdLearnedSpec nd_project_get_learned (NdProject *self);
+void         nd_project_set_learned (NdProject *self, const NdLearnedSpec *spec);
+void         nd_project_get_membrane (NdProject *self, double *cm, double *area_um2, double *v_init, double *celsius);
+void         nd_project_set_membrane (NdProject *self, double cm, double area_um2, double v_init, double celsius);
+
+/* The engine model built from the spec (owned by the project; replaced on every spec change). */
+nd_model    *nd_project_get_model (NdProject *self);
+/* Takes a fitted model (same structure as nd_project_get_model) as the project's model. */
+void         nd_project_accept_model (NdProject *self, nd_model *fitted, const NdSweepScore *scores,
+                                      guint n_scores, const double *loss_train, const double *loss_val,
+                                      guint n_loss);
+gboolean     nd_project_get_fitted (NdProject *self);
+const NdSweepScore *nd_project_get_scores (NdProject *self, guint *n);
+/* Loss history of the accepted fit (mV², validation NaN where not evaluated). */
+const double *nd_project_get_loss (NdProject *self, const double **val, guint *n);
+
+/* Builds the sweeps a fit needs from the recording and the selections: current-clamp traces with the
+ * stimulus as a current density for `model`'s membrane area, weights 1 inside the window. Free with
+ * nd_project_free_sweeps(). Fails in the user's words (no recording, no training sweep, no current). */
+typedef struct
+{
+  guint n_train, n_val;
+  guint *sweep_ids;      /* n_train + n_val: which recording sweep each is */
+  nd_fit_sweep *sweeps;  /* training sweeps, then validation sweeps */
+  double **buffers;
+  guint n_buffers;
+} NdProjectSweeps;
+NdProjectSweeps *nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, GError **error);
+void         nd_project_free_sweeps (NdProjectSweeps *s);
+
+/* Files. */
+char        *nd_project_to_json (NdProject *self, GFile *relative_to);
+gboolean     nd_project_save (NdProject *self, GFile *file, GError **error);
+/* Replaces this project's content with the file's; on failure the project is unchanged. */
+gboolean     nd_project_open (NdProject *self, GFile *file, GError **error);
+/* Same from JSON text (recording paths relative to `base`, may be NULL). */
+gboolean     nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **error);
+
+/* Crash copy in $XDG_CACHE_HOME/neurode/autosave.neurode. */
+char        *nd_project_autosave_path (void);
+gboolean     nd_project_autosave (NdProject *self, GError **error);
+void         nd_project_remove_autosave (void);
+
+G_END_DECLS

@@ -1,0 +1,548 @@
+/* nd-recording-view.c
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "nd-recording-view.h"
+#include "nd-rows.h"
+
+/* Longer sweeps are reduced to min/max pairs before they reach the plot model. */
+#define DIRECT_LIMIT 200000
+#define MINMAX_BINS 4000
+
+struct _NdRecordingView
+{
+  GtkBox parent_instance;
+
+  NdProject *project;
+  int shown;                 /* sweep, or -1 for all */
+  gboolean syncing;
+
+  NdPlotModel *trace_model, *stim_model;
+  NdPlot *trace_plot, *stim_plot;
+  GtkLabel *hint;
+  AdwPreferencesPage *page;
+  AdwPreferencesGroup *file_group, *sweep_group, *window_group, *stim_group;
+  GPtrArray *file_rows, *sweep_rows;   /* rows we added, to remove them */
+  AdwComboRow *show_row;
+  GtkSpinButton *start_spin, *end_spin, *area_spin;
+  AdwComboRow *stim_row;
+  GArray *stim_choices;      /* int: -2 none, -1 protocol, >= 0 signal */
+};
+
+G_DEFINE_FINAL_TYPE (NdRecordingView, nd_recording_view, GTK_TYPE_BOX)
+
+static NdPlotColor
+role_color (NdSweepRole role)
+{
+  return role == ND_SWEEP_TRAIN ? ND_PLOT_COLOR_BLUE : role == ND_SWEEP_VALIDATE ? ND_PLOT_COLOR_ORANGE
+                                                                                   : ND_PLOT_COLOR_GREY;
+}
+
+static const char *
+axis_label (NdQuantity q, const char *fallback)
+{
+  return q == ND_QUANTITY_VOLTAGE ? _("Membrane potential") : q == ND_QUANTITY_CURRENT ? _("Current") : fallback;
+}
+
+/* One sweep of a signal (or of the stimulus when signal < 0) as plot data. */
+static void
+add_sweep_series (NdPlotModel *model, NdRecording *rec, guint sweep, int signal, NdPlotColor color)
+{
+  gsize n = nd_recording_sweep_length (rec, sweep);
+  double dt = 1000.0 / nd_recording_sample_rate_hz (rec), t0 = nd_recording_sweep_t0_ms (rec, sweep);
+  guint series = nd_plot_model_add_series (model, NULL, color, ND_PLOT_LINE);
+  if (n == 0)
+    return;
+  if (n <= DIRECT_LIMIT || signal < 0)
+    {
+      g_autofree double *y = g_new (double, n);
+      gboolean ok = signal >= 0 ? nd_recording_read (rec, sweep, (guint) signal, 0, n, y, NULL)
+                                : nd_recording_read_stimulus (rec, sweep, 0, n, y, NULL);
+      if (ok)
+        nd_plot_model_set_series_trace (model, series, t0, dt, y, n);
+      return;
+    }
+  g_autofree double *mins = g_new (double, MINMAX_BINS), *maxs = g_new (double, MINMAX_BINS);
+  if (!nd_recording_minmax (rec, sweep, (guint) signal, 0, n, MINMAX_BINS, mins, maxs, NULL))
+    return;
+  g_autofree double *x = g_new (double, 2 * MINMAX_BINS), *y = g_new (double, 2 * MINMAX_BINS);
+  double bin = (double) n / MINMAX_BINS * dt;
+  for (guint b = 0; b < MINMAX_BINS; b++)
+    {
+      x[2 * b] = x[2 * b + 1] = t0 + (b + 0.5) * bin;
+      y[2 * b] = mins[b];
+      y[2 * b + 1] = maxs[b];
+    }
+  nd_plot_model_set_series_data (model, series, x, y, 2 * MINMAX_BINS);
+}
+
+static void
+update_plots (NdRecordingView *self)
+{
+  NdRecording *rec = nd_project_get_recording (self->project);
+  nd_plot_model_clear (self->trace_model);
+  nd_plot_model_clear (self->stim_model);
+  if (!rec)
+    return;
+  int signal = nd_project_get_trace_signal (self->project);
+  const NdSignal *sig = signal >= 0 ? nd_recording_signal (rec, (guint) signal) : NULL;
+  NdQuantity q = nd_units_parse (sig ? sig->units : "", NULL);
+  nd_plot_model_set_axis (self->trace_model, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->trace_model, ND_PLOT_AXIS_Y, axis_label (q, sig ? sig->name : _("Signal")),
+                          sig && sig->units[0] ? sig->units : NULL, ND_PLOT_SCALE_LINEAR);
+  const char *su = nd_recording_stimulus_units (rec);
+  nd_plot_model_set_axis (self->stim_model, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->stim_model, ND_PLOT_AXIS_Y,
+                          nd_units_parse (su, NULL) == ND_QUANTITY_VOLTAGE ? _("Command potential")
+                          : nd_units_parse (su, NULL) == ND_QUANTITY_CURRENT ? _("Injected current") : _("Stimulus"),
+                          su[0] ? su : NULL, ND_PLOT_SCALE_LINEAR);
+  guint n = nd_recording_n_sweeps (rec);
+  gboolean has_stim = nd_recording_stimulus_source (rec) != ND_STIMULUS_NONE;
+  /* Legend entries for the roles, then the sweeps without labels. */
+  gboolean role_used[3] = { FALSE };
+  for (guint s = 0; s < n; s++)
+    if (self->shown < 0 || self->shown == (int) s)
+      role_used[nd_project_get_sweep_role (self->project, s)] = TRUE;
+  const char *role_names[] = { N_("Not used"), N_("Training"), N_("Validation") };
+  for (int r = ND_SWEEP_TRAIN; r >= ND_SWEEP_IGNORE; r = r == ND_SWEEP_TRAIN ? ND_SWEEP_VALIDATE : r == ND_SWEEP_VALIDATE ? ND_SWEEP_IGNORE : -1)
+    if (role_used[r])
+      nd_plot_model_add_series (self->trace_model, _(role_names[r]), role_color (r), ND_PLOT_LINE);
+  /* Draw ignored sweeps first so the chosen ones lie on top. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint s = 0; s < n; s++)
+      {
+        NdSweepRole role = nd_project_get_sweep_role (self->project, s);
+        if ((self->shown >= 0 && self->shown != (int) s) || (pass == 0) != (role == ND_SWEEP_IGNORE))
+          continue;
+        if (signal >= 0)
+          add_sweep_series (self->trace_model, rec, s, signal, role_color (role));
+        if (has_stim)
+          add_sweep_series (self->stim_model, rec, s, -1, role_color (role));
+      }
+  double a, b;
+  nd_project_get_window (self->project, &a, &b);
+  if (b > a)
+    nd_plot_model_add_shaded_range (self->trace_model, a, b, _("Fit window"));
+  gtk_widget_set_visible (GTK_WIDGET (self->stim_plot), has_stim);
+}
+
+/* ---- side panel ---- */
+
+static void
+clear_rows (AdwPreferencesGroup *group, GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
+  g_ptr_array_set_size (rows, 0);
+}
+
+static GtkWidget *
+info_row (AdwPreferencesGroup *group, GPtrArray *rows, const char *title, const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  GtkWidget *label = gtk_label_new (value);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 26);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (rows, row);
+  return row;
+}
+
+static void
+role_changed (GtkDropDown *drop, GParamSpec *pspec, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  if (self->syncing)
+    return;
+  guint sweep = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (drop), "sweep"));
+  static const NdSweepRole roles[] = { ND_SWEEP_TRAIN, ND_SWEEP_VALIDATE, ND_SWEEP_IGNORE };
+  nd_project_set_sweep_role (self->project, sweep, roles[MIN (gtk_drop_down_get_selected (drop), 2u)]);
+  update_plots (self);
+}
+
+static char *
+sweep_subtitle (NdRecording *rec, guint s)
+{
+  NdEpochSegment seg[ND_PROTOCOL_MAX_SEGMENTS];
+  gsize nseg = nd_recording_protocol_segments (rec, s, seg);
+  double ms = nd_recording_sweep_length (rec, s) * 1000.0 / nd_recording_sample_rate_hz (rec);
+  /* The largest step of the protocol tells sweeps apart better than their length. */
+  if (nseg > 0 && nd_recording_stimulus_source (rec) == ND_STIMULUS_PROTOCOL)
+    {
+      double level = 0.0;
+      for (gsize i = 0; i < nseg; i++)
+        if (fabs (seg[i].level) > fabs (level))
+          level = seg[i].level;
+      return g_strdup_printf (_("%.0f ms, step to %g %s"), ms, level, nd_recording_stimulus_units (rec));
+    }
+  return g_strdup_printf (_("%.0f ms"), ms);
+}
+
+static void
+build_sweep_rows (NdRecordingView *self)
+{
+  NdRecording *rec = nd_project_get_recording (self->project);
+  clear_rows (self->sweep_group, self->sweep_rows);
+  if (!rec)
+    return;
+  guint n = MIN (nd_recording_n_sweeps (rec), 500u);
+  const char *const choices[] = { _("Training"), _("Validation"), _("Not used"), NULL };
+  for (guint s = 0; s < n; s++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      g_autofree char *title = g_strdup_printf (_("Sweep %u"), s + 1);
+      g_autofree char *sub = sweep_subtitle (rec, s);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      GtkWidget *drop = gtk_drop_down_new_from_strings (choices);
+      gtk_widget_set_valign (drop, GTK_ALIGN_CENTER);
+      NdSweepRole role = nd_project_get_sweep_role (self->project, s);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (drop), role == ND_SWEEP_TRAIN ? 0 : role == ND_SWEEP_VALIDATE ? 1 : 2);
+      g_object_set_data (G_OBJECT (drop), "sweep", GUINT_TO_POINTER (s));
+      g_signal_connect (drop, "notify::selected", G_CALLBACK (role_changed), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), drop);
+      adw_preferences_group_add (self->sweep_group, row);
+      g_ptr_array_add (self->sweep_rows, row);
+    }
+  /* Show: all, or one sweep. */
+  GtkStringList *list = gtk_string_list_new (NULL);
+  gtk_string_list_append (list, _("All sweeps"));
+  for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
+    {
+      g_autofree char *t = g_strdup_printf (_("Sweep %u"), s + 1);
+      gtk_string_list_append (list, t);
+    }
+  adw_combo_row_set_model (self->show_row, G_LIST_MODEL (list));
+  g_object_unref (list);
+  adw_combo_row_set_selected (self->show_row, self->shown < 0 ? 0 : (guint) self->shown + 1);
+}
+
+static void
+build_file_rows (NdRecordingView *self)
+{
+  NdRecording *rec = nd_project_get_recording (self->project);
+  clear_rows (self->file_group, self->file_rows);
+  if (!rec)
+    return;
+  g_autofree char *base = g_path_get_basename (nd_recording_path (rec));
+  adw_preferences_group_set_title (self->file_group, base);
+  g_autofree char *fmt = g_strdup_printf (_("%s, %s, %g kHz"), nd_recording_format (rec),
+                                          _(nd_recording_acquisition (rec)), nd_recording_sample_rate_hz (rec) / 1000.0);
+  info_row (self->file_group, self->file_rows, _("Format"), fmt);
+  g_autoptr (GString) sigs = g_string_new (NULL);
+  for (guint i = 0; i < nd_recording_n_signals (rec); i++)
+    {
+      const NdSignal *s = nd_recording_signal (rec, i);
+      g_string_append_printf (sigs, "%s%s (%s)", i ? ", " : "", s->name, s->units[0] ? s->units : "–");
+    }
+  info_row (self->file_group, self->file_rows, _("Signals"), sigs->str);
+  g_autofree char *ns = g_strdup_printf ("%u", nd_recording_n_sweeps (rec));
+  info_row (self->file_group, self->file_rows, _("Sweeps"), ns);
+}
+
+static void
+build_stimulus_row (NdRecordingView *self)
+{
+  NdRecording *rec = nd_project_get_recording (self->project);
+  g_array_set_size (self->stim_choices, 0);
+  GtkStringList *list = gtk_string_list_new (NULL);
+  guint selected = 0;
+  if (rec)
+    {
+      int v;
+      for (guint i = 0; i < nd_recording_n_signals (rec); i++)
+        {
+          const NdSignal *s = nd_recording_signal (rec, i);
+          g_autofree char *t = g_strdup_printf (_("Signal “%s” (%s)"), s->name, s->units[0] ? s->units : "–");
+          gtk_string_list_append (list, t);
+          v = (int) i;
+          if (nd_recording_stimulus_source (rec) == ND_STIMULUS_SIGNAL && nd_recording_stimulus_signal (rec) == v)
+            selected = self->stim_choices->len;
+          g_array_append_val (self->stim_choices, v);
+        }
+      if (nd_recording_has_protocol (rec))
+        {
+          gtk_string_list_append (list, _("Protocol"));
+          v = -1;
+          if (nd_recording_stimulus_source (rec) == ND_STIMULUS_PROTOCOL)
+            selected = self->stim_choices->len;
+          g_array_append_val (self->stim_choices, v);
+        }
+      gtk_string_list_append (list, _("None"));
+      v = -2;
+      if (nd_recording_stimulus_source (rec) == ND_STIMULUS_NONE)
+        selected = self->stim_choices->len;
+      g_array_append_val (self->stim_choices, v);
+    }
+  self->syncing = TRUE;
+  adw_combo_row_set_model (self->stim_row, G_LIST_MODEL (list));
+  adw_combo_row_set_selected (self->stim_row, selected);
+  self->syncing = FALSE;
+  g_object_unref (list);
+  g_autofree char *desc = rec && nd_recording_stimulus_source (rec) != ND_STIMULUS_NONE
+                            ? g_strdup_printf (_("Stimulus: %s."), nd_recording_stimulus_description (rec))
+                            : g_strdup (_("No stimulus: the model cannot be driven. Choose the signal that carries the injected current."));
+  adw_preferences_group_set_description (self->stim_group, desc);
+}
+
+static void
+sync_numbers (NdRecordingView *self)
+{
+  double a, b, cm, area, v0, temp;
+  nd_project_get_window (self->project, &a, &b);
+  NdRecording *rec = nd_project_get_recording (self->project);
+  double len = rec ? (nd_recording_max_sweep_length (rec) - 1) * 1000.0 / nd_recording_sample_rate_hz (rec) : 1000.0;
+  gtk_spin_button_set_range (self->start_spin, 0.0, len);
+  gtk_spin_button_set_range (self->end_spin, 0.0, len);
+  nd_spin_set_quietly (self->start_spin, b > a ? a : 0.0, self);
+  nd_spin_set_quietly (self->end_spin, b > a ? b : len, self);
+  nd_project_get_membrane (self->project, &cm, &area, &v0, &temp);
+  nd_spin_set_quietly (self->area_spin, area, self);
+}
+
+static void
+rebuild_all (NdRecordingView *self)
+{
+  self->syncing = TRUE;
+  NdRecording *rec = nd_project_get_recording (self->project);
+  if (self->shown >= 0 && (!rec || self->shown >= (int) nd_recording_n_sweeps (rec)))
+    self->shown = -1;
+  build_file_rows (self);
+  build_sweep_rows (self);
+  sync_numbers (self);
+  self->syncing = FALSE;
+  build_stimulus_row (self);
+  update_plots (self);
+}
+
+static void
+window_spin_changed (GtkSpinButton *spin, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  if (self->syncing)
+    return;
+  double a = gtk_spin_button_get_value (self->start_spin), b = gtk_spin_button_get_value (self->end_spin);
+  NdRecording *rec = nd_project_get_recording (self->project);
+  double len = rec ? (nd_recording_max_sweep_length (rec) - 1) * 1000.0 / nd_recording_sample_rate_hz (rec) : 0.0;
+  /* The whole sweep is stored as "no window". */
+  if (a <= 0.0 && b >= len)
+    a = b = 0.0;
+  nd_project_set_window (self->project, a, b);
+  update_plots (self);
+}
+
+static void
+range_selected (NdPlot *plot, double x_min, double x_max, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  nd_project_set_window (self->project, MAX (x_min, 0.0), x_max);
+  self->syncing = TRUE;
+  sync_numbers (self);
+  self->syncing = FALSE;
+  update_plots (self);
+}
+
+static void
+whole_sweep_clicked (GtkButton *button, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  nd_project_set_window (self->project, 0.0, 0.0);
+  self->syncing = TRUE;
+  sync_numbers (self);
+  self->syncing = FALSE;
+  update_plots (self);
+}
+
+static void
+area_changed (GtkSpinButton *spin, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  double cm, area, v0, temp;
+  if (self->syncing)
+    return;
+  nd_project_get_membrane (self->project, &cm, &area, &v0, &temp);
+  nd_project_set_membrane (self->project, cm, gtk_spin_button_get_value (spin), v0, temp);
+}
+
+static void
+stimulus_selected (AdwComboRow *row, GParamSpec *pspec, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  guint i = adw_combo_row_get_selected (row);
+  if (self->syncing || i >= self->stim_choices->len)
+    return;
+  int c = g_array_index (self->stim_choices, int, i);
+  g_autoptr (GError) error = NULL;
+  NdStimulusSource src = c == -2 ? ND_STIMULUS_NONE : c == -1 ? ND_STIMULUS_PROTOCOL : ND_STIMULUS_SIGNAL;
+  if (!nd_project_set_stimulus (self->project, src, c, &error))
+    {
+      /* Go back to the working choice and say why under it. */
+      build_stimulus_row (self);
+      if (error)
+        adw_preferences_group_set_description (self->stim_group, error->message);
+    }
+}
+
+static void
+show_selected (AdwComboRow *row, GParamSpec *pspec, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  if (self->syncing)
+    return;
+  self->shown = (int) adw_combo_row_get_selected (row) - 1;
+  update_plots (self);
+}
+
+void
+nd_recording_view_show_sweep (NdRecordingView *self, int sweep)
+{
+  adw_combo_row_set_selected (self->show_row, sweep < 0 ? 0 : (guint) sweep + 1);
+}
+
+static void
+project_recording_changed (NdProject *project, gpointer user_data)
+{
+  rebuild_all (ND_RECORDING_VIEW (user_data));
+}
+
+static void
+project_loaded (NdProject *project, gpointer user_data)
+{
+  rebuild_all (ND_RECORDING_VIEW (user_data));
+}
+
+void
+nd_recording_view_set_project (NdRecordingView *self, NdProject *project)
+{
+  g_return_if_fail (self->project == NULL);
+  self->project = g_object_ref (project);
+  g_signal_connect_object (project, "recording-changed", G_CALLBACK (project_recording_changed), self, 0);
+  g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
+  rebuild_all (self);
+}
+
+NdPlot *
+nd_recording_view_get_trace_plot (NdRecordingView *self)
+{
+  return self->trace_plot;
+}
+
+NdPlot *
+nd_recording_view_get_stimulus_plot (NdRecordingView *self)
+{
+  return self->stim_plot;
+}
+
+static void
+nd_recording_view_dispose (GObject *object)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (object);
+  g_clear_object (&self->project);
+  g_clear_object (&self->trace_model);
+  g_clear_object (&self->stim_model);
+  g_clear_pointer (&self->file_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->sweep_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->stim_choices, g_array_unref);
+  G_OBJECT_CLASS (nd_recording_view_parent_class)->dispose (object);
+}
+
+static void
+nd_recording_view_class_init (NdRecordingViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = nd_recording_view_dispose;
+}
+
+static void
+nd_recording_view_init (NdRecordingView *self)
+{
+  self->shown = -1;
+  self->file_rows = g_ptr_array_new ();
+  self->sweep_rows = g_ptr_array_new ();
+  self->stim_choices = g_array_new (FALSE, FALSE, sizeof (int));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
+
+  /* Plots. */
+  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_hexpand (left, TRUE);
+  gtk_widget_set_margin_start (left, 12);
+  gtk_widget_set_margin_top (left, 12);
+  gtk_widget_set_margin_bottom (left, 12);
+  self->trace_model = nd_plot_model_new ();
+  self->stim_model = nd_plot_model_new ();
+  self->trace_plot = ND_PLOT (nd_plot_new (self->trace_model));
+  self->stim_plot = ND_PLOT (nd_plot_new (self->stim_model));
+  nd_plot_set_selectable (self->trace_plot, TRUE);
+  /* Voltage above stimulus: one time axis, data areas lined up. */
+  NdPlot *column[] = { self->trace_plot, self->stim_plot };
+  nd_plot_align (column, 2);
+  g_signal_connect (self->trace_plot, "range-selected", G_CALLBACK (range_selected), self);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->trace_plot), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->trace_plot), 320, 260);
+  gtk_widget_set_size_request (GTK_WIDGET (self->stim_plot), 320, 170);
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->trace_plot));
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->stim_plot));
+  self->hint = GTK_LABEL (gtk_label_new (_("Drag across the upper plot to choose the time window the fit compares.")));
+  gtk_label_set_wrap (self->hint, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->hint), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->hint), "caption");
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->hint));
+  gtk_box_append (GTK_BOX (self), left);
+
+  /* Side panel. */
+  self->page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  gtk_widget_set_size_request (GTK_WIDGET (self->page), 380, -1);
+  self->file_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_page_add (self->page, self->file_group);
+
+  AdwPreferencesGroup *cell = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  self->stim_group = cell;
+  adw_preferences_group_set_title (cell, _("Stimulus and Cell"));
+  self->stim_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->stim_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->stim_row), _("Injected current"));
+  g_signal_connect (self->stim_row, "notify::selected", G_CALLBACK (stimulus_selected), self);
+  adw_preferences_group_add (cell, GTK_WIDGET (self->stim_row));
+  GtkWidget *area = nd_spin_row (_("Membrane area"), _("Turns the injected current into a current density"),
+                                 "µm²", 1.0, 1e7, 10.0, 2, 1000.0, &self->area_spin);
+  g_signal_connect (self->area_spin, "value-changed", G_CALLBACK (area_changed), self);
+  adw_preferences_group_add (cell, area);
+  adw_preferences_page_add (self->page, cell);
+
+  self->window_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->window_group, _("Fit Window"));
+  GtkWidget *whole = gtk_button_new_with_mnemonic (_("_Whole Sweep"));
+  gtk_widget_add_css_class (whole, "flat");
+  g_signal_connect (whole, "clicked", G_CALLBACK (whole_sweep_clicked), self);
+  adw_preferences_group_set_header_suffix (self->window_group, whole);
+  GtkWidget *r1 = nd_spin_row (_("From"), NULL, "ms", 0.0, 1e9, 1.0, 1, 0.0, &self->start_spin);
+  GtkWidget *r2 = nd_spin_row (_("To"), NULL, "ms", 0.0, 1e9, 1.0, 1, 0.0, &self->end_spin);
+  g_signal_connect (self->start_spin, "value-changed", G_CALLBACK (window_spin_changed), self);
+  g_signal_connect (self->end_spin, "value-changed", G_CALLBACK (window_spin_changed), self);
+  adw_preferences_group_add (self->window_group, r1);
+  adw_preferences_group_add (self->window_group, r2);
+  adw_preferences_page_add (self->page, self->window_group);
+
+  self->sweep_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->sweep_group, _("Sweeps"));
+  adw_preferences_group_set_description (self->sweep_group,
+    _("The fit learns from the training sweeps; the validation sweeps check it on data it has not seen."));
+  self->show_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->show_row), _("Show"));
+  g_signal_connect (self->show_row, "notify::selected", G_CALLBACK (show_selected), self);
+  adw_preferences_group_add (self->sweep_group, GTK_WIDGET (self->show_row));
+  adw_preferences_page_add (self->page, self->sweep_group);
+
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->page));
+}

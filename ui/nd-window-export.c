@@ -1,0 +1,163 @@
+/* nd-window-export.c: the win.export-* actions.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "model-file.h"
+#include "nd-window-private.h"
+#include "nmodl-export.h"
+
+typedef void (*SaveDone) (NdWindow *self, const char *path);
+
+static void
+save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+  NdWindow *self = ND_WINDOW (user_data);
+  SaveDone done = g_object_get_data (G_OBJECT (dialog), "done");
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path)
+        done (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+void
+nd_window_choose_save_path (NdWindow *self, const char *title, const char *suggested_name, gboolean folder,
+                            void (*done) (NdWindow *self, const char *path))
+{
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (title, GTK_WINDOW (self),
+                                 folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                 folder ? _("_Export") : _("_Save"), _("_Cancel"));
+  if (suggested_name && !folder)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_object_set_data (G_OBJECT (dialog), "done", done);
+  g_signal_connect (dialog, "response", G_CALLBACK (save_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+void
+nd_window_show_error (NdWindow *self, const char *heading, const char *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+exported (NdWindow *self, const char *path, gboolean ok, GError *error)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  if (!ok)
+    {
+      g_autofree char *heading = g_strdup_printf (_("Cannot write “%s”"), base);
+      nd_window_show_error (self, heading, error ? error->message : _("Unknown error"));
+      return;
+    }
+  g_autofree char *msg = g_strdup_printf (_("Exported “%s”"), base);
+  nd_window_show_toast (self, msg);
+}
+
+static void
+write_kinetics (NdWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) csv = g_string_new (NULL);
+  nd_model_kinetics_csv (nd_fit_view_get_export_model (self->fit_view), csv);
+  exported (self, path, g_file_set_contents (path, csv->str, (gssize) csv->len, &error), error);
+}
+
+static void
+write_model (NdWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  exported (self, path, nd_model_file_save (nd_fit_view_get_export_model (self->fit_view), path, &error), error);
+}
+
+static void
+write_nmodl (NdWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = nd_nmodl_export (nd_fit_view_get_export_model (self->fit_view), -1, &error);
+  exported (self, path, text && g_file_set_contents (path, text, -1, &error), error);
+}
+
+static void
+write_plots (NdWindow *self, const char *dir)
+{
+  static const char *const fit_plots[] = { "loss", "trace", "xinf", "tau" };
+  static const char *const formats[] = { "png", "svg", "pdf" };
+  g_autoptr (GError) error = NULL;
+  NdPlot *plots[6];
+  const char *names[6];
+  guint n = 0;
+  plots[n] = nd_recording_view_get_trace_plot (self->recording_view), names[n++] = "recording";
+  if (gtk_widget_get_visible (GTK_WIDGET (nd_recording_view_get_stimulus_plot (self->recording_view))))
+    plots[n] = nd_recording_view_get_stimulus_plot (self->recording_view), names[n++] = "stimulus";
+  for (guint i = 0; i < G_N_ELEMENTS (fit_plots); i++)
+    plots[n] = nd_fit_view_get_plot (self->fit_view, fit_plots[i]), names[n++] = fit_plots[i];
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      exported (self, dir, FALSE, NULL);
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+      {
+        g_autofree char *file = g_strdup_printf ("%s.%s", names[i], formats[f]);
+        g_autofree char *path = g_build_filename (dir, file, NULL);
+        if (!nd_plot_export (plots[i], path, ND_PLOT_FORMAT_AUTO, 900, 600, &error))
+          {
+            exported (self, path, FALSE, error);
+            return;
+          }
+      }
+  g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u plot as PNG, SVG and PDF",
+                                                       "Exported %u plots as PNG, SVG and PDF", n), n);
+  nd_window_show_toast (self, msg);
+}
+
+static void
+export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdWindow *self = ND_WINDOW (widget);
+  const char *path = g_variant_get_string (param, NULL);
+  struct { const char *action; SaveDone fn; const char *title; const char *name; gboolean folder; } table[] = {
+    { "win.export-kinetics", write_kinetics, N_("Export Kinetics Table"), "kinetics.csv", FALSE },
+    { "win.export-model", write_model, N_("Export Model File"), "model.json", FALSE },
+    { "win.export-nmodl", write_nmodl, N_("Export NEURON Mechanism"), NULL, FALSE },
+    { "win.export-plots", write_plots, N_("Export Plots to a Folder"), NULL, TRUE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    if (g_str_equal (action_name, table[i].action))
+      {
+        g_autofree char *mod = NULL;
+        if (!table[i].name && !table[i].folder)
+          {
+            g_autofree char *suffix = nd_nmodl_suffix (nd_fit_view_get_export_model (self->fit_view), -1);
+            mod = g_strconcat (suffix, ".mod", NULL);
+          }
+        if (path[0])
+          table[i].fn (self, path);
+        else
+          nd_window_choose_save_path (self, _(table[i].title), mod ? mod : table[i].name, table[i].folder, table[i].fn);
+        return;
+      }
+}
+
+void
+nd_window_install_export_actions (GtkWidgetClass *widget_class)
+{
+  const char *actions[] = { "win.export-kinetics", "win.export-model", "win.export-nmodl", "win.export-plots" };
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i], "s", export_activated);
+}

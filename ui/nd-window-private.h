@@ -1,0 +1,47 @@
+/* nd-window-private.h: what nd-window*.c share.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "nd-explore-view.h"
+#include "nd-fit-view.h"
+#include "nd-model-view.h"
+#include "nd-project.h"
+#include "nd-recording-view.h"
+#include "nd-window.h"
+
+struct _NdWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  GSettings *settings;
+  NdProject *project;
+  guint autosave_timer;
+  guint64 autosaved_generation;
+  gboolean close_confirmed;
+
+  /* Template children */
+  AdwToastOverlay *toast_overlay;
+  GtkStack *main_stack;
+  AdwStatusPage *welcome_page;
+  AdwViewStack *view_stack;
+  AdwViewSwitcherTitle *view_switcher_title;
+  GtkWidget *save_button;
+  GtkWidget *recover_button;
+  GtkWidget *recent_title;
+  GtkListBox *recent_list;
+  NdRecordingView *recording_view;
+  NdModelView *model_view;
+  NdFitView *fit_view;
+  NdExploreView *explore_view;
+};
+
+/* nd-window-export.c: win.export-* (a path in the parameter writes there; "" asks with a file chooser). */
+void nd_window_install_export_actions (GtkWidgetClass *widget_class);
+/* Shows an error dialog with a heading and the error's message. */
+void nd_window_show_error (NdWindow *self, const char *heading, const char *message);
+/* A save dialog; `done` gets the chosen path (or is not called on cancel). */
+void nd_window_choose_save_path (NdWindow *self, const char *title, const char *suggested_name,
+                                 gboolean folder, void (*done) (NdWindow *self, const char *path));
