@@ -135,12 +135,12 @@ print_text (const NdRecording *rec)
     printf (_("Format:       %s\n"), nd_recording_format (rec));
   printf (_("Mode:         %s\n"), mode);
   if (nd_recording_acquisition (rec)[0])
-    printf (_("Acquisition:  %s\n"), nd_recording_acquisition (rec));
+    printf (_("Acquisition:  %s\n"), _(nd_recording_acquisition (rec)));
   if (nd_recording_protocol (rec)[0])
     printf (_("Protocol:     %s\n"), nd_recording_protocol (rec));
   if (nd_recording_comment (rec)[0])
     printf (_("Comment:      %s\n"), nd_recording_comment (rec));
-  printf (_("Sweeps:       %u of %g s (%" G_GSIZE_FORMAT " points at %g Hz)\n"),
+  printf (_("Sweeps:       %u of %g s (%zu points at %g Hz)\n"),
           nd_recording_n_sweeps (rec), sweep_length_s (rec), nd_recording_max_sweep_length (rec),
           nd_recording_sample_rate_hz (rec));
   printf (_("Signals:     "));
@@ -167,7 +167,7 @@ nd_cli_info (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE — describe a recording"));
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_add_group (ctx, nd_cli_recording_option_group (&ro));
+  nd_cli_recording_add_options (ctx, &ro);
   g_option_context_set_summary (ctx, _("Formats: Axon ABF 1.x/2.x and ATF, WAV/AIFF/FLAC, CSV/TSV with a header row."));
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))

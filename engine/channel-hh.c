@@ -14,6 +14,11 @@
 #include <math.h>
 #include <stddef.h>
 
+/* Marks a channel label for translation without GLib; the user interface passes it through gettext. */
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 #define HH_CITATION "Hodgkin & Huxley 1952, J Physiol 117:500 (constants as NEURON hh.mod)"
 
 /* pow() is the costliest call of a step: remember the last temperature (per
@@ -64,19 +69,19 @@ hh_n (const void *data, double v, double celsius, nd_gate_rates *out)
 }
 
 const nd_channel_kind nd_channel_hh_na = {
-  .type = "hh_na", .label = "HH sodium (Na)", .ion = "na", .blocker = "TTX",
+  .type = "hh_na", .label = N_("HH sodium (Na)"), .ion = "na", .blocker = "TTX",
   .citation = HH_CITATION, .gbar_default = 120.0, .e_default = 50.0,
   .n_gates = 2, .gates = { { "m", 3, hh_m }, { "h", 1, hh_h } },
 };
 
 const nd_channel_kind nd_channel_hh_k = {
-  .type = "hh_k", .label = "HH delayed rectifier (K)", .ion = "k", .blocker = "TEA",
+  .type = "hh_k", .label = N_("HH delayed rectifier (K)"), .ion = "k", .blocker = "TEA",
   .citation = HH_CITATION, .gbar_default = 36.0, .e_default = -77.0,
   .n_gates = 1, .gates = { { "n", 4, hh_n } },
 };
 
 const nd_channel_kind nd_channel_leak = {
-  .type = "leak", .label = "Passive leak", .ion = "leak", .blocker = NULL,
+  .type = "leak", .label = N_("Passive leak"), .ion = "leak", .blocker = NULL,
   .citation = HH_CITATION, .gbar_default = 0.3, .e_default = -54.3,
   .n_gates = 0,
 };

@@ -20,6 +20,11 @@
 
 #include <math.h>
 
+/* Marks a channel label for translation without GLib; the user interface passes it through gettext. */
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 static void
 a_a (const void *data, double v, double celsius, nd_gate_rates *out)
 {
@@ -57,14 +62,14 @@ ih_m (const void *data, double v, double celsius, nd_gate_rates *out)
 }
 
 const nd_channel_kind nd_channel_a_type = {
-  .type = "a_type", .label = "A-type potassium (KA)", .ion = "k", .blocker = "4-AP",
+  .type = "a_type", .label = N_("A-type potassium (KA)"), .ion = "k", .blocker = "4-AP",
   .citation = "Connor & Stevens 1971; Dayan & Abbott 2001, ch. 6.2",
   .gbar_default = 47.7, .e_default = -75.0,
   .n_gates = 2, .gates = { { "a", 3, a_a }, { "b", 1, a_b } },
 };
 
 const nd_channel_kind nd_channel_ih = {
-  .type = "ih", .label = "HCN (Ih)", .ion = "h", .blocker = "ZD7288",
+  .type = "ih", .label = N_("HCN (Ih)"), .ion = "h", .blocker = "ZD7288",
   .citation = "Kole, Hallermann & Stuart 2006, J Neurosci 26:1677 (as Hay et al. 2011)",
   .gbar_default = 0.1, .e_default = -45.0,
   .n_gates = 1, .gates = { { "m", 1, ih_m } },

@@ -27,6 +27,11 @@
 
 #include <math.h>
 
+/* Marks a channel label for translation without GLib; the user interface passes it through gettext. */
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 #define POSPISCHIL_CITATION "Pospischil et al. 2008, Biol Cybern 99:427"
 #define VT (-60.0)
 #define VX 2.0
@@ -123,32 +128,32 @@ cat_u (const void *data, double v, double celsius, nd_gate_rates *out)
 }
 
 const nd_channel_kind nd_channel_pospischil_na = {
-  .type = "pospischil_na", .label = "Cortical sodium (Na)", .ion = "na", .blocker = "TTX",
+  .type = "pospischil_na", .label = N_("Cortical sodium (Na)"), .ion = "na", .blocker = "TTX",
   .citation = POSPISCHIL_CITATION, .gbar_default = 50.0, .e_default = 50.0,
   .n_gates = 2, .gates = { { "m", 3, na_m }, { "h", 1, na_h } },
 };
 
 const nd_channel_kind nd_channel_pospischil_kd = {
-  .type = "pospischil_kd", .label = "Cortical delayed rectifier (Kd)", .ion = "k",
+  .type = "pospischil_kd", .label = N_("Cortical delayed rectifier (Kd)"), .ion = "k",
   .blocker = "TEA", .citation = POSPISCHIL_CITATION, .gbar_default = 5.0, .e_default = -90.0,
   .n_gates = 1, .gates = { { "n", 4, kd_n } },
 };
 
 const nd_channel_kind nd_channel_pospischil_m = {
-  .type = "pospischil_m", .label = "Slow M-type potassium (Km)", .ion = "k",
+  .type = "pospischil_m", .label = N_("Slow M-type potassium (Km)"), .ion = "k",
   .blocker = "XE991", .citation = POSPISCHIL_CITATION, .gbar_default = 0.004, .e_default = -90.0,
   .n_gates = 1, .gates = { { "p", 1, m_p } },
 };
 
 const nd_channel_kind nd_channel_pospischil_cal = {
-  .type = "pospischil_cal", .label = "L-type calcium (CaL)", .ion = "ca",
+  .type = "pospischil_cal", .label = N_("L-type calcium (CaL)"), .ion = "ca",
   .blocker = "nifedipine", .citation = POSPISCHIL_CITATION, .gbar_default = 0.1,
   .e_default = 120.0,
   .n_gates = 2, .gates = { { "q", 2, cal_q }, { "r", 1, cal_r } },
 };
 
 const nd_channel_kind nd_channel_pospischil_cat = {
-  .type = "pospischil_cat", .label = "T-type calcium (CaT)", .ion = "ca",
+  .type = "pospischil_cat", .label = N_("T-type calcium (CaT)"), .ion = "ca",
   .blocker = "Ni2+", .citation = POSPISCHIL_CITATION, .gbar_default = 0.04, .e_default = 120.0,
   .n_gates = 2, .gates = { { "s", 2, cat_s }, { "u", 1, cat_u } },
 };

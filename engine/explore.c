@@ -19,11 +19,22 @@
 #define SQUID_K_OUT 20.0
 #define SQUID_K_IN 490.0
 
+nd_model *
+nd_explore_classic_hh (void)
+{
+  nd_model *m = nd_model_new (1.0, 1000.0, -65.0, 6.3);
+  nd_model_add_known (m, nd_channel_lookup ("hh_na"), 120.0, 50.0);
+  nd_model_add_known (m, nd_channel_lookup ("hh_k"), 36.0, -77.0);
+  /* E_L of hh.mod (-54.3) rounded so that rest is -65.0 mV exactly. */
+  nd_model_add_known (m, nd_channel_lookup ("leak"), 0.3, -54.387);
+  return m;
+}
+
 void
 nd_explore_params_init (nd_explore_params *p)
 {
   memset (p, 0, sizeof *p);
-  p->clamp = ND_CLAMP_CURRENT;
+  p->clamp = ND_EXPLORE_CURRENT_CLAMP;
   p->protocol = ND_PROTOCOL_STEP;
   p->t_stop = 200.0;
   p->dt = 0.025;
@@ -105,7 +116,7 @@ void
 nd_explore_command (const nd_explore_params *p, size_t n, double *out)
 {
   const double dt = p->dt;
-  if (p->clamp == ND_CLAMP_VOLTAGE)
+  if (p->clamp == ND_EXPLORE_VOLTAGE_CLAMP)
     {
       for (size_t j = 0; j < n; j++)
         out[j] = in_pulse (j * dt, p->delay, p->width) ? p->v_step : p->v_hold;
@@ -318,7 +329,7 @@ nd_explore_prepare (const nd_model *base, const nd_explore_params *p)
     }
   /* Gbar and E do not enter the learned gates' tables, so they stay valid. */
   if (!has_free_current (m))
-    m->v_init = p->clamp == ND_CLAMP_VOLTAGE ? p->v_hold : resting_potential (m, p->offset);
+    m->v_init = p->clamp == ND_EXPLORE_VOLTAGE_CLAMP ? p->v_hold : resting_potential (m, p->offset);
   return m;
 }
 
@@ -381,7 +392,7 @@ record (nd_model *m, nd_explore_trace *t, size_t j, const double *y)
       t->current[c][j] = i;
       total += i;
     }
-  t->i_clamp[j] = t->clamp == ND_CLAMP_VOLTAGE ? total : t->command[j];
+  t->i_clamp[j] = t->clamp == ND_EXPLORE_VOLTAGE_CLAMP ? total : t->command[j];
 }
 
 /* One step of integrator.h's scheme from y to yn with injected current i_inj; under voltage clamp
@@ -425,7 +436,7 @@ nd_explore_run_prepared (nd_model *m, const nd_explore_params *p)
   if (nd_explore_params_check (p) || m->n_channels > ND_EXPLORE_MAX_CHANNELS)
     return NULL;
   const size_t n = nd_explore_n_samples (p);
-  const bool vc = p->clamp == ND_CLAMP_VOLTAGE;
+  const bool vc = p->clamp == ND_EXPLORE_VOLTAGE_CLAMP;
   nd_explore_trace *t = trace_new (m, p, n);
   nd_explore_command (p, n, t->command);
   if (vc)
@@ -491,16 +502,42 @@ nd_explore_find_spikes (const double *v, size_t n, double dt, double *times, siz
   return count;
 }
 
-int
-nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *current, double *rate,
-                     nd_explore_progress_fn progress, void *data)
+/* The f-I protocol: a step of fi_duration ms from rest after 10 ms, in current clamp. */
+static nd_explore_params
+fi_protocol (const nd_explore_params *p)
 {
   nd_explore_params q = *p;
-  q.clamp = ND_CLAMP_CURRENT;
+  q.clamp = ND_EXPLORE_CURRENT_CLAMP;
   q.protocol = ND_PROTOCOL_STEP;
   q.delay = 10.0;
   q.width = p->fi_duration;
   q.t_stop = q.delay + q.width;
+  return q;
+}
+
+/* Steady rate (Hz) at amplitude i: the inverse mean interval of the spikes in the second half of
+ * the step (0 with fewer than two there). */
+static double
+fi_rate (nd_model *m, nd_explore_params *q, double v_rest, double i)
+{
+  q->amplitude = i;
+  m->v_init = v_rest;
+  nd_explore_trace *t = nd_explore_run_prepared (m, q);
+  const double from = q->delay + 0.5 * q->width;
+  size_t first = 0;
+  while (first < t->n_spikes && t->spike_t[first] < from)
+    first++;
+  size_t k = t->n_spikes - first;
+  double rate = k >= 2 ? 1000.0 * (k - 1) / (t->spike_t[t->n_spikes - 1] - t->spike_t[first]) : 0.0;
+  nd_explore_trace_free (t);
+  return rate;
+}
+
+int
+nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *current, double *rate,
+                     nd_explore_progress_fn progress, void *data)
+{
+  nd_explore_params q = fi_protocol (p);
   const int n = p->fi_points;
   if (n < 1 || nd_explore_params_check (&q))
     return 0;
@@ -513,18 +550,8 @@ nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *c
     {
       if (progress && !progress (data, (double) i / n))
         break;
-      q.amplitude = n == 1 ? p->fi_lo : p->fi_lo + (p->fi_hi - p->fi_lo) * i / (n - 1);
-      m->v_init = v_rest;
-      nd_explore_trace *t = nd_explore_run_prepared (m, &q);
-      /* Steady firing: spikes in the second half of the step. */
-      const double from = q.delay + 0.5 * q.width;
-      size_t first = 0;
-      while (first < t->n_spikes && t->spike_t[first] < from)
-        first++;
-      size_t k = t->n_spikes - first;
-      current[i] = q.amplitude;
-      rate[i] = k >= 2 ? 1000.0 * (k - 1) / (t->spike_t[t->n_spikes - 1] - t->spike_t[first]) : 0.0;
-      nd_explore_trace_free (t);
+      current[i] = n == 1 ? p->fi_lo : p->fi_lo + (p->fi_hi - p->fi_lo) * i / (n - 1);
+      rate[i] = fi_rate (m, &q, v_rest, current[i]);
       done++;
     }
   if (progress && done == n)
@@ -533,12 +560,39 @@ nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *c
   return done;
 }
 
+double
+nd_explore_fi_onset (const nd_model *base, const nd_explore_params *p, double lo, double hi, double tol)
+{
+  nd_explore_params q = fi_protocol (p);
+  if (nd_explore_params_check (&q) || !(hi > lo) || !(tol > 0.0))
+    return NAN;
+  nd_model *m = nd_explore_prepare (base, &q);
+  if (!m)
+    return NAN;
+  const double v_rest = m->v_init;
+  double onset = NAN;
+  if (fi_rate (m, &q, v_rest, lo) == 0.0 && fi_rate (m, &q, v_rest, hi) > 0.0)
+    {
+      while (hi - lo > tol)
+        {
+          double mid = 0.5 * (lo + hi);
+          if (fi_rate (m, &q, v_rest, mid) > 0.0)
+            hi = mid;
+          else
+            lo = mid;
+        }
+      onset = hi;
+    }
+  nd_model_free (m);
+  return onset;
+}
+
 int
 nd_explore_iv_curve (const nd_model *base, const nd_explore_params *p, double *v, double *late,
                      double *peak, nd_explore_progress_fn progress, void *data)
 {
   nd_explore_params q = *p;
-  q.clamp = ND_CLAMP_VOLTAGE;
+  q.clamp = ND_EXPLORE_VOLTAGE_CLAMP;
   q.delay = 5.0;
   q.width = p->width > 1.0 ? fmin (p->width, 100.0) : 20.0;
   q.t_stop = q.delay + q.width;
@@ -593,11 +647,13 @@ nd_explore_kinetics (nd_model *m, int k, const double *v, int n, double *x_inf, 
     }
 }
 
-/* Ionic current at V with gate k at x and every other gate at steady state. */
-static double
-reduced_current (nd_model *m, const nd_explore_gates *gates, int k, double v, double x)
+/* At V with every gate but k at steady state: the current of all other channels (*others) and the
+ * factor gbar * (other gates of k's channel) * (V - E) that multiplies x^p in k's channel. */
+static void
+split_current (nd_model *m, const nd_explore_gates *gates, int k, double v, double *others, double *factor)
 {
-  double total = 0.0;
+  *others = 0.0;
+  *factor = 0.0;
   for (int c = 0; c < m->n_channels; c++)
     {
       nd_channel *ch = &m->channels[c];
@@ -606,20 +662,18 @@ reduced_current (nd_model *m, const nd_explore_gates *gates, int k, double v, do
       double open = 1.0;
       for (int g = 0; g < ch->n_gates; g++)
         {
-          double xg;
           if (c == gates->channel[k] && g == gates->gate[k])
-            xg = x;
-          else
-            {
-              nd_gate_rates r;
-              nd_model_gate_rates (m, c, g, v, &r);
-              xg = r.x_inf;
-            }
-          open *= nd_ipow (xg, ch->power[g]);
+            continue;
+          nd_gate_rates r;
+          nd_model_gate_rates (m, c, g, v, &r);
+          open *= nd_ipow (r.x_inf, ch->power[g]);
         }
-      total += gbar_of (m, ch) * open * (v - e_of (m, ch));
+      double i = gbar_of (m, ch) * open * (v - e_of (m, ch));
+      if (c == gates->channel[k])
+        *factor = i;
+      else
+        *others += i;
     }
-  return total;
 }
 
 void
@@ -635,24 +689,11 @@ nd_explore_nullclines (nd_model *m, int k, double i_inj, double v_lo, double v_h
       nd_model_gate_rates (m, gates.channel[k], gates.gate[k], vi, &r);
       v[i] = vi;
       x_gate[i] = r.x_inf;
-      /* dV/dt = (i_inj - I(V, x)) / C; I is monotone in x (x^p times the rest), so bisect. */
-      double f0 = i_inj - reduced_current (m, &gates, k, vi, 0.0);
-      double f1 = i_inj - reduced_current (m, &gates, k, vi, 1.0);
-      if ((f0 > 0.0) == (f1 > 0.0) || !isfinite (f0) || !isfinite (f1))
-        {
-          x_v[i] = NAN;
-          continue;
-        }
-      double a = 0.0, b = 1.0;
-      for (int it = 0; it < 50; it++)
-        {
-          double mid = 0.5 * (a + b);
-          double fm = i_inj - reduced_current (m, &gates, k, vi, mid);
-          if ((fm > 0.0) == (f0 > 0.0))
-            a = mid;
-          else
-            b = mid;
-        }
-      x_v[i] = 0.5 * (a + b);
+      /* dV/dt = 0: i_inj = others + factor x^p, solved for x; the gate appears in one channel only. */
+      double others, factor;
+      split_current (m, &gates, k, vi, &others, &factor);
+      const int p = m->channels[gates.channel[k]].power[gates.gate[k]];
+      double xp = factor != 0.0 ? (i_inj - others) / factor : NAN;
+      x_v[i] = xp >= 0.0 && xp <= 1.0 ? pow (xp, 1.0 / p) : NAN;
     }
 }

@@ -28,8 +28,8 @@
 #define ND_EXPLORE_MAX_GATES (ND_EXPLORE_MAX_CHANNELS * ND_MAX_GATES)
 
 typedef enum {
-  ND_CLAMP_CURRENT,
-  ND_CLAMP_VOLTAGE,
+  ND_EXPLORE_CURRENT_CLAMP,
+  ND_EXPLORE_VOLTAGE_CLAMP,
 } nd_clamp_mode;
 
 typedef enum {
@@ -78,6 +78,10 @@ typedef struct {
   double iv_lo, iv_hi;    /* mV */
   int iv_points;
 } nd_explore_params;
+
+/* The classic Hodgkin-Huxley compartment (squid axon at 6.3 C, rest -65 mV): 1 uF/cm2, gNa 120,
+ * gK 36, gL 0.3 mS/cm2, E 50, -77, -54.387 mV. Free it with nd_model_free. */
+nd_model *nd_explore_classic_hh (void);
 
 /* Defaults: current clamp, a 10 uA/cm2 step from 10 to 160 ms in 200 ms at dt 0.025 ms, 6.3 C,
  * nothing blocked, squid axon concentrations. */
@@ -145,6 +149,10 @@ typedef bool (*nd_explore_progress_fn) (void *data, double fraction);
  * Returns the number of points computed (fewer when cancelled). */
 int nd_explore_fi_curve (const nd_model *base, const nd_explore_params *p, double *current, double *rate,
                          nd_explore_progress_fn progress, void *data);
+
+/* The smallest current (to tol) in [lo, hi] that gives steady firing by the f-I curve's measure,
+ * by bisection; NAN unless the cell is silent at lo and fires at hi. */
+double nd_explore_fi_onset (const nd_model *base, const nd_explore_params *p, double lo, double hi, double tol);
 
 /* I-V curve under voltage clamp: from v_hold, a step of `width` ms (at most 100) to each of
  * iv_points potentials from iv_lo to iv_hi. `late` is the total current at the end of the step and

@@ -69,7 +69,7 @@ repetitive (nd_explore_params *p)
 static void
 voltage_clamp (nd_explore_params *p)
 {
-  p->clamp = ND_CLAMP_VOLTAGE;
+  p->clamp = ND_EXPLORE_VOLTAGE_CLAMP;
   p->t_stop = 30.0;
   p->delay = 5.0;
   p->width = 20.0;

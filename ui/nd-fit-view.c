@@ -106,7 +106,7 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
               rx[k] = r.x_inf;
               rt[k] = r.tau;
             }
-          g_autofree char *rl = g_strdup_printf (_("%s of %s"), ref->gates[g].name, ref->label);
+          g_autofree char *rl = g_strdup_printf (_("%s of %s"), ref->gates[g].name, _(ref->label));
           sx = nd_plot_model_add_series (self->xinf_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
           st = nd_plot_model_add_series (self->tau_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
           nd_plot_model_set_series_data (self->xinf_m, sx, v, rx, CURVE_N);

@@ -57,7 +57,7 @@ show_kinetics (GtkButton *button, gpointer user_data)
   nd_project_get_membrane (self->project, &cm, &area, &v0, &celsius);
 
   AdwWindow *win = ADW_WINDOW (adw_window_new ());
-  g_autofree char *title = g_strdup_printf (_("Kinetics of %s"), kind->label);
+  g_autofree char *title = g_strdup_printf (_("Kinetics of %s"), _(kind->label));
   gtk_window_set_title (GTK_WINDOW (win), title);
   gtk_window_set_transient_for (GTK_WINDOW (win), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   gtk_window_set_modal (GTK_WINDOW (win), TRUE);
@@ -388,7 +388,7 @@ build (NdModelView *self)
   GtkStringList *cl = gtk_string_list_new (NULL);
   gtk_string_list_append (cl, _("Nothing"));
   for (guint i = 0; i < self->n_known; i++)
-    gtk_string_list_append (cl, nd_project_get_known_kind (self->project, i)->label);
+    gtk_string_list_append (cl, _(nd_project_get_known_kind (self->project, i)->label));
   adw_combo_row_set_model (self->compare_row, G_LIST_MODEL (cl));
   g_object_unref (cl);
   watch (self, self->compare_row, "notify::selected");
@@ -407,7 +407,7 @@ build (NdModelView *self)
       const nd_channel_kind *kind = nd_project_get_known_kind (self->project, i);
       GtkWidget *row = adw_expander_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kind->label);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(kind->label));
       self->known[i].row = ADW_EXPANDER_ROW (row);
       GtkWidget *check = gtk_check_button_new ();
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
@@ -415,7 +415,7 @@ build (NdModelView *self)
       self->known[i].check = GTK_CHECK_BUTTON (check);
       adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), check);
       GtkWidget *curves = gtk_button_new_from_icon_name ("nd-curves-symbolic");
-      g_autofree char *tip = g_strdup_printf (_("Show the steady states and time constants of %s"), kind->label);
+      g_autofree char *tip = g_strdup_printf (_("Show the steady states and time constants of %s"), _(kind->label));
       gtk_widget_set_tooltip_text (curves, tip);
       gtk_widget_set_valign (curves, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (curves, "flat");

@@ -48,6 +48,7 @@ struct _NdPlotModel
   GArray  *shades;   /* Shade */
   GArray  *markers;  /* Marker */
   guint    next_color;
+  guint    y_label_min_chars;
 };
 
 G_DEFINE_FINAL_TYPE (NdPlotModel, nd_plot_model, G_TYPE_OBJECT)
@@ -137,6 +138,23 @@ nd_plot_model_set_title (NdPlotModel *self, const char *title)
   g_free (self->title);
   self->title = g_strdup (title);
   changed (self);
+}
+
+void
+nd_plot_model_set_y_label_min_chars (NdPlotModel *self, guint chars)
+{
+  g_return_if_fail (ND_IS_PLOT_MODEL (self));
+  if (self->y_label_min_chars == chars)
+    return;
+  self->y_label_min_chars = chars;
+  changed (self);
+}
+
+guint
+nd_plot_model_get_y_label_min_chars (NdPlotModel *self)
+{
+  g_return_val_if_fail (ND_IS_PLOT_MODEL (self), 0);
+  return self->y_label_min_chars;
 }
 
 const char *

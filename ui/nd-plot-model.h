@@ -80,6 +80,12 @@ void         nd_plot_model_set_range_auto (NdPlotModel *self, NdPlotAxis axis);
  * and a default range is returned. */
 gboolean     nd_plot_model_get_range (NdPlotModel *self, NdPlotAxis axis, double *min, double *max);
 
+/* Reserves room for y tick labels at least `chars` digits wide, so that plots stacked in a column
+ * (stimulus, voltage, currents over the same time) line up their x axes; 0 (the default): just
+ * the labels' own width. */
+void         nd_plot_model_set_y_label_min_chars (NdPlotModel *self, guint chars);
+guint        nd_plot_model_get_y_label_min_chars (NdPlotModel *self);
+
 /* Series. The returned index stays valid until nd_plot_model_clear(). `label` may be NULL: the series
  * then has no legend entry. The legend is drawn when at least one series has a label. */
 guint        nd_plot_model_add_series (NdPlotModel *self, const char *label, NdPlotColor color, NdPlotStyle style);

@@ -475,6 +475,20 @@ compute_layout (Ctx *c)
   double h = MAX (c->height - top - bottom, 10);
   c->y_ticks = make_ticks (f->y_scale, f->y_min, f->y_max, h, 2.8 * c->font_px, &c->y_step);
   c->y_label_w = widest_label (c->cr, c->look->font_pt, c->y_ticks);
+  guint min_chars = nd_plot_model_get_y_label_min_chars (m);
+  if (min_chars > 0)
+    {
+      /* Room for a label of that many digits and a minus sign. */
+      char digits[32] = "−";
+      for (guint i = 0; i < MIN (min_chars, 20u); i++)
+        strcat (digits, "0");
+      PangoLayout *layout = make_layout (c->cr, c->look->font_pt, FALSE);
+      int pw, ph;
+      pango_layout_set_text (layout, digits, -1);
+      pango_layout_get_pixel_size (layout, &pw, &ph);
+      g_object_unref (layout);
+      c->y_label_w = MAX (c->y_label_w, pw);
+    }
   f->natural_left = pad + (c->has_y_title ? 1.5 * c->font_px : 0) + c->y_label_w + 4 + c->tick_px;
   double left = MAX (f->natural_left, MIN (c->look->min_left, c->width / 2.0));
   double right = pad + 1.6 * c->font_px;

@@ -239,7 +239,7 @@ build_file_rows (NdRecordingView *self)
   g_autofree char *base = g_path_get_basename (nd_recording_path (rec));
   adw_preferences_group_set_title (self->file_group, base);
   g_autofree char *fmt = g_strdup_printf (_("%s, %s, %g kHz"), nd_recording_format (rec),
-                                          nd_recording_acquisition (rec), nd_recording_sample_rate_hz (rec) / 1000.0);
+                                          _(nd_recording_acquisition (rec)), nd_recording_sample_rate_hz (rec) / 1000.0);
   info_row (self->file_group, self->file_rows, _("Format"), fmt);
   g_autoptr (GString) sigs = g_string_new (NULL);
   for (guint i = 0; i < nd_recording_n_signals (rec); i++)

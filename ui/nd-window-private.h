@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "nd-explore-view.h"
 #include "nd-fit-view.h"
 #include "nd-model-view.h"
 #include "nd-project.h"
@@ -34,6 +35,7 @@ struct _NdWindow
   NdRecordingView *recording_view;
   NdModelView *model_view;
   NdFitView *fit_view;
+  NdExploreView *explore_view;
 };
 
 /* nd-window-export.c: win.export-* (a path in the parameter writes there; "" asks with a file chooser). */

@@ -97,7 +97,10 @@ show_workspace (NdWindow *self, const char *view)
 static void
 project_changed (NdProject *project, gpointer user_data)
 {
-  update_title (ND_WINDOW (user_data));
+  NdWindow *self = ND_WINDOW (user_data);
+  update_title (self);
+  /* Explore can simulate the model builder's compartment. */
+  nd_explore_view_set_project_model (self->explore_view, nd_project_get_model (project));
 }
 
 /* ---- recent files ---- */
@@ -426,6 +429,13 @@ open_demo_activated (GtkWidget *widget, const char *action_name, GVariant *param
   confirm_discard (ND_WINDOW (widget), open_demo_now, NULL, NULL);
 }
 
+/* Explore needs no recording: it starts on the classic Hodgkin–Huxley cell. */
+static void
+explore_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  show_workspace (ND_WINDOW (widget), "explore");
+}
+
 static void
 recover_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -655,6 +665,7 @@ nd_window_class_init (NdWindowClass *klass)
   g_type_ensure (ND_TYPE_RECORDING_VIEW);
   g_type_ensure (ND_TYPE_MODEL_VIEW);
   g_type_ensure (ND_TYPE_FIT_VIEW);
+  g_type_ensure (ND_TYPE_EXPLORE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, main_stack);
@@ -668,10 +679,12 @@ nd_window_class_init (NdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdWindow, recording_view);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, model_view);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, fit_view);
+  gtk_widget_class_bind_template_child (widget_class, NdWindow, explore_view);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_activated);
   gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_activated);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_activated);
+  gtk_widget_class_install_action (widget_class, "win.explore", NULL, explore_activated);
   gtk_widget_class_install_action (widget_class, "win.recover", NULL, recover_activated);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "win.save-as", "s", save_as_activated);
@@ -691,6 +704,7 @@ nd_window_init (NdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->project, "changed", G_CALLBACK (project_changed), self, 0);
   g_signal_connect_object (self->project, "loaded", G_CALLBACK (project_changed), self, 0);
+  nd_explore_view_set_project_model (self->explore_view, nd_project_get_model (self->project));
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (fill_recent), self,
                            G_CONNECT_SWAPPED);
 

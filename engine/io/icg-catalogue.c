@@ -106,7 +106,7 @@ add_row (NdIcgCatalogue *cat, GHashTable *index, char **f, const char *path, gui
   char *end;
   temp = g_ascii_strtod (f[C_TEMP], &end);
   if (end == f[C_TEMP] || *end || !isfinite (temp))
-    BAD (_("“%s”, line %" G_GUINT64_FORMAT ": the temperature is not a number"), path, lineno);
+    BAD (_("“%s”, line %llu: the temperature is not a number"), path, (unsigned long long) lineno);
   int nv = parse_list (f[C_V], &v);
   int nx = parse_list (f[C_XINF], &x);
   int nt = parse_list (f[C_TAU], &t);
@@ -115,14 +115,14 @@ add_row (NdIcgCatalogue *cat, GHashTable *index, char **f, const char *path, gui
       if (nv > 0) g_free (v);
       if (nx > 0) g_free (x);
       if (nt > 0) g_free (t);
-      BAD (_("“%s”, line %" G_GUINT64_FORMAT ": the voltage, x_inf and tau lists must be numbers of equal length"),
-           path, lineno);
+      BAD (_("“%s”, line %llu: the voltage, x_inf and tau lists must be numbers of equal length"),
+           path, (unsigned long long) lineno);
     }
   for (int i = 1; i < nv; i++)
     if (!(v[i] > v[i - 1]))
       {
         g_free (v); g_free (x); g_free (t);
-        BAD (_("“%s”, line %" G_GUINT64_FORMAT ": voltages must increase"), path, lineno);
+        BAD (_("“%s”, line %llu: voltages must increase"), path, (unsigned long long) lineno);
       }
 
   g_autofree char *key = g_strdup_printf ("%s\t%s", f[C_CLASS], f[C_CHANNEL]);
@@ -159,8 +159,8 @@ add_row (NdIcgCatalogue *cat, GHashTable *index, char **f, const char *path, gui
   else if (g->n != nv || memcmp (g->v, v, (size_t) nv * sizeof *v) != 0 || g->n_temps == ND_ICG_MAX_TEMPS)
     {
       g_free (v); g_free (x); g_free (t);
-      BAD (_("“%s”, line %" G_GUINT64_FORMAT ": gate %s of %s has tables on different voltages or too many temperatures"),
-           path, lineno, f[C_GATE], f[C_CHANNEL]);
+      BAD (_("“%s”, line %llu: gate %s of %s has tables on different voltages or too many temperatures"),
+           path, (unsigned long long) lineno, f[C_GATE], f[C_CHANNEL]);
     }
   g_free (v);
   /* Insert by temperature, keeping them ascending. */
@@ -195,11 +195,12 @@ nd_icg_catalogue_load (const char *path, GError **error)
   int col[N_C];
   gboolean have_header = FALSE;
   guint64 lineno = 0;
-  char *line;
   gsize len;
-  while ((line = g_data_input_stream_read_line (data, &len, NULL, &local)) != NULL)
+  for (;;)
     {
-      g_autofree char *owned = line;
+      g_autofree char *line = g_data_input_stream_read_line (data, &len, NULL, &local);
+      if (!line)
+        break;
       lineno++;
       if (len > 0 && line[len - 1] == '\r')
         line[--len] = '\0';
@@ -236,8 +237,8 @@ nd_icg_catalogue_load (const char *path, GError **error)
         }
       if (short_row)
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT, _("“%s”, line %" G_GUINT64_FORMAT ": too few fields"),
-                       path, lineno);
+          g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT, _("“%s”, line %llu: too few fields"),
+                       path, (unsigned long long) lineno);
           nd_icg_catalogue_free (cat);
           return NULL;
         }

@@ -151,12 +151,13 @@ nd_icg_curves_load (const char *path, double temp_C, GError **error)
   int col[N_COLS];
   int n_header = 0;
   guint64 lineno = 0;
-  char *line;
   gsize len;
 
-  while ((line = g_data_input_stream_read_line (data, &len, NULL, &local)) != NULL)
+  for (;;)
     {
-      g_autofree char *owned = line;
+      g_autofree char *line = g_data_input_stream_read_line (data, &len, NULL, &local);
+      if (!line)
+        break;
       lineno++;
       /* CRLF files: NEWLINE_TYPE_ANY treats \r\n as one break, but be safe. */
       if (len > 0 && line[len - 1] == '\r')
@@ -167,8 +168,8 @@ nd_icg_curves_load (const char *path, double temp_C, GError **error)
       if (strchr (line, '"'))
         {
           g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
-                       _("“%s”, line %" G_GUINT64_FORMAT ": quoted CSV fields are not supported in the gating-curve table"),
-                       path, lineno);
+                       _("“%s”, line %llu: quoted CSV fields are not supported in the gating-curve table"),
+                       path, (unsigned long long) lineno);
           return NULL;
         }
       int nf = split_fields (line, fields, 32);
@@ -197,8 +198,8 @@ nd_icg_curves_load (const char *path, double temp_C, GError **error)
       if (nf != n_header)
         {
           g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                       _("“%s”, line %" G_GUINT64_FORMAT ": %d fields where the header has %d"),
-                       path, lineno, nf < 0 ? 32 : nf, n_header);
+                       _("“%s”, line %llu: %d fields where the header has %d"),
+                       path, (unsigned long long) lineno, nf < 0 ? 32 : nf, n_header);
           return NULL;
         }
       double temp, v, x, t;
@@ -206,8 +207,8 @@ nd_icg_curves_load (const char *path, double temp_C, GError **error)
           || !parse_cell (fields[col[COL_XINF]], TRUE, &x) || !parse_cell (fields[col[COL_TAU]], TRUE, &t))
         {
           g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                       _("“%s”, line %" G_GUINT64_FORMAT ": temperature, voltage, x_inf or tau is not a number"),
-                       path, lineno);
+                       _("“%s”, line %llu: temperature, voltage, x_inf or tau is not a number"),
+                       path, (unsigned long long) lineno);
           return NULL;
         }
       /* No range check: the source has x_inf above 1 in 16 curves (mod-file quirks);

@@ -135,11 +135,11 @@ operation_mode_name (int mode)
 {
   switch (mode)
     {
-    case 1: return "event-driven variable-length";
-    case 2: return "fixed-length";
-    case 3: return "gap-free";
-    case 4: return "high-speed oscilloscope";
-    case 5: return "episodic";
+    case 1: return N_("event-driven variable-length");
+    case 2: return N_("fixed-length");
+    case 3: return N_("gap-free");
+    case 4: return N_("high-speed oscilloscope");
+    case 5: return N_("episodic");
     default: return "unknown";
     }
 }
@@ -783,9 +783,8 @@ nd_recording_parse_abf (GBytes *bytes, const char *name, GError **error)
   gsize avail = h.data_offset < size ? (size - h.data_offset) / h.sample_size : 0;
   if ((guint64) h.data_count > avail)
     {
-      g_autofree char *what = g_strdup_printf (_("it is cut short (the header announces %" G_GINT64_FORMAT
-                                                 " samples, the file holds %" G_GSIZE_FORMAT ")"),
-                                               h.data_count, avail);
+      g_autofree char *what = g_strdup_printf (_("it is cut short (the header announces %lld samples, the file holds %zu)"),
+                                               (long long) h.data_count, avail);
       corrupt (error, name, what);
       goto fail;
     }
@@ -832,8 +831,9 @@ nd_recording_parse_abf (GBytes *bytes, const char *name, GError **error)
         }
       if (h.n_episodes > h.data_count / per)
         {
-          g_autofree char *what = g_strdup_printf (_("it announces %" G_GINT64_FORMAT " sweeps but holds data "
-                                                     "for %" G_GINT64_FORMAT), h.n_episodes, h.data_count / per);
+          g_autofree char *what = g_strdup_printf (_("it announces %lld sweeps but holds data "
+                                                     "for %lld"),
+                                                   (long long) h.n_episodes, (long long) (h.data_count / per));
           corrupt (error, name, what);
           goto fail;
         }

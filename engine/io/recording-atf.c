@@ -173,7 +173,7 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
       g_free (line);
       if (g_strv_length (f) != n_cols)
         {
-          g_autofree char *what = g_strdup_printf (_("line %" G_GSIZE_FORMAT " has %u values, the titles "
+          g_autofree char *what = g_strdup_printf (_("line %zu has %u values, the titles "
                                                      "name %u columns"), row, g_strv_length (f), n_cols);
           fail (error, name, what);
           goto out;
@@ -184,7 +184,7 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
           double v = g_ascii_strtod (f[c], &e);
           if (e == f[c] || *e != '\0' || !isfinite (v))
             {
-              g_autofree char *what = g_strdup_printf (_("line %" G_GSIZE_FORMAT ", column “%s”: “%s” is "
+              g_autofree char *what = g_strdup_printf (_("line %zu, column “%s”: “%s” is "
                                                          "not a number"), row, titles[c], f[c]);
               fail (error, name, what);
               goto out;
@@ -225,7 +225,9 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
   /* Columns -> sweeps x signals. Signals per sweep: the distinct names of
    * the "Signals=" record, else the columns titled "Trace #1", else all. */
   guint n_data = n_cols - 1, n_signals = n_data;
-  if (column_signals && g_strv_length (column_signals) >= n_data)
+  /* The record names the columns only if it has a name for each. */
+  gboolean named = column_signals && g_strv_length (column_signals) >= n_data;
+  if (named)
     {
       n_signals = 0;
       for (guint c = 0; c < n_data; c++)
@@ -259,13 +261,13 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
   nd_recording_set_text (&rec->version, version);
   nd_recording_set_text (&rec->comment, comment);
   acq = g_ascii_strdown (mode ? mode : "", -1);
-  nd_recording_set_text (&rec->acquisition, strstr (acq, "gap") ? "gap-free"
-                                            : strstr (acq, "episodic") ? "episodic" : acq);
+  nd_recording_set_text (&rec->acquisition, strstr (acq, "gap") ? N_("gap-free")
+                                            : strstr (acq, "episodic") ? N_("episodic") : acq);
   for (guint i = 0; i < n_signals; i++)
     {
       g_autofree char *cname = NULL, *cunits = NULL;
       nd_split_title_units (titles[1 + i], &cname, &cunits);
-      const char *sname = column_signals && column_signals[i] ? column_signals[i] : cname;
+      const char *sname = named ? column_signals[i] : cname;
       nd_recording_set_signal (rec, i, sname, cunits, 1.0, 0.0);
     }
   start_list = starts ? g_strsplit (starts, ",", -1) : NULL;

@@ -264,7 +264,7 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
       if (f->len != n_cols)
         {
           g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                       _("Line %" G_GSIZE_FORMAT " of “%s” has %u fields, but the header row has %u columns."),
+                       _("Line %zu of “%s” has %u fields, but the header row has %u columns."),
                        row, name, f->len, n_cols);
           return NULL;
         }
@@ -274,7 +274,7 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
           if (!parse_number (g_ptr_array_index (f, sweep_col), &sweep_id) || sweep_id != floor (sweep_id))
             {
               g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                           _("Line %" G_GSIZE_FORMAT " of “%s”: the sweep “%s” is not a whole number."),
+                           _("Line %zu of “%s”: the sweep “%s” is not a whole number."),
                            row, name, (char *) g_ptr_array_index (f, sweep_col));
               return NULL;
             }
@@ -287,8 +287,7 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
               if (old->sweep_id == sweep_id)
                 {
                   g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                               _("In “%s” the rows of sweep %.0f are split into two blocks (lines %"
-                                 G_GSIZE_FORMAT " and %" G_GSIZE_FORMAT "). Keep each sweep’s rows together."),
+                               _("In “%s” the rows of sweep %.0f are split into two blocks (lines %zu and %zu). Keep each sweep’s rows together."),
                                name, sweep_id, old->first_row, row);
                   return NULL;
                 }
@@ -304,7 +303,7 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
           if (!parse_number (g_ptr_array_index (f, c), &v))
             {
               g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                           _("Line %" G_GSIZE_FORMAT " of “%s”, column “%s”: “%s” is not a number."),
+                           _("Line %zu of “%s”, column “%s”: “%s” is not a number."),
                            row, name, (char *) g_ptr_array_index (titles, c),
                            (char *) g_ptr_array_index (f, c));
               return NULL;
@@ -350,8 +349,7 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
           if (fabs (step - dt) > 0.01 * dt)
             {
               g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                           _("The time column of “%s” is not evenly spaced: near line %" G_GSIZE_FORMAT
-                             " the step is %g ms where the recording’s step is %g ms."),
+                           _("The time column of “%s” is not evenly spaced: near line %zu the step is %g ms where the recording’s step is %g ms."),
                            name, sw->first_row + k, step, dt);
               return NULL;
             }
@@ -360,7 +358,7 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
 
   NdRecording *rec = nd_recording_new (name, "CSV");
   nd_recording_set_shape (rec, sweeps->len, n_signals, 1000.0 / dt);
-  nd_recording_set_text (&rec->acquisition, sweep_col >= 0 ? "episodic" : "single sweep");
+  nd_recording_set_text (&rec->acquisition, sweep_col >= 0 ? N_("episodic") : N_("single sweep"));
   guint sig = 0;
   for (guint c = 0; c < n_cols; c++)
     if ((int) c != time_col && (int) c != sweep_col)

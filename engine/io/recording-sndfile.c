@@ -107,8 +107,7 @@ audio_read (const NdRecording *rec, gpointer data, guint sweep, guint signal,
   g_mutex_unlock (&a->lock);
   if (!ok)
     g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                 _("Could not decode samples %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT
-                   " of “%s”: the audio data are damaged or cut short."),
+                 _("Could not decode samples %zu to %zu of “%s”: the audio data are damaged or cut short."),
                  first, first + n, rec->path);
   return ok;
 }
@@ -176,8 +175,8 @@ nd_recording_parse_sndfile (GBytes *bytes, const char *name, const NdLoadOptions
   if (info.channels < 1 || info.channels > 64 || info.samplerate <= 0 || info.frames <= 0)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                   _("“%s” holds no usable audio: %d channels, %d Hz, %" G_GINT64_FORMAT " frames."),
-                   name, info.channels, info.samplerate, (gint64) info.frames);
+                   _("“%s” holds no usable audio: %d channels, %d Hz, %lld frames."),
+                   name, info.channels, info.samplerate, (long long) info.frames);
       audio_destroy (a);
       return NULL;
     }
@@ -194,7 +193,7 @@ nd_recording_parse_sndfile (GBytes *bytes, const char *name, const NdLoadOptions
 
   NdRecording *rec = nd_recording_new (name, format_name (info.format));
   nd_recording_set_shape (rec, 1, (guint) info.channels, info.samplerate);
-  nd_recording_set_text (&rec->acquisition, "gap-free");
+  nd_recording_set_text (&rec->acquisition, N_("gap-free"));
   rec->sweep_len[0] = (gsize) info.frames;
   for (int c = 0; c < info.channels; c++)
     {

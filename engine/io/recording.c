@@ -224,8 +224,8 @@ check_range (const NdRecording *rec, guint sweep, gsize first, gsize n, GError *
   if (first > rec->sweep_len[sweep] || n > rec->sweep_len[sweep] - first)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("Samples %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " are outside sweep %u, "
-                     "which has %" G_GSIZE_FORMAT " samples."),
+                   _("Samples %zu to %zu are outside sweep %u, "
+                     "which has %zu samples."),
                    first, first + n, sweep, rec->sweep_len[sweep]);
       return FALSE;
     }

@@ -191,6 +191,10 @@ test_fi_type2 (void)
           rate[onset], cur[onset - 1], rate[onset - 1], rate[n - 1]);
   ND_CHECK (fabs (cur[onset] - 6.3) <= 0.15, "onset %.2f", cur[onset]);
   ND_CHECK (rate[onset] > 40.0, "jump to %.1f Hz", rate[onset]);
+  double exact = nd_explore_fi_onset (hh, &p, cur[onset - 1], cur[onset], 1e-3);
+  printf ("f-I onset by bisection: %.3f uA/cm2\n", exact);
+  ND_CHECK (fabs (exact - 6.3) < 0.1 && exact > cur[onset - 1] && exact <= cur[onset], "onset %.3f", exact);
+  ND_CHECK (isnan (nd_explore_fi_onset (hh, &p, 7.0, 8.0, 1e-3)), "no onset inside a firing range");
   for (int i = onset; i < n; i++)
     ND_CHECK (rate[i] > 40.0 && (i == onset || rate[i] >= rate[i - 1]), "sustained and rising at %.1f", cur[i]);
 }
@@ -238,9 +242,15 @@ hh_rates (char gate, double v, double *tau)
   double a, b;
   switch (gate)
     {
-    case 'm': a = 0.1 * (v + 40) / (1 - exp (-(v + 40) / 10)); b = 4 * exp (-(v + 65) / 18); break;
+    case 'm':
+      a = fabs (v + 40) < 1e-9 ? 1.0 : 0.1 * (v + 40) / (1 - exp (-(v + 40) / 10));
+      b = 4 * exp (-(v + 65) / 18);
+      break;
     case 'h': a = 0.07 * exp (-(v + 65) / 20); b = 1 / (1 + exp (-(v + 35) / 10)); break;
-    default: a = 0.01 * (v + 55) / (1 - exp (-(v + 55) / 10)); b = 0.125 * exp (-(v + 65) / 80); break;
+    default:
+      a = fabs (v + 55) < 1e-9 ? 0.1 : 0.01 * (v + 55) / (1 - exp (-(v + 55) / 10));
+      b = 0.125 * exp (-(v + 65) / 80);
+      break;
     }
   *tau = 1 / (a + b);
   return a / (a + b);
@@ -382,6 +392,18 @@ test_nullclines (void)
   nd_model *m = nd_explore_prepare (hh, &p);
   enum { N = 1501 };
   double *v = malloc (3 * N * sizeof *v), *xg = v + N, *xv = v + 2 * N;
+  /* On the V nullcline (i_inj 10, m and h at steady state) the current balance is zero. */
+  nd_explore_nullclines (m, 2, 10.0, -80.0, 40.0, N, v, xg, xv);
+  int on_curve = 0;
+  for (int i = 0; i < N; i += 50)
+    if (isfinite (xv[i]))
+      {
+        double tm, th;
+        double y[4] = { v[i], hh_rates ('m', v[i], &tm), hh_rates ('h', v[i], &th), xv[i] };
+        ND_CHECK_CLOSE (nd_model_ionic_current (m, y), 10.0, 1e-9, 1e-9, "I_ion on the V nullcline");
+        on_curve++;
+      }
+  ND_CHECK (on_curve >= 5, "V nullcline defined at %d of 31 potentials", on_curve);
   nd_explore_nullclines (m, 2, 0.0, -80.0, -50.0, N, v, xg, xv);
   double cross = NAN;
   for (int i = 1; i < N && isnan (cross); i++)
@@ -488,6 +510,34 @@ test_protocols_and_modifiers (void)
   nd_explore_trace_free (tw);
 }
 
+/* A passive membrane (leak only, no gates): the step response is C dV/dt = I - g (V - E), an
+ * exponential with tau = C/g, and the phase plane and kinetics have nothing to show. */
+static void
+test_passive (void)
+{
+  nd_model *m = nd_model_new (1.0, 1000.0, -60.0, 6.3);
+  nd_model_add_known (m, nd_channel_lookup ("leak"), 0.3, -54.387);
+  nd_explore_params p;
+  nd_explore_params_init (&p);
+  p.amplitude = 1.0;
+  p.delay = 10.0;
+  p.width = 150.0;
+  nd_explore_trace *t = nd_explore_run (m, &p);
+  ND_CHECK (t != NULL && t->gates.n == 0 && t->n_spikes == 0, "passive run");
+  const double tau = 1.0 / 0.3, dv = 1.0 / 0.3;
+  ND_CHECK_CLOSE (t->v[0], -54.387, 1e-9, 0, "rest at E_L");
+  double worst = 0.0;
+  for (double s = 0.5; s <= 40.0; s += 0.5)
+    {
+      size_t j = (size_t) ((p.delay + s) / p.dt + 0.5);
+      worst = fmax (worst, fabs (t->v[j] - (-54.387 + dv * (1.0 - exp (-s / tau)))));
+    }
+  printf ("passive step response against C dV/dt = I - g (V - E): max error %.4f mV (dt %.3f ms)\n", worst, p.dt);
+  ND_CHECK (worst < 0.01, "passive response error %.4f", worst);
+  nd_explore_trace_free (t);
+  nd_model_free (m);
+}
+
 static void
 test_bad_input (void)
 {
@@ -534,6 +584,7 @@ main (void)
   test_curves_progress_cancel ();
   test_nullclines ();
   test_protocols_and_modifiers ();
+  test_passive ();
   test_bad_input ();
   nd_model_free (hh);
   return nd_check_done ("test-presets");

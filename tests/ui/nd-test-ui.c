@@ -74,20 +74,40 @@ nd_test_ui_start_app (GtkWindow **out_window)
   return app;
 }
 
+static gboolean
+widget_drawable (gpointer data)
+{
+  GtkWidget *w = data;
+  return gtk_widget_get_mapped (w) && gtk_widget_get_width (w) > 0 && gtk_widget_get_height (w) > 0;
+}
+
 char *
 nd_test_ui_screenshot (GtkWidget *widget, const char *name)
 {
   const char *dir = g_getenv ("ND_TEST_OUTPUT");
   g_autofree char *path = NULL;
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  GtkNative *native = gtk_widget_get_native (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (native);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  int w = 0, h = 0;
 
   g_assert_nonnull (dir);
   g_mkdir_with_parents (dir, 0755);
   path = g_strdup_printf ("%s/%s.png", dir, name);
+
+  /* A window presented a moment ago may not be mapped or laid out yet (more so
+   * on a loaded machine): wait for it, then for a frame with content. */
+  g_assert_true (nd_test_ui_wait (widget_drawable, widget, 10000));
+  for (int attempt = 0; attempt < 100 && node == NULL; attempt++)
+    {
+      g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      w = gtk_widget_get_width (widget);
+      h = gtk_widget_get_height (widget);
+      /* Adwaita draws the window background with CSS on the window itself. */
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        nd_test_ui_spin (50);
+    }
   /* Adwaita draws the window background with CSS on the window itself. A widget that has not been
    * drawn yet gives no render node: let the main loop run a frame and try again. */
   GskRenderNode *raw = NULL;
@@ -105,6 +125,7 @@ nd_test_ui_screenshot (GtkWidget *widget, const char *name)
     }
   g_autoptr (GskRenderNode) node = raw;
   g_assert_nonnull (node);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   return g_steal_pointer (&path);
