@@ -27,8 +27,12 @@ nd_window_new (NdApplication *application)
 void
 nd_window_show_toast (NdWindow *self, const char *message)
 {
+  /* The newest news replaces the last toast rather than queueing behind it. */
+  if (self->last_toast)
+    adw_toast_dismiss (self->last_toast);
   AdwToast *toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 5);
+  g_set_weak_pointer (&self->last_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -79,8 +83,8 @@ update_title (NdWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
   gboolean workspace = g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "workspace");
   gtk_widget_set_visible (self->save_button, workspace);
-  /* The views exist only once something is open: the welcome page shows the plain title. */
-  adw_view_switcher_title_set_view_switcher_enabled (self->view_switcher_title, workspace);
+  /* The views exist only once something is open: until then the switcher is greyed out. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->view_switcher_title), workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", workspace);
 }
@@ -644,6 +648,7 @@ nd_window_dispose (GObject *object)
 {
   NdWindow *self = ND_WINDOW (object);
   g_clear_handle_id (&self->autosave_timer, g_source_remove);
+  g_clear_weak_pointer (&self->last_toast);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_WINDOW);
   g_clear_object (&self->settings);
