@@ -386,6 +386,16 @@ test_secondary_windows (void)
 {
   check_secondary_window (G_ACTION_GROUP (app), "preferences", ADW_TYPE_PREFERENCES_WINDOW, "preferences",
                           tr ("Integration step"));
+  /* The About window credits this language's translators. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  AdwAboutWindow *about = ADW_ABOUT_WINDOW (nd_test_ui_find_window (ADW_TYPE_ABOUT_WINDOW, window));
+  const char *credits = adw_about_window_get_translator_credits (about);
+  g_assert_nonnull (credits);
+  g_assert_cmpstr (credits, !=, "translator-credits");
+  g_assert_cmpstr (credits, ==, tr ("translator-credits"));
+  gtk_window_close (GTK_WINDOW (about));
+  nd_test_ui_spin (100);
   check_secondary_window (G_ACTION_GROUP (window), "show-help-overlay", GTK_TYPE_SHORTCUTS_WINDOW, "shortcuts", NULL);
 }
 
