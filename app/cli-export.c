@@ -138,7 +138,7 @@ nd_cli_export (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE — export sweeps of a recording to CSV"));
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_add_group (ctx, nd_cli_recording_option_group (&ro));
+  nd_cli_recording_add_options (ctx, &ro);
   g_option_context_set_summary (ctx, _("Columns: sweep, t_ms, one “NAME (UNITS)” column per signal, then "
                                        "“stimulus (UNITS)” when the stimulus is known."));
   g_autoptr (GError) error = NULL;

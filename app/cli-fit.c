@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "fit-data.h"
 #include "fit.h"
 #include "model-file.h"
 #include "cli-recording.h"
@@ -50,22 +51,16 @@ parse_sweep_list (const char *text, GArray *ids)
   return ids->len > 0;
 }
 
-static gboolean
-in_list (GArray *ids, int id)
-{
-  for (guint i = 0; i < ids->len; i++)
-    if (g_array_index (ids, int, i) == id)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 on_progress (const nd_fit_progress *p, void *user)
 {
-  fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV², best validation %.5g mV²\n"),
-           p->restart + 1, p->restarts, p->iteration, p->iterations,
-           p->horizon == 1 ? _("voltage-forced") : p->horizon == 0 ? _("free run") : _("multiple shooting"),
-           p->train_loss, p->best_val_loss);
+  const char *stage = p->horizon == 0 ? _("free run") : p->horizon == 1 ? _("voltage-forced") : _("multiple shooting");
+  if (isfinite (p->best_val_loss))
+    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV², best validation RMSE %.4g mV\n"),
+             p->restart + 1, p->restarts, p->iteration, p->iterations, stage, p->train_loss, sqrt (p->best_val_loss));
+  else
+    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV²\n"),
+             p->restart + 1, p->restarts, p->iteration, p->iterations, stage, p->train_loss);
 }
 
 static int run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint64 seed,
@@ -131,53 +126,16 @@ run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint6
       nd_model_free (m);
       return 1;
     }
-  const int n_sweeps = (int) nd_recording_n_sweeps (rec);
-  for (guint i = 0; i < val_ids->len; i++)
-    {
-      int id = g_array_index (val_ids, int, i);
-      if (id < 0 || id >= n_sweeps)
-        {
-          nd_recording_free (rec);
-          nd_model_free (m);
-          return nd_cli_fail (1, _("--validate: the recording has no sweep %d (its sweeps are 0 to %d)"),
-                              id, n_sweeps - 1);
-        }
-    }
-  nd_fit_sweep *train = g_new0 (nd_fit_sweep, n_sweeps), *val = g_new0 (nd_fit_sweep, n_sweeps);
-  NdSweepTrace *traces = g_new0 (NdSweepTrace, n_sweeps);
-  double **dens = g_new0 (double *, n_sweeps);
-  int n_train = 0, n_val = 0, status = 0;
-  const double dt_ms = 1000.0 / nd_recording_sample_rate_hz (rec);
-  for (int k = 0; k < n_sweeps; k++)
-    {
-      if (!nd_recording_get_cc_sweep (rec, (guint) k, &traces[k], &error))
-        {
-          status = nd_cli_fail (1, "%s", error->message);
-          break;
-        }
-      const NdSweepTrace *sw = &traces[k];
-      dens[k] = g_new (double, sw->n);
-      for (size_t j = 0; j < sw->n; j++)
-        dens[k][j] = nd_pA_to_density (sw->i_pA[j], m->area_um2);
-      int n_sub = (int) ceil (dt_ms / max_dt - 1e-9);
-      nd_fit_sweep f = { .drive = { .n = sw->n, .dt_sample = dt_ms, .n_sub = n_sub < 1 ? 1 : n_sub,
-                                    .i_inj = dens[k] },
-                         .v_obs = sw->v_mV };
-      if (in_list (val_ids, k))
-        val[n_val++] = f;
-      else
-        train[n_train++] = f;
-    }
+  NdFitData *data = nd_fit_data_from_recording (rec, m, max_dt, (const int *) val_ids->data,
+                                                 (int) val_ids->len, &error);
+  int status = 0;
+  if (!data)
+    status = nd_cli_fail (1, "%s", error->message);
   g_autofree char *model_path = NULL, *kin_path = NULL, *loss_path = NULL;
   g_autoptr (GString) kin = NULL;
   g_autoptr (GString) loss = NULL;
   if (status != 0)
     goto out;
-  if (n_train == 0)
-    {
-      status = nd_cli_fail (1, _("--validate holds out every sweep: nothing is left to fit"));
-      goto out;
-    }
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
       status = nd_cli_fail (1, _("cannot create the folder “%s”: %s"), out_dir, g_strerror (errno));
@@ -189,11 +147,13 @@ run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint6
   opt.seed = (uint64_t) seed;
   if (iterations > 0)
     opt.iterations = iterations;
-  opt.restarts = restarts > 0 ? restarts : n_val > 0 ? 2 : 1;
+  /* 0 lets the fit choose from the recording's noise; validation sweeps make
+   * a second restart worth its time. */
+  opt.restarts = restarts > 0 ? restarts : data->n_val > 0 ? 2 : 0;
   opt.progress_interval_s = 1.0;
   nd_fit_result res;
   gint64 t0 = g_get_monotonic_time ();
-  nd_fit (m, train, n_train, val, n_val, &opt, NULL, on_progress, NULL, &res);
+  nd_fit (m, data->train, data->n_train, data->val, data->n_val, &opt, NULL, on_progress, NULL, &res);
   fprintf (stderr, _("fitted in %.1f s: training RMSE %.3f mV, validation RMSE %.3f mV (restart %d)\n"),
            (g_get_monotonic_time () - t0) / 1e6, sqrt (res.train_loss), sqrt (res.best_val_loss),
            res.best_restart + 1);
@@ -218,15 +178,7 @@ run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint6
     status = nd_cli_fail (1, "%s", error->message);
 
 out:
-  for (int k = 0; k < n_sweeps; k++)
-    {
-      g_free (dens[k]);
-      nd_sweep_trace_clear (&traces[k]);
-    }
-  g_free (dens);
-  g_free (traces);
-  g_free (train);
-  g_free (val);
+  nd_fit_data_free (data);
   nd_recording_free (rec);
   nd_model_free (m);
   return status;

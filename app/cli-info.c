@@ -167,7 +167,7 @@ nd_cli_info (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE — describe a recording"));
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_add_group (ctx, nd_cli_recording_option_group (&ro));
+  nd_cli_recording_add_options (ctx, &ro);
   g_option_context_set_summary (ctx, _("Formats: Axon ABF 1.x/2.x and ATF, WAV/AIFF/FLAC, CSV/TSV with a header row."));
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))

@@ -12,8 +12,8 @@
 #include "cli.h"
 #include "cli-recording.h"
 
-GOptionGroup *
-nd_cli_recording_option_group (NdCliRecordingOptions *o)
+void
+nd_cli_recording_add_options (GOptionContext *ctx, NdCliRecordingOptions *o)
 {
   o->stimulus = NULL;
   o->audio_mv = ND_AUDIO_DEFAULT_MV_PER_FULL_SCALE;
@@ -32,11 +32,8 @@ nd_cli_recording_option_group (NdCliRecordingOptions *o)
       N_("Audio files: picoamperes of a full-scale sample on the stimulus channel (default 1000)"), N_("PA") },
     { NULL }
   };
-  GOptionGroup *g = g_option_group_new ("recording", _("Reading recordings:"),
-                                        _("Show options for reading recordings"), NULL, NULL);
-  g_option_group_add_entries (g, entries);
-  g_option_group_set_translation_domain (g, GETTEXT_PACKAGE);
-  return g;
+  /* Shown with the command's own options, not behind --help-all. */
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
 }
 
 void

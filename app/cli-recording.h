@@ -16,8 +16,8 @@ typedef struct {
   double audio_pa;           /* --audio-pa */
 } NdCliRecordingOptions;
 
-/* Fills defaults and returns the option entries (static storage) bound to `o`. */
-GOptionGroup *nd_cli_recording_option_group (NdCliRecordingOptions *o);
+/* Fills defaults and adds the options, bound to `o`, to the context. */
+void nd_cli_recording_add_options (GOptionContext *ctx, NdCliRecordingOptions *o);
 void nd_cli_recording_options_clear (NdCliRecordingOptions *o);
 
 /* Loads `path` with the options applied; on failure prints the error and

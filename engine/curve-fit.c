@@ -44,15 +44,16 @@ void
 nd_curve_fit_options_default (nd_curve_fit_options *o)
 {
   memset (o, 0, sizeof *o);
-  o->n_ladder = 3;
-  nd_learned_gate_make (&o->ladder[0], 8, 2, ND_ACT_TANH, false);
-  nd_learned_gate_make (&o->ladder[1], 12, 2, ND_ACT_TANH, false);
-  nd_learned_gate_make (&o->ladder[2], 20, 2, ND_ACT_TANH, false);
+  o->n_ladder = 4;
+  nd_learned_gate_make (&o->ladder[0], 4, 2, ND_ACT_TANH, false);
+  nd_learned_gate_make (&o->ladder[1], 6, 2, ND_ACT_TANH, false);
+  nd_learned_gate_make (&o->ladder[2], 8, 2, ND_ACT_TANH, false);
+  nd_learned_gate_make (&o->ladder[3], 12, 2, ND_ACT_TANH, false);
   o->method = ND_FIT_LM;
   o->attempts = 3;
   o->max_iter = 400;
   o->target = 1e-5;
-  o->stop = 1e-7;
+  o->stop = 1e-6;
   o->seed = 1;
   o->init_scale = 1.0;
   o->adam_lr = 1e-2;

@@ -60,7 +60,7 @@ typedef struct {
   double force[ND_FIT_MAX_STAGES];  /* pull strength 0..1 of forced stages (0 means 1) */
   bool lbfgs[ND_FIT_MAX_STAGES];  /* L-BFGS (exact line search-free Armijo steps) instead of Adam */
   int lbfgs_memory;
-  int restarts;
+  int restarts;            /* 0: automatic (1, or 3 for recordings noisier than 2 mV) */
   double lr;               /* peak learning rate of network weights */
   double lr_bio;           /* peak learning rate of gbar/E (relative to their size) */
   double weight_decay;     /* AdamW, network weights only */

@@ -121,6 +121,13 @@ nd_learned_gate_eval (const nd_learned_gate *g, const double *params, double v_m
 }
 
 void
+nd_learned_gate_rates (const void *instance, double v_mV, double celsius, nd_gate_rates *out)
+{
+  const nd_learned_gate_instance *in = instance;
+  nd_learned_gate_eval (&in->gate, in->params, v_mV, out, NULL);
+}
+
+void
 nd_learned_gate_eval_batch (const nd_learned_gate *g, const double *params, size_t n,
                             const double *v_mV, nd_gate_rates *out, double *cache)
 {

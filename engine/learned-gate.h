@@ -77,6 +77,16 @@ void nd_learned_gate_backward_batch (const nd_learned_gate *g, const double *par
                                      const double *cache, const double *dl_dxinf,
                                      const double *dl_dtau, double *dparams);
 
+/* A fitted gate as channel.h wants it: pass a pointer to this struct as the
+ * kind's `data` and nd_learned_gate_rates as the gate's rates function (the
+ * temperature is ignored: the network was fitted at one temperature). */
+typedef struct {
+  nd_learned_gate gate;
+  const double *params;
+} nd_learned_gate_instance;
+
+void nd_learned_gate_rates (const void *instance, double v_mV, double celsius, nd_gate_rates *out);
+
 /* d x_inf / d a and d tau / d b at the V that filled `cache`: the chain-rule
  * factors between the network outputs and the rates (for Jacobians). */
 void nd_learned_gate_head_derivs (const nd_learned_gate *g, const double *cache,

@@ -513,3 +513,9 @@ nd_model_ionic_current (nd_model *m, const double *y)
     }
   return total;
 }
+
+double
+nd_model_gate_power (const nd_model *m, int c, int g)
+{
+  return nd_gate_power (m, &m->channels[c], g);
+}

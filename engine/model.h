@@ -136,6 +136,8 @@ size_t nd_model_n_trainable (const nd_model *m);
 /* Steady-state initial state at v_init (n_state doubles). */
 void nd_model_initial_state (nd_model *m, double *y);
 
+/* Exponent of gate g of channel c (a learned gate's may be a fitted real number). */
+double nd_model_gate_power (const nd_model *m, int c, int g);
 /* Rates of gate g of channel c at V, as the time loop sees them. */
 void nd_model_gate_rates (nd_model *m, int c, int g, double v, nd_gate_rates *out);
 /* Ionic current density sum_c I_c (uA/cm2) in state y. */

@@ -1,4 +1,5 @@
-/* nd-explore-view-export.c: the Explore view's plots as PNG/SVG/PDF and its traces as CSV.
+/* nd-explore-view-export.c: the Explore view's plots as PNG/SVG/PDF and its traces as CSV, and the
+ * file chooser that asks where.
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -33,8 +34,9 @@ nd_explore_view_export_plots (NdExploreView *self, const char *path, GError **er
       if (nd_plot_model_get_n_series (self->plot_model[i]) == 0)
         continue;
       g_autofree char *file = g_strdup_printf ("%s-%s%s", stem, plot_names[i], dot);
-      /* Slide-friendly sizes: the time course plots wide and low, the others 4:3. */
-      int w = i <= PLOT_GATES ? 1200 : 900, h = i == PLOT_STIMULUS ? 300 : i <= PLOT_GATES ? 450 : 675;
+      /* Slide-friendly sizes (text stays legible when the image fills a slide): the time course
+       * plots wide and low, the others 4:3. */
+      int w = i <= PLOT_GATES ? 900 : 720, h = i == PLOT_STIMULUS ? 220 : i <= PLOT_GATES ? 340 : 540;
       if (!nd_plot_export (self->plot[i], file, ND_PLOT_FORMAT_AUTO, w, h, error))
         return FALSE;
       written++;
@@ -70,7 +72,12 @@ nd_explore_view_export_traces (NdExploreView *self, const char *path, GError **e
   GString *s = g_string_new ("t_ms,");
   g_string_append (s, vc ? "command_mV,V_mV,I_clamp_uA_cm2" : "I_stim_uA_cm2,V_mV");
   for (int c = 0; c < t->n_channels; c++)
-    g_string_append_printf (s, ",I_%s_uA_cm2", nd_explore_channel_short_name (m, c));
+    {
+      /* Column names stay English in every language, for scripts. */
+      const nd_channel *ch = &m->channels[c];
+      gboolean leak = ch->slot == ND_CHANNEL_KNOWN && g_str_equal (ch->kind->type, "leak");
+      g_string_append_printf (s, ",I_%s_uA_cm2", leak ? "Leak" : nd_explore_channel_short_name (m, c));
+    }
   for (int k = 0; k < t->gates.n; k++)
     {
       g_autofree char *label = nd_explore_gate_label (m, &t->gates, k);
@@ -112,4 +119,59 @@ nd_explore_view_export_traces (NdExploreView *self, const char *path, GError **e
                    local->message);
     }
   return ok;
+}
+
+/* ---- The file chooser ---------------------------------------------------------------------- */
+
+static void
+export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+  NdExploreView *self = ND_EXPLORE_VIEW (user_data);
+  gboolean traces = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "traces"));
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr (GError) error = NULL;
+      if (path && !(traces ? nd_explore_view_export_traces (self, path, &error)
+                           : nd_explore_view_export_plots (self, path, &error)))
+        {
+          GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+          GtkWidget *msg = adw_message_dialog_new (GTK_WINDOW (root), _("Export failed"), error->message);
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (msg), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (msg));
+        }
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+void
+nd_explore_view_export_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  NdExploreView *self = user_data;
+  gboolean traces = g_str_equal (g_action_get_name (G_ACTION (action)), "export-traces");
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+    traces ? _("Export Traces") : _("Export Plots"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+    GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  const char *name = traces ? "explore-traces.csv" : "explore.png";
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  if (!traces)
+    {
+      /* The extension chooses the format. */
+      const char *kinds[][2] = { { N_("PNG image"), "png" }, { N_("SVG drawing"), "svg" }, { N_("PDF document"), "pdf" } };
+      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+        {
+          GtkFileFilter *f = gtk_file_filter_new ();
+          gtk_file_filter_set_name (f, _(kinds[i][0]));
+          gtk_file_filter_add_suffix (f, kinds[i][1]);
+          gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), f);
+          g_object_unref (f);
+        }
+    }
+  g_object_set_data (G_OBJECT (dialog), "traces", GINT_TO_POINTER (traces));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

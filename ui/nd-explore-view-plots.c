@@ -329,6 +329,42 @@ nd_explore_view_show_job (NdExploreView *self, NdExploreJob *job)
   show_time_course (self, job);
   show_phase_plane (self, job);
   show_kinetics (self, job);
+  nd_explore_view_check_curves (self);
+}
+
+/* Whether the cell is the same under a and b: drugs, temperature, conductances, reversal
+ * potentials, concentrations, bias current and time step. */
+static gboolean
+same_cell (const nd_explore_params *a, const nd_explore_params *b)
+{
+  if (a->celsius != b->celsius || a->drugs != b->drugs || a->nernst != b->nernst || a->offset != b->offset
+      || a->dt != b->dt)
+    return FALSE;
+  if (a->nernst && (a->na_out != b->na_out || a->na_in != b->na_in || a->k_out != b->k_out || a->k_in != b->k_in))
+    return FALSE;
+  for (int c = 0; c < ND_EXPLORE_MAX_CHANNELS; c++)
+    if (a->gbar_scale[c] != b->gbar_scale[c]
+        || (a->e_rev[c] != b->e_rev[c] && !(isnan (a->e_rev[c]) && isnan (b->e_rev[c]))))
+      return FALSE;
+  return TRUE;
+}
+
+void
+nd_explore_view_check_curves (NdExploreView *self)
+{
+  const nd_explore_params *p = &self->params;
+  gboolean fi = self->fi_n > 0 && (!same_cell (p, &self->fi_params) || p->fi_hi != self->fi_params.fi_hi);
+  gboolean iv = self->iv_n > 0 && (!same_cell (p, &self->iv_params) || p->v_hold != self->iv_params.v_hold);
+  if (fi != self->fi_stale)
+    {
+      self->fi_stale = fi;
+      nd_plot_model_set_title (self->plot_model[PLOT_FI], fi ? _("f-I curve of earlier settings") : _("f-I curve"));
+    }
+  if (iv != self->iv_stale)
+    {
+      self->iv_stale = iv;
+      nd_plot_model_set_title (self->plot_model[PLOT_IV], iv ? _("I-V curve of earlier settings") : _("I-V curve"));
+    }
 }
 
 void

@@ -68,7 +68,9 @@ struct _NdExploreView
 {
   AdwBin parent_instance;
 
-  nd_model *model;
+  nd_model *model;                /* the one simulated: a copy of the classic or the project model */
+  nd_model *project_model;        /* the model builder's, or NULL */
+  gboolean use_project;
   nd_explore_params params;
   const nd_preset *preset;
   int phase_gate;
@@ -76,7 +78,10 @@ struct _NdExploreView
   gboolean syncing;
 
   /* Template children */
+  AdwFlap *flap;
+  GtkToggleButton *sidebar_button;
   AdwComboRow *preset_row;
+  AdwComboRow *model_row;
   GtkLabel *preset_explanation;
   GtkLabel *preset_look_for;
   AdwPreferencesGroup *stimulus_group;
@@ -116,7 +121,29 @@ struct _NdExploreView
   double *iv_v, *iv_late, *iv_peak;
   guint iv_n, iv_stride;
   int iv_channels;
+  nd_explore_params fi_params, iv_params;   /* the settings the curves were computed with */
+  gboolean fi_stale, iv_stale;
 };
+
+/* nd-explore-view.c */
+void          nd_explore_view_schedule_run (NdExploreView *self);
+
+/* nd-explore-view-controls.c */
+NdNumber     *nd_explore_add_number (NdExploreView *self, const char *name, const char *title, const char *subtitle,
+                                     double lo, double hi, double step, int digits, double shape, double *field,
+                                     int *int_field, int channel);
+void          nd_explore_number_sync (NdNumber *n);
+void          nd_explore_number_free (NdNumber *n);
+void          nd_explore_view_add_channel_controls (NdExploreView *self);
+void          nd_explore_view_remove_channel_controls (NdExploreView *self);
+void          nd_explore_view_fill_gate_dropdown (NdExploreView *self);
+
+/* nd-explore-view-curves.c */
+void          nd_explore_view_start_curve (NdExploreView *self, gboolean is_fi);
+void          nd_explore_view_set_computing (NdExploreView *self, gboolean computing);
+
+/* nd-explore-view-export.c */
+void          nd_explore_view_export_activated (GSimpleAction *action, GVariant *param, gpointer user_data);
 
 /* nd-explore-view-plots.c */
 NdExploreJob *nd_explore_job_new (NdExploreView *self);
@@ -128,6 +155,8 @@ void          nd_explore_view_show_fi (NdExploreView *self);
 void          nd_explore_view_show_iv (NdExploreView *self);
 /* Short name of channel c for legends and rows ("Na", "K", "Leak", "KA", ...). */
 const char   *nd_explore_channel_short_name (const nd_model *m, int c);
+/* Marks the f-I and I-V curves stale when the settings they depend on changed since. */
+void          nd_explore_view_check_curves (NdExploreView *self);
 /* printf of one number with a true minus sign, as the plots' ticks have it; free it. */
 char         *nd_explore_format (const char *format, double x);
 /* Name of gate k for legends ("m", or "Na m" when names repeat); free it. */

@@ -17,7 +17,7 @@
  * and per channel explore.scale-<type> and explore.reversal-<type>, e.g. explore.scale-hh-na),
  * strings (explore.preset, explore.clamp "current"/"voltage", explore.protocol
  * "step"/"pair"/"train"/"ramp"/"noise", explore.page "time"/"phase"/"kinetics"/"curves"),
- * booleans (explore.block-ttx, explore.block-tea, explore.block-zd7288, explore.nernst), the
+ * explore.model "classic"/"project", booleans (explore.block-ttx, explore.block-tea, explore.block-zd7288, explore.nernst), the
  * phase-plane gate explore.phase-gate ("i"), and plain actions explore.compute-fi,
  * explore.compute-iv, explore.cancel, explore.export-plots and explore.export-traces.
  *
@@ -44,12 +44,20 @@ GActionGroup *nd_explore_view_get_actions (NdExploreView *self);
 /* Simulates a copy of `model` from now on (the per-channel controls follow its channels). */
 void       nd_explore_view_set_model (NdExploreView *self, const nd_model *model);
 
+/* The model builder's compartment (copied; NULL: none). The user chooses between it and the
+ * classic HH compartment with explore.model ("classic" or "project"); while "project" is chosen,
+ * a changed project model is simulated at once (the controls keep their settings when only
+ * unrelated parts of the project changed). */
+void       nd_explore_view_set_project_model (NdExploreView *self, const nd_model *model);
+
 /* The plots of the visible page, for tests and export (array owned by the view). */
 GPtrArray *nd_explore_view_get_visible_plots (NdExploreView *self);
 /* Runs asked for and runs drawn into the plot models; equal when the plots show the latest
  * settings. "updated" is emitted after each result reaches the plot models. */
 guint64    nd_explore_view_get_requested (NdExploreView *self);
 guint64    nd_explore_view_get_applied (NdExploreView *self);
+/* Time the shown run took to compute (simulation, nullclines, kinetics), in microseconds. */
+gint64     nd_explore_view_get_last_run_us (NdExploreView *self);
 /* Spikes in the shown run, and whether a curve computation is running. */
 guint      nd_explore_view_get_n_spikes (NdExploreView *self);
 gboolean   nd_explore_view_is_computing (NdExploreView *self);

@@ -29,12 +29,16 @@ struct _NdFitRunner
 
   GMutex lock;
   NdFitSnapshot *pending;     /* written by the worker thread, under lock */
+  GArray *pending_hist;       /* every report's (done, train, val, horizon, restart), under lock */
   NdFitSnapshot *current;     /* main thread only */
   guint timer;
 
   GTimer *clock;              /* running time, stopped while paused */
   GArray *hist_x, *hist_train, *hist_val;
   int last_done;
+  /* Loss of the first report and the latest one of the same stage (losses of stages differ in kind). */
+  double stage_first, stage_last;
+  int stage_horizon;
 
   nd_model *model;
   nd_fit_result result;
@@ -135,9 +139,12 @@ on_progress (const nd_fit_progress *p, void *user)
   s->trace_v = g_memdup2 (p->trace_v, sizeof (double) * p->trace_n);
   s->trace_obs = g_memdup2 (p->trace_obs, sizeof (double) * p->trace_n);
   s->trace_dt = p->trace_dt;
+  /* Snapshots are coalesced (only the newest is drawn), but the loss curve keeps every report. */
+  double row[5] = { s->done, s->train_loss, s->val_loss, s->horizon, s->restart };
   g_mutex_lock (&self->lock);
   NdFitSnapshot *old = self->pending;
   self->pending = s;
+  g_array_append_vals (self->pending_hist, row, 5);
   g_mutex_unlock (&self->lock);
   snapshot_free (old);
 }
@@ -206,7 +213,6 @@ static void
 describe_outcome (NdFitRunner *self)
 {
   const nd_fit_result *r = &self->result;
-  double first = self->hist_train->len ? g_array_index (self->hist_train, double, 0) : NAN;
   g_free (self->outcome);
   self->failed = FALSE;
   if (!isfinite (r->best_val_loss))
@@ -222,8 +228,8 @@ describe_outcome (NdFitRunner *self)
                                          "The best result so far is kept."),
                                        r->rejected_steps, r->iterations_done);
     }
-  else if (isfinite (first) && self->iterations > 50 && r->iterations_done >= self->iterations
-           && !(r->train_loss < 0.9 * first))
+  else if (!r->cancelled && self->hist_x->len > 2 && isfinite (self->stage_first)
+           && !(self->stage_last < 0.9 * self->stage_first))
     {
       self->failed = TRUE;
       self->outcome = g_strdup (_("The fit made no progress: the loss did not fall. The best result so far is kept; "
@@ -264,20 +270,31 @@ tick (gpointer data)
   NdFitRunner *self = data;
   g_mutex_lock (&self->lock);
   NdFitSnapshot *s = g_steal_pointer (&self->pending);
+  g_autoptr (GArray) rows = self->pending_hist;
+  self->pending_hist = g_array_new (FALSE, FALSE, sizeof (double));
   g_mutex_unlock (&self->lock);
+  for (guint i = 0; i + 4 < rows->len; i += 5)
+    {
+      const double *row = &g_array_index (rows, double, i);
+      if ((int) row[0] <= self->last_done && self->hist_x->len > 0)
+        continue;
+      g_array_append_val (self->hist_x, row[0]);
+      g_array_append_val (self->hist_train, row[1]);
+      g_array_append_val (self->hist_val, row[2]);
+      self->last_done = (int) row[0];
+      if (self->hist_x->len == 1)
+        {
+          self->stage_first = row[1];
+          self->stage_horizon = (int) row[3];
+        }
+      if ((int) row[3] == self->stage_horizon && row[4] == 0)
+        self->stage_last = row[1];
+    }
   if (s)
     {
       snapshot_free (self->current);
       self->current = s;
       s->elapsed_s = g_timer_elapsed (self->clock, NULL);
-      if (s->done > self->last_done || self->hist_x->len == 0)
-        {
-          double x = s->done;
-          g_array_append_val (self->hist_x, x);
-          g_array_append_val (self->hist_train, s->train_loss);
-          g_array_append_val (self->hist_val, s->val_loss);
-          self->last_done = s->done;
-        }
       g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
     }
   if (self->worker && nd_fit_worker_done (self->worker))
@@ -311,8 +328,13 @@ clear_run (NdFitRunner *self)
   g_array_set_size (self->hist_val, 0);
   g_clear_pointer (&self->current, snapshot_free);
   g_clear_pointer (&self->outcome, g_free);
+  g_mutex_lock (&self->lock);
+  g_array_set_size (self->pending_hist, 0);
+  g_clear_pointer (&self->pending, snapshot_free);
+  g_mutex_unlock (&self->lock);
   self->failed = FALSE;
   self->last_done = 0;
+  self->stage_first = self->stage_last = NAN;
 }
 
 gboolean
@@ -459,6 +481,7 @@ nd_fit_runner_finalize (GObject *object)
   NdFitRunner *self = ND_FIT_RUNNER (object);
   clear_run (self);
   snapshot_free (self->pending);
+  g_array_unref (self->pending_hist);
   g_mutex_clear (&self->lock);
   g_timer_destroy (self->clock);
   g_array_unref (self->hist_x);
@@ -488,6 +511,7 @@ static void
 nd_fit_runner_init (NdFitRunner *self)
 {
   g_mutex_init (&self->lock);
+  self->pending_hist = g_array_new (FALSE, FALSE, sizeof (double));
   self->clock = g_timer_new ();
   g_timer_stop (self->clock);
   self->hist_x = g_array_new (FALSE, TRUE, sizeof (double));

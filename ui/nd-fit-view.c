@@ -73,6 +73,8 @@ learned_channel (const nd_model *m)
 static void
 show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, const double *tau)
 {
+  /* Before any fit the networks are only initialised: draw the comparison channel and the data range. */
+  gboolean learned = x_inf != NULL;
   double v[CURVE_N];
   for (int k = 0; k < CURVE_N; k++)
     v[k] = -100.0 + k * 160.0 / (CURVE_N - 1);
@@ -85,11 +87,15 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
   static const NdPlotColor colors[] = { ND_PLOT_COLOR_BLUE, ND_PLOT_COLOR_RED };
   for (int g = 0; g < n_gates; g++)
     {
-      g_autofree char *label = g_strdup_printf (_("%s (learned)"), labels[g]);
-      guint sx = nd_plot_model_add_series (self->xinf_m, label, colors[g % 2], ND_PLOT_LINE);
-      guint st = nd_plot_model_add_series (self->tau_m, label, colors[g % 2], ND_PLOT_LINE);
-      nd_plot_model_set_series_data (self->xinf_m, sx, v, x_inf + g * CURVE_N, CURVE_N);
-      nd_plot_model_set_series_data (self->tau_m, st, v, tau + g * CURVE_N, CURVE_N);
+      guint sx, st;
+      if (learned)
+        {
+          g_autofree char *label = g_strdup_printf (_("%s (learned)"), labels[g]);
+          sx = nd_plot_model_add_series (self->xinf_m, label, colors[g % 2], ND_PLOT_LINE);
+          st = nd_plot_model_add_series (self->tau_m, label, colors[g % 2], ND_PLOT_LINE);
+          nd_plot_model_set_series_data (self->xinf_m, sx, v, x_inf + g * CURVE_N, CURVE_N);
+          nd_plot_model_set_series_data (self->tau_m, st, v, tau + g * CURVE_N, CURVE_N);
+        }
       if (ref && g < ref->n_gates)
         {
           double rx[CURVE_N], rt[CURVE_N];
@@ -115,7 +121,7 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
 }
 
 static void
-show_model_curves (NdFitView *self, nd_model *m)
+show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
 {
   int c = learned_channel (m);
   nd_plot_model_clear (self->xinf_m);
@@ -136,7 +142,7 @@ show_model_curves (NdFitView *self, nd_model *m)
           t[g * CURVE_N + k] = r.tau;
         }
     }
-  show_curves (self, ch->n_gates, labels, x, t);
+  show_curves (self, ch->n_gates, labels, fitted ? x : NULL, fitted ? t : NULL);
   for (int g = 0; g < ch->n_gates; g++)
     g_free (labels[g]);
 }
@@ -160,6 +166,8 @@ static void
 show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
 {
   nd_plot_model_clear (self->loss_m);
+  if (n == 0)
+    return;
   guint st = nd_plot_model_add_series (self->loss_m, _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
   nd_plot_model_set_series_data (self->loss_m, st, x, train, n);
   /* Validation runs every few iterations: draw the points it has, joined. */
@@ -245,7 +253,7 @@ describe_ready (NdFitView *self)
                                                      "Ready to fit %u training sweeps", nt), nt);
   g_autofree char *b = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sweep checks the result.",
                                                      "%u sweeps check the result.", nv), nv);
-  g_autofree char *text = g_strdup_printf ("%s; %s", a, b);
+  g_autofree char *text = g_strdup_printf (_("%s; %s Press Start."), a, b);
   gtk_label_set_text (self->status, text);
 }
 
@@ -317,8 +325,10 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
     gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
-  gtk_label_set_text (self->status, _("Accept the fit to keep it in the model, then save or export it."));
-  show_model_curves (self, m);
+  gtk_label_set_text (self->status, nd_fit_runner_get_failed (runner)
+                                      ? _("You can still accept the best result, or change the model or the sweeps and start again.")
+                                      : _("Accept the fit to keep it in the model, then save or export it."));
+  show_model_curves (self, m, TRUE);
   gsize len;
   double dt;
   const double *v = nd_fit_runner_get_model_trace (runner, 0, &len, &dt);
@@ -465,7 +475,7 @@ show_project (NdFitView *self)
     }
   else
     show_trace (self, NULL, NULL, NULL, 0, 1.0);
-  show_model_curves (self, nd_project_get_model (self->project));
+  show_model_curves (self, nd_project_get_model (self->project), nd_project_get_fitted (self->project));
   const double *val;
   guint n;
   const double *train = nd_project_get_loss (self->project, &val, &n);
@@ -589,6 +599,9 @@ nd_fit_view_init (NdFitView *self)
   self->trace_p = add_plot (self, GTK_GRID (grid), self->trace_m, 1, 0);
   self->xinf_p = add_plot (self, GTK_GRID (grid), self->xinf_m, 0, 1);
   self->tau_p = add_plot (self, GTK_GRID (grid), self->tau_m, 1, 1);
+  NdPlot *left[] = { self->loss_p, self->xinf_p }, *right[] = { self->trace_p, self->tau_p };
+  nd_plot_align (left, 2);
+  nd_plot_align (right, 2);
   gtk_box_append (GTK_BOX (self), grid);
 
   /* Side column: controls, progress, results. */

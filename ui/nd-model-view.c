@@ -36,6 +36,7 @@ struct _NdModelView
   GtkWidget *gate_rows[2];
   GtkEntry *gate_name[2];
   GtkSpinButton *gate_power[2];
+  GtkCheckButton *fit_power[2];
   GtkSpinButton *lgbar, *le;
   GtkCheckButton *fit_gbar, *fit_e;
   AdwComboRow *size_row, *compare_row;
@@ -89,9 +90,10 @@ show_kinetics (GtkButton *button, gpointer user_data)
           x[k] = r.x_inf;
           t[k] = r.tau;
         }
-      g_autofree char *label = g_strdup_printf ("%s (%s%d)", kind->gates[g].name,
-                                                kind->gates[g].power > 1 ? "^" : "", kind->gates[g].power);
-      const char *shown = kind->gates[g].power > 1 ? label : kind->gates[g].name;
+      /* The exponent as a superscript, as the gate appears in the current (m³h). */
+      static const char *const sup[] = { "", "", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸" };
+      int pw = kind->gates[g].power;
+      g_autofree char *shown = g_strconcat (kind->gates[g].name, pw >= 0 && pw <= 8 ? sup[pw] : "", NULL);
       nd_plot_model_set_series_data (mx, nd_plot_model_add_series (mx, shown, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE), v, x, 161);
       nd_plot_model_set_series_data (mt, nd_plot_model_add_series (mt, shown, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE), v, t, 161);
     }
@@ -179,7 +181,8 @@ learned_changed (NdModelView *self)
     {
       const char *gn = gtk_editable_get_text (GTK_EDITABLE (self->gate_name[g]));
       g_strlcpy (l.gate_name[g], gn[0] ? gn : (g ? "h" : "n"), sizeof l.gate_name[g]);
-      l.power[g] = gtk_spin_button_get_value_as_int (self->gate_power[g]);
+      l.power[g] = gtk_spin_button_get_value (self->gate_power[g]);
+      l.fit_power[g] = gtk_check_button_get_active (self->fit_power[g]);
     }
   l.gbar = gtk_spin_button_get_value (self->lgbar);
   l.e = gtk_spin_button_get_value (self->le);
@@ -233,7 +236,8 @@ sync_from_project (NdModelView *self)
   for (int g = 0; g < 2; g++)
     {
       gtk_editable_set_text (GTK_EDITABLE (self->gate_name[g]), l.gate_name[g]);
-      gtk_spin_button_set_value (self->gate_power[g], MAX (l.power[g], 1));
+      gtk_spin_button_set_value (self->gate_power[g], MAX (l.power[g], 1.0));
+      gtk_check_button_set_active (self->fit_power[g], l.fit_power[g]);
     }
   gtk_spin_button_set_value (self->lgbar, l.gbar);
   gtk_spin_button_set_value (self->le, l.e);
@@ -330,6 +334,7 @@ build (NdModelView *self)
       g_autofree char *t = g_strdup_printf (_("Gate %d"), g + 1);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), t);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Name and exponent in the current"));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
       self->gate_name[g] = GTK_ENTRY (gtk_entry_new ());
       gtk_editable_set_width_chars (GTK_EDITABLE (self->gate_name[g]), 4);
       gtk_widget_set_valign (GTK_WIDGET (self->gate_name[g]), GTK_ALIGN_CENTER);
@@ -338,10 +343,13 @@ build (NdModelView *self)
       GtkWidget *pw = gtk_label_new (_("power"));
       gtk_widget_add_css_class (pw, "dim-label");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), pw);
-      self->gate_power[g] = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 4, 1));
+      self->gate_power[g] = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 8, 1));
+      gtk_spin_button_set_digits (self->gate_power[g], 2);
       gtk_widget_set_valign (GTK_WIDGET (self->gate_power[g]), GTK_ALIGN_CENTER);
       watch (self, self->gate_power[g], "value-changed");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->gate_power[g]));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check_with_label (_("Fit"), &self->fit_power[g]));
+      watch (self, self->fit_power[g], "toggled");
       adw_preferences_group_add (lg, row);
       self->gate_rows[g] = row;
     }

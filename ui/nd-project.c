@@ -118,12 +118,21 @@ build_model (NdProject *self)
       int s = CLAMP ((int) l->size, 0, 2);
       nd_learned_gate_make (&net, net_sizes[s].width, net_sizes[s].depth, ND_ACT_TANH, true);
       const char *names[2] = { l->gate_name[0], l->gate_name[1] };
+      const int powers[2] = { (int) lround (CLAMP (l->power[0], 1.0, 8.0)), (int) lround (CLAMP (l->power[1], 1.0, 8.0)) };
       int c = nd_model_add_learned (m, l->name[0] ? l->name : "learned", l->gbar, l->e, CLAMP (l->n_gates, 1, 2),
-                                    names, l->power, &net);
+                                    names, powers, &net);
       if (c >= 0)
         {
-          m->blocks[m->channels[c].block_gbar].trainable = l->fit_gbar;
-          m->blocks[m->channels[c].block_e].trainable = l->fit_e;
+          nd_channel *ch = &m->channels[c];
+          m->blocks[ch->block_gbar].trainable = l->fit_gbar;
+          m->blocks[ch->block_e].trainable = l->fit_e;
+          for (int g = 0; g < ch->n_gates; g++)
+            {
+              /* The exponent in use is a parameter: it may be fitted, and keeps a fitted (real) value. */
+              nd_param_block *pb = &m->blocks[ch->learned[g].block_power];
+              m->params[pb->offset] = CLAMP (l->power[g], pb->lo, pb->hi);
+              pb->trainable = l->fit_power[g];
+            }
         }
       nd_fit_init_networks (m, 0, 1.0);
     }
@@ -131,22 +140,29 @@ build_model (NdProject *self)
   return m;
 }
 
-/* Keeps the old model's network weights when the new one has networks of the same shape. */
-static void
+/* Keeps the old model's network weights when the new one has networks of the same shape; FALSE when
+ * they could not all be kept. */
+static gboolean
 carry_weights (nd_model *to, const nd_model *from)
 {
   int ct = learned_channel (to), cf = learned_channel (from);
   if (ct < 0 || cf < 0 || to->channels[ct].n_gates != from->channels[cf].n_gates)
-    return;
+    return FALSE;
+  gboolean all = TRUE;
   for (int g = 0; g < to->channels[ct].n_gates; g++)
     {
       const nd_param_block *bt = &to->blocks[to->channels[ct].learned[g].block];
       const nd_param_block *bf = &from->blocks[from->channels[cf].learned[g].block];
       if (bt->count == bf->count)
         memcpy (to->params + bt->offset, from->params + bf->offset, bt->count * sizeof (double));
+      else
+        all = FALSE;
     }
   nd_model_params_changed (to);
+  return all;
 }
+
+static void clear_fit (NdProject *self);
 
 static void
 rebuild (NdProject *self)
@@ -156,7 +172,9 @@ rebuild (NdProject *self)
     return;
   if (self->model)
     {
-      carry_weights (m, self->model);
+      /* New networks have not learned anything: the fit results no longer describe the model. */
+      if (!carry_weights (m, self->model) && learned_channel (m) >= 0)
+        clear_fit (self);
       nd_model_free (self->model);
     }
   self->model = m;
@@ -206,7 +224,8 @@ spec_from_model (NdProject *self, const nd_model *m)
           for (int g = 0; g < l->n_gates; g++)
             {
               g_strlcpy (l->gate_name[g], ch->learned[g].name, sizeof l->gate_name[g]);
-              l->power[g] = ch->learned[g].power;
+              l->power[g] = param_value (m, ch->learned[g].block_power);
+              l->fit_power[g] = m->blocks[ch->learned[g].block_power].trainable;
             }
           int width = ch->learned[0].net.shape.width;
           l->size = width <= 16 ? ND_NET_SMALL : width <= 32 ? ND_NET_MEDIUM : ND_NET_LARGE;

@@ -53,7 +53,8 @@ typedef struct
   gboolean fit_gbar, fit_e;
   int n_gates;      /* 1 or 2 */
   char gate_name[2][16];
-  int power[2];
+  double power[2];       /* exponent in the current (1..8; real once fitted) */
+  gboolean fit_power[2];
   NdNetSize size;
   char replaces[32];  /* library type drawn for comparison ("hh_k"), "" for none */
 } NdLearnedSpec;

@@ -484,6 +484,9 @@ nd_recording_view_init (NdRecordingView *self)
   self->trace_plot = ND_PLOT (nd_plot_new (self->trace_model));
   self->stim_plot = ND_PLOT (nd_plot_new (self->stim_model));
   nd_plot_set_selectable (self->trace_plot, TRUE);
+  /* Voltage above stimulus: one time axis, data areas lined up. */
+  NdPlot *column[] = { self->trace_plot, self->stim_plot };
+  nd_plot_align (column, 2);
   g_signal_connect (self->trace_plot, "range-selected", G_CALLBACK (range_selected), self);
   gtk_widget_set_vexpand (GTK_WIDGET (self->trace_plot), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self->trace_plot), 320, 260);

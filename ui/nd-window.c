@@ -79,6 +79,8 @@ update_title (NdWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
   gboolean workspace = g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "workspace");
   gtk_widget_set_visible (self->save_button, workspace);
+  /* The views exist only once something is open: the welcome page shows the plain title. */
+  adw_view_switcher_title_set_view_switcher_enabled (self->view_switcher_title, workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", workspace);
 }
@@ -95,7 +97,10 @@ show_workspace (NdWindow *self, const char *view)
 static void
 project_changed (NdProject *project, gpointer user_data)
 {
-  update_title (ND_WINDOW (user_data));
+  NdWindow *self = ND_WINDOW (user_data);
+  update_title (self);
+  /* Explore can simulate the model builder's compartment. */
+  nd_explore_view_set_project_model (self->explore_view, nd_project_get_model (project));
 }
 
 /* ---- recent files ---- */
@@ -699,6 +704,7 @@ nd_window_init (NdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->project, "changed", G_CALLBACK (project_changed), self, 0);
   g_signal_connect_object (self->project, "loaded", G_CALLBACK (project_changed), self, 0);
+  nd_explore_view_set_project_model (self->explore_view, nd_project_get_model (self->project));
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (fill_recent), self,
                            G_CONNECT_SWAPPED);
 

@@ -195,11 +195,12 @@ nd_icg_catalogue_load (const char *path, GError **error)
   int col[N_C];
   gboolean have_header = FALSE;
   guint64 lineno = 0;
-  char *line;
   gsize len;
-  while ((line = g_data_input_stream_read_line (data, &len, NULL, &local)) != NULL)
+  for (;;)
     {
-      g_autofree char *owned = line;
+      g_autofree char *line = g_data_input_stream_read_line (data, &len, NULL, &local);
+      if (!line)
+        break;
       lineno++;
       if (len > 0 && line[len - 1] == '\r')
         line[--len] = '\0';

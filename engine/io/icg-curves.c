@@ -151,12 +151,13 @@ nd_icg_curves_load (const char *path, double temp_C, GError **error)
   int col[N_COLS];
   int n_header = 0;
   guint64 lineno = 0;
-  char *line;
   gsize len;
 
-  while ((line = g_data_input_stream_read_line (data, &len, NULL, &local)) != NULL)
+  for (;;)
     {
-      g_autofree char *owned = line;
+      g_autofree char *line = g_data_input_stream_read_line (data, &len, NULL, &local);
+      if (!line)
+        break;
       lineno++;
       /* CRLF files: NEWLINE_TYPE_ANY treats \r\n as one break, but be safe. */
       if (len > 0 && line[len - 1] == '\r')

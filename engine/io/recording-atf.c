@@ -225,7 +225,9 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
   /* Columns -> sweeps x signals. Signals per sweep: the distinct names of
    * the "Signals=" record, else the columns titled "Trace #1", else all. */
   guint n_data = n_cols - 1, n_signals = n_data;
-  if (column_signals && g_strv_length (column_signals) >= n_data)
+  /* The record names the columns only if it has a name for each. */
+  gboolean named = column_signals && g_strv_length (column_signals) >= n_data;
+  if (named)
     {
       n_signals = 0;
       for (guint c = 0; c < n_data; c++)
@@ -265,7 +267,7 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
     {
       g_autofree char *cname = NULL, *cunits = NULL;
       nd_split_title_units (titles[1 + i], &cname, &cunits);
-      const char *sname = column_signals && column_signals[i] ? column_signals[i] : cname;
+      const char *sname = named ? column_signals[i] : cname;
       nd_recording_set_signal (rec, i, sname, cunits, 1.0, 0.0);
     }
   start_list = starts ? g_strsplit (starts, ",", -1) : NULL;

@@ -16,11 +16,11 @@
  * format from the file's first bytes, then the extension.
  *
  * Samples are read on demand: binary formats are memory-mapped (ABF) or read
- * by seeking (audio), so a 20-minute gap-free recording never has to sit in
+ * by seeking (audio, over a mapped file), so a 20-minute gap-free recording never has to sit in
  * memory as doubles. Text formats are parsed once into memory.
  *
  * Units: voltage signals are usually mV and currents pA, but the model keeps
- * the file's own units. nd_units_factor() converts. The current-clamp helper
+ * the file's own units; nd_units_parse() gives the factors. The current-clamp helper
  * nd_recording_get_cc_sweep() always returns t in ms, V in mV and I in pA.
  *
  * Thread safety: a loaded NdRecording may be read from several threads at

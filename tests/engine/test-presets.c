@@ -510,6 +510,34 @@ test_protocols_and_modifiers (void)
   nd_explore_trace_free (tw);
 }
 
+/* A passive membrane (leak only, no gates): the step response is C dV/dt = I - g (V - E), an
+ * exponential with tau = C/g, and the phase plane and kinetics have nothing to show. */
+static void
+test_passive (void)
+{
+  nd_model *m = nd_model_new (1.0, 1000.0, -60.0, 6.3);
+  nd_model_add_known (m, nd_channel_lookup ("leak"), 0.3, -54.387);
+  nd_explore_params p;
+  nd_explore_params_init (&p);
+  p.amplitude = 1.0;
+  p.delay = 10.0;
+  p.width = 150.0;
+  nd_explore_trace *t = nd_explore_run (m, &p);
+  ND_CHECK (t != NULL && t->gates.n == 0 && t->n_spikes == 0, "passive run");
+  const double tau = 1.0 / 0.3, dv = 1.0 / 0.3;
+  ND_CHECK_CLOSE (t->v[0], -54.387, 1e-9, 0, "rest at E_L");
+  double worst = 0.0;
+  for (double s = 0.5; s <= 40.0; s += 0.5)
+    {
+      size_t j = (size_t) ((p.delay + s) / p.dt + 0.5);
+      worst = fmax (worst, fabs (t->v[j] - (-54.387 + dv * (1.0 - exp (-s / tau)))));
+    }
+  printf ("passive step response against C dV/dt = I - g (V - E): max error %.4f mV (dt %.3f ms)\n", worst, p.dt);
+  ND_CHECK (worst < 0.01, "passive response error %.4f", worst);
+  nd_explore_trace_free (t);
+  nd_model_free (m);
+}
+
 static void
 test_bad_input (void)
 {
@@ -556,6 +584,7 @@ main (void)
   test_curves_progress_cancel ();
   test_nullclines ();
   test_protocols_and_modifiers ();
+  test_passive ();
   test_bad_input ();
   nd_model_free (hh);
   return nd_check_done ("test-presets");

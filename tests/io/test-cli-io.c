@@ -101,6 +101,40 @@ test_info_text (void)
   g_assert_nonnull (strstr (out, "epoch B step -50 pA for 500 ms (+10 pA per sweep)"));
 }
 
+static JsonObject *
+stimulus_of (const char *file, const char *choice, JsonParser *p)
+{
+  g_autofree char *path = nd_test_data_path (file);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *args[] = { "info", path, "--json", "--stimulus", choice, NULL };
+  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  g_assert_true (json_parser_load_from_data (p, out, -1, NULL));
+  return json_object_get_object_member (json_node_get_object (json_parser_get_root (p)), "stimulus");
+}
+
+/* --stimulus picks a recorded signal by name or number, the protocol or none. */
+static void
+test_stimulus_override (void)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  JsonObject *st = stimulus_of ("abf/2020_03_02_0000.abf", "I_Com", p);
+  g_assert_cmpstr (json_object_get_string_member (st, "source"), ==, "signal");
+  g_assert_cmpstr (json_object_get_string_member (st, "signal"), ==, "I_Com");
+  st = stimulus_of ("abf/2020_03_02_0000.abf", "0", p);
+  g_assert_cmpstr (json_object_get_string_member (st, "signal"), ==, "Potential");
+  st = stimulus_of ("abf/2020_07_29_0062.abf", "protocol", p);
+  g_assert_cmpstr (json_object_get_string_member (st, "source"), ==, "protocol");
+  g_assert_cmpstr (json_object_get_string_member (st, "units"), ==, "pA");
+  st = stimulus_of ("abf/2020_07_29_0062.abf", "none", p);
+  g_assert_cmpstr (json_object_get_string_member (st, "source"), ==, "none");
+
+  g_autofree char *atf = nd_test_data_path ("atf/18702001-step.atf");
+  g_autofree char *out = NULL, *err = NULL;
+  const char *args[] = { "info", atf, "--stimulus", "protocol", NULL };
+  g_assert_cmpint (run_cli (args, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "no stimulus protocol"));
+}
+
 /* Export two sweep ranges, check every number against the library and read
  * the CSV back: the values survive exactly. */
 static void
@@ -210,6 +244,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/info-json", test_info_json);
   g_test_add_func ("/cli/info-text", test_info_text);
+  g_test_add_func ("/cli/stimulus-override", test_stimulus_override);
   g_test_add_func ("/cli/export-roundtrip", test_export_roundtrip);
   g_test_add_func ("/cli/export-audio", test_export_audio);
   g_test_add_func ("/cli/export-errors", test_export_errors);

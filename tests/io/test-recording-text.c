@@ -205,6 +205,32 @@ test_csv_errors (void)
     }
 }
 
+/* Inputs the fuzzers found crashing (fixed since): they load or fail
+ * cleanly. The sanitizer build checks the memory accesses. */
+static void
+test_fuzz_regressions (void)
+{
+  g_autofree char *dir = nd_test_data_path ("io/fuzz-regressions");
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (d);
+  guint n = 0;
+  for (const char *f; (f = g_dir_read_name (d)); n++)
+    {
+      g_autofree char *path = g_build_filename (dir, f, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NdRecording) rec = nd_recording_load (path, &error);
+      g_assert_true (rec != NULL || (error && error->domain == ND_ERROR));
+      for (guint s = 0; rec && s < nd_recording_n_sweeps (rec); s++)
+        for (guint i = 0; i < nd_recording_n_signals (rec); i++)
+          {
+            g_autofree double *y = nd_recording_get_sweep (rec, s, i, NULL, NULL);
+            g_assert_nonnull (y);
+            g_assert_true (g_utf8_validate (nd_recording_signal (rec, i)->name, -1, NULL));
+          }
+    }
+  g_assert_cmpuint (n, >=, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -215,5 +241,6 @@ main (int argc, char **argv)
   g_test_add_func ("/text/csv-stimulus-only", test_csv_stimulus_only);
   g_test_add_func ("/text/csv-errors", test_csv_errors);
   g_test_add_func ("/text/csv-windows-text", test_csv_windows_text);
+  g_test_add_func ("/text/fuzz-regressions", test_fuzz_regressions);
   return g_test_run ();
 }

@@ -143,9 +143,9 @@ check_fits (const char *dir)
   floor_ /= kp->n;
   nd_curve_pair pk = pair_of (kp);
   nd_curve_fit (&o, &pk, params, &r);
-  CHECK (floor_ > 1e-4 && r.mse_inf >= floor_ && r.mse_inf < floor_ + 1e-4, "kpkj h: mse_inf %.4g, floor %.4g",
-         r.mse_inf, floor_);
-  CHECK (r.reached_target && r.attempts == 1, "kpkj h: %d attempts", r.attempts);
+  CHECK (floor_ > 1e-4 && r.mse_inf >= floor_, "kpkj h: mse_inf %.4g, floor %.4g", r.mse_inf, floor_);
+  CHECK (r.reached_target && r.mse_inf - floor_ < o.target, "kpkj h: %.3g above the floor after %d attempts",
+         r.mse_inf - floor_, r.attempts);
 
   /* Deterministic for a seed. */
   const NdIcgCurve *a = find (cs, "K", "229585_Kv43.mod", "b");

@@ -73,6 +73,10 @@ check_gate (const nd_learned_gate *g, gsl_rng *rng, const char *name)
       nd_gate_rates one;
       nd_learned_gate_eval (g, p, v[i], &one, NULL);
       CHECK (memcmp (&one, &r[i], sizeof one) == 0, "%s: single and batch eval differ at %g", name, v[i]);
+      nd_learned_gate_instance inst = { *g, p };
+      nd_gate_rates_fn fn = nd_learned_gate_rates;
+      fn (&inst, v[i], 6.3, &one);
+      CHECK (memcmp (&one, &r[i], sizeof one) == 0, "%s: channel.h rates adapter differs at %g", name, v[i]);
 
       /* V-derivatives against central differences (h = 1e-4 mV). */
       const double h = 1e-4;

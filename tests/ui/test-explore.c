@@ -13,6 +13,7 @@
 #include "explore.h"
 #include "nd-explore-view.h"
 #include "nd-plot.h"
+#include "nd-project.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
 
@@ -153,7 +154,7 @@ settle (void)
     nd_test_ui_spin (25);
   g_assert_cmpuint (nd_explore_view_get_applied (view), ==, nd_explore_view_get_requested (view));
   g_assert_false (nd_explore_view_is_computing (view));
-  nd_test_ui_spin (150);
+  nd_test_ui_spin (60);
 }
 
 static void
@@ -250,6 +251,7 @@ test_responsiveness (void)
    * printed and only checked for gross stalls. */
   g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) all_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) runs = g_array_new (FALSE, FALSE, sizeof (double));
   double worst_bound = 0.0;
   const char *worst_control = NULL;
   g_print ("change-to-redrawn-plot, 200 ms at dt 0.025 ms, %u plots; median of 4 changes:\n"
@@ -281,6 +283,8 @@ test_responsiveness (void)
           g_assert_true (g_variant_equal (state, v));
           g_array_append_val (all, t[r]);
           g_array_append_val (all_cpu, c[r]);
+          double run_ms = nd_explore_view_get_last_run_us (view) / 1000.0;
+          g_array_append_val (runs, run_ms);
         }
       qsort (t, 4, sizeof *t, (int (*) (const void *, const void *)) compare_doubles);
       qsort (c, 4, sizeof *c, (int (*) (const void *, const void *)) compare_doubles);
@@ -296,6 +300,9 @@ test_responsiveness (void)
     }
   g_array_sort (all, (GCompareFunc) compare_doubles);
   g_array_sort (all_cpu, (GCompareFunc) compare_doubles);
+  g_array_sort (runs, (GCompareFunc) compare_doubles);
+  g_print ("  the runs themselves (simulation, nullclines, kinetics): median %.1f ms, worst %.1f ms\n",
+           g_array_index (runs, double, runs->len / 2), g_array_index (runs, double, runs->len - 1));
   double median_all = g_array_index (all, double, all->len / 2);
   double p90 = g_array_index (all, double, all->len * 9 / 10);
   double worst = g_array_index (all, double, all->len - 1);
@@ -325,6 +332,23 @@ test_controls_act (void)
   g_action_group_change_action_state (actions, "block-ttx", g_variant_new_boolean (FALSE));
   settle ();
   g_assert_cmpuint (nd_explore_view_get_n_spikes (view), ==, 1);
+  /* The amplitude slider (the first in the column) moves the action; near zero it is fine-grained
+   * (asinh scale), so a step of 1/200 of its travel at threshold is a fraction of 1 uA/cm2. */
+  GtkWidget *controls = gtk_widget_get_parent (find_descendant (GTK_WIDGET (view), ADW_TYPE_PREFERENCES_GROUP));
+  GtkRange *slider = GTK_RANGE (find_descendant (controls, GTK_TYPE_SCALE));
+  GtkAdjustment *adj = gtk_range_get_adjustment (slider);
+  gtk_adjustment_set_value (adj, asinh (12.0 / 5.0));
+  settle ();
+  g_autoptr (GVariant) amp = g_action_group_get_action_state (actions, "amplitude");
+  g_assert_cmpfloat (fabs (g_variant_get_double (amp) - 12.0), <, 0.051);
+  double fine = 5.0 * sinh (asinh (7.0 / 5.0) + (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_lower (adj)) / 200)
+                - 7.0;
+  g_print ("amplitude slider: one step of 1/200 of its travel at 7 uA/cm2 is %.2f uA/cm2\n", fine);
+  g_assert_cmpfloat (fine, <, 0.5);
+  /* And the action moves the slider. */
+  set_double ("amplitude", 8.0);
+  settle ();
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - asinh (8.0 / 5.0)), <, 1e-9);
   /* Out-of-range values are clamped to the control's range, not taken. */
   set_double ("temperature", 1000.0);
   settle ();
@@ -353,12 +377,17 @@ test_worker_coalescing (void)
   set_string ("page", "time");
   nd_explore_view_set_sync_limit (view, 0.0);
   guint before = watch.updates;
+  /* One main-loop turn after each change: the first starts the worker, the others find it busy;
+   * its result returns behind newer settings, is dropped, and the newest settings run instead. */
   for (int i = 0; i < 10; i++)
-    set_double ("amplitude", 1.0 + i);   /* ends at 10 uA/cm2: repetitive firing */
-  g_assert_cmpuint (nd_explore_view_get_applied (view), <, nd_explore_view_get_requested (view));
+    {
+      set_double ("amplitude", 1.0 + i);   /* ends at 10 uA/cm2: repetitive firing */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
   settle ();
   guint runs = watch.updates - before;
-  g_print ("10 rapid changes on the worker thread: %u result(s) drawn, %u spikes in the last\n", runs,
+  g_print ("10 changes in a row on the worker thread: %u result(s) drawn, %u spikes in the last\n", runs,
            nd_explore_view_get_n_spikes (view));
   g_assert_cmpuint (runs, <, 10);
   g_assert_cmpuint (nd_explore_view_get_n_spikes (view), >=, 8);
@@ -391,10 +420,22 @@ test_fi_curve (void)
   g_print ("f-I cancelled after %u of 81 points\n", n);
   g_assert_cmpuint (n, <, 81);
   g_assert_true (g_action_group_get_action_enabled (actions, "compute-fi"));
-  g_action_group_activate_action (actions, "compute-fi", NULL);
-  settle ();
   g_action_group_activate_action (actions, "compute-iv", NULL);
   settle ();
+  /* A drug makes both curves stale (said in their titles) until computed again. */
+  GPtrArray *plots = NULL;
+  g_action_group_change_action_state (actions, "block-tea", g_variant_new_boolean (TRUE));
+  settle ();
+  plots = nd_explore_view_get_visible_plots (view);
+  g_assert_cmpuint (plots->len, ==, 2);
+  /* Plot 0 is the f-I curve, with points only if the cancelled run got that far. */
+  guint first = n > 0 ? 0 : 1;
+  for (guint i = first; i < 2; i++)
+    g_assert_nonnull (strstr (nd_plot_model_get_title (nd_plot_get_model (g_ptr_array_index (plots, i))), "earlier"));
+  g_action_group_change_action_state (actions, "block-tea", g_variant_new_boolean (FALSE));
+  settle ();
+  for (guint i = 0; i < 2; i++)
+    g_assert_null (strstr (nd_plot_model_get_title (nd_plot_get_model (g_ptr_array_index (plots, i))), "earlier"));
 }
 
 static void
@@ -435,6 +476,22 @@ test_screenshots (void)
   g_autofree char *png = nd_test_ui_screenshot (controls, "explore-controls");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
   g_action_group_change_action_state (actions, "nernst", g_variant_new_boolean (FALSE));
+  /* A 1024 x 768 projector still shows controls and plots side by side. */
+  gtk_window_set_default_size (window, 1024, 740);
+  set_string ("preset", "voltage-clamp");
+  settle ();
+  nd_test_ui_spin (300);
+  g_autofree char *narrow = nd_test_ui_screenshot (GTK_WIDGET (window), "explore-narrow");
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1024);
+  g_assert_cmpfloat (nd_test_ui_png_ink (narrow), >, 0.05);
+  g_assert_true (gtk_widget_get_mapped (controls));
+  /* Narrower, the controls fold away behind a button and the plots keep the room. */
+  gtk_window_set_default_size (window, 800, 700);
+  nd_test_ui_spin (400);
+  g_assert_false (gtk_widget_get_mapped (controls));
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "explore-folded"));
+  gtk_window_set_default_size (window, 1280, 800);
+  nd_test_ui_spin (300);
   set_string ("page", "time");
   settle ();
 }
@@ -452,6 +509,16 @@ test_export (void)
   g_assert_true (nd_explore_view_export_plots (view, png, &error));
   g_assert_no_error (error);
   g_assert_true (nd_explore_view_export_plots (view, svg, &error));
+  g_autofree char *pdf = g_build_filename (dir, "explore-export.pdf", NULL);
+  g_assert_true (nd_explore_view_export_plots (view, pdf, &error));
+  g_autofree char *pdf_gates = g_build_filename (dir, "explore-export-gates.pdf", NULL);
+  g_autofree char *pdf_text = NULL;
+  g_assert_true (g_file_get_contents (pdf_gates, &pdf_text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (pdf_text, "%PDF"));
+  g_autofree char *svg_volt = g_build_filename (dir, "explore-export-voltage.svg", NULL);
+  g_autofree char *svg_text = NULL;
+  g_assert_true (g_file_get_contents (svg_volt, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
   const char *parts[] = { "stimulus", "voltage", "currents", "gates", "phase-plane", "steady-state", "time-constants" };
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
@@ -478,13 +545,43 @@ test_export (void)
   g_assert_nonnull (error);
 }
 
-/* Another compartment (the model builder's): controls follow its channels; ZD7288 now acts. */
+/* The window hands the model builder's compartment over: choosing it shows its channels. */
+static void
+test_project_model (void)
+{
+  nd_model *pm = nd_project_get_model (nd_window_get_project (ND_WINDOW (window)));
+  g_assert_nonnull (pm);
+  set_string ("model", "project");
+  settle ();
+  g_autoptr (GVariant) which = g_action_group_get_action_state (actions, "model");
+  g_assert_cmpstr (g_variant_get_string (which, NULL), ==, "project");
+  guint n_scales = 0;
+  g_auto (GStrv) names = g_action_group_list_actions (actions);
+  for (guint i = 0; names[i]; i++)
+    n_scales += g_str_has_prefix (names[i], "scale-");
+  guint conductance_channels = 0;
+  for (int c = 0; c < pm->n_channels; c++)
+    conductance_channels += pm->channels[c].block_gbar >= 0;
+  g_print ("project model: %d channels, %u conductance controls\n", pm->n_channels, n_scales);
+  g_assert_cmpuint (n_scales, ==, conductance_channels);
+  g_assert_cmpuint (nd_explore_view_get_applied (view), ==, nd_explore_view_get_requested (view));
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "explore-project-model"));
+  set_string ("model", "classic");
+  settle ();
+  g_assert_true (g_action_group_has_action (actions, "scale-hh-na"));
+}
+
+/* Another compartment: controls follow its channels; ZD7288 now acts. */
 static void
 test_other_model (void)
 {
   nd_model *m = nd_explore_classic_hh ();
   nd_model_add_known (m, nd_channel_lookup ("ih"), 5.0, -45.0);
-  nd_explore_view_set_model (view, m);
+  /* As the window hands it over from the model builder; shown once chosen. */
+  nd_explore_view_set_project_model (view, m);
+  settle ();
+  g_assert_false (g_action_group_has_action (actions, "scale-ih"));
+  set_string ("model", "project");
   nd_model_free (m);
   set_string ("preset", "anode-break");
   settle ();
@@ -496,11 +593,51 @@ test_other_model (void)
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "explore-hh-ih");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
   g_action_group_change_action_state (actions, "block-zd7288", g_variant_new_boolean (FALSE));
+  /* An unrelated project change keeps the settings; a changed model is followed. */
+  set_double ("scale-ih", 2.0);
+  m = nd_explore_classic_hh ();
+  nd_model_add_known (m, nd_channel_lookup ("ih"), 5.0, -45.0);
+  nd_explore_view_set_project_model (view, m);
+  settle ();
+  g_autoptr (GVariant) kept = g_action_group_get_action_state (actions, "scale-ih");
+  g_assert_cmpfloat (g_variant_get_double (kept), ==, 2.0);
+  nd_model_free (m);
+  m = nd_explore_classic_hh ();
+  nd_explore_view_set_project_model (view, m);
+  nd_model_free (m);
+  settle ();
+  g_assert_false (g_action_group_has_action (actions, "scale-ih"));
+  /* Back to the classic model, then no project model at all: "project" is refused. */
+  set_string ("model", "classic");
+  nd_explore_view_set_project_model (view, NULL);
+  set_string ("model", "project");
+  settle ();
+  g_autoptr (GVariant) which = g_action_group_get_action_state (actions, "model");
+  g_assert_cmpstr (g_variant_get_string (which, NULL), ==, "classic");
+  /* A passive membrane: no gates, no drugs to give, nothing in the phase plane; still live. */
+  m = nd_model_new (1.0, 1000.0, -65.0, 6.3);
+  nd_model_add_known (m, nd_channel_lookup ("leak"), 0.3, -54.387);
+  nd_explore_view_set_model (view, m);
+  nd_model_free (m);
+  set_string ("page", "phase");
+  settle ();
+  set_double ("amplitude", 3.0);
+  set_string ("page", "time");
+  settle ();
+  g_assert_cmpuint (nd_explore_view_get_n_spikes (view), ==, 0);
+  g_assert_false (g_action_group_get_action_enabled (actions, "block-ttx"));
+  g_assert_true (g_action_group_has_action (actions, "scale-leak"));
   m = nd_explore_classic_hh ();
   nd_explore_view_set_model (view, m);
   nd_model_free (m);
   settle ();
   g_assert_false (g_action_group_has_action (actions, "scale-ih"));
+}
+
+static gboolean
+not_computing (gpointer data)
+{
+  return !nd_explore_view_is_computing (view);
 }
 
 int
@@ -519,9 +656,24 @@ main (int argc, char **argv)
   g_test_add_func ("/explore/fi-curve", test_fi_curve);
   g_test_add_func ("/explore/screenshots", test_screenshots);
   g_test_add_func ("/explore/export", test_export);
+  g_test_add_func ("/explore/project-model", test_project_model);
   g_test_add_func ("/explore/other-model", test_other_model);
   int status = g_test_run ();
+  /* Closing the window while a curve is computed: the worker finishes on a view without widgets. */
+  if (view)
+    {
+      g_object_ref (view);
+      g_action_group_activate_action (actions, "compute-fi", NULL);
+      nd_test_ui_spin (20);
+      g_assert_true (nd_explore_view_is_computing (view));
+    }
   gtk_window_destroy (window);
+  if (view)
+    {
+      /* Closing cancels the curve; its result arrives and is dropped. */
+      g_assert_true (nd_test_ui_wait (not_computing, NULL, 20000));
+      g_object_unref (view);
+    }
   g_object_unref (app);
   return status;
 }

@@ -5,10 +5,12 @@
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "model-file.h"
 #include "nd-error.h"
+#include "nd-fit-view.h"
 #include "nd-project.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
@@ -50,7 +52,8 @@ edited_project (void)
   l.n_gates = 2;
   g_strlcpy (l.gate_name[0], "a", sizeof l.gate_name[0]);
   g_strlcpy (l.gate_name[1], "b", sizeof l.gate_name[1]);
-  l.power[0] = 3;
+  l.power[0] = 2.5;
+  l.fit_power[1] = TRUE;
   l.fit_e = TRUE;
   l.size = ND_NET_SMALL;
   g_strlcpy (l.replaces, "hh_na", sizeof l.replaces);
@@ -85,6 +88,8 @@ test_roundtrip (void)
   g_assert_cmpint (l.n_gates, ==, 2);
   g_assert_cmpstr (l.gate_name[1], ==, "b");
   g_assert_true (l.fit_e && !l.fit_gbar);
+  g_assert_cmpfloat (l.power[0], ==, 2.5);
+  g_assert_true (!l.fit_power[0] && l.fit_power[1]);
   g_assert_cmpint (l.size, ==, ND_NET_SMALL);
   g_assert_cmpstr (l.replaces, ==, "hh_na");
   g_assert_cmpfloat (nd_project_get_known (q, 1).gbar, ==, 12.5);
@@ -237,6 +242,47 @@ test_autosave_and_recover (void)
   nd_test_ui_spin (100);
 }
 
+static gboolean
+fit_finished (gpointer data)
+{
+  NdFitView *view = ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
+  return nd_fit_runner_get_state (nd_fit_view_get_runner (view)) == ND_FIT_FINISHED;
+}
+
+/* A learned current with no conductance cannot change the model: the fit must say it made no progress,
+ * in words, and keep a usable model. */
+static void
+test_fit_no_progress (void)
+{
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", 40);
+  g_settings_set_int (settings, "fit-restarts", 1);
+  NdProject *p = nd_window_get_project (window);
+  NdLearnedSpec l = nd_project_get_learned (p);
+  l.gbar = 0.0;
+  nd_project_set_learned (p, &l);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (nd_test_ui_wait (fit_finished, NULL, 120000));
+  NdFitRunner *r = nd_fit_view_get_runner (ND_FIT_VIEW (nd_window_get_view_widget (window, "fit")));
+  g_print ("outcome: %s\n", nd_fit_runner_get_outcome (r));
+  g_assert_true (nd_fit_runner_get_failed (r));
+  g_assert_nonnull (strstr (nd_fit_runner_get_outcome (r), "no progress"));
+  nd_model *m = nd_fit_runner_get_model (r);
+  g_assert_nonnull (m);
+  for (size_t i = 0; i < m->n_params; i++)
+    g_assert_true (isfinite (m->params[i]));
+  nd_test_ui_spin (300);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "project-fit-no-progress"));
+  g_settings_reset (settings, "fit-iterations");
+  g_settings_reset (settings, "fit-restarts");
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return window == NULL;
+}
+
 static void
 test_unsaved_question (void)
 {
@@ -267,8 +313,7 @@ test_unsaved_question (void)
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (nd_test_ui_wait (dialog_shown, NULL, 5000));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog ()), "save");
-  nd_test_ui_spin (200);
-  g_assert_null (window);
+  g_assert_true (nd_test_ui_wait (window_gone, NULL, 10000));
   g_autoptr (NdProject) back = nd_project_new ();
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GError) error = NULL;
@@ -299,6 +344,7 @@ main (int argc, char **argv)
   g_test_add_func ("/project/moved-folder", test_moved_folder);
   g_test_add_func ("/project/bad-files", test_bad_files);
   g_test_add_func ("/project/autosave-recover", test_autosave_and_recover);
+  g_test_add_func ("/project/fit-no-progress", test_fit_no_progress);
   g_test_add_func ("/project/unsaved-question", test_unsaved_question);
   int status = g_test_run ();
   g_object_unref (app);
