@@ -85,7 +85,7 @@ nd_cli_fit (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("MODEL.json REC.csv — fit the learned channels to a recording"));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   NdCliRecordingOptions rec_opts;
-  g_option_context_add_group (ctx, nd_cli_recording_option_group (&rec_opts));
+  nd_cli_recording_add_options (ctx, &rec_opts);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {

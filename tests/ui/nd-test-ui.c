@@ -108,22 +108,6 @@ nd_test_ui_screenshot (GtkWidget *widget, const char *name)
       if (node == NULL)
         nd_test_ui_spin (50);
     }
-  /* Adwaita draws the window background with CSS on the window itself. A widget that has not been
-   * drawn yet gives no render node: let the main loop run a frame and try again. */
-  GskRenderNode *raw = NULL;
-  for (int tries = 0; tries < 50 && raw == NULL; tries++)
-    {
-      if (tries > 0)
-        {
-          snapshot = gtk_snapshot_new ();
-          nd_test_ui_spin (100);
-          w = gtk_widget_get_width (widget);
-          h = gtk_widget_get_height (widget);
-        }
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      raw = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_autoptr (GskRenderNode) node = raw;
   g_assert_nonnull (node);
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
