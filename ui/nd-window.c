@@ -24,15 +24,28 @@ nd_window_new (NdApplication *application)
   return g_object_new (ND_TYPE_WINDOW, "application", application, NULL);
 }
 
+static void
+toast_dismissed (AdwToast *toast, NdWindow *self)
+{
+  if (self->last_toast == toast)
+    g_clear_weak_pointer (&self->last_toast);
+}
+
 void
 nd_window_show_toast (NdWindow *self, const char *message)
 {
-  /* The newest news replaces the last toast rather than queueing behind it. */
+  /* The newest news replaces the text of the toast on screen rather than queueing
+   * behind it. Dismissing it and adding a new one at once crashes libadwaita 1.2
+   * (its hide animation unrefs the toast twice when skipped), so retitle instead. */
   if (self->last_toast)
-    adw_toast_dismiss (self->last_toast);
+    {
+      adw_toast_set_title (self->last_toast, message);
+      return;
+    }
   AdwToast *toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 5);
   g_set_weak_pointer (&self->last_toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
