@@ -660,8 +660,8 @@ static void
 nd_window_dispose (GObject *object)
 {
   NdWindow *self = ND_WINDOW (object);
-  g_clear_handle_id (&self->autosave_timer, g_source_remove);
   g_clear_weak_pointer (&self->last_toast);
+  g_clear_handle_id (&self->autosave_timer, g_source_remove);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_WINDOW);
   g_clear_object (&self->settings);
