@@ -95,6 +95,8 @@ update_title (NdWindow *self)
   g_autofree char *title = name ? g_strdup_printf (_("%s — Neurode"), name) : g_strdup (_("Neurode"));
   gtk_window_set_title (GTK_WINDOW (self), title);
   gboolean workspace = g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "workspace");
+  /* The views belong to the workspace; the welcome page shows only the title. */
+  adw_view_switcher_title_set_view_switcher_enabled (self->view_switcher_title, workspace);
   gtk_widget_set_visible (self->save_button, workspace);
   /* The views exist only once something is open: until then the switcher is greyed out. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->view_switcher_title), workspace);
