@@ -21,9 +21,9 @@ struct _NdWindow
   guint autosave_timer;
   guint64 autosaved_generation;
   gboolean close_confirmed;
-  AdwToast *last_toast;       /* weak */
 
   /* Template children */
+  AdwToast *last_toast;       /* weak: the toast on screen, retitled by the next message */
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
   AdwStatusPage *welcome_page;
