@@ -11,7 +11,6 @@
 
 #include "nd-morphology-view.h"
 
-#define LEGEND_W 118.0   /* right margin kept for the legend, px */
 #define MARGIN 14.0
 
 typedef struct
@@ -138,14 +137,36 @@ draw (NdMorphologyView *self, cairo_t *cr, double width, double height, gboolean
       return;
     }
 
+  gboolean by_v = self->coloring == ND_MORPH_COLOR_VOLTAGE && self->v && self->cable;
+  gboolean present[ND_N_REGIONS] = { FALSE };
+  for (int s = 0; s < self->morph->n_sections; s++)
+    present[CLAMP ((int) self->morph->sections[s].region, 0, ND_N_REGIONS - 1)] = TRUE;
+  /* The legend's width: its longest text plus the swatch. */
+  int text_w = 0;
+  for (int r = 0; r < ND_N_REGIONS && !by_v; r++)
+    if (present[r])
+      {
+        int w, h;
+        pango_layout_set_text (layout, region_label ((nd_region) r), -1);
+        pango_layout_get_pixel_size (layout, &w, &h);
+        text_w = MAX (text_w, w);
+      }
+  if (by_v)
+    {
+      int w, h;
+      pango_layout_set_text (layout, _("t = 00.00 ms"), -1);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      text_w = MAX (w - 22, 60);
+    }
+  double legend_w = text_w + 20.0 + 2 * MARGIN;
+
   int a, b;
   plane_axes (resolved_plane (self), &a, &b);
-  double area_w = width - LEGEND_W - 2 * MARGIN, area_h = height - 2 * MARGIN - 22.0;
+  double area_w = width - legend_w - 2 * MARGIN, area_h = height - 2 * MARGIN - 22.0;
   double ea = MAX (self->hi[a] - self->lo[a], 1.0), eb = MAX (self->hi[b] - self->lo[b], 1.0);
   double scale = MAX (MIN (area_w / ea, area_h / eb), 1e-6);
   double ox = MARGIN + (area_w - ea * scale) / 2.0 - self->lo[a] * scale;
   double oy = MARGIN + (area_h - eb * scale) / 2.0 + self->hi[b] * scale;   /* y up */
-  gboolean by_v = self->coloring == ND_MORPH_COLOR_VOLTAGE && self->v && self->cable;
 
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   /* Dendrites first, the soma on top. */
@@ -195,7 +216,7 @@ draw (NdMorphologyView *self, cairo_t *cr, double width, double height, gboolean
   draw_text (cr, layout, bar_text, MARGIN + bar * scale + 8.0, by, FALSE);
 
   /* Legend. */
-  double lx = width - LEGEND_W + 4.0, ly = MARGIN + 8.0;
+  double lx = width - legend_w + MARGIN, ly = MARGIN + 8.0;
   if (by_v)
     {
       double bar_h = MIN (height - 2 * MARGIN - 60.0, 220.0);
@@ -223,9 +244,6 @@ draw (NdMorphologyView *self, cairo_t *cr, double width, double height, gboolean
     }
   else
     {
-      gboolean present[ND_N_REGIONS] = { FALSE };
-      for (int s = 0; s < self->morph->n_sections; s++)
-        present[CLAMP ((int) self->morph->sections[s].region, 0, ND_N_REGIONS - 1)] = TRUE;
       for (int r = 0; r < ND_N_REGIONS; r++)
         {
           if (!present[r])

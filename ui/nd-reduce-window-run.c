@@ -215,8 +215,13 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
                                              count_spikes (p->v_full, p->n), self->run_cell->cable->n_compartments,
                                              total * 1000.0);
   gtk_label_set_text (self->full_status, status);
-  /* The fit page shows the target already. */
+  /* The fit page shows the target already; early free runs of the reduced model can wander far off, so
+   * its voltage axis stays on the full model's range. */
   NdPlotModel *soma = self->plot_m[ND_REDUCE_PLOT_SOMA], *ax = self->plot_m[ND_REDUCE_PLOT_AXIAL];
+  double lo = INFINITY, hi = -INFINITY;
+  for (gsize j = 0; j < p->n; j++)
+    lo = fmin (lo, p->v_full[j]), hi = fmax (hi, p->v_full[j]);
+  nd_plot_model_set_range (soma, ND_PLOT_AXIS_Y, lo - 0.25 * (hi - lo), hi + 0.15 * (hi - lo));
   nd_plot_model_clear (soma);
   nd_plot_model_set_series_trace (soma, nd_plot_model_add_series (soma, _("Full model"), ND_PLOT_COLOR_GREY,
                                                                    ND_PLOT_LINE), 0.0, p->dt, p->v_full, p->n);

@@ -568,6 +568,11 @@ build_cell_page (NdReduceWindow *self)
                             _("Soma area") };
   for (int i = 0; i < 6; i++)
     self->count_labels[i] = info_row (counts, titles[i]);
+  /* Cell names are sentences: wrap rather than cut. */
+  gtk_label_set_ellipsize (self->count_labels[0], PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (self->count_labels[0], TRUE);
+  gtk_label_set_justify (self->count_labels[0], GTK_JUSTIFY_RIGHT);
+  gtk_label_set_xalign (self->count_labels[0], 1.0);
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (counts));
   gtk_box_append (self->cell_page, left);
 
@@ -663,7 +668,20 @@ build_channels_page (NdReduceWindow *self)
 static void
 time_changed (GtkAdjustment *adj, NdReduceWindow *self)
 {
-  nd_reduce_window_show_frame (self, gtk_adjustment_get_value (adj));
+  /* Snap to the stored frames so the label and the drawing agree. */
+  double t = gtk_adjustment_get_value (adj), snapped = round (t / ND_REDUCE_FRAME_MS) * ND_REDUCE_FRAME_MS;
+  if (fabs (snapped - t) > 1e-9 && snapped <= gtk_adjustment_get_upper (adj))
+    {
+      gtk_adjustment_set_value (adj, snapped);
+      return;
+    }
+  nd_reduce_window_show_frame (self, t);
+}
+
+static char *
+format_time (GtkScale *scale, double value, gpointer data)
+{
+  return g_strdup_printf (_("%.2f ms"), value);
 }
 
 static gboolean
@@ -721,7 +739,7 @@ build_full_page (NdReduceWindow *self)
   gtk_widget_set_tooltip_text (play, _("Play the voltage over time"));
   g_signal_connect (play, "toggled", G_CALLBACK (play_toggled), self);
   gtk_box_append (GTK_BOX (scrub), play);
-  GtkWidget *tl = gtk_label_new (_("Time (ms)"));
+  GtkWidget *tl = gtk_label_new (_("Time"));
   gtk_widget_add_css_class (tl, "dim-label");
   gtk_box_append (GTK_BOX (scrub), tl);
   self->time_adj = gtk_adjustment_new (0.0, 0.0, 70.0, ND_REDUCE_FRAME_MS, 5.0, 0.0);
@@ -730,6 +748,7 @@ build_full_page (NdReduceWindow *self)
   gtk_scale_set_draw_value (GTK_SCALE (scale), TRUE);
   gtk_scale_set_digits (GTK_SCALE (scale), 2);
   gtk_scale_set_value_pos (GTK_SCALE (scale), GTK_POS_RIGHT);
+  gtk_scale_set_format_value_func (GTK_SCALE (scale), format_time, NULL, NULL);
   gtk_widget_set_hexpand (scale, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Time shown, ms"), -1);
   gtk_box_append (GTK_BOX (scrub), scale);
@@ -766,17 +785,19 @@ build_fit_page (NdReduceWindow *self)
   gtk_box_append (GTK_BOX (top), self->pause_button);
   gtk_box_append (GTK_BOX (top), self->resume_button);
   gtk_box_append (GTK_BOX (top), self->stop_button);
+  gtk_box_append (self->fit_page, top);
+  GtkWidget *status_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   self->fit_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_widget_set_valign (GTK_WIDGET (self->fit_progress), GTK_ALIGN_CENTER);
-  gtk_widget_set_size_request (GTK_WIDGET (self->fit_progress), 140, -1);
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->fit_progress));
+  gtk_widget_set_size_request (GTK_WIDGET (self->fit_progress), 240, -1);
+  gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->fit_progress));
   self->fit_status = GTK_LABEL (gtk_label_new (_("Fits the soma plus a learned current to the full model’s soma voltage.")));
   gtk_widget_add_css_class (GTK_WIDGET (self->fit_status), "dim-label");
   gtk_label_set_xalign (self->fit_status, 0.0);
   gtk_label_set_ellipsize (self->fit_status, PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (GTK_WIDGET (self->fit_status), TRUE);
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->fit_status));
-  gtk_box_append (self->fit_page, top);
+  gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->fit_status));
+  gtk_box_append (self->fit_page, status_row);
 
   GtkWidget *grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 12);

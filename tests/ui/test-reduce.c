@@ -228,8 +228,11 @@ test_fit (void)
   const double *x, *y;
   gsize nl = nd_plot_model_get_series (lm, 0, &x, &y, NULL, NULL, NULL, NULL);
   g_assert_cmpuint (nl, >=, 3);
-  /* Fitting lowers the loss. */
-  g_assert_cmpfloat (y[nl - 1], <, y[0]);
+  /* Fitting lowers the loss (later stages, nudged and free-running, start from a higher loss). */
+  double lowest = y[0];
+  for (gsize i = 1; i < nl; i++)
+    lowest = MIN (lowest, y[i]);
+  g_assert_cmpfloat (lowest, <, 0.9 * y[0]);
   g_assert_cmpuint (nd_plot_model_get_n_series (nd_plot_get_model (soma)), ==, 2);
   shot ("reduce-4-fitting");
 
