@@ -154,7 +154,8 @@ draw (NdMorphologyView *self, cairo_t *cr, double width, double height, gboolean
   if (by_v)
     {
       int w, h;
-      pango_layout_set_text (layout, _("t = 00.00 ms"), -1);
+      g_autofree char *widest = g_strdup_printf (_("t = %.2f ms"), 88.88);
+      pango_layout_set_text (layout, widest, -1);
       pango_layout_get_pixel_size (layout, &w, &h);
       text_w = MAX (w - 22, 60);
     }

@@ -186,7 +186,7 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
   nd_morphology_view_set_cell (self->volt_view, self->run_cell->morph, self->run_cell->cable);
   NdPlotModel *m = self->plot_m[ND_REDUCE_PLOT_FULL];
   nd_plot_model_clear (m);
-  static const NdPlotColor colors[] = { ND_PLOT_COLOR_BLUE, ND_PLOT_COLOR_GREY, ND_PLOT_COLOR_GREY };
+  static const NdPlotColor colors[] = { ND_PLOT_COLOR_BLUE, ND_PLOT_COLOR_PURPLE, ND_PLOT_COLOR_ORANGE };
   for (int k = self->n_prot - 1; k >= 0; k--)
     {
       g_autofree char *label = g_strdup_printf (k == 0 ? _("%.2f nA (training)") : _("%.2f nA (held out)"),
@@ -350,6 +350,7 @@ fit_scored (GObject *source, GAsyncResult *res, gpointer data)
                                             .t_full_s = p->t_full_s, .t_reduced_s = p->t_red_s };
     }
   NdReduceProtocol *p = &self->prot[0];
+  nd_plot_model_set_title (self->plot_m[ND_REDUCE_PLOT_AXIAL], _("Current from the soma into the dendrites and axon"));
   show_fit_plots (self, p->v_red, p->n, p->i_learned);
   nd_reduce_window_show_results (self);
   g_autofree char *status = g_strdup_printf (_("Finished after %d iterations: soma RMSE %.2f mV on the training step"),
@@ -569,6 +570,10 @@ nd_reduce_window_fit_start (NdReduceWindow *self)
   self->snap.fresh = FALSE;
   show_loss (self);
   show_fit_plots (self, NULL, 0, NULL);
+  /* The engine reports the reduced model's voltage while it fits, not its parameters: the learned current
+   * is computed from the fitted model when the fit ends. */
+  nd_plot_model_set_title (self->plot_m[ND_REDUCE_PLOT_AXIAL],
+                           _("Current from the soma into the dendrites and axon (the learned current follows when the fit ends)"));
   self->worker = nd_fit_worker_start (m, train, n_train, val, n_val, &opt, fit_progress, self);
   if (!self->worker)
     {

@@ -53,7 +53,8 @@ activate (const char *action)
 static void
 shot (const char *name)
 {
-  nd_test_ui_spin (250);
+  /* Past the stack's slide transition. */
+  nd_test_ui_spin (700);
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (win), name);
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.02);
 }
