@@ -365,6 +365,10 @@ nd_reduce_window_show_results (NdReduceWindow *self)
       t_full += r->t_full_s;
       t_red += r->t_reduced_s;
     }
+  adw_preferences_group_set_description (self->result_group, self->n_results == 0
+    ? _("Root-mean-square difference of the soma voltage over each protocol. Stop or finish a fit to fill this in.")
+    : _("Root-mean-square difference of the soma voltage over each protocol. The held-out steps were not used "
+        "for training."));
   if (self->n_results == 0)
     return;
   int n_comp = self->run_cell ? self->run_cell->cable->n_compartments : 0;
@@ -419,7 +423,12 @@ nd_reduce_window_export_plots (NdReduceWindow *self, const char *path, GError **
         return FALSE;
     }
   g_autofree char *png = g_strdup_printf ("%s-morphology.png", stem);
-  return nd_morphology_view_export_png (self->morph_view, png, 900, 900, error);
+  if (!nd_morphology_view_export_png (self->morph_view, png, 900, 900, error))
+    return FALSE;
+  if (self->n_frames == 0)
+    return TRUE;
+  g_autofree char *vpng = g_strdup_printf ("%s-morphology-voltage.png", stem);
+  return nd_morphology_view_export_png (self->volt_view, vpng, 900, 900, error);
 }
 
 typedef enum { SAVE_MODEL, SAVE_PLOTS } SaveKind;
@@ -969,6 +978,12 @@ void
 nd_reduce_window_show_step (NdReduceWindow *self, const char *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+void
+nd_reduce_window_set_playing (NdReduceWindow *self, gboolean playing)
+{
+  gtk_toggle_button_set_active (self->play, playing);
 }
 
 void

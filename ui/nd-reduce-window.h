@@ -63,6 +63,8 @@ gboolean       nd_reduce_window_open_example (NdReduceWindow *self, GError **err
 NdReduceState  nd_reduce_window_get_state (NdReduceWindow *self);
 int            nd_reduce_window_get_n_compartments (NdReduceWindow *self);
 void           nd_reduce_window_show_step (NdReduceWindow *self, const char *name);
+/* Plays (or pauses) the voltage animation of step 3, as its play button does. */
+void           nd_reduce_window_set_playing (NdReduceWindow *self, gboolean playing);
 void           nd_reduce_window_set_iterations (NdReduceWindow *self, int iterations);
 /* The full model's soma voltage under the training step (NULL before a run). */
 const double  *nd_reduce_window_get_soma_trace (NdReduceWindow *self, gsize *n, double *dt_ms);
@@ -74,7 +76,8 @@ const NdReduceResult *nd_reduce_window_get_results (NdReduceWindow *self, guint 
 
 gboolean       nd_reduce_window_save_model (NdReduceWindow *self, const char *path, GError **error);
 /* Writes every plot next to `path` (its extension chooses PNG, SVG or PDF): NAME-loss.EXT,
- * NAME-soma.EXT, NAME-axial.EXT, NAME-full.EXT, and NAME-morphology.png. */
+ * NAME-soma.EXT, NAME-axial.EXT, NAME-full.EXT, NAME-morphology.png and, after a full run,
+ * NAME-morphology-voltage.png (the voltage at the time shown). */
 gboolean       nd_reduce_window_export_plots (NdReduceWindow *self, const char *path, GError **error);
 
 G_END_DECLS

@@ -186,6 +186,22 @@ test_run_full (void)
   g_assert_true (g_file_get_contents (a, &ca, &la, NULL));
   g_assert_true (g_file_get_contents (b, &cb, &lb, NULL));
   g_assert_true (la != lb || memcmp (ca, cb, la) != 0);
+  /* Play animates the voltage: the drawing changes without any other input. */
+  draws = nd_morphology_view_get_draw_count (vv);
+  nd_reduce_window_set_playing (win, TRUE);
+  nd_test_ui_spin (600);
+  nd_reduce_window_set_playing (win, FALSE);
+  g_test_message ("animation: %u frames drawn in 0.6 s", nd_morphology_view_get_draw_count (vv) - draws);
+  g_assert_cmpuint (nd_morphology_view_get_draw_count (vv), >=, draws + 5);
+  /* The same step in the dark style. */
+  AdwStyleManager *sm = adw_style_manager_get_default ();
+  AdwColorScheme scheme = adw_style_manager_get_color_scheme (sm);
+  adw_style_manager_set_color_scheme (sm, ADW_COLOR_SCHEME_FORCE_DARK);
+  shot ("reduce-3-full-model-dark");
+  nd_reduce_window_show_step (win, "cell");
+  shot ("reduce-1-cell-dark");
+  adw_style_manager_set_color_scheme (sm, scheme);
+  nd_reduce_window_show_step (win, "full");
   /* Colour scale: rest is dark, a spike bright. */
   double lo[3], hi[3];
   nd_morphology_voltage_color (-70.0, lo);
@@ -196,7 +212,7 @@ test_run_full (void)
 static void
 test_fit (void)
 {
-  nd_reduce_window_set_iterations (win, SANITIZED ? 20 : 60);
+  nd_reduce_window_set_iterations (win, 1000);   /* stopped long before the end */
   NdPlot *loss = nd_reduce_window_get_plot (win, ND_REDUCE_PLOT_LOSS);
   NdPlot *soma = nd_reduce_window_get_plot (win, ND_REDUCE_PLOT_SOMA);
   activate ("reduce.fit-start");
@@ -323,6 +339,8 @@ test_results (void)
     }
   g_autofree char *morph_png = out_path ("reduce-plots-morphology.png");
   g_assert_cmpfloat (nd_test_ui_png_ink (morph_png), >, 0.01);
+  g_autofree char *volt_png = out_path ("reduce-plots-morphology-voltage.png");
+  g_assert_cmpfloat (nd_test_ui_png_ink (volt_png), >, 0.01);
   g_assert_false (nd_reduce_window_export_plots (win, "/nonexistent-folder/x.svg", &error));
   g_assert_nonnull (error);
 }
