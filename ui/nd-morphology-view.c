@@ -79,6 +79,15 @@ nd_morphology_voltage_color (double v_mV, double rgb[3])
     rgb[k] = stops[i][k] + f * (stops[i + 1][k] - stops[i][k]);
 }
 
+/* On a dark background the scale's dark end would vanish: lift it towards white there. */
+static void
+voltage_color_on (double v_mV, gboolean dark, double rgb[3])
+{
+  nd_morphology_voltage_color (v_mV, rgb);
+  for (int k = 0; dark && k < 3; k++)
+    rgb[k] = 0.22 + 0.78 * rgb[k];
+}
+
 static void
 plane_axes (NdMorphPlane plane, int *a, int *b)
 {
@@ -180,7 +189,7 @@ draw (NdMorphologyView *self, cairo_t *cr, double width, double height, gboolean
           continue;
         double rgb[3];
         if (by_v && p->node >= 0)
-          nd_morphology_voltage_color (self->v[p->node], rgb);
+          voltage_color_on (self->v[p->node], dark, rgb);
         else
           region_color (s->region, dark, rgb);
         cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
@@ -224,7 +233,7 @@ draw (NdMorphologyView *self, cairo_t *cr, double width, double height, gboolean
       for (int k = 0; k < (int) bar_h; k++)
         {
           double rgb[3];
-          nd_morphology_voltage_color (ND_MORPH_V_MAX - (ND_MORPH_V_MAX - ND_MORPH_V_MIN) * k / bar_h, rgb);
+          voltage_color_on (ND_MORPH_V_MAX - (ND_MORPH_V_MAX - ND_MORPH_V_MIN) * k / bar_h, dark, rgb);
           cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
           cairo_rectangle (cr, lx, ly + 24.0 + k, 14.0, 1.0);
           cairo_fill (cr);
