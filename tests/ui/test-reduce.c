@@ -171,6 +171,30 @@ test_run_full (void)
   g_test_message ("full model: %d spikes, peak %.1f mV", spikes, vmax);
   g_assert_cmpint (spikes, >=, 3);
   g_assert_cmpfloat (vmax, >, 20.0);
+  /* Against NEURON 8.2 on the same cell and step (tests/data/morphology/neuron_ca1_step.csv): the window
+   * runs the engine the morph tests check, so the same tolerances hold (RMSE < 0.5 mV, same spikes). */
+  g_autofree char *ref_path = g_build_filename (g_getenv ("ND_TEST_DATA"), "morphology", "neuron_ca1_step.csv", NULL);
+  g_autofree char *ref_text = NULL;
+  g_assert_true (g_file_get_contents (ref_path, &ref_text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (ref_text, "\n", -1);
+  double se = 0.0;
+  int ref_spikes = 0;
+  gsize m = 0;
+  double prev = 0.0;
+  for (guint i = 1; lines[i] && lines[i][0] && m < n; i++, m++)
+    {
+      g_auto (GStrv) cols = g_strsplit (lines[i], ",", 3);
+      g_assert_cmpuint (g_strv_length (cols), ==, 3);
+      double t = g_ascii_strtod (cols[0], NULL), vr = g_ascii_strtod (cols[1], NULL);
+      g_assert_cmpfloat (fabs (t - m * dt), <, 1e-6);
+      se += (v[m] - vr) * (v[m] - vr);
+      ref_spikes += m > 0 && prev < 0.0 && vr >= 0.0;
+      prev = vr;
+    }
+  g_assert_cmpuint (m, ==, n);
+  g_test_message ("against NEURON: RMSE %.2g mV, %d spikes (NEURON %d)", sqrt (se / n), spikes, ref_spikes);
+  g_assert_cmpint (spikes, ==, ref_spikes);
+  g_assert_cmpfloat (sqrt (se / n), <, 0.5);
   /* The voltage colouring is drawn, and redrawn when the time changes. */
   NdMorphologyView *vv = nd_reduce_window_get_morphology (win, TRUE);
   shot ("reduce-3-full-model");
