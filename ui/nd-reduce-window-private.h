@@ -11,7 +11,8 @@
 
 #define ND_REDUCE_N_PROT 3          /* the training step and two held-out amplitudes */
 #define ND_REDUCE_MAX_DT 0.025      /* largest integration step, ms (as `neurode-cli reduce`) */
-#define ND_REDUCE_FRAME_MS 0.25     /* voltage frames kept for the morphology */
+#define ND_REDUCE_FRAME_MS 0.25     /* voltage frames kept for the morphology (at most ND_REDUCE_MAX_FRAMES) */
+#define ND_REDUCE_MAX_FRAMES 4000
 
 enum { CH_NA, CH_KD, CH_KM, CH_LEAK, N_CH };
 enum { R_SOMA, R_AXON, R_BASAL, R_APICAL, N_R };
@@ -60,6 +61,7 @@ struct _NdReduceWindow
   int n_prot;
   double *frames;                /* n_frames * n_nodes */
   int n_frames;
+  double frame_ms;               /* time between frames */
   /* step 4 */
   GtkSpinButton *iterations, *latents;
   GtkWidget *start_button, *pause_button, *resume_button, *stop_button;

@@ -142,12 +142,12 @@ nd_reduce_window_show_frame (NdReduceWindow *self, double t_ms)
 {
   if (self->n_frames == 0 || !self->run_cell)
     return;
-  int k = CLAMP ((int) lround (t_ms / ND_REDUCE_FRAME_MS), 0, self->n_frames - 1);
+  int k = CLAMP ((int) lround (t_ms / self->frame_ms), 0, self->n_frames - 1);
   nd_morphology_view_set_voltages (self->volt_view, self->frames + (gsize) k * self->run_cell->cable->n_nodes,
-                                   k * ND_REDUCE_FRAME_MS);
+                                   k * self->frame_ms);
   NdPlotModel *m = self->plot_m[ND_REDUCE_PLOT_FULL];
   nd_plot_model_clear_markers (m);
-  nd_plot_model_add_marker (m, k * ND_REDUCE_FRAME_MS, NULL);
+  nd_plot_model_add_marker (m, k * self->frame_ms, NULL);
 }
 
 static void
@@ -181,6 +181,7 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
   r->n_prot = 0;
   self->frames = g_steal_pointer (&r->frames);
   self->n_frames = r->n_frames;
+  self->frame_ms = r->frame_every * self->prot[0].dt;
 
   NdReduceProtocol *p = &self->prot[0];
   nd_morphology_view_set_cell (self->volt_view, self->run_cell->morph, self->run_cell->cable);
@@ -196,7 +197,7 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
     }
   nd_plot_model_add_shaded_range (m, self->run_file->step_start_ms, self->run_file->step_end_ms, _("Step"));
   double t_end = (p->n - 1) * p->dt;
-  gtk_adjustment_configure (self->time_adj, 0.0, 0.0, t_end, ND_REDUCE_FRAME_MS, 5.0, 0.0);
+  gtk_adjustment_configure (self->time_adj, 0.0, 0.0, t_end, self->frame_ms, 5.0, 0.0);
   /* Show the first spike if there is one: more telling than rest. */
   double t_show = self->run_file->step_start_ms;
   for (gsize j = 1; j < p->n; j++)
@@ -281,7 +282,9 @@ nd_reduce_window_run_full (NdReduceWindow *self)
       p->v_full = g_new0 (double, n);
       p->i_axial = g_new0 (double, n);
     }
+  /* Frames every 0.25 ms, fewer for long simulations so they stay within a few tens of megabytes. */
   r->frame_every = MAX (1, (int) lround (ND_REDUCE_FRAME_MS / f->dt_ms));
+  r->frame_every = MAX (r->frame_every, (int) ((n + ND_REDUCE_MAX_FRAMES - 1) / ND_REDUCE_MAX_FRAMES));
   r->n_frames = (int) ((n - 1) / r->frame_every) + 1;
   r->frames = g_new0 (double, (gsize) r->n_frames * r->cell->cable->n_nodes);
   g_atomic_int_set (&self->full_done, 0);

@@ -250,6 +250,12 @@ gboolean
 nd_reduce_window_open (NdReduceWindow *self, const char *path, GError **error)
 {
   g_return_val_if_fail (ND_IS_REDUCE_WINDOW (self), FALSE);
+  if (self->state == ND_REDUCE_SIMULATING || self->state == ND_REDUCE_FITTING || self->state == ND_REDUCE_PAUSED
+      || self->state == ND_REDUCE_SCORING)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("Stop the running simulation or fit before opening another cell"));
+      return FALSE;
+    }
   g_autofree char *base = g_path_get_basename (path);
   g_autoptr (NdCellFile) file = NULL;
   g_autoptr (GError) local = NULL;
@@ -678,7 +684,8 @@ static void
 time_changed (GtkAdjustment *adj, NdReduceWindow *self)
 {
   /* Snap to the stored frames so the label and the drawing agree. */
-  double t = gtk_adjustment_get_value (adj), snapped = round (t / ND_REDUCE_FRAME_MS) * ND_REDUCE_FRAME_MS;
+  double step = self->frame_ms > 0 ? self->frame_ms : ND_REDUCE_FRAME_MS;
+  double t = gtk_adjustment_get_value (adj), snapped = round (t / step) * step;
   if (fabs (snapped - t) > 1e-9 && snapped <= gtk_adjustment_get_upper (adj))
     {
       gtk_adjustment_set_value (adj, snapped);
@@ -697,7 +704,7 @@ static gboolean
 play_tick (gpointer data)
 {
   NdReduceWindow *self = data;
-  double t = gtk_adjustment_get_value (self->time_adj) + ND_REDUCE_FRAME_MS;
+  double t = gtk_adjustment_get_value (self->time_adj) + self->frame_ms;
   if (t > gtk_adjustment_get_upper (self->time_adj))
     t = 0.0;
   gtk_adjustment_set_value (self->time_adj, t);
