@@ -130,6 +130,20 @@ test_broken_swc (void)
   shot ("reduce-1-broken-swc");
 }
 
+/* A bare SWC gets one compartment per branch and the CA1 example's channels. */
+static void
+test_bare_swc (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ND_TEST_DATA"), "morphology",
+                                            "morph_ca1_n120_single_point_soma.swc", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_reduce_window_open (win, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nd_reduce_window_get_state (win), ==, ND_REDUCE_LOADED);
+  g_assert_cmpint (nd_reduce_window_get_n_compartments (win), ==, 154);
+  shot ("reduce-1-bare-swc");
+}
+
 static void
 test_load_ca1 (void)
 {
@@ -389,6 +403,7 @@ main (int argc, char **argv)
   g_timeout_add_full (G_PRIORITY_HIGH, 5, watchdog, NULL, NULL);
   g_test_add_func ("/reduce/open-assistant", test_open_assistant);
   g_test_add_func ("/reduce/broken-swc", test_broken_swc);
+  g_test_add_func ("/reduce/bare-swc", test_bare_swc);
   g_test_add_func ("/reduce/load-ca1", test_load_ca1);
   g_test_add_func ("/reduce/run-full", test_run_full);
   g_test_add_func ("/reduce/fit", test_fit);
