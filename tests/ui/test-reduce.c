@@ -392,6 +392,33 @@ test_results (void)
   g_assert_nonnull (error);
 }
 
+/* ND_REDUCE_DEFAULT_FIT=1: a whole fit with the assistant's defaults (minutes; not in the default suite). */
+static void
+test_default_fit (void)
+{
+  nd_reduce_window_set_iterations (win, 1000);
+  gint64 t0 = g_get_monotonic_time ();
+  activate ("reduce.fit-start");
+  g_assert_true (nd_test_ui_wait (state_is, GINT_TO_POINTER (ND_REDUCE_DONE), 30 * 60 * 1000));
+  double secs = (g_get_monotonic_time () - t0) / 1e6;
+  guint n;
+  const NdReduceResult *r = nd_reduce_window_get_results (win, &n);
+  double t_full = 0, t_red = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_test_message ("default fit, %s %.2f nA: RMSE %.2f mV, spikes %d full / %d reduced",
+                      r[i].held_out ? "held-out" : "training", r[i].amplitude_pA / 1000, r[i].rmse_mV,
+                      r[i].spikes_full, r[i].spikes_reduced);
+      t_full += r[i].t_full_s;
+      t_red += r[i].t_reduced_s;
+    }
+  g_test_message ("default fit: %d iterations in %.0f s wall; integration %.1f ms full, %.1f ms reduced (%.1fx)",
+                  nd_reduce_window_get_iterations_done (win), secs, t_full * 1e3, t_red * 1e3, t_full / t_red);
+  shot ("reduce-6-default-fit");
+  nd_reduce_window_show_step (win, "results");
+  shot ("reduce-6-default-fit-results");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -408,6 +435,8 @@ main (int argc, char **argv)
   g_test_add_func ("/reduce/run-full", test_run_full);
   g_test_add_func ("/reduce/fit", test_fit);
   g_test_add_func ("/reduce/results", test_results);
+  if (g_getenv ("ND_REDUCE_DEFAULT_FIT"))
+    g_test_add_func ("/reduce/default-fit", test_default_fit);
   int status = g_test_run ();
   if (win)
     gtk_window_destroy (GTK_WINDOW (win));
