@@ -9,7 +9,8 @@
 #include "fit-worker.h"
 #include "nd-reduce-window.h"
 
-#define ND_REDUCE_N_PROT 3          /* the training step and two held-out amplitudes */
+#define ND_REDUCE_N_STEPS 3         /* the training step and two held-out amplitudes */
+#define ND_REDUCE_N_PROT 16         /* at most this many protocols (stimulus files) */
 #define ND_REDUCE_MAX_DT 0.025      /* largest integration step, ms (as `neurode-cli reduce`) */
 #define ND_REDUCE_FRAME_MS 0.25     /* voltage frames kept for the morphology (at most ND_REDUCE_MAX_FRAMES) */
 #define ND_REDUCE_MAX_FRAMES 4000
@@ -19,7 +20,8 @@ enum { R_SOMA, R_AXON, R_BASAL, R_APICAL, N_R };
 
 typedef struct
 {
-  double amp_pA;
+  double amp_pA;                 /* largest stimulus current */
+  char *label;                   /* for people: "Training step, 0.65 nA" */
   gboolean held_out;
   gsize n;
   double dt;
@@ -46,6 +48,9 @@ struct _NdReduceWindow
   /* step 2 */
   GtkSpinButton *density[N_R][N_CH];
   GtkSpinButton *ra, *cm, *amp, *start, *end, *duration;
+  GtkSwitch *use_files;          /* train on the CA1 stimulus files instead of the step */
+  GtkWidget *files_row;
+  char *stim_dir;                /* where the example's stimulus files are, or NULL */
   /* step 3 */
   NdMorphologyView *volt_view;
   GtkWidget *run_button;

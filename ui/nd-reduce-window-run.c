@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "integrator.h"
@@ -46,6 +47,7 @@ protocol_clear (NdReduceProtocol *p)
   g_free (p->i_axial);
   g_free (p->v_red);
   g_free (p->i_learned);
+  g_free (p->label);
   memset (p, 0, sizeof *p);
 }
 
@@ -78,6 +80,7 @@ typedef struct
   double *frames;
   int n_frames, frame_every;
   int *done;                     /* the window's counter */
+  gboolean files;                /* protocols from the stimulus files */
   gboolean diverged;
 } FullRun;
 
@@ -188,18 +191,23 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
   NdPlotModel *m = self->plot_m[ND_REDUCE_PLOT_FULL];
   nd_plot_model_clear (m);
   static const NdPlotColor colors[] = { ND_PLOT_COLOR_BLUE, ND_PLOT_COLOR_PURPLE, ND_PLOT_COLOR_ORANGE };
-  for (int k = self->n_prot - 1; k >= 0; k--)
+  /* The first training protocol and the first held-out ones (all three in step mode). */
+  int shown[3] = { 0, -1, -1 }, n_shown = 1;
+  for (int k = 1; k < self->n_prot && n_shown < 3; k++)
+    if (self->prot[k].held_out)
+      shown[n_shown++] = k;
+  for (int i = n_shown - 1; i >= 0; i--)
     {
-      g_autofree char *label = g_strdup_printf (k == 0 ? _("%.2f nA (training)") : _("%.2f nA (held out)"),
-                                                self->prot[k].amp_pA / 1000.0);
-      guint s = nd_plot_model_add_series (m, label, colors[k], k == 0 ? ND_PLOT_LINE : ND_PLOT_DASHED);
+      int k = shown[i];
+      guint s = nd_plot_model_add_series (m, self->prot[k].label, colors[i], i == 0 ? ND_PLOT_LINE : ND_PLOT_DASHED);
       nd_plot_model_set_series_trace (m, s, 0.0, self->prot[k].dt, self->prot[k].v_full, self->prot[k].n);
     }
-  nd_plot_model_add_shaded_range (m, self->run_file->step_start_ms, self->run_file->step_end_ms, _("Step"));
+  if (!r->files)
+    nd_plot_model_add_shaded_range (m, self->run_file->step_start_ms, self->run_file->step_end_ms, _("Step"));
   double t_end = (p->n - 1) * p->dt;
   gtk_adjustment_configure (self->time_adj, 0.0, 0.0, t_end, self->frame_ms, 5.0, 0.0);
   /* Show the first spike if there is one: more telling than rest. */
-  double t_show = self->run_file->step_start_ms;
+  double t_show = 0.0;
   for (gsize j = 1; j < p->n; j++)
     if (p->v_full[j - 1] < 0.0 && p->v_full[j] >= 0.0)
       {
@@ -211,10 +219,10 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
   double total = 0.0;
   for (int k = 0; k < self->n_prot; k++)
     total += self->prot[k].t_full_s;
-  g_autofree char *status = g_strdup_printf (_("%d spikes at the soma under the training step; "
-                                               "%d compartments simulated in %.0f ms of processor time"),
-                                             count_spikes (p->v_full, p->n), self->run_cell->cable->n_compartments,
-                                             total * 1000.0);
+  g_autofree char *status = g_strdup_printf (_("%d spikes at the soma under “%s”; %d compartments, %d protocols "
+                                               "simulated in %.0f ms of processor time"),
+                                             count_spikes (p->v_full, p->n), p->label,
+                                             self->run_cell->cable->n_compartments, self->n_prot, total * 1000.0);
   gtk_label_set_text (self->full_status, status);
   /* The fit page shows the target already; early free runs of the reduced model can wander far off, so
    * its voltage axis stays on the full model's range. */
@@ -235,6 +243,63 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
   nd_reduce_window_set_state (self, ND_REDUCE_SIMULATED);
 }
 
+/* A stimulus file: CSV "sweep,t_ms,i_pA", sweeps one after the other, each value held over its sample. */
+static gboolean
+load_sweeps (const char *path, gboolean held_out, FullRun *r, GError **error)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr (GArray) t = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) cur = g_array_new (FALSE, FALSE, sizeof (double));
+  long sweep = -1;
+  int first = r->n_prot;
+  for (guint i = 1; lines[i]; i++)
+    {
+      if (!lines[i][0] || lines[i][0] == '\r')
+        continue;
+      char *end;
+      long s = strtol (lines[i], &end, 10);
+      double tv = *end == ',' ? g_ascii_strtod (end + 1, &end) : NAN;
+      double iv = *end == ',' ? g_ascii_strtod (end + 1, &end) : NAN;
+      if (!isfinite (tv) || !isfinite (iv))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u of “%s” is not sweep,t_ms,i_pA"), i + 1, path);
+          return FALSE;
+        }
+      if (s != sweep || i == 1)
+        {
+          if (r->n_prot == ND_REDUCE_N_PROT)
+            break;
+          sweep = s;
+          r->prot[r->n_prot++] = (NdReduceProtocol) { .held_out = held_out };
+          g_array_set_size (t, 0);
+          g_array_set_size (cur, 0);
+        }
+      NdReduceProtocol *p = &r->prot[r->n_prot - 1];
+      g_array_append_val (t, tv);
+      g_array_append_val (cur, iv);
+      p->n = cur->len;
+      p->dt = t->len > 1 ? g_array_index (t, double, 1) - g_array_index (t, double, 0) : 0.0;
+      p->amp_pA = fmax (p->amp_pA, fabs (iv));
+      g_free (p->i_pA);
+      p->i_pA = g_memdup2 (cur->data, sizeof (double) * cur->len);
+    }
+  for (int k = first; k < r->n_prot; k++)
+    {
+      NdReduceProtocol *p = &r->prot[k];
+      if (p->n < 2 || !(p->dt > 0.0))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("a sweep of “%s” has fewer than two samples"), path);
+          return FALSE;
+        }
+      p->label = g_strdup_printf (held_out ? _("Held-out sweep %d, up to %.2f nA") : _("Training sweep %d, up to %.2f nA"),
+                                  k - first + 1, p->amp_pA / 1000.0);
+    }
+  return TRUE;
+}
+
 void
 nd_reduce_window_run_full (NdReduceWindow *self)
 {
@@ -248,7 +313,8 @@ nd_reduce_window_run_full (NdReduceWindow *self)
   nd_reduce_window_read_settings (self, r->file);
   g_autoptr (GError) error = NULL;
   NdCellFile *f = r->file;
-  if (!(f->step_end_ms > f->step_start_ms) || f->step_start_ms >= f->duration_ms)
+  gboolean use_files = self->stim_dir && gtk_switch_get_active (self->use_files);
+  if (!use_files && (!(f->step_end_ms > f->step_start_ms) || f->step_start_ms >= f->duration_ms))
     {
       gtk_label_set_text (self->full_status, _("The step must end after it starts, and start before the end of the simulation."));
       full_run_free (r);
@@ -262,33 +328,61 @@ nd_reduce_window_run_full (NdReduceWindow *self)
       full_run_free (r);
       return;
     }
-  static const double factors[ND_REDUCE_N_PROT] = { 1.0, 0.8, 1.2 };
-  gsize n = (gsize) lround (f->duration_ms / f->dt_ms) + 1;
-  r->n_prot = ND_REDUCE_N_PROT;
+  r->files = use_files;
+  if (use_files)
+    {
+      static const char *const names[2] = { "ca1-train-stimulus.csv", "ca1-heldout-stimulus.csv" };
+      for (int set = 0; set < 2; set++)
+        {
+          g_autofree char *path = g_build_filename (self->stim_dir, names[set], NULL);
+          if (!load_sweeps (path, set == 1, r, &error))
+            {
+              g_autofree char *msg = g_strdup_printf (_("Could not read the stimuli: %s"), error->message);
+              gtk_label_set_text (self->full_status, msg);
+              full_run_free (r);
+              return;
+            }
+        }
+    }
+  else
+    {
+      static const double factors[ND_REDUCE_N_STEPS] = { 1.0, 0.8, 1.2 };
+      gsize n = (gsize) lround (f->duration_ms / f->dt_ms) + 1;
+      r->n_prot = ND_REDUCE_N_STEPS;
+      for (int k = 0; k < r->n_prot; k++)
+        {
+          NdReduceProtocol *p = &r->prot[k];
+          p->amp_pA = f->step_amplitude_pA * factors[k];
+          p->held_out = k > 0;
+          p->label = g_strdup_printf (k == 0 ? _("Training step, %.2f nA") : _("Held-out step, %.2f nA"),
+                                      p->amp_pA / 1000.0);
+          p->n = n;
+          p->dt = f->dt_ms;
+          p->i_pA = g_new (double, n);
+          for (gsize j = 0; j < n; j++)
+            {
+              double t = j * p->dt;
+              p->i_pA[j] = t >= f->step_start_ms - 1e-9 && t < f->step_end_ms - 1e-9 ? p->amp_pA : 0.0;
+            }
+        }
+    }
   for (int k = 0; k < r->n_prot; k++)
     {
       NdReduceProtocol *p = &r->prot[k];
-      p->amp_pA = f->step_amplitude_pA * factors[k];
-      p->held_out = k > 0;
-      p->n = n;
-      p->dt = f->dt_ms;
       p->n_sub = nd_morph_substeps (p->dt, ND_REDUCE_MAX_DT);
-      p->i_pA = g_new (double, n);
-      for (gsize j = 0; j < n; j++)
-        {
-          double t = j * p->dt;
-          p->i_pA[j] = t >= f->step_start_ms - 1e-9 && t < f->step_end_ms - 1e-9 ? p->amp_pA : 0.0;
-        }
-      p->v_full = g_new0 (double, n);
-      p->i_axial = g_new0 (double, n);
+      p->v_full = g_new0 (double, p->n);
+      p->i_axial = g_new0 (double, p->n);
     }
-  /* Frames every 0.25 ms, fewer for long simulations so they stay within a few tens of megabytes. */
-  r->frame_every = MAX (1, (int) lround (ND_REDUCE_FRAME_MS / f->dt_ms));
+  gsize n = r->prot[0].n;
+  double dt0 = r->prot[0].dt;
+  r->frame_every = MAX (1, (int) lround (ND_REDUCE_FRAME_MS / dt0));
   r->frame_every = MAX (r->frame_every, (int) ((n + ND_REDUCE_MAX_FRAMES - 1) / ND_REDUCE_MAX_FRAMES));
   r->n_frames = (int) ((n - 1) / r->frame_every) + 1;
   r->frames = g_new0 (double, (gsize) r->n_frames * r->cell->cable->n_nodes);
   g_atomic_int_set (&self->full_done, 0);
-  self->full_total = (int) (n * (r->n_prot + 1));
+  self->full_total = (int) n;
+  for (int k = 0; k < r->n_prot; k++)
+    self->full_total += (int) r->prot[k].n;
   r->done = &self->full_done;
   gtk_label_set_text (self->full_status, _("Simulating the full model…"));
   gtk_progress_bar_set_fraction (self->full_progress, 0.0);
@@ -346,17 +440,19 @@ fit_scored (GObject *source, GAsyncResult *res, gpointer data)
       double se = 0.0;
       for (gsize j = 0; j < p->n; j++)
         se += (p->v_red[j] - p->v_full[j]) * (p->v_red[j] - p->v_full[j]);
-      self->results[k] = (NdReduceResult) { .amplitude_pA = p->amp_pA, .held_out = p->held_out,
+      NdReduceResult *out = &self->results[k];
+      *out = (NdReduceResult) { .amplitude_pA = p->amp_pA, .held_out = p->held_out,
                                             .rmse_mV = sqrt (se / p->n),
                                             .spikes_full = count_spikes (p->v_full, p->n),
                                             .spikes_reduced = count_spikes (p->v_red, p->n),
                                             .t_full_s = p->t_full_s, .t_reduced_s = p->t_red_s };
+      g_strlcpy (out->label, p->label ? p->label : "", sizeof out->label);
     }
   NdReduceProtocol *p = &self->prot[0];
   nd_plot_model_set_title (self->plot_m[ND_REDUCE_PLOT_AXIAL], _("Current from the soma into the dendrites and axon"));
   show_fit_plots (self, p->v_red, p->n, p->i_learned);
   nd_reduce_window_show_results (self);
-  g_autofree char *status = g_strdup_printf (_("Finished after %d iterations: soma RMSE %.2f mV on the training step"),
+  g_autofree char *status = g_strdup_printf (_("Finished after %d iterations: soma RMSE %.2f mV on the first training protocol"),
                                              self->iterations_done, self->results[0].rmse_mV);
   gtk_label_set_text (self->fit_status, status);
   gtk_progress_bar_set_fraction (self->fit_progress, 1.0);

@@ -126,6 +126,7 @@ nd_reduce_window_set_state (NdReduceWindow *self, NdReduceState state)
   for (int r = 0; r < N_R; r++)
     for (int c = 0; c < N_CH; c++)
       gtk_widget_set_sensitive (GTK_WIDGET (self->density[r][c]), state != ND_REDUCE_EMPTY && !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->use_files), state != ND_REDUCE_EMPTY && !busy);
   GtkSpinButton *others[] = { self->ra, self->cm, self->amp, self->start, self->end, self->duration,
                               self->iterations, self->latents };
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
@@ -274,6 +275,8 @@ nd_reduce_window_open (NdReduceWindow *self, const char *path, GError **error)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   nd_reduce_window_run_clear (self);
+  g_clear_pointer (&self->stim_dir, g_free);
+  gtk_widget_set_visible (self->files_row, FALSE);
   nd_morphology_view_set_cell (self->morph_view, cell->morph, cell->cable);
   nd_cell_file_free (self->file);
   nd_cell_free (self->cell);
@@ -296,7 +299,8 @@ nd_reduce_window_open_example (NdReduceWindow *self, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not create the folder “%s”"), dir);
       return FALSE;
     }
-  static const char *const names[] = { "ca1-pospischil.json", "ca1-pospischil.swc" };
+  static const char *const names[] = { "ca1-pospischil.json", "ca1-pospischil.swc", "ca1-train-stimulus.csv",
+                                       "ca1-heldout-stimulus.csv" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *res = g_strconcat ("/io/github/neurode/Neurode/cells/", names[i], NULL);
@@ -308,7 +312,13 @@ nd_reduce_window_open_example (NdReduceWindow *self, GError **error)
         return FALSE;
     }
   g_autofree char *json = g_build_filename (dir, names[0], NULL);
-  return nd_reduce_window_open (self, json, error);
+  if (!nd_reduce_window_open (self, json, error))
+    return FALSE;
+  /* The shipped stimuli (steps and noisy inputs) train a much better reduced model than one step. */
+  self->stim_dir = g_steal_pointer (&dir);
+  gtk_widget_set_visible (self->files_row, TRUE);
+  gtk_switch_set_active (self->use_files, TRUE);
+  return TRUE;
 }
 
 static void
@@ -356,11 +366,9 @@ nd_reduce_window_show_results (NdReduceWindow *self)
     {
       const NdReduceResult *r = &self->results[i];
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = g_strdup_printf (r->held_out ? _("Held-out step, %.2f nA") : _("Training step, %.2f nA"),
-                                                r->amplitude_pA / 1000.0);
       g_autofree char *sub = g_strdup_printf (_("Spikes: %d full, %d reduced"), r->spikes_full, r->spikes_reduced);
       g_autofree char *value = g_strdup_printf (_("RMSE %.2f mV"), r->rmse_mV);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->label);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
       GtkWidget *label = gtk_label_new (value);
       gtk_widget_add_css_class (label, "numeric");
@@ -668,6 +676,18 @@ build_channels_page (NdReduceWindow *self)
   adw_preferences_group_set_title (stim, _("Current step at the soma"));
   adw_preferences_group_set_description (stim, _("The reduced model is trained on this step and checked on two "
                                                  "held-out steps of 0.8 and 1.2 times its amplitude."));
+  GtkWidget *files = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (files), _("Train on the CA1 stimulus files instead"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (files), _("Five training sweeps (0.3, 0.65 and 0.95 nA steps, two noisy "
+                                                         "inputs) and four held-out sweeps, as neurode-cli reduce "
+                                                         "uses them; the step below is then not used"));
+  self->use_files = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->use_files), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (files), GTK_WIDGET (self->use_files));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (files), GTK_WIDGET (self->use_files));
+  adw_preferences_group_add (stim, files);
+  self->files_row = files;
+  gtk_widget_set_visible (files, FALSE);
   self->amp = spin_row (stim, _("Amplitude"), NULL, _("nA"), -5.0, 5.0, 0.05, 3);
   self->start = spin_row (stim, _("Start"), NULL, _("ms"), 0.0, 10000.0, 1.0, 1);
   self->end = spin_row (stim, _("End"), NULL, _("ms"), 0.0, 10000.0, 1.0, 1);
@@ -877,7 +897,7 @@ setup_plots (NdReduceWindow *self)
   nd_plot_model_set_title (m[ND_REDUCE_PLOT_LOSS], _("Loss"));
   nd_plot_model_set_axis (m[ND_REDUCE_PLOT_LOSS], ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (m[ND_REDUCE_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Mean squared error"), "mV²", ND_PLOT_SCALE_LOG);
-  nd_plot_model_set_title (m[ND_REDUCE_PLOT_SOMA], _("Soma voltage, training step"));
+  nd_plot_model_set_title (m[ND_REDUCE_PLOT_SOMA], _("Soma voltage, first training protocol"));
   nd_plot_model_set_axis (m[ND_REDUCE_PLOT_SOMA], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (m[ND_REDUCE_PLOT_SOMA], ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_title (m[ND_REDUCE_PLOT_AXIAL], _("Current from the soma into the dendrites and axon"));
@@ -898,6 +918,7 @@ nd_reduce_window_dispose (GObject *object)
     nd_morphology_view_set_cell (self->morph_view, NULL, NULL);
   g_clear_pointer (&self->cell, nd_cell_free);
   g_clear_pointer (&self->file, nd_cell_file_free);
+  g_clear_pointer (&self->stim_dir, g_free);
   for (int i = 0; i < ND_REDUCE_N_PLOTS; i++)
     g_clear_object (&self->plot_m[i]);
   gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_REDUCE_WINDOW);
@@ -985,6 +1006,12 @@ void
 nd_reduce_window_show_step (NdReduceWindow *self, const char *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+void
+nd_reduce_window_set_use_stimulus_files (NdReduceWindow *self, gboolean use)
+{
+  gtk_switch_set_active (self->use_files, use);
 }
 
 void

@@ -5,6 +5,7 @@
  *
  * Five steps in one window: 1. open a cell (the shipped CA1 cell, a cell file or a bare SWC with default
  * channels) and see its morphology; 2. set channel densities per region, Ra, cm and the current step;
+ * (for the CA1 example, the shipped training and held-out stimulus files may be used instead of the step);
  * 3. simulate the full cell on a worker thread and colour the morphology by voltage over time; 4. fit the
  * soma plus a learned current to the soma voltage (engine/fit-worker.h; progress coalesced to a 10 Hz
  * main-loop timer); 5. results per protocol (the step trained on and two held-out amplitudes), the
@@ -45,7 +46,8 @@ typedef enum
 
 typedef struct
 {
-  double amplitude_pA;
+  double amplitude_pA;            /* largest stimulus current */
+  char label[96];                 /* "Training step, 0.65 nA", "Held-out sweep 2, up to 0.85 nA" */
   gboolean held_out;
   double rmse_mV;
   int spikes_full, spikes_reduced;
@@ -65,6 +67,8 @@ int            nd_reduce_window_get_n_compartments (NdReduceWindow *self);
 void           nd_reduce_window_show_step (NdReduceWindow *self, const char *name);
 /* Plays (or pauses) the voltage animation of step 3, as its play button does. */
 void           nd_reduce_window_set_playing (NdReduceWindow *self, gboolean playing);
+/* Whether the fit trains on the example's stimulus files (steps and noisy inputs) rather than the step. */
+void           nd_reduce_window_set_use_stimulus_files (NdReduceWindow *self, gboolean use);
 void           nd_reduce_window_set_iterations (NdReduceWindow *self, int iterations);
 /* The full model's soma voltage under the training step (NULL before a run). */
 const double  *nd_reduce_window_get_soma_trace (NdReduceWindow *self, gsize *n, double *dt_ms);

@@ -163,6 +163,17 @@ test_load_ca1 (void)
 static void
 test_run_full (void)
 {
+  /* The example trains on the shipped stimulus files by default: 0.1 ms samples, 70 ms. */
+  activate ("reduce.run-full");
+  g_assert_true (nd_test_ui_wait (state_is, GINT_TO_POINTER (ND_REDUCE_SIMULATED), 60000));
+  gsize n_files;
+  double dt_files;
+  g_assert_nonnull (nd_reduce_window_get_soma_trace (win, &n_files, &dt_files));
+  g_assert_cmpuint (n_files, ==, 701);
+  g_assert_cmpfloat_with_epsilon (dt_files, 0.1, 1e-9);
+  shot ("reduce-3-full-model-files");
+  /* The cell file's own step, at the resolution of NEURON's reference. */
+  nd_reduce_window_set_use_stimulus_files (win, FALSE);
   activate ("reduce.run-full");
   g_assert_true (nd_test_ui_wait (state_is, GINT_TO_POINTER (ND_REDUCE_SIMULATED), 60000));
   gsize n;
@@ -396,6 +407,9 @@ test_results (void)
 static void
 test_default_fit (void)
 {
+  nd_reduce_window_set_use_stimulus_files (win, TRUE);
+  activate ("reduce.run-full");
+  g_assert_true (nd_test_ui_wait (state_is, GINT_TO_POINTER (ND_REDUCE_SIMULATED), 60000));
   nd_reduce_window_set_iterations (win, 1000);
   gint64 t0 = g_get_monotonic_time ();
   activate ("reduce.fit-start");
@@ -406,8 +420,7 @@ test_default_fit (void)
   double t_full = 0, t_red = 0;
   for (guint i = 0; i < n; i++)
     {
-      g_test_message ("default fit, %s %.2f nA: RMSE %.2f mV, spikes %d full / %d reduced",
-                      r[i].held_out ? "held-out" : "training", r[i].amplitude_pA / 1000, r[i].rmse_mV,
+      g_test_message ("default fit, %s: RMSE %.2f mV, spikes %d full / %d reduced", r[i].label, r[i].rmse_mV,
                       r[i].spikes_full, r[i].spikes_reduced);
       t_full += r[i].t_full_s;
       t_red += r[i].t_reduced_s;
