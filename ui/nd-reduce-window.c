@@ -755,7 +755,7 @@ build_full_page (NdReduceWindow *self)
   self->full_status = GTK_LABEL (gtk_label_new (_("Simulates the whole cell under the step and two held-out steps.")));
   gtk_widget_add_css_class (GTK_WIDGET (self->full_status), "dim-label");
   gtk_label_set_xalign (self->full_status, 0.0);
-  gtk_label_set_ellipsize (self->full_status, PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (self->full_status, TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->full_status), TRUE);
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->full_status));
   gtk_box_append (self->full_page, top);
