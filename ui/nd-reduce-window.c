@@ -381,7 +381,7 @@ nd_reduce_window_show_results (NdReduceWindow *self)
     }
   adw_preferences_group_set_description (self->result_group, self->n_results == 0
     ? _("Root-mean-square difference of the soma voltage over each protocol. Stop or finish a fit to fill this in.")
-    : _("Root-mean-square difference of the soma voltage over each protocol. The held-out steps were not used "
+    : _("Root-mean-square difference of the soma voltage over each protocol. The held-out protocols were not used "
         "for training."));
   if (self->n_results == 0)
     return;
