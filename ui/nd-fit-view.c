@@ -253,7 +253,7 @@ describe_ready (NdFitView *self)
                                                      "Ready to fit %u training sweeps", nt), nt);
   g_autofree char *b = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sweep checks the result.",
                                                      "%u sweeps check the result.", nv), nv);
-  g_autofree char *text = g_strdup_printf (_("%s; %s Press Start."), a, b);
+  g_autofree char *text = g_strdup_printf ("%s; %s", a, b);
   gtk_label_set_text (self->status, text);
 }
 
@@ -325,9 +325,9 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
     gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
+  /* After a failed fit the outcome line says what to do. */
   gtk_label_set_text (self->status, nd_fit_runner_get_failed (runner)
-                                      ? _("You can still accept the best result, or change the model or the sweeps and start again.")
-                                      : _("Accept the fit to keep it in the model, then save or export it."));
+                                      ? "" : _("Accept the fit to keep it in the model, then save or export it."));
   show_model_curves (self, m, TRUE);
   gsize len;
   double dt;
@@ -475,7 +475,7 @@ show_project (NdFitView *self)
           self->v_lo = MIN (self->v_lo, tr.v_mV[j]);
           self->v_hi = MAX (self->v_hi, tr.v_mV[j]);
         }
-      g_autofree char *title = g_strdup_printf (_("Sweep %d, recorded"), first + 1);
+      g_autofree char *title = g_strdup_printf (_("Sweep %u, recorded"), (guint) first + 1);
       show_trace (self, title, tr.v_mV, NULL, tr.n, tr.t_ms[1] - tr.t_ms[0]);
     }
   else

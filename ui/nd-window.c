@@ -79,8 +79,8 @@ update_title (NdWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
   gboolean workspace = g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "workspace");
   gtk_widget_set_visible (self->save_button, workspace);
-  /* The views exist only once something is open: the welcome page shows the plain title. */
-  adw_view_switcher_title_set_view_switcher_enabled (self->view_switcher_title, workspace);
+  /* The views exist only once something is open: until then the switcher is greyed out. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->view_switcher_title), workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", workspace);
 }
