@@ -183,8 +183,8 @@ fill_from_table (NdCatalogueBrowser *self, const NdIcgChannel *ch, double celsiu
         nd_plot_model_set_series_data (self->mt, nd_plot_model_add_series (self->mt, gate->name, ND_PLOT_COLOR_AUTO,
                                                                            ND_PLOT_LINE_POINTS), v, tau, nt);
     }
-  g_autofree char *tt = g_strdup_printf (_("Time constants tabulated at %.1f °C"), shown_t);
-  nd_plot_model_set_title (self->mx, _("Steady states (tabulated)"));
+  g_autofree char *tt = g_strdup_printf (_("Time constants, %.1f °C"), shown_t);
+  nd_plot_model_set_title (self->mx, _("Steady states"));
   nd_plot_model_set_title (self->mt, tt);
 }
 
@@ -205,7 +205,7 @@ update_preview (NdCatalogueBrowser *self)
   g_autofree char *link = g_strdup_printf (_("ModelDB %d"), ch->modeldb_id);
   gtk_link_button_set_uri (self->modeldb_link, uri);
   gtk_button_set_label (GTK_BUTTON (self->modeldb_link), link);
-  g_autofree char *src = g_strdup_printf (_("%s from ModelDB entry %d; kinetics tabulated by %s (GPL-3.0)"),
+  g_autofree char *src = g_strdup_printf (_("%s from ModelDB entry %d; kinetics tabulated by %s, GPL-3.0"),
                                           ch->file, ch->modeldb_id, ND_ICG_CITATION);
   adw_action_row_set_subtitle (self->source_row, src);
   gtk_widget_set_visible (self->calcium_note, ch->needs_calcium);
@@ -224,13 +224,15 @@ update_preview (NdCatalogueBrowser *self)
   else
     {
       fill_from_table (self, ch, celsius);
+      static const char *const sup[] = { "⁰", "", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸" };
       GString *s = g_string_new (NULL);
       for (int g = 0; g < ch->n_gates; g++)
-        g_string_append_printf (s, g ? ", %s^%d" : "%s^%d", ch->gates[g].name, ch->gates[g].exponent);
-      g_autofree char *gl = g_string_free (s, FALSE);
-      g_autofree char *gates = g_strdup_printf (_("Gates and exponents: %s"), gl);
+        if (ch->gates[g].exponent > 0)
+          g_string_append_printf (s, "%s%s", ch->gates[g].name, ch->gates[g].exponent <= 8 ? sup[ch->gates[g].exponent] : "");
+      g_autofree char *formula = g_string_free (s, FALSE);
+      g_autofree char *gates = g_strdup_printf (_("Conductance ∝ %s"), formula);
       gtk_label_set_text (self->gates, gates);
-      gtk_label_set_text (self->temp_note, error ? error->message : _("Tabulated curves"));
+      gtk_label_set_text (self->temp_note, error ? error->message : _("Curves as tabulated by ICGenealogy (the points), at the table temperature nearest the model’s"));
       gtk_widget_set_sensitive (self->add_button, FALSE);
     }
 }
@@ -277,8 +279,10 @@ action_select (GtkWidget *widget, const char *name, GVariant *param)
   g_auto (GStrv) parts = g_strsplit (g_variant_get_string (param, NULL), "/", 2);
   if (g_strv_length (parts) == 2 && !nd_catalogue_browser_select (self, parts[0], parts[1]))
     {
-      /* Not among the current results: show everything, then select it. */
-      nd_catalogue_browser_set_query (self, "", NULL);
+      /* Not among the current results: search for its file in its class (GTK 4.8 list views cannot
+       * scroll to an item, so the result list is made short enough to show it). */
+      g_autofree char *file = g_strdup (strchr (parts[1], '_') ? strchr (parts[1], '_') + 1 : parts[1]);
+      nd_catalogue_browser_set_query (self, file, parts[0]);
       nd_catalogue_browser_select (self, parts[0], parts[1]);
     }
 }

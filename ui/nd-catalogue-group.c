@@ -19,7 +19,7 @@ typedef struct
   NdProject *project;        /* weak: the group lives inside the project's window */
   GtkWidget *host;
   GPtrArray *rows;           /* AdwExpanderRow, one per catalogue channel in the project */
-  GtkWidget *empty_row;
+  GtkWidget *add_row;       /* always last */
   gboolean syncing;
   NdCatalogueBrowser *browser;
 } Group;
@@ -199,6 +199,8 @@ sync_rows (Group *g, gboolean force)
     {
       for (guint i = 0; i < g->rows->len; i++)
         adw_preferences_group_remove (g->group, g_ptr_array_index (g->rows, i));
+      g_object_ref (g->add_row);
+      adw_preferences_group_remove (g->group, g->add_row);
       g_ptr_array_set_size (g->rows, 0);
       for (guint i = 0; i < n; i++)
         {
@@ -207,8 +209,9 @@ sync_rows (Group *g, gboolean force)
           adw_preferences_group_add (g->group, row);
           g_ptr_array_add (g->rows, row);
         }
+      adw_preferences_group_add (g->group, g->add_row);
+      g_object_unref (g->add_row);
     }
-  gtk_widget_set_visible (g->empty_row, n == 0);
   g->syncing = FALSE;
 }
 
@@ -294,23 +297,19 @@ nd_catalogue_group_new (NdProject *project, GtkWidget *host)
   g_object_set_data_full (G_OBJECT (g->group), "nd-catalogue-group", g, group_free);
   adw_preferences_group_set_title (g->group, _("Published Channels"));
   adw_preferences_group_set_description (g->group,
-    _("Channel models from ModelDB, with kinetics tabulated by the ICGenealogy project (Podlaski et al. 2017)."));
-  GtkWidget *button = gtk_button_new ();
-  GtkWidget *content = adw_button_content_new ();
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "list-add-symbolic");
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("Add Channel from Catalogue…"));
-  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
-  gtk_button_set_child (GTK_BUTTON (button), content);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "catalogue.browse");
-  adw_preferences_group_set_header_suffix (g->group, button);
-  g->empty_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (g->empty_row), _("No published channels yet"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (g->empty_row),
-                               _("Search about 2,300 published channel models by name, class or ModelDB number."));
-  gtk_widget_add_css_class (g->empty_row, "dim-label");
-  adw_preferences_group_add (g->group, g->empty_row);
+    _("Channel models from ModelDB, with kinetics tabulated by the ICGenealogy project (Podlaski et al. 2017). "
+      "Each is simulated from its tabulated curves at the model’s temperature."));
+  /* The last row opens the browser (a list box row is actionable). */
+  g->add_row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (g->add_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (g->add_row), _("Add Channel from Catalogue…"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (g->add_row),
+                               _("Search about 2,300 published channel models by name, class or ModelDB number"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (g->add_row), gtk_image_new_from_icon_name ("list-add-symbolic"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (g->add_row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (g->add_row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (g->add_row), "catalogue.browse");
+  adw_preferences_group_add (g->group, g->add_row);
 
   GSimpleActionGroup *actions = g_simple_action_group_new ();
   const GActionEntry entries[] = {

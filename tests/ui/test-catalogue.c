@@ -63,6 +63,20 @@ collect_text (GtkWidget *w, GString *out)
     collect_text (c, out);
 }
 
+static GtkWidget *
+find_label (GtkWidget *w, const char *text)
+{
+  if (GTK_IS_LABEL (w) && !strcmp (gtk_label_get_text (GTK_LABEL (w)), text))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *f = find_label (c, text);
+      if (f)
+        return f;
+    }
+  return NULL;
+}
+
 static void
 test_browse_and_add (void)
 {
@@ -208,8 +222,16 @@ test_browse_and_add (void)
     g_assert_nonnull (strstr (text->str, "K · ModelDB 143100 · 7.5 mS/cm², -90 mV"));
     g_assert_nonnull (strstr (text->str, "Not in the model"));
   }
-  gtk_window_set_default_size (GTK_WINDOW (window), 1240, 900);
-  nd_test_ui_spin (400);
+  /* Open the Kv4 row and scroll the channel column to it for the picture. */
+  GtkWidget *label = find_label (model_view, "Kv4f");
+  g_assert_nonnull (label);
+  GtkWidget *row = gtk_widget_get_ancestor (label, ADW_TYPE_EXPANDER_ROW);
+  g_assert_nonnull (row);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  nd_test_ui_spin (300);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW)));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  nd_test_ui_spin (300);
   g_autofree char *mshot = nd_test_ui_screenshot (GTK_WIDGET (window), "catalogue-model-builder");
   g_assert_cmpfloat (nd_test_ui_png_ink (mshot), >, 0.02);
 }
