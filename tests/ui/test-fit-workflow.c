@@ -131,6 +131,12 @@ test_welcome (void)
   g_assert_cmpstr (nd_window_get_page (window), ==, "welcome");
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-welcome");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.02);
+  /* Exploring first, then looking at the recording page: it says what to do. */
+  activate ("win.explore", NULL);
+  nd_test_ui_spin (300);
+  activate ("win.show-view", g_variant_new_string ("recording"));
+  nd_test_ui_spin (400);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-recording-empty"));
 }
 
 static void
