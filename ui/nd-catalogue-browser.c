@@ -312,7 +312,7 @@ setup_row (GtkSignalListItemFactory *f, GtkListItem *li, gpointer user_data)
   GtkWidget *cls = gtk_label_new (NULL);
   gtk_widget_set_valign (cls, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (cls, "caption-heading");
-  GtkWidget *ca = gtk_label_new (_("Needs calcium"));
+  GtkWidget *ca = gtk_label_new (_("Needs Ca²⁺"));
   gtk_widget_set_valign (ca, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (ca, "caption");
   gtk_widget_add_css_class (ca, "warning");
@@ -372,7 +372,7 @@ build (NdCatalogueBrowser *self)
 
   /* Left: search, class, results. */
   GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_size_request (left, 340, -1);
+  gtk_widget_set_size_request (left, 380, -1);
   gtk_widget_set_margin_start (left, 12);
   gtk_widget_set_margin_end (left, 12);
   gtk_widget_set_margin_top (left, 12);
