@@ -77,6 +77,20 @@ find_label (GtkWidget *w, const char *text)
   return NULL;
 }
 
+static GtkWidget *
+find_button_with_icon (GtkWidget *w, const char *icon)
+{
+  if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (w)), icon) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *f = find_button_with_icon (c, icon);
+      if (f)
+        return f;
+    }
+  return NULL;
+}
+
 static void
 test_browse_and_add (void)
 {
@@ -229,6 +243,16 @@ test_browse_and_add (void)
   g_assert_nonnull (row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   nd_test_ui_spin (300);
+  /* Kinetics one click away: the row's curves button opens them at the model's temperature. */
+  GtkWidget *curves = find_button_with_icon (row, "nd-curves-symbolic");
+  g_assert_nonnull (curves);
+  g_signal_emit_by_name (curves, "clicked");
+  nd_test_ui_spin (300);
+  GtkWindow *kin = nd_test_ui_find_window (ADW_TYPE_WINDOW, GTK_WINDOW (window));
+  g_assert_nonnull (kin);
+  g_assert_cmpstr (gtk_window_get_title (kin), ==, "Kinetics of Kv4f");
+  gtk_window_destroy (kin);
+  nd_test_ui_spin (100);
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW)));
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   nd_test_ui_spin (300);
