@@ -257,6 +257,45 @@ loss_grad (const problem *pb, const double *theta, double *grad)
 
 /* Both terms under `level`, x_inf measured above its floor: a curve whose
  * source x_inf leaves 0..1 cannot do better, and more restarts would not help. */
+size_t
+nd_curve_fit_n_residuals (const nd_learned_gate *g, const nd_curve_pair *c)
+{
+  problem pb;
+  problem_init (&pb, g, c);
+  size_t n = (size_t) (pb.nres + pb.nridge);
+  problem_free (&pb);
+  return n;
+}
+
+void
+nd_curve_fit_residuals (const nd_learned_gate *g, const double *params, const nd_curve_pair *c, double *r)
+{
+  problem pb;
+  double mi, mt;
+  problem_init (&pb, g, c);
+  residuals (&pb, params, r, &mi, &mt);
+  problem_free (&pb);
+}
+
+void
+nd_curve_fit_jacobian (const nd_learned_gate *g, const double *params, const nd_curve_pair *c, double *jac)
+{
+  problem pb;
+  problem_init (&pb, g, c);
+  jacobian (&pb, params, jac, pb.np);
+  problem_free (&pb);
+}
+
+double
+nd_curve_fit_loss_grad (const nd_learned_gate *g, const double *params, const nd_curve_pair *c, double *grad)
+{
+  problem pb;
+  problem_init (&pb, g, c);
+  double l = loss_grad (&pb, params, grad);
+  problem_free (&pb);
+  return l;
+}
+
 static bool
 good_enough (const problem *pb, double mi, double mt, double level)
 {

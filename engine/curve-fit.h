@@ -78,5 +78,20 @@ int nd_curve_fit (const nd_curve_fit_options *o, const nd_curve_pair *c,
 void nd_curve_fit_eval (const nd_learned_gate *g, const double *params, const nd_curve_pair *c,
                         double *mse_inf, double *mse_tau);
 
+/* The least-squares form of the loss, as the LM solver sees it: residual rows
+ * (x_inf rows (x̂ - x)/sqrt(n_inf), tau rows (τ̂ - τ)/(s sqrt(n_tau)), in point
+ * order, then `n_params` ridge rows when there are fewer data rows than
+ * parameters). nd_curve_fit_n_residuals gives the row count; r has that
+ * many entries, jac that many rows of n_params (row-major). The loss
+ * functions return |r|^2 and its gradient 2 J^T r. For tests and for callers
+ * that bring their own optimiser. */
+size_t nd_curve_fit_n_residuals (const nd_learned_gate *g, const nd_curve_pair *c);
+void nd_curve_fit_residuals (const nd_learned_gate *g, const double *params, const nd_curve_pair *c,
+                             double *r);
+void nd_curve_fit_jacobian (const nd_learned_gate *g, const double *params, const nd_curve_pair *c,
+                            double *jac);
+double nd_curve_fit_loss_grad (const nd_learned_gate *g, const double *params, const nd_curve_pair *c,
+                               double *grad);
+
 /* s = max(population std of the usable tau, 1); 1 when there is none. */
 double nd_curve_tau_scale (const nd_curve_pair *c);

@@ -10,6 +10,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
 void
 nd_learned_gate_make (nd_learned_gate *g, int width, int depth, nd_activation act,
                       bool layer_norm)
@@ -41,6 +44,15 @@ void
 nd_learned_gate_init (const nd_learned_gate *g, double *params, uint64_t seed, double scale)
 {
   nd_mlp_init (&g->shape, params, seed, scale);
+  if (!g->shape.layer_norm)
+    return;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  /* A stream apart from the weights' (same seed, different generator state). */
+  gsl_rng_set (rng, (unsigned long) ((seed ^ (seed >> 32)) ^ 0x9e3779b97f4a7c15ull));
+  double *b = params + (size_t) g->shape.width * (size_t) g->shape.n_in;
+  for (int i = 0; i < g->shape.width; i++)
+    b[i] = gsl_ran_flat (rng, -1.0, 1.0);
+  gsl_rng_free (rng);
 }
 
 double

@@ -49,7 +49,12 @@ size_t nd_learned_gate_n_params (const nd_learned_gate *g);
 /* Doubles of cache per voltage between eval and backward. */
 size_t nd_learned_gate_cache_size (const nd_learned_gate *g);
 
-/* Deterministic small normal initialisation (see nd_mlp_init). */
+/* Deterministic small normal initialisation (see nd_mlp_init). With
+ * LayerNorm, the first hidden layer's biases are also drawn, uniform in
+ * [-1, 1] (PyTorch's and Equinox's default for one input): with zero biases
+ * its pre-activations are w_i * x, LayerNorm divides out |x|, and the whole
+ * network starts as a step function of V at -10 mV (x = 0), with dx_inf/dV
+ * ~ 100 per mV there (measured on the published 1-32-32-2). */
 void nd_learned_gate_init (const nd_learned_gate *g, double *params, uint64_t seed, double scale);
 
 /* Scaled network input for V (mV), and d input / dV. */

@@ -21,7 +21,6 @@ struct _NdWindow
   guint autosave_timer;
   guint64 autosaved_generation;
   gboolean close_confirmed;
-  AdwToast *last_toast;       /* weak */
 
   /* Template children */
   AdwToastOverlay *toast_overlay;

@@ -27,12 +27,10 @@ nd_window_new (NdApplication *application)
 void
 nd_window_show_toast (NdWindow *self, const char *message)
 {
-  /* The newest news replaces the last toast rather than queueing behind it. */
-  if (self->last_toast)
-    adw_toast_dismiss (self->last_toast);
+  /* Toasts queue; dismissing one that is still animating in crashes libadwaita 1.2, so they are
+   * short instead. */
   AdwToast *toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 5);
-  g_set_weak_pointer (&self->last_toast, toast);
+  adw_toast_set_timeout (toast, 3);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -648,7 +646,6 @@ nd_window_dispose (GObject *object)
 {
   NdWindow *self = ND_WINDOW (object);
   g_clear_handle_id (&self->autosave_timer, g_source_remove);
-  g_clear_weak_pointer (&self->last_toast);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_WINDOW);
   g_clear_object (&self->settings);

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
 #include "curve-fit.h"
 #include "icg-curves.h"
 
@@ -181,12 +184,112 @@ check_fits (const char *dir)
   free (again);
 }
 
+/* The LM residuals, Jacobian and the BFGS/Adam gradient against central
+ * differences, on real curves: a full one, one without tau (ridge rows) and
+ * one with missing x_inf cells. */
+static void
+check_jacobian (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "icg", "curves-extract.csv", NULL);
+  g_autoptr (GPtrArray) cs = nd_icg_curves_load (path, 6.3, NULL);
+  const NdIcgCurve *pick[3] = { find (cs, "K", "229585_Kv43.mod", "b"), find (cs, "K", "106551_kaprox.mod", "l"),
+                                find (cs, "K", "101629_kaprox.mod", "n") };
+  /* A copy of the last curve with every third x_inf and every fifth tau removed. */
+  NdIcgCurve holes = *pick[2];
+  double xh[56], th[56];
+  for (int i = 0; i < 56; i++)
+    {
+      xh[i] = i % 3 == 0 ? NAN : pick[2]->x_inf[i];
+      th[i] = i % 5 == 0 ? NAN : pick[2]->tau[i];
+    }
+  holes.x_inf = xh;
+  holes.tau = th;
+  pick[2] = &holes;
+  nd_learned_gate g;
+  nd_learned_gate_make (&g, 6, 2, ND_ACT_TANH, true);
+  size_t np = nd_learned_gate_n_params (&g);
+  double *p = malloc (np * sizeof *p), *grad = malloc (np * sizeof *grad);
+  for (int k = 0; k < 3; k++)
+    {
+      nd_curve_pair c = pair_of (pick[k]);
+      /* Random biases too: with zero first-layer biases and a scalar input, the
+       * LayerNorm output is nearly sign(V + 10 mV), a cliff no difference
+       * quotient can follow. */
+      nd_learned_gate_init (&g, p, 100 + (uint64_t) k, 1.0);
+      gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+      gsl_rng_set (rng, 7 + (unsigned long) k);
+      for (size_t j = 0; j < np; j++)
+        p[j] += 0.3 * gsl_ran_gaussian (rng, 1.0);
+      gsl_rng_free (rng);
+      p[np - 1] = log (nd_curve_tau_scale (&c));   /* tau near the scale of the data */
+      size_t n = nd_curve_fit_n_residuals (&g, &c);
+      double *r = malloc (n * sizeof *r), *rp = malloc (n * sizeof *r), *rm = malloc (n * sizeof *r);
+      double *jac = malloc (n * np * sizeof *jac);
+      nd_curve_fit_residuals (&g, p, &c, r);
+      nd_curve_fit_jacobian (&g, p, &c, jac);
+      double l = nd_curve_fit_loss_grad (&g, p, &c, grad);
+      double rr = 0.0, mi, mt;
+      for (size_t i = 0; i < n; i++)
+        rr += r[i] * r[i];
+      nd_curve_fit_eval (&g, p, &c, &mi, &mt);
+      double ridge = n > (size_t) (nd_icg_curve_n_inf (pick[k]) + nd_icg_curve_n_tau (pick[k])) ? 1 : 0;
+      CHECK (fabs (l - rr) <= 1e-12 * rr, "curve %d: loss %.10g vs |r|^2 %.10g", k, l, rr);
+      CHECK (ridge || fabs (rr - ((isnan (mi) ? 0 : mi) + (isnan (mt) ? 0 : mt))) <= 1e-12 * rr,
+             "curve %d: |r|^2 is not mse_inf + mse_tau", k);
+      double jmax = 0.0, worst = 0.0, gworst = 0.0, gmax = 0.0;
+      for (size_t i = 0; i < n * np; i++)
+        jmax = fmax (jmax, fabs (jac[i]));
+      for (size_t j = 0; j < np; j++)
+        gmax = fmax (gmax, fabs (grad[j]));
+      /* Five-point central differences: tau = exp(b) makes the tau rows strongly
+       * curved, and the O(h^2) error of the three-point rule would dominate. */
+      double *r2p = malloc (n * sizeof *r), *r2m = malloc (n * sizeof *r);
+      for (size_t j = 0; j < np; j++)
+        {
+          const double h = 1e-5;
+          double save = p[j], l1p, l1m, l2p, l2m;
+          p[j] = save + h;
+          nd_curve_fit_residuals (&g, p, &c, rp);
+          l1p = nd_curve_fit_loss_grad (&g, p, &c, NULL);
+          p[j] = save - h;
+          nd_curve_fit_residuals (&g, p, &c, rm);
+          l1m = nd_curve_fit_loss_grad (&g, p, &c, NULL);
+          p[j] = save + 2 * h;
+          nd_curve_fit_residuals (&g, p, &c, r2p);
+          l2p = nd_curve_fit_loss_grad (&g, p, &c, NULL);
+          p[j] = save - 2 * h;
+          nd_curve_fit_residuals (&g, p, &c, r2m);
+          l2m = nd_curve_fit_loss_grad (&g, p, &c, NULL);
+          p[j] = save;
+          for (size_t i = 0; i < n; i++)
+            {
+              double fd = (8 * (rp[i] - rm[i]) - (r2p[i] - r2m[i])) / (12 * h), an = jac[i * np + j];
+              worst = fmax (worst, fabs (an - fd) / fmax (fmax (fabs (fd), fabs (an)), 1e-3 * jmax));
+            }
+          double fd = (8 * (l1p - l1m) - (l2p - l2m)) / (12 * h);
+          gworst = fmax (gworst, fabs (grad[j] - fd) / fmax (fmax (fabs (fd), fabs (grad[j])), 1e-3 * gmax));
+        }
+      free (r2p);
+      free (r2m);
+      CHECK (worst < 1e-6, "curve %d: Jacobian rel err %.3g", k, worst);
+      CHECK (gworst < 1e-6, "curve %d: gradient rel err %.3g", k, gworst);
+      printf ("curve %d: %zu residual rows, Jacobian rel err %.2e, gradient rel err %.2e\n", k, n, worst, gworst);
+      free (r);
+      free (rp);
+      free (rm);
+      free (jac);
+    }
+  free (p);
+  free (grad);
+}
+
 int
 main (void)
 {
   const char *dir = g_getenv ("ND_TEST_DATA");
   g_assert (dir);
   check_reader (dir);
+  check_jacobian (dir);
   check_fits (dir);
   if (failures)
     fprintf (stderr, "%d failures\n", failures);

@@ -17,6 +17,7 @@
 
 #include "icg-catalogue.h"
 #include "icg-curves.h"
+#include "nd-error.h"
 
 static int failures;
 
@@ -227,6 +228,57 @@ check_search (const NdIcgCatalogue *cat)
   nd_icg_kind_free (kn);
 }
 
+/* The catalogue shipped with the app: every voltage-only channel becomes a
+ * kind whose rates are finite, x_inf within the range of its table, tau >= 0. */
+static void
+check_shipped_catalogue (void)
+{
+  const char *root = g_getenv ("ND_SOURCE_ROOT");
+  g_assert (root);
+  g_autofree char *path = g_build_filename (root, "data", "icg", "icg-catalogue.csv.gz", NULL);
+  g_autoptr (GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (NdIcgCatalogue) cat = nd_icg_catalogue_load (path, &error);
+  g_assert_no_error (error);
+  double load_s = (double) (g_get_monotonic_time () - t0) * 1e-6;
+  guint n = nd_icg_catalogue_n_channels (cat);
+  CHECK (n == 2329, "%u channel entries in the shipped catalogue (want 2,329 = 2,269 files, 60 in two classes)", n);
+  int kinds = 0, kca = 0, too_many = 0, no_inf = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const NdIcgChannel *ch = nd_icg_catalogue_get (cat, i);
+      g_autoptr (GError) e = NULL;
+      nd_channel_kind *k = nd_icg_channel_make_kind (ch, &e);
+      if (!k)
+        {
+          CHECK (e && e->domain == ND_ERROR, "%s: no kind and no error", ch->channel);
+          kca += ch->needs_calcium;
+          too_many += !ch->needs_calcium && strstr (e->message, "gates in its conductance") != NULL;
+          no_inf += !ch->needs_calcium && strstr (e->message, "no steady-state") != NULL;
+          continue;
+        }
+      kinds++;
+      for (int g = 0; g < k->n_gates; g++)
+        for (double v = -120; v <= 120; v += 7.3)
+          for (double t = 0; t <= 40; t += 13.1)
+            {
+              nd_gate_rates r;
+              k->gates[g].rates (k->data, v, t, &r);
+              if (!(isfinite (r.x_inf) && isfinite (r.tau) && r.tau >= 0 && isfinite (r.dx_inf) && isfinite (r.dtau)))
+                {
+                  CHECK (FALSE, "%s gate %s at %g mV, %g C: x_inf %g tau %g", ch->channel, k->gates[g].name, v, t,
+                         r.x_inf, r.tau);
+                  goto next;
+                }
+            }
+    next:
+      nd_icg_kind_free (k);
+    }
+  printf ("shipped catalogue: %u entries loaded in %.2f s; %d voltage-only kinds, %d KCa refused, "
+          "%d with more than %d gates, %d without x_inf\n", n, load_s, kinds, kca, too_many, ND_MAX_GATES, no_inf);
+  CHECK (kinds > 2000, "only %d kinds", kinds);
+}
+
 int
 main (void)
 {
@@ -253,6 +305,7 @@ main (void)
   check_interpolation (k, curves);
   nd_icg_kind_free (k);
   check_search (cat);
+  check_shipped_catalogue ();
 
   /* Errors in the reader's terms. */
   g_autoptr (GError) e1 = NULL;

@@ -175,6 +175,33 @@ check_bounds (void)
   free (p);
 }
 
+/* A freshly initialised published gate is smooth in V: no step at -10 mV
+ * (where the scaled input is 0) from LayerNorm acting on bias-free units. */
+static void
+check_init_smooth (void)
+{
+  nd_learned_gate g;
+  nd_learned_gate_default (&g);
+  size_t np = nd_learned_gate_n_params (&g);
+  double *p = malloc (np * sizeof *p), *q = malloc (np * sizeof *q);
+  for (uint64_t seed = 1; seed <= 5; seed++)
+    {
+      nd_learned_gate_init (&g, p, seed, 1.0);
+      double worst = 0.0;
+      for (double v = -100.0; v <= 100.0; v += 0.05)
+        {
+          nd_gate_rates r;
+          nd_learned_gate_eval (&g, p, v, &r, NULL);
+          worst = fmax (worst, fmax (fabs (r.dx_inf), fabs (r.dtau / r.tau)));
+        }
+      CHECK (worst < 0.1, "seed %llu: initial gate has slope %.3g per mV (a step)", (unsigned long long) seed, worst);
+      nd_learned_gate_init (&g, q, seed, 1.0);
+      CHECK (memcmp (p, q, np * sizeof *p) == 0, "seed %llu: init not deterministic", (unsigned long long) seed);
+    }
+  free (p);
+  free (q);
+}
+
 int
 main (void)
 {
@@ -189,6 +216,7 @@ main (void)
   g.tau_bound = ND_TAU_BOUND_HARD;
   check_gate (&g, rng, "1-12x3-2 tanh LN hard bound");
   check_bounds ();
+  check_init_smooth ();
   gsl_rng_free (rng);
   if (failures)
     fprintf (stderr, "%d failures\n", failures);

@@ -468,6 +468,11 @@ test_screenshots (void)
   screenshot ("voltage-clamp", NULL, "explore-voltage-clamp");
   screenshot ("repetitive", NULL, "explore-repetitive-fi");
   screenshot ("anode-break", "phase", "explore-anode-break-phase");
+  /* Dark style (a darkened lecture hall): plots switch to their dark colours. */
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshot ("depolarisation-block", "time", "explore-dark-depolarisation-block");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
   screenshot ("refractory", "kinetics", "explore-kinetics");
   /* The whole column of controls, scrolled or not, with the concentrations shown. */
   g_action_group_change_action_state (actions, "nernst", g_variant_new_boolean (TRUE));
