@@ -197,20 +197,19 @@ sync_rows (Group *g, gboolean force)
     }
   else
     {
+      /* Rows go into the group's list box before the add row, which stays (removing and re-adding
+       * it would restart its widgets' state for nothing). */
+      GtkListBox *box = GTK_LIST_BOX (gtk_widget_get_parent (g->add_row));
       for (guint i = 0; i < g->rows->len; i++)
-        adw_preferences_group_remove (g->group, g_ptr_array_index (g->rows, i));
-      g_object_ref (g->add_row);
-      adw_preferences_group_remove (g->group, g->add_row);
+        gtk_list_box_remove (box, g_ptr_array_index (g->rows, i));
       g_ptr_array_set_size (g->rows, 0);
       for (guint i = 0; i < n; i++)
         {
           NdCatalogueSpec s = nd_project_get_catalogue (g->project, i);
           GtkWidget *row = make_row (g, &s);
-          adw_preferences_group_add (g->group, row);
+          gtk_list_box_insert (box, row, (int) i);
           g_ptr_array_add (g->rows, row);
         }
-      adw_preferences_group_add (g->group, g->add_row);
-      g_object_unref (g->add_row);
     }
   g->syncing = FALSE;
 }
@@ -225,7 +224,7 @@ project_changed (GtkWidget *group, NdProject *project)
 static void
 project_loaded (GtkWidget *group, NdProject *project)
 {
-  sync_rows (g_object_get_data (G_OBJECT (group), "nd-catalogue-group"), TRUE);
+  sync_rows (g_object_get_data (G_OBJECT (group), "nd-catalogue-group"), FALSE);
 }
 
 static void
