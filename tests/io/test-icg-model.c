@@ -10,7 +10,9 @@
  * gbar m_inf^4 h_inf (V - E) and inactivates with tau_h. The reference is the raw catalogue table,
  * read separately. Also: the model file round trip, simulation from the CLI and the user's errors.
  */
+#include <gio/gio.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -276,6 +278,38 @@ test_cli (void)
   g_assert_cmpfloat (vmax, <, 60);
 }
 
+/* Where the catalogue is found: ND_DATA_DIR first, else the installed or source-tree data. */
+static void
+test_data_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "icg-data-dir", NULL);
+  g_autofree char *icg = g_build_filename (dir, "icg", NULL);
+  g_mkdir_with_parents (icg, 0755);
+  g_autofree char *copy = g_build_filename (icg, "icg-catalogue.csv.gz", NULL);
+  g_autofree char *src = g_build_filename (g_getenv ("ND_SOURCE_ROOT"), "data", "icg", "icg-catalogue.csv.gz", NULL);
+  g_autoptr (GFile) fs = g_file_new_for_path (src), fc = g_file_new_for_path (copy);
+  g_assert_true (g_file_copy (fs, fc, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_autofree char *old = g_strdup (g_getenv ("ND_DATA_DIR"));
+  g_setenv ("ND_DATA_DIR", dir, TRUE);
+  g_autofree char *found = nd_icg_catalogue_path (&error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, copy);
+  /* A folder without the catalogue: the next place that has it. */
+  g_autofree char *empty = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "icg-data-empty", NULL);
+  g_mkdir_with_parents (empty, 0755);
+  g_setenv ("ND_DATA_DIR", empty, TRUE);
+  g_autofree char *fallback = nd_icg_catalogue_path (&error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (fallback, "/icg/icg-catalogue.csv.gz"));
+  g_assert_false (g_str_has_prefix (fallback, empty));
+  g_print ("# ND_DATA_DIR -> %s; without it -> %s\n", found, fallback);
+  if (old)
+    g_setenv ("ND_DATA_DIR", old, TRUE);
+  else
+    g_unsetenv ("ND_DATA_DIR");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -285,5 +319,6 @@ main (int argc, char **argv)
   g_test_add_func ("/icg-model/round-trip", test_round_trip);
   g_test_add_func ("/icg-model/errors", test_errors);
   g_test_add_func ("/icg-model/cli", test_cli);
+  g_test_add_func ("/icg-model/data-dir", test_data_dir);
   return g_test_run ();
 }
