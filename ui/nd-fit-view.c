@@ -253,7 +253,7 @@ describe_ready (NdFitView *self)
                                                      "Ready to fit %u training sweeps", nt), nt);
   g_autofree char *b = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sweep checks the result.",
                                                      "%u sweeps check the result.", nv), nv);
-  g_autofree char *text = g_strdup_printf (_("%s; %s Press Start."), a, b);
+  g_autofree char *text = g_strdup_printf ("%s; %s", a, b);
   gtk_label_set_text (self->status, text);
 }
 
@@ -325,9 +325,9 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
     gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
+  /* After a failed fit the outcome line says what to do. */
   gtk_label_set_text (self->status, nd_fit_runner_get_failed (runner)
-                                      ? _("You can still accept the best result, or change the model or the sweeps and start again.")
-                                      : _("Accept the fit to keep it in the model, then save or export it."));
+                                      ? "" : _("Accept the fit to keep it in the model, then save or export it."));
   show_model_curves (self, m, TRUE);
   gsize len;
   double dt;
@@ -458,23 +458,29 @@ show_project (NdFitView *self)
     return;
   if (st == ND_FIT_FINISHED && !self->accepted)
     return;
+  /* The first training sweep only: a project edit must not read the whole recording. */
   self->v_lo = self->v_hi = 0.0;
-  NdProjectSweeps *sw = nd_project_make_sweeps (self->project, nd_project_get_model (self->project), 1.0, NULL);
-  if (sw)
+  NdRecording *rec = nd_project_get_recording (self->project);
+  int first = -1;
+  for (guint s = 0; rec && s < nd_recording_n_sweeps (rec) && first < 0; s++)
+    if (nd_project_get_sweep_role (self->project, s) == ND_SWEEP_TRAIN)
+      first = (int) s;
+  NdSweepTrace tr = { 0 };
+  if (first >= 0 && nd_recording_get_cc_sweep (rec, (guint) first, &tr, NULL) && tr.n > 1)
     {
       self->v_lo = INFINITY;
       self->v_hi = -INFINITY;
-      for (gsize j = 0; j < sw->sweeps[0].drive.n; j++)
+      for (gsize j = 0; j < tr.n; j++)
         {
-          self->v_lo = MIN (self->v_lo, sw->sweeps[0].v_obs[j]);
-          self->v_hi = MAX (self->v_hi, sw->sweeps[0].v_obs[j]);
+          self->v_lo = MIN (self->v_lo, tr.v_mV[j]);
+          self->v_hi = MAX (self->v_hi, tr.v_mV[j]);
         }
-      g_autofree char *title = g_strdup_printf (_("Sweep %u, recorded"), sw->sweep_ids[0] + 1);
-      show_trace (self, title, sw->sweeps[0].v_obs, NULL, sw->sweeps[0].drive.n, sw->sweeps[0].drive.dt_sample);
-      nd_project_free_sweeps (sw);
+      g_autofree char *title = g_strdup_printf (_("Sweep %u, recorded"), (guint) first + 1);
+      show_trace (self, title, tr.v_mV, NULL, tr.n, tr.t_ms[1] - tr.t_ms[0]);
     }
   else
     show_trace (self, NULL, NULL, NULL, 0, 1.0);
+  nd_sweep_trace_clear (&tr);
   show_model_curves (self, nd_project_get_model (self->project), nd_project_get_fitted (self->project));
   const double *val;
   guint n;

@@ -26,6 +26,7 @@ struct _NdRecordingView
   NdPlotModel *trace_model, *stim_model;
   NdPlot *trace_plot, *stim_plot;
   GtkLabel *hint;
+  GtkStack *stack;            /* "empty" (no recording yet) or "content" */
   AdwPreferencesPage *page;
   AdwPreferencesGroup *file_group, *sweep_group, *window_group, *stim_group;
   GPtrArray *file_rows, *sweep_rows;   /* rows we added, to remove them */
@@ -325,6 +326,7 @@ rebuild_all (NdRecordingView *self)
   self->syncing = FALSE;
   build_stimulus_row (self);
   update_plots (self);
+  gtk_stack_set_visible_child_name (self->stack, rec ? "content" : "empty");
 }
 
 static void
@@ -498,7 +500,8 @@ nd_recording_view_init (NdRecordingView *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->hint), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (self->hint), "caption");
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->hint));
-  gtk_box_append (GTK_BOX (self), left);
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_box_append (GTK_BOX (content), left);
 
   /* Side panel. */
   self->page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
@@ -544,5 +547,22 @@ nd_recording_view_init (NdRecordingView *self)
   adw_preferences_group_add (self->sweep_group, GTK_WIDGET (self->show_row));
   adw_preferences_page_add (self->page, self->sweep_group);
 
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->page));
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->page));
+
+  /* Before any recording (e.g. after exploring Hodgkin–Huxley): say how to get one. */
+  GtkWidget *empty = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "nd-trace-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Open a recording first"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty), _("Open Axon ABF and ATF files, WAV, FLAC and CSV recordings"));
+  GtkWidget *open = gtk_button_new_with_mnemonic (_("_Open Recording…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "win.open");
+  gtk_widget_set_halign (open, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (open, "pill");
+  gtk_widget_add_css_class (open, "suggested-action");
+  adw_status_page_set_child (ADW_STATUS_PAGE (empty), open);
+  self->stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->stack), TRUE);
+  gtk_stack_add_named (self->stack, empty, "empty");
+  gtk_stack_add_named (self->stack, content, "content");
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
 }

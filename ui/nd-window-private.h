@@ -23,6 +23,7 @@ struct _NdWindow
   gboolean close_confirmed;
 
   /* Template children */
+  AdwToast *last_toast;       /* weak: the toast on screen, retitled by the next message */
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
   AdwStatusPage *welcome_page;

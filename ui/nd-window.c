@@ -24,11 +24,28 @@ nd_window_new (NdApplication *application)
   return g_object_new (ND_TYPE_WINDOW, "application", application, NULL);
 }
 
+static void
+toast_dismissed (AdwToast *toast, NdWindow *self)
+{
+  if (self->last_toast == toast)
+    g_clear_weak_pointer (&self->last_toast);
+}
+
 void
 nd_window_show_toast (NdWindow *self, const char *message)
 {
+  /* The newest news replaces the text of the toast on screen rather than queueing
+   * behind it. Dismissing it and adding a new one at once crashes libadwaita 1.2
+   * (its hide animation unrefs the toast twice when skipped), so retitle instead. */
+  if (self->last_toast)
+    {
+      adw_toast_set_title (self->last_toast, message);
+      return;
+    }
   AdwToast *toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 5);
+  g_set_weak_pointer (&self->last_toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -78,9 +95,11 @@ update_title (NdWindow *self)
   g_autofree char *title = name ? g_strdup_printf (_("%s — Neurode"), name) : g_strdup (_("Neurode"));
   gtk_window_set_title (GTK_WINDOW (self), title);
   gboolean workspace = g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "workspace");
-  gtk_widget_set_visible (self->save_button, workspace);
-  /* The views exist only once something is open: the welcome page shows the plain title. */
+  /* The views belong to the workspace; the welcome page shows only the title. */
   adw_view_switcher_title_set_view_switcher_enabled (self->view_switcher_title, workspace);
+  gtk_widget_set_visible (self->save_button, workspace);
+  /* The views exist only once something is open: until then the switcher is greyed out. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->view_switcher_title), workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", workspace);
 }
@@ -643,6 +662,7 @@ static void
 nd_window_dispose (GObject *object)
 {
   NdWindow *self = ND_WINDOW (object);
+  g_clear_weak_pointer (&self->last_toast);
   g_clear_handle_id (&self->autosave_timer, g_source_remove);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_WINDOW);

@@ -116,7 +116,7 @@ test_truncated (void)
 {
   for (guint f = 0; f < G_N_ELEMENTS (abf_files); f++)
     {
-      g_autofree char *src = nd_test_data_path (g_strdup_printf ("abf/%s", abf_files[f]));
+      g_autofree char *src = nd_test_abf_path (abf_files[f]);
       g_autofree guint8 *d = NULL;
       gsize size = 0;
       g_assert_true (g_file_get_contents (src, (char **) &d, &size, NULL));
@@ -181,7 +181,7 @@ test_bit_flips (void)
   };
   for (guint f = 0; f < G_N_ELEMENTS (abf_files); f++)
     {
-      g_autofree char *src = nd_test_data_path (g_strdup_printf ("abf/%s", abf_files[f]));
+      g_autofree char *src = nd_test_abf_path (abf_files[f]);
       g_autofree guint8 *d = NULL;
       gsize size = 0;
       g_assert_true (g_file_get_contents (src, (char **) &d, &size, NULL));
@@ -209,7 +209,7 @@ test_bit_flips (void)
   guint random_runs = 0;
   for (guint f = 0; f < G_N_ELEMENTS (abf_files); f++)
     {
-      g_autofree char *src = nd_test_data_path (g_strdup_printf ("abf/%s", abf_files[f]));
+      g_autofree char *src = nd_test_abf_path (abf_files[f]);
       g_autofree guint8 *d = NULL;
       gsize size = 0;
       g_assert_true (g_file_get_contents (src, (char **) &d, &size, NULL));

@@ -30,6 +30,14 @@ nd_test_output_path (const char *name)
   return g_build_filename (root, name, NULL);
 }
 
+/* Path of tests/data/abf/FILE. */
+static inline char *
+nd_test_abf_path (const char *file)
+{
+  g_autofree char *rel = g_strdup_printf ("abf/%s", file);
+  return nd_test_data_path (rel);
+}
+
 static inline NdRecording *
 nd_test_load (const char *relative)
 {

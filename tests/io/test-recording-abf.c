@@ -203,7 +203,7 @@ static void
 check_float_copy (const char *file)
 {
   g_autoptr (NdRecording) orig = nd_test_load_abf (file);
-  g_autofree char *src = nd_test_data_path (g_strdup_printf ("abf/%s", file));
+  g_autofree char *src = nd_test_abf_path (file);
   g_autofree guint8 *d = NULL;
   gsize size = 0;
   g_assert_true (g_file_get_contents (src, (char **) &d, &size, NULL));

@@ -48,7 +48,7 @@ held = write_stim("held.csv", [450.0, 850.0])
 dest = os.path.join(out, "result")
 r = subprocess.run([cli, "reduce", cell, "--stimulus", train, "--validate", held, "--out", dest,
                     "--iterations", "12", "--latents", "1", "--width", "8", "--depth", "1",
-                    "--stages", "1:0.5,5:0.25,0:0.25"],
+                    "--restarts", "1", "--stages", "1:0.5,5:0.25,0:0.25"],
                    capture_output=True, text=True)
 check(r.returncode == 0, "reduce failed: %s" % r.stderr[-2000:])
 if r.returncode == 0:

@@ -131,6 +131,12 @@ test_welcome (void)
   g_assert_cmpstr (nd_window_get_page (window), ==, "welcome");
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-welcome");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.02);
+  /* Exploring first, then looking at the recording page: it says what to do. */
+  activate ("win.explore", NULL);
+  nd_test_ui_spin (300);
+  activate ("win.show-view", g_variant_new_string ("recording"));
+  nd_test_ui_spin (400);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-recording-empty"));
 }
 
 static void
@@ -170,6 +176,20 @@ find_button (GtkWidget *w, const char *prefix)
   for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
     {
       GtkWidget *found = find_button (c, prefix);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type (GtkWidget *w, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_type (c, type);
       if (found)
         return found;
     }
@@ -219,6 +239,14 @@ test_model_builder (void)
   NdPlotModel *pm = nd_plot_get_model (trace);
   g_assert_cmpuint (nd_plot_model_get_n_shaded_ranges (pm), ==, 1);
   nd_project_set_window (p, 0.0, 0.0);
+  /* Each sweep's role is chosen in its row: Training, Validation or Not used. */
+  GtkDropDown *role = GTK_DROP_DOWN (find_type (GTK_WIDGET (rv), GTK_TYPE_DROP_DOWN));
+  g_assert_nonnull (role);
+  g_assert_cmpint (nd_project_get_sweep_role (p, 0), ==, ND_SWEEP_VALIDATE);
+  gtk_drop_down_set_selected (role, 2);
+  g_assert_cmpint (nd_project_get_sweep_role (p, 0), ==, ND_SWEEP_IGNORE);
+  gtk_drop_down_set_selected (role, 1);
+  g_assert_cmpint (nd_project_get_sweep_role (p, 0), ==, ND_SWEEP_VALIDATE);
   /* One sweep at a time. */
   nd_recording_view_show_sweep (rv, 2);
   guint with_data = 0;

@@ -1,4 +1,4 @@
-/* nd-check.h: minimal assertion helpers for the engine tests (no GLib in nd-core).
+/* nd-check.h: minimal assertion helpers for the C tests of the engine and morphology code (no GLib in nd-core).
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
