@@ -157,9 +157,9 @@ run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint6
   opt.seed = (uint64_t) seed;
   if (iterations > 0)
     opt.iterations = iterations;
-  /* 0 lets the fit choose from the recording's noise; validation sweeps make
-   * a second restart worth its time. */
-  opt.restarts = restarts > 0 ? restarts : data->n_val > 0 ? 2 : 0;
+  /* 0 lets the fit choose from the recording's noise and the validation
+   * sweeps (fit.h), with extra restarts after a miss. */
+  opt.restarts = restarts;
   opt.progress_interval_s = 1.0;
   nd_fit_result res;
   gint64 t0 = g_get_monotonic_time ();

@@ -531,7 +531,8 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   /* Automatic restarts: noisy recordings constrain the kinetics less, and
    * the best of three free-running fits is measurably closer (K experiment,
    * sigma_V 0.1: 4/8 seeds converged instead of 3/8). */
-  const int restarts = opt->restarts > 0 ? opt->restarts : noise > ND_FIT_SMOOTH_ABOVE_MV ? 3 : 1;
+  const int restarts = opt->restarts > 0 ? opt->restarts
+                       : noise > ND_FIT_SMOOTH_ABOVE_MV ? 3 : n_val > 0 ? 2 : 1;
   const double lambda = opt->smoothness * fmax (noise, ND_FIT_NOISE_FLOOR_MV) * fmax (noise, ND_FIT_NOISE_FLOOR_MV);
   result->smooth_ms = smooth_ms;
   for (int k = 0; k < n_train; k++)

@@ -60,7 +60,7 @@ typedef struct {
   double force[ND_FIT_MAX_STAGES];  /* pull strength 0..1 of forced stages (0 means 1) */
   bool lbfgs[ND_FIT_MAX_STAGES];  /* L-BFGS (exact line search-free Armijo steps) instead of Adam */
   int lbfgs_memory;
-  int restarts;            /* 0: automatic (1, or 3 for recordings noisier than 2 mV) */
+  int restarts;            /* 0: automatic (1, 2 with validation sweeps, 3 for recordings noisier than 2 mV) */
   /* Up to this many further restarts, one at a time, while the kept fit's
    * free-running validation (or training) MSE exceeds 1.5 times the
    * recording's estimated noise variance plus ND_FIT_MISS_MV squared: a fit that
