@@ -64,7 +64,8 @@ on_progress (const nd_fit_progress *p, void *user)
 }
 
 static int run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint64 seed,
-                    int iterations, int restarts, double max_dt, const NdCliRecordingOptions *rec_opts);
+                    int iterations, int restarts, double max_dt, gboolean warm_start,
+                    const NdCliRecordingOptions *rec_opts);
 
 int
 nd_cli_fit (int argc, char **argv)
@@ -73,6 +74,7 @@ nd_cli_fit (int argc, char **argv)
   gint64 seed = 1;
   int iterations = 0, restarts = 0;
   double max_dt = 0.025;
+  gboolean warm_start = FALSE;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for model.json, kinetics.csv and loss.csv"), N_("DIR") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
@@ -80,6 +82,7 @@ nd_cli_fit (int argc, char **argv)
     { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
     { "validate", 0, 0, G_OPTION_ARG_STRING, &validate, N_("Sweeps held out for validation, numbered from 0, e.g. 2,4-5"), N_("SWEEPS") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
+    { "warm-start", 0, 0, G_OPTION_ARG_NONE, &warm_start, N_("Refine the model's network weights instead of starting afresh"), NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("MODEL.json REC.csv — fit the learned channels to a recording"));
@@ -92,14 +95,14 @@ nd_cli_fit (int argc, char **argv)
       nd_cli_recording_options_clear (&rec_opts);
       return nd_cli_fail (2, "%s", error->message);
     }
-  int status = run_fit (argc, argv, out_dir, validate, seed, iterations, restarts, max_dt, &rec_opts);
+  int status = run_fit (argc, argv, out_dir, validate, seed, iterations, restarts, max_dt, warm_start, &rec_opts);
   nd_cli_recording_options_clear (&rec_opts);
   return status;
 }
 
 static int
 run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint64 seed, int iterations,
-         int restarts, double max_dt, const NdCliRecordingOptions *rec_opts)
+         int restarts, double max_dt, gboolean warm_start, const NdCliRecordingOptions *rec_opts)
 {
   g_autoptr (GError) error = NULL;
   if (argc != 3 || !out_dir)
@@ -112,9 +115,15 @@ run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint6
   if (validate && !parse_sweep_list (validate, val_ids))
     return nd_cli_fail (2, _("--validate takes sweep numbers such as 2 or 2,4-5, not “%s”"), validate);
 
-  nd_model *m = nd_model_file_load (argv[1], NULL, &error);
+  gboolean weights_given = FALSE;
+  nd_model *m = nd_model_file_load (argv[1], &weights_given, &error);
   if (!m)
     return nd_cli_fail (1, "%s", error->message);
+  if (warm_start && !weights_given)
+    {
+      nd_model_free (m);
+      return nd_cli_fail (1, _("--warm-start needs a model whose learned channels have weights, such as a fit’s model.json"));
+    }
   if (nd_model_n_trainable (m) == 0)
     {
       nd_model_free (m);
@@ -144,12 +153,13 @@ run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint6
 
   nd_fit_options opt;
   nd_fit_options_default (&opt);
+  opt.warm_start = warm_start;
   opt.seed = (uint64_t) seed;
   if (iterations > 0)
     opt.iterations = iterations;
-  /* 0 lets the fit choose from the recording's noise; validation sweeps make
-   * a second restart worth its time. */
-  opt.restarts = restarts > 0 ? restarts : data->n_val > 0 ? 2 : 0;
+  /* 0 lets the fit choose from the recording's noise and the validation
+   * sweeps (fit.h), with extra restarts after a miss. */
+  opt.restarts = restarts;
   opt.progress_interval_s = 1.0;
   nd_fit_result res;
   gint64 t0 = g_get_monotonic_time ();

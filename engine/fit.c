@@ -27,6 +27,7 @@ nd_fit_options_default (nd_fit_options *o)
     .lbfgs = { true, true, true },
     .lbfgs_memory = 10,
     .restarts = 0,
+    .extra_restarts = 4,
     .lr = 1e-2,
     .lr_bio = 1e-2,
     .weight_decay = 1e-5,
@@ -530,7 +531,8 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   /* Automatic restarts: noisy recordings constrain the kinetics less, and
    * the best of three free-running fits is measurably closer (K experiment,
    * sigma_V 0.1: 4/8 seeds converged instead of 3/8). */
-  const int restarts = opt->restarts > 0 ? opt->restarts : noise > ND_FIT_SMOOTH_ABOVE_MV ? 3 : 1;
+  const int restarts = opt->restarts > 0 ? opt->restarts
+                       : noise > ND_FIT_SMOOTH_ABOVE_MV ? 3 : n_val > 0 ? 2 : 1;
   const double lambda = opt->smoothness * fmax (noise, ND_FIT_NOISE_FLOOR_MV) * fmax (noise, ND_FIT_NOISE_FLOOR_MV);
   result->smooth_ms = smooth_ms;
   for (int k = 0; k < n_train; k++)
@@ -567,7 +569,14 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   memcpy (best, m->params, np * sizeof *best);
   const nd_fit_sweep *vs = n_val > 0 ? val : train;
   const int nvs = n_val > 0 ? n_val : n_train;
-  const int total = opt->iterations * restarts;
+  /* Extra restarts belong to the automatic choice: a caller who asked for a
+   * number of restarts (or fits a model that cannot reach the noise level,
+   * such as a reduction) gets exactly that. */
+  const int max_restarts = restarts + (opt->restarts == 0 && opt->extra_restarts > 0 ? opt->extra_restarts : 0);
+  /* The noise variance estimated from ~500 samples is uncertain by ~15 %:
+   * allow half of it again before calling a fit a miss. */
+  const double miss_loss = 1.5 * noise * noise + ND_FIT_MISS_MV * ND_FIT_MISS_MV;
+  const int total = opt->iterations * max_restarts;
   result->history_train = malloc (total * sizeof (double));
   result->history_val = malloc (total * sizeof (double));
   lbfgs_state lb;
@@ -591,14 +600,18 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
     stage_end[n_stages - 1] = opt->iterations;
   }
 
-  for (int r = 0; r < restarts && !result->cancelled; r++)
+  for (int r = 0; r < max_restarts && !result->cancelled; r++)
     {
+      if (r >= restarts && !(result->best_val_loss > miss_loss))
+        break;
+      p.restarts = r + 1 > restarts ? r + 1 : restarts;
       memcpy (m->params, start, np * sizeof *start);
       bool has_net = false;
       for (int b = 0; b < m->n_blocks; b++)
         has_net |= m->blocks[b].trainable && (m->blocks[b].kind == ND_PARAM_GATE_MLP
                                                || m->blocks[b].kind == ND_PARAM_FREE_MLP);
-      if (has_net)
+      const bool warm = opt->warm_start && r == 0;
+      if (has_net && !warm)
         nd_fit_init_networks (m, opt->seed * 7919u + (uint64_t) r, opt->init_scale);
       /* Networks without the trainable flag keep their given weights. */
       for (int b = 0; b < m->n_blocks; b++)
@@ -626,7 +639,9 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
           int stage = 0;
           while (stage < n_stages - 1 && it >= stage_end[stage])
             stage++;
-          const int stage_start = stage ? stage_end[stage - 1] : 0;
+          if (warm)
+            stage = n_stages - 1;
+          const int stage_start = stage && !warm ? stage_end[stage - 1] : 0;
           const int horizon = opt->n_stages < 1 ? 0 : opt->horizon[stage];
           const int phase_it = it - stage_start;
           const int phase_n = stage_end[stage] - stage_start;
@@ -704,7 +719,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
               p.best_val_loss = result->best_val_loss;
             }
           result->iterations_done++;
-          progress_emit (&ps, &p, it + 1 == opt->iterations && r + 1 == restarts);
+          progress_emit (&ps, &p, it + 1 == opt->iterations);
         }
     }
   result->n_history = result->iterations_done;

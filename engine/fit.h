@@ -60,7 +60,13 @@ typedef struct {
   double force[ND_FIT_MAX_STAGES];  /* pull strength 0..1 of forced stages (0 means 1) */
   bool lbfgs[ND_FIT_MAX_STAGES];  /* L-BFGS (exact line search-free Armijo steps) instead of Adam */
   int lbfgs_memory;
-  int restarts;            /* 0: automatic (1, or 3 for recordings noisier than 2 mV) */
+  int restarts;            /* 0: automatic (1, 2 with validation sweeps, 3 for recordings noisier than 2 mV) */
+  /* Up to this many further restarts, one at a time, while the kept fit's
+   * free-running validation (or training) MSE exceeds 1.5 times the
+   * recording's estimated noise variance plus ND_FIT_MISS_MV squared: a fit that
+   * does not explain the recording is a local minimum, not the answer.
+   * Only with automatic restarts (restarts 0). */
+  int extra_restarts;
   double lr;               /* peak learning rate of network weights */
   double lr_bio;           /* peak learning rate of gbar/E (relative to their size) */
   double weight_decay;     /* AdamW, network weights only */
@@ -76,6 +82,10 @@ typedef struct {
    * the same against the data whatever the noise. 0: none. */
   double smoothness;
   double init_scale;       /* network initialisation scale */
+  /* Refine instead of starting afresh: the first restart keeps the model's
+   * network weights and spends all its iterations on the last (free-running)
+   * stage; further restarts start from new initialisations as usual. */
+  bool warm_start;
   int validate_every;      /* iterations between validation runs */
   double progress_interval_s; /* minimum time between progress callbacks */
 } nd_fit_options;
@@ -140,6 +150,7 @@ void nd_fit_result_clear (nd_fit_result *r);
 #define ND_FIT_NOISE_FLOOR_MV 0.3   /* floor of the prior's noise scale */
 #define ND_FIT_SMOOTH_ABOVE_MV 2.0  /* smoothing only pays off for strong noise */
 #define ND_FIT_AUTO_SMOOTH_MS 0.3
+#define ND_FIT_MISS_MV 2.0          /* unexplained RMSE that triggers an extra restart */
 double nd_fit_auto_smooth_ms (double noise_sd_mV);
 
 /* Initialises every network for a fresh fit: nd_mlp_init plus first-layer

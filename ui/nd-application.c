@@ -9,6 +9,7 @@
 
 #include "nd-application.h"
 #include "nd-preferences-window.h"
+#include "nd-reduce-window.h"
 #include "nd-window.h"
 
 struct _NdApplication
@@ -124,10 +125,22 @@ color_scheme_changed (GSettings *settings, const char *key, gpointer user_data)
                                       schemes[CLAMP (i, 0, (int) G_N_ELEMENTS (schemes) - 1)]);
 }
 
+static void
+reduce_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (app);
+  NdReduceWindow *win = nd_reduce_window_new (app);
+  if (parent)
+    gtk_window_set_transient_for (GTK_WINDOW (win), parent);
+  gtk_window_present (GTK_WINDOW (win));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_activated },
   { "preferences", preferences_activated },
   { "quit", quit_activated },
+  { "reduce", reduce_activated },
 };
 
 static void

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nd-catalogue-group.h"
 #include "nd-model-view.h"
 #include "nd-plot.h"
 #include "nd-rows.h"
@@ -447,6 +448,8 @@ build (NdModelView *self)
   GtkWidget *left = adw_preferences_page_new ();
   gtk_widget_set_hexpand (left, TRUE);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (left), kg);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (left),
+                            ADW_PREFERENCES_GROUP (nd_catalogue_group_new (self->project, GTK_WIDGET (self))));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), lg);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), mem);
   gtk_box_append (GTK_BOX (self), left);

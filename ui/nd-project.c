@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "icg-registry.h"
 #include "learned-gate.h"
 #include "model-file.h"
 #include "nd-error.h"
@@ -35,6 +36,7 @@ struct _NdProject
   double cm, area, v_init, celsius;
   guint n_known;
   NdKnownSpec *known;
+  GArray *catalogue;        /* NdCatalogueSpec */
   NdLearnedSpec learned;
   nd_model *model;
 
@@ -111,6 +113,12 @@ build_model (NdProject *self)
   for (guint i = 0; i < self->n_known; i++)
     if (self->known[i].enabled)
       nd_model_add_known (m, nd_channel_library ()[i], self->known[i].gbar, self->known[i].e);
+  for (guint i = 0; i < self->catalogue->len; i++)
+    {
+      const NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, i);
+      if (cs->enabled)
+        nd_model_add_known (m, cs->kind, cs->gbar, cs->e);
+    }
   const NdLearnedSpec *l = &self->learned;
   if (l->enabled)
     {
@@ -202,6 +210,17 @@ spec_from_model (NdProject *self, const nd_model *m)
   learned_spec_default (&self->learned);
   self->learned.enabled = FALSE;
   g_strlcpy (self->learned.replaces, replaces, sizeof replaces);
+  /* Catalogue channels: the model's, then the disabled ones the builder had (not in any model). */
+  g_autoptr (GArray) off = self->catalogue;
+  self->catalogue = g_array_new (FALSE, TRUE, sizeof (NdCatalogueSpec));
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_KNOWN && nd_icg_kind_source (m->channels[c].kind, NULL, NULL, NULL))
+      g_array_append_val (self->catalogue, ((NdCatalogueSpec) { TRUE, param_value (m, m->channels[c].block_gbar),
+                                                                param_value (m, m->channels[c].block_e),
+                                                                m->channels[c].kind }));
+  for (guint i = 0; i < off->len; i++)
+    if (!g_array_index (off, NdCatalogueSpec, i).enabled)
+      g_array_append_val (self->catalogue, g_array_index (off, NdCatalogueSpec, i));
   for (int c = 0; c < m->n_channels; c++)
     {
       const nd_channel *ch = &m->channels[c];
@@ -404,6 +423,72 @@ nd_project_set_known (NdProject *self, guint i, const NdKnownSpec *spec)
   if (memcmp (&self->known[i], spec, sizeof *spec) == 0)
     return;
   self->known[i] = *spec;
+  rebuild (self);
+  touch (self);
+}
+
+guint
+nd_project_get_n_catalogue (NdProject *self)
+{
+  return self->catalogue->len;
+}
+
+NdCatalogueSpec
+nd_project_get_catalogue (NdProject *self, guint i)
+{
+  g_return_val_if_fail (i < self->catalogue->len, (NdCatalogueSpec) { 0 });
+  return g_array_index (self->catalogue, NdCatalogueSpec, i);
+}
+
+void
+nd_project_set_catalogue (NdProject *self, guint i, const NdCatalogueSpec *spec)
+{
+  g_return_if_fail (i < self->catalogue->len);
+  NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, i);
+  if (cs->enabled == spec->enabled && cs->gbar == spec->gbar && cs->e == spec->e)
+    return;
+  cs->enabled = spec->enabled;
+  cs->gbar = spec->gbar;
+  cs->e = spec->e;
+  rebuild (self);
+  touch (self);
+}
+
+static guint
+catalogue_append (NdProject *self, const nd_channel_kind *kind, gboolean enabled, double gbar, double e)
+{
+  for (guint i = 0; i < self->catalogue->len; i++)
+    if (g_array_index (self->catalogue, NdCatalogueSpec, i).kind == kind)
+      return i;
+  NdCatalogueSpec cs = { enabled, gbar, e, kind };
+  g_array_append_val (self->catalogue, cs);
+  return self->catalogue->len - 1;
+}
+
+gboolean
+nd_project_add_catalogue (NdProject *self, const char *icg_class, const char *channel, guint *index,
+                          GError **error)
+{
+  const nd_channel_kind *kind = nd_icg_kind_lookup (icg_class, channel, error);
+  if (!kind)
+    return FALSE;
+  guint n = self->catalogue->len;
+  guint i = catalogue_append (self, kind, TRUE, kind->gbar_default, kind->e_default);
+  if (index)
+    *index = i;
+  if (self->catalogue->len != n)
+    {
+      rebuild (self);
+      touch (self);
+    }
+  return TRUE;
+}
+
+void
+nd_project_remove_catalogue (NdProject *self, guint i)
+{
+  g_return_if_fail (i < self->catalogue->len);
+  g_array_remove_index (self->catalogue, i);
   rebuild (self);
   touch (self);
 }
@@ -662,6 +747,27 @@ nd_project_to_json (NdProject *self, GFile *relative_to)
   json_builder_add_boolean_value (b, self->learned.enabled);
   json_builder_set_member_name (b, "compare_with");
   json_builder_add_string_value (b, self->learned.replaces);
+  /* Catalogue channels switched off are not in the model but stay in the builder. */
+  json_builder_set_member_name (b, "catalogue_off");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->catalogue->len; i++)
+    {
+      const NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, i);
+      const char *cls, *chan;
+      if (cs->enabled || !nd_icg_kind_source (cs->kind, &cls, &chan, NULL))
+        continue;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "icg_class");
+      json_builder_add_string_value (b, cls);
+      json_builder_set_member_name (b, "channel");
+      json_builder_add_string_value (b, chan);
+      json_builder_set_member_name (b, "gbar_mS_per_cm2");
+      json_builder_add_double_value (b, cs->gbar);
+      json_builder_set_member_name (b, "e_rev_mV");
+      json_builder_add_double_value (b, cs->e);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "fit");
@@ -826,7 +932,21 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
              sizeof self->learned.replaces);
   g_clear_pointer (&self->model, nd_model_free);
   self->model = model;
+  g_array_set_size (self->catalogue, 0);
   spec_from_model (self, model);
+  JsonArray *off = bo && json_object_has_member (bo, "catalogue_off") ? json_object_get_array_member (bo, "catalogue_off") : NULL;
+  for (guint i = 0; off && i < json_array_get_length (off); i++)
+    {
+      JsonNode *en = json_array_get_element (off, i);
+      JsonObject *eo = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
+      /* A switched-off channel that no longer loads is dropped rather than failing the project. */
+      const nd_channel_kind *kind = eo ? nd_icg_kind_lookup (json_object_get_string_member_with_default (eo, "icg_class", NULL),
+                                                             json_object_get_string_member_with_default (eo, "channel", NULL), NULL) : NULL;
+      if (kind)
+        catalogue_append (self, kind, FALSE,
+                          json_object_get_double_member_with_default (eo, "gbar_mS_per_cm2", kind->gbar_default),
+                          json_object_get_double_member_with_default (eo, "e_rev_mV", kind->e_default));
+    }
   if (bo && !json_object_get_boolean_member_with_default (bo, "learned_enabled", TRUE))
     self->learned.enabled = FALSE;
 
@@ -914,6 +1034,7 @@ nd_project_finalize (GObject *object)
   set_recording (self, NULL);
   g_array_unref (self->roles);
   g_free (self->known);
+  g_array_unref (self->catalogue);
   g_clear_pointer (&self->model, nd_model_free);
   g_array_unref (self->scores);
   g_array_unref (self->loss_train);
@@ -940,6 +1061,7 @@ nd_project_init (NdProject *self)
   while (lib[self->n_known])
     self->n_known++;
   self->known = g_new0 (NdKnownSpec, self->n_known);
+  self->catalogue = g_array_new (FALSE, TRUE, sizeof (NdCatalogueSpec));
   self->roles = g_array_new (FALSE, TRUE, sizeof (NdSweepRole));
   self->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   self->loss_train = g_array_new (FALSE, TRUE, sizeof (double));

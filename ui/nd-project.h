@@ -59,6 +59,14 @@ typedef struct
   char replaces[32];  /* library type drawn for comparison ("hh_k"), "" for none */
 } NdLearnedSpec;
 
+/* A channel from the published catalogue (icg-registry.h) in the model builder. */
+typedef struct
+{
+  gboolean enabled;
+  double gbar, e;
+  const nd_channel_kind *kind;  /* from nd_icg_kind_lookup(): lives as long as the process */
+} NdCatalogueSpec;
+
 /* Validation result of one sweep after a fit. */
 typedef struct
 {
@@ -98,6 +106,16 @@ NdLearnedSpec nd_project_get_learned (NdProject *self);
 void         nd_project_set_learned (NdProject *self, const NdLearnedSpec *spec);
 void         nd_project_get_membrane (NdProject *self, double *cm, double *area_um2, double *v_init, double *celsius);
 void         nd_project_set_membrane (NdProject *self, double cm, double area_um2, double v_init, double celsius);
+
+/* Catalogue channels, in the order they were added (after the library channels in the model). Adding one
+ * already in the project returns its index; fails in the user's words (not in the catalogue, needs
+ * calcium). Disabled ones are kept in the project file beside the model. */
+guint        nd_project_get_n_catalogue (NdProject *self);
+NdCatalogueSpec nd_project_get_catalogue (NdProject *self, guint i);
+void         nd_project_set_catalogue (NdProject *self, guint i, const NdCatalogueSpec *spec);
+gboolean     nd_project_add_catalogue (NdProject *self, const char *icg_class, const char *channel,
+                                       guint *index, GError **error);
+void         nd_project_remove_catalogue (NdProject *self, guint i);
 
 /* The engine model built from the spec (owned by the project; replaced on every spec change). */
 nd_model    *nd_project_get_model (NdProject *self);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "icg-registry.h"
 #include "nd-error.h"
 
 static gboolean
@@ -288,7 +289,19 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
     }
   else
     {
-      const nd_channel_kind *kind = nd_channel_lookup (type);
+      const nd_channel_kind *kind;
+      if (!strcmp (type, "icg"))
+        {
+          g_autoptr (GError) local = NULL;
+          kind = nd_icg_kind_lookup (get_string (o, "icg_class"), get_string (o, "channel"), &local);
+          if (!kind)
+            {
+              g_set_error (error, ND_ERROR, local->code, "%s: %s", where, local->message);
+              return FALSE;
+            }
+        }
+      else
+        kind = nd_channel_lookup (type);
       if (!kind)
         {
           g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: unknown channel type “%s”"), where, type);
@@ -469,7 +482,17 @@ nd_model_file_to_string (const nd_model *m)
           json_builder_end_object (b);
           continue;
         }
-      json_builder_add_string_value (b, ch->slot == ND_CHANNEL_KNOWN ? ch->kind->type : "learned");
+      const char *icg_class, *icg_channel;
+      if (ch->slot == ND_CHANNEL_KNOWN && nd_icg_kind_source (ch->kind, &icg_class, &icg_channel, NULL))
+        {
+          json_builder_add_string_value (b, "icg");
+          json_builder_set_member_name (b, "icg_class");
+          json_builder_add_string_value (b, icg_class);
+          json_builder_set_member_name (b, "channel");
+          json_builder_add_string_value (b, icg_channel);
+        }
+      else
+        json_builder_add_string_value (b, ch->slot == ND_CHANNEL_KNOWN ? ch->kind->type : "learned");
       if (ch->slot == ND_CHANNEL_LEARNED)
         {
           json_builder_set_member_name (b, "name");

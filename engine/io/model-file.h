@@ -7,6 +7,8 @@
  *                 "temperature_C": 6.3},
  *    "channels": [
  *      {"type": "hh_na", "gbar_mS_per_cm2": 120.0, "e_rev_mV": 50.0},
+ *      {"type": "icg", "icg_class": "K", "channel": "143100_Kv4f.mod",
+ *       "gbar_mS_per_cm2": 10.0, "e_rev_mV": -77.0},
  *      {"type": "learned", "name": "K", "gbar_mS_per_cm2": 36.0, "e_rev_mV": -75.0,
  *       "gates": [{"name": "n", "power": 4,
  *                  "network": {"width": 32, "depth": 2, "activation": "tanh",
@@ -16,6 +18,8 @@
  *       "v_mean_mV": -60, "v_std_mV": 20, "z_mean": [0, 0], "z_std": [1, 1],
  *       "i_scale_uA_per_cm2": 1.0, "network": {...}}]}
  *
+ * "icg" channels come from the published channel catalogue (icg-registry.h), by class
+ * and "<ModelDB id>_<file>.mod"; calcium-activated ones are refused.
  * Optional per channel: "fit_gbar", "fit_e_rev" (booleans; default false).
  * Missing membrane values take NEURON's defaults (1 uF/cm2, v_init -65 mV,
  * 6.3 C; area must be given when currents are in pA). A network without

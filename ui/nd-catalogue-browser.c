@@ -1,0 +1,609 @@
+/* nd-catalogue-browser.c: the window that searches the published channel catalogue and adds channels.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "icg-registry.h"
+#include "nd-catalogue-browser.h"
+#include "nd-gate-plots.h"
+#include "nd-plot.h"
+
+/* ---- one list entry ---- */
+
+#define ND_TYPE_CATALOGUE_ITEM (nd_catalogue_item_get_type ())
+G_DECLARE_FINAL_TYPE (NdCatalogueItem, nd_catalogue_item, ND, CATALOGUE_ITEM, GObject)
+
+struct _NdCatalogueItem
+{
+  GObject parent_instance;
+  const NdIcgChannel *ch;   /* owned by the process-wide catalogue */
+  char *haystack;           /* lower-case suffix, file and ModelDB id, for the search */
+};
+
+G_DEFINE_FINAL_TYPE (NdCatalogueItem, nd_catalogue_item, G_TYPE_OBJECT)
+
+static void
+nd_catalogue_item_finalize (GObject *object)
+{
+  g_free (ND_CATALOGUE_ITEM (object)->haystack);
+  G_OBJECT_CLASS (nd_catalogue_item_parent_class)->finalize (object);
+}
+
+static void
+nd_catalogue_item_class_init (NdCatalogueItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = nd_catalogue_item_finalize;
+}
+
+static void
+nd_catalogue_item_init (NdCatalogueItem *self)
+{
+}
+
+static NdCatalogueItem *
+item_new (const NdIcgChannel *ch)
+{
+  NdCatalogueItem *it = g_object_new (ND_TYPE_CATALOGUE_ITEM, NULL);
+  it->ch = ch;
+  g_autofree char *h = g_strdup_printf ("%s %s %d", ch->suffix, ch->file, ch->modeldb_id);
+  it->haystack = g_utf8_strdown (h, -1);
+  return it;
+}
+
+/* ---- the window ---- */
+
+static const char *const classes[] = { "K", "Na", "Ca", "KCa", "IH" };
+
+struct _NdCatalogueBrowser
+{
+  AdwWindow parent_instance;
+
+  NdProject *project;
+  const NdIcgCatalogue *cat;
+  char *needle;            /* lower-case search text */
+  int class_index;         /* into classes, -1 for all */
+
+  GListStore *store;
+  GtkCustomFilter *filter;
+  GtkFilterListModel *filtered;
+  GtkSingleSelection *selection;
+  GtkSearchEntry *search;
+  GtkDropDown *class_drop;
+  GtkLabel *count;
+  AdwToastOverlay *toasts;
+
+  GtkStack *preview_stack;
+  GtkLabel *name, *where, *gates, *temp_note;
+  AdwActionRow *source_row;
+  GtkLinkButton *modeldb_link;
+  GtkWidget *calcium_note;
+  NdPlotModel *mx, *mt;
+  GtkWidget *add_button;
+};
+
+G_DEFINE_FINAL_TYPE (NdCatalogueBrowser, nd_catalogue_browser, ADW_TYPE_WINDOW)
+
+static gboolean
+filter_item (gpointer object, gpointer user_data)
+{
+  NdCatalogueBrowser *self = user_data;
+  NdCatalogueItem *it = object;
+  if (self->class_index >= 0 && strcmp (it->ch->icg_class, classes[self->class_index]) != 0)
+    return FALSE;
+  return !self->needle || !*self->needle || strstr (it->haystack, self->needle) != NULL;
+}
+
+static void
+update_count (NdCatalogueBrowser *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  g_autofree char *t = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels", n), n);
+  gtk_label_set_text (self->count, t);
+}
+
+static void
+refilter (NdCatalogueBrowser *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_count (self);
+}
+
+static void
+search_changed (GtkSearchEntry *entry, gpointer user_data)
+{
+  NdCatalogueBrowser *self = user_data;
+  g_free (self->needle);
+  self->needle = g_utf8_strdown (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
+  g_strstrip (self->needle);
+  refilter (self);
+}
+
+static void
+class_changed (GObject *drop, GParamSpec *pspec, gpointer user_data)
+{
+  NdCatalogueBrowser *self = user_data;
+  guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (drop));
+  self->class_index = sel == 0 || sel == GTK_INVALID_LIST_POSITION ? -1 : (int) sel - 1;
+  refilter (self);
+}
+
+static const NdIcgChannel *
+selected_channel (NdCatalogueBrowser *self)
+{
+  NdCatalogueItem *it = gtk_single_selection_get_selected_item (self->selection);
+  return it ? it->ch : NULL;
+}
+
+/* The tabulated curves of a channel that cannot be made into a kind (calcium-activated): the table
+ * nearest the model's temperature, gates that enter the conductance. */
+static void
+fill_from_table (NdCatalogueBrowser *self, const NdIcgChannel *ch, double celsius)
+{
+  nd_plot_model_clear (self->mx);
+  nd_plot_model_clear (self->mt);
+  nd_plot_model_set_axis (self->mx, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->mx, ND_PLOT_AXIS_Y, _("Steady state x∞"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->mt, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->mt, ND_PLOT_AXIS_Y, _("Time constant τ"), "ms", ND_PLOT_SCALE_LOG);
+  double shown_t = NAN;
+  for (int g = 0; g < ch->n_gates; g++)
+    {
+      const NdIcgGate *gate = &ch->gates[g];
+      int t = 0;
+      for (int k = 1; k < gate->n_temps; k++)
+        if (fabs (gate->temps[k] - celsius) < fabs (gate->temps[t] - celsius))
+          t = k;
+      shown_t = gate->temps[t];
+      g_autofree double *v = g_new (double, gate->n), *x = g_new (double, gate->n), *tau = g_new (double, gate->n);
+      int nx = 0, nt = 0;
+      for (int j = 0; j < gate->n; j++)
+        {
+          if (isfinite (gate->x_inf[t][j]))
+            {
+              v[nx] = gate->v[j];
+              x[nx++] = gate->x_inf[t][j];
+            }
+        }
+      if (nx > 0)
+        nd_plot_model_set_series_data (self->mx, nd_plot_model_add_series (self->mx, gate->name, ND_PLOT_COLOR_AUTO,
+                                                                           ND_PLOT_LINE_POINTS), v, x, nx);
+      for (int j = 0; j < gate->n; j++)
+        if (isfinite (gate->tau[t][j]) && gate->tau[t][j] > 0)
+          {
+            v[nt] = gate->v[j];
+            tau[nt++] = gate->tau[t][j];
+          }
+      if (nt > 0)
+        nd_plot_model_set_series_data (self->mt, nd_plot_model_add_series (self->mt, gate->name, ND_PLOT_COLOR_AUTO,
+                                                                           ND_PLOT_LINE_POINTS), v, tau, nt);
+    }
+  g_autofree char *tt = g_strdup_printf (_("Time constants, %.1f °C"), shown_t);
+  nd_plot_model_set_title (self->mx, _("Steady states"));
+  nd_plot_model_set_title (self->mt, tt);
+}
+
+static void
+update_preview (NdCatalogueBrowser *self)
+{
+  const NdIcgChannel *ch = selected_channel (self);
+  gtk_stack_set_visible_child_name (self->preview_stack, ch ? "channel" : "empty");
+  gtk_widget_set_sensitive (self->add_button, ch && !ch->needs_calcium);
+  if (!ch)
+    return;
+  double cm, area, v0, celsius;
+  nd_project_get_membrane (self->project, &cm, &area, &v0, &celsius);
+  gtk_label_set_text (self->name, ch->suffix[0] ? ch->suffix : ch->file);
+  g_autofree char *where = g_strdup_printf (_("%s channel · %s · ModelDB %d"), ch->icg_class, ch->file, ch->modeldb_id);
+  gtk_label_set_text (self->where, where);
+  g_autofree char *uri = g_strdup_printf ("https://modeldb.science/%d", ch->modeldb_id);
+  g_autofree char *link = g_strdup_printf (_("ModelDB %d"), ch->modeldb_id);
+  gtk_link_button_set_uri (self->modeldb_link, uri);
+  gtk_button_set_label (GTK_BUTTON (self->modeldb_link), link);
+  g_autofree char *src = g_strdup_printf (_("%s from ModelDB entry %d; kinetics tabulated by %s, GPL-3.0"),
+                                          ch->file, ch->modeldb_id, ND_ICG_CITATION);
+  adw_action_row_set_subtitle (self->source_row, src);
+  gtk_widget_set_visible (self->calcium_note, ch->needs_calcium);
+
+  g_autoptr (GError) error = NULL;
+  const nd_channel_kind *kind = ch->needs_calcium ? NULL : nd_icg_kind_lookup (ch->icg_class, ch->channel, &error);
+  if (kind)
+    {
+      nd_gate_plots_fill (self->mx, self->mt, kind, celsius);
+      g_autofree char *formula = nd_gate_plots_formula (kind);
+      g_autofree char *gates = g_strdup_printf (_("Conductance ∝ %s"), formula);
+      gtk_label_set_text (self->gates, gates);
+      g_autofree char *note = g_strdup_printf (_("Curves at the model’s temperature, %.1f °C"), celsius);
+      gtk_label_set_text (self->temp_note, note);
+    }
+  else
+    {
+      fill_from_table (self, ch, celsius);
+      static const char *const sup[] = { "⁰", "", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸" };
+      GString *s = g_string_new (NULL);
+      for (int g = 0; g < ch->n_gates; g++)
+        if (ch->gates[g].exponent > 0)
+          g_string_append_printf (s, "%s%s", ch->gates[g].name, ch->gates[g].exponent <= 8 ? sup[ch->gates[g].exponent] : "");
+      g_autofree char *formula = g_string_free (s, FALSE);
+      g_autofree char *gates = g_strdup_printf (_("Conductance ∝ %s"), formula);
+      gtk_label_set_text (self->gates, gates);
+      gtk_label_set_text (self->temp_note, error ? error->message : _("Curves as tabulated by ICGenealogy (the points), at the table temperature nearest the model’s"));
+      gtk_widget_set_sensitive (self->add_button, FALSE);
+    }
+}
+
+static void
+selection_changed (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  update_preview (ND_CATALOGUE_BROWSER (user_data));
+}
+
+static void
+add_selected (NdCatalogueBrowser *self)
+{
+  const NdIcgChannel *ch = selected_channel (self);
+  if (!ch)
+    return;
+  g_autoptr (GError) error = NULL;
+  guint n = nd_project_get_n_catalogue (self->project);
+  AdwToast *toast;
+  if (!nd_project_add_catalogue (self->project, ch->icg_class, ch->channel, NULL, &error))
+    toast = adw_toast_new (error->message);
+  else
+    {
+      const char *name = ch->suffix[0] ? ch->suffix : ch->file;
+      g_autofree char *t = nd_project_get_n_catalogue (self->project) > n
+                             ? g_strdup_printf (_("%s added to the model"), name)
+                             : g_strdup_printf (_("%s is already in the model"), name);
+      toast = adw_toast_new (t);
+    }
+  adw_toast_set_timeout (toast, 3);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+static void
+action_add (GtkWidget *widget, const char *name, GVariant *param)
+{
+  add_selected (ND_CATALOGUE_BROWSER (widget));
+}
+
+static void
+action_select (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NdCatalogueBrowser *self = ND_CATALOGUE_BROWSER (widget);
+  g_auto (GStrv) parts = g_strsplit (g_variant_get_string (param, NULL), "/", 2);
+  if (g_strv_length (parts) == 2 && !nd_catalogue_browser_select (self, parts[0], parts[1]))
+    {
+      /* Not among the current results: search for its file in its class (GTK 4.8 list views cannot
+       * scroll to an item, so the result list is made short enough to show it). */
+      g_autofree char *file = g_strdup (strchr (parts[1], '_') ? strchr (parts[1], '_') + 1 : parts[1]);
+      nd_catalogue_browser_set_query (self, file, parts[0]);
+      nd_catalogue_browser_select (self, parts[0], parts[1]);
+    }
+}
+
+/* ---- list rows ---- */
+
+static void
+setup_row (GtkSignalListItemFactory *f, GtkListItem *li, gpointer user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_hexpand (text, TRUE);
+  GtkWidget *title = gtk_label_new (NULL), *sub = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (sub), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (sub, "dim-label");
+  gtk_widget_add_css_class (sub, "caption");
+  gtk_box_append (GTK_BOX (text), title);
+  gtk_box_append (GTK_BOX (text), sub);
+  GtkWidget *cls = gtk_label_new (NULL);
+  gtk_widget_set_valign (cls, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (cls, "caption-heading");
+  GtkWidget *ca = gtk_label_new (_("Needs Ca²⁺"));
+  gtk_widget_set_valign (ca, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (ca, "caption");
+  gtk_widget_add_css_class (ca, "warning");
+  gtk_widget_set_tooltip_text (ca, _("Calcium-activated: needs intracellular calcium dynamics, so it cannot be added as a voltage-only channel"));
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), ca);
+  gtk_box_append (GTK_BOX (box), cls);
+  g_object_set_data (G_OBJECT (box), "title", title);
+  g_object_set_data (G_OBJECT (box), "sub", sub);
+  g_object_set_data (G_OBJECT (box), "class", cls);
+  g_object_set_data (G_OBJECT (box), "calcium", ca);
+  gtk_list_item_set_child (li, box);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *f, GtkListItem *li, gpointer user_data)
+{
+  NdCatalogueItem *it = gtk_list_item_get_item (li);
+  GtkWidget *box = gtk_list_item_get_child (li);
+  const NdIcgChannel *ch = it->ch;
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "title"), ch->suffix[0] ? ch->suffix : ch->file);
+  g_autofree char *sub = g_strdup_printf (_("%s · ModelDB %d"), ch->file, ch->modeldb_id);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "sub"), sub);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "class"), ch->icg_class);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "calcium"), ch->needs_calcium);
+}
+
+/* ---- building ---- */
+
+static GtkWidget *
+preview_plot (NdPlotModel **out)
+{
+  *out = nd_plot_model_new ();
+  GtkWidget *p = nd_plot_new (*out);
+  gtk_widget_set_hexpand (p, TRUE);
+  gtk_widget_set_vexpand (p, TRUE);
+  gtk_widget_set_size_request (p, 260, 240);
+  return p;
+}
+
+static void
+build (NdCatalogueBrowser *self)
+{
+  gtk_window_set_title (GTK_WINDOW (self), _("Channel Catalogue"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 1100, 680);
+  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  guint n = nd_icg_catalogue_n_channels (self->cat);
+  g_autofree char *sub = g_strdup_printf (_("%u published channel models · %s"), n, ND_ICG_CITATION);
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (_("Channel Catalogue"), sub));
+  gtk_box_append (GTK_BOX (outer), header);
+  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->toasts), TRUE);
+  gtk_box_append (GTK_BOX (outer), GTK_WIDGET (self->toasts));
+  GtkWidget *panes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  adw_toast_overlay_set_child (self->toasts, panes);
+
+  /* Left: search, class, results. */
+  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_size_request (left, 380, -1);
+  gtk_widget_set_margin_start (left, 12);
+  gtk_widget_set_margin_end (left, 12);
+  gtk_widget_set_margin_top (left, 12);
+  GtkWidget *filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  g_object_set (self->search, "placeholder-text", _("Name, file or ModelDB id"), NULL);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->search), TRUE);
+  g_signal_connect (self->search, "search-changed", G_CALLBACK (search_changed), self);
+  const char *const class_names[] = { _("All classes"), "K", "Na", "Ca", "KCa", "IH", NULL };
+  self->class_drop = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (class_names));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->class_drop), _("Channel class"));
+  g_signal_connect (self->class_drop, "notify::selected", G_CALLBACK (class_changed), self);
+  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->search));
+  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->class_drop));
+  gtk_box_append (GTK_BOX (left), filters);
+  self->count = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->count, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->count), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->count), "caption");
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->count));
+
+  self->store = g_list_store_new (ND_TYPE_CATALOGUE_ITEM);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (NdCatalogueItem) it = item_new (nd_icg_catalogue_get (self->cat, i));
+      g_list_store_append (self->store, it);
+    }
+  self->filter = gtk_custom_filter_new (filter_item, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)), GTK_FILTER (g_object_ref (self->filter)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
+  g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (selection_changed), self);
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  GtkWidget *list = gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), factory);
+  gtk_widget_add_css_class (list, "navigation-sidebar");
+  GtkWidget *scroll = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), list);
+  gtk_widget_set_vexpand (scroll, TRUE);
+  gtk_box_append (GTK_BOX (left), scroll);
+  gtk_box_append (GTK_BOX (panes), left);
+  gtk_box_append (GTK_BOX (panes), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+
+  /* Right: the selected channel. */
+  self->preview_stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->preview_stack), TRUE);
+  GtkWidget *empty = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "system-search-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Matching Channel"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty), _("Try another name, a ModelDB number or all classes."));
+  gtk_stack_add_named (self->preview_stack, empty, "empty");
+
+  GtkWidget *pv = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (pv, 18);
+  gtk_widget_set_margin_end (pv, 18);
+  gtk_widget_set_margin_top (pv, 18);
+  gtk_widget_set_margin_bottom (pv, 18);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_hexpand (titles, TRUE);
+  self->name = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->name, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->name), "title-2");
+  gtk_label_set_selectable (self->name, TRUE);
+  self->where = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->where, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->where), "dim-label");
+  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->name));
+  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->where));
+  gtk_box_append (GTK_BOX (top), titles);
+  self->add_button = gtk_button_new_with_mnemonic (_("_Add to Model"));
+  gtk_widget_add_css_class (self->add_button, "suggested-action");
+  gtk_widget_add_css_class (self->add_button, "pill");
+  gtk_widget_set_valign (self->add_button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "browser.add");
+  gtk_box_append (GTK_BOX (top), self->add_button);
+  gtk_box_append (GTK_BOX (pv), top);
+
+  self->calcium_note = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_box_append (GTK_BOX (self->calcium_note), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  GtkWidget *cl = gtk_label_new (_("Calcium-activated channel: its gating depends on intracellular calcium, which "
+                                   "Neurode’s compartment does not simulate. It cannot be added as a voltage-only "
+                                   "channel; the curves below are as tabulated."));
+  gtk_label_set_wrap (GTK_LABEL (cl), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (cl), 0);
+  gtk_widget_set_hexpand (cl, TRUE);
+  gtk_box_append (GTK_BOX (self->calcium_note), cl);
+  gtk_widget_add_css_class (self->calcium_note, "warning");
+  gtk_box_append (GTK_BOX (pv), self->calcium_note);
+
+  GtkWidget *facts = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (facts), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (facts, "boxed-list");
+  GtkWidget *grow = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (grow), _("Gates"));
+  self->gates = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_selectable (self->gates, TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (grow), GTK_WIDGET (self->gates));
+  gtk_list_box_append (GTK_LIST_BOX (facts), grow);
+  self->source_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->source_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->source_row), _("Source"));
+  adw_action_row_set_subtitle_lines (self->source_row, 3);
+  self->modeldb_link = GTK_LINK_BUTTON (gtk_link_button_new_with_label ("https://modeldb.science", "ModelDB"));
+  gtk_widget_set_valign (GTK_WIDGET (self->modeldb_link), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (self->source_row, GTK_WIDGET (self->modeldb_link));
+  gtk_list_box_append (GTK_LIST_BOX (facts), GTK_WIDGET (self->source_row));
+  gtk_box_append (GTK_BOX (pv), facts);
+
+  self->temp_note = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->temp_note, 0);
+  gtk_label_set_wrap (self->temp_note, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->temp_note), "dim-label");
+  gtk_box_append (GTK_BOX (pv), GTK_WIDGET (self->temp_note));
+  GtkWidget *plots = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_vexpand (plots, TRUE);
+  gtk_box_append (GTK_BOX (plots), preview_plot (&self->mx));
+  gtk_box_append (GTK_BOX (plots), preview_plot (&self->mt));
+  gtk_box_append (GTK_BOX (pv), plots);
+  gtk_stack_add_named (self->preview_stack, pv, "channel");
+  gtk_box_append (GTK_BOX (panes), GTK_WIDGET (self->preview_stack));
+
+  adw_window_set_content (ADW_WINDOW (self), outer);
+  update_count (self);
+  update_preview (self);
+}
+
+/* ---- public ---- */
+
+NdCatalogueBrowser *
+nd_catalogue_browser_new (NdProject *project, GtkWindow *parent, GError **error)
+{
+  const NdIcgCatalogue *cat = nd_icg_catalogue_shared (error);
+  if (!cat)
+    return NULL;
+  NdCatalogueBrowser *self = g_object_new (ND_TYPE_CATALOGUE_BROWSER, NULL);
+  self->project = g_object_ref (project);
+  self->cat = cat;
+  if (parent)
+    {
+      gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+      gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+    }
+  build (self);
+  return self;
+}
+
+void
+nd_catalogue_browser_set_query (NdCatalogueBrowser *self, const char *text, const char *icg_class)
+{
+  guint sel = 0;
+  for (guint i = 0; icg_class && *icg_class && i < G_N_ELEMENTS (classes); i++)
+    if (g_ascii_strcasecmp (icg_class, classes[i]) == 0)
+      sel = i + 1;
+  gtk_drop_down_set_selected (self->class_drop, sel);
+  gtk_editable_set_text (GTK_EDITABLE (self->search), text ? text : "");
+  /* Apply now rather than after the entry's search delay. */
+  search_changed (self->search, self);
+}
+
+guint
+nd_catalogue_browser_get_n_results (NdCatalogueBrowser *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+}
+
+gboolean
+nd_catalogue_browser_select (NdCatalogueBrowser *self, const char *icg_class, const char *channel)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (NdCatalogueItem) it = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
+      if (!strcmp (it->ch->icg_class, icg_class) && !strcmp (it->ch->channel, channel))
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+char *
+nd_catalogue_browser_dup_selected (NdCatalogueBrowser *self)
+{
+  const NdIcgChannel *ch = selected_channel (self);
+  return ch ? g_strdup_printf ("%s/%s", ch->icg_class, ch->channel) : NULL;
+}
+
+NdPlotModel *
+nd_catalogue_browser_get_preview (NdCatalogueBrowser *self, guint which)
+{
+  return which == 0 ? self->mx : self->mt;
+}
+
+GtkWidget *
+nd_catalogue_browser_get_add_button (NdCatalogueBrowser *self)
+{
+  return self->add_button;
+}
+
+static void
+nd_catalogue_browser_dispose (GObject *object)
+{
+  NdCatalogueBrowser *self = ND_CATALOGUE_BROWSER (object);
+  if (self->selection)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->store);
+  g_clear_object (&self->mx);
+  g_clear_object (&self->mt);
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->needle, g_free);
+  G_OBJECT_CLASS (nd_catalogue_browser_parent_class)->dispose (object);
+}
+
+static void
+nd_catalogue_browser_class_init (NdCatalogueBrowserClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = nd_catalogue_browser_dispose;
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  gtk_widget_class_install_action (wc, "browser.add", NULL, action_add);
+  gtk_widget_class_install_action (wc, "browser.select", "s", action_select);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+nd_catalogue_browser_init (NdCatalogueBrowser *self)
+{
+  self->class_index = -1;
+}

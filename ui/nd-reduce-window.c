@@ -1,0 +1,1062 @@
+/* nd-reduce-window.c: the assistant's steps, cell loading, actions and exports.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "model-file.h"
+#include "nd-error.h"
+#include "nd-reduce-window-private.h"
+
+G_DEFINE_FINAL_TYPE (NdReduceWindow, nd_reduce_window, ADW_TYPE_WINDOW)
+
+static const char *const channel_types[N_CH] = { "pospischil_na", "pospischil_kd", "pospischil_m", "leak" };
+/* The published CA1 set-up (data/cells/ca1-pospischil.json): the defaults for a bare SWC. */
+static const double channel_gbar[N_CH] = { 50.0, 5.0, 0.004, 0.1 };
+static const double channel_e[N_CH] = { 50.0, -90.0, -90.0, -70.0 };
+static const nd_region region_of[N_R] = { ND_REGION_SOMA, ND_REGION_AXON, ND_REGION_BASAL, ND_REGION_APICAL };
+
+/* ---- small builders ---- */
+
+static GtkSpinButton *
+spin_new (double lo, double hi, double step, guint digits)
+{
+  GtkWidget *s = gtk_spin_button_new_with_range (lo, hi, step);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (s), digits);
+  gtk_widget_set_valign (s, GTK_ALIGN_CENTER);
+  gtk_editable_set_width_chars (GTK_EDITABLE (s), 7);
+  return GTK_SPIN_BUTTON (s);
+}
+
+/* An AdwActionRow with a spin button and its unit. */
+static GtkSpinButton *
+spin_row (AdwPreferencesGroup *group, const char *title, const char *subtitle, const char *unit,
+          double lo, double hi, double step, guint digits)
+{
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  GtkSpinButton *s = spin_new (lo, hi, step, digits);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (s), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (s));
+  if (unit)
+    {
+      GtkWidget *u = gtk_label_new (unit);
+      gtk_widget_add_css_class (u, "dim-label");
+      gtk_label_set_width_chars (GTK_LABEL (u), 6);
+      gtk_label_set_xalign (GTK_LABEL (u), 0.0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), u);
+    }
+  adw_preferences_group_add (group, row);
+  return s;
+}
+
+static GtkLabel *
+info_row (AdwPreferencesGroup *group, const char *title)
+{
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  GtkWidget *value = gtk_label_new ("—");
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (value), 28);
+  gtk_widget_add_css_class (value, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
+  adw_preferences_group_add (group, row);
+  return GTK_LABEL (value);
+}
+
+static GtkWidget *
+button_new (const char *label, const char *action, const char *css)
+{
+  GtkWidget *b = gtk_button_new_with_mnemonic (label);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (b), action);
+  if (css)
+    gtk_widget_add_css_class (b, css);
+  return b;
+}
+
+static NdPlot *
+plot_new (NdReduceWindow *self, NdReducePlot which)
+{
+  self->plot_m[which] = nd_plot_model_new ();
+  self->plot[which] = ND_PLOT (nd_plot_new (self->plot_m[which]));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->plot[which]), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->plot[which]), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->plot[which]), 300, 200);
+  return self->plot[which];
+}
+
+/* ---- state ---- */
+
+void
+nd_reduce_window_toast (NdReduceWindow *self, const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+void
+nd_reduce_window_set_state (NdReduceWindow *self, NdReduceState state)
+{
+  self->state = state;
+  GtkWidget *w = GTK_WIDGET (self);
+  gboolean fitting = state == ND_REDUCE_FITTING || state == ND_REDUCE_PAUSED;
+  gboolean busy = state == ND_REDUCE_SIMULATING || fitting || state == ND_REDUCE_SCORING;
+  gtk_widget_action_set_enabled (w, "reduce.example", !busy);
+  gtk_widget_action_set_enabled (w, "reduce.open-cell", !busy);
+  gtk_widget_action_set_enabled (w, "reduce.open-swc", !busy);
+  gtk_widget_action_set_enabled (w, "reduce.run-full", state != ND_REDUCE_EMPTY && !busy);
+  gtk_widget_action_set_enabled (w, "reduce.play", self->n_frames > 0);
+  gtk_widget_action_set_enabled (w, "reduce.fit-start", state == ND_REDUCE_SIMULATED || state == ND_REDUCE_DONE);
+  gtk_widget_action_set_enabled (w, "reduce.fit-pause", state == ND_REDUCE_FITTING);
+  gtk_widget_action_set_enabled (w, "reduce.fit-resume", state == ND_REDUCE_PAUSED);
+  gtk_widget_action_set_enabled (w, "reduce.fit-stop", fitting);
+  gtk_widget_action_set_enabled (w, "reduce.save-model", state == ND_REDUCE_DONE);
+  gtk_widget_action_set_enabled (w, "reduce.export-plots", state == ND_REDUCE_DONE);
+  gtk_widget_set_visible (self->pause_button, state != ND_REDUCE_PAUSED);
+  gtk_widget_set_visible (self->resume_button, state == ND_REDUCE_PAUSED);
+  for (int r = 0; r < N_R; r++)
+    for (int c = 0; c < N_CH; c++)
+      gtk_widget_set_sensitive (GTK_WIDGET (self->density[r][c]), state != ND_REDUCE_EMPTY && !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->use_files), state != ND_REDUCE_EMPTY && !busy);
+  GtkSpinButton *others[] = { self->ra, self->cm, self->amp, self->start, self->end, self->duration,
+                              self->iterations, self->latents };
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    gtk_widget_set_sensitive (GTK_WIDGET (others[i]), state != ND_REDUCE_EMPTY && !busy);
+}
+
+/* ---- step 1: the cell ---- */
+
+static void
+show_counts (NdReduceWindow *self)
+{
+  const nd_cable *c = self->cell->cable;
+  double length = 0.0;
+  for (int s = 0; s < self->cell->morph->n_sections; s++)
+    length += self->cell->morph->sections[s].length;
+  g_autofree char *sections = g_strdup_printf ("%d", self->cell->morph->n_sections);
+  g_autofree char *comps = g_strdup_printf ("%d", c->n_compartments);
+  g_autofree char *len = g_strdup_printf (_("%.0f µm"), length);
+  g_autofree char *area = g_strdup_printf (_("%.0f µm²"), nd_cable_total_area (c));
+  g_autofree char *soma = g_strdup_printf (_("%.0f µm²"), c->area_um2[self->cell->soma_node]);
+  gtk_label_set_text (self->count_labels[0], self->file->name ? self->file->name : "—");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_labels[0]), self->file->name);
+  gtk_label_set_text (self->count_labels[1], sections);
+  gtk_label_set_text (self->count_labels[2], comps);
+  gtk_label_set_text (self->count_labels[3], len);
+  gtk_label_set_text (self->count_labels[4], area);
+  gtk_label_set_text (self->count_labels[5], soma);
+}
+
+static double
+density_of (const nd_membrane *m, nd_region r, const char *type)
+{
+  for (int k = 0; k < m->n_channels[r]; k++)
+    if (g_strcmp0 (m->channels[r][k].kind->type, type) == 0)
+      return m->channels[r][k].gbar;
+  return 0.0;
+}
+
+static void
+show_settings (NdReduceWindow *self)
+{
+  const NdCellFile *f = self->file;
+  for (int r = 0; r < N_R; r++)
+    for (int c = 0; c < N_CH; c++)
+      gtk_spin_button_set_value (self->density[r][c], density_of (&f->membrane, region_of[r], channel_types[c]));
+  gtk_spin_button_set_value (self->ra, f->ra_ohm_cm);
+  gtk_spin_button_set_value (self->cm, f->membrane.cm);
+  if (f->has_protocol)
+    {
+      gtk_spin_button_set_value (self->amp, f->step_amplitude_pA / 1000.0);
+      gtk_spin_button_set_value (self->start, f->step_start_ms);
+      gtk_spin_button_set_value (self->end, f->step_end_ms);
+      gtk_spin_button_set_value (self->duration, f->duration_ms);
+    }
+}
+
+/* Writes the step 2 settings into a copy of the cell file. */
+void
+nd_reduce_window_read_settings (NdReduceWindow *self, NdCellFile *f)
+{
+  for (int r = 0; r < N_R; r++)
+    {
+      nd_region reg = region_of[r];
+      for (int c = 0; c < N_CH; c++)
+        {
+          double g = gtk_spin_button_get_value (self->density[r][c]);
+          int k;
+          for (k = 0; k < f->membrane.n_channels[reg]; k++)
+            if (g_strcmp0 (f->membrane.channels[reg][k].kind->type, channel_types[c]) == 0)
+              break;
+          if (k < f->membrane.n_channels[reg])
+            f->membrane.channels[reg][k].gbar = g;
+          else if (g > 0.0 && k < ND_MORPH_MAX_CHANNELS)
+            {
+              f->membrane.channels[reg][k] = (nd_channel_density) { nd_channel_lookup (channel_types[c]), g,
+                                                                    channel_e[c] };
+              f->membrane.n_channels[reg]++;
+            }
+        }
+    }
+  f->ra_ohm_cm = gtk_spin_button_get_value (self->ra);
+  f->membrane.cm = gtk_spin_button_get_value (self->cm);
+  f->has_protocol = TRUE;
+  f->step_amplitude_pA = gtk_spin_button_get_value (self->amp) * 1000.0;
+  f->step_start_ms = gtk_spin_button_get_value (self->start);
+  f->step_end_ms = gtk_spin_button_get_value (self->end);
+  f->duration_ms = gtk_spin_button_get_value (self->duration);
+  if (!(f->dt_ms > 0.0))
+    f->dt_ms = ND_REDUCE_MAX_DT;
+}
+
+/* A bare SWC gets the CA1 set-up: the four channels everywhere, one compartment per branch. */
+static NdCellFile *
+cell_file_for_swc (const char *path)
+{
+  NdCellFile *f = g_new0 (NdCellFile, 1);
+  f->name = g_path_get_basename (path);
+  f->morphology_path = g_strdup (path);
+  f->segmentation = (nd_segmentation) { .mode = ND_SEGMENT_FIXED, .nseg = 1 };
+  for (int r = 0; r < ND_N_REGIONS; r++)
+    {
+      for (int c = 0; c < N_CH; c++)
+        f->membrane.channels[r][c] = (nd_channel_density) { nd_channel_lookup (channel_types[c]), channel_gbar[c],
+                                                            channel_e[c] };
+      f->membrane.n_channels[r] = N_CH;
+    }
+  f->membrane.cm = 1.0;
+  f->membrane.celsius = 36.0;
+  f->ra_ohm_cm = 100.0;
+  f->v_init_mV = -70.0;
+  f->stim_x = 0.5;
+  f->has_protocol = TRUE;
+  f->step_amplitude_pA = 650.0;
+  f->step_start_ms = 10.0;
+  f->step_end_ms = 50.0;
+  f->duration_ms = 70.0;
+  f->dt_ms = ND_REDUCE_MAX_DT;
+  return f;
+}
+
+gboolean
+nd_reduce_window_open (NdReduceWindow *self, const char *path, GError **error)
+{
+  g_return_val_if_fail (ND_IS_REDUCE_WINDOW (self), FALSE);
+  if (self->state == ND_REDUCE_SIMULATING || self->state == ND_REDUCE_FITTING || self->state == ND_REDUCE_PAUSED
+      || self->state == ND_REDUCE_SCORING)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("Stop the running simulation or fit before opening another cell"));
+      return FALSE;
+    }
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr (NdCellFile) file = NULL;
+  g_autoptr (GError) local = NULL;
+  if (g_str_has_suffix (path, ".swc") || g_str_has_suffix (path, ".SWC"))
+    file = cell_file_for_swc (path);
+  else
+    file = nd_cell_file_load (path, &local);
+  g_autoptr (NdCell) cell = file ? nd_cell_build (file, &local) : NULL;
+  if (!cell)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not open “%s”: %s"), base, local->message);
+      gtk_label_set_text (self->error_label, msg);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+      g_set_error_literal (error, local->domain, local->code, msg);
+      return FALSE;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  nd_reduce_window_run_clear (self);
+  g_clear_pointer (&self->stim_dir, g_free);
+  gtk_widget_set_visible (self->files_row, FALSE);
+  nd_morphology_view_set_cell (self->morph_view, cell->morph, cell->cable);
+  nd_cell_file_free (self->file);
+  nd_cell_free (self->cell);
+  self->file = g_steal_pointer (&file);
+  self->cell = g_steal_pointer (&cell);
+  show_counts (self);
+  show_settings (self);
+  nd_reduce_window_set_state (self, ND_REDUCE_LOADED);
+  return TRUE;
+}
+
+/* The shipped cell lives in the resources; the cell file names its SWC by a relative path, so both are
+ * written to the cache folder first. */
+gboolean
+nd_reduce_window_open_example (NdReduceWindow *self, GError **error)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "neurode", "cells", NULL);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not create the folder “%s”"), dir);
+      return FALSE;
+    }
+  static const char *const names[] = { "ca1-pospischil.json", "ca1-pospischil.swc", "ca1-train-stimulus.csv",
+                                       "ca1-heldout-stimulus.csv" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *res = g_strconcat ("/io/github/neurode/Neurode/cells/", names[i], NULL);
+      g_autoptr (GBytes) bytes = g_resources_lookup_data (res, 0, error);
+      g_autofree char *dest = g_build_filename (dir, names[i], NULL);
+      gsize len;
+      const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+      if (!data || !g_file_set_contents (dest, data, (gssize) len, error))
+        return FALSE;
+    }
+  g_autofree char *json = g_build_filename (dir, names[0], NULL);
+  if (!nd_reduce_window_open (self, json, error))
+    return FALSE;
+  /* The shipped stimuli (steps and noisy inputs) train a much better reduced model than one step. */
+  self->stim_dir = g_steal_pointer (&dir);
+  gtk_widget_set_visible (self->files_row, TRUE);
+  gtk_switch_set_active (self->use_files, TRUE);
+  return TRUE;
+}
+
+static void
+open_response (GtkNativeDialog *dialog, int response, gpointer data)
+{
+  NdReduceWindow *self = data;
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path)
+        nd_reduce_window_open (self, path, NULL);   /* the error shows on the page */
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+choose_file (NdReduceWindow *self, const char *title, const char *filter_name, const char *pattern)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                              _("_Open"), _("_Cancel"));
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, filter_name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- step 5: results ---- */
+
+void
+nd_reduce_window_show_results (NdReduceWindow *self)
+{
+  for (guint i = 0; i < self->result_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->result_rows, i);
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (g_object_get_data (G_OBJECT (row), "group")), row);
+    }
+  g_ptr_array_set_size (self->result_rows, 0);
+  double t_full = 0.0, t_red = 0.0;
+  for (guint i = 0; i < self->n_results; i++)
+    {
+      const NdReduceResult *r = &self->results[i];
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *sub = g_strdup_printf (_("Spikes: %d full, %d reduced"), r->spikes_full, r->spikes_reduced);
+      g_autofree char *value = g_strdup_printf (_("RMSE %.2f mV"), r->rmse_mV);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->label);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      GtkWidget *label = gtk_label_new (value);
+      gtk_widget_add_css_class (label, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_preferences_group_add (self->result_group, row);
+      g_object_set_data (G_OBJECT (row), "group", self->result_group);
+      g_ptr_array_add (self->result_rows, row);
+      t_full += r->t_full_s;
+      t_red += r->t_reduced_s;
+    }
+  adw_preferences_group_set_description (self->result_group, self->n_results == 0
+    ? _("Root-mean-square difference of the soma voltage over each protocol. Stop or finish a fit to fill this in.")
+    : _("Root-mean-square difference of the soma voltage over each protocol. The held-out protocols were not used "
+        "for training."));
+  if (self->n_results == 0)
+    return;
+  int n_comp = self->run_cell ? self->run_cell->cable->n_compartments : 0;
+  g_autofree char *full_title = g_strdup_printf (_("Full model (%d compartments)"), n_comp);
+  g_autofree char *full = g_strdup_printf (_("%.1f ms"), t_full * 1000.0);
+  g_autofree char *red = g_strdup_printf (_("%.1f ms"), t_red * 1000.0);
+  g_autofree char *speed = g_strdup_printf (_("%.1f×"), t_red > 0 ? t_full / t_red : 0.0);
+  const char *titles[] = { full_title, _("Reduced model (one compartment)"), _("Speed-up") };
+  const char *values[] = { full, red, speed };
+  for (int i = 0; i < 3; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), titles[i]);
+      GtkWidget *label = gtk_label_new (values[i]);
+      gtk_widget_add_css_class (label, "numeric");
+      if (i == 2)
+        gtk_widget_add_css_class (label, "heading");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_preferences_group_add (self->timing_group, row);
+      g_object_set_data (G_OBJECT (row), "group", self->timing_group);
+      g_ptr_array_add (self->result_rows, row);
+    }
+}
+
+gboolean
+nd_reduce_window_save_model (NdReduceWindow *self, const char *path, GError **error)
+{
+  if (self->state != ND_REDUCE_DONE || !self->model)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("There is no reduced model yet: fit one first"));
+      return FALSE;
+    }
+  return nd_model_file_save (self->model, path, error);
+}
+
+gboolean
+nd_reduce_window_export_plots (NdReduceWindow *self, const char *path, GError **error)
+{
+  const char *dot = strrchr (path, '.');
+  const char *slash = strrchr (path, G_DIR_SEPARATOR);
+  if (!dot || (slash && dot < slash))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("Give the file name an extension: .png, .svg or .pdf"));
+      return FALSE;
+    }
+  g_autofree char *stem = g_strndup (path, dot - path);
+  static const char *const names[ND_REDUCE_N_PLOTS] = { "full", "loss", "soma", "axial" };
+  for (int i = 0; i < ND_REDUCE_N_PLOTS; i++)
+    {
+      g_autofree char *p = g_strdup_printf ("%s-%s%s", stem, names[i], dot);
+      if (!nd_plot_export (self->plot[i], p, ND_PLOT_FORMAT_AUTO, 900, 560, error))
+        return FALSE;
+    }
+  g_autofree char *png = g_strdup_printf ("%s-morphology.png", stem);
+  if (!nd_morphology_view_export_png (self->morph_view, png, 900, 900, error))
+    return FALSE;
+  if (self->n_frames == 0)
+    return TRUE;
+  g_autofree char *vpng = g_strdup_printf ("%s-morphology-voltage.png", stem);
+  return nd_morphology_view_export_png (self->volt_view, vpng, 900, 900, error);
+}
+
+typedef enum { SAVE_MODEL, SAVE_PLOTS } SaveKind;
+
+static void
+save_response (GtkNativeDialog *dialog, int response, gpointer data)
+{
+  NdReduceWindow *self = data;
+  SaveKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind"));
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr (GError) error = NULL;
+      gboolean ok = path && (kind == SAVE_MODEL ? nd_reduce_window_save_model (self, path, &error)
+                                                : nd_reduce_window_export_plots (self, path, &error));
+      if (!ok && error)
+        nd_reduce_window_toast (self, error->message);
+      else if (ok)
+        nd_reduce_window_toast (self, kind == SAVE_MODEL ? _("Reduced model saved") : _("Plots exported"));
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+choose_save (NdReduceWindow *self, SaveKind kind)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (kind == SAVE_MODEL ? _("Save the Reduced Model")
+                                                                                 : _("Export the Plots"),
+                                                              GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                              _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), kind == SAVE_MODEL ? "reduced.json" : "reduce.svg");
+  g_object_set_data (G_OBJECT (dialog), "kind", GINT_TO_POINTER (kind));
+  g_signal_connect (dialog, "response", G_CALLBACK (save_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- actions ---- */
+
+static const char *const step_names[] = { "cell", "channels", "full", "fit", "results" };
+
+static int
+current_step (NdReduceWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+  for (guint i = 0; i < G_N_ELEMENTS (step_names); i++)
+    if (g_strcmp0 (name, step_names[i]) == 0)
+      return (int) i;
+  return 0;
+}
+
+static void
+action_activated (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NdReduceWindow *self = ND_REDUCE_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  if (g_str_equal (name, "reduce.example"))
+    {
+      if (!nd_reduce_window_open_example (self, &error))
+        nd_reduce_window_toast (self, error->message);
+    }
+  else if (g_str_equal (name, "reduce.open-cell"))
+    choose_file (self, _("Open a Cell File"), _("Cell files (JSON)"), "*.json");
+  else if (g_str_equal (name, "reduce.open-swc"))
+    choose_file (self, _("Open an SWC Morphology"), _("SWC morphologies"), "*.[sS][wW][cC]");
+  else if (g_str_equal (name, "reduce.run-full"))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "full");
+      nd_reduce_window_run_full (self);
+    }
+  else if (g_str_equal (name, "reduce.fit-start"))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "fit");
+      nd_reduce_window_fit_start (self);
+    }
+  else if (g_str_equal (name, "reduce.fit-pause"))
+    nd_reduce_window_fit_pause (self, TRUE);
+  else if (g_str_equal (name, "reduce.fit-resume"))
+    nd_reduce_window_fit_pause (self, FALSE);
+  else if (g_str_equal (name, "reduce.fit-stop"))
+    nd_reduce_window_fit_stop (self);
+  else if (g_str_equal (name, "reduce.save-model"))
+    choose_save (self, SAVE_MODEL);
+  else if (g_str_equal (name, "reduce.export-plots"))
+    choose_save (self, SAVE_PLOTS);
+  else if (g_str_equal (name, "reduce.back"))
+    gtk_stack_set_visible_child_name (self->stack, step_names[MAX (current_step (self) - 1, 0)]);
+  else if (g_str_equal (name, "reduce.next"))
+    gtk_stack_set_visible_child_name (self->stack, step_names[MIN (current_step (self) + 1, 4)]);
+}
+
+static void
+step_changed (NdReduceWindow *self)
+{
+  int s = current_step (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reduce.back", s > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reduce.next", s < 4);
+}
+
+/* ---- pages ---- */
+
+static void
+plane_selected (GtkDropDown *dd, GParamSpec *pspec, NdReduceWindow *self)
+{
+  NdMorphPlane plane = (NdMorphPlane) gtk_drop_down_get_selected (dd);
+  nd_morphology_view_set_plane (self->morph_view, plane);
+  nd_morphology_view_set_plane (self->volt_view, plane);
+}
+
+static GtkWidget *
+framed (GtkWidget *child)
+{
+  GtkWidget *frame = gtk_frame_new (NULL);
+  gtk_frame_set_child (GTK_FRAME (frame), child);
+  gtk_widget_add_css_class (frame, "view");
+  return frame;
+}
+
+static void
+build_cell_page (NdReduceWindow *self)
+{
+  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  gtk_widget_set_size_request (left, 360, -1);
+  AdwPreferencesGroup *open = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (open, _("Cell"));
+  adw_preferences_group_set_description (open, _("A cell file (JSON) names its morphology, channels and stimulus. "
+                                                 "A bare SWC morphology gets the CA1 example’s channels."));
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_append (GTK_BOX (buttons), button_new (_("Open the _CA1 Example"), "reduce.example", "suggested-action"));
+  gtk_box_append (GTK_BOX (buttons), button_new (_("Open a Cell _File…"), "reduce.open-cell", NULL));
+  gtk_box_append (GTK_BOX (buttons), button_new (_("Open an _SWC Morphology…"), "reduce.open-swc", NULL));
+  adw_preferences_group_add (open, buttons);
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (open));
+
+  self->error_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->error_label, TRUE);
+  gtk_label_set_xalign (self->error_label, 0.0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->error_label));
+
+  AdwPreferencesGroup *counts = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (counts, _("Morphology"));
+  const char *titles[6] = { _("Name"), _("Sections"), _("Compartments"), _("Total length"), _("Membrane area"),
+                            _("Soma area") };
+  for (int i = 0; i < 6; i++)
+    self->count_labels[i] = info_row (counts, titles[i]);
+  /* Cell names are sentences: wrap rather than cut. */
+  gtk_label_set_ellipsize (self->count_labels[0], PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (self->count_labels[0], TRUE);
+  gtk_label_set_justify (self->count_labels[0], GTK_JUSTIFY_RIGHT);
+  gtk_label_set_xalign (self->count_labels[0], 1.0);
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (counts));
+  gtk_box_append (self->cell_page, left);
+
+  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Projection"));
+  gtk_widget_add_css_class (label, "dim-label");
+  const char *planes[] = { _("Largest extent"), _("x–y plane"), _("x–z plane"), _("y–z plane"), NULL };
+  GtkWidget *dd = gtk_drop_down_new_from_strings (planes);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), dd);
+  g_signal_connect (dd, "notify::selected", G_CALLBACK (plane_selected), self);
+  gtk_widget_set_halign (bar, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (bar), label);
+  gtk_box_append (GTK_BOX (bar), dd);
+  gtk_box_append (GTK_BOX (right), bar);
+  self->morph_view = ND_MORPHOLOGY_VIEW (nd_morphology_view_new ());
+  gtk_box_append (GTK_BOX (right), framed (GTK_WIDGET (self->morph_view)));
+  gtk_widget_set_hexpand (right, TRUE);
+  gtk_box_append (self->cell_page, right);
+}
+
+static void
+build_channels_page (NdReduceWindow *self)
+{
+  AdwPreferencesGroup *dens = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (dens, _("Channel densities"));
+  adw_preferences_group_set_description (dens, _("Maximal conductance of each channel per region, in mS/cm² "
+                                                 "(Pospischil et al. 2008 kinetics)."));
+  GtkWidget *grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_add_css_class (grid, "card");
+  gtk_widget_set_margin_top (grid, 6);
+  GtkWidget *inner = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (inner), 8);
+  gtk_grid_set_column_spacing (GTK_GRID (inner), 12);
+  gtk_widget_set_margin_start (inner, 12);
+  gtk_widget_set_margin_end (inner, 12);
+  gtk_widget_set_margin_top (inner, 12);
+  gtk_widget_set_margin_bottom (inner, 12);
+  const char *cols[N_CH] = { _("Na"), _("Kd"), _("Km"), _("Leak") };
+  const char *rows[N_R] = { _("Soma"), _("Axon"), _("Basal dendrites"), _("Apical dendrites") };
+  for (int c = 0; c < N_CH; c++)
+    {
+      g_autofree char *head = g_strdup_printf (_("%s (mS/cm²)"), cols[c]);
+      GtkWidget *l = gtk_label_new (head);
+      gtk_widget_add_css_class (l, "heading");
+      gtk_grid_attach (GTK_GRID (inner), l, c + 1, 0, 1, 1);
+    }
+  for (int r = 0; r < N_R; r++)
+    {
+      GtkWidget *l = gtk_label_new (rows[r]);
+      gtk_label_set_xalign (GTK_LABEL (l), 0.0);
+      gtk_widget_set_hexpand (l, TRUE);
+      gtk_grid_attach (GTK_GRID (inner), l, 0, r + 1, 1, 1);
+      for (int c = 0; c < N_CH; c++)
+        {
+          self->density[r][c] = spin_new (0.0, 1000.0, c == CH_KM ? 0.001 : 0.01, c == CH_KM ? 4 : 3);
+          g_autofree char *a11y = g_strdup_printf (_("%s density in the %s, mS/cm²"), cols[c], rows[r]);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self->density[r][c]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          a11y, -1);
+          gtk_grid_attach (GTK_GRID (inner), GTK_WIDGET (self->density[r][c]), c + 1, r + 1, 1, 1);
+        }
+    }
+  gtk_grid_attach (GTK_GRID (grid), inner, 0, 0, 1, 1);
+  adw_preferences_group_add (dens, grid);
+  gtk_box_append (self->channels_page, GTK_WIDGET (dens));
+
+  AdwPreferencesGroup *passive = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (passive, _("Passive properties"));
+  self->ra = spin_row (passive, _("Axial resistivity"), _("Ra, the same in every section"), _("Ω·cm"),
+                       1.0, 10000.0, 1.0, 1);
+  self->cm = spin_row (passive, _("Membrane capacitance"), _("cm, the same everywhere"), _("µF/cm²"),
+                       0.05, 10.0, 0.05, 2);
+  gtk_box_append (self->channels_page, GTK_WIDGET (passive));
+
+  AdwPreferencesGroup *stim = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (stim, _("Current step at the soma"));
+  adw_preferences_group_set_description (stim, _("The reduced model is trained on this step and checked on two "
+                                                 "held-out steps of 0.8 and 1.2 times its amplitude."));
+  GtkWidget *files = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (files), _("Train on the CA1 stimulus files instead"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (files), _("Five training sweeps (0.3, 0.65 and 0.95 nA steps, two noisy "
+                                                         "inputs) and four held-out sweeps, as neurode-cli reduce "
+                                                         "uses them; the step below is then not used"));
+  self->use_files = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->use_files), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (files), GTK_WIDGET (self->use_files));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (files), GTK_WIDGET (self->use_files));
+  adw_preferences_group_add (stim, files);
+  self->files_row = files;
+  gtk_widget_set_visible (files, FALSE);
+  self->amp = spin_row (stim, _("Amplitude"), NULL, _("nA"), -5.0, 5.0, 0.05, 3);
+  self->start = spin_row (stim, _("Start"), NULL, _("ms"), 0.0, 10000.0, 1.0, 1);
+  self->end = spin_row (stim, _("End"), NULL, _("ms"), 0.0, 10000.0, 1.0, 1);
+  self->duration = spin_row (stim, _("Duration"), _("Length of the simulation, 0.025 ms steps"), _("ms"),
+                             1.0, 10000.0, 1.0, 1);
+  gtk_spin_button_set_value (self->amp, 0.65);
+  gtk_spin_button_set_value (self->start, 10.0);
+  gtk_spin_button_set_value (self->end, 50.0);
+  gtk_spin_button_set_value (self->duration, 70.0);
+  gtk_box_append (self->channels_page, GTK_WIDGET (stim));
+}
+
+static void
+time_changed (GtkAdjustment *adj, NdReduceWindow *self)
+{
+  /* Snap to the stored frames so the label and the drawing agree. */
+  double step = self->frame_ms > 0 ? self->frame_ms : ND_REDUCE_FRAME_MS;
+  double t = gtk_adjustment_get_value (adj), snapped = round (t / step) * step;
+  if (fabs (snapped - t) > 1e-9 && snapped <= gtk_adjustment_get_upper (adj))
+    {
+      gtk_adjustment_set_value (adj, snapped);
+      return;
+    }
+  nd_reduce_window_show_frame (self, t);
+}
+
+static char *
+format_time (GtkScale *scale, double value, gpointer data)
+{
+  return g_strdup_printf (_("%.2f ms"), value);
+}
+
+static gboolean
+play_tick (gpointer data)
+{
+  NdReduceWindow *self = data;
+  double t = gtk_adjustment_get_value (self->time_adj) + self->frame_ms;
+  if (t > gtk_adjustment_get_upper (self->time_adj))
+    t = 0.0;
+  gtk_adjustment_set_value (self->time_adj, t);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+play_toggled (GtkToggleButton *button, NdReduceWindow *self)
+{
+  gboolean on = gtk_toggle_button_get_active (button);
+  gtk_button_set_icon_name (GTK_BUTTON (button), on ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), on ? _("Pause the animation") : _("Play the voltage over time"));
+  g_clear_handle_id (&self->play_timer, g_source_remove);
+  if (on)
+    self->play_timer = g_timeout_add (40, play_tick, self);
+}
+
+static void
+build_full_page (NdReduceWindow *self)
+{
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  self->run_button = button_new (_("_Run Full Model"), "reduce.run-full", "suggested-action");
+  gtk_box_append (GTK_BOX (top), self->run_button);
+  self->full_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->full_progress), GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (GTK_WIDGET (self->full_progress), 160, -1);
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->full_progress));
+  self->full_status = GTK_LABEL (gtk_label_new (_("Simulates the whole cell under the step and two held-out steps.")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->full_status), "dim-label");
+  gtk_label_set_xalign (self->full_status, 0.0);
+  gtk_label_set_wrap (self->full_status, TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->full_status), TRUE);
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->full_status));
+  gtk_box_append (self->full_page, top);
+
+  GtkWidget *body = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_set_homogeneous (GTK_BOX (body), TRUE);
+  gtk_widget_set_vexpand (body, TRUE);
+  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  self->volt_view = ND_MORPHOLOGY_VIEW (nd_morphology_view_new ());
+  nd_morphology_view_set_coloring (self->volt_view, ND_MORPH_COLOR_VOLTAGE);
+  gtk_box_append (GTK_BOX (left), framed (GTK_WIDGET (self->volt_view)));
+  GtkWidget *scrub = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *play = gtk_toggle_button_new ();
+  self->play = GTK_TOGGLE_BUTTON (play);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (play), "reduce.play");
+  gtk_button_set_icon_name (GTK_BUTTON (play), "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (play, _("Play the voltage over time"));
+  g_signal_connect (play, "toggled", G_CALLBACK (play_toggled), self);
+  gtk_box_append (GTK_BOX (scrub), play);
+  GtkWidget *tl = gtk_label_new (_("Time"));
+  gtk_widget_add_css_class (tl, "dim-label");
+  gtk_box_append (GTK_BOX (scrub), tl);
+  self->time_adj = gtk_adjustment_new (0.0, 0.0, 70.0, ND_REDUCE_FRAME_MS, 5.0, 0.0);
+  g_signal_connect (self->time_adj, "value-changed", G_CALLBACK (time_changed), self);
+  GtkWidget *scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, self->time_adj);
+  gtk_scale_set_draw_value (GTK_SCALE (scale), TRUE);
+  gtk_scale_set_digits (GTK_SCALE (scale), 2);
+  gtk_scale_set_value_pos (GTK_SCALE (scale), GTK_POS_RIGHT);
+  gtk_scale_set_format_value_func (GTK_SCALE (scale), format_time, NULL, NULL);
+  gtk_widget_set_hexpand (scale, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Time shown, ms"), -1);
+  gtk_box_append (GTK_BOX (scrub), scale);
+  gtk_box_append (GTK_BOX (left), scrub);
+  gtk_box_append (GTK_BOX (body), left);
+  gtk_box_append (GTK_BOX (body), GTK_WIDGET (plot_new (self, ND_REDUCE_PLOT_FULL)));
+  gtk_box_append (self->full_page, body);
+}
+
+static void
+build_fit_page (NdReduceWindow *self)
+{
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *l1 = gtk_label_new_with_mnemonic (_("_Iterations"));
+  self->iterations = spin_new (1, 100000, 50, 0);
+  gtk_spin_button_set_value (self->iterations, 1000);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (l1), GTK_WIDGET (self->iterations));
+  GtkWidget *l2 = gtk_label_new_with_mnemonic (_("_Latent states"));
+  self->latents = spin_new (0, ND_MAX_LATENTS, 1, 0);
+  gtk_spin_button_set_value (self->latents, 4);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (l2), GTK_WIDGET (self->latents));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->latents), _("Hidden states of the learned current that stand in for "
+                                                              "the dendrites’ memory"));
+  gtk_box_append (GTK_BOX (top), l1);
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->iterations));
+  gtk_box_append (GTK_BOX (top), l2);
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->latents));
+  self->start_button = button_new (_("_Start"), "reduce.fit-start", "suggested-action");
+  self->pause_button = button_new (_("_Pause"), "reduce.fit-pause", NULL);
+  self->resume_button = button_new (_("_Resume"), "reduce.fit-resume", NULL);
+  self->stop_button = button_new (_("S_top"), "reduce.fit-stop", "destructive-action");
+  gtk_widget_set_margin_start (self->start_button, 12);
+  gtk_box_append (GTK_BOX (top), self->start_button);
+  gtk_box_append (GTK_BOX (top), self->pause_button);
+  gtk_box_append (GTK_BOX (top), self->resume_button);
+  gtk_box_append (GTK_BOX (top), self->stop_button);
+  gtk_box_append (self->fit_page, top);
+  GtkWidget *status_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  self->fit_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->fit_progress), GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (GTK_WIDGET (self->fit_progress), 240, -1);
+  gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->fit_progress));
+  self->fit_status = GTK_LABEL (gtk_label_new (_("Fits the soma plus a learned current to the full model’s soma voltage.")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->fit_status), "dim-label");
+  gtk_label_set_xalign (self->fit_status, 0.0);
+  gtk_label_set_ellipsize (self->fit_status, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->fit_status), TRUE);
+  gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->fit_status));
+  gtk_box_append (self->fit_page, status_row);
+
+  GtkWidget *grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_homogeneous (GTK_GRID (grid), TRUE);
+  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  gtk_widget_set_vexpand (grid, TRUE);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (plot_new (self, ND_REDUCE_PLOT_LOSS)), 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (plot_new (self, ND_REDUCE_PLOT_SOMA)), 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (plot_new (self, ND_REDUCE_PLOT_AXIAL)), 0, 1, 2, 1);
+  gtk_box_append (self->fit_page, grid);
+}
+
+static void
+build_results_page (NdReduceWindow *self)
+{
+  GtkWidget *clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 640);
+  gtk_widget_set_hexpand (clamp, TRUE);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+  self->result_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->result_group, _("Soma voltage, reduced against full"));
+  adw_preferences_group_set_description (self->result_group, _("Root-mean-square difference of the soma voltage "
+                                                               "over each protocol. Stop or finish a fit to fill "
+                                                               "this in."));
+  self->timing_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->timing_group, _("Integration time"));
+  adw_preferences_group_set_description (self->timing_group, _("Processor time to simulate every protocol, "
+                                                               "measured in the same run."));
+  AdwPreferencesGroup *exp = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (exp, _("Export"));
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reduced model"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("One compartment with the learned current; "
+                                                       "neurode-cli simulate runs it"));
+  GtkWidget *b = button_new (_("_Save…"), "reduce.save-model", NULL);
+  gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
+  adw_preferences_group_add (exp, row);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Plots"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("PNG, SVG or PDF, by the file name’s extension"));
+  b = button_new (_("_Export…"), "reduce.export-plots", NULL);
+  gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
+  adw_preferences_group_add (exp, row);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->result_group));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->timing_group));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (exp));
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_box_append (self->results_page, clamp);
+}
+
+static void
+setup_plots (NdReduceWindow *self)
+{
+  NdPlotModel **m = self->plot_m;
+  nd_plot_model_set_title (m[ND_REDUCE_PLOT_FULL], _("Soma voltage of the full model"));
+  nd_plot_model_set_axis (m[ND_REDUCE_PLOT_FULL], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (m[ND_REDUCE_PLOT_FULL], ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_title (m[ND_REDUCE_PLOT_LOSS], _("Loss"));
+  nd_plot_model_set_axis (m[ND_REDUCE_PLOT_LOSS], ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (m[ND_REDUCE_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Mean squared error"), "mV²", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_title (m[ND_REDUCE_PLOT_SOMA], _("Soma voltage, first training protocol"));
+  nd_plot_model_set_axis (m[ND_REDUCE_PLOT_SOMA], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (m[ND_REDUCE_PLOT_SOMA], ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_title (m[ND_REDUCE_PLOT_AXIAL], _("Current from the soma into the dendrites and axon"));
+  nd_plot_model_set_axis (m[ND_REDUCE_PLOT_AXIAL], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (m[ND_REDUCE_PLOT_AXIAL], ND_PLOT_AXIS_Y, _("Current"), "pA", ND_PLOT_SCALE_LINEAR);
+  NdPlot *fit_plots[] = { self->plot[ND_REDUCE_PLOT_SOMA], self->plot[ND_REDUCE_PLOT_AXIAL] };
+  nd_plot_align (fit_plots, 2);
+}
+
+static void
+nd_reduce_window_dispose (GObject *object)
+{
+  NdReduceWindow *self = ND_REDUCE_WINDOW (object);
+  self->disposed = TRUE;
+  g_clear_handle_id (&self->play_timer, g_source_remove);
+  nd_reduce_window_run_clear (self);
+  if (self->morph_view)
+    nd_morphology_view_set_cell (self->morph_view, NULL, NULL);
+  g_clear_pointer (&self->cell, nd_cell_free);
+  g_clear_pointer (&self->file, nd_cell_file_free);
+  g_clear_pointer (&self->stim_dir, g_free);
+  for (int i = 0; i < ND_REDUCE_N_PLOTS; i++)
+    g_clear_object (&self->plot_m[i]);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_REDUCE_WINDOW);
+  G_OBJECT_CLASS (nd_reduce_window_parent_class)->dispose (object);
+}
+
+static void
+nd_reduce_window_finalize (GObject *object)
+{
+  NdReduceWindow *self = ND_REDUCE_WINDOW (object);
+  g_ptr_array_unref (self->result_rows);
+  g_array_unref (self->hist_x);
+  g_array_unref (self->hist_train);
+  g_array_unref (self->hist_val);
+  g_free (self->snap.trace_v);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (nd_reduce_window_parent_class)->finalize (object);
+}
+
+static void
+nd_reduce_window_class_init (NdReduceWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->dispose = nd_reduce_window_dispose;
+  object_class->finalize = nd_reduce_window_finalize;
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/neurode/Neurode/ui/nd-reduce-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, cell_page);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, channels_page);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, full_page);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, fit_page);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, results_page);
+  static const char *const actions[] = { "reduce.example", "reduce.open-cell", "reduce.open-swc", "reduce.run-full",
+                                         "reduce.fit-start", "reduce.fit-pause", "reduce.fit-resume",
+                                         "reduce.fit-stop", "reduce.save-model", "reduce.export-plots",
+                                         "reduce.back", "reduce.next" };
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i], NULL, action_activated);
+  /* The play button toggles itself; the action only enables it once there are frames. */
+  gtk_widget_class_install_action (widget_class, "reduce.play", NULL, NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+nd_reduce_window_init (NdReduceWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_mutex_init (&self->lock);
+  self->result_rows = g_ptr_array_new ();
+  self->hist_x = g_array_new (FALSE, FALSE, sizeof (double));
+  self->hist_train = g_array_new (FALSE, FALSE, sizeof (double));
+  self->hist_val = g_array_new (FALSE, FALSE, sizeof (double));
+  build_cell_page (self);
+  build_channels_page (self);
+  build_full_page (self);
+  build_fit_page (self);
+  build_results_page (self);
+  setup_plots (self);
+  g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (step_changed), self);
+  step_changed (self);
+  nd_reduce_window_set_state (self, ND_REDUCE_EMPTY);
+}
+
+NdReduceWindow *
+nd_reduce_window_new (GtkApplication *app)
+{
+  return g_object_new (ND_TYPE_REDUCE_WINDOW, "application", app, NULL);
+}
+
+NdReduceState
+nd_reduce_window_get_state (NdReduceWindow *self)
+{
+  return self->state;
+}
+
+int
+nd_reduce_window_get_n_compartments (NdReduceWindow *self)
+{
+  return self->cell ? self->cell->cable->n_compartments : 0;
+}
+
+void
+nd_reduce_window_show_step (NdReduceWindow *self, const char *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+void
+nd_reduce_window_set_use_stimulus_files (NdReduceWindow *self, gboolean use)
+{
+  gtk_switch_set_active (self->use_files, use);
+}
+
+void
+nd_reduce_window_set_playing (NdReduceWindow *self, gboolean playing)
+{
+  gtk_toggle_button_set_active (self->play, playing);
+}
+
+void
+nd_reduce_window_set_iterations (NdReduceWindow *self, int iterations)
+{
+  gtk_spin_button_set_value (self->iterations, iterations);
+}
+
+const double *
+nd_reduce_window_get_soma_trace (NdReduceWindow *self, gsize *n, double *dt_ms)
+{
+  if (self->n_prot == 0 || !self->prot[0].v_full)
+    return NULL;
+  *n = self->prot[0].n;
+  *dt_ms = self->prot[0].dt;
+  return self->prot[0].v_full;
+}
+
+NdPlot *
+nd_reduce_window_get_plot (NdReduceWindow *self, NdReducePlot which)
+{
+  return self->plot[which];
+}
+
+NdMorphologyView *
+nd_reduce_window_get_morphology (NdReduceWindow *self, gboolean voltage)
+{
+  return voltage ? self->volt_view : self->morph_view;
+}
+
+int
+nd_reduce_window_get_iterations_done (NdReduceWindow *self)
+{
+  return self->iterations_done;
+}
+
+const NdReduceResult *
+nd_reduce_window_get_results (NdReduceWindow *self, guint *n)
+{
+  *n = self->n_results;
+  return self->results;
+}
