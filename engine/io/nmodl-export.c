@@ -6,6 +6,7 @@
 #include "nmodl-export.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "nd-error.h"
 
@@ -47,6 +48,18 @@ num (GString *out, double v)
   g_string_append (out, g_ascii_formatd (b, sizeof b, "%.17g", v));
 }
 
+/* " * n^4", or " * n^3.7" when the exponent was fitted (NMODL's ^ takes a real power). */
+static void
+append_gate_power (GString *o, const nd_model *m, int c, int g)
+{
+  double p = nd_model_gate_power (m, c, g);
+  g_string_append_printf (o, " * %s^", m->channels[c].learned[g].name);
+  if (p == floor (p))
+    g_string_append_printf (o, "%d", (int) p);
+  else
+    num (o, p);
+}
+
 char *
 nd_nmodl_export (nd_model *m, int channel, GError **error)
 {
@@ -75,7 +88,7 @@ nd_nmodl_export (nd_model *m, int channel, GError **error)
                       ": interpolants of the network's outputs on the grid below, exactly as Neurode evaluates them.\n"
                       ": Current: i = gbar");
   for (int g = 0; g < ch->n_gates; g++)
-    g_string_append_printf (o, " * %s^%d", ch->learned[g].name, ch->learned[g].power);
+    append_gate_power (o, m, c, g);
   g_string_append (o, " * (v - e).\n\n");
   /* Gate names become NMODL identifiers. */
 
@@ -106,7 +119,7 @@ nd_nmodl_export (nd_model *m, int channel, GError **error)
 
   g_string_append (o, "BREAKPOINT {\n  SOLVE states METHOD cnexp\n  g = gbar");
   for (int g = 0; g < ch->n_gates; g++)
-    g_string_append_printf (o, " * %s^%d", ch->learned[g].name, ch->learned[g].power);
+    append_gate_power (o, m, c, g);
   g_string_append (o, "\n  i = g * (v - e)\n}\n\n");
 
   g_string_append (o, "INITIAL {\n  if (filled == 0) {\n    fill()\n    filled = 1\n  }\n  rates(v)\n");
