@@ -362,8 +362,9 @@ nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, G
                    _("membrane: capacitance and area must be positive, v_init within ±200 mV and temperature -10 to 60 °C"));
       return NULL;
     }
+  /* An empty list is a bare membrane (every channel switched off in the model builder); a missing one is a mistake. */
   JsonArray *chans = get_array (ro, "channels");
-  if (!chans || json_array_get_length (chans) == 0)
+  if (!chans)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the model has no channels"));
       return NULL;

@@ -112,6 +112,14 @@ test_bad_files (void)
   expect_error ("[1,2]", "JSON object");
   expect_error ("{\"channels\": []}", "membrane");
   expect_error ("{\"membrane\": {\"area_um2\": 10}}", "no channels");
+  /* An empty list is a bare membrane (every channel switched off in the model builder): it loads and saves. */
+  {
+    g_autoptr (GError) bare_error = NULL;
+    nd_model *bare = nd_model_file_parse ("{\"membrane\": {\"area_um2\": 10}, \"channels\": []}", -1, NULL, &bare_error);
+    g_assert_no_error (bare_error);
+    g_assert_nonnull (bare);
+    nd_model_free (bare);
+  }
   expect_error ("{\"membrane\": {}, \"channels\": [{\"type\": \"leak\"}]}", "area_um2");
   expect_error ("{\"membrane\": {\"area_um2\": -1}, \"channels\": [{\"type\": \"leak\"}]}", "positive");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"kv9\"}]}", "unknown channel type");
