@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 void
 nd_test_ui_init (int *argc, char ***argv)
@@ -152,4 +153,60 @@ nd_test_ui_find_window (GType type, GtkWindow *exclude)
         found = w;
     }
   return found;
+}
+
+static struct {
+  guint source;
+  gboolean watching;
+  gint64 last_tick, last_cpu;
+  NdTestStalls stalls;
+} watch;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static gboolean
+watchdog (gpointer data)
+{
+  gint64 now = g_get_monotonic_time (), cpu = thread_cpu_us ();
+  if (watch.watching && watch.last_tick > 0)
+    {
+      watch.stalls.max_gap_us = MAX (watch.stalls.max_gap_us, now - watch.last_tick);
+      watch.stalls.max_cpu_gap_us = MAX (watch.stalls.max_cpu_gap_us, cpu - watch.last_cpu);
+    }
+  watch.last_tick = now;
+  watch.last_cpu = cpu;
+  return G_SOURCE_CONTINUE;
+}
+
+void
+nd_test_ui_watch_start (void)
+{
+  if (watch.source == 0)
+    watch.source = g_timeout_add_full (G_PRIORITY_HIGH, 5, watchdog, NULL, NULL);
+  watch.stalls = (NdTestStalls) { 0, 0 };
+  watch.last_tick = 0;
+  watch.watching = TRUE;
+}
+
+NdTestStalls
+nd_test_ui_watch_stop (void)
+{
+  watch.watching = FALSE;
+  return watch.stalls;
+}
+
+double
+nd_test_ui_load_per_core (void)
+{
+  double load = 0.0;
+  g_autofree char *text = NULL;
+  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    load = g_ascii_strtod (text, NULL);
+  return load / MAX (g_get_num_processors (), 1);
 }

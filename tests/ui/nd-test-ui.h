@@ -22,3 +22,16 @@ char          *nd_test_ui_screenshot (GtkWidget *widget, const char *name);
 double         nd_test_ui_png_ink (const char *path);
 /* The newest toplevel window of `type` other than `exclude`, or NULL. */
 GtkWindow     *nd_test_ui_find_window (GType type, GtkWindow *exclude);
+
+/* Main-loop watchdog: between start and stop a 5 ms high-priority timer records the longest gap
+ * between its runs, in wall-clock time and in the main thread's own CPU time. The CPU figure is what
+ * our code blocks the loop for; the wall figure adds the time the scheduler gave other programs, so
+ * tests hold it to a limit only when the machine is not overloaded (see nd_test_ui_load_per_core). */
+typedef struct {
+  gint64 max_gap_us;
+  gint64 max_cpu_gap_us;
+} NdTestStalls;
+void          nd_test_ui_watch_start (void);
+NdTestStalls  nd_test_ui_watch_stop (void);
+/* The 1-minute load average divided by the number of cores. */
+double        nd_test_ui_load_per_core (void);

@@ -37,46 +37,6 @@ static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
 
-/* ---- main-loop watchdog ----
- * A high-priority 5 ms timer notes the longest gap between its runs, twice: in wall-clock time, and in
- * the main thread's own CPU time. The second is what our code blocks the loop for; the first adds the
- * time the scheduler gave other programs (the test machine runs several builds at once), so it is
- * reported, and held to the limit only when the machine is not overloaded. */
-static gint64 last_tick, last_cpu, max_gap_us, max_cpu_gap_us;
-static gboolean watching;
-
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static gboolean
-watchdog (gpointer data)
-{
-  gint64 now = g_get_monotonic_time (), cpu = thread_cpu_us ();
-  if (watching && last_tick > 0)
-    {
-      max_gap_us = MAX (max_gap_us, now - last_tick);
-      max_cpu_gap_us = MAX (max_cpu_gap_us, cpu - last_cpu);
-    }
-  last_tick = now;
-  last_cpu = cpu;
-  return G_SOURCE_CONTINUE;
-}
-
-static double
-load_per_core (void)
-{
-  double load = 0.0;
-  g_autofree char *text = NULL;
-  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    load = g_ascii_strtod (text, NULL);
-  return load / MAX (g_get_num_processors (), 1);
-}
-
 static void
 activate (const char *action, GVariant *param)
 {
@@ -307,10 +267,7 @@ test_fit_live (void)
 {
   NdPlot *loss_plot = nd_fit_view_get_plot (fit_view (), "loss");
   guint draws0 = nd_plot_get_draw_count (loss_plot);
-  g_timeout_add_full (G_PRIORITY_HIGH, 5, watchdog, NULL, NULL);
-  nd_test_ui_spin (50);
-  max_gap_us = max_cpu_gap_us = 0;
-  watching = TRUE;
+  nd_test_ui_watch_start ();
   gint64 t0 = g_get_monotonic_time ();
   activate ("win.fit-start", NULL);
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
@@ -319,9 +276,10 @@ test_fit_live (void)
   nd_test_ui_spin (2000);
   gint64 t1 = g_get_monotonic_time ();
   guint draws = nd_plot_get_draw_count (loss_plot) - draws0;
-  watching = FALSE;
+  NdTestStalls stalls = nd_test_ui_watch_stop ();
+  gint64 max_gap_us = stalls.max_gap_us, max_cpu_gap_us = stalls.max_cpu_gap_us;
   double rate = draws / ((t1 - t0) / 1e6);
-  double load = load_per_core ();
+  double load = nd_test_ui_load_per_core ();
   g_print ("loss %.4g -> below a tenth; loss plot redrawn %u times in %.2f s (%.1f per second); "
            "longest main-loop stall %.1f ms of main-thread work, %.1f ms wall clock (load %.1f per core)\n",
            first_loss, draws, (t1 - t0) / 1e6, rate, max_cpu_gap_us / 1000.0, max_gap_us / 1000.0, load);

@@ -59,42 +59,6 @@ shot (const char *name)
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.02);
 }
 
-/* ---- main-loop watchdog (as in test-fit-workflow): wall-clock and main-thread CPU gaps ---- */
-static gint64 last_tick, last_cpu, max_gap_us, max_cpu_gap_us;
-static gboolean watching;
-
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static gboolean
-watchdog (gpointer data)
-{
-  gint64 now = g_get_monotonic_time (), cpu = thread_cpu_us ();
-  if (watching && last_tick > 0)
-    {
-      max_gap_us = MAX (max_gap_us, now - last_tick);
-      max_cpu_gap_us = MAX (max_cpu_gap_us, cpu - last_cpu);
-    }
-  last_tick = now;
-  last_cpu = cpu;
-  return G_SOURCE_CONTINUE;
-}
-
-static double
-load_per_core (void)
-{
-  double load = 0.0;
-  g_autofree char *text = NULL;
-  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    load = g_ascii_strtod (text, NULL);
-  return load / MAX (g_get_num_processors (), 1);
-}
-
 static gboolean
 state_is (gpointer data)
 {
@@ -276,21 +240,20 @@ test_fit (void)
   g_assert_cmpint (nd_reduce_window_get_state (win), ==, ND_REDUCE_FITTING);
   nd_test_ui_spin (300);
   guint d0 = nd_plot_get_draw_count (loss), s0 = nd_plot_get_draw_count (soma);
-  max_gap_us = max_cpu_gap_us = 0;
-  last_tick = 0;
-  watching = TRUE;
+  nd_test_ui_watch_start ();
   gint64 t0 = g_get_monotonic_time ();
   nd_test_ui_spin (3000);
-  watching = FALSE;
+  NdTestStalls stalls = nd_test_ui_watch_stop ();
+  gint64 max_gap_us = stalls.max_gap_us, max_cpu_gap_us = stalls.max_cpu_gap_us;
   double secs = (g_get_monotonic_time () - t0) / 1e6;
   guint draws = nd_plot_get_draw_count (loss) - d0, sdraws = nd_plot_get_draw_count (soma) - s0;
   g_test_message ("fit: %u loss redraws and %u soma redraws in %.1f s; longest main-loop gap %.1f ms wall, "
                   "%.1f ms CPU (load %.2f per core); %d iterations",
-                  draws, sdraws, secs, max_gap_us / 1000.0, max_cpu_gap_us / 1000.0, load_per_core (),
+                  draws, sdraws, secs, max_gap_us / 1000.0, max_cpu_gap_us / 1000.0, nd_test_ui_load_per_core (),
                   nd_reduce_window_get_iterations_done (win));
   g_assert_cmpint (nd_reduce_window_get_iterations_done (win), >, 0);
   g_assert_cmpfloat (max_cpu_gap_us, <, 100000.0);
-  if (load_per_core () < 1.0 && !SANITIZED)
+  if (nd_test_ui_load_per_core () < 1.0 && !SANITIZED)
     {
       g_assert_cmpfloat (max_gap_us, <, 100000.0);
       g_assert_cmpfloat (draws / secs, >=, 5.0);
@@ -440,7 +403,6 @@ main (int argc, char **argv)
   out_dir = g_strdup (o ? o : g_get_tmp_dir ());
   g_mkdir_with_parents (out_dir, 0755);
   app = nd_test_ui_start_app (&main_window);
-  g_timeout_add_full (G_PRIORITY_HIGH, 5, watchdog, NULL, NULL);
   g_test_add_func ("/reduce/open-assistant", test_open_assistant);
   g_test_add_func ("/reduce/broken-swc", test_broken_swc);
   g_test_add_func ("/reduce/bare-swc", test_bare_swc);
