@@ -303,17 +303,5 @@ out:
 NdRecording *
 nd_recording_load_atf (const char *path, GError **error)
 {
-  g_autofree char *text = NULL;
-  gsize len = 0;
-  g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &text, &len, &local))
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FAILED, _("Could not read “%s”: %s"), path, local->message);
-      return NULL;
-    }
-  g_autofree char *base = g_path_get_basename (path);
-  NdRecording *rec = nd_recording_parse_atf (text, len, base, error);
-  if (rec)
-    nd_recording_set_text (&rec->path, path);
-  return rec;
+  return nd_recording_load_text (path, nd_recording_parse_atf, error);
 }

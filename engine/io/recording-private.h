@@ -116,6 +116,10 @@ NdRecording *nd_recording_parse_csv (const char *text, gsize len, const char *na
 NdRecording *nd_recording_parse_sndfile (GBytes *bytes, const char *name,
                                          const NdLoadOptions *options, GError **error);
 
+/* Reads a whole text file and parses it with `parse` (ATF, CSV), naming it by its base name. */
+typedef NdRecording *(*NdTextParser) (const char *text, gsize len, const char *name, GError **error);
+NdRecording *nd_recording_load_text (const char *path, NdTextParser parse, GError **error);
+
 /* Text helpers shared by ATF and CSV. */
 /* Splits "Vm (mV)" / "v_mV" / "time [s]" into name and units (either may be
  * empty); returns newly allocated strings. */

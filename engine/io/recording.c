@@ -40,6 +40,24 @@ nd_recording_set_text (char **field, const char *value)
   *field = g_strdup (value ? value : "");
 }
 
+NdRecording *
+nd_recording_load_text (const char *path, NdTextParser parse, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (path, &text, &len, &local))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FAILED, _("Could not read “%s”: %s"), path, local->message);
+      return NULL;
+    }
+  g_autofree char *base = g_path_get_basename (path);
+  NdRecording *rec = parse (text, len, base, error);
+  if (rec)
+    nd_recording_set_text (&rec->path, path);
+  return rec;
+}
+
 void
 nd_recording_set_shape (NdRecording *rec, guint n_sweeps, guint n_signals, double rate_hz)
 {
