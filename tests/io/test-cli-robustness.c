@@ -257,8 +257,8 @@ test_empty_and_wrong_type (void)
   g_autofree char *w7 = write_variant ("letter.txt", (const guint8 *) prose, strlen (prose));
   expect_error (w7, "letter.txt");
   /* A RIFF header with nothing after it. */
-  g_autofree char *w8 = write_variant ("stub-riff.wav", (const guint8 *) "RIFF\x24\0\0\0WAVEfmt ", 16);
-  expect_error (w8, "stub-riff.wav");
+  g_autofree char *w8 = write_variant ("headless-riff.wav", (const guint8 *) "RIFF\x24\0\0\0WAVEfmt ", 16);
+  expect_error (w8, "headless-riff.wav");
   g_autofree char *w9 = write_variant ("atf-header-only.atf", (const guint8 *) "ATF\t1.0\n", 8);
   expect_error (w9, "atf-header-only.atf");
 

@@ -120,11 +120,11 @@ test_kv4_voltage_clamp (void)
       g_assert_cmpint (km, >=, 0);
       g_assert_cmpint (kh, >=, 0);
 
-      double mi, tm, hi, th, m0, h0, dummy;
+      double mi, tm, hi, th, m0, h0, tau_at_hold;
       table_at (gm, 23, v, &mi, &tm);
       table_at (gh, 23, v, &hi, &th);
-      table_at (gm, 23, v_hold, &m0, &dummy);
-      table_at (gh, 23, v_hold, &h0, &dummy);
+      table_at (gm, 23, v_hold, &m0, &tau_at_hold);
+      table_at (gh, 23, v_hold, &h0, &tau_at_hold);
       size_t on = (size_t) llround (p.delay / tr->dt), end = (size_t) llround ((p.delay + p.width) / tr->dt) - 1;
       /* Held at -100 mV from the model's steady state: the gates start at the table's values there. */
       g_assert_cmpfloat_with_epsilon (tr->gate[km][on - 1], m0, 1e-4);
