@@ -80,13 +80,24 @@ nd_mlp_init (const nd_mlp_shape *s, double *params, uint64_t seed, double scale)
   gsl_rng_free (rng);
 }
 
+/* tanh through one exp: libm's tanh goes through expm1, which took a third
+ * of a reduction fit's time (perf); this form is within a few ulp of it
+ * away from 0 and within 1e-16 absolute near 0, where 1 - t cancels. */
+static inline double
+fast_tanh (double u)
+{
+  double t = exp (-2.0 * fabs (u));
+  double r = (1.0 - t) / (1.0 + t);
+  return u < 0.0 ? -r : r;
+}
+
 static inline double
 activate (nd_activation act, double u)
 {
   switch (act)
     {
     case ND_ACT_TANH:
-      return tanh (u);
+      return fast_tanh (u);
     case ND_ACT_RELU:
       return u > 0.0 ? u : 0.0;
     case ND_ACT_SILU:
@@ -120,11 +131,21 @@ linear_forward (int m, int k, const double *w, const double *b, const double *x,
 {
   for (int i = 0; i < m; i++)
     {
+      /* Four partial sums: independent chains the compiler can pipeline
+       * (one chain serialised on the add latency in the reduction fits). */
       const double *row = w + (size_t) i * (size_t) k;
-      double acc = b[i];
-      for (int j = 0; j < k; j++)
-        acc += row[j] * x[j];
-      y[i] = acc;
+      double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+      int j = 0;
+      for (; j + 4 <= k; j += 4)
+        {
+          a0 += row[j] * x[j];
+          a1 += row[j + 1] * x[j + 1];
+          a2 += row[j + 2] * x[j + 2];
+          a3 += row[j + 3] * x[j + 3];
+        }
+      for (; j < k; j++)
+        a0 += row[j] * x[j];
+      y[i] = b[i] + ((a0 + a1) + (a2 + a3));
     }
 }
 
