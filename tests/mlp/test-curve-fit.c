@@ -175,7 +175,7 @@ check_fits (const char *dir)
   nd_curve_fit (&o, &pn, params, &r);
   CHECK (r.mse_inf < 1e-4 && r.mse_tau < 1e-4, "BFGS: %.3g %.3g", r.mse_inf, r.mse_tau);
   o.method = ND_FIT_ADAM;
-  o.max_iter = 20000;
+  o.max_iter = 40000;
   o.n_ladder = 1;
   o.attempts = 1;
   nd_curve_fit (&o, &pn, params, &r);
