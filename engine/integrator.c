@@ -155,8 +155,9 @@ step_backward (nd_model *m, step_ws *w, const double *y, const double *yn, doubl
           nd_mlp_backward (&ch->free_shape, m->params + blk->offset, w->free_cache[c], dout,
                            grad + blk->offset, din);
           lam[0] += din[0] / ch->v_std;
+          const double keep = ch->z_leak_ms > 0.0 ? 1.0 - dt / ch->z_leak_ms : 1.0;
           for (int i = 0; i < ch->n_latent; i++)
-            lam[off + i] = lam_n[off + i] + din[1 + i] / ch->z_std[i];
+            lam[off + i] = lam_n[off + i] * keep + din[1 + i] / ch->z_std[i];
           continue;
         }
       const double gbar = param (m, ch->block_gbar), e = param (m, ch->block_e);
@@ -389,7 +390,12 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
               lam[0] += dl[j];
             }
         }
-      /* The initial gates are x_inf(v_init): learned ones depend on the weights. */
+      /* The initial gates are x_inf(v_init): learned ones depend on the weights;
+       * free currents' initial latents are parameters. */
+      for (int c = 0; c < m->n_channels; c++)
+        if (m->channels[c].slot == ND_CHANNEL_FREE && m->channels[c].block_z0 >= 0)
+          for (int i = 0; i < m->channels[c].n_latent; i++)
+            grad[m->blocks[m->channels[c].block_z0].offset + i] += lam[m->channels[c].state_off + i];
       for (int c = 0; c < m->n_channels; c++)
         if (m->channels[c].slot == ND_CHANNEL_LEARNED)
           for (int g = 0; g < m->channels[c].n_gates; g++)

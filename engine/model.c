@@ -118,7 +118,7 @@ add_channel (nd_model *m, nd_channel_slot slot, const char *name)
   memset (ch, 0, sizeof *ch);
   ch->slot = slot;
   snprintf (ch->name, sizeof ch->name, "%s", name);
-  ch->block_gbar = ch->block_e = ch->block_free = -1;
+  ch->block_gbar = ch->block_e = ch->block_free = ch->block_z0 = -1;
   ch->state_off = m->n_state;
   return ch;
 }
@@ -129,6 +129,7 @@ add_channel (nd_model *m, nd_channel_slot slot, const char *name)
 #define E_LO (-200.0)
 #define E_HI 200.0
 #define WEIGHT_BOUND 1e6
+#define Z_INIT_BOUND 1e3   /* latent units (z-scored by z_std) */
 
 static void
 add_gbar_e (nd_model *m, nd_channel *ch, int c, double gbar, double e, bool trainable)
@@ -239,6 +240,18 @@ nd_model_add_free (nd_model *m, const char *name, int n_latent, const nd_mlp_sha
   int b = add_block (m, name, "weights", ND_PARAM_FREE_MLP, c, -1, nd_mlp_n_params (shape),
                      -WEIGHT_BOUND, WEIGHT_BOUND, true);
   m->channels[c].block_free = b;
+  /* Trainable initial latents: at z = z_mean the network need not be at
+   * rest, and every sweep then began with the same transient (1.4 mV RMSE
+   * over the CA1 reduction's first 10 ms, where the full cell is at rest). */
+  m->channels[c].block_z0 = -1;
+  if (n_latent > 0)
+    {
+      int bz = add_block (m, name, "z_init", ND_PARAM_FREE_INIT, c, -1, (size_t) n_latent, -Z_INIT_BOUND,
+                          Z_INIT_BOUND, true);
+      m->channels[c].block_z0 = bz;
+      for (int i = 0; i < n_latent; i++)
+        m->params[m->blocks[bz].offset + i] = m->channels[c].z_mean[i];
+    }
   grow_scratch (m, 2 * nd_mlp_cache_size (shape) + 4 * (n_latent + 1) + 8);
   return c;
 }
@@ -447,7 +460,7 @@ nd_model_initial_state (nd_model *m, double *y)
       if (ch->slot == ND_CHANNEL_FREE)
         {
           for (int i = 0; i < ch->n_latent; i++)
-            y[ch->state_off + i] = ch->z_mean[i];
+            y[ch->state_off + i] = m->params[m->blocks[ch->block_z0].offset + i];
           continue;
         }
       for (int g = 0; g < ch->n_gates; g++)
@@ -488,7 +501,7 @@ nd_free_current (nd_model *m, int c, double v, const double *z, double *dz, doub
     in[1 + i] = (z[i] - ch->z_mean[i]) / ch->z_std[i];
   nd_mlp_forward (&ch->free_shape, m->params + m->blocks[ch->block_free].offset, in, out, cache);
   for (int i = 0; i < ch->n_latent; i++)
-    dz[i] = out[1 + i] * ch->z_std[i];
+    dz[i] = out[1 + i] * ch->z_std[i] - (ch->z_leak_ms > 0.0 ? (z[i] - ch->z_mean[i]) / ch->z_leak_ms : 0.0);
   return out[0] * ch->i_scale;
 }
 

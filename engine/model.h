@@ -45,6 +45,7 @@ typedef enum {
   ND_PARAM_GATE_MLP,
   ND_PARAM_FREE_MLP,
   ND_PARAM_POWER,       /* exponent of a learned gate (real, 1..8) */
+  ND_PARAM_FREE_INIT,   /* latent states of a free learned current at t = 0 */
 } nd_param_kind;
 
 typedef struct {
@@ -85,9 +86,14 @@ typedef struct {
   int n_latent;
   nd_mlp_shape free_shape;
   int block_free;
+  int block_z0;                 /* initial latent states (-1 without latents) */
   double v_mean, v_std;         /* z-scoring of V */
   double z_mean[ND_MAX_LATENTS], z_std[ND_MAX_LATENTS];
   double i_scale;               /* uA/cm2 per network output unit */
+  /* Leak of the latents towards z_mean, dz/dt = net - (z - z_mean)/z_leak_ms
+   * (0: none). With a bounded network it bounds the latents, so a free run
+   * longer than the training sweeps cannot drift away. */
+  double z_leak_ms;
   int state_off;                /* first of this channel's states in the state vector */
 } nd_channel;
 

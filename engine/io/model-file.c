@@ -205,6 +205,30 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
                        _("%s: invalid free current (standard deviations and scale must be positive)"), where);
           return FALSE;
         }
+      /* The latents' state at t = 0 (a fitted parameter; z_mean when absent,
+       * as files from before it was one). */
+      JsonArray *az = get_array (o, "z_init");
+      double leak = 0.0;
+      if (!get_number (o, "z_leak_ms", 0.0, FALSE, &leak, where, error))
+        return FALSE;
+      if (!(leak >= 0.0) || !isfinite (leak))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “z_leak_ms” must be 0 (no leak) or a positive time in ms"),
+                       where);
+          return FALSE;
+        }
+      m->channels[c].z_leak_ms = leak;
+      int bz = m->channels[c].block_z0;
+      for (int i = 0; bz >= 0 && az && i < (int) nl && i < (int) json_array_get_length (az); i++)
+        {
+          double z0 = json_array_get_double_element (az, i);
+          if (!isfinite (z0) || fabs (z0) > m->blocks[bz].hi)
+            {
+              g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “z_init” values must be finite numbers"), where);
+              return FALSE;
+            }
+          m->params[m->blocks[bz].offset + i] = z0;
+        }
       int b = m->channels[c].block_free;
       nd_mlp_init (&ns.shape, m->params + m->blocks[b].offset, (guint64) b, 1.0);
       if (ns.weights)
@@ -468,6 +492,8 @@ nd_model_file_to_string (const nd_model *m)
           add_number (b, "v_mean_mV", ch->v_mean);
           add_number (b, "v_std_mV", ch->v_std);
           add_number (b, "i_scale_uA_per_cm2", ch->i_scale);
+          if (ch->z_leak_ms > 0.0)
+            add_number (b, "z_leak_ms", ch->z_leak_ms);
           json_builder_set_member_name (b, "z_mean");
           json_builder_begin_array (b);
           for (int i = 0; i < ch->n_latent; i++)
@@ -478,6 +504,14 @@ nd_model_file_to_string (const nd_model *m)
           for (int i = 0; i < ch->n_latent; i++)
             json_builder_add_double_value (b, ch->z_std[i]);
           json_builder_end_array (b);
+          if (ch->block_z0 >= 0)
+            {
+              json_builder_set_member_name (b, "z_init");
+              json_builder_begin_array (b);
+              for (int i = 0; i < ch->n_latent; i++)
+                json_builder_add_double_value (b, m->params[m->blocks[ch->block_z0].offset + i]);
+              json_builder_end_array (b);
+            }
           const nd_param_block *blk = &m->blocks[ch->block_free];
           write_network (b, &ch->free_shape, -1, m->params + blk->offset, blk->count);
           json_builder_end_object (b);

@@ -3,7 +3,7 @@
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every parameter kind (gbar, E, learned-gate weights and exponents, free-current weights)
+ * Every parameter kind (gbar, E, learned-gate weights and exponents, free-current weights and initial latents)
  * is checked, with and without voltage forcing, with the dV/dt loss term and
  * a sample window, and with checkpointed recomputation. The memory bound for
  * a 60 s sweep at 20 kHz is checked from the buffer sizes.
@@ -31,6 +31,7 @@ hybrid_model (void)
   nd_mlp_shape fs = { .n_in = 3, .width = 6, .depth = 1, .n_out = 3, .act = ND_ACT_TANH, .layer_norm = false };
   const double zm[2] = { 0.1, -0.2 }, zs[2] = { 1.0, 0.5 };
   nd_model_add_free (m, "axial", 2, &fs, -60.0, 20.0, zm, zs, 0.5);
+  m->channels[m->n_channels - 1].z_leak_ms = 3.0;   /* the latents' leak enters the adjoint */
   nd_model_init_networks (m, 7, 1.0);
   /* Zero biases make a LayerNorm of a scalar input a step function of V at
    * the input's zero (-10 mV); spread every weight a little so the test

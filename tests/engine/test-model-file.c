@@ -54,6 +54,15 @@ test_example (void)
   const double zm[2] = { 0.5, -1.0 }, zs[2] = { 2.0, 0.25 };
   g_assert_cmpint (nd_model_add_free (m, "axial", 2, &fs, -60.0, 15.0, zm, zs, 0.7), ==, 3);
   nd_fit_init_networks (m, 42, 1.0);
+  /* The latents' initial state is a parameter and starts the simulation. */
+  const nd_param_block *zb = &m->blocks[m->channels[3].block_z0];
+  g_assert_cmpint (zb->count, ==, 2);
+  g_assert_cmpfloat (m->params[zb->offset], ==, 0.5);
+  m->params[zb->offset + 1] = -0.375;
+  double y0[16];
+  nd_model_initial_state (m, y0);
+  g_assert_cmpfloat (y0[m->channels[3].state_off + 1], ==, -0.375);
+  m->channels[3].z_leak_ms = 12.5;
   m->blocks[m->channels[0].block_gbar].trainable = TRUE;
   /* A real exponent, fitted. */
   nd_param_block *pb = &m->blocks[m->channels[2].learned[0].block_power];
@@ -72,6 +81,7 @@ test_example (void)
   g_assert_false (back->blocks[back->channels[2].block_e].trainable);
   g_assert_cmpint (back->channels[3].free_shape.act, ==, ND_ACT_SILU);
   g_assert_cmpfloat (back->channels[3].z_std[1], ==, 0.25);
+  g_assert_cmpfloat (back->channels[3].z_leak_ms, ==, 12.5);
   double va[501], vb[501];
   trace (m, va, 501);
   trace (back, vb, 501);
@@ -130,6 +140,10 @@ test_bad_files (void)
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0, \"gates\": [{\"network\": {\"activation\": \"sin\"}}]}]}", "activation");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"hh_na\", \"gbar_mS_per_cm2\": -5}]}", "conductance");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned_free\", \"latents\": 99}]}", "latents");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned_free\", \"latents\": 1, "
+                "\"z_init\": [1e300]}]}", "z_init");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned_free\", \"latents\": 1, "
+                "\"z_leak_ms\": -2}]}", "z_leak_ms");
   g_autoptr (GError) error = NULL;
   g_assert_null (nd_model_file_load ("/nonexistent/model.json", NULL, &error));
   g_assert_nonnull (error);
