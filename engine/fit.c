@@ -28,6 +28,7 @@ nd_fit_options_default (nd_fit_options *o)
     .lbfgs_memory = 10,
     .restarts = 0,
     .extra_restarts = 4,
+    .polish_iterations = 800,
     .lr = 1e-2,
     .lr_bio = 1e-2,
     .weight_decay = 1e-5,
@@ -576,7 +577,11 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   /* The noise variance estimated from ~500 samples is uncertain by ~15 %:
    * allow half of it again before calling a fit a miss. */
   const double miss_loss = 1.5 * noise * noise + ND_FIT_MISS_MV * ND_FIT_MISS_MV;
-  const int total = opt->iterations * max_restarts;
+  /* After them, a fit that still misses is refined free-running from the
+   * kept parameters (fit.h, polish_iterations). */
+  const int polish_n = opt->restarts == 0 && opt->polish_iterations > 0 ? opt->polish_iterations : 0;
+  const int rounds = max_restarts + (polish_n > 0 ? 1 : 0);
+  const int total = opt->iterations * max_restarts + polish_n;
   result->history_train = malloc (total * sizeof (double));
   result->history_val = malloc (total * sizeof (double));
   lbfgs_state lb;
@@ -600,17 +605,22 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
     stage_end[n_stages - 1] = opt->iterations;
   }
 
-  for (int r = 0; r < max_restarts && !result->cancelled; r++)
+  for (int r = 0; r < rounds && !result->cancelled; r++)
     {
       if (r >= restarts && !(result->best_val_loss > miss_loss))
         break;
+      const bool polish = r == max_restarts;
+      const int n_it = polish ? polish_n : opt->iterations;
       p.restarts = r + 1 > restarts ? r + 1 : restarts;
-      memcpy (m->params, start, np * sizeof *start);
+      p.iterations = n_it;
+      memcpy (m->params, polish ? best : start, np * sizeof *start);
       bool has_net = false;
       for (int b = 0; b < m->n_blocks; b++)
         has_net |= m->blocks[b].trainable && (m->blocks[b].kind == ND_PARAM_GATE_MLP
                                                || m->blocks[b].kind == ND_PARAM_FREE_MLP);
-      const bool warm = opt->warm_start && r == 0;
+      /* Refining rounds (a warm start, the polish) keep the weights and run
+       * only the last, free-running stage. */
+      const bool warm = (opt->warm_start && r == 0) || polish;
       if (has_net && !warm)
         nd_fit_init_networks (m, opt->seed * 7919u + (uint64_t) r, opt->init_scale);
       /* Networks without the trainable flag keep their given weights. */
@@ -624,7 +634,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
       long t_adam = 0;
       lbfgs_reset (&lb);
       p.restart = r;
-      for (int it = 0; it < opt->iterations; it++)
+      for (int it = 0; it < n_it; it++)
         {
           if (ctl)
             {
@@ -644,7 +654,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
           const int stage_start = stage && !warm ? stage_end[stage - 1] : 0;
           const int horizon = opt->n_stages < 1 ? 0 : opt->horizon[stage];
           const int phase_it = it - stage_start;
-          const int phase_n = stage_end[stage] - stage_start;
+          const int phase_n = warm ? n_it : stage_end[stage] - stage_start;
           if (it == stage_start)
             {
               /* A new phase starts with fresh moments. */
@@ -704,7 +714,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
           p.iteration = it + 1;
           p.stage = stage;
           p.horizon = horizon;
-          bool last = it + 1 == stage_end[stage];
+          bool last = it + 1 == (warm ? n_it : stage_end[stage]);
           if ((it + 1) % opt->validate_every == 0 || last)
             {
               double vl = sweeps_loss (m, vs, nvs, 0, 0.0, NULL, tmp);
@@ -719,7 +729,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
               p.best_val_loss = result->best_val_loss;
             }
           result->iterations_done++;
-          progress_emit (&ps, &p, it + 1 == opt->iterations);
+          progress_emit (&ps, &p, it + 1 == n_it);
         }
     }
   result->n_history = result->iterations_done;

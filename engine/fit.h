@@ -67,6 +67,12 @@ typedef struct {
    * does not explain the recording is a local minimum, not the answer.
    * Only with automatic restarts (restarts 0). */
   int extra_restarts;
+  /* Then, if the kept fit still misses, it is refined for this many
+   * free-running iterations from its own parameters (0: never). A fit near
+   * the limit of what its model can explain (a misspecified model) converges
+   * slowly there: more iterations from the best beat more fresh restarts,
+   * which land in the same place. Only with automatic restarts. */
+  int polish_iterations;
   double lr;               /* peak learning rate of network weights */
   double lr_bio;           /* peak learning rate of gbar/E (relative to their size) */
   double weight_decay;     /* AdamW, network weights only */
