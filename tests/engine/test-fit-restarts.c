@@ -13,6 +13,22 @@
 
 static double iin[K_N], obs[K_N];
 
+/* Progress over rounds: done counts every iteration once, total is never below it. */
+typedef struct {
+  int calls, last_done, last_total, bad;
+} progress_log;
+
+static void
+on_progress (const nd_fit_progress *p, void *user)
+{
+  progress_log *log = user;
+  if (p->done <= log->last_done || p->total < p->done || p->restart >= p->restarts)
+    log->bad++;
+  log->calls++;
+  log->last_done = p->done;
+  log->last_total = p->total;
+}
+
 static double
 free_rmse (nd_model *m)
 {
@@ -50,7 +66,13 @@ main (void)
    * the same) it refines the best free-running, so it starts at the best's
    * loss and ends at or below it. */
   o.polish_iterations = 30;
-  ND_CHECK (nd_fit (m, &sw, 1, NULL, 0, &o, NULL, NULL, NULL, &r) == 0, "fit with polish");
+  o.progress_interval_s = 0.0;
+  progress_log log = { 0 };
+  ND_CHECK (nd_fit (m, &sw, 1, NULL, 0, &o, NULL, on_progress, &log, &r) == 0, "fit with polish");
+  ND_CHECK (log.calls == r.iterations_done && log.bad == 0, "progress: %d reports, %d out of order",
+            log.calls, log.bad);
+  ND_CHECK (log.last_done == r.iterations_done && log.last_total == r.iterations_done,
+            "last report %d of %d iterations", log.last_done, log.last_total);
   const int before_polish = o.iterations * (1 + o.extra_restarts);
   printf ("with a 30-iteration polish: %d iterations, best RMSE %.3f mV (restart %d), first polish loss %.3g mV^2\n",
           r.iterations_done, sqrt (r.best_val_loss), r.best_restart + 1, r.history_train[before_polish]);
