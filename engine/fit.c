@@ -532,7 +532,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   /* Automatic restarts: one, two with validation sweeps to choose by. Noisy
    * recordings used to get three; the polish of the kept fit (below) makes
    * the extra two redundant (K experiment, sigma_V 0.1, 20 seeds: training
-   * reading 19/20 either way, held-out 4/20 vs 4/20, 5.7 s vs 9.0 s). */
+   * reading 19/20 either way, held-out 4/20 vs 5/20, 5-6 s vs 9 s per fit). */
   const int restarts = opt->restarts > 0 ? opt->restarts : n_val > 0 ? 2 : 1;
   const double lambda = opt->smoothness * fmax (noise, ND_FIT_NOISE_FLOOR_MV) * fmax (noise, ND_FIT_NOISE_FLOOR_MV);
   result->smooth_ms = smooth_ms;
@@ -577,8 +577,8 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   /* The noise variance estimated from ~500 samples is uncertain by ~15 %:
    * allow half of it again before calling a fit a miss. */
   const double miss_loss = 1.5 * noise * noise + ND_FIT_MISS_MV * ND_FIT_MISS_MV;
-  /* After them, a fit that still misses is refined free-running from the
-   * kept parameters (fit.h, polish_iterations). */
+  /* After them, a fit that still misses, or any fit of a noisy recording,
+   * is refined free-running from the kept parameters (fit.h, polish_iterations). */
   const int polish_n = opt->restarts == 0 && opt->polish_iterations > 0 ? opt->polish_iterations : 0;
   const int rounds = max_restarts + (polish_n > 0 ? 1 : 0);
   const bool noisy = noise > ND_FIT_SMOOTH_ABOVE_MV;
