@@ -60,13 +60,22 @@ typedef struct {
   double force[ND_FIT_MAX_STAGES];  /* pull strength 0..1 of forced stages (0 means 1) */
   bool lbfgs[ND_FIT_MAX_STAGES];  /* L-BFGS (exact line search-free Armijo steps) instead of Adam */
   int lbfgs_memory;
-  int restarts;            /* 0: automatic (1, 2 with validation sweeps, 3 for recordings noisier than 2 mV) */
+  int restarts;            /* 0: automatic (1, 2 with validation sweeps) */
   /* Up to this many further restarts, one at a time, while the kept fit's
    * free-running validation (or training) MSE exceeds 1.5 times the
    * recording's estimated noise variance plus ND_FIT_MISS_MV squared: a fit that
    * does not explain the recording is a local minimum, not the answer.
    * Only with automatic restarts (restarts 0). */
   int extra_restarts;
+  /* Then the kept fit is refined for this many free-running iterations from
+   * its own parameters (0: never) if it still misses, or if the recording is
+   * noisier than ND_FIT_SMOOTH_ABOVE_MV. Both converge slowly in the free
+   * run: a fit near the limit of what its model can explain (a misspecified
+   * model), whose fresh restarts land in the same place, and a noisy
+   * recording, whose free-running loss is the one that averages the noise
+   * out (K experiment, sigma_V 0.1: training-trace RMSE median 1.08 ->
+   * 0.83 mV). Only with automatic restarts. */
+  int polish_iterations;
   double lr;               /* peak learning rate of network weights */
   double lr_bio;           /* peak learning rate of gbar/E (relative to their size) */
   double weight_decay;     /* AdamW, network weights only */
@@ -101,7 +110,8 @@ typedef struct {
 
 typedef struct {
   int iteration, iterations;   /* within the current restart */
-  int restart, restarts;
+  int restart, restarts;       /* rounds run so far (fresh restarts, then the polish) */
+  int done, total;             /* iterations over all rounds, and the planned total (a miss adds rounds) */
   int stage;                   /* index into the options' stages */
   int horizon;                 /* its forcing horizon in samples (0: free run) */
   double train_loss;           /* of the last step (forced or free-running) */
@@ -122,7 +132,7 @@ typedef void (*nd_fit_progress_fn) (const nd_fit_progress *p, void *user);
 typedef struct {
   double best_val_loss;    /* validation (or training) MSE of the kept parameters */
   double train_loss;       /* free-running training MSE of the kept parameters */
-  int best_restart;
+  int best_restart;        /* round of the kept parameters (fresh restarts, then the polish) */
   int iterations_done;     /* over all restarts */
   int rejected_steps;      /* NaN/Inf guard */
   bool cancelled;

@@ -121,8 +121,8 @@ on_progress (const nd_fit_progress *p, void *user)
     }
 #endif
   NdFitSnapshot *s = g_new0 (NdFitSnapshot, 1);
-  s->done = p->restart * p->iterations + p->iteration;
-  s->total = p->restarts * p->iterations;
+  s->done = p->done;
+  s->total = p->total;
   s->restart = p->restart;
   s->restarts = p->restarts;
   s->horizon = p->horizon;

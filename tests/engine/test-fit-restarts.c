@@ -1,4 +1,4 @@
-/* test-fit-restarts.c: extra restarts after a fit that misses the recording, and warm starts.
+/* test-fit-restarts.c: extra restarts and the polish after a fit that misses the recording, and warm starts.
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,6 +12,22 @@
 #include "nd-check.h"
 
 static double iin[K_N], obs[K_N];
+
+/* Progress over rounds: done counts every iteration once, total is never below it. */
+typedef struct {
+  int calls, last_done, last_total, bad;
+} progress_log;
+
+static void
+on_progress (const nd_fit_progress *p, void *user)
+{
+  progress_log *log = user;
+  if (p->done <= log->last_done || p->total < p->done || p->restart >= p->restarts)
+    log->bad++;
+  log->calls++;
+  log->last_done = p->done;
+  log->last_total = p->total;
+}
 
 static double
 free_rmse (nd_model *m)
@@ -34,15 +50,42 @@ main (void)
   nd_fit_options o;
   nd_fit_options_default (&o);
   o.iterations = 4;
+  o.polish_iterations = 0;
   nd_model *m = k_hybrid (NULL, 8, 2);
   nd_fit_result r;
   ND_CHECK (nd_fit (m, &sw, 1, NULL, 0, &o, NULL, NULL, NULL, &r) == 0, "short fit runs");
+  const double restarts_rmse = sqrt (r.best_val_loss);
   printf ("4 iterations, automatic restarts: %d iterations, best RMSE %.2f mV\n", r.iterations_done,
-          sqrt (r.best_val_loss));
-  ND_CHECK (sqrt (r.best_val_loss) > ND_FIT_MISS_MV, "a 4-iteration fit misses (%.2f mV)", sqrt (r.best_val_loss));
+          restarts_rmse);
+  ND_CHECK (restarts_rmse > ND_FIT_MISS_MV, "a 4-iteration fit misses (%.2f mV)", restarts_rmse);
   ND_CHECK (r.iterations_done == o.iterations * (1 + o.extra_restarts), "iterations %d", r.iterations_done);
-  ND_CHECK_CLOSE (free_rmse (m), sqrt (r.best_val_loss), 0, 1e-9, "best of all restarts kept");
+  ND_CHECK_CLOSE (free_rmse (m), restarts_rmse, 0, 1e-9, "best of all restarts kept");
   nd_fit_result_clear (&r);
+
+  /* The same fit with the polish: after the restarts (identical, the seed is
+   * the same) it refines the best free-running, so it starts at the best's
+   * loss and ends at or below it. */
+  o.polish_iterations = 30;
+  o.progress_interval_s = 0.0;
+  progress_log log = { 0 };
+  ND_CHECK (nd_fit (m, &sw, 1, NULL, 0, &o, NULL, on_progress, &log, &r) == 0, "fit with polish");
+  ND_CHECK (log.calls == r.iterations_done && log.bad == 0, "progress: %d reports, %d out of order",
+            log.calls, log.bad);
+  ND_CHECK (log.last_done == r.iterations_done && log.last_total == r.iterations_done,
+            "last report %d of %d iterations", log.last_done, log.last_total);
+  const int before_polish = o.iterations * (1 + o.extra_restarts);
+  printf ("with a 30-iteration polish: %d iterations, best RMSE %.3f mV (restart %d), first polish loss %.3g mV^2\n",
+          r.iterations_done, sqrt (r.best_val_loss), r.best_restart + 1, r.history_train[before_polish]);
+  ND_CHECK (r.iterations_done == before_polish + o.polish_iterations, "iterations %d", r.iterations_done);
+  ND_CHECK (r.history_train[before_polish] < restarts_rmse * restarts_rmse,
+            "the polish starts from the best restart (first loss %.3g mV^2, best %.3g)",
+            r.history_train[before_polish], restarts_rmse * restarts_rmse);
+  ND_CHECK (sqrt (r.best_val_loss) < 0.9 * restarts_rmse, "the polish improves the kept fit: %.3f vs %.3f mV",
+            sqrt (r.best_val_loss), restarts_rmse);
+  ND_CHECK (r.best_restart == 1 + o.extra_restarts, "kept the polished parameters (round %d)", r.best_restart);
+  ND_CHECK_CLOSE (free_rmse (m), sqrt (r.best_val_loss), 0, 1e-9, "polished parameters kept");
+  nd_fit_result_clear (&r);
+  o.polish_iterations = 0;
   o.restarts = 1;
   ND_CHECK (nd_fit (m, &sw, 1, NULL, 0, &o, NULL, NULL, NULL, &r) == 0, "explicit restarts");
   ND_CHECK (r.iterations_done == o.iterations, "explicit restarts: iterations %d", r.iterations_done);
