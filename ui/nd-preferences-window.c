@@ -7,6 +7,8 @@
 
 #include "nd-preferences-window.h"
 
+#include <glib/gi18n.h>
+
 struct _NdPreferencesWindow
 {
   AdwPreferencesWindow parent_instance;
@@ -45,6 +47,25 @@ style_set (const GValue *value, const GVariantType *type, gpointer user_data)
 {
   guint i = g_value_get_uint (value);
   return g_variant_new_string (styles[i < G_N_ELEMENTS (styles) ? i : 0]);
+}
+
+/* 0 restarts is the engine's automatic choice (nd_fit_options.restarts). */
+static gboolean
+restarts_output (GtkSpinButton *spin, gpointer user)
+{
+  if (gtk_spin_button_get_value_as_int (spin) != 0)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (spin), _("Automatic"));
+  return TRUE;
+}
+
+static int
+restarts_input (GtkSpinButton *spin, double *value, gpointer user)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), _("Automatic")) != 0)
+    return FALSE;
+  *value = 0.0;
+  return TRUE;
 }
 
 NdPreferencesWindow *
@@ -115,6 +136,8 @@ nd_preferences_window_class_init (NdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdPreferencesWindow, restarts_spin);
   gtk_widget_class_bind_template_child (widget_class, NdPreferencesWindow, autosave_switch);
   gtk_widget_class_bind_template_child (widget_class, NdPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_callback (widget_class, restarts_output);
+  gtk_widget_class_bind_template_callback (widget_class, restarts_input);
 }
 
 static void

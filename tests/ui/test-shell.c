@@ -61,6 +61,21 @@ test_about (void)
   close_window_of_type (ADW_TYPE_ABOUT_WINDOW);
 }
 
+/* The first spin button under w whose adjustment reaches 32: the restarts row. */
+static GtkSpinButton *
+find_restarts_spin (GtkWidget *w)
+{
+  if (GTK_IS_SPIN_BUTTON (w) && gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (w))) == 32.0)
+    return GTK_SPIN_BUTTON (w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkSpinButton *s = find_restarts_spin (c);
+      if (s)
+        return s;
+    }
+  return NULL;
+}
+
 static void
 test_preferences (void)
 {
@@ -70,9 +85,20 @@ test_preferences (void)
   nd_test_ui_spin (200);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (nd_test_ui_find_window (ADW_TYPE_PREFERENCES_WINDOW, window)),
                                  "shell-preferences"));
-  /* Rows are bound to GSettings: a change of the key shows in the window and back. */
+  /* Rows are bound to GSettings: a change of the key shows in the window and back.
+   * Restarts default to the engine's automatic choice, shown in words. */
+  GtkSpinButton *spin = find_restarts_spin (GTK_WIDGET (nd_test_ui_find_window (ADW_TYPE_PREFERENCES_WINDOW, window)));
+  g_assert_nonnull (spin);
+  g_assert_cmpint (g_settings_get_int (settings, "fit-restarts"), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "Automatic");
   g_settings_set_int (settings, "fit-restarts", 7);
-  g_assert_cmpint (g_settings_get_int (settings, "fit-restarts"), ==, 7);
+  nd_test_ui_spin (50);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "7");
+  gtk_spin_button_set_value (spin, 3);
+  g_assert_cmpint (g_settings_get_int (settings, "fit-restarts"), ==, 3);
+  gtk_editable_set_text (GTK_EDITABLE (spin), "Automatic");
+  gtk_spin_button_update (spin);
+  g_assert_cmpint (g_settings_get_int (settings, "fit-restarts"), ==, 0);
   close_window_of_type (ADW_TYPE_PREFERENCES_WINDOW);
   g_settings_reset (settings, "fit-restarts");
 }
