@@ -8,9 +8,10 @@
  * Simulates the full cell under every sweep of the training (and held-out)
  * stimuli, builds the soma compartment plus a free learned current and fits
  * it to the soma voltage of the training sweeps (the held-out sweeps choose
- * among restarts). Defaults (4 latents, MLP 32x2, 1000 L-BFGS iterations:
- * voltage-forced then free run) were chosen by measuring a few settings on
- * the shipped CA1 cell and its stimuli. Writes
+ * the iterate kept). Defaults (nd_reduce_fit_options_default: 4 latents with
+ * a 10 ms leak, MLP 32x2, 1500 L-BFGS iterations: voltage-forced, weaker
+ * pulls, free run) were chosen by measuring on the shipped CA1 cell and its
+ * stimuli (data/cells/README.md). Writes
  *   DIR/reduced.json   the one-compartment model (`neurode-cli simulate` runs it)
  *   DIR/loss.csv       iteration,train_loss,val_loss (mV^2)
  *   DIR/report.csv     per sweep: soma RMSE, spikes, learned vs true axial
@@ -117,10 +118,19 @@ parse_stages (const char *text, nd_fit_options *opt)
         return FALSE;
       char *f = end + 1;
       double frac = g_ascii_strtod (f, &end);
-      if (end == f || *end || !(frac > 0.0 && frac <= 1.0))
+      if (end == f || (*end && *end != ':') || !(frac > 0.0 && frac <= 1.0))
         return FALSE;
+      double force = 1.0;
+      if (*end == ':')
+        {
+          char *q = end + 1;
+          force = g_ascii_strtod (q, &end);
+          if (end == q || *end || !(force > 0.0 && force <= 1.0) || h == 0)
+            return FALSE;
+        }
       opt->horizon[n] = (int) h;
       opt->frac[n] = frac;
+      opt->force[n] = force;
       opt->lbfgs[n] = true;
       n++;
     }
@@ -142,21 +152,24 @@ nd_cli_reduce (int argc, char **argv)
 {
   g_autofree char *stim_path = NULL, *val_path = NULL, *out_dir = NULL;
   gint64 seed = 1;
-  int iterations = 1000, restarts = 0, latents = 4, width = 32, depth = 2;
-  double max_dt = 0.025, dvdt_weight = 0.01;
+  nd_fit_options opt;
+  nd_reduce_fit_options_default (&opt);
+  int iterations = opt.iterations, restarts = opt.restarts, latents = ND_REDUCE_LATENTS, width = 32, depth = 2;
+  double max_dt = 0.025, dvdt_weight = opt.dvdt_weight, z_leak = ND_REDUCE_Z_LEAK_MS;
   g_autofree char *stages = NULL;
   GOptionEntry entries[] = {
     { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Training stimuli (every sweep is fitted)"), N_("FILE") },
     { "validate", 0, 0, G_OPTION_ARG_FILENAME, &val_path, N_("Held-out stimuli, for choosing among restarts and for the report"), N_("FILE") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for reduced.json, loss.csv, report.csv and traces.csv"), N_("DIR") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
-    { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, N_("Optimiser iterations per restart (default 1000)"), N_("N") },
-    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, N_("Fits from different initialisations; the best on the held-out sweeps is kept (default 2 with --validate, else 1)"), N_("N") },
+    { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, N_("Optimiser iterations per restart (default 1500)"), N_("N") },
+    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, N_("Fits from different initialisations; the best on the held-out sweeps is kept (default 1)"), N_("N") },
     { "latents", 0, 0, G_OPTION_ARG_INT, &latents, N_("Latent states of the learned current (default 4)"), N_("N") },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Hidden units per layer of its network (default 32)"), N_("N") },
     { "depth", 0, 0, G_OPTION_ARG_INT, &depth, N_("Hidden layers of its network (default 2)"), N_("N") },
+    { "latent-leak", 0, 0, G_OPTION_ARG_DOUBLE, &z_leak, N_("Time constant in ms with which the latent states decay when the network does not drive them (default 10; 0: no decay)"), N_("MS") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
-    { "stages", 0, 0, G_OPTION_ARG_STRING, &stages, N_("Fit schedule: forcing horizon in samples and share of the iterations per stage, e.g. 1:0.4,10:0.2,50:0.2,0:0.2 (0: free run)"), N_("H:F,…") },
+    { "stages", 0, 0, G_OPTION_ARG_STRING, &stages, N_("Fit schedule: forcing horizon in samples, share of the iterations and optionally the pull strength (0-1) per stage, e.g. 1:0.2,1:0.1:0.3,0:0.7 (horizon 0: free run)"), N_("H:F[:P],…") },
     { "dvdt-weight", 0, 0, G_OPTION_ARG_DOUBLE, &dvdt_weight, N_("Weight of the dV/dt error in the free-run loss (default 0.01, as published)"), N_("W") },
     { NULL }
   };
@@ -167,10 +180,12 @@ nd_cli_reduce (int argc, char **argv)
     return nd_cli_fail (2, "%s", error->message);
   if (argc != 2 || !stim_path || !out_dir)
     return nd_cli_fail (2, _("usage: neurode-cli reduce CELL.json --stimulus TRAIN.csv [--validate HELDOUT.csv] --out DIR"));
-  if (iterations < 0 || iterations > 10000000 || restarts < 0 || restarts > 1000 || seed < 0)
+  if (iterations < 1 || iterations > 10000000 || restarts < 1 || restarts > 1000 || seed < 0)
     return nd_cli_fail (2, _("--iterations, --restarts and --seed must be positive"));
   if (latents < 0 || latents > ND_MAX_LATENTS || width < 1 || width > 1024 || depth < 1 || depth > 8)
     return nd_cli_fail (2, _("--latents must be 0 to %d, --width 1 to 1024 and --depth 1 to 8"), ND_MAX_LATENTS);
+  if (!(z_leak >= 0.0) || z_leak > 1e6)
+    return nd_cli_fail (2, _("--latent-leak must be 0 or a positive time in ms"));
   if (!(max_dt > 0.0) || max_dt > 1.0)
     return nd_cli_fail (2, _("--dt must be between 0 and 1 ms"));
 
@@ -246,7 +261,7 @@ nd_cli_reduce (int argc, char **argv)
     }
   double v_mean = v_sum / count, v_std = sqrt (fmax (v_sq / count - v_mean * v_mean, 1.0));
   double i_scale = fmax (sqrt (i_sq / count), 1.0);
-  nd_reduce_shape shape = { .n_latent = latents, .width = width, .depth = depth };
+  nd_reduce_shape shape = { .n_latent = latents, .width = width, .depth = depth, .z_leak_ms = z_leak };
   nd_model *m = nd_reduced_model_new (cell->cable, &file->membrane, file->v_init_mV, &shape, v_mean, v_std, i_scale);
   if (!m)
     return nd_cli_fail (1, _("cannot build the reduced model from the soma's channels"));
@@ -266,13 +281,9 @@ nd_cli_reduce (int argc, char **argv)
       else
         train[n_train++] = f;
     }
-  nd_fit_options opt;
-  nd_fit_options_default (&opt);
   opt.seed = (uint64_t) seed;
-  opt.iterations = iterations > 0 ? iterations : 1000;
-  /* With held-out sweeps to choose by, two restarts by default: measured on
-   * the CA1 cell, the second one often lands a much better fit. */
-  opt.restarts = restarts > 0 ? restarts : n_val > 0 ? 2 : 1;
+  opt.iterations = iterations;
+  opt.restarts = restarts;
   opt.progress_interval_s = 2.0;
   if (dvdt_weight >= 0.0)
     opt.dvdt_weight = dvdt_weight;
@@ -281,7 +292,7 @@ nd_cli_reduce (int argc, char **argv)
       nd_model_free (m);
       g_free (train);
       g_free (val);
-      return nd_cli_fail (2, _("--stages takes horizon:share pairs such as 1:0.5,0:0.5, not “%s”"), stages);
+      return nd_cli_fail (2, _("--stages takes horizon:share[:pull] such as 1:0.5,1:0.2:0.3,0:0.3, not “%s”"), stages);
     }
   nd_fit_result res;
   double t_fit0 = nd_cli_now_s (CLOCK_MONOTONIC);
@@ -311,13 +322,15 @@ nd_cli_reduce (int argc, char **argv)
   g_autoptr (GString) report = g_string_new ("set,sweep,rmse_mV,spikes_full,spikes_reduced,axial_rmse_pA,"
                                              "axial_correlation,t_full_s,t_reduced_s,speedup\n");
   g_autoptr (GString) traces = g_string_new ("set,sweep,t_ms,i_pA,v_full_mV,v_reduced_mV,i_axial_pA,i_learned_pA\n");
-  double worst_train = 0.0, worst_val = 0.0;
+  double worst_train = 0.0, worst_val = 0.0, se[2] = { 0, 0 }, ns[2] = { 0, 0 };
   for (guint k = 0; k < prot->len; k++)
     {
       Protocol *p = &g_array_index (prot, Protocol, k);
       gsize n = p->stim.n;
       const char *set = p->held_out ? "held_out" : "train";
       double r = rmse (p->v_red, p->v_full, n);
+      se[p->held_out] += r * r * (double) n;
+      ns[p->held_out] += (double) n;
       if (p->held_out)
         worst_val = fmax (worst_val, r);
       else
@@ -373,9 +386,10 @@ nd_cli_reduce (int argc, char **argv)
     status = nd_cli_fail (1, "%s", error->message);
   if (status == 0)
     {
-      fprintf (stderr, _("fitted in %.1f s; worst soma RMSE %.3f mV on training sweeps"), t_fit, worst_train);
+      fprintf (stderr, _("fitted in %.1f s; soma RMSE %.3f mV over the training sweeps (worst sweep %.3f mV)"), t_fit,
+               sqrt (se[0] / ns[0]), worst_train);
       if (val_stim)
-        fprintf (stderr, _(", %.3f mV on held-out sweeps"), worst_val);
+        fprintf (stderr, _(", %.3f mV over the held-out sweeps (worst %.3f mV)"), sqrt (se[1] / fmax (ns[1], 1.0)), worst_val);
       fprintf (stderr, _("\nintegration (CPU): full cell (%d compartments) %.4f s, reduced %.4f s: %.1fx faster\n"),
                cell->cable->n_compartments, t_full, t_red, t_red > 0 ? t_full / t_red : 0.0);
     }

@@ -621,7 +621,8 @@ nd_reduce_window_fit_start (NdReduceWindow *self)
     }
   double v_mean = v_sum / count, v_std = sqrt (fmax (v_sq / count - v_mean * v_mean, 1.0));
   double i_scale = fmax (sqrt (i_sq / count), 1.0);
-  nd_reduce_shape shape = { .n_latent = gtk_spin_button_get_value_as_int (self->latents), .width = 32, .depth = 2 };
+  nd_reduce_shape shape = { .n_latent = gtk_spin_button_get_value_as_int (self->latents), .width = 32, .depth = 2,
+                            .z_leak_ms = ND_REDUCE_Z_LEAK_MS };
   nd_model *m = nd_reduced_model_new (cable, &self->run_file->membrane, self->run_file->v_init_mV, &shape,
                                       v_mean, v_std, i_scale);
   if (!m)
@@ -651,11 +652,8 @@ nd_reduce_window_fit_start (NdReduceWindow *self)
         train[n_train++] = f;
     }
   nd_fit_options opt;
-  nd_fit_options_default (&opt);
-  opt.seed = 1;
+  nd_reduce_fit_options_default (&opt);
   opt.iterations = gtk_spin_button_get_value_as_int (self->iterations);
-  opt.restarts = 1;
-  opt.dvdt_weight = 0.01;
   opt.progress_interval_s = 0.1;
   if (self->have_result)
     nd_fit_result_clear (&self->result);

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "model-file.h"
+#include "morph/reduce.h"
 #include "nd-error.h"
 #include "nd-reduce-window-private.h"
 
@@ -800,11 +801,15 @@ build_fit_page (NdReduceWindow *self)
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *l1 = gtk_label_new_with_mnemonic (_("_Iterations"));
   self->iterations = spin_new (1, 100000, 50, 0);
-  gtk_spin_button_set_value (self->iterations, 1000);
+  {
+    nd_fit_options defaults;
+    nd_reduce_fit_options_default (&defaults);
+    gtk_spin_button_set_value (self->iterations, defaults.iterations);
+  }
   gtk_label_set_mnemonic_widget (GTK_LABEL (l1), GTK_WIDGET (self->iterations));
   GtkWidget *l2 = gtk_label_new_with_mnemonic (_("_Latent states"));
   self->latents = spin_new (0, ND_MAX_LATENTS, 1, 0);
-  gtk_spin_button_set_value (self->latents, 4);
+  gtk_spin_button_set_value (self->latents, ND_REDUCE_LATENTS);
   gtk_label_set_mnemonic_widget (GTK_LABEL (l2), GTK_WIDGET (self->latents));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->latents), _("Hidden states of the learned current that stand in for "
                                                               "the dendrites’ memory"));

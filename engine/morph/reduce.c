@@ -46,6 +46,28 @@ nd_morph_record (const nd_cable *cable, const nd_membrane *membrane, double v_in
   return status;
 }
 
+void
+nd_reduce_fit_options_default (nd_fit_options *o)
+{
+  nd_fit_options_default (o);
+  /* A short voltage-forced regression, a ramp of weaker pulls, then a long
+   * free run: the forced loss stops improving after ~150 iterations, while
+   * the free run was still falling after 300 (docs/reduction.md). */
+  o->iterations = 1500;
+  o->n_stages = 5;
+  const int horizon[] = { 1, 1, 1, 1, 0 };
+  const double frac[] = { 0.15, 0.1, 0.1, 0.1, 0.55 }, force[] = { 1.0, 0.3, 0.1, 0.03, 0.0 };
+  for (int k = 0; k < o->n_stages; k++)
+    {
+      o->horizon[k] = horizon[k];
+      o->frac[k] = frac[k];
+      o->force[k] = force[k];
+      o->lbfgs[k] = true;
+    }
+  o->restarts = 1;
+  o->dvdt_weight = 0.01;  /* as published */
+}
+
 nd_model *
 nd_reduced_model_new (const nd_cable *cable, const nd_membrane *membrane, double v_init_mV,
                       const nd_reduce_shape *shape, double v_mean, double v_std, double i_scale)
@@ -63,11 +85,13 @@ nd_reduced_model_new (const nd_cable *cable, const nd_membrane *membrane, double
   double z_mean[ND_MAX_LATENTS] = { 0 }, z_std[ND_MAX_LATENTS];
   for (int i = 0; i < ND_MAX_LATENTS; i++)
     z_std[i] = 1.0;
-  if (nd_model_add_free (m, "axial", shape->n_latent, &net, v_mean, v_std, z_mean, z_std, i_scale) < 0)
+  int c = nd_model_add_free (m, "axial", shape->n_latent, &net, v_mean, v_std, z_mean, z_std, i_scale);
+  if (c < 0 || !(shape->z_leak_ms >= 0.0))
     {
       nd_model_free (m);
       return NULL;
     }
+  m->channels[c].z_leak_ms = shape->z_leak_ms;
   return m;
 }
 

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "fit.h"
 #include "model.h"
 #include "morph/morph-sim.h"
 
@@ -37,7 +38,17 @@ int nd_morph_substeps (double dt_sample_ms, double max_dt_ms);
 typedef struct {
   int n_latent;         /* latent states of the learned current (0..ND_MAX_LATENTS) */
   int width, depth;     /* MLP hidden layers */
+  double z_leak_ms;     /* leak of the latents (0: none), see model.h */
 } nd_reduce_shape;
+
+/* Defaults of a reduction, measured on the shipped CA1 cell and its stimuli
+ * (data/cells/README.md): 4 latents with a 10 ms leak, MLP 32x2. */
+#define ND_REDUCE_LATENTS 4
+#define ND_REDUCE_Z_LEAK_MS 10.0
+
+/* The fit schedule of a reduction (used by `neurode-cli reduce` and the
+ * window): see reduce.c for why. */
+void nd_reduce_fit_options_default (nd_fit_options *o);
 
 /* The soma model plus a free learned current named "axial"; V is z-scored
  * with v_mean/v_std and the network's current unit is i_scale uA/cm2.

@@ -48,7 +48,7 @@ held = write_stim("held.csv", [450.0, 850.0])
 dest = os.path.join(out, "result")
 r = subprocess.run([cli, "reduce", cell, "--stimulus", train, "--validate", held, "--out", dest,
                     "--iterations", "12", "--latents", "1", "--width", "8", "--depth", "1",
-                    "--restarts", "1", "--stages", "1:0.5,5:0.25,0:0.25"],
+                    "--restarts", "1", "--stages", "1:0.5,1:0.25:0.3,0:0.25"],
                    capture_output=True, text=True)
 check(r.returncode == 0, "reduce failed: %s" % r.stderr[-2000:])
 if r.returncode == 0:
@@ -95,6 +95,9 @@ cases = [
     ([cell, "--stimulus", train], 2, "usage"),
     ([cell, "--stimulus", train, "--out", dest, "--latents", "99"], 2, "--latents"),
     ([cell, "--stimulus", train, "--out", dest, "--stages", "1:2"], 2, "--stages"),
+    ([cell, "--stimulus", train, "--out", dest, "--stages", "1:0.5:1.5,0:0.5"], 2, "--stages"),
+    ([cell, "--stimulus", train, "--out", dest, "--stages", "0:0.5:0.3"], 2, "--stages"),
+    ([cell, "--stimulus", train, "--out", dest, "--latent-leak", "-1"], 2, "--latent-leak"),
     ([cell, "--stimulus", os.path.join(out, "none.csv"), "--out", dest], 1, "none.csv"),
 ]
 for args, code, text in cases:
