@@ -402,8 +402,8 @@ fit_progress (const nd_fit_progress *p, void *user)
   NdReduceWindow *self = user;
   g_mutex_lock (&self->lock);
   self->snap.fresh = TRUE;
-  self->snap.done = p->restart * p->iterations + p->iteration;
-  self->snap.total = p->restarts * p->iterations;
+  self->snap.done = p->done;
+  self->snap.total = p->total;
   self->snap.horizon = p->horizon;
   self->snap.train_loss = p->train_loss;
   self->snap.val_loss = p->val_loss;

@@ -807,6 +807,13 @@ build_fit_page (NdReduceWindow *self)
     gtk_spin_button_set_value (self->iterations, defaults.iterations);
   }
   gtk_label_set_mnemonic_widget (GTK_LABEL (l1), GTK_WIDGET (self->iterations));
+  {
+    nd_fit_options defaults;
+    nd_reduce_fit_options_default (&defaults);
+    g_autofree char *tip = g_strdup_printf (_("Optimiser steps of each of the %d starts; the start that does best on "
+                                              "the held-out protocols is kept"), defaults.restarts);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->iterations), tip);
+  }
   GtkWidget *l2 = gtk_label_new_with_mnemonic (_("_Latent states"));
   self->latents = spin_new (0, ND_MAX_LATENTS, 1, 0);
   gtk_spin_button_set_value (self->latents, ND_REDUCE_LATENTS);
