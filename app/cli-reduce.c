@@ -8,7 +8,7 @@
  * Simulates the full cell under every sweep of the training (and held-out)
  * stimuli, builds the soma compartment plus a free learned current and fits
  * it to the soma voltage of the training sweeps (the held-out sweeps choose
- * the iterate kept). Defaults (nd_reduce_fit_options_default: 4 latents with
+ * the start and the iterate kept). Defaults (nd_reduce_fit_options_default: 4 latents with
  * a 10 ms leak, MLP 32x2, 1500 L-BFGS iterations: voltage-forced, weaker
  * pulls, free run) were chosen by measuring on the shipped CA1 cell and its
  * stimuli (data/cells/README.md). Writes

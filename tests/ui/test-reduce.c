@@ -373,7 +373,6 @@ test_default_fit (void)
   nd_reduce_window_set_use_stimulus_files (win, TRUE);
   activate ("reduce.run-full");
   g_assert_true (nd_test_ui_wait (state_is, GINT_TO_POINTER (ND_REDUCE_SIMULATED), 60000));
-  nd_reduce_window_set_iterations (win, 1000);
   gint64 t0 = g_get_monotonic_time ();
   activate ("reduce.fit-start");
   g_assert_true (nd_test_ui_wait (state_is, GINT_TO_POINTER (ND_REDUCE_DONE), 30 * 60 * 1000));
