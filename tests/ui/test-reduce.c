@@ -18,6 +18,7 @@
 
 #include "integrator.h"
 #include "model-file.h"
+#include "morph/reduce.h"
 #include "nd-reduce-window.h"
 #include "nd-test-ui.h"
 #include "units.h"
@@ -373,6 +374,9 @@ test_default_fit (void)
   nd_reduce_window_set_use_stimulus_files (win, TRUE);
   activate ("reduce.run-full");
   g_assert_true (nd_test_ui_wait (state_is, GINT_TO_POINTER (ND_REDUCE_SIMULATED), 60000));
+  nd_fit_options defaults;   /* /reduce/fit changed the spin button */
+  nd_reduce_fit_options_default (&defaults);
+  nd_reduce_window_set_iterations (win, defaults.iterations);
   gint64 t0 = g_get_monotonic_time ();
   activate ("reduce.fit-start");
   g_assert_true (nd_test_ui_wait (state_is, GINT_TO_POINTER (ND_REDUCE_DONE), 30 * 60 * 1000));
