@@ -66,14 +66,6 @@ on_progress (const nd_fit_progress *p, void *user)
            p->train_loss, p->best_val_loss);
 }
 
-static int
-count_spikes (const double *v, gsize n)
-{
-  int k = 0;
-  for (gsize i = 1; i < n; i++)
-    k += v[i - 1] < 0.0 && v[i] >= 0.0;
-  return k;
-}
 
 static double
 rmse (const double *a, const double *b, gsize n)
@@ -243,24 +235,15 @@ nd_cli_reduce (int argc, char **argv)
     }
 
   /* 2. The reduced model, scaled to the training data. */
-  double v_sum = 0, v_sq = 0, i_sq = 0, count = 0;
-  double soma_area = cell->cable->area_um2[cell->soma_node];
+  nd_reduce_scales scales = { 0 };
   for (guint k = 0; k < prot->len; k++)
     {
       Protocol *p = &g_array_index (prot, Protocol, k);
-      if (p->held_out)
-        continue;
-      for (gsize j = 0; j < p->stim.n; j++)
-        {
-          double d = nd_pA_to_density (p->i_axial[j], soma_area);
-          v_sum += p->v_full[j];
-          v_sq += p->v_full[j] * p->v_full[j];
-          i_sq += d * d;
-          count++;
-        }
+      if (!p->held_out)
+        nd_reduce_scales_add (&scales, p->v_full, p->i_axial, p->stim.n, cell->cable->area_um2[cell->soma_node]);
     }
-  double v_mean = v_sum / count, v_std = sqrt (fmax (v_sq / count - v_mean * v_mean, 1.0));
-  double i_scale = fmax (sqrt (i_sq / count), 1.0);
+  double v_mean, v_std, i_scale;
+  nd_reduce_scales_get (&scales, &v_mean, &v_std, &i_scale);
   nd_reduce_shape shape = { .n_latent = latents, .width = width, .depth = depth, .z_leak_ms = z_leak };
   nd_model *m = nd_reduced_model_new (cell->cable, &file->membrane, file->v_init_mV, &shape, v_mean, v_std, i_scale);
   if (!m)
@@ -337,7 +320,7 @@ nd_cli_reduce (int argc, char **argv)
         worst_train = fmax (worst_train, r);
       g_string_append_printf (report, "%s,%d,", set, p->index);
       append_double (report, r);
-      g_string_append_printf (report, ",%d,%d,", count_spikes (p->v_full, n), count_spikes (p->v_red, n));
+      g_string_append_printf (report, ",%d,%d,", nd_reduce_count_spikes (p->v_full, n), nd_reduce_count_spikes (p->v_red, n));
       append_double (report, rmse (p->i_learned, p->i_axial, n));
       g_string_append_c (report, ',');
       append_double (report, correlation (p->i_learned, p->i_axial, n));

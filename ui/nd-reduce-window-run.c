@@ -29,14 +29,6 @@ thread_cpu_s (void)
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int
-count_spikes (const double *v, gsize n)
-{
-  int k = 0;
-  for (gsize i = 1; i < n; i++)
-    k += v[i - 1] < 0.0 && v[i] >= 0.0;
-  return k;
-}
 
 static void
 protocol_clear (NdReduceProtocol *p)
@@ -221,7 +213,7 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
     total += self->prot[k].t_full_s;
   g_autofree char *status = g_strdup_printf (_("%d spikes at the soma under “%s”; %d compartments, %d protocols "
                                                "simulated in %.0f ms of processor time"),
-                                             count_spikes (p->v_full, p->n), p->label,
+                                             nd_reduce_count_spikes (p->v_full, p->n), p->label,
                                              self->run_cell->cable->n_compartments, self->n_prot, total * 1000.0);
   gtk_label_set_text (self->full_status, status);
   /* The fit page shows the target already; early free runs of the reduced model can wander far off, so
@@ -443,8 +435,8 @@ fit_scored (GObject *source, GAsyncResult *res, gpointer data)
       NdReduceResult *out = &self->results[k];
       *out = (NdReduceResult) { .amplitude_pA = p->amp_pA, .held_out = p->held_out,
                                             .rmse_mV = sqrt (se / p->n),
-                                            .spikes_full = count_spikes (p->v_full, p->n),
-                                            .spikes_reduced = count_spikes (p->v_red, p->n),
+                                            .spikes_full = nd_reduce_count_spikes (p->v_full, p->n),
+                                            .spikes_reduced = nd_reduce_count_spikes (p->v_red, p->n),
                                             .t_full_s = p->t_full_s, .t_reduced_s = p->t_red_s };
       g_strlcpy (out->label, p->label ? p->label : "", sizeof out->label);
     }
@@ -602,25 +594,14 @@ nd_reduce_window_fit_start (NdReduceWindow *self)
   if (self->n_prot == 0 || self->worker || !self->run_cell)
     return;
   const nd_cable *cable = self->run_cell->cable;
-  double soma_area = cable->area_um2[self->run_cell->soma_node];
   /* Scale the network's inputs and output to the training data, as `neurode-cli reduce` does. */
-  double v_sum = 0, v_sq = 0, i_sq = 0, count = 0;
+  nd_reduce_scales scales = { 0 };
   for (int k = 0; k < self->n_prot; k++)
-    {
-      NdReduceProtocol *p = &self->prot[k];
-      if (p->held_out)
-        continue;
-      for (gsize j = 0; j < p->n; j++)
-        {
-          double d = nd_pA_to_density (p->i_axial[j], soma_area);
-          v_sum += p->v_full[j];
-          v_sq += p->v_full[j] * p->v_full[j];
-          i_sq += d * d;
-          count++;
-        }
-    }
-  double v_mean = v_sum / count, v_std = sqrt (fmax (v_sq / count - v_mean * v_mean, 1.0));
-  double i_scale = fmax (sqrt (i_sq / count), 1.0);
+    if (!self->prot[k].held_out)
+      nd_reduce_scales_add (&scales, self->prot[k].v_full, self->prot[k].i_axial, self->prot[k].n,
+                            cable->area_um2[self->run_cell->soma_node]);
+  double v_mean, v_std, i_scale;
+  nd_reduce_scales_get (&scales, &v_mean, &v_std, &i_scale);
   nd_reduce_shape shape = { .n_latent = gtk_spin_button_get_value_as_int (self->latents), .width = 32, .depth = 2,
                             .z_leak_ms = ND_REDUCE_Z_LEAK_MS };
   nd_model *m = nd_reduced_model_new (cable, &self->run_file->membrane, self->run_file->v_init_mV, &shape,

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "explore.h"
 #include "integrator.h"
 #include "model-private.h"
 #include "morph/soma-model.h"
@@ -71,6 +72,35 @@ nd_reduce_fit_options_default (nd_fit_options *o)
   o->iterations = 1500;
   o->restarts = 2;
   o->dvdt_weight = 0.01;  /* as published */
+}
+
+int
+nd_reduce_count_spikes (const double *v_mV, size_t n)
+{
+  return (int) nd_explore_find_spikes (v_mV, n, 1.0, NULL, 0);
+}
+
+void
+nd_reduce_scales_add (nd_reduce_scales *s, const double *v_mV, const double *i_axial_pA, size_t n,
+                      double soma_area_um2)
+{
+  for (size_t j = 0; j < n; j++)
+    {
+      double d = nd_pA_to_density (i_axial_pA[j], soma_area_um2);
+      s->v_sum += v_mV[j];
+      s->v_sq += v_mV[j] * v_mV[j];
+      s->i_sq += d * d;
+      s->count++;
+    }
+}
+
+void
+nd_reduce_scales_get (const nd_reduce_scales *s, double *v_mean, double *v_std, double *i_scale)
+{
+  double c = s->count > 0 ? s->count : 1.0;
+  *v_mean = s->v_sum / c;
+  *v_std = sqrt (fmax (s->v_sq / c - *v_mean * *v_mean, 1.0));
+  *i_scale = fmax (sqrt (s->i_sq / c), 1.0);
 }
 
 nd_model *

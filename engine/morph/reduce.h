@@ -50,6 +50,22 @@ typedef struct {
  * window): see reduce.c for why. */
 void nd_reduce_fit_options_default (nd_fit_options *o);
 
+/* Spikes in a soma trace, as the reports of the CLI and the window count
+ * them: upward crossings of 0 mV, re-armed below -20 mV (explore.h). */
+int nd_reduce_count_spikes (const double *v_mV, size_t n);
+
+/* Scales of the learned current's input (V) and output (uA/cm2 at the soma),
+ * accumulated over the training sweeps' soma voltage and axial current. */
+typedef struct {
+  double v_sum, v_sq, i_sq, count;
+} nd_reduce_scales;
+
+void nd_reduce_scales_add (nd_reduce_scales *s, const double *v_mV, const double *i_axial_pA, size_t n,
+                           double soma_area_um2);
+/* Mean and s.d. of V (s.d. at least 1 mV) and the RMS axial current density
+ * (at least 1 uA/cm2), as nd_reduced_model_new takes them. */
+void nd_reduce_scales_get (const nd_reduce_scales *s, double *v_mean, double *v_std, double *i_scale);
+
 /* The soma model plus a free learned current named "axial"; V is z-scored
  * with v_mean/v_std and the network's current unit is i_scale uA/cm2.
  * NULL on bad arguments. */

@@ -16,6 +16,7 @@
 
 #include "integrator.h"
 #include "morph/morph-sim.h"
+#include "morph/reduce.h"
 #include "morph/soma-model.h"
 #include "morph-test-util.h"
 #include "units.h"
@@ -95,6 +96,32 @@ main (void)
   ND_CHECK (rmse0 > 5.0 * rmse, "the axial current matters: %.3f vs %.3f mV", rmse0, rmse);
   printf ("soma + true axial current: RMSE %.4f mV, %d/%d spikes; soma alone (stimulus x %.4f): RMSE %.3f mV\n",
           rmse, ns_soma, ns_full, share, rmse0);
+
+  /* The reports' spike counter agrees with plain 0 mV crossings on real
+   * spikes and ignores a crossing that chatters around 0 mV. */
+  ND_CHECK (nd_reduce_count_spikes (v_full, N) == ns_full, "report spikes %d vs %d",
+            nd_reduce_count_spikes (v_full, N), ns_full);
+  const double chatter[] = { -70, -10, 5, -1, 3, -60, 20, -65 };
+  ND_CHECK (nd_reduce_count_spikes (chatter, 8) == 2 && count_spikes (chatter, 8) == 3,
+            "chattering crossing: %d spikes", nd_reduce_count_spikes (chatter, 8));
+
+  /* The network's scales from two sweeps: V -70/-50 (mean -60, s.d. 10 mV)
+   * and an axial current of 10 then 30 uA/cm2 over the soma (RMS sqrt(500)). */
+  const double va[] = { -70, -50 }, vb[] = { -50, -70 };
+  const double pa10 = 10.0 / nd_pA_to_density (1.0, sm->area_um2);
+  const double ia[] = { pa10, pa10 }, ib[] = { 3 * pa10, 3 * pa10 };
+  nd_reduce_scales sc = { 0 };
+  nd_reduce_scales_add (&sc, va, ia, 2, sm->area_um2);
+  nd_reduce_scales_add (&sc, vb, ib, 2, sm->area_um2);
+  double vm, vs, is;
+  nd_reduce_scales_get (&sc, &vm, &vs, &is);
+  ND_CHECK_CLOSE (vm, -60.0, 1e-12, 0, "V mean");
+  ND_CHECK_CLOSE (vs, 10.0, 1e-12, 0, "V s.d.");
+  ND_CHECK_CLOSE (is, sqrt (500.0), 1e-9, 0, "current scale");
+  nd_reduce_scales flat = { 0 };
+  nd_reduce_scales_add (&flat, va, ia, 1, sm->area_um2);
+  nd_reduce_scales_get (&flat, &vm, &vs, &is);
+  ND_CHECK (vs == 1.0, "a constant V gets the 1 mV floor, not 0: %g", vs);
 
   nd_model_free (sm);
   nd_morph_sim_free (sim);
