@@ -147,6 +147,7 @@ nd_cli_reduce (int argc, char **argv)
   nd_fit_options opt;
   nd_reduce_fit_options_default (&opt);
   int iterations = opt.iterations, restarts = opt.restarts, latents = ND_REDUCE_LATENTS, width = 32, depth = 2;
+  gboolean free_at_rest = FALSE;
   double max_dt = 0.025, dvdt_weight = opt.dvdt_weight, z_leak = ND_REDUCE_Z_LEAK_MS;
   g_autofree char *stages = NULL;
   GOptionEntry entries[] = {
@@ -159,6 +160,7 @@ nd_cli_reduce (int argc, char **argv)
     { "latents", 0, 0, G_OPTION_ARG_INT, &latents, N_("Latent states of the learned current (default 4)"), N_("N") },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Hidden units per layer of its network (default 32)"), N_("N") },
     { "depth", 0, 0, G_OPTION_ARG_INT, &depth, N_("Hidden layers of its network (default 2)"), N_("N") },
+    { "free-at-rest", 0, 0, G_OPTION_ARG_NONE, &free_at_rest, N_("Let the learned current be nonzero when the cell rests (by default it is 0 there, as the axial current is)"), NULL },
     { "latent-leak", 0, 0, G_OPTION_ARG_DOUBLE, &z_leak, N_("Time constant in ms with which the latent states decay when the network does not drive them (default 10; 0: no decay)"), N_("MS") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { "stages", 0, 0, G_OPTION_ARG_STRING, &stages, N_("Fit schedule: forcing horizon in samples, share of the iterations and optionally the pull strength (0-1) per stage, e.g. 1:0.2,1:0.1:0.3,0:0.7 (horizon 0: free run)"), N_("H:F[:P],…") },
@@ -244,7 +246,8 @@ nd_cli_reduce (int argc, char **argv)
     }
   double v_mean, v_std, i_scale;
   nd_reduce_scales_get (&scales, &v_mean, &v_std, &i_scale);
-  nd_reduce_shape shape = { .n_latent = latents, .width = width, .depth = depth, .z_leak_ms = z_leak };
+  nd_reduce_shape shape = { .n_latent = latents, .width = width, .depth = depth, .z_leak_ms = z_leak,
+                           .free_at_rest = free_at_rest };
   nd_model *m = nd_reduced_model_new (cell->cable, &file->membrane, file->v_init_mV, &shape, v_mean, v_std, i_scale);
   if (!m)
     return nd_cli_fail (1, _("cannot build the reduced model from the soma's channels"));

@@ -154,6 +154,9 @@ step_backward (nd_model *m, step_ws *w, const double *y, const double *yn, doubl
           const nd_param_block *blk = &m->blocks[ch->block_free];
           nd_mlp_backward (&ch->free_shape, m->params + blk->offset, w->free_cache[c], dout,
                            grad + blk->offset, din);
+          if (ch->anchored)
+            for (int i = 0; i <= ch->n_latent; i++)
+              ch->anchor_gout[i] -= dout[i];
           lam[0] += din[0] / ch->v_std;
           const double keep = ch->z_leak_ms > 0.0 ? 1.0 - dt / ch->z_leak_ms : 1.0;
           for (int i = 0; i < ch->n_latent; i++)
@@ -328,6 +331,26 @@ nd_loss_value (const nd_loss_spec *spec, size_t n, double dt_sample, const doubl
   return loss_and_seed (spec, n, dt_sample, v, NULL);
 }
 
+/* Anchored free currents subtract the network's output at the anchor: its
+ * adjoint, summed over every step, goes through one pass there. */
+static void
+anchor_backward (nd_model *m, double *grad)
+{
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      nd_channel *ch = &m->channels[c];
+      if (ch->slot != ND_CHANNEL_FREE || !ch->anchored)
+        continue;
+      const nd_param_block *blk = &m->blocks[ch->block_free];
+      double in[1 + ND_MAX_LATENTS], out[1 + ND_MAX_LATENTS];
+      double *cache = malloc (nd_mlp_cache_size (&ch->free_shape) * sizeof *cache);
+      nd_free_anchor_input (ch, in);
+      nd_mlp_forward (&ch->free_shape, m->params + blk->offset, in, out, cache);
+      nd_mlp_backward (&ch->free_shape, m->params + blk->offset, cache, ch->anchor_gout, grad + blk->offset, NULL);
+      free (cache);
+    }
+}
+
 double
 nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
                   double *v_out, double *grad)
@@ -365,6 +388,8 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
   if (grad && finite)
     {
       memset (lam, 0, ns * sizeof *lam);
+      for (int c = 0; c < m->n_channels; c++)
+        memset (m->channels[c].anchor_gout, 0, sizeof m->channels[c].anchor_gout);
       for (size_t c = n_ck; c-- > 0;)
         {
           size_t j0 = c * k, j1 = j0 + k < n ? j0 + k : n;
@@ -404,6 +429,7 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
               nd_table_lookup (m, c, g, m->v_init, &p);
               nd_table_scatter (m, c, g, &p, lam[m->channels[c].state_off + g], 0.0);
             }
+      anchor_backward (m, grad);
       nd_table_backward (m, grad);
     }
   else

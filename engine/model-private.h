@@ -44,6 +44,8 @@ nd_gate_pow (double x, double p)
 /* Free learned current (uA/cm2) of channel c and dz/dt of its latents; the
  * network cache (for a backward pass) is written when cache is not NULL. */
 double nd_free_current (nd_model *m, int c, double v, const double *z, double *dz, double *cache);
+/* The network input at a free current's rest anchor (1 + n_latent values). */
+void nd_free_anchor_input (const nd_channel *ch, double *in);
 
 /* log tau = bound(b) of learned-gate.h, with d bound / d b in *slope. */
 double nd_log_tau_bound (nd_tau_bound kind, double b, double *slope);

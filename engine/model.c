@@ -272,9 +272,29 @@ nd_model_init_networks (nd_model *m, uint64_t seed, double scale)
   nd_model_params_changed (m);
 }
 
+bool
+nd_model_anchor_free (nd_model *m, int c, double v_mV)
+{
+  if (c < 0 || c >= m->n_channels || m->channels[c].slot != ND_CHANNEL_FREE || !isfinite (v_mV))
+    return false;
+  nd_channel *ch = &m->channels[c];
+  ch->anchored = true;
+  ch->v_anchor = v_mV;
+  ch->anchor_ready = false;
+  if (ch->block_z0 >= 0)
+    {
+      m->blocks[ch->block_z0].trainable = false;
+      for (int i = 0; i < ch->n_latent; i++)
+        m->params[m->blocks[ch->block_z0].offset + i] = ch->z_mean[i];
+    }
+  return true;
+}
+
 void
 nd_model_params_changed (nd_model *m)
 {
+  for (int c = 0; c < m->n_channels; c++)
+    m->channels[c].anchor_ready = false;
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_LEARNED)
       for (int g = 0; g < m->channels[c].n_gates; g++)
@@ -491,15 +511,33 @@ nd_ipow (double x, int p)
     }
 }
 
+void
+nd_free_anchor_input (const nd_channel *ch, double *in)
+{
+  in[0] = (ch->v_anchor - ch->v_mean) / ch->v_std;
+  for (int i = 0; i < ch->n_latent; i++)
+    in[1 + i] = 0.0;
+}
+
 double
 nd_free_current (nd_model *m, int c, double v, const double *z, double *dz, double *cache)
 {
   nd_channel *ch = &m->channels[c];
+  const double *w = m->params + m->blocks[ch->block_free].offset;
   double in[1 + ND_MAX_LATENTS], out[1 + ND_MAX_LATENTS];
+  if (ch->anchored && !ch->anchor_ready)
+    {
+      nd_free_anchor_input (ch, in);
+      nd_mlp_forward (&ch->free_shape, w, in, ch->anchor_out, NULL);
+      ch->anchor_ready = true;
+    }
   in[0] = (v - ch->v_mean) / ch->v_std;
   for (int i = 0; i < ch->n_latent; i++)
     in[1 + i] = (z[i] - ch->z_mean[i]) / ch->z_std[i];
-  nd_mlp_forward (&ch->free_shape, m->params + m->blocks[ch->block_free].offset, in, out, cache);
+  nd_mlp_forward (&ch->free_shape, w, in, out, cache);
+  if (ch->anchored)
+    for (int i = 0; i <= ch->n_latent; i++)
+      out[i] -= ch->anchor_out[i];
   for (int i = 0; i < ch->n_latent; i++)
     dz[i] = out[1 + i] * ch->z_std[i] - (ch->z_leak_ms > 0.0 ? (z[i] - ch->z_mean[i]) / ch->z_leak_ms : 0.0);
   return out[0] * ch->i_scale;

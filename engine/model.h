@@ -94,6 +94,14 @@ typedef struct {
    * (0: none). With a bounded network it bounds the latents, so a free run
    * longer than the training sweeps cannot drift away. */
   double z_leak_ms;
+  /* Rest anchor: the network's output at (v_anchor, z_mean) is subtracted,
+   * so there the current is 0 and the latents stay put, and the initial
+   * latents are z_mean. A reduced cell at rest sends no axial current. */
+  bool anchored;
+  double v_anchor;
+  bool anchor_ready;                            /* anchor_out is current */
+  double anchor_out[1 + ND_MAX_LATENTS];
+  double anchor_gout[1 + ND_MAX_LATENTS];       /* adjoint accumulator */
   int state_off;                /* first of this channel's states in the state vector */
 } nd_channel;
 
@@ -128,6 +136,11 @@ int nd_model_add_learned (nd_model *m, const char *name, double gbar, double e, 
 int nd_model_add_free (nd_model *m, const char *name, int n_latent, const nd_mlp_shape *shape,
                        double v_mean, double v_std, const double *z_mean, const double *z_std,
                        double i_scale);
+
+/* Anchors free current c at rest (see nd_channel): fixes its initial
+ * latents at z_mean (no longer trained). Returns false if c is no free
+ * current or v_mV is not finite. */
+bool nd_model_anchor_free (nd_model *m, int c, double v_mV);
 
 /* Small normal initialisation of every network, deterministic in seed. */
 void nd_model_init_networks (nd_model *m, uint64_t seed, double scale);

@@ -229,6 +229,14 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
             }
           m->params[m->blocks[bz].offset + i] = z0;
         }
+      /* Anchored at rest (model.h): the initial latents are then z_mean. */
+      if (json_object_has_member (o, "rest_anchor_mV"))
+        {
+          double va;
+          if (!get_number (o, "rest_anchor_mV", 0.0, TRUE, &va, where, error))
+            return FALSE;
+          nd_model_anchor_free (m, c, va);   /* va is finite here */
+        }
       int b = m->channels[c].block_free;
       nd_mlp_init (&ns.shape, m->params + m->blocks[b].offset, (guint64) b, 1.0);
       if (ns.weights)
@@ -494,6 +502,8 @@ nd_model_file_to_string (const nd_model *m)
           add_number (b, "i_scale_uA_per_cm2", ch->i_scale);
           if (ch->z_leak_ms > 0.0)
             add_number (b, "z_leak_ms", ch->z_leak_ms);
+          if (ch->anchored)
+            add_number (b, "rest_anchor_mV", ch->v_anchor);
           json_builder_set_member_name (b, "z_mean");
           json_builder_begin_array (b);
           for (int i = 0; i < ch->n_latent; i++)

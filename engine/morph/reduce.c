@@ -127,6 +127,10 @@ nd_reduced_model_new (const nd_cable *cable, const nd_membrane *membrane, double
       return NULL;
     }
   m->channels[c].z_leak_ms = shape->z_leak_ms;
+  /* The full cell at rest sends no axial current: anchoring the learned one
+   * there removed the 1-2 mV offset every sweep began and ended with. */
+  if (!shape->free_at_rest)
+    nd_model_anchor_free (m, c, v_init_mV);
   return m;
 }
 

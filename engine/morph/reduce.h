@@ -39,6 +39,7 @@ typedef struct {
   int n_latent;         /* latent states of the learned current (0..ND_MAX_LATENTS) */
   int width, depth;     /* MLP hidden layers */
   double z_leak_ms;     /* leak of the latents (0: none), see model.h */
+  bool free_at_rest;    /* no rest anchor (model.h): the current may be nonzero at rest */
 } nd_reduce_shape;
 
 /* Defaults of a reduction, measured on the shipped CA1 cell and its stimuli

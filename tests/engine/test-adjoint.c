@@ -3,7 +3,8 @@
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every parameter kind (gbar, E, learned-gate weights and exponents, free-current weights and initial latents)
+ * Every parameter kind (gbar, E, learned-gate weights and exponents, free-current weights and initial latents,
+ * with and without the free current's rest anchor)
  * is checked, with and without voltage forcing, with the dV/dt loss term and
  * a sample window, and with checkpointed recomputation. The memory bound for
  * a 60 s sweep at 20 kHz is checked from the buffer sizes.
@@ -162,6 +163,18 @@ main (void)
   /* Parameters of a block make it into the gradient (gbar of the learned K). */
   int kb = nd_model_find_block (m, 2, ND_PARAM_GBAR, -1);
   ND_CHECK (kb >= 0 && ga[m->blocks[kb].offset] != 0.0, "K gbar gradient");
+
+  /* Anchored at rest, the free current subtracts its network's output at the
+   * anchor: that pass's weights enter the gradient too. */
+  int cf = m->n_channels - 1;
+  ND_CHECK (nd_model_anchor_free (m, cf, -65.0), "anchor the free current");
+  ND_CHECK (!nd_model_anchor_free (m, 0, -65.0) && !nd_model_anchor_free (m, cf, NAN), "bad anchors refused");
+  nd_model_params_changed (m);
+  check_gradient (m, &p, "anchored free run");
+  p.d.v_force = p.obs;
+  p.d.force = 0.5;
+  check_gradient (m, &p, "anchored, forced 0.5");
+  p.d.v_force = NULL;
 
   /* 60 s at 20 kHz, dt 0.025 ms: the adjoint's buffers stay well under 1 GB. */
   size_t bytes = nd_loss_gradient_memory (m, 1200000, 2);

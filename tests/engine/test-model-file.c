@@ -82,6 +82,7 @@ test_example (void)
   g_assert_cmpint (back->channels[3].free_shape.act, ==, ND_ACT_SILU);
   g_assert_cmpfloat (back->channels[3].z_std[1], ==, 0.25);
   g_assert_cmpfloat (back->channels[3].z_leak_ms, ==, 12.5);
+  g_assert_false (back->channels[3].anchored);
   double va[501], vb[501];
   trace (m, va, 501);
   trace (back, vb, 501);
@@ -90,6 +91,26 @@ test_example (void)
   for (int j = 0; j < 501; j++)
     lo = fmin (lo, va[j]), hi = fmax (hi, va[j]);
   g_assert_true (isfinite (lo) && isfinite (hi));
+
+  /* A rest anchor survives the round trip; the initial latents are then z_mean. */
+  {
+    nd_model *an = nd_model_copy (m);
+    g_assert_true (nd_model_anchor_free (an, 3, -67.5));
+    g_autofree char *atext = nd_model_file_to_string (an);
+    g_assert_nonnull (strstr (atext, "\"rest_anchor_mV\""));
+    nd_model *aback = nd_model_file_parse (atext, -1, &weights, &error);
+    g_assert_no_error (error);
+    g_assert_true (aback->channels[3].anchored);
+    g_assert_cmpfloat (aback->channels[3].v_anchor, ==, -67.5);
+    g_assert_false (aback->blocks[aback->channels[3].block_z0].trainable);
+    g_assert_cmpfloat (aback->params[aback->blocks[aback->channels[3].block_z0].offset + 1], ==, zm[1]);
+    double wa[501], wb[501];
+    trace (an, wa, 501);
+    trace (aback, wb, 501);
+    g_assert_cmpmem (wa, sizeof wa, wb, sizeof wb);
+    nd_model_free (aback);
+    nd_model_free (an);
+  }
 
   /* Through a file too. */
   g_autofree char *out = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "model-roundtrip.json", NULL);
