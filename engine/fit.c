@@ -145,7 +145,8 @@ typedef struct {
   int n_gates;
   char **labels;
   double *x_inf, *tau;
-  double *trace;
+  double *trace, *trace_free;
+  int free_channel;             /* first free learned current, or -1 */
   const nd_fit_sweep *sweep0;
 } progress_state;
 
@@ -169,6 +170,12 @@ progress_init (progress_state *ps, nd_model *m, const nd_fit_options *opt, nd_fi
   ps->x_inf = calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
   ps->tau = calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
   ps->trace = calloc (sweep0->drive.n, sizeof (double));
+  ps->free_channel = -1;
+  for (int c = m->n_channels; c-- > 0;)
+    if (m->channels[c].slot == ND_CHANNEL_FREE)
+      ps->free_channel = c;
+  if (ps->free_channel >= 0)
+    ps->trace_free = calloc (sweep0->drive.n, sizeof (double));
   int k = 0;
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_LEARNED)
@@ -189,7 +196,9 @@ progress_clear (progress_state *ps)
   free (ps->x_inf);
   free (ps->tau);
   free (ps->trace);
+  free (ps->trace_free);
 }
+
 
 static void
 progress_emit (progress_state *ps, nd_fit_progress *p, bool force_emit)
@@ -212,7 +221,11 @@ progress_emit (progress_state *ps, nd_fit_progress *p, bool force_emit)
             ps->x_inf[k * ND_FIT_CURVE_POINTS + i] = r.x_inf;
             ps->tau[k * ND_FIT_CURVE_POINTS + i] = r.tau;
           }
-  nd_simulate (m, &ps->sweep0->drive, ps->trace, NULL);
+  if (ps->free_channel >= 0)
+    nd_simulate_free (m, &ps->sweep0->drive, ps->free_channel, ps->trace, ps->trace_free);
+  else
+    nd_simulate (m, &ps->sweep0->drive, ps->trace, NULL);
+  p->trace_free = ps->trace_free;
   p->n_gates = ps->n_gates;
   p->gate_labels = (const char *const *) ps->labels;
   p->x_inf = ps->x_inf;

@@ -125,6 +125,8 @@ typedef struct {
   size_t trace_n;
   const double *trace_v, *trace_obs;
   double trace_dt;
+  /* along it, the model's first free learned current (uA/cm2; NULL without one) */
+  const double *trace_free;
 } nd_fit_progress;
 
 typedef void (*nd_fit_progress_fn) (const nd_fit_progress *p, void *user);

@@ -261,6 +261,31 @@ nd_simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end)
   ws_clear (&w, m);
 }
 
+void
+nd_simulate_free (nd_model *m, const nd_drive *d, int c, double *v_out, double *i_free)
+{
+  step_ws w;
+  ws_init (&w, m);
+  double *y = malloc (2 * m->n_state * sizeof *y), *tmp = y + m->n_state;
+  nd_model_initial_state (m, y);
+  const double dt = d->dt_sample / d->n_sub;
+  for (size_t j = 0; j < d->n; j++)
+    {
+      double dz[ND_MAX_LATENTS];
+      v_out[j] = y[0];
+      i_free[j] = nd_free_current (m, c, y[0], y + m->channels[c].state_off, dz, NULL);
+      if (j + 1 == d->n)
+        break;
+      for (int s = 0; s < d->n_sub; s++)
+        {
+          step_forward (m, &w, y, dt, d->i_inj[j], tmp);
+          memcpy (y, tmp, m->n_state * sizeof *y);
+        }
+    }
+  free (y);
+  ws_clear (&w, m);
+}
+
 /* Samples per checkpoint segment: the whole trace when its states fit in
  * 64 MB, else about sqrt(n) (memory ~ 2 sqrt(n) states). */
 static size_t

@@ -84,7 +84,7 @@ struct _NdReduceWindow
     gboolean fresh;
     int done, total, horizon;
     double train_loss, val_loss;
-    double *trace_v;
+    double *trace_v, *trace_i;     /* soma voltage and learned current (uA/cm2) of the first protocol */
     gsize trace_n;
   } snap;
   GArray *hist_x, *hist_train, *hist_val;

@@ -404,10 +404,14 @@ fit_progress (const nd_fit_progress *p, void *user)
       if (self->snap.trace_n != p->trace_n)
         {
           g_free (self->snap.trace_v);
+          g_free (self->snap.trace_i);
           self->snap.trace_v = g_new (double, p->trace_n);
+          self->snap.trace_i = g_new0 (double, p->trace_n);
           self->snap.trace_n = p->trace_n;
         }
       memcpy (self->snap.trace_v, p->trace_v, sizeof (double) * p->trace_n);
+      if (p->trace_free)
+        memcpy (self->snap.trace_i, p->trace_free, sizeof (double) * p->trace_n);
     }
   g_mutex_unlock (&self->lock);
 }
@@ -519,7 +523,7 @@ fit_tick (gpointer data)
   gboolean fresh;
   int done = 0, total = 1, horizon = 0;
   double loss = NAN, val = NAN;
-  g_autofree double *trace = NULL;
+  g_autofree double *trace = NULL, *learned = NULL;
   gsize trace_n = 0;
   g_mutex_lock (&self->lock);
   fresh = self->snap.fresh;
@@ -532,6 +536,7 @@ fit_tick (gpointer data)
       loss = self->snap.train_loss;
       val = self->snap.val_loss;
       trace = g_memdup2 (self->snap.trace_v, sizeof (double) * self->snap.trace_n);
+      learned = g_memdup2 (self->snap.trace_i, sizeof (double) * self->snap.trace_n);
       trace_n = self->snap.trace_n;
     }
   g_mutex_unlock (&self->lock);
@@ -546,8 +551,13 @@ fit_tick (gpointer data)
           g_array_append_val (self->hist_val, val);
           show_loss (self);
         }
-      if (trace)
-        show_fit_plots (self, trace, trace_n, NULL);
+      if (trace && learned)
+        {
+          /* The learned current in pA at the soma, as the true axial current is drawn. */
+          for (gsize j = 0; j < trace_n; j++)
+            learned[j] = nd_density_to_pA (learned[j], self->model->area_um2);
+          show_fit_plots (self, trace, trace_n, learned);
+        }
       gtk_progress_bar_set_fraction (self->fit_progress, total > 0 ? CLAMP ((double) done / total, 0.0, 1.0) : 0.0);
       double elapsed = (g_get_monotonic_time () - self->fit_started_us) / 1e6;
       g_autofree char *status = g_strdup_printf (_("Iteration %d of %d (%s), loss %.3g mV², %.0f s"), done, total,
@@ -648,10 +658,6 @@ nd_reduce_window_fit_start (NdReduceWindow *self)
   self->snap.fresh = FALSE;
   show_loss (self);
   show_fit_plots (self, NULL, 0, NULL);
-  /* The engine reports the reduced model's voltage while it fits, not its parameters: the learned current
-   * is computed from the fitted model when the fit ends. */
-  nd_plot_model_set_title (self->plot_m[ND_REDUCE_PLOT_AXIAL],
-                           _("Current from the soma into the dendrites and axon (the learned current follows when the fit ends)"));
   self->worker = nd_fit_worker_start (m, train, n_train, val, n_val, &opt, fit_progress, self);
   if (!self->worker)
     {

@@ -946,6 +946,7 @@ nd_reduce_window_finalize (GObject *object)
   g_array_unref (self->hist_train);
   g_array_unref (self->hist_val);
   g_free (self->snap.trace_v);
+  g_free (self->snap.trace_i);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (nd_reduce_window_parent_class)->finalize (object);
 }

@@ -142,23 +142,16 @@ nd_reduced_run (nd_model *m, size_t n, double dt_ms, int n_sub, const double *i_
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_FREE)
       c_free = c;
-  double *y = malloc ((size_t) m->n_state * sizeof *y);
-  nd_model_initial_state (m, y);
-  double dt = dt_ms / n_sub;
+  double *dens = malloc (2 * n * sizeof *dens), *i_free = dens + n;
   for (size_t k = 0; k < n; k++)
-    {
-      v_mV[k] = y[0];
-      if (i_learned_pA)
-        {
-          double dz[ND_MAX_LATENTS];
-          double dens = c_free >= 0 ? nd_free_current (m, c_free, y[0], y + m->channels[c_free].state_off, dz, NULL) : 0.0;
-          i_learned_pA[k] = nd_density_to_pA (dens, m->area_um2);
-        }
-      if (k + 1 == n)
-        break;
-      double dens_in = nd_pA_to_density (i_pA[k], m->area_um2);
-      for (int s = 0; s < n_sub; s++)
-        nd_step (m, y, dt, dens_in, y);
-    }
-  free (y);
+    dens[k] = nd_pA_to_density (i_pA[k], m->area_um2);
+  nd_drive d = { .n = n, .dt_sample = dt_ms, .n_sub = n_sub, .i_inj = dens };
+  if (c_free < 0)
+    nd_simulate (m, &d, v_mV, NULL);
+  else
+    nd_simulate_free (m, &d, c_free, v_mV, i_free);
+  if (i_learned_pA)
+    for (size_t k = 0; k < n; k++)
+      i_learned_pA[k] = c_free >= 0 ? nd_density_to_pA (i_free[k], m->area_um2) : 0.0;
+  free (dens);
 }

@@ -231,6 +231,12 @@ loss_points (gpointer data)
          && nd_plot_model_get_series (data, 0, &x, &y, NULL, NULL, NULL, NULL) >= 4;
 }
 
+static gboolean
+iterations_past (gpointer data)
+{
+  return nd_reduce_window_get_iterations_done (win) >= GPOINTER_TO_INT (data);
+}
+
 static void
 test_fit (void)
 {
@@ -273,7 +279,28 @@ test_fit (void)
     lowest = MIN (lowest, y[i]);
   g_assert_cmpfloat (lowest, <, 0.9 * y[0]);
   g_assert_cmpuint (nd_plot_model_get_n_series (nd_plot_get_model (soma)), ==, 2);
+  /* The learned current is drawn live beside the true axial current, and it moves as the fit goes on. */
+  NdPlotModel *am = nd_plot_get_model (nd_reduce_window_get_plot (win, ND_REDUCE_PLOT_AXIAL));
+  g_assert_cmpuint (nd_plot_model_get_n_series (am), ==, 2);
+  const char *label;
+  gsize na = nd_plot_model_get_series (am, 1, &x, &y, NULL, NULL, &label, NULL);
+  g_assert_cmpstr (label, ==, "Learned current");
+  g_assert_cmpuint (na, >, 100);
+  g_autofree double *early = g_memdup2 (y, na * sizeof *y);
+  double span = 0.0;
+  for (gsize i = 0; i < na; i++)
+    {
+      g_assert_true (isfinite (early[i]));
+      span = MAX (span, fabs (early[i] - early[0]));
+    }
+  g_assert_cmpfloat (span, >, 1.0);   /* pA: a current, not a flat line */
   shot ("reduce-4-fitting");
+  int it_early = nd_reduce_window_get_iterations_done (win);
+  g_assert_true (nd_test_ui_wait (iterations_past, GINT_TO_POINTER (it_early + 5), 60000));
+  nd_test_ui_spin (300);
+  gsize nb = nd_plot_model_get_series (am, 1, &x, &y, NULL, NULL, NULL, NULL);
+  g_assert_cmpuint (nb, ==, na);
+  g_assert_true (memcmp (early, y, na * sizeof *y) != 0);
 
   activate ("reduce.fit-pause");
   g_assert_cmpint (nd_reduce_window_get_state (win), ==, ND_REDUCE_PAUSED);
