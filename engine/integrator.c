@@ -22,6 +22,14 @@ typedef struct {
   /* per channel */
   double *open, *cond;
   double **free_cache;
+  double **used_cache;          /* the cache step_forward last used, per channel */
+  /* Store of the free current's network passes over a segment (one free
+   * current only): the forward pass records each step's cache and outputs,
+   * the backward pass replays them instead of running the network again. */
+  int store_c;                  /* its channel, or -1 */
+  int store_mode;               /* 0 off, 1 record, 2 replay */
+  size_t store_stride, store_cache_n, store_idx;
+  double *store;
 } step_ws;
 
 static void
@@ -38,6 +46,8 @@ ws_init (step_ws *w, const nd_model *m)
   w->open = calloc (2 * (size_t) m->n_channels + 1, sizeof (double));
   w->cond = w->open + m->n_channels;
   w->free_cache = calloc (m->n_channels + 1, sizeof *w->free_cache);
+  w->used_cache = calloc (m->n_channels + 1, sizeof *w->used_cache);
+  w->store_c = -1;
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_FREE)
       w->free_cache[c] = calloc (nd_mlp_cache_size (&m->channels[c].free_shape), sizeof (double));
@@ -49,6 +59,8 @@ ws_clear (step_ws *w, const nd_model *m)
   for (int c = 0; c < m->n_channels; c++)
     free (w->free_cache[c]);
   free (w->free_cache);
+  free (w->used_cache);
+  free (w->store);
   free (w->xinf);
   free (w->tp);
   free (w->open);
@@ -83,8 +95,28 @@ step_forward (nd_model *m, step_ws *w, const double *y, double dt, double i_inj,
       const int off = ch->state_off;
       if (ch->slot == ND_CHANNEL_FREE)
         {
-          double dz[ND_MAX_LATENTS];
-          double i_free = nd_free_current (m, c, v, y + off, dz, w->free_cache[c]);
+          double dz[ND_MAX_LATENTS], i_free;
+          if (c == w->store_c && w->store_mode)
+            {
+              double *slot = w->store + w->store_idx * w->store_stride, *outv = slot + w->store_cache_n;
+              if (w->store_mode == 2)
+                {
+                  i_free = outv[0];
+                  memcpy (dz, outv + 1, ch->n_latent * sizeof *dz);
+                }
+              else
+                {
+                  i_free = nd_free_current (m, c, v, y + off, dz, slot);
+                  outv[0] = i_free;
+                  memcpy (outv + 1, dz, ch->n_latent * sizeof *dz);
+                }
+              w->used_cache[c] = slot;
+            }
+          else
+            {
+              i_free = nd_free_current (m, c, v, y + off, dz, w->free_cache[c]);
+              w->used_cache[c] = w->free_cache[c];
+            }
           for (int i = 0; i < ch->n_latent; i++)
             yn[off + i] = y[off + i] + dt * dz[i];
           sum_free += i_free;
@@ -152,7 +184,7 @@ step_backward (nd_model *m, step_ws *w, const double *y, const double *yn, doubl
           for (int i = 0; i < ch->n_latent; i++)
             dout[1 + i] = lam_n[off + i] * dt * ch->z_std[i];
           const nd_param_block *blk = &m->blocks[ch->block_free];
-          nd_mlp_backward (&ch->free_shape, m->params + blk->offset, w->free_cache[c], dout,
+          nd_mlp_backward (&ch->free_shape, m->params + blk->offset, w->used_cache[c], dout,
                            grad + blk->offset, din);
           if (ch->anchored)
             for (int i = 0; i <= ch->n_latent; i++)
@@ -241,6 +273,7 @@ run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, d
         {
           if (states)
             memcpy (states + ((j - j0) * d->n_sub + s) * ns, y, ns * sizeof *y);
+          w->store_idx = (j - j0) * d->n_sub + s;
           step_forward (m, w, y, dt, d->i_inj[j], tmp);
           memcpy (y, tmp, ns * sizeof *y);
         }
@@ -286,6 +319,34 @@ nd_simulate_free (nd_model *m, const nd_drive *d, int c, double *v_out, double *
   ws_clear (&w, m);
 }
 
+/* Budget of the network-pass store of one segment (step_ws). */
+#define STORE_BUDGET (32u << 20)
+
+/* Doubles per step of the store for free channel c. */
+static size_t
+store_stride (const nd_model *m, int c)
+{
+  return nd_mlp_cache_size (&m->channels[c].free_shape) + 1 + (size_t) m->channels[c].n_latent;
+}
+
+/* The free channel whose passes a gradient over segments of k samples can
+ * store within the budget, or -1 (none, several, or too long a segment). */
+static int
+store_channel (const nd_model *m, size_t k, int n_sub)
+{
+  int c_free = -1;
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_FREE)
+      {
+        if (c_free >= 0)
+          return -1;
+        c_free = c;
+      }
+  if (c_free < 0 || (double) k * n_sub * store_stride (m, c_free) * sizeof (double) > STORE_BUDGET)
+    return -1;
+  return c_free;
+}
+
 /* Samples per checkpoint segment: the whole trace when its states fit in
  * 64 MB, else about sqrt(n) (memory ~ 2 sqrt(n) states). */
 static size_t
@@ -307,7 +368,9 @@ nd_loss_gradient_memory (const nd_model *m, size_t n, int n_sub)
                             + n_ck * m->n_state                 /* checkpoints */
                             + k * n_sub * m->n_state            /* one segment's states */
                             + 4 * m->n_state)                   /* y, tmp, adjoints */
-         + ws_bytes (m);
+         + ws_bytes (m)
+         + (store_channel (m, k, n_sub) >= 0 ? k * n_sub * store_stride (m, store_channel (m, k, n_sub))
+                                                  * sizeof (double) : 0);
 }
 
 /* dL/dV_j of the loss at every sample into dl (n doubles); returns L. */
@@ -391,6 +454,16 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
   double *ck = malloc (n_ck * ns * sizeof *ck);
   double *seg = malloc (k * nsub * ns * sizeof *seg);
   double *y = malloc (4 * ns * sizeof *y), *tmp = y + ns, *lam = tmp + ns, *lam2 = lam + ns;
+  /* With a gradient to take, the free current's passes are stored as they
+   * run and replayed backwards (a third less network work per gradient). */
+  if (grad && (w.store_c = store_channel (m, k, nsub)) >= 0)
+    {
+      w.store_stride = store_stride (m, w.store_c);
+      w.store_cache_n = nd_mlp_cache_size (&m->channels[w.store_c].free_shape);
+      w.store = malloc (k * nsub * w.store_stride * sizeof *w.store);
+      if (!w.store)
+        w.store_c = -1;
+    }
 
   /* Forward: keep a checkpoint at the start of every segment (and, when the
    * whole trace is one segment, every state). */
@@ -399,8 +472,10 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
     {
       size_t j0 = c * k, j1 = j0 + k < n ? j0 + k : n;
       memcpy (ck + c * ns, y, ns * sizeof *y);
+      w.store_mode = n_ck == 1 && w.store ? 1 : 0;
       run_samples (m, &w, d, j0, j1, y, tmp, v, n_ck == 1 ? seg : NULL);
     }
+  w.store_mode = 0;
   double loss = loss_and_seed (spec, n, d->dt_sample, v, dl);
   if (v_out)
     memcpy (v_out, v, n * sizeof *v);
@@ -421,8 +496,10 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
           if (n_ck > 1)
             {
               memcpy (y, ck + c * ns, ns * sizeof *y);
+              w.store_mode = w.store ? 1 : 0;
               run_samples (m, &w, d, j0, j1, y, tmp, NULL, seg);
             }
+          w.store_mode = w.store ? 2 : 0;
           for (size_t j = j1; j-- > j0;)
             {
               if (j + 1 < n)
@@ -430,6 +507,7 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
                   for (int s = nsub; s-- > 0;)
                     {
                       const double *ys = seg + ((j - j0) * nsub + s) * ns;
+                      w.store_idx = (j - j0) * nsub + s;
                       step_forward (m, &w, ys, dt, d->i_inj[j], tmp);
                       step_backward (m, &w, ys, tmp, dt, lam, lam2, grad);
                       memcpy (lam, lam2, ns * sizeof *lam);
