@@ -39,12 +39,15 @@
 
 typedef struct {
   NdCliSweep stim;      /* borrowed from the stimulus array */
-  gboolean held_out;
+  int set;              /* SET_TRAIN, SET_HELD_OUT (chooses among restarts) or SET_TEST (reported only) */
   int index;            /* sweep number within its file */
   int n_sub;
   double *v_full, *i_axial, *v_red, *i_learned, *dens;
   double t_full_s, t_red_s;
 } Protocol;
+
+enum { SET_TRAIN, SET_HELD_OUT, SET_TEST, N_SETS };
+static const char *const set_names[N_SETS] = { "train", "held_out", "test" };
 
 static void
 protocol_clear (gpointer p)
@@ -142,7 +145,7 @@ append_double (GString *s, double v)
 int
 nd_cli_reduce (int argc, char **argv)
 {
-  g_autofree char *stim_path = NULL, *val_path = NULL, *out_dir = NULL;
+  g_autofree char *stim_path = NULL, *val_path = NULL, *test_path = NULL, *out_dir = NULL;
   gint64 seed = 1;
   nd_fit_options opt;
   nd_reduce_fit_options_default (&opt);
@@ -153,6 +156,7 @@ nd_cli_reduce (int argc, char **argv)
   GOptionEntry entries[] = {
     { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Training stimuli (every sweep is fitted)"), N_("FILE") },
     { "validate", 0, 0, G_OPTION_ARG_FILENAME, &val_path, N_("Held-out stimuli, for choosing among restarts and for the report"), N_("FILE") },
+    { "test", 0, 0, G_OPTION_ARG_FILENAME, &test_path, N_("Test stimuli, only reported: never fitted nor used to choose, so their figures are unbiased"), N_("FILE") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for reduced.json, loss.csv, report.csv and traces.csv"), N_("DIR") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, N_("Optimiser iterations per restart (default 1500)"), N_("N") },
@@ -173,7 +177,7 @@ nd_cli_reduce (int argc, char **argv)
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return nd_cli_fail (2, "%s", error->message);
   if (argc != 2 || !stim_path || !out_dir)
-    return nd_cli_fail (2, _("usage: neurode-cli reduce CELL.json --stimulus TRAIN.csv [--validate HELDOUT.csv] --out DIR"));
+    return nd_cli_fail (2, _("usage: neurode-cli reduce CELL.json --stimulus TRAIN.csv [--validate HELDOUT.csv] [--test TEST.csv] --out DIR"));
   if (iterations < 1 || iterations > 10000000 || restarts < 1 || restarts > 1000 || seed < 0)
     return nd_cli_fail (2, _("--iterations, --restarts and --seed must be positive"));
   if (latents < 0 || latents > ND_MAX_LATENTS || width < 1 || width > 1024 || depth < 1 || depth > 8)
@@ -195,8 +199,10 @@ nd_cli_reduce (int argc, char **argv)
   g_autoptr (GArray) train_stim = nd_cli_load_current_stimulus (stim_path, &error);
   if (!train_stim)
     return nd_cli_fail (1, "%s", error->message);
-  g_autoptr (GArray) val_stim = NULL;
+  g_autoptr (GArray) val_stim = NULL, test_stim = NULL;
   if (val_path && !(val_stim = nd_cli_load_current_stimulus (val_path, &error)))
+    return nd_cli_fail (1, "%s", error->message);
+  if (test_path && !(test_stim = nd_cli_load_current_stimulus (test_path, &error)))
     return nd_cli_fail (1, "%s", error->message);
   if (train_stim->len == 0)
     return nd_cli_fail (1, _("“%s” has no sweeps"), stim_path);
@@ -204,15 +210,17 @@ nd_cli_reduce (int argc, char **argv)
   /* 1. The full cell under every sweep. */
   g_autoptr (GArray) prot = g_array_new (FALSE, TRUE, sizeof (Protocol));
   g_array_set_clear_func (prot, protocol_clear);
-  for (int set = 0; set < 2; set++)
+  GArray *const srcs[N_SETS] = { train_stim, val_stim, test_stim };
+  const char *const paths[N_SETS] = { stim_path, val_path, test_path };
+  for (int set = 0; set < N_SETS; set++)
     {
-      GArray *src = set == 0 ? train_stim : val_stim;
+      GArray *src = srcs[set];
       for (guint s = 0; src && s < src->len; s++)
         {
-          Protocol p = { .stim = g_array_index (src, NdCliSweep, s), .held_out = set == 1, .index = (int) s };
+          Protocol p = { .stim = g_array_index (src, NdCliSweep, s), .set = set, .index = (int) s };
           gsize n = p.stim.n;
           if (n < 2)
-            return nd_cli_fail (1, _("sweep %u of “%s” has fewer than two samples"), s, set ? val_path : stim_path);
+            return nd_cli_fail (1, _("sweep %u of “%s” has fewer than two samples"), s, paths[set]);
           p.n_sub = nd_morph_substeps (p.stim.dt_ms, max_dt);
           p.v_full = g_new (double, n);
           p.i_axial = g_new (double, n);
@@ -231,7 +239,8 @@ nd_cli_reduce (int argc, char **argv)
       double t0 = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID);
       if (nd_morph_record (cell->cable, &file->membrane, file->v_init_mV, cell->stim_node, max_dt, &tr) < 0)
         return nd_cli_fail (1, _("the full cell diverged under %s sweep %d; try a smaller --dt"),
-                            p->held_out ? _("held-out") : _("training"), p->index);
+                            p->set == SET_TRAIN ? _("training") : p->set == SET_HELD_OUT ? _("held-out") : _("test"),
+                            p->index);
       p->t_full_s = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - t0;
       t_full += p->t_full_s;
     }
@@ -241,7 +250,7 @@ nd_cli_reduce (int argc, char **argv)
   for (guint k = 0; k < prot->len; k++)
     {
       Protocol *p = &g_array_index (prot, Protocol, k);
-      if (!p->held_out)
+      if (p->set == SET_TRAIN)
         nd_reduce_scales_add (&scales, p->v_full, p->i_axial, p->stim.n, cell->cable->area_um2[cell->soma_node]);
     }
   double v_mean, v_std, i_scale;
@@ -262,9 +271,9 @@ nd_cli_reduce (int argc, char **argv)
         p->dens[j] = nd_pA_to_density (p->stim.i_pA[j], m->area_um2);
       nd_fit_sweep f = { .drive = { .n = p->stim.n, .dt_sample = p->stim.dt_ms, .n_sub = p->n_sub, .i_inj = p->dens },
                          .v_obs = p->v_full };
-      if (p->held_out)
+      if (p->set == SET_HELD_OUT)
         val[n_val++] = f;
-      else
+      else if (p->set == SET_TRAIN)
         train[n_train++] = f;
     }
   opt.seed = (uint64_t) seed;
@@ -308,19 +317,16 @@ nd_cli_reduce (int argc, char **argv)
   g_autoptr (GString) report = g_string_new ("set,sweep,rmse_mV,spikes_full,spikes_reduced,axial_rmse_pA,"
                                              "axial_correlation,t_full_s,t_reduced_s,speedup\n");
   g_autoptr (GString) traces = g_string_new ("set,sweep,t_ms,i_pA,v_full_mV,v_reduced_mV,i_axial_pA,i_learned_pA\n");
-  double worst_train = 0.0, worst_val = 0.0, se[2] = { 0, 0 }, ns[2] = { 0, 0 };
+  double worst[N_SETS] = { 0 }, se[N_SETS] = { 0 }, ns[N_SETS] = { 0 };
   for (guint k = 0; k < prot->len; k++)
     {
       Protocol *p = &g_array_index (prot, Protocol, k);
       gsize n = p->stim.n;
-      const char *set = p->held_out ? "held_out" : "train";
+      const char *set = set_names[p->set];
       double r = rmse (p->v_red, p->v_full, n);
-      se[p->held_out] += r * r * (double) n;
-      ns[p->held_out] += (double) n;
-      if (p->held_out)
-        worst_val = fmax (worst_val, r);
-      else
-        worst_train = fmax (worst_train, r);
+      se[p->set] += r * r * (double) n;
+      ns[p->set] += (double) n;
+      worst[p->set] = fmax (worst[p->set], r);
       g_string_append_printf (report, "%s,%d,", set, p->index);
       append_double (report, r);
       g_string_append_printf (report, ",%d,%d,", nd_reduce_count_spikes (p->v_full, n), nd_reduce_count_spikes (p->v_red, n));
@@ -373,9 +379,13 @@ nd_cli_reduce (int argc, char **argv)
   if (status == 0)
     {
       fprintf (stderr, _("fitted in %.1f s; soma RMSE %.3f mV over the training sweeps (worst sweep %.3f mV)"), t_fit,
-               sqrt (se[0] / ns[0]), worst_train);
+               sqrt (se[SET_TRAIN] / ns[SET_TRAIN]), worst[SET_TRAIN]);
       if (val_stim)
-        fprintf (stderr, _(", %.3f mV over the held-out sweeps (worst %.3f mV)"), sqrt (se[1] / fmax (ns[1], 1.0)), worst_val);
+        fprintf (stderr, _(", %.3f mV over the held-out sweeps (worst %.3f mV)"),
+                 sqrt (se[SET_HELD_OUT] / fmax (ns[SET_HELD_OUT], 1.0)), worst[SET_HELD_OUT]);
+      if (test_stim)
+        fprintf (stderr, _(", %.3f mV over the test sweeps (worst %.3f mV)"),
+                 sqrt (se[SET_TEST] / fmax (ns[SET_TEST], 1.0)), worst[SET_TEST]);
       fprintf (stderr, _("\nintegration (CPU): full cell (%d compartments) %.4f s, reduced %.4f s: %.1fx faster\n"),
                cell->cable->n_compartments, t_full, t_red, t_red > 0 ? t_full / t_red : 0.0);
     }

@@ -88,6 +88,29 @@ if r.returncode == 0:
               "full traces vs morph-simulate: %g mV, %g pA" % (worst_v, worst_i))
     print("reduce: %s" % r.stderr.strip().splitlines()[-1])
 
+    # Test sweeps are reported but never fitted nor used to choose: the same
+    # model comes out with them, and their full traces are morph-simulate's.
+    test = write_stim("test.csv", [550.0])
+    dest_t = os.path.join(out, "result-test")
+    rt = subprocess.run([cli, "reduce", cell, "--stimulus", train, "--validate", held, "--test", test,
+                         "--out", dest_t, "--iterations", "12", "--latents", "1", "--width", "8", "--depth", "1",
+                         "--restarts", "1", "--stages", "1:0.5,1:0.25:0.3,0:0.25"], capture_output=True, text=True)
+    check(rt.returncode == 0, "reduce --test failed: %s" % rt.stderr[-2000:])
+    if rt.returncode == 0:
+        rep_t = list(csv.DictReader(open(os.path.join(dest_t, "report.csv"))))
+        check([(x["set"], x["sweep"]) for x in rep_t] == [("train", "0"), ("held_out", "0"), ("held_out", "1"),
+                                                          ("test", "0")],
+              "report rows with --test %s" % [(x["set"], x["sweep"]) for x in rep_t])
+        check(open(os.path.join(dest_t, "reduced.json")).read() == open(os.path.join(dest, "reduced.json")).read(),
+              "--test changed the fitted model")
+        check("over the test sweeps" in rt.stderr, "summary names the test sweeps: %r" % rt.stderr[-300:])
+        tt = [x for x in csv.DictReader(open(os.path.join(dest_t, "traces.csv"))) if x["set"] == "test"]
+        mt = subprocess.run([cli, "morph-simulate", cell, "--stimulus", test], capture_output=True, text=True)
+        full_t = list(csv.DictReader(mt.stdout.splitlines()))
+        check(len(tt) == 301 and len(full_t) == 301
+              and max(abs(float(a["v_mV"]) - float(b["v_full_mV"])) for a, b in zip(full_t, tt)) < 1e-6,
+              "test traces vs morph-simulate")
+
 # Bad input.
 dl_cell = os.path.join(data, "morphology", "ca1-dlambda.json")
 cases = [
@@ -99,6 +122,8 @@ cases = [
     ([cell, "--stimulus", train, "--out", dest, "--stages", "0:0.5:0.3"], 2, "--stages"),
     ([cell, "--stimulus", train, "--out", dest, "--latent-leak", "-1"], 2, "--latent-leak"),
     ([cell, "--stimulus", os.path.join(out, "none.csv"), "--out", dest], 1, "none.csv"),
+    ([cell, "--stimulus", train, "--test", os.path.join(out, "missing-test.csv"), "--out", dest], 1,
+     "missing-test.csv"),
 ]
 for args, code, text in cases:
     r = subprocess.run([cli, "reduce", *args], capture_output=True, text=True)
