@@ -314,7 +314,7 @@ nd_cli_reduce (int argc, char **argv)
       nd_reduced_run (m, p->stim.n, p->stim.dt_ms, p->n_sub, p->stim.i_pA, p->v_red, p->i_learned);
     }
 
-  g_autoptr (GString) report = g_string_new ("set,sweep,rmse_mV,spikes_full,spikes_reduced,axial_rmse_pA,"
+  g_autoptr (GString) report = g_string_new ("set,sweep,rmse_mV,spikes_full,spikes_reduced,spike_shift_ms,axial_rmse_pA,"
                                              "axial_correlation,t_full_s,t_reduced_s,speedup\n");
   g_autoptr (GString) traces = g_string_new ("set,sweep,t_ms,i_pA,v_full_mV,v_reduced_mV,i_axial_pA,i_learned_pA\n");
   double worst[N_SETS] = { 0 }, se[N_SETS] = { 0 }, ns[N_SETS] = { 0 };
@@ -330,6 +330,8 @@ nd_cli_reduce (int argc, char **argv)
       g_string_append_printf (report, "%s,%d,", set, p->index);
       append_double (report, r);
       g_string_append_printf (report, ",%d,%d,", nd_reduce_count_spikes (p->v_full, n), nd_reduce_count_spikes (p->v_red, n));
+      append_double (report, nd_reduce_spike_shift (p->v_full, p->v_red, n, p->stim.dt_ms));
+      g_string_append_c (report, ',');
       append_double (report, rmse (p->i_learned, p->i_axial, n));
       g_string_append_c (report, ',');
       append_double (report, correlation (p->i_learned, p->i_axial, n));

@@ -18,7 +18,11 @@
 #                             whether a spike happens at all.
 #   ca1-heldout-stimulus.csv  other amplitudes (450 and 850 pA, 10-50 ms of 70 ms),
 #                             a longer step (650 pA, 10-90 ms of 110 ms, as in the paper's
-#                             generalisation figure) and another noisy input (seed 3)
+#                             generalisation figure) and another noisy input (seed 3); they
+#                             choose among the fit's starts and checkpoints
+#   ca1-test-stimulus.csv     never used by the fit, for unbiased figures: 550 pA (10-50 ms
+#                             of 70 ms), long steps of 400 and 750 pA (10-90 ms of 110 ms)
+#                             and a noisy input (mean 550 pA, s.d. 200 pA, seed 8, 10-100 ms)
 import math
 import os
 import random
@@ -66,3 +70,7 @@ write("ca1-heldout-stimulus.csv", [step(450.0, 10.0, 50.0, 70.0),
                                    step(850.0, 10.0, 50.0, 70.0),
                                    step(650.0, 10.0, 90.0, 110.0),
                                    noisy(400.0, 250.0, 5.0, 10.0, 60.0, 70.0, 3)])
+write("ca1-test-stimulus.csv", [step(550.0, 10.0, 50.0, 70.0),
+                                step(400.0, 10.0, 90.0, 110.0),
+                                step(750.0, 10.0, 90.0, 110.0),
+                                noisy(550.0, 200.0, 5.0, 10.0, 100.0, 110.0, 8)])

@@ -105,6 +105,15 @@ main (void)
   ND_CHECK (nd_reduce_count_spikes (chatter, 8) == 2 && count_spikes (chatter, 8) == 3,
             "chattering crossing: %d spikes", nd_reduce_count_spikes (chatter, 8));
 
+  /* Spike timing: the full cell's spikes against the same trace 8 samples
+   * (0.2 ms) later are 0.2 ms apart; a trace without spikes has no shift. */
+  static double v_late[N];
+  for (int j = 0; j < N; j++)
+    v_late[j] = v_full[j >= 8 ? j - 8 : 0];
+  ND_CHECK_CLOSE (nd_reduce_spike_shift (v_full, v_late, N, DT), 0.2, 1e-9, 0, "spike shift");
+  static const double zero_v[N] = { 0 };
+  ND_CHECK (isnan (nd_reduce_spike_shift (v_full, zero_v, N, DT)), "no spikes, no shift");
+
   /* The network's scales from two sweeps: V -70/-50 (mean -60, s.d. 10 mV)
    * and an axial current of 10 then 30 uA/cm2 over the soma (RMS sqrt(500)). */
   const double va[] = { -70, -50 }, vb[] = { -50, -70 };
