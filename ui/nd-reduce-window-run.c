@@ -441,6 +441,7 @@ fit_scored (GObject *source, GAsyncResult *res, gpointer data)
                                             .rmse_mV = sqrt (se / p->n),
                                             .spikes_full = nd_reduce_count_spikes (p->v_full, p->n),
                                             .spikes_reduced = nd_reduce_count_spikes (p->v_red, p->n),
+                                            .spike_shift_ms = nd_reduce_spike_shift (p->v_full, p->v_red, p->n, p->dt),
                                             .t_full_s = p->t_full_s, .t_reduced_s = p->t_red_s };
       g_strlcpy (out->label, p->label ? p->label : "", sizeof out->label);
     }

@@ -367,7 +367,11 @@ nd_reduce_window_show_results (NdReduceWindow *self)
     {
       const NdReduceResult *r = &self->results[i];
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *sub = g_strdup_printf (_("Spikes: %d full, %d reduced"), r->spikes_full, r->spikes_reduced);
+      /* The timing only means something when every spike has its partner. */
+      g_autofree char *sub = isfinite (r->spike_shift_ms) && r->spikes_full == r->spikes_reduced
+        ? g_strdup_printf (_("Spikes: %d full, %d reduced, %.2f ms apart on average"), r->spikes_full,
+                           r->spikes_reduced, r->spike_shift_ms)
+        : g_strdup_printf (_("Spikes: %d full, %d reduced"), r->spikes_full, r->spikes_reduced);
       g_autofree char *value = g_strdup_printf (_("RMSE %.2f mV"), r->rmse_mV);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->label);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
@@ -382,8 +386,8 @@ nd_reduce_window_show_results (NdReduceWindow *self)
     }
   adw_preferences_group_set_description (self->result_group, self->n_results == 0
     ? _("Root-mean-square difference of the soma voltage over each protocol. Stop or finish a fit to fill this in.")
-    : _("Root-mean-square difference of the soma voltage over each protocol. The held-out protocols were not used "
-        "for training."));
+    : _("Root-mean-square difference of the soma voltage over each protocol. The held-out protocols were not fitted; "
+        "they chose which start and iteration to keep."));
   if (self->n_results == 0)
     return;
   int n_comp = self->run_cell ? self->run_cell->cable->n_compartments : 0;

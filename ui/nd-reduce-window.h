@@ -51,6 +51,7 @@ typedef struct
   gboolean held_out;
   double rmse_mV;
   int spikes_full, spikes_reduced;
+  double spike_shift_ms;          /* mean |difference| of paired spike times, NAN without spikes */
   double t_full_s, t_reduced_s;   /* integration CPU time */
 } NdReduceResult;
 

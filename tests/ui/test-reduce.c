@@ -335,6 +335,10 @@ test_results (void)
       g_assert_cmpfloat (r[i].rmse_mV, >=, 0.0);
       g_assert_cmpint (r[i].held_out, ==, i > 0);
       g_assert_cmpint (r[i].spikes_full, >, 0);
+      if (r[i].spikes_reduced > 0)
+        g_assert_true (isfinite (r[i].spike_shift_ms) && r[i].spike_shift_ms >= 0.0);
+      else
+        g_assert_true (isnan (r[i].spike_shift_ms));
       t_full += r[i].t_full_s;
       t_red += r[i].t_reduced_s;
     }
