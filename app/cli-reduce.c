@@ -160,7 +160,7 @@ nd_cli_reduce (int argc, char **argv)
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for reduced.json, loss.csv, report.csv and traces.csv"), N_("DIR") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, N_("Optimiser iterations per restart (default 1500)"), N_("N") },
-    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, N_("Fits from different initialisations; the best on the held-out sweeps is kept (default 2)"), N_("N") },
+    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, N_("Fits from different initialisations; the best on the held-out sweeps is kept (default 3)"), N_("N") },
     { "latents", 0, 0, G_OPTION_ARG_INT, &latents, N_("Latent states of the learned current (default 4)"), N_("N") },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Hidden units per layer of its network (default 32)"), N_("N") },
     { "depth", 0, 0, G_OPTION_ARG_INT, &depth, N_("Hidden layers of its network (default 2)"), N_("N") },

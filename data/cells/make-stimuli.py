@@ -8,11 +8,12 @@
 # held over each sample interval; `neurode-cli morph-simulate` integrates
 # them at dt 0.025 ms):
 #   ca1-train-stimulus.csv    the published protocol (650 pA from 10 to 50 ms, 70 ms), steps
-#                             of 200 (below threshold), 350, 500, 800 and 950 pA, and four
+#                             of 200 (below threshold), 350, 500, 800 and 950 pA, and six
 #                             noisy inputs (Ornstein-Uhlenbeck current, tau 5 ms, from 10 to
 #                             100 ms of 110 ms: mean 400 pA, s.d. 250 pA, seeds 1, 2, 5, near
-#                             threshold; mean 650 pA, s.d. 150 pA, seed 4, sustained firing
-#                             longer than any training step).
+#                             threshold; mean 650 pA, s.d. 150 pA, seed 4, mean 500 pA, s.d.
+#                             200 pA, seed 6, and mean 800 pA, s.d. 150 pA, seed 7: sustained
+#                             firing longer than any training step).
 #                             No step sits within a few per cent of the full cell's threshold
 #                             (290-300 pA for 40 ms), where a 1 % current error decides
 #                             whether a spike happens at all.
@@ -65,7 +66,9 @@ write("ca1-train-stimulus.csv", [step(650.0, 10.0, 50.0, 70.0),
                                  noisy(400.0, 250.0, 5.0, 10.0, 100.0, 110.0, 1),
                                  noisy(400.0, 250.0, 5.0, 10.0, 100.0, 110.0, 2),
                                  noisy(400.0, 250.0, 5.0, 10.0, 100.0, 110.0, 5),
-                                 noisy(650.0, 150.0, 5.0, 10.0, 100.0, 110.0, 4)])
+                                 noisy(650.0, 150.0, 5.0, 10.0, 100.0, 110.0, 4),
+                                 noisy(500.0, 200.0, 5.0, 10.0, 100.0, 110.0, 6),
+                                 noisy(800.0, 150.0, 5.0, 10.0, 100.0, 110.0, 7)])
 write("ca1-heldout-stimulus.csv", [step(450.0, 10.0, 50.0, 70.0),
                                    step(850.0, 10.0, 50.0, 70.0),
                                    step(650.0, 10.0, 90.0, 110.0),

@@ -64,13 +64,14 @@ nd_reduce_fit_options_default (nd_fit_options *o)
       o->force[k] = force[k];
       o->lbfgs[k] = true;
     }
-  /* Two starts, the better on the held-out sweeps kept: which start
-   * generalises depends on the seed (held-out worst sweep 3.0-9.9 mV over
-   * four single starts), at about 210 s of processor time each. Four
-   * 450-iteration starts whose best got 1200 more free-running iterations
-   * did worse (held-out worst sweep 5.1 and 6.0 mV for seeds 1 and 2). */
+  /* Three starts, the best on the held-out sweeps kept: which start
+   * generalises depends on the seed (held-out worst sweep 2.7-9.9 mV over
+   * eight single starts), and with the MLP's AVX2 loops and stored passes a
+   * start costs about 165 s of processor time. Four 450-iteration starts
+   * whose best got 1200 more free-running iterations did worse (held-out
+   * worst sweep 5.1 and 6.0 mV for seeds 1 and 2). */
   o->iterations = 1500;
-  o->restarts = 2;
+  o->restarts = 3;
   o->dvdt_weight = 0.01;  /* as published */
 }
 
