@@ -136,6 +136,24 @@ sweeps_loss (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvd
   return total;
 }
 
+/* Free-running validation loss: the mean over the sweeps, or with
+ * val_worst the largest. */
+static double
+validation_loss (nd_model *m, const nd_fit_sweep *sw, int n, bool worst, double *tmp)
+{
+  if (!worst)
+    return sweeps_loss (m, sw, n, 0, 0.0, NULL, tmp);
+  double w = n > 0 ? -INFINITY : NAN;
+  for (int k = 0; k < n; k++)
+    {
+      double l = sweeps_loss (m, &sw[k], 1, 0, 0.0, NULL, tmp);
+      w = isnan (l) ? l : fmax (w, l);
+      if (isnan (w))
+        break;
+    }
+  return w;
+}
+
 typedef struct {
   nd_model *m;
   const nd_fit_options *opt;
@@ -739,7 +757,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
           bool last = it + 1 == (warm ? n_it : stage_end[stage]);
           if ((it + 1) % opt->validate_every == 0 || last)
             {
-              double vl = sweeps_loss (m, vs, nvs, 0, 0.0, NULL, tmp);
+              double vl = validation_loss (m, vs, nvs, opt->val_worst, tmp);
               p.val_loss = vl;
               result->history_val[result->iterations_done] = vl;
               if (isfinite (vl) && vl < result->best_val_loss)
@@ -760,7 +778,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   nd_model_params_changed (m);
   result->train_loss = sweeps_loss (m, train, n_train, 0, 0.0, NULL, tmp);
   if (!isfinite (result->best_val_loss))
-    result->best_val_loss = sweeps_loss (m, vs, nvs, 0, 0.0, NULL, tmp);
+    result->best_val_loss = validation_loss (m, vs, nvs, opt->val_worst, tmp);
   progress_clear (&ps);
   lbfgs_clear (&lb);
   for (int k = 0; k < n_train; k++)

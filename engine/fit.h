@@ -96,6 +96,9 @@ typedef struct {
    * stage; further restarts start from new initialisations as usual. */
   bool warm_start;
   int validate_every;      /* iterations between validation runs */
+  /* Choose the kept parameters by the worst validation sweep's loss instead
+   * of the mean over the sweeps (a reduction is judged per protocol). */
+  bool val_worst;
   double progress_interval_s; /* minimum time between progress callbacks */
 } nd_fit_options;
 

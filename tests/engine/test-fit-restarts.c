@@ -127,6 +127,41 @@ main (void)
   ND_CHECK (free_rmse (m) > 10.0 * fitted, "cold start of 10 iterations %.3f mV", free_rmse (m));
   nd_fit_result_clear (&r);
 
+  /* Choosing by the worst validation sweep: the kept loss is the larger of
+   * the two sweeps' free-running MSEs, where the default is their mean. */
+  static double iv[2][K_N], ov[2][K_N];
+  nd_fit_sweep vs[2];
+  for (int k = 0; k < 2; k++)
+    {
+      k_step (k ? 21.0 : 9.0, iv[k]);
+      k_trace (truth, iv[k], ov[k]);
+      vs[k] = (nd_fit_sweep) { .drive = { .n = K_N, .dt_sample = K_DT, .n_sub = K_SUB, .i_inj = iv[k] },
+                               .v_obs = ov[k] };
+    }
+  for (int worst = 0; worst < 2; worst++)
+    {
+      nd_fit_options_default (&o);
+      o.iterations = 30;
+      o.restarts = 2;
+      o.polish_iterations = 0;
+      o.val_worst = worst;
+      ND_CHECK (nd_fit (m, &sw, 1, vs, 2, &o, NULL, NULL, NULL, &r) == 0, "fit with two validation sweeps");
+      double l[2];
+      for (int k = 0; k < 2; k++)
+        {
+          double v[K_N];
+          k_trace (m, iv[k], v);
+          l[k] = k_rmse (v, ov[k], K_N) * k_rmse (v, ov[k], K_N);
+        }
+      double want = worst ? fmax (l[0], l[1]) : 0.5 * (l[0] + l[1]);
+      printf ("validation by %s: kept %.4g mV^2, sweeps %.4g and %.4g\n", worst ? "the worst sweep" : "the mean",
+              r.best_val_loss, l[0], l[1]);
+      ND_CHECK (fabs (l[0] - l[1]) > 1e-3 * want, "the two sweeps differ");
+      ND_CHECK (fabs (r.best_val_loss - want) <= 1e-9 * want, "kept validation loss %.10g, want %.10g (worst %d)",
+                r.best_val_loss, want, worst);
+      nd_fit_result_clear (&r);
+    }
+
   free (before);
   nd_model_free (m);
   nd_model_free (truth);
