@@ -491,7 +491,7 @@ show_loss (NdReduceWindow *self)
         vx[k] = g_array_index (self->hist_x, double, i), vy[k++] = v;
     }
   if (k > 0)
-    nd_plot_model_set_series_data (m, nd_plot_model_add_series (m, _("Held-out protocols"), ND_PLOT_COLOR_ORANGE,
+    nd_plot_model_set_series_data (m, nd_plot_model_add_series (m, _("Worst held-out protocol"), ND_PLOT_COLOR_ORANGE,
                                                                 ND_PLOT_LINE_POINTS), vx, vy, k);
 }
 
