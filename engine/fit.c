@@ -217,7 +217,6 @@ progress_clear (progress_state *ps)
   free (ps->trace_free);
 }
 
-
 static void
 progress_emit (progress_state *ps, nd_fit_progress *p, bool force_emit)
 {

@@ -23,6 +23,10 @@ typedef struct {
   double *open, *cond;
   double **free_cache;
   double **used_cache;          /* the cache step_forward last used, per channel */
+  double *i_free;               /* each free current of the last step_forward (uA/cm2) */
+  /* When free_out is set, run_samples writes free current free_c at every sample into it. */
+  int free_c;
+  double *free_out;
   /* Store of the free current's network passes over a segment (one free
    * current only): the forward pass records each step's cache and outputs,
    * the backward pass replays them instead of running the network again. */
@@ -47,7 +51,9 @@ ws_init (step_ws *w, const nd_model *m)
   w->cond = w->open + m->n_channels;
   w->free_cache = calloc (m->n_channels + 1, sizeof *w->free_cache);
   w->used_cache = calloc (m->n_channels + 1, sizeof *w->used_cache);
+  w->i_free = calloc (m->n_channels + 1, sizeof *w->i_free);
   w->store_c = -1;
+  w->free_c = -1;
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_FREE)
       w->free_cache[c] = calloc (nd_mlp_cache_size (&m->channels[c].free_shape), sizeof (double));
@@ -60,6 +66,7 @@ ws_clear (step_ws *w, const nd_model *m)
     free (w->free_cache[c]);
   free (w->free_cache);
   free (w->used_cache);
+  free (w->i_free);
   free (w->store);
   free (w->xinf);
   free (w->tp);
@@ -70,7 +77,7 @@ static size_t
 ws_bytes (const nd_model *m)
 {
   size_t b = 5 * m->n_state * sizeof (double) + m->n_state * sizeof (nd_table_point)
-             + (2 * m->n_channels + 1) * sizeof (double) + (m->n_channels + 1) * sizeof (double *);
+             + (3 * m->n_channels + 2) * sizeof (double) + 2 * (m->n_channels + 1) * sizeof (double *);
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_FREE)
       b += nd_mlp_cache_size (&m->channels[c].free_shape) * sizeof (double);
@@ -119,6 +126,7 @@ step_forward (nd_model *m, step_ws *w, const double *y, double dt, double i_inj,
             }
           for (int i = 0; i < ch->n_latent; i++)
             yn[off + i] = y[off + i] + dt * dz[i];
+          w->i_free[c] = i_free;
           sum_free += i_free;
           continue;
         }
@@ -266,7 +274,14 @@ run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, d
       if (v_out)
         v_out[j] = y[0];
       if (j + 1 == d->n)
-        break;
+        {
+          if (w->free_out)
+            {
+              double dz[ND_MAX_LATENTS];
+              w->free_out[j] = nd_free_current (m, w->free_c, y[0], y + m->channels[w->free_c].state_off, dz, NULL);
+            }
+          break;
+        }
       if (pulled (d, j))
         y[0] += d->force * (d->v_force[j] - y[0]);
       for (int s = 0; s < d->n_sub; s++)
@@ -275,16 +290,21 @@ run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, d
             memcpy (states + ((j - j0) * d->n_sub + s) * ns, y, ns * sizeof *y);
           w->store_idx = (j - j0) * d->n_sub + s;
           step_forward (m, w, y, dt, d->i_inj[j], tmp);
+          /* The sample's current is the one its first step used. */
+          if (w->free_out && s == 0)
+            w->free_out[j] = w->i_free[w->free_c];
           memcpy (y, tmp, ns * sizeof *y);
         }
     }
 }
 
-void
-nd_simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end)
+static void
+simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free_c, double *i_free)
 {
   step_ws w;
   ws_init (&w, m);
+  w.free_c = free_c;
+  w.free_out = i_free;
   double *y = malloc (2 * m->n_state * sizeof *y);
   nd_model_initial_state (m, y);
   run_samples (m, &w, d, 0, d->n, y, y + m->n_state, v_out, NULL);
@@ -295,28 +315,15 @@ nd_simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end)
 }
 
 void
+nd_simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end)
+{
+  simulate (m, d, v_out, y_end, -1, NULL);
+}
+
+void
 nd_simulate_free (nd_model *m, const nd_drive *d, int c, double *v_out, double *i_free)
 {
-  step_ws w;
-  ws_init (&w, m);
-  double *y = malloc (2 * m->n_state * sizeof *y), *tmp = y + m->n_state;
-  nd_model_initial_state (m, y);
-  const double dt = d->dt_sample / d->n_sub;
-  for (size_t j = 0; j < d->n; j++)
-    {
-      double dz[ND_MAX_LATENTS];
-      v_out[j] = y[0];
-      i_free[j] = nd_free_current (m, c, y[0], y + m->channels[c].state_off, dz, NULL);
-      if (j + 1 == d->n)
-        break;
-      for (int s = 0; s < d->n_sub; s++)
-        {
-          step_forward (m, &w, y, dt, d->i_inj[j], tmp);
-          memcpy (y, tmp, m->n_state * sizeof *y);
-        }
-    }
-  free (y);
-  ws_clear (&w, m);
+  simulate (m, d, v_out, NULL, c, i_free);
 }
 
 /* Budget of the network-pass store of one segment (step_ws). */
@@ -364,13 +371,12 @@ nd_loss_gradient_memory (const nd_model *m, size_t n, int n_sub)
 {
   size_t k = segment_len (m, n, n_sub);
   size_t n_ck = (n + k - 1) / k;
+  const int c_store = store_channel (m, k, n_sub);
   return sizeof (double) * (2 * n                               /* trace, dL/dV */
                             + n_ck * m->n_state                 /* checkpoints */
                             + k * n_sub * m->n_state            /* one segment's states */
                             + 4 * m->n_state)                   /* y, tmp, adjoints */
-         + ws_bytes (m)
-         + (store_channel (m, k, n_sub) >= 0 ? k * n_sub * store_stride (m, store_channel (m, k, n_sub))
-                                                  * sizeof (double) : 0);
+         + ws_bytes (m) + (c_store >= 0 ? k * n_sub * store_stride (m, c_store) * sizeof (double) : 0);
 }
 
 /* dL/dV_j of the loss at every sample into dl (n doubles); returns L. */

@@ -54,8 +54,9 @@ void nd_step (nd_model *m, const double *y, double dt, double i_inj, double *y_n
 /* Integrates from the model's initial state; writes V at every sample into
  * v_out (n doubles) and the final state into y_end (NULL to skip). */
 void nd_simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end);
-/* nd_simulate (without forcing), also writing free learned current c
- * (uA/cm2, outward positive) at every sample into i_free (n doubles). */
+/* nd_simulate, also writing free learned current c (uA/cm2, outward
+ * positive) at every sample into i_free (n doubles): the current of the
+ * sample's state (after its pull, when the drive pulls). */
 void nd_simulate_free (nd_model *m, const nd_drive *d, int c, double *v_out, double *i_free);
 
 /* Loss of the trace against spec, with the gradient with respect to every

@@ -29,7 +29,6 @@ thread_cpu_s (void)
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-
 static void
 protocol_clear (NdReduceProtocol *p)
 {

@@ -16,6 +16,7 @@
 
 #include "integrator.h"
 #include "learned-gate.h"
+#include "model-private.h"
 #include "nd-check.h"
 
 static nd_model *
@@ -133,6 +134,29 @@ main (void)
   ND_CHECK (vmax - vmin > 5.0, "the test trace moves (%.2f..%.2f)", vmin, vmax);
 
   check_gradient (m, &p, "free run");
+
+  /* nd_simulate_free gives nd_simulate's trace and, at every sample, the
+   * free current of the state there (stepped independently by nd_step). */
+  {
+    const int cf = m->n_channels - 1;
+    double *vf = malloc (p.d.n * sizeof *vf), *fi = malloc (p.d.n * sizeof *fi);
+    double y[16], dz[ND_MAX_LATENTS];
+    ND_CHECK (m->n_state <= 16, "state fits the test buffer");
+    nd_simulate_free (m, &p.d, cf, vf, fi);
+    nd_model_initial_state (m, y);
+    double worst = 0.0;
+    for (size_t j = 0; j < p.d.n; j++)
+      {
+        ND_CHECK (vf[j] == v[j], "nd_simulate_free V differs at %zu", j);
+        double want = nd_free_current (m, cf, y[0], y + m->channels[cf].state_off, dz, NULL);
+        worst = fmax (worst, fabs (fi[j] - want));
+        for (int s = 0; j + 1 < p.d.n && s < p.d.n_sub; s++)
+          nd_step (m, y, p.d.dt_sample / p.d.n_sub, p.i_inj[j], y);
+      }
+    ND_CHECK (worst == 0.0, "free current along the trace off by %g", worst);
+    free (vf);
+    free (fi);
+  }
 
   /* The loss-only and gradient paths give the same trace and loss. */
   double *v2 = malloc (p.d.n * sizeof *v2);
