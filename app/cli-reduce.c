@@ -9,8 +9,8 @@
  * stimuli, builds the soma compartment plus a free learned current and fits
  * it to the soma voltage of the training sweeps (the held-out sweeps choose
  * the start and the iterate kept). Defaults (nd_reduce_fit_options_default: 4 latents with
- * a 10 ms leak, MLP 32x2, 1500 L-BFGS iterations: voltage-forced, weaker
- * pulls, free run) were chosen by measuring on the shipped CA1 cell and its
+ * a 10 ms leak, MLP 32x2, two starts of L-BFGS iterations: voltage-forced,
+ * weaker pulls, free run) were chosen by measuring on the shipped CA1 cell and its
  * stimuli (data/cells/README.md). Writes
  *   DIR/reduced.json   the one-compartment model (`neurode-cli simulate` runs it)
  *   DIR/loss.csv       iteration,train_loss,val_loss (mV^2)
@@ -306,12 +306,11 @@ nd_cli_reduce (int argc, char **argv)
   for (guint k = 0; k < prot->len; k++)
     {
       Protocol *p = &g_array_index (prot, Protocol, k);
-      nd_drive d = { .n = p->stim.n, .dt_sample = p->stim.dt_ms, .n_sub = p->n_sub, .i_inj = p->dens };
+      /* Timed with its current output, as the full cell is timed with its axial current. */
       double t0 = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID);
-      nd_simulate (m, &d, p->v_red, NULL);
+      nd_reduced_run (m, p->stim.n, p->stim.dt_ms, p->n_sub, p->stim.i_pA, p->v_red, p->i_learned);
       p->t_red_s = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - t0;
       t_red += p->t_red_s;
-      nd_reduced_run (m, p->stim.n, p->stim.dt_ms, p->n_sub, p->stim.i_pA, p->v_red, p->i_learned);
     }
 
   g_autoptr (GString) report = g_string_new ("set,sweep,rmse_mV,spikes_full,spikes_reduced,spike_shift_ms,axial_rmse_pA,"
