@@ -1,0 +1,47 @@
+/* spikes.h: the one spike detector of Neurode.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Fit scoring, reports, the reduction, Explore and `neurode-cli passive` all
+ * count spikes with this function, so a count means the same everywhere.
+ *
+ * A spike is an upstroke followed by a peak: the slope dV/dt (over about
+ * 0.2 ms, so recording noise does not pass for an upstroke) rises through
+ * dvdt_mV_per_ms at the onset, V then peaks at least min_height_mV above the
+ * onset potential and above min_peak_mV, within max_rise_ms. A fixed voltage
+ * threshold misses spikes fired from a depolarised plateau (onset -25 mV,
+ * peak +10 mV) and counts a burst riding on a depolarisation as one spike;
+ * the next spike is armed as soon as V has fallen halfway back from the
+ * peak towards its onset, which separates the spikes of bursts and doublets.
+ */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct {
+  double dvdt_mV_per_ms;   /* onset slope (default 10 mV/ms) */
+  double min_height_mV;    /* peak above the onset potential (default 15 mV) */
+  double min_peak_mV;      /* lowest peak potential (default -35 mV) */
+  double max_rise_ms;      /* longest onset-to-peak time (default 5 ms) */
+} nd_spike_params;
+
+typedef struct {
+  double t_ms;             /* time of the peak */
+  double onset_ms;         /* time the slope crossed dvdt_mV_per_ms */
+  double v_onset_mV, v_peak_mV;
+} nd_spike;
+
+void nd_spike_params_default (nd_spike_params *p);
+
+/* Spikes of v (n samples dt_ms apart), in time order. Writes at most max of
+ * them to out (out may be NULL) and returns how many there are. p NULL: the
+ * defaults. */
+size_t nd_spikes_find (const double *v, size_t n, double dt_ms, const nd_spike_params *p, nd_spike *out,
+                       size_t max);
+
+/* The count alone, with the default parameters. */
+size_t nd_spikes_count (const double *v, size_t n, double dt_ms);
+
+/* Peak times (ms) alone, with the default parameters: at most max written. */
+size_t nd_spikes_times (const double *v, size_t n, double dt_ms, double *times_ms, size_t max);

@@ -1,0 +1,182 @@
+/* test-spikes.c: the spike detector on plateau spikes, bursts, doublets, noise and simulated HH.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The synthetic traces are a baseline plus spikes of a fixed shape (a
+ * 0.4 ms rise, a 1 ms fall and an afterhyperpolarisation), placed at known
+ * times, so the expected count and peak times are exact.
+ */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "channel.h"
+#include "integrator.h"
+#include "model.h"
+#include "nd-check.h"
+#include "spikes.h"
+
+#define DT 0.05
+#define N 20000   /* 1 s at 20 kHz */
+
+/* Adds a spike peaking at t_peak of the given height above the trace there. */
+static void
+add_spike (double *v, double t_peak, double height)
+{
+  for (size_t j = 0; j < N; j++)
+    {
+      double t = j * DT - t_peak, s = 0.0;
+      if (t > -0.4 && t <= 0.0)
+        s = height * (1.0 + t / 0.4) * (1.0 + t / 0.4);
+      else if (t > 0.0 && t < 1.0)
+        s = height * (1.0 - t) - 8.0 * t;
+      else if (t >= 1.0 && t < 6.0)
+        s = -8.0 * (6.0 - t) / 5.0;
+      v[j] += s;
+    }
+}
+
+static void
+fill (double *v, double level)
+{
+  for (size_t j = 0; j < N; j++)
+    v[j] = level;
+}
+
+static void
+check_times (const double *v, const double *want, size_t n_want, double tol, const char *what)
+{
+  nd_spike s[64];
+  size_t n = nd_spikes_find (v, N, DT, NULL, s, 64);
+  ND_CHECK (n == n_want, "%s: %zu spikes, expected %zu", what, n, n_want);
+  for (size_t i = 0; i < n && i < n_want; i++)
+    ND_CHECK (fabs (s[i].t_ms - want[i]) <= tol, "%s: spike %zu at %.3f ms, expected %.3f", what, i, s[i].t_ms,
+              want[i]);
+  ND_CHECK (nd_spikes_count (v, N, DT) == n_want, "%s: count", what);
+  double t[64];
+  ND_CHECK (nd_spikes_times (v, N, DT, t, 64) == n_want, "%s: times count", what);
+  for (size_t i = 0; i < n && i < n_want; i++)
+    ND_CHECK (t[i] == s[i].t_ms, "%s: times agree", what);
+}
+
+static void
+test_plateau (void)
+{
+  /* A cell driven to a -25 mV plateau fires small spikes (+35 mV high) that
+   * never cross 0 mV: a 0 mV threshold counts none of them. */
+  double *v = malloc (N * sizeof *v), want[12];
+  fill (v, -70.0);
+  for (size_t j = 4000; j < 16000; j++)
+    v[j] = -25.0;
+  for (int i = 0; i < 12; i++)
+    {
+      want[i] = 220.0 + 50.0 * i;
+      add_spike (v, want[i], 33.0);
+    }
+  check_times (v, want, 12, DT, "plateau");
+  free (v);
+}
+
+static void
+test_burst_and_doublet (void)
+{
+  /* A burst of four spikes 4 ms apart riding on a depolarisation (V falls
+   * only to about -40 mV between them), then a doublet 3 ms apart, then a
+   * single spike. */
+  double *v = malloc (N * sizeof *v);
+  fill (v, -65.0);
+  for (size_t j = 2000; j < 3000; j++)
+    v[j] = -45.0;
+  double want[] = { 110.0, 114.0, 118.0, 122.0, 400.0, 403.0, 700.0 };
+  for (int i = 0; i < 4; i++)
+    add_spike (v, want[i], 80.0);
+  add_spike (v, want[4], 95.0);
+  add_spike (v, want[5], 85.0);
+  add_spike (v, want[6], 95.0);
+  check_times (v, want, 7, DT, "burst and doublet");
+  free (v);
+}
+
+static void
+test_noise (void)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, 7);
+  double *v = malloc (N * sizeof *v);
+  /* 1 mV white noise and slow 10 mV bumps (synaptic potentials): no spike. */
+  for (size_t j = 0; j < N; j++)
+    v[j] = -70.0 + gsl_ran_gaussian (rng, 1.0) + 10.0 * exp (-pow ((j * DT - 500.0) / 5.0, 2));
+  ND_CHECK (nd_spikes_count (v, N, DT) == 0, "noise alone: %zu spikes", nd_spikes_count (v, N, DT));
+  /* The same noise on spikes: each counted once. */
+  double want[] = { 100.0, 300.0, 301.5 + 2.0, 650.0, 900.0 };
+  for (int i = 0; i < 5; i++)
+    add_spike (v, want[i], 90.0);
+  check_times (v, want, 5, 0.2, "spikes in noise");
+  gsl_rng_free (rng);
+  free (v);
+}
+
+static void
+test_small_events (void)
+{
+  /* A fast 10 mV spikelet (a failed spike or an oscillation on a plateau)
+   * is not a spike; one of 16 mV peaking above -35 mV is. */
+  double *v = malloc (N * sizeof *v);
+  fill (v, -40.0);
+  add_spike (v, 200.0, 10.0);
+  ND_CHECK (nd_spikes_count (v, N, DT) == 0, "spikelet: %zu", nd_spikes_count (v, N, DT));
+  add_spike (v, 600.0, 16.0);
+  ND_CHECK (nd_spikes_count (v, N, DT) == 1, "small spike: %zu", nd_spikes_count (v, N, DT));
+  /* Edge cases: too short, bad dt, a spike cut by the end of the trace. */
+  ND_CHECK (nd_spikes_count (v, 1, DT) == 0, "one sample");
+  ND_CHECK (nd_spikes_count (v, N, 0.0) == 0, "dt 0");
+  ND_CHECK (nd_spikes_count (v, N, NAN) == 0, "dt NaN");
+  fill (v, -70.0);
+  add_spike (v, N * DT - 0.1, 80.0);
+  ND_CHECK (nd_spikes_count (v, N, DT) == 1, "spike at the end: %zu", nd_spikes_count (v, N, DT));
+  free (v);
+}
+
+static void
+test_hh (void)
+{
+  /* Classic HH at 10 uA/cm2 fires regularly at 68 Hz (docs/engine.md): the
+   * detector agrees with the 0 mV crossings on every spike, at any dt. */
+  nd_model *m = nd_model_new (1.0, 1e4 / 100.0, -65.0, 6.3);
+  nd_model_add_known (m, nd_channel_lookup ("hh_na"), 120.0, 50.0);
+  nd_model_add_known (m, nd_channel_lookup ("hh_k"), 36.0, -77.0);
+  nd_model_add_known (m, nd_channel_lookup ("leak"), 0.3, -54.3);
+  for (int r = 0; r < 2; r++)
+    {
+      double dt = r == 0 ? 0.01 : 0.1;
+      size_t n = (size_t) (500.0 / dt);
+      double *i = malloc (n * sizeof *i), *v = malloc (n * sizeof *v);
+      for (size_t j = 0; j < n; j++)
+        i[j] = j * dt > 50.0 ? 10.0 : 0.0;
+      nd_drive d = { .n = n, .dt_sample = dt, .n_sub = 1, .i_inj = i };
+      nd_simulate (m, &d, v, NULL);
+      size_t crossings = 0;
+      for (size_t j = 1; j < n; j++)
+        crossings += v[j - 1] < 0.0 && v[j] >= 0.0;
+      ND_CHECK (crossings > 20, "HH fires (%zu)", crossings);
+      ND_CHECK (nd_spikes_count (v, n, dt) == crossings, "HH at dt %g: %zu spikes, %zu crossings", dt,
+                nd_spikes_count (v, n, dt), crossings);
+      free (i);
+      free (v);
+    }
+  nd_model_free (m);
+}
+
+int
+main (void)
+{
+  test_plateau ();
+  test_burst_and_doublet ();
+  test_noise ();
+  test_small_events ();
+  test_hh ();
+  return nd_check_done ("test-spikes");
+}
