@@ -35,6 +35,7 @@
 #include "model-file.h"
 #include "morph/reduce.h"
 #include "nd-error.h"
+#include "spikes.h"
 #include "units.h"
 
 typedef struct {
@@ -328,8 +329,8 @@ nd_cli_reduce (int argc, char **argv)
       worst[p->set] = fmax (worst[p->set], r);
       g_string_append_printf (report, "%s,%d,", set, p->index);
       append_double (report, r);
-      g_string_append_printf (report, ",%d,%d,", nd_reduce_count_spikes (p->v_full, n), nd_reduce_count_spikes (p->v_red, n));
-      append_double (report, nd_reduce_spike_shift (p->v_full, p->v_red, n, p->stim.dt_ms));
+      g_string_append_printf (report, ",%d,%d,", (int) nd_spikes_count (p->v_full, n, p->stim.dt_ms), (int) nd_spikes_count (p->v_red, n, p->stim.dt_ms));
+      append_double (report, nd_spikes_mean_shift (p->v_full, p->v_red, n, p->stim.dt_ms));
       g_string_append_c (report, ',');
       append_double (report, rmse (p->i_learned, p->i_axial, n));
       g_string_append_c (report, ',');

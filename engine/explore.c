@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "explore.h"
+#include "spikes.h"
 #include "model-private.h"
 #include "units.h"
 
@@ -458,9 +459,9 @@ nd_explore_run_prepared (nd_model *m, const nd_explore_params *p)
   free (y);
   if (!vc)
     {
-      size_t count = nd_explore_find_spikes (t->v, n, p->dt, NULL, 0);
+      size_t count = nd_spikes_count (t->v, n, p->dt);
       t->spike_t = malloc ((count + 1) * sizeof *t->spike_t);
-      t->n_spikes = nd_explore_find_spikes (t->v, n, p->dt, t->spike_t, count);
+      t->n_spikes = nd_spikes_times (t->v, n, p->dt, t->spike_t, count);
     }
   return t;
 }
@@ -476,30 +477,6 @@ nd_explore_run (const nd_model *base, const nd_explore_params *p)
   nd_explore_trace *t = nd_explore_run_prepared (m, p);
   nd_model_free (m);
   return t;
-}
-
-size_t
-nd_explore_find_spikes (const double *v, size_t n, double dt, double *times, size_t max)
-{
-  const double up = 0.0, rearm = -20.0;
-  size_t count = 0;
-  bool armed = n > 0 && v[0] < up;
-  for (size_t j = 1; j < n; j++)
-    {
-      if (!armed)
-        {
-          armed = v[j] < rearm;
-          continue;
-        }
-      if (v[j - 1] < up && v[j] >= up)
-        {
-          if (times && count < max)
-            times[count] = dt * ((j - 1) + (up - v[j - 1]) / (v[j] - v[j - 1]));
-          count++;
-          armed = false;
-        }
-    }
-  return count;
 }
 
 /* The f-I protocol: a step of fi_duration ms from rest after 10 ms, in current clamp. */

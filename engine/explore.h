@@ -136,9 +136,6 @@ nd_explore_trace *nd_explore_run (const nd_model *base, const nd_explore_params 
 nd_explore_trace *nd_explore_run_prepared (nd_model *m, const nd_explore_params *p);
 void nd_explore_trace_free (nd_explore_trace *t);
 
-/* Spikes: upward crossings of 0 mV, counted again only after V fell below -20 mV. Writes up to
- * `max` crossing times (linearly interpolated, ms) into times (may be NULL); returns the count. */
-size_t nd_explore_find_spikes (const double *v, size_t n, double dt, double *times, size_t max);
 
 /* Progress of a long computation: fraction done; return false to cancel. */
 typedef bool (*nd_explore_progress_fn) (void *data, double fraction);

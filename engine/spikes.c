@@ -138,3 +138,21 @@ nd_spikes_times (const double *v, size_t n, double dt_ms, double *times_ms, size
   free (s);
   return total;
 }
+
+double
+nd_spikes_mean_shift (const double *v_a, const double *v_b, size_t n, double dt_ms)
+{
+  size_t na = nd_spikes_count (v_a, n, dt_ms), nb = nd_spikes_count (v_b, n, dt_ms);
+  size_t k = na < nb ? na : nb;
+  if (k == 0)
+    return NAN;
+  double *ta = malloc (2 * k * sizeof *ta), *tb = ta + k, sum = 0.0;
+  if (!ta)
+    return NAN;
+  nd_spikes_times (v_a, n, dt_ms, ta, k);
+  nd_spikes_times (v_b, n, dt_ms, tb, k);
+  for (size_t i = 0; i < k; i++)
+    sum += fabs (ta[i] - tb[i]);
+  free (ta);
+  return sum / (double) k;
+}

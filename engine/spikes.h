@@ -40,6 +40,11 @@ void nd_spike_params_default (nd_spike_params *p);
 size_t nd_spikes_find (const double *v, size_t n, double dt_ms, const nd_spike_params *p, nd_spike *out,
                        size_t max);
 
+/* Mean absolute difference (ms) between the spike times of two traces of n
+ * samples dt_ms apart, the k-th spike of one paired with the k-th of the
+ * other, over the spikes both have; NAN when either has none. */
+double nd_spikes_mean_shift (const double *v_a, const double *v_b, size_t n, double dt_ms);
+
 /* The count alone, with the default parameters. */
 size_t nd_spikes_count (const double *v, size_t n, double dt_ms);
 

@@ -16,6 +16,7 @@
 #include "fit-worker.h"
 #include "integrator.h"
 #include "nd-error.h"
+#include "spikes.h"
 #include "nd-fit-runner.h"
 
 struct _NdFitRunner
@@ -68,21 +69,6 @@ snapshot_free (NdFitSnapshot *s)
   g_free (s);
 }
 
-int
-nd_count_spikes (const double *v, gsize n)
-{
-  int count = 0;
-  gboolean armed = TRUE;
-  for (gsize j = 0; j < n; j++)
-    {
-      if (armed && v[j] > -10.0)
-        count++, armed = FALSE;
-      else if (!armed && v[j] < -30.0)
-        armed = TRUE;
-    }
-  return count;
-}
-
 NdSweepScore
 nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, double *v)
 {
@@ -100,8 +86,8 @@ nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, double
   return (NdSweepScore) {
     .sweep = id,
     .rmse_mV = wsum > 0 ? sqrt (s / wsum) : NAN,
-    .spikes_recorded = nd_count_spikes (sweep->v_obs, d.n),
-    .spikes_model = nd_count_spikes (v, d.n),
+    .spikes_recorded = (int) nd_spikes_count (sweep->v_obs, d.n, d.dt_sample),
+    .spikes_model = (int) nd_spikes_count (v, d.n, d.dt_sample),
   };
 }
 

@@ -69,8 +69,7 @@ const char  *nd_fit_runner_get_outcome (NdFitRunner *self);
 gboolean     nd_fit_runner_get_failed (NdFitRunner *self);
 
 /* Scores one sweep: RMSE of the model against the recording inside the sweep's weights, and spike counts
- * (upward crossings of -10 mV, re-armed below -30 mV). `v` receives the model trace (drive.n values). */
+ * (spikes.h). `v` receives the model trace (drive.n values). */
 NdSweepScore nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, double *v);
-int          nd_count_spikes (const double *v, gsize n);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "integrator.h"
 #include "morph/reduce.h"
 #include "nd-reduce-window-private.h"
+#include "spikes.h"
 #include "units.h"
 
 static double
@@ -212,7 +213,7 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
     total += self->prot[k].t_full_s;
   g_autofree char *status = g_strdup_printf (_("%d spikes at the soma under “%s”; %d compartments, %d protocols "
                                                "simulated in %.0f ms of processor time"),
-                                             nd_reduce_count_spikes (p->v_full, p->n), p->label,
+                                             (int) nd_spikes_count (p->v_full, p->n, p->dt), p->label,
                                              self->run_cell->cable->n_compartments, self->n_prot, total * 1000.0);
   gtk_label_set_text (self->full_status, status);
   /* The fit page shows the target already; early free runs of the reduced model can wander far off, so
@@ -438,9 +439,9 @@ fit_scored (GObject *source, GAsyncResult *res, gpointer data)
       NdReduceResult *out = &self->results[k];
       *out = (NdReduceResult) { .amplitude_pA = p->amp_pA, .held_out = p->held_out,
                                             .rmse_mV = sqrt (se / p->n),
-                                            .spikes_full = nd_reduce_count_spikes (p->v_full, p->n),
-                                            .spikes_reduced = nd_reduce_count_spikes (p->v_red, p->n),
-                                            .spike_shift_ms = nd_reduce_spike_shift (p->v_full, p->v_red, p->n, p->dt),
+                                            .spikes_full = (int) nd_spikes_count (p->v_full, p->n, p->dt),
+                                            .spikes_reduced = (int) nd_spikes_count (p->v_red, p->n, p->dt),
+                                            .spike_shift_ms = nd_spikes_mean_shift (p->v_full, p->v_red, p->n, p->dt),
                                             .t_full_s = p->t_full_s, .t_reduced_s = p->t_red_s };
       g_strlcpy (out->label, p->label ? p->label : "", sizeof out->label);
     }

@@ -80,28 +80,6 @@ nd_reduce_fit_options_default (nd_fit_options *o)
   o->val_worst = true;
 }
 
-int
-nd_reduce_count_spikes (const double *v_mV, size_t n)
-{
-  return (int) nd_explore_find_spikes (v_mV, n, 1.0, NULL, 0);
-}
-
-double
-nd_reduce_spike_shift (const double *v_a, const double *v_b, size_t n, double dt_ms)
-{
-  size_t na = nd_explore_find_spikes (v_a, n, dt_ms, NULL, 0), nb = nd_explore_find_spikes (v_b, n, dt_ms, NULL, 0);
-  size_t k = na < nb ? na : nb;
-  if (k == 0)
-    return NAN;
-  double *ta = malloc (2 * k * sizeof *ta), *tb = ta + k, sum = 0.0;
-  nd_explore_find_spikes (v_a, n, dt_ms, ta, k);
-  nd_explore_find_spikes (v_b, n, dt_ms, tb, k);
-  for (size_t i = 0; i < k; i++)
-    sum += fabs (ta[i] - tb[i]);
-  free (ta);
-  return sum / (double) k;
-}
-
 void
 nd_reduce_scales_add (nd_reduce_scales *s, const double *v_mV, const double *i_axial_pA, size_t n,
                       double soma_area_um2)

@@ -51,14 +51,6 @@ typedef struct {
  * window): see reduce.c for why. */
 void nd_reduce_fit_options_default (nd_fit_options *o);
 
-/* Spikes in a soma trace, as the reports of the CLI and the window count
- * them: upward crossings of 0 mV, re-armed below -20 mV (explore.h). */
-int nd_reduce_count_spikes (const double *v_mV, size_t n);
-
-/* Mean absolute difference (ms) between the spike times of two traces of
- * n samples of dt_ms, the k-th spike of one paired with the k-th of the
- * other, over the spikes both have; NAN when either has none. */
-double nd_reduce_spike_shift (const double *v_a, const double *v_b, size_t n, double dt_ms);
 
 /* Scales of the learned current's input (V) and output (uA/cm2 at the soma),
  * accumulated over the training sweeps' soma voltage and axial current. */

@@ -562,9 +562,6 @@ test_bad_input (void)
   nd_explore_params_init (&p);
   p.t_stop = 1e5;
   ND_CHECK (nd_explore_params_check (&p) != NULL, "too long");
-  double v[3] = { -70, 10, -70 };
-  ND_CHECK (nd_explore_find_spikes (v, 0, 0.1, NULL, 0) == 0 && nd_explore_find_spikes (v, 3, 0.1, NULL, 0) == 1,
-            "spike finder edges");
 }
 
 int

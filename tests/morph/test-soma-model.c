@@ -18,6 +18,7 @@
 #include "morph/morph-sim.h"
 #include "morph/reduce.h"
 #include "morph/soma-model.h"
+#include "spikes.h"
 #include "morph-test-util.h"
 #include "units.h"
 
@@ -97,22 +98,19 @@ main (void)
   printf ("soma + true axial current: RMSE %.4f mV, %d/%d spikes; soma alone (stimulus x %.4f): RMSE %.3f mV\n",
           rmse, ns_soma, ns_full, share, rmse0);
 
-  /* The reports' spike counter agrees with plain 0 mV crossings on real
-   * spikes and ignores a crossing that chatters around 0 mV. */
-  ND_CHECK (nd_reduce_count_spikes (v_full, N) == ns_full, "report spikes %d vs %d",
-            nd_reduce_count_spikes (v_full, N), ns_full);
-  const double chatter[] = { -70, -10, 5, -1, 3, -60, 20, -65 };
-  ND_CHECK (nd_reduce_count_spikes (chatter, 8) == 2 && count_spikes (chatter, 8) == 3,
-            "chattering crossing: %d spikes", nd_reduce_count_spikes (chatter, 8));
+  /* The reports' spike counter (spikes.h) agrees with plain 0 mV crossings
+   * on the full cell's spikes. */
+  ND_CHECK ((int) nd_spikes_count (v_full, N, DT) == ns_full, "report spikes %zu vs %d",
+            nd_spikes_count (v_full, N, DT), ns_full);
 
   /* Spike timing: the full cell's spikes against the same trace 8 samples
    * (0.2 ms) later are 0.2 ms apart; a trace without spikes has no shift. */
   static double v_late[N];
   for (int j = 0; j < N; j++)
     v_late[j] = v_full[j >= 8 ? j - 8 : 0];
-  ND_CHECK_CLOSE (nd_reduce_spike_shift (v_full, v_late, N, DT), 0.2, 1e-9, 0, "spike shift");
+  ND_CHECK_CLOSE (nd_spikes_mean_shift (v_full, v_late, N, DT), 0.2, 1e-9, 0, "spike shift");
   static const double zero_v[N] = { 0 };
-  ND_CHECK (isnan (nd_reduce_spike_shift (v_full, zero_v, N, DT)), "no spikes, no shift");
+  ND_CHECK (isnan (nd_spikes_mean_shift (v_full, zero_v, N, DT)), "no spikes, no shift");
 
   /* The network's scales from two sweeps: V -70/-50 (mean -60, s.d. 10 mV)
    * and an axial current of 10 then 30 uA/cm2 over the soma (RMS sqrt(500)). */
