@@ -131,12 +131,13 @@ step_forward (nd_model *m, step_ws *w, const double *y, double dt, double i_inj,
           continue;
         }
       double open = 1.0;
+      const double vg = ch->block_vshift >= 0 ? v - param (m, ch->block_vshift) : v;
       for (int g = 0; g < ch->n_gates; g++)
         {
           const int s = off + g;
           nd_gate_rates r;
           if (ch->slot == ND_CHANNEL_KNOWN)
-            ch->kind->gates[g].rates (ch->kind->data, v, m->celsius, &r);
+            ch->kind->gates[g].rates (ch->kind->data, vg, m->celsius, &r);
           else
             {
               nd_table_lookup (m, c, g, v, &w->tp[s]);
@@ -235,7 +236,11 @@ step_backward (nd_model *m, step_ws *w, const double *y, const double *yn, doubl
               lam[s] = 0.0;
               lxinf = lxn;
             }
-          lam[0] += lxinf * w->dxinf[s] + ltau * w->dtau[s];
+          const double lv = lxinf * w->dxinf[s] + ltau * w->dtau[s];
+          lam[0] += lv;
+          /* The gates see V - shift. */
+          if (ch->block_vshift >= 0)
+            grad[m->blocks[ch->block_vshift].offset] -= lv;
           if (ch->slot == ND_CHANNEL_LEARNED)
             nd_table_scatter (m, c, g, &w->tp[s], lxinf, ltau);
         }
@@ -416,6 +421,8 @@ loss_and_seed (const nd_loss_spec *spec, size_t n, double dt_sample, const doubl
               }
           }
     }
+  if (spec->trace_loss)
+    l += spec->trace_loss (v, n, dt_sample, dl, spec->trace_loss_user);
   return l;
 }
 
@@ -530,6 +537,15 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
         if (m->channels[c].slot == ND_CHANNEL_FREE && m->channels[c].block_z0 >= 0)
           for (int i = 0; i < m->channels[c].n_latent; i++)
             grad[m->blocks[m->channels[c].block_z0].offset + i] += lam[m->channels[c].state_off + i];
+      /* Known gates start at x_inf(v_init - shift). */
+      for (int c = 0; c < m->n_channels; c++)
+        if (m->channels[c].block_vshift >= 0)
+          for (int g = 0; g < m->channels[c].n_gates; g++)
+            {
+              nd_gate_rates r;
+              nd_model_gate_rates (m, c, g, m->v_init, &r);
+              grad[m->blocks[m->channels[c].block_vshift].offset] -= lam[m->channels[c].state_off + g] * r.dx_inf;
+            }
       for (int c = 0; c < m->n_channels; c++)
         if (m->channels[c].slot == ND_CHANNEL_LEARNED)
           for (int g = 0; g < m->channels[c].n_gates; g++)

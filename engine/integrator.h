@@ -46,6 +46,11 @@ typedef struct {
   const double *v_obs;   /* mV per sample */
   const double *weight;  /* per sample (window/sweep selection), or NULL for all 1 */
   double dvdt_weight;    /* weight of the dV/dt MSE term (ms^2 units folded in), 0 to skip */
+  /* Further terms that depend on the whole trace (window statistics of a
+   * spiking recording, fit.c), or NULL: returns their loss and adds dL/dV_j
+   * into dl (when not NULL). */
+  double (*trace_loss) (const double *v, size_t n, double dt_sample, double *dl, void *user);
+  void *trace_loss_user;
 } nd_loss_spec;
 
 /* One integration step y -> y_next (may alias). */

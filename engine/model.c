@@ -118,14 +118,14 @@ add_channel (nd_model *m, nd_channel_slot slot, const char *name)
   memset (ch, 0, sizeof *ch);
   ch->slot = slot;
   snprintf (ch->name, sizeof ch->name, "%s", name);
-  ch->block_gbar = ch->block_e = ch->block_free = ch->block_z0 = -1;
+  ch->block_gbar = ch->block_e = ch->block_free = ch->block_z0 = ch->block_vshift = -1;
   ch->state_off = m->n_state;
   return ch;
 }
 
 /* Conductances are bounded by physiology (a few S/cm2 at most), reversal
  * potentials by the range any ion can reach. */
-#define GBAR_HI 10000.0
+#define GBAR_HI ND_GBAR_MAX
 #define E_LO (-200.0)
 #define E_HI 200.0
 #define WEIGHT_BOUND 1e6
@@ -155,6 +155,11 @@ nd_model_add_known (nd_model *m, const nd_channel_kind *kind, double gbar, doubl
   m->n_channels++;
   /* Known channels' gbar and E are fixed unless the user frees them. */
   add_gbar_e (m, ch, c, gbar, e, false);
+  /* So is the offset of its kinetics (a cell's own channels activate a few
+   * mV away from the published curves: Pospischil's V_T). */
+  if (kind->n_gates > 0)
+    ch->block_vshift = add_block (m, ch->name, "v_shift", ND_PARAM_VSHIFT, c, -1, 1, -ND_VSHIFT_MAX_MV,
+                                  ND_VSHIFT_MAX_MV, false);
   return c;
 }
 
@@ -456,12 +461,19 @@ nd_table_backward (nd_model *m, double *grad)
     }
 }
 
+double
+nd_model_v_shift (const nd_model *m, int c)
+{
+  int b = m->channels[c].block_vshift;
+  return b >= 0 ? m->params[m->blocks[b].offset] : 0.0;
+}
+
 void
 nd_model_gate_rates (nd_model *m, int c, int g, double v, nd_gate_rates *out)
 {
   nd_channel *ch = &m->channels[c];
   if (ch->slot == ND_CHANNEL_KNOWN)
-    ch->kind->gates[g].rates (ch->kind->data, v, m->celsius, out);
+    ch->kind->gates[g].rates (ch->kind->data, v - nd_model_v_shift (m, c), m->celsius, out);
   else
     {
       nd_table_point p;

@@ -46,6 +46,7 @@ typedef enum {
   ND_PARAM_FREE_MLP,
   ND_PARAM_POWER,       /* exponent of a learned gate (real, 1..8) */
   ND_PARAM_FREE_INIT,   /* latent states of a free learned current at t = 0 */
+  ND_PARAM_VSHIFT,      /* offset (mV) of a known channel's kinetics: its gates see V - shift */
 } nd_param_kind;
 
 typedef struct {
@@ -82,6 +83,7 @@ typedef struct {
   int power[ND_MAX_GATES];      /* known channels' exponents */
   nd_learned_gate_slot learned[ND_MAX_LEARNED_GATES];
   int block_gbar, block_e;      /* conductance channels */
+  int block_vshift;             /* known channels with gates, else -1 */
   /* free learned current */
   int n_latent;
   nd_mlp_shape free_shape;
@@ -154,6 +156,11 @@ size_t nd_model_n_trainable (const nd_model *m);
 
 /* Steady-state initial state at v_init (n_state doubles). */
 void nd_model_initial_state (nd_model *m, double *y);
+
+/* Offset (mV) of known channel c's kinetics (0 for other channels). */
+double nd_model_v_shift (const nd_model *m, int c);
+#define ND_VSHIFT_MAX_MV 30.0
+#define ND_GBAR_MAX 10000.0   /* mS/cm2: a few S/cm2 is the most any membrane has */
 
 /* Exponent of gate g of channel c (a learned gate's may be a fitted real number). */
 double nd_model_gate_power (const nd_model *m, int c, int g);

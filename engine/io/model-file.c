@@ -350,8 +350,42 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
           return FALSE;
         }
     }
-  m->blocks[m->channels[c].block_gbar].trainable = get_bool (o, "fit_gbar", FALSE);
-  m->blocks[m->channels[c].block_e].trainable = get_bool (o, "fit_e_rev", FALSE);
+  nd_channel *ch = &m->channels[c];
+  nd_param_block *bg = &m->blocks[ch->block_gbar];
+  bg->trainable = get_bool (o, "fit_gbar", FALSE);
+  m->blocks[ch->block_e].trainable = get_bool (o, "fit_e_rev", FALSE);
+  /* Bounds of a fitted conductance, [lo, hi] mS/cm2. */
+  JsonArray *range = get_array (o, "gbar_range_mS_per_cm2");
+  if (range)
+    {
+      double lo = json_array_get_length (range) == 2 ? json_array_get_double_element (range, 0) : NAN;
+      double hi = json_array_get_length (range) == 2 ? json_array_get_double_element (range, 1) : NAN;
+      double g = m->params[bg->offset];
+      if (!(lo >= 0.0 && lo <= g && g <= hi && hi <= bg->hi))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("%s: “gbar_range_mS_per_cm2” must be [lowest, highest] around the conductance, within 0-10000"),
+                       where);
+          return FALSE;
+        }
+      bg->lo = lo;
+      bg->hi = hi;
+    }
+  if (ch->block_vshift >= 0)
+    {
+      nd_param_block *bv = &m->blocks[ch->block_vshift];
+      double shift;
+      if (!get_number (o, "v_shift_mV", 0.0, FALSE, &shift, where, error))
+        return FALSE;
+      if (!(fabs (shift) <= ND_VSHIFT_MAX_MV))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “v_shift_mV” must be between -%g and %g mV"), where,
+                       ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
+          return FALSE;
+        }
+      m->params[bv->offset] = shift;
+      bv->trainable = get_bool (o, "fit_v_shift", FALSE);
+    }
   return TRUE;
 }
 
@@ -554,6 +588,25 @@ nd_model_file_to_string (const nd_model *m)
         {
           json_builder_set_member_name (b, "fit_e_rev");
           json_builder_add_boolean_value (b, TRUE);
+        }
+      const nd_param_block *bg = &m->blocks[ch->block_gbar];
+      if (ch->slot == ND_CHANNEL_KNOWN && (bg->lo > 0.0 || bg->hi < ND_GBAR_MAX))
+        {
+          json_builder_set_member_name (b, "gbar_range_mS_per_cm2");
+          json_builder_begin_array (b);
+          json_builder_add_double_value (b, bg->lo);
+          json_builder_add_double_value (b, bg->hi);
+          json_builder_end_array (b);
+        }
+      if (ch->block_vshift >= 0)
+        {
+          if (nd_model_v_shift (m, c) != 0.0)
+            add_number (b, "v_shift_mV", nd_model_v_shift (m, c));
+          if (m->blocks[ch->block_vshift].trainable)
+            {
+              json_builder_set_member_name (b, "fit_v_shift");
+              json_builder_add_boolean_value (b, TRUE);
+            }
         }
       if (ch->slot == ND_CHANNEL_LEARNED)
         {
