@@ -1,0 +1,66 @@
+/* cli-report.c: report.csv of neurode-cli fit and score.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cli-report.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "cli-recording.h"
+#include "sweep-score.h"
+
+static void
+append_number (GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (isfinite (v))
+    {
+      g_ascii_formatd (buf, sizeof buf, "%.4f", v);
+      g_string_append (s, buf);
+    }
+}
+
+static void
+report_sweep (nd_model *m, const nd_fit_sweep *sw, int id, const char *role, GString *csv, FILE *table)
+{
+  nd_sweep_score sc;
+  nd_sweep_score_model (m, sw, NULL, &sc);
+  g_string_append_printf (csv, "%d,%s,%d,%d,", id, role, sc.spikes_recorded, sc.spikes_model);
+  append_number (csv, sc.first_spike_shift_ms);
+  g_string_append_c (csv, ',');
+  append_number (csv, sc.subthreshold_rmse_mV);
+  g_string_append_c (csv, ',');
+  append_number (csv, sc.rmse_mV);
+  g_string_append_c (csv, '\n');
+  if (!table)
+    return;
+  char shift[32] = "–";
+  if (isfinite (sc.first_spike_shift_ms))
+    g_snprintf (shift, sizeof shift, "%+.1f", sc.first_spike_shift_ms);
+  fprintf (table, "%5d  %-9s %8d %6d %15s %22.2f %9.2f\n", id, role, sc.spikes_recorded, sc.spikes_model, shift,
+           sc.subthreshold_rmse_mV, sc.rmse_mV);
+}
+
+GString *
+nd_cli_report (nd_model *m, const NdFitData *d, FILE *table)
+{
+  GString *csv = g_string_new ("sweep,role,spikes_recorded,spikes_model,first_spike_shift_ms,"
+                               "subthreshold_rmse_mV,rmse_mV\n");
+  if (table)
+    fprintf (table, "%s\n", _("sweep  role      spikes: recorded model  first spike, ms  subthreshold RMSE, mV  RMSE, mV"));
+  /* In sweep order, whatever their roles. */
+  for (int id = 0; id < d->n_sweeps; id++)
+    {
+      for (int k = 0; k < d->n_train; k++)
+        if (d->train_sweeps[k] == id)
+          report_sweep (m, &d->train[k], id, "train", csv, table);
+      for (int k = 0; k < d->n_val; k++)
+        if (d->val_sweeps[k] == id)
+          report_sweep (m, &d->val[k], id, "validate", csv, table);
+    }
+  return csv;
+}

@@ -1,0 +1,100 @@
+/* sweep-score.c: per-sweep figures of sweep-score.h.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "sweep-score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "integrator.h"
+#include "spikes.h"
+
+/* Marks the samples around every spike of v (inside the window) in cut;
+ * returns the spike count and the first spike's time (NAN without one). */
+static int
+mark_spikes (const double *v, const double *weight, size_t n, double dt, unsigned char *cut, double *first)
+{
+  size_t total = nd_spikes_find (v, n, dt, NULL, NULL, 0);
+  *first = NAN;
+  if (total == 0)
+    return 0;
+  nd_spike *s = malloc (total * sizeof *s);
+  if (!s)
+    return (int) total;
+  nd_spikes_find (v, n, dt, NULL, s, total);
+  int count = 0;
+  for (size_t k = 0; k < total; k++)
+    {
+      size_t j = (size_t) lround (s[k].t_ms / dt);
+      if (weight && j < n && !(weight[j] > 0.0))
+        continue;
+      if (count++ == 0)
+        *first = s[k].t_ms;
+      double a = (s[k].onset_ms - ND_SPIKE_CUT_BEFORE_MS) / dt, b = (s[k].t_ms + ND_SPIKE_CUT_AFTER_MS) / dt;
+      size_t ja = a > 0.0 ? (size_t) a : 0, jb = b < (double) n ? (size_t) ceil (b) : n - 1;
+      memset (cut + ja, 1, jb - ja + 1);
+    }
+  free (s);
+  return count;
+}
+
+void
+nd_sweep_score_compute (const double *v_model, const double *v_rec, const double *weight, size_t n,
+                        double dt_ms, nd_sweep_score *out)
+{
+  *out = (nd_sweep_score) { .first_spike_shift_ms = NAN, .subthreshold_rmse_mV = NAN, .rmse_mV = NAN };
+  if (n == 0)
+    return;
+  unsigned char *cut = calloc (n, 1);
+  if (!cut)
+    return;
+  double t_rec, t_model;
+  out->spikes_recorded = mark_spikes (v_rec, weight, n, dt_ms, cut, &t_rec);
+  out->spikes_model = mark_spikes (v_model, weight, n, dt_ms, cut, &t_model);
+  if (isfinite (t_rec) && isfinite (t_model))
+    out->first_spike_shift_ms = t_model - t_rec;
+  double se = 0.0, w_all = 0.0, se_sub = 0.0, w_sub = 0.0;
+  for (size_t j = 0; j < n; j++)
+    {
+      double w = weight ? weight[j] : 1.0;
+      if (!(w > 0.0))
+        continue;
+      double e = v_model[j] - v_rec[j];
+      se += w * e * e;
+      w_all += w;
+      if (!cut[j])
+        se_sub += w * e * e, w_sub += w;
+    }
+  free (cut);
+  if (w_all > 0.0)
+    out->rmse_mV = sqrt (se / w_all);
+  if (w_sub > 0.0)
+    out->subthreshold_rmse_mV = sqrt (se_sub / w_sub);
+}
+
+bool
+nd_spike_counts_agree (int recorded, int model)
+{
+  return abs (model - recorded) <= fmax (1.0, 0.2 * recorded);
+}
+
+void
+nd_sweep_score_model (nd_model *m, const nd_fit_sweep *sweep, double *v_out, nd_sweep_score *out)
+{
+  nd_drive d = sweep->drive;
+  d.v_force = NULL;
+  d.force = 0.0;
+  double *v = v_out ? v_out : malloc (d.n * sizeof *v);
+  if (!v)
+    {
+      nd_sweep_score_compute (NULL, NULL, NULL, 0, d.dt_sample, out);
+      return;
+    }
+  nd_simulate (m, &d, v, NULL);
+  nd_sweep_score_compute (v, sweep->v_obs, sweep->weight, d.n, d.dt_sample, out);
+  if (!v_out)
+    free (v);
+}

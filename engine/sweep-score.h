@@ -1,0 +1,44 @@
+/* sweep-score.h: how well a model's trace reproduces one recorded sweep.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The figures every report gives per sweep (the window's results, `neurode-cli
+ * fit`'s report.csv, scoring a model): spike counts of both traces (spikes.h),
+ * the shift of the first spike, the RMSE between the traces with the spikes of
+ * either cut out (how well the model follows the cell below threshold, which a
+ * spike a millisecond early would otherwise swamp), and the plain RMSE.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fit.h"
+
+typedef struct {
+  int spikes_recorded, spikes_model;
+  double first_spike_shift_ms;   /* model's first spike minus the recording's; NAN unless both fire */
+  double subthreshold_rmse_mV;   /* NAN when spikes cover the whole window */
+  double rmse_mV;
+} nd_sweep_score;
+
+/* Around each spike of either trace, samples from SPIKE_BEFORE_MS before
+ * its onset to SPIKE_AFTER_MS after its peak are left out of the
+ * subthreshold RMSE. */
+#define ND_SPIKE_CUT_BEFORE_MS 2.0
+#define ND_SPIKE_CUT_AFTER_MS 8.0
+
+/* Scores v_model against v_rec (n samples dt_ms apart). weight: the fit
+ * window (samples with weight 0 are ignored, spikes included), or NULL. */
+void nd_sweep_score_compute (const double *v_model, const double *v_rec, const double *weight, size_t n,
+                             double dt_ms, nd_sweep_score *out);
+
+/* Simulates the model free-running under the sweep's stimulus (v_out: the
+ * trace, sweep->drive.n values, or NULL) and scores it inside the sweep's
+ * window. */
+void nd_sweep_score_model (nd_model *m, const nd_fit_sweep *sweep, double *v_out, nd_sweep_score *out);
+
+/* The model's spike count agrees with the recording's: within one spike or
+ * 20 %, whichever is more. */
+bool nd_spike_counts_agree (int recorded, int model);
