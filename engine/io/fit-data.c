@@ -19,9 +19,11 @@ nd_fit_data_free (NdFitData *d)
   for (int k = 0; k < d->n_sweeps; k++)
     {
       g_free (d->density[k]);
+      g_free (d->weight[k]);
       nd_sweep_trace_clear (&d->traces[k]);
     }
   g_free (d->density);
+  g_free (d->weight);
   g_free (d->traces);
   g_free (d->train);
   g_free (d->val);
@@ -30,9 +32,32 @@ nd_fit_data_free (NdFitData *d)
   g_free (d);
 }
 
+/* Marks the sweeps of list in role (1 train, 2 validate); FALSE with a
+ * message for a sweep that does not exist or already has a role. */
+static gboolean
+mark_roles (int *role, int n, const int *list, int n_list, int value, GError **error)
+{
+  for (int i = 0; i < n_list; i++)
+    {
+      if (list[i] < 0 || list[i] >= n)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("the recording has no sweep %d (its sweeps are 0 to %d)"), list[i], n - 1);
+          return FALSE;
+        }
+      if (role[list[i]] != 0 && role[list[i]] != value)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("sweep %d is chosen both for training and for validation"), list[i]);
+          return FALSE;
+        }
+      role[list[i]] = value;
+    }
+  return TRUE;
+}
+
 NdFitData *
-nd_fit_data_from_recording (const NdRecording *rec, const nd_model *m, double max_dt_ms,
-                            const int *val_sweeps, int n_val_sweeps, GError **error)
+nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec *spec, GError **error)
 {
   const int n = (int) nd_recording_n_sweeps (rec);
   if (n < 1)
@@ -40,59 +65,76 @@ nd_fit_data_from_recording (const NdRecording *rec, const nd_model *m, double ma
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the recording has no sweeps"));
       return NULL;
     }
-  if (!(max_dt_ms > 0.0))
+  if (!(spec->max_dt_ms > 0.0))
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the integration step must be positive"));
       return NULL;
     }
-  gboolean *held = g_new0 (gboolean, n);
-  for (int i = 0; i < n_val_sweeps; i++)
-    {
-      if (val_sweeps[i] < 0 || val_sweeps[i] >= n)
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                       _("the recording has no sweep %d (its sweeps are 0 to %d)"), val_sweeps[i], n - 1);
-          g_free (held);
-          return NULL;
-        }
-      held[val_sweeps[i]] = TRUE;
-    }
-  int n_held = 0;
-  for (int k = 0; k < n; k++)
-    n_held += held[k];
-  if (n_held == n)
+  if (!isfinite (spec->ljp_mV) || fabs (spec->ljp_mV) > 100.0)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("every sweep is held out for validation: nothing is left to fit"));
-      g_free (held);
+                   _("the liquid-junction potential must be between -100 and 100 mV"));
+      return NULL;
+    }
+  g_autofree int *role = g_new0 (int, n);
+  if (!mark_roles (role, n, spec->val, spec->n_val, 2, error)
+      || !mark_roles (role, n, spec->train, spec->n_train, 1, error))
+    return NULL;
+  if (!spec->train)
+    for (int k = 0; k < n; k++)
+      if (role[k] == 0)
+        role[k] = 1;
+  int n_train = 0;
+  for (int k = 0; k < n; k++)
+    n_train += role[k] == 1;
+  if (n_train == 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   spec->train ? _("no sweep is chosen for training")
+                               : _("every sweep is held out for validation: nothing is left to fit"));
       return NULL;
     }
   NdFitData *d = g_new0 (NdFitData, 1);
   d->n_sweeps = n;
   d->traces = g_new0 (NdSweepTrace, n);
   d->density = g_new0 (double *, n);
+  d->weight = g_new0 (double *, n);
   d->train = g_new0 (nd_fit_sweep, n);
   d->val = g_new0 (nd_fit_sweep, n);
   d->train_sweeps = g_new0 (int, n);
   d->val_sweeps = g_new0 (int, n);
   const double dt_ms = 1000.0 / nd_recording_sample_rate_hz (rec);
-  int n_sub = (int) ceil (dt_ms / max_dt_ms - 1e-9);
+  int n_sub = (int) ceil (dt_ms / spec->max_dt_ms - 1e-9);
+  const gboolean windowed = spec->window_end_ms > spec->window_start_ms;
   for (int k = 0; k < n; k++)
     {
+      if (role[k] == 0)
+        continue;
       if (!nd_recording_get_cc_sweep (rec, (guint) k, &d->traces[k], error))
         {
           nd_fit_data_free (d);
-          g_free (held);
           return NULL;
         }
-      const NdSweepTrace *sw = &d->traces[k];
+      NdSweepTrace *sw = &d->traces[k];
+      if (spec->ljp_mV != 0.0)
+        for (gsize j = 0; j < sw->n; j++)
+          sw->v_mV[j] -= spec->ljp_mV;
       d->density[k] = g_new (double, sw->n);
       for (gsize j = 0; j < sw->n; j++)
         d->density[k][j] = nd_pA_to_density (sw->i_pA[j], m->area_um2);
+      if (windowed)
+        {
+          d->weight[k] = g_new (double, sw->n);
+          for (gsize j = 0; j < sw->n; j++)
+            {
+              double t = sw->t_ms[j] - sw->t_ms[0];
+              d->weight[k][j] = t >= spec->window_start_ms && t <= spec->window_end_ms;
+            }
+        }
       nd_fit_sweep f = { .drive = { .n = sw->n, .dt_sample = dt_ms, .n_sub = n_sub < 1 ? 1 : n_sub,
                                     .i_inj = d->density[k] },
-                         .v_obs = sw->v_mV };
-      if (held[k])
+                         .v_obs = sw->v_mV, .weight = d->weight[k] };
+      if (role[k] == 2)
         {
           d->val_sweeps[d->n_val] = k;
           d->val[d->n_val++] = f;
@@ -103,6 +145,13 @@ nd_fit_data_from_recording (const NdRecording *rec, const nd_model *m, double ma
           d->train[d->n_train++] = f;
         }
     }
-  g_free (held);
   return d;
+}
+
+NdFitData *
+nd_fit_data_from_recording (const NdRecording *rec, const nd_model *m, double max_dt_ms,
+                            const int *val_sweeps, int n_val_sweeps, GError **error)
+{
+  NdFitDataSpec spec = { .val = val_sweeps, .n_val = n_val_sweeps, .max_dt_ms = max_dt_ms };
+  return nd_fit_data_new (rec, m, &spec, error);
 }

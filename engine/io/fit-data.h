@@ -25,13 +25,30 @@ typedef struct {
   /* owned buffers */
   int n_sweeps;
   NdSweepTrace *traces;
-  double **density;
+  double **density, **weight;
 } NdFitData;
 
-/* val_sweeps: sweep numbers (from 0) held out for validation (may be NULL
- * with n_val_sweeps 0). Fails with a message in the user's words when a
- * sweep number does not exist, every sweep is held out, or a sweep lacks a
- * membrane potential or an injected current. */
+/* Which sweeps a fit trains and validates on, and how they are read. */
+typedef struct {
+  const int *train;        /* sweep numbers (from 0); NULL: every sweep not validated */
+  int n_train;
+  const int *val;          /* held out for validation; may be NULL */
+  int n_val;
+  double max_dt_ms;        /* largest integration step */
+  /* The time window the loss compares, in ms from the sweep's start
+   * (end <= start: the whole sweep). Samples outside get weight 0. */
+  double window_start_ms, window_end_ms;
+  /* Liquid-junction potential: the membrane potential is V_recorded - ljp. */
+  double ljp_mV;
+} NdFitDataSpec;
+
+/* Fails with a message in the user's words when a sweep number does not
+ * exist or is both trained and validated, nothing is left to train on, or a
+ * sweep lacks a membrane potential or an injected current. Sweeps in neither
+ * list are not read. */
+NdFitData *nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec *spec, GError **error);
+
+/* The older form: every sweep not in val_sweeps trains, the whole sweep. */
 NdFitData *nd_fit_data_from_recording (const NdRecording *rec, const nd_model *m, double max_dt_ms,
                                        const int *val_sweeps, int n_val_sweeps, GError **error);
 void nd_fit_data_free (NdFitData *d);
