@@ -19,61 +19,6 @@
 #include "cli.h"
 #include "cli-recording.h"
 
-/* "0,2,5-7" -> sorted-as-given list of sweep numbers; "all" or NULL: all. */
-static GArray *
-parse_sweeps (const char *list, guint n_sweeps, int *status)
-{
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint));
-  *status = 0;
-  if (!list || g_ascii_strcasecmp (list, "all") == 0)
-    {
-      for (guint s = 0; s < n_sweeps; s++)
-        g_array_append_val (out, s);
-      return out;
-    }
-  g_auto (GStrv) parts = g_strsplit (list, ",", -1);
-  for (char **p = parts; *p; p++)
-    {
-      char *item = g_strstrip (*p), *end = NULL;
-      if (!*item)
-        continue;
-      long a = strtol (item, &end, 10), b = a;
-      if (end == item || a < 0)
-        goto bad;
-      if (*end == '-')
-        {
-          char *e2 = NULL;
-          b = strtol (end + 1, &e2, 10);
-          if (e2 == end + 1 || *e2 != '\0' || b < a)
-            goto bad;
-        }
-      else if (*end != '\0')
-        goto bad;
-      if (b >= (long) n_sweeps)
-        {
-          nd_cli_fail (1, _("sweep %ld does not exist: the recording has %u sweeps (0 to %u)"),
-                       b, n_sweeps, n_sweeps ? n_sweeps - 1 : 0);
-          *status = 1;
-          g_array_unref (out);
-          return NULL;
-        }
-      for (long s = a; s <= b; s++)
-        {
-          guint u = (guint) s;
-          g_array_append_val (out, u);
-        }
-    }
-  if (out->len == 0)
-    goto bad;
-  return out;
-
-bad:
-  nd_cli_fail (2, _("cannot read the sweep list “%s”: write sweep numbers from 0, e.g. “0,2,5-7”"), list);
-  *status = 2;
-  g_array_unref (out);
-  return NULL;
-}
-
 static char *
 csv_title (const char *name, const char *units)
 {
@@ -163,7 +108,7 @@ nd_cli_export (int argc, char **argv)
       status = 1;
       goto done;
     }
-  list = parse_sweeps (sweeps, nd_recording_n_sweeps (rec), &status);
+  list = nd_cli_parse_sweeps (sweeps, nd_recording_n_sweeps (rec), &status);
   if (!list)
     goto done;
 

@@ -24,5 +24,10 @@ void nd_cli_recording_options_clear (NdCliRecordingOptions *o);
  * returns NULL (exit status 1). */
 NdRecording *nd_cli_load_recording (const char *path, const NdCliRecordingOptions *o);
 
+/* "0,2,5-7" -> the sweep numbers (guint) as given; "all" or NULL: every
+ * sweep. A sweep beyond the recording's or an unreadable list prints the
+ * error, sets *status (1 or 2) and returns NULL. */
+GArray *nd_cli_parse_sweeps (const char *list, guint n_sweeps, int *status);
+
 /* Shortest text that reads back as exactly `v` (at most 17 digits). */
 void nd_cli_format_double (char *buf, gsize size, double v);
