@@ -79,7 +79,7 @@ value (double v, const char *format, const char *unit)
   if (!isfinite (v))
     return g_strdup ("–");
   g_autofree char *num = g_strdup_printf (format, v);
-  return g_strdup_printf ("%s %s", num, unit);
+  return unit[0] ? g_strdup_printf ("%s %s", num, unit) : g_steal_pointer (&num);
 }
 
 static void

@@ -210,36 +210,35 @@ out:
 /* ---- the charging curve ---- */
 
 typedef struct {
-  const double *t, *v;   /* t from the curve's start */
+  const double *v;       /* samples dt apart from the curve's start */
   size_t n;
+  double dt;
 } fit_data;
 
-/* Least squares of v ~ c0 + c1 exp(-t/tau) for a fixed tau; returns the residual sum of squares. */
+/* Least squares of v ~ c0 + c1 exp(-t/tau) for a fixed tau; returns the residual sum of squares.
+ * exp(-t/tau) of evenly spaced samples is a power of exp(-dt/tau): one exp per call, not per sample. */
 static double
 fit_linear (const fit_data *d, double tau, double *c0, double *c1)
 {
-  double s1 = 0, se = 0, see = 0, sv = 0, sev = 0;
-  size_t m = 0;
-  for (size_t j = 0; j < d->n; j++)
+  double s1 = 0, se = 0, see = 0, sv = 0, sev = 0, svv = 0;
+  double r = exp (-d->dt / tau), e = 1.0;
+  /* Relative to the first sample, so that v.v does not swamp the residual. */
+  double ref = d->n > 0 && isfinite (d->v[0]) ? d->v[0] : 0.0;
+  for (size_t j = 0; j < d->n; j++, e *= r)
     {
-      if (!isfinite (d->v[j]))
+      double v = d->v[j] - ref;
+      if (!isfinite (v))
         continue;
-      double e = exp (-d->t[j] / tau);
-      s1 += 1.0, se += e, see += e * e, sv += d->v[j], sev += e * d->v[j];
-      m++;
+      s1 += 1.0, se += e, see += e * e, sv += v, sev += e * v, svv += v * v;
     }
   double det = s1 * see - se * se;
-  if (m < 3 || !(fabs (det) > 1e-12 * s1 * see))
+  if (s1 < 3.0 || !(fabs (det) > 1e-12 * s1 * see))
     return INFINITY;
   *c0 = (see * sv - se * sev) / det;
   *c1 = (s1 * sev - se * sv) / det;
-  double rss = 0.0;
-  for (size_t j = 0; j < d->n; j++)
-    if (isfinite (d->v[j]))
-      {
-        double r = d->v[j] - *c0 - *c1 * exp (-d->t[j] / tau);
-        rss += r * r;
-      }
+  /* At the least-squares solution the residual is v.v - c.(X^T v). */
+  double rss = fmax (svv - *c0 * sv - *c1 * sev, 0.0);
+  *c0 += ref;
   return rss;
 }
 
@@ -294,16 +293,9 @@ charge_fit (const double *v, const double *smooth, size_t a, size_t b, double dt
     j0++;
   if (jpk <= j0 + 4)
     return NAN;
-  size_t m = jpk - j0 + 1;
-  double *t = malloc (m * sizeof *t);
-  if (!t)
-    return NAN;
-  for (size_t j = 0; j < m; j++)
-    t[j] = (double) j * dt;
-  fit_data d = { t, v + j0, m };
+  fit_data d = { v + j0, jpk - j0 + 1, dt };
   double c0 = NAN, c1 = NAN;
   double tau = fit_tau (&d, 0.5 * dt, 2.0 * (double) (b - a) * dt, &c0, &c1);
-  free (t);
   /* A charging curve falls towards its end (c1 > 0) and settles within the fitted span's reach. */
   if (!isfinite (tau) || !(c1 > 0.0) || tau >= 1.9 * (double) (b - a) * dt)
     return NAN;
