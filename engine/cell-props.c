@@ -538,7 +538,7 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
     }
   if (nt > 0)
     {
-      /* The median, and the sweep it comes from (the lower middle one for an even count). */
+      /* The median, and the sweep it comes from. */
       for (int i = 1; i < nt; i++)
         for (int k = i; k > 0 && taus[k] < taus[k - 1]; k--)
           {
@@ -547,8 +547,14 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
             nd_cell_charge_curve c = curves[k];
             curves[k] = curves[k - 1], curves[k - 1] = c;
           }
-      out->tau_m_ms = nt % 2 ? taus[nt / 2] : 0.5 * (taus[nt / 2 - 1] + taus[nt / 2]);
-      out->charge = curves[(nt - 1) / 2];
+      /* Of two middle ones, the smaller step's: it stirs the least h-current. The time constant is the
+       * drawn curve's, so the card and the plot agree. */
+      int mid = nt / 2;
+      if (nt % 2 == 0 && fabs (out->sweeps[curves[mid - 1].sweep].stimulus_pA) <=
+                             fabs (out->sweeps[curves[mid].sweep].stimulus_pA))
+        mid--;
+      out->charge = curves[mid];
+      out->tau_m_ms = curves[mid].tau_ms;
     }
   if (isfinite (opt.c_known_pF) && opt.c_known_pF > 0.0)
     {

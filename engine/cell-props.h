@@ -29,8 +29,9 @@
  *    (exact in v_inf and amp, golden-section search in log tau) from where the
  *    deflection passes 10 % of its peak (past the electrode's fast artefact) to
  *    the peak (before a sag pulls it back), on each hyperpolarising step used
- *    for the input resistance; tau_m is the median, and the sweep with the
- *    median is the one whose curve is drawn.
+ *    for the input resistance; tau_m is the median (of two middle ones, the
+ *    smaller step's, which stirs the least h-current), and that sweep's curve
+ *    is the one drawn.
  *  - Capacitance = tau_m / R_in unless a known one is given (amplifier
  *    telegraph, the user); area = C / specific capacitance.
  *  - Sag ratio of the most hyperpolarising step = (steady - peak) / (baseline
