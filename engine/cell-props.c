@@ -319,9 +319,23 @@ typedef struct {
   bool *keep;
 } sweep_work;
 
+/* Robust standard deviation (interquartile range / 1.349) of the finite values of v[0..n). */
+static double
+robust_sd (const double *v, size_t n, double *scratch)
+{
+  size_t m = 0;
+  for (size_t j = 0; j < n; j++)
+    if (isfinite (v[j]))
+      scratch[m++] = v[j];
+  if (m < 4)
+    return NAN;
+  qsort (scratch, m, sizeof *scratch, cmp_double);
+  return (scratch[(3 * m) / 4] - scratch[m / 4]) / 1.349;
+}
+
 static bool
 measure_sweep (const nd_cell_sweep *in, size_t a, size_t b, double ljp, nd_cell_sweep_props *p,
-               sweep_work *w)
+               double *step_sd, sweep_work *w)
 {
   size_t n = in->n;
   double dt = in->dt_ms;
@@ -369,6 +383,7 @@ measure_sweep (const nd_cell_sweep *in, size_t a, size_t b, double ljp, nd_cell_
       p->holding_pA = median_of (in->i_pA, a, NULL, w->scratch);
       size_t lo = a + (b - a) / 10, hi = b - (b - a) / 10;
       p->stimulus_pA = median_of (in->i_pA + lo, hi - lo, NULL, w->scratch) - p->holding_pA;
+      *step_sd = robust_sd (in->i_pA + lo, hi - lo, w->scratch);
     }
   size_t steady = (size_t) ceil (STEADY_FRACTION * (double) (b - a));
   p->steady_mV = mean_of (w->v + (b - steady), steady);
@@ -435,9 +450,10 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
                    malloc ((nmax + 1) * sizeof (double)), malloc ((nmax + 1) * sizeof (bool)) };
   double *base = malloc ((size_t) n * sizeof *base), *x = malloc ((size_t) n * sizeof *x);
   double *y = malloc ((size_t) n * sizeof *y), *taus = malloc ((size_t) n * sizeof *taus);
+  double *sds = malloc ((size_t) n * sizeof *sds);
   nd_cell_charge_curve *curves = malloc ((size_t) n * sizeof *curves);
   nd_cell_status status = ND_CELL_OK;
-  if (!w.v || !w.smooth || !w.scratch || !w.keep || !base || !x || !y || !taus || !curves)
+  if (!w.v || !w.smooth || !w.scratch || !w.keep || !base || !x || !y || !taus || !curves || !sds)
     {
       status = ND_CELL_NO_MEMORY;
       goto out;
@@ -445,11 +461,12 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
   for (int s = 0; s < n; s++)
     {
       const nd_cell_sweep *in = &sweeps[s];
+      sds[s] = NAN;
       if (in->n == 0 || !(in->dt_ms > 0.0))
         continue;
       /* Without a step, the whole sweep is "before the step" for spikes and the baseline. */
       size_t sa = have_step ? a : in->n, sb = have_step ? b : in->n;
-      if (!measure_sweep (in, sa, sb, opt.ljp_mV, &out->sweeps[s], &w))
+      if (!measure_sweep (in, sa, sb, opt.ljp_mV, &out->sweeps[s], &sds[s], &w))
         {
           status = ND_CELL_NO_MEMORY;
           goto out;
@@ -472,6 +489,17 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
       status = ND_CELL_NO_BASELINE;
       goto out;
     }
+
+  /* A sweep whose current wanders within the step far more than the others' (a noise stimulus, as in the
+   * demo's last sweep) has no step level: it is left out of R_in, rheobase and the split. */
+  int nsd = 0;
+  for (int s = 0; s < n; s++)
+    if (isfinite (sds[s]))
+      x[nsd++] = sds[s];
+  double sd_typical = median_of (x, (size_t) nsd, NULL, y);
+  for (int s = 0; s < n; s++)
+    if (isfinite (sd_typical) && !(sds[s] <= 3.0 * sd_typical + 1.0))
+      out->sweeps[s].stimulus_pA = NAN;
 
   /* Rheobase: the smallest non-negative step with a spike in it. */
   double istep_max = 0.0;
@@ -581,6 +609,7 @@ out:
   free (y);
   free (taus);
   free (curves);
+  free (sds);
   return status;
 }
 

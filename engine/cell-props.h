@@ -72,7 +72,8 @@ typedef enum {
 
 /* What one sweep shows. Times are from the sweep's first sample. */
 typedef struct {
-  double stimulus_pA;     /* step current relative to the holding current; NAN when the sweep is too short */
+  double stimulus_pA;     /* step current relative to the holding current; NAN when the sweep is too short
+                           * or its current is no step there (it wanders far more than the other sweeps') */
   double holding_pA;      /* current before the step */
   double baseline_mV;     /* level before the step, spikes left out; NAN without finite samples */
   double steady_mV;       /* mean over the last 15 % of the step */

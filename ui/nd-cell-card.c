@@ -87,7 +87,7 @@ show_values (NdCellCard *self)
   g_autofree char *at = g_strdup_printf (_("At %g µF/cm²"), self->cm);
   adw_action_row_set_subtitle (self->rows[ROW_AREA], at);
   gtk_widget_set_sensitive (self->use_area, p && isfinite (p->area_um2));
-  g_autofree char *rheo = p && p->rheobase_sweep >= 0 ? g_strdup_printf (_("Sweep %d"), p->rheobase_sweep + 1) : NULL;
+  g_autofree char *rheo = p && p->rheobase_sweep >= 0 ? g_strdup_printf (_("Sweep %u"), (guint) p->rheobase_sweep + 1) : NULL;
   adw_action_row_set_subtitle (self->rows[ROW_RHEOBASE], rheo ? rheo : "");
   double header_c = rec ? nd_recording_membrane_capacitance_pF (rec) : NAN;
   g_autofree char *placeholder = isfinite (header_c) ? g_strdup_printf (_("%.1f (amplifier)"), header_c)

@@ -297,6 +297,36 @@ test_two_steps (gsl_rng *rng)
   free_sweeps (&set);
 }
 
+/* A sweep driven by a noisy current (as the demo's last one) among the steps: no step level, no rheobase. */
+static void
+test_noise_sweep (gsl_rng *rng)
+{
+  rc_cell c = { .e_mV = -65.0, .r_MOhm = 200.0, .tau_ms = 20.0, .noise_mV = 0.2 };
+  sweep_set set;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  for (size_t j = 0; j < N; j++)
+    set.i[2][j] = 8.0 + gsl_ran_gaussian (rng, 6.0);
+  add_spike (set.v[2], 400.0, 90.0);
+  add_spike (set.v[5], 300.0, 90.0);
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "noise: status %d", st);
+  ND_CHECK (isnan (p.sweeps[2].stimulus_pA), "noise: the noisy sweep has no step (%g)", p.sweeps[2].stimulus_pA);
+  ND_CHECK (p.sweeps[2].n_spikes == 1, "noise: its spike still counts (%zu)", p.sweeps[2].n_spikes);
+  ND_CHECK (p.rheobase_sweep == 5 && p.rheobase_pA == 150.0, "noise: rheobase %g on sweep %d", p.rheobase_pA,
+            p.rheobase_sweep);
+  for (int s = 0; s < 6; s++)
+    if (s != 2)
+      ND_CHECK_CLOSE (p.sweeps[s].stimulus_pA, ladder[s], 1e-9, 0.0, "noise: the other steps");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.01, "noise: input resistance");
+  int train[3];
+  int k = nd_cell_props_default_split (&p, train, 3);
+  ND_CHECK (k == 3 && train[0] == 0 && train[1] == 5 && train[2] != 2, "noise: split %d %d %d", train[0], train[1],
+            train[2]);
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+}
+
 /* NaN samples, missing hyperpolarising steps, no step, no sweeps, no baseline. */
 static void
 test_degenerate (gsl_rng *rng)
@@ -380,6 +410,7 @@ main (void)
   test_sag (rng);
   test_spikes (rng);
   test_two_steps (rng);
+  test_noise_sweep (rng);
   test_degenerate (rng);
   gsl_rng_free (rng);
   return nd_check_done ("test-cell-props");
