@@ -18,6 +18,8 @@
 #define SPIKE_AFTER_MS 3.0
 /* Running mean for peaks and for where the charging curve starts. */
 #define SMOOTH_MS 1.0
+/* A step is at least this long (a glitch of a recorded current is none). */
+#define MIN_STEP_MS 5.0
 /* The charging-curve fit starts where the deflection passes this fraction of its peak. */
 #define FIT_START_FRACTION 0.1
 
@@ -171,12 +173,22 @@ find_step (const nd_cell_sweep *sw, int n, size_t *a, size_t *b)
   size_t w = (size_t) lround (SMOOTH_MS / dt);
   w = w < 1 ? 1 : w;
   size_t gap = w;
+  /* A step stands out of a recorded current's noise (estimated from the mean sweep's sample-to-sample
+   * differences: median absolute difference, Gaussian) by six times, and by 1 pA at least. */
+  double *diff = malloc (len * sizeof *diff);
+  if (!diff)
+    goto out;
+  for (size_t j = 0; j + 1 < len; j++)
+    diff[j] = fabs (mean[j + 1] - mean[j]);
+  double noise = median_of (diff, len - 1, NULL, smooth) / (0.6745 * sqrt (2.0));
+  free (diff);
+  double floor_pA = 1.0 + 6.0 * (isfinite (noise) ? noise : 0.0);
   /* Across sweeps first: a protocol's step changes from sweep to sweep. */
   running_mean (spread, len, w, smooth);
   double top = 0.0;
   for (size_t j = 0; j < len; j++)
     top = isfinite (smooth[j]) && smooth[j] > top ? smooth[j] : top;
-  if (n > 1 && top >= 1.0)
+  if (n > 1 && top >= floor_pA)
     {
       for (size_t j = 0; j < len; j++)
         flag[j] = smooth[j] >= 0.5 * top;
@@ -192,7 +204,7 @@ find_step (const nd_cell_sweep *sw, int n, size_t *a, size_t *b)
       double dev = 0.0;
       for (size_t j = 0; j < len; j++)
         dev = isfinite (smooth[j]) && fabs (smooth[j] - start) > dev ? fabs (smooth[j] - start) : dev;
-      if (dev >= 1.0)
+      if (dev >= floor_pA)
         {
           for (size_t j = 0; j < len; j++)
             flag[j] = fabs (smooth[j] - start) >= 0.5 * dev;
@@ -204,7 +216,7 @@ out:
   free (smooth);
   free (mean);
   free (flag);
-  return found && *b > *a + 2;
+  return found && (double) (*b - *a) * dt >= MIN_STEP_MS;
 }
 
 /* ---- the charging curve ---- */

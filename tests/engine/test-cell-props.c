@@ -372,6 +372,27 @@ test_degenerate (gsl_rng *rng)
   nd_cell_props_clear (&p);
   free_sweeps (&set);
 
+  /* A recorded current that is only noise (gap-free recordings), in one sweep or several: no step. */
+  c.current_noise_pA = 3.0;
+  make_sweeps (&set, &c, zeros, 3, rng);
+  st = nd_cell_props_measure (set.sw, 1, NULL, &p);
+  ND_CHECK (st == ND_CELL_NO_STEP, "noise only, one sweep: status %d", st);
+  nd_cell_props_clear (&p);
+  st = nd_cell_props_measure (set.sw, 3, NULL, &p);
+  ND_CHECK (st == ND_CELL_NO_STEP, "noise only, three sweeps: status %d", st);
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+  /* ... but a 20 pA step in that noise is one. */
+  static const double small[] = { -20.0 };
+  make_sweeps (&set, &c, small, 1, rng);
+  st = nd_cell_props_measure (set.sw, 1, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "noisy -20 pA step: status %d", st);
+  ND_CHECK_CLOSE (p.sweeps[0].stimulus_pA, -20.0, 0.5, 0.0, "noisy -20 pA step");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.03, "noisy -20 pA step: input resistance");
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+  c.current_noise_pA = 0.0;
+
   /* The step from the first sample: no baseline. */
   make_sweeps (&set, &c, ladder, 3, rng);
   for (int s = 0; s < 3; s++)

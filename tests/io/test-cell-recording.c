@@ -309,6 +309,61 @@ test_cli_json (void)
   g_assert_nonnull (strstr (out, "200 pA"));
 }
 
+/* Every recording of the test data, and File_axon_5.abf cut short and damaged: `passive` measures or says
+ * why not (status 1, one line), and never crashes. */
+static void
+test_cli_every_file (void)
+{
+  const char *dirs[] = { "abf", "atf", "io" };
+  guint measured = 0, refused = 0;
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autofree char *dir = nd_test_data_path (dirs[d]);
+      g_autoptr (GDir) gd = g_dir_open (dir, 0, NULL);
+      g_assert_nonnull (gd);
+      const char *name;
+      while ((name = g_dir_read_name (gd)))
+        {
+          if (g_str_has_suffix (name, ".md") || g_str_has_suffix (name, ".py"))
+            continue;
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autofree char *out = NULL, *err = NULL;
+          const char *args[] = { "passive", path, NULL };
+          int status = run_cli (args, &out, &err);
+          g_test_message ("%s: status %d %s", name, status, status ? err : "");
+          g_assert_true (status == 0 || status == 1);
+          if (status == 0)
+            measured++;
+          else
+            {
+              g_assert_true (g_str_has_prefix (err, "neurode-cli: "));
+              refused++;
+            }
+        }
+    }
+  g_assert_cmpuint (measured, >=, 4);
+  g_assert_cmpuint (refused, >=, 4);
+
+  g_autofree char *abf = nd_test_abf_path ("File_axon_5.abf");
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (abf, &data, &len, NULL));
+  g_autofree char *bad = nd_test_output_path ("passive-damaged.abf");
+  for (guint k = 0; k < 24; k++)
+    {
+      gsize cut = k < 12 ? len * (k + 1) / 13 : len;
+      g_autofree char *copy = g_memdup2 (data, len);
+      if (k >= 12)
+        for (gsize j = 0; j < 64; j++)
+          copy[(j * 7919 + k * 104729) % MIN (len, 8192)] ^= (char) (1 + j);
+      g_assert_true (g_file_set_contents (bad, copy, (gssize) cut, NULL));
+      g_autofree char *out = NULL, *err = NULL;
+      const char *args[] = { "passive", bad, "--json", NULL };
+      int status = run_cli (args, &out, &err);
+      g_assert_true (status == 0 || status == 1);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -318,5 +373,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cell/telegraph-capacitance", test_telegraph_capacitance);
   g_test_add_func ("/cell/refusals", test_refusals);
   g_test_add_func ("/cell/cli-json", test_cli_json);
+  g_test_add_func ("/cell/cli-every-file", test_cli_every_file);
   return g_test_run ();
 }
