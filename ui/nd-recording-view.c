@@ -227,8 +227,10 @@ sweep_title (NdRecordingView *self, guint s)
   if (p && (int) s < p->n_sweeps)
     {
       const nd_cell_sweep_props *sw = &p->sweeps[s];
-      if (isfinite (sw->stimulus_pA))
-        g_string_append_printf (t, " · %s%.0f pA", sw->stimulus_pA > 0.5 ? "+" : "", sw->stimulus_pA);
+      /* Rounded to whole pA, with its sign ("+50 pA", "0 pA", never "-0 pA"). */
+      double pa = round (sw->stimulus_pA);
+      if (isfinite (pa))
+        g_string_append_printf (t, " · %s%.0f pA", pa > 0.0 ? "+" : "", pa == 0.0 ? 0.0 : pa);
       g_string_append (t, " · ");
       g_string_append_printf (t, g_dngettext (GETTEXT_PACKAGE, "%u spike", "%u spikes", (gulong) sw->n_spikes),
                               (guint) sw->n_spikes);
