@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cell-recording.h"
 #include "icg-registry.h"
 #include "learned-gate.h"
 #include "model-file.h"
@@ -32,6 +33,8 @@ struct _NdProject
   NdRecording *recording;
   GArray *roles;            /* NdSweepRole per sweep */
   double window_start, window_end;
+  double ljp_mV;            /* liquid-junction potential, set on the recording too */
+  double c_known_pF;        /* capacitance the user knows, NAN: measured */
 
   double cm, area, v_init, celsius;
   guint n_known;
@@ -312,6 +315,8 @@ set_recording (NdProject *self, NdRecording *rec)
   self->recording_path = rec ? g_strdup (nd_recording_path (rec)) : NULL;
 }
 
+static void roles_from_cell (NdProject *self);
+
 gboolean
 nd_project_load_recording (NdProject *self, const char *path, GError **error)
 {
@@ -320,6 +325,9 @@ nd_project_load_recording (NdProject *self, const char *path, GError **error)
     return FALSE;
   set_recording (self, rec);
   roles_default (self);
+  self->ljp_mV = 0.0;
+  self->c_known_pF = NAN;
+  roles_from_cell (self);
   self->window_start = self->window_end = 0.0;
   clear_fit (self);
   g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
@@ -373,6 +381,81 @@ nd_project_set_sweep_role (NdProject *self, guint sweep, NdSweepRole role)
   if (sweep >= self->roles->len || g_array_index (self->roles, NdSweepRole, sweep) == role)
     return;
   g_array_index (self->roles, NdSweepRole, sweep) = role;
+  touch (self);
+}
+
+/* ---- the cell: default training sweeps, liquid-junction potential, known capacitance ---- */
+
+/* A step protocol: train on the most hyperpolarising step, the rheobase sweep and the strongest step
+ * (cell-props.h), validate on the rest. Anything else keeps roles_default(). */
+static void
+roles_from_cell (NdProject *self)
+{
+  nd_cell_props p;
+  int train[3];
+  nd_cell_props_from_recording (self->recording, self->cm, NAN, NAN, &p, NULL);
+  int k = isfinite (p.step_start_ms) ? nd_cell_props_default_split (&p, train, 3) : 0;
+  nd_cell_props_clear (&p);
+  if (k == 0)
+    return;
+  for (guint s = 0; s < self->roles->len; s++)
+    g_array_index (self->roles, NdSweepRole, s) = ND_SWEEP_VALIDATE;
+  for (int i = 0; i < k; i++)
+    nd_project_set_sweep_role_quietly (self, (guint) train[i], ND_SWEEP_TRAIN);
+}
+
+void
+nd_project_set_sweep_role_quietly (NdProject *self, guint sweep, NdSweepRole role)
+{
+  if (sweep < self->roles->len)
+    g_array_index (self->roles, NdSweepRole, sweep) = role;
+}
+
+void
+nd_project_set_sweep_roles (NdProject *self, const guint *sweeps, guint n, NdSweepRole role)
+{
+  gboolean changed = FALSE;
+  for (guint i = 0; i < n; i++)
+    if (sweeps[i] < self->roles->len && g_array_index (self->roles, NdSweepRole, sweeps[i]) != role)
+      {
+        g_array_index (self->roles, NdSweepRole, sweeps[i]) = role;
+        changed = TRUE;
+      }
+  if (changed)
+    touch (self);
+}
+
+double
+nd_project_get_ljp (NdProject *self)
+{
+  return self->ljp_mV;
+}
+
+void
+nd_project_set_ljp (NdProject *self, double ljp_mV)
+{
+  if (!isfinite (ljp_mV) || ljp_mV == self->ljp_mV)
+    return;
+  self->ljp_mV = ljp_mV;
+  if (self->recording)
+    nd_recording_set_ljp (self->recording, ljp_mV);
+  touch (self);
+}
+
+double
+nd_project_get_known_capacitance (NdProject *self)
+{
+  return self->c_known_pF;
+}
+
+void
+nd_project_set_known_capacitance (NdProject *self, double c_pF)
+{
+  if (!(c_pF > 0.0))
+    c_pF = NAN;
+  if (c_pF == self->c_known_pF || (isnan (c_pF) && isnan (self->c_known_pF)))
+    return;
+  self->c_known_pF = c_pF;
   touch (self);
 }
 
@@ -711,6 +794,13 @@ nd_project_to_json (NdProject *self, GFile *relative_to)
           json_builder_add_string_value (b, nd_recording_signal (self->recording,
                                                                  nd_recording_stimulus_signal (self->recording))->name);
         }
+      json_builder_set_member_name (b, "ljp_mV");
+      json_builder_add_double_value (b, self->ljp_mV);
+      if (isfinite (self->c_known_pF))
+        {
+          json_builder_set_member_name (b, "capacitance_pF");
+          json_builder_add_double_value (b, self->c_known_pF);
+        }
       json_builder_end_object (b);
 
       json_builder_set_member_name (b, "selection");
@@ -866,6 +956,7 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
 
   /* The recording: the path relative to the project first (folders move together), then the absolute one. */
   NdRecording *rec = NULL;
+  double ljp = 0.0, c_known = NAN;
   JsonObject *ro = json_object_has_member (o, "recording") ? json_object_get_object_member (o, "recording") : NULL;
   if (ro)
     {
@@ -898,10 +989,15 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
       int signal = nd_recording_find_signal (rec, sig);
       if (src != nd_recording_stimulus_source (rec) || (src == ND_STIMULUS_SIGNAL && signal != nd_recording_stimulus_signal (rec)))
         nd_recording_set_stimulus (rec, src, signal, NULL);
+      ljp = json_object_get_double_member_with_default (ro, "ljp_mV", 0.0);
+      c_known = json_object_get_double_member_with_default (ro, "capacitance_pF", NAN);
+      nd_recording_set_ljp (rec, isfinite (ljp) ? ljp : 0.0);
     }
 
   /* Everything is read: replace the content. */
   set_recording (self, rec);
+  self->ljp_mV = isfinite (ljp) ? ljp : 0.0;
+  self->c_known_pF = c_known > 0.0 ? c_known : NAN;
   roles_default (self);
   for (guint s = 0; s < self->roles->len; s++)
     g_array_index (self->roles, NdSweepRole, s) = ND_SWEEP_IGNORE;
@@ -1066,6 +1162,7 @@ nd_project_init (NdProject *self)
   self->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   self->loss_train = g_array_new (FALSE, TRUE, sizeof (double));
   self->loss_val = g_array_new (FALSE, TRUE, sizeof (double));
+  self->c_known_pF = NAN;
   spec_default (self);
   rebuild (self);
 }

@@ -84,7 +84,9 @@ void         nd_project_set_dirty (NdProject *self, gboolean dirty);
 /* Counter that grows with every edit (for autosave). */
 guint64      nd_project_get_generation (NdProject *self);
 
-/* Recording. On failure the project is left as it was. */
+/* Recording. On failure the project is left as it was. A step protocol's sweeps start with the default
+ * split of nd_cell_props_default_split() (the most hyperpolarising, the rheobase and the strongest step
+ * train), other recordings train on the second sweep. */
 gboolean     nd_project_load_recording (NdProject *self, const char *path, GError **error);
 NdRecording *nd_project_get_recording (NdProject *self);
 /* The signal plotted as "the recorded trace" (first voltage signal, else the first). */
@@ -93,6 +95,19 @@ gboolean     nd_project_set_stimulus (NdProject *self, NdStimulusSource source, 
 
 NdSweepRole  nd_project_get_sweep_role (NdProject *self, guint sweep);
 void         nd_project_set_sweep_role (NdProject *self, guint sweep, NdSweepRole role);
+/* Many sweeps at once (one "changed"). */
+void         nd_project_set_sweep_roles (NdProject *self, const guint *sweeps, guint n, NdSweepRole role);
+/* Without "changed" or the dirty flag (choices made while a recording is opened). */
+void         nd_project_set_sweep_role_quietly (NdProject *self, guint sweep, NdSweepRole role);
+
+/* The recording's liquid-junction potential in mV (0 for a new recording): subtracted from the membrane
+ * potential of the cell properties and of every fit (it is set on the recording, nd_recording_set_ljp). */
+double       nd_project_get_ljp (NdProject *self);
+void         nd_project_set_ljp (NdProject *self, double ljp_mV);
+/* A membrane capacitance the user knows (pF), used instead of the measured one; NAN (or <= 0): none. */
+double       nd_project_get_known_capacitance (NdProject *self);
+void         nd_project_set_known_capacitance (NdProject *self, double c_pF);
+
 /* Fit window in ms from the sweep start; end <= start means the whole sweep. */
 void         nd_project_get_window (NdProject *self, double *start_ms, double *end_ms);
 void         nd_project_set_window (NdProject *self, double start_ms, double end_ms);
