@@ -19,6 +19,8 @@
 #include "nd-project.h"
 #include "units.h"
 
+/* The file format's number. Members added later are optional (a reader ignores what it does not know and
+ * does without what a file lacks), so it grows only when an older Neurode would misread a newer file. */
 #define PROJECT_FORMAT 1
 
 struct _NdProject
@@ -29,8 +31,11 @@ struct _NdProject
   gboolean dirty;
   guint64 generation;
 
-  char *recording_path;
+  /* nd_project_start_new() gives every field below its value for a new project. */
+  char *recording_path;     /* also while the recording is missing */
   NdRecording *recording;
+  JsonObject *missing;      /* the file's "recording" entry while its recording cannot be found */
+  char *missing_problem;    /* why it could not be read when it was found; NULL when not found */
   GArray *roles;            /* NdSweepRole per sweep */
   double window_start, window_end;
   double ljp_mV;            /* liquid-junction potential, set on the recording too */
@@ -95,6 +100,16 @@ spec_default (NdProject *self)
       self->known[i].enabled = g_str_equal (lib[i]->type, "hh_na") || g_str_equal (lib[i]->type, "leak");
     }
   learned_spec_default (&self->learned);
+}
+
+/* The model a new recording starts from. Every way of opening a recording comes here, so what a real
+ * recording starts from is decided in this one place. */
+static void
+spec_for_new_recording (NdProject *self, const NdRecording *rec)
+{
+  (void) rec;
+  spec_default (self);
+  g_array_set_size (self->catalogue, 0);
 }
 
 /* The learned channel's index in m, or -1. */
@@ -310,9 +325,147 @@ static void
 set_recording (NdProject *self, NdRecording *rec)
 {
   g_clear_pointer (&self->recording, nd_recording_free);
+  g_clear_pointer (&self->missing, json_object_unref);
+  g_clear_pointer (&self->missing_problem, g_free);
   g_free (self->recording_path);
   self->recording = rec;
-  self->recording_path = rec ? g_strdup (nd_recording_path (rec)) : NULL;
+  /* Absolute, so that the saved path means the same from wherever Neurode is started. */
+  self->recording_path = rec ? g_canonicalize_filename (nd_recording_path (rec), NULL) : NULL;
+}
+
+void
+nd_project_start_new (NdProject *self, NdRecording *rec)
+{
+  g_return_if_fail (rec != NULL);
+  set_recording (self, rec);
+  roles_default (self);
+  self->window_start = self->window_end = 0.0;
+  spec_for_new_recording (self, rec);
+  /* Built afresh: nothing of the previous project's networks is carried over. */
+  g_clear_pointer (&self->model, nd_model_free);
+  rebuild (self);
+  clear_fit (self);
+  g_clear_object (&self->file);
+  self->generation++;
+  /* Nothing is lost by closing a recording just opened: the project is unsaved only once edited. */
+  self->dirty = FALSE;
+  g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
+  g_signal_emit (self, signals[SIGNAL_LOADED], 0);
+}
+
+const char *
+nd_project_get_recording_path (NdProject *self)
+{
+  return self->recording_path;
+}
+
+gboolean
+nd_project_get_recording_missing (NdProject *self)
+{
+  return self->missing != NULL;
+}
+
+const char *
+nd_project_get_recording_problem (NdProject *self)
+{
+  return self->missing_problem;
+}
+
+/* The sweep count a project file gives its recording (0 when it does not say; older files), within reason. */
+static guint
+file_sweeps (JsonObject *ro)
+{
+  return (guint) CLAMP (json_object_get_int_member_with_default (ro, "sweeps", 0), 0, 100000);
+}
+
+/* The sweep count the project's selections were made for: the recording's, the count the file recorded,
+ * or (older files) at least one more than the highest sweep chosen. `exact` says whether it is known. */
+static guint
+expected_sweeps (NdProject *self, gboolean *exact)
+{
+  *exact = TRUE;
+  if (self->recording)
+    return nd_recording_n_sweeps (self->recording);
+  if (self->missing && file_sweeps (self->missing) > 0)
+    return file_sweeps (self->missing);
+  *exact = FALSE;
+  guint n = 0;
+  for (guint s = 0; s < self->roles->len; s++)
+    if (g_array_index (self->roles, NdSweepRole, s) != ND_SWEEP_IGNORE)
+      n = s + 1;
+  return n;
+}
+
+/* The signal count of the project's recording, or 0 when the file does not say. */
+static guint
+expected_signals (NdProject *self)
+{
+  if (self->recording)
+    return nd_recording_n_signals (self->recording);
+  if (self->missing && json_object_has_member (self->missing, "signals"))
+    {
+      JsonNode *n = json_object_get_member (self->missing, "signals");
+      return JSON_NODE_HOLDS_ARRAY (n) ? json_array_get_length (json_node_get_array (n)) : 0;
+    }
+  return 0;
+}
+
+char *
+nd_project_check_recording (NdProject *self, NdRecording *rec)
+{
+  g_autoptr (GString) why = g_string_new (NULL);
+  gboolean exact;
+  guint want = expected_sweeps (self, &exact), have = nd_recording_n_sweeps (rec);
+  if (exact && want != have)
+    g_string_append_printf (why, g_dngettext (GETTEXT_PACKAGE, "It has %u sweep; the project’s recording had %u.",
+                                              "It has %u sweeps; the project’s recording had %u.", have),
+                            have, want);
+  else if (!exact && want > have)
+    g_string_append_printf (why, g_dngettext (GETTEXT_PACKAGE, "It has %u sweep; the project uses sweep %u.",
+                                              "It has %u sweeps; the project uses sweep %u.", have),
+                            have, want);
+  guint want_sig = expected_signals (self), have_sig = nd_recording_n_signals (rec);
+  if (want_sig > 0 && want_sig != have_sig)
+    {
+      if (why->len)
+        g_string_append_c (why, ' ');
+      g_string_append_printf (why, g_dngettext (GETTEXT_PACKAGE, "It has %u signal; the project’s recording had %u.",
+                                                "It has %u signals; the project’s recording had %u.", have_sig),
+                              have_sig, want_sig);
+    }
+  return why->len ? g_string_free (g_steal_pointer (&why), FALSE) : NULL;
+}
+
+/* The stimulus the project file chose, set on `rec` when the recording offers it. */
+static void
+apply_stimulus (NdRecording *rec, JsonObject *ro)
+{
+  const char *stim = json_object_get_string_member_with_default (ro, "stimulus", "none");
+  const char *sig = json_object_get_string_member_with_default (ro, "stimulus_signal", "");
+  NdStimulusSource src = g_str_equal (stim, "protocol") ? ND_STIMULUS_PROTOCOL
+                       : g_str_equal (stim, "signal") ? ND_STIMULUS_SIGNAL : ND_STIMULUS_NONE;
+  int signal = nd_recording_find_signal (rec, sig);
+  if (src != nd_recording_stimulus_source (rec) || (src == ND_STIMULUS_SIGNAL && signal != nd_recording_stimulus_signal (rec)))
+    nd_recording_set_stimulus (rec, src, signal, NULL);
+}
+
+void
+nd_project_relocate_recording (NdProject *self, NdRecording *rec)
+{
+  g_return_if_fail (rec != NULL);
+  g_autoptr (JsonObject) ro = self->missing ? json_object_ref (self->missing) : NULL;
+  if (ro)
+    apply_stimulus (rec, ro);
+  /* The project's liquid-junction potential applies to the located file too. */
+  nd_recording_set_ljp (rec, self->ljp_mV);
+  set_recording (self, rec);
+  /* The choices stay; sweeps the project did not know are not used until chosen. */
+  guint old = self->roles->len, n = nd_recording_n_sweeps (rec);
+  g_array_set_size (self->roles, n);
+  for (guint s = old; s < n; s++)
+    g_array_index (self->roles, NdSweepRole, s) = ND_SWEEP_IGNORE;
+  g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
+  touch (self);
 }
 
 static void roles_from_cell (NdProject *self);
@@ -665,7 +818,9 @@ nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms
 {
   if (!self->recording)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("Open a recording first"));
+      g_set_error_literal (error, ND_ERROR, ND_ERROR_FORMAT,
+                           self->missing ? _("The project’s recording was not found: locate it first")
+                                         : _("Open a recording first"));
       return NULL;
     }
   guint n_train = 0, n_val = 0, n = self->roles->len;
@@ -760,6 +915,35 @@ add_double_array (JsonBuilder *b, const char *name, const double *v, guint n)
   json_builder_end_array (b);
 }
 
+/* `path` relative to the folder of `project_file` ("rec.abf", "../data/rec.abf"), so that a folder moved or
+ * copied with its project and recordings keeps working; NULL when they share no folder but the root. */
+static char *
+relative_path (GFile *project_file, const char *path)
+{
+  g_autoptr (GFile) dir = g_file_get_parent (project_file);
+  g_autofree char *from = dir ? g_file_get_path (dir) : NULL;
+  if (!from || !g_path_is_absolute (from) || !g_path_is_absolute (path))
+    return NULL;
+  g_auto (GStrv) a = g_strsplit (from, G_DIR_SEPARATOR_S, -1);
+  g_auto (GStrv) b = g_strsplit (path, G_DIR_SEPARATOR_S, -1);
+  guint na = g_strv_length (a), nb = g_strv_length (b), k = 0;
+  /* Both start with "" (the root); the file's own name is not a folder to share. */
+  while (k < na && k + 1 < nb && g_str_equal (a[k], b[k]))
+    k++;
+  if (k < 2)
+    return NULL;
+  g_autoptr (GString) rel = g_string_new (NULL);
+  for (guint i = k; i < na; i++)
+    g_string_append (rel, ".." G_DIR_SEPARATOR_S);
+  for (guint i = k; i < nb; i++)
+    {
+      g_string_append (rel, b[i]);
+      if (i + 1 < nb)
+        g_string_append (rel, G_DIR_SEPARATOR_S);
+    }
+  return g_string_free (g_steal_pointer (&rel), FALSE);
+}
+
 char *
 nd_project_to_json (NdProject *self, GFile *relative_to)
 {
@@ -768,31 +952,56 @@ nd_project_to_json (NdProject *self, GFile *relative_to)
   json_builder_set_member_name (b, "neurode_project");
   json_builder_add_int_value (b, PROJECT_FORMAT);
 
-  if (self->recording)
+  if (self->recording_path)
     {
       json_builder_set_member_name (b, "recording");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "path");
       json_builder_add_string_value (b, self->recording_path);
-      if (relative_to)
+      g_autofree char *rel = relative_to ? relative_path (relative_to, self->recording_path) : NULL;
+      if (rel)
         {
-          g_autoptr (GFile) rf = g_file_new_for_path (self->recording_path);
-          g_autoptr (GFile) dir = g_file_get_parent (relative_to);
-          g_autofree char *rel = dir ? g_file_get_relative_path (dir, rf) : NULL;
-          if (rel)
-            {
-              json_builder_set_member_name (b, "relative_path");
-              json_builder_add_string_value (b, rel);
-            }
+          json_builder_set_member_name (b, "relative_path");
+          json_builder_add_string_value (b, rel);
         }
-      NdStimulusSource src = nd_recording_stimulus_source (self->recording);
-      json_builder_set_member_name (b, "stimulus");
-      json_builder_add_string_value (b, stimulus_source_name (src));
-      if (src == ND_STIMULUS_SIGNAL)
+      if (self->recording)
         {
-          json_builder_set_member_name (b, "stimulus_signal");
-          json_builder_add_string_value (b, nd_recording_signal (self->recording,
-                                                                 nd_recording_stimulus_signal (self->recording))->name);
+          NdStimulusSource src = nd_recording_stimulus_source (self->recording);
+          json_builder_set_member_name (b, "stimulus");
+          json_builder_add_string_value (b, stimulus_source_name (src));
+          if (src == ND_STIMULUS_SIGNAL)
+            {
+              json_builder_set_member_name (b, "stimulus_signal");
+              json_builder_add_string_value (b, nd_recording_signal (self->recording,
+                                                                     nd_recording_stimulus_signal (self->recording))->name);
+            }
+          /* What the recording holds, so that a recording located after a move can be checked. */
+          json_builder_set_member_name (b, "sweeps");
+          json_builder_add_int_value (b, nd_recording_n_sweeps (self->recording));
+          json_builder_set_member_name (b, "signals");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < nd_recording_n_signals (self->recording); i++)
+            {
+              const NdSignal *sig = nd_recording_signal (self->recording, i);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "name");
+              json_builder_add_string_value (b, sig->name);
+              json_builder_set_member_name (b, "units");
+              json_builder_add_string_value (b, sig->units);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+        }
+      else if (self->missing)
+        {
+          /* A recording not found yet keeps what the file said about it. */
+          g_autoptr (GList) members = json_object_get_members (self->missing);
+          for (GList *m = members; m; m = m->next)
+            if (!g_str_equal (m->data, "path") && !g_str_equal (m->data, "relative_path"))
+              {
+                json_builder_set_member_name (b, m->data);
+                json_builder_add_value (b, json_node_copy (json_object_get_member (self->missing, m->data)));
+              }
         }
       json_builder_set_member_name (b, "ljp_mV");
       json_builder_add_double_value (b, self->ljp_mV);
@@ -954,51 +1163,69 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
       return FALSE;
     }
 
-  /* The recording: the path relative to the project first (folders move together), then the absolute one. */
+  /* The recording: where it was (absolute path), then where it is relative to the project (a folder moved
+   * with its project and recordings). One that cannot be found is asked for later: the project opens
+   * without it, keeping what the file says about it (nd_project_relocate_recording). */
   NdRecording *rec = NULL;
   double ljp = 0.0, c_known = NAN;
+  g_autofree char *rec_path = NULL;
+  g_autoptr (GError) rec_error = NULL;
   JsonObject *ro = json_object_has_member (o, "recording") ? json_object_get_object_member (o, "recording") : NULL;
   if (ro)
     {
       const char *path = json_object_get_string_member_with_default (ro, "path", NULL);
       const char *rel = json_object_get_string_member_with_default (ro, "relative_path", NULL);
       g_autoptr (GFile) dir = base ? g_file_get_parent (base) : NULL;
-      g_autoptr (GError) rel_error = NULL;
-      if (rel && dir)
-        {
-          g_autoptr (GFile) rf = g_file_resolve_relative_path (dir, rel);
-          g_autofree char *rp = g_file_get_path (rf);
-          if (rp && g_file_test (rp, G_FILE_TEST_EXISTS))
-            rec = nd_recording_load (rp, &rel_error);
-        }
-      g_autoptr (GError) abs_error = NULL;
-      if (!rec && path)
-        rec = nd_recording_load (path, &abs_error);
-      if (!rec)
-        {
-          nd_model_free (model);
-          GError *why = rel_error ? rel_error : abs_error;
-          g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, _("The project’s recording “%s” cannot be opened: %s"),
-                       path ? path : rel ? rel : "?", why ? why->message : _("the project does not say where it is"));
-          return FALSE;
-        }
-      const char *stim = json_object_get_string_member_with_default (ro, "stimulus", "none");
-      const char *sig = json_object_get_string_member_with_default (ro, "stimulus_signal", "");
-      NdStimulusSource src = g_str_equal (stim, "protocol") ? ND_STIMULUS_PROTOCOL
-                           : g_str_equal (stim, "signal") ? ND_STIMULUS_SIGNAL : ND_STIMULUS_NONE;
-      int signal = nd_recording_find_signal (rec, sig);
-      if (src != nd_recording_stimulus_source (rec) || (src == ND_STIMULUS_SIGNAL && signal != nd_recording_stimulus_signal (rec)))
-        nd_recording_set_stimulus (rec, src, signal, NULL);
+      g_autoptr (GFile) rf = rel && dir ? g_file_resolve_relative_path (dir, rel) : NULL;
+      char *candidates[2] = { path && g_path_is_absolute (path) ? g_strdup (path) : NULL,
+                              rf ? g_file_get_path (rf) : NULL };
+      for (guint i = 0; i < 2 && !rec; i++)
+        if (candidates[i] && g_file_test (candidates[i], G_FILE_TEST_EXISTS))
+          {
+            g_autoptr (GError) e = NULL;
+            rec = nd_recording_load (candidates[i], &e);
+            if (!rec && !rec_error)
+              rec_error = g_steal_pointer (&e);
+          }
+      /* Where it is looked for once located: where it was, as the file said. */
+      rec_path = g_strdup (candidates[0] ? candidates[0] : candidates[1] ? candidates[1] : path ? path : rel);
+      g_free (candidates[0]);
+      g_free (candidates[1]);
+      if (rec)
+        apply_stimulus (rec, ro);
       ljp = json_object_get_double_member_with_default (ro, "ljp_mV", 0.0);
       c_known = json_object_get_double_member_with_default (ro, "capacitance_pF", NAN);
-      nd_recording_set_ljp (rec, isfinite (ljp) ? ljp : 0.0);
+      if (rec)
+        nd_recording_set_ljp (rec, isfinite (ljp) ? ljp : 0.0);
     }
 
-  /* Everything is read: replace the content. */
+  /* Everything is read: replace the content. The file is the caller's to set (nd_project_open): text from
+   * elsewhere (the demo, a crash copy) is saved nowhere yet, and never into the last project's file. */
+  g_clear_object (&self->file);
   set_recording (self, rec);
   self->ljp_mV = isfinite (ljp) ? ljp : 0.0;
   self->c_known_pF = c_known > 0.0 ? c_known : NAN;
+  if (ro && !rec && rec_path)
+    {
+      self->missing = json_object_ref (ro);
+      self->recording_path = g_steal_pointer (&rec_path);
+      self->missing_problem = rec_error ? g_strdup (rec_error->message) : NULL;
+    }
   roles_default (self);
+  if (self->missing)
+    {
+      /* The selections are kept for the recording's sweeps, as many as the file says it had. */
+      guint n = file_sweeps (ro);
+      JsonObject *sel = json_object_has_member (o, "selection") ? json_object_get_object_member (o, "selection") : NULL;
+      const char *role_names[] = { "train", "validate" };
+      for (guint r = 0; sel && r < 2; r++)
+        {
+          JsonArray *a = json_object_has_member (sel, role_names[r]) ? json_object_get_array_member (sel, role_names[r]) : NULL;
+          for (guint i = 0; a && i < json_array_get_length (a); i++)
+            n = MAX (n, (guint) CLAMP (json_array_get_int_element (a, i) + 1, 0, 100000));
+        }
+      g_array_set_size (self->roles, n);
+    }
   for (guint s = 0; s < self->roles->len; s++)
     g_array_index (self->roles, NdSweepRole, s) = ND_SWEEP_IGNORE;
   self->window_start = self->window_end = 0.0;

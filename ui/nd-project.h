@@ -84,11 +84,30 @@ void         nd_project_set_dirty (NdProject *self, gboolean dirty);
 /* Counter that grows with every edit (for autosave). */
 guint64      nd_project_get_generation (NdProject *self);
 
-/* Recording. On failure the project is left as it was. A step protocol's sweeps start with the default
- * split of nd_cell_props_default_split() (the most hyperpolarising, the rheobase and the strongest step
- * train), other recordings train on the second sweep. */
+/* Recording. Puts another recording into this project, keeping its model (opening a recording in the window
+ * starts a new project instead: nd_project_start_new). On failure the project is left as it was. A step
+ * protocol's sweeps start with the default split of nd_cell_props_default_split() (the most hyperpolarising,
+ * the rheobase and the strongest step train), other recordings train on the second sweep. */
 gboolean     nd_project_load_recording (NdProject *self, const char *path, GError **error);
 NdRecording *nd_project_get_recording (NdProject *self);
+/* Makes this a new, untitled project on `rec` (taken): no file, the model a new recording starts from,
+ * the selections a new recording gets, no fit results; unmodified until edited. Emits "recording-changed"
+ * and "loaded". */
+void         nd_project_start_new (NdProject *self, NdRecording *rec);
+
+/* A project opened while its recording could not be found (moved, deleted or unreadable) keeps its model,
+ * selections and fit results and remembers where the recording was; nd_project_relocate_recording() gives
+ * it back. The path is the recording's also while it is missing (NULL without a recording). */
+const char  *nd_project_get_recording_path (NdProject *self);
+gboolean     nd_project_get_recording_missing (NdProject *self);
+/* Why the missing recording could not be read when a file was there; NULL when none was found. */
+const char  *nd_project_get_recording_problem (NdProject *self);
+/* NULL when `rec` fits the project (as many sweeps and signals as the recording it was saved with, or
+ * every chosen sweep for files that did not record that), else sentences saying how it differs. */
+char        *nd_project_check_recording (NdProject *self, NdRecording *rec);
+/* Takes `rec` as the project's recording in place of a missing one (or another copy of the present one):
+ * the model, selections, stimulus choice and fit results stay; the project is modified. */
+void         nd_project_relocate_recording (NdProject *self, NdRecording *rec);
 /* The signal plotted as "the recorded trace" (first voltage signal, else the first). */
 int          nd_project_get_trace_signal (NdProject *self);
 gboolean     nd_project_set_stimulus (NdProject *self, NdStimulusSource source, int signal, GError **error);
@@ -162,7 +181,8 @@ char        *nd_project_to_json (NdProject *self, GFile *relative_to);
 gboolean     nd_project_save (NdProject *self, GFile *file, GError **error);
 /* Replaces this project's content with the file's; on failure the project is unchanged. */
 gboolean     nd_project_open (NdProject *self, GFile *file, GError **error);
-/* Same from JSON text (recording paths relative to `base`, may be NULL). */
+/* Same from JSON text (recording paths relative to `base`, may be NULL). A recording that cannot be
+ * found or read does not fail it: see nd_project_get_recording_missing(). */
 gboolean     nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **error);
 
 /* Crash copy in $XDG_CACHE_HOME/neurode/autosave.neurode. */

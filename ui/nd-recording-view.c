@@ -27,7 +27,8 @@ struct _NdRecordingView
   NdPlotModel *trace_model, *stim_model;
   NdPlot *trace_plot, *stim_plot;
   GtkLabel *hint;
-  GtkStack *stack;            /* "empty" (no recording yet) or "content" */
+  GtkStack *stack;            /* "empty" (no recording yet), "missing" (the project's was not found) or "content" */
+  AdwStatusPage *missing;
   AdwPreferencesPage *page;
   AdwPreferencesGroup *file_group, *sweep_group, *window_group, *stim_group;
   GPtrArray *file_rows, *sweep_rows;   /* rows we added, to remove them */
@@ -484,7 +485,14 @@ rebuild_all (NdRecordingView *self)
   self->syncing = FALSE;
   build_stimulus_row (self);
   update_plots (self);
-  gtk_stack_set_visible_child_name (self->stack, rec ? "content" : "empty");
+  gboolean missing = nd_project_get_recording_missing (self->project);
+  if (missing)
+    {
+      /* The description is markup; a path is text. */
+      g_autofree char *where = g_markup_escape_text (nd_project_get_recording_path (self->project), -1);
+      adw_status_page_set_description (self->missing, where);
+    }
+  gtk_stack_set_visible_child_name (self->stack, rec ? "content" : missing ? "missing" : "empty");
 }
 
 static void
@@ -761,9 +769,22 @@ nd_recording_view_init (NdRecordingView *self)
   gtk_widget_add_css_class (open, "pill");
   gtk_widget_add_css_class (open, "suggested-action");
   adw_status_page_set_child (ADW_STATUS_PAGE (empty), open);
+  /* A project whose recording moved: where it was, and the way to say where it is (not Open, which would
+   * start a new project). */
+  self->missing = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->missing, "nd-trace-symbolic");
+  adw_status_page_set_title (self->missing, _("Recording Not Found"));
+  GtkWidget *locate = gtk_button_new_with_mnemonic (_("_Locate Recording…"));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (locate), "s", "");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (locate), "win.locate-recording");
+  gtk_widget_set_halign (locate, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (locate, "pill");
+  gtk_widget_add_css_class (locate, "suggested-action");
+  adw_status_page_set_child (self->missing, locate);
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->stack), TRUE);
   gtk_stack_add_named (self->stack, empty, "empty");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->missing), "missing");
   gtk_stack_add_named (self->stack, content, "content");
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
 }
