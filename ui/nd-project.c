@@ -333,12 +333,17 @@ set_recording (NdProject *self, NdRecording *rec)
   self->recording_path = rec ? g_canonicalize_filename (nd_recording_path (rec), NULL) : NULL;
 }
 
+static void roles_from_cell (NdProject *self);
+
 void
 nd_project_start_new (NdProject *self, NdRecording *rec)
 {
   g_return_if_fail (rec != NULL);
   set_recording (self, rec);
   roles_default (self);
+  self->ljp_mV = 0.0;
+  self->c_known_pF = NAN;
+  roles_from_cell (self);
   self->window_start = self->window_end = 0.0;
   spec_for_new_recording (self, rec);
   /* Built afresh: nothing of the previous project's networks is carried over. */
@@ -467,8 +472,6 @@ nd_project_relocate_recording (NdProject *self, NdRecording *rec)
   g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
   touch (self);
 }
-
-static void roles_from_cell (NdProject *self);
 
 gboolean
 nd_project_load_recording (NdProject *self, const char *path, GError **error)
