@@ -57,7 +57,10 @@ on_progress (const nd_fit_progress *p, void *user)
 {
   FitProgress *fp = user;
   const char *stage = p->horizon == 0 ? _("free run") : p->horizon == 1 ? _("voltage-forced") : _("multiple shooting");
-  if (isfinite (p->best_val_loss))
+  if (p->searching)
+    fprintf (stderr, _("restart %d/%d: searching conductances and kinetics, simulation %d/%d\n"), p->restart + 1,
+             p->restarts, p->search_done, p->search_total);
+  else if (isfinite (p->best_val_loss))
     fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV², best score %.4g\n"), p->restart + 1,
              p->restarts, p->iteration, p->iterations, stage, p->train_loss, p->best_val_loss);
   else
@@ -257,7 +260,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
   /* 0 lets the fit choose from the recording's noise and the validation
    * sweeps (fit.h), with extra restarts after a miss. */
   opt.restarts = a->restarts;
-  opt.progress_interval_s = 1.0;
+  opt.progress_interval_s = 2.0;
   FitProgress fp = { .snapshot = nd_model_copy (m), .model_path = model_out };
   nd_fit_result res;
   gint64 t0 = g_get_monotonic_time ();
@@ -287,7 +290,7 @@ nd_cli_fit (int argc, char **argv)
     { "validate", 0, 0, G_OPTION_ARG_STRING, &a.validate, N_("Sweeps held out for validation, e.g. 2,4-5 (default: the sweeps not trained on)"), N_("SWEEPS") },
     { "area", 0, 0, G_OPTION_ARG_DOUBLE, &a.area, N_("With a template: the membrane area in µm² instead of the one measured from the recording"), N_("UM2") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
-    { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("Optimiser iterations per restart (default 400)"), N_("N") },
+    { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("Optimiser iterations per restart (default 400; 200 for a real cell, after its search)"), N_("N") },
     { "restarts", 0, 0, G_OPTION_ARG_INT, &a.restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &a.max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { "warm-start", 0, 0, G_OPTION_ARG_NONE, &a.warm_start, N_("Refine the model's network weights instead of starting afresh"), NULL },

@@ -22,7 +22,7 @@ nd_fit_options_default (nd_fit_options *o)
 {
   *o = (nd_fit_options) {
     .seed = 1,
-    .iterations = 400,
+    .iterations = 0,
     .n_stages = 3,
     .horizon = { 1, 1, 0 },
     .frac = { 0.4, 0.3, 0.3 },
@@ -743,6 +743,8 @@ resolve_auto (nd_fit_options *o, const nd_model *m)
     o->spike_aware = real;
   if (o->search_evals == ND_FIT_AUTO)
     o->search_evals = real ? ND_FIT_SEARCH_EVALS : 0;
+  if (o->iterations == 0)
+    o->iterations = real ? ND_FIT_REAL_ITERATIONS : ND_FIT_ITERATIONS;
   if (real)
     {
       /* Extra restarts and the polish chase a fit at the noise level, which

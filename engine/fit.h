@@ -51,7 +51,7 @@ typedef struct {
 
 typedef struct {
   uint64_t seed;
-  int iterations;          /* optimiser steps per restart (all stages) */
+  int iterations;          /* optimiser steps per restart (all stages); 0: automatic */
   /* Stages: the trace is pulled to the recording every horizon[k] samples
    * (multiple shooting; 0 = free run) for a share frac[k] of the iterations. */
   int n_stages;
@@ -120,6 +120,12 @@ typedef struct {
 } nd_fit_options;
 
 #define ND_FIT_AUTO (-1)
+/* Automatic iterations per restart: measured on the K experiment; a real
+ * cell's restarts spend half as many after their search (its forced stages
+ * end early on real recordings, which leaves the budget to a second start:
+ * two starts of a 3-sweep, 3 s, 20 kHz fit within 10 minutes of a core). */
+#define ND_FIT_ITERATIONS 400
+#define ND_FIT_REAL_ITERATIONS 200
 /* Measured on three real recordings (docs/real-recordings.md): CMA-ES
  * reaches its plateau on 13 searched numbers within about 600 simulations. */
 #define ND_FIT_SEARCH_EVALS 600
