@@ -34,7 +34,7 @@
 #include "templates.h"
 
 typedef struct {
-  char *out_dir, *train, *validate, *template_name;
+  char *out_dir, *train, *validate, *template_name, *window;
   gint64 seed;
   int iterations, restarts, search;
   double max_dt, area;
@@ -187,6 +187,17 @@ run_fit (const FitArgs *a, int argc, char **argv)
   if (!(a->area >= 0.0) || a->area > 1e8)
     return nd_cli_fail (2, _("--area must be a membrane area in µm² (up to 10⁸)"));
 
+  double w0 = 0.0, w1 = 0.0;
+  if (a->window)
+    {
+      char *end = NULL;
+      w0 = g_ascii_strtod (a->window, &end);
+      if (end && *end == '-')
+        w1 = g_ascii_strtod (end + 1, &end);
+      if (!end || *end || !(w0 >= 0.0) || !(w1 > w0) || !isfinite (w1))
+        return nd_cli_fail (2, _("--window takes the start and end of the part to fit in ms, e.g. 100-700, not “%s”"),
+                            a->window);
+    }
   NdRecording *rec = nd_cli_load_recording (rec_path, &a->rec);
   if (!rec)
     return 1;
@@ -238,7 +249,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
     }
   NdFitDataSpec spec = { .train = train->len ? (const int *) train->data : NULL, .n_train = (int) train->len,
                          .val = (const int *) val_all->data, .n_val = (int) val_all->len,
-                         .max_dt_ms = a->max_dt };
+                         .max_dt_ms = a->max_dt, .window_start_ms = w0, .window_end_ms = w1 };
   data = nd_fit_data_new (rec, m, &spec, &error);
   if (!data)
     {
@@ -294,6 +305,7 @@ nd_cli_fit (int argc, char **argv)
     { "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("Optimiser iterations per restart (default 400; 200 for a real cell, after its search)"), N_("N") },
     { "restarts", 0, 0, G_OPTION_ARG_INT, &a.restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
+    { "window", 0, 0, G_OPTION_ARG_STRING, &a.window, N_("Fit only this part of every sweep, in ms from its start, e.g. 100-700 (faster; default: the whole sweep)"), N_("START-END") },
     { "search", 0, 0, G_OPTION_ARG_INT, &a.search, N_("Simulations of the search of conductances and kinetics that starts each restart (default 600 for a real cell, 0 otherwise; 0: no search)"), N_("N") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &a.max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { "warm-start", 0, 0, G_OPTION_ARG_NONE, &a.warm_start, N_("Refine the model's network weights instead of starting afresh"), NULL },
@@ -311,5 +323,6 @@ nd_cli_fit (int argc, char **argv)
   g_free (a.train);
   g_free (a.validate);
   g_free (a.template_name);
+  g_free (a.window);
   return status;
 }

@@ -62,6 +62,14 @@ p = run("fit", abf, "--template", "squid", "--train", "1,7", "--search", "12", "
 check({r["sweep"] for r in rows(os.path.join(d2, "report.csv")) if r["role"] == "train"} == {"1", "7"},
       "given training sweeps")
 
+# A window: the fit and its report cover only it (200-600 ms holds the steps' first 385 ms and their spikes).
+d4 = os.path.join(out, "window")
+run("fit", abf, "--template", "cortical", "--window", "200-600", "--search", "12", "--iterations", "4",
+    "--restarts", "1", "--out", d4)
+check([int(r["spikes_recorded"]) for r in rows(os.path.join(d4, "report.csv"))] == [0, 0, 0, 0, 0, 0, 2, 2, 3],
+      "the window's spikes")
+check("--window takes" in run("fit", abf, "--window", "600-200", "--out", d4, code=2).stderr, "bad window")
+
 # Wrong command lines: said in words, exit status 2.
 check("unknown template" in run("fit", abf, "--template", "cat", "--out", d, code=2).stderr, "unknown template")
 model = os.path.join(d, "model.json")
