@@ -62,6 +62,9 @@ add_sweep_series (NdPlotModel *model, NdRecording *rec, guint sweep, int signal,
   gsize n = nd_recording_sweep_length (rec, sweep);
   double dt = 1000.0 / nd_recording_sample_rate_hz (rec), t0 = nd_recording_sweep_t0_ms (rec, sweep);
   guint series = nd_plot_model_add_series (model, NULL, color, ND_PLOT_LINE);
+  /* The pointer readout names the sweep under it. */
+  g_autofree char *name = g_strdup_printf (_("Sweep %u"), sweep + 1);
+  nd_plot_model_set_series_name (model, series, name);
   if (n == 0)
     return;
   if (n <= DIRECT_LIMIT || signal < 0)
@@ -579,6 +582,27 @@ nd_recording_view_show_sweep (NdRecordingView *self, int sweep)
   adw_combo_row_set_selected (self->show_row, sweep < 0 ? 0 : (guint) sweep + 1);
 }
 
+int
+nd_recording_view_get_shown_sweep (NdRecordingView *self)
+{
+  return self->shown;
+}
+
+/* Page Down and Page Up over the plots step through the sweeps one at a time, as in Clampfit; from
+ * "All sweeps" they go to the first or the last. The zoom stays, so sweeps compare at the same place. */
+static void
+step_sweep_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (widget);
+  NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
+  if (!rec || nd_recording_n_sweeps (rec) == 0)
+    return;
+  int n = (int) nd_recording_n_sweeps (rec);
+  gboolean next = g_str_equal (action_name, "sweeps.next");
+  int to = self->shown < 0 ? (next ? 0 : n - 1) : CLAMP (self->shown + (next ? 1 : -1), 0, n - 1);
+  nd_recording_view_show_sweep (self, to);
+}
+
 static void
 project_recording_changed (NdProject *project, gpointer user_data)
 {
@@ -650,6 +674,8 @@ nd_recording_view_class_init (NdRecordingViewClass *klass)
   gtk_widget_class_install_action (widget_class, "sweeps.select-all", NULL, select_activated);
   gtk_widget_class_install_action (widget_class, "sweeps.select-none", NULL, select_activated);
   gtk_widget_class_install_action (widget_class, "sweeps.default-split", NULL, default_split_activated);
+  gtk_widget_class_install_action (widget_class, "sweeps.next", NULL, step_sweep_activated);
+  gtk_widget_class_install_action (widget_class, "sweeps.previous", NULL, step_sweep_activated);
 }
 
 static void
@@ -681,7 +707,21 @@ nd_recording_view_init (NdRecordingView *self)
   gtk_widget_set_size_request (GTK_WIDGET (self->stim_plot), 320, 170);
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->trace_plot));
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->stim_plot));
-  self->hint = GTK_LABEL (gtk_label_new (_("Drag across the upper plot to choose the time window the fit compares.")));
+  /* Page Up and Page Down step through the sweeps while a plot has the focus (the side panel keeps
+   * them for scrolling). */
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Page_Down, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Page_Down, 0)),
+                      gtk_named_action_new ("sweeps.next")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Page_Up, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Page_Up, 0)),
+                      gtk_named_action_new ("sweeps.previous")));
+  gtk_widget_add_controller (left, keys);
+  self->hint = GTK_LABEL (gtk_label_new (_("Drag across the upper plot to choose the time window the fit compares. "
+                                           "Right-drag or Ctrl+drag zooms, Ctrl+scroll too; double-click shows all. "
+                                           "Page Up and Page Down step through the sweeps.")));
   gtk_label_set_wrap (self->hint, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->hint), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (self->hint), "caption");
