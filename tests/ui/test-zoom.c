@@ -614,10 +614,12 @@ recording_view (void)
   return ND_RECORDING_VIEW (nd_window_get_view_widget (window, "recording"));
 }
 
+/* Named with the size the window really has (a small virtual screen limits it). */
 static char *
 shot (const char *what)
 {
-  g_autofree char *name = g_strdup_printf ("zoom-%s-%s", language, what);
+  g_autofree char *name = g_strdup_printf ("zoom-%s-%s-%dx%d", language, what, gtk_widget_get_width (GTK_WIDGET (window)),
+                                           gtk_widget_get_height (GTK_WIDGET (window)));
   return nd_test_ui_screenshot (GTK_WIDGET (window), name);
 }
 
@@ -707,14 +709,14 @@ test_recording_sweeps (void)
   g_assert_true (nd_plot_get_frame (trace, &f));
   pointer_at (trace, nd_plot_frame_data_to_x (&f, x[peak]), f.top + (f.y_max - y[peak]) / (f.y_max - f.y_min) * f.height + 2);
   redraw (trace);
-  g_free (shot ("recording-1400x900"));
+  g_free (shot ("recording"));
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   nd_test_ui_spin (400);
   redraw (trace);
   g_assert_true (nd_plot_get_frame (trace, &f));
   pointer_at (trace, nd_plot_frame_data_to_x (&f, x[peak]), f.top + (f.y_max - y[peak]) / (f.y_max - f.y_min) * f.height + 2);
   redraw (trace);
-  g_free (shot ("recording-800x600"));
+  g_free (shot ("recording"));
   /* The window fits: the plot is not cut off. */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 900);
 
@@ -727,8 +729,93 @@ test_recording_sweeps (void)
   g_assert_true (nd_plot_get_frame (trace, &f));
   pointer_at (trace, nd_plot_frame_data_to_x (&f, 1500), f.top + f.height * 0.7);
   redraw (trace);
-  g_free (shot ("recording-all-1400x900"));
+  g_free (shot ("recording-all"));
   nd_project_set_dirty (nd_window_get_project (window), FALSE);
+}
+
+/* A 30 s gap-free recording (600000 samples at 20 kHz, as a WAV file): plotted as an envelope, and read
+ * again sample by sample for the time zoomed in on. */
+static void
+put_le (GString *s, guint32 v, guint bytes)
+{
+  for (guint i = 0; i < bytes; i++)
+    g_string_append_c (s, (char) ((v >> (8 * i)) & 0xff));
+}
+
+static gsize
+points_between (NdPlotModel *m, double lo, double hi, double *min_step)
+{
+  const double *x = NULL;
+  gsize n = 0, count = 0;
+  /* The sweep's series (the first ones are legend entries without data). */
+  g_autofree char *name = g_strdup_printf (tr ("Sweep %u"), 1);
+  for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
+    if (g_strcmp0 (nd_plot_model_get_series_name (m, s), name) == 0)
+      n = nd_plot_model_get_series (m, s, &x, NULL, NULL, NULL, NULL, NULL);
+  g_assert_cmpuint (n, >, 0);
+  *min_step = INFINITY;
+  for (gsize i = 0; i < n; i++)
+    if (x[i] >= lo && x[i] <= hi)
+      {
+        count++;
+        if (i > 0 && x[i - 1] >= lo)
+          *min_step = MIN (*min_step, x[i] - x[i - 1] > 0 ? x[i] - x[i - 1] : *min_step);
+      }
+  return count;
+}
+
+static void
+test_long_recording (void)
+{
+  const guint rate = 20000, n = 600000;
+  g_autoptr (GString) wav = g_string_new (NULL);
+  g_string_append (wav, "RIFF");
+  put_le (wav, 36 + 2 * n, 4);
+  g_string_append (wav, "WAVEfmt ");
+  put_le (wav, 16, 4);
+  put_le (wav, 1, 2);
+  put_le (wav, 1, 2);
+  put_le (wav, rate, 4);
+  put_le (wav, 2 * rate, 4);
+  put_le (wav, 2, 2);
+  put_le (wav, 16, 2);
+  g_string_append (wav, "data");
+  put_le (wav, 2 * n, 4);
+  for (guint i = 0; i < n; i++)
+    {
+      /* A spike-like pulse every 50 ms on a slow wave. */
+      double t = (double) i / rate;
+      double v = 0.3 * sin (2 * G_PI * 0.5 * t) + (fmod (t, 0.05) < 0.001 ? 0.6 : 0);
+      put_le (wav, (guint16) (gint16) lround (v * 32000), 2);
+    }
+  g_autofree char *path = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "zoom-long.wav", NULL);
+  g_assert_true (g_file_set_contents (path, wav->str, (gssize) wav->len, NULL));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", g_variant_new_string (path)));
+  nd_test_ui_spin (500);
+  NdPlot *trace = nd_recording_view_get_trace_plot (recording_view ());
+  NdPlotModel *m = nd_plot_get_model (trace);
+  double step;
+  /* Whole: an envelope, far fewer points than samples, none 1/20 ms apart. */
+  g_assert_cmpuint (nd_plot_model_get_n_series (m), >=, 1);
+  gsize whole = points_between (m, 10000, 10100, &step);
+  g_assert_cmpuint (whole, <, 100);
+  /* Zoomed on 10.0 to 10.1 s: every sample there (2000), 0.05 ms apart. */
+  NdPlotView view = { .x_set = TRUE, .x_min = 10000, .x_max = 10100 };
+  nd_plot_set_view (trace, &view);
+  nd_test_ui_spin (600);
+  m = nd_plot_get_model (trace);
+  gsize zoomed = points_between (m, 10000, 10100, &step);
+  g_test_message ("points in 10.0-10.1 s: %" G_GSIZE_FORMAT " whole, %" G_GSIZE_FORMAT " zoomed", whole, zoomed);
+  g_assert_cmpuint (zoomed, >=, 2000);
+  g_assert_cmpfloat (fabs (step - 1000.0 / rate), <, 1e-9);
+  /* The rest is still there, as an envelope: resetting shows the 30 s. */
+  double lo, hi;
+  nd_plot_model_get_range (m, ND_PLOT_AXIS_X, &lo, &hi);
+  g_assert_cmpfloat (hi, >, 29000);
+  g_assert_true (nd_plot_get_model (trace) == m);
+  nd_plot_reset_zoom (trace);
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+  g_remove (path);
 }
 
 int
@@ -769,6 +856,7 @@ main (int argc, char **argv)
   g_test_add_func ("/zoom/legend", test_legend_placement);
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   g_test_add_func ("/zoom/recording-sweeps", test_recording_sweeps);
+  g_test_add_func ("/zoom/long-recording", test_long_recording);
   int status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (line_window));
   g_object_unref (line_model);
