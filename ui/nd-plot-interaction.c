@@ -222,7 +222,7 @@ decimals_for (double span, double px)
   double per_px = fabs (span) / MAX (px, 1);
   if (!(per_px > 0) || !isfinite (per_px))
     return 2;
-  return CLAMP ((int) ceil (-log10 (per_px)), 0, 6);
+  return CLAMP ((int) round (-log10 (per_px)), 0, 6);
 }
 
 /* "−45.2 mV": the locale's decimal point, a true minus sign and the axis unit. */

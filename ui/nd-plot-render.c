@@ -436,6 +436,8 @@ compute_layout (Ctx *c)
   f->top = top;
   f->width = w;
   f->height = h;
+  f->n_x_labels = nd_plot_ticks_n_labelled (c->x_ticks);
+  f->n_y_labels = nd_plot_ticks_n_labelled (c->y_ticks);
 }
 
 /* ---- Drawing -------------------------------------------------------------------------------------- */

@@ -65,6 +65,7 @@ typedef struct
   double      x_min, x_max, y_min, y_max; /* its edges in plot space (log10 of the data on a log axis) */
   NdPlotScale x_scale, y_scale;
   double      natural_left;  /* the left margin the labels need (left may be larger: min_left) */
+  guint       n_x_labels, n_y_labels;   /* labelled ticks drawn on each axis */
 } NdPlotFrame;
 
 /* Data x at horizontal position px (in the units of NdPlotFrame.left). */

@@ -33,6 +33,7 @@ struct _NdPlot
 
   /* The zoom, the gestures and readout (nd-plot-interaction.c), and the button that ends the zoom. */
   NdPlotView   view;
+  gboolean     zoomed_here;   /* the zoom was set on this plot, not only followed from an aligned one */
   NdPlotInteraction *interaction;
   GtkWidget   *reset_button;
   guint        place_idle;
@@ -124,6 +125,13 @@ view_zoomed (const NdPlotView *view)
   return view->x_set || view->y_set;
 }
 
+/* One button per column: on the plot the user zoomed, and on any with a zoom of its own values. */
+static void
+update_button (NdPlot *self)
+{
+  gtk_widget_set_visible (self->reset_button, self->view.y_set || (self->view.x_set && self->zoomed_here));
+}
+
 static void
 set_view_one (NdPlot *self, const NdPlotView *view)
 {
@@ -139,7 +147,7 @@ set_view_one (NdPlot *self, const NdPlotView *view)
   if (memcmp (&self->view, &v, sizeof v) == 0)
     return;
   self->view = v;
-  gtk_widget_set_visible (self->reset_button, view_zoomed (&self->view));
+  update_button (self);
   nd_plot_interaction_invalidate (self->interaction);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[VIEW_CHANGED], 0);
@@ -149,6 +157,9 @@ void
 nd_plot_set_view (NdPlot *self, const NdPlotView *view)
 {
   g_return_if_fail (ND_IS_PLOT (self));
+  for (guint i = 0; self->group && i < self->group->len; i++)
+    ((NdPlot *) g_ptr_array_index (self->group, i))->zoomed_here = FALSE;
+  self->zoomed_here = TRUE;
   set_view_one (self, view);
   /* Aligned plots share the time axis: they follow in x and keep their own y. */
   for (guint i = 0; self->group && i < self->group->len; i++)
@@ -161,7 +172,9 @@ nd_plot_set_view (NdPlot *self, const NdPlotView *view)
       v.x_min = self->view.x_min;
       v.x_max = self->view.x_max;
       set_view_one (other, &v);
+      update_button (other);
     }
+  update_button (self);
 }
 
 void

@@ -23,6 +23,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "nd-explore-view.h"
 #include "nd-plot-interaction.h"
 #include "nd-plot-ticks.h"
 #include "nd-plot.h"
@@ -30,6 +31,7 @@
 #include "nd-recording-view.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
+#include "presets.h"
 
 static const char *language = "en";
 static GtkWidget *line_window;
@@ -455,6 +457,15 @@ test_live_updates_keep_zoom (void)
   redraw (line_plot);
 }
 
+static GtkWidget *
+find_type_child (GtkWidget *w, GType type)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+      return c;
+  return NULL;
+}
+
 /* Plots stacked over one time axis (nd_plot_align) zoom and pan in time together. */
 static void
 test_aligned_zoom (void)
@@ -484,6 +495,11 @@ test_aligned_zoom (void)
   /* Its own values keep fitting its own data. */
   nd_plot_get_view (p[1], &view);
   g_assert_false (view.y_set);
+  /* One "Show All" button, on the plot that was zoomed. */
+  GtkWidget *b0 = find_type_child (GTK_WIDGET (p[0]), GTK_TYPE_BUTTON), *b1 = find_type_child (GTK_WIDGET (p[1]), GTK_TYPE_BUTTON);
+  g_assert_true (gtk_widget_get_visible (b0));
+  g_assert_false (gtk_widget_get_visible (b1));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (b0)), ==, "plot.reset-zoom");
   nd_plot_reset_zoom (p[1]);
   g_assert_false (nd_plot_is_zoomed (p[0]));
   nd_plot_get_view (p[0], &view);
@@ -818,6 +834,209 @@ test_long_recording (void)
   g_remove (path);
 }
 
+/* ---- The Explore view: teaching plots and controls ----------------------------------------------- */
+
+static GtkWidget *
+find_type (GtkWidget *w, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *f = find_type (c, type);
+      if (f)
+        return f;
+    }
+  return NULL;
+}
+
+static void
+collect_type (GtkWidget *w, GType type, GPtrArray *out)
+{
+  if (!gtk_widget_get_visible (w))
+    return;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    g_ptr_array_add (out, w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    collect_type (c, type, out);
+}
+
+static NdExploreView *
+explore_view (void)
+{
+  NdExploreView *v = ND_EXPLORE_VIEW (find_type (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
+  g_assert_nonnull (v);
+  return v;
+}
+
+static void
+settle (void)
+{
+  NdExploreView *v = explore_view ();
+  for (guint i = 0; i < 400 && nd_explore_view_get_applied (v) != nd_explore_view_get_requested (v); i++)
+    nd_test_ui_spin (25);
+  g_assert_cmpuint (nd_explore_view_get_applied (v), ==, nd_explore_view_get_requested (v));
+  nd_test_ui_spin (300);
+}
+
+static void
+set_state (const char *action, GVariant *value)
+{
+  g_action_group_change_action_state (nd_explore_view_get_actions (explore_view ()), action, value);
+  settle ();
+}
+
+/* A wrapped label breaks its lines only where words end (no "Temperat-ure"). */
+static void
+assert_breaks_between_words (GtkLabel *label)
+{
+  PangoLayout *layout = gtk_label_get_layout (label);
+  const char *text = pango_layout_get_text (layout);
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+      if (line->start_index == 0)
+        continue;
+      char before = text[line->start_index - 1];
+      if (before != ' ' && before != '-' && before != '/' && before != ')')
+        g_error ("“%s” is broken inside a word, before “%s”", text, text + line->start_index);
+    }
+}
+
+static void
+test_explore (void)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.explore", NULL));
+  nd_test_ui_spin (300);
+  NdExploreView *v = explore_view ();
+  set_state ("preset", g_variant_new_string ("threshold"));
+
+  /* Sliders at least 200 px wide; titles wrapped between words, never cut. */
+  AdwFlap *flap = ADW_FLAP (find_type (GTK_WIDGET (v), ADW_TYPE_FLAP));
+  g_autoptr (GPtrArray) scales = g_ptr_array_new ();
+  collect_type (adw_flap_get_flap (flap), GTK_TYPE_SCALE, scales);
+  g_assert_cmpuint (scales->len, >=, 6);
+  for (guint i = 0; i < scales->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (scales, i)))
+      g_assert_cmpint (gtk_widget_get_width (g_ptr_array_index (scales, i)), >=, 200);
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  collect_type (adw_flap_get_flap (flap), GTK_TYPE_LABEL, labels);
+  guint titles = 0;
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkLabel *l = g_ptr_array_index (labels, i);
+      if (!gtk_widget_get_mapped (GTK_WIDGET (l)) || !gtk_widget_has_css_class (GTK_WIDGET (l), "title"))
+        continue;
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (l)));
+      assert_breaks_between_words (l);
+      titles++;
+    }
+  g_assert_cmpuint (titles, >=, 6);
+
+  /* The preset list shows whole names. */
+  g_autoptr (GPtrArray) combos = g_ptr_array_new ();
+  collect_type (GTK_WIDGET (v), ADW_TYPE_COMBO_ROW, combos);
+  AdwComboRow *preset_row = NULL;
+  for (guint i = 0; i < combos->len; i++)
+    if (g_str_equal (adw_preferences_row_get_title (g_ptr_array_index (combos, i)), tr ("Preset")))
+      preset_row = g_ptr_array_index (combos, i);
+  g_assert_nonnull (preset_row);
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (preset_row)));
+  nd_test_ui_spin (400);
+  GtkWidget *popover = find_type (GTK_WIDGET (preset_row), GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_mapped (popover));
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+  collect_type (popover, GTK_TYPE_LABEL, items);
+  guint whole = 0;
+  for (guint i = 0; i < items->len; i++)
+    {
+      GtkLabel *l = g_ptr_array_index (items, i);
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (l)));
+      for (const nd_preset *const *p = nd_presets (); *p; p++)
+        whole += g_str_equal (gtk_label_get_label (l), tr ((*p)->title));
+    }
+  guint n_presets = 0;
+  for (const nd_preset *const *p = nd_presets (); *p; p++)
+    n_presets++;
+  g_assert_cmpuint (whole, ==, n_presets);
+  g_autofree char *list_name = g_strdup_printf ("zoom-%s-explore-presets", language);
+  g_free (nd_test_ui_screenshot (popover, list_name));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  nd_test_ui_spin (200);
+
+  /* The preset text follows the clamp: a current-clamp preset switched to voltage clamp explains the
+   * voltage clamp, and back. */
+  g_autoptr (GPtrArray) all_labels = g_ptr_array_new ();
+  collect_type (GTK_WIDGET (v), GTK_TYPE_LABEL, all_labels);
+  const nd_preset *threshold = nd_preset_lookup ("threshold");
+  GtkLabel *explanation = NULL;
+  for (guint i = 0; i < all_labels->len; i++)
+    if (g_str_equal (gtk_label_get_label (g_ptr_array_index (all_labels, i)), tr (threshold->explanation)))
+      explanation = g_ptr_array_index (all_labels, i);
+  g_assert_nonnull (explanation);
+  set_state ("clamp", g_variant_new_string ("voltage"));
+  g_assert_cmpstr (gtk_label_get_label (explanation), !=, tr (threshold->explanation));
+  g_assert_nonnull (strstr (gtk_label_get_label (explanation), tr ("Voltage clamp: the amplifier holds the membrane at "
+    "the holding potential and steps it to the step potential. The current it injects to do so equals the ionic "
+    "current, plotted below the command.")));
+  set_state ("clamp", g_variant_new_string ("current"));
+  g_assert_cmpstr (gtk_label_get_label (explanation), ==, tr (threshold->explanation));
+  set_state ("preset", g_variant_new_string ("voltage-clamp"));
+  set_state ("clamp", g_variant_new_string ("current"));
+  g_assert_cmpstr (gtk_label_get_label (explanation), !=, tr (nd_preset_lookup ("voltage-clamp")->explanation));
+  set_state ("preset", g_variant_new_string ("threshold"));
+
+  /* Every time plot labels its values with at least three numbers, the ionic currents too, at 800x600. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  nd_test_ui_spin (400);
+  settle ();
+  GPtrArray *plots = nd_explore_view_get_visible_plots (v);
+  g_assert_cmpuint (plots->len, ==, 4);
+  for (guint i = 0; i < plots->len; i++)
+    {
+      NdPlotFrame f;
+      redraw (g_ptr_array_index (plots, i));
+      g_assert_true (nd_plot_get_frame (g_ptr_array_index (plots, i), &f));
+      g_test_message ("plot %u: %.0f px high, %u y labels", i, f.height, f.n_y_labels);
+      g_assert_cmpuint (f.n_y_labels, >=, 3);
+    }
+
+  /* Zoomed on the spike, the column zooms in time together and keeps it while the run updates live. */
+  NdPlot *voltage = g_ptr_array_index (plots, 1), *currents = g_ptr_array_index (plots, 2);
+  NdPlotView zoom = { .x_set = TRUE, .x_min = 7, .x_max = 12 };
+  nd_plot_set_view (voltage, &zoom);
+  set_state ("amplitude", g_variant_new_double (9.0));
+  double lo, hi;
+  for (guint i = 0; i < plots->len; i++)
+    {
+      nd_plot_get_visible_range (g_ptr_array_index (plots, i), ND_PLOT_AXIS_X, &lo, &hi);
+      g_assert_cmpfloat (lo, ==, 7);
+      g_assert_cmpfloat (hi, ==, 12);
+    }
+  /* The readout in the plot's units. */
+  NdPlotFrame f;
+  redraw (currents);
+  g_assert_true (nd_plot_get_frame (currents, &f));
+  pointer_at (currents, nd_plot_frame_data_to_x (&f, 9.3), f.top + f.height * 0.2);
+  const char *text = nd_plot_get_readout (currents);
+  g_test_message ("readout: %s", text);
+  g_assert_true (g_str_has_suffix (text, " µA/cm²"));
+  g_assert_nonnull (strstr (text, " ms · "));
+  redraw (currents);
+  g_free (shot ("explore"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  nd_test_ui_spin (400);
+  redraw (currents);
+  g_assert_true (nd_plot_get_frame (currents, &f));
+  pointer_at (currents, nd_plot_frame_data_to_x (&f, 9.3), f.top + f.height * 0.2);
+  redraw (currents);
+  g_free (shot ("explore"));
+  nd_plot_reset_zoom (currents);
+  g_assert_false (nd_plot_is_zoomed (voltage));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -857,6 +1076,7 @@ main (int argc, char **argv)
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   g_test_add_func ("/zoom/recording-sweeps", test_recording_sweeps);
   g_test_add_func ("/zoom/long-recording", test_long_recording);
+  g_test_add_func ("/zoom/explore", test_explore);
   int status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (line_window));
   g_object_unref (line_model);
