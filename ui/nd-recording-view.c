@@ -805,9 +805,8 @@ nd_recording_view_init (NdRecordingView *self)
                                                    gtk_keyval_trigger_new (GDK_KEY_KP_Page_Up, 0)),
                       gtk_named_action_new ("sweeps.previous")));
   gtk_widget_add_controller (left, keys);
-  self->hint = GTK_LABEL (gtk_label_new (_("Drag across the upper plot to choose the time window the fit compares. "
-                                           "Right-drag to zoom, double-click to see all, Page Up and Page Down for "
-                                           "the other sweeps.")));
+  self->hint = GTK_LABEL (gtk_label_new (_("Drag across the upper plot to choose the time window the fit compares; "
+                                           "right-drag to zoom. Page Up and Page Down show the other sweeps.")));
   gtk_label_set_wrap (self->hint, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->hint), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (self->hint), "caption");

@@ -718,6 +718,12 @@ test_recording_sweeps (void)
   assert_close (readout_number (text, 1), x[peak], 2 * (f.x_max - f.x_min) / f.width);
   assert_close (readout_number (text, 2), y[peak], 0.5);
 
+  /* The plot has the keyboard and shows it (a focus ring, style.css). */
+  gtk_widget_grab_focus (GTK_WIDGET (trace));
+  gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (trace)));
+  g_assert_true (gtk_widget_get_state_flags (GTK_WIDGET (trace)) & GTK_STATE_FLAG_FOCUS_VISIBLE);
+
   /* Screenshots: the zoomed recording with the readout, at 1400x900 and 800x600. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
   nd_test_ui_spin (400);
