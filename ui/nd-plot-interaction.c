@@ -187,7 +187,6 @@ pan_by (NdPlot *plot, const NdPlotFrame *f, double fx, double fy)
     {
       double d = fx * (f->x_max - f->x_min);
       set_axis (plot, &view, ND_PLOT_AXIS_X, f->x_min + d, f->x_max + d);
-      /* Panned back to where everything shows, the zoom ends only if the range is the whole one. */
     }
   if (fy != 0)
     {
