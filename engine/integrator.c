@@ -303,6 +303,35 @@ run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, d
     }
 }
 
+/* Steps of the settling phase (model.h, settle_ms) at the drive's step. */
+static size_t
+settle_steps (const nd_model *m, const nd_drive *d)
+{
+  if (!(m->settle_ms > 0.0) || d->n < 1)
+    return 0;
+  double dt = d->dt_sample / d->n_sub, k = ceil (m->settle_ms / dt - 1e-9);
+  return k < 1e7 ? (size_t) k : 10000000u;
+}
+
+/* The settling phase from the initial state in y; states (when not NULL)
+ * receives the state before every step. */
+static void
+settle (nd_model *m, step_ws *w, const nd_drive *d, double *y, double *tmp, double *states)
+{
+  const size_t k = settle_steps (m, d);
+  const double dt = d->dt_sample / d->n_sub;
+  const int store = w->store_mode;
+  w->store_mode = 0;
+  for (size_t s = 0; s < k; s++)
+    {
+      if (states)
+        memcpy (states + s * m->n_state, y, m->n_state * sizeof *y);
+      step_forward (m, w, y, dt, d->i_inj[0], tmp);
+      memcpy (y, tmp, m->n_state * sizeof *y);
+    }
+  w->store_mode = store;
+}
+
 static void
 simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free_c, double *i_free)
 {
@@ -312,6 +341,7 @@ simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free
   w.free_out = i_free;
   double *y = malloc (2 * m->n_state * sizeof *y);
   nd_model_initial_state (m, y);
+  settle (m, &w, d, y, y + m->n_state, NULL);
   run_samples (m, &w, d, 0, d->n, y, y + m->n_state, v_out, NULL);
   if (y_end)
     memcpy (y_end, y, m->n_state * sizeof *y);
@@ -481,6 +511,7 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
   /* Forward: keep a checkpoint at the start of every segment (and, when the
    * whole trace is one segment, every state). */
   nd_model_initial_state (m, y);
+  settle (m, &w, d, y, tmp, NULL);
   for (size_t c = 0; c < n_ck; c++)
     {
       size_t j0 = c * k, j1 = j0 + k < n ? j0 + k : n;
@@ -530,6 +561,27 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
                 }
               lam[0] += dl[j];
             }
+        }
+      /* Back through the settling phase, from its states recomputed. */
+      const size_t n_settle = settle_steps (m, d);
+      if (n_settle > 0)
+        {
+          double *st = malloc (n_settle * ns * sizeof *st);
+          if (st)
+            {
+              nd_model_initial_state (m, y);
+              settle (m, &w, d, y, tmp, st);
+              w.store_mode = 0;
+              for (size_t s = n_settle; s-- > 0;)
+                {
+                  step_forward (m, &w, st + s * ns, dt, d->i_inj[0], tmp);
+                  step_backward (m, &w, st + s * ns, tmp, dt, lam, lam2, grad);
+                  memcpy (lam, lam2, ns * sizeof *lam);
+                }
+              free (st);
+            }
+          else
+            loss = NAN;
         }
       /* The initial gates are x_inf(v_init): learned ones depend on the weights;
        * free currents' initial latents are parameters. */

@@ -119,6 +119,13 @@ typedef struct {
   double area_um2;
   double v_init;                /* mV */
   double celsius;
+  /* Before sample 0 every simulation integrates this long (ms) under the
+   * first sample's current from the initial state, so a trace starts from
+   * the model's own rest (or its state under a holding current) as a
+   * recorded sweep starts from the cell's: without it a model whose rest is
+   * not exactly v_init drifts there in the first hundred milliseconds of
+   * every sweep. 0 (the default): start at v_init with gates at x_inf. */
+  double settle_ms;
   int n_channels;
   nd_channel *channels;
   int n_state;                  /* V, then every gate / latent */

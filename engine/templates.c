@@ -144,6 +144,9 @@ nd_template_model (nd_template_kind kind, const nd_template_cell *cell, bool fit
   nd_model *m = kind == ND_TEMPLATE_SQUID ? squid (cell, fit_known) : kind == ND_TEMPLATE_CORTICAL ? cortical (cell, fit_known) : NULL;
   if (!m)
     return NULL;
+  /* A recorded sweep starts from the cell at rest: the model starts from
+   * its own rest (300 ms: six membrane time constants of a typical cell). */
+  m->settle_ms = ND_TEMPLATE_SETTLE_MS;
   nd_fit_init_networks (m, 0, 1.0);
   nd_model_params_changed (m);
   return m;

@@ -22,6 +22,8 @@
 
 #include "model.h"
 
+#define ND_TEMPLATE_SETTLE_MS 300.0
+
 typedef enum {
   ND_TEMPLATE_SQUID,
   ND_TEMPLATE_CORTICAL,

@@ -458,13 +458,19 @@ nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, G
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the model has no “membrane” section"));
       return NULL;
     }
-  double cm, area, vinit, celsius;
+  double cm, area, vinit, celsius, settle;
   const char *where = _("membrane");
   if (!get_number (mem, "cm_uF_per_cm2", 1.0, FALSE, &cm, where, error)
       || !get_number (mem, "area_um2", 0, TRUE, &area, where, error)
       || !get_number (mem, "v_init_mV", -65.0, FALSE, &vinit, where, error)
-      || !get_number (mem, "temperature_C", 6.3, FALSE, &celsius, where, error))
+      || !get_number (mem, "temperature_C", 6.3, FALSE, &celsius, where, error)
+      || !get_number (mem, "settle_ms", 0.0, FALSE, &settle, where, error))
     return NULL;
+  if (!(settle >= 0.0 && settle <= 10000.0))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("membrane: “settle_ms” must be 0 to 10000 ms"));
+      return NULL;
+    }
   if (!(cm > 0) || !(area > 0) || vinit < -200 || vinit > 200 || celsius < -10 || celsius > 60)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
@@ -479,6 +485,7 @@ nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, G
       return NULL;
     }
   nd_model *m = nd_model_new (cm, area, vinit, celsius);
+  m->settle_ms = settle;
   gboolean all = TRUE;
   for (guint i = 0; i < json_array_get_length (chans); i++)
     {
@@ -559,6 +566,8 @@ nd_model_file_to_string (const nd_model *m)
   add_number (b, "area_um2", m->area_um2);
   add_number (b, "v_init_mV", m->v_init);
   add_number (b, "temperature_C", m->celsius);
+  if (m->settle_ms > 0.0)
+    add_number (b, "settle_ms", m->settle_ms);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "channels");
   json_builder_begin_array (b);
