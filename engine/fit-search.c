@@ -1,4 +1,4 @@
-/* fit-search.c: the simplex search of fit-search.h.
+/* fit-search.c: the CMA-ES search of fit-search.h.
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,10 +9,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 /* What one searched number is. */
 typedef enum {
@@ -46,8 +44,7 @@ typedef struct {
   boltzmann_gate *gates;
   int evals, max_evals;
   double best;
-  double *best_params;
-  boltzmann_gate *best_gates;
+  double *best_params;      /* with the best gates' priors */
   nd_fit_control *ctl;
   void (*tick) (int evals, void *user);
   void *user;
@@ -105,7 +102,7 @@ static double
 objective (const gsl_vector *x, search *s)
 {
   if (s->evals >= s->max_evals || (s->ctl && atomic_load (&s->ctl->cancel)))
-    return s->best + 1.0;   /* out of budget: the simplex only shrinks from here */
+    return s->best + 1.0;   /* out of budget or cancelled: worse than anything seen */
   apply (s, x);
   s->evals++;
   double f = nd_fit_spike_score (s->m, s->sw, s->n, false);
@@ -117,7 +114,6 @@ objective (const gsl_vector *x, search *s)
     {
       s->best = f;
       memcpy (s->best_params, s->m->params, s->m->n_params * sizeof *s->best_params);
-      memcpy (s->best_gates, s->gates, s->n_gates * sizeof *s->gates);
     }
   return f;
 }
@@ -128,16 +124,17 @@ add_x (search *s, x_kind kind, size_t index, double lo, double hi)
   s->x[s->n_x++] = (x_slot) { .kind = kind, .index = index, .lo = lo, .hi = hi };
 }
 
-/* CMA-ES (Hansen's (mu/mu_w, lambda) with rank-one and rank-mu updates),
- * in coordinates scaled by the initial steps so the search starts
- * isotropic with sigma 1. Ranks, not values, drive it, so the spike
- * counts' plateaus and jumps do not mislead it as they do a simplex. */
+/* One run of CMA-ES (Hansen's (mu/mu_w, lambda) with rank-one and rank-mu
+ * updates) in coordinates u = (x - x0) / step, from mean0 with sigma 1,
+ * until it converges, stagnates or the budget ends. The best u seen is
+ * kept in best_u (its score in *best_f). */
+#define CMA_MAX_LAMBDA 128
 static void
-run_cmaes (search *s, const gsl_vector *x0, const gsl_vector *step, uint64_t seed)
+cma_run (search *s, const gsl_vector *x0, const gsl_vector *step, const double *mean0, int lambda, gsl_rng *rng,
+         double *best_u, double *best_f)
 {
-  const int n = s->n_x;
-  const int lambda = 4 + (int) floor (3.0 * log ((double) n)), mu = lambda / 2;
-  double w[64], wsum = 0.0, w2 = 0.0;
+  const int n = s->n_x, mu = lambda / 2;
+  double w[CMA_MAX_LAMBDA / 2], wsum = 0.0, w2 = 0.0;
   for (int i = 0; i < mu; i++)
     w[i] = log (mu + 0.5) - log (i + 1.0), wsum += w[i];
   for (int i = 0; i < mu; i++)
@@ -149,19 +146,20 @@ run_cmaes (search *s, const gsl_vector *x0, const gsl_vector *step, uint64_t see
   const double c1 = 2.0 / ((n + 1.3) * (n + 1.3) + mueff);
   const double cmu = fmin (1.0 - c1, 2.0 * (mueff - 2.0 + 1.0 / mueff) / ((n + 2.0) * (n + 2.0) + mueff));
   const double chin = sqrt ((double) n) * (1.0 - 1.0 / (4.0 * n) + 1.0 / (21.0 * n * n));
-  double *mean = calloc (n, sizeof *mean), *ps = calloc (n, sizeof *ps), *pc = calloc (n, sizeof *pc);
+  double *mean = malloc (n * sizeof *mean), *ps = calloc (n, sizeof *ps), *pc = calloc (n, sizeof *pc);
+  memcpy (mean, mean0, n * sizeof *mean);
   double *z = malloc ((size_t) lambda * n * sizeof *z), *y = malloc ((size_t) lambda * n * sizeof *y);
   double *f = malloc (lambda * sizeof *f), *yw = malloc (n * sizeof *yw), *tmp = malloc (n * sizeof *tmp);
   int *order = malloc (lambda * sizeof *order);
   gsl_matrix *C = gsl_matrix_alloc (n, n), *B = gsl_matrix_alloc (n, n), *E = gsl_matrix_alloc (n, n);
   gsl_vector *D = gsl_vector_alloc (n), *x = gsl_vector_alloc (n);
   gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc (n);
-  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  gsl_rng_set (rng, (unsigned long) (seed * 2654435761u + 977u));
   gsl_matrix_set_identity (C);
   gsl_matrix_set_identity (B);
   gsl_vector_set_all (D, 1.0);
-  double sigma = 1.0;
+  double sigma = 1.0, run_best = INFINITY;
+  int since_better = 0;
+  const int patience = 10 + (int) ceil (30.0 * n / lambda);
   for (int gen = 0; s->evals + lambda <= s->max_evals && !(s->ctl && atomic_load (&s->ctl->cancel)); gen++)
     {
       for (int k = 0; k < lambda; k++)
@@ -180,6 +178,12 @@ run_cmaes (search *s, const gsl_vector *x0, const gsl_vector *step, uint64_t see
             gsl_vector_set (x, i, gsl_vector_get (x0, i) + gsl_vector_get (step, i) * (mean[i] + sigma * yk[i]));
           f[k] = objective (x, s);
           order[k] = k;
+          if (f[k] < *best_f)
+            {
+              *best_f = f[k];
+              for (int i = 0; i < n; i++)
+                best_u[i] = mean[i] + sigma * yk[i];
+            }
         }
       /* Ranks: an insertion sort of lambda (about 10) values. */
       for (int a = 1; a < lambda; a++)
@@ -237,8 +241,12 @@ run_cmaes (search *s, const gsl_vector *x0, const gsl_vector *step, uint64_t see
         gsl_vector_set (D, i, sqrt (fmax (gsl_vector_get (D, i), 1e-20)));
       if (sigma * gsl_vector_max (D) < 1e-4)
         break;
+      /* Stagnation: no better sample for `patience` generations. */
+      if (f[order[0]] < run_best - 1e-9 * fabs (run_best))
+        run_best = f[order[0]], since_better = 0;
+      else if (++since_better >= patience)
+        break;
     }
-  gsl_rng_free (rng);
   gsl_eigen_symmv_free (ws);
   gsl_matrix_free (C);
   gsl_matrix_free (B);
@@ -256,6 +264,30 @@ run_cmaes (search *s, const gsl_vector *x0, const gsl_vector *step, uint64_t see
   free (order);
 }
 
+/* CMA-ES with restarts: each run that converges or stagnates before the
+ * budget ends is followed by one from the best point so far with twice the
+ * population (a local IPOP scheme), which leaves local optima that one run
+ * settles in. Ranks, not values, drive it, so the spike counts' plateaus and
+ * jumps do not mislead it as they do a simplex. */
+static void
+run_cmaes (search *s, const gsl_vector *x0, const gsl_vector *step, uint64_t seed)
+{
+  const int n = s->n_x;
+  double *mean = calloc (n, sizeof *mean), *best_u = calloc (n, sizeof *best_u), best_f = INFINITY;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, (unsigned long) (seed * 2654435761u + 977u));
+  int lambda = 4 + (int) floor (3.0 * log ((double) n));
+  while (s->evals + lambda <= s->max_evals && !(s->ctl && atomic_load (&s->ctl->cancel)))
+    {
+      cma_run (s, x0, step, mean, lambda, rng, best_u, &best_f);
+      memcpy (mean, best_u, n * sizeof *mean);
+      lambda = lambda * 2 <= CMA_MAX_LAMBDA ? lambda * 2 : CMA_MAX_LAMBDA;
+    }
+  gsl_rng_free (rng);
+  free (mean);
+  free (best_u);
+}
+
 double
 nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_evals, uint64_t seed,
                           nd_fit_control *ctl, void (*tick) (int evals, void *user), void *user)
@@ -264,9 +296,14 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
   int max_x = m->n_blocks + 3 * ND_MAX_LEARNED_GATES * m->n_channels;
   s.x = malloc (max_x * sizeof *s.x);
   s.gates = malloc ((ND_MAX_LEARNED_GATES * m->n_channels + 1) * sizeof *s.gates);
-  s.best_gates = malloc ((ND_MAX_LEARNED_GATES * m->n_channels + 1) * sizeof *s.gates);
   s.best_params = malloc (m->n_params * sizeof *s.best_params);
+  /* The model as given is the first candidate: the search never returns
+   * anything worse. */
   memcpy (s.best_params, m->params, m->n_params * sizeof *s.best_params);
+  s.best = nd_fit_spike_score (m, sw, n, false);
+  if (!isfinite (s.best))
+    s.best = 1e12;
+  s.evals = 1;
   for (int b = 0; b < m->n_blocks; b++)
     {
       const nd_param_block *blk = &m->blocks[b];
@@ -301,7 +338,6 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
           add_x (&s, X_LOG_TAU, k, TAU_LO, TAU_HI);
         }
     }
-  memcpy (s.best_gates, s.gates, s.n_gates * sizeof *s.gates);
   gsl_vector *x = gsl_vector_alloc (s.n_x > 0 ? s.n_x : 1), *step = gsl_vector_alloc (s.n_x > 0 ? s.n_x : 1);
   for (int k = 0; k < s.n_x; k++)
     {
@@ -336,13 +372,6 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
       gsl_vector_set (x, k, v);
       gsl_vector_set (step, k, st);
     }
-  if (s.n_x > 0)
-    apply (&s, x);
-  s.best = nd_fit_spike_score (m, sw, n, false);
-  s.evals = 1;
-  memcpy (s.best_params, m->params, m->n_params * sizeof *s.best_params);
-  if (!isfinite (s.best))
-    s.best = 1e12;
   if (s.n_x > 0 && max_evals > 1)
     run_cmaes (&s, x, step, seed);
   gsl_vector_free (x);
@@ -353,18 +382,9 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
   for (int k = 0; k < s.n_gates; k++)
     m->blocks[m->channels[s.gates[k].c].learned[s.gates[k].g].block_prior].trainable = true;
   nd_model_params_changed (m);
-  if (getenv ("ND_DEBUG_SEARCH"))
-    {
-      for (int k = 0; k < s.n_gates; k++)
-        fprintf (stderr, "search: gate %d v_half %.2f slope %.2f tau %.3g\n", k, s.best_gates[k].v_half,
-                 s.best_gates[k].slope, s.best_gates[k].tau);
-      fprintf (stderr, "search: best %.4g after %d evaluations; again %.4g\n", s.best, s.evals,
-               nd_fit_spike_score (m, sw, n, false));
-    }
   double best = s.best;
   free (s.x);
   free (s.gates);
-  free (s.best_gates);
   free (s.best_params);
   return best;
 }

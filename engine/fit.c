@@ -282,6 +282,11 @@ nd_fit_spike_score (nd_model *m, const nd_fit_sweep *sw, int n, bool worst)
         return NAN;
       double sub = isfinite (sc.subthreshold_rmse_mV) ? sc.subthreshold_rmse_mV : sc.rmse_mV;
       double e = nd_spike_count_error (sc.spikes_recorded, sc.spikes_model);
+      /* A silent model where the cell fires: how far it stays below the
+       * cell's threshold, so that among silent models the one nearer to
+       * firing ranks better (else a search sees a plateau). */
+      if (sc.spikes_model == 0 && sc.spikes_recorded > 0 && isfinite (sc.v_max_model_mV))
+        e += fmax (0.0, sc.v_onset_recorded_mV - sc.v_max_model_mV) / ND_FIT_SILENT_MV;
       double s = sub * sub + ND_FIT_SPIKE_MV * ND_FIT_SPIKE_MV * e * e;
       total += s / n;
       w = fmax (w, s);

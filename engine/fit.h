@@ -210,7 +210,9 @@ void nd_fit_result_clear (nd_fit_result *r);
 /* Spike-aware score of a model on sweeps (lower is better): the mean over
  * the sweeps of the subthreshold MSE (spikes cut out, sweep-score.h) plus
  * (ND_FIT_SPIKE_MV)^2 e^2, where e is the spike-count error
- * nd_spike_count_error(): a count at the edge of the tolerance costs as
+ * nd_spike_count_error(), plus, for a model that stays silent where the
+ * cell fires, its peak's distance below the cell's first spike onset over
+ * ND_FIT_SILENT_MV: a count at the edge of the tolerance costs as
  * much as 10 mV of subthreshold RMSE, a model that stays silent where the
  * cell fires 20 spikes as much as 175 mV. With worst, the worst sweep
  * instead of the mean. 10 mV: at 3 mV the subthreshold error of a tonically
@@ -218,6 +220,9 @@ void nd_fit_result_clear (nd_fit_result *r);
  * half, and the search settled on models firing 40 % too often (17o05028:
  * 5 of 13 validation sweeps agreed, 11 of 13 at 10 mV). */
 #define ND_FIT_SPIKE_MV 10.0
+/* A silent model's gap to the recording's threshold adds one unit of spike
+ * error per this many mV. */
+#define ND_FIT_SILENT_MV 5.0
 double nd_fit_spike_score (nd_model *m, const nd_fit_sweep *sw, int n, bool worst);
 
 /* Smoothing chosen for a recording with this noise s.d. (smooth_ms < 0). */

@@ -15,10 +15,12 @@
 /* Marks the samples around every spike of v (inside the window) in cut;
  * returns the spike count and the first spike's time (NAN without one). */
 static int
-mark_spikes (const double *v, const double *weight, size_t n, double dt, unsigned char *cut, double *first)
+mark_spikes (const double *v, const double *weight, size_t n, double dt, unsigned char *cut, double *first,
+             double *first_onset_mV)
 {
   size_t total = nd_spikes_find (v, n, dt, NULL, NULL, 0);
   *first = NAN;
+  *first_onset_mV = NAN;
   if (total == 0)
     return 0;
   nd_spike *s = malloc (total * sizeof *s);
@@ -32,7 +34,10 @@ mark_spikes (const double *v, const double *weight, size_t n, double dt, unsigne
       if (weight && j < n && !(weight[j] > 0.0))
         continue;
       if (count++ == 0)
-        *first = s[k].t_ms;
+        {
+          *first = s[k].t_ms;
+          *first_onset_mV = s[k].v_onset_mV;
+        }
       double a = (s[k].onset_ms - ND_SPIKE_CUT_BEFORE_MS) / dt, b = (s[k].t_ms + ND_SPIKE_CUT_AFTER_MS) / dt;
       size_t ja = a > 0.0 ? (size_t) a : 0, jb = b < (double) n ? (size_t) ceil (b) : n - 1;
       memset (cut + ja, 1, jb - ja + 1);
@@ -45,15 +50,16 @@ void
 nd_sweep_score_compute (const double *v_model, const double *v_rec, const double *weight, size_t n,
                         double dt_ms, nd_sweep_score *out)
 {
-  *out = (nd_sweep_score) { .first_spike_shift_ms = NAN, .subthreshold_rmse_mV = NAN, .rmse_mV = NAN };
+  *out = (nd_sweep_score) { .first_spike_shift_ms = NAN, .subthreshold_rmse_mV = NAN, .rmse_mV = NAN,
+                            .v_max_model_mV = NAN, .v_onset_recorded_mV = NAN };
   if (n == 0)
     return;
   unsigned char *cut = calloc (n, 1);
   if (!cut)
     return;
-  double t_rec, t_model;
-  out->spikes_recorded = mark_spikes (v_rec, weight, n, dt_ms, cut, &t_rec);
-  out->spikes_model = mark_spikes (v_model, weight, n, dt_ms, cut, &t_model);
+  double t_rec, t_model, onset_model;
+  out->spikes_recorded = mark_spikes (v_rec, weight, n, dt_ms, cut, &t_rec, &out->v_onset_recorded_mV);
+  out->spikes_model = mark_spikes (v_model, weight, n, dt_ms, cut, &t_model, &onset_model);
   if (isfinite (t_rec) && isfinite (t_model))
     out->first_spike_shift_ms = t_model - t_rec;
   double se = 0.0, w_all = 0.0, se_sub = 0.0, w_sub = 0.0;
@@ -63,6 +69,8 @@ nd_sweep_score_compute (const double *v_model, const double *v_rec, const double
       if (!(w > 0.0))
         continue;
       double e = v_model[j] - v_rec[j];
+      if (isnan (out->v_max_model_mV) || v_model[j] > out->v_max_model_mV)
+        out->v_max_model_mV = v_model[j];
       se += w * e * e;
       w_all += w;
       if (!cut[j])

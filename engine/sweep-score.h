@@ -21,6 +21,8 @@ typedef struct {
   double first_spike_shift_ms;   /* model's first spike minus the recording's; NAN unless both fire */
   double subthreshold_rmse_mV;   /* NAN when spikes cover the whole window */
   double rmse_mV;
+  double v_max_model_mV;         /* the model's highest potential in the window */
+  double v_onset_recorded_mV;    /* onset potential of the recording's first spike; NAN without one */
 } nd_sweep_score;
 
 /* Around each spike of either trace, samples from SPIKE_BEFORE_MS before
