@@ -232,7 +232,7 @@ describe_outcome (NdFitRunner *self)
            && !(self->stage_last < 0.9 * self->stage_first))
     {
       self->failed = TRUE;
-      self->outcome = g_strdup (_("The fit made no progress: the loss did not fall. The best result so far is kept; "
+      self->outcome = g_strdup (_("The fit made no progress: the error did not fall. The best result so far is kept; "
                                   "try another network size or other channels."));
     }
   else if (r->cancelled)

@@ -91,8 +91,12 @@ nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
                                                              "Spike counts agree on %u of %u training sweeps", v->n),
                                             v->n_agree, v->n);
   if (isfinite (v->median_sub_mV))
-    /* Translators: the first part is "Spike counts agree on 5 of 6 validation sweeps". */
-    g_string_append_printf (summary, _("%s; subthreshold error %.1f mV (median)."), agree, v->median_sub_mV);
+    {
+      /* Two decimals below 1 mV, where one would round a good fit to 0. */
+      g_autofree char *mv = g_strdup_printf (v->median_sub_mV < 1.0 ? "%.2f" : "%.1f", v->median_sub_mV);
+      /* Translators: the first part is "Spike counts agree on 5 of 6 validation sweeps", then a number of mV. */
+      g_string_append_printf (summary, _("%s; subthreshold error %s mV (median)."), agree, mv);
+    }
   else
     g_string_append_printf (summary, _("%s."), agree);
   v->summary = g_string_free (summary, FALSE);

@@ -68,12 +68,11 @@ row_subtitle (const NdSweepScore *s, NdScoreMarks marks)
   const char *role = s->role == ND_SWEEP_TRAIN ? _("Training") : _("Validation");
   g_autofree char *spikes = g_strdup_printf (_("%s · spikes: recorded %d / model %d"), role, s->spikes_recorded,
                                              s->spikes_model);
-  g_autofree char *shift = isfinite (s->first_spike_shift_ms)
-                             ? g_strdup_printf (_("%+.1f ms"), s->first_spike_shift_ms)
-                             : g_strdup (_("none to compare"));
   g_autofree char *sub = format_mV (s->subthreshold_rmse_mV), *rmse = format_mV (s->rmse_mV);
-  g_autofree char *figures = g_strdup_printf (_("First-spike shift %s · subthreshold RMSE %s · RMSE %s"), shift, sub,
-                                              rmse);
+  /* The first-spike shift only where both traces fire. */
+  g_autofree char *figures = isfinite (s->first_spike_shift_ms)
+    ? g_strdup_printf (_("First spike %+.1f ms · subthreshold RMSE %s · RMSE %s"), s->first_spike_shift_ms, sub, rmse)
+    : g_strdup_printf (_("Subthreshold RMSE %s · RMSE %s"), sub, rmse);
   GString *text = g_string_new (NULL);
   g_string_append_printf (text, "%s\n%s", spikes, figures);
   if (marks & ND_SCORE_SPIKES_DIFFER)

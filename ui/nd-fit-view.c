@@ -30,7 +30,7 @@ setup_axes (NdFitView *self)
 {
   nd_plot_model_set_title (self->loss_m, _("Error during the fit"));
   nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Root-mean-square error"), "mV", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Error (RMSE)"), "mV", ND_PLOT_SCALE_LOG);
   nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_title (self->xinf_m, _("Steady state of the learned gates"));
@@ -562,7 +562,8 @@ add_plot (NdFitView *self, GtkGrid *grid, NdPlotModel *model, int col, int row)
   GtkWidget *plot = nd_plot_new (model);
   gtk_widget_set_hexpand (plot, TRUE);
   gtk_widget_set_vexpand (plot, TRUE);
-  gtk_widget_set_size_request (plot, 300, 220);
+  /* Small enough that the results column stays in an 800 px wide window. */
+  gtk_widget_set_size_request (plot, 200, 180);
   gtk_grid_attach (grid, plot, col, row, 1, 1);
   return ND_PLOT (plot);
 }
@@ -603,7 +604,7 @@ nd_fit_view_init (NdFitView *self)
   /* Side column: controls, progress, results. */
   GtkWidget *scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_size_request (scroller, 340, -1);
+  gtk_widget_set_size_request (scroller, 330, -1);
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_margin_start (side, 12);
   gtk_widget_set_margin_end (side, 12);
@@ -635,12 +636,13 @@ nd_fit_view_init (NdFitView *self)
   gtk_label_set_wrap (self->status, TRUE);
   gtk_label_set_xalign (self->status, 0.0f);
   gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->status));
   self->outcome = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->outcome, TRUE);
   gtk_label_set_xalign (self->outcome, 0.0f);
   gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
+  /* How the fit ended, then what to do about it. */
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->outcome));
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->status));
 
   self->accept_button = gtk_button_new_with_mnemonic (_("_Accept Fit"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->accept_button), "win.fit-accept");
