@@ -364,8 +364,8 @@ template_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   gtk_window_present (GTK_WINDOW (d));
 }
 
-static GtkWidget *
-template_button (void)
+static AdwPreferencesGroup *
+template_group (void)
 {
   g_autoptr (GMenu) menu = g_menu_new ();
   g_menu_append (menu, template_title (ND_TEMPLATE_CORTICAL), "model.template::cortical");
@@ -373,10 +373,16 @@ template_button (void)
   GtkWidget *button = gtk_menu_button_new ();
   gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Start From Template"));
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-  gtk_widget_set_tooltip_text (button, _("Replace the channels by a starting model for a kind of cell, sized to the "
-                                         "recorded cell, with the known conductances fitted"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  return button;
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Starting model"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Channels for a kind of cell, sized to the recorded cell"));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_add (group, row);
+  return group;
 }
 
 static void
@@ -524,7 +530,6 @@ build (NdModelView *self)
   adw_preferences_group_set_title (kg, _("Known Channels"));
   adw_preferences_group_set_description (kg, _("Tick the channels the cell has, and “Fit” where the fit may adjust "
                                                "the conductance; open a row to set its values."));
-  adw_preferences_group_set_header_suffix (kg, template_button ());
   for (guint i = 0; i < self->n_known; i++)
     {
       const nd_channel_kind *kind = nd_project_get_known_kind (self->project, i);
@@ -551,28 +556,28 @@ build (NdModelView *self)
       adw_expander_row_add_action (ADW_EXPANDER_ROW (row), fit);
       GtkWidget *gr = nd_spin_row (_("Maximal conductance"), NULL, "mS/cm²", 0.0, 10000.0, 0.1, 3,
                                    kind->gbar_default, &k->gbar);
-      GtkWidget *er = nd_spin_row (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
-                                   kind->e_default, &k->e);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), gr);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), er);
       if (kind->n_gates == 0)
         {
           /* The leak: where the cell rests depends on its reversal potential, which the fit may set. */
           GtkWidget *fe = check_with_label (_("Fit"), &k->fit_e);
           gtk_widget_set_tooltip_text (fe, _("Let the fit adjust the reversal potential (within 30 mV)"));
-          adw_action_row_add_suffix (ADW_ACTION_ROW (er), fe);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                                    nd_spin_row_with_check (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
+                                                            kind->e_default, fe, &k->e));
           g_object_set_data (G_OBJECT (fe), "index", GUINT_TO_POINTER (i));
           g_signal_connect (fe, "toggled", G_CALLBACK (known_check_toggled), self);
         }
       else
         {
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                                    nd_spin_row (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
+                                                 kind->e_default, &k->e));
           /* A cell's channels often activate a few mV away from the published curves. */
-          GtkWidget *sr = nd_spin_row (_("Kinetics offset"), _("Moves the gates’ curves along the voltage axis"),
-                                       "mV", -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV, 0.5, 1, 0.0, &k->v_shift);
-          adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (sr), 2);
           GtkWidget *fs = check_with_label (_("Fit"), &k->fit_v_shift);
           gtk_widget_set_tooltip_text (fs, _("Let the fit adjust the offset (within 30 mV)"));
-          adw_action_row_add_suffix (ADW_ACTION_ROW (sr), fs);
+          GtkWidget *sr = nd_spin_row_with_check (_("Kinetics offset"), _("Moves the gates’ curves along the voltage axis"),
+                                                  "mV", -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV, 0.5, 1, 0.0, fs, &k->v_shift);
           adw_expander_row_add_row (ADW_EXPANDER_ROW (row), sr);
           g_object_set_data (G_OBJECT (fs), "index", GUINT_TO_POINTER (i));
           g_object_set_data (G_OBJECT (k->v_shift), "index", GUINT_TO_POINTER (i));
@@ -599,6 +604,7 @@ build (NdModelView *self)
   /* Two columns: the channels the cell is known to have, and what is learned plus the membrane. */
   GtkWidget *left = adw_preferences_page_new ();
   gtk_widget_set_hexpand (left, TRUE);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (left), template_group ());
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (left), kg);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (left),
                             ADW_PREFERENCES_GROUP (nd_catalogue_group_new (self->project, GTK_WIDGET (self))));
