@@ -254,8 +254,9 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
   show_loss (self, x, tr, va, n);
   show_curves (self, s->n_gates, s->gate_labels, s->x_inf, s->tau);
-  g_autofree char *title = g_strdup (s->horizon > 0 ? _("First training sweep, the model following the recording")
-                                                    : _("First training sweep, the model running free"));
+  /* The fit draws the model running free in every stage (a stage that follows the recording trains on
+   * traces pulled towards it, which would look better than the model is). */
+  g_autofree char *title = g_strdup (_("First training sweep, the model running free"));
   nd_fit_view_show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
   double frac = s->total > 0 ? (double) s->done / s->total : 0.0;
   gtk_progress_bar_set_fraction (self->progress, frac);
