@@ -159,10 +159,10 @@ make_row (Group *g, const NdCatalogueSpec *s)
       fit_shift = gtk_check_button_new_with_label (_("Fit"));
       gtk_widget_set_valign (fit_shift, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (fit_shift, _("Let the fit adjust the offset (within 30 mV)"));
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                                nd_spin_row_with_check (_("Kinetics offset"), _("Moves the gates’ curves along the voltage axis"),
-                                                        "mV", -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV, 0.5, 1, s->v_shift,
-                                                        fit_shift, &shift));
+      GtkWidget *sr = nd_spin_row_with_check (_("Kinetics offset"), NULL, "mV", -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV,
+                                              0.5, 1, s->v_shift, fit_shift, &shift);
+      gtk_widget_set_tooltip_text (sr, _("Moves the gates’ curves along the voltage axis"));
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), sr);
     }
   GtkWidget *gates = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (gates), FALSE);

@@ -576,8 +576,9 @@ build (NdModelView *self)
           /* A cell's channels often activate a few mV away from the published curves. */
           GtkWidget *fs = check_with_label (_("Fit"), &k->fit_v_shift);
           gtk_widget_set_tooltip_text (fs, _("Let the fit adjust the offset (within 30 mV)"));
-          GtkWidget *sr = nd_spin_row_with_check (_("Kinetics offset"), _("Moves the gates’ curves along the voltage axis"),
+          GtkWidget *sr = nd_spin_row_with_check (_("Kinetics offset"), NULL,
                                                   "mV", -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV, 0.5, 1, 0.0, fs, &k->v_shift);
+          gtk_widget_set_tooltip_text (sr, _("Moves the gates’ curves along the voltage axis"));
           adw_expander_row_add_row (ADW_EXPANDER_ROW (row), sr);
           g_object_set_data (G_OBJECT (fs), "index", GUINT_TO_POINTER (i));
           g_object_set_data (G_OBJECT (k->v_shift), "index", GUINT_TO_POINTER (i));

@@ -441,6 +441,7 @@ test_template_menu (void)
     find_check (GTK_WIDGET (kd), tr ("Let the fit adjust this conductance (within a factor of 10)"))));
   g_assert_false (gtk_check_button_get_active (
     find_check (GTK_WIDGET (channel_row (p, "hh_na")), tr ("Include this channel in the model"))));
+  adw_expander_row_set_expanded (channel_row (p, "hh_na"), FALSE);
   adw_expander_row_set_expanded (channel_row (p, "pospischil_na"), TRUE);
   screenshots ("model-cortical-template");
 
