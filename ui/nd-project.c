@@ -697,6 +697,8 @@ nd_project_apply_template (NdProject *self, nd_template_kind kind)
   clear_fit (self);
   self->model_edited = FALSE;
   touch (self);
+  /* The membrane (area, temperature) changed with the model: views showing it read it again. */
+  g_signal_emit (self, signals[SIGNAL_LOADED], 0);
 }
 
 gboolean

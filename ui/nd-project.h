@@ -10,7 +10,8 @@
  * atomically; nd_project_autosave() keeps a crash copy in the user cache folder.
  *
  * Signals: "changed" after every edit (the project is then dirty), "recording-changed" when another
- * recording is loaded, "loaded" when a whole project replaced this one's content. Main thread only.
+ * recording is loaded, "loaded" when a whole project replaced this one's content (and after a template
+ * replaced the model and membrane). Main thread only.
  */
 #pragma once
 
@@ -127,7 +128,9 @@ void         nd_project_get_membrane (NdProject *self, double *cm, double *area_
 void         nd_project_set_membrane (NdProject *self, double cm, double area_um2, double v_init, double celsius);
 /* Replaces the model by a template's (templates.h) sized to the cell: its channels, conductances, learned
  * current and temperature; known conductances, the leak and the sodium kinetics' offset are fitted within
- * bounds. Catalogue channels stay in the builder, switched off; fit results are cleared. */
+ * bounds. Catalogue channels stay in the builder, switched off; fit results are cleared. The membrane area
+ * is the project's (the template's own when it is still a new project's squid-axon area). Emits "changed"
+ * and "loaded". */
 void         nd_project_apply_template (NdProject *self, nd_template_kind kind);
 /* Whether the model is someone's work: edited, fitted or opened from a file (not new, not just made from
  * a template), so replacing it should be confirmed. */
