@@ -89,6 +89,7 @@ nd_cli_fit (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   NdCliRecordingOptions rec_opts;
   nd_cli_recording_add_options (ctx, &rec_opts);
+  nd_cli_recording_add_ljp_option (ctx, &rec_opts);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +20,7 @@ nd_cli_recording_add_options (GOptionContext *ctx, NdCliRecordingOptions *o)
   o->audio_mv = ND_AUDIO_DEFAULT_MV_PER_FULL_SCALE;
   o->audio_stimulus = -1;
   o->audio_pa = ND_AUDIO_DEFAULT_PA_PER_FULL_SCALE;
+  o->ljp_mv = 0.0;
 
   const GOptionEntry entries[] = {
     { "stimulus", 0, 0, G_OPTION_ARG_STRING, &o->stimulus,
@@ -33,6 +35,18 @@ nd_cli_recording_add_options (GOptionContext *ctx, NdCliRecordingOptions *o)
     { NULL }
   };
   /* Shown with the command's own options, not behind --help-all. */
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+}
+
+void
+nd_cli_recording_add_ljp_option (GOptionContext *ctx, NdCliRecordingOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "ljp", 0, 0, G_OPTION_ARG_DOUBLE, &o->ljp_mv,
+      N_("Liquid-junction potential in mV, subtracted from the recorded membrane potential (default 0)"),
+      N_("MV") },
+    { NULL }
+  };
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
 }
 
@@ -91,6 +105,13 @@ nd_cli_load_recording (const char *path, const NdCliRecordingOptions *o)
           return NULL;
         }
     }
+  if (!isfinite (o->ljp_mv) || fabs (o->ljp_mv) > 200.0)
+    {
+      nd_cli_fail (1, _("--ljp takes a liquid-junction potential in mV between -200 and 200"));
+      nd_recording_free (rec);
+      return NULL;
+    }
+  nd_recording_set_ljp (rec, o->ljp_mv);
   return rec;
 }
 

@@ -14,11 +14,16 @@ typedef struct {
   double audio_mv;           /* --audio-mv */
   int audio_stimulus;        /* --audio-stimulus-channel */
   double audio_pa;           /* --audio-pa */
+  double ljp_mv;             /* --ljp (only where nd_cli_recording_add_ljp_option added it) */
 } NdCliRecordingOptions;
 
 /* Fills defaults and adds the options, bound to `o`, to the context. */
 void nd_cli_recording_add_options (GOptionContext *ctx, NdCliRecordingOptions *o);
 void nd_cli_recording_options_clear (NdCliRecordingOptions *o);
+/* Adds --ljp MV (the liquid-junction potential subtracted from the membrane
+ * potential) for the subcommands that measure or fit it; after
+ * nd_cli_recording_add_options. */
+void nd_cli_recording_add_ljp_option (GOptionContext *ctx, NdCliRecordingOptions *o);
 
 /* Loads `path` with the options applied; on failure prints the error and
  * returns NULL (exit status 1). */

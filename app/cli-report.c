@@ -41,8 +41,8 @@ report_sweep (nd_model *m, const nd_fit_sweep *sw, int id, const char *role, GSt
   char shift[32] = "–";
   if (isfinite (sc.first_spike_shift_ms))
     g_snprintf (shift, sizeof shift, "%+.1f", sc.first_spike_shift_ms);
-  fprintf (table, "%5d  %-9s %8d %6d %15s %22.2f %9.2f\n", id, role, sc.spikes_recorded, sc.spikes_model, shift,
-           sc.subthreshold_rmse_mV, sc.rmse_mV);
+  fprintf (table, "%-5d  %-9s  %-16d  %-13d  %-22s  %-22.2f  %-9.2f\n", id, role, sc.spikes_recorded,
+           sc.spikes_model, shift, sc.subthreshold_rmse_mV, sc.rmse_mV);
 }
 
 GString *
@@ -51,7 +51,18 @@ nd_cli_report (nd_model *m, const NdFitData *d, FILE *table)
   GString *csv = g_string_new ("sweep,role,spikes_recorded,spikes_model,first_spike_shift_ms,"
                                "subthreshold_rmse_mV,rmse_mV\n");
   if (table)
-    fprintf (table, "%s\n", _("sweep  role      spikes: recorded model  first spike, ms  subthreshold RMSE, mV  RMSE, mV"));
+    {
+      /* Column titles, each padded to its column (their widths in characters, not bytes). */
+      const char *titles[] = { _("sweep"), _("role"), _("spikes recorded"), _("spikes model"),
+                               _("first spike shift, ms"), _("subthreshold RMSE, mV"), _("RMSE, mV") };
+      const int widths[] = { 5, 9, 16, 13, 22, 22, 9 };
+      for (int i = 0; i < 7; i++)
+        {
+          long pad = widths[i] - g_utf8_strlen (titles[i], -1);
+          fprintf (table, "%s%s%*s", i ? "  " : "", titles[i], (int) (pad > 0 ? pad : 0), "");
+        }
+      fputc ('\n', table);
+    }
   /* In sweep order, whatever their roles. */
   for (int id = 0; id < d->n_sweeps; id++)
     {

@@ -21,6 +21,7 @@ int nd_cli_fail (int status, const char *format, ...) __attribute__ ((format (pr
 
 /* Subcommands (one app/cli-NAME.c each). */
 int nd_cli_info (int argc, char **argv);
+int nd_cli_passive (int argc, char **argv);
 int nd_cli_export (int argc, char **argv);
 int nd_cli_simulate (int argc, char **argv);
 int nd_cli_kinetics (int argc, char **argv);

@@ -17,6 +17,7 @@
 static const NdCliCommand commands[] = {
   { "info", N_("Describe a recording: format, mode, sweeps, signals, stimulus"), nd_cli_info },
   { "export", N_("Export sweeps of a recording to CSV"), nd_cli_export },
+  { "passive", N_("Measure a cell’s resting potential, input resistance, time constant, capacitance, sag, rheobase and spikes"), nd_cli_passive },
   { "simulate", N_("Simulate a model under a recorded stimulus"), nd_cli_simulate },
   { "fit", N_("Fit the learned channels of a model to a recording"), nd_cli_fit },
   { "bench", N_("Print the engine’s speed figures"), nd_cli_bench },

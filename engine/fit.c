@@ -13,6 +13,9 @@
 
 #include "learned-gate.h"
 #include "model-private.h"
+#include "fit-search.h"
+#include "spikes.h"
+#include "sweep-score.h"
 
 void
 nd_fit_options_default (nd_fit_options *o)
@@ -39,6 +42,9 @@ nd_fit_options_default (nd_fit_options *o)
     .init_scale = 1.0,
     .validate_every = 25,
     .progress_interval_s = 0.05,
+    .spike_aware = false,
+    .stats_window_ms = 20.0,
+    .stats_weight = 1.0,
   };
 }
 
@@ -107,11 +113,120 @@ sleep_ms (int ms)
   nanosleep (&ts, NULL);
 }
 
-/* Mean loss (and gradient, +=, averaged) over sweeps, the trace pulled to
- * the recording every `horizon` samples (0: free run). */
+/* What a free-running stage of a spike-aware fit compares, per training
+ * sweep (fit.h, spike_aware): the MSE's weights without the recording's
+ * spikes, and the recording's mean and s.d. of V in windows. */
+typedef struct {
+  double *w_sub;              /* weight with the spikes cut out */
+  int n_win;
+  size_t *start, *len;        /* samples of each window */
+  double *mu, *sd;            /* the recording's statistics */
+  double stats_weight;
+} spike_view;
+
+#define SD_FLOOR_MV 0.1   /* keeps d sd / dV finite in a flat window */
+
+static void
+spike_view_init (spike_view *sv, const nd_fit_sweep *sw, const nd_fit_options *opt)
+{
+  const size_t n = sw->drive.n;
+  const double dt = sw->drive.dt_sample;
+  memset (sv, 0, sizeof *sv);
+  sv->stats_weight = opt->stats_weight;
+  sv->w_sub = malloc (n * sizeof *sv->w_sub);
+  for (size_t j = 0; j < n; j++)
+    sv->w_sub[j] = sw->weight ? sw->weight[j] : 1.0;
+  size_t n_sp = nd_spikes_find (sw->v_obs, n, dt, NULL, NULL, 0);
+  nd_spike *sp = malloc ((n_sp + 1) * sizeof *sp);
+  nd_spikes_find (sw->v_obs, n, dt, NULL, sp, n_sp);
+  for (size_t k = 0; k < n_sp; k++)
+    {
+      double a = (sp[k].onset_ms - ND_SPIKE_CUT_BEFORE_MS) / dt, b = (sp[k].t_ms + ND_SPIKE_CUT_AFTER_MS) / dt;
+      for (size_t j = a > 0 ? (size_t) a : 0; j < n && (double) j <= b; j++)
+        sv->w_sub[j] = 0.0;
+    }
+  free (sp);
+  /* Windows over the weighted part of the sweep. */
+  size_t wl = (size_t) fmax (2.0, round (opt->stats_window_ms / dt));
+  sv->start = malloc ((n / wl + 2) * sizeof *sv->start);
+  sv->len = malloc ((n / wl + 2) * sizeof *sv->len);
+  sv->mu = malloc ((n / wl + 2) * sizeof *sv->mu);
+  sv->sd = malloc ((n / wl + 2) * sizeof *sv->sd);
+  for (size_t a = 0; a < n; a += wl)
+    {
+      size_t b = a + wl < n ? a + wl : n, first = b, last = a;
+      for (size_t j = a; j < b; j++)
+        if (!sw->weight || sw->weight[j] > 0.0)
+          {
+            first = j < first ? j : first;
+            last = j + 1;
+          }
+      if (last <= first + 1)
+        continue;
+      double s = 0.0, s2 = 0.0;
+      for (size_t j = first; j < last; j++)
+        s += sw->v_obs[j];
+      double mu = s / (double) (last - first);
+      for (size_t j = first; j < last; j++)
+        s2 += (sw->v_obs[j] - mu) * (sw->v_obs[j] - mu);
+      int k = sv->n_win++;
+      sv->start[k] = first;
+      sv->len[k] = last - first;
+      sv->mu[k] = mu;
+      sv->sd[k] = sqrt (s2 / (double) (last - first) + SD_FLOOR_MV * SD_FLOOR_MV);
+    }
+}
+
+static void
+spike_view_clear (spike_view *sv)
+{
+  free (sv->w_sub);
+  free (sv->start);
+  free (sv->len);
+  free (sv->mu);
+  free (sv->sd);
+}
+
+/* The window statistics' loss (nd_loss_spec.trace_loss). */
 static double
-sweeps_loss (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight,
-             double *grad, double *tmp)
+window_stats_loss (const double *v, size_t n, double dt, double *dl, void *user)
+{
+  (void) n;
+  (void) dt;
+  const spike_view *sv = user;
+  if (sv->n_win == 0)
+    return 0.0;
+  const double c = sv->stats_weight / sv->n_win;
+  double l = 0.0;
+  for (int k = 0; k < sv->n_win; k++)
+    {
+      const double *x = v + sv->start[k];
+      const size_t len = sv->len[k];
+      double s = 0.0, s2 = 0.0;
+      for (size_t j = 0; j < len; j++)
+        s += x[j];
+      double mu = s / (double) len;
+      for (size_t j = 0; j < len; j++)
+        s2 += (x[j] - mu) * (x[j] - mu);
+      double sd = sqrt (s2 / (double) len + SD_FLOOR_MV * SD_FLOOR_MV);
+      double em = mu - sv->mu[k], es = sd - sv->sd[k];
+      l += c * (em * em + es * es);
+      if (dl)
+        {
+          double *d = dl + sv->start[k];
+          for (size_t j = 0; j < len; j++)
+            d[j] += c * (2.0 * em + 2.0 * es * (x[j] - mu) / sd) / (double) len;
+        }
+    }
+  return l;
+}
+
+/* Mean loss (and gradient, +=, averaged) over sweeps, the trace pulled to
+ * the recording every `horizon` samples (0: free run); views (or NULL) make
+ * free runs spike-aware. */
+static double
+sweeps_loss_views (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight,
+                   const spike_view *views, double *grad, double *tmp)
 {
   double total = 0.0;
   for (int k = 0; k < n; k++)
@@ -125,6 +240,17 @@ sweeps_loss (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvd
       d.force_every = horizon;
       nd_loss_spec spec = { .v_obs = target, .weight = sw[k].weight,
                             .dvdt_weight = horizon > 0 ? 0.0 : dvdt_weight };
+      if (views)
+        {
+          /* Forced stages fit the current balance below threshold; free
+           * runs add the window statistics where the spikes went. */
+          spec.weight = views[k].w_sub;
+          if (horizon == 0)
+            {
+              spec.trace_loss = window_stats_loss;
+              spec.trace_loss_user = (void *) &views[k];
+            }
+        }
       if (grad)
         memset (tmp, 0, m->n_params * sizeof *tmp);
       double l = nd_loss_gradient (m, &d, &spec, NULL, grad ? tmp : NULL);
@@ -136,11 +262,39 @@ sweeps_loss (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvd
   return total;
 }
 
+static double
+sweeps_loss (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight, double *grad,
+             double *tmp)
+{
+  return sweeps_loss_views (m, sw, n, horizon, dvdt_weight, NULL, grad, tmp);
+}
+
+double
+nd_fit_spike_score (nd_model *m, const nd_fit_sweep *sw, int n, bool worst)
+{
+  double total = 0.0, w = -INFINITY;
+  for (int k = 0; k < n; k++)
+    {
+      nd_sweep_score sc;
+      nd_sweep_score_model (m, &sw[k], NULL, &sc);
+      if (!isfinite (sc.rmse_mV))
+        return NAN;
+      double sub = isfinite (sc.subthreshold_rmse_mV) ? sc.subthreshold_rmse_mV : sc.rmse_mV;
+      double e = nd_spike_count_error (sc.spikes_recorded, sc.spikes_model);
+      double s = sub * sub + ND_FIT_SPIKE_MV * ND_FIT_SPIKE_MV * e * e;
+      total += s / n;
+      w = fmax (w, s);
+    }
+  return worst ? w : total;
+}
+
 /* Free-running validation loss: the mean over the sweeps, or with
  * val_worst the largest. */
 static double
-validation_loss (nd_model *m, const nd_fit_sweep *sw, int n, bool worst, double *tmp)
+validation_loss (nd_model *m, const nd_fit_sweep *sw, int n, bool worst, bool spikes, double *tmp)
 {
+  if (spikes)
+    return nd_fit_spike_score (m, sw, n, worst);
   if (!worst)
     return sweeps_loss (m, sw, n, 0, 0.0, NULL, tmp);
   double w = n > 0 ? -INFINITY : NAN;
@@ -266,6 +420,7 @@ typedef struct {
   double *x, *g, *d, *gn;
   double f;
   bool have;
+  int fails;                /* iterations in a row without an acceptable step */
 } lbfgs_state;
 
 static void
@@ -302,6 +457,7 @@ lbfgs_reset (lbfgs_state *l)
 {
   l->count = l->head = 0;
   l->have = false;
+  l->fails = 0;
 }
 
 static double
@@ -319,17 +475,17 @@ static double sweeps_loss (nd_model *m, const nd_fit_sweep *sw, int n, int horiz
 
 /* One L-BFGS iteration; returns the loss at the (possibly unchanged) point. */
 static double objective (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight,
-                         double lambda, double *grad, double *tmp);
+                         const spike_view *views, double lambda, double *grad, double *tmp);
 
 static double
 lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_sweep *train, int n_train,
-               int horizon, double dvdt_weight, double lambda, double *tmp, int *rejected)
+               int horizon, double dvdt_weight, const spike_view *views, double lambda, double *tmp, int *rejected)
 {
   const size_t n = l->n;
   if (!l->have)
     {
       memset (l->g, 0, n * sizeof (double));
-      l->f = objective (m, train, n_train, horizon, dvdt_weight, lambda, l->g, tmp);
+      l->f = objective (m, train, n_train, horizon, dvdt_weight, views, lambda, l->g, tmp);
       for (size_t i = 0; i < n; i++)
         if (!(mask[i] > 0.0))
           l->g[i] = 0.0;
@@ -379,14 +535,16 @@ lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_swe
       a = dmax > 0.0 ? fmin (1.0, 0.01 / dmax) : 0.0;
     }
   memcpy (l->x, m->params, n * sizeof (double));
-  for (int tries = 0; tries < 30 && a > 0.0; tries++, a *= 0.3)
+  /* Each try costs a gradient: after 12 (a step 5e-7 of the first) the
+   * direction is useless. */
+  for (int tries = 0; tries < 12 && a > 0.0; tries++, a *= 0.3)
     {
       for (size_t i = 0; i < n; i++)
         m->params[i] = l->x[i] + (mask[i] > 0.0 ? a * l->d[i] : 0.0);
       nd_model_clamp (m);
       nd_model_params_changed (m);
       memset (l->gn, 0, n * sizeof (double));
-      double fn = objective (m, train, n_train, horizon, dvdt_weight, lambda, l->gn, tmp);
+      double fn = objective (m, train, n_train, horizon, dvdt_weight, views, lambda, l->gn, tmp);
       for (size_t i = 0; i < n; i++)
         if (!(mask[i] > 0.0))
           l->gn[i] = 0.0;
@@ -414,6 +572,7 @@ lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_swe
             }
           memcpy (l->g, l->gn, n * sizeof (double));
           l->f = fn;
+          l->fails = 0;
           return fn;
         }
     }
@@ -421,6 +580,7 @@ lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_swe
   memcpy (m->params, l->x, n * sizeof (double));
   nd_model_params_changed (m);
   l->count = l->head = 0;
+  l->fails++;
   return l->f;
 }
 
@@ -476,10 +636,10 @@ smoothness_penalty (nd_model *m, double lambda, double *grad)
 
 /* What the optimiser minimises: the stage's loss plus the prior. */
 static double
-objective (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight, double lambda,
-           double *grad, double *tmp)
+objective (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight, const spike_view *views,
+           double lambda, double *grad, double *tmp)
 {
-  double l = sweeps_loss (m, sw, n, horizon, dvdt_weight, grad, tmp);
+  double l = sweeps_loss_views (m, sw, n, horizon, dvdt_weight, views, grad, tmp);
   return l + smoothness_penalty (m, lambda, grad);
 }
 
@@ -577,6 +737,13 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
           tr[k].drive.v_force = smoothed[k];
         }
     }
+  spike_view *views = NULL;
+  if (opt->spike_aware)
+    {
+      views = calloc (n_train, sizeof *views);
+      for (int k = 0; k < n_train; k++)
+        spike_view_init (&views[k], &train[k], opt);
+    }
   /* Per-parameter learning rate (0: frozen) and weight decay. */
   double *lr = calloc (np, sizeof *lr), *wd = calloc (np, sizeof *wd);
   for (int b = 0; b < m->n_blocks; b++)
@@ -620,7 +787,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   progress_state ps;
   progress_init (&ps, m, opt, progress, user, &train[0]);
   nd_fit_progress p = { .restarts = restarts, .iterations = opt->iterations, .val_loss = NAN,
-                        .best_val_loss = INFINITY };
+                        .best_val_loss = INFINITY, .best_params = best };
   /* Stage boundaries in iterations. */
   int stage_end[ND_FIT_MAX_STAGES + 1];
   int n_stages = opt->n_stages < 1 ? 1 : opt->n_stages > ND_FIT_MAX_STAGES ? ND_FIT_MAX_STAGES : opt->n_stages;
@@ -668,6 +835,21 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
           memcpy (m->params + m->blocks[b].offset, start + m->blocks[b].offset,
                   m->blocks[b].count * sizeof (double));
       nd_model_params_changed (m);
+      /* A real recording's fit first searches the biophysics for a model
+       * that fires as the cell does (fit-search.h); that model is itself a
+       * candidate for the kept parameters. */
+      if (opt->search_evals > 0 && !warm)
+        {
+          nd_fit_search_biophysics (m, train, n_train, opt->search_evals, ctl);
+          double vl = validation_loss (m, vs, nvs, opt->val_worst, opt->spike_aware, tmp);
+          if (isfinite (vl) && vl < result->best_val_loss)
+            {
+              result->best_val_loss = vl;
+              result->best_restart = round;
+              memcpy (best, m->params, np * sizeof *best);
+              p.best_version++;
+            }
+        }
       memcpy (good, m->params, np * sizeof *good);
       double lr_scale = 1.0;
       long t_adam = 0;
@@ -706,15 +888,20 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
             }
           if (opt->n_stages >= 1 && opt->lbfgs[stage])
             {
-              double loss = lbfgs_iterate (&lb, m, lr, tr, n_train, horizon, opt->dvdt_weight, lambda, tmp,
+              double loss = lbfgs_iterate (&lb, m, lr, tr, n_train, horizon, opt->dvdt_weight, views, lambda, tmp,
                                            &result->rejected_steps);
               result->history_train[result->iterations_done] = loss;
               result->history_val[result->iterations_done] = NAN;
               p.train_loss = loss;
+              /* Two iterations in a row without a step (steepest descent
+               * included): the stage has converged as far as it can; the
+               * iterations left to it are skipped. */
+              if (lb.fails >= 2 && it + 1 < (warm ? n_it : stage_end[stage]))
+                it = (warm ? n_it : stage_end[stage]) - 1;
               goto step_done;
             }
           memset (grad, 0, np * sizeof *grad);
-          double loss = objective (m, tr, n_train, horizon, opt->dvdt_weight, lambda, grad, tmp);
+          double loss = objective (m, tr, n_train, horizon, opt->dvdt_weight, views, lambda, grad, tmp);
           double norm2 = 0.0;
           for (size_t i = 0; i < np; i++)
             if (lr[i] > 0.0)
@@ -756,7 +943,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
           bool last = it + 1 == (warm ? n_it : stage_end[stage]);
           if ((it + 1) % opt->validate_every == 0 || last)
             {
-              double vl = validation_loss (m, vs, nvs, opt->val_worst, tmp);
+              double vl = validation_loss (m, vs, nvs, opt->val_worst, opt->spike_aware, tmp);
               p.val_loss = vl;
               result->history_val[result->iterations_done] = vl;
               if (isfinite (vl) && vl < result->best_val_loss)
@@ -764,6 +951,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
                   result->best_val_loss = vl;
                   result->best_restart = round;
                   memcpy (best, m->params, np * sizeof *best);
+                  p.best_version++;
                 }
               p.best_val_loss = result->best_val_loss;
             }
@@ -777,9 +965,12 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   nd_model_params_changed (m);
   result->train_loss = sweeps_loss (m, train, n_train, 0, 0.0, NULL, tmp);
   if (!isfinite (result->best_val_loss))
-    result->best_val_loss = validation_loss (m, vs, nvs, opt->val_worst, tmp);
+    result->best_val_loss = validation_loss (m, vs, nvs, opt->val_worst, opt->spike_aware, tmp);
   progress_clear (&ps);
   lbfgs_clear (&lb);
+  for (int k = 0; views && k < n_train; k++)
+    spike_view_clear (&views[k]);
+  free (views);
   for (int k = 0; k < n_train; k++)
     free (smoothed[k]);
   free (smoothed);

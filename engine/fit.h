@@ -100,6 +100,22 @@ typedef struct {
    * of the mean over the sweeps (a reduction is judged per protocol). */
   bool val_worst;
   double progress_interval_s; /* minimum time between progress callbacks */
+  /* Real recordings: spikes are sparse, a few milliseconds off in any
+   * model, and the model cannot be exact, so a free-running voltage MSE
+   * prefers a model that never fires (a spike a little late costs twice a
+   * spike left out). With spike_aware the free-running stages
+   *  - leave the recording's spikes out of the MSE (mask_spikes),
+   *  - add the mean and s.d. of V in windows of stats_window_ms, weighted
+   *    by stats_weight (the s.d. of a window is what its spikes add,
+   *    wherever in the window they fall; as Jaxley fits real cells),
+   * and the kept parameters are those with the best spike-aware score
+   * (nd_fit_spike_score) instead of the lowest MSE. */
+  bool spike_aware;
+  double stats_window_ms;
+  double stats_weight;
+  /* Simulations of the biophysical search (fit-search.h) at the start of
+   * every fresh restart (0: none). */
+  int search_evals;
 } nd_fit_options;
 
 void nd_fit_options_default (nd_fit_options *o);
@@ -130,6 +146,11 @@ typedef struct {
   double trace_dt;
   /* along it, the model's first free learned current (uA/cm2; NULL without one) */
   const double *trace_free;
+  /* The parameters kept so far (m->n_params doubles, valid during the
+   * callback), and a count that grows whenever they change: a caller can
+   * save the best model so far, so a stopped fit leaves a usable result. */
+  const double *best_params;
+  int best_version;
 } nd_fit_progress;
 
 typedef void (*nd_fit_progress_fn) (const nd_fit_progress *p, void *user);
@@ -160,6 +181,16 @@ int nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sw
             const nd_fit_options *opt, nd_fit_control *ctl, nd_fit_progress_fn progress, void *user,
             nd_fit_result *result);
 void nd_fit_result_clear (nd_fit_result *r);
+
+/* Spike-aware score of a model on sweeps (lower is better): the mean over
+ * the sweeps of the subthreshold MSE (spikes cut out, sweep-score.h) plus
+ * (ND_FIT_SPIKE_MV)^2 e^2, where e is the spike-count error
+ * nd_spike_count_error(): a count at the edge of the tolerance costs as
+ * much as 3 mV of subthreshold RMSE, a model that stays silent where the
+ * cell fires 20 spikes as much as 52 mV. With worst, the worst sweep
+ * instead of the mean. */
+#define ND_FIT_SPIKE_MV 3.0
+double nd_fit_spike_score (nd_model *m, const nd_fit_sweep *sw, int n, bool worst);
 
 /* Smoothing chosen for a recording with this noise s.d. (smooth_ms < 0). */
 #define ND_FIT_NOISE_FLOOR_MV 0.3   /* floor of the prior's noise scale */

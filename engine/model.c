@@ -372,6 +372,19 @@ table_fill (nd_model *m, nd_learned_gate_slot *s, const double *w, int j)
 }
 
 void
+nd_model_gate_boltzmann (nd_model *m, int c, int g, double v_half, double slope_mV, double tau_ms)
+{
+  nd_gate_table *t = &m->channels[c].learned[g].table;
+  for (int j = 0; j < m->grid_n; j++)
+    {
+      /* The table holds the head's outputs: a = logit x_inf, log tau. */
+      t->a[j] = (m->grid_lo + j * m->grid_h - v_half) / slope_mV;
+      t->logtau[j] = log (tau_ms);
+      t->ready[j] = 1;
+    }
+}
+
+void
 nd_table_lookup (nd_model *m, int c, int g, double v, nd_table_point *p)
 {
   nd_learned_gate_slot *s = &m->channels[c].learned[g];

@@ -154,6 +154,13 @@ int nd_model_find_block (const nd_model *m, int channel, nd_param_kind kind, int
 /* Number of trainable parameters. */
 size_t nd_model_n_trainable (const nd_model *m);
 
+/* Makes learned gate g of channel c a Boltzmann gate, x_inf = 1 / (1 +
+ * exp(-(V - v_half) / slope)) with a constant tau, by writing its table
+ * instead of the network's outputs; it stays so until the next
+ * nd_model_params_changed(). For searches that try kinetics without
+ * training a network (fit-search.h). */
+void nd_model_gate_boltzmann (nd_model *m, int c, int g, double v_half, double slope_mV, double tau_ms);
+
 /* Steady-state initial state at v_init (n_state doubles). */
 void nd_model_initial_state (nd_model *m, double *y);
 

@@ -98,3 +98,11 @@ nd_sweep_score_model (nd_model *m, const nd_fit_sweep *sweep, double *v_out, nd_
   if (!v_out)
     free (v);
 }
+
+double
+nd_spike_count_error (int recorded, int model)
+{
+  double r = recorded > 0 ? recorded : 0, m = model > 0 ? model : 0;
+  double tol = log (1.0 + fmax (1.0, 0.2 * r) / (r + 1.0));
+  return fabs (log ((m + 1.0) / (r + 1.0))) / tol;
+}

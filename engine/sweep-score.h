@@ -39,6 +39,13 @@ void nd_sweep_score_compute (const double *v_model, const double *v_rec, const d
  * window. */
 void nd_sweep_score_model (nd_model *m, const nd_fit_sweep *sweep, double *v_out, nd_sweep_score *out);
 
+/* How far a model's spike count is from the recording's, in units of the
+ * agreement tolerance: |log((model + 1) / (recorded + 1))| over
+ * log(1 + max(1, 0.2 recorded) / (recorded + 1)), so 1 at the edge of the
+ * tolerance, 0 when equal; on a log scale, so a model firing twice as often
+ * as the cell is nearer than one that stays silent. */
+double nd_spike_count_error (int recorded, int model);
+
 /* The model's spike count agrees with the recording's: within one spike or
  * 20 %, whichever is more. */
 bool nd_spike_counts_agree (int recorded, int model);

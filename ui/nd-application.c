@@ -37,13 +37,14 @@ nd_application_get_settings (NdApplication *self)
   return self->settings;
 }
 
+/* The main window used last (dialogs and the Reduce window are application windows too), or a new one. */
 static NdWindow *
 get_or_create_window (NdApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (window == NULL)
-    window = GTK_WINDOW (nd_window_new (self));
-  return ND_WINDOW (window);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (ND_IS_WINDOW (l->data))
+      return ND_WINDOW (l->data);
+  return nd_window_new (self);
 }
 
 static void
@@ -56,10 +57,11 @@ static void
 nd_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {
   NdWindow *window = get_or_create_window (ND_APPLICATION (app));
-  /* One project per window: open the first file; the rest would replace it. */
+  /* One project per window: open the first file; the rest would replace it. The window asks first when
+   * its project has unsaved changes, so it is shown before. */
+  gtk_window_present (GTK_WINDOW (window));
   if (n_files > 0)
     nd_window_open_file (window, files[0]);
-  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void

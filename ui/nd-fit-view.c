@@ -196,7 +196,8 @@ describe_ready (NdFitView *self)
   NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
   if (!rec)
     {
-      gtk_label_set_text (self->status, _("Open a recording to fit."));
+      gtk_label_set_text (self->status, self->project && nd_project_get_recording_missing (self->project)
+                                          ? _("Locate the project’s recording to fit.") : _("Open a recording to fit."));
       return;
     }
   guint nt = 0, nv = 0;
@@ -498,6 +499,35 @@ nd_fit_view_map (GtkWidget *widget)
   show_project (ND_FIT_VIEW (widget));
 }
 
+static void
+watch_runner (NdFitView *self)
+{
+  g_signal_connect (self->runner, "progress", G_CALLBACK (runner_progress), self);
+  g_signal_connect (self->runner, "state-changed", G_CALLBACK (runner_state_changed), self);
+  g_signal_connect (self->runner, "finished", G_CALLBACK (runner_finished), self);
+}
+
+/* Another project took this one's place: a fit of the old one is stopped and forgotten, so that nothing
+ * of it (its plots, results, Accept Fit) reaches the new project. */
+static void
+project_loaded (NdProject *project, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  if (nd_fit_runner_get_state (self->runner) != ND_FIT_IDLE)
+    {
+      g_signal_handlers_disconnect_by_data (self->runner, self);
+      /* The last reference: its dispose stops the fit's thread. */
+      g_object_unref (self->runner);
+      self->runner = nd_fit_runner_new ();
+      watch_runner (self);
+      self->accepted = FALSE;
+      gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
+      gtk_progress_bar_set_fraction (self->progress, 0.0);
+      gtk_progress_bar_set_text (self->progress, _("Not started"));
+    }
+  project_changed (project, self);
+}
+
 void
 nd_fit_view_set_project (NdFitView *self, NdProject *project, GSettings *settings)
 {
@@ -505,7 +535,7 @@ nd_fit_view_set_project (NdFitView *self, NdProject *project, GSettings *setting
   self->project = g_object_ref (project);
   self->settings = settings ? g_object_ref (settings) : NULL;
   g_signal_connect_object (project, "changed", G_CALLBACK (project_changed), self, 0);
-  g_signal_connect_object (project, "loaded", G_CALLBACK (project_changed), self, 0);
+  g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
   nd_fit_view_results_set_project (self);
   show_project (self);
 }
@@ -574,9 +604,7 @@ nd_fit_view_init (NdFitView *self)
 {
   self->runner = nd_fit_runner_new ();
   nd_fit_view_results_init (self);
-  g_signal_connect (self->runner, "progress", G_CALLBACK (runner_progress), self);
-  g_signal_connect (self->runner, "state-changed", G_CALLBACK (runner_state_changed), self);
-  g_signal_connect (self->runner, "finished", G_CALLBACK (runner_finished), self);
+  watch_runner (self);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
 
   self->loss_m = nd_plot_model_new ();

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cell-recording.h"
 #include "icg-registry.h"
 #include "learned-gate.h"
 #include "model-file.h"
@@ -18,6 +19,8 @@
 #include "nd-project.h"
 #include "units.h"
 
+/* The file format's number. Members added later are optional (a reader ignores what it does not know and
+ * does without what a file lacks), so it grows only when an older Neurode would misread a newer file. */
 #define PROJECT_FORMAT 1
 
 struct _NdProject
@@ -28,10 +31,15 @@ struct _NdProject
   gboolean dirty;
   guint64 generation;
 
-  char *recording_path;
+  /* nd_project_start_new() gives every field below its value for a new project. */
+  char *recording_path;     /* also while the recording is missing */
   NdRecording *recording;
+  JsonObject *missing;      /* the file's "recording" entry while its recording cannot be found */
+  char *missing_problem;    /* why it could not be read when it was found; NULL when not found */
   GArray *roles;            /* NdSweepRole per sweep */
   double window_start, window_end;
+  double ljp_mV;            /* liquid-junction potential, set on the recording too */
+  double c_known_pF;        /* capacitance the user knows, NAN: measured */
 
   double cm, area, v_init, celsius;
   guint n_known;
@@ -200,6 +208,16 @@ known_spec_of (const nd_model *m, int c)
     .v_shift = nd_model_v_shift (m, c),
     .fit_v_shift = ch->block_vshift >= 0 && m->blocks[ch->block_vshift].trainable,
   };
+}
+
+/* The model a new recording starts from. Every way of opening a recording comes here, so what a real
+ * recording starts from is decided in this one place. */
+static void
+spec_for_new_recording (NdProject *self, const NdRecording *rec)
+{
+  (void) rec;
+  spec_default (self);
+  g_array_set_size (self->catalogue, 0);
 }
 
 /* The learned channel's index in m, or -1. */
@@ -425,9 +443,153 @@ static void
 set_recording (NdProject *self, NdRecording *rec)
 {
   g_clear_pointer (&self->recording, nd_recording_free);
+  g_clear_pointer (&self->missing, json_object_unref);
+  g_clear_pointer (&self->missing_problem, g_free);
   g_free (self->recording_path);
   self->recording = rec;
-  self->recording_path = rec ? g_strdup (nd_recording_path (rec)) : NULL;
+  /* Absolute, so that the saved path means the same from wherever Neurode is started. */
+  self->recording_path = rec ? g_canonicalize_filename (nd_recording_path (rec), NULL) : NULL;
+}
+
+static void roles_from_cell (NdProject *self);
+
+void
+nd_project_start_new (NdProject *self, NdRecording *rec)
+{
+  g_return_if_fail (rec != NULL);
+  set_recording (self, rec);
+  roles_default (self);
+  self->ljp_mV = 0.0;
+  self->c_known_pF = NAN;
+  roles_from_cell (self);
+  self->window_start = self->window_end = 0.0;
+  spec_for_new_recording (self, rec);
+  self->model_edited = FALSE;
+  /* Built afresh: nothing of the previous project's networks is carried over. */
+  g_clear_pointer (&self->model, nd_model_free);
+  rebuild (self);
+  clear_fit (self);
+  g_clear_object (&self->file);
+  self->generation++;
+  /* Nothing is lost by closing a recording just opened: the project is unsaved only once edited. */
+  self->dirty = FALSE;
+  g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
+  g_signal_emit (self, signals[SIGNAL_LOADED], 0);
+}
+
+const char *
+nd_project_get_recording_path (NdProject *self)
+{
+  return self->recording_path;
+}
+
+gboolean
+nd_project_get_recording_missing (NdProject *self)
+{
+  return self->missing != NULL;
+}
+
+const char *
+nd_project_get_recording_problem (NdProject *self)
+{
+  return self->missing_problem;
+}
+
+/* The sweep count a project file gives its recording (0 when it does not say; older files), within reason. */
+static guint
+file_sweeps (JsonObject *ro)
+{
+  return (guint) CLAMP (json_object_get_int_member_with_default (ro, "sweeps", 0), 0, 100000);
+}
+
+/* The sweep count the project's selections were made for: the recording's, the count the file recorded,
+ * or (older files) at least one more than the highest sweep chosen. `exact` says whether it is known. */
+static guint
+expected_sweeps (NdProject *self, gboolean *exact)
+{
+  *exact = TRUE;
+  if (self->recording)
+    return nd_recording_n_sweeps (self->recording);
+  if (self->missing && file_sweeps (self->missing) > 0)
+    return file_sweeps (self->missing);
+  *exact = FALSE;
+  guint n = 0;
+  for (guint s = 0; s < self->roles->len; s++)
+    if (g_array_index (self->roles, NdSweepRole, s) != ND_SWEEP_IGNORE)
+      n = s + 1;
+  return n;
+}
+
+/* The signal count of the project's recording, or 0 when the file does not say. */
+static guint
+expected_signals (NdProject *self)
+{
+  if (self->recording)
+    return nd_recording_n_signals (self->recording);
+  if (self->missing && json_object_has_member (self->missing, "signals"))
+    {
+      JsonNode *n = json_object_get_member (self->missing, "signals");
+      return JSON_NODE_HOLDS_ARRAY (n) ? json_array_get_length (json_node_get_array (n)) : 0;
+    }
+  return 0;
+}
+
+char *
+nd_project_check_recording (NdProject *self, NdRecording *rec)
+{
+  g_autoptr (GString) why = g_string_new (NULL);
+  gboolean exact;
+  guint want = expected_sweeps (self, &exact), have = nd_recording_n_sweeps (rec);
+  if (exact && want != have)
+    g_string_append_printf (why, g_dngettext (GETTEXT_PACKAGE, "It has %u sweep; the project’s recording had %u.",
+                                              "It has %u sweeps; the project’s recording had %u.", have),
+                            have, want);
+  else if (!exact && want > have)
+    g_string_append_printf (why, g_dngettext (GETTEXT_PACKAGE, "It has %u sweep; the project uses sweep %u.",
+                                              "It has %u sweeps; the project uses sweep %u.", have),
+                            have, want);
+  guint want_sig = expected_signals (self), have_sig = nd_recording_n_signals (rec);
+  if (want_sig > 0 && want_sig != have_sig)
+    {
+      if (why->len)
+        g_string_append_c (why, ' ');
+      g_string_append_printf (why, g_dngettext (GETTEXT_PACKAGE, "It has %u signal; the project’s recording had %u.",
+                                                "It has %u signals; the project’s recording had %u.", have_sig),
+                              have_sig, want_sig);
+    }
+  return why->len ? g_string_free (g_steal_pointer (&why), FALSE) : NULL;
+}
+
+/* The stimulus the project file chose, set on `rec` when the recording offers it. */
+static void
+apply_stimulus (NdRecording *rec, JsonObject *ro)
+{
+  const char *stim = json_object_get_string_member_with_default (ro, "stimulus", "none");
+  const char *sig = json_object_get_string_member_with_default (ro, "stimulus_signal", "");
+  NdStimulusSource src = g_str_equal (stim, "protocol") ? ND_STIMULUS_PROTOCOL
+                       : g_str_equal (stim, "signal") ? ND_STIMULUS_SIGNAL : ND_STIMULUS_NONE;
+  int signal = nd_recording_find_signal (rec, sig);
+  if (src != nd_recording_stimulus_source (rec) || (src == ND_STIMULUS_SIGNAL && signal != nd_recording_stimulus_signal (rec)))
+    nd_recording_set_stimulus (rec, src, signal, NULL);
+}
+
+void
+nd_project_relocate_recording (NdProject *self, NdRecording *rec)
+{
+  g_return_if_fail (rec != NULL);
+  g_autoptr (JsonObject) ro = self->missing ? json_object_ref (self->missing) : NULL;
+  if (ro)
+    apply_stimulus (rec, ro);
+  /* The project's liquid-junction potential applies to the located file too. */
+  nd_recording_set_ljp (rec, self->ljp_mV);
+  set_recording (self, rec);
+  /* The choices stay; sweeps the project did not know are not used until chosen. */
+  guint old = self->roles->len, n = nd_recording_n_sweeps (rec);
+  g_array_set_size (self->roles, n);
+  for (guint s = old; s < n; s++)
+    g_array_index (self->roles, NdSweepRole, s) = ND_SWEEP_IGNORE;
+  g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
+  touch (self);
 }
 
 gboolean
@@ -438,6 +600,9 @@ nd_project_load_recording (NdProject *self, const char *path, GError **error)
     return FALSE;
   set_recording (self, rec);
   roles_default (self);
+  self->ljp_mV = 0.0;
+  self->c_known_pF = NAN;
+  roles_from_cell (self);
   self->window_start = self->window_end = 0.0;
   clear_fit (self);
   g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
@@ -491,6 +656,81 @@ nd_project_set_sweep_role (NdProject *self, guint sweep, NdSweepRole role)
   if (sweep >= self->roles->len || g_array_index (self->roles, NdSweepRole, sweep) == role)
     return;
   g_array_index (self->roles, NdSweepRole, sweep) = role;
+  touch (self);
+}
+
+/* ---- the cell: default training sweeps, liquid-junction potential, known capacitance ---- */
+
+/* A step protocol: train on the most hyperpolarising step, the rheobase sweep and the strongest step
+ * (cell-props.h), validate on the rest. Anything else keeps roles_default(). */
+static void
+roles_from_cell (NdProject *self)
+{
+  nd_cell_props p;
+  int train[3];
+  nd_cell_props_from_recording (self->recording, self->cm, NAN, NAN, &p, NULL);
+  int k = isfinite (p.step_start_ms) ? nd_cell_props_default_split (&p, train, 3) : 0;
+  nd_cell_props_clear (&p);
+  if (k == 0)
+    return;
+  for (guint s = 0; s < self->roles->len; s++)
+    g_array_index (self->roles, NdSweepRole, s) = ND_SWEEP_VALIDATE;
+  for (int i = 0; i < k; i++)
+    nd_project_set_sweep_role_quietly (self, (guint) train[i], ND_SWEEP_TRAIN);
+}
+
+void
+nd_project_set_sweep_role_quietly (NdProject *self, guint sweep, NdSweepRole role)
+{
+  if (sweep < self->roles->len)
+    g_array_index (self->roles, NdSweepRole, sweep) = role;
+}
+
+void
+nd_project_set_sweep_roles (NdProject *self, const guint *sweeps, guint n, NdSweepRole role)
+{
+  gboolean changed = FALSE;
+  for (guint i = 0; i < n; i++)
+    if (sweeps[i] < self->roles->len && g_array_index (self->roles, NdSweepRole, sweeps[i]) != role)
+      {
+        g_array_index (self->roles, NdSweepRole, sweeps[i]) = role;
+        changed = TRUE;
+      }
+  if (changed)
+    touch (self);
+}
+
+double
+nd_project_get_ljp (NdProject *self)
+{
+  return self->ljp_mV;
+}
+
+void
+nd_project_set_ljp (NdProject *self, double ljp_mV)
+{
+  if (!isfinite (ljp_mV) || ljp_mV == self->ljp_mV)
+    return;
+  self->ljp_mV = ljp_mV;
+  if (self->recording)
+    nd_recording_set_ljp (self->recording, ljp_mV);
+  touch (self);
+}
+
+double
+nd_project_get_known_capacitance (NdProject *self)
+{
+  return self->c_known_pF;
+}
+
+void
+nd_project_set_known_capacitance (NdProject *self, double c_pF)
+{
+  if (!(c_pF > 0.0))
+    c_pF = NAN;
+  if (c_pF == self->c_known_pF || (isnan (c_pF) && isnan (self->c_known_pF)))
+    return;
+  self->c_known_pF = c_pF;
   touch (self);
 }
 
@@ -657,17 +897,24 @@ nd_project_set_membrane (NdProject *self, double cm, double area_um2, double v_i
   touch (self);
 }
 
-/* The recorded cell's values for a template: resting potential, input resistance and membrane area.
- * FALSE while they cannot be measured. */
-static gboolean
+/* The recorded cell's values for a template where its current steps measure them (cell-recording.h):
+ * resting potential, input resistance, and the membrane area its capacitance implies at the model's
+ * specific capacitance. Others stay NAN. */
+static void
 cell_from_recording (NdProject *self, nd_template_cell *cell)
 {
-  /* THE RECORDED CELL'S VALUES GO HERE: with a recording open, its cell properties
-   * (nd_cell_props_from_recording() of engine/io/cell-recording.h, at the project's capacitance) give
-   * cell->v_rest_mV, cell->r_in_MOhm and cell->area_um2 where they were measured (finite). */
-  (void) self;
-  (void) cell;
-  return FALSE;
+  if (!self->recording)
+    return;
+  nd_cell_props p;
+  /* The recording already has the project's liquid-junction potential (NAN keeps it). */
+  nd_cell_props_from_recording (self->recording, self->cm, self->c_known_pF, NAN, &p, NULL);
+  if (isfinite (p.v_rest_mV))
+    cell->v_rest_mV = p.v_rest_mV;
+  if (p.r_in_MOhm > 0.0 && isfinite (p.r_in_MOhm))
+    cell->r_in_MOhm = p.r_in_MOhm;
+  if (p.area_um2 > 0.0 && isfinite (p.area_um2))
+    cell->area_um2 = p.area_um2;
+  nd_cell_props_clear (&p);
 }
 
 void
@@ -676,14 +923,13 @@ nd_project_apply_template (NdProject *self, nd_template_kind kind)
   nd_template_cell cell;
   nd_template_cell_unknown (&cell);
   cell.cm_uF_per_cm2 = self->cm;
-  if (!cell_from_recording (self, &cell))
-    {
-      /* The project's membrane; but the squid axon's area, a new project's, is no size for a cortical
-       * cell: the template's own area then. */
-      cell.v_rest_mV = self->v_init;
-      if (kind != ND_TEMPLATE_CORTICAL || fabs (self->area - DEFAULT_AREA_UM2) > 1e-9)
-        cell.area_um2 = self->area;
-    }
+  cell_from_recording (self, &cell);
+  /* What the recording does not measure: the project's membrane; but the squid axon's area, a new
+   * project's, is no size for a cortical cell: the template's own area then. */
+  if (!isfinite (cell.v_rest_mV))
+    cell.v_rest_mV = self->v_init;
+  if (!isfinite (cell.area_um2) && (kind != ND_TEMPLATE_CORTICAL || fabs (self->area - DEFAULT_AREA_UM2) > 1e-9))
+    cell.area_um2 = self->area;
   nd_model *m = nd_template_model (kind, &cell, true);
   g_return_if_fail (m != NULL);
   /* Catalogue channels stay in the builder, switched off. */
@@ -697,8 +943,6 @@ nd_project_apply_template (NdProject *self, nd_template_kind kind)
   clear_fit (self);
   self->model_edited = FALSE;
   touch (self);
-  /* The membrane (area, temperature) changed with the model: views showing it read it again. */
-  g_signal_emit (self, signals[SIGNAL_LOADED], 0);
 }
 
 gboolean
@@ -757,7 +1001,9 @@ nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms
 {
   if (!self->recording)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("Open a recording first"));
+      g_set_error_literal (error, ND_ERROR, ND_ERROR_FORMAT,
+                           self->missing ? _("The project’s recording was not found: locate it first")
+                                         : _("Open a recording first"));
       return NULL;
     }
   guint n_train = 0, n_val = 0, n = self->roles->len;
@@ -862,6 +1108,35 @@ add_number_or_null (JsonBuilder *b, const char *name, double v)
     json_builder_add_null_value (b);
 }
 
+/* `path` relative to the folder of `project_file` ("rec.abf", "../data/rec.abf"), so that a folder moved or
+ * copied with its project and recordings keeps working; NULL when they share no folder but the root. */
+static char *
+relative_path (GFile *project_file, const char *path)
+{
+  g_autoptr (GFile) dir = g_file_get_parent (project_file);
+  g_autofree char *from = dir ? g_file_get_path (dir) : NULL;
+  if (!from || !g_path_is_absolute (from) || !g_path_is_absolute (path))
+    return NULL;
+  g_auto (GStrv) a = g_strsplit (from, G_DIR_SEPARATOR_S, -1);
+  g_auto (GStrv) b = g_strsplit (path, G_DIR_SEPARATOR_S, -1);
+  guint na = g_strv_length (a), nb = g_strv_length (b), k = 0;
+  /* Both start with "" (the root); the file's own name is not a folder to share. */
+  while (k < na && k + 1 < nb && g_str_equal (a[k], b[k]))
+    k++;
+  if (k < 2)
+    return NULL;
+  g_autoptr (GString) rel = g_string_new (NULL);
+  for (guint i = k; i < na; i++)
+    g_string_append (rel, ".." G_DIR_SEPARATOR_S);
+  for (guint i = k; i < nb; i++)
+    {
+      g_string_append (rel, b[i]);
+      if (i + 1 < nb)
+        g_string_append (rel, G_DIR_SEPARATOR_S);
+    }
+  return g_string_free (g_steal_pointer (&rel), FALSE);
+}
+
 char *
 nd_project_to_json (NdProject *self, GFile *relative_to)
 {
@@ -870,31 +1145,63 @@ nd_project_to_json (NdProject *self, GFile *relative_to)
   json_builder_set_member_name (b, "neurode_project");
   json_builder_add_int_value (b, PROJECT_FORMAT);
 
-  if (self->recording)
+  if (self->recording_path)
     {
       json_builder_set_member_name (b, "recording");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "path");
       json_builder_add_string_value (b, self->recording_path);
-      if (relative_to)
+      g_autofree char *rel = relative_to ? relative_path (relative_to, self->recording_path) : NULL;
+      if (rel)
         {
-          g_autoptr (GFile) rf = g_file_new_for_path (self->recording_path);
-          g_autoptr (GFile) dir = g_file_get_parent (relative_to);
-          g_autofree char *rel = dir ? g_file_get_relative_path (dir, rf) : NULL;
-          if (rel)
-            {
-              json_builder_set_member_name (b, "relative_path");
-              json_builder_add_string_value (b, rel);
-            }
+          json_builder_set_member_name (b, "relative_path");
+          json_builder_add_string_value (b, rel);
         }
-      NdStimulusSource src = nd_recording_stimulus_source (self->recording);
-      json_builder_set_member_name (b, "stimulus");
-      json_builder_add_string_value (b, stimulus_source_name (src));
-      if (src == ND_STIMULUS_SIGNAL)
+      if (self->recording)
         {
-          json_builder_set_member_name (b, "stimulus_signal");
-          json_builder_add_string_value (b, nd_recording_signal (self->recording,
-                                                                 nd_recording_stimulus_signal (self->recording))->name);
+          NdStimulusSource src = nd_recording_stimulus_source (self->recording);
+          json_builder_set_member_name (b, "stimulus");
+          json_builder_add_string_value (b, stimulus_source_name (src));
+          if (src == ND_STIMULUS_SIGNAL)
+            {
+              json_builder_set_member_name (b, "stimulus_signal");
+              json_builder_add_string_value (b, nd_recording_signal (self->recording,
+                                                                     nd_recording_stimulus_signal (self->recording))->name);
+            }
+          /* What the recording holds, so that a recording located after a move can be checked. */
+          json_builder_set_member_name (b, "sweeps");
+          json_builder_add_int_value (b, nd_recording_n_sweeps (self->recording));
+          json_builder_set_member_name (b, "signals");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < nd_recording_n_signals (self->recording); i++)
+            {
+              const NdSignal *sig = nd_recording_signal (self->recording, i);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "name");
+              json_builder_add_string_value (b, sig->name);
+              json_builder_set_member_name (b, "units");
+              json_builder_add_string_value (b, sig->units);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+        }
+      else if (self->missing)
+        {
+          /* A recording not found yet keeps what the file said about it. */
+          g_autoptr (GList) members = json_object_get_members (self->missing);
+          for (GList *m = members; m; m = m->next)
+            if (!g_str_equal (m->data, "path") && !g_str_equal (m->data, "relative_path"))
+              {
+                json_builder_set_member_name (b, m->data);
+                json_builder_add_value (b, json_node_copy (json_object_get_member (self->missing, m->data)));
+              }
+        }
+      json_builder_set_member_name (b, "ljp_mV");
+      json_builder_add_double_value (b, self->ljp_mV);
+      if (isfinite (self->c_known_pF))
+        {
+          json_builder_set_member_name (b, "capacitance_pF");
+          json_builder_add_double_value (b, self->c_known_pF);
         }
       json_builder_end_object (b);
 
@@ -1076,45 +1383,69 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
       return FALSE;
     }
 
-  /* The recording: the path relative to the project first (folders move together), then the absolute one. */
+  /* The recording: where it was (absolute path), then where it is relative to the project (a folder moved
+   * with its project and recordings). One that cannot be found is asked for later: the project opens
+   * without it, keeping what the file says about it (nd_project_relocate_recording). */
   NdRecording *rec = NULL;
+  double ljp = 0.0, c_known = NAN;
+  g_autofree char *rec_path = NULL;
+  g_autoptr (GError) rec_error = NULL;
   JsonObject *ro = json_object_has_member (o, "recording") ? json_object_get_object_member (o, "recording") : NULL;
   if (ro)
     {
       const char *path = json_object_get_string_member_with_default (ro, "path", NULL);
       const char *rel = json_object_get_string_member_with_default (ro, "relative_path", NULL);
       g_autoptr (GFile) dir = base ? g_file_get_parent (base) : NULL;
-      g_autoptr (GError) rel_error = NULL;
-      if (rel && dir)
-        {
-          g_autoptr (GFile) rf = g_file_resolve_relative_path (dir, rel);
-          g_autofree char *rp = g_file_get_path (rf);
-          if (rp && g_file_test (rp, G_FILE_TEST_EXISTS))
-            rec = nd_recording_load (rp, &rel_error);
-        }
-      g_autoptr (GError) abs_error = NULL;
-      if (!rec && path)
-        rec = nd_recording_load (path, &abs_error);
-      if (!rec)
-        {
-          nd_model_free (model);
-          GError *why = rel_error ? rel_error : abs_error;
-          g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, _("The project’s recording “%s” cannot be opened: %s"),
-                       path ? path : rel ? rel : "?", why ? why->message : _("the project does not say where it is"));
-          return FALSE;
-        }
-      const char *stim = json_object_get_string_member_with_default (ro, "stimulus", "none");
-      const char *sig = json_object_get_string_member_with_default (ro, "stimulus_signal", "");
-      NdStimulusSource src = g_str_equal (stim, "protocol") ? ND_STIMULUS_PROTOCOL
-                           : g_str_equal (stim, "signal") ? ND_STIMULUS_SIGNAL : ND_STIMULUS_NONE;
-      int signal = nd_recording_find_signal (rec, sig);
-      if (src != nd_recording_stimulus_source (rec) || (src == ND_STIMULUS_SIGNAL && signal != nd_recording_stimulus_signal (rec)))
-        nd_recording_set_stimulus (rec, src, signal, NULL);
+      g_autoptr (GFile) rf = rel && dir ? g_file_resolve_relative_path (dir, rel) : NULL;
+      char *candidates[2] = { path && g_path_is_absolute (path) ? g_strdup (path) : NULL,
+                              rf ? g_file_get_path (rf) : NULL };
+      for (guint i = 0; i < 2 && !rec; i++)
+        if (candidates[i] && g_file_test (candidates[i], G_FILE_TEST_EXISTS))
+          {
+            g_autoptr (GError) e = NULL;
+            rec = nd_recording_load (candidates[i], &e);
+            if (!rec && !rec_error)
+              rec_error = g_steal_pointer (&e);
+          }
+      /* Where it is looked for once located: where it was, as the file said. */
+      rec_path = g_strdup (candidates[0] ? candidates[0] : candidates[1] ? candidates[1] : path ? path : rel);
+      g_free (candidates[0]);
+      g_free (candidates[1]);
+      if (rec)
+        apply_stimulus (rec, ro);
+      ljp = json_object_get_double_member_with_default (ro, "ljp_mV", 0.0);
+      c_known = json_object_get_double_member_with_default (ro, "capacitance_pF", NAN);
+      if (rec)
+        nd_recording_set_ljp (rec, isfinite (ljp) ? ljp : 0.0);
     }
 
-  /* Everything is read: replace the content. */
+  /* Everything is read: replace the content. The file is the caller's to set (nd_project_open): text from
+   * elsewhere (the demo, a crash copy) is saved nowhere yet, and never into the last project's file. */
+  g_clear_object (&self->file);
   set_recording (self, rec);
+  self->ljp_mV = isfinite (ljp) ? ljp : 0.0;
+  self->c_known_pF = c_known > 0.0 ? c_known : NAN;
+  if (ro && !rec && rec_path)
+    {
+      self->missing = json_object_ref (ro);
+      self->recording_path = g_steal_pointer (&rec_path);
+      self->missing_problem = rec_error ? g_strdup (rec_error->message) : NULL;
+    }
   roles_default (self);
+  if (self->missing)
+    {
+      /* The selections are kept for the recording's sweeps, as many as the file says it had. */
+      guint n = file_sweeps (ro);
+      JsonObject *sel = json_object_has_member (o, "selection") ? json_object_get_object_member (o, "selection") : NULL;
+      const char *role_names[] = { "train", "validate" };
+      for (guint r = 0; sel && r < 2; r++)
+        {
+          JsonArray *a = json_object_has_member (sel, role_names[r]) ? json_object_get_array_member (sel, role_names[r]) : NULL;
+          for (guint i = 0; a && i < json_array_get_length (a); i++)
+            n = MAX (n, (guint) CLAMP (json_array_get_int_element (a, i) + 1, 0, 100000));
+        }
+      g_array_set_size (self->roles, n);
+    }
   for (guint s = 0; s < self->roles->len; s++)
     g_array_index (self->roles, NdSweepRole, s) = ND_SWEEP_IGNORE;
   self->window_start = self->window_end = 0.0;
@@ -1304,6 +1635,7 @@ nd_project_init (NdProject *self)
   self->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   self->loss_train = g_array_new (FALSE, TRUE, sizeof (double));
   self->loss_val = g_array_new (FALSE, TRUE, sizeof (double));
+  self->c_known_pF = NAN;
   spec_default (self);
   rebuild (self);
 }

@@ -10,8 +10,7 @@
  * atomically; nd_project_autosave() keeps a crash copy in the user cache folder.
  *
  * Signals: "changed" after every edit (the project is then dirty), "recording-changed" when another
- * recording is loaded, "loaded" when a whole project replaced this one's content (and after a template
- * replaced the model and membrane). Main thread only.
+ * recording is loaded, "loaded" when a whole project replaced this one's content. Main thread only.
  */
 #pragma once
 
@@ -104,15 +103,49 @@ void         nd_project_set_dirty (NdProject *self, gboolean dirty);
 /* Counter that grows with every edit (for autosave). */
 guint64      nd_project_get_generation (NdProject *self);
 
-/* Recording. On failure the project is left as it was. */
+/* Recording. Puts another recording into this project, keeping its model (opening a recording in the window
+ * starts a new project instead: nd_project_start_new). On failure the project is left as it was. A step
+ * protocol's sweeps start with the default split of nd_cell_props_default_split() (the most hyperpolarising,
+ * the rheobase and the strongest step train), other recordings train on the second sweep. */
 gboolean     nd_project_load_recording (NdProject *self, const char *path, GError **error);
 NdRecording *nd_project_get_recording (NdProject *self);
+/* Makes this a new, untitled project on `rec` (taken): no file, the model a new recording starts from,
+ * the selections a new recording gets, no fit results; unmodified until edited. Emits "recording-changed"
+ * and "loaded". */
+void         nd_project_start_new (NdProject *self, NdRecording *rec);
+
+/* A project opened while its recording could not be found (moved, deleted or unreadable) keeps its model,
+ * selections and fit results and remembers where the recording was; nd_project_relocate_recording() gives
+ * it back. The path is the recording's also while it is missing (NULL without a recording). */
+const char  *nd_project_get_recording_path (NdProject *self);
+gboolean     nd_project_get_recording_missing (NdProject *self);
+/* Why the missing recording could not be read when a file was there; NULL when none was found. */
+const char  *nd_project_get_recording_problem (NdProject *self);
+/* NULL when `rec` fits the project (as many sweeps and signals as the recording it was saved with, or
+ * every chosen sweep for files that did not record that), else sentences saying how it differs. */
+char        *nd_project_check_recording (NdProject *self, NdRecording *rec);
+/* Takes `rec` as the project's recording in place of a missing one (or another copy of the present one):
+ * the model, selections, stimulus choice and fit results stay; the project is modified. */
+void         nd_project_relocate_recording (NdProject *self, NdRecording *rec);
 /* The signal plotted as "the recorded trace" (first voltage signal, else the first). */
 int          nd_project_get_trace_signal (NdProject *self);
 gboolean     nd_project_set_stimulus (NdProject *self, NdStimulusSource source, int signal, GError **error);
 
 NdSweepRole  nd_project_get_sweep_role (NdProject *self, guint sweep);
 void         nd_project_set_sweep_role (NdProject *self, guint sweep, NdSweepRole role);
+/* Many sweeps at once (one "changed"). */
+void         nd_project_set_sweep_roles (NdProject *self, const guint *sweeps, guint n, NdSweepRole role);
+/* Without "changed" or the dirty flag (choices made while a recording is opened). */
+void         nd_project_set_sweep_role_quietly (NdProject *self, guint sweep, NdSweepRole role);
+
+/* The recording's liquid-junction potential in mV (0 for a new recording): subtracted from the membrane
+ * potential of the cell properties and of every fit (it is set on the recording, nd_recording_set_ljp). */
+double       nd_project_get_ljp (NdProject *self);
+void         nd_project_set_ljp (NdProject *self, double ljp_mV);
+/* A membrane capacitance the user knows (pF), used instead of the measured one; NAN (or <= 0): none. */
+double       nd_project_get_known_capacitance (NdProject *self);
+void         nd_project_set_known_capacitance (NdProject *self, double c_pF);
+
 /* Fit window in ms from the sweep start; end <= start means the whole sweep. */
 void         nd_project_get_window (NdProject *self, double *start_ms, double *end_ms);
 void         nd_project_set_window (NdProject *self, double start_ms, double end_ms);
@@ -128,9 +161,10 @@ void         nd_project_get_membrane (NdProject *self, double *cm, double *area_
 void         nd_project_set_membrane (NdProject *self, double cm, double area_um2, double v_init, double celsius);
 /* Replaces the model by a template's (templates.h) sized to the cell: its channels, conductances, learned
  * current and temperature; known conductances, the leak and the sodium kinetics' offset are fitted within
- * bounds. Catalogue channels stay in the builder, switched off; fit results are cleared. The membrane area
- * is the project's (the template's own when it is still a new project's squid-axon area). Emits "changed"
- * and "loaded". */
+ * bounds. The recording's cell properties (cell-recording.h) give the resting potential (initial
+ * potential, leak reversal), the input resistance (leak conductance) and the membrane area where they are
+ * measured; otherwise the project's membrane is kept (the template's own area instead of a new project's
+ * squid-axon area). Catalogue channels stay in the builder, switched off; fit results are cleared. */
 void         nd_project_apply_template (NdProject *self, nd_template_kind kind);
 /* Whether the model is someone's work: edited, fitted or opened from a file (not new, not just made from
  * a template), so replacing it should be confirmed. */
@@ -176,7 +210,8 @@ char        *nd_project_to_json (NdProject *self, GFile *relative_to);
 gboolean     nd_project_save (NdProject *self, GFile *file, GError **error);
 /* Replaces this project's content with the file's; on failure the project is unchanged. */
 gboolean     nd_project_open (NdProject *self, GFile *file, GError **error);
-/* Same from JSON text (recording paths relative to `base`, may be NULL). */
+/* Same from JSON text (recording paths relative to `base`, may be NULL). A recording that cannot be
+ * found or read does not fail it: see nd_project_get_recording_missing(). */
 gboolean     nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **error);
 
 /* Crash copy in $XDG_CACHE_HOME/neurode/autosave.neurode. */

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nd-cell-card.h"
 #include "nd-recording-view.h"
 #include "nd-rows.h"
 
@@ -26,7 +27,8 @@ struct _NdRecordingView
   NdPlotModel *trace_model, *stim_model;
   NdPlot *trace_plot, *stim_plot;
   GtkLabel *hint;
-  GtkStack *stack;            /* "empty" (no recording yet) or "content" */
+  GtkStack *stack;            /* "empty" (no recording yet), "missing" (the project's was not found) or "content" */
+  AdwStatusPage *missing;
   AdwPreferencesPage *page;
   AdwPreferencesGroup *file_group, *sweep_group, *window_group, *stim_group;
   GPtrArray *file_rows, *sweep_rows;   /* rows we added, to remove them */
@@ -34,6 +36,8 @@ struct _NdRecordingView
   GtkSpinButton *start_spin, *end_spin, *area_spin;
   AdwComboRow *stim_row;
   GArray *stim_choices;      /* int: -2 none, -1 protocol, >= 0 signal */
+  NdCellCard *cell_card;
+  gboolean rebuilding;       /* rebuild_all is measuring: no separate redraw */
 };
 
 G_DEFINE_FINAL_TYPE (NdRecordingView, nd_recording_view, GTK_TYPE_BOX)
@@ -83,6 +87,29 @@ add_sweep_series (NdPlotModel *model, NdRecording *rec, guint sweep, int signal,
   nd_plot_model_set_series_data (model, series, x, y, 2 * MINMAX_BINS);
 }
 
+/* The charging curve the time constant was fitted to, over its sweep, in the plotted signal's units
+ * (the fit saw the potential corrected for the liquid-junction potential; the plot shows it as recorded). */
+static void
+add_charge_curve (NdRecordingView *self, NdRecording *rec, int signal)
+{
+  const nd_cell_props *p = nd_cell_card_get_props (self->cell_card);
+  if (!p || p->charge.sweep < 0 || signal < 0 || (self->shown >= 0 && self->shown != p->charge.sweep))
+    return;
+  double to_mV = 1.0;
+  if (nd_units_parse (nd_recording_signal (rec, (guint) signal)->units, &to_mV) != ND_QUANTITY_VOLTAGE)
+    return;
+  enum { POINTS = 200 };
+  double x[POINTS], y[POINTS], ljp = nd_recording_get_ljp (rec);
+  for (int k = 0; k < POINTS; k++)
+    {
+      x[k] = p->charge.t0_ms + (p->charge.t1_ms - p->charge.t0_ms) * k / (POINTS - 1);
+      y[k] = (nd_cell_charge_curve_at (&p->charge, x[k]) + ljp) / to_mV;
+    }
+  g_autofree char *label = g_strdup_printf (_("Charging curve, τ = %.1f ms"), p->charge.tau_ms);
+  guint s = nd_plot_model_add_series (self->trace_model, label, ND_PLOT_COLOR_RED, ND_PLOT_DASHED);
+  nd_plot_model_set_series_data (self->trace_model, s, x, y, POINTS);
+}
+
 static void
 update_plots (NdRecordingView *self)
 {
@@ -126,6 +153,7 @@ update_plots (NdRecordingView *self)
         if (has_stim)
           add_sweep_series (self->stim_model, rec, s, -1, role_color (role));
       }
+  add_charge_curve (self, rec, signal);
   double a, b;
   nd_project_get_window (self->project, &a, &b);
   if (b > a)
@@ -190,6 +218,76 @@ sweep_subtitle (NdRecording *rec, guint s)
   return g_strdup_printf (_("%.0f ms"), ms);
 }
 
+/* "Sweep 3 · +50 pA · 2 spikes": the step level and the spikes tell sweeps apart at a glance. */
+static char *
+sweep_title (NdRecordingView *self, guint s)
+{
+  const nd_cell_props *p = nd_cell_card_get_props (self->cell_card);
+  GString *t = g_string_new (NULL);
+  g_string_printf (t, _("Sweep %u"), s + 1);
+  if (p && (int) s < p->n_sweeps)
+    {
+      const nd_cell_sweep_props *sw = &p->sweeps[s];
+      /* Rounded to whole pA, with its sign ("+50 pA", "0 pA", never "-0 pA"). */
+      double pa = round (sw->stimulus_pA);
+      if (isfinite (pa))
+        g_string_append_printf (t, " · %s%.0f pA", pa > 0.0 ? "+" : "", pa == 0.0 ? 0.0 : pa);
+      g_string_append (t, " · ");
+      g_string_append_printf (t, g_dngettext (GETTEXT_PACKAGE, "%u spike", "%u spikes", (gulong) sw->n_spikes),
+                              (guint) sw->n_spikes);
+    }
+  return g_string_free (t, FALSE);
+}
+
+/* The ticked sweeps, in order (free with g_array_unref). */
+static GArray *
+ticked_sweeps (NdRecordingView *self)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < self->sweep_rows->len; i++)
+    {
+      GtkCheckButton *check = g_object_get_data (g_ptr_array_index (self->sweep_rows, i), "check");
+      if (check && gtk_check_button_get_active (check))
+        g_array_append_val (out, i);
+    }
+  return out;
+}
+
+static void
+update_role_actions (NdRecordingView *self)
+{
+  g_autoptr (GArray) ticked = ticked_sweeps (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweeps.set-role", ticked->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweeps.select-none", ticked->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweeps.select-all", self->sweep_rows->len > 0);
+  const nd_cell_props *p = nd_cell_card_get_props (self->cell_card);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweeps.default-split", p && isfinite (p->step_start_ms));
+}
+
+static void
+tick_toggled (GtkCheckButton *check, gpointer user_data)
+{
+  update_role_actions (ND_RECORDING_VIEW (user_data));
+}
+
+/* The rows' titles and role menus after the cell was measured or roles changed elsewhere. */
+static void
+sync_sweep_rows (NdRecordingView *self)
+{
+  self->syncing = TRUE;
+  for (guint s = 0; s < self->sweep_rows->len; s++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->sweep_rows, s);
+      g_autofree char *title = sweep_title (self, s);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      NdSweepRole role = nd_project_get_sweep_role (self->project, s);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (g_object_get_data (G_OBJECT (row), "role")),
+                                  role == ND_SWEEP_TRAIN ? 0 : role == ND_SWEEP_VALIDATE ? 1 : 2);
+    }
+  self->syncing = FALSE;
+  update_role_actions (self);
+}
+
 static void
 build_sweep_rows (NdRecordingView *self)
 {
@@ -203,15 +301,24 @@ build_sweep_rows (NdRecordingView *self)
     {
       GtkWidget *row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      g_autofree char *title = g_strdup_printf (_("Sweep %u"), s + 1);
+      g_autofree char *title = sweep_title (self, s);
       g_autofree char *sub = sweep_subtitle (rec, s);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      /* Ticked sweeps get a role together from the group's menu. */
+      GtkWidget *check = gtk_check_button_new ();
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (check, _("Tick sweeps to set their role together"));
+      g_signal_connect (check, "toggled", G_CALLBACK (tick_toggled), self);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      g_object_set_data (G_OBJECT (row), "check", check);
       GtkWidget *drop = gtk_drop_down_new_from_strings (choices);
       gtk_widget_set_valign (drop, GTK_ALIGN_CENTER);
       NdSweepRole role = nd_project_get_sweep_role (self->project, s);
       gtk_drop_down_set_selected (GTK_DROP_DOWN (drop), role == ND_SWEEP_TRAIN ? 0 : role == ND_SWEEP_VALIDATE ? 1 : 2);
       g_object_set_data (G_OBJECT (drop), "sweep", GUINT_TO_POINTER (s));
+      g_object_set_data (G_OBJECT (row), "role", drop);
       g_signal_connect (drop, "notify::selected", G_CALLBACK (role_changed), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), drop);
       adw_preferences_group_add (self->sweep_group, row);
@@ -228,6 +335,54 @@ build_sweep_rows (NdRecordingView *self)
   adw_combo_row_set_model (self->show_row, G_LIST_MODEL (list));
   g_object_unref (list);
   adw_combo_row_set_selected (self->show_row, self->shown < 0 ? 0 : (guint) self->shown + 1);
+  update_role_actions (self);
+}
+
+static void
+set_role_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (widget);
+  const char *name = g_variant_get_string (param, NULL);
+  NdSweepRole role = g_str_equal (name, "train") ? ND_SWEEP_TRAIN
+                     : g_str_equal (name, "validate") ? ND_SWEEP_VALIDATE : ND_SWEEP_IGNORE;
+  g_autoptr (GArray) ticked = ticked_sweeps (self);
+  nd_project_set_sweep_roles (self->project, (const guint *) ticked->data, ticked->len, role);
+  sync_sweep_rows (self);
+  update_plots (self);
+}
+
+static void
+select_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (widget);
+  gboolean on = g_str_equal (action_name, "sweeps.select-all");
+  for (guint i = 0; i < self->sweep_rows->len; i++)
+    gtk_check_button_set_active (g_object_get_data (g_ptr_array_index (self->sweep_rows, i), "check"), on);
+  update_role_actions (self);
+}
+
+/* Train on the most hyperpolarising step, the rheobase sweep and the strongest step; validate on the rest. */
+static void
+default_split_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (widget);
+  const nd_cell_props *p = nd_cell_card_get_props (self->cell_card);
+  int train[3];
+  int k = p ? nd_cell_props_default_split (p, train, 3) : 0;
+  if (k == 0)
+    return;
+  NdRecording *rec = nd_project_get_recording (self->project);
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
+    g_array_append_val (all, s);
+  nd_project_set_sweep_roles (self->project, (const guint *) all->data, all->len, ND_SWEEP_VALIDATE);
+  for (int i = 0; i < k; i++)
+    {
+      guint s = (guint) train[i];
+      nd_project_set_sweep_roles (self->project, &s, 1, ND_SWEEP_TRAIN);
+    }
+  sync_sweep_rows (self);
+  update_plots (self);
 }
 
 static void
@@ -316,6 +471,10 @@ sync_numbers (NdRecordingView *self)
 static void
 rebuild_all (NdRecordingView *self)
 {
+  /* The cell first: the sweep rows are titled with its step levels and spikes. */
+  self->rebuilding = TRUE;
+  nd_cell_card_refresh (self->cell_card);
+  self->rebuilding = FALSE;
   self->syncing = TRUE;
   NdRecording *rec = nd_project_get_recording (self->project);
   if (self->shown >= 0 && (!rec || self->shown >= (int) nd_recording_n_sweeps (rec)))
@@ -326,7 +485,14 @@ rebuild_all (NdRecordingView *self)
   self->syncing = FALSE;
   build_stimulus_row (self);
   update_plots (self);
-  gtk_stack_set_visible_child_name (self->stack, rec ? "content" : "empty");
+  gboolean missing = nd_project_get_recording_missing (self->project);
+  if (missing)
+    {
+      /* The description is markup; a path is text. */
+      g_autofree char *where = g_markup_escape_text (nd_project_get_recording_path (self->project), -1);
+      adw_status_page_set_description (self->missing, where);
+    }
+  gtk_stack_set_visible_child_name (self->stack, rec ? "content" : missing ? "missing" : "empty");
 }
 
 static void
@@ -419,10 +585,32 @@ project_recording_changed (NdProject *project, gpointer user_data)
   rebuild_all (ND_RECORDING_VIEW (user_data));
 }
 
+/* A membrane area set elsewhere (a template in the Model view, the Cell card) shows here. */
+static void
+project_changed (NdProject *project, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  double cm, area, v0, temp;
+  nd_project_get_membrane (project, &cm, &area, &v0, &temp);
+  if (gtk_spin_button_get_value (self->area_spin) != area)
+    nd_spin_set_quietly (self->area_spin, area, self);
+}
+
 static void
 project_loaded (NdProject *project, gpointer user_data)
 {
   rebuild_all (ND_RECORDING_VIEW (user_data));
+}
+
+/* The liquid-junction potential or the known capacitance changed in the card. */
+static void
+cell_measured (NdCellCard *card, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  if (self->rebuilding)
+    return;
+  sync_sweep_rows (self);
+  update_plots (self);
 }
 
 void
@@ -430,8 +618,12 @@ nd_recording_view_set_project (NdRecordingView *self, NdProject *project)
 {
   g_return_if_fail (self->project == NULL);
   self->project = g_object_ref (project);
+  self->rebuilding = TRUE;
+  nd_cell_card_set_project (self->cell_card, project);
+  self->rebuilding = FALSE;
   g_signal_connect_object (project, "recording-changed", G_CALLBACK (project_recording_changed), self, 0);
   g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
+  g_signal_connect_object (project, "changed", G_CALLBACK (project_changed), self, 0);
   rebuild_all (self);
 }
 
@@ -464,6 +656,12 @@ static void
 nd_recording_view_class_init (NdRecordingViewClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = nd_recording_view_dispose;
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  /* The role of the ticked sweeps: "train", "validate" or "ignore". */
+  gtk_widget_class_install_action (widget_class, "sweeps.set-role", "s", set_role_activated);
+  gtk_widget_class_install_action (widget_class, "sweeps.select-all", NULL, select_activated);
+  gtk_widget_class_install_action (widget_class, "sweeps.select-none", NULL, select_activated);
+  gtk_widget_class_install_action (widget_class, "sweeps.default-split", NULL, default_split_activated);
 }
 
 static void
@@ -508,6 +706,9 @@ nd_recording_view_init (NdRecordingView *self)
   gtk_widget_set_size_request (GTK_WIDGET (self->page), 380, -1);
   self->file_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_page_add (self->page, self->file_group);
+  self->cell_card = ND_CELL_CARD (nd_cell_card_new ());
+  g_signal_connect (self->cell_card, "measured", G_CALLBACK (cell_measured), self);
+  adw_preferences_page_add (self->page, ADW_PREFERENCES_GROUP (self->cell_card));
 
   AdwPreferencesGroup *cell = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   self->stim_group = cell;
@@ -540,7 +741,27 @@ nd_recording_view_init (NdRecordingView *self)
   self->sweep_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->sweep_group, _("Sweeps"));
   adw_preferences_group_set_description (self->sweep_group,
-    _("The fit learns from the training sweeps; the validation sweeps check it on data it has not seen."));
+    _("The fit learns from the training sweeps; the validation sweeps check it on data it has not seen. "
+      "Tick several sweeps to give them a role together."));
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenu) roles = g_menu_new (), select = g_menu_new (), split = g_menu_new ();
+  g_menu_append (roles, _("Train on Selected"), "sweeps.set-role::train");
+  g_menu_append (roles, _("Validate on Selected"), "sweeps.set-role::validate");
+  g_menu_append (roles, _("Do Not Use Selected"), "sweeps.set-role::ignore");
+  g_menu_append (select, _("Select All"), "sweeps.select-all");
+  g_menu_append (select, _("Select None"), "sweeps.select-none");
+  g_menu_append (split, _("Default Split"), "sweeps.default-split");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (roles));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (select));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (split));
+  GtkWidget *role_button = gtk_menu_button_new ();
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (role_button), _("Roles"));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (role_button), G_MENU_MODEL (menu));
+  gtk_widget_add_css_class (role_button, "flat");
+  gtk_widget_set_tooltip_text (role_button, _("Set the role of the selected sweeps, or go back to the default "
+                                              "split: the most hyperpolarising step, the rheobase sweep and the "
+                                              "strongest step train"));
+  adw_preferences_group_set_header_suffix (self->sweep_group, role_button);
   self->show_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->show_row), _("Show"));
   g_signal_connect (self->show_row, "notify::selected", G_CALLBACK (show_selected), self);
@@ -560,9 +781,22 @@ nd_recording_view_init (NdRecordingView *self)
   gtk_widget_add_css_class (open, "pill");
   gtk_widget_add_css_class (open, "suggested-action");
   adw_status_page_set_child (ADW_STATUS_PAGE (empty), open);
+  /* A project whose recording moved: where it was, and the way to say where it is (not Open, which would
+   * start a new project). */
+  self->missing = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->missing, "nd-trace-symbolic");
+  adw_status_page_set_title (self->missing, _("Recording Not Found"));
+  GtkWidget *locate = gtk_button_new_with_mnemonic (_("_Locate Recording…"));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (locate), "s", "");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (locate), "win.locate-recording");
+  gtk_widget_set_halign (locate, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (locate, "pill");
+  gtk_widget_add_css_class (locate, "suggested-action");
+  adw_status_page_set_child (self->missing, locate);
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->stack), TRUE);
   gtk_stack_add_named (self->stack, empty, "empty");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->missing), "missing");
   gtk_stack_add_named (self->stack, content, "content");
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
 }

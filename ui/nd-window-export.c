@@ -30,13 +30,15 @@ save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 }
 
 void
-nd_window_choose_save_path (NdWindow *self, const char *title, const char *suggested_name, gboolean folder,
-                            void (*done) (NdWindow *self, const char *path))
+nd_window_choose_save_path (NdWindow *self, const char *title, GFile *initial_folder, const char *suggested_name,
+                            gboolean folder, void (*done) (NdWindow *self, const char *path))
 {
   GtkFileChooserNative *dialog =
     gtk_file_chooser_native_new (title, GTK_WINDOW (self),
                                  folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_SAVE,
                                  folder ? _("_Export") : _("_Save"), _("_Cancel"));
+  if (initial_folder)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), initial_folder, NULL);
   if (suggested_name && !folder)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
@@ -149,7 +151,8 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
         if (path[0])
           table[i].fn (self, path);
         else
-          nd_window_choose_save_path (self, _(table[i].title), mod ? mod : table[i].name, table[i].folder, table[i].fn);
+          nd_window_choose_save_path (self, _(table[i].title), NULL, mod ? mod : table[i].name, table[i].folder,
+                                      table[i].fn);
         return;
       }
 }

@@ -20,7 +20,9 @@ struct _NdWindow
   NdProject *project;
   guint autosave_timer;
   guint64 autosaved_generation;
+  gboolean autosave_ours;     /* the crash copy on disk is this window's project's, not an older session's */
   gboolean close_confirmed;
+  GtkWindow *question;        /* weak: the unsaved-changes question on screen */
 
   /* Template children */
   AdwToast *last_toast;       /* weak: the toast on screen, retitled by the next message */
@@ -31,6 +33,8 @@ struct _NdWindow
   AdwViewSwitcherTitle *view_switcher_title;
   GtkWidget *save_button;
   GtkWidget *recover_button;
+  GtkRevealer *missing_banner;
+  GtkLabel *missing_label;
   GtkWidget *recent_title;
   GtkListBox *recent_list;
   NdRecordingView *recording_view;
@@ -43,6 +47,8 @@ struct _NdWindow
 void nd_window_install_export_actions (GtkWidgetClass *widget_class);
 /* Shows an error dialog with a heading and the error's message. */
 void nd_window_show_error (NdWindow *self, const char *heading, const char *message);
-/* A save dialog; `done` gets the chosen path (or is not called on cancel). */
-void nd_window_choose_save_path (NdWindow *self, const char *title, const char *suggested_name,
-                                 gboolean folder, void (*done) (NdWindow *self, const char *path));
+/* A save dialog starting in `initial_folder` (NULL: the chooser's choice); `done` gets the chosen path (or
+ * is not called on cancel). */
+void nd_window_choose_save_path (NdWindow *self, const char *title, GFile *initial_folder,
+                                 const char *suggested_name, gboolean folder,
+                                 void (*done) (NdWindow *self, const char *path));

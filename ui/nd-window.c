@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nd-window-private.h"
 
@@ -29,6 +30,7 @@ toast_dismissed (AdwToast *toast, NdWindow *self)
 {
   if (self->last_toast == toast)
     g_clear_weak_pointer (&self->last_toast);
+  g_clear_weak_pointer (&self->question);
 }
 
 void
@@ -81,13 +83,35 @@ nd_window_get_view_widget (NdWindow *self, const char *name)
 
 /* ---- title, workspace ---- */
 
+/* While the project's recording is missing, a bar above the views offers to locate it (the Recording view
+ * says so itself, in its place). */
+static void
+update_banner (NdWindow *self)
+{
+  gboolean missing = nd_project_get_recording_missing (self->project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.locate-recording", missing);
+  if (missing)
+    {
+      const char *path = nd_project_get_recording_path (self->project);
+      g_autofree char *name = g_path_get_basename (path);
+      g_autofree char *text = g_strdup_printf (_("The recording “%s” was not found. Locate it to see its sweeps and fit again."),
+                                               name);
+      gtk_label_set_text (self->missing_label, text);
+    }
+  gboolean workspace = g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "workspace");
+  const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+  gtk_revealer_set_reveal_child (self->missing_banner, missing && workspace && g_strcmp0 (view, "recording") != 0);
+}
+
 static void
 update_title (NdWindow *self)
 {
   GFile *file = nd_project_get_file (self->project);
-  NdRecording *rec = nd_project_get_recording (self->project);
+  const char *rec_path = nd_project_get_recording_path (self->project);
+  g_autofree char *rec_name = rec_path ? g_path_get_basename (rec_path) : NULL;
+  /* A project saved nowhere yet has no name of its own, and must not look like the last one saved. */
   g_autofree char *name = file ? g_file_get_basename (file)
-                          : rec ? g_path_get_basename (nd_recording_path (rec)) : NULL;
+                          : rec_name ? g_strdup_printf (_("Untitled · %s"), rec_name) : NULL;
   g_autofree char *sub = NULL;
   if (name)
     sub = nd_project_get_dirty (self->project) ? g_strdup_printf (_("%s (unsaved)"), name) : g_strdup (name);
@@ -102,6 +126,7 @@ update_title (NdWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->view_switcher_title), workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", workspace);
+  update_banner (self);
 }
 
 static void
@@ -191,6 +216,7 @@ remember (NdWindow *self, const char *path)
 /* ---- unsaved changes ---- */
 
 typedef void (*Continuation) (NdWindow *self, gpointer data);
+typedef void (*PathDone) (NdWindow *self, const char *path);
 
 typedef struct
 {
@@ -209,6 +235,7 @@ pending_free (Pending *p)
 }
 
 static gboolean save_project (NdWindow *self, const char *path);
+static void choose_project_path (NdWindow *self, PathDone done);
 
 static void
 save_as_then (NdWindow *self, const char *path)
@@ -240,6 +267,10 @@ unsaved_response (AdwMessageDialog *dialog, const char *response, gpointer user_
 {
   Pending *p = user_data;
   NdWindow *self = p->self;
+  /* Answered once: the question is over, even while the dialog is still on its way out. */
+  g_signal_handlers_disconnect_by_func (dialog, unsaved_response, p);
+  if (self->question == GTK_WINDOW (dialog))
+    g_clear_weak_pointer (&self->question);
   if (g_str_equal (response, "discard"))
     {
       run_later (p);
@@ -261,28 +292,48 @@ unsaved_response (AdwMessageDialog *dialog, const char *response, gpointer user_
         {
           /* Save As first; continue when it has been written. */
           g_object_set_data_full (G_OBJECT (self), "pending-save", p, (GDestroyNotify) pending_free);
-          nd_window_choose_save_path (self, _("Save Project"), _("Untitled.neurode"), FALSE, save_as_then);
+          choose_project_path (self, save_as_then);
           return;
         }
     }
   pending_free (p);
 }
 
-/* Runs `then` now when nothing is unsaved, else after the user has chosen to save or discard. */
-static void
-confirm_discard (NdWindow *self, Continuation then, gpointer data, GDestroyNotify free_data)
+/* Whether closing the project now would lose work. */
+static gboolean
+has_unsaved_work (NdWindow *self)
 {
-  if (!nd_project_get_dirty (self->project) || !nd_project_get_recording (self->project))
+  return nd_project_get_dirty (self->project) && nd_project_get_recording_path (self->project);
+}
+
+/* Runs `then` now when nothing is unsaved, else after the user has chosen to save or discard. `intro` (may
+ * be NULL) first says what is about to happen. */
+static void
+confirm_discard (NdWindow *self, const char *intro, Continuation then, gpointer data, GDestroyNotify free_data)
+{
+  if (!has_unsaved_work (self))
     {
       then (self, data);
       if (free_data)
         free_data (data);
       return;
     }
+  if (self->question)
+    {
+      /* One question at a time: the one on screen decides, and what asked again is dropped. */
+      if (free_data)
+        free_data (data);
+      gtk_window_present (self->question);
+      return;
+    }
   Pending *p = g_new0 (Pending, 1);
   *p = (Pending) { self, then, data, free_data };
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"),
-    _("The project has unsaved changes. Changes which are not saved will be lost."));
+  GFile *file = nd_project_get_file (self->project);
+  g_autofree char *name = file ? g_file_get_basename (file) : NULL;
+  g_autofree char *state = name ? g_strdup_printf (_("“%s” has unsaved changes, which are lost if you don’t save them."), name)
+                                : g_strdup (_("This project has never been saved; its changes are lost if you don’t save it."));
+  g_autofree char *body = intro ? g_strconcat (intro, " ", state, NULL) : g_strdup (state);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "discard", _("_Discard"),
                                     "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
@@ -290,6 +341,7 @@ confirm_discard (NdWindow *self, Continuation then, gpointer data, GDestroyNotif
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (unsaved_response), p);
+  g_set_weak_pointer (&self->question, GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -300,6 +352,31 @@ looks_like_project (GFile *file)
 {
   g_autofree char *name = g_file_get_basename (file);
   return g_str_has_suffix (name, ".neurode");
+}
+
+static void
+remember_folder (NdWindow *self, GFile *file)
+{
+  g_autoptr (GFile) dir = g_file_get_parent (file);
+  g_autofree char *path = dir ? g_file_get_path (dir) : NULL;
+  if (path)
+    g_settings_set_string (self->settings, "last-folder", path);
+}
+
+static void show_missing (NdWindow *self);
+
+/* Another project is in the window: the crash copy of the last one is not wanted any more (one left by an
+ * earlier session is kept, to be recovered). */
+static void
+project_replaced (NdWindow *self, const char *view)
+{
+  if (self->autosave_ours)
+    nd_project_remove_autosave ();
+  self->autosave_ours = FALSE;
+  self->autosaved_generation = nd_project_get_generation (self->project);
+  show_workspace (self, view);
+  if (nd_project_get_recording_missing (self->project))
+    show_missing (self);
 }
 
 static void
@@ -317,9 +394,28 @@ open_project_now (NdWindow *self, gpointer data)
   g_autofree char *path = g_file_get_path (file);
   if (path)
     remember (self, path);
-  nd_project_remove_autosave ();
-  self->autosaved_generation = nd_project_get_generation (self->project);
-  show_workspace (self, nd_project_get_fitted (self->project) ? "fit" : "recording");
+  remember_folder (self, file);
+  project_replaced (self, nd_project_get_recording_missing (self->project) ? "model"
+                          : nd_project_get_fitted (self->project) ? "fit" : "recording");
+}
+
+static void
+recording_box_free (gpointer data)
+{
+  NdRecording **box = data;
+  g_clear_pointer (box, nd_recording_free);
+  g_free (box);
+}
+
+static void
+open_recording_now (NdWindow *self, gpointer data)
+{
+  NdRecording **box = data;
+  g_autofree char *path = g_strdup (nd_recording_path (*box));
+  /* A recording opened while a project is open starts a new project: never the old model, results or file. */
+  nd_project_start_new (self->project, g_steal_pointer (box));
+  remember (self, path);
+  project_replaced (self, "recording");
 }
 
 void
@@ -337,18 +433,22 @@ nd_window_open_file (NdWindow *self, GFile *file)
     }
   if (looks_like_project (file))
     {
-      confirm_discard (self, open_project_now, g_object_ref (file), g_object_unref);
+      g_autofree char *intro = g_strdup_printf (_("Opening “%s” closes this project."), name);
+      confirm_discard (self, intro, open_project_now, g_object_ref (file), g_object_unref);
       return;
     }
-  /* A recording goes into the open project (the model stays); on failure nothing changes. */
-  if (!nd_project_load_recording (self->project, path, &error))
+  /* Read before asking anything: a file that cannot be opened changes nothing. */
+  NdRecording **box = g_new0 (NdRecording *, 1);
+  *box = nd_recording_load (path, &error);
+  if (!*box)
     {
+      recording_box_free (box);
       g_autofree char *heading = g_strdup_printf (_("Cannot open “%s”"), name);
       nd_window_show_error (self, heading, error->message);
       return;
     }
-  remember (self, path);
-  show_workspace (self, "recording");
+  g_autofree char *intro = g_strdup_printf (_("Opening “%s” starts a new project."), name);
+  confirm_discard (self, intro, open_recording_now, box, recording_box_free);
 }
 
 static void
@@ -439,13 +539,13 @@ open_demo_now (NdWindow *self, gpointer data)
       nd_window_show_error (self, _("Cannot open the demo"), error ? error->message : "");
       return;
     }
-  show_workspace (self, "fit");
+  project_replaced (self, "fit");
 }
 
 static void
 open_demo_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
-  confirm_discard (ND_WINDOW (widget), open_demo_now, NULL, NULL);
+  confirm_discard (ND_WINDOW (widget), _("Opening the demo closes this project."), open_demo_now, NULL, NULL);
 }
 
 /* Explore needs no recording: it starts on the classic Hodgkin–Huxley cell. */
@@ -467,10 +567,139 @@ recover_activated (GtkWidget *widget, const char *action_name, GVariant *param)
       nd_window_show_error (self, _("Cannot recover the unsaved work"), error->message);
       return;
     }
-  /* Recovered work is unsaved work. */
+  /* Recovered work is unsaved work, and the crash copy is now this project's. */
   nd_project_set_dirty (self->project, TRUE);
+  self->autosave_ours = TRUE;
   gtk_widget_set_visible (self->recover_button, FALSE);
   show_workspace (self, "recording");
+  if (nd_project_get_recording_missing (self->project))
+    show_missing (self);
+}
+
+/* ---- a recording that moved ---- */
+
+static void
+relocate (NdWindow *self, NdRecording *rec)
+{
+  g_autofree char *base = g_path_get_basename (nd_recording_path (rec));
+  nd_project_relocate_recording (self->project, rec);
+  g_autofree char *msg = g_strdup_printf (_("The project now uses “%s”"), base);
+  nd_window_show_toast (self, msg);
+}
+
+static void
+use_anyway_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  NdRecording *rec = g_object_steal_data (G_OBJECT (dialog), "recording");
+  NdWindow *self = ND_WINDOW (user_data);
+  if (g_str_equal (response, "use") && nd_project_get_recording_missing (self->project))
+    relocate (self, rec);
+  else
+    nd_recording_free (rec);
+}
+
+/* The file the user says is the project's recording: read, checked against what the project knew of it,
+ * and taken (after a warning when it differs). */
+static void
+locate_file (NdWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  NdRecording *rec = nd_recording_load (path, &error);
+  if (!rec)
+    {
+      g_autofree char *heading = g_strdup_printf (_("Cannot open “%s”"), base);
+      nd_window_show_error (self, heading, error->message);
+      return;
+    }
+  g_autofree char *why = nd_project_check_recording (self->project, rec);
+  if (!why)
+    {
+      relocate (self, rec);
+      return;
+    }
+  g_autofree char *body = g_strdup_printf (_("“%s” differs from the recording the project was saved with. %s The sweeps "
+                                             "chosen for training and validation, and the fit results, may not fit it."),
+                                           base, why);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Use This Recording?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "use", _("_Use Anyway"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "recording", rec, (GDestroyNotify) nd_recording_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (use_anyway_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+locate_response (GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+  NdWindow *self = ND_WINDOW (user_data);
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path)
+        locate_file (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+/* A path in the parameter takes that file; "" asks with a file chooser, starting where the project is. */
+static void
+locate_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdWindow *self = ND_WINDOW (widget);
+  const char *path = g_variant_get_string (param, NULL);
+  if (path[0])
+    {
+      locate_file (self, path);
+      return;
+    }
+  static const char *const recordings[] = { "abf", "atf", "csv", "tsv", "txt", "wav", "flac", "aiff", "aif", NULL };
+  static const char *const all[] = { "*", NULL };
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_("Locate Recording"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                 _("_Use"), _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (dialog), _("Recordings"), recordings);
+  add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), all);
+  GFile *project = nd_project_get_file (self->project);
+  g_autoptr (GFile) folder = project ? g_file_get_parent (project) : NULL;
+  if (folder)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (locate_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+missing_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  if (g_str_equal (response, "locate"))
+    gtk_widget_activate_action (GTK_WIDGET (user_data), "win.locate-recording", "s", "");
+}
+
+/* Says that the project's recording was not found (or not readable) and offers to locate it; the project
+ * stays open, and the bar above the views keeps the offer. */
+static void
+show_missing (NdWindow *self)
+{
+  const char *path = nd_project_get_recording_path (self->project);
+  const char *problem = nd_project_get_recording_problem (self->project);
+  g_autofree char *body = problem
+    ? g_strdup_printf (_("“%s” cannot be read: %s\n\nThe project’s model and fit results are open. Locate the recording, "
+                         "or a good copy of it, to see its sweeps and fit again."), path, problem)
+    : g_strdup_printf (_("“%s” was not found (it may have been moved, renamed or deleted).\n\nThe project’s model and fit "
+                         "results are open. Locate the recording to see its sweeps and fit again."), path);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), problem ? _("Recording Cannot Be Read")
+                                                                         : _("Recording Not Found"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Not Now"),
+                                    "locate", _("_Locate Recording…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "locate", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "locate");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (missing_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- saving ---- */
@@ -488,18 +717,129 @@ save_project (NdWindow *self, const char *path)
       return FALSE;
     }
   remember (self, path);
-  nd_project_remove_autosave ();
+  remember_folder (self, file);
+  if (self->autosave_ours)
+    nd_project_remove_autosave ();
+  self->autosave_ours = FALSE;
   self->autosaved_generation = nd_project_get_generation (self->project);
   update_title (self);
   return TRUE;
 }
 
+/* Where Save As starts, and the name it offers: the project's own file; else the recording's name in the
+ * recording's folder (not the demo's copy in Neurode's data folder, nor a folder that cannot be written);
+ * else the last folder a project was saved in or opened from, or Documents. */
+static GFile *
+save_proposal (NdWindow *self, char **name)
+{
+  GFile *file = nd_project_get_file (self->project);
+  if (file)
+    {
+      *name = g_file_get_basename (file);
+      return g_file_get_parent (file);
+    }
+  const char *rec = nd_project_get_recording_path (self->project);
+  g_autofree char *base = rec ? g_path_get_basename (rec) : NULL;
+  char *dot = base ? strrchr (base, '.') : NULL;
+  if (dot && dot != base)
+    *dot = '\0';
+  *name = base ? g_strconcat (base, ".neurode", NULL) : g_strdup (_("Untitled.neurode"));
+  g_autofree char *ours = g_build_filename (g_get_user_data_dir (), "neurode", NULL);
+  g_autofree char *dir = rec ? g_path_get_dirname (rec) : NULL;
+  gboolean in_ours = dir && (g_str_equal (dir, ours)
+                             || (g_str_has_prefix (dir, ours) && dir[strlen (ours)] == G_DIR_SEPARATOR));
+  if (dir && !in_ours && g_file_test (dir, G_FILE_TEST_IS_DIR) && g_access (dir, W_OK) == 0)
+    return g_file_new_for_path (dir);
+  g_autofree char *last = g_settings_get_string (self->settings, "last-folder");
+  if (last[0] && g_file_test (last, G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path (last);
+  const char *docs = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  return g_file_new_for_path (docs && g_file_test (docs, G_FILE_TEST_IS_DIR) ? docs : g_get_home_dir ());
+}
+
+typedef struct
+{
+  PathDone done;
+  char *path;
+} Replace;
+
+static void
+replace_free (Replace *r)
+{
+  g_free (r->path);
+  g_free (r);
+}
+
+static void
+replace_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  NdWindow *self = ND_WINDOW (user_data);
+  Replace *r = g_object_get_data (G_OBJECT (dialog), "replace");
+  if (g_str_equal (response, "replace"))
+    r->done (self, r->path);
+  else
+    /* Nothing written: what was waiting for the save does not happen either. */
+    g_object_set_data (G_OBJECT (self), "pending-save", NULL);
+}
+
+/* Projects end in .neurode. When the name typed lacked it, the file chooser asked about another name than
+ * the one written: a project of the full name is not replaced without asking. */
+static void
+with_suffix (NdWindow *self, const char *path, PathDone done)
+{
+  if (g_str_has_suffix (path, ".neurode"))
+    {
+      done (self, path);
+      return;
+    }
+  g_autofree char *full = g_strconcat (path, ".neurode", NULL);
+  if (!g_file_test (full, G_FILE_TEST_EXISTS))
+    {
+      done (self, full);
+      return;
+    }
+  g_autofree char *base = g_path_get_basename (full);
+  g_autofree char *heading = g_strdup_printf (_("Replace “%s”?"), base);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+    _("A project of that name already exists in this folder. Replacing it overwrites everything in it."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "replace", _("_Replace"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  Replace *r = g_new0 (Replace, 1);
+  *r = (Replace) { done, g_steal_pointer (&full) };
+  g_object_set_data_full (G_OBJECT (dialog), "replace", r, (GDestroyNotify) replace_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 save_as_done (NdWindow *self, const char *path)
 {
-  g_autofree char *p = g_str_has_suffix (path, ".neurode") ? g_strdup (path) : g_strconcat (path, ".neurode", NULL);
-  if (save_project (self, p))
+  if (save_project (self, path))
     nd_window_show_toast (self, _("Project saved"));
+}
+
+static void
+chosen_then_save (NdWindow *self, const char *path)
+{
+  with_suffix (self, path, save_as_done);
+}
+
+static void
+chosen_then_continue (NdWindow *self, const char *path)
+{
+  with_suffix (self, path, save_as_then);
+}
+
+/* Save As with the proposed folder and name; `done` gets the path chosen (before the suffix check). */
+static void
+choose_project_path (NdWindow *self, PathDone done)
+{
+  g_autofree char *name = NULL;
+  g_autoptr (GFile) folder = save_proposal (self, &name);
+  nd_window_choose_save_path (self, _("Save Project"), folder, name, FALSE,
+                              done == save_as_then ? chosen_then_continue : chosen_then_save);
 }
 
 static void
@@ -508,11 +848,13 @@ save_as_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   NdWindow *self = ND_WINDOW (widget);
   const char *path = g_variant_get_string (param, NULL);
   if (path[0])
-    save_as_done (self, path);
+    with_suffix (self, path, save_as_done);
   else
-    nd_window_choose_save_path (self, _("Save Project"), _("Untitled.neurode"), FALSE, save_as_done);
+    choose_project_path (self, save_as_done);
 }
 
+/* Save writes only to the file this project was opened from or saved to; a project never saved (a new
+ * recording, the demo, recovered work) is always asked where to go. */
 static void
 save_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -525,15 +867,14 @@ save_activated (GtkWidget *widget, const char *action_name, GVariant *param)
         nd_window_show_toast (self, _("Project saved"));
     }
   else
-    nd_window_choose_save_path (self, _("Save Project"), _("Untitled.neurode"), FALSE, save_as_done);
+    choose_project_path (self, save_as_done);
 }
 
 gboolean
 nd_window_autosave_now (NdWindow *self)
 {
   guint64 gen = nd_project_get_generation (self->project);
-  if (nd_project_get_dirty (self->project) && gen != self->autosaved_generation
-      && nd_project_get_recording (self->project) && g_settings_get_boolean (self->settings, "autosave"))
+  if (has_unsaved_work (self) && gen != self->autosaved_generation && g_settings_get_boolean (self->settings, "autosave"))
     {
       g_autoptr (GError) error = NULL;
       if (!nd_project_autosave (self->project, &error))
@@ -542,6 +883,9 @@ nd_window_autosave_now (NdWindow *self)
           return FALSE;
         }
       self->autosaved_generation = gen;
+      /* The one crash copy is this project's now; an earlier session's is gone. */
+      self->autosave_ours = TRUE;
+      gtk_widget_set_visible (self->recover_button, FALSE);
       return TRUE;
     }
   return FALSE;
@@ -618,13 +962,14 @@ static gboolean
 nd_window_close_request (GtkWindow *window)
 {
   NdWindow *self = ND_WINDOW (window);
-  if (!self->close_confirmed && nd_project_get_dirty (self->project) && nd_project_get_recording (self->project))
+  if (!self->close_confirmed && has_unsaved_work (self))
     {
-      confirm_discard (self, close_now, NULL, NULL);
+      confirm_discard (self, NULL, close_now, NULL, NULL);
       return TRUE;
     }
-  /* Closed on purpose: the crash copy is not needed any more. */
-  nd_project_remove_autosave ();
+  /* Closed on purpose: the crash copy is not needed any more (an earlier session's is kept to recover). */
+  if (self->autosave_ours)
+    nd_project_remove_autosave ();
   save_geometry (self);
   return GTK_WINDOW_CLASS (nd_window_parent_class)->close_request (window);
 }
@@ -663,6 +1008,7 @@ nd_window_dispose (GObject *object)
 {
   NdWindow *self = ND_WINDOW (object);
   g_clear_weak_pointer (&self->last_toast);
+  g_clear_weak_pointer (&self->question);
   g_clear_handle_id (&self->autosave_timer, g_source_remove);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_WINDOW);
@@ -694,6 +1040,8 @@ nd_window_class_init (NdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdWindow, view_switcher_title);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, recover_button);
+  gtk_widget_class_bind_template_child (widget_class, NdWindow, missing_banner);
+  gtk_widget_class_bind_template_child (widget_class, NdWindow, missing_label);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, recent_title);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, recording_view);
@@ -706,6 +1054,7 @@ nd_window_class_init (NdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_activated);
   gtk_widget_class_install_action (widget_class, "win.explore", NULL, explore_activated);
   gtk_widget_class_install_action (widget_class, "win.recover", NULL, recover_activated);
+  gtk_widget_class_install_action (widget_class, "win.locate-recording", "s", locate_activated);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "win.save-as", "s", save_as_activated);
   const char *fit_actions[] = { "win.fit-start", "win.fit-pause", "win.fit-resume", "win.fit-stop", "win.fit-accept" };
@@ -726,6 +1075,8 @@ nd_window_init (NdWindow *self)
   g_signal_connect_object (self->project, "loaded", G_CALLBACK (project_changed), self, 0);
   nd_explore_view_set_project_model (self->explore_view, nd_project_get_model (self->project));
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (fill_recent), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (update_banner), self,
                            G_CONNECT_SWAPPED);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NdWindow, nd_window, ND, WINDOW, AdwApplicationWindow)
 
 NdWindow *nd_window_new        (NdApplication *application);
+/* Every way of opening a file ends here: a project (.neurode) replaces the open one, a recording starts a
+ * new untitled project; unsaved changes are asked about first. */
 void      nd_window_open_file  (NdWindow *self, GFile *file);
 void      nd_window_show_toast (NdWindow *self, const char *message);
 /* Name of the visible main page ("welcome", "workspace"), for tests. */

@@ -223,6 +223,7 @@ typedef struct {
   char *stimulus_note;
   GArray *user_lists[ABF_MAX_EPOCHS];   /* double, owned; referenced by epochs */
   guint n_user_lists;
+  double membrane_cap_pF;   /* telegraphed whole-cell capacitance, 0 if none */
 } AbfHeader;
 
 static void
@@ -272,6 +273,17 @@ set_scale (AbfHeader *h, guint ch, double adc_range, double resolution, double i
   h->scale[ch] = scale;
   h->offset[ch] = offset;
   return TRUE;
+}
+
+/* The amplifier telegraphs its whole-cell capacitance dial per channel
+ * (fTelegraphMembraneCap: ABF1 at 4704 + 4 x channel, ABF2 at byte 14 of the
+ * channel's ADC entry, both float32 pF); the first plausible one (>= 1 pF: files hold 0 or stray values like 0.05 pF
+ * where nothing was dialled) is the cell's. */
+static void
+note_membrane_cap (AbfHeader *h, gboolean telegraph, double cap_pF)
+{
+  if (h->membrane_cap_pF == 0.0 && telegraph && isfinite (cap_pF) && cap_pF >= 1.0 && cap_pF <= 1e5)
+    h->membrane_cap_pF = cap_pF;
 }
 
 /* ---- ABF 1.x ------------------------------------------------------------- */
@@ -332,6 +344,7 @@ parse_v1 (Reader *r, AbfHeader *h, const char *name, GError **error)
       h->units[i] = rd_string (r, 602 + 8 * phys, 8);
       gboolean telegraph = extended && rd_i16 (r, 4512 + 2 * phys) == 1;
       double addit = extended ? rd_f32 (r, 4576 + 4 * phys) : 1.0;
+      note_membrane_cap (h, telegraph, extended ? rd_f32 (r, 4704 + 4 * phys) : 0.0);
       if (h->is_float)
         {
           h->scale[i] = 1.0;
@@ -589,6 +602,7 @@ parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GE
       gsize e = (gsize) adc.block * ABF_BLOCK + (gsize) i * (gsize) adc.bytes;
       h->names[i] = g_strdup (string_at (strings, rd_i32 (r, e + 74)));
       h->units[i] = g_strdup (string_at (strings, rd_i32 (r, e + 78)));
+      note_membrane_cap (h, rd_i16 (r, e + 2) == 1, rd_f32 (r, e + 14));
       if (h->is_float)
         {
           h->scale[i] = 1.0;
@@ -902,6 +916,8 @@ nd_recording_parse_abf (GBytes *bytes, const char *name, GError **error)
                                h.waveform_from_epochs && !gapfree ? h.n_epochs : 0);
   nd_recording_infer_mode (rec, h.have_dac ? h.dac_units : NULL);
   nd_recording_choose_default_stimulus (rec);
+  if (h.membrane_cap_pF > 0.0)
+    rec->membrane_cap_pF = h.membrane_cap_pF;
   abf_header_clear (&h);
   return rec;
 

@@ -67,6 +67,12 @@ struct _NdRecording {
   double proto_holding;
   gboolean proto_keep_last, proto_episodic;
 
+  /* Cell: the membrane capacitance the amplifier reported (pF, NAN if none)
+   * and the liquid-junction potential subtracted from the membrane
+   * potential of the current-clamp view (mV). */
+  double membrane_cap_pF;
+  double ljp_mV;
+
   const NdRecordingBackend *backend;
   gpointer backend_data;
 };

@@ -26,6 +26,7 @@ nd_recording_new (const char *path, const char *format)
   rec->strings = g_string_chunk_new (256);
   rec->tags = g_array_new (FALSE, TRUE, sizeof (NdTag));
   rec->stim_signal = -1;
+  rec->membrane_cap_pF = NAN;
   rec->stim_units = g_strdup ("");
   rec->stim_description = g_strdup (_("none"));
   rec->proto_units = g_strdup ("");
@@ -161,6 +162,14 @@ int nd_recording_stimulus_signal (const NdRecording *rec) { return rec->stim_sig
 const char *nd_recording_stimulus_units (const NdRecording *rec) { return rec->stim_units; }
 const char *nd_recording_stimulus_description (const NdRecording *rec) { return rec->stim_description; }
 gboolean nd_recording_has_protocol (const NdRecording *rec) { return rec->has_protocol; }
+double nd_recording_membrane_capacitance_pF (const NdRecording *rec) { return rec->membrane_cap_pF; }
+double nd_recording_get_ljp (const NdRecording *rec) { return rec->ljp_mV; }
+
+void
+nd_recording_set_ljp (NdRecording *rec, double ljp_mV)
+{
+  rec->ljp_mV = isfinite (ljp_mV) ? ljp_mV : 0.0;
+}
 
 const NdSignal *
 nd_recording_signal (const NdRecording *rec, guint signal)
@@ -840,7 +849,7 @@ get_sweep_trace (const NdRecording *rec, guint sweep, NdSweepTrace *out, gboolea
     {
       out->t_ms[k] = t0 + (double) k * 1000.0 / rec->rate_hz;
       if (out->v_mV)
-        out->v_mV[k] *= vf;
+        out->v_mV[k] = out->v_mV[k] * vf - rec->ljp_mV;
       out->i_pA[k] *= cf;
     }
   return TRUE;

@@ -199,7 +199,8 @@ gsize nd_recording_protocol_segments (const NdRecording *rec, guint sweep,
                                       NdEpochSegment out[ND_PROTOCOL_MAX_SEGMENTS]);
 
 /* Current-clamp view of one sweep: t in ms (from the sweep start), the
- * membrane potential in mV (the first voltage signal) and the injected
+ * membrane potential in mV (the first voltage signal, corrected for the
+ * liquid-junction potential: V - nd_recording_get_ljp()) and the injected
  * current in pA (the stimulus). Fails clearly when the recording has no
  * voltage signal or no current stimulus. */
 typedef struct {
@@ -216,6 +217,19 @@ gboolean nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweep
 gboolean nd_recording_get_stimulus_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out,
                                           GError **error);
 void nd_sweep_trace_clear (NdSweepTrace *trace);
+
+/* The liquid-junction potential (mV, default 0) of the recording's
+ * solutions: the current-clamp view above gives V_recorded - ljp_mV, so the
+ * cell properties and every fit see the corrected membrane potential. The
+ * raw reads (nd_recording_read, nd_recording_minmax) stay as recorded.
+ * Setting it is not thread-safe (like the stimulus choice); NaN counts as 0. */
+void nd_recording_set_ljp (NdRecording *rec, double ljp_mV);
+double nd_recording_get_ljp (const NdRecording *rec);
+
+/* The membrane capacitance (pF) the amplifier's telegraph wrote into the
+ * file (ABF fTelegraphMembraneCap, the whole-cell compensation dial), or NAN
+ * when the file has none or an implausible one (below 1 pF). */
+double nd_recording_membrane_capacitance_pF (const NdRecording *rec);
 
 /* Display decimation: splits samples [first, first + n) of a sweep into
  * n_bins consecutive bins and writes each bin's min and max (the classic

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cell-recording.h"
 #include "nd-project.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
@@ -251,6 +252,36 @@ test_template (void)
   g_assert_cmpuint (nd_model_n_trainable (nd_project_get_model (q)), ==, nd_model_n_trainable (m));
 }
 
+/* On a real cell's recording, a template takes the cell's resting potential, input resistance and membrane
+ * area as measured from its current steps. */
+static void
+test_template_from_cell (void)
+{
+  g_autofree char *abf = g_build_filename (g_getenv ("ND_TEST_DATA"), "abf", "17o05028_ic_steps.abf", NULL);
+  g_autoptr (NdProject) p = nd_project_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_project_load_recording (p, abf, &error));
+  g_assert_no_error (error);
+  nd_cell_props props;
+  g_assert_true (nd_cell_props_from_recording (nd_project_get_recording (p), 1.0, NAN, NAN, &props, &error));
+  g_assert_no_error (error);
+  g_print ("cell: rest %.2f mV, input resistance %.1f MOhm, area %.0f um2\n", props.v_rest_mV, props.r_in_MOhm,
+           props.area_um2);
+  nd_project_apply_template (p, ND_TEMPLATE_CORTICAL);
+  nd_model *m = nd_project_get_model (p);
+  g_assert_cmpfloat_with_epsilon (m->area_um2, props.area_um2, 1e-9 * props.area_um2);
+  g_assert_cmpfloat_with_epsilon (m->v_init, props.v_rest_mV, 1e-9);
+  int leak = model_channel (m, "leak");
+  double g_leak = m->params[m->blocks[m->channels[leak].block_gbar].offset];
+  double e_leak = m->params[m->blocks[m->channels[leak].block_e].offset];
+  g_assert_cmpfloat_with_epsilon (e_leak, props.v_rest_mV, 1e-9);
+  /* g = 1 / (R_in area): 1 / (MOhm um2) = 1e5 mS/cm2. */
+  g_assert_cmpfloat_with_epsilon (g_leak, 1e5 / (props.r_in_MOhm * props.area_um2), 1e-9 * g_leak);
+  /* The leak then accounts for the whole input resistance at rest. */
+  g_assert_cmpfloat (g_leak, >, 0.0);
+  nd_cell_props_clear (&props);
+}
+
 /* ---- the Model view ---- */
 
 static const char *
@@ -479,6 +510,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit-choices/spec-to-model", test_spec_to_model);
   g_test_add_func ("/fit-choices/file-range", test_file_range);
   g_test_add_func ("/fit-choices/template", test_template);
+  g_test_add_func ("/fit-choices/template-from-cell", test_template_from_cell);
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   g_test_add_func ("/fit-choices/model-view", test_model_view);
   g_test_add_func ("/fit-choices/template-menu", test_template_menu);

@@ -516,12 +516,14 @@ check_recording_file (const char *path)
   g_assert_cmpstr (nd_window_get_view (window), ==, "recording");
   NdRecordingView *view = ND_RECORDING_VIEW (nd_window_get_view_widget (window, "recording"));
   NdPlotModel *pm = nd_plot_get_model (nd_recording_view_get_trace_plot (view));
-  /* One series per sweep (plus the role legend entries, which have no data). */
+  /* One series per sweep (plus the role legend entries, which have no data, and the labelled
+   * charging curve of a current-step recording). */
   guint with_data = 0;
   for (guint i = 0; i < nd_plot_model_get_n_series (pm); i++)
     {
       const double *x, *y;
-      with_data += nd_plot_model_get_series (pm, i, &x, &y, NULL, NULL, NULL, NULL) > 0;
+      const char *label;
+      with_data += nd_plot_model_get_series (pm, i, &x, &y, NULL, NULL, &label, NULL) > 0 && !label;
     }
   g_assert_cmpuint (with_data, ==, nd_recording_n_sweeps (ref));
   int sig = nd_project_get_trace_signal (p);

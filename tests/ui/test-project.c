@@ -176,11 +176,24 @@ test_bad_files (void)
                      "{\"neurode_project\": 1, \"model\": {\"membrane\": {\"area_um2\": 100},"
                      " \"channels\": [{\"type\": \"no_such_channel\"}]}}",
                      "no_such_channel");
-  expect_open_error ("lost-recording.neurode",
-                     "{\"neurode_project\": 1, \"recording\": {\"path\": \"/nonexistent/rec.abf\"},"
-                     " \"model\": {\"membrane\": {\"area_um2\": 100},"
-                     " \"channels\": [{\"type\": \"leak\", \"gbar_mS_per_cm2\": 0.3, \"e_rev_mV\": -70}]}}",
-                     "/nonexistent/rec.abf");
+  /* A recording that cannot be found does not fail the project: it opens without it, to be located
+   * (test-project-safety.c). */
+  {
+    g_autoptr (NdProject) lost = nd_project_new ();
+    g_autofree char *lost_path = out_path ("lost-recording.neurode");
+    g_assert_true (g_file_set_contents (lost_path,
+                                        "{\"neurode_project\": 1, \"recording\": {\"path\": \"/nonexistent/rec.abf\"},"
+                                        " \"model\": {\"membrane\": {\"area_um2\": 100},"
+                                        " \"channels\": [{\"type\": \"leak\", \"gbar_mS_per_cm2\": 0.3, \"e_rev_mV\": -70}]}}",
+                                        -1, NULL));
+    g_autoptr (GFile) lost_file = g_file_new_for_path (lost_path);
+    g_autoptr (GError) lost_error = NULL;
+    g_assert_true (nd_project_open (lost, lost_file, &lost_error));
+    g_assert_no_error (lost_error);
+    g_assert_true (nd_project_get_recording_missing (lost));
+    g_assert_cmpstr (nd_project_get_recording_path (lost), ==, "/nonexistent/rec.abf");
+    g_assert_cmpint (nd_project_get_model (lost)->n_channels, ==, 1);
+  }
   /* A folder that does not exist cannot be saved into, and nothing is created. */
   g_autoptr (NdProject) p = edited_project ();
   g_autofree char *path = out_path ("no/such/folder/x.neurode");

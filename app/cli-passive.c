@@ -1,0 +1,182 @@
+/* cli-passive.c: `neurode-cli passive REC [--json]`, a cell's properties from its current steps.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The JSON keys are a contract (scripts and other subcommands read them):
+ * v_rest_mV, r_in_MOhm, tau_m_ms, c_m_pF, area_um2, sag_ratio, rheobase_pA and
+ * sweeps [{sweep, stimulus_pA, spikes, spike_times_ms}], sweeps numbered from
+ * 0 as everywhere on the command line; a value that could not be measured is
+ * null. The methods are in engine/cell-props.h.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "cell-recording.h"
+#include "cli.h"
+#include "cli-recording.h"
+
+static void
+add_number (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  /* JSON has no NaN: "not measured" is null. */
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+print_json (const nd_cell_props *p)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  add_number (b, "v_rest_mV", p->v_rest_mV);
+  add_number (b, "r_in_MOhm", p->r_in_MOhm);
+  add_number (b, "tau_m_ms", p->tau_m_ms);
+  add_number (b, "c_m_pF", p->c_m_pF);
+  add_number (b, "area_um2", p->area_um2);
+  add_number (b, "sag_ratio", p->sag_ratio);
+  add_number (b, "rheobase_pA", p->rheobase_pA);
+  json_builder_set_member_name (b, "sweeps");
+  json_builder_begin_array (b);
+  for (int s = 0; s < p->n_sweeps; s++)
+    {
+      const nd_cell_sweep_props *sw = &p->sweeps[s];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "sweep");
+      json_builder_add_int_value (b, s);
+      add_number (b, "stimulus_pA", sw->stimulus_pA);
+      json_builder_set_member_name (b, "spikes");
+      json_builder_add_int_value (b, (gint64) sw->n_spikes);
+      json_builder_set_member_name (b, "spike_times_ms");
+      json_builder_begin_array (b);
+      for (size_t k = 0; k < sw->n_spikes; k++)
+        json_builder_add_double_value (b, sw->spike_times_ms[k]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+/* "12.3 unit", or "–" when not measured. */
+static char *
+value (double v, const char *format, const char *unit)
+{
+  if (!isfinite (v))
+    return g_strdup ("–");
+  g_autofree char *num = g_strdup_printf (format, v);
+  return unit[0] ? g_strdup_printf ("%s %s", num, unit) : g_steal_pointer (&num);
+}
+
+static void
+print_row (const char *title, char *text, const char *note)
+{
+  /* Titles are padded by characters, not bytes (translations have accents). */
+  glong pad = 26 - g_utf8_strlen (title, -1);
+  printf ("  %s%*s %s%s%s\n", title, (int) MAX (pad, 1), "", text, note ? "  " : "", note ? note : "");
+  g_free (text);
+}
+
+static void
+print_text (const NdRecording *rec, const nd_cell_props *p, double cm)
+{
+  g_autofree char *base = g_path_get_basename (nd_recording_path (rec));
+  printf (_("Cell properties of %s (current step from %.1f to %.1f ms)\n"), base, p->step_start_ms,
+          p->step_end_ms);
+  print_row (_("Resting potential"), value (p->v_rest_mV, "%.1f", "mV"),
+             nd_recording_get_ljp (rec) != 0.0 ? _("(corrected for the liquid-junction potential)") : NULL);
+  g_autofree char *n_steps = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(from %d hyperpolarising step)",
+                                                           "(from %d hyperpolarising steps)", p->n_r_in_steps),
+                                              p->n_r_in_steps);
+  print_row (_("Input resistance"), value (p->r_in_MOhm, "%.0f", "MΩ"), n_steps);
+  print_row (_("Membrane time constant"), value (p->tau_m_ms, "%.1f", "ms"), NULL);
+  print_row (_("Capacitance"), value (p->c_m_pF, "%.0f", "pF"),
+             !isfinite (p->c_m_pF) ? NULL : p->c_known ? _("(given, or reported by the amplifier)")
+                                                       : _("(time constant / input resistance)"));
+  g_autofree char *at = g_strdup_printf (_("(at %g µF/cm²)"), cm);
+  print_row (_("Membrane area"), value (p->area_um2, "%.0f", "µm²"), at);
+  print_row (_("Sag ratio"), value (p->sag_ratio, "%.2f", ""), p->sag_sweep >= 0 ? _("(most hyperpolarising step)") : NULL);
+  g_autofree char *rh_sweep = p->rheobase_sweep >= 0 ? g_strdup_printf (_("(sweep %d)"), p->rheobase_sweep) : NULL;
+  print_row (_("Rheobase"), value (p->rheobase_pA, "%.0f", "pA"), rh_sweep);
+  printf ("\n%s\n", _("Sweep   Step (pA)   Spikes   Spike times (ms)"));
+  for (int s = 0; s < p->n_sweeps; s++)
+    {
+      const nd_cell_sweep_props *sw = &p->sweeps[s];
+      g_autoptr (GString) times = g_string_new (NULL);
+      for (size_t k = 0; k < sw->n_spikes && k < 12; k++)
+        g_string_append_printf (times, "%s%.1f", k ? " " : "", sw->spike_times_ms[k]);
+      if (sw->n_spikes > 12)
+        g_string_append (times, " …");
+      printf ("%5d   %9.1f   %6zu   %s\n", s, sw->stimulus_pA, sw->n_spikes, times->str);
+    }
+}
+
+int
+nd_cli_passive (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  double cm = 1.0, capacitance = 0.0;
+  NdCliRecordingOptions ro;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of text"), NULL },
+    { "cm", 0, 0, G_OPTION_ARG_DOUBLE, &cm,
+      N_("Specific membrane capacitance in µF/cm² for the membrane area (default 1.0)"), N_("UF") },
+    { "capacitance", 0, 0, G_OPTION_ARG_DOUBLE, &capacitance,
+      N_("A membrane capacitance you know, in pF (default: the amplifier’s, else time constant / input resistance)"),
+      N_("PF") },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("REC — resting potential, input resistance, time "
+                                                           "constant, capacitance, sag, rheobase and spikes"));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  nd_cli_recording_add_options (ctx, &ro);
+  nd_cli_recording_add_ljp_option (ctx, &ro);
+  g_option_context_set_summary (ctx, _("Measured from a current-clamp step protocol: the input resistance from "
+                                       "the hyperpolarising steps, the time constant from their charging curves."));
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      nd_cli_recording_options_clear (&ro);
+      return nd_cli_fail (2, "%s", error->message);
+    }
+  if (argc != 2)
+    {
+      nd_cli_recording_options_clear (&ro);
+      return nd_cli_fail (2, _("passive needs exactly one recording file; see “neurode-cli passive --help”"));
+    }
+  if (!(cm > 0.0) || cm > 100.0 || !(capacitance >= 0.0) || capacitance > 1e6)
+    {
+      nd_cli_recording_options_clear (&ro);
+      return nd_cli_fail (2, _("--cm must be a positive µF/cm² and --capacitance a positive pF"));
+    }
+  NdRecording *rec = nd_cli_load_recording (argv[1], &ro);
+  nd_cli_recording_options_clear (&ro);
+  if (!rec)
+    return 1;
+  nd_cell_props p;
+  int status = 0;
+  if (!nd_cell_props_from_recording (rec, cm, capacitance > 0.0 ? capacitance : NAN, NAN, &p, &error))
+    status = nd_cli_fail (1, "%s", error->message);
+  else if (json)
+    print_json (&p);
+  else
+    print_text (rec, &p, cm);
+  nd_cell_props_clear (&p);
+  nd_recording_free (rec);
+  return status;
+}

@@ -1,0 +1,703 @@
+/* cell-props.c: the measurements of cell-props.h.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cell-props.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spikes.h"
+
+/* The steady state is the mean over this last fraction of the step. */
+#define STEADY_FRACTION 0.15
+/* Samples around a spike left out of a baseline: before its onset, after its peak. */
+#define SPIKE_BEFORE_MS 0.5
+#define SPIKE_AFTER_MS 3.0
+/* Running mean for peaks and for where the charging curve starts. */
+#define SMOOTH_MS 1.0
+/* A step is at least this long (a glitch of a recorded current is none). */
+#define MIN_STEP_MS 5.0
+/* The charging-curve fit starts where the deflection passes this fraction of its peak. */
+#define FIT_START_FRACTION 0.1
+
+void
+nd_cell_options_default (nd_cell_options *o)
+{
+  *o = (nd_cell_options) { .cm_uF_per_cm2 = 1.0, .c_known_pF = NAN, .ljp_mV = 0.0 };
+}
+
+const char *
+nd_cell_status_text (nd_cell_status s)
+{
+  switch (s)
+    {
+    case ND_CELL_OK: return "ok";
+    case ND_CELL_NO_SWEEPS: return "there are no sweeps to measure";
+    case ND_CELL_NO_STEP: return "the injected current never changes: a current step is needed";
+    case ND_CELL_NO_BASELINE: return "nothing is recorded before the current step, so there is no resting level";
+    case ND_CELL_NO_HYPERPOLARISING:
+      return "needs a hyperpolarising current step to measure the input resistance";
+    case ND_CELL_NO_MEMORY: return "out of memory";
+    default: return "unknown";
+    }
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Median of the finite values among v[0..n) with keep[j] (keep may be NULL);
+ * scratch holds n doubles. NAN when there are none. */
+static double
+median_of (const double *v, size_t n, const bool *keep, double *scratch)
+{
+  size_t m = 0;
+  for (size_t j = 0; j < n; j++)
+    if ((!keep || keep[j]) && isfinite (v[j]))
+      scratch[m++] = v[j];
+  if (m == 0)
+    return NAN;
+  qsort (scratch, m, sizeof *scratch, cmp_double);
+  return m % 2 ? scratch[m / 2] : 0.5 * (scratch[m / 2 - 1] + scratch[m / 2]);
+}
+
+static double
+mean_of (const double *v, size_t n)
+{
+  double s = 0.0;
+  size_t m = 0;
+  for (size_t j = 0; j < n; j++)
+    if (isfinite (v[j]))
+      s += v[j], m++;
+  return m ? s / (double) m : NAN;
+}
+
+/* Running mean of v over w samples (centred), NaN samples left out; out[j] NAN when a window has none. */
+static void
+running_mean (const double *v, size_t n, size_t w, double *out)
+{
+  size_t half = w / 2;
+  double s = 0.0;
+  size_t m = 0, lo = 0, hi = 0;   /* window [lo, hi) */
+  for (size_t j = 0; j < n; j++)
+    {
+      size_t want_lo = j > half ? j - half : 0, want_hi = j + half + 1 < n ? j + half + 1 : n;
+      while (hi < want_hi)
+        {
+          if (isfinite (v[hi]))
+            s += v[hi], m++;
+          hi++;
+        }
+      while (lo < want_lo)
+        {
+          if (isfinite (v[lo]))
+            s -= v[lo], m--;
+          lo++;
+        }
+      out[j] = m ? s / (double) m : NAN;
+    }
+}
+
+/* ---- the main step epoch ---- */
+
+/* Longest run of flag[] set, allowing gaps shorter than max_gap; FALSE when none. */
+static bool
+longest_run (const bool *flag, size_t n, size_t max_gap, size_t *a, size_t *b)
+{
+  size_t best_len = 0, start = 0, last = 0;
+  bool in = false;
+  for (size_t j = 0; j <= n; j++)
+    {
+      bool on = j < n && flag[j];
+      if (on)
+        {
+          if (!in || j - last > max_gap)
+            {
+              if (in && last + 1 - start > best_len)
+                best_len = last + 1 - start, *a = start, *b = last + 1;
+              start = j;
+            }
+          in = true;
+          last = j;
+        }
+    }
+  if (in && last + 1 - start > best_len)
+    best_len = last + 1 - start, *a = start, *b = last + 1;
+  return best_len > 0;
+}
+
+/* The step epoch [a, b) in samples: where the sweeps' currents differ most
+ * from each other, else (one sweep, or all alike) where the mean current is
+ * furthest from its starting level. FALSE when the current never changes by
+ * 1 pA. */
+static bool
+find_step (const nd_cell_sweep *sw, int n, size_t *a, size_t *b)
+{
+  size_t len = 0;
+  double dt = 0.0;
+  for (int s = 0; s < n; s++)
+    if (sw[s].n > 0 && sw[s].i_pA)
+      {
+        len = len == 0 || sw[s].n < len ? sw[s].n : len;
+        dt = dt > 0.0 ? dt : sw[s].dt_ms;
+      }
+  if (len < 4 || !(dt > 0.0))
+    return false;
+  double *spread = malloc (len * sizeof *spread), *smooth = malloc (len * sizeof *smooth);
+  double *mean = malloc (len * sizeof *mean);
+  bool *flag = malloc (len * sizeof *flag);
+  bool found = false;
+  if (!spread || !smooth || !mean || !flag)
+    goto out;
+  for (size_t j = 0; j < len; j++)
+    {
+      double lo = INFINITY, hi = -INFINITY, sum = 0.0;
+      int m = 0;
+      for (int s = 0; s < n; s++)
+        if (sw[s].n > 0 && sw[s].i_pA && isfinite (sw[s].i_pA[j]))
+          {
+            double i = sw[s].i_pA[j];
+            lo = i < lo ? i : lo;
+            hi = i > hi ? i : hi;
+            sum += i, m++;
+          }
+      spread[j] = m ? hi - lo : NAN;
+      mean[j] = m ? sum / m : NAN;
+    }
+  size_t w = (size_t) lround (SMOOTH_MS / dt);
+  w = w < 1 ? 1 : w;
+  size_t gap = w;
+  /* A step stands out of a recorded current's noise (estimated from the mean sweep's sample-to-sample
+   * differences: median absolute difference, Gaussian) by six times, and by 1 pA at least. */
+  double *diff = malloc (len * sizeof *diff);
+  if (!diff)
+    goto out;
+  for (size_t j = 0; j + 1 < len; j++)
+    diff[j] = fabs (mean[j + 1] - mean[j]);
+  double noise = median_of (diff, len - 1, NULL, smooth) / (0.6745 * sqrt (2.0));
+  free (diff);
+  double floor_pA = 1.0 + 6.0 * (isfinite (noise) ? noise : 0.0);
+  /* Across sweeps first: a protocol's step changes from sweep to sweep. */
+  running_mean (spread, len, w, smooth);
+  double top = 0.0;
+  for (size_t j = 0; j < len; j++)
+    top = isfinite (smooth[j]) && smooth[j] > top ? smooth[j] : top;
+  if (n > 1 && top >= floor_pA)
+    {
+      for (size_t j = 0; j < len; j++)
+        flag[j] = smooth[j] >= 0.5 * top;
+      found = longest_run (flag, len, gap, a, b);
+    }
+  if (!found)
+    {
+      /* Within the mean sweep: away from the level of its first samples. */
+      running_mean (mean, len, w, smooth);
+      size_t head = len / 100 > w ? len / 100 : w;
+      double *scratch = spread;   /* free again */
+      double start = median_of (mean, head < len ? head : len, NULL, scratch);
+      double dev = 0.0;
+      for (size_t j = 0; j < len; j++)
+        dev = isfinite (smooth[j]) && fabs (smooth[j] - start) > dev ? fabs (smooth[j] - start) : dev;
+      if (dev >= floor_pA)
+        {
+          for (size_t j = 0; j < len; j++)
+            flag[j] = fabs (smooth[j] - start) >= 0.5 * dev;
+          found = longest_run (flag, len, gap, a, b);
+        }
+    }
+out:
+  free (spread);
+  free (smooth);
+  free (mean);
+  free (flag);
+  return found && (double) (*b - *a) * dt >= MIN_STEP_MS;
+}
+
+/* ---- the charging curve ---- */
+
+typedef struct {
+  const double *v;       /* samples dt apart from the curve's start */
+  size_t n;
+  double dt;
+} fit_data;
+
+/* Least squares of v ~ c0 + c1 exp(-t/tau) for a fixed tau; returns the residual sum of squares.
+ * exp(-t/tau) of evenly spaced samples is a power of exp(-dt/tau): one exp per call, not per sample. */
+static double
+fit_linear (const fit_data *d, double tau, double *c0, double *c1)
+{
+  double s1 = 0, se = 0, see = 0, sv = 0, sev = 0, svv = 0;
+  double r = exp (-d->dt / tau), e = 1.0;
+  /* Relative to the first sample, so that v.v does not swamp the residual. */
+  double ref = d->n > 0 && isfinite (d->v[0]) ? d->v[0] : 0.0;
+  for (size_t j = 0; j < d->n; j++, e *= r)
+    {
+      double v = d->v[j] - ref;
+      if (!isfinite (v))
+        continue;
+      s1 += 1.0, se += e, see += e * e, sv += v, sev += e * v, svv += v * v;
+    }
+  double det = s1 * see - se * se;
+  if (s1 < 3.0 || !(fabs (det) > 1e-12 * s1 * see))
+    return INFINITY;
+  *c0 = (see * sv - se * sev) / det;
+  *c1 = (s1 * sev - se * sv) / det;
+  /* At the least-squares solution the residual is v.v - c.(X^T v). */
+  double rss = fmax (svv - *c0 * sv - *c1 * sev, 0.0);
+  *c0 += ref;
+  return rss;
+}
+
+/* The best tau in [lo, hi]: a log-spaced scan, then golden-section search around the best. */
+static double
+fit_tau (const fit_data *d, double lo, double hi, double *c0, double *c1)
+{
+  enum { SCAN = 48 };
+  double llo = log (lo), lhi = log (hi), best = INFINITY;
+  int kbest = -1;
+  for (int k = 0; k <= SCAN; k++)
+    {
+      double a, b, r = fit_linear (d, exp (llo + (lhi - llo) * k / SCAN), &a, &b);
+      if (r < best)
+        best = r, kbest = k;
+    }
+  if (kbest < 0)
+    return NAN;
+  double x0 = llo + (lhi - llo) * (kbest > 0 ? kbest - 1 : 0) / SCAN;
+  double x3 = llo + (lhi - llo) * (kbest < SCAN ? kbest + 1 : SCAN) / SCAN;
+  const double g = 0.5 * (sqrt (5.0) - 1.0);
+  double x1 = x3 - g * (x3 - x0), x2 = x0 + g * (x3 - x0), a, b;
+  double f1 = fit_linear (d, exp (x1), &a, &b), f2 = fit_linear (d, exp (x2), &a, &b);
+  for (int it = 0; it < 60 && x3 - x0 > 1e-7; it++)
+    {
+      if (f1 < f2)
+        x3 = x2, x2 = x1, f2 = f1, x1 = x3 - g * (x3 - x0), f1 = fit_linear (d, exp (x1), &a, &b);
+      else
+        x0 = x1, x1 = x2, f1 = f2, x2 = x0 + g * (x3 - x0), f2 = fit_linear (d, exp (x2), &a, &b);
+    }
+  double tau = exp (0.5 * (x0 + x3));
+  if (!isfinite (fit_linear (d, tau, c0, c1)))
+    return NAN;
+  return tau;
+}
+
+/* Fits the charging curve of a hyperpolarising step [a, b) of v (already
+ * corrected), from 10 % of the peak deflection to the peak. */
+static double
+charge_fit (const double *v, const double *smooth, size_t a, size_t b, double dt, double baseline,
+            nd_cell_charge_curve *curve)
+{
+  size_t jpk = a;
+  for (size_t j = a; j < b; j++)
+    if (isfinite (smooth[j]) && (!isfinite (smooth[jpk]) || smooth[j] < smooth[jpk]))
+      jpk = j;
+  double depth = baseline - smooth[jpk];
+  if (!(depth > 0.0))
+    return NAN;
+  size_t j0 = a;
+  while (j0 < jpk && !(baseline - smooth[j0] >= FIT_START_FRACTION * depth))
+    j0++;
+  if (jpk <= j0 + 4)
+    return NAN;
+  fit_data d = { v + j0, jpk - j0 + 1, dt };
+  double c0 = NAN, c1 = NAN;
+  double tau = fit_tau (&d, 0.5 * dt, 2.0 * (double) (b - a) * dt, &c0, &c1);
+  /* A charging curve falls towards its end (c1 > 0) and settles within the fitted span's reach. */
+  if (!isfinite (tau) || !(c1 > 0.0) || tau >= 1.9 * (double) (b - a) * dt)
+    return NAN;
+  *curve = (nd_cell_charge_curve) { .sweep = -1, .t0_ms = (double) j0 * dt, .t1_ms = (double) jpk * dt,
+                                    .v_inf_mV = c0, .amp_mV = c1, .tau_ms = tau };
+  return tau;
+}
+
+double
+nd_cell_charge_curve_at (const nd_cell_charge_curve *c, double t_ms)
+{
+  return c->v_inf_mV + c->amp_mV * exp (-(t_ms - c->t0_ms) / c->tau_ms);
+}
+
+/* ---- one sweep ---- */
+
+typedef struct {
+  double *v;          /* corrected potential */
+  double *smooth;     /* its running mean */
+  double *scratch;
+  bool *keep;
+} sweep_work;
+
+/* Robust standard deviation (interquartile range / 1.349) of the finite values of v[0..n). */
+static double
+robust_sd (const double *v, size_t n, double *scratch)
+{
+  size_t m = 0;
+  for (size_t j = 0; j < n; j++)
+    if (isfinite (v[j]))
+      scratch[m++] = v[j];
+  if (m < 4)
+    return NAN;
+  qsort (scratch, m, sizeof *scratch, cmp_double);
+  return (scratch[(3 * m) / 4] - scratch[m / 4]) / 1.349;
+}
+
+static bool
+measure_sweep (const nd_cell_sweep *in, size_t a, size_t b, double ljp, nd_cell_sweep_props *p,
+               double *step_sd, sweep_work *w)
+{
+  size_t n = in->n;
+  double dt = in->dt_ms;
+  for (size_t j = 0; j < n; j++)
+    w->v[j] = in->v_mV ? in->v_mV[j] - ljp : NAN;
+  /* Spikes over the whole sweep; NaN samples never start one. */
+  size_t ns = in->v_mV ? nd_spikes_find (w->v, n, dt, NULL, NULL, 0) : 0;
+  nd_spike *spk = ns ? malloc (ns * sizeof *spk) : NULL;
+  if (ns && !spk)
+    return false;
+  if (ns)
+    nd_spikes_find (w->v, n, dt, NULL, spk, ns);
+  p->n_spikes = ns;
+  p->spike_times_ms = ns ? malloc (ns * sizeof (double)) : NULL;
+  if (ns && !p->spike_times_ms)
+    {
+      free (spk);
+      return false;
+    }
+  for (size_t k = 0; k < ns; k++)
+    {
+      p->spike_times_ms[k] = spk[k].t_ms;
+      if (spk[k].t_ms >= (double) a * dt && spk[k].t_ms < (double) b * dt)
+        p->n_step_spikes++;
+    }
+  if (b > n)
+    {
+      /* Too short to hold the step. */
+      free (spk);
+      return true;
+    }
+  /* Baseline: before the step, spikes left out. */
+  for (size_t j = 0; j < a; j++)
+    w->keep[j] = true;
+  for (size_t k = 0; k < ns; k++)
+    {
+      double lo = spk[k].onset_ms - SPIKE_BEFORE_MS, hi = spk[k].t_ms + SPIKE_AFTER_MS;
+      for (size_t j = lo > 0 ? (size_t) (lo / dt) : 0; j < a && (double) j * dt <= hi; j++)
+        w->keep[j] = false;
+    }
+  free (spk);
+  p->baseline_mV = median_of (w->v, a, w->keep, w->scratch);
+  if (in->i_pA)
+    {
+      p->holding_pA = median_of (in->i_pA, a, NULL, w->scratch);
+      size_t lo = a + (b - a) / 10, hi = b - (b - a) / 10;
+      p->stimulus_pA = median_of (in->i_pA + lo, hi - lo, NULL, w->scratch) - p->holding_pA;
+      *step_sd = robust_sd (in->i_pA + lo, hi - lo, w->scratch);
+    }
+  size_t steady = (size_t) ceil (STEADY_FRACTION * (double) (b - a));
+  p->steady_mV = mean_of (w->v + (b - steady), steady);
+  size_t sw = (size_t) lround (SMOOTH_MS / dt);
+  running_mean (w->v, n, sw < 1 ? 1 : sw, w->smooth);
+  double pk = NAN;
+  for (size_t j = a; j < b; j++)
+    if (isfinite (w->smooth[j]) &&
+        (!isfinite (pk) || (p->stimulus_pA < 0 ? w->smooth[j] < pk : w->smooth[j] > pk)))
+      pk = w->smooth[j];
+  p->peak_mV = pk;
+  return true;
+}
+
+/* ---- R_in by least squares ---- */
+
+static double
+slope_with_origin (const double *x, const double *y, int m)
+{
+  /* Points (x, y) plus (0, 0), line with intercept. */
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (int k = 0; k < m; k++)
+    sx += x[k], sy += y[k], sxx += x[k] * x[k], sxy += x[k] * y[k];
+  double np = m + 1.0, den = np * sxx - sx * sx;
+  return den > 0.0 ? (np * sxy - sx * sy) / den : NAN;
+}
+
+nd_cell_status
+nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options *o, nd_cell_props *out)
+{
+  nd_cell_options opt;
+  if (o)
+    opt = *o;
+  else
+    nd_cell_options_default (&opt);
+  memset (out, 0, sizeof *out);
+  out->v_rest_mV = out->r_in_MOhm = out->tau_m_ms = out->c_m_pF = out->area_um2 = NAN;
+  out->sag_ratio = out->rheobase_pA = out->step_start_ms = out->step_end_ms = NAN;
+  out->rheobase_sweep = out->sag_sweep = out->charge.sweep = -1;
+  if (!sweeps || n <= 0)
+    return ND_CELL_NO_SWEEPS;
+  out->sweeps = calloc ((size_t) n, sizeof *out->sweeps);
+  if (!out->sweeps)
+    return ND_CELL_NO_MEMORY;
+  out->n_sweeps = n;
+  size_t nmax = 0;
+  for (int s = 0; s < n; s++)
+    {
+      nd_cell_sweep_props *p = &out->sweeps[s];
+      p->stimulus_pA = p->holding_pA = p->baseline_mV = p->steady_mV = p->peak_mV = p->tau_ms = NAN;
+      nmax = sweeps[s].n > nmax ? sweeps[s].n : nmax;
+    }
+
+  size_t a = 0, b = 0;
+  bool have_step = find_step (sweeps, n, &a, &b);
+  double dt = sweeps[0].dt_ms;
+  if (have_step)
+    {
+      out->step_start_ms = (double) a * dt;
+      out->step_end_ms = (double) b * dt;
+    }
+
+  sweep_work w = { malloc ((nmax + 1) * sizeof (double)), malloc ((nmax + 1) * sizeof (double)),
+                   malloc ((nmax + 1) * sizeof (double)), malloc ((nmax + 1) * sizeof (bool)) };
+  double *base = malloc ((size_t) n * sizeof *base), *x = malloc ((size_t) n * sizeof *x);
+  double *y = malloc ((size_t) n * sizeof *y), *taus = malloc ((size_t) n * sizeof *taus);
+  double *sds = malloc ((size_t) n * sizeof *sds);
+  nd_cell_charge_curve *curves = malloc ((size_t) n * sizeof *curves);
+  nd_cell_status status = ND_CELL_OK;
+  if (!w.v || !w.smooth || !w.scratch || !w.keep || !base || !x || !y || !taus || !curves || !sds)
+    {
+      status = ND_CELL_NO_MEMORY;
+      goto out;
+    }
+  for (int s = 0; s < n; s++)
+    {
+      const nd_cell_sweep *in = &sweeps[s];
+      sds[s] = NAN;
+      if (in->n == 0 || !(in->dt_ms > 0.0))
+        continue;
+      /* Without a step, the whole sweep is "before the step" for spikes and the baseline. */
+      size_t sa = have_step ? a : in->n, sb = have_step ? b : in->n;
+      if (!measure_sweep (in, sa, sb, opt.ljp_mV, &out->sweeps[s], &sds[s], &w))
+        {
+          status = ND_CELL_NO_MEMORY;
+          goto out;
+        }
+    }
+
+  /* Resting potential. */
+  int nb = 0;
+  for (int s = 0; s < n; s++)
+    if (isfinite (out->sweeps[s].baseline_mV))
+      base[nb++] = out->sweeps[s].baseline_mV;
+  out->v_rest_mV = median_of (base, (size_t) nb, NULL, taus);
+  if (!have_step)
+    {
+      status = ND_CELL_NO_STEP;
+      goto out;
+    }
+  if (nb == 0)
+    {
+      status = ND_CELL_NO_BASELINE;
+      goto out;
+    }
+
+  /* A sweep whose current wanders within the step far more than the others' (a noise stimulus, as in the
+   * demo's last sweep) has no step level: it is left out of R_in, rheobase and the split. */
+  int nsd = 0;
+  for (int s = 0; s < n; s++)
+    if (isfinite (sds[s]))
+      x[nsd++] = sds[s];
+  double sd_typical = median_of (x, (size_t) nsd, NULL, y);
+  for (int s = 0; s < n; s++)
+    if (isfinite (sd_typical) && !(sds[s] <= 3.0 * sd_typical + 1.0))
+      out->sweeps[s].stimulus_pA = NAN;
+
+  /* Rheobase: the smallest non-negative step with a spike in it. */
+  double istep_max = 0.0;
+  for (int s = 0; s < n; s++)
+    if (isfinite (out->sweeps[s].stimulus_pA))
+      istep_max = fmax (istep_max, fabs (out->sweeps[s].stimulus_pA));
+  /* Currents within 2 % of the largest step (at least 1 pA) count as no current. */
+  double zero = fmax (1.0, 0.02 * istep_max);
+  for (int s = 0; s < n; s++)
+    {
+      const nd_cell_sweep_props *p = &out->sweeps[s];
+      if (p->n_step_spikes > 0 && p->stimulus_pA > -zero &&
+          (out->rheobase_sweep < 0 || p->stimulus_pA < out->rheobase_pA))
+        {
+          out->rheobase_sweep = s;
+          out->rheobase_pA = p->stimulus_pA;
+        }
+    }
+
+  /* Hyperpolarising steps without spikes: input resistance, time constant, sag. */
+  int m = 0;
+  for (int s = 0; s < n; s++)
+    {
+      nd_cell_sweep_props *p = &out->sweeps[s];
+      if (!(p->stimulus_pA <= -zero) || p->n_step_spikes > 0 || !isfinite (p->baseline_mV) ||
+          !isfinite (p->steady_mV))
+        continue;
+      p->used_for_r_in = true;
+      x[m] = p->stimulus_pA;
+      y[m] = p->steady_mV - p->baseline_mV;
+      m++;
+      if (out->sag_sweep < 0 || p->stimulus_pA < out->sweeps[out->sag_sweep].stimulus_pA)
+        out->sag_sweep = s;
+    }
+  out->n_r_in_steps = m;
+  if (m == 0)
+    {
+      status = ND_CELL_NO_HYPERPOLARISING;
+      goto out;
+    }
+  /* mV / pA = GOhm. */
+  double r = slope_with_origin (x, y, m) * 1000.0;
+  out->r_in_MOhm = r > 0.0 ? r : NAN;
+
+  int nt = 0;
+  for (int s = 0; s < n; s++)
+    {
+      nd_cell_sweep_props *p = &out->sweeps[s];
+      if (!p->used_for_r_in)
+        continue;
+      const nd_cell_sweep *in = &sweeps[s];
+      for (size_t j = 0; j < in->n; j++)
+        w.v[j] = in->v_mV[j] - opt.ljp_mV;
+      size_t sw = (size_t) lround (SMOOTH_MS / in->dt_ms);
+      running_mean (w.v, in->n, sw < 1 ? 1 : sw, w.smooth);
+      nd_cell_charge_curve c;
+      p->tau_ms = charge_fit (w.v, w.smooth, a, b, in->dt_ms, p->baseline_mV, &c);
+      if (isfinite (p->tau_ms))
+        {
+          c.sweep = s;
+          curves[nt] = c;
+          taus[nt++] = p->tau_ms;
+        }
+    }
+  if (nt > 0)
+    {
+      /* The median, and the sweep it comes from. */
+      for (int i = 1; i < nt; i++)
+        for (int k = i; k > 0 && taus[k] < taus[k - 1]; k--)
+          {
+            double t = taus[k];
+            taus[k] = taus[k - 1], taus[k - 1] = t;
+            nd_cell_charge_curve c = curves[k];
+            curves[k] = curves[k - 1], curves[k - 1] = c;
+          }
+      /* Of two middle ones, the smaller step's: it stirs the least h-current. The time constant is the
+       * drawn curve's, so the card and the plot agree. */
+      int mid = nt / 2;
+      if (nt % 2 == 0 && fabs (out->sweeps[curves[mid - 1].sweep].stimulus_pA) <=
+                             fabs (out->sweeps[curves[mid].sweep].stimulus_pA))
+        mid--;
+      out->charge = curves[mid];
+      out->tau_m_ms = curves[mid].tau_ms;
+    }
+  if (isfinite (opt.c_known_pF) && opt.c_known_pF > 0.0)
+    {
+      out->c_m_pF = opt.c_known_pF;
+      out->c_known = true;
+    }
+  else if (isfinite (out->tau_m_ms) && isfinite (out->r_in_MOhm))
+    out->c_m_pF = out->tau_m_ms / out->r_in_MOhm * 1000.0;   /* ms / MOhm = nF */
+  if (isfinite (out->c_m_pF) && opt.cm_uF_per_cm2 > 0.0)
+    out->area_um2 = out->c_m_pF * 100.0 / opt.cm_uF_per_cm2;   /* 1 uF/cm2 = 0.01 pF/um2 */
+
+  const nd_cell_sweep_props *sg = &out->sweeps[out->sag_sweep];
+  double depth = sg->baseline_mV - sg->peak_mV;
+  if (depth >= 0.5)
+    out->sag_ratio = fmax (0.0, (sg->steady_mV - sg->peak_mV) / depth);
+
+out:
+  free (w.v);
+  free (w.smooth);
+  free (w.scratch);
+  free (w.keep);
+  free (base);
+  free (x);
+  free (y);
+  free (taus);
+  free (curves);
+  free (sds);
+  return status;
+}
+
+void
+nd_cell_props_clear (nd_cell_props *p)
+{
+  if (!p)
+    return;
+  for (int s = 0; s < p->n_sweeps; s++)
+    free (p->sweeps[s].spike_times_ms);
+  free (p->sweeps);
+  p->sweeps = NULL;
+  p->n_sweeps = 0;
+}
+
+/* ---- default training sweeps ---- */
+
+static bool
+add_unique (int *train, int *k, int max, int s)
+{
+  if (s < 0 || *k >= max)
+    return false;
+  for (int i = 0; i < *k; i++)
+    if (train[i] == s)
+      return false;
+  train[(*k)++] = s;
+  return true;
+}
+
+int
+nd_cell_props_default_split (const nd_cell_props *p, int *train, int max_train)
+{
+  int n = p ? p->n_sweeps : 0;
+  if (n <= 0 || max_train <= 0 || !train)
+    return 0;
+  if (n == 1)
+    {
+      train[0] = 0;
+      return 1;
+    }
+  int max = max_train < n - 1 ? max_train : n - 1;
+  /* Sweeps with a step, ordered by its current. */
+  int *order = malloc ((size_t) n * sizeof *order), m = 0;
+  if (!order)
+    return 0;
+  for (int s = 0; s < n; s++)
+    if (isfinite (p->sweeps[s].stimulus_pA))
+      order[m++] = s;
+  for (int i = 1; i < m; i++)
+    for (int k = i; k > 0 && p->sweeps[order[k]].stimulus_pA < p->sweeps[order[k - 1]].stimulus_pA; k--)
+      {
+        int t = order[k];
+        order[k] = order[k - 1], order[k - 1] = t;
+      }
+  int k = 0;
+  if (m == 0)
+    {
+      /* No step anywhere: spread over the recording. */
+      for (int i = 0; i < max; i++)
+        add_unique (train, &k, max, max > 1 ? (int) lround ((double) i * (n - 1) / (max - 1)) : 0);
+      free (order);
+      return k;
+    }
+  int hyper = order[0];
+  int near = p->rheobase_sweep >= 0 ? p->rheobase_sweep : order[m / 2];
+  int strong = order[m - 1];
+  /* Of equal currents, the sweep with more spikes. */
+  for (int i = m - 2; i >= 0 && p->sweeps[order[i]].stimulus_pA == p->sweeps[strong].stimulus_pA; i--)
+    if (p->sweeps[order[i]].n_step_spikes > p->sweeps[strong].n_step_spikes)
+      strong = order[i];
+  add_unique (train, &k, max, hyper);
+  add_unique (train, &k, max, near);
+  add_unique (train, &k, max, strong);
+  /* Fewer than three distinct ones (few sweeps): the rest from the top down. */
+  for (int i = m - 1; i >= 0 && k < max && k < 3; i--)
+    add_unique (train, &k, max, order[i]);
+  free (order);
+  return k;
+}

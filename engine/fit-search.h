@@ -1,0 +1,23 @@
+/* fit-search.h: a derivative-free search over a model's biophysical parameters.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Whether a model fires at all, and how often, changes abruptly with its
+ * conductances and kinetics (a bifurcation), so a gradient from a silent
+ * model says little about the spiking one nearby. Before the gradient
+ * stages of a real recording's fit, the trainable conductances (on a log
+ * scale), reversal potentials and kinetics offsets are searched by the
+ * Nelder-Mead simplex (GSL) for the best spike-aware score
+ * (nd_fit_spike_score: subthreshold error plus spike-count errors) of the
+ * free-running model on the training sweeps. Network weights stay as they
+ * are.
+ */
+#pragma once
+
+#include "fit.h"
+
+/* Searches in place (m keeps the best parameters found) for at most
+ * max_evals simulations of the sweeps; returns the best score (the start's
+ * if nothing was better). ctl (may be NULL) cancels. */
+double nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_evals, nd_fit_control *ctl);

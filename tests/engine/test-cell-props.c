@@ -1,0 +1,438 @@
+/* test-cell-props.c: cell properties recovered from synthetic RC cells with known R, tau and C.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each synthetic cell is a resistor and a capacitor (V = E + R I (1 - e^(-t/tau))
+ * during a step, relaxing back after it), sampled at 20 kHz with Gaussian
+ * recording noise; optional pieces: a slow sag current, spikes of a fixed
+ * shape at known times, NaN samples. The expected values follow from the
+ * construction, so every check can fail.
+ */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cell-props.h"
+#include "nd-check.h"
+
+#define DT 0.05
+#define N 20000          /* 1 s */
+#define T_ON 200.0
+#define T_OFF 700.0
+#define MAX_SWEEPS 12
+
+typedef struct {
+  double e_mV, r_MOhm, tau_ms;
+  double sag;            /* fraction of the deflection a slow current takes back (0: none) */
+  double tau_sag_ms;
+  double noise_mV, current_noise_pA;
+  double holding_pA;
+} rc_cell;
+
+typedef struct {
+  int n;
+  double *v[MAX_SWEEPS], *i[MAX_SWEEPS];
+  nd_cell_sweep sw[MAX_SWEEPS];
+} sweep_set;
+
+/* Deflection (mV) t ms into a step of i pA; the sag relaxes with tau_sag. */
+static double
+step_response (const rc_cell *c, double i_pA, double t)
+{
+  if (t <= 0.0)
+    return 0.0;
+  double full = c->r_MOhm * 1e-3 * i_pA;   /* MOhm pA = uV */
+  double d = full * (1.0 - exp (-t / c->tau_ms));
+  if (c->sag > 0.0)
+    d -= full * c->sag * (1.0 - exp (-t / c->tau_sag_ms)) * (1.0 - exp (-t / c->tau_ms));
+  return d;
+}
+
+static void
+add_spike (double *v, double t_peak, double height)
+{
+  for (size_t j = 0; j < N; j++)
+    {
+      double t = j * DT - t_peak, s = 0.0;
+      if (t > -0.4 && t <= 0.0)
+        s = height * (1.0 + t / 0.4) * (1.0 + t / 0.4);
+      else if (t > 0.0 && t < 1.0)
+        s = height * (1.0 - t) - 8.0 * t;
+      else if (t >= 1.0 && t < 6.0)
+        s = -8.0 * (6.0 - t) / 5.0;
+      v[j] += s;
+    }
+}
+
+static void
+make_sweeps (sweep_set *set, const rc_cell *c, const double *steps, int n, gsl_rng *rng)
+{
+  memset (set, 0, sizeof *set);
+  set->n = n;
+  for (int s = 0; s < n; s++)
+    {
+      double *v = malloc (N * sizeof *v), *i = malloc (N * sizeof *i);
+      for (size_t j = 0; j < N; j++)
+        {
+          double t = j * DT;
+          /* On: the step's response; off: the same relaxing back (superposition of +I at T_ON, -I at T_OFF). */
+          double dv = step_response (c, steps[s], t - T_ON) - step_response (c, steps[s], t - T_OFF);
+          v[j] = c->e_mV + dv + (c->noise_mV > 0.0 ? gsl_ran_gaussian (rng, c->noise_mV) : 0.0);
+          i[j] = c->holding_pA + (t >= T_ON && t < T_OFF ? steps[s] : 0.0) +
+                 (c->current_noise_pA > 0.0 ? gsl_ran_gaussian (rng, c->current_noise_pA) : 0.0);
+        }
+      set->v[s] = v;
+      set->i[s] = i;
+      set->sw[s] = (nd_cell_sweep) { v, i, N, DT };
+    }
+}
+
+static void
+free_sweeps (sweep_set *set)
+{
+  for (int s = 0; s < set->n; s++)
+    {
+      free (set->v[s]);
+      free (set->i[s]);
+    }
+}
+
+static const double ladder[] = { -100.0, -50.0, 0.0, 50.0, 100.0, 150.0 };
+
+/* A plain RC cell: R, tau, C, area, resting potential and the step currents. */
+static void
+test_rc (gsl_rng *rng)
+{
+  rc_cell c = { .e_mV = -65.0, .r_MOhm = 200.0, .tau_ms = 20.0, .noise_mV = 0.2, .current_noise_pA = 0.0 };
+  sweep_set set;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "rc: status %d (%s)", st, nd_cell_status_text (st));
+  ND_CHECK_CLOSE (p.v_rest_mV, -65.0, 0.05, 0.0, "rc: resting potential");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.01, "rc: input resistance");
+  ND_CHECK_CLOSE (p.tau_m_ms, 20.0, 0.0, 0.02, "rc: time constant");
+  ND_CHECK_CLOSE (p.c_m_pF, 100.0, 0.0, 0.02, "rc: capacitance (20 ms / 200 MOhm)");
+  ND_CHECK_CLOSE (p.area_um2, 10000.0, 0.0, 0.02, "rc: area at 1 uF/cm2");
+  ND_CHECK (!p.c_known, "rc: capacitance is fitted");
+  ND_CHECK_CLOSE (p.step_start_ms, T_ON, DT, 0.0, "rc: step start");
+  ND_CHECK_CLOSE (p.step_end_ms, T_OFF, DT, 0.0, "rc: step end");
+  ND_CHECK (p.n_r_in_steps == 2, "rc: %d hyperpolarising steps", p.n_r_in_steps);
+  ND_CHECK (isnan (p.rheobase_pA) && p.rheobase_sweep == -1, "rc: no spikes, no rheobase (%g)", p.rheobase_pA);
+  ND_CHECK (p.sag_sweep == 0, "rc: sag measured on the -100 pA step (sweep %d)", p.sag_sweep);
+  ND_CHECK (p.sag_ratio < 0.03, "rc: no sag (%g)", p.sag_ratio);
+  for (int s = 0; s < 6; s++)
+    {
+      ND_CHECK_CLOSE (p.sweeps[s].stimulus_pA, ladder[s], 1e-9, 0.0, "rc: step current");
+      ND_CHECK (p.sweeps[s].n_spikes == 0, "rc: sweep %d has %zu spikes", s, p.sweeps[s].n_spikes);
+    }
+  /* The drawn curve is a fit of a hyperpolarising sweep and follows it. */
+  ND_CHECK (p.charge.sweep == 0 || p.charge.sweep == 1, "rc: curve on sweep %d", p.charge.sweep);
+  if (p.charge.sweep >= 0)
+    {
+      double t = p.charge.t0_ms + 10.0;
+      double want = c.e_mV + step_response (&c, ladder[p.charge.sweep], t - T_ON);
+      ND_CHECK_CLOSE (nd_cell_charge_curve_at (&p.charge, t), want, 0.15, 0.0, "rc: curve 10 ms into the fit");
+      ND_CHECK (p.charge.t0_ms >= T_ON && p.charge.t1_ms <= T_OFF && p.charge.t1_ms > p.charge.t0_ms + 40.0,
+                "rc: curve spans %g..%g ms", p.charge.t0_ms, p.charge.t1_ms);
+    }
+  nd_cell_props_clear (&p);
+
+  /* A known capacitance, another specific capacitance, a liquid-junction potential. */
+  nd_cell_options o;
+  nd_cell_options_default (&o);
+  o.c_known_pF = 150.0;
+  o.cm_uF_per_cm2 = 0.75;
+  o.ljp_mV = 12.0;
+  st = nd_cell_props_measure (set.sw, set.n, &o, &p);
+  ND_CHECK (st == ND_CELL_OK, "known C: status %d", st);
+  ND_CHECK (p.c_known && p.c_m_pF == 150.0, "known C: %g", p.c_m_pF);
+  ND_CHECK_CLOSE (p.area_um2, 20000.0, 1e-6, 0.0, "known C: 150 pF at 0.75 uF/cm2");
+  ND_CHECK_CLOSE (p.v_rest_mV, -77.0, 0.05, 0.0, "ljp: V - 12 mV");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.01, "ljp: R unchanged");
+  nd_cell_props_clear (&p);
+
+  /* A holding current and a noisy recorded current: steps are relative to the holding. */
+  free_sweeps (&set);
+  c.holding_pA = -30.0;
+  c.current_noise_pA = 3.0;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "holding: status %d", st);
+  for (int s = 0; s < 6; s++)
+    ND_CHECK_CLOSE (p.sweeps[s].stimulus_pA, ladder[s], 0.5, 0.0, "holding: step current");
+  ND_CHECK_CLOSE (p.sweeps[0].holding_pA, -30.0, 0.5, 0.0, "holding: holding current");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.01, "holding: input resistance");
+  ND_CHECK_CLOSE (p.step_start_ms, T_ON, 0.5, 0.0, "holding: step start");
+  ND_CHECK_CLOSE (p.step_end_ms, T_OFF, 0.5, 0.0, "holding: step end");
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+}
+
+/* A slow current that takes back 30 % of the deflection: sag ratio and the steady-state resistance. */
+static void
+test_sag (gsl_rng *rng)
+{
+  rc_cell c = { .e_mV = -70.0, .r_MOhm = 300.0, .tau_ms = 10.0, .sag = 0.3, .tau_sag_ms = 60.0,
+                .noise_mV = 0.1 };
+  sweep_set set;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  /* Expected: from the noiseless curve. */
+  double peak = 0.0;
+  for (double t = 0.0; t < T_OFF - T_ON; t += DT)
+    peak = fmin (peak, step_response (&c, -100.0, t));
+  double steady = step_response (&c, -100.0, T_OFF - T_ON);
+  double want_sag = (steady - peak) / (0.0 - peak);
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "sag: status %d", st);
+  ND_CHECK (want_sag > 0.15, "sag: the construction has sag (%g)", want_sag);
+  ND_CHECK_CLOSE (p.sag_ratio, want_sag, 0.01, 0.0, "sag ratio");
+  /* At the end of the step the slow current has settled: R_in is the steady-state one. */
+  ND_CHECK_CLOSE (p.r_in_MOhm, 300.0 * 0.7, 0.0, 0.02, "sag: steady-state input resistance");
+  ND_CHECK (p.sag_sweep == 0, "sag: on the most hyperpolarising step (%d)", p.sag_sweep);
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+}
+
+/* Spikes in the steps of +100 and +150 pA, and spontaneous ones before the steps. */
+static void
+test_spikes (gsl_rng *rng)
+{
+  rc_cell c = { .e_mV = -65.0, .r_MOhm = 200.0, .tau_ms = 20.0, .noise_mV = 0.2 };
+  sweep_set set;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  add_spike (set.v[4], 350.0, 90.0);
+  for (int k = 0; k < 4; k++)
+    add_spike (set.v[5], 250.0 + 100.0 * k, 90.0);
+  /* A spontaneous burst before the step of the 0 pA and the -50 pA sweeps. */
+  for (int k = 0; k < 3; k++)
+    {
+      add_spike (set.v[2], 60.0 + 8.0 * k, 85.0);
+      add_spike (set.v[1], 100.0 + 8.0 * k, 85.0);
+    }
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "spikes: status %d", st);
+  ND_CHECK (p.rheobase_sweep == 4, "rheobase sweep %d", p.rheobase_sweep);
+  ND_CHECK_CLOSE (p.rheobase_pA, 100.0, 1e-9, 0.0, "rheobase");
+  ND_CHECK (p.sweeps[4].n_spikes == 1 && p.sweeps[4].n_step_spikes == 1, "sweep 4: %zu spikes",
+            p.sweeps[4].n_spikes);
+  ND_CHECK (p.sweeps[5].n_spikes == 4 && p.sweeps[5].n_step_spikes == 4, "sweep 5: %zu spikes",
+            p.sweeps[5].n_spikes);
+  for (int k = 0; k < 4 && k < (int) p.sweeps[5].n_spikes; k++)
+    ND_CHECK_CLOSE (p.sweeps[5].spike_times_ms[k], 250.0 + 100.0 * k, 0.1, 0.0, "spike time");
+  ND_CHECK (p.sweeps[2].n_spikes == 3 && p.sweeps[2].n_step_spikes == 0, "sweep 2: %zu spikes, %zu in the step",
+            p.sweeps[2].n_spikes, p.sweeps[2].n_step_spikes);
+  /* Spikes before the step do not move the baseline, nor stop the -50 pA step counting for R_in. */
+  ND_CHECK_CLOSE (p.sweeps[2].baseline_mV, -65.0, 0.1, 0.0, "baseline with a spontaneous burst");
+  ND_CHECK_CLOSE (p.v_rest_mV, -65.0, 0.05, 0.0, "spikes: resting potential");
+  ND_CHECK (p.n_r_in_steps == 2, "spikes: %d steps for R_in", p.n_r_in_steps);
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.01, "spikes: input resistance");
+
+  /* Default split: the most hyperpolarising, the rheobase sweep, the strongest; the rest validate. */
+  int train[8];
+  int k = nd_cell_props_default_split (&p, train, 3);
+  ND_CHECK (k == 3 && train[0] == 0 && train[1] == 4 && train[2] == 5, "split: %d sweeps %d %d %d", k, train[0],
+            train[1], train[2]);
+  ND_CHECK (nd_cell_props_default_split (&p, train, 1) == 1 && train[0] == 0, "split: one sweep");
+  nd_cell_props_clear (&p);
+
+  /* The strongest sweep spiking first: rheobase is the smallest current, not the first sweep. */
+  p.n_sweeps = 0;
+  free_sweeps (&set);
+  static const double descending[] = { 150.0, 100.0, 50.0, -50.0 };
+  make_sweeps (&set, &c, descending, 4, rng);
+  add_spike (set.v[0], 300.0, 90.0);
+  add_spike (set.v[1], 400.0, 90.0);
+  st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "descending: status %d", st);
+  ND_CHECK (p.rheobase_sweep == 1 && p.rheobase_pA == 100.0, "descending: rheobase %g (sweep %d)", p.rheobase_pA,
+            p.rheobase_sweep);
+  k = nd_cell_props_default_split (&p, train, 3);
+  ND_CHECK (k == 3 && train[0] == 3 && train[1] == 1 && train[2] == 0, "descending split: %d %d %d", train[0],
+            train[1], train[2]);
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+
+  /* Two sweeps: one trains, one validates. One sweep: it trains. */
+  make_sweeps (&set, &c, ladder, 2, rng);
+  st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  k = nd_cell_props_default_split (&p, train, 3);
+  ND_CHECK (k == 1, "two sweeps: %d train", k);
+  nd_cell_props_clear (&p);
+  st = nd_cell_props_measure (set.sw, 1, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "one sweep: status %d", st);
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.02, "one sweep: input resistance");
+  ND_CHECK (nd_cell_props_default_split (&p, train, 3) == 1 && train[0] == 0, "one sweep trains");
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+}
+
+/* A protocol with two varying steps and a fixed one (as 17o05028_ic_steps.abf): the first varying one counts. */
+static void
+test_two_steps (gsl_rng *rng)
+{
+  rc_cell c = { .e_mV = -60.0, .r_MOhm = 100.0, .tau_ms = 15.0, .noise_mV = 0.2 };
+  sweep_set set;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  for (int s = 0; s < 6; s++)
+    for (size_t j = 0; j < N; j++)
+      {
+        double t = j * DT;
+        /* A fixed -50 pA step at 750-800 ms and a second copy of the varying step at 850-950 ms. */
+        double extra = (t >= 750.0 && t < 800.0 ? -50.0 : 0.0) + (t >= 850.0 && t < 950.0 ? ladder[s] : 0.0);
+        set.i[s][j] += extra;
+      }
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "two steps: status %d", st);
+  ND_CHECK_CLOSE (p.step_start_ms, T_ON, DT, 0.0, "two steps: the long varying step starts");
+  ND_CHECK_CLOSE (p.step_end_ms, T_OFF, DT, 0.0, "two steps: and ends");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 100.0, 0.0, 0.01, "two steps: input resistance");
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+}
+
+/* A sweep driven by a noisy current (as the demo's last one) among the steps: no step level, no rheobase. */
+static void
+test_noise_sweep (gsl_rng *rng)
+{
+  rc_cell c = { .e_mV = -65.0, .r_MOhm = 200.0, .tau_ms = 20.0, .noise_mV = 0.2 };
+  sweep_set set;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  for (size_t j = 0; j < N; j++)
+    set.i[2][j] = 8.0 + gsl_ran_gaussian (rng, 6.0);
+  add_spike (set.v[2], 400.0, 90.0);
+  add_spike (set.v[5], 300.0, 90.0);
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "noise: status %d", st);
+  ND_CHECK (isnan (p.sweeps[2].stimulus_pA), "noise: the noisy sweep has no step (%g)", p.sweeps[2].stimulus_pA);
+  ND_CHECK (p.sweeps[2].n_spikes == 1, "noise: its spike still counts (%zu)", p.sweeps[2].n_spikes);
+  ND_CHECK (p.rheobase_sweep == 5 && p.rheobase_pA == 150.0, "noise: rheobase %g on sweep %d", p.rheobase_pA,
+            p.rheobase_sweep);
+  for (int s = 0; s < 6; s++)
+    if (s != 2)
+      ND_CHECK_CLOSE (p.sweeps[s].stimulus_pA, ladder[s], 1e-9, 0.0, "noise: the other steps");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.01, "noise: input resistance");
+  int train[3];
+  int k = nd_cell_props_default_split (&p, train, 3);
+  ND_CHECK (k == 3 && train[0] == 0 && train[1] == 5 && train[2] != 2, "noise: split %d %d %d", train[0], train[1],
+            train[2]);
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+}
+
+/* NaN samples, missing hyperpolarising steps, no step, no sweeps, no baseline. */
+static void
+test_degenerate (gsl_rng *rng)
+{
+  rc_cell c = { .e_mV = -65.0, .r_MOhm = 200.0, .tau_ms = 20.0, .noise_mV = 0.2 };
+  sweep_set set;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  /* 1 % NaN samples at random and a 5 ms gap in every sweep's step. */
+  for (int s = 0; s < 6; s++)
+    {
+      for (size_t j = 0; j < N / 100; j++)
+        set.v[s][gsl_rng_uniform_int (rng, N)] = NAN;
+      for (size_t j = 0; j < 100; j++)
+        set.v[s][(size_t) (400.0 / DT) + j] = NAN;
+    }
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "nan: status %d", st);
+  ND_CHECK_CLOSE (p.v_rest_mV, -65.0, 0.05, 0.0, "nan: resting potential");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.01, "nan: input resistance");
+  ND_CHECK_CLOSE (p.tau_m_ms, 20.0, 0.0, 0.03, "nan: time constant");
+  nd_cell_props_clear (&p);
+
+  /* Only depolarising steps: resting potential, spikes and steps, but no R_in, tau, C or sag. */
+  st = nd_cell_props_measure (set.sw + 2, 4, NULL, &p);
+  ND_CHECK (st == ND_CELL_NO_HYPERPOLARISING, "depolarising only: status %d", st);
+  ND_CHECK (strstr (nd_cell_status_text (st), "hyperpolarising") != NULL, "message: %s", nd_cell_status_text (st));
+  ND_CHECK_CLOSE (p.v_rest_mV, -65.0, 0.05, 0.0, "depolarising only: resting potential still measured");
+  ND_CHECK (p.n_sweeps == 4 && p.sweeps[3].stimulus_pA == 150.0, "depolarising only: steps still measured");
+  ND_CHECK (isnan (p.r_in_MOhm) && isnan (p.tau_m_ms) && isnan (p.c_m_pF) && isnan (p.area_um2) &&
+            isnan (p.sag_ratio), "depolarising only: nothing passive");
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+
+  /* The same current in every sweep, no step: nothing to measure against. */
+  static const double zeros[] = { 0.0, 0.0, 0.0 };
+  make_sweeps (&set, &c, zeros, 3, rng);
+  st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_NO_STEP, "no step: status %d", st);
+  ND_CHECK_CLOSE (p.v_rest_mV, -65.0, 0.05, 0.0, "no step: the level is still the resting potential");
+  int train[3];
+  ND_CHECK (nd_cell_props_default_split (&p, train, 3) == 2, "no step: two of three sweeps train");
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+
+  /* A recorded current that is only noise (gap-free recordings), in one sweep or several: no step. */
+  c.current_noise_pA = 3.0;
+  make_sweeps (&set, &c, zeros, 3, rng);
+  st = nd_cell_props_measure (set.sw, 1, NULL, &p);
+  ND_CHECK (st == ND_CELL_NO_STEP, "noise only, one sweep: status %d", st);
+  nd_cell_props_clear (&p);
+  st = nd_cell_props_measure (set.sw, 3, NULL, &p);
+  ND_CHECK (st == ND_CELL_NO_STEP, "noise only, three sweeps: status %d", st);
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+  /* ... but a 20 pA step in that noise is one. */
+  static const double small[] = { -20.0 };
+  make_sweeps (&set, &c, small, 1, rng);
+  st = nd_cell_props_measure (set.sw, 1, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "noisy -20 pA step: status %d", st);
+  ND_CHECK_CLOSE (p.sweeps[0].stimulus_pA, -20.0, 0.5, 0.0, "noisy -20 pA step");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.03, "noisy -20 pA step: input resistance");
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+  c.current_noise_pA = 0.0;
+
+  /* The step from the first sample: no baseline. */
+  make_sweeps (&set, &c, ladder, 3, rng);
+  for (int s = 0; s < 3; s++)
+    for (size_t j = 0; j < (size_t) (T_ON / DT); j++)
+      set.i[s][j] = ladder[s];
+  st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_NO_BASELINE, "no baseline: status %d", st);
+  nd_cell_props_clear (&p);
+
+  /* All samples NaN. */
+  for (int s = 0; s < 3; s++)
+    for (size_t j = 0; j < N; j++)
+      set.v[s][j] = set.i[s][j] = NAN;
+  st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st != ND_CELL_OK && isnan (p.v_rest_mV) && isnan (p.r_in_MOhm), "all NaN: status %d", st);
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+
+  /* No sweeps, empty sweeps. */
+  st = nd_cell_props_measure (NULL, 0, NULL, &p);
+  ND_CHECK (st == ND_CELL_NO_SWEEPS && p.n_sweeps == 0, "no sweeps: status %d", st);
+  ND_CHECK (nd_cell_props_default_split (&p, train, 3) == 0, "no sweeps: no split");
+  nd_cell_props_clear (&p);
+  nd_cell_sweep empty[2] = { { NULL, NULL, 0, DT }, { NULL, NULL, 0, DT } };
+  st = nd_cell_props_measure (empty, 2, NULL, &p);
+  ND_CHECK (st == ND_CELL_NO_STEP && isnan (p.v_rest_mV), "empty sweeps: status %d", st);
+  nd_cell_props_clear (&p);
+}
+
+int
+main (void)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, 7);
+  test_rc (rng);
+  test_sag (rng);
+  test_spikes (rng);
+  test_two_steps (rng);
+  test_noise_sweep (rng);
+  test_degenerate (rng);
+  gsl_rng_free (rng);
+  return nd_check_done ("test-cell-props");
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+# passive-by-hand.py: the hand calculation that `neurode-cli passive` is checked against.
+#
+# Copyright 2026 The Neurode authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Independent of engine/cell-props.c on purpose: the step epoch and its currents come from the protocol as
+# `neurode-cli info` prints it (not from the current trace), the baseline keeps its spikes, the steady state is
+# the last 100 ms (not 15 %), spikes are upward crossings of 0 mV (not the slope detector). Python standard
+# library only, over the CSV of `neurode-cli export`. The numbers it prints are the references in
+# tests/io/test-cell-recording.c and docs/cell-properties.md.
+#
+#   python3 tests/tools/passive-by-hand.py _build-test/app/neurode-cli tests/data/abf
+import csv
+import os
+import statistics as st
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+
+# Step epoch B of each protocol (neurode-cli info): the sweep starts with a holding segment of 1/64 of the
+# sweep (whole samples), then epoch A, then B. Currents: first level + sweep x increment.
+FILES = {
+    # 20000 samples: 312 samples (15.6 ms) holding + A 200 ms; B -100 pA +50 pA per sweep for 500 ms
+    "File_axon_5.abf": (15.6 + 200.0, 15.6 + 700.0, -100.0, 50.0),
+    # 60000 samples: 937 samples (46.85 ms) + A 100 ms; B -50 pA +10 pA per sweep for 500 ms
+    "17o05028_ic_steps.abf": (46.85 + 100.0, 46.85 + 600.0, -50.0, 10.0),
+    # 30640 samples at 10 kHz: 478 samples (47.8 ms) + A 1000 ms; B -120 pA +60 pA per sweep for 1000 ms
+    "190619B_0003.abf": (47.8 + 1000.0, 47.8 + 2000.0, -120.0, 60.0),
+}
+
+
+def slope(points):
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
+def hand(csv_path, on, off, first, inc):
+    sweeps = defaultdict(lambda: ([], [], []))
+    with open(csv_path) as fh:
+        rows = csv.reader(fh)
+        next(rows)
+        for row in rows:
+            t, v, i = sweeps[int(row[0])]
+            t.append(float(row[1]))
+            v.append(float(row[2]))   # the first signal: the membrane potential
+            i.append(float(row[-1]))  # the stimulus
+    bases, deflections, vi, tau63, spikes = [], [], [], [], []
+    for s, (t, v, i) in sorted(sweeps.items()):
+        amp = first + inc * s
+        step = [k for k in range(len(t)) if on <= t[k] < off]
+        assert abs(st.median(i[k] for k in step) - amp) < 0.5, "the protocol and the stimulus disagree"
+        base = st.median(v[k] for k in range(len(t)) if t[k] < on)
+        steady = st.mean(v[k] for k in step if t[k] >= off - 100.0)
+        bases.append(base)
+        if amp < 0:
+            deflections.append((amp, steady - base))
+            # Time for the 1 ms running mean to reach 63.2 % of its largest deflection.
+            dt = t[1] - t[0]
+            w = int(round(1.0 / dt))
+            smooth = [st.mean(v[k - w // 2:k + w // 2 + 1]) for k in step]
+            target = base - 0.632 * (base - min(smooth))
+            tau63.append(next(j for j, x in enumerate(smooth) if x <= target) * dt)
+        if amp <= 0:
+            vi.append((amp, steady))
+        spikes.append((amp, sum(1 for k in step[1:] if v[k - 1] < 0.0 <= v[k])))
+    r_in = 1000.0 * slope(deflections + [(0.0, 0.0)])
+    rheobase = min((a for a, n in spikes if n > 0 and a >= 0), default=float("nan"))
+    return {
+        "v_rest_mV": st.median(bases),
+        "r_in_MOhm": r_in,
+        "r_in_vi_MOhm": 1000.0 * slope(vi),
+        "tau63_ms": tau63,
+        "rheobase_pA": rheobase,
+        "spikes_in_step": [n for _, n in spikes],
+    }
+
+
+def main():
+    cli, folder = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (on, off, first, inc) in FILES.items():
+            out = os.path.join(tmp, name + ".csv")
+            subprocess.run([cli, "export", os.path.join(folder, name), "--out", out], check=True)
+            r = hand(out, on, off, first, inc)
+            print(f"{name}: step {on:.2f}-{off:.2f} ms")
+            print(f"  resting potential  {r['v_rest_mV']:.2f} mV (median over sweeps of the median before the step)")
+            print(f"  input resistance   {r['r_in_MOhm']:.1f} MOhm (line through the origin and the hyperpolarising "
+                  f"steps' deflections, last 100 ms)")
+            print(f"                     {r['r_in_vi_MOhm']:.1f} MOhm (slope of V_ss against I over the steps <= 0 pA)")
+            print(f"  tau (63 %)         {', '.join(f'{x:.1f}' for x in r['tau63_ms'])} ms")
+            print(f"  rheobase           {r['rheobase_pA']:.0f} pA; 0 mV crossings in the step: {r['spikes_in_step']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,430 @@
+/* test-cell.c: the Recording view's Cell card, sweep labels and sweep roles on a real recording, under Xvfb.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Opens File_axon_5.abf through the window and checks what the card shows against the hand calculation
+ * of tests/tools/passive-by-hand.py (resting potential -72.55 mV, input resistance 155.2 MOhm, 63 % times
+ * 48.1 and 65.5 ms, rheobase 200 pA), the fitted charging curve over its sweep, the sweep labels, the
+ * default split, roles for several sweeps at once, the liquid-junction potential and a known
+ * capacitance (both saved in the project), then a voltage-clamp file. Screenshots at 1280x800 and
+ * 800x600 go to ND_TEST_OUTPUT.
+ *
+ * Usage: test-cell [LANGUAGE LOCALEDIR [LOCPATH LOCALE]]: the same in another language (screenshots
+ * named cell-LANGUAGE-*), with its compiled catalogue and optionally its own locale (decimal comma).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include "nd-cell-card.h"
+#include "nd-project.h"
+#include "nd-recording-view.h"
+#include "nd-test-ui.h"
+#include "nd-window.h"
+
+static NdApplication *app;
+static NdWindow *window;
+static char *out_dir;
+static const char *language = "en";
+
+static const char *
+tr (const char *msgid)
+{
+  return g_dgettext (GETTEXT_PACKAGE, msgid);
+}
+
+static void
+activate (const char *action, GVariant *param)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
+}
+
+static GtkWidget *
+find_type (GtkWidget *w, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *f = find_type (c, type);
+      if (f)
+        return f;
+    }
+  return NULL;
+}
+
+static NdRecordingView *
+recording_view (void)
+{
+  return ND_RECORDING_VIEW (nd_window_get_view_widget (window, "recording"));
+}
+
+static NdCellCard *
+card (void)
+{
+  NdCellCard *c = ND_CELL_CARD (find_type (GTK_WIDGET (recording_view ()), ND_TYPE_CELL_CARD));
+  g_assert_nonnull (c);
+  return c;
+}
+
+/* "-72,5 mV" or "-72.5 mV" -> -72.5 (the locale may write a decimal comma). */
+static double
+shown_number (const char *which)
+{
+  const char *text = nd_cell_card_get_value_text (card (), which);
+  g_assert_nonnull (text);
+  g_autofree char *t = g_strdup (text);
+  g_strdelimit (t, ",", '.');
+  char *end = NULL;
+  double v = g_ascii_strtod (t, &end);
+  g_assert_true (end != t);
+  return v;
+}
+
+static void
+collect_rows (GtkWidget *w, GPtrArray *rows)
+{
+  if (ADW_IS_ACTION_ROW (w))
+    g_ptr_array_add (rows, w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+/* The row of the sweep list titled "Sweep N …" (1-based). */
+static AdwActionRow *
+sweep_row (guint n)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  collect_rows (GTK_WIDGET (recording_view ()), rows);
+  g_autofree char *prefix = g_strdup_printf (tr ("Sweep %u"), n);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *title = adw_preferences_row_get_title (g_ptr_array_index (rows, i));
+      if (g_str_has_prefix (title, prefix) && (title[strlen (prefix)] == '\0' || title[strlen (prefix)] == ' ')
+          && find_type (g_ptr_array_index (rows, i), GTK_TYPE_CHECK_BUTTON))
+        return g_ptr_array_index (rows, i);
+    }
+  g_error ("no row for sweep %u", n);
+  return NULL;
+}
+
+static char *
+shot (const char *what)
+{
+  g_autofree char *name = g_str_equal (language, "en") ? g_strdup_printf ("cell-%s", what)
+                                                        : g_strdup_printf ("cell-%s-%s", language, what);
+  return nd_test_ui_screenshot (GTK_WIDGET (window), name);
+}
+
+/* The charging-curve series of the voltage plot (a dashed line labelled with its time constant): its
+ * points, or 0 when there is none. */
+static gsize
+charge_series (const double **x, const double **y)
+{
+  const nd_cell_props *p = nd_cell_card_get_props (card ());
+  if (!p || p->charge.sweep < 0)
+    return 0;
+  g_autofree char *want = g_strdup_printf (tr ("Charging curve, τ = %.1f ms"), p->charge.tau_ms);
+  NdPlotModel *pm = nd_plot_get_model (nd_recording_view_get_trace_plot (recording_view ()));
+  for (guint i = 0; i < nd_plot_model_get_n_series (pm); i++)
+    {
+      const char *label;
+      NdPlotStyle style;
+      gsize n = nd_plot_model_get_series (pm, i, x, y, NULL, &style, &label, NULL);
+      if (label && g_str_equal (label, want) && n > 0)
+        {
+          g_assert_cmpint (style, ==, ND_PLOT_DASHED);
+          return n;
+        }
+    }
+  return 0;
+}
+
+static void
+test_card_values (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ND_TEST_DATA"), "abf", "File_axon_5.abf", NULL);
+  activate ("win.open-file", g_variant_new_string (path));
+  nd_test_ui_spin (300);
+  g_assert_cmpstr (nd_window_get_view (window), ==, "recording");
+  NdCellCard *c = card ();
+  g_assert_null (nd_cell_card_get_problem (c));
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (c)), ==, tr ("Cell"));
+  /* Against the hand calculation (tests/tools/passive-by-hand.py). */
+  g_assert_cmpfloat (fabs (shown_number ("rest") - -72.55), <=, 1.0);
+  g_assert_cmpfloat (fabs (shown_number ("r_in") - 155.2), <=, 15.52);
+  g_assert_cmpfloat (shown_number ("tau"), >=, 48.1 * 0.9);
+  g_assert_cmpfloat (shown_number ("tau"), <=, 65.5 * 1.1);
+  g_assert_cmpfloat (shown_number ("rheobase"), ==, 200.0);
+  g_assert_cmpfloat (shown_number ("sag"), >=, 0.0);
+  g_assert_cmpfloat (shown_number ("sag"), <, 0.2);
+  /* Capacitance = tau / R, area = C / 1 uF/cm2, as shown (rounded). */
+  double tau = shown_number ("tau"), r = shown_number ("r_in"), cap = shown_number ("c_m");
+  g_assert_cmpfloat (fabs (cap - tau / r * 1000.0), <=, 0.01 * cap);
+  g_assert_cmpfloat (fabs (shown_number ("area") - 100.0 * cap), <=, 0.01 * 100.0 * cap);
+  g_assert_true (g_str_has_suffix (nd_cell_card_get_value_text (c, "r_in"), " MΩ"));
+  g_assert_true (g_str_has_suffix (nd_cell_card_get_value_text (c, "area"), " µm²"));
+
+  /* The fitted charging curve lies over its (hyperpolarising) sweep, inside the step, in mV. */
+  const nd_cell_props *p = nd_cell_card_get_props (c);
+  g_assert_cmpint (p->charge.sweep, >=, 0);
+  g_assert_cmpfloat (p->sweeps[p->charge.sweep].stimulus_pA, <, 0.0);
+  const double *x, *y;
+  gsize n = charge_series (&x, &y);
+  g_assert_cmpuint (n, >, 10);
+  g_assert_cmpfloat (x[0], >=, 215.0);
+  g_assert_cmpfloat (x[n - 1], <=, 716.0);
+  NdRecording *rec = nd_project_get_recording (nd_window_get_project (window));
+  NdSweepTrace tr_;
+  g_assert_true (nd_recording_get_cc_sweep (rec, (guint) p->charge.sweep, &tr_, NULL));
+  /* Within the recording's noise (a few mV) of the sweep's 1 ms mean at the curve's end. */
+  gsize j = (gsize) lround (x[n - 1] / 0.05);
+  double mean = 0.0;
+  for (gsize k = j - 10; k <= j + 10; k++)
+    mean += tr_.v_mV[k] / 21.0;
+  g_assert_cmpfloat (fabs (y[n - 1] - mean), <, 3.0);
+  nd_sweep_trace_clear (&tr_);
+  /* Shown alone, its sweep keeps the curve; another sweep has none. */
+  nd_recording_view_show_sweep (recording_view (), p->charge.sweep);
+  g_assert_cmpuint (charge_series (&x, &y), >, 10);
+  nd_recording_view_show_sweep (recording_view (), 5);
+  g_assert_cmpuint (charge_series (&x, &y), ==, 0);
+  nd_recording_view_show_sweep (recording_view (), -1);
+
+  /* Sweep labels say the step and the spikes. */
+  g_autofree char *spikes0 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u spike", "%u spikes", 0), 0u);
+  g_autofree char *spikes2 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u spike", "%u spikes", 2), 2u);
+  g_autofree char *sweep1 = g_strdup_printf (tr ("Sweep %u"), 1), *sweep7 = g_strdup_printf (tr ("Sweep %u"), 7);
+  g_autofree char *s1 = g_strdup_printf ("%s · -100 pA · %s", sweep1, spikes0);
+  g_autofree char *s7 = g_strdup_printf ("%s · +200 pA · %s", sweep7, spikes2);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (sweep_row (1))), ==, s1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (sweep_row (7))), ==, s7);
+
+  /* The default split of a step protocol: the most hyperpolarising, the rheobase and the strongest step. */
+  NdProject *proj = nd_window_get_project (window);
+  for (guint s = 0; s < 9; s++)
+    g_assert_cmpint (nd_project_get_sweep_role (proj, s), ==,
+                     s == 0 || s == 6 || s == 8 ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  nd_test_ui_spin (500);
+  g_autofree char *big = shot ("recording");
+  g_assert_cmpfloat (nd_test_ui_png_ink (big), >, 0.05);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  nd_test_ui_spin (500);
+  g_autofree char *small = shot ("recording-800x600");
+  g_assert_cmpfloat (nd_test_ui_png_ink (small), >, 0.05);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  nd_test_ui_spin (300);
+}
+
+static void
+test_roles (void)
+{
+  NdProject *proj = nd_window_get_project (window);
+  NdRecordingView *rv = recording_view ();
+  /* Nothing ticked: the role action is off and does nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.set-role", "s", "ignore");
+  for (guint s = 0; s < 9; s++)
+    g_assert_cmpint (nd_project_get_sweep_role (proj, s), !=, ND_SWEEP_IGNORE);
+  for (guint n = 2; n <= 4; n++)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (find_type (GTK_WIDGET (sweep_row (n)), GTK_TYPE_CHECK_BUTTON)),
+                                 TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.set-role", "s", "ignore"));
+  for (guint s = 1; s <= 3; s++)
+    g_assert_cmpint (nd_project_get_sweep_role (proj, s), ==, ND_SWEEP_IGNORE);
+  g_assert_cmpint (nd_project_get_sweep_role (proj, 0), ==, ND_SWEEP_TRAIN);
+  g_assert_cmpint (nd_project_get_sweep_role (proj, 4), ==, ND_SWEEP_VALIDATE);
+  /* Each row's own role menu follows. */
+  GtkDropDown *drop = GTK_DROP_DOWN (find_type (GTK_WIDGET (sweep_row (3)), GTK_TYPE_DROP_DOWN));
+  g_assert_cmpuint (gtk_drop_down_get_selected (drop), ==, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.set-role", "s", "train"));
+  g_assert_cmpint (nd_project_get_sweep_role (proj, 2), ==, ND_SWEEP_TRAIN);
+  g_assert_cmpuint (gtk_drop_down_get_selected (drop), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.select-all", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.set-role", "s", "validate"));
+  for (guint s = 0; s < 9; s++)
+    g_assert_cmpint (nd_project_get_sweep_role (proj, s), ==, ND_SWEEP_VALIDATE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.select-none", NULL));
+  gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.set-role", "s", "ignore");
+  g_assert_cmpint (nd_project_get_sweep_role (proj, 0), ==, ND_SWEEP_VALIDATE);
+  /* Back to the default split. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.default-split", NULL));
+  for (guint s = 0; s < 9; s++)
+    g_assert_cmpint (nd_project_get_sweep_role (proj, s), ==,
+                     s == 0 || s == 6 || s == 8 ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE);
+}
+
+static GtkSpinButton *
+ljp_spin (void)
+{
+  /* The card's only spin button. */
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (find_type (GTK_WIDGET (card ()), GTK_TYPE_SPIN_BUTTON));
+  g_assert_nonnull (spin);
+  return spin;
+}
+
+static GtkEditable *
+capacitance_entry (void)
+{
+  GtkWidget *e = find_type (GTK_WIDGET (card ()), GTK_TYPE_ENTRY);
+  g_assert_nonnull (e);
+  return GTK_EDITABLE (e);
+}
+
+static void
+test_ljp_and_capacitance (void)
+{
+  NdProject *proj = nd_window_get_project (window);
+  const nd_cell_props *p = nd_cell_card_get_props (card ());
+  double rest = p->v_rest_mV, r_in = p->r_in_MOhm;
+  const double *x, *y;
+  gsize n = charge_series (&x, &y);
+  double y_end = y[n - 1];
+
+  /* A liquid-junction potential of +10 mV: the cell (and the fit) see the potential 10 mV lower. */
+  gtk_spin_button_set_value (ljp_spin (), 10.0);
+  g_assert_cmpfloat (nd_project_get_ljp (proj), ==, 10.0);
+  g_assert_cmpfloat (nd_recording_get_ljp (nd_project_get_recording (proj)), ==, 10.0);
+  p = nd_cell_card_get_props (card ());
+  g_assert_cmpfloat (fabs (p->v_rest_mV - (rest - 10.0)), <, 1e-9);
+  g_assert_cmpfloat (fabs (p->r_in_MOhm - r_in), <, 1e-9 * r_in);
+  g_assert_cmpfloat (fabs (shown_number ("rest") - (rest - 10.0)), <=, 0.051);
+  /* The plot shows the recording as recorded, the curve with it. */
+  n = charge_series (&x, &y);
+  g_assert_cmpfloat (fabs (y[n - 1] - y_end), <, 1e-6);
+
+  /* A known capacitance replaces the measured one; the implied area becomes the model's on request. */
+  gtk_editable_set_text (capacitance_entry (), "50");
+  g_assert_cmpfloat (nd_project_get_known_capacitance (proj), ==, 50.0);
+  g_assert_cmpfloat (shown_number ("c_m"), ==, 50.0);
+  g_assert_cmpfloat (shown_number ("area"), ==, 5000.0);
+  gtk_editable_set_text (capacitance_entry (), "62,5");
+  g_assert_cmpfloat (nd_project_get_known_capacitance (proj), ==, 62.5);
+  /* Not a number: marked, and (the old text cleared first) the measured capacitance is used. */
+  gtk_editable_set_text (capacitance_entry (), "lots");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (capacitance_entry ()), "error"));
+  g_assert_true (isnan (nd_project_get_known_capacitance (proj)));
+  g_assert_false (nd_cell_card_get_props (card ())->c_known);
+  gtk_editable_set_text (capacitance_entry (), "50");
+  GtkWidget *use = NULL;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  collect_rows (GTK_WIDGET (card ()), rows);
+  for (guint i = 0; i < rows->len && !use; i++)
+    if (g_str_equal (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), tr ("Membrane area")))
+      use = find_type (g_ptr_array_index (rows, i), GTK_TYPE_BUTTON);
+  g_assert_nonnull (use);
+  g_signal_emit_by_name (use, "clicked");
+  double cm, area, v0, temp;
+  nd_project_get_membrane (proj, &cm, &area, &v0, &temp);
+  g_assert_cmpfloat (fabs (area - 5000.0), <, 1e-9);
+  g_assert_cmpfloat (fabs (nd_project_get_model (proj)->area_um2 - 5000.0), <, 1e-9);
+
+  /* Both are saved with the project and come back with it. */
+  g_autofree char *file = g_build_filename (out_dir, "cell.neurode", NULL);
+  g_autoptr (GFile) gf = g_file_new_for_path (file);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_project_save (proj, gf, &error));
+  g_assert_no_error (error);
+  g_autoptr (NdProject) again = nd_project_new ();
+  g_assert_true (nd_project_open (again, gf, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nd_project_get_ljp (again), ==, 10.0);
+  g_assert_cmpfloat (nd_recording_get_ljp (nd_project_get_recording (again)), ==, 10.0);
+  g_assert_cmpfloat (nd_project_get_known_capacitance (again), ==, 50.0);
+  /* ... and the fit's sweeps carry the correction. */
+  NdProjectSweeps *sw = nd_project_make_sweeps (again, nd_project_get_model (again), 0.025, &error);
+  g_assert_no_error (error);
+  NdRecording *raw = nd_recording_load (nd_recording_path (nd_project_get_recording (again)), &error);
+  g_autofree double *v = nd_recording_get_sweep (raw, sw->sweep_ids[0], 0, NULL, &error);
+  g_assert_cmpfloat (fabs (sw->sweeps[0].v_obs[100] - (v[100] - 10.0)), <, 1e-9);
+  nd_recording_free (raw);
+  nd_project_free_sweeps (sw);
+
+  /* Empty: measured again. */
+  gtk_editable_set_text (capacitance_entry (), "");
+  g_assert_true (isnan (nd_project_get_known_capacitance (proj)));
+  g_assert_false (nd_cell_card_get_props (card ())->c_known);
+  g_autofree char *png = shot ("known-capacitance");
+  /* The sweep list at the bottom of the side panel. */
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (card ()), ADW_TYPE_PREFERENCES_PAGE);
+  GtkScrolledWindow *scroll = GTK_SCROLLED_WINDOW (find_type (page, GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroll);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  nd_test_ui_spin (300);
+  g_free (shot ("sweeps"));
+  gtk_adjustment_set_value (adj, 0.0);
+  nd_project_set_dirty (proj, FALSE);
+}
+
+static void
+test_voltage_clamp (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ND_TEST_DATA"), "abf", "17o05024_vc_steps.abf", NULL);
+  activate ("win.open-file", g_variant_new_string (path));
+  nd_test_ui_spin (300);
+  NdCellCard *c = card ();
+  g_assert_nonnull (nd_cell_card_get_problem (c));
+  g_assert_null (nd_cell_card_get_props (c));
+  g_assert_cmpstr (nd_cell_card_get_value_text (c, "r_in"), ==, "–");
+  /* A new recording starts without a liquid-junction potential or a known capacitance. */
+  NdProject *proj = nd_window_get_project (window);
+  g_assert_cmpfloat (nd_project_get_ljp (proj), ==, 0.0);
+  g_assert_true (isnan (nd_project_get_known_capacitance (proj)));
+  g_assert_cmpfloat (gtk_spin_button_get_value (ljp_spin ()), ==, 0.0);
+  g_free (shot ("voltage-clamp"));
+  nd_project_set_dirty (proj, FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc >= 3 && argv[1][0] != '-')
+    {
+      language = argv[1];
+      g_setenv ("LANGUAGE", language, TRUE);
+      gboolean own_locale = argc >= 5 && argv[3][0] != '-';
+      if (own_locale)
+        {
+          g_setenv ("LOCPATH", argv[3], TRUE);
+          g_setenv ("LC_ALL", argv[4], TRUE);
+        }
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+      int ours = own_locale ? 4 : 2;
+      argv[ours] = argv[0];
+      argc -= ours;
+      argv += ours;
+    }
+  /* Keep autosave and recent files inside the test's output. */
+  const char *base = g_getenv ("ND_TEST_OUTPUT");
+  g_autofree char *sub = g_strconcat ("cell-", language, NULL);
+  out_dir = g_build_filename (base ? base : ".", sub, NULL);
+  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
+  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
+  g_mkdir_with_parents (out_dir, 0755);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+
+  nd_test_ui_init (&argc, &argv);
+  adw_init ();
+  if (!g_str_equal (language, "en"))
+    setlocale (LC_ALL, "");
+  app = nd_test_ui_start_app ((GtkWindow **) &window);
+  g_test_add_func ("/cell/card-values", test_card_values);
+  g_test_add_func ("/cell/roles", test_roles);
+  g_test_add_func ("/cell/ljp-capacitance", test_ljp_and_capacitance);
+  g_test_add_func ("/cell/voltage-clamp", test_voltage_clamp);
+  int status = g_test_run ();
+  g_object_unref (app);
+  g_free (out_dir);
+  return status;
+}
