@@ -42,15 +42,14 @@ nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
 {
   *v = (NdFitVerdict) { .median_sub_mV = NAN, .worst = -1 };
   for (guint i = 0; i < n; i++)
-    v->validation |= scores[i].role == ND_SWEEP_VALIDATE;
-  NdSweepRole judged = v->validation ? ND_SWEEP_VALIDATE : ND_SWEEP_TRAIN;
+    v->validation |= scores[i].role != ND_SWEEP_TRAIN;
   g_autofree double *sub = g_new (double, n + 1);
   guint n_sub = 0;
   int worst_miss = 0;
   for (guint i = 0; i < n; i++)
     {
       const NdSweepScore *s = &scores[i];
-      if (s->role != judged)
+      if ((s->role != ND_SWEEP_TRAIN) != v->validation)
         continue;
       v->n++;
       if (nd_spike_counts_agree (s->spikes_recorded, s->spikes_model))

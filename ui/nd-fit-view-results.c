@@ -180,12 +180,11 @@ nd_fit_view_default_overlay (NdFitView *self)
     return -1;
   if (self->verdict.worst >= 0)
     return self->verdict.worst;
-  NdSweepRole judged = self->verdict.validation ? ND_SWEEP_VALIDATE : ND_SWEEP_TRAIN;
   for (guint i = 0; i < self->shown->len; i++)
-    if (s[i].role == judged && nd_sweep_score_marks (&s[i]))
+    if ((s[i].role != ND_SWEEP_TRAIN) == self->verdict.validation && nd_sweep_score_marks (&s[i]))
       return (int) i;
   for (guint i = 0; i < self->shown->len; i++)
-    if (s[i].role == judged)
+    if ((s[i].role != ND_SWEEP_TRAIN) == self->verdict.validation)
       return (int) i;
   return 0;
 }

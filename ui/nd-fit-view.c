@@ -7,7 +7,6 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
-#include <string.h>
 
 #include "nd-fit-view-private.h"
 
@@ -419,6 +418,19 @@ nd_fit_view_get_draw_count (NdFitView *self)
          + nd_plot_get_draw_count (self->xinf_p) + nd_plot_get_draw_count (self->tau_p);
 }
 
+/* Field by field (the struct has padding); NaN equals NaN. */
+static gboolean
+scores_equal (const NdSweepScore *a, const NdSweepScore *b)
+{
+  const double x[] = { a->rmse_mV, a->first_spike_shift_ms, a->subthreshold_rmse_mV };
+  const double y[] = { b->rmse_mV, b->first_spike_shift_ms, b->subthreshold_rmse_mV };
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    if (!(x[i] == y[i] || (isnan (x[i]) && isnan (y[i]))))
+      return FALSE;
+  return a->sweep == b->sweep && a->role == b->role && a->spikes_recorded == b->spikes_recorded
+         && a->spikes_model == b->spikes_model;
+}
+
 /* The state before any fit: the project's model and recording, and the accepted results. */
 static void
 show_project (NdFitView *self)
@@ -464,8 +476,9 @@ show_project (NdFitView *self)
   /* The rows stay (and the sweep drawn with them) while the project's results are the same. After Accept
    * they are the finished fit's, whose traces the runner still has. */
   gboolean from_fit = st == ND_FIT_FINISHED && self->accepted;
-  gboolean same = from_fit == self->shown_from_fit && ns == self->shown->len
-                  && (ns == 0 || memcmp (scores, self->shown->data, ns * sizeof *scores) == 0);
+  gboolean same = from_fit == self->shown_from_fit && ns == self->shown->len;
+  for (guint i = 0; same && i < ns; i++)
+    same = scores_equal (&scores[i], &g_array_index (self->shown, NdSweepScore, i));
   if (!same)
     nd_fit_view_show_scores (self, scores, ns, from_fit);
   else if (self->overlay >= 0)

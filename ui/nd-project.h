@@ -87,9 +87,9 @@ typedef struct
 typedef struct
 {
   guint sweep;
-  NdSweepRole role;               /* its role in the fit: training or validation */
   double rmse_mV;
   int spikes_recorded, spikes_model;
+  NdSweepRole role;               /* its role in the fit: training, else validation */
   double first_spike_shift_ms;    /* model minus recording; NaN unless both fire */
   double subthreshold_rmse_mV;    /* spikes of either trace cut out; NaN when nothing is left */
 } NdSweepScore;
