@@ -1,7 +1,17 @@
-/* cli-fit.c: neurode-cli fit MODEL.json REC.csv --out DIR [--seed N] [--iterations N] [--validate SWEEPS]
+/* cli-fit.c: neurode-cli fit [MODEL.json] REC --out DIR [--template cortical|squid] [--train SWEEPS]
+ *            [--validate SWEEPS] [--seed N] [--iterations N] [--restarts N] ...
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * With a model file, fits its trainable parameters. Without one, the model
+ * is a template (templates.h) sized to the cell: membrane area, leak and
+ * resting potential from the recording's cell properties (cell-props.h),
+ * and the training sweeps, unless given, are spread over the protocol.
+ * Writes model.json (also while the fit runs: the best model so far,
+ * atomically, so a stopped fit leaves a usable result), kinetics.csv,
+ * loss.csv and report.csv (per sweep: spike counts, first-spike shift,
+ * subthreshold RMSE, RMSE).
  */
 #include "config.h"
 
@@ -11,186 +21,289 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "cell-recording.h"
+#include "cli-recording.h"
+#include "cli-report.h"
 #include "cli.h"
 #include "fit-data.h"
 #include "fit.h"
 #include "model-file.h"
-#include "cli-recording.h"
 #include "recording.h"
-#include "units.h"
+#include "templates.h"
 
-/* "1,3,5-7" -> membership test on sweep ids. */
-static gboolean
-parse_sweep_list (const char *text, GArray *ids)
-{
-  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
-  for (int i = 0; parts[i]; i++)
-    {
-      char *p = g_strstrip (parts[i]), *end;
-      if (!*p)
-        return FALSE;
-      long a = strtol (p, &end, 10), b = a;
-      if (end == p)
-        return FALSE;
-      if (*end == '-')
-        {
-          char *q = end + 1;
-          b = strtol (q, &end, 10);
-          if (end == q)
-            return FALSE;
-        }
-      if (*end || b < a || b - a > 100000)
-        return FALSE;
-      for (long k = a; k <= b; k++)
-        {
-          int v = (int) k;
-          g_array_append_val (ids, v);
-        }
-    }
-  return ids->len > 0;
-}
+typedef struct {
+  char *out_dir, *train, *validate, *template_name;
+  gint64 seed;
+  int iterations, restarts;
+  double max_dt, area;
+  gboolean warm_start;
+  NdCliRecordingOptions rec;
+} FitArgs;
+
+/* The progress line, and the best model so far saved now and then. */
+typedef struct {
+  nd_model *snapshot;        /* a copy of the model whose params take the best so far */
+  const char *model_path;
+  int saved_version;
+  gint64 last_save;
+} FitProgress;
+
+#define SAVE_EVERY_US (10 * G_USEC_PER_SEC)
 
 static void
 on_progress (const nd_fit_progress *p, void *user)
 {
+  FitProgress *fp = user;
   const char *stage = p->horizon == 0 ? _("free run") : p->horizon == 1 ? _("voltage-forced") : _("multiple shooting");
   if (isfinite (p->best_val_loss))
-    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV², best validation RMSE %.4g mV\n"),
-             p->restart + 1, p->restarts, p->iteration, p->iterations, stage, p->train_loss, sqrt (p->best_val_loss));
+    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV², best score %.4g\n"), p->restart + 1,
+             p->restarts, p->iteration, p->iterations, stage, p->train_loss, p->best_val_loss);
   else
-    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV²\n"),
-             p->restart + 1, p->restarts, p->iteration, p->iterations, stage, p->train_loss);
+    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV²\n"), p->restart + 1, p->restarts,
+             p->iteration, p->iterations, stage, p->train_loss);
+  gint64 now = g_get_monotonic_time ();
+  if (p->best_version != fp->saved_version && p->best_params && now - fp->last_save >= SAVE_EVERY_US)
+    {
+      nd_model *m = fp->snapshot;
+      memcpy (m->params, p->best_params, m->n_params * sizeof *m->params);
+      nd_model_params_changed (m);
+      /* A failure here is not fatal: the final save reports it. */
+      if (nd_model_file_save (m, fp->model_path, NULL))
+        fp->saved_version = p->best_version;
+      fp->last_save = now;
+    }
 }
 
-static int run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint64 seed,
-                    int iterations, int restarts, double max_dt, gboolean warm_start,
-                    const NdCliRecordingOptions *rec_opts);
-
-int
-nd_cli_fit (int argc, char **argv)
+/* The model: from the file, or the template sized to the recorded cell.
+ * For a template, *train gets the automatic split unless sweeps are given. */
+static nd_model *
+make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GArray *train, GArray *val,
+            gboolean *weights_given, GError **error)
 {
-  g_autofree char *out_dir = NULL, *validate = NULL;
-  gint64 seed = 1;
-  int iterations = 0, restarts = 0;
-  double max_dt = 0.025;
-  gboolean warm_start = FALSE;
-  GOptionEntry entries[] = {
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for model.json, kinetics.csv and loss.csv"), N_("DIR") },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
-    { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, N_("Optimiser iterations per restart (default 400)"), N_("N") },
-    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
-    { "validate", 0, 0, G_OPTION_ARG_STRING, &validate, N_("Sweeps held out for validation, numbered from 0, e.g. 2,4-5"), N_("SWEEPS") },
-    { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
-    { "warm-start", 0, 0, G_OPTION_ARG_NONE, &warm_start, N_("Refine the model's network weights instead of starting afresh"), NULL },
-    { NULL }
-  };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("MODEL.json REC.csv — fit the learned channels to a recording"));
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  NdCliRecordingOptions rec_opts;
-  nd_cli_recording_add_options (ctx, &rec_opts);
-  nd_cli_recording_add_ljp_option (ctx, &rec_opts);
-  g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+  if (model_path)
+    return nd_model_file_load (model_path, weights_given, error);
+  int kind = nd_template_lookup (a->template_name ? a->template_name : "cortical");
+  if (kind < 0)
     {
-      nd_cli_recording_options_clear (&rec_opts);
-      return nd_cli_fail (2, "%s", error->message);
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("unknown template “%s”: use “cortical” (cortical or hippocampal neuron) or “squid” (squid axon)"),
+                   a->template_name);
+      return NULL;
     }
-  int status = run_fit (argc, argv, out_dir, validate, seed, iterations, restarts, max_dt, warm_start, &rec_opts);
-  nd_cli_recording_options_clear (&rec_opts);
-  return status;
+  nd_template_cell cell;
+  nd_template_cell_unknown (&cell);
+  nd_cell_props props;
+  g_autoptr (GError) local = NULL;
+  gboolean measured = nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, &local);
+  if (measured || isfinite (props.area_um2))
+    {
+      cell.area_um2 = props.area_um2;
+      cell.v_rest_mV = props.v_rest_mV;
+      cell.r_in_MOhm = props.r_in_MOhm;
+      fprintf (stderr, _("cell: resting potential %.1f mV, input resistance %.0f MΩ, time constant %.1f ms, "
+                         "capacitance %.0f pF (area %.0f µm²)\n"),
+               props.v_rest_mV, props.r_in_MOhm, props.tau_m_ms, props.c_m_pF, props.area_um2);
+    }
+  if (!measured)
+    fprintf (stderr, _("cell properties: %s; the template's own values are used where they are missing\n"),
+             local ? local->message : "?");
+  if (a->area > 0.0)
+    cell.area_um2 = a->area;
+  if (train->len == 0)
+    {
+      int split[8];
+      int k = measured ? nd_cell_props_default_split (&props, split, 3) : 0;
+      for (int i = 0; i < k; i++)
+        {
+          gboolean validated = FALSE;
+          for (guint j = 0; j < val->len; j++)
+            validated |= g_array_index (val, guint, j) == (guint) split[i];
+          if (!validated)
+            g_array_append_val (train, split[i]);
+        }
+      if (train->len > 0)
+        {
+          g_autoptr (GString) list = g_string_new (NULL);
+          for (guint i = 0; i < train->len; i++)
+            g_string_append_printf (list, "%s%u", i ? ", " : "", g_array_index (train, guint, i));
+          fprintf (stderr, _("training on sweeps %s (the others validate); choose others with --train\n"), list->str);
+        }
+    }
+  nd_cell_props_clear (&props);
+  if (!isfinite (cell.area_um2))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("the membrane area could not be measured from this recording (it needs a hyperpolarising "
+                     "current step): give it with --area"));
+      return NULL;
+    }
+  *weights_given = FALSE;
+  return nd_template_model ((nd_template_kind) kind, &cell, TRUE);
+}
+
+/* Writes the model, kinetics, loss history and report into out_dir. */
+static gboolean
+write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, const char *out_dir, GError **error)
+{
+  g_autofree char *model_path = g_build_filename (out_dir, "model.json", NULL);
+  g_autofree char *kin_path = g_build_filename (out_dir, "kinetics.csv", NULL);
+  g_autofree char *loss_path = g_build_filename (out_dir, "loss.csv", NULL);
+  g_autofree char *report_path = g_build_filename (out_dir, "report.csv", NULL);
+  g_autoptr (GString) kin = g_string_new (NULL);
+  nd_model_kinetics_csv (m, kin);
+  g_autoptr (GString) loss = g_string_new ("iteration,train_loss,val_loss\n");
+  for (int i = 0; i < res->n_history; i++)
+    {
+      char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_formatd (a, sizeof a, "%.9g", res->history_train[i]);
+      g_ascii_formatd (b, sizeof b, "%.9g", res->history_val[i]);
+      g_string_append_printf (loss, "%d,%s,%s\n", i + 1, a, b);
+    }
+  g_autoptr (GString) report = nd_cli_report (m, data, stderr);
+  return nd_model_file_save (m, model_path, error)
+         && g_file_set_contents (kin_path, kin->str, (gssize) kin->len, error)
+         && g_file_set_contents (loss_path, loss->str, (gssize) loss->len, error)
+         && g_file_set_contents (report_path, report->str, (gssize) report->len, error);
 }
 
 static int
-run_fit (int argc, char **argv, const char *out_dir, const char *validate, gint64 seed, int iterations,
-         int restarts, double max_dt, gboolean warm_start, const NdCliRecordingOptions *rec_opts)
+run_fit (const FitArgs *a, int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
-  if (argc != 3 || !out_dir)
-    return nd_cli_fail (2, _("usage: neurode-cli fit MODEL.json REC.csv --out DIR [--seed N] [--iterations N] [--validate SWEEPS]"));
-  if (iterations < 0 || iterations > 10000000 || restarts < 0 || restarts > 1000 || seed < 0)
-    return nd_cli_fail (2, _("--iterations, --restarts and --seed must be positive"));
-  if (!(max_dt > 0.0) || max_dt > 1.0)
-    return nd_cli_fail (2, _("--dt must be between 0 and 1 ms"));
-  g_autoptr (GArray) val_ids = g_array_new (FALSE, FALSE, sizeof (int));
-  if (validate && !parse_sweep_list (validate, val_ids))
-    return nd_cli_fail (2, _("--validate takes sweep numbers such as 2 or 2,4-5, not “%s”"), validate);
+  if ((argc != 2 && argc != 3) || !a->out_dir)
+    return nd_cli_fail (2, _("usage: neurode-cli fit [MODEL.json] REC --out DIR [--template cortical|squid] "
+                             "[--train SWEEPS] [--validate SWEEPS]"));
+  const char *model_path = argc == 3 ? argv[1] : NULL, *rec_path = argv[argc - 1];
+  if (model_path && a->template_name)
+    return nd_cli_fail (2, _("give either a model file or --template, not both"));
+  if (a->iterations < 0 || a->iterations > 1000000 || a->restarts < 0 || a->restarts > 1000 || a->seed < 0)
+    return nd_cli_fail (2, _("--iterations must be 0 to 1000000, --restarts 0 to 1000 and --seed positive"));
+  if (!(a->max_dt > 0.0) || a->max_dt > 1.0 || a->max_dt < 1e-4)
+    return nd_cli_fail (2, _("--dt must be between 0.0001 and 1 ms"));
+  if (!(a->area >= 0.0) || a->area > 1e8)
+    return nd_cli_fail (2, _("--area must be a membrane area in µm² (up to 10⁸)"));
 
-  gboolean weights_given = FALSE;
-  nd_model *m = nd_model_file_load (argv[1], &weights_given, &error);
-  if (!m)
-    return nd_cli_fail (1, "%s", error->message);
-  if (warm_start && !weights_given)
+  NdRecording *rec = nd_cli_load_recording (rec_path, &a->rec);
+  if (!rec)
+    return 1;
+  int status = 0;
+  const guint n_sweeps = nd_recording_n_sweeps (rec);
+  g_autoptr (GArray) train = a->train ? nd_cli_parse_sweeps (a->train, n_sweeps, &status)
+                                      : g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) val = status == 0 && a->validate ? nd_cli_parse_sweeps (a->validate, n_sweeps, &status)
+                                                      : g_array_new (FALSE, FALSE, sizeof (guint));
+  if (status != 0)
     {
-      nd_model_free (m);
-      return nd_cli_fail (1, _("--warm-start needs a model whose learned channels have weights, such as a fit’s model.json"));
+      nd_recording_free (rec);
+      return status;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) val_all = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree char *model_out = g_build_filename (a->out_dir, "model.json", NULL);
+  gboolean weights_given = FALSE;
+  nd_model *m = make_model (a, model_path, rec, train, val, &weights_given, &error);
+  NdFitData *data = NULL;
+  if (!m)
+    {
+      status = nd_cli_fail (error->domain == G_OPTION_ERROR ? 2 : 1, "%s", error->message);
+      goto out;
+    }
+  if (a->warm_start && !weights_given)
+    {
+      status = nd_cli_fail (1, _("--warm-start needs a model whose learned channels have weights, such as a fit’s model.json"));
+      goto out;
     }
   if (nd_model_n_trainable (m) == 0)
     {
-      nd_model_free (m);
-      return nd_cli_fail (1, _("%s has nothing to fit: add a “learned” channel or set “fit_gbar”/“fit_e_rev”"), argv[1]);
+      status = nd_cli_fail (1, _("%s has nothing to fit: add a “learned” channel or set “fit_gbar”/“fit_e_rev”"),
+                            model_path);
+      goto out;
     }
-  NdRecording *rec = nd_cli_load_recording (argv[2], rec_opts);
-  if (!rec)
+  /* Sweeps: the given (or automatic) training sweeps; the others validate
+   * unless --validate says which. */
+  for (guint s = 0; s < n_sweeps; s++)
     {
-      nd_model_free (m);
-      return 1;
+      gboolean in_train = FALSE, in_val = val->len == 0 && train->len > 0;
+      for (guint i = 0; i < train->len; i++)
+        in_train |= g_array_index (train, guint, i) == s;
+      for (guint i = 0; i < val->len; i++)
+        in_val |= g_array_index (val, guint, i) == s;
+      int v = (int) s;
+      if (in_val && !in_train)
+        g_array_append_val (val_all, v);
     }
-  NdFitData *data = nd_fit_data_from_recording (rec, m, max_dt, (const int *) val_ids->data,
-                                                 (int) val_ids->len, &error);
-  int status = 0;
+  NdFitDataSpec spec = { .train = train->len ? (const int *) train->data : NULL, .n_train = (int) train->len,
+                         .val = (const int *) val_all->data, .n_val = (int) val_all->len,
+                         .max_dt_ms = a->max_dt };
+  data = nd_fit_data_new (rec, m, &spec, &error);
   if (!data)
-    status = nd_cli_fail (1, "%s", error->message);
-  g_autofree char *model_path = NULL, *kin_path = NULL, *loss_path = NULL;
-  g_autoptr (GString) kin = NULL;
-  g_autoptr (GString) loss = NULL;
-  if (status != 0)
-    goto out;
-  if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
-      status = nd_cli_fail (1, _("cannot create the folder “%s”: %s"), out_dir, g_strerror (errno));
+      status = nd_cli_fail (1, "%s", error->message);
+      goto out;
+    }
+  if (g_mkdir_with_parents (a->out_dir, 0755) != 0)
+    {
+      status = nd_cli_fail (1, _("cannot create the folder “%s”: %s"), a->out_dir, g_strerror (errno));
       goto out;
     }
 
   nd_fit_options opt;
   nd_fit_options_default (&opt);
-  opt.warm_start = warm_start;
-  opt.seed = (uint64_t) seed;
-  if (iterations > 0)
-    opt.iterations = iterations;
+  opt.warm_start = a->warm_start;
+  opt.seed = (uint64_t) a->seed;
+  if (a->iterations > 0)
+    opt.iterations = a->iterations;
   /* 0 lets the fit choose from the recording's noise and the validation
    * sweeps (fit.h), with extra restarts after a miss. */
-  opt.restarts = restarts;
+  opt.restarts = a->restarts;
   opt.progress_interval_s = 1.0;
+  FitProgress fp = { .snapshot = nd_model_copy (m), .model_path = model_out };
   nd_fit_result res;
   gint64 t0 = g_get_monotonic_time ();
-  nd_fit (m, data->train, data->n_train, data->val, data->n_val, &opt, NULL, on_progress, NULL, &res);
-  fprintf (stderr, _("fitted in %.1f s: training RMSE %.3f mV, validation RMSE %.3f mV (restart %d)\n"),
-           (g_get_monotonic_time () - t0) / 1e6, sqrt (res.train_loss), sqrt (res.best_val_loss),
-           res.best_restart + 1);
-
-  model_path = g_build_filename (out_dir, "model.json", NULL);
-  kin_path = g_build_filename (out_dir, "kinetics.csv", NULL);
-  loss_path = g_build_filename (out_dir, "loss.csv", NULL);
-  kin = g_string_new (NULL);
-  nd_model_kinetics_csv (m, kin);
-  loss = g_string_new ("iteration,train_loss,val_loss\n");
-  for (int i = 0; i < res.n_history; i++)
-    {
-      char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
-      g_ascii_formatd (a, sizeof a, "%.9g", res.history_train[i]);
-      g_ascii_formatd (b, sizeof b, "%.9g", res.history_val[i]);
-      g_string_append_printf (loss, "%d,%s,%s\n", i + 1, a, b);
-    }
-  nd_fit_result_clear (&res);
-  if (!nd_model_file_save (m, model_path, &error)
-      || !g_file_set_contents (kin_path, kin->str, (gssize) kin->len, &error)
-      || !g_file_set_contents (loss_path, loss->str, (gssize) loss->len, &error))
+  nd_fit (m, data->train, data->n_train, data->val, data->n_val, &opt, NULL, on_progress, &fp, &res);
+  nd_model_free (fp.snapshot);
+  fprintf (stderr, _("fitted in %.1f s: training RMSE %.3f mV (restart %d)\n"),
+           (g_get_monotonic_time () - t0) / 1e6, sqrt (res.train_loss), res.best_restart + 1);
+  if (!write_outputs (m, &res, data, a->out_dir, &error))
     status = nd_cli_fail (1, "%s", error->message);
+  nd_fit_result_clear (&res);
 
 out:
   nd_fit_data_free (data);
   nd_recording_free (rec);
   nd_model_free (m);
+  return status;
+}
+
+int
+nd_cli_fit (int argc, char **argv)
+{
+  FitArgs a = { .seed = 1, .max_dt = 0.025 };
+  GOptionEntry entries[] = {
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir, N_("Folder for model.json, kinetics.csv, loss.csv and report.csv"), N_("DIR") },
+    { "template", 0, 0, G_OPTION_ARG_STRING, &a.template_name, N_("Without a model file: start from “cortical” (a cortical or hippocampal neuron, the default) or “squid” (squid axon), sized to the recorded cell"), N_("NAME") },
+    { "train", 0, 0, G_OPTION_ARG_STRING, &a.train, N_("Sweeps to fit, numbered from 0, e.g. 0,4,8 (default: all but the validation sweeps; with a template, three spread over the protocol)"), N_("SWEEPS") },
+    { "validate", 0, 0, G_OPTION_ARG_STRING, &a.validate, N_("Sweeps held out for validation, e.g. 2,4-5 (default: the sweeps not trained on)"), N_("SWEEPS") },
+    { "area", 0, 0, G_OPTION_ARG_DOUBLE, &a.area, N_("With a template: the membrane area in µm² instead of the one measured from the recording"), N_("UM2") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
+    { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("Optimiser iterations per restart (default 400)"), N_("N") },
+    { "restarts", 0, 0, G_OPTION_ARG_INT, &a.restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
+    { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &a.max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
+    { "warm-start", 0, 0, G_OPTION_ARG_NONE, &a.warm_start, N_("Refine the model's network weights instead of starting afresh"), NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("[MODEL.json] REC — fit a model to a recording"));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  nd_cli_recording_add_options (ctx, &a.rec);
+  nd_cli_recording_add_ljp_option (ctx, &a.rec);
+  g_autoptr (GError) error = NULL;
+  int status = g_option_context_parse (ctx, &argc, &argv, &error) ? run_fit (&a, argc, argv)
+                                                                    : nd_cli_fail (2, "%s", error->message);
+  nd_cli_recording_options_clear (&a.rec);
+  g_free (a.out_dir);
+  g_free (a.train);
+  g_free (a.validate);
+  g_free (a.template_name);
   return status;
 }

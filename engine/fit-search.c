@@ -7,10 +7,10 @@
 
 #include <gsl/gsl_multimin.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "curve-fit.h"
 
 /* What one searched number is. */
 typedef enum {
@@ -57,6 +57,15 @@ typedef struct {
 #define TAU_HI 3000.0
 
 static void
+gate_to_prior (nd_model *m, const boltzmann_gate *b)
+{
+  double *pr = nd_model_gate_prior (m, b->c, b->g);
+  pr[ND_PRIOR_SLOPE] = 1.0 / b->slope;
+  pr[ND_PRIOR_V_HALF] = b->v_half;
+  pr[ND_PRIOR_LOG_TAU] = log (b->tau);
+}
+
+static void
 apply (search *s, const gsl_vector *xv)
 {
   for (int k = 0; k < s->n_x; k++)
@@ -82,12 +91,9 @@ apply (search *s, const gsl_vector *xv)
           break;
         }
     }
-  nd_model_params_changed (s->m);
   for (int k = 0; k < s->n_gates; k++)
-    {
-      const boltzmann_gate *b = &s->gates[k];
-      nd_model_gate_boltzmann (s->m, b->c, b->g, b->v_half, b->slope, b->tau);
-    }
+    gate_to_prior (s->m, &s->gates[k]);
+  nd_model_params_changed (s->m);
 }
 
 static double
@@ -114,40 +120,6 @@ static void
 add_x (search *s, x_kind kind, size_t index, double lo, double hi)
 {
   s->x[s->n_x++] = (x_slot) { .kind = kind, .index = index, .lo = lo, .hi = hi };
-}
-
-/* The learned gates' networks take the Boltzmann curves the search chose:
- * fitted to them from -100 to +60 mV (curve-fit.h). */
-static void
-networks_from_gates (nd_model *m, const boltzmann_gate *gates, int n_gates)
-{
-  enum { N = 81 };
-  double v[N], xi[N], tau[N];
-  for (int k = 0; k < n_gates; k++)
-    {
-      const boltzmann_gate *b = &gates[k];
-      nd_learned_gate_slot *slot = &m->channels[b->c].learned[b->g];
-      for (int i = 0; i < N; i++)
-        {
-          v[i] = -100.0 + 2.0 * i;
-          xi[i] = 1.0 / (1.0 + exp (-(v[i] - b->v_half) / b->slope));
-          tau[i] = b->tau;
-        }
-      nd_curve_fit_options o;
-      nd_curve_fit_options_default (&o);
-      o.n_ladder = 1;
-      o.ladder[0] = slot->net;
-      o.attempts = 2;
-      o.target = 1e-4;
-      const nd_param_block *blk = &m->blocks[slot->block];
-      double *w = malloc (nd_curve_fit_max_params (&o) * sizeof *w);
-      nd_curve_pair cp = { .n = N, .v = v, .x_inf = xi, .tau = tau };
-      nd_curve_fit_result r;
-      if (w && nd_curve_fit (&o, &cp, w, &r) == 0)
-        memcpy (m->params + blk->offset, w, blk->count * sizeof *w);
-      free (w);
-    }
-  nd_model_params_changed (m);
 }
 
 double
@@ -181,6 +153,8 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
         {
           if (!m->blocks[ch->learned[g].block].trainable)
             continue;
+          /* The gate is its prior alone while the search tries priors. */
+          nd_model_gate_zero_output (m, c, g);
           int k = s.n_gates++;
           s.gates[k] = g == 0 ? (boltzmann_gate) { .c = c, .g = g, .sign = 1.0, .v_half = -40.0, .slope = 8.0, .tau = 50.0 }
                               : (boltzmann_gate) { .c = c, .g = g, .sign = -1.0, .v_half = -60.0, .slope = -6.0, .tau = 20.0 };
@@ -244,10 +218,20 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
     }
   gsl_vector_free (x);
   gsl_vector_free (step);
+  /* The best parameters hold the best gates' priors; from here on the
+   * fit refines the priors with everything else. */
   memcpy (m->params, s.best_params, m->n_params * sizeof *m->params);
+  for (int k = 0; k < s.n_gates; k++)
+    m->blocks[m->channels[s.gates[k].c].learned[s.gates[k].g].block_prior].trainable = true;
   nd_model_params_changed (m);
-  if (s.n_gates > 0)
-    networks_from_gates (m, s.best_gates, s.n_gates);
+  if (getenv ("ND_DEBUG_SEARCH"))
+    {
+      for (int k = 0; k < s.n_gates; k++)
+        fprintf (stderr, "search: gate %d v_half %.2f slope %.2f tau %.3g\n", k, s.best_gates[k].v_half,
+                 s.best_gates[k].slope, s.best_gates[k].tau);
+      fprintf (stderr, "search: best %.4g after %d evaluations; again %.4g\n", s.best, s.evals,
+               nd_fit_spike_score (m, sw, n, false));
+    }
   double best = s.best;
   free (s.x);
   free (s.gates);

@@ -10,8 +10,11 @@
  * scale), reversal potentials and kinetics offsets are searched by the
  * Nelder-Mead simplex (GSL) for the best spike-aware score
  * (nd_fit_spike_score: subthreshold error plus spike-count errors) of the
- * free-running model on the training sweeps. Network weights stay as they
- * are.
+ * free-running model on the training sweeps. A learned gate with a
+ * trainable network is searched as a Boltzmann gate (half-activation, slope,
+ * constant tau: the gate's prior, model.h) with its network's output layer
+ * zeroed; afterwards the prior is trainable, so the gradient stages refine
+ * it and the network learns what the Boltzmann gate misses.
  */
 #pragma once
 

@@ -207,9 +207,14 @@ nd_model_add_learned (nd_model *m, const char *name, double gbar, double e, int 
       snprintf (what, sizeof what, "%s.power", gate_names && gate_names[g] ? gate_names[g] : (g ? "h" : "m"));
       int bp = add_block (m, name, what, ND_PARAM_POWER, c, g, 1, 1.0, 8.0, false);
       m->params[m->blocks[bp].offset] = powers[g];
+      snprintf (what, sizeof what, "%s.prior", gate_names && gate_names[g] ? gate_names[g] : (g ? "h" : "m"));
+      /* Zero (no prior) and fixed unless a fit sets it. The bounds hold any
+       * channel's kinetics: slopes 1/(0.5 mV) at most, tau up to e^12 ms. */
+      int bq = add_block (m, name, what, ND_PARAM_GATE_PRIOR, c, g, ND_PRIOR_N, -200.0, 200.0, false);
       s = &m->channels[c].learned[g];
       s->block = b;
       s->block_power = bp;
+      s->block_prior = bq;
       table_alloc (&s->table, m->grid_n);
       grow_scratch (m, nd_learned_gate_cache_size (net) + nd_mlp_cache_size (&net->shape) + 8);
     }
@@ -363,25 +368,29 @@ nd_log_tau_bound (nd_tau_bound kind, double b, double *slope)
 static void
 table_fill (nd_model *m, nd_learned_gate_slot *s, const double *w, int j)
 {
-  double in = nd_learned_gate_scale_v (m->grid_lo + j * m->grid_h);
+  const double v = m->grid_lo + j * m->grid_h, *pr = m->params + m->blocks[s->block_prior].offset;
+  double in = nd_learned_gate_scale_v (v);
   double ab[2], slope;
   nd_mlp_forward (&s->net.shape, w, &in, ab, NULL);
-  s->table.a[j] = ab[0];
-  s->table.logtau[j] = nd_log_tau_bound (s->net.tau_bound, ab[1], &slope);
+  s->table.a[j] = ab[0] + pr[ND_PRIOR_SLOPE] * (v - pr[ND_PRIOR_V_HALF]);
+  s->table.logtau[j] = nd_log_tau_bound (s->net.tau_bound, ab[1] + pr[ND_PRIOR_LOG_TAU], &slope);
   s->table.ready[j] = 1;
 }
 
-void
-nd_model_gate_boltzmann (nd_model *m, int c, int g, double v_half, double slope_mV, double tau_ms)
+double *
+nd_model_gate_prior (nd_model *m, int c, int g)
 {
-  nd_gate_table *t = &m->channels[c].learned[g].table;
-  for (int j = 0; j < m->grid_n; j++)
-    {
-      /* The table holds the head's outputs: a = logit x_inf, log tau. */
-      t->a[j] = (m->grid_lo + j * m->grid_h - v_half) / slope_mV;
-      t->logtau[j] = log (tau_ms);
-      t->ready[j] = 1;
-    }
+  return m->params + m->blocks[m->channels[c].learned[g].block_prior].offset;
+}
+
+void
+nd_model_gate_zero_output (nd_model *m, int c, int g)
+{
+  const nd_learned_gate_slot *s = &m->channels[c].learned[g];
+  const nd_param_block *blk = &m->blocks[s->block];
+  /* mlp.h layout: the last layer's weights (n_out x width), then its bias. */
+  size_t n_last = (size_t) s->net.shape.n_out * (s->net.shape.width + 1);
+  memset (m->params + blk->offset + blk->count - n_last, 0, n_last * sizeof (double));
 }
 
 void
@@ -455,18 +464,24 @@ nd_table_backward (nd_model *m, double *grad)
           nd_learned_gate_slot *s = &ch->learned[g];
           const nd_param_block *blk = &m->blocks[s->block];
           const double *w = m->params + blk->offset;
+          const size_t po = m->blocks[s->block_prior].offset;
+          const double *pr = m->params + po;
           for (int j = 0; j < m->grid_n; j++)
             {
               if (s->table.ga[j] == 0.0 && s->table.glogtau[j] == 0.0)
                 continue;
               if (grad)
                 {
-                  double in = nd_learned_gate_scale_v (m->grid_lo + j * m->grid_h);
+                  const double v = m->grid_lo + j * m->grid_h;
+                  double in = nd_learned_gate_scale_v (v);
                   double ab[2], slope;
                   nd_mlp_forward (&s->net.shape, w, &in, ab, m->scratch);
-                  nd_log_tau_bound (s->net.tau_bound, ab[1], &slope);
+                  nd_log_tau_bound (s->net.tau_bound, ab[1] + pr[ND_PRIOR_LOG_TAU], &slope);
                   double dout[2] = { s->table.ga[j], s->table.glogtau[j] * slope };
                   nd_mlp_backward (&s->net.shape, w, m->scratch, dout, grad + blk->offset, NULL);
+                  grad[po + ND_PRIOR_SLOPE] += dout[0] * (v - pr[ND_PRIOR_V_HALF]);
+                  grad[po + ND_PRIOR_V_HALF] -= dout[0] * pr[ND_PRIOR_SLOPE];
+                  grad[po + ND_PRIOR_LOG_TAU] += dout[1];
                 }
               s->table.ga[j] = s->table.glogtau[j] = 0.0;
             }

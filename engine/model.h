@@ -47,6 +47,7 @@ typedef enum {
   ND_PARAM_POWER,       /* exponent of a learned gate (real, 1..8) */
   ND_PARAM_FREE_INIT,   /* latent states of a free learned current at t = 0 */
   ND_PARAM_VSHIFT,      /* offset (mV) of a known channel's kinetics: its gates see V - shift */
+  ND_PARAM_GATE_PRIOR,  /* a learned gate's Boltzmann prior: slope (1/mV), v_half (mV), log tau (ms) */
 } nd_param_kind;
 
 typedef struct {
@@ -72,6 +73,12 @@ typedef struct {
   nd_learned_gate net;          /* shape and head */
   int block;                    /* its weights' block */
   int block_power;              /* its exponent's block (fixed unless made trainable) */
+  /* The network's outputs are added to a prior: logit x_inf = slope (V -
+   * v_half) + a(V), log tau = log tau0 + b(V). All zero (the default), the
+   * gate is the network alone; a real recording's fit sets it from its
+   * search (fit-search.h) and zeroes the network's output layer, so the
+   * gate starts as that Boltzmann gate and the network learns what differs. */
+  int block_prior;
   nd_gate_table table;
 } nd_learned_gate_slot;
 
@@ -154,12 +161,12 @@ int nd_model_find_block (const nd_model *m, int channel, nd_param_kind kind, int
 /* Number of trainable parameters. */
 size_t nd_model_n_trainable (const nd_model *m);
 
-/* Makes learned gate g of channel c a Boltzmann gate, x_inf = 1 / (1 +
- * exp(-(V - v_half) / slope)) with a constant tau, by writing its table
- * instead of the network's outputs; it stays so until the next
- * nd_model_params_changed(). For searches that try kinetics without
- * training a network (fit-search.h). */
-void nd_model_gate_boltzmann (nd_model *m, int c, int g, double v_half, double slope_mV, double tau_ms);
+/* The prior of learned gate g of channel c (see nd_learned_gate_slot). */
+enum { ND_PRIOR_SLOPE, ND_PRIOR_V_HALF, ND_PRIOR_LOG_TAU, ND_PRIOR_N };
+double *nd_model_gate_prior (nd_model *m, int c, int g);
+/* Zeroes the output layer of learned gate g's network: the gate is its
+ * prior alone until a fit trains the network. */
+void nd_model_gate_zero_output (nd_model *m, int c, int g);
 
 /* Steady-state initial state at v_init (n_state doubles). */
 void nd_model_initial_state (nd_model *m, double *y);

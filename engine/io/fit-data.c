@@ -70,12 +70,6 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the integration step must be positive"));
       return NULL;
     }
-  if (!isfinite (spec->ljp_mV) || fabs (spec->ljp_mV) > 100.0)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("the liquid-junction potential must be between -100 and 100 mV"));
-      return NULL;
-    }
   g_autofree int *role = g_new0 (int, n);
   if (!mark_roles (role, n, spec->val, spec->n_val, 2, error)
       || !mark_roles (role, n, spec->train, spec->n_train, 1, error))
@@ -116,9 +110,6 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
           return NULL;
         }
       NdSweepTrace *sw = &d->traces[k];
-      if (spec->ljp_mV != 0.0)
-        for (gsize j = 0; j < sw->n; j++)
-          sw->v_mV[j] -= spec->ljp_mV;
       d->density[k] = g_new (double, sw->n);
       for (gsize j = 0; j < sw->n; j++)
         d->density[k][j] = nd_pA_to_density (sw->i_pA[j], m->area_um2);

@@ -38,11 +38,10 @@ typedef struct {
   /* The time window the loss compares, in ms from the sweep's start
    * (end <= start: the whole sweep). Samples outside get weight 0. */
   double window_start_ms, window_end_ms;
-  /* Liquid-junction potential: the membrane potential is V_recorded - ljp. */
-  double ljp_mV;
 } NdFitDataSpec;
 
-/* Fails with a message in the user's words when a sweep number does not
+/* The membrane potential is the recording's, corrected for its
+ * liquid-junction potential (nd_recording_set_ljp). Fails with a message in the user's words when a sweep number does not
  * exist or is both trained and validated, nothing is left to train on, or a
  * sweep lacks a membrane potential or an injected current. Sweeps in neither
  * list are not read. */

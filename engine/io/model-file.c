@@ -261,7 +261,8 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
       const char *names[ND_MAX_LEARNED_GATES];
       int powers[ND_MAX_LEARNED_GATES];
       double pvals[ND_MAX_LEARNED_GATES];
-      gboolean fit_power[ND_MAX_LEARNED_GATES];
+      gboolean fit_power[ND_MAX_LEARNED_GATES], fit_prior[ND_MAX_LEARNED_GATES];
+      double prior[ND_MAX_LEARNED_GATES][ND_PRIOR_N];
       net_spec ns[ND_MAX_LEARNED_GATES];
       for (int g = 0; g < ng; g++)
         {
@@ -285,6 +286,28 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
           powers[g] = (int) floor (p);
           pvals[g] = p;
           fit_power[g] = get_bool (go, "fit_power", FALSE);
+          /* The gate's Boltzmann prior (model.h), absent: none. */
+          JsonObject *po = get_object (go, "prior");
+          prior[g][ND_PRIOR_SLOPE] = prior[g][ND_PRIOR_V_HALF] = prior[g][ND_PRIOR_LOG_TAU] = 0.0;
+          fit_prior[g] = po && get_bool (go, "fit_prior", FALSE);
+          if (po)
+            {
+              double slope, v_half, tau;
+              if (!get_number (po, "slope_per_mV", 0.0, TRUE, &slope, where, error)
+                  || !get_number (po, "v_half_mV", 0.0, TRUE, &v_half, where, error)
+                  || !get_number (po, "tau_ms", 1.0, TRUE, &tau, where, error))
+                return FALSE;
+              if (!(fabs (slope) <= 2.0 && fabs (v_half) <= 200.0 && tau > 0.0 && tau < 1e80))
+                {
+                  g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                               _("%s: a gate's prior needs a slope within ±2 per mV, a half-activation within "
+                                 "±200 mV and a positive time constant"), where);
+                  return FALSE;
+                }
+              prior[g][ND_PRIOR_SLOPE] = slope;
+              prior[g][ND_PRIOR_V_HALF] = v_half;
+              prior[g][ND_PRIOR_LOG_TAU] = log (tau);
+            }
           if (!read_network (get_object (go, "network"), 1, 2, &ns[g], where, error))
             return FALSE;
           if (g > 0 && memcmp (&ns[g].shape, &ns[0].shape, sizeof ns[0].shape) != 0)
@@ -308,6 +331,9 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
           nd_param_block *pb = &m->blocks[m->channels[c].learned[g].block_power];
           m->params[pb->offset] = pvals[g];
           pb->trainable = fit_power[g];
+          nd_param_block *qb = &m->blocks[m->channels[c].learned[g].block_prior];
+          memcpy (m->params + qb->offset, prior[g], sizeof prior[g]);
+          qb->trainable = fit_prior[g];
           int b = m->channels[c].learned[g].block;
           nd_learned_gate_init (&m->channels[c].learned[g].net, m->params + m->blocks[b].offset, (guint64) b, 1.0);
           if (ns[g].weights)
@@ -370,6 +396,23 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
         }
       bg->lo = lo;
       bg->hi = hi;
+    }
+  JsonArray *erange = get_array (o, "e_rev_range_mV");
+  if (erange)
+    {
+      nd_param_block *be = &m->blocks[ch->block_e];
+      double lo = json_array_get_length (erange) == 2 ? json_array_get_double_element (erange, 0) : NAN;
+      double hi = json_array_get_length (erange) == 2 ? json_array_get_double_element (erange, 1) : NAN;
+      double ev = m->params[be->offset];
+      if (!(lo >= be->lo && lo <= ev && ev <= hi && hi <= be->hi))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("%s: “e_rev_range_mV” must be [lowest, highest] around the reversal potential, within ±200 mV"),
+                       where);
+          return FALSE;
+        }
+      be->lo = lo;
+      be->hi = hi;
     }
   if (ch->block_vshift >= 0)
     {
@@ -598,6 +641,15 @@ nd_model_file_to_string (const nd_model *m)
           json_builder_add_double_value (b, bg->hi);
           json_builder_end_array (b);
         }
+      const nd_param_block *be = &m->blocks[ch->block_e];
+      if (ch->slot == ND_CHANNEL_KNOWN && (be->lo > -200.0 || be->hi < 200.0))
+        {
+          json_builder_set_member_name (b, "e_rev_range_mV");
+          json_builder_begin_array (b);
+          json_builder_add_double_value (b, be->lo);
+          json_builder_add_double_value (b, be->hi);
+          json_builder_end_array (b);
+        }
       if (ch->block_vshift >= 0)
         {
           if (nd_model_v_shift (m, c) != 0.0)
@@ -630,6 +682,22 @@ nd_model_file_to_string (const nd_model *m)
                 {
                   json_builder_set_member_name (b, "fit_power");
                   json_builder_add_boolean_value (b, TRUE);
+                }
+              const nd_param_block *qb = &m->blocks[s->block_prior];
+              const double *pr = m->params + qb->offset;
+              if (pr[ND_PRIOR_SLOPE] != 0.0 || pr[ND_PRIOR_V_HALF] != 0.0 || pr[ND_PRIOR_LOG_TAU] != 0.0)
+                {
+                  json_builder_set_member_name (b, "prior");
+                  json_builder_begin_object (b);
+                  add_number (b, "slope_per_mV", pr[ND_PRIOR_SLOPE]);
+                  add_number (b, "v_half_mV", pr[ND_PRIOR_V_HALF]);
+                  add_number (b, "tau_ms", exp (pr[ND_PRIOR_LOG_TAU]));
+                  json_builder_end_object (b);
+                  if (qb->trainable)
+                    {
+                      json_builder_set_member_name (b, "fit_prior");
+                      json_builder_add_boolean_value (b, TRUE);
+                    }
                 }
               write_network (b, &s->net.shape, s->net.tau_bound, m->params + blk->offset, blk->count);
               json_builder_end_object (b);

@@ -44,6 +44,12 @@ hybrid_model (void)
         m->params[m->blocks[b].offset + k] += 0.3 * sin (1.7 * k + b);
   /* The h gate's exponent is a real number (3.5): the non-integer power path. */
   m->params[m->blocks[m->channels[2].learned[1].block_power].offset] = 3.5;
+  /* The n gate's Boltzmann prior (slope 1/12 mV, half-activation -30 mV,
+   * tau e^1.5 ms) under its network. */
+  double *prior = nd_model_gate_prior (m, 2, 0);
+  prior[ND_PRIOR_SLOPE] = 1.0 / 12.0;
+  prior[ND_PRIOR_V_HALF] = -30.0;
+  prior[ND_PRIOR_LOG_TAU] = 1.5;
   /* Na's kinetics 3 mV off the published curves: the offset's gradient. */
   m->params[m->blocks[m->channels[0].block_vshift].offset] = 3.0;
   nd_model_params_changed (m);

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "integrator.h"
 #include "model-file.h"
 #include "nd-error.h"
+#include "templates.h"
 
 static void
 trace (nd_model *m, double *v, size_t n)
@@ -136,6 +138,60 @@ expect_error (const char *json, const char *fragment)
     g_error ("message “%s” lacks “%s”", error->message, fragment);
 }
 
+/* A real cell's fitted model: known conductances within ranges, Na's
+ * kinetics offset, a learned gate's prior; all survive a save and a load
+ * exactly, with their trainable flags, and the traces agree. */
+static void
+test_fit_extras (void)
+{
+  nd_model *m = nd_template_model (ND_TEMPLATE_CORTICAL, NULL, true);
+  g_assert_nonnull (m);
+  m->params[m->blocks[m->channels[0].block_vshift].offset] = 4.25;
+  double *pr = nd_model_gate_prior (m, 4, 0);
+  pr[ND_PRIOR_SLOPE] = 0.125;
+  pr[ND_PRIOR_V_HALF] = -35.5;
+  pr[ND_PRIOR_LOG_TAU] = log (80.0);
+  m->blocks[m->channels[4].learned[0].block_prior].trainable = true;
+  nd_model_params_changed (m);
+  g_autofree char *dir = g_dir_make_tmp ("nd-model-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_model_file_save (m, path, &error));
+  gboolean weights = FALSE;
+  nd_model *b = nd_model_file_load (path, &weights, &error);
+  g_assert_no_error (error);
+  g_assert_true (weights);
+  g_assert_cmpuint (b->n_params, ==, m->n_params);
+  for (int k = 0; k < m->n_blocks; k++)
+    {
+      g_assert_cmpint (b->blocks[k].trainable, ==, m->blocks[k].trainable);
+      g_assert_cmpfloat_with_epsilon (b->blocks[k].lo, m->blocks[k].lo, 1e-12 * fabs (m->blocks[k].lo) + 1e-300);
+      g_assert_cmpfloat_with_epsilon (b->blocks[k].hi, m->blocks[k].hi, 1e-12 * fabs (m->blocks[k].hi) + 1e-300);
+    }
+  for (size_t i = 0; i < m->n_params; i++)
+    g_assert_cmpfloat_with_epsilon (b->params[i], m->params[i], 1e-12 * fabs (m->params[i]) + 1e-300);
+  g_assert_cmpfloat (nd_model_v_shift (b, 0), ==, 4.25);
+  double va[500], vb[500];
+  trace (m, va, 500);
+  trace (b, vb, 500);
+  for (int j = 0; j < 500; j++)
+    g_assert_cmpfloat_with_epsilon (va[j], vb[j], 1e-9);
+  nd_model_free (b);
+  /* Out of range: an offset of 40 mV, a range that excludes the conductance. */
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_autofree char *bad_shift = g_strdup (text);
+  char *at = strstr (bad_shift, "\"v_shift_mV\" : 4.25");
+  g_assert_nonnull (at);
+  memcpy (at, "\"v_shift_mV\" : 40.0", strlen ("\"v_shift_mV\" : 40.0"));
+  g_assert_null (nd_model_file_parse (bad_shift, -1, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "v_shift_mV"));
+  g_clear_error (&error);
+  g_unlink (path);
+  g_rmdir (dir);
+  nd_model_free (m);
+}
+
 static void
 test_bad_files (void)
 {
@@ -176,5 +232,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/model-file/example", test_example);
   g_test_add_func ("/engine/model-file/bad", test_bad_files);
+  g_test_add_func ("/engine/model-file/fit-extras", test_fit_extras);
   return g_test_run ();
 }
