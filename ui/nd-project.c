@@ -114,17 +114,19 @@ static gboolean
 known_spec_equal (const NdKnownSpec *a, const NdKnownSpec *b)
 {
   return a->enabled == b->enabled && a->gbar == b->gbar && a->e == b->e && a->fit_gbar == b->fit_gbar
-         && a->fit_e == b->fit_e && a->gbar_lo == b->gbar_lo && a->gbar_hi == b->gbar_hi && a->v_shift == b->v_shift
-         && a->fit_v_shift == b->fit_v_shift;
+         && a->fit_e == b->fit_e && a->gbar_lo == b->gbar_lo && a->gbar_hi == b->gbar_hi && a->e_lo == b->e_lo
+         && a->e_hi == b->e_hi && a->v_shift == b->v_shift && a->fit_v_shift == b->fit_v_shift;
 }
 
-/* A new spec replacing `old`: a conductance set to another value forgets a range given around the old one. */
+/* A new spec replacing `old`: a value set to another forgets a range given around the old one. */
 static NdKnownSpec
 known_spec_edited (const NdKnownSpec *old, const NdKnownSpec *spec)
 {
   NdKnownSpec s = *spec;
   if (s.gbar != old->gbar && s.gbar_lo == old->gbar_lo && s.gbar_hi == old->gbar_hi)
     s.gbar_lo = s.gbar_hi = 0.0;
+  if (s.e != old->e && s.e_lo == old->e_lo && s.e_hi == old->e_hi)
+    s.e_lo = s.e_hi = 0.0;
   s.v_shift = CLAMP (s.v_shift, -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
   return s;
 }
@@ -134,8 +136,8 @@ static NdKnownSpec
 catalogue_as_known (const NdCatalogueSpec *cs)
 {
   return (NdKnownSpec) { .enabled = cs->enabled, .gbar = cs->gbar, .e = cs->e, .fit_gbar = cs->fit_gbar,
-                         .fit_e = cs->fit_e, .gbar_lo = cs->gbar_lo, .gbar_hi = cs->gbar_hi,
-                         .v_shift = cs->v_shift, .fit_v_shift = cs->fit_v_shift };
+                         .fit_e = cs->fit_e, .gbar_lo = cs->gbar_lo, .gbar_hi = cs->gbar_hi, .e_lo = cs->e_lo,
+                         .e_hi = cs->e_hi, .v_shift = cs->v_shift, .fit_v_shift = cs->fit_v_shift };
 }
 
 static NdCatalogueSpec
@@ -143,21 +145,12 @@ catalogue_from_known (const NdKnownSpec *k, const nd_channel_kind *kind)
 {
   return (NdCatalogueSpec) { .enabled = k->enabled, .gbar = k->gbar, .e = k->e, .kind = kind,
                              .fit_gbar = k->fit_gbar, .fit_e = k->fit_e, .gbar_lo = k->gbar_lo,
-                             .gbar_hi = k->gbar_hi, .v_shift = k->v_shift, .fit_v_shift = k->fit_v_shift };
+                             .gbar_hi = k->gbar_hi, .e_lo = k->e_lo, .e_hi = k->e_hi, .v_shift = k->v_shift,
+                             .fit_v_shift = k->fit_v_shift };
 }
 
-/* A fitted reversal potential stays near the value set (the model file does not store its bounds, so
- * they are set again from the value wherever a model is built or read). */
-static void
-bound_fitted_e (nd_model *m, int c)
-{
-  nd_param_block *be = &m->blocks[m->channels[c].block_e];
-  if (!be->trainable)
-    return;
-  double e = m->params[be->offset];
-  be->lo = fmax (e - ND_FIT_E_RANGE_MV, -200.0);
-  be->hi = fmin (e + ND_FIT_E_RANGE_MV, 200.0);
-}
+/* The physiological bounds of every reversal potential (model.c); others are a range of the spec's. */
+#define E_BOUND_MV 200.0
 
 /* Sets known channel c of m to what the spec lets a fit change. */
 static void
@@ -179,8 +172,19 @@ apply_fit_choices (nd_model *m, int c, const NdKnownSpec *s)
       bg->hi = base > 0.0 ? fmin (base * ND_FIT_GBAR_FACTOR, ND_GBAR_MAX) : ND_GBAR_MAX;
     }
   bg->trainable = s->fit_gbar;
-  m->blocks[ch->block_e].trainable = s->fit_e;
-  bound_fitted_e (m, c);
+  nd_param_block *be = &m->blocks[ch->block_e];
+  double e = m->params[be->offset];
+  if (s->e_hi > s->e_lo && s->e_lo >= -E_BOUND_MV && s->e_lo <= e && e <= s->e_hi && s->e_hi <= E_BOUND_MV)
+    {
+      be->lo = s->e_lo;
+      be->hi = s->e_hi;
+    }
+  else if (s->fit_e)
+    {
+      be->lo = fmax (e - ND_FIT_E_RANGE_MV, -E_BOUND_MV);
+      be->hi = fmin (e + ND_FIT_E_RANGE_MV, E_BOUND_MV);
+    }
+  be->trainable = s->fit_e;
   if (ch->block_vshift >= 0)
     {
       nd_param_block *bv = &m->blocks[ch->block_vshift];
@@ -195,8 +199,9 @@ known_spec_of (const nd_model *m, int c)
 {
   const nd_channel *ch = &m->channels[c];
   const nd_param_block *bg = &m->blocks[ch->block_gbar];
+  const nd_param_block *be = &m->blocks[ch->block_e];
   /* Bounds other than the physiological ones are the model's own range. */
-  gboolean range = bg->lo > 0.0 || bg->hi < ND_GBAR_MAX;
+  gboolean range = bg->lo > 0.0 || bg->hi < ND_GBAR_MAX, e_range = be->lo > -E_BOUND_MV || be->hi < E_BOUND_MV;
   return (NdKnownSpec) {
     .enabled = TRUE,
     .gbar = m->params[bg->offset],
@@ -205,6 +210,8 @@ known_spec_of (const nd_model *m, int c)
     .fit_e = m->blocks[ch->block_e].trainable,
     .gbar_lo = range ? bg->lo : 0.0,
     .gbar_hi = range ? bg->hi : 0.0,
+    .e_lo = e_range ? be->lo : 0.0,
+    .e_hi = e_range ? be->hi : 0.0,
     .v_shift = nd_model_v_shift (m, c),
     .fit_v_shift = ch->block_vshift >= 0 && m->blocks[ch->block_vshift].trainable,
   };
@@ -282,8 +289,8 @@ build_model (NdProject *self)
   return m;
 }
 
-/* Keeps the old model's network weights when the new one has networks of the same shape; FALSE when
- * they could not all be kept. */
+/* Keeps the old model's network weights (and the gates' priors) when the new one has networks of the same
+ * shape; FALSE when they could not all be kept. */
 static gboolean
 carry_weights (nd_model *to, const nd_model *from)
 {
@@ -299,6 +306,11 @@ carry_weights (nd_model *to, const nd_model *from)
         memcpy (to->params + bt->offset, from->params + bf->offset, bt->count * sizeof (double));
       else
         all = FALSE;
+      /* The gate's Boltzmann prior (a fit may have set it; the network learned what differs from it). */
+      nd_param_block *pt = &to->blocks[to->channels[ct].learned[g].block_prior];
+      const nd_param_block *pf = &from->blocks[from->channels[cf].learned[g].block_prior];
+      memcpy (to->params + pt->offset, from->params + pf->offset, MIN (pt->count, pf->count) * sizeof (double));
+      pt->trainable = pf->trainable;
     }
   nd_model_params_changed (to);
   return all;
@@ -1475,9 +1487,6 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
              sizeof self->learned.replaces);
   g_clear_pointer (&self->model, nd_model_free);
   self->model = model;
-  for (int c = 0; c < model->n_channels; c++)
-    if (model->channels[c].slot == ND_CHANNEL_KNOWN)
-      bound_fitted_e (model, c);
   g_array_set_size (self->catalogue, 0);
   spec_from_model (self, model);
   /* A saved model is someone's work. */

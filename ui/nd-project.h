@@ -50,9 +50,10 @@ typedef struct
   gboolean enabled;
   double gbar, e;   /* mS/cm2, mV */
   gboolean fit_gbar, fit_e;
-  /* Bounds of the conductance (mS/cm2). Both 0: ND_FIT_GBAR_FACTOR around gbar when fitted. A model
-   * file's own range is kept until the conductance is set to another value. */
-  double gbar_lo, gbar_hi;
+  /* Bounds of the conductance (mS/cm2) and the reversal potential (mV). Both 0: ND_FIT_GBAR_FACTOR around
+   * gbar, ND_FIT_E_RANGE_MV around e, when fitted. A model file's own range is kept until the value is set
+   * to another. */
+  double gbar_lo, gbar_hi, e_lo, e_hi;
   double v_shift;   /* mV, within ±ND_VSHIFT_MAX_MV; channels without gates ignore it */
   gboolean fit_v_shift;
 } NdKnownSpec;
@@ -78,7 +79,7 @@ typedef struct
   double gbar, e;
   const nd_channel_kind *kind;  /* from nd_icg_kind_lookup(): lives as long as the process */
   gboolean fit_gbar, fit_e;     /* as in NdKnownSpec */
-  double gbar_lo, gbar_hi;
+  double gbar_lo, gbar_hi, e_lo, e_hi;
   double v_shift;
   gboolean fit_v_shift;
 } NdCatalogueSpec;

@@ -159,7 +159,9 @@ test_file_range (void)
     "{\"neurode_project\": 1, \"model\": {\"membrane\": {\"area_um2\": 100, \"v_init_mV\": -65},"
     " \"channels\": [{\"type\": \"hh_na\", \"gbar_mS_per_cm2\": 100, \"e_rev_mV\": 50, \"fit_gbar\": true,"
     " \"gbar_range_mS_per_cm2\": [50, 150], \"v_shift_mV\": -2.5},"
-    " {\"type\": \"leak\", \"gbar_mS_per_cm2\": 0.3, \"e_rev_mV\": -65}]}}";
+    " {\"type\": \"leak\", \"gbar_mS_per_cm2\": 0.3, \"e_rev_mV\": -65},"
+    " {\"type\": \"hh_k\", \"gbar_mS_per_cm2\": 36, \"e_rev_mV\": -77, \"fit_e_rev\": true,"
+    " \"e_rev_range_mV\": [-90, -70]}]}}";
   g_autoptr (NdProject) p = nd_project_new ();
   g_autoptr (GError) error = NULL;
   g_assert_true (nd_project_load_json (p, json, NULL, &error));
@@ -173,6 +175,21 @@ test_file_range (void)
   /* Files without the choices: nothing fitted. */
   NdKnownSpec l = nd_project_get_known (p, leak);
   g_assert_true (l.enabled && !l.fit_gbar && !l.fit_e);
+  /* A reversal potential's own range likewise, until the value is edited. */
+  guint hh_k = library_index (p, "hh_k");
+  NdKnownSpec ks = nd_project_get_known (p, hh_k);
+  g_assert_true (ks.fit_e);
+  g_assert_cmpfloat (ks.e_lo, ==, -90.0);
+  g_assert_cmpfloat (ks.e_hi, ==, -70.0);
+  ks.fit_gbar = TRUE;
+  nd_project_set_known (p, hh_k, &ks);
+  g_assert_cmpfloat (block (nd_project_get_model (p), "hh_k", ND_PARAM_E)->lo, ==, -90.0);
+  ks = nd_project_get_known (p, hh_k);
+  ks.e = -80.0;
+  nd_project_set_known (p, hh_k, &ks);
+  const nd_param_block *ke = block (nd_project_get_model (p), "hh_k", ND_PARAM_E);
+  g_assert_cmpfloat (ke->lo, ==, -110.0);
+  g_assert_cmpfloat (ke->hi, ==, -50.0);
   /* Another edit keeps the range... */
   s.fit_v_shift = TRUE;
   nd_project_set_known (p, na, &s);
@@ -200,6 +217,37 @@ test_file_range (void)
       NdKnownSpec k = nd_project_get_known (d, i);
       g_assert_true (!k.fit_gbar && !k.fit_e && !k.fit_v_shift && k.v_shift == 0.0);
     }
+}
+
+/* A fitted model's gate priors and networks stay when a known channel's choice is changed afterwards. */
+static void
+test_fitted_model_kept (void)
+{
+  g_autoptr (NdProject) p = nd_project_new ();
+  nd_model *fitted = nd_model_copy (nd_project_get_model (p));
+  int c = 0;
+  while (fitted->channels[c].slot != ND_CHANNEL_LEARNED)
+    c++;
+  double *prior = nd_model_gate_prior (fitted, c, 0);
+  prior[ND_PRIOR_SLOPE] = 0.2;
+  prior[ND_PRIOR_V_HALF] = -40.0;
+  prior[ND_PRIOR_LOG_TAU] = 1.5;
+  fitted->params[fitted->blocks[fitted->channels[c].learned[0].block].offset] = 0.125;
+  nd_model_params_changed (fitted);
+  nd_project_accept_model (p, fitted, NULL, 0, NULL, NULL, 0);
+  nd_model_free (fitted);
+  guint na = library_index (p, "hh_na");
+  NdKnownSpec s = nd_project_get_known (p, na);
+  s.fit_gbar = TRUE;
+  nd_project_set_known (p, na, &s);
+  nd_model *m = nd_project_get_model (p);
+  g_assert_true (block (m, "hh_na", ND_PARAM_GBAR)->trainable);
+  const double *kept = nd_model_gate_prior (m, c, 0);
+  g_assert_cmpfloat (kept[ND_PRIOR_SLOPE], ==, 0.2);
+  g_assert_cmpfloat (kept[ND_PRIOR_V_HALF], ==, -40.0);
+  g_assert_cmpfloat (kept[ND_PRIOR_LOG_TAU], ==, 1.5);
+  g_assert_cmpfloat (m->params[m->blocks[m->channels[c].learned[0].block].offset], ==, 0.125);
+  g_assert_true (nd_project_get_fitted (p));
 }
 
 static void
@@ -509,6 +557,7 @@ main (int argc, char **argv)
   adw_init ();
   g_test_add_func ("/fit-choices/spec-to-model", test_spec_to_model);
   g_test_add_func ("/fit-choices/file-range", test_file_range);
+  g_test_add_func ("/fit-choices/fitted-model-kept", test_fitted_model_kept);
   g_test_add_func ("/fit-choices/template", test_template);
   g_test_add_func ("/fit-choices/template-from-cell", test_template_from_cell);
   app = nd_test_ui_start_app ((GtkWindow **) &window);
