@@ -34,9 +34,9 @@
 #include "templates.h"
 
 typedef struct {
-  char *out_dir, *train, *validate, *template_name;
+  char *out_dir, *train, *validate, *template_name, *window;
   gint64 seed;
-  int iterations, restarts;
+  int iterations, restarts, search;
   double max_dt, area;
   gboolean warm_start;
   NdCliRecordingOptions rec;
@@ -56,13 +56,15 @@ static void
 on_progress (const nd_fit_progress *p, void *user)
 {
   FitProgress *fp = user;
-  const char *stage = p->horizon == 0 ? _("free run") : p->horizon == 1 ? _("voltage-forced") : _("multiple shooting");
-  if (isfinite (p->best_val_loss))
-    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV², best score %.4g\n"), p->restart + 1,
-             p->restarts, p->iteration, p->iterations, stage, p->train_loss, p->best_val_loss);
+  /* The stages in words: the model led by the recorded potential, then on its own. */
+  const char *stage = p->horizon == 0 ? _("running free") : p->horizon == 1 ? _("following the recording")
+                                                                             : _("following the recording now and then");
+  if (p->searching)
+    fprintf (stderr, _("start %d/%d: searching conductances and kinetics, simulation %d/%d\n"), p->restart + 1,
+             p->restarts, p->search_done, p->search_total);
   else
-    fprintf (stderr, _("restart %d/%d, iteration %d/%d (%s): loss %.5g mV²\n"), p->restart + 1, p->restarts,
-             p->iteration, p->iterations, stage, p->train_loss);
+    fprintf (stderr, _("start %d/%d, step %d/%d (%s): training error %.3g mV RMSE\n"), p->restart + 1,
+             p->restarts, p->iteration, p->iterations, stage, sqrt (fmax (p->train_loss, 0.0)));
   gint64 now = g_get_monotonic_time ();
   if (p->best_version != fp->saved_version && p->best_params && now - fp->last_save >= SAVE_EVERY_US)
     {
@@ -177,13 +179,25 @@ run_fit (const FitArgs *a, int argc, char **argv)
   const char *model_path = argc == 3 ? argv[1] : NULL, *rec_path = argv[argc - 1];
   if (model_path && a->template_name)
     return nd_cli_fail (2, _("give either a model file or --template, not both"));
-  if (a->iterations < 0 || a->iterations > 1000000 || a->restarts < 0 || a->restarts > 1000 || a->seed < 0)
-    return nd_cli_fail (2, _("--iterations must be 0 to 1000000, --restarts 0 to 1000 and --seed positive"));
+  if (a->iterations < 0 || a->iterations > 1000000 || a->restarts < 0 || a->restarts > 1000 || a->seed < 0
+      || a->search < -1 || a->search > 1000000)
+    return nd_cli_fail (2, _("--iterations and --search must be 0 to 1000000, --restarts 0 to 1000 and --seed positive"));
   if (!(a->max_dt > 0.0) || a->max_dt > 1.0 || a->max_dt < 1e-4)
     return nd_cli_fail (2, _("--dt must be between 0.0001 and 1 ms"));
   if (!(a->area >= 0.0) || a->area > 1e8)
     return nd_cli_fail (2, _("--area must be a membrane area in µm² (up to 10⁸)"));
 
+  double w0 = 0.0, w1 = 0.0;
+  if (a->window)
+    {
+      char *end = NULL;
+      w0 = g_ascii_strtod (a->window, &end);
+      if (end && *end == '-')
+        w1 = g_ascii_strtod (end + 1, &end);
+      if (!end || *end || !(w0 >= 0.0) || !(w1 > w0) || !isfinite (w1))
+        return nd_cli_fail (2, _("--window takes the start and end of the part to fit in ms, e.g. 100-700, not “%s”"),
+                            a->window);
+    }
   NdRecording *rec = nd_cli_load_recording (rec_path, &a->rec);
   if (!rec)
     return 1;
@@ -235,7 +249,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
     }
   NdFitDataSpec spec = { .train = train->len ? (const int *) train->data : NULL, .n_train = (int) train->len,
                          .val = (const int *) val_all->data, .n_val = (int) val_all->len,
-                         .max_dt_ms = a->max_dt };
+                         .max_dt_ms = a->max_dt, .window_start_ms = w0, .window_end_ms = w1 };
   data = nd_fit_data_new (rec, m, &spec, &error);
   if (!data)
     {
@@ -257,14 +271,16 @@ run_fit (const FitArgs *a, int argc, char **argv)
   /* 0 lets the fit choose from the recording's noise and the validation
    * sweeps (fit.h), with extra restarts after a miss. */
   opt.restarts = a->restarts;
-  opt.progress_interval_s = 1.0;
+  if (a->search >= 0)
+    opt.search_evals = a->search;
+  opt.progress_interval_s = 2.0;
   FitProgress fp = { .snapshot = nd_model_copy (m), .model_path = model_out };
   nd_fit_result res;
   gint64 t0 = g_get_monotonic_time ();
   nd_fit (m, data->train, data->n_train, data->val, data->n_val, &opt, NULL, on_progress, &fp, &res);
   nd_model_free (fp.snapshot);
-  fprintf (stderr, _("fitted in %.1f s: training RMSE %.3f mV (restart %d)\n"),
-           (g_get_monotonic_time () - t0) / 1e6, sqrt (res.train_loss), res.best_restart + 1);
+  fprintf (stderr, _("fitted in %.0f s; the model of start %d is kept\n"), (g_get_monotonic_time () - t0) / 1e6,
+           res.best_restart + 1);
   if (!write_outputs (m, &res, data, a->out_dir, &error))
     status = nd_cli_fail (1, "%s", error->message);
   nd_fit_result_clear (&res);
@@ -279,7 +295,7 @@ out:
 int
 nd_cli_fit (int argc, char **argv)
 {
-  FitArgs a = { .seed = 1, .max_dt = 0.025 };
+  FitArgs a = { .seed = 1, .max_dt = 0.025, .search = -1 };
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir, N_("Folder for model.json, kinetics.csv, loss.csv and report.csv"), N_("DIR") },
     { "template", 0, 0, G_OPTION_ARG_STRING, &a.template_name, N_("Without a model file: start from “cortical” (a cortical or hippocampal neuron, the default) or “squid” (squid axon), sized to the recorded cell"), N_("NAME") },
@@ -287,8 +303,10 @@ nd_cli_fit (int argc, char **argv)
     { "validate", 0, 0, G_OPTION_ARG_STRING, &a.validate, N_("Sweeps held out for validation, e.g. 2,4-5 (default: the sweeps not trained on)"), N_("SWEEPS") },
     { "area", 0, 0, G_OPTION_ARG_DOUBLE, &a.area, N_("With a template: the membrane area in µm² instead of the one measured from the recording"), N_("UM2") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
-    { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("Optimiser iterations per restart (default 400)"), N_("N") },
+    { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("Optimiser iterations per restart (default 400; 200 for a real cell, after its search)"), N_("N") },
     { "restarts", 0, 0, G_OPTION_ARG_INT, &a.restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
+    { "window", 0, 0, G_OPTION_ARG_STRING, &a.window, N_("Fit only this part of every sweep, in ms from its start, e.g. 100-700 (faster; default: the whole sweep)"), N_("START-END") },
+    { "search", 0, 0, G_OPTION_ARG_INT, &a.search, N_("Simulations of the search of conductances and kinetics that starts each restart (default 600 for a real cell, 0 otherwise; 0: no search)"), N_("N") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &a.max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { "warm-start", 0, 0, G_OPTION_ARG_NONE, &a.warm_start, N_("Refine the model's network weights instead of starting afresh"), NULL },
     { NULL }
@@ -305,5 +323,6 @@ nd_cli_fit (int argc, char **argv)
   g_free (a.train);
   g_free (a.validate);
   g_free (a.template_name);
+  g_free (a.window);
   return status;
 }

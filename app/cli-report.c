@@ -24,7 +24,7 @@ append_number (GString *s, double v)
     }
 }
 
-static void
+static nd_sweep_score
 report_sweep (nd_model *m, const nd_fit_sweep *sw, int id, const char *role, GString *csv, FILE *table)
 {
   nd_sweep_score sc;
@@ -37,12 +37,42 @@ report_sweep (nd_model *m, const nd_fit_sweep *sw, int id, const char *role, GSt
   append_number (csv, sc.rmse_mV);
   g_string_append_c (csv, '\n');
   if (!table)
-    return;
+    return sc;
   char shift[32] = "–";
   if (isfinite (sc.first_spike_shift_ms))
     g_snprintf (shift, sizeof shift, "%+.1f", sc.first_spike_shift_ms);
   fprintf (table, "%-5d  %-9s  %-16d  %-13d  %-22s  %-22.2f  %-9.2f\n", id, role, sc.spikes_recorded,
            sc.spikes_model, shift, sc.subthreshold_rmse_mV, sc.rmse_mV);
+  return sc;
+}
+
+/* The report in words: spike counts, subthreshold error and the first
+ * sweep with a spike, on the validation sweeps (the training sweeps when
+ * there are none). */
+static void
+print_summary (const nd_sweep_score *sc, const int *ids, int n, gboolean validation, FILE *out)
+{
+  nd_sweep_summary s;
+  nd_sweep_summary_compute (sc, ids, n, &s);
+  fprintf (out, validation ? _("Spike counts agree (within one spike or 20 %%) on %d of %d validation sweeps")
+                           : _("Spike counts agree (within one spike or 20 %%) on %d of %d training sweeps"),
+           s.n_agree, s.n);
+  fprintf (out, _("; median subthreshold RMSE %.1f mV.\n"), s.median_sub_mV);
+  if (s.worst >= 0)
+    fprintf (out, _("Sweep %d: the model fires %d spikes where the recording has %d.\n"), ids[s.worst],
+             sc[s.worst].spikes_model, sc[s.worst].spikes_recorded);
+  if (s.first_spiking_recorded != s.first_spiking_model)
+    {
+      if (s.first_spiking_model < 0)
+        fprintf (out, _("The model fires on none of these sweeps; the recording from sweep %d on.\n"),
+                 s.first_spiking_recorded);
+      else if (s.first_spiking_recorded < 0)
+        fprintf (out, _("The model fires from sweep %d on; the recording on none of these sweeps.\n"),
+                 s.first_spiking_model);
+      else
+        fprintf (out, _("The model fires from sweep %d on, the recording from sweep %d on.\n"),
+                 s.first_spiking_model, s.first_spiking_recorded);
+    }
 }
 
 GString *
@@ -64,14 +94,23 @@ nd_cli_report (nd_model *m, const NdFitData *d, FILE *table)
       fputc ('\n', table);
     }
   /* In sweep order, whatever their roles. */
+  g_autofree nd_sweep_score *tr = g_new0 (nd_sweep_score, d->n_train + 1);
+  g_autofree nd_sweep_score *va = g_new0 (nd_sweep_score, d->n_val + 1);
   for (int id = 0; id < d->n_sweeps; id++)
     {
       for (int k = 0; k < d->n_train; k++)
         if (d->train_sweeps[k] == id)
-          report_sweep (m, &d->train[k], id, "train", csv, table);
+          tr[k] = report_sweep (m, &d->train[k], id, "train", csv, table);
       for (int k = 0; k < d->n_val; k++)
         if (d->val_sweeps[k] == id)
-          report_sweep (m, &d->val[k], id, "validate", csv, table);
+          va[k] = report_sweep (m, &d->val[k], id, "validate", csv, table);
+    }
+  if (table)
+    {
+      if (d->n_val > 0)
+        print_summary (va, d->val_sweeps, d->n_val, TRUE, table);
+      else
+        print_summary (tr, d->train_sweeps, d->n_train, FALSE, table);
     }
   return csv;
 }

@@ -5,7 +5,9 @@
  */
 #include "fit-search.h"
 
-#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@ typedef struct {
   x_kind kind;
   size_t index;   /* params index, or the learned gate's number */
   double lo, hi;  /* bounds of the searched value */
+  bool wide;      /* a learned current's reversal potential */
 } x_slot;
 
 typedef struct {
@@ -46,6 +49,8 @@ typedef struct {
   double *best_params;
   boltzmann_gate *best_gates;
   nd_fit_control *ctl;
+  void (*tick) (int evals, void *user);
+  void *user;
 } search;
 
 /* Kinetics the search may give a learned gate. */
@@ -97,14 +102,15 @@ apply (search *s, const gsl_vector *xv)
 }
 
 static double
-objective (const gsl_vector *x, void *user)
+objective (const gsl_vector *x, search *s)
 {
-  search *s = user;
   if (s->evals >= s->max_evals || (s->ctl && atomic_load (&s->ctl->cancel)))
     return s->best + 1.0;   /* out of budget: the simplex only shrinks from here */
   apply (s, x);
   s->evals++;
   double f = nd_fit_spike_score (s->m, s->sw, s->n, false);
+  if (s->tick)
+    s->tick (s->evals, s->user);
   if (!isfinite (f))
     return 1e12;
   if (f < s->best)
@@ -122,10 +128,139 @@ add_x (search *s, x_kind kind, size_t index, double lo, double hi)
   s->x[s->n_x++] = (x_slot) { .kind = kind, .index = index, .lo = lo, .hi = hi };
 }
 
-double
-nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_evals, nd_fit_control *ctl)
+/* CMA-ES (Hansen's (mu/mu_w, lambda) with rank-one and rank-mu updates),
+ * in coordinates scaled by the initial steps so the search starts
+ * isotropic with sigma 1. Ranks, not values, drive it, so the spike
+ * counts' plateaus and jumps do not mislead it as they do a simplex. */
+static void
+run_cmaes (search *s, const gsl_vector *x0, const gsl_vector *step, uint64_t seed)
 {
-  search s = { .m = m, .sw = sw, .n = n, .max_evals = max_evals, .ctl = ctl };
+  const int n = s->n_x;
+  const int lambda = 4 + (int) floor (3.0 * log ((double) n)), mu = lambda / 2;
+  double w[64], wsum = 0.0, w2 = 0.0;
+  for (int i = 0; i < mu; i++)
+    w[i] = log (mu + 0.5) - log (i + 1.0), wsum += w[i];
+  for (int i = 0; i < mu; i++)
+    w[i] /= wsum, w2 += w[i] * w[i];
+  const double mueff = 1.0 / w2;
+  const double cs = (mueff + 2.0) / (n + mueff + 5.0);
+  const double ds = 1.0 + 2.0 * fmax (0.0, sqrt ((mueff - 1.0) / (n + 1.0)) - 1.0) + cs;
+  const double cc = (4.0 + mueff / n) / (n + 4.0 + 2.0 * mueff / n);
+  const double c1 = 2.0 / ((n + 1.3) * (n + 1.3) + mueff);
+  const double cmu = fmin (1.0 - c1, 2.0 * (mueff - 2.0 + 1.0 / mueff) / ((n + 2.0) * (n + 2.0) + mueff));
+  const double chin = sqrt ((double) n) * (1.0 - 1.0 / (4.0 * n) + 1.0 / (21.0 * n * n));
+  double *mean = calloc (n, sizeof *mean), *ps = calloc (n, sizeof *ps), *pc = calloc (n, sizeof *pc);
+  double *z = malloc ((size_t) lambda * n * sizeof *z), *y = malloc ((size_t) lambda * n * sizeof *y);
+  double *f = malloc (lambda * sizeof *f), *yw = malloc (n * sizeof *yw), *tmp = malloc (n * sizeof *tmp);
+  int *order = malloc (lambda * sizeof *order);
+  gsl_matrix *C = gsl_matrix_alloc (n, n), *B = gsl_matrix_alloc (n, n), *E = gsl_matrix_alloc (n, n);
+  gsl_vector *D = gsl_vector_alloc (n), *x = gsl_vector_alloc (n);
+  gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc (n);
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, (unsigned long) (seed * 2654435761u + 977u));
+  gsl_matrix_set_identity (C);
+  gsl_matrix_set_identity (B);
+  gsl_vector_set_all (D, 1.0);
+  double sigma = 1.0;
+  for (int gen = 0; s->evals + lambda <= s->max_evals && !(s->ctl && atomic_load (&s->ctl->cancel)); gen++)
+    {
+      for (int k = 0; k < lambda; k++)
+        {
+          double *zk = z + (size_t) k * n, *yk = y + (size_t) k * n;
+          for (int i = 0; i < n; i++)
+            zk[i] = gsl_ran_gaussian (rng, 1.0);
+          for (int i = 0; i < n; i++)
+            {
+              double acc = 0.0;
+              for (int j = 0; j < n; j++)
+                acc += gsl_matrix_get (B, i, j) * gsl_vector_get (D, j) * zk[j];
+              yk[i] = acc;
+            }
+          for (int i = 0; i < n; i++)
+            gsl_vector_set (x, i, gsl_vector_get (x0, i) + gsl_vector_get (step, i) * (mean[i] + sigma * yk[i]));
+          f[k] = objective (x, s);
+          order[k] = k;
+        }
+      /* Ranks: an insertion sort of lambda (about 10) values. */
+      for (int a = 1; a < lambda; a++)
+        for (int b = a; b > 0 && f[order[b]] < f[order[b - 1]]; b--)
+          {
+            int t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+          }
+      for (int i = 0; i < n; i++)
+        {
+          yw[i] = 0.0;
+          for (int k = 0; k < mu; k++)
+            yw[i] += w[k] * y[(size_t) order[k] * n + i];
+          mean[i] += sigma * yw[i];
+        }
+      /* C^(-1/2) yw = B D^-1 B' yw. */
+      for (int j = 0; j < n; j++)
+        {
+          double acc = 0.0;
+          for (int i = 0; i < n; i++)
+            acc += gsl_matrix_get (B, i, j) * yw[i];
+          tmp[j] = acc / gsl_vector_get (D, j);
+        }
+      double psn = 0.0;
+      for (int i = 0; i < n; i++)
+        {
+          double acc = 0.0;
+          for (int j = 0; j < n; j++)
+            acc += gsl_matrix_get (B, i, j) * tmp[j];
+          ps[i] = (1.0 - cs) * ps[i] + sqrt (cs * (2.0 - cs) * mueff) * acc;
+          psn += ps[i] * ps[i];
+        }
+      psn = sqrt (psn);
+      const bool hs = psn / sqrt (1.0 - pow (1.0 - cs, 2.0 * (gen + 1))) < (1.4 + 2.0 / (n + 1.0)) * chin;
+      for (int i = 0; i < n; i++)
+        pc[i] = (1.0 - cc) * pc[i] + (hs ? sqrt (cc * (2.0 - cc) * mueff) * yw[i] : 0.0);
+      for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++)
+          {
+            double rank_mu = 0.0;
+            for (int k = 0; k < mu; k++)
+              rank_mu += w[k] * y[(size_t) order[k] * n + i] * y[(size_t) order[k] * n + j];
+            double c = (1.0 - c1 - cmu) * gsl_matrix_get (C, i, j)
+                       + c1 * (pc[i] * pc[j] + (hs ? 0.0 : cc * (2.0 - cc) * gsl_matrix_get (C, i, j)))
+                       + cmu * rank_mu;
+            gsl_matrix_set (C, i, j, c);
+            gsl_matrix_set (C, j, i, c);
+          }
+      sigma *= exp ((cs / ds) * (psn / chin - 1.0));
+      sigma = fmin (sigma, 10.0);
+      gsl_matrix_memcpy (E, C);
+      gsl_eigen_symmv (E, D, B, ws);
+      for (int i = 0; i < n; i++)
+        gsl_vector_set (D, i, sqrt (fmax (gsl_vector_get (D, i), 1e-20)));
+      if (sigma * gsl_vector_max (D) < 1e-4)
+        break;
+    }
+  gsl_rng_free (rng);
+  gsl_eigen_symmv_free (ws);
+  gsl_matrix_free (C);
+  gsl_matrix_free (B);
+  gsl_matrix_free (E);
+  gsl_vector_free (D);
+  gsl_vector_free (x);
+  free (mean);
+  free (ps);
+  free (pc);
+  free (z);
+  free (y);
+  free (f);
+  free (yw);
+  free (tmp);
+  free (order);
+}
+
+double
+nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_evals, uint64_t seed,
+                          nd_fit_control *ctl, void (*tick) (int evals, void *user), void *user)
+{
+  search s = { .m = m, .sw = sw, .n = n, .max_evals = max_evals, .ctl = ctl, .tick = tick, .user = user };
   int max_x = m->n_blocks + 3 * ND_MAX_LEARNED_GATES * m->n_channels;
   s.x = malloc (max_x * sizeof *s.x);
   s.gates = malloc ((ND_MAX_LEARNED_GATES * m->n_channels + 1) * sizeof *s.gates);
@@ -140,7 +275,10 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
       if (blk->kind == ND_PARAM_GBAR)
         add_x (&s, X_LOG_PARAM, blk->offset, blk->lo, blk->hi);
       else if (blk->kind == ND_PARAM_E || blk->kind == ND_PARAM_VSHIFT)
-        add_x (&s, X_PARAM, blk->offset, blk->lo, blk->hi);
+        {
+          add_x (&s, X_PARAM, blk->offset, blk->lo, blk->hi);
+          s.x[s.n_x - 1].wide = blk->kind == ND_PARAM_E && m->channels[blk->channel].slot == ND_CHANNEL_LEARNED;
+        }
     }
   /* Learned gates with trainable networks: searched as Boltzmann gates (the
    * first activates, a second inactivates), a slow activation to start. */
@@ -173,6 +311,9 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
         {
         case X_PARAM:
           v = m->params[xs->index];
+          /* A learned current's reversal potential may move from K's to a
+           * cation's: its range in a few steps. */
+          st = xs->hi - xs->lo > 100.0 && xs->wide ? 30.0 : 5.0;
           break;
         case X_LOG_PARAM:
           /* A conductance at 0 starts at a thousandth of its upper bound. */
@@ -203,19 +344,7 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
   if (!isfinite (s.best))
     s.best = 1e12;
   if (s.n_x > 0 && max_evals > 1)
-    {
-      gsl_multimin_function f = { .f = objective, .n = (size_t) s.n_x, .params = &s };
-      gsl_multimin_fminimizer *mz = gsl_multimin_fminimizer_alloc (gsl_multimin_fminimizer_nmsimplex2, s.n_x);
-      gsl_multimin_fminimizer_set (mz, &f, x, step);
-      while (s.evals < s.max_evals && !(ctl && atomic_load (&ctl->cancel)))
-        {
-          if (gsl_multimin_fminimizer_iterate (mz) != GSL_SUCCESS)
-            break;
-          if (gsl_multimin_fminimizer_size (mz) < 1e-3)
-            break;
-        }
-      gsl_multimin_fminimizer_free (mz);
-    }
+    run_cmaes (&s, x, step, seed);
   gsl_vector_free (x);
   gsl_vector_free (step);
   /* The best parameters hold the best gates' priors; from here on the

@@ -22,7 +22,7 @@ nd_fit_options_default (nd_fit_options *o)
 {
   *o = (nd_fit_options) {
     .seed = 1,
-    .iterations = 400,
+    .iterations = 0,
     .n_stages = 3,
     .horizon = { 1, 1, 0 },
     .frac = { 0.4, 0.3, 0.3 },
@@ -42,9 +42,10 @@ nd_fit_options_default (nd_fit_options *o)
     .init_scale = 1.0,
     .validate_every = 25,
     .progress_interval_s = 0.05,
-    .spike_aware = false,
+    .spike_aware = ND_FIT_AUTO,
     .stats_window_ms = 20.0,
     .stats_weight = 1.0,
+    .search_evals = ND_FIT_AUTO,
   };
 }
 
@@ -412,6 +413,24 @@ progress_emit (progress_state *ps, nd_fit_progress *p, bool force_emit)
   ps->last_time = now_s ();
 }
 
+/* Progress of the biophysical search: three simulations make one unit of
+ * done/total, about the cost of a gradient iteration. */
+#define SEARCH_EVALS_PER_UNIT 3
+typedef struct {
+  progress_state *ps;
+  nd_fit_progress *p;
+  int done0;
+} search_tick_state;
+
+static void
+search_tick (int evals, void *user)
+{
+  search_tick_state *st = user;
+  st->p->search_done = evals;
+  st->p->done = st->done0 + evals / SEARCH_EVALS_PER_UNIT;
+  progress_emit (st->ps, st->p, false);
+}
+
 /* L-BFGS with Armijo backtracking over the parameters whose lr is non-zero. */
 typedef struct {
   size_t n;
@@ -702,11 +721,48 @@ schedule (int i, int n)
   return 0.05 + 0.95 * 0.5 * (1.0 + cos (M_PI * x));
 }
 
+bool
+nd_fit_real_cell (const nd_model *m)
+{
+  for (int b = 0; b < m->n_blocks; b++)
+    {
+      const nd_param_block *blk = &m->blocks[b];
+      if (blk->trainable && m->channels[blk->channel].slot == ND_CHANNEL_KNOWN
+          && (blk->kind == ND_PARAM_GBAR || blk->kind == ND_PARAM_E || blk->kind == ND_PARAM_VSHIFT))
+        return true;
+    }
+  return false;
+}
+
+/* The options with their automatic choices made for this model. */
+static void
+resolve_auto (nd_fit_options *o, const nd_model *m)
+{
+  const bool real = nd_fit_real_cell (m);
+  if (o->spike_aware == ND_FIT_AUTO)
+    o->spike_aware = real;
+  if (o->search_evals == ND_FIT_AUTO)
+    o->search_evals = real ? ND_FIT_SEARCH_EVALS : 0;
+  if (o->iterations == 0)
+    o->iterations = real ? ND_FIT_REAL_ITERATIONS : ND_FIT_ITERATIONS;
+  if (real)
+    {
+      /* Extra restarts and the polish chase a fit at the noise level, which
+       * no model of a real cell reaches; the search and the spike-aware
+       * choice of checkpoints are what make its restarts differ. */
+      o->extra_restarts = 0;
+      o->polish_iterations = 0;
+    }
+}
+
 int
 nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep *val, int n_val,
-        const nd_fit_options *opt, nd_fit_control *ctl, nd_fit_progress_fn progress, void *user,
+        const nd_fit_options *options, nd_fit_control *ctl, nd_fit_progress_fn progress, void *user,
         nd_fit_result *result)
 {
+  nd_fit_options resolved = *options;
+  resolve_auto (&resolved, m);
+  const nd_fit_options *opt = &resolved;
   memset (result, 0, sizeof *result);
   result->best_val_loss = INFINITY;
   if (n_train < 1 || nd_model_n_trainable (m) == 0 || opt->iterations < 1 || opt->restarts < 0)
@@ -804,6 +860,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   }
 
   int round = 0;  /* rounds run (the loop may skip to the polish) */
+  int search_units = 0;  /* the searches' simulations, 3 to a unit of progress */
   for (int r = 0; r < rounds && !result->cancelled; r++, round++)
     {
       if (r >= restarts && !(result->best_val_loss > miss_loss))
@@ -818,7 +875,12 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
       const int n_it = polish ? polish_n : opt->iterations;
       p.restarts = round + 1 > restarts ? round + 1 : restarts;
       p.iterations = n_it;
-      p.total = result->iterations_done + n_it + (restarts - round - 1 > 0 ? (restarts - round - 1) * opt->iterations : 0);
+      /* A fresh restart's search, then its iterations, then the fresh
+       * restarts still planned. */
+      const int search_u = opt->search_evals > 0 ? opt->search_evals / SEARCH_EVALS_PER_UNIT : 0;
+      const bool refining = (opt->warm_start && r == 0) || polish;
+      p.total = search_units + result->iterations_done + (refining ? 0 : search_u) + n_it
+                + (restarts - round - 1 > 0 ? (restarts - round - 1) * (opt->iterations + search_u) : 0);
       memcpy (m->params, polish ? best : start, np * sizeof *start);
       bool has_net = false;
       for (int b = 0; b < m->n_blocks; b++)
@@ -840,7 +902,13 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
        * candidate for the kept parameters. */
       if (opt->search_evals > 0 && !warm)
         {
-          nd_fit_search_biophysics (m, train, n_train, opt->search_evals, ctl);
+          search_tick_state st = { .ps = &ps, .p = &p, .done0 = search_units + result->iterations_done };
+          p.searching = true;
+          p.search_total = opt->search_evals;
+          nd_fit_search_biophysics (m, train, n_train, opt->search_evals, opt->seed * 7919u + (uint64_t) r, ctl,
+                                    search_tick, &st);
+          p.searching = false;
+          search_units += opt->search_evals / SEARCH_EVALS_PER_UNIT;
           double vl = validation_loss (m, vs, nvs, opt->val_worst, opt->spike_aware, tmp);
           if (isfinite (vl) && vl < result->best_val_loss)
             {
@@ -956,7 +1024,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
               p.best_val_loss = result->best_val_loss;
             }
           result->iterations_done++;
-          p.done = result->iterations_done;
+          p.done = search_units + result->iterations_done;
           progress_emit (&ps, &p, it + 1 == n_it);
         }
     }

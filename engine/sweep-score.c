@@ -106,3 +106,42 @@ nd_spike_count_error (int recorded, int model)
   double tol = log (1.0 + fmax (1.0, 0.2 * r) / (r + 1.0));
   return fabs (log ((m + 1.0) / (r + 1.0))) / tol;
 }
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+void
+nd_sweep_summary_compute (const nd_sweep_score *sc, const int *ids, int n, nd_sweep_summary *out)
+{
+  *out = (nd_sweep_summary) { .n = n, .median_sub_mV = NAN, .first_spiking_recorded = -1,
+                              .first_spiking_model = -1, .worst = -1 };
+  double *sub = malloc ((n > 0 ? n : 1) * sizeof *sub), worst_e = 0.0;
+  int n_sub = 0;
+  for (int k = 0; k < n; k++)
+    {
+      if (nd_spike_counts_agree (sc[k].spikes_recorded, sc[k].spikes_model))
+        out->n_agree++;
+      else
+        {
+          double e = nd_spike_count_error (sc[k].spikes_recorded, sc[k].spikes_model);
+          if (e > worst_e)
+            worst_e = e, out->worst = k;
+        }
+      if (sc[k].spikes_recorded > 0 && (out->first_spiking_recorded < 0 || ids[k] < out->first_spiking_recorded))
+        out->first_spiking_recorded = ids[k];
+      if (sc[k].spikes_model > 0 && (out->first_spiking_model < 0 || ids[k] < out->first_spiking_model))
+        out->first_spiking_model = ids[k];
+      if (sub && isfinite (sc[k].subthreshold_rmse_mV))
+        sub[n_sub++] = sc[k].subthreshold_rmse_mV;
+    }
+  if (sub && n_sub > 0)
+    {
+      qsort (sub, n_sub, sizeof *sub, cmp_double);
+      out->median_sub_mV = n_sub % 2 ? sub[n_sub / 2] : 0.5 * (sub[n_sub / 2 - 1] + sub[n_sub / 2]);
+    }
+  free (sub);
+}

@@ -39,6 +39,18 @@ void nd_sweep_score_compute (const double *v_model, const double *v_rec, const d
  * window. */
 void nd_sweep_score_model (nd_model *m, const nd_fit_sweep *sweep, double *v_out, nd_sweep_score *out);
 
+/* What a set of scored sweeps says, for a sentence in words. */
+typedef struct {
+  int n, n_agree;                 /* sweeps, and those whose spike counts agree */
+  double median_sub_mV;           /* median subthreshold RMSE (NAN without one) */
+  int first_spiking_recorded;     /* sweep id of the first (lowest id) sweep with a spike, -1: none */
+  int first_spiking_model;
+  int worst;                      /* index of the largest spike-count error, -1 when all agree */
+} nd_sweep_summary;
+
+/* Sums up n scores of the sweeps ids (in any order). */
+void nd_sweep_summary_compute (const nd_sweep_score *sc, const int *ids, int n, nd_sweep_summary *out);
+
 /* How far a model's spike count is from the recording's, in units of the
  * agreement tolerance: |log((model + 1) / (recorded + 1))| over
  * log(1 + max(1, 0.2 recorded) / (recorded + 1)), so 1 at the edge of the

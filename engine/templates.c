@@ -102,7 +102,7 @@ cortical (const nd_template_cell *cell, bool fit_known)
   int leak = nd_model_add_known (m, nd_channel_lookup ("leak"), g_leak, v_rest);
   /* The learned current: a potassium current (adaptation, A-type, ...)
    * that starts small and grows where the recording needs it. */
-  add_learned_k (m, 1.0, -90.0, 1);
+  int learned = add_learned_k (m, 1.0, -90.0, 1);
   if (fit_known)
     {
       fit_gbar_within (m, na, 10.0);
@@ -113,10 +113,21 @@ cortical (const nd_template_cell *cell, bool fit_known)
       el->trainable = true;
       el->lo = v_rest - 30.0;
       el->hi = v_rest + 30.0;
-      /* Pospischil et al. fit V_T per cell type (-67 to -50 mV): the same
-       * offset on Na and Kd. Here Na's offset is fitted; Kd keeps its own. */
+      /* Pospischil et al. fit V_T per cell type (-67 to -50 mV); a real
+       * cell's channels differ more, each on its own. */
       m->blocks[m->channels[na].block_vshift].trainable = true;
-      (void) kd;
+      m->blocks[m->channels[kd].block_vshift].trainable = true;
+      /* The learned current is whatever the cell needs beyond them: its
+       * conductance and reversal potential are fitted too (a potassium
+       * current for adaptation, a cation or sodium current for a plateau). */
+      nd_param_block *lg = &m->blocks[m->channels[learned].block_gbar];
+      lg->trainable = true;
+      lg->lo = 1e-3;
+      lg->hi = 100.0;
+      nd_param_block *le = &m->blocks[m->channels[learned].block_e];
+      le->trainable = true;
+      le->lo = -100.0;
+      le->hi = 60.0;
     }
   return m;
 }

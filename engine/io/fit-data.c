@@ -113,6 +113,7 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
       d->density[k] = g_new (double, sw->n);
       for (gsize j = 0; j < sw->n; j++)
         d->density[k][j] = nd_pA_to_density (sw->i_pA[j], m->area_um2);
+      gsize first = 0, end = sw->n;
       if (windowed)
         {
           d->weight[k] = g_new (double, sw->n);
@@ -121,10 +122,23 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
               double t = sw->t_ms[j] - sw->t_ms[0];
               d->weight[k][j] = t >= spec->window_start_ms && t <= spec->window_end_ms;
             }
+          /* Only the window and a lead-in before it are simulated. */
+          double a = floor ((spec->window_start_ms - ND_FIT_DATA_LEAD_MS) / dt_ms + 1e-9);
+          double b = floor (spec->window_end_ms / dt_ms + 1e-9) + 2.0;   /* the window's last sample, and one */
+          first = a > 0.0 ? (gsize) a : 0;
+          end = b < (double) sw->n ? (gsize) b : sw->n;
+          if (end <= first + 1 || spec->window_start_ms >= (double) (sw->n - 1) * dt_ms)
+            {
+              g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                           _("the fit window (%g to %g ms) lies outside sweep %d, which is %g ms long"),
+                           spec->window_start_ms, spec->window_end_ms, k, sw->n * dt_ms);
+              nd_fit_data_free (d);
+              return NULL;
+            }
         }
-      nd_fit_sweep f = { .drive = { .n = sw->n, .dt_sample = dt_ms, .n_sub = n_sub < 1 ? 1 : n_sub,
-                                    .i_inj = d->density[k] },
-                         .v_obs = sw->v_mV, .weight = d->weight[k] };
+      nd_fit_sweep f = { .drive = { .n = end - first, .dt_sample = dt_ms, .n_sub = n_sub < 1 ? 1 : n_sub,
+                                    .i_inj = d->density[k] + first },
+                         .v_obs = sw->v_mV + first, .weight = d->weight[k] ? d->weight[k] + first : NULL };
       if (role[k] == 2)
         {
           d->val_sweeps[d->n_val] = k;

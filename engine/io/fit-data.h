@@ -18,6 +18,8 @@
 
 G_BEGIN_DECLS
 
+#define ND_FIT_DATA_LEAD_MS 100.0
+
 typedef struct {
   int n_train, n_val;
   nd_fit_sweep *train, *val;
@@ -36,7 +38,9 @@ typedef struct {
   int n_val;
   double max_dt_ms;        /* largest integration step */
   /* The time window the loss compares, in ms from the sweep's start
-   * (end <= start: the whole sweep). Samples outside get weight 0. */
+   * (end <= start: the whole sweep). The fit simulates only the window and
+   * ND_FIT_DATA_LEAD_MS before it (the model settles there from rest, with
+   * weight 0), so a short window makes a fit faster. */
   double window_start_ms, window_end_ms;
 } NdFitDataSpec;
 

@@ -633,7 +633,7 @@ nd_model_file_to_string (const nd_model *m)
           json_builder_add_boolean_value (b, TRUE);
         }
       const nd_param_block *bg = &m->blocks[ch->block_gbar];
-      if (ch->slot == ND_CHANNEL_KNOWN && (bg->lo > 0.0 || bg->hi < ND_GBAR_MAX))
+      if (bg->lo > 0.0 || bg->hi < ND_GBAR_MAX)
         {
           json_builder_set_member_name (b, "gbar_range_mS_per_cm2");
           json_builder_begin_array (b);
@@ -642,7 +642,7 @@ nd_model_file_to_string (const nd_model *m)
           json_builder_end_array (b);
         }
       const nd_param_block *be = &m->blocks[ch->block_e];
-      if (ch->slot == ND_CHANNEL_KNOWN && (be->lo > -200.0 || be->hi < 200.0))
+      if (be->lo > -200.0 || be->hi < 200.0)
         {
           json_builder_set_member_name (b, "e_rev_range_mV");
           json_builder_begin_array (b);

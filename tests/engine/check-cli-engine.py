@@ -98,7 +98,7 @@ with open(bad, "w") as f:
 check("not evenly spaced" in run("simulate", truth, "--stimulus", bad, code=1).stderr, "uneven sampling message")
 check("time column" in run("simulate", truth, "--stimulus", hybrid, code=1).stderr, "not a recording message")
 check("nothing to fit" in run("fit", truth, rec, "--out", fit_dir, code=1).stderr, "nothing to fit")
-check("no sweep 9" in run("fit", hybrid, rec, "--out", fit_dir, "--validate", "9", code=1).stderr, "unknown sweep")
+check("sweep 9 does not exist" in run("fit", hybrid, rec, "--out", fit_dir, "--validate", "9", code=1).stderr, "unknown sweep")
 check("membrane potential" in run("fit", hybrid, stim, "--out", fit_dir, code=1).stderr, "fit needs a recorded V")
 check("held out for validation" in run("fit", hybrid, rec, "--out", fit_dir, "--validate", "0", code=1).stderr, "no training sweep")
 run("fit", hybrid, rec, code=2)

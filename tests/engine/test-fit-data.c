@@ -49,6 +49,32 @@ test_split (void)
   g_assert_cmpint (d->train[0].drive.n_sub, ==, 1);
   nd_fit_data_free (d);
 
+  /* A window: only it and a lead-in of up to 100 ms are simulated (the
+   * sweeps here are 1 ms long, so the lead-in starts at the sweep's start). */
+  const int train1[] = { 2 };
+  NdFitDataSpec spec = { .train = train1, .n_train = 1, .val = val, .n_val = 1, .max_dt_ms = 0.025,
+                         .window_start_ms = 0.3, .window_end_ms = 0.6 };
+  d = nd_fit_data_new (rec, m, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (d->n_train, ==, 1);
+  g_assert_cmpint (d->train_sweeps[0], ==, 2);
+  g_assert_cmpuint (d->train[0].drive.n, ==, 8);   /* samples 0..7: the window ends at 0.6 ms, and one more */
+  g_assert_cmpfloat (d->train[0].weight[2], ==, 0.0);
+  g_assert_cmpfloat (d->train[0].weight[3], ==, 1.0);
+  g_assert_cmpfloat (d->train[0].weight[6], ==, 1.0);
+  g_assert_cmpfloat (d->train[0].weight[7], ==, 0.0);
+  nd_fit_data_free (d);
+  spec.window_start_ms = 5.0;
+  spec.window_end_ms = 6.0;
+  g_assert_null (nd_fit_data_new (rec, m, &spec, &error));
+  g_assert_nonnull (strstr (error->message, "lies outside"));
+  g_clear_error (&error);
+  const int both[] = { 1 };
+  spec = (NdFitDataSpec) { .train = both, .n_train = 1, .val = both, .n_val = 1, .max_dt_ms = 0.025 };
+  g_assert_null (nd_fit_data_new (rec, m, &spec, &error));
+  g_assert_nonnull (strstr (error->message, "both for training and for validation"));
+  g_clear_error (&error);
+
   const int bad[] = { 3 };
   g_assert_null (nd_fit_data_from_recording (rec, m, 0.025, bad, 1, &error));
   g_assert_error (error, ND_ERROR, ND_ERROR_INVALID);

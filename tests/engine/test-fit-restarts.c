@@ -97,7 +97,7 @@ main (void)
   double fitted = free_rmse (m);
   printf ("full fit: %d iterations, RMSE %.4f mV\n", r.iterations_done, fitted);
   ND_CHECK (fitted < 0.5, "full fit RMSE %.4f mV", fitted);
-  ND_CHECK (r.iterations_done == o.iterations, "no extra restarts: iterations %d", r.iterations_done);
+  ND_CHECK (r.iterations_done <= ND_FIT_ITERATIONS, "no extra restarts: iterations %d", r.iterations_done);
   nd_fit_result_clear (&r);
 
   /* Warm start: the fit refines the given weights free-running, so its first

@@ -60,7 +60,7 @@ test_k_recovery (nd_model *truth)
           sqrt (r.train_loss), rmse, now_s () - t0);
   ND_CHECK (sqrt (r.train_loss) < 0.5, "training RMSE %.3f mV", sqrt (r.train_loss));
   ND_CHECK (rmse < 2.0, "held-out RMSE %.3f mV", rmse);
-  ND_CHECK (r.n_history == o.iterations && isfinite (r.history_train[r.n_history - 1]), "loss history");
+  ND_CHECK (r.n_history >= 1 && r.n_history <= ND_FIT_ITERATIONS && isfinite (r.history_train[r.n_history - 1]), "loss history");
   /* The learned kinetics match HH's on the voltages the trace visits. */
   const nd_channel_kind *hk = nd_channel_lookup ("hh_k");
   for (double v = -70.0; v <= 30.0; v += 10.0)
@@ -110,7 +110,8 @@ test_noisy (nd_model *truth)
           "kept round %d, training trace vs noise-free %.3f mV, held-out RMSE %.3f mV\n",
           r.noise_sd, 0.1 * vmax, r.smooth_ms, r.iterations_done, r.best_restart + 1, train_rmse, rmse);
   ND_CHECK (fabs (r.noise_sd - 0.1 * vmax) < 0.1 * 0.1 * vmax, "noise estimate %.2f", r.noise_sd);
-  ND_CHECK (r.iterations_done == o.iterations + o.polish_iterations, "one restart and the polish: %d iterations",
+  ND_CHECK (r.iterations_done <= ND_FIT_ITERATIONS + o.polish_iterations && r.iterations_done > o.polish_iterations,
+            "one restart and the polish: %d iterations",
             r.iterations_done);
   ND_CHECK (r.best_restart == 1, "the polished fit is kept (round %d)", r.best_restart + 1);
   ND_CHECK (r.smooth_ms > 0.0, "smoothing chosen");
