@@ -26,6 +26,7 @@ struct _NdFitRunner
   nd_fit_worker *worker;
   NdProjectSweeps *sweeps;
   int iterations, restarts, n_stages;
+  gboolean spike_aware;
 
   GMutex lock;
   NdFitSnapshot *pending;     /* written by the worker thread, under lock */
@@ -110,6 +111,9 @@ on_progress (const nd_fit_progress *p, void *user)
   s->stage = p->stage;
   s->n_stages = self->n_stages;
   s->horizon = p->horizon;
+  s->searching = p->searching;
+  s->search_done = p->search_done;
+  s->search_total = p->search_total;
   s->train_loss = p->train_loss;
   s->val_loss = p->val_loss;
   s->best_val_loss = p->best_val_loss;
@@ -228,13 +232,23 @@ describe_outcome (NdFitRunner *self)
                                          "The best result so far is kept."),
                                        r->rejected_steps, r->iterations_done);
     }
-  else if (!r->cancelled && self->hist_x->len > 2 && isfinite (self->stage_first)
+  /* A real cell's fit starts each restart from its search's best model, whose gradient steps may well not
+   * lower the error by a tenth: no sign of a stuck fit there. */
+  else if (!r->cancelled && !self->spike_aware && self->hist_x->len > 2 && isfinite (self->stage_first)
            && !(self->stage_last < 0.9 * self->stage_first))
     {
       self->failed = TRUE;
       self->outcome = g_strdup (_("The fit made no progress: the error did not fall. The best result so far is kept; "
                                   "try another network size or other channels."));
     }
+  else if (r->cancelled && self->spike_aware)
+    self->outcome = g_strdup_printf (_("Stopped after %d iterations; the best result so far is kept."),
+                                     r->iterations_done);
+  else if (self->spike_aware)
+    /* The kept parameters are those with the best spike-aware score, not an RMSE: the results say how good. */
+    self->outcome = g_strdup_printf (_("Finished %d iterations, keeping the model whose spike counts and "
+                                       "subthreshold error came closest to the %s sweeps."),
+                                     r->iterations_done, self->sweeps->n_val > 0 ? _("validation") : _("training"));
   else if (r->cancelled)
     self->outcome = g_strdup_printf (_("Stopped after %d iterations; the best result so far is kept "
                                        "(RMSE %.2f mV)."), r->iterations_done, sqrt (r->best_val_loss));
@@ -361,6 +375,7 @@ nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *
   self->iterations = opt->iterations;
   self->restarts = opt->restarts;
   self->n_stages = CLAMP (opt->n_stages, 1, ND_FIT_MAX_STAGES);
+  self->spike_aware = opt->spike_aware == ND_FIT_AUTO ? nd_fit_real_cell (model) : opt->spike_aware != 0;
   self->worker = nd_fit_worker_start (model, sweeps->sweeps, (int) sweeps->n_train,
                                       sweeps->n_val ? sweeps->sweeps + sweeps->n_train : NULL, (int) sweeps->n_val,
                                       opt, on_progress, self);
@@ -446,6 +461,12 @@ nd_fit_runner_get_model_trace (NdFitRunner *self, guint i, gsize *n, double *dt)
   *n = g_array_index (self->trace_n, gsize, i);
   *dt = g_array_index (self->trace_dt, double, i);
   return g_ptr_array_index (self->traces, i);
+}
+
+gboolean
+nd_fit_runner_get_spike_aware (NdFitRunner *self)
+{
+  return self->spike_aware;
 }
 
 const char *

@@ -25,6 +25,8 @@ typedef struct
   int restart, restarts;
   int stage, n_stages;
   int horizon;                /* > 0: the trace follows the recording (forced every horizon samples); 0: free run */
+  gboolean searching;         /* the search of conductances and kinetics at a restart's start (fit-search.h) */
+  int search_done, search_total;
   double train_loss, val_loss, best_val_loss;
   int n_gates;
   char **gate_labels;         /* "K.n" */
@@ -66,6 +68,9 @@ nd_model    *nd_fit_runner_get_model (NdFitRunner *self);
 const nd_fit_result *nd_fit_runner_get_result (NdFitRunner *self);
 const NdSweepScore *nd_fit_runner_get_scores (NdFitRunner *self, guint *n);
 const double *nd_fit_runner_get_model_trace (NdFitRunner *self, guint i, gsize *n, double *dt);
+/* Whether the running (or last) fit keeps the parameters with the best spike-aware score (a real cell,
+ * nd_fit_real_cell): its validation losses are then scores, not mean squared errors. */
+gboolean     nd_fit_runner_get_spike_aware (NdFitRunner *self);
 /* A sentence for people about how the fit ended (failed, stopped, finished). */
 const char  *nd_fit_runner_get_outcome (NdFitRunner *self);
 gboolean     nd_fit_runner_get_failed (NdFitRunner *self);

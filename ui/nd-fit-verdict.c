@@ -7,7 +7,6 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
-#include <stdlib.h>
 
 #include "nd-fit-verdict.h"
 #include "sweep-score.h"
@@ -23,13 +22,6 @@ nd_sweep_score_marks (const NdSweepScore *s)
   return m;
 }
 
-static int
-compare_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 static char *
 spikes_phrase (int n)
 {
@@ -40,35 +32,32 @@ spikes_phrase (int n)
 void
 nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
 {
-  *v = (NdFitVerdict) { .median_sub_mV = NAN, .worst = -1 };
+  *v = (NdFitVerdict) { .median_sub_mV = NAN, .worst = -1, .first_spiking_recorded = -1, .first_spiking_model = -1 };
   for (guint i = 0; i < n; i++)
     v->validation |= scores[i].role != ND_SWEEP_TRAIN;
-  g_autofree double *sub = g_new (double, n + 1);
-  guint n_sub = 0;
-  int worst_miss = 0;
+  /* The judged sweeps in the engine's terms, summed up as neurode-cli fit's report does. */
+  g_autofree nd_sweep_score *sc = g_new0 (nd_sweep_score, n + 1);
+  g_autofree int *ids = g_new0 (int, n + 1), *index = g_new0 (int, n + 1);
+  int k = 0;
   for (guint i = 0; i < n; i++)
-    {
-      const NdSweepScore *s = &scores[i];
-      if ((s->role != ND_SWEEP_TRAIN) != v->validation)
-        continue;
-      v->n++;
-      if (nd_spike_counts_agree (s->spikes_recorded, s->spikes_model))
-        v->n_agree++;
-      else if (abs (s->spikes_model - s->spikes_recorded) > worst_miss)
-        {
-          worst_miss = abs (s->spikes_model - s->spikes_recorded);
-          v->worst = (int) i;
-        }
-      if (isfinite (s->subthreshold_rmse_mV))
-        sub[n_sub++] = s->subthreshold_rmse_mV;
-    }
+    if ((scores[i].role != ND_SWEEP_TRAIN) == v->validation)
+      {
+        sc[k] = (nd_sweep_score) { .spikes_recorded = scores[i].spikes_recorded, .spikes_model = scores[i].spikes_model,
+                                   .first_spike_shift_ms = scores[i].first_spike_shift_ms,
+                                   .subthreshold_rmse_mV = scores[i].subthreshold_rmse_mV, .rmse_mV = scores[i].rmse_mV };
+        ids[k] = (int) scores[i].sweep;
+        index[k++] = (int) i;
+      }
+  nd_sweep_summary sum;
+  nd_sweep_summary_compute (sc, ids, k, &sum);
+  v->n = (guint) sum.n;
+  v->n_agree = (guint) sum.n_agree;
+  v->median_sub_mV = sum.median_sub_mV;
+  v->worst = sum.worst >= 0 ? index[sum.worst] : -1;
+  v->first_spiking_recorded = sum.first_spiking_recorded;
+  v->first_spiking_model = sum.first_spiking_model;
   if (v->n == 0)
     return;
-  if (n_sub > 0)
-    {
-      qsort (sub, n_sub, sizeof *sub, compare_double);
-      v->median_sub_mV = n_sub % 2 ? sub[n_sub / 2] : 0.5 * (sub[n_sub / 2 - 1] + sub[n_sub / 2]);
-    }
   gboolean spikes_ok = v->n_agree >= ND_FIT_GOOD_AGREE_FRACTION * v->n;
   gboolean sub_ok = !(v->median_sub_mV > ND_FIT_GOOD_SUBTHRESHOLD_MV);
   v->good = spikes_ok && sub_ok;
@@ -81,6 +70,20 @@ nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
       /* Translators: "The model fires 0 spikes where the recording has 20 (sweep 7)." */
       g_string_append_printf (summary, _("The model fires %s where the recording has %s (sweep %u)."), model, rec,
                               w->sweep + 1);
+      g_string_append_c (summary, ' ');
+    }
+  /* Where firing starts (the rheobase sweep), when the model's differs from the cell's. */
+  if (v->first_spiking_recorded != v->first_spiking_model)
+    {
+      if (v->first_spiking_model < 0)
+        g_string_append_printf (summary, _("The model fires on none of these sweeps; the recording from sweep %d on."),
+                                v->first_spiking_recorded + 1);
+      else if (v->first_spiking_recorded < 0)
+        g_string_append_printf (summary, _("The model fires from sweep %d on; the recording on none of these sweeps."),
+                                v->first_spiking_model + 1);
+      else
+        g_string_append_printf (summary, _("The model fires from sweep %d on, the recording from sweep %d on."),
+                                v->first_spiking_model + 1, v->first_spiking_recorded + 1);
       g_string_append_c (summary, ' ');
     }
   g_autofree char *agree = g_strdup_printf (v->validation

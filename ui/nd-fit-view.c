@@ -143,7 +143,8 @@ nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, c
                                     0.0, dt, model, n);
 }
 
-/* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. */
+/* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
+ * drawn (a spike-aware fit's validation losses are scores, not squared errors). */
 static void
 show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
 {
@@ -158,7 +159,7 @@ show_loss (NdFitView *self, const double *x, const double *train, const double *
   /* Validation runs every few iterations: draw the points it has, joined. */
   g_autofree double *vx = g_new (double, n + 1), *vy = g_new (double, n + 1);
   guint m = 0;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; val && i < n; i++)
     if (isfinite (val[i]) && val[i] >= 0.0 && (m == 0 || sqrt (val[i]) != vy[m - 1]))
       vx[m] = x[i], vy[m++] = sqrt (val[i]);
   if (m > 0)
@@ -224,9 +225,19 @@ format_duration (double s)
 
 /* What the fit is doing, in words: where it is, the stage explained, the errors as RMSE in mV. */
 static char *
-describe_progress (const NdFitSnapshot *s)
+describe_progress (const NdFitSnapshot *s, gboolean spike_aware)
 {
   int restarts = MAX (s->restarts, 1), restart = MIN (s->restart + 1, restarts);
+  if (s->searching)
+    {
+      g_autofree char *start = restarts > 1 ? g_strdup_printf (_("Fitting: restart %d of %d"), restart, restarts)
+                                            : g_strdup (_("Fitting"));
+      /* Translators: "Fitting: restart 1 of 2 · searching …: simulation 120 of 600". */
+      return g_strdup_printf (_("%s · searching conductances and kinetics: simulation %d of %d\n"
+                                "Many models are simulated to start near one that fires like the cell, before the "
+                                "gradient steps."),
+                              start, s->search_done, s->search_total);
+    }
   g_autofree char *where = restarts > 1
     ? g_strdup_printf (_("Fitting: restart %d of %d, step %d of %d"), restart, restarts, s->iteration, s->iterations)
     : g_strdup_printf (_("Fitting: step %d of %d"), s->iteration, s->iterations);
@@ -238,7 +249,8 @@ describe_progress (const NdFitSnapshot *s)
                                                  MAX (s->n_stages, 1), stage);
   g_autofree char *train = isfinite (s->train_loss) && s->train_loss >= 0.0
     ? g_strdup_printf (_("training error %.2f mV RMSE"), sqrt (s->train_loss)) : g_strdup (_("training error not defined"));
-  g_autofree char *val = isfinite (s->best_val_loss) && s->best_val_loss >= 0.0
+  /* A spike-aware fit's validation losses are scores, not squared errors: no RMSE to show for them. */
+  g_autofree char *val = !spike_aware && isfinite (s->best_val_loss) && s->best_val_loss >= 0.0
     ? g_strdup_printf (_("best on validation %.2f mV RMSE"), sqrt (s->best_val_loss)) : NULL;
   /* Translators: "Fitting: step 120 of 400 · training error 2.30 mV RMSE". */
   g_autofree char *first = g_strdup_printf (_("%s · %s"), where, train);
@@ -252,7 +264,7 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner);
   const double *x, *tr, *va;
   guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
-  show_loss (self, x, tr, va, n);
+  show_loss (self, x, tr, nd_fit_runner_get_spike_aware (runner) ? NULL : va, n);
   show_curves (self, s->n_gates, s->gate_labels, s->x_inf, s->tau);
   /* The fit draws the model running free in every stage (a stage that follows the recording trains on
    * traces pulled towards it, which would look better than the model is). */
@@ -264,7 +276,7 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   g_autofree char *text = left ? g_strdup_printf (_("Iteration %d of %d · about %s left"), s->done, s->total, left)
                                : g_strdup_printf (_("Iteration %d of %d"), s->done, s->total);
   gtk_progress_bar_set_text (self->progress, text);
-  g_autofree char *status = describe_progress (s);
+  g_autofree char *status = describe_progress (s, nd_fit_runner_get_spike_aware (runner));
   gtk_label_set_text (self->status, status);
 }
 
@@ -470,7 +482,8 @@ show_project (NdFitView *self)
   g_autofree double *x = g_new (double, n + 1);
   for (guint i = 0; i < n; i++)
     x[i] = i + 1;
-  show_loss (self, x, train, val, n);
+  /* A real cell's fit (known channels fitted) was spike-aware: its validation losses are scores. */
+  show_loss (self, x, train, nd_fit_real_cell (nd_project_get_model (self->project)) ? NULL : val, n);
   guint ns;
   const NdSweepScore *scores = nd_project_get_scores (self->project, &ns);
   /* The rows stay (and the sweep drawn with them) while the project's results are the same. After Accept

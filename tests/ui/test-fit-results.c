@@ -61,12 +61,15 @@ test_verdict (void)
   g_assert_cmpuint (v.n, ==, 3);
   g_assert_cmpuint (v.n_agree, ==, 1);
   g_assert_cmpint (v.worst, ==, 1);
+  g_assert_cmpint (v.first_spiking_recorded, ==, 6);
+  g_assert_cmpint (v.first_spiking_model, ==, -1);
   g_assert_cmpfloat (v.median_sub_mV, ==, 2.0);
   g_assert_false (v.good);
   if (english ())
     {
       g_assert_true (g_str_has_prefix (v.summary, "The model fires 0 spikes where the recording has 20 spikes (sweep 7)."));
       g_assert_nonnull (strstr (v.summary, "Spike counts agree on 1 of 3 validation sweeps; subthreshold error 2.0 mV (median)."));
+      g_assert_nonnull (strstr (v.summary, "The model fires on none of these sweeps; the recording from sweep 7 on."));
       g_assert_true (g_str_has_prefix (v.advice, "Accepting this fit is not recommended. The spike counts are wrong on 2 of 3 sweeps."));
     }
   else
@@ -465,6 +468,78 @@ test_reopen (void)
   nd_test_ui_spin (100);
 }
 
+static gboolean
+searching (gpointer data)
+{
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner ());
+  return (s && s->searching && s->search_done > 0) || nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+}
+
+/* The text of a translated format between its first "%s" and its first "%d" (what a status shows verbatim). */
+static char *
+format_piece (const char *msgid)
+{
+  const char *f = tr (msgid), *a = strstr (f, "%s"), *b = strstr (f, "%d");
+  g_assert_true (a && b && b > a + 2);
+  return g_strndup (a + 2, (gsize) (b - a - 2));
+}
+
+/* A real cell's fit (a known conductance ticked "Fit"): it searches first and says so, and its results and
+ * outcome speak of spike counts rather than an RMSE of its spike-aware score. */
+static void
+test_real_cell_fit (void)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL));
+  nd_test_ui_spin (300);
+  NdProject *p = nd_window_get_project (window);
+  guint na = 0;
+  while (!g_str_equal (nd_project_get_known_kind (p, na)->type, "hh_na"))
+    na++;
+  NdKnownSpec s = nd_project_get_known (p, na);
+  s.fit_gbar = TRUE;
+  nd_project_set_known (p, na, &s);
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", 10);
+  g_settings_set_int (settings, "fit-restarts", 1);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (nd_fit_runner_get_spike_aware (runner ()));
+  g_assert_true (nd_test_ui_wait (searching, NULL, 120000));
+  const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (runner ());
+  if (snap && snap->searching)
+    {
+      nd_test_ui_spin (150);
+      g_autofree char *piece = format_piece ("%s · searching conductances and kinetics: simulation %d of %d\n"
+                                             "Many models are simulated to start near one that fires like the cell, "
+                                             "before the gradient steps.");
+      g_print ("searching: simulation %d of %d\n", snap->search_done, snap->search_total);
+      g_assert_true (shows_text_containing (piece));
+      g_autofree char *name = g_strdup_printf ("fit-results-%s-searching-1400x900", language);
+      g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
+    }
+  g_assert_true (nd_test_ui_wait (finished, NULL, 300000));
+  nd_test_ui_spin (200);
+  const char *outcome = nd_fit_runner_get_outcome (runner ());
+  g_print ("outcome: %s\n", outcome);
+  g_assert_null (strstr (outcome, "RMSE"));
+  gboolean good;
+  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  g_print ("verdict (%s): %s\n", good ? "good" : "not good", verdict);
+  g_assert_nonnull (verdict);
+  g_assert_cmpint (gtk_widget_has_css_class (find_one (is_accept_button), "suggested-action"), ==, good);
+  /* The error plot draws the training error only: the validation losses were scores. */
+  NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "loss"));
+  g_assert_cmpuint (nd_plot_model_get_n_series (loss), ==, 1);
+  g_autoptr (GPtrArray) rows = sweep_rows ();
+  g_assert_cmpuint (rows->len, ==, 6);
+  g_autofree char *name = g_strdup_printf ("fit-results-%s-real-cell-1400x900", language);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
+  nd_project_set_dirty (p, FALSE);
+  g_settings_reset (settings, "fit-iterations");
+  g_settings_reset (settings, "fit-restarts");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -492,6 +567,7 @@ main (int argc, char **argv)
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   g_test_add_func ("/fit-results/silent-model", test_silent_model);
   g_test_add_func ("/fit-results/reopen", test_reopen);
+  g_test_add_func ("/fit-results/real-cell-fit", test_real_cell_fit);
   int status = g_test_run ();
   g_free (expected_title);
   g_object_unref (app);
