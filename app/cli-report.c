@@ -41,8 +41,10 @@ report_sweep (nd_model *m, const nd_fit_sweep *sw, int id, const char *role, GSt
   char shift[32] = "–";
   if (isfinite (sc.first_spike_shift_ms))
     g_snprintf (shift, sizeof shift, "%+.1f", sc.first_spike_shift_ms);
-  fprintf (table, "%-5d  %-9s  %-16d  %-13d  %-22s  %-22.2f  %-9.2f\n", id, role, sc.spikes_recorded,
-           sc.spikes_model, shift, sc.subthreshold_rmse_mV, sc.rmse_mV);
+  /* Padded by characters: the dash of a missing shift is two bytes. */
+  int pad = 22 - (int) g_utf8_strlen (shift, -1);
+  fprintf (table, "%-5d  %-9s  %-16d  %-13d  %s%*s  %-22.2f  %-9.2f\n", id, role, sc.spikes_recorded,
+           sc.spikes_model, shift, pad > 0 ? pad : 0, "", sc.subthreshold_rmse_mV, sc.rmse_mV);
   return sc;
 }
 

@@ -903,6 +903,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
       if (opt->search_evals > 0 && !warm)
         {
           search_tick_state st = { .ps = &ps, .p = &p, .done0 = search_units + result->iterations_done };
+          p.restart = round;
           p.searching = true;
           p.search_total = opt->search_evals;
           nd_fit_search_biophysics (m, train, n_train, opt->search_evals, opt->seed * 7919u + (uint64_t) r, ctl,

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "nd-explore-view-private.h"
 
@@ -110,35 +111,67 @@ nd_explore_add_number (NdExploreView *self, const char *name, const char *title,
   g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (n->action));
   g_signal_connect (n->adjustment, "value-changed", G_CALLBACK (adjustment_changed), n);
 
-  GtkWidget *row = adw_action_row_new ();
+  /* The title and the spin button on one line, the slider on its own line below across the whole row:
+   * beside the title it was ~85 px wide (a small drag jumped from 8 to -0.5 µA/cm²) and squeezed the
+   * title until it broke mid-word ("Temperat-ure"). */
+  GtkWidget *row = adw_preferences_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 6);
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_hexpand (titles, TRUE);
+  gtk_widget_set_valign (titles, GTK_ALIGN_CENTER);
+  GtkWidget *title_label = gtk_label_new (NULL);
+  /* Channel reversal rows are titled E<sub>Na</sub>. */
+  gtk_label_set_use_markup (GTK_LABEL (title_label), strchr (title, '<') != NULL);
+  g_object_bind_property (row, "title", title_label, "label", G_BINDING_SYNC_CREATE);
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (title_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title_label), PANGO_WRAP_WORD);
+  gtk_widget_add_css_class (title_label, "title");
+  gtk_box_append (GTK_BOX (titles), title_label);
   if (subtitle)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+    {
+      GtkWidget *sub = gtk_label_new (subtitle);
+      gtk_label_set_xalign (GTK_LABEL (sub), 0);
+      gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (sub), PANGO_WRAP_WORD);
+      gtk_widget_add_css_class (sub, "dim-label");
+      gtk_widget_add_css_class (sub, "caption");
+      gtk_box_append (GTK_BOX (titles), sub);
+    }
+  gtk_box_append (GTK_BOX (line), titles);
   GtkWidget *scale;
   n->shape = shape;
   if (shape > 0.0)
     {
       /* Fine control near zero (a threshold of a few uA/cm2) and still the whole range. */
       double a = asinh (lo / shape), b = asinh (hi / shape);
-      n->slider = g_object_ref_sink (gtk_adjustment_new (a, a, b, (b - a) / 200, (b - a) / 20, 0));
+      n->slider = g_object_ref_sink (gtk_adjustment_new (a, a, b, (b - a) / 400, (b - a) / 20, 0));
       g_signal_connect (n->slider, "value-changed", G_CALLBACK (slider_changed), n);
       scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, n->slider);
     }
   else
     scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, n->adjustment);
   gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
-  gtk_widget_set_size_request (scale, 110, -1);
+  gtk_widget_set_hexpand (scale, TRUE);
+  gtk_widget_set_size_request (scale, 200, -1);
   GtkWidget *spin = gtk_spin_button_new (n->adjustment, step, digits);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), 5);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (spin, "numeric");
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_box_append (GTK_BOX (line), spin);
+  gtk_box_append (GTK_BOX (box), line);
   gtk_box_append (GTK_BOX (box), scale);
-  gtk_box_append (GTK_BOX (box), spin);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   n->row = row;
   g_ptr_array_add (self->numbers, n);
   return n;

@@ -162,6 +162,10 @@ nd_explore_view_create_plots (NdExploreView *self)
   add_plot (self, PLOT_VOLTAGE, GTK_BOX (column), 190);
   add_plot (self, PLOT_CURRENTS, GTK_BOX (column), 170);
   add_plot (self, PLOT_GATES, GTK_BOX (column), 170);
+  /* One time axis: zooming into a spike in one of them zooms all four. */
+  NdPlot *stacked[] = { self->plot[PLOT_STIMULUS], self->plot[PLOT_VOLTAGE], self->plot[PLOT_CURRENTS],
+                        self->plot[PLOT_GATES] };
+  nd_plot_align (stacked, G_N_ELEMENTS (stacked));
   gtk_widget_set_vexpand (GTK_WIDGET (add_plot (self, PLOT_PHASE, self->phase_box, 0)), TRUE);
   add_plot (self, PLOT_XINF, self->kinetics_box, 0);
   add_plot (self, PLOT_TAU, self->kinetics_box, 0);

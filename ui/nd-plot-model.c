@@ -11,6 +11,7 @@
 typedef struct
 {
   char        *label;
+  char        *name;     /* for the pointer readout when there is no label ("Sweep 3") */
   NdPlotColor  color;
   NdPlotStyle  style;
   gboolean     visible;
@@ -67,6 +68,7 @@ series_clear (gpointer p)
 {
   Series *s = p;
   g_free (s->label);
+  g_free (s->name);
   g_free (s->x);
   g_free (s->y);
 }
@@ -197,6 +199,13 @@ nd_plot_model_dup_axis_title (NdPlotModel *self, NdPlotAxis axis)
   return g_strdup (label);
 }
 
+const char *
+nd_plot_model_get_axis_unit (NdPlotModel *self, NdPlotAxis axis)
+{
+  g_return_val_if_fail (ND_IS_PLOT_MODEL (self) && axis <= ND_PLOT_AXIS_Y, NULL);
+  return self->axes[axis].unit;
+}
+
 void
 nd_plot_model_set_range (NdPlotModel *self, NdPlotAxis axis, double min, double max)
 {
@@ -222,27 +231,14 @@ usable (double v, NdPlotScale scale)
   return isfinite (v) && (scale == ND_PLOT_SCALE_LINEAR || v > 0);
 }
 
-gboolean
-nd_plot_model_get_range (NdPlotModel *self, NdPlotAxis axis, double *min, double *max)
+/* The automatic range of one axis over the points whose x lies in [x_lo, x_hi]. */
+static gboolean
+auto_range (NdPlotModel *self, NdPlotAxis axis, double x_lo, double x_hi, double *min, double *max)
 {
-  g_return_val_if_fail (ND_IS_PLOT_MODEL (self) && axis <= ND_PLOT_AXIS_Y, FALSE);
   const Axis *a = &self->axes[axis];
   const Axis *xa = &self->axes[ND_PLOT_AXIS_X];
   double lo = INFINITY, hi = -INFINITY;
 
-  if (a->fixed)
-    {
-      *min = a->min;
-      *max = a->max;
-      return TRUE;
-    }
-  /* y fits the points inside a fixed x range, so a zoomed trace fills the height. */
-  double x_lo = -INFINITY, x_hi = INFINITY;
-  if (axis == ND_PLOT_AXIS_Y && xa->fixed)
-    {
-      x_lo = MIN (xa->min, xa->max);
-      x_hi = MAX (xa->min, xa->max);
-    }
   for (guint s = 0; s < self->series->len; s++)
     {
       const Series *se = &g_array_index (self->series, Series, s);
@@ -285,6 +281,46 @@ nd_plot_model_get_range (NdPlotModel *self, NdPlotAxis axis, double *min, double
       *max = hi + pad;
     }
   return TRUE;
+}
+
+gboolean
+nd_plot_model_get_range (NdPlotModel *self, NdPlotAxis axis, double *min, double *max)
+{
+  g_return_val_if_fail (ND_IS_PLOT_MODEL (self) && axis <= ND_PLOT_AXIS_Y, FALSE);
+  const Axis *a = &self->axes[axis];
+  const Axis *xa = &self->axes[ND_PLOT_AXIS_X];
+
+  if (a->fixed)
+    {
+      *min = a->min;
+      *max = a->max;
+      return TRUE;
+    }
+  /* y fits the points inside a fixed x range, so a zoomed trace fills the height. */
+  if (axis == ND_PLOT_AXIS_Y && xa->fixed)
+    return auto_range (self, axis, MIN (xa->min, xa->max), MAX (xa->min, xa->max), min, max);
+  return auto_range (self, axis, -INFINITY, INFINITY, min, max);
+}
+
+gboolean
+nd_plot_model_get_y_range_within (NdPlotModel *self, double x_lo, double x_hi, double *min, double *max)
+{
+  g_return_val_if_fail (ND_IS_PLOT_MODEL (self), FALSE);
+  const Axis *a = &self->axes[ND_PLOT_AXIS_Y];
+  if (a->fixed)
+    {
+      *min = a->min;
+      *max = a->max;
+      return TRUE;
+    }
+  return auto_range (self, ND_PLOT_AXIS_Y, MIN (x_lo, x_hi), MAX (x_lo, x_hi), min, max);
+}
+
+gboolean
+nd_plot_model_get_range_fixed (NdPlotModel *self, NdPlotAxis axis)
+{
+  g_return_val_if_fail (ND_IS_PLOT_MODEL (self) && axis <= ND_PLOT_AXIS_Y, FALSE);
+  return self->axes[axis].fixed;
 }
 
 guint
@@ -370,6 +406,23 @@ nd_plot_model_set_series_label (NdPlotModel *self, guint series, const char *lab
   g_free (s->label);
   s->label = g_strdup (label);
   changed (self);
+}
+
+void
+nd_plot_model_set_series_name (NdPlotModel *self, guint series, const char *name)
+{
+  Series *s = get_series (self, series);
+  g_return_if_fail (s != NULL);
+  g_free (s->name);
+  s->name = g_strdup (name);
+}
+
+const char *
+nd_plot_model_get_series_name (NdPlotModel *self, guint series)
+{
+  Series *s = get_series (self, series);
+  g_return_val_if_fail (s != NULL, NULL);
+  return s->label && *s->label ? s->label : s->name;
 }
 
 gsize

@@ -69,6 +69,8 @@ const char  *nd_plot_model_get_title (NdPlotModel *self);
 void         nd_plot_model_set_axis (NdPlotModel *self, NdPlotAxis axis, const char *label, const char *unit,
                                      NdPlotScale scale);
 NdPlotScale  nd_plot_model_get_scale (NdPlotModel *self, NdPlotAxis axis);
+/* The unit given to nd_plot_model_set_axis() (NULL for none): the pointer readout shows values in it. */
+const char  *nd_plot_model_get_axis_unit (NdPlotModel *self, NdPlotAxis axis);
 /* The text drawn along the axis ("Membrane potential (mV)"); free it. */
 char        *nd_plot_model_dup_axis_title (NdPlotModel *self, NdPlotAxis axis);
 
@@ -79,6 +81,12 @@ void         nd_plot_model_set_range_auto (NdPlotModel *self, NdPlotAxis axis);
 /* The range the plot uses now (fixed, or computed from the data); FALSE when there is nothing to show
  * and a default range is returned. */
 gboolean     nd_plot_model_get_range (NdPlotModel *self, NdPlotAxis axis, double *min, double *max);
+/* Whether the axis has a fixed range (nd_plot_model_set_range()). */
+gboolean     nd_plot_model_get_range_fixed (NdPlotModel *self, NdPlotAxis axis);
+/* The y range for the points whose x lies between x_lo and x_hi (the fixed y range if there is one):
+ * a plot zoomed in x fits its height to what it shows. */
+gboolean     nd_plot_model_get_y_range_within (NdPlotModel *self, double x_lo, double x_hi, double *min,
+                                               double *max);
 
 /* Reserves room for y tick labels at least `chars` digits wide, so that plots stacked in a column
  * (stimulus, voltage, currents over the same time) line up their x axes; 0 (the default): just
@@ -98,6 +106,11 @@ void         nd_plot_model_set_series_trace (NdPlotModel *self, guint series, do
                                              const double *y, gsize n);
 void         nd_plot_model_set_series_visible (NdPlotModel *self, guint series, gboolean visible);
 void         nd_plot_model_set_series_label (NdPlotModel *self, guint series, const char *label);
+/* A name for the pointer readout of a series without a legend entry ("Sweep 3"); not drawn, and setting it
+ * does not redraw. */
+void         nd_plot_model_set_series_name (NdPlotModel *self, guint series, const char *name);
+/* The label, else the name, else NULL. */
+const char  *nd_plot_model_get_series_name (NdPlotModel *self, guint series);
 /* Read access for the renderer and tests; arrays are owned by the model. */
 gsize        nd_plot_model_get_series (NdPlotModel *self, guint series, const double **x, const double **y,
                                        NdPlotColor *color, NdPlotStyle *style, const char **label,

@@ -20,6 +20,7 @@
 
 #include "nd-plot-decimate.h"
 #include "nd-plot-render.h"
+#include "nd-plot-ticks.h"
 
 G_DEFINE_QUARK (nd-plot-error-quark, nd_plot_error)
 
@@ -86,6 +87,29 @@ nd_plot_look_init (NdPlotLook *look)
   look->font_pt = 9;
   look->paint_background = TRUE;
   look->min_left = 0;
+  look->view = NULL;
+}
+
+void
+nd_plot_visible_ranges (NdPlotModel *model, const NdPlotView *view, double *x_min, double *x_max, double *y_min,
+                        double *y_max)
+{
+  if (view && view->x_set)
+    {
+      *x_min = view->x_min;
+      *x_max = view->x_max;
+    }
+  else
+    nd_plot_model_get_range (model, ND_PLOT_AXIS_X, x_min, x_max);
+  if (view && view->y_set)
+    {
+      *y_min = view->y_min;
+      *y_max = view->y_max;
+    }
+  else if (view && view->x_set)
+    nd_plot_model_get_y_range_within (model, *x_min, *x_max, y_min, y_max);
+  else
+    nd_plot_model_get_range (model, ND_PLOT_AXIS_Y, y_min, y_max);
 }
 
 double
@@ -115,101 +139,7 @@ frame_y (const NdPlotFrame *f, double yp)
   return f->top + (f->y_max - yp) / (f->y_max - f->y_min) * f->height;
 }
 
-/* ---- Ticks and their labels ---------------------------------------------------------------------- */
-
-/* Ticks are chosen here rather than by plbox() so the labels can be measured for the margins, a log axis
- * spanning less than two decades still gets labels (at 1, 2 and 5), and numbers use a true minus sign. */
-typedef struct
-{
-  double   v;          /* plot space */
-  gboolean labelled;   /* labelled ticks also get a grid line */
-  char     text[48];   /* PLplot text ("10#u-4#d" is 10 with a superscript) */
-} Tick;
-
-/* 1, 2 or 5 times a power of ten, near span / target. */
-static double
-nice_step (double span, double target)
-{
-  double raw = fabs (span) / MAX (target, 1);
-  double p = pow (10, floor (log10 (raw)));
-  double f = raw / p;
-  /* The smallest nice step not below the raw one, so labels keep their spacing. */
-  return (f <= 1.0001 ? 1 : f <= 2.0001 ? 2 : f <= 5.0001 ? 5 : 10) * p;
-}
-
-/* A true minus sign, as typeset numbers have. */
-static void
-set_text (Tick *t, const char *s)
-{
-  GString *out = g_string_new (NULL);
-  for (; *s; s++)
-    if (*s == '-')
-      g_string_append (out, "\xe2\x88\x92");
-    else
-      g_string_append_c (out, *s);
-  g_strlcpy (t->text, out->str, sizeof t->text);
-  g_string_free (out, TRUE);
-}
-
-static void
-add_tick (GArray *ticks, double v, gboolean labelled, const char *text)
-{
-  Tick t = { .v = v, .labelled = labelled };
-  if (labelled)
-    set_text (&t, text);
-  g_array_append_val (ticks, t);
-}
-
-/* Ticks of an axis from a to b (plot space) that is length_px long, labels at least spacing_px apart. */
-static GArray *
-make_ticks (NdPlotScale scale, double a, double b, double length_px, double spacing_px, double *step_out)
-{
-  GArray *ticks = g_array_new (FALSE, TRUE, sizeof (Tick));
-  double lo = MIN (a, b), hi = MAX (a, b);
-  char buf[64];
-
-  if (scale == ND_PLOT_SCALE_LINEAR)
-    {
-      double step = nice_step (hi - lo, length_px / spacing_px);
-      *step_out = step;
-      int decimals = MAX (0, (int) -floor (log10 (step) + 1e-9));
-      for (double i = ceil (lo / step - 1e-9); i * step <= hi + 1e-9 * step; i++)
-        {
-          double v = i * step;
-          if (fabs (v) < 1e-9 * step)
-            v = 0;
-          if (fabs (v) >= 1e6 || decimals > 5)
-            g_snprintf (buf, sizeof buf, "%g", v);
-          else
-            g_snprintf (buf, sizeof buf, "%.*f", decimals, v);
-          add_tick (ticks, v, TRUE, buf);
-        }
-      return ticks;
-    }
-
-  double px_per_decade = length_px / MAX (hi - lo, 1e-9);
-  int every = MAX (1, (int) ceil (spacing_px / px_per_decade));
-  gboolean label_25 = px_per_decade >= 3.2 * spacing_px;
-  gboolean minor = px_per_decade >= 30;
-  for (int k = (int) floor (lo) - 1; k <= (int) ceil (hi); k++)
-    for (int mant = 1; mant <= 9; mant++)
-      {
-        double v = k + log10 (mant);
-        if (v < lo - 1e-9 || v > hi + 1e-9)
-          continue;
-        gboolean labelled = mant == 1 ? (k % every) == 0 : label_25 && (mant == 2 || mant == 5);
-        if (!labelled && !(minor && every == 1) && mant != 1)
-          continue;
-        if (k >= -3 && k <= 3)
-          g_snprintf (buf, sizeof buf, "%.*f", MAX (0, -k), mant * pow (10, k));
-        else if (mant == 1)
-          g_snprintf (buf, sizeof buf, "10#u%d#d", k);
-        else
-          g_snprintf (buf, sizeof buf, "%d×10#u%d#d", mant, k);
-        add_tick (ticks, v, labelled, buf);
-      }
-  return ticks;
-}
+/* ---- Tick labels --------------------------------------------------------------------------------- */
 
 /* Text of PLplot strings: '#' is its escape character. */
 static char *
@@ -246,7 +176,7 @@ widest_label (cairo_t *cr, double font_pt, GArray *ticks)
   double widest = 0;
   for (guint i = 0; i < ticks->len; i++)
     {
-      const Tick *t = &g_array_index (ticks, Tick, i);
+      const NdPlotTick *t = &g_array_index (ticks, NdPlotTick, i);
       if (!t->labelled)
         continue;
       /* "10#u-5#d" is drawn as 10 with a smaller superscript: "10-5" is a little wider, which is safe. */
@@ -421,7 +351,7 @@ typedef struct
   const NdPlotLook *look;
   const Theme      *theme;
   NdPlotFrame       frame;
-  GArray           *x_ticks, *y_ticks;  /* Tick */
+  GArray           *x_ticks, *y_ticks;  /* NdPlotTick */
   double            x_step, y_step;     /* between labelled ticks of a linear axis */
   double            font_px, tick_px, device_scale;
   double            y_label_w;   /* widest y tick label */
@@ -430,6 +360,9 @@ typedef struct
   guint             legend_n;
   double            legend_row_w, legend_widest, legend_line_h;
   gboolean          legend_in_row;
+  guint             legend_rows;     /* rows of their own above the data area, when not beside the title */
+  double            legend_rows_top; /* distance from the data area's top edge up to the first of them */
+  double            legend_avail;    /* their width at most */
   double            row_centre;   /* distance from the data area's top edge up to that line's centre */
 } Ctx;
 
@@ -446,8 +379,7 @@ compute_layout (Ctx *c)
 
   f->x_scale = nd_plot_model_get_scale (m, ND_PLOT_AXIS_X);
   f->y_scale = nd_plot_model_get_scale (m, ND_PLOT_AXIS_Y);
-  nd_plot_model_get_range (m, ND_PLOT_AXIS_X, &x0, &x1);
-  nd_plot_model_get_range (m, ND_PLOT_AXIS_Y, &y0, &y1);
+  nd_plot_visible_ranges (m, c->look->view, &x0, &x1, &y0, &y1);
   f->x_min = to_plot (x0, f->x_scale);
   f->x_max = to_plot (x1, f->x_scale);
   f->y_min = to_plot (y0, f->y_scale);
@@ -471,9 +403,14 @@ compute_layout (Ctx *c)
   measure_legend (c);
   c->row_centre = 1.0 * c->font_px;
   double top = c->has_title || c->legend_in_row ? pad + 2.1 * c->font_px : pad + 0.7 * c->font_px;
+  /* Legend rows of their own go between the title line and the data area. */
+  double rows_h = c->legend_rows * (c->legend_line_h + 2);
+  c->legend_rows_top = rows_h + 0.3 * c->font_px;
+  top += rows_h + (c->legend_rows ? 0.3 * c->font_px : 0);
   double bottom = pad + c->tick_px + 3 + 1.2 * c->font_px + (c->has_x_title ? 1.6 * c->font_px : 0);
   double h = MAX (c->height - top - bottom, 10);
-  c->y_ticks = make_ticks (f->y_scale, f->y_min, f->y_max, h, 2.8 * c->font_px, &c->y_step);
+  /* Labels one line apart at the closest, so a short axis still gets three. */
+  c->y_ticks = nd_plot_ticks (f->y_scale, f->y_min, f->y_max, h, 2.8 * c->font_px, 1.1 * c->font_px, &c->y_step);
   c->y_label_w = widest_label (c->cr, c->look->font_pt, c->y_ticks);
   guint min_chars = nd_plot_model_get_y_label_min_chars (m);
   if (min_chars > 0)
@@ -493,12 +430,14 @@ compute_layout (Ctx *c)
   double left = MAX (f->natural_left, MIN (c->look->min_left, c->width / 2.0));
   double right = pad + 1.6 * c->font_px;
   double w = MAX (c->width - left - right, 10);
-  c->x_ticks = make_ticks (f->x_scale, f->x_min, f->x_max, w, 6.5 * c->font_px, &c->x_step);
+  c->x_ticks = nd_plot_ticks (f->x_scale, f->x_min, f->x_max, w, 6.5 * c->font_px, 4.5 * c->font_px, &c->x_step);
 
   f->left = left;
   f->top = top;
   f->width = w;
   f->height = h;
+  f->n_x_labels = nd_plot_ticks_n_labelled (c->x_ticks);
+  f->n_y_labels = nd_plot_ticks_n_labelled (c->y_ticks);
 }
 
 /* ---- Drawing -------------------------------------------------------------------------------------- */
@@ -555,14 +494,14 @@ draw_with_plplot (Ctx *c)
   plwidth (1.0);
   for (guint i = 0; i < c->x_ticks->len; i++)
     {
-      const Tick *tk = &g_array_index (c->x_ticks, Tick, i);
+      const NdPlotTick *tk = &g_array_index (c->x_ticks, NdPlotTick, i);
       PLFLT xs[2] = { tk->v, tk->v }, ys[2] = { f->y_min, f->y_max };
       if (tk->labelled)
         plline (2, xs, ys);
     }
   for (guint i = 0; i < c->y_ticks->len; i++)
     {
-      const Tick *tk = &g_array_index (c->y_ticks, Tick, i);
+      const NdPlotTick *tk = &g_array_index (c->y_ticks, NdPlotTick, i);
       PLFLT xs[2] = { f->x_min, f->x_max }, ys[2] = { tk->v, tk->v };
       if (tk->labelled)
         plline (2, xs, ys);
@@ -607,7 +546,7 @@ draw_with_plplot (Ctx *c)
   /* Axes: left and bottom lines with outward ticks (log axes: minor ticks between decades). */
   plcol0 (C_AXIS);
   plwidth (1.0);
-  /* PLplot puts ticks at multiples of the step, as make_ticks() does; outside the frame it clips lines, so
+  /* PLplot puts ticks at multiples of the step, as nd_plot_ticks() does; outside the frame it clips lines, so
    * plbox() draws them. */
   plsmaj (c->tick_px / px_per_mm, 1.0);
   plsmin (c->tick_px / 2 / px_per_mm, 1.0);
@@ -617,13 +556,13 @@ draw_with_plplot (Ctx *c)
   plcol0 (C_LABEL);
   for (guint i = 0; i < c->x_ticks->len; i++)
     {
-      const Tick *tk = &g_array_index (c->x_ticks, Tick, i);
+      const NdPlotTick *tk = &g_array_index (c->x_ticks, NdPlotTick, i);
       if (tk->labelled)
         plmtex ("b", (c->tick_px + 3 + 0.6 * c->font_px) / em, frac (tk->v, f->x_min, f->x_max), 0.5, tk->text);
     }
   for (guint i = 0; i < c->y_ticks->len; i++)
     {
-      const Tick *tk = &g_array_index (c->y_ticks, Tick, i);
+      const NdPlotTick *tk = &g_array_index (c->y_ticks, NdPlotTick, i);
       if (tk->labelled)
         plmtex ("lv", (c->tick_px + 4) / em, frac (tk->v, f->y_min, f->y_max), 1.0, tk->text);
     }
@@ -648,7 +587,7 @@ draw_with_plplot (Ctx *c)
       g_autofree char *e = pl_escape (nd_plot_model_get_title (m));
       plschr (ch_mm, ch_scale * 1.1);
       plsfont (PL_FCI_SANS, PL_FCI_UPRIGHT, PL_FCI_BOLD);
-      plmtex ("t", c->row_centre / em, 0.0, 0.0, e);
+      plmtex ("t", (c->row_centre + (c->legend_rows ? c->legend_rows_top : 0)) / em, 0.0, 0.0, e);
       plsfont (PL_FCI_SANS, PL_FCI_UPRIGHT, PL_FCI_MEDIUM);
       plschr (ch_mm, ch_scale);
     }
@@ -802,7 +741,44 @@ legend_entry (NdPlotModel *m, guint s, NdPlotColor *color, NdPlotStyle *style, c
   return visible && *label && **label;
 }
 
-/* Sizes the legend: a row above the data area when it fits beside the title, a card inside otherwise. */
+/* Flows the legend entries into rows at most `avail` wide: the number of rows, and when asked the row of
+ * each entry and the width of each row (arrays of legend_n). */
+static guint
+flow_rows (Ctx *c, PangoLayout *layout, double avail, guint *row_of, double *row_w)
+{
+  NdPlotModel *m = c->model;
+  NdPlotColor color;
+  NdPlotStyle style;
+  const char *label;
+  double x = 0;
+  guint row = 0, k = 0;
+  int w, h;
+
+  for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
+    {
+      if (!legend_entry (m, s, &color, &style, &label))
+        continue;
+      pango_layout_set_text (layout, label, -1);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      double ew = legend_sample + legend_gap + w;
+      if (x > 0 && x + legend_spacing + ew > avail)
+        {
+          row++;
+          x = 0;
+        }
+      x += (x > 0 ? legend_spacing : 0) + ew;
+      if (row_of)
+        row_of[k] = row;
+      if (row_w)
+        row_w[row] = x;
+      k++;
+    }
+  return k > 0 ? row + 1 : 0;
+}
+
+/* Sizes the legend. Best is a row beside the title; then rows of its own above the data area, when a
+ * few fit; only on a small plot with many entries a card inside the data area (in its emptiest corner,
+ * chosen when drawing). Above the data, a legend never covers a curve. */
 static void
 measure_legend (Ctx *c)
 {
@@ -817,6 +793,7 @@ measure_legend (Ctx *c)
   c->legend_row_w = 0;
   c->legend_widest = 0;
   c->legend_line_h = 0;
+  c->legend_rows = 0;
   for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
     {
       if (!legend_entry (m, s, &color, &style, &label))
@@ -828,7 +805,6 @@ measure_legend (Ctx *c)
       c->legend_line_h = MAX (c->legend_line_h, h);
       c->legend_n++;
     }
-  g_object_unref (layout);
 
   double title_w = 0;
   const char *title = nd_plot_model_get_title (m);
@@ -841,6 +817,55 @@ measure_legend (Ctx *c)
       g_object_unref (bold);
     }
   c->legend_in_row = c->legend_n > 0 && title_w + 3 * c->font_px + c->legend_row_w <= c->width - 2 * 6 - 2 * c->font_px;
+  if (c->legend_n > 0 && !c->legend_in_row)
+    {
+      /* The data area's width before the y labels are known: the left margin is a few characters. */
+      c->legend_avail = c->width - 2 * 6 - 7.5 * c->font_px;
+      guint rows = flow_rows (c, layout, c->legend_avail, NULL, NULL);
+      /* A card taller than the data area would cover all of it: rows then, however many. */
+      double card_h = 2 * 5 + c->legend_n * c->legend_line_h, data_h = c->height - 6.5 * c->font_px;
+      if ((rows <= 3 && rows * (c->legend_line_h + 2) <= 0.3 * c->height) || card_h > data_h - 16)
+        c->legend_rows = rows;
+    }
+  g_object_unref (layout);
+}
+
+/* How much of the plotted data lies in the rectangle (pixels): segments and dots that cross it. */
+static guint
+data_in_rect (Ctx *c, double x0, double y0, double x1, double y1)
+{
+  NdPlotModel *m = c->model;
+  const NdPlotFrame *f = &c->frame;
+  double box[4] = { x0, x1, y0, y1 };
+  guint hits = 0;
+
+  for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
+    {
+      gboolean visible;
+      nd_plot_model_get_series (m, s, NULL, NULL, NULL, NULL, NULL, &visible);
+      if (!visible)
+        continue;
+      PlotData own;
+      const double *px, *py;
+      gsize n;
+      prepare_series (m, s, f, (unsigned) ceil (f->width), &own, &px, &py, &n);
+      double ax = NAN, ay = NAN;
+      for (gsize i = 0; i < n; i++)
+        {
+          double bx = f->left + (px[i] - f->x_min) / (f->x_max - f->x_min) * f->width, by = frame_y (f, py[i]);
+          if (isfinite (bx) && isfinite (by))
+            {
+              double sx0 = isfinite (ax) ? ax : bx, sy0 = isfinite (ay) ? ay : by, sx1 = bx, sy1 = by;
+              if (clip_segment (box, &sx0, &sy0, &sx1, &sy1))
+                hits++;
+            }
+          ax = bx;
+          ay = by;
+        }
+      g_free (own.x);
+      g_free (own.y);
+    }
+  return hits;
 }
 
 static void
@@ -872,12 +897,53 @@ draw_legend (Ctx *c)
       g_object_unref (layout);
       return;
     }
+  if (c->legend_rows > 0)
+    {
+      /* Rows of their own under the title, left-aligned with it and the data area. */
+      g_autofree guint *row_of = g_new0 (guint, c->legend_n);
+      g_autofree double *row_w = g_new0 (double, c->legend_n);
+      flow_rows (c, layout, c->legend_avail, row_of, row_w);
+      double x = 0;
+      guint k = 0;
+      for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
+        {
+          if (!legend_entry (m, s, &color, &style, &label))
+            continue;
+          guint row = row_of[k];
+          if (k == 0 || row != row_of[k - 1])
+            x = MAX (6, MIN (f->left, c->width - 6 - row_w[row]));
+          double cy = f->top - c->legend_rows_top + (row + 0.5) * (c->legend_line_h + 2);
+          draw_legend_entry (c, layout, x, cy, color, style, label);
+          pango_layout_get_pixel_size (layout, &w, &h);
+          x += legend_sample + legend_gap + w + legend_spacing;
+          k++;
+        }
+      g_object_unref (layout);
+      return;
+    }
 
-  /* A rounded, slightly translucent card in the top right corner. */
+  /* A rounded, slightly translucent card in the corner of the data area with the least data under it. */
   const double inset = 8, margin = 8, r = 6;
   double bw = inset + legend_sample + legend_gap + c->legend_widest + inset;
   double bh = 2 * 5 + c->legend_n * c->legend_line_h;
-  double bx = f->left + f->width - bw - margin, by = f->top + margin;
+  double xs[2] = { f->left + f->width - bw - margin, f->left + margin };
+  double ys[2] = { f->top + margin, f->top + f->height - bh - margin };
+  double bx = xs[0], by = ys[0];
+  guint best = G_MAXUINT;
+  /* Top right first: the usual place, kept when it is as empty as any. */
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double cx = xs[corner == 1 || corner == 3], cy = ys[corner >= 2];
+      guint hits = data_in_rect (c, cx, cy, cx + bw, cy + bh);
+      if (hits < best)
+        {
+          best = hits;
+          bx = cx;
+          by = cy;
+        }
+      if (hits == 0)
+        break;
+    }
   cairo_new_sub_path (cr);
   cairo_arc (cr, bx + bw - r, by + r, r, -G_PI / 2, 0);
   cairo_arc (cr, bx + bw - r, by + bh - r, r, 0, G_PI / 2);

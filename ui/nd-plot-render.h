@@ -32,6 +32,15 @@ typedef enum
   ND_PLOT_FORMAT_PDF,
 } NdPlotFormat;
 
+/* A zoomed view: the ranges shown instead of the model's (data units; min > max flips the axis). An axis
+ * not set keeps the model's range, except that an automatic y range then fits the points inside the
+ * view's x range. */
+typedef struct
+{
+  gboolean x_set, y_set;
+  double   x_min, x_max, y_min, y_max;
+} NdPlotView;
+
 /* How to draw: light or dark colours, and the text size (points, as in the UI font). */
 typedef struct
 {
@@ -39,10 +48,15 @@ typedef struct
   double   font_pt;           /* tick labels and axis titles; the title is a little larger and bold */
   gboolean paint_background;  /* FALSE in the widget (the window shows through), TRUE for files */
   double   min_left;          /* the data area starts at least this far from the left (aligning plots) */
+  const NdPlotView *view;     /* the zoomed ranges, or NULL for the model's */
 } NdPlotLook;
 
 /* The default look: light, 9 pt, background painted. */
 void nd_plot_look_init (NdPlotLook *look);
+
+/* The ranges a plot of `model` shows through `view` (NULL: the model's own), in data units. */
+void nd_plot_visible_ranges (NdPlotModel *model, const NdPlotView *view, double *x_min, double *x_max,
+                             double *y_min, double *y_max);
 
 /* Where the last drawing put the data, to map pointer positions back to data units. */
 typedef struct
@@ -51,6 +65,7 @@ typedef struct
   double      x_min, x_max, y_min, y_max; /* its edges in plot space (log10 of the data on a log axis) */
   NdPlotScale x_scale, y_scale;
   double      natural_left;  /* the left margin the labels need (left may be larger: min_left) */
+  guint       n_x_labels, n_y_labels;   /* labelled ticks drawn on each axis */
 } NdPlotFrame;
 
 /* Data x at horizontal position px (in the units of NdPlotFrame.left). */

@@ -8,8 +8,10 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "nd-plot.h"
+#include "nd-plot-interaction.h"
 
 struct _NdPlot
 {
@@ -29,9 +31,12 @@ struct _NdPlot
   GPtrArray   *group;
   double       natural_left;
 
-  /* Drag selection in widget coordinates, while the button is down. */
-  gboolean     dragging;
-  double       drag_start, drag_now;
+  /* The zoom, the gestures and readout (nd-plot-interaction.c), and the button that ends the zoom. */
+  NdPlotView   view;
+  gboolean     zoomed_here;   /* the zoom was set on this plot, not only followed from an aligned one */
+  NdPlotInteraction *interaction;
+  GtkWidget   *reset_button;
+  guint        place_idle;
 };
 
 G_DEFINE_FINAL_TYPE (NdPlot, nd_plot, GTK_TYPE_WIDGET)
@@ -39,7 +44,7 @@ G_DEFINE_FINAL_TYPE (NdPlot, nd_plot, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_MODEL, PROP_SELECTABLE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { RANGE_SELECTED, N_SIGNALS };
+enum { RANGE_SELECTED, VIEW_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 GtkWidget *
@@ -60,6 +65,8 @@ static void
 model_changed (NdPlot *self)
 {
   update_accessible_label (self);
+  if (self->interaction)
+    nd_plot_interaction_invalidate (self->interaction);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -99,7 +106,7 @@ nd_plot_set_selectable (NdPlot *self, gboolean selectable)
   if (self->selectable == selectable)
     return;
   self->selectable = selectable;
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), selectable ? "col-resize" : NULL);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), selectable ? "col-resize" : "crosshair");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTABLE]);
 }
 
@@ -108,6 +115,151 @@ nd_plot_get_selectable (NdPlot *self)
 {
   g_return_val_if_fail (ND_IS_PLOT (self), FALSE);
   return self->selectable;
+}
+
+/* ---- Zoom ---------------------------------------------------------------------------------------- */
+
+static gboolean
+view_zoomed (const NdPlotView *view)
+{
+  return view->x_set || view->y_set;
+}
+
+/* One button per column: on the plot the user zoomed, and on any with a zoom of its own values. */
+static void
+update_button (NdPlot *self)
+{
+  gtk_widget_set_visible (self->reset_button, self->view.y_set || (self->view.x_set && self->zoomed_here));
+}
+
+static void
+set_view_one (NdPlot *self, const NdPlotView *view)
+{
+  NdPlotView v = { 0 };
+  if (view)
+    v = *view;
+  v.x_set = !!v.x_set;
+  v.y_set = !!v.y_set;
+  if (!v.x_set)
+    v.x_min = v.x_max = 0;
+  if (!v.y_set)
+    v.y_min = v.y_max = 0;
+  if (memcmp (&self->view, &v, sizeof v) == 0)
+    return;
+  self->view = v;
+  update_button (self);
+  nd_plot_interaction_invalidate (self->interaction);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[VIEW_CHANGED], 0);
+}
+
+void
+nd_plot_set_view (NdPlot *self, const NdPlotView *view)
+{
+  g_return_if_fail (ND_IS_PLOT (self));
+  for (guint i = 0; self->group && i < self->group->len; i++)
+    ((NdPlot *) g_ptr_array_index (self->group, i))->zoomed_here = FALSE;
+  self->zoomed_here = TRUE;
+  set_view_one (self, view);
+  /* Aligned plots share the time axis: they follow in x and keep their own y. */
+  for (guint i = 0; self->group && i < self->group->len; i++)
+    {
+      NdPlot *other = g_ptr_array_index (self->group, i);
+      if (other == self)
+        continue;
+      NdPlotView v = other->view;
+      v.x_set = self->view.x_set;
+      v.x_min = self->view.x_min;
+      v.x_max = self->view.x_max;
+      set_view_one (other, &v);
+      update_button (other);
+    }
+  update_button (self);
+}
+
+void
+nd_plot_get_view (NdPlot *self, NdPlotView *view)
+{
+  g_return_if_fail (ND_IS_PLOT (self));
+  *view = self->view;
+}
+
+gboolean
+nd_plot_is_zoomed (NdPlot *self)
+{
+  g_return_val_if_fail (ND_IS_PLOT (self), FALSE);
+  return view_zoomed (&self->view);
+}
+
+void
+nd_plot_reset_zoom (NdPlot *self)
+{
+  g_return_if_fail (ND_IS_PLOT (self));
+  /* Showing everything shows everything in the whole column. */
+  set_view_one (self, NULL);
+  for (guint i = 0; self->group && i < self->group->len; i++)
+    set_view_one (g_ptr_array_index (self->group, i), NULL);
+}
+
+void
+nd_plot_get_visible_range (NdPlot *self, NdPlotAxis axis, double *min, double *max)
+{
+  double r[4] = { 0, 1, 0, 1 };
+  g_return_if_fail (ND_IS_PLOT (self));
+  if (self->model)
+    nd_plot_visible_ranges (self->model, &self->view, &r[0], &r[1], &r[2], &r[3]);
+  *min = r[axis == ND_PLOT_AXIS_X ? 0 : 2];
+  *max = r[axis == ND_PLOT_AXIS_X ? 1 : 3];
+}
+
+const char *
+nd_plot_get_readout (NdPlot *self)
+{
+  g_return_val_if_fail (ND_IS_PLOT (self), "");
+  return nd_plot_interaction_get_readout (self->interaction);
+}
+
+NdPlotInteraction *
+nd_plot_get_interaction (NdPlot *self)
+{
+  return self->interaction;
+}
+
+void
+nd_plot_emit_range_selected (NdPlot *self, double x_min, double x_max)
+{
+  g_signal_emit (self, signals[RANGE_SELECTED], 0, x_min, x_max);
+}
+
+/* Whether a zoom still shows some of the data: a plot given a new recording in place of the old one
+ * should not stay on an empty stretch of time. */
+static gboolean
+view_meets_data (NdPlot *self)
+{
+  double lo, hi;
+  if (!self->view.x_set || !nd_plot_model_get_range (self->model, ND_PLOT_AXIS_X, &lo, &hi))
+    return TRUE;
+  double a = MIN (self->view.x_min, self->view.x_max), b = MAX (self->view.x_min, self->view.x_max);
+  return b >= MIN (lo, hi) && a <= MAX (lo, hi);
+}
+
+static gboolean
+reset_stale_zoom (gpointer data)
+{
+  NdPlot *self = data;
+  if (self->model && !view_meets_data (self))
+    nd_plot_reset_zoom (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The button goes to the top right corner of the data area, which the last draw decided. */
+static gboolean
+place_button (gpointer data)
+{
+  NdPlot *self = data;
+  self->place_idle = 0;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
 }
 
 gboolean
@@ -170,6 +322,7 @@ nd_plot_export (NdPlot *self, const char *path, NdPlotFormat format, int width, 
     }
   nd_plot_look_init (&look);
   look.font_pt = plot_font_pt (self);
+  look.view = view_zoomed (&self->view) ? &self->view : NULL;
   return nd_plot_render_to_file (self->model, path, format, width, height, 1, &look, error);
 }
 
@@ -241,7 +394,9 @@ nd_plot_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   gint64 start = g_get_monotonic_time ();
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  look.view = view_zoomed (&self->view) ? &self->view : NULL;
   self->has_frame = nd_plot_render (self->model, cr, width, height, &look, &self->frame, &error);
+  nd_plot_interaction_invalidate (self->interaction);
   cairo_destroy (cr);
   self->last_draw_us = g_get_monotonic_time () - start;
   if (self->has_frame && self->group && self->frame.natural_left != self->natural_left)
@@ -261,17 +416,18 @@ nd_plot_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       self->warned = TRUE;
     }
 
-  if (self->dragging && self->has_frame)
+  nd_plot_interaction_snapshot (self->interaction, snapshot, look.dark, look.font_pt);
+  if (self->has_frame && view_zoomed (&self->view) && !view_meets_data (self))
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, reset_stale_zoom, g_object_ref (self), g_object_unref);
+  if (gtk_widget_get_visible (self->reset_button))
     {
-      const NdPlotFrame *f = &self->frame;
-      double a = CLAMP (MIN (self->drag_start, self->drag_now), f->left, f->left + f->width);
-      double b = CLAMP (MAX (self->drag_start, self->drag_now), f->left, f->left + f->width);
-      GdkRGBA fill = { 0.21, 0.52, 0.89, 0.22 }, edge = { 0.21, 0.52, 0.89, 0.9 };
-      if (look.dark)
-        fill = (GdkRGBA) { 0.38, 0.63, 0.92, 0.25 }, edge = (GdkRGBA) { 0.38, 0.63, 0.92, 0.9 };
-      gtk_snapshot_append_color (snapshot, &fill, &GRAPHENE_RECT_INIT (a, f->top, b - a, f->height));
-      gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (a, f->top, 1, f->height));
-      gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (b - 1, f->top, 1, f->height));
+      graphene_rect_t bounds;
+      double want_x = self->frame.left + self->frame.width - gtk_widget_get_width (self->reset_button) - 4;
+      if (gtk_widget_compute_bounds (self->reset_button, widget, &bounds)
+          && (fabs (bounds.origin.x - want_x) > 0.5 || fabs (bounds.origin.y - (self->frame.top + 4)) > 0.5)
+          && self->place_idle == 0)
+        self->place_idle = g_idle_add (place_button, self);
+      gtk_widget_snapshot_child (widget, self->reset_button, snapshot);
     }
 }
 
@@ -284,53 +440,39 @@ nd_plot_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, in
 }
 
 static void
-drag_begin (GtkGestureDrag *gesture, double x, double y, NdPlot *self)
+nd_plot_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
-  const NdPlotFrame *f = &self->frame;
-  if (!self->selectable || !self->has_frame || x < f->left || x > f->left + f->width || y < f->top
-      || y > f->top + f->height)
+  NdPlot *self = ND_PLOT (widget);
+  int w, h;
+  gtk_widget_measure (self->reset_button, GTK_ORIENTATION_HORIZONTAL, -1, &w, NULL, NULL, NULL);
+  gtk_widget_measure (self->reset_button, GTK_ORIENTATION_VERTICAL, w, &h, NULL, NULL, NULL);
+  double x = width - w - 8, y = 8;
+  if (self->has_frame)
     {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
+      x = self->frame.left + self->frame.width - w - 4;
+      y = self->frame.top + 4;
     }
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  self->dragging = TRUE;
-  self->drag_start = self->drag_now = x;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-drag_update (GtkGestureDrag *gesture, double dx, double dy, NdPlot *self)
-{
-  if (!self->dragging)
-    return;
-  self->drag_now = self->drag_start + dx;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-drag_end (GtkGestureDrag *gesture, double dx, double dy, NdPlot *self)
-{
-  if (!self->dragging)
-    return;
-  self->dragging = FALSE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  const NdPlotFrame *f = &self->frame;
-  double a = CLAMP (self->drag_start, f->left, f->left + f->width);
-  double b = CLAMP (self->drag_start + dx, f->left, f->left + f->width);
-  /* A click or a tiny wobble is not a selection. */
-  if (fabs (b - a) < 3)
-    return;
-  double xa = nd_plot_frame_x_to_data (f, a), xb = nd_plot_frame_x_to_data (f, b);
-  g_signal_emit (self, signals[RANGE_SELECTED], 0, MIN (xa, xb), MAX (xa, xb));
+  gtk_widget_size_allocate (self->reset_button,
+                            &(GtkAllocation) { (int) CLAMP (x, 0, MAX (width - w, 0)), (int) CLAMP (y, 0, MAX (height - h, 0)), w, h },
+                            -1);
 }
 
 static void
 nd_plot_dispose (GObject *object)
 {
-  leave_group (ND_PLOT (object));
-  nd_plot_set_model (ND_PLOT (object), NULL);
+  NdPlot *self = ND_PLOT (object);
+  leave_group (self);
+  nd_plot_set_model (self, NULL);
+  g_clear_handle_id (&self->place_idle, g_source_remove);
+  g_clear_pointer (&self->reset_button, gtk_widget_unparent);
   G_OBJECT_CLASS (nd_plot_parent_class)->dispose (object);
+}
+
+static void
+nd_plot_finalize (GObject *object)
+{
+  nd_plot_interaction_free (ND_PLOT (object)->interaction);
+  G_OBJECT_CLASS (nd_plot_parent_class)->finalize (object);
 }
 
 static void
@@ -374,10 +516,12 @@ nd_plot_class_init (NdPlotClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = nd_plot_dispose;
+  object_class->finalize = nd_plot_finalize;
   object_class->get_property = nd_plot_get_property;
   object_class->set_property = nd_plot_set_property;
   widget_class->snapshot = nd_plot_snapshot;
   widget_class->measure = nd_plot_measure;
+  widget_class->size_allocate = nd_plot_size_allocate;
 
   properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL, ND_TYPE_PLOT_MODEL,
                                                 G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -396,6 +540,15 @@ nd_plot_class_init (NdPlotClass *klass)
   signals[RANGE_SELECTED] = g_signal_new ("range-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
+  /**
+   * NdPlot::view-changed:
+   *
+   * The zoom changed (nd_plot_set_view(), the user, or an aligned plot).
+   */
+  signals[VIEW_CHANGED] = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  nd_plot_interaction_class_init (widget_class);
   gtk_widget_class_set_css_name (widget_class, "plot");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -403,15 +556,20 @@ nd_plot_class_init (NdPlotClass *klass)
 static void
 nd_plot_init (NdPlot *self)
 {
-  GtkGesture *drag = gtk_gesture_drag_new ();
-
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  self->interaction = nd_plot_interaction_new (self);
+  self->reset_button = gtk_button_new_from_icon_name ("zoom-fit-best-symbolic");
+  gtk_widget_add_css_class (self->reset_button, "osd");
+  gtk_widget_add_css_class (self->reset_button, "circular");
+  gtk_widget_add_css_class (self->reset_button, "plot-reset");
+  gtk_widget_set_focusable (self->reset_button, FALSE);
+  gtk_widget_set_tooltip_text (self->reset_button, _("Show All (Home or double-click)"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->reset_button), "plot.reset-zoom");
+  gtk_widget_set_visible (self->reset_button, FALSE);
+  gtk_widget_set_parent (self->reset_button, GTK_WIDGET (self));
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (gtk_widget_queue_draw),
                            self, G_CONNECT_SWAPPED);
-  gtk_widget_set_focusable (GTK_WIDGET (self), FALSE);
+  /* The keys zoom and pan the plot that has the focus; a ring shows which one (style.css). */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
 }

@@ -16,12 +16,18 @@
  *   GtkWidget *plot = nd_plot_new (model);            // the widget keeps a reference
  *   nd_plot_model_set_series_trace (model, rec, 0.0, dt, v, n);
  *
+ * Zoom, pan and the crosshair readout come with every plot (nd-plot-interaction.h): drag to zoom,
+ * Ctrl+scroll, + and −, arrows, double-click or Home to show everything; the plot is focusable and shows
+ * the focus. The zoom belongs to the widget, so live updates of the model keep it; plots aligned with
+ * nd_plot_align() zoom and pan in time together.
+ *
  * Drag selection: with nd_plot_set_selectable (plot, TRUE) a horizontal drag over the data area emits
  * "range-selected" (x_min, x_max in data units, x_min < x_max) when the button is released; the widget
- * only shows the band while dragging, so a view that keeps the choice adds it as a shaded range.
+ * only shows the band while dragging, so a view that keeps the choice adds it as a shaded range. Such a
+ * plot zooms by right-drag or Ctrl+drag.
  *
  * Export: nd_plot_export() writes PNG, SVG or PDF with the same drawing function, always in the light
- * colours (for papers and slides), at the size given.
+ * colours (for papers and slides), at the size given, zoomed as shown.
  *
  * Main thread only.
  */
@@ -45,6 +51,18 @@ NdPlotModel *nd_plot_get_model      (NdPlot *self);
 /* Whether a horizontal drag selects an x-range ("range-selected"). Off by default. */
 void         nd_plot_set_selectable (NdPlot *self, gboolean selectable);
 gboolean     nd_plot_get_selectable (NdPlot *self);
+
+/* The zoom: the ranges shown instead of the model's (NULL, or nothing set: the model's ranges). A view
+ * set on one of aligned plots sets the x range of the others too. Emits "view-changed". */
+void         nd_plot_set_view       (NdPlot *self, const NdPlotView *view);
+void         nd_plot_get_view       (NdPlot *self, NdPlotView *view);
+gboolean     nd_plot_is_zoomed      (NdPlot *self);
+/* Shows everything again (double-click, Home, the plot's button), in aligned plots too. */
+void         nd_plot_reset_zoom     (NdPlot *self);
+/* The range the plot shows now on one axis, in data units (the zoom, else the model's range). */
+void         nd_plot_get_visible_range (NdPlot *self, NdPlotAxis axis, double *min, double *max);
+/* The crosshair readout for the pointer ("Sweep 3 · 1234.5 ms · −45.2 mV"), "" when it is not over the data. */
+const char  *nd_plot_get_readout    (NdPlot *self);
 
 /* Writes the plot to `path` at width x height (pixels for PNG, points for SVG/PDF; 0 x 0 for the size
  * shown on screen); `format` ND_PLOT_FORMAT_AUTO chooses by the extension. Errors are in the user's

@@ -38,6 +38,8 @@ struct _NdRecordingView
   GArray *stim_choices;      /* int: -2 none, -1 protocol, >= 0 signal */
   NdCellCard *cell_card;
   gboolean rebuilding;       /* rebuild_all is measuring: no separate redraw */
+  double detail_lo, detail_hi; /* the zoom the long sweeps were read for (NAN: none) */
+  guint detail_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (NdRecordingView, nd_recording_view, GTK_TYPE_BOX)
@@ -55,13 +57,43 @@ axis_label (NdQuantity q, const char *fallback)
   return q == ND_QUANTITY_VOLTAGE ? _("Membrane potential") : q == ND_QUANTITY_CURRENT ? _("Current") : fallback;
 }
 
-/* One sweep of a signal (or of the stimulus when signal < 0) as plot data. */
+/* Appends the min/max envelope of samples [first, first + n) in `bins` bins (two points per bin). */
+static gboolean
+append_envelope (NdRecording *rec, guint sweep, guint signal, gsize first, gsize n, gsize bins, double t0,
+                 double dt, GArray *xs, GArray *ys)
+{
+  bins = MIN (bins, n);
+  if (bins == 0)
+    return TRUE;
+  g_autofree double *mins = g_new (double, bins), *maxs = g_new (double, bins);
+  if (!nd_recording_minmax (rec, sweep, signal, first, n, bins, mins, maxs, NULL))
+    return FALSE;
+  double bin = (double) n / bins * dt;
+  for (gsize b = 0; b < bins; b++)
+    {
+      double x = t0 + first * dt + (b + 0.5) * bin;
+      g_array_append_val (xs, x);
+      g_array_append_val (xs, x);
+      g_array_append_val (ys, mins[b]);
+      g_array_append_val (ys, maxs[b]);
+    }
+  return TRUE;
+}
+
+/* One sweep of a signal (or of the stimulus when signal < 0) as plot data. A sweep too long to hand to
+ * the plot whole is an envelope of MINMAX_BINS bins, with every sample of the time zoomed in on (t_lo to
+ * t_hi ms, when set) as long as that is not too long either: the plot's own min/max per pixel column then
+ * sees the real samples there. */
 static void
-add_sweep_series (NdPlotModel *model, NdRecording *rec, guint sweep, int signal, NdPlotColor color)
+add_sweep_series (NdPlotModel *model, NdRecording *rec, guint sweep, int signal, NdPlotColor color, double t_lo,
+                  double t_hi)
 {
   gsize n = nd_recording_sweep_length (rec, sweep);
   double dt = 1000.0 / nd_recording_sample_rate_hz (rec), t0 = nd_recording_sweep_t0_ms (rec, sweep);
   guint series = nd_plot_model_add_series (model, NULL, color, ND_PLOT_LINE);
+  /* The pointer readout names the sweep under it. */
+  g_autofree char *name = g_strdup_printf (_("Sweep %u"), sweep + 1);
+  nd_plot_model_set_series_name (model, series, name);
   if (n == 0)
     return;
   if (n <= DIRECT_LIMIT || signal < 0)
@@ -73,18 +105,36 @@ add_sweep_series (NdPlotModel *model, NdRecording *rec, guint sweep, int signal,
         nd_plot_model_set_series_trace (model, series, t0, dt, y, n);
       return;
     }
-  g_autofree double *mins = g_new (double, MINMAX_BINS), *maxs = g_new (double, MINMAX_BINS);
-  if (!nd_recording_minmax (rec, sweep, (guint) signal, 0, n, MINMAX_BINS, mins, maxs, NULL))
-    return;
-  g_autofree double *x = g_new (double, 2 * MINMAX_BINS), *y = g_new (double, 2 * MINMAX_BINS);
-  double bin = (double) n / MINMAX_BINS * dt;
-  for (guint b = 0; b < MINMAX_BINS; b++)
+  gsize a = 0, b = 0;
+  if (isfinite (t_lo) && isfinite (t_hi) && t_hi > t_lo)
     {
-      x[2 * b] = x[2 * b + 1] = t0 + (b + 0.5) * bin;
-      y[2 * b] = mins[b];
-      y[2 * b + 1] = maxs[b];
+      a = (gsize) CLAMP (floor ((t_lo - t0) / dt) - 1, 0, (double) n);
+      b = (gsize) CLAMP (ceil ((t_hi - t0) / dt) + 2, 0, (double) n);
+      if (b - a > DIRECT_LIMIT)
+        a = b = 0;
     }
-  nd_plot_model_set_series_data (model, series, x, y, 2 * MINMAX_BINS);
+  g_autoptr (GArray) xs = g_array_sized_new (FALSE, FALSE, sizeof (double), 2 * MINMAX_BINS + (b - a));
+  g_autoptr (GArray) ys = g_array_sized_new (FALSE, FALSE, sizeof (double), 2 * MINMAX_BINS + (b - a));
+  gsize bins_before = (gsize) ceil ((double) MINMAX_BINS * a / n), bins_after = (gsize) ceil ((double) MINMAX_BINS * (n - b) / n);
+  if (b == 0)
+    bins_before = MINMAX_BINS, a = b = n;
+  if (!append_envelope (rec, sweep, (guint) signal, 0, a, bins_before, t0, dt, xs, ys))
+    return;
+  if (b > a)
+    {
+      g_autofree double *y = g_new (double, b - a);
+      if (!nd_recording_read (rec, sweep, (guint) signal, a, b - a, y, NULL))
+        return;
+      for (gsize i = a; i < b; i++)
+        {
+          double x = t0 + i * dt;
+          g_array_append_val (xs, x);
+          g_array_append_val (ys, y[i - a]);
+        }
+    }
+  if (b < n && !append_envelope (rec, sweep, (guint) signal, b, n - b, bins_after, t0, dt, xs, ys))
+    return;
+  nd_plot_model_set_series_data (model, series, (double *) xs->data, (double *) ys->data, xs->len);
 }
 
 /* The charging curve the time constant was fitted to, over its sweep, in the plotted signal's units
@@ -141,6 +191,17 @@ update_plots (NdRecordingView *self)
   for (int r = ND_SWEEP_TRAIN; r >= ND_SWEEP_IGNORE; r = r == ND_SWEEP_TRAIN ? ND_SWEEP_VALIDATE : r == ND_SWEEP_VALIDATE ? ND_SWEEP_IGNORE : -1)
     if (role_used[r])
       nd_plot_model_add_series (self->trace_model, _(role_names[r]), role_color (r), ND_PLOT_LINE);
+  /* The time zoomed in on, for sweeps too long to plot whole. */
+  double t_lo = NAN, t_hi = NAN;
+  NdPlotView view;
+  nd_plot_get_view (self->trace_plot, &view);
+  if (view.x_set)
+    {
+      t_lo = MIN (view.x_min, view.x_max);
+      t_hi = MAX (view.x_min, view.x_max);
+    }
+  self->detail_lo = t_lo;
+  self->detail_hi = t_hi;
   /* Draw ignored sweeps first so the chosen ones lie on top. */
   for (int pass = 0; pass < 2; pass++)
     for (guint s = 0; s < n; s++)
@@ -149,9 +210,9 @@ update_plots (NdRecordingView *self)
         if ((self->shown >= 0 && self->shown != (int) s) || (pass == 0) != (role == ND_SWEEP_IGNORE))
           continue;
         if (signal >= 0)
-          add_sweep_series (self->trace_model, rec, s, signal, role_color (role));
+          add_sweep_series (self->trace_model, rec, s, signal, role_color (role), t_lo, t_hi);
         if (has_stim)
-          add_sweep_series (self->stim_model, rec, s, -1, role_color (role));
+          add_sweep_series (self->stim_model, rec, s, -1, role_color (role), t_lo, t_hi);
       }
   add_charge_curve (self, rec, signal);
   double a, b;
@@ -573,10 +634,56 @@ show_selected (AdwComboRow *row, GParamSpec *pspec, gpointer user_data)
   update_plots (self);
 }
 
+static gboolean
+reread_zoomed (gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  self->detail_timeout = 0;
+  update_plots (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sweeps too long to plot whole are read again at full resolution for the time zoomed in on, once the
+ * zoom has settled (not at every step of a pan). */
+static void
+trace_view_changed (NdPlot *plot, NdRecordingView *self)
+{
+  NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
+  NdPlotView view;
+  if (!rec || nd_recording_max_sweep_length (rec) <= DIRECT_LIMIT)
+    return;
+  nd_plot_get_view (plot, &view);
+  if (!view.x_set && isnan (self->detail_lo))
+    return;
+  g_clear_handle_id (&self->detail_timeout, g_source_remove);
+  self->detail_timeout = g_timeout_add (150, reread_zoomed, self);
+}
+
 void
 nd_recording_view_show_sweep (NdRecordingView *self, int sweep)
 {
   adw_combo_row_set_selected (self->show_row, sweep < 0 ? 0 : (guint) sweep + 1);
+}
+
+int
+nd_recording_view_get_shown_sweep (NdRecordingView *self)
+{
+  return self->shown;
+}
+
+/* Page Down and Page Up over the plots step through the sweeps one at a time, as in Clampfit; from
+ * "All sweeps" they go to the first or the last. The zoom stays, so sweeps compare at the same place. */
+static void
+step_sweep_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (widget);
+  NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
+  if (!rec || nd_recording_n_sweeps (rec) == 0)
+    return;
+  int n = (int) nd_recording_n_sweeps (rec);
+  gboolean next = g_str_equal (action_name, "sweeps.next");
+  int to = self->shown < 0 ? (next ? 0 : n - 1) : CLAMP (self->shown + (next ? 1 : -1), 0, n - 1);
+  nd_recording_view_show_sweep (self, to);
 }
 
 static void
@@ -643,6 +750,7 @@ static void
 nd_recording_view_dispose (GObject *object)
 {
   NdRecordingView *self = ND_RECORDING_VIEW (object);
+  g_clear_handle_id (&self->detail_timeout, g_source_remove);
   g_clear_object (&self->project);
   g_clear_object (&self->trace_model);
   g_clear_object (&self->stim_model);
@@ -662,12 +770,15 @@ nd_recording_view_class_init (NdRecordingViewClass *klass)
   gtk_widget_class_install_action (widget_class, "sweeps.select-all", NULL, select_activated);
   gtk_widget_class_install_action (widget_class, "sweeps.select-none", NULL, select_activated);
   gtk_widget_class_install_action (widget_class, "sweeps.default-split", NULL, default_split_activated);
+  gtk_widget_class_install_action (widget_class, "sweeps.next", NULL, step_sweep_activated);
+  gtk_widget_class_install_action (widget_class, "sweeps.previous", NULL, step_sweep_activated);
 }
 
 static void
 nd_recording_view_init (NdRecordingView *self)
 {
   self->shown = -1;
+  self->detail_lo = self->detail_hi = NAN;
   self->file_rows = g_ptr_array_new ();
   self->sweep_rows = g_ptr_array_new ();
   self->stim_choices = g_array_new (FALSE, FALSE, sizeof (int));
@@ -688,12 +799,26 @@ nd_recording_view_init (NdRecordingView *self)
   NdPlot *column[] = { self->trace_plot, self->stim_plot };
   nd_plot_align (column, 2);
   g_signal_connect (self->trace_plot, "range-selected", G_CALLBACK (range_selected), self);
+  g_signal_connect (self->trace_plot, "view-changed", G_CALLBACK (trace_view_changed), self);
   gtk_widget_set_vexpand (GTK_WIDGET (self->trace_plot), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self->trace_plot), 320, 260);
   gtk_widget_set_size_request (GTK_WIDGET (self->stim_plot), 320, 170);
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->trace_plot));
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->stim_plot));
-  self->hint = GTK_LABEL (gtk_label_new (_("Drag across the upper plot to choose the time window the fit compares.")));
+  /* Page Up and Page Down step through the sweeps while a plot has the focus (the side panel keeps
+   * them for scrolling). */
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Page_Down, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Page_Down, 0)),
+                      gtk_named_action_new ("sweeps.next")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Page_Up, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Page_Up, 0)),
+                      gtk_named_action_new ("sweeps.previous")));
+  gtk_widget_add_controller (left, keys);
+  self->hint = GTK_LABEL (gtk_label_new (_("Drag across the upper plot to choose the time window the fit compares; "
+                                           "right-drag to zoom. Page Up and Page Down show the other sweeps.")));
   gtk_label_set_wrap (self->hint, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->hint), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (self->hint), "caption");

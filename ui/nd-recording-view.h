@@ -19,7 +19,9 @@ void    nd_recording_view_set_project (NdRecordingView *self, NdProject *project
 /* The recorded-signal plot (top) and the stimulus plot (bottom), for export and tests. */
 NdPlot *nd_recording_view_get_trace_plot (NdRecordingView *self);
 NdPlot *nd_recording_view_get_stimulus_plot (NdRecordingView *self);
-/* Shows one sweep (0-based) or all overlaid (-1). */
+/* Shows one sweep (0-based) or all overlaid (-1); Page Down and Page Up over the plots (the actions
+ * sweeps.next and sweeps.previous) step from one to the next. */
 void    nd_recording_view_show_sweep (NdRecordingView *self, int sweep);
+int     nd_recording_view_get_shown_sweep (NdRecordingView *self);
 
 G_END_DECLS

@@ -589,11 +589,14 @@ test_drag_selection (void)
   g_assert_nonnull (drag);
   g_signal_connect (plot, "range-selected", G_CALLBACK (on_range), range);
 
-  /* Not selectable: nothing happens. */
+  /* Not selectable: no range is selected (the drag zooms, see /plot/zoom/drag). */
   double x0 = nd_plot_frame_data_to_x (&f, 300), x1 = nd_plot_frame_data_to_x (&f, 500);
   g_signal_emit_by_name (drag, "drag-begin", x0, f.top + 20);
   g_signal_emit_by_name (drag, "drag-end", x1 - x0, 0.0);
   g_assert_true (isnan (range[0]));
+  g_assert_true (nd_plot_is_zoomed (plot));
+  nd_plot_reset_zoom (plot);
+  g_assert_false (nd_plot_is_zoomed (plot));
 
   /* Selectable: a drag from right to left gives the range in data units, ordered. */
   nd_plot_set_selectable (plot, TRUE);
@@ -614,6 +617,8 @@ test_drag_selection (void)
   g_signal_emit_by_name (drag, "drag-begin", x0, f.top + 20);
   g_signal_emit_by_name (drag, "drag-end", 5000.0, 0.0);
   g_assert_cmpfloat (fabs (range[1] - (TRACE_N - 1) * TRACE_DT), <=, px_ms);
+  /* A selection does not zoom. */
+  g_assert_false (nd_plot_is_zoomed (plot));
   nd_plot_set_selectable (plot, FALSE);
 }
 
