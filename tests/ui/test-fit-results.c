@@ -506,15 +506,16 @@ test_real_cell_fit (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
   g_assert_true (nd_fit_runner_get_spike_aware (runner ()));
   g_assert_true (nd_test_ui_wait (searching, NULL, 120000));
+  /* The status follows each snapshot as it arrives (the snapshot is replaced by the next: not kept). */
   const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (runner ());
   if (snap && snap->searching)
     {
-      nd_test_ui_spin (150);
       g_autofree char *piece = format_piece ("%s · searching conductances and kinetics: simulation %d of %d\n"
                                              "Many models are simulated to start near one that fires like the cell, "
                                              "before the gradient steps.");
       g_print ("searching: simulation %d of %d\n", snap->search_done, snap->search_total);
       g_assert_true (shows_text_containing (piece));
+      nd_test_ui_spin (150);
       g_autofree char *name = g_strdup_printf ("fit-results-%s-searching-1400x900", language);
       g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
     }
