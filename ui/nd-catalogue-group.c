@@ -43,6 +43,18 @@ summary (AdwExpanderRow *row, const NdCatalogueSpec *s)
   adw_expander_row_set_subtitle (row, sub);
 }
 
+static void
+set_sensitive (GtkWidget *row, gboolean enabled)
+{
+  const char *names[] = { "gbar", "e", "fit", "shift", "fit-shift" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *w = g_object_get_data (G_OBJECT (row), names[i]);
+      if (w)
+        gtk_widget_set_sensitive (w, enabled);
+    }
+}
+
 static guint
 row_index (Group *g, GtkWidget *widget)
 {
@@ -62,8 +74,14 @@ row_changed (Group *g, GtkWidget *row)
   s.enabled = gtk_check_button_get_active (g_object_get_data (G_OBJECT (row), "check"));
   s.gbar = gtk_spin_button_get_value (g_object_get_data (G_OBJECT (row), "gbar"));
   s.e = gtk_spin_button_get_value (g_object_get_data (G_OBJECT (row), "e"));
-  gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (row), "gbar"), s.enabled);
-  gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (row), "e"), s.enabled);
+  s.fit_gbar = gtk_check_button_get_active (g_object_get_data (G_OBJECT (row), "fit"));
+  GtkSpinButton *shift = g_object_get_data (G_OBJECT (row), "shift");
+  if (shift)
+    {
+      s.v_shift = gtk_spin_button_get_value (shift);
+      s.fit_v_shift = gtk_check_button_get_active (g_object_get_data (G_OBJECT (row), "fit-shift"));
+    }
+  set_sensitive (GTK_WIDGET (row), s.enabled);
   summary (ADW_EXPANDER_ROW (row), &s);
   g->syncing = TRUE;   /* the project's "changed" must not rebuild the row being edited */
   nd_project_set_catalogue (g->project, i, &s);
@@ -126,11 +144,26 @@ make_row (Group *g, const NdCatalogueSpec *s)
   gtk_widget_add_css_class (remove, "flat");
   g_signal_connect (remove, "clicked", G_CALLBACK (remove_clicked), g);
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row), remove);
-  GtkSpinButton *gbar, *erev;
+  GtkWidget *fit = gtk_check_button_new_with_label (_("Fit"));
+  gtk_widget_set_valign (fit, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (fit, _("Let the fit adjust this conductance (within a factor of 10)"));
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), fit);
+  GtkSpinButton *gbar, *erev, *shift = NULL;
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
                             nd_spin_row (_("Maximal conductance"), NULL, "mS/cm²", 0.0, 10000.0, 0.1, 3, s->gbar, &gbar));
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
                             nd_spin_row (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1, s->e, &erev));
+  GtkWidget *fit_shift = NULL;
+  if (s->kind->n_gates > 0)
+    {
+      fit_shift = gtk_check_button_new_with_label (_("Fit"));
+      gtk_widget_set_valign (fit_shift, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (fit_shift, _("Let the fit adjust the offset (within 30 mV)"));
+      GtkWidget *sr = nd_spin_row_with_check (_("Kinetics offset"), NULL, "mV", -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV,
+                                              0.5, 1, s->v_shift, fit_shift, &shift);
+      gtk_widget_set_tooltip_text (sr, _("Moves the gates’ curves along the voltage axis"));
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), sr);
+    }
   GtkWidget *gates = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (gates), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (gates), _("Gates"));
@@ -154,21 +187,34 @@ make_row (Group *g, const NdCatalogueSpec *s)
     }
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), src);
 
-  GObject *widgets[] = { G_OBJECT (check), G_OBJECT (gbar), G_OBJECT (erev), G_OBJECT (curves), G_OBJECT (remove) };
+  GObject *widgets[] = { G_OBJECT (check), G_OBJECT (gbar), G_OBJECT (erev), G_OBJECT (curves), G_OBJECT (remove),
+                         G_OBJECT (fit), G_OBJECT (shift), G_OBJECT (fit_shift) };
   for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
-    g_object_set_data (widgets[i], "row", row);
+    if (widgets[i])
+      g_object_set_data (widgets[i], "row", row);
   g_object_set_data (G_OBJECT (row), "row", row);
   g_object_set_data (G_OBJECT (row), "check", check);
   g_object_set_data (G_OBJECT (row), "gbar", gbar);
   g_object_set_data (G_OBJECT (row), "e", erev);
+  g_object_set_data (G_OBJECT (row), "fit", fit);
+  g_object_set_data (G_OBJECT (row), "shift", shift);
+  g_object_set_data (G_OBJECT (row), "fit-shift", fit_shift);
   g_object_set_data (G_OBJECT (row), "kind", (gpointer) s->kind);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), s->enabled);
-  gtk_widget_set_sensitive (GTK_WIDGET (gbar), s->enabled);
-  gtk_widget_set_sensitive (GTK_WIDGET (erev), s->enabled);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (fit), s->fit_gbar);
+  if (fit_shift)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (fit_shift), s->fit_v_shift);
+  set_sensitive (row, s->enabled);
   summary (ADW_EXPANDER_ROW (row), s);
   g_signal_connect (check, "toggled", G_CALLBACK (check_toggled), g);
+  g_signal_connect (fit, "toggled", G_CALLBACK (check_toggled), g);
   g_signal_connect (gbar, "value-changed", G_CALLBACK (spin_changed), g);
   g_signal_connect (erev, "value-changed", G_CALLBACK (spin_changed), g);
+  if (shift)
+    {
+      g_signal_connect (fit_shift, "toggled", G_CALLBACK (check_toggled), g);
+      g_signal_connect (shift, "value-changed", G_CALLBACK (spin_changed), g);
+    }
   return row;
 }
 
@@ -192,6 +238,13 @@ sync_rows (Group *g, gboolean force)
           gtk_check_button_set_active (g_object_get_data (G_OBJECT (row), "check"), s.enabled);
           gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "gbar"), s.gbar);
           gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "e"), s.e);
+          gtk_check_button_set_active (g_object_get_data (G_OBJECT (row), "fit"), s.fit_gbar);
+          if (g_object_get_data (G_OBJECT (row), "shift"))
+            {
+              gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "shift"), s.v_shift);
+              gtk_check_button_set_active (g_object_get_data (G_OBJECT (row), "fit-shift"), s.fit_v_shift);
+            }
+          set_sensitive (row, s.enabled);
           summary (ADW_EXPANDER_ROW (row), &s);
         }
     }

@@ -14,10 +14,9 @@
 #endif
 
 #include "fit-worker.h"
-#include "integrator.h"
 #include "nd-error.h"
-#include "spikes.h"
 #include "nd-fit-runner.h"
+#include "sweep-score.h"
 
 struct _NdFitRunner
 {
@@ -26,7 +25,8 @@ struct _NdFitRunner
   NdFitState state;
   nd_fit_worker *worker;
   NdProjectSweeps *sweeps;
-  int iterations, restarts;
+  int iterations, restarts, n_stages;
+  gboolean spike_aware;
 
   GMutex lock;
   NdFitSnapshot *pending;     /* written by the worker thread, under lock */
@@ -47,6 +47,7 @@ struct _NdFitRunner
   GArray *scores;
   GPtrArray *traces;          /* double arrays, one per score */
   GArray *trace_n;
+  GArray *trace_dt;
   char *outcome;
   gboolean failed;
 };
@@ -70,24 +71,18 @@ snapshot_free (NdFitSnapshot *s)
 }
 
 NdSweepScore
-nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, double *v)
+nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, NdSweepRole role, double *v)
 {
-  nd_drive d = sweep->drive;
-  d.v_force = NULL;
-  d.force = 0.0;
-  nd_simulate (model, &d, v, NULL);
-  double s = 0.0, wsum = 0.0;
-  for (gsize j = 0; j < d.n; j++)
-    {
-      double w = sweep->weight ? sweep->weight[j] : 1.0;
-      s += w * (v[j] - sweep->v_obs[j]) * (v[j] - sweep->v_obs[j]);
-      wsum += w;
-    }
+  nd_sweep_score sc;
+  nd_sweep_score_model (model, sweep, v, &sc);
   return (NdSweepScore) {
     .sweep = id,
-    .rmse_mV = wsum > 0 ? sqrt (s / wsum) : NAN,
-    .spikes_recorded = (int) nd_spikes_count (sweep->v_obs, d.n, d.dt_sample),
-    .spikes_model = (int) nd_spikes_count (v, d.n, d.dt_sample),
+    .role = role,
+    .rmse_mV = sc.rmse_mV,
+    .spikes_recorded = sc.spikes_recorded,
+    .spikes_model = sc.spikes_model,
+    .first_spike_shift_ms = sc.first_spike_shift_ms,
+    .subthreshold_rmse_mV = sc.subthreshold_rmse_mV,
   };
 }
 
@@ -109,9 +104,16 @@ on_progress (const nd_fit_progress *p, void *user)
   NdFitSnapshot *s = g_new0 (NdFitSnapshot, 1);
   s->done = p->done;
   s->total = p->total;
+  s->iteration = p->iteration;
+  s->iterations = p->iterations;
   s->restart = p->restart;
   s->restarts = p->restarts;
+  s->stage = p->stage;
+  s->n_stages = self->n_stages;
   s->horizon = p->horizon;
+  s->searching = p->searching;
+  s->search_done = p->search_done;
+  s->search_total = p->search_total;
   s->train_loss = p->train_loss;
   s->val_loss = p->val_loss;
   s->best_val_loss = p->best_val_loss;
@@ -150,7 +152,7 @@ typedef struct
   NdProjectSweeps *sweeps;
   GArray *scores;
   GPtrArray *traces;
-  GArray *trace_n;
+  GArray *trace_n, *trace_dt;
 } ScoreJob;
 
 static void
@@ -160,23 +162,38 @@ score_job_free (ScoreJob *j)
   g_clear_pointer (&j->scores, g_array_unref);
   g_clear_pointer (&j->traces, g_ptr_array_unref);
   g_clear_pointer (&j->trace_n, g_array_unref);
+  g_clear_pointer (&j->trace_dt, g_array_unref);
   g_free (j);
 }
 
+/* Every sweep the fit used, training and validation, in the recording's order. */
 static void
 score_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   ScoreJob *j = data;
   NdProjectSweeps *sw = j->sweeps;
-  guint first = sw->n_val > 0 ? sw->n_train : 0, n = sw->n_val > 0 ? sw->n_val : sw->n_train;
-  for (guint k = first; k < first + n; k++)
+  guint n = sw->n_train + sw->n_val;
+  g_autofree guint *order = g_new (guint, n);
+  for (guint k = 0; k < n; k++)
+    order[k] = k;
+  for (guint a = 1; a < n; a++)
+    for (guint b = a; b > 0 && sw->sweep_ids[order[b - 1]] > sw->sweep_ids[order[b]]; b--)
+      {
+        guint t = order[b];
+        order[b] = order[b - 1];
+        order[b - 1] = t;
+      }
+  for (guint i = 0; i < n; i++)
     {
+      guint k = order[i];
       gsize len = sw->sweeps[k].drive.n;
       double *v = g_new (double, len);
-      NdSweepScore sc = nd_fit_score_sweep (j->model, &sw->sweeps[k], sw->sweep_ids[k], v);
+      NdSweepScore sc = nd_fit_score_sweep (j->model, &sw->sweeps[k], sw->sweep_ids[k],
+                                            k < sw->n_train ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE, v);
       g_array_append_val (j->scores, sc);
       g_ptr_array_add (j->traces, v);
       g_array_append_val (j->trace_n, len);
+      g_array_append_val (j->trace_dt, sw->sweeps[k].drive.dt_sample);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -191,6 +208,7 @@ score_done (GObject *source, GAsyncResult *res, gpointer user_data)
   while (j->traces->len > 0)
     g_ptr_array_add (self->traces, g_ptr_array_steal_index (j->traces, 0));
   g_array_append_vals (self->trace_n, j->trace_n->data, j->trace_n->len);
+  g_array_append_vals (self->trace_dt, j->trace_dt->data, j->trace_dt->len);
   set_state (self, ND_FIT_FINISHED);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
@@ -214,13 +232,23 @@ describe_outcome (NdFitRunner *self)
                                          "The best result so far is kept."),
                                        r->rejected_steps, r->iterations_done);
     }
-  else if (!r->cancelled && self->hist_x->len > 2 && isfinite (self->stage_first)
+  /* A real cell's fit starts each restart from its search's best model, whose gradient steps may well not
+   * lower the error by a tenth: no sign of a stuck fit there. */
+  else if (!r->cancelled && !self->spike_aware && self->hist_x->len > 2 && isfinite (self->stage_first)
            && !(self->stage_last < 0.9 * self->stage_first))
     {
       self->failed = TRUE;
-      self->outcome = g_strdup (_("The fit made no progress: the loss did not fall. The best result so far is kept; "
+      self->outcome = g_strdup (_("The fit made no progress: the error did not fall. The best result so far is kept; "
                                   "try another network size or other channels."));
     }
+  else if (r->cancelled && self->spike_aware)
+    self->outcome = g_strdup_printf (_("Stopped after %d iterations; the best result so far is kept."),
+                                     r->iterations_done);
+  else if (self->spike_aware)
+    /* The kept parameters are those with the best spike-aware score, not an RMSE: the results say how good. */
+    self->outcome = g_strdup_printf (_("Finished %d iterations, keeping the model whose spike counts and "
+                                       "subthreshold error came closest to the %s sweeps."),
+                                     r->iterations_done, self->sweeps->n_val > 0 ? _("validation") : _("training"));
   else if (r->cancelled)
     self->outcome = g_strdup_printf (_("Stopped after %d iterations; the best result so far is kept "
                                        "(RMSE %.2f mV)."), r->iterations_done, sqrt (r->best_val_loss));
@@ -245,6 +273,7 @@ finish (NdFitRunner *self)
   j->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   j->traces = g_ptr_array_new_with_free_func (g_free);
   j->trace_n = g_array_new (FALSE, TRUE, sizeof (gsize));
+  j->trace_dt = g_array_new (FALSE, TRUE, sizeof (double));
   g_autoptr (GTask) task = g_task_new (self, NULL, score_done, NULL);
   g_task_set_task_data (task, j, (GDestroyNotify) score_job_free);
   g_task_run_in_thread (task, score_thread);
@@ -309,6 +338,7 @@ clear_run (NdFitRunner *self)
   g_array_set_size (self->scores, 0);
   g_ptr_array_set_size (self->traces, 0);
   g_array_set_size (self->trace_n, 0);
+  g_array_set_size (self->trace_dt, 0);
   g_array_set_size (self->hist_x, 0);
   g_array_set_size (self->hist_train, 0);
   g_array_set_size (self->hist_val, 0);
@@ -344,6 +374,8 @@ nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *
   self->sweeps = sweeps;
   self->iterations = opt->iterations;
   self->restarts = opt->restarts;
+  self->n_stages = CLAMP (opt->n_stages, 1, ND_FIT_MAX_STAGES);
+  self->spike_aware = opt->spike_aware == ND_FIT_AUTO ? nd_fit_real_cell (model) : opt->spike_aware != 0;
   self->worker = nd_fit_worker_start (model, sweeps->sweeps, (int) sweeps->n_train,
                                       sweeps->n_val ? sweeps->sweeps + sweeps->n_train : NULL, (int) sweeps->n_val,
                                       opt, on_progress, self);
@@ -427,9 +459,14 @@ nd_fit_runner_get_model_trace (NdFitRunner *self, guint i, gsize *n, double *dt)
   if (i >= self->traces->len)
     return NULL;
   *n = g_array_index (self->trace_n, gsize, i);
-  guint first = self->sweeps->n_val > 0 ? self->sweeps->n_train : 0;
-  *dt = self->sweeps->sweeps[first + i].drive.dt_sample;
+  *dt = g_array_index (self->trace_dt, double, i);
   return g_ptr_array_index (self->traces, i);
+}
+
+gboolean
+nd_fit_runner_get_spike_aware (NdFitRunner *self)
+{
+  return self->spike_aware;
 }
 
 const char *
@@ -476,6 +513,7 @@ nd_fit_runner_finalize (GObject *object)
   g_array_unref (self->scores);
   g_ptr_array_unref (self->traces);
   g_array_unref (self->trace_n);
+  g_array_unref (self->trace_dt);
   G_OBJECT_CLASS (nd_fit_runner_parent_class)->finalize (object);
 }
 
@@ -506,4 +544,5 @@ nd_fit_runner_init (NdFitRunner *self)
   self->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   self->traces = g_ptr_array_new_with_free_func (g_free);
   self->trace_n = g_array_new (FALSE, TRUE, sizeof (gsize));
+  self->trace_dt = g_array_new (FALSE, TRUE, sizeof (double));
 }

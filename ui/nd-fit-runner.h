@@ -21,8 +21,12 @@ G_BEGIN_DECLS
 typedef struct
 {
   int done, total;            /* iterations over all restarts */
+  int iteration, iterations;  /* within the current restart */
   int restart, restarts;
-  int horizon;                /* 1: voltage-forced stage; 0: free run */
+  int stage, n_stages;
+  int horizon;                /* > 0: the trace follows the recording (forced every horizon samples); 0: free run */
+  gboolean searching;         /* the search of conductances and kinetics at a restart's start (fit-search.h) */
+  int search_done, search_total;
   double train_loss, val_loss, best_val_loss;
   int n_gates;
   char **gate_labels;         /* "K.n" */
@@ -58,18 +62,21 @@ const NdFitSnapshot *nd_fit_runner_get_snapshot (NdFitRunner *self);
 /* Loss history gathered from the snapshots: x = iteration, NaN where validation was not run. */
 guint        nd_fit_runner_get_history (NdFitRunner *self, const double **iteration, const double **train,
                                         const double **val);
-/* After "finished": the fitted model, the engine's result, the scores (one per validation sweep, or per
- * training sweep when none validate) and each scored sweep's model trace. */
+/* After "finished": the fitted model, the engine's result, the scores (one per training and validation
+ * sweep, in the recording's order) and each scored sweep's model trace. */
 nd_model    *nd_fit_runner_get_model (NdFitRunner *self);
 const nd_fit_result *nd_fit_runner_get_result (NdFitRunner *self);
 const NdSweepScore *nd_fit_runner_get_scores (NdFitRunner *self, guint *n);
 const double *nd_fit_runner_get_model_trace (NdFitRunner *self, guint i, gsize *n, double *dt);
+/* Whether the running (or last) fit keeps the parameters with the best spike-aware score (a real cell,
+ * nd_fit_real_cell): its validation losses are then scores, not mean squared errors. */
+gboolean     nd_fit_runner_get_spike_aware (NdFitRunner *self);
 /* A sentence for people about how the fit ended (failed, stopped, finished). */
 const char  *nd_fit_runner_get_outcome (NdFitRunner *self);
 gboolean     nd_fit_runner_get_failed (NdFitRunner *self);
 
-/* Scores one sweep: RMSE of the model against the recording inside the sweep's weights, and spike counts
- * (spikes.h). `v` receives the model trace (drive.n values). */
-NdSweepScore nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, double *v);
+/* Scores one sweep (sweep-score.h: spike counts, first-spike shift, subthreshold RMSE and RMSE inside the
+ * sweep's weights) of the model running free. `v` receives the model trace (drive.n values). */
+NdSweepScore nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, NdSweepRole role, double *v);
 
 G_END_DECLS

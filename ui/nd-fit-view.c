@@ -8,28 +8,9 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "nd-fit-view.h"
+#include "nd-fit-view-private.h"
 
 #define CURVE_N ND_FIT_CURVE_POINTS
-
-struct _NdFitView
-{
-  GtkBox parent_instance;
-
-  NdProject *project;
-  GSettings *settings;
-  NdFitRunner *runner;
-  gboolean accepted;          /* the finished fit is in the project */
-  double v_lo, v_hi;          /* voltage range of the training data */
-
-  NdPlotModel *loss_m, *trace_m, *xinf_m, *tau_m;
-  NdPlot *loss_p, *trace_p, *xinf_p, *tau_p;
-  GtkWidget *start_button, *pause_button, *resume_button, *stop_button, *accept_button;
-  GtkProgressBar *progress;
-  GtkLabel *status, *outcome;
-  AdwPreferencesGroup *results;
-  GPtrArray *result_rows;
-};
 
 G_DEFINE_FINAL_TYPE (NdFitView, nd_fit_view, GTK_TYPE_BOX)
 
@@ -46,9 +27,9 @@ set_action_enabled (NdFitView *self, const char *name, gboolean enabled)
 static void
 setup_axes (NdFitView *self)
 {
-  nd_plot_model_set_title (self->loss_m, _("Loss"));
+  nd_plot_model_set_title (self->loss_m, _("Error during the fit"));
   nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Mean squared error"), "mV²", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Error (RMSE)"), "mV", ND_PLOT_SCALE_LOG);
   nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_title (self->xinf_m, _("Steady state of the learned gates"));
@@ -147,8 +128,8 @@ show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
     g_free (labels[g]);
 }
 
-static void
-show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n, double dt)
+void
+nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n, double dt)
 {
   nd_plot_model_clear (self->trace_m);
   nd_plot_model_set_title (self->trace_m, title);
@@ -162,59 +143,30 @@ show_trace (NdFitView *self, const char *title, const double *obs, const double 
                                     0.0, dt, model, n);
 }
 
+/* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
+ * drawn (a spike-aware fit's validation losses are scores, not squared errors). */
 static void
 show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
 {
   nd_plot_model_clear (self->loss_m);
   if (n == 0)
     return;
+  g_autofree double *rmse = g_new (double, n);
+  for (guint i = 0; i < n; i++)
+    rmse[i] = train[i] >= 0.0 ? sqrt (train[i]) : NAN;
   guint st = nd_plot_model_add_series (self->loss_m, _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
-  nd_plot_model_set_series_data (self->loss_m, st, x, train, n);
+  nd_plot_model_set_series_data (self->loss_m, st, x, rmse, n);
   /* Validation runs every few iterations: draw the points it has, joined. */
   g_autofree double *vx = g_new (double, n + 1), *vy = g_new (double, n + 1);
   guint m = 0;
-  for (guint i = 0; i < n; i++)
-    if (isfinite (val[i]) && (m == 0 || val[i] != vy[m - 1]))
-      vx[m] = x[i], vy[m++] = val[i];
+  for (guint i = 0; val && i < n; i++)
+    if (isfinite (val[i]) && val[i] >= 0.0 && (m == 0 || sqrt (val[i]) != vy[m - 1]))
+      vx[m] = x[i], vy[m++] = sqrt (val[i]);
   if (m > 0)
     nd_plot_model_set_series_data (self->loss_m,
                                    nd_plot_model_add_series (self->loss_m, _("Validation"), ND_PLOT_COLOR_ORANGE,
                                                              ND_PLOT_LINE_POINTS),
                                    vx, vy, m);
-}
-
-/* ---- results ---- */
-
-static void
-show_scores (NdFitView *self, const NdSweepScore *scores, guint n, gboolean validation)
-{
-  for (guint i = 0; i < self->result_rows->len; i++)
-    adw_preferences_group_remove (self->results, g_ptr_array_index (self->result_rows, i));
-  g_ptr_array_set_size (self->result_rows, 0);
-  adw_preferences_group_set_description (self->results,
-    n == 0 ? _("When a fit ends, each validation sweep is simulated with the fitted model and compared with the recording.")
-           : validation ? _("Each validation sweep simulated with the fitted model.")
-                        : _("No sweep was kept for validation: these are the training sweeps."));
-  for (guint i = 0; i < n; i++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      g_autofree char *title = g_strdup_printf (_("Sweep %u"), scores[i].sweep + 1);
-      g_autofree char *sub = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d spike recorded, %d in the model",
-                                                           "%d spikes recorded, %d in the model",
-                                                           (gulong) scores[i].spikes_recorded),
-                                              scores[i].spikes_recorded, scores[i].spikes_model);
-      g_autofree char *rmse = g_strdup_printf (_("RMSE %.2f mV"), scores[i].rmse_mV);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
-      GtkWidget *label = gtk_label_new (rmse);
-      gtk_widget_add_css_class (label, "numeric");
-      if (scores[i].spikes_recorded != scores[i].spikes_model)
-        gtk_widget_add_css_class (label, "warning");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-      adw_preferences_group_add (self->results, row);
-      g_ptr_array_add (self->result_rows, row);
-    }
 }
 
 static void
@@ -227,8 +179,13 @@ update_buttons (NdFitView *self)
   set_action_enabled (self, "win.fit-pause", st == ND_FIT_RUNNING);
   set_action_enabled (self, "win.fit-resume", st == ND_FIT_PAUSED);
   set_action_enabled (self, "win.fit-stop", st == ND_FIT_RUNNING || st == ND_FIT_PAUSED);
-  set_action_enabled (self, "win.fit-accept", st == ND_FIT_FINISHED && !self->accepted
-                                              && nd_fit_runner_get_model (self->runner) != NULL);
+  gboolean can_accept = st == ND_FIT_FINISHED && !self->accepted && nd_fit_runner_get_model (self->runner) != NULL;
+  set_action_enabled (self, "win.fit-accept", can_accept);
+  /* Accepting is the suggested next step only for a fit that reproduces the recording. */
+  if (can_accept && self->shown_from_fit && self->verdict.good)
+    gtk_widget_add_css_class (self->accept_button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (self->accept_button, "suggested-action");
   gtk_widget_set_visible (self->pause_button, st != ND_FIT_PAUSED);
   gtk_widget_set_visible (self->resume_button, st == ND_FIT_PAUSED);
 }
@@ -266,6 +223,40 @@ format_duration (double s)
   return g_strdup_printf (_("%.0f min %02.0f s"), floor (s / 60.0), fmod (floor (s), 60.0));
 }
 
+/* What the fit is doing, in words: where it is, the stage explained, the errors as RMSE in mV. */
+static char *
+describe_progress (const NdFitSnapshot *s, gboolean spike_aware)
+{
+  int restarts = MAX (s->restarts, 1), restart = MIN (s->restart + 1, restarts);
+  if (s->searching)
+    {
+      g_autofree char *start = restarts > 1 ? g_strdup_printf (_("Fitting: restart %d of %d"), restart, restarts)
+                                            : g_strdup (_("Fitting"));
+      /* Translators: "Fitting: restart 1 of 2 · searching …: simulation 120 of 600". */
+      return g_strdup_printf (_("%s · searching conductances and kinetics: simulation %d of %d\n"
+                                "Many models are simulated to start near one that fires like the cell, before the "
+                                "gradient steps."),
+                              start, s->search_done, s->search_total);
+    }
+  g_autofree char *where = restarts > 1
+    ? g_strdup_printf (_("Fitting: restart %d of %d, step %d of %d"), restart, restarts, s->iteration, s->iterations)
+    : g_strdup_printf (_("Fitting: step %d of %d"), s->iteration, s->iterations);
+  const char *stage = s->horizon > 0
+    ? _("following the recording: the model is pulled towards the recorded voltage as it runs, so it learns the "
+        "currents before it has to fire on its own")
+    : _("running free: the model runs from the stimulus alone, as it will after the fit");
+  g_autofree char *stage_line = g_strdup_printf (_("Stage %d of %d, %s."), MIN (s->stage + 1, MAX (s->n_stages, 1)),
+                                                 MAX (s->n_stages, 1), stage);
+  g_autofree char *train = isfinite (s->train_loss) && s->train_loss >= 0.0
+    ? g_strdup_printf (_("training error %.2f mV RMSE"), sqrt (s->train_loss)) : g_strdup (_("training error not defined"));
+  /* A spike-aware fit's validation losses are scores, not squared errors: no RMSE to show for them. */
+  g_autofree char *val = !spike_aware && isfinite (s->best_val_loss) && s->best_val_loss >= 0.0
+    ? g_strdup_printf (_("best on validation %.2f mV RMSE"), sqrt (s->best_val_loss)) : NULL;
+  /* Translators: "Fitting: step 120 of 400 · training error 2.30 mV RMSE". */
+  g_autofree char *first = g_strdup_printf (_("%s · %s"), where, train);
+  return val ? g_strdup_printf ("%s · %s\n%s", first, val, stage_line) : g_strdup_printf ("%s\n%s", first, stage_line);
+}
+
 static void
 runner_progress (NdFitRunner *runner, gpointer user_data)
 {
@@ -273,25 +264,19 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner);
   const double *x, *tr, *va;
   guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
-  show_loss (self, x, tr, va, n);
+  show_loss (self, x, tr, nd_fit_runner_get_spike_aware (runner) ? NULL : va, n);
   show_curves (self, s->n_gates, s->gate_labels, s->x_inf, s->tau);
-  g_autofree char *title = g_strdup (s->horizon == 1 ? _("First training sweep (one-step prediction)")
-                                                     : _("First training sweep (free run)"));
-  show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
+  /* The fit draws the model running free in every stage (a stage that follows the recording trains on
+   * traces pulled towards it, which would look better than the model is). */
+  g_autofree char *title = g_strdup (_("First training sweep, the model running free"));
+  nd_fit_view_show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
   double frac = s->total > 0 ? (double) s->done / s->total : 0.0;
   gtk_progress_bar_set_fraction (self->progress, frac);
   g_autofree char *left = s->done > 0 ? format_duration (s->elapsed_s * (s->total - s->done) / s->done) : NULL;
   g_autofree char *text = left ? g_strdup_printf (_("Iteration %d of %d · about %s left"), s->done, s->total, left)
                                : g_strdup_printf (_("Iteration %d of %d"), s->done, s->total);
   gtk_progress_bar_set_text (self->progress, text);
-  g_autofree char *val = isfinite (s->best_val_loss) && s->best_val_loss < INFINITY
-                           ? g_strdup_printf (_("; best on validation %.3g mV²"), s->best_val_loss) : g_strdup ("");
-  g_autofree char *restart = s->restarts > 1 ? g_strdup_printf (_("Restart %d of %d. "), s->restart + 1, s->restarts)
-                                             : g_strdup ("");
-  g_autofree char *status = g_strdup_printf (_("%s%s\nLoss %.3g mV²%s"), restart,
-                                             s->horizon == 1 ? _("Stage 1 of 2: each step predicted from the recorded voltage.")
-                                                             : _("Stage 2 of 2: the model runs freely."),
-                                             s->train_loss, val);
+  g_autofree char *status = describe_progress (s, nd_fit_runner_get_spike_aware (runner));
   gtk_label_set_text (self->status, status);
 }
 
@@ -306,7 +291,7 @@ runner_state_changed (NdFitRunner *runner, gpointer user_data)
   else if (st == ND_FIT_STOPPING)
     gtk_label_set_text (self->status, _("Stopping after this iteration…"));
   else if (st == ND_FIT_SCORING)
-    gtk_label_set_text (self->status, _("Checking the fit on the validation sweeps…"));
+    gtk_label_set_text (self->status, _("Running the fitted model on every sweep to compare it with the recording…"));
 }
 
 static void
@@ -326,27 +311,14 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
     gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
-  /* After a failed fit the outcome line says what to do. */
-  gtk_label_set_text (self->status, nd_fit_runner_get_failed (runner)
-                                      ? "" : _("Accept the fit to keep it in the model, then save or export it."));
   show_model_curves (self, m, TRUE);
-  gsize len;
-  double dt;
-  const double *v = nd_fit_runner_get_model_trace (runner, 0, &len, &dt);
-  if (v && n > 0)
-    {
-      /* The recorded trace of that sweep, from the project's recording. */
-      NdRecording *rec = nd_project_get_recording (self->project);
-      NdSweepTrace tr = { 0 };
-      if (rec && nd_recording_get_cc_sweep (rec, scores[0].sweep, &tr, NULL))
-        {
-          g_autofree char *title = g_strdup_printf (_("Sweep %u, fitted model"), scores[0].sweep + 1);
-          show_trace (self, title, tr.v_mV, v, MIN (len, tr.n), dt);
-          nd_sweep_trace_clear (&tr);
-        }
-    }
-  show_scores (self, scores, n, nd_project_get_sweep_role (self->project, n ? scores[0].sweep : 0) == ND_SWEEP_VALIDATE);
   self->accepted = FALSE;
+  nd_fit_view_show_scores (self, scores, n, TRUE);
+  /* The status says whether to accept, and why not; the outcome line above it how the fit ended. */
+  gtk_label_set_text (self->status, self->verdict.advice ? self->verdict.advice : "");
+  int shown = nd_fit_view_default_overlay (self);
+  if (shown >= 0)
+    nd_fit_view_show_overlay (self, (guint) shown);
   update_buttons (self);
 }
 
@@ -380,7 +352,7 @@ nd_fit_view_start (NdFitView *self, GError **error)
   if (!nd_fit_runner_start (self->runner, m, sw, &opt, error))
     return FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
-  show_scores (self, NULL, 0, TRUE);
+  nd_fit_view_show_scores (self, NULL, 0, FALSE);
   gtk_progress_bar_set_fraction (self->progress, 0.0);
   gtk_progress_bar_set_text (self->progress, _("Starting…"));
   self->accepted = FALSE;
@@ -429,6 +401,14 @@ nd_fit_view_get_export_model (NdFitView *self)
   return m && !self->accepted ? m : nd_project_get_model (self->project);
 }
 
+const char *
+nd_fit_view_get_verdict (NdFitView *self, gboolean *good)
+{
+  if (good)
+    *good = self->verdict.good;
+  return self->verdict.summary;
+}
+
 NdPlot *
 nd_fit_view_get_plot (NdFitView *self, const char *name)
 {
@@ -448,6 +428,19 @@ nd_fit_view_get_draw_count (NdFitView *self)
 {
   return nd_plot_get_draw_count (self->loss_p) + nd_plot_get_draw_count (self->trace_p)
          + nd_plot_get_draw_count (self->xinf_p) + nd_plot_get_draw_count (self->tau_p);
+}
+
+/* Field by field (the struct has padding); NaN equals NaN. */
+static gboolean
+scores_equal (const NdSweepScore *a, const NdSweepScore *b)
+{
+  const double x[] = { a->rmse_mV, a->first_spike_shift_ms, a->subthreshold_rmse_mV };
+  const double y[] = { b->rmse_mV, b->first_spike_shift_ms, b->subthreshold_rmse_mV };
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    if (!(x[i] == y[i] || (isnan (x[i]) && isnan (y[i]))))
+      return FALSE;
+  return a->sweep == b->sweep && a->role == b->role && a->spikes_recorded == b->spikes_recorded
+         && a->spikes_model == b->spikes_model;
 }
 
 /* The state before any fit: the project's model and recording, and the accepted results. */
@@ -477,10 +470,10 @@ show_project (NdFitView *self)
           self->v_hi = MAX (self->v_hi, tr.v_mV[j]);
         }
       g_autofree char *title = g_strdup_printf (_("Sweep %u, recorded"), (guint) first + 1);
-      show_trace (self, title, tr.v_mV, NULL, tr.n, tr.t_ms[1] - tr.t_ms[0]);
+      nd_fit_view_show_trace (self, title, tr.v_mV, NULL, tr.n, tr.t_ms[1] - tr.t_ms[0]);
     }
   else
-    show_trace (self, NULL, NULL, NULL, 0, 1.0);
+    nd_fit_view_show_trace (self, NULL, NULL, NULL, 0, 1.0);
   nd_sweep_trace_clear (&tr);
   show_model_curves (self, nd_project_get_model (self->project), nd_project_get_fitted (self->project));
   const double *val;
@@ -489,12 +482,28 @@ show_project (NdFitView *self)
   g_autofree double *x = g_new (double, n + 1);
   for (guint i = 0; i < n; i++)
     x[i] = i + 1;
-  show_loss (self, x, train, val, n);
+  /* A real cell's fit (known channels fitted) was spike-aware: its validation losses are scores. */
+  show_loss (self, x, train, nd_fit_real_cell (nd_project_get_model (self->project)) ? NULL : val, n);
   guint ns;
   const NdSweepScore *scores = nd_project_get_scores (self->project, &ns);
-  show_scores (self, scores, ns, TRUE);
+  /* The rows stay (and the sweep drawn with them) while the project's results are the same. After Accept
+   * they are the finished fit's, whose traces the runner still has. */
+  gboolean from_fit = st == ND_FIT_FINISHED && self->accepted;
+  gboolean same = from_fit == self->shown_from_fit && ns == self->shown->len;
+  for (guint i = 0; same && i < ns; i++)
+    same = scores_equal (&scores[i], &g_array_index (self->shown, NdSweepScore, i));
+  if (!same)
+    nd_fit_view_show_scores (self, scores, ns, from_fit);
+  else if (self->overlay >= 0)
+    nd_fit_view_show_overlay (self, (guint) self->overlay);
   if (st == ND_FIT_IDLE)
-    describe_ready (self);
+    {
+      describe_ready (self);
+      /* A project opened with its fit results: no fit ran in this window, but the model is fitted. */
+      gboolean fitted = nd_project_get_fitted (self->project);
+      gtk_progress_bar_set_fraction (self->progress, fitted ? 1.0 : 0.0);
+      gtk_progress_bar_set_text (self->progress, fitted ? _("Fitted: the results below") : _("Not started"));
+    }
   update_buttons (self);
 }
 
@@ -553,6 +562,7 @@ nd_fit_view_set_project (NdFitView *self, NdProject *project, GSettings *setting
   self->settings = settings ? g_object_ref (settings) : NULL;
   g_signal_connect_object (project, "changed", G_CALLBACK (project_changed), self, 0);
   g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
+  nd_fit_view_results_set_project (self);
   show_project (self);
 }
 
@@ -569,14 +579,21 @@ nd_fit_view_dispose (GObject *object)
   g_clear_object (&self->trace_m);
   g_clear_object (&self->xinf_m);
   g_clear_object (&self->tau_m);
-  g_clear_pointer (&self->result_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (nd_fit_view_parent_class)->dispose (object);
+}
+
+static void
+nd_fit_view_finalize (GObject *object)
+{
+  nd_fit_view_results_finalize (ND_FIT_VIEW (object));
+  G_OBJECT_CLASS (nd_fit_view_parent_class)->finalize (object);
 }
 
 static void
 nd_fit_view_class_init (NdFitViewClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = nd_fit_view_dispose;
+  G_OBJECT_CLASS (klass)->finalize = nd_fit_view_finalize;
   GTK_WIDGET_CLASS (klass)->map = nd_fit_view_map;
 }
 
@@ -602,7 +619,8 @@ add_plot (NdFitView *self, GtkGrid *grid, NdPlotModel *model, int col, int row)
   GtkWidget *plot = nd_plot_new (model);
   gtk_widget_set_hexpand (plot, TRUE);
   gtk_widget_set_vexpand (plot, TRUE);
-  gtk_widget_set_size_request (plot, 300, 220);
+  /* Small enough that the results column stays in an 800 px wide window. */
+  gtk_widget_set_size_request (plot, 200, 180);
   gtk_grid_attach (grid, plot, col, row, 1, 1);
   return ND_PLOT (plot);
 }
@@ -611,7 +629,7 @@ static void
 nd_fit_view_init (NdFitView *self)
 {
   self->runner = nd_fit_runner_new ();
-  self->result_rows = g_ptr_array_new ();
+  nd_fit_view_results_init (self);
   watch_runner (self);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
 
@@ -641,7 +659,7 @@ nd_fit_view_init (NdFitView *self)
   /* Side column: controls, progress, results. */
   GtkWidget *scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_size_request (scroller, 340, -1);
+  gtk_widget_set_size_request (scroller, 330, -1);
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_margin_start (side, 12);
   gtk_widget_set_margin_end (side, 12);
@@ -673,19 +691,17 @@ nd_fit_view_init (NdFitView *self)
   gtk_label_set_wrap (self->status, TRUE);
   gtk_label_set_xalign (self->status, 0.0f);
   gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->status));
   self->outcome = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->outcome, TRUE);
   gtk_label_set_xalign (self->outcome, 0.0f);
   gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
+  /* How the fit ended, then what to do about it. */
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->outcome));
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->status));
 
-  self->results = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->results, _("Results"));
   self->accept_button = gtk_button_new_with_mnemonic (_("_Accept Fit"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->accept_button), "win.fit-accept");
   gtk_widget_set_tooltip_text (self->accept_button, _("Make the fitted model the project’s model"));
-  gtk_widget_add_css_class (self->accept_button, "suggested-action");
   gtk_widget_set_valign (self->accept_button, GTK_ALIGN_CENTER);
   adw_preferences_group_set_header_suffix (self->results, self->accept_button);
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->results));
@@ -700,5 +716,5 @@ nd_fit_view_init (NdFitView *self)
 
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), side);
   gtk_box_append (GTK_BOX (self), scroller);
-  show_scores (self, NULL, 0, TRUE);
+  nd_fit_view_show_scores (self, NULL, 0, FALSE);
 }

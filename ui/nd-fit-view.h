@@ -3,10 +3,15 @@
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Live plots (redrawn on every runner "progress", ten times a second): the training and validation loss
- * against iteration (log scale), x_inf(V) and tau(V) of every learned gate with the channel the learned one
- * stands in for dashed and the voltage range the training data visited shaded, and the recorded trace with
- * the model's trace over it. The window's win.fit-* actions call the functions below.
+ * Live plots (redrawn on every runner "progress", ten times a second): the training and validation error
+ * (RMSE, log scale) against iteration, x_inf(V) and tau(V) of every learned gate with the channel the
+ * learned one stands in for dashed and the voltage range the training data visited shaded, and the recorded
+ * trace with the model's trace over it. The window's win.fit-* actions call the functions below.
+ *
+ * Results (nd-fit-view-results.c): a verdict in words, then a row per training and validation sweep with
+ * its spike counts, first-spike shift, subthreshold RMSE and RMSE, marked with an icon and words where the
+ * spike counts disagree or the subthreshold error is above 3 mV; a click draws that sweep's recording and
+ * model trace. Accept Fit is the suggested action only when the verdict is good (nd-fit-verdict.h).
  */
 #pragma once
 
@@ -30,6 +35,9 @@ gboolean     nd_fit_view_accept (NdFitView *self);
 NdFitRunner *nd_fit_view_get_runner (NdFitView *self);
 /* The model exports should write: a finished fit not yet accepted, else the project's model. */
 nd_model    *nd_fit_view_get_export_model (NdFitView *self);
+/* The results' verdict in words ("The model fires 0 spikes where the recording has 20 (sweep 7). …"), NULL
+ * without results; good: whether accepting is recommended. */
+const char  *nd_fit_view_get_verdict (NdFitView *self, gboolean *good);
 /* "loss", "trace", "xinf", "tau". */
 NdPlot      *nd_fit_view_get_plot (NdFitView *self, const char *name);
 /* Total draws of the four plots (for the responsiveness test). */

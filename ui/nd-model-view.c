@@ -18,6 +18,9 @@ typedef struct
   AdwExpanderRow *row;
   GtkCheckButton *check;
   GtkSpinButton *gbar, *e;
+  GtkCheckButton *fit_gbar, *fit_e;   /* fit_e: the leak only (channels without gates) */
+  GtkSpinButton *v_shift;             /* channels with gates only */
+  GtkCheckButton *fit_v_shift;
 } KnownRow;
 
 struct _NdModelView
@@ -25,7 +28,8 @@ struct _NdModelView
   GtkBox parent_instance;
 
   NdProject *project;
-  gboolean syncing;
+  gboolean syncing;           /* widgets are being set from the project */
+  gboolean editing;           /* the project is being set from the widgets */
 
   GtkSpinButton *cm, *v_init, *celsius;
   KnownRow *known;
@@ -115,8 +119,24 @@ show_kinetics (GtkButton *button, gpointer user_data)
 static void
 known_summary (NdModelView *self, guint i, const NdKnownSpec *s)
 {
-  g_autofree char *sub = s->enabled ? g_strdup_printf (_("%g mS/cm², %+g mV"), s->gbar, s->e) : g_strdup (_("Not in the model"));
+  g_autofree char *sub = NULL;
+  if (!s->enabled)
+    sub = g_strdup (_("Not in the model"));
+  else if (s->v_shift != 0.0 && self->known[i].v_shift)
+    sub = g_strdup_printf (_("%g mS/cm², %+g mV, kinetics offset %+g mV"), s->gbar, s->e, s->v_shift);
+  else
+    sub = g_strdup_printf (_("%g mS/cm², %+g mV"), s->gbar, s->e);
   adw_expander_row_set_subtitle (self->known[i].row, sub);
+}
+
+static void
+known_sensitivity (KnownRow *k, gboolean enabled)
+{
+  GtkWidget *w[] = { GTK_WIDGET (k->gbar), GTK_WIDGET (k->e), GTK_WIDGET (k->fit_gbar), GTK_WIDGET (k->fit_e),
+                     GTK_WIDGET (k->v_shift), GTK_WIDGET (k->fit_v_shift) };
+  for (guint j = 0; j < G_N_ELEMENTS (w); j++)
+    if (w[j])
+      gtk_widget_set_sensitive (w[j], enabled);
 }
 
 static void
@@ -124,15 +144,25 @@ known_changed (NdModelView *self, guint i)
 {
   if (self->syncing)
     return;
-  NdKnownSpec s = {
-    .enabled = gtk_check_button_get_active (self->known[i].check),
-    .gbar = gtk_spin_button_get_value (self->known[i].gbar),
-    .e = gtk_spin_button_get_value (self->known[i].e),
-  };
-  gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].gbar), s.enabled);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].e), s.enabled);
+  KnownRow *k = &self->known[i];
+  /* The project's spec keeps what has no widget here (a model file's conductance range). */
+  NdKnownSpec s = nd_project_get_known (self->project, i);
+  s.enabled = gtk_check_button_get_active (k->check);
+  s.gbar = gtk_spin_button_get_value (k->gbar);
+  s.e = gtk_spin_button_get_value (k->e);
+  s.fit_gbar = gtk_check_button_get_active (k->fit_gbar);
+  if (k->fit_e)
+    s.fit_e = gtk_check_button_get_active (k->fit_e);
+  if (k->v_shift)
+    {
+      s.v_shift = gtk_spin_button_get_value (k->v_shift);
+      s.fit_v_shift = gtk_check_button_get_active (k->fit_v_shift);
+    }
+  known_sensitivity (k, s.enabled);
   known_summary (self, i, &s);
+  self->editing = TRUE;
   nd_project_set_known (self->project, i, &s);
+  self->editing = FALSE;
 }
 
 static void
@@ -155,8 +185,10 @@ membrane_changed (GtkSpinButton *spin, gpointer user_data)
   if (self->syncing)
     return;
   nd_project_get_membrane (self->project, &cm, &area, &v0, &celsius);
+  self->editing = TRUE;
   nd_project_set_membrane (self->project, gtk_spin_button_get_value (self->cm), area,
                            gtk_spin_button_get_value (self->v_init), gtk_spin_button_get_value (self->celsius));
+  self->editing = FALSE;
 }
 
 static void
@@ -194,7 +226,9 @@ learned_changed (NdModelView *self)
   const nd_channel_kind *kind = cmp > 0 ? nd_project_get_known_kind (self->project, cmp - 1) : NULL;
   g_strlcpy (l.replaces, kind ? kind->type : "", sizeof l.replaces);
   update_learned_sensitivity (self, &l);
+  self->editing = TRUE;
   nd_project_set_learned (self->project, &l);
+  self->editing = FALSE;
 }
 
 static void
@@ -211,6 +245,14 @@ learned_widget_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
 
 /* ---- building ---- */
 
+/* Sets an entry's text only when it differs (setting it moves the cursor of someone typing). */
+static void
+set_text (GtkEditable *editable, const char *text)
+{
+  if (g_strcmp0 (gtk_editable_get_text (editable), text) != 0)
+    gtk_editable_set_text (editable, text);
+}
+
 static void
 sync_from_project (NdModelView *self)
 {
@@ -223,20 +265,28 @@ sync_from_project (NdModelView *self)
   for (guint i = 0; i < self->n_known; i++)
     {
       NdKnownSpec s = nd_project_get_known (self->project, i);
-      gtk_check_button_set_active (self->known[i].check, s.enabled);
-      gtk_spin_button_set_value (self->known[i].gbar, s.gbar);
-      gtk_spin_button_set_value (self->known[i].e, s.e);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].gbar), s.enabled);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->known[i].e), s.enabled);
+      KnownRow *k = &self->known[i];
+      gtk_check_button_set_active (k->check, s.enabled);
+      gtk_spin_button_set_value (k->gbar, s.gbar);
+      gtk_spin_button_set_value (k->e, s.e);
+      gtk_check_button_set_active (k->fit_gbar, s.fit_gbar);
+      if (k->fit_e)
+        gtk_check_button_set_active (k->fit_e, s.fit_e);
+      if (k->v_shift)
+        {
+          gtk_spin_button_set_value (k->v_shift, s.v_shift);
+          gtk_check_button_set_active (k->fit_v_shift, s.fit_v_shift);
+        }
+      known_sensitivity (k, s.enabled);
       known_summary (self, i, &s);
     }
   NdLearnedSpec l = nd_project_get_learned (self->project);
   gtk_switch_set_active (self->learned_switch, l.enabled);
-  gtk_editable_set_text (GTK_EDITABLE (self->learned_name), l.name);
+  set_text (GTK_EDITABLE (self->learned_name), l.name);
   adw_combo_row_set_selected (self->gates_row, l.n_gates > 1 ? 1 : 0);
   for (int g = 0; g < 2; g++)
     {
-      gtk_editable_set_text (GTK_EDITABLE (self->gate_name[g]), l.gate_name[g]);
+      set_text (GTK_EDITABLE (self->gate_name[g]), l.gate_name[g]);
       gtk_spin_button_set_value (self->gate_power[g], MAX (l.power[g], 1.0));
       gtk_check_button_set_active (self->fit_power[g], l.fit_power[g]);
     }
@@ -258,6 +308,81 @@ static void
 project_loaded (NdProject *project, gpointer user_data)
 {
   sync_from_project (ND_MODEL_VIEW (user_data));
+}
+
+/* Changes made elsewhere (an accepted fit's values, a template, the membrane area in the Recording view)
+ * show here; the view's own edits are already shown. */
+static void
+project_changed (NdProject *project, gpointer user_data)
+{
+  NdModelView *self = ND_MODEL_VIEW (user_data);
+  if (!self->editing)
+    sync_from_project (self);
+}
+
+/* ---- templates ---- */
+
+static const char *
+template_title (nd_template_kind kind)
+{
+  return kind == ND_TEMPLATE_CORTICAL ? _("Cortical or hippocampal neuron") : _("Squid axon (HH)");
+}
+
+static void
+template_confirmed (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  NdModelView *self = ND_MODEL_VIEW (user_data);
+  if (g_str_equal (response, "replace"))
+    nd_project_apply_template (self->project, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind")));
+}
+
+/* model.template("cortical" | "squid"): replaces the model, after asking when it is someone's work. */
+static void
+template_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  NdModelView *self = ND_MODEL_VIEW (user_data);
+  int kind = nd_template_lookup (g_variant_get_string (param, NULL));
+  if (kind < 0)
+    return;
+  if (!nd_project_get_model_edited (self->project))
+    {
+      nd_project_apply_template (self->project, kind);
+      return;
+    }
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *body = g_strdup_printf (
+    _("The channels, their conductances and the learned current are replaced by the template “%s”, sized to "
+      "the cell. Fit results are cleared. Published channels stay in the list, switched off."),
+    template_title (kind));
+  GtkWidget *d = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Replace the Model?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (d), "cancel", _("_Cancel"), "replace", _("_Replace"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (d), "replace", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (d), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (d), "cancel");
+  g_object_set_data (G_OBJECT (d), "kind", GINT_TO_POINTER (kind));
+  g_signal_connect_object (d, "response", G_CALLBACK (template_confirmed), self, 0);
+  gtk_window_present (GTK_WINDOW (d));
+}
+
+static AdwPreferencesGroup *
+template_group (void)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_menu_append (menu, template_title (ND_TEMPLATE_CORTICAL), "model.template::cortical");
+  g_menu_append (menu, template_title (ND_TEMPLATE_SQUID), "model.template::squid");
+  GtkWidget *button = gtk_menu_button_new ();
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Start From Template"));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Starting model"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Channels for a kind of cell, sized to the recorded cell"));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_add (group, row);
+  return group;
 }
 
 static void
@@ -399,10 +524,12 @@ build (NdModelView *self)
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     self->learned_rows[i] = rows[i];
 
-  /* Known channels: one expander each, the tick box in front, gbar and E inside. */
+  /* Known channels: one expander each, the tick box in front, whether the fit may adjust the conductance
+   * beside the curves button, gbar, E and the kinetics offset inside. */
   AdwPreferencesGroup *kg = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (kg, _("Known Channels"));
-  adw_preferences_group_set_description (kg, _("Tick the channels the cell has; open a row to set its maximal conductance and reversal potential."));
+  adw_preferences_group_set_description (kg, _("Tick the channels the cell has, and “Fit” where the fit may adjust "
+                                               "the conductance; open a row to set its values."));
   for (guint i = 0; i < self->n_known; i++)
     {
       const nd_channel_kind *kind = nd_project_get_known_kind (self->project, i);
@@ -423,12 +550,43 @@ build (NdModelView *self)
       g_object_set_data (G_OBJECT (curves), "index", GUINT_TO_POINTER (i));
       g_signal_connect (curves, "clicked", G_CALLBACK (show_kinetics), self);
       adw_expander_row_add_action (ADW_EXPANDER_ROW (row), curves);
+      KnownRow *k = &self->known[i];
+      GtkWidget *fit = check_with_label (_("Fit"), &k->fit_gbar);
+      gtk_widget_set_tooltip_text (fit, _("Let the fit adjust this conductance (within a factor of 10)"));
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), fit);
       GtkWidget *gr = nd_spin_row (_("Maximal conductance"), NULL, "mS/cm²", 0.0, 10000.0, 0.1, 3,
-                                   kind->gbar_default, &self->known[i].gbar);
-      GtkWidget *er = nd_spin_row (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
-                                   kind->e_default, &self->known[i].e);
+                                   kind->gbar_default, &k->gbar);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), gr);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), er);
+      if (kind->n_gates == 0)
+        {
+          /* The leak: where the cell rests depends on its reversal potential, which the fit may set. */
+          GtkWidget *fe = check_with_label (_("Fit"), &k->fit_e);
+          gtk_widget_set_tooltip_text (fe, _("Let the fit adjust the reversal potential (within 30 mV)"));
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                                    nd_spin_row_with_check (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
+                                                            kind->e_default, fe, &k->e));
+          g_object_set_data (G_OBJECT (fe), "index", GUINT_TO_POINTER (i));
+          g_signal_connect (fe, "toggled", G_CALLBACK (known_check_toggled), self);
+        }
+      else
+        {
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                                    nd_spin_row (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
+                                                 kind->e_default, &k->e));
+          /* A cell's channels often activate a few mV away from the published curves. */
+          GtkWidget *fs = check_with_label (_("Fit"), &k->fit_v_shift);
+          gtk_widget_set_tooltip_text (fs, _("Let the fit adjust the offset (within 30 mV)"));
+          GtkWidget *sr = nd_spin_row_with_check (_("Kinetics offset"), NULL,
+                                                  "mV", -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV, 0.5, 1, 0.0, fs, &k->v_shift);
+          gtk_widget_set_tooltip_text (sr, _("Moves the gates’ curves along the voltage axis"));
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), sr);
+          g_object_set_data (G_OBJECT (fs), "index", GUINT_TO_POINTER (i));
+          g_object_set_data (G_OBJECT (k->v_shift), "index", GUINT_TO_POINTER (i));
+          g_signal_connect (fs, "toggled", G_CALLBACK (known_check_toggled), self);
+          g_signal_connect (k->v_shift, "value-changed", G_CALLBACK (known_spin_changed), self);
+        }
+      g_object_set_data (G_OBJECT (fit), "index", GUINT_TO_POINTER (i));
+      g_signal_connect (fit, "toggled", G_CALLBACK (known_check_toggled), self);
       GtkWidget *src = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (src), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (src), _("Source"));
@@ -447,6 +605,7 @@ build (NdModelView *self)
   /* Two columns: the channels the cell is known to have, and what is learned plus the membrane. */
   GtkWidget *left = adw_preferences_page_new ();
   gtk_widget_set_hexpand (left, TRUE);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (left), template_group ());
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (left), kg);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (left),
                             ADW_PREFERENCES_GROUP (nd_catalogue_group_new (self->project, GTK_WIDGET (self))));
@@ -465,6 +624,12 @@ nd_model_view_set_project (NdModelView *self, NdProject *project)
   self->known = g_new0 (KnownRow, self->n_known);
   build (self);
   g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
+  g_signal_connect_object (project, "changed", G_CALLBACK (project_changed), self, 0);
+  GSimpleActionGroup *actions = g_simple_action_group_new ();
+  const GActionEntry entries[] = { { .name = "template", .activate = template_activated, .parameter_type = "s" } };
+  g_action_map_add_action_entries (G_ACTION_MAP (actions), entries, G_N_ELEMENTS (entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "model", G_ACTION_GROUP (actions));
+  g_object_unref (actions);
   sync_from_project (self);
 }
 

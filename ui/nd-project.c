@@ -47,6 +47,7 @@ struct _NdProject
   GArray *catalogue;        /* NdCatalogueSpec */
   NdLearnedSpec learned;
   nd_model *model;
+  gboolean model_edited;    /* see nd_project_get_model_edited() */
 
   gboolean fitted;
   GArray *scores;           /* NdSweepScore */
@@ -85,21 +86,135 @@ learned_spec_default (NdLearnedSpec *l)
   l->size = ND_NET_MEDIUM;
 }
 
+/* The squid axon's membrane (2 pi x 1 um x 10 um), a new project's. */
+#define DEFAULT_AREA_UM2 (2.0 * G_PI * 1.0 * 10.0)
+
+static NdKnownSpec
+known_spec_default (const nd_channel_kind *kind, gboolean enabled)
+{
+  return (NdKnownSpec) { .enabled = enabled, .gbar = kind->gbar_default, .e = kind->e_default };
+}
+
 static void
 spec_default (NdProject *self)
 {
   const nd_channel_kind *const *lib = nd_channel_library ();
   self->cm = 1.0;
-  self->area = 2.0 * G_PI * 1.0 * 10.0;
+  self->area = DEFAULT_AREA_UM2;
   self->v_init = -70.0;
   self->celsius = 6.3;
   for (guint i = 0; i < self->n_known; i++)
-    {
-      self->known[i].gbar = lib[i]->gbar_default;
-      self->known[i].e = lib[i]->e_default;
-      self->known[i].enabled = g_str_equal (lib[i]->type, "hh_na") || g_str_equal (lib[i]->type, "leak");
-    }
+    self->known[i] = known_spec_default (lib[i], g_str_equal (lib[i]->type, "hh_na") || g_str_equal (lib[i]->type, "leak"));
   learned_spec_default (&self->learned);
+}
+
+/* ---- what a fit may change of a known channel ---- */
+
+static gboolean
+known_spec_equal (const NdKnownSpec *a, const NdKnownSpec *b)
+{
+  return a->enabled == b->enabled && a->gbar == b->gbar && a->e == b->e && a->fit_gbar == b->fit_gbar
+         && a->fit_e == b->fit_e && a->gbar_lo == b->gbar_lo && a->gbar_hi == b->gbar_hi && a->e_lo == b->e_lo
+         && a->e_hi == b->e_hi && a->v_shift == b->v_shift && a->fit_v_shift == b->fit_v_shift;
+}
+
+/* A new spec replacing `old`: a value set to another forgets a range given around the old one. */
+static NdKnownSpec
+known_spec_edited (const NdKnownSpec *old, const NdKnownSpec *spec)
+{
+  NdKnownSpec s = *spec;
+  if (s.gbar != old->gbar && s.gbar_lo == old->gbar_lo && s.gbar_hi == old->gbar_hi)
+    s.gbar_lo = s.gbar_hi = 0.0;
+  if (s.e != old->e && s.e_lo == old->e_lo && s.e_hi == old->e_hi)
+    s.e_lo = s.e_hi = 0.0;
+  s.v_shift = CLAMP (s.v_shift, -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
+  return s;
+}
+
+/* Catalogue channels have the same fit choices as library ones; they are handled as NdKnownSpec. */
+static NdKnownSpec
+catalogue_as_known (const NdCatalogueSpec *cs)
+{
+  return (NdKnownSpec) { .enabled = cs->enabled, .gbar = cs->gbar, .e = cs->e, .fit_gbar = cs->fit_gbar,
+                         .fit_e = cs->fit_e, .gbar_lo = cs->gbar_lo, .gbar_hi = cs->gbar_hi, .e_lo = cs->e_lo,
+                         .e_hi = cs->e_hi, .v_shift = cs->v_shift, .fit_v_shift = cs->fit_v_shift };
+}
+
+static NdCatalogueSpec
+catalogue_from_known (const NdKnownSpec *k, const nd_channel_kind *kind)
+{
+  return (NdCatalogueSpec) { .enabled = k->enabled, .gbar = k->gbar, .e = k->e, .kind = kind,
+                             .fit_gbar = k->fit_gbar, .fit_e = k->fit_e, .gbar_lo = k->gbar_lo,
+                             .gbar_hi = k->gbar_hi, .e_lo = k->e_lo, .e_hi = k->e_hi, .v_shift = k->v_shift,
+                             .fit_v_shift = k->fit_v_shift };
+}
+
+/* The physiological bounds of every reversal potential (model.c); others are a range of the spec's. */
+#define E_BOUND_MV 200.0
+
+/* Sets known channel c of m to what the spec lets a fit change. */
+static void
+apply_fit_choices (nd_model *m, int c, const NdKnownSpec *s)
+{
+  const nd_channel *ch = &m->channels[c];
+  nd_param_block *bg = &m->blocks[ch->block_gbar];
+  double g = m->params[bg->offset];
+  if (s->gbar_hi > s->gbar_lo && s->gbar_lo >= 0.0 && s->gbar_lo <= g && g <= s->gbar_hi && s->gbar_hi <= ND_GBAR_MAX)
+    {
+      bg->lo = s->gbar_lo;
+      bg->hi = s->gbar_hi;
+    }
+  else if (s->fit_gbar)
+    {
+      /* A channel set to 0 may grow up to the factor around its published conductance. */
+      double base = g > 0.0 ? g : ch->kind->gbar_default;
+      bg->lo = g / ND_FIT_GBAR_FACTOR;
+      bg->hi = base > 0.0 ? fmin (base * ND_FIT_GBAR_FACTOR, ND_GBAR_MAX) : ND_GBAR_MAX;
+    }
+  bg->trainable = s->fit_gbar;
+  nd_param_block *be = &m->blocks[ch->block_e];
+  double e = m->params[be->offset];
+  if (s->e_hi > s->e_lo && s->e_lo >= -E_BOUND_MV && s->e_lo <= e && e <= s->e_hi && s->e_hi <= E_BOUND_MV)
+    {
+      be->lo = s->e_lo;
+      be->hi = s->e_hi;
+    }
+  else if (s->fit_e)
+    {
+      be->lo = fmax (e - ND_FIT_E_RANGE_MV, -E_BOUND_MV);
+      be->hi = fmin (e + ND_FIT_E_RANGE_MV, E_BOUND_MV);
+    }
+  be->trainable = s->fit_e;
+  if (ch->block_vshift >= 0)
+    {
+      nd_param_block *bv = &m->blocks[ch->block_vshift];
+      m->params[bv->offset] = CLAMP (s->v_shift, bv->lo, bv->hi);
+      bv->trainable = s->fit_v_shift;
+    }
+}
+
+/* The spec of known channel c of m, enabled. */
+static NdKnownSpec
+known_spec_of (const nd_model *m, int c)
+{
+  const nd_channel *ch = &m->channels[c];
+  const nd_param_block *bg = &m->blocks[ch->block_gbar];
+  const nd_param_block *be = &m->blocks[ch->block_e];
+  /* Bounds other than the physiological ones are the model's own range. */
+  gboolean range = bg->lo > 0.0 || bg->hi < ND_GBAR_MAX, e_range = be->lo > -E_BOUND_MV || be->hi < E_BOUND_MV;
+  return (NdKnownSpec) {
+    .enabled = TRUE,
+    .gbar = m->params[bg->offset],
+    .e = m->params[m->blocks[ch->block_e].offset],
+    .fit_gbar = bg->trainable,
+    .fit_e = m->blocks[ch->block_e].trainable,
+    .gbar_lo = range ? bg->lo : 0.0,
+    .gbar_hi = range ? bg->hi : 0.0,
+    .e_lo = e_range ? be->lo : 0.0,
+    .e_hi = e_range ? be->hi : 0.0,
+    .v_shift = nd_model_v_shift (m, c),
+    .fit_v_shift = ch->block_vshift >= 0 && m->blocks[ch->block_vshift].trainable,
+  };
 }
 
 /* The model a new recording starts from. Every way of opening a recording comes here, so what a real
@@ -130,12 +245,20 @@ build_model (NdProject *self)
     return NULL;
   for (guint i = 0; i < self->n_known; i++)
     if (self->known[i].enabled)
-      nd_model_add_known (m, nd_channel_library ()[i], self->known[i].gbar, self->known[i].e);
+      {
+        int c = nd_model_add_known (m, nd_channel_library ()[i], self->known[i].gbar, self->known[i].e);
+        if (c >= 0)
+          apply_fit_choices (m, c, &self->known[i]);
+      }
   for (guint i = 0; i < self->catalogue->len; i++)
     {
       const NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, i);
-      if (cs->enabled)
-        nd_model_add_known (m, cs->kind, cs->gbar, cs->e);
+      if (!cs->enabled)
+        continue;
+      int c = nd_model_add_known (m, cs->kind, cs->gbar, cs->e);
+      NdKnownSpec k = catalogue_as_known (cs);
+      if (c >= 0)
+        apply_fit_choices (m, c, &k);
     }
   const NdLearnedSpec *l = &self->learned;
   if (l->enabled)
@@ -166,8 +289,8 @@ build_model (NdProject *self)
   return m;
 }
 
-/* Keeps the old model's network weights when the new one has networks of the same shape; FALSE when
- * they could not all be kept. */
+/* Keeps the old model's network weights (and the gates' priors) when the new one has networks of the same
+ * shape; FALSE when they could not all be kept. */
 static gboolean
 carry_weights (nd_model *to, const nd_model *from)
 {
@@ -183,6 +306,11 @@ carry_weights (nd_model *to, const nd_model *from)
         memcpy (to->params + bt->offset, from->params + bf->offset, bt->count * sizeof (double));
       else
         all = FALSE;
+      /* The gate's Boltzmann prior (a fit may have set it; the network learned what differs from it). */
+      nd_param_block *pt = &to->blocks[to->channels[ct].learned[g].block_prior];
+      const nd_param_block *pf = &from->blocks[from->channels[cf].learned[g].block_prior];
+      memcpy (to->params + pt->offset, from->params + pf->offset, MIN (pt->count, pf->count) * sizeof (double));
+      pt->trainable = pf->trainable;
     }
   nd_model_params_changed (to);
   return all;
@@ -222,7 +350,7 @@ spec_from_model (NdProject *self, const nd_model *m)
   self->v_init = m->v_init;
   self->celsius = m->celsius;
   for (guint i = 0; i < self->n_known; i++)
-    self->known[i] = (NdKnownSpec) { FALSE, lib[i]->gbar_default, lib[i]->e_default };
+    self->known[i] = known_spec_default (lib[i], FALSE);
   char replaces[32];
   g_strlcpy (replaces, self->learned.replaces, sizeof replaces);
   learned_spec_default (&self->learned);
@@ -233,9 +361,11 @@ spec_from_model (NdProject *self, const nd_model *m)
   self->catalogue = g_array_new (FALSE, TRUE, sizeof (NdCatalogueSpec));
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_KNOWN && nd_icg_kind_source (m->channels[c].kind, NULL, NULL, NULL))
-      g_array_append_val (self->catalogue, ((NdCatalogueSpec) { TRUE, param_value (m, m->channels[c].block_gbar),
-                                                                param_value (m, m->channels[c].block_e),
-                                                                m->channels[c].kind }));
+      {
+        NdKnownSpec k = known_spec_of (m, c);
+        NdCatalogueSpec cs = catalogue_from_known (&k, m->channels[c].kind);
+        g_array_append_val (self->catalogue, cs);
+      }
   for (guint i = 0; i < off->len; i++)
     if (!g_array_index (off, NdCatalogueSpec, i).enabled)
       g_array_append_val (self->catalogue, g_array_index (off, NdCatalogueSpec, i));
@@ -246,7 +376,7 @@ spec_from_model (NdProject *self, const nd_model *m)
         {
           for (guint i = 0; i < self->n_known; i++)
             if (lib[i] == ch->kind)
-              self->known[i] = (NdKnownSpec) { TRUE, param_value (m, ch->block_gbar), param_value (m, ch->block_e) };
+              self->known[i] = known_spec_of (m, c);
         }
       else if (ch->slot == ND_CHANNEL_LEARNED && !self->learned.enabled)
         {
@@ -346,6 +476,7 @@ nd_project_start_new (NdProject *self, NdRecording *rec)
   roles_from_cell (self);
   self->window_start = self->window_end = 0.0;
   spec_for_new_recording (self, rec);
+  self->model_edited = FALSE;
   /* Built afresh: nothing of the previous project's networks is carried over. */
   g_clear_pointer (&self->model, nd_model_free);
   rebuild (self);
@@ -659,9 +790,11 @@ void
 nd_project_set_known (NdProject *self, guint i, const NdKnownSpec *spec)
 {
   g_return_if_fail (i < self->n_known);
-  if (memcmp (&self->known[i], spec, sizeof *spec) == 0)
+  NdKnownSpec s = known_spec_edited (&self->known[i], spec);
+  if (known_spec_equal (&self->known[i], &s))
     return;
-  self->known[i] = *spec;
+  self->known[i] = s;
+  self->model_edited = TRUE;
   rebuild (self);
   touch (self);
 }
@@ -684,11 +817,12 @@ nd_project_set_catalogue (NdProject *self, guint i, const NdCatalogueSpec *spec)
 {
   g_return_if_fail (i < self->catalogue->len);
   NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, i);
-  if (cs->enabled == spec->enabled && cs->gbar == spec->gbar && cs->e == spec->e)
+  NdKnownSpec old = catalogue_as_known (cs), given = catalogue_as_known (spec);
+  NdKnownSpec s = known_spec_edited (&old, &given);
+  if (known_spec_equal (&old, &s))
     return;
-  cs->enabled = spec->enabled;
-  cs->gbar = spec->gbar;
-  cs->e = spec->e;
+  *cs = catalogue_from_known (&s, cs->kind);
+  self->model_edited = TRUE;
   rebuild (self);
   touch (self);
 }
@@ -699,7 +833,7 @@ catalogue_append (NdProject *self, const nd_channel_kind *kind, gboolean enabled
   for (guint i = 0; i < self->catalogue->len; i++)
     if (g_array_index (self->catalogue, NdCatalogueSpec, i).kind == kind)
       return i;
-  NdCatalogueSpec cs = { enabled, gbar, e, kind };
+  NdCatalogueSpec cs = { .enabled = enabled, .gbar = gbar, .e = e, .kind = kind };
   g_array_append_val (self->catalogue, cs);
   return self->catalogue->len - 1;
 }
@@ -717,6 +851,7 @@ nd_project_add_catalogue (NdProject *self, const char *icg_class, const char *ch
     *index = i;
   if (self->catalogue->len != n)
     {
+      self->model_edited = TRUE;
       rebuild (self);
       touch (self);
     }
@@ -728,6 +863,7 @@ nd_project_remove_catalogue (NdProject *self, guint i)
 {
   g_return_if_fail (i < self->catalogue->len);
   g_array_remove_index (self->catalogue, i);
+  self->model_edited = TRUE;
   rebuild (self);
   touch (self);
 }
@@ -744,6 +880,7 @@ nd_project_set_learned (NdProject *self, const NdLearnedSpec *spec)
   if (memcmp (&self->learned, spec, sizeof *spec) == 0)
     return;
   self->learned = *spec;
+  self->model_edited = TRUE;
   rebuild (self);
   touch (self);
 }
@@ -772,6 +909,60 @@ nd_project_set_membrane (NdProject *self, double cm, double area_um2, double v_i
   touch (self);
 }
 
+/* The recorded cell's values for a template where its current steps measure them (cell-recording.h):
+ * resting potential, input resistance, and the membrane area its capacitance implies at the model's
+ * specific capacitance. Others stay NAN. */
+static void
+cell_from_recording (NdProject *self, nd_template_cell *cell)
+{
+  if (!self->recording)
+    return;
+  nd_cell_props p;
+  /* The recording already has the project's liquid-junction potential (NAN keeps it). */
+  nd_cell_props_from_recording (self->recording, self->cm, self->c_known_pF, NAN, &p, NULL);
+  if (isfinite (p.v_rest_mV))
+    cell->v_rest_mV = p.v_rest_mV;
+  if (p.r_in_MOhm > 0.0 && isfinite (p.r_in_MOhm))
+    cell->r_in_MOhm = p.r_in_MOhm;
+  if (p.area_um2 > 0.0 && isfinite (p.area_um2))
+    cell->area_um2 = p.area_um2;
+  nd_cell_props_clear (&p);
+}
+
+void
+nd_project_apply_template (NdProject *self, nd_template_kind kind)
+{
+  nd_template_cell cell;
+  nd_template_cell_unknown (&cell);
+  cell.cm_uF_per_cm2 = self->cm;
+  cell_from_recording (self, &cell);
+  /* What the recording does not measure: the project's membrane; but the squid axon's area, a new
+   * project's, is no size for a cortical cell: the template's own area then. */
+  if (!isfinite (cell.v_rest_mV))
+    cell.v_rest_mV = self->v_init;
+  if (!isfinite (cell.area_um2) && (kind != ND_TEMPLATE_CORTICAL || fabs (self->area - DEFAULT_AREA_UM2) > 1e-9))
+    cell.area_um2 = self->area;
+  nd_model *m = nd_template_model (kind, &cell, true);
+  g_return_if_fail (m != NULL);
+  /* Catalogue channels stay in the builder, switched off. */
+  for (guint i = 0; i < self->catalogue->len; i++)
+    g_array_index (self->catalogue, NdCatalogueSpec, i).enabled = FALSE;
+  /* The squid template's learned current stands in for Hodgkin and Huxley's potassium channel. */
+  g_strlcpy (self->learned.replaces, kind == ND_TEMPLATE_SQUID ? "hh_k" : "", sizeof self->learned.replaces);
+  g_clear_pointer (&self->model, nd_model_free);
+  self->model = m;
+  spec_from_model (self, m);
+  clear_fit (self);
+  self->model_edited = FALSE;
+  touch (self);
+}
+
+gboolean
+nd_project_get_model_edited (NdProject *self)
+{
+  return self->model_edited || self->fitted;
+}
+
 nd_model *
 nd_project_get_model (NdProject *self)
 {
@@ -788,6 +979,7 @@ nd_project_accept_model (NdProject *self, nd_model *fitted, const NdSweepScore *
   spec_from_model (self, copy);
   clear_fit (self);
   self->fitted = TRUE;
+  self->model_edited = TRUE;
   g_array_append_vals (self->scores, scores, n_scores);
   g_array_append_vals (self->loss_train, loss_train, n_loss);
   g_array_append_vals (self->loss_val, loss_val, n_loss);
@@ -916,6 +1108,16 @@ add_double_array (JsonBuilder *b, const char *name, const double *v, guint n)
         json_builder_add_null_value (b);
     }
   json_builder_end_array (b);
+}
+
+static void
+add_number_or_null (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
 }
 
 /* `path` relative to the folder of `project_file` ("rec.abf", "../data/rec.abf"), so that a folder moved or
@@ -1067,6 +1269,20 @@ nd_project_to_json (NdProject *self, GFile *relative_to)
       json_builder_add_double_value (b, cs->gbar);
       json_builder_set_member_name (b, "e_rev_mV");
       json_builder_add_double_value (b, cs->e);
+      /* What a fit may change, as the model file names it (absent: fixed). */
+      const struct { const char *name; gboolean on; } flags[] = {
+        { "fit_gbar", cs->fit_gbar }, { "fit_e_rev", cs->fit_e }, { "fit_v_shift", cs->fit_v_shift } };
+      for (guint f = 0; f < G_N_ELEMENTS (flags); f++)
+        if (flags[f].on)
+          {
+            json_builder_set_member_name (b, flags[f].name);
+            json_builder_add_boolean_value (b, TRUE);
+          }
+      if (cs->v_shift != 0.0)
+        {
+          json_builder_set_member_name (b, "v_shift_mV");
+          json_builder_add_double_value (b, cs->v_shift);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -1090,6 +1306,11 @@ nd_project_to_json (NdProject *self, GFile *relative_to)
       json_builder_add_int_value (b, sc->spikes_recorded);
       json_builder_set_member_name (b, "spikes_model");
       json_builder_add_int_value (b, sc->spikes_model);
+      json_builder_set_member_name (b, "role");
+      json_builder_add_string_value (b, sc->role == ND_SWEEP_TRAIN ? "train" : "validate");
+      /* JSON has no NaN: "not measured" is null (no first spike in one of the traces, or spikes all along). */
+      add_number_or_null (b, "first_spike_shift_ms", sc->first_spike_shift_ms);
+      add_number_or_null (b, "subthreshold_rmse_mV", sc->subthreshold_rmse_mV);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -1126,6 +1347,14 @@ fail (GError **error, const char *message)
 {
   g_set_error_literal (error, ND_ERROR, ND_ERROR_FORMAT, message);
   return FALSE;
+}
+
+/* A number, or NaN when the member is missing or null (files before it was stored). */
+static double
+get_number_or_nan (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) != G_TYPE_STRING ? json_node_get_double (n) : NAN;
 }
 
 static void
@@ -1260,6 +1489,8 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
   self->model = model;
   g_array_set_size (self->catalogue, 0);
   spec_from_model (self, model);
+  /* A saved model is someone's work. */
+  self->model_edited = TRUE;
   JsonArray *off = bo && json_object_has_member (bo, "catalogue_off") ? json_object_get_array_member (bo, "catalogue_off") : NULL;
   for (guint i = 0; off && i < json_array_get_length (off); i++)
     {
@@ -1269,9 +1500,17 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
       const nd_channel_kind *kind = eo ? nd_icg_kind_lookup (json_object_get_string_member_with_default (eo, "icg_class", NULL),
                                                              json_object_get_string_member_with_default (eo, "channel", NULL), NULL) : NULL;
       if (kind)
-        catalogue_append (self, kind, FALSE,
-                          json_object_get_double_member_with_default (eo, "gbar_mS_per_cm2", kind->gbar_default),
-                          json_object_get_double_member_with_default (eo, "e_rev_mV", kind->e_default));
+        {
+          guint k = catalogue_append (self, kind, FALSE,
+                                      json_object_get_double_member_with_default (eo, "gbar_mS_per_cm2", kind->gbar_default),
+                                      json_object_get_double_member_with_default (eo, "e_rev_mV", kind->e_default));
+          NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, k);
+          cs->fit_gbar = json_object_get_boolean_member_with_default (eo, "fit_gbar", FALSE);
+          cs->fit_e = json_object_get_boolean_member_with_default (eo, "fit_e_rev", FALSE);
+          cs->fit_v_shift = json_object_get_boolean_member_with_default (eo, "fit_v_shift", FALSE);
+          cs->v_shift = CLAMP (json_object_get_double_member_with_default (eo, "v_shift_mV", 0.0),
+                               -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
+        }
     }
   if (bo && !json_object_get_boolean_member_with_default (bo, "learned_enabled", TRUE))
     self->learned.enabled = FALSE;
@@ -1284,13 +1523,26 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
       JsonArray *va = json_object_has_member (fo, "validation") ? json_object_get_array_member (fo, "validation") : NULL;
       for (guint i = 0; va && i < json_array_get_length (va); i++)
         {
-          JsonObject *e = json_array_get_object_element (va, i);
+          JsonNode *en = json_array_get_element (va, i);
+          JsonObject *e = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
+          if (!e)
+            continue;
           NdSweepScore sc = {
             .sweep = (guint) json_object_get_int_member_with_default (e, "sweep", 0),
-            .rmse_mV = json_object_get_double_member_with_default (e, "rmse_mV", NAN),
+            .rmse_mV = get_number_or_nan (e, "rmse_mV"),
             .spikes_recorded = (int) json_object_get_int_member_with_default (e, "spikes_recorded", 0),
             .spikes_model = (int) json_object_get_int_member_with_default (e, "spikes_model", 0),
+            .first_spike_shift_ms = get_number_or_nan (e, "first_spike_shift_ms"),
+            .subthreshold_rmse_mV = get_number_or_nan (e, "subthreshold_rmse_mV"),
           };
+          /* Files before the role was stored scored the validation sweeps, or the training ones when none
+           * validated: the sweep's role in the selection says which. */
+          const char *role = json_object_get_string_member_with_default (e, "role", NULL);
+          sc.role = role ? (g_str_equal (role, "train") ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE)
+                         : nd_project_get_sweep_role (self, sc.sweep) == ND_SWEEP_TRAIN ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE;
+          /* A negative RMSE stood for "not finite". */
+          if (!(sc.rmse_mV >= 0.0))
+            sc.rmse_mV = NAN;
           g_array_append_val (self->scores, sc);
         }
       read_double_array (fo, "loss_train_mV2", self->loss_train);

@@ -19,6 +19,7 @@
 #include "fit.h"
 #include "model.h"
 #include "recording.h"
+#include "templates.h"
 
 G_BEGIN_DECLS
 
@@ -39,10 +40,22 @@ typedef enum
   ND_NET_LARGE,   /* 64 wide, 3 hidden layers */
 } NdNetSize;
 
+/* What a fit may change of a known channel (library or catalogue): its conductance within bounds, its
+ * reversal potential, and the offset of its kinetics (the gates see V - v_shift). */
+#define ND_FIT_GBAR_FACTOR 10.0   /* a fitted conductance stays within this factor of the value set */
+#define ND_FIT_E_RANGE_MV 30.0    /* a fitted reversal potential stays within this of the value set */
+
 typedef struct
 {
   gboolean enabled;
   double gbar, e;   /* mS/cm2, mV */
+  gboolean fit_gbar, fit_e;
+  /* Bounds of the conductance (mS/cm2) and the reversal potential (mV). Both 0: ND_FIT_GBAR_FACTOR around
+   * gbar, ND_FIT_E_RANGE_MV around e, when fitted. A model file's own range is kept until the value is set
+   * to another. */
+  double gbar_lo, gbar_hi, e_lo, e_hi;
+  double v_shift;   /* mV, within ±ND_VSHIFT_MAX_MV; channels without gates ignore it */
+  gboolean fit_v_shift;
 } NdKnownSpec;
 
 typedef struct
@@ -65,14 +78,21 @@ typedef struct
   gboolean enabled;
   double gbar, e;
   const nd_channel_kind *kind;  /* from nd_icg_kind_lookup(): lives as long as the process */
+  gboolean fit_gbar, fit_e;     /* as in NdKnownSpec */
+  double gbar_lo, gbar_hi, e_lo, e_hi;
+  double v_shift;
+  gboolean fit_v_shift;
 } NdCatalogueSpec;
 
-/* Validation result of one sweep after a fit. */
+/* How well the fitted model reproduces one sweep (sweep-score.h). */
 typedef struct
 {
   guint sweep;
   double rmse_mV;
   int spikes_recorded, spikes_model;
+  NdSweepRole role;               /* its role in the fit: training, else validation */
+  double first_spike_shift_ms;    /* model minus recording; NaN unless both fire */
+  double subthreshold_rmse_mV;    /* spikes of either trace cut out; NaN when nothing is left */
 } NdSweepScore;
 
 NdProject   *nd_project_new (void);
@@ -140,6 +160,16 @@ NdLearnedSpec nd_project_get_learned (NdProject *self);
 void         nd_project_set_learned (NdProject *self, const NdLearnedSpec *spec);
 void         nd_project_get_membrane (NdProject *self, double *cm, double *area_um2, double *v_init, double *celsius);
 void         nd_project_set_membrane (NdProject *self, double cm, double area_um2, double v_init, double celsius);
+/* Replaces the model by a template's (templates.h) sized to the cell: its channels, conductances, learned
+ * current and temperature; known conductances, the leak and the sodium kinetics' offset are fitted within
+ * bounds. The recording's cell properties (cell-recording.h) give the resting potential (initial
+ * potential, leak reversal), the input resistance (leak conductance) and the membrane area where they are
+ * measured; otherwise the project's membrane is kept (the template's own area instead of a new project's
+ * squid-axon area). Catalogue channels stay in the builder, switched off; fit results are cleared. */
+void         nd_project_apply_template (NdProject *self, nd_template_kind kind);
+/* Whether the model is someone's work: edited, fitted or opened from a file (not new, not just made from
+ * a template), so replacing it should be confirmed. */
+gboolean     nd_project_get_model_edited (NdProject *self);
 
 /* Catalogue channels, in the order they were added (after the library channels in the model). Adding one
  * already in the project returns its index; fails in the user's words (not in the catalogue, needs

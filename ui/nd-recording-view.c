@@ -692,6 +692,17 @@ project_recording_changed (NdProject *project, gpointer user_data)
   rebuild_all (ND_RECORDING_VIEW (user_data));
 }
 
+/* A membrane area set elsewhere (a template in the Model view, the Cell card) shows here. */
+static void
+project_changed (NdProject *project, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  double cm, area, v0, temp;
+  nd_project_get_membrane (project, &cm, &area, &v0, &temp);
+  if (gtk_spin_button_get_value (self->area_spin) != area)
+    nd_spin_set_quietly (self->area_spin, area, self);
+}
+
 static void
 project_loaded (NdProject *project, gpointer user_data)
 {
@@ -719,6 +730,7 @@ nd_recording_view_set_project (NdRecordingView *self, NdProject *project)
   self->rebuilding = FALSE;
   g_signal_connect_object (project, "recording-changed", G_CALLBACK (project_recording_changed), self, 0);
   g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
+  g_signal_connect_object (project, "changed", G_CALLBACK (project_changed), self, 0);
   rebuild_all (self);
 }
 

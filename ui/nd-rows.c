@@ -46,6 +46,23 @@ nd_spin_row (const char *title, const char *subtitle, const char *unit, double l
   return row;
 }
 
+GtkWidget *
+nd_spin_row_with_check (const char *title, const char *subtitle, const char *unit, double lo, double hi,
+                        double step, guint digits, double value, GtkWidget *check, GtkSpinButton **out_spin)
+{
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+    }
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), nd_spin_with_unit (unit, lo, hi, step, digits, value, out_spin));
+  return row;
+}
+
 void
 nd_spin_set_quietly (GtkSpinButton *spin, double value, gpointer data)
 {

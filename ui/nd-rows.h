@@ -15,6 +15,10 @@ GtkWidget *nd_spin_with_unit (const char *unit, double lo, double hi, double ste
 /* An AdwActionRow titled `title` with such a spin button; returns the row. */
 GtkWidget *nd_spin_row (const char *title, const char *subtitle, const char *unit, double lo, double hi,
                         double step, guint digits, double value, GtkSpinButton **out_spin);
+/* The same with `check` (e.g. a "Fit" box) before the value, as the learned current's rows have it. */
+GtkWidget *nd_spin_row_with_check (const char *title, const char *subtitle, const char *unit, double lo, double hi,
+                                   double step, guint digits, double value, GtkWidget *check,
+                                   GtkSpinButton **out_spin);
 /* Sets a spin button's value without emitting "value-changed" handlers connected with `data`. */
 void       nd_spin_set_quietly (GtkSpinButton *spin, double value, gpointer data);
 

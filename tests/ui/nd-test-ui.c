@@ -3,11 +3,26 @@
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include "nd-test-ui.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <time.h>
+
+void
+nd_test_ui_use_language (const char *language, const char *localedir)
+{
+  /* gettext ignores LANGUAGE only in the "C" locale; the tests run in C.UTF-8. */
+  g_setenv ("LANGUAGE", language, TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
 
 void
 nd_test_ui_init (int *argc, char ***argv)

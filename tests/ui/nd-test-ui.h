@@ -9,6 +9,9 @@
 
 #include "nd-application.h"
 
+/* Shows the program in `language` ("de") from the catalogues compiled under `localedir` (the build tree's
+ * po folder); call before nd_test_ui_init. */
+void           nd_test_ui_use_language (const char *language, const char *localedir);
 /* Exits with 77 (skipped) when there is no display, as meson expects. */
 void           nd_test_ui_init (int *argc, char ***argv);
 /* A registered, non-unique application with its main window presented and drawn. */

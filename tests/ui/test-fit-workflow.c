@@ -325,17 +325,29 @@ test_fit_live (void)
   const nd_fit_result *r = nd_fit_runner_get_result (runner ());
   g_assert_true (r->cancelled);
   g_assert_true (isfinite (r->best_val_loss));
-  guint n;
+  guint n, n_val = 0;
   const NdSweepScore *scores = nd_fit_runner_get_scores (runner (), &n);
-  g_assert_cmpuint (n, ==, 4);   /* the demo's validation sweeps */
+  g_assert_cmpuint (n, ==, 6);   /* the demo's two training and four validation sweeps */
   for (guint i = 0; i < n; i++)
     {
-      g_print ("validation sweep %u: RMSE %.2f mV, spikes %d recorded / %d model\n", scores[i].sweep + 1,
-               scores[i].rmse_mV, scores[i].spikes_recorded, scores[i].spikes_model);
+      g_print ("%s sweep %u: RMSE %.2f mV, subthreshold %.2f mV, spikes %d recorded / %d model, first spike %+.2f ms\n",
+               scores[i].role == ND_SWEEP_TRAIN ? "training" : "validation", scores[i].sweep + 1, scores[i].rmse_mV,
+               scores[i].subthreshold_rmse_mV, scores[i].spikes_recorded, scores[i].spikes_model,
+               scores[i].first_spike_shift_ms);
+      n_val += scores[i].role == ND_SWEEP_VALIDATE;
       g_assert_true (isfinite (scores[i].rmse_mV));
       g_assert_cmpint (scores[i].spikes_recorded, >, 0);
     }
+  g_assert_cmpuint (n_val, ==, 4);
   g_assert_nonnull (nd_fit_runner_get_outcome (runner ()));
+  /* Accept is the suggested action exactly when the verdict is good. */
+  gboolean good;
+  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  g_print ("verdict (%s): %s\n", good ? "good" : "not good", verdict);
+  g_assert_nonnull (verdict);
+  GtkWidget *accept = find_button (GTK_WIDGET (fit_view ()), "Make the fitted model the project’s model");
+  g_assert_nonnull (accept);
+  g_assert_cmpint (gtk_widget_has_css_class (accept, "suggested-action"), ==, good);
   nd_test_ui_spin (300);
   g_autofree char *res = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-results");
   g_assert_cmpfloat (nd_test_ui_png_ink (res), >, 0.05);
@@ -457,7 +469,7 @@ test_save_reopen (void)
   g_assert_cmpint (nd_project_get_learned (p).size, ==, ND_NET_MEDIUM);
   guint ns;
   nd_project_get_scores (p, &ns);
-  g_assert_cmpuint (ns, ==, 4);
+  g_assert_cmpuint (ns, ==, 6);
   g_autofree double *after = predict (p, &n2);
   g_assert_cmpuint (n1, ==, n2);
   g_assert_cmpmem (before, n1 * sizeof (double), after, n2 * sizeof (double));

@@ -1,0 +1,577 @@
+/* test-fit-results.c: honest fit results — per-sweep figures, a verdict in words, Accept suggested only for
+ * a good fit, a sweep's overlay on a click, and the results kept in the project file.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: test-fit-results [LANGUAGE LOCALEDIR] (the window in that language, screenshots named after it).
+ * The verdict is checked on constructed scores; then the demo is fitted with the sodium conductance set to
+ * 0, so the model cannot fire where the recording does: the window must say so, not suggest Accept, draw
+ * the sweep a row names, and after Accept, Save and Open show the same results (not "Not started").
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "nd-fit-verdict.h"
+#include "nd-fit-view.h"
+#include "nd-project.h"
+#include "nd-test-ui.h"
+#include "nd-window.h"
+
+static NdApplication *app;
+static NdWindow *window;
+static char *out_dir;
+static const char *language = "en";
+
+static const char *
+tr (const char *msgid)
+{
+  return g_dgettext (GETTEXT_PACKAGE, msgid);
+}
+
+static gboolean
+english (void)
+{
+  return g_str_equal (language, "en");
+}
+
+static NdSweepScore
+score (guint sweep, NdSweepRole role, int rec, int model, double sub)
+{
+  return (NdSweepScore) { .sweep = sweep, .role = role, .rmse_mV = sub * 2.0, .spikes_recorded = rec,
+                          .spikes_model = model, .first_spike_shift_ms = rec && model ? 0.4 : NAN,
+                          .subthreshold_rmse_mV = sub };
+}
+
+static void
+test_verdict (void)
+{
+  NdFitVerdict v;
+  /* The model silent where the cell fires 20 times: said in words, naming the sweep; not good. */
+  NdSweepScore silent[] = { score (0, ND_SWEEP_TRAIN, 20, 20, 1.0), score (6, ND_SWEEP_VALIDATE, 20, 0, 2.0),
+                            score (7, ND_SWEEP_VALIDATE, 4, 0, 2.5), score (8, ND_SWEEP_VALIDATE, 0, 0, 1.5) };
+  nd_fit_verdict_init (&v, silent, G_N_ELEMENTS (silent));
+  g_print ("%s\n%s\n", v.summary, v.advice);
+  g_assert_true (v.validation);
+  g_assert_cmpuint (v.n, ==, 3);
+  g_assert_cmpuint (v.n_agree, ==, 1);
+  g_assert_cmpint (v.worst, ==, 1);
+  g_assert_cmpint (v.first_spiking_recorded, ==, 6);
+  g_assert_cmpint (v.first_spiking_model, ==, -1);
+  g_assert_cmpfloat (v.median_sub_mV, ==, 2.0);
+  g_assert_false (v.good);
+  if (english ())
+    {
+      g_assert_true (g_str_has_prefix (v.summary, "The model fires 0 spikes where the recording has 20 spikes (sweep 7)."));
+      g_assert_nonnull (strstr (v.summary, "Spike counts agree on 1 of 3 validation sweeps; subthreshold error 2.0 mV (median)."));
+      g_assert_nonnull (strstr (v.summary, "The model fires on none of these sweeps; the recording from sweep 7 on."));
+      g_assert_true (g_str_has_prefix (v.advice, "Accepting this fit is not recommended. The spike counts are wrong on 2 of 3 sweeps."));
+    }
+  else
+    g_assert_null (strstr (v.summary, "The model fires"));
+  g_assert_nonnull (strstr (v.summary, "20"));
+  nd_fit_verdict_clear (&v);
+
+  /* 4 of 5 (80 %) agree within max(1, 20 %) and the median subthreshold error is 2.5 mV: good. */
+  NdSweepScore good[] = { score (1, ND_SWEEP_VALIDATE, 10, 12, 1.0), score (2, ND_SWEEP_VALIDATE, 1, 2, 2.0),
+                          score (3, ND_SWEEP_VALIDATE, 0, 0, 2.5), score (4, ND_SWEEP_VALIDATE, 30, 24, 2.8),
+                          score (5, ND_SWEEP_VALIDATE, 5, 9, 10.0) };
+  nd_fit_verdict_init (&v, good, G_N_ELEMENTS (good));
+  g_print ("%s\n%s\n", v.summary, v.advice);
+  g_assert_cmpuint (v.n_agree, ==, 4);
+  g_assert_cmpfloat (v.median_sub_mV, ==, 2.5);
+  g_assert_true (v.good);
+  g_assert_cmpint (nd_sweep_score_marks (&good[4]), ==, ND_SCORE_SPIKES_DIFFER | ND_SCORE_SUBTHRESHOLD_OFF);
+  g_assert_cmpint (nd_sweep_score_marks (&good[3]), ==, ND_SCORE_OK);
+  nd_fit_verdict_clear (&v);
+  /* One more miss (3 of 5) and it is not. */
+  good[1].spikes_model = 4;
+  nd_fit_verdict_init (&v, good, G_N_ELEMENTS (good));
+  g_assert_false (v.good);
+  nd_fit_verdict_clear (&v);
+
+  /* Spikes right but 4 mV off below threshold: not good either, and the advice says why. */
+  NdSweepScore off[] = { score (1, ND_SWEEP_TRAIN, 3, 3, 4.0), score (2, ND_SWEEP_TRAIN, 0, 0, 4.2) };
+  nd_fit_verdict_init (&v, off, G_N_ELEMENTS (off));
+  g_print ("%s\n%s\n", v.summary, v.advice);
+  g_assert_false (v.validation);
+  g_assert_cmpuint (v.n_agree, ==, 2);
+  g_assert_false (v.good);
+  if (english ())
+    {
+      g_assert_nonnull (strstr (v.summary, "2 of 2 training sweeps"));
+      g_assert_nonnull (strstr (v.advice, "Below threshold the model is 4.1 mV off the recording (median)"));
+    }
+  nd_fit_verdict_clear (&v);
+}
+
+static char *
+out_path (const char *name)
+{
+  return g_build_filename (out_dir, name, NULL);
+}
+
+static void
+assert_same_score (const NdSweepScore *a, const NdSweepScore *b)
+{
+  g_assert_cmpuint (a->sweep, ==, b->sweep);
+  g_assert_cmpint (a->role, ==, b->role);
+  g_assert_cmpint (a->spikes_recorded, ==, b->spikes_recorded);
+  g_assert_cmpint (a->spikes_model, ==, b->spikes_model);
+  const double x[] = { a->rmse_mV, a->first_spike_shift_ms, a->subthreshold_rmse_mV };
+  const double y[] = { b->rmse_mV, b->first_spike_shift_ms, b->subthreshold_rmse_mV };
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    g_assert_true ((isnan (x[i]) && isnan (y[i])) || x[i] == y[i]);
+}
+
+/* Scores are kept in the project file; a file from before the new figures still opens. */
+static void
+test_scores_in_file (void)
+{
+  g_autoptr (NdProject) p = nd_project_new ();
+  NdSweepScore sc[] = { score (0, ND_SWEEP_TRAIN, 3, 3, 1.25), score (2, ND_SWEEP_VALIDATE, 5, 0, 2.5) };
+  double loss[] = { 4.0, 2.0 }, val[] = { NAN, 3.0 };
+  nd_project_accept_model (p, nd_project_get_model (p), sc, G_N_ELEMENTS (sc), loss, val, 2);
+  g_autofree char *path = out_path ("scores.neurode");
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_project_save (p, file, &error));
+  g_autoptr (NdProject) q = nd_project_new ();
+  g_assert_true (nd_project_open (q, file, &error));
+  g_assert_no_error (error);
+  guint n;
+  const NdSweepScore *back = nd_project_get_scores (q, &n);
+  g_assert_cmpuint (n, ==, 2);
+  for (guint i = 0; i < n; i++)
+    assert_same_score (&sc[i], &back[i]);
+
+  const char *old =
+    "{\"neurode_project\": 1, \"model\": {\"membrane\": {\"area_um2\": 100},"
+    " \"channels\": [{\"type\": \"leak\", \"gbar_mS_per_cm2\": 0.3, \"e_rev_mV\": -70}]},"
+    " \"fit\": {\"fitted\": true, \"validation\": [{\"sweep\": 2, \"rmse_mV\": 1.5, \"spikes_recorded\": 3,"
+    " \"spikes_model\": 2}, {\"sweep\": 3, \"rmse_mV\": -1, \"spikes_recorded\": 0, \"spikes_model\": 0}]}}";
+  g_autoptr (NdProject) o = nd_project_new ();
+  g_assert_true (nd_project_load_json (o, old, NULL, &error));
+  g_assert_no_error (error);
+  back = nd_project_get_scores (o, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (back[0].role, ==, ND_SWEEP_VALIDATE);
+  g_assert_cmpfloat (back[0].rmse_mV, ==, 1.5);
+  g_assert_true (isnan (back[0].first_spike_shift_ms) && isnan (back[0].subthreshold_rmse_mV));
+  g_assert_true (isnan (back[1].rmse_mV));
+}
+
+/* ---- the window ---- */
+
+static NdFitView *
+fit_view (void)
+{
+  return ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
+}
+
+static NdFitRunner *
+runner (void)
+{
+  return nd_fit_view_get_runner (fit_view ());
+}
+
+static gboolean
+finished (gpointer data)
+{
+  return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+}
+
+static void
+collect (GtkWidget *w, gboolean (*match) (GtkWidget *), GPtrArray *out)
+{
+  if (match (w))
+    g_ptr_array_add (out, w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    collect (c, match, out);
+}
+
+static gboolean
+is_sweep_row (GtkWidget *w)
+{
+  return ADW_IS_ACTION_ROW (w)
+         && g_strcmp0 (gtk_widget_get_tooltip_text (w), tr ("Show this sweep’s recording and the model over it")) == 0;
+}
+
+static gboolean
+is_accept_button (GtkWidget *w)
+{
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "win.fit-accept") == 0;
+}
+
+static gboolean
+is_label (GtkWidget *w)
+{
+  return GTK_IS_LABEL (w) && gtk_widget_get_visible (w);
+}
+
+static gboolean
+is_progress (GtkWidget *w)
+{
+  return GTK_IS_PROGRESS_BAR (w);
+}
+
+static gboolean
+is_scroller (GtkWidget *w)
+{
+  return GTK_IS_SCROLLED_WINDOW (w);
+}
+
+static GPtrArray *
+sweep_rows (void)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+  collect (GTK_WIDGET (fit_view ()), is_sweep_row, rows);
+  return rows;
+}
+
+static GtkWidget *
+find_one (gboolean (*match) (GtkWidget *))
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+  collect (GTK_WIDGET (fit_view ()), match, found);
+  g_assert_cmpuint (found->len, >=, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+static gboolean
+shows_text_containing (const char *part)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  collect (GTK_WIDGET (fit_view ()), is_label, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), part))
+      return TRUE;
+  return FALSE;
+}
+
+/* The trace plot's series with data: n of them, each of `len` points. */
+static guint
+trace_series (gsize *len, const double **model_y)
+{
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  guint with_data = 0;
+  for (guint i = 0; i < nd_plot_model_get_n_series (pm); i++)
+    {
+      const double *x, *y;
+      gsize n = nd_plot_model_get_series (pm, i, &x, &y, NULL, NULL, NULL, NULL);
+      if (n > 0)
+        {
+          with_data++;
+          *len = n;
+          *model_y = y;
+        }
+    }
+  return with_data;
+}
+
+static char *expected_title;
+
+static gboolean
+overlay_drawn (gpointer data)
+{
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  gsize len = 0;
+  const double *y;
+  return g_strcmp0 (nd_plot_model_get_title (pm), expected_title) == 0 && trace_series (&len, &y) == 2;
+}
+
+static void
+screenshots (const char *what)
+{
+  const int sizes[][2] = { { 1400, 900 }, { 800, 600 } };
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
+      nd_test_ui_spin (700);
+      g_autofree char *name = g_strdup_printf ("fit-results-%s-%s-%dx%d", language, what, sizes[i][0], sizes[i][1]);
+      g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
+      g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+      /* The side column scrolled down to the rows, where the window is small. */
+      GtkScrolledWindow *sw = GTK_SCROLLED_WINDOW (find_one (is_scroller));
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (sw);
+      if (gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj) + 1.0)
+        {
+          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+          nd_test_ui_spin (300);
+          g_autofree char *scrolled = g_strdup_printf ("%s-scrolled", name);
+          g_free (nd_test_ui_screenshot (GTK_WIDGET (window), scrolled));
+          gtk_adjustment_set_value (adj, 0.0);
+        }
+    }
+}
+
+/* Without sodium the model cannot fire: the results must say so and not suggest Accept. */
+static void
+test_silent_model (void)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL));
+  nd_test_ui_spin (300);
+  NdProject *p = nd_window_get_project (window);
+  guint na = 0;
+  while (!g_str_equal (nd_project_get_known_kind (p, na)->type, "hh_na"))
+    na++;
+  NdKnownSpec s = nd_project_get_known (p, na);
+  s.gbar = 0.0;
+  nd_project_set_known (p, na, &s);
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", 10);
+  g_settings_set_int (settings, "fit-restarts", 1);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (nd_test_ui_wait (finished, NULL, 240000));
+  nd_test_ui_spin (200);
+
+  /* Every sweep the fit used is scored: two train, four validate; the cell fires, the model never. */
+  guint n;
+  const NdSweepScore *sc = nd_fit_runner_get_scores (runner (), &n);
+  g_assert_cmpuint (n, ==, 6);
+  guint n_val = 0, firing = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_print ("sweep %u (%s): spikes %d recorded / %d model, first-spike shift %.2f ms, subthreshold RMSE %.2f mV, "
+               "RMSE %.2f mV\n", sc[i].sweep + 1, sc[i].role == ND_SWEEP_TRAIN ? "train" : "validate",
+               sc[i].spikes_recorded, sc[i].spikes_model, sc[i].first_spike_shift_ms, sc[i].subthreshold_rmse_mV,
+               sc[i].rmse_mV);
+      g_assert_true (i == 0 || sc[i].sweep > sc[i - 1].sweep);
+      n_val += sc[i].role == ND_SWEEP_VALIDATE;
+      firing += sc[i].spikes_recorded > 0;
+      g_assert_cmpint (sc[i].spikes_model, ==, 0);
+      g_assert_true (isnan (sc[i].first_spike_shift_ms));
+      g_assert_true (isfinite (sc[i].rmse_mV) && isfinite (sc[i].subthreshold_rmse_mV));
+      g_assert_cmpfloat (sc[i].subthreshold_rmse_mV, <=, sc[i].rmse_mV + 1e-9);
+    }
+  g_assert_cmpuint (n_val, ==, 4);
+  g_assert_cmpuint (firing, >=, 4);
+
+  gboolean good = TRUE;
+  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  g_print ("verdict: %s\n", verdict);
+  g_assert_nonnull (verdict);
+  g_assert_false (good);
+  g_autofree char *zero = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d spike", "%d spikes", 0), 0);
+  g_assert_nonnull (strstr (verdict, zero));
+  if (english ())
+    g_assert_true (g_str_has_prefix (verdict, "The model fires 0 spikes where the recording has "));
+  g_assert_true (shows_text_containing (verdict));
+  /* Accept stays possible but is not the suggested action, and the status says why. */
+  GtkWidget *accept = find_one (is_accept_button);
+  g_assert_true (gtk_widget_is_sensitive (accept));
+  g_assert_false (gtk_widget_has_css_class (accept, "suggested-action"));
+  g_assert_true (shows_text_containing (tr ("Accepting this fit is not recommended.")));
+  g_assert_false (shows_text_containing ("mV²"));
+
+  /* One row per sweep, with the figures in words, marked where the spikes differ. */
+  g_autoptr (GPtrArray) rows = sweep_rows ();
+  g_assert_cmpuint (rows->len, ==, n);
+  guint marked = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *sub = adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
+      g_autofree char *counts = g_strdup_printf (tr ("%s · spikes: recorded %d / model %d"),
+                                                 tr (sc[i].role == ND_SWEEP_TRAIN ? "Training" : "Validation"),
+                                                 sc[i].spikes_recorded, 0);
+      g_assert_nonnull (strstr (sub, counts));
+      g_autofree char *sub_rmse = g_strdup_printf (tr ("%.2f mV"), sc[i].subthreshold_rmse_mV);
+      g_assert_nonnull (strstr (sub, sub_rmse));
+      gboolean differ = strstr (sub, tr ("The spike counts differ.")) != NULL;
+      g_assert_true (differ == (sc[i].spikes_recorded > 1));
+      marked += differ;
+    }
+  g_assert_cmpuint (marked, >=, 4);
+
+  /* The worst sweep is drawn first; a click on another row draws that one, with the fit's own trace. */
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  g_print ("trace plot after the fit: %s\n", nd_plot_model_get_title (pm));
+  gsize len = 0;
+  const double *y = NULL;
+  g_assert_cmpuint (trace_series (&len, &y), ==, 2);
+  g_autofree char *before = g_strdup (nd_plot_model_get_title (pm));
+  guint pick = 0;
+  while (strstr (before, adw_preferences_row_get_title (g_ptr_array_index (rows, pick))))
+    pick++;
+  g_signal_emit_by_name (g_ptr_array_index (rows, pick), "activated");
+  nd_test_ui_spin (100);
+  g_print ("trace plot after a click on row %u: %s\n", pick + 1, nd_plot_model_get_title (pm));
+  g_assert_cmpstr (nd_plot_model_get_title (pm), !=, before);
+  g_assert_nonnull (strstr (nd_plot_model_get_title (pm), adw_preferences_row_get_title (g_ptr_array_index (rows, pick))));
+  g_assert_cmpuint (trace_series (&len, &y), ==, 2);
+  gsize tn;
+  double dt;
+  const double *v = nd_fit_runner_get_model_trace (runner (), pick, &tn, &dt);
+  g_assert_cmpuint (len, >, 100);
+  g_assert_cmpmem (y, len * sizeof (double), v, len * sizeof (double));
+  screenshots ("silent-model");
+  g_settings_reset (settings, "fit-iterations");
+  g_settings_reset (settings, "fit-restarts");
+}
+
+/* Accepted, saved and opened again: the same rows, a verdict, no "Not started", overlays on a click. */
+static void
+test_reopen (void)
+{
+  NdProject *p = nd_window_get_project (window);
+  guint n_fit;
+  nd_fit_runner_get_scores (runner (), &n_fit);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-accept", NULL));
+  g_assert_true (nd_project_get_fitted (p));
+  g_autofree char *path = out_path ("silent.neurode");
+  g_unlink (path);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.save-as", g_variant_new_string (path)));
+  g_assert_false (nd_project_get_dirty (p));
+  /* Another window opens it: no fit has run there. */
+  NdWindow *first = window;
+  window = nd_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  nd_test_ui_spin (500);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", g_variant_new_string (path)));
+  nd_test_ui_spin (300);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  nd_test_ui_spin (500);
+  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_IDLE);
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (find_one (is_progress));
+  g_print ("progress after opening: %s\n", gtk_progress_bar_get_text (bar));
+  g_assert_cmpstr (gtk_progress_bar_get_text (bar), !=, tr ("Not started"));
+  g_assert_cmpstr (gtk_progress_bar_get_text (bar), ==, tr ("Fitted: the results below"));
+  gboolean good = TRUE;
+  g_assert_nonnull (nd_fit_view_get_verdict (fit_view (), &good));
+  g_assert_false (good);
+  g_autoptr (GPtrArray) rows = sweep_rows ();
+  g_assert_cmpuint (rows->len, ==, n_fit);
+  /* The project's model runs on the clicked sweep (on a thread). */
+  g_signal_emit_by_name (g_ptr_array_index (rows, 2), "activated");
+  g_free (expected_title);
+  expected_title = g_strdup_printf (tr ("%s: recorded and model"),
+                                    adw_preferences_row_get_title (g_ptr_array_index (rows, 2)));
+  g_assert_true (nd_test_ui_wait (overlay_drawn, NULL, 60000));
+  gsize len;
+  const double *y;
+  trace_series (&len, &y);
+  for (gsize j = 0; j < len; j++)
+    g_assert_true (isfinite (y[j]));
+  nd_test_ui_spin (300);
+  g_autofree char *name = g_strdup_printf ("fit-results-%s-reopened-1400x900", language);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = first;
+  nd_test_ui_spin (100);
+}
+
+static gboolean
+searching (gpointer data)
+{
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner ());
+  return (s && s->searching && s->search_done > 0) || nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+}
+
+/* The text of a translated format between its first "%s" and its first "%d" (what a status shows verbatim). */
+static char *
+format_piece (const char *msgid)
+{
+  const char *f = tr (msgid), *a = strstr (f, "%s"), *b = strstr (f, "%d");
+  g_assert_true (a && b && b > a + 2);
+  return g_strndup (a + 2, (gsize) (b - a - 2));
+}
+
+/* A real cell's fit (a known conductance ticked "Fit"): it searches first and says so, and its results and
+ * outcome speak of spike counts rather than an RMSE of its spike-aware score. */
+static void
+test_real_cell_fit (void)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL));
+  nd_test_ui_spin (300);
+  NdProject *p = nd_window_get_project (window);
+  guint na = 0;
+  while (!g_str_equal (nd_project_get_known_kind (p, na)->type, "hh_na"))
+    na++;
+  NdKnownSpec s = nd_project_get_known (p, na);
+  s.fit_gbar = TRUE;
+  nd_project_set_known (p, na, &s);
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", 10);
+  g_settings_set_int (settings, "fit-restarts", 1);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (nd_fit_runner_get_spike_aware (runner ()));
+  g_assert_true (nd_test_ui_wait (searching, NULL, 120000));
+  /* The status follows each snapshot as it arrives (the snapshot is replaced by the next: not kept). */
+  const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (runner ());
+  if (snap && snap->searching)
+    {
+      g_autofree char *piece = format_piece ("%s · searching conductances and kinetics: simulation %d of %d\n"
+                                             "Many models are simulated to start near one that fires like the cell, "
+                                             "before the gradient steps.");
+      g_print ("searching: simulation %d of %d\n", snap->search_done, snap->search_total);
+      g_assert_true (shows_text_containing (piece));
+      nd_test_ui_spin (150);
+      g_autofree char *name = g_strdup_printf ("fit-results-%s-searching-1400x900", language);
+      g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
+    }
+  g_assert_true (nd_test_ui_wait (finished, NULL, 300000));
+  nd_test_ui_spin (200);
+  const char *outcome = nd_fit_runner_get_outcome (runner ());
+  g_print ("outcome: %s\n", outcome);
+  g_assert_null (strstr (outcome, "RMSE"));
+  gboolean good;
+  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  g_print ("verdict (%s): %s\n", good ? "good" : "not good", verdict);
+  g_assert_nonnull (verdict);
+  g_assert_cmpint (gtk_widget_has_css_class (find_one (is_accept_button), "suggested-action"), ==, good);
+  /* The error plot draws the training error only: the validation losses were scores. */
+  NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "loss"));
+  g_assert_cmpuint (nd_plot_model_get_n_series (loss), ==, 1);
+  g_autoptr (GPtrArray) rows = sweep_rows ();
+  g_assert_cmpuint (rows->len, ==, 6);
+  g_autofree char *name = g_strdup_printf ("fit-results-%s-real-cell-1400x900", language);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
+  nd_project_set_dirty (p, FALSE);
+  g_settings_reset (settings, "fit-iterations");
+  g_settings_reset (settings, "fit-restarts");
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc >= 3 && argv[1][0] != '-')
+    {
+      language = argv[1];
+      nd_test_ui_use_language (argv[1], argv[2]);
+      argv[2] = argv[0];
+      argc -= 2;
+      argv += 2;
+    }
+  const char *base = g_getenv ("ND_TEST_OUTPUT");
+  g_autofree char *leaf = g_strdup_printf ("fit-results-%s", language);
+  out_dir = g_build_filename (base ? base : ".", leaf, NULL);
+  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
+  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
+  g_mkdir_with_parents (out_dir, 0755);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+
+  nd_test_ui_init (&argc, &argv);
+  adw_init ();
+  g_test_add_func ("/fit-results/verdict", test_verdict);
+  g_test_add_func ("/fit-results/scores-in-file", test_scores_in_file);
+  app = nd_test_ui_start_app ((GtkWindow **) &window);
+  g_test_add_func ("/fit-results/silent-model", test_silent_model);
+  g_test_add_func ("/fit-results/reopen", test_reopen);
+  g_test_add_func ("/fit-results/real-cell-fit", test_real_cell_fit);
+  int status = g_test_run ();
+  g_free (expected_title);
+  g_object_unref (app);
+  g_free (out_dir);
+  return status;
+}

@@ -1,0 +1,139 @@
+/* nd-fit-verdict.c
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "nd-fit-verdict.h"
+#include "sweep-score.h"
+
+NdScoreMarks
+nd_sweep_score_marks (const NdSweepScore *s)
+{
+  NdScoreMarks m = ND_SCORE_OK;
+  if (!nd_spike_counts_agree (s->spikes_recorded, s->spikes_model))
+    m |= ND_SCORE_SPIKES_DIFFER;
+  if (s->subthreshold_rmse_mV > ND_FIT_GOOD_SUBTHRESHOLD_MV)
+    m |= ND_SCORE_SUBTHRESHOLD_OFF;
+  return m;
+}
+
+static char *
+spikes_phrase (int n)
+{
+  /* Translators: a number of action potentials, as in "the model fires 0 spikes". */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d spike", "%d spikes", (gulong) MAX (n, 0)), n);
+}
+
+void
+nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
+{
+  *v = (NdFitVerdict) { .median_sub_mV = NAN, .worst = -1, .first_spiking_recorded = -1, .first_spiking_model = -1 };
+  for (guint i = 0; i < n; i++)
+    v->validation |= scores[i].role != ND_SWEEP_TRAIN;
+  /* The judged sweeps in the engine's terms, summed up as neurode-cli fit's report does. */
+  g_autofree nd_sweep_score *sc = g_new0 (nd_sweep_score, n + 1);
+  g_autofree int *ids = g_new0 (int, n + 1), *index = g_new0 (int, n + 1);
+  int k = 0;
+  for (guint i = 0; i < n; i++)
+    if ((scores[i].role != ND_SWEEP_TRAIN) == v->validation)
+      {
+        sc[k] = (nd_sweep_score) { .spikes_recorded = scores[i].spikes_recorded, .spikes_model = scores[i].spikes_model,
+                                   .first_spike_shift_ms = scores[i].first_spike_shift_ms,
+                                   .subthreshold_rmse_mV = scores[i].subthreshold_rmse_mV, .rmse_mV = scores[i].rmse_mV };
+        ids[k] = (int) scores[i].sweep;
+        index[k++] = (int) i;
+      }
+  nd_sweep_summary sum;
+  nd_sweep_summary_compute (sc, ids, k, &sum);
+  v->n = (guint) sum.n;
+  v->n_agree = (guint) sum.n_agree;
+  v->median_sub_mV = sum.median_sub_mV;
+  v->worst = sum.worst >= 0 ? index[sum.worst] : -1;
+  v->first_spiking_recorded = sum.first_spiking_recorded;
+  v->first_spiking_model = sum.first_spiking_model;
+  if (v->n == 0)
+    return;
+  gboolean spikes_ok = v->n_agree >= ND_FIT_GOOD_AGREE_FRACTION * v->n;
+  gboolean sub_ok = !(v->median_sub_mV > ND_FIT_GOOD_SUBTHRESHOLD_MV);
+  v->good = spikes_ok && sub_ok;
+
+  GString *summary = g_string_new (NULL);
+  if (v->worst >= 0)
+    {
+      const NdSweepScore *w = &scores[v->worst];
+      g_autofree char *model = spikes_phrase (w->spikes_model), *rec = spikes_phrase (w->spikes_recorded);
+      /* Translators: "The model fires 0 spikes where the recording has 20 (sweep 7)." */
+      g_string_append_printf (summary, _("The model fires %s where the recording has %s (sweep %u)."), model, rec,
+                              w->sweep + 1);
+      g_string_append_c (summary, ' ');
+    }
+  /* Where firing starts (the rheobase sweep), when the model's differs from the cell's. */
+  if (v->first_spiking_recorded != v->first_spiking_model)
+    {
+      if (v->first_spiking_model < 0)
+        g_string_append_printf (summary, _("The model fires on none of these sweeps; the recording from sweep %d on."),
+                                v->first_spiking_recorded + 1);
+      else if (v->first_spiking_recorded < 0)
+        g_string_append_printf (summary, _("The model fires from sweep %d on; the recording on none of these sweeps."),
+                                v->first_spiking_model + 1);
+      else
+        g_string_append_printf (summary, _("The model fires from sweep %d on, the recording from sweep %d on."),
+                                v->first_spiking_model + 1, v->first_spiking_recorded + 1);
+      g_string_append_c (summary, ' ');
+    }
+  g_autofree char *agree = g_strdup_printf (v->validation
+                                              ? g_dngettext (GETTEXT_PACKAGE, "Spike counts agree on %u of %u validation sweep",
+                                                             "Spike counts agree on %u of %u validation sweeps", v->n)
+                                              : g_dngettext (GETTEXT_PACKAGE, "Spike counts agree on %u of %u training sweep",
+                                                             "Spike counts agree on %u of %u training sweeps", v->n),
+                                            v->n_agree, v->n);
+  if (isfinite (v->median_sub_mV))
+    {
+      /* Two decimals below 1 mV, where one would round a good fit to 0. */
+      g_autofree char *mv = g_strdup_printf (v->median_sub_mV < 1.0 ? "%.2f" : "%.1f", v->median_sub_mV);
+      /* Translators: the first part is "Spike counts agree on 5 of 6 validation sweeps", then a number of mV. */
+      g_string_append_printf (summary, _("%s; subthreshold error %s mV (median)."), agree, mv);
+    }
+  else
+    g_string_append_printf (summary, _("%s."), agree);
+  v->summary = g_string_free (summary, FALSE);
+
+  GString *advice = g_string_new (NULL);
+  if (v->good)
+    g_string_append (advice, _("The model reproduces the recording: accept the fit to keep it in the model, then "
+                               "save or export it."));
+  else
+    {
+      g_string_append (advice, _("Accepting this fit is not recommended."));
+      if (!spikes_ok)
+        {
+          g_string_append_c (advice, ' ');
+          g_string_append_printf (advice, g_dngettext (GETTEXT_PACKAGE, "The spike counts are wrong on %u of %u sweep.",
+                                                       "The spike counts are wrong on %u of %u sweeps.", v->n),
+                                  v->n - v->n_agree, v->n);
+        }
+      if (!sub_ok)
+        {
+          g_string_append_c (advice, ' ');
+          g_string_append_printf (advice, _("Below threshold the model is %.1f mV off the recording (median); a good "
+                                            "fit stays within %.0f mV."),
+                                  v->median_sub_mV, ND_FIT_GOOD_SUBTHRESHOLD_MV);
+        }
+      g_string_append_c (advice, ' ');
+      g_string_append (advice, _("Let the fit adjust the known channels’ conductances in the Model view, or change "
+                                 "the channels, and fit again."));
+    }
+  v->advice = g_string_free (advice, FALSE);
+}
+
+void
+nd_fit_verdict_clear (NdFitVerdict *v)
+{
+  g_clear_pointer (&v->summary, g_free);
+  g_clear_pointer (&v->advice, g_free);
+}

@@ -1,0 +1,55 @@
+/* nd-fit-view-private.h: what the Fit view's files share.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "nd-fit-verdict.h"
+#include "nd-fit-view.h"
+
+G_BEGIN_DECLS
+
+struct _NdFitView
+{
+  GtkBox parent_instance;
+
+  NdProject *project;
+  GSettings *settings;
+  NdFitRunner *runner;
+  gboolean accepted;          /* the finished fit is in the project */
+  double v_lo, v_hi;          /* voltage range of the training data */
+
+  NdPlotModel *loss_m, *trace_m, *xinf_m, *tau_m;
+  NdPlot *loss_p, *trace_p, *xinf_p, *tau_p;
+  GtkWidget *start_button, *pause_button, *resume_button, *stop_button, *accept_button;
+  GtkProgressBar *progress;
+  GtkLabel *status, *outcome;
+
+  /* Results (nd-fit-view-results.c). */
+  AdwPreferencesGroup *results;
+  GPtrArray *result_rows;     /* the verdict row, then one row per sweep */
+  GArray *shown;              /* NdSweepScore of the sweep rows */
+  gboolean shown_from_fit;    /* the rows are the runner's scores, whose traces it keeps */
+  NdFitVerdict verdict;
+  int overlay;                /* index into shown of the sweep in the trace plot, -1: none */
+  guint overlay_request;      /* counts requests, so only the newest simulation is drawn */
+  GHashTable *step_labels;    /* sweep -> "+200 pA" ("" when the stimulus is no step) */
+};
+
+void nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n,
+                             double dt);
+
+/* Results: rows for the scores (copied), a verdict; from_fit: the runner's, whose traces are drawn on a
+ * click; otherwise a click simulates the project's model. */
+void nd_fit_view_results_init (NdFitView *self);
+void nd_fit_view_results_set_project (NdFitView *self);
+void nd_fit_view_results_finalize (NdFitView *self);
+void nd_fit_view_show_scores (NdFitView *self, const NdSweepScore *scores, guint n, gboolean from_fit);
+/* Draws the recorded and model trace of shown row `index` in the trace plot. */
+void nd_fit_view_show_overlay (NdFitView *self, guint index);
+/* The row to show after a fit: the worst spike-count miss, else the first marked sweep, else the first
+ * judged one; -1 without rows. */
+int  nd_fit_view_default_overlay (NdFitView *self);
+
+G_END_DECLS

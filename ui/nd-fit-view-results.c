@@ -1,0 +1,331 @@
+/* nd-fit-view-results.c: the Fit view's results — a verdict in words, a row per sweep with its spike
+ * counts, first-spike shift, subthreshold RMSE and RMSE, and the sweep's overlay on a click.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "integrator.h"
+#include "nd-fit-view-private.h"
+#include "units.h"
+
+/* More level changes than this and the stimulus is no step protocol (noise, a recorded current). */
+#define STEP_MAX_CHANGES 20
+
+/* The step of a sweep's stimulus relative to the holding current, "+200 pA"; "" when it is no step. */
+static const char *
+step_label (NdFitView *self, guint sweep)
+{
+  const char *known = g_hash_table_lookup (self->step_labels, GUINT_TO_POINTER (sweep));
+  if (known)
+    return known;
+  char *label = g_strdup ("");
+  NdRecording *rec = nd_project_get_recording (self->project);
+  NdSweepTrace tr = { 0 };
+  if (rec && nd_recording_get_cc_sweep (rec, sweep, &tr, NULL) && tr.n > 1)
+    {
+      guint changes = 0;
+      double step = 0.0;
+      for (gsize j = 1; j < tr.n && changes <= STEP_MAX_CHANGES; j++)
+        {
+          changes += fabs (tr.i_pA[j] - tr.i_pA[j - 1]) > 0.5;
+          if (fabs (tr.i_pA[j] - tr.i_pA[0]) > fabs (step))
+            step = tr.i_pA[j] - tr.i_pA[0];
+        }
+      if (changes <= STEP_MAX_CHANGES)
+        {
+          g_free (label);
+          /* Translators: the current step of a sweep, e.g. "+200 pA". */
+          label = g_strdup_printf (_("%+.0f pA"), step);
+        }
+    }
+  nd_sweep_trace_clear (&tr);
+  g_hash_table_insert (self->step_labels, GUINT_TO_POINTER (sweep), label);
+  return label;
+}
+
+static char *
+sweep_title (NdFitView *self, guint sweep)
+{
+  const char *step = step_label (self, sweep);
+  /* Translators: "Sweep 7 · +200 pA", a sweep and its current step. */
+  return step[0] ? g_strdup_printf (_("Sweep %u · %s"), sweep + 1, step) : g_strdup_printf (_("Sweep %u"), sweep + 1);
+}
+
+static char *
+format_mV (double x)
+{
+  return isfinite (x) ? g_strdup_printf (_("%.2f mV"), x) : g_strdup (_("not measured"));
+}
+
+static char *
+row_subtitle (const NdSweepScore *s, NdScoreMarks marks)
+{
+  const char *role = s->role == ND_SWEEP_TRAIN ? _("Training") : _("Validation");
+  g_autofree char *spikes = g_strdup_printf (_("%s · spikes: recorded %d / model %d"), role, s->spikes_recorded,
+                                             s->spikes_model);
+  g_autofree char *sub = format_mV (s->subthreshold_rmse_mV), *rmse = format_mV (s->rmse_mV);
+  /* The first-spike shift only where both traces fire. */
+  g_autofree char *figures = isfinite (s->first_spike_shift_ms)
+    ? g_strdup_printf (_("First spike %+.1f ms · subthreshold RMSE %s · RMSE %s"), s->first_spike_shift_ms, sub, rmse)
+    : g_strdup_printf (_("Subthreshold RMSE %s · RMSE %s"), sub, rmse);
+  GString *text = g_string_new (NULL);
+  g_string_append_printf (text, "%s\n%s", spikes, figures);
+  if (marks & ND_SCORE_SPIKES_DIFFER)
+    g_string_append_printf (text, "\n%s", _("The spike counts differ."));
+  if (marks & ND_SCORE_SUBTHRESHOLD_OFF)
+    g_string_append_printf (text, "\n%s", _("Below threshold the model is more than 3 mV off."));
+  return g_string_free (text, FALSE);
+}
+
+static void
+set_shown_mark (NdFitView *self)
+{
+  /* The eye marks the row whose sweep the trace plot shows. */
+  for (guint i = 1; i < self->result_rows->len; i++)
+    gtk_widget_set_visible (g_object_get_data (G_OBJECT (g_ptr_array_index (self->result_rows, i)), "shown-icon"),
+                            (int) i - 1 == self->overlay);
+}
+
+static void
+row_activated (AdwActionRow *row, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  nd_fit_view_show_overlay (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "index")));
+}
+
+static GtkWidget *
+icon (const char *name, const char *css, const char *tooltip)
+{
+  GtkWidget *image = gtk_image_new_from_icon_name (name);
+  if (css)
+    gtk_widget_add_css_class (image, css);
+  gtk_widget_set_tooltip_text (image, tooltip);
+  gtk_widget_set_valign (image, GTK_ALIGN_CENTER);
+  return image;
+}
+
+static void
+add_row (NdFitView *self, GtkWidget *row)
+{
+  adw_preferences_group_add (self->results, row);
+  g_ptr_array_add (self->result_rows, row);
+}
+
+void
+nd_fit_view_show_scores (NdFitView *self, const NdSweepScore *scores, guint n, gboolean from_fit)
+{
+  for (guint i = 0; i < self->result_rows->len; i++)
+    adw_preferences_group_remove (self->results, g_ptr_array_index (self->result_rows, i));
+  g_ptr_array_set_size (self->result_rows, 0);
+  g_array_set_size (self->shown, 0);
+  g_array_append_vals (self->shown, scores, n);
+  self->shown_from_fit = from_fit;
+  self->overlay = -1;
+  self->overlay_request++;
+  nd_fit_verdict_clear (&self->verdict);
+  nd_fit_verdict_init (&self->verdict, scores, n);
+  adw_preferences_group_set_description (self->results,
+    n == 0 ? _("When a fit ends, the fitted model runs on every training and validation sweep and is compared with "
+               "the recording.")
+           : _("Click a sweep to see the recording and the model over it."));
+  if (n == 0)
+    return;
+
+  /* The verdict first, in words, with an icon (not only a colour). */
+  GtkWidget *verdict = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (verdict), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (verdict), self->verdict.summary);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (verdict), 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (verdict),
+                             self->verdict.good ? icon ("emblem-ok-symbolic", "success", _("The fit is good"))
+                                                : icon ("dialog-warning-symbolic", "warning", _("The fit is not good")));
+  add_row (self, verdict);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const NdSweepScore *s = &scores[i];
+      NdScoreMarks marks = nd_sweep_score_marks (s);
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      g_autofree char *title = sweep_title (self, s->sweep);
+      g_autofree char *sub = row_subtitle (s, marks);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                 marks ? icon ("dialog-warning-symbolic", "warning", _("This sweep is not reproduced well"))
+                                       : icon ("object-select-symbolic", "success", _("This sweep is reproduced well")));
+      GtkWidget *eye = icon ("view-reveal-symbolic", NULL, _("Shown in the trace plot"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), eye);
+      g_object_set_data (G_OBJECT (row), "shown-icon", eye);
+      g_object_set_data (G_OBJECT (row), "index", GUINT_TO_POINTER (i));
+      gtk_widget_set_tooltip_text (row, _("Show this sweep’s recording and the model over it"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_signal_connect (row, "activated", G_CALLBACK (row_activated), self);
+      add_row (self, row);
+    }
+  set_shown_mark (self);
+}
+
+int
+nd_fit_view_default_overlay (NdFitView *self)
+{
+  const NdSweepScore *s = (const NdSweepScore *) self->shown->data;
+  if (self->shown->len == 0)
+    return -1;
+  if (self->verdict.worst >= 0)
+    return self->verdict.worst;
+  for (guint i = 0; i < self->shown->len; i++)
+    if ((s[i].role != ND_SWEEP_TRAIN) == self->verdict.validation && nd_sweep_score_marks (&s[i]))
+      return (int) i;
+  for (guint i = 0; i < self->shown->len; i++)
+    if ((s[i].role != ND_SWEEP_TRAIN) == self->verdict.validation)
+      return (int) i;
+  return 0;
+}
+
+/* ---- the overlay of one sweep ---- */
+
+typedef struct
+{
+  nd_model *model;
+  double *i_inj, *v_obs, *v;
+  gsize n;
+  double dt;
+  int n_sub;
+  guint request;
+  guint index;
+} Overlay;
+
+static void
+overlay_free (Overlay *o)
+{
+  nd_model_free (o->model);
+  g_free (o->i_inj);
+  g_free (o->v_obs);
+  g_free (o->v);
+  g_free (o);
+}
+
+static void
+overlay_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Overlay *o = data;
+  nd_drive d = { .n = o->n, .dt_sample = o->dt, .n_sub = o->n_sub, .i_inj = o->i_inj };
+  nd_simulate (o->model, &d, o->v, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static char *
+overlay_title (NdFitView *self, guint sweep)
+{
+  g_autofree char *title = sweep_title (self, sweep);
+  /* Translators: "Sweep 7 · +200 pA: recorded and model". */
+  return g_strdup_printf (_("%s: recorded and model"), title);
+}
+
+static void
+overlay_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (source);
+  Overlay *o = g_task_get_task_data (G_TASK (res));
+  g_task_propagate_boolean (G_TASK (res), NULL);
+  /* A newer click, or new results, came first. */
+  if (o->request != self->overlay_request || !self->project || o->index >= self->shown->len)
+    return;
+  g_autofree char *title = overlay_title (self, g_array_index (self->shown, NdSweepScore, o->index).sweep);
+  nd_fit_view_show_trace (self, title, o->v_obs, o->v, o->n, o->dt);
+}
+
+void
+nd_fit_view_show_overlay (NdFitView *self, guint index)
+{
+  if (index >= self->shown->len)
+    return;
+  guint sweep = g_array_index (self->shown, NdSweepScore, index).sweep;
+  self->overlay = (int) index;
+  self->overlay_request++;
+  set_shown_mark (self);
+  NdRecording *rec = nd_project_get_recording (self->project);
+  NdSweepTrace tr = { 0 };
+  if (!rec || !nd_recording_get_cc_sweep (rec, sweep, &tr, NULL) || tr.n < 2)
+    {
+      nd_sweep_trace_clear (&tr);
+      return;
+    }
+  g_autofree char *title = overlay_title (self, sweep);
+  /* The fit's own trace of this sweep when it has one. */
+  if (self->shown_from_fit && nd_fit_runner_get_state (self->runner) == ND_FIT_FINISHED)
+    {
+      guint n;
+      const NdSweepScore *rs = nd_fit_runner_get_scores (self->runner, &n);
+      for (guint i = 0; i < n; i++)
+        if (rs[i].sweep == sweep)
+          {
+            gsize len;
+            double dt;
+            const double *v = nd_fit_runner_get_model_trace (self->runner, i, &len, &dt);
+            if (v)
+              nd_fit_view_show_trace (self, title, tr.v_mV, v, MIN (len, tr.n), dt);
+            nd_sweep_trace_clear (&tr);
+            return;
+          }
+    }
+  /* Otherwise the project's model runs on the sweep on a thread (a long sweep takes a while); the recording
+   * is drawn at once. */
+  nd_fit_view_show_trace (self, title, tr.v_mV, NULL, tr.n, tr.t_ms[1] - tr.t_ms[0]);
+  Overlay *o = g_new0 (Overlay, 1);
+  o->model = nd_model_copy (nd_project_get_model (self->project));
+  o->n = tr.n;
+  o->dt = tr.t_ms[1] - tr.t_ms[0];
+  double max_dt = self->settings ? g_settings_get_double (self->settings, "integration-step-ms") : 0.025;
+  o->n_sub = MAX ((int) ceil (o->dt / max_dt - 1e-9), 1);
+  o->i_inj = g_new (double, tr.n);
+  for (gsize j = 0; j < tr.n; j++)
+    o->i_inj[j] = nd_pA_to_density (tr.i_pA[j], o->model->area_um2);
+  o->v_obs = g_steal_pointer (&tr.v_mV);
+  o->v = g_new (double, tr.n);
+  o->request = self->overlay_request;
+  o->index = index;
+  nd_sweep_trace_clear (&tr);
+  g_autoptr (GTask) task = g_task_new (self, NULL, overlay_done, NULL);
+  g_task_set_task_data (task, o, (GDestroyNotify) overlay_free);
+  g_task_run_in_thread (task, overlay_thread);
+}
+
+static void
+recording_changed (NdProject *project, gpointer user_data)
+{
+  g_hash_table_remove_all (ND_FIT_VIEW (user_data)->step_labels);
+}
+
+void
+nd_fit_view_results_init (NdFitView *self)
+{
+  self->result_rows = g_ptr_array_new ();
+  self->shown = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
+  self->step_labels = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->overlay = -1;
+  self->results = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->results, _("Results"));
+}
+
+void
+nd_fit_view_results_set_project (NdFitView *self)
+{
+  g_signal_connect_object (self->project, "recording-changed", G_CALLBACK (recording_changed), self, 0);
+}
+
+void
+nd_fit_view_results_finalize (NdFitView *self)
+{
+  g_clear_pointer (&self->result_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->shown, g_array_unref);
+  g_clear_pointer (&self->step_labels, g_hash_table_unref);
+  nd_fit_verdict_clear (&self->verdict);
+}
