@@ -347,6 +347,8 @@ nd_fit_view_start (NdFitView *self, GError **error)
     {
       opt.iterations = g_settings_get_int (self->settings, "fit-iterations");
       opt.restarts = g_settings_get_int (self->settings, "fit-restarts");
+      /* -1, Automatic, is the engine's ND_FIT_AUTO. */
+      opt.search_evals = g_settings_get_int (self->settings, "fit-search");
     }
   opt.progress_interval_s = 0.05;
   if (!nd_fit_runner_start (self->runner, m, sw, &opt, error))

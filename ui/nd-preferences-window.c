@@ -18,6 +18,7 @@ struct _NdPreferencesWindow
   GtkSpinButton *step_spin;
   GtkSpinButton *iterations_spin;
   GtkSpinButton *restarts_spin;
+  GtkSpinButton *search_spin;
   GtkSwitch *autosave_switch;
   AdwComboRow *style_row;
 };
@@ -68,6 +69,25 @@ restarts_input (GtkSpinButton *spin, double *value, gpointer user)
   return TRUE;
 }
 
+/* The search's Automatic is -1: 0 means no search. */
+static gboolean
+search_output (GtkSpinButton *spin, gpointer user)
+{
+  if (gtk_spin_button_get_value_as_int (spin) != -1)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (spin), _("Automatic"));
+  return TRUE;
+}
+
+static int
+search_input (GtkSpinButton *spin, double *value, gpointer user)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), _("Automatic")) != 0)
+    return FALSE;
+  *value = -1.0;
+  return TRUE;
+}
+
 NdPreferencesWindow *
 nd_preferences_window_new (GSettings *settings)
 {
@@ -87,6 +107,8 @@ nd_preferences_window_constructed (GObject *object)
                    gtk_spin_button_get_adjustment (self->iterations_spin), "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "fit-restarts",
                    gtk_spin_button_get_adjustment (self->restarts_spin), "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "fit-search",
+                   gtk_spin_button_get_adjustment (self->search_spin), "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "autosave", self->autosave_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "color-scheme", self->style_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, style_get, style_set, NULL, NULL);
@@ -134,10 +156,13 @@ nd_preferences_window_class_init (NdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdPreferencesWindow, step_spin);
   gtk_widget_class_bind_template_child (widget_class, NdPreferencesWindow, iterations_spin);
   gtk_widget_class_bind_template_child (widget_class, NdPreferencesWindow, restarts_spin);
+  gtk_widget_class_bind_template_child (widget_class, NdPreferencesWindow, search_spin);
   gtk_widget_class_bind_template_child (widget_class, NdPreferencesWindow, autosave_switch);
   gtk_widget_class_bind_template_child (widget_class, NdPreferencesWindow, style_row);
   gtk_widget_class_bind_template_callback (widget_class, restarts_output);
   gtk_widget_class_bind_template_callback (widget_class, restarts_input);
+  gtk_widget_class_bind_template_callback (widget_class, search_output);
+  gtk_widget_class_bind_template_callback (widget_class, search_input);
 }
 
 static void

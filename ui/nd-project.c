@@ -42,6 +42,7 @@ struct _NdProject
   double c_known_pF;        /* capacitance the user knows, NAN: measured */
 
   double cm, area, v_init, celsius;
+  double settle_ms;         /* model.h: the settling before sample 0 */
   guint n_known;
   NdKnownSpec *known;
   GArray *catalogue;        /* NdCatalogueSpec */
@@ -103,6 +104,7 @@ spec_default (NdProject *self)
   self->area = DEFAULT_AREA_UM2;
   self->v_init = -70.0;
   self->celsius = 6.3;
+  self->settle_ms = 0.0;
   for (guint i = 0; i < self->n_known; i++)
     self->known[i] = known_spec_default (lib[i], g_str_equal (lib[i]->type, "hh_na") || g_str_equal (lib[i]->type, "leak"));
   learned_spec_default (&self->learned);
@@ -227,6 +229,21 @@ spec_for_new_recording (NdProject *self, const NdRecording *rec)
   g_array_set_size (self->catalogue, 0);
 }
 
+static void rebuild (NdProject *self);
+
+/* A new project's model: a current-clamp recording of a real cell starts from the cortical or
+ * hippocampal template sized to it (templates.h); the squid axon is one choice away in the Model view. */
+static void
+model_for_new_recording (NdProject *self)
+{
+  if (nd_recording_clamp_mode (self->recording) == ND_CLAMP_VOLTAGE)
+    {
+      rebuild (self);
+      return;
+    }
+  nd_project_apply_template (self, ND_TEMPLATE_CORTICAL);
+}
+
 /* The learned channel's index in m, or -1. */
 static int
 learned_channel (const nd_model *m)
@@ -243,6 +260,7 @@ build_model (NdProject *self)
   nd_model *m = nd_model_new (self->cm, self->area, self->v_init, self->celsius);
   if (!m)
     return NULL;
+  m->settle_ms = self->settle_ms;
   for (guint i = 0; i < self->n_known; i++)
     if (self->known[i].enabled)
       {
@@ -349,6 +367,7 @@ spec_from_model (NdProject *self, const nd_model *m)
   self->area = m->area_um2;
   self->v_init = m->v_init;
   self->celsius = m->celsius;
+  self->settle_ms = m->settle_ms;
   for (guint i = 0; i < self->n_known; i++)
     self->known[i] = known_spec_default (lib[i], FALSE);
   char replaces[32];
@@ -479,7 +498,7 @@ nd_project_start_new (NdProject *self, NdRecording *rec)
   self->model_edited = FALSE;
   /* Built afresh: nothing of the previous project's networks is carried over. */
   g_clear_pointer (&self->model, nd_model_free);
-  rebuild (self);
+  model_for_new_recording (self);
   clear_fit (self);
   g_clear_object (&self->file);
   self->generation++;

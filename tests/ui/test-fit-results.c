@@ -502,6 +502,7 @@ test_real_cell_fit (void)
   GSettings *settings = nd_application_get_settings (app);
   g_settings_set_int (settings, "fit-iterations", 10);
   g_settings_set_int (settings, "fit-restarts", 1);
+  g_settings_set_int (settings, "fit-search", 60);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
   g_assert_true (nd_fit_runner_get_spike_aware (runner ()));
@@ -537,6 +538,7 @@ test_real_cell_fit (void)
   g_autofree char *name = g_strdup_printf ("fit-results-%s-real-cell-1400x900", language);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
   nd_project_set_dirty (p, FALSE);
+  g_settings_reset (settings, "fit-search");
   g_settings_reset (settings, "fit-iterations");
   g_settings_reset (settings, "fit-restarts");
 }
