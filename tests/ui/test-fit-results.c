@@ -543,6 +543,42 @@ test_real_cell_fit (void)
   g_settings_reset (settings, "fit-restarts");
 }
 
+/* ND_FIT_REAL_RECORDING=PATH (not in the suite: minutes of processor time): the window's whole
+ * default fit of a real recording, as a user runs it: open, Fit, wait, screenshots of the results.
+ * The figures it prints are the window's own, for docs/real-recordings.md beside the CLI's. */
+static void
+test_real_recording_default_fit (void)
+{
+  const char *path = g_getenv ("ND_FIT_REAL_RECORDING");
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", g_variant_new_string (path)));
+  nd_test_ui_spin (500);
+  NdProject *p = nd_window_get_project (window);
+  g_assert_nonnull (nd_project_get_recording (p));
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_reset (settings, "fit-search");
+  g_settings_reset (settings, "fit-iterations");
+  g_settings_reset (settings, "fit-restarts");
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (nd_test_ui_wait (finished, NULL, 3 * 3600 * 1000));
+  nd_test_ui_spin (500);
+  gboolean good;
+  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  g_print ("%s: fit in %.0f s wall; verdict (%s): %s\n", path, (g_get_monotonic_time () - t0) / 1e6,
+           good ? "good" : "not good", verdict);
+  guint n;
+  const NdSweepScore *sc = nd_project_get_scores (p, &n);
+  (void) sc;
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+  if (dot)
+    *dot = '\0';
+  g_autofree char *what = g_strdup_printf ("real-%s", base);
+  screenshots (what);
+  nd_project_set_dirty (p, FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -571,6 +607,9 @@ main (int argc, char **argv)
   g_test_add_func ("/fit-results/silent-model", test_silent_model);
   g_test_add_func ("/fit-results/reopen", test_reopen);
   g_test_add_func ("/fit-results/real-cell-fit", test_real_cell_fit);
+  if (g_getenv ("ND_FIT_REAL_RECORDING"))
+    {
+    g_test_add_func ("/fit-results/real-recording-default-fit", test_real_recording_default_fit);
   int status = g_test_run ();
   g_free (expected_title);
   g_object_unref (app);
