@@ -608,7 +608,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fit-results/reopen", test_reopen);
   g_test_add_func ("/fit-results/real-cell-fit", test_real_cell_fit);
   if (g_getenv ("ND_FIT_REAL_RECORDING"))
-    {
     g_test_add_func ("/fit-results/real-recording-default-fit", test_real_recording_default_fit);
   int status = g_test_run ();
   g_free (expected_title);
