@@ -56,10 +56,12 @@ print_summary (const nd_sweep_score *sc, const int *ids, int n, gboolean validat
 {
   nd_sweep_summary s;
   nd_sweep_summary_compute (sc, ids, n, &s);
-  fprintf (out, validation ? _("Spike counts agree (within one spike or 20 %%) on %d of %d validation sweeps")
-                           : _("Spike counts agree (within one spike or 20 %%) on %d of %d training sweeps"),
-           s.n_agree, s.n);
-  fprintf (out, _("; median subthreshold RMSE %.1f mV.\n"), s.median_sub_mV);
+  fprintf (out,
+           validation ? _("Spike counts agree (within one spike or 20 %%) on %d of %d validation sweeps; median "
+                          "subthreshold RMSE %.1f mV.\n")
+                      : _("Spike counts agree (within one spike or 20 %%) on %d of %d training sweeps; median "
+                          "subthreshold RMSE %.1f mV.\n"),
+           s.n_agree, s.n, s.median_sub_mV);
   if (s.worst >= 0)
     fprintf (out, _("Sweep %d: the model fires %d spikes where the recording has %d.\n"), ids[s.worst],
              sc[s.worst].spikes_model, sc[s.worst].spikes_recorded);
