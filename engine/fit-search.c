@@ -46,6 +46,8 @@ typedef struct {
   double best;
   double *best_params;      /* with the best gates' priors */
   nd_fit_control *ctl;
+  int leak;                 /* leak whose reversal potential keeps the rest at v_init, or -1 */
+  double leak_miss;         /* mV its bounds left it from the balance */
   void (*tick) (int evals, void *user);
   void *user;
 } search;
@@ -96,6 +98,12 @@ apply (search *s, const gsl_vector *xv)
   for (int k = 0; k < s->n_gates; k++)
     gate_to_prior (s->m, &s->gates[k]);
   nd_model_params_changed (s->m);
+  if (s->leak >= 0)
+    {
+      double miss = nd_model_balance_leak (s->m, s->leak, s->m->v_init);
+      s->leak_miss = isfinite (miss) ? miss : 0.0;
+      nd_model_params_changed (s->m);
+    }
 }
 
 static double
@@ -106,6 +114,10 @@ objective (const gsl_vector *x, search *s)
   apply (s, x);
   s->evals++;
   double f = nd_fit_spike_score (s->m, s->sw, s->n, false);
+  /* A model the leak cannot hold at the cell's rest (its reversal potential
+   * would have to leave its range) pays as for a spike-count error per 5 mV. */
+  if (s->leak_miss > 0.0)
+    f += ND_FIT_SPIKE_MV * ND_FIT_SPIKE_MV * (s->leak_miss / 5.0) * (s->leak_miss / 5.0);
   if (s->tick)
     s->tick (s->evals, s->user);
   if (!isfinite (f))
@@ -292,7 +304,8 @@ double
 nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_evals, uint64_t seed,
                           nd_fit_control *ctl, void (*tick) (int evals, void *user), void *user)
 {
-  search s = { .m = m, .sw = sw, .n = n, .max_evals = max_evals, .ctl = ctl, .tick = tick, .user = user };
+  search s = { .m = m, .sw = sw, .n = n, .max_evals = max_evals, .ctl = ctl, .tick = tick, .user = user,
+               .leak = -1 };
   int max_x = m->n_blocks + 3 * ND_MAX_LEARNED_GATES * m->n_channels;
   s.x = malloc (max_x * sizeof *s.x);
   s.gates = malloc ((ND_MAX_LEARNED_GATES * m->n_channels + 1) * sizeof *s.gates);
@@ -311,6 +324,13 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
         continue;
       if (blk->kind == ND_PARAM_GBAR)
         add_x (&s, X_LOG_PARAM, blk->offset, blk->lo, blk->hi);
+      else if (blk->kind == ND_PARAM_E && s.leak < 0 && m->channels[blk->channel].slot == ND_CHANNEL_KNOWN
+               && m->channels[blk->channel].n_gates == 0)
+        /* A fitted leak's reversal potential is not searched: it keeps the
+         * model at rest at v_init, the cell's resting potential (a search
+         * left free to move it raised a cell's rest by 10 mV to make its
+         * plateau fire, and missed every baseline). */
+        s.leak = blk->channel;
       else if (blk->kind == ND_PARAM_E || blk->kind == ND_PARAM_VSHIFT)
         {
           add_x (&s, X_PARAM, blk->offset, blk->lo, blk->hi);

@@ -606,6 +606,36 @@ nd_model_ionic_current (nd_model *m, const double *y)
 }
 
 double
+nd_model_balance_leak (nd_model *m, int c, double v_rest)
+{
+  if (c < 0 || c >= m->n_channels || m->channels[c].slot != ND_CHANNEL_KNOWN || m->channels[c].n_gates != 0)
+    return NAN;
+  const double g_leak = m->params[m->blocks[m->channels[c].block_gbar].offset];
+  if (!(g_leak > 0.0) || !isfinite (v_rest))
+    return NAN;
+  /* Every other conductance's current at v_rest with its gates at steady state. */
+  double others = 0.0;
+  for (int k = 0; k < m->n_channels; k++)
+    {
+      nd_channel *ch = &m->channels[k];
+      if (k == c || ch->slot == ND_CHANNEL_FREE)
+        continue;
+      double open = 1.0;
+      for (int g = 0; g < ch->n_gates; g++)
+        {
+          nd_gate_rates r;
+          nd_model_gate_rates (m, k, g, v_rest, &r);
+          open *= nd_gate_pow (r.x_inf, nd_gate_power (m, ch, g));
+        }
+      others += m->params[m->blocks[ch->block_gbar].offset] * open * (v_rest - m->params[m->blocks[ch->block_e].offset]);
+    }
+  nd_param_block *be = &m->blocks[m->channels[c].block_e];
+  const double want = v_rest + others / g_leak;
+  m->params[be->offset] = fmin (fmax (want, be->lo), be->hi);
+  return fabs (want - m->params[be->offset]);
+}
+
+double
 nd_model_gate_power (const nd_model *m, int c, int g)
 {
   return nd_gate_power (m, &m->channels[c], g);

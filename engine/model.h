@@ -187,5 +187,12 @@ double nd_model_v_shift (const nd_model *m, int c);
 double nd_model_gate_power (const nd_model *m, int c, int g);
 /* Rates of gate g of channel c at V, as the time loop sees them. */
 void nd_model_gate_rates (nd_model *m, int c, int g, double v, nd_gate_rates *out);
+/* Sets the reversal potential of leak channel c (a known channel without
+ * gates) so the model's steady-state current at v_rest is zero: the model
+ * rests at v_rest (if that rest is stable). Clamped to the block's bounds;
+ * returns how far (mV) the clamp left it from the balance, or NAN when c is
+ * no leak or its conductance is 0. */
+double nd_model_balance_leak (nd_model *m, int c, double v_rest);
+
 /* Ionic current density sum_c I_c (uA/cm2) in state y. */
 double nd_model_ionic_current (nd_model *m, const double *y);

@@ -145,9 +145,14 @@ nd_template_model (nd_template_kind kind, const nd_template_cell *cell, bool fit
   if (!m)
     return NULL;
   /* A recorded sweep starts from the cell at rest: the model starts from
-   * its own rest (300 ms: six membrane time constants of a typical cell). */
+   * its own rest (300 ms: six membrane time constants of a typical cell),
+   * which the leak's reversal potential puts at the cell's. */
   m->settle_ms = ND_TEMPLATE_SETTLE_MS;
   nd_fit_init_networks (m, 0, 1.0);
+  nd_model_params_changed (m);
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_KNOWN && m->channels[c].n_gates == 0)
+      nd_model_balance_leak (m, c, m->v_init);
   nd_model_params_changed (m);
   return m;
 }

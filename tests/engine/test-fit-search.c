@@ -60,7 +60,7 @@ main (void)
       spikes[k] = (int) nd_spikes_count (obs[k], N, DT);
     }
   printf ("truth: %d, %d, %d spikes\n", spikes[0], spikes[1], spikes[2]);
-  ND_CHECK (spikes[0] == 0 && spikes[1] >= 2 && spikes[2] > spikes[1], "the truth fires more for more current");
+  ND_CHECK (spikes[0] <= 1 && spikes[1] > spikes[0] + 2 && spikes[2] > spikes[1], "the truth fires more for more current");
 
   nd_model *m = cell (10.0, 10.0);
   double start = nd_fit_spike_score (m, sw, N_SWEEPS, false);
@@ -84,6 +84,14 @@ main (void)
       ND_CHECK (nd_spike_counts_agree (sc.spikes_recorded, sc.spikes_model), "sweep %d: %d vs %d spikes", k,
                 sc.spikes_recorded, sc.spikes_model);
     }
+
+  /* The leak's reversal potential keeps the found model at the cell's rest. */
+  double rest0 = 0.0;
+  nd_simulate (m, &sw[0].drive, v, NULL);
+  for (int j = 0; j < 900; j++)
+    rest0 += v[j] / 900.0;
+  printf ("found model at rest: %.2f mV\n", rest0);
+  ND_CHECK (fabs (rest0 - m->v_init) < 1.0, "rest %.2f mV, the cell's %.2f mV", rest0, m->v_init);
 
   /* The same seed, the same search; another seed, another path. */
   nd_model *a = cell (10.0, 10.0), *b = cell (10.0, 10.0);
