@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void
 set_error (char *err, size_t err_len, const char *format, ...)
@@ -369,19 +370,24 @@ nd_swc_read_file (const char *path, char *err, size_t err_len)
       set_error (err, err_len, "cannot open “%s”: %s", path, strerror (errno));
       return NULL;
     }
-  size_t cap = 1 << 16, len = 0;
+  /* A device (/dev/zero) or a huge file would be read into memory without end. */
+  struct stat st;
+  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > ND_SWC_MAX_BYTES)
+    {
+      fclose (f);
+      if (S_ISREG (st.st_mode))
+        set_error (err, err_len, "“%s” is %.0f MB; a morphology (SWC) file can be at most %d MB", path,
+                   st.st_size / 1e6, ND_SWC_MAX_BYTES >> 20);
+      else
+        set_error (err, err_len, "“%s” is not a file but a device, a pipe or a folder; give an SWC file", path);
+      return NULL;
+    }
+  size_t cap = (size_t) st.st_size + 1, len = 0;
   char *text = malloc (cap);
   size_t got;
-  while ((got = fread (text + len, 1, cap - len, f)) > 0)
-    {
-      len += got;
-      if (len == cap)
-        {
-          cap *= 2;
-          text = realloc (text, cap);
-        }
-    }
-  int failed = ferror (f);
+  while (text && len < cap && (got = fread (text + len, 1, cap - len, f)) > 0)
+    len += got;
+  int failed = !text || ferror (f) || len > (size_t) ND_SWC_MAX_BYTES;
   fclose (f);
   if (failed)
     {

@@ -65,7 +65,7 @@ check(len(n65) == 1 and abs(float(n65[0]["x_inf"]) - 0.3177) < 1e-4, "hh_k n_inf
 # fit: the issue's example model on the recording; short run, then the fitted model simulates.
 fit_dir = os.path.join(out, "fit")
 p = run("fit", hybrid, rec, "--out", fit_dir, "--seed", "2", "--iterations", "150")
-check("iteration" in p.stderr, "progress on stderr")
+check("step " in p.stderr, "progress on stderr")
 for name in ("model.json", "kinetics.csv", "loss.csv"):
     check(os.path.exists(os.path.join(fit_dir, name)), f"fit wrote {name}")
 loss = rows(os.path.join(fit_dir, "loss.csv"))
