@@ -847,6 +847,27 @@ nd_model_file_save (const nd_model *m, const char *path, GError **error)
   return g_file_set_contents (path, text, -1, error);
 }
 
+/* A CSV field as RFC 4180 quotes it: in double quotes (doubled inside) when
+ * it holds a comma, a quote or a line break, so any channel name keeps the
+ * table's columns. */
+static void
+append_csv_field (GString *out, const char *s)
+{
+  if (!strpbrk (s, ",\"\r\n"))
+    {
+      g_string_append (out, s);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
 void
 nd_model_kinetics_csv (nd_model *m, GString *out)
 {
@@ -866,7 +887,10 @@ nd_model_kinetics_csv (nd_model *m, GString *out)
               char xb[G_ASCII_DTOSTR_BUF_SIZE], tb[G_ASCII_DTOSTR_BUF_SIZE];
               g_ascii_formatd (xb, sizeof xb, "%.9g", r.x_inf);
               g_ascii_formatd (tb, sizeof tb, "%.9g", r.tau);
-              g_string_append_printf (out, "%s,%s,%d,%s,%s\n", ch->name, gname, v, xb, tb);
+              append_csv_field (out, ch->name);
+              g_string_append_c (out, ',');
+              append_csv_field (out, gname);
+              g_string_append_printf (out, ",%d,%s,%s\n", v, xb, tb);
             }
         }
     }

@@ -947,7 +947,14 @@ nd_recording_load_with_options (const char *path, const NdLoadOptions *options, 
       return NULL;
     }
 
-  guint8 head[16] = { 0 };
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                   _("“%s” is not a file but a device or a pipe; give a recording saved on disk."), path);
+      return NULL;
+    }
+
+  guint8 head[256] = { 0 };
   gsize got = 0;
   {
     FILE *f = fopen (path, "rb");
@@ -977,6 +984,28 @@ nd_recording_load_with_options (const char *path, const NdLoadOptions *options, 
     return nd_recording_load_sndfile (path, options, error);
 
   g_autofree char *lower = g_ascii_strdown (path, -1);
+  /* Neurode's own JSON files are not recordings: say which file it is and what to give instead. */
+  {
+    gsize i = 0;
+    while (i < got && g_ascii_isspace (head[i]))
+      i++;
+    if (g_str_has_suffix (lower, ".neurode")
+        || (i < got && head[i] == '{' && g_strstr_len ((const char *) head, (gssize) got, "\"neurode_project\"")))
+      {
+        g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                     _("“%s” is a Neurode project, not a recording: open it in Neurode, or give the recording it "
+                       "uses (ABF, ATF, CSV/TSV or audio)."), base_name (path));
+        return NULL;
+      }
+    if (i < got && head[i] == '{')
+      {
+        g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                     _("“%s” is a JSON file (a model or a cell file?), not a recording. Supported recordings: Axon "
+                       "ABF (1.x, 2.x) and ATF, WAV/AIFF/FLAC audio, and CSV/TSV tables with a header row."),
+                     base_name (path));
+        return NULL;
+      }
+  }
   if (g_str_has_suffix (lower, ".csv") || g_str_has_suffix (lower, ".tsv") ||
       g_str_has_suffix (lower, ".txt") || g_str_has_suffix (lower, ".dat"))
     return nd_recording_load_csv (path, error);
