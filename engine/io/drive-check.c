@@ -64,8 +64,8 @@ nd_trace_check (const double *v, size_t n, double dt_ms, int sweep, GError **err
                  sweep, num, (double) j * dt_ms, ND_V_PHYSICAL_MV);
   else
     g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                 _("sweep %d: the simulation broke down (the voltage is %s at %g ms, not a number); check the "
+                 _("sweep %d: the simulation broke down at %g ms (the voltage is no longer a number); check the "
                    "membrane area and capacitance against the injected current"),
-                 sweep, num, (double) j * dt_ms);
+                 sweep, (double) j * dt_ms);
   return FALSE;
 }
