@@ -233,8 +233,10 @@ for cmd in (["simulate", truth, "--stimulus", longstim, "--out", o],
             ["morph-simulate", cell, "--stimulus", longstim, "--out", o]):
     proc = subprocess.Popen([cli, *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2.0)
+    running = proc.poll() is None
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    check(running, f"{cmd[0]} was still running when killed")
     check(not os.path.exists(o), f"{cmd[0]} killed while writing left {o}")
     for x in os.listdir(out):
         if x.startswith(".o.csv"):
