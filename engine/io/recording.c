@@ -104,7 +104,9 @@ free_protocol (NdRecording *rec)
 {
   g_clear_pointer (&rec->proto_epochs, g_free);
   g_clear_pointer (&rec->proto_lists, g_free);
+  g_clear_pointer (&rec->proto_waveform, g_free);
   rec->n_proto_epochs = 0;
+  rec->n_proto_waveform = 0;
 }
 
 void
@@ -453,6 +455,8 @@ protocol_has_epochs (const NdRecording *rec)
 {
   if (!rec->has_protocol)
     return FALSE;
+  if (rec->proto_waveform)
+    return TRUE;
   for (guint e = 0; e < rec->n_proto_epochs; e++)
     {
       const NdEpochDef *d = &rec->proto_epochs[e];
@@ -629,10 +633,23 @@ gsize
 nd_recording_protocol_segments (const NdRecording *rec, guint sweep,
                                 NdEpochSegment out[ND_PROTOCOL_MAX_SEGMENTS])
 {
-  if (!rec->has_protocol || sweep >= rec->n_sweeps)
+  /* A waveform has no epochs to show. */
+  if (!rec->has_protocol || sweep >= rec->n_sweeps || rec->proto_waveform)
     return 0;
   double carried = carried_level (rec, sweep, out);
   return build_segments (rec, sweep, carried, out, NULL, NULL);
+}
+
+void
+nd_recording_set_protocol_waveform (NdRecording *rec, const double *waveform, gsize n, const char *source)
+{
+  g_return_if_fail (rec->has_protocol && n > 0);
+  g_free (rec->proto_waveform);
+  rec->proto_waveform = g_memdup2 (waveform, n * sizeof *waveform);
+  rec->n_proto_waveform = n;
+  char *d = g_strdup_printf (_("%s; the waveform of the stimulus file “%s”"), rec->proto_description, source);
+  g_free (rec->proto_description);
+  rec->proto_description = d;
 }
 
 void
@@ -736,6 +753,12 @@ nd_recording_read_stimulus (const NdRecording *rec, guint sweep, gsize first, gs
       {
         if (!check_range (rec, sweep, first, n, error))
           return FALSE;
+        if (rec->proto_waveform)
+          {
+            for (gsize k = first; k < first + n; k++)
+              out[k - first] = k < rec->n_proto_waveform ? rec->proto_waveform[k] : rec->proto_holding;
+            return TRUE;
+          }
         NdEpochSegment seg[ND_PROTOCOL_MAX_SEGMENTS];
         gsize ns = nd_recording_protocol_segments (rec, sweep, seg), j = 0;
         for (gsize k = first; k < first + n; k++)
