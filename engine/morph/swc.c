@@ -181,6 +181,13 @@ parse_lines (const char *text, size_t len, nd_swc_point **out_points, int *out_n
           set_error (err, err_len, "line %d: the id %.0f is negative", line_no, values[0]);
           goto fail;
         }
+      /* The type becomes an int (fuzz-swc found 6.7e11); ids and parents are within ±1e15 (parse_field). */
+      if (fabs (values[1]) > 1e6)
+        {
+          set_error (err, err_len, "line %d: the type %.0f is too large (SWC types are small whole numbers: 1 soma, "
+                     "2 axon, 3 basal, 4 apical dendrite)", line_no, values[1]);
+          goto fail;
+        }
       if (n == cap)
         {
           cap *= 2;
