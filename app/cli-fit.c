@@ -166,6 +166,8 @@ write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, con
       g_string_append_printf (loss, "%d,%s,%s\n", i + 1, a, b);
     }
   g_autoptr (GString) report = nd_cli_report (m, data, stderr);
+  if (!nd_model_file_check (m, error))
+    return FALSE;
   g_autofree char *model = nd_model_file_to_string (m);
   /* The set is complete when its marker is written, last (cli-output.h). */
   return nd_cli_set_write (out_dir, "kinetics.csv", kin->str, kin->len, error)

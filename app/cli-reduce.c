@@ -394,7 +394,7 @@ nd_cli_reduce (int argc, char **argv)
   g_autofree char *model = nd_model_file_to_string (m);
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     status = nd_cli_fail (1, _("cannot create the folder “%s”: %s"), out_dir, g_strerror (errno));
-  else if (!nd_cli_set_begin (out_dir, outputs, &error)
+  else if (!nd_model_file_check (m, &error) || !nd_cli_set_begin (out_dir, outputs, &error)
            || !nd_cli_set_write (out_dir, "loss.csv", loss->str, loss->len, &error)
            || !nd_cli_set_write (out_dir, "report.csv", report->str, report->len, &error)
            || !nd_cli_set_write (out_dir, "traces.csv", traces->str, traces->len, &error)

@@ -841,8 +841,25 @@ nd_model_file_to_string (const nd_model *m)
 }
 
 gboolean
+nd_model_file_check (const nd_model *m, GError **error)
+{
+  for (int b = 0; b < m->n_blocks; b++)
+    for (size_t i = 0; i < m->blocks[b].count; i++)
+      if (!isfinite (m->params[m->blocks[b].offset + i]))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("the model’s parameter “%s” is not a finite number; no model file is written"),
+                       m->blocks[b].name);
+          return FALSE;
+        }
+  return TRUE;
+}
+
+gboolean
 nd_model_file_save (const nd_model *m, const char *path, GError **error)
 {
+  if (!nd_model_file_check (m, error))
+    return FALSE;
   g_autofree char *text = nd_model_file_to_string (m);
   return g_file_set_contents (path, text, -1, error);
 }
