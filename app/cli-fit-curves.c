@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli-output.h"
 #include "cli.h"
 #include "curve-fit.h"
 #include "icg-curves.h"
@@ -70,13 +71,10 @@ fmt_mse (char *buf, size_t n, double v)
 static gboolean
 write_summary (const char *path, Job *jobs, guint n, GError **error)
 {
-  FILE *f = fopen (path, "w");
-  if (!f)
-    {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), _("Cannot write “%s”: %s"),
-                   path, g_strerror (errno));
-      return FALSE;
-    }
+  NdCliOutput out;
+  if (!nd_cli_output_open (&out, path, error))
+    return FALSE;
+  FILE *f = out.file;
   fprintf (f, "icg_class,channel,gate,temp_C,mse_inf,mse_tau,seconds\n");
   for (guint i = 0; i < n; i++)
     {
@@ -86,13 +84,7 @@ write_summary (const char *path, Job *jobs, guint n, GError **error)
       fprintf (f, "%s,%s,%s,%g,%s,%s,%.4f\n", jobs[i].curve->icg_class, jobs[i].curve->channel,
                jobs[i].curve->gate, jobs[i].curve->temp_C, mi, mt, jobs[i].seconds);
     }
-  gboolean ok = !ferror (f);
-  if (fclose (f) != 0 || !ok)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, _("Cannot write “%s”: %s"), path, g_strerror (errno));
-      return FALSE;
-    }
-  return TRUE;
+  return nd_cli_output_commit (&out, error);
 }
 
 static gboolean
@@ -263,7 +255,10 @@ nd_cli_fit_curves (int argc, char **argv)
   opts.seed = (uint64_t) seed;
   if (stop > 0.0)
     opts.stop = stop;
-  if (jobs_n <= 0)
+  /* Each thread holds a fit's buffers: more threads than cores only cost memory. */
+  if (jobs_n < 0 || jobs_n > 256)
+    return nd_cli_fail (2, _("--jobs is %d; it must be 1 to 256 worker threads (default: one per core)"), jobs_n);
+  if (jobs_n == 0)
     jobs_n = (int) g_get_num_processors ();
 
   g_autoptr (GPtrArray) curves = nd_icg_curves_load (argv[1], temp, &error);

@@ -11,7 +11,9 @@
  * Writes model.json (also while the fit runs: the best model so far,
  * atomically, so a stopped fit leaves a usable result), kinetics.csv,
  * loss.csv and report.csv (per sweep: spike counts, first-spike shift,
- * subthreshold RMSE, RMSE).
+ * subthreshold RMSE, RMSE), then complete.txt, last: the outputs are one
+ * set (cli-output.h), and a folder without complete.txt holds only the
+ * best model of a fit that did not finish.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #include "cell-recording.h"
+#include "cli-output.h"
 #include "cli-recording.h"
 #include "cli-report.h"
 #include "cli.h"
@@ -145,14 +148,13 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
   return nd_template_model ((nd_template_kind) kind, &cell, TRUE);
 }
 
-/* Writes the model, kinetics, loss history and report into out_dir. */
+/* A fit's outputs: model.json is also saved while the fit runs (the best so far). */
+static const char *const fit_outputs[] = { "model.json", "kinetics.csv", "loss.csv", "report.csv", NULL };
+
+/* Writes the model, kinetics, loss history and report into out_dir, then the marker. */
 static gboolean
 write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, const char *out_dir, GError **error)
 {
-  g_autofree char *model_path = g_build_filename (out_dir, "model.json", NULL);
-  g_autofree char *kin_path = g_build_filename (out_dir, "kinetics.csv", NULL);
-  g_autofree char *loss_path = g_build_filename (out_dir, "loss.csv", NULL);
-  g_autofree char *report_path = g_build_filename (out_dir, "report.csv", NULL);
   g_autoptr (GString) kin = g_string_new (NULL);
   nd_model_kinetics_csv (m, kin);
   g_autoptr (GString) loss = g_string_new ("iteration,train_loss,val_loss\n");
@@ -164,10 +166,15 @@ write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, con
       g_string_append_printf (loss, "%d,%s,%s\n", i + 1, a, b);
     }
   g_autoptr (GString) report = nd_cli_report (m, data, stderr);
-  return nd_model_file_save (m, model_path, error)
-         && g_file_set_contents (kin_path, kin->str, (gssize) kin->len, error)
-         && g_file_set_contents (loss_path, loss->str, (gssize) loss->len, error)
-         && g_file_set_contents (report_path, report->str, (gssize) report->len, error);
+  if (!nd_model_file_check (m, error))
+    return FALSE;
+  g_autofree char *model = nd_model_file_to_string (m);
+  /* The set is complete when its marker is written, last (cli-output.h). */
+  return nd_cli_set_write (out_dir, "kinetics.csv", kin->str, kin->len, error)
+         && nd_cli_set_write (out_dir, "loss.csv", loss->str, loss->len, error)
+         && nd_cli_set_write (out_dir, "report.csv", report->str, report->len, error)
+         && nd_cli_set_write (out_dir, "model.json", model, strlen (model), error)
+         && nd_cli_set_commit (out_dir, "neurode-cli fit", fit_outputs, error);
 }
 
 static int
@@ -261,13 +268,20 @@ run_fit (const FitArgs *a, int argc, char **argv)
       status = nd_cli_fail (1, _("cannot create the folder “%s”: %s"), a->out_dir, g_strerror (errno));
       goto out;
     }
+  /* A previous fit's kinetics, loss and report go now, so none is ever left beside this fit's model. */
+  if (!nd_cli_set_begin (a->out_dir, fit_outputs + 1, &error))
+    {
+      status = nd_cli_fail (1, "%s", error->message);
+      goto out;
+    }
 
   nd_fit_options opt;
   nd_fit_options_default (&opt);
   opt.warm_start = a->warm_start;
   opt.seed = (uint64_t) a->seed;
+  /* A user's limit is a limit: the whole fit's iterations (fit.h). */
   if (a->iterations > 0)
-    opt.iterations = a->iterations;
+    opt.total_iterations = a->iterations;
   /* 0 lets the fit choose from the recording's noise and the validation
    * sweeps (fit.h), with extra restarts after a miss. */
   opt.restarts = a->restarts;
@@ -281,7 +295,10 @@ run_fit (const FitArgs *a, int argc, char **argv)
   nd_model_free (fp.snapshot);
   fprintf (stderr, _("fitted in %.0f s; the model of start %d is kept\n"), (g_get_monotonic_time () - t0) / 1e6,
            res.best_restart + 1);
-  if (!write_outputs (m, &res, data, a->out_dir, &error))
+  if (!isfinite (res.train_loss))
+    status = nd_cli_fail (1, _("the fit broke down (its training error is not a number); no result is written: "
+                               "try another --seed or a smaller --dt"));
+  else if (!write_outputs (m, &res, data, a->out_dir, &error))
     status = nd_cli_fail (1, "%s", error->message);
   nd_fit_result_clear (&res);
 
@@ -303,7 +320,7 @@ nd_cli_fit (int argc, char **argv)
     { "validate", 0, 0, G_OPTION_ARG_STRING, &a.validate, N_("Sweeps held out for validation, e.g. 2,4-5 (default: the sweeps not trained on)"), N_("SWEEPS") },
     { "area", 0, 0, G_OPTION_ARG_DOUBLE, &a.area, N_("With a template: the membrane area in µm² instead of the one measured from the recording"), N_("UM2") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
-    { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("Optimiser iterations per restart (default 400; 200 for a real cell, after its search)"), N_("N") },
+    { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("The most optimiser iterations of the whole fit, shared equally by its restarts; automatic extra restarts and the polish run only within it (default: no limit, 400 per restart, 200 for a real cell after its search)"), N_("N") },
     { "restarts", 0, 0, G_OPTION_ARG_INT, &a.restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
     { "window", 0, 0, G_OPTION_ARG_STRING, &a.window, N_("Fit only this part of every sweep, in ms from its start, e.g. 100-700 (faster; default: the whole sweep)"), N_("START-END") },
     { "search", 0, 0, G_OPTION_ARG_INT, &a.search, N_("Simulations of the search of conductances and kinetics that starts each restart (default 600 for a real cell, 0 otherwise; 0: no search)"), N_("N") },

@@ -22,6 +22,9 @@
 #include "cell-file.h"
 #include "cli.h"
 #include "cli-morph.h"
+#include "cli-output.h"
+#include "drive-check.h"
+#include "integrator.h"
 #include "nd-error.h"
 #include "units.h"
 
@@ -77,8 +80,9 @@ nd_cli_morph_simulate (int argc, char **argv)
     return nd_cli_fail (2, "%s", error->message);
   if (argc != 2)
     return nd_cli_fail (2, _("morph-simulate needs one cell file; see “neurode-cli morph-simulate --help”"));
-  if (!(dt_max > 0.0) || dt_max > 10.0)
-    return nd_cli_fail (2, _("--dt must be between 0 and 10 ms"));
+  if (!(dt_max >= ND_DT_MIN_MS && dt_max <= ND_DT_MAX_MS))
+    return nd_cli_fail (2, _("--dt is %g; the largest integration step must be %g to %g ms"), dt_max, ND_DT_MIN_MS,
+                        ND_DT_MAX_MS);
 
   g_autoptr (NdCellFile) file = nd_cell_file_load (argv[1], &error);
   if (!file)
@@ -114,12 +118,14 @@ nd_cli_morph_simulate (int argc, char **argv)
   else
     return nd_cli_fail (2, _("“%s” has no protocol; give a stimulus with --stimulus"), argv[1]);
 
-  FILE *out = stdout;
-  if (out_path && !(out = fopen (out_path, "w")))
+  /* Written through a hidden file renamed into place when complete (cli-output.h). */
+  NdCliOutput output;
+  if (!nd_cli_output_open (&output, out_path, &error))
     {
       g_array_unref (sweeps);
-      return nd_cli_fail (1, _("cannot write “%s”: %s"), out_path, g_strerror (errno));
+      return nd_cli_fail (1, "%s", error->message);
     }
+  FILE *out = output.file;
   fprintf (out, axial ? "sweep,t_ms,v_mV,i_pA,i_axial_pA\n" : "sweep,t_ms,v_mV,i_pA\n");
 
   double seconds = 0.0, cpu_seconds = 0.0, simulated_ms = 0.0;
@@ -127,12 +133,10 @@ nd_cli_morph_simulate (int argc, char **argv)
   for (guint s = 0; s < sweeps->len && status == 0; s++)
     {
       const NdCliSweep *sw = &g_array_index (sweeps, NdCliSweep, s);
-      int sub = (int) ceil (sw->dt_ms / dt_max - 1e-9);
-      if (sub < 1)
-        sub = 1;
-      if (sw->n > 0 && (double) sw->n * sub > 2e9)
+      int sub = nd_drive_substeps (sw->dt_ms, dt_max, sw->n, &error);
+      if (sub == 0)
         {
-          status = nd_cli_fail (1, _("sweep %u is too long to simulate at dt %g ms"), s + 1, dt_max);
+          status = nd_cli_fail (1, _("sweep %u: %s"), s, error->message);
           break;
         }
       nd_morph_sim *sim = nd_morph_sim_new (cell->cable, &file->membrane, sw->dt_ms / sub);
@@ -146,7 +150,7 @@ nd_cli_morph_simulate (int argc, char **argv)
           v[k] = nd_morph_sim_voltages (sim)[cell->soma_node];
           if (ax)
             ax[k] = nd_morph_sim_axial_current (sim, cell->soma_node);
-          if (!isfinite (v[k]))
+          if (!(fabs (v[k]) <= ND_V_PHYSICAL_MV))
             break;
           if (k + 1 < sw->n)
             for (int j = 0; j < sub; j++)
@@ -155,9 +159,10 @@ nd_cli_morph_simulate (int argc, char **argv)
       seconds += nd_cli_now_s (CLOCK_MONOTONIC) - t_start;
       cpu_seconds += nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
       if (done < sw->n)
-        status = nd_cli_fail (1, _("the simulation diverged in sweep %u at %g ms; try a smaller --dt"),
-                              s + 1, sw->t0_ms + done * sw->dt_ms);
-      for (gsize k = 0; k < done; k++)
+        status = nd_cli_fail (1, _("sweep %u: the simulated voltage left ±%g mV at %g ms (the simulation diverged): "
+                                   "try a smaller --dt, or check the cell file's membrane and the current"),
+                              s, ND_V_PHYSICAL_MV, sw->t0_ms + done * sw->dt_ms);
+      for (gsize k = 0; k < done && status == 0; k++)
         {
           fprintf (out, "%u,%.6g,%.10g,%.10g", s, sw->t0_ms + k * sw->dt_ms, v[k], sw->i_pA[k]);
           if (ax)
@@ -167,8 +172,10 @@ nd_cli_morph_simulate (int argc, char **argv)
       simulated_ms += (sw->n > 0 ? sw->n - 1 : 0) * sw->dt_ms;
       nd_morph_sim_free (sim);
     }
-  if (out != stdout && fclose (out) != 0 && status == 0)
-    status = nd_cli_fail (1, _("cannot write “%s”"), out_path);
+  if (status != 0)
+    nd_cli_output_abandon (&output);
+  else if (!nd_cli_output_commit (&output, &error))
+    status = nd_cli_fail (1, "%s", error->message);
   if (status == 0)
     fprintf (stderr, _("%u sweep(s), %d compartments, %.1f ms simulated in %.4f s (CPU %.4f s)\n"), sweeps->len,
              cell->cable->n_compartments, simulated_ms, seconds, cpu_seconds);

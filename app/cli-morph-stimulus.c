@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cli-morph.h"
+#include "drive-check.h"
 #include "nd-error.h"
 #include "recording.h"
 
@@ -77,6 +78,11 @@ nd_cli_load_current_stimulus (const char *path, GError **error)
       for (gsize k = 0; k < sw.n; k++)
         sw.i_pA[k] *= factor;
       g_array_append_val (sweeps, sw);
+      if (!nd_drive_check_current (sw.i_pA, sw.n, sw.dt_ms, (int) s, error))
+        {
+          g_array_unref (sweeps);
+          return NULL;
+        }
     }
   return sweeps;
 }

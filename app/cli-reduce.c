@@ -27,9 +27,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cell-file.h"
 #include "cli-morph.h"
+#include "cli-output.h"
+#include "drive-check.h"
+#include "integrator.h"
 #include "cli.h"
 #include "fit.h"
 #include "model-file.h"
@@ -179,14 +183,18 @@ nd_cli_reduce (int argc, char **argv)
     return nd_cli_fail (2, "%s", error->message);
   if (argc != 2 || !stim_path || !out_dir)
     return nd_cli_fail (2, _("usage: neurode-cli reduce CELL.json --stimulus TRAIN.csv [--validate HELDOUT.csv] [--test TEST.csv] --out DIR"));
-  if (iterations < 1 || iterations > 10000000 || restarts < 1 || restarts > 1000 || seed < 0)
-    return nd_cli_fail (2, _("--iterations, --restarts and --seed must be positive"));
+  if (iterations < 1 || iterations > 1000000 || restarts < 1 || restarts > 1000 || seed < 0)
+    return nd_cli_fail (2, _("--iterations must be 1 to 1000000, --restarts 1 to 1000 and --seed 0 or more"));
   if (latents < 0 || latents > ND_MAX_LATENTS || width < 1 || width > 1024 || depth < 1 || depth > 8)
     return nd_cli_fail (2, _("--latents must be 0 to %d, --width 1 to 1024 and --depth 1 to 8"), ND_MAX_LATENTS);
   if (!(z_leak >= 0.0) || z_leak > 1e6)
     return nd_cli_fail (2, _("--latent-leak must be 0 or a positive time in ms"));
-  if (!(max_dt > 0.0) || max_dt > 1.0)
-    return nd_cli_fail (2, _("--dt must be between 0 and 1 ms"));
+  if (!(max_dt >= ND_DT_MIN_MS && max_dt <= ND_DT_MAX_MS))
+    return nd_cli_fail (2, _("--dt is %g; the largest integration step must be %g to %g ms"), max_dt, ND_DT_MIN_MS,
+                        ND_DT_MAX_MS);
+  /* Negative: the default (below); otherwise a finite weight. */
+  if (!(dvdt_weight < 0.0 || dvdt_weight <= 1e6))
+    return nd_cli_fail (2, _("--dvdt-weight is %g; it must be a number from 0 to 1000000 (default 0.01)"), dvdt_weight);
 
   g_autoptr (NdCellFile) file = nd_cell_file_load (argv[1], &error);
   if (!file)
@@ -222,7 +230,9 @@ nd_cli_reduce (int argc, char **argv)
           gsize n = p.stim.n;
           if (n < 2)
             return nd_cli_fail (1, _("sweep %u of “%s” has fewer than two samples"), s, paths[set]);
-          p.n_sub = nd_morph_substeps (p.stim.dt_ms, max_dt);
+          p.n_sub = nd_drive_substeps (p.stim.dt_ms, max_dt, n, &error);
+          if (p.n_sub == 0)
+            return nd_cli_fail (1, _("sweep %u of “%s”: %s"), s, paths[set], error->message);
           p.v_full = g_new (double, n);
           p.i_axial = g_new (double, n);
           p.v_red = g_new (double, n);
@@ -238,10 +248,12 @@ nd_cli_reduce (int argc, char **argv)
       nd_morph_trace tr = { .n = p->stim.n, .dt_ms = p->stim.dt_ms, .i_pA = p->stim.i_pA,
                             .v_mV = p->v_full, .i_axial_pA = p->i_axial };
       double t0 = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID);
-      if (nd_morph_record (cell->cable, &file->membrane, file->v_init_mV, cell->stim_node, max_dt, &tr) < 0)
-        return nd_cli_fail (1, _("the full cell diverged under %s sweep %d; try a smaller --dt"),
+      if (nd_morph_record (cell->cable, &file->membrane, file->v_init_mV, cell->stim_node, max_dt, &tr) < 0
+          || nd_trace_unphysical (p->v_full, p->stim.n) < p->stim.n)
+        return nd_cli_fail (1, _("the full cell diverged under %s sweep %d (its voltage left ±%g mV); try a smaller "
+                                 "--dt, or check the cell file's membrane and the current"),
                             p->set == SET_TRAIN ? _("training") : p->set == SET_HELD_OUT ? _("held-out") : _("test"),
-                            p->index);
+                            p->index, ND_V_PHYSICAL_MV);
       p->t_full_s = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - t0;
       t_full += p->t_full_s;
     }
@@ -312,6 +324,16 @@ nd_cli_reduce (int argc, char **argv)
       nd_reduced_run (m, p->stim.n, p->stim.dt_ms, p->n_sub, p->stim.i_pA, p->v_red, p->i_learned);
       p->t_red_s = nd_cli_now_s (CLOCK_PROCESS_CPUTIME_ID) - t0;
       t_red += p->t_red_s;
+      /* A reduced model that diverges is no result (issue 15: never NaN or a non-physical trace). */
+      if (!nd_trace_check (p->v_red, p->stim.n, p->stim.dt_ms, p->index, &error))
+        {
+          nd_fit_result_clear (&res);
+          nd_model_free (m);
+          return nd_cli_fail (1, _("the reduced model diverges under %s %s; no result is written: try more "
+                                   "--iterations or another --seed"),
+                              p->set == SET_TRAIN ? _("training") : p->set == SET_HELD_OUT ? _("held-out") : _("test"),
+                              error->message);
+        }
     }
 
   g_autoptr (GString) report = g_string_new ("set,sweep,rmse_mV,spikes_full,spikes_reduced,spike_shift_ms,axial_rmse_pA,"
@@ -367,16 +389,17 @@ nd_cli_reduce (int argc, char **argv)
   nd_fit_result_clear (&res);
 
   int status = 0;
-  g_autofree char *model_path = g_build_filename (out_dir, "reduced.json", NULL);
-  g_autofree char *loss_path = g_build_filename (out_dir, "loss.csv", NULL);
-  g_autofree char *report_path = g_build_filename (out_dir, "report.csv", NULL);
-  g_autofree char *traces_path = g_build_filename (out_dir, "traces.csv", NULL);
+  /* One set (cli-output.h): the previous set's files go first, complete.txt is written last. */
+  static const char *const outputs[] = { "reduced.json", "loss.csv", "report.csv", "traces.csv", NULL };
+  g_autofree char *model = nd_model_file_to_string (m);
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     status = nd_cli_fail (1, _("cannot create the folder “%s”: %s"), out_dir, g_strerror (errno));
-  else if (!nd_model_file_save (m, model_path, &error)
-           || !g_file_set_contents (loss_path, loss->str, (gssize) loss->len, &error)
-           || !g_file_set_contents (report_path, report->str, (gssize) report->len, &error)
-           || !g_file_set_contents (traces_path, traces->str, (gssize) traces->len, &error))
+  else if (!nd_model_file_check (m, &error) || !nd_cli_set_begin (out_dir, outputs, &error)
+           || !nd_cli_set_write (out_dir, "loss.csv", loss->str, loss->len, &error)
+           || !nd_cli_set_write (out_dir, "report.csv", report->str, report->len, &error)
+           || !nd_cli_set_write (out_dir, "traces.csv", traces->str, traces->len, &error)
+           || !nd_cli_set_write (out_dir, "reduced.json", model, strlen (model), &error)
+           || !nd_cli_set_commit (out_dir, "neurode-cli reduce", outputs, &error))
     status = nd_cli_fail (1, "%s", error->message);
   if (status == 0)
     {

@@ -8,21 +8,14 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 
+#include "cli-output.h"
 #include "cli.h"
+#include "drive-check.h"
 #include "integrator.h"
 #include "model-file.h"
 #include "recording.h"
 #include "units.h"
-
-/* Integration steps per sample: the sample interval split into steps of at most max_dt. */
-static int
-sub_steps (double dt_sample, double max_dt)
-{
-  int n = (int) ceil (dt_sample / max_dt - 1e-9);
-  return n < 1 ? 1 : n;
-}
 
 int
 nd_cli_simulate (int argc, char **argv)
@@ -42,8 +35,9 @@ nd_cli_simulate (int argc, char **argv)
     return nd_cli_fail (2, "%s", error->message);
   if (argc != 2 || !stim_path)
     return nd_cli_fail (2, _("usage: neurode-cli simulate MODEL.json --stimulus REC.csv [--out OUT.csv]"));
-  if (!(max_dt > 0.0) || max_dt > 1.0)
-    return nd_cli_fail (2, _("--dt must be between 0 and 1 ms"));
+  if (!(max_dt >= ND_DT_MIN_MS && max_dt <= ND_DT_MAX_MS))
+    return nd_cli_fail (2, _("--dt is %g; the largest integration step must be %g to %g ms"), max_dt, ND_DT_MIN_MS,
+                        ND_DT_MAX_MS);
 
   nd_model *m = nd_model_file_load (argv[1], NULL, &error);
   if (!m)
@@ -54,37 +48,52 @@ nd_cli_simulate (int argc, char **argv)
       nd_model_free (m);
       return nd_cli_fail (1, "%s", error->message);
     }
-  FILE *out = out_path ? fopen (out_path, "w") : stdout;
-  if (!out)
+  NdCliOutput out;
+  if (!nd_cli_output_open (&out, out_path, &error))
     {
       nd_recording_free (stim);
       nd_model_free (m);
-      return nd_cli_fail (1, _("cannot write “%s”"), out_path);
+      return nd_cli_fail (1, "%s", error->message);
     }
-  fputs ("sweep,t_ms,v_mV,i_pA\n", out);
-  int status = 0;
+  fputs ("sweep,t_ms,v_mV,i_pA\n", out.file);
   const double dt_ms = 1000.0 / nd_recording_sample_rate_hz (stim);
-  for (guint k = 0; k < nd_recording_n_sweeps (stim) && status == 0; k++)
+  gboolean ok = TRUE;
+  for (guint k = 0; k < nd_recording_n_sweeps (stim) && ok; k++)
     {
       NdSweepTrace sw;
       if (!nd_recording_get_stimulus_sweep (stim, k, &sw, &error))
         {
-          status = nd_cli_fail (1, "%s", error->message);
+          ok = FALSE;
           break;
         }
-      double *dens = malloc (sw.n * sizeof *dens), *v = malloc (sw.n * sizeof *v);
-      for (size_t j = 0; j < sw.n; j++)
-        dens[j] = nd_pA_to_density (sw.i_pA[j], m->area_um2);
-      nd_drive d = { .n = sw.n, .dt_sample = dt_ms, .n_sub = sub_steps (dt_ms, max_dt), .i_inj = dens };
-      nd_simulate (m, &d, v, NULL);
-      for (size_t j = 0; j < sw.n; j++)
-        fprintf (out, "%u,%.9g,%.6f,%.9g\n", k, sw.t_ms[j], v[j], sw.i_pA[j]);
-      free (dens);
-      free (v);
+      int n_sub = nd_drive_substeps (dt_ms, max_dt, sw.n, &error);
+      double *dens = NULL, *v = NULL;
+      ok = n_sub > 0 && nd_drive_check_current (sw.i_pA, sw.n, dt_ms, (int) k, &error);
+      if (ok)
+        {
+          dens = g_new (double, sw.n);
+          v = g_new (double, sw.n);
+          for (size_t j = 0; j < sw.n; j++)
+            dens[j] = nd_pA_to_density (sw.i_pA[j], m->area_um2);
+          nd_drive d = { .n = sw.n, .dt_sample = dt_ms, .n_sub = n_sub, .i_inj = dens };
+          nd_simulate (m, &d, v, NULL);
+          /* A voltage no membrane can hold is an error, never a result. */
+          ok = nd_trace_check (v, sw.n, dt_ms, (int) k, &error);
+        }
+      for (size_t j = 0; ok && j < sw.n; j++)
+        fprintf (out.file, "%u,%.9g,%.6f,%.9g\n", k, sw.t_ms[j], v[j], sw.i_pA[j]);
+      g_free (dens);
+      g_free (v);
       nd_sweep_trace_clear (&sw);
     }
-  if (out != stdout && fclose (out) != 0 && status == 0)
-    status = nd_cli_fail (1, _("cannot write “%s”"), out_path);
+  int status = 0;
+  if (!ok)
+    {
+      nd_cli_output_abandon (&out);
+      status = nd_cli_fail (1, "%s", error->message);
+    }
+  else if (!nd_cli_output_commit (&out, &error))
+    status = nd_cli_fail (1, "%s", error->message);
   nd_recording_free (stim);
   nd_model_free (m);
   return status;

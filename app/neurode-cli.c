@@ -22,6 +22,7 @@ static const NdCliCommand commands[] = {
   { "fit", N_("Fit the learned channels of a model to a recording"), nd_cli_fit },
   { "bench", N_("Print the engine’s speed figures"), nd_cli_bench },
   { "kinetics", N_("Print x_inf and tau of every gate of a model"), nd_cli_kinetics },
+  { "nmodl", N_("Export every learned channel of a model as a NEURON mechanism (.mod)"), nd_cli_nmodl },
   { "morph-simulate", N_("Simulate a multicompartment cell (cell JSON + SWC)"), nd_cli_morph_simulate },
   { "reduce", N_("Reduce a multicompartment cell to its soma plus a learned current"), nd_cli_reduce },
   { "fit-curves", N_("Fit a learned gate to each tabulated x_inf/tau curve (ICGenealogy)"), nd_cli_fit_curves },

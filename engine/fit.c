@@ -785,6 +785,8 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
    * the extra two redundant (K experiment, sigma_V 0.1, 20 seeds: training
    * reading 19/20 either way, held-out 4/20 vs 5/20, 5-6 s vs 9 s per fit). */
   const int restarts = opt->restarts > 0 ? opt->restarts : n_val > 0 ? 2 : 1;
+  if (opt->total_iterations > 0)
+    resolved.iterations = opt->total_iterations / restarts > 0 ? opt->total_iterations / restarts : 1;
   const double lambda = opt->smoothness * fmax (noise, ND_FIT_NOISE_FLOOR_MV) * fmax (noise, ND_FIT_NOISE_FLOOR_MV);
   result->smooth_ms = smooth_ms;
   for (int k = 0; k < n_train; k++)
@@ -840,7 +842,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   const int polish_n = opt->restarts == 0 && opt->polish_iterations > 0 ? opt->polish_iterations : 0;
   const int rounds = max_restarts + (polish_n > 0 ? 1 : 0);
   const bool noisy = noise > ND_FIT_SMOOTH_ABOVE_MV;
-  const int total = opt->iterations * max_restarts + polish_n;
+  const int total = opt->total_iterations > 0 ? opt->total_iterations : opt->iterations * max_restarts + polish_n;
   result->history_train = malloc (total * sizeof (double));
   result->history_val = malloc (total * sizeof (double));
   lbfgs_state lb;
@@ -868,6 +870,8 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   int search_units = 0;  /* the searches' simulations, 3 to a unit of progress */
   for (int r = 0; r < rounds && !result->cancelled; r++, round++)
     {
+      if (opt->total_iterations > 0 && result->iterations_done >= opt->total_iterations)
+        break;
       if (r >= restarts && !(result->best_val_loss > miss_loss))
         {
           /* Explained: no further fresh restarts, but a noisy recording's
@@ -931,6 +935,12 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
       p.restart = round;
       for (int it = 0; it < n_it; it++)
         {
+          /* The user's limit on the whole fit (fit.h): what is left ends here. */
+          if (opt->total_iterations > 0 && result->iterations_done >= opt->total_iterations)
+            {
+              r = rounds;
+              break;
+            }
           if (ctl)
             {
               while (atomic_load (&ctl->pause) && !atomic_load (&ctl->cancel))

@@ -52,6 +52,12 @@ typedef struct {
 typedef struct {
   uint64_t seed;
   int iterations;          /* optimiser steps per restart (all stages); 0: automatic */
+  /* > 0: the whole fit's optimiser steps, a limit the user set: every
+   * restart gets an equal share (iterations is ignored), and the extra
+   * restarts and the polish run only within what is left, so the fit stops
+   * after at most this many steps (the search's simulations are counted by
+   * search_evals, not here). */
+  int total_iterations;
   /* Stages: the trace is pulled to the recording every horizon[k] samples
    * (multiple shooting; 0 = free run) for a share frac[k] of the iterations. */
   int n_stages;

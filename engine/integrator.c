@@ -618,3 +618,26 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
   ws_clear (&w, m);
   return loss;
 }
+
+int
+nd_substeps (double dt_sample, double max_dt, size_t n)
+{
+  if (!(max_dt >= ND_DT_MIN_MS && max_dt <= ND_DT_MAX_MS) || !(dt_sample > 0.0 && dt_sample <= ND_SAMPLE_DT_MAX_MS))
+    return 0;
+  /* Both are bounded now: the quotient is at most 1e7 and cannot overflow an int. */
+  double sub = ceil (dt_sample / max_dt - 1e-9);
+  if (sub < 1.0)
+    sub = 1.0;
+  if (sub * (double) (n > 1 ? n - 1 : 1) > ND_MAX_STEPS)
+    return 0;
+  return (int) sub;
+}
+
+size_t
+nd_trace_unphysical (const double *v, size_t n)
+{
+  for (size_t j = 0; j < n; j++)
+    if (!(fabs (v[j]) <= ND_V_PHYSICAL_MV))
+      return j;
+  return n;
+}

@@ -53,6 +53,27 @@ typedef struct {
   void *trace_loss_user;
 } nd_loss_spec;
 
+/* What a simulation accepts and gives (issue 15: no number may overflow the
+ * step count, run for ever or come back as NaN or a non-physical trace):
+ * the largest step a user may ask for, the widest sample interval of a
+ * stimulus, the most integration steps of one sweep (a few minutes of a core
+ * for a small model), the largest injected current, and the voltages a
+ * membrane can reach. */
+#define ND_DT_MIN_MS 1e-4
+#define ND_DT_MAX_MS 1.0
+#define ND_SAMPLE_DT_MAX_MS 1000.0
+#define ND_MAX_STEPS 2e8
+#define ND_CURRENT_MAX_PA 1e6          /* 1 µA: far above any patch-clamp amplifier's current clamp */
+#define ND_V_PHYSICAL_MV 1000.0
+
+/* Steps per sample interval: dt_sample split into steps of at most max_dt;
+ * 0 when either is outside its range above or n samples would take more
+ * than ND_MAX_STEPS steps. */
+int nd_substeps (double dt_sample, double max_dt, size_t n);
+
+/* The first sample of v[0..n) that is not finite or beyond ±ND_V_PHYSICAL_MV, or n. */
+size_t nd_trace_unphysical (const double *v, size_t n);
+
 /* One integration step y -> y_next (may alias). */
 void nd_step (nd_model *m, const double *y, double dt, double i_inj, double *y_next);
 

@@ -182,6 +182,12 @@ void nd_model_initial_state (nd_model *m, double *y);
 double nd_model_v_shift (const nd_model *m, int c);
 #define ND_VSHIFT_MAX_MV 30.0
 #define ND_GBAR_MAX 10000.0   /* mS/cm2: a few S/cm2 is the most any membrane has */
+/* The membranes a model may have: specific capacitance (µF/cm²; cells have
+ * about 1) and area (µm²: from a small bleb to a whole squid axon). */
+#define ND_CM_MIN 0.01
+#define ND_CM_MAX 100.0
+#define ND_AREA_MIN_UM2 1.0
+#define ND_AREA_MAX_UM2 1e8
 
 /* Exponent of gate g of channel c (a learned gate's may be a fitted real number). */
 double nd_model_gate_power (const nd_model *m, int c, int g);

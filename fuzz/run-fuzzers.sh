@@ -1,15 +1,16 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses under ASan/UBSan and runs each in turn.
-#   fuzz/run-fuzzers.sh [SECONDS-PER-FUZZER (default 600)] [abf atf csv sndfile]
+#   fuzz/run-fuzzers.sh [SECONDS-PER-FUZZER (default 600)] [abf atf csv sndfile model cell swc]
 # Seeds come from tests/data (the real recordings, plus one-sweep copies of
 # the ABF files and the first rows of the ATF, so that runs stay fast: the
 # real files are longer than -max_len and get cut); findings land in
-# _build-fuzz/findings/<name>/. Not part of the test suite: run it by hand.
+# _build-fuzz/findings/<name>/. The test suite runs each for a few seconds (fuzz/smoke.sh, the
+# ASan build of ./build-aux/test); this runs them for minutes, by hand.
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-600}
 [ $# -gt 0 ] && shift
-names=${*:-abf atf csv sndfile}
+names=${*:-abf atf csv sndfile model cell swc}
 build=_build-fuzz
 if [ ! -d "$build" ]; then
   CC=clang meson setup "$build" -Dfuzzers=true -Db_sanitize=address,undefined -Db_lundef=false \
@@ -30,6 +31,9 @@ seed atf tests/data/atf/*.atf
 head -n 60 tests/data/atf/18702001-step.atf > "$build/corpus/atf/mini-18702001-step.atf"
 seed csv tests/data/io/*.csv tests/data/abf/*.csv
 seed sndfile tests/data/io/*.wav tests/data/io/*.flac tests/data/io/*.aiff
+seed model tests/data/engine/*.json tests/data/nmodl/*.json tests/data/morphology/*.json
+seed cell data/cells/*.json tests/data/morphology/*.json
+seed swc data/cells/*.swc tests/data/morphology/*.swc
 
 for n in $names; do
   mkdir -p "$build/findings/$n"

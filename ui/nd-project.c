@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "cell-recording.h"
+#include "drive-check.h"
 #include "icg-registry.h"
+#include "json-input.h"
 #include "learned-gate.h"
 #include "model-file.h"
 #include "nd-error.h"
@@ -1080,7 +1082,13 @@ nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms
           for (gsize j = 0; j < tr.n; j++)
             w[j] = tr.t_ms[j] - tr.t_ms[0] >= self->window_start && tr.t_ms[j] - tr.t_ms[0] <= self->window_end;
         }
-      int n_sub = (int) ceil (dt / max_dt_ms - 1e-9);
+      int n_sub = nd_drive_substeps (dt, max_dt_ms, tr.n, error);
+      if (n_sub == 0 || !nd_drive_check_current (tr.i_pA, tr.n, dt, (int) s, error))
+        {
+          nd_sweep_trace_clear (&tr);
+          nd_project_free_sweeps (out);
+          return NULL;
+        }
       out->sweep_ids[k] = s;
       out->sweeps[k] = (nd_fit_sweep) {
         .drive = { .n = tr.n, .dt_sample = dt, .n_sub = MAX (n_sub, 1), .i_inj = dens },
@@ -1393,6 +1401,12 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local = NULL;
+  /* Strict JSON of bounded depth first: json-glib recurses once per level (json-input.h). */
+  if (!nd_json_check (json, strlen (json), &local))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("This is not a Neurode project: %s"), local->message);
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, json, -1, &local))
     {
       return fail (error, _("This is not a Neurode project (it is not JSON text)"));
@@ -1578,9 +1592,11 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
 gboolean
 nd_project_open (NdProject *self, GFile *file, GError **error)
 {
-  g_autofree char *data = NULL;
+  g_autofree char *data = NULL, *path = g_file_get_path (file);
   gsize len;
-  if (!g_file_load_contents (file, NULL, &data, &len, NULL, error))
+  /* A device or a huge file is refused before it is read (json-input.h). */
+  if (path ? !(data = nd_read_file_bounded (path, ND_JSON_MAX_BYTES, _("project"), &len, error))
+           : !g_file_load_contents (file, NULL, &data, &len, NULL, error))
     return FALSE;
   if (!g_utf8_validate (data, (gssize) len, NULL))
     return fail (error, _("This is not a Neurode project (it is not text)"));

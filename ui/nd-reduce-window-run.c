@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "integrator.h"
+#include "json-input.h"
 #include "morph/reduce.h"
 #include "nd-reduce-window-private.h"
 #include "spikes.h"
@@ -239,8 +240,10 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
 static gboolean
 load_sweeps (const char *path, gboolean held_out, FullRun *r, GError **error)
 {
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents (path, &text, NULL, error))
+  gsize len = 0;
+  /* Bounded: a device or a huge file is refused before it is read (json-input.h). */
+  g_autofree char *text = nd_read_file_bounded (path, (gsize) 1 << 30, _("stimulus file"), &len, error);
+  if (!text)
     return FALSE;
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   g_autoptr (GArray) t = g_array_new (FALSE, FALSE, sizeof (double));

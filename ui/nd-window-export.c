@@ -89,8 +89,10 @@ static void
 write_nmodl (NdWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = nd_nmodl_export (nd_fit_view_get_export_model (self->fit_view), -1, &error);
-  exported (self, path, text && g_file_set_contents (path, text, -1, &error), error);
+  /* Every learned channel: the first under the chosen name, the others beside it as nd_NAME.mod. */
+  g_autofree char *dir = g_path_get_dirname (path), *base = g_path_get_basename (path);
+  g_auto (GStrv) paths = nd_nmodl_export_all (nd_fit_view_get_export_model (self->fit_view), dir, base, &error);
+  exported (self, path, paths != NULL, error);
 }
 
 static void

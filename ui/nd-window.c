@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json-input.h"
 #include "nd-window-private.h"
 
 #define AUTOSAVE_CHECK_S 20   /* a crash loses at most this long (well under a minute) */
@@ -562,7 +563,9 @@ recover_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   g_autofree char *path = nd_project_autosave_path ();
   g_autofree char *text = NULL;
   g_autoptr (GError) error = NULL;
-  if (!g_file_get_contents (path, &text, NULL, &error) || !nd_project_load_json (self->project, text, NULL, &error))
+  gsize len = 0;
+  if (!(text = nd_read_file_bounded (path, ND_JSON_MAX_BYTES, _("project"), &len, &error))
+      || !nd_project_load_json (self->project, text, NULL, &error))
     {
       nd_window_show_error (self, _("Cannot recover the unsaved work"), error->message);
       return;

@@ -5,10 +5,12 @@
  */
 #include "cell-file.h"
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
+#include "json-input.h"
 #include "nd-error.h"
 
 void
@@ -44,6 +46,24 @@ get_number (JsonObject *obj, const char *section, const char *key, double *out, 
       return FALSE;
     }
   *out = v;
+  return TRUE;
+}
+
+/* An optional text member: *out NULL when absent; an error naming it when it is not text. */
+static gboolean
+get_string (JsonObject *obj, const char *section, const char *key, const char **out, GError **error)
+{
+  *out = NULL;
+  if (!obj || !json_object_has_member (obj, key))
+    return TRUE;
+  JsonNode *node = json_object_get_member (obj, key);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("“%s%s%s” must be text in double quotes"), section,
+                   *section ? "." : "", key);
+      return FALSE;
+    }
+  *out = json_node_get_string (node);
   return TRUE;
 }
 
@@ -86,15 +106,17 @@ read_channel_list (JsonNode *node, const char *region, nd_channel_density *out, 
           return FALSE;
         }
       JsonObject *ch = json_node_get_object (item);
-      const char *type = json_object_get_string_member_with_default (ch, "type", NULL);
-      const nd_channel_kind *kind = nd_channel_lookup (type);
+      g_autofree char *where = g_strdup_printf ("channels.%s[%u]", region, i + 1);
+      const char *type;
+      if (!get_string (ch, where, "type", &type, error))
+        return FALSE;
+      const nd_channel_kind *kind = type ? nd_channel_lookup (type) : NULL;
       if (!kind)
         {
           g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, "channel %u of “channels.%s”: unknown type “%s”",
                        i + 1, region, type ? type : "(missing)");
           return FALSE;
         }
-      g_autofree char *where = g_strdup_printf ("channels.%s[%u]", region, i + 1);
       out[i] = (nd_channel_density) { kind, kind->gbar_default, kind->e_default };
       if (!get_number (ch, where, "gbar_mS_cm2", &out[i].gbar, 0.0, 1e6, error)
           || !get_number (ch, where, "e_mV", &out[i].e_rev, -1000.0, 1000.0, error))
@@ -108,7 +130,10 @@ static NdCellFile *
 parse_cell (JsonObject *root, const char *path, GError **error)
 {
   g_autoptr (NdCellFile) cell = g_new0 (NdCellFile, 1);
-  const char *format = json_object_get_string_member_with_default (root, "format", NULL);
+  const char *format, *name, *morph;
+  if (!get_string (root, "", "format", &format, error) || !get_string (root, "", "name", &name, error)
+      || !get_string (root, "", "morphology", &morph, error))
+    return NULL;
   if (g_strcmp0 (format, "neurode-cell") != 0)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, "this is not a Neurode cell file (“format” is not “neurode-cell”)");
@@ -122,9 +147,7 @@ parse_cell (JsonObject *root, const char *path, GError **error)
       g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED, "the cell file is version %g; this Neurode reads version 1", version);
       return NULL;
     }
-  cell->name = g_strdup (json_object_get_string_member_with_default (root, "name", ""));
-
-  const char *morph = json_object_get_string_member_with_default (root, "morphology", NULL);
+  cell->name = g_strdup (name ? name : "");
   if (!morph || !*morph)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the cell file names no “morphology” (an SWC file)");
@@ -214,10 +237,10 @@ parse_cell (JsonObject *root, const char *path, GError **error)
       }
   for (int r = 0; r < ND_N_REGIONS; r++)
     {
-      const char *name = nd_region_name (r);
-      if (json_object_has_member (channels, name))
+      const char *region = nd_region_name (r);
+      if (json_object_has_member (channels, region))
         {
-          if (!read_channel_list (json_object_get_member (channels, name), name, cell->membrane.channels[r],
+          if (!read_channel_list (json_object_get_member (channels, region), region, cell->membrane.channels[r],
                                   &cell->membrane.n_channels[r], error))
             return NULL;
         }
@@ -257,7 +280,7 @@ parse_cell (JsonObject *root, const char *path, GError **error)
       cell->has_protocol = TRUE;
       cell->duration_ms = 100.0;
       cell->dt_ms = 0.025;
-      if (!get_number (proto, "protocol", "amplitude_pA", &cell->step_amplitude_pA, -1e7, 1e7, error)
+      if (!get_number (proto, "protocol", "amplitude_pA", &cell->step_amplitude_pA, -1e6, 1e6, error)
           || !get_number (proto, "protocol", "start_ms", &cell->step_start_ms, 0, 1e7, error)
           || !get_number (proto, "protocol", "end_ms", &cell->step_end_ms, 0, 1e7, error)
           || !get_number (proto, "protocol", "duration_ms", &cell->duration_ms, 1e-3, 1e7, error)
@@ -269,35 +292,43 @@ parse_cell (JsonObject *root, const char *path, GError **error)
                        cell->step_end_ms, cell->step_start_ms);
           return NULL;
         }
+      /* Every sample is kept in memory (8 bytes per trace and sample): bounded before anything is allocated. */
+      if (cell->duration_ms / cell->dt_ms > ND_CELL_MAX_SAMPLES)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("the protocol asks for %.3g samples (“duration_ms” %g / “dt_ms” %g); at most %.0e are "
+                         "simulated: shorten the protocol or use a larger step"),
+                       cell->duration_ms / cell->dt_ms, cell->duration_ms, cell->dt_ms, (double) ND_CELL_MAX_SAMPLES);
+          return NULL;
+        }
     }
   return g_steal_pointer (&cell);
 }
 
 NdCellFile *
-nd_cell_file_load (const char *path, GError **error)
+nd_cell_file_parse (const char *text, gsize len, const char *path, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
   GError *local = NULL;
-  if (!json_parser_load_from_file (parser, path, &local))
-    {
-      g_set_error (error, ND_ERROR, local->domain == G_FILE_ERROR ? ND_ERROR_NOT_FOUND : ND_ERROR_FORMAT,
-                   "cannot read the cell file “%s”: %s", path, local->message);
-      g_error_free (local);
-      return NULL;
-    }
-  JsonNode *root = json_parser_get_root (parser);
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, "“%s” is not a Neurode cell file (no JSON object)", path);
-      return NULL;
-    }
-  NdCellFile *cell = parse_cell (json_node_get_object (root), path, &local);
+  g_autoptr (JsonNode) root = nd_json_parse (text, len, &local);
+  NdCellFile *cell = NULL;
+  if (root && !JSON_NODE_HOLDS_OBJECT (root))
+    g_set_error (&local, ND_ERROR, ND_ERROR_FORMAT, _("this is not a Neurode cell file (no JSON object { … })"));
+  else if (root)
+    cell = parse_cell (json_node_get_object (root), path, &local);
   if (!cell)
     {
-      g_set_error (error, local->domain, local->code, "%s: %s", path, local->message);
+      g_set_error (error, local->domain, local->code, _("cell file “%s”: %s"), path, local->message);
       g_error_free (local);
     }
   return cell;
+}
+
+NdCellFile *
+nd_cell_file_load (const char *path, GError **error)
+{
+  gsize len = 0;
+  g_autofree char *text = nd_read_file_bounded (path, ND_JSON_MAX_BYTES, _("cell file"), &len, error);
+  return text ? nd_cell_file_parse (text, len, path, error) : NULL;
 }
 
 void

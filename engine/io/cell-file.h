@@ -42,7 +42,12 @@ typedef struct {
   double step_amplitude_pA, step_start_ms, step_end_ms, duration_ms, dt_ms;
 } NdCellFile;
 
+/* The most samples a cell file's protocol may ask for (80 MB per trace). */
+#define ND_CELL_MAX_SAMPLES 10000000
+
 NdCellFile *nd_cell_file_load (const char *path, GError **error);
+/* The cell file text[0..len) read from path (for messages and the morphology's folder). */
+NdCellFile *nd_cell_file_parse (const char *text, gsize len, const char *path, GError **error);
 void nd_cell_file_free (NdCellFile *cell);
 
 /* A cell ready to simulate: the morphology, its compartments and sites. */

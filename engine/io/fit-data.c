@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "drive-check.h"
 #include "nd-error.h"
 #include "units.h"
 
@@ -98,7 +99,12 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
   d->train_sweeps = g_new0 (int, n);
   d->val_sweeps = g_new0 (int, n);
   const double dt_ms = 1000.0 / nd_recording_sample_rate_hz (rec);
-  int n_sub = (int) ceil (dt_ms / spec->max_dt_ms - 1e-9);
+  int n_sub = nd_drive_substeps (dt_ms, spec->max_dt_ms, nd_recording_max_sweep_length (rec), error);
+  if (n_sub == 0)
+    {
+      nd_fit_data_free (d);
+      return NULL;
+    }
   const gboolean windowed = spec->window_end_ms > spec->window_start_ms;
   for (int k = 0; k < n; k++)
     {
@@ -110,6 +116,11 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
           return NULL;
         }
       NdSweepTrace *sw = &d->traces[k];
+      if (!nd_drive_check_current (sw->i_pA, sw->n, dt_ms, k, error))
+        {
+          nd_fit_data_free (d);
+          return NULL;
+        }
       d->density[k] = g_new (double, sw->n);
       for (gsize j = 0; j < sw->n; j++)
         d->density[k][j] = nd_pA_to_density (sw->i_pA[j], m->area_um2);
@@ -136,7 +147,7 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
               return NULL;
             }
         }
-      nd_fit_sweep f = { .drive = { .n = end - first, .dt_sample = dt_ms, .n_sub = n_sub < 1 ? 1 : n_sub,
+      nd_fit_sweep f = { .drive = { .n = end - first, .dt_sample = dt_ms, .n_sub = n_sub,
                                     .i_inj = d->density[k] + first },
                          .v_obs = sw->v_mV + first, .weight = d->weight[k] ? d->weight[k] + first : NULL };
       if (role[k] == 2)

@@ -11,8 +11,39 @@
 #include <string.h>
 
 #include "icg-registry.h"
+#include "json-input.h"
 #include "nd-error.h"
 
+/* What a member holds, for messages ("must be a number, not text"). */
+static const char *
+kind_of (JsonNode *n)
+{
+  if (JSON_NODE_HOLDS_OBJECT (n))
+    return _("an object { … }");
+  if (JSON_NODE_HOLDS_ARRAY (n))
+    return _("a list [ … ]");
+  if (JSON_NODE_HOLDS_NULL (n))
+    return "null";
+  switch (json_node_get_value_type (n))
+    {
+    case G_TYPE_STRING:
+      return _("text");
+    case G_TYPE_BOOLEAN:
+      return _("true or false");
+    default:
+      return _("a number");
+    }
+}
+
+static gboolean
+is_number (JsonNode *n)
+{
+  return n && JSON_NODE_HOLDS_VALUE (n)
+         && (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64);
+}
+
+/* Every reader below is strict: a member that is present must have the
+ * right type (a wrong one is an error naming it, never the default). */
 static gboolean
 get_number (JsonObject *o, const char *key, double fallback, gboolean required, double *out,
             const char *where, GError **error)
@@ -28,10 +59,10 @@ get_number (JsonObject *o, const char *key, double fallback, gboolean required, 
       *out = fallback;
       return TRUE;
     }
-  if (!JSON_NODE_HOLDS_VALUE (n) || (json_node_get_value_type (n) != G_TYPE_DOUBLE
-                                     && json_node_get_value_type (n) != G_TYPE_INT64))
+  if (!is_number (n))
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be a number"), where, key);
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be a number, not %s"), where, key,
+                   kind_of (n));
       return FALSE;
     }
   *out = json_node_get_double (n);
@@ -44,35 +75,96 @@ get_number (JsonObject *o, const char *key, double fallback, gboolean required, 
 }
 
 static gboolean
-get_bool (JsonObject *o, const char *key, gboolean fallback)
+get_bool (JsonObject *o, const char *key, gboolean fallback, gboolean *out, const char *where, GError **error)
 {
   JsonNode *n = json_object_get_member (o, key);
-  if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
-    return fallback;
-  return json_node_get_boolean (n);
+  *out = fallback;
+  if (!n)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be true or false, not %s"), where, key,
+                   kind_of (n));
+      return FALSE;
+    }
+  *out = json_node_get_boolean (n);
+  return TRUE;
 }
 
-static const char *
-get_string (JsonObject *o, const char *key)
+/* *out is NULL when the member is absent. */
+static gboolean
+get_string (JsonObject *o, const char *key, const char **out, const char *where, GError **error)
 {
   JsonNode *n = json_object_get_member (o, key);
-  if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
+  *out = NULL;
+  if (!n)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be text in double quotes, not %s"), where, key,
+                   kind_of (n));
+      return FALSE;
+    }
+  *out = json_node_get_string (n);
+  return TRUE;
 }
 
-static JsonObject *
-get_object (JsonObject *o, const char *key)
+static gboolean
+get_object (JsonObject *o, const char *key, JsonObject **out, const char *where, GError **error)
 {
   JsonNode *n = json_object_get_member (o, key);
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+  *out = NULL;
+  if (!n)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (n))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be an object { … }, not %s"), where, key,
+                   kind_of (n));
+      return FALSE;
+    }
+  *out = json_node_get_object (n);
+  return TRUE;
 }
 
-static JsonArray *
-get_array (JsonObject *o, const char *key)
+static gboolean
+get_array (JsonObject *o, const char *key, JsonArray **out, const char *where, GError **error)
 {
   JsonNode *n = json_object_get_member (o, key);
-  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+  *out = NULL;
+  if (!n)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (n))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be a list [ … ], not %s"), where, key,
+                   kind_of (n));
+      return FALSE;
+    }
+  *out = json_node_get_array (n);
+  return TRUE;
+}
+
+/* The numbers of list `key` (a), exactly n of them when n >= 0, each finite. */
+static gboolean
+get_numbers (JsonArray *a, const char *key, int n, double *out, const char *where, GError **error)
+{
+  if (n >= 0 && json_array_get_length (a) != (guint) n)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must list %d numbers, not %u"), where, key, n,
+                   json_array_get_length (a));
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      if (!is_number (e) || !isfinite (json_node_get_double (e)))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s”: value %u must be a finite number, not %s"), where,
+                       key, i + 1, is_number (e) ? _("infinite") : kind_of (e));
+          return FALSE;
+        }
+      out[i] = json_node_get_double (e);
+    }
+  return TRUE;
 }
 
 static const char *const act_names[] = { "tanh", "relu", "silu" };
@@ -108,7 +200,12 @@ read_network (JsonObject *o, int n_in, int n_out, net_spec *ns, const char *wher
     }
   ns->shape.width = (int) width;
   ns->shape.depth = (int) depth;
-  const char *act = get_string (o, "activation");
+  const char *act, *bound;
+  gboolean layer_norm;
+  if (!get_string (o, "activation", &act, where, error) || !get_bool (o, "layer_norm", TRUE, &layer_norm, where, error)
+      || !get_string (o, "tau_bound", &bound, where, error) || !get_array (o, "weights", &ns->weights, where, error))
+    return FALSE;
+  ns->shape.layer_norm = layer_norm;
   if (act)
     {
       gboolean found = FALSE;
@@ -122,8 +219,6 @@ read_network (JsonObject *o, int n_in, int n_out, net_spec *ns, const char *wher
           return FALSE;
         }
     }
-  ns->shape.layer_norm = get_bool (o, "layer_norm", TRUE);
-  const char *bound = get_string (o, "tau_bound");
   if (bound && !strcmp (bound, "hard"))
     ns->bound = ND_TAU_BOUND_HARD;
   else if (bound && strcmp (bound, "smooth"))
@@ -131,7 +226,6 @@ read_network (JsonObject *o, int n_in, int n_out, net_spec *ns, const char *wher
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “tau_bound” must be “smooth” or “hard”"), where);
       return FALSE;
     }
-  ns->weights = get_array (o, "weights");
   return TRUE;
 }
 
@@ -149,10 +243,11 @@ set_weights (nd_model *m, int block, JsonArray *w, const char *where, GError **e
   for (size_t i = 0; i < b->count; i++)
     {
       JsonNode *n = json_array_get_element (w, i);
-      double x = JSON_NODE_HOLDS_VALUE (n) ? json_node_get_double (n) : NAN;
+      double x = is_number (n) ? json_node_get_double (n) : NAN;
       if (!isfinite (x))
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: weight %zu is not a finite number"), where, i);
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: weight %zu must be a finite number, not %s"), where,
+                       i + 1, is_number (n) ? _("infinite") : kind_of (n));
           return FALSE;
         }
       m->params[b->offset + i] = x;
@@ -164,12 +259,15 @@ static gboolean
 read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GError **error)
 {
   char where[96];
-  const char *type = get_string (o, "type");
-  const char *name = get_string (o, "name");
+  const char *type = NULL, *name = NULL;
+  g_snprintf (where, sizeof where, _("channel %d"), index + 1);
+  if (!get_string (o, "type", &type, where, error) || !get_string (o, "name", &name, where, error))
+    return FALSE;
   g_snprintf (where, sizeof where, _("channel %d (%s)"), index + 1, name ? name : type ? type : "?");
   if (!type)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “type” is missing"), where);
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: “type” is missing (such as \"hh_na\", \"leak\", \"learned\" or \"icg\")"), where);
       return FALSE;
     }
   double gbar = 0, e = 0;
@@ -188,15 +286,19 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
                        where, ND_MAX_LATENTS);
           return FALSE;
         }
-      double zm[ND_MAX_LATENTS], zs[ND_MAX_LATENTS];
-      JsonArray *am = get_array (o, "z_mean"), *as = get_array (o, "z_std");
+      double zm[ND_MAX_LATENTS], zs[ND_MAX_LATENTS], z0[ND_MAX_LATENTS];
       for (int i = 0; i < (int) nl; i++)
-        {
-          zm[i] = am && i < (int) json_array_get_length (am) ? json_array_get_double_element (am, i) : 0.0;
-          zs[i] = as && i < (int) json_array_get_length (as) ? json_array_get_double_element (as, i) : 1.0;
-        }
+        zm[i] = 0.0, zs[i] = 1.0;
+      JsonArray *am, *as, *az;
+      JsonObject *no;
+      if (!get_array (o, "z_mean", &am, where, error) || !get_array (o, "z_std", &as, where, error)
+          || !get_array (o, "z_init", &az, where, error) || !get_object (o, "network", &no, where, error)
+          || (am && !get_numbers (am, "z_mean", (int) nl, zm, where, error))
+          || (as && !get_numbers (as, "z_std", (int) nl, zs, where, error))
+          || (az && !get_numbers (az, "z_init", (int) nl, z0, where, error)))
+        return FALSE;
       net_spec ns;
-      if (!read_network (get_object (o, "network"), 1 + (int) nl, 1 + (int) nl, &ns, where, error))
+      if (!read_network (no, 1 + (int) nl, 1 + (int) nl, &ns, where, error))
         return FALSE;
       c = nd_model_add_free (m, name ? name : "free", (int) nl, &ns.shape, vm, vs, zm, zs, is);
       if (c < 0)
@@ -207,7 +309,6 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
         }
       /* The latents' state at t = 0 (a fitted parameter; z_mean when absent,
        * as files from before it was one). */
-      JsonArray *az = get_array (o, "z_init");
       double leak = 0.0;
       if (!get_number (o, "z_leak_ms", 0.0, FALSE, &leak, where, error))
         return FALSE;
@@ -219,15 +320,15 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
         }
       m->channels[c].z_leak_ms = leak;
       int bz = m->channels[c].block_z0;
-      for (int i = 0; bz >= 0 && az && i < (int) nl && i < (int) json_array_get_length (az); i++)
+      for (int i = 0; bz >= 0 && az && i < (int) nl; i++)
         {
-          double z0 = json_array_get_double_element (az, i);
-          if (!isfinite (z0) || fabs (z0) > m->blocks[bz].hi)
+          if (fabs (z0[i]) > m->blocks[bz].hi)
             {
-              g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “z_init” values must be finite numbers"), where);
+              g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “z_init” values must be within ±%g"), where,
+                           m->blocks[bz].hi);
               return FALSE;
             }
-          m->params[m->blocks[bz].offset + i] = z0;
+          m->params[m->blocks[bz].offset + i] = z0[i];
         }
       /* Anchored at rest (model.h): the initial latents are then z_mean. */
       if (json_object_has_member (o, "rest_anchor_mV"))
@@ -250,7 +351,9 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
       if (!get_number (o, "gbar_mS_per_cm2", 0, TRUE, &gbar, where, error)
           || !get_number (o, "e_rev_mV", 0, TRUE, &e, where, error))
         return FALSE;
-      JsonArray *gates = get_array (o, "gates");
+      JsonArray *gates;
+      if (!get_array (o, "gates", &gates, where, error))
+        return FALSE;
       int ng = gates ? (int) json_array_get_length (gates) : 0;
       if (ng < 1 || ng > ND_MAX_LEARNED_GATES)
         {
@@ -274,8 +377,11 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
             }
           JsonObject *go = json_node_get_object (gn);
           double p = 1;
-          names[g] = get_string (go, "name");
-          if (!get_number (go, "power", 1, FALSE, &p, where, error))
+          JsonObject *po, *no;
+          if (!get_string (go, "name", &names[g], where, error) || !get_number (go, "power", 1, FALSE, &p, where, error)
+              || !get_bool (go, "fit_power", FALSE, &fit_power[g], where, error)
+              || !get_object (go, "prior", &po, where, error) || !get_bool (go, "fit_prior", FALSE, &fit_prior[g], where, error)
+              || !get_object (go, "network", &no, where, error))
             return FALSE;
           if (!(p >= 1 && p <= 8))
             {
@@ -285,11 +391,9 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
             }
           powers[g] = (int) floor (p);
           pvals[g] = p;
-          fit_power[g] = get_bool (go, "fit_power", FALSE);
           /* The gate's Boltzmann prior (model.h), absent: none. */
-          JsonObject *po = get_object (go, "prior");
           prior[g][ND_PRIOR_SLOPE] = prior[g][ND_PRIOR_V_HALF] = prior[g][ND_PRIOR_LOG_TAU] = 0.0;
-          fit_prior[g] = po && get_bool (go, "fit_prior", FALSE);
+          fit_prior[g] = po && fit_prior[g];
           if (po)
             {
               double slope, v_half, tau;
@@ -308,7 +412,7 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
               prior[g][ND_PRIOR_V_HALF] = v_half;
               prior[g][ND_PRIOR_LOG_TAU] = log (tau);
             }
-          if (!read_network (get_object (go, "network"), 1, 2, &ns[g], where, error))
+          if (!read_network (no, 1, 2, &ns[g], where, error))
             return FALSE;
           if (g > 0 && memcmp (&ns[g].shape, &ns[0].shape, sizeof ns[0].shape) != 0)
             {
@@ -351,7 +455,10 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
       if (!strcmp (type, "icg"))
         {
           g_autoptr (GError) local = NULL;
-          kind = nd_icg_kind_lookup (get_string (o, "icg_class"), get_string (o, "channel"), &local);
+          const char *icg_class, *icg_channel;
+          if (!get_string (o, "icg_class", &icg_class, where, error) || !get_string (o, "channel", &icg_channel, where, error))
+            return FALSE;
+          kind = nd_icg_kind_lookup (icg_class, icg_channel, &local);
           if (!kind)
             {
               g_set_error (error, ND_ERROR, local->code, "%s: %s", where, local->message);
@@ -378,14 +485,21 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
     }
   nd_channel *ch = &m->channels[c];
   nd_param_block *bg = &m->blocks[ch->block_gbar];
-  bg->trainable = get_bool (o, "fit_gbar", FALSE);
-  m->blocks[ch->block_e].trainable = get_bool (o, "fit_e_rev", FALSE);
+  JsonArray *range, *erange;
+  double r[2], er[2];
+  gboolean fit_gbar, fit_e;
+  if (!get_bool (o, "fit_gbar", FALSE, &fit_gbar, where, error) || !get_bool (o, "fit_e_rev", FALSE, &fit_e, where, error)
+      || !get_array (o, "gbar_range_mS_per_cm2", &range, where, error)
+      || !get_array (o, "e_rev_range_mV", &erange, where, error)
+      || (range && !get_numbers (range, "gbar_range_mS_per_cm2", 2, r, where, error))
+      || (erange && !get_numbers (erange, "e_rev_range_mV", 2, er, where, error)))
+    return FALSE;
+  bg->trainable = fit_gbar;
+  m->blocks[ch->block_e].trainable = fit_e;
   /* Bounds of a fitted conductance, [lo, hi] mS/cm2. */
-  JsonArray *range = get_array (o, "gbar_range_mS_per_cm2");
   if (range)
     {
-      double lo = json_array_get_length (range) == 2 ? json_array_get_double_element (range, 0) : NAN;
-      double hi = json_array_get_length (range) == 2 ? json_array_get_double_element (range, 1) : NAN;
+      double lo = r[0], hi = r[1];
       double g = m->params[bg->offset];
       if (!(lo >= 0.0 && lo <= g && g <= hi && hi <= bg->hi))
         {
@@ -397,12 +511,10 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
       bg->lo = lo;
       bg->hi = hi;
     }
-  JsonArray *erange = get_array (o, "e_rev_range_mV");
   if (erange)
     {
       nd_param_block *be = &m->blocks[ch->block_e];
-      double lo = json_array_get_length (erange) == 2 ? json_array_get_double_element (erange, 0) : NAN;
-      double hi = json_array_get_length (erange) == 2 ? json_array_get_double_element (erange, 1) : NAN;
+      double lo = er[0], hi = er[1];
       double ev = m->params[be->offset];
       if (!(lo >= be->lo && lo <= ev && ev <= hi && hi <= be->hi))
         {
@@ -426,8 +538,11 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
                        ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
           return FALSE;
         }
+      gboolean fit_shift;
+      if (!get_bool (o, "fit_v_shift", FALSE, &fit_shift, where, error))
+        return FALSE;
       m->params[bv->offset] = shift;
-      bv->trainable = get_bool (o, "fit_v_shift", FALSE);
+      bv->trainable = fit_shift;
     }
   return TRUE;
 }
@@ -435,24 +550,20 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
 nd_model *
 nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, json, length, error))
+  g_autoptr (JsonNode) root = nd_json_parse (json, length < 0 ? strlen (json) : (gsize) length, error);
+  if (!root)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      if (error && *error)
-        {
-          (*error)->domain = ND_ERROR;
-          (*error)->code = ND_ERROR_FORMAT;
-        }
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("the model file must hold a JSON object { … }, not %s"),
+                   kind_of (root));
       return NULL;
     }
-  JsonNode *root = json_parser_get_root (parser);
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("the model file must hold a JSON object"));
-      return NULL;
-    }
-  JsonObject *ro = json_node_get_object (root);
-  JsonObject *mem = get_object (ro, "membrane");
+  JsonObject *ro = json_node_get_object (root), *mem;
+  JsonArray *chans;
+  const char *top = _("the model");
+  if (!get_object (ro, "membrane", &mem, top, error) || !get_array (ro, "channels", &chans, top, error))
+    return NULL;
   if (!mem)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the model has no “membrane” section"));
@@ -471,14 +582,27 @@ nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, G
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("membrane: “settle_ms” must be 0 to 10000 ms"));
       return NULL;
     }
-  if (!(cm > 0) || !(area > 0) || vinit < -200 || vinit > 200 || celsius < -10 || celsius > 60)
+  if (!(cm >= ND_CM_MIN && cm <= ND_CM_MAX))
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("membrane: capacitance and area must be positive, v_init within ±200 mV and temperature -10 to 60 °C"));
+                   _("membrane: “cm_uF_per_cm2” is %g; the specific capacitance must be %g to %g µF/cm² (cells have about 1)"),
+                   cm, ND_CM_MIN, ND_CM_MAX);
+      return NULL;
+    }
+  if (!(area >= ND_AREA_MIN_UM2 && area <= ND_AREA_MAX_UM2))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("membrane: “area_um2” is %g; the membrane area must be %g to %g µm² (a small soma has about 500)"),
+                   area, ND_AREA_MIN_UM2, ND_AREA_MAX_UM2);
+      return NULL;
+    }
+  if (vinit < -200 || vinit > 200 || celsius < -10 || celsius > 60)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("membrane: “v_init_mV” must be within ±200 mV and “temperature_C” -10 to 60 °C"));
       return NULL;
     }
   /* An empty list is a bare membrane (every channel switched off in the model builder); a missing one is a mistake. */
-  JsonArray *chans = get_array (ro, "channels");
   if (!chans)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the model has no channels"));
@@ -492,7 +616,8 @@ nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, G
       JsonNode *cn = json_array_get_element (chans, i);
       if (!JSON_NODE_HOLDS_OBJECT (cn))
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("channel %u is not an object"), i + 1);
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("channel %u must be an object { … }, not %s"), i + 1,
+                       kind_of (cn));
           nd_model_free (m);
           return NULL;
         }
@@ -511,14 +636,14 @@ nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, G
 nd_model *
 nd_model_file_load (const char *path, gboolean *weights_given, GError **error)
 {
-  g_autofree char *text = NULL;
   gsize len = 0;
-  if (!g_file_get_contents (path, &text, &len, error))
+  g_autofree char *text = nd_read_file_bounded (path, ND_JSON_MAX_BYTES, _("model file"), &len, error);
+  if (!text)
     return NULL;
   g_autoptr (GError) local = NULL;
   nd_model *m = nd_model_file_parse (text, (gssize) len, weights_given, &local);
   if (!m)
-    g_set_error (error, ND_ERROR, local->code, "%s: %s", path, local->message);
+    g_set_error (error, ND_ERROR, local->code, _("model file “%s”: %s"), path, local->message);
   return m;
 }
 
@@ -725,10 +850,48 @@ nd_model_file_to_string (const nd_model *m)
 }
 
 gboolean
+nd_model_file_check (const nd_model *m, GError **error)
+{
+  for (int b = 0; b < m->n_blocks; b++)
+    for (size_t i = 0; i < m->blocks[b].count; i++)
+      if (!isfinite (m->params[m->blocks[b].offset + i]))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("the model’s parameter “%s” is not a finite number; no model file is written"),
+                       m->blocks[b].name);
+          return FALSE;
+        }
+  return TRUE;
+}
+
+gboolean
 nd_model_file_save (const nd_model *m, const char *path, GError **error)
 {
+  if (!nd_model_file_check (m, error))
+    return FALSE;
   g_autofree char *text = nd_model_file_to_string (m);
   return g_file_set_contents (path, text, -1, error);
+}
+
+/* A CSV field as RFC 4180 quotes it: in double quotes (doubled inside) when
+ * it holds a comma, a quote or a line break, so any channel name keeps the
+ * table's columns. */
+static void
+append_csv_field (GString *out, const char *s)
+{
+  if (!strpbrk (s, ",\"\r\n"))
+    {
+      g_string_append (out, s);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
 }
 
 void
@@ -750,7 +913,10 @@ nd_model_kinetics_csv (nd_model *m, GString *out)
               char xb[G_ASCII_DTOSTR_BUF_SIZE], tb[G_ASCII_DTOSTR_BUF_SIZE];
               g_ascii_formatd (xb, sizeof xb, "%.9g", r.x_inf);
               g_ascii_formatd (tb, sizeof tb, "%.9g", r.tau);
-              g_string_append_printf (out, "%s,%s,%d,%s,%s\n", ch->name, gname, v, xb, tb);
+              append_csv_field (out, ch->name);
+              g_string_append_c (out, ',');
+              append_csv_field (out, gname);
+              g_string_append_printf (out, ",%d,%s,%s\n", v, xb, tb);
             }
         }
     }

@@ -38,6 +38,9 @@ G_BEGIN_DECLS
 nd_model *nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, GError **error);
 nd_model *nd_model_file_load (const char *path, gboolean *weights_given, GError **error);
 char *nd_model_file_to_string (const nd_model *m);
+/* TRUE when every number of m is finite, so its file is valid JSON (JSON has
+ * no NaN or infinity); else an error naming the first parameter that is not. */
+gboolean nd_model_file_check (const nd_model *m, GError **error);
 gboolean nd_model_file_save (const nd_model *m, const char *path, GError **error);
 
 G_END_DECLS

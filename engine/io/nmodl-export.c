@@ -174,3 +174,39 @@ nd_nmodl_export (nd_model *m, int channel, GError **error)
 
   return g_string_free (o, FALSE);
 }
+
+char **
+nd_nmodl_export_all (nd_model *m, const char *dir, const char *first_name, GError **error)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      if (m->channels[c].slot != ND_CHANNEL_LEARNED)
+        continue;
+      g_autofree char *suffix = nd_nmodl_suffix (m, c);
+      /* NEURON knows a mechanism by its suffix: two with one name cannot both be loaded. */
+      if (!g_hash_table_add (seen, g_strdup (suffix)))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("two learned channels would both be the NEURON mechanism “%s”: give them names that differ "
+                         "in letters or digits"), suffix);
+          return NULL;
+        }
+      g_autofree char *text = nd_nmodl_export (m, c, error);
+      if (!text)
+        return NULL;
+      g_autofree char *file = paths->len == 0 && first_name ? g_strdup (first_name) : g_strconcat (suffix, ".mod", NULL);
+      char *path = g_build_filename (dir, file, NULL);
+      g_ptr_array_add (paths, path);
+      if (!g_file_set_contents (path, text, -1, error))
+        return NULL;
+    }
+  if (paths->len == 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("The model has no learned channel to export"));
+      return NULL;
+    }
+  g_ptr_array_add (paths, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&paths), FALSE);
+}

@@ -26,4 +26,11 @@ char *nd_nmodl_export (nd_model *m, int channel, GError **error);
 /* The suffix nd_nmodl_export gives channel `channel` (free it). */
 char *nd_nmodl_suffix (const nd_model *m, int channel);
 
+/* Every learned channel of m as its own mechanism file in dir, each saved
+ * atomically: the first as first_name (NULL: "<suffix>.mod"), the others as
+ * "<suffix>.mod". Returns the paths written (NULL-terminated, g_strfreev),
+ * or NULL with an error (no learned channel, two channels with the same
+ * suffix, a file that cannot be written). */
+char **nd_nmodl_export_all (nd_model *m, const char *dir, const char *first_name, GError **error);
+
 G_END_DECLS

@@ -221,6 +221,11 @@ typedef struct {
   NdEpochDef epochs[ABF_MAX_EPOCHS];
   guint n_epochs;
   char *stimulus_note;
+  /* A waveform from a stimulus file (nWaveformSource 2): the file as the
+   * header names it, which signal and sweep of it, and its scale and offset. */
+  char *dac_file;
+  int dac_file_signal, dac_file_sweep;
+  double dac_file_scale, dac_file_offset;
   GArray *user_lists[ABF_MAX_EPOCHS];   /* double, owned; referenced by epochs */
   guint n_user_lists;
   double membrane_cap_pF;   /* telegraphed whole-cell capacitance, 0 if none */
@@ -244,6 +249,7 @@ abf_header_clear (AbfHeader *h)
   g_free (h->dac_name);
   g_free (h->dac_units);
   g_free (h->stimulus_note);
+  g_free (h->dac_file);
   for (guint i = 0; i < h->n_user_lists; i++)
     g_array_unref (h->user_lists[i]);
 }
@@ -427,6 +433,9 @@ parse_v1 (Reader *r, AbfHeader *h, const char *name, GError **error)
               ep->level_inc = rd_f32 (r, 2428 + 4 * i);
               ep->init_duration = rd_i32 (r, 2508 + 4 * i);
               ep->duration_inc = rd_i32 (r, 2588 + 4 * i);
+              /* Train parameters (group 17): period and pulse width in samples, DAC-major as above. */
+              ep->pulse_period = rd_i32 (r, 2136 + 4 * i);
+              ep->pulse_width = rd_i32 (r, 2216 + 4 * i);
             }
           else
             {
@@ -671,7 +680,17 @@ parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GE
       h->keep_last_level = rd_i16 (r, e + 44) != 0;
       h->waveform_from_epochs = source == 1;
       if (source == 2)
-        h->stimulus_note = g_strdup (_("The stimulus came from a stimulus file, which is not rebuilt."));
+        {
+          /* DAC section (ABF 2): fDACFileScale at 46, fDACFileOffset 50, lDACFileEpisodeNum 54,
+           * nDACFileADCNum 58, lDACFilePathIndex 118. */
+          h->dac_file = g_strdup (string_at (strings, rd_i32 (r, e + 118)));
+          h->dac_file_scale = rd_f32 (r, e + 46);
+          h->dac_file_offset = rd_f32 (r, e + 50);
+          h->dac_file_sweep = rd_i32 (r, e + 54);
+          h->dac_file_signal = rd_i16 (r, e + 58);
+          if (!h->dac_file[0])
+            h->stimulus_note = g_strdup (_("The stimulus came from a stimulus file, which is not rebuilt."));
+        }
       for (gint64 k = 0; k < epd.count && h->n_epochs < ABF_MAX_EPOCHS; k++)
         {
           gsize q = (gsize) epd.block * ABF_BLOCK + (gsize) k * (gsize) epd.bytes;
@@ -693,9 +712,12 @@ parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GE
   /* User lists: a list of values, one per sweep, replacing an epoch's
    * level or duration. Parameter codes as in Axon's ABF 2 headers
    * (ABF_EPOCHCOUNT = 50): 61 + e = level of epoch e, 111 + e = its
-   * duration. nULEnable was found 0 in a file whose recorded command
-   * current follows the list (2020_03_02_0000.abf), so the list is applied
-   * whenever it names an epoch of the stimulus DAC. */
+   * duration; files written with ABF 1's numbering (ABF_EPOCHCOUNT = 10)
+   * use 21 + e and 31 + e (user-list-durations.abf: 35, epoch E's
+   * duration, where the recorded command follows the list). nULEnable was
+   * found 0 in a file whose recorded command current follows the list
+   * (2020_03_02_0000.abf), so the list is applied whenever it names an
+   * epoch of the stimulus DAC. */
   Section ul = rd_section (r, 6);
   if (dac >= 0 && section_ok (r, &ul, 12))
     {
@@ -705,10 +727,15 @@ parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GE
           gsize e = (gsize) ul.block * ABF_BLOCK + (gsize) i * (gsize) ul.bytes;
           int list_dac = rd_i16 (r, e), param = rd_i16 (r, e + 4), repeat = rd_i16 (r, e + 6);
           const char *values = string_at (strings, rd_i32 (r, e + 8));
-          gboolean is_level = param >= 61 && param < 111, is_duration = param >= 111 && param < 161;
-          if (list_dac != num || !(is_level || is_duration) || !values[0])
+          int epoch = -1;
+          gboolean is_level = FALSE;
+          if (param >= 61 && param < 161)
+            is_level = param < 111, epoch = is_level ? param - 61 : param - 111;
+          else if (param >= 21 && param < 41)
+            is_level = param < 31, epoch = is_level ? param - 21 : param - 31;
+          if (list_dac != num || epoch < 0 || !values[0])
             continue;
-          char letter = (char) ('A' + (is_level ? param - 61 : param - 111));
+          char letter = (char) ('A' + epoch);
           GArray *list = g_array_new (FALSE, FALSE, sizeof (double));
           g_auto (GStrv) parts = g_strsplit (values, ",", -1);
           for (char **p = parts; *p; p++)
@@ -755,8 +782,64 @@ parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GE
 
 /* ---- Assembly ------------------------------------------------------------ */
 
+static NdRecording *parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error);
+
 NdRecording *
 nd_recording_parse_abf (GBytes *bytes, const char *name, GError **error)
+{
+  return parse_abf (bytes, name, NULL, error);
+}
+
+/* The file name of a path written on Windows or elsewhere. */
+static const char *
+file_base (const char *path)
+{
+  const char *base = path;
+  for (const char *p = path; *p; p++)
+    if (*p == '\\' || *p == '/')
+      base = p + 1;
+  return base;
+}
+
+/* The waveform of the stimulus file the header names, read from `dir` (the
+ * recording's folder: Clampex stores the path of the computer it ran on).
+ * NULL, with a note on rec, when it is not there or does not fit. */
+static double *
+read_stimulus_file (NdRecording *rec, const AbfHeader *h, const char *dir, gsize *n_out)
+{
+  const char *base = file_base (h->dac_file);
+  g_autofree char *path = g_build_filename (dir, base, NULL);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GMappedFile) mf = g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_mapped_file_new (path, FALSE, &local)
+                                                                           : NULL;
+  g_autoptr (GBytes) bytes = mf ? g_mapped_file_get_bytes (mf) : NULL;
+  NdRecording *src = bytes ? parse_abf (bytes, base, NULL, &local) : NULL;
+  double *w = NULL;
+  int sweep = h->dac_file_sweep >= 0 ? h->dac_file_sweep : 0;
+  if (src && h->dac_file_signal >= 0 && (guint) h->dac_file_signal < nd_recording_n_signals (src)
+      && (guint) sweep < nd_recording_n_sweeps (src))
+    {
+      gsize n = nd_recording_sweep_length (src, (guint) sweep);
+      w = g_new (double, MAX (n, 1));
+      if (n > 0 && nd_recording_read (src, (guint) sweep, (guint) h->dac_file_signal, 0, n, w, NULL))
+        {
+          for (gsize k = 0; k < n; k++)
+            w[k] = w[k] * h->dac_file_scale + h->dac_file_offset;
+          *n_out = n;
+        }
+      else
+        g_clear_pointer (&w, g_free);
+    }
+  if (!w)
+    g_string_append_printf (rec->notes, _("The stimulus came from the stimulus file “%s”, which is not beside the "
+                                          "recording (or not an ABF file with that signal): copy it there to rebuild "
+                                          "the stimulus.\n"), base);
+  nd_recording_free (src);
+  return w;
+}
+
+static NdRecording *
+parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error)
 {
   gsize size = 0;
   const guint8 *d = g_bytes_get_data (bytes, &size);
@@ -911,9 +994,19 @@ nd_recording_parse_abf (GBytes *bytes, const char *name, GError **error)
                             _("The protocol uses epoch types Neurode does not rebuild (triangle, "
                               "cosine or biphasic trains); choose a recorded signal as the stimulus."));
   if (h.have_dac && supported)
-    nd_recording_set_protocol (rec, h.dac_name, h.dac_units, h.holding, h.keep_last_level, !gapfree,
-                               h.waveform_from_epochs && !gapfree ? h.epochs : NULL,
-                               h.waveform_from_epochs && !gapfree ? h.n_epochs : 0);
+    {
+      nd_recording_set_protocol (rec, h.dac_name, h.dac_units, h.holding, h.keep_last_level, !gapfree,
+                                 h.waveform_from_epochs && !gapfree ? h.epochs : NULL,
+                                 h.waveform_from_epochs && !gapfree ? h.n_epochs : 0);
+      gsize nw = 0;
+      g_autofree double *w = h.dac_file && h.dac_file[0] && dir ? read_stimulus_file (rec, &h, dir, &nw) : NULL;
+      if (w)
+        {
+          nd_recording_set_protocol_waveform (rec, w, nw, file_base (h.dac_file));
+        }
+      else if (h.dac_file && h.dac_file[0] && !dir)
+        g_string_append_printf (rec->notes, "%s\n", _("The stimulus came from a stimulus file, which is not rebuilt."));
+    }
   nd_recording_infer_mode (rec, h.have_dac ? h.dac_units : NULL);
   nd_recording_choose_default_stimulus (rec);
   if (h.membrane_cap_pF > 0.0)
@@ -939,8 +1032,8 @@ nd_recording_load_abf (const char *path, GError **error)
     }
   g_autoptr (GBytes) bytes = g_mapped_file_get_bytes (mf);
   g_mapped_file_unref (mf);
-  g_autofree char *base = g_path_get_basename (path);
-  NdRecording *rec = nd_recording_parse_abf (bytes, base, error);
+  g_autofree char *base = g_path_get_basename (path), *dir = g_path_get_dirname (path);
+  NdRecording *rec = parse_abf (bytes, base, dir, error);
   if (rec)
     nd_recording_set_text (&rec->path, path);
   return rec;

@@ -116,15 +116,31 @@ blank_or_comment (const char *line, gsize len)
   return TRUE;
 }
 
+/* A decimal number (digits, one sign, a point, an exponent), surrounding spaces
+ * allowed; not hexadecimal ("0x10"), not inf or nan, which strtod would take. */
 static gboolean
 parse_number (const char *field, double *out)
 {
-  g_autofree char *f = g_strstrip (g_strdup (field));
-  char *end = NULL;
-  if (f[0] == '\0')
+  const char *p = field;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  const char *q = p;
+  gboolean digits = FALSE;
+  for (; *q && *q != ' ' && *q != '\t' && *q != '\r'; q++)
+    {
+      if (g_ascii_isdigit (*q))
+        digits = TRUE;
+      else if (!strchr ("+-.eE", *q))
+        return FALSE;
+    }
+  for (const char *r = q; *r; r++)
+    if (*r != ' ' && *r != '\t' && *r != '\r')
+      return FALSE;
+  if (!digits)
     return FALSE;
-  *out = g_ascii_strtod (f, &end);
-  return end && *end == '\0' && isfinite (*out);
+  char *end = NULL;
+  *out = g_ascii_strtod (p, &end);
+  return end == q && isfinite (*out);
 }
 
 typedef struct {
@@ -303,7 +319,8 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
           if (!parse_number (g_ptr_array_index (f, c), &v))
             {
               g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                           _("Line %zu of “%s”, column “%s”: “%s” is not a number."),
+                           _("Line %zu of “%s”, column “%s”: “%s” is not a number (write decimal numbers such as "
+                             "12.5 or -3e-2)."),
                            row, name, (char *) g_ptr_array_index (titles, c),
                            (char *) g_ptr_array_index (f, c));
               return NULL;

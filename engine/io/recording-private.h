@@ -66,6 +66,10 @@ struct _NdRecording {
   double *proto_lists;         /* owned copies of user-list values */
   double proto_holding;
   gboolean proto_keep_last, proto_episodic;
+  /* A waveform played in place of the epochs (ABF: from a stimulus file),
+   * the same for every sweep and the holding level after its end; NULL if none. */
+  double *proto_waveform;
+  gsize n_proto_waveform;
 
   /* Cell: the membrane capacitance the amplifier reported (pF, NAN if none)
    * and the liquid-junction potential subtracted from the membrane
@@ -92,6 +96,10 @@ void nd_recording_set_backend (NdRecording *rec, const NdRecordingBackend *backe
 void nd_recording_set_protocol (NdRecording *rec, const char *dac_name, const char *units,
                                 double holding, gboolean keep_last_level, gboolean episodic,
                                 const NdEpochDef *epochs, guint n_epochs);
+
+/* After nd_recording_set_protocol: the protocol plays waveform[0..n) (copied)
+ * in every sweep instead of its epochs; `source` names it in the description. */
+void nd_recording_set_protocol_waveform (NdRecording *rec, const double *waveform, gsize n, const char *source);
 
 /* Clamp mode from units: what is commanded (stimulus units, may be NULL)
  * and what is recorded. */

@@ -104,7 +104,9 @@ free_protocol (NdRecording *rec)
 {
   g_clear_pointer (&rec->proto_epochs, g_free);
   g_clear_pointer (&rec->proto_lists, g_free);
+  g_clear_pointer (&rec->proto_waveform, g_free);
   rec->n_proto_epochs = 0;
+  rec->n_proto_waveform = 0;
 }
 
 void
@@ -453,6 +455,8 @@ protocol_has_epochs (const NdRecording *rec)
 {
   if (!rec->has_protocol)
     return FALSE;
+  if (rec->proto_waveform)
+    return TRUE;
   for (guint e = 0; e < rec->n_proto_epochs; e++)
     {
       const NdEpochDef *d = &rec->proto_epochs[e];
@@ -629,10 +633,23 @@ gsize
 nd_recording_protocol_segments (const NdRecording *rec, guint sweep,
                                 NdEpochSegment out[ND_PROTOCOL_MAX_SEGMENTS])
 {
-  if (!rec->has_protocol || sweep >= rec->n_sweeps)
+  /* A waveform has no epochs to show. */
+  if (!rec->has_protocol || sweep >= rec->n_sweeps || rec->proto_waveform)
     return 0;
   double carried = carried_level (rec, sweep, out);
   return build_segments (rec, sweep, carried, out, NULL, NULL);
+}
+
+void
+nd_recording_set_protocol_waveform (NdRecording *rec, const double *waveform, gsize n, const char *source)
+{
+  g_return_if_fail (rec->has_protocol && n > 0);
+  g_free (rec->proto_waveform);
+  rec->proto_waveform = g_memdup2 (waveform, n * sizeof *waveform);
+  rec->n_proto_waveform = n;
+  char *d = g_strdup_printf (_("%s; the waveform of the stimulus file “%s”"), rec->proto_description, source);
+  g_free (rec->proto_description);
+  rec->proto_description = d;
 }
 
 void
@@ -736,6 +753,12 @@ nd_recording_read_stimulus (const NdRecording *rec, guint sweep, gsize first, gs
       {
         if (!check_range (rec, sweep, first, n, error))
           return FALSE;
+        if (rec->proto_waveform)
+          {
+            for (gsize k = first; k < first + n; k++)
+              out[k - first] = k < rec->n_proto_waveform ? rec->proto_waveform[k] : rec->proto_holding;
+            return TRUE;
+          }
         NdEpochSegment seg[ND_PROTOCOL_MAX_SEGMENTS];
         gsize ns = nd_recording_protocol_segments (rec, sweep, seg), j = 0;
         for (gsize k = first; k < first + n; k++)
@@ -947,7 +970,14 @@ nd_recording_load_with_options (const char *path, const NdLoadOptions *options, 
       return NULL;
     }
 
-  guint8 head[16] = { 0 };
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                   _("“%s” is not a file but a device or a pipe; give a recording saved on disk."), path);
+      return NULL;
+    }
+
+  guint8 head[256] = { 0 };
   gsize got = 0;
   {
     FILE *f = fopen (path, "rb");
@@ -977,6 +1007,28 @@ nd_recording_load_with_options (const char *path, const NdLoadOptions *options, 
     return nd_recording_load_sndfile (path, options, error);
 
   g_autofree char *lower = g_ascii_strdown (path, -1);
+  /* Neurode's own JSON files are not recordings: say which file it is and what to give instead. */
+  {
+    gsize i = 0;
+    while (i < got && g_ascii_isspace (head[i]))
+      i++;
+    if (g_str_has_suffix (lower, ".neurode")
+        || (i < got && head[i] == '{' && g_strstr_len ((const char *) head, (gssize) got, "\"neurode_project\"")))
+      {
+        g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                     _("“%s” is a Neurode project, not a recording: open it in Neurode, or give the recording it "
+                       "uses (ABF, ATF, CSV/TSV or audio)."), base_name (path));
+        return NULL;
+      }
+    if (i < got && head[i] == '{')
+      {
+        g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                     _("“%s” is a JSON file (a model or a cell file?), not a recording. Supported recordings: Axon "
+                       "ABF (1.x, 2.x) and ATF, WAV/AIFF/FLAC audio, and CSV/TSV tables with a header row."),
+                     base_name (path));
+        return NULL;
+      }
+  }
   if (g_str_has_suffix (lower, ".csv") || g_str_has_suffix (lower, ".tsv") ||
       g_str_has_suffix (lower, ".txt") || g_str_has_suffix (lower, ".dat"))
     return nd_recording_load_csv (path, error);

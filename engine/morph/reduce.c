@@ -17,7 +17,8 @@
 int
 nd_morph_substeps (double dt_sample_ms, double max_dt_ms)
 {
-  int sub = (int) ceil (dt_sample_ms / max_dt_ms - 1e-9);
+  /* Bounded (integrator.h): callers check the step and the samples first, with a message. */
+  int sub = nd_substeps (dt_sample_ms, max_dt_ms, 1);
   return sub < 1 ? 1 : sub;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void
 set_error (char *err, size_t err_len, const char *format, ...)
@@ -178,6 +179,13 @@ parse_lines (const char *text, size_t len, nd_swc_point **out_points, int *out_n
       if (values[0] < 0)
         {
           set_error (err, err_len, "line %d: the id %.0f is negative", line_no, values[0]);
+          goto fail;
+        }
+      /* The type becomes an int (fuzz-swc found 6.7e11); ids and parents are within ±1e15 (parse_field). */
+      if (fabs (values[1]) > 1e6)
+        {
+          set_error (err, err_len, "line %d: the type %.0f is too large (SWC types are small whole numbers: 1 soma, "
+                     "2 axon, 3 basal, 4 apical dendrite)", line_no, values[1]);
           goto fail;
         }
       if (n == cap)
@@ -369,19 +377,24 @@ nd_swc_read_file (const char *path, char *err, size_t err_len)
       set_error (err, err_len, "cannot open “%s”: %s", path, strerror (errno));
       return NULL;
     }
-  size_t cap = 1 << 16, len = 0;
+  /* A device (/dev/zero) or a huge file would be read into memory without end. */
+  struct stat st;
+  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > ND_SWC_MAX_BYTES)
+    {
+      fclose (f);
+      if (S_ISREG (st.st_mode))
+        set_error (err, err_len, "“%s” is %.0f MB; a morphology (SWC) file can be at most %d MB", path,
+                   st.st_size / 1e6, ND_SWC_MAX_BYTES >> 20);
+      else
+        set_error (err, err_len, "“%s” is not a file but a device, a pipe or a folder; give an SWC file", path);
+      return NULL;
+    }
+  size_t cap = (size_t) st.st_size + 1, len = 0;
   char *text = malloc (cap);
   size_t got;
-  while ((got = fread (text + len, 1, cap - len, f)) > 0)
-    {
-      len += got;
-      if (len == cap)
-        {
-          cap *= 2;
-          text = realloc (text, cap);
-        }
-    }
-  int failed = ferror (f);
+  while (text && len < cap && (got = fread (text + len, 1, cap - len, f)) > 0)
+    len += got;
+  int failed = !text || ferror (f) || len > (size_t) ND_SWC_MAX_BYTES;
   fclose (f);
   if (failed)
     {

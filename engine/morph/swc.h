@@ -43,6 +43,8 @@ typedef struct {
 } nd_swc;
 
 #define ND_MORPH_ERROR_LEN 256
+/* The largest SWC file read (a detailed reconstruction is a few MB). */
+#define ND_SWC_MAX_BYTES (256 << 20)
 
 /* Both return NULL and write a message into err (if not NULL) on failure. */
 nd_swc *nd_swc_parse (const char *text, size_t len, char *err, size_t err_len);

@@ -96,7 +96,7 @@ bad = os.path.join(out, "bad.csv")
 with open(bad, "w") as f:
     f.write("t_ms,v_mV,i_pA\n0,-70,0\n0.1,-70,0\n0.35,-70,0\n")
 check("not evenly spaced" in run("simulate", truth, "--stimulus", bad, code=1).stderr, "uneven sampling message")
-check("time column" in run("simulate", truth, "--stimulus", hybrid, code=1).stderr, "not a recording message")
+check("is a JSON file (a model or a cell file?), not a recording" in run("simulate", truth, "--stimulus", hybrid, code=1).stderr, "not a recording message")
 check("nothing to fit" in run("fit", truth, rec, "--out", fit_dir, code=1).stderr, "nothing to fit")
 check("sweep 9 does not exist" in run("fit", hybrid, rec, "--out", fit_dir, "--validate", "9", code=1).stderr, "unknown sweep")
 check("membrane potential" in run("fit", hybrid, stim, "--out", fit_dir, code=1).stderr, "fit needs a recorded V")

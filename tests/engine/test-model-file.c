@@ -208,7 +208,47 @@ test_bad_files (void)
     nd_model_free (bare);
   }
   expect_error ("{\"membrane\": {}, \"channels\": [{\"type\": \"leak\"}]}", "area_um2");
-  expect_error ("{\"membrane\": {\"area_um2\": -1}, \"channels\": [{\"type\": \"leak\"}]}", "positive");
+  expect_error ("{\"membrane\": {\"area_um2\": -1}, \"channels\": [{\"type\": \"leak\"}]}", "must be 1 to 1e+08 µm²");
+  /* Issue 15: non-physical membranes, malformed JSON and wrong-typed members are errors naming the place. */
+  expect_error ("{\"membrane\": {\"area_um2\": 1e-12}, \"channels\": []}", "“area_um2” is 1e-12");
+  expect_error ("{\"membrane\": {\"area_um2\": 10, \"cm_uF_per_cm2\": 1e308}, \"channels\": []}",
+                "“cm_uF_per_cm2” is 1e+308; the specific capacitance must be 0.01 to 100");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"hh_na\", \"gbar_mS_per_cm2\": 0120}]}",
+                "line 1, column 82: “0120”: a number may not start with 0 (write 120");
+  expect_error ("{'membrane': {}}", "line 1, column 2: text must be in double quotes");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": []} {}", "comes after the end of the JSON value");
+  expect_error ("{\"membrane\": {\"area_um2\": 0x78}, \"channels\": []}", "“0x78” is a hexadecimal number");
+  expect_error ("{\"membrane\": {\"area_um2\": 10},\n \"channels\": [{\"type\": \"leak\", \"e_rev_mV\": NaN}]}",
+                "line 2, column 44: “NaN” is not a number JSON allows");
+  expect_error ("{\"membrane\": {\"area_um2\": 1e999}, \"channels\": []}", "too large");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": 5}]}", "“type” must be text in double quotes, not a number");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"leak\", \"fit_gbar\": 1}]}",
+                "“fit_gbar” must be true or false, not a number");
+  expect_error ("{\"membrane\": [], \"channels\": []}", "“membrane” must be an object");
+#define LEARNED "{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"name\": \"K\", " \
+                "\"gbar_mS_per_cm2\": 1, \"e_rev_mV\": -70, \"gates\": [{\"name\": \"n\", "
+  expect_error (LEARNED "\"network\": []}]}]}", "“network” must be an object { … }, not a list");
+  expect_error (LEARNED "\"network\": {\"weights\": {}}}]}]}", "“weights” must be a list [ … ], not an object");
+  /* A 1x1 network has 1 + 1 + 2 + 2 + 2 = 8 weights (layer norm on). */
+  expect_error (LEARNED "\"network\": {\"width\": 1, \"depth\": 1, \"weights\": [\"NaN\", 1, 1, 1, 1, 1, 1, 1]}}]}]}",
+                "weight 1 must be a finite number, not text");
+  expect_error (LEARNED "\"network\": {\"width\": 1, \"depth\": 1, \"weights\": [1, 1, 1, \"0.25\", 1, 1, 1, 1]}}]}]}",
+                "weight 4 must be a finite number, not text");
+  expect_error (LEARNED "\"network\": {\"width\": 1, \"depth\": 1, \"weights\": [1, 1, 1, 1, 1, 1, 1, true]}}]}]}",
+                "weight 8 must be a finite number, not true or false");
+  expect_error (LEARNED "\"prior\": 3}]}]}", "“prior” must be an object");
+  expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned_free\", \"latents\": 2, "
+                "\"z_mean\": [0, \"1\"]}]}", "“z_mean”: value 2 must be a finite number, not text");
+  {
+    /* 100,000 levels: refused by depth before json-glib recurses. */
+    GString *deep = g_string_new (NULL);
+    for (int i = 0; i < 100000; i++)
+      g_string_append_c (deep, '[');
+    for (int i = 0; i < 100000; i++)
+      g_string_append_c (deep, ']');
+    expect_error (deep->str, "nested more than 64 levels deep");
+    g_string_free (deep, TRUE);
+  }
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"kv9\"}]}", "unknown channel type");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"leak\", \"gbar_mS_per_cm2\": \"x\"}]}", "number");
   expect_error ("{\"membrane\": {\"area_um2\": 10}, \"channels\": [{\"type\": \"learned\", \"gbar_mS_per_cm2\": 1, \"e_rev_mV\": 0}]}", "one or two gates");
@@ -224,6 +264,10 @@ test_bad_files (void)
   g_autoptr (GError) error = NULL;
   g_assert_null (nd_model_file_load ("/nonexistent/model.json", NULL, &error));
   g_assert_nonnull (error);
+  g_clear_error (&error);
+  /* A device is refused before anything is read (it would fill the memory). */
+  g_assert_null (nd_model_file_load ("/dev/zero", NULL, &error));
+  g_assert_nonnull (strstr (error->message, "“/dev/zero” is not a file but a device"));
 }
 
 int

@@ -96,7 +96,24 @@ main (void)
         }
     }
 
-  expect_error ("not json", "{ nope", "cannot read the cell file");
+  expect_error ("not json", "{ nope", "line 1, column 3: “nope”: member names must be text in double quotes");
+  expect_error ("single quotes", "{ 'format': 1 }", "line 1, column 3: text must be in double quotes");
+  expect_error ("data after the end", HEAD "\"channels\": {} } x", "comes after the end");
+  expect_error ("text name", HEAD "\"name\": 3, \"channels\": {} }", "“name” must be text");
+  expect_error ("8 TB protocol", HEAD "\"channels\": { \"all\": [] }, \"protocol\": { \"duration_ms\": 1e7, \"dt_ms\": 1e-5 } }",
+                "the protocol asks for 1e+12 samples");
+  {
+    GString *deep = g_string_new (HEAD "\"channels\": { \"all\": ");
+    for (int i = 0; i < 100000; i++)
+      g_string_append_c (deep, '[');
+    expect_error ("deep nesting", deep->str, "nested more than 64 levels deep");
+    g_string_free (deep, TRUE);
+  }
+  {
+    g_autoptr (GError) dev_error = NULL;
+    ND_CHECK (nd_cell_file_load ("/dev/zero", &dev_error) == NULL && dev_error
+              && strstr (dev_error->message, "not a file but a device"), "/dev/zero as a cell file");
+  }
   expect_error ("not a cell", "{ \"format\": \"something\" }", "not a Neurode cell file");
   expect_error ("newer version", "{ \"format\": \"neurode-cell\", \"version\": 7 }", "version 7");
   expect_error ("no morphology", "{ \"format\": \"neurode-cell\", \"channels\": {} }", "no “morphology”");

@@ -75,6 +75,8 @@ test_broken (void)
   expect_error ("missing parent", "1 1 0 0 0 5 -1\n2 3 0 1 0 1 7\n", "parent 7");
   expect_error ("zero radius", "1 1 0 0 0 5 -1\n2 3 0 1 0 0 1\n", "radius 0");
   expect_error ("negative radius", "1 1 0 0 0 5 -1\n2 3 0 1 0 -0.5 1\n", "radii must be positive");
+  /* Found by fuzz-swc (tests/data/morphology/fuzz-swc-huge-type.swc): a whole type beyond an int (UBSan). */
+  expect_error ("huge type", "1 666666666666 0 0 0 5 -1\n", "too large");
   expect_error ("duplicate id", "1 1 0 0 0 5 -1\n2 3 0 1 0 1 1\n2 3 0 2 0 1 1\n", "id 2 is used twice");
   expect_error ("no soma", "1 3 0 0 0 5 -1\n2 3 0 1 0 1 1\n", "no soma");
   expect_error ("root not soma", "1 3 0 0 0 5 -1\n2 1 0 1 0 1 1\n", "not a soma");

@@ -16,7 +16,8 @@ its rates procedure) against Neurode's kinetics table. Prints per-sweep RMSE and
 if the curves differ by more than 1e-6, or a sweep's spike count differs, or its RMSE is more than a quarter
 (+0.25 mV) above the RMSE NEURON's own classic HH shows against Neurode's classic HH (the two integration
 schemes differ: NEURON updates V before the gates, Neurode the gates before V).
-Not part of the default test suite (needs NEURON); its recorded output is tests/data/nmodl/neuron-check.txt.
+Run by hand for the window's demo export; its recorded output is tests/data/nmodl/neuron-check.txt. The test
+suite runs tests/io/check-nmodl-neuron.py (a model with two learned channels) in NEURON on every run.
 """
 import csv
 import math

@@ -176,6 +176,22 @@ test_bad_files (void)
                      "{\"neurode_project\": 1, \"model\": {\"membrane\": {\"area_um2\": 100},"
                      " \"channels\": [{\"type\": \"no_such_channel\"}]}}",
                      "no_such_channel");
+  /* Issue 15: strict JSON of bounded depth, and no device read without end. */
+  expect_open_error ("single-quotes.neurode", "{'neurode_project': 1}", "line 1, column 2: text must be in double quotes");
+  {
+    GString *deep = g_string_new ("{\"neurode_project\": 1, \"x\": ");
+    for (int i = 0; i < 100000; i++)
+      g_string_append_c (deep, '[');
+    expect_open_error ("deep.neurode", deep->str, "nested more than 64 levels deep");
+    g_string_free (deep, TRUE);
+  }
+  {
+    g_autoptr (NdProject) zero = edited_project ();
+    g_autoptr (GFile) dev = g_file_new_for_path ("/dev/zero");
+    g_autoptr (GError) zero_error = NULL;
+    g_assert_false (nd_project_open (zero, dev, &zero_error));
+    g_assert_nonnull (strstr (zero_error->message, "not a file but a device"));
+  }
   /* A recording that cannot be found does not fail the project: it opens without it, to be located
    * (test-project-safety.c). */
   {

@@ -6,7 +6,7 @@
  * Any input must be refused with a message or give a cell whose compartments
  * have positive areas and finite conductances; never a crash. Built with
  * -Dfuzzers=true (clang); run e.g.
- *   ./tests/morph/fuzz-swc -max_total_time=600 -max_len=4096 corpus/
+ *   ./fuzz/fuzz-swc -max_total_time=600 -max_len=4096 corpus/
  */
 #include <math.h>
 #include <stdint.h>
