@@ -12,6 +12,7 @@
 #include "nd-model-view.h"
 #include "nd-plot.h"
 #include "nd-rows.h"
+#include "nd-scroll-guard.h"
 
 typedef struct
 {
@@ -346,6 +347,7 @@ build (NdModelView *self)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), pw);
       self->gate_power[g] = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 8, 1));
       gtk_spin_button_set_digits (self->gate_power[g], 2);
+      nd_scroll_guard_spin (self->gate_power[g]);
       gtk_widget_set_valign (GTK_WIDGET (self->gate_power[g]), GTK_ALIGN_CENTER);
       watch (self, self->gate_power[g], "value-changed");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->gate_power[g]));

@@ -13,6 +13,7 @@
 #include "morph/reduce.h"
 #include "nd-error.h"
 #include "nd-reduce-window-private.h"
+#include "nd-scroll-guard.h"
 
 G_DEFINE_FINAL_TYPE (NdReduceWindow, nd_reduce_window, ADW_TYPE_WINDOW)
 
@@ -31,6 +32,7 @@ spin_new (double lo, double hi, double step, guint digits)
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (s), digits);
   gtk_widget_set_valign (s, GTK_ALIGN_CENTER);
   gtk_editable_set_width_chars (GTK_EDITABLE (s), 7);
+  nd_scroll_guard_spin (GTK_SPIN_BUTTON (s));
   return GTK_SPIN_BUTTON (s);
 }
 
