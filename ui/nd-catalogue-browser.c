@@ -11,6 +11,7 @@
 
 #include "icg-registry.h"
 #include "nd-catalogue-browser.h"
+#include "nd-close-keys.h"
 #include "nd-gate-plots.h"
 #include "nd-plot.h"
 
@@ -497,6 +498,7 @@ build (NdCatalogueBrowser *self)
   gtk_box_append (GTK_BOX (panes), GTK_WIDGET (self->preview_stack));
 
   adw_window_set_content (ADW_WINDOW (self), outer);
+  nd_close_keys_add (GTK_WINDOW (self));
   update_count (self);
   update_preview (self);
 }
@@ -599,7 +601,6 @@ nd_catalogue_browser_class_init (NdCatalogueBrowserClass *klass)
   GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
   gtk_widget_class_install_action (wc, "browser.add", NULL, action_add);
   gtk_widget_class_install_action (wc, "browser.select", "s", action_select);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void

@@ -13,6 +13,8 @@
 #include "morph/reduce.h"
 #include "nd-error.h"
 #include "nd-reduce-window-private.h"
+#include "nd-file-dialog.h"
+#include "nd-open-folder.h"
 #include "nd-scroll-guard.h"
 
 G_DEFINE_FINAL_TYPE (NdReduceWindow, nd_reduce_window, ADW_TYPE_WINDOW)
@@ -330,8 +332,7 @@ open_response (GtkNativeDialog *dialog, int response, gpointer data)
   NdReduceWindow *self = data;
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
       if (path)
         nd_reduce_window_open (self, path, NULL);   /* the error shows on the page */
     }
@@ -342,8 +343,8 @@ open_response (GtkNativeDialog *dialog, int response, gpointer data)
 static void
 choose_file (NdReduceWindow *self, const char *title, const char *filter_name, const char *pattern)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                              _("_Open"), _("_Cancel"));
+  GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_WINDOW (self), title, GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                     _("_Open"), NULL, NULL);
   GtkFileFilter *filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, filter_name);
   gtk_file_filter_add_pattern (filter, pattern);
@@ -461,15 +462,19 @@ save_response (GtkNativeDialog *dialog, int response, gpointer data)
   SaveKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind"));
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
       g_autoptr (GError) error = NULL;
       gboolean ok = path && (kind == SAVE_MODEL ? nd_reduce_window_save_model (self, path, &error)
                                                 : nd_reduce_window_export_plots (self, path, &error));
       if (!ok && error)
         nd_reduce_window_toast (self, error->message);
       else if (ok)
-        nd_reduce_window_toast (self, kind == SAVE_MODEL ? _("Reduced model saved") : _("Plots exported"));
+        {
+          AdwToast *toast = adw_toast_new (kind == SAVE_MODEL ? _("Reduced model saved") : _("Plots exported"));
+          adw_toast_set_timeout (toast, 8);
+          nd_open_folder_add_to_toast (toast, GTK_WINDOW (self), path);
+          adw_toast_overlay_add_toast (self->toasts, toast);
+        }
     }
   g_object_unref (dialog);
   g_object_unref (self);
@@ -478,11 +483,15 @@ save_response (GtkNativeDialog *dialog, int response, gpointer data)
 static void
 choose_save (NdReduceWindow *self, SaveKind kind)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (kind == SAVE_MODEL ? _("Save the Reduced Model")
-                                                                                 : _("Export the Plots"),
-                                                              GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                              _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), kind == SAVE_MODEL ? "reduced.json" : "reduce.svg");
+  /* Named after the cell ("ca1-pospischil reduced.json"). */
+  const char *cell = self->file ? self->file->name : NULL;
+  g_autofree char *stem = cell && cell[0] ? g_strdup (cell)
+                                          : nd_file_dialog_stem (self->file ? self->file->morphology_path : NULL);
+  g_autofree char *name = kind == SAVE_MODEL ? nd_file_dialog_name (stem, "reduced", "json")
+                                             : nd_file_dialog_name (stem, "reduce", "svg");
+  GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_WINDOW (self), kind == SAVE_MODEL ? _("Save the Reduced Model")
+                                                                                          : _("Export the Plots"),
+                                                     GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), name, NULL);
   g_object_set_data (G_OBJECT (dialog), "kind", GINT_TO_POINTER (kind));
   g_signal_connect (dialog, "response", G_CALLBACK (save_response), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));

@@ -13,48 +13,14 @@
  * view over the fit window's "To" field (the field that went from 100 to 99 ms) scrolls the view.
  */
 #include <adwaita.h>
-#include <gdk/x11/gdkx.h>
-#include <X11/extensions/XTest.h>
 
 #include "nd-scroll-guard.h"
 #include "nd-test-ui.h"
+#include "nd-test-x11.h"
 #include "nd-window.h"
 
 static NdApplication *app;
 static GtkWindow *window;
-
-/* Moves the pointer over the centre of `w` and turns the wheel `clicks` notches (> 0: down). */
-static void
-wheel_over (GtkWidget *w, int clicks)
-{
-  GtkNative *native = gtk_widget_get_native (w);
-  GdkSurface *surface = gtk_native_get_surface (native);
-  g_assert_true (GDK_IS_X11_SURFACE (surface));
-  graphene_point_t p;
-  g_assert_true (gtk_widget_compute_point (w, GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (w) / 2.0f,
-                                                                 gtk_widget_get_height (w) / 2.0f), &p));
-  double sx, sy;
-  gtk_native_get_surface_transform (native, &sx, &sy);
-  Display *dpy = gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface));
-  int rx, ry;
-  Window child;
-  XTranslateCoordinates (dpy, gdk_x11_surface_get_xid (surface), DefaultRootWindow (dpy),
-                         (int) (p.x + sx), (int) (p.y + sy), &rx, &ry, &child);
-  XTestFakeMotionEvent (dpy, -1, rx, ry, CurrentTime);
-  XSync (dpy, False);
-  nd_test_ui_spin (60);
-  for (int i = 0; i < ABS (clicks); i++)
-    {
-      unsigned button = clicks > 0 ? 5 : 4;
-      XTestFakeButtonEvent (dpy, button, True, CurrentTime);
-      XTestFakeButtonEvent (dpy, button, False, CurrentTime);
-      XSync (dpy, False);
-      nd_test_ui_spin (40);
-    }
-  /* The scrolled window animates a wheel step. */
-  nd_test_ui_spin (400);
-}
 
 static GtkWidget *
 labels (int n)
@@ -101,12 +67,12 @@ test_page (void)
 
   /* Unguarded and unfocused, the wheel takes the number (scrolling down steps it down): the events arrive
    * and this is the behaviour being fixed. */
-  wheel_over (plain, 2);
+  nd_test_x11_wheel (plain, 2);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (plain)), ==, 98);
   g_assert_cmpfloat (gtk_adjustment_get_value (v), ==, 0);
 
   /* Guarded and unfocused: the page scrolls, the number stays. */
-  wheel_over (guarded, 2);
+  nd_test_x11_wheel (guarded, 2);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (guarded)), ==, 100);
   double scrolled = gtk_adjustment_get_value (v);
   g_print ("# two notches over the unfocused guarded field scrolled the page by %.0f px\n", scrolled);
@@ -117,14 +83,14 @@ test_page (void)
   nd_test_ui_spin (100);
   gtk_widget_grab_focus (guarded);
   nd_test_ui_spin (100);
-  wheel_over (guarded, -3);
+  nd_test_x11_wheel (guarded, -3);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (guarded)), ==, 103);
   g_assert_cmpfloat (gtk_adjustment_get_value (v), ==, 0);
 
   /* Focus elsewhere again: guarded again. */
   gtk_widget_grab_focus (entry);
   nd_test_ui_spin (100);
-  wheel_over (guarded, 1);
+  nd_test_x11_wheel (guarded, 1);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (guarded)), ==, 103);
   g_assert_cmpfloat (gtk_adjustment_get_value (v), >, 0);
   gtk_window_destroy (GTK_WINDOW (win));
@@ -249,7 +215,7 @@ test_window (void)
   nd_test_ui_spin (300);
   double before_v = gtk_adjustment_get_value (v), before = gtk_spin_button_get_value (GTK_SPIN_BUTTON (to));
   g_assert_cmpfloat (gtk_adjustment_get_upper (v) - gtk_adjustment_get_page_size (v), >, before_v + 20);
-  wheel_over (to, 1);
+  nd_test_x11_wheel (to, 1);
   g_print ("# Recording view: \"To\" %.1f -> %.1f ms, page %.0f -> %.0f px\n", before,
            gtk_spin_button_get_value (GTK_SPIN_BUTTON (to)), before_v, gtk_adjustment_get_value (v));
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (to)), ==, before);
@@ -260,7 +226,7 @@ int
 main (int argc, char *argv[])
 {
   nd_test_ui_init (&argc, &argv);
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+  if (!nd_test_x11_available ())
     {
       g_print ("not an X11 display: the wheel cannot be turned through XTest; skipped\n");
       return 77;
