@@ -126,8 +126,8 @@ refilter (NdCatalogueBrowser *self)
       adw_status_page_set_title (self->empty, _("No H-Current Channels"));
       adw_status_page_set_description (self->empty,
         _("The catalogue has no h-current (Ih, HCN) channels: ICGenealogy tabulated potassium, sodium, calcium "
-          "and calcium-activated potassium channels only. A learned current can take the h-current’s place in "
-          "your model."));
+          "and calcium-activated potassium channels only. The Model page’s Known Channels include one, HCN (Ih), "
+          "from Kole et al. 2006; a learned current can also take the h-current’s place."));
     }
   else
     {

@@ -320,6 +320,7 @@ test_words (void)
       g_autoptr (GString) text = g_string_new (NULL);
       collect_text (GTK_WIDGET (b), text);
       g_assert_nonnull (strstr (text->str, "no h-current (Ih, HCN) channels"));
+      g_assert_nonnull (strstr (text->str, "Known Channels include one, HCN (Ih)"));
     }
   g_free (nd_test_ui_screenshot (GTK_WIDGET (b), "catalogue-browser-ih"));
 
