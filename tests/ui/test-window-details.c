@@ -9,18 +9,38 @@
  * in the folder last used and propose "File_axon_5 kinetics.csv"; the export toast's "Open Folder" and
  * Help (F1) launch the default application, here a stand-in registered for folders and web pages in the
  * tests' own XDG folders that writes down what it was asked to open. A disabled Stop is not drawn red.
+ * The catalogue found by the words of the user's language, and the Reduce assistant's fit step, pictured.
+ *
+ * Usage: test-window-details [LANGUAGE LOCALEDIR]: the same in another language (e.g. "de" and the build
+ * tree's po folder); texts are looked up in the catalogue, screenshots named details-LANGUAGE-*.
  */
+#include "config.h"
+
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
+#include "nd-catalogue-browser.h"
+#include "nd-reduce-window.h"
 #include "nd-test-ui.h"
 #include "nd-test-x11.h"
 #include "nd-window.h"
 
 static NdApplication *app;
 static GtkWindow *window;
+static const char *language = "en";
+
+/* A screenshot named for the language. */
+static char *
+shot (GtkWidget *w, const char *name)
+{
+  g_autofree char *full = g_str_equal (language, "en") ? g_strdup_printf ("details-%s", name)
+                                                       : g_strdup_printf ("details-%s-%s", language, name);
+  return nd_test_ui_screenshot (w, full);
+}
 static char *opened_log;    /* what the stand-in default application was asked to open */
 static char *opener_files[3];
 
@@ -157,7 +177,10 @@ static gboolean
 kinetics_shown (gpointer data)
 {
   GtkWindow *w = nd_test_ui_find_window (ADW_TYPE_WINDOW, window);
-  return w && gtk_widget_get_mapped (GTK_WIDGET (w)) && g_str_has_prefix (gtk_window_get_title (w), "Kinetics of");
+  /* "Kinetics of %s" in the language shown. */
+  g_autofree char *prefix = g_strdup (_("Kinetics of %s"));
+  *strstr (prefix, "%s") = '\0';
+  return w && gtk_widget_get_mapped (GTK_WIDGET (w)) && g_str_has_prefix (gtk_window_get_title (w), prefix);
 }
 
 static gboolean
@@ -184,7 +207,7 @@ test_kinetics_keys (void)
       nd_test_ui_spin (300);
       GtkWindow *k = nd_test_ui_find_window (ADW_TYPE_WINDOW, window);
       if (i == 0)
-        g_free (nd_test_ui_screenshot (GTK_WIDGET (k), "details-kinetics-window"));
+        g_free (shot (GTK_WIDGET (k), "kinetics-window"));
       nd_test_x11_key (k, keys[i].key, keys[i].mods);
       g_assert_true (nd_test_ui_wait (kinetics_gone, NULL, 3000));
     }
@@ -235,6 +258,7 @@ test_save_dialogs (void)
   g_autofree char *folder = NULL, *name = NULL;
   GtkFileChooser *chooser = wait_chooser (&folder, &name);
   g_print ("# kinetics: proposed \"%s\" in %s\n", name, folder);
+  /* File names stay in English (as neurode-cli writes them), whatever the language. */
   g_assert_cmpstr (name, ==, "File_axon_5 kinetics.csv");
   g_assert_cmpstr (folder, ==, abf_dir);
   /* Saved elsewhere: that becomes the last folder. */
@@ -247,9 +271,9 @@ test_save_dialogs (void)
   g_assert_true (g_file_test (written, G_FILE_TEST_IS_REGULAR));
 
   /* The toast says so and offers the folder; its button opens it in the default application. */
-  GtkWidget *open = find_button (GTK_WIDGET (window), has_label, "Open Folder");
+  GtkWidget *open = find_button (GTK_WIDGET (window), has_label, _("Open Folder"));
   g_assert_nonnull (open);
-  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "details-export-toast"));
+  g_free (shot (GTK_WIDGET (window), "export-toast"));
   g_signal_emit_by_name (open, "clicked");
   /* GIO passes a local file's path (or its file:// URI): either holds the path. */
   g_assert_true (nd_test_ui_wait (log_has, out, 10000));
@@ -309,8 +333,8 @@ test_stop_not_red (void)
   gtk_window_set_child (GTK_WINDOW (win), box);
   gtk_window_present (GTK_WINDOW (win));
   nd_test_ui_spin (300);
-  g_autofree char *p_on = nd_test_ui_screenshot (on, "details-stop-sensitive");
-  g_autofree char *p_off = nd_test_ui_screenshot (off, "details-stop-disabled");
+  g_autofree char *p_on = shot (on, "stop-sensitive");
+  g_autofree char *p_off = shot (off, "stop-disabled");
   double a[3], b[3];
   mean_rgb (p_on, a);
   double painted = mean_rgb (p_off, b);
@@ -326,7 +350,7 @@ test_stop_not_red (void)
   GtkWidget *stop = find_button (nd_window_get_view_widget (ND_WINDOW (window), "fit"), has_action, "win.fit-stop");
   g_assert_nonnull (stop);
   g_assert_false (gtk_widget_is_sensitive (stop));
-  g_autofree char *p_view = nd_test_ui_screenshot (stop, "details-fit-stop-disabled");
+  g_autofree char *p_view = shot (stop, "fit-stop-disabled");
   g_assert_cmpfloat (mean_rgb (p_view, b), >, 0.02);
   g_print ("# the Fit view's Stop, no fit running: rgb %.0f %.0f %.0f\n", b[0], b[1], b[2]);
   g_assert_cmpfloat (fabs (b[0] - b[1]), <, 20);
@@ -356,9 +380,82 @@ test_help (void)
     g_assert_nonnull (strstr (html, sections[i]));
 }
 
+static gboolean
+browser_shown (gpointer data)
+{
+  GtkWindow *b = nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, window);
+  return b && gtk_widget_get_mapped (GTK_WIDGET (b));
+}
+
+/* The catalogue found by the words of the language shown (the English ones in English). */
+static void
+test_catalogue_words (void)
+{
+  activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
+  nd_test_ui_spin (200);
+  activate (nd_window_get_view_widget (ND_WINDOW (window), "model"), "catalogue.browse", NULL);
+  g_assert_true (nd_test_ui_wait (browser_shown, NULL, 5000));
+  NdCatalogueBrowser *b = ND_CATALOGUE_BROWSER (nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, window));
+  gboolean de = g_str_equal (language, "de");
+  nd_catalogue_browser_set_query (b, de ? "Natrium" : "sodium", NULL);
+  guint sodium = nd_catalogue_browser_get_n_results (b);
+  g_autofree char *first = nd_catalogue_browser_dup_result (b, 0);
+  g_print ("# \"%s\": %u channels, first %s\n", de ? "Natrium" : "sodium", sodium, first);
+  g_assert_cmpuint (sodium, >, 500);
+  g_assert_true (g_str_has_prefix (first, "Na/"));
+  nd_catalogue_browser_set_query (b, "nax", NULL);
+  nd_test_ui_spin (300);
+  g_free (shot (GTK_WIDGET (b), "catalogue-nax"));
+  nd_catalogue_browser_set_query (b, de ? "H-Strom" : "h-current", NULL);
+  g_assert_cmpuint (nd_catalogue_browser_get_n_results (b), ==, 0);
+  nd_test_ui_spin (200);
+  g_free (shot (GTK_WIDGET (b), "catalogue-h-current"));
+  gtk_window_destroy (GTK_WINDOW (b));
+  nd_test_ui_spin (100);
+}
+
+static gboolean
+reduce_shown (gpointer data)
+{
+  GtkWindow *r = nd_test_ui_find_window (ND_TYPE_REDUCE_WINDOW, window);
+  return r && gtk_widget_get_mapped (GTK_WIDGET (r));
+}
+
+/* The Reduce assistant's fit step with a cell open, before the fit: its words, pictured. */
+static void
+test_reduce_words (void)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "reduce", NULL);
+  g_assert_true (nd_test_ui_wait (reduce_shown, NULL, 5000));
+  NdReduceWindow *r = ND_REDUCE_WINDOW (nd_test_ui_find_window (ND_TYPE_REDUCE_WINDOW, window));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_reduce_window_open_example (r, &error));
+  nd_test_ui_spin (500);   /* the window's first frames, before the stack takes a page */
+  nd_reduce_window_show_step (r, "fit");
+  nd_test_ui_spin (700);
+  g_free (shot (GTK_WIDGET (r), "reduce-fit-step"));
+  nd_reduce_window_show_step (r, "full");
+  nd_test_ui_spin (700);
+  g_free (shot (GTK_WIDGET (r), "reduce-full-step"));
+  gtk_window_destroy (GTK_WINDOW (r));
+  nd_test_ui_spin (100);
+}
+
 int
 main (int argc, char *argv[])
 {
+  if (argc >= 3 && argv[1][0] != '-')
+    {
+      language = argv[1];
+      g_setenv ("LANGUAGE", language, TRUE);
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+      argv[2] = argv[0];
+      argc -= 2;
+      argv += 2;
+    }
   nd_test_ui_init (&argc, &argv);
   if (!nd_test_x11_available ())
     {
@@ -374,6 +471,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/details/save-dialogs", test_save_dialogs);
   g_test_add_func ("/details/stop-not-red", test_stop_not_red);
   g_test_add_func ("/details/help", test_help);
+  g_test_add_func ("/details/catalogue-words", test_catalogue_words);
+  g_test_add_func ("/details/reduce-words", test_reduce_words);
   int status = g_test_run ();
   gtk_window_destroy (window);
   g_object_unref (app);
