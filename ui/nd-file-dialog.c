@@ -22,12 +22,29 @@ nd_file_dialog_last_folder (void)
   return g_file_new_for_path (docs && g_file_test (docs, G_FILE_TEST_IS_DIR) ? docs : g_get_home_dir ());
 }
 
+/* Whether `dir` is one of Neurode's own folders (the demo's copy, the Reduce example in the cache), which
+ * are not the user's and not where the next file should go. */
+static gboolean
+is_ours (const char *dir)
+{
+  const char *bases[] = { g_get_user_data_dir (), g_get_user_cache_dir () };
+  for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
+    {
+      g_autofree char *ours = g_build_filename (bases[i], "neurode", NULL);
+      if (g_str_equal (dir, ours) || (g_str_has_prefix (dir, ours) && dir[strlen (ours)] == G_DIR_SEPARATOR))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 void
 nd_file_dialog_remember (const char *path)
 {
   if (!path || !path[0])
     return;
   g_autofree char *dir = g_file_test (path, G_FILE_TEST_IS_DIR) ? g_strdup (path) : g_path_get_dirname (path);
+  if (is_ours (dir))
+    return;
   g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
   g_settings_set_string (settings, "last-folder", dir);
 }

@@ -23,7 +23,8 @@ char  *nd_file_dialog_chosen_path (GtkFileChooser *chooser);
 
 /* The folder a file was last chosen in, if it still exists; else Documents, else home. */
 GFile *nd_file_dialog_last_folder (void);
-/* Remembers the folder of `path` (a folder itself when it is one). */
+/* Remembers the folder of `path` (a folder itself when it is one), unless it is one of Neurode's own (the
+ * demo's, the cache). */
 void   nd_file_dialog_remember (const char *path);
 
 /* "STEM WHAT.EXT" ("File_axon_5 kinetics.csv"), or "WHAT.EXT" without a stem. */

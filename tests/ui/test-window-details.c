@@ -194,6 +194,13 @@ test_kinetics_keys (void)
 {
   activate (GTK_WIDGET (window), "win.open-demo", NULL);
   nd_test_ui_spin (500);
+  /* The demo's copy lives in Neurode's own data folder: not where the next file dialog should start. */
+  {
+    g_autoptr (GSettings) settings = g_settings_new ("io.github.neurode.Neurode");
+    g_autofree char *last = g_settings_get_string (settings, "last-folder");
+    g_autofree char *ours = g_build_filename (g_get_user_data_dir (), "neurode", NULL);
+    g_assert_false (g_str_has_prefix (last, ours));
+  }
   activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
   nd_test_ui_spin (300);
   GtkWidget *curves = find_button (nd_window_get_view_widget (ND_WINDOW (window), "model"), has_icon,
