@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "locale-dir.h"
 
 /* Subcommands, in the order --help lists them. */
 static const NdCliCommand commands[] = {
@@ -61,7 +62,7 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   /* Numbers in files and on stdout are always written with a dot. */
   setlocale (LC_NUMERIC, "C");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, nd_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "nd-application.h"
+#include "nd-help.h"
 #include "nd-preferences-window.h"
 #include "nd-reduce-window.h"
 #include "nd-window.h"
@@ -128,6 +129,19 @@ color_scheme_changed (GSettings *settings, const char *key, gpointer user_data)
 }
 
 static void
+help_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  nd_help_show (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
+}
+
+/* Another window with its own project (each window holds one). */
+static void
+new_window_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gtk_window_present (GTK_WINDOW (nd_window_new (ND_APPLICATION (user_data))));
+}
+
+static void
 reduce_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
@@ -143,6 +157,8 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_activated },
   { "quit", quit_activated },
   { "reduce", reduce_activated },
+  { "new-window", new_window_activated },
+  { "help", help_activated },
 };
 
 static void
@@ -171,11 +187,15 @@ nd_application_startup (GApplication *app)
     { "win.fit-accept", { "<Control><Shift>Return", NULL } },
     { "win.export-kinetics::", { "<Control>e", NULL } },
     { "win.export-model::", { "<Control><Shift>e", NULL } },
-    { "win.export-nmodl::", { "<Control>n", NULL } },
+    /* Ctrl+N is New everywhere else; M for mechanism. */
+    { "win.export-nmodl::", { "<Control>m", NULL } },
     { "win.export-plots::", { "<Control><Shift>g", NULL } },
     { "win.show-view::recording", { "<Alt>1", NULL } },
     { "win.show-view::model", { "<Alt>2", NULL } },
     { "win.show-view::fit", { "<Alt>3", NULL } },
+    { "win.show-view::explore", { "<Alt>4", NULL } },
+    { "app.new-window", { "<Control>n", NULL } },
+    { "app.help", { "F1", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

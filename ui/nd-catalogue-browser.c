@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "icg-registry.h"
+#include "icg-search.h"
 #include "nd-catalogue-browser.h"
+#include "nd-close-keys.h"
 #include "nd-gate-plots.h"
 #include "nd-plot.h"
 
@@ -23,22 +25,13 @@ struct _NdCatalogueItem
 {
   GObject parent_instance;
   const NdIcgChannel *ch;   /* owned by the process-wide catalogue */
-  char *haystack;           /* lower-case suffix, file and ModelDB id, for the search */
 };
 
 G_DEFINE_FINAL_TYPE (NdCatalogueItem, nd_catalogue_item, G_TYPE_OBJECT)
 
 static void
-nd_catalogue_item_finalize (GObject *object)
-{
-  g_free (ND_CATALOGUE_ITEM (object)->haystack);
-  G_OBJECT_CLASS (nd_catalogue_item_parent_class)->finalize (object);
-}
-
-static void
 nd_catalogue_item_class_init (NdCatalogueItemClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = nd_catalogue_item_finalize;
 }
 
 static void
@@ -51,14 +44,32 @@ item_new (const NdIcgChannel *ch)
 {
   NdCatalogueItem *it = g_object_new (ND_TYPE_CATALOGUE_ITEM, NULL);
   it->ch = ch;
-  g_autofree char *h = g_strdup_printf ("%s %s %d", ch->suffix, ch->file, ch->modeldb_id);
-  it->haystack = g_utf8_strdown (h, -1);
   return it;
+}
+
+/* "V½ m −38, h −50 mV": where each gate in the conductance is half open (in the table at 6.3 °C), which
+ * tells apart channels of one name from different models (65 entries are called nax). */
+static char *
+half_activation (const NdIcgChannel *ch)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (int g = 0; g < ch->n_gates; g++)
+    {
+      double vh = nd_icg_gate_vhalf (&ch->gates[g]);
+      if (ch->gates[g].exponent <= 0 || !isfinite (vh))
+        continue;
+      g_autofree char *num = g_strdup_printf ("%.0f", vh);
+      g_autofree char *minus = num[0] == '-' ? g_strconcat ("−", num + 1, NULL) : g_strdup (num);
+      g_string_append_printf (s, "%s%s %s", s->len ? ", " : "", ch->gates[g].name, minus);
+    }
+  return s->len ? g_strdup_printf (_("V½ %s mV"), s->str) : NULL;
 }
 
 /* ---- the window ---- */
 
-static const char *const classes[] = { "K", "Na", "Ca", "KCa", "IH" };
+/* In this order, those the catalogue has entries of (IH is a class of ICGenealogy's, but this data has
+ * none: it is not offered). */
+static const char *const all_classes[] = { "K", "Na", "Ca", "KCa", "IH" };
 
 struct _NdCatalogueBrowser
 {
@@ -66,13 +77,15 @@ struct _NdCatalogueBrowser
 
   NdProject *project;
   const NdIcgCatalogue *cat;
-  char *needle;            /* lower-case search text */
+  char *needle;            /* the search text */
   int class_index;         /* into classes, -1 for all */
+  const char *classes[G_N_ELEMENTS (all_classes)];   /* those with entries */
+  guint n_classes;
 
-  GListStore *store;
-  GtkCustomFilter *filter;
-  GtkFilterListModel *filtered;
+  GHashTable *items;       /* const NdIcgChannel * -> NdCatalogueItem (all of them, owned) */
+  GListStore *store;       /* the results, best first */
   GtkSingleSelection *selection;
+  AdwStatusPage *empty;
   GtkSearchEntry *search;
   GtkDropDown *class_drop;
   GtkLabel *count;
@@ -89,28 +102,40 @@ struct _NdCatalogueBrowser
 
 G_DEFINE_FINAL_TYPE (NdCatalogueBrowser, nd_catalogue_browser, ADW_TYPE_WINDOW)
 
-static gboolean
-filter_item (gpointer object, gpointer user_data)
-{
-  NdCatalogueBrowser *self = user_data;
-  NdCatalogueItem *it = object;
-  if (self->class_index >= 0 && strcmp (it->ch->icg_class, classes[self->class_index]) != 0)
-    return FALSE;
-  return !self->needle || !*self->needle || strstr (it->haystack, self->needle) != NULL;
-}
-
 static void
 update_count (NdCatalogueBrowser *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
   g_autofree char *t = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels", n), n);
   gtk_label_set_text (self->count, t);
 }
 
+/* The results of the search and class, best first (icg-search.h), and what to say when there are none. */
 static void
 refilter (NdCatalogueBrowser *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  const char *absent = NULL;
+  const char *cls = self->class_index >= 0 ? self->classes[self->class_index] : NULL;
+  g_autoptr (GPtrArray) found = nd_icg_search (self->cat, self->needle, cls, &absent);
+  g_autofree gpointer *items = g_new (gpointer, found->len + 1);
+  for (guint i = 0; i < found->len; i++)
+    items[i] = g_hash_table_lookup (self->items, found->pdata[i]);
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)), items, found->len);
+  if (absent && g_str_equal (absent, "IH"))
+    {
+      adw_status_page_set_title (self->empty, _("No H-Current Channels"));
+      adw_status_page_set_description (self->empty,
+        _("The catalogue has no h-current (Ih, HCN) channels: ICGenealogy tabulated potassium, sodium, calcium "
+          "and calcium-activated potassium channels only. The Model page’s Known Channels include one, HCN (Ih), "
+          "from Kole et al. 2006; a learned current can also take the h-current’s place."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty, _("No Matching Channel"));
+      adw_status_page_set_description (self->empty,
+        _("Try an ion (sodium, potassium, calcium), a kind (A-type, delayed rectifier, T-type, BK), a name "
+          "(kdr, nax), a ModelDB number, or all classes."));
+    }
   update_count (self);
 }
 
@@ -119,8 +144,7 @@ search_changed (GtkSearchEntry *entry, gpointer user_data)
 {
   NdCatalogueBrowser *self = user_data;
   g_free (self->needle);
-  self->needle = g_utf8_strdown (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
-  g_strstrip (self->needle);
+  self->needle = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
   refilter (self);
 }
 
@@ -191,6 +215,8 @@ fill_from_table (NdCatalogueBrowser *self, const NdIcgChannel *ch, double celsiu
 static void
 update_preview (NdCatalogueBrowser *self)
 {
+  if (!self->name)   /* still building */
+    return;
   const NdIcgChannel *ch = selected_channel (self);
   gtk_stack_set_visible_child_name (self->preview_stack, ch ? "channel" : "empty");
   gtk_widget_set_sensitive (self->add_button, ch && !ch->needs_calcium);
@@ -334,7 +360,10 @@ bind_row (GtkSignalListItemFactory *f, GtkListItem *li, gpointer user_data)
   GtkWidget *box = gtk_list_item_get_child (li);
   const NdIcgChannel *ch = it->ch;
   gtk_label_set_text (g_object_get_data (G_OBJECT (box), "title"), ch->suffix[0] ? ch->suffix : ch->file);
-  g_autofree char *sub = g_strdup_printf (_("%s · ModelDB %d"), ch->file, ch->modeldb_id);
+  /* The model it comes from first: 65 entries share the name nax, each from its own ModelDB entry. */
+  g_autofree char *vhalf = half_activation (ch);
+  g_autofree char *sub = vhalf ? g_strdup_printf (_("ModelDB %d · %s · %s"), ch->modeldb_id, ch->file, vhalf)
+                               : g_strdup_printf (_("ModelDB %d · %s"), ch->modeldb_id, ch->file);
   gtk_label_set_text (g_object_get_data (G_OBJECT (box), "sub"), sub);
   gtk_label_set_text (g_object_get_data (G_OBJECT (box), "class"), ch->icg_class);
   gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "calcium"), ch->needs_calcium);
@@ -378,10 +407,20 @@ build (NdCatalogueBrowser *self)
   gtk_widget_set_margin_top (left, 12);
   GtkWidget *filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  g_object_set (self->search, "placeholder-text", _("Name, file or ModelDB id"), NULL);
+  g_object_set (self->search, "placeholder-text", _("Sodium, A-type, kdr, a ModelDB number…"), NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->search),
+                               _("Search by ion (sodium, Nav, potassium, calcium), kind (A-type, delayed rectifier, "
+                                 "M-current, T-type, BK, SK), name or file (kdr, nax), or ModelDB number; several "
+                                 "words narrow the list. The closest matches come first."));
   gtk_widget_set_hexpand (GTK_WIDGET (self->search), TRUE);
   g_signal_connect (self->search, "search-changed", G_CALLBACK (search_changed), self);
-  const char *const class_names[] = { _("All classes"), "K", "Na", "Ca", "KCa", "IH", NULL };
+  const char *class_names[G_N_ELEMENTS (all_classes) + 2] = { _("All classes") };
+  for (guint i = 0; i < G_N_ELEMENTS (all_classes); i++)
+    if (nd_icg_catalogue_has_class (self->cat, all_classes[i]))
+      {
+        self->classes[self->n_classes++] = all_classes[i];
+        class_names[self->n_classes] = all_classes[i];
+      }
   self->class_drop = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (class_names));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->class_drop), _("Channel class"));
   g_signal_connect (self->class_drop, "notify::selected", G_CALLBACK (class_changed), self);
@@ -394,15 +433,14 @@ build (NdCatalogueBrowser *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->count), "caption");
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->count));
 
-  self->store = g_list_store_new (ND_TYPE_CATALOGUE_ITEM);
+  self->items = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (NdCatalogueItem) it = item_new (nd_icg_catalogue_get (self->cat, i));
-      g_list_store_append (self->store, it);
+      const NdIcgChannel *ch = nd_icg_catalogue_get (self->cat, i);
+      g_hash_table_insert (self->items, (gpointer) ch, item_new (ch));
     }
-  self->filter = gtk_custom_filter_new (filter_item, self, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)), GTK_FILTER (g_object_ref (self->filter)));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
+  self->store = g_list_store_new (ND_TYPE_CATALOGUE_ITEM);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->store)));
   g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (selection_changed), self);
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
@@ -420,11 +458,9 @@ build (NdCatalogueBrowser *self)
   /* Right: the selected channel. */
   self->preview_stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->preview_stack), TRUE);
-  GtkWidget *empty = adw_status_page_new ();
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "system-search-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Matching Channel"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty), _("Try another name, a ModelDB number or all classes."));
-  gtk_stack_add_named (self->preview_stack, empty, "empty");
+  self->empty = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->empty, "system-search-symbolic");
+  gtk_stack_add_named (self->preview_stack, GTK_WIDGET (self->empty), "empty");
 
   GtkWidget *pv = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_margin_start (pv, 18);
@@ -497,7 +533,8 @@ build (NdCatalogueBrowser *self)
   gtk_box_append (GTK_BOX (panes), GTK_WIDGET (self->preview_stack));
 
   adw_window_set_content (ADW_WINDOW (self), outer);
-  update_count (self);
+  nd_close_keys_add (GTK_WINDOW (self));
+  refilter (self);
   update_preview (self);
 }
 
@@ -525,8 +562,8 @@ void
 nd_catalogue_browser_set_query (NdCatalogueBrowser *self, const char *text, const char *icg_class)
 {
   guint sel = 0;
-  for (guint i = 0; icg_class && *icg_class && i < G_N_ELEMENTS (classes); i++)
-    if (g_ascii_strcasecmp (icg_class, classes[i]) == 0)
+  for (guint i = 0; icg_class && *icg_class && i < self->n_classes; i++)
+    if (g_ascii_strcasecmp (icg_class, self->classes[i]) == 0)
       sel = i + 1;
   gtk_drop_down_set_selected (self->class_drop, sel);
   gtk_editable_set_text (GTK_EDITABLE (self->search), text ? text : "");
@@ -537,16 +574,32 @@ nd_catalogue_browser_set_query (NdCatalogueBrowser *self, const char *text, cons
 guint
 nd_catalogue_browser_get_n_results (NdCatalogueBrowser *self)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  return g_list_model_get_n_items (G_LIST_MODEL (self->store));
+}
+
+char *
+nd_catalogue_browser_dup_result (NdCatalogueBrowser *self, guint i)
+{
+  g_autoptr (NdCatalogueItem) it = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+  return it ? g_strdup_printf ("%s/%s", it->ch->icg_class, it->ch->channel) : NULL;
+}
+
+gboolean
+nd_catalogue_browser_has_class (NdCatalogueBrowser *self, const char *icg_class)
+{
+  for (guint i = 0; i < self->n_classes; i++)
+    if (!g_ascii_strcasecmp (self->classes[i], icg_class))
+      return TRUE;
+  return FALSE;
 }
 
 gboolean
 nd_catalogue_browser_select (NdCatalogueBrowser *self, const char *icg_class, const char *channel)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (NdCatalogueItem) it = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
+      g_autoptr (NdCatalogueItem) it = g_list_model_get_item (G_LIST_MODEL (self->store), i);
       if (!strcmp (it->ch->icg_class, icg_class) && !strcmp (it->ch->channel, channel))
         {
           gtk_single_selection_set_selected (self->selection, i);
@@ -582,9 +635,8 @@ nd_catalogue_browser_dispose (GObject *object)
   if (self->selection)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selection);
-  g_clear_object (&self->filtered);
-  g_clear_object (&self->filter);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_object (&self->mx);
   g_clear_object (&self->mt);
   g_clear_object (&self->project);
@@ -599,7 +651,6 @@ nd_catalogue_browser_class_init (NdCatalogueBrowserClass *klass)
   GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
   gtk_widget_class_install_action (wc, "browser.add", NULL, action_add);
   gtk_widget_class_install_action (wc, "browser.select", "s", action_select);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void

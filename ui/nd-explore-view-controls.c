@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "nd-explore-view-private.h"
+#include "nd-scroll-guard.h"
 
 void
 nd_explore_number_free (NdNumber *n)
@@ -166,6 +167,7 @@ nd_explore_add_number (NdExploreView *self, const char *name, const char *title,
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), 5);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (spin, "numeric");
+  nd_scroll_guard_spin (GTK_SPIN_BUTTON (spin));
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_box_append (GTK_BOX (line), spin);

@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "nd-explore-view-private.h"
+#include "nd-file-dialog.h"
+#include "nd-window.h"
 
 static const char *const plot_names[N_PLOTS] = {
   "stimulus", "voltage", "currents", "gates", "phase-plane", "steady-state", "time-constants", "f-i", "i-v",
@@ -130,16 +132,21 @@ export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
   gboolean traces = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "traces"));
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
       g_autoptr (GError) error = NULL;
+      GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
       if (path && !(traces ? nd_explore_view_export_traces (self, path, &error)
                            : nd_explore_view_export_plots (self, path, &error)))
         {
-          GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
           GtkWidget *msg = adw_message_dialog_new (GTK_WINDOW (root), _("Export failed"), error->message);
           adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (msg), "close", _("_Close"));
           gtk_window_present (GTK_WINDOW (msg));
+        }
+      else if (path && ND_IS_WINDOW (root))
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *text = g_strdup_printf (_("Exported “%s”"), base);
+          nd_window_show_export_toast (ND_WINDOW (root), text, path);
         }
     }
   g_object_unref (dialog);
@@ -152,11 +159,10 @@ nd_explore_view_export_activated (GSimpleAction *action, GVariant *param, gpoint
   NdExploreView *self = user_data;
   gboolean traces = g_str_equal (g_action_get_name (G_ACTION (action)), "export-traces");
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-    traces ? _("Export Traces") : _("Export Plots"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-    GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  const char *name = traces ? "explore-traces.csv" : "explore.png";
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                     traces ? _("Export Traces") : _("Export Plots"),
+                                                     GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                                     traces ? "explore-traces.csv" : "explore.png", NULL);
   if (!traces)
     {
       /* The extension chooses the format. */
@@ -171,7 +177,6 @@ nd_explore_view_export_activated (GSimpleAction *action, GVariant *param, gpoint
         }
     }
   g_object_set_data (G_OBJECT (dialog), "traces", GINT_TO_POINTER (traces));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (export_response), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nd-close-keys.h"
 #include "nd-gate-plots.h"
 #include "nd-plot.h"
 
@@ -99,5 +100,6 @@ nd_gate_plots_present_window (GtkWidget *parent, const nd_channel_kind *kind, co
   gtk_box_append (GTK_BOX (plots), pt);
   gtk_box_append (GTK_BOX (box), plots);
   adw_window_set_content (win, box);
+  nd_close_keys_add (GTK_WINDOW (win));
   gtk_window_present (GTK_WINDOW (win));
 }

@@ -9,9 +9,11 @@
 #include <math.h>
 
 #include "nd-catalogue-group.h"
+#include "nd-gate-plots.h"
 #include "nd-model-view.h"
 #include "nd-plot.h"
 #include "nd-rows.h"
+#include "nd-scroll-guard.h"
 
 typedef struct
 {
@@ -61,57 +63,8 @@ show_kinetics (GtkButton *button, gpointer user_data)
   double cm, area, v0, celsius;
   nd_project_get_membrane (self->project, &cm, &area, &v0, &celsius);
 
-  AdwWindow *win = ADW_WINDOW (adw_window_new ());
-  g_autofree char *title = g_strdup_printf (_("Kinetics of %s"), _(kind->label));
-  gtk_window_set_title (GTK_WINDOW (win), title);
-  gtk_window_set_transient_for (GTK_WINDOW (win), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
-  gtk_window_set_modal (GTK_WINDOW (win), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (win), 820, 420);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, kind->citation));
-  gtk_box_append (GTK_BOX (box), header);
-  GtkWidget *plots = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_set_margin_start (plots, 12);
-  gtk_widget_set_margin_end (plots, 12);
-  gtk_widget_set_margin_bottom (plots, 12);
-  gtk_widget_set_vexpand (plots, TRUE);
-  NdPlotModel *mx = nd_plot_model_new (), *mt = nd_plot_model_new ();
-  nd_plot_model_set_axis (mx, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (mx, ND_PLOT_AXIS_Y, _("Steady state x∞"), NULL, ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (mt, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (mt, ND_PLOT_AXIS_Y, _("Time constant τ"), "ms", ND_PLOT_SCALE_LINEAR);
-  g_autofree char *tt = g_strdup_printf (_("Time constants at %.1f °C"), celsius);
-  nd_plot_model_set_title (mx, _("Steady states"));
-  nd_plot_model_set_title (mt, tt);
-  double v[161], x[161], t[161];
-  for (int g = 0; g < kind->n_gates; g++)
-    {
-      for (int k = 0; k < 161; k++)
-        {
-          nd_gate_rates r;
-          v[k] = -100.0 + k;
-          kind->gates[g].rates (kind->data, v[k], celsius, &r);
-          x[k] = r.x_inf;
-          t[k] = r.tau;
-        }
-      /* The exponent as a superscript, as the gate appears in the current (m³h). */
-      static const char *const sup[] = { "", "", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸" };
-      int pw = kind->gates[g].power;
-      g_autofree char *shown = g_strconcat (kind->gates[g].name, pw >= 0 && pw <= 8 ? sup[pw] : "", NULL);
-      nd_plot_model_set_series_data (mx, nd_plot_model_add_series (mx, shown, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE), v, x, 161);
-      nd_plot_model_set_series_data (mt, nd_plot_model_add_series (mt, shown, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE), v, t, 161);
-    }
-  GtkWidget *px = nd_plot_new (mx), *pt = nd_plot_new (mt);
-  g_object_unref (mx);
-  g_object_unref (mt);
-  gtk_widget_set_hexpand (px, TRUE);
-  gtk_widget_set_hexpand (pt, TRUE);
-  gtk_box_append (GTK_BOX (plots), px);
-  gtk_box_append (GTK_BOX (plots), pt);
-  gtk_box_append (GTK_BOX (box), plots);
-  adw_window_set_content (win, box);
-  gtk_window_present (GTK_WINDOW (win));
+  /* The window the catalogue's channels use too (Escape and Ctrl+W close it). */
+  nd_gate_plots_present_window (GTK_WIDGET (self), kind, _(kind->label), celsius);
 }
 
 /* ---- edits ---- */
@@ -471,6 +424,7 @@ build (NdModelView *self)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), pw);
       self->gate_power[g] = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 8, 1));
       gtk_spin_button_set_digits (self->gate_power[g], 2);
+      nd_scroll_guard_spin (self->gate_power[g]);
       gtk_widget_set_valign (GTK_WIDGET (self->gate_power[g]), GTK_ALIGN_CENTER);
       watch (self, self->gate_power[g], "value-changed");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->gate_power[g]));

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "nd-preferences-window.h"
+#include "nd-scroll-guard.h"
 
 #include <glib/gi18n.h>
 
@@ -100,6 +101,7 @@ nd_preferences_window_constructed (GObject *object)
   NdPreferencesWindow *self = ND_PREFERENCES_WINDOW (object);
 
   G_OBJECT_CLASS (nd_preferences_window_parent_class)->constructed (object);
+  nd_scroll_guard_all (GTK_WIDGET (self));
 
   g_settings_bind (self->settings, "integration-step-ms",
                    gtk_spin_button_get_adjustment (self->step_spin), "value", G_SETTINGS_BIND_DEFAULT);

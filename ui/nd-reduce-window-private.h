@@ -77,12 +77,14 @@ struct _NdReduceWindow
   nd_fit_result result;
   gboolean have_result;
   guint fit_timer;
-  gint64 fit_started_us;
+  gint64 fit_started_us;         /* moved on by the time spent paused, for the estimate of time left */
+  gint64 paused_at_us;
   GMutex lock;                   /* guards the snapshot below, written by the fit thread */
   struct
   {
     gboolean fresh;
     int done, total, horizon;
+    int iteration, iterations, restart, restarts;   /* within the current start, and of the starts */
     double train_loss, val_loss;
     double *trace_v, *trace_i;     /* soma voltage and learned current (uA/cm2) of the first protocol */
     gsize trace_n;
@@ -103,6 +105,8 @@ struct _NdReduceWindow
 };
 
 /* nd-reduce-window-run.c */
+/* "about 3 minutes left" from the time and iterations so far (the first seconds: "estimating …"). */
+char *nd_reduce_time_left (double elapsed_s, int done, int total);
 void nd_reduce_window_run_full (NdReduceWindow *self);
 void nd_reduce_window_fit_start (NdReduceWindow *self);
 void nd_reduce_window_fit_pause (NdReduceWindow *self, gboolean paused);

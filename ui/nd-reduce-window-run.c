@@ -391,6 +391,22 @@ nd_reduce_window_run_full (NdReduceWindow *self)
 
 /* ---- the fit ---- */
 
+char *
+nd_reduce_time_left (double elapsed_s, int done, int total)
+{
+  /* Too early for a rate: the first iterations include setting up. */
+  if (done < 10 || elapsed_s < 3.0 || total <= done)
+    return g_strdup (total <= done && done > 0 ? _("finishing") : _("estimating the time left"));
+  double left = elapsed_s / done * (total - done);
+  if (left < 60.0)
+    {
+      int s = MAX (10, (int) (ceil (left / 10.0) * 10.0));
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %d second left", "about %d seconds left", s), s);
+    }
+  int m = (int) ceil (left / 60.0);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %d minute left", "about %d minutes left", m), m);
+}
+
 static void
 fit_progress (const nd_fit_progress *p, void *user)
 {
@@ -400,6 +416,10 @@ fit_progress (const nd_fit_progress *p, void *user)
   self->snap.done = p->done;
   self->snap.total = p->total;
   self->snap.horizon = p->horizon;
+  self->snap.iteration = p->iteration;
+  self->snap.iterations = p->iterations;
+  self->snap.restart = p->restart;
+  self->snap.restarts = p->restarts;
   self->snap.train_loss = p->train_loss;
   self->snap.val_loss = p->val_loss;
   if (p->trace_v && p->trace_n > 0)
@@ -523,7 +543,7 @@ fit_tick (gpointer data)
 {
   NdReduceWindow *self = data;
   gboolean fresh;
-  int done = 0, total = 1, horizon = 0;
+  int done = 0, total = 1, horizon = 0, iteration = 0, iterations = 0, restart = 0, restarts = 1;
   double loss = NAN, val = NAN;
   g_autofree double *trace = NULL, *learned = NULL;
   gsize trace_n = 0;
@@ -535,6 +555,10 @@ fit_tick (gpointer data)
       done = self->snap.done;
       total = self->snap.total;
       horizon = self->snap.horizon;
+      iteration = self->snap.iteration;
+      iterations = self->snap.iterations;
+      restart = self->snap.restart;
+      restarts = self->snap.restarts;
       loss = self->snap.train_loss;
       val = self->snap.val_loss;
       trace = g_memdup2 (self->snap.trace_v, sizeof (double) * self->snap.trace_n);
@@ -562,8 +586,12 @@ fit_tick (gpointer data)
         }
       gtk_progress_bar_set_fraction (self->fit_progress, total > 0 ? CLAMP ((double) done / total, 0.0, 1.0) : 0.0);
       double elapsed = (g_get_monotonic_time () - self->fit_started_us) / 1e6;
-      g_autofree char *status = g_strdup_printf (_("Iteration %d of %d (%s), loss %.3g mV², %.0f s"), done, total,
-                                                 horizon == 0 ? _("free run") : _("voltage-forced"), loss, elapsed);
+      g_autofree char *left = nd_reduce_time_left (elapsed, done, total);
+      /* The iterations field counts per start; the bar counts all starts. */
+      g_autofree char *status = g_strdup_printf (_("Start %d of %d, iteration %d of %d (%s) · loss %.3g mV² · %s"),
+                                                 restart + 1, MAX (restarts, restart + 1), iteration, iterations,
+                                                 horizon == 0 ? _("running on its own") : _("guided by the full model"),
+                                                 loss, left);
       if (self->state == ND_REDUCE_FITTING)
         gtk_label_set_text (self->fit_status, status);
     }
@@ -669,6 +697,7 @@ nd_reduce_window_fit_start (NdReduceWindow *self)
   self->n_results = 0;
   nd_reduce_window_show_results (self);
   self->fit_started_us = g_get_monotonic_time ();
+  self->paused_at_us = 0;
   gtk_label_set_text (self->fit_status, _("Starting…"));
   gtk_progress_bar_set_fraction (self->fit_progress, 0.0);
   nd_reduce_window_set_state (self, ND_REDUCE_FITTING);
@@ -681,6 +710,15 @@ nd_reduce_window_fit_pause (NdReduceWindow *self, gboolean paused)
   if (!self->worker)
     return;
   nd_fit_worker_pause (self->worker, paused);
+  /* Time paused is not time the fit takes. */
+  gint64 now = g_get_monotonic_time ();
+  if (paused)
+    self->paused_at_us = now;
+  else if (self->paused_at_us)
+    {
+      self->fit_started_us += now - self->paused_at_us;
+      self->paused_at_us = 0;
+    }
   if (paused)
     gtk_label_set_text (self->fit_status, _("Paused"));
   nd_reduce_window_set_state (self, paused ? ND_REDUCE_PAUSED : ND_REDUCE_FITTING);

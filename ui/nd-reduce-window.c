@@ -13,6 +13,9 @@
 #include "morph/reduce.h"
 #include "nd-error.h"
 #include "nd-reduce-window-private.h"
+#include "nd-file-dialog.h"
+#include "nd-open-folder.h"
+#include "nd-scroll-guard.h"
 
 G_DEFINE_FINAL_TYPE (NdReduceWindow, nd_reduce_window, ADW_TYPE_WINDOW)
 
@@ -31,6 +34,7 @@ spin_new (double lo, double hi, double step, guint digits)
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (s), digits);
   gtk_widget_set_valign (s, GTK_ALIGN_CENTER);
   gtk_editable_set_width_chars (GTK_EDITABLE (s), 7);
+  nd_scroll_guard_spin (GTK_SPIN_BUTTON (s));
   return GTK_SPIN_BUTTON (s);
 }
 
@@ -96,6 +100,8 @@ plot_new (NdReduceWindow *self, NdReducePlot which)
 
 /* ---- state ---- */
 
+static void step_changed (NdReduceWindow *self);
+
 void
 nd_reduce_window_toast (NdReduceWindow *self, const char *text)
 {
@@ -122,6 +128,7 @@ nd_reduce_window_set_state (NdReduceWindow *self, NdReduceState state)
   gtk_widget_action_set_enabled (w, "reduce.fit-stop", fitting);
   gtk_widget_action_set_enabled (w, "reduce.save-model", state == ND_REDUCE_DONE);
   gtk_widget_action_set_enabled (w, "reduce.export-plots", state == ND_REDUCE_DONE);
+  step_changed (self);
   gtk_widget_set_visible (self->pause_button, state != ND_REDUCE_PAUSED);
   gtk_widget_set_visible (self->resume_button, state == ND_REDUCE_PAUSED);
   for (int r = 0; r < N_R; r++)
@@ -283,6 +290,8 @@ nd_reduce_window_open (NdReduceWindow *self, const char *path, GError **error)
   nd_cell_free (self->cell);
   self->file = g_steal_pointer (&file);
   self->cell = g_steal_pointer (&cell);
+  /* Step 3 shows the cell before it has run, coloured by region; the run colours it by voltage. */
+  nd_morphology_view_set_cell (self->volt_view, self->cell->morph, self->cell->cable);
   show_counts (self);
   show_settings (self);
   nd_reduce_window_set_state (self, ND_REDUCE_LOADED);
@@ -328,8 +337,7 @@ open_response (GtkNativeDialog *dialog, int response, gpointer data)
   NdReduceWindow *self = data;
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
       if (path)
         nd_reduce_window_open (self, path, NULL);   /* the error shows on the page */
     }
@@ -340,8 +348,8 @@ open_response (GtkNativeDialog *dialog, int response, gpointer data)
 static void
 choose_file (NdReduceWindow *self, const char *title, const char *filter_name, const char *pattern)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                              _("_Open"), _("_Cancel"));
+  GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_WINDOW (self), title, GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                     _("_Open"), NULL, NULL);
   GtkFileFilter *filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, filter_name);
   gtk_file_filter_add_pattern (filter, pattern);
@@ -459,15 +467,19 @@ save_response (GtkNativeDialog *dialog, int response, gpointer data)
   SaveKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind"));
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
       g_autoptr (GError) error = NULL;
       gboolean ok = path && (kind == SAVE_MODEL ? nd_reduce_window_save_model (self, path, &error)
                                                 : nd_reduce_window_export_plots (self, path, &error));
       if (!ok && error)
         nd_reduce_window_toast (self, error->message);
       else if (ok)
-        nd_reduce_window_toast (self, kind == SAVE_MODEL ? _("Reduced model saved") : _("Plots exported"));
+        {
+          AdwToast *toast = adw_toast_new (kind == SAVE_MODEL ? _("Reduced model saved") : _("Plots exported"));
+          adw_toast_set_timeout (toast, 8);
+          nd_open_folder_add_to_toast (toast, GTK_WINDOW (self), path);
+          adw_toast_overlay_add_toast (self->toasts, toast);
+        }
     }
   g_object_unref (dialog);
   g_object_unref (self);
@@ -476,11 +488,15 @@ save_response (GtkNativeDialog *dialog, int response, gpointer data)
 static void
 choose_save (NdReduceWindow *self, SaveKind kind)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (kind == SAVE_MODEL ? _("Save the Reduced Model")
-                                                                                 : _("Export the Plots"),
-                                                              GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                              _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), kind == SAVE_MODEL ? "reduced.json" : "reduce.svg");
+  /* Named after the cell ("ca1-pospischil reduced.json"). */
+  const char *cell = self->file ? self->file->name : NULL;
+  g_autofree char *stem = cell && cell[0] ? g_strdup (cell)
+                                          : nd_file_dialog_stem (self->file ? self->file->morphology_path : NULL);
+  g_autofree char *name = kind == SAVE_MODEL ? nd_file_dialog_name (stem, "reduced", "json")
+                                             : nd_file_dialog_name (stem, "reduce", "svg");
+  GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_WINDOW (self), kind == SAVE_MODEL ? _("Save the Reduced Model")
+                                                                                          : _("Export the Plots"),
+                                                     GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), name, NULL);
   g_object_set_data (G_OBJECT (dialog), "kind", GINT_TO_POINTER (kind));
   g_signal_connect (dialog, "response", G_CALLBACK (save_response), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
@@ -545,7 +561,8 @@ step_changed (NdReduceWindow *self)
 {
   int s = current_step (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reduce.back", s > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reduce.next", s < 4);
+  /* Past the first step only with a cell. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reduce.next", s < 4 && (s > 0 || self->state != ND_REDUCE_EMPTY));
 }
 
 /* ---- pages ---- */
@@ -684,8 +701,8 @@ build_channels_page (NdReduceWindow *self)
   GtkWidget *files = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (files), _("Train on the CA1 stimulus files instead"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (files), _("Five training sweeps (0.3, 0.65 and 0.95 nA steps, two noisy "
-                                                         "inputs) and four held-out sweeps, as neurode-cli reduce "
-                                                         "uses them; the step below is then not used"));
+                                                         "inputs) and four held-out sweeps; the step below is then "
+                                                         "not used"));
   self->use_files = GTK_SWITCH (gtk_switch_new ());
   gtk_widget_set_valign (GTK_WIDGET (self->use_files), GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (files), GTK_WIDGET (self->use_files));
@@ -803,29 +820,39 @@ static void
 build_fit_page (NdReduceWindow *self)
 {
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *l1 = gtk_label_new_with_mnemonic (_("_Iterations"));
+  nd_fit_options defaults;
+  nd_reduce_fit_options_default (&defaults);
+  GtkWidget *l1 = gtk_label_new_with_mnemonic (_("_Iterations per start"));
   self->iterations = spin_new (1, 100000, 50, 0);
-  {
-    nd_fit_options defaults;
-    nd_reduce_fit_options_default (&defaults);
-    gtk_spin_button_set_value (self->iterations, defaults.iterations);
-  }
+  gtk_spin_button_set_value (self->iterations, defaults.iterations);
   gtk_label_set_mnemonic_widget (GTK_LABEL (l1), GTK_WIDGET (self->iterations));
-  {
-    nd_fit_options defaults;
-    nd_reduce_fit_options_default (&defaults);
-    g_autofree char *tip = g_strdup_printf (_("Optimiser steps of each of the %d starts; the start that does best on "
-                                              "the held-out protocols is kept"), defaults.restarts);
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->iterations), tip);
-  }
-  GtkWidget *l2 = gtk_label_new_with_mnemonic (_("_Latent states"));
+  g_autofree char *tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "Optimiser steps of the fit’s start",
+                                                       "Optimiser steps of each of the fit’s %d starts, which begin "
+                                                       "from different random networks; the one that does best on "
+                                                       "the held-out protocols is kept", defaults.restarts),
+                                          defaults.restarts);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->iterations), tip);
+  /* The progress counts every start: say so beside the number. */
+  g_autofree char *starts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "× %d start", "× %d starts", defaults.restarts),
+                                             defaults.restarts);
+  GtkWidget *times = gtk_label_new (starts);
+  gtk_widget_add_css_class (times, "dim-label");
+  gtk_widget_set_tooltip_text (times, tip);
+  GtkWidget *l2 = gtk_label_new_with_mnemonic (_("_Memory variables"));
   self->latents = spin_new (0, ND_MAX_LATENTS, 1, 0);
   gtk_spin_button_set_value (self->latents, ND_REDUCE_LATENTS);
   gtk_label_set_mnemonic_widget (GTK_LABEL (l2), GTK_WIDGET (self->latents));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->latents), _("Hidden states of the learned current that stand in for "
-                                                              "the dendrites’ memory"));
+  const char *latent_tip = _("Hidden variables (“latent states”) that the learned current carries from one moment to "
+                             "the next, in place of what the dendrites store: charge that flows back into the soma "
+                             "after a step, slow channels far from it. 0: the current follows the soma voltage alone; "
+                             "more can follow slower effects but train more slowly.");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->latents), latent_tip);
+  gtk_widget_set_tooltip_text (l2, latent_tip);
   gtk_box_append (GTK_BOX (top), l1);
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->iterations));
+  gtk_box_append (GTK_BOX (top), times);
+  gtk_widget_set_margin_start (l2, 12);
   gtk_box_append (GTK_BOX (top), l2);
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->latents));
   self->start_button = button_new (_("_Start"), "reduce.fit-start", "suggested-action");
@@ -843,10 +870,18 @@ build_fit_page (NdReduceWindow *self)
   gtk_widget_set_valign (GTK_WIDGET (self->fit_progress), GTK_ALIGN_CENTER);
   gtk_widget_set_size_request (GTK_WIDGET (self->fit_progress), 240, -1);
   gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->fit_progress));
-  self->fit_status = GTK_LABEL (gtk_label_new (_("Fits the soma plus a learned current to the full model’s soma voltage.")));
+  self->fit_status = GTK_LABEL (gtk_label_new (_("Fits the soma plus a learned current to the full model’s soma voltage. "
+                                                 "Each start first runs guided by the full model (every step begins "
+                                                 "at the full model’s soma voltage, which teaches the learned current "
+                                                 "quickly), then on its own, as it will have to when used.")));
   gtk_widget_add_css_class (GTK_WIDGET (self->fit_status), "dim-label");
   gtk_label_set_xalign (self->fit_status, 0.0);
-  gtk_label_set_ellipsize (self->fit_status, PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (self->fit_status, TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fit_status),
+                               _("Guided by the full model: each integration step starts from the full model’s soma "
+                                 "voltage (“voltage-forced”), so errors cannot pile up while the learned current is "
+                                 "still poor. On its own: the reduced model runs on its own voltage (“free run”), "
+                                 "which is what the fit is finally judged on."));
   gtk_widget_set_hexpand (GTK_WIDGET (self->fit_status), TRUE);
   gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->fit_status));
   gtk_box_append (self->fit_page, status_row);
@@ -883,8 +918,8 @@ build_results_page (NdReduceWindow *self)
   adw_preferences_group_set_title (exp, _("Export"));
   GtkWidget *row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reduced model"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("One compartment with the learned current; "
-                                                       "neurode-cli simulate runs it"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("One compartment with the learned current, as a Neurode "
+                                                       "model file (JSON)"));
   GtkWidget *b = button_new (_("_Save…"), "reduce.save-model", NULL);
   gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "nd-rows.h"
+#include "nd-scroll-guard.h"
 
 GtkWidget *
 nd_spin_with_unit (const char *unit, double lo, double hi, double step, guint digits, double value,
@@ -15,6 +16,7 @@ nd_spin_with_unit (const char *unit, double lo, double hi, double step, guint di
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (spin, "numeric");
+  nd_scroll_guard_spin (GTK_SPIN_BUTTON (spin));
   gtk_box_append (GTK_BOX (box), spin);
   if (unit)
     {

@@ -21,8 +21,7 @@ save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
   SaveDone done = g_object_get_data (G_OBJECT (dialog), "done");
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
       if (path)
         done (self, path);
     }
@@ -34,14 +33,9 @@ nd_window_choose_save_path (NdWindow *self, const char *title, GFile *initial_fo
                             gboolean folder, void (*done) (NdWindow *self, const char *path))
 {
   GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new (title, GTK_WINDOW (self),
-                                 folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_SAVE,
-                                 folder ? _("_Export") : _("_Save"), _("_Cancel"));
-  if (initial_folder)
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), initial_folder, NULL);
-  if (suggested_name && !folder)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+    nd_file_dialog_new (GTK_WINDOW (self), title,
+                        folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_SAVE,
+                        folder ? _("_Export") : _("_Save"), suggested_name, initial_folder);
   g_object_set_data (G_OBJECT (dialog), "done", done);
   g_signal_connect (dialog, "response", G_CALLBACK (save_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
@@ -66,7 +60,7 @@ exported (NdWindow *self, const char *path, gboolean ok, GError *error)
       return;
     }
   g_autofree char *msg = g_strdup_printf (_("Exported “%s”"), base);
-  nd_window_show_toast (self, msg);
+  nd_window_show_export_toast (self, msg, path);
 }
 
 static void
@@ -127,7 +121,16 @@ write_plots (NdWindow *self, const char *dir)
       }
   g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u plot as PNG, SVG and PDF",
                                                        "Exported %u plots as PNG, SVG and PDF", n), n);
-  nd_window_show_toast (self, msg);
+  nd_window_show_export_toast (self, msg, dir);
+}
+
+/* What exported files are named after: the project's file, else its recording ("File_axon_5"). */
+static char *
+file_stem (NdWindow *self)
+{
+  GFile *project = nd_project_get_file (self->project);
+  g_autofree char *path = project ? g_file_get_path (project) : NULL;
+  return nd_file_dialog_stem (path ? path : nd_project_get_recording_path (self->project));
 }
 
 static void
@@ -135,26 +138,33 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   NdWindow *self = ND_WINDOW (widget);
   const char *path = g_variant_get_string (param, NULL);
-  struct { const char *action; SaveDone fn; const char *title; const char *name; gboolean folder; } table[] = {
-    { "win.export-kinetics", write_kinetics, N_("Export Kinetics Table"), "kinetics.csv", FALSE },
-    { "win.export-model", write_model, N_("Export Model File"), "model.json", FALSE },
-    { "win.export-nmodl", write_nmodl, N_("Export NEURON Mechanism"), NULL, FALSE },
-    { "win.export-plots", write_plots, N_("Export Plots to a Folder"), NULL, TRUE },
+  struct { const char *action; SaveDone fn; const char *title; const char *what, *ext; gboolean folder; } table[] = {
+    { "win.export-kinetics", write_kinetics, N_("Export Kinetics Table"), "kinetics", "csv", FALSE },
+    { "win.export-model", write_model, N_("Export Model File"), "model", "json", FALSE },
+    { "win.export-nmodl", write_nmodl, N_("Export NEURON Mechanism"), NULL, "mod", FALSE },
+    { "win.export-plots", write_plots, N_("Export Plots to a Folder"), NULL, NULL, TRUE },
   };
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
     if (g_str_equal (action_name, table[i].action))
       {
-        g_autofree char *mod = NULL;
-        if (!table[i].name && !table[i].folder)
-          {
-            g_autofree char *suffix = nd_nmodl_suffix (nd_fit_view_get_export_model (self->fit_view), -1);
-            mod = g_strconcat (suffix, ".mod", NULL);
-          }
         if (path[0])
-          table[i].fn (self, path);
-        else
-          nd_window_choose_save_path (self, _(table[i].title), NULL, mod ? mod : table[i].name, table[i].folder,
-                                      table[i].fn);
+          {
+            table[i].fn (self, path);
+            return;
+          }
+        g_autofree char *name = NULL;
+        if (table[i].what)
+          {
+            g_autofree char *stem = file_stem (self);
+            name = nd_file_dialog_name (stem, table[i].what, table[i].ext);
+          }
+        else if (!table[i].folder)
+          {
+            /* A mechanism's file is named after its SUFFIX, as NEURON users expect. */
+            g_autofree char *suffix = nd_nmodl_suffix (nd_fit_view_get_export_model (self->fit_view), -1);
+            name = g_strconcat (suffix, ".mod", NULL);
+          }
+        nd_window_choose_save_path (self, _(table[i].title), NULL, name, table[i].folder, table[i].fn);
         return;
       }
 }

@@ -8,6 +8,8 @@
 #include "nd-explore-view.h"
 #include "nd-fit-view.h"
 #include "nd-model-view.h"
+#include "nd-file-dialog.h"
+#include "nd-open-folder.h"
 #include "nd-project.h"
 #include "nd-recording-view.h"
 #include "nd-window.h"

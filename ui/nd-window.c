@@ -35,21 +35,35 @@ toast_dismissed (AdwToast *toast, NdWindow *self)
 }
 
 void
-nd_window_show_toast (NdWindow *self, const char *message)
+nd_window_show_export_toast (NdWindow *self, const char *message, const char *path)
 {
   /* The newest news replaces the text of the toast on screen rather than queueing
    * behind it. Dismissing it and adding a new one at once crashes libadwaita 1.2
    * (its hide animation unrefs the toast twice when skipped), so retitle instead. */
-  if (self->last_toast)
+  AdwToast *toast = self->last_toast;
+  gboolean fresh = toast == NULL;
+  if (!fresh)
+    adw_toast_set_title (toast, message);
+  else
     {
-      adw_toast_set_title (self->last_toast, message);
-      return;
+      toast = adw_toast_new (message);
+      /* Long enough to reach for the button. */
+      adw_toast_set_timeout (toast, path ? 8 : 5);
+      g_set_weak_pointer (&self->last_toast, toast);
+      g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
     }
-  AdwToast *toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 5);
-  g_set_weak_pointer (&self->last_toast, toast);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  if (path)
+    nd_open_folder_add_to_toast (toast, GTK_WINDOW (self), path);
+  else
+    adw_toast_set_button_label (toast, NULL);
+  if (fresh)
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+nd_window_show_toast (NdWindow *self, const char *message)
+{
+  nd_window_show_export_toast (self, message, NULL);
 }
 
 const char *
@@ -355,13 +369,12 @@ looks_like_project (GFile *file)
   return g_str_has_suffix (name, ".neurode");
 }
 
+/* The next file dialog starts in this file's folder. */
 static void
 remember_folder (NdWindow *self, GFile *file)
 {
-  g_autoptr (GFile) dir = g_file_get_parent (file);
-  g_autofree char *path = dir ? g_file_get_path (dir) : NULL;
-  if (path)
-    g_settings_set_string (self->settings, "last-folder", path);
+  g_autofree char *path = g_file_get_path (file);
+  nd_file_dialog_remember (path);
 }
 
 static void show_missing (NdWindow *self);
@@ -416,6 +429,7 @@ open_recording_now (NdWindow *self, gpointer data)
   /* A recording opened while a project is open starts a new project: never the old model, results or file. */
   nd_project_start_new (self->project, g_steal_pointer (box));
   remember (self, path);
+  nd_file_dialog_remember (path);
   project_replaced (self, "recording");
 }
 
@@ -459,7 +473,8 @@ open_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) file = path ? g_file_new_for_path (path) : NULL;
       if (file != NULL)
         nd_window_open_file (self, file);
     }
@@ -484,13 +499,11 @@ open_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   static const char *const recordings[] = { "abf", "atf", "csv", "tsv", "txt", "wav", "flac", "aiff", "aif", "neurode", NULL };
   static const char *const all[] = { "*", NULL };
   /* GtkFileChooserNative goes through the file-chooser portal inside Flatpak. */
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new (_("Open Recording or Project"), GTK_WINDOW (self),
-                                 GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_WINDOW (self), _("Open Recording or Project"),
+                                                     GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), NULL, NULL);
 
   add_filter (GTK_FILE_CHOOSER (dialog), _("Recordings and projects"), recordings);
   add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), all);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (open_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -640,8 +653,7 @@ locate_response (GtkNativeDialog *dialog, int response, gpointer user_data)
   NdWindow *self = ND_WINDOW (user_data);
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
       if (path)
         locate_file (self, path);
     }
@@ -661,16 +673,12 @@ locate_activated (GtkWidget *widget, const char *action_name, GVariant *param)
     }
   static const char *const recordings[] = { "abf", "atf", "csv", "tsv", "txt", "wav", "flac", "aiff", "aif", NULL };
   static const char *const all[] = { "*", NULL };
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new (_("Locate Recording"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                 _("_Use"), _("_Cancel"));
-  add_filter (GTK_FILE_CHOOSER (dialog), _("Recordings"), recordings);
-  add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), all);
   GFile *project = nd_project_get_file (self->project);
   g_autoptr (GFile) folder = project ? g_file_get_parent (project) : NULL;
-  if (folder)
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_WINDOW (self), _("Locate Recording"),
+                                                     GTK_FILE_CHOOSER_ACTION_OPEN, _("_Use"), NULL, folder);
+  add_filter (GTK_FILE_CHOOSER (dialog), _("Recordings"), recordings);
+  add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), all);
   g_signal_connect (dialog, "response", G_CALLBACK (locate_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -731,7 +739,7 @@ save_project (NdWindow *self, const char *path)
 
 /* Where Save As starts, and the name it offers: the project's own file; else the recording's name in the
  * recording's folder (not the demo's copy in Neurode's data folder, nor a folder that cannot be written);
- * else the last folder a project was saved in or opened from, or Documents. */
+ * else the last folder a file was chosen in, or Documents. */
 static GFile *
 save_proposal (NdWindow *self, char **name)
 {
@@ -753,11 +761,7 @@ save_proposal (NdWindow *self, char **name)
                              || (g_str_has_prefix (dir, ours) && dir[strlen (ours)] == G_DIR_SEPARATOR));
   if (dir && !in_ours && g_file_test (dir, G_FILE_TEST_IS_DIR) && g_access (dir, W_OK) == 0)
     return g_file_new_for_path (dir);
-  g_autofree char *last = g_settings_get_string (self->settings, "last-folder");
-  if (last[0] && g_file_test (last, G_FILE_TEST_IS_DIR))
-    return g_file_new_for_path (last);
-  const char *docs = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
-  return g_file_new_for_path (docs && g_file_test (docs, G_FILE_TEST_IS_DIR) ? docs : g_get_home_dir ());
+  return nd_file_dialog_last_folder ();
 }
 
 typedef struct
@@ -928,8 +932,12 @@ static void
 show_view_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   NdWindow *self = ND_WINDOW (widget);
-  if (g_str_equal (nd_window_get_page (self), "workspace"))
-    adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (param, NULL));
+  const char *view = g_variant_get_string (param, NULL);
+  /* Explore needs no recording: Alt+4 opens it from the welcome page too, as its button there does. */
+  if (g_str_equal (view, "explore"))
+    show_workspace (self, view);
+  else if (g_str_equal (nd_window_get_page (self), "workspace"))
+    adw_view_stack_set_visible_child_name (self->view_stack, view);
 }
 
 /* ---- window ---- */

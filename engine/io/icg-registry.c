@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "data-dir.h"
 #include "nd-error.h"
 
 #define CATALOGUE_FILE "icg-catalogue.csv.gz"
@@ -27,16 +28,9 @@ char *
 nd_icg_catalogue_path (GError **error)
 {
   const char *env = g_getenv ("ND_DATA_DIR");
-  const char *dirs[] = { env && *env ? env : NULL, ND_PKGDATADIR, ND_SOURCE_DATADIR };
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      if (!dirs[i])
-        continue;
-      char *p = g_build_filename (dirs[i], "icg", CATALOGUE_FILE, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
-        return p;
-      g_free (p);
-    }
+  char *p = nd_data_find ("icg/" CATALOGUE_FILE);
+  if (p)
+    return p;
   g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
                _("The channel catalogue (%s) is not installed: looked in %s/icg and %s/icg; "
                  "set ND_DATA_DIR to the folder that holds icg/%s"),

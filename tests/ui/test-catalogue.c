@@ -260,6 +260,81 @@ test_browse_and_add (void)
   g_assert_cmpfloat (nd_test_ui_png_ink (mshot), >, 0.02);
 }
 
+/* The result's channel. */
+static const NdIcgChannel *
+result (NdCatalogueBrowser *b, guint i)
+{
+  g_autofree char *id = nd_catalogue_browser_dup_result (b, i);
+  g_assert_nonnull (id);
+  g_auto (GStrv) parts = g_strsplit (id, "/", 2);
+  return nd_icg_catalogue_find (nd_icg_catalogue_shared (NULL), parts[0], parts[1]);
+}
+
+/* The search in the words people use (icg-search.h; tests/io/test-icg-search.c checks it in depth): ions,
+ * kinds and the h-current the catalogue lacks, the closest matches first, only classes with entries
+ * offered, and rows that tell the 65 channels called nax apart. */
+static void
+test_words (void)
+{
+  GtkWidget *model_view = nd_window_get_view_widget (window, "model");
+  activate (model_view, "catalogue.browse", NULL);
+  g_assert_true (nd_test_ui_wait (browser_mapped, NULL, 5000));
+  NdCatalogueBrowser *b = browser ();
+  const NdIcgCatalogue *cat = nd_icg_catalogue_shared (NULL);
+  guint na = 0;
+  for (guint i = 0; i < nd_icg_catalogue_n_channels (cat); i++)
+    na += !strcmp (nd_icg_catalogue_get (cat, i)->icg_class, "Na");
+
+  /* Only classes with entries: IH, which this data has none of, is not offered. */
+  g_assert_true (nd_catalogue_browser_has_class (b, "K"));
+  g_assert_true (nd_catalogue_browser_has_class (b, "KCa"));
+  g_assert_false (nd_catalogue_browser_has_class (b, "IH"));
+
+  const char *sodium[] = { "sodium", "Nav", "Na" };
+  for (guint i = 0; i < G_N_ELEMENTS (sodium); i++)
+    {
+      nd_catalogue_browser_set_query (b, sodium[i], NULL);
+      guint n = nd_catalogue_browser_get_n_results (b);
+      g_print ("# \"%s\": %u channels, first %s\n", sodium[i], n, result (b, 0)->suffix);
+      g_assert_cmpuint (n, >=, na);
+      for (guint k = 0; k < na; k++)
+        g_assert_cmpstr (result (b, k)->icg_class, ==, "Na");
+    }
+  /* "na": the channel called na first, not kdrJonas. */
+  nd_catalogue_browser_set_query (b, "na", NULL);
+  g_assert_cmpstr (result (b, 0)->suffix, ==, "na");
+  g_autofree char *first = nd_catalogue_browser_dup_selected (b);
+  g_assert_true (g_str_has_prefix (first, "Na/"));
+
+  nd_catalogue_browser_set_query (b, "A-type", NULL);
+  g_assert_cmpuint (nd_catalogue_browser_get_n_results (b), >, 50);
+  g_assert_cmpstr (result (b, 0)->icg_class, ==, "K");
+
+  /* The h-current: nothing, and the reason. */
+  const char *h[] = { "Ih", "hcn", "h-current" };
+  for (guint i = 0; i < G_N_ELEMENTS (h); i++)
+    {
+      nd_catalogue_browser_set_query (b, h[i], NULL);
+      g_assert_cmpuint (nd_catalogue_browser_get_n_results (b), ==, 0);
+      nd_test_ui_spin (50);
+      g_autoptr (GString) text = g_string_new (NULL);
+      collect_text (GTK_WIDGET (b), text);
+      g_assert_nonnull (strstr (text->str, "no h-current (Ih, HCN) channels"));
+      g_assert_nonnull (strstr (text->str, "Known Channels include one, HCN (Ih)"));
+    }
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (b), "catalogue-browser-ih"));
+
+  /* The channels called nax: each row names its ModelDB entry and where its gates are half open. */
+  nd_catalogue_browser_set_query (b, "nax", NULL);
+  nd_test_ui_spin (300);
+  g_autoptr (GString) rows = g_string_new (NULL);
+  collect_text (GTK_WIDGET (b), rows);
+  g_assert_nonnull (strstr (rows->str, "ModelDB 101629 · naxn.mod · V½ m −"));
+  g_autofree char *shot = nd_test_ui_screenshot (GTK_WIDGET (b), "catalogue-browser-nax");
+  gtk_window_destroy (GTK_WINDOW (b));
+  nd_test_ui_spin (100);
+}
+
 static void
 test_save_reopen (void)
 {
@@ -315,6 +390,7 @@ main (int argc, char **argv)
   gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
   nd_test_ui_spin (300);
   g_test_add_func ("/catalogue/browse-add", test_browse_and_add);
+  g_test_add_func ("/catalogue/words", test_words);
   g_test_add_func ("/catalogue/save-reopen", test_save_reopen);
   int status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));

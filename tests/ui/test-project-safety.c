@@ -193,7 +193,18 @@ static GtkFileChooser *
 wait_chooser (void)
 {
   g_assert_true (nd_test_ui_wait (chooser_shown, NULL, 5000));
-  return GTK_FILE_CHOOSER (chooser ());
+  /* The chooser starts in the last folder used and loads it after showing: a file chosen before then
+   * would be chosen in the folder being left. */
+  GtkFileChooser *fc = GTK_FILE_CHOOSER (chooser ());
+  for (int i = 0; i < 100; i++)
+    {
+      g_autoptr (GFile) folder = gtk_file_chooser_get_current_folder (fc);
+      if (folder)
+        break;
+      nd_test_ui_spin (50);
+    }
+  nd_test_ui_spin (100);
+  return fc;
 }
 
 static gboolean

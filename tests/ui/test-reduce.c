@@ -66,6 +66,37 @@ state_is (gpointer data)
   return nd_reduce_window_get_state (win) == (NdReduceState) GPOINTER_TO_INT (data);
 }
 
+static GtkWidget *
+find_action_button (GtkWidget *w, const char *action)
+{
+  if (GTK_IS_BUTTON (w) && !g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *f = find_action_button (c, action);
+      if (f)
+        return f;
+    }
+  return NULL;
+}
+
+static void
+collect_text (GtkWidget *w, GString *out)
+{
+  if (GTK_IS_LABEL (w) && gtk_widget_get_mapped (w))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (w)));
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    collect_text (c, out);
+}
+
+static char *
+shown_text (void)
+{
+  GString *s = g_string_new (NULL);
+  collect_text (GTK_WIDGET (win), s);
+  return g_string_free (s, FALSE);
+}
+
 static void
 test_open_assistant (void)
 {
@@ -75,6 +106,10 @@ test_open_assistant (void)
   g_assert_nonnull (win);
   gtk_window_set_default_size (GTK_WINDOW (win), 1180, 760);
   g_assert_cmpint (nd_reduce_window_get_state (win), ==, ND_REDUCE_EMPTY);
+  /* Nothing to go on with before a cell is open. */
+  GtkWidget *next = find_action_button (GTK_WIDGET (win), "reduce.next");
+  g_assert_nonnull (next);
+  g_assert_false (gtk_widget_get_sensitive (next));
   shot ("reduce-0-empty");
 }
 
@@ -121,8 +156,26 @@ test_load_ca1 (void)
   guint draws = nd_morphology_view_get_draw_count (mv);
   shot ("reduce-1-cell");
   g_assert_cmpuint (nd_morphology_view_get_draw_count (mv), >, draws);
+  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (win), "reduce.next")));
   nd_reduce_window_show_step (win, "channels");
   shot ("reduce-2-channels");
+  {
+    g_autofree char *text = shown_text ();
+    g_assert_null (strstr (text, "neurode-cli"));
+  }
+  /* Step 3 shows the cell before it has run: a drawing, not the words "No morphology". */
+  nd_reduce_window_show_step (win, "full");
+  shot ("reduce-3-before-run");
+  g_autofree char *drawn = out_path ("reduce-3-before-run-morph.png");
+  g_autofree char *empty = out_path ("reduce-3-no-morph.png");
+  g_assert_true (nd_morphology_view_export_png (nd_reduce_window_get_morphology (win, TRUE), drawn, 400, 400, NULL));
+  NdMorphologyView *none = g_object_ref_sink (ND_MORPHOLOGY_VIEW (nd_morphology_view_new ()));
+  g_assert_true (nd_morphology_view_export_png (none, empty, 400, 400, NULL));
+  g_object_unref (none);
+  double ink_drawn = nd_test_ui_png_ink (drawn), ink_empty = nd_test_ui_png_ink (empty);
+  g_test_message ("step 3 before the run: ink %.3f (no morphology: %.3f)", ink_drawn, ink_empty);
+  g_assert_cmpfloat (ink_drawn, >, 3 * ink_empty);
+  nd_reduce_window_show_step (win, "channels");
 }
 
 static void
@@ -299,6 +352,20 @@ test_fit (void)
   shot ("reduce-4-fitting");
   int it_early = nd_reduce_window_get_iterations_done (win);
   g_assert_true (nd_test_ui_wait (iterations_past, GINT_TO_POINTER (it_early + 5), 60000));
+  /* The field counts iterations per start and says how many starts; the status the same, and the time left. */
+  g_assert_true (nd_test_ui_wait (iterations_past, GINT_TO_POINTER (12), 60000));
+  nd_test_ui_spin (MAX (0, 3200 - (int) ((g_get_monotonic_time () - t0) / 1000)));
+  nd_test_ui_spin (300);
+  {
+    g_autofree char *text = shown_text ();
+    g_test_message ("fit status: %s", strstr (text, "Start 1") ? strstr (text, "Start 1") : text);
+    g_assert_nonnull (strstr (text, "Iterations per start"));
+    g_assert_nonnull (strstr (text, "× 2 starts"));
+    g_assert_nonnull (strstr (text, "Start 1 of 2, iteration "));
+    g_assert_nonnull (strstr (text, " of 1000 ("));
+    g_assert_true (strstr (text, "minutes left") || strstr (text, "minute left") || strstr (text, "seconds left"));
+    g_assert_null (strstr (text, "voltage-forced"));
+  }
   nd_test_ui_spin (300);
   gsize nb = nd_plot_model_get_series (am, 1, &x, &y, NULL, NULL, NULL, NULL);
   g_assert_cmpuint (nb, ==, na);

@@ -1,0 +1,91 @@
+/* nd-file-dialog.c
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "nd-file-dialog.h"
+
+#include <string.h>
+
+#define SCHEMA_ID "io.github.neurode.Neurode"
+
+GFile *
+nd_file_dialog_last_folder (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *last = g_settings_get_string (settings, "last-folder");
+  if (last[0] && g_file_test (last, G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path (last);
+  const char *docs = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  return g_file_new_for_path (docs && g_file_test (docs, G_FILE_TEST_IS_DIR) ? docs : g_get_home_dir ());
+}
+
+/* Whether `dir` is one of Neurode's own folders (the demo's copy, the Reduce example in the cache), which
+ * are not the user's and not where the next file should go. */
+static gboolean
+is_ours (const char *dir)
+{
+  const char *bases[] = { g_get_user_data_dir (), g_get_user_cache_dir () };
+  for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
+    {
+      g_autofree char *ours = g_build_filename (bases[i], "neurode", NULL);
+      if (g_str_equal (dir, ours) || (g_str_has_prefix (dir, ours) && dir[strlen (ours)] == G_DIR_SEPARATOR))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+nd_file_dialog_remember (const char *path)
+{
+  if (!path || !path[0])
+    return;
+  g_autofree char *dir = g_file_test (path, G_FILE_TEST_IS_DIR) ? g_strdup (path) : g_path_get_dirname (path);
+  if (is_ours (dir))
+    return;
+  g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_settings_set_string (settings, "last-folder", dir);
+}
+
+GtkFileChooserNative *
+nd_file_dialog_new (GtkWindow *parent, const char *title, GtkFileChooserAction action, const char *accept_label,
+                    const char *name, GFile *folder)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (title, parent, action, accept_label, NULL);
+  /* Once: a second folder set before the dialog shows does not always win over the first. */
+  g_autoptr (GFile) last = folder ? NULL : nd_file_dialog_last_folder ();
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder ? folder : last, NULL);
+  if (name && action == GTK_FILE_CHOOSER_ACTION_SAVE)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  return dialog;
+}
+
+char *
+nd_file_dialog_chosen_path (GtkFileChooser *chooser)
+{
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (chooser);
+  char *path = file ? g_file_get_path (file) : NULL;
+  nd_file_dialog_remember (path);
+  return path;
+}
+
+char *
+nd_file_dialog_stem (const char *path)
+{
+  if (!path || !path[0])
+    return NULL;
+  char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+  if (dot && dot != base)
+    *dot = '\0';
+  return base;
+}
+
+char *
+nd_file_dialog_name (const char *stem, const char *what, const char *ext)
+{
+  return stem && stem[0] ? g_strdup_printf ("%s %s.%s", stem, what, ext) : g_strdup_printf ("%s.%s", what, ext);
+}

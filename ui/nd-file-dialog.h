@@ -1,0 +1,35 @@
+/* nd-file-dialog.h: file choosers that start where the user last was and propose names from the work.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every open, save and export dialog of the program starts in the folder a file was last chosen in (by any
+ * of them, in any window, kept in the "last-folder" setting across sessions) rather than wherever the
+ * program was started, and saves propose a name made from the recording or project ("File_axon_5
+ * kinetics.csv") rather than a bare "kinetics.csv" that would overwrite the last cell's.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* A GtkFileChooserNative (the file-chooser portal inside Flatpak), modal to `parent`, starting in `folder`
+ * (NULL: the last folder); `name` (a save's proposed file name) may be NULL. Free with g_object_unref. */
+GtkFileChooserNative *nd_file_dialog_new (GtkWindow *parent, const char *title, GtkFileChooserAction action,
+                                          const char *accept_label, const char *name, GFile *folder);
+/* The path chosen in `chooser` (NULL if none), remembering its folder as the last folder. */
+char  *nd_file_dialog_chosen_path (GtkFileChooser *chooser);
+
+/* The folder a file was last chosen in, if it still exists; else Documents, else home. */
+GFile *nd_file_dialog_last_folder (void);
+/* Remembers the folder of `path` (a folder itself when it is one), unless it is one of Neurode's own (the
+ * demo's, the cache). */
+void   nd_file_dialog_remember (const char *path);
+
+/* "STEM WHAT.EXT" ("File_axon_5 kinetics.csv"), or "WHAT.EXT" without a stem. */
+char  *nd_file_dialog_name (const char *stem, const char *what, const char *ext);
+/* A file's name without its folder and last extension ("/a/File_axon_5.abf" -> "File_axon_5"), or NULL. */
+char  *nd_file_dialog_stem (const char *path);
+
+G_END_DECLS
