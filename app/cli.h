@@ -34,3 +34,4 @@ int nd_cli_reduce (int argc, char **argv);
 int nd_cli_fit (int argc, char **argv);
 int nd_cli_bench (int argc, char **argv);
 int nd_cli_fit_curves (int argc, char **argv);
+int nd_cli_batch (int argc, char **argv);
