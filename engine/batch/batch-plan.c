@@ -106,6 +106,17 @@ nd_batch_name_valid (const char *text)
   return TRUE;
 }
 
+char *
+nd_batch_shell_word (const char *word)
+{
+  if (!*word)
+    return g_strdup ("''");
+  for (const char *c = word; *c; c++)
+    if (!g_ascii_isalnum (*c) && !strchr ("._/-+,:=@%", *c))
+      return g_shell_quote (word);
+  return g_strdup (word);
+}
+
 void
 nd_batch_csv_append (GString *line, const char *field)
 {

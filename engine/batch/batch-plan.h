@@ -68,6 +68,10 @@ gboolean     nd_batch_command_flag (const char *command, const char *option);
 /* Whether `text` can name a row (a folder name: letters, digits, . _ -, not first . or -). */
 gboolean     nd_batch_name_valid (const char *text);
 
+/* `word` as one word of a plan's args (or a shell's command line), in single quotes only when it needs
+ * them: "../cell 07.abf" -> "'../cell 07.abf'", "cell07.abf" as it is. */
+char        *nd_batch_shell_word (const char *word);
+
 /* Quotes a field for a CSV line when it needs it (comma, quote, line break). */
 void         nd_batch_csv_append (GString *line, const char *field);
 
