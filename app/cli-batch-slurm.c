@@ -45,8 +45,11 @@ slurm_run (const char *const *argv, char **out, char **err)
     }
   if (!g_spawn_check_wait_status (wait_status, NULL))
     {
+      /* Slurm's commands say the gist last ("squeue: fatal: Could not establish a configuration source"). */
+      g_strstrip (e);
+      const char *last = strrchr (e, '\n');
       if (err)
-        *err = g_strdup (g_strstrip (e));
+        *err = g_strdup (last ? last + 1 : *e ? e : argv[0]);
       return FALSE;
     }
   if (out)
