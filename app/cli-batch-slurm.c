@@ -414,10 +414,10 @@ nd_cli_batch_slurm (const NdBatchPlan *plan, const NdCliBatchArgs *a)
       if (!queued)
         return nd_cli_fail (1, _("cannot ask Slurm whether the last jobs in %s have ended: %s"), a->out_dir, err);
       if (queued->len > 0)
-        return nd_cli_fail (1, _("the jobs submitted into %s before (%" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT
-                                 ") are still queued or running; wait for them, or cancel them with scancel %"
-                                 G_GUINT64_FORMAT " %" G_GUINT64_FORMAT ", then run this again"),
-                            a->out_dir, old_array, old_gather, old_array, old_gather);
+        return nd_cli_fail (1, _("the jobs submitted into %s before (%llu and %llu) are still queued or running; "
+                                 "wait for them, or cancel them with scancel %llu %llu, then run this again"),
+                            a->out_dir, (unsigned long long) old_array, (unsigned long long) old_gather,
+                            (unsigned long long) old_array, (unsigned long long) old_gather);
     }
 
   g_autoptr (GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -457,8 +457,8 @@ nd_cli_batch_slurm (const NdBatchPlan *plan, const NdCliBatchArgs *a)
   guint64 gather = submit (gather_path, dependency);
   if (!gather)
     {
-      fprintf (stderr, _("the rows run as job array %" G_GUINT64_FORMAT "; when it has ended, run the same "
-                         "command again to write the summary\n"), array);
+      fprintf (stderr, _("the rows run as job array %llu; when it has ended, run the same command again to write "
+                         "the summary\n"), (unsigned long long) array);
       return 1;
     }
   if (!write_jobs (a->out_dir, array, gather, &error))
@@ -466,16 +466,16 @@ nd_cli_batch_slurm (const NdBatchPlan *plan, const NdCliBatchArgs *a)
 
   g_autofree char *throttle = a->jobs > 0 ? g_strdup_printf (_(", at most %d at a time"), a->jobs) : g_strdup ("");
   nd_cli_batch_line (&o,
-                     ngettext ("submitted %u row as job array %" G_GUINT64_FORMAT "%s (%u complete already) and "
-                               "the summary as job %" G_GUINT64_FORMAT,
-                               "submitted %u rows as job array %" G_GUINT64_FORMAT "%s (%u complete already) and "
-                               "the summary as job %" G_GUINT64_FORMAT, indices->len),
-                     indices->len, array, throttle, plan->rows->len - indices->len, gather);
+                     ngettext ("submitted %u row as job array %llu%s (%u complete already) and the summary as job %llu",
+                               "submitted %u rows as job array %llu%s (%u complete already) and the summary as job %llu",
+                               indices->len),
+                     indices->len, (unsigned long long) array, throttle, plan->rows->len - indices->len,
+                     (unsigned long long) gather);
   nd_cli_batch_line (&o, _("scripts: %s and %s; Slurm’s logs: %s/"), array_path, gather_path, logs);
   if (!a->wait)
     {
-      nd_cli_batch_line (&o, _("follow them with: squeue --jobs %" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT
-                               "; the summary will be %s/summary.csv"), array, gather, a->out_dir);
+      nd_cli_batch_line (&o, _("follow them with: squeue --jobs %llu,%llu; the summary will be %s/summary.csv"),
+                         (unsigned long long) array, (unsigned long long) gather, a->out_dir);
       return 0;
     }
   return follow (plan, a, indices, array, gather);
