@@ -93,7 +93,8 @@ squeue (guint64 a, guint64 b, gboolean all, char **err)
 {
   g_autofree char *ids = b ? g_strdup_printf ("%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, a, b)
                            : g_strdup_printf ("%" G_GUINT64_FORMAT, a);
-  const char *argv[] = { "squeue", "--noheader", "--array", "--format=%i %T", "--jobs", ids, all ? "--states=all" : NULL, NULL };
+  /* "123_4 RUNNING None", "124 PENDING Dependency" */
+  const char *argv[] = { "squeue", "--noheader", "--array", "--format=%i %T %r", "--jobs", ids, all ? "--states=all" : NULL, NULL };
   g_autofree char *out = NULL, *e = NULL;
   if (!slurm_run (argv, &out, &e))
     {
@@ -174,7 +175,8 @@ static gboolean
 check_options (const NdCliBatchArgs *a)
 {
   if (!check_value (a->partition, "^[A-Za-z0-9_.,-]+$", "--partition", "--partition=short")
-      || !check_value (a->time, "^([0-9]+-)?[0-9]+(:[0-9]+){0,2}$", "--time", "--time=01:30:00")
+      || !check_value (a->time, "^(([0-9]+-)?[0-9]+(:[0-9]+){0,2}|UNLIMITED|unlimited|INFINITE|infinite)$", "--time",
+                       "--time=01:30:00")
       || !check_value (a->mem, "^[0-9]+[KMGT]?$", "--mem", "--mem=2000"))
     return FALSE;
   for (int i = 0; a->sbatch_args && a->sbatch_args[i]; i++)
@@ -331,7 +333,7 @@ follow (const NdBatchPlan *plan, const NdCliBatchArgs *a, const GArray *indices,
   g_autofree gboolean *seen = g_new0 (gboolean, indices->len);
   guint finished = 0, failed = 0;
   double sum_seconds = 0.0;
-  gboolean complained = FALSE;
+  gboolean complained = FALSE, told_gather = FALSE;
   for (;;)
     {
       g_autofree char *err = NULL;
@@ -343,12 +345,16 @@ follow (const NdBatchPlan *plan, const NdCliBatchArgs *a, const GArray *indices,
         }
       guint running = 0;
       gboolean gather_queued = FALSE;
+      const char *gather_reason = NULL;
       g_autofree char *gather_id = g_strdup_printf ("%" G_GUINT64_FORMAT, gather);
       for (guint i = 0; lines && i < lines->len; i++)
         {
           const char *l = g_ptr_array_index (lines, i);
           if (g_str_has_prefix (l, gather_id) && l[strlen (gather_id)] == ' ')
-            gather_queued = TRUE;
+            {
+              gather_queued = TRUE;
+              gather_reason = strrchr (l, ' ') + 1;
+            }
           else if (strstr (l, " RUNNING"))
             running++;
         }
@@ -378,6 +384,16 @@ follow (const NdBatchPlan *plan, const NdCliBatchArgs *a, const GArray *indices,
         }
       if (lines && !gather_queued)
         break;
+      /* Every task has ended but the summary job waits for something else than them (held, no nodes):
+       * say so once, or --wait would seem to hang. */
+      if (finished == indices->len && running == 0 && gather_reason && !g_str_equal (gather_reason, "Dependency")
+          && !g_str_equal (gather_reason, "None") && !told_gather)
+        {
+          nd_cli_batch_line (&o, _("every row has ended, but the summary job %llu waits (Slurm says: %s); "
+                                   "see squeue --jobs %llu"),
+                             (unsigned long long) gather, gather_reason, (unsigned long long) gather);
+          told_gather = TRUE;
+        }
       double left = NAN;
       if (finished > 0)
         left = (indices->len - finished) * (sum_seconds / finished) / MAX (running, 1u);
@@ -407,23 +423,31 @@ nd_cli_batch_slurm (const NdBatchPlan *plan, const NdCliBatchArgs *a)
 
   guint64 old_array, old_gather;
   read_jobs (a->out_dir, &old_array, &old_gather);
+  g_autoptr (GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < plan->rows->len; i++)
+    if (!nd_batch_row_complete (a->out_dir, g_ptr_array_index (plan->rows, i)))
+      g_array_append_val (indices, i);
   if (old_array)
     {
       g_autofree char *err = NULL;
       g_autoptr (GPtrArray) queued = squeue (old_array, old_gather, FALSE, &err);
       if (!queued)
         return nd_cli_fail (1, _("cannot ask Slurm whether the last jobs in %s have ended: %s"), a->out_dir, err);
+      if (queued->len > 0 && a->wait)
+        {
+          /* Following again (after Ctrl+C, or from another terminal) what is already submitted. */
+          fprintf (stderr, _("the jobs submitted into %s before (%llu and %llu) are still queued or running; "
+                             "following them\n"), a->out_dir, (unsigned long long) old_array,
+                   (unsigned long long) old_gather);
+          return follow (plan, a, indices, old_array, old_gather);
+        }
       if (queued->len > 0)
         return nd_cli_fail (1, _("the jobs submitted into %s before (%llu and %llu) are still queued or running; "
-                                 "wait for them, or cancel them with scancel %llu %llu, then run this again"),
+                                 "follow them with --wait, or cancel them with scancel %llu %llu, then run this again"),
                             a->out_dir, (unsigned long long) old_array, (unsigned long long) old_gather,
                             (unsigned long long) old_array, (unsigned long long) old_gather);
     }
 
-  g_autoptr (GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; i < plan->rows->len; i++)
-    if (!nd_batch_row_complete (a->out_dir, g_ptr_array_index (plan->rows, i)))
-      g_array_append_val (indices, i);
   NdCliBatchOutput o;
   nd_cli_batch_output_init (&o);
   if (indices->len == 0)
@@ -478,6 +502,7 @@ nd_cli_batch_slurm (const NdBatchPlan *plan, const NdCliBatchArgs *a)
                          (unsigned long long) array, (unsigned long long) gather, a->out_dir);
       return 0;
     }
+  nd_cli_batch_line (&o, _("following them until the summary is written (Ctrl+C stops following; the jobs go on)"));
   return follow (plan, a, indices, array, gather);
 }
 

@@ -33,7 +33,7 @@ def finish(name):
     sys.exit(1 if failures else 0)
 
 
-def batch(*args, env=None, timeout=900):
+def batch(*args, env=None, timeout=240):
     """Runs neurode-cli batch; returns the CompletedProcess (stderr as text)."""
     return subprocess.run([cli, "batch", *args], capture_output=True, text=True, env=env, timeout=timeout)
 

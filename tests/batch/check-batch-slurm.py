@@ -151,9 +151,16 @@ try:
     r = batch(hold_plan, "--out", hold_out, "--slurm", "--sbatch-arg=--hold", env=env)
     check(r.returncode == 0, f"held submission: {r.stderr}")
     r2 = batch(hold_plan, "--out", hold_out, "--slurm", env=env)
-    check(r2.returncode == 1 and "still queued or running" in r2.stderr, f"second submission refused: {r2.stderr}")
+    check(r2.returncode == 1 and "still queued or running" in r2.stderr and "--wait" in r2.stderr,
+          f"second submission refused: {r2.stderr}")
+    # With --wait, the same command follows the jobs already submitted (after Ctrl+C, say) instead.
     hjobs = dict(line.split() for line in open(os.path.join(hold_out, "slurm-logs", "jobs")))
-    subprocess.run(["scancel", hjobs["array"], hjobs["gather"]], env=env, check=False)
+    subprocess.run(["scontrol", "release", hjobs["array"], hjobs["gather"]], env=env, check=False)
+    r3 = batch(hold_plan, "--out", hold_out, "--slurm", "--wait", env=env)
+    check(r3.returncode == 0 and "following them" in r3.stderr and "1 done, 0 failed" in r3.stderr,
+          f"--wait follows the jobs already submitted: {r3.stderr}")
+    check(dict(line.split() for line in open(os.path.join(hold_out, "slurm-logs", "jobs"))) == hjobs,
+          "nothing was submitted again")
 finally:
     stop = subprocess.run([script, "stop", cluster], capture_output=True, text=True)
     check(stop.returncode == 0, f"the cluster stopped: {stop.stderr}")
