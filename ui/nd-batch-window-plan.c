@@ -54,7 +54,8 @@ nd_batch_window_describe_project (NdBatchWindow *self)
   g_autofree char *model = learned.enabled
                              ? g_strdup_printf (_("%s and the learned current “%s”"), known, learned.name)
                              : g_strdup_printf (_("%s, nothing learned"), known);
-  adw_action_row_set_subtitle (self->model_row, model);
+  g_autofree char *model_text = g_markup_escape_text (model, -1);
+  adw_action_row_set_subtitle (self->model_row, model_text);
 
   NdRecording *rec = nd_project_get_recording (p);
   guint n = rec ? nd_recording_n_sweeps (rec) : 0;

@@ -398,6 +398,11 @@ load_scores (const char *dir, GArray *scores, GArray *train, GArray *val)
 static gboolean
 write_row_project (NdBatchWindow *self, const NdBatchRow *row, const char *path, GError **error)
 {
+  if (!self->source_json)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("This row is not a fit"));
+      return FALSE;
+    }
   g_autoptr (NdProject) p = nd_project_new ();
   if (!nd_project_load_json (p, self->source_json, NULL, error))
     return FALSE;

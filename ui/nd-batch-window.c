@@ -61,7 +61,8 @@ compare_names (gconstpointer a, gconstpointer b)
 static void
 show_results_folder (NdBatchWindow *self)
 {
-  adw_action_row_set_subtitle (self->results_row, self->results ? self->results : "—");
+  g_autofree char *text = self->results ? g_markup_escape_text (self->results, -1) : g_strdup ("—");
+  adw_action_row_set_subtitle (self->results_row, text);
 }
 
 void
@@ -82,7 +83,8 @@ nd_batch_window_set_folder (NdBatchWindow *self, const char *folder)
     g_dir_close (dir);
   g_ptr_array_sort (self->recordings, compare_names);
 
-  adw_action_row_set_subtitle (self->folder_row, self->folder);
+  g_autofree char *folder_text = g_markup_escape_text (self->folder, -1);
+  adw_action_row_set_subtitle (self->folder_row, folder_text);
   g_autoptr (GString) found = g_string_new (NULL);
   if (self->recordings->len == 0)
     g_string_append (found, _("No recordings (ABF, ATF, CSV, TSV, TXT, WAV, FLAC or AIFF files) in this folder"));
