@@ -260,12 +260,15 @@ array_script (const NdBatchPlan *plan, const NdCliBatchArgs *a, const GArray *in
   g_autofree char *typed = command_line (plan, a);
   GString *s = g_string_new ("#!/bin/bash\n");
   g_string_append_printf (s,
-    "# Neurode batch: one array task per row of %s still to run; each row writes into %s/NAME/.\n"
-    "# Written by: %s\n"
-    "# Submitted with:  sbatch %s/batch.sbatch\n"
-    "# and the summary: sbatch --dependency=afterany:<array job id> %s/gather.sbatch\n"
-    "# Submitting this script again runs its rows that are not complete (the others end at once); running\n"
-    "# the neurode-cli command again writes and submits both scripts for the rows not complete.\n",
+    "# Neurode batch: an array task per row still to run of\n"
+    "#   %s\n"
+    "# each writing into %s/NAME/.\n"
+    "# Written by:\n"
+    "#   %s\n"
+    "# Submitted with:   sbatch %s/batch.sbatch\n"
+    "# then the summary: sbatch --dependency=afterany:<array job id> %s/gather.sbatch\n"
+    "# Submitting this script again runs its rows that are not complete (the others end at once);\n"
+    "# running the neurode-cli command again writes and submits both scripts for the rows not complete.\n",
     plan->path, a->out_dir, typed, a->out_dir, a->out_dir);
   g_string_append (s, "#SBATCH --job-name=neurode-batch\n");
   g_string_append_printf (s, "#SBATCH --array=%s", ranges);
@@ -286,8 +289,9 @@ gather_script (const NdBatchPlan *plan, const NdCliBatchArgs *a)
   g_autofree char *cli = g_shell_quote (a->cli_path), *p = g_shell_quote (plan->path), *o = g_shell_quote (a->out_dir);
   GString *s = g_string_new ("#!/bin/bash\n");
   g_string_append_printf (s,
-    "# Neurode batch: writes %s/summary.csv once the array tasks of batch.sbatch have ended,\n"
-    "# however they ended. Submitted with: sbatch --dependency=afterany:<array job id> %s/gather.sbatch\n",
+    "# Neurode batch: writes %s/summary.csv\n"
+    "# once the array tasks of batch.sbatch have ended, however they ended. Submitted with:\n"
+    "#   sbatch --dependency=afterany:<array job id> %s/gather.sbatch\n",
     a->out_dir, a->out_dir);
   g_string_append (s, "#SBATCH --job-name=neurode-gather\n");
   g_string_append_printf (s, "#SBATCH --output=\"%s/slurm-logs/gather-%%j.out\"\n", a->out_dir);
