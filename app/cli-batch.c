@@ -127,14 +127,23 @@ nd_cli_batch_finish (const NdBatchPlan *plan, const char *out_dir, GHashTable *n
       return nd_cli_fail (1, _("cannot write %s: %s"), path, error->message);
     }
   g_autoptr (GArray) rows = nd_batch_summary_collect (plan, out_dir, notes);
+  /* The rows that need a look, but not hundreds of lines after an early Ctrl+C. */
+  guint shown = 0, not_shown = 0;
   for (guint i = 0; i < rows->len; i++)
     {
       const NdBatchSummaryRow *r = &g_array_index (rows, NdBatchSummaryRow, i);
-      if (r->result.status == ND_BATCH_FAILED)
+      if (r->result.status == ND_BATCH_DONE)
+        continue;
+      if (shown++ >= 20)
+        not_shown++;
+      else if (r->result.status == ND_BATCH_FAILED)
         nd_cli_batch_line (o, _("  %s failed: %s"), r->name, r->result.message);
-      else if (r->result.status == ND_BATCH_INCOMPLETE)
+      else
         nd_cli_batch_line (o, _("  %s incomplete: %s"), r->name, r->result.message);
     }
+  if (not_shown)
+    nd_cli_batch_line (o, ngettext ("  … and %u more row not done (see summary.csv)",
+                                    "  … and %u more rows not done (see summary.csv)", not_shown), not_shown);
   nd_cli_batch_line (o, _("%u done, %u failed, %u incomplete; summary: %s"), done, failed, incomplete, path);
   nd_cli_batch_output_end (o);
   return failed + incomplete > 0 ? 1 : 0;
