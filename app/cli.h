@@ -35,3 +35,4 @@ int nd_cli_fit (int argc, char **argv);
 int nd_cli_bench (int argc, char **argv);
 int nd_cli_fit_curves (int argc, char **argv);
 int nd_cli_nmodl (int argc, char **argv);
+int nd_cli_batch (int argc, char **argv);

@@ -27,6 +27,7 @@ static const NdCliCommand commands[] = {
   { "morph-simulate", N_("Simulate a multicompartment cell (cell JSON + SWC)"), nd_cli_morph_simulate },
   { "reduce", N_("Reduce a multicompartment cell to its soma plus a learned current"), nd_cli_reduce },
   { "fit-curves", N_("Fit a learned gate to each tabulated x_inf/tau curve (ICGenealogy)"), nd_cli_fit_curves },
+  { "batch", N_("Run many fits, reductions or simulations from a plan, here or on a Slurm cluster"), nd_cli_batch },
   { NULL, NULL, NULL }
 };
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "json-input.h"
+#include "nd-batch-window.h"
 #include "nd-window-private.h"
 
 #define AUTOSAVE_CHECK_S 20   /* a crash loses at most this long (well under a minute) */
@@ -141,6 +142,8 @@ update_title (NdWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->view_switcher_title), workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", workspace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", workspace);
+  /* The project's model and sweeps are what several recordings are fitted with. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fit-several", workspace);
   update_banner (self);
 }
 
@@ -506,6 +509,22 @@ open_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), all);
   g_signal_connect (dialog, "response", G_CALLBACK (open_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+fit_several_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdWindow *self = ND_WINDOW (widget);
+  NdBatchWindow *dialog = nd_batch_window_new (self);
+  /* Start in the folder of the project's recording: its neighbours are most likely the lab's other cells. */
+  const char *rec = nd_project_get_recording_path (self->project);
+  if (rec)
+    {
+      g_autofree char *folder = g_path_get_dirname (rec);
+      if (g_file_test (folder, G_FILE_TEST_IS_DIR))
+        nd_batch_window_set_folder (dialog, folder);
+    }
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1068,6 +1087,7 @@ nd_window_class_init (NdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.locate-recording", "s", locate_activated);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "win.save-as", "s", save_as_activated);
+  gtk_widget_class_install_action (widget_class, "win.fit-several", NULL, fit_several_activated);
   const char *fit_actions[] = { "win.fit-start", "win.fit-pause", "win.fit-resume", "win.fit-stop", "win.fit-accept" };
   for (guint i = 0; i < G_N_ELEMENTS (fit_actions); i++)
     gtk_widget_class_install_action (widget_class, fit_actions[i], NULL, fit_activated);
