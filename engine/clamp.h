@@ -1,0 +1,39 @@
+/* clamp.h: what a fit needs to know about a voltage-clamp recording.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The model clamps ideally (integrator.h): its output is the ionic current.
+ * A real clamp charges the membrane through the series resistance after
+ * every jump of the command: a spike of current in the direction of the
+ * jump that decays within a fraction of a millisecond to several
+ * milliseconds (a cell with dendrites charges them more slowly). The fit
+ * compares the current only outside these transients: its window leaves out
+ * skip_ms after every jump. The skip is measured on the recording: the
+ * capacitive current decays, so the current right after a jump moves back
+ * against the jump's direction, fast; the transient ends where that fall
+ * has slowed to ND_CLAMP_END_SLOPE of its steepest (or the ionic currents
+ * turn it round). Ionic currents rarely start as such a spike, so the median
+ * over the jumps that show one is the recording's transient.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#define ND_CLAMP_JUMP_MV 2.0        /* a command change above this between two samples is a jump */
+#define ND_CLAMP_END_SLOPE 0.01     /* the transient ends when its fall has slowed to 1 % */
+#define ND_CLAMP_SMOOTH_MS 0.25     /* the slope is measured over this span (noise) */
+#define ND_CLAMP_MAX_SKIP_MS 10.0
+
+/* Length (ms) of the capacitive transients of n_sweeps sweeps (command in
+ * mV, current in any unit, n[k] samples each, dt_ms apart): the median over
+ * every jump that starts with a spike of current in its direction larger
+ * than 6 noise s.d. and 2 % of the current's range; 0 when none does (an
+ * ideal clamp, or a recording after P/N subtraction). */
+double nd_clamp_transient_ms (const double *const *v_cmd, const double *const *i, const size_t *n, int n_sweeps,
+                              double dt_ms);
+
+/* Sets weight[j] = 0 for the samples from every jump of the command to
+ * skip_ms after it (the jump's own sample always); other weights stay.
+ * Returns the number of jumps. */
+size_t nd_clamp_window (const double *v_cmd, size_t n, double dt_ms, double skip_ms, double *weight);
