@@ -5,6 +5,8 @@
  */
 #include "clamp.h"
 
+#include "integrator.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +171,46 @@ nd_clamp_transient_ms (const double *const *v_cmd, const double *const *i, const
   return skip;
 }
 
+double
+nd_clamp_capacitance_pF (const double *const *v_cmd, const double *const *i_pA, const size_t *n, int n_sweeps,
+                         double dt_ms, double skip_ms)
+{
+  const size_t k = (size_t) fmax (2.0, ceil (skip_ms / dt_ms));
+  size_t n_jumps = 0, c = 0;
+  for (int s = 0; s < n_sweeps; s++)
+    for (size_t j = 1; j < n[s]; j++)
+      n_jumps += is_jump (v_cmd[s], j);
+  double *cap = malloc ((n_jumps + 1) * sizeof *cap);
+  if (!cap)
+    return NAN;
+  for (int s = 0; s < n_sweeps; s++)
+    for (size_t j = 1; j < n[s]; j++)
+      {
+        const double dv = v_cmd[s][j] - v_cmd[s][j - 1];
+        if (!is_jump (v_cmd[s], j) || fabs (dv) <= 5.0 || j + 4 * k > n[s])
+          continue;
+        int clean = 1;
+        for (size_t t = j + 1; t < j + 4 * k && clean; t++)
+          clean = !is_jump (v_cmd[s], t);
+        if (!clean)
+          continue;
+        const double settled = mean_of (i_pA[s], j + 2 * k, j + 4 * k);
+        double q = 0.0;
+        for (size_t t = j; t < j + 2 * k; t++)
+          q += (i_pA[s][t] - settled) * dt_ms;
+        if (q / dv > 0.0)
+          cap[c++] = q / dv;   /* pA ms / mV = pF */
+      }
+  double med = NAN;
+  if (c > 0)
+    {
+      qsort (cap, c, sizeof *cap, cmp_doubles);
+      med = c % 2 ? cap[c / 2] : 0.5 * (cap[c / 2 - 1] + cap[c / 2]);
+    }
+  free (cap);
+  return med;
+}
+
 size_t
 nd_clamp_window (const double *v_cmd, size_t n, double dt_ms, double skip_ms, double *weight)
 {
@@ -182,4 +224,118 @@ nd_clamp_window (const double *v_cmd, size_t n, double dt_ms, double skip_ms, do
           weight[t] = 0.0;
       }
   return jumps;
+}
+
+/* The model's one leak channel with conductance and reversal potential
+ * trainable, or -1. */
+static int
+trainable_leak (const nd_model *m)
+{
+  int found = -1;
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      const nd_channel *ch = &m->channels[c];
+      if (ch->slot == ND_CHANNEL_KNOWN && ch->n_gates == 0 && ch->block_gbar >= 0 && ch->block_e >= 0
+          && m->blocks[ch->block_gbar].trainable && m->blocks[ch->block_e].trainable)
+        {
+          if (found >= 0)
+            return -1;
+          found = c;
+        }
+    }
+  return found;
+}
+
+/* Weighted sums of the leak's least squares: v^2, v, 1, v r, r, r^2. */
+typedef struct {
+  double vv, v, one, vr, r, rr;
+} leak_sums;
+
+/* Residual sum of squares of the line a V + b (up to a constant). */
+static double
+leak_rss (const leak_sums *s, double a, double b)
+{
+  return a * a * s->vv + 2 * a * b * s->v + b * b * s->one - 2 * a * s->vr - 2 * b * s->r;
+}
+
+/* The best line through a fixed reversal potential E: I = g (V - E), g >= 0. */
+static double
+leak_on_ray (const leak_sums *s, double e, double *g)
+{
+  double num = s->vr - e * s->r, den = s->vv - 2 * e * s->v + e * e * s->one;
+  *g = den > 0.0 && num > 0.0 ? num / den : 0.0;
+  return leak_rss (s, *g, -*g * e);
+}
+
+int
+nd_clamp_fit_leak (nd_model *m, const nd_fit_sweep *sw, int n)
+{
+  const int c = trainable_leak (m);
+  if (c < 0 || n < 1)
+    return -1;
+  size_t max_n = 0;
+  for (int k = 0; k < n; k++)
+    {
+      if (!sw[k].drive.v_clamp || !sw[k].i_obs)
+        return -1;
+      max_n = sw[k].drive.n > max_n ? sw[k].drive.n : max_n;
+    }
+  const nd_param_block *bg = &m->blocks[m->channels[c].block_gbar], *be = &m->blocks[m->channels[c].block_e];
+  double *g = &m->params[bg->offset], *e = &m->params[be->offset];
+  const double g0 = *g;
+  double *rest = malloc (max_n * sizeof *rest);
+  if (!rest)
+    return -1;
+  /* The other currents: the model without its leak (the leak has no
+   * gates, so nothing else depends on it under a clamp). The sums weigh
+   * every sample as the fit's loss does (integrator.h, fit.c): by its
+   * weight over the sweep's total, its unit squared, and 1/n. */
+  *g = 0.0;
+  leak_sums su = { 0 };
+  for (int k = 0; k < n; k++)
+    {
+      nd_drive d = sw[k].drive;
+      d.v_force = NULL;
+      nd_simulate (m, &d, rest, NULL);
+      double wsum = 0.0;
+      for (size_t j = 0; j < d.n; j++)
+        wsum += sw[k].weight ? sw[k].weight[j] : 1.0;
+      const double u = sw[k].i_unit > 0.0 ? sw[k].i_unit : 1.0;
+      if (!(wsum > 0.0))
+        continue;
+      for (size_t j = 0; j < d.n; j++)
+        {
+          const double w = (sw[k].weight ? sw[k].weight[j] : 1.0) / (wsum * u * u * n), v = d.v_clamp[j];
+          const double r = sw[k].i_obs[j] - rest[j];
+          if (!(w > 0.0) || !isfinite (r))
+            continue;
+          su.vv += w * v * v, su.v += w * v, su.one += w, su.vr += w * v * r, su.r += w * r;
+        }
+    }
+  free (rest);
+  /* I_leak = a V + b with a = g >= 0 and b = -g E, E within its bounds: a
+   * convex cone in (a, b). The free optimum if it lies inside, else the
+   * best on the cone's edges (E at either bound). */
+  const double det = su.vv * su.one - su.v * su.v;
+  if (!(det > 1e-12 * su.vv * su.one))
+    {
+      *g = g0;   /* one potential only: the line is not determined */
+      return -1;
+    }
+  double a = (su.vr * su.one - su.v * su.r) / det, b = (su.vv * su.r - su.v * su.vr) / det;
+  if (a > 0.0 && -b / a >= be->lo && -b / a <= be->hi)
+    {
+      *g = a;
+      *e = -b / a;
+    }
+  else
+    {
+      double g_lo, g_hi;
+      double r_lo = leak_on_ray (&su, be->lo, &g_lo), r_hi = leak_on_ray (&su, be->hi, &g_hi);
+      *g = r_lo <= r_hi ? g_lo : g_hi;
+      *e = r_lo <= r_hi ? be->lo : be->hi;
+    }
+  *g = fmin (fmax (*g, bg->lo), bg->hi);
+  nd_model_params_changed (m);
+  return c;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clamp.h"
 #include "learned-gate.h"
 #include "model-private.h"
 #include "fit-search.h"
@@ -684,7 +685,12 @@ static double
 objective (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight, const spike_view *views,
            double lambda, double *grad, double *tmp)
 {
+  /* A clamp fit's leak is solved, not searched (clamp.h): the loss no
+   * longer depends on it. */
+  const int leak = nd_clamp_fit_leak (m, sw, n);
   double l = sweeps_loss_views (m, sw, n, horizon, dvdt_weight, views, grad, tmp);
+  if (leak >= 0 && grad)
+    grad[m->blocks[m->channels[leak].block_gbar].offset] = grad[m->blocks[m->channels[leak].block_e].offset] = 0.0;
   return l + smoothness_penalty (m, lambda, grad);
 }
 
@@ -775,14 +781,14 @@ resolve_auto (nd_fit_options *o, const nd_model *m, const nd_fit_sweep *train, i
   bool cc = false;
   for (int k = 0; k < n_train; k++)
     cc |= !train[k].drive.v_clamp;
-  const bool real = nd_fit_real_cell (m) && cc;
+  const bool real_cell = nd_fit_real_cell (m), real = real_cell && cc;
   if (o->spike_aware == ND_FIT_AUTO)
     o->spike_aware = real;
   if (o->search_evals == ND_FIT_AUTO)
     o->search_evals = real ? ND_FIT_SEARCH_EVALS : 0;
   if (o->iterations == 0)
     o->iterations = real ? ND_FIT_REAL_ITERATIONS : ND_FIT_ITERATIONS;
-  if (real)
+  if (real_cell)
     {
       /* Extra restarts and the polish chase a fit at the noise level, which
        * no model of a real cell reaches; the search and the spike-aware
