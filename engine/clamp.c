@@ -195,7 +195,8 @@ nd_clamp_capacitance_pF (const double *const *v_cmd, const double *const *i_pA, 
         if (!clean)
           continue;
         const double settled = mean_of (i_pA[s], j + 2 * k, j + 4 * k);
-        double q = 0.0;
+        /* Trapezoids from the jump's sample, where the transient starts. */
+        double q = -0.5 * (i_pA[s][j] - settled) * dt_ms;
         for (size_t t = j; t < j + 2 * k; t++)
           q += (i_pA[s][t] - settled) * dt_ms;
         if (q / dv > 0.0)
