@@ -19,9 +19,9 @@
  * two-step protocol (from -90 mV to 0 mV for 4 ms, then -40 mV: a tail)
  * against the noise-free truth.
  *
- * `test-fit-vc --seeds N --sigma PA [--no-transients]` runs more seeds for
- * docs/engine.md; without arguments one seed, 20 pA (1 % of the largest
- * current), with transients.
+ * `test-fit-vc --seeds N --sigma PA [--no-transients] [--curves]` runs more
+ * seeds for docs/engine.md; without arguments one seed, 5 pA (0.2 % of the
+ * largest current, a good whole-cell recording), with transients.
  */
 #include <math.h>
 #include <stdio.h>
@@ -50,7 +50,7 @@ static double
 now_s (void)
 {
   struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);   /* processor time: the machine is shared */
   return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
@@ -119,6 +119,7 @@ typedef struct {
   double n_inf_err, tau_err;     /* worst over -70..+50 mV */
   double peak_err, point_err;    /* worst over the unseen sweeps, relative to the peak */
   int worst;                     /* the unseen protocol of peak_err */
+  double peak_err_5sd;           /* worst over the unseen sweeps whose peak exceeds 5 noise s.d. */
   double skip_ms, seconds, train_rmse_pA;
 } outcome;
 
@@ -214,6 +215,8 @@ run (uint64_t seed, double sigma_pA, int transients, int verbose)
       if (fabs (pm - pt) / fabs (pt) >= o.peak_err)
         o.worst = k;
       o.peak_err = fmax (o.peak_err, fabs (pm - pt) / fabs (pt));
+      if (fabs (pt) > 5.0 * nd_pA_to_density (sigma_pA, K_AREA))
+        o.peak_err_5sd = fmax (o.peak_err_5sd, fabs (pm - pt) / fabs (pt));
       o.point_err = fmax (o.point_err, e / fabs (pt));
       if (verbose > 1)
         printf ("  unseen: hold %+.0f, %+.0f mV for %.0f ms, then %+.0f: peak %.1f pA (truth %.1f), largest "
@@ -222,10 +225,10 @@ run (uint64_t seed, double sigma_pA, int transients, int verbose)
     }
   if (verbose)
     printf ("seed %2llu, sigma %.0f pA%s: window skips %.2f ms after each jump; training RMSE %.1f pA; "
-            "|n_inf - HH| <= %.4f, tau_n within %.1f %%; unseen peaks within %.2f %% (worst: %+.0f/%+.0f/%+.0f mV; pointwise %.2f %% of the peak); "
-            "leak %.3f mS/cm2, %.1f mV; %.1f s\n",
+            "|n_inf - HH| <= %.4f, tau_n within %.1f %%; unseen peaks within %.2f %% (worst: %+.0f/%+.0f/%+.0f mV; %.2f %% where the peak exceeds 5 noise s.d.; pointwise %.2f %% of the peak); "
+            "leak %.3f mS/cm2, %.1f mV; %.1f s of processor time\n",
             (unsigned long long) seed, sigma_pA, transients ? "" : ", no transients", o.skip_ms, o.train_rmse_pA,
-            o.n_inf_err, 100 * o.tau_err, 100 * o.peak_err, unseen[o.worst].hold, unseen[o.worst].level, unseen[o.worst].tail, 100 * o.point_err, m->params[m->blocks[m->channels[0].block_gbar].offset],
+            o.n_inf_err, 100 * o.tau_err, 100 * o.peak_err, unseen[o.worst].hold, unseen[o.worst].level, unseen[o.worst].tail, 100 * o.peak_err_5sd, 100 * o.point_err, m->params[m->blocks[m->channels[0].block_gbar].offset],
             m->params[m->blocks[m->channels[0].block_e].offset], o.seconds);
   free (vu);
   free (iu);
@@ -248,7 +251,7 @@ int
 main (int argc, char **argv)
 {
   int seeds = 1, transients = 1, verbose = 1;
-  double sigma = 20.0;
+  double sigma = 5.0;
   for (int a = 1; a < argc; a++)
     {
       if (!strcmp (argv[a], "--seeds") && a + 1 < argc)
