@@ -171,6 +171,25 @@ nd_clamp_transient_ms (const double *const *v_cmd, const double *const *i, const
   return skip;
 }
 
+/* The charge of the transient after the jump at sample j (window k
+ * samples, clamp.h) over the jump, or NAN when the sweep does not allow it. */
+static double
+jump_capacitance_pF (const double *v, const double *i, size_t n, size_t j, size_t k)
+{
+  const double dv = v[j] - v[j - 1];
+  if (fabs (dv) <= 5.0 || j + 4 * k > n)
+    return NAN;
+  for (size_t t = j + 1; t < j + 4 * k; t++)
+    if (is_jump (v, t))
+      return NAN;
+  const double settled = mean_of (i, j + 2 * k, j + 4 * k);
+  /* Trapezoids from the jump's sample, where the transient starts. */
+  double q = -0.5 * (i[j] - settled);
+  for (size_t t = j; t < j + 2 * k; t++)
+    q += i[t] - settled;
+  return q / dv;   /* in samples: times dt, pA ms / mV = pF */
+}
+
 double
 nd_clamp_capacitance_pF (const double *const *v_cmd, const double *const *i_pA, const size_t *n, int n_sweeps,
                          double dt_ms, double skip_ms)
@@ -183,25 +202,20 @@ nd_clamp_capacitance_pF (const double *const *v_cmd, const double *const *i_pA, 
   double *cap = malloc ((n_jumps + 1) * sizeof *cap);
   if (!cap)
     return NAN;
-  for (int s = 0; s < n_sweeps; s++)
-    for (size_t j = 1; j < n[s]; j++)
-      {
-        const double dv = v_cmd[s][j] - v_cmd[s][j - 1];
-        if (!is_jump (v_cmd[s], j) || fabs (dv) <= 5.0 || j + 4 * k > n[s])
-          continue;
-        int clean = 1;
-        for (size_t t = j + 1; t < j + 4 * k && clean; t++)
-          clean = !is_jump (v_cmd[s], t);
-        if (!clean)
-          continue;
-        const double settled = mean_of (i_pA[s], j + 2 * k, j + 4 * k);
-        /* Trapezoids from the jump's sample, where the transient starts. */
-        double q = -0.5 * (i_pA[s][j] - settled) * dt_ms;
-        for (size_t t = j; t < j + 2 * k; t++)
-          q += (i_pA[s][t] - settled) * dt_ms;
-        if (q / dv > 0.0)
-          cap[c++] = q / dv;   /* pA ms / mV = pF */
-      }
+  /* As a membrane test does: jumps below the holding potential (each
+   * sweep's first command), where voltage-gated channels are mostly closed
+   * and add little charge of their own (HH's K: 6 %); all jumps when no
+   * sweep has one. */
+  for (int below = 1; below >= 0 && c == 0; below--)
+    for (int s = 0; s < n_sweeps; s++)
+      for (size_t j = 1; j < n[s]; j++)
+        {
+          if (!is_jump (v_cmd[s], j) || (below && fmax (v_cmd[s][j], v_cmd[s][j - 1]) > v_cmd[s][0] + 1e-9))
+            continue;
+          double q = jump_capacitance_pF (v_cmd[s], i_pA[s], n[s], j, k) * dt_ms;
+          if (q > 0.0)
+            cap[c++] = q;
+        }
   double med = NAN;
   if (c > 0)
     {
@@ -339,4 +353,22 @@ nd_clamp_fit_leak (nd_model *m, const nd_fit_sweep *sw, int n)
   *g = fmin (fmax (*g, bg->lo), bg->hi);
   nd_model_params_changed (m);
   return c;
+}
+
+int
+nd_clamp_free_leak (nd_model *m)
+{
+  int changed = 0;
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      const nd_channel *ch = &m->channels[c];
+      if (ch->slot != ND_CHANNEL_KNOWN || ch->n_gates != 0 || ch->block_gbar < 0 || ch->block_e < 0)
+        continue;
+      nd_param_block *bg = &m->blocks[ch->block_gbar], *be = &m->blocks[ch->block_e];
+      if (bg->trainable && be->trainable)
+        continue;
+      bg->trainable = be->trainable = true;
+      changed++;
+    }
+  return changed;
 }

@@ -64,3 +64,9 @@ size_t nd_clamp_window (const double *v_cmd, size_t n, double dt_ms, double skip
  * done). The fit's loss then depends on the other parameters alone: the
  * caller zeroes the leak's gradient. */
 int nd_clamp_fit_leak (nd_model *m, const nd_fit_sweep *sw, int n);
+
+/* Marks the conductance and reversal potential of the model's leak
+ * channels (known channels without gates) trainable, so a clamp fit solves
+ * them (the leak and offset of a recording are the cell's and the seal's,
+ * never known beforehand). Returns how many channels changed. */
+int nd_clamp_free_leak (nd_model *m);

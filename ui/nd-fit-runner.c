@@ -13,11 +13,13 @@
 #include <unistd.h>
 #endif
 
+#include "fit-data.h"
 #include "fit-worker.h"
 #include "integrator.h"
 #include "nd-error.h"
 #include "spikes.h"
 #include "nd-fit-runner.h"
+#include "units.h"
 
 struct _NdFitRunner
 {
@@ -27,6 +29,8 @@ struct _NdFitRunner
   nd_fit_worker *worker;
   NdProjectSweeps *sweeps;
   int iterations, restarts;
+  double area_um2;            /* the model's, for clamp currents in pA */
+  double i_unit_pA;           /* voltage clamp: pA of one unit of the loss; 0 in current clamp */
 
   GMutex lock;
   NdFitSnapshot *pending;     /* written by the worker thread, under lock */
@@ -76,6 +80,20 @@ nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, double
   d.v_force = NULL;
   d.force = 0.0;
   nd_simulate (model, &d, v, NULL);
+  if (d.v_clamp)
+    {
+      /* Voltage clamp: the current, in pA (v becomes it), inside the window. */
+      double s = 0.0, wsum = 0.0;
+      for (gsize j = 0; j < d.n; j++)
+        {
+          double w = sweep->weight ? sweep->weight[j] : 1.0, e = v[j] - sweep->i_obs[j];
+          s += w * e * e;
+          wsum += w;
+          v[j] = nd_density_to_pA (v[j], model->area_um2);
+        }
+      return (NdSweepScore) { .sweep = id, .rmse_mV = NAN,
+                              .rmse_pA = wsum > 0 ? nd_density_to_pA (sqrt (s / wsum), model->area_um2) : NAN };
+    }
   double s = 0.0, wsum = 0.0;
   for (gsize j = 0; j < d.n; j++)
     {
@@ -88,6 +106,7 @@ nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, double
     .rmse_mV = wsum > 0 ? sqrt (s / wsum) : NAN,
     .spikes_recorded = (int) nd_spikes_count (sweep->v_obs, d.n, d.dt_sample),
     .spikes_model = (int) nd_spikes_count (v, d.n, d.dt_sample),
+    .rmse_pA = NAN,
   };
 }
 
@@ -125,6 +144,13 @@ on_progress (const nd_fit_progress *p, void *user)
   s->trace_v = g_memdup2 (p->trace_v, sizeof (double) * p->trace_n);
   s->trace_obs = g_memdup2 (p->trace_obs, sizeof (double) * p->trace_n);
   s->trace_dt = p->trace_dt;
+  s->trace_current = p->trace_current;
+  s->i_unit_pA = self->i_unit_pA;
+  for (gsize j = 0; s->trace_current && j < s->trace_n; j++)
+    {
+      s->trace_v[j] = nd_density_to_pA (s->trace_v[j], self->area_um2);
+      s->trace_obs[j] = nd_density_to_pA (s->trace_obs[j], self->area_um2);
+    }
   /* Snapshots are coalesced (only the newest is drawn), but the loss curve keeps every report. */
   double row[5] = { s->done, s->train_loss, s->val_loss, s->horizon, s->restart };
   g_mutex_lock (&self->lock);
@@ -220,6 +246,17 @@ describe_outcome (NdFitRunner *self)
       self->failed = TRUE;
       self->outcome = g_strdup (_("The fit made no progress: the loss did not fall. The best result so far is kept; "
                                   "try another network size or other channels."));
+    }
+  else if (self->i_unit_pA > 0.0)
+    {
+      /* Voltage clamp: the loss is in units of i_unit_pA. */
+      double rmse = self->i_unit_pA * sqrt (r->best_val_loss);
+      self->outcome = r->cancelled
+                        ? g_strdup_printf (_("Stopped after %d iterations; the best result so far is kept "
+                                             "(RMSE %.2f pA)."), r->iterations_done, rmse)
+                        : g_strdup_printf (_("Finished %d iterations: RMSE %.2f pA on the %s sweeps."),
+                                           r->iterations_done, rmse,
+                                           self->sweeps->n_val > 0 ? _("validation") : _("training"));
     }
   else if (r->cancelled)
     self->outcome = g_strdup_printf (_("Stopped after %d iterations; the best result so far is kept "
@@ -342,6 +379,8 @@ nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *
     }
   clear_run (self);
   self->sweeps = sweeps;
+  self->area_um2 = model->area_um2;
+  self->i_unit_pA = sweeps->clamp ? ((const NdFitData *) sweeps->clamp)->i_unit_pA : 0.0;
   self->iterations = opt->iterations;
   self->restarts = opt->restarts;
   self->worker = nd_fit_worker_start (model, sweeps->sweeps, (int) sweeps->n_train,

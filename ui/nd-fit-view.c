@@ -10,6 +10,8 @@
 
 #include "nd-fit-view.h"
 
+#include "clamp.h"
+
 #define CURVE_N ND_FIT_CURVE_POINTS
 
 struct _NdFitView
@@ -162,6 +164,17 @@ show_trace (NdFitView *self, const char *title, const double *obs, const double 
                                     0.0, dt, model, n);
 }
 
+/* The trace plot shows V (current clamp) or the membrane current (voltage clamp), and the loss of a
+ * clamp fit is in units of 1 % of the current's range (fit.h). */
+static void
+set_clamp_axes (NdFitView *self, gboolean current)
+{
+  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, current ? _("Membrane current") : _("Membrane potential"),
+                          current ? "pA" : "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Mean squared error"), current ? "%²" : "mV²",
+                          ND_PLOT_SCALE_LOG);
+}
+
 static void
 show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
 {
@@ -200,11 +213,15 @@ show_scores (NdFitView *self, const NdSweepScore *scores, guint n, gboolean vali
       GtkWidget *row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       g_autofree char *title = g_strdup_printf (_("Sweep %u"), scores[i].sweep + 1);
-      g_autofree char *sub = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d spike recorded, %d in the model",
+      /* Voltage clamp: the membrane current, no spikes. */
+      const gboolean current = isfinite (scores[i].rmse_pA);
+      g_autofree char *sub = current ? g_strdup (_("Membrane current under the clamp"))
+                             : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d spike recorded, %d in the model",
                                                            "%d spikes recorded, %d in the model",
                                                            (gulong) scores[i].spikes_recorded),
                                               scores[i].spikes_recorded, scores[i].spikes_model);
-      g_autofree char *rmse = g_strdup_printf (_("RMSE %.2f mV"), scores[i].rmse_mV);
+      g_autofree char *rmse = current ? g_strdup_printf (_("RMSE %.1f pA"), scores[i].rmse_pA)
+                                      : g_strdup_printf (_("RMSE %.2f mV"), scores[i].rmse_mV);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
       GtkWidget *label = gtk_label_new (rmse);
@@ -275,8 +292,10 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
   show_loss (self, x, tr, va, n);
   show_curves (self, s->n_gates, s->gate_labels, s->x_inf, s->tau);
-  g_autofree char *title = g_strdup (s->horizon == 1 ? _("First training sweep (one-step prediction)")
-                                                     : _("First training sweep (free run)"));
+  g_autofree char *title = g_strdup (s->trace_current ? _("First training sweep")
+                                     : s->horizon == 1 ? _("First training sweep (one-step prediction)")
+                                                       : _("First training sweep (free run)"));
+  set_clamp_axes (self, s->trace_current);
   show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
   double frac = s->total > 0 ? (double) s->done / s->total : 0.0;
   gtk_progress_bar_set_fraction (self->progress, frac);
@@ -288,10 +307,13 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
                            ? g_strdup_printf (_("; best on validation %.3g mV²"), s->best_val_loss) : g_strdup ("");
   g_autofree char *restart = s->restarts > 1 ? g_strdup_printf (_("Restart %d of %d. "), s->restart + 1, s->restarts)
                                              : g_strdup ("");
-  g_autofree char *status = g_strdup_printf (_("%s%s\nLoss %.3g mV²%s"), restart,
-                                             s->horizon == 1 ? _("Stage 1 of 2: each step predicted from the recorded voltage.")
-                                                             : _("Stage 2 of 2: the model runs freely."),
-                                             s->train_loss, val);
+  g_autofree char *status = s->trace_current
+    ? g_strdup_printf (_("%sThe model’s membrane current under the recorded command.\nRMSE %.3g pA"), restart,
+                       s->i_unit_pA * sqrt (fmax (s->train_loss, 0.0)))
+    : g_strdup_printf (_("%s%s\nLoss %.3g mV²%s"), restart,
+                       s->horizon == 1 ? _("Stage 1 of 2: each step predicted from the recorded voltage.")
+                                       : _("Stage 2 of 2: the model runs freely."),
+                       s->train_loss, val);
   gtk_label_set_text (self->status, status);
 }
 
@@ -338,9 +360,17 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
       /* The recorded trace of that sweep, from the project's recording. */
       NdRecording *rec = nd_project_get_recording (self->project);
       NdSweepTrace tr = { 0 };
-      if (rec && nd_recording_get_cc_sweep (rec, scores[0].sweep, &tr, NULL))
+      NdClampTrace cl = { 0 };
+      g_autofree char *title = g_strdup_printf (_("Sweep %u, fitted model"), scores[0].sweep + 1);
+      if (rec && nd_recording_is_voltage_clamp (rec) && nd_recording_get_vc_sweep (rec, scores[0].sweep, &cl, NULL))
         {
-          g_autofree char *title = g_strdup_printf (_("Sweep %u, fitted model"), scores[0].sweep + 1);
+          set_clamp_axes (self, TRUE);
+          show_trace (self, title, cl.i_pA, v, MIN (len, cl.n), dt);
+          nd_clamp_trace_clear (&cl);
+        }
+      else if (rec && nd_recording_get_cc_sweep (rec, scores[0].sweep, &tr, NULL))
+        {
+          set_clamp_axes (self, FALSE);
           show_trace (self, title, tr.v_mV, v, MIN (len, tr.n), dt);
           nd_sweep_trace_clear (&tr);
         }
@@ -360,15 +390,25 @@ nd_fit_view_start (NdFitView *self, GError **error)
   NdProjectSweeps *sw = nd_project_make_sweeps (self->project, m, max_dt, error);
   if (!sw)
     return FALSE;
-  /* The shaded range: where the training data's potential went. */
+  /* The shaded range: where the training data's potential went (in voltage clamp, the command). */
   self->v_lo = INFINITY;
   self->v_hi = -INFINITY;
   for (guint k = 0; k < sw->n_train; k++)
-    for (gsize j = 0; j < sw->sweeps[k].drive.n; j++)
-      {
-        self->v_lo = MIN (self->v_lo, sw->sweeps[k].v_obs[j]);
-        self->v_hi = MAX (self->v_hi, sw->sweeps[k].v_obs[j]);
-      }
+    {
+      const double *v = sw->sweeps[k].drive.v_clamp ? sw->sweeps[k].drive.v_clamp : sw->sweeps[k].v_obs;
+      for (gsize j = 0; j < sw->sweeps[k].drive.n; j++)
+        {
+          self->v_lo = MIN (self->v_lo, v[j]);
+          self->v_hi = MAX (self->v_hi, v[j]);
+        }
+    }
+  /* A clamp recording's leak and offset are fitted (clamp.h), as neurode-cli fit does. */
+  nd_model *clamp_model = sw->clamp ? nd_model_copy (m) : NULL;
+  if (clamp_model)
+    {
+      nd_clamp_free_leak (clamp_model);
+      m = clamp_model;
+    }
   nd_fit_options opt;
   nd_fit_options_default (&opt);
   if (self->settings)
@@ -377,7 +417,10 @@ nd_fit_view_start (NdFitView *self, GError **error)
       opt.restarts = g_settings_get_int (self->settings, "fit-restarts");
     }
   opt.progress_interval_s = 0.05;
-  if (!nd_fit_runner_start (self->runner, m, sw, &opt, error))
+  gboolean started = nd_fit_runner_start (self->runner, m, sw, &opt, error);
+  if (clamp_model)
+    nd_model_free (clamp_model);   /* the runner's worker keeps its own copy */
+  if (!started)
     return FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
   show_scores (self, NULL, 0, TRUE);
@@ -467,8 +510,27 @@ show_project (NdFitView *self)
     if (nd_project_get_sweep_role (self->project, s) == ND_SWEEP_TRAIN)
       first = (int) s;
   NdSweepTrace tr = { 0 };
-  if (first >= 0 && nd_recording_get_cc_sweep (rec, (guint) first, &tr, NULL) && tr.n > 1)
+  NdClampTrace cl = { 0 };
+  if (first >= 0 && nd_recording_is_voltage_clamp (rec) && nd_recording_get_vc_sweep (rec, (guint) first, &cl, NULL)
+      && cl.n > 1)
     {
+      /* Voltage clamp: the recorded current; the shaded range is the command's. */
+      self->v_lo = INFINITY;
+      self->v_hi = -INFINITY;
+      for (gsize j = 0; j < cl.n; j++)
+        {
+          self->v_lo = MIN (self->v_lo, cl.v_cmd_mV[j]);
+          self->v_hi = MAX (self->v_hi, cl.v_cmd_mV[j]);
+        }
+      g_autofree char *title = g_strdup_printf (_("Sweep %u, recorded"), (guint) first + 1);
+      set_clamp_axes (self, TRUE);
+      show_trace (self, title, cl.i_pA, NULL, cl.n, cl.t_ms[1] - cl.t_ms[0]);
+      nd_clamp_trace_clear (&cl);
+    }
+  else if (first >= 0 && !nd_recording_is_voltage_clamp (rec) && nd_recording_get_cc_sweep (rec, (guint) first, &tr, NULL)
+           && tr.n > 1)
+    {
+      set_clamp_axes (self, FALSE);
       self->v_lo = INFINITY;
       self->v_hi = -INFINITY;
       for (gsize j = 0; j < tr.n; j++)

@@ -193,7 +193,7 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
           if (d->voltage_clamp)
             nd_clamp_window (cl->v_cmd_mV, len, dt_ms, d->clamp_skip_ms, d->weight[k]);
         }
-      if (windowed)
+      if (windowed && !spec->whole_sweeps)
         {
           /* Only the window and a lead-in before it are simulated. */
           double a = floor ((spec->window_start_ms - ND_FIT_DATA_LEAD_MS) / dt_ms + 1e-9);

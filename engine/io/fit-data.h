@@ -57,6 +57,9 @@ typedef struct {
    * measured on the sweeps (clamp.h), < 0: none (the transients are
    * already subtracted). */
   double clamp_skip_ms;
+  /* Simulate the whole sweeps even with a window (no lead-in cut), so the
+   * traces start where the recording's do (the window's plots). */
+  gboolean whole_sweeps;
 } NdFitDataSpec;
 
 /* The membrane potential is the recording's, corrected for its
