@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "cell-recording.h"
+#include "clamp.h"
 #include "cli-recording.h"
 #include "cli-report.h"
 #include "cli.h"
@@ -294,15 +295,9 @@ run_fit (const FitArgs *a, int argc, char **argv)
     {
       /* A clamp recording's leak and offset are the cell's and the seal's:
        * fitted (clamp.h) unless the user keeps the model's. */
-      for (int c = 0; c < m->n_channels && !a->keep_leak; c++)
-        if (m->channels[c].slot == ND_CHANNEL_KNOWN && m->channels[c].n_gates == 0
-            && !(m->blocks[m->channels[c].block_gbar].trainable && m->blocks[m->channels[c].block_e].trainable))
-          {
-            m->blocks[m->channels[c].block_gbar].trainable = TRUE;
-            m->blocks[m->channels[c].block_e].trainable = TRUE;
-            fprintf (stderr, _("voltage clamp: the leak’s conductance and reversal potential are fitted to the "
-                               "recording (--keep-leak keeps the model’s)\n"));
-          }
+      if (!a->keep_leak && nd_clamp_free_leak (m) > 0)
+        fprintf (stderr, _("voltage clamp: the leak’s conductance and reversal potential are fitted to the "
+                           "recording (--keep-leak keeps the model’s)\n"));
       fprintf (stderr, _("voltage clamp: %.2f ms after every jump of the command are left out (capacitive "
                          "transients); errors in units of %.3g pA\n"),
                data->clamp_skip_ms, data->i_unit_pA);
