@@ -14,7 +14,8 @@
  * against the jump's direction, fast; the transient ends where that fall
  * has slowed to ND_CLAMP_END_SLOPE of its steepest (or the ionic currents
  * turn it round). Ionic currents rarely start as such a spike, so the median
- * over the jumps that show one is the recording's transient.
+ * over the jumps that show one is the recording's transient (when most
+ * jumps do: a real clamp's transients follow every jump).
  */
 #pragma once
 
@@ -30,8 +31,8 @@
 /* Length (ms) of the capacitive transients of n_sweeps sweeps (command in
  * mV, current in any unit, n[k] samples each, dt_ms apart): the median over
  * every jump that starts with a spike of current in its direction larger
- * than 6 noise s.d. and 2 % of the current's range; 0 when none does (an
- * ideal clamp, or a recording after P/N subtraction). */
+ * than 6 noise s.d. and 2 % of the current's range; 0 when fewer than half
+ * of the jumps do (an ideal clamp, or a recording after P/N subtraction). */
 double nd_clamp_transient_ms (const double *const *v_cmd, const double *const *i, const size_t *n, int n_sweeps,
                               double dt_ms);
 

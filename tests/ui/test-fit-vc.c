@@ -9,7 +9,11 @@
  * fitted) and accepts the fit; then opens the real voltage-clamp ABF file and fits it briefly. Screenshots
  * go to ND_TEST_OUTPUT.
  */
+#include "config.h"
+
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -35,9 +39,19 @@
 
 #define AREA 62.832
 
+static const char *language = "";
 static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
+
+/* vc-NAME, or vc-LANGUAGE-NAME (a static buffer, used at once). */
+static const char *
+shot_name (const char *name)
+{
+  static char buf[64];
+  g_snprintf (buf, sizeof buf, "vc-%s%s%s", language, language[0] ? "-" : "", name);
+  return buf;
+}
 
 static void
 activate (const char *action, GVariant *param)
@@ -118,7 +132,7 @@ test_clamp_table (void)
   g_assert_cmpstr (nd_plot_model_get_axis_unit (trace, ND_PLOT_AXIS_Y), ==, "pA");
   g_assert_cmpstr (nd_plot_model_get_axis_unit (stim, ND_PLOT_AXIS_Y), ==, "mV");
   g_assert_cmpuint (nd_plot_model_get_n_series (trace), >, 0);
-  g_autofree char *shot = nd_test_ui_screenshot (GTK_WIDGET (window), "vc-recording");
+  g_autofree char *shot = nd_test_ui_screenshot (GTK_WIDGET (window), shot_name ("recording"));
   g_assert_cmpfloat (nd_test_ui_png_ink (shot), >, 0.02);
 
   /* The model: the leak and the learned K (the default's); no sodium under this clamp. The area is
@@ -172,7 +186,7 @@ test_clamp_table (void)
         g_test_message ("leak reversal potential %.1f mV", e);
         g_assert_cmpfloat (fabs (e - (-60.0)), <, SANITIZED ? 15.0 : 5.0);
       }
-  g_autofree char *fit_shot = nd_test_ui_screenshot (GTK_WIDGET (window), "vc-fit");
+  g_autofree char *fit_shot = nd_test_ui_screenshot (GTK_WIDGET (window), shot_name ("fit"));
   g_assert_cmpfloat (nd_test_ui_png_ink (fit_shot), >, 0.02);
   activate ("win.fit-accept", NULL);
   nd_test_ui_spin (200);
@@ -182,10 +196,10 @@ test_clamp_table (void)
   g_assert_cmpuint (np, ==, 2);
   g_assert_true (isfinite (kept[0].rmse_pA));
 
-  /* German, at 800x600: the clamp's words fit. */
+  /* At 800x600 the clamp's words fit (in German too: test-fit-vc de LOCALEDIR). */
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   nd_test_ui_spin (500);
-  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "vc-fit-800"));
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), shot_name ("fit-800")));
   gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
   nd_test_ui_spin (300);
   nd_project_set_dirty (p, FALSE);
@@ -208,7 +222,7 @@ test_real_abf (void)
   g_assert_cmpfloat (area, <, 5000.0);
   activate ("win.show-view", g_variant_new_string ("recording"));
   nd_test_ui_spin (500);
-  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "vc-abf-recording"));
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), shot_name ("abf-recording")));
   /* A short fit of the first step and the return to -70 mV: it runs and scores without errors. */
   nd_project_set_window (p, 500.0, 1100.0);
   for (guint s = 0; s < nd_recording_n_sweeps (nd_project_get_recording (p)); s++)
@@ -226,13 +240,26 @@ test_real_abf (void)
   g_assert_cmpuint (ns, ==, 1);
   g_test_message ("17o05024 sweep 4: RMSE %.1f pA; %s", sc[0].rmse_pA, nd_fit_runner_get_outcome (runner ()));
   g_assert_true (isfinite (sc[0].rmse_pA));
-  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "vc-abf-fit"));
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), shot_name ("abf-fit")));
   nd_project_set_dirty (p, FALSE);
 }
 
 int
 main (int argc, char **argv)
 {
+  /* test-fit-vc [LANGUAGE LOCALEDIR]: the same in another language (screenshots vc-LANGUAGE-*). */
+  if (argc >= 3 && argv[1][0] != '-')
+    {
+      language = argv[1];
+      g_setenv ("LANGUAGE", language, TRUE);
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+      argv[2] = argv[0];
+      argc -= 2;
+      argv += 2;
+    }
   const char *base = g_getenv ("ND_TEST_OUTPUT");
   out_dir = g_build_filename (base ? base : ".", "fit-vc", NULL);
   g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
