@@ -14,6 +14,10 @@
  * subthreshold RMSE, RMSE), then complete.txt, last: the outputs are one
  * set (cli-output.h), and a folder without complete.txt holds only the
  * best model of a fit that did not finish.
+ *
+ * A voltage-clamp recording (its command as the stimulus) fits the membrane
+ * current: the capacitive transients left out (--skip), the leak fitted
+ * (--keep-leak), report.csv with the current's RMSE and peak per sweep.
  */
 #include "config.h"
 
@@ -27,6 +31,7 @@
 
 #include "cell-recording.h"
 #include "cli-output.h"
+#include "clamp.h"
 #include "cli-recording.h"
 #include "cli-report.h"
 #include "cli.h"
@@ -41,12 +46,14 @@ typedef struct {
   gint64 seed;
   int iterations, restarts, search;
   double max_dt, area;
-  gboolean warm_start;
+  gboolean warm_start, keep_leak;
+  double clamp_skip;
   NdCliRecordingOptions rec;
 } FitArgs;
 
 /* The progress line, and the best model so far saved now and then. */
 typedef struct {
+  double i_unit_pA;          /* voltage clamp: pA of one unit of the loss; 0 in current clamp */
   nd_model *snapshot;        /* a copy of the model whose params take the best so far */
   const char *model_path;
   int saved_version;
@@ -65,6 +72,9 @@ on_progress (const nd_fit_progress *p, void *user)
   if (p->searching)
     fprintf (stderr, _("start %d/%d: searching conductances and kinetics, simulation %d/%d\n"), p->restart + 1,
              p->restarts, p->search_done, p->search_total);
+  else if (fp->i_unit_pA > 0.0)
+    fprintf (stderr, _("start %d/%d, step %d/%d: training error %.3g pA RMSE\n"), p->restart + 1, p->restarts,
+             p->iteration, p->iterations, fp->i_unit_pA * sqrt (fmax (p->train_loss, 0.0)));
   else
     fprintf (stderr, _("start %d/%d, step %d/%d (%s): training error %.3g mV RMSE\n"), p->restart + 1,
              p->restarts, p->iteration, p->iterations, stage, sqrt (fmax (p->train_loss, 0.0)));
@@ -99,6 +109,30 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
     }
   nd_template_cell cell;
   nd_template_cell_unknown (&cell);
+  if (nd_recording_is_voltage_clamp (rec))
+    {
+      /* Voltage clamp: the area from --area, the amplifier's capacitance,
+       * or the capacitive transients (1 uF/cm2: 100 um2 per pF). */
+      g_autoptr (GError) local = NULL;
+      double c_pF = nd_recording_membrane_capacitance_pF (rec);
+      if (!isfinite (c_pF) && !(a->area > 0.0))
+        {
+          c_pF = nd_cell_capacitance_from_clamp (rec, &local);
+          if (isfinite (c_pF))
+            fprintf (stderr, _("cell: capacitance %.1f pF from the capacitive transients (area %.0f µm²)\n"), c_pF,
+                     100.0 * c_pF);
+        }
+      cell.area_um2 = a->area > 0.0 ? a->area : isfinite (c_pF) ? 100.0 * c_pF : NAN;
+      if (!isfinite (cell.area_um2))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("the membrane area of this voltage-clamp recording is not known (%s): give it with --area"),
+                       local ? local->message : "?");
+          return NULL;
+        }
+      *weights_given = FALSE;
+      return nd_template_model ((nd_template_kind) kind, &cell, TRUE);
+    }
   nd_cell_props props;
   g_autoptr (GError) local = NULL;
   gboolean measured = nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, &local);
@@ -256,12 +290,24 @@ run_fit (const FitArgs *a, int argc, char **argv)
     }
   NdFitDataSpec spec = { .train = train->len ? (const int *) train->data : NULL, .n_train = (int) train->len,
                          .val = (const int *) val_all->data, .n_val = (int) val_all->len,
-                         .max_dt_ms = a->max_dt, .window_start_ms = w0, .window_end_ms = w1 };
+                         .max_dt_ms = a->max_dt, .window_start_ms = w0, .window_end_ms = w1,
+                         .clamp_skip_ms = a->clamp_skip };
   data = nd_fit_data_new (rec, m, &spec, &error);
   if (!data)
     {
       status = nd_cli_fail (1, "%s", error->message);
       goto out;
+    }
+  if (data->voltage_clamp)
+    {
+      /* A clamp recording's leak and offset are the cell's and the seal's:
+       * fitted (clamp.h) unless the user keeps the model's. */
+      if (!a->keep_leak && nd_clamp_free_leak (m) > 0)
+        fprintf (stderr, _("voltage clamp: the leak’s conductance and reversal potential are fitted to the "
+                           "recording (--keep-leak keeps the model’s)\n"));
+      fprintf (stderr, _("voltage clamp: %.2f ms after every jump of the command are left out (capacitive "
+                         "transients); errors in units of %.3g pA\n"),
+               data->clamp_skip_ms, data->i_unit_pA);
     }
   if (g_mkdir_with_parents (a->out_dir, 0755) != 0)
     {
@@ -288,13 +334,20 @@ run_fit (const FitArgs *a, int argc, char **argv)
   if (a->search >= 0)
     opt.search_evals = a->search;
   opt.progress_interval_s = 2.0;
-  FitProgress fp = { .snapshot = nd_model_copy (m), .model_path = model_out };
+  FitProgress fp = { .i_unit_pA = data->voltage_clamp ? data->i_unit_pA : 0.0, .snapshot = nd_model_copy (m),
+                     .model_path = model_out };
   nd_fit_result res;
   gint64 t0 = g_get_monotonic_time ();
   nd_fit (m, data->train, data->n_train, data->val, data->n_val, &opt, NULL, on_progress, &fp, &res);
   nd_model_free (fp.snapshot);
   fprintf (stderr, _("fitted in %.0f s; the model of start %d is kept\n"), (g_get_monotonic_time () - t0) / 1e6,
            res.best_restart + 1);
+  for (int c = 0; c < m->n_channels && data->voltage_clamp; c++)
+    if (m->channels[c].slot == ND_CHANNEL_KNOWN && m->channels[c].n_gates == 0)
+      fprintf (stderr, _("leak: %.4g mS/cm² (%.3g nS), reversal potential %.1f mV\n"),
+               m->params[m->blocks[m->channels[c].block_gbar].offset],
+               m->params[m->blocks[m->channels[c].block_gbar].offset] * m->area_um2 * 1e-2,
+               m->params[m->blocks[m->channels[c].block_e].offset]);
   if (!isfinite (res.train_loss))
     status = nd_cli_fail (1, _("the fit broke down (its training error is not a number); no result is written: "
                                "try another --seed or a smaller --dt"));
@@ -326,6 +379,8 @@ nd_cli_fit (int argc, char **argv)
     { "search", 0, 0, G_OPTION_ARG_INT, &a.search, N_("Simulations of the search of conductances and kinetics that starts each restart (default 600 for a real cell, 0 otherwise; 0: no search)"), N_("N") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &a.max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { "warm-start", 0, 0, G_OPTION_ARG_NONE, &a.warm_start, N_("Refine the model's network weights instead of starting afresh"), NULL },
+    { "keep-leak", 0, 0, G_OPTION_ARG_NONE, &a.keep_leak, N_("Voltage clamp: keep the model's leak instead of fitting its conductance and reversal potential to the recording"), NULL },
+    { "skip", 0, 0, G_OPTION_ARG_DOUBLE, &a.clamp_skip, N_("Voltage clamp: milliseconds left out after every jump of the command (default: measured on the capacitive transients; a negative value: none)"), N_("MS") },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("[MODEL.json] REC — fit a model to a recording"));

@@ -79,9 +79,81 @@ print_summary (const nd_sweep_score *sc, const int *ids, int n, gboolean validat
     }
 }
 
+/* Voltage clamp: the current's figures per sweep (sweep-score.h). */
+static nd_sweep_score
+report_clamp_sweep (nd_model *m, const nd_fit_sweep *sw, int id, const char *role, GString *csv, FILE *table)
+{
+  nd_sweep_score sc;
+  nd_sweep_score_model (m, sw, NULL, &sc);
+  g_string_append_printf (csv, "%d,%s,", id, role);
+  append_number (csv, sc.rmse_pA);
+  g_string_append_c (csv, ',');
+  append_number (csv, sc.peak_pA);
+  g_string_append_c (csv, ',');
+  append_number (csv, sc.peak_model_pA);
+  g_string_append_c (csv, ',');
+  append_number (csv, 100.0 * sc.peak_error);
+  g_string_append_c (csv, '\n');
+  if (table)
+    fprintf (table, "%-5d  %-9s  %-10.1f  %-12.1f  %-17.1f  %+.1f\n", id, role, sc.rmse_pA, sc.peak_pA,
+             sc.peak_model_pA, 100.0 * sc.peak_error);
+  return sc;
+}
+
+static GString *
+clamp_report (nd_model *m, const NdFitData *d, FILE *table)
+{
+  GString *csv = g_string_new ("sweep,role,rmse_pA,peak_pA,peak_model_pA,peak_error_percent\n");
+  if (table)
+    {
+      const char *titles[] = { _("sweep"), _("role"), _("RMSE, pA"), _("peak, pA"), _("model’s peak, pA"),
+                               _("peak error, %") };
+      const int widths[] = { 5, 9, 10, 12, 17, 0 };
+      for (int i = 0; i < 6; i++)
+        {
+          long pad = widths[i] - g_utf8_strlen (titles[i], -1);
+          fprintf (table, "%s%s%*s", i ? "  " : "", titles[i], (int) (pad > 0 ? pad : 0), "");
+        }
+      fputc ('\n', table);
+    }
+  g_autofree nd_sweep_score *tr = g_new0 (nd_sweep_score, d->n_train + 1);
+  g_autofree nd_sweep_score *va = g_new0 (nd_sweep_score, d->n_val + 1);
+  for (int id = 0; id < d->n_sweeps; id++)
+    {
+      for (int k = 0; k < d->n_train; k++)
+        if (d->train_sweeps[k] == id)
+          tr[k] = report_clamp_sweep (m, &d->train[k], id, "train", csv, table);
+      for (int k = 0; k < d->n_val; k++)
+        if (d->val_sweeps[k] == id)
+          va[k] = report_clamp_sweep (m, &d->val[k], id, "validate", csv, table);
+    }
+  /* In words, on the validation sweeps (else the training sweeps) whose
+   * peak is at least a tenth of the largest: the peak of a smaller current
+   * is mostly the recording's noise. */
+  const gboolean any_val = d->n_val > 0;
+  const nd_sweep_score *sc = any_val ? va : tr;
+  const int n = any_val ? d->n_val : d->n_train;
+  double largest = 0.0, worst = 0.0;
+  int counted = 0;
+  for (int k = 0; k < n; k++)
+    largest = fmax (largest, isfinite (sc[k].peak_pA) ? fabs (sc[k].peak_pA) : 0.0);
+  for (int k = 0; k < n; k++)
+    if (isfinite (sc[k].peak_error) && fabs (sc[k].peak_pA) >= 0.1 * largest)
+      worst = fmax (worst, fabs (sc[k].peak_error)), counted++;
+  if (table && counted > 0)
+    fprintf (table, any_val ? _("The model’s peak current is within %.1f %% of the recording’s on every validation "
+                                "sweep whose peak is at least a tenth of the largest.\n")
+                            : _("The model’s peak current is within %.1f %% of the recording’s on every training "
+                                "sweep whose peak is at least a tenth of the largest.\n"),
+             100.0 * worst);
+  return csv;
+}
+
 GString *
 nd_cli_report (nd_model *m, const NdFitData *d, FILE *table)
 {
+  if (d->voltage_clamp)
+    return clamp_report (m, d, table);
   GString *csv = g_string_new ("sweep,role,spikes_recorded,spikes_model,first_spike_shift_ms,"
                                "subthreshold_rmse_mV,rmse_mV\n");
   if (table)

@@ -15,5 +15,7 @@
  * window) and returns report.csv's text:
  * sweep,role,spikes_recorded,spikes_model,first_spike_shift_ms,subthreshold_rmse_mV,rmse_mV
  * with role "train" or "validate". Prints the same as a table on `table`
- * (may be NULL), with a line in words for each sweep whose spikes are wrong. */
+ * (may be NULL), with a line in words for each sweep whose spikes are wrong.
+ * Voltage clamp (d->voltage_clamp) has its own columns:
+ * sweep,role,rmse_pA,peak_pA,peak_model_pA,peak_error_percent */
 GString *nd_cli_report (nd_model *m, const NdFitData *d, FILE *table);

@@ -2,6 +2,11 @@
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A current stimulus (i_pA) gives the membrane potential: sweep,t_ms,v_mV,i_pA.
+ * A voltage-clamp one (a command v_cmd_mV, or a voltage-clamp recording)
+ * gives the clamp's ionic current: sweep,t_ms,v_cmd_mV,i_pA, the capacitive
+ * transient left out as after P/N subtraction (integrator.h).
  */
 #include "config.h"
 
@@ -23,7 +28,7 @@ nd_cli_simulate (int argc, char **argv)
   g_autofree char *stim_path = NULL, *out_path = NULL;
   double max_dt = 0.025;
   GOptionEntry entries[] = {
-    { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Recording or stimulus table whose injected current (i_pA, per sweep) drives the model"), N_("REC.csv") },
+    { "stimulus", 's', 0, G_OPTION_ARG_FILENAME, &stim_path, N_("Recording or stimulus table whose injected current (i_pA, per sweep) drives the model, or whose command potential (v_cmd_mV, voltage clamp) clamps it"), N_("REC.csv") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write the trace here instead of standard output"), N_("OUT.csv") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { NULL }
@@ -55,10 +60,32 @@ nd_cli_simulate (int argc, char **argv)
       nd_model_free (m);
       return nd_cli_fail (1, "%s", error->message);
     }
-  fputs ("sweep,t_ms,v_mV,i_pA\n", out.file);
+  const gboolean clamp = nd_recording_is_voltage_clamp (stim);
+  fputs (clamp ? "sweep,t_ms,v_cmd_mV,i_pA\n" : "sweep,t_ms,v_mV,i_pA\n", out.file);
   const double dt_ms = 1000.0 / nd_recording_sample_rate_hz (stim);
   gboolean ok = TRUE;
-  for (guint k = 0; k < nd_recording_n_sweeps (stim) && ok; k++)
+  for (guint k = 0; k < nd_recording_n_sweeps (stim) && ok && clamp; k++)
+    {
+      NdClampTrace cl;
+      if (!nd_recording_get_command_sweep (stim, k, &cl, &error))
+        {
+          ok = FALSE;
+          break;
+        }
+      int n_sub = nd_drive_substeps (dt_ms, max_dt, cl.n, &error);
+      ok = n_sub > 0;
+      double *i = ok ? g_new (double, cl.n) : NULL;
+      if (ok)
+        {
+          nd_drive d = { .n = cl.n, .dt_sample = dt_ms, .n_sub = n_sub, .v_clamp = cl.v_cmd_mV };
+          nd_simulate (m, &d, i, NULL);
+        }
+      for (size_t j = 0; ok && j < cl.n; j++)
+        fprintf (out.file, "%u,%.9g,%.6g,%.9g\n", k, cl.t_ms[j], cl.v_cmd_mV[j], nd_density_to_pA (i[j], m->area_um2));
+      g_free (i);
+      nd_clamp_trace_clear (&cl);
+    }
+  for (guint k = 0; k < nd_recording_n_sweeps (stim) && ok && !clamp; k++)
     {
       NdSweepTrace sw;
       if (!nd_recording_get_stimulus_sweep (stim, k, &sw, &error))

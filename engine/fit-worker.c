@@ -55,7 +55,7 @@ nd_fit_worker_start (const nd_model *m, const nd_fit_sweep *train, int n_train,
   w->n_val = val ? n_val : 0;
   int n = w->n_train + w->n_val;
   w->sweeps = calloc (n + 1, sizeof *w->sweeps);
-  w->buffers = calloc (4 * (size_t) n + 1, sizeof *w->buffers);
+  w->buffers = calloc (5 * (size_t) n + 1, sizeof *w->buffers);
   for (int k = 0; k < n; k++)
     {
       const nd_fit_sweep *src = k < n_train ? &train[k] : &val[k - n_train];
@@ -66,6 +66,9 @@ nd_fit_worker_start (const nd_model *m, const nd_fit_sweep *train, int n_train,
       dst->drive.v_force = NULL;
       dst->v_obs = dup_array (w, src->v_obs, len);
       dst->weight = dup_array (w, src->weight, len);
+      /* voltage clamp: the command and the recorded current */
+      dst->drive.v_clamp = dup_array (w, src->drive.v_clamp, len);
+      dst->i_obs = dup_array (w, src->i_obs, len);
     }
   w->opt = *opt;
   w->progress = progress;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clamp.h"
 #include "learned-gate.h"
 #include "model-private.h"
 #include "fit-search.h"
@@ -137,6 +138,8 @@ spike_view_init (spike_view *sv, const nd_fit_sweep *sw, const nd_fit_options *o
   sv->w_sub = malloc (n * sizeof *sv->w_sub);
   for (size_t j = 0; j < n; j++)
     sv->w_sub[j] = sw->weight ? sw->weight[j] : 1.0;
+  if (sw->drive.v_clamp)
+    return;   /* a clamp current has no spikes: its window as it is */
   size_t n_sp = nd_spikes_find (sw->v_obs, n, dt, NULL, NULL, 0);
   nd_spike *sp = malloc ((n_sp + 1) * sizeof *sp);
   nd_spikes_find (sw->v_obs, n, dt, NULL, sp, n_sp);
@@ -233,6 +236,19 @@ sweeps_loss_views (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, doub
   for (int k = 0; k < n; k++)
     {
       nd_drive d = sw[k].drive;
+      if (d.v_clamp)
+        {
+          /* Voltage clamp: the current, in every stage (fit.h). */
+          nd_loss_spec spec = { .i_obs = sw[k].i_obs, .i_unit = sw[k].i_unit, .weight = sw[k].weight };
+          d.v_force = NULL;
+          if (grad)
+            memset (tmp, 0, m->n_params * sizeof *tmp);
+          total += nd_loss_gradient (m, &d, &spec, NULL, grad ? tmp : NULL) / n;
+          if (grad)
+            for (size_t i = 0; i < m->n_params; i++)
+              grad[i] += tmp[i] / n;
+          continue;
+        }
       /* Forced stages pull towards (and fit) the smoothed recording, which the
        * caller passes in drive.v_force. */
       const double *target = horizon > 0 && sw[k].drive.v_force ? sw[k].drive.v_force : sw[k].v_obs;
@@ -276,6 +292,16 @@ nd_fit_spike_score (nd_model *m, const nd_fit_sweep *sw, int n, bool worst)
   double total = 0.0, w = -INFINITY;
   for (int k = 0; k < n; k++)
     {
+      if (sw[k].drive.v_clamp)
+        {
+          /* A clamp current has no spikes: its loss, as in the fit. */
+          double s = sweeps_loss (m, &sw[k], 1, 0, 0.0, NULL, NULL);
+          if (!isfinite (s))
+            return NAN;
+          total += s / n;
+          w = fmax (w, s);
+          continue;
+        }
       nd_sweep_score sc;
       nd_sweep_score_model (m, &sw[k], NULL, &sc);
       if (!isfinite (sc.rmse_mV))
@@ -409,7 +435,8 @@ progress_emit (progress_state *ps, nd_fit_progress *p, bool force_emit)
   p->tau = ps->tau;
   p->trace_n = ps->sweep0->drive.n;
   p->trace_v = ps->trace;
-  p->trace_obs = ps->sweep0->v_obs;
+  p->trace_current = ps->sweep0->drive.v_clamp != NULL;
+  p->trace_obs = p->trace_current ? ps->sweep0->i_obs : ps->sweep0->v_obs;
   p->trace_dt = ps->sweep0->drive.dt_sample;
   ps->fn (p, ps->user);
   /* The interval counts from the end of the last callback, so the
@@ -663,7 +690,12 @@ static double
 objective (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight, const spike_view *views,
            double lambda, double *grad, double *tmp)
 {
+  /* A clamp fit's leak is solved, not searched (clamp.h): the loss no
+   * longer depends on it. */
+  const int leak = nd_clamp_fit_leak (m, sw, n);
   double l = sweeps_loss_views (m, sw, n, horizon, dvdt_weight, views, grad, tmp);
+  if (leak >= 0 && grad)
+    grad[m->blocks[m->channels[leak].block_gbar].offset] = grad[m->blocks[m->channels[leak].block_e].offset] = 0.0;
   return l + smoothness_penalty (m, lambda, grad);
 }
 
@@ -681,8 +713,13 @@ noise_estimate (const nd_fit_sweep *sw, int n)
   double *d2 = malloc (total * sizeof *d2);
   size_t c = 0;
   for (int k = 0; k < n; k++)
-    for (size_t j = 1; j + 1 < sw[k].drive.n; j++)
-      d2[c++] = fabs (sw[k].v_obs[j + 1] - 2 * sw[k].v_obs[j] + sw[k].v_obs[j - 1]);
+    {
+      /* A clamp current's noise in units of the loss (i_unit). */
+      const double *x = sw[k].drive.v_clamp ? sw[k].i_obs : sw[k].v_obs;
+      const double u = sw[k].drive.v_clamp && sw[k].i_unit > 0.0 ? 1.0 / sw[k].i_unit : 1.0;
+      for (size_t j = 1; j + 1 < sw[k].drive.n; j++)
+        d2[c++] = u * fabs (x[j + 1] - 2 * x[j] + x[j - 1]);
+    }
   qsort (d2, c, sizeof *d2, cmp_doubles);
   double med = d2[c / 2];
   free (d2);
@@ -739,18 +776,24 @@ nd_fit_real_cell (const nd_model *m)
   return false;
 }
 
-/* The options with their automatic choices made for this model. */
+/* The options with their automatic choices made for this model and its
+ * training sweeps: the spike-aware fit and the search of a real cell
+ * serve its current-clamp sweeps; voltage clamp alone fits the current by
+ * gradient (no spikes, no bifurcations). */
 static void
-resolve_auto (nd_fit_options *o, const nd_model *m)
+resolve_auto (nd_fit_options *o, const nd_model *m, const nd_fit_sweep *train, int n_train)
 {
-  const bool real = nd_fit_real_cell (m);
+  bool cc = false;
+  for (int k = 0; k < n_train; k++)
+    cc |= !train[k].drive.v_clamp;
+  const bool real_cell = nd_fit_real_cell (m), real = real_cell && cc;
   if (o->spike_aware == ND_FIT_AUTO)
     o->spike_aware = real;
   if (o->search_evals == ND_FIT_AUTO)
     o->search_evals = real ? ND_FIT_SEARCH_EVALS : 0;
   if (o->iterations == 0)
     o->iterations = real ? ND_FIT_REAL_ITERATIONS : ND_FIT_ITERATIONS;
-  if (real)
+  if (real_cell)
     {
       /* Extra restarts and the polish chase a fit at the noise level, which
        * no model of a real cell reaches; the search and the spike-aware
@@ -766,7 +809,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
         nd_fit_result *result)
 {
   nd_fit_options resolved = *options;
-  resolve_auto (&resolved, m);
+  resolve_auto (&resolved, m, train, n_train);
   const nd_fit_options *opt = &resolved;
   memset (result, 0, sizeof *result);
   result->best_val_loss = INFINITY;
@@ -793,7 +836,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
     {
       tr[k] = train[k];
       tr[k].drive.v_force = NULL;
-      if (smooth_ms > 0.0)
+      if (smooth_ms > 0.0 && !train[k].drive.v_clamp)
         {
           smoothed[k] = malloc (train[k].drive.n * sizeof (double));
           gaussian_smooth (train[k].v_obs, train[k].drive.n, smooth_ms / train[k].drive.dt_sample, smoothed[k]);

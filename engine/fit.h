@@ -41,10 +41,22 @@
 #include "integrator.h"
 #include "model.h"
 
+/* One recorded sweep: current clamp (the injected current drives, V is
+ * recorded) or voltage clamp (drive.v_clamp: the command drives, the
+ * membrane current is recorded). A fit may mix both, e.g. recordings of
+ * one cell in both modes. */
 typedef struct {
   nd_drive drive;          /* stimulus (v_force/force are set by the fit) */
-  const double *v_obs;     /* recorded V */
+  const double *v_obs;     /* current clamp: recorded V (mV); NULL in voltage clamp */
   const double *weight;    /* loss window per sample, or NULL */
+  /* Voltage clamp: the recorded membrane current (uA/cm2, outward
+   * positive; capacitive transients left out by the window) and the current
+   * (uA/cm2) that counts as one unit of the loss: fit-data.h takes 1 % of
+   * the recording's range, so an error of 1 % of the range weighs as 1 mV
+   * of a spiking trace (about 100 mV high) does in current clamp. Every
+   * stage fits the current directly: V is the command, nothing to pull. */
+  const double *i_obs;
+  double i_unit;
 } nd_fit_sweep;
 
 #define ND_FIT_MAX_STAGES 6
@@ -177,6 +189,9 @@ typedef struct {
   double trace_dt;
   /* along it, the model's first free learned current (uA/cm2; NULL without one) */
   const double *trace_free;
+  /* The first training sweep is voltage clamp: trace_v and trace_obs are
+   * the model's and the recorded membrane current (uA/cm2), not V. */
+  bool trace_current;
   /* The parameters kept so far (m->n_params doubles, valid during the
    * callback), and a count that grows whenever they change: a caller can
    * save the best model so far, so a stopped fit leaves a usable result. */

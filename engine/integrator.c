@@ -262,7 +262,80 @@ nd_step (nd_model *m, const double *y, double dt, double i_inj, double *y_next)
 static inline int
 pulled (const nd_drive *d, size_t j)
 {
-  return d->v_force && (d->force_every <= 1 || j % (size_t) d->force_every == 0);
+  return d->v_force && !d->v_clamp && (d->force_every <= 1 || j % (size_t) d->force_every == 0);
+}
+
+/* Voltage clamp: where the trace starts (the first command), else v_init. */
+static double
+start_v (const nd_model *m, const nd_drive *d)
+{
+  return d->v_clamp ? d->v_clamp[0] : m->v_init;
+}
+
+/* The model's initial state: in voltage clamp the gates are at their
+ * steady state at the first command (integrator.h). */
+static void
+initial_state (nd_model *m, const nd_drive *d, double *y)
+{
+  nd_model_initial_state (m, y);
+  if (!d->v_clamp)
+    return;
+  y[0] = d->v_clamp[0];
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot != ND_CHANNEL_FREE)
+      for (int g = 0; g < m->channels[c].n_gates; g++)
+        {
+          nd_gate_rates r;
+          nd_model_gate_rates (m, c, g, y[0], &r);
+          y[m->channels[c].state_off + g] = r.x_inf;
+        }
+}
+
+/* Reverse of the clamp current's dependence on the state y (at V = y[0],
+ * the command): li = dL/dI is pushed into lam (the state's adjoint, +=)
+ * and grad. */
+static void
+clamp_current_backward (nd_model *m, step_ws *w, const double *y, double li, double *lam, double *grad)
+{
+  const double v = y[0];
+  for (int c = 0; c < m->n_channels; c++)
+    {
+      nd_channel *ch = &m->channels[c];
+      const int off = ch->state_off;
+      if (ch->slot == ND_CHANNEL_FREE)
+        {
+          double dz[ND_MAX_LATENTS], dout[1 + ND_MAX_LATENTS] = { 0 }, din[1 + ND_MAX_LATENTS];
+          const nd_param_block *blk = &m->blocks[ch->block_free];
+          nd_free_current (m, c, v, y + off, dz, w->free_cache[c]);
+          dout[0] = li * ch->i_scale;
+          nd_mlp_backward (&ch->free_shape, m->params + blk->offset, w->free_cache[c], dout, grad + blk->offset,
+                           din);
+          if (ch->anchored)
+            ch->anchor_gout[0] -= dout[0];
+          for (int i = 0; i < ch->n_latent; i++)
+            lam[off + i] += din[1 + i] / ch->z_std[i];
+          continue;
+        }
+      const double gbar = param (m, ch->block_gbar), e = param (m, ch->block_e);
+      double open = 1.0;
+      for (int g = 0; g < ch->n_gates; g++)
+        open *= nd_gate_pow (y[off + g], nd_gate_power (m, ch, g));
+      grad[m->blocks[ch->block_gbar].offset] += li * open * (v - e);
+      grad[m->blocks[ch->block_e].offset] -= li * gbar * open;
+      const double lo = li * gbar * (v - e);   /* dL / d open */
+      for (int g = 0; g < ch->n_gates; g++)
+        {
+          const int s = off + g;
+          const double pw = nd_gate_power (m, ch, g);
+          double others = 1.0;
+          for (int q = 0; q < ch->n_gates; q++)
+            if (q != g)
+              others *= nd_gate_pow (y[off + q], nd_gate_power (m, ch, q));
+          lam[s] += lo * pw * nd_gate_pow (y[s], pw - 1.0) * others;
+          if (ch->slot == ND_CHANNEL_LEARNED && y[s] > 0.0)
+            grad[m->blocks[ch->learned[g].block_power].offset] += lo * log (y[s]) * nd_gate_pow (y[s], pw) * others;
+        }
+    }
 }
 
 /* Integrates samples [j0, j1) from state y (state at sample j0, before the
@@ -276,10 +349,20 @@ run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, d
   const double dt = d->dt_sample / d->n_sub;
   for (size_t j = j0; j < j1; j++)
     {
-      if (v_out)
+      if (d->v_clamp)
+        {
+          y[0] = d->v_clamp[j];
+          if (v_out)
+            v_out[j] = nd_model_ionic_current (m, y);
+        }
+      else if (v_out)
         v_out[j] = y[0];
       if (j + 1 == d->n)
         {
+          /* The last sample takes no step: in voltage clamp its state is
+           * kept in its first step's slot for the output's adjoint. */
+          if (states)
+            memcpy (states + (j - j0) * d->n_sub * ns, y, ns * sizeof *y);
           if (w->free_out)
             {
               double dz[ND_MAX_LATENTS];
@@ -294,11 +377,13 @@ run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, d
           if (states)
             memcpy (states + ((j - j0) * d->n_sub + s) * ns, y, ns * sizeof *y);
           w->store_idx = (j - j0) * d->n_sub + s;
-          step_forward (m, w, y, dt, d->i_inj[j], tmp);
+          step_forward (m, w, y, dt, d->v_clamp ? 0.0 : d->i_inj[j], tmp);
           /* The sample's current is the one its first step used. */
           if (w->free_out && s == 0)
             w->free_out[j] = w->i_free[w->free_c];
           memcpy (y, tmp, ns * sizeof *y);
+          if (d->v_clamp)
+            y[0] = d->v_clamp[j];
         }
     }
 }
@@ -314,7 +399,8 @@ settle_steps (const nd_model *m, const nd_drive *d)
 }
 
 /* The settling phase from the initial state in y; states (when not NULL)
- * receives the state before every step. */
+ * receives the state before every step. In voltage clamp V stays at the
+ * first command. */
 static void
 settle (nd_model *m, step_ws *w, const nd_drive *d, double *y, double *tmp, double *states)
 {
@@ -326,8 +412,10 @@ settle (nd_model *m, step_ws *w, const nd_drive *d, double *y, double *tmp, doub
     {
       if (states)
         memcpy (states + s * m->n_state, y, m->n_state * sizeof *y);
-      step_forward (m, w, y, dt, d->i_inj[0], tmp);
+      step_forward (m, w, y, dt, d->v_clamp ? 0.0 : d->i_inj[0], tmp);
       memcpy (y, tmp, m->n_state * sizeof *y);
+      if (d->v_clamp)
+        y[0] = d->v_clamp[0];
     }
   w->store_mode = store;
 }
@@ -340,7 +428,7 @@ simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free
   w.free_c = free_c;
   w.free_out = i_free;
   double *y = malloc (2 * m->n_state * sizeof *y);
-  nd_model_initial_state (m, y);
+  initial_state (m, d, y);
   settle (m, &w, d, y, y + m->n_state, NULL);
   run_samples (m, &w, d, 0, d->n, y, y + m->n_state, v_out, NULL);
   if (y_end)
@@ -425,13 +513,18 @@ loss_and_seed (const nd_loss_spec *spec, size_t n, double dt_sample, const doubl
     memset (dl, 0, n * sizeof *dl);
   if (!(wsum > 0.0))
     return 0.0;
+  /* Voltage clamp: the current's error in units of i_unit. */
+  const double *obs = spec->i_obs ? spec->i_obs : spec->v_obs;
+  const double scale = spec->i_obs && spec->i_unit > 0.0 ? 1.0 / spec->i_unit : 1.0;
   for (size_t j = 0; j < n; j++)
     {
-      double wj = spec->weight ? spec->weight[j] : 1.0, e = v[j] - spec->v_obs[j];
+      double wj = spec->weight ? spec->weight[j] : 1.0, e = (v[j] - obs[j]) * scale;
       l += wj * e * e / wsum;
       if (dl)
-        dl[j] += 2.0 * wj * e / wsum;
+        dl[j] += 2.0 * wj * e * scale / wsum;
     }
+  if (spec->i_obs)
+    return l;
   if (spec->dvdt_weight > 0.0 && n > 1)
     {
       double dsum = 0.0;
@@ -510,7 +603,7 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
 
   /* Forward: keep a checkpoint at the start of every segment (and, when the
    * whole trace is one segment, every state). */
-  nd_model_initial_state (m, y);
+  initial_state (m, d, y);
   settle (m, &w, d, y, tmp, NULL);
   for (size_t c = 0; c < n_ck; c++)
     {
@@ -552,14 +645,20 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
                     {
                       const double *ys = seg + ((j - j0) * nsub + s) * ns;
                       w.store_idx = (j - j0) * nsub + s;
-                      step_forward (m, &w, ys, dt, d->i_inj[j], tmp);
+                      step_forward (m, &w, ys, dt, d->v_clamp ? 0.0 : d->i_inj[j], tmp);
                       step_backward (m, &w, ys, tmp, dt, lam, lam2, grad);
                       memcpy (lam, lam2, ns * sizeof *lam);
+                      /* In voltage clamp V before the step is the command. */
+                      if (d->v_clamp)
+                        lam[0] = 0.0;
                     }
                   if (pulled (d, j))
                     lam[0] *= 1.0 - d->force;
                 }
-              lam[0] += dl[j];
+              if (d->v_clamp)
+                clamp_current_backward (m, &w, seg + (j - j0) * nsub * ns, dl[j], lam, grad);
+              else
+                lam[0] += dl[j];
             }
         }
       /* Back through the settling phase, from its states recomputed. */
@@ -569,22 +668,26 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
           double *st = malloc (n_settle * ns * sizeof *st);
           if (st)
             {
-              nd_model_initial_state (m, y);
+              initial_state (m, d, y);
               settle (m, &w, d, y, tmp, st);
               w.store_mode = 0;
               for (size_t s = n_settle; s-- > 0;)
                 {
-                  step_forward (m, &w, st + s * ns, dt, d->i_inj[0], tmp);
+                  step_forward (m, &w, st + s * ns, dt, d->v_clamp ? 0.0 : d->i_inj[0], tmp);
                   step_backward (m, &w, st + s * ns, tmp, dt, lam, lam2, grad);
                   memcpy (lam, lam2, ns * sizeof *lam);
+                  if (d->v_clamp)
+                    lam[0] = 0.0;
                 }
               free (st);
             }
           else
             loss = NAN;
         }
-      /* The initial gates are x_inf(v_init): learned ones depend on the weights;
-       * free currents' initial latents are parameters. */
+      /* The initial gates are x_inf(v_init) (in voltage clamp at the first
+       * command): learned ones depend on the weights; free currents'
+       * initial latents are parameters. */
+      const double v0 = start_v (m, d);
       for (int c = 0; c < m->n_channels; c++)
         if (m->channels[c].slot == ND_CHANNEL_FREE && m->channels[c].block_z0 >= 0)
           for (int i = 0; i < m->channels[c].n_latent; i++)
@@ -595,7 +698,7 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
           for (int g = 0; g < m->channels[c].n_gates; g++)
             {
               nd_gate_rates r;
-              nd_model_gate_rates (m, c, g, m->v_init, &r);
+              nd_model_gate_rates (m, c, g, v0, &r);
               grad[m->blocks[m->channels[c].block_vshift].offset] -= lam[m->channels[c].state_off + g] * r.dx_inf;
             }
       for (int c = 0; c < m->n_channels; c++)
@@ -603,7 +706,7 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
           for (int g = 0; g < m->channels[c].n_gates; g++)
             {
               nd_table_point p;
-              nd_table_lookup (m, c, g, m->v_init, &p);
+              nd_table_lookup (m, c, g, v0, &p);
               nd_table_scatter (m, c, g, &p, lam[m->channels[c].state_off + g], 0.0);
             }
       anchor_backward (m, grad);

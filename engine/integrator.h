@@ -21,6 +21,15 @@
  * only every force_every samples (multiple shooting with that horizon). The
  * model's output at sample j is V before this pull.
  *
+ * Voltage clamp (v_clamp set): an ideal clamp, V is the command potential
+ * of each sample, held over its interval; the gates (and latents) step as
+ * above under it, and the model's output at sample j is the membrane's
+ * ionic current density sum_c I_c (uA/cm2, outward positive) in the
+ * sample's state at the sample's command: the recorded current with the
+ * capacitive transient left out, as after P/N subtraction. The gates start
+ * at their steady state at the first command sample (the holding
+ * potential, as in a cell held there), and the settling phase holds it.
+ *
  * nd_loss_gradient() returns the loss and its exact gradient for this
  * discrete scheme (reverse mode through every step, the discrete adjoint),
  * with checkpointing so memory grows as sqrt(n) for long traces.
@@ -40,10 +49,16 @@ typedef struct {
   double force;          /* 0..1 */
   int force_every;       /* pull only at samples j with j % force_every == 0 (0 or 1: every sample) */
   size_t checkpoint_every; /* samples per checkpoint segment; 0: automatic */
+  /* Voltage clamp: the command potential (mV) per sample, or NULL for
+   * current clamp. With it i_inj and v_force are not used, and the output
+   * of nd_simulate/nd_loss_gradient is the ionic current (uA/cm2). */
+  const double *v_clamp;
 } nd_drive;
 
+/* What the output is compared with: in current clamp v_obs, in voltage
+ * clamp i_obs, in units of i_unit (the loss is then dimensionless). */
 typedef struct {
-  const double *v_obs;   /* mV per sample */
+  const double *v_obs;   /* current clamp: recorded V, mV per sample */
   const double *weight;  /* per sample (window/sweep selection), or NULL for all 1 */
   double dvdt_weight;    /* weight of the dV/dt MSE term (ms^2 units folded in), 0 to skip */
   /* Further terms that depend on the whole trace (window statistics of a
@@ -51,6 +66,11 @@ typedef struct {
    * into dl (when not NULL). */
   double (*trace_loss) (const double *v, size_t n, double dt_sample, double *dl, void *user);
   void *trace_loss_user;
+  /* Voltage clamp: the recorded membrane current (uA/cm2, outward
+   * positive) per sample, and the current (uA/cm2) that counts as one unit
+   * of the loss (0: 1). dvdt_weight and trace_loss are not used. */
+  const double *i_obs;
+  double i_unit;
 } nd_loss_spec;
 
 /* What a simulation accepts and gives (issue 15: no number may overflow the
@@ -78,7 +98,8 @@ size_t nd_trace_unphysical (const double *v, size_t n);
 void nd_step (nd_model *m, const double *y, double dt, double i_inj, double *y_next);
 
 /* Integrates from the model's initial state; writes V at every sample into
- * v_out (n doubles) and the final state into y_end (NULL to skip). */
+ * v_out (n doubles; in voltage clamp the ionic current density, uA/cm2)
+ * and the final state into y_end (NULL to skip). */
 void nd_simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end);
 /* nd_simulate, also writing free learned current c (uA/cm2, outward
  * positive) at every sample into i_free (n doubles): the current of the
@@ -87,13 +108,13 @@ void nd_simulate_free (nd_model *m, const nd_drive *d, int c, double *v_out, dou
 
 /* Loss of the trace against spec, with the gradient with respect to every
  * element of m->params added into grad (n_params doubles; NULL: loss only).
- * v_out (n doubles, may be NULL) receives the model's trace. Returns NaN if
- * the simulation blew up. */
+ * v_out (n doubles, may be NULL) receives the model's trace (in voltage
+ * clamp its current, uA/cm2). Returns NaN if the simulation blew up. */
 double nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
                          double *v_out, double *grad);
 
 /* Bytes nd_loss_gradient allocates for a trace of n samples. */
 size_t nd_loss_gradient_memory (const nd_model *m, size_t n, int n_sub);
 
-/* Loss only, from a trace. */
+/* Loss only, from a trace (a current in voltage clamp: spec->i_obs set). */
 double nd_loss_value (const nd_loss_spec *spec, size_t n, double dt_sample, const double *v);

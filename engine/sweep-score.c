@@ -11,6 +11,7 @@
 
 #include "integrator.h"
 #include "spikes.h"
+#include "units.h"
 
 /* Marks the samples around every spike of v (inside the window) in cut;
  * returns the spike count and the first spike's time (NAN without one). */
@@ -51,7 +52,8 @@ nd_sweep_score_compute (const double *v_model, const double *v_rec, const double
                         double dt_ms, nd_sweep_score *out)
 {
   *out = (nd_sweep_score) { .first_spike_shift_ms = NAN, .subthreshold_rmse_mV = NAN, .rmse_mV = NAN,
-                            .v_max_model_mV = NAN, .v_onset_recorded_mV = NAN };
+                            .v_max_model_mV = NAN, .v_onset_recorded_mV = NAN,
+                            .rmse_pA = NAN, .peak_pA = NAN, .peak_model_pA = NAN, .peak_error = NAN };
   if (n == 0)
     return;
   unsigned char *cut = calloc (n, 1);
@@ -89,6 +91,49 @@ nd_spike_counts_agree (int recorded, int model)
   return abs (model - recorded) <= fmax (1.0, 0.2 * recorded);
 }
 
+double
+nd_clamp_peak (const double *i, const double *weight, size_t n, double dt_ms)
+{
+  const size_t half = (size_t) fmax (0.0, round (0.5 * ND_CLAMP_PEAK_MS / dt_ms));
+  double best = NAN;
+  for (size_t j = 0; j < n; j++)
+    {
+      if (weight && !(weight[j] > 0.0))
+        continue;
+      double s = 0.0;
+      int c = 0;
+      for (size_t k = j > half ? j - half : 0; k < n && k <= j + half; k++)
+        if (!weight || weight[k] > 0.0)
+          s += i[k], c++;
+      s /= c;
+      if (!(fabs (s) <= fabs (best)))
+        best = s;
+    }
+  return best;
+}
+
+/* The clamp figures of sweep-score.h from currents in uA/cm2. */
+static void
+score_clamp (const double *i_model, const double *i_rec, const double *weight, size_t n, double dt_ms,
+             double area_um2, nd_sweep_score *out)
+{
+  *out = (nd_sweep_score) { .voltage_clamp = true, .first_spike_shift_ms = NAN, .subthreshold_rmse_mV = NAN,
+                            .rmse_mV = NAN, .rmse_pA = NAN, .peak_error = NAN };
+  double se = 0.0, ws = 0.0;
+  for (size_t j = 0; j < n; j++)
+    {
+      double w = weight ? weight[j] : 1.0;
+      if (w > 0.0)
+        se += w * (i_model[j] - i_rec[j]) * (i_model[j] - i_rec[j]), ws += w;
+    }
+  if (ws > 0.0)
+    out->rmse_pA = nd_density_to_pA (sqrt (se / ws), area_um2);
+  out->peak_pA = nd_density_to_pA (nd_clamp_peak (i_rec, weight, n, dt_ms), area_um2);
+  out->peak_model_pA = nd_density_to_pA (nd_clamp_peak (i_model, weight, n, dt_ms), area_um2);
+  if (fabs (out->peak_pA) > 0.0)
+    out->peak_error = (out->peak_model_pA - out->peak_pA) / fabs (out->peak_pA);
+}
+
 void
 nd_sweep_score_model (nd_model *m, const nd_fit_sweep *sweep, double *v_out, nd_sweep_score *out)
 {
@@ -102,7 +147,10 @@ nd_sweep_score_model (nd_model *m, const nd_fit_sweep *sweep, double *v_out, nd_
       return;
     }
   nd_simulate (m, &d, v, NULL);
-  nd_sweep_score_compute (v, sweep->v_obs, sweep->weight, d.n, d.dt_sample, out);
+  if (d.v_clamp)
+    score_clamp (v, sweep->i_obs, sweep->weight, d.n, d.dt_sample, m->area_um2, out);
+  else
+    nd_sweep_score_compute (v, sweep->v_obs, sweep->weight, d.n, d.dt_sample, out);
   if (!v_out)
     free (v);
 }

@@ -23,6 +23,12 @@ typedef struct {
   double rmse_mV;
   double v_max_model_mV;         /* the model's highest potential in the window */
   double v_onset_recorded_mV;    /* onset potential of the recording's first spike; NAN without one */
+  /* Voltage clamp (the sweep's drive.v_clamp): no spikes (counts 0, the
+   * mV figures NAN); the membrane current's figures inside the window. */
+  bool voltage_clamp;
+  double rmse_pA;
+  double peak_pA, peak_model_pA;  /* the recording's and the model's peak (nd_clamp_peak) */
+  double peak_error;              /* (model's - recording's) / |recording's| */
 } nd_sweep_score;
 
 /* Around each spike of either trace, samples from SPIKE_BEFORE_MS before
@@ -36,9 +42,16 @@ typedef struct {
 void nd_sweep_score_compute (const double *v_model, const double *v_rec, const double *weight, size_t n,
                              double dt_ms, nd_sweep_score *out);
 
+/* The peak of a clamp current: the largest |I| of its running mean over
+ * ND_CLAMP_PEAK_MS (so noise does not set it), signed; samples with weight 0
+ * (the capacitive transients) are left out. NAN without samples. */
+#define ND_CLAMP_PEAK_MS 0.25
+double nd_clamp_peak (const double *i, const double *weight, size_t n, double dt_ms);
+
 /* Simulates the model free-running under the sweep's stimulus (v_out: the
- * trace, sweep->drive.n values, or NULL) and scores it inside the sweep's
- * window. */
+ * trace, sweep->drive.n values, or NULL; in voltage clamp the current,
+ * uA/cm2) and scores it inside the sweep's window (currents in pA through
+ * the model's area). */
 void nd_sweep_score_model (nd_model *m, const nd_fit_sweep *sweep, double *v_out, nd_sweep_score *out);
 
 /* What a set of scored sweeps says, for a sentence in words. */

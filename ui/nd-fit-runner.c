@@ -13,10 +13,12 @@
 #include <unistd.h>
 #endif
 
+#include "fit-data.h"
 #include "fit-worker.h"
 #include "nd-error.h"
 #include "nd-fit-runner.h"
 #include "sweep-score.h"
+#include "units.h"
 
 struct _NdFitRunner
 {
@@ -27,6 +29,8 @@ struct _NdFitRunner
   NdProjectSweeps *sweeps;
   int iterations, restarts, n_stages;
   gboolean spike_aware;
+  double area_um2;            /* the model's, for clamp currents in pA */
+  double i_unit_pA;           /* voltage clamp: pA of one unit of the loss; 0 in current clamp */
 
   GMutex lock;
   NdFitSnapshot *pending;     /* written by the worker thread, under lock */
@@ -75,6 +79,10 @@ nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, NdSwee
 {
   nd_sweep_score sc;
   nd_sweep_score_model (model, sweep, v, &sc);
+  if (sc.voltage_clamp && v)
+    /* Voltage clamp: v holds the membrane current, drawn in pA. */
+    for (gsize j = 0; j < sweep->drive.n; j++)
+      v[j] = nd_density_to_pA (v[j], model->area_um2);
   return (NdSweepScore) {
     .sweep = id,
     .role = role,
@@ -83,6 +91,7 @@ nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, NdSwee
     .spikes_model = sc.spikes_model,
     .first_spike_shift_ms = sc.first_spike_shift_ms,
     .subthreshold_rmse_mV = sc.subthreshold_rmse_mV,
+    .rmse_pA = sc.rmse_pA,
   };
 }
 
@@ -127,6 +136,13 @@ on_progress (const nd_fit_progress *p, void *user)
   s->trace_v = g_memdup2 (p->trace_v, sizeof (double) * p->trace_n);
   s->trace_obs = g_memdup2 (p->trace_obs, sizeof (double) * p->trace_n);
   s->trace_dt = p->trace_dt;
+  s->trace_current = p->trace_current;
+  s->i_unit_pA = self->i_unit_pA;
+  for (gsize j = 0; s->trace_current && j < s->trace_n; j++)
+    {
+      s->trace_v[j] = nd_density_to_pA (s->trace_v[j], self->area_um2);
+      s->trace_obs[j] = nd_density_to_pA (s->trace_obs[j], self->area_um2);
+    }
   /* Snapshots are coalesced (only the newest is drawn), but the loss curve keeps every report. */
   double row[5] = { s->done, s->train_loss, s->val_loss, s->horizon, s->restart };
   g_mutex_lock (&self->lock);
@@ -240,6 +256,17 @@ describe_outcome (NdFitRunner *self)
       self->failed = TRUE;
       self->outcome = g_strdup (_("The fit made no progress: the error did not fall. The best result so far is kept; "
                                   "try another network size or other channels."));
+    }
+  else if (self->i_unit_pA > 0.0)
+    {
+      /* Voltage clamp: the loss is in units of i_unit_pA. */
+      double rmse = self->i_unit_pA * sqrt (r->best_val_loss);
+      self->outcome = r->cancelled
+                        ? g_strdup_printf (_("Stopped after %d iterations; the best result so far is kept "
+                                             "(RMSE %.2f pA)."), r->iterations_done, rmse)
+                        : g_strdup_printf (_("Finished %d iterations: RMSE %.2f pA on the %s sweeps."),
+                                           r->iterations_done, rmse,
+                                           self->sweeps->n_val > 0 ? _("validation") : _("training"));
     }
   else if (r->cancelled && self->spike_aware)
     self->outcome = g_strdup_printf (_("Stopped after %d iterations; the best result so far is kept."),
@@ -372,6 +399,8 @@ nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *
     }
   clear_run (self);
   self->sweeps = sweeps;
+  self->area_um2 = model->area_um2;
+  self->i_unit_pA = sweeps->clamp ? ((const NdFitData *) sweeps->clamp)->i_unit_pA : 0.0;
   self->iterations = opt->iterations;
   self->restarts = opt->restarts;
   self->n_stages = CLAMP (opt->n_stages, 1, ND_FIT_MAX_STAGES);

@@ -34,6 +34,8 @@ typedef struct
   gsize trace_n;
   double *trace_v, *trace_obs;
   double trace_dt;
+  gboolean trace_current;     /* voltage clamp: the traces are the membrane current in pA, not V in mV */
+  double i_unit_pA;           /* voltage clamp: pA of one unit of the loss (1 % of the current's range), else 0 */
   double elapsed_s;           /* running time, pauses left out */
 } NdFitSnapshot;
 

@@ -10,6 +10,8 @@
 
 #include "nd-fit-view-private.h"
 
+#include "clamp.h"
+
 #define CURVE_N ND_FIT_CURVE_POINTS
 
 G_DEFINE_FINAL_TYPE (NdFitView, nd_fit_view, GTK_TYPE_BOX)
@@ -143,6 +145,17 @@ nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, c
                                     0.0, dt, model, n);
 }
 
+/* The trace plot shows V (current clamp) or the membrane current (voltage clamp), and the loss of a
+ * clamp fit is in units of 1 % of the current's range (fit.h). */
+static void
+set_clamp_axes (NdFitView *self, gboolean current)
+{
+  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, current ? _("Membrane current") : _("Membrane potential"),
+                          current ? "pA" : "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Mean squared error"), current ? "%²" : "mV²",
+                          ND_PLOT_SCALE_LOG);
+}
+
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
  * drawn (a spike-aware fit's validation losses are scores, not squared errors). */
 static void
@@ -268,7 +281,9 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   show_curves (self, s->n_gates, s->gate_labels, s->x_inf, s->tau);
   /* The fit draws the model running free in every stage (a stage that follows the recording trains on
    * traces pulled towards it, which would look better than the model is). */
-  g_autofree char *title = g_strdup (_("First training sweep, the model running free"));
+  g_autofree char *title = g_strdup (s->trace_current ? _("First training sweep: the model’s membrane current under the recorded command")
+                                                      : _("First training sweep, the model running free"));
+  set_clamp_axes (self, s->trace_current);
   nd_fit_view_show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
   double frac = s->total > 0 ? (double) s->done / s->total : 0.0;
   gtk_progress_bar_set_fraction (self->progress, frac);
@@ -276,7 +291,10 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   g_autofree char *text = left ? g_strdup_printf (_("Iteration %d of %d · about %s left"), s->done, s->total, left)
                                : g_strdup_printf (_("Iteration %d of %d"), s->done, s->total);
   gtk_progress_bar_set_text (self->progress, text);
-  g_autofree char *status = describe_progress (s, nd_fit_runner_get_spike_aware (runner));
+  g_autofree char *status = s->trace_current && !s->searching
+    ? g_strdup_printf (_("Fitting: step %d of %d · RMSE %.3g pA of membrane current under the recorded command"),
+                       s->iteration, s->iterations, s->i_unit_pA * sqrt (fmax (s->train_loss, 0.0)))
+    : describe_progress (s, nd_fit_runner_get_spike_aware (runner));
   gtk_label_set_text (self->status, status);
 }
 
@@ -332,15 +350,25 @@ nd_fit_view_start (NdFitView *self, GError **error)
   NdProjectSweeps *sw = nd_project_make_sweeps (self->project, m, max_dt, error);
   if (!sw)
     return FALSE;
-  /* The shaded range: where the training data's potential went. */
+  /* The shaded range: where the training data's potential went (in voltage clamp, the command). */
   self->v_lo = INFINITY;
   self->v_hi = -INFINITY;
   for (guint k = 0; k < sw->n_train; k++)
-    for (gsize j = 0; j < sw->sweeps[k].drive.n; j++)
-      {
-        self->v_lo = MIN (self->v_lo, sw->sweeps[k].v_obs[j]);
-        self->v_hi = MAX (self->v_hi, sw->sweeps[k].v_obs[j]);
-      }
+    {
+      const double *v = sw->sweeps[k].drive.v_clamp ? sw->sweeps[k].drive.v_clamp : sw->sweeps[k].v_obs;
+      for (gsize j = 0; j < sw->sweeps[k].drive.n; j++)
+        {
+          self->v_lo = MIN (self->v_lo, v[j]);
+          self->v_hi = MAX (self->v_hi, v[j]);
+        }
+    }
+  /* A clamp recording's leak and offset are fitted (clamp.h), as neurode-cli fit does. */
+  nd_model *clamp_model = sw->clamp ? nd_model_copy (m) : NULL;
+  if (clamp_model)
+    {
+      nd_clamp_free_leak (clamp_model);
+      m = clamp_model;
+    }
   nd_fit_options opt;
   nd_fit_options_default (&opt);
   if (self->settings)
@@ -351,7 +379,10 @@ nd_fit_view_start (NdFitView *self, GError **error)
       opt.search_evals = g_settings_get_int (self->settings, "fit-search");
     }
   opt.progress_interval_s = 0.05;
-  if (!nd_fit_runner_start (self->runner, m, sw, &opt, error))
+  gboolean started = nd_fit_runner_start (self->runner, m, sw, &opt, error);
+  if (clamp_model)
+    nd_model_free (clamp_model);   /* the runner's worker keeps its own copy */
+  if (!started)
     return FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
   nd_fit_view_show_scores (self, NULL, 0, FALSE);
@@ -462,8 +493,27 @@ show_project (NdFitView *self)
     if (nd_project_get_sweep_role (self->project, s) == ND_SWEEP_TRAIN)
       first = (int) s;
   NdSweepTrace tr = { 0 };
-  if (first >= 0 && nd_recording_get_cc_sweep (rec, (guint) first, &tr, NULL) && tr.n > 1)
+  NdClampTrace cl = { 0 };
+  if (first >= 0 && nd_recording_is_voltage_clamp (rec) && nd_recording_get_vc_sweep (rec, (guint) first, &cl, NULL)
+      && cl.n > 1)
     {
+      /* Voltage clamp: the recorded current; the shaded range is the command's. */
+      self->v_lo = INFINITY;
+      self->v_hi = -INFINITY;
+      for (gsize j = 0; j < cl.n; j++)
+        {
+          self->v_lo = MIN (self->v_lo, cl.v_cmd_mV[j]);
+          self->v_hi = MAX (self->v_hi, cl.v_cmd_mV[j]);
+        }
+      g_autofree char *title = g_strdup_printf (_("Sweep %u, recorded"), (guint) first + 1);
+      set_clamp_axes (self, TRUE);
+      show_trace (self, title, cl.i_pA, NULL, cl.n, cl.t_ms[1] - cl.t_ms[0]);
+      nd_clamp_trace_clear (&cl);
+    }
+  else if (first >= 0 && !nd_recording_is_voltage_clamp (rec) && nd_recording_get_cc_sweep (rec, (guint) first, &tr, NULL)
+           && tr.n > 1)
+    {
+      set_clamp_axes (self, FALSE);
       self->v_lo = INFINITY;
       self->v_hi = -INFINITY;
       for (gsize j = 0; j < tr.n; j++)

@@ -13,6 +13,7 @@
 
 #include "cell-recording.h"
 #include "drive-check.h"
+#include "fit-data.h"
 #include "icg-registry.h"
 #include "json-input.h"
 #include "learned-gate.h"
@@ -226,9 +227,13 @@ known_spec_of (const nd_model *m, int c)
 static void
 spec_for_new_recording (NdProject *self, const NdRecording *rec)
 {
-  (void) rec;
   spec_default (self);
   g_array_set_size (self->catalogue, 0);
+  /* A voltage-clamp recording's capacitive transients give the cell's capacitance, and so the area
+   * that turns its current into a density (clamp.h). */
+  double c_pF = rec && nd_recording_is_voltage_clamp (rec) ? nd_cell_capacitance_from_clamp (rec, NULL) : NAN;
+  if (isfinite (c_pF) && c_pF > 0.0)
+    self->area = 100.0 * c_pF / self->cm;
 }
 
 static void rebuild (NdProject *self);
@@ -655,8 +660,10 @@ nd_project_get_trace_signal (NdProject *self)
   if (!self->recording)
     return -1;
   guint n = nd_recording_n_signals (self->recording);
+  /* The recorded response: the membrane potential, in voltage clamp the current. */
+  NdQuantity want = nd_recording_is_voltage_clamp (self->recording) ? ND_QUANTITY_CURRENT : ND_QUANTITY_VOLTAGE;
   for (guint i = 0; i < n; i++)
-    if (nd_units_parse (nd_recording_signal (self->recording, i)->units, NULL) == ND_QUANTITY_VOLTAGE
+    if (nd_units_parse (nd_recording_signal (self->recording, i)->units, NULL) == want
         && (int) i != nd_recording_stimulus_signal (self->recording))
       return (int) i;
   return n > 0 ? 0 : -1;
@@ -1029,6 +1036,44 @@ keep (NdProjectSweeps *s, double *p)
   return p;
 }
 
+/* Voltage clamp: the sweeps as fit-data.h reads them (window, transients,
+ * the loss's unit), whole, so the traces start with the recording's. */
+static NdProjectSweeps *
+make_clamp_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, NdProjectSweeps *out, GError **error)
+{
+  g_autofree int *train = g_new0 (int, self->roles->len + 1), *val = g_new0 (int, self->roles->len + 1);
+  int nt = 0, nv = 0;
+  for (guint s = 0; s < self->roles->len; s++)
+    {
+      NdSweepRole r = g_array_index (self->roles, NdSweepRole, s);
+      if (r == ND_SWEEP_TRAIN)
+        train[nt++] = (int) s;
+      else if (r == ND_SWEEP_VALIDATE)
+        val[nv++] = (int) s;
+    }
+  NdFitDataSpec spec = { .train = train, .n_train = nt, .val = val, .n_val = nv, .max_dt_ms = max_dt_ms,
+                         .window_start_ms = self->window_start, .window_end_ms = self->window_end,
+                         .whole_sweeps = TRUE };
+  NdFitData *d = nd_fit_data_new (self->recording, model, &spec, error);
+  if (!d)
+    {
+      nd_project_free_sweeps (out);
+      return NULL;
+    }
+  for (int k = 0; k < d->n_train; k++)
+    {
+      out->sweeps[k] = d->train[k];
+      out->sweep_ids[k] = (guint) d->train_sweeps[k];
+    }
+  for (int k = 0; k < d->n_val; k++)
+    {
+      out->sweeps[d->n_train + k] = d->val[k];
+      out->sweep_ids[d->n_train + k] = (guint) d->val_sweeps[k];
+    }
+  out->clamp = d;
+  return out;
+}
+
 NdProjectSweeps *
 nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, GError **error)
 {
@@ -1059,6 +1104,8 @@ nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms
   out->sweep_ids = g_new0 (guint, n_train + n_val);
   out->sweeps = g_new0 (nd_fit_sweep, n_train + n_val);
   out->buffers = g_new0 (double *, 3 * (n_train + n_val));
+  if (nd_recording_is_voltage_clamp (self->recording))
+    return make_clamp_sweeps (self, model, max_dt_ms, out, error);
   guint k_train = 0, k_val = n_train;
   for (guint s = 0; s < n; s++)
     {
@@ -1108,6 +1155,7 @@ nd_project_free_sweeps (NdProjectSweeps *s)
   for (guint i = 0; i < s->n_buffers; i++)
     g_free (s->buffers[i]);
   g_free (s->buffers);
+  nd_fit_data_free (s->clamp);
   g_free (s->sweeps);
   g_free (s->sweep_ids);
   g_free (s);
@@ -1338,6 +1386,12 @@ nd_project_to_json (NdProject *self, GFile *relative_to)
       /* JSON has no NaN: "not measured" is null (no first spike in one of the traces, or spikes all along). */
       add_number_or_null (b, "first_spike_shift_ms", sc->first_spike_shift_ms);
       add_number_or_null (b, "subthreshold_rmse_mV", sc->subthreshold_rmse_mV);
+      if (isfinite (sc->rmse_pA))
+        {
+          /* voltage clamp */
+          json_builder_set_member_name (b, "rmse_pA");
+          json_builder_add_double_value (b, sc->rmse_pA);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -1567,6 +1621,7 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
             .spikes_model = (int) json_object_get_int_member_with_default (e, "spikes_model", 0),
             .first_spike_shift_ms = get_number_or_nan (e, "first_spike_shift_ms"),
             .subthreshold_rmse_mV = get_number_or_nan (e, "subthreshold_rmse_mV"),
+            .rmse_pA = json_object_get_double_member_with_default (e, "rmse_pA", NAN),
           };
           /* Files before the role was stored scored the validation sweeps, or the training ones when none
            * validated: the sweep's role in the selection says which. */

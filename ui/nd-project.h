@@ -93,6 +93,7 @@ typedef struct
   NdSweepRole role;               /* its role in the fit: training, else validation */
   double first_spike_shift_ms;    /* model minus recording; NaN unless both fire */
   double subthreshold_rmse_mV;    /* spikes of either trace cut out; NaN when nothing is left */
+  double rmse_pA;   /* voltage clamp: the membrane current's RMSE (rmse_mV NAN, no spikes); NAN in current clamp */
 } NdSweepScore;
 
 NdProject   *nd_project_new (void);
@@ -193,8 +194,10 @@ const NdSweepScore *nd_project_get_scores (NdProject *self, guint *n);
 const double *nd_project_get_loss (NdProject *self, const double **val, guint *n);
 
 /* Builds the sweeps a fit needs from the recording and the selections: current-clamp traces with the
- * stimulus as a current density for `model`'s membrane area, weights 1 inside the window. Free with
- * nd_project_free_sweeps(). Fails in the user's words (no recording, no training sweep, no current). */
+ * stimulus as a current density for `model`'s membrane area, weights 1 inside the window; from a
+ * voltage-clamp recording clamp sweeps (fit-data.h: the command, the current as a density, the
+ * capacitive transients left out of the window). Free with nd_project_free_sweeps(). Fails in the
+ * user's words (no recording, no training sweep, no current). */
 typedef struct
 {
   guint n_train, n_val;
@@ -202,6 +205,7 @@ typedef struct
   nd_fit_sweep *sweeps;  /* training sweeps, then validation sweeps */
   double **buffers;
   guint n_buffers;
+  gpointer clamp;        /* voltage clamp: the NdFitData that owns the sweeps' arrays, else NULL */
 } NdProjectSweeps;
 NdProjectSweeps *nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, GError **error);
 void         nd_project_free_sweeps (NdProjectSweeps *s);

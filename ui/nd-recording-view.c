@@ -503,6 +503,10 @@ build_stimulus_row (NdRecordingView *self)
         selected = self->stim_choices->len;
       g_array_append_val (self->stim_choices, v);
     }
+  /* In voltage clamp the stimulus is the command potential. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->stim_row), rec && nd_recording_is_voltage_clamp (rec)
+                                                                          ? _("Command potential")
+                                                                          : _("Injected current"));
   self->syncing = TRUE;
   adw_combo_row_set_model (self->stim_row, G_LIST_MODEL (list));
   adw_combo_row_set_selected (self->stim_row, selected);

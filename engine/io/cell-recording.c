@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "clamp.h"
 #include "nd-error.h"
 
 const char *
@@ -94,4 +95,42 @@ nd_cell_props_from_recording (const NdRecording *rec, double cm, double c_known_
   g_free (tr);
   g_free (sw);
   return ok;
+}
+
+double
+nd_cell_capacitance_from_clamp (const NdRecording *rec, GError **error)
+{
+  if (!nd_recording_is_voltage_clamp (rec))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
+                   _("The capacitance is measured from voltage-clamp transients; this is a current-clamp recording."));
+      return NAN;
+    }
+  const guint n = nd_recording_n_sweeps (rec);
+  g_autofree NdClampTrace *tr = g_new0 (NdClampTrace, MAX (n, 1));
+  g_autofree const double **v = g_new0 (const double *, MAX (n, 1));
+  g_autofree const double **i = g_new0 (const double *, MAX (n, 1));
+  g_autofree size_t *len = g_new0 (size_t, MAX (n, 1));
+  gboolean ok = TRUE;
+  for (guint s = 0; s < n && ok; s++)
+    if ((ok = nd_recording_get_vc_sweep (rec, s, &tr[s], error)))
+      {
+        v[s] = tr[s].v_cmd_mV;
+        i[s] = tr[s].i_pA;
+        len[s] = tr[s].n;
+      }
+  double c = NAN;
+  if (ok)
+    {
+      const double dt = 1000.0 / nd_recording_sample_rate_hz (rec);
+      double skip = nd_clamp_transient_ms (v, i, len, (int) n, dt);
+      c = nd_clamp_capacitance_pF (v, i, len, (int) n, dt, skip > 0.0 ? skip : 1.0);
+      if (!isfinite (c))
+        g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                     _("No capacitive transient to measure the capacitance from: the command never jumps by more "
+                       "than 5 mV."));
+    }
+  for (guint s = 0; s < n; s++)
+    nd_clamp_trace_clear (&tr[s]);
+  return c;
 }

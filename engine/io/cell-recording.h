@@ -32,6 +32,11 @@ G_BEGIN_DECLS
 gboolean nd_cell_props_from_recording (const NdRecording *rec, double cm, double c_known_pF, double ljp_mV,
                                        nd_cell_props *out, GError **error);
 
+/* Voltage clamp: the membrane capacitance (pF) charged by the capacitive
+ * transients of every sweep (clamp.h), or NAN with a message when the
+ * recording is not in voltage clamp or has no jump of the command. */
+double nd_cell_capacitance_from_clamp (const NdRecording *rec, GError **error);
+
 /* The message of a status, translated ("needs a hyperpolarising current step to measure the input
  * resistance"); NULL for ND_CELL_OK. */
 const char *nd_cell_status_message (nd_cell_status status);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "clamp.h"
 #include "drive-check.h"
 #include "nd-error.h"
 #include "units.h"
@@ -22,15 +23,24 @@ nd_fit_data_free (NdFitData *d)
       g_free (d->density[k]);
       g_free (d->weight[k]);
       nd_sweep_trace_clear (&d->traces[k]);
+      nd_clamp_trace_clear (&d->clamp[k]);
     }
   g_free (d->density);
   g_free (d->weight);
   g_free (d->traces);
+  g_free (d->clamp);
   g_free (d->train);
   g_free (d->val);
   g_free (d->train_sweeps);
   g_free (d->val_sweeps);
   g_free (d);
+}
+
+static gint
+cmp_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
 }
 
 /* Marks the sweeps of list in role (1 train, 2 validate); FALSE with a
@@ -55,6 +65,53 @@ mark_roles (int *role, int n, const int *list, int n_list, int value, GError **e
       role[list[i]] = value;
     }
   return TRUE;
+}
+
+/* The capacitive transients of the sweeps read (clamp.h), whole sweeps. */
+static double
+measure_transients (const NdFitData *d, const int *role, double dt_ms)
+{
+  g_autofree const double **v = g_new0 (const double *, d->n_sweeps + 1);
+  g_autofree const double **i = g_new0 (const double *, d->n_sweeps + 1);
+  g_autofree size_t *len = g_new0 (size_t, d->n_sweeps + 1);
+  int c = 0;
+  for (int k = 0; k < d->n_sweeps; k++)
+    if (role[k] != 0)
+      {
+        v[c] = d->clamp[k].v_cmd_mV;
+        i[c] = d->clamp[k].i_pA;
+        len[c++] = d->clamp[k].n;
+      }
+  return nd_clamp_transient_ms (v, i, len, c, dt_ms);
+}
+
+/* The loss's unit of current: 1 % of the range (0.5th to 99.5th percentile,
+ * so a few noisy samples do not set it) of the current the windows keep. */
+static void
+set_current_unit (NdFitData *d, const nd_model *m)
+{
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int s = 0; s < d->n_train + d->n_val; s++)
+    {
+      const nd_fit_sweep *f = s < d->n_train ? &d->train[s] : &d->val[s - d->n_train];
+      for (size_t j = 0; j < f->drive.n; j++)
+        if (!f->weight || f->weight[j] > 0.0)
+          g_array_append_val (all, f->i_obs[j]);
+    }
+  double range = 0.0;
+  if (all->len >= 2)
+    {
+      g_array_sort (all, cmp_doubles);
+      const double *x = (const double *) all->data;
+      range = x[(gsize) (0.995 * (all->len - 1))] - x[(gsize) (0.005 * (all->len - 1))];
+    }
+  /* A flat current (or none kept): 1 pA. */
+  double unit = range > 0.0 ? 0.01 * range : nd_pA_to_density (1.0, m->area_um2);
+  d->i_unit_pA = nd_density_to_pA (unit, m->area_um2);
+  for (int k = 0; k < d->n_train; k++)
+    d->train[k].i_unit = unit;
+  for (int k = 0; k < d->n_val; k++)
+    d->val[k].i_unit = unit;
 }
 
 NdFitData *
@@ -92,6 +149,8 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
   NdFitData *d = g_new0 (NdFitData, 1);
   d->n_sweeps = n;
   d->traces = g_new0 (NdSweepTrace, n);
+  d->clamp = g_new0 (NdClampTrace, n);
+  d->voltage_clamp = nd_recording_is_voltage_clamp (rec);
   d->density = g_new0 (double *, n);
   d->weight = g_new0 (double *, n);
   d->train = g_new0 (nd_fit_sweep, n);
@@ -107,49 +166,72 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
     }
   const gboolean windowed = spec->window_end_ms > spec->window_start_ms;
   for (int k = 0; k < n; k++)
+    if (role[k] != 0 && !(d->voltage_clamp ? nd_recording_get_vc_sweep (rec, (guint) k, &d->clamp[k], error)
+                                            : nd_recording_get_cc_sweep (rec, (guint) k, &d->traces[k], error)))
+      {
+        nd_fit_data_free (d);
+        return NULL;
+      }
+  if (d->voltage_clamp)
+    d->clamp_skip_ms = spec->clamp_skip_ms > 0.0 ? spec->clamp_skip_ms
+                     : spec->clamp_skip_ms < 0.0 ? 0.0 : measure_transients (d, role, dt_ms);
+  for (int k = 0; k < n; k++)
     {
       if (role[k] == 0)
         continue;
-      if (!nd_recording_get_cc_sweep (rec, (guint) k, &d->traces[k], error))
+      /* In voltage clamp the command drives and the current is fitted. */
+      const NdClampTrace *cl = &d->clamp[k];
+      const gsize len = d->voltage_clamp ? cl->n : d->traces[k].n;
+      const double *t_ms = d->voltage_clamp ? cl->t_ms : d->traces[k].t_ms;
+      const double *i_pA = d->voltage_clamp ? cl->i_pA : d->traces[k].i_pA;
+      if (!d->voltage_clamp && !nd_drive_check_current (i_pA, len, dt_ms, k, error))
         {
           nd_fit_data_free (d);
           return NULL;
         }
-      NdSweepTrace *sw = &d->traces[k];
-      if (!nd_drive_check_current (sw->i_pA, sw->n, dt_ms, k, error))
+      d->density[k] = g_new (double, len);
+      for (gsize j = 0; j < len; j++)
+        d->density[k][j] = nd_pA_to_density (i_pA[j], m->area_um2);
+      gsize first = 0, end = len;
+      if (windowed || d->voltage_clamp)
         {
-          nd_fit_data_free (d);
-          return NULL;
-        }
-      d->density[k] = g_new (double, sw->n);
-      for (gsize j = 0; j < sw->n; j++)
-        d->density[k][j] = nd_pA_to_density (sw->i_pA[j], m->area_um2);
-      gsize first = 0, end = sw->n;
-      if (windowed)
-        {
-          d->weight[k] = g_new (double, sw->n);
-          for (gsize j = 0; j < sw->n; j++)
+          d->weight[k] = g_new (double, len);
+          for (gsize j = 0; j < len; j++)
             {
-              double t = sw->t_ms[j] - sw->t_ms[0];
-              d->weight[k][j] = t >= spec->window_start_ms && t <= spec->window_end_ms;
+              double t = t_ms[j] - t_ms[0];
+              d->weight[k][j] = !windowed || (t >= spec->window_start_ms && t <= spec->window_end_ms);
             }
+          if (d->voltage_clamp)
+            nd_clamp_window (cl->v_cmd_mV, len, dt_ms, d->clamp_skip_ms, d->weight[k]);
+        }
+      if (windowed && !spec->whole_sweeps)
+        {
           /* Only the window and a lead-in before it are simulated. */
           double a = floor ((spec->window_start_ms - ND_FIT_DATA_LEAD_MS) / dt_ms + 1e-9);
           double b = floor (spec->window_end_ms / dt_ms + 1e-9) + 2.0;   /* the window's last sample, and one */
           first = a > 0.0 ? (gsize) a : 0;
-          end = b < (double) sw->n ? (gsize) b : sw->n;
-          if (end <= first + 1 || spec->window_start_ms >= (double) (sw->n - 1) * dt_ms)
+          end = b < (double) len ? (gsize) b : len;
+          if (end <= first + 1 || spec->window_start_ms >= (double) (len - 1) * dt_ms)
             {
               g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
                            _("the fit window (%g to %g ms) lies outside sweep %d, which is %g ms long"),
-                           spec->window_start_ms, spec->window_end_ms, k, sw->n * dt_ms);
+                           spec->window_start_ms, spec->window_end_ms, k, len * dt_ms);
               nd_fit_data_free (d);
               return NULL;
             }
         }
-      nd_fit_sweep f = { .drive = { .n = end - first, .dt_sample = dt_ms, .n_sub = n_sub,
-                                    .i_inj = d->density[k] + first },
-                         .v_obs = sw->v_mV + first, .weight = d->weight[k] ? d->weight[k] + first : NULL };
+      nd_fit_sweep f = { .drive = { .n = end - first, .dt_sample = dt_ms, .n_sub = n_sub },
+                         .weight = d->weight[k] ? d->weight[k] + first : NULL };
+      if (d->voltage_clamp)
+        {
+          f.drive.v_clamp = cl->v_cmd_mV + first;
+          f.i_obs = d->density[k] + first;
+        }
+      else
+        {
+          f.drive.i_inj = d->density[k] + first;
+          f.v_obs = d->traces[k].v_mV + first;
+        }
       if (role[k] == 2)
         {
           d->val_sweeps[d->n_val] = k;
@@ -161,6 +243,8 @@ nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec 
           d->train[d->n_train++] = f;
         }
     }
+  if (d->voltage_clamp)
+    set_current_unit (d, m);
   return d;
 }
 

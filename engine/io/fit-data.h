@@ -8,6 +8,12 @@
  * chooses the integration sub-steps (steps of at most max_dt_ms per sample
  * interval) and splits the sweeps into training and validation sets. The
  * arrays stay owned by the NdFitData (nd_fit_worker_start copies them).
+ *
+ * A voltage-clamp recording gives voltage-clamp sweeps (fit.h): the command
+ * drives, the membrane current (a density, like the injected current) is
+ * fitted, outside the capacitive transients after every jump of the command
+ * (clamp.h: measured on the sweeps read, or given), in units of 1 % of the
+ * range of the current the windows keep.
  */
 #pragma once
 
@@ -24,9 +30,14 @@ typedef struct {
   int n_train, n_val;
   nd_fit_sweep *train, *val;
   int *train_sweeps, *val_sweeps;   /* the recording's sweep numbers (from 0) */
+  /* voltage clamp: the sweeps are clamp sweeps; ms left out after every
+   * jump of the command, and the current (pA) of one unit of the loss */
+  gboolean voltage_clamp;
+  double clamp_skip_ms, i_unit_pA;
   /* owned buffers */
   int n_sweeps;
   NdSweepTrace *traces;
+  NdClampTrace *clamp;
   double **density, **weight;
 } NdFitData;
 
@@ -42,13 +53,21 @@ typedef struct {
    * ND_FIT_DATA_LEAD_MS before it (the model settles there from rest, with
    * weight 0), so a short window makes a fit faster. */
   double window_start_ms, window_end_ms;
+  /* Voltage clamp: ms left out after every jump of the command; 0:
+   * measured on the sweeps (clamp.h), < 0: none (the transients are
+   * already subtracted). */
+  double clamp_skip_ms;
+  /* Simulate the whole sweeps even with a window (no lead-in cut), so the
+   * traces start where the recording's do (the window's plots). */
+  gboolean whole_sweeps;
 } NdFitDataSpec;
 
 /* The membrane potential is the recording's, corrected for its
  * liquid-junction potential (nd_recording_set_ljp). Fails with a message in the user's words when a sweep number does not
  * exist or is both trained and validated, nothing is left to train on, or a
- * sweep lacks a membrane potential or an injected current. Sweeps in neither
- * list are not read. */
+ * sweep lacks a membrane potential or an injected current (in voltage
+ * clamp: a command or a membrane current). Sweeps in neither list are not
+ * read. */
 NdFitData *nd_fit_data_new (const NdRecording *rec, const nd_model *m, const NdFitDataSpec *spec, GError **error);
 
 /* The older form: every sweep not in val_sweeps trains, the whole sweep. */

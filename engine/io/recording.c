@@ -407,6 +407,20 @@ signal_quantity (const NdRecording *rec, guint i)
 
 /* ---- Clamp mode and stimulus choice ------------------------------------- */
 
+/* The first voltage signal named as a command ("cmd", "command", "com"), or -1. */
+static int
+command_named_voltage (const NdRecording *rec)
+{
+  for (guint i = 0; i < rec->n_signals; i++)
+    if (signal_quantity (rec, i) == ND_QUANTITY_VOLTAGE)
+      {
+        g_autofree char *n = g_ascii_strdown (rec->signals[i].name, -1);
+        if (strstr (n, "cmd") || strstr (n, "command") || strstr (n, "com"))
+          return (int) i;
+      }
+  return -1;
+}
+
 void
 nd_recording_infer_mode (NdRecording *rec, const char *command_units)
 {
@@ -428,16 +442,10 @@ nd_recording_infer_mode (NdRecording *rec, const char *command_units)
     {
       /* Text tables name no command. A potential and a current side by side
        * is current clamp, unless the potential is named as a command. */
-      gboolean v_command = FALSE;
-      for (guint i = 0; i < rec->n_signals; i++)
-        if (signal_quantity (rec, i) == ND_QUANTITY_VOLTAGE)
-          {
-            g_autofree char *n = g_ascii_strdown (rec->signals[i].name, -1);
-            v_command |= strstr (n, "cmd") != NULL || strstr (n, "command") != NULL ||
-                         strstr (n, "com") != NULL;
-          }
-      rec->mode = v_command ? ND_CLAMP_VOLTAGE : ND_CLAMP_CURRENT;
+      rec->mode = command_named_voltage (rec) >= 0 ? ND_CLAMP_VOLTAGE : ND_CLAMP_CURRENT;
     }
+  else if (cq == ND_QUANTITY_UNKNOWN && any_v && command_named_voltage (rec) >= 0)
+    rec->mode = ND_CLAMP_VOLTAGE;   /* a command table for a simulation, `t_ms,v_cmd_mV` */
   else if (rec->n_signals > 0 && signal_quantity (rec, 0) == ND_QUANTITY_VOLTAGE)
     rec->mode = ND_CLAMP_CURRENT;
   else if (rec->n_signals > 0 && signal_quantity (rec, 0) == ND_QUANTITY_CURRENT)
@@ -480,6 +488,9 @@ find_command_signal (const NdRecording *rec)
   for (guint i = 0; i < rec->n_signals; i++)
     if (signal_quantity (rec, i) == want && g_ascii_strcasecmp (rec->signals[i].name, "stimulus") == 0)
       return (int) i;
+  /* In voltage clamp a potential named as the command, wherever it is. */
+  if (want == ND_QUANTITY_VOLTAGE && command_named_voltage (rec) >= 0)
+    return command_named_voltage (rec);
   for (guint i = 0; i < rec->n_signals; i++)
     if (signal_quantity (rec, i) == want && !(want == ND_QUANTITY_VOLTAGE && i == 0))
       return (int) i;
@@ -876,6 +887,85 @@ get_sweep_trace (const NdRecording *rec, guint sweep, NdSweepTrace *out, gboolea
       out->i_pA[k] *= cf;
     }
   return TRUE;
+}
+
+/* ---- Voltage-clamp view -------------------------------------------------- */
+
+void
+nd_clamp_trace_clear (NdClampTrace *trace)
+{
+  g_clear_pointer (&trace->t_ms, g_free);
+  g_clear_pointer (&trace->v_cmd_mV, g_free);
+  g_clear_pointer (&trace->i_pA, g_free);
+  trace->n = 0;
+}
+
+static gboolean
+get_clamp_trace (const NdRecording *rec, guint sweep, NdClampTrace *out, gboolean need_i, GError **error)
+{
+  memset (out, 0, sizeof *out);
+  if (!check_range (rec, sweep, 0, 0, error))
+    return FALSE;
+  double vf = 1.0;
+  if (rec->stim_source == ND_STIMULUS_NONE || nd_units_parse (rec->stim_units, &vf) != ND_QUANTITY_VOLTAGE)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                   _("The command potential is not known for this recording: a voltage-clamp recording needs "
+                     "its command (in mV) as the stimulus."));
+      return FALSE;
+    }
+  int isig = -1;
+  double cf = 1.0;
+  for (guint i = 0; i < rec->n_signals && isig < 0; i++)
+    if ((int) i != rec->stim_signal && nd_units_parse (rec->signals[i].units, &cf) == ND_QUANTITY_CURRENT)
+      isig = (int) i;
+  if (isig < 0 && need_i)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                   _("No membrane current found: none of the recorded signals is in amperes (pA, nA, A). "
+                     "A voltage-clamp recording is needed here."));
+      return FALSE;
+    }
+  gsize n = rec->sweep_len[sweep];
+  out->n = n;
+  out->t_ms = g_new (double, MAX (n, 1));
+  out->v_cmd_mV = g_new (double, MAX (n, 1));
+  out->i_pA = isig >= 0 ? g_new (double, MAX (n, 1)) : NULL;
+  if ((isig >= 0 && !nd_recording_read (rec, sweep, (guint) isig, 0, n, out->i_pA, error))
+      || !nd_recording_read_stimulus (rec, sweep, 0, n, out->v_cmd_mV, error))
+    {
+      nd_clamp_trace_clear (out);
+      return FALSE;
+    }
+  double t0 = rec->sweep_t0_ms[sweep];
+  for (gsize k = 0; k < n; k++)
+    {
+      out->t_ms[k] = t0 + (double) k * 1000.0 / rec->rate_hz;
+      out->v_cmd_mV[k] = out->v_cmd_mV[k] * vf - rec->ljp_mV;
+      if (out->i_pA)
+        out->i_pA[k] *= cf;
+    }
+  return TRUE;
+}
+
+gboolean
+nd_recording_is_voltage_clamp (const NdRecording *rec)
+{
+  if (rec->stim_source == ND_STIMULUS_NONE)
+    return rec->mode == ND_CLAMP_VOLTAGE;
+  return nd_units_parse (rec->stim_units, NULL) == ND_QUANTITY_VOLTAGE;
+}
+
+gboolean
+nd_recording_get_vc_sweep (const NdRecording *rec, guint sweep, NdClampTrace *out, GError **error)
+{
+  return get_clamp_trace (rec, sweep, out, TRUE, error);
+}
+
+gboolean
+nd_recording_get_command_sweep (const NdRecording *rec, guint sweep, NdClampTrace *out, GError **error)
+{
+  return get_clamp_trace (rec, sweep, out, FALSE, error);
 }
 
 /* ---- Decimation ---------------------------------------------------------- */

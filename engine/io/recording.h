@@ -42,6 +42,9 @@
  *
  * A stimulus-only table (`t_ms,i_pA[,sweep]`, for simulate) has no membrane
  * potential: use nd_recording_get_stimulus_sweep(), which leaves v_mV NULL.
+ * A voltage-clamp recording (ABF/ATF in voltage clamp, or a table with a
+ * command `v_cmd_mV` and a current `i_pA`) is read through
+ * nd_recording_get_vc_sweep(): command in mV, current in pA.
  * CSV column titles: `t_ms`, `v_mV`, `i_pA`, `sweep` in any order, or any
  * "NAME (UNITS)" / "NAME [UNITS]" / "NAME_UNITS" title (time in s or ms,
  * potentials in V/mV/µV, currents in A/nA/pA are converted by the views).
@@ -217,6 +220,29 @@ gboolean nd_recording_get_cc_sweep (const NdRecording *rec, guint sweep, NdSweep
 gboolean nd_recording_get_stimulus_sweep (const NdRecording *rec, guint sweep, NdSweepTrace *out,
                                           GError **error);
 void nd_sweep_trace_clear (NdSweepTrace *trace);
+
+/* Voltage-clamp view of one sweep: t in ms (from the sweep start), the
+ * command potential in mV (the stimulus: the protocol or a recorded command
+ * signal, corrected for the liquid-junction potential as the current-clamp
+ * view is: the membrane sees V_cmd - ljp) and the membrane current in pA
+ * (the first current signal, outward positive). Fails clearly when the
+ * stimulus is not a potential or no signal is a current. */
+typedef struct {
+  gsize n;
+  double *t_ms;
+  double *v_cmd_mV;
+  double *i_pA;
+} NdClampTrace;
+/* Whether the sweeps are read as voltage clamp (nd_recording_get_vc_sweep):
+ * the stimulus is a potential (the command), or, with no stimulus chosen,
+ * the recording's mode is voltage clamp. */
+gboolean nd_recording_is_voltage_clamp (const NdRecording *rec);
+gboolean nd_recording_get_vc_sweep (const NdRecording *rec, guint sweep, NdClampTrace *out, GError **error);
+/* The same with the current optional: i_pA is NULL when no signal is a
+ * current, e.g. a command table `t_ms,v_cmd_mV[,sweep]` given to
+ * `neurode-cli simulate`. */
+gboolean nd_recording_get_command_sweep (const NdRecording *rec, guint sweep, NdClampTrace *out, GError **error);
+void nd_clamp_trace_clear (NdClampTrace *trace);
 
 /* The liquid-junction potential (mV, default 0) of the recording's
  * solutions: the current-clamp view above gives V_recorded - ljp_mV, so the

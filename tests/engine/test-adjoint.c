@@ -6,7 +6,8 @@
  * Every parameter kind (gbar, E, a known channel's kinetics offset, learned-gate weights and exponents, free-current weights and initial latents,
  * with and without the free current's rest anchor)
  * is checked, with and without voltage forcing, with the dV/dt loss term and
- * a sample window, and with checkpointed recomputation. The memory bound for
+ * a sample window, in voltage clamp (the clamp current's loss), and with
+ * checkpointed recomputation. The memory bound for
  * a 60 s sweep at 20 kHz is checked from the buffer sizes.
  */
 #include <math.h>
@@ -200,6 +201,78 @@ main (void)
     ND_CHECK (ga[i] == gb[i], "checkpointed gradient differs at %zu: %g vs %g", i, ga[i], gb[i]);
   p.d.checkpoint_every = 0;
 
+  /* Voltage clamp: the ionic current under a command of steps, against a
+   * recorded current in units of 20 uA/cm2; the window skips the first
+   * millisecond. Gates only (no V equation), the settling phase held at the
+   * first command, checkpointed or not. */
+  {
+    problem q = p;
+    double *cmd = malloc (p.d.n * sizeof *cmd), *iobs = malloc (p.d.n * sizeof *iobs);
+    for (size_t j = 0; j < p.d.n; j++)
+      {
+        double t = j * p.d.dt_sample;
+        cmd[j] = t < 2.0 ? -80.0 : t < 8.0 ? -20.0 : t < 12.0 ? 10.0 : -95.0;
+        iobs[j] = 30.0 * sin (t / 2.0);
+      }
+    q.d.v_clamp = cmd;
+    q.spec = (nd_loss_spec) { .i_obs = iobs, .i_unit = 20.0, .weight = p.w };
+    double *ic = malloc (p.d.n * sizeof *ic);
+    nd_simulate (m, &q.d, ic, NULL);
+    double imin = 1e9, imax = -1e9;
+    for (size_t j = 0; j < p.d.n; j++)
+      imin = fmin (imin, ic[j]), imax = fmax (imax, ic[j]);
+    printf ("clamp current range %.2f..%.2f uA/cm2\n", imin, imax);
+    ND_CHECK (imax - imin > 10.0, "the clamp current moves (%.2f..%.2f)", imin, imax);
+    /* The current at a sample is the ionic current of the model's state there. */
+    double y[16];
+    nd_model_initial_state (m, y);
+    y[0] = cmd[0];
+    for (int c = 0; c < m->n_channels; c++)
+      for (int g = 0; m->channels[c].slot != ND_CHANNEL_FREE && g < m->channels[c].n_gates; g++)
+        {
+          nd_gate_rates r;
+          nd_model_gate_rates (m, c, g, cmd[0], &r);
+          y[m->channels[c].state_off + g] = r.x_inf;
+        }
+    const double dts = q.d.dt_sample / q.d.n_sub;
+    for (int s = 0; s < (int) ceil (m->settle_ms / dts - 1e-9); s++)
+      {
+        nd_step (m, y, dts, 0.0, y);
+        y[0] = cmd[0];
+      }
+    double worst = 0.0;
+    for (size_t j = 0; j < q.d.n; j++)
+      {
+        y[0] = cmd[j];
+        worst = fmax (worst, fabs (ic[j] - nd_model_ionic_current (m, y)));
+        for (int s = 0; j + 1 < q.d.n && s < q.d.n_sub; s++)
+          {
+            nd_step (m, y, dts, 0.0, y);
+            y[0] = cmd[j];
+          }
+      }
+    ND_CHECK (worst == 0.0, "clamp current off by %g", worst);
+    double lc = nd_loss_gradient (m, &q.d, &q.spec, NULL, NULL);
+    ND_CHECK_CLOSE (lc, nd_loss_value (&q.spec, q.d.n, q.d.dt_sample, ic), 0, 1e-12, "clamp loss paths");
+    check_gradient (m, &q, "voltage clamp");
+    /* A pull has no meaning under a clamp: it is ignored. */
+    q.d.v_force = p.obs;
+    q.d.force = 0.5;
+    ND_CHECK (nd_loss_gradient (m, &q.d, &q.spec, NULL, NULL) == lc, "the clamp ignores the pull");
+    q.d.v_force = NULL;
+    double *gc = calloc (m->n_params, sizeof *gc), *gd = calloc (m->n_params, sizeof *gd);
+    nd_loss_gradient (m, &q.d, &q.spec, NULL, gc);
+    q.d.checkpoint_every = 13;
+    nd_loss_gradient (m, &q.d, &q.spec, NULL, gd);
+    for (size_t i = 0; i < m->n_params; i++)
+      ND_CHECK (gc[i] == gd[i], "checkpointed clamp gradient differs at %zu: %g vs %g", i, gc[i], gd[i]);
+    free (gc);
+    free (gd);
+    free (ic);
+    free (cmd);
+    free (iobs);
+  }
+
   /* Parameters of a block make it into the gradient (gbar of the learned K). */
   int kb = nd_model_find_block (m, 2, ND_PARAM_GBAR, -1);
   ND_CHECK (kb >= 0 && ga[m->blocks[kb].offset] != 0.0, "K gbar gradient");
@@ -215,6 +288,16 @@ main (void)
   p.d.force = 0.5;
   check_gradient (m, &p, "anchored, forced 0.5");
   p.d.v_force = NULL;
+  {
+    problem q = p;
+    double *cmd = malloc (p.d.n * sizeof *cmd);
+    for (size_t j = 0; j < p.d.n; j++)
+      cmd[j] = j * p.d.dt_sample < 5.0 ? -75.0 : -10.0;
+    q.d.v_clamp = cmd;
+    q.spec = (nd_loss_spec) { .i_obs = p.obs, .i_unit = 7.0 };
+    check_gradient (m, &q, "anchored, voltage clamp");
+    free (cmd);
+  }
 
   /* 60 s at 20 kHz, dt 0.025 ms: the adjoint's buffers stay well under 1 GB. */
   size_t bytes = nd_loss_gradient_memory (m, 1200000, 2);
