@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "cell-recording.h"
 #include "integrator.h"
 #include "nd-fit-view-private.h"
 #include "units.h"
@@ -25,6 +26,29 @@ step_label (NdFitView *self, guint sweep)
     return known;
   char *label = g_strdup ("");
   NdRecording *rec = nd_project_get_recording (self->project);
+  /* The protocol's varying step, as the Recording view and `neurode-cli passive` name it (cell-props.h):
+   * the largest level of a sweep named every sweep of a protocol with a fixed hyperpolarising epoch by it. */
+  if (rec && !self->step_props_done)
+    {
+      self->step_props_done = TRUE;
+      nd_cell_props props;
+      nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
+      for (int k = 0; k < props.n_sweeps; k++)
+        {
+          double pa = round (props.sweeps[k].stimulus_pA);
+          if (isfinite (pa))
+            /* Translators: the current step of a sweep, e.g. "+200 pA". */
+            g_hash_table_insert (self->step_labels, GUINT_TO_POINTER ((guint) k),
+                                 g_strdup_printf (_("%+.0f pA"), pa == 0.0 ? 0.0 : pa));
+        }
+      nd_cell_props_clear (&props);
+      known = g_hash_table_lookup (self->step_labels, GUINT_TO_POINTER (sweep));
+      if (known)
+        {
+          g_free (label);
+          return known;
+        }
+    }
   NdSweepTrace tr = { 0 };
   if (rec && nd_recording_get_cc_sweep (rec, sweep, &tr, NULL) && tr.n > 1)
     {
@@ -302,6 +326,7 @@ static void
 recording_changed (NdProject *project, gpointer user_data)
 {
   g_hash_table_remove_all (ND_FIT_VIEW (user_data)->step_labels);
+  ND_FIT_VIEW (user_data)->step_props_done = FALSE;
 }
 
 void
