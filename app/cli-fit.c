@@ -340,8 +340,8 @@ run_fit (const FitArgs *a, int argc, char **argv)
   gint64 t0 = g_get_monotonic_time ();
   nd_fit (m, data->train, data->n_train, data->val, data->n_val, &opt, NULL, on_progress, &fp, &res);
   nd_model_free (fp.snapshot);
-  fprintf (stderr, _("fitted in %.0f s; the model of start %d is kept\n"), (g_get_monotonic_time () - t0) / 1e6,
-           res.best_restart + 1);
+  fprintf (stderr, _("fitted in %.0f s (%d gradient steps, %ld gradients evaluated); the model of start %d is kept\n"),
+           (g_get_monotonic_time () - t0) / 1e6, res.iterations_done, res.gradients, res.best_restart + 1);
   for (int c = 0; c < m->n_channels && data->voltage_clamp; c++)
     if (m->channels[c].slot == ND_CHANNEL_KNOWN && m->channels[c].n_gates == 0)
       fprintf (stderr, _("leak: %.4g mS/cm² (%.3g nS), reversal potential %.1f mV\n"),

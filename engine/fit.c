@@ -472,6 +472,7 @@ typedef struct {
   double f;
   bool have;
   int fails;                /* iterations in a row without an acceptable step */
+  long evals;               /* gradients evaluated since lbfgs_init */
 } lbfgs_state;
 
 static void
@@ -537,6 +538,7 @@ lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_swe
     {
       memset (l->g, 0, n * sizeof (double));
       l->f = objective (m, train, n_train, horizon, dvdt_weight, views, lambda, l->g, tmp);
+      l->evals++;
       for (size_t i = 0; i < n; i++)
         if (!(mask[i] > 0.0))
           l->g[i] = 0.0;
@@ -596,6 +598,7 @@ lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_swe
       nd_model_params_changed (m);
       memset (l->gn, 0, n * sizeof (double));
       double fn = objective (m, train, n_train, horizon, dvdt_weight, views, lambda, l->gn, tmp);
+      l->evals++;
       for (size_t i = 0; i < n; i++)
         if (!(mask[i] > 0.0))
           l->gn[i] = 0.0;
@@ -976,6 +979,8 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
       long t_adam = 0;
       lbfgs_reset (&lb);
       p.restart = round;
+      const long evals0 = lb.evals;
+      long adam_evals = 0;
       for (int it = 0; it < n_it; it++)
         {
           /* The user's limit on the whole fit (fit.h): what is left ends here. */
@@ -1029,6 +1034,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
             }
           memset (grad, 0, np * sizeof *grad);
           double loss = objective (m, tr, n_train, horizon, opt->dvdt_weight, views, lambda, grad, tmp);
+          adam_evals++;
           double norm2 = 0.0;
           for (size_t i = 0; i < np; i++)
             if (lr[i] > 0.0)
@@ -1067,7 +1073,10 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
           p.iteration = it + 1;
           p.stage = stage;
           p.horizon = horizon;
-          bool last = it + 1 == (warm ? n_it : stage_end[stage]);
+          /* A real cell's gradient budget (fit.h): spent, this step is the restart's last. */
+          const bool spent = opt->spike_aware
+                             && lb.evals - evals0 + adam_evals >= ND_FIT_REAL_GRADIENTS_PER_STEP * (long) n_it;
+          bool last = it + 1 == (warm ? n_it : stage_end[stage]) || spent;
           if ((it + 1) % opt->validate_every == 0 || last)
             {
               double vl = validation_loss (m, vs, nvs, opt->val_worst, opt->spike_aware, tmp);
@@ -1084,8 +1093,11 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
             }
           result->iterations_done++;
           p.done = search_units + result->iterations_done;
-          progress_emit (&ps, &p, it + 1 == n_it);
+          progress_emit (&ps, &p, it + 1 == n_it || spent);
+          if (spent)
+            break;
         }
+      result->gradients += lb.evals - evals0 + adam_evals;
     }
   result->n_history = result->iterations_done;
   memcpy (m->params, best, np * sizeof *best);

@@ -144,6 +144,10 @@ typedef struct {
  * two starts of a 3-sweep, 3 s, 20 kHz fit within 10 minutes of a core). */
 #define ND_FIT_ITERATIONS 400
 #define ND_FIT_REAL_ITERATIONS 200
+/* A real cell's restart ends its gradient stages after this many gradient
+ * evaluations per planned iteration: a line search that backtracks on every
+ * step (up to 12 gradients) tripled 190619B's time for no better model. */
+#define ND_FIT_REAL_GRADIENTS_PER_STEP 2
 /* Measured on three real recordings (docs/real-recordings.md): CMA-ES
  * reaches its plateau on 13 searched numbers within about 600 simulations. */
 #define ND_FIT_SEARCH_EVALS 600
@@ -207,6 +211,7 @@ typedef struct {
   int best_restart;        /* round of the kept parameters (fresh restarts, then the polish) */
   int iterations_done;     /* over all restarts */
   int rejected_steps;      /* NaN/Inf guard */
+  long gradients;          /* loss-and-gradient evaluations over all restarts (the optimiser's cost) */
   bool cancelled;
   double noise_sd;         /* noise s.d. estimated from the training recording, mV */
   double smooth_ms;
