@@ -507,7 +507,7 @@ show_project (NdFitView *self)
         }
       g_autofree char *title = g_strdup_printf (_("Sweep %u, recorded"), (guint) first + 1);
       set_clamp_axes (self, TRUE);
-      show_trace (self, title, cl.i_pA, NULL, cl.n, cl.t_ms[1] - cl.t_ms[0]);
+      nd_fit_view_show_trace (self, title, cl.i_pA, NULL, cl.n, cl.t_ms[1] - cl.t_ms[0]);
       nd_clamp_trace_clear (&cl);
     }
   else if (first >= 0 && !nd_recording_is_voltage_clamp (rec) && nd_recording_get_cc_sweep (rec, (guint) first, &tr, NULL)
