@@ -98,10 +98,13 @@ clamp_subtitle (const NdSweepScore *s, NdScoreMarks marks, gboolean small)
   /* Translators: "Validation · Membrane current under the clamp". */
   g_autofree char *what = g_strdup_printf (_("%s · Membrane current under the clamp"), role);
   g_autofree char *rec = format_pA (s->peak_pA), *model = format_pA (s->peak_model_pA), *rmse = format_pA (s->rmse_pA);
-  double e = nd_sweep_score_peak_error (s);
+  /* In whole percent, and 0 without a sign ("-0 %" reads as an error). */
+  double e = round (100.0 * nd_sweep_score_peak_error (s));
+  if (e == 0.0)
+    e = 0.0;
   /* Translators: "Peak current: recorded -1200 pA / model -1150 pA (+4 %) · RMSE 3.10 pA". */
   g_autofree char *figures = isfinite (e)
-    ? g_strdup_printf (_("Peak current: recorded %s / model %s (%+.0f %%) · RMSE %s"), rec, model, 100.0 * e, rmse)
+    ? g_strdup_printf (_("Peak current: recorded %s / model %s (%+.0f %%) · RMSE %s"), rec, model, e, rmse)
     : g_strdup_printf (_("Peak current: recorded %s / model %s · RMSE %s"), rec, model, rmse);
   GString *text = g_string_new (NULL);
   g_string_append_printf (text, "%s\n%s", what, figures);
