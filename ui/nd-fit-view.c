@@ -145,15 +145,14 @@ nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, c
                                     0.0, dt, model, n);
 }
 
-/* The trace plot shows V (current clamp) or the membrane current (voltage clamp), and the loss of a
- * clamp fit is in units of 1 % of the current's range (fit.h). */
+/* The trace plot shows V (current clamp) or the membrane current (voltage clamp). The loss plot draws the
+ * RMSE (show_loss), of a clamp fit in units of 1 % of the current's range (fit.h). */
 void
 nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 {
   nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, current ? _("Membrane current") : _("Membrane potential"),
                           current ? "pA" : "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Mean squared error"), current ? "%²" : "mV²",
-                          ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV", ND_PLOT_SCALE_LOG);
 }
 
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not

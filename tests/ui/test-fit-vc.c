@@ -331,7 +331,7 @@ test_clamp_table (void)
   g_assert_false (nd_fit_runner_get_failed (runner ()));
   g_assert_cmpstr (nd_plot_model_get_axis_unit (fit_trace, ND_PLOT_AXIS_Y), ==, "pA");
   g_assert_cmpstr (nd_plot_model_get_axis_unit (nd_plot_get_model (nd_fit_view_get_plot (fv, "loss")),
-                                                ND_PLOT_AXIS_Y), ==, "%²");
+                                                ND_PLOT_AXIS_Y), ==, "%");
   g_assert_nonnull (strstr (nd_fit_runner_get_outcome (runner ()), "pA"));
   /* Every training and validation sweep is scored as a clamp sweep: the current's figures, no spikes. */
   guint ns;
@@ -539,6 +539,24 @@ test_real_abf (void)
   nd_project_set_dirty (p, FALSE);
 }
 
+/* A current-clamp recording after the clamp's: the Fit view's plots in mV again. */
+static void
+test_back_to_current_clamp (void)
+{
+  activate ("win.open-demo", NULL);
+  nd_test_ui_spin (300);
+  g_assert_null (error_dialog ());
+  g_assert_false (nd_recording_is_voltage_clamp (nd_project_get_recording (nd_window_get_project (window))));
+  activate ("win.show-view", g_variant_new_string ("fit"));
+  nd_test_ui_spin (300);
+  NdFitView *fv = fit_view ();
+  g_assert_cmpstr (nd_plot_model_get_axis_unit (nd_plot_get_model (nd_fit_view_get_plot (fv, "trace")), ND_PLOT_AXIS_Y),
+                   ==, "mV");
+  g_assert_cmpstr (nd_plot_model_get_axis_unit (nd_plot_get_model (nd_fit_view_get_plot (fv, "loss")), ND_PLOT_AXIS_Y),
+                   ==, "mV");
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -574,6 +592,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/fit-vc/clamp-table", test_clamp_table);
   g_test_add_func ("/fit-vc/real-abf", test_real_abf);
+  g_test_add_func ("/fit-vc/back-to-current-clamp", test_back_to_current_clamp);
   int status = g_test_run ();
   g_object_unref (app);
   g_free (out_dir);
