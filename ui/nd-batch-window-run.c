@@ -358,6 +358,25 @@ nd_batch_window_stop (NdBatchWindow *self)
 
 /* ---- a row as a project ---- */
 
+/* Column `name` of report.csv's header, or -1. */
+static int
+report_column (char **header, const char *name)
+{
+  for (int i = 0; header[i]; i++)
+    if (g_str_equal (g_strstrip (header[i]), name))
+      return i;
+  return -1;
+}
+
+/* A number of report.csv, NaN where it is empty ("not measured") or the column is missing. */
+static double
+report_number (char **f, guint n, int col)
+{
+  if (col < 0 || (guint) col >= n || !*g_strstrip (f[col]))
+    return NAN;
+  return g_ascii_strtod (f[col], NULL);
+}
+
 static gboolean
 load_scores (const char *dir, GArray *scores, GArray *train, GArray *val)
 {
@@ -365,15 +384,31 @@ load_scores (const char *dir, GArray *scores, GArray *train, GArray *val)
   g_autofree char *text = NULL;
   if (g_file_get_contents (report, &text, NULL, NULL))
     {
+      /* Read by the header's names: a current-clamp fit's report has spike counts and mV, a voltage-clamp
+       * one the membrane current's figures in pA (app/cli-report.h). */
       g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-      for (int i = 1; lines[0] && lines[i]; i++)
+      g_auto (GStrv) header = g_strsplit (lines[0] ? lines[0] : "", ",", -1);
+      const int c_sweep = report_column (header, "sweep"), c_role = report_column (header, "role");
+      const int c_rec = report_column (header, "spikes_recorded"), c_model = report_column (header, "spikes_model");
+      const int c_shift = report_column (header, "first_spike_shift_ms");
+      const int c_sub = report_column (header, "subthreshold_rmse_mV"), c_rmse = report_column (header, "rmse_mV");
+      const int c_rmse_pA = report_column (header, "rmse_pA"), c_peak = report_column (header, "peak_pA");
+      const int c_peak_model = report_column (header, "peak_model_pA");
+      for (int i = 1; lines[0] && lines[i] && c_sweep >= 0 && c_role >= 0; i++)
         {
-          /* sweep,role,spikes_recorded,spikes_model,first_spike_shift_ms,subthreshold_rmse_mV,rmse_mV */
           g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
-          if (g_strv_length (f) < 7 || !g_str_equal (f[1], "validate"))
+          guint n = g_strv_length (f);
+          if ((guint) MAX (c_sweep, c_role) >= n || !g_str_equal (g_strstrip (f[c_role]), "validate"))
             continue;
-          NdSweepScore s = { .sweep = (guint) g_ascii_strtoull (f[0], NULL, 10), .rmse_mV = g_ascii_strtod (f[6], NULL),
-                             .spikes_recorded = atoi (f[2]), .spikes_model = atoi (f[3]) };
+          NdSweepScore s = { .sweep = (guint) g_ascii_strtoull (f[c_sweep], NULL, 10), .role = ND_SWEEP_VALIDATE,
+                             .rmse_mV = report_number (f, n, c_rmse),
+                             .first_spike_shift_ms = report_number (f, n, c_shift),
+                             .subthreshold_rmse_mV = report_number (f, n, c_sub),
+                             .voltage_clamp = c_rmse_pA >= 0, .rmse_pA = report_number (f, n, c_rmse_pA),
+                             .peak_pA = report_number (f, n, c_peak), .peak_model_pA = report_number (f, n, c_peak_model) };
+          double rec = report_number (f, n, c_rec), model = report_number (f, n, c_model);
+          s.spikes_recorded = isfinite (rec) ? (int) rec : 0;
+          s.spikes_model = isfinite (model) ? (int) model : 0;
           g_array_append_val (scores, s);
         }
     }

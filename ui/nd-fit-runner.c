@@ -91,7 +91,10 @@ nd_fit_score_sweep (nd_model *model, const nd_fit_sweep *sweep, guint id, NdSwee
     .spikes_model = sc.spikes_model,
     .first_spike_shift_ms = sc.first_spike_shift_ms,
     .subthreshold_rmse_mV = sc.subthreshold_rmse_mV,
+    .voltage_clamp = sc.voltage_clamp,
     .rmse_pA = sc.rmse_pA,
+    .peak_pA = sc.peak_pA,
+    .peak_model_pA = sc.peak_model_pA,
   };
 }
 

@@ -11,10 +11,32 @@
 #include "nd-fit-verdict.h"
 #include "sweep-score.h"
 
+double
+nd_sweep_score_peak_error (const NdSweepScore *s)
+{
+  return s->voltage_clamp && isfinite (s->peak_pA) && isfinite (s->peak_model_pA) && s->peak_pA != 0.0
+           ? (s->peak_model_pA - s->peak_pA) / fabs (s->peak_pA) : NAN;
+}
+
+gboolean
+nd_sweep_score_small_peak (const NdSweepScore *s, const NdFitVerdict *v)
+{
+  return s->voltage_clamp && v && isfinite (v->largest_peak_pA)
+         && !(fabs (s->peak_pA) >= ND_FIT_CLAMP_LARGE_PEAK * v->largest_peak_pA);
+}
+
 NdScoreMarks
-nd_sweep_score_marks (const NdSweepScore *s)
+nd_sweep_score_marks (const NdSweepScore *s, const NdFitVerdict *v)
 {
   NdScoreMarks m = ND_SCORE_OK;
+  if (s->voltage_clamp)
+    {
+      if (!nd_sweep_score_small_peak (s, v) && fabs (nd_sweep_score_peak_error (s)) > ND_FIT_GOOD_PEAK_ERROR)
+        m |= ND_SCORE_PEAK_OFF;
+      if (v && s->rmse_pA > ND_FIT_GOOD_CLAMP_RMSE * v->largest_peak_pA)
+        m |= ND_SCORE_CURRENT_OFF;
+      return m;
+    }
   if (!nd_spike_counts_agree (s->spikes_recorded, s->spikes_model))
     m |= ND_SCORE_SPIKES_DIFFER;
   if (s->subthreshold_rmse_mV > ND_FIT_GOOD_SUBTHRESHOLD_MV)
@@ -29,12 +51,149 @@ spikes_phrase (int n)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d spike", "%d spikes", (gulong) MAX (n, 0)), n);
 }
 
+/* A current in pA with as many digits as a reader needs: "3.12", "45.2", "1230". */
+static char *
+format_pA (double x)
+{
+  double a = fabs (x);
+  return g_strdup_printf (a < 10.0 ? "%.2f" : a < 100.0 ? "%.1f" : "%.0f", x);
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Voltage clamp: the judged sweeps' RMSE against the largest peak current, and their peaks (the header). */
+static void
+clamp_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
+{
+  v->voltage_clamp = TRUE;
+  g_autofree double *rmse = g_new0 (double, n + 1);
+  guint n_rmse = 0;
+  double worst_e = ND_FIT_GOOD_PEAK_ERROR;
+  for (guint i = 0; i < n; i++)
+    {
+      const NdSweepScore *s = &scores[i];
+      if ((s->role != ND_SWEEP_TRAIN) != v->validation)
+        continue;
+      v->n++;
+      if (isfinite (s->rmse_pA))
+        rmse[n_rmse++] = s->rmse_pA;
+      double e = fabs (nd_sweep_score_peak_error (s));
+      if (nd_sweep_score_small_peak (s, v) || !isfinite (e))
+        continue;
+      v->n_peak++;
+      v->n_peak_ok += e <= ND_FIT_GOOD_PEAK_ERROR;
+      if (e > worst_e)
+        worst_e = e, v->worst = (int) i;
+    }
+  if (n_rmse > 0)
+    {
+      qsort (rmse, n_rmse, sizeof *rmse, cmp_double);
+      v->median_rmse_pA = n_rmse % 2 ? rmse[n_rmse / 2] : 0.5 * (rmse[n_rmse / 2 - 1] + rmse[n_rmse / 2]);
+    }
+  if (v->n == 0)
+    return;
+  gboolean peak_ok = v->n_peak > 0 && v->n_peak_ok >= ND_FIT_GOOD_AGREE_FRACTION * v->n_peak;
+  double rel = v->median_rmse_pA / v->largest_peak_pA;
+  gboolean rmse_ok = rel <= ND_FIT_GOOD_CLAMP_RMSE;
+  v->good = peak_ok && rmse_ok;
+
+  GString *summary = g_string_new (NULL);
+  if (v->worst >= 0)
+    {
+      const NdSweepScore *w = &scores[v->worst];
+      g_autofree char *model = format_pA (w->peak_model_pA), *rec = format_pA (w->peak_pA);
+      /* Translators: "The model’s peak current is -820 pA where the recording’s is -1200 pA (sweep 7)." */
+      g_string_append_printf (summary, _("The model’s peak current is %s pA where the recording’s is %s pA (sweep %u)."),
+                              model, rec, w->sweep + 1);
+      g_string_append_c (summary, ' ');
+    }
+  g_autofree char *agree = NULL;
+  if (v->n_peak > 0)
+    agree = g_strdup_printf (v->validation
+                               ? g_dngettext (GETTEXT_PACKAGE, "Peak currents agree within %.0f %% on %u of %u validation sweep",
+                                              "Peak currents agree within %.0f %% on %u of %u validation sweeps", v->n_peak)
+                               : g_dngettext (GETTEXT_PACKAGE, "Peak currents agree within %.0f %% on %u of %u training sweep",
+                                              "Peak currents agree within %.0f %% on %u of %u training sweeps", v->n_peak),
+                             100.0 * ND_FIT_GOOD_PEAK_ERROR, v->n_peak_ok, v->n_peak);
+  else
+    agree = g_strdup (v->validation ? _("No validation sweep has a current large enough to judge its peak")
+                                    : _("No training sweep has a current large enough to judge its peak"));
+  if (isfinite (rel))
+    {
+      g_autofree char *pa = format_pA (v->median_rmse_pA);
+      /* Translators: the first part is "Peak currents agree within 20 % on 2 of 2 validation sweeps", then a
+       * current in pA and a percentage. */
+      g_string_append_printf (summary, _("%s; membrane current error %s pA (median RMSE), %.1f %% of the largest "
+                                         "current."), agree, pa, 100.0 * rel);
+    }
+  else
+    g_string_append_printf (summary, _("%s."), agree);
+  v->summary = g_string_free (summary, FALSE);
+
+  GString *advice = g_string_new (NULL);
+  if (v->good)
+    g_string_append (advice, _("The model reproduces the recorded membrane current: accept the fit to keep it in the "
+                               "model, then save or export it."));
+  else
+    {
+      g_string_append (advice, _("Accepting this fit is not recommended."));
+      if (v->n_peak == 0)
+        {
+          g_string_append_c (advice, ' ');
+          g_string_append (advice, _("Let a sweep with a large current check the fit: a small current’s peak is "
+                                     "mostly the recording’s noise."));
+        }
+      else if (!peak_ok)
+        {
+          g_string_append_c (advice, ' ');
+          g_string_append_printf (advice, g_dngettext (GETTEXT_PACKAGE,
+                                                       "The peak current is more than %.0f %% off on %u of %u sweep.",
+                                                       "The peak current is more than %.0f %% off on %u of %u sweeps.",
+                                                       v->n_peak),
+                                  100.0 * ND_FIT_GOOD_PEAK_ERROR, v->n_peak - v->n_peak_ok, v->n_peak);
+        }
+      if (!rmse_ok && isfinite (rel))
+        {
+          g_autofree char *pa = format_pA (v->median_rmse_pA);
+          g_string_append_c (advice, ' ');
+          g_string_append_printf (advice, _("The model’s current is %s pA off the recording’s (median RMSE), %.1f %% "
+                                            "of the largest current; a good fit stays within %.0f %%."),
+                                  pa, 100.0 * rel, 100.0 * ND_FIT_GOOD_CLAMP_RMSE);
+        }
+      if (v->n_peak > 0 || !rmse_ok)
+        {
+          g_string_append_c (advice, ' ');
+          g_string_append (advice, _("Fit with more iterations, or change the channels or the learned current in the "
+                                     "Model view, and fit again."));
+        }
+    }
+  v->advice = g_string_free (advice, FALSE);
+}
+
 void
 nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
 {
-  *v = (NdFitVerdict) { .median_sub_mV = NAN, .worst = -1, .first_spiking_recorded = -1, .first_spiking_model = -1 };
+  *v = (NdFitVerdict) { .median_sub_mV = NAN, .worst = -1, .first_spiking_recorded = -1, .first_spiking_model = -1,
+                        .largest_peak_pA = NAN, .median_rmse_pA = NAN };
+  gboolean clamp = FALSE;
   for (guint i = 0; i < n; i++)
-    v->validation |= scores[i].role != ND_SWEEP_TRAIN;
+    {
+      v->validation |= scores[i].role != ND_SWEEP_TRAIN;
+      clamp |= scores[i].voltage_clamp;
+      if (scores[i].voltage_clamp && isfinite (scores[i].peak_pA)
+          && !(fabs (scores[i].peak_pA) <= v->largest_peak_pA))
+        v->largest_peak_pA = fabs (scores[i].peak_pA);
+    }
+  if (clamp)
+    {
+      clamp_verdict_init (v, scores, n);
+      return;
+    }
   /* The judged sweeps in the engine's terms, summed up as neurode-cli fit's report does. */
   g_autofree nd_sweep_score *sc = g_new0 (nd_sweep_score, n + 1);
   g_autofree int *ids = g_new0 (int, n + 1), *index = g_new0 (int, n + 1);

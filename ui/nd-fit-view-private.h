@@ -40,6 +40,9 @@ struct _NdFitView
 
 void nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n,
                              double dt);
+/* The trace plot's axis: the membrane current in pA (voltage clamp) or the potential in mV; the loss's
+ * unit with it. */
+void nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current);
 
 /* Results: rows for the scores (copied), a verdict; from_fit: the runner's, whose traces are drawn on a
  * click; otherwise a click simulates the project's model. */

@@ -1,5 +1,6 @@
 /* nd-fit-view-results.c: the Fit view's results — a verdict in words, a row per sweep with its spike
- * counts, first-spike shift, subthreshold RMSE and RMSE, and the sweep's overlay on a click.
+ * counts, first-spike shift, subthreshold RMSE and RMSE (in voltage clamp the membrane current's peak and
+ * RMSE), and the sweep's overlay on a click.
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,7 +18,23 @@
 /* More level changes than this and the stimulus is no step protocol (noise, a recorded current). */
 #define STEP_MAX_CHANGES 20
 
-/* The step of a sweep's stimulus relative to the holding current, "+200 pA"; "" when it is no step. */
+/* The level of a step protocol farthest from where the sweep starts: "" when the stimulus is no step. */
+static gboolean
+step_of (const double *x, gsize n, double tolerance, double *step)
+{
+  guint changes = 0;
+  *step = 0.0;
+  for (gsize j = 1; j < n && changes <= STEP_MAX_CHANGES; j++)
+    {
+      changes += fabs (x[j] - x[j - 1]) > tolerance;
+      if (fabs (x[j] - x[0]) > fabs (*step))
+        *step = x[j] - x[0];
+    }
+  return changes <= STEP_MAX_CHANGES;
+}
+
+/* The step of a sweep's stimulus relative to the holding current, "+200 pA" (in voltage clamp the level
+ * the command steps to, "step to -50 mV"); "" when it is no step. */
 static const char *
 step_label (NdFitView *self, guint sweep)
 {
@@ -50,22 +67,24 @@ step_label (NdFitView *self, guint sweep)
         }
     }
   NdSweepTrace tr = { 0 };
-  if (rec && nd_recording_get_cc_sweep (rec, sweep, &tr, NULL) && tr.n > 1)
+  NdClampTrace cl = { 0 };
+  double step;
+  if (rec && nd_recording_is_voltage_clamp (rec))
     {
-      guint changes = 0;
-      double step = 0.0;
-      for (gsize j = 1; j < tr.n && changes <= STEP_MAX_CHANGES; j++)
-        {
-          changes += fabs (tr.i_pA[j] - tr.i_pA[j - 1]) > 0.5;
-          if (fabs (tr.i_pA[j] - tr.i_pA[0]) > fabs (step))
-            step = tr.i_pA[j] - tr.i_pA[0];
-        }
-      if (changes <= STEP_MAX_CHANGES)
+      if (nd_recording_get_command_sweep (rec, sweep, &cl, NULL) && cl.n > 1
+          && step_of (cl.v_cmd_mV, cl.n, 0.5, &step))
         {
           g_free (label);
-          /* Translators: the current step of a sweep, e.g. "+200 pA". */
-          label = g_strdup_printf (_("%+.0f pA"), step);
+          /* Translators: the command potential a voltage-clamp sweep steps to, e.g. "step to -50 mV". */
+          label = g_strdup_printf (_("step to %.0f mV"), cl.v_cmd_mV[0] + step);
         }
+      nd_clamp_trace_clear (&cl);
+    }
+  else if (rec && nd_recording_get_cc_sweep (rec, sweep, &tr, NULL) && tr.n > 1 && step_of (tr.i_pA, tr.n, 0.5, &step))
+    {
+      g_free (label);
+      /* Translators: the current step of a sweep, e.g. "+200 pA". */
+      label = g_strdup_printf (_("%+.0f pA"), step);
     }
   nd_sweep_trace_clear (&tr);
   g_hash_table_insert (self->step_labels, GUINT_TO_POINTER (sweep), label);
@@ -84,6 +103,49 @@ static char *
 format_mV (double x)
 {
   return isfinite (x) ? g_strdup_printf (_("%.2f mV"), x) : g_strdup (_("not measured"));
+}
+
+/* A current in pA with as many digits as a reader needs. */
+static char *
+format_pA (double x)
+{
+  double a = fabs (x);
+  return !isfinite (x) ? g_strdup (_("not measured"))
+         : g_strdup_printf (a < 10.0 ? _("%.2f pA") : a < 100.0 ? _("%.1f pA") : _("%.0f pA"), x);
+}
+
+/* A voltage-clamp sweep: the membrane current's peak and RMSE, no spike words. */
+static char *
+clamp_subtitle (const NdSweepScore *s, NdScoreMarks marks, gboolean small)
+{
+  const char *role = s->role == ND_SWEEP_TRAIN ? _("Training") : _("Validation");
+  /* Translators: "Validation · Membrane current under the clamp". */
+  g_autofree char *what = g_strdup_printf (_("%s · Membrane current under the clamp"), role);
+  g_autofree char *rec = format_pA (s->peak_pA), *model = format_pA (s->peak_model_pA), *rmse = format_pA (s->rmse_pA);
+  /* In whole percent, and 0 without a sign ("-0 %" reads as an error). */
+  double e = round (100.0 * nd_sweep_score_peak_error (s));
+  if (e == 0.0)
+    e = 0.0;
+  /* Translators: "Peak current: recorded -1200 pA / model -1150 pA (+4 %) · RMSE 3.10 pA". */
+  g_autofree char *figures = isfinite (e)
+    ? g_strdup_printf (_("Peak current: recorded %s / model %s (%+.0f %%) · RMSE %s"), rec, model, e, rmse)
+    : g_strdup_printf (_("Peak current: recorded %s / model %s · RMSE %s"), rec, model, rmse);
+  GString *text = g_string_new (NULL);
+  g_string_append_printf (text, "%s\n%s", what, figures);
+  if (small)
+    g_string_append_printf (text, "\n%s", _("A small current: its peak is mostly the recording’s noise and is not judged."));
+  if (marks & ND_SCORE_PEAK_OFF)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("The model’s peak current is more than %.0f %% off."), 100.0 * ND_FIT_GOOD_PEAK_ERROR);
+    }
+  if (marks & ND_SCORE_CURRENT_OFF)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("The model’s current is off by more than %.0f %% of the largest current."),
+                              100.0 * ND_FIT_GOOD_CLAMP_RMSE);
+    }
+  return g_string_free (text, FALSE);
 }
 
 static char *
@@ -173,11 +235,12 @@ nd_fit_view_show_scores (NdFitView *self, const NdSweepScore *scores, guint n, g
   for (guint i = 0; i < n; i++)
     {
       const NdSweepScore *s = &scores[i];
-      NdScoreMarks marks = nd_sweep_score_marks (s);
+      NdScoreMarks marks = nd_sweep_score_marks (s, &self->verdict);
       GtkWidget *row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       g_autofree char *title = sweep_title (self, s->sweep);
-      g_autofree char *sub = row_subtitle (s, marks);
+      g_autofree char *sub = s->voltage_clamp ? clamp_subtitle (s, marks, nd_sweep_score_small_peak (s, &self->verdict))
+                                              : row_subtitle (s, marks);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
@@ -205,7 +268,7 @@ nd_fit_view_default_overlay (NdFitView *self)
   if (self->verdict.worst >= 0)
     return self->verdict.worst;
   for (guint i = 0; i < self->shown->len; i++)
-    if ((s[i].role != ND_SWEEP_TRAIN) == self->verdict.validation && nd_sweep_score_marks (&s[i]))
+    if ((s[i].role != ND_SWEEP_TRAIN) == self->verdict.validation && nd_sweep_score_marks (&s[i], &self->verdict))
       return (int) i;
   for (guint i = 0; i < self->shown->len; i++)
     if ((s[i].role != ND_SWEEP_TRAIN) == self->verdict.validation)
@@ -218,7 +281,8 @@ nd_fit_view_default_overlay (NdFitView *self)
 typedef struct
 {
   nd_model *model;
-  double *i_inj, *v_obs, *v;
+  double *i_inj, *v_clamp;    /* what drives: the injected current, or (voltage clamp) the command */
+  double *v_obs, *v;          /* recorded and model: V in mV, in voltage clamp the current in pA */
   gsize n;
   double dt;
   int n_sub;
@@ -231,6 +295,7 @@ overlay_free (Overlay *o)
 {
   nd_model_free (o->model);
   g_free (o->i_inj);
+  g_free (o->v_clamp);
   g_free (o->v_obs);
   g_free (o->v);
   g_free (o);
@@ -240,8 +305,11 @@ static void
 overlay_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   Overlay *o = data;
-  nd_drive d = { .n = o->n, .dt_sample = o->dt, .n_sub = o->n_sub, .i_inj = o->i_inj };
+  nd_drive d = { .n = o->n, .dt_sample = o->dt, .n_sub = o->n_sub, .i_inj = o->i_inj, .v_clamp = o->v_clamp };
   nd_simulate (o->model, &d, o->v, NULL);
+  /* Under the clamp the model gives its membrane current as a density: drawn in pA, as recorded. */
+  for (gsize j = 0; o->v_clamp && j < o->n; j++)
+    o->v[j] = nd_density_to_pA (o->v[j], o->model->area_um2);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -263,7 +331,37 @@ overlay_done (GObject *source, GAsyncResult *res, gpointer user_data)
   if (o->request != self->overlay_request || !self->project || o->index >= self->shown->len)
     return;
   g_autofree char *title = overlay_title (self, g_array_index (self->shown, NdSweepScore, o->index).sweep);
+  nd_fit_view_set_clamp_axes (self, o->v_clamp != NULL);
   nd_fit_view_show_trace (self, title, o->v_obs, o->v, o->n, o->dt);
+}
+
+/* One sweep as the overlay draws it: what drives the model (the injected current in pA, or the command in
+ * mV) and what is compared (V in mV, or the membrane current in pA), taken from their traces. */
+typedef struct
+{
+  gboolean clamp;
+  gsize n;
+  double dt;
+  double *drive, *recorded;
+} OverlaySweep;
+
+static gboolean
+read_overlay_sweep (NdRecording *rec, guint sweep, OverlaySweep *out)
+{
+  *out = (OverlaySweep) { .clamp = nd_recording_is_voltage_clamp (rec) };
+  NdSweepTrace tr = { 0 };
+  NdClampTrace cl = { 0 };
+  if (out->clamp ? nd_recording_get_vc_sweep (rec, sweep, &cl, NULL) && cl.n > 1
+                 : nd_recording_get_cc_sweep (rec, sweep, &tr, NULL) && tr.n > 1)
+    {
+      out->n = out->clamp ? cl.n : tr.n;
+      out->dt = out->clamp ? cl.t_ms[1] - cl.t_ms[0] : tr.t_ms[1] - tr.t_ms[0];
+      out->drive = out->clamp ? g_steal_pointer (&cl.v_cmd_mV) : g_steal_pointer (&tr.i_pA);
+      out->recorded = out->clamp ? g_steal_pointer (&cl.i_pA) : g_steal_pointer (&tr.v_mV);
+    }
+  nd_sweep_trace_clear (&tr);
+  nd_clamp_trace_clear (&cl);
+  return out->n > 1;
 }
 
 void
@@ -276,14 +374,13 @@ nd_fit_view_show_overlay (NdFitView *self, guint index)
   self->overlay_request++;
   set_shown_mark (self);
   NdRecording *rec = nd_project_get_recording (self->project);
-  NdSweepTrace tr = { 0 };
-  if (!rec || !nd_recording_get_cc_sweep (rec, sweep, &tr, NULL) || tr.n < 2)
-    {
-      nd_sweep_trace_clear (&tr);
-      return;
-    }
+  OverlaySweep sw;
+  if (!rec || !read_overlay_sweep (rec, sweep, &sw))
+    return;
+  g_autofree double *drive = sw.drive, *recorded = sw.recorded;
   g_autofree char *title = overlay_title (self, sweep);
-  /* The fit's own trace of this sweep when it has one. */
+  nd_fit_view_set_clamp_axes (self, sw.clamp);
+  /* The fit's own trace of this sweep when it has one (in voltage clamp the runner's are in pA). */
   if (self->shown_from_fit && nd_fit_runner_get_state (self->runner) == ND_FIT_FINISHED)
     {
       guint n;
@@ -295,28 +392,31 @@ nd_fit_view_show_overlay (NdFitView *self, guint index)
             double dt;
             const double *v = nd_fit_runner_get_model_trace (self->runner, i, &len, &dt);
             if (v)
-              nd_fit_view_show_trace (self, title, tr.v_mV, v, MIN (len, tr.n), dt);
-            nd_sweep_trace_clear (&tr);
+              nd_fit_view_show_trace (self, title, recorded, v, MIN (len, sw.n), dt);
             return;
           }
     }
   /* Otherwise the project's model runs on the sweep on a thread (a long sweep takes a while); the recording
    * is drawn at once. */
-  nd_fit_view_show_trace (self, title, tr.v_mV, NULL, tr.n, tr.t_ms[1] - tr.t_ms[0]);
+  nd_fit_view_show_trace (self, title, recorded, NULL, sw.n, sw.dt);
   Overlay *o = g_new0 (Overlay, 1);
   o->model = nd_model_copy (nd_project_get_model (self->project));
-  o->n = tr.n;
-  o->dt = tr.t_ms[1] - tr.t_ms[0];
+  o->n = sw.n;
+  o->dt = sw.dt;
   double max_dt = self->settings ? g_settings_get_double (self->settings, "integration-step-ms") : 0.025;
   o->n_sub = MAX ((int) ceil (o->dt / max_dt - 1e-9), 1);
-  o->i_inj = g_new (double, tr.n);
-  for (gsize j = 0; j < tr.n; j++)
-    o->i_inj[j] = nd_pA_to_density (tr.i_pA[j], o->model->area_um2);
-  o->v_obs = g_steal_pointer (&tr.v_mV);
-  o->v = g_new (double, tr.n);
+  if (sw.clamp)
+    o->v_clamp = g_steal_pointer (&drive);
+  else
+    {
+      o->i_inj = g_new (double, sw.n);
+      for (gsize j = 0; j < sw.n; j++)
+        o->i_inj[j] = nd_pA_to_density (drive[j], o->model->area_um2);
+    }
+  o->v_obs = g_steal_pointer (&recorded);
+  o->v = g_new (double, sw.n);
   o->request = self->overlay_request;
   o->index = index;
-  nd_sweep_trace_clear (&tr);
   g_autoptr (GTask) task = g_task_new (self, NULL, overlay_done, NULL);
   g_task_set_task_data (task, o, (GDestroyNotify) overlay_free);
   g_task_run_in_thread (task, overlay_thread);

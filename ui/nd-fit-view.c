@@ -145,15 +145,14 @@ nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, c
                                     0.0, dt, model, n);
 }
 
-/* The trace plot shows V (current clamp) or the membrane current (voltage clamp), and the loss of a
- * clamp fit is in units of 1 % of the current's range (fit.h). */
-static void
-set_clamp_axes (NdFitView *self, gboolean current)
+/* The trace plot shows V (current clamp) or the membrane current (voltage clamp). The loss plot draws the
+ * RMSE (show_loss), of a clamp fit in units of 1 % of the current's range (fit.h). */
+void
+nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 {
   nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, current ? _("Membrane current") : _("Membrane potential"),
                           current ? "pA" : "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Mean squared error"), current ? "%²" : "mV²",
-                          ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV", ND_PLOT_SCALE_LOG);
 }
 
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
@@ -283,7 +282,7 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
    * traces pulled towards it, which would look better than the model is). */
   g_autofree char *title = g_strdup (s->trace_current ? _("First training sweep: the model’s membrane current under the recorded command")
                                                       : _("First training sweep, the model running free"));
-  set_clamp_axes (self, s->trace_current);
+  nd_fit_view_set_clamp_axes (self, s->trace_current);
   nd_fit_view_show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
   double frac = s->total > 0 ? (double) s->done / s->total : 0.0;
   gtk_progress_bar_set_fraction (self->progress, frac);
@@ -467,13 +466,15 @@ nd_fit_view_get_draw_count (NdFitView *self)
 static gboolean
 scores_equal (const NdSweepScore *a, const NdSweepScore *b)
 {
-  const double x[] = { a->rmse_mV, a->first_spike_shift_ms, a->subthreshold_rmse_mV };
-  const double y[] = { b->rmse_mV, b->first_spike_shift_ms, b->subthreshold_rmse_mV };
+  const double x[] = { a->rmse_mV, a->first_spike_shift_ms, a->subthreshold_rmse_mV, a->rmse_pA, a->peak_pA,
+                       a->peak_model_pA };
+  const double y[] = { b->rmse_mV, b->first_spike_shift_ms, b->subthreshold_rmse_mV, b->rmse_pA, b->peak_pA,
+                       b->peak_model_pA };
   for (guint i = 0; i < G_N_ELEMENTS (x); i++)
     if (!(x[i] == y[i] || (isnan (x[i]) && isnan (y[i]))))
       return FALSE;
   return a->sweep == b->sweep && a->role == b->role && a->spikes_recorded == b->spikes_recorded
-         && a->spikes_model == b->spikes_model;
+         && a->spikes_model == b->spikes_model && !a->voltage_clamp == !b->voltage_clamp;
 }
 
 /* The state before any fit: the project's model and recording, and the accepted results. */
@@ -506,14 +507,14 @@ show_project (NdFitView *self)
           self->v_hi = MAX (self->v_hi, cl.v_cmd_mV[j]);
         }
       g_autofree char *title = g_strdup_printf (_("Sweep %u, recorded"), (guint) first + 1);
-      set_clamp_axes (self, TRUE);
+      nd_fit_view_set_clamp_axes (self, TRUE);
       nd_fit_view_show_trace (self, title, cl.i_pA, NULL, cl.n, cl.t_ms[1] - cl.t_ms[0]);
       nd_clamp_trace_clear (&cl);
     }
   else if (first >= 0 && !nd_recording_is_voltage_clamp (rec) && nd_recording_get_cc_sweep (rec, (guint) first, &tr, NULL)
            && tr.n > 1)
     {
-      set_clamp_axes (self, FALSE);
+      nd_fit_view_set_clamp_axes (self, FALSE);
       self->v_lo = INFINITY;
       self->v_hi = -INFINITY;
       for (gsize j = 0; j < tr.n; j++)

@@ -1386,11 +1386,12 @@ nd_project_to_json (NdProject *self, GFile *relative_to)
       /* JSON has no NaN: "not measured" is null (no first spike in one of the traces, or spikes all along). */
       add_number_or_null (b, "first_spike_shift_ms", sc->first_spike_shift_ms);
       add_number_or_null (b, "subthreshold_rmse_mV", sc->subthreshold_rmse_mV);
-      if (isfinite (sc->rmse_pA))
+      if (sc->voltage_clamp)
         {
-          /* voltage clamp */
-          json_builder_set_member_name (b, "rmse_pA");
-          json_builder_add_double_value (b, sc->rmse_pA);
+          /* Voltage clamp: the membrane current's figures; their presence marks a clamp sweep's score. */
+          add_number_or_null (b, "rmse_pA", sc->rmse_pA);
+          add_number_or_null (b, "peak_pA", sc->peak_pA);
+          add_number_or_null (b, "peak_model_pA", sc->peak_model_pA);
         }
       json_builder_end_object (b);
     }
@@ -1621,7 +1622,10 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
             .spikes_model = (int) json_object_get_int_member_with_default (e, "spikes_model", 0),
             .first_spike_shift_ms = get_number_or_nan (e, "first_spike_shift_ms"),
             .subthreshold_rmse_mV = get_number_or_nan (e, "subthreshold_rmse_mV"),
-            .rmse_pA = json_object_get_double_member_with_default (e, "rmse_pA", NAN),
+            .voltage_clamp = json_object_has_member (e, "rmse_pA"),
+            .rmse_pA = get_number_or_nan (e, "rmse_pA"),
+            .peak_pA = get_number_or_nan (e, "peak_pA"),
+            .peak_model_pA = get_number_or_nan (e, "peak_model_pA"),
           };
           /* Files before the role was stored scored the validation sweeps, or the training ones when none
            * validated: the sweep's role in the selection says which. */

@@ -93,7 +93,11 @@ typedef struct
   NdSweepRole role;               /* its role in the fit: training, else validation */
   double first_spike_shift_ms;    /* model minus recording; NaN unless both fire */
   double subthreshold_rmse_mV;    /* spikes of either trace cut out; NaN when nothing is left */
-  double rmse_pA;   /* voltage clamp: the membrane current's RMSE (rmse_mV NAN, no spikes); NAN in current clamp */
+  /* Voltage clamp: the membrane current under the command is compared, no spikes (counts 0, the mV
+   * figures NaN); in current clamp voltage_clamp is FALSE and these are not read. */
+  gboolean voltage_clamp;
+  double rmse_pA;                 /* the membrane current's RMSE */
+  double peak_pA, peak_model_pA;  /* the recording's and the model's peak current (nd_clamp_peak), signed */
 } NdSweepScore;
 
 NdProject   *nd_project_new (void);

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,8 +226,17 @@ test_run_here (void)
   g_autofree char *expected = g_build_filename (results, "cell-b", "cell-b.neurode", NULL);
   g_assert_cmpstr (project_file, ==, expected);
   guint n_scores;
-  nd_project_get_scores (p, &n_scores);
+  const NdSweepScore *sc = nd_project_get_scores (p, &n_scores);
   g_assert_cmpuint (n_scores, ==, 4);   /* the demo's validation sweeps */
+  /* With report.csv's figures (read by its header), not zeros where the report has none. */
+  for (guint i = 0; i < n_scores; i++)
+    {
+      g_assert_cmpint (sc[i].role, ==, ND_SWEEP_VALIDATE);
+      g_assert_false (sc[i].voltage_clamp);
+      g_assert_true (isfinite (sc[i].subthreshold_rmse_mV) && sc[i].subthreshold_rmse_mV > 0.0);
+      g_assert_cmpfloat (sc[i].subthreshold_rmse_mV, <=, sc[i].rmse_mV + 1e-3);
+      g_assert_true (isnan (sc[i].first_spike_shift_ms) == (sc[i].spikes_recorded == 0 || sc[i].spikes_model == 0));
+    }
   gtk_window_destroy (GTK_WINDOW (d));
   nd_test_ui_spin (100);
 }

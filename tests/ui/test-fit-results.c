@@ -48,6 +48,84 @@ score (guint sweep, NdSweepRole role, int rec, int model, double sub)
                           .subthreshold_rmse_mV = sub };
 }
 
+/* A voltage-clamp sweep's score: the membrane current's RMSE and peaks, no spikes. */
+static NdSweepScore
+clamp_score (guint sweep, NdSweepRole role, double rmse, double peak, double peak_model)
+{
+  return (NdSweepScore) { .sweep = sweep, .role = role, .rmse_mV = NAN, .first_spike_shift_ms = NAN,
+                          .subthreshold_rmse_mV = NAN, .voltage_clamp = TRUE, .rmse_pA = rmse, .peak_pA = peak,
+                          .peak_model_pA = peak_model };
+}
+
+/* Voltage clamp: judged on the peaks of the large currents (within 20 %) and the median RMSE against the
+ * largest peak (at most 5 %), in words without spikes. */
+static void
+test_clamp_verdict (void)
+{
+  NdFitVerdict v;
+  /* The largest current is a training sweep's 2000 pA; the validation sweeps' RMSE 20 pA (1 %), their large
+   * peaks 5 % off; the -40 pA sweep (2 % of the largest) 100 % off, but that is noise: not judged. */
+  NdSweepScore good[] = { clamp_score (0, ND_SWEEP_TRAIN, 10.0, 2000.0, 1990.0),
+                          clamp_score (3, ND_SWEEP_VALIDATE, 20.0, -40.0, -80.0),
+                          clamp_score (8, ND_SWEEP_VALIDATE, 25.0, 1000.0, 1050.0),
+                          clamp_score (9, ND_SWEEP_VALIDATE, 15.0, 1200.0, 1140.0) };
+  nd_fit_verdict_init (&v, good, G_N_ELEMENTS (good));
+  g_print ("%s\n%s\n", v.summary, v.advice);
+  g_assert_true (v.voltage_clamp);
+  g_assert_true (v.validation);
+  g_assert_cmpuint (v.n, ==, 3);
+  g_assert_cmpfloat (v.largest_peak_pA, ==, 2000.0);
+  g_assert_cmpfloat (v.median_rmse_pA, ==, 20.0);
+  g_assert_cmpuint (v.n_peak, ==, 2);
+  g_assert_cmpuint (v.n_peak_ok, ==, 2);
+  g_assert_cmpint (v.worst, ==, -1);
+  g_assert_true (v.good);
+  g_assert_true (nd_sweep_score_small_peak (&good[1], &v));
+  g_assert_cmpint (nd_sweep_score_marks (&good[1], &v), ==, ND_SCORE_OK);
+  g_assert_cmpint (nd_sweep_score_marks (&good[1], NULL), ==, ND_SCORE_PEAK_OFF);
+  g_assert_null (strstr (v.summary, tr ("spike")));
+  if (english ())
+    {
+      g_assert_cmpstr (v.summary, ==, "Peak currents agree within 20 % on 2 of 2 validation sweeps; membrane current "
+                                      "error 20.0 pA (median RMSE), 1.0 % of the largest current.");
+      g_assert_true (g_str_has_prefix (v.advice, "The model reproduces the recorded membrane current"));
+    }
+  nd_fit_verdict_clear (&v);
+
+  /* A large peak 30 % short: named in words, marked, not good; and an RMSE of 6 % of the largest current. */
+  good[3].peak_model_pA = 840.0;
+  good[2].rmse_pA = good[3].rmse_pA = 120.0;
+  nd_fit_verdict_init (&v, good, G_N_ELEMENTS (good));
+  g_print ("%s\n%s\n", v.summary, v.advice);
+  g_assert_false (v.good);
+  g_assert_cmpint (v.worst, ==, 3);
+  g_assert_cmpuint (v.n_peak_ok, ==, 1);
+  g_assert_cmpint (nd_sweep_score_marks (&good[3], &v), ==, ND_SCORE_PEAK_OFF | ND_SCORE_CURRENT_OFF);
+  g_assert_cmpint (nd_sweep_score_marks (&good[2], &v), ==, ND_SCORE_CURRENT_OFF);
+  g_assert_nonnull (strstr (v.summary, "840"));
+  g_assert_nonnull (strstr (v.summary, "1200"));
+  if (english ())
+    {
+      g_assert_true (g_str_has_prefix (v.summary, "The model’s peak current is 840 pA where the recording’s is 1200 pA "
+                                                  "(sweep 10)."));
+      g_assert_nonnull (strstr (v.advice, "The peak current is more than 20 % off on 1 of 2 sweeps."));
+      g_assert_nonnull (strstr (v.advice, "The model’s current is 120 pA off the recording’s (median RMSE), 6.0 % of "
+                                          "the largest current; a good fit stays within 5 %."));
+    }
+  nd_fit_verdict_clear (&v);
+
+  /* Only the small current validates: its peak cannot judge the fit, so Accept is not recommended. */
+  NdSweepScore small[] = { clamp_score (0, ND_SWEEP_TRAIN, 10.0, 2000.0, 1990.0),
+                           clamp_score (3, ND_SWEEP_VALIDATE, 3.0, -40.0, -41.0) };
+  nd_fit_verdict_init (&v, small, G_N_ELEMENTS (small));
+  g_print ("%s\n%s\n", v.summary, v.advice);
+  g_assert_cmpuint (v.n_peak, ==, 0);
+  g_assert_false (v.good);
+  if (english ())
+    g_assert_true (g_str_has_prefix (v.summary, "No validation sweep has a current large enough to judge its peak;"));
+  nd_fit_verdict_clear (&v);
+}
+
 static void
 test_verdict (void)
 {
@@ -86,8 +164,8 @@ test_verdict (void)
   g_assert_cmpuint (v.n_agree, ==, 4);
   g_assert_cmpfloat (v.median_sub_mV, ==, 2.5);
   g_assert_true (v.good);
-  g_assert_cmpint (nd_sweep_score_marks (&good[4]), ==, ND_SCORE_SPIKES_DIFFER | ND_SCORE_SUBTHRESHOLD_OFF);
-  g_assert_cmpint (nd_sweep_score_marks (&good[3]), ==, ND_SCORE_OK);
+  g_assert_cmpint (nd_sweep_score_marks (&good[4], &v), ==, ND_SCORE_SPIKES_DIFFER | ND_SCORE_SUBTHRESHOLD_OFF);
+  g_assert_cmpint (nd_sweep_score_marks (&good[3], &v), ==, ND_SCORE_OK);
   nd_fit_verdict_clear (&v);
   /* One more miss (3 of 5) and it is not. */
   good[1].spikes_model = 4;
@@ -149,6 +227,28 @@ test_scores_in_file (void)
   g_assert_cmpuint (n, ==, 2);
   for (guint i = 0; i < n; i++)
     assert_same_score (&sc[i], &back[i]);
+
+  /* A voltage-clamp fit's figures come back as such (a peak not measured as null); current clamp's
+   * scores stay current clamp's. */
+  g_assert_false (back[0].voltage_clamp);
+  NdSweepScore vc[] = { clamp_score (1, ND_SWEEP_TRAIN, 3.25, -1500.5, -1420.25),
+                        clamp_score (4, ND_SWEEP_VALIDATE, 7.5, NAN, 12.0) };
+  nd_project_accept_model (p, nd_project_get_model (p), vc, G_N_ELEMENTS (vc), loss, val, 2);
+  g_assert_true (nd_project_save (p, file, &error));
+  g_autoptr (NdProject) c = nd_project_new ();
+  g_assert_true (nd_project_open (c, file, &error));
+  g_assert_no_error (error);
+  back = nd_project_get_scores (c, &n);
+  g_assert_cmpuint (n, ==, 2);
+  for (guint i = 0; i < n; i++)
+    {
+      assert_same_score (&vc[i], &back[i]);
+      g_assert_true (back[i].voltage_clamp);
+      g_assert_cmpfloat (back[i].rmse_pA, ==, vc[i].rmse_pA);
+      g_assert_cmpfloat (back[i].peak_model_pA, ==, vc[i].peak_model_pA);
+    }
+  g_assert_cmpfloat (back[0].peak_pA, ==, -1500.5);
+  g_assert_true (isnan (back[1].peak_pA));
 
   const char *old =
     "{\"neurode_project\": 1, \"model\": {\"membrane\": {\"area_um2\": 100},"
@@ -602,6 +702,7 @@ main (int argc, char **argv)
   nd_test_ui_init (&argc, &argv);
   adw_init ();
   g_test_add_func ("/fit-results/verdict", test_verdict);
+  g_test_add_func ("/fit-results/clamp-verdict", test_clamp_verdict);
   g_test_add_func ("/fit-results/scores-in-file", test_scores_in_file);
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   g_test_add_func ("/fit-results/silent-model", test_silent_model);
