@@ -314,7 +314,9 @@ test_fit (void)
                   draws, sdraws, secs, max_gap_us / 1000.0, max_cpu_gap_us / 1000.0, nd_test_ui_load_per_core (),
                   nd_reduce_window_get_iterations_done (win));
   g_assert_cmpint (nd_reduce_window_get_iterations_done (win), >, 0);
-  g_assert_cmpfloat (max_cpu_gap_us, <, 100000.0);
+  /* 100 ms of the main thread's own time at most; the sanitizers make every redraw of the plots about three
+   * times slower (124 ms measured under ASan/UBSan, 62 ms without), so they get 300 ms. */
+  g_assert_cmpfloat (max_cpu_gap_us, <, SANITIZED ? 300000.0 : 100000.0);
   if (nd_test_ui_load_per_core () < 1.0 && !SANITIZED)
     {
       g_assert_cmpfloat (max_gap_us, <, 100000.0);
