@@ -225,6 +225,23 @@ set_scheme (AdwColorScheme scheme)
   nd_test_ui_spin (200);
 }
 
+static gboolean
+transition_running (GtkWidget *w)
+{
+  if (GTK_IS_STACK (w) && gtk_stack_get_transition_running (GTK_STACK (w)))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    if (transition_running (c))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+settled (gpointer data)
+{
+  return !transition_running (data);
+}
+
 /* Sizes `win`, checks it and saves its screenshot; returns the problems. */
 static char *
 look_at (GtkWindow *win, const char *what, AdwColorScheme scheme, int width, int height)
@@ -233,6 +250,9 @@ look_at (GtkWindow *win, const char *what, AdwColorScheme scheme, int width, int
     return g_strdup ("");
   gtk_window_set_default_size (win, width, height);
   nd_test_ui_spin (500);
+  /* A step of the Reduce assistant slides in: judge it where it stops. */
+  g_assert_true (nd_test_ui_wait (settled, win, 10000));
+  nd_test_ui_spin (100);
   /* Without a window manager the frame's resize borders (solid-csd) take a few pixels of the size; a
    * window whose contents need more stays wider (or taller) than asked. */
   int got_w = gtk_widget_get_width (GTK_WIDGET (win)), got_h = gtk_widget_get_height (GTK_WIDGET (win));
@@ -261,6 +281,20 @@ schemes (AdwColorScheme out[2])
   out[0] = ADW_COLOR_SCHEME_FORCE_LIGHT;
   out[1] = ADW_COLOR_SCHEME_FORCE_DARK;
   return language[0] ? 1 : 2;
+}
+
+static AdwFlap *
+find_flap (GtkWidget *w)
+{
+  if (ADW_IS_FLAP (w))
+    return ADW_FLAP (w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      AdwFlap *f = find_flap (c);
+      if (f)
+        return f;
+    }
+  return NULL;
 }
 
 static gboolean
@@ -301,6 +335,16 @@ test_main_views (void)
             {
               g_autofree char *p = look_at (GTK_WINDOW (window), views[v], sch[k], sizes[i][0], sizes[i][1]);
               g_string_append (all, p);
+              /* In a narrow window Explore folds its controls away behind a button: open them too. */
+              AdwFlap *flap = g_str_equal (views[v], "explore") ? find_flap (GTK_WIDGET (window)) : NULL;
+              if (flap && adw_flap_get_folded (flap))
+                {
+                  adw_flap_set_reveal_flap (flap, TRUE);
+                  g_autofree char *c = look_at (GTK_WINDOW (window), "explore-controls", sch[k], sizes[i][0],
+                                                sizes[i][1]);
+                  g_string_append (all, c);
+                  adw_flap_set_reveal_flap (flap, FALSE);
+                }
             }
         }
     }
