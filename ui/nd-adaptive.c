@@ -3,10 +3,9 @@
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The switch happens in size_allocate, where the width is known: the orientation is changed, the box
- * measured again and allocated in its new shape in the same frame. A resize queued inside an allocation
- * is forgotten when it ends, so an idle queues it once more: the scrolled window around the view then
- * learns the new height (a stacked column is taller) on the next frame. The minimum width reported is that of the box stacked (its widest child) in either
+ * size_allocate learns the width and asks for the shape it needs; the switch itself (orientation, the
+ * view's "notify::narrow" handlers, a new size request) runs from an idle right after that frame, since a
+ * resize queued during a layout pass is lost. The old shape is shown for that one frame, clipped. The minimum width reported is that of the box stacked (its widest child) in either
  * shape: a window or scrolled window around it can then always hand it a width that makes it stack its
  * columns, so a row that is wide in a long language never forces the window wider or sideways scrolling.
  */
@@ -17,8 +16,9 @@ struct _NdAdaptive
   GtkWidget parent_instance;
   GtkWidget *box;
   int narrow_below;
-  gboolean narrow;
-  guint relayout;   /* idle source that asks for the new shape's size */
+  gboolean narrow;        /* the shape shown */
+  gboolean want_narrow;   /* the shape the last allocation asked for */
+  guint relayout;         /* idle source that switches to it */
 };
 
 G_DEFINE_FINAL_TYPE (NdAdaptive, nd_adaptive, GTK_TYPE_WIDGET)
@@ -54,11 +54,19 @@ nd_adaptive_measure (GtkWidget *widget, GtkOrientation orientation, int for_size
   *natural = MAX (*natural, *minimum);
 }
 
+/* Switches the shape outside any layout pass: a resize queued while the window is being laid out is lost
+ * (the widgets keep a stale "resize needed" flag and no new layout is scheduled). */
 static gboolean
-relayout (gpointer data)
+apply_shape (gpointer data)
 {
   NdAdaptive *self = data;
   self->relayout = 0;
+  if (self->narrow == self->want_narrow)
+    return G_SOURCE_REMOVE;
+  self->narrow = self->want_narrow;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box),
+                                  self->narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NARROW]);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   return G_SOURCE_REMOVE;
 }
@@ -67,17 +75,10 @@ static void
 nd_adaptive_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
   NdAdaptive *self = ND_ADAPTIVE (widget);
-  gboolean narrow = width < self->narrow_below;
-  if (narrow != self->narrow)
-    {
-      self->narrow = narrow;
-      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box),
-                                      narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
-      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NARROW]);
-      if (self->relayout == 0)
-        self->relayout = g_idle_add (relayout, self);
-    }
-  /* Not less than the box needs in its present shape (it overflows, clipped, rather than squeezed). */
+  self->want_narrow = width < self->narrow_below;
+  if (self->want_narrow != self->narrow && self->relayout == 0)
+    self->relayout = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, apply_shape, self, NULL);
+  /* Not less than the box needs in its present shape (it overflows, clipped, until the switch). */
   int min_w, min_h;
   gtk_widget_measure (self->box, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
   width = MAX (width, min_w);

@@ -458,7 +458,13 @@ build (NdCatalogueBrowser *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), list);
   gtk_widget_set_vexpand (scroll, TRUE);
   gtk_box_append (GTK_BOX (left), scroll);
-  gtk_box_append (GTK_BOX (panes), left);
+  /* No wider than it needs: the rows' wrapped subtitles would otherwise ask for a whole line each. */
+  GtkWidget *left_clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (left_clamp), 420);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (left_clamp), 420);
+  adw_clamp_set_child (ADW_CLAMP (left_clamp), left);
+  gtk_widget_set_hexpand (left_clamp, FALSE);
+  gtk_box_append (GTK_BOX (panes), left_clamp);
   gtk_box_append (GTK_BOX (panes), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
 
   /* Right: the selected channel. */
@@ -492,8 +498,12 @@ build (NdCatalogueBrowser *self)
   gtk_widget_add_css_class (self->add_button, "pill");
   gtk_widget_set_valign (self->add_button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "browser.add");
+  gtk_widget_set_halign (self->add_button, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (top), self->add_button);
-  gtk_box_append (GTK_BOX (pv), top);
+  /* In a narrow preview the button goes below the name, which then keeps its line. */
+  GtkWidget *top_adaptive = nd_adaptive_new (top, 520);
+  gtk_widget_set_vexpand (top_adaptive, FALSE);
+  gtk_box_append (GTK_BOX (pv), top_adaptive);
 
   self->calcium_note = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   gtk_box_append (GTK_BOX (self->calcium_note), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
