@@ -5,9 +5,11 @@
  *
  * size_allocate learns the width and asks for the shape it needs; the switch itself (orientation, the
  * view's "notify::narrow" handlers, a new size request) runs from an idle right after that frame, since a
- * resize queued during a layout pass is lost. The old shape is shown for that one frame, clipped. The minimum width reported is that of the box stacked (its widest child) in either
- * shape: a window or scrolled window around it can then always hand it a width that makes it stack its
- * columns, so a row that is wide in a long language never forces the window wider or sideways scrolling.
+ * resize queued during a layout pass is lost. The old shape is shown for that one frame, clipped.
+ *
+ * The minimum width reported is that of the box stacked (its widest child) in either shape: a window or
+ * scrolled window around it can then always hand it a width that makes it stack its columns, so a row that
+ * is wide in a long language never forces the window wider or sideways scrolling.
  */
 #include "nd-adaptive.h"
 

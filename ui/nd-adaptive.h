@@ -5,8 +5,8 @@
  *
  * GTK 4.8 and libadwaita 1.2 have no AdwBreakpoint. NdAdaptive holds one GtkBox and decides from its own
  * allocated width: below `narrow_below` pixels the box turns vertical (its side column goes below the
- * plots), at or above it horizontal again; "notify::narrow" lets the view adjust the rest (inner
- * scrolling, plot heights) in the same layout pass.
+ * plots), at or above it horizontal again (the switch follows one frame after the width changed);
+ * "notify::narrow" lets the view adjust the rest (inner scrolling, margins) at the same moment.
  */
 #pragma once
 
