@@ -11,6 +11,7 @@
 
 #include "icg-registry.h"
 #include "icg-search.h"
+#include "nd-adaptive.h"
 #include "nd-catalogue-browser.h"
 #include "nd-close-keys.h"
 #include "nd-gate-plots.h"
@@ -328,8 +329,11 @@ setup_row (GtkSignalListItemFactory *f, GtkListItem *li, gpointer user_data)
   GtkWidget *title = gtk_label_new (NULL), *sub = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);
+  /* Wrapped, not cut: the half-activation voltages at the end tell the 65 "nax" entries apart. */
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_wrap_mode (GTK_LABEL (sub), PANGO_WRAP_WORD);
   gtk_widget_add_css_class (title, "heading");
   gtk_widget_add_css_class (sub, "dim-label");
   gtk_widget_add_css_class (sub, "caption");
@@ -378,7 +382,7 @@ preview_plot (NdPlotModel **out)
   GtkWidget *p = nd_plot_new (*out);
   gtk_widget_set_hexpand (p, TRUE);
   gtk_widget_set_vexpand (p, TRUE);
-  gtk_widget_set_size_request (p, 260, 240);
+  gtk_widget_set_size_request (p, 240, 220);
   return p;
 }
 
@@ -401,7 +405,9 @@ build (NdCatalogueBrowser *self)
 
   /* Left: search, class, results. */
   GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_size_request (left, 380, -1);
+  gtk_widget_set_size_request (left, 360, -1);
+  /* The search entry expands along its row only: the preview takes the window's spare width. */
+  gtk_widget_set_hexpand (left, FALSE);
   gtk_widget_set_margin_start (left, 12);
   gtk_widget_set_margin_end (left, 12);
   gtk_widget_set_margin_top (left, 12);
@@ -452,7 +458,13 @@ build (NdCatalogueBrowser *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), list);
   gtk_widget_set_vexpand (scroll, TRUE);
   gtk_box_append (GTK_BOX (left), scroll);
-  gtk_box_append (GTK_BOX (panes), left);
+  /* No wider than it needs: the rows' wrapped subtitles would otherwise ask for a whole line each. */
+  GtkWidget *left_clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (left_clamp), 420);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (left_clamp), 420);
+  adw_clamp_set_child (ADW_CLAMP (left_clamp), left);
+  gtk_widget_set_hexpand (left_clamp, FALSE);
+  gtk_box_append (GTK_BOX (panes), left_clamp);
   gtk_box_append (GTK_BOX (panes), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
 
   /* Right: the selected channel. */
@@ -476,6 +488,7 @@ build (NdCatalogueBrowser *self)
   gtk_label_set_selectable (self->name, TRUE);
   self->where = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->where, 0);
+  gtk_label_set_wrap (self->where, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->where), "dim-label");
   gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->name));
   gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->where));
@@ -485,8 +498,12 @@ build (NdCatalogueBrowser *self)
   gtk_widget_add_css_class (self->add_button, "pill");
   gtk_widget_set_valign (self->add_button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "browser.add");
+  gtk_widget_set_halign (self->add_button, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (top), self->add_button);
-  gtk_box_append (GTK_BOX (pv), top);
+  /* In a narrow preview the button goes below the name, which then keeps its line. */
+  GtkWidget *top_adaptive = nd_adaptive_new (top, 520);
+  gtk_widget_set_vexpand (top_adaptive, FALSE);
+  gtk_box_append (GTK_BOX (pv), top_adaptive);
 
   self->calcium_note = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   gtk_box_append (GTK_BOX (self->calcium_note), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
@@ -507,12 +524,14 @@ build (NdCatalogueBrowser *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (grow), _("Gates"));
   self->gates = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_selectable (self->gates, TRUE);
+  gtk_label_set_wrap (self->gates, TRUE);
+  gtk_label_set_xalign (self->gates, 1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (grow), GTK_WIDGET (self->gates));
   gtk_list_box_append (GTK_LIST_BOX (facts), grow);
   self->source_row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->source_row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->source_row), _("Source"));
-  adw_action_row_set_subtitle_lines (self->source_row, 3);
+  adw_action_row_set_subtitle_lines (self->source_row, 0);
   self->modeldb_link = GTK_LINK_BUTTON (gtk_link_button_new_with_label ("https://modeldb.science", "ModelDB"));
   gtk_widget_set_valign (GTK_WIDGET (self->modeldb_link), GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (self->source_row, GTK_WIDGET (self->modeldb_link));
@@ -524,13 +543,18 @@ build (NdCatalogueBrowser *self)
   gtk_label_set_wrap (self->temp_note, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->temp_note), "dim-label");
   gtk_box_append (GTK_BOX (pv), GTK_WIDGET (self->temp_note));
+  /* The two curves side by side where the preview is wide enough, else one above the other; the preview
+   * scrolls, so an 800 px window keeps the list beside it. */
   GtkWidget *plots = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_set_vexpand (plots, TRUE);
   gtk_box_append (GTK_BOX (plots), preview_plot (&self->mx));
   gtk_box_append (GTK_BOX (plots), preview_plot (&self->mt));
-  gtk_box_append (GTK_BOX (pv), plots);
+  gtk_box_append (GTK_BOX (pv), nd_adaptive_new (plots, 560));
   gtk_stack_add_named (self->preview_stack, pv, "channel");
-  gtk_box_append (GTK_BOX (panes), GTK_WIDGET (self->preview_stack));
+  GtkWidget *preview_scroll = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (preview_scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (preview_scroll), GTK_WIDGET (self->preview_stack));
+  gtk_widget_set_hexpand (preview_scroll, TRUE);
+  gtk_box_append (GTK_BOX (panes), preview_scroll);
 
   adw_window_set_content (ADW_WINDOW (self), outer);
   nd_close_keys_add (GTK_WINDOW (self));

@@ -10,6 +10,8 @@
 
 #include "nd-fit-view-private.h"
 
+#include "nd-adaptive.h"
+
 #include "clamp.h"
 
 #define CURVE_N ND_FIT_CURVE_POINTS
@@ -678,6 +680,19 @@ add_plot (NdFitView *self, GtkGrid *grid, NdPlotModel *model, int col, int row)
   return ND_PLOT (plot);
 }
 
+/* Narrow: the side column goes below the plots and scrolls with them; the plots get the window's width. */
+static void
+narrow_changed (NdAdaptive *adaptive, GParamSpec *pspec, gpointer user_data)
+{
+  gboolean narrow = nd_adaptive_get_narrow (adaptive);
+  GtkWidget *grid = g_object_get_data (G_OBJECT (adaptive), "plots");
+  GtkWidget *side = g_object_get_data (G_OBJECT (adaptive), "side");
+  nd_adaptive_scroll_alone (GTK_SCROLLED_WINDOW (side), narrow);
+  gtk_widget_set_size_request (side, narrow ? -1 : 330, -1);
+  gtk_widget_set_margin_end (grid, narrow ? 12 : 0);
+  gtk_widget_set_margin_bottom (grid, narrow ? 0 : 12);
+}
+
 static void
 nd_fit_view_init (NdFitView *self)
 {
@@ -707,9 +722,11 @@ nd_fit_view_init (NdFitView *self)
   NdPlot *left[] = { self->loss_p, self->xinf_p }, *right[] = { self->trace_p, self->tau_p };
   nd_plot_align (left, 2);
   nd_plot_align (right, 2);
-  gtk_box_append (GTK_BOX (self), grid);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_box_append (GTK_BOX (row), grid);
 
-  /* Side column: controls, progress, results. */
+  /* Side column: controls, progress, results; below the plots in a window narrower than about 960 px
+   * (at 800 px beside them, the four plots would get 200 px each and cut their titles). */
   GtkWidget *scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_size_request (scroller, 330, -1);
@@ -768,6 +785,11 @@ nd_fit_view_init (NdFitView *self)
   gtk_box_append (GTK_BOX (side), export);
 
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), side);
-  gtk_box_append (GTK_BOX (self), scroller);
+  gtk_box_append (GTK_BOX (row), scroller);
+  GtkWidget *adaptive = nd_adaptive_new (row, 960);
+  g_object_set_data (G_OBJECT (adaptive), "plots", grid);
+  g_object_set_data (G_OBJECT (adaptive), "side", scroller);
+  g_signal_connect (adaptive, "notify::narrow", G_CALLBACK (narrow_changed), NULL);
+  gtk_box_append (GTK_BOX (self), adaptive);
   nd_fit_view_show_scores (self, NULL, 0, FALSE);
 }

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nd-adaptive.h"
 #include "nd-catalogue-group.h"
 #include "nd-gate-plots.h"
 #include "nd-model-view.h"
@@ -356,6 +357,19 @@ check_with_label (const char *label, GtkCheckButton **out)
   return check;
 }
 
+/* Stacked, the two columns scroll with the window's page rather than each on its own. */
+static void
+narrow_changed (NdAdaptive *adaptive, GParamSpec *pspec, gpointer user_data)
+{
+  gboolean narrow = nd_adaptive_get_narrow (adaptive);
+  GtkWidget *row = nd_adaptive_get_box (adaptive);
+  gtk_box_set_homogeneous (GTK_BOX (row), !narrow);
+  for (GtkWidget *page = gtk_widget_get_first_child (row); page; page = gtk_widget_get_next_sibling (page))
+    for (GtkWidget *c = gtk_widget_get_first_child (page); c; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_SCROLLED_WINDOW (c))
+        nd_adaptive_scroll_alone (GTK_SCROLLED_WINDOW (c), narrow);
+}
+
 static void
 build (NdModelView *self)
 {
@@ -401,6 +415,7 @@ build (NdModelView *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->gates_row), _("One like potassium’s n, two like sodium’s m and h"));
   const char *const gate_choices[] = { _("One"), _("Two"), NULL };
   GtkStringList *gl = gtk_string_list_new (gate_choices);
+  nd_combo_row_wrap (self->gates_row);
   adw_combo_row_set_model (self->gates_row, G_LIST_MODEL (gl));
   g_object_unref (gl);
   watch (self, self->gates_row, "notify::selected");
@@ -457,6 +472,7 @@ build (NdModelView *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->size_row), _("Larger networks can learn odder curves but fit more slowly"));
   const char *const sizes[] = { _("Small"), _("Medium"), _("Large"), NULL };
   GtkStringList *sl = gtk_string_list_new (sizes);
+  nd_combo_row_wrap (self->size_row);
   adw_combo_row_set_model (self->size_row, G_LIST_MODEL (sl));
   g_object_unref (sl);
   watch (self, self->size_row, "notify::selected");
@@ -469,6 +485,7 @@ build (NdModelView *self)
   gtk_string_list_append (cl, _("Nothing"));
   for (guint i = 0; i < self->n_known; i++)
     gtk_string_list_append (cl, _(nd_project_get_known_kind (self->project, i)->label));
+  nd_combo_row_wrap (self->compare_row);
   adw_combo_row_set_model (self->compare_row, G_LIST_MODEL (cl));
   g_object_unref (cl);
   watch (self, self->compare_row, "notify::selected");
@@ -565,8 +582,15 @@ build (NdModelView *self)
                             ADW_PREFERENCES_GROUP (nd_catalogue_group_new (self->project, GTK_WIDGET (self))));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), lg);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), mem);
-  gtk_box_append (GTK_BOX (self), left);
-  gtk_box_append (GTK_BOX (self), page);
+  /* Side by side where there is room, else the learned current and the membrane below the channels,
+   * all in one scrolling page. */
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_box_set_homogeneous (GTK_BOX (row), TRUE);
+  gtk_box_append (GTK_BOX (row), left);
+  gtk_box_append (GTK_BOX (row), page);
+  GtkWidget *adaptive = nd_adaptive_new (row, 1100);
+  g_signal_connect (adaptive, "notify::narrow", G_CALLBACK (narrow_changed), NULL);
+  gtk_box_append (GTK_BOX (self), adaptive);
 }
 
 void
@@ -606,5 +630,4 @@ static void
 nd_model_view_init (NdModelView *self)
 {
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
-  gtk_box_set_homogeneous (GTK_BOX (self), TRUE);
 }

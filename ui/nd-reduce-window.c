@@ -11,6 +11,7 @@
 
 #include "model-file.h"
 #include "morph/reduce.h"
+#include "nd-adaptive.h"
 #include "nd-error.h"
 #include "nd-reduce-window-private.h"
 #include "nd-file-dialog.h"
@@ -849,22 +850,28 @@ build_fit_page (NdReduceWindow *self)
                              "more can follow slower effects but train more slowly.");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->latents), latent_tip);
   gtk_widget_set_tooltip_text (l2, latent_tip);
-  gtk_box_append (GTK_BOX (top), l1);
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->iterations));
-  gtk_box_append (GTK_BOX (top), times);
+  /* The settings, then the buttons: on one line where it is wide enough, else on two. */
+  GtkWidget *settings = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (settings), l1);
+  gtk_box_append (GTK_BOX (settings), GTK_WIDGET (self->iterations));
+  gtk_box_append (GTK_BOX (settings), times);
   gtk_widget_set_margin_start (l2, 12);
-  gtk_box_append (GTK_BOX (top), l2);
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->latents));
+  gtk_box_append (GTK_BOX (settings), l2);
+  gtk_box_append (GTK_BOX (settings), GTK_WIDGET (self->latents));
+  gtk_box_append (GTK_BOX (top), settings);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   self->start_button = button_new (_("_Start"), "reduce.fit-start", "suggested-action");
   self->pause_button = button_new (_("_Pause"), "reduce.fit-pause", NULL);
   self->resume_button = button_new (_("_Resume"), "reduce.fit-resume", NULL);
   self->stop_button = button_new (_("S_top"), "reduce.fit-stop", "destructive-action");
-  gtk_widget_set_margin_start (self->start_button, 12);
-  gtk_box_append (GTK_BOX (top), self->start_button);
-  gtk_box_append (GTK_BOX (top), self->pause_button);
-  gtk_box_append (GTK_BOX (top), self->resume_button);
-  gtk_box_append (GTK_BOX (top), self->stop_button);
-  gtk_box_append (self->fit_page, top);
+  gtk_box_append (GTK_BOX (buttons), self->start_button);
+  gtk_box_append (GTK_BOX (buttons), self->pause_button);
+  gtk_box_append (GTK_BOX (buttons), self->resume_button);
+  gtk_box_append (GTK_BOX (buttons), self->stop_button);
+  gtk_box_append (GTK_BOX (top), buttons);
+  GtkWidget *adaptive = nd_adaptive_new (top, 980);
+  gtk_widget_set_vexpand (adaptive, FALSE);
+  gtk_box_append (self->fit_page, adaptive);
   GtkWidget *status_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   self->fit_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_widget_set_valign (GTK_WIDGET (self->fit_progress), GTK_ALIGN_CENTER);

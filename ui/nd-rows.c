@@ -72,3 +72,68 @@ nd_spin_set_quietly (GtkSpinButton *spin, double value, gpointer data)
   gtk_spin_button_set_value (spin, value);
   g_signal_handlers_unblock_matched (spin, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, data);
 }
+
+/* ---- combo rows whose values wrap ---- */
+
+/* The check mark shows in the popover's list at the chosen item, never beside the row's value. */
+static void
+wrap_item_update_check (AdwComboRow *row, GParamSpec *pspec, GtkListItem *item)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  if (box == NULL)
+    return;
+  GtkWidget *check = gtk_widget_get_last_child (box);
+  gboolean in_list = gtk_widget_get_ancestor (box, GTK_TYPE_POPOVER) != NULL;
+  gtk_widget_set_visible (check, in_list);
+  gtk_widget_set_opacity (check, adw_combo_row_get_selected (row) == gtk_list_item_get_position (item) ? 1 : 0);
+}
+
+static void
+wrap_item_mapped (GtkWidget *box, GtkListItem *item)
+{
+  wrap_item_update_check (g_object_get_data (G_OBJECT (box), "row"), NULL, item);
+}
+
+static void
+wrap_item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, AdwComboRow *row)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("object-select-symbolic"));
+  g_object_set_data (G_OBJECT (box), "row", row);
+  g_signal_connect (box, "map", G_CALLBACK (wrap_item_mapped), item);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+wrap_item_bind (GtkSignalListItemFactory *factory, GtkListItem *item, AdwComboRow *row)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkStringObject *string = gtk_list_item_get_item (item);
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), gtk_string_object_get_string (string));
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (wrap_item_update_check), item, 0);
+  wrap_item_update_check (row, NULL, item);
+}
+
+static void
+wrap_item_unbind (GtkSignalListItemFactory *factory, GtkListItem *item, AdwComboRow *row)
+{
+  g_signal_handlers_disconnect_by_func (row, wrap_item_update_check, item);
+}
+
+void
+nd_combo_row_wrap (AdwComboRow *row)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (wrap_item_setup), row);
+  g_signal_connect (factory, "bind", G_CALLBACK (wrap_item_bind), row);
+  g_signal_connect (factory, "unbind", G_CALLBACK (wrap_item_unbind), row);
+  adw_combo_row_set_factory (row, factory);
+  g_object_unref (factory);
+}

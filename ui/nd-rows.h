@@ -19,6 +19,9 @@ GtkWidget *nd_spin_row (const char *title, const char *subtitle, const char *uni
 GtkWidget *nd_spin_row_with_check (const char *title, const char *subtitle, const char *unit, double lo, double hi,
                                    double step, guint digits, double value, GtkWidget *check,
                                    GtkSpinButton **out_spin);
+/* A combo row whose chosen value and list items wrap instead of being cut at 20 characters (AdwComboRow's
+ * own factory ellipsizes "Verzögerter Gleichrichter, HH (K)"); the list keeps its check mark. */
+void       nd_combo_row_wrap (AdwComboRow *row);
 /* Sets a spin button's value without emitting "value-changed" handlers connected with `data`. */
 void       nd_spin_set_quietly (GtkSpinButton *spin, double value, gpointer data);
 

@@ -1,0 +1,165 @@
+/* nd-adaptive.c
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * size_allocate learns the width and asks for the shape it needs; the switch itself (orientation, the
+ * view's "notify::narrow" handlers, a new size request) runs from an idle right after that frame, since a
+ * resize queued during a layout pass is lost. The old shape is shown for that one frame, clipped.
+ *
+ * The minimum width reported is that of the box stacked (its widest child) in either shape: a window or
+ * scrolled window around it can then always hand it a width that makes it stack its columns, so a row that
+ * is wide in a long language never forces the window wider or sideways scrolling.
+ */
+#include "nd-adaptive.h"
+
+struct _NdAdaptive
+{
+  GtkWidget parent_instance;
+  GtkWidget *box;
+  int narrow_below;
+  gboolean narrow;        /* the shape shown */
+  gboolean want_narrow;   /* the shape the last allocation asked for */
+  guint relayout;         /* idle source that switches to it */
+};
+
+G_DEFINE_FINAL_TYPE (NdAdaptive, nd_adaptive, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_NARROW, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+static void
+nd_adaptive_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum, int *natural,
+                     int *minimum_baseline, int *natural_baseline)
+{
+  NdAdaptive *self = ND_ADAPTIVE (widget);
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size >= 0)
+    {
+      int box_min;
+      gtk_widget_measure (self->box, GTK_ORIENTATION_HORIZONTAL, -1, &box_min, NULL, NULL, NULL);
+      for_size = MAX (for_size, box_min);
+    }
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      /* As narrow as the box stacked: as its widest child. */
+      int widest = 0;
+      for (GtkWidget *c = gtk_widget_get_first_child (self->box); c; c = gtk_widget_get_next_sibling (c))
+        if (gtk_widget_get_visible (c))
+          {
+            int m;
+            gtk_widget_measure (c, GTK_ORIENTATION_HORIZONTAL, -1, &m, NULL, NULL, NULL);
+            widest = MAX (widest, m);   /* margins included */
+          }
+      *minimum = MIN (*minimum, widest);
+    }
+  *natural = MAX (*natural, *minimum);
+}
+
+/* Switches the shape outside any layout pass: a resize queued while the window is being laid out is lost
+ * (the widgets keep a stale "resize needed" flag and no new layout is scheduled). */
+static gboolean
+apply_shape (gpointer data)
+{
+  NdAdaptive *self = data;
+  self->relayout = 0;
+  if (self->narrow == self->want_narrow)
+    return G_SOURCE_REMOVE;
+  self->narrow = self->want_narrow;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box),
+                                  self->narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NARROW]);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+nd_adaptive_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  NdAdaptive *self = ND_ADAPTIVE (widget);
+  self->want_narrow = width < self->narrow_below;
+  if (self->want_narrow != self->narrow && self->relayout == 0)
+    self->relayout = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, apply_shape, self, NULL);
+  /* Not less than the box needs in its present shape (it overflows, clipped, until the switch). */
+  int min_w, min_h;
+  gtk_widget_measure (self->box, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+  width = MAX (width, min_w);
+  gtk_widget_measure (self->box, GTK_ORIENTATION_VERTICAL, width, &min_h, NULL, NULL, NULL);
+  gtk_widget_allocate (self->box, width, MAX (height, min_h), baseline, NULL);
+}
+
+static void
+nd_adaptive_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  NdAdaptive *self = ND_ADAPTIVE (object);
+  switch (prop_id)
+    {
+    case PROP_NARROW:
+      g_value_set_boolean (value, self->narrow);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nd_adaptive_dispose (GObject *object)
+{
+  NdAdaptive *self = ND_ADAPTIVE (object);
+  g_clear_handle_id (&self->relayout, g_source_remove);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  G_OBJECT_CLASS (nd_adaptive_parent_class)->dispose (object);
+}
+
+static void
+nd_adaptive_class_init (NdAdaptiveClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->get_property = nd_adaptive_get_property;
+  object_class->dispose = nd_adaptive_dispose;
+  widget_class->measure = nd_adaptive_measure;
+  widget_class->size_allocate = nd_adaptive_size_allocate;
+  props[PROP_NARROW] = g_param_spec_boolean ("narrow", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}
+
+static void
+nd_adaptive_init (NdAdaptive *self)
+{
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+}
+
+GtkWidget *
+nd_adaptive_new (GtkWidget *box, int narrow_below)
+{
+  g_return_val_if_fail (GTK_IS_BOX (box), NULL);
+  NdAdaptive *self = g_object_new (ND_TYPE_ADAPTIVE, NULL);
+  self->box = box;
+  self->narrow_below = narrow_below;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_parent (box, GTK_WIDGET (self));
+  /* Expands as its box does, so the views keep filling the window. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+  return GTK_WIDGET (self);
+}
+
+GtkWidget *
+nd_adaptive_get_box (NdAdaptive *self)
+{
+  return self->box;
+}
+
+gboolean
+nd_adaptive_get_narrow (NdAdaptive *self)
+{
+  return self->narrow;
+}
+
+void
+nd_adaptive_scroll_alone (GtkScrolledWindow *scroller, gboolean narrow)
+{
+  gtk_scrolled_window_set_policy (scroller, GTK_POLICY_NEVER, narrow ? GTK_POLICY_NEVER : GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (GTK_WIDGET (scroller), !narrow);
+}
