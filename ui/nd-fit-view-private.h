@@ -35,7 +35,6 @@ struct _NdFitView
   int overlay;                /* index into shown of the sweep in the trace plot, -1: none */
   guint overlay_request;      /* counts requests, so only the newest simulation is drawn */
   GHashTable *step_labels;    /* sweep -> "+200 pA" ("" when the stimulus is no step) */
-  gboolean step_props_done;   /* step_labels holds the cell properties' steps */
 };
 
 void nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n,

@@ -33,60 +33,46 @@ step_of (const double *x, gsize n, double tolerance, double *step)
   return changes <= STEP_MAX_CHANGES;
 }
 
+/* Current-clamp labels for every sweep at once: the protocol's varying step as the Recording view and
+ * `neurode-cli passive` name it (cell-props.h; 80 ms for 16 sweeps of 3 s, once per recording). A sweep's
+ * own largest level named every sweep of 17o05028 by its fixed hyperpolarising epoch, "-50 pA". */
+static void
+label_cc_steps (NdFitView *self, NdRecording *rec)
+{
+  nd_cell_props props;
+  nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
+  for (int k = 0; k < props.n_sweeps; k++)
+    {
+      double pa = round (props.sweeps[k].stimulus_pA);
+      /* Translators: the current step of a sweep, e.g. "+200 pA". */
+      g_hash_table_insert (self->step_labels, GUINT_TO_POINTER ((guint) k),
+                           isfinite (pa) ? g_strdup_printf (_("%+.0f pA"), pa == 0.0 ? 0.0 : pa) : g_strdup (""));
+    }
+  nd_cell_props_clear (&props);
+}
+
 /* The step of a sweep's stimulus relative to the holding current, "+200 pA" (in voltage clamp the level
  * the command steps to, "step to -50 mV"); "" when it is no step. */
 static const char *
 step_label (NdFitView *self, guint sweep)
 {
+  NdRecording *rec = nd_project_get_recording (self->project);
+  if (rec && !nd_recording_is_voltage_clamp (rec) && g_hash_table_size (self->step_labels) == 0)
+    label_cc_steps (self, rec);
   const char *known = g_hash_table_lookup (self->step_labels, GUINT_TO_POINTER (sweep));
   if (known)
     return known;
   char *label = g_strdup ("");
-  NdRecording *rec = nd_project_get_recording (self->project);
-  /* The protocol's varying step, as the Recording view and `neurode-cli passive` name it (cell-props.h):
-   * the largest level of a sweep named every sweep of a protocol with a fixed hyperpolarising epoch by it. */
-  if (rec && !self->step_props_done)
-    {
-      self->step_props_done = TRUE;
-      nd_cell_props props;
-      nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
-      for (int k = 0; k < props.n_sweeps; k++)
-        {
-          double pa = round (props.sweeps[k].stimulus_pA);
-          if (isfinite (pa))
-            /* Translators: the current step of a sweep, e.g. "+200 pA". */
-            g_hash_table_insert (self->step_labels, GUINT_TO_POINTER ((guint) k),
-                                 g_strdup_printf (_("%+.0f pA"), pa == 0.0 ? 0.0 : pa));
-        }
-      nd_cell_props_clear (&props);
-      known = g_hash_table_lookup (self->step_labels, GUINT_TO_POINTER (sweep));
-      if (known)
-        {
-          g_free (label);
-          return known;
-        }
-    }
-  NdSweepTrace tr = { 0 };
   NdClampTrace cl = { 0 };
   double step;
-  if (rec && nd_recording_is_voltage_clamp (rec))
-    {
-      if (nd_recording_get_command_sweep (rec, sweep, &cl, NULL) && cl.n > 1
-          && step_of (cl.v_cmd_mV, cl.n, 0.5, &step))
-        {
-          g_free (label);
-          /* Translators: the command potential a voltage-clamp sweep steps to, e.g. "step to -50 mV". */
-          label = g_strdup_printf (_("step to %.0f mV"), cl.v_cmd_mV[0] + step);
-        }
-      nd_clamp_trace_clear (&cl);
-    }
-  else if (rec && nd_recording_get_cc_sweep (rec, sweep, &tr, NULL) && tr.n > 1 && step_of (tr.i_pA, tr.n, 0.5, &step))
+  if (rec && nd_recording_is_voltage_clamp (rec) && nd_recording_get_command_sweep (rec, sweep, &cl, NULL)
+      && cl.n > 1 && step_of (cl.v_cmd_mV, cl.n, 0.5, &step))
     {
       g_free (label);
-      /* Translators: the current step of a sweep, e.g. "+200 pA". */
-      label = g_strdup_printf (_("%+.0f pA"), step);
+      /* Translators: the command potential a voltage-clamp sweep steps to, e.g. "step to -50 mV". */
+      label = g_strdup_printf (_("step to %.0f mV"), cl.v_cmd_mV[0] + step);
     }
-  nd_sweep_trace_clear (&tr);
+  nd_clamp_trace_clear (&cl);
   g_hash_table_insert (self->step_labels, GUINT_TO_POINTER (sweep), label);
   return label;
 }
@@ -426,7 +412,6 @@ static void
 recording_changed (NdProject *project, gpointer user_data)
 {
   g_hash_table_remove_all (ND_FIT_VIEW (user_data)->step_labels);
-  ND_FIT_VIEW (user_data)->step_props_done = FALSE;
 }
 
 void

@@ -679,6 +679,37 @@ test_real_recording_default_fit (void)
   nd_project_set_dirty (p, FALSE);
 }
 
+/* Result rows name each sweep by its protocol step, as the cell properties find it: 17o05028 steps from
+ * -50 to +100 pA in 10 pA beside a fixed -50 pA epoch, which a sweep's own largest level took for every
+ * sweep's step ("-50 pA" sixteen times). */
+static void
+test_step_labels (void)
+{
+  g_autofree char *abf = g_build_filename (g_getenv ("ND_TEST_DATA"), "abf", "17o05028_ic_steps.abf", NULL);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", g_variant_new_string (abf)));
+  nd_test_ui_spin (500);
+  NdProject *p = nd_window_get_project (window);
+  g_assert_nonnull (nd_project_get_recording (p));
+  NdSweepScore sc[16];
+  for (guint k = 0; k < G_N_ELEMENTS (sc); k++)
+    sc[k] = (NdSweepScore) { .sweep = k, .role = k % 5 ? ND_SWEEP_VALIDATE : ND_SWEEP_TRAIN, .rmse_mV = 5.0,
+                             .spikes_recorded = 10, .spikes_model = 10, .first_spike_shift_ms = 1.0,
+                             .subthreshold_rmse_mV = 2.0, .rmse_pA = NAN };
+  nd_project_accept_model (p, nd_model_copy (nd_project_get_model (p)), sc, G_N_ELEMENTS (sc), NULL, NULL, 0);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  nd_test_ui_spin (500);
+  g_autoptr (GPtrArray) rows = sweep_rows ();
+  g_assert_cmpuint (rows->len, ==, G_N_ELEMENTS (sc));
+  for (guint k = 0; k < rows->len; k++)
+    {
+      const char *title = adw_preferences_row_get_title (g_ptr_array_index (rows, k));
+      g_autofree char *step = g_strdup_printf (tr ("%+.0f pA"), -50.0 + 10.0 * k);
+      g_test_message ("row %u: %s", k, title);
+      g_assert_nonnull (strstr (title, step));
+    }
+  nd_project_set_dirty (p, FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -708,6 +739,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit-results/silent-model", test_silent_model);
   g_test_add_func ("/fit-results/reopen", test_reopen);
   g_test_add_func ("/fit-results/real-cell-fit", test_real_cell_fit);
+  g_test_add_func ("/fit-results/step-labels", test_step_labels);
   if (g_getenv ("ND_FIT_REAL_RECORDING"))
     g_test_add_func ("/fit-results/real-recording-default-fit", test_real_recording_default_fit);
   int status = g_test_run ();
