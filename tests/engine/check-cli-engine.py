@@ -2,31 +2,13 @@
 # neurode-cli simulate, kinetics and fit: the contract of issue 3, on the K experiment.
 # Copyright 2026 The Neurode authors
 # SPDX-License-Identifier: GPL-3.0-or-later
-import csv, math, os, subprocess, sys
+import math, os
 
-cli = os.environ["NEURODE_CLI"]
-data = os.path.join(os.environ["ND_TEST_DATA"], "engine")
-out = os.path.join(os.environ["ND_TEST_OUTPUT"], "cli-engine")
-os.makedirs(out, exist_ok=True)
-failures = 0
+import clitest
+from clitest import check, cli, finish, output_dir, rows, run
 
-
-def check(cond, what):
-    global failures
-    if not cond:
-        print("FAIL:", what)
-        failures += 1
-
-
-def run(*args, code=0):
-    p = subprocess.run([cli, *args], capture_output=True, text=True)
-    check(p.returncode == code, f"{' '.join(args)}: exit {p.returncode}, expected {code}; stderr: {p.stderr}")
-    return p
-
-
-def rows(path):
-    with open(path) as f:
-        return list(csv.DictReader(f))
+data = os.path.join(clitest.data, "engine")
+out = output_dir("cli-engine")
 
 
 truth, hybrid, stim = (os.path.join(data, n) for n in ("hh-k-truth.json", "k-hybrid.json", "step-15pA.csv"))
@@ -111,5 +93,4 @@ with open(nochan, "w") as f:
     f.write('{"membrane": {"area_um2": 10}, "channels": [{"type": "kv9"}]}')
 check("unknown channel type" in run("kinetics", nochan, code=1).stderr, "unknown type message")
 
-print("cli engine:", "ok" if not failures else f"{failures} failure(s)")
-sys.exit(1 if failures else 0)
+finish("cli engine")

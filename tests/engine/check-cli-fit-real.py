@@ -3,31 +3,13 @@
 # default fits and their figures are in docs/real-recordings.md).
 # Copyright 2026 The Neurode authors
 # SPDX-License-Identifier: GPL-3.0-or-later
-import csv, json, os, signal, subprocess, sys, time
+import json, os, signal, subprocess, time
 
-cli = os.environ["NEURODE_CLI"]
-abf = os.path.join(os.environ["ND_TEST_DATA"], "abf", "File_axon_5.abf")
-out = os.path.join(os.environ["ND_TEST_OUTPUT"], "cli-fit-real")
-os.makedirs(out, exist_ok=True)
-failures = 0
+import clitest
+from clitest import check, cli, finish, output_dir, rows, run
 
-
-def check(cond, what):
-    global failures
-    if not cond:
-        print("FAIL:", what)
-        failures += 1
-
-
-def run(*args, code=0):
-    p = subprocess.run([cli, *args], capture_output=True, text=True)
-    check(p.returncode == code, f"{' '.join(args)}: exit {p.returncode}, expected {code}; stderr: {p.stderr}")
-    return p
-
-
-def rows(path):
-    with open(path) as f:
-        return list(csv.DictReader(f))
+abf = os.path.join(clitest.data, "abf", "File_axon_5.abf")
+out = output_dir("cli-fit-real")
 
 
 # A short fit from the cortical template: the model is sized to the cell, the training sweeps spread
@@ -93,5 +75,4 @@ if os.path.exists(path):
         check(json.load(f)["channels"][4]["type"] == "learned", "the saved model is complete")
     run("kinetics", path)
 
-print("cli fit (real recording):", "ok" if failures == 0 else f"{failures} failure(s)")
-sys.exit(1 if failures else 0)
+finish("cli fit (real recording)")

@@ -3,31 +3,13 @@
 # with capacitive transients, leak and noise, and the real voltage-clamp ABF file.
 # Copyright 2026 The Neurode authors
 # SPDX-License-Identifier: GPL-3.0-or-later
-import csv, math, os, random, subprocess, sys
+import math, os, random
 
-cli = os.environ["NEURODE_CLI"]
-data = os.environ["ND_TEST_DATA"]
-out = os.path.join(os.environ["ND_TEST_OUTPUT"], "cli-vc")
-os.makedirs(out, exist_ok=True)
-failures = 0
+import clitest
+from clitest import check, cli, finish, output_dir, rows, run
 
-
-def check(cond, what):
-    global failures
-    if not cond:
-        print("FAIL:", what)
-        failures += 1
-
-
-def run(*args, code=0):
-    p = subprocess.run([cli, *args], capture_output=True, text=True)
-    check(p.returncode == code, f"{' '.join(args)}: exit {p.returncode}, expected {code}; stderr: {p.stderr}")
-    return p
-
-
-def rows(path):
-    with open(path) as f:
-        return list(csv.DictReader(f))
+data = clitest.data
+out = output_dir("cli-vc")
 
 
 truth = os.path.join(data, "engine", "hh-k-vc-truth.json")
@@ -142,5 +124,4 @@ check(float(sim_abf[int(600 / 0.05)]["v_cmd_mV"]) == -110.0, "the ABF's command,
 # Bad input: a command without a current cannot be fitted; a current-clamp model file is not needed.
 check("No membrane current" in run("fit", hybrid, cmd, "--out", fit_dir, code=1).stderr, "fit needs a current")
 
-print("cli vc:", "ok" if not failures else f"{failures} failure(s)")
-sys.exit(1 if failures else 0)
+finish("cli vc")
