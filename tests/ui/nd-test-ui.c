@@ -131,6 +131,15 @@ nd_test_ui_screenshot (GtkWidget *widget, const char *name)
   return g_steal_pointer (&path);
 }
 
+void
+nd_test_ui_collect (GtkWidget *w, gboolean (*match) (GtkWidget *), GPtrArray *out)
+{
+  if (match (w))
+    g_ptr_array_add (out, w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    nd_test_ui_collect (c, match, out);
+}
+
 double
 nd_test_ui_png_ink (const char *path)
 {

@@ -19,6 +19,8 @@ NdApplication *nd_test_ui_start_app (GtkWindow **out_window);
 /* Runs the main loop until `cond(data)` or the timeout; returns whether cond held. */
 gboolean       nd_test_ui_wait (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms);
 void           nd_test_ui_spin (guint ms);
+/* Appends to `out` every widget under `w` (itself included, depth first) for which match() holds. */
+void           nd_test_ui_collect (GtkWidget *w, gboolean (*match) (GtkWidget *), GPtrArray *out);
 /* Renders `widget` into ND_TEST_OUTPUT/name.png; returns the path (free it). */
 char          *nd_test_ui_screenshot (GtkWidget *widget, const char *name);
 /* Fraction of pixels differing from the most common colour: a blank image gives ~0. */

@@ -286,15 +286,6 @@ finished (gpointer data)
   return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
 }
 
-static void
-collect (GtkWidget *w, gboolean (*match) (GtkWidget *), GPtrArray *out)
-{
-  if (match (w))
-    g_ptr_array_add (out, w);
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    collect (c, match, out);
-}
-
 static gboolean
 is_sweep_row (GtkWidget *w)
 {
@@ -330,7 +321,7 @@ static GPtrArray *
 sweep_rows (void)
 {
   GPtrArray *rows = g_ptr_array_new ();
-  collect (GTK_WIDGET (fit_view ()), is_sweep_row, rows);
+  nd_test_ui_collect (GTK_WIDGET (fit_view ()), is_sweep_row, rows);
   return rows;
 }
 
@@ -338,7 +329,7 @@ static GtkWidget *
 find_one (gboolean (*match) (GtkWidget *))
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
-  collect (GTK_WIDGET (fit_view ()), match, found);
+  nd_test_ui_collect (GTK_WIDGET (fit_view ()), match, found);
   g_assert_cmpuint (found->len, >=, 1);
   return g_ptr_array_index (found, 0);
 }
@@ -347,7 +338,7 @@ static gboolean
 shows_text_containing (const char *part)
 {
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-  collect (GTK_WIDGET (fit_view ()), is_label, labels);
+  nd_test_ui_collect (GTK_WIDGET (fit_view ()), is_label, labels);
   for (guint i = 0; i < labels->len; i++)
     if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), part))
       return TRUE;

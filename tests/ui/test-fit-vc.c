@@ -92,15 +92,6 @@ fit_view (void)
   return ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
 }
 
-static void
-collect (GtkWidget *w, gboolean (*match) (GtkWidget *), GPtrArray *out)
-{
-  if (match (w))
-    g_ptr_array_add (out, w);
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    collect (c, match, out);
-}
-
 static gboolean
 is_sweep_row (GtkWidget *w)
 {
@@ -130,7 +121,7 @@ static GPtrArray *
 find_all (gboolean (*match) (GtkWidget *))
 {
   GPtrArray *found = g_ptr_array_new ();
-  collect (GTK_WIDGET (fit_view ()), match, found);
+  nd_test_ui_collect (GTK_WIDGET (fit_view ()), match, found);
   return found;
 }
 
