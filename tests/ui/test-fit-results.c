@@ -698,6 +698,7 @@ test_step_labels (void)
       g_test_message ("row %u: %s", k, title);
       g_assert_nonnull (strstr (title, step));
     }
+  screenshots ("step-labels");
   nd_project_set_dirty (p, FALSE);
 }
 
