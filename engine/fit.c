@@ -1093,6 +1093,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
             }
           result->iterations_done++;
           p.done = search_units + result->iterations_done;
+          p.steps_done = result->iterations_done;
           progress_emit (&ps, &p, it + 1 == n_it || spent);
           if (spent)
             break;

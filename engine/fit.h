@@ -172,6 +172,7 @@ typedef struct {
   int iteration, iterations;   /* within the current restart */
   int restart, restarts;       /* rounds run so far (fresh restarts, then the polish) */
   int done, total;             /* iterations over all rounds, and the planned total (a miss adds rounds) */
+  int steps_done;              /* gradient steps over all rounds, without the searches (a loss plot's x) */
   int stage;                   /* index into the options' stages */
   /* The biophysical search at a restart's start (fit-search.h): while it
    * runs, searching is true and search_done of search_total simulations

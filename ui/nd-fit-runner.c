@@ -147,7 +147,8 @@ on_progress (const nd_fit_progress *p, void *user)
       s->trace_obs[j] = nd_density_to_pA (s->trace_obs[j], self->area_um2);
     }
   /* Snapshots are coalesced (only the newest is drawn), but the loss curve keeps every report. */
-  double row[5] = { s->done, s->train_loss, s->val_loss, s->horizon, s->restart };
+  /* The loss plot's x counts gradient steps: a real cell's searches (done counts them too) have no loss. */
+  double row[5] = { p->steps_done, s->train_loss, s->val_loss, s->horizon, s->restart };
   g_mutex_lock (&self->lock);
   NdFitSnapshot *old = self->pending;
   self->pending = s;
