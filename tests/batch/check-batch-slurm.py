@@ -36,7 +36,9 @@ shutil.rmtree(out, ignore_errors=True)
 os.makedirs(out)
 start = subprocess.run([script, "start", cluster], capture_output=True, text=True)
 if start.returncode != 0:
-    print("SKIP: no Slurm cluster on this machine:", (start.stderr.strip() or start.stdout.strip()).splitlines()[-1])
+    said = (start.stderr.strip() or start.stdout.strip()).splitlines() or ["(no message)"]
+    # The reason, not the last of Slurm's "Info:" lines after it.
+    print("SKIP: no Slurm cluster on this machine:", next((l for l in reversed(said) if "rror" in l), said[-1]))
     subprocess.run([script, "stop", cluster])
     sys.exit(77)
 env = dict(os.environ)
