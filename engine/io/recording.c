@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "recording-formats.h"
 #include "recording-private.h"
 
 NdRecording *
@@ -1087,14 +1088,9 @@ nd_recording_load_with_options (const char *path, const NdLoadOptions *options, 
       return NULL;
     }
 
-  if (got >= 4 && (memcmp (head, "ABF ", 4) == 0 || memcmp (head, "ABF2", 4) == 0))
-    return nd_recording_load_abf (path, error);
-  if (got >= 3 && memcmp (head, "ATF", 3) == 0)
-    return nd_recording_load_atf (path, error);
-  if (got >= 4 && (memcmp (head, "RIFF", 4) == 0 || memcmp (head, "RIFX", 4) == 0 ||
-                   memcmp (head, "RF64", 4) == 0 || memcmp (head, "FORM", 4) == 0 ||
-                   memcmp (head, "fLaC", 4) == 0 || memcmp (head, "OggS", 4) == 0))
-    return nd_recording_load_sndfile (path, options, error);
+  const NdRecordingFormat *format = nd_recording_format_sniff (head, got);
+  if (format)
+    return format->load (path, options, error);
 
   g_autofree char *lower = g_ascii_strdown (path, -1);
   /* Neurode's own JSON files are not recordings: say which file it is and what to give instead. */
@@ -1119,21 +1115,14 @@ nd_recording_load_with_options (const char *path, const NdLoadOptions *options, 
         return NULL;
       }
   }
-  if (g_str_has_suffix (lower, ".csv") || g_str_has_suffix (lower, ".tsv") ||
-      g_str_has_suffix (lower, ".txt") || g_str_has_suffix (lower, ".dat"))
-    return nd_recording_load_csv (path, error);
-  if (g_str_has_suffix (lower, ".abf"))
+  format = nd_recording_format_for_name (path);
+  if (format && format->misnamed_message)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
-                   _("“%s” is named like an Axon ABF file but does not start like one; "
-                     "it may be damaged or not an ABF file."), base_name (path));
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _(format->misnamed_message), base_name (path));
       return NULL;
     }
-  if (g_str_has_suffix (lower, ".atf"))
-    return nd_recording_load_atf (path, error);
-  if (g_str_has_suffix (lower, ".wav") || g_str_has_suffix (lower, ".aif") ||
-      g_str_has_suffix (lower, ".aiff") || g_str_has_suffix (lower, ".flac"))
-    return nd_recording_load_sndfile (path, options, error);
+  if (format)
+    return format->load (path, options, error);
 
   /* Unknown extension: text with a header row may still be a table. */
   gboolean text = TRUE;
@@ -1141,7 +1130,7 @@ nd_recording_load_with_options (const char *path, const NdLoadOptions *options, 
     if (head[i] == 0)
       text = FALSE;
   if (text)
-    return nd_recording_load_csv (path, error);
+    return nd_recording_format_text ()->load (path, options, error);
 
   g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
                _("“%s” is not a recording Neurode can read. Supported: Axon ABF (1.x, 2.x) "

@@ -12,8 +12,9 @@
  * column). The caller may always choose another signal as the stimulus.
  *
  * Formats: ABF 1.x and 2.x (Axon), ATF 1.0 (Axon text), WAV/AIFF/FLAC (via
- * libsndfile) and CSV/TSV with a header row. nd_recording_load() sniffs the
- * format from the file's first bytes, then the extension.
+ * libsndfile) and CSV/TSV with a header row: the table in recording-formats.h.
+ * nd_recording_load() sniffs the format from the file's first bytes, then the
+ * extension.
  *
  * Samples are read on demand: binary formats are memory-mapped (ABF) or read
  * by seeking (audio, over a mapped file), so a 20-minute gap-free recording never has to sit in
