@@ -10,12 +10,9 @@
 
 #include "nd-batch-window-private.h"
 #include "nd-rows.h"
+#include "recording-formats.h"
 
 G_DEFINE_FINAL_TYPE (NdBatchWindow, nd_batch_window, ADW_TYPE_WINDOW)
-
-/* File name endings the window opens as recordings. */
-static const char *const recording_suffixes[] = { ".abf", ".atf", ".csv", ".tsv", ".txt", ".wav", ".flac",
-                                                  ".aiff", ".aif", NULL };
 
 void
 nd_batch_window_toast (NdBatchWindow *self, const char *text)
@@ -45,11 +42,7 @@ is_recording (const char *name)
 {
   if (name[0] == '.' || g_str_equal (name, "plan.csv") || g_str_equal (name, "summary.csv"))
     return FALSE;
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-  for (const char *const *s = recording_suffixes; *s; s++)
-    if (g_str_has_suffix (lower, *s))
-      return TRUE;
-  return FALSE;
+  return nd_recording_format_for_name (name) != NULL;
 }
 
 static int

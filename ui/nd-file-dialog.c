@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "nd-file-dialog.h"
+#include "recording-formats.h"
 
 #include <string.h>
 
@@ -61,6 +62,20 @@ nd_file_dialog_new (GtkWindow *parent, const char *title, GtkFileChooserAction a
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   return dialog;
+}
+
+GtkFileFilter *
+nd_file_dialog_recording_filter (const char *name, gboolean with_projects)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, name);
+  /* By name, not MIME type: inside Flatpak the portal matches globs, and the host need not know Axon's types. */
+  for (const NdRecordingFormat *const *f = nd_recording_formats (); *f; f++)
+    for (const char *const *s = (*f)->suffixes; *s; s++)
+      gtk_file_filter_add_suffix (filter, *s);
+  if (with_projects)
+    gtk_file_filter_add_suffix (filter, "neurode");
+  return filter;
 }
 
 char *

@@ -21,6 +21,10 @@ GtkFileChooserNative *nd_file_dialog_new (GtkWindow *parent, const char *title, 
 /* The path chosen in `chooser` (NULL if none), remembering its folder as the last folder. */
 char  *nd_file_dialog_chosen_path (GtkFileChooser *chooser);
 
+/* A filter named `name` for the file names of every recording format Neurode reads (recording-formats.h), and of
+ * Neurode projects when `with_projects`. */
+GtkFileFilter *nd_file_dialog_recording_filter (const char *name, gboolean with_projects);
+
 /* The folder a file was last chosen in, if it still exists; else Documents, else home. */
 GFile *nd_file_dialog_last_folder (void);
 /* Remembers the folder of `path` (a folder itself when it is one), unless it is one of Neurode's own (the

@@ -13,13 +13,12 @@
 #include "json-input.h"
 #include "nd-batch-window.h"
 #include "nd-window-private.h"
+#include "recording-formats.h"
 
 #define AUTOSAVE_CHECK_S 20   /* a crash loses at most this long (well under a minute) */
 #define RECENT_SHOWN 5
 
 G_DEFINE_FINAL_TYPE (NdWindow, nd_window, ADW_TYPE_APPLICATION_WINDOW)
-
-static const char *const recording_suffixes[] = { "abf", "atf", "csv", "tsv", "txt", "wav", "flac", "aiff", "aif", NULL };
 
 NdWindow *
 nd_window_new (NdApplication *application)
@@ -170,16 +169,7 @@ project_changed (NdProject *project, gpointer user_data)
 static gboolean
 is_ours (const char *path)
 {
-  if (g_str_has_suffix (path, ".neurode"))
-    return TRUE;
-  for (guint i = 0; recording_suffixes[i]; i++)
-    {
-      g_autofree char *dot = g_strconcat (".", recording_suffixes[i], NULL);
-      g_autofree char *lower = g_ascii_strdown (path, -1);
-      if (g_str_has_suffix (lower, dot))
-        return TRUE;
-    }
-  return FALSE;
+  return g_str_has_suffix (path, ".neurode") || nd_recording_format_for_name (path) != NULL;
 }
 
 static gint
@@ -485,28 +475,31 @@ open_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 }
 
 static void
-add_filter (GtkFileChooser *chooser, const char *name, const char *const *patterns)
+add_filter (GtkFileChooser *chooser, GtkFileFilter *filter)
 {
-  GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, name);
-  for (; *patterns; patterns++)
-    gtk_file_filter_add_suffix (filter, *patterns);
   gtk_file_chooser_add_filter (chooser, filter);
   g_object_unref (filter);
+}
+
+static GtkFileFilter *
+all_files_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("All files"));
+  gtk_file_filter_add_pattern (filter, "*");
+  return filter;
 }
 
 static void
 open_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   NdWindow *self = ND_WINDOW (widget);
-  static const char *const recordings[] = { "abf", "atf", "csv", "tsv", "txt", "wav", "flac", "aiff", "aif", "neurode", NULL };
-  static const char *const all[] = { "*", NULL };
   /* GtkFileChooserNative goes through the file-chooser portal inside Flatpak. */
   GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_WINDOW (self), _("Open Recording or Project"),
                                                      GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), NULL, NULL);
 
-  add_filter (GTK_FILE_CHOOSER (dialog), _("Recordings and projects"), recordings);
-  add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), all);
+  add_filter (GTK_FILE_CHOOSER (dialog), nd_file_dialog_recording_filter (_("Recordings and projects"), TRUE));
+  add_filter (GTK_FILE_CHOOSER (dialog), all_files_filter ());
   g_signal_connect (dialog, "response", G_CALLBACK (open_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -690,14 +683,12 @@ locate_activated (GtkWidget *widget, const char *action_name, GVariant *param)
       locate_file (self, path);
       return;
     }
-  static const char *const recordings[] = { "abf", "atf", "csv", "tsv", "txt", "wav", "flac", "aiff", "aif", NULL };
-  static const char *const all[] = { "*", NULL };
   GFile *project = nd_project_get_file (self->project);
   g_autoptr (GFile) folder = project ? g_file_get_parent (project) : NULL;
   GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_WINDOW (self), _("Locate Recording"),
                                                      GTK_FILE_CHOOSER_ACTION_OPEN, _("_Use"), NULL, folder);
-  add_filter (GTK_FILE_CHOOSER (dialog), _("Recordings"), recordings);
-  add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), all);
+  add_filter (GTK_FILE_CHOOSER (dialog), nd_file_dialog_recording_filter (_("Recordings"), FALSE));
+  add_filter (GTK_FILE_CHOOSER (dialog), all_files_filter ());
   g_signal_connect (dialog, "response", G_CALLBACK (locate_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

@@ -5,8 +5,10 @@
  */
 #include <adwaita.h>
 
+#include "nd-file-dialog.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
+#include "recording-formats.h"
 
 static NdApplication *app;
 static GtkWindow *window;
@@ -134,6 +136,40 @@ test_window_size_remembered (void)
   window = again;
 }
 
+static gboolean
+filter_matches (GtkFileFilter *filter, const char *name)
+{
+  g_autoptr (GFileInfo) info = g_file_info_new ();
+  g_file_info_set_display_name (info, name);
+  return gtk_filter_match (GTK_FILTER (filter), info);
+}
+
+/* The open dialogs' filters show every file name the format table reads, in any case, and projects only where
+ * they are asked for. */
+static void
+test_file_filters (void)
+{
+  g_autoptr (GtkFileFilter) recordings = nd_file_dialog_recording_filter ("Recordings", FALSE);
+  g_autoptr (GtkFileFilter) with_projects = nd_file_dialog_recording_filter ("Recordings and projects", TRUE);
+  guint n = 0;
+  for (const NdRecordingFormat *const *f = nd_recording_formats (); *f; f++)
+    for (const char *const *s = (*f)->suffixes; *s; s++, n++)
+      {
+        g_autofree char *name = g_strconcat ("cell 07.", *s, NULL);
+        g_autofree char *upper = g_ascii_strup (name, -1);
+        g_assert_true (filter_matches (recordings, name));
+        g_assert_true (filter_matches (recordings, upper));
+        g_assert_true (filter_matches (with_projects, name));
+      }
+  g_assert_cmpuint (n, >=, 9);
+  g_assert_true (filter_matches (recordings, "cell.abf"));
+  g_assert_true (filter_matches (recordings, "cell.Flac"));
+  g_assert_false (filter_matches (recordings, "cell.neurode"));
+  g_assert_true (filter_matches (with_projects, "cell.neurode"));
+  g_assert_false (filter_matches (with_projects, "picture.png"));
+  g_assert_false (filter_matches (with_projects, "abf"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -147,6 +183,7 @@ main (int argc, char **argv)
   g_test_add_func ("/shell/preferences", test_preferences);
   g_test_add_func ("/shell/shortcuts", test_shortcuts);
   g_test_add_func ("/shell/window-size", test_window_size_remembered);
+  g_test_add_func ("/shell/file-filters", test_file_filters);
   int status = g_test_run ();
   g_object_unref (app);
   return status;
