@@ -8,19 +8,12 @@
 #include <glib.h>
 #include <time.h>
 
-typedef struct {
-  double dt_ms;     /* sample interval */
-  double t0_ms;     /* time of the first sample */
-  gsize n;
-  double *i_pA;     /* stimulus current */
-} NdCliSweep;
+#include "reduce-workflow.h"
 
-/* Every sweep's stimulus current (pA) from any recording Neurode reads; a
- * file of currents only (sweep,t_ms,i_pA) is fine. The array frees the
- * currents when it is unreferenced. */
-GArray *nd_cli_load_current_stimulus (const char *path, GError **error);
-/* An empty sweep array that frees its currents. */
-GArray *nd_cli_sweeps_new (void);
+/* The engine's stimulus sweeps (reduce-workflow.h), read the same way by reduce and the window. */
+typedef nd_stimulus_sweep NdCliSweep;
+#define nd_cli_load_current_stimulus nd_stimulus_sweeps_load
+#define nd_cli_sweeps_new nd_stimulus_sweeps_new
 
 /* Seconds on `clock` (CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID). */
 double nd_cli_now_s (clockid_t clock);
