@@ -91,8 +91,7 @@ struct _NdReduceWindow
 };
 
 /* nd-reduce-window-run.c */
-/* Threads of reduce windows still running (every window's, for tests). */
-int nd_reduce_window_running_threads (void);
+
 /* "about 3 minutes left" from the time and iterations so far (the first seconds: "estimating …"). */
 char *nd_reduce_time_left (double elapsed_s, int done, int total);
 void nd_reduce_window_run_full (NdReduceWindow *self);

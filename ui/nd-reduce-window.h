@@ -78,6 +78,9 @@ NdMorphologyView *nd_reduce_window_get_morphology (NdReduceWindow *self, gboolea
 /* Iterations reported so far by the running (or last) fit. */
 int            nd_reduce_window_get_iterations_done (NdReduceWindow *self);
 const NdReduceResult *nd_reduce_window_get_results (NdReduceWindow *self, guint *n);
+/* Worker threads of Reduce windows still running, open or closed (a closed window's end within a
+ * second of its closing). */
+int            nd_reduce_window_running_threads (void);
 
 gboolean       nd_reduce_window_save_model (NdReduceWindow *self, const char *path, GError **error);
 /* Writes every plot next to `path` (its extension chooses PNG, SVG or PDF): NAME-loss.EXT,
