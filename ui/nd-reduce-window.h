@@ -7,8 +7,8 @@
  * channels) and see its morphology; 2. set channel densities per region, Ra, cm and the current step;
  * (for the CA1 example, the shipped training and held-out stimulus files may be used instead of the step);
  * 3. simulate the full cell on a worker thread and colour the morphology by voltage over time; 4. fit the
- * soma plus a learned current to the soma voltage (engine/fit-worker.h; progress coalesced to a 10 Hz
- * main-loop timer); 5. results per protocol (the step trained on and two held-out amplitudes), the
+ * soma plus a learned current to the soma voltage (the steps are engine/io/reduce-workflow.h's, as for
+ * `neurode-cli reduce`; progress coalesced to a 10 Hz main-loop timer); 5. results per protocol (the step trained on and two held-out amplitudes), the
  * integration time of both models and exports.
  *
  * Every button is a `reduce.*` action on the window: example, open-cell, open-swc, run-full, play,
