@@ -30,7 +30,6 @@
 #include <string.h>
 
 #include "cell-file.h"
-#include "cli-morph.h"
 #include "cli-output.h"
 #include "cli.h"
 #include "integrator.h"
