@@ -97,14 +97,14 @@ nd_cli_morph_simulate (int argc, char **argv)
   GArray *sweeps = NULL;
   if (stim_path)
     {
-      sweeps = nd_cli_load_current_stimulus (stim_path, &error);
+      sweeps = nd_stimulus_sweeps_load (stim_path, &error);
       if (!sweeps)
         return nd_cli_fail (1, "%s", error->message);
     }
   else if (file->has_protocol)
     {
-      sweeps = nd_cli_sweeps_new ();
-      NdCliSweep sw = { .dt_ms = file->dt_ms, .t0_ms = 0.0 };
+      sweeps = nd_stimulus_sweeps_new ();
+      nd_stimulus_sweep sw = { .dt_ms = file->dt_ms, .t0_ms = 0.0 };
       sw.n = (gsize) llround (file->duration_ms / file->dt_ms) + 1;
       sw.i_pA = g_new0 (double, sw.n);
       for (gsize k = 0; k < sw.n; k++)
@@ -132,7 +132,7 @@ nd_cli_morph_simulate (int argc, char **argv)
   int status = 0;
   for (guint s = 0; s < sweeps->len && status == 0; s++)
     {
-      const NdCliSweep *sw = &g_array_index (sweeps, NdCliSweep, s);
+      const nd_stimulus_sweep *sw = &g_array_index (sweeps, nd_stimulus_sweep, s);
       int sub = nd_drive_substeps (sw->dt_ms, dt_max, sw->n, &error);
       if (sub == 0)
         {

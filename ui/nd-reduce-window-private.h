@@ -6,8 +6,8 @@
 #pragma once
 
 #include "cell-file.h"
-#include "fit-worker.h"
 #include "nd-reduce-window.h"
+#include "reduce-workflow.h"
 
 #define ND_REDUCE_N_STEPS 3         /* the training step and two held-out amplitudes */
 #define ND_REDUCE_N_PROT 16         /* at most this many protocols (stimulus files) */
@@ -18,17 +18,12 @@
 enum { CH_NA, CH_KD, CH_KM, CH_LEAK, N_CH };
 enum { R_SOMA, R_AXON, R_BASAL, R_APICAL, N_R };
 
+/* The cell a full run simulated, shared (g_rc_box) by the window and the fit's thread. */
 typedef struct
 {
-  double amp_pA;                 /* largest stimulus current */
-  char *label;                   /* for people: "Training step, 0.65 nA" */
-  gboolean held_out;
-  gsize n;
-  double dt;
-  int n_sub;
-  double *i_pA, *dens, *v_full, *i_axial, *v_red, *i_learned;
-  double t_full_s, t_red_s;
-} NdReduceProtocol;
+  NdCellFile *file;
+  NdCell *cell;
+} NdReduceCell;
 
 struct _NdReduceWindow
 {
@@ -59,11 +54,14 @@ struct _NdReduceWindow
   GtkAdjustment *time_adj;
   GtkToggleButton *play;
   guint play_timer, full_timer;
-  int full_done, full_total;     /* atomic: samples simulated */
-  NdCellFile *run_file;          /* what the full run simulated */
-  NdCell *run_cell;
-  NdReduceProtocol prot[ND_REDUCE_N_PROT];
-  int n_prot;
+  int full_total;                /* samples the full run simulates */
+  NdReduceCell *run;             /* what the full run simulated */
+  GPtrArray *prots;              /* nd_reduce_protocol *: the full run's, with the reduced model's once scored */
+  char *labels[ND_REDUCE_N_PROT];   /* "Training step, 0.65 nA" */
+  /* The running work (the tasks hold the window only through a weak reference): cancelled when the
+   * window closes or another cell opens. */
+  GCancellable *cancellable;
+  GTask *full_task, *fit_task;
   double *frames;                /* n_frames * n_nodes */
   int n_frames;
   double frame_ms;               /* time between frames */
@@ -72,23 +70,12 @@ struct _NdReduceWindow
   GtkWidget *start_button, *pause_button, *resume_button, *stop_button;
   GtkProgressBar *fit_progress;
   GtkLabel *fit_status;
-  nd_fit_worker *worker;
-  nd_model *model;               /* the reduced model before the fit, then the fitted one */
+  nd_model *model;               /* the fitted reduced model */
   nd_fit_result result;
   gboolean have_result;
   guint fit_timer;
   gint64 fit_started_us;         /* moved on by the time spent paused, for the estimate of time left */
   gint64 paused_at_us;
-  GMutex lock;                   /* guards the snapshot below, written by the fit thread */
-  struct
-  {
-    gboolean fresh;
-    int done, total, horizon;
-    int iteration, iterations, restart, restarts;   /* within the current start, and of the starts */
-    double train_loss, val_loss;
-    double *trace_v, *trace_i;     /* soma voltage and learned current (uA/cm2) of the first protocol */
-    gsize trace_n;
-  } snap;
   GArray *hist_x, *hist_train, *hist_val;
   int iterations_done;
   /* plots */
@@ -101,17 +88,18 @@ struct _NdReduceWindow
   guint n_results;
 
   NdReduceState state;
-  gboolean disposed;               /* callbacks of threads still running do nothing */
 };
 
 /* nd-reduce-window-run.c */
+
 /* "about 3 minutes left" from the time and iterations so far (the first seconds: "estimating …"). */
 char *nd_reduce_time_left (double elapsed_s, int done, int total);
 void nd_reduce_window_run_full (NdReduceWindow *self);
 void nd_reduce_window_fit_start (NdReduceWindow *self);
 void nd_reduce_window_fit_pause (NdReduceWindow *self, gboolean paused);
 void nd_reduce_window_fit_stop (NdReduceWindow *self);
-void nd_reduce_window_run_clear (NdReduceWindow *self);   /* stops and frees every run */
+void nd_reduce_window_run_cancel (NdReduceWindow *self);  /* cancels the running work, keeps results */
+void nd_reduce_window_run_clear (NdReduceWindow *self);   /* cancels and frees every run */
 void nd_reduce_window_show_frame (NdReduceWindow *self, double t_ms);
 /* nd-reduce-window.c */
 void nd_reduce_window_set_state (NdReduceWindow *self, NdReduceState state);

@@ -399,7 +399,7 @@ nd_reduce_window_show_results (NdReduceWindow *self)
         "they chose which start and iteration to keep."));
   if (self->n_results == 0)
     return;
-  int n_comp = self->run_cell ? self->run_cell->cable->n_compartments : 0;
+  int n_comp = self->run ? self->run->cell->cable->n_compartments : 0;
   g_autofree char *full_title = g_strdup_printf (_("Full model (%d compartments)"), n_comp);
   g_autofree char *full = g_strdup_printf (_("%.1f ms"), t_full * 1000.0);
   g_autofree char *red = g_strdup_printf (_("%.1f ms"), t_red * 1000.0);
@@ -965,11 +965,19 @@ setup_plots (NdReduceWindow *self)
   nd_plot_align (fit_plots, 2);
 }
 
+/* Closing ends the work at once (a closed window's full run or fit is of no use to anyone). */
+static gboolean
+nd_reduce_window_close_request (GtkWindow *window)
+{
+  nd_reduce_window_run_cancel (ND_REDUCE_WINDOW (window));
+  GtkWindowClass *parent = GTK_WINDOW_CLASS (nd_reduce_window_parent_class);
+  return parent->close_request ? parent->close_request (window) : FALSE;
+}
+
 static void
 nd_reduce_window_dispose (GObject *object)
 {
   NdReduceWindow *self = ND_REDUCE_WINDOW (object);
-  self->disposed = TRUE;
   g_clear_handle_id (&self->play_timer, g_source_remove);
   nd_reduce_window_run_clear (self);
   if (self->morph_view)
@@ -991,9 +999,6 @@ nd_reduce_window_finalize (GObject *object)
   g_array_unref (self->hist_x);
   g_array_unref (self->hist_train);
   g_array_unref (self->hist_val);
-  g_free (self->snap.trace_v);
-  g_free (self->snap.trace_i);
-  g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (nd_reduce_window_parent_class)->finalize (object);
 }
 
@@ -1004,6 +1009,7 @@ nd_reduce_window_class_init (NdReduceWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = nd_reduce_window_dispose;
   object_class->finalize = nd_reduce_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = nd_reduce_window_close_request;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/neurode/Neurode/ui/nd-reduce-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, stack);
@@ -1027,7 +1033,6 @@ static void
 nd_reduce_window_init (NdReduceWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_mutex_init (&self->lock);
   self->result_rows = g_ptr_array_new ();
   self->hist_x = g_array_new (FALSE, FALSE, sizeof (double));
   self->hist_train = g_array_new (FALSE, FALSE, sizeof (double));
@@ -1088,11 +1093,12 @@ nd_reduce_window_set_iterations (NdReduceWindow *self, int iterations)
 const double *
 nd_reduce_window_get_soma_trace (NdReduceWindow *self, gsize *n, double *dt_ms)
 {
-  if (self->n_prot == 0 || !self->prot[0].v_full)
+  if (!self->prots || self->prots->len == 0)
     return NULL;
-  *n = self->prot[0].n;
-  *dt_ms = self->prot[0].dt;
-  return self->prot[0].v_full;
+  const nd_reduce_protocol *p = g_ptr_array_index (self->prots, 0);
+  *n = p->n;
+  *dt_ms = p->dt_ms;
+  return p->v_full;
 }
 
 NdPlot *

@@ -7,8 +7,8 @@
  * channels) and see its morphology; 2. set channel densities per region, Ra, cm and the current step;
  * (for the CA1 example, the shipped training and held-out stimulus files may be used instead of the step);
  * 3. simulate the full cell on a worker thread and colour the morphology by voltage over time; 4. fit the
- * soma plus a learned current to the soma voltage (engine/fit-worker.h; progress coalesced to a 10 Hz
- * main-loop timer); 5. results per protocol (the step trained on and two held-out amplitudes), the
+ * soma plus a learned current to the soma voltage (the steps are engine/io/reduce-workflow.h's, as for
+ * `neurode-cli reduce`; progress coalesced to a 10 Hz main-loop timer); 5. results per protocol (the step trained on and two held-out amplitudes), the
  * integration time of both models and exports.
  *
  * Every button is a `reduce.*` action on the window: example, open-cell, open-swc, run-full, play,
@@ -78,6 +78,9 @@ NdMorphologyView *nd_reduce_window_get_morphology (NdReduceWindow *self, gboolea
 /* Iterations reported so far by the running (or last) fit. */
 int            nd_reduce_window_get_iterations_done (NdReduceWindow *self);
 const NdReduceResult *nd_reduce_window_get_results (NdReduceWindow *self, guint *n);
+/* Worker threads of Reduce windows still running, open or closed (a closed window's end within a
+ * second of its closing). */
+int            nd_reduce_window_running_threads (void);
 
 gboolean       nd_reduce_window_save_model (NdReduceWindow *self, const char *path, GError **error);
 /* Writes every plot next to `path` (its extension chooses PNG, SVG or PDF): NAME-loss.EXT,

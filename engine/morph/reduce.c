@@ -26,6 +26,14 @@ int
 nd_morph_record (const nd_cable *cable, const nd_membrane *membrane, double v_init_mV,
                  int stim_node, double max_dt_ms, nd_morph_trace *tr)
 {
+  return nd_morph_record_ctl (cable, membrane, v_init_mV, stim_node, max_dt_ms, tr, NULL, NULL);
+}
+
+int
+nd_morph_record_ctl (const nd_cable *cable, const nd_membrane *membrane, double v_init_mV,
+                     int stim_node, double max_dt_ms, nd_morph_trace *tr, const atomic_int *cancel,
+                     atomic_int *done)
+{
   int sub = nd_morph_substeps (tr->dt_ms, max_dt_ms);
   int soma = nd_cable_node_at (cable, 0, 0.5);
   nd_morph_sim *sim = nd_morph_sim_new (cable, membrane, tr->dt_ms / sub);
@@ -40,6 +48,14 @@ nd_morph_record (const nd_cable *cable, const nd_membrane *membrane, double v_in
           status = -1;
           break;
         }
+      if (cancel && atomic_load (cancel))
+        {
+          status = -2;
+          break;
+        }
+      /* In batches: one atomic add per sample would cost more than it tells. */
+      if (done && (k % 256 == 255 || k + 1 == tr->n))
+        atomic_fetch_add (done, (int) (k % 256) + 1);
       if (k + 1 < tr->n)
         for (int j = 0; j < sub; j++)
           nd_morph_sim_step (sim, stim_node, tr->i_pA[k]);

@@ -12,6 +12,7 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "fit.h"
@@ -31,6 +32,12 @@ typedef struct {
  * most max_dt_ms); returns 0, or -1 if the simulation diverged. */
 int nd_morph_record (const nd_cable *cable, const nd_membrane *membrane, double v_init_mV,
                      int stim_node, double max_dt_ms, nd_morph_trace *trace);
+/* The same, checking *cancel (may be NULL) at every sample, so a large cell
+ * stops at once when a window closes (returns -2 then), and adding the
+ * samples simulated to *done (may be NULL) as it goes, for a progress bar. */
+int nd_morph_record_ctl (const nd_cable *cable, const nd_membrane *membrane, double v_init_mV,
+                         int stim_node, double max_dt_ms, nd_morph_trace *trace,
+                         const atomic_int *cancel, atomic_int *done);
 
 /* Integration steps per sample interval for a largest step max_dt_ms. */
 int nd_morph_substeps (double dt_sample_ms, double max_dt_ms);

@@ -1,0 +1,202 @@
+/* test-reduce-workflow.c: the reduction's engine steps stop when told, and only as far as told.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * On the shipped CA1 cell (154 compartments): cancelling from another thread ends a long full-cell run
+ * at once (the Reduce window cancels so when it closes); a stopped fit (fit.cancel, the window's Stop)
+ * keeps its parameters and the free runs still follow; an abandoned fit (cancel) skips them; a copy of
+ * the protocols (a thread's snapshot) shares no memory with the original.
+ */
+#include <gio/gio.h>
+#include <math.h>
+
+#include "reduce-workflow.h"
+
+static NdCellFile *file;
+static NdCell *cell;
+
+/* A step of amp_pA from 5 to 25 ms in n samples of 0.1 ms. */
+static void
+add_step (GPtrArray *prots, nd_reduce_set set, double amp_pA, gsize n)
+{
+  g_autofree double *i_pA = g_new (double, n);
+  for (gsize j = 0; j < n; j++)
+    i_pA[j] = j * 0.1 + 0.05 >= 5.0 && j * 0.1 + 0.05 < 25.0 ? amp_pA : 0.0;
+  nd_stimulus_sweep sw = { .dt_ms = 0.1, .n = n, .i_pA = i_pA };
+  g_autoptr (GError) error = NULL;
+  g_assert_nonnull (nd_reduce_protocol_add (prots, set, (int) prots->len, &sw, 0.025, "test", &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  GPtrArray *prots;
+  nd_reduce_control *ctl;
+  gboolean ok;
+  GError *error;
+  gint64 end_us;
+} FullRun;
+
+static gpointer
+full_thread (gpointer data)
+{
+  FullRun *r = data;
+  r->ok = nd_reduce_run_full (file, cell, r->prots, 0.025, r->ctl, &r->error);
+  r->end_us = g_get_monotonic_time ();
+  return NULL;
+}
+
+static void
+test_cancel_full (void)
+{
+  g_autoptr (GPtrArray) prots = nd_reduce_protocols_new ();
+  add_step (prots, ND_REDUCE_SET_TRAIN, 650.0, 40001);   /* 4 s of the cell: seconds of work */
+  add_step (prots, ND_REDUCE_SET_HELD_OUT, 850.0, 40001);
+  nd_reduce_control ctl;
+  nd_reduce_control_init (&ctl);
+  FullRun r = { .prots = prots, .ctl = &ctl };
+  GThread *t = g_thread_new ("full", full_thread, &r);
+  while (atomic_load (&ctl.samples_done) < 512)
+    g_usleep (1000);
+  gint64 t0 = g_get_monotonic_time ();
+  nd_reduce_control_cancel (&ctl);
+  g_thread_join (t);
+  double secs = (r.end_us - t0) / 1e6;
+  int done = atomic_load (&ctl.samples_done);
+  g_test_message ("cancelled after %d of 80002 samples; returned %.4f s later", done, secs);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_cmpint (done, <, 40001);
+  g_assert_cmpfloat (secs, <, 0.5);
+}
+
+typedef struct
+{
+  nd_reduce_control *ctl;
+  int reports;
+  gboolean abandon;   /* cancel the workflow, not just the fit */
+} Stopper;
+
+static void
+stop_after_first (const nd_fit_progress *p, void *user)
+{
+  Stopper *s = user;
+  if (s->reports++ == 0)
+    {
+      if (s->abandon)
+        nd_reduce_control_cancel (s->ctl);
+      else
+        atomic_store (&s->ctl->fit.cancel, 1);
+    }
+}
+
+static void
+small_settings (nd_reduce_settings *s)
+{
+  nd_reduce_settings_default (s);
+  s->shape.n_latent = 1;
+  s->shape.width = 8;
+  s->shape.depth = 1;
+  s->fit.iterations = 50;
+  s->fit.restarts = 1;
+  s->fit.progress_interval_s = 0.0;
+}
+
+static GPtrArray *
+simulated (void)
+{
+  GPtrArray *prots = nd_reduce_protocols_new ();
+  add_step (prots, ND_REDUCE_SET_TRAIN, 650.0, 301);
+  add_step (prots, ND_REDUCE_SET_HELD_OUT, 850.0, 301);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_reduce_run_full (file, cell, prots, 0.025, NULL, &error));
+  g_assert_no_error (error);
+  return prots;
+}
+
+static void
+test_stop_fit (void)
+{
+  g_autoptr (GPtrArray) prots = simulated ();
+  nd_reduce_settings s;
+  small_settings (&s);
+  nd_reduce_control ctl;
+  nd_reduce_control_init (&ctl);
+  Stopper stop = { .ctl = &ctl };
+  g_auto (nd_reduce_result) res = { 0 };
+  g_autoptr (GError) error = NULL;
+  gboolean ok = nd_reduce_fit_reduced (file, cell, prots, &s, &ctl, stop_after_first, &stop, &res, &error);
+  g_test_message ("stopped fit: %d iterations of 50, then the free runs", res.fit.iterations_done);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_true (res.fit.cancelled);
+  g_assert_cmpint (res.fit.iterations_done, <, 50);
+  g_assert_cmpint (atomic_load (&ctl.step), ==, 4);
+  g_assert_nonnull (res.model);
+  /* The free runs ran: the reduced soma starts at rest and its voltage is a trace, not zeros. */
+  const nd_reduce_protocol *p = g_ptr_array_index (prots, 1);
+  g_assert_cmpfloat (fabs (p->v_red[0] + 70.0), <, 1.0);
+  g_assert_cmpfloat (p->t_red_s, >, 0.0);
+}
+
+static void
+test_abandon_fit (void)
+{
+  g_autoptr (GPtrArray) prots = simulated ();
+  nd_reduce_settings s;
+  small_settings (&s);
+  nd_reduce_control ctl;
+  nd_reduce_control_init (&ctl);
+  Stopper stop = { .ctl = &ctl, .abandon = TRUE };
+  g_auto (nd_reduce_result) res = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_false (nd_reduce_fit_reduced (file, cell, prots, &s, &ctl, stop_after_first, &stop, &res, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (atomic_load (&ctl.step), ==, 3);
+  /* No free run. */
+  const nd_reduce_protocol *p = g_ptr_array_index (prots, 0);
+  g_assert_cmpfloat (p->v_red[0], ==, 0.0);
+  g_assert_cmpfloat (p->t_red_s, ==, 0.0);
+}
+
+static void
+test_copy (void)
+{
+  g_autoptr (GPtrArray) prots = simulated ();
+  g_autoptr (GPtrArray) copy = nd_reduce_protocols_copy (prots);
+  g_assert_cmpuint (copy->len, ==, prots->len);
+  for (guint k = 0; k < prots->len; k++)
+    {
+      const nd_reduce_protocol *a = g_ptr_array_index (prots, k), *b = g_ptr_array_index (copy, k);
+      g_assert_true (a != b);
+      g_assert_cmpint (a->set, ==, b->set);
+      g_assert_cmpuint (a->n, ==, b->n);
+      g_assert_cmpint (a->n_sub, ==, b->n_sub);
+      g_assert_true (a->v_full != b->v_full && a->i_pA != b->i_pA && a->v_red != b->v_red);
+      g_assert_cmpmem (a->v_full, a->n * sizeof (double), b->v_full, b->n * sizeof (double));
+      g_assert_cmpmem (a->i_pA, a->n * sizeof (double), b->i_pA, b->n * sizeof (double));
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("ND_SOURCE_ROOT"), "data", "cells", "ca1-pospischil.json", NULL);
+  g_autoptr (GError) error = NULL;
+  file = nd_cell_file_load (path, &error);
+  g_assert_no_error (error);
+  cell = nd_cell_build (file, &error);
+  g_assert_no_error (error);
+  g_assert_true (nd_reduce_check_cell (cell, NULL));
+  g_test_add_func ("/reduce-workflow/cancel-full", test_cancel_full);
+  g_test_add_func ("/reduce-workflow/stop-fit", test_stop_fit);
+  g_test_add_func ("/reduce-workflow/abandon-fit", test_abandon_fit);
+  g_test_add_func ("/reduce-workflow/copy", test_copy);
+  int status = g_test_run ();
+  nd_cell_free (cell);
+  nd_cell_file_free (file);
+  return status;
+}
