@@ -1,5 +1,6 @@
 /* cli-fit.c: neurode-cli fit [MODEL.json] REC --out DIR [--template cortical|squid] [--train SWEEPS]
  *            [--validate SWEEPS] [--seed N] [--iterations N] [--restarts N] ...
+ *            neurode-cli fit PROJECT.neurode --out DIR [options that override the project's]
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -30,6 +31,7 @@
 #include <string.h>
 
 #include "cell-recording.h"
+#include "cli-fit-project.h"
 #include "cli-output.h"
 #include "clamp.h"
 #include "cli-recording.h"
@@ -212,12 +214,25 @@ write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, con
 }
 
 static int
-run_fit (const FitArgs *a, int argc, char **argv)
+run_fit (FitArgs *a, int argc, char **argv)
 {
   if ((argc != 2 && argc != 3) || !a->out_dir)
     return nd_cli_fail (2, _("usage: neurode-cli fit [MODEL.json] REC --out DIR [--template cortical|squid] "
-                             "[--train SWEEPS] [--validate SWEEPS]"));
-  const char *model_path = argc == 3 ? argv[1] : NULL, *rec_path = argv[argc - 1];
+                             "[--train SWEEPS] [--validate SWEEPS], or neurode-cli fit PROJECT.neurode --out DIR"));
+  /* A project gives the model, the recording and the choices the command line leaves open. */
+  g_autoptr (NdProjectFile) project = NULL;
+  g_autofree char *project_rec = NULL;
+  if (argc == 2 && nd_project_file_sniff (argv[1]))
+    {
+      NdCliFitChoices choices = { &a->train, &a->validate, &a->window, &a->rec };
+      if (a->template_name)
+        return nd_cli_fail (2, _("give either a project or --template, not both"));
+      if (!(project = nd_cli_fit_project (argv[1], &project_rec, &choices)))
+        return 1;
+    }
+  if (isnan (a->rec.ljp_mv))
+    a->rec.ljp_mv = 0.0;
+  const char *model_path = argc == 3 ? argv[1] : NULL, *rec_path = project ? project_rec : argv[argc - 1];
   if (model_path && a->template_name)
     return nd_cli_fail (2, _("give either a model file or --template, not both"));
   if (a->iterations < 0 || a->iterations > 1000000 || a->restarts < 0 || a->restarts > 1000 || a->seed < 0
@@ -257,7 +272,9 @@ run_fit (const FitArgs *a, int argc, char **argv)
   g_autoptr (GArray) val_all = g_array_new (FALSE, FALSE, sizeof (int));
   g_autofree char *model_out = g_build_filename (a->out_dir, "model.json", NULL);
   gboolean weights_given = FALSE;
-  nd_model *m = make_model (a, model_path, rec, train, val, &weights_given, &error);
+  nd_model *m = project ? nd_model_copy (project->model) : make_model (a, model_path, rec, train, val, &weights_given, &error);
+  /* A project's model is saved with its networks' weights. */
+  weights_given |= project != NULL;
   NdFitData *data = NULL;
   if (!m)
     {
@@ -272,7 +289,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
   if (nd_model_n_trainable (m) == 0)
     {
       status = nd_cli_fail (1, _("%s has nothing to fit: add a “learned” channel or set “fit_gbar”/“fit_e_rev”"),
-                            model_path);
+                            project ? argv[1] : model_path);
       goto out;
     }
   /* Sweeps: the given (or automatic) training sweeps; the others validate
@@ -383,10 +400,16 @@ nd_cli_fit (int argc, char **argv)
     { "skip", 0, 0, G_OPTION_ARG_DOUBLE, &a.clamp_skip, N_("Voltage clamp: milliseconds left out after every jump of the command (default: measured on the capacitive transients; a negative value: none)"), N_("MS") },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("[MODEL.json] REC — fit a model to a recording"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("[MODEL.json] REC | PROJECT.neurode — fit a model to a recording"));
+  g_option_context_set_description (ctx, _("A project saved by Neurode gives the model, the recording (where it was, "
+                                           "else beside the project), the training and validation sweeps, the fit "
+                                           "window, the stimulus and the liquid-junction potential; options given "
+                                           "here override the project’s."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   nd_cli_recording_add_options (ctx, &a.rec);
   nd_cli_recording_add_ljp_option (ctx, &a.rec);
+  /* Not given: a project's, else 0 (run_fit). */
+  a.rec.ljp_mv = NAN;
   g_autoptr (GError) error = NULL;
   int status = g_option_context_parse (ctx, &argc, &argv, &error) ? run_fit (&a, argc, argv)
                                                                     : nd_cli_fail (2, "%s", error->message);
