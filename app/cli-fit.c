@@ -51,6 +51,8 @@ typedef struct {
   gboolean warm_start, keep_leak;
   double clamp_skip;
   NdCliRecordingOptions rec;
+  const nd_model *model;     /* a project's model (cli-fit-project.h), else NULL */
+  const char *project;       /* the project's path */
 } FitArgs;
 
 /* The progress line, and the best model so far saved now and then. */
@@ -101,6 +103,12 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
 {
   if (model_path)
     return nd_model_file_load (model_path, weights_given, error);
+  if (a->model)
+    {
+      /* A project's model is saved with its networks' weights. */
+      *weights_given = TRUE;
+      return nd_model_copy (a->model);
+    }
   int kind = nd_template_lookup (a->template_name ? a->template_name : "cortical");
   if (kind < 0)
     {
@@ -214,25 +222,12 @@ write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, con
 }
 
 static int
-run_fit (FitArgs *a, int argc, char **argv)
+run_fit (const FitArgs *a, int argc, char **argv)
 {
   if ((argc != 2 && argc != 3) || !a->out_dir)
     return nd_cli_fail (2, _("usage: neurode-cli fit [MODEL.json] REC --out DIR [--template cortical|squid] "
                              "[--train SWEEPS] [--validate SWEEPS], or neurode-cli fit PROJECT.neurode --out DIR"));
-  /* A project gives the model, the recording and the choices the command line leaves open. */
-  g_autoptr (NdProjectFile) project = NULL;
-  g_autofree char *project_rec = NULL;
-  if (argc == 2 && nd_project_file_sniff (argv[1]))
-    {
-      NdCliFitChoices choices = { &a->train, &a->validate, &a->window, &a->rec };
-      if (a->template_name)
-        return nd_cli_fail (2, _("give either a project or --template, not both"));
-      if (!(project = nd_cli_fit_project (argv[1], &project_rec, &choices)))
-        return 1;
-    }
-  if (isnan (a->rec.ljp_mv))
-    a->rec.ljp_mv = 0.0;
-  const char *model_path = argc == 3 ? argv[1] : NULL, *rec_path = project ? project_rec : argv[argc - 1];
+  const char *model_path = argc == 3 ? argv[1] : NULL, *rec_path = argv[argc - 1];
   if (model_path && a->template_name)
     return nd_cli_fail (2, _("give either a model file or --template, not both"));
   if (a->iterations < 0 || a->iterations > 1000000 || a->restarts < 0 || a->restarts > 1000 || a->seed < 0
@@ -272,9 +267,7 @@ run_fit (FitArgs *a, int argc, char **argv)
   g_autoptr (GArray) val_all = g_array_new (FALSE, FALSE, sizeof (int));
   g_autofree char *model_out = g_build_filename (a->out_dir, "model.json", NULL);
   gboolean weights_given = FALSE;
-  nd_model *m = project ? nd_model_copy (project->model) : make_model (a, model_path, rec, train, val, &weights_given, &error);
-  /* A project's model is saved with its networks' weights. */
-  weights_given |= project != NULL;
+  nd_model *m = make_model (a, model_path, rec, train, val, &weights_given, &error);
   NdFitData *data = NULL;
   if (!m)
     {
@@ -289,7 +282,7 @@ run_fit (FitArgs *a, int argc, char **argv)
   if (nd_model_n_trainable (m) == 0)
     {
       status = nd_cli_fail (1, _("%s has nothing to fit: add a “learned” channel or set “fit_gbar”/“fit_e_rev”"),
-                            project ? argv[1] : model_path);
+                            model_path ? model_path : a->project);
       goto out;
     }
   /* Sweeps: the given (or automatic) training sweeps; the others validate
@@ -379,6 +372,29 @@ out:
   return status;
 }
 
+/* A project gives the model, the recording and the choices the command line leaves open. */
+static int
+run_project_or_fit (FitArgs *a, int argc, char **argv)
+{
+  if (argc == 2 && a->out_dir && nd_project_file_sniff (argv[1]))
+    {
+      if (a->template_name)
+        return nd_cli_fail (2, _("give either a project or --template, not both"));
+      NdCliFitChoices choices = { &a->train, &a->validate, &a->window, &a->rec };
+      g_autofree char *rec_path = NULL;
+      g_autoptr (NdProjectFile) project = nd_cli_fit_project (argv[1], &rec_path, &choices);
+      if (!project)
+        return 1;
+      char *args[] = { argv[0], rec_path, NULL };
+      a->model = project->model;
+      a->project = argv[1];
+      return run_fit (a, 2, args);
+    }
+  if (isnan (a->rec.ljp_mv))
+    a->rec.ljp_mv = 0.0;
+  return run_fit (a, argc, argv);
+}
+
 int
 nd_cli_fit (int argc, char **argv)
 {
@@ -408,10 +424,10 @@ nd_cli_fit (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   nd_cli_recording_add_options (ctx, &a.rec);
   nd_cli_recording_add_ljp_option (ctx, &a.rec);
-  /* Not given: a project's, else 0 (run_fit). */
+  /* Not given: a project's, else 0 (run_project_or_fit). */
   a.rec.ljp_mv = NAN;
   g_autoptr (GError) error = NULL;
-  int status = g_option_context_parse (ctx, &argc, &argv, &error) ? run_fit (&a, argc, argv)
+  int status = g_option_context_parse (ctx, &argc, &argv, &error) ? run_project_or_fit (&a, argc, argv)
                                                                     : nd_cli_fail (2, "%s", error->message);
   nd_cli_recording_options_clear (&a.rec);
   g_free (a.out_dir);
