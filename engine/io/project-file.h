@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A project is what one window works on: a recording and the choices about it, a model, fit results.
- * The window (ui/nd-project.c) and `neurode-cli fit PROJECT` read the same file through this module:
+ * The window (ui/nd-project.c) and `neurode-cli fit PROJECT` read the same file through this module
+ * (project-file.c: the format; project-recording.c: the recording it names, found on disk):
  *
  *   {"neurode_project": 1,
  *    "recording": {"path": "/data/cell1.abf", "relative_path": "cell1.abf",
