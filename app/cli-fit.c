@@ -31,7 +31,6 @@
 #include <string.h>
 
 #include "cell-recording.h"
-#include "cli-fit-project.h"
 #include "cli-output.h"
 #include "clamp.h"
 #include "cli-recording.h"
@@ -42,6 +41,7 @@
 #include "model-file.h"
 #include "recording.h"
 #include "templates.h"
+#include "cli-fit-project.h"
 
 typedef struct {
   char *out_dir, *train, *validate, *template_name, *window;
