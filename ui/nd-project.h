@@ -6,8 +6,9 @@
  * The model is described by a builder spec (membrane, every library channel with an on/off flag, and one
  * learned current), and nd_project_get_model() is the engine model built from it; the learned networks'
  * weights survive spec changes that keep their shape. Selections: which sweeps train and which validate,
- * the time window the loss sees, the stimulus source. Saved as a `.neurode` JSON file (json-glib), written
- * atomically; nd_project_autosave() keeps a crash copy in the user cache folder.
+ * the time window the loss sees, the stimulus source. Saved as a `.neurode` JSON file (its format is the
+ * engine's, project-file.h, which `neurode-cli fit PROJECT` reads too), written atomically;
+ * nd_project_autosave() keeps a crash copy in the user cache folder.
  *
  * Signals: "changed" after every edit (the project is then dirty), "recording-changed" when another
  * recording is loaded, "loaded" when a whole project replaced this one's content. Main thread only.
