@@ -12,7 +12,6 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
-#include <string.h>
 
 #include "icg-registry.h"
 #include "json-input.h"
@@ -158,7 +157,6 @@ static NdProjectRecording *
 read_recording (JsonObject *ro, GError **error)
 {
   const char *where = _("the project’s “recording”");
-  g_autoptr (GError) local = NULL;
   NdProjectRecording *r = nd_project_recording_new ();
   const char *path, *rel, *sig;
   JsonArray *signals;
