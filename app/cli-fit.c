@@ -1,5 +1,6 @@
 /* cli-fit.c: neurode-cli fit [MODEL.json] REC --out DIR [--template cortical|squid] [--train SWEEPS]
  *            [--validate SWEEPS] [--seed N] [--iterations N] [--restarts N] ...
+ *            neurode-cli fit PROJECT.neurode --out DIR [options that override the project's]
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -40,6 +41,7 @@
 #include "model-file.h"
 #include "recording.h"
 #include "templates.h"
+#include "cli-fit-project.h"
 
 typedef struct {
   char *out_dir, *train, *validate, *template_name, *window;
@@ -49,6 +51,8 @@ typedef struct {
   gboolean warm_start, keep_leak;
   double clamp_skip;
   NdCliRecordingOptions rec;
+  const nd_model *model;     /* a project's model (cli-fit-project.h), else NULL */
+  const char *project;       /* the project's path */
 } FitArgs;
 
 /* The progress line, and the best model so far saved now and then. */
@@ -99,6 +103,12 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
 {
   if (model_path)
     return nd_model_file_load (model_path, weights_given, error);
+  if (a->model)
+    {
+      /* A project's model is saved with its networks' weights. */
+      *weights_given = TRUE;
+      return nd_model_copy (a->model);
+    }
   int kind = nd_template_lookup (a->template_name ? a->template_name : "cortical");
   if (kind < 0)
     {
@@ -216,7 +226,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
 {
   if ((argc != 2 && argc != 3) || !a->out_dir)
     return nd_cli_fail (2, _("usage: neurode-cli fit [MODEL.json] REC --out DIR [--template cortical|squid] "
-                             "[--train SWEEPS] [--validate SWEEPS]"));
+                             "[--train SWEEPS] [--validate SWEEPS], or neurode-cli fit PROJECT.neurode --out DIR"));
   const char *model_path = argc == 3 ? argv[1] : NULL, *rec_path = argv[argc - 1];
   if (model_path && a->template_name)
     return nd_cli_fail (2, _("give either a model file or --template, not both"));
@@ -272,7 +282,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
   if (nd_model_n_trainable (m) == 0)
     {
       status = nd_cli_fail (1, _("%s has nothing to fit: add a “learned” channel or set “fit_gbar”/“fit_e_rev”"),
-                            model_path);
+                            model_path ? model_path : a->project);
       goto out;
     }
   /* Sweeps: the given (or automatic) training sweeps; the others validate
@@ -362,6 +372,29 @@ out:
   return status;
 }
 
+/* A project gives the model, the recording and the choices the command line leaves open. */
+static int
+run_project_or_fit (FitArgs *a, int argc, char **argv)
+{
+  if (argc == 2 && a->out_dir && nd_project_file_sniff (argv[1]))
+    {
+      if (a->template_name)
+        return nd_cli_fail (2, _("give either a project or --template, not both"));
+      NdCliFitChoices choices = { &a->train, &a->validate, &a->window, &a->rec };
+      g_autofree char *rec_path = NULL;
+      g_autoptr (NdProjectFile) project = nd_cli_fit_project (argv[1], &rec_path, &choices);
+      if (!project)
+        return 1;
+      char *args[] = { argv[0], rec_path, NULL };
+      a->model = project->model;
+      a->project = argv[1];
+      return run_fit (a, 2, args);
+    }
+  if (isnan (a->rec.ljp_mv))
+    a->rec.ljp_mv = 0.0;
+  return run_fit (a, argc, argv);
+}
+
 int
 nd_cli_fit (int argc, char **argv)
 {
@@ -383,12 +416,18 @@ nd_cli_fit (int argc, char **argv)
     { "skip", 0, 0, G_OPTION_ARG_DOUBLE, &a.clamp_skip, N_("Voltage clamp: milliseconds left out after every jump of the command (default: measured on the capacitive transients; a negative value: none)"), N_("MS") },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("[MODEL.json] REC — fit a model to a recording"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("[MODEL.json] REC | PROJECT.neurode — fit a model to a recording"));
+  g_option_context_set_description (ctx, _("A project saved by Neurode gives the model, the recording (where it was, "
+                                           "else beside the project), the training and validation sweeps, the fit "
+                                           "window, the stimulus and the liquid-junction potential; options given "
+                                           "here override the project’s."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   nd_cli_recording_add_options (ctx, &a.rec);
   nd_cli_recording_add_ljp_option (ctx, &a.rec);
+  /* Not given: a project's, else 0 (run_project_or_fit). */
+  a.rec.ljp_mv = NAN;
   g_autoptr (GError) error = NULL;
-  int status = g_option_context_parse (ctx, &argc, &argv, &error) ? run_fit (&a, argc, argv)
+  int status = g_option_context_parse (ctx, &argc, &argv, &error) ? run_project_or_fit (&a, argc, argv)
                                                                     : nd_cli_fail (2, "%s", error->message);
   nd_cli_recording_options_clear (&a.rec);
   g_free (a.out_dir);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses under ASan/UBSan and runs each in turn.
-#   fuzz/run-fuzzers.sh [SECONDS-PER-FUZZER (default 600)] [abf atf csv sndfile model cell swc]
+#   fuzz/run-fuzzers.sh [SECONDS-PER-FUZZER (default 600)] [abf atf csv sndfile model project cell swc]
 # Seeds come from tests/data (the real recordings, plus one-sweep copies of
 # the ABF files and the first rows of the ATF, so that runs stay fast: the
 # real files are longer than -max_len and get cut); findings land in
@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-600}
 [ $# -gt 0 ] && shift
-names=${*:-abf atf csv sndfile model cell swc}
+names=${*:-abf atf csv sndfile model project cell swc}
 build=_build-fuzz
 if [ ! -d "$build" ]; then
   CC=clang meson setup "$build" -Dfuzzers=true -Db_sanitize=address,undefined -Db_lundef=false \
@@ -32,6 +32,7 @@ head -n 60 tests/data/atf/18702001-step.atf > "$build/corpus/atf/mini-18702001-s
 seed csv tests/data/io/*.csv tests/data/abf/*.csv
 seed sndfile tests/data/io/*.wav tests/data/io/*.flac tests/data/io/*.aiff
 seed model tests/data/engine/*.json tests/data/nmodl/*.json tests/data/morphology/*.json
+seed project tests/data/project/*.neurode data/demo/*.neurode
 seed cell data/cells/*.json tests/data/morphology/*.json
 seed swc data/cells/*.swc tests/data/morphology/*.swc
 

@@ -7,7 +7,6 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -22,10 +21,6 @@
 #include "nd-project.h"
 #include "units.h"
 
-/* The file format's number. Members added later are optional (a reader ignores what it does not know and
- * does without what a file lacks), so it grows only when an older Neurode would misread a newer file. */
-#define PROJECT_FORMAT 1
-
 struct _NdProject
 {
   GObject parent_instance;
@@ -37,7 +32,7 @@ struct _NdProject
   /* nd_project_start_new() gives every field below its value for a new project. */
   char *recording_path;     /* also while the recording is missing */
   NdRecording *recording;
-  JsonObject *missing;      /* the file's "recording" entry while its recording cannot be found */
+  NdProjectRecording *missing;  /* what the file said of its recording while it cannot be found */
   char *missing_problem;    /* why it could not be read when it was found; NULL when not found */
   GArray *roles;            /* NdSweepRole per sweep */
   double window_start, window_end;
@@ -64,7 +59,6 @@ enum { SIGNAL_CHANGED, SIGNAL_RECORDING_CHANGED, SIGNAL_LOADED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const struct { int width, depth; } net_sizes[] = { { 16, 1 }, { 32, 2 }, { 64, 3 } };
-static const char *const net_size_names[] = { "small", "medium", "large" };
 
 static void
 touch (NdProject *self)
@@ -481,7 +475,7 @@ static void
 set_recording (NdProject *self, NdRecording *rec)
 {
   g_clear_pointer (&self->recording, nd_recording_free);
-  g_clear_pointer (&self->missing, json_object_unref);
+  g_clear_pointer (&self->missing, nd_project_recording_free);
   g_clear_pointer (&self->missing_problem, g_free);
   g_free (self->recording_path);
   self->recording = rec;
@@ -533,12 +527,8 @@ nd_project_get_recording_problem (NdProject *self)
   return self->missing_problem;
 }
 
-/* The sweep count a project file gives its recording (0 when it does not say; older files), within reason. */
-static guint
-file_sweeps (JsonObject *ro)
-{
-  return (guint) CLAMP (json_object_get_int_member_with_default (ro, "sweeps", 0), 0, 100000);
-}
+/* The most sweeps a project's selections are kept for while its recording is missing. */
+#define MAX_FILE_SWEEPS 100000u
 
 /* The sweep count the project's selections were made for: the recording's, the count the file recorded,
  * or (older files) at least one more than the highest sweep chosen. `exact` says whether it is known. */
@@ -548,8 +538,8 @@ expected_sweeps (NdProject *self, gboolean *exact)
   *exact = TRUE;
   if (self->recording)
     return nd_recording_n_sweeps (self->recording);
-  if (self->missing && file_sweeps (self->missing) > 0)
-    return file_sweeps (self->missing);
+  if (self->missing && self->missing->n_sweeps > 0)
+    return MIN (self->missing->n_sweeps, MAX_FILE_SWEEPS);
   *exact = FALSE;
   guint n = 0;
   for (guint s = 0; s < self->roles->len; s++)
@@ -564,12 +554,7 @@ expected_signals (NdProject *self)
 {
   if (self->recording)
     return nd_recording_n_signals (self->recording);
-  if (self->missing && json_object_has_member (self->missing, "signals"))
-    {
-      JsonNode *n = json_object_get_member (self->missing, "signals");
-      return JSON_NODE_HOLDS_ARRAY (n) ? json_array_get_length (json_node_get_array (n)) : 0;
-    }
-  return 0;
+  return self->missing ? self->missing->signals->len : 0;
 }
 
 char *
@@ -598,26 +583,13 @@ nd_project_check_recording (NdProject *self, NdRecording *rec)
   return why->len ? g_string_free (g_steal_pointer (&why), FALSE) : NULL;
 }
 
-/* The stimulus the project file chose, set on `rec` when the recording offers it. */
-static void
-apply_stimulus (NdRecording *rec, JsonObject *ro)
-{
-  const char *stim = json_object_get_string_member_with_default (ro, "stimulus", "none");
-  const char *sig = json_object_get_string_member_with_default (ro, "stimulus_signal", "");
-  NdStimulusSource src = g_str_equal (stim, "protocol") ? ND_STIMULUS_PROTOCOL
-                       : g_str_equal (stim, "signal") ? ND_STIMULUS_SIGNAL : ND_STIMULUS_NONE;
-  int signal = nd_recording_find_signal (rec, sig);
-  if (src != nd_recording_stimulus_source (rec) || (src == ND_STIMULUS_SIGNAL && signal != nd_recording_stimulus_signal (rec)))
-    nd_recording_set_stimulus (rec, src, signal, NULL);
-}
-
 void
 nd_project_relocate_recording (NdProject *self, NdRecording *rec)
 {
   g_return_if_fail (rec != NULL);
-  g_autoptr (JsonObject) ro = self->missing ? json_object_ref (self->missing) : NULL;
-  if (ro)
-    apply_stimulus (rec, ro);
+  /* The stimulus the file chose, when the located recording offers it. */
+  if (self->missing)
+    nd_project_recording_apply (self->missing, rec, NULL);
   /* The project's liquid-junction potential applies to the located file too. */
   nd_recording_set_ljp (rec, self->ljp_mV);
   set_recording (self, rec);
@@ -1161,251 +1133,64 @@ nd_project_free_sweeps (NdProjectSweeps *s)
   g_free (s);
 }
 
-/* ---- files ---- */
+/* ---- files (the format is engine/io/project-file.c's) ---- */
 
-static const char *
-stimulus_source_name (NdStimulusSource s)
-{
-  return s == ND_STIMULUS_PROTOCOL ? "protocol" : s == ND_STIMULUS_SIGNAL ? "signal" : "none";
-}
-
+/* The selections and what the project knows of its recording, as the file holds them. */
 static void
-add_double_array (JsonBuilder *b, const char *name, const double *v, guint n)
+recording_to_file (NdProject *self, NdProjectFile *pf)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
+  pf->recording = self->recording ? nd_project_recording_describe (self->recording, self->recording_path)
+                                  : nd_project_recording_copy (self->missing);
+  g_free (pf->recording->path);
+  pf->recording->path = g_strdup (self->recording_path);
+  pf->recording->ljp_mV = self->ljp_mV;
+  pf->recording->capacitance_pF = self->c_known_pF;
+  for (guint s = 0; s < self->roles->len; s++)
     {
-      /* JSON has no NaN: "not evaluated" is null. */
-      if (isfinite (v[i]))
-        json_builder_add_double_value (b, v[i]);
-      else
-        json_builder_add_null_value (b);
+      NdSweepRole r = g_array_index (self->roles, NdSweepRole, s);
+      if (r != ND_SWEEP_IGNORE)
+        g_array_append_val (r == ND_SWEEP_TRAIN ? pf->train : pf->validate, s);
     }
-  json_builder_end_array (b);
+  pf->window_start_ms = self->window_start;
+  pf->window_end_ms = self->window_end;
 }
 
-static void
-add_number_or_null (JsonBuilder *b, const char *name, double v)
+/* The project as file data. Its model is the project's own, lent: take it back before freeing. */
+static NdProjectFile *
+to_file (NdProject *self)
 {
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-/* `path` relative to the folder of `project_file` ("rec.abf", "../data/rec.abf"), so that a folder moved or
- * copied with its project and recordings keeps working; NULL when they share no folder but the root. */
-static char *
-relative_path (GFile *project_file, const char *path)
-{
-  g_autoptr (GFile) dir = g_file_get_parent (project_file);
-  g_autofree char *from = dir ? g_file_get_path (dir) : NULL;
-  if (!from || !g_path_is_absolute (from) || !g_path_is_absolute (path))
-    return NULL;
-  g_auto (GStrv) a = g_strsplit (from, G_DIR_SEPARATOR_S, -1);
-  g_auto (GStrv) b = g_strsplit (path, G_DIR_SEPARATOR_S, -1);
-  guint na = g_strv_length (a), nb = g_strv_length (b), k = 0;
-  /* Both start with "" (the root); the file's own name is not a folder to share. */
-  while (k < na && k + 1 < nb && g_str_equal (a[k], b[k]))
-    k++;
-  if (k < 2)
-    return NULL;
-  g_autoptr (GString) rel = g_string_new (NULL);
-  for (guint i = k; i < na; i++)
-    g_string_append (rel, ".." G_DIR_SEPARATOR_S);
-  for (guint i = k; i < nb; i++)
+  NdProjectFile *pf = nd_project_file_new ();
+  if (self->recording_path)
+    recording_to_file (self, pf);
+  pf->model = self->model;
+  pf->network_size = self->learned.size;
+  pf->learned_enabled = self->learned.enabled;
+  g_free (pf->compare_with);
+  pf->compare_with = g_strdup (self->learned.replaces);
+  for (guint i = 0; i < self->catalogue->len; i++)
     {
-      g_string_append (rel, b[i]);
-      if (i + 1 < nb)
-        g_string_append (rel, G_DIR_SEPARATOR_S);
+      const NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, i);
+      NdProjectCatalogueOff c = { .kind = cs->kind, .gbar = cs->gbar, .e = cs->e, .v_shift = cs->v_shift,
+                                  .fit_gbar = cs->fit_gbar, .fit_e = cs->fit_e, .fit_v_shift = cs->fit_v_shift };
+      if (!cs->enabled)
+        g_array_append_val (pf->catalogue_off, c);
     }
-  return g_string_free (g_steal_pointer (&rel), FALSE);
+  pf->fitted = self->fitted;
+  g_array_append_vals (pf->scores, self->scores->data, self->scores->len);
+  g_array_append_vals (pf->loss_train, self->loss_train->data, self->loss_train->len);
+  g_array_append_vals (pf->loss_val, self->loss_val->data, self->loss_val->len);
+  return pf;
 }
 
 char *
 nd_project_to_json (NdProject *self, GFile *relative_to)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "neurode_project");
-  json_builder_add_int_value (b, PROJECT_FORMAT);
-
-  if (self->recording_path)
-    {
-      json_builder_set_member_name (b, "recording");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "path");
-      json_builder_add_string_value (b, self->recording_path);
-      g_autofree char *rel = relative_to ? relative_path (relative_to, self->recording_path) : NULL;
-      if (rel)
-        {
-          json_builder_set_member_name (b, "relative_path");
-          json_builder_add_string_value (b, rel);
-        }
-      if (self->recording)
-        {
-          NdStimulusSource src = nd_recording_stimulus_source (self->recording);
-          json_builder_set_member_name (b, "stimulus");
-          json_builder_add_string_value (b, stimulus_source_name (src));
-          if (src == ND_STIMULUS_SIGNAL)
-            {
-              json_builder_set_member_name (b, "stimulus_signal");
-              json_builder_add_string_value (b, nd_recording_signal (self->recording,
-                                                                     nd_recording_stimulus_signal (self->recording))->name);
-            }
-          /* What the recording holds, so that a recording located after a move can be checked. */
-          json_builder_set_member_name (b, "sweeps");
-          json_builder_add_int_value (b, nd_recording_n_sweeps (self->recording));
-          json_builder_set_member_name (b, "signals");
-          json_builder_begin_array (b);
-          for (guint i = 0; i < nd_recording_n_signals (self->recording); i++)
-            {
-              const NdSignal *sig = nd_recording_signal (self->recording, i);
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "name");
-              json_builder_add_string_value (b, sig->name);
-              json_builder_set_member_name (b, "units");
-              json_builder_add_string_value (b, sig->units);
-              json_builder_end_object (b);
-            }
-          json_builder_end_array (b);
-        }
-      else if (self->missing)
-        {
-          /* A recording not found yet keeps what the file said about it. */
-          g_autoptr (GList) members = json_object_get_members (self->missing);
-          for (GList *m = members; m; m = m->next)
-            if (!g_str_equal (m->data, "path") && !g_str_equal (m->data, "relative_path"))
-              {
-                json_builder_set_member_name (b, m->data);
-                json_builder_add_value (b, json_node_copy (json_object_get_member (self->missing, m->data)));
-              }
-        }
-      json_builder_set_member_name (b, "ljp_mV");
-      json_builder_add_double_value (b, self->ljp_mV);
-      if (isfinite (self->c_known_pF))
-        {
-          json_builder_set_member_name (b, "capacitance_pF");
-          json_builder_add_double_value (b, self->c_known_pF);
-        }
-      json_builder_end_object (b);
-
-      json_builder_set_member_name (b, "selection");
-      json_builder_begin_object (b);
-      const char *role_names[] = { NULL, "train", "validate" };
-      for (int r = ND_SWEEP_TRAIN; r <= ND_SWEEP_VALIDATE; r++)
-        {
-          json_builder_set_member_name (b, role_names[r]);
-          json_builder_begin_array (b);
-          for (guint s = 0; s < self->roles->len; s++)
-            if (g_array_index (self->roles, NdSweepRole, s) == (NdSweepRole) r)
-              json_builder_add_int_value (b, s);
-          json_builder_end_array (b);
-        }
-      json_builder_set_member_name (b, "window_ms");
-      json_builder_begin_array (b);
-      json_builder_add_double_value (b, self->window_start);
-      json_builder_add_double_value (b, self->window_end);
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-
-  /* The model in the model file's own form, so a project's model is also a valid model file. */
-  g_autofree char *model_json = nd_model_file_to_string (self->model);
-  g_autoptr (JsonNode) model_node = json_from_string (model_json, NULL);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_value (b, g_steal_pointer (&model_node));
-
-  json_builder_set_member_name (b, "builder");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "network_size");
-  json_builder_add_string_value (b, net_size_names[CLAMP ((int) self->learned.size, 0, 2)]);
-  json_builder_set_member_name (b, "learned_enabled");
-  json_builder_add_boolean_value (b, self->learned.enabled);
-  json_builder_set_member_name (b, "compare_with");
-  json_builder_add_string_value (b, self->learned.replaces);
-  /* Catalogue channels switched off are not in the model but stay in the builder. */
-  json_builder_set_member_name (b, "catalogue_off");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < self->catalogue->len; i++)
-    {
-      const NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, i);
-      const char *cls, *chan;
-      if (cs->enabled || !nd_icg_kind_source (cs->kind, &cls, &chan, NULL))
-        continue;
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "icg_class");
-      json_builder_add_string_value (b, cls);
-      json_builder_set_member_name (b, "channel");
-      json_builder_add_string_value (b, chan);
-      json_builder_set_member_name (b, "gbar_mS_per_cm2");
-      json_builder_add_double_value (b, cs->gbar);
-      json_builder_set_member_name (b, "e_rev_mV");
-      json_builder_add_double_value (b, cs->e);
-      /* What a fit may change, as the model file names it (absent: fixed). */
-      const struct { const char *name; gboolean on; } flags[] = {
-        { "fit_gbar", cs->fit_gbar }, { "fit_e_rev", cs->fit_e }, { "fit_v_shift", cs->fit_v_shift } };
-      for (guint f = 0; f < G_N_ELEMENTS (flags); f++)
-        if (flags[f].on)
-          {
-            json_builder_set_member_name (b, flags[f].name);
-            json_builder_add_boolean_value (b, TRUE);
-          }
-      if (cs->v_shift != 0.0)
-        {
-          json_builder_set_member_name (b, "v_shift_mV");
-          json_builder_add_double_value (b, cs->v_shift);
-        }
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "fit");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "fitted");
-  json_builder_add_boolean_value (b, self->fitted);
-  json_builder_set_member_name (b, "validation");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < self->scores->len; i++)
-    {
-      const NdSweepScore *sc = &g_array_index (self->scores, NdSweepScore, i);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "sweep");
-      json_builder_add_int_value (b, sc->sweep);
-      json_builder_set_member_name (b, "rmse_mV");
-      json_builder_add_double_value (b, isfinite (sc->rmse_mV) ? sc->rmse_mV : -1.0);
-      json_builder_set_member_name (b, "spikes_recorded");
-      json_builder_add_int_value (b, sc->spikes_recorded);
-      json_builder_set_member_name (b, "spikes_model");
-      json_builder_add_int_value (b, sc->spikes_model);
-      json_builder_set_member_name (b, "role");
-      json_builder_add_string_value (b, sc->role == ND_SWEEP_TRAIN ? "train" : "validate");
-      /* JSON has no NaN: "not measured" is null (no first spike in one of the traces, or spikes all along). */
-      add_number_or_null (b, "first_spike_shift_ms", sc->first_spike_shift_ms);
-      add_number_or_null (b, "subthreshold_rmse_mV", sc->subthreshold_rmse_mV);
-      if (sc->voltage_clamp)
-        {
-          /* Voltage clamp: the membrane current's figures; their presence marks a clamp sweep's score. */
-          add_number_or_null (b, "rmse_pA", sc->rmse_pA);
-          add_number_or_null (b, "peak_pA", sc->peak_pA);
-          add_number_or_null (b, "peak_model_pA", sc->peak_model_pA);
-        }
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  add_double_array (b, "loss_train_mV2", (const double *) self->loss_train->data, self->loss_train->len);
-  add_double_array (b, "loss_validation_mV2", (const double *) self->loss_val->data, self->loss_val->len);
-  json_builder_end_object (b);
-
-  json_builder_end_object (b);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  g_autofree char *project_path = relative_to ? g_file_get_path (relative_to) : NULL;
+  NdProjectFile *pf = to_file (self);
+  char *json = nd_project_file_to_string (pf, project_path);
+  pf->model = NULL;
+  nd_project_file_free (pf);
+  return json;
 }
 
 gboolean
@@ -1417,230 +1202,102 @@ nd_project_save (NdProject *self, GFile *file, GError **error)
                                 NULL, NULL, error))
     return FALSE;
   if (file != self->file)
-    {
-      g_set_object (&self->file, file);
-    }
+    g_set_object (&self->file, file);
   self->dirty = FALSE;
   return TRUE;
 }
 
-static gboolean
-fail (GError **error, const char *message)
+/* The recording: where it was, then where it is relative to the project (a folder moved with its project
+ * and recordings). One that cannot be found is asked for later: the project opens without it, keeping what
+ * the file says about it (nd_project_relocate_recording). */
+static void
+take_recording (NdProject *self, NdProjectFile *pf, const char *project_path)
 {
-  g_set_error_literal (error, ND_ERROR, ND_ERROR_FORMAT, message);
-  return FALSE;
-}
-
-/* A number, or NaN when the member is missing or null (files before it was stored). */
-static double
-get_number_or_nan (JsonObject *o, const char *name)
-{
-  JsonNode *n = json_object_get_member (o, name);
-  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) != G_TYPE_STRING ? json_node_get_double (n) : NAN;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) rec_error = NULL;
+  NdRecording *rec = pf->recording ? nd_project_file_open_recording (pf, project_path, &path, &rec_error) : NULL;
+  /* The file is the caller's to set (nd_project_open): text from elsewhere (the demo, a crash copy) is
+   * saved nowhere yet, and never into the last project's file. */
+  g_clear_object (&self->file);
+  set_recording (self, rec);
+  self->ljp_mV = pf->recording ? pf->recording->ljp_mV : 0.0;
+  self->c_known_pF = pf->recording ? pf->recording->capacitance_pF : NAN;
+  if (pf->recording && !rec && path)
+    {
+      self->missing = g_steal_pointer (&pf->recording);
+      self->recording_path = g_steal_pointer (&path);
+      /* Why it could not be read when it was found. */
+      if (!g_error_matches (rec_error, ND_ERROR, ND_ERROR_NOT_FOUND))
+        self->missing_problem = g_strdup (rec_error->message);
+    }
 }
 
 static void
-read_double_array (JsonObject *o, const char *name, GArray *out)
+take_selection (NdProject *self, const NdProjectFile *pf)
 {
-  JsonArray *a = json_object_has_member (o, name) ? json_object_get_array_member (o, name) : NULL;
-  for (guint i = 0; a && i < json_array_get_length (a); i++)
+  roles_default (self);
+  if (self->missing)
     {
-      JsonNode *n = json_array_get_element (a, i);
-      double v = JSON_NODE_HOLDS_VALUE (n) ? json_node_get_double (n) : NAN;
-      g_array_append_val (out, v);
+      /* The selections are kept for the recording's sweeps, as many as the file says it had. */
+      guint n = MIN (self->missing->n_sweeps, MAX_FILE_SWEEPS);
+      for (guint i = 0; i < pf->train->len; i++)
+        n = MAX (n, MIN (g_array_index (pf->train, guint, i), MAX_FILE_SWEEPS - 1) + 1);
+      for (guint i = 0; i < pf->validate->len; i++)
+        n = MAX (n, MIN (g_array_index (pf->validate, guint, i), MAX_FILE_SWEEPS - 1) + 1);
+      g_array_set_size (self->roles, n);
     }
+  for (guint s = 0; s < self->roles->len; s++)
+    g_array_index (self->roles, NdSweepRole, s) = nd_project_file_sweep_role (pf, s);
+  self->window_start = pf->window_start_ms;
+  self->window_end = pf->window_end_ms;
+}
+
+static void
+take_model (NdProject *self, NdProjectFile *pf)
+{
+  g_strlcpy (self->learned.replaces, pf->compare_with, sizeof self->learned.replaces);
+  g_clear_pointer (&self->model, nd_model_free);
+  self->model = g_steal_pointer (&pf->model);
+  g_array_set_size (self->catalogue, 0);
+  spec_from_model (self, self->model);
+  /* A saved model is someone's work. */
+  self->model_edited = TRUE;
+  for (guint i = 0; i < pf->catalogue_off->len; i++)
+    {
+      const NdProjectCatalogueOff *c = &g_array_index (pf->catalogue_off, NdProjectCatalogueOff, i);
+      guint k = catalogue_append (self, c->kind, FALSE, c->gbar, c->e);
+      NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, k);
+      cs->fit_gbar = c->fit_gbar;
+      cs->fit_e = c->fit_e;
+      cs->fit_v_shift = c->fit_v_shift;
+      cs->v_shift = c->v_shift;
+    }
+  if (!pf->learned_enabled)
+    self->learned.enabled = FALSE;
+}
+
+static void
+take_fit (NdProject *self, const NdProjectFile *pf)
+{
+  clear_fit (self);
+  self->fitted = pf->fitted;
+  g_array_append_vals (self->scores, pf->scores->data, pf->scores->len);
+  g_array_append_vals (self->loss_train, pf->loss_train->data, pf->loss_train->len);
+  g_array_append_vals (self->loss_val, pf->loss_val->data, pf->loss_val->len);
 }
 
 gboolean
 nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) local = NULL;
-  /* Strict JSON of bounded depth first: json-glib recurses once per level (json-input.h). */
-  if (!nd_json_check (json, strlen (json), &local))
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("This is not a Neurode project: %s"), local->message);
-      return FALSE;
-    }
-  if (!json_parser_load_from_data (parser, json, -1, &local))
-    {
-      return fail (error, _("This is not a Neurode project (it is not JSON text)"));
-    }
-  JsonNode *root = json_parser_get_root (parser);
-  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  if (!o || !json_object_has_member (o, "neurode_project"))
-    return fail (error, _("This is not a Neurode project (it has no “neurode_project” entry)"));
-  if (json_object_get_int_member (o, "neurode_project") > PROJECT_FORMAT)
-    return fail (error, _("This project was saved by a newer version of Neurode"));
-  JsonNode *model_node = json_object_get_member (o, "model");
-  if (!model_node || !JSON_NODE_HOLDS_OBJECT (model_node))
-    return fail (error, _("The project has no model"));
-  g_autofree char *model_json = json_to_string (model_node, FALSE);
-  nd_model *model = nd_model_file_parse (model_json, -1, NULL, &local);
-  if (!model)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("The project’s model is not valid: %s"), local->message);
-      return FALSE;
-    }
-
-  /* The recording: where it was (absolute path), then where it is relative to the project (a folder moved
-   * with its project and recordings). One that cannot be found is asked for later: the project opens
-   * without it, keeping what the file says about it (nd_project_relocate_recording). */
-  NdRecording *rec = NULL;
-  double ljp = 0.0, c_known = NAN;
-  g_autofree char *rec_path = NULL;
-  g_autoptr (GError) rec_error = NULL;
-  JsonObject *ro = json_object_has_member (o, "recording") ? json_object_get_object_member (o, "recording") : NULL;
-  if (ro)
-    {
-      const char *path = json_object_get_string_member_with_default (ro, "path", NULL);
-      const char *rel = json_object_get_string_member_with_default (ro, "relative_path", NULL);
-      g_autoptr (GFile) dir = base ? g_file_get_parent (base) : NULL;
-      g_autoptr (GFile) rf = rel && dir ? g_file_resolve_relative_path (dir, rel) : NULL;
-      char *candidates[2] = { path && g_path_is_absolute (path) ? g_strdup (path) : NULL,
-                              rf ? g_file_get_path (rf) : NULL };
-      for (guint i = 0; i < 2 && !rec; i++)
-        if (candidates[i] && g_file_test (candidates[i], G_FILE_TEST_EXISTS))
-          {
-            g_autoptr (GError) e = NULL;
-            rec = nd_recording_load (candidates[i], &e);
-            if (!rec && !rec_error)
-              rec_error = g_steal_pointer (&e);
-          }
-      /* Where it is looked for once located: where it was, as the file said. */
-      rec_path = g_strdup (candidates[0] ? candidates[0] : candidates[1] ? candidates[1] : path ? path : rel);
-      g_free (candidates[0]);
-      g_free (candidates[1]);
-      if (rec)
-        apply_stimulus (rec, ro);
-      ljp = json_object_get_double_member_with_default (ro, "ljp_mV", 0.0);
-      c_known = json_object_get_double_member_with_default (ro, "capacitance_pF", NAN);
-      if (rec)
-        nd_recording_set_ljp (rec, isfinite (ljp) ? ljp : 0.0);
-    }
-
-  /* Everything is read: replace the content. The file is the caller's to set (nd_project_open): text from
-   * elsewhere (the demo, a crash copy) is saved nowhere yet, and never into the last project's file. */
-  g_clear_object (&self->file);
-  set_recording (self, rec);
-  self->ljp_mV = isfinite (ljp) ? ljp : 0.0;
-  self->c_known_pF = c_known > 0.0 ? c_known : NAN;
-  if (ro && !rec && rec_path)
-    {
-      self->missing = json_object_ref (ro);
-      self->recording_path = g_steal_pointer (&rec_path);
-      self->missing_problem = rec_error ? g_strdup (rec_error->message) : NULL;
-    }
-  roles_default (self);
-  if (self->missing)
-    {
-      /* The selections are kept for the recording's sweeps, as many as the file says it had. */
-      guint n = file_sweeps (ro);
-      JsonObject *sel = json_object_has_member (o, "selection") ? json_object_get_object_member (o, "selection") : NULL;
-      const char *role_names[] = { "train", "validate" };
-      for (guint r = 0; sel && r < 2; r++)
-        {
-          JsonArray *a = json_object_has_member (sel, role_names[r]) ? json_object_get_array_member (sel, role_names[r]) : NULL;
-          for (guint i = 0; a && i < json_array_get_length (a); i++)
-            n = MAX (n, (guint) CLAMP (json_array_get_int_element (a, i) + 1, 0, 100000));
-        }
-      g_array_set_size (self->roles, n);
-    }
-  for (guint s = 0; s < self->roles->len; s++)
-    g_array_index (self->roles, NdSweepRole, s) = ND_SWEEP_IGNORE;
-  self->window_start = self->window_end = 0.0;
-  JsonObject *so = json_object_has_member (o, "selection") ? json_object_get_object_member (o, "selection") : NULL;
-  if (so)
-    {
-      const char *role_names[] = { NULL, "train", "validate" };
-      for (int r = ND_SWEEP_TRAIN; r <= ND_SWEEP_VALIDATE; r++)
-        {
-          JsonArray *a = json_object_has_member (so, role_names[r]) ? json_object_get_array_member (so, role_names[r]) : NULL;
-          for (guint i = 0; a && i < json_array_get_length (a); i++)
-            {
-              gint64 s = json_array_get_int_element (a, i);
-              if (s >= 0 && s < self->roles->len)
-                g_array_index (self->roles, NdSweepRole, s) = r;
-            }
-        }
-      JsonArray *w = json_object_has_member (so, "window_ms") ? json_object_get_array_member (so, "window_ms") : NULL;
-      if (w && json_array_get_length (w) == 2)
-        {
-          self->window_start = json_array_get_double_element (w, 0);
-          self->window_end = json_array_get_double_element (w, 1);
-        }
-    }
-  JsonObject *bo = json_object_has_member (o, "builder") ? json_object_get_object_member (o, "builder") : NULL;
-  g_strlcpy (self->learned.replaces, bo ? json_object_get_string_member_with_default (bo, "compare_with", "") : "",
-             sizeof self->learned.replaces);
-  g_clear_pointer (&self->model, nd_model_free);
-  self->model = model;
-  g_array_set_size (self->catalogue, 0);
-  spec_from_model (self, model);
-  /* A saved model is someone's work. */
-  self->model_edited = TRUE;
-  JsonArray *off = bo && json_object_has_member (bo, "catalogue_off") ? json_object_get_array_member (bo, "catalogue_off") : NULL;
-  for (guint i = 0; off && i < json_array_get_length (off); i++)
-    {
-      JsonNode *en = json_array_get_element (off, i);
-      JsonObject *eo = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
-      /* A switched-off channel that no longer loads is dropped rather than failing the project. */
-      const nd_channel_kind *kind = eo ? nd_icg_kind_lookup (json_object_get_string_member_with_default (eo, "icg_class", NULL),
-                                                             json_object_get_string_member_with_default (eo, "channel", NULL), NULL) : NULL;
-      if (kind)
-        {
-          guint k = catalogue_append (self, kind, FALSE,
-                                      json_object_get_double_member_with_default (eo, "gbar_mS_per_cm2", kind->gbar_default),
-                                      json_object_get_double_member_with_default (eo, "e_rev_mV", kind->e_default));
-          NdCatalogueSpec *cs = &g_array_index (self->catalogue, NdCatalogueSpec, k);
-          cs->fit_gbar = json_object_get_boolean_member_with_default (eo, "fit_gbar", FALSE);
-          cs->fit_e = json_object_get_boolean_member_with_default (eo, "fit_e_rev", FALSE);
-          cs->fit_v_shift = json_object_get_boolean_member_with_default (eo, "fit_v_shift", FALSE);
-          cs->v_shift = CLAMP (json_object_get_double_member_with_default (eo, "v_shift_mV", 0.0),
-                               -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
-        }
-    }
-  if (bo && !json_object_get_boolean_member_with_default (bo, "learned_enabled", TRUE))
-    self->learned.enabled = FALSE;
-
-  clear_fit (self);
-  JsonObject *fo = json_object_has_member (o, "fit") ? json_object_get_object_member (o, "fit") : NULL;
-  if (fo)
-    {
-      self->fitted = json_object_get_boolean_member_with_default (fo, "fitted", FALSE);
-      JsonArray *va = json_object_has_member (fo, "validation") ? json_object_get_array_member (fo, "validation") : NULL;
-      for (guint i = 0; va && i < json_array_get_length (va); i++)
-        {
-          JsonNode *en = json_array_get_element (va, i);
-          JsonObject *e = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
-          if (!e)
-            continue;
-          NdSweepScore sc = {
-            .sweep = (guint) json_object_get_int_member_with_default (e, "sweep", 0),
-            .rmse_mV = get_number_or_nan (e, "rmse_mV"),
-            .spikes_recorded = (int) json_object_get_int_member_with_default (e, "spikes_recorded", 0),
-            .spikes_model = (int) json_object_get_int_member_with_default (e, "spikes_model", 0),
-            .first_spike_shift_ms = get_number_or_nan (e, "first_spike_shift_ms"),
-            .subthreshold_rmse_mV = get_number_or_nan (e, "subthreshold_rmse_mV"),
-            .voltage_clamp = json_object_has_member (e, "rmse_pA"),
-            .rmse_pA = get_number_or_nan (e, "rmse_pA"),
-            .peak_pA = get_number_or_nan (e, "peak_pA"),
-            .peak_model_pA = get_number_or_nan (e, "peak_model_pA"),
-          };
-          /* Files before the role was stored scored the validation sweeps, or the training ones when none
-           * validated: the sweep's role in the selection says which. */
-          const char *role = json_object_get_string_member_with_default (e, "role", NULL);
-          sc.role = role ? (g_str_equal (role, "train") ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE)
-                         : nd_project_get_sweep_role (self, sc.sweep) == ND_SWEEP_TRAIN ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE;
-          /* A negative RMSE stood for "not finite". */
-          if (!(sc.rmse_mV >= 0.0))
-            sc.rmse_mV = NAN;
-          g_array_append_val (self->scores, sc);
-        }
-      read_double_array (fo, "loss_train_mV2", self->loss_train);
-      read_double_array (fo, "loss_validation_mV2", self->loss_val);
-      g_array_set_size (self->loss_val, self->loss_train->len);
-    }
+  g_autoptr (NdProjectFile) pf = nd_project_file_parse (json, strlen (json), error);
+  if (!pf)
+    return FALSE;
+  /* Everything is read: replace the content. */
+  g_autofree char *project_path = base ? g_file_get_path (base) : NULL;
+  take_recording (self, pf, project_path);
+  take_selection (self, pf);
+  take_model (self, pf);
+  take_fit (self, pf);
   self->generation++;
   self->dirty = FALSE;
   g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
@@ -1658,7 +1315,10 @@ nd_project_open (NdProject *self, GFile *file, GError **error)
            : !g_file_load_contents (file, NULL, &data, &len, NULL, error))
     return FALSE;
   if (!g_utf8_validate (data, (gssize) len, NULL))
-    return fail (error, _("This is not a Neurode project (it is not text)"));
+    {
+      g_set_error_literal (error, ND_ERROR, ND_ERROR_FORMAT, _("This is not a Neurode project (it is not text)"));
+      return FALSE;
+    }
   if (!nd_project_load_json (self, data, file, error))
     return FALSE;
   g_set_object (&self->file, file);

@@ -6,8 +6,9 @@
  * The model is described by a builder spec (membrane, every library channel with an on/off flag, and one
  * learned current), and nd_project_get_model() is the engine model built from it; the learned networks'
  * weights survive spec changes that keep their shape. Selections: which sweeps train and which validate,
- * the time window the loss sees, the stimulus source. Saved as a `.neurode` JSON file (json-glib), written
- * atomically; nd_project_autosave() keeps a crash copy in the user cache folder.
+ * the time window the loss sees, the stimulus source. Saved as a `.neurode` JSON file (its format is the
+ * engine's, project-file.h, which `neurode-cli fit PROJECT` reads too), written atomically;
+ * nd_project_autosave() keeps a crash copy in the user cache folder.
  *
  * Signals: "changed" after every edit (the project is then dirty), "recording-changed" when another
  * recording is loaded, "loaded" when a whole project replaced this one's content. Main thread only.
@@ -18,6 +19,7 @@
 
 #include "fit.h"
 #include "model.h"
+#include "project-file.h"
 #include "recording.h"
 #include "templates.h"
 
@@ -25,20 +27,6 @@ G_BEGIN_DECLS
 
 #define ND_TYPE_PROJECT (nd_project_get_type ())
 G_DECLARE_FINAL_TYPE (NdProject, nd_project, ND, PROJECT, GObject)
-
-typedef enum
-{
-  ND_SWEEP_IGNORE,
-  ND_SWEEP_TRAIN,
-  ND_SWEEP_VALIDATE,
-} NdSweepRole;
-
-typedef enum
-{
-  ND_NET_SMALL,   /* 16 wide, 1 hidden layer */
-  ND_NET_MEDIUM,  /* 32 wide, 2 hidden layers (the published gate) */
-  ND_NET_LARGE,   /* 64 wide, 3 hidden layers */
-} NdNetSize;
 
 /* What a fit may change of a known channel (library or catalogue): its conductance within bounds, its
  * reversal potential, and the offset of its kinetics (the gates see V - v_shift). */
@@ -83,22 +71,6 @@ typedef struct
   double v_shift;
   gboolean fit_v_shift;
 } NdCatalogueSpec;
-
-/* How well the fitted model reproduces one sweep (sweep-score.h). */
-typedef struct
-{
-  guint sweep;
-  double rmse_mV;
-  int spikes_recorded, spikes_model;
-  NdSweepRole role;               /* its role in the fit: training, else validation */
-  double first_spike_shift_ms;    /* model minus recording; NaN unless both fire */
-  double subthreshold_rmse_mV;    /* spikes of either trace cut out; NaN when nothing is left */
-  /* Voltage clamp: the membrane current under the command is compared, no spikes (counts 0, the mV
-   * figures NaN); in current clamp voltage_clamp is FALSE and these are not read. */
-  gboolean voltage_clamp;
-  double rmse_pA;                 /* the membrane current's RMSE */
-  double peak_pA, peak_model_pA;  /* the recording's and the model's peak current (nd_clamp_peak), signed */
-} NdSweepScore;
 
 NdProject   *nd_project_new (void);
 

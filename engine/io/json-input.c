@@ -383,3 +383,158 @@ nd_read_file_bounded (const char *path, gsize max_bytes, const char *what, gsize
   *len = n;
   return buf;
 }
+
+/* ---- reading members strictly ---- */
+
+/* What a member holds, for messages ("must be a number, not text"). */
+const char *
+nd_json_kind_of (JsonNode *n)
+{
+  if (JSON_NODE_HOLDS_OBJECT (n))
+    return _("an object { … }");
+  if (JSON_NODE_HOLDS_ARRAY (n))
+    return _("a list [ … ]");
+  if (JSON_NODE_HOLDS_NULL (n))
+    return "null";
+  switch (json_node_get_value_type (n))
+    {
+    case G_TYPE_STRING:
+      return _("text");
+    case G_TYPE_BOOLEAN:
+      return _("true or false");
+    default:
+      return _("a number");
+    }
+}
+
+gboolean
+nd_json_is_number (JsonNode *n)
+{
+  return n && JSON_NODE_HOLDS_VALUE (n)
+         && (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64);
+}
+
+/* Every reader below is strict: a member that is present must have the
+ * right type (a wrong one is an error naming it, never the default). */
+gboolean
+nd_json_get_number (JsonObject *o, const char *key, double fallback, gboolean required, double *out,
+            const char *where, GError **error)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  if (!n)
+    {
+      if (required)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” is missing"), where, key);
+          return FALSE;
+        }
+      *out = fallback;
+      return TRUE;
+    }
+  if (!nd_json_is_number (n))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be a number, not %s"), where, key,
+                   nd_json_kind_of (n));
+      return FALSE;
+    }
+  *out = json_node_get_double (n);
+  if (!isfinite (*out))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” is not a finite number"), where, key);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nd_json_get_bool (JsonObject *o, const char *key, gboolean fallback, gboolean *out, const char *where, GError **error)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  *out = fallback;
+  if (!n)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be true or false, not %s"), where, key,
+                   nd_json_kind_of (n));
+      return FALSE;
+    }
+  *out = json_node_get_boolean (n);
+  return TRUE;
+}
+
+/* *out is NULL when the member is absent. */
+gboolean
+nd_json_get_string (JsonObject *o, const char *key, const char **out, const char *where, GError **error)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  *out = NULL;
+  if (!n)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be text in double quotes, not %s"), where, key,
+                   nd_json_kind_of (n));
+      return FALSE;
+    }
+  *out = json_node_get_string (n);
+  return TRUE;
+}
+
+gboolean
+nd_json_get_object (JsonObject *o, const char *key, JsonObject **out, const char *where, GError **error)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  *out = NULL;
+  if (!n)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (n))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be an object { … }, not %s"), where, key,
+                   nd_json_kind_of (n));
+      return FALSE;
+    }
+  *out = json_node_get_object (n);
+  return TRUE;
+}
+
+gboolean
+nd_json_get_array (JsonObject *o, const char *key, JsonArray **out, const char *where, GError **error)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  *out = NULL;
+  if (!n)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (n))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be a list [ … ], not %s"), where, key,
+                   nd_json_kind_of (n));
+      return FALSE;
+    }
+  *out = json_node_get_array (n);
+  return TRUE;
+}
+
+/* The numbers of list `key` (a), exactly n of them when n >= 0, each finite. */
+gboolean
+nd_json_get_numbers (JsonArray *a, const char *key, int n, double *out, const char *where, GError **error)
+{
+  if (n >= 0 && json_array_get_length (a) != (guint) n)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must list %d numbers, not %u"), where, key, n,
+                   json_array_get_length (a));
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      if (!nd_json_is_number (e) || !isfinite (json_node_get_double (e)))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s”: value %u must be a finite number, not %s"), where,
+                       key, i + 1, nd_json_is_number (e) ? _("infinite") : nd_json_kind_of (e));
+          return FALSE;
+        }
+      out[i] = json_node_get_double (e);
+    }
+  return TRUE;
+}

@@ -37,4 +37,20 @@ JsonNode *nd_json_parse (const char *text, gsize len, GError **error);
  * message ("model file", "cell file", ...). */
 char *nd_read_file_bounded (const char *path, gsize max_bytes, const char *what, gsize *len, GError **error);
 
+/* Strict readers of one member of an object (model, cell and project files): a member that is present
+ * must have the right type, and a wrong one is an error "WHERE: “KEY” must be ..., not ..." naming it,
+ * never the default. Absent members give the fallback (NULL for strings, objects and lists), or for
+ * nd_json_get_number with `required` the error "WHERE: “KEY” is missing". */
+const char *nd_json_kind_of (JsonNode *n);   /* "text", "a list [ … ]", ... for messages */
+gboolean nd_json_is_number (JsonNode *n);
+gboolean nd_json_get_number (JsonObject *o, const char *key, double fallback, gboolean required, double *out,
+                             const char *where, GError **error);
+gboolean nd_json_get_bool (JsonObject *o, const char *key, gboolean fallback, gboolean *out, const char *where,
+                           GError **error);
+gboolean nd_json_get_string (JsonObject *o, const char *key, const char **out, const char *where, GError **error);
+gboolean nd_json_get_object (JsonObject *o, const char *key, JsonObject **out, const char *where, GError **error);
+gboolean nd_json_get_array (JsonObject *o, const char *key, JsonArray **out, const char *where, GError **error);
+/* The numbers of list `key` (a), exactly n of them when n >= 0, each finite. */
+gboolean nd_json_get_numbers (JsonArray *a, const char *key, int n, double *out, const char *where, GError **error);
+
 G_END_DECLS

@@ -354,6 +354,54 @@ test_unsaved_question (void)
   g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
 }
 
+/* A project the window wrote before the format moved into the engine (89568ce) opens with every choice,
+ * and saved again it is the same file. */
+static void
+test_file_of_89568ce (void)
+{
+  g_autofree char *dir = out_path ("of-89568ce");
+  g_mkdir_with_parents (dir, 0755);
+  g_autofree char *src = g_build_filename (g_getenv ("ND_TEST_DATA"), "project", "edited-demo-89568ce.neurode", NULL);
+  g_autofree char *csv = demo_csv (), *copy = g_build_filename (dir, "hh-demo.csv", NULL);
+  g_autofree char *path = g_build_filename (dir, "edited.neurode", NULL);
+  g_autofree char *text = NULL, *data = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (csv, &data, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, data, (gssize) len, NULL));
+  g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+
+  g_autoptr (NdProject) p = nd_project_new ();
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_project_open (p, file, &error));
+  g_assert_no_error (error);
+  g_assert_false (nd_project_get_recording_missing (p));
+  g_assert_cmpstr (nd_project_get_recording_path (p), ==, copy);
+  g_assert_cmpfloat (nd_project_get_ljp (p), ==, 2.5);
+  g_assert_cmpfloat (nd_project_get_known_capacitance (p), ==, 30.0);
+  g_assert_cmpint (nd_project_get_sweep_role (p, 3), ==, ND_SWEEP_TRAIN);
+  g_assert_cmpint (nd_project_get_sweep_role (p, 4), ==, ND_SWEEP_IGNORE);
+  g_assert_cmpint (nd_project_get_learned (p).size, ==, ND_NET_SMALL);
+  g_assert_cmpstr (nd_project_get_learned (p).replaces, ==, "hh_na");
+  g_assert_cmpuint (nd_project_get_n_catalogue (p), ==, 1);
+  NdCatalogueSpec cs = nd_project_get_catalogue (p, 0);
+  g_assert_true (!cs.enabled && cs.fit_gbar && cs.fit_v_shift && cs.v_shift == 2.0 && cs.gbar == 3.5);
+  g_assert_true (nd_project_get_fitted (p));
+  guint n;
+  const NdSweepScore *sc = nd_project_get_scores (p, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_true (isnan (sc[1].rmse_mV));
+
+  /* The same file, but for the recording's path: where it was found now. */
+  g_assert_true (nd_project_save (p, file, &error));
+  g_autofree char *saved = NULL;
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_autoptr (GString) expected = g_string_new (text);
+  g_string_replace (expected, "/home/student/Recordings/hh-demo.csv", copy, 1);
+  g_assert_cmpstr (saved, ==, expected->str);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -371,6 +419,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/project/roundtrip", test_roundtrip);
   g_test_add_func ("/project/moved-folder", test_moved_folder);
+  g_test_add_func ("/project/file-of-89568ce", test_file_of_89568ce);
   g_test_add_func ("/project/bad-files", test_bad_files);
   g_test_add_func ("/project/autosave-recover", test_autosave_and_recover);
   g_test_add_func ("/project/fit-no-progress", test_fit_no_progress);
