@@ -21,7 +21,10 @@ struct nd_fit_worker {
   void *user;
   nd_fit_result result;
   atomic_int done;
+  atomic_int abort;       /* every sweep's drive.abort points here */
 };
+
+static atomic_int n_running;
 
 static double *
 dup_array (nd_fit_worker *w, const double *a, size_t n)
@@ -41,6 +44,7 @@ run (void *data)
   nd_fit (w->model, w->sweeps, w->n_train, w->n_val ? w->sweeps + w->n_train : NULL, w->n_val, &w->opt,
           &w->ctl, w->progress, w->user, &w->result);
   atomic_store (&w->done, 1);
+  atomic_fetch_sub (&n_running, 1);
   return NULL;
 }
 
@@ -69,6 +73,7 @@ nd_fit_worker_start (const nd_model *m, const nd_fit_sweep *train, int n_train,
       /* voltage clamp: the command and the recorded current */
       dst->drive.v_clamp = dup_array (w, src->drive.v_clamp, len);
       dst->i_obs = dup_array (w, src->i_obs, len);
+      dst->drive.abort = &w->abort;
     }
   w->opt = *opt;
   w->progress = progress;
@@ -76,8 +81,11 @@ nd_fit_worker_start (const nd_model *m, const nd_fit_sweep *train, int n_train,
   atomic_init (&w->ctl.cancel, 0);
   atomic_init (&w->ctl.pause, 0);
   atomic_init (&w->done, 0);
+  atomic_init (&w->abort, 0);
+  atomic_fetch_add (&n_running, 1);
   if (pthread_create (&w->thread, NULL, run, w) != 0)
     {
+      atomic_fetch_sub (&n_running, 1);
       for (int i = 0; i < w->n_buffers; i++)
         free (w->buffers[i]);
       free (w->buffers);
@@ -99,6 +107,20 @@ void
 nd_fit_worker_cancel (nd_fit_worker *w)
 {
   atomic_store (&w->ctl.cancel, 1);
+}
+
+void
+nd_fit_worker_abort (nd_fit_worker *w)
+{
+  atomic_store (&w->abort, 1);
+  atomic_store (&w->ctl.cancel, 1);
+  atomic_store (&w->ctl.pause, 0);
+}
+
+int
+nd_fit_worker_n_running (void)
+{
+  return atomic_load (&n_running);
 }
 
 bool

@@ -627,6 +627,7 @@ nd_fit_view_dispose (GObject *object)
   NdFitView *self = ND_FIT_VIEW (object);
   if (self->runner)
     g_signal_handlers_disconnect_by_data (self->runner, self);
+  nd_fit_view_results_dispose (self);
   g_clear_object (&self->runner);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
