@@ -390,9 +390,10 @@ clear_run (NdFitRunner *self)
 }
 
 gboolean
-nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *sweeps,
-                     const nd_fit_options *opt, GError **error)
+nd_fit_runner_start (NdFitRunner *self, NdProjectSweeps *sweeps, GError **error)
 {
+  const nd_model *model = sweeps->plan->model;
+  const nd_fit_options *opt = &sweeps->plan->opt;
   if (self->state != ND_FIT_IDLE && self->state != ND_FIT_FINISHED)
     {
       nd_project_free_sweeps (sweeps);
@@ -409,7 +410,7 @@ nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *
   clear_run (self);
   self->sweeps = sweeps;
   self->area_um2 = model->area_um2;
-  self->i_unit_pA = sweeps->clamp ? ((const NdFitData *) sweeps->clamp)->i_unit_pA : 0.0;
+  self->i_unit_pA = sweeps->plan->data->voltage_clamp ? sweeps->plan->data->i_unit_pA : 0.0;
   self->iterations = opt->iterations;
   self->restarts = opt->restarts;
   self->n_stages = CLAMP (opt->n_stages, 1, ND_FIT_MAX_STAGES);
