@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct nd_fit_worker {
   pthread_t thread;
@@ -22,9 +23,19 @@ struct nd_fit_worker {
   nd_fit_result result;
   atomic_int done;
   atomic_int abort;       /* every sweep's drive.abort points here */
+  atomic_llong abort_at;  /* µs, when abort was set */
 };
 
 static atomic_int n_running;
+static atomic_llong last_abort_us = -1;
+
+static long long
+now_us (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (long long) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static double *
 dup_array (nd_fit_worker *w, const double *a, size_t n)
@@ -43,6 +54,8 @@ run (void *data)
   nd_fit_worker *w = data;
   nd_fit (w->model, w->sweeps, w->n_train, w->n_val ? w->sweeps + w->n_train : NULL, w->n_val, &w->opt,
           &w->ctl, w->progress, w->user, &w->result);
+  if (atomic_load (&w->abort))
+    atomic_store (&last_abort_us, now_us () - atomic_load (&w->abort_at));
   atomic_store (&w->done, 1);
   atomic_fetch_sub (&n_running, 1);
   return NULL;
@@ -112,6 +125,7 @@ nd_fit_worker_cancel (nd_fit_worker *w)
 void
 nd_fit_worker_abort (nd_fit_worker *w)
 {
+  atomic_store (&w->abort_at, now_us ());
   atomic_store (&w->abort, 1);
   atomic_store (&w->ctl.cancel, 1);
   atomic_store (&w->ctl.pause, 0);
@@ -121,6 +135,12 @@ int
 nd_fit_worker_n_running (void)
 {
   return atomic_load (&n_running);
+}
+
+long long
+nd_fit_worker_last_abort_us (void)
+{
+  return atomic_load (&last_abort_us);
 }
 
 bool

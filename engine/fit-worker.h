@@ -34,5 +34,7 @@ bool nd_fit_worker_done (nd_fit_worker *w);
 /* Waits for the thread, returns the fitted model (caller frees) and the
  * result (caller clears with nd_fit_result_clear), and frees the worker. */
 nd_model *nd_fit_worker_finish (nd_fit_worker *w, nd_fit_result *result);
-/* Workers whose thread is still running, in the whole process (for tests: a closed window's fit ends). */
+/* For tests of a closed window's fit: workers whose thread is still running in the process, and the time
+ * from the last nd_fit_worker_abort to the end of its fit (µs; -1 before any). */
 int nd_fit_worker_n_running (void);
+long long nd_fit_worker_last_abort_us (void);
