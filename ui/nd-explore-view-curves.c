@@ -83,7 +83,8 @@ curve_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Main loop, the view alive; cancelled by the Cancel button (a closed view's job never gets here). */
+/* Main loop, the view alive (a finalized view's job never gets here); cancelled by Cancel or the view's
+ * dispose. */
 static gboolean
 curve_done (gpointer owner, gpointer data, gboolean cancelled)
 {
@@ -94,6 +95,7 @@ curve_done (gpointer owner, gpointer data, gboolean cancelled)
   g_clear_handle_id (&self->curve_timer, g_source_remove);
   self->curve_permille = NULL;
   g_clear_object (&self->curve_cancel);
+  /* Disposed, but still referenced: its widgets are gone. */
   if (self->progress_bar == NULL)
     return FALSE;
   nd_explore_view_set_computing (self, FALSE);

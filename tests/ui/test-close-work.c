@@ -118,6 +118,49 @@ test_real_cell_steps (void)
   fit_real_cell (FALSE);
 }
 
+static gboolean
+scoring (gpointer data)
+{
+  return nd_fit_runner_get_state (runner_of (data)) >= ND_FIT_SCORING;
+}
+
+/* The fit ends and its scoring (every sweep run by the fitted model, on a thread) is under way when the
+ * window closes: the scoring's job holds no reference to the runner, so the window goes at once. */
+static void
+test_real_cell_scoring (void)
+{
+  NdWindow *w = new_window ();
+  g_autofree char *abf = g_build_filename (g_getenv ("ND_TEST_DATA"), "abf", "17o05028_ic_steps.abf", NULL);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (w), "win.open-file", g_variant_new_string (abf)));
+  nd_test_ui_spin (500);
+  NdProject *p = nd_window_get_project (w);
+  nd_project_apply_template (p, ND_TEMPLATE_CORTICAL);
+  /* Every sweep scored: 16 of about 1.4 s. */
+  for (guint s = 0; s < nd_recording_n_sweeps (nd_project_get_recording (p)); s++)
+    if (nd_project_get_sweep_role (p, s) == ND_SWEEP_IGNORE)
+      nd_project_set_sweep_role (p, s, ND_SWEEP_VALIDATE);
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", 1);
+  g_settings_set_int (settings, "fit-search", 0);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (w), "win.show-view", g_variant_new_string ("fit")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.fit-start", NULL));
+  g_assert_true (nd_test_ui_wait (scoring, w, 120000));
+  g_assert_cmpint (nd_fit_runner_get_state (runner_of (w)), ==, ND_FIT_SCORING);
+  gpointer weak = w, weak_runner = runner_of (w);
+  g_object_add_weak_pointer (G_OBJECT (w), &weak);
+  g_object_add_weak_pointer (G_OBJECT (weak_runner), &weak_runner);
+  nd_project_set_dirty (p, FALSE);
+  gtk_window_close (GTK_WINDOW (w));
+  nd_test_ui_spin (100);
+  g_assert_null (weak);
+  /* Nor the runner, with the sweeps and models it holds. */
+  g_assert_null (weak_runner);
+  /* The scoring stops after its sweep and its callback finds no runner. */
+  nd_test_ui_spin (2000);
+  g_settings_reset (settings, "fit-iterations");
+  g_settings_reset (settings, "fit-search");
+}
+
 static void
 test_demo (void)
 {
@@ -187,6 +230,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/close/real-cell-search", test_real_cell_search);
   g_test_add_func ("/close/real-cell-steps", test_real_cell_steps);
+  g_test_add_func ("/close/real-cell-scoring", test_real_cell_scoring);
   g_test_add_func ("/close/demo", test_demo);
   g_test_add_func ("/close/explore-curve", test_explore_curve);
   int status = g_test_run ();
