@@ -32,11 +32,11 @@
 
 #include "cell-recording.h"
 #include "cli-output.h"
-#include "clamp.h"
 #include "cli-recording.h"
 #include "cli-report.h"
 #include "cli.h"
 #include "fit-data.h"
+#include "fit-plan.h"
 #include "fit.h"
 #include "model-file.h"
 #include "recording.h"
@@ -119,59 +119,46 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
     }
   nd_template_cell cell;
   nd_template_cell_unknown (&cell);
+  /* The cell as the window's templates measure it (fit-plan.h). */
+  NdFitPlanCell info;
+  nd_fit_plan_template_cell (rec, 1.0, NAN, &cell, &info);
   if (nd_recording_is_voltage_clamp (rec))
     {
-      /* Voltage clamp: the area from --area, the amplifier's capacitance,
-       * or the capacitive transients (1 uF/cm2: 100 um2 per pF). */
-      g_autoptr (GError) local = NULL;
-      double c_pF = nd_recording_membrane_capacitance_pF (rec);
-      if (!isfinite (c_pF) && !(a->area > 0.0))
-        {
-          c_pF = nd_cell_capacitance_from_clamp (rec, &local);
-          if (isfinite (c_pF))
-            fprintf (stderr, _("cell: capacitance %.1f pF from the capacitive transients (area %.0f µm²)\n"), c_pF,
-                     100.0 * c_pF);
-        }
-      cell.area_um2 = a->area > 0.0 ? a->area : isfinite (c_pF) ? 100.0 * c_pF : NAN;
+      /* Voltage clamp: the area from --area, the amplifier's capacitance, or the capacitive transients. */
+      if (info.c_from_transients && !(a->area > 0.0))
+        fprintf (stderr, _("cell: capacitance %.1f pF from the capacitive transients (area %.0f µm²)\n"), info.c_pF,
+                 cell.area_um2);
+      if (a->area > 0.0)
+        cell.area_um2 = a->area;
       if (!isfinite (cell.area_um2))
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("the membrane area of this voltage-clamp recording is not known (%s): give it with --area"),
-                       local ? local->message : "?");
-          return NULL;
-        }
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     _("the membrane area of this voltage-clamp recording is not known (%s): give it with --area"),
+                     info.why ? info.why : "?");
+      g_free (info.why);
       *weights_given = FALSE;
-      return nd_template_model ((nd_template_kind) kind, &cell, TRUE);
+      return isfinite (cell.area_um2) ? nd_template_model ((nd_template_kind) kind, &cell, TRUE) : NULL;
     }
-  nd_cell_props props;
-  g_autoptr (GError) local = NULL;
-  gboolean measured = nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, &local);
-  if (measured || isfinite (props.area_um2))
-    {
-      cell.area_um2 = props.area_um2;
-      cell.v_rest_mV = props.v_rest_mV;
-      cell.r_in_MOhm = props.r_in_MOhm;
-      fprintf (stderr, _("cell: resting potential %.1f mV, input resistance %.0f MΩ, time constant %.1f ms, "
-                         "capacitance %.0f pF (area %.0f µm²)\n"),
-               props.v_rest_mV, props.r_in_MOhm, props.tau_m_ms, props.c_m_pF, props.area_um2);
-    }
-  if (!measured)
+  nd_cell_props props = info.props;
+  if (info.measured || isfinite (props.area_um2))
+    fprintf (stderr, _("cell: resting potential %.1f mV, input resistance %.0f MΩ, time constant %.1f ms, "
+                       "capacitance %.0f pF (area %.0f µm²)\n"),
+             props.v_rest_mV, props.r_in_MOhm, props.tau_m_ms, props.c_m_pF, props.area_um2);
+  if (!info.measured)
     fprintf (stderr, _("cell properties: %s; the template's own values are used where they are missing\n"),
-             local ? local->message : "?");
+             info.why ? info.why : "?");
+  g_free (info.why);
   if (a->area > 0.0)
     cell.area_um2 = a->area;
   if (train->len == 0)
     {
-      int split[8];
-      int k = measured ? nd_cell_props_default_split (&props, split, 3) : 0;
+      /* The window's automatic split (fit-plan.h). */
+      int split[3];
+      g_autofree int *v = g_new (int, val->len + 1);
+      for (guint j = 0; j < val->len; j++)
+        v[j] = (int) g_array_index (val, guint, j);
+      int k = nd_fit_plan_default_train (rec, v, (int) val->len, split, 3);
       for (int i = 0; i < k; i++)
-        {
-          gboolean validated = FALSE;
-          for (guint j = 0; j < val->len; j++)
-            validated |= g_array_index (val, guint, j) == (guint) split[i];
-          if (!validated)
-            g_array_append_val (train, split[i]);
-        }
+        g_array_append_val (train, split[i]);
       if (train->len > 0)
         {
           g_autoptr (GString) list = g_string_new (NULL);
@@ -268,7 +255,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
   g_autofree char *model_out = g_build_filename (a->out_dir, "model.json", NULL);
   gboolean weights_given = FALSE;
   nd_model *m = make_model (a, model_path, rec, train, val, &weights_given, &error);
-  NdFitData *data = NULL;
+  NdFitPlan *plan = NULL;
   if (!m)
     {
       status = nd_cli_fail (error->domain == G_OPTION_ERROR ? 2 : 1, "%s", error->message);
@@ -298,21 +285,38 @@ run_fit (const FitArgs *a, int argc, char **argv)
       if (in_val && !in_train)
         g_array_append_val (val_all, v);
     }
-  NdFitDataSpec spec = { .train = train->len ? (const int *) train->data : NULL, .n_train = (int) train->len,
-                         .val = (const int *) val_all->data, .n_val = (int) val_all->len,
-                         .max_dt_ms = a->max_dt, .window_start_ms = w0, .window_end_ms = w1,
-                         .clamp_skip_ms = a->clamp_skip };
-  data = nd_fit_data_new (rec, m, &spec, &error);
-  if (!data)
+  /* The data, the model as fitted and the options, decided as the window decides them (fit-plan.h). */
+  NdFitPlanSpec spec;
+  nd_fit_plan_spec_init (&spec);
+  spec.train = train->len ? (const int *) train->data : NULL;
+  spec.n_train = (int) train->len;
+  spec.val = (const int *) val_all->data;
+  spec.n_val = (int) val_all->len;
+  spec.max_dt_ms = a->max_dt;
+  spec.window_start_ms = w0;
+  spec.window_end_ms = w1;
+  spec.clamp_skip_ms = a->clamp_skip;
+  spec.keep_leak = a->keep_leak;
+  spec.warm_start = a->warm_start;
+  spec.seed = a->seed;
+  spec.total_iterations = a->iterations;
+  spec.restarts = a->restarts;
+  spec.search_evals = a->search;
+  spec.progress_interval_s = 2.0;
+  plan = nd_fit_plan_new (rec, m, &spec, &error);
+  if (!plan)
     {
       status = nd_cli_fail (1, "%s", error->message);
       goto out;
     }
+  /* From here the plan's copy is the model fitted and written. */
+  nd_model_free (m);
+  m = plan->model;
+  plan->model = NULL;
+  const NdFitData *data = plan->data;
   if (data->voltage_clamp)
     {
-      /* A clamp recording's leak and offset are the cell's and the seal's:
-       * fitted (clamp.h) unless the user keeps the model's. */
-      if (!a->keep_leak && nd_clamp_free_leak (m) > 0)
+      if (plan->leak_freed > 0)
         fprintf (stderr, _("voltage clamp: the leak’s conductance and reversal potential are fitted to the "
                            "recording (--keep-leak keeps the model’s)\n"));
       fprintf (stderr, _("voltage clamp: %.2f ms after every jump of the command are left out (capacitive "
@@ -331,24 +335,11 @@ run_fit (const FitArgs *a, int argc, char **argv)
       goto out;
     }
 
-  nd_fit_options opt;
-  nd_fit_options_default (&opt);
-  opt.warm_start = a->warm_start;
-  opt.seed = (uint64_t) a->seed;
-  /* A user's limit is a limit: the whole fit's iterations (fit.h). */
-  if (a->iterations > 0)
-    opt.total_iterations = a->iterations;
-  /* 0 lets the fit choose from the recording's noise and the validation
-   * sweeps (fit.h), with extra restarts after a miss. */
-  opt.restarts = a->restarts;
-  if (a->search >= 0)
-    opt.search_evals = a->search;
-  opt.progress_interval_s = 2.0;
   FitProgress fp = { .i_unit_pA = data->voltage_clamp ? data->i_unit_pA : 0.0, .snapshot = nd_model_copy (m),
                      .model_path = model_out };
   nd_fit_result res;
   gint64 t0 = g_get_monotonic_time ();
-  nd_fit (m, data->train, data->n_train, data->val, data->n_val, &opt, NULL, on_progress, &fp, &res);
+  nd_fit (m, data->train, data->n_train, data->val, data->n_val, &plan->opt, NULL, on_progress, &fp, &res);
   nd_model_free (fp.snapshot);
   fprintf (stderr, _("fitted in %.0f s (%d gradient steps, %ld gradients evaluated); the model of start %d is kept\n"),
            (g_get_monotonic_time () - t0) / 1e6, res.iterations_done, res.gradients, res.best_restart + 1);
@@ -366,7 +357,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
   nd_fit_result_clear (&res);
 
 out:
-  nd_fit_data_free (data);
+  nd_fit_plan_free (plan);
   nd_recording_free (rec);
   nd_model_free (m);
   return status;

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct nd_fit_worker {
   pthread_t thread;
@@ -21,7 +22,20 @@ struct nd_fit_worker {
   void *user;
   nd_fit_result result;
   atomic_int done;
+  atomic_int abort;       /* every sweep's drive.abort points here */
+  atomic_llong abort_at;  /* µs, when abort was set */
 };
+
+static atomic_int n_running;
+static atomic_llong last_abort_us = -1;
+
+static long long
+now_us (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (long long) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static double *
 dup_array (nd_fit_worker *w, const double *a, size_t n)
@@ -40,7 +54,10 @@ run (void *data)
   nd_fit_worker *w = data;
   nd_fit (w->model, w->sweeps, w->n_train, w->n_val ? w->sweeps + w->n_train : NULL, w->n_val, &w->opt,
           &w->ctl, w->progress, w->user, &w->result);
+  if (atomic_load (&w->abort))
+    atomic_store (&last_abort_us, now_us () - atomic_load (&w->abort_at));
   atomic_store (&w->done, 1);
+  atomic_fetch_sub (&n_running, 1);
   return NULL;
 }
 
@@ -69,6 +86,7 @@ nd_fit_worker_start (const nd_model *m, const nd_fit_sweep *train, int n_train,
       /* voltage clamp: the command and the recorded current */
       dst->drive.v_clamp = dup_array (w, src->drive.v_clamp, len);
       dst->i_obs = dup_array (w, src->i_obs, len);
+      dst->drive.abort = &w->abort;
     }
   w->opt = *opt;
   w->progress = progress;
@@ -76,8 +94,11 @@ nd_fit_worker_start (const nd_model *m, const nd_fit_sweep *train, int n_train,
   atomic_init (&w->ctl.cancel, 0);
   atomic_init (&w->ctl.pause, 0);
   atomic_init (&w->done, 0);
+  atomic_init (&w->abort, 0);
+  atomic_fetch_add (&n_running, 1);
   if (pthread_create (&w->thread, NULL, run, w) != 0)
     {
+      atomic_fetch_sub (&n_running, 1);
       for (int i = 0; i < w->n_buffers; i++)
         free (w->buffers[i]);
       free (w->buffers);
@@ -99,6 +120,27 @@ void
 nd_fit_worker_cancel (nd_fit_worker *w)
 {
   atomic_store (&w->ctl.cancel, 1);
+}
+
+void
+nd_fit_worker_abort (nd_fit_worker *w)
+{
+  atomic_store (&w->abort_at, now_us ());
+  atomic_store (&w->abort, 1);
+  atomic_store (&w->ctl.cancel, 1);
+  atomic_store (&w->ctl.pause, 0);
+}
+
+int
+nd_fit_worker_n_running (void)
+{
+  return atomic_load (&n_running);
+}
+
+long long
+nd_fit_worker_last_abort_us (void)
+{
+  return atomic_load (&last_abort_us);
 }
 
 bool

@@ -338,6 +338,12 @@ clamp_current_backward (nd_model *m, step_ws *w, const double *y, double li, dou
     }
 }
 
+static int
+aborted (const nd_drive *d)
+{
+  return d->abort && atomic_load_explicit (d->abort, memory_order_relaxed);
+}
+
 /* Integrates samples [j0, j1) from state y (state at sample j0, before the
  * pull), writing outputs and, when states is not NULL, the state before every
  * step. y holds the state at sample j1 on return. */
@@ -349,6 +355,14 @@ run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, d
   const double dt = d->dt_sample / d->n_sub;
   for (size_t j = j0; j < j1; j++)
     {
+      if ((j & 63) == 0 && aborted (d))
+        {
+          for (size_t i = j; v_out && i < j1; i++)
+            v_out[i] = NAN;
+          for (int i = 0; i < ns; i++)
+            y[i] = NAN;
+          return;
+        }
       if (d->v_clamp)
         {
           y[0] = d->v_clamp[j];
@@ -410,6 +424,8 @@ settle (nd_model *m, step_ws *w, const nd_drive *d, double *y, double *tmp, doub
   w->store_mode = 0;
   for (size_t s = 0; s < k; s++)
     {
+      if ((s & 4095) == 0 && aborted (d))
+        break;
       if (states)
         memcpy (states + s * m->n_state, y, m->n_state * sizeof *y);
       step_forward (m, w, y, dt, d->v_clamp ? 0.0 : d->i_inj[0], tmp);

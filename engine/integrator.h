@@ -36,6 +36,7 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "model.h"
@@ -53,6 +54,9 @@ typedef struct {
    * current clamp. With it i_inj and v_force are not used, and the output
    * of nd_simulate/nd_loss_gradient is the ionic current (uA/cm2). */
   const double *v_clamp;
+  /* When not NULL and set: the run is abandoned (a closed window's fit, fit-worker.h); the rest of the
+   * trace is NaN, so losses are NaN and no gradient is taken. Checked every 64 samples. */
+  const atomic_int *abort;
 } nd_drive;
 
 /* What the output is compared with: in current clamp v_obs, in voltage

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "nd-explore-view-private.h"
+#include "nd-task.h"
 
 typedef struct
 {
@@ -16,7 +17,7 @@ typedef struct
   nd_model *base;
   nd_explore_params params;
   GCancellable *cancellable;
-  gint *permille;
+  gint permille;              /* atomic: the view's timer reads it while the job runs */
   int n, n_channels;
   double *x, *y, *late, *peak;
   double onset;
@@ -38,12 +39,13 @@ static bool
 curve_progress (void *data, double fraction)
 {
   CurveJob *job = data;
-  g_atomic_int_set (job->permille, (gint) (fraction * 1000));
+  g_atomic_int_set (&job->permille, (gint) (fraction * 1000));
   return !g_cancellable_is_cancelled (job->cancellable);
 }
 
+/* The job owns its model, settings, arrays and progress: the view may be gone before it ends (nd-task.h). */
 static void
-curve_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+curve_thread (gpointer task_data, GCancellable *cancellable)
 {
   CurveJob *job = task_data;
   job->onset = NAN;
@@ -60,7 +62,6 @@ curve_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
     }
   else
     job->n = nd_explore_iv_curve (job->base, &job->params, job->x, job->late, job->peak, curve_progress, job);
-  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -78,22 +79,25 @@ static gboolean
 curve_tick (gpointer data)
 {
   NdExploreView *self = data;
-  gtk_progress_bar_set_fraction (self->progress_bar, g_atomic_int_get (&self->curve_permille) / 1000.0);
+  gtk_progress_bar_set_fraction (self->progress_bar, g_atomic_int_get (self->curve_permille) / 1000.0);
   return G_SOURCE_CONTINUE;
 }
 
-static void
-curve_done (GObject *source, GAsyncResult *result, gpointer user_data)
+/* Main loop, the view alive (a finalized view's job never gets here); cancelled by Cancel or the view's
+ * dispose. */
+static gboolean
+curve_done (gpointer owner, gpointer data, gboolean cancelled)
 {
-  NdExploreView *self = ND_EXPLORE_VIEW (source);
-  CurveJob *job = g_task_get_task_data (G_TASK (result));
-  gboolean cancelled = g_cancellable_is_cancelled (job->cancellable);
+  NdExploreView *self = ND_EXPLORE_VIEW (owner);
+  CurveJob *job = data;
 
+  /* The timer read the job's progress: both end here. */
   g_clear_handle_id (&self->curve_timer, g_source_remove);
+  self->curve_permille = NULL;
   g_clear_object (&self->curve_cancel);
-  /* The view was closed while the worker ran: its widgets are gone. */
+  /* Disposed, but still referenced: its widgets are gone. */
   if (self->progress_bar == NULL)
-    return;
+    return FALSE;
   nd_explore_view_set_computing (self, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, cancelled ? 0.0 : 1.0);
   gtk_progress_bar_set_text (self->progress_bar, cancelled ? _("Cancelled")
@@ -125,6 +129,7 @@ curve_done (GObject *source, GAsyncResult *result, gpointer user_data)
       self->iv_stale = FALSE;
       nd_explore_view_show_iv (self);
     }
+  return FALSE;
 }
 
 void
@@ -137,7 +142,6 @@ nd_explore_view_start_curve (NdExploreView *self, gboolean is_fi)
   job->base = nd_model_copy (self->model);
   job->params = self->params;
   job->cancellable = g_cancellable_new ();
-  job->permille = &self->curve_permille;
   job->n_channels = self->model->n_channels;
   int n = is_fi ? job->params.fi_points : job->params.iv_points;
   job->x = g_new0 (double, n);
@@ -145,13 +149,10 @@ nd_explore_view_start_curve (NdExploreView *self, gboolean is_fi)
   job->late = g_new0 (double, n);
   job->peak = g_new0 (double, (gsize) n * MAX (job->n_channels, 1));
   self->curve_cancel = g_object_ref (job->cancellable);
-  g_atomic_int_set (&self->curve_permille, 0);
+  self->curve_permille = &job->permille;
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, is_fi ? _("Computing the f-I curve…") : _("Computing the I-V curve…"));
   nd_explore_view_set_computing (self, TRUE);
   self->curve_timer = g_timeout_add (50, curve_tick, self);
-  GTask *task = g_task_new (self, NULL, curve_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) curve_job_free);
-  g_task_run_in_thread (task, curve_thread);
-  g_object_unref (task);
+  nd_task_run (self, job->cancellable, job, (GDestroyNotify) curve_job_free, curve_thread, curve_done);
 }

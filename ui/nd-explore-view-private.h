@@ -110,10 +110,11 @@ struct _NdExploreView
   double us_per_sample;
   double sync_limit_us;           /* speed of the last run, to choose thread or not */
   NdExploreJob *shown;            /* the job the plots show */
+  GCancellable *cancellable;      /* the live runs'; cancelled when the view goes */
 
   /* Curves */
   GCancellable *curve_cancel;
-  gint curve_permille;            /* atomic, written by the worker */
+  gint *curve_permille;           /* the running curve's progress, atomic, the job's (nd-explore-view-curves.c) */
   guint curve_timer;
   double *fi_current, *fi_rate;
   guint fi_n;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nd-explore-view-private.h"
+#include "nd-task.h"
 
 G_DEFINE_FINAL_TYPE (NdExploreView, nd_explore_view, ADW_TYPE_BIN)
 
@@ -84,39 +85,35 @@ apply_job (NdExploreView *self, NdExploreJob *job)
   g_signal_emit (self, signals[SIGNAL_UPDATED], 0);
 }
 
+/* The job is a snapshot of the settings and a copy of the model (nd-task.h). */
 static void
-run_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+run_in_thread (gpointer job, GCancellable *cancellable)
 {
-  nd_explore_job_run (task_data);
-  g_task_return_boolean (task, TRUE);
+  nd_explore_job_run (job);
 }
 
 static void start_run (NdExploreView *self);
 
-static void
-run_done (GObject *source, GAsyncResult *result, gpointer user_data)
+/* Main loop, the view alive. */
+static gboolean
+run_done (gpointer owner, gpointer data, gboolean cancelled)
 {
-  NdExploreView *self = ND_EXPLORE_VIEW (source);
-  GTask *task = G_TASK (result);
-  NdExploreJob *job = g_task_get_task_data (task);
+  NdExploreView *self = ND_EXPLORE_VIEW (owner);
+  NdExploreJob *job = data;
 
-  /* The task data has no destroy function: the job is ours again from here. */
   self->worker_busy = FALSE;
-  if (self->progress_bar == NULL)
-    {
-      nd_explore_job_free (job);
-      return;
-    }
+  if (cancelled)
+    return FALSE;
   /* Drop a stale result when newer settings are waiting: they run now instead. */
   if (job->serial < self->requested)
     {
       if (job->trace && job->trace->n > 0)
         self->us_per_sample = (double) job->elapsed_us / job->trace->n;
-      nd_explore_job_free (job);
       start_run (self);
-      return;
+      return FALSE;
     }
   apply_job (self, job);
+  return TRUE;
 }
 
 static void
@@ -132,11 +129,8 @@ start_run (NdExploreView *self)
       apply_job (self, job);
       return;
     }
-  GTask *task = g_task_new (self, NULL, run_done, NULL);
-  g_task_set_task_data (task, job, NULL);
   self->worker_busy = TRUE;
-  g_task_run_in_thread (task, run_in_thread);
-  g_object_unref (task);
+  nd_task_run (self, self->cancellable, job, (GDestroyNotify) nd_explore_job_free, run_in_thread, run_done);
 }
 
 static gboolean
@@ -743,8 +737,10 @@ static void
 nd_explore_view_dispose (GObject *object)
 {
   NdExploreView *self = ND_EXPLORE_VIEW (object);
+  /* Work under way finds the view gone and touches nothing of it (nd-task.h). */
   if (self->curve_cancel)
     g_cancellable_cancel (self->curve_cancel);
+  g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->run_idle, g_source_remove);
   g_clear_handle_id (&self->curve_timer, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_EXPLORE_VIEW);
@@ -760,6 +756,7 @@ nd_explore_view_finalize (GObject *object)
   g_clear_pointer (&self->project_model, nd_model_free);
   g_clear_object (&self->actions);
   g_clear_object (&self->curve_cancel);
+  g_clear_object (&self->cancellable);
   g_ptr_array_unref (self->numbers);
   g_ptr_array_unref (self->channel_widgets);
   g_ptr_array_unref (self->visible_plots);
@@ -823,6 +820,7 @@ nd_explore_view_init (NdExploreView *self)
   self->actions = g_simple_action_group_new ();
   self->us_per_sample = 0.0;
   self->sync_limit_us = SYNC_LIMIT_US;
+  self->cancellable = g_cancellable_new ();
   self->fi_onset = NAN;
   gtk_progress_bar_set_text (self->progress_bar, _("Curves are computed on request"));
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries, G_N_ELEMENTS (action_entries), self);

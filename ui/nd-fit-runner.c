@@ -17,6 +17,7 @@
 #include "fit-worker.h"
 #include "nd-error.h"
 #include "nd-fit-runner.h"
+#include "nd-task.h"
 #include "sweep-score.h"
 #include "units.h"
 
@@ -54,6 +55,7 @@ struct _NdFitRunner
   GArray *trace_dt;
   char *outcome;
   gboolean failed;
+  GCancellable *cancellable;  /* the scoring's; cancelled when the runner goes */
 };
 
 G_DEFINE_FINAL_TYPE (NdFitRunner, nd_fit_runner, G_TYPE_OBJECT)
@@ -179,6 +181,7 @@ static void
 score_job_free (ScoreJob *j)
 {
   nd_model_free (j->model);
+  nd_project_free_sweeps (j->sweeps);
   g_clear_pointer (&j->scores, g_array_unref);
   g_clear_pointer (&j->traces, g_ptr_array_unref);
   g_clear_pointer (&j->trace_n, g_array_unref);
@@ -186,9 +189,10 @@ score_job_free (ScoreJob *j)
   g_free (j);
 }
 
-/* Every sweep the fit used, training and validation, in the recording's order. */
+/* Every sweep the fit used, training and validation, in the recording's order. The job owns its model
+ * and sweeps: the runner may be gone before it ends. */
 static void
-score_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+score_thread (gpointer data, GCancellable *cancellable)
 {
   ScoreJob *j = data;
   NdProjectSweeps *sw = j->sweeps;
@@ -203,7 +207,7 @@ score_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
         order[b] = order[b - 1];
         order[b - 1] = t;
       }
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     {
       guint k = order[i];
       gsize len = sw->sweeps[k].drive.n;
@@ -215,15 +219,16 @@ score_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
       g_array_append_val (j->trace_n, len);
       g_array_append_val (j->trace_dt, sw->sweeps[k].drive.dt_sample);
     }
-  g_task_return_boolean (task, TRUE);
 }
 
-static void
-score_done (GObject *source, GAsyncResult *res, gpointer user_data)
+/* Main loop, the runner alive (nd-task.h). */
+static gboolean
+score_done (gpointer owner, gpointer data, gboolean cancelled)
 {
-  NdFitRunner *self = ND_FIT_RUNNER (source);
-  ScoreJob *j = g_task_get_task_data (G_TASK (res));
-  g_task_propagate_boolean (G_TASK (res), NULL);
+  NdFitRunner *self = ND_FIT_RUNNER (owner);
+  ScoreJob *j = data;
+  if (cancelled)
+    return FALSE;
   g_array_append_vals (self->scores, j->scores->data, j->scores->len);
   while (j->traces->len > 0)
     g_ptr_array_add (self->traces, g_ptr_array_steal_index (j->traces, 0));
@@ -231,6 +236,7 @@ score_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_array_append_vals (self->trace_dt, j->trace_dt->data, j->trace_dt->len);
   set_state (self, ND_FIT_FINISHED);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+  return FALSE;
 }
 
 static void
@@ -300,14 +306,13 @@ finish (NdFitRunner *self)
   set_state (self, ND_FIT_SCORING);
   ScoreJob *j = g_new0 (ScoreJob, 1);
   j->model = nd_model_copy (self->model);
-  j->sweeps = self->sweeps;
+  /* The sweeps are the job's now: nothing of the runner is read on the thread. */
+  j->sweeps = g_steal_pointer (&self->sweeps);
   j->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   j->traces = g_ptr_array_new_with_free_func (g_free);
   j->trace_n = g_array_new (FALSE, TRUE, sizeof (gsize));
   j->trace_dt = g_array_new (FALSE, TRUE, sizeof (double));
-  g_autoptr (GTask) task = g_task_new (self, NULL, score_done, NULL);
-  g_task_set_task_data (task, j, (GDestroyNotify) score_job_free);
-  g_task_run_in_thread (task, score_thread);
+  nd_task_run (self, self->cancellable, j, (GDestroyNotify) score_job_free, score_thread, score_done);
 }
 
 static gboolean
@@ -385,9 +390,10 @@ clear_run (NdFitRunner *self)
 }
 
 gboolean
-nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *sweeps,
-                     const nd_fit_options *opt, GError **error)
+nd_fit_runner_start (NdFitRunner *self, NdProjectSweeps *sweeps, GError **error)
 {
+  const nd_model *model = sweeps->plan->model;
+  const nd_fit_options *opt = &sweeps->plan->opt;
   if (self->state != ND_FIT_IDLE && self->state != ND_FIT_FINISHED)
     {
       nd_project_free_sweeps (sweeps);
@@ -404,7 +410,7 @@ nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *
   clear_run (self);
   self->sweeps = sweeps;
   self->area_um2 = model->area_um2;
-  self->i_unit_pA = sweeps->clamp ? ((const NdFitData *) sweeps->clamp)->i_unit_pA : 0.0;
+  self->i_unit_pA = sweeps->plan->data->voltage_clamp ? sweeps->plan->data->i_unit_pA : 0.0;
   self->iterations = opt->iterations;
   self->restarts = opt->restarts;
   self->n_stages = CLAMP (opt->n_stages, 1, ND_FIT_MAX_STAGES);
@@ -520,14 +526,16 @@ nd_fit_runner_dispose (GObject *object)
   NdFitRunner *self = ND_FIT_RUNNER (object);
   if (self->worker)
     {
-      /* Closing the window mid-fit: stop the thread and wait for it (it checks between iterations). */
-      nd_fit_worker_cancel (self->worker);
-      nd_fit_worker_pause (self->worker, FALSE);
+      /* Closing the window mid-fit: abandon the simulation under way and wait for the thread, which then
+       * ends within milliseconds; its result is dropped. */
+      nd_fit_worker_abort (self->worker);
       nd_model_free (nd_fit_worker_finish (self->worker, &self->result));
       nd_fit_result_clear (&self->result);
       self->worker = NULL;
     }
   g_clear_handle_id (&self->timer, g_source_remove);
+  /* A scoring under way stops after its sweep and finds the runner gone (nd-task.h). */
+  g_cancellable_cancel (self->cancellable);
   G_OBJECT_CLASS (nd_fit_runner_parent_class)->dispose (object);
 }
 
@@ -539,6 +547,7 @@ nd_fit_runner_finalize (GObject *object)
   snapshot_free (self->pending);
   g_array_unref (self->pending_hist);
   g_mutex_clear (&self->lock);
+  g_object_unref (self->cancellable);
   g_timer_destroy (self->clock);
   g_array_unref (self->hist_x);
   g_array_unref (self->hist_train);
@@ -568,6 +577,7 @@ static void
 nd_fit_runner_init (NdFitRunner *self)
 {
   g_mutex_init (&self->lock);
+  self->cancellable = g_cancellable_new ();
   self->pending_hist = g_array_new (FALSE, FALSE, sizeof (double));
   self->clock = g_timer_new ();
   g_timer_stop (self->clock);

@@ -53,9 +53,8 @@ typedef enum
 G_DECLARE_FINAL_TYPE (NdFitRunner, nd_fit_runner, ND, FIT_RUNNER, GObject)
 
 NdFitRunner *nd_fit_runner_new (void);
-/* Takes ownership of `sweeps`. */
-gboolean     nd_fit_runner_start (NdFitRunner *self, const nd_model *model, NdProjectSweeps *sweeps,
-                                  const nd_fit_options *opt, GError **error);
+/* Fits the plan's model with its options (nd_project_make_fit); takes ownership of `sweeps`. */
+gboolean     nd_fit_runner_start (NdFitRunner *self, NdProjectSweeps *sweeps, GError **error);
 void         nd_fit_runner_pause (NdFitRunner *self, gboolean paused);
 void         nd_fit_runner_stop (NdFitRunner *self);
 NdFitState   nd_fit_runner_get_state (NdFitRunner *self);

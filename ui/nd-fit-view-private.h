@@ -35,6 +35,7 @@ struct _NdFitView
   int overlay;                /* index into shown of the sweep in the trace plot, -1: none */
   guint overlay_request;      /* counts requests, so only the newest simulation is drawn */
   GHashTable *step_labels;    /* sweep -> "+200 pA" ("" when the stimulus is no step) */
+  GCancellable *overlay_cancel; /* the overlays' simulations; cancelled when the view goes */
 };
 
 void nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n,
@@ -47,6 +48,7 @@ void nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current);
  * click; otherwise a click simulates the project's model. */
 void nd_fit_view_results_init (NdFitView *self);
 void nd_fit_view_results_set_project (NdFitView *self);
+void nd_fit_view_results_dispose (NdFitView *self);
 void nd_fit_view_results_finalize (NdFitView *self);
 void nd_fit_view_show_scores (NdFitView *self, const NdSweepScore *scores, guint n, gboolean from_fit);
 /* Draws the recorded and model trace of shown row `index` in the trace plot. */

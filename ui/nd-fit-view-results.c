@@ -13,6 +13,7 @@
 #include "cell-recording.h"
 #include "integrator.h"
 #include "nd-fit-view-private.h"
+#include "nd-task.h"
 #include "units.h"
 
 /* More level changes than this and the stimulus is no step protocol (noise, a recorded current). */
@@ -274,6 +275,7 @@ typedef struct
   int n_sub;
   guint request;
   guint index;
+  atomic_int abort;           /* set by the cancellable: the simulation stops (integrator.h) */
 } Overlay;
 
 static void
@@ -288,15 +290,24 @@ overlay_free (Overlay *o)
 }
 
 static void
-overlay_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+overlay_abort (GCancellable *cancellable, gpointer data)
+{
+  atomic_store (&((Overlay *) data)->abort, 1);
+}
+
+/* Works on the job's own copies (nd-task.h); a closed view cancels the simulation under way. */
+static void
+overlay_thread (gpointer data, GCancellable *cancellable)
 {
   Overlay *o = data;
-  nd_drive d = { .n = o->n, .dt_sample = o->dt, .n_sub = o->n_sub, .i_inj = o->i_inj, .v_clamp = o->v_clamp };
+  gulong id = g_cancellable_connect (cancellable, G_CALLBACK (overlay_abort), o, NULL);
+  nd_drive d = { .n = o->n, .dt_sample = o->dt, .n_sub = o->n_sub, .i_inj = o->i_inj, .v_clamp = o->v_clamp,
+                 .abort = &o->abort };
   nd_simulate (o->model, &d, o->v, NULL);
+  g_cancellable_disconnect (cancellable, id);
   /* Under the clamp the model gives its membrane current as a density: drawn in pA, as recorded. */
   for (gsize j = 0; o->v_clamp && j < o->n; j++)
     o->v[j] = nd_density_to_pA (o->v[j], o->model->area_um2);
-  g_task_return_boolean (task, TRUE);
 }
 
 static char *
@@ -307,18 +318,19 @@ overlay_title (NdFitView *self, guint sweep)
   return g_strdup_printf (_("%s: recorded and model"), title);
 }
 
-static void
-overlay_done (GObject *source, GAsyncResult *res, gpointer user_data)
+/* Main loop, the view alive (nd-task.h). */
+static gboolean
+overlay_done (gpointer owner, gpointer data, gboolean cancelled)
 {
-  NdFitView *self = ND_FIT_VIEW (source);
-  Overlay *o = g_task_get_task_data (G_TASK (res));
-  g_task_propagate_boolean (G_TASK (res), NULL);
+  NdFitView *self = ND_FIT_VIEW (owner);
+  Overlay *o = data;
   /* A newer click, or new results, came first. */
-  if (o->request != self->overlay_request || !self->project || o->index >= self->shown->len)
-    return;
+  if (cancelled || o->request != self->overlay_request || !self->project || o->index >= self->shown->len)
+    return FALSE;
   g_autofree char *title = overlay_title (self, g_array_index (self->shown, NdSweepScore, o->index).sweep);
   nd_fit_view_set_clamp_axes (self, o->v_clamp != NULL);
   nd_fit_view_show_trace (self, title, o->v_obs, o->v, o->n, o->dt);
+  return FALSE;
 }
 
 /* One sweep as the overlay draws it: what drives the model (the injected current in pA, or the command in
@@ -403,9 +415,7 @@ nd_fit_view_show_overlay (NdFitView *self, guint index)
   o->v = g_new (double, sw.n);
   o->request = self->overlay_request;
   o->index = index;
-  g_autoptr (GTask) task = g_task_new (self, NULL, overlay_done, NULL);
-  g_task_set_task_data (task, o, (GDestroyNotify) overlay_free);
-  g_task_run_in_thread (task, overlay_thread);
+  nd_task_run (self, self->overlay_cancel, o, (GDestroyNotify) overlay_free, overlay_thread, overlay_done);
 }
 
 static void
@@ -421,6 +431,7 @@ nd_fit_view_results_init (NdFitView *self)
   self->shown = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   self->step_labels = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->overlay = -1;
+  self->overlay_cancel = g_cancellable_new ();
   self->results = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->results, _("Results"));
 }
@@ -432,8 +443,16 @@ nd_fit_view_results_set_project (NdFitView *self)
 }
 
 void
+nd_fit_view_results_dispose (NdFitView *self)
+{
+  if (self->overlay_cancel)
+    g_cancellable_cancel (self->overlay_cancel);
+}
+
+void
 nd_fit_view_results_finalize (NdFitView *self)
 {
+  g_clear_object (&self->overlay_cancel);
   g_clear_pointer (&self->result_rows, g_ptr_array_unref);
   g_clear_pointer (&self->shown, g_array_unref);
   g_clear_pointer (&self->step_labels, g_hash_table_unref);

@@ -347,8 +347,19 @@ gboolean
 nd_fit_view_start (NdFitView *self, GError **error)
 {
   nd_model *m = nd_project_get_model (self->project);
-  double max_dt = self->settings ? g_settings_get_double (self->settings, "integration-step-ms") : 0.025;
-  NdProjectSweeps *sw = nd_project_make_sweeps (self->project, m, max_dt, error);
+  /* The user's choices; the rest is planned as neurode-cli fit plans it (fit-plan.h). */
+  NdFitPlanSpec choices;
+  nd_fit_plan_spec_init (&choices);
+  if (self->settings)
+    {
+      choices.max_dt_ms = g_settings_get_double (self->settings, "integration-step-ms");
+      choices.iterations = g_settings_get_int (self->settings, "fit-iterations");
+      choices.restarts = g_settings_get_int (self->settings, "fit-restarts");
+      /* -1, Automatic, is the engine's ND_FIT_AUTO. */
+      choices.search_evals = g_settings_get_int (self->settings, "fit-search");
+    }
+  choices.progress_interval_s = 0.05;
+  NdProjectSweeps *sw = nd_project_make_fit (self->project, m, &choices, error);
   if (!sw)
     return FALSE;
   /* The shaded range: where the training data's potential went (in voltage clamp, the command). */
@@ -363,27 +374,7 @@ nd_fit_view_start (NdFitView *self, GError **error)
           self->v_hi = MAX (self->v_hi, v[j]);
         }
     }
-  /* A clamp recording's leak and offset are fitted (clamp.h), as neurode-cli fit does. */
-  nd_model *clamp_model = sw->clamp ? nd_model_copy (m) : NULL;
-  if (clamp_model)
-    {
-      nd_clamp_free_leak (clamp_model);
-      m = clamp_model;
-    }
-  nd_fit_options opt;
-  nd_fit_options_default (&opt);
-  if (self->settings)
-    {
-      opt.iterations = g_settings_get_int (self->settings, "fit-iterations");
-      opt.restarts = g_settings_get_int (self->settings, "fit-restarts");
-      /* -1, Automatic, is the engine's ND_FIT_AUTO. */
-      opt.search_evals = g_settings_get_int (self->settings, "fit-search");
-    }
-  opt.progress_interval_s = 0.05;
-  gboolean started = nd_fit_runner_start (self->runner, m, sw, &opt, error);
-  if (clamp_model)
-    nd_model_free (clamp_model);   /* the runner's worker keeps its own copy */
-  if (!started)
+  if (!nd_fit_runner_start (self->runner, sw, error))
     return FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
   nd_fit_view_show_scores (self, NULL, 0, FALSE);
@@ -627,6 +618,7 @@ nd_fit_view_dispose (GObject *object)
   NdFitView *self = ND_FIT_VIEW (object);
   if (self->runner)
     g_signal_handlers_disconnect_by_data (self->runner, self);
+  nd_fit_view_results_dispose (self);
   g_clear_object (&self->runner);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);

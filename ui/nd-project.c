@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "cell-recording.h"
-#include "drive-check.h"
 #include "fit-data.h"
 #include "icg-registry.h"
 #include "json-input.h"
@@ -678,11 +677,9 @@ nd_project_set_sweep_role (NdProject *self, guint sweep, NdSweepRole role)
 static void
 roles_from_cell (NdProject *self)
 {
-  nd_cell_props p;
   int train[3];
-  nd_cell_props_from_recording (self->recording, self->cm, NAN, NAN, &p, NULL);
-  int k = isfinite (p.step_start_ms) ? nd_cell_props_default_split (&p, train, 3) : 0;
-  nd_cell_props_clear (&p);
+  /* The split neurode-cli fit makes (fit-plan.h). */
+  int k = nd_fit_plan_default_train (self->recording, NULL, 0, train, 3);
   if (k == 0)
     return;
   for (guint s = 0; s < self->roles->len; s++)
@@ -909,24 +906,16 @@ nd_project_set_membrane (NdProject *self, double cm, double area_um2, double v_i
   touch (self);
 }
 
-/* The recorded cell's values for a template where its current steps measure them (cell-recording.h):
- * resting potential, input resistance, and the membrane area its capacitance implies at the model's
- * specific capacitance. Others stay NAN. */
+/* The recorded cell's values for a template where the recording measures them (fit-plan.h): resting
+ * potential, input resistance, and the membrane area its capacitance implies at the model's specific
+ * capacitance (in voltage clamp the area alone). Others stay NAN. */
 static void
 cell_from_recording (NdProject *self, nd_template_cell *cell)
 {
-  if (!self->recording)
-    return;
-  nd_cell_props p;
-  /* The recording already has the project's liquid-junction potential (NAN keeps it). */
-  nd_cell_props_from_recording (self->recording, self->cm, self->c_known_pF, NAN, &p, NULL);
-  if (isfinite (p.v_rest_mV))
-    cell->v_rest_mV = p.v_rest_mV;
-  if (p.r_in_MOhm > 0.0 && isfinite (p.r_in_MOhm))
-    cell->r_in_MOhm = p.r_in_MOhm;
-  if (p.area_um2 > 0.0 && isfinite (p.area_um2))
-    cell->area_um2 = p.area_um2;
-  nd_cell_props_clear (&p);
+  /* As neurode-cli fit measures it (fit-plan.h); the recording already has the project's liquid-junction
+   * potential. */
+  if (self->recording)
+    nd_fit_plan_template_cell (self->recording, self->cm, self->c_known_pF, cell, NULL);
 }
 
 void
@@ -1001,18 +990,16 @@ nd_project_get_scores (NdProject *self, guint *n)
 
 /* ---- fit data ---- */
 
-static double *
-keep (NdProjectSweeps *s, double *p)
+NdProjectSweeps *
+nd_project_make_fit (NdProject *self, const nd_model *model, const NdFitPlanSpec *choices, GError **error)
 {
-  s->buffers[s->n_buffers++] = p;
-  return p;
-}
-
-/* Voltage clamp: the sweeps as fit-data.h reads them (window, transients,
- * the loss's unit), whole, so the traces start with the recording's. */
-static NdProjectSweeps *
-make_clamp_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, NdProjectSweeps *out, GError **error)
-{
+  if (!self->recording)
+    {
+      g_set_error_literal (error, ND_ERROR, ND_ERROR_FORMAT,
+                           self->missing ? _("The project’s recording was not found: locate it first")
+                                         : _("Open a recording first"));
+      return NULL;
+    }
   g_autofree int *train = g_new0 (int, self->roles->len + 1), *val = g_new0 (int, self->roles->len + 1);
   int nt = 0, nv = 0;
   for (guint s = 0; s < self->roles->len; s++)
@@ -1023,15 +1010,30 @@ make_clamp_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, NdP
       else if (r == ND_SWEEP_VALIDATE)
         val[nv++] = (int) s;
     }
-  NdFitDataSpec spec = { .train = train, .n_train = nt, .val = val, .n_val = nv, .max_dt_ms = max_dt_ms,
-                         .window_start_ms = self->window_start, .window_end_ms = self->window_end,
-                         .whole_sweeps = TRUE };
-  NdFitData *d = nd_fit_data_new (self->recording, model, &spec, error);
-  if (!d)
+  if (nt == 0)
     {
-      nd_project_free_sweeps (out);
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("Choose at least one sweep to train on in the Recording view"));
       return NULL;
     }
+  /* The window's plots start where the recording's traces do: whole sweeps, the window as weights. */
+  NdFitPlanSpec spec = *choices;
+  spec.train = train;
+  spec.n_train = nt;
+  spec.val = val;
+  spec.n_val = nv;
+  spec.window_start_ms = self->window_start;
+  spec.window_end_ms = self->window_end;
+  spec.whole_sweeps = TRUE;
+  NdFitPlan *plan = nd_fit_plan_new (self->recording, model, &spec, error);
+  if (!plan)
+    return NULL;
+  const NdFitData *d = plan->data;
+  NdProjectSweeps *out = g_new0 (NdProjectSweeps, 1);
+  out->plan = plan;
+  out->n_train = (guint) d->n_train;
+  out->n_val = (guint) d->n_val;
+  out->sweep_ids = g_new0 (guint, d->n_train + d->n_val);
+  out->sweeps = g_new0 (nd_fit_sweep, d->n_train + d->n_val);
   for (int k = 0; k < d->n_train; k++)
     {
       out->sweeps[k] = d->train[k];
@@ -1042,81 +1044,16 @@ make_clamp_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, NdP
       out->sweeps[d->n_train + k] = d->val[k];
       out->sweep_ids[d->n_train + k] = (guint) d->val_sweeps[k];
     }
-  out->clamp = d;
   return out;
 }
 
 NdProjectSweeps *
 nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, GError **error)
 {
-  if (!self->recording)
-    {
-      g_set_error_literal (error, ND_ERROR, ND_ERROR_FORMAT,
-                           self->missing ? _("The project’s recording was not found: locate it first")
-                                         : _("Open a recording first"));
-      return NULL;
-    }
-  guint n_train = 0, n_val = 0, n = self->roles->len;
-  for (guint s = 0; s < n; s++)
-    {
-      NdSweepRole r = g_array_index (self->roles, NdSweepRole, s);
-      n_train += r == ND_SWEEP_TRAIN;
-      n_val += r == ND_SWEEP_VALIDATE;
-    }
-  if (n_train == 0)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
-                   _("Choose at least one sweep to train on in the Recording view"));
-      return NULL;
-    }
-  double dt = 1000.0 / nd_recording_sample_rate_hz (self->recording);
-  NdProjectSweeps *out = g_new0 (NdProjectSweeps, 1);
-  out->n_train = n_train;
-  out->n_val = n_val;
-  out->sweep_ids = g_new0 (guint, n_train + n_val);
-  out->sweeps = g_new0 (nd_fit_sweep, n_train + n_val);
-  out->buffers = g_new0 (double *, 3 * (n_train + n_val));
-  if (nd_recording_is_voltage_clamp (self->recording))
-    return make_clamp_sweeps (self, model, max_dt_ms, out, error);
-  guint k_train = 0, k_val = n_train;
-  for (guint s = 0; s < n; s++)
-    {
-      NdSweepRole r = g_array_index (self->roles, NdSweepRole, s);
-      if (r == ND_SWEEP_IGNORE)
-        continue;
-      NdSweepTrace tr = { 0 };
-      if (!nd_recording_get_cc_sweep (self->recording, s, &tr, error))
-        {
-          nd_project_free_sweeps (out);
-          return NULL;
-        }
-      guint k = r == ND_SWEEP_TRAIN ? k_train++ : k_val++;
-      double *dens = keep (out, g_new (double, tr.n));
-      for (gsize j = 0; j < tr.n; j++)
-        dens[j] = nd_pA_to_density (tr.i_pA[j], model->area_um2);
-      double *w = NULL;
-      if (self->window_end > self->window_start)
-        {
-          w = keep (out, g_new (double, tr.n));
-          for (gsize j = 0; j < tr.n; j++)
-            w[j] = tr.t_ms[j] - tr.t_ms[0] >= self->window_start && tr.t_ms[j] - tr.t_ms[0] <= self->window_end;
-        }
-      int n_sub = nd_drive_substeps (dt, max_dt_ms, tr.n, error);
-      if (n_sub == 0 || !nd_drive_check_current (tr.i_pA, tr.n, dt, (int) s, error))
-        {
-          nd_sweep_trace_clear (&tr);
-          nd_project_free_sweeps (out);
-          return NULL;
-        }
-      out->sweep_ids[k] = s;
-      out->sweeps[k] = (nd_fit_sweep) {
-        .drive = { .n = tr.n, .dt_sample = dt, .n_sub = MAX (n_sub, 1), .i_inj = dens },
-        .v_obs = keep (out, g_steal_pointer (&tr.v_mV)),
-        .weight = w,
-      };
-      nd_sweep_trace_clear (&tr);
-    }
-  return out;
+  NdFitPlanSpec choices;
+  nd_fit_plan_spec_init (&choices);
+  choices.max_dt_ms = max_dt_ms;
+  return nd_project_make_fit (self, model, &choices, error);
 }
 
 void
@@ -1124,10 +1061,7 @@ nd_project_free_sweeps (NdProjectSweeps *s)
 {
   if (!s)
     return;
-  for (guint i = 0; i < s->n_buffers; i++)
-    g_free (s->buffers[i]);
-  g_free (s->buffers);
-  nd_fit_data_free (s->clamp);
+  nd_fit_plan_free (s->plan);
   g_free (s->sweeps);
   g_free (s->sweep_ids);
   g_free (s);

@@ -17,6 +17,7 @@
 
 #include <gio/gio.h>
 
+#include "fit-plan.h"
 #include "fit.h"
 #include "model.h"
 #include "project-file.h"
@@ -169,20 +170,22 @@ const NdSweepScore *nd_project_get_scores (NdProject *self, guint *n);
 /* Loss history of the accepted fit (mV², validation NaN where not evaluated). */
 const double *nd_project_get_loss (NdProject *self, const double **val, guint *n);
 
-/* Builds the sweeps a fit needs from the recording and the selections: current-clamp traces with the
- * stimulus as a current density for `model`'s membrane area, weights 1 inside the window; from a
- * voltage-clamp recording clamp sweeps (fit-data.h: the command, the current as a density, the
- * capacitive transients left out of the window). Free with nd_project_free_sweeps(). Fails in the
+/* The fit of the recording with the sweeps' roles and the window, planned as `neurode-cli fit` plans it
+ * (fit-plan.h: the data, the model as fitted, the options from `choices`, whose sweeps and window are
+ * replaced by the project's): whole sweeps, weights 1 inside the window; current-clamp sweeps with the
+ * stimulus as a current density for `model`'s membrane area, voltage-clamp sweeps with the command and
+ * the current (the capacitive transients left out). Free with nd_project_free_sweeps(). Fails in the
  * user's words (no recording, no training sweep, no current). */
 typedef struct
 {
   guint n_train, n_val;
   guint *sweep_ids;      /* n_train + n_val: which recording sweep each is */
-  nd_fit_sweep *sweeps;  /* training sweeps, then validation sweeps */
-  double **buffers;
-  guint n_buffers;
-  gpointer clamp;        /* voltage clamp: the NdFitData that owns the sweeps' arrays, else NULL */
+  nd_fit_sweep *sweeps;  /* training sweeps, then validation sweeps (the plan's arrays) */
+  NdFitPlan *plan;       /* owns the arrays; the model as fitted and the options */
 } NdProjectSweeps;
+NdProjectSweeps *nd_project_make_fit (NdProject *self, const nd_model *model, const NdFitPlanSpec *choices,
+                                      GError **error);
+/* nd_project_make_fit with every choice automatic and this step. */
 NdProjectSweeps *nd_project_make_sweeps (NdProject *self, const nd_model *model, double max_dt_ms, GError **error);
 void         nd_project_free_sweeps (NdProjectSweeps *s);
 

@@ -1,0 +1,134 @@
+/* test-fit-plan.c: the one plan of a recording's fit that neurode-cli fit and the window share.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * On real recordings: 17o05028 (current steps) gives the template its cell and the automatic training
+ * sweeps, and the choices reach the options unchanged (a seed of 0 included); 17o05024 (voltage-clamp
+ * steps) frees the leak unless it is kept and sizes the template from its capacitance.
+ */
+#include <glib.h>
+#include <math.h>
+
+#include "fit-plan.h"
+#include "templates.h"
+
+static NdRecording *
+load (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ND_TEST_DATA"), "abf", name, NULL);
+  g_autoptr (GError) error = NULL;
+  NdRecording *rec = nd_recording_load (path, &error);
+  g_assert_no_error (error);
+  return rec;
+}
+
+static void
+test_current_steps (void)
+{
+  NdRecording *rec = load ("17o05028_ic_steps.abf");
+  nd_template_cell cell;
+  nd_template_cell_unknown (&cell);
+  NdFitPlanCell info;
+  nd_fit_plan_template_cell (rec, 1.0, NAN, &cell, &info);
+  g_print ("17o05028: rest %.1f mV, R_in %.0f MOhm, area %.0f um2 (%s)\n", cell.v_rest_mV, cell.r_in_MOhm,
+           cell.area_um2, info.why ? info.why : "measured");
+  g_assert_true (info.measured);
+  g_assert_cmpfloat (cell.v_rest_mV, <, -30.0);
+  g_assert_cmpfloat (cell.v_rest_mV, >, -90.0);
+  g_assert_cmpfloat (cell.r_in_MOhm, >, 10.0);
+  g_assert_cmpfloat (cell.area_um2, >, 100.0);
+  nd_cell_props_clear (&info.props);
+  g_free (info.why);
+
+  /* The automatic split: three sweeps, none of them a validation sweep the user chose. */
+  int train[3];
+  int n = nd_fit_plan_default_train (rec, NULL, 0, train, 3);
+  g_assert_cmpint (n, ==, 3);
+  int val[] = { train[1] };
+  int train2[3];
+  int n2 = nd_fit_plan_default_train (rec, val, 1, train2, 3);
+  g_assert_cmpint (n2, ==, 2);
+  g_assert_cmpint (train2[0], ==, train[0]);
+  g_assert_cmpint (train2[1], ==, train[2]);
+
+  nd_model *m = nd_template_model (ND_TEMPLATE_CORTICAL, &cell, true);
+  NdFitPlanSpec spec;
+  nd_fit_plan_spec_init (&spec);
+  spec.train = train;
+  spec.n_train = n;
+  spec.seed = 0;
+  spec.total_iterations = 50;
+  spec.restarts = 2;
+  spec.search_evals = 0;
+  spec.window_start_ms = 100.0;
+  spec.window_end_ms = 700.0;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdFitPlan) plan = nd_fit_plan_new (rec, m, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->data->n_train, ==, 3);
+  /* Sweeps in neither list are not read (fit-data.h). */
+  g_assert_cmpint (plan->data->n_val, ==, 0);
+  g_assert_cmpint (plan->leak_freed, ==, 0);
+  g_assert_cmpuint (plan->opt.seed, ==, 0);
+  g_assert_cmpint (plan->opt.total_iterations, ==, 50);
+  g_assert_cmpint (plan->opt.restarts, ==, 2);
+  g_assert_cmpint (plan->opt.search_evals, ==, 0);
+  /* A window: only it and a lead-in are simulated (not whole sweeps). */
+  g_assert_cmpfloat (plan->data->train[0].drive.n * plan->data->train[0].drive.dt_sample, <, 720.0);
+  /* The plan fits a copy. */
+  g_assert_true (plan->model != m);
+  nd_model_free (m);
+
+  /* Automatic choices stay automatic. */
+  nd_fit_plan_spec_init (&spec);
+  g_autoptr (NdFitPlan) auto_plan = nd_fit_plan_new (rec, plan->model, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (auto_plan->opt.search_evals, ==, ND_FIT_AUTO);
+  g_assert_cmpint (auto_plan->opt.restarts, ==, 0);
+  g_assert_cmpint (auto_plan->opt.iterations, ==, 0);
+  g_assert_cmpuint (auto_plan->opt.seed, ==, 1);
+  nd_recording_free (rec);
+}
+
+static void
+test_voltage_clamp (void)
+{
+  NdRecording *rec = load ("17o05024_vc_steps.abf");
+  g_assert_true (nd_recording_is_voltage_clamp (rec));
+  nd_template_cell cell;
+  nd_template_cell_unknown (&cell);
+  NdFitPlanCell info;
+  nd_fit_plan_template_cell (rec, 1.0, NAN, &cell, &info);
+  g_print ("17o05024: capacitance %.1f pF%s, area %.0f um2\n", info.c_pF,
+           info.c_from_transients ? " (transients)" : "", cell.area_um2);
+  g_assert_true (isfinite (cell.area_um2) && cell.area_um2 > 0.0);
+  g_assert_true (isnan (cell.v_rest_mV));
+  g_free (info.why);
+  nd_model *m = nd_template_model (ND_TEMPLATE_CORTICAL, &cell, false);
+  NdFitPlanSpec spec;
+  nd_fit_plan_spec_init (&spec);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdFitPlan) plan = nd_fit_plan_new (rec, m, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_true (plan->data->voltage_clamp);
+  /* The leak's conductance and reversal potential are the cell's and the seal's: fitted. */
+  g_assert_cmpint (plan->leak_freed, >, 0);
+  g_assert_cmpuint (nd_model_n_trainable (plan->model), >, nd_model_n_trainable (m));
+  spec.keep_leak = TRUE;
+  g_autoptr (NdFitPlan) kept = nd_fit_plan_new (rec, m, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (kept->leak_freed, ==, 0);
+  g_assert_cmpuint (nd_model_n_trainable (kept->model), ==, nd_model_n_trainable (m));
+  nd_model_free (m);
+  nd_recording_free (rec);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/fit-plan/current-steps", test_current_steps);
+  g_test_add_func ("/fit-plan/voltage-clamp", test_voltage_clamp);
+  return g_test_run ();
+}
