@@ -23,9 +23,12 @@ struct _NdAdaptive
   guint relayout;         /* idle source that switches to it */
 };
 
-G_DEFINE_FINAL_TYPE (NdAdaptive, nd_adaptive, GTK_TYPE_WIDGET)
+static void nd_adaptive_buildable_init (GtkBuildableIface *iface);
 
-enum { PROP_0, PROP_NARROW, N_PROPS };
+G_DEFINE_FINAL_TYPE_WITH_CODE (NdAdaptive, nd_adaptive, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, nd_adaptive_buildable_init))
+
+enum { PROP_0, PROP_NARROW, PROP_NARROW_BELOW, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 static void
@@ -97,9 +100,52 @@ nd_adaptive_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_NARROW:
       g_value_set_boolean (value, self->narrow);
       break;
+    case PROP_NARROW_BELOW:
+      g_value_set_int (value, self->narrow_below);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+nd_adaptive_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  NdAdaptive *self = ND_ADAPTIVE (object);
+  switch (prop_id)
+    {
+    case PROP_NARROW_BELOW:
+      self->narrow_below = g_value_get_int (value);
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+set_box (NdAdaptive *self, GtkWidget *box)
+{
+  g_return_if_fail (GTK_IS_BOX (box) && self->box == NULL);
+  self->box = box;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_parent (box, GTK_WIDGET (self));
+}
+
+/* In a .ui file: <object class="NdAdaptive"> with "narrow-below" and its one GtkBox as <child>. */
+static void
+nd_adaptive_buildable_add_child (GtkBuildable *buildable, GtkBuilder *builder, GObject *child, const char *type)
+{
+  if (GTK_IS_BOX (child))
+    set_box (ND_ADAPTIVE (buildable), GTK_WIDGET (child));
+  else
+    g_warning ("NdAdaptive takes one GtkBox, not a %s", G_OBJECT_TYPE_NAME (child));
+}
+
+static void
+nd_adaptive_buildable_init (GtkBuildableIface *iface)
+{
+  iface->add_child = nd_adaptive_buildable_add_child;
 }
 
 static void
@@ -117,10 +163,13 @@ nd_adaptive_class_init (NdAdaptiveClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->get_property = nd_adaptive_get_property;
+  object_class->set_property = nd_adaptive_set_property;
   object_class->dispose = nd_adaptive_dispose;
   widget_class->measure = nd_adaptive_measure;
   widget_class->size_allocate = nd_adaptive_size_allocate;
   props[PROP_NARROW] = g_param_spec_boolean ("narrow", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_NARROW_BELOW] = g_param_spec_int ("narrow-below", NULL, NULL, 0, G_MAXINT, 0,
+                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -128,20 +177,17 @@ static void
 nd_adaptive_init (NdAdaptive *self)
 {
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  /* Expands as its box does, so the views keep filling the window. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
 nd_adaptive_new (GtkWidget *box, int narrow_below)
 {
   g_return_val_if_fail (GTK_IS_BOX (box), NULL);
-  NdAdaptive *self = g_object_new (ND_TYPE_ADAPTIVE, NULL);
-  self->box = box;
-  self->narrow_below = narrow_below;
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_HORIZONTAL);
-  gtk_widget_set_parent (box, GTK_WIDGET (self));
-  /* Expands as its box does, so the views keep filling the window. */
-  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+  NdAdaptive *self = g_object_new (ND_TYPE_ADAPTIVE, "narrow-below", narrow_below, NULL);
+  set_box (self, box);
   return GTK_WIDGET (self);
 }
 

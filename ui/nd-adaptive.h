@@ -7,6 +7,7 @@
  * allocated width: below `narrow_below` pixels the box turns vertical (its side column goes below the
  * plots), at or above it horizontal again (the switch follows one frame after the width changed);
  * "notify::narrow" lets the view adjust the rest (inner scrolling, margins) at the same moment.
+ * In a .ui file it is <object class="NdAdaptive"> with the property "narrow-below" and one GtkBox child.
  */
 #pragma once
 

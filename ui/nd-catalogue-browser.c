@@ -86,18 +86,23 @@ struct _NdCatalogueBrowser
   GHashTable *items;       /* const NdIcgChannel * -> NdCatalogueItem (all of them, owned) */
   GListStore *store;       /* the results, best first */
   GtkSingleSelection *selection;
+  NdPlotModel *mx, *mt;
+
+  /* From the template. */
+  AdwWindowTitle *window_title;
   AdwStatusPage *empty;
   GtkSearchEntry *search;
   GtkDropDown *class_drop;
+  GtkStringList *class_names;
   GtkLabel *count;
+  GtkListView *list;
   AdwToastOverlay *toasts;
-
   GtkStack *preview_stack;
   GtkLabel *name, *where, *gates, *temp_note;
   AdwActionRow *source_row;
   GtkLinkButton *modeldb_link;
   GtkWidget *calcium_note;
-  NdPlotModel *mx, *mt;
+  NdPlot *plot_x, *plot_t;
   GtkWidget *add_button;
 };
 
@@ -144,6 +149,8 @@ static void
 search_changed (GtkSearchEntry *entry, gpointer user_data)
 {
   NdCatalogueBrowser *self = user_data;
+  if (!self->cat)   /* still building */
+    return;
   g_free (self->needle);
   self->needle = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
   refilter (self);
@@ -153,6 +160,8 @@ static void
 class_changed (GObject *drop, GParamSpec *pspec, gpointer user_data)
 {
   NdCatalogueBrowser *self = user_data;
+  if (!self->cat)   /* still building */
+    return;
   guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (drop));
   self->class_index = sel == 0 || sel == GTK_INVALID_LIST_POSITION ? -1 : (int) sel - 1;
   refilter (self);
@@ -216,7 +225,7 @@ fill_from_table (NdCatalogueBrowser *self, const NdIcgChannel *ch, double celsiu
 static void
 update_preview (NdCatalogueBrowser *self)
 {
-  if (!self->name)   /* still building */
+  if (!self->project)   /* still building */
     return;
   const NdIcgChannel *ch = selected_channel (self);
   gtk_stack_set_visible_child_name (self->preview_stack, ch ? "channel" : "empty");
@@ -375,70 +384,19 @@ bind_row (GtkSignalListItemFactory *f, GtkListItem *li, gpointer user_data)
 
 /* ---- building ---- */
 
-static GtkWidget *
-preview_plot (NdPlotModel **out)
-{
-  *out = nd_plot_model_new ();
-  GtkWidget *p = nd_plot_new (*out);
-  gtk_widget_set_hexpand (p, TRUE);
-  gtk_widget_set_vexpand (p, TRUE);
-  gtk_widget_set_size_request (p, 240, 220);
-  return p;
-}
-
+/* The parts that depend on the catalogue: its size, its classes and its channels. */
 static void
 build (NdCatalogueBrowser *self)
 {
-  gtk_window_set_title (GTK_WINDOW (self), _("Channel Catalogue"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 1100, 680);
-  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
   guint n = nd_icg_catalogue_n_channels (self->cat);
   g_autofree char *sub = g_strdup_printf (_("%u published channel models · %s"), n, ND_ICG_CITATION);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (_("Channel Catalogue"), sub));
-  gtk_box_append (GTK_BOX (outer), header);
-  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->toasts), TRUE);
-  gtk_box_append (GTK_BOX (outer), GTK_WIDGET (self->toasts));
-  GtkWidget *panes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  adw_toast_overlay_set_child (self->toasts, panes);
-
-  /* Left: search, class, results. */
-  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_size_request (left, 360, -1);
-  /* The search entry expands along its row only: the preview takes the window's spare width. */
-  gtk_widget_set_hexpand (left, FALSE);
-  gtk_widget_set_margin_start (left, 12);
-  gtk_widget_set_margin_end (left, 12);
-  gtk_widget_set_margin_top (left, 12);
-  GtkWidget *filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  g_object_set (self->search, "placeholder-text", _("Sodium, A-type, kdr, a ModelDB number…"), NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->search),
-                               _("Search by ion (sodium, Nav, potassium, calcium), kind (A-type, delayed rectifier, "
-                                 "M-current, T-type, BK, SK), name or file (kdr, nax), or ModelDB number; several "
-                                 "words narrow the list. The closest matches come first."));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->search), TRUE);
-  g_signal_connect (self->search, "search-changed", G_CALLBACK (search_changed), self);
-  const char *class_names[G_N_ELEMENTS (all_classes) + 2] = { _("All classes") };
+  adw_window_title_set_subtitle (self->window_title, sub);
   for (guint i = 0; i < G_N_ELEMENTS (all_classes); i++)
     if (nd_icg_catalogue_has_class (self->cat, all_classes[i]))
       {
         self->classes[self->n_classes++] = all_classes[i];
-        class_names[self->n_classes] = all_classes[i];
+        gtk_string_list_append (self->class_names, all_classes[i]);
       }
-  self->class_drop = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (class_names));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->class_drop), _("Channel class"));
-  g_signal_connect (self->class_drop, "notify::selected", G_CALLBACK (class_changed), self);
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->search));
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->class_drop));
-  gtk_box_append (GTK_BOX (left), filters);
-  self->count = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->count, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->count), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->count), "caption");
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->count));
-
   self->items = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   for (guint i = 0; i < n; i++)
     {
@@ -451,113 +409,9 @@ build (NdCatalogueBrowser *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
-  GtkWidget *list = gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), factory);
-  gtk_widget_add_css_class (list, "navigation-sidebar");
-  GtkWidget *scroll = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), list);
-  gtk_widget_set_vexpand (scroll, TRUE);
-  gtk_box_append (GTK_BOX (left), scroll);
-  /* No wider than it needs: the rows' wrapped subtitles would otherwise ask for a whole line each. */
-  GtkWidget *left_clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (left_clamp), 420);
-  adw_clamp_set_tightening_threshold (ADW_CLAMP (left_clamp), 420);
-  adw_clamp_set_child (ADW_CLAMP (left_clamp), left);
-  gtk_widget_set_hexpand (left_clamp, FALSE);
-  gtk_box_append (GTK_BOX (panes), left_clamp);
-  gtk_box_append (GTK_BOX (panes), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-
-  /* Right: the selected channel. */
-  self->preview_stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_hexpand (GTK_WIDGET (self->preview_stack), TRUE);
-  self->empty = ADW_STATUS_PAGE (adw_status_page_new ());
-  adw_status_page_set_icon_name (self->empty, "system-search-symbolic");
-  gtk_stack_add_named (self->preview_stack, GTK_WIDGET (self->empty), "empty");
-
-  GtkWidget *pv = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_start (pv, 18);
-  gtk_widget_set_margin_end (pv, 18);
-  gtk_widget_set_margin_top (pv, 18);
-  gtk_widget_set_margin_bottom (pv, 18);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  gtk_widget_set_hexpand (titles, TRUE);
-  self->name = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->name, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->name), "title-2");
-  gtk_label_set_selectable (self->name, TRUE);
-  self->where = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->where, 0);
-  gtk_label_set_wrap (self->where, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->where), "dim-label");
-  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->name));
-  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->where));
-  gtk_box_append (GTK_BOX (top), titles);
-  self->add_button = gtk_button_new_with_mnemonic (_("_Add to Model"));
-  gtk_widget_add_css_class (self->add_button, "suggested-action");
-  gtk_widget_add_css_class (self->add_button, "pill");
-  gtk_widget_set_valign (self->add_button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "browser.add");
-  gtk_widget_set_halign (self->add_button, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (top), self->add_button);
-  /* In a narrow preview the button goes below the name, which then keeps its line. */
-  GtkWidget *top_adaptive = nd_adaptive_new (top, 520);
-  gtk_widget_set_vexpand (top_adaptive, FALSE);
-  gtk_box_append (GTK_BOX (pv), top_adaptive);
-
-  self->calcium_note = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  gtk_box_append (GTK_BOX (self->calcium_note), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
-  GtkWidget *cl = gtk_label_new (_("Calcium-activated channel: its gating depends on intracellular calcium, which "
-                                   "Neurode’s compartment does not simulate. It cannot be added as a voltage-only "
-                                   "channel; the curves below are as tabulated."));
-  gtk_label_set_wrap (GTK_LABEL (cl), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (cl), 0);
-  gtk_widget_set_hexpand (cl, TRUE);
-  gtk_box_append (GTK_BOX (self->calcium_note), cl);
-  gtk_widget_add_css_class (self->calcium_note, "warning");
-  gtk_box_append (GTK_BOX (pv), self->calcium_note);
-
-  GtkWidget *facts = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (facts), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (facts, "boxed-list");
-  GtkWidget *grow = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (grow), _("Gates"));
-  self->gates = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_selectable (self->gates, TRUE);
-  gtk_label_set_wrap (self->gates, TRUE);
-  gtk_label_set_xalign (self->gates, 1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (grow), GTK_WIDGET (self->gates));
-  gtk_list_box_append (GTK_LIST_BOX (facts), grow);
-  self->source_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->source_row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->source_row), _("Source"));
-  adw_action_row_set_subtitle_lines (self->source_row, 0);
-  self->modeldb_link = GTK_LINK_BUTTON (gtk_link_button_new_with_label ("https://modeldb.science", "ModelDB"));
-  gtk_widget_set_valign (GTK_WIDGET (self->modeldb_link), GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (self->source_row, GTK_WIDGET (self->modeldb_link));
-  gtk_list_box_append (GTK_LIST_BOX (facts), GTK_WIDGET (self->source_row));
-  gtk_box_append (GTK_BOX (pv), facts);
-
-  self->temp_note = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->temp_note, 0);
-  gtk_label_set_wrap (self->temp_note, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->temp_note), "dim-label");
-  gtk_box_append (GTK_BOX (pv), GTK_WIDGET (self->temp_note));
-  /* The two curves side by side where the preview is wide enough, else one above the other; the preview
-   * scrolls, so an 800 px window keeps the list beside it. */
-  GtkWidget *plots = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_append (GTK_BOX (plots), preview_plot (&self->mx));
-  gtk_box_append (GTK_BOX (plots), preview_plot (&self->mt));
-  gtk_box_append (GTK_BOX (pv), nd_adaptive_new (plots, 560));
-  gtk_stack_add_named (self->preview_stack, pv, "channel");
-  GtkWidget *preview_scroll = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (preview_scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (preview_scroll), GTK_WIDGET (self->preview_stack));
-  gtk_widget_set_hexpand (preview_scroll, TRUE);
-  gtk_box_append (GTK_BOX (panes), preview_scroll);
-
-  adw_window_set_content (ADW_WINDOW (self), outer);
-  nd_close_keys_add (GTK_WINDOW (self));
+  gtk_list_view_set_factory (self->list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list, GTK_SELECTION_MODEL (self->selection));
   refilter (self);
   update_preview (self);
 }
@@ -658,6 +512,7 @@ nd_catalogue_browser_dispose (GObject *object)
   NdCatalogueBrowser *self = ND_CATALOGUE_BROWSER (object);
   if (self->selection)
     g_signal_handlers_disconnect_by_data (self->selection, self);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ND_TYPE_CATALOGUE_BROWSER);
   g_clear_object (&self->selection);
   g_clear_object (&self->store);
   g_clear_pointer (&self->items, g_hash_table_unref);
@@ -675,10 +530,40 @@ nd_catalogue_browser_class_init (NdCatalogueBrowserClass *klass)
   GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
   gtk_widget_class_install_action (wc, "browser.add", NULL, action_add);
   gtk_widget_class_install_action (wc, "browser.select", "s", action_select);
+  g_type_ensure (ND_TYPE_ADAPTIVE);
+  g_type_ensure (ND_TYPE_PLOT);
+  gtk_widget_class_set_template_from_resource (wc, RESOURCE_PREFIX "/ui/nd-catalogue-browser.ui");
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, window_title);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, empty);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, search);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, class_drop);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, class_names);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, count);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, list);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, toasts);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, preview_stack);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, name);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, where);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, gates);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, temp_note);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, source_row);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, modeldb_link);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, calcium_note);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, plot_x);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, plot_t);
+  gtk_widget_class_bind_template_child (wc, NdCatalogueBrowser, add_button);
+  gtk_widget_class_bind_template_callback (wc, search_changed);
+  gtk_widget_class_bind_template_callback (wc, class_changed);
 }
 
 static void
 nd_catalogue_browser_init (NdCatalogueBrowser *self)
 {
   self->class_index = -1;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->mx = nd_plot_model_new ();
+  self->mt = nd_plot_model_new ();
+  nd_plot_set_model (self->plot_x, self->mx);
+  nd_plot_set_model (self->plot_t, self->mt);
+  nd_close_keys_add (GTK_WINDOW (self));
 }

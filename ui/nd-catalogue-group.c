@@ -345,23 +345,13 @@ nd_catalogue_group_new (NdProject *project, GtkWidget *host)
   g->project = project;
   g->host = host;
   g->rows = g_ptr_array_new ();
-  g->group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  GtkBuilder *builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/nd-catalogue-group.ui");
+  g->group = ADW_PREFERENCES_GROUP (g_object_ref (gtk_builder_get_object (builder, "group")));
+  g->add_row = GTK_WIDGET (gtk_builder_get_object (builder, "add_row"));
+  g_object_unref (builder);
+  /* Returned floating, as a widget's _new function does: the page it is added to owns it. */
+  g_object_force_floating (G_OBJECT (g->group));
   g_object_set_data_full (G_OBJECT (g->group), "nd-catalogue-group", g, group_free);
-  adw_preferences_group_set_title (g->group, _("Published Channels"));
-  adw_preferences_group_set_description (g->group,
-    _("Channel models from ModelDB, with kinetics tabulated by the ICGenealogy project (Podlaski et al. 2017). "
-      "Each is simulated from its tabulated curves at the model’s temperature."));
-  /* The last row opens the browser (a list box row is actionable). */
-  g->add_row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (g->add_row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (g->add_row), _("Add Channel from Catalogue…"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (g->add_row),
-                               _("Search about 2,300 published channel models by name, class or ModelDB number"));
-  adw_action_row_add_prefix (ADW_ACTION_ROW (g->add_row), gtk_image_new_from_icon_name ("list-add-symbolic"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (g->add_row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (g->add_row), TRUE);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (g->add_row), "catalogue.browse");
-  adw_preferences_group_add (g->group, g->add_row);
 
   GSimpleActionGroup *actions = g_simple_action_group_new ();
   const GActionEntry entries[] = {

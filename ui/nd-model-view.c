@@ -38,6 +38,9 @@ struct _NdModelView
   KnownRow *known;
   guint n_known;
 
+  /* From the template. */
+  AdwPreferencesPage *channels_page;
+  AdwPreferencesGroup *known_group;
   GtkSwitch *learned_switch;
   AdwEntryRow *learned_name;
   AdwComboRow *gates_row;
@@ -47,6 +50,7 @@ struct _NdModelView
   GtkCheckButton *fit_power[2];
   GtkSpinButton *lgbar, *le;
   GtkCheckButton *fit_gbar, *fit_e;
+  GtkWidget *gbar_row, *e_row;
   AdwComboRow *size_row, *compare_row;
   GtkWidget *learned_rows[8];
 };
@@ -136,7 +140,7 @@ membrane_changed (GtkSpinButton *spin, gpointer user_data)
 {
   NdModelView *self = ND_MODEL_VIEW (user_data);
   double cm, area, v0, celsius;
-  if (self->syncing)
+  if (self->syncing || !self->project)
     return;
   nd_project_get_membrane (self->project, &cm, &area, &v0, &celsius);
   self->editing = TRUE;
@@ -157,7 +161,7 @@ update_learned_sensitivity (NdModelView *self, const NdLearnedSpec *l)
 static void
 learned_changed (NdModelView *self)
 {
-  if (self->syncing)
+  if (self->syncing || !self->project)
     return;
   NdLearnedSpec l = nd_project_get_learned (self->project);
   l.enabled = gtk_switch_get_active (self->learned_switch);
@@ -318,36 +322,6 @@ template_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   gtk_window_present (GTK_WINDOW (d));
 }
 
-static AdwPreferencesGroup *
-template_group (void)
-{
-  g_autoptr (GMenu) menu = g_menu_new ();
-  g_menu_append (menu, template_title (ND_TEMPLATE_CORTICAL), "model.template::cortical");
-  g_menu_append (menu, template_title (ND_TEMPLATE_SQUID), "model.template::squid");
-  GtkWidget *button = gtk_menu_button_new ();
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Start From Template"));
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  GtkWidget *row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Starting model"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Channels for a kind of cell, sized to the recorded cell"));
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_add (group, row);
-  return group;
-}
-
-static void
-watch (NdModelView *self, gpointer widget, const char *signal)
-{
-  if (g_str_has_prefix (signal, "notify::"))
-    g_signal_connect (widget, signal, G_CALLBACK (learned_widget_notify), self);
-  else
-    g_signal_connect (widget, signal, G_CALLBACK (learned_widget_changed), self);
-}
-
 static GtkWidget *
 check_with_label (const char *label, GtkCheckButton **out)
 {
@@ -370,137 +344,17 @@ narrow_changed (NdAdaptive *adaptive, GParamSpec *pspec, gpointer user_data)
         nd_adaptive_scroll_alone (GTK_SCROLLED_WINDOW (c), narrow);
 }
 
+/* The known channels' rows, one per channel of the project, and the lists that name them. */
 static void
 build (NdModelView *self)
 {
-  GtkWidget *page = adw_preferences_page_new ();
-  gtk_widget_set_vexpand (page, TRUE);
-  gtk_widget_set_hexpand (page, TRUE);
-
-  /* Membrane. */
-  AdwPreferencesGroup *mem = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (mem, _("Membrane"));
-  adw_preferences_group_set_description (mem, _("The membrane area is set with the recording, in the Recording view."));
-  adw_preferences_group_add (mem, nd_spin_row (_("Capacitance"), NULL, "µF/cm²", 0.1, 10.0, 0.1, 2, 1.0, &self->cm));
-  adw_preferences_group_add (mem, nd_spin_row (_("Initial potential"), _("The model starts at rest here"), "mV",
-                                               -120.0, 40.0, 1.0, 1, -70.0, &self->v_init));
-  adw_preferences_group_add (mem, nd_spin_row (_("Temperature"), NULL, "°C", -10.0, 50.0, 0.5, 1, 6.3, &self->celsius));
-  g_signal_connect (self->cm, "value-changed", G_CALLBACK (membrane_changed), self);
-  g_signal_connect (self->v_init, "value-changed", G_CALLBACK (membrane_changed), self);
-  g_signal_connect (self->celsius, "value-changed", G_CALLBACK (membrane_changed), self);
-
-  /* Learned current. */
-  AdwPreferencesGroup *lg = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (lg, _("Learned Current"));
-  adw_preferences_group_set_description (lg,
-    _("A current whose gates are learned from the recording: each gate’s steady state and time constant come from "
-      "a small neural network of the membrane potential."));
-  GtkWidget *srow = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (srow), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (srow), _("Learn a current"));
-  self->learned_switch = GTK_SWITCH (gtk_switch_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->learned_switch), GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (srow), GTK_WIDGET (self->learned_switch));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (srow), GTK_WIDGET (self->learned_switch));
-  watch (self, self->learned_switch, "notify::active");
-  adw_preferences_group_add (lg, srow);
-
-  self->learned_name = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->learned_name), _("Name"));
-  watch (self, self->learned_name, "changed");
-  adw_preferences_group_add (lg, GTK_WIDGET (self->learned_name));
-
-  self->gates_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->gates_row), _("Gates"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->gates_row), _("One like potassium’s n, two like sodium’s m and h"));
-  const char *const gate_choices[] = { _("One"), _("Two"), NULL };
-  GtkStringList *gl = gtk_string_list_new (gate_choices);
-  nd_combo_row_wrap (self->gates_row);
-  adw_combo_row_set_model (self->gates_row, G_LIST_MODEL (gl));
-  g_object_unref (gl);
-  watch (self, self->gates_row, "notify::selected");
-  adw_preferences_group_add (lg, GTK_WIDGET (self->gates_row));
-
-  for (int g = 0; g < 2; g++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      g_autofree char *t = g_strdup_printf (_("Gate %d"), g + 1);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), t);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Name and exponent in the current"));
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
-      self->gate_name[g] = GTK_ENTRY (gtk_entry_new ());
-      gtk_editable_set_width_chars (GTK_EDITABLE (self->gate_name[g]), 4);
-      gtk_widget_set_valign (GTK_WIDGET (self->gate_name[g]), GTK_ALIGN_CENTER);
-      watch (self, self->gate_name[g], "changed");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->gate_name[g]));
-      GtkWidget *pw = gtk_label_new (_("power"));
-      gtk_widget_add_css_class (pw, "dim-label");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), pw);
-      self->gate_power[g] = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 8, 1));
-      gtk_spin_button_set_digits (self->gate_power[g], 2);
-      nd_scroll_guard_spin (self->gate_power[g]);
-      gtk_widget_set_valign (GTK_WIDGET (self->gate_power[g]), GTK_ALIGN_CENTER);
-      watch (self, self->gate_power[g], "value-changed");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->gate_power[g]));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check_with_label (_("Fit"), &self->fit_power[g]));
-      watch (self, self->fit_power[g], "toggled");
-      adw_preferences_group_add (lg, row);
-      self->gate_rows[g] = row;
-    }
-
-  GtkWidget *grow = adw_action_row_new ();
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (grow), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (grow), _("Maximal conductance"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (grow), check_with_label (_("Fit"), &self->fit_gbar));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (grow), nd_spin_with_unit ("mS/cm²", 0.0, 10000.0, 1.0, 3, 36.0, &self->lgbar));
-  watch (self, self->lgbar, "value-changed");
-  watch (self, self->fit_gbar, "toggled");
-  adw_preferences_group_add (lg, grow);
-  GtkWidget *erow = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (erow), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (erow), _("Reversal potential"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (erow), check_with_label (_("Fit"), &self->fit_e));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (erow), nd_spin_with_unit ("mV", -150.0, 150.0, 1.0, 1, -75.0, &self->le));
-  watch (self, self->le, "value-changed");
-  watch (self, self->fit_e, "toggled");
-  adw_preferences_group_add (lg, erow);
-
-  self->size_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->size_row), _("Network size"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->size_row), _("Larger networks can learn odder curves but fit more slowly"));
-  const char *const sizes[] = { _("Small"), _("Medium"), _("Large"), NULL };
-  GtkStringList *sl = gtk_string_list_new (sizes);
-  nd_combo_row_wrap (self->size_row);
-  adw_combo_row_set_model (self->size_row, G_LIST_MODEL (sl));
-  g_object_unref (sl);
-  watch (self, self->size_row, "notify::selected");
-  adw_preferences_group_add (lg, GTK_WIDGET (self->size_row));
-
-  self->compare_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->compare_row), _("Compare with"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->compare_row), _("A known channel drawn beside the learned curves"));
   GtkStringList *cl = gtk_string_list_new (NULL);
   gtk_string_list_append (cl, _("Nothing"));
   for (guint i = 0; i < self->n_known; i++)
     gtk_string_list_append (cl, _(nd_project_get_known_kind (self->project, i)->label));
-  nd_combo_row_wrap (self->compare_row);
   adw_combo_row_set_model (self->compare_row, G_LIST_MODEL (cl));
   g_object_unref (cl);
-  watch (self, self->compare_row, "notify::selected");
-  adw_preferences_group_add (lg, GTK_WIDGET (self->compare_row));
-  GtkWidget *rows[] = { GTK_WIDGET (self->learned_name), GTK_WIDGET (self->gates_row), self->gate_rows[0],
-                        self->gate_rows[1], grow, erow, GTK_WIDGET (self->size_row), GTK_WIDGET (self->compare_row) };
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    self->learned_rows[i] = rows[i];
 
-  /* Known channels: one expander each, the tick box in front, whether the fit may adjust the conductance
-   * beside the curves button, gbar, E and the kinetics offset inside. */
-  AdwPreferencesGroup *kg = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (kg, _("Known Channels"));
-  adw_preferences_group_set_description (kg, _("Tick the channels the cell has, and “Fit” where the fit may adjust "
-                                               "the conductance; open a row to set its values."));
   for (guint i = 0; i < self->n_known; i++)
     {
       const nd_channel_kind *kind = nd_project_get_known_kind (self->project, i);
@@ -571,26 +425,10 @@ build (NdModelView *self)
       g_signal_connect (check, "toggled", G_CALLBACK (known_check_toggled), self);
       g_signal_connect (self->known[i].gbar, "value-changed", G_CALLBACK (known_spin_changed), self);
       g_signal_connect (self->known[i].e, "value-changed", G_CALLBACK (known_spin_changed), self);
-      adw_preferences_group_add (kg, row);
+      adw_preferences_group_add (self->known_group, row);
     }
-  /* Two columns: the channels the cell is known to have, and what is learned plus the membrane. */
-  GtkWidget *left = adw_preferences_page_new ();
-  gtk_widget_set_hexpand (left, TRUE);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (left), template_group ());
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (left), kg);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (left),
+  adw_preferences_page_add (self->channels_page,
                             ADW_PREFERENCES_GROUP (nd_catalogue_group_new (self->project, GTK_WIDGET (self))));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), lg);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), mem);
-  /* Side by side where there is room, else the learned current and the membrane below the channels,
-   * all in one scrolling page. */
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_box_set_homogeneous (GTK_BOX (row), TRUE);
-  gtk_box_append (GTK_BOX (row), left);
-  gtk_box_append (GTK_BOX (row), page);
-  GtkWidget *adaptive = nd_adaptive_new (row, 1100);
-  g_signal_connect (adaptive, "notify::narrow", G_CALLBACK (narrow_changed), NULL);
-  gtk_box_append (GTK_BOX (self), adaptive);
 }
 
 void
@@ -600,7 +438,9 @@ nd_model_view_set_project (NdModelView *self, NdProject *project)
   self->project = g_object_ref (project);
   self->n_known = nd_project_get_n_known (project);
   self->known = g_new0 (KnownRow, self->n_known);
+  self->syncing = TRUE;
   build (self);
+  self->syncing = FALSE;
   g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
   g_signal_connect_object (project, "changed", G_CALLBACK (project_changed), self, 0);
   GSimpleActionGroup *actions = g_simple_action_group_new ();
@@ -615,6 +455,7 @@ static void
 nd_model_view_dispose (GObject *object)
 {
   NdModelView *self = ND_MODEL_VIEW (object);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_MODEL_VIEW);
   g_clear_object (&self->project);
   g_clear_pointer (&self->known, g_free);
   G_OBJECT_CLASS (nd_model_view_parent_class)->dispose (object);
@@ -623,11 +464,63 @@ nd_model_view_dispose (GObject *object)
 static void
 nd_model_view_class_init (NdModelViewClass *klass)
 {
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = nd_model_view_dispose;
+  g_type_ensure (ND_TYPE_ADAPTIVE);
+  gtk_widget_class_set_template_from_resource (wc, RESOURCE_PREFIX "/ui/nd-model-view.ui");
+  gtk_widget_class_bind_template_child (wc, NdModelView, channels_page);
+  gtk_widget_class_bind_template_child (wc, NdModelView, known_group);
+  gtk_widget_class_bind_template_child (wc, NdModelView, cm);
+  gtk_widget_class_bind_template_child (wc, NdModelView, v_init);
+  gtk_widget_class_bind_template_child (wc, NdModelView, celsius);
+  gtk_widget_class_bind_template_child (wc, NdModelView, learned_switch);
+  gtk_widget_class_bind_template_child (wc, NdModelView, learned_name);
+  gtk_widget_class_bind_template_child (wc, NdModelView, gates_row);
+  for (int g = 0; g < 2; g++)
+    {
+      char id[16];
+      g_snprintf (id, sizeof id, "gate_row_%d", g + 1);
+      gtk_widget_class_bind_template_child_full (wc, id, FALSE, G_STRUCT_OFFSET (NdModelView, gate_rows[g]));
+      g_snprintf (id, sizeof id, "gate_name_%d", g + 1);
+      gtk_widget_class_bind_template_child_full (wc, id, FALSE, G_STRUCT_OFFSET (NdModelView, gate_name[g]));
+      g_snprintf (id, sizeof id, "gate_power_%d", g + 1);
+      gtk_widget_class_bind_template_child_full (wc, id, FALSE, G_STRUCT_OFFSET (NdModelView, gate_power[g]));
+      g_snprintf (id, sizeof id, "fit_power_%d", g + 1);
+      gtk_widget_class_bind_template_child_full (wc, id, FALSE, G_STRUCT_OFFSET (NdModelView, fit_power[g]));
+    }
+  gtk_widget_class_bind_template_child (wc, NdModelView, lgbar);
+  gtk_widget_class_bind_template_child (wc, NdModelView, le);
+  gtk_widget_class_bind_template_child (wc, NdModelView, fit_gbar);
+  gtk_widget_class_bind_template_child (wc, NdModelView, fit_e);
+  gtk_widget_class_bind_template_child (wc, NdModelView, gbar_row);
+  gtk_widget_class_bind_template_child (wc, NdModelView, e_row);
+  gtk_widget_class_bind_template_child (wc, NdModelView, size_row);
+  gtk_widget_class_bind_template_child (wc, NdModelView, compare_row);
+  gtk_widget_class_bind_template_callback (wc, membrane_changed);
+  gtk_widget_class_bind_template_callback (wc, learned_widget_changed);
+  gtk_widget_class_bind_template_callback (wc, learned_widget_notify);
+  gtk_widget_class_bind_template_callback (wc, narrow_changed);
 }
 
 static void
 nd_model_view_init (NdModelView *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
+  nd_scroll_guard_all (GTK_WIDGET (self));
+  for (int g = 0; g < 2; g++)
+    {
+      g_autofree char *t = g_strdup_printf (_("Gate %d"), g + 1);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->gate_rows[g]), t);
+    }
+  /* Wrapped, not cut: "Verzögerter Gleichrichter, HH (K)". */
+  nd_combo_row_wrap (self->gates_row);
+  nd_combo_row_wrap (self->size_row);
+  nd_combo_row_wrap (self->compare_row);
+  GtkWidget *rows[] = { GTK_WIDGET (self->learned_name), GTK_WIDGET (self->gates_row), self->gate_rows[0],
+                        self->gate_rows[1], self->gbar_row, self->e_row, GTK_WIDGET (self->size_row),
+                        GTK_WIDGET (self->compare_row) };
+  G_STATIC_ASSERT (G_N_ELEMENTS (rows) == G_N_ELEMENTS (self->learned_rows));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    self->learned_rows[i] = rows[i];
 }

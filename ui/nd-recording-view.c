@@ -11,6 +11,7 @@
 #include "nd-cell-card.h"
 #include "nd-recording-view.h"
 #include "nd-rows.h"
+#include "nd-scroll-guard.h"
 
 /* Longer sweeps are reduced to min/max pairs before they reach the plot model. */
 #define DIRECT_LIMIT 200000
@@ -25,17 +26,17 @@ struct _NdRecordingView
   gboolean syncing;
 
   NdPlotModel *trace_model, *stim_model;
+  GPtrArray *file_rows, *sweep_rows;   /* rows we added, to remove them */
+  GArray *stim_choices;      /* int: -2 none, -1 protocol, >= 0 signal */
+
+  /* From the template. */
   NdPlot *trace_plot, *stim_plot;
-  GtkLabel *hint;
   GtkStack *stack;            /* "empty" (no recording yet), "missing" (the project's was not found) or "content" */
   AdwStatusPage *missing;
-  AdwPreferencesPage *page;
   AdwPreferencesGroup *file_group, *sweep_group, *window_group, *stim_group;
-  GPtrArray *file_rows, *sweep_rows;   /* rows we added, to remove them */
   AdwComboRow *show_row;
   GtkSpinButton *start_spin, *end_spin, *area_spin;
   AdwComboRow *stim_row;
-  GArray *stim_choices;      /* int: -2 none, -1 protocol, >= 0 signal */
   NdCellCard *cell_card;
   gboolean rebuilding;       /* rebuild_all is measuring: no separate redraw */
   double detail_lo, detail_hi; /* the zoom the long sweeps were read for (NAN: none) */
@@ -755,6 +756,7 @@ nd_recording_view_dispose (GObject *object)
 {
   NdRecordingView *self = ND_RECORDING_VIEW (object);
   g_clear_handle_id (&self->detail_timeout, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_RECORDING_VIEW);
   g_clear_object (&self->project);
   g_clear_object (&self->trace_model);
   g_clear_object (&self->stim_model);
@@ -776,6 +778,32 @@ nd_recording_view_class_init (NdRecordingViewClass *klass)
   gtk_widget_class_install_action (widget_class, "sweeps.default-split", NULL, default_split_activated);
   gtk_widget_class_install_action (widget_class, "sweeps.next", NULL, step_sweep_activated);
   gtk_widget_class_install_action (widget_class, "sweeps.previous", NULL, step_sweep_activated);
+
+  g_type_ensure (ND_TYPE_PLOT);
+  g_type_ensure (ND_TYPE_CELL_CARD);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-recording-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, trace_plot);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, stim_plot);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, stack);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, missing);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, file_group);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, sweep_group);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, window_group);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, stim_group);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, show_row);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, start_spin);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, end_spin);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, area_spin);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, stim_row);
+  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, cell_card);
+  gtk_widget_class_bind_template_callback (widget_class, range_selected);
+  gtk_widget_class_bind_template_callback (widget_class, trace_view_changed);
+  gtk_widget_class_bind_template_callback (widget_class, cell_measured);
+  gtk_widget_class_bind_template_callback (widget_class, stimulus_selected);
+  gtk_widget_class_bind_template_callback (widget_class, area_changed);
+  gtk_widget_class_bind_template_callback (widget_class, window_spin_changed);
+  gtk_widget_class_bind_template_callback (widget_class, whole_sweep_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, show_selected);
 }
 
 static void
@@ -786,146 +814,14 @@ nd_recording_view_init (NdRecordingView *self)
   self->file_rows = g_ptr_array_new ();
   self->sweep_rows = g_ptr_array_new ();
   self->stim_choices = g_array_new (FALSE, FALSE, sizeof (int));
+  gtk_widget_init_template (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
-
-  /* Plots. */
-  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_hexpand (left, TRUE);
-  gtk_widget_set_margin_start (left, 12);
-  gtk_widget_set_margin_top (left, 12);
-  gtk_widget_set_margin_bottom (left, 12);
+  nd_scroll_guard_all (GTK_WIDGET (self));
   self->trace_model = nd_plot_model_new ();
   self->stim_model = nd_plot_model_new ();
-  self->trace_plot = ND_PLOT (nd_plot_new (self->trace_model));
-  self->stim_plot = ND_PLOT (nd_plot_new (self->stim_model));
-  nd_plot_set_selectable (self->trace_plot, TRUE);
+  nd_plot_set_model (self->trace_plot, self->trace_model);
+  nd_plot_set_model (self->stim_plot, self->stim_model);
   /* Voltage above stimulus: one time axis, data areas lined up. */
   NdPlot *column[] = { self->trace_plot, self->stim_plot };
   nd_plot_align (column, 2);
-  g_signal_connect (self->trace_plot, "range-selected", G_CALLBACK (range_selected), self);
-  g_signal_connect (self->trace_plot, "view-changed", G_CALLBACK (trace_view_changed), self);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->trace_plot), TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->trace_plot), 320, 260);
-  gtk_widget_set_size_request (GTK_WIDGET (self->stim_plot), 320, 170);
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->trace_plot));
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->stim_plot));
-  /* Page Up and Page Down step through the sweeps while a plot has the focus (the side panel keeps
-   * them for scrolling). */
-  GtkEventController *keys = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
-    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Page_Down, 0),
-                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Page_Down, 0)),
-                      gtk_named_action_new ("sweeps.next")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
-    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Page_Up, 0),
-                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Page_Up, 0)),
-                      gtk_named_action_new ("sweeps.previous")));
-  gtk_widget_add_controller (left, keys);
-  self->hint = GTK_LABEL (gtk_label_new (_("Drag across the upper plot to choose the time window the fit compares; "
-                                           "right-drag to zoom. Page Up and Page Down show the other sweeps.")));
-  gtk_label_set_wrap (self->hint, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->hint), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->hint), "caption");
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->hint));
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_box_append (GTK_BOX (content), left);
-
-  /* Side panel. */
-  self->page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
-  gtk_widget_set_size_request (GTK_WIDGET (self->page), 380, -1);
-  self->file_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_page_add (self->page, self->file_group);
-  self->cell_card = ND_CELL_CARD (nd_cell_card_new ());
-  g_signal_connect (self->cell_card, "measured", G_CALLBACK (cell_measured), self);
-  adw_preferences_page_add (self->page, ADW_PREFERENCES_GROUP (self->cell_card));
-
-  AdwPreferencesGroup *cell = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  self->stim_group = cell;
-  adw_preferences_group_set_title (cell, _("Stimulus and Cell"));
-  self->stim_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->stim_row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->stim_row), _("Injected current"));
-  g_signal_connect (self->stim_row, "notify::selected", G_CALLBACK (stimulus_selected), self);
-  adw_preferences_group_add (cell, GTK_WIDGET (self->stim_row));
-  GtkWidget *area = nd_spin_row (_("Membrane area"), _("Turns the injected current into a current density"),
-                                 "µm²", 1.0, 1e7, 10.0, 2, 1000.0, &self->area_spin);
-  g_signal_connect (self->area_spin, "value-changed", G_CALLBACK (area_changed), self);
-  adw_preferences_group_add (cell, area);
-  adw_preferences_page_add (self->page, cell);
-
-  self->window_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->window_group, _("Fit Window"));
-  GtkWidget *whole = gtk_button_new_with_mnemonic (_("_Whole Sweep"));
-  gtk_widget_add_css_class (whole, "flat");
-  g_signal_connect (whole, "clicked", G_CALLBACK (whole_sweep_clicked), self);
-  adw_preferences_group_set_header_suffix (self->window_group, whole);
-  GtkWidget *r1 = nd_spin_row (_("From"), NULL, "ms", 0.0, 1e9, 1.0, 1, 0.0, &self->start_spin);
-  GtkWidget *r2 = nd_spin_row (_("To"), NULL, "ms", 0.0, 1e9, 1.0, 1, 0.0, &self->end_spin);
-  g_signal_connect (self->start_spin, "value-changed", G_CALLBACK (window_spin_changed), self);
-  g_signal_connect (self->end_spin, "value-changed", G_CALLBACK (window_spin_changed), self);
-  adw_preferences_group_add (self->window_group, r1);
-  adw_preferences_group_add (self->window_group, r2);
-  adw_preferences_page_add (self->page, self->window_group);
-
-  self->sweep_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->sweep_group, _("Sweeps"));
-  adw_preferences_group_set_description (self->sweep_group,
-    _("The fit learns from the training sweeps; the validation sweeps check it on data it has not seen. "
-      "Tick several sweeps to give them a role together."));
-  g_autoptr (GMenu) menu = g_menu_new ();
-  g_autoptr (GMenu) roles = g_menu_new (), select = g_menu_new (), split = g_menu_new ();
-  g_menu_append (roles, _("Train on Selected"), "sweeps.set-role::train");
-  g_menu_append (roles, _("Validate on Selected"), "sweeps.set-role::validate");
-  g_menu_append (roles, _("Do Not Use Selected"), "sweeps.set-role::ignore");
-  g_menu_append (select, _("Select All"), "sweeps.select-all");
-  g_menu_append (select, _("Select None"), "sweeps.select-none");
-  g_menu_append (split, _("Default Split"), "sweeps.default-split");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (roles));
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (select));
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (split));
-  GtkWidget *role_button = gtk_menu_button_new ();
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (role_button), _("Roles"));
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (role_button), G_MENU_MODEL (menu));
-  gtk_widget_add_css_class (role_button, "flat");
-  gtk_widget_set_tooltip_text (role_button, _("Set the role of the selected sweeps, or go back to the default "
-                                              "split: the most hyperpolarising step, the rheobase sweep and the "
-                                              "strongest step train"));
-  adw_preferences_group_set_header_suffix (self->sweep_group, role_button);
-  self->show_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->show_row), _("Show"));
-  g_signal_connect (self->show_row, "notify::selected", G_CALLBACK (show_selected), self);
-  adw_preferences_group_add (self->sweep_group, GTK_WIDGET (self->show_row));
-  adw_preferences_page_add (self->page, self->sweep_group);
-
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->page));
-
-  /* Before any recording (e.g. after exploring Hodgkin–Huxley): say how to get one. */
-  GtkWidget *empty = adw_status_page_new ();
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "nd-trace-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Open a recording first"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty), _("Open Axon ABF and ATF files, WAV, FLAC and CSV recordings"));
-  GtkWidget *open = gtk_button_new_with_mnemonic (_("_Open Recording…"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "win.open");
-  gtk_widget_set_halign (open, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (open, "pill");
-  gtk_widget_add_css_class (open, "suggested-action");
-  adw_status_page_set_child (ADW_STATUS_PAGE (empty), open);
-  /* A project whose recording moved: where it was, and the way to say where it is (not Open, which would
-   * start a new project). */
-  self->missing = ADW_STATUS_PAGE (adw_status_page_new ());
-  adw_status_page_set_icon_name (self->missing, "nd-trace-symbolic");
-  adw_status_page_set_title (self->missing, _("Recording Not Found"));
-  GtkWidget *locate = gtk_button_new_with_mnemonic (_("_Locate Recording…"));
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (locate), "s", "");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (locate), "win.locate-recording");
-  gtk_widget_set_halign (locate, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (locate, "pill");
-  gtk_widget_add_css_class (locate, "suggested-action");
-  adw_status_page_set_child (self->missing, locate);
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_hexpand (GTK_WIDGET (self->stack), TRUE);
-  gtk_stack_add_named (self->stack, empty, "empty");
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->missing), "missing");
-  gtk_stack_add_named (self->stack, content, "content");
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
 }

@@ -39,66 +39,6 @@ spin_new (double lo, double hi, double step, guint digits)
   return GTK_SPIN_BUTTON (s);
 }
 
-/* An AdwActionRow with a spin button and its unit. */
-static GtkSpinButton *
-spin_row (AdwPreferencesGroup *group, const char *title, const char *subtitle, const char *unit,
-          double lo, double hi, double step, guint digits)
-{
-  GtkWidget *row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  GtkSpinButton *s = spin_new (lo, hi, step, digits);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (s), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (s));
-  if (unit)
-    {
-      GtkWidget *u = gtk_label_new (unit);
-      gtk_widget_add_css_class (u, "dim-label");
-      gtk_label_set_width_chars (GTK_LABEL (u), 6);
-      gtk_label_set_xalign (GTK_LABEL (u), 0.0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), u);
-    }
-  adw_preferences_group_add (group, row);
-  return s;
-}
-
-static GtkLabel *
-info_row (AdwPreferencesGroup *group, const char *title)
-{
-  GtkWidget *row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  GtkWidget *value = gtk_label_new ("—");
-  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-  gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (value), 28);
-  gtk_widget_add_css_class (value, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
-  adw_preferences_group_add (group, row);
-  return GTK_LABEL (value);
-}
-
-static GtkWidget *
-button_new (const char *label, const char *action, const char *css)
-{
-  GtkWidget *b = gtk_button_new_with_mnemonic (label);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (b), action);
-  if (css)
-    gtk_widget_add_css_class (b, css);
-  return b;
-}
-
-static NdPlot *
-plot_new (NdReduceWindow *self, NdReducePlot which)
-{
-  self->plot_m[which] = nd_plot_model_new ();
-  self->plot[which] = ND_PLOT (nd_plot_new (self->plot_m[which]));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->plot[which]), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->plot[which]), TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->plot[which]), 300, 200);
-  return self->plot[which];
-}
-
 /* ---- state ---- */
 
 static void step_changed (NdReduceWindow *self);
@@ -576,89 +516,11 @@ plane_selected (GtkDropDown *dd, GParamSpec *pspec, NdReduceWindow *self)
   nd_morphology_view_set_plane (self->volt_view, plane);
 }
 
-static GtkWidget *
-framed (GtkWidget *child)
-{
-  GtkWidget *frame = gtk_frame_new (NULL);
-  gtk_frame_set_child (GTK_FRAME (frame), child);
-  gtk_widget_add_css_class (frame, "view");
-  return frame;
-}
-
+/* The densities: a spin button per region and channel, under the channels' names. */
 static void
-build_cell_page (NdReduceWindow *self)
+build_density_grid (NdReduceWindow *self)
 {
-  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_size_request (left, 360, -1);
-  AdwPreferencesGroup *open = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (open, _("Cell"));
-  adw_preferences_group_set_description (open, _("A cell file (JSON) names its morphology, channels and stimulus. "
-                                                 "A bare SWC morphology gets the CA1 example’s channels."));
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_box_append (GTK_BOX (buttons), button_new (_("Open the _CA1 Example"), "reduce.example", "suggested-action"));
-  gtk_box_append (GTK_BOX (buttons), button_new (_("Open a Cell _File…"), "reduce.open-cell", NULL));
-  gtk_box_append (GTK_BOX (buttons), button_new (_("Open an _SWC Morphology…"), "reduce.open-swc", NULL));
-  adw_preferences_group_add (open, buttons);
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (open));
-
-  self->error_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->error_label, TRUE);
-  gtk_label_set_xalign (self->error_label, 0.0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->error_label));
-
-  AdwPreferencesGroup *counts = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (counts, _("Morphology"));
-  const char *titles[6] = { _("Name"), _("Sections"), _("Compartments"), _("Total length"), _("Membrane area"),
-                            _("Soma area") };
-  for (int i = 0; i < 6; i++)
-    self->count_labels[i] = info_row (counts, titles[i]);
-  /* Cell names are sentences: wrap rather than cut. */
-  gtk_label_set_ellipsize (self->count_labels[0], PANGO_ELLIPSIZE_NONE);
-  gtk_label_set_wrap (self->count_labels[0], TRUE);
-  gtk_label_set_justify (self->count_labels[0], GTK_JUSTIFY_RIGHT);
-  gtk_label_set_xalign (self->count_labels[0], 1.0);
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (counts));
-  gtk_box_append (self->cell_page, left);
-
-  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Projection"));
-  gtk_widget_add_css_class (label, "dim-label");
-  const char *planes[] = { _("Largest extent"), _("x–y plane"), _("x–z plane"), _("y–z plane"), NULL };
-  GtkWidget *dd = gtk_drop_down_new_from_strings (planes);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), dd);
-  g_signal_connect (dd, "notify::selected", G_CALLBACK (plane_selected), self);
-  gtk_widget_set_halign (bar, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (bar), label);
-  gtk_box_append (GTK_BOX (bar), dd);
-  gtk_box_append (GTK_BOX (right), bar);
-  self->morph_view = ND_MORPHOLOGY_VIEW (nd_morphology_view_new ());
-  gtk_box_append (GTK_BOX (right), framed (GTK_WIDGET (self->morph_view)));
-  gtk_widget_set_hexpand (right, TRUE);
-  gtk_box_append (self->cell_page, right);
-}
-
-static void
-build_channels_page (NdReduceWindow *self)
-{
-  AdwPreferencesGroup *dens = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (dens, _("Channel densities"));
-  adw_preferences_group_set_description (dens, _("Maximal conductance of each channel per region, in mS/cm² "
-                                                 "(Pospischil et al. 2008 kinetics)."));
-  GtkWidget *grid = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_widget_add_css_class (grid, "card");
-  gtk_widget_set_margin_top (grid, 6);
-  GtkWidget *inner = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (inner), 8);
-  gtk_grid_set_column_spacing (GTK_GRID (inner), 12);
-  gtk_widget_set_margin_start (inner, 12);
-  gtk_widget_set_margin_end (inner, 12);
-  gtk_widget_set_margin_top (inner, 12);
-  gtk_widget_set_margin_bottom (inner, 12);
+  GtkGrid *inner = GTK_GRID (gtk_widget_get_template_child (GTK_WIDGET (self), ND_TYPE_REDUCE_WINDOW, "density_grid"));
   const char *cols[N_CH] = { _("Na"), _("Kd"), _("Km"), _("Leak") };
   const char *rows[N_R] = { _("Soma"), _("Axon"), _("Basal dendrites"), _("Apical dendrites") };
   for (int c = 0; c < N_CH; c++)
@@ -666,61 +528,23 @@ build_channels_page (NdReduceWindow *self)
       g_autofree char *head = g_strdup_printf (_("%s (mS/cm²)"), cols[c]);
       GtkWidget *l = gtk_label_new (head);
       gtk_widget_add_css_class (l, "heading");
-      gtk_grid_attach (GTK_GRID (inner), l, c + 1, 0, 1, 1);
+      gtk_grid_attach (inner, l, c + 1, 0, 1, 1);
     }
   for (int r = 0; r < N_R; r++)
     {
       GtkWidget *l = gtk_label_new (rows[r]);
       gtk_label_set_xalign (GTK_LABEL (l), 0.0);
       gtk_widget_set_hexpand (l, TRUE);
-      gtk_grid_attach (GTK_GRID (inner), l, 0, r + 1, 1, 1);
+      gtk_grid_attach (inner, l, 0, r + 1, 1, 1);
       for (int c = 0; c < N_CH; c++)
         {
           self->density[r][c] = spin_new (0.0, 1000.0, c == CH_KM ? 0.001 : 0.01, c == CH_KM ? 4 : 3);
           g_autofree char *a11y = g_strdup_printf (_("%s density in the %s, mS/cm²"), cols[c], rows[r]);
           gtk_accessible_update_property (GTK_ACCESSIBLE (self->density[r][c]), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                           a11y, -1);
-          gtk_grid_attach (GTK_GRID (inner), GTK_WIDGET (self->density[r][c]), c + 1, r + 1, 1, 1);
+          gtk_grid_attach (inner, GTK_WIDGET (self->density[r][c]), c + 1, r + 1, 1, 1);
         }
     }
-  gtk_grid_attach (GTK_GRID (grid), inner, 0, 0, 1, 1);
-  adw_preferences_group_add (dens, grid);
-  gtk_box_append (self->channels_page, GTK_WIDGET (dens));
-
-  AdwPreferencesGroup *passive = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (passive, _("Passive properties"));
-  self->ra = spin_row (passive, _("Axial resistivity"), _("Ra, the same in every section"), _("Ω·cm"),
-                       1.0, 10000.0, 1.0, 1);
-  self->cm = spin_row (passive, _("Membrane capacitance"), _("cm, the same everywhere"), _("µF/cm²"),
-                       0.05, 10.0, 0.05, 2);
-  gtk_box_append (self->channels_page, GTK_WIDGET (passive));
-
-  AdwPreferencesGroup *stim = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (stim, _("Current step at the soma"));
-  adw_preferences_group_set_description (stim, _("The reduced model is trained on this step and checked on two "
-                                                 "held-out steps of 0.8 and 1.2 times its amplitude."));
-  GtkWidget *files = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (files), _("Train on the CA1 stimulus files instead"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (files), _("Five training sweeps (0.3, 0.65 and 0.95 nA steps, two noisy "
-                                                         "inputs) and four held-out sweeps; the step below is then "
-                                                         "not used"));
-  self->use_files = GTK_SWITCH (gtk_switch_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->use_files), GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (files), GTK_WIDGET (self->use_files));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (files), GTK_WIDGET (self->use_files));
-  adw_preferences_group_add (stim, files);
-  self->files_row = files;
-  gtk_widget_set_visible (files, FALSE);
-  self->amp = spin_row (stim, _("Amplitude"), NULL, _("nA"), -5.0, 5.0, 0.05, 3);
-  self->start = spin_row (stim, _("Start"), NULL, _("ms"), 0.0, 10000.0, 1.0, 1);
-  self->end = spin_row (stim, _("End"), NULL, _("ms"), 0.0, 10000.0, 1.0, 1);
-  self->duration = spin_row (stim, _("Duration"), _("Length of the simulation, 0.025 ms steps"), _("ms"),
-                             1.0, 10000.0, 1.0, 1);
-  gtk_spin_button_set_value (self->amp, 0.65);
-  gtk_spin_button_set_value (self->start, 10.0);
-  gtk_spin_button_set_value (self->end, 50.0);
-  gtk_spin_button_set_value (self->duration, 70.0);
-  gtk_box_append (self->channels_page, GTK_WIDGET (stim));
 }
 
 static void
@@ -765,68 +589,15 @@ play_toggled (GtkToggleButton *button, NdReduceWindow *self)
     self->play_timer = g_timeout_add (40, play_tick, self);
 }
 
+/* The fit's settings: the defaults, and the number of starts in their words. */
 static void
-build_full_page (NdReduceWindow *self)
+setup_fit_settings (NdReduceWindow *self)
 {
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  self->run_button = button_new (_("_Run Full Model"), "reduce.run-full", "suggested-action");
-  gtk_box_append (GTK_BOX (top), self->run_button);
-  self->full_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->full_progress), GTK_ALIGN_CENTER);
-  gtk_widget_set_size_request (GTK_WIDGET (self->full_progress), 160, -1);
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->full_progress));
-  self->full_status = GTK_LABEL (gtk_label_new (_("Simulates the whole cell under the step and two held-out steps.")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->full_status), "dim-label");
-  gtk_label_set_xalign (self->full_status, 0.0);
-  gtk_label_set_wrap (self->full_status, TRUE);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->full_status), TRUE);
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->full_status));
-  gtk_box_append (self->full_page, top);
-
-  GtkWidget *body = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_set_homogeneous (GTK_BOX (body), TRUE);
-  gtk_widget_set_vexpand (body, TRUE);
-  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  self->volt_view = ND_MORPHOLOGY_VIEW (nd_morphology_view_new ());
-  nd_morphology_view_set_coloring (self->volt_view, ND_MORPH_COLOR_VOLTAGE);
-  gtk_box_append (GTK_BOX (left), framed (GTK_WIDGET (self->volt_view)));
-  GtkWidget *scrub = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *play = gtk_toggle_button_new ();
-  self->play = GTK_TOGGLE_BUTTON (play);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (play), "reduce.play");
-  gtk_button_set_icon_name (GTK_BUTTON (play), "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (play, _("Play the voltage over time"));
-  g_signal_connect (play, "toggled", G_CALLBACK (play_toggled), self);
-  gtk_box_append (GTK_BOX (scrub), play);
-  GtkWidget *tl = gtk_label_new (_("Time"));
-  gtk_widget_add_css_class (tl, "dim-label");
-  gtk_box_append (GTK_BOX (scrub), tl);
-  self->time_adj = gtk_adjustment_new (0.0, 0.0, 70.0, ND_REDUCE_FRAME_MS, 5.0, 0.0);
-  g_signal_connect (self->time_adj, "value-changed", G_CALLBACK (time_changed), self);
-  GtkWidget *scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, self->time_adj);
-  gtk_scale_set_draw_value (GTK_SCALE (scale), TRUE);
-  gtk_scale_set_digits (GTK_SCALE (scale), 2);
-  gtk_scale_set_value_pos (GTK_SCALE (scale), GTK_POS_RIGHT);
-  gtk_scale_set_format_value_func (GTK_SCALE (scale), format_time, NULL, NULL);
-  gtk_widget_set_hexpand (scale, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Time shown, ms"), -1);
-  gtk_box_append (GTK_BOX (scrub), scale);
-  gtk_box_append (GTK_BOX (left), scrub);
-  gtk_box_append (GTK_BOX (body), left);
-  gtk_box_append (GTK_BOX (body), GTK_WIDGET (plot_new (self, ND_REDUCE_PLOT_FULL)));
-  gtk_box_append (self->full_page, body);
-}
-
-static void
-build_fit_page (NdReduceWindow *self)
-{
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   nd_fit_options defaults;
   nd_reduce_fit_options_default (&defaults);
-  GtkWidget *l1 = gtk_label_new_with_mnemonic (_("_Iterations per start"));
-  self->iterations = spin_new (1, 100000, 50, 0);
   gtk_spin_button_set_value (self->iterations, defaults.iterations);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (l1), GTK_WIDGET (self->iterations));
+  gtk_spin_button_set_range (self->latents, 0, ND_MAX_LATENTS);
+  gtk_spin_button_set_value (self->latents, ND_REDUCE_LATENTS);
   g_autofree char *tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                        "Optimiser steps of the fit’s start",
                                                        "Optimiser steps of each of the fit’s %d starts, which begin "
@@ -837,117 +608,19 @@ build_fit_page (NdReduceWindow *self)
   /* The progress counts every start: say so beside the number. */
   g_autofree char *starts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "× %d start", "× %d starts", defaults.restarts),
                                              defaults.restarts);
-  GtkWidget *times = gtk_label_new (starts);
-  gtk_widget_add_css_class (times, "dim-label");
+  GtkWidget *times = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), ND_TYPE_REDUCE_WINDOW, "starts_label"));
+  gtk_label_set_text (GTK_LABEL (times), starts);
   gtk_widget_set_tooltip_text (times, tip);
-  GtkWidget *l2 = gtk_label_new_with_mnemonic (_("_Memory variables"));
-  self->latents = spin_new (0, ND_MAX_LATENTS, 1, 0);
-  gtk_spin_button_set_value (self->latents, ND_REDUCE_LATENTS);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (l2), GTK_WIDGET (self->latents));
-  const char *latent_tip = _("Hidden variables (“latent states”) that the learned current carries from one moment to "
-                             "the next, in place of what the dendrites store: charge that flows back into the soma "
-                             "after a step, slow channels far from it. 0: the current follows the soma voltage alone; "
-                             "more can follow slower effects but train more slowly.");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->latents), latent_tip);
-  gtk_widget_set_tooltip_text (l2, latent_tip);
-  /* The settings, then the buttons: on one line where it is wide enough, else on two. */
-  GtkWidget *settings = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_append (GTK_BOX (settings), l1);
-  gtk_box_append (GTK_BOX (settings), GTK_WIDGET (self->iterations));
-  gtk_box_append (GTK_BOX (settings), times);
-  gtk_widget_set_margin_start (l2, 12);
-  gtk_box_append (GTK_BOX (settings), l2);
-  gtk_box_append (GTK_BOX (settings), GTK_WIDGET (self->latents));
-  gtk_box_append (GTK_BOX (top), settings);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  self->start_button = button_new (_("_Start"), "reduce.fit-start", "suggested-action");
-  self->pause_button = button_new (_("_Pause"), "reduce.fit-pause", NULL);
-  self->resume_button = button_new (_("_Resume"), "reduce.fit-resume", NULL);
-  self->stop_button = button_new (_("S_top"), "reduce.fit-stop", "destructive-action");
-  gtk_box_append (GTK_BOX (buttons), self->start_button);
-  gtk_box_append (GTK_BOX (buttons), self->pause_button);
-  gtk_box_append (GTK_BOX (buttons), self->resume_button);
-  gtk_box_append (GTK_BOX (buttons), self->stop_button);
-  gtk_box_append (GTK_BOX (top), buttons);
-  GtkWidget *adaptive = nd_adaptive_new (top, 980);
-  gtk_widget_set_vexpand (adaptive, FALSE);
-  gtk_box_append (self->fit_page, adaptive);
-  GtkWidget *status_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  self->fit_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->fit_progress), GTK_ALIGN_CENTER);
-  gtk_widget_set_size_request (GTK_WIDGET (self->fit_progress), 240, -1);
-  gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->fit_progress));
-  self->fit_status = GTK_LABEL (gtk_label_new (_("Fits the soma plus a learned current to the full model’s soma voltage. "
-                                                 "Each start first runs guided by the full model (every step begins "
-                                                 "at the full model’s soma voltage, which teaches the learned current "
-                                                 "quickly), then on its own, as it will have to when used.")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->fit_status), "dim-label");
-  gtk_label_set_xalign (self->fit_status, 0.0);
-  gtk_label_set_wrap (self->fit_status, TRUE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fit_status),
-                               _("Guided by the full model: each integration step starts from the full model’s soma "
-                                 "voltage (“voltage-forced”), so errors cannot pile up while the learned current is "
-                                 "still poor. On its own: the reduced model runs on its own voltage (“free run”), "
-                                 "which is what the fit is finally judged on."));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->fit_status), TRUE);
-  gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->fit_status));
-  gtk_box_append (self->fit_page, status_row);
-
-  GtkWidget *grid = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_row_homogeneous (GTK_GRID (grid), TRUE);
-  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
-  gtk_widget_set_vexpand (grid, TRUE);
-  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (plot_new (self, ND_REDUCE_PLOT_LOSS)), 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (plot_new (self, ND_REDUCE_PLOT_SOMA)), 1, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (plot_new (self, ND_REDUCE_PLOT_AXIAL)), 0, 1, 2, 1);
-  gtk_box_append (self->fit_page, grid);
-}
-
-static void
-build_results_page (NdReduceWindow *self)
-{
-  GtkWidget *clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 640);
-  gtk_widget_set_hexpand (clamp, TRUE);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-  self->result_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->result_group, _("Soma voltage, reduced against full"));
-  adw_preferences_group_set_description (self->result_group, _("Root-mean-square difference of the soma voltage "
-                                                               "over each protocol. Stop or finish a fit to fill "
-                                                               "this in."));
-  self->timing_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->timing_group, _("Integration time"));
-  adw_preferences_group_set_description (self->timing_group, _("Processor time to simulate every protocol, "
-                                                               "measured in the same run."));
-  AdwPreferencesGroup *exp = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (exp, _("Export"));
-  GtkWidget *row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reduced model"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("One compartment with the learned current, as a Neurode "
-                                                       "model file (JSON)"));
-  GtkWidget *b = button_new (_("_Save…"), "reduce.save-model", NULL);
-  gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
-  adw_preferences_group_add (exp, row);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Plots"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("PNG, SVG or PDF, by the file name’s extension"));
-  b = button_new (_("_Export…"), "reduce.export-plots", NULL);
-  gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
-  adw_preferences_group_add (exp, row);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->result_group));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->timing_group));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (exp));
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_box_append (self->results_page, clamp);
 }
 
 static void
 setup_plots (NdReduceWindow *self)
 {
+  for (int i = 0; i < ND_REDUCE_N_PLOTS; i++)
+    {
+      self->plot_m[i] = nd_plot_model_new ();
+      nd_plot_set_model (self->plot[i], self->plot_m[i]);
+    }
   NdPlotModel **m = self->plot_m;
   nd_plot_model_set_title (m[ND_REDUCE_PLOT_FULL], _("Soma voltage of the full model"));
   nd_plot_model_set_axis (m[ND_REDUCE_PLOT_FULL], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
@@ -1005,6 +678,9 @@ nd_reduce_window_finalize (GObject *object)
 static void
 nd_reduce_window_class_init (NdReduceWindowClass *klass)
 {
+  g_type_ensure (ND_TYPE_ADAPTIVE);
+  g_type_ensure (ND_TYPE_PLOT);
+  g_type_ensure (ND_TYPE_MORPHOLOGY_VIEW);
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = nd_reduce_window_dispose;
@@ -1018,6 +694,54 @@ nd_reduce_window_class_init (NdReduceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, full_page);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, fit_page);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, results_page);
+  /* Step 1. */
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, morph_view);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, error_label);
+  for (int i = 0; i < (int) G_N_ELEMENTS (((NdReduceWindow *) NULL)->count_labels); i++)
+    {
+      char id[24];
+      g_snprintf (id, sizeof id, "count_label_%d", i);
+      gtk_widget_class_bind_template_child_full (widget_class, id, FALSE, G_STRUCT_OFFSET (NdReduceWindow, count_labels[i]));
+    }
+  gtk_widget_class_bind_template_callback (widget_class, plane_selected);
+  /* Step 2 (the density grid's spin buttons are made in code). */
+  gtk_widget_class_bind_template_child_full (widget_class, "density_grid", FALSE, 0);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, ra);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, cm);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, use_files);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, files_row);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, amp);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, start);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, end);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, duration);
+  /* Step 3. */
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, full_progress);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, full_status);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, volt_view);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, play);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, time_adj);
+  gtk_widget_class_bind_template_child_full (widget_class, "time_scale", FALSE, 0);
+  gtk_widget_class_bind_template_callback (widget_class, play_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, time_changed);
+  /* Step 4. */
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, iterations);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, latents);
+  gtk_widget_class_bind_template_child_full (widget_class, "starts_label", FALSE, 0);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, fit_progress);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, fit_status);
+  static const char *const plot_ids[ND_REDUCE_N_PLOTS] = {
+    [ND_REDUCE_PLOT_FULL] = "plot_full", [ND_REDUCE_PLOT_LOSS] = "plot_loss",
+    [ND_REDUCE_PLOT_SOMA] = "plot_soma", [ND_REDUCE_PLOT_AXIAL] = "plot_axial" };
+  for (int i = 0; i < ND_REDUCE_N_PLOTS; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, plot_ids[i], FALSE, G_STRUCT_OFFSET (NdReduceWindow, plot[i]));
+  /* Step 5. */
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, result_group);
+  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, timing_group);
   static const char *const actions[] = { "reduce.example", "reduce.open-cell", "reduce.open-swc", "reduce.run-full",
                                          "reduce.fit-start", "reduce.fit-pause", "reduce.fit-resume",
                                          "reduce.fit-stop", "reduce.save-model", "reduce.export-plots",
@@ -1037,11 +761,13 @@ nd_reduce_window_init (NdReduceWindow *self)
   self->hist_x = g_array_new (FALSE, FALSE, sizeof (double));
   self->hist_train = g_array_new (FALSE, FALSE, sizeof (double));
   self->hist_val = g_array_new (FALSE, FALSE, sizeof (double));
-  build_cell_page (self);
-  build_channels_page (self);
-  build_full_page (self);
-  build_fit_page (self);
-  build_results_page (self);
+  build_density_grid (self);
+  nd_scroll_guard_all (GTK_WIDGET (self));
+  nd_morphology_view_set_coloring (self->volt_view, ND_MORPH_COLOR_VOLTAGE);
+  gtk_scale_set_format_value_func (GTK_SCALE (gtk_widget_get_template_child (GTK_WIDGET (self), ND_TYPE_REDUCE_WINDOW,
+                                                                            "time_scale")),
+                                   format_time, NULL, NULL);
+  setup_fit_settings (self);
   setup_plots (self);
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (step_changed), self);
   step_changed (self);
