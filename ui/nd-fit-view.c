@@ -18,13 +18,15 @@
 
 G_DEFINE_FINAL_TYPE (NdFitView, nd_fit_view, GTK_TYPE_BOX)
 
-static void
-set_action_enabled (NdFitView *self, const char *name, gboolean enabled)
-{
-  GtkWidget *win = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
-  if (win)
-    gtk_widget_action_set_enabled (win, name, enabled);
-}
+/* The view's actions and their keys (nd_fit_view_new_shortcuts), in the order of action_states(). */
+static const struct { const char *name, *accel; } fit_actions[] = {
+  { "fit.start", "<Control>Return" },
+  { "fit.pause", "<Control>p" },
+  { "fit.resume", "<Control><Shift>p" },
+  { "fit.stop", "<Control>period" },
+  { "fit.accept", "<Control><Shift>Return" },
+};
+enum { ACTION_START, ACTION_PAUSE, ACTION_RESUME, ACTION_STOP, ACTION_ACCEPT, N_ACTIONS };
 
 /* ---- plots ---- */
 
@@ -183,23 +185,33 @@ show_loss (NdFitView *self, const double *x, const double *train, const double *
                                    vx, vy, m);
 }
 
+/* Which of fit_actions the runner's state allows. */
 static void
-update_buttons (NdFitView *self)
+action_states (NdFitView *self, gboolean enabled[N_ACTIONS])
 {
   NdFitState st = nd_fit_runner_get_state (self->runner);
   gboolean busy = st == ND_FIT_RUNNING || st == ND_FIT_PAUSED || st == ND_FIT_STOPPING || st == ND_FIT_SCORING;
   gboolean have_rec = self->project && nd_project_get_recording (self->project) != NULL;
-  set_action_enabled (self, "win.fit-start", !busy && have_rec);
-  set_action_enabled (self, "win.fit-pause", st == ND_FIT_RUNNING);
-  set_action_enabled (self, "win.fit-resume", st == ND_FIT_PAUSED);
-  set_action_enabled (self, "win.fit-stop", st == ND_FIT_RUNNING || st == ND_FIT_PAUSED);
-  gboolean can_accept = st == ND_FIT_FINISHED && !self->accepted && nd_fit_runner_get_model (self->runner) != NULL;
-  set_action_enabled (self, "win.fit-accept", can_accept);
+  enabled[ACTION_START] = !busy && have_rec;
+  enabled[ACTION_PAUSE] = st == ND_FIT_RUNNING;
+  enabled[ACTION_RESUME] = st == ND_FIT_PAUSED;
+  enabled[ACTION_STOP] = st == ND_FIT_RUNNING || st == ND_FIT_PAUSED;
+  enabled[ACTION_ACCEPT] = st == ND_FIT_FINISHED && !self->accepted && nd_fit_runner_get_model (self->runner) != NULL;
+}
+
+static void
+update_buttons (NdFitView *self)
+{
+  gboolean enabled[N_ACTIONS];
+  action_states (self, enabled);
+  for (guint i = 0; i < N_ACTIONS; i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), fit_actions[i].name, enabled[i]);
   /* Accepting is the suggested next step only for a fit that reproduces the recording. */
-  if (can_accept && self->shown_from_fit && self->verdict.good)
+  if (enabled[ACTION_ACCEPT] && self->shown_from_fit && self->verdict.good)
     gtk_widget_add_css_class (self->accept_button, "suggested-action");
   else
     gtk_widget_remove_css_class (self->accept_button, "suggested-action");
+  NdFitState st = nd_fit_runner_get_state (self->runner);
   gtk_widget_set_visible (self->pause_button, st != ND_FIT_PAUSED);
   gtk_widget_set_visible (self->resume_button, st == ND_FIT_PAUSED);
 }
@@ -420,6 +432,93 @@ nd_fit_view_accept (NdFitView *self)
   gtk_label_set_text (self->status, _("The fitted model is now the project’s model."));
   update_buttons (self);
   return TRUE;
+}
+
+static void
+show_error (NdFitView *self, const char *heading, const char *message)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+start_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  g_autoptr (GError) error = NULL;
+  /* Started from another view (Ctrl+Return): the window shows this one. */
+  if (!gtk_widget_get_mapped (widget))
+    gtk_widget_activate_action (widget, "win.show-view", "s", "fit");
+  if (!nd_fit_view_start (ND_FIT_VIEW (widget), &error))
+    show_error (ND_FIT_VIEW (widget), _("Cannot start the fit"), error->message);
+}
+
+static void
+pause_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  nd_fit_view_pause (ND_FIT_VIEW (widget), TRUE);
+}
+
+static void
+resume_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  nd_fit_view_pause (ND_FIT_VIEW (widget), FALSE);
+}
+
+static void
+stop_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  nd_fit_view_stop (ND_FIT_VIEW (widget));
+}
+
+static void
+accept_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  if (!nd_fit_view_accept (ND_FIT_VIEW (widget)))
+    return;
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("The fitted model is now the project’s model")));
+}
+
+/* A key of fit_actions pressed anywhere in the window: the action, while the view is alive and allows it
+ * (a disabled one lets the key through, as an application accelerator does). */
+static gboolean
+shortcut_activated (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  g_autoptr (NdFitView) self = g_weak_ref_get (user_data);
+  if (!self)
+    return FALSE;
+  guint i = g_variant_get_uint32 (args);
+  gboolean enabled[N_ACTIONS];
+  action_states (self, enabled);
+  return enabled[i] && gtk_widget_activate_action (GTK_WIDGET (self), fit_actions[i].name, NULL);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+GtkEventController *
+nd_fit_view_new_shortcuts (NdFitView *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  /* Before the focused widget, as the application's accelerators are. */
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < N_ACTIONS; i++)
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+      g_weak_ref_init (ref, self);
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_shortcut_trigger_parse_string (fit_actions[i].accel),
+                                                gtk_callback_action_new (shortcut_activated, ref, weak_ref_free));
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_uint32 (i));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  return controller;
 }
 
 NdFitRunner *
@@ -650,6 +749,11 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   G_OBJECT_CLASS (klass)->dispose = nd_fit_view_dispose;
   G_OBJECT_CLASS (klass)->finalize = nd_fit_view_finalize;
   GTK_WIDGET_CLASS (klass)->map = nd_fit_view_map;
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.start", NULL, start_activated);
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.pause", NULL, pause_activated);
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.resume", NULL, resume_activated);
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.stop", NULL, stop_activated);
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.accept", NULL, accept_activated);
 }
 
 static GtkWidget *
@@ -738,13 +842,13 @@ nd_fit_view_init (NdFitView *self)
 
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  self->start_button = action_button (_("_Start"), "media-playback-start-symbolic", "win.fit-start",
+  self->start_button = action_button (_("_Start"), "media-playback-start-symbolic", "fit.start",
                                       _("Start fitting (Ctrl+Return)"), "suggested-action");
-  self->pause_button = action_button (_("_Pause"), "media-playback-pause-symbolic", "win.fit-pause",
+  self->pause_button = action_button (_("_Pause"), "media-playback-pause-symbolic", "fit.pause",
                                       _("Pause the fit (Ctrl+P)"), NULL);
-  self->resume_button = action_button (_("_Resume"), "media-playback-start-symbolic", "win.fit-resume",
+  self->resume_button = action_button (_("_Resume"), "media-playback-start-symbolic", "fit.resume",
                                        _("Resume the fit (Ctrl+P)"), NULL);
-  self->stop_button = action_button (_("S_top"), "media-playback-stop-symbolic", "win.fit-stop",
+  self->stop_button = action_button (_("S_top"), "media-playback-stop-symbolic", "fit.stop",
                                      _("Stop and keep the best result so far (Ctrl+.)"), "destructive-action");
   gtk_box_append (GTK_BOX (buttons), self->start_button);
   gtk_box_append (GTK_BOX (buttons), self->pause_button);
@@ -770,7 +874,7 @@ nd_fit_view_init (NdFitView *self)
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->status));
 
   self->accept_button = gtk_button_new_with_mnemonic (_("_Accept Fit"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->accept_button), "win.fit-accept");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->accept_button), "fit.accept");
   gtk_widget_set_tooltip_text (self->accept_button, _("Make the fitted model the project’s model"));
   gtk_widget_set_valign (self->accept_button, GTK_ALIGN_CENTER);
   adw_preferences_group_set_header_suffix (self->results, self->accept_button);
@@ -792,4 +896,5 @@ nd_fit_view_init (NdFitView *self)
   g_signal_connect (adaptive, "notify::narrow", G_CALLBACK (narrow_changed), NULL);
   gtk_box_append (GTK_BOX (self), adaptive);
   nd_fit_view_show_scores (self, NULL, 0, FALSE);
+  update_buttons (self);
 }

@@ -43,6 +43,13 @@ activate (const char *action, GVariant *param)
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
 }
 
+/* The Fit view's own actions (fit.start, fit.pause, ...). */
+static void
+activate_fit (const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), action, NULL));
+}
+
 static NdFitView *
 fit_view (void)
 {
@@ -269,7 +276,7 @@ test_fit_live (void)
   guint draws0 = nd_plot_get_draw_count (loss_plot);
   nd_test_ui_watch_start ();
   gint64 t0 = g_get_monotonic_time ();
-  activate ("win.fit-start", NULL);
+  activate_fit ("fit.start");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
   g_assert_true (nd_test_ui_wait (loss_fell_tenfold, NULL, SANITIZED ? 240000 : 60000));
   /* Let it run a little longer, to measure the redraw rate over a few seconds of a live fit. */
@@ -296,7 +303,7 @@ test_fit_live (void)
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-in-progress");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
 
-  activate ("win.fit-pause", NULL);
+  activate_fit ("fit.pause");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_PAUSED);
   /* The iteration under way when the pause came still finishes: wait until the count settles. */
   int settled = -1;
@@ -315,12 +322,12 @@ test_fit_live (void)
   g_assert_cmpint (nd_fit_runner_get_snapshot (runner ())->done, ==, done_at_pause);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-paused"));
 
-  activate ("win.fit-resume", NULL);
+  activate_fit ("fit.resume");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
   g_assert_true (nd_test_ui_wait (advanced, NULL, 30000));
   g_assert_true (nd_test_ui_wait (mostly_done, NULL, SANITIZED ? 400000 : 100000));
 
-  activate ("win.fit-stop", NULL);
+  activate_fit ("fit.stop");
   g_assert_true (nd_test_ui_wait (finished, NULL, SANITIZED ? 120000 : 30000));
   const nd_fit_result *r = nd_fit_runner_get_result (runner ());
   g_assert_true (r->cancelled);
@@ -376,7 +383,7 @@ static void
 test_accept_and_export (void)
 {
   NdProject *p = nd_window_get_project (window);
-  activate ("win.fit-accept", NULL);
+  activate_fit ("fit.accept");
   g_assert_true (nd_project_get_fitted (p));
   nd_model *m = nd_project_get_model (p);
 

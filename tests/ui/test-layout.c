@@ -314,7 +314,7 @@ test_main_views (void)
   g_settings_set_int (settings, "fit-iterations", 10);
   g_settings_set_int (settings, "fit-restarts", 1);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (fit_finished, NULL, 240000));
   nd_test_ui_spin (500);
   g_settings_reset (settings, "fit-iterations");
