@@ -10,6 +10,16 @@
 
 G_BEGIN_DECLS
 
+/* The plots in layout order: two columns, left to right, then down. */
+typedef enum
+{
+  FIT_PLOT_LOSS,
+  FIT_PLOT_TRACE,
+  FIT_PLOT_XINF,
+  FIT_PLOT_TAU,
+  FIT_N_PLOTS
+} FitPlot;
+
 struct _NdFitView
 {
   GtkBox parent_instance;
@@ -20,8 +30,9 @@ struct _NdFitView
   gboolean accepted;          /* the finished fit is in the project */
   double v_lo, v_hi;          /* voltage range of the training data */
 
-  NdPlotModel *loss_m, *trace_m, *xinf_m, *tau_m;
-  NdPlot *loss_p, *trace_p, *xinf_p, *tau_p;
+  /* The plots, indexed by FitPlot: layout, export, drawing and tests go through this one list. */
+  NdPlotModel *model[FIT_N_PLOTS];
+  NdNamedPlot plots[FIT_N_PLOTS];
   GtkWidget *start_button, *pause_button, *resume_button, *stop_button, *accept_button;
   GtkProgressBar *progress;
   GtkLabel *status, *outcome;

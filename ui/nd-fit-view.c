@@ -33,18 +33,18 @@ enum { ACTION_START, ACTION_PAUSE, ACTION_RESUME, ACTION_STOP, ACTION_ACCEPT, N_
 static void
 setup_axes (NdFitView *self)
 {
-  nd_plot_model_set_title (self->loss_m, _("Error during the fit"));
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Error (RMSE)"), "mV", ND_PLOT_SCALE_LOG);
-  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_title (self->xinf_m, _("Steady state of the learned gates"));
-  nd_plot_model_set_axis (self->xinf_m, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->xinf_m, ND_PLOT_AXIS_Y, _("x∞"), NULL, ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_range (self->xinf_m, ND_PLOT_AXIS_Y, -0.02, 1.02);
-  nd_plot_model_set_title (self->tau_m, _("Time constant of the learned gates"));
-  nd_plot_model_set_axis (self->tau_m, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->tau_m, ND_PLOT_AXIS_Y, _("τ"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_title (self->model[FIT_PLOT_LOSS], _("Error during the fit"));
+  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), "mV", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_TRACE], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_TRACE], ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_title (self->model[FIT_PLOT_XINF], _("Steady state of the learned gates"));
+  nd_plot_model_set_axis (self->model[FIT_PLOT_XINF], ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_XINF], ND_PLOT_AXIS_Y, _("x∞"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_range (self->model[FIT_PLOT_XINF], ND_PLOT_AXIS_Y, -0.02, 1.02);
+  nd_plot_model_set_title (self->model[FIT_PLOT_TAU], _("Time constant of the learned gates"));
+  nd_plot_model_set_axis (self->model[FIT_PLOT_TAU], ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_TAU], ND_PLOT_AXIS_Y, _("τ"), "ms", ND_PLOT_SCALE_LINEAR);
 }
 
 static int
@@ -65,8 +65,8 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
   double v[CURVE_N];
   for (int k = 0; k < CURVE_N; k++)
     v[k] = -100.0 + k * 160.0 / (CURVE_N - 1);
-  nd_plot_model_clear (self->xinf_m);
-  nd_plot_model_clear (self->tau_m);
+  nd_plot_model_clear (self->model[FIT_PLOT_XINF]);
+  nd_plot_model_clear (self->model[FIT_PLOT_TAU]);
   NdLearnedSpec l = nd_project_get_learned (self->project);
   const nd_channel_kind *ref = l.replaces[0] ? nd_channel_lookup (l.replaces) : NULL;
   double cm, area, v0, celsius;
@@ -78,10 +78,10 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
       if (learned)
         {
           g_autofree char *label = g_strdup_printf (_("%s (learned)"), labels[g]);
-          sx = nd_plot_model_add_series (self->xinf_m, label, colors[g % 2], ND_PLOT_LINE);
-          st = nd_plot_model_add_series (self->tau_m, label, colors[g % 2], ND_PLOT_LINE);
-          nd_plot_model_set_series_data (self->xinf_m, sx, v, x_inf + g * CURVE_N, CURVE_N);
-          nd_plot_model_set_series_data (self->tau_m, st, v, tau + g * CURVE_N, CURVE_N);
+          sx = nd_plot_model_add_series (self->model[FIT_PLOT_XINF], label, colors[g % 2], ND_PLOT_LINE);
+          st = nd_plot_model_add_series (self->model[FIT_PLOT_TAU], label, colors[g % 2], ND_PLOT_LINE);
+          nd_plot_model_set_series_data (self->model[FIT_PLOT_XINF], sx, v, x_inf + g * CURVE_N, CURVE_N);
+          nd_plot_model_set_series_data (self->model[FIT_PLOT_TAU], st, v, tau + g * CURVE_N, CURVE_N);
         }
       if (ref && g < ref->n_gates)
         {
@@ -94,16 +94,16 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
               rt[k] = r.tau;
             }
           g_autofree char *rl = g_strdup_printf (_("%s of %s"), ref->gates[g].name, _(ref->label));
-          sx = nd_plot_model_add_series (self->xinf_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
-          st = nd_plot_model_add_series (self->tau_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
-          nd_plot_model_set_series_data (self->xinf_m, sx, v, rx, CURVE_N);
-          nd_plot_model_set_series_data (self->tau_m, st, v, rt, CURVE_N);
+          sx = nd_plot_model_add_series (self->model[FIT_PLOT_XINF], rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
+          st = nd_plot_model_add_series (self->model[FIT_PLOT_TAU], rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
+          nd_plot_model_set_series_data (self->model[FIT_PLOT_XINF], sx, v, rx, CURVE_N);
+          nd_plot_model_set_series_data (self->model[FIT_PLOT_TAU], st, v, rt, CURVE_N);
         }
     }
   if (self->v_hi > self->v_lo)
     {
-      nd_plot_model_add_shaded_range (self->xinf_m, self->v_lo, self->v_hi, _("Range of the data"));
-      nd_plot_model_add_shaded_range (self->tau_m, self->v_lo, self->v_hi, _("Range of the data"));
+      nd_plot_model_add_shaded_range (self->model[FIT_PLOT_XINF], self->v_lo, self->v_hi, _("Range of the data"));
+      nd_plot_model_add_shaded_range (self->model[FIT_PLOT_TAU], self->v_lo, self->v_hi, _("Range of the data"));
     }
 }
 
@@ -111,8 +111,8 @@ static void
 show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
 {
   int c = learned_channel (m);
-  nd_plot_model_clear (self->xinf_m);
-  nd_plot_model_clear (self->tau_m);
+  nd_plot_model_clear (self->model[FIT_PLOT_XINF]);
+  nd_plot_model_clear (self->model[FIT_PLOT_TAU]);
   if (c < 0)
     return;
   const nd_channel *ch = &m->channels[c];
@@ -137,14 +137,14 @@ show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
 void
 nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n, double dt)
 {
-  nd_plot_model_clear (self->trace_m);
-  nd_plot_model_set_title (self->trace_m, title);
+  nd_plot_model_clear (self->model[FIT_PLOT_TRACE]);
+  nd_plot_model_set_title (self->model[FIT_PLOT_TRACE], title);
   if (obs)
-    nd_plot_model_set_series_trace (self->trace_m, nd_plot_model_add_series (self->trace_m, _("Recorded"),
+    nd_plot_model_set_series_trace (self->model[FIT_PLOT_TRACE], nd_plot_model_add_series (self->model[FIT_PLOT_TRACE], _("Recorded"),
                                                                              ND_PLOT_COLOR_GREY, ND_PLOT_LINE),
                                     0.0, dt, obs, n);
   if (model)
-    nd_plot_model_set_series_trace (self->trace_m, nd_plot_model_add_series (self->trace_m, _("Model"),
+    nd_plot_model_set_series_trace (self->model[FIT_PLOT_TRACE], nd_plot_model_add_series (self->model[FIT_PLOT_TRACE], _("Model"),
                                                                              ND_PLOT_COLOR_BLUE, ND_PLOT_LINE),
                                     0.0, dt, model, n);
 }
@@ -154,9 +154,9 @@ nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, c
 void
 nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 {
-  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, current ? _("Membrane current") : _("Membrane potential"),
+  nd_plot_model_set_axis (self->model[FIT_PLOT_TRACE], ND_PLOT_AXIS_Y, current ? _("Membrane current") : _("Membrane potential"),
                           current ? "pA" : "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV", ND_PLOT_SCALE_LOG);
 }
 
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
@@ -164,14 +164,14 @@ nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 static void
 show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
 {
-  nd_plot_model_clear (self->loss_m);
+  nd_plot_model_clear (self->model[FIT_PLOT_LOSS]);
   if (n == 0)
     return;
   g_autofree double *rmse = g_new (double, n);
   for (guint i = 0; i < n; i++)
     rmse[i] = train[i] >= 0.0 ? sqrt (train[i]) : NAN;
-  guint st = nd_plot_model_add_series (self->loss_m, _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
-  nd_plot_model_set_series_data (self->loss_m, st, x, rmse, n);
+  guint st = nd_plot_model_add_series (self->model[FIT_PLOT_LOSS], _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+  nd_plot_model_set_series_data (self->model[FIT_PLOT_LOSS], st, x, rmse, n);
   /* Validation runs every few iterations: draw the points it has, joined. */
   g_autofree double *vx = g_new (double, n + 1), *vy = g_new (double, n + 1);
   guint m = 0;
@@ -179,8 +179,8 @@ show_loss (NdFitView *self, const double *x, const double *train, const double *
     if (isfinite (val[i]) && val[i] >= 0.0 && (m == 0 || sqrt (val[i]) != vy[m - 1]))
       vx[m] = x[i], vy[m++] = sqrt (val[i]);
   if (m > 0)
-    nd_plot_model_set_series_data (self->loss_m,
-                                   nd_plot_model_add_series (self->loss_m, _("Validation"), ND_PLOT_COLOR_ORANGE,
+    nd_plot_model_set_series_data (self->model[FIT_PLOT_LOSS],
+                                   nd_plot_model_add_series (self->model[FIT_PLOT_LOSS], _("Validation"), ND_PLOT_COLOR_ORANGE,
                                                              ND_PLOT_LINE_POINTS),
                                    vx, vy, m);
 }
@@ -542,25 +542,29 @@ nd_fit_view_get_verdict (NdFitView *self, gboolean *good)
   return self->verdict.summary;
 }
 
+const NdNamedPlot *
+nd_fit_view_get_plots (NdFitView *self, guint *n_plots)
+{
+  *n_plots = FIT_N_PLOTS;
+  return self->plots;
+}
+
 NdPlot *
 nd_fit_view_get_plot (NdFitView *self, const char *name)
 {
-  if (g_str_equal (name, "loss"))
-    return self->loss_p;
-  if (g_str_equal (name, "trace"))
-    return self->trace_p;
-  if (g_str_equal (name, "xinf"))
-    return self->xinf_p;
-  if (g_str_equal (name, "tau"))
-    return self->tau_p;
+  for (guint i = 0; i < FIT_N_PLOTS; i++)
+    if (g_str_equal (self->plots[i].name, name))
+      return self->plots[i].plot;
   return NULL;
 }
 
 guint
 nd_fit_view_get_draw_count (NdFitView *self)
 {
-  return nd_plot_get_draw_count (self->loss_p) + nd_plot_get_draw_count (self->trace_p)
-         + nd_plot_get_draw_count (self->xinf_p) + nd_plot_get_draw_count (self->tau_p);
+  guint n = 0;
+  for (guint i = 0; i < FIT_N_PLOTS; i++)
+    n += nd_plot_get_draw_count (self->plots[i].plot);
+  return n;
 }
 
 /* Field by field (the struct has padding); NaN equals NaN. */
@@ -729,10 +733,8 @@ nd_fit_view_dispose (GObject *object)
   g_clear_object (&self->runner);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
-  g_clear_object (&self->loss_m);
-  g_clear_object (&self->trace_m);
-  g_clear_object (&self->xinf_m);
-  g_clear_object (&self->tau_m);
+  for (guint i = 0; i < FIT_N_PLOTS; i++)
+    g_clear_object (&self->model[i]);
   G_OBJECT_CLASS (nd_fit_view_parent_class)->dispose (object);
 }
 
@@ -772,16 +774,31 @@ action_button (const char *label, const char *icon, const char *action, const ch
   return button;
 }
 
-static NdPlot *
-add_plot (NdFitView *self, GtkGrid *grid, NdPlotModel *model, int col, int row)
+/* The plots of the list, into a grid of two columns; a column's plots share their left margin. */
+static void
+add_plots (NdFitView *self, GtkGrid *grid)
 {
-  GtkWidget *plot = nd_plot_new (model);
-  gtk_widget_set_hexpand (plot, TRUE);
-  gtk_widget_set_vexpand (plot, TRUE);
-  /* Small enough that the results column stays in an 800 px wide window. */
-  gtk_widget_set_size_request (plot, 200, 180);
-  gtk_grid_attach (grid, plot, col, row, 1, 1);
-  return ND_PLOT (plot);
+  /* The exported files' names (nd_fit_view_get_plots), in FitPlot order. */
+  static const char *const names[FIT_N_PLOTS] = { "loss", "trace", "xinf", "tau" };
+  for (guint i = 0; i < FIT_N_PLOTS; i++)
+    {
+      self->model[i] = nd_plot_model_new ();
+      GtkWidget *plot = nd_plot_new (self->model[i]);
+      gtk_widget_set_hexpand (plot, TRUE);
+      gtk_widget_set_vexpand (plot, TRUE);
+      /* Small enough that the results column stays in an 800 px wide window. */
+      gtk_widget_set_size_request (plot, 200, 180);
+      gtk_grid_attach (grid, plot, (int) i % 2, (int) i / 2, 1, 1);
+      self->plots[i] = (NdNamedPlot) { names[i], ND_PLOT (plot) };
+    }
+  for (guint col = 0; col < 2; col++)
+    {
+      NdPlot *column[FIT_N_PLOTS];
+      guint n = 0;
+      for (guint i = col; i < FIT_N_PLOTS; i += 2)
+        column[n++] = self->plots[i].plot;
+      nd_plot_align (column, n);
+    }
 }
 
 /* Narrow: the side column goes below the plots and scrolls with them; the plots get the window's width. */
@@ -805,11 +822,6 @@ nd_fit_view_init (NdFitView *self)
   watch_runner (self);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
 
-  self->loss_m = nd_plot_model_new ();
-  self->trace_m = nd_plot_model_new ();
-  self->xinf_m = nd_plot_model_new ();
-  self->tau_m = nd_plot_model_new ();
-  setup_axes (self);
   GtkWidget *grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
@@ -819,13 +831,8 @@ nd_fit_view_init (NdFitView *self)
   gtk_widget_set_margin_top (grid, 12);
   gtk_widget_set_margin_bottom (grid, 12);
   gtk_widget_set_hexpand (grid, TRUE);
-  self->loss_p = add_plot (self, GTK_GRID (grid), self->loss_m, 0, 0);
-  self->trace_p = add_plot (self, GTK_GRID (grid), self->trace_m, 1, 0);
-  self->xinf_p = add_plot (self, GTK_GRID (grid), self->xinf_m, 0, 1);
-  self->tau_p = add_plot (self, GTK_GRID (grid), self->tau_m, 1, 1);
-  NdPlot *left[] = { self->loss_p, self->xinf_p }, *right[] = { self->trace_p, self->tau_p };
-  nd_plot_align (left, 2);
-  nd_plot_align (right, 2);
+  add_plots (self, GTK_GRID (grid));
+  setup_axes (self);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_box_append (GTK_BOX (row), grid);
 

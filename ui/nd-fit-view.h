@@ -45,9 +45,12 @@ nd_model    *nd_fit_view_get_export_model (NdFitView *self);
 /* The results' verdict in words ("The model fires 0 spikes where the recording has 20 (sweep 7). …"), NULL
  * without results; good: whether accepting is recommended. */
 const char  *nd_fit_view_get_verdict (NdFitView *self, gboolean *good);
-/* "loss", "trace", "xinf", "tau". */
+/* The view's plots in layout order, named as their exported files ("loss", "trace", "xinf", "tau"); owned by
+ * the view. Export, layout and tests iterate them. */
+const NdNamedPlot *nd_fit_view_get_plots (NdFitView *self, guint *n_plots);
+/* One of them by name; NULL for another name. */
 NdPlot      *nd_fit_view_get_plot (NdFitView *self, const char *name);
-/* Total draws of the four plots (for the responsiveness test). */
+/* Total draws of the plots (for the responsiveness test). */
 guint        nd_fit_view_get_draw_count (NdFitView *self);
 
 G_END_DECLS

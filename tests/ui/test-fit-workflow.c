@@ -393,6 +393,15 @@ test_accept_and_export (void)
   g_autofree char *plots = out_path ("fit-export/plots");
   g_autofree char *dir = out_path ("fit-export");
   g_mkdir_with_parents (dir, 0755);
+  /* An earlier run's plots would be counted below. */
+  {
+    g_autoptr (GDir) d = g_dir_open (plots, 0, NULL);
+    for (const char *name; d && (name = g_dir_read_name (d));)
+      {
+        g_autofree char *old = g_build_filename (plots, name, NULL);
+        g_unlink (old);
+      }
+  }
   activate ("win.export-kinetics", g_variant_new_string (kin));
   activate ("win.export-model", g_variant_new_string (model));
   activate ("win.export-nmodl", g_variant_new_string (mod));
@@ -415,19 +424,38 @@ test_accept_and_export (void)
   g_assert_nonnull (strstr (text, "SUFFIX nd_K"));
   g_assert_nonnull (strstr (text, "a0[1000] = "));
   g_assert_nonnull (strstr (text, "n' = (n_inf - n) / n_tau"));
-  /* Plots: recording, stimulus, loss, trace, x_inf and tau, each in three formats. */
-  const char *names[] = { "recording", "stimulus", "loss", "trace", "xinf", "tau" };
+  /* Plots: the recording, its stimulus and every plot of the Fit view's list, each in three formats, and
+   * nothing else. */
+  guint n_fit;
+  const NdNamedPlot *fit_plots = nd_fit_view_get_plots (fit_view (), &n_fit);
+  g_assert_cmpuint (n_fit, ==, 4);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_ptr_array_add (names, (gpointer) "recording");
+  g_ptr_array_add (names, (gpointer) "stimulus");
+  for (guint i = 0; i < n_fit; i++)
+    {
+      g_assert_true (nd_fit_view_get_plot (fit_view (), fit_plots[i].name) == fit_plots[i].plot);
+      g_ptr_array_add (names, (gpointer) fit_plots[i].name);
+    }
   const char *formats[] = { "png", "svg", "pdf" };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+  for (guint i = 0; i < names->len; i++)
     for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
       {
-        g_autofree char *file = g_strdup_printf ("%s/%s.%s", plots, names[i], formats[f]);
+        g_autofree char *file = g_strdup_printf ("%s/%s.%s", plots, (const char *) names->pdata[i], formats[f]);
         GStatBuf st;
         g_assert_cmpint (g_stat (file, &st), ==, 0);
         g_assert_cmpint (st.st_size, >, 1000);
         if (f == 0)
           g_assert_cmpfloat (nd_test_ui_png_ink (file), >, 0.01);
       }
+  {
+    g_autoptr (GDir) d = g_dir_open (plots, 0, NULL);
+    g_assert_nonnull (d);
+    guint n_files = 0;
+    while (g_dir_read_name (d))
+      n_files++;
+    g_assert_cmpuint (n_files, ==, names->len * G_N_ELEMENTS (formats));
+  }
 }
 
 /* The model's trace for sweep 2 of the demo recording. */
