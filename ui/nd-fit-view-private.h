@@ -33,11 +33,15 @@ struct _NdFitView
   /* The plots, indexed by FitPlot: layout, export, drawing and tests go through this one list. */
   NdPlotModel *model[FIT_N_PLOTS];
   NdNamedPlot plots[FIT_N_PLOTS];
+  /* Template children (resources/ui/nd-fit-view.ui) */
+  GtkGrid *plot_grid;
+  GtkScrolledWindow *side_scroller;
   GtkWidget *start_button, *pause_button, *resume_button, *stop_button, *accept_button;
   GtkProgressBar *progress;
   GtkLabel *status, *outcome;
+  GtkMenuButton *export_button;
 
-  /* Results (nd-fit-view-results.c). */
+  /* Results (nd-fit-view-results.c); the group is a template child. */
   AdwPreferencesGroup *results;
   GPtrArray *result_rows;     /* the verdict row, then one row per sweep */
   GArray *shown;              /* NdSweepScore of the sweep rows */

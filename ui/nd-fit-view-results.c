@@ -421,8 +421,6 @@ nd_fit_view_results_init (NdFitView *self)
   self->shown = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   self->step_labels = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->overlay = -1;
-  self->results = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->results, _("Results"));
 }
 
 void

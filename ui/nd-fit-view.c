@@ -735,6 +735,7 @@ nd_fit_view_dispose (GObject *object)
   g_clear_object (&self->settings);
   for (guint i = 0; i < FIT_N_PLOTS; i++)
     g_clear_object (&self->model[i]);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ND_TYPE_FIT_VIEW);
   G_OBJECT_CLASS (nd_fit_view_parent_class)->dispose (object);
 }
 
@@ -750,28 +751,26 @@ nd_fit_view_class_init (NdFitViewClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = nd_fit_view_dispose;
   G_OBJECT_CLASS (klass)->finalize = nd_fit_view_finalize;
-  GTK_WIDGET_CLASS (klass)->map = nd_fit_view_map;
-  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.start", NULL, start_activated);
-  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.pause", NULL, pause_activated);
-  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.resume", NULL, resume_activated);
-  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.stop", NULL, stop_activated);
-  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "fit.accept", NULL, accept_activated);
-}
-
-static GtkWidget *
-action_button (const char *label, const char *icon, const char *action, const char *tooltip, const char *css)
-{
-  GtkWidget *button = gtk_button_new ();
-  GtkWidget *content = adw_button_content_new ();
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), label);
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), icon);
-  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
-  gtk_button_set_child (GTK_BUTTON (button), content);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  if (css)
-    gtk_widget_add_css_class (button, css);
-  return button;
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  widget_class->map = nd_fit_view_map;
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-fit-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, plot_grid);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, side_scroller);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, start_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, progress);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, outcome);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, status);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, results);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, accept_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, export_button);
+  gtk_widget_class_install_action (widget_class, "fit.start", NULL, start_activated);
+  gtk_widget_class_install_action (widget_class, "fit.pause", NULL, pause_activated);
+  gtk_widget_class_install_action (widget_class, "fit.resume", NULL, resume_activated);
+  gtk_widget_class_install_action (widget_class, "fit.stop", NULL, stop_activated);
+  gtk_widget_class_install_action (widget_class, "fit.accept", NULL, accept_activated);
 }
 
 /* The plots of the list, into a grid of two columns; a column's plots share their left margin. */
@@ -805,102 +804,34 @@ add_plots (NdFitView *self, GtkGrid *grid)
 static void
 narrow_changed (NdAdaptive *adaptive, GParamSpec *pspec, gpointer user_data)
 {
+  NdFitView *self = ND_FIT_VIEW (user_data);
   gboolean narrow = nd_adaptive_get_narrow (adaptive);
-  GtkWidget *grid = g_object_get_data (G_OBJECT (adaptive), "plots");
-  GtkWidget *side = g_object_get_data (G_OBJECT (adaptive), "side");
-  nd_adaptive_scroll_alone (GTK_SCROLLED_WINDOW (side), narrow);
-  gtk_widget_set_size_request (side, narrow ? -1 : 330, -1);
-  gtk_widget_set_margin_end (grid, narrow ? 12 : 0);
-  gtk_widget_set_margin_bottom (grid, narrow ? 0 : 12);
+  nd_adaptive_scroll_alone (self->side_scroller, narrow);
+  gtk_widget_set_size_request (GTK_WIDGET (self->side_scroller), narrow ? -1 : 330, -1);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->plot_grid), narrow ? 12 : 0);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->plot_grid), narrow ? 0 : 12);
 }
 
 static void
 nd_fit_view_init (NdFitView *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->runner = nd_fit_runner_new ();
   nd_fit_view_results_init (self);
   watch_runner (self);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
-
-  GtkWidget *grid = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_row_homogeneous (GTK_GRID (grid), TRUE);
-  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
-  gtk_widget_set_margin_start (grid, 12);
-  gtk_widget_set_margin_top (grid, 12);
-  gtk_widget_set_margin_bottom (grid, 12);
-  gtk_widget_set_hexpand (grid, TRUE);
-  add_plots (self, GTK_GRID (grid));
+  add_plots (self, self->plot_grid);
   setup_axes (self);
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_box_append (GTK_BOX (row), grid);
-
-  /* Side column: controls, progress, results; below the plots in a window narrower than about 960 px
-   * (at 800 px beside them, the four plots would get 200 px each and cut their titles). */
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_size_request (scroller, 330, -1);
-  GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_start (side, 12);
-  gtk_widget_set_margin_end (side, 12);
-  gtk_widget_set_margin_top (side, 12);
-  gtk_widget_set_margin_bottom (side, 12);
-
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  self->start_button = action_button (_("_Start"), "media-playback-start-symbolic", "fit.start",
-                                      _("Start fitting (Ctrl+Return)"), "suggested-action");
-  self->pause_button = action_button (_("_Pause"), "media-playback-pause-symbolic", "fit.pause",
-                                      _("Pause the fit (Ctrl+P)"), NULL);
-  self->resume_button = action_button (_("_Resume"), "media-playback-start-symbolic", "fit.resume",
-                                       _("Resume the fit (Ctrl+P)"), NULL);
-  self->stop_button = action_button (_("S_top"), "media-playback-stop-symbolic", "fit.stop",
-                                     _("Stop and keep the best result so far (Ctrl+.)"), "destructive-action");
-  gtk_box_append (GTK_BOX (buttons), self->start_button);
-  gtk_box_append (GTK_BOX (buttons), self->pause_button);
-  gtk_box_append (GTK_BOX (buttons), self->resume_button);
-  gtk_box_append (GTK_BOX (buttons), self->stop_button);
-  gtk_box_append (GTK_BOX (side), buttons);
-
-  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_show_text (self->progress, TRUE);
-  gtk_progress_bar_set_text (self->progress, _("Not started"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->progress), "numeric");
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->progress));
-  self->status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->status, TRUE);
-  gtk_label_set_xalign (self->status, 0.0f);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
-  self->outcome = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->outcome, TRUE);
-  gtk_label_set_xalign (self->outcome, 0.0f);
-  gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
-  /* How the fit ended, then what to do about it. */
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->outcome));
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->status));
-
-  self->accept_button = gtk_button_new_with_mnemonic (_("_Accept Fit"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->accept_button), "fit.accept");
-  gtk_widget_set_tooltip_text (self->accept_button, _("Make the fitted model the project’s model"));
-  gtk_widget_set_valign (self->accept_button, GTK_ALIGN_CENTER);
-  adw_preferences_group_set_header_suffix (self->results, self->accept_button);
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->results));
 
   GtkBuilder *builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/nd-export-menu.ui");
-  GtkWidget *export = gtk_menu_button_new ();
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (export), _("Export"));
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export), G_MENU_MODEL (gtk_builder_get_object (builder, "export_menu")));
-  gtk_widget_set_halign (export, GTK_ALIGN_END);
+  gtk_menu_button_set_menu_model (self->export_button, G_MENU_MODEL (gtk_builder_get_object (builder, "export_menu")));
   g_object_unref (builder);
-  gtk_box_append (GTK_BOX (side), export);
 
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), side);
-  gtk_box_append (GTK_BOX (row), scroller);
+  /* GTK 4.8 has no breakpoints to write in the .ui: NdAdaptive takes the template's row. */
+  GtkWidget *row = g_object_ref (gtk_widget_get_first_child (GTK_WIDGET (self)));
+  gtk_box_remove (GTK_BOX (self), row);
   GtkWidget *adaptive = nd_adaptive_new (row, 960);
-  g_object_set_data (G_OBJECT (adaptive), "plots", grid);
-  g_object_set_data (G_OBJECT (adaptive), "side", scroller);
-  g_signal_connect (adaptive, "notify::narrow", G_CALLBACK (narrow_changed), NULL);
+  g_object_unref (row);
+  g_signal_connect_object (adaptive, "notify::narrow", G_CALLBACK (narrow_changed), self, 0);
   gtk_box_append (GTK_BOX (self), adaptive);
   nd_fit_view_show_scores (self, NULL, 0, FALSE);
   update_buttons (self);
