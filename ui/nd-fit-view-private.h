@@ -52,6 +52,11 @@ struct _NdFitView
   GHashTable *step_labels;    /* sweep -> "+200 pA" ("" when the stimulus is no step) */
 };
 
+/* nd-fit-view-actions.c: fit.start, fit.pause, fit.resume, fit.stop and fit.accept on the class; enabling them
+ * from the fit's state returns whether Accept Fit is enabled. */
+void     nd_fit_view_install_actions (GtkWidgetClass *widget_class);
+gboolean nd_fit_view_update_actions (NdFitView *self);
+
 void nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n,
                              double dt);
 /* The trace plot's axis: the membrane current in pA (voltage clamp) or the potential in mV; the loss's

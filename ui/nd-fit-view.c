@@ -18,33 +18,25 @@
 
 G_DEFINE_FINAL_TYPE (NdFitView, nd_fit_view, GTK_TYPE_BOX)
 
-/* The view's actions and their keys (nd_fit_view_new_shortcuts), in the order of action_states(). */
-static const struct { const char *name, *accel; } fit_actions[] = {
-  { "fit.start", "<Control>Return" },
-  { "fit.pause", "<Control>p" },
-  { "fit.resume", "<Control><Shift>p" },
-  { "fit.stop", "<Control>period" },
-  { "fit.accept", "<Control><Shift>Return" },
-};
-enum { ACTION_START, ACTION_PAUSE, ACTION_RESUME, ACTION_STOP, ACTION_ACCEPT, N_ACTIONS };
-
 /* ---- plots ---- */
 
 static void
 setup_axes (NdFitView *self)
 {
-  nd_plot_model_set_title (self->model[FIT_PLOT_LOSS], _("Error during the fit"));
-  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), "mV", ND_PLOT_SCALE_LOG);
-  nd_plot_model_set_axis (self->model[FIT_PLOT_TRACE], ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->model[FIT_PLOT_TRACE], ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_title (self->model[FIT_PLOT_XINF], _("Steady state of the learned gates"));
-  nd_plot_model_set_axis (self->model[FIT_PLOT_XINF], ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->model[FIT_PLOT_XINF], ND_PLOT_AXIS_Y, _("x∞"), NULL, ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_range (self->model[FIT_PLOT_XINF], ND_PLOT_AXIS_Y, -0.02, 1.02);
-  nd_plot_model_set_title (self->model[FIT_PLOT_TAU], _("Time constant of the learned gates"));
-  nd_plot_model_set_axis (self->model[FIT_PLOT_TAU], ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->model[FIT_PLOT_TAU], ND_PLOT_AXIS_Y, _("τ"), "ms", ND_PLOT_SCALE_LINEAR);
+  NdPlotModel *loss = self->model[FIT_PLOT_LOSS], *trace = self->model[FIT_PLOT_TRACE];
+  NdPlotModel *xinf = self->model[FIT_PLOT_XINF], *tau = self->model[FIT_PLOT_TAU];
+  nd_plot_model_set_title (loss, _("Error during the fit"));
+  nd_plot_model_set_axis (loss, ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (loss, ND_PLOT_AXIS_Y, _("Error (RMSE)"), "mV", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (trace, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (trace, ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_title (xinf, _("Steady state of the learned gates"));
+  nd_plot_model_set_axis (xinf, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (xinf, ND_PLOT_AXIS_Y, _("x∞"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_range (xinf, ND_PLOT_AXIS_Y, -0.02, 1.02);
+  nd_plot_model_set_title (tau, _("Time constant of the learned gates"));
+  nd_plot_model_set_axis (tau, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (tau, ND_PLOT_AXIS_Y, _("τ"), "ms", ND_PLOT_SCALE_LINEAR);
 }
 
 static int
@@ -65,8 +57,9 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
   double v[CURVE_N];
   for (int k = 0; k < CURVE_N; k++)
     v[k] = -100.0 + k * 160.0 / (CURVE_N - 1);
-  nd_plot_model_clear (self->model[FIT_PLOT_XINF]);
-  nd_plot_model_clear (self->model[FIT_PLOT_TAU]);
+  NdPlotModel *xinf = self->model[FIT_PLOT_XINF], *tau_m = self->model[FIT_PLOT_TAU];
+  nd_plot_model_clear (xinf);
+  nd_plot_model_clear (tau_m);
   NdLearnedSpec l = nd_project_get_learned (self->project);
   const nd_channel_kind *ref = l.replaces[0] ? nd_channel_lookup (l.replaces) : NULL;
   double cm, area, v0, celsius;
@@ -78,10 +71,10 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
       if (learned)
         {
           g_autofree char *label = g_strdup_printf (_("%s (learned)"), labels[g]);
-          sx = nd_plot_model_add_series (self->model[FIT_PLOT_XINF], label, colors[g % 2], ND_PLOT_LINE);
-          st = nd_plot_model_add_series (self->model[FIT_PLOT_TAU], label, colors[g % 2], ND_PLOT_LINE);
-          nd_plot_model_set_series_data (self->model[FIT_PLOT_XINF], sx, v, x_inf + g * CURVE_N, CURVE_N);
-          nd_plot_model_set_series_data (self->model[FIT_PLOT_TAU], st, v, tau + g * CURVE_N, CURVE_N);
+          sx = nd_plot_model_add_series (xinf, label, colors[g % 2], ND_PLOT_LINE);
+          st = nd_plot_model_add_series (tau_m, label, colors[g % 2], ND_PLOT_LINE);
+          nd_plot_model_set_series_data (xinf, sx, v, x_inf + g * CURVE_N, CURVE_N);
+          nd_plot_model_set_series_data (tau_m, st, v, tau + g * CURVE_N, CURVE_N);
         }
       if (ref && g < ref->n_gates)
         {
@@ -94,16 +87,16 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
               rt[k] = r.tau;
             }
           g_autofree char *rl = g_strdup_printf (_("%s of %s"), ref->gates[g].name, _(ref->label));
-          sx = nd_plot_model_add_series (self->model[FIT_PLOT_XINF], rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
-          st = nd_plot_model_add_series (self->model[FIT_PLOT_TAU], rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
-          nd_plot_model_set_series_data (self->model[FIT_PLOT_XINF], sx, v, rx, CURVE_N);
-          nd_plot_model_set_series_data (self->model[FIT_PLOT_TAU], st, v, rt, CURVE_N);
+          sx = nd_plot_model_add_series (xinf, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
+          st = nd_plot_model_add_series (tau_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
+          nd_plot_model_set_series_data (xinf, sx, v, rx, CURVE_N);
+          nd_plot_model_set_series_data (tau_m, st, v, rt, CURVE_N);
         }
     }
   if (self->v_hi > self->v_lo)
     {
-      nd_plot_model_add_shaded_range (self->model[FIT_PLOT_XINF], self->v_lo, self->v_hi, _("Range of the data"));
-      nd_plot_model_add_shaded_range (self->model[FIT_PLOT_TAU], self->v_lo, self->v_hi, _("Range of the data"));
+      nd_plot_model_add_shaded_range (xinf, self->v_lo, self->v_hi, _("Range of the data"));
+      nd_plot_model_add_shaded_range (tau_m, self->v_lo, self->v_hi, _("Range of the data"));
     }
 }
 
@@ -137,15 +130,16 @@ show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
 void
 nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n, double dt)
 {
-  nd_plot_model_clear (self->model[FIT_PLOT_TRACE]);
-  nd_plot_model_set_title (self->model[FIT_PLOT_TRACE], title);
+  NdPlotModel *trace = self->model[FIT_PLOT_TRACE];
+  nd_plot_model_clear (trace);
+  nd_plot_model_set_title (trace, title);
   if (obs)
-    nd_plot_model_set_series_trace (self->model[FIT_PLOT_TRACE], nd_plot_model_add_series (self->model[FIT_PLOT_TRACE], _("Recorded"),
-                                                                             ND_PLOT_COLOR_GREY, ND_PLOT_LINE),
+    nd_plot_model_set_series_trace (trace, nd_plot_model_add_series (trace, _("Recorded"), ND_PLOT_COLOR_GREY,
+                                                                     ND_PLOT_LINE),
                                     0.0, dt, obs, n);
   if (model)
-    nd_plot_model_set_series_trace (self->model[FIT_PLOT_TRACE], nd_plot_model_add_series (self->model[FIT_PLOT_TRACE], _("Model"),
-                                                                             ND_PLOT_COLOR_BLUE, ND_PLOT_LINE),
+    nd_plot_model_set_series_trace (trace, nd_plot_model_add_series (trace, _("Model"), ND_PLOT_COLOR_BLUE,
+                                                                     ND_PLOT_LINE),
                                     0.0, dt, model, n);
 }
 
@@ -154,9 +148,11 @@ nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, c
 void
 nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 {
-  nd_plot_model_set_axis (self->model[FIT_PLOT_TRACE], ND_PLOT_AXIS_Y, current ? _("Membrane current") : _("Membrane potential"),
-                          current ? "pA" : "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_TRACE], ND_PLOT_AXIS_Y,
+                          current ? _("Membrane current") : _("Membrane potential"), current ? "pA" : "mV",
+                          ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV",
+                          ND_PLOT_SCALE_LOG);
 }
 
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
@@ -164,14 +160,15 @@ nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 static void
 show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
 {
-  nd_plot_model_clear (self->model[FIT_PLOT_LOSS]);
+  NdPlotModel *loss = self->model[FIT_PLOT_LOSS];
+  nd_plot_model_clear (loss);
   if (n == 0)
     return;
   g_autofree double *rmse = g_new (double, n);
   for (guint i = 0; i < n; i++)
     rmse[i] = train[i] >= 0.0 ? sqrt (train[i]) : NAN;
-  guint st = nd_plot_model_add_series (self->model[FIT_PLOT_LOSS], _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
-  nd_plot_model_set_series_data (self->model[FIT_PLOT_LOSS], st, x, rmse, n);
+  guint st = nd_plot_model_add_series (loss, _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+  nd_plot_model_set_series_data (loss, st, x, rmse, n);
   /* Validation runs every few iterations: draw the points it has, joined. */
   g_autofree double *vx = g_new (double, n + 1), *vy = g_new (double, n + 1);
   guint m = 0;
@@ -179,35 +176,18 @@ show_loss (NdFitView *self, const double *x, const double *train, const double *
     if (isfinite (val[i]) && val[i] >= 0.0 && (m == 0 || sqrt (val[i]) != vy[m - 1]))
       vx[m] = x[i], vy[m++] = sqrt (val[i]);
   if (m > 0)
-    nd_plot_model_set_series_data (self->model[FIT_PLOT_LOSS],
-                                   nd_plot_model_add_series (self->model[FIT_PLOT_LOSS], _("Validation"), ND_PLOT_COLOR_ORANGE,
+    nd_plot_model_set_series_data (loss,
+                                   nd_plot_model_add_series (loss, _("Validation"), ND_PLOT_COLOR_ORANGE,
                                                              ND_PLOT_LINE_POINTS),
                                    vx, vy, m);
-}
-
-/* Which of fit_actions the runner's state allows. */
-static void
-action_states (NdFitView *self, gboolean enabled[N_ACTIONS])
-{
-  NdFitState st = nd_fit_runner_get_state (self->runner);
-  gboolean busy = st == ND_FIT_RUNNING || st == ND_FIT_PAUSED || st == ND_FIT_STOPPING || st == ND_FIT_SCORING;
-  gboolean have_rec = self->project && nd_project_get_recording (self->project) != NULL;
-  enabled[ACTION_START] = !busy && have_rec;
-  enabled[ACTION_PAUSE] = st == ND_FIT_RUNNING;
-  enabled[ACTION_RESUME] = st == ND_FIT_PAUSED;
-  enabled[ACTION_STOP] = st == ND_FIT_RUNNING || st == ND_FIT_PAUSED;
-  enabled[ACTION_ACCEPT] = st == ND_FIT_FINISHED && !self->accepted && nd_fit_runner_get_model (self->runner) != NULL;
 }
 
 static void
 update_buttons (NdFitView *self)
 {
-  gboolean enabled[N_ACTIONS];
-  action_states (self, enabled);
-  for (guint i = 0; i < N_ACTIONS; i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), fit_actions[i].name, enabled[i]);
+  gboolean can_accept = nd_fit_view_update_actions (self);
   /* Accepting is the suggested next step only for a fit that reproduces the recording. */
-  if (enabled[ACTION_ACCEPT] && self->shown_from_fit && self->verdict.good)
+  if (can_accept && self->shown_from_fit && self->verdict.good)
     gtk_widget_add_css_class (self->accept_button, "suggested-action");
   else
     gtk_widget_remove_css_class (self->accept_button, "suggested-action");
@@ -432,93 +412,6 @@ nd_fit_view_accept (NdFitView *self)
   gtk_label_set_text (self->status, _("The fitted model is now the project’s model."));
   update_buttons (self);
   return TRUE;
-}
-
-static void
-show_error (NdFitView *self, const char *heading, const char *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, message);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-start_activated (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  g_autoptr (GError) error = NULL;
-  /* Started from another view (Ctrl+Return): the window shows this one. */
-  if (!gtk_widget_get_mapped (widget))
-    gtk_widget_activate_action (widget, "win.show-view", "s", "fit");
-  if (!nd_fit_view_start (ND_FIT_VIEW (widget), &error))
-    show_error (ND_FIT_VIEW (widget), _("Cannot start the fit"), error->message);
-}
-
-static void
-pause_activated (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  nd_fit_view_pause (ND_FIT_VIEW (widget), TRUE);
-}
-
-static void
-resume_activated (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  nd_fit_view_pause (ND_FIT_VIEW (widget), FALSE);
-}
-
-static void
-stop_activated (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  nd_fit_view_stop (ND_FIT_VIEW (widget));
-}
-
-static void
-accept_activated (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  if (!nd_fit_view_accept (ND_FIT_VIEW (widget)))
-    return;
-  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-  if (overlay)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("The fitted model is now the project’s model")));
-}
-
-/* A key of fit_actions pressed anywhere in the window: the action, while the view is alive and allows it
- * (a disabled one lets the key through, as an application accelerator does). */
-static gboolean
-shortcut_activated (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  g_autoptr (NdFitView) self = g_weak_ref_get (user_data);
-  if (!self)
-    return FALSE;
-  guint i = g_variant_get_uint32 (args);
-  gboolean enabled[N_ACTIONS];
-  action_states (self, enabled);
-  return enabled[i] && gtk_widget_activate_action (GTK_WIDGET (self), fit_actions[i].name, NULL);
-}
-
-static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
-}
-
-GtkEventController *
-nd_fit_view_new_shortcuts (NdFitView *self)
-{
-  GtkEventController *controller = gtk_shortcut_controller_new ();
-  /* Before the focused widget, as the application's accelerators are. */
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  for (guint i = 0; i < N_ACTIONS; i++)
-    {
-      GWeakRef *ref = g_new0 (GWeakRef, 1);
-      g_weak_ref_init (ref, self);
-      GtkShortcut *shortcut = gtk_shortcut_new (gtk_shortcut_trigger_parse_string (fit_actions[i].accel),
-                                                gtk_callback_action_new (shortcut_activated, ref, weak_ref_free));
-      gtk_shortcut_set_arguments (shortcut, g_variant_new_uint32 (i));
-      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
-    }
-  return controller;
 }
 
 NdFitRunner *
@@ -766,11 +659,7 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdFitView, results);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, accept_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, export_button);
-  gtk_widget_class_install_action (widget_class, "fit.start", NULL, start_activated);
-  gtk_widget_class_install_action (widget_class, "fit.pause", NULL, pause_activated);
-  gtk_widget_class_install_action (widget_class, "fit.resume", NULL, resume_activated);
-  gtk_widget_class_install_action (widget_class, "fit.stop", NULL, stop_activated);
-  gtk_widget_class_install_action (widget_class, "fit.accept", NULL, accept_activated);
+  nd_fit_view_install_actions (widget_class);
 }
 
 /* The plots of the list, into a grid of two columns; a column's plots share their left margin. */
