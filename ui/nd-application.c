@@ -180,11 +180,7 @@ nd_application_startup (GApplication *app)
     { "win.open-demo", { "<Control>d", NULL } },
     { "win.save", { "<Control>s", NULL } },
     { "win.save-as::", { "<Control><Shift>s", NULL } },
-    { "win.fit-start", { "<Control>Return", NULL } },
-    { "win.fit-pause", { "<Control>p", NULL } },
-    { "win.fit-resume", { "<Control><Shift>p", NULL } },
-    { "win.fit-stop", { "<Control>period", NULL } },
-    { "win.fit-accept", { "<Control><Shift>Return", NULL } },
+    /* The Fit view's keys are its own (nd_fit_view_new_shortcuts). */
     { "win.export-kinetics::", { "<Control>e", NULL } },
     { "win.export-model::", { "<Control><Shift>e", NULL } },
     /* Ctrl+N is New everywhere else; M for mechanism. */

@@ -10,6 +10,16 @@
 
 G_BEGIN_DECLS
 
+/* The plots in layout order: two columns, left to right, then down. */
+typedef enum
+{
+  FIT_PLOT_LOSS,
+  FIT_PLOT_TRACE,
+  FIT_PLOT_XINF,
+  FIT_PLOT_TAU,
+  FIT_N_PLOTS
+} FitPlot;
+
 struct _NdFitView
 {
   GtkBox parent_instance;
@@ -20,13 +30,18 @@ struct _NdFitView
   gboolean accepted;          /* the finished fit is in the project */
   double v_lo, v_hi;          /* voltage range of the training data */
 
-  NdPlotModel *loss_m, *trace_m, *xinf_m, *tau_m;
-  NdPlot *loss_p, *trace_p, *xinf_p, *tau_p;
+  /* The plots, indexed by FitPlot: layout, export, drawing and tests go through this one list. */
+  NdPlotModel *model[FIT_N_PLOTS];
+  NdNamedPlot plots[FIT_N_PLOTS];
+  /* Template children (resources/ui/nd-fit-view.ui) */
+  GtkGrid *plot_grid;
+  GtkScrolledWindow *side_scroller;
   GtkWidget *start_button, *pause_button, *resume_button, *stop_button, *accept_button;
   GtkProgressBar *progress;
   GtkLabel *status, *outcome;
+  GtkMenuButton *export_button;
 
-  /* Results (nd-fit-view-results.c). */
+  /* Results (nd-fit-view-results.c); the group is a template child. */
   AdwPreferencesGroup *results;
   GPtrArray *result_rows;     /* the verdict row, then one row per sweep */
   GArray *shown;              /* NdSweepScore of the sweep rows */
@@ -37,6 +52,11 @@ struct _NdFitView
   GHashTable *step_labels;    /* sweep -> "+200 pA" ("" when the stimulus is no step) */
   GCancellable *overlay_cancel; /* the overlays' simulations; cancelled when the view goes */
 };
+
+/* nd-fit-view-actions.c: fit.start, fit.pause, fit.resume, fit.stop and fit.accept on the class; enabling them
+ * from the fit's state returns whether Accept Fit is enabled. */
+void     nd_fit_view_install_actions (GtkWidgetClass *widget_class);
+gboolean nd_fit_view_update_actions (NdFitView *self);
 
 void nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n,
                              double dt);

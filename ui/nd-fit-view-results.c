@@ -432,8 +432,6 @@ nd_fit_view_results_init (NdFitView *self)
   self->step_labels = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->overlay = -1;
   self->overlay_cancel = g_cancellable_new ();
-  self->results = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->results, _("Results"));
 }
 
 void

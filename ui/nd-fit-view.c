@@ -18,31 +18,25 @@
 
 G_DEFINE_FINAL_TYPE (NdFitView, nd_fit_view, GTK_TYPE_BOX)
 
-static void
-set_action_enabled (NdFitView *self, const char *name, gboolean enabled)
-{
-  GtkWidget *win = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
-  if (win)
-    gtk_widget_action_set_enabled (win, name, enabled);
-}
-
 /* ---- plots ---- */
 
 static void
 setup_axes (NdFitView *self)
 {
-  nd_plot_model_set_title (self->loss_m, _("Error during the fit"));
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Error (RMSE)"), "mV", ND_PLOT_SCALE_LOG);
-  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_title (self->xinf_m, _("Steady state of the learned gates"));
-  nd_plot_model_set_axis (self->xinf_m, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->xinf_m, ND_PLOT_AXIS_Y, _("x∞"), NULL, ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_range (self->xinf_m, ND_PLOT_AXIS_Y, -0.02, 1.02);
-  nd_plot_model_set_title (self->tau_m, _("Time constant of the learned gates"));
-  nd_plot_model_set_axis (self->tau_m, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->tau_m, ND_PLOT_AXIS_Y, _("τ"), "ms", ND_PLOT_SCALE_LINEAR);
+  NdPlotModel *loss = self->model[FIT_PLOT_LOSS], *trace = self->model[FIT_PLOT_TRACE];
+  NdPlotModel *xinf = self->model[FIT_PLOT_XINF], *tau = self->model[FIT_PLOT_TAU];
+  nd_plot_model_set_title (loss, _("Error during the fit"));
+  nd_plot_model_set_axis (loss, ND_PLOT_AXIS_X, _("Iteration"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (loss, ND_PLOT_AXIS_Y, _("Error (RMSE)"), "mV", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (trace, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (trace, ND_PLOT_AXIS_Y, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_title (xinf, _("Steady state of the learned gates"));
+  nd_plot_model_set_axis (xinf, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (xinf, ND_PLOT_AXIS_Y, _("x∞"), NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_range (xinf, ND_PLOT_AXIS_Y, -0.02, 1.02);
+  nd_plot_model_set_title (tau, _("Time constant of the learned gates"));
+  nd_plot_model_set_axis (tau, ND_PLOT_AXIS_X, _("Membrane potential"), "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (tau, ND_PLOT_AXIS_Y, _("τ"), "ms", ND_PLOT_SCALE_LINEAR);
 }
 
 static int
@@ -63,8 +57,9 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
   double v[CURVE_N];
   for (int k = 0; k < CURVE_N; k++)
     v[k] = -100.0 + k * 160.0 / (CURVE_N - 1);
-  nd_plot_model_clear (self->xinf_m);
-  nd_plot_model_clear (self->tau_m);
+  NdPlotModel *xinf = self->model[FIT_PLOT_XINF], *tau_m = self->model[FIT_PLOT_TAU];
+  nd_plot_model_clear (xinf);
+  nd_plot_model_clear (tau_m);
   NdLearnedSpec l = nd_project_get_learned (self->project);
   const nd_channel_kind *ref = l.replaces[0] ? nd_channel_lookup (l.replaces) : NULL;
   double cm, area, v0, celsius;
@@ -76,10 +71,10 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
       if (learned)
         {
           g_autofree char *label = g_strdup_printf (_("%s (learned)"), labels[g]);
-          sx = nd_plot_model_add_series (self->xinf_m, label, colors[g % 2], ND_PLOT_LINE);
-          st = nd_plot_model_add_series (self->tau_m, label, colors[g % 2], ND_PLOT_LINE);
-          nd_plot_model_set_series_data (self->xinf_m, sx, v, x_inf + g * CURVE_N, CURVE_N);
-          nd_plot_model_set_series_data (self->tau_m, st, v, tau + g * CURVE_N, CURVE_N);
+          sx = nd_plot_model_add_series (xinf, label, colors[g % 2], ND_PLOT_LINE);
+          st = nd_plot_model_add_series (tau_m, label, colors[g % 2], ND_PLOT_LINE);
+          nd_plot_model_set_series_data (xinf, sx, v, x_inf + g * CURVE_N, CURVE_N);
+          nd_plot_model_set_series_data (tau_m, st, v, tau + g * CURVE_N, CURVE_N);
         }
       if (ref && g < ref->n_gates)
         {
@@ -92,16 +87,16 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
               rt[k] = r.tau;
             }
           g_autofree char *rl = g_strdup_printf (_("%s of %s"), ref->gates[g].name, _(ref->label));
-          sx = nd_plot_model_add_series (self->xinf_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
-          st = nd_plot_model_add_series (self->tau_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
-          nd_plot_model_set_series_data (self->xinf_m, sx, v, rx, CURVE_N);
-          nd_plot_model_set_series_data (self->tau_m, st, v, rt, CURVE_N);
+          sx = nd_plot_model_add_series (xinf, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
+          st = nd_plot_model_add_series (tau_m, rl, ND_PLOT_COLOR_GREY, ND_PLOT_DASHED);
+          nd_plot_model_set_series_data (xinf, sx, v, rx, CURVE_N);
+          nd_plot_model_set_series_data (tau_m, st, v, rt, CURVE_N);
         }
     }
   if (self->v_hi > self->v_lo)
     {
-      nd_plot_model_add_shaded_range (self->xinf_m, self->v_lo, self->v_hi, _("Range of the data"));
-      nd_plot_model_add_shaded_range (self->tau_m, self->v_lo, self->v_hi, _("Range of the data"));
+      nd_plot_model_add_shaded_range (xinf, self->v_lo, self->v_hi, _("Range of the data"));
+      nd_plot_model_add_shaded_range (tau_m, self->v_lo, self->v_hi, _("Range of the data"));
     }
 }
 
@@ -109,8 +104,8 @@ static void
 show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
 {
   int c = learned_channel (m);
-  nd_plot_model_clear (self->xinf_m);
-  nd_plot_model_clear (self->tau_m);
+  nd_plot_model_clear (self->model[FIT_PLOT_XINF]);
+  nd_plot_model_clear (self->model[FIT_PLOT_TAU]);
   if (c < 0)
     return;
   const nd_channel *ch = &m->channels[c];
@@ -135,15 +130,16 @@ show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
 void
 nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, const double *model, gsize n, double dt)
 {
-  nd_plot_model_clear (self->trace_m);
-  nd_plot_model_set_title (self->trace_m, title);
+  NdPlotModel *trace = self->model[FIT_PLOT_TRACE];
+  nd_plot_model_clear (trace);
+  nd_plot_model_set_title (trace, title);
   if (obs)
-    nd_plot_model_set_series_trace (self->trace_m, nd_plot_model_add_series (self->trace_m, _("Recorded"),
-                                                                             ND_PLOT_COLOR_GREY, ND_PLOT_LINE),
+    nd_plot_model_set_series_trace (trace, nd_plot_model_add_series (trace, _("Recorded"), ND_PLOT_COLOR_GREY,
+                                                                     ND_PLOT_LINE),
                                     0.0, dt, obs, n);
   if (model)
-    nd_plot_model_set_series_trace (self->trace_m, nd_plot_model_add_series (self->trace_m, _("Model"),
-                                                                             ND_PLOT_COLOR_BLUE, ND_PLOT_LINE),
+    nd_plot_model_set_series_trace (trace, nd_plot_model_add_series (trace, _("Model"), ND_PLOT_COLOR_BLUE,
+                                                                     ND_PLOT_LINE),
                                     0.0, dt, model, n);
 }
 
@@ -152,9 +148,11 @@ nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, c
 void
 nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 {
-  nd_plot_model_set_axis (self->trace_m, ND_PLOT_AXIS_Y, current ? _("Membrane current") : _("Membrane potential"),
-                          current ? "pA" : "mV", ND_PLOT_SCALE_LINEAR);
-  nd_plot_model_set_axis (self->loss_m, ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV", ND_PLOT_SCALE_LOG);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_TRACE], ND_PLOT_AXIS_Y,
+                          current ? _("Membrane current") : _("Membrane potential"), current ? "pA" : "mV",
+                          ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV",
+                          ND_PLOT_SCALE_LOG);
 }
 
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
@@ -162,14 +160,15 @@ nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 static void
 show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
 {
-  nd_plot_model_clear (self->loss_m);
+  NdPlotModel *loss = self->model[FIT_PLOT_LOSS];
+  nd_plot_model_clear (loss);
   if (n == 0)
     return;
   g_autofree double *rmse = g_new (double, n);
   for (guint i = 0; i < n; i++)
     rmse[i] = train[i] >= 0.0 ? sqrt (train[i]) : NAN;
-  guint st = nd_plot_model_add_series (self->loss_m, _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
-  nd_plot_model_set_series_data (self->loss_m, st, x, rmse, n);
+  guint st = nd_plot_model_add_series (loss, _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+  nd_plot_model_set_series_data (loss, st, x, rmse, n);
   /* Validation runs every few iterations: draw the points it has, joined. */
   g_autofree double *vx = g_new (double, n + 1), *vy = g_new (double, n + 1);
   guint m = 0;
@@ -177,8 +176,8 @@ show_loss (NdFitView *self, const double *x, const double *train, const double *
     if (isfinite (val[i]) && val[i] >= 0.0 && (m == 0 || sqrt (val[i]) != vy[m - 1]))
       vx[m] = x[i], vy[m++] = sqrt (val[i]);
   if (m > 0)
-    nd_plot_model_set_series_data (self->loss_m,
-                                   nd_plot_model_add_series (self->loss_m, _("Validation"), ND_PLOT_COLOR_ORANGE,
+    nd_plot_model_set_series_data (loss,
+                                   nd_plot_model_add_series (loss, _("Validation"), ND_PLOT_COLOR_ORANGE,
                                                              ND_PLOT_LINE_POINTS),
                                    vx, vy, m);
 }
@@ -186,20 +185,13 @@ show_loss (NdFitView *self, const double *x, const double *train, const double *
 static void
 update_buttons (NdFitView *self)
 {
-  NdFitState st = nd_fit_runner_get_state (self->runner);
-  gboolean busy = st == ND_FIT_RUNNING || st == ND_FIT_PAUSED || st == ND_FIT_STOPPING || st == ND_FIT_SCORING;
-  gboolean have_rec = self->project && nd_project_get_recording (self->project) != NULL;
-  set_action_enabled (self, "win.fit-start", !busy && have_rec);
-  set_action_enabled (self, "win.fit-pause", st == ND_FIT_RUNNING);
-  set_action_enabled (self, "win.fit-resume", st == ND_FIT_PAUSED);
-  set_action_enabled (self, "win.fit-stop", st == ND_FIT_RUNNING || st == ND_FIT_PAUSED);
-  gboolean can_accept = st == ND_FIT_FINISHED && !self->accepted && nd_fit_runner_get_model (self->runner) != NULL;
-  set_action_enabled (self, "win.fit-accept", can_accept);
+  gboolean can_accept = nd_fit_view_update_actions (self);
   /* Accepting is the suggested next step only for a fit that reproduces the recording. */
   if (can_accept && self->shown_from_fit && self->verdict.good)
     gtk_widget_add_css_class (self->accept_button, "suggested-action");
   else
     gtk_widget_remove_css_class (self->accept_button, "suggested-action");
+  NdFitState st = nd_fit_runner_get_state (self->runner);
   gtk_widget_set_visible (self->pause_button, st != ND_FIT_PAUSED);
   gtk_widget_set_visible (self->resume_button, st == ND_FIT_PAUSED);
 }
@@ -434,25 +426,29 @@ nd_fit_view_get_verdict (NdFitView *self, gboolean *good)
   return self->verdict.summary;
 }
 
+const NdNamedPlot *
+nd_fit_view_get_plots (NdFitView *self, guint *n_plots)
+{
+  *n_plots = FIT_N_PLOTS;
+  return self->plots;
+}
+
 NdPlot *
 nd_fit_view_get_plot (NdFitView *self, const char *name)
 {
-  if (g_str_equal (name, "loss"))
-    return self->loss_p;
-  if (g_str_equal (name, "trace"))
-    return self->trace_p;
-  if (g_str_equal (name, "xinf"))
-    return self->xinf_p;
-  if (g_str_equal (name, "tau"))
-    return self->tau_p;
+  for (guint i = 0; i < FIT_N_PLOTS; i++)
+    if (g_str_equal (self->plots[i].name, name))
+      return self->plots[i].plot;
   return NULL;
 }
 
 guint
 nd_fit_view_get_draw_count (NdFitView *self)
 {
-  return nd_plot_get_draw_count (self->loss_p) + nd_plot_get_draw_count (self->trace_p)
-         + nd_plot_get_draw_count (self->xinf_p) + nd_plot_get_draw_count (self->tau_p);
+  guint n = 0;
+  for (guint i = 0; i < FIT_N_PLOTS; i++)
+    n += nd_plot_get_draw_count (self->plots[i].plot);
+  return n;
 }
 
 /* Field by field (the struct has padding); NaN equals NaN. */
@@ -622,10 +618,9 @@ nd_fit_view_dispose (GObject *object)
   g_clear_object (&self->runner);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
-  g_clear_object (&self->loss_m);
-  g_clear_object (&self->trace_m);
-  g_clear_object (&self->xinf_m);
-  g_clear_object (&self->tau_m);
+  for (guint i = 0; i < FIT_N_PLOTS; i++)
+    g_clear_object (&self->model[i]);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ND_TYPE_FIT_VIEW);
   G_OBJECT_CLASS (nd_fit_view_parent_class)->dispose (object);
 }
 
@@ -641,147 +636,84 @@ nd_fit_view_class_init (NdFitViewClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = nd_fit_view_dispose;
   G_OBJECT_CLASS (klass)->finalize = nd_fit_view_finalize;
-  GTK_WIDGET_CLASS (klass)->map = nd_fit_view_map;
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  widget_class->map = nd_fit_view_map;
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-fit-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, plot_grid);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, side_scroller);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, start_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, progress);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, outcome);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, status);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, results);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, accept_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, export_button);
+  nd_fit_view_install_actions (widget_class);
 }
 
-static GtkWidget *
-action_button (const char *label, const char *icon, const char *action, const char *tooltip, const char *css)
+/* The plots of the list, into a grid of two columns; a column's plots share their left margin. */
+static void
+add_plots (NdFitView *self, GtkGrid *grid)
 {
-  GtkWidget *button = gtk_button_new ();
-  GtkWidget *content = adw_button_content_new ();
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), label);
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), icon);
-  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
-  gtk_button_set_child (GTK_BUTTON (button), content);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  if (css)
-    gtk_widget_add_css_class (button, css);
-  return button;
-}
-
-static NdPlot *
-add_plot (NdFitView *self, GtkGrid *grid, NdPlotModel *model, int col, int row)
-{
-  GtkWidget *plot = nd_plot_new (model);
-  gtk_widget_set_hexpand (plot, TRUE);
-  gtk_widget_set_vexpand (plot, TRUE);
-  /* Small enough that the results column stays in an 800 px wide window. */
-  gtk_widget_set_size_request (plot, 200, 180);
-  gtk_grid_attach (grid, plot, col, row, 1, 1);
-  return ND_PLOT (plot);
+  /* The exported files' names (nd_fit_view_get_plots), in FitPlot order. */
+  static const char *const names[FIT_N_PLOTS] = { "loss", "trace", "xinf", "tau" };
+  for (guint i = 0; i < FIT_N_PLOTS; i++)
+    {
+      self->model[i] = nd_plot_model_new ();
+      GtkWidget *plot = nd_plot_new (self->model[i]);
+      gtk_widget_set_hexpand (plot, TRUE);
+      gtk_widget_set_vexpand (plot, TRUE);
+      /* Small enough that the results column stays in an 800 px wide window. */
+      gtk_widget_set_size_request (plot, 200, 180);
+      gtk_grid_attach (grid, plot, (int) i % 2, (int) i / 2, 1, 1);
+      self->plots[i] = (NdNamedPlot) { names[i], ND_PLOT (plot) };
+    }
+  for (guint col = 0; col < 2; col++)
+    {
+      NdPlot *column[FIT_N_PLOTS];
+      guint n = 0;
+      for (guint i = col; i < FIT_N_PLOTS; i += 2)
+        column[n++] = self->plots[i].plot;
+      nd_plot_align (column, n);
+    }
 }
 
 /* Narrow: the side column goes below the plots and scrolls with them; the plots get the window's width. */
 static void
 narrow_changed (NdAdaptive *adaptive, GParamSpec *pspec, gpointer user_data)
 {
+  NdFitView *self = ND_FIT_VIEW (user_data);
   gboolean narrow = nd_adaptive_get_narrow (adaptive);
-  GtkWidget *grid = g_object_get_data (G_OBJECT (adaptive), "plots");
-  GtkWidget *side = g_object_get_data (G_OBJECT (adaptive), "side");
-  nd_adaptive_scroll_alone (GTK_SCROLLED_WINDOW (side), narrow);
-  gtk_widget_set_size_request (side, narrow ? -1 : 330, -1);
-  gtk_widget_set_margin_end (grid, narrow ? 12 : 0);
-  gtk_widget_set_margin_bottom (grid, narrow ? 0 : 12);
+  nd_adaptive_scroll_alone (self->side_scroller, narrow);
+  gtk_widget_set_size_request (GTK_WIDGET (self->side_scroller), narrow ? -1 : 330, -1);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->plot_grid), narrow ? 12 : 0);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->plot_grid), narrow ? 0 : 12);
 }
 
 static void
 nd_fit_view_init (NdFitView *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->runner = nd_fit_runner_new ();
   nd_fit_view_results_init (self);
   watch_runner (self);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
-
-  self->loss_m = nd_plot_model_new ();
-  self->trace_m = nd_plot_model_new ();
-  self->xinf_m = nd_plot_model_new ();
-  self->tau_m = nd_plot_model_new ();
+  add_plots (self, self->plot_grid);
   setup_axes (self);
-  GtkWidget *grid = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_row_homogeneous (GTK_GRID (grid), TRUE);
-  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
-  gtk_widget_set_margin_start (grid, 12);
-  gtk_widget_set_margin_top (grid, 12);
-  gtk_widget_set_margin_bottom (grid, 12);
-  gtk_widget_set_hexpand (grid, TRUE);
-  self->loss_p = add_plot (self, GTK_GRID (grid), self->loss_m, 0, 0);
-  self->trace_p = add_plot (self, GTK_GRID (grid), self->trace_m, 1, 0);
-  self->xinf_p = add_plot (self, GTK_GRID (grid), self->xinf_m, 0, 1);
-  self->tau_p = add_plot (self, GTK_GRID (grid), self->tau_m, 1, 1);
-  NdPlot *left[] = { self->loss_p, self->xinf_p }, *right[] = { self->trace_p, self->tau_p };
-  nd_plot_align (left, 2);
-  nd_plot_align (right, 2);
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_box_append (GTK_BOX (row), grid);
-
-  /* Side column: controls, progress, results; below the plots in a window narrower than about 960 px
-   * (at 800 px beside them, the four plots would get 200 px each and cut their titles). */
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_size_request (scroller, 330, -1);
-  GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_start (side, 12);
-  gtk_widget_set_margin_end (side, 12);
-  gtk_widget_set_margin_top (side, 12);
-  gtk_widget_set_margin_bottom (side, 12);
-
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  self->start_button = action_button (_("_Start"), "media-playback-start-symbolic", "win.fit-start",
-                                      _("Start fitting (Ctrl+Return)"), "suggested-action");
-  self->pause_button = action_button (_("_Pause"), "media-playback-pause-symbolic", "win.fit-pause",
-                                      _("Pause the fit (Ctrl+P)"), NULL);
-  self->resume_button = action_button (_("_Resume"), "media-playback-start-symbolic", "win.fit-resume",
-                                       _("Resume the fit (Ctrl+P)"), NULL);
-  self->stop_button = action_button (_("S_top"), "media-playback-stop-symbolic", "win.fit-stop",
-                                     _("Stop and keep the best result so far (Ctrl+.)"), "destructive-action");
-  gtk_box_append (GTK_BOX (buttons), self->start_button);
-  gtk_box_append (GTK_BOX (buttons), self->pause_button);
-  gtk_box_append (GTK_BOX (buttons), self->resume_button);
-  gtk_box_append (GTK_BOX (buttons), self->stop_button);
-  gtk_box_append (GTK_BOX (side), buttons);
-
-  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_show_text (self->progress, TRUE);
-  gtk_progress_bar_set_text (self->progress, _("Not started"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->progress), "numeric");
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->progress));
-  self->status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->status, TRUE);
-  gtk_label_set_xalign (self->status, 0.0f);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
-  self->outcome = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->outcome, TRUE);
-  gtk_label_set_xalign (self->outcome, 0.0f);
-  gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
-  /* How the fit ended, then what to do about it. */
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->outcome));
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->status));
-
-  self->accept_button = gtk_button_new_with_mnemonic (_("_Accept Fit"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->accept_button), "win.fit-accept");
-  gtk_widget_set_tooltip_text (self->accept_button, _("Make the fitted model the project’s model"));
-  gtk_widget_set_valign (self->accept_button, GTK_ALIGN_CENTER);
-  adw_preferences_group_set_header_suffix (self->results, self->accept_button);
-  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->results));
 
   GtkBuilder *builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/nd-export-menu.ui");
-  GtkWidget *export = gtk_menu_button_new ();
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (export), _("Export"));
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export), G_MENU_MODEL (gtk_builder_get_object (builder, "export_menu")));
-  gtk_widget_set_halign (export, GTK_ALIGN_END);
+  gtk_menu_button_set_menu_model (self->export_button, G_MENU_MODEL (gtk_builder_get_object (builder, "export_menu")));
   g_object_unref (builder);
-  gtk_box_append (GTK_BOX (side), export);
 
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), side);
-  gtk_box_append (GTK_BOX (row), scroller);
+  /* GTK 4.8 has no breakpoints to write in the .ui: NdAdaptive takes the template's row. */
+  GtkWidget *row = g_object_ref (gtk_widget_get_first_child (GTK_WIDGET (self)));
+  gtk_box_remove (GTK_BOX (self), row);
   GtkWidget *adaptive = nd_adaptive_new (row, 960);
-  g_object_set_data (G_OBJECT (adaptive), "plots", grid);
-  g_object_set_data (G_OBJECT (adaptive), "side", scroller);
-  g_signal_connect (adaptive, "notify::narrow", G_CALLBACK (narrow_changed), NULL);
+  g_object_unref (row);
+  g_signal_connect_object (adaptive, "notify::narrow", G_CALLBACK (narrow_changed), self, 0);
   gtk_box_append (GTK_BOX (self), adaptive);
   nd_fit_view_show_scores (self, NULL, 0, FALSE);
+  update_buttons (self);
 }

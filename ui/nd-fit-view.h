@@ -6,7 +6,11 @@
  * Live plots (redrawn on every runner "progress", ten times a second): the training and validation error
  * (RMSE, log scale) against iteration, x_inf(V) and tau(V) of every learned gate with the channel the
  * learned one stands in for dashed and the voltage range the training data visited shaded, and the recorded
- * trace with the model's trace over it. The window's win.fit-* actions call the functions below.
+ * trace with the model's trace over it.
+ *
+ * The view's actions, enabled by the fit's state: fit.start (also from another view: it asks win.show-view
+ * to show this one), fit.pause, fit.resume, fit.stop, fit.accept. Their keys (Ctrl+Return, Ctrl+P,
+ * Ctrl+Shift+P, Ctrl+., Ctrl+Shift+Return) are in nd_fit_view_new_shortcuts().
  *
  * Results (nd-fit-view-results.c): a verdict in words, then a row per training and validation sweep with
  * its spike counts, first-spike shift, subthreshold RMSE and RMSE, marked with an icon and words where the
@@ -32,15 +36,21 @@ void         nd_fit_view_pause (NdFitView *self, gboolean paused);
 void         nd_fit_view_stop (NdFitView *self);
 /* Takes the finished fit into the project; FALSE when there is none to take. */
 gboolean     nd_fit_view_accept (NdFitView *self);
+/* A controller with the keys of the view's actions, for the window to add to itself so that they work
+ * from every view (a controller on this view would act only while it is shown). */
+GtkEventController *nd_fit_view_new_shortcuts (NdFitView *self);
 NdFitRunner *nd_fit_view_get_runner (NdFitView *self);
 /* The model exports should write: a finished fit not yet accepted, else the project's model. */
 nd_model    *nd_fit_view_get_export_model (NdFitView *self);
 /* The results' verdict in words ("The model fires 0 spikes where the recording has 20 (sweep 7). …"), NULL
  * without results; good: whether accepting is recommended. */
 const char  *nd_fit_view_get_verdict (NdFitView *self, gboolean *good);
-/* "loss", "trace", "xinf", "tau". */
+/* The view's plots in layout order, named as their exported files ("loss", "trace", "xinf", "tau"); owned by
+ * the view. Export, layout and tests iterate them. */
+const NdNamedPlot *nd_fit_view_get_plots (NdFitView *self, guint *n_plots);
+/* One of them by name; NULL for another name. */
 NdPlot      *nd_fit_view_get_plot (NdFitView *self, const char *name);
-/* Total draws of the four plots (for the responsiveness test). */
+/* Total draws of the plots (for the responsiveness test). */
 guint        nd_fit_view_get_draw_count (NdFitView *self);
 
 G_END_DECLS

@@ -81,4 +81,11 @@ gboolean     nd_plot_get_frame      (NdPlot *self, NdPlotFrame *frame);
 guint        nd_plot_get_draw_count (NdPlot *self);
 gint64       nd_plot_get_last_draw_us (NdPlot *self);
 
+/* A view's plot with the name its exported files take ("loss": loss.png, loss.svg, loss.pdf). */
+typedef struct
+{
+  const char *name;
+  NdPlot *plot;
+} NdNamedPlot;
+
 G_END_DECLS

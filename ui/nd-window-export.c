@@ -92,17 +92,19 @@ write_nmodl (NdWindow *self, const char *path)
 static void
 write_plots (NdWindow *self, const char *dir)
 {
-  static const char *const fit_plots[] = { "loss", "trace", "xinf", "tau" };
   static const char *const formats[] = { "png", "svg", "pdf" };
   g_autoptr (GError) error = NULL;
-  NdPlot *plots[6];
-  const char *names[6];
-  guint n = 0;
-  plots[n] = nd_recording_view_get_trace_plot (self->recording_view), names[n++] = "recording";
-  if (gtk_widget_get_visible (GTK_WIDGET (nd_recording_view_get_stimulus_plot (self->recording_view))))
-    plots[n] = nd_recording_view_get_stimulus_plot (self->recording_view), names[n++] = "stimulus";
-  for (guint i = 0; i < G_N_ELEMENTS (fit_plots); i++)
-    plots[n] = nd_fit_view_get_plot (self->fit_view, fit_plots[i]), names[n++] = fit_plots[i];
+  /* Every view's list of plots: the Recording view's, then the Fit view's. */
+  g_autoptr (GArray) plots = g_array_new (FALSE, FALSE, sizeof (NdNamedPlot));
+  NdNamedPlot recording = { "recording", nd_recording_view_get_trace_plot (self->recording_view) };
+  NdNamedPlot stimulus = { "stimulus", nd_recording_view_get_stimulus_plot (self->recording_view) };
+  g_array_append_val (plots, recording);
+  if (gtk_widget_get_visible (GTK_WIDGET (stimulus.plot)))
+    g_array_append_val (plots, stimulus);
+  guint n_fit;
+  const NdNamedPlot *fit = nd_fit_view_get_plots (self->fit_view, &n_fit);
+  g_array_append_vals (plots, fit, n_fit);
+  guint n = plots->len;
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       exported (self, dir, FALSE, NULL);
@@ -111,9 +113,10 @@ write_plots (NdWindow *self, const char *dir)
   for (guint i = 0; i < n; i++)
     for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
       {
-        g_autofree char *file = g_strdup_printf ("%s.%s", names[i], formats[f]);
+        const NdNamedPlot *p = &g_array_index (plots, NdNamedPlot, i);
+        g_autofree char *file = g_strdup_printf ("%s.%s", p->name, formats[f]);
         g_autofree char *path = g_build_filename (dir, file, NULL);
-        if (!nd_plot_export (plots[i], path, ND_PLOT_FORMAT_AUTO, 900, 600, &error))
+        if (!nd_plot_export (p->plot, path, ND_PLOT_FORMAT_AUTO, 900, 600, &error))
           {
             exported (self, path, FALSE, error);
             return;

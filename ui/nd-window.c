@@ -915,29 +915,6 @@ autosave_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* ---- fit ---- */
-
-static void
-fit_activated (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  NdWindow *self = ND_WINDOW (widget);
-  if (g_str_equal (action_name, "win.fit-start"))
-    {
-      g_autoptr (GError) error = NULL;
-      show_workspace (self, "fit");
-      if (!nd_fit_view_start (self->fit_view, &error))
-        nd_window_show_error (self, _("Cannot start the fit"), error->message);
-    }
-  else if (g_str_equal (action_name, "win.fit-pause"))
-    nd_fit_view_pause (self->fit_view, TRUE);
-  else if (g_str_equal (action_name, "win.fit-resume"))
-    nd_fit_view_pause (self->fit_view, FALSE);
-  else if (g_str_equal (action_name, "win.fit-stop"))
-    nd_fit_view_stop (self->fit_view);
-  else if (g_str_equal (action_name, "win.fit-accept") && nd_fit_view_accept (self->fit_view))
-    nd_window_show_toast (self, _("The fitted model is now the project’s model"));
-}
-
 static void
 show_view_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -1079,9 +1056,6 @@ nd_window_class_init (NdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "win.save-as", "s", save_as_activated);
   gtk_widget_class_install_action (widget_class, "win.fit-several", NULL, fit_several_activated);
-  const char *fit_actions[] = { "win.fit-start", "win.fit-pause", "win.fit-resume", "win.fit-stop", "win.fit-accept" };
-  for (guint i = 0; i < G_N_ELEMENTS (fit_actions); i++)
-    gtk_widget_class_install_action (widget_class, fit_actions[i], NULL, fit_activated);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_activated);
   nd_window_install_export_actions (widget_class);
 }
@@ -1100,6 +1074,9 @@ nd_window_init (NdWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (update_banner), self,
                            G_CONNECT_SWAPPED);
+
+  /* The Fit view's keys work from every view: Ctrl+Return on the Recording view starts a fit. */
+  gtk_widget_add_controller (GTK_WIDGET (self), nd_fit_view_new_shortcuts (self->fit_view));
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_file), self);

@@ -296,7 +296,7 @@ is_sweep_row (GtkWidget *w)
 static gboolean
 is_accept_button (GtkWidget *w)
 {
-  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "win.fit-accept") == 0;
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "fit.accept") == 0;
 }
 
 static gboolean
@@ -418,7 +418,7 @@ test_silent_model (void)
   g_settings_set_int (settings, "fit-iterations", 10);
   g_settings_set_int (settings, "fit-restarts", 1);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (finished, NULL, 240000));
   nd_test_ui_spin (200);
 
@@ -513,7 +513,7 @@ test_reopen (void)
   NdProject *p = nd_window_get_project (window);
   guint n_fit;
   nd_fit_runner_get_scores (runner (), &n_fit);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-accept", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.accept", NULL));
   g_assert_true (nd_project_get_fitted (p));
   g_autofree char *path = out_path ("silent.neurode");
   g_unlink (path);
@@ -595,7 +595,7 @@ test_real_cell_fit (void)
   g_settings_set_int (settings, "fit-restarts", 1);
   g_settings_set_int (settings, "fit-search", 60);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_fit_runner_get_spike_aware (runner ()));
   g_assert_true (nd_test_ui_wait (searching, NULL, 120000));
   /* The status follows each snapshot as it arrives (the snapshot is replaced by the next: not kept). */
@@ -651,7 +651,7 @@ test_real_recording_default_fit (void)
   g_settings_reset (settings, "fit-restarts");
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
   gint64 t0 = g_get_monotonic_time ();
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (finished, NULL, 3 * 3600 * 1000));
   nd_test_ui_spin (500);
   gboolean good;

@@ -43,6 +43,13 @@ activate (const char *action, GVariant *param)
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
 }
 
+/* The Fit view's own actions (fit.start, fit.pause, ...). */
+static void
+activate_fit (const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), action, NULL));
+}
+
 static NdFitView *
 fit_view (void)
 {
@@ -269,7 +276,7 @@ test_fit_live (void)
   guint draws0 = nd_plot_get_draw_count (loss_plot);
   nd_test_ui_watch_start ();
   gint64 t0 = g_get_monotonic_time ();
-  activate ("win.fit-start", NULL);
+  activate_fit ("fit.start");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
   g_assert_true (nd_test_ui_wait (loss_fell_tenfold, NULL, SANITIZED ? 240000 : 60000));
   /* Let it run a little longer, to measure the redraw rate over a few seconds of a live fit. */
@@ -296,7 +303,7 @@ test_fit_live (void)
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-in-progress");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
 
-  activate ("win.fit-pause", NULL);
+  activate_fit ("fit.pause");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_PAUSED);
   /* The iteration under way when the pause came still finishes: wait until the count settles. */
   int settled = -1;
@@ -315,12 +322,12 @@ test_fit_live (void)
   g_assert_cmpint (nd_fit_runner_get_snapshot (runner ())->done, ==, done_at_pause);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-paused"));
 
-  activate ("win.fit-resume", NULL);
+  activate_fit ("fit.resume");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
   g_assert_true (nd_test_ui_wait (advanced, NULL, 30000));
   g_assert_true (nd_test_ui_wait (mostly_done, NULL, SANITIZED ? 400000 : 100000));
 
-  activate ("win.fit-stop", NULL);
+  activate_fit ("fit.stop");
   g_assert_true (nd_test_ui_wait (finished, NULL, SANITIZED ? 120000 : 30000));
   const nd_fit_result *r = nd_fit_runner_get_result (runner ());
   g_assert_true (r->cancelled);
@@ -376,7 +383,7 @@ static void
 test_accept_and_export (void)
 {
   NdProject *p = nd_window_get_project (window);
-  activate ("win.fit-accept", NULL);
+  activate_fit ("fit.accept");
   g_assert_true (nd_project_get_fitted (p));
   nd_model *m = nd_project_get_model (p);
 
@@ -386,6 +393,15 @@ test_accept_and_export (void)
   g_autofree char *plots = out_path ("fit-export/plots");
   g_autofree char *dir = out_path ("fit-export");
   g_mkdir_with_parents (dir, 0755);
+  /* An earlier run's plots would be counted below. */
+  {
+    g_autoptr (GDir) d = g_dir_open (plots, 0, NULL);
+    for (const char *name; d && (name = g_dir_read_name (d));)
+      {
+        g_autofree char *old = g_build_filename (plots, name, NULL);
+        g_unlink (old);
+      }
+  }
   activate ("win.export-kinetics", g_variant_new_string (kin));
   activate ("win.export-model", g_variant_new_string (model));
   activate ("win.export-nmodl", g_variant_new_string (mod));
@@ -408,19 +424,38 @@ test_accept_and_export (void)
   g_assert_nonnull (strstr (text, "SUFFIX nd_K"));
   g_assert_nonnull (strstr (text, "a0[1000] = "));
   g_assert_nonnull (strstr (text, "n' = (n_inf - n) / n_tau"));
-  /* Plots: recording, stimulus, loss, trace, x_inf and tau, each in three formats. */
-  const char *names[] = { "recording", "stimulus", "loss", "trace", "xinf", "tau" };
+  /* Plots: the recording, its stimulus and every plot of the Fit view's list, each in three formats, and
+   * nothing else. */
+  guint n_fit;
+  const NdNamedPlot *fit_plots = nd_fit_view_get_plots (fit_view (), &n_fit);
+  g_assert_cmpuint (n_fit, ==, 4);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_ptr_array_add (names, (gpointer) "recording");
+  g_ptr_array_add (names, (gpointer) "stimulus");
+  for (guint i = 0; i < n_fit; i++)
+    {
+      g_assert_true (nd_fit_view_get_plot (fit_view (), fit_plots[i].name) == fit_plots[i].plot);
+      g_ptr_array_add (names, (gpointer) fit_plots[i].name);
+    }
   const char *formats[] = { "png", "svg", "pdf" };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+  for (guint i = 0; i < names->len; i++)
     for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
       {
-        g_autofree char *file = g_strdup_printf ("%s/%s.%s", plots, names[i], formats[f]);
+        g_autofree char *file = g_strdup_printf ("%s/%s.%s", plots, (const char *) names->pdata[i], formats[f]);
         GStatBuf st;
         g_assert_cmpint (g_stat (file, &st), ==, 0);
         g_assert_cmpint (st.st_size, >, 1000);
         if (f == 0)
           g_assert_cmpfloat (nd_test_ui_png_ink (file), >, 0.01);
       }
+  {
+    g_autoptr (GDir) d = g_dir_open (plots, 0, NULL);
+    g_assert_nonnull (d);
+    guint n_files = 0;
+    while (g_dir_read_name (d))
+      n_files++;
+    g_assert_cmpuint (n_files, ==, names->len * G_N_ELEMENTS (formats));
+  }
 }
 
 /* The model's trace for sweep 2 of the demo recording. */

@@ -274,6 +274,36 @@ look_at (GtkWindow *win, const char *what, AdwColorScheme scheme, int width, int
   return all;
 }
 
+/* The Fit view's plots, as its list has them: each shown, within the window's width, none over another
+ * (below the side column a narrow window scrolls, so the height is not judged). */
+static char *
+fit_plot_problems (const char *size)
+{
+  guint n;
+  const NdNamedPlot *plots = nd_fit_view_get_plots (ND_FIT_VIEW (nd_window_get_view_widget (window, "fit")), &n);
+  g_autofree graphene_rect_t *r = g_new0 (graphene_rect_t, n);
+  double width = gtk_widget_get_width (GTK_WIDGET (window));
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!gtk_widget_get_mapped (GTK_WIDGET (plots[i].plot))
+          || !gtk_widget_compute_bounds (GTK_WIDGET (plots[i].plot), GTK_WIDGET (window), &r[i]))
+        {
+          g_string_append_printf (out, "    %s: the fit plot \"%s\" is not shown\n", size, plots[i].name);
+          continue;
+        }
+      if (r[i].origin.x < 0 || r[i].origin.x + r[i].size.width > width + 0.5 || r[i].size.width < 150)
+        g_string_append_printf (out, "    %s: the fit plot \"%s\" is at x %.0f, %.0f px wide\n", size,
+                                plots[i].name, r[i].origin.x, r[i].size.width);
+      for (guint j = 0; j < i; j++)
+        if (graphene_rect_intersection (&r[i], &r[j], NULL))
+          g_string_append_printf (out, "    %s: the fit plots \"%s\" and \"%s\" overlap\n", size, plots[j].name,
+                                  plots[i].name);
+    }
+  g_print ("%s", out->str);
+  return g_string_free (out, FALSE);
+}
+
 /* The schemes to look at: German only in light. */
 static guint
 schemes (AdwColorScheme out[2])
@@ -314,7 +344,7 @@ test_main_views (void)
   g_settings_set_int (settings, "fit-iterations", 10);
   g_settings_set_int (settings, "fit-restarts", 1);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (fit_finished, NULL, 240000));
   nd_test_ui_spin (500);
   g_settings_reset (settings, "fit-iterations");
@@ -335,6 +365,12 @@ test_main_views (void)
             {
               g_autofree char *p = look_at (GTK_WINDOW (window), views[v], sch[k], sizes[i][0], sizes[i][1]);
               g_string_append (all, p);
+              if (g_str_equal (views[v], "fit"))
+                {
+                  g_autofree char *size = g_strdup_printf ("%dx%d", sizes[i][0], sizes[i][1]);
+                  g_autofree char *q = fit_plot_problems (size);
+                  g_string_append (all, q);
+                }
               /* In a narrow window Explore folds its controls away behind a button: open them too. */
               AdwFlap *flap = g_str_equal (views[v], "explore") ? find_flap (GTK_WIDGET (window)) : NULL;
               if (flap && adw_flap_get_folded (flap))

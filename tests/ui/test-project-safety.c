@@ -41,6 +41,13 @@ activate (const char *action, GVariant *param)
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
 }
 
+/* The Fit view's own actions (fit.start, fit.pause, ...). */
+static void
+activate_fit (const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), action, NULL));
+}
+
 static void
 open_path (const char *path)
 {
@@ -249,7 +256,7 @@ find_by_tooltip (GtkWidget *w, const char *tip)
   return NULL;
 }
 
-/* Accept Fit as the user sees it: the button follows win.fit-accept's enabled state. */
+/* Accept Fit as the user sees it: the button follows fit.accept's enabled state. */
 static gboolean
 accept_enabled (void)
 {
@@ -279,7 +286,7 @@ short_fit (void)
   g_settings_set_int (settings, "fit-search", 24);
   if (g_settings_get_int (settings, "fit-iterations") == 0)
     g_settings_set_int (settings, "fit-iterations", 30);
-  activate ("win.fit-start", NULL);
+  activate_fit ("fit.start");
   g_assert_true (nd_test_ui_wait (fit_finished, NULL, 600000));
   nd_test_ui_spin (200);
 }
@@ -302,7 +309,7 @@ test_journey (void)
   nd_test_ui_spin (300);
   short_fit ();
   g_assert_true (accept_enabled ());
-  activate ("win.fit-accept", NULL);
+  activate_fit ("fit.accept");
   g_assert_true (nd_project_get_fitted (project ()));
   activate ("win.save-as", g_variant_new_string (demo_path));
   g_assert_null (message_dialog ());
@@ -422,7 +429,7 @@ test_fit_running (void)
   g_settings_set_int (settings, "fit-iterations", 5000);
   activate ("win.open-demo", NULL);
   nd_test_ui_spin (200);
-  activate ("win.fit-start", NULL);
+  activate_fit ("fit.start");
   g_assert_true (nd_test_ui_wait (fit_running, NULL, 60000));
   g_autofree char *src = abf ("File_axon_5.abf");
   gint64 t0 = g_get_monotonic_time ();

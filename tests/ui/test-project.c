@@ -290,7 +290,7 @@ test_fit_no_progress (void)
   NdLearnedSpec l = nd_project_get_learned (p);
   l.gbar = 0.0;
   nd_project_set_learned (p, &l);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fit-start", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (fit_finished, NULL, 120000));
   NdFitRunner *r = nd_fit_view_get_runner (ND_FIT_VIEW (nd_window_get_view_widget (window, "fit")));
   g_print ("outcome: %s\n", nd_fit_runner_get_outcome (r));

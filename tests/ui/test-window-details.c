@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "nd-catalogue-browser.h"
+#include "nd-fit-view.h"
 #include "nd-reduce-window.h"
 #include "nd-test-ui.h"
 #include "nd-test-x11.h"
@@ -221,6 +222,37 @@ test_kinetics_keys (void)
 }
 
 static gboolean
+fit_state_is (gpointer state)
+{
+  NdFitView *fv = ND_FIT_VIEW (nd_window_get_view_widget (ND_WINDOW (window), "fit"));
+  return nd_fit_runner_get_state (nd_fit_view_get_runner (fv)) == (NdFitState) GPOINTER_TO_INT (state);
+}
+
+/* The Fit view's keys are its own actions' (fit.*), and work from another view too. */
+static void
+test_fit_keys (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new ("io.github.neurode.Neurode");
+  /* Long enough not to end between the keys. */
+  g_settings_set_int (settings, "fit-iterations", 100000);
+  activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
+  nd_test_ui_spin (300);
+  nd_test_x11_key (window, GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (nd_test_ui_wait (fit_state_is, GINT_TO_POINTER (ND_FIT_RUNNING), 5000));
+  g_assert_cmpstr (nd_window_get_view (ND_WINDOW (window)), ==, "fit");
+  nd_test_x11_key (window, GDK_KEY_p, GDK_CONTROL_MASK);
+  g_assert_true (nd_test_ui_wait (fit_state_is, GINT_TO_POINTER (ND_FIT_PAUSED), 5000));
+  nd_test_x11_key (window, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_true (nd_test_ui_wait (fit_state_is, GINT_TO_POINTER (ND_FIT_RUNNING), 5000));
+  /* Ctrl+Return again does not start a second fit while one runs. */
+  nd_test_x11_key (window, GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (fit_state_is (GINT_TO_POINTER (ND_FIT_RUNNING)));
+  nd_test_x11_key (window, GDK_KEY_period, GDK_CONTROL_MASK);
+  g_assert_true (nd_test_ui_wait (fit_state_is, GINT_TO_POINTER (ND_FIT_FINISHED), 60000));
+  g_settings_reset (settings, "fit-iterations");
+}
+
+static gboolean
 chooser_shown (gpointer data)
 {
   GtkWindow *w = nd_test_ui_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG, window);
@@ -354,7 +386,7 @@ test_stop_not_red (void)
   /* The Fit view's own Stop, with no fit running. */
   activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit"));
   nd_test_ui_spin (500);
-  GtkWidget *stop = find_button (nd_window_get_view_widget (ND_WINDOW (window), "fit"), has_action, "win.fit-stop");
+  GtkWidget *stop = find_button (nd_window_get_view_widget (ND_WINDOW (window), "fit"), has_action, "fit.stop");
   g_assert_nonnull (stop);
   g_assert_false (gtk_widget_is_sensitive (stop));
   g_autofree char *p_view = shot (stop, "fit-stop-disabled");
@@ -475,6 +507,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/details/alt4-explore", test_alt4);
   g_test_add_func ("/details/new-window", test_new_window);
   g_test_add_func ("/details/kinetics-keys", test_kinetics_keys);
+  g_test_add_func ("/details/fit-keys", test_fit_keys);
   g_test_add_func ("/details/save-dialogs", test_save_dialogs);
   g_test_add_func ("/details/stop-not-red", test_stop_not_red);
   g_test_add_func ("/details/help", test_help);
