@@ -10,10 +10,11 @@
 #include "morph.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "morph-error.h"
 
 typedef struct {
   int first;         /* first own point */
@@ -26,17 +27,6 @@ typedef struct {
   int *raw;          /* point indices */
   double d0;         /* diameter of raw point 0 (may be replaced) */
 } raw_section;
-
-static void
-set_error (char *err, size_t err_len, const char *format, ...)
-{
-  if (!err || err_len == 0)
-    return;
-  va_list ap;
-  va_start (ap, format);
-  vsnprintf (err, err_len, format, ap);
-  va_end (ap);
-}
 
 void
 nd_morph_free (nd_morph *morph)
@@ -91,14 +81,14 @@ nd_morph_from_swc (const nd_swc *swc, char *err, size_t err_len)
 {
   if (!swc || swc->n_points < 1)
     {
-      set_error (err, err_len, "the morphology has no points");
+      nd_morph_set_error (err, err_len, "the morphology has no points");
       return NULL;
     }
   const nd_swc_point *pt = swc->points;
   int n = swc->n_points;
   if (pt[0].parent != -1 || pt[0].type != 1)
     {
-      set_error (err, err_len, "the morphology does not start at a soma point");
+      nd_morph_set_error (err, err_len, "the morphology does not start at a soma point");
       return NULL;
     }
   int *nchild = calloc ((size_t) n, sizeof *nchild);       /* NEURON's nchild x 100 */
