@@ -239,6 +239,53 @@ nd_mlp_forward (const nd_mlp_shape *s, const double *params,
   free (heap);
 }
 
+/* The backward of linear_forward (llm.c's matmul_backward): gw += dy x^T,
+ * gb += dy, and dx = W^T dy when dx is not NULL. */
+ND_MLP_CLONES static void
+linear_backward (int m, int k, const double *w, const double *x, const double *dy, double *gw, double *gb,
+                 double *dx)
+{
+  if (dx)
+    for (int j = 0; j < k; j++)
+      dx[j] = 0.0;
+  for (int i = 0; i < m; i++)
+    {
+      double g = dy[i];
+      gb[i] += g;
+      const double *row = w + (size_t) i * (size_t) k;
+      double *grow = gw + (size_t) i * (size_t) k;
+      for (int j = 0; j < k; j++)
+        grow[j] += g * x[j];
+      if (dx)
+        for (int j = 0; j < k; j++)
+          dx[j] += g * row[j];
+    }
+}
+
+/* The backward of layer_norm_forward and its gain and bias (llm.c's
+ * layernorm_backward): dz enters as d loss / d (gain xhat + beta) and
+ * leaves as d loss / d z, z the Linear output; ggain and gbeta accumulate. */
+ND_MLP_CLONES static void
+layer_norm_backward (int m, const double *xhat, double rstd, const double *gain, double *dz, double *ggain,
+                     double *gbeta)
+{
+  double m1 = 0.0, m2 = 0.0;
+  for (int i = 0; i < m; i++)
+    {
+      ggain[i] += dz[i] * xhat[i];
+      gbeta[i] += dz[i];
+      dz[i] *= gain[i];   /* now d loss / d xhat */
+      m1 += dz[i];
+      m2 += dz[i] * xhat[i];
+    }
+  m1 /= m;
+  m2 /= m;
+  for (int i = 0; i < m; i++)
+    dz[i] = rstd * (dz[i] - m1 - xhat[i] * m2);
+}
+
+/* The layers of nd_mlp_forward in reverse: the output Linear, then per
+ * hidden layer the activation, the LayerNorm and the Linear. */
 ND_MLP_CLONES void
 nd_mlp_backward (const nd_mlp_shape *s, const double *params,
                  const double *cache, const double *dout,
@@ -257,33 +304,15 @@ nd_mlp_backward (const nd_mlp_shape *s, const double *params,
     }
 
   /* Offsets of each layer's parameters, walked backwards. */
-  size_t off_out = 0;
+  size_t off = 0;
   for (int l = 0; l < s->depth; l++)
-    off_out += hidden_layer_params (s, l == 0 ? s->n_in : s->width);
+    off += hidden_layer_params (s, l == 0 ? s->n_in : s->width);
 
   /* Output layer: out = W h_last + b. */
-  {
-    const double *wo = params + off_out;
-    double *gw = dparams + off_out;
-    double *gb = gw + (size_t) s->n_out * (size_t) w;
-    const double *h = cache + s->n_in + (size_t) (s->depth - 1) * lc + w;
-    for (int j = 0; j < w; j++)
-      dh[j] = 0.0;
-    for (int i = 0; i < s->n_out; i++)
-      {
-        double g = dout[i];
-        gb[i] += g;
-        const double *row = wo + (size_t) i * (size_t) w;
-        double *grow = gw + (size_t) i * (size_t) w;
-        for (int j = 0; j < w; j++)
-          {
-            grow[j] += g * h[j];
-            dh[j] += g * row[j];
-          }
-      }
-  }
+  const double *h_last = cache + s->n_in + (size_t) (s->depth - 1) * lc + w;
+  linear_backward (s->n_out, w, params + off, h_last, dout, dparams + off,
+                   dparams + off + (size_t) s->n_out * (size_t) w, dh);
 
-  size_t off = off_out;
   for (int l = s->depth - 1; l >= 0; l--)
     {
       int k = l == 0 ? s->n_in : w;
@@ -291,49 +320,14 @@ nd_mlp_backward (const nd_mlp_shape *s, const double *params,
       const double *c = cache + s->n_in + (size_t) l * lc;
       const double *u = c, *h = c + w;
       const double *x = l == 0 ? cache : cache + s->n_in + (size_t) (l - 1) * lc + w;
-      const double *wm = params + off;
-      double *gw = dparams + off;
-      double *gb = gw + (size_t) w * (size_t) k;
-
+      double *gb = dparams + off + (size_t) w * (size_t) k;
       for (int i = 0; i < w; i++)
         dz[i] = dh[i] * activate_deriv (s->act, u[i], h[i]);
       if (s->layer_norm)
-        {
-          const double *xhat = c + 2 * w;
-          double rstd = c[3 * w];
-          const double *gain = params + off + (size_t) w * (size_t) k + w;
-          double *ggain = gb + w, *gbeta = gb + 2 * w;
-          double m1 = 0.0, m2 = 0.0;
-          for (int i = 0; i < w; i++)
-            {
-              ggain[i] += dz[i] * xhat[i];
-              gbeta[i] += dz[i];
-              dz[i] *= gain[i];   /* now d loss / d xhat */
-              m1 += dz[i];
-              m2 += dz[i] * xhat[i];
-            }
-          m1 /= w;
-          m2 /= w;
-          for (int i = 0; i < w; i++)
-            dz[i] = rstd * (dz[i] - m1 - xhat[i] * m2);
-        }
+        layer_norm_backward (w, c + 2 * w, c[3 * w], params + off + (size_t) w * (size_t) k + w, dz, gb + w,
+                             gb + 2 * w);
       /* dz is now d loss / d (W x + b). */
-      double *dx = l == 0 ? din : dh;
-      if (dx)
-        for (int j = 0; j < k; j++)
-          dx[j] = 0.0;
-      for (int i = 0; i < w; i++)
-        {
-          double g = dz[i];
-          gb[i] += g;
-          const double *row = wm + (size_t) i * (size_t) k;
-          double *grow = gw + (size_t) i * (size_t) k;
-          for (int j = 0; j < k; j++)
-            grow[j] += g * x[j];
-          if (dx)
-            for (int j = 0; j < k; j++)
-              dx[j] += g * row[j];
-        }
+      linear_backward (w, k, params + off, x, dz, dparams + off, gb, l == 0 ? din : dh);
     }
   free (heap);
 }
