@@ -294,6 +294,133 @@ note_membrane_cap (AbfHeader *h, gboolean telegraph, double cap_pF)
 
 /* ---- ABF 1.x ------------------------------------------------------------- */
 
+/* Names, units, scaling and telegraphs of each channel, through the
+ * sampling sequence; extended (1.6+) headers add the telegraphs. */
+static gboolean
+read_channels_v1 (Reader *r, AbfHeader *h, gboolean extended, double adc_range, double resolution,
+                  const char *name, GError **error)
+{
+  for (int i = 0; i < (int) h->n_channels; i++)
+    {
+      int phys = rd_i16 (r, 410 + 2 * i);
+      if (phys < 0 || phys >= ABF_MAX_CHANNELS)
+        return corrupt (error, name, _("the channel sampling sequence is out of range"));
+      h->names[i] = rd_string (r, 442 + 10 * phys, 10);
+      h->units[i] = rd_string (r, 602 + 8 * phys, 8);
+      gboolean telegraph = extended && rd_i16 (r, 4512 + 2 * phys) == 1;
+      double addit = extended ? rd_f32 (r, 4576 + 4 * phys) : 1.0;
+      note_membrane_cap (h, telegraph, extended ? rd_f32 (r, 4704 + 4 * phys) : 0.0);
+      if (h->is_float)
+        {
+          h->scale[i] = 1.0;
+          h->offset[i] = 0.0;
+        }
+      else if (!set_scale (h, (guint) i, adc_range, resolution, rd_f32 (r, 922 + 4 * phys),
+                           rd_f32 (r, 1050 + 4 * phys), rd_f32 (r, 730 + 4 * phys), telegraph, addit,
+                           rd_f32 (r, 986 + 4 * phys), rd_f32 (r, 1114 + 4 * phys), name, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Synch array: start (synch units) and length (samples) of each sweep. */
+static gboolean
+read_synch_v1 (Reader *r, AbfHeader *h, gint64 synch_ptr, gint64 synch_size, const char *name, GError **error)
+{
+  h->synch_start = g_array_new (FALSE, FALSE, sizeof (gint64));
+  h->synch_length = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (!(synch_ptr > 0 && synch_size > 0 && h->op_mode != 3))
+    return TRUE;
+  if (synch_size > (gint64) (r->n / 8))
+    return corrupt (error, name, _("the sweep table is larger than the file"));
+  for (gint64 i = 0; i < synch_size; i++)
+    {
+      gint64 st = rd_i32 (r, (gsize) synch_ptr * ABF_BLOCK + (gsize) i * 8);
+      gint64 ln = rd_i32 (r, (gsize) synch_ptr * ABF_BLOCK + (gsize) i * 8 + 4);
+      g_array_append_val (h->synch_start, st);
+      g_array_append_val (h->synch_length, ln);
+    }
+  if (r->bad)
+    return corrupt (error, name, _("the sweep table is cut short"));
+  return TRUE;
+}
+
+/* ABF1 keeps epoch tables for DACs 0 and 1 only: the active DAC's if it is
+ * enabled and has epochs, else (extended headers) the other's; -1 for none. */
+static int
+stimulus_dac_v1 (Reader *r, int active, gboolean extended)
+{
+  for (int pass = 0; pass < 2; pass++)
+    for (int d = 0; d < 2; d++)
+      {
+        if (pass == 0 && d != active)
+          continue;
+        if (!extended && d != active)
+          continue;
+        gboolean enabled = extended ? rd_i16 (r, 2296 + 2 * d) != 0 : TRUE;
+        gboolean any = FALSE;
+        for (int e = 0; e < 10; e++)
+          any |= (extended ? rd_i16 (r, 2308 + 2 * (10 * d + e)) : rd_i16 (r, 1444 + 2 * e)) != 0;
+        if (enabled && any)
+          return d;
+      }
+  return -1;
+}
+
+/* The ten epochs of DAC dac (older headers: one table). */
+static void
+read_epochs_v1 (Reader *r, AbfHeader *h, int dac, gboolean extended)
+{
+  for (int e = 0; e < 10; e++)
+    {
+      NdEpochDef *ep = &h->epochs[h->n_epochs];
+      if (extended)
+        {
+          int i = 10 * dac + e;
+          ep->type = rd_i16 (r, 2308 + 2 * i);
+          ep->init_level = rd_f32 (r, 2348 + 4 * i);
+          ep->level_inc = rd_f32 (r, 2428 + 4 * i);
+          ep->init_duration = rd_i32 (r, 2508 + 4 * i);
+          ep->duration_inc = rd_i32 (r, 2588 + 4 * i);
+          /* Train parameters (group 17): period and pulse width in samples, DAC-major as above. */
+          ep->pulse_period = rd_i32 (r, 2136 + 4 * i);
+          ep->pulse_width = rd_i32 (r, 2216 + 4 * i);
+        }
+      else
+        {
+          ep->type = rd_i16 (r, 1444 + 2 * e);
+          ep->init_level = rd_f32 (r, 1464 + 4 * e);
+          ep->level_inc = rd_f32 (r, 1504 + 4 * e);
+          ep->init_duration = rd_i16 (r, 1544 + 2 * e);
+          ep->duration_inc = rd_i16 (r, 1564 + 2 * e);
+        }
+      ep->letter = (char) ('A' + e);
+      h->n_epochs++;
+    }
+}
+
+/* The stimulus: the holding level of the stimulus DAC (else the active
+ * one's), and the waveform's epochs. */
+static void
+read_stimulus_v1 (Reader *r, AbfHeader *h, gboolean extended)
+{
+  int active = rd_i16 (r, 1440);
+  int dac = stimulus_dac_v1 (r, active, extended);
+  int hold_dac = dac >= 0 ? dac : (active >= 0 && active < 4 ? active : 0);
+  h->have_dac = TRUE;
+  h->dac_name = rd_string (r, 1306 + 10 * hold_dac, 10);
+  h->dac_units = rd_string (r, 1346 + 8 * hold_dac, 8);
+  h->holding = rd_f32 (r, 1394 + 4 * hold_dac);
+  if (dac < 0)
+    return;
+  int source = extended ? rd_i16 (r, 2300 + 2 * dac) : rd_i16 (r, 1438);
+  h->keep_last_level = (extended ? rd_i16 (r, 2304 + 2 * dac) : rd_i16 (r, 1442)) != 0;
+  h->waveform_from_epochs = source == 1 || !extended;
+  if (source == 2)
+    h->stimulus_note = g_strdup (_("The stimulus came from a stimulus file, which is not rebuilt."));
+  read_epochs_v1 (r, h, dac, extended);
+}
+
 static gboolean
 parse_v1 (Reader *r, AbfHeader *h, const char *name, GError **error)
 {
@@ -340,27 +467,8 @@ parse_v1 (Reader *r, AbfHeader *h, const char *name, GError **error)
   h->data_count = acq_length;
   h->rate_hz = 1e6 / (interval_us * nch);
   h->sample_us = interval_us;
-
-  for (int i = 0; i < nch; i++)
-    {
-      int phys = rd_i16 (r, 410 + 2 * i);
-      if (phys < 0 || phys >= ABF_MAX_CHANNELS)
-        return corrupt (error, name, _("the channel sampling sequence is out of range"));
-      h->names[i] = rd_string (r, 442 + 10 * phys, 10);
-      h->units[i] = rd_string (r, 602 + 8 * phys, 8);
-      gboolean telegraph = extended && rd_i16 (r, 4512 + 2 * phys) == 1;
-      double addit = extended ? rd_f32 (r, 4576 + 4 * phys) : 1.0;
-      note_membrane_cap (h, telegraph, extended ? rd_f32 (r, 4704 + 4 * phys) : 0.0);
-      if (h->is_float)
-        {
-          h->scale[i] = 1.0;
-          h->offset[i] = 0.0;
-        }
-      else if (!set_scale (h, (guint) i, adc_range, resolution, rd_f32 (r, 922 + 4 * phys),
-                           rd_f32 (r, 1050 + 4 * phys), rd_f32 (r, 730 + 4 * phys), telegraph, addit,
-                           rd_f32 (r, 986 + 4 * phys), rd_f32 (r, 1114 + 4 * phys), name, error))
-        return FALSE;
-    }
+  if (!read_channels_v1 (r, h, extended, adc_range, resolution, name, error))
+    return FALSE;
 
   if (extended)
     {
@@ -375,80 +483,9 @@ parse_v1 (Reader *r, AbfHeader *h, const char *name, GError **error)
   if (!h->protocol_path)
     h->protocol_path = g_strdup ("");
 
-  /* Synch array: start (synch units) and length (samples) of each sweep. */
-  h->synch_start = g_array_new (FALSE, FALSE, sizeof (gint64));
-  h->synch_length = g_array_new (FALSE, FALSE, sizeof (gint64));
-  if (synch_ptr > 0 && synch_size > 0 && h->op_mode != 3)
-    {
-      if (synch_size > (gint64) (r->n / 8))
-        return corrupt (error, name, _("the sweep table is larger than the file"));
-      for (gint64 i = 0; i < synch_size; i++)
-        {
-          gint64 st = rd_i32 (r, (gsize) synch_ptr * ABF_BLOCK + (gsize) i * 8);
-          gint64 ln = rd_i32 (r, (gsize) synch_ptr * ABF_BLOCK + (gsize) i * 8 + 4);
-          g_array_append_val (h->synch_start, st);
-          g_array_append_val (h->synch_length, ln);
-        }
-      if (r->bad)
-        return corrupt (error, name, _("the sweep table is cut short"));
-    }
-
-  /* Stimulus: ABF1 keeps epoch tables for DACs 0 and 1 only. */
-  int active = rd_i16 (r, 1440);
-  int dac = -1;
-  for (int pass = 0; pass < 2 && dac < 0; pass++)
-    for (int d = 0; d < 2 && dac < 0; d++)
-      {
-        if (pass == 0 && d != active)
-          continue;
-        if (!extended && d != active)
-          continue;
-        gboolean enabled = extended ? rd_i16 (r, 2296 + 2 * d) != 0 : TRUE;
-        gboolean any = FALSE;
-        for (int e = 0; e < 10; e++)
-          any |= (extended ? rd_i16 (r, 2308 + 2 * (10 * d + e)) : rd_i16 (r, 1444 + 2 * e)) != 0;
-        if (enabled && any)
-          dac = d;
-      }
-  int hold_dac = dac >= 0 ? dac : (active >= 0 && active < 4 ? active : 0);
-  h->have_dac = TRUE;
-  h->dac_name = rd_string (r, 1306 + 10 * hold_dac, 10);
-  h->dac_units = rd_string (r, 1346 + 8 * hold_dac, 8);
-  h->holding = rd_f32 (r, 1394 + 4 * hold_dac);
-  if (dac >= 0)
-    {
-      int source = extended ? rd_i16 (r, 2300 + 2 * dac) : rd_i16 (r, 1438);
-      h->keep_last_level = (extended ? rd_i16 (r, 2304 + 2 * dac) : rd_i16 (r, 1442)) != 0;
-      h->waveform_from_epochs = source == 1 || !extended;
-      if (source == 2)
-        h->stimulus_note = g_strdup (_("The stimulus came from a stimulus file, which is not rebuilt."));
-      for (int e = 0; e < 10; e++)
-        {
-          NdEpochDef *ep = &h->epochs[h->n_epochs];
-          if (extended)
-            {
-              int i = 10 * dac + e;
-              ep->type = rd_i16 (r, 2308 + 2 * i);
-              ep->init_level = rd_f32 (r, 2348 + 4 * i);
-              ep->level_inc = rd_f32 (r, 2428 + 4 * i);
-              ep->init_duration = rd_i32 (r, 2508 + 4 * i);
-              ep->duration_inc = rd_i32 (r, 2588 + 4 * i);
-              /* Train parameters (group 17): period and pulse width in samples, DAC-major as above. */
-              ep->pulse_period = rd_i32 (r, 2136 + 4 * i);
-              ep->pulse_width = rd_i32 (r, 2216 + 4 * i);
-            }
-          else
-            {
-              ep->type = rd_i16 (r, 1444 + 2 * e);
-              ep->init_level = rd_f32 (r, 1464 + 4 * e);
-              ep->level_inc = rd_f32 (r, 1504 + 4 * e);
-              ep->init_duration = rd_i16 (r, 1544 + 2 * e);
-              ep->duration_inc = rd_i16 (r, 1564 + 2 * e);
-            }
-          ep->letter = (char) ('A' + e);
-          h->n_epochs++;
-        }
-    }
+  if (!read_synch_v1 (r, h, synch_ptr, synch_size, name, error))
+    return FALSE;
+  read_stimulus_v1 (r, h, extended);
 
   /* Tags. */
   if (n_tags < 0 || n_tags > (gint64) (r->n / 64) ||
