@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "clamp.h"
 #include "learned-gate.h"
 #include "model-private.h"
@@ -135,13 +136,13 @@ spike_view_init (spike_view *sv, const nd_fit_sweep *sw, const nd_fit_options *o
   const double dt = sw->drive.dt_sample;
   memset (sv, 0, sizeof *sv);
   sv->stats_weight = opt->stats_weight;
-  sv->w_sub = malloc (n * sizeof *sv->w_sub);
+  sv->w_sub = nd_malloc (n * sizeof *sv->w_sub);
   for (size_t j = 0; j < n; j++)
     sv->w_sub[j] = sw->weight ? sw->weight[j] : 1.0;
   if (sw->drive.v_clamp)
     return;   /* a clamp current has no spikes: its window as it is */
   size_t n_sp = nd_spikes_find (sw->v_obs, n, dt, NULL, NULL, 0);
-  nd_spike *sp = malloc ((n_sp + 1) * sizeof *sp);
+  nd_spike *sp = nd_malloc ((n_sp + 1) * sizeof *sp);
   nd_spikes_find (sw->v_obs, n, dt, NULL, sp, n_sp);
   for (size_t k = 0; k < n_sp; k++)
     {
@@ -152,10 +153,10 @@ spike_view_init (spike_view *sv, const nd_fit_sweep *sw, const nd_fit_options *o
   free (sp);
   /* Windows over the weighted part of the sweep. */
   size_t wl = (size_t) fmax (2.0, round (opt->stats_window_ms / dt));
-  sv->start = malloc ((n / wl + 2) * sizeof *sv->start);
-  sv->len = malloc ((n / wl + 2) * sizeof *sv->len);
-  sv->mu = malloc ((n / wl + 2) * sizeof *sv->mu);
-  sv->sd = malloc ((n / wl + 2) * sizeof *sv->sd);
+  sv->start = nd_malloc ((n / wl + 2) * sizeof *sv->start);
+  sv->len = nd_malloc ((n / wl + 2) * sizeof *sv->len);
+  sv->mu = nd_malloc ((n / wl + 2) * sizeof *sv->mu);
+  sv->sd = nd_malloc ((n / wl + 2) * sizeof *sv->sd);
   for (size_t a = 0; a < n; a += wl)
     {
       size_t b = a + wl < n ? a + wl : n, first = b, last = a;
@@ -370,23 +371,23 @@ progress_init (progress_state *ps, nd_model *m, const nd_fit_options *opt, nd_fi
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_LEARNED)
       ps->n_gates += m->channels[c].n_gates;
-  ps->labels = calloc (ps->n_gates + 1, sizeof *ps->labels);
-  ps->x_inf = calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
-  ps->tau = calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
-  ps->trace = calloc (sweep0->drive.n, sizeof (double));
+  ps->labels = nd_calloc (ps->n_gates + 1, sizeof *ps->labels);
+  ps->x_inf = nd_calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
+  ps->tau = nd_calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
+  ps->trace = nd_calloc (sweep0->drive.n, sizeof (double));
   ps->free_channel = -1;
   for (int c = m->n_channels; c-- > 0;)
     if (m->channels[c].slot == ND_CHANNEL_FREE)
       ps->free_channel = c;
   if (ps->free_channel >= 0)
-    ps->trace_free = calloc (sweep0->drive.n, sizeof (double));
+    ps->trace_free = nd_calloc (sweep0->drive.n, sizeof (double));
   int k = 0;
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_LEARNED)
       for (int g = 0; g < m->channels[c].n_gates; g++, k++)
         {
           size_t len = strlen (m->channels[c].name) + strlen (m->channels[c].learned[g].name) + 2;
-          ps->labels[k] = malloc (len);
+          ps->labels[k] = nd_malloc (len);
           snprintf (ps->labels[k], len, "%s.%s", m->channels[c].name, m->channels[c].learned[g].name);
         }
 }
@@ -481,14 +482,14 @@ lbfgs_init (lbfgs_state *l, size_t n, int mem)
   memset (l, 0, sizeof *l);
   l->n = n;
   l->mem = mem;
-  l->s = calloc ((size_t) mem * n, sizeof (double));
-  l->y = calloc ((size_t) mem * n, sizeof (double));
-  l->rho = calloc (mem, sizeof (double));
-  l->alpha = calloc (mem, sizeof (double));
-  l->x = calloc (n, sizeof (double));
-  l->g = calloc (n, sizeof (double));
-  l->d = calloc (n, sizeof (double));
-  l->gn = calloc (n, sizeof (double));
+  l->s = nd_calloc ((size_t) mem * n, sizeof (double));
+  l->y = nd_calloc ((size_t) mem * n, sizeof (double));
+  l->rho = nd_calloc (mem, sizeof (double));
+  l->alpha = nd_calloc (mem, sizeof (double));
+  l->x = nd_calloc (n, sizeof (double));
+  l->g = nd_calloc (n, sizeof (double));
+  l->d = nd_calloc (n, sizeof (double));
+  l->gn = nd_calloc (n, sizeof (double));
 }
 
 static void
@@ -679,10 +680,10 @@ adam_init (adam_state *a, size_t n)
 {
   memset (a, 0, sizeof *a);
   a->n = n;
-  a->m = calloc (n, sizeof (double));
-  a->v = calloc (n, sizeof (double));
-  a->grad = calloc (n, sizeof (double));
-  a->good = malloc (n * sizeof (double));
+  a->m = nd_calloc (n, sizeof (double));
+  a->v = nd_calloc (n, sizeof (double));
+  a->grad = nd_calloc (n, sizeof (double));
+  a->good = nd_malloc (n * sizeof (double));
 }
 
 static void
@@ -778,7 +779,7 @@ smoothness_penalty (nd_model *m, double lambda, double *grad)
           const nd_param_block *blk = &m->blocks[s->block];
           const double *w = m->params + blk->offset;
           size_t cs = nd_mlp_cache_size (&s->net.shape);
-          double *cache = malloc (PRIOR_N * cs * sizeof *cache);
+          double *cache = nd_malloc (PRIOR_N * cs * sizeof *cache);
           double a[PRIOR_N], lt[PRIOR_N], slope[PRIOR_N], da[PRIOR_N] = { 0 }, dlt[PRIOR_N] = { 0 };
           for (int i = 0; i < PRIOR_N; i++)
             {
@@ -830,7 +831,7 @@ noise_estimate (const nd_fit_sweep *sw, int n)
     total += sw[k].drive.n > 2 ? sw[k].drive.n - 2 : 0;
   if (total == 0)
     return 0.0;
-  double *d2 = malloc (total * sizeof *d2);
+  double *d2 = nd_malloc (total * sizeof *d2);
   size_t c = 0;
   for (int k = 0; k < n; k++)
     {
@@ -850,7 +851,7 @@ static void
 gaussian_smooth (const double *x, size_t n, double sd_samples, double *y)
 {
   int half = (int) ceil (3.0 * sd_samples);
-  double *w = malloc ((2 * half + 1) * sizeof *w);
+  double *w = nd_malloc ((2 * half + 1) * sizeof *w);
   for (int k = -half; k <= half; k++)
     w[k + half] = exp (-0.5 * k * k / (sd_samples * sd_samples));
   for (size_t j = 0; j < n; j++)
@@ -996,8 +997,8 @@ typedef struct {
 static void
 fit_run_sweeps (fit_run *f, double smooth_ms)
 {
-  f->tr = malloc (f->n_train * sizeof *f->tr);
-  f->smoothed = calloc (f->n_train, sizeof *f->smoothed);
+  f->tr = nd_malloc (f->n_train * sizeof *f->tr);
+  f->smoothed = nd_calloc (f->n_train, sizeof *f->smoothed);
   for (int k = 0; k < f->n_train; k++)
     {
       const nd_fit_sweep *sw = &f->train[k];
@@ -1005,14 +1006,14 @@ fit_run_sweeps (fit_run *f, double smooth_ms)
       f->tr[k].drive.v_force = NULL;
       if (smooth_ms > 0.0 && !sw->drive.v_clamp)
         {
-          f->smoothed[k] = malloc (sw->drive.n * sizeof (double));
+          f->smoothed[k] = nd_malloc (sw->drive.n * sizeof (double));
           gaussian_smooth (sw->v_obs, sw->drive.n, smooth_ms / sw->drive.dt_sample, f->smoothed[k]);
           f->tr[k].drive.v_force = f->smoothed[k];
         }
     }
   if (f->opt->spike_aware)
     {
-      f->views = calloc (f->n_train, sizeof *f->views);
+      f->views = nd_calloc (f->n_train, sizeof *f->views);
       for (int k = 0; k < f->n_train; k++)
         spike_view_init (&f->views[k], &f->train[k], f->opt);
     }
@@ -1279,17 +1280,17 @@ fit_run_alloc (fit_run *f)
 {
   const nd_fit_options *opt = f->opt;
   const size_t np = f->m->n_params;
-  f->lr = calloc (np, sizeof *f->lr);
-  f->wd = calloc (np, sizeof *f->wd);
+  f->lr = nd_calloc (np, sizeof *f->lr);
+  f->wd = nd_calloc (np, sizeof *f->wd);
   init_rates (f->m, opt, f->lr, f->wd);
-  f->tmp = calloc (np, sizeof *f->tmp);
-  f->best = malloc (np * sizeof *f->best);
-  f->start = malloc (np * sizeof *f->start);
+  f->tmp = nd_calloc (np, sizeof *f->tmp);
+  f->best = nd_malloc (np * sizeof *f->best);
+  f->start = nd_malloc (np * sizeof *f->start);
   memcpy (f->start, f->m->params, np * sizeof *f->start);
   memcpy (f->best, f->m->params, np * sizeof *f->best);
   const int total = opt->total_iterations > 0 ? opt->total_iterations : opt->iterations * f->max_restarts + f->polish_n;
-  f->result->history_train = malloc (total * sizeof (double));
-  f->result->history_val = malloc (total * sizeof (double));
+  f->result->history_train = nd_malloc (total * sizeof (double));
+  f->result->history_val = nd_malloc (total * sizeof (double));
   lbfgs_init (&f->lb, np, opt->lbfgs_memory > 0 ? opt->lbfgs_memory : 10);
   adam_init (&f->adam, np);
 }

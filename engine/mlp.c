@@ -19,6 +19,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "alloc.h"
+
 /* Same epsilon as PyTorch and Equinox LayerNorm, so published networks load unchanged. */
 #define LN_EPS 1e-5
 /* Backward needs two width-sized scratch vectors; beyond this width they come from the heap. */
@@ -193,7 +195,7 @@ nd_mlp_forward (const nd_mlp_shape *s, const double *params,
   double *ping = local, *pong = local + STACK_WIDTH;
   if (!cache && w > STACK_WIDTH)
     {
-      heap = malloc (2 * (size_t) w * sizeof *heap);
+      heap = nd_malloc (2 * (size_t) w * sizeof *heap);
       ping = heap;
       pong = heap + w;
     }
@@ -298,7 +300,7 @@ nd_mlp_backward (const nd_mlp_shape *s, const double *params,
   double *dh = local, *dz = local + STACK_WIDTH;
   if (w > STACK_WIDTH)
     {
-      heap = malloc (2 * (size_t) w * sizeof *heap);
+      heap = nd_malloc (2 * (size_t) w * sizeof *heap);
       dh = heap;
       dz = heap + w;
     }
@@ -347,7 +349,7 @@ nd_mlp_forward_tangent (const nd_mlp_shape *s, const double *params,
   int big = w > s->n_in ? w : s->n_in;
   if (big > STACK_WIDTH)
     {
-      heap = malloc (2 * (size_t) big * sizeof *heap);
+      heap = nd_malloc (2 * (size_t) big * sizeof *heap);
       t = heap;
       tz = heap + big;
     }

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "morph-error.h"
 
 void
@@ -38,12 +39,12 @@ add_node (builder *b, int parent, double area, double g, int section, double x, 
   if (c->n_nodes == b->cap)
     {
       b->cap = b->cap ? 2 * b->cap : 64;
-      c->parent = realloc (c->parent, (size_t) b->cap * sizeof *c->parent);
-      c->area_um2 = realloc (c->area_um2, (size_t) b->cap * sizeof *c->area_um2);
-      c->g_axial_nS = realloc (c->g_axial_nS, (size_t) b->cap * sizeof *c->g_axial_nS);
-      c->section = realloc (c->section, (size_t) b->cap * sizeof *c->section);
-      c->x = realloc (c->x, (size_t) b->cap * sizeof *c->x);
-      c->region = realloc (c->region, (size_t) b->cap * sizeof *c->region);
+      c->parent = nd_realloc (c->parent, (size_t) b->cap * sizeof *c->parent);
+      c->area_um2 = nd_realloc (c->area_um2, (size_t) b->cap * sizeof *c->area_um2);
+      c->g_axial_nS = nd_realloc (c->g_axial_nS, (size_t) b->cap * sizeof *c->g_axial_nS);
+      c->section = nd_realloc (c->section, (size_t) b->cap * sizeof *c->section);
+      c->x = nd_realloc (c->x, (size_t) b->cap * sizeof *c->x);
+      c->region = nd_realloc (c->region, (size_t) b->cap * sizeof *c->region);
     }
   int i = c->n_nodes++;
   c->parent[i] = parent;
@@ -99,14 +100,14 @@ nd_cable_new (const nd_morph *morph, const nd_segmentation *seg, double ra, doub
                  total, ND_CABLE_MAX_COMPARTMENTS);
       return NULL;
     }
-  nd_cable *c = calloc (1, sizeof *c);
+  nd_cable *c = nd_calloc (1, sizeof *c);
   builder b = { c, 0 };
   c->n_sections = ns;
   c->ra_ohm_cm = ra;
-  c->section_first = malloc ((size_t) ns * sizeof (int));
-  c->section_nseg = malloc ((size_t) ns * sizeof (int));
-  int *end_node = malloc ((size_t) ns * sizeof (int));     /* x = 1 junction, -1 until needed */
-  int *attach_node = malloc ((size_t) ns * sizeof (int));  /* node that x = 0 joins */
+  c->section_first = nd_malloc ((size_t) ns * sizeof (int));
+  c->section_nseg = nd_malloc ((size_t) ns * sizeof (int));
+  int *end_node = nd_malloc ((size_t) ns * sizeof (int));     /* x = 1 junction, -1 until needed */
+  int *attach_node = nd_malloc ((size_t) ns * sizeof (int));  /* node that x = 0 joins */
   int root_start = -1;                                       /* the root's x = 0 junction */
 
   for (int s = 0; s < ns; s++)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "morph-error.h"
 
 typedef struct {
@@ -55,11 +56,11 @@ static void
 section_alloc (nd_section *sec, int n)
 {
   sec->n_points = n;
-  sec->x = malloc ((size_t) n * sizeof (double));
-  sec->y = malloc ((size_t) n * sizeof (double));
-  sec->z = malloc ((size_t) n * sizeof (double));
-  sec->diam = malloc ((size_t) n * sizeof (double));
-  sec->arc = malloc ((size_t) n * sizeof (double));
+  sec->x = nd_malloc ((size_t) n * sizeof (double));
+  sec->y = nd_malloc ((size_t) n * sizeof (double));
+  sec->z = nd_malloc ((size_t) n * sizeof (double));
+  sec->diam = nd_malloc ((size_t) n * sizeof (double));
+  sec->arc = nd_malloc ((size_t) n * sizeof (double));
 }
 
 static void
@@ -166,7 +167,7 @@ split_sections (swc_marks *mk, int *n_raw)
   *n_raw = 0;
   for (int i = 0; i < mk->n; i++)
     *n_raw += mk->nchild[i] != 100;
-  raw_section *rs = calloc ((size_t) *n_raw, sizeof *rs);
+  raw_section *rs = nd_calloc ((size_t) *n_raw, sizeof *rs);
   int si = 0, first = 0;
   for (int i = 0; i < mk->n; i++)
     {
@@ -238,7 +239,7 @@ mksection (raw_section *rs, int s, const swc_marks *mk)
     {
       r->parent = -1;
       r->n_raw = mk->soma3geom ? 1 : r->count;
-      r->raw = malloc ((size_t) r->n_raw * sizeof (int));
+      r->raw = nd_malloc ((size_t) r->n_raw * sizeof (int));
       for (int k = 0; k < r->n_raw; k++)
         r->raw[k] = first + k;
       r->d0 = 2.0 * pt[first].radius;
@@ -250,7 +251,7 @@ mksection (raw_section *rs, int s, const swc_marks *mk)
   r->parent = ps;
   attach (r, psec, ps, pix, mk);
   r->n_raw = r->count + 1;
-  r->raw = malloc ((size_t) r->n_raw * sizeof (int));
+  r->raw = nd_malloc ((size_t) r->n_raw * sizeof (int));
   r->raw[0] = pix;
   for (int k = 0; k < r->count; k++)
     r->raw[k + 1] = first + k;
@@ -326,12 +327,12 @@ section_points (nd_section *sec, const raw_section *r, int root, const nd_swc_po
 static nd_morph *
 morph_from_raw (const raw_section *rs, int n_raw, const nd_swc_point *pt)
 {
-  int *new_index = malloc ((size_t) n_raw * sizeof *new_index);
+  int *new_index = nd_malloc ((size_t) n_raw * sizeof *new_index);
   int n_sec = 0;
   for (int s = 0; s < n_raw; s++)
     new_index[s] = rs[s].removed ? -1 : n_sec++;
-  nd_morph *morph = calloc (1, sizeof *morph);
-  morph->sections = calloc ((size_t) n_sec, sizeof *morph->sections);
+  nd_morph *morph = nd_calloc (1, sizeof *morph);
+  morph->sections = nd_calloc ((size_t) n_sec, sizeof *morph->sections);
   morph->n_sections = n_sec;
   for (int s = 0; s < n_raw; s++)
     {
@@ -354,7 +355,7 @@ static void
 number_by_type (nd_morph *morph)
 {
   int n_sec = morph->n_sections;
-  int n_types = 0, *types = malloc ((size_t) n_sec * sizeof (int)), *counts = calloc ((size_t) n_sec, sizeof (int));
+  int n_types = 0, *types = nd_malloc ((size_t) n_sec * sizeof (int)), *counts = nd_calloc ((size_t) n_sec, sizeof (int));
   for (int s = 0; s < n_sec; s++)
     {
       int t = 0;
@@ -384,10 +385,10 @@ nd_morph_from_swc (const nd_swc *swc, char *err, size_t err_len)
       return NULL;
     }
   swc_marks mk = { .pt = pt, .n = n };
-  mk.nchild = calloc ((size_t) n, sizeof *mk.nchild);
-  mk.nchild_soma = calloc ((size_t) n, sizeof *mk.nchild_soma);
-  mk.connect2prox = calloc ((size_t) n, sizeof *mk.connect2prox);
-  mk.point2sec = calloc ((size_t) n, sizeof *mk.point2sec);
+  mk.nchild = nd_calloc ((size_t) n, sizeof *mk.nchild);
+  mk.nchild_soma = nd_calloc ((size_t) n, sizeof *mk.nchild_soma);
+  mk.connect2prox = nd_calloc ((size_t) n, sizeof *mk.connect2prox);
+  mk.point2sec = nd_calloc ((size_t) n, sizeof *mk.point2sec);
   mark_branch (&mk);
   sectionify_soma (&mk);
   int n_raw;
