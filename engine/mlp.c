@@ -334,6 +334,39 @@ nd_mlp_backward (const nd_mlp_shape *s, const double *params,
   free (heap);
 }
 
+/* The tangent of linear_forward: dy[m] = W[m x k] dx[k] (the bias is constant). */
+static void
+linear_tangent (int m, int k, const double *w, const double *dx, double *dy)
+{
+  for (int i = 0; i < m; i++)
+    {
+      const double *row = w + (size_t) i * (size_t) k;
+      double acc = 0.0;
+      for (int j = 0; j < k; j++)
+        acc += row[j] * dx[j];
+      dy[i] = acc;
+    }
+}
+
+/* The tangent of layer_norm_forward and its gain, in place: dz enters as
+ * the tangent of the Linear output and leaves as that of gain xhat + beta. */
+static void
+layer_norm_tangent (int m, const double *xhat, double rstd, const double *gain, double *dz)
+{
+  double m1 = 0.0, m2 = 0.0;
+  for (int i = 0; i < m; i++)
+    m1 += dz[i];
+  m1 /= m;
+  for (int i = 0; i < m; i++)
+    {
+      dz[i] -= m1;
+      m2 += xhat[i] * dz[i];
+    }
+  m2 /= m;
+  for (int i = 0; i < m; i++)
+    dz[i] = gain[i] * rstd * (dz[i] - xhat[i] * m2);
+}
+
 void
 nd_mlp_forward_tangent (const nd_mlp_shape *s, const double *params,
                         const double *in, const double *din,
@@ -364,45 +397,17 @@ nd_mlp_forward_tangent (const nd_mlp_shape *s, const double *params,
       const double *u = c, *h = c + w;
       const double *wm = p;
       p += (size_t) w * (size_t) k + w;
-      for (int i = 0; i < w; i++)
-        {
-          const double *row = wm + (size_t) i * (size_t) k;
-          double acc = 0.0;
-          for (int j = 0; j < k; j++)
-            acc += row[j] * t[j];
-          tz[i] = acc;
-        }
+      linear_tangent (w, k, wm, t, tz);
       if (s->layer_norm)
         {
-          const double *xhat = c + 2 * w;
-          double rstd = c[3 * w];
-          const double *gain = p;
+          layer_norm_tangent (w, c + 2 * w, c[3 * w], p, tz);
           p += 2 * w;
-          double m1 = 0.0, m2 = 0.0;
-          for (int i = 0; i < w; i++)
-            m1 += tz[i];
-          m1 /= w;
-          for (int i = 0; i < w; i++)
-            {
-              tz[i] -= m1;
-              m2 += xhat[i] * tz[i];
-            }
-          m2 /= w;
-          for (int i = 0; i < w; i++)
-            tz[i] = gain[i] * rstd * (tz[i] - xhat[i] * m2);
         }
       for (int i = 0; i < w; i++)
         t[i] = activate_deriv (s->act, u[i], h[i]) * tz[i];
       k = w;
     }
-  for (int i = 0; i < s->n_out; i++)
-    {
-      const double *row = p + (size_t) i * (size_t) w;
-      double acc = 0.0;
-      for (int j = 0; j < w; j++)
-        acc += row[j] * t[j];
-      dout[i] = acc;
-    }
+  linear_tangent (s->n_out, w, p, t, dout);
   free (heap);
 }
 
