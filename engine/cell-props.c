@@ -132,6 +132,85 @@ longest_run (const bool *flag, size_t n, size_t max_gap, size_t *a, size_t *b)
   return best_len > 0;
 }
 
+/* Per sample, over the sweeps with a current: its spread (largest minus
+ * smallest) and its mean. */
+static void
+current_profile (const nd_cell_sweep *sw, int n, size_t len, double *spread, double *mean)
+{
+  for (size_t j = 0; j < len; j++)
+    {
+      double lo = INFINITY, hi = -INFINITY, sum = 0.0;
+      int m = 0;
+      for (int s = 0; s < n; s++)
+        if (sw[s].n > 0 && sw[s].i_pA && isfinite (sw[s].i_pA[j]))
+          {
+            double i = sw[s].i_pA[j];
+            lo = i < lo ? i : lo;
+            hi = i > hi ? i : hi;
+            sum += i, m++;
+          }
+      spread[j] = m ? hi - lo : NAN;
+      mean[j] = m ? sum / m : NAN;
+    }
+}
+
+/* A step stands out of a recorded current's noise (estimated from the mean sweep's sample-to-sample
+ * differences: median absolute difference, Gaussian) by six times, and by 1 pA at least. NAN when
+ * out of memory. */
+static double
+step_floor (const double *mean, size_t len, double *scratch)
+{
+  double *diff = malloc (len * sizeof *diff);
+  if (!diff)
+    return NAN;
+  for (size_t j = 0; j + 1 < len; j++)
+    diff[j] = fabs (mean[j + 1] - mean[j]);
+  double noise = median_of (diff, len - 1, NULL, scratch) / (0.6745 * sqrt (2.0));
+  free (diff);
+  return 1.0 + 6.0 * (isfinite (noise) ? noise : 0.0);
+}
+
+/* The longest run of samples where x is at least half of top, when top reaches floor_pA. */
+static bool
+half_max_run (const double *x, size_t len, double top, double floor_pA, size_t gap, bool *flag, size_t *a,
+              size_t *b)
+{
+  if (!(top >= floor_pA))
+    return false;
+  for (size_t j = 0; j < len; j++)
+    flag[j] = x[j] >= 0.5 * top;
+  return longest_run (flag, len, gap, a, b);
+}
+
+/* The step as the sweeps' spread (smoothed over w samples) of at least half its largest value. */
+static bool
+step_across_sweeps (const double *spread, size_t len, size_t w, double floor_pA, double *smooth, bool *flag,
+                    size_t *a, size_t *b)
+{
+  running_mean (spread, len, w, smooth);
+  double top = 0.0;
+  for (size_t j = 0; j < len; j++)
+    top = isfinite (smooth[j]) && smooth[j] > top ? smooth[j] : top;
+  return half_max_run (smooth, len, top, floor_pA, w, flag, a, b);
+}
+
+/* The step as the mean sweep's current (smoothed) away from the level of its first samples by at least
+ * half its largest deviation. */
+static bool
+step_in_mean (const double *mean, size_t len, size_t w, double floor_pA, double *scratch, double *smooth,
+              bool *flag, size_t *a, size_t *b)
+{
+  running_mean (mean, len, w, smooth);
+  size_t head = len / 100 > w ? len / 100 : w;
+  double start = median_of (mean, head < len ? head : len, NULL, scratch);
+  double dev = 0.0;
+  for (size_t j = 0; j < len; j++)
+    dev = isfinite (smooth[j]) && fabs (smooth[j] - start) > dev ? fabs (smooth[j] - start) : dev;
+  for (size_t j = 0; j < len; j++)
+    smooth[j] = fabs (smooth[j] - start);
+  return half_max_run (smooth, len, dev, floor_pA, w, flag, a, b);
+}
+
 /* The step epoch [a, b) in samples: where the sweeps' currents differ most
  * from each other, else (one sweep, or all alike) where the mean current is
  * furthest from its starting level. FALSE when the current never changes by
@@ -153,65 +232,20 @@ find_step (const nd_cell_sweep *sw, int n, size_t *a, size_t *b)
   double *mean = malloc (len * sizeof *mean);
   bool *flag = malloc (len * sizeof *flag);
   bool found = false;
-  if (!spread || !smooth || !mean || !flag)
-    goto out;
-  for (size_t j = 0; j < len; j++)
+  double floor_pA = NAN;
+  if (spread && smooth && mean && flag)
     {
-      double lo = INFINITY, hi = -INFINITY, sum = 0.0;
-      int m = 0;
-      for (int s = 0; s < n; s++)
-        if (sw[s].n > 0 && sw[s].i_pA && isfinite (sw[s].i_pA[j]))
-          {
-            double i = sw[s].i_pA[j];
-            lo = i < lo ? i : lo;
-            hi = i > hi ? i : hi;
-            sum += i, m++;
-          }
-      spread[j] = m ? hi - lo : NAN;
-      mean[j] = m ? sum / m : NAN;
+      current_profile (sw, n, len, spread, mean);
+      floor_pA = step_floor (mean, len, smooth);
     }
   size_t w = (size_t) lround (SMOOTH_MS / dt);
   w = w < 1 ? 1 : w;
-  size_t gap = w;
-  /* A step stands out of a recorded current's noise (estimated from the mean sweep's sample-to-sample
-   * differences: median absolute difference, Gaussian) by six times, and by 1 pA at least. */
-  double *diff = malloc (len * sizeof *diff);
-  if (!diff)
-    goto out;
-  for (size_t j = 0; j + 1 < len; j++)
-    diff[j] = fabs (mean[j + 1] - mean[j]);
-  double noise = median_of (diff, len - 1, NULL, smooth) / (0.6745 * sqrt (2.0));
-  free (diff);
-  double floor_pA = 1.0 + 6.0 * (isfinite (noise) ? noise : 0.0);
   /* Across sweeps first: a protocol's step changes from sweep to sweep. */
-  running_mean (spread, len, w, smooth);
-  double top = 0.0;
-  for (size_t j = 0; j < len; j++)
-    top = isfinite (smooth[j]) && smooth[j] > top ? smooth[j] : top;
-  if (n > 1 && top >= floor_pA)
-    {
-      for (size_t j = 0; j < len; j++)
-        flag[j] = smooth[j] >= 0.5 * top;
-      found = longest_run (flag, len, gap, a, b);
-    }
-  if (!found)
-    {
-      /* Within the mean sweep: away from the level of its first samples. */
-      running_mean (mean, len, w, smooth);
-      size_t head = len / 100 > w ? len / 100 : w;
-      double *scratch = spread;   /* free again */
-      double start = median_of (mean, head < len ? head : len, NULL, scratch);
-      double dev = 0.0;
-      for (size_t j = 0; j < len; j++)
-        dev = isfinite (smooth[j]) && fabs (smooth[j] - start) > dev ? fabs (smooth[j] - start) : dev;
-      if (dev >= floor_pA)
-        {
-          for (size_t j = 0; j < len; j++)
-            flag[j] = fabs (smooth[j] - start) >= 0.5 * dev;
-          found = longest_run (flag, len, gap, a, b);
-        }
-    }
-out:
+  if (!isnan (floor_pA))
+    found = n > 1 && step_across_sweeps (spread, len, w, floor_pA, smooth, flag, a, b);
+  /* spread is free again: the scratch of step_in_mean. */
+  if (!isnan (floor_pA) && !found)
+    found = step_in_mean (mean, len, w, floor_pA, spread, smooth, flag, a, b);
   free (spread);
   free (smooth);
   free (mean);
