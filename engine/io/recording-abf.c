@@ -957,6 +957,140 @@ read_stimulus_file (NdRecording *rec, const AbfHeader *h, const char *dir, gsize
   return w;
 }
 
+/* The data must hold every sample the header announces, whole frames of
+ * all channels. */
+static gboolean
+check_data (const AbfHeader *h, gsize size, const char *name, GError **error)
+{
+  guint nch = h->n_channels;
+  if (nch == 0)
+    return corrupt (error, name, _("it records no channels"));
+  if (h->data_count <= 0 || h->data_count % nch != 0)
+    return corrupt (error, name, _("the number of samples does not fit the number of channels"));
+  gsize avail = h->data_offset < size ? (size - h->data_offset) / h->sample_size : 0;
+  if ((guint64) h->data_count > avail)
+    {
+      g_autofree char *what = g_strdup_printf (_("it is cut short (the header announces %lld samples, the file holds %zu)"),
+                                               (long long) h->data_count, avail);
+      return corrupt (error, name, what);
+    }
+  return TRUE;
+}
+
+/* Where each sweep starts (in samples of all channels) and how long it is
+ * (per channel): one for gap-free data, the sweep table's for
+ * variable-length events, else equal episodes. */
+typedef struct {
+  guint n_sweeps;
+  gsize *offsets, *lengths;
+  gboolean gapfree;
+} SweepLayout;
+
+static gboolean
+sweep_layout (const AbfHeader *h, SweepLayout *sl, const char *name, GError **error)
+{
+  const guint nch = h->n_channels;
+  sl->gapfree = h->op_mode == 3 || h->n_episodes <= 0;
+  if (sl->gapfree)
+    {
+      sl->n_sweeps = 1;
+      sl->offsets = g_new0 (gsize, 1);
+      sl->lengths = g_new0 (gsize, 1);
+      sl->lengths[0] = (gsize) (h->data_count / nch);
+      return TRUE;
+    }
+  if (h->op_mode == 1 && h->synch_length->len > 0)
+    {
+      /* Variable-length events: the sweep table gives each length. */
+      sl->n_sweeps = h->synch_length->len;
+      sl->offsets = g_new0 (gsize, sl->n_sweeps);
+      sl->lengths = g_new0 (gsize, sl->n_sweeps);
+      gint64 pos = 0;
+      for (guint s = 0; s < sl->n_sweeps; s++)
+        {
+          gint64 ln = g_array_index (h->synch_length, gint64, s);
+          if (ln <= 0 || ln % nch != 0 || ln > h->data_count - pos)
+            return corrupt (error, name, _("the sweep table does not match the data"));
+          sl->offsets[s] = (gsize) pos;
+          sl->lengths[s] = (gsize) (ln / nch);
+          pos += ln;
+        }
+      return TRUE;
+    }
+  gint64 per = h->samples_per_episode;
+  if (per <= 0 || per % nch != 0)
+    return corrupt (error, name, _("the sweep length does not fit the number of channels"));
+  if (h->n_episodes > h->data_count / per)
+    {
+      g_autofree char *what = g_strdup_printf (_("it announces %lld sweeps but holds data "
+                                                 "for %lld"),
+                                               (long long) h->n_episodes, (long long) (h->data_count / per));
+      return corrupt (error, name, what);
+    }
+  sl->n_sweeps = (guint) h->n_episodes;
+  sl->offsets = g_new0 (gsize, sl->n_sweeps);
+  sl->lengths = g_new0 (gsize, sl->n_sweeps);
+  for (guint s = 0; s < sl->n_sweeps; s++)
+    {
+      sl->offsets[s] = (gsize) s * (gsize) per;
+      sl->lengths[s] = (gsize) (per / nch);
+    }
+  return TRUE;
+}
+
+/* Sweeps, their start times (the sweep table's, else their place in the
+ * data) and the signals. */
+static void
+set_sweeps (NdRecording *rec, const AbfHeader *h, const SweepLayout *sl)
+{
+  const guint nch = h->n_channels;
+  nd_recording_set_shape (rec, sl->n_sweeps, nch, h->rate_hz);
+  for (guint s = 0; s < sl->n_sweeps; s++)
+    {
+      rec->sweep_len[s] = sl->lengths[s];
+      double start;
+      if (s < h->synch_start->len && !sl->gapfree)
+        {
+          double st = (double) g_array_index (h->synch_start, gint64, s);
+          start = h->synch_unit_us > 0 ? st * h->synch_unit_us / 1e6 : st * h->sample_us / 1e6;
+        }
+      else
+        start = (double) sl->offsets[s] / nch / h->rate_hz;
+      rec->sweep_start_s[s] = start;
+    }
+  for (guint i = 0; i < nch; i++)
+    nd_recording_set_signal (rec, i, h->names[i], h->units[i], h->is_float ? 1.0 : h->scale[i],
+                             h->is_float ? 0.0 : h->offset[i]);
+}
+
+/* The stimulus rebuilt from the protocol (epochs, or a stimulus file found
+ * in dir), or a note saying why not. */
+static void
+set_stimulus (NdRecording *rec, const AbfHeader *h, const char *dir, gboolean gapfree)
+{
+  gboolean supported = TRUE;
+  for (guint e = 0; e < h->n_epochs; e++)
+    if (h->epochs[e].type < ND_EPOCH_OFF || h->epochs[e].type > ND_EPOCH_PULSE)
+      supported = FALSE;
+  if (h->stimulus_note)
+    g_string_append_printf (rec->notes, "%s\n", h->stimulus_note);
+  if (!supported)
+    g_string_append_printf (rec->notes, "%s\n",
+                            _("The protocol uses epoch types Neurode does not rebuild (triangle, "
+                              "cosine or biphasic trains); choose a recorded signal as the stimulus."));
+  if (!(h->have_dac && supported))
+    return;
+  nd_recording_set_protocol (rec, h->dac_name, h->dac_units, h->holding, h->keep_last_level, !gapfree,
+                             h->waveform_from_epochs && !gapfree ? h->epochs : NULL,
+                             h->waveform_from_epochs && !gapfree ? h->n_epochs : 0);
+  gsize nw = 0;
+  g_autofree double *w = h->dac_file && h->dac_file[0] && dir ? read_stimulus_file (rec, h, dir, &nw) : NULL;
+  if (w)
+    nd_recording_set_protocol_waveform (rec, w, nw, file_base (h->dac_file));
+  else if (h->dac_file && h->dac_file[0] && !dir)
+    g_string_append_printf (rec->notes, "%s\n", _("The stimulus came from a stimulus file, which is not rebuilt."));
+}
+
 static NdRecording *
 parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error)
 {
@@ -964,8 +1098,6 @@ parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error)
   const guint8 *d = g_bytes_get_data (bytes, &size);
   Reader r = { d, size, FALSE };
   AbfHeader h = { 0 };
-  NdRecording *rec = NULL;
-  g_autofree char *pname = NULL;
 
   if (size < 4 || (memcmp (d, "ABF ", 4) != 0 && memcmp (d, "ABF2", 4) != 0))
     {
@@ -979,112 +1111,23 @@ parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error)
       return NULL;
     }
 
-  rec = nd_recording_new (name, v2 ? "ABF2" : "ABF1");
+  NdRecording *rec = nd_recording_new (name, v2 ? "ABF2" : "ABF1");
+  SweepLayout sl = { 0 };
   gboolean ok = v2 ? parse_v2 (&r, &h, &rec, name, error) : parse_v1 (&r, &h, name, error);
-  if (!ok)
-    goto fail;
-
-  /* Sweeps. */
-  guint nch = h.n_channels;
-  if (nch == 0)
+  if (!ok || !check_data (&h, size, name, error) || !sweep_layout (&h, &sl, name, error))
     {
-      corrupt (error, name, _("it records no channels"));
-      goto fail;
+      g_free (sl.offsets);
+      g_free (sl.lengths);
+      abf_header_clear (&h);
+      nd_recording_free (rec);
+      return NULL;
     }
-  if (h.data_count <= 0 || h.data_count % nch != 0)
-    {
-      corrupt (error, name, _("the number of samples does not fit the number of channels"));
-      goto fail;
-    }
-  gsize avail = h.data_offset < size ? (size - h.data_offset) / h.sample_size : 0;
-  if ((guint64) h.data_count > avail)
-    {
-      g_autofree char *what = g_strdup_printf (_("it is cut short (the header announces %lld samples, the file holds %zu)"),
-                                               (long long) h.data_count, avail);
-      corrupt (error, name, what);
-      goto fail;
-    }
-
-  guint n_sweeps;
-  gsize *offsets = NULL, *lengths = NULL;
-  gboolean gapfree = h.op_mode == 3 || h.n_episodes <= 0;
-  if (gapfree)
-    {
-      n_sweeps = 1;
-      offsets = g_new0 (gsize, 1);
-      lengths = g_new0 (gsize, 1);
-      lengths[0] = (gsize) (h.data_count / nch);
-    }
-  else if (h.op_mode == 1 && h.synch_length->len > 0)
-    {
-      /* Variable-length events: the sweep table gives each length. */
-      n_sweeps = h.synch_length->len;
-      offsets = g_new0 (gsize, n_sweeps);
-      lengths = g_new0 (gsize, n_sweeps);
-      gint64 pos = 0;
-      for (guint s = 0; s < n_sweeps; s++)
-        {
-          gint64 ln = g_array_index (h.synch_length, gint64, s);
-          if (ln <= 0 || ln % nch != 0 || ln > h.data_count - pos)
-            {
-              g_free (offsets);
-              g_free (lengths);
-              corrupt (error, name, _("the sweep table does not match the data"));
-              goto fail;
-            }
-          offsets[s] = (gsize) pos;
-          lengths[s] = (gsize) (ln / nch);
-          pos += ln;
-        }
-    }
-  else
-    {
-      gint64 per = h.samples_per_episode;
-      if (per <= 0 || per % nch != 0)
-        {
-          corrupt (error, name, _("the sweep length does not fit the number of channels"));
-          goto fail;
-        }
-      if (h.n_episodes > h.data_count / per)
-        {
-          g_autofree char *what = g_strdup_printf (_("it announces %lld sweeps but holds data "
-                                                     "for %lld"),
-                                                   (long long) h.n_episodes, (long long) (h.data_count / per));
-          corrupt (error, name, what);
-          goto fail;
-        }
-      n_sweeps = (guint) h.n_episodes;
-      offsets = g_new0 (gsize, n_sweeps);
-      lengths = g_new0 (gsize, n_sweeps);
-      for (guint s = 0; s < n_sweeps; s++)
-        {
-          offsets[s] = (gsize) s * (gsize) per;
-          lengths[s] = (gsize) (per / nch);
-        }
-    }
-
-  nd_recording_set_shape (rec, n_sweeps, nch, h.rate_hz);
-  for (guint s = 0; s < n_sweeps; s++)
-    {
-      rec->sweep_len[s] = lengths[s];
-      double start;
-      if (s < h.synch_start->len && !gapfree)
-        {
-          double st = (double) g_array_index (h.synch_start, gint64, s);
-          start = h.synch_unit_us > 0 ? st * h.synch_unit_us / 1e6 : st * h.sample_us / 1e6;
-        }
-      else
-        start = (double) offsets[s] / nch / h.rate_hz;
-      rec->sweep_start_s[s] = start;
-    }
-  g_free (lengths);
-  for (guint i = 0; i < nch; i++)
-    nd_recording_set_signal (rec, i, h.names[i], h.units[i], h.is_float ? 1.0 : h.scale[i],
-                             h.is_float ? 0.0 : h.offset[i]);
+  set_sweeps (rec, &h, &sl);
+  g_free (sl.lengths);
 
   nd_recording_set_text (&rec->version, h.version);
   nd_recording_set_text (&rec->acquisition, operation_mode_name (h.op_mode));
-  pname = protocol_name (h.protocol_path);
+  g_autofree char *pname = protocol_name (h.protocol_path);
   nd_recording_set_text (&rec->protocol, pname);
   nd_recording_set_text (&rec->comment, h.comment);
   if (!v2)
@@ -1095,48 +1138,19 @@ parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error)
   a->data = d + h.data_offset;
   a->sample_size = h.sample_size;
   a->is_float = h.is_float;
-  a->n_channels = nch;
-  a->sweep_offset = offsets;
+  a->n_channels = h.n_channels;
+  a->sweep_offset = sl.offsets;
   memcpy (a->scale, h.scale, sizeof a->scale);
   memcpy (a->offset, h.offset, sizeof a->offset);
   nd_recording_set_backend (rec, &abf_backend, a);
 
-  /* Stimulus. */
-  gboolean supported = TRUE;
-  for (guint e = 0; e < h.n_epochs; e++)
-    if (h.epochs[e].type < ND_EPOCH_OFF || h.epochs[e].type > ND_EPOCH_PULSE)
-      supported = FALSE;
-  if (h.stimulus_note)
-    g_string_append_printf (rec->notes, "%s\n", h.stimulus_note);
-  if (!supported)
-    g_string_append_printf (rec->notes, "%s\n",
-                            _("The protocol uses epoch types Neurode does not rebuild (triangle, "
-                              "cosine or biphasic trains); choose a recorded signal as the stimulus."));
-  if (h.have_dac && supported)
-    {
-      nd_recording_set_protocol (rec, h.dac_name, h.dac_units, h.holding, h.keep_last_level, !gapfree,
-                                 h.waveform_from_epochs && !gapfree ? h.epochs : NULL,
-                                 h.waveform_from_epochs && !gapfree ? h.n_epochs : 0);
-      gsize nw = 0;
-      g_autofree double *w = h.dac_file && h.dac_file[0] && dir ? read_stimulus_file (rec, &h, dir, &nw) : NULL;
-      if (w)
-        {
-          nd_recording_set_protocol_waveform (rec, w, nw, file_base (h.dac_file));
-        }
-      else if (h.dac_file && h.dac_file[0] && !dir)
-        g_string_append_printf (rec->notes, "%s\n", _("The stimulus came from a stimulus file, which is not rebuilt."));
-    }
+  set_stimulus (rec, &h, dir, sl.gapfree);
   nd_recording_infer_mode (rec, h.have_dac ? h.dac_units : NULL);
   nd_recording_choose_default_stimulus (rec);
   if (h.membrane_cap_pF > 0.0)
     rec->membrane_cap_pF = h.membrane_cap_pF;
   abf_header_clear (&h);
   return rec;
-
-fail:
-  abf_header_clear (&h);
-  nd_recording_free (rec);
-  return NULL;
 }
 
 NdRecording *
