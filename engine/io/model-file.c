@@ -742,11 +742,28 @@ add_number (JsonBuilder *b, const char *key, double x)
   json_builder_add_double_value (b, x);
 }
 
-char *
-nd_model_file_to_string (const nd_model *m)
+/* member: true (written only when set) */
+static void
+add_true (JsonBuilder *b, const char *member)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
+  json_builder_set_member_name (b, member);
+  json_builder_add_boolean_value (b, TRUE);
+}
+
+/* member: [x[0], …, x[n - 1]] */
+static void
+add_numbers (JsonBuilder *b, const char *member, const double *x, int n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (int i = 0; i < n; i++)
+    json_builder_add_double_value (b, x[i]);
+  json_builder_end_array (b);
+}
+
+static void
+write_membrane (JsonBuilder *b, const nd_model *m)
+{
   json_builder_set_member_name (b, "membrane");
   json_builder_begin_object (b);
   add_number (b, "cm_uF_per_cm2", m->cm);
@@ -756,152 +773,142 @@ nd_model_file_to_string (const nd_model *m)
   if (m->settle_ms > 0.0)
     add_number (b, "settle_ms", m->settle_ms);
   json_builder_end_object (b);
+}
+
+/* The members of a "learned_free" channel after its type (read_free_channel). */
+static void
+write_free_channel (JsonBuilder *b, const nd_model *m, const nd_channel *ch)
+{
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, ch->name);
+  json_builder_set_member_name (b, "latents");
+  json_builder_add_int_value (b, ch->n_latent);
+  add_number (b, "v_mean_mV", ch->v_mean);
+  add_number (b, "v_std_mV", ch->v_std);
+  add_number (b, "i_scale_uA_per_cm2", ch->i_scale);
+  if (ch->z_leak_ms > 0.0)
+    add_number (b, "z_leak_ms", ch->z_leak_ms);
+  if (ch->anchored)
+    add_number (b, "rest_anchor_mV", ch->v_anchor);
+  add_numbers (b, "z_mean", ch->z_mean, ch->n_latent);
+  add_numbers (b, "z_std", ch->z_std, ch->n_latent);
+  if (ch->block_z0 >= 0)
+    add_numbers (b, "z_init", m->params + m->blocks[ch->block_z0].offset, ch->n_latent);
+  const nd_param_block *blk = &m->blocks[ch->block_free];
+  write_network (b, &ch->free_shape, -1, m->params + blk->offset, blk->count);
+}
+
+/* What a fit may change of channel c (read_fit_settings), where it differs from the defaults. */
+static void
+write_fit_settings (JsonBuilder *b, const nd_model *m, int c)
+{
+  const nd_channel *ch = &m->channels[c];
+  const nd_param_block *bg = &m->blocks[ch->block_gbar], *be = &m->blocks[ch->block_e];
+  if (bg->trainable)
+    add_true (b, "fit_gbar");
+  if (be->trainable)
+    add_true (b, "fit_e_rev");
+  if (bg->lo > 0.0 || bg->hi < ND_GBAR_MAX)
+    add_numbers (b, "gbar_range_mS_per_cm2", (const double[]) { bg->lo, bg->hi }, 2);
+  if (be->lo > -200.0 || be->hi < 200.0)
+    add_numbers (b, "e_rev_range_mV", (const double[]) { be->lo, be->hi }, 2);
+  if (ch->block_vshift >= 0)
+    {
+      if (nd_model_v_shift (m, c) != 0.0)
+        add_number (b, "v_shift_mV", nd_model_v_shift (m, c));
+      if (m->blocks[ch->block_vshift].trainable)
+        add_true (b, "fit_v_shift");
+    }
+}
+
+/* One gate of a learned channel (read_gate). */
+static void
+write_gate (JsonBuilder *b, const nd_model *m, const nd_learned_gate_slot *s)
+{
+  const nd_param_block *blk = &m->blocks[s->block];
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, s->name);
+  const nd_param_block *pb = &m->blocks[s->block_power];
+  double pw = m->params[pb->offset];
+  json_builder_set_member_name (b, "power");
+  if (pw == floor (pw))
+    json_builder_add_int_value (b, (gint64) pw);
+  else
+    json_builder_add_double_value (b, pw);
+  if (pb->trainable)
+    add_true (b, "fit_power");
+  const nd_param_block *qb = &m->blocks[s->block_prior];
+  const double *pr = m->params + qb->offset;
+  if (pr[ND_PRIOR_SLOPE] != 0.0 || pr[ND_PRIOR_V_HALF] != 0.0 || pr[ND_PRIOR_LOG_TAU] != 0.0)
+    {
+      json_builder_set_member_name (b, "prior");
+      json_builder_begin_object (b);
+      add_number (b, "slope_per_mV", pr[ND_PRIOR_SLOPE]);
+      add_number (b, "v_half_mV", pr[ND_PRIOR_V_HALF]);
+      add_number (b, "tau_ms", exp (pr[ND_PRIOR_LOG_TAU]));
+      json_builder_end_object (b);
+      if (qb->trainable)
+        add_true (b, "fit_prior");
+    }
+  write_network (b, &s->net.shape, s->net.tau_bound, m->params + blk->offset, blk->count);
+  json_builder_end_object (b);
+}
+
+/* Channel c as read_channel reads it. */
+static void
+write_channel (JsonBuilder *b, const nd_model *m, int c)
+{
+  const nd_channel *ch = &m->channels[c];
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  if (ch->slot == ND_CHANNEL_FREE)
+    {
+      json_builder_add_string_value (b, "learned_free");
+      write_free_channel (b, m, ch);
+      json_builder_end_object (b);
+      return;
+    }
+  const char *icg_class, *icg_channel;
+  if (ch->slot == ND_CHANNEL_KNOWN && nd_icg_kind_source (ch->kind, &icg_class, &icg_channel, NULL))
+    {
+      json_builder_add_string_value (b, "icg");
+      json_builder_set_member_name (b, "icg_class");
+      json_builder_add_string_value (b, icg_class);
+      json_builder_set_member_name (b, "channel");
+      json_builder_add_string_value (b, icg_channel);
+    }
+  else
+    json_builder_add_string_value (b, ch->slot == ND_CHANNEL_KNOWN ? ch->kind->type : "learned");
+  if (ch->slot == ND_CHANNEL_LEARNED)
+    {
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, ch->name);
+    }
+  add_number (b, "gbar_mS_per_cm2", m->params[m->blocks[ch->block_gbar].offset]);
+  add_number (b, "e_rev_mV", m->params[m->blocks[ch->block_e].offset]);
+  write_fit_settings (b, m, c);
+  if (ch->slot == ND_CHANNEL_LEARNED)
+    {
+      json_builder_set_member_name (b, "gates");
+      json_builder_begin_array (b);
+      for (int g = 0; g < ch->n_gates; g++)
+        write_gate (b, m, &ch->learned[g]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+}
+
+char *
+nd_model_file_to_string (const nd_model *m)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  write_membrane (b, m);
   json_builder_set_member_name (b, "channels");
   json_builder_begin_array (b);
   for (int c = 0; c < m->n_channels; c++)
-    {
-      const nd_channel *ch = &m->channels[c];
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "type");
-      if (ch->slot == ND_CHANNEL_FREE)
-        {
-          json_builder_add_string_value (b, "learned_free");
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, ch->name);
-          json_builder_set_member_name (b, "latents");
-          json_builder_add_int_value (b, ch->n_latent);
-          add_number (b, "v_mean_mV", ch->v_mean);
-          add_number (b, "v_std_mV", ch->v_std);
-          add_number (b, "i_scale_uA_per_cm2", ch->i_scale);
-          if (ch->z_leak_ms > 0.0)
-            add_number (b, "z_leak_ms", ch->z_leak_ms);
-          if (ch->anchored)
-            add_number (b, "rest_anchor_mV", ch->v_anchor);
-          json_builder_set_member_name (b, "z_mean");
-          json_builder_begin_array (b);
-          for (int i = 0; i < ch->n_latent; i++)
-            json_builder_add_double_value (b, ch->z_mean[i]);
-          json_builder_end_array (b);
-          json_builder_set_member_name (b, "z_std");
-          json_builder_begin_array (b);
-          for (int i = 0; i < ch->n_latent; i++)
-            json_builder_add_double_value (b, ch->z_std[i]);
-          json_builder_end_array (b);
-          if (ch->block_z0 >= 0)
-            {
-              json_builder_set_member_name (b, "z_init");
-              json_builder_begin_array (b);
-              for (int i = 0; i < ch->n_latent; i++)
-                json_builder_add_double_value (b, m->params[m->blocks[ch->block_z0].offset + i]);
-              json_builder_end_array (b);
-            }
-          const nd_param_block *blk = &m->blocks[ch->block_free];
-          write_network (b, &ch->free_shape, -1, m->params + blk->offset, blk->count);
-          json_builder_end_object (b);
-          continue;
-        }
-      const char *icg_class, *icg_channel;
-      if (ch->slot == ND_CHANNEL_KNOWN && nd_icg_kind_source (ch->kind, &icg_class, &icg_channel, NULL))
-        {
-          json_builder_add_string_value (b, "icg");
-          json_builder_set_member_name (b, "icg_class");
-          json_builder_add_string_value (b, icg_class);
-          json_builder_set_member_name (b, "channel");
-          json_builder_add_string_value (b, icg_channel);
-        }
-      else
-        json_builder_add_string_value (b, ch->slot == ND_CHANNEL_KNOWN ? ch->kind->type : "learned");
-      if (ch->slot == ND_CHANNEL_LEARNED)
-        {
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, ch->name);
-        }
-      add_number (b, "gbar_mS_per_cm2", m->params[m->blocks[ch->block_gbar].offset]);
-      add_number (b, "e_rev_mV", m->params[m->blocks[ch->block_e].offset]);
-      if (m->blocks[ch->block_gbar].trainable)
-        {
-          json_builder_set_member_name (b, "fit_gbar");
-          json_builder_add_boolean_value (b, TRUE);
-        }
-      if (m->blocks[ch->block_e].trainable)
-        {
-          json_builder_set_member_name (b, "fit_e_rev");
-          json_builder_add_boolean_value (b, TRUE);
-        }
-      const nd_param_block *bg = &m->blocks[ch->block_gbar];
-      if (bg->lo > 0.0 || bg->hi < ND_GBAR_MAX)
-        {
-          json_builder_set_member_name (b, "gbar_range_mS_per_cm2");
-          json_builder_begin_array (b);
-          json_builder_add_double_value (b, bg->lo);
-          json_builder_add_double_value (b, bg->hi);
-          json_builder_end_array (b);
-        }
-      const nd_param_block *be = &m->blocks[ch->block_e];
-      if (be->lo > -200.0 || be->hi < 200.0)
-        {
-          json_builder_set_member_name (b, "e_rev_range_mV");
-          json_builder_begin_array (b);
-          json_builder_add_double_value (b, be->lo);
-          json_builder_add_double_value (b, be->hi);
-          json_builder_end_array (b);
-        }
-      if (ch->block_vshift >= 0)
-        {
-          if (nd_model_v_shift (m, c) != 0.0)
-            add_number (b, "v_shift_mV", nd_model_v_shift (m, c));
-          if (m->blocks[ch->block_vshift].trainable)
-            {
-              json_builder_set_member_name (b, "fit_v_shift");
-              json_builder_add_boolean_value (b, TRUE);
-            }
-        }
-      if (ch->slot == ND_CHANNEL_LEARNED)
-        {
-          json_builder_set_member_name (b, "gates");
-          json_builder_begin_array (b);
-          for (int g = 0; g < ch->n_gates; g++)
-            {
-              const nd_learned_gate_slot *s = &ch->learned[g];
-              const nd_param_block *blk = &m->blocks[s->block];
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "name");
-              json_builder_add_string_value (b, s->name);
-              const nd_param_block *pb = &m->blocks[s->block_power];
-              double pw = m->params[pb->offset];
-              json_builder_set_member_name (b, "power");
-              if (pw == floor (pw))
-                json_builder_add_int_value (b, (gint64) pw);
-              else
-                json_builder_add_double_value (b, pw);
-              if (pb->trainable)
-                {
-                  json_builder_set_member_name (b, "fit_power");
-                  json_builder_add_boolean_value (b, TRUE);
-                }
-              const nd_param_block *qb = &m->blocks[s->block_prior];
-              const double *pr = m->params + qb->offset;
-              if (pr[ND_PRIOR_SLOPE] != 0.0 || pr[ND_PRIOR_V_HALF] != 0.0 || pr[ND_PRIOR_LOG_TAU] != 0.0)
-                {
-                  json_builder_set_member_name (b, "prior");
-                  json_builder_begin_object (b);
-                  add_number (b, "slope_per_mV", pr[ND_PRIOR_SLOPE]);
-                  add_number (b, "v_half_mV", pr[ND_PRIOR_V_HALF]);
-                  add_number (b, "tau_ms", exp (pr[ND_PRIOR_LOG_TAU]));
-                  json_builder_end_object (b);
-                  if (qb->trainable)
-                    {
-                      json_builder_set_member_name (b, "fit_prior");
-                      json_builder_add_boolean_value (b, TRUE);
-                    }
-                }
-              write_network (b, &s->net.shape, s->net.tau_bound, m->params + blk->offset, blk->count);
-              json_builder_end_object (b);
-            }
-          json_builder_end_array (b);
-        }
-      json_builder_end_object (b);
-    }
+    write_channel (b, m, c);
   json_builder_end_array (b);
   json_builder_end_object (b);
   g_autoptr (JsonGenerator) gen = json_generator_new ();
