@@ -132,6 +132,85 @@ longest_run (const bool *flag, size_t n, size_t max_gap, size_t *a, size_t *b)
   return best_len > 0;
 }
 
+/* Per sample, over the sweeps with a current: its spread (largest minus
+ * smallest) and its mean. */
+static void
+current_profile (const nd_cell_sweep *sw, int n, size_t len, double *spread, double *mean)
+{
+  for (size_t j = 0; j < len; j++)
+    {
+      double lo = INFINITY, hi = -INFINITY, sum = 0.0;
+      int m = 0;
+      for (int s = 0; s < n; s++)
+        if (sw[s].n > 0 && sw[s].i_pA && isfinite (sw[s].i_pA[j]))
+          {
+            double i = sw[s].i_pA[j];
+            lo = i < lo ? i : lo;
+            hi = i > hi ? i : hi;
+            sum += i, m++;
+          }
+      spread[j] = m ? hi - lo : NAN;
+      mean[j] = m ? sum / m : NAN;
+    }
+}
+
+/* A step stands out of a recorded current's noise (estimated from the mean sweep's sample-to-sample
+ * differences: median absolute difference, Gaussian) by six times, and by 1 pA at least. NAN when
+ * out of memory. */
+static double
+step_floor (const double *mean, size_t len, double *scratch)
+{
+  double *diff = malloc (len * sizeof *diff);
+  if (!diff)
+    return NAN;
+  for (size_t j = 0; j + 1 < len; j++)
+    diff[j] = fabs (mean[j + 1] - mean[j]);
+  double noise = median_of (diff, len - 1, NULL, scratch) / (0.6745 * sqrt (2.0));
+  free (diff);
+  return 1.0 + 6.0 * (isfinite (noise) ? noise : 0.0);
+}
+
+/* The longest run of samples where x is at least half of top, when top reaches floor_pA. */
+static bool
+half_max_run (const double *x, size_t len, double top, double floor_pA, size_t gap, bool *flag, size_t *a,
+              size_t *b)
+{
+  if (!(top >= floor_pA))
+    return false;
+  for (size_t j = 0; j < len; j++)
+    flag[j] = x[j] >= 0.5 * top;
+  return longest_run (flag, len, gap, a, b);
+}
+
+/* The step as the sweeps' spread (smoothed over w samples) of at least half its largest value. */
+static bool
+step_across_sweeps (const double *spread, size_t len, size_t w, double floor_pA, double *smooth, bool *flag,
+                    size_t *a, size_t *b)
+{
+  running_mean (spread, len, w, smooth);
+  double top = 0.0;
+  for (size_t j = 0; j < len; j++)
+    top = isfinite (smooth[j]) && smooth[j] > top ? smooth[j] : top;
+  return half_max_run (smooth, len, top, floor_pA, w, flag, a, b);
+}
+
+/* The step as the mean sweep's current (smoothed) away from the level of its first samples by at least
+ * half its largest deviation. */
+static bool
+step_in_mean (const double *mean, size_t len, size_t w, double floor_pA, double *scratch, double *smooth,
+              bool *flag, size_t *a, size_t *b)
+{
+  running_mean (mean, len, w, smooth);
+  size_t head = len / 100 > w ? len / 100 : w;
+  double start = median_of (mean, head < len ? head : len, NULL, scratch);
+  double dev = 0.0;
+  for (size_t j = 0; j < len; j++)
+    dev = isfinite (smooth[j]) && fabs (smooth[j] - start) > dev ? fabs (smooth[j] - start) : dev;
+  for (size_t j = 0; j < len; j++)
+    smooth[j] = fabs (smooth[j] - start);
+  return half_max_run (smooth, len, dev, floor_pA, w, flag, a, b);
+}
+
 /* The step epoch [a, b) in samples: where the sweeps' currents differ most
  * from each other, else (one sweep, or all alike) where the mean current is
  * furthest from its starting level. FALSE when the current never changes by
@@ -153,65 +232,20 @@ find_step (const nd_cell_sweep *sw, int n, size_t *a, size_t *b)
   double *mean = malloc (len * sizeof *mean);
   bool *flag = malloc (len * sizeof *flag);
   bool found = false;
-  if (!spread || !smooth || !mean || !flag)
-    goto out;
-  for (size_t j = 0; j < len; j++)
+  double floor_pA = NAN;
+  if (spread && smooth && mean && flag)
     {
-      double lo = INFINITY, hi = -INFINITY, sum = 0.0;
-      int m = 0;
-      for (int s = 0; s < n; s++)
-        if (sw[s].n > 0 && sw[s].i_pA && isfinite (sw[s].i_pA[j]))
-          {
-            double i = sw[s].i_pA[j];
-            lo = i < lo ? i : lo;
-            hi = i > hi ? i : hi;
-            sum += i, m++;
-          }
-      spread[j] = m ? hi - lo : NAN;
-      mean[j] = m ? sum / m : NAN;
+      current_profile (sw, n, len, spread, mean);
+      floor_pA = step_floor (mean, len, smooth);
     }
   size_t w = (size_t) lround (SMOOTH_MS / dt);
   w = w < 1 ? 1 : w;
-  size_t gap = w;
-  /* A step stands out of a recorded current's noise (estimated from the mean sweep's sample-to-sample
-   * differences: median absolute difference, Gaussian) by six times, and by 1 pA at least. */
-  double *diff = malloc (len * sizeof *diff);
-  if (!diff)
-    goto out;
-  for (size_t j = 0; j + 1 < len; j++)
-    diff[j] = fabs (mean[j + 1] - mean[j]);
-  double noise = median_of (diff, len - 1, NULL, smooth) / (0.6745 * sqrt (2.0));
-  free (diff);
-  double floor_pA = 1.0 + 6.0 * (isfinite (noise) ? noise : 0.0);
   /* Across sweeps first: a protocol's step changes from sweep to sweep. */
-  running_mean (spread, len, w, smooth);
-  double top = 0.0;
-  for (size_t j = 0; j < len; j++)
-    top = isfinite (smooth[j]) && smooth[j] > top ? smooth[j] : top;
-  if (n > 1 && top >= floor_pA)
-    {
-      for (size_t j = 0; j < len; j++)
-        flag[j] = smooth[j] >= 0.5 * top;
-      found = longest_run (flag, len, gap, a, b);
-    }
-  if (!found)
-    {
-      /* Within the mean sweep: away from the level of its first samples. */
-      running_mean (mean, len, w, smooth);
-      size_t head = len / 100 > w ? len / 100 : w;
-      double *scratch = spread;   /* free again */
-      double start = median_of (mean, head < len ? head : len, NULL, scratch);
-      double dev = 0.0;
-      for (size_t j = 0; j < len; j++)
-        dev = isfinite (smooth[j]) && fabs (smooth[j] - start) > dev ? fabs (smooth[j] - start) : dev;
-      if (dev >= floor_pA)
-        {
-          for (size_t j = 0; j < len; j++)
-            flag[j] = fabs (smooth[j] - start) >= 0.5 * dev;
-          found = longest_run (flag, len, gap, a, b);
-        }
-    }
-out:
+  if (!isnan (floor_pA))
+    found = n > 1 && step_across_sweeps (spread, len, w, floor_pA, smooth, flag, a, b);
+  /* spread is free again: the scratch of step_in_mean. */
+  if (!isnan (floor_pA) && !found)
+    found = step_in_mean (mean, len, w, floor_pA, spread, smooth, flag, a, b);
   free (spread);
   free (smooth);
   free (mean);
@@ -423,6 +457,203 @@ slope_with_origin (const double *x, const double *y, int m)
   return den > 0.0 ? (np * sxy - sx * sy) / den : NAN;
 }
 
+/* The buffers of nd_cell_props_measure. */
+typedef struct {
+  sweep_work w;                 /* per sample of the longest sweep */
+  double *base, *x, *y, *taus, *sds;   /* per sweep */
+  nd_cell_charge_curve *curves;
+} measure_work;
+
+static bool
+measure_work_init (measure_work *mw, size_t nmax, int n)
+{
+  mw->w = (sweep_work) { malloc ((nmax + 1) * sizeof (double)), malloc ((nmax + 1) * sizeof (double)),
+                         malloc ((nmax + 1) * sizeof (double)), malloc ((nmax + 1) * sizeof (bool)) };
+  mw->base = malloc ((size_t) n * sizeof *mw->base);
+  mw->x = malloc ((size_t) n * sizeof *mw->x);
+  mw->y = malloc ((size_t) n * sizeof *mw->y);
+  mw->taus = malloc ((size_t) n * sizeof *mw->taus);
+  mw->sds = malloc ((size_t) n * sizeof *mw->sds);
+  mw->curves = malloc ((size_t) n * sizeof *mw->curves);
+  return mw->w.v && mw->w.smooth && mw->w.scratch && mw->w.keep && mw->base && mw->x && mw->y && mw->taus
+         && mw->curves && mw->sds;
+}
+
+static void
+measure_work_clear (measure_work *mw)
+{
+  free (mw->w.v);
+  free (mw->w.smooth);
+  free (mw->w.scratch);
+  free (mw->w.keep);
+  free (mw->base);
+  free (mw->x);
+  free (mw->y);
+  free (mw->taus);
+  free (mw->curves);
+  free (mw->sds);
+}
+
+/* A sweep whose current wanders within the step far more than the others' (a noise stimulus, as in the
+ * demo's last sweep) has no step level: it is left out of R_in, rheobase and the split. */
+static void
+drop_wandering_steps (nd_cell_props *out, int n, measure_work *mw)
+{
+  int nsd = 0;
+  for (int s = 0; s < n; s++)
+    if (isfinite (mw->sds[s]))
+      mw->x[nsd++] = mw->sds[s];
+  double sd_typical = median_of (mw->x, (size_t) nsd, NULL, mw->y);
+  for (int s = 0; s < n; s++)
+    if (isfinite (sd_typical) && !(mw->sds[s] <= 3.0 * sd_typical + 1.0))
+      out->sweeps[s].stimulus_pA = NAN;
+}
+
+/* Rheobase: the smallest non-negative step with a spike in it. Returns the
+ * current below which a step counts as none: 2 % of the largest step, at
+ * least 1 pA. */
+static double
+find_rheobase (nd_cell_props *out, int n)
+{
+  double istep_max = 0.0;
+  for (int s = 0; s < n; s++)
+    if (isfinite (out->sweeps[s].stimulus_pA))
+      istep_max = fmax (istep_max, fabs (out->sweeps[s].stimulus_pA));
+  double zero = fmax (1.0, 0.02 * istep_max);
+  for (int s = 0; s < n; s++)
+    {
+      const nd_cell_sweep_props *p = &out->sweeps[s];
+      if (p->n_step_spikes > 0 && p->stimulus_pA > -zero &&
+          (out->rheobase_sweep < 0 || p->stimulus_pA < out->rheobase_pA))
+        {
+          out->rheobase_sweep = s;
+          out->rheobase_pA = p->stimulus_pA;
+        }
+    }
+  return zero;
+}
+
+/* Hyperpolarising steps without spikes: their currents and deflections in
+ * mw->x and mw->y, the deepest as the sag sweep; returns how many. */
+static int
+hyperpolarising_steps (nd_cell_props *out, int n, double zero, measure_work *mw)
+{
+  int m = 0;
+  for (int s = 0; s < n; s++)
+    {
+      nd_cell_sweep_props *p = &out->sweeps[s];
+      if (!(p->stimulus_pA <= -zero) || p->n_step_spikes > 0 || !isfinite (p->baseline_mV) ||
+          !isfinite (p->steady_mV))
+        continue;
+      p->used_for_r_in = true;
+      mw->x[m] = p->stimulus_pA;
+      mw->y[m] = p->steady_mV - p->baseline_mV;
+      m++;
+      if (out->sag_sweep < 0 || p->stimulus_pA < out->sweeps[out->sag_sweep].stimulus_pA)
+        out->sag_sweep = s;
+    }
+  return m;
+}
+
+/* The membrane time constant: the charging curve of each step used for R_in
+ * [a, b), and of their median the curve. */
+static void
+time_constant (nd_cell_props *out, const nd_cell_sweep *sweeps, int n, size_t a, size_t b, double ljp_mV,
+               measure_work *mw)
+{
+  int nt = 0;
+  for (int s = 0; s < n; s++)
+    {
+      nd_cell_sweep_props *p = &out->sweeps[s];
+      if (!p->used_for_r_in)
+        continue;
+      const nd_cell_sweep *in = &sweeps[s];
+      for (size_t j = 0; j < in->n; j++)
+        mw->w.v[j] = in->v_mV[j] - ljp_mV;
+      size_t sw = (size_t) lround (SMOOTH_MS / in->dt_ms);
+      running_mean (mw->w.v, in->n, sw < 1 ? 1 : sw, mw->w.smooth);
+      nd_cell_charge_curve c;
+      p->tau_ms = charge_fit (mw->w.v, mw->w.smooth, a, b, in->dt_ms, p->baseline_mV, &c);
+      if (isfinite (p->tau_ms))
+        {
+          c.sweep = s;
+          mw->curves[nt] = c;
+          mw->taus[nt++] = p->tau_ms;
+        }
+    }
+  if (nt == 0)
+    return;
+  double *taus = mw->taus;
+  nd_cell_charge_curve *curves = mw->curves;
+  /* The median, and the sweep it comes from. */
+  for (int i = 1; i < nt; i++)
+    for (int k = i; k > 0 && taus[k] < taus[k - 1]; k--)
+      {
+        double t = taus[k];
+        taus[k] = taus[k - 1], taus[k - 1] = t;
+        nd_cell_charge_curve c = curves[k];
+        curves[k] = curves[k - 1], curves[k - 1] = c;
+      }
+  /* Of two middle ones, the smaller step's: it stirs the least h-current. The time constant is the
+   * drawn curve's, so the card and the plot agree. */
+  int mid = nt / 2;
+  if (nt % 2 == 0 && fabs (out->sweeps[curves[mid - 1].sweep].stimulus_pA) <=
+                         fabs (out->sweeps[curves[mid].sweep].stimulus_pA))
+    mid--;
+  out->charge = curves[mid];
+  out->tau_m_ms = curves[mid].tau_ms;
+}
+
+/* Capacitance (known, else tau / R_in), membrane area and sag. */
+static void
+capacitance_and_sag (nd_cell_props *out, const nd_cell_options *opt)
+{
+  if (isfinite (opt->c_known_pF) && opt->c_known_pF > 0.0)
+    {
+      out->c_m_pF = opt->c_known_pF;
+      out->c_known = true;
+    }
+  else if (isfinite (out->tau_m_ms) && isfinite (out->r_in_MOhm))
+    out->c_m_pF = out->tau_m_ms / out->r_in_MOhm * 1000.0;   /* ms / MOhm = nF */
+  if (isfinite (out->c_m_pF) && opt->cm_uF_per_cm2 > 0.0)
+    out->area_um2 = out->c_m_pF * 100.0 / opt->cm_uF_per_cm2;   /* 1 uF/cm2 = 0.01 pF/um2 */
+
+  const nd_cell_sweep_props *sg = &out->sweeps[out->sag_sweep];
+  double depth = sg->baseline_mV - sg->peak_mV;
+  if (depth >= 0.5)
+    out->sag_ratio = fmax (0.0, (sg->steady_mV - sg->peak_mV) / depth);
+}
+
+/* Everything after the sweeps' own measurements: resting potential, then,
+ * with a step, rheobase, R_in, time constant, capacitance and sag. */
+static nd_cell_status
+measure_cell (nd_cell_props *out, const nd_cell_sweep *sweeps, int n, bool have_step, size_t a, size_t b,
+              const nd_cell_options *opt, measure_work *mw)
+{
+  /* Resting potential. */
+  int nb = 0;
+  for (int s = 0; s < n; s++)
+    if (isfinite (out->sweeps[s].baseline_mV))
+      mw->base[nb++] = out->sweeps[s].baseline_mV;
+  out->v_rest_mV = median_of (mw->base, (size_t) nb, NULL, mw->taus);
+  if (!have_step)
+    return ND_CELL_NO_STEP;
+  if (nb == 0)
+    return ND_CELL_NO_BASELINE;
+  drop_wandering_steps (out, n, mw);
+  double zero = find_rheobase (out, n);
+  int m = hyperpolarising_steps (out, n, zero, mw);
+  out->n_r_in_steps = m;
+  if (m == 0)
+    return ND_CELL_NO_HYPERPOLARISING;
+  /* mV / pA = GOhm. */
+  double r = slope_with_origin (mw->x, mw->y, m) * 1000.0;
+  out->r_in_MOhm = r > 0.0 ? r : NAN;
+  time_constant (out, sweeps, n, a, b, opt->ljp_mV, mw);
+  capacitance_and_sag (out, opt);
+  return ND_CELL_OK;
+}
+
 nd_cell_status
 nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options *o, nd_cell_props *out)
 {
@@ -458,170 +689,22 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
       out->step_end_ms = (double) b * dt;
     }
 
-  sweep_work w = { malloc ((nmax + 1) * sizeof (double)), malloc ((nmax + 1) * sizeof (double)),
-                   malloc ((nmax + 1) * sizeof (double)), malloc ((nmax + 1) * sizeof (bool)) };
-  double *base = malloc ((size_t) n * sizeof *base), *x = malloc ((size_t) n * sizeof *x);
-  double *y = malloc ((size_t) n * sizeof *y), *taus = malloc ((size_t) n * sizeof *taus);
-  double *sds = malloc ((size_t) n * sizeof *sds);
-  nd_cell_charge_curve *curves = malloc ((size_t) n * sizeof *curves);
-  nd_cell_status status = ND_CELL_OK;
-  if (!w.v || !w.smooth || !w.scratch || !w.keep || !base || !x || !y || !taus || !curves || !sds)
-    {
-      status = ND_CELL_NO_MEMORY;
-      goto out;
-    }
-  for (int s = 0; s < n; s++)
+  measure_work mw;
+  nd_cell_status status = measure_work_init (&mw, nmax, n) ? ND_CELL_OK : ND_CELL_NO_MEMORY;
+  for (int s = 0; s < n && status == ND_CELL_OK; s++)
     {
       const nd_cell_sweep *in = &sweeps[s];
-      sds[s] = NAN;
+      mw.sds[s] = NAN;
       if (in->n == 0 || !(in->dt_ms > 0.0))
         continue;
       /* Without a step, the whole sweep is "before the step" for spikes and the baseline. */
       size_t sa = have_step ? a : in->n, sb = have_step ? b : in->n;
-      if (!measure_sweep (in, sa, sb, opt.ljp_mV, &out->sweeps[s], &sds[s], &w))
-        {
-          status = ND_CELL_NO_MEMORY;
-          goto out;
-        }
+      if (!measure_sweep (in, sa, sb, opt.ljp_mV, &out->sweeps[s], &mw.sds[s], &mw.w))
+        status = ND_CELL_NO_MEMORY;
     }
-
-  /* Resting potential. */
-  int nb = 0;
-  for (int s = 0; s < n; s++)
-    if (isfinite (out->sweeps[s].baseline_mV))
-      base[nb++] = out->sweeps[s].baseline_mV;
-  out->v_rest_mV = median_of (base, (size_t) nb, NULL, taus);
-  if (!have_step)
-    {
-      status = ND_CELL_NO_STEP;
-      goto out;
-    }
-  if (nb == 0)
-    {
-      status = ND_CELL_NO_BASELINE;
-      goto out;
-    }
-
-  /* A sweep whose current wanders within the step far more than the others' (a noise stimulus, as in the
-   * demo's last sweep) has no step level: it is left out of R_in, rheobase and the split. */
-  int nsd = 0;
-  for (int s = 0; s < n; s++)
-    if (isfinite (sds[s]))
-      x[nsd++] = sds[s];
-  double sd_typical = median_of (x, (size_t) nsd, NULL, y);
-  for (int s = 0; s < n; s++)
-    if (isfinite (sd_typical) && !(sds[s] <= 3.0 * sd_typical + 1.0))
-      out->sweeps[s].stimulus_pA = NAN;
-
-  /* Rheobase: the smallest non-negative step with a spike in it. */
-  double istep_max = 0.0;
-  for (int s = 0; s < n; s++)
-    if (isfinite (out->sweeps[s].stimulus_pA))
-      istep_max = fmax (istep_max, fabs (out->sweeps[s].stimulus_pA));
-  /* Currents within 2 % of the largest step (at least 1 pA) count as no current. */
-  double zero = fmax (1.0, 0.02 * istep_max);
-  for (int s = 0; s < n; s++)
-    {
-      const nd_cell_sweep_props *p = &out->sweeps[s];
-      if (p->n_step_spikes > 0 && p->stimulus_pA > -zero &&
-          (out->rheobase_sweep < 0 || p->stimulus_pA < out->rheobase_pA))
-        {
-          out->rheobase_sweep = s;
-          out->rheobase_pA = p->stimulus_pA;
-        }
-    }
-
-  /* Hyperpolarising steps without spikes: input resistance, time constant, sag. */
-  int m = 0;
-  for (int s = 0; s < n; s++)
-    {
-      nd_cell_sweep_props *p = &out->sweeps[s];
-      if (!(p->stimulus_pA <= -zero) || p->n_step_spikes > 0 || !isfinite (p->baseline_mV) ||
-          !isfinite (p->steady_mV))
-        continue;
-      p->used_for_r_in = true;
-      x[m] = p->stimulus_pA;
-      y[m] = p->steady_mV - p->baseline_mV;
-      m++;
-      if (out->sag_sweep < 0 || p->stimulus_pA < out->sweeps[out->sag_sweep].stimulus_pA)
-        out->sag_sweep = s;
-    }
-  out->n_r_in_steps = m;
-  if (m == 0)
-    {
-      status = ND_CELL_NO_HYPERPOLARISING;
-      goto out;
-    }
-  /* mV / pA = GOhm. */
-  double r = slope_with_origin (x, y, m) * 1000.0;
-  out->r_in_MOhm = r > 0.0 ? r : NAN;
-
-  int nt = 0;
-  for (int s = 0; s < n; s++)
-    {
-      nd_cell_sweep_props *p = &out->sweeps[s];
-      if (!p->used_for_r_in)
-        continue;
-      const nd_cell_sweep *in = &sweeps[s];
-      for (size_t j = 0; j < in->n; j++)
-        w.v[j] = in->v_mV[j] - opt.ljp_mV;
-      size_t sw = (size_t) lround (SMOOTH_MS / in->dt_ms);
-      running_mean (w.v, in->n, sw < 1 ? 1 : sw, w.smooth);
-      nd_cell_charge_curve c;
-      p->tau_ms = charge_fit (w.v, w.smooth, a, b, in->dt_ms, p->baseline_mV, &c);
-      if (isfinite (p->tau_ms))
-        {
-          c.sweep = s;
-          curves[nt] = c;
-          taus[nt++] = p->tau_ms;
-        }
-    }
-  if (nt > 0)
-    {
-      /* The median, and the sweep it comes from. */
-      for (int i = 1; i < nt; i++)
-        for (int k = i; k > 0 && taus[k] < taus[k - 1]; k--)
-          {
-            double t = taus[k];
-            taus[k] = taus[k - 1], taus[k - 1] = t;
-            nd_cell_charge_curve c = curves[k];
-            curves[k] = curves[k - 1], curves[k - 1] = c;
-          }
-      /* Of two middle ones, the smaller step's: it stirs the least h-current. The time constant is the
-       * drawn curve's, so the card and the plot agree. */
-      int mid = nt / 2;
-      if (nt % 2 == 0 && fabs (out->sweeps[curves[mid - 1].sweep].stimulus_pA) <=
-                             fabs (out->sweeps[curves[mid].sweep].stimulus_pA))
-        mid--;
-      out->charge = curves[mid];
-      out->tau_m_ms = curves[mid].tau_ms;
-    }
-  if (isfinite (opt.c_known_pF) && opt.c_known_pF > 0.0)
-    {
-      out->c_m_pF = opt.c_known_pF;
-      out->c_known = true;
-    }
-  else if (isfinite (out->tau_m_ms) && isfinite (out->r_in_MOhm))
-    out->c_m_pF = out->tau_m_ms / out->r_in_MOhm * 1000.0;   /* ms / MOhm = nF */
-  if (isfinite (out->c_m_pF) && opt.cm_uF_per_cm2 > 0.0)
-    out->area_um2 = out->c_m_pF * 100.0 / opt.cm_uF_per_cm2;   /* 1 uF/cm2 = 0.01 pF/um2 */
-
-  const nd_cell_sweep_props *sg = &out->sweeps[out->sag_sweep];
-  double depth = sg->baseline_mV - sg->peak_mV;
-  if (depth >= 0.5)
-    out->sag_ratio = fmax (0.0, (sg->steady_mV - sg->peak_mV) / depth);
-
-out:
-  free (w.v);
-  free (w.smooth);
-  free (w.scratch);
-  free (w.keep);
-  free (base);
-  free (x);
-  free (y);
-  free (taus);
-  free (curves);
-  free (sds);
+  if (status == ND_CELL_OK)
+    status = measure_cell (out, sweeps, n, have_step, a, b, &opt, &mw);
+  measure_work_clear (&mw);
   return status;
 }
 

@@ -20,6 +20,8 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "alloc.h"
+
 /* Tiny ridge rows sqrt(RIDGE) * theta, added only when there are fewer data
  * residuals than parameters (GSL's LM needs n >= p). They change the optimum
  * by far less than the 1e-4 target. */
@@ -124,12 +126,12 @@ problem_init (problem *pb, const nd_learned_gate *g, const nd_curve_pair *c)
   memset (pb, 0, sizeof *pb);
   pb->g = g;
   pb->np = nd_learned_gate_n_params (g);
-  pb->v = malloc ((size_t) c->n * sizeof *pb->v);
-  pb->yi = malloc ((size_t) c->n * sizeof *pb->yi);
-  pb->yt = malloc ((size_t) c->n * sizeof *pb->yt);
-  pb->row_i = malloc ((size_t) c->n * sizeof *pb->row_i);
-  pb->row_t = malloc ((size_t) c->n * sizeof *pb->row_t);
-  pb->cache = malloc (nd_learned_gate_cache_size (g) * sizeof *pb->cache);
+  pb->v = nd_malloc ((size_t) c->n * sizeof *pb->v);
+  pb->yi = nd_malloc ((size_t) c->n * sizeof *pb->yi);
+  pb->yt = nd_malloc ((size_t) c->n * sizeof *pb->yt);
+  pb->row_i = nd_malloc ((size_t) c->n * sizeof *pb->row_i);
+  pb->row_t = nd_malloc ((size_t) c->n * sizeof *pb->row_t);
+  pb->cache = nd_malloc (nd_learned_gate_cache_size (g) * sizeof *pb->cache);
   pb->scale = nd_curve_tau_scale (c);
   for (int i = 0; i < c->n; i++)
     {
@@ -418,8 +420,8 @@ run_bfgs (const nd_curve_fit_options *o, const problem *pb, double *theta, int *
 static int
 run_adam (const nd_curve_fit_options *o, const problem *pb, double *theta, int *iters)
 {
-  double *g = malloc (pb->np * sizeof *g);
-  double *m1 = calloc (pb->np, sizeof *m1), *m2 = calloc (pb->np, sizeof *m2);
+  double *g = nd_malloc (pb->np * sizeof *g);
+  double *m1 = nd_calloc (pb->np, sizeof *m1), *m2 = nd_calloc (pb->np, sizeof *m2);
   const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
   double p1 = 1.0, p2 = 1.0;
   int it;
@@ -458,7 +460,7 @@ initial_params (const problem *pb, const nd_curve_fit_options *o, uint64_t seed,
   nd_learned_gate_init (pb->g, theta, seed, o->init_scale);
   if (pb->nt > 0)
     {
-      double *t = malloc ((size_t) pb->nt * sizeof *t);
+      double *t = nd_malloc ((size_t) pb->nt * sizeof *t);
       int n = 0;
       for (int k = 0; k < pb->npts; k++)
         if (pb->row_t[k] >= 0)
@@ -481,7 +483,7 @@ nd_curve_fit (const nd_curve_fit_options *o, const nd_curve_pair *c,
   r->mse_inf = r->mse_tau = NAN;
   r->tau_scale = nd_curve_tau_scale (c);
   size_t pmax = nd_curve_fit_max_params (o);
-  double *theta = malloc (pmax * sizeof *theta);
+  double *theta = nd_malloc (pmax * sizeof *theta);
   double best = INFINITY;
   int status = -1;
 

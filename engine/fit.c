@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "clamp.h"
 #include "learned-gate.h"
 #include "model-private.h"
@@ -135,13 +136,13 @@ spike_view_init (spike_view *sv, const nd_fit_sweep *sw, const nd_fit_options *o
   const double dt = sw->drive.dt_sample;
   memset (sv, 0, sizeof *sv);
   sv->stats_weight = opt->stats_weight;
-  sv->w_sub = malloc (n * sizeof *sv->w_sub);
+  sv->w_sub = nd_malloc (n * sizeof *sv->w_sub);
   for (size_t j = 0; j < n; j++)
     sv->w_sub[j] = sw->weight ? sw->weight[j] : 1.0;
   if (sw->drive.v_clamp)
     return;   /* a clamp current has no spikes: its window as it is */
   size_t n_sp = nd_spikes_find (sw->v_obs, n, dt, NULL, NULL, 0);
-  nd_spike *sp = malloc ((n_sp + 1) * sizeof *sp);
+  nd_spike *sp = nd_malloc ((n_sp + 1) * sizeof *sp);
   nd_spikes_find (sw->v_obs, n, dt, NULL, sp, n_sp);
   for (size_t k = 0; k < n_sp; k++)
     {
@@ -152,10 +153,10 @@ spike_view_init (spike_view *sv, const nd_fit_sweep *sw, const nd_fit_options *o
   free (sp);
   /* Windows over the weighted part of the sweep. */
   size_t wl = (size_t) fmax (2.0, round (opt->stats_window_ms / dt));
-  sv->start = malloc ((n / wl + 2) * sizeof *sv->start);
-  sv->len = malloc ((n / wl + 2) * sizeof *sv->len);
-  sv->mu = malloc ((n / wl + 2) * sizeof *sv->mu);
-  sv->sd = malloc ((n / wl + 2) * sizeof *sv->sd);
+  sv->start = nd_malloc ((n / wl + 2) * sizeof *sv->start);
+  sv->len = nd_malloc ((n / wl + 2) * sizeof *sv->len);
+  sv->mu = nd_malloc ((n / wl + 2) * sizeof *sv->mu);
+  sv->sd = nd_malloc ((n / wl + 2) * sizeof *sv->sd);
   for (size_t a = 0; a < n; a += wl)
     {
       size_t b = a + wl < n ? a + wl : n, first = b, last = a;
@@ -370,23 +371,23 @@ progress_init (progress_state *ps, nd_model *m, const nd_fit_options *opt, nd_fi
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_LEARNED)
       ps->n_gates += m->channels[c].n_gates;
-  ps->labels = calloc (ps->n_gates + 1, sizeof *ps->labels);
-  ps->x_inf = calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
-  ps->tau = calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
-  ps->trace = calloc (sweep0->drive.n, sizeof (double));
+  ps->labels = nd_calloc (ps->n_gates + 1, sizeof *ps->labels);
+  ps->x_inf = nd_calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
+  ps->tau = nd_calloc ((size_t) ps->n_gates * ND_FIT_CURVE_POINTS + 1, sizeof (double));
+  ps->trace = nd_calloc (sweep0->drive.n, sizeof (double));
   ps->free_channel = -1;
   for (int c = m->n_channels; c-- > 0;)
     if (m->channels[c].slot == ND_CHANNEL_FREE)
       ps->free_channel = c;
   if (ps->free_channel >= 0)
-    ps->trace_free = calloc (sweep0->drive.n, sizeof (double));
+    ps->trace_free = nd_calloc (sweep0->drive.n, sizeof (double));
   int k = 0;
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_LEARNED)
       for (int g = 0; g < m->channels[c].n_gates; g++, k++)
         {
           size_t len = strlen (m->channels[c].name) + strlen (m->channels[c].learned[g].name) + 2;
-          ps->labels[k] = malloc (len);
+          ps->labels[k] = nd_malloc (len);
           snprintf (ps->labels[k], len, "%s.%s", m->channels[c].name, m->channels[c].learned[g].name);
         }
 }
@@ -481,14 +482,14 @@ lbfgs_init (lbfgs_state *l, size_t n, int mem)
   memset (l, 0, sizeof *l);
   l->n = n;
   l->mem = mem;
-  l->s = calloc ((size_t) mem * n, sizeof (double));
-  l->y = calloc ((size_t) mem * n, sizeof (double));
-  l->rho = calloc (mem, sizeof (double));
-  l->alpha = calloc (mem, sizeof (double));
-  l->x = calloc (n, sizeof (double));
-  l->g = calloc (n, sizeof (double));
-  l->d = calloc (n, sizeof (double));
-  l->gn = calloc (n, sizeof (double));
+  l->s = nd_calloc ((size_t) mem * n, sizeof (double));
+  l->y = nd_calloc ((size_t) mem * n, sizeof (double));
+  l->rho = nd_calloc (mem, sizeof (double));
+  l->alpha = nd_calloc (mem, sizeof (double));
+  l->x = nd_calloc (n, sizeof (double));
+  l->g = nd_calloc (n, sizeof (double));
+  l->d = nd_calloc (n, sizeof (double));
+  l->gn = nd_calloc (n, sizeof (double));
 }
 
 static void
@@ -522,31 +523,25 @@ dot_masked (const double *a, const double *b, const double *mask, size_t n)
   return s;
 }
 
-static double sweeps_loss (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight,
-                           double *grad, double *tmp);
+/* What a stage minimises: the loss over its sweeps at its forcing horizon,
+ * plus the smoothness prior (objective). */
+typedef struct {
+  const nd_fit_sweep *sw;
+  int n;
+  int horizon;
+  double dvdt_weight;
+  const spike_view *views;     /* or NULL */
+  double lambda;
+} stage_objective;
 
-/* One L-BFGS iteration; returns the loss at the (possibly unchanged) point. */
-static double objective (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight,
-                         const spike_view *views, double lambda, double *grad, double *tmp);
+static double objective (nd_model *m, const stage_objective *o, double *grad, double *tmp);
 
+/* The search direction d = -H g by the two-loop recursion (steepest descent
+ * when that is not downhill); returns the slope g.d. */
 static double
-lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_sweep *train, int n_train,
-               int horizon, double dvdt_weight, const spike_view *views, double lambda, double *tmp, int *rejected)
+lbfgs_direction (lbfgs_state *l, const double *mask)
 {
   const size_t n = l->n;
-  if (!l->have)
-    {
-      memset (l->g, 0, n * sizeof (double));
-      l->f = objective (m, train, n_train, horizon, dvdt_weight, views, lambda, l->g, tmp);
-      l->evals++;
-      for (size_t i = 0; i < n; i++)
-        if (!(mask[i] > 0.0))
-          l->g[i] = 0.0;
-      if (!isfinite (l->f))
-        return l->f;
-      l->have = true;
-    }
-  /* Two-loop recursion: d = -H g. */
   for (size_t i = 0; i < n; i++)
     l->d[i] = -l->g[i];
   for (int k = 0; k < l->count; k++)
@@ -578,6 +573,50 @@ lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_swe
       gd = -dot_masked (l->g, l->g, mask, n);
       l->count = l->head = 0;
     }
+  return gd;
+}
+
+/* Keeps the step s = x_new - x and the gradient change y of an accepted
+ * step when their curvature is positive. */
+static void
+lbfgs_remember (lbfgs_state *l, const nd_model *m, const double *mask)
+{
+  const size_t n = l->n;
+  double *sj = l->s + (size_t) l->head * n, *yj = l->y + (size_t) l->head * n;
+  for (size_t i = 0; i < n; i++)
+    {
+      sj[i] = m->params[i] - l->x[i];
+      yj[i] = l->gn[i] - l->g[i];
+    }
+  double sy = dot_masked (sj, yj, mask, n);
+  if (sy > 1e-12 * sqrt (dot_masked (sj, sj, mask, n) * dot_masked (yj, yj, mask, n)))
+    {
+      l->rho[l->head] = 1.0 / sy;
+      l->head = (l->head + 1) % l->mem;
+      if (l->count < l->mem)
+        l->count++;
+    }
+}
+
+/* One L-BFGS iteration; returns the loss at the (possibly unchanged) point. */
+static double
+lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const stage_objective *o, double *tmp,
+               int *rejected)
+{
+  const size_t n = l->n;
+  if (!l->have)
+    {
+      memset (l->g, 0, n * sizeof (double));
+      l->f = objective (m, o, l->g, tmp);
+      l->evals++;
+      for (size_t i = 0; i < n; i++)
+        if (!(mask[i] > 0.0))
+          l->g[i] = 0.0;
+      if (!isfinite (l->f))
+        return l->f;
+      l->have = true;
+    }
+  const double gd = lbfgs_direction (l, mask);
   double a = 1.0;
   if (l->count == 0)
     {
@@ -597,7 +636,7 @@ lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_swe
       nd_model_clamp (m);
       nd_model_params_changed (m);
       memset (l->gn, 0, n * sizeof (double));
-      double fn = objective (m, train, n_train, horizon, dvdt_weight, views, lambda, l->gn, tmp);
+      double fn = objective (m, o, l->gn, tmp);
       l->evals++;
       for (size_t i = 0; i < n; i++)
         if (!(mask[i] > 0.0))
@@ -610,20 +649,7 @@ lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_swe
         }
       if (fn <= l->f + 1e-4 * a * gd)
         {
-          double *sj = l->s + (size_t) l->head * n, *yj = l->y + (size_t) l->head * n;
-          for (size_t i = 0; i < n; i++)
-            {
-              sj[i] = m->params[i] - l->x[i];
-              yj[i] = l->gn[i] - l->g[i];
-            }
-          double sy = dot_masked (sj, yj, mask, n);
-          if (sy > 1e-12 * sqrt (dot_masked (sj, sj, mask, n) * dot_masked (yj, yj, mask, n)))
-            {
-              l->rho[l->head] = 1.0 / sy;
-              l->head = (l->head + 1) % l->mem;
-              if (l->count < l->mem)
-                l->count++;
-            }
+          lbfgs_remember (l, m, mask);
           memcpy (l->g, l->gn, n * sizeof (double));
           l->f = fn;
           l->fails = 0;
@@ -636,6 +662,99 @@ lbfgs_iterate (lbfgs_state *l, nd_model *m, const double *mask, const nd_fit_swe
   l->count = l->head = 0;
   l->fails++;
   return l->f;
+}
+
+/* AdamW with global-norm clipping over the parameters whose lr is non-zero. */
+typedef struct {
+  size_t n;
+  double *m, *v;            /* first and second moments */
+  double *grad;
+  double *good;             /* the last parameters with a finite loss */
+  long t;                   /* steps since the phase began */
+  double lr_scale;          /* halved by each rejected step of a round */
+  long evals;               /* gradients evaluated since adam_init */
+} adam_state;
+
+static void
+adam_init (adam_state *a, size_t n)
+{
+  memset (a, 0, sizeof *a);
+  a->n = n;
+  a->m = nd_calloc (n, sizeof (double));
+  a->v = nd_calloc (n, sizeof (double));
+  a->grad = nd_calloc (n, sizeof (double));
+  a->good = nd_malloc (n * sizeof (double));
+}
+
+static void
+adam_clear (adam_state *a)
+{
+  free (a->m);
+  free (a->v);
+  free (a->grad);
+  free (a->good);
+}
+
+/* A round starts from the model's parameters at the full rate. */
+static void
+adam_begin_round (adam_state *a, const nd_model *m)
+{
+  memcpy (a->good, m->params, a->n * sizeof (double));
+  a->lr_scale = 1.0;
+  a->t = 0;
+}
+
+/* A new phase starts with fresh moments. */
+static void
+adam_reset (adam_state *a)
+{
+  memset (a->m, 0, a->n * sizeof (double));
+  memset (a->v, 0, a->n * sizeof (double));
+  a->t = 0;
+}
+
+/* One AdamW iteration at the schedule's learning-rate factor; *loss is the
+ * loss before it. A non-finite loss or gradient takes no step: the last
+ * good parameters come back at half the rate (false). */
+static bool
+adam_iterate (adam_state *a, nd_model *m, const double *lr, const double *wd, const stage_objective *o,
+              double clip_norm, double schedule_factor, double *tmp, int *rejected, double *loss)
+{
+  const size_t n = a->n;
+  memset (a->grad, 0, n * sizeof (double));
+  *loss = objective (m, o, a->grad, tmp);
+  a->evals++;
+  double norm2 = 0.0;
+  for (size_t i = 0; i < n; i++)
+    if (lr[i] > 0.0)
+      norm2 += a->grad[i] * a->grad[i];
+  if (!isfinite (*loss) || !isfinite (norm2))
+    {
+      memcpy (m->params, a->good, n * sizeof (double));
+      nd_model_params_changed (m);
+      a->lr_scale *= 0.5;
+      (*rejected)++;
+      return false;
+    }
+  memcpy (a->good, m->params, n * sizeof (double));
+  double norm = sqrt (norm2), clip = norm > clip_norm ? clip_norm / norm : 1.0;
+  double s = schedule_factor * a->lr_scale;
+  a->t++;
+  const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  const double c1 = 1.0 - pow (b1, (double) a->t), c2 = 1.0 - pow (b2, (double) a->t);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (lr[i] == 0.0)
+        continue;
+      double g = a->grad[i] * clip;
+      a->m[i] = b1 * a->m[i] + (1 - b1) * g;
+      a->v[i] = b2 * a->v[i] + (1 - b2) * g * g;
+      double step = (a->m[i] / c1) / (sqrt (a->v[i] / c2) + eps);
+      m->params[i] -= lr[i] * s * (step + wd[i] * m->params[i]);
+    }
+  nd_model_clamp (m);
+  nd_model_params_changed (m);
+  return true;
 }
 
 #define PRIOR_LO (-100.0)
@@ -660,7 +779,7 @@ smoothness_penalty (nd_model *m, double lambda, double *grad)
           const nd_param_block *blk = &m->blocks[s->block];
           const double *w = m->params + blk->offset;
           size_t cs = nd_mlp_cache_size (&s->net.shape);
-          double *cache = malloc (PRIOR_N * cs * sizeof *cache);
+          double *cache = nd_malloc (PRIOR_N * cs * sizeof *cache);
           double a[PRIOR_N], lt[PRIOR_N], slope[PRIOR_N], da[PRIOR_N] = { 0 }, dlt[PRIOR_N] = { 0 };
           for (int i = 0; i < PRIOR_N; i++)
             {
@@ -690,16 +809,15 @@ smoothness_penalty (nd_model *m, double lambda, double *grad)
 
 /* What the optimiser minimises: the stage's loss plus the prior. */
 static double
-objective (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight, const spike_view *views,
-           double lambda, double *grad, double *tmp)
+objective (nd_model *m, const stage_objective *o, double *grad, double *tmp)
 {
   /* A clamp fit's leak is solved, not searched (clamp.h): the loss no
    * longer depends on it. */
-  const int leak = nd_clamp_fit_leak (m, sw, n);
-  double l = sweeps_loss_views (m, sw, n, horizon, dvdt_weight, views, grad, tmp);
+  const int leak = nd_clamp_fit_leak (m, o->sw, o->n);
+  double l = sweeps_loss_views (m, o->sw, o->n, o->horizon, o->dvdt_weight, o->views, grad, tmp);
   if (leak >= 0 && grad)
     grad[m->blocks[m->channels[leak].block_gbar].offset] = grad[m->blocks[m->channels[leak].block_e].offset] = 0.0;
-  return l + smoothness_penalty (m, lambda, grad);
+  return l + smoothness_penalty (m, o->lambda, grad);
 }
 
 /* Noise s.d. of a recording from the median absolute second difference
@@ -713,7 +831,7 @@ noise_estimate (const nd_fit_sweep *sw, int n)
     total += sw[k].drive.n > 2 ? sw[k].drive.n - 2 : 0;
   if (total == 0)
     return 0.0;
-  double *d2 = malloc (total * sizeof *d2);
+  double *d2 = nd_malloc (total * sizeof *d2);
   size_t c = 0;
   for (int k = 0; k < n; k++)
     {
@@ -733,7 +851,7 @@ static void
 gaussian_smooth (const double *x, size_t n, double sd_samples, double *y)
 {
   int half = (int) ceil (3.0 * sd_samples);
-  double *w = malloc ((2 * half + 1) * sizeof *w);
+  double *w = nd_malloc ((2 * half + 1) * sizeof *w);
   for (int k = -half; k <= half; k++)
     w[k + half] = exp (-0.5 * k * k / (sd_samples * sd_samples));
   for (size_t j = 0; j < n; j++)
@@ -806,55 +924,28 @@ resolve_auto (nd_fit_options *o, const nd_model *m, const nd_fit_sweep *train, i
     }
 }
 
-int
-nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep *val, int n_val,
-        const nd_fit_options *options, nd_fit_control *ctl, nd_fit_progress_fn progress, void *user,
-        nd_fit_result *result)
+/* Stage boundaries in iterations of a fresh restart (stage_end[k] ends
+ * stage k); returns the number of stages. */
+static int
+plan_stages (const nd_fit_options *opt, int *stage_end)
 {
-  nd_fit_options resolved = *options;
-  resolve_auto (&resolved, m, train, n_train);
-  const nd_fit_options *opt = &resolved;
-  memset (result, 0, sizeof *result);
-  result->best_val_loss = INFINITY;
-  if (n_train < 1 || nd_model_n_trainable (m) == 0 || opt->iterations < 1 || opt->restarts < 0)
-    return -1;
-  const size_t np = m->n_params;
-  /* Training sweeps as the stages see them: forced stages pull towards a
-   * smoothed copy of a noisy recording. */
-  nd_fit_sweep *tr = malloc (n_train * sizeof *tr);
-  double **smoothed = calloc (n_train, sizeof *smoothed);
-  double noise = noise_estimate (train, n_train);
-  double smooth_ms = opt->smooth_ms >= 0.0 ? opt->smooth_ms : nd_fit_auto_smooth_ms (noise);
-  result->noise_sd = noise;
-  /* Automatic restarts: one, two with validation sweeps to choose by. Noisy
-   * recordings used to get three; the polish of the kept fit (below) makes
-   * the extra two redundant (K experiment, sigma_V 0.1, 20 seeds: training
-   * reading 19/20 either way, held-out 4/20 vs 5/20, 5-6 s vs 9 s per fit). */
-  const int restarts = opt->restarts > 0 ? opt->restarts : n_val > 0 ? 2 : 1;
-  if (opt->total_iterations > 0)
-    resolved.iterations = opt->total_iterations / restarts > 0 ? opt->total_iterations / restarts : 1;
-  const double lambda = opt->smoothness * fmax (noise, ND_FIT_NOISE_FLOOR_MV) * fmax (noise, ND_FIT_NOISE_FLOOR_MV);
-  result->smooth_ms = smooth_ms;
-  for (int k = 0; k < n_train; k++)
+  int n_stages = opt->n_stages < 1 ? 1 : opt->n_stages > ND_FIT_MAX_STAGES ? ND_FIT_MAX_STAGES : opt->n_stages;
+  double fsum = 0.0, acc = 0.0;
+  for (int k = 0; k < n_stages; k++)
+    fsum += opt->n_stages < 1 ? 1.0 : fmax (opt->frac[k], 0.0);
+  for (int k = 0; k < n_stages; k++)
     {
-      tr[k] = train[k];
-      tr[k].drive.v_force = NULL;
-      if (smooth_ms > 0.0 && !train[k].drive.v_clamp)
-        {
-          smoothed[k] = malloc (train[k].drive.n * sizeof (double));
-          gaussian_smooth (train[k].v_obs, train[k].drive.n, smooth_ms / train[k].drive.dt_sample, smoothed[k]);
-          tr[k].drive.v_force = smoothed[k];
-        }
+      acc += opt->n_stages < 1 ? 1.0 : fmax (opt->frac[k], 0.0);
+      stage_end[k] = fsum > 0 ? (int) lround (acc / fsum * opt->iterations) : opt->iterations;
     }
-  spike_view *views = NULL;
-  if (opt->spike_aware)
-    {
-      views = calloc (n_train, sizeof *views);
-      for (int k = 0; k < n_train; k++)
-        spike_view_init (&views[k], &train[k], opt);
-    }
-  /* Per-parameter learning rate (0: frozen) and weight decay. */
-  double *lr = calloc (np, sizeof *lr), *wd = calloc (np, sizeof *wd);
+  stage_end[n_stages - 1] = opt->iterations;
+  return n_stages;
+}
+
+/* Per-parameter learning rate (0: frozen) and weight decay. */
+static void
+init_rates (const nd_model *m, const nd_fit_options *opt, double *lr, double *wd)
+{
   for (int b = 0; b < m->n_blocks; b++)
     {
       const nd_param_block *blk = &m->blocks[b];
@@ -868,261 +959,383 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
           wd[i] = net ? opt->weight_decay : 0.0;
         }
     }
-  double *grad = calloc (np, sizeof *grad), *tmp = calloc (np, sizeof *tmp);
-  double *am = calloc (np, sizeof *am), *av = calloc (np, sizeof *av);
-  double *good = malloc (np * sizeof *good), *best = malloc (np * sizeof *best);
-  double *start = malloc (np * sizeof *start);
-  memcpy (start, m->params, np * sizeof *start);
-  memcpy (best, m->params, np * sizeof *best);
-  const nd_fit_sweep *vs = n_val > 0 ? val : train;
-  const int nvs = n_val > 0 ? n_val : n_train;
+}
+
+/* What one fit keeps across its rounds (fresh restarts, then the polish). */
+typedef struct {
+  nd_model *m;
+  const nd_fit_options *opt;
+  const nd_fit_sweep *train;
+  int n_train;
+  const nd_fit_sweep *vs;       /* validation sweeps, else the training sweeps */
+  int nvs;
+  nd_fit_control *ctl;
+  nd_fit_result *result;
+  nd_fit_sweep *tr;             /* training sweeps as the stages see them */
+  double **smoothed;            /* their smoothed recordings, or NULL */
+  spike_view *views;            /* spike-aware fits, else NULL */
+  double lambda;                /* weight of the smoothness prior */
+  double *lr, *wd;              /* init_rates */
+  double *tmp, *best, *start;
+  int n_stages;
+  int stage_end[ND_FIT_MAX_STAGES + 1];
+  int restarts;                 /* fresh restarts planned */
+  int max_restarts;             /* with the extra ones of a miss */
+  int polish_n;                 /* iterations of the polish, 0 for none */
+  int rounds;
+  double miss_loss;
+  bool noisy;
+  int search_units;             /* the searches' simulations, 3 to a unit of progress */
+  lbfgs_state lb;
+  adam_state adam;
+  progress_state ps;
+  nd_fit_progress p;
+} fit_run;
+
+/* Training sweeps as the stages see them: forced stages pull towards a
+ * smoothed copy of a noisy recording. */
+static void
+fit_run_sweeps (fit_run *f, double smooth_ms)
+{
+  f->tr = nd_malloc (f->n_train * sizeof *f->tr);
+  f->smoothed = nd_calloc (f->n_train, sizeof *f->smoothed);
+  for (int k = 0; k < f->n_train; k++)
+    {
+      const nd_fit_sweep *sw = &f->train[k];
+      f->tr[k] = *sw;
+      f->tr[k].drive.v_force = NULL;
+      if (smooth_ms > 0.0 && !sw->drive.v_clamp)
+        {
+          f->smoothed[k] = nd_malloc (sw->drive.n * sizeof (double));
+          gaussian_smooth (sw->v_obs, sw->drive.n, smooth_ms / sw->drive.dt_sample, f->smoothed[k]);
+          f->tr[k].drive.v_force = f->smoothed[k];
+        }
+    }
+  if (f->opt->spike_aware)
+    {
+      f->views = nd_calloc (f->n_train, sizeof *f->views);
+      for (int k = 0; k < f->n_train; k++)
+        spike_view_init (&f->views[k], &f->train[k], f->opt);
+    }
+}
+
+static void
+fit_run_clear (fit_run *f)
+{
+  progress_clear (&f->ps);
+  lbfgs_clear (&f->lb);
+  adam_clear (&f->adam);
+  for (int k = 0; f->views && k < f->n_train; k++)
+    spike_view_clear (&f->views[k]);
+  free (f->views);
+  for (int k = 0; k < f->n_train; k++)
+    free (f->smoothed[k]);
+  free (f->smoothed);
+  free (f->tr);
+  free (f->lr);
+  free (f->wd);
+  free (f->tmp);
+  free (f->best);
+  free (f->start);
+}
+
+/* Keeps the model's parameters when their validation loss vl is the best yet. */
+static void
+keep_if_best (fit_run *f, double vl, int round)
+{
+  const size_t np = f->m->n_params;
+  if (isfinite (vl) && vl < f->result->best_val_loss)
+    {
+      f->result->best_val_loss = vl;
+      f->result->best_restart = round;
+      memcpy (f->best, f->m->params, np * sizeof *f->best);
+      f->p.best_version++;
+    }
+}
+
+/* Sets round r's starting parameters: the kept ones for the polish, else the
+ * model's own with fresh networks (a warm start keeps them), then runs the
+ * search of a fresh restart. */
+static void
+begin_round (fit_run *f, int r, int round, bool polish, bool warm, int n_it)
+{
+  nd_model *m = f->m;
+  const nd_fit_options *opt = f->opt;
+  const size_t np = m->n_params;
+  nd_fit_result *result = f->result;
+  f->p.restarts = round + 1 > f->restarts ? round + 1 : f->restarts;
+  f->p.iterations = n_it;
+  /* A fresh restart's search, then its iterations, then the fresh
+   * restarts still planned. */
+  const int search_u = opt->search_evals > 0 ? opt->search_evals / SEARCH_EVALS_PER_UNIT : 0;
+  const int left = f->restarts - round - 1;
+  f->p.total = f->search_units + result->iterations_done + (warm ? 0 : search_u) + n_it
+               + (left > 0 ? left * (opt->iterations + search_u) : 0);
+  memcpy (m->params, polish ? f->best : f->start, np * sizeof *f->start);
+  bool has_net = false;
+  for (int b = 0; b < m->n_blocks; b++)
+    has_net |= m->blocks[b].trainable && (m->blocks[b].kind == ND_PARAM_GATE_MLP
+                                           || m->blocks[b].kind == ND_PARAM_FREE_MLP);
+  /* Refining rounds (a warm start, the polish) keep the weights and run
+   * only the last, free-running stage. */
+  if (has_net && !warm)
+    nd_fit_init_networks (m, opt->seed * 7919u + (uint64_t) r, opt->init_scale);
+  /* Networks without the trainable flag keep their given weights. */
+  for (int b = 0; b < m->n_blocks; b++)
+    if (!m->blocks[b].trainable)
+      memcpy (m->params + m->blocks[b].offset, f->start + m->blocks[b].offset, m->blocks[b].count * sizeof (double));
+  nd_model_params_changed (m);
+  /* A real recording's fit first searches the biophysics for a model
+   * that fires as the cell does (fit-search.h); that model is itself a
+   * candidate for the kept parameters. */
+  if (opt->search_evals > 0 && !warm)
+    {
+      search_tick_state st = { .ps = &f->ps, .p = &f->p, .done0 = f->search_units + result->iterations_done };
+      f->p.restart = round;
+      f->p.searching = true;
+      f->p.search_total = opt->search_evals;
+      nd_fit_search_biophysics (m, f->train, f->n_train, opt->search_evals, opt->seed * 7919u + (uint64_t) r,
+                                f->ctl, search_tick, &st);
+      f->p.searching = false;
+      f->search_units += opt->search_evals / SEARCH_EVALS_PER_UNIT;
+      keep_if_best (f, validation_loss (m, f->vs, f->nvs, opt->val_worst, opt->spike_aware, f->tmp), round);
+    }
+}
+
+/* Waits while the fit is paused; false once it is cancelled. */
+static bool
+fit_wait (nd_fit_control *ctl)
+{
+  if (!ctl)
+    return true;
+  while (atomic_load (&ctl->pause) && !atomic_load (&ctl->cancel))
+    sleep_ms (10);
+  return !atomic_load (&ctl->cancel);
+}
+
+/* The stage iteration `it` of a round belongs to, and that stage's span
+ * [start, end) of iterations; refining rounds run only the last stage. */
+typedef struct {
+  int index, start, end;
+} stage_span;
+
+static stage_span
+stage_at (const fit_run *f, int it, bool warm, int n_it)
+{
+  stage_span s = { 0, 0, 0 };
+  while (s.index < f->n_stages - 1 && it >= f->stage_end[s.index])
+    s.index++;
+  if (warm)
+    s.index = f->n_stages - 1;
+  s.start = s.index && !warm ? f->stage_end[s.index - 1] : 0;
+  s.end = warm ? n_it : f->stage_end[s.index];
+  return s;
+}
+
+/* A stage begins with fresh optimiser state and its pull strength. */
+static void
+begin_stage (fit_run *f, int stage)
+{
+  const nd_fit_options *opt = f->opt;
+  adam_reset (&f->adam);
+  lbfgs_reset (&f->lb);
+  for (int k = 0; k < f->n_train; k++)
+    f->tr[k].drive.force = opt->n_stages >= 1 && opt->force[stage] > 0.0 ? opt->force[stage] : 1.0;
+}
+
+/* After a step: the validation loss where due or at the stage's last step,
+ * then progress. */
+static void
+finish_step (fit_run *f, int round, int it, int n_it, int stage, int horizon, bool last, bool spent)
+{
+  const nd_fit_options *opt = f->opt;
+  nd_fit_result *result = f->result;
+  f->p.iteration = it + 1;
+  f->p.stage = stage;
+  f->p.horizon = horizon;
+  if ((it + 1) % opt->validate_every == 0 || last)
+    {
+      double vl = validation_loss (f->m, f->vs, f->nvs, opt->val_worst, opt->spike_aware, f->tmp);
+      f->p.val_loss = vl;
+      result->history_val[result->iterations_done] = vl;
+      keep_if_best (f, vl, round);
+      f->p.best_val_loss = result->best_val_loss;
+    }
+  result->iterations_done++;
+  f->p.done = f->search_units + result->iterations_done;
+  f->p.steps_done = result->iterations_done;
+  progress_emit (&f->ps, &f->p, it + 1 == n_it || spent);
+}
+
+/* The n_it iterations of a round; false when the user's limit on the whole
+ * fit (fit.h, total_iterations) ends the fit here. */
+static bool
+run_round (fit_run *f, int round, bool warm, int n_it)
+{
+  nd_model *m = f->m;
+  const nd_fit_options *opt = f->opt;
+  nd_fit_result *result = f->result;
+  adam_begin_round (&f->adam, m);
+  lbfgs_reset (&f->lb);
+  f->p.restart = round;
+  const long evals0 = f->lb.evals + f->adam.evals;
+  for (int it = 0; it < n_it; it++)
+    {
+      if (opt->total_iterations > 0 && result->iterations_done >= opt->total_iterations)
+        {
+          result->gradients += f->lb.evals + f->adam.evals - evals0;
+          return false;
+        }
+      if (!fit_wait (f->ctl))
+        {
+          result->cancelled = true;
+          break;
+        }
+      const stage_span st = stage_at (f, it, warm, n_it);
+      const int horizon = opt->n_stages < 1 ? 0 : opt->horizon[st.index];
+      if (it == st.start)
+        begin_stage (f, st.index);
+      const stage_objective obj = { f->tr, f->n_train, horizon, opt->dvdt_weight, f->views, f->lambda };
+      double loss;
+      bool stepped = true;
+      if (opt->n_stages >= 1 && opt->lbfgs[st.index])
+        {
+          loss = lbfgs_iterate (&f->lb, m, f->lr, &obj, f->tmp, &result->rejected_steps);
+          /* Two iterations in a row without a step (steepest descent
+           * included): the stage has converged as far as it can; the
+           * iterations left to it are skipped. */
+          if (f->lb.fails >= 2 && it + 1 < st.end)
+            it = st.end - 1;
+        }
+      else
+        stepped = adam_iterate (&f->adam, m, f->lr, f->wd, &obj, opt->clip,
+                                schedule (it - st.start, st.end - st.start), f->tmp, &result->rejected_steps, &loss);
+      result->history_train[result->iterations_done] = loss;
+      result->history_val[result->iterations_done] = NAN;
+      if (!stepped)
+        {
+          result->iterations_done++;
+          continue;
+        }
+      f->p.train_loss = loss;
+      /* A real cell's gradient budget (fit.h): spent, this step is the restart's last. */
+      const bool spent = opt->spike_aware
+                         && f->lb.evals + f->adam.evals - evals0 >= ND_FIT_REAL_GRADIENTS_PER_STEP * (long) n_it;
+      finish_step (f, round, it, n_it, st.index, horizon, it + 1 == st.end || spent, spent);
+      if (spent)
+        break;
+    }
+  result->gradients += f->lb.evals + f->adam.evals - evals0;
+  return true;
+}
+
+/* The rounds of a fit: its fresh restarts, the extra ones of a miss and the
+ * polish; a user's limit on the whole fit is shared by the restarts. */
+static void
+plan_rounds (fit_run *f, nd_fit_options *resolved, double noise, int n_val)
+{
+  const nd_fit_options *opt = f->opt;
+  /* Automatic restarts: one, two with validation sweeps to choose by. Noisy
+   * recordings used to get three; the polish of the kept fit (below) makes
+   * the extra two redundant (K experiment, sigma_V 0.1, 20 seeds: training
+   * reading 19/20 either way, held-out 4/20 vs 5/20, 5-6 s vs 9 s per fit). */
+  f->restarts = opt->restarts > 0 ? opt->restarts : n_val > 0 ? 2 : 1;
+  if (opt->total_iterations > 0)
+    resolved->iterations = opt->total_iterations / f->restarts > 0 ? opt->total_iterations / f->restarts : 1;
   /* Extra restarts belong to the automatic choice: a caller who asked for a
    * number of restarts (or fits a model that cannot reach the noise level,
    * such as a reduction) gets exactly that. */
-  const int max_restarts = restarts + (opt->restarts == 0 && opt->extra_restarts > 0 ? opt->extra_restarts : 0);
+  f->max_restarts = f->restarts + (opt->restarts == 0 && opt->extra_restarts > 0 ? opt->extra_restarts : 0);
   /* The noise variance estimated from ~500 samples is uncertain by ~15 %:
    * allow half of it again before calling a fit a miss. */
-  const double miss_loss = 1.5 * noise * noise + ND_FIT_MISS_MV * ND_FIT_MISS_MV;
+  f->miss_loss = 1.5 * noise * noise + ND_FIT_MISS_MV * ND_FIT_MISS_MV;
   /* After them, a fit that still misses, or any fit of a noisy recording,
    * is refined free-running from the kept parameters (fit.h, polish_iterations). */
-  const int polish_n = opt->restarts == 0 && opt->polish_iterations > 0 ? opt->polish_iterations : 0;
-  const int rounds = max_restarts + (polish_n > 0 ? 1 : 0);
-  const bool noisy = noise > ND_FIT_SMOOTH_ABOVE_MV;
-  const int total = opt->total_iterations > 0 ? opt->total_iterations : opt->iterations * max_restarts + polish_n;
-  result->history_train = malloc (total * sizeof (double));
-  result->history_val = malloc (total * sizeof (double));
-  lbfgs_state lb;
-  lbfgs_init (&lb, np, opt->lbfgs_memory > 0 ? opt->lbfgs_memory : 10);
-  progress_state ps;
-  progress_init (&ps, m, opt, progress, user, &train[0]);
-  nd_fit_progress p = { .restarts = restarts, .iterations = opt->iterations, .val_loss = NAN,
-                        .best_val_loss = INFINITY, .best_params = best };
-  /* Stage boundaries in iterations. */
-  int stage_end[ND_FIT_MAX_STAGES + 1];
-  int n_stages = opt->n_stages < 1 ? 1 : opt->n_stages > ND_FIT_MAX_STAGES ? ND_FIT_MAX_STAGES : opt->n_stages;
-  {
-    double fsum = 0.0, acc = 0.0;
-    for (int k = 0; k < n_stages; k++)
-      fsum += opt->n_stages < 1 ? 1.0 : fmax (opt->frac[k], 0.0);
-    for (int k = 0; k < n_stages; k++)
-      {
-        acc += opt->n_stages < 1 ? 1.0 : fmax (opt->frac[k], 0.0);
-        stage_end[k] = fsum > 0 ? (int) lround (acc / fsum * opt->iterations) : opt->iterations;
-      }
-    stage_end[n_stages - 1] = opt->iterations;
-  }
+  f->polish_n = opt->restarts == 0 && opt->polish_iterations > 0 ? opt->polish_iterations : 0;
+  f->rounds = f->max_restarts + (f->polish_n > 0 ? 1 : 0);
+  f->noisy = noise > ND_FIT_SMOOTH_ABOVE_MV;
+}
 
-  int round = 0;  /* rounds run (the loop may skip to the polish) */
-  int search_units = 0;  /* the searches' simulations, 3 to a unit of progress */
-  for (int r = 0; r < rounds && !result->cancelled; r++, round++)
+/* Whether round *r runs: after the planned restarts an explained fit runs
+ * no further fresh restarts, but a noisy recording's fit is still polished
+ * (fit.h; *r skips to the polish). */
+static bool
+round_wanted (const fit_run *f, int *r)
+{
+  const nd_fit_options *opt = f->opt;
+  if (opt->total_iterations > 0 && f->result->iterations_done >= opt->total_iterations)
+    return false;
+  if (*r >= f->restarts && !(f->result->best_val_loss > f->miss_loss))
     {
-      if (opt->total_iterations > 0 && result->iterations_done >= opt->total_iterations)
-        break;
-      if (r >= restarts && !(result->best_val_loss > miss_loss))
-        {
-          /* Explained: no further fresh restarts, but a noisy recording's
-           * fit is still polished (fit.h). */
-          if (!(polish_n > 0 && noisy))
-            break;
-          r = max_restarts;
-        }
-      const bool polish = r == max_restarts;
-      const int n_it = polish ? polish_n : opt->iterations;
-      p.restarts = round + 1 > restarts ? round + 1 : restarts;
-      p.iterations = n_it;
-      /* A fresh restart's search, then its iterations, then the fresh
-       * restarts still planned. */
-      const int search_u = opt->search_evals > 0 ? opt->search_evals / SEARCH_EVALS_PER_UNIT : 0;
-      const bool refining = (opt->warm_start && r == 0) || polish;
-      p.total = search_units + result->iterations_done + (refining ? 0 : search_u) + n_it
-                + (restarts - round - 1 > 0 ? (restarts - round - 1) * (opt->iterations + search_u) : 0);
-      memcpy (m->params, polish ? best : start, np * sizeof *start);
-      bool has_net = false;
-      for (int b = 0; b < m->n_blocks; b++)
-        has_net |= m->blocks[b].trainable && (m->blocks[b].kind == ND_PARAM_GATE_MLP
-                                               || m->blocks[b].kind == ND_PARAM_FREE_MLP);
-      /* Refining rounds (a warm start, the polish) keep the weights and run
-       * only the last, free-running stage. */
+      if (!(f->polish_n > 0 && f->noisy))
+        return false;
+      *r = f->max_restarts;
+    }
+  return true;
+}
+
+/* The optimisers' and the kept parameters' memory, and the loss history. */
+static void
+fit_run_alloc (fit_run *f)
+{
+  const nd_fit_options *opt = f->opt;
+  const size_t np = f->m->n_params;
+  f->lr = nd_calloc (np, sizeof *f->lr);
+  f->wd = nd_calloc (np, sizeof *f->wd);
+  init_rates (f->m, opt, f->lr, f->wd);
+  f->tmp = nd_calloc (np, sizeof *f->tmp);
+  f->best = nd_malloc (np * sizeof *f->best);
+  f->start = nd_malloc (np * sizeof *f->start);
+  memcpy (f->start, f->m->params, np * sizeof *f->start);
+  memcpy (f->best, f->m->params, np * sizeof *f->best);
+  const int total = opt->total_iterations > 0 ? opt->total_iterations : opt->iterations * f->max_restarts + f->polish_n;
+  f->result->history_train = nd_malloc (total * sizeof (double));
+  f->result->history_val = nd_malloc (total * sizeof (double));
+  lbfgs_init (&f->lb, np, opt->lbfgs_memory > 0 ? opt->lbfgs_memory : 10);
+  adam_init (&f->adam, np);
+}
+
+int
+nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep *val, int n_val,
+        const nd_fit_options *options, nd_fit_control *ctl, nd_fit_progress_fn progress, void *user,
+        nd_fit_result *result)
+{
+  nd_fit_options resolved = *options;
+  resolve_auto (&resolved, m, train, n_train);
+  const nd_fit_options *opt = &resolved;
+  memset (result, 0, sizeof *result);
+  result->best_val_loss = INFINITY;
+  if (n_train < 1 || nd_model_n_trainable (m) == 0 || opt->iterations < 1 || opt->restarts < 0)
+    return -1;
+  fit_run f = { .m = m, .opt = opt, .train = train, .n_train = n_train, .ctl = ctl, .result = result,
+                .vs = n_val > 0 ? val : train, .nvs = n_val > 0 ? n_val : n_train };
+  const double noise = noise_estimate (train, n_train);
+  result->noise_sd = noise;
+  result->smooth_ms = opt->smooth_ms >= 0.0 ? opt->smooth_ms : nd_fit_auto_smooth_ms (noise);
+  f.lambda = opt->smoothness * fmax (noise, ND_FIT_NOISE_FLOOR_MV) * fmax (noise, ND_FIT_NOISE_FLOOR_MV);
+  plan_rounds (&f, &resolved, noise, n_val);
+  fit_run_sweeps (&f, result->smooth_ms);
+  fit_run_alloc (&f);
+  progress_init (&f.ps, m, opt, progress, user, &train[0]);
+  f.p = (nd_fit_progress) { .restarts = f.restarts, .iterations = opt->iterations, .val_loss = NAN,
+                            .best_val_loss = INFINITY, .best_params = f.best };
+  f.n_stages = plan_stages (opt, f.stage_end);
+  /* round counts the rounds run: r may skip to the polish. */
+  for (int r = 0, round = 0; r < f.rounds && !result->cancelled && round_wanted (&f, &r); r++, round++)
+    {
+      const bool polish = r == f.max_restarts;
       const bool warm = (opt->warm_start && r == 0) || polish;
-      if (has_net && !warm)
-        nd_fit_init_networks (m, opt->seed * 7919u + (uint64_t) r, opt->init_scale);
-      /* Networks without the trainable flag keep their given weights. */
-      for (int b = 0; b < m->n_blocks; b++)
-        if (!m->blocks[b].trainable)
-          memcpy (m->params + m->blocks[b].offset, start + m->blocks[b].offset,
-                  m->blocks[b].count * sizeof (double));
-      nd_model_params_changed (m);
-      /* A real recording's fit first searches the biophysics for a model
-       * that fires as the cell does (fit-search.h); that model is itself a
-       * candidate for the kept parameters. */
-      if (opt->search_evals > 0 && !warm)
-        {
-          search_tick_state st = { .ps = &ps, .p = &p, .done0 = search_units + result->iterations_done };
-          p.restart = round;
-          p.searching = true;
-          p.search_total = opt->search_evals;
-          nd_fit_search_biophysics (m, train, n_train, opt->search_evals, opt->seed * 7919u + (uint64_t) r, ctl,
-                                    search_tick, &st);
-          p.searching = false;
-          search_units += opt->search_evals / SEARCH_EVALS_PER_UNIT;
-          double vl = validation_loss (m, vs, nvs, opt->val_worst, opt->spike_aware, tmp);
-          if (isfinite (vl) && vl < result->best_val_loss)
-            {
-              result->best_val_loss = vl;
-              result->best_restart = round;
-              memcpy (best, m->params, np * sizeof *best);
-              p.best_version++;
-            }
-        }
-      memcpy (good, m->params, np * sizeof *good);
-      double lr_scale = 1.0;
-      long t_adam = 0;
-      lbfgs_reset (&lb);
-      p.restart = round;
-      const long evals0 = lb.evals;
-      long adam_evals = 0;
-      for (int it = 0; it < n_it; it++)
-        {
-          /* The user's limit on the whole fit (fit.h): what is left ends here. */
-          if (opt->total_iterations > 0 && result->iterations_done >= opt->total_iterations)
-            {
-              r = rounds;
-              break;
-            }
-          if (ctl)
-            {
-              while (atomic_load (&ctl->pause) && !atomic_load (&ctl->cancel))
-                sleep_ms (10);
-              if (atomic_load (&ctl->cancel))
-                {
-                  result->cancelled = true;
-                  break;
-                }
-            }
-          int stage = 0;
-          while (stage < n_stages - 1 && it >= stage_end[stage])
-            stage++;
-          if (warm)
-            stage = n_stages - 1;
-          const int stage_start = stage && !warm ? stage_end[stage - 1] : 0;
-          const int horizon = opt->n_stages < 1 ? 0 : opt->horizon[stage];
-          const int phase_it = it - stage_start;
-          const int phase_n = warm ? n_it : stage_end[stage] - stage_start;
-          if (it == stage_start)
-            {
-              /* A new phase starts with fresh moments. */
-              memset (am, 0, np * sizeof *am);
-              memset (av, 0, np * sizeof *av);
-              t_adam = 0;
-              lbfgs_reset (&lb);
-              for (int k = 0; k < n_train; k++)
-                tr[k].drive.force = opt->n_stages >= 1 && opt->force[stage] > 0.0 ? opt->force[stage] : 1.0;
-            }
-          if (opt->n_stages >= 1 && opt->lbfgs[stage])
-            {
-              double loss = lbfgs_iterate (&lb, m, lr, tr, n_train, horizon, opt->dvdt_weight, views, lambda, tmp,
-                                           &result->rejected_steps);
-              result->history_train[result->iterations_done] = loss;
-              result->history_val[result->iterations_done] = NAN;
-              p.train_loss = loss;
-              /* Two iterations in a row without a step (steepest descent
-               * included): the stage has converged as far as it can; the
-               * iterations left to it are skipped. */
-              if (lb.fails >= 2 && it + 1 < (warm ? n_it : stage_end[stage]))
-                it = (warm ? n_it : stage_end[stage]) - 1;
-              goto step_done;
-            }
-          memset (grad, 0, np * sizeof *grad);
-          double loss = objective (m, tr, n_train, horizon, opt->dvdt_weight, views, lambda, grad, tmp);
-          adam_evals++;
-          double norm2 = 0.0;
-          for (size_t i = 0; i < np; i++)
-            if (lr[i] > 0.0)
-              norm2 += grad[i] * grad[i];
-          result->history_train[result->iterations_done] = loss;
-          result->history_val[result->iterations_done] = NAN;
-          if (!isfinite (loss) || !isfinite (norm2))
-            {
-              memcpy (m->params, good, np * sizeof *good);
-              nd_model_params_changed (m);
-              lr_scale *= 0.5;
-              result->rejected_steps++;
-              result->iterations_done++;
-              continue;
-            }
-          memcpy (good, m->params, np * sizeof *good);
-          double norm = sqrt (norm2), clip = norm > opt->clip ? opt->clip / norm : 1.0;
-          double s = schedule (phase_it, phase_n) * lr_scale;
-          t_adam++;
-          const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-          const double c1 = 1.0 - pow (b1, (double) t_adam), c2 = 1.0 - pow (b2, (double) t_adam);
-          for (size_t i = 0; i < np; i++)
-            {
-              if (lr[i] == 0.0)
-                continue;
-              double g = grad[i] * clip;
-              am[i] = b1 * am[i] + (1 - b1) * g;
-              av[i] = b2 * av[i] + (1 - b2) * g * g;
-              double step = (am[i] / c1) / (sqrt (av[i] / c2) + eps);
-              m->params[i] -= lr[i] * s * (step + wd[i] * m->params[i]);
-            }
-          nd_model_clamp (m);
-          nd_model_params_changed (m);
-          p.train_loss = loss;
-        step_done:
-          p.iteration = it + 1;
-          p.stage = stage;
-          p.horizon = horizon;
-          /* A real cell's gradient budget (fit.h): spent, this step is the restart's last. */
-          const bool spent = opt->spike_aware
-                             && lb.evals - evals0 + adam_evals >= ND_FIT_REAL_GRADIENTS_PER_STEP * (long) n_it;
-          bool last = it + 1 == (warm ? n_it : stage_end[stage]) || spent;
-          if ((it + 1) % opt->validate_every == 0 || last)
-            {
-              double vl = validation_loss (m, vs, nvs, opt->val_worst, opt->spike_aware, tmp);
-              p.val_loss = vl;
-              result->history_val[result->iterations_done] = vl;
-              if (isfinite (vl) && vl < result->best_val_loss)
-                {
-                  result->best_val_loss = vl;
-                  result->best_restart = round;
-                  memcpy (best, m->params, np * sizeof *best);
-                  p.best_version++;
-                }
-              p.best_val_loss = result->best_val_loss;
-            }
-          result->iterations_done++;
-          p.done = search_units + result->iterations_done;
-          p.steps_done = result->iterations_done;
-          progress_emit (&ps, &p, it + 1 == n_it || spent);
-          if (spent)
-            break;
-        }
-      result->gradients += lb.evals - evals0 + adam_evals;
+      const int n_it = polish ? f.polish_n : opt->iterations;
+      begin_round (&f, r, round, polish, warm, n_it);
+      if (!run_round (&f, round, warm, n_it))
+        break;
     }
   result->n_history = result->iterations_done;
-  memcpy (m->params, best, np * sizeof *best);
+  memcpy (m->params, f.best, m->n_params * sizeof *f.best);
   nd_model_params_changed (m);
-  result->train_loss = sweeps_loss (m, train, n_train, 0, 0.0, NULL, tmp);
+  result->train_loss = sweeps_loss (m, train, n_train, 0, 0.0, NULL, f.tmp);
   if (!isfinite (result->best_val_loss))
-    result->best_val_loss = validation_loss (m, vs, nvs, opt->val_worst, opt->spike_aware, tmp);
-  progress_clear (&ps);
-  lbfgs_clear (&lb);
-  for (int k = 0; views && k < n_train; k++)
-    spike_view_clear (&views[k]);
-  free (views);
-  for (int k = 0; k < n_train; k++)
-    free (smoothed[k]);
-  free (smoothed);
-  free (tr);
-  free (lr);
-  free (wd);
-  free (grad);
-  free (tmp);
-  free (am);
-  free (av);
-  free (good);
-  free (best);
-  free (start);
+    result->best_val_loss = validation_loss (m, f.vs, f.nvs, opt->val_worst, opt->spike_aware, f.tmp);
+  fit_run_clear (&f);
   return 0;
 }

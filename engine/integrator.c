@@ -9,6 +9,7 @@
  */
 #include "integrator.h"
 #include "model-private.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -41,22 +42,22 @@ ws_init (step_ws *w, const nd_model *m)
 {
   memset (w, 0, sizeof *w);
   size_t ns = m->n_state;
-  w->xinf = calloc (5 * ns, sizeof (double));
+  w->xinf = nd_calloc (5 * ns, sizeof (double));
   w->tau = w->xinf + ns;
   w->dec = w->tau + ns;
   w->dxinf = w->dec + ns;
   w->dtau = w->dxinf + ns;
-  w->tp = calloc (ns, sizeof *w->tp);
-  w->open = calloc (2 * (size_t) m->n_channels + 1, sizeof (double));
+  w->tp = nd_calloc (ns, sizeof *w->tp);
+  w->open = nd_calloc (2 * (size_t) m->n_channels + 1, sizeof (double));
   w->cond = w->open + m->n_channels;
-  w->free_cache = calloc (m->n_channels + 1, sizeof *w->free_cache);
-  w->used_cache = calloc (m->n_channels + 1, sizeof *w->used_cache);
-  w->i_free = calloc (m->n_channels + 1, sizeof *w->i_free);
+  w->free_cache = nd_calloc (m->n_channels + 1, sizeof *w->free_cache);
+  w->used_cache = nd_calloc (m->n_channels + 1, sizeof *w->used_cache);
+  w->i_free = nd_calloc (m->n_channels + 1, sizeof *w->i_free);
   w->store_c = -1;
   w->free_c = -1;
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_FREE)
-      w->free_cache[c] = calloc (nd_mlp_cache_size (&m->channels[c].free_shape), sizeof (double));
+      w->free_cache[c] = nd_calloc (nd_mlp_cache_size (&m->channels[c].free_shape), sizeof (double));
 }
 
 static void
@@ -252,7 +253,7 @@ nd_step (nd_model *m, const double *y, double dt, double i_inj, double *y_next)
 {
   step_ws w;
   ws_init (&w, m);
-  double *tmp = malloc (m->n_state * sizeof *tmp);
+  double *tmp = nd_malloc (m->n_state * sizeof *tmp);
   step_forward (m, &w, y, dt, i_inj, tmp);
   memcpy (y_next, tmp, m->n_state * sizeof *tmp);
   free (tmp);
@@ -443,7 +444,7 @@ simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free
   ws_init (&w, m);
   w.free_c = free_c;
   w.free_out = i_free;
-  double *y = malloc (2 * m->n_state * sizeof *y);
+  double *y = nd_malloc (2 * m->n_state * sizeof *y);
   initial_state (m, d, y);
   settle (m, &w, d, y, y + m->n_state, NULL);
   run_samples (m, &w, d, 0, d->n, y, y + m->n_state, v_out, NULL);
@@ -583,7 +584,7 @@ anchor_backward (nd_model *m, double *grad)
         continue;
       const nd_param_block *blk = &m->blocks[ch->block_free];
       double in[1 + ND_MAX_LATENTS], out[1 + ND_MAX_LATENTS];
-      double *cache = malloc (nd_mlp_cache_size (&ch->free_shape) * sizeof *cache);
+      double *cache = nd_malloc (nd_mlp_cache_size (&ch->free_shape) * sizeof *cache);
       nd_free_anchor_input (ch, in);
       nd_mlp_forward (&ch->free_shape, m->params + blk->offset, in, out, cache);
       nd_mlp_backward (&ch->free_shape, m->params + blk->offset, cache, ch->anchor_gout, grad + blk->offset, NULL);
@@ -602,10 +603,10 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
   const size_t n_ck = (n + k - 1) / k;
   step_ws w;
   ws_init (&w, m);
-  double *v = malloc (2 * n * sizeof *v), *dl = v + n;
-  double *ck = malloc (n_ck * ns * sizeof *ck);
-  double *seg = malloc (k * nsub * ns * sizeof *seg);
-  double *y = malloc (4 * ns * sizeof *y), *tmp = y + ns, *lam = tmp + ns, *lam2 = lam + ns;
+  double *v = nd_malloc (2 * n * sizeof *v), *dl = v + n;
+  double *ck = nd_malloc (n_ck * ns * sizeof *ck);
+  double *seg = nd_malloc (k * nsub * ns * sizeof *seg);
+  double *y = nd_malloc (4 * ns * sizeof *y), *tmp = y + ns, *lam = tmp + ns, *lam2 = lam + ns;
   /* With a gradient to take, the free current's passes are stored as they
    * run and replayed backwards (a third less network work per gradient). */
   if (grad && (w.store_c = store_channel (m, k, nsub)) >= 0)
@@ -681,7 +682,7 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
       const size_t n_settle = settle_steps (m, d);
       if (n_settle > 0)
         {
-          double *st = malloc (n_settle * ns * sizeof *st);
+          double *st = nd_malloc (n_settle * ns * sizeof *st);
           if (st)
             {
               initial_state (m, d, y);

@@ -13,6 +13,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "alloc.h"
+
 void
 nd_learned_gate_make (nd_learned_gate *g, int width, int depth, nd_activation act,
                       bool layer_norm)
@@ -114,7 +116,7 @@ nd_learned_gate_eval (const nd_learned_gate *g, const double *params, double v_m
   if (!c)
     {
       size_t cs = nd_learned_gate_cache_size (g);
-      c = cs <= sizeof local / sizeof local[0] ? local : (heap = malloc (cs * sizeof *heap));
+      c = cs <= sizeof local / sizeof local[0] ? local : (heap = nd_malloc (cs * sizeof *heap));
     }
   double in = nd_learned_gate_scale_v (v_mV);
   double din = ND_GATE_DSCALE_DV;

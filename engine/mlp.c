@@ -19,6 +19,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "alloc.h"
+
 /* Same epsilon as PyTorch and Equinox LayerNorm, so published networks load unchanged. */
 #define LN_EPS 1e-5
 /* Backward needs two width-sized scratch vectors; beyond this width they come from the heap. */
@@ -193,7 +195,7 @@ nd_mlp_forward (const nd_mlp_shape *s, const double *params,
   double *ping = local, *pong = local + STACK_WIDTH;
   if (!cache && w > STACK_WIDTH)
     {
-      heap = malloc (2 * (size_t) w * sizeof *heap);
+      heap = nd_malloc (2 * (size_t) w * sizeof *heap);
       ping = heap;
       pong = heap + w;
     }
@@ -239,6 +241,53 @@ nd_mlp_forward (const nd_mlp_shape *s, const double *params,
   free (heap);
 }
 
+/* The backward of linear_forward (llm.c's matmul_backward): gw += dy x^T,
+ * gb += dy, and dx = W^T dy when dx is not NULL. */
+ND_MLP_CLONES static void
+linear_backward (int m, int k, const double *w, const double *x, const double *dy, double *gw, double *gb,
+                 double *dx)
+{
+  if (dx)
+    for (int j = 0; j < k; j++)
+      dx[j] = 0.0;
+  for (int i = 0; i < m; i++)
+    {
+      double g = dy[i];
+      gb[i] += g;
+      const double *row = w + (size_t) i * (size_t) k;
+      double *grow = gw + (size_t) i * (size_t) k;
+      for (int j = 0; j < k; j++)
+        grow[j] += g * x[j];
+      if (dx)
+        for (int j = 0; j < k; j++)
+          dx[j] += g * row[j];
+    }
+}
+
+/* The backward of layer_norm_forward and its gain and bias (llm.c's
+ * layernorm_backward): dz enters as d loss / d (gain xhat + beta) and
+ * leaves as d loss / d z, z the Linear output; ggain and gbeta accumulate. */
+ND_MLP_CLONES static void
+layer_norm_backward (int m, const double *xhat, double rstd, const double *gain, double *dz, double *ggain,
+                     double *gbeta)
+{
+  double m1 = 0.0, m2 = 0.0;
+  for (int i = 0; i < m; i++)
+    {
+      ggain[i] += dz[i] * xhat[i];
+      gbeta[i] += dz[i];
+      dz[i] *= gain[i];   /* now d loss / d xhat */
+      m1 += dz[i];
+      m2 += dz[i] * xhat[i];
+    }
+  m1 /= m;
+  m2 /= m;
+  for (int i = 0; i < m; i++)
+    dz[i] = rstd * (dz[i] - m1 - xhat[i] * m2);
+}
+
+/* The layers of nd_mlp_forward in reverse: the output Linear, then per
+ * hidden layer the activation, the LayerNorm and the Linear. */
 ND_MLP_CLONES void
 nd_mlp_backward (const nd_mlp_shape *s, const double *params,
                  const double *cache, const double *dout,
@@ -251,39 +300,21 @@ nd_mlp_backward (const nd_mlp_shape *s, const double *params,
   double *dh = local, *dz = local + STACK_WIDTH;
   if (w > STACK_WIDTH)
     {
-      heap = malloc (2 * (size_t) w * sizeof *heap);
+      heap = nd_malloc (2 * (size_t) w * sizeof *heap);
       dh = heap;
       dz = heap + w;
     }
 
   /* Offsets of each layer's parameters, walked backwards. */
-  size_t off_out = 0;
+  size_t off = 0;
   for (int l = 0; l < s->depth; l++)
-    off_out += hidden_layer_params (s, l == 0 ? s->n_in : s->width);
+    off += hidden_layer_params (s, l == 0 ? s->n_in : s->width);
 
   /* Output layer: out = W h_last + b. */
-  {
-    const double *wo = params + off_out;
-    double *gw = dparams + off_out;
-    double *gb = gw + (size_t) s->n_out * (size_t) w;
-    const double *h = cache + s->n_in + (size_t) (s->depth - 1) * lc + w;
-    for (int j = 0; j < w; j++)
-      dh[j] = 0.0;
-    for (int i = 0; i < s->n_out; i++)
-      {
-        double g = dout[i];
-        gb[i] += g;
-        const double *row = wo + (size_t) i * (size_t) w;
-        double *grow = gw + (size_t) i * (size_t) w;
-        for (int j = 0; j < w; j++)
-          {
-            grow[j] += g * h[j];
-            dh[j] += g * row[j];
-          }
-      }
-  }
+  const double *h_last = cache + s->n_in + (size_t) (s->depth - 1) * lc + w;
+  linear_backward (s->n_out, w, params + off, h_last, dout, dparams + off,
+                   dparams + off + (size_t) s->n_out * (size_t) w, dh);
 
-  size_t off = off_out;
   for (int l = s->depth - 1; l >= 0; l--)
     {
       int k = l == 0 ? s->n_in : w;
@@ -291,51 +322,49 @@ nd_mlp_backward (const nd_mlp_shape *s, const double *params,
       const double *c = cache + s->n_in + (size_t) l * lc;
       const double *u = c, *h = c + w;
       const double *x = l == 0 ? cache : cache + s->n_in + (size_t) (l - 1) * lc + w;
-      const double *wm = params + off;
-      double *gw = dparams + off;
-      double *gb = gw + (size_t) w * (size_t) k;
-
+      double *gb = dparams + off + (size_t) w * (size_t) k;
       for (int i = 0; i < w; i++)
         dz[i] = dh[i] * activate_deriv (s->act, u[i], h[i]);
       if (s->layer_norm)
-        {
-          const double *xhat = c + 2 * w;
-          double rstd = c[3 * w];
-          const double *gain = params + off + (size_t) w * (size_t) k + w;
-          double *ggain = gb + w, *gbeta = gb + 2 * w;
-          double m1 = 0.0, m2 = 0.0;
-          for (int i = 0; i < w; i++)
-            {
-              ggain[i] += dz[i] * xhat[i];
-              gbeta[i] += dz[i];
-              dz[i] *= gain[i];   /* now d loss / d xhat */
-              m1 += dz[i];
-              m2 += dz[i] * xhat[i];
-            }
-          m1 /= w;
-          m2 /= w;
-          for (int i = 0; i < w; i++)
-            dz[i] = rstd * (dz[i] - m1 - xhat[i] * m2);
-        }
+        layer_norm_backward (w, c + 2 * w, c[3 * w], params + off + (size_t) w * (size_t) k + w, dz, gb + w,
+                             gb + 2 * w);
       /* dz is now d loss / d (W x + b). */
-      double *dx = l == 0 ? din : dh;
-      if (dx)
-        for (int j = 0; j < k; j++)
-          dx[j] = 0.0;
-      for (int i = 0; i < w; i++)
-        {
-          double g = dz[i];
-          gb[i] += g;
-          const double *row = wm + (size_t) i * (size_t) k;
-          double *grow = gw + (size_t) i * (size_t) k;
-          for (int j = 0; j < k; j++)
-            grow[j] += g * x[j];
-          if (dx)
-            for (int j = 0; j < k; j++)
-              dx[j] += g * row[j];
-        }
+      linear_backward (w, k, params + off, x, dz, dparams + off, gb, l == 0 ? din : dh);
     }
   free (heap);
+}
+
+/* The tangent of linear_forward: dy[m] = W[m x k] dx[k] (the bias is constant). */
+static void
+linear_tangent (int m, int k, const double *w, const double *dx, double *dy)
+{
+  for (int i = 0; i < m; i++)
+    {
+      const double *row = w + (size_t) i * (size_t) k;
+      double acc = 0.0;
+      for (int j = 0; j < k; j++)
+        acc += row[j] * dx[j];
+      dy[i] = acc;
+    }
+}
+
+/* The tangent of layer_norm_forward and its gain, in place: dz enters as
+ * the tangent of the Linear output and leaves as that of gain xhat + beta. */
+static void
+layer_norm_tangent (int m, const double *xhat, double rstd, const double *gain, double *dz)
+{
+  double m1 = 0.0, m2 = 0.0;
+  for (int i = 0; i < m; i++)
+    m1 += dz[i];
+  m1 /= m;
+  for (int i = 0; i < m; i++)
+    {
+      dz[i] -= m1;
+      m2 += xhat[i] * dz[i];
+    }
+  m2 /= m;
+  for (int i = 0; i < m; i++)
+    dz[i] = gain[i] * rstd * (dz[i] - xhat[i] * m2);
 }
 
 void
@@ -353,7 +382,7 @@ nd_mlp_forward_tangent (const nd_mlp_shape *s, const double *params,
   int big = w > s->n_in ? w : s->n_in;
   if (big > STACK_WIDTH)
     {
-      heap = malloc (2 * (size_t) big * sizeof *heap);
+      heap = nd_malloc (2 * (size_t) big * sizeof *heap);
       t = heap;
       tz = heap + big;
     }
@@ -368,45 +397,17 @@ nd_mlp_forward_tangent (const nd_mlp_shape *s, const double *params,
       const double *u = c, *h = c + w;
       const double *wm = p;
       p += (size_t) w * (size_t) k + w;
-      for (int i = 0; i < w; i++)
-        {
-          const double *row = wm + (size_t) i * (size_t) k;
-          double acc = 0.0;
-          for (int j = 0; j < k; j++)
-            acc += row[j] * t[j];
-          tz[i] = acc;
-        }
+      linear_tangent (w, k, wm, t, tz);
       if (s->layer_norm)
         {
-          const double *xhat = c + 2 * w;
-          double rstd = c[3 * w];
-          const double *gain = p;
+          layer_norm_tangent (w, c + 2 * w, c[3 * w], p, tz);
           p += 2 * w;
-          double m1 = 0.0, m2 = 0.0;
-          for (int i = 0; i < w; i++)
-            m1 += tz[i];
-          m1 /= w;
-          for (int i = 0; i < w; i++)
-            {
-              tz[i] -= m1;
-              m2 += xhat[i] * tz[i];
-            }
-          m2 /= w;
-          for (int i = 0; i < w; i++)
-            tz[i] = gain[i] * rstd * (tz[i] - xhat[i] * m2);
         }
       for (int i = 0; i < w; i++)
         t[i] = activate_deriv (s->act, u[i], h[i]) * tz[i];
       k = w;
     }
-  for (int i = 0; i < s->n_out; i++)
-    {
-      const double *row = p + (size_t) i * (size_t) w;
-      double acc = 0.0;
-      for (int j = 0; j < w; j++)
-        acc += row[j] * t[j];
-      dout[i] = acc;
-    }
+  linear_tangent (s->n_out, w, p, t, dout);
   free (heap);
 }
 

@@ -5,6 +5,7 @@
  */
 #include "model.h"
 #include "model-private.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@ nd_model_new (double cm, double area_um2, double v_init, double celsius)
 {
   if (!(cm > 0.0) || !(area_um2 > 0.0) || !isfinite (v_init) || !isfinite (celsius))
     return NULL;
-  nd_model *m = calloc (1, sizeof *m);
+  nd_model *m = nd_calloc (1, sizeof *m);
   m->cm = cm;
   m->area_um2 = area_um2;
   m->v_init = v_init;
@@ -48,11 +49,11 @@ table_free (nd_gate_table *t)
 static void
 table_alloc (nd_gate_table *t, int n)
 {
-  t->a = calloc (n, sizeof *t->a);
-  t->logtau = calloc (n, sizeof *t->logtau);
-  t->ready = calloc (n, 1);
-  t->ga = calloc (n, sizeof *t->ga);
-  t->glogtau = calloc (n, sizeof *t->glogtau);
+  t->a = nd_calloc (n, sizeof *t->a);
+  t->logtau = nd_calloc (n, sizeof *t->logtau);
+  t->ready = nd_calloc (n, 1);
+  t->ga = nd_calloc (n, sizeof *t->ga);
+  t->glogtau = nd_calloc (n, sizeof *t->glogtau);
 }
 
 void
@@ -73,15 +74,15 @@ nd_model_free (nd_model *m)
 nd_model *
 nd_model_copy (const nd_model *m)
 {
-  nd_model *c = malloc (sizeof *c);
+  nd_model *c = nd_malloc (sizeof *c);
   *c = *m;
-  c->channels = malloc (m->n_channels * sizeof *c->channels);
+  c->channels = nd_malloc (m->n_channels * sizeof *c->channels);
   memcpy (c->channels, m->channels, m->n_channels * sizeof *c->channels);
-  c->params = malloc (m->n_params * sizeof *c->params);
+  c->params = nd_malloc (m->n_params * sizeof *c->params);
   memcpy (c->params, m->params, m->n_params * sizeof *c->params);
-  c->blocks = malloc (m->n_blocks * sizeof *c->blocks);
+  c->blocks = nd_malloc (m->n_blocks * sizeof *c->blocks);
   memcpy (c->blocks, m->blocks, m->n_blocks * sizeof *c->blocks);
-  c->scratch = m->cache_doubles ? calloc (m->cache_doubles, sizeof (double)) : NULL;
+  c->scratch = m->cache_doubles ? nd_calloc (m->cache_doubles, sizeof (double)) : NULL;
   for (int i = 0; i < c->n_channels; i++)
     for (int g = 0; g < c->channels[i].n_gates && c->channels[i].slot == ND_CHANNEL_LEARNED; g++)
       table_alloc (&c->channels[i].learned[g].table, c->grid_n);
@@ -92,7 +93,7 @@ static int
 add_block (nd_model *m, const char *channel_name, const char *what, nd_param_kind kind,
            int channel, int gate, size_t count, double lo, double hi, bool trainable)
 {
-  m->blocks = realloc (m->blocks, (m->n_blocks + 1) * sizeof *m->blocks);
+  m->blocks = nd_realloc (m->blocks, (m->n_blocks + 1) * sizeof *m->blocks);
   nd_param_block *b = &m->blocks[m->n_blocks];
   memset (b, 0, sizeof *b);
   snprintf (b->name, sizeof b->name, "%s.%s", channel_name, what);
@@ -104,7 +105,7 @@ add_block (nd_model *m, const char *channel_name, const char *what, nd_param_kin
   b->lo = lo;
   b->hi = hi;
   b->trainable = trainable;
-  m->params = realloc (m->params, (m->n_params + count) * sizeof *m->params);
+  m->params = nd_realloc (m->params, (m->n_params + count) * sizeof *m->params);
   memset (m->params + m->n_params, 0, count * sizeof *m->params);
   m->n_params += count;
   return m->n_blocks++;
@@ -113,7 +114,7 @@ add_block (nd_model *m, const char *channel_name, const char *what, nd_param_kin
 static nd_channel *
 add_channel (nd_model *m, nd_channel_slot slot, const char *name)
 {
-  m->channels = realloc (m->channels, (m->n_channels + 1) * sizeof *m->channels);
+  m->channels = nd_realloc (m->channels, (m->n_channels + 1) * sizeof *m->channels);
   nd_channel *ch = &m->channels[m->n_channels];
   memset (ch, 0, sizeof *ch);
   ch->slot = slot;
@@ -170,7 +171,7 @@ grow_scratch (nd_model *m, size_t doubles)
     {
       m->cache_doubles = doubles;
       free (m->scratch);
-      m->scratch = calloc (doubles, sizeof (double));
+      m->scratch = nd_calloc (doubles, sizeof (double));
     }
 }
 

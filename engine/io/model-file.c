@@ -114,234 +114,289 @@ set_weights (nd_model *m, int block, JsonArray *w, const char *where, GError **e
   return TRUE;
 }
 
+/* A free current's latents: their leak, their state at t = 0 (z0, or NULL
+ * when the file gives none) and the anchor at rest. */
 static gboolean
-read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GError **error)
+read_latent_state (nd_model *m, JsonObject *o, int c, int nl, const double *z0, const char *where, GError **error)
 {
-  char where[96];
-  const char *type = NULL, *name = NULL;
-  g_snprintf (where, sizeof where, _("channel %d"), index + 1);
-  if (!get_string (o, "type", &type, where, error) || !get_string (o, "name", &name, where, error))
+  double leak = 0.0;
+  if (!get_number (o, "z_leak_ms", 0.0, FALSE, &leak, where, error))
     return FALSE;
-  g_snprintf (where, sizeof where, _("channel %d (%s)"), index + 1, name ? name : type ? type : "?");
-  if (!type)
+  if (!(leak >= 0.0) || !isfinite (leak))
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("%s: “type” is missing (such as \"hh_na\", \"leak\", \"learned\" or \"icg\")"), where);
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “z_leak_ms” must be 0 (no leak) or a positive time in ms"),
+                   where);
       return FALSE;
     }
-  double gbar = 0, e = 0;
-  int c = -1;
-  if (!strcmp (type, "learned_free"))
+  m->channels[c].z_leak_ms = leak;
+  /* The latents' state at t = 0 (a fitted parameter; z_mean when absent,
+   * as files from before it was one). */
+  int bz = m->channels[c].block_z0;
+  for (int i = 0; bz >= 0 && z0 && i < nl; i++)
     {
-      double nl = 0, vm = -65, vs = 20, is = 1;
-      if (!get_number (o, "latents", 0, TRUE, &nl, where, error)
-          || !get_number (o, "v_mean_mV", -65, FALSE, &vm, where, error)
-          || !get_number (o, "v_std_mV", 20, FALSE, &vs, where, error)
-          || !get_number (o, "i_scale_uA_per_cm2", 1, FALSE, &is, where, error))
-        return FALSE;
-      if (nl < 0 || nl > ND_MAX_LATENTS || nl != floor (nl))
+      if (fabs (z0[i]) > m->blocks[bz].hi)
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “latents” must be a whole number 0-%d"),
-                       where, ND_MAX_LATENTS);
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “z_init” values must be within ±%g"), where,
+                       m->blocks[bz].hi);
           return FALSE;
         }
-      double zm[ND_MAX_LATENTS], zs[ND_MAX_LATENTS], z0[ND_MAX_LATENTS];
-      for (int i = 0; i < (int) nl; i++)
-        zm[i] = 0.0, zs[i] = 1.0;
-      JsonArray *am, *as, *az;
-      JsonObject *no;
-      if (!get_array (o, "z_mean", &am, where, error) || !get_array (o, "z_std", &as, where, error)
-          || !get_array (o, "z_init", &az, where, error) || !get_object (o, "network", &no, where, error)
-          || (am && !get_numbers (am, "z_mean", (int) nl, zm, where, error))
-          || (as && !get_numbers (as, "z_std", (int) nl, zs, where, error))
-          || (az && !get_numbers (az, "z_init", (int) nl, z0, where, error)))
-        return FALSE;
-      net_spec ns;
-      if (!read_network (no, 1 + (int) nl, 1 + (int) nl, &ns, where, error))
-        return FALSE;
-      c = nd_model_add_free (m, name ? name : "free", (int) nl, &ns.shape, vm, vs, zm, zs, is);
-      if (c < 0)
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                       _("%s: invalid free current (standard deviations and scale must be positive)"), where);
-          return FALSE;
-        }
-      /* The latents' state at t = 0 (a fitted parameter; z_mean when absent,
-       * as files from before it was one). */
-      double leak = 0.0;
-      if (!get_number (o, "z_leak_ms", 0.0, FALSE, &leak, where, error))
-        return FALSE;
-      if (!(leak >= 0.0) || !isfinite (leak))
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “z_leak_ms” must be 0 (no leak) or a positive time in ms"),
-                       where);
-          return FALSE;
-        }
-      m->channels[c].z_leak_ms = leak;
-      int bz = m->channels[c].block_z0;
-      for (int i = 0; bz >= 0 && az && i < (int) nl; i++)
-        {
-          if (fabs (z0[i]) > m->blocks[bz].hi)
-            {
-              g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “z_init” values must be within ±%g"), where,
-                           m->blocks[bz].hi);
-              return FALSE;
-            }
-          m->params[m->blocks[bz].offset + i] = z0[i];
-        }
-      /* Anchored at rest (model.h): the initial latents are then z_mean. */
-      if (json_object_has_member (o, "rest_anchor_mV"))
-        {
-          double va;
-          if (!get_number (o, "rest_anchor_mV", 0.0, TRUE, &va, where, error))
-            return FALSE;
-          nd_model_anchor_free (m, c, va);   /* va is finite here */
-        }
-      int b = m->channels[c].block_free;
-      nd_mlp_init (&ns.shape, m->params + m->blocks[b].offset, (guint64) b, 1.0);
-      if (ns.weights)
-        return set_weights (m, b, ns.weights, where, error);
-      *all_weights = FALSE;
-      return TRUE;
+      m->params[m->blocks[bz].offset + i] = z0[i];
     }
-
-  if (!strcmp (type, "learned"))
+  /* Anchored at rest (model.h): the initial latents are then z_mean. */
+  if (json_object_has_member (o, "rest_anchor_mV"))
     {
-      if (!get_number (o, "gbar_mS_per_cm2", 0, TRUE, &gbar, where, error)
-          || !get_number (o, "e_rev_mV", 0, TRUE, &e, where, error))
+      double va;
+      if (!get_number (o, "rest_anchor_mV", 0.0, TRUE, &va, where, error))
         return FALSE;
-      JsonArray *gates;
-      if (!get_array (o, "gates", &gates, where, error))
+      nd_model_anchor_free (m, c, va);   /* va is finite here */
+    }
+  return TRUE;
+}
+
+/* A "learned_free" channel: a free current with its latents (model.h). */
+static gboolean
+read_free_channel (nd_model *m, JsonObject *o, const char *name, const char *where, gboolean *all_weights,
+                   GError **error)
+{
+  double nl = 0, vm = -65, vs = 20, is = 1;
+  if (!get_number (o, "latents", 0, TRUE, &nl, where, error)
+      || !get_number (o, "v_mean_mV", -65, FALSE, &vm, where, error)
+      || !get_number (o, "v_std_mV", 20, FALSE, &vs, where, error)
+      || !get_number (o, "i_scale_uA_per_cm2", 1, FALSE, &is, where, error))
+    return FALSE;
+  if (nl < 0 || nl > ND_MAX_LATENTS || nl != floor (nl))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “latents” must be a whole number 0-%d"),
+                   where, ND_MAX_LATENTS);
+      return FALSE;
+    }
+  double zm[ND_MAX_LATENTS], zs[ND_MAX_LATENTS], z0[ND_MAX_LATENTS];
+  for (int i = 0; i < (int) nl; i++)
+    zm[i] = 0.0, zs[i] = 1.0;
+  JsonArray *am, *as, *az;
+  JsonObject *no;
+  if (!get_array (o, "z_mean", &am, where, error) || !get_array (o, "z_std", &as, where, error)
+      || !get_array (o, "z_init", &az, where, error) || !get_object (o, "network", &no, where, error)
+      || (am && !get_numbers (am, "z_mean", (int) nl, zm, where, error))
+      || (as && !get_numbers (as, "z_std", (int) nl, zs, where, error))
+      || (az && !get_numbers (az, "z_init", (int) nl, z0, where, error)))
+    return FALSE;
+  net_spec ns;
+  if (!read_network (no, 1 + (int) nl, 1 + (int) nl, &ns, where, error))
+    return FALSE;
+  int c = nd_model_add_free (m, name ? name : "free", (int) nl, &ns.shape, vm, vs, zm, zs, is);
+  if (c < 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: invalid free current (standard deviations and scale must be positive)"), where);
+      return FALSE;
+    }
+  if (!read_latent_state (m, o, c, (int) nl, az ? z0 : NULL, where, error))
+    return FALSE;
+  int b = m->channels[c].block_free;
+  nd_mlp_init (&ns.shape, m->params + m->blocks[b].offset, (guint64) b, 1.0);
+  if (ns.weights)
+    return set_weights (m, b, ns.weights, where, error);
+  *all_weights = FALSE;
+  return TRUE;
+}
+
+/* One gate of a learned channel as its file gives it. */
+typedef struct {
+  const char *name;
+  double power;
+  gboolean fit_power, fit_prior;
+  double prior[ND_PRIOR_N];
+  net_spec ns;
+} gate_spec;
+
+/* The gate's Boltzmann prior (model.h); absent, none. */
+static gboolean
+read_prior (JsonObject *po, gate_spec *gs, const char *where, GError **error)
+{
+  gs->prior[ND_PRIOR_SLOPE] = gs->prior[ND_PRIOR_V_HALF] = gs->prior[ND_PRIOR_LOG_TAU] = 0.0;
+  gs->fit_prior = po && gs->fit_prior;
+  if (!po)
+    return TRUE;
+  double slope, v_half, tau;
+  if (!get_number (po, "slope_per_mV", 0.0, TRUE, &slope, where, error)
+      || !get_number (po, "v_half_mV", 0.0, TRUE, &v_half, where, error)
+      || !get_number (po, "tau_ms", 1.0, TRUE, &tau, where, error))
+    return FALSE;
+  if (!(fabs (slope) <= 2.0 && fabs (v_half) <= 200.0 && tau > 0.0 && tau < 1e80))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: a gate's prior needs a slope within ±2 per mV, a half-activation within "
+                     "±200 mV and a positive time constant"), where);
+      return FALSE;
+    }
+  gs->prior[ND_PRIOR_SLOPE] = slope;
+  gs->prior[ND_PRIOR_V_HALF] = v_half;
+  gs->prior[ND_PRIOR_LOG_TAU] = log (tau);
+  return TRUE;
+}
+
+/* Gate g (from 0) of a learned channel. */
+static gboolean
+read_gate (JsonArray *gates, int g, gate_spec *gs, const char *where, GError **error)
+{
+  JsonNode *gn = json_array_get_element (gates, g);
+  if (!JSON_NODE_HOLDS_OBJECT (gn))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: gate %d is not an object"), where, g + 1);
+      return FALSE;
+    }
+  JsonObject *go = json_node_get_object (gn);
+  JsonObject *po, *no;
+  gs->power = 1;
+  if (!get_string (go, "name", &gs->name, where, error) || !get_number (go, "power", 1, FALSE, &gs->power, where, error)
+      || !get_bool (go, "fit_power", FALSE, &gs->fit_power, where, error)
+      || !get_object (go, "prior", &po, where, error) || !get_bool (go, "fit_prior", FALSE, &gs->fit_prior, where, error)
+      || !get_object (go, "network", &no, where, error))
+    return FALSE;
+  if (!(gs->power >= 1 && gs->power <= 8))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: a gate's power must be between 1 and 8"), where);
+      return FALSE;
+    }
+  return read_prior (po, gs, where, error) && read_network (no, 1, 2, &gs->ns, where, error);
+}
+
+/* A "learned" channel: known conductance and reversal, one or two learned
+ * gates sharing a network shape; *c is its index. */
+static gboolean
+read_learned_channel (nd_model *m, JsonObject *o, const char *name, const char *where, gboolean *all_weights,
+                      int *c, GError **error)
+{
+  double gbar = 0, e = 0;
+  if (!get_number (o, "gbar_mS_per_cm2", 0, TRUE, &gbar, where, error)
+      || !get_number (o, "e_rev_mV", 0, TRUE, &e, where, error))
+    return FALSE;
+  JsonArray *gates;
+  if (!get_array (o, "gates", &gates, where, error))
+    return FALSE;
+  int ng = gates ? (int) json_array_get_length (gates) : 0;
+  if (ng < 1 || ng > ND_MAX_LEARNED_GATES)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: a learned channel needs one or two gates"), where);
+      return FALSE;
+    }
+  gate_spec gs[ND_MAX_LEARNED_GATES];
+  const char *names[ND_MAX_LEARNED_GATES];
+  int powers[ND_MAX_LEARNED_GATES];
+  for (int g = 0; g < ng; g++)
+    {
+      if (!read_gate (gates, g, &gs[g], where, error))
         return FALSE;
-      int ng = gates ? (int) json_array_get_length (gates) : 0;
-      if (ng < 1 || ng > ND_MAX_LEARNED_GATES)
+      if (g > 0 && memcmp (&gs[g].ns.shape, &gs[0].ns.shape, sizeof gs[0].ns.shape) != 0)
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                       _("%s: a learned channel needs one or two gates"), where);
+          g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
+                       _("%s: both gates of a learned channel must use the same network shape"), where);
           return FALSE;
         }
-      const char *names[ND_MAX_LEARNED_GATES];
-      int powers[ND_MAX_LEARNED_GATES];
-      double pvals[ND_MAX_LEARNED_GATES];
-      gboolean fit_power[ND_MAX_LEARNED_GATES], fit_prior[ND_MAX_LEARNED_GATES];
-      double prior[ND_MAX_LEARNED_GATES][ND_PRIOR_N];
-      net_spec ns[ND_MAX_LEARNED_GATES];
-      for (int g = 0; g < ng; g++)
+      names[g] = gs[g].name;
+      powers[g] = (int) floor (gs[g].power);
+    }
+  nd_learned_gate net = { .shape = gs[0].ns.shape, .tau_bound = gs[0].ns.bound };
+  *c = nd_model_add_learned (m, name ? name : "learned", gbar, e, ng, names, powers, &net);
+  if (*c < 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: conductance must be 0-10000 mS/cm² and reversal potential -200 to +200 mV"), where);
+      return FALSE;
+    }
+  for (int g = 0; g < ng; g++)
+    {
+      nd_learned_gate_slot *slot = &m->channels[*c].learned[g];
+      slot->net.tau_bound = gs[g].ns.bound;
+      nd_param_block *pb = &m->blocks[slot->block_power];
+      m->params[pb->offset] = gs[g].power;
+      pb->trainable = gs[g].fit_power;
+      nd_param_block *qb = &m->blocks[slot->block_prior];
+      memcpy (m->params + qb->offset, gs[g].prior, sizeof gs[g].prior);
+      qb->trainable = gs[g].fit_prior;
+      int b = slot->block;
+      nd_learned_gate_init (&slot->net, m->params + m->blocks[b].offset, (guint64) b, 1.0);
+      if (gs[g].ns.weights)
         {
-          JsonNode *gn = json_array_get_element (gates, g);
-          if (!JSON_NODE_HOLDS_OBJECT (gn))
-            {
-              g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: gate %d is not an object"), where, g + 1);
-              return FALSE;
-            }
-          JsonObject *go = json_node_get_object (gn);
-          double p = 1;
-          JsonObject *po, *no;
-          if (!get_string (go, "name", &names[g], where, error) || !get_number (go, "power", 1, FALSE, &p, where, error)
-              || !get_bool (go, "fit_power", FALSE, &fit_power[g], where, error)
-              || !get_object (go, "prior", &po, where, error) || !get_bool (go, "fit_prior", FALSE, &fit_prior[g], where, error)
-              || !get_object (go, "network", &no, where, error))
+          if (!set_weights (m, b, gs[g].ns.weights, where, error))
             return FALSE;
-          if (!(p >= 1 && p <= 8))
-            {
-              g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                           _("%s: a gate's power must be between 1 and 8"), where);
-              return FALSE;
-            }
-          powers[g] = (int) floor (p);
-          pvals[g] = p;
-          /* The gate's Boltzmann prior (model.h), absent: none. */
-          prior[g][ND_PRIOR_SLOPE] = prior[g][ND_PRIOR_V_HALF] = prior[g][ND_PRIOR_LOG_TAU] = 0.0;
-          fit_prior[g] = po && fit_prior[g];
-          if (po)
-            {
-              double slope, v_half, tau;
-              if (!get_number (po, "slope_per_mV", 0.0, TRUE, &slope, where, error)
-                  || !get_number (po, "v_half_mV", 0.0, TRUE, &v_half, where, error)
-                  || !get_number (po, "tau_ms", 1.0, TRUE, &tau, where, error))
-                return FALSE;
-              if (!(fabs (slope) <= 2.0 && fabs (v_half) <= 200.0 && tau > 0.0 && tau < 1e80))
-                {
-                  g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                               _("%s: a gate's prior needs a slope within ±2 per mV, a half-activation within "
-                                 "±200 mV and a positive time constant"), where);
-                  return FALSE;
-                }
-              prior[g][ND_PRIOR_SLOPE] = slope;
-              prior[g][ND_PRIOR_V_HALF] = v_half;
-              prior[g][ND_PRIOR_LOG_TAU] = log (tau);
-            }
-          if (!read_network (no, 1, 2, &ns[g], where, error))
-            return FALSE;
-          if (g > 0 && memcmp (&ns[g].shape, &ns[0].shape, sizeof ns[0].shape) != 0)
-            {
-              g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
-                           _("%s: both gates of a learned channel must use the same network shape"), where);
-              return FALSE;
-            }
         }
-      nd_learned_gate net = { .shape = ns[0].shape, .tau_bound = ns[0].bound };
-      c = nd_model_add_learned (m, name ? name : "learned", gbar, e, ng, names, powers, &net);
-      if (c < 0)
+      else
+        *all_weights = FALSE;
+    }
+  return TRUE;
+}
+
+/* A channel of the library ("hh_na", "leak", …) or of the ICGenealogy
+ * catalogue ("icg"); *c is its index. */
+static gboolean
+read_known_channel (nd_model *m, JsonObject *o, const char *type, const char *where, int *c, GError **error)
+{
+  const nd_channel_kind *kind;
+  if (!strcmp (type, "icg"))
+    {
+      g_autoptr (GError) local = NULL;
+      const char *icg_class, *icg_channel;
+      if (!get_string (o, "icg_class", &icg_class, where, error) || !get_string (o, "channel", &icg_channel, where, error))
+        return FALSE;
+      kind = nd_icg_kind_lookup (icg_class, icg_channel, &local);
+      if (!kind)
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                       _("%s: conductance must be 0-10000 mS/cm² and reversal potential -200 to +200 mV"), where);
+          g_set_error (error, ND_ERROR, local->code, "%s: %s", where, local->message);
           return FALSE;
-        }
-      for (int g = 0; g < ng; g++)
-        {
-          m->channels[c].learned[g].net.tau_bound = ns[g].bound;
-          nd_param_block *pb = &m->blocks[m->channels[c].learned[g].block_power];
-          m->params[pb->offset] = pvals[g];
-          pb->trainable = fit_power[g];
-          nd_param_block *qb = &m->blocks[m->channels[c].learned[g].block_prior];
-          memcpy (m->params + qb->offset, prior[g], sizeof prior[g]);
-          qb->trainable = fit_prior[g];
-          int b = m->channels[c].learned[g].block;
-          nd_learned_gate_init (&m->channels[c].learned[g].net, m->params + m->blocks[b].offset, (guint64) b, 1.0);
-          if (ns[g].weights)
-            {
-              if (!set_weights (m, b, ns[g].weights, where, error))
-                return FALSE;
-            }
-          else
-            *all_weights = FALSE;
         }
     }
   else
+    kind = nd_channel_lookup (type);
+  if (!kind)
     {
-      const nd_channel_kind *kind;
-      if (!strcmp (type, "icg"))
-        {
-          g_autoptr (GError) local = NULL;
-          const char *icg_class, *icg_channel;
-          if (!get_string (o, "icg_class", &icg_class, where, error) || !get_string (o, "channel", &icg_channel, where, error))
-            return FALSE;
-          kind = nd_icg_kind_lookup (icg_class, icg_channel, &local);
-          if (!kind)
-            {
-              g_set_error (error, ND_ERROR, local->code, "%s: %s", where, local->message);
-              return FALSE;
-            }
-        }
-      else
-        kind = nd_channel_lookup (type);
-      if (!kind)
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: unknown channel type “%s”"), where, type);
-          return FALSE;
-        }
-      if (!get_number (o, "gbar_mS_per_cm2", kind->gbar_default, FALSE, &gbar, where, error)
-          || !get_number (o, "e_rev_mV", kind->e_default, FALSE, &e, where, error))
-        return FALSE;
-      c = nd_model_add_known (m, kind, gbar, e);
-      if (c < 0)
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                       _("%s: conductance must be 0-10000 mS/cm² and reversal potential -200 to +200 mV"), where);
-          return FALSE;
-        }
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: unknown channel type “%s”"), where, type);
+      return FALSE;
     }
+  double gbar = 0, e = 0;
+  if (!get_number (o, "gbar_mS_per_cm2", kind->gbar_default, FALSE, &gbar, where, error)
+      || !get_number (o, "e_rev_mV", kind->e_default, FALSE, &e, where, error))
+    return FALSE;
+  *c = nd_model_add_known (m, kind, gbar, e);
+  if (*c < 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: conductance must be 0-10000 mS/cm² and reversal potential -200 to +200 mV"), where);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A channel's voltage shift (block bv) and whether a fit may change it. */
+static gboolean
+read_v_shift (nd_model *m, JsonObject *o, int block, const char *where, GError **error)
+{
+  nd_param_block *bv = &m->blocks[block];
+  double shift;
+  if (!get_number (o, "v_shift_mV", 0.0, FALSE, &shift, where, error))
+    return FALSE;
+  if (!(fabs (shift) <= ND_VSHIFT_MAX_MV))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “v_shift_mV” must be between -%g and %g mV"), where,
+                   ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
+      return FALSE;
+    }
+  gboolean fit_shift;
+  if (!get_bool (o, "fit_v_shift", FALSE, &fit_shift, where, error))
+    return FALSE;
+  m->params[bv->offset] = shift;
+  bv->trainable = fit_shift;
+  return TRUE;
+}
+
+/* What a fit may change of channel c: its conductance and reversal
+ * potential within their ranges, and its voltage shift. */
+static gboolean
+read_fit_settings (nd_model *m, JsonObject *o, int c, const char *where, GError **error)
+{
   nd_channel *ch = &m->channels[c];
   nd_param_block *bg = &m->blocks[ch->block_gbar];
   JsonArray *range, *erange;
@@ -385,25 +440,32 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
       be->lo = lo;
       be->hi = hi;
     }
-  if (ch->block_vshift >= 0)
+  return ch->block_vshift < 0 || read_v_shift (m, o, ch->block_vshift, where, error);
+}
+
+static gboolean
+read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GError **error)
+{
+  char where[96];
+  const char *type = NULL, *name = NULL;
+  g_snprintf (where, sizeof where, _("channel %d"), index + 1);
+  if (!get_string (o, "type", &type, where, error) || !get_string (o, "name", &name, where, error))
+    return FALSE;
+  g_snprintf (where, sizeof where, _("channel %d (%s)"), index + 1, name ? name : type ? type : "?");
+  if (!type)
     {
-      nd_param_block *bv = &m->blocks[ch->block_vshift];
-      double shift;
-      if (!get_number (o, "v_shift_mV", 0.0, FALSE, &shift, where, error))
-        return FALSE;
-      if (!(fabs (shift) <= ND_VSHIFT_MAX_MV))
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “v_shift_mV” must be between -%g and %g mV"), where,
-                       ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
-          return FALSE;
-        }
-      gboolean fit_shift;
-      if (!get_bool (o, "fit_v_shift", FALSE, &fit_shift, where, error))
-        return FALSE;
-      m->params[bv->offset] = shift;
-      bv->trainable = fit_shift;
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: “type” is missing (such as \"hh_na\", \"leak\", \"learned\" or \"icg\")"), where);
+      return FALSE;
     }
-  return TRUE;
+  /* A free current has no conductance or reversal potential to fit. */
+  if (!strcmp (type, "learned_free"))
+    return read_free_channel (m, o, name, where, all_weights, error);
+  int c = -1;
+  if (!strcmp (type, "learned") ? !read_learned_channel (m, o, name, where, all_weights, &c, error)
+                                : !read_known_channel (m, o, type, where, &c, error))
+    return FALSE;
+  return read_fit_settings (m, o, c, where, error);
 }
 
 nd_model *
@@ -539,11 +601,28 @@ add_number (JsonBuilder *b, const char *key, double x)
   json_builder_add_double_value (b, x);
 }
 
-char *
-nd_model_file_to_string (const nd_model *m)
+/* member: true (written only when set) */
+static void
+add_true (JsonBuilder *b, const char *member)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
+  json_builder_set_member_name (b, member);
+  json_builder_add_boolean_value (b, TRUE);
+}
+
+/* member: [x[0], …, x[n - 1]] */
+static void
+add_numbers (JsonBuilder *b, const char *member, const double *x, int n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (int i = 0; i < n; i++)
+    json_builder_add_double_value (b, x[i]);
+  json_builder_end_array (b);
+}
+
+static void
+write_membrane (JsonBuilder *b, const nd_model *m)
+{
   json_builder_set_member_name (b, "membrane");
   json_builder_begin_object (b);
   add_number (b, "cm_uF_per_cm2", m->cm);
@@ -553,152 +632,142 @@ nd_model_file_to_string (const nd_model *m)
   if (m->settle_ms > 0.0)
     add_number (b, "settle_ms", m->settle_ms);
   json_builder_end_object (b);
+}
+
+/* The members of a "learned_free" channel after its type (read_free_channel). */
+static void
+write_free_channel (JsonBuilder *b, const nd_model *m, const nd_channel *ch)
+{
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, ch->name);
+  json_builder_set_member_name (b, "latents");
+  json_builder_add_int_value (b, ch->n_latent);
+  add_number (b, "v_mean_mV", ch->v_mean);
+  add_number (b, "v_std_mV", ch->v_std);
+  add_number (b, "i_scale_uA_per_cm2", ch->i_scale);
+  if (ch->z_leak_ms > 0.0)
+    add_number (b, "z_leak_ms", ch->z_leak_ms);
+  if (ch->anchored)
+    add_number (b, "rest_anchor_mV", ch->v_anchor);
+  add_numbers (b, "z_mean", ch->z_mean, ch->n_latent);
+  add_numbers (b, "z_std", ch->z_std, ch->n_latent);
+  if (ch->block_z0 >= 0)
+    add_numbers (b, "z_init", m->params + m->blocks[ch->block_z0].offset, ch->n_latent);
+  const nd_param_block *blk = &m->blocks[ch->block_free];
+  write_network (b, &ch->free_shape, -1, m->params + blk->offset, blk->count);
+}
+
+/* What a fit may change of channel c (read_fit_settings), where it differs from the defaults. */
+static void
+write_fit_settings (JsonBuilder *b, const nd_model *m, int c)
+{
+  const nd_channel *ch = &m->channels[c];
+  const nd_param_block *bg = &m->blocks[ch->block_gbar], *be = &m->blocks[ch->block_e];
+  if (bg->trainable)
+    add_true (b, "fit_gbar");
+  if (be->trainable)
+    add_true (b, "fit_e_rev");
+  if (bg->lo > 0.0 || bg->hi < ND_GBAR_MAX)
+    add_numbers (b, "gbar_range_mS_per_cm2", (const double[]) { bg->lo, bg->hi }, 2);
+  if (be->lo > -200.0 || be->hi < 200.0)
+    add_numbers (b, "e_rev_range_mV", (const double[]) { be->lo, be->hi }, 2);
+  if (ch->block_vshift >= 0)
+    {
+      if (nd_model_v_shift (m, c) != 0.0)
+        add_number (b, "v_shift_mV", nd_model_v_shift (m, c));
+      if (m->blocks[ch->block_vshift].trainable)
+        add_true (b, "fit_v_shift");
+    }
+}
+
+/* One gate of a learned channel (read_gate). */
+static void
+write_gate (JsonBuilder *b, const nd_model *m, const nd_learned_gate_slot *s)
+{
+  const nd_param_block *blk = &m->blocks[s->block];
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, s->name);
+  const nd_param_block *pb = &m->blocks[s->block_power];
+  double pw = m->params[pb->offset];
+  json_builder_set_member_name (b, "power");
+  if (pw == floor (pw))
+    json_builder_add_int_value (b, (gint64) pw);
+  else
+    json_builder_add_double_value (b, pw);
+  if (pb->trainable)
+    add_true (b, "fit_power");
+  const nd_param_block *qb = &m->blocks[s->block_prior];
+  const double *pr = m->params + qb->offset;
+  if (pr[ND_PRIOR_SLOPE] != 0.0 || pr[ND_PRIOR_V_HALF] != 0.0 || pr[ND_PRIOR_LOG_TAU] != 0.0)
+    {
+      json_builder_set_member_name (b, "prior");
+      json_builder_begin_object (b);
+      add_number (b, "slope_per_mV", pr[ND_PRIOR_SLOPE]);
+      add_number (b, "v_half_mV", pr[ND_PRIOR_V_HALF]);
+      add_number (b, "tau_ms", exp (pr[ND_PRIOR_LOG_TAU]));
+      json_builder_end_object (b);
+      if (qb->trainable)
+        add_true (b, "fit_prior");
+    }
+  write_network (b, &s->net.shape, s->net.tau_bound, m->params + blk->offset, blk->count);
+  json_builder_end_object (b);
+}
+
+/* Channel c as read_channel reads it. */
+static void
+write_channel (JsonBuilder *b, const nd_model *m, int c)
+{
+  const nd_channel *ch = &m->channels[c];
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  if (ch->slot == ND_CHANNEL_FREE)
+    {
+      json_builder_add_string_value (b, "learned_free");
+      write_free_channel (b, m, ch);
+      json_builder_end_object (b);
+      return;
+    }
+  const char *icg_class, *icg_channel;
+  if (ch->slot == ND_CHANNEL_KNOWN && nd_icg_kind_source (ch->kind, &icg_class, &icg_channel, NULL))
+    {
+      json_builder_add_string_value (b, "icg");
+      json_builder_set_member_name (b, "icg_class");
+      json_builder_add_string_value (b, icg_class);
+      json_builder_set_member_name (b, "channel");
+      json_builder_add_string_value (b, icg_channel);
+    }
+  else
+    json_builder_add_string_value (b, ch->slot == ND_CHANNEL_KNOWN ? ch->kind->type : "learned");
+  if (ch->slot == ND_CHANNEL_LEARNED)
+    {
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, ch->name);
+    }
+  add_number (b, "gbar_mS_per_cm2", m->params[m->blocks[ch->block_gbar].offset]);
+  add_number (b, "e_rev_mV", m->params[m->blocks[ch->block_e].offset]);
+  write_fit_settings (b, m, c);
+  if (ch->slot == ND_CHANNEL_LEARNED)
+    {
+      json_builder_set_member_name (b, "gates");
+      json_builder_begin_array (b);
+      for (int g = 0; g < ch->n_gates; g++)
+        write_gate (b, m, &ch->learned[g]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+}
+
+char *
+nd_model_file_to_string (const nd_model *m)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  write_membrane (b, m);
   json_builder_set_member_name (b, "channels");
   json_builder_begin_array (b);
   for (int c = 0; c < m->n_channels; c++)
-    {
-      const nd_channel *ch = &m->channels[c];
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "type");
-      if (ch->slot == ND_CHANNEL_FREE)
-        {
-          json_builder_add_string_value (b, "learned_free");
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, ch->name);
-          json_builder_set_member_name (b, "latents");
-          json_builder_add_int_value (b, ch->n_latent);
-          add_number (b, "v_mean_mV", ch->v_mean);
-          add_number (b, "v_std_mV", ch->v_std);
-          add_number (b, "i_scale_uA_per_cm2", ch->i_scale);
-          if (ch->z_leak_ms > 0.0)
-            add_number (b, "z_leak_ms", ch->z_leak_ms);
-          if (ch->anchored)
-            add_number (b, "rest_anchor_mV", ch->v_anchor);
-          json_builder_set_member_name (b, "z_mean");
-          json_builder_begin_array (b);
-          for (int i = 0; i < ch->n_latent; i++)
-            json_builder_add_double_value (b, ch->z_mean[i]);
-          json_builder_end_array (b);
-          json_builder_set_member_name (b, "z_std");
-          json_builder_begin_array (b);
-          for (int i = 0; i < ch->n_latent; i++)
-            json_builder_add_double_value (b, ch->z_std[i]);
-          json_builder_end_array (b);
-          if (ch->block_z0 >= 0)
-            {
-              json_builder_set_member_name (b, "z_init");
-              json_builder_begin_array (b);
-              for (int i = 0; i < ch->n_latent; i++)
-                json_builder_add_double_value (b, m->params[m->blocks[ch->block_z0].offset + i]);
-              json_builder_end_array (b);
-            }
-          const nd_param_block *blk = &m->blocks[ch->block_free];
-          write_network (b, &ch->free_shape, -1, m->params + blk->offset, blk->count);
-          json_builder_end_object (b);
-          continue;
-        }
-      const char *icg_class, *icg_channel;
-      if (ch->slot == ND_CHANNEL_KNOWN && nd_icg_kind_source (ch->kind, &icg_class, &icg_channel, NULL))
-        {
-          json_builder_add_string_value (b, "icg");
-          json_builder_set_member_name (b, "icg_class");
-          json_builder_add_string_value (b, icg_class);
-          json_builder_set_member_name (b, "channel");
-          json_builder_add_string_value (b, icg_channel);
-        }
-      else
-        json_builder_add_string_value (b, ch->slot == ND_CHANNEL_KNOWN ? ch->kind->type : "learned");
-      if (ch->slot == ND_CHANNEL_LEARNED)
-        {
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, ch->name);
-        }
-      add_number (b, "gbar_mS_per_cm2", m->params[m->blocks[ch->block_gbar].offset]);
-      add_number (b, "e_rev_mV", m->params[m->blocks[ch->block_e].offset]);
-      if (m->blocks[ch->block_gbar].trainable)
-        {
-          json_builder_set_member_name (b, "fit_gbar");
-          json_builder_add_boolean_value (b, TRUE);
-        }
-      if (m->blocks[ch->block_e].trainable)
-        {
-          json_builder_set_member_name (b, "fit_e_rev");
-          json_builder_add_boolean_value (b, TRUE);
-        }
-      const nd_param_block *bg = &m->blocks[ch->block_gbar];
-      if (bg->lo > 0.0 || bg->hi < ND_GBAR_MAX)
-        {
-          json_builder_set_member_name (b, "gbar_range_mS_per_cm2");
-          json_builder_begin_array (b);
-          json_builder_add_double_value (b, bg->lo);
-          json_builder_add_double_value (b, bg->hi);
-          json_builder_end_array (b);
-        }
-      const nd_param_block *be = &m->blocks[ch->block_e];
-      if (be->lo > -200.0 || be->hi < 200.0)
-        {
-          json_builder_set_member_name (b, "e_rev_range_mV");
-          json_builder_begin_array (b);
-          json_builder_add_double_value (b, be->lo);
-          json_builder_add_double_value (b, be->hi);
-          json_builder_end_array (b);
-        }
-      if (ch->block_vshift >= 0)
-        {
-          if (nd_model_v_shift (m, c) != 0.0)
-            add_number (b, "v_shift_mV", nd_model_v_shift (m, c));
-          if (m->blocks[ch->block_vshift].trainable)
-            {
-              json_builder_set_member_name (b, "fit_v_shift");
-              json_builder_add_boolean_value (b, TRUE);
-            }
-        }
-      if (ch->slot == ND_CHANNEL_LEARNED)
-        {
-          json_builder_set_member_name (b, "gates");
-          json_builder_begin_array (b);
-          for (int g = 0; g < ch->n_gates; g++)
-            {
-              const nd_learned_gate_slot *s = &ch->learned[g];
-              const nd_param_block *blk = &m->blocks[s->block];
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "name");
-              json_builder_add_string_value (b, s->name);
-              const nd_param_block *pb = &m->blocks[s->block_power];
-              double pw = m->params[pb->offset];
-              json_builder_set_member_name (b, "power");
-              if (pw == floor (pw))
-                json_builder_add_int_value (b, (gint64) pw);
-              else
-                json_builder_add_double_value (b, pw);
-              if (pb->trainable)
-                {
-                  json_builder_set_member_name (b, "fit_power");
-                  json_builder_add_boolean_value (b, TRUE);
-                }
-              const nd_param_block *qb = &m->blocks[s->block_prior];
-              const double *pr = m->params + qb->offset;
-              if (pr[ND_PRIOR_SLOPE] != 0.0 || pr[ND_PRIOR_V_HALF] != 0.0 || pr[ND_PRIOR_LOG_TAU] != 0.0)
-                {
-                  json_builder_set_member_name (b, "prior");
-                  json_builder_begin_object (b);
-                  add_number (b, "slope_per_mV", pr[ND_PRIOR_SLOPE]);
-                  add_number (b, "v_half_mV", pr[ND_PRIOR_V_HALF]);
-                  add_number (b, "tau_ms", exp (pr[ND_PRIOR_LOG_TAU]));
-                  json_builder_end_object (b);
-                  if (qb->trainable)
-                    {
-                      json_builder_set_member_name (b, "fit_prior");
-                      json_builder_add_boolean_value (b, TRUE);
-                    }
-                }
-              write_network (b, &s->net.shape, s->net.tau_bound, m->params + blk->offset, blk->count);
-              json_builder_end_object (b);
-            }
-          json_builder_end_array (b);
-        }
-      json_builder_end_object (b);
-    }
+    write_channel (b, m, c);
   json_builder_end_array (b);
   json_builder_end_object (b);
   g_autoptr (JsonGenerator) gen = json_generator_new ();

@@ -294,6 +294,133 @@ note_membrane_cap (AbfHeader *h, gboolean telegraph, double cap_pF)
 
 /* ---- ABF 1.x ------------------------------------------------------------- */
 
+/* Names, units, scaling and telegraphs of each channel, through the
+ * sampling sequence; extended (1.6+) headers add the telegraphs. */
+static gboolean
+read_channels_v1 (Reader *r, AbfHeader *h, gboolean extended, double adc_range, double resolution,
+                  const char *name, GError **error)
+{
+  for (int i = 0; i < (int) h->n_channels; i++)
+    {
+      int phys = rd_i16 (r, 410 + 2 * i);
+      if (phys < 0 || phys >= ABF_MAX_CHANNELS)
+        return corrupt (error, name, _("the channel sampling sequence is out of range"));
+      h->names[i] = rd_string (r, 442 + 10 * phys, 10);
+      h->units[i] = rd_string (r, 602 + 8 * phys, 8);
+      gboolean telegraph = extended && rd_i16 (r, 4512 + 2 * phys) == 1;
+      double addit = extended ? rd_f32 (r, 4576 + 4 * phys) : 1.0;
+      note_membrane_cap (h, telegraph, extended ? rd_f32 (r, 4704 + 4 * phys) : 0.0);
+      if (h->is_float)
+        {
+          h->scale[i] = 1.0;
+          h->offset[i] = 0.0;
+        }
+      else if (!set_scale (h, (guint) i, adc_range, resolution, rd_f32 (r, 922 + 4 * phys),
+                           rd_f32 (r, 1050 + 4 * phys), rd_f32 (r, 730 + 4 * phys), telegraph, addit,
+                           rd_f32 (r, 986 + 4 * phys), rd_f32 (r, 1114 + 4 * phys), name, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Synch array: start (synch units) and length (samples) of each sweep. */
+static gboolean
+read_synch_v1 (Reader *r, AbfHeader *h, gint64 synch_ptr, gint64 synch_size, const char *name, GError **error)
+{
+  h->synch_start = g_array_new (FALSE, FALSE, sizeof (gint64));
+  h->synch_length = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (!(synch_ptr > 0 && synch_size > 0 && h->op_mode != 3))
+    return TRUE;
+  if (synch_size > (gint64) (r->n / 8))
+    return corrupt (error, name, _("the sweep table is larger than the file"));
+  for (gint64 i = 0; i < synch_size; i++)
+    {
+      gint64 st = rd_i32 (r, (gsize) synch_ptr * ABF_BLOCK + (gsize) i * 8);
+      gint64 ln = rd_i32 (r, (gsize) synch_ptr * ABF_BLOCK + (gsize) i * 8 + 4);
+      g_array_append_val (h->synch_start, st);
+      g_array_append_val (h->synch_length, ln);
+    }
+  if (r->bad)
+    return corrupt (error, name, _("the sweep table is cut short"));
+  return TRUE;
+}
+
+/* ABF1 keeps epoch tables for DACs 0 and 1 only: the active DAC's if it is
+ * enabled and has epochs, else (extended headers) the other's; -1 for none. */
+static int
+stimulus_dac_v1 (Reader *r, int active, gboolean extended)
+{
+  for (int pass = 0; pass < 2; pass++)
+    for (int d = 0; d < 2; d++)
+      {
+        if (pass == 0 && d != active)
+          continue;
+        if (!extended && d != active)
+          continue;
+        gboolean enabled = extended ? rd_i16 (r, 2296 + 2 * d) != 0 : TRUE;
+        gboolean any = FALSE;
+        for (int e = 0; e < 10; e++)
+          any |= (extended ? rd_i16 (r, 2308 + 2 * (10 * d + e)) : rd_i16 (r, 1444 + 2 * e)) != 0;
+        if (enabled && any)
+          return d;
+      }
+  return -1;
+}
+
+/* The ten epochs of DAC dac (older headers: one table). */
+static void
+read_epochs_v1 (Reader *r, AbfHeader *h, int dac, gboolean extended)
+{
+  for (int e = 0; e < 10; e++)
+    {
+      NdEpochDef *ep = &h->epochs[h->n_epochs];
+      if (extended)
+        {
+          int i = 10 * dac + e;
+          ep->type = rd_i16 (r, 2308 + 2 * i);
+          ep->init_level = rd_f32 (r, 2348 + 4 * i);
+          ep->level_inc = rd_f32 (r, 2428 + 4 * i);
+          ep->init_duration = rd_i32 (r, 2508 + 4 * i);
+          ep->duration_inc = rd_i32 (r, 2588 + 4 * i);
+          /* Train parameters (group 17): period and pulse width in samples, DAC-major as above. */
+          ep->pulse_period = rd_i32 (r, 2136 + 4 * i);
+          ep->pulse_width = rd_i32 (r, 2216 + 4 * i);
+        }
+      else
+        {
+          ep->type = rd_i16 (r, 1444 + 2 * e);
+          ep->init_level = rd_f32 (r, 1464 + 4 * e);
+          ep->level_inc = rd_f32 (r, 1504 + 4 * e);
+          ep->init_duration = rd_i16 (r, 1544 + 2 * e);
+          ep->duration_inc = rd_i16 (r, 1564 + 2 * e);
+        }
+      ep->letter = (char) ('A' + e);
+      h->n_epochs++;
+    }
+}
+
+/* The stimulus: the holding level of the stimulus DAC (else the active
+ * one's), and the waveform's epochs. */
+static void
+read_stimulus_v1 (Reader *r, AbfHeader *h, gboolean extended)
+{
+  int active = rd_i16 (r, 1440);
+  int dac = stimulus_dac_v1 (r, active, extended);
+  int hold_dac = dac >= 0 ? dac : (active >= 0 && active < 4 ? active : 0);
+  h->have_dac = TRUE;
+  h->dac_name = rd_string (r, 1306 + 10 * hold_dac, 10);
+  h->dac_units = rd_string (r, 1346 + 8 * hold_dac, 8);
+  h->holding = rd_f32 (r, 1394 + 4 * hold_dac);
+  if (dac < 0)
+    return;
+  int source = extended ? rd_i16 (r, 2300 + 2 * dac) : rd_i16 (r, 1438);
+  h->keep_last_level = (extended ? rd_i16 (r, 2304 + 2 * dac) : rd_i16 (r, 1442)) != 0;
+  h->waveform_from_epochs = source == 1 || !extended;
+  if (source == 2)
+    h->stimulus_note = g_strdup (_("The stimulus came from a stimulus file, which is not rebuilt."));
+  read_epochs_v1 (r, h, dac, extended);
+}
+
 static gboolean
 parse_v1 (Reader *r, AbfHeader *h, const char *name, GError **error)
 {
@@ -340,27 +467,8 @@ parse_v1 (Reader *r, AbfHeader *h, const char *name, GError **error)
   h->data_count = acq_length;
   h->rate_hz = 1e6 / (interval_us * nch);
   h->sample_us = interval_us;
-
-  for (int i = 0; i < nch; i++)
-    {
-      int phys = rd_i16 (r, 410 + 2 * i);
-      if (phys < 0 || phys >= ABF_MAX_CHANNELS)
-        return corrupt (error, name, _("the channel sampling sequence is out of range"));
-      h->names[i] = rd_string (r, 442 + 10 * phys, 10);
-      h->units[i] = rd_string (r, 602 + 8 * phys, 8);
-      gboolean telegraph = extended && rd_i16 (r, 4512 + 2 * phys) == 1;
-      double addit = extended ? rd_f32 (r, 4576 + 4 * phys) : 1.0;
-      note_membrane_cap (h, telegraph, extended ? rd_f32 (r, 4704 + 4 * phys) : 0.0);
-      if (h->is_float)
-        {
-          h->scale[i] = 1.0;
-          h->offset[i] = 0.0;
-        }
-      else if (!set_scale (h, (guint) i, adc_range, resolution, rd_f32 (r, 922 + 4 * phys),
-                           rd_f32 (r, 1050 + 4 * phys), rd_f32 (r, 730 + 4 * phys), telegraph, addit,
-                           rd_f32 (r, 986 + 4 * phys), rd_f32 (r, 1114 + 4 * phys), name, error))
-        return FALSE;
-    }
+  if (!read_channels_v1 (r, h, extended, adc_range, resolution, name, error))
+    return FALSE;
 
   if (extended)
     {
@@ -375,80 +483,9 @@ parse_v1 (Reader *r, AbfHeader *h, const char *name, GError **error)
   if (!h->protocol_path)
     h->protocol_path = g_strdup ("");
 
-  /* Synch array: start (synch units) and length (samples) of each sweep. */
-  h->synch_start = g_array_new (FALSE, FALSE, sizeof (gint64));
-  h->synch_length = g_array_new (FALSE, FALSE, sizeof (gint64));
-  if (synch_ptr > 0 && synch_size > 0 && h->op_mode != 3)
-    {
-      if (synch_size > (gint64) (r->n / 8))
-        return corrupt (error, name, _("the sweep table is larger than the file"));
-      for (gint64 i = 0; i < synch_size; i++)
-        {
-          gint64 st = rd_i32 (r, (gsize) synch_ptr * ABF_BLOCK + (gsize) i * 8);
-          gint64 ln = rd_i32 (r, (gsize) synch_ptr * ABF_BLOCK + (gsize) i * 8 + 4);
-          g_array_append_val (h->synch_start, st);
-          g_array_append_val (h->synch_length, ln);
-        }
-      if (r->bad)
-        return corrupt (error, name, _("the sweep table is cut short"));
-    }
-
-  /* Stimulus: ABF1 keeps epoch tables for DACs 0 and 1 only. */
-  int active = rd_i16 (r, 1440);
-  int dac = -1;
-  for (int pass = 0; pass < 2 && dac < 0; pass++)
-    for (int d = 0; d < 2 && dac < 0; d++)
-      {
-        if (pass == 0 && d != active)
-          continue;
-        if (!extended && d != active)
-          continue;
-        gboolean enabled = extended ? rd_i16 (r, 2296 + 2 * d) != 0 : TRUE;
-        gboolean any = FALSE;
-        for (int e = 0; e < 10; e++)
-          any |= (extended ? rd_i16 (r, 2308 + 2 * (10 * d + e)) : rd_i16 (r, 1444 + 2 * e)) != 0;
-        if (enabled && any)
-          dac = d;
-      }
-  int hold_dac = dac >= 0 ? dac : (active >= 0 && active < 4 ? active : 0);
-  h->have_dac = TRUE;
-  h->dac_name = rd_string (r, 1306 + 10 * hold_dac, 10);
-  h->dac_units = rd_string (r, 1346 + 8 * hold_dac, 8);
-  h->holding = rd_f32 (r, 1394 + 4 * hold_dac);
-  if (dac >= 0)
-    {
-      int source = extended ? rd_i16 (r, 2300 + 2 * dac) : rd_i16 (r, 1438);
-      h->keep_last_level = (extended ? rd_i16 (r, 2304 + 2 * dac) : rd_i16 (r, 1442)) != 0;
-      h->waveform_from_epochs = source == 1 || !extended;
-      if (source == 2)
-        h->stimulus_note = g_strdup (_("The stimulus came from a stimulus file, which is not rebuilt."));
-      for (int e = 0; e < 10; e++)
-        {
-          NdEpochDef *ep = &h->epochs[h->n_epochs];
-          if (extended)
-            {
-              int i = 10 * dac + e;
-              ep->type = rd_i16 (r, 2308 + 2 * i);
-              ep->init_level = rd_f32 (r, 2348 + 4 * i);
-              ep->level_inc = rd_f32 (r, 2428 + 4 * i);
-              ep->init_duration = rd_i32 (r, 2508 + 4 * i);
-              ep->duration_inc = rd_i32 (r, 2588 + 4 * i);
-              /* Train parameters (group 17): period and pulse width in samples, DAC-major as above. */
-              ep->pulse_period = rd_i32 (r, 2136 + 4 * i);
-              ep->pulse_width = rd_i32 (r, 2216 + 4 * i);
-            }
-          else
-            {
-              ep->type = rd_i16 (r, 1444 + 2 * e);
-              ep->init_level = rd_f32 (r, 1464 + 4 * e);
-              ep->level_inc = rd_f32 (r, 1504 + 4 * e);
-              ep->init_duration = rd_i16 (r, 1544 + 2 * e);
-              ep->duration_inc = rd_i16 (r, 1564 + 2 * e);
-            }
-          ep->letter = (char) ('A' + e);
-          h->n_epochs++;
-        }
-    }
+  if (!read_synch_v1 (r, h, synch_ptr, synch_size, name, error))
+    return FALSE;
+  read_stimulus_v1 (r, h, extended);
 
   /* Tags. */
   if (n_tags < 0 || n_tags > (gint64) (r->n / 64) ||
@@ -532,30 +569,23 @@ string_at (GPtrArray *strings, gint64 i)
   return i > 0 && i < (gint64) strings->len ? g_ptr_array_index (strings, i) : "";
 }
 
+/* The sections of an ABF 2 file that Neurode reads. */
+typedef struct {
+  Section prot, adc, dacs, epd, ul, strs, data, tags, synch;
+} SectionsV2;
+
+/* The protocol, channel and data sections must be there, and every section
+ * the header declares inside the file: a file cut short loses its sweep
+ * table and tags after the data. */
 static gboolean
-parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GError **error)
+check_sections_v2 (Reader *r, const SectionsV2 *s, const char *name, GError **error)
 {
-  h->version = g_strdup_printf ("%u.%u.%u.%u", rd_u32 (r, 4) >> 24 & 0xff, rd_u32 (r, 4) >> 16 & 0xff,
-                                rd_u32 (r, 4) >> 8 & 0xff, rd_u32 (r, 4) & 0xff);
-  h->version_major = 2;
-  h->n_episodes = rd_u32 (r, 12);
-  int fmt = rd_i16 (r, 30);
-  guint32 protocol_index = rd_u32 (r, 72);
-  if (r->bad)
-    return corrupt (error, name, _("the header is cut short"));
-
-  Section prot = rd_section (r, 0), adc = rd_section (r, 1), dacs = rd_section (r, 2);
-  Section epd = rd_section (r, 5), strs = rd_section (r, 9), data = rd_section (r, 10);
-  Section tags = rd_section (r, 11), synch = rd_section (r, 15);
-
-  if (!section_ok (r, &prot, 208))
+  if (!section_ok (r, &s->prot, 208))
     return corrupt (error, name, _("the protocol section is missing or outside the file"));
-  if (!section_ok (r, &adc, 82))
+  if (!section_ok (r, &s->adc, 82))
     return corrupt (error, name, _("the channel (ADC) section is missing or outside the file"));
-  if (data.count <= 0 || (data.bytes != 2 && data.bytes != 4))
+  if (s->data.count <= 0 || (s->data.bytes != 2 && s->data.bytes != 4))
     return corrupt (error, name, _("the data section is missing or has an unknown sample size"));
-  /* A section the header declares must be inside the file: a file cut
-   * short loses its sweep table and tags after the data. */
   static const char *const section_names[18] = {
     N_("the protocol section"), N_("the channel (ADC) section"), N_("the output (DAC) section"),
     N_("the epoch section"), N_("the ADC-per-DAC section"), N_("the epoch table"), N_("the user list"),
@@ -577,38 +607,24 @@ parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GE
           return corrupt (error, name, what);
         }
     }
+  return TRUE;
+}
 
-  gsize p0 = (gsize) prot.block * ABF_BLOCK;
-  h->op_mode = rd_i16 (r, p0);
-  double seq_interval = rd_f32 (r, p0 + 2);
-  h->synch_unit_us = rd_f32 (r, p0 + 14);
-  h->samples_per_episode = rd_i32 (r, p0 + 22);
-  double adc_range = rd_f32 (r, p0 + 110);
-  double resolution = rd_i32 (r, p0 + 118);
-  gint32 comment_index = rd_i32 (r, p0 + 132);
-  int active = rd_i16 (r, p0 + 142);
+/* Byte offset of entry i of a section. */
+static gsize
+entry_at (const Section *s, gint64 i)
+{
+  return (gsize) s->block * ABF_BLOCK + (gsize) i * (gsize) s->bytes;
+}
 
-  if (adc.count > ABF_MAX_CHANNELS)
-    return corrupt (error, name, _("the number of channels is out of range"));
-  if (!(seq_interval > 0.0) || !isfinite (seq_interval))
-    return corrupt (error, name, _("the sample interval is not a positive number"));
-  h->n_channels = (guint) adc.count;
-  h->is_float = data.bytes == 4 && fmt == 1;
-  if (data.bytes == 4 && fmt != 1)
-    return corrupt (error, name, _("it claims 4-byte samples that are not floating point"));
-  h->sample_size = (gsize) data.bytes;
-  h->data_offset = (gsize) data.block * ABF_BLOCK;
-  h->data_count = data.count;
-  h->rate_hz = 1e6 / seq_interval;
-  h->sample_us = seq_interval / h->n_channels;
-
-  g_autoptr (GPtrArray) strings = read_strings (r, &strs);
-  h->protocol_path = g_strdup (string_at (strings, protocol_index));
-  h->comment = g_strdup (string_at (strings, comment_index));
-
+/* Names, units, scaling and telegraphed capacitance of each ADC channel. */
+static gboolean
+read_channels_v2 (Reader *r, AbfHeader *h, const Section *adc, GPtrArray *strings, double adc_range,
+                  double resolution, const char *name, GError **error)
+{
   for (guint i = 0; i < h->n_channels; i++)
     {
-      gsize e = (gsize) adc.block * ABF_BLOCK + (gsize) i * (gsize) adc.bytes;
+      gsize e = entry_at (adc, i);
       h->names[i] = g_strdup (string_at (strings, rd_i32 (r, e + 74)));
       h->units[i] = g_strdup (string_at (strings, rd_i32 (r, e + 78)));
       note_membrane_cap (h, rd_i16 (r, e + 2) == 1, rd_f32 (r, e + 14));
@@ -622,160 +638,263 @@ parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GE
                            rd_f32 (r, e + 44), rd_f32 (r, e + 52), name, error))
         return FALSE;
     }
+  return TRUE;
+}
 
+/* Synch array: start and length of each sweep (none for gap-free data). */
+static void
+read_synch_v2 (Reader *r, AbfHeader *h, const Section *synch)
+{
   h->synch_start = g_array_new (FALSE, FALSE, sizeof (gint64));
   h->synch_length = g_array_new (FALSE, FALSE, sizeof (gint64));
-  if (h->op_mode != 3 && section_ok (r, &synch, 8))
-    for (gint64 i = 0; i < synch.count; i++)
+  if (h->op_mode != 3 && section_ok (r, synch, 8))
+    for (gint64 i = 0; i < synch->count; i++)
       {
-        gsize e = (gsize) synch.block * ABF_BLOCK + (gsize) i * (gsize) synch.bytes;
+        gsize e = entry_at (synch, i);
         gint64 st = rd_i32 (r, e), ln = rd_i32 (r, e + 4);
         g_array_append_val (h->synch_start, st);
         g_array_append_val (h->synch_length, ln);
       }
+}
 
-  /* Stimulus: the active DAC's epoch table, else any DAC that has one. */
-  int dac = -1;
-  gboolean dacs_ok = section_ok (r, &dacs, 46);
-  gboolean epd_ok = section_ok (r, &epd, 30);
-  for (int pass = 0; pass < 2 && dac < 0 && dacs_ok && epd_ok; pass++)
-    for (gint64 i = 0; i < dacs.count && dac < 0; i++)
+/* The DAC entry whose epoch table is the stimulus: the active DAC's, else
+ * any enabled DAC's that has one; -1 for none. */
+static int
+stimulus_dac_v2 (Reader *r, const Section *dacs, const Section *epd, int active)
+{
+  for (int pass = 0; pass < 2; pass++)
+    for (gint64 i = 0; i < dacs->count; i++)
       {
-        gsize e = (gsize) dacs.block * ABF_BLOCK + (gsize) i * (gsize) dacs.bytes;
+        gsize e = entry_at (dacs, i);
         int num = rd_i16 (r, e);
         if (pass == 0 && num != active)
           continue;
         if (rd_i16 (r, e + 40) == 0)   /* nWaveformEnable */
           continue;
-        for (gint64 k = 0; k < epd.count; k++)
+        for (gint64 k = 0; k < epd->count; k++)
           {
-            gsize q = (gsize) epd.block * ABF_BLOCK + (gsize) k * (gsize) epd.bytes;
+            gsize q = entry_at (epd, k);
             if (rd_i16 (r, q + 2) == num && rd_i16 (r, q + 4) != 0)
-              {
-                dac = (int) i;
-                break;
-              }
+              return (int) i;
           }
       }
+  return -1;
+}
+
+/* The DAC entry that gives the holding level: the stimulus DAC, else the
+ * last entry of the active DAC, else the first. */
+static int
+holding_dac_v2 (Reader *r, const Section *dacs, int dac, int active)
+{
   int hold_entry = dac;
-  if (hold_entry < 0 && dacs_ok)
-    for (gint64 i = 0; i < dacs.count; i++)
-      if (rd_i16 (r, (gsize) dacs.block * ABF_BLOCK + (gsize) i * (gsize) dacs.bytes) == active)
+  if (hold_entry < 0)
+    for (gint64 i = 0; i < dacs->count; i++)
+      if (rd_i16 (r, entry_at (dacs, i)) == active)
         hold_entry = (int) i;
-  if (hold_entry < 0 && dacs_ok)
-    hold_entry = 0;
-  if (hold_entry >= 0)
+  return hold_entry < 0 ? 0 : hold_entry;
+}
+
+/* The waveform of DAC entry `dac`: its source (epochs or a stimulus file)
+ * and the epochs of its DAC number. */
+static void
+read_waveform_v2 (Reader *r, AbfHeader *h, const Section *dacs, int dac, const Section *epd, GPtrArray *strings)
+{
+  gsize e = entry_at (dacs, dac);
+  int num = rd_i16 (r, e);
+  int source = rd_i16 (r, e + 42);
+  h->keep_last_level = rd_i16 (r, e + 44) != 0;
+  h->waveform_from_epochs = source == 1;
+  if (source == 2)
     {
-      gsize e = (gsize) dacs.block * ABF_BLOCK + (gsize) hold_entry * (gsize) dacs.bytes;
+      /* DAC section (ABF 2): fDACFileScale at 46, fDACFileOffset 50, lDACFileEpisodeNum 54,
+       * nDACFileADCNum 58, lDACFilePathIndex 118. */
+      h->dac_file = g_strdup (string_at (strings, rd_i32 (r, e + 118)));
+      h->dac_file_scale = rd_f32 (r, e + 46);
+      h->dac_file_offset = rd_f32 (r, e + 50);
+      h->dac_file_sweep = rd_i32 (r, e + 54);
+      h->dac_file_signal = rd_i16 (r, e + 58);
+      if (!h->dac_file[0])
+        h->stimulus_note = g_strdup (_("The stimulus came from a stimulus file, which is not rebuilt."));
+    }
+  for (gint64 k = 0; k < epd->count && h->n_epochs < ABF_MAX_EPOCHS; k++)
+    {
+      gsize q = entry_at (epd, k);
+      if (rd_i16 (r, q + 2) != num)
+        continue;
+      NdEpochDef *ep = &h->epochs[h->n_epochs++];
+      int number = rd_i16 (r, q);
+      ep->type = rd_i16 (r, q + 4);
+      ep->init_level = rd_f32 (r, q + 6);
+      ep->level_inc = rd_f32 (r, q + 10);
+      ep->init_duration = rd_i32 (r, q + 14);
+      ep->duration_inc = rd_i32 (r, q + 18);
+      ep->pulse_period = rd_i32 (r, q + 22);
+      ep->pulse_width = rd_i32 (r, q + 26);
+      ep->letter = number >= 0 && number < 26 ? (char) ('A' + number) : '?';
+    }
+}
+
+/* The epoch a user list's parameter code replaces the level or duration
+ * of, or -1. Codes as in Axon's ABF 2 headers (ABF_EPOCHCOUNT = 50): 61 + e
+ * = level of epoch e, 111 + e = its duration; files written with ABF 1's
+ * numbering (ABF_EPOCHCOUNT = 10) use 21 + e and 31 + e
+ * (user-list-durations.abf: 35, epoch E's duration, where the recorded
+ * command follows the list). */
+static int
+user_list_epoch (int param, gboolean *is_level)
+{
+  if (param >= 61 && param < 161)
+    return (*is_level = param < 111) ? param - 61 : param - 111;
+  if (param >= 21 && param < 41)
+    return (*is_level = param < 31) ? param - 21 : param - 31;
+  return -1;
+}
+
+/* A user list's comma-separated values; malformed ones are left out. */
+static GArray *
+user_list_values (const char *values)
+{
+  GArray *list = g_array_new (FALSE, FALSE, sizeof (double));
+  g_auto (GStrv) parts = g_strsplit (values, ",", -1);
+  for (char **p = parts; *p; p++)
+    {
+      char *end = NULL;
+      g_strstrip (*p);
+      double v = g_ascii_strtod (*p, &end);
+      if (**p && end && *end == '\0' && isfinite (v))
+        g_array_append_val (list, v);
+    }
+  return list;
+}
+
+/* User lists: a list of values, one per sweep, replacing an epoch's level
+ * or duration (user_list_epoch). nULEnable was found 0 in a file whose
+ * recorded command current follows the list (2020_03_02_0000.abf), so the
+ * list is applied whenever it names an epoch of the stimulus DAC `num`. */
+static void
+read_user_lists_v2 (Reader *r, AbfHeader *h, const Section *ul, int num, GPtrArray *strings)
+{
+  for (gint64 i = 0; i < ul->count && h->n_user_lists < ABF_MAX_EPOCHS; i++)
+    {
+      gsize e = entry_at (ul, i);
+      int list_dac = rd_i16 (r, e), param = rd_i16 (r, e + 4), repeat = rd_i16 (r, e + 6);
+      const char *values = string_at (strings, rd_i32 (r, e + 8));
+      gboolean is_level = FALSE;
+      int epoch = user_list_epoch (param, &is_level);
+      if (list_dac != num || epoch < 0 || !values[0])
+        continue;
+      char letter = (char) ('A' + epoch);
+      GArray *list = user_list_values (values);
+      h->user_lists[h->n_user_lists++] = list;
+      for (guint k = 0; k < h->n_epochs && list->len > 0; k++)
+        if (h->epochs[k].letter == letter)
+          {
+            NdEpochDef *ep = &h->epochs[k];
+            if (is_level)
+              {
+                ep->level_list = (const double *) list->data;
+                ep->n_level_list = list->len;
+                ep->level_list_repeat = repeat != 0;
+              }
+            else
+              {
+                ep->duration_list = (const double *) list->data;
+                ep->n_duration_list = list->len;
+                ep->duration_list_repeat = repeat != 0;
+              }
+          }
+    }
+}
+
+/* The stimulus: the holding level, the stimulus DAC's waveform and its
+ * user lists. */
+static void
+read_stimulus_v2 (Reader *r, AbfHeader *h, const SectionsV2 *s, int active, GPtrArray *strings)
+{
+  gboolean dacs_ok = section_ok (r, &s->dacs, 46);
+  gboolean epd_ok = section_ok (r, &s->epd, 30);
+  int dac = dacs_ok && epd_ok ? stimulus_dac_v2 (r, &s->dacs, &s->epd, active) : -1;
+  if (dacs_ok)
+    {
+      gsize e = entry_at (&s->dacs, holding_dac_v2 (r, &s->dacs, dac, active));
       h->have_dac = TRUE;
       h->dac_name = g_strdup (string_at (strings, rd_i32 (r, e + 24)));
       h->dac_units = g_strdup (string_at (strings, rd_i32 (r, e + 28)));
       h->holding = rd_f32 (r, e + 12);
     }
-  if (dac >= 0)
-    {
-      gsize e = (gsize) dacs.block * ABF_BLOCK + (gsize) dac * (gsize) dacs.bytes;
-      int num = rd_i16 (r, e);
-      int source = rd_i16 (r, e + 42);
-      h->keep_last_level = rd_i16 (r, e + 44) != 0;
-      h->waveform_from_epochs = source == 1;
-      if (source == 2)
-        {
-          /* DAC section (ABF 2): fDACFileScale at 46, fDACFileOffset 50, lDACFileEpisodeNum 54,
-           * nDACFileADCNum 58, lDACFilePathIndex 118. */
-          h->dac_file = g_strdup (string_at (strings, rd_i32 (r, e + 118)));
-          h->dac_file_scale = rd_f32 (r, e + 46);
-          h->dac_file_offset = rd_f32 (r, e + 50);
-          h->dac_file_sweep = rd_i32 (r, e + 54);
-          h->dac_file_signal = rd_i16 (r, e + 58);
-          if (!h->dac_file[0])
-            h->stimulus_note = g_strdup (_("The stimulus came from a stimulus file, which is not rebuilt."));
-        }
-      for (gint64 k = 0; k < epd.count && h->n_epochs < ABF_MAX_EPOCHS; k++)
-        {
-          gsize q = (gsize) epd.block * ABF_BLOCK + (gsize) k * (gsize) epd.bytes;
-          if (rd_i16 (r, q + 2) != num)
-            continue;
-          NdEpochDef *ep = &h->epochs[h->n_epochs++];
-          int number = rd_i16 (r, q);
-          ep->type = rd_i16 (r, q + 4);
-          ep->init_level = rd_f32 (r, q + 6);
-          ep->level_inc = rd_f32 (r, q + 10);
-          ep->init_duration = rd_i32 (r, q + 14);
-          ep->duration_inc = rd_i32 (r, q + 18);
-          ep->pulse_period = rd_i32 (r, q + 22);
-          ep->pulse_width = rd_i32 (r, q + 26);
-          ep->letter = number >= 0 && number < 26 ? (char) ('A' + number) : '?';
-        }
-    }
+  if (dac < 0)
+    return;
+  read_waveform_v2 (r, h, &s->dacs, dac, &s->epd, strings);
+  if (section_ok (r, &s->ul, 12))
+    read_user_lists_v2 (r, h, &s->ul, rd_i16 (r, entry_at (&s->dacs, dac)), strings);
+}
 
-  /* User lists: a list of values, one per sweep, replacing an epoch's
-   * level or duration. Parameter codes as in Axon's ABF 2 headers
-   * (ABF_EPOCHCOUNT = 50): 61 + e = level of epoch e, 111 + e = its
-   * duration; files written with ABF 1's numbering (ABF_EPOCHCOUNT = 10)
-   * use 21 + e and 31 + e (user-list-durations.abf: 35, epoch E's
-   * duration, where the recorded command follows the list). nULEnable was
-   * found 0 in a file whose recorded command current follows the list
-   * (2020_03_02_0000.abf), so the list is applied whenever it names an
-   * epoch of the stimulus DAC. */
-  Section ul = rd_section (r, 6);
-  if (dac >= 0 && section_ok (r, &ul, 12))
+static void
+add_tags_v2 (NdRecording *rec, Reader *r, const AbfHeader *h, const Section *tags)
+{
+  for (gint64 i = 0; i < tags->count; i++)
     {
-      int num = rd_i16 (r, (gsize) dacs.block * ABF_BLOCK + (gsize) dac * (gsize) dacs.bytes);
-      for (gint64 i = 0; i < ul.count && h->n_user_lists < ABF_MAX_EPOCHS; i++)
-        {
-          gsize e = (gsize) ul.block * ABF_BLOCK + (gsize) i * (gsize) ul.bytes;
-          int list_dac = rd_i16 (r, e), param = rd_i16 (r, e + 4), repeat = rd_i16 (r, e + 6);
-          const char *values = string_at (strings, rd_i32 (r, e + 8));
-          int epoch = -1;
-          gboolean is_level = FALSE;
-          if (param >= 61 && param < 161)
-            is_level = param < 111, epoch = is_level ? param - 61 : param - 111;
-          else if (param >= 21 && param < 41)
-            is_level = param < 31, epoch = is_level ? param - 21 : param - 31;
-          if (list_dac != num || epoch < 0 || !values[0])
-            continue;
-          char letter = (char) ('A' + epoch);
-          GArray *list = g_array_new (FALSE, FALSE, sizeof (double));
-          g_auto (GStrv) parts = g_strsplit (values, ",", -1);
-          for (char **p = parts; *p; p++)
-            {
-              char *end = NULL;
-              g_strstrip (*p);
-              double v = g_ascii_strtod (*p, &end);
-              if (**p && end && *end == '\0' && isfinite (v))
-                g_array_append_val (list, v);
-            }
-          h->user_lists[h->n_user_lists++] = list;
-          for (guint k = 0; k < h->n_epochs && list->len > 0; k++)
-            if (h->epochs[k].letter == letter)
-              {
-                NdEpochDef *ep = &h->epochs[k];
-                if (is_level)
-                  {
-                    ep->level_list = (const double *) list->data;
-                    ep->n_level_list = list->len;
-                    ep->level_list_repeat = repeat != 0;
-                  }
-                else
-                  {
-                    ep->duration_list = (const double *) list->data;
-                    ep->n_duration_list = list->len;
-                    ep->duration_list_repeat = repeat != 0;
-                  }
-              }
-        }
+      gsize e = entry_at (tags, i);
+      double t = rd_i32 (r, e);
+      double s = h->synch_unit_us > 0 ? t * h->synch_unit_us / 1e6 : t * h->sample_us / 1e6;
+      g_autofree char *text = rd_string (r, e + 4, 56);
+      nd_recording_add_tag (rec, s, text);
     }
+}
 
-  if (section_ok (r, &tags, 64) && tags_into)
-    for (gint64 i = 0; i < tags.count; i++)
-      {
-        gsize e = (gsize) tags.block * ABF_BLOCK + (gsize) i * (gsize) tags.bytes;
-        double t = rd_i32 (r, e);
-        double s = h->synch_unit_us > 0 ? t * h->synch_unit_us / 1e6 : t * h->sample_us / 1e6;
-        g_autofree char *text = rd_string (r, e + 4, 56);
-        nd_recording_add_tag (*tags_into, s, text);
-      }
+static gboolean
+parse_v2 (Reader *r, AbfHeader *h, NdRecording **tags_into, const char *name, GError **error)
+{
+  h->version = g_strdup_printf ("%u.%u.%u.%u", rd_u32 (r, 4) >> 24 & 0xff, rd_u32 (r, 4) >> 16 & 0xff,
+                                rd_u32 (r, 4) >> 8 & 0xff, rd_u32 (r, 4) & 0xff);
+  h->version_major = 2;
+  h->n_episodes = rd_u32 (r, 12);
+  int fmt = rd_i16 (r, 30);
+  guint32 protocol_index = rd_u32 (r, 72);
+  if (r->bad)
+    return corrupt (error, name, _("the header is cut short"));
+
+  const SectionsV2 s = {
+    .prot = rd_section (r, 0), .adc = rd_section (r, 1), .dacs = rd_section (r, 2), .epd = rd_section (r, 5),
+    .ul = rd_section (r, 6), .strs = rd_section (r, 9), .data = rd_section (r, 10), .tags = rd_section (r, 11),
+    .synch = rd_section (r, 15),
+  };
+  if (!check_sections_v2 (r, &s, name, error))
+    return FALSE;
+
+  gsize p0 = (gsize) s.prot.block * ABF_BLOCK;
+  h->op_mode = rd_i16 (r, p0);
+  double seq_interval = rd_f32 (r, p0 + 2);
+  h->synch_unit_us = rd_f32 (r, p0 + 14);
+  h->samples_per_episode = rd_i32 (r, p0 + 22);
+  double adc_range = rd_f32 (r, p0 + 110);
+  double resolution = rd_i32 (r, p0 + 118);
+  gint32 comment_index = rd_i32 (r, p0 + 132);
+  int active = rd_i16 (r, p0 + 142);
+
+  if (s.adc.count > ABF_MAX_CHANNELS)
+    return corrupt (error, name, _("the number of channels is out of range"));
+  if (!(seq_interval > 0.0) || !isfinite (seq_interval))
+    return corrupt (error, name, _("the sample interval is not a positive number"));
+  h->n_channels = (guint) s.adc.count;
+  h->is_float = s.data.bytes == 4 && fmt == 1;
+  if (s.data.bytes == 4 && fmt != 1)
+    return corrupt (error, name, _("it claims 4-byte samples that are not floating point"));
+  h->sample_size = (gsize) s.data.bytes;
+  h->data_offset = (gsize) s.data.block * ABF_BLOCK;
+  h->data_count = s.data.count;
+  h->rate_hz = 1e6 / seq_interval;
+  h->sample_us = seq_interval / h->n_channels;
+
+  g_autoptr (GPtrArray) strings = read_strings (r, &s.strs);
+  h->protocol_path = g_strdup (string_at (strings, protocol_index));
+  h->comment = g_strdup (string_at (strings, comment_index));
+  if (!read_channels_v2 (r, h, &s.adc, strings, adc_range, resolution, name, error))
+    return FALSE;
+  read_synch_v2 (r, h, &s.synch);
+  read_stimulus_v2 (r, h, &s, active, strings);
+  if (section_ok (r, &s.tags, 64) && tags_into)
+    add_tags_v2 (*tags_into, r, h, &s.tags);
   r->bad = FALSE;   /* optional sections past the end were skipped above */
   return TRUE;
 }
@@ -838,6 +957,140 @@ read_stimulus_file (NdRecording *rec, const AbfHeader *h, const char *dir, gsize
   return w;
 }
 
+/* The data must hold every sample the header announces, whole frames of
+ * all channels. */
+static gboolean
+check_data (const AbfHeader *h, gsize size, const char *name, GError **error)
+{
+  guint nch = h->n_channels;
+  if (nch == 0)
+    return corrupt (error, name, _("it records no channels"));
+  if (h->data_count <= 0 || h->data_count % nch != 0)
+    return corrupt (error, name, _("the number of samples does not fit the number of channels"));
+  gsize avail = h->data_offset < size ? (size - h->data_offset) / h->sample_size : 0;
+  if ((guint64) h->data_count > avail)
+    {
+      g_autofree char *what = g_strdup_printf (_("it is cut short (the header announces %lld samples, the file holds %zu)"),
+                                               (long long) h->data_count, avail);
+      return corrupt (error, name, what);
+    }
+  return TRUE;
+}
+
+/* Where each sweep starts (in samples of all channels) and how long it is
+ * (per channel): one for gap-free data, the sweep table's for
+ * variable-length events, else equal episodes. */
+typedef struct {
+  guint n_sweeps;
+  gsize *offsets, *lengths;
+  gboolean gapfree;
+} SweepLayout;
+
+static gboolean
+sweep_layout (const AbfHeader *h, SweepLayout *sl, const char *name, GError **error)
+{
+  const guint nch = h->n_channels;
+  sl->gapfree = h->op_mode == 3 || h->n_episodes <= 0;
+  if (sl->gapfree)
+    {
+      sl->n_sweeps = 1;
+      sl->offsets = g_new0 (gsize, 1);
+      sl->lengths = g_new0 (gsize, 1);
+      sl->lengths[0] = (gsize) (h->data_count / nch);
+      return TRUE;
+    }
+  if (h->op_mode == 1 && h->synch_length->len > 0)
+    {
+      /* Variable-length events: the sweep table gives each length. */
+      sl->n_sweeps = h->synch_length->len;
+      sl->offsets = g_new0 (gsize, sl->n_sweeps);
+      sl->lengths = g_new0 (gsize, sl->n_sweeps);
+      gint64 pos = 0;
+      for (guint s = 0; s < sl->n_sweeps; s++)
+        {
+          gint64 ln = g_array_index (h->synch_length, gint64, s);
+          if (ln <= 0 || ln % nch != 0 || ln > h->data_count - pos)
+            return corrupt (error, name, _("the sweep table does not match the data"));
+          sl->offsets[s] = (gsize) pos;
+          sl->lengths[s] = (gsize) (ln / nch);
+          pos += ln;
+        }
+      return TRUE;
+    }
+  gint64 per = h->samples_per_episode;
+  if (per <= 0 || per % nch != 0)
+    return corrupt (error, name, _("the sweep length does not fit the number of channels"));
+  if (h->n_episodes > h->data_count / per)
+    {
+      g_autofree char *what = g_strdup_printf (_("it announces %lld sweeps but holds data "
+                                                 "for %lld"),
+                                               (long long) h->n_episodes, (long long) (h->data_count / per));
+      return corrupt (error, name, what);
+    }
+  sl->n_sweeps = (guint) h->n_episodes;
+  sl->offsets = g_new0 (gsize, sl->n_sweeps);
+  sl->lengths = g_new0 (gsize, sl->n_sweeps);
+  for (guint s = 0; s < sl->n_sweeps; s++)
+    {
+      sl->offsets[s] = (gsize) s * (gsize) per;
+      sl->lengths[s] = (gsize) (per / nch);
+    }
+  return TRUE;
+}
+
+/* Sweeps, their start times (the sweep table's, else their place in the
+ * data) and the signals. */
+static void
+set_sweeps (NdRecording *rec, const AbfHeader *h, const SweepLayout *sl)
+{
+  const guint nch = h->n_channels;
+  nd_recording_set_shape (rec, sl->n_sweeps, nch, h->rate_hz);
+  for (guint s = 0; s < sl->n_sweeps; s++)
+    {
+      rec->sweep_len[s] = sl->lengths[s];
+      double start;
+      if (s < h->synch_start->len && !sl->gapfree)
+        {
+          double st = (double) g_array_index (h->synch_start, gint64, s);
+          start = h->synch_unit_us > 0 ? st * h->synch_unit_us / 1e6 : st * h->sample_us / 1e6;
+        }
+      else
+        start = (double) sl->offsets[s] / nch / h->rate_hz;
+      rec->sweep_start_s[s] = start;
+    }
+  for (guint i = 0; i < nch; i++)
+    nd_recording_set_signal (rec, i, h->names[i], h->units[i], h->is_float ? 1.0 : h->scale[i],
+                             h->is_float ? 0.0 : h->offset[i]);
+}
+
+/* The stimulus rebuilt from the protocol (epochs, or a stimulus file found
+ * in dir), or a note saying why not. */
+static void
+set_stimulus (NdRecording *rec, const AbfHeader *h, const char *dir, gboolean gapfree)
+{
+  gboolean supported = TRUE;
+  for (guint e = 0; e < h->n_epochs; e++)
+    if (h->epochs[e].type < ND_EPOCH_OFF || h->epochs[e].type > ND_EPOCH_PULSE)
+      supported = FALSE;
+  if (h->stimulus_note)
+    g_string_append_printf (rec->notes, "%s\n", h->stimulus_note);
+  if (!supported)
+    g_string_append_printf (rec->notes, "%s\n",
+                            _("The protocol uses epoch types Neurode does not rebuild (triangle, "
+                              "cosine or biphasic trains); choose a recorded signal as the stimulus."));
+  if (!(h->have_dac && supported))
+    return;
+  nd_recording_set_protocol (rec, h->dac_name, h->dac_units, h->holding, h->keep_last_level, !gapfree,
+                             h->waveform_from_epochs && !gapfree ? h->epochs : NULL,
+                             h->waveform_from_epochs && !gapfree ? h->n_epochs : 0);
+  gsize nw = 0;
+  g_autofree double *w = h->dac_file && h->dac_file[0] && dir ? read_stimulus_file (rec, h, dir, &nw) : NULL;
+  if (w)
+    nd_recording_set_protocol_waveform (rec, w, nw, file_base (h->dac_file));
+  else if (h->dac_file && h->dac_file[0] && !dir)
+    g_string_append_printf (rec->notes, "%s\n", _("The stimulus came from a stimulus file, which is not rebuilt."));
+}
+
 static NdRecording *
 parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error)
 {
@@ -845,8 +1098,6 @@ parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error)
   const guint8 *d = g_bytes_get_data (bytes, &size);
   Reader r = { d, size, FALSE };
   AbfHeader h = { 0 };
-  NdRecording *rec = NULL;
-  g_autofree char *pname = NULL;
 
   if (size < 4 || (memcmp (d, "ABF ", 4) != 0 && memcmp (d, "ABF2", 4) != 0))
     {
@@ -860,112 +1111,23 @@ parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error)
       return NULL;
     }
 
-  rec = nd_recording_new (name, v2 ? "ABF2" : "ABF1");
+  NdRecording *rec = nd_recording_new (name, v2 ? "ABF2" : "ABF1");
+  SweepLayout sl = { 0 };
   gboolean ok = v2 ? parse_v2 (&r, &h, &rec, name, error) : parse_v1 (&r, &h, name, error);
-  if (!ok)
-    goto fail;
-
-  /* Sweeps. */
-  guint nch = h.n_channels;
-  if (nch == 0)
+  if (!ok || !check_data (&h, size, name, error) || !sweep_layout (&h, &sl, name, error))
     {
-      corrupt (error, name, _("it records no channels"));
-      goto fail;
+      g_free (sl.offsets);
+      g_free (sl.lengths);
+      abf_header_clear (&h);
+      nd_recording_free (rec);
+      return NULL;
     }
-  if (h.data_count <= 0 || h.data_count % nch != 0)
-    {
-      corrupt (error, name, _("the number of samples does not fit the number of channels"));
-      goto fail;
-    }
-  gsize avail = h.data_offset < size ? (size - h.data_offset) / h.sample_size : 0;
-  if ((guint64) h.data_count > avail)
-    {
-      g_autofree char *what = g_strdup_printf (_("it is cut short (the header announces %lld samples, the file holds %zu)"),
-                                               (long long) h.data_count, avail);
-      corrupt (error, name, what);
-      goto fail;
-    }
-
-  guint n_sweeps;
-  gsize *offsets = NULL, *lengths = NULL;
-  gboolean gapfree = h.op_mode == 3 || h.n_episodes <= 0;
-  if (gapfree)
-    {
-      n_sweeps = 1;
-      offsets = g_new0 (gsize, 1);
-      lengths = g_new0 (gsize, 1);
-      lengths[0] = (gsize) (h.data_count / nch);
-    }
-  else if (h.op_mode == 1 && h.synch_length->len > 0)
-    {
-      /* Variable-length events: the sweep table gives each length. */
-      n_sweeps = h.synch_length->len;
-      offsets = g_new0 (gsize, n_sweeps);
-      lengths = g_new0 (gsize, n_sweeps);
-      gint64 pos = 0;
-      for (guint s = 0; s < n_sweeps; s++)
-        {
-          gint64 ln = g_array_index (h.synch_length, gint64, s);
-          if (ln <= 0 || ln % nch != 0 || ln > h.data_count - pos)
-            {
-              g_free (offsets);
-              g_free (lengths);
-              corrupt (error, name, _("the sweep table does not match the data"));
-              goto fail;
-            }
-          offsets[s] = (gsize) pos;
-          lengths[s] = (gsize) (ln / nch);
-          pos += ln;
-        }
-    }
-  else
-    {
-      gint64 per = h.samples_per_episode;
-      if (per <= 0 || per % nch != 0)
-        {
-          corrupt (error, name, _("the sweep length does not fit the number of channels"));
-          goto fail;
-        }
-      if (h.n_episodes > h.data_count / per)
-        {
-          g_autofree char *what = g_strdup_printf (_("it announces %lld sweeps but holds data "
-                                                     "for %lld"),
-                                                   (long long) h.n_episodes, (long long) (h.data_count / per));
-          corrupt (error, name, what);
-          goto fail;
-        }
-      n_sweeps = (guint) h.n_episodes;
-      offsets = g_new0 (gsize, n_sweeps);
-      lengths = g_new0 (gsize, n_sweeps);
-      for (guint s = 0; s < n_sweeps; s++)
-        {
-          offsets[s] = (gsize) s * (gsize) per;
-          lengths[s] = (gsize) (per / nch);
-        }
-    }
-
-  nd_recording_set_shape (rec, n_sweeps, nch, h.rate_hz);
-  for (guint s = 0; s < n_sweeps; s++)
-    {
-      rec->sweep_len[s] = lengths[s];
-      double start;
-      if (s < h.synch_start->len && !gapfree)
-        {
-          double st = (double) g_array_index (h.synch_start, gint64, s);
-          start = h.synch_unit_us > 0 ? st * h.synch_unit_us / 1e6 : st * h.sample_us / 1e6;
-        }
-      else
-        start = (double) offsets[s] / nch / h.rate_hz;
-      rec->sweep_start_s[s] = start;
-    }
-  g_free (lengths);
-  for (guint i = 0; i < nch; i++)
-    nd_recording_set_signal (rec, i, h.names[i], h.units[i], h.is_float ? 1.0 : h.scale[i],
-                             h.is_float ? 0.0 : h.offset[i]);
+  set_sweeps (rec, &h, &sl);
+  g_free (sl.lengths);
 
   nd_recording_set_text (&rec->version, h.version);
   nd_recording_set_text (&rec->acquisition, operation_mode_name (h.op_mode));
-  pname = protocol_name (h.protocol_path);
+  g_autofree char *pname = protocol_name (h.protocol_path);
   nd_recording_set_text (&rec->protocol, pname);
   nd_recording_set_text (&rec->comment, h.comment);
   if (!v2)
@@ -976,48 +1138,19 @@ parse_abf (GBytes *bytes, const char *name, const char *dir, GError **error)
   a->data = d + h.data_offset;
   a->sample_size = h.sample_size;
   a->is_float = h.is_float;
-  a->n_channels = nch;
-  a->sweep_offset = offsets;
+  a->n_channels = h.n_channels;
+  a->sweep_offset = sl.offsets;
   memcpy (a->scale, h.scale, sizeof a->scale);
   memcpy (a->offset, h.offset, sizeof a->offset);
   nd_recording_set_backend (rec, &abf_backend, a);
 
-  /* Stimulus. */
-  gboolean supported = TRUE;
-  for (guint e = 0; e < h.n_epochs; e++)
-    if (h.epochs[e].type < ND_EPOCH_OFF || h.epochs[e].type > ND_EPOCH_PULSE)
-      supported = FALSE;
-  if (h.stimulus_note)
-    g_string_append_printf (rec->notes, "%s\n", h.stimulus_note);
-  if (!supported)
-    g_string_append_printf (rec->notes, "%s\n",
-                            _("The protocol uses epoch types Neurode does not rebuild (triangle, "
-                              "cosine or biphasic trains); choose a recorded signal as the stimulus."));
-  if (h.have_dac && supported)
-    {
-      nd_recording_set_protocol (rec, h.dac_name, h.dac_units, h.holding, h.keep_last_level, !gapfree,
-                                 h.waveform_from_epochs && !gapfree ? h.epochs : NULL,
-                                 h.waveform_from_epochs && !gapfree ? h.n_epochs : 0);
-      gsize nw = 0;
-      g_autofree double *w = h.dac_file && h.dac_file[0] && dir ? read_stimulus_file (rec, &h, dir, &nw) : NULL;
-      if (w)
-        {
-          nd_recording_set_protocol_waveform (rec, w, nw, file_base (h.dac_file));
-        }
-      else if (h.dac_file && h.dac_file[0] && !dir)
-        g_string_append_printf (rec->notes, "%s\n", _("The stimulus came from a stimulus file, which is not rebuilt."));
-    }
+  set_stimulus (rec, &h, dir, sl.gapfree);
   nd_recording_infer_mode (rec, h.have_dac ? h.dac_units : NULL);
   nd_recording_choose_default_stimulus (rec);
   if (h.membrane_cap_pF > 0.0)
     rec->membrane_cap_pF = h.membrane_cap_pF;
   abf_header_clear (&h);
   return rec;
-
-fail:
-  abf_header_clear (&h);
-  nd_recording_free (rec);
-  return NULL;
 }
 
 NdRecording *

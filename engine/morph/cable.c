@@ -6,20 +6,10 @@
 #include "cable.h"
 
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 
-static void
-set_error (char *err, size_t err_len, const char *format, ...)
-{
-  if (!err || err_len == 0)
-    return;
-  va_list ap;
-  va_start (ap, format);
-  vsnprintf (err, err_len, format, ap);
-  va_end (ap);
-}
+#include "alloc.h"
+#include "morph-error.h"
 
 void
 nd_cable_free (nd_cable *c)
@@ -49,12 +39,12 @@ add_node (builder *b, int parent, double area, double g, int section, double x, 
   if (c->n_nodes == b->cap)
     {
       b->cap = b->cap ? 2 * b->cap : 64;
-      c->parent = realloc (c->parent, (size_t) b->cap * sizeof *c->parent);
-      c->area_um2 = realloc (c->area_um2, (size_t) b->cap * sizeof *c->area_um2);
-      c->g_axial_nS = realloc (c->g_axial_nS, (size_t) b->cap * sizeof *c->g_axial_nS);
-      c->section = realloc (c->section, (size_t) b->cap * sizeof *c->section);
-      c->x = realloc (c->x, (size_t) b->cap * sizeof *c->x);
-      c->region = realloc (c->region, (size_t) b->cap * sizeof *c->region);
+      c->parent = nd_realloc (c->parent, (size_t) b->cap * sizeof *c->parent);
+      c->area_um2 = nd_realloc (c->area_um2, (size_t) b->cap * sizeof *c->area_um2);
+      c->g_axial_nS = nd_realloc (c->g_axial_nS, (size_t) b->cap * sizeof *c->g_axial_nS);
+      c->section = nd_realloc (c->section, (size_t) b->cap * sizeof *c->section);
+      c->x = nd_realloc (c->x, (size_t) b->cap * sizeof *c->x);
+      c->region = nd_realloc (c->region, (size_t) b->cap * sizeof *c->region);
     }
   int i = c->n_nodes++;
   c->parent[i] = parent;
@@ -81,22 +71,22 @@ nd_cable_new (const nd_morph *morph, const nd_segmentation *seg, double ra, doub
 {
   if (!(ra > 0.0) || !isfinite (ra))
     {
-      set_error (err, err_len, "the axial resistivity must be positive (found %g Ohm cm)", ra);
+      nd_morph_set_error (err, err_len, "the axial resistivity must be positive (found %g Ohm cm)", ra);
       return NULL;
     }
   if (!(cm > 0.0) || !isfinite (cm))
     {
-      set_error (err, err_len, "the membrane capacitance must be positive (found %g uF/cm2)", cm);
+      nd_morph_set_error (err, err_len, "the membrane capacitance must be positive (found %g uF/cm2)", cm);
       return NULL;
     }
   if (seg->mode == ND_SEGMENT_FIXED && (seg->nseg < 1 || seg->nseg > 10000))
     {
-      set_error (err, err_len, "compartments per branch must be between 1 and 10000 (found %d)", seg->nseg);
+      nd_morph_set_error (err, err_len, "compartments per branch must be between 1 and 10000 (found %d)", seg->nseg);
       return NULL;
     }
   if (seg->mode == ND_SEGMENT_D_LAMBDA && (!(seg->d_lambda > 0.0) || !(seg->freq_hz > 0.0)))
     {
-      set_error (err, err_len, "d_lambda and its frequency must be positive");
+      nd_morph_set_error (err, err_len, "d_lambda and its frequency must be positive");
       return NULL;
     }
   int ns = morph->n_sections;
@@ -106,18 +96,18 @@ nd_cable_new (const nd_morph *morph, const nd_segmentation *seg, double ra, doub
              : nd_section_nseg_d_lambda (&morph->sections[s], seg->d_lambda, seg->freq_hz, ra, cm);
   if (total > ND_CABLE_MAX_COMPARTMENTS)
     {
-      set_error (err, err_len, "this segmentation gives %.0f compartments; Neurode simulates at most %d",
+      nd_morph_set_error (err, err_len, "this segmentation gives %.0f compartments; Neurode simulates at most %d",
                  total, ND_CABLE_MAX_COMPARTMENTS);
       return NULL;
     }
-  nd_cable *c = calloc (1, sizeof *c);
+  nd_cable *c = nd_calloc (1, sizeof *c);
   builder b = { c, 0 };
   c->n_sections = ns;
   c->ra_ohm_cm = ra;
-  c->section_first = malloc ((size_t) ns * sizeof (int));
-  c->section_nseg = malloc ((size_t) ns * sizeof (int));
-  int *end_node = malloc ((size_t) ns * sizeof (int));     /* x = 1 junction, -1 until needed */
-  int *attach_node = malloc ((size_t) ns * sizeof (int));  /* node that x = 0 joins */
+  c->section_first = nd_malloc ((size_t) ns * sizeof (int));
+  c->section_nseg = nd_malloc ((size_t) ns * sizeof (int));
+  int *end_node = nd_malloc ((size_t) ns * sizeof (int));     /* x = 1 junction, -1 until needed */
+  int *attach_node = nd_malloc ((size_t) ns * sizeof (int));  /* node that x = 0 joins */
   int root_start = -1;                                       /* the root's x = 0 junction */
 
   for (int s = 0; s < ns; s++)
@@ -128,7 +118,7 @@ nd_cable_new (const nd_morph *morph, const nd_segmentation *seg, double ra, doub
       double L = sec->length;
       if (!(L > 0.0))
         {
-          set_error (err, err_len, "section %d has zero length", s);
+          nd_morph_set_error (err, err_len, "section %d has zero length", s);
           goto fail;
         }
       c->section_nseg[s] = nseg;
@@ -179,7 +169,7 @@ nd_cable_new (const nd_morph *morph, const nd_segmentation *seg, double ra, doub
           double g = parent < 0 ? 0.0 : conductance_nS (r);
           if (!(area > 0.0))
             {
-              set_error (err, err_len, "section %d has a compartment without membrane area", s);
+              nd_morph_set_error (err, err_len, "section %d has a compartment without membrane area", s);
               goto fail;
             }
           int node = add_node (&b, parent, area, g, s, (k + 0.5) / nseg, sec->region);

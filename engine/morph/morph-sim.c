@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "hines.h"
 
 /* 1 uF/cm2 over 1 um2 = 0.01 pF; 1 mS/cm2 over 1 um2 = 0.01 nS. */
@@ -37,17 +38,17 @@ struct nd_morph_sim {
 nd_morph_sim *
 nd_morph_sim_new (const nd_cable *cable, const nd_membrane *m, double dt)
 {
-  nd_morph_sim *s = calloc (1, sizeof *s);
+  nd_morph_sim *s = nd_calloc (1, sizeof *s);
   int n = cable->n_nodes;
   s->cable = cable;
   s->dt = dt;
   s->celsius = m->celsius;
   s->n = n;
-  s->v = calloc ((size_t) n, sizeof (double));
-  s->c_pF = calloc ((size_t) n, sizeof (double));
-  s->d = calloc ((size_t) n, sizeof (double));
-  s->rhs = calloc ((size_t) n, sizeof (double));
-  s->dv = calloc ((size_t) n, sizeof (double));
+  s->v = nd_calloc ((size_t) n, sizeof (double));
+  s->c_pF = nd_calloc ((size_t) n, sizeof (double));
+  s->d = nd_calloc ((size_t) n, sizeof (double));
+  s->rhs = nd_calloc ((size_t) n, sizeof (double));
+  s->dv = nd_calloc ((size_t) n, sizeof (double));
 
   int n_inst = 0, n_gates = 0;
   for (int i = 0; i < n; i++)
@@ -58,8 +59,8 @@ nd_morph_sim_new (const nd_cable *cable, const nd_membrane *m, double dt)
         for (int k = 0; k < m->n_channels[r]; k++)
           n_gates += m->channels[r][k].kind->n_gates;
       }
-  s->inst = calloc ((size_t) (n_inst ? n_inst : 1), sizeof (instance));
-  s->gates = calloc ((size_t) (n_gates ? n_gates : 1), sizeof (double));
+  s->inst = nd_calloc ((size_t) (n_inst ? n_inst : 1), sizeof (instance));
+  s->gates = nd_calloc ((size_t) (n_gates ? n_gates : 1), sizeof (double));
   s->n_inst = n_inst;
   s->n_gates = n_gates;
   int ii = 0, gi = 0;
@@ -80,13 +81,13 @@ nd_morph_sim_new (const nd_cable *cable, const nd_membrane *m, double dt)
         }
     }
 
-  s->child_first = calloc ((size_t) n + 1, sizeof (int));
-  s->children = calloc ((size_t) (n ? n : 1), sizeof (int));
+  s->child_first = nd_calloc ((size_t) n + 1, sizeof (int));
+  s->children = nd_calloc ((size_t) (n ? n : 1), sizeof (int));
   for (int i = 1; i < n; i++)
     s->child_first[cable->parent[i] + 1]++;
   for (int i = 0; i < n; i++)
     s->child_first[i + 1] += s->child_first[i];
-  int *fill = calloc ((size_t) n, sizeof (int));
+  int *fill = nd_calloc ((size_t) n, sizeof (int));
   for (int i = 1; i < n; i++)
     {
       int p = cable->parent[i];

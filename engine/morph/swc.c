@@ -7,22 +7,12 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static void
-set_error (char *err, size_t err_len, const char *format, ...)
-{
-  if (!err || err_len == 0)
-    return;
-  va_list ap;
-  va_start (ap, format);
-  vsnprintf (err, err_len, format, ap);
-  va_end (ap);
-}
+#include "morph-error.h"
 
 nd_region
 nd_region_from_swc_type (int type)
@@ -138,7 +128,7 @@ parse_lines (const char *text, size_t len, nd_swc_point **out_points, int *out_n
       line[line_len] = '\0';
       if (memchr (line, '\0', line_len))
         {
-          set_error (err, err_len, "line %d: this is not a text file (SWC files are plain text)", line_no);
+          nd_morph_set_error (err, err_len, "line %d: this is not a text file (SWC files are plain text)", line_no);
           goto fail;
         }
       char *hash = strchr (line, '#');
@@ -152,12 +142,12 @@ parse_lines (const char *text, size_t len, nd_swc_point **out_points, int *out_n
         {
           if (n_fields == 7)
             {
-              set_error (err, err_len, "line %d: more than 7 fields (an SWC line is “id type x y z radius parent”)", line_no);
+              nd_morph_set_error (err, err_len, "line %d: more than 7 fields (an SWC line is “id type x y z radius parent”)", line_no);
               goto fail;
             }
           if (parse_field (tok, n_fields, &values[n_fields]) < 0)
             {
-              set_error (err, err_len, "line %d: the %s “%.40s” is not %s", line_no, field_names[n_fields], tok,
+              nd_morph_set_error (err, err_len, "line %d: the %s “%.40s” is not %s", line_no, field_names[n_fields], tok,
                          (n_fields <= 1 || n_fields == 6) ? "a whole number" : "a number");
               goto fail;
             }
@@ -167,24 +157,24 @@ parse_lines (const char *text, size_t len, nd_swc_point **out_points, int *out_n
         continue;
       if (n_fields != 7)
         {
-          set_error (err, err_len, "line %d: %d fields instead of 7 (an SWC line is “id type x y z radius parent”)",
+          nd_morph_set_error (err, err_len, "line %d: %d fields instead of 7 (an SWC line is “id type x y z radius parent”)",
                      line_no, n_fields);
           goto fail;
         }
       if (!(values[5] > 0.0))
         {
-          set_error (err, err_len, "line %d: point %.0f has radius %g um; radii must be positive", line_no, values[0], values[5]);
+          nd_morph_set_error (err, err_len, "line %d: point %.0f has radius %g um; radii must be positive", line_no, values[0], values[5]);
           goto fail;
         }
       if (values[0] < 0)
         {
-          set_error (err, err_len, "line %d: the id %.0f is negative", line_no, values[0]);
+          nd_morph_set_error (err, err_len, "line %d: the id %.0f is negative", line_no, values[0]);
           goto fail;
         }
       /* The type becomes an int (fuzz-swc found 6.7e11); ids and parents are within ±1e15 (parse_field). */
       if (fabs (values[1]) > 1e6)
         {
-          set_error (err, err_len, "line %d: the type %.0f is too large (SWC types are small whole numbers: 1 soma, "
+          nd_morph_set_error (err, err_len, "line %d: the type %.0f is too large (SWC types are small whole numbers: 1 soma, "
                      "2 axon, 3 basal, 4 apical dendrite)", line_no, values[1]);
           goto fail;
         }
@@ -221,7 +211,7 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
     return NULL;
   if (n == 0)
     {
-      set_error (err, err_len, "the file has no sample points");
+      nd_morph_set_error (err, err_len, "the file has no sample points");
       goto fail;
     }
   qsort (points, (size_t) n, sizeof *points, compare_by_id);
@@ -231,7 +221,7 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
     {
       if (i > 0 && points[i].id == points[i - 1].id)
         {
-          set_error (err, err_len, "lines %d and %d: the id %ld is used twice", points[i - 1].line, points[i].line, points[i].id);
+          nd_morph_set_error (err, err_len, "lines %d and %d: the id %ld is used twice", points[i - 1].line, points[i].line, points[i].id);
           goto fail;
         }
     }
@@ -242,7 +232,7 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
         {
           if (root >= 0)
             {
-              set_error (err, err_len, "lines %d and %d: two points without a parent; Neurode reads one connected cell",
+              nd_morph_set_error (err, err_len, "lines %d and %d: two points without a parent; Neurode reads one connected cell",
                          points[root].line, p->line);
               goto fail;
             }
@@ -251,19 +241,19 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
         }
       if (p->parent_id == p->id)
         {
-          set_error (err, err_len, "line %d: point %ld is its own parent", p->line, p->id);
+          nd_morph_set_error (err, err_len, "line %d: point %ld is its own parent", p->line, p->id);
           goto fail;
         }
       p->parent = find_id (points, n, p->parent_id);
       if (p->parent < 0)
         {
-          set_error (err, err_len, "line %d: point %ld names parent %ld, which is not in the file", p->line, p->id, p->parent_id);
+          nd_morph_set_error (err, err_len, "line %d: point %ld names parent %ld, which is not in the file", p->line, p->id, p->parent_id);
           goto fail;
         }
     }
   if (root < 0)
     {
-      set_error (err, err_len, "every point has a parent, so the points form a loop (a cell is a tree with one root)");
+      nd_morph_set_error (err, err_len, "every point has a parent, so the points form a loop (a cell is a tree with one root)");
       goto fail;
     }
 
@@ -280,7 +270,7 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
         }
       if (state[j] == 1)
         {
-          set_error (err, err_len, "line %d: the parents of point %ld lead back to it (a loop); a cell is a tree",
+          nd_morph_set_error (err, err_len, "line %d: the parents of point %ld lead back to it (a loop); a cell is a tree",
                      points[j].line, points[j].id);
           goto fail;
         }
@@ -294,16 +284,16 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
       for (int i = 0; i < n; i++)
         any_soma |= points[i].type == 1;
       if (!any_soma)
-        set_error (err, err_len, "the file has no soma point (type 1); Neurode needs a soma to attach the cell to");
+        nd_morph_set_error (err, err_len, "the file has no soma point (type 1); Neurode needs a soma to attach the cell to");
       else
-        set_error (err, err_len, "line %d: the root point %ld is not a soma point (type 1); "
+        nd_morph_set_error (err, err_len, "line %d: the root point %ld is not a soma point (type 1); "
                    "Neurode needs the tree to start at the soma", points[root].line, points[root].id);
       goto fail;
     }
   for (int i = 0; i < n; i++)
     if (points[i].type == 1 && points[i].parent >= 0 && points[points[i].parent].type != 1)
       {
-        set_error (err, err_len, "line %d: soma point %ld hangs off a non-soma point; the soma must be one piece at the root",
+        nd_morph_set_error (err, err_len, "line %d: soma point %ld hangs off a non-soma point; the soma must be one piece at the root",
                    points[i].line, points[i].id);
         goto fail;
       }
@@ -374,7 +364,7 @@ nd_swc_read_file (const char *path, char *err, size_t err_len)
   FILE *f = fopen (path, "rb");
   if (!f)
     {
-      set_error (err, err_len, "cannot open “%s”: %s", path, strerror (errno));
+      nd_morph_set_error (err, err_len, "cannot open “%s”: %s", path, strerror (errno));
       return NULL;
     }
   /* A device (/dev/zero) or a huge file would be read into memory without end. */
@@ -383,10 +373,10 @@ nd_swc_read_file (const char *path, char *err, size_t err_len)
     {
       fclose (f);
       if (S_ISREG (st.st_mode))
-        set_error (err, err_len, "“%s” is %.0f MB; a morphology (SWC) file can be at most %d MB", path,
+        nd_morph_set_error (err, err_len, "“%s” is %.0f MB; a morphology (SWC) file can be at most %d MB", path,
                    st.st_size / 1e6, ND_SWC_MAX_BYTES >> 20);
       else
-        set_error (err, err_len, "“%s” is not a file but a device, a pipe or a folder; give an SWC file", path);
+        nd_morph_set_error (err, err_len, "“%s” is not a file but a device, a pipe or a folder; give an SWC file", path);
       return NULL;
     }
   size_t cap = (size_t) st.st_size + 1, len = 0;
@@ -398,7 +388,7 @@ nd_swc_read_file (const char *path, char *err, size_t err_len)
   fclose (f);
   if (failed)
     {
-      set_error (err, err_len, "cannot read “%s”", path);
+      nd_morph_set_error (err, err_len, "cannot read “%s”", path);
       free (text);
       return NULL;
     }
