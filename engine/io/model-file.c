@@ -15,16 +15,7 @@
 #include "nd-error.h"
 
 /* The strict member readers (a member present must have its type; a wrong one is an error naming it,
- * never the default) are json-input.h's, shared with the project and cell files; the short names keep
- * this reader's lines as they were. */
-#define kind_of nd_json_kind_of
-#define is_number nd_json_is_number
-#define get_number nd_json_get_number
-#define get_bool nd_json_get_bool
-#define get_string nd_json_get_string
-#define get_object nd_json_get_object
-#define get_array nd_json_get_array
-#define get_numbers nd_json_get_numbers
+ * never the default) are json-input.h's, shared with the project and cell files. */
 
 static const char *const act_names[] = { "tanh", "relu", "silu" };
 
@@ -48,8 +39,8 @@ read_network (JsonObject *o, int n_in, int n_out, net_spec *ns, const char *wher
       ns->shape.depth = 2;
       return TRUE;
     }
-  if (!get_number (o, "width", 32, FALSE, &width, where, error)
-      || !get_number (o, "depth", 2, FALSE, &depth, where, error))
+  if (!nd_json_get_number (o, "width", 32, FALSE, &width, where, error)
+      || !nd_json_get_number (o, "depth", 2, FALSE, &depth, where, error))
     return FALSE;
   if (width < 1 || width > 1024 || depth < 1 || depth > 16 || width != floor (width) || depth != floor (depth))
     {
@@ -61,8 +52,8 @@ read_network (JsonObject *o, int n_in, int n_out, net_spec *ns, const char *wher
   ns->shape.depth = (int) depth;
   const char *act, *bound;
   gboolean layer_norm;
-  if (!get_string (o, "activation", &act, where, error) || !get_bool (o, "layer_norm", TRUE, &layer_norm, where, error)
-      || !get_string (o, "tau_bound", &bound, where, error) || !get_array (o, "weights", &ns->weights, where, error))
+  if (!nd_json_get_string (o, "activation", &act, where, error) || !nd_json_get_bool (o, "layer_norm", TRUE, &layer_norm, where, error)
+      || !nd_json_get_string (o, "tau_bound", &bound, where, error) || !nd_json_get_array (o, "weights", &ns->weights, where, error))
     return FALSE;
   ns->shape.layer_norm = layer_norm;
   if (act)
@@ -102,11 +93,11 @@ set_weights (nd_model *m, int block, JsonArray *w, const char *where, GError **e
   for (size_t i = 0; i < b->count; i++)
     {
       JsonNode *n = json_array_get_element (w, i);
-      double x = is_number (n) ? json_node_get_double (n) : NAN;
+      double x = nd_json_is_number (n) ? json_node_get_double (n) : NAN;
       if (!isfinite (x))
         {
           g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: weight %zu must be a finite number, not %s"), where,
-                       i + 1, is_number (n) ? _("infinite") : kind_of (n));
+                       i + 1, nd_json_is_number (n) ? _("infinite") : nd_json_kind_of (n));
           return FALSE;
         }
       m->params[b->offset + i] = x;
@@ -120,7 +111,7 @@ static gboolean
 read_latent_state (nd_model *m, JsonObject *o, int c, int nl, const double *z0, const char *where, GError **error)
 {
   double leak = 0.0;
-  if (!get_number (o, "z_leak_ms", 0.0, FALSE, &leak, where, error))
+  if (!nd_json_get_number (o, "z_leak_ms", 0.0, FALSE, &leak, where, error))
     return FALSE;
   if (!(leak >= 0.0) || !isfinite (leak))
     {
@@ -146,7 +137,7 @@ read_latent_state (nd_model *m, JsonObject *o, int c, int nl, const double *z0, 
   if (json_object_has_member (o, "rest_anchor_mV"))
     {
       double va;
-      if (!get_number (o, "rest_anchor_mV", 0.0, TRUE, &va, where, error))
+      if (!nd_json_get_number (o, "rest_anchor_mV", 0.0, TRUE, &va, where, error))
         return FALSE;
       nd_model_anchor_free (m, c, va);   /* va is finite here */
     }
@@ -159,10 +150,10 @@ read_free_channel (nd_model *m, JsonObject *o, const char *name, const char *whe
                    GError **error)
 {
   double nl = 0, vm = -65, vs = 20, is = 1;
-  if (!get_number (o, "latents", 0, TRUE, &nl, where, error)
-      || !get_number (o, "v_mean_mV", -65, FALSE, &vm, where, error)
-      || !get_number (o, "v_std_mV", 20, FALSE, &vs, where, error)
-      || !get_number (o, "i_scale_uA_per_cm2", 1, FALSE, &is, where, error))
+  if (!nd_json_get_number (o, "latents", 0, TRUE, &nl, where, error)
+      || !nd_json_get_number (o, "v_mean_mV", -65, FALSE, &vm, where, error)
+      || !nd_json_get_number (o, "v_std_mV", 20, FALSE, &vs, where, error)
+      || !nd_json_get_number (o, "i_scale_uA_per_cm2", 1, FALSE, &is, where, error))
     return FALSE;
   if (nl < 0 || nl > ND_MAX_LATENTS || nl != floor (nl))
     {
@@ -175,11 +166,11 @@ read_free_channel (nd_model *m, JsonObject *o, const char *name, const char *whe
     zm[i] = 0.0, zs[i] = 1.0;
   JsonArray *am, *as, *az;
   JsonObject *no;
-  if (!get_array (o, "z_mean", &am, where, error) || !get_array (o, "z_std", &as, where, error)
-      || !get_array (o, "z_init", &az, where, error) || !get_object (o, "network", &no, where, error)
-      || (am && !get_numbers (am, "z_mean", (int) nl, zm, where, error))
-      || (as && !get_numbers (as, "z_std", (int) nl, zs, where, error))
-      || (az && !get_numbers (az, "z_init", (int) nl, z0, where, error)))
+  if (!nd_json_get_array (o, "z_mean", &am, where, error) || !nd_json_get_array (o, "z_std", &as, where, error)
+      || !nd_json_get_array (o, "z_init", &az, where, error) || !nd_json_get_object (o, "network", &no, where, error)
+      || (am && !nd_json_get_numbers (am, "z_mean", (int) nl, zm, where, error))
+      || (as && !nd_json_get_numbers (as, "z_std", (int) nl, zs, where, error))
+      || (az && !nd_json_get_numbers (az, "z_init", (int) nl, z0, where, error)))
     return FALSE;
   net_spec ns;
   if (!read_network (no, 1 + (int) nl, 1 + (int) nl, &ns, where, error))
@@ -219,9 +210,9 @@ read_prior (JsonObject *po, gate_spec *gs, const char *where, GError **error)
   if (!po)
     return TRUE;
   double slope, v_half, tau;
-  if (!get_number (po, "slope_per_mV", 0.0, TRUE, &slope, where, error)
-      || !get_number (po, "v_half_mV", 0.0, TRUE, &v_half, where, error)
-      || !get_number (po, "tau_ms", 1.0, TRUE, &tau, where, error))
+  if (!nd_json_get_number (po, "slope_per_mV", 0.0, TRUE, &slope, where, error)
+      || !nd_json_get_number (po, "v_half_mV", 0.0, TRUE, &v_half, where, error)
+      || !nd_json_get_number (po, "tau_ms", 1.0, TRUE, &tau, where, error))
     return FALSE;
   if (!(fabs (slope) <= 2.0 && fabs (v_half) <= 200.0 && tau > 0.0 && tau < 1e80))
     {
@@ -249,10 +240,10 @@ read_gate (JsonArray *gates, int g, gate_spec *gs, const char *where, GError **e
   JsonObject *go = json_node_get_object (gn);
   JsonObject *po, *no;
   gs->power = 1;
-  if (!get_string (go, "name", &gs->name, where, error) || !get_number (go, "power", 1, FALSE, &gs->power, where, error)
-      || !get_bool (go, "fit_power", FALSE, &gs->fit_power, where, error)
-      || !get_object (go, "prior", &po, where, error) || !get_bool (go, "fit_prior", FALSE, &gs->fit_prior, where, error)
-      || !get_object (go, "network", &no, where, error))
+  if (!nd_json_get_string (go, "name", &gs->name, where, error) || !nd_json_get_number (go, "power", 1, FALSE, &gs->power, where, error)
+      || !nd_json_get_bool (go, "fit_power", FALSE, &gs->fit_power, where, error)
+      || !nd_json_get_object (go, "prior", &po, where, error) || !nd_json_get_bool (go, "fit_prior", FALSE, &gs->fit_prior, where, error)
+      || !nd_json_get_object (go, "network", &no, where, error))
     return FALSE;
   if (!(gs->power >= 1 && gs->power <= 8))
     {
@@ -270,11 +261,11 @@ read_learned_channel (nd_model *m, JsonObject *o, const char *name, const char *
                       int *c, GError **error)
 {
   double gbar = 0, e = 0;
-  if (!get_number (o, "gbar_mS_per_cm2", 0, TRUE, &gbar, where, error)
-      || !get_number (o, "e_rev_mV", 0, TRUE, &e, where, error))
+  if (!nd_json_get_number (o, "gbar_mS_per_cm2", 0, TRUE, &gbar, where, error)
+      || !nd_json_get_number (o, "e_rev_mV", 0, TRUE, &e, where, error))
     return FALSE;
   JsonArray *gates;
-  if (!get_array (o, "gates", &gates, where, error))
+  if (!nd_json_get_array (o, "gates", &gates, where, error))
     return FALSE;
   int ng = gates ? (int) json_array_get_length (gates) : 0;
   if (ng < 1 || ng > ND_MAX_LEARNED_GATES)
@@ -340,7 +331,7 @@ read_known_channel (nd_model *m, JsonObject *o, const char *type, const char *wh
     {
       g_autoptr (GError) local = NULL;
       const char *icg_class, *icg_channel;
-      if (!get_string (o, "icg_class", &icg_class, where, error) || !get_string (o, "channel", &icg_channel, where, error))
+      if (!nd_json_get_string (o, "icg_class", &icg_class, where, error) || !nd_json_get_string (o, "channel", &icg_channel, where, error))
         return FALSE;
       kind = nd_icg_kind_lookup (icg_class, icg_channel, &local);
       if (!kind)
@@ -357,8 +348,8 @@ read_known_channel (nd_model *m, JsonObject *o, const char *type, const char *wh
       return FALSE;
     }
   double gbar = 0, e = 0;
-  if (!get_number (o, "gbar_mS_per_cm2", kind->gbar_default, FALSE, &gbar, where, error)
-      || !get_number (o, "e_rev_mV", kind->e_default, FALSE, &e, where, error))
+  if (!nd_json_get_number (o, "gbar_mS_per_cm2", kind->gbar_default, FALSE, &gbar, where, error)
+      || !nd_json_get_number (o, "e_rev_mV", kind->e_default, FALSE, &e, where, error))
     return FALSE;
   *c = nd_model_add_known (m, kind, gbar, e);
   if (*c < 0)
@@ -376,7 +367,7 @@ read_v_shift (nd_model *m, JsonObject *o, int block, const char *where, GError *
 {
   nd_param_block *bv = &m->blocks[block];
   double shift;
-  if (!get_number (o, "v_shift_mV", 0.0, FALSE, &shift, where, error))
+  if (!nd_json_get_number (o, "v_shift_mV", 0.0, FALSE, &shift, where, error))
     return FALSE;
   if (!(fabs (shift) <= ND_VSHIFT_MAX_MV))
     {
@@ -385,7 +376,7 @@ read_v_shift (nd_model *m, JsonObject *o, int block, const char *where, GError *
       return FALSE;
     }
   gboolean fit_shift;
-  if (!get_bool (o, "fit_v_shift", FALSE, &fit_shift, where, error))
+  if (!nd_json_get_bool (o, "fit_v_shift", FALSE, &fit_shift, where, error))
     return FALSE;
   m->params[bv->offset] = shift;
   bv->trainable = fit_shift;
@@ -402,11 +393,11 @@ read_fit_settings (nd_model *m, JsonObject *o, int c, const char *where, GError 
   JsonArray *range, *erange;
   double r[2], er[2];
   gboolean fit_gbar, fit_e;
-  if (!get_bool (o, "fit_gbar", FALSE, &fit_gbar, where, error) || !get_bool (o, "fit_e_rev", FALSE, &fit_e, where, error)
-      || !get_array (o, "gbar_range_mS_per_cm2", &range, where, error)
-      || !get_array (o, "e_rev_range_mV", &erange, where, error)
-      || (range && !get_numbers (range, "gbar_range_mS_per_cm2", 2, r, where, error))
-      || (erange && !get_numbers (erange, "e_rev_range_mV", 2, er, where, error)))
+  if (!nd_json_get_bool (o, "fit_gbar", FALSE, &fit_gbar, where, error) || !nd_json_get_bool (o, "fit_e_rev", FALSE, &fit_e, where, error)
+      || !nd_json_get_array (o, "gbar_range_mS_per_cm2", &range, where, error)
+      || !nd_json_get_array (o, "e_rev_range_mV", &erange, where, error)
+      || (range && !nd_json_get_numbers (range, "gbar_range_mS_per_cm2", 2, r, where, error))
+      || (erange && !nd_json_get_numbers (erange, "e_rev_range_mV", 2, er, where, error)))
     return FALSE;
   bg->trainable = fit_gbar;
   m->blocks[ch->block_e].trainable = fit_e;
@@ -449,7 +440,7 @@ read_channel (nd_model *m, JsonObject *o, int index, gboolean *all_weights, GErr
   char where[96];
   const char *type = NULL, *name = NULL;
   g_snprintf (where, sizeof where, _("channel %d"), index + 1);
-  if (!get_string (o, "type", &type, where, error) || !get_string (o, "name", &name, where, error))
+  if (!nd_json_get_string (o, "type", &type, where, error) || !nd_json_get_string (o, "name", &name, where, error))
     return FALSE;
   g_snprintf (where, sizeof where, _("channel %d (%s)"), index + 1, name ? name : type ? type : "?");
   if (!type)
@@ -477,13 +468,13 @@ nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, G
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("the model file must hold a JSON object { … }, not %s"),
-                   kind_of (root));
+                   nd_json_kind_of (root));
       return NULL;
     }
   JsonObject *ro = json_node_get_object (root), *mem;
   JsonArray *chans;
   const char *top = _("the model");
-  if (!get_object (ro, "membrane", &mem, top, error) || !get_array (ro, "channels", &chans, top, error))
+  if (!nd_json_get_object (ro, "membrane", &mem, top, error) || !nd_json_get_array (ro, "channels", &chans, top, error))
     return NULL;
   if (!mem)
     {
@@ -492,11 +483,11 @@ nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, G
     }
   double cm, area, vinit, celsius, settle;
   const char *where = _("membrane");
-  if (!get_number (mem, "cm_uF_per_cm2", 1.0, FALSE, &cm, where, error)
-      || !get_number (mem, "area_um2", 0, TRUE, &area, where, error)
-      || !get_number (mem, "v_init_mV", -65.0, FALSE, &vinit, where, error)
-      || !get_number (mem, "temperature_C", 6.3, FALSE, &celsius, where, error)
-      || !get_number (mem, "settle_ms", 0.0, FALSE, &settle, where, error))
+  if (!nd_json_get_number (mem, "cm_uF_per_cm2", 1.0, FALSE, &cm, where, error)
+      || !nd_json_get_number (mem, "area_um2", 0, TRUE, &area, where, error)
+      || !nd_json_get_number (mem, "v_init_mV", -65.0, FALSE, &vinit, where, error)
+      || !nd_json_get_number (mem, "temperature_C", 6.3, FALSE, &celsius, where, error)
+      || !nd_json_get_number (mem, "settle_ms", 0.0, FALSE, &settle, where, error))
     return NULL;
   if (!(settle >= 0.0 && settle <= 10000.0))
     {
@@ -538,7 +529,7 @@ nd_model_file_parse (const char *json, gssize length, gboolean *weights_given, G
       if (!JSON_NODE_HOLDS_OBJECT (cn))
         {
           g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("channel %u must be an object { … }, not %s"), i + 1,
-                       kind_of (cn));
+                       nd_json_kind_of (cn));
           nd_model_free (m);
           return NULL;
         }
