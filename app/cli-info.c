@@ -113,13 +113,7 @@ print_json (const NdRecording *rec)
   json_builder_set_member_name (b, "notes");
   json_builder_add_string_value (b, nd_recording_notes (rec));
   json_builder_end_object (b);
-
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  nd_cli_print_json (b);
 }
 
 static void
