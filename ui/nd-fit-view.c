@@ -39,15 +39,6 @@ setup_axes (NdFitView *self)
   nd_plot_model_set_axis (tau, ND_PLOT_AXIS_Y, _("τ"), "ms", ND_PLOT_SCALE_LINEAR);
 }
 
-static int
-learned_channel (const nd_model *m)
-{
-  for (int c = 0; m && c < m->n_channels; c++)
-    if (m->channels[c].slot == ND_CHANNEL_LEARNED)
-      return c;
-  return -1;
-}
-
 /* Curves of the learned gates (x_inf, tau: n_gates * CURVE_N) plus the reference channel, dashed. */
 static void
 show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, const double *tau)
@@ -103,7 +94,7 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
 static void
 show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
 {
-  int c = learned_channel (m);
+  int c = nd_project_learned_channel (m);
   nd_plot_model_clear (self->model[FIT_PLOT_XINF]);
   nd_plot_model_clear (self->model[FIT_PLOT_TAU]);
   if (c < 0)
