@@ -9,9 +9,9 @@
  * simulated (the page may change meanwhile), the task holds the window only through a weak reference (a
  * closed window is not kept alive) and has the window's GCancellable, cancelled when the window closes or
  * another cell opens: the engine then stops within a sample of the full model or an iteration of the
- * fit. The main loop only polls: a sample counter for the full run's progress bar, and the newest fit report, which
- * the fit's progress callback copies under a lock and a 10 Hz timer draws, so the plots update at most
- * ten times a second whatever the fit's pace and the main loop never waits for the fit.
+ * fit. The main loop only polls: a sample counter for the full run's progress bar, and the newest fit
+ * report, which the fit's progress callback copies under a lock and a 10 Hz timer draws, so the plots
+ * update at most ten times a second whatever the fit's pace and the main loop never waits for the fit.
  */
 #include "config.h"
 

@@ -102,7 +102,8 @@ wrap_item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, AdwComboR
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "max-chars")));
+  int max_chars = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "max-chars"));
+  gtk_label_set_max_width_chars (GTK_LABEL (label), max_chars);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("object-select-symbolic"));
