@@ -30,31 +30,43 @@ sweep_length_s (const NdRecording *rec)
   return (double) nd_recording_max_sweep_length (rec) / nd_recording_sample_rate_hz (rec);
 }
 
+/* One member of the object being built, name and value. */
+static void
+add_string (JsonBuilder *b, const char *name, const char *v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, v);
+}
+
+static void
+add_double (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, v);
+}
+
+static void
+add_int (JsonBuilder *b, const char *name, gint64 v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, v);
+}
+
 static void
 print_json (const NdRecording *rec)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "file");
-  json_builder_add_string_value (b, nd_recording_path (rec));
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, nd_recording_format (rec));
-  json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, nd_recording_version (rec));
-  json_builder_set_member_name (b, "mode");
-  json_builder_add_string_value (b, nd_clamp_mode_name (nd_recording_clamp_mode (rec)));
-  json_builder_set_member_name (b, "acquisition");
-  json_builder_add_string_value (b, nd_recording_acquisition (rec));
-  json_builder_set_member_name (b, "protocol");
-  json_builder_add_string_value (b, nd_recording_protocol (rec));
-  json_builder_set_member_name (b, "comment");
-  json_builder_add_string_value (b, nd_recording_comment (rec));
-  json_builder_set_member_name (b, "sweeps");
-  json_builder_add_int_value (b, nd_recording_n_sweeps (rec));
-  json_builder_set_member_name (b, "sample_rate_hz");
-  json_builder_add_double_value (b, nd_recording_sample_rate_hz (rec));
-  json_builder_set_member_name (b, "sweep_length_s");
-  json_builder_add_double_value (b, sweep_length_s (rec));
+  add_string (b, "file", nd_recording_path (rec));
+  add_string (b, "format", nd_recording_format (rec));
+  add_string (b, "version", nd_recording_version (rec));
+  add_string (b, "mode", nd_clamp_mode_name (nd_recording_clamp_mode (rec)));
+  add_string (b, "acquisition", nd_recording_acquisition (rec));
+  add_string (b, "protocol", nd_recording_protocol (rec));
+  add_string (b, "comment", nd_recording_comment (rec));
+  add_int (b, "sweeps", nd_recording_n_sweeps (rec));
+  add_double (b, "sample_rate_hz", nd_recording_sample_rate_hz (rec));
+  add_double (b, "sweep_length_s", sweep_length_s (rec));
   json_builder_set_member_name (b, "sweep_points");
   json_builder_begin_array (b);
   for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
@@ -72,29 +84,20 @@ print_json (const NdRecording *rec)
     {
       const NdSignal *sig = nd_recording_signal (rec, i);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, sig->name);
-      json_builder_set_member_name (b, "units");
-      json_builder_add_string_value (b, sig->units);
-      json_builder_set_member_name (b, "scale");
-      json_builder_add_double_value (b, sig->scale);
+      add_string (b, "name", sig->name);
+      add_string (b, "units", sig->units);
+      add_double (b, "scale", sig->scale);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
 
   json_builder_set_member_name (b, "stimulus");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "source");
-  json_builder_add_string_value (b, source_name (nd_recording_stimulus_source (rec)));
+  add_string (b, "source", source_name (nd_recording_stimulus_source (rec)));
   if (nd_recording_stimulus_signal (rec) >= 0)
-    {
-      json_builder_set_member_name (b, "signal");
-      json_builder_add_string_value (b, nd_recording_signal (rec, (guint) nd_recording_stimulus_signal (rec))->name);
-    }
-  json_builder_set_member_name (b, "units");
-  json_builder_add_string_value (b, nd_recording_stimulus_units (rec));
-  json_builder_set_member_name (b, "description");
-  json_builder_add_string_value (b, nd_recording_stimulus_description (rec));
+    add_string (b, "signal", nd_recording_signal (rec, (guint) nd_recording_stimulus_signal (rec))->name);
+  add_string (b, "units", nd_recording_stimulus_units (rec));
+  add_string (b, "description", nd_recording_stimulus_description (rec));
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "tags");
@@ -103,23 +106,14 @@ print_json (const NdRecording *rec)
     {
       const NdTag *t = nd_recording_tag (rec, i);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "time_s");
-      json_builder_add_double_value (b, t->time_s);
-      json_builder_set_member_name (b, "text");
-      json_builder_add_string_value (b, t->text);
+      add_double (b, "time_s", t->time_s);
+      add_string (b, "text", t->text);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "notes");
-  json_builder_add_string_value (b, nd_recording_notes (rec));
+  add_string (b, "notes", nd_recording_notes (rec));
   json_builder_end_object (b);
-
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  nd_cli_print_json (b);
 }
 
 static void

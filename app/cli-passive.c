@@ -63,13 +63,7 @@ print_json (const nd_cell_props *p)
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  nd_cli_print_json (b);
 }
 
 /* "12.3 unit", or "–" when not measured. */

@@ -116,6 +116,17 @@ nd_cli_load_recording (const char *path, const NdCliRecordingOptions *o)
 }
 
 void
+nd_cli_print_json (JsonBuilder *b)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+void
 nd_cli_format_double (char *buf, gsize size, double v)
 {
   for (int digits = 15; digits <= 17; digits++)

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "recording.h"
 
@@ -33,6 +34,9 @@ NdRecording *nd_cli_load_recording (const char *path, const NdCliRecordingOption
  * sweep. A sweep beyond the recording's or an unreadable list prints the
  * error, sets *status (1 or 2) and returns NULL. */
 GArray *nd_cli_parse_sweeps (const char *list, guint n_sweeps, int *status);
+
+/* Prints the builder's document on standard output, indented (info and passive --json). */
+void nd_cli_print_json (JsonBuilder *b);
 
 /* Shortest text that reads back as exactly `v` (at most 17 digits). */
 void nd_cli_format_double (char *buf, gsize size, double v);

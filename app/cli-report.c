@@ -100,6 +100,37 @@ report_clamp_sweep (nd_model *m, const nd_fit_sweep *sw, int id, const char *rol
   return sc;
 }
 
+typedef nd_sweep_score (*ReportSweep) (nd_model *m, const nd_fit_sweep *sw, int id, const char *role, GString *csv,
+                                       FILE *table);
+
+/* Column titles, each padded to its column (their widths in characters, not bytes). */
+static void
+print_titles (FILE *table, const char *const *titles, const int *widths, int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      long pad = widths[i] - g_utf8_strlen (titles[i], -1);
+      fprintf (table, "%s%s%*s", i ? "  " : "", titles[i], (int) (pad > 0 ? pad : 0), "");
+    }
+  fputc ('\n', table);
+}
+
+/* Every sweep in the recording's order, whatever its role; tr and va get the scores in the data's order. */
+static void
+report_sweeps (nd_model *m, const NdFitData *d, ReportSweep report, nd_sweep_score *tr, nd_sweep_score *va,
+               GString *csv, FILE *table)
+{
+  for (int id = 0; id < d->n_sweeps; id++)
+    {
+      for (int k = 0; k < d->n_train; k++)
+        if (d->train_sweeps[k] == id)
+          tr[k] = report (m, &d->train[k], id, "train", csv, table);
+      for (int k = 0; k < d->n_val; k++)
+        if (d->val_sweeps[k] == id)
+          va[k] = report (m, &d->val[k], id, "validate", csv, table);
+    }
+}
+
 static GString *
 clamp_report (nd_model *m, const NdFitData *d, FILE *table)
 {
@@ -109,24 +140,11 @@ clamp_report (nd_model *m, const NdFitData *d, FILE *table)
       const char *titles[] = { _("sweep"), _("role"), _("RMSE, pA"), _("peak, pA"), _("model’s peak, pA"),
                                _("peak error, %") };
       const int widths[] = { 5, 9, 10, 12, 17, 0 };
-      for (int i = 0; i < 6; i++)
-        {
-          long pad = widths[i] - g_utf8_strlen (titles[i], -1);
-          fprintf (table, "%s%s%*s", i ? "  " : "", titles[i], (int) (pad > 0 ? pad : 0), "");
-        }
-      fputc ('\n', table);
+      print_titles (table, titles, widths, G_N_ELEMENTS (titles));
     }
   g_autofree nd_sweep_score *tr = g_new0 (nd_sweep_score, d->n_train + 1);
   g_autofree nd_sweep_score *va = g_new0 (nd_sweep_score, d->n_val + 1);
-  for (int id = 0; id < d->n_sweeps; id++)
-    {
-      for (int k = 0; k < d->n_train; k++)
-        if (d->train_sweeps[k] == id)
-          tr[k] = report_clamp_sweep (m, &d->train[k], id, "train", csv, table);
-      for (int k = 0; k < d->n_val; k++)
-        if (d->val_sweeps[k] == id)
-          va[k] = report_clamp_sweep (m, &d->val[k], id, "validate", csv, table);
-    }
+  report_sweeps (m, d, report_clamp_sweep, tr, va, csv, table);
   /* In words, on the validation sweeps (else the training sweeps) whose
    * peak is at least a tenth of the largest: the peak of a smaller current
    * is mostly the recording's noise. */
@@ -158,29 +176,14 @@ nd_cli_report (nd_model *m, const NdFitData *d, FILE *table)
                                "subthreshold_rmse_mV,rmse_mV\n");
   if (table)
     {
-      /* Column titles, each padded to its column (their widths in characters, not bytes). */
       const char *titles[] = { _("sweep"), _("role"), _("spikes recorded"), _("spikes model"),
                                _("first spike shift, ms"), _("subthreshold RMSE, mV"), _("RMSE, mV") };
       const int widths[] = { 5, 9, 16, 13, 22, 22, 9 };
-      for (int i = 0; i < 7; i++)
-        {
-          long pad = widths[i] - g_utf8_strlen (titles[i], -1);
-          fprintf (table, "%s%s%*s", i ? "  " : "", titles[i], (int) (pad > 0 ? pad : 0), "");
-        }
-      fputc ('\n', table);
+      print_titles (table, titles, widths, G_N_ELEMENTS (titles));
     }
-  /* In sweep order, whatever their roles. */
   g_autofree nd_sweep_score *tr = g_new0 (nd_sweep_score, d->n_train + 1);
   g_autofree nd_sweep_score *va = g_new0 (nd_sweep_score, d->n_val + 1);
-  for (int id = 0; id < d->n_sweeps; id++)
-    {
-      for (int k = 0; k < d->n_train; k++)
-        if (d->train_sweeps[k] == id)
-          tr[k] = report_sweep (m, &d->train[k], id, "train", csv, table);
-      for (int k = 0; k < d->n_val; k++)
-        if (d->val_sweeps[k] == id)
-          va[k] = report_sweep (m, &d->val[k], id, "validate", csv, table);
-    }
+  report_sweeps (m, d, report_sweep, tr, va, csv, table);
   if (table)
     {
       if (d->n_val > 0)

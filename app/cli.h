@@ -19,20 +19,16 @@ typedef struct {
 /* Prints "neurode-cli: " + message to stderr; returns `status` for chaining. */
 int nd_cli_fail (int status, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 
-/* Subcommands (one app/cli-NAME.c each). */
+/* Subcommands (one app/cli-NAME.c each), in the order of the table in neurode-cli.c. */
 int nd_cli_info (int argc, char **argv);
-int nd_cli_passive (int argc, char **argv);
 int nd_cli_export (int argc, char **argv);
+int nd_cli_passive (int argc, char **argv);
 int nd_cli_simulate (int argc, char **argv);
-int nd_cli_kinetics (int argc, char **argv);
-int nd_cli_morph_simulate (int argc, char **argv);
 int nd_cli_fit (int argc, char **argv);
 int nd_cli_bench (int argc, char **argv);
-int nd_cli_fit (int argc, char **argv);
+int nd_cli_kinetics (int argc, char **argv);
+int nd_cli_nmodl (int argc, char **argv);
 int nd_cli_morph_simulate (int argc, char **argv);
 int nd_cli_reduce (int argc, char **argv);
-int nd_cli_fit (int argc, char **argv);
-int nd_cli_bench (int argc, char **argv);
 int nd_cli_fit_curves (int argc, char **argv);
-int nd_cli_nmodl (int argc, char **argv);
 int nd_cli_batch (int argc, char **argv);

@@ -5,8 +5,8 @@
  *
  * The run is engine/batch's local runner (the one `neurode-cli batch` uses) in a GTask thread: it blocks
  * that thread on a main context of its own and starts a neurode-cli process per row. Its progress is
- * copied into small messages handed to the main loop, which only updates labels. The task holds the window
- * by a weak reference, so closing the window is never held up: its dispose cancels the run, the runner
+ * copied into small messages handed to the main loop, which only updates labels. The task (nd_task_run) holds
+ * the window by a weak reference, so closing the window is never held up: its dispose cancels the run, the runner
  * stops the fits (they keep no result, and run again next time), and the task's end finds no window.
  */
 #include "config.h"
@@ -19,6 +19,7 @@
 #include "model-file.h"
 #include "nd-batch-window-private.h"
 #include "nd-project.h"
+#include "nd-task.h"
 
 /* ---- rows on the page ---- */
 
@@ -146,13 +147,14 @@ message_free (gpointer data)
 
 typedef struct
 {
-  GWeakRef window;
+  GWeakRef window;          /* for the progress messages; the task holds its own (nd-task.h) */
   guint run_id;
   NdBatchPlan *plan;        /* the thread's own copy */
   char *out_dir, *cli;
   guint jobs;
   GCancellable *cancellable;
   guint done, failed, incomplete;
+  GError *error;            /* the run's or the summary's, NULL when both went through */
 } Run;
 
 static void
@@ -164,6 +166,7 @@ run_free (gpointer data)
   g_free (r->out_dir);
   g_free (r->cli);
   g_clear_object (&r->cancellable);
+  g_clear_error (&r->error);
   g_free (r);
 }
 
@@ -236,32 +239,25 @@ on_progress (const NdBatchProgress *p, gpointer user)
 }
 
 static void
-run_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+run_thread (gpointer data, GCancellable *cancellable)
 {
   Run *r = data;
   NdBatchLocalOptions opt = { .jobs = r->jobs, .cli_path = r->cli };
-  g_autoptr (GError) error = NULL;
-  gboolean ok = nd_batch_run_local (r->plan, r->out_dir, &opt, on_progress, r, cancellable, &error);
-  /* The summary, whatever happened, as `neurode-cli batch` writes it. */
-  g_autoptr (GError) summary_error = NULL;
-  nd_batch_summary_write (r->plan, r->out_dir, NULL, &r->done, &r->failed, &r->incomplete, &summary_error);
-  if (!ok)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else if (summary_error)
-    g_task_return_error (task, g_steal_pointer (&summary_error));
-  else
-    g_task_return_boolean (task, TRUE);
+  gboolean ok = nd_batch_run_local (r->plan, r->out_dir, &opt, on_progress, r, cancellable, &r->error);
+  /* The summary, whatever happened, as `neurode-cli batch` writes it (the run's error first). */
+  nd_batch_summary_write (r->plan, r->out_dir, NULL, &r->done, &r->failed, &r->incomplete, ok ? &r->error : NULL);
 }
 
-static void
-run_done (GObject *source, GAsyncResult *result, gpointer data)
+/* Main loop, the window open (nd-task.h). */
+static gboolean
+run_done (gpointer owner, gpointer data, gboolean cancelled)
 {
-  Run *r = g_task_get_task_data (G_TASK (result));
-  g_autoptr (NdBatchWindow) self = g_weak_ref_get (&r->window);
-  g_autoptr (GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
-  if (!self || r->run_id != self->run_id)
-    return;
+  NdBatchWindow *self = owner;
+  Run *r = data;
+  const GError *error = r->error;
+  gboolean ok = error == NULL;
+  if (r->run_id != self->run_id)
+    return FALSE;
   g_clear_object (&self->cancellable);
   nd_batch_window_update_actions (self);
   gtk_widget_set_visible (self->back_button, TRUE);
@@ -293,6 +289,7 @@ run_done (GObject *source, GAsyncResult *result, gpointer data)
       if (row->result.status == ND_BATCH_INCOMPLETE)
         set_row_subtitle (self, row->name, _("Not done"));
     }
+  return FALSE;
 }
 
 void
@@ -342,11 +339,7 @@ nd_batch_window_start (NdBatchWindow *self, const char *plan_path, gboolean run)
     }
   set_status (self, _("Starting…"));
   nd_batch_window_update_actions (self);
-  /* No source object: the task must not keep the window alive. */
-  GTask *task = g_task_new (NULL, self->cancellable, run_done, NULL);
-  g_task_set_task_data (task, r, run_free);
-  g_task_run_in_thread (task, run_thread);
-  g_object_unref (task);
+  nd_task_run (self, self->cancellable, r, run_free, run_thread, run_done);
 }
 
 void

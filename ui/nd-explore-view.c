@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nd-explore-view-private.h"
+#include "nd-rows.h"
 #include "nd-task.h"
 
 G_DEFINE_FINAL_TYPE (NdExploreView, nd_explore_view, ADW_TYPE_BIN)
@@ -495,60 +496,6 @@ static const GActionEntry action_entries[] = {
   { "export-traces", nd_explore_view_export_activated },
 };
 
-/* ---- Drop-down lists ------------------------------------------------------------------------ */
-
-/* AdwComboRow's own list cuts its items at 20 characters ("Voltage clamp: sodium an…"): the preset
- * and model names wrap instead, with the same check mark at the chosen one. */
-static void
-list_item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 34);
-  gtk_widget_set_hexpand (label, TRUE);
-  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), check);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-list_item_update_check (AdwComboRow *row, GParamSpec *pspec, GtkListItem *item)
-{
-  GtkWidget *check = gtk_widget_get_last_child (gtk_list_item_get_child (item));
-  gtk_widget_set_opacity (check, adw_combo_row_get_selected (row) == gtk_list_item_get_position (item) ? 1 : 0);
-}
-
-static void
-list_item_bind (GtkSignalListItemFactory *factory, GtkListItem *item, AdwComboRow *row)
-{
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkStringObject *string = gtk_list_item_get_item (item);
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), gtk_string_object_get_string (string));
-  g_signal_connect_object (row, "notify::selected", G_CALLBACK (list_item_update_check), item, 0);
-  list_item_update_check (row, NULL, item);
-}
-
-static void
-list_item_unbind (GtkSignalListItemFactory *factory, GtkListItem *item, AdwComboRow *row)
-{
-  g_signal_handlers_disconnect_by_func (row, list_item_update_check, item);
-}
-
-static void
-use_wrapping_list (AdwComboRow *row)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (list_item_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (list_item_bind), row);
-  g_signal_connect (factory, "unbind", G_CALLBACK (list_item_unbind), row);
-  adw_combo_row_set_list_factory (row, factory);
-  g_object_unref (factory);
-}
-
 /* ---- Widget signals ------------------------------------------------------------------------- */
 
 static void
@@ -834,8 +781,10 @@ nd_explore_view_init (NdExploreView *self)
     gtk_string_list_append (presets, _((*p)->title));
   adw_combo_row_set_model (self->preset_row, G_LIST_MODEL (presets));
   g_object_unref (presets);
-  use_wrapping_list (self->preset_row);
-  use_wrapping_list (self->model_row);
+  /* AdwComboRow's own list cuts its items at 20 characters ("Voltage clamp: sodium an…"): the preset and
+   * model names wrap instead, with the same check mark at the chosen one. */
+  nd_combo_row_wrap_list (self->preset_row, 34);
+  nd_combo_row_wrap_list (self->model_row, 34);
   GtkStringList *protocols = gtk_string_list_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (protocol_titles); i++)
     gtk_string_list_append (protocols, _(protocol_titles[i]));

@@ -39,15 +39,6 @@ setup_axes (NdFitView *self)
   nd_plot_model_set_axis (tau, ND_PLOT_AXIS_Y, _("τ"), "ms", ND_PLOT_SCALE_LINEAR);
 }
 
-static int
-learned_channel (const nd_model *m)
-{
-  for (int c = 0; m && c < m->n_channels; c++)
-    if (m->channels[c].slot == ND_CHANNEL_LEARNED)
-      return c;
-  return -1;
-}
-
 /* Curves of the learned gates (x_inf, tau: n_gates * CURVE_N) plus the reference channel, dashed. */
 static void
 show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, const double *tau)
@@ -103,7 +94,7 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
 static void
 show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
 {
-  int c = learned_channel (m);
+  int c = nd_project_learned_channel (m);
   nd_plot_model_clear (self->model[FIT_PLOT_XINF]);
   nd_plot_model_clear (self->model[FIT_PLOT_TAU]);
   if (c < 0)
@@ -631,6 +622,18 @@ nd_fit_view_finalize (GObject *object)
   G_OBJECT_CLASS (nd_fit_view_parent_class)->finalize (object);
 }
 
+/* Narrow: the side column goes below the plots and scrolls with them; the plots get the window's width. */
+static void
+narrow_changed (NdAdaptive *adaptive, GParamSpec *pspec, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  gboolean narrow = nd_adaptive_get_narrow (adaptive);
+  nd_adaptive_scroll_alone (self->side_scroller, narrow);
+  gtk_widget_set_size_request (GTK_WIDGET (self->side_scroller), narrow ? -1 : 330, -1);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->plot_grid), narrow ? 12 : 0);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->plot_grid), narrow ? 0 : 12);
+}
+
 static void
 nd_fit_view_class_init (NdFitViewClass *klass)
 {
@@ -638,6 +641,7 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   G_OBJECT_CLASS (klass)->finalize = nd_fit_view_finalize;
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   widget_class->map = nd_fit_view_map;
+  g_type_ensure (ND_TYPE_ADAPTIVE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-fit-view.ui");
   gtk_widget_class_bind_template_child (widget_class, NdFitView, plot_grid);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, side_scroller);
@@ -651,6 +655,7 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdFitView, results);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, accept_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, export_button);
+  gtk_widget_class_bind_template_callback (widget_class, narrow_changed);
   nd_fit_view_install_actions (widget_class);
 }
 
@@ -681,18 +686,6 @@ add_plots (NdFitView *self, GtkGrid *grid)
     }
 }
 
-/* Narrow: the side column goes below the plots and scrolls with them; the plots get the window's width. */
-static void
-narrow_changed (NdAdaptive *adaptive, GParamSpec *pspec, gpointer user_data)
-{
-  NdFitView *self = ND_FIT_VIEW (user_data);
-  gboolean narrow = nd_adaptive_get_narrow (adaptive);
-  nd_adaptive_scroll_alone (self->side_scroller, narrow);
-  gtk_widget_set_size_request (GTK_WIDGET (self->side_scroller), narrow ? -1 : 330, -1);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->plot_grid), narrow ? 12 : 0);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->plot_grid), narrow ? 0 : 12);
-}
-
 static void
 nd_fit_view_init (NdFitView *self)
 {
@@ -707,13 +700,6 @@ nd_fit_view_init (NdFitView *self)
   gtk_menu_button_set_menu_model (self->export_button, G_MENU_MODEL (gtk_builder_get_object (builder, "export_menu")));
   g_object_unref (builder);
 
-  /* GTK 4.8 has no breakpoints to write in the .ui: NdAdaptive takes the template's row. */
-  GtkWidget *row = g_object_ref (gtk_widget_get_first_child (GTK_WIDGET (self)));
-  gtk_box_remove (GTK_BOX (self), row);
-  GtkWidget *adaptive = nd_adaptive_new (row, 960);
-  g_object_unref (row);
-  g_signal_connect_object (adaptive, "notify::narrow", G_CALLBACK (narrow_changed), self, 0);
-  gtk_box_append (GTK_BOX (self), adaptive);
   nd_fit_view_show_scores (self, NULL, 0, FALSE);
   update_buttons (self);
 }

@@ -244,9 +244,8 @@ model_for_new_recording (NdProject *self)
   nd_project_apply_template (self, ND_TEMPLATE_CORTICAL);
 }
 
-/* The learned channel's index in m, or -1. */
-static int
-learned_channel (const nd_model *m)
+int
+nd_project_learned_channel (const nd_model *m)
 {
   for (int c = 0; m && c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_LEARNED)
@@ -312,7 +311,7 @@ build_model (NdProject *self)
 static gboolean
 carry_weights (nd_model *to, const nd_model *from)
 {
-  int ct = learned_channel (to), cf = learned_channel (from);
+  int ct = nd_project_learned_channel (to), cf = nd_project_learned_channel (from);
   if (ct < 0 || cf < 0 || to->channels[ct].n_gates != from->channels[cf].n_gates)
     return FALSE;
   gboolean all = TRUE;
@@ -345,7 +344,7 @@ rebuild (NdProject *self)
   if (self->model)
     {
       /* New networks have not learned anything: the fit results no longer describe the model. */
-      if (!carry_weights (m, self->model) && learned_channel (m) >= 0)
+      if (!carry_weights (m, self->model) && nd_project_learned_channel (m) >= 0)
         clear_fit (self);
       nd_model_free (self->model);
     }
@@ -484,16 +483,24 @@ set_recording (NdProject *self, NdRecording *rec)
 
 static void roles_from_cell (NdProject *self);
 
-void
-nd_project_start_new (NdProject *self, NdRecording *rec)
+/* A recording new to the project: its sweeps' roles and fit window from scratch, no junction potential
+ * or known capacitance yet. */
+static void
+adopt_recording (NdProject *self, NdRecording *rec)
 {
-  g_return_if_fail (rec != NULL);
   set_recording (self, rec);
   roles_default (self);
   self->ljp_mV = 0.0;
   self->c_known_pF = NAN;
   roles_from_cell (self);
   self->window_start = self->window_end = 0.0;
+}
+
+void
+nd_project_start_new (NdProject *self, NdRecording *rec)
+{
+  g_return_if_fail (rec != NULL);
+  adopt_recording (self, rec);
   spec_for_new_recording (self, rec);
   self->model_edited = FALSE;
   /* Built afresh: nothing of the previous project's networks is carried over. */
@@ -607,12 +614,7 @@ nd_project_load_recording (NdProject *self, const char *path, GError **error)
   NdRecording *rec = nd_recording_load (path, error);
   if (!rec)
     return FALSE;
-  set_recording (self, rec);
-  roles_default (self);
-  self->ljp_mV = 0.0;
-  self->c_known_pF = NAN;
-  roles_from_cell (self);
-  self->window_start = self->window_end = 0.0;
+  adopt_recording (self, rec);
   clear_fit (self);
   g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
   touch (self);

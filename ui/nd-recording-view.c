@@ -31,6 +31,7 @@ struct _NdRecordingView
 
   /* From the template. */
   NdPlot *trace_plot, *stim_plot;
+  NdNamedPlot plots[2];       /* the two, as a list (nd_recording_view_get_plots) */
   GtkStack *stack;            /* "empty" (no recording yet), "missing" (the project's was not found) or "content" */
   AdwStatusPage *missing;
   AdwPreferencesGroup *file_group, *sweep_group, *window_group, *stim_group;
@@ -739,6 +740,13 @@ nd_recording_view_set_project (NdRecordingView *self, NdProject *project)
   rebuild_all (self);
 }
 
+const NdNamedPlot *
+nd_recording_view_get_plots (NdRecordingView *self, guint *n_plots)
+{
+  *n_plots = G_N_ELEMENTS (self->plots);
+  return self->plots;
+}
+
 NdPlot *
 nd_recording_view_get_trace_plot (NdRecordingView *self)
 {
@@ -821,6 +829,8 @@ nd_recording_view_init (NdRecordingView *self)
   self->stim_model = nd_plot_model_new ();
   nd_plot_set_model (self->trace_plot, self->trace_model);
   nd_plot_set_model (self->stim_plot, self->stim_model);
+  self->plots[0] = (NdNamedPlot) { "recording", self->trace_plot };
+  self->plots[1] = (NdNamedPlot) { "stimulus", self->stim_plot };
   /* Voltage above stimulus: one time axis, data areas lined up. */
   NdPlot *column[] = { self->trace_plot, self->stim_plot };
   nd_plot_align (column, 2);

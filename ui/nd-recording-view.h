@@ -16,7 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NdRecordingView, nd_recording_view, ND, RECORDING_VIEW, GtkBox)
 
 void    nd_recording_view_set_project (NdRecordingView *self, NdProject *project);
-/* The recorded-signal plot (top) and the stimulus plot (bottom), for export and tests. */
+/* The view's plots in layout order, named as their exported files ("recording", "stimulus"); owned by the
+ * view. Export and layout iterate them (the stimulus plot is hidden where there is no stimulus). */
+const NdNamedPlot *nd_recording_view_get_plots (NdRecordingView *self, guint *n_plots);
+/* The recorded-signal plot (top) and the stimulus plot (bottom) of that list, for tests. */
 NdPlot *nd_recording_view_get_trace_plot (NdRecordingView *self);
 NdPlot *nd_recording_view_get_stimulus_plot (NdRecordingView *self);
 /* Shows one sweep (0-based) or all overlaid (-1); Page Down and Page Up over the plots (the actions

@@ -58,10 +58,12 @@ struct _NdReduceWindow
   NdReduceCell *run;             /* what the full run simulated */
   GPtrArray *prots;              /* nd_reduce_protocol *: the full run's, with the reduced model's once scored */
   char *labels[ND_REDUCE_N_PROT];   /* "Training step, 0.65 nA" */
-  /* The running work (the tasks hold the window only through a weak reference): cancelled when the
-   * window closes or another cell opens. */
+  /* The running work (nd-task.h: it holds the window only through a weak reference): cancelled when the
+   * window closes or another cell opens. The jobs are the tasks' (freed after their callbacks), NULL
+   * when none runs or the window no longer waits for it. */
   GCancellable *cancellable;
-  GTask *full_task, *fit_task;
+  struct NdReduceFullJob *full_job;
+  struct NdReduceFitJob *fit_job;
   double *frames;                /* n_frames * n_nodes */
   int n_frames;
   double frame_ms;               /* time between frames */
@@ -74,8 +76,7 @@ struct _NdReduceWindow
   nd_fit_result result;
   gboolean have_result;
   guint fit_timer;
-  gint64 fit_started_us;         /* moved on by the time spent paused, for the estimate of time left */
-  gint64 paused_at_us;
+  GTimer *fit_clock;             /* the fit's running time, stopped while paused: for the time left */
   GArray *hist_x, *hist_train, *hist_val;
   int iterations_done;
   /* plots */

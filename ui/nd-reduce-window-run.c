@@ -4,14 +4,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The steps are the engine's (reduce-workflow.h), the same as `neurode-cli reduce` runs: the full model
- * (nd_reduce_run_full) in one GTask, the reduced model's build, fit and free runs (nd_reduce_fit_reduced)
- * in another. Each task works on its own copy of the protocols and a reference to the cell it simulated
- * (the page may change meanwhile), holds the window only through a weak reference (a closed window is
- * not kept alive) and has the window's GCancellable, cancelled when the window closes or another cell
- * opens: the engine then stops within a sample of the full model or an iteration of the fit. The main
- * loop only polls: a sample counter for the full run's progress bar, and the newest fit report, which
- * the fit's progress callback copies under a lock and a 10 Hz timer draws, so the plots update at most
- * ten times a second whatever the fit's pace and the main loop never waits for the fit.
+ * (nd_reduce_run_full) in one task, the reduced model's build, fit and free runs (nd_reduce_fit_reduced)
+ * in another (nd_task_run). Each job works on its own copy of the protocols and a reference to the cell it
+ * simulated (the page may change meanwhile), the task holds the window only through a weak reference (a
+ * closed window is not kept alive) and has the window's GCancellable, cancelled when the window closes or
+ * another cell opens: the engine then stops within a sample of the full model or an iteration of the
+ * fit. The main loop only polls: a sample counter for the full run's progress bar, and the newest fit
+ * report, which the fit's progress callback copies under a lock and a 10 Hz timer draws, so the plots
+ * update at most ten times a second whatever the fit's pace and the main loop never waits for the fit.
  */
 #include "config.h"
 
@@ -22,6 +22,7 @@
 #include "integrator.h"
 #include "morph/reduce.h"
 #include "nd-reduce-window-private.h"
+#include "nd-task.h"
 #include "spikes.h"
 #include "units.h"
 
@@ -62,7 +63,7 @@ reduce_cell_release (NdReduceCell *c)
   g_rc_box_release_full (c, reduce_cell_clear);
 }
 
-/* ---- tasks: a weak reference to the window, the window's cancellable ---- */
+/* ---- tasks (nd-task.h): a weak reference to the window, the window's cancellable ---- */
 
 static void
 cancel_control (GCancellable *cancellable, gpointer ctl)
@@ -78,39 +79,9 @@ window_cancellable (NdReduceWindow *self)
   return self->cancellable;
 }
 
-/* A task that reports back to the window if it is still open (the callback gets the weak reference). */
-static GTask *
-task_new (NdReduceWindow *self, GAsyncReadyCallback done, gpointer data, GDestroyNotify free_data)
-{
-  GWeakRef *ref = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (ref, self);
-  GTask *task = g_task_new (NULL, window_cancellable (self), done, ref);
-  g_task_set_task_data (task, data, free_data);
-  return task;
-}
-
-/* The window of a finished task, or NULL when it has closed (the reference is freed). */
-static NdReduceWindow *
-task_window (gpointer ref)
-{
-  NdReduceWindow *self = g_weak_ref_get (ref);
-  g_weak_ref_clear (ref);
-  g_free (ref);
-  return self;
-}
-
-static void
-task_return (GTask *task, gboolean ok, GError *error)
-{
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 /* ---- the full model ---- */
 
-typedef struct
+struct NdReduceFullJob
 {
   NdReduceCell *run;             /* the cell and settings the run uses */
   GPtrArray *prots;
@@ -119,7 +90,10 @@ typedef struct
   int n_frames, frame_every;
   gboolean files;                /* protocols from the stimulus files */
   nd_reduce_control ctl;         /* its samples_done drives the progress bar */
-} FullRun;
+  gboolean ok;
+  GError *error;
+};
+typedef struct NdReduceFullJob FullRun;
 
 static void
 full_run_free (gpointer data)
@@ -131,6 +105,7 @@ full_run_free (gpointer data)
   for (int k = 0; k < ND_REDUCE_N_PROT; k++)
     g_free (r->labels[k]);
   g_free (r->frames);
+  g_clear_error (&r->error);
   g_free (r);
 }
 
@@ -162,16 +137,14 @@ record_frames (FullRun *r, GError **error)
 }
 
 static void
-full_run_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+full_run_thread (gpointer data, GCancellable *cancellable)
 {
   FullRun *r = data;
   g_atomic_int_inc (&running_threads);
   gulong id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_control), &r->ctl, NULL);
-  GError *error = NULL;
-  gboolean ok = nd_reduce_run_full (r->run->file, r->run->cell, r->prots, ND_REDUCE_MAX_DT, &r->ctl, &error)
-                && record_frames (r, &error);
+  r->ok = nd_reduce_run_full (r->run->file, r->run->cell, r->prots, ND_REDUCE_MAX_DT, &r->ctl, &r->error)
+          && record_frames (r, &r->error);
   g_cancellable_disconnect (cancellable, id);
-  task_return (task, ok, error);
   g_atomic_int_dec_and_test (&running_threads);
 }
 
@@ -179,7 +152,7 @@ static gboolean
 full_progress_tick (gpointer data)
 {
   NdReduceWindow *self = data;
-  FullRun *r = self->full_task ? g_task_get_task_data (self->full_task) : NULL;
+  FullRun *r = self->full_job;
   double f = r && self->full_total > 0 ? (double) atomic_load (&r->ctl.samples_done) / self->full_total : 0.0;
   gtk_progress_bar_set_fraction (self->full_progress, CLAMP (f, 0.0, 1.0));
   return G_SOURCE_CONTINUE;
@@ -215,25 +188,24 @@ clear_run (NdReduceWindow *self)
   self->n_results = 0;
 }
 
-static void
-full_run_done (GObject *source, GAsyncResult *res, gpointer data)
+/* Main loop, the window open (nd-task.h); a run the window has since cancelled finds it running no job. */
+static gboolean
+full_run_done (gpointer owner, gpointer data, gboolean cancelled)
 {
-  g_autoptr (NdReduceWindow) self = task_window (data);
-  FullRun *r = g_task_get_task_data (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
-  if (!self || G_TASK (res) != self->full_task)
-    return;
-  g_clear_object (&self->full_task);
+  NdReduceWindow *self = owner;
+  FullRun *r = data;
+  if (r != self->full_job)
+    return FALSE;
+  self->full_job = NULL;
   g_clear_handle_id (&self->full_timer, g_source_remove);
   gtk_progress_bar_set_fraction (self->full_progress, 1.0);
-  if (!ok)
+  if (!r->ok)
     {
       g_autofree char *msg = g_strdup_printf (_("The full model failed: %s. Lower the densities or the step amplitude."),
-                                              error->message);
+                                              r->error->message);
       gtk_label_set_text (self->full_status, msg);
       nd_reduce_window_set_state (self, ND_REDUCE_LOADED);
-      return;
+      return FALSE;
     }
   /* Take the run's results. */
   nd_morphology_view_set_cell (self->volt_view, NULL, NULL);
@@ -302,6 +274,7 @@ full_run_done (GObject *source, GAsyncResult *res, gpointer data)
   self->n_results = 0;
   nd_reduce_window_show_results (self);
   nd_reduce_window_set_state (self, ND_REDUCE_SIMULATED);
+  return FALSE;
 }
 
 /* The step of the cell file and two held-out amplitudes, sampled at the cell file's dt. */
@@ -354,7 +327,7 @@ add_files (FullRun *r, const char *dir, GError **error)
 void
 nd_reduce_window_run_full (NdReduceWindow *self)
 {
-  if (!self->file || self->full_task || self->fit_task)
+  if (!self->file || self->full_job || self->fit_job)
     return;
   NdCellFile *f = g_memdup2 (self->file, sizeof *self->file);
   f->name = g_strdup (self->file->name);
@@ -401,9 +374,9 @@ nd_reduce_window_run_full (NdReduceWindow *self)
   gtk_label_set_text (self->full_status, _("Simulating the full model…"));
   gtk_progress_bar_set_fraction (self->full_progress, 0.0);
   nd_reduce_window_set_state (self, ND_REDUCE_SIMULATING);
-  self->full_task = task_new (self, full_run_done, r, full_run_free);
+  self->full_job = r;
   self->full_timer = g_timeout_add (50, full_progress_tick, self);
-  g_task_run_in_thread (self->full_task, full_run_thread);
+  nd_task_run (self, window_cancellable (self), r, full_run_free, full_run_thread, full_run_done);
 }
 
 /* ---- the fit ---- */
@@ -424,7 +397,7 @@ nd_reduce_time_left (double elapsed_s, int done, int total)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %d minute left", "about %d minutes left", m), m);
 }
 
-typedef struct
+struct NdReduceFitJob
 {
   NdReduceCell *run;
   GPtrArray *prots;              /* a copy of the window's, filled by the free runs */
@@ -432,6 +405,8 @@ typedef struct
   nd_reduce_control ctl;         /* ctl.fit: the window's pause and stop */
   nd_reduce_result result;
   char *warning;                 /* the free runs' divergence, shown with the result */
+  gboolean ok;
+  GError *error;
   GMutex lock;                   /* guards the snapshot, written by the fit thread */
   struct
   {
@@ -442,7 +417,8 @@ typedef struct
     double *trace_v, *trace_i;     /* soma voltage and learned current (pA) of the first protocol */
     gsize trace_n;
   } snap;
-} FitRun;
+};
+typedef struct NdReduceFitJob FitRun;
 
 static void
 fit_run_free (gpointer data)
@@ -452,6 +428,7 @@ fit_run_free (gpointer data)
   g_ptr_array_unref (f->prots);
   nd_reduce_result_clear (&f->result);
   g_free (f->warning);
+  g_clear_error (&f->error);
   g_mutex_clear (&f->lock);
   g_free (f->snap.trace_v);
   g_free (f->snap.trace_i);
@@ -493,23 +470,21 @@ fit_progress (const nd_fit_progress *p, void *user)
 }
 
 static void
-fit_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+fit_thread (gpointer data, GCancellable *cancellable)
 {
   FitRun *f = data;
   g_atomic_int_inc (&running_threads);
   gulong id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_control), &f->ctl, NULL);
-  GError *error = NULL;
-  gboolean ok = nd_reduce_fit_reduced (f->run->file, f->run->cell, f->prots, &f->settings, &f->ctl, fit_progress, f,
-                                       &f->result, &error);
+  f->ok = nd_reduce_fit_reduced (f->run->file, f->run->cell, f->prots, &f->settings, &f->ctl, fit_progress, f,
+                                 &f->result, &f->error);
   g_cancellable_disconnect (cancellable, id);
   /* A diverging reduced model is still shown, with the engine's words. */
-  if (!ok && f->result.model && atomic_load (&f->ctl.step) == 4 && !atomic_load (&f->ctl.cancel))
+  if (!f->ok && f->result.model && atomic_load (&f->ctl.step) == 4 && !atomic_load (&f->ctl.cancel))
     {
-      f->warning = g_strdup (error->message);
-      g_clear_error (&error);
-      ok = TRUE;
+      f->warning = g_strdup (f->error->message);
+      g_clear_error (&f->error);
+      f->ok = TRUE;
     }
-  task_return (task, ok, error);
   g_atomic_int_dec_and_test (&running_threads);
 }
 
@@ -558,23 +533,22 @@ show_fit_plots (NdReduceWindow *self, const double *v_red, gsize n, const double
     }
 }
 
-static void
-fit_done (GObject *source, GAsyncResult *res, gpointer data)
+/* Main loop, the window open (nd-task.h), as full_run_done. */
+static gboolean
+fit_done (gpointer owner, gpointer data, gboolean cancelled)
 {
-  g_autoptr (NdReduceWindow) self = task_window (data);
-  FitRun *f = g_task_get_task_data (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
-  if (!self || G_TASK (res) != self->fit_task)
-    return;
+  NdReduceWindow *self = owner;
+  FitRun *f = data;
+  if (f != self->fit_job)
+    return FALSE;
   g_clear_handle_id (&self->fit_timer, g_source_remove);
-  g_clear_object (&self->fit_task);
-  if (!ok)
+  self->fit_job = NULL;
+  if (!f->ok)
     {
-      g_autofree char *msg = g_strdup_printf (_("The fit failed: %s"), error->message);
+      g_autofree char *msg = g_strdup_printf (_("The fit failed: %s"), f->error->message);
       gtk_label_set_text (self->fit_status, msg);
       nd_reduce_window_set_state (self, ND_REDUCE_SIMULATED);
-      return;
+      return FALSE;
     }
   /* Take the fitted model and the protocols with its free runs. */
   self->model = g_steal_pointer (&f->result.model);
@@ -606,13 +580,14 @@ fit_done (GObject *source, GAsyncResult *res, gpointer data)
   gtk_label_set_text (self->fit_status, status);
   gtk_progress_bar_set_fraction (self->fit_progress, 1.0);
   nd_reduce_window_set_state (self, ND_REDUCE_DONE);
+  return FALSE;
 }
 
 static gboolean
 fit_tick (gpointer data)
 {
   NdReduceWindow *self = data;
-  FitRun *f = self->fit_task ? g_task_get_task_data (self->fit_task) : NULL;
+  FitRun *f = self->fit_job;
   if (!f)
     return G_SOURCE_CONTINUE;
   gboolean fresh;
@@ -653,8 +628,7 @@ fit_tick (gpointer data)
       if (trace && learned)
         show_fit_plots (self, trace, trace_n, learned);
       gtk_progress_bar_set_fraction (self->fit_progress, total > 0 ? CLAMP ((double) done / total, 0.0, 1.0) : 0.0);
-      double elapsed = (g_get_monotonic_time () - self->fit_started_us) / 1e6;
-      g_autofree char *left = nd_reduce_time_left (elapsed, done, total);
+      g_autofree char *left = nd_reduce_time_left (g_timer_elapsed (self->fit_clock, NULL), done, total);
       /* The iterations field counts per start; the bar counts all starts. */
       g_autofree char *status = g_strdup_printf (_("Start %d of %d, iteration %d of %d (%s) · loss %.3g mV² · %s"),
                                                  restart + 1, MAX (restarts, restart + 1), iteration, iterations,
@@ -674,7 +648,7 @@ fit_tick (gpointer data)
 void
 nd_reduce_window_fit_start (NdReduceWindow *self)
 {
-  if (!self->prots || self->prots->len == 0 || self->fit_task || self->full_task || !self->run)
+  if (!self->prots || self->prots->len == 0 || self->fit_job || self->full_job || !self->run)
     return;
   FitRun *f = g_new0 (FitRun, 1);
   g_mutex_init (&f->lock);
@@ -699,32 +673,27 @@ nd_reduce_window_fit_start (NdReduceWindow *self)
   show_fit_plots (self, NULL, 0, NULL);
   self->n_results = 0;
   nd_reduce_window_show_results (self);
-  self->fit_started_us = g_get_monotonic_time ();
-  self->paused_at_us = 0;
+  g_timer_start (self->fit_clock);
   gtk_label_set_text (self->fit_status, _("Starting…"));
   gtk_progress_bar_set_fraction (self->fit_progress, 0.0);
   nd_reduce_window_set_state (self, ND_REDUCE_FITTING);
-  self->fit_task = task_new (self, fit_done, f, fit_run_free);
+  self->fit_job = f;
   self->fit_timer = g_timeout_add (100, fit_tick, self);
-  g_task_run_in_thread (self->fit_task, fit_thread);
+  nd_task_run (self, window_cancellable (self), f, fit_run_free, fit_thread, fit_done);
 }
 
 void
 nd_reduce_window_fit_pause (NdReduceWindow *self, gboolean paused)
 {
-  FitRun *f = self->fit_task ? g_task_get_task_data (self->fit_task) : NULL;
+  FitRun *f = self->fit_job;
   if (!f)
     return;
   atomic_store (&f->ctl.fit.pause, paused);
-  /* Time paused is not time the fit takes. */
-  gint64 now = g_get_monotonic_time ();
+  /* Time paused is not time the fit takes (as NdFitRunner's clock). */
   if (paused)
-    self->paused_at_us = now;
-  else if (self->paused_at_us)
-    {
-      self->fit_started_us += now - self->paused_at_us;
-      self->paused_at_us = 0;
-    }
+    g_timer_stop (self->fit_clock);
+  else if (!g_timer_is_active (self->fit_clock))
+    g_timer_continue (self->fit_clock);
   if (paused)
     gtk_label_set_text (self->fit_status, _("Paused"));
   nd_reduce_window_set_state (self, paused ? ND_REDUCE_PAUSED : ND_REDUCE_FITTING);
@@ -733,7 +702,7 @@ nd_reduce_window_fit_pause (NdReduceWindow *self, gboolean paused)
 void
 nd_reduce_window_fit_stop (NdReduceWindow *self)
 {
-  FitRun *f = self->fit_task ? g_task_get_task_data (self->fit_task) : NULL;
+  FitRun *f = self->fit_job;
   if (!f)
     return;
   /* The fit ends and keeps its best parameters; the free runs follow. */
@@ -748,12 +717,12 @@ nd_reduce_window_fit_stop (NdReduceWindow *self)
 void
 nd_reduce_window_run_cancel (NdReduceWindow *self)
 {
-  /* The threads end on their own within a sample or an iteration; their callbacks find no task. */
+  /* The threads end on their own within a sample or an iteration; their callbacks find no job. */
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->full_task);
-  g_clear_object (&self->fit_task);
+  self->full_job = NULL;
+  self->fit_job = NULL;
   g_clear_handle_id (&self->fit_timer, g_source_remove);
   g_clear_handle_id (&self->full_timer, g_source_remove);
 }

@@ -669,6 +669,7 @@ nd_reduce_window_finalize (GObject *object)
 {
   NdReduceWindow *self = ND_REDUCE_WINDOW (object);
   g_ptr_array_unref (self->result_rows);
+  g_timer_destroy (self->fit_clock);
   g_array_unref (self->hist_x);
   g_array_unref (self->hist_train);
   g_array_unref (self->hist_val);
@@ -758,6 +759,7 @@ nd_reduce_window_init (NdReduceWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->result_rows = g_ptr_array_new ();
+  self->fit_clock = g_timer_new ();
   self->hist_x = g_array_new (FALSE, FALSE, sizeof (double));
   self->hist_train = g_array_new (FALSE, FALSE, sizeof (double));
   self->hist_val = g_array_new (FALSE, FALSE, sizeof (double));

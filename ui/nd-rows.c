@@ -102,7 +102,8 @@ wrap_item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, AdwComboR
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
+  int max_chars = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "max-chars"));
+  gtk_label_set_max_width_chars (GTK_LABEL (label), max_chars);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("object-select-symbolic"));
@@ -127,13 +128,27 @@ wrap_item_unbind (GtkSignalListItemFactory *factory, GtkListItem *item, AdwCombo
   g_signal_handlers_disconnect_by_func (row, wrap_item_update_check, item);
 }
 
-void
-nd_combo_row_wrap (AdwComboRow *row)
+static GtkListItemFactory *
+wrap_factory_new (AdwComboRow *row, int max_chars)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_object_set_data (G_OBJECT (factory), "max-chars", GINT_TO_POINTER (max_chars));
   g_signal_connect (factory, "setup", G_CALLBACK (wrap_item_setup), row);
   g_signal_connect (factory, "bind", G_CALLBACK (wrap_item_bind), row);
   g_signal_connect (factory, "unbind", G_CALLBACK (wrap_item_unbind), row);
+  return factory;
+}
+
+void
+nd_combo_row_wrap (AdwComboRow *row)
+{
+  g_autoptr (GtkListItemFactory) factory = wrap_factory_new (row, 20);
   adw_combo_row_set_factory (row, factory);
-  g_object_unref (factory);
+}
+
+void
+nd_combo_row_wrap_list (AdwComboRow *row, int max_chars)
+{
+  g_autoptr (GtkListItemFactory) factory = wrap_factory_new (row, max_chars);
+  adw_combo_row_set_list_factory (row, factory);
 }

@@ -22,6 +22,8 @@ GtkWidget *nd_spin_row_with_check (const char *title, const char *subtitle, cons
 /* A combo row whose chosen value and list items wrap instead of being cut at 20 characters (AdwComboRow's
  * own factory ellipsizes "Verzögerter Gleichrichter, HH (K)"); the list keeps its check mark. */
 void       nd_combo_row_wrap (AdwComboRow *row);
+/* Only the popover's list wraps, at max_chars (the row's value is cut as AdwComboRow cuts it). */
+void       nd_combo_row_wrap_list (AdwComboRow *row, int max_chars);
 /* Sets a spin button's value without emitting "value-changed" handlers connected with `data`. */
 void       nd_spin_set_quietly (GtkSpinButton *spin, double value, gpointer data);
 

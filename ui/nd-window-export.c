@@ -94,16 +94,16 @@ write_plots (NdWindow *self, const char *dir)
 {
   static const char *const formats[] = { "png", "svg", "pdf" };
   g_autoptr (GError) error = NULL;
-  /* Every view's list of plots: the Recording view's, then the Fit view's. */
+  /* Every view's list of plots, the Recording view's then the Fit view's; a plot the view hides (a
+   * recording without stimulus) has nothing to export. */
+  guint n_lists[2];
+  const NdNamedPlot *lists[2] = { nd_recording_view_get_plots (self->recording_view, &n_lists[0]),
+                                  nd_fit_view_get_plots (self->fit_view, &n_lists[1]) };
   g_autoptr (GArray) plots = g_array_new (FALSE, FALSE, sizeof (NdNamedPlot));
-  NdNamedPlot recording = { "recording", nd_recording_view_get_trace_plot (self->recording_view) };
-  NdNamedPlot stimulus = { "stimulus", nd_recording_view_get_stimulus_plot (self->recording_view) };
-  g_array_append_val (plots, recording);
-  if (gtk_widget_get_visible (GTK_WIDGET (stimulus.plot)))
-    g_array_append_val (plots, stimulus);
-  guint n_fit;
-  const NdNamedPlot *fit = nd_fit_view_get_plots (self->fit_view, &n_fit);
-  g_array_append_vals (plots, fit, n_fit);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < n_lists[l]; i++)
+      if (gtk_widget_get_visible (GTK_WIDGET (lists[l][i].plot)))
+        g_array_append_val (plots, lists[l][i]);
   guint n = plots->len;
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
