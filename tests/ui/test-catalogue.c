@@ -206,7 +206,7 @@ test_browse_and_add (void)
   /* The action adds by id as well; a calcium channel is refused (a warning, nothing added). */
   activate (model_view, "catalogue.add", g_variant_new_string ("Na/101629_na3n.mod"));
   g_assert_cmpuint (nd_project_get_n_catalogue (p), ==, 2);
-  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*calcium*");
+  g_test_expect_message ("neurode-ui", G_LOG_LEVEL_WARNING, "*calcium*");
   activate (model_view, "catalogue.add", g_variant_new_string ("KCa/101629_cagk.mod"));
   g_test_assert_expected_messages ();
   g_assert_cmpuint (nd_project_get_n_catalogue (p), ==, 2);
