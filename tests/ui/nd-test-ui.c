@@ -24,6 +24,32 @@ nd_test_ui_use_language (const char *language, const char *localedir)
   textdomain (GETTEXT_PACKAGE);
 }
 
+const char *
+nd_test_ui_take_language (int *argc, char ***argv, const char *fallback)
+{
+  if (*argc < 3 || (*argv)[1][0] == '-')
+    return fallback;
+  const char *language = (*argv)[1];
+  nd_test_ui_use_language (language, (*argv)[2]);
+  (*argv)[2] = (*argv)[0];
+  *argc -= 2;
+  *argv += 2;
+  return language;
+}
+
+char *
+nd_test_ui_output_dir (const char *name)
+{
+  const char *base = g_getenv ("ND_TEST_OUTPUT");
+  char *dir = g_build_filename (base ? base : ".", name, NULL);
+  g_autofree char *cache = g_build_filename (dir, "cache", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_mkdir_with_parents (dir, 0755);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  return dir;
+}
+
 void
 nd_test_ui_init (int *argc, char ***argv)
 {
@@ -63,6 +89,26 @@ nd_test_ui_wait (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
       g_usleep (1000);
     }
   return TRUE;
+}
+
+void
+nd_test_ui_activate (GtkWidget *widget, const char *action, GVariant *param)
+{
+  g_assert_true (gtk_widget_activate_action_variant (widget, action, param));
+}
+
+GtkWidget *
+nd_test_ui_find_type (GtkWidget *w, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = nd_test_ui_find_type (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
 }
 
 static gboolean

@@ -9,9 +9,27 @@
 
 #include "nd-application.h"
 
+/* Sanitizer builds run several times slower: tests shorten their work or widen their limits. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ND_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ND_TEST_SANITIZED 1
+#endif
+#endif
+#ifndef ND_TEST_SANITIZED
+#define ND_TEST_SANITIZED 0
+#endif
+
 /* Shows the program in `language` ("de") from the catalogues compiled under `localedir` (the build tree's
  * po folder); call before nd_test_ui_init. */
 void           nd_test_ui_use_language (const char *language, const char *localedir);
+/* The translated runs pass "LANGUAGE LOCALEDIR" before the test options: shows the program in LANGUAGE
+ * and takes both off argv. Returns LANGUAGE, or `fallback` when they are not given. */
+const char    *nd_test_ui_take_language (int *argc, char ***argv, const char *fallback);
+/* ND_TEST_OUTPUT/name (./name without it), created, with the program's cache and data homes inside it so
+ * that autosaves, recent files and the demo's copy stay in the test's output. Free it. */
+char          *nd_test_ui_output_dir (const char *name);
 /* Exits with 77 (skipped) when there is no display, as meson expects. */
 void           nd_test_ui_init (int *argc, char ***argv);
 /* A registered, non-unique application with its main window presented and drawn. */
@@ -19,6 +37,10 @@ NdApplication *nd_test_ui_start_app (GtkWindow **out_window);
 /* Runs the main loop until `cond(data)` or the timeout; returns whether cond held. */
 gboolean       nd_test_ui_wait (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms);
 void           nd_test_ui_spin (guint ms);
+/* Activates `action` (with `param`, or NULL) from `widget` and asserts that it was found. */
+void           nd_test_ui_activate (GtkWidget *widget, const char *action, GVariant *param);
+/* The first widget of `type` under `w` (itself included, depth first), or NULL. */
+GtkWidget     *nd_test_ui_find_type (GtkWidget *w, GType type);
 /* Appends to `out` every widget under `w` (itself included, depth first) for which match() holds. */
 void           nd_test_ui_collect (GtkWidget *w, gboolean (*match) (GtkWidget *), GPtrArray *out);
 /* Renders `widget` into ND_TEST_OUTPUT/name.png; returns the path (free it). */

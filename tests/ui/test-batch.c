@@ -30,17 +30,6 @@
 #include "nd-test-ui.h"
 #include "nd-window.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 static NdApplication *app;
 static NdWindow *window;
 static GSettings *settings;
@@ -180,7 +169,7 @@ test_run_here (void)
   nd_test_ui_watch_start ();
   activate (GTK_WIDGET (d), "batch.run", NULL);
   g_assert_true (nd_batch_window_get_running (d));
-  g_assert_true (nd_test_ui_wait (finished, d, SANITIZED ? 600000 : 120000));
+  g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 600000 : 120000));
   NdTestStalls stalls = nd_test_ui_watch_stop ();
   g_print ("main loop while fitting: longest gap %.1f ms (CPU %.1f ms)\n", stalls.max_gap_us / 1e3,
            stalls.max_cpu_gap_us / 1e3);
@@ -211,7 +200,7 @@ test_run_here (void)
   gint64 a = stamp (results, "cell-a"), b = stamp (results, "broken");
   activate (GTK_WIDGET (d), "batch.back", NULL);
   activate (GTK_WIDGET (d), "batch.run", NULL);
-  g_assert_true (nd_test_ui_wait (finished, d, SANITIZED ? 300000 : 60000));
+  g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 300000 : 60000));
   g_assert_cmpint (stamp (results, "cell-a"), ==, a);
   g_assert_cmpint (stamp (results, "broken"), !=, b);
   g_assert_nonnull (strstr (nd_batch_window_get_status (d), "2 done, 1 failed"));
@@ -305,7 +294,7 @@ test_screenshots (void)
   nd_batch_window_set_folder (d, dir);
   shot (GTK_WIDGET (d), "batch-1-settings");
   activate (GTK_WIDGET (d), "batch.run", NULL);
-  g_assert_true (nd_test_ui_wait (finished, d, SANITIZED ? 600000 : 120000));
+  g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 600000 : 120000));
   shot (GTK_WIDGET (d), "batch-2-results");
   gtk_window_destroy (GTK_WINDOW (d));
 }
@@ -313,23 +302,8 @@ test_screenshots (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_build_filename (base ? base : ".", language ? "batch-ui-i18n" : "batch-ui", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  language = nd_test_ui_take_language (&argc, &argv, NULL);
+  out_dir = nd_test_ui_output_dir (language ? "batch-ui-i18n" : "batch-ui");
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

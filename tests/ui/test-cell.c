@@ -388,31 +388,21 @@ main (int argc, char **argv)
   if (argc >= 3 && argv[1][0] != '-')
     {
       language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
       gboolean own_locale = argc >= 5 && argv[3][0] != '-';
       if (own_locale)
         {
           g_setenv ("LOCPATH", argv[3], TRUE);
           g_setenv ("LC_ALL", argv[4], TRUE);
         }
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
+      nd_test_ui_use_language (language, argv[2]);
       int ours = own_locale ? 4 : 2;
       argv[ours] = argv[0];
       argc -= ours;
       argv += ours;
     }
   /* Keep autosave and recent files inside the test's output. */
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
   g_autofree char *sub = g_strconcat ("cell-", language, NULL);
-  out_dir = g_build_filename (base ? base : ".", sub, NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir (sub);
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

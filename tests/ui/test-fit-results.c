@@ -26,7 +26,7 @@
 static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
-static const char *language = "en";
+static const char *language;
 
 static const char *
 tr (const char *msgid)
@@ -705,22 +705,9 @@ test_step_labels (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      nd_test_ui_use_language (argv[1], argv[2]);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
+  language = nd_test_ui_take_language (&argc, &argv, "en");
   g_autofree char *leaf = g_strdup_printf ("fit-results-%s", language);
-  out_dir = g_build_filename (base ? base : ".", leaf, NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir (leaf);
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

@@ -29,20 +29,9 @@
 #include "nd-window.h"
 #include "units.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 #define AREA 62.832
 
-static const char *language = "";
+static const char *language;
 static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
@@ -324,7 +313,7 @@ test_clamp_table (void)
   activate_fit ("fit.start");
   nd_test_ui_spin (100);
   g_assert_null (error_dialog ());
-  g_assert_true (nd_test_ui_wait (finished, NULL, SANITIZED ? 300000 : 60000));
+  g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 300000 : 60000));
   nd_test_ui_spin (300);
   g_assert_false (nd_fit_runner_get_failed (runner ()));
   g_assert_cmpstr (nd_plot_model_get_axis_unit (fit_trace, ND_PLOT_AXIS_Y), ==, "pA");
@@ -353,7 +342,7 @@ test_clamp_table (void)
         continue;
       n_val++;
       /* 3 pA of noise; the sanitizers' shorter fit less close. */
-      g_assert_cmpfloat (sc[k].rmse_pA, <, SANITIZED ? 30.0 : 8.0);
+      g_assert_cmpfloat (sc[k].rmse_pA, <, ND_TEST_SANITIZED ? 30.0 : 8.0);
     }
   g_assert_cmpuint (n_val, ==, 2);
   /* At +10 mV (sweep 10) the K current is large: its peak within 20 %; at -50 mV (sweep 4) it is under a
@@ -361,7 +350,7 @@ test_clamp_table (void)
   const NdSweepScore *big = score_of (sc, ns, 9), *small = score_of (sc, ns, 3), *largest = score_of (sc, ns, 12);
   g_assert_cmpfloat (fabs (big->peak_pA), >, 500.0);
   g_assert_cmpfloat (fabs (small->peak_pA), <, 0.1 * fabs (largest->peak_pA));
-  if (!SANITIZED)
+  if (!ND_TEST_SANITIZED)
     g_assert_cmpfloat (fabs (big->peak_model_pA - big->peak_pA), <, 0.2 * fabs (big->peak_pA));
 
   /* The verdict in the clamp's words: the peaks and the RMSE in pA, no spikes; Accept suggested for this
@@ -379,13 +368,13 @@ test_clamp_table (void)
                                                          "Peak currents agree within %.0f %% on %u of %u validation sweep",
                                                          "Peak currents agree within %.0f %% on %u of %u validation sweeps",
                                                          1), 20.0, 1, 1);
-  g_assert_true (SANITIZED || g_str_has_prefix (verdict, agree));
+  g_assert_true (ND_TEST_SANITIZED || g_str_has_prefix (verdict, agree));
   if (english ())
     g_assert_null (strstr (verdict, "spike"));
   GtkWidget *accept = find_one (is_accept_button);
   g_assert_true (gtk_widget_is_sensitive (accept));
   g_assert_true (gtk_widget_has_css_class (accept, "suggested-action") == good);
-  if (!SANITIZED)
+  if (!ND_TEST_SANITIZED)
     {
       g_assert_true (good);
       g_assert_true (shows_text_containing (tr ("The model reproduces the recorded membrane current: accept the fit "
@@ -436,7 +425,7 @@ test_clamp_table (void)
       {
         double e = m->params[m->blocks[m->channels[c].block_e].offset];
         g_test_message ("leak reversal potential %.1f mV", e);
-        g_assert_cmpfloat (fabs (e - (-60.0)), <, SANITIZED ? 15.0 : 5.0);
+        g_assert_cmpfloat (fabs (e - (-60.0)), <, ND_TEST_SANITIZED ? 15.0 : 5.0);
       }
   g_autofree char *fit_shot = nd_test_ui_screenshot (GTK_WIDGET (window), shot_name ("fit"));
   g_assert_cmpfloat (nd_test_ui_png_ink (fit_shot), >, 0.02);
@@ -515,7 +504,7 @@ test_real_abf (void)
   activate_fit ("fit.start");
   nd_test_ui_spin (100);
   g_assert_null (error_dialog ());
-  g_assert_true (nd_test_ui_wait (finished, NULL, SANITIZED ? 600000 : 120000));
+  g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 600000 : 120000));
   nd_test_ui_spin (300);
   guint ns;
   const NdSweepScore *sc = nd_fit_runner_get_scores (runner (), &ns);
@@ -559,31 +548,14 @@ int
 main (int argc, char **argv)
 {
   /* test-fit-vc [LANGUAGE LOCALEDIR]: the same in another language (screenshots vc-LANGUAGE-*). */
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_build_filename (base ? base : ".", "fit-vc", NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  language = nd_test_ui_take_language (&argc, &argv, "");
+  out_dir = nd_test_ui_output_dir ("fit-vc");
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   GSettings *settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", SANITIZED ? 100 : 300);
+  g_settings_set_int (settings, "fit-iterations", ND_TEST_SANITIZED ? 100 : 300);
   g_settings_set_int (settings, "fit-restarts", 1);
   gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
   nd_test_ui_spin (300);

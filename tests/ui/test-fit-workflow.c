@@ -22,17 +22,6 @@
 #include "nd-window.h"
 #include "units.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
@@ -278,7 +267,7 @@ test_fit_live (void)
   gint64 t0 = g_get_monotonic_time ();
   activate_fit ("fit.start");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
-  g_assert_true (nd_test_ui_wait (loss_fell_tenfold, NULL, SANITIZED ? 240000 : 60000));
+  g_assert_true (nd_test_ui_wait (loss_fell_tenfold, NULL, ND_TEST_SANITIZED ? 240000 : 60000));
   /* Let it run a little longer, to measure the redraw rate over a few seconds of a live fit. */
   nd_test_ui_spin (2000);
   gint64 t1 = g_get_monotonic_time ();
@@ -292,7 +281,7 @@ test_fit_live (void)
            first_loss, draws, (t1 - t0) / 1e6, rate, max_cpu_gap_us / 1000.0, max_gap_us / 1000.0, load);
   /* Sanitizers make the fit and drawing several times slower (an iteration can take longer than a redraw
    * period, and there is nothing new to draw): report the figures there, hold the limits otherwise. */
-  if (!SANITIZED)
+  if (!ND_TEST_SANITIZED)
     {
       g_assert_cmpfloat (rate, >=, 5.0);
       g_assert_cmpint (max_cpu_gap_us, <=, 50000);
@@ -310,7 +299,7 @@ test_fit_live (void)
   for (int tries = 0; tries < 40; tries++)
     {
       done_at_pause = nd_fit_runner_get_snapshot (runner ())->done;
-      nd_test_ui_spin (SANITIZED ? 1500 : 500);
+      nd_test_ui_spin (ND_TEST_SANITIZED ? 1500 : 500);
       if (nd_fit_runner_get_snapshot (runner ())->done == done_at_pause)
         {
           settled = done_at_pause;
@@ -325,10 +314,10 @@ test_fit_live (void)
   activate_fit ("fit.resume");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
   g_assert_true (nd_test_ui_wait (advanced, NULL, 30000));
-  g_assert_true (nd_test_ui_wait (mostly_done, NULL, SANITIZED ? 400000 : 100000));
+  g_assert_true (nd_test_ui_wait (mostly_done, NULL, ND_TEST_SANITIZED ? 400000 : 100000));
 
   activate_fit ("fit.stop");
-  g_assert_true (nd_test_ui_wait (finished, NULL, SANITIZED ? 120000 : 30000));
+  g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 120000 : 30000));
   const nd_fit_result *r = nd_fit_runner_get_result (runner ());
   g_assert_true (r->cancelled);
   g_assert_true (isfinite (r->best_val_loss));
@@ -626,20 +615,14 @@ int
 main (int argc, char **argv)
 {
   /* Keep autosave, the demo copy and recent files inside the test's output. */
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_build_filename (base ? base : ".", "fit-workflow", NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir ("fit-workflow");
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   GSettings *settings = nd_application_get_settings (app);
   /* The sanitizers slow the fit about tenfold: a shorter fit shows the same. */
-  g_settings_set_int (settings, "fit-iterations", SANITIZED ? 120 : 400);
+  g_settings_set_int (settings, "fit-iterations", ND_TEST_SANITIZED ? 120 : 400);
   g_settings_set_int (settings, "fit-restarts", 1);
   gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
   nd_test_ui_spin (300);

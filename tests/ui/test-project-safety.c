@@ -1038,27 +1038,10 @@ test_screenshots (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      /* As test-i18n: the build tree's catalogue, in the language given. */
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
+  /* As test-i18n: the build tree's catalogue, in the language given. */
+  language = nd_test_ui_take_language (&argc, &argv, NULL);
   /* Recent files, autosaves, the demo's copy and the settings' last folder stay in the test's output. */
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_build_filename (base ? base : ".", language ? "project-safety-i18n" : "project-safety", NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir (language ? "project-safety-i18n" : "project-safety");
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

@@ -23,17 +23,6 @@
 #include "nd-test-ui.h"
 #include "units.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 static NdApplication *app;
 static GtkWindow *main_window;
 static NdReduceWindow *win;
@@ -316,8 +305,8 @@ test_fit (void)
   g_assert_cmpint (nd_reduce_window_get_iterations_done (win), >, 0);
   /* 100 ms of the main thread's own time at most; the sanitizers make every redraw of the plots about three
    * times slower (124 ms measured under ASan/UBSan, 62 ms without), so they get 300 ms. */
-  g_assert_cmpfloat (max_cpu_gap_us, <, SANITIZED ? 300000.0 : 100000.0);
-  if (nd_test_ui_load_per_core () < 1.0 && !SANITIZED)
+  g_assert_cmpfloat (max_cpu_gap_us, <, ND_TEST_SANITIZED ? 300000.0 : 100000.0);
+  if (nd_test_ui_load_per_core () < 1.0 && !ND_TEST_SANITIZED)
     {
       g_assert_cmpfloat (max_gap_us, <, 100000.0);
       g_assert_cmpfloat (draws / secs, >=, 5.0);

@@ -32,7 +32,7 @@
 
 static NdApplication *app;
 static GtkWindow *window;
-static const char *language = "en";
+static const char *language;
 
 /* A screenshot named for the language. */
 static char *
@@ -483,18 +483,7 @@ test_reduce_words (void)
 int
 main (int argc, char *argv[])
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
+  language = nd_test_ui_take_language (&argc, &argv, "en");
   nd_test_ui_init (&argc, &argv);
   if (!nd_test_x11_available ())
     {

@@ -33,7 +33,7 @@
 #include "nd-window.h"
 #include "presets.h"
 
-static const char *language = "en";
+static const char *language;
 static GtkWidget *line_window;
 static NdPlot *line_plot;
 static NdPlotModel *line_model;
@@ -1046,27 +1046,10 @@ test_explore (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
+  language = nd_test_ui_take_language (&argc, &argv, "en");
   /* Keep autosave and recent files inside the test's output. */
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
   g_autofree char *sub = g_strconcat ("zoom-", language, NULL);
-  g_autofree char *out_dir = g_build_filename (base ? base : ".", sub, NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_autofree char *out_dir = nd_test_ui_output_dir (sub);
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();
