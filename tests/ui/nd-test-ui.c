@@ -97,18 +97,54 @@ nd_test_ui_activate (GtkWidget *widget, const char *action, GVariant *param)
   g_assert_true (gtk_widget_activate_action_variant (widget, action, param));
 }
 
-GtkWidget *
-nd_test_ui_find_type (GtkWidget *w, GType type)
+void
+nd_test_ui_activate_view (NdWindow *window, const char *view, const char *action)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+  nd_test_ui_activate (nd_window_get_view_widget (window, view), action, NULL);
+}
+
+GtkWidget *
+nd_test_ui_find (GtkWidget *w, gboolean (*match) (GtkWidget *, gconstpointer), gconstpointer data)
+{
+  if (match (w, data))
     return w;
   for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
     {
-      GtkWidget *found = nd_test_ui_find_type (c, type);
+      GtkWidget *found = nd_test_ui_find (c, match, data);
       if (found)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget *w, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (w, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+nd_test_ui_find_type (GtkWidget *w, GType type)
+{
+  return nd_test_ui_find (w, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+gboolean
+nd_test_ui_button_has_icon (GtkWidget *w, gconstpointer icon)
+{
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (w)), icon) == 0;
+}
+
+gboolean
+nd_test_ui_button_has_label (GtkWidget *w, gconstpointer label)
+{
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0;
+}
+
+gboolean
+nd_test_ui_button_has_action (GtkWidget *w, gconstpointer action)
+{
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0;
 }
 
 static gboolean

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "nd-application.h"
+#include "nd-window.h"
 
 /* Sanitizer builds run several times slower: tests shorten their work or widen their limits. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -39,6 +40,14 @@ gboolean       nd_test_ui_wait (gboolean (*cond) (gpointer), gpointer data, guin
 void           nd_test_ui_spin (guint ms);
 /* Activates `action` (with `param`, or NULL) from `widget` and asserts that it was found. */
 void           nd_test_ui_activate (GtkWidget *widget, const char *action, GVariant *param);
+/* Activates one of the `view` view's own actions ("fit.start") in `window`, asserting that it was found. */
+void           nd_test_ui_activate_view (NdWindow *window, const char *view, const char *action);
+/* The first widget under `w` (itself included, depth first) for which match(widget, data) holds, or NULL. */
+GtkWidget     *nd_test_ui_find (GtkWidget *w, gboolean (*match) (GtkWidget *, gconstpointer), gconstpointer data);
+/* Matches for nd_test_ui_find: a button with this icon name, label or action name. */
+gboolean       nd_test_ui_button_has_icon (GtkWidget *w, gconstpointer icon);
+gboolean       nd_test_ui_button_has_label (GtkWidget *w, gconstpointer label);
+gboolean       nd_test_ui_button_has_action (GtkWidget *w, gconstpointer action);
 /* The first widget of `type` under `w` (itself included, depth first), or NULL. */
 GtkWidget     *nd_test_ui_find_type (GtkWidget *w, GType type);
 /* Appends to `out` every widget under `w` (itself included, depth first) for which match() holds. */

@@ -36,12 +36,6 @@ static GSettings *settings;
 static char *out_dir;
 static const char *language;
 
-static void
-activate (GtkWidget *w, const char *action, GVariant *param)
-{
-  g_assert_true (gtk_widget_activate_action_variant (w, action, param));
-}
-
 static char *
 fresh_dir (const char *name)
 {
@@ -77,7 +71,7 @@ recordings (const char *name)
 static NdBatchWindow *
 open_dialog (void)
 {
-  activate (GTK_WIDGET (window), "win.fit-several", NULL);
+  nd_test_ui_activate (GTK_WIDGET (window), "win.fit-several", NULL);
   nd_test_ui_spin (200);
   NdBatchWindow *dialog = ND_BATCH_WINDOW (nd_test_ui_find_window (ND_TYPE_BATCH_WINDOW, GTK_WINDOW (window)));
   g_assert_nonnull (dialog);
@@ -167,7 +161,7 @@ test_run_here (void)
   shot (GTK_WIDGET (d), "batch-1-settings");
 
   nd_test_ui_watch_start ();
-  activate (GTK_WIDGET (d), "batch.run", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
   g_assert_true (nd_batch_window_get_running (d));
   g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 600000 : 120000));
   NdTestStalls stalls = nd_test_ui_watch_stop ();
@@ -198,15 +192,15 @@ test_run_here (void)
 
   /* Again, unchanged: only the failed row runs. */
   gint64 a = stamp (results, "cell-a"), b = stamp (results, "broken");
-  activate (GTK_WIDGET (d), "batch.back", NULL);
-  activate (GTK_WIDGET (d), "batch.run", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.back", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
   g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 300000 : 60000));
   g_assert_cmpint (stamp (results, "cell-a"), ==, a);
   g_assert_cmpint (stamp (results, "broken"), !=, b);
   g_assert_nonnull (strstr (nd_batch_window_get_status (d), "2 done, 1 failed"));
 
   /* A done row opens as a project: its recording and the fitted model. */
-  activate (GTK_WIDGET (d), "batch.open-row", g_variant_new_string ("cell-b"));
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.open-row", g_variant_new_string ("cell-b"));
   nd_test_ui_spin (300);
   NdProject *p = nd_window_get_project (window);
   g_assert_true (g_str_has_suffix (nd_project_get_recording_path (p), "cell-b.csv"));
@@ -239,7 +233,7 @@ test_close_stops (void)
   NdBatchWindow *d = open_dialog ();
   nd_batch_window_set_folder (d, dir);
   nd_batch_window_set_jobs (d, 2);
-  activate (GTK_WIDGET (d), "batch.run", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
   g_autofree char *work = g_build_filename (dir, "neurode-fits", ".running", "cell-a", NULL);
   g_assert_true (nd_test_ui_wait (some_children, NULL, 30000));
   nd_test_ui_spin (1000);
@@ -261,7 +255,7 @@ test_write_plan (void)
   NdBatchWindow *d = open_dialog ();
   nd_batch_window_set_folder (d, dir);
   nd_batch_window_set_seeds (d, 2);
-  activate (GTK_WIDGET (d), "batch.write-plan", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.write-plan", NULL);
   nd_test_ui_spin (300);
   GtkWindow *message = nd_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (d));
   g_assert_nonnull (message);
@@ -293,7 +287,7 @@ test_screenshots (void)
   NdBatchWindow *d = open_dialog ();
   nd_batch_window_set_folder (d, dir);
   shot (GTK_WIDGET (d), "batch-1-settings");
-  activate (GTK_WIDGET (d), "batch.run", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
   g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 600000 : 120000));
   shot (GTK_WIDGET (d), "batch-2-results");
   gtk_window_destroy (GTK_WINDOW (d));
@@ -312,7 +306,7 @@ main (int argc, char **argv)
   g_settings_set_int (settings, "fit-iterations", 10);
   g_settings_set_int (settings, "fit-restarts", 1);
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
-  activate (GTK_WIDGET (window), "win.open-demo", NULL);
+  nd_test_ui_activate (GTK_WIDGET (window), "win.open-demo", NULL);
   nd_test_ui_spin (300);
 
   if (language)

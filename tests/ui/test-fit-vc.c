@@ -48,14 +48,7 @@ shot_name (const char *name)
 static void
 activate (const char *action, GVariant *param)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
-}
-
-/* The Fit view's own actions (fit.start, fit.pause, ...). */
-static void
-activate_fit (const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), action, NULL));
+  nd_test_ui_activate (GTK_WIDGET (window), action, param);
 }
 
 static NdFitRunner *
@@ -310,7 +303,7 @@ test_clamp_table (void)
   NdFitView *fv = ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
   NdPlotModel *fit_trace = nd_plot_get_model (nd_fit_view_get_plot (fv, "trace"));
   g_assert_cmpstr (nd_plot_model_get_axis_unit (fit_trace, ND_PLOT_AXIS_Y), ==, "pA");
-  activate_fit ("fit.start");
+  nd_test_ui_activate_view (window, "fit", "fit.start");
   nd_test_ui_spin (100);
   g_assert_null (error_dialog ());
   g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 300000 : 60000));
@@ -435,7 +428,7 @@ test_clamp_table (void)
   /* Accepted, saved and opened again: the same clamp rows; a click runs the project's model under the
    * command on a thread and draws the same current as the fit did. */
   g_autofree double *fit_current = g_memdup2 (v, tn * sizeof (double));
-  activate_fit ("fit.accept");
+  nd_test_ui_activate_view (window, "fit", "fit.accept");
   nd_test_ui_spin (200);
   g_assert_true (nd_project_get_fitted (p));
   guint np;
@@ -501,7 +494,7 @@ test_real_abf (void)
   GSettings *settings = nd_application_get_settings (app);
   g_settings_set_int (settings, "fit-iterations", 3);
   activate ("win.show-view", g_variant_new_string ("fit"));
-  activate_fit ("fit.start");
+  nd_test_ui_activate_view (window, "fit", "fit.start");
   nd_test_ui_spin (100);
   g_assert_null (error_dialog ());
   g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 600000 : 120000));

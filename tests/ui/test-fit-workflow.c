@@ -29,14 +29,7 @@ static char *out_dir;
 static void
 activate (const char *action, GVariant *param)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
-}
-
-/* The Fit view's own actions (fit.start, fit.pause, ...). */
-static void
-activate_fit (const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), action, NULL));
+  nd_test_ui_activate (GTK_WIDGET (window), action, param);
 }
 
 static NdFitView *
@@ -123,33 +116,11 @@ test_open_demo (void)
 }
 
 /* The first button in `w`'s tree whose tooltip starts with `prefix`. */
-static GtkWidget *
-find_button (GtkWidget *w, const char *prefix)
+static gboolean
+button_tip_starts (GtkWidget *w, gconstpointer prefix)
 {
   const char *tip = gtk_widget_get_tooltip_text (w);
-  if (GTK_IS_BUTTON (w) && tip && g_str_has_prefix (tip, prefix))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button (c, prefix);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_BUTTON (w) && tip && g_str_has_prefix (tip, prefix);
 }
 
 static gboolean
@@ -168,8 +139,8 @@ test_model_builder (void)
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-model-builder");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
   /* A library channel's curves are one click away. */
-  GtkWidget *curves = find_button (nd_window_get_view_widget (window, "model"),
-                                   "Show the steady states and time constants of HH sodium");
+  GtkWidget *curves = nd_test_ui_find (nd_window_get_view_widget (window, "model"), button_tip_starts,
+                                       "Show the steady states and time constants of HH sodium");
   g_assert_nonnull (curves);
   g_signal_emit_by_name (curves, "clicked");
   g_assert_true (nd_test_ui_wait (kinetics_shown, NULL, 5000));
@@ -196,7 +167,7 @@ test_model_builder (void)
   g_assert_cmpuint (nd_plot_model_get_n_shaded_ranges (pm), ==, 1);
   nd_project_set_window (p, 0.0, 0.0);
   /* Each sweep's role is chosen in its row: Training, Validation or Not used. */
-  GtkDropDown *role = GTK_DROP_DOWN (find_type (GTK_WIDGET (rv), GTK_TYPE_DROP_DOWN));
+  GtkDropDown *role = GTK_DROP_DOWN (nd_test_ui_find_type (GTK_WIDGET (rv), GTK_TYPE_DROP_DOWN));
   g_assert_nonnull (role);
   g_assert_cmpint (nd_project_get_sweep_role (p, 0), ==, ND_SWEEP_VALIDATE);
   gtk_drop_down_set_selected (role, 2);
@@ -265,7 +236,7 @@ test_fit_live (void)
   guint draws0 = nd_plot_get_draw_count (loss_plot);
   nd_test_ui_watch_start ();
   gint64 t0 = g_get_monotonic_time ();
-  activate_fit ("fit.start");
+  nd_test_ui_activate_view (window, "fit", "fit.start");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
   g_assert_true (nd_test_ui_wait (loss_fell_tenfold, NULL, ND_TEST_SANITIZED ? 240000 : 60000));
   /* Let it run a little longer, to measure the redraw rate over a few seconds of a live fit. */
@@ -292,7 +263,7 @@ test_fit_live (void)
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-in-progress");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
 
-  activate_fit ("fit.pause");
+  nd_test_ui_activate_view (window, "fit", "fit.pause");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_PAUSED);
   /* The iteration under way when the pause came still finishes: wait until the count settles. */
   int settled = -1;
@@ -311,12 +282,12 @@ test_fit_live (void)
   g_assert_cmpint (nd_fit_runner_get_snapshot (runner ())->done, ==, done_at_pause);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-paused"));
 
-  activate_fit ("fit.resume");
+  nd_test_ui_activate_view (window, "fit", "fit.resume");
   g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
   g_assert_true (nd_test_ui_wait (advanced, NULL, 30000));
   g_assert_true (nd_test_ui_wait (mostly_done, NULL, ND_TEST_SANITIZED ? 400000 : 100000));
 
-  activate_fit ("fit.stop");
+  nd_test_ui_activate_view (window, "fit", "fit.stop");
   g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 120000 : 30000));
   const nd_fit_result *r = nd_fit_runner_get_result (runner ());
   g_assert_true (r->cancelled);
@@ -341,7 +312,8 @@ test_fit_live (void)
   const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
   g_print ("verdict (%s): %s\n", good ? "good" : "not good", verdict);
   g_assert_nonnull (verdict);
-  GtkWidget *accept = find_button (GTK_WIDGET (fit_view ()), "Make the fitted model the project’s model");
+  GtkWidget *accept = nd_test_ui_find (GTK_WIDGET (fit_view ()), button_tip_starts,
+                                       "Make the fitted model the project’s model");
   g_assert_nonnull (accept);
   g_assert_cmpint (gtk_widget_has_css_class (accept, "suggested-action"), ==, good);
   nd_test_ui_spin (300);
@@ -372,7 +344,7 @@ static void
 test_accept_and_export (void)
 {
   NdProject *p = nd_window_get_project (window);
-  activate_fit ("fit.accept");
+  nd_test_ui_activate_view (window, "fit", "fit.accept");
   g_assert_true (nd_project_get_fitted (p));
   nd_model *m = nd_project_get_model (p);
 

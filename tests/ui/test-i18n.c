@@ -144,20 +144,6 @@ assert_drawn_with_glyphs (GtkWidget *widget, const char *where)
   g_assert_cmpuint (n, >, 3);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* The labels of a menu and its sections (one level of mnemonics), recursing into submenus as
  * separate levels. Fails when two items of one level share a mnemonic. */
 static void
@@ -266,7 +252,7 @@ test_welcome (void)
 static void
 test_primary_menu (void)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  GtkWidget *button = nd_test_ui_find_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (button);
   GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
   g_assert_nonnull (menu);
@@ -416,7 +402,7 @@ test_workspace_views (void)
   g_assert_cmpstr (nd_window_get_page (ND_WINDOW (window)), ==, "workspace");
 
   /* The header bar's buttons and view switcher can all be reached by distinct mnemonics. */
-  GtkWidget *header = find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  GtkWidget *header = nd_test_ui_find_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
   g_assert_nonnull (header);
   g_autoptr (GHashTable) mnemonics = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   /* Open, the four views and Save, once the header bar has been laid out for the workspace. */
@@ -450,7 +436,7 @@ test_workspace_views (void)
 static NdExploreView *
 explore_view (void)
 {
-  NdExploreView *view = ND_EXPLORE_VIEW (find_widget (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
+  NdExploreView *view = ND_EXPLORE_VIEW (nd_test_ui_find_type (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
   g_assert_nonnull (view);
   return view;
 }

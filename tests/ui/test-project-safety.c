@@ -38,14 +38,7 @@ static const char *language;
 static void
 activate (const char *action, GVariant *param)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
-}
-
-/* The Fit view's own actions (fit.start, fit.pause, ...). */
-static void
-activate_fit (const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), action, NULL));
+  nd_test_ui_activate (GTK_WIDGET (window), action, param);
 }
 
 static void
@@ -148,27 +141,14 @@ no_message (gpointer data)
   return message_dialog () == NULL;
 }
 
-static GtkWidget *
-find_button_labelled (GtkWidget *w, const char *label)
-{
-  if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0)
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button_labelled (c, label);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* Answers the dialog on screen as a click on its button would (which also closes it), and lets what
  * follows run (continuations run once it is gone). */
 static void
 answer (AdwMessageDialog *d, const char *response)
 {
   g_assert_true (adw_message_dialog_has_response (d, response));
-  GtkWidget *button = find_button_labelled (GTK_WIDGET (d), adw_message_dialog_get_response_label (d, response));
+  GtkWidget *button = nd_test_ui_find (GTK_WIDGET (d), nd_test_ui_button_has_label,
+                                       adw_message_dialog_get_response_label (d, response));
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   g_assert_true (nd_test_ui_wait (no_message, NULL, 5000));
@@ -241,26 +221,19 @@ chooser_folder (GtkFileChooser *fc)
   return dir ? g_file_get_path (dir) : NULL;
 }
 
-static GtkWidget *
-find_by_tooltip (GtkWidget *w, const char *tip)
+static gboolean
+has_tooltip (GtkWidget *w, gconstpointer tip)
 {
   const char *t = gtk_widget_get_tooltip_text (w);
-  if (t && g_str_equal (t, tip))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_by_tooltip (c, tip);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return t && g_str_equal (t, tip);
 }
 
 /* Accept Fit as the user sees it: the button follows fit.accept's enabled state. */
 static gboolean
 accept_enabled (void)
 {
-  GtkWidget *b = find_by_tooltip (nd_window_get_view_widget (window, "fit"), "Make the fitted model the project’s model");
+  GtkWidget *b = nd_test_ui_find (nd_window_get_view_widget (window, "fit"), has_tooltip,
+                                  "Make the fitted model the project’s model");
   g_assert_nonnull (b);
   return gtk_widget_is_sensitive (b);
 }
@@ -286,7 +259,7 @@ short_fit (void)
   g_settings_set_int (settings, "fit-search", 24);
   if (g_settings_get_int (settings, "fit-iterations") == 0)
     g_settings_set_int (settings, "fit-iterations", 30);
-  activate_fit ("fit.start");
+  nd_test_ui_activate_view (window, "fit", "fit.start");
   g_assert_true (nd_test_ui_wait (fit_finished, NULL, 600000));
   nd_test_ui_spin (200);
 }
@@ -309,7 +282,7 @@ test_journey (void)
   nd_test_ui_spin (300);
   short_fit ();
   g_assert_true (accept_enabled ());
-  activate_fit ("fit.accept");
+  nd_test_ui_activate_view (window, "fit", "fit.accept");
   g_assert_true (nd_project_get_fitted (project ()));
   activate ("win.save-as", g_variant_new_string (demo_path));
   g_assert_null (message_dialog ());
@@ -429,7 +402,7 @@ test_fit_running (void)
   g_settings_set_int (settings, "fit-iterations", 5000);
   activate ("win.open-demo", NULL);
   nd_test_ui_spin (200);
-  activate_fit ("fit.start");
+  nd_test_ui_activate_view (window, "fit", "fit.start");
   g_assert_true (nd_test_ui_wait (fit_running, NULL, 60000));
   g_autofree char *src = abf ("File_axon_5.abf");
   gint64 t0 = g_get_monotonic_time ();
@@ -797,7 +770,7 @@ assert_saved_content (void)
 static gboolean
 banner_shown (void)
 {
-  GtkWidget *b = find_by_tooltip (GTK_WIDGET (window), "Choose where the project’s recording is now");
+  GtkWidget *b = nd_test_ui_find (GTK_WIDGET (window), has_tooltip, "Choose where the project’s recording is now");
   g_assert_nonnull (b);
   GtkWidget *revealer = gtk_widget_get_ancestor (b, GTK_TYPE_REVEALER);
   return gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));

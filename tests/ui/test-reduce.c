@@ -55,20 +55,6 @@ state_is (gpointer data)
   return nd_reduce_window_get_state (win) == (NdReduceState) GPOINTER_TO_INT (data);
 }
 
-static GtkWidget *
-find_action_button (GtkWidget *w, const char *action)
-{
-  if (GTK_IS_BUTTON (w) && !g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *f = find_action_button (c, action);
-      if (f)
-        return f;
-    }
-  return NULL;
-}
-
 static void
 collect_text (GtkWidget *w, GString *out)
 {
@@ -96,7 +82,7 @@ test_open_assistant (void)
   gtk_window_set_default_size (GTK_WINDOW (win), 1180, 760);
   g_assert_cmpint (nd_reduce_window_get_state (win), ==, ND_REDUCE_EMPTY);
   /* Nothing to go on with before a cell is open. */
-  GtkWidget *next = find_action_button (GTK_WIDGET (win), "reduce.next");
+  GtkWidget *next = nd_test_ui_find (GTK_WIDGET (win), nd_test_ui_button_has_action, "reduce.next");
   g_assert_nonnull (next);
   g_assert_false (gtk_widget_get_sensitive (next));
   shot ("reduce-0-empty");
@@ -145,7 +131,8 @@ test_load_ca1 (void)
   guint draws = nd_morphology_view_get_draw_count (mv);
   shot ("reduce-1-cell");
   g_assert_cmpuint (nd_morphology_view_get_draw_count (mv), >, draws);
-  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (win), "reduce.next")));
+  g_assert_true (
+      gtk_widget_get_sensitive (nd_test_ui_find (GTK_WIDGET (win), nd_test_ui_button_has_action, "reduce.next")));
   nd_reduce_window_show_step (win, "channels");
   shot ("reduce-2-channels");
   {

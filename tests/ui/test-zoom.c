@@ -842,20 +842,6 @@ test_long_recording (void)
 
 /* ---- The Explore view: teaching plots and controls ----------------------------------------------- */
 
-static GtkWidget *
-find_type (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *f = find_type (c, type);
-      if (f)
-        return f;
-    }
-  return NULL;
-}
-
 static void
 collect_type (GtkWidget *w, GType type, GPtrArray *out)
 {
@@ -870,7 +856,7 @@ collect_type (GtkWidget *w, GType type, GPtrArray *out)
 static NdExploreView *
 explore_view (void)
 {
-  NdExploreView *v = ND_EXPLORE_VIEW (find_type (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
+  NdExploreView *v = ND_EXPLORE_VIEW (nd_test_ui_find_type (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
   g_assert_nonnull (v);
   return v;
 }
@@ -919,7 +905,7 @@ test_explore (void)
   set_state ("preset", g_variant_new_string ("threshold"));
 
   /* Sliders at least 200 px wide; titles wrapped between words, never cut. */
-  AdwFlap *flap = ADW_FLAP (find_type (GTK_WIDGET (v), ADW_TYPE_FLAP));
+  AdwFlap *flap = ADW_FLAP (nd_test_ui_find_type (GTK_WIDGET (v), ADW_TYPE_FLAP));
   g_autoptr (GPtrArray) scales = g_ptr_array_new ();
   collect_type (adw_flap_get_flap (flap), GTK_TYPE_SCALE, scales);
   g_assert_cmpuint (scales->len, >=, 6);
@@ -950,7 +936,7 @@ test_explore (void)
   g_assert_nonnull (preset_row);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (preset_row)));
   nd_test_ui_spin (400);
-  GtkWidget *popover = find_type (GTK_WIDGET (preset_row), GTK_TYPE_POPOVER);
+  GtkWidget *popover = nd_test_ui_find_type (GTK_WIDGET (preset_row), GTK_TYPE_POPOVER);
   g_assert_nonnull (popover);
   g_assert_true (gtk_widget_get_mapped (popover));
   g_autoptr (GPtrArray) items = g_ptr_array_new ();
