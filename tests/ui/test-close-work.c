@@ -95,7 +95,7 @@ fit_real_cell (gboolean searching)
   /* The automatic search of a real cell (600 simulations), or none: straight to the gradient steps. */
   g_settings_set_int (settings, "fit-search", searching ? -1 : 0);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (w), "win.show-view", g_variant_new_string ("fit")));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.fit-start", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (w, "fit"), "fit.start", NULL));
   g_assert_true (nd_fit_runner_get_spike_aware (runner_of (w)));
   Phase ph = { w, searching };
   g_assert_true (nd_test_ui_wait (in_phase, &ph, 300000));
@@ -143,7 +143,7 @@ test_real_cell_scoring (void)
   g_settings_set_int (settings, "fit-iterations", 1);
   g_settings_set_int (settings, "fit-search", 0);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (w), "win.show-view", g_variant_new_string ("fit")));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.fit-start", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (w, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (scoring, w, 120000));
   g_assert_cmpint (nd_fit_runner_get_state (runner_of (w)), ==, ND_FIT_SCORING);
   gpointer weak = w, weak_runner = runner_of (w);
@@ -169,7 +169,7 @@ test_demo (void)
   nd_test_ui_spin (300);
   GSettings *settings = nd_application_get_settings (app);
   g_settings_set_int (settings, "fit-iterations", 100000);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.fit-start", NULL));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (w, "fit"), "fit.start", NULL));
   Phase ph = { w, FALSE };
   g_assert_true (nd_test_ui_wait (in_phase, &ph, 60000));
   close_and_time (w, "demo");
