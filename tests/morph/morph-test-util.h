@@ -47,6 +47,21 @@ open_data (const char *name)
   return f;
 }
 
+/* The cell with one segment per section and the published axial resistance (100 ohm cm) and cm (1 uF/cm2). */
+static inline nd_cable *
+ca1_cable (const nd_morph *m)
+{
+  char err[ND_MORPH_ERROR_LEN];
+  nd_segmentation one = { .mode = ND_SEGMENT_FIXED, .nseg = 1 };
+  nd_cable *c = nd_cable_new (m, &one, 100.0, 1.0, err, sizeof err);
+  if (!c)
+    {
+      fprintf (stderr, "%s\n", err);
+      exit (1);
+    }
+  return c;
+}
+
 /* The published cell's membrane: Pospischil Na, Kd and M channels and a leak in every region, at 36 °C. */
 static inline nd_membrane
 ca1_membrane (void)

@@ -135,9 +135,7 @@ main (void)
   ND_CHECK (n == N_STEPS + 1, "reference has %d samples", n);
 
   nd_morph *m = load_ca1 ();
-  char err[ND_MORPH_ERROR_LEN];
-  nd_segmentation one = { .mode = ND_SEGMENT_FIXED, .nseg = 1 };
-  nd_cable *c = nd_cable_new (m, &one, 100.0, 1.0, err, sizeof err);
+  nd_cable *c = ca1_cable (m);
   nd_membrane mem = ca1_membrane ();
   int soma = nd_cable_node_at (c, 0, 0.5);
   nd_morph_sim *sim = nd_morph_sim_new (c, &mem, DT);
