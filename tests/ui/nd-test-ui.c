@@ -147,6 +147,39 @@ nd_test_ui_button_has_action (GtkWidget *w, gconstpointer action)
   return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0;
 }
 
+NdFitView *
+nd_test_ui_fit_view (NdWindow *window)
+{
+  return ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
+}
+
+NdFitRunner *
+nd_test_ui_fit_runner (NdWindow *window)
+{
+  return nd_fit_view_get_runner (nd_test_ui_fit_view (window));
+}
+
+gboolean
+nd_test_ui_is_fit_sweep_row (GtkWidget *w)
+{
+  /* The tooltip in the language shown. */
+  return ADW_IS_ACTION_ROW (w)
+         && g_strcmp0 (gtk_widget_get_tooltip_text (w),
+                       g_dgettext (GETTEXT_PACKAGE, "Show this sweep’s recording and the model over it")) == 0;
+}
+
+gboolean
+nd_test_ui_is_fit_accept_button (GtkWidget *w)
+{
+  return nd_test_ui_button_has_action (w, "fit.accept");
+}
+
+gboolean
+nd_test_ui_is_visible_label (GtkWidget *w)
+{
+  return GTK_IS_LABEL (w) && gtk_widget_get_visible (w);
+}
+
 static gboolean
 window_drawn (gpointer data)
 {
@@ -170,6 +203,14 @@ nd_test_ui_start_app (GtkWindow **out_window)
   nd_test_ui_spin (300);
   *out_window = window;
   return app;
+}
+
+void
+nd_test_ui_short_fits (NdApplication *app, int iterations)
+{
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", iterations);
+  g_settings_set_int (settings, "fit-restarts", 1);
 }
 
 static gboolean
@@ -259,6 +300,26 @@ nd_test_ui_find_window (GType type, GtkWindow *exclude)
         found = w;
     }
   return found;
+}
+
+typedef struct {
+  GType type;
+  GtkWindow *exclude;
+} WindowWait;
+
+static gboolean
+window_mapped (gpointer data)
+{
+  WindowWait *ww = data;
+  GtkWindow *w = nd_test_ui_find_window (ww->type, ww->exclude);
+  return w && gtk_widget_get_mapped (GTK_WIDGET (w));
+}
+
+gboolean
+nd_test_ui_wait_window (GType type, GtkWindow *exclude, guint timeout_ms)
+{
+  WindowWait ww = { type, exclude };
+  return nd_test_ui_wait (window_mapped, &ww, timeout_ms);
 }
 
 static struct {

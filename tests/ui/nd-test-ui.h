@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "nd-application.h"
+#include "nd-fit-view.h"
 #include "nd-window.h"
 
 /* Sanitizer builds run several times slower: tests shorten their work or widen their limits. */
@@ -35,6 +36,8 @@ char          *nd_test_ui_output_dir (const char *name);
 void           nd_test_ui_init (int *argc, char ***argv);
 /* A registered, non-unique application with its main window presented and drawn. */
 NdApplication *nd_test_ui_start_app (GtkWindow **out_window);
+/* Fits of `iterations` steps and one restart: a test's fits end in seconds. */
+void           nd_test_ui_short_fits (NdApplication *app, int iterations);
 /* Runs the main loop until `cond(data)` or the timeout; returns whether cond held. */
 gboolean       nd_test_ui_wait (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms);
 void           nd_test_ui_spin (guint ms);
@@ -48,6 +51,14 @@ GtkWidget     *nd_test_ui_find (GtkWidget *w, gboolean (*match) (GtkWidget *, gc
 gboolean       nd_test_ui_button_has_icon (GtkWidget *w, gconstpointer icon);
 gboolean       nd_test_ui_button_has_label (GtkWidget *w, gconstpointer label);
 gboolean       nd_test_ui_button_has_action (GtkWidget *w, gconstpointer action);
+/* The Fit view of `window` and its runner. */
+NdFitView     *nd_test_ui_fit_view (NdWindow *window);
+NdFitRunner   *nd_test_ui_fit_runner (NdWindow *window);
+/* Matches for nd_test_ui_collect: a sweep's row in the Fit view's results, the Fit view's Accept button,
+ * a visible label. */
+gboolean       nd_test_ui_is_fit_sweep_row (GtkWidget *w);
+gboolean       nd_test_ui_is_fit_accept_button (GtkWidget *w);
+gboolean       nd_test_ui_is_visible_label (GtkWidget *w);
 /* The first widget of `type` under `w` (itself included, depth first), or NULL. */
 GtkWidget     *nd_test_ui_find_type (GtkWidget *w, GType type);
 /* Appends to `out` every widget under `w` (itself included, depth first) for which match() holds. */
@@ -58,6 +69,8 @@ char          *nd_test_ui_screenshot (GtkWidget *widget, const char *name);
 double         nd_test_ui_png_ink (const char *path);
 /* The newest toplevel window of `type` other than `exclude`, or NULL. */
 GtkWindow     *nd_test_ui_find_window (GType type, GtkWindow *exclude);
+/* Runs the main loop until that window is mapped or the timeout; returns whether it was. */
+gboolean       nd_test_ui_wait_window (GType type, GtkWindow *exclude, guint timeout_ms);
 
 /* Main-loop watchdog: between start and stop a 5 ms high-priority timer records the longest gap
  * between its runs, in wall-clock time and in the main thread's own CPU time. The CPU figure is what

@@ -303,8 +303,7 @@ main (int argc, char **argv)
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", 10);
-  g_settings_set_int (settings, "fit-restarts", 1);
+  nd_test_ui_short_fits (app, 10);
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   nd_test_ui_activate (GTK_WIDGET (window), "win.open-demo", NULL);
   nd_test_ui_spin (300);

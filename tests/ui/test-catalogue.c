@@ -29,12 +29,6 @@ browser (void)
   return ND_CATALOGUE_BROWSER (nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window)));
 }
 
-static gboolean
-browser_mapped (gpointer data)
-{
-  return browser () && gtk_widget_get_mapped (GTK_WIDGET (browser ()));
-}
-
 static int
 find_catalogue (NdProject *p, const char *channel)
 {
@@ -82,7 +76,7 @@ test_browse_and_add (void)
 
   gint64 t0 = g_get_monotonic_time ();
   nd_test_ui_activate (model_view, "catalogue.browse", NULL);
-  g_assert_true (nd_test_ui_wait (browser_mapped, NULL, 5000));
+  g_assert_true (nd_test_ui_wait_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window), 5000));
   NdCatalogueBrowser *b = browser ();
   g_print ("# browser open and mapped in %.0f ms\n", (g_get_monotonic_time () - t0) / 1e3);
   guint all = nd_catalogue_browser_get_n_results (b);
@@ -250,7 +244,7 @@ test_words (void)
 {
   GtkWidget *model_view = nd_window_get_view_widget (window, "model");
   nd_test_ui_activate (model_view, "catalogue.browse", NULL);
-  g_assert_true (nd_test_ui_wait (browser_mapped, NULL, 5000));
+  g_assert_true (nd_test_ui_wait_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window), 5000));
   NdCatalogueBrowser *b = browser ();
   const NdIcgCatalogue *cat = nd_icg_catalogue_shared (NULL);
   guint na = 0;

@@ -51,16 +51,10 @@ activate (const char *action, GVariant *param)
   nd_test_ui_activate (GTK_WIDGET (window), action, param);
 }
 
-static NdFitRunner *
-runner (void)
-{
-  return nd_fit_view_get_runner (ND_FIT_VIEW (nd_window_get_view_widget (window, "fit")));
-}
-
 static gboolean
 finished (gpointer data)
 {
-  return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+  return nd_fit_runner_get_state (nd_test_ui_fit_runner (window)) == ND_FIT_FINISHED;
 }
 
 static const char *
@@ -75,31 +69,6 @@ english (void)
   return language[0] == '\0';
 }
 
-static NdFitView *
-fit_view (void)
-{
-  return ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
-}
-
-static gboolean
-is_sweep_row (GtkWidget *w)
-{
-  return ADW_IS_ACTION_ROW (w)
-         && g_strcmp0 (gtk_widget_get_tooltip_text (w), tr ("Show this sweep’s recording and the model over it")) == 0;
-}
-
-static gboolean
-is_accept_button (GtkWidget *w)
-{
-  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "fit.accept") == 0;
-}
-
-static gboolean
-is_label (GtkWidget *w)
-{
-  return GTK_IS_LABEL (w) && gtk_widget_get_visible (w);
-}
-
 static gboolean
 is_scroller (GtkWidget *w)
 {
@@ -110,7 +79,7 @@ static GPtrArray *
 find_all (gboolean (*match) (GtkWidget *))
 {
   GPtrArray *found = g_ptr_array_new ();
-  nd_test_ui_collect (GTK_WIDGET (fit_view ()), match, found);
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), match, found);
   return found;
 }
 
@@ -134,7 +103,7 @@ score_of (const NdSweepScore *sc, guint n, guint sweep)
 static gboolean
 shows_text_containing (const char *part)
 {
-  g_autoptr (GPtrArray) labels = find_all (is_label);
+  g_autoptr (GPtrArray) labels = find_all (nd_test_ui_is_visible_label);
   for (guint i = 0; i < labels->len; i++)
     if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), part))
       return TRUE;
@@ -145,7 +114,7 @@ shows_text_containing (const char *part)
 static guint
 trace_series (gsize *len, const double **rec, const double **model)
 {
-  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
   guint with_data = 0;
   for (guint i = 0; i < nd_plot_model_get_n_series (pm); i++)
     {
@@ -169,7 +138,7 @@ overlay_drawn (gpointer data)
 {
   gsize len;
   const double *rec, *model;
-  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
   return g_strcmp0 (nd_plot_model_get_title (pm), expected_title) == 0 && trace_series (&len, &rec, &model) == 2;
 }
 
@@ -209,7 +178,7 @@ click_row (GPtrArray *rows, const NdSweepScore *sc, guint n, guint sweep)
   g_free (expected_title);
   expected_title = g_strdup_printf (tr ("%s: recorded and model"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
   g_assert_true (nd_test_ui_wait (overlay_drawn, NULL, 60000));
-  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
   g_assert_cmpstr (nd_plot_model_get_axis_unit (pm, ND_PLOT_AXIS_Y), ==, "pA");
   return row;
 }
@@ -308,14 +277,14 @@ test_clamp_table (void)
   g_assert_null (error_dialog ());
   g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 300000 : 60000));
   nd_test_ui_spin (300);
-  g_assert_false (nd_fit_runner_get_failed (runner ()));
+  g_assert_false (nd_fit_runner_get_failed (nd_test_ui_fit_runner (window)));
   g_assert_cmpstr (nd_plot_model_get_axis_unit (fit_trace, ND_PLOT_AXIS_Y), ==, "pA");
   g_assert_cmpstr (nd_plot_model_get_axis_unit (nd_plot_get_model (nd_fit_view_get_plot (fv, "loss")),
                                                 ND_PLOT_AXIS_Y), ==, "%");
-  g_assert_nonnull (strstr (nd_fit_runner_get_outcome (runner ()), "pA"));
+  g_assert_nonnull (strstr (nd_fit_runner_get_outcome (nd_test_ui_fit_runner (window)), "pA"));
   /* Every training and validation sweep is scored as a clamp sweep: the current's figures, no spikes. */
   guint ns;
-  const NdSweepScore *fit_sc = nd_fit_runner_get_scores (runner (), &ns);
+  const NdSweepScore *fit_sc = nd_fit_runner_get_scores (nd_test_ui_fit_runner (window), &ns);
   g_assert_cmpuint (ns, ==, 13);
   /* A copy: opening the saved project below clears the runner. */
   g_autofree NdSweepScore *sc = g_memdup2 (fit_sc, ns * sizeof *sc);
@@ -364,7 +333,7 @@ test_clamp_table (void)
   g_assert_true (ND_TEST_SANITIZED || g_str_has_prefix (verdict, agree));
   if (english ())
     g_assert_null (strstr (verdict, "spike"));
-  GtkWidget *accept = find_one (is_accept_button);
+  GtkWidget *accept = find_one (nd_test_ui_is_fit_accept_button);
   g_assert_true (gtk_widget_is_sensitive (accept));
   g_assert_true (gtk_widget_has_css_class (accept, "suggested-action") == good);
   if (!ND_TEST_SANITIZED)
@@ -375,7 +344,7 @@ test_clamp_table (void)
     }
 
   /* A row per sweep: the current's figures in pA, the command's step in the title, no spike words. */
-  g_autoptr (GPtrArray) rows = find_all (is_sweep_row);
+  g_autoptr (GPtrArray) rows = find_all (nd_test_ui_is_fit_sweep_row);
   g_assert_cmpuint (rows->len, ==, ns);
   for (guint k = 0; k < ns; k++)
     {
@@ -404,7 +373,7 @@ test_clamp_table (void)
   double dt;
   const double *rec_y, *model_y;
   g_assert_cmpuint (trace_series (&len, &rec_y, &model_y), ==, 2);
-  const double *v = nd_fit_runner_get_model_trace (runner (), 9, &tn, &dt);
+  const double *v = nd_fit_runner_get_model_trace (nd_test_ui_fit_runner (window), 9, &tn, &dt);
   g_assert_cmpuint (len, ==, 800);
   g_assert_cmpmem (model_y, len * sizeof (double), v, len * sizeof (double));
   /* The current during the step: recorded and model within 20 % of the peak of each other. */
@@ -412,7 +381,7 @@ test_clamp_table (void)
   g_assert_cmpfloat (fabs (model_y[400]), >, 300.0);
 
   /* The leak was fitted (the model's 0.3 mS/cm2 at -54.4 mV is the library's, not this cell's). */
-  nd_model *m = nd_fit_runner_get_model (runner ());
+  nd_model *m = nd_fit_runner_get_model (nd_test_ui_fit_runner (window));
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_KNOWN && g_str_equal (m->channels[c].kind->type, "leak"))
       {
@@ -454,9 +423,9 @@ test_clamp_table (void)
     }
   activate ("win.show-view", g_variant_new_string ("fit"));
   nd_test_ui_spin (300);
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_IDLE);
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_IDLE);
   g_assert_true (g_strcmp0 (nd_fit_view_get_verdict (fv, NULL), verdict_copy) == 0);
-  g_autoptr (GPtrArray) again = find_all (is_sweep_row);
+  g_autoptr (GPtrArray) again = find_all (nd_test_ui_is_fit_sweep_row);
   click_row (again, kept, np, 9);
   g_assert_cmpuint (trace_series (&len, &rec_y, &model_y), ==, 2);
   g_assert_cmpuint (len, ==, 800);
@@ -500,21 +469,21 @@ test_real_abf (void)
   g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 600000 : 120000));
   nd_test_ui_spin (300);
   guint ns;
-  const NdSweepScore *sc = nd_fit_runner_get_scores (runner (), &ns);
+  const NdSweepScore *sc = nd_fit_runner_get_scores (nd_test_ui_fit_runner (window), &ns);
   g_assert_cmpuint (ns, ==, 2);
   const NdSweepScore *val = score_of (sc, ns, 3);
   g_assert_cmpint (val->role, ==, ND_SWEEP_VALIDATE);
   g_assert_cmpint (score_of (sc, ns, 0)->role, ==, ND_SWEEP_TRAIN);
   g_test_message ("17o05024 sweep 4: RMSE %.1f pA, peak %.0f pA recorded / %.0f pA model; %s", val->rmse_pA,
-                  val->peak_pA, val->peak_model_pA, nd_fit_runner_get_outcome (runner ()));
+                  val->peak_pA, val->peak_model_pA, nd_fit_runner_get_outcome (nd_test_ui_fit_runner (window)));
   g_assert_true (val->voltage_clamp && isfinite (val->rmse_pA) && isfinite (val->peak_pA));
   /* Whatever three iterations give, the verdict and the Accept button agree, in the clamp's words. */
   gboolean good;
-  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  const char *verdict = nd_fit_view_get_verdict (nd_test_ui_fit_view (window), &good);
   g_test_message ("17o05024 verdict: %s (%s)", verdict, good ? "good" : "not good");
   g_assert_nonnull (verdict);
   g_assert_nonnull (strstr (verdict, "pA"));
-  g_assert_true (gtk_widget_has_css_class (find_one (is_accept_button), "suggested-action") == good);
+  g_assert_true (gtk_widget_has_css_class (find_one (nd_test_ui_is_fit_accept_button), "suggested-action") == good);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), shot_name ("abf-fit")));
   nd_project_set_dirty (p, FALSE);
 }
@@ -529,7 +498,7 @@ test_back_to_current_clamp (void)
   g_assert_false (nd_recording_is_voltage_clamp (nd_project_get_recording (nd_window_get_project (window))));
   activate ("win.show-view", g_variant_new_string ("fit"));
   nd_test_ui_spin (300);
-  NdFitView *fv = fit_view ();
+  NdFitView *fv = nd_test_ui_fit_view (window);
   g_assert_cmpstr (nd_plot_model_get_axis_unit (nd_plot_get_model (nd_fit_view_get_plot (fv, "trace")), ND_PLOT_AXIS_Y),
                    ==, "mV");
   g_assert_cmpstr (nd_plot_model_get_axis_unit (nd_plot_get_model (nd_fit_view_get_plot (fv, "loss")), ND_PLOT_AXIS_Y),
@@ -547,9 +516,7 @@ main (int argc, char **argv)
   nd_test_ui_init (&argc, &argv);
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
-  GSettings *settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", ND_TEST_SANITIZED ? 100 : 300);
-  g_settings_set_int (settings, "fit-restarts", 1);
+  nd_test_ui_short_fits (app, ND_TEST_SANITIZED ? 100 : 300);
   gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
   nd_test_ui_spin (300);
 

@@ -337,20 +337,13 @@ test_kinetics_export (void)
   g_assert_cmpuint (rows, >, 100);
 }
 
-static gboolean
-window_of_type_shown (gpointer type)
-{
-  GtkWindow *w = nd_test_ui_find_window ((GType) GPOINTER_TO_SIZE (type), window);
-  return w != NULL && gtk_widget_get_mapped (GTK_WIDGET (w));
-}
-
 /* A window opened by an action: translated, drawn with glyphs, saved as a screenshot, closed. */
 static void
 check_secondary_window (GActionGroup *group, const char *action, GType type, const char *what,
                         const char *expected_text)
 {
   g_action_group_activate_action (group, action, NULL);
-  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (type), 5000));
+  g_assert_true (nd_test_ui_wait_window (type, window, 5000));
   nd_test_ui_spin (300);
   GtkWindow *w = nd_test_ui_find_window (type, window);
   g_autoptr (GPtrArray) texts = g_ptr_array_new ();
@@ -374,7 +367,7 @@ test_secondary_windows (void)
                           tr ("Integration step"));
   /* The About window credits this language's translators. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  g_assert_true (nd_test_ui_wait_window (ADW_TYPE_ABOUT_WINDOW, window, 5000));
   AdwAboutWindow *about = ADW_ABOUT_WINDOW (nd_test_ui_find_window (ADW_TYPE_ABOUT_WINDOW, window));
   const char *credits = adw_about_window_get_translator_credits (about);
   g_assert_nonnull (credits);

@@ -395,12 +395,6 @@ browser (void)
   return ND_CATALOGUE_BROWSER (nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window)));
 }
 
-static gboolean
-browser_mapped (gpointer data)
-{
-  return browser () && gtk_widget_get_mapped (GTK_WIDGET (browser ()));
-}
-
 static void
 test_catalogue (void)
 {
@@ -408,7 +402,7 @@ test_catalogue (void)
   nd_test_ui_spin (200);
   GtkWidget *model_view = nd_window_get_view_widget (window, "model");
   g_assert_true (gtk_widget_activate_action (model_view, "catalogue.browse", NULL));
-  g_assert_true (nd_test_ui_wait (browser_mapped, NULL, 10000));
+  g_assert_true (nd_test_ui_wait_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window), 10000));
   NdCatalogueBrowser *b = browser ();
   /* A channel chosen, so its preview plots and description are shown too. */
   nd_catalogue_browser_set_query (b, "kv4", NULL);

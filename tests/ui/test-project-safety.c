@@ -238,16 +238,10 @@ accept_enabled (void)
   return gtk_widget_is_sensitive (b);
 }
 
-static NdFitRunner *
-runner (void)
-{
-  return nd_fit_view_get_runner (ND_FIT_VIEW (nd_window_get_view_widget (window, "fit")));
-}
-
 static gboolean
 fit_finished (gpointer data)
 {
-  return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+  return nd_fit_runner_get_state (nd_test_ui_fit_runner (window)) == ND_FIT_FINISHED;
 }
 
 static void
@@ -312,7 +306,7 @@ test_journey (void)
   nd_project_get_loss (p, &val, &n_loss);
   g_assert_cmpuint (n_scores, ==, 0);
   g_assert_cmpuint (n_loss, ==, 0);
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_IDLE);
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_IDLE);
   g_assert_false (accept_enabled ());
   const char *title = gtk_window_get_title (GTK_WINDOW (window));
   g_print ("title after opening the ABF: %s\n", title);
@@ -390,8 +384,8 @@ test_journey (void)
 static gboolean
 fit_running (gpointer data)
 {
-  const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (runner ());
-  return nd_fit_runner_get_state (runner ()) == ND_FIT_RUNNING && snap && snap->done >= 2;
+  const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window));
+  return nd_fit_runner_get_state (nd_test_ui_fit_runner (window)) == ND_FIT_RUNNING && snap && snap->done >= 2;
 }
 
 /* A fit still running when a recording opens is stopped and forgotten: none of it reaches the new project. */
@@ -411,7 +405,7 @@ test_fit_running (void)
            (g_get_monotonic_time () - t0) / 1000.0);
   nd_test_ui_spin (300);
   g_assert_null (message_dialog ());
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_IDLE);
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_IDLE);
   g_assert_false (accept_enabled ());
   g_assert_false (nd_project_get_fitted (project ()));
   g_assert_cmpstr (nd_recording_path (nd_project_get_recording (project ())), ==, src);
@@ -1019,9 +1013,7 @@ main (int argc, char **argv)
   nd_test_ui_init (&argc, &argv);
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
-  GSettings *settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", 30);
-  g_settings_set_int (settings, "fit-restarts", 1);
+  nd_test_ui_short_fits (app, 30);
   /* The smallest size the window is made for. */
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   nd_test_ui_spin (300);

@@ -391,13 +391,6 @@ test_help (void)
     g_assert_nonnull (strstr (html, sections[i]));
 }
 
-static gboolean
-browser_shown (gpointer data)
-{
-  GtkWindow *b = nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, window);
-  return b && gtk_widget_get_mapped (GTK_WIDGET (b));
-}
-
 /* The catalogue found by the words of the language shown (the English ones in English). */
 static void
 test_catalogue_words (void)
@@ -405,7 +398,7 @@ test_catalogue_words (void)
   nd_test_ui_activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
   nd_test_ui_spin (200);
   nd_test_ui_activate (nd_window_get_view_widget (ND_WINDOW (window), "model"), "catalogue.browse", NULL);
-  g_assert_true (nd_test_ui_wait (browser_shown, NULL, 5000));
+  g_assert_true (nd_test_ui_wait_window (ND_TYPE_CATALOGUE_BROWSER, window, 5000));
   NdCatalogueBrowser *b = ND_CATALOGUE_BROWSER (nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, window));
   gboolean de = g_str_equal (language, "de");
   nd_catalogue_browser_set_query (b, de ? "Natrium" : "sodium", NULL);
