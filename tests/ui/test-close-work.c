@@ -213,7 +213,7 @@ test_explore_curve (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *out_dir = nd_test_ui_output_dir ("close-work");
+  g_free (nd_test_ui_output_dir ("close-work"));
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

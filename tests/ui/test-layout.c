@@ -478,7 +478,7 @@ main (int argc, char **argv)
   language = nd_test_ui_take_language (&argc, &argv, "");
   /* Keep autosave and recent files inside the test's output. */
   g_autofree char *sub = g_strconcat ("layout-data-", language[0] ? language : "en", NULL);
-  g_autofree char *out_dir = nd_test_ui_output_dir (sub);
+  g_free (nd_test_ui_output_dir (sub));
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

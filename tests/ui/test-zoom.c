@@ -1035,7 +1035,7 @@ main (int argc, char **argv)
   language = nd_test_ui_take_language (&argc, &argv, "en");
   /* Keep autosave and recent files inside the test's output. */
   g_autofree char *sub = g_strconcat ("zoom-", language, NULL);
-  g_autofree char *out_dir = nd_test_ui_output_dir (sub);
+  g_free (nd_test_ui_output_dir (sub));
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();
