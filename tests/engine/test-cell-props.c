@@ -17,6 +17,7 @@
 
 #include "cell-props.h"
 #include "nd-check.h"
+#include "spike-shape.h"
 
 #define DT 0.05
 #define N 20000          /* 1 s */
@@ -49,22 +50,6 @@ step_response (const rc_cell *c, double i_pA, double t)
   if (c->sag > 0.0)
     d -= full * c->sag * (1.0 - exp (-t / c->tau_sag_ms)) * (1.0 - exp (-t / c->tau_ms));
   return d;
-}
-
-static void
-add_spike (double *v, double t_peak, double height)
-{
-  for (size_t j = 0; j < N; j++)
-    {
-      double t = j * DT - t_peak, s = 0.0;
-      if (t > -0.4 && t <= 0.0)
-        s = height * (1.0 + t / 0.4) * (1.0 + t / 0.4);
-      else if (t > 0.0 && t < 1.0)
-        s = height * (1.0 - t) - 8.0 * t;
-      else if (t >= 1.0 && t < 6.0)
-        s = -8.0 * (6.0 - t) / 5.0;
-      v[j] += s;
-    }
 }
 
 static void
@@ -205,14 +190,14 @@ test_spikes (gsl_rng *rng)
   rc_cell c = { .e_mV = -65.0, .r_MOhm = 200.0, .tau_ms = 20.0, .noise_mV = 0.2 };
   sweep_set set;
   make_sweeps (&set, &c, ladder, 6, rng);
-  add_spike (set.v[4], 350.0, 90.0);
+  add_spike (set.v[4], N, DT, 350.0, 90.0);
   for (int k = 0; k < 4; k++)
-    add_spike (set.v[5], 250.0 + 100.0 * k, 90.0);
+    add_spike (set.v[5], N, DT, 250.0 + 100.0 * k, 90.0);
   /* A spontaneous burst before the step of the 0 pA and the -50 pA sweeps. */
   for (int k = 0; k < 3; k++)
     {
-      add_spike (set.v[2], 60.0 + 8.0 * k, 85.0);
-      add_spike (set.v[1], 100.0 + 8.0 * k, 85.0);
+      add_spike (set.v[2], N, DT, 60.0 + 8.0 * k, 85.0);
+      add_spike (set.v[1], N, DT, 100.0 + 8.0 * k, 85.0);
     }
   nd_cell_props p;
   nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
@@ -246,8 +231,8 @@ test_spikes (gsl_rng *rng)
   free_sweeps (&set);
   static const double descending[] = { 150.0, 100.0, 50.0, -50.0 };
   make_sweeps (&set, &c, descending, 4, rng);
-  add_spike (set.v[0], 300.0, 90.0);
-  add_spike (set.v[1], 400.0, 90.0);
+  add_spike (set.v[0], N, DT, 300.0, 90.0);
+  add_spike (set.v[1], N, DT, 400.0, 90.0);
   st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
   ND_CHECK (st == ND_CELL_OK, "descending: status %d", st);
   ND_CHECK (p.rheobase_sweep == 1 && p.rheobase_pA == 100.0, "descending: rheobase %g (sweep %d)", p.rheobase_pA,
@@ -306,8 +291,8 @@ test_noise_sweep (gsl_rng *rng)
   make_sweeps (&set, &c, ladder, 6, rng);
   for (size_t j = 0; j < N; j++)
     set.i[2][j] = 8.0 + gsl_ran_gaussian (rng, 6.0);
-  add_spike (set.v[2], 400.0, 90.0);
-  add_spike (set.v[5], 300.0, 90.0);
+  add_spike (set.v[2], N, DT, 400.0, 90.0);
+  add_spike (set.v[5], N, DT, 300.0, 90.0);
   nd_cell_props p;
   nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
   ND_CHECK (st == ND_CELL_OK, "noise: status %d", st);

@@ -17,27 +17,11 @@
 #include "integrator.h"
 #include "model.h"
 #include "nd-check.h"
+#include "spike-shape.h"
 #include "spikes.h"
 
 #define DT 0.05
 #define N 20000   /* 1 s at 20 kHz */
-
-/* Adds a spike peaking at t_peak of the given height above the trace there. */
-static void
-add_spike (double *v, double t_peak, double height)
-{
-  for (size_t j = 0; j < N; j++)
-    {
-      double t = j * DT - t_peak, s = 0.0;
-      if (t > -0.4 && t <= 0.0)
-        s = height * (1.0 + t / 0.4) * (1.0 + t / 0.4);
-      else if (t > 0.0 && t < 1.0)
-        s = height * (1.0 - t) - 8.0 * t;
-      else if (t >= 1.0 && t < 6.0)
-        s = -8.0 * (6.0 - t) / 5.0;
-      v[j] += s;
-    }
-}
 
 static void
 fill (double *v, double level)
@@ -74,7 +58,7 @@ test_plateau (void)
   for (int i = 0; i < 12; i++)
     {
       want[i] = 220.0 + 50.0 * i;
-      add_spike (v, want[i], 33.0);
+      add_spike (v, N, DT, want[i], 33.0);
     }
   check_times (v, want, 12, DT, "plateau");
   free (v);
@@ -92,10 +76,10 @@ test_burst_and_doublet (void)
     v[j] = -45.0;
   double want[] = { 110.0, 114.0, 118.0, 122.0, 400.0, 403.0, 700.0 };
   for (int i = 0; i < 4; i++)
-    add_spike (v, want[i], 80.0);
-  add_spike (v, want[4], 95.0);
-  add_spike (v, want[5], 85.0);
-  add_spike (v, want[6], 95.0);
+    add_spike (v, N, DT, want[i], 80.0);
+  add_spike (v, N, DT, want[4], 95.0);
+  add_spike (v, N, DT, want[5], 85.0);
+  add_spike (v, N, DT, want[6], 95.0);
   check_times (v, want, 7, DT, "burst and doublet");
   free (v);
 }
@@ -113,7 +97,7 @@ test_noise (void)
   /* The same noise on spikes: each counted once. */
   double want[] = { 100.0, 300.0, 301.5 + 2.0, 650.0, 900.0 };
   for (int i = 0; i < 5; i++)
-    add_spike (v, want[i], 90.0);
+    add_spike (v, N, DT, want[i], 90.0);
   check_times (v, want, 5, 0.2, "spikes in noise");
   gsl_rng_free (rng);
   free (v);
@@ -126,16 +110,16 @@ test_small_events (void)
    * is not a spike; one of 16 mV peaking above -35 mV is. */
   double *v = malloc (N * sizeof *v);
   fill (v, -40.0);
-  add_spike (v, 200.0, 10.0);
+  add_spike (v, N, DT, 200.0, 10.0);
   ND_CHECK (nd_spikes_count (v, N, DT) == 0, "spikelet: %zu", nd_spikes_count (v, N, DT));
-  add_spike (v, 600.0, 16.0);
+  add_spike (v, N, DT, 600.0, 16.0);
   ND_CHECK (nd_spikes_count (v, N, DT) == 1, "small spike: %zu", nd_spikes_count (v, N, DT));
   /* Edge cases: too short, bad dt, a spike cut by the end of the trace. */
   ND_CHECK (nd_spikes_count (v, 1, DT) == 0, "one sample");
   ND_CHECK (nd_spikes_count (v, N, 0.0) == 0, "dt 0");
   ND_CHECK (nd_spikes_count (v, N, NAN) == 0, "dt NaN");
   fill (v, -70.0);
-  add_spike (v, N * DT - 0.1, 80.0);
+  add_spike (v, N, DT, N * DT - 0.1, 80.0);
   ND_CHECK (nd_spikes_count (v, N, DT) == 1, "spike at the end: %zu", nd_spikes_count (v, N, DT));
   free (v);
 }

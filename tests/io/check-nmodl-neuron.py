@@ -23,27 +23,14 @@ import shutil
 import subprocess
 import sys
 
+from nrntest import compile_mechanisms
+
 DT = 0.01
 cli = os.environ["NEURODE_CLI"]
 model_path = os.path.join(os.environ["ND_TEST_DATA"], "nmodl", "two-learned.json")
 out = os.path.join(os.environ["ND_TEST_OUTPUT"], "nmodl-neuron")
 shutil.rmtree(out, ignore_errors=True)
 os.makedirs(out)
-
-
-def compile_mechanisms(mods, where):
-    """Debian's nrnivmodl looks for its makefile in /usr/bin; run a copy that names /usr/lib/nrn."""
-    with open("/usr/bin/nrnivmodl") as f:
-        script = f.read().replace('"${bindir}/nrnmech_makefile"', '"/usr/lib/nrn/nrnmech_makefile"')
-    fixed = os.path.join(where, "nrnivmodl-debian")
-    with open(fixed, "w") as f:
-        f.write(script)
-    os.chmod(fixed, 0o755)
-    r = subprocess.run([fixed, "-loadflags", "-L/usr/lib/nrn -Wl,-rpath,/usr/lib/nrn"] + [os.path.basename(m) for m in mods],
-                       cwd=where, capture_output=True, text=True)
-    if not os.path.exists(os.path.join(where, "x86_64", ".libs", "libnrnmech.so")):
-        sys.stderr.write(r.stdout + r.stderr)
-        raise SystemExit("nrnivmodl failed to build the mechanisms")
 
 
 def spike_times(t, v):

@@ -209,25 +209,6 @@ test_refusals (void)
   nd_cell_props_clear (&p);
 }
 
-static int
-run_cli (const char *const *args, char **out, char **err)
-{
-  const char *cli = g_getenv ("NEURODE_CLI");
-  g_assert_nonnull (cli);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) cli);
-  for (const char *const *a = args; *a; a++)
-    g_ptr_array_add (argv, (gpointer) *a);
-  g_ptr_array_add (argv, NULL);
-  int status = 0;
-  g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status,
-                               &error));
-  g_assert_no_error (error);
-  g_assert_false (WIFSIGNALED (status));
-  return WEXITSTATUS (status);
-}
-
 static JsonObject *
 parse_object (JsonParser *parser, const char *text)
 {
@@ -248,7 +229,7 @@ test_cli_json (void)
       g_autofree char *path = nd_test_abf_path (hand_cases[c].file);
       g_autofree char *out = NULL, *err = NULL;
       const char *args[] = { "passive", path, "--json", NULL };
-      g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+      g_assert_cmpint (nd_test_run_cli (args, &out, &err), ==, 0);
       g_autoptr (JsonParser) parser = json_parser_new ();
       JsonObject *o = parse_object (parser, out);
       g_assert_cmpuint (json_object_get_size (o), ==, G_N_ELEMENTS (keys));
@@ -279,7 +260,7 @@ test_cli_json (void)
   g_autofree char *abf = nd_test_abf_path ("File_axon_5.abf");
   g_autofree char *out = NULL, *err = NULL;
   const char *with_c[] = { "passive", abf, "--json", "--capacitance", "50", "--cm", "0.5", "--ljp", "-7.5", NULL };
-  g_assert_cmpint (run_cli (with_c, &out, &err), ==, 0);
+  g_assert_cmpint (nd_test_run_cli (with_c, &out, &err), ==, 0);
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *o = parse_object (parser, out);
   g_assert_cmpfloat (json_object_get_double_member (o, "c_m_pF"), ==, 50.0);
@@ -290,19 +271,19 @@ test_cli_json (void)
 
   g_autofree char *vc = nd_test_abf_path ("17o05024_vc_steps.abf");
   const char *refuse[] = { "passive", vc, "--json", NULL };
-  g_assert_cmpint (run_cli (refuse, &out, &err), ==, 1);
+  g_assert_cmpint (nd_test_run_cli (refuse, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "voltage-clamp"));
   g_assert_cmpstr (out, ==, "");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   const char *usage[] = { "passive", NULL };
-  g_assert_cmpint (run_cli (usage, &out, &err), ==, 2);
+  g_assert_cmpint (nd_test_run_cli (usage, &out, &err), ==, 2);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   /* The table, in words. */
   const char *text[] = { "passive", abf, NULL };
-  g_assert_cmpint (run_cli (text, &out, &err), ==, 0);
+  g_assert_cmpint (nd_test_run_cli (text, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "Input resistance"));
   g_assert_nonnull (strstr (out, "MΩ"));
   g_assert_nonnull (strstr (out, "Rheobase"));
@@ -329,7 +310,7 @@ test_cli_every_file (void)
           g_autofree char *path = g_build_filename (dir, name, NULL);
           g_autofree char *out = NULL, *err = NULL;
           const char *args[] = { "passive", path, NULL };
-          int status = run_cli (args, &out, &err);
+          int status = nd_test_run_cli (args, &out, &err);
           g_test_message ("%s: status %d %s", name, status, status ? err : "");
           g_assert_true (status == 0 || status == 1);
           if (status == 0)
@@ -359,7 +340,7 @@ test_cli_every_file (void)
       g_assert_true (g_file_set_contents (bad, copy, (gssize) cut, NULL));
       g_autofree char *out = NULL, *err = NULL;
       const char *args[] = { "passive", bad, "--json", NULL };
-      int status = run_cli (args, &out, &err);
+      int status = nd_test_run_cli (args, &out, &err);
       g_assert_true (status == 0 || status == 1);
     }
 }

@@ -12,25 +12,6 @@
 #include "recording.h"
 #include "test-io-util.h"
 
-static int
-run_cli (const char *const *args, char **out, char **err)
-{
-  const char *cli = g_getenv ("NEURODE_CLI");
-  g_assert_nonnull (cli);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) cli);
-  for (const char *const *a = args; *a; a++)
-    g_ptr_array_add (argv, (gpointer) *a);
-  g_ptr_array_add (argv, NULL);
-  int status = 0;
-  g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_false (WIFSIGNALED (status));
-  return WEXITSTATUS (status);
-}
-
 typedef struct {
   const char *file, *format, *version, *mode;
   gint64 sweeps;
@@ -66,7 +47,7 @@ test_info_json (void)
       g_autofree char *path = nd_test_data_path (ic->file);
       g_autofree char *out = NULL, *err = NULL;
       const char *args[] = { "info", path, "--json", NULL };
-      g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+      g_assert_cmpint (nd_test_run_cli (args, &out, &err), ==, 0);
       g_autoptr (JsonParser) p = json_parser_new ();
       g_autoptr (GError) error = NULL;
       g_assert_true (json_parser_load_from_data (p, out, -1, &error));
@@ -96,7 +77,7 @@ test_info_text (void)
   g_autofree char *path = nd_test_data_path ("abf/17o05028_ic_steps.abf");
   g_autofree char *out = NULL, *err = NULL;
   const char *args[] = { "info", path, NULL };
-  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  g_assert_cmpint (nd_test_run_cli (args, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "current clamp"));
   g_assert_nonnull (strstr (out, "epoch B step -50 pA for 500 ms (+10 pA per sweep)"));
 }
@@ -107,7 +88,7 @@ stimulus_of (const char *file, const char *choice, JsonParser *p)
   g_autofree char *path = nd_test_data_path (file);
   g_autofree char *out = NULL, *err = NULL;
   const char *args[] = { "info", path, "--json", "--stimulus", choice, NULL };
-  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  g_assert_cmpint (nd_test_run_cli (args, &out, &err), ==, 0);
   g_assert_true (json_parser_load_from_data (p, out, -1, NULL));
   return json_object_get_object_member (json_node_get_object (json_parser_get_root (p)), "stimulus");
 }
@@ -131,7 +112,7 @@ test_stimulus_override (void)
   g_autofree char *atf = nd_test_data_path ("atf/18702001-step.atf");
   g_autofree char *out = NULL, *err = NULL;
   const char *args[] = { "info", atf, "--stimulus", "protocol", NULL };
-  g_assert_cmpint (run_cli (args, &out, &err), ==, 1);
+  g_assert_cmpint (nd_test_run_cli (args, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "no stimulus protocol"));
 }
 
@@ -144,7 +125,7 @@ test_export_roundtrip (void)
   g_autofree char *csv = nd_test_output_path ("export-2020_03_02.csv");
   g_autofree char *out = NULL, *err = NULL;
   const char *args[] = { "export", path, "--out", csv, "--sweeps", "1,3-4", NULL };
-  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  g_assert_cmpint (nd_test_run_cli (args, &out, &err), ==, 0);
 
   g_autoptr (NdRecording) rec = nd_test_load_abf ("2020_03_02_0000.abf");
   g_autofree char *text = NULL;
@@ -198,7 +179,7 @@ test_export_audio (void)
   g_autofree char *out = NULL, *err = NULL;
   const char *args[] = { "export", path, "--out", csv, "--audio-mv", "200", "--audio-stimulus-channel", "1",
                          "--audio-pa", "500", NULL };
-  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  g_assert_cmpint (nd_test_run_cli (args, &out, &err), ==, 0);
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
@@ -220,21 +201,21 @@ test_export_errors (void)
   g_autofree char *csv = nd_test_output_path ("export-error.csv");
   g_autofree char *out = NULL, *err = NULL;
   const char *bad_list[] = { "export", path, "--out", csv, "--sweeps", "1,x", NULL };
-  g_assert_cmpint (run_cli (bad_list, &out, &err), ==, 2);
+  g_assert_cmpint (nd_test_run_cli (bad_list, &out, &err), ==, 2);
   g_assert_nonnull (strstr (err, "sweep list"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
   const char *range[] = { "export", path, "--out", csv, "--sweeps", "3-9", NULL };
-  g_assert_cmpint (run_cli (range, &out, &err), ==, 1);
+  g_assert_cmpint (nd_test_run_cli (range, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "sweep 9 does not exist"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
   const char *no_out[] = { "export", path, NULL };
-  g_assert_cmpint (run_cli (no_out, &out, &err), ==, 2);
+  g_assert_cmpint (nd_test_run_cli (no_out, &out, &err), ==, 2);
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
   const char *bad_stim[] = { "export", path, "--out", csv, "--stimulus", "I_Com", NULL };
-  g_assert_cmpint (run_cli (bad_stim, &out, &err), ==, 1);
+  g_assert_cmpint (nd_test_run_cli (bad_stim, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "no signal is named “I_Com”"));
 }
 

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include "nd-error.h"
 #include "recording.h"
@@ -54,4 +55,25 @@ nd_test_load_abf (const char *file)
 {
   g_autofree char *rel = g_strdup_printf ("abf/%s", file);
   return nd_test_load (rel);
+}
+
+/* Runs $NEURODE_CLI with `args` (NULL-terminated), its output in `out` and `err` (free them); returns its
+ * exit status and fails the test if it crashed. */
+static inline int
+nd_test_run_cli (const char *const *args, char **out, char **err)
+{
+  const char *cli = g_getenv ("NEURODE_CLI");
+  g_assert_nonnull (cli);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (const char *const *a = args; *a; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, NULL);
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status,
+                               &error));
+  g_assert_no_error (error);
+  g_assert_false (WIFSIGNALED (status));
+  return WEXITSTATUS (status);
 }

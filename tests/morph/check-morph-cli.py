@@ -12,21 +12,14 @@ import csv
 import math
 import os
 import subprocess
-import sys
 
-cli = os.environ["NEURODE_CLI"]
-data = os.environ["ND_TEST_DATA"]
+import clitest
+from clitest import check, cli, finish, output_dir
+
+data = clitest.data
 root = os.environ["ND_SOURCE_ROOT"]
-out_dir = os.path.join(os.environ["ND_TEST_OUTPUT"], "morph-cli")
-os.makedirs(out_dir, exist_ok=True)
+out_dir = output_dir("morph-cli")
 cell = os.path.join(root, "data", "cells", "ca1-pospischil.json")
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg, file=sys.stderr)
 
 
 def run(*args):
@@ -112,6 +105,4 @@ for args, code, text in cases:
     check(r.returncode == code and text in r.stderr,
           "%s: exit %d (want %d), stderr %r" % (args, r.returncode, code, r.stderr.strip()))
 
-if failures:
-    sys.exit(1)
-print("morph-simulate cli: ok")
+finish("morph-simulate cli")

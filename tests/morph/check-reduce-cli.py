@@ -15,21 +15,14 @@ import csv
 import math
 import os
 import subprocess
-import sys
 
-cli = os.environ["NEURODE_CLI"]
+import clitest
+from clitest import check, cli, finish, output_dir
+
 root = os.environ["ND_SOURCE_ROOT"]
-data = os.environ["ND_TEST_DATA"]
-out = os.path.join(os.environ["ND_TEST_OUTPUT"], "reduce-cli")
-os.makedirs(out, exist_ok=True)
+data = clitest.data
+out = output_dir("reduce-cli")
 cell = os.path.join(root, "data", "cells", "ca1-pospischil.json")
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg, file=sys.stderr)
 
 
 def write_stim(name, amps):
@@ -129,6 +122,4 @@ for args, code, text in cases:
     r = subprocess.run([cli, "reduce", *args], capture_output=True, text=True)
     check(r.returncode == code and text in r.stderr, "%s: exit %d, %r" % (args, r.returncode, r.stderr.strip()[-300:]))
 
-if failures:
-    sys.exit(1)
-print("reduce cli: ok")
+finish("reduce cli")

@@ -1,4 +1,4 @@
-/* morph-test-util.h: the CA1 cell of the published reduction, for the morph tests.
+/* morph-test-util.h: the CA1 cell of the published reduction and its membrane, for the morph tests.
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "morph/cable.h"
+#include "morph/morph-sim.h"
 #include "nd-check.h"
 
 static inline nd_morph *
@@ -44,4 +45,35 @@ open_data (const char *name)
       exit (1);
     }
   return f;
+}
+
+/* The cell with one segment per section and the published axial resistance (100 ohm cm) and cm (1 uF/cm2). */
+static inline nd_cable *
+ca1_cable (const nd_morph *m)
+{
+  char err[ND_MORPH_ERROR_LEN];
+  nd_segmentation one = { .mode = ND_SEGMENT_FIXED, .nseg = 1 };
+  nd_cable *c = nd_cable_new (m, &one, 100.0, 1.0, err, sizeof err);
+  if (!c)
+    {
+      fprintf (stderr, "%s\n", err);
+      exit (1);
+    }
+  return c;
+}
+
+/* The published cell's membrane: Pospischil Na, Kd and M channels and a leak in every region, at 36 °C. */
+static inline nd_membrane
+ca1_membrane (void)
+{
+  nd_membrane mem = { .cm = 1.0, .celsius = 36.0 };
+  for (int r = 0; r < ND_N_REGIONS; r++)
+    {
+      mem.channels[r][0] = (nd_channel_density) { nd_channel_lookup ("pospischil_na"), 50.0, 50.0 };
+      mem.channels[r][1] = (nd_channel_density) { nd_channel_lookup ("pospischil_kd"), 5.0, -90.0 };
+      mem.channels[r][2] = (nd_channel_density) { nd_channel_lookup ("pospischil_m"), 0.004, -90.0 };
+      mem.channels[r][3] = (nd_channel_density) { nd_channel_lookup ("leak"), 0.1, -70.0 };
+      mem.n_channels[r] = 4;
+    }
+  return mem;
 }

@@ -135,18 +135,8 @@ main (void)
   ND_CHECK (n == N_STEPS + 1, "reference has %d samples", n);
 
   nd_morph *m = load_ca1 ();
-  char err[ND_MORPH_ERROR_LEN];
-  nd_segmentation one = { .mode = ND_SEGMENT_FIXED, .nseg = 1 };
-  nd_cable *c = nd_cable_new (m, &one, 100.0, 1.0, err, sizeof err);
-  nd_membrane mem = { .cm = 1.0, .celsius = 36.0 };
-  for (int r = 0; r < ND_N_REGIONS; r++)
-    {
-      mem.channels[r][0] = (nd_channel_density) { nd_channel_lookup ("pospischil_na"), 50.0, 50.0 };
-      mem.channels[r][1] = (nd_channel_density) { nd_channel_lookup ("pospischil_kd"), 5.0, -90.0 };
-      mem.channels[r][2] = (nd_channel_density) { nd_channel_lookup ("pospischil_m"), 0.004, -90.0 };
-      mem.channels[r][3] = (nd_channel_density) { nd_channel_lookup ("leak"), 0.1, -70.0 };
-      mem.n_channels[r] = 4;
-    }
+  nd_cable *c = ca1_cable (m);
+  nd_membrane mem = ca1_membrane ();
   int soma = nd_cable_node_at (c, 0, 0.5);
   nd_morph_sim *sim = nd_morph_sim_new (c, &mem, DT);
 

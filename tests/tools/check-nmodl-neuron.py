@@ -28,23 +28,11 @@ import subprocess
 import sys
 import tempfile
 
+# Run by hand: the shared helpers are in tests/common.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from nrntest import compile_mechanisms  # noqa: E402
+
 DT = 0.025
-
-
-def compile_mechanism(mod, tmp):
-    """Debian's nrnivmodl looks for its makefile in /usr/bin; run a copy that names /usr/lib/nrn."""
-    shutil.copy(mod, tmp)
-    with open("/usr/bin/nrnivmodl") as f:
-        script = f.read().replace('"${bindir}/nrnmech_makefile"', '"/usr/lib/nrn/nrnmech_makefile"')
-    fixed = os.path.join(tmp, "nrnivmodl-debian")
-    with open(fixed, "w") as f:
-        f.write(script)
-    os.chmod(fixed, 0o755)
-    r = subprocess.run([fixed, "-loadflags", "-L/usr/lib/nrn -Wl,-rpath,/usr/lib/nrn", os.path.basename(mod)],
-                       cwd=tmp, capture_output=True, text=True)
-    if not os.path.exists(os.path.join(tmp, "x86_64", ".libs", "libnrnmech.so")):
-        sys.stderr.write(r.stdout + r.stderr)
-        raise SystemExit("nrnivmodl failed to build the mechanism")
 
 
 def read_sweeps(path, column):
@@ -94,7 +82,8 @@ def main():
     lines = []
     ok = True
     try:
-        compile_mechanism(mod, tmp)
+        shutil.copy(mod, tmp)
+        compile_mechanisms([mod], tmp)
         from neuron import h, load_mechanisms
         load_mechanisms(tmp)
         h.load_file("stdrun.hoc")

@@ -24,6 +24,32 @@ nd_test_ui_use_language (const char *language, const char *localedir)
   textdomain (GETTEXT_PACKAGE);
 }
 
+const char *
+nd_test_ui_take_language (int *argc, char ***argv, const char *fallback)
+{
+  if (*argc < 3 || (*argv)[1][0] == '-')
+    return fallback;
+  const char *language = (*argv)[1];
+  nd_test_ui_use_language (language, (*argv)[2]);
+  (*argv)[2] = (*argv)[0];
+  *argc -= 2;
+  *argv += 2;
+  return language;
+}
+
+char *
+nd_test_ui_output_dir (const char *name)
+{
+  const char *base = g_getenv ("ND_TEST_OUTPUT");
+  char *dir = g_build_filename (base ? base : ".", name, NULL);
+  g_autofree char *cache = g_build_filename (dir, "cache", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_mkdir_with_parents (dir, 0755);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  return dir;
+}
+
 void
 nd_test_ui_init (int *argc, char ***argv)
 {
@@ -65,6 +91,95 @@ nd_test_ui_wait (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
   return TRUE;
 }
 
+void
+nd_test_ui_activate (GtkWidget *widget, const char *action, GVariant *param)
+{
+  g_assert_true (gtk_widget_activate_action_variant (widget, action, param));
+}
+
+void
+nd_test_ui_activate_view (NdWindow *window, const char *view, const char *action)
+{
+  nd_test_ui_activate (nd_window_get_view_widget (window, view), action, NULL);
+}
+
+GtkWidget *
+nd_test_ui_find (GtkWidget *w, gboolean (*match) (GtkWidget *, gconstpointer), gconstpointer data)
+{
+  if (match (w, data))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = nd_test_ui_find (c, match, data);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget *w, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (w, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+nd_test_ui_find_type (GtkWidget *w, GType type)
+{
+  return nd_test_ui_find (w, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+gboolean
+nd_test_ui_button_has_icon (GtkWidget *w, gconstpointer icon)
+{
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (w)), icon) == 0;
+}
+
+gboolean
+nd_test_ui_button_has_label (GtkWidget *w, gconstpointer label)
+{
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0;
+}
+
+gboolean
+nd_test_ui_button_has_action (GtkWidget *w, gconstpointer action)
+{
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0;
+}
+
+NdFitView *
+nd_test_ui_fit_view (NdWindow *window)
+{
+  return ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
+}
+
+NdFitRunner *
+nd_test_ui_fit_runner (NdWindow *window)
+{
+  return nd_fit_view_get_runner (nd_test_ui_fit_view (window));
+}
+
+gboolean
+nd_test_ui_is_fit_sweep_row (GtkWidget *w)
+{
+  /* The tooltip in the language shown. */
+  return ADW_IS_ACTION_ROW (w)
+         && g_strcmp0 (gtk_widget_get_tooltip_text (w),
+                       g_dgettext (GETTEXT_PACKAGE, "Show this sweep’s recording and the model over it")) == 0;
+}
+
+gboolean
+nd_test_ui_is_fit_accept_button (GtkWidget *w)
+{
+  return nd_test_ui_button_has_action (w, "fit.accept");
+}
+
+gboolean
+nd_test_ui_is_visible_label (GtkWidget *w)
+{
+  return GTK_IS_LABEL (w) && gtk_widget_get_visible (w);
+}
+
 static gboolean
 window_drawn (gpointer data)
 {
@@ -88,6 +203,14 @@ nd_test_ui_start_app (GtkWindow **out_window)
   nd_test_ui_spin (300);
   *out_window = window;
   return app;
+}
+
+void
+nd_test_ui_short_fits (NdApplication *app, int iterations)
+{
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", iterations);
+  g_settings_set_int (settings, "fit-restarts", 1);
 }
 
 static gboolean
@@ -177,6 +300,26 @@ nd_test_ui_find_window (GType type, GtkWindow *exclude)
         found = w;
     }
   return found;
+}
+
+typedef struct {
+  GType type;
+  GtkWindow *exclude;
+} WindowWait;
+
+static gboolean
+window_mapped (gpointer data)
+{
+  WindowWait *ww = data;
+  GtkWindow *w = nd_test_ui_find_window (ww->type, ww->exclude);
+  return w && gtk_widget_get_mapped (GTK_WIDGET (w));
+}
+
+gboolean
+nd_test_ui_wait_window (GType type, GtkWindow *exclude, guint timeout_ms)
+{
+  WindowWait ww = { type, exclude };
+  return nd_test_ui_wait (window_mapped, &ww, timeout_ms);
 }
 
 static struct {

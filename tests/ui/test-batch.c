@@ -30,28 +30,11 @@
 #include "nd-test-ui.h"
 #include "nd-window.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 static NdApplication *app;
 static NdWindow *window;
 static GSettings *settings;
 static char *out_dir;
 static const char *language;
-
-static void
-activate (GtkWidget *w, const char *action, GVariant *param)
-{
-  g_assert_true (gtk_widget_activate_action_variant (w, action, param));
-}
 
 static char *
 fresh_dir (const char *name)
@@ -88,7 +71,7 @@ recordings (const char *name)
 static NdBatchWindow *
 open_dialog (void)
 {
-  activate (GTK_WIDGET (window), "win.fit-several", NULL);
+  nd_test_ui_activate (GTK_WIDGET (window), "win.fit-several", NULL);
   nd_test_ui_spin (200);
   NdBatchWindow *dialog = ND_BATCH_WINDOW (nd_test_ui_find_window (ND_TYPE_BATCH_WINDOW, GTK_WINDOW (window)));
   g_assert_nonnull (dialog);
@@ -178,9 +161,9 @@ test_run_here (void)
   shot (GTK_WIDGET (d), "batch-1-settings");
 
   nd_test_ui_watch_start ();
-  activate (GTK_WIDGET (d), "batch.run", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
   g_assert_true (nd_batch_window_get_running (d));
-  g_assert_true (nd_test_ui_wait (finished, d, SANITIZED ? 600000 : 120000));
+  g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 600000 : 120000));
   NdTestStalls stalls = nd_test_ui_watch_stop ();
   g_print ("main loop while fitting: longest gap %.1f ms (CPU %.1f ms)\n", stalls.max_gap_us / 1e3,
            stalls.max_cpu_gap_us / 1e3);
@@ -209,15 +192,15 @@ test_run_here (void)
 
   /* Again, unchanged: only the failed row runs. */
   gint64 a = stamp (results, "cell-a"), b = stamp (results, "broken");
-  activate (GTK_WIDGET (d), "batch.back", NULL);
-  activate (GTK_WIDGET (d), "batch.run", NULL);
-  g_assert_true (nd_test_ui_wait (finished, d, SANITIZED ? 300000 : 60000));
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.back", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
+  g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 300000 : 60000));
   g_assert_cmpint (stamp (results, "cell-a"), ==, a);
   g_assert_cmpint (stamp (results, "broken"), !=, b);
   g_assert_nonnull (strstr (nd_batch_window_get_status (d), "2 done, 1 failed"));
 
   /* A done row opens as a project: its recording and the fitted model. */
-  activate (GTK_WIDGET (d), "batch.open-row", g_variant_new_string ("cell-b"));
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.open-row", g_variant_new_string ("cell-b"));
   nd_test_ui_spin (300);
   NdProject *p = nd_window_get_project (window);
   g_assert_true (g_str_has_suffix (nd_project_get_recording_path (p), "cell-b.csv"));
@@ -250,7 +233,7 @@ test_close_stops (void)
   NdBatchWindow *d = open_dialog ();
   nd_batch_window_set_folder (d, dir);
   nd_batch_window_set_jobs (d, 2);
-  activate (GTK_WIDGET (d), "batch.run", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
   g_autofree char *work = g_build_filename (dir, "neurode-fits", ".running", "cell-a", NULL);
   g_assert_true (nd_test_ui_wait (some_children, NULL, 30000));
   nd_test_ui_spin (1000);
@@ -272,7 +255,7 @@ test_write_plan (void)
   NdBatchWindow *d = open_dialog ();
   nd_batch_window_set_folder (d, dir);
   nd_batch_window_set_seeds (d, 2);
-  activate (GTK_WIDGET (d), "batch.write-plan", NULL);
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.write-plan", NULL);
   nd_test_ui_spin (300);
   GtkWindow *message = nd_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (d));
   g_assert_nonnull (message);
@@ -304,8 +287,8 @@ test_screenshots (void)
   NdBatchWindow *d = open_dialog ();
   nd_batch_window_set_folder (d, dir);
   shot (GTK_WIDGET (d), "batch-1-settings");
-  activate (GTK_WIDGET (d), "batch.run", NULL);
-  g_assert_true (nd_test_ui_wait (finished, d, SANITIZED ? 600000 : 120000));
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
+  g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 600000 : 120000));
   shot (GTK_WIDGET (d), "batch-2-results");
   gtk_window_destroy (GTK_WINDOW (d));
 }
@@ -313,32 +296,16 @@ test_screenshots (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_build_filename (base ? base : ".", language ? "batch-ui-i18n" : "batch-ui", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  language = nd_test_ui_take_language (&argc, &argv, NULL);
+  out_dir = nd_test_ui_output_dir (language ? "batch-ui-i18n" : "batch-ui");
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", 10);
-  g_settings_set_int (settings, "fit-restarts", 1);
+  nd_test_ui_short_fits (app, 10);
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
-  activate (GTK_WIDGET (window), "win.open-demo", NULL);
+  nd_test_ui_activate (GTK_WIDGET (window), "win.open-demo", NULL);
   nd_test_ui_spin (300);
 
   if (language)

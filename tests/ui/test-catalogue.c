@@ -23,22 +23,10 @@ static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
 
-static void
-activate (GtkWidget *widget, const char *action, GVariant *param)
-{
-  g_assert_true (gtk_widget_activate_action_variant (widget, action, param));
-}
-
 static NdCatalogueBrowser *
 browser (void)
 {
   return ND_CATALOGUE_BROWSER (nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window)));
-}
-
-static gboolean
-browser_mapped (gpointer data)
-{
-  return browser () && gtk_widget_get_mapped (GTK_WIDGET (browser ()));
 }
 
 static int
@@ -63,41 +51,19 @@ collect_text (GtkWidget *w, GString *out)
     collect_text (c, out);
 }
 
-static GtkWidget *
-find_label (GtkWidget *w, const char *text)
+static gboolean
+label_is (GtkWidget *w, gconstpointer text)
 {
-  if (GTK_IS_LABEL (w) && !strcmp (gtk_label_get_text (GTK_LABEL (w)), text))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *f = find_label (c, text);
-      if (f)
-        return f;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_button_with_icon (GtkWidget *w, const char *icon)
-{
-  if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (w)), icon) == 0)
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *f = find_button_with_icon (c, icon);
-      if (f)
-        return f;
-    }
-  return NULL;
+  return GTK_IS_LABEL (w) && !strcmp (gtk_label_get_text (GTK_LABEL (w)), text);
 }
 
 static void
 test_browse_and_add (void)
 {
-  activate (GTK_WIDGET (window), "win.open-demo", NULL);
+  nd_test_ui_activate (GTK_WIDGET (window), "win.open-demo", NULL);
   nd_test_ui_spin (300);
   g_assert_cmpstr (nd_window_get_page (window), ==, "workspace");
-  activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
   nd_test_ui_spin (200);
   NdProject *p = nd_window_get_project (window);
   GtkWidget *model_view = nd_window_get_view_widget (window, "model");
@@ -109,8 +75,8 @@ test_browse_and_add (void)
   }
 
   gint64 t0 = g_get_monotonic_time ();
-  activate (model_view, "catalogue.browse", NULL);
-  g_assert_true (nd_test_ui_wait (browser_mapped, NULL, 5000));
+  nd_test_ui_activate (model_view, "catalogue.browse", NULL);
+  g_assert_true (nd_test_ui_wait_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window), 5000));
   NdCatalogueBrowser *b = browser ();
   g_print ("# browser open and mapped in %.0f ms\n", (g_get_monotonic_time () - t0) / 1e3);
   guint all = nd_catalogue_browser_get_n_results (b);
@@ -139,7 +105,7 @@ test_browse_and_add (void)
   g_assert_false (gtk_widget_get_sensitive (nd_catalogue_browser_get_add_button (b)));
 
   /* A calcium-activated channel: marked, not addable. */
-  activate (GTK_WIDGET (b), "browser.select", g_variant_new_string ("KCa/101629_cagk.mod"));
+  nd_test_ui_activate (GTK_WIDGET (b), "browser.select", g_variant_new_string ("KCa/101629_cagk.mod"));
   nd_test_ui_spin (100);
   g_autofree char *sel_kca = nd_catalogue_browser_dup_selected (b);
   g_assert_cmpstr (sel_kca, ==, "KCa/101629_cagk.mod");
@@ -204,10 +170,10 @@ test_browse_and_add (void)
   g_assert_null (browser ());
 
   /* The action adds by id as well; a calcium channel is refused (a warning, nothing added). */
-  activate (model_view, "catalogue.add", g_variant_new_string ("Na/101629_na3n.mod"));
+  nd_test_ui_activate (model_view, "catalogue.add", g_variant_new_string ("Na/101629_na3n.mod"));
   g_assert_cmpuint (nd_project_get_n_catalogue (p), ==, 2);
   g_test_expect_message ("neurode-ui", G_LOG_LEVEL_WARNING, "*calcium*");
-  activate (model_view, "catalogue.add", g_variant_new_string ("KCa/101629_cagk.mod"));
+  nd_test_ui_activate (model_view, "catalogue.add", g_variant_new_string ("KCa/101629_cagk.mod"));
   g_test_assert_expected_messages ();
   g_assert_cmpuint (nd_project_get_n_catalogue (p), ==, 2);
 
@@ -237,14 +203,14 @@ test_browse_and_add (void)
     g_assert_nonnull (strstr (text->str, "Not in the model"));
   }
   /* Open the Kv4 row and scroll the channel column to it for the picture. */
-  GtkWidget *label = find_label (model_view, "Kv4f");
+  GtkWidget *label = nd_test_ui_find (model_view, label_is, "Kv4f");
   g_assert_nonnull (label);
   GtkWidget *row = gtk_widget_get_ancestor (label, ADW_TYPE_EXPANDER_ROW);
   g_assert_nonnull (row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   nd_test_ui_spin (300);
   /* Kinetics one click away: the row's curves button opens them at the model's temperature. */
-  GtkWidget *curves = find_button_with_icon (row, "nd-curves-symbolic");
+  GtkWidget *curves = nd_test_ui_find (row, nd_test_ui_button_has_icon, "nd-curves-symbolic");
   g_assert_nonnull (curves);
   g_signal_emit_by_name (curves, "clicked");
   nd_test_ui_spin (300);
@@ -277,8 +243,8 @@ static void
 test_words (void)
 {
   GtkWidget *model_view = nd_window_get_view_widget (window, "model");
-  activate (model_view, "catalogue.browse", NULL);
-  g_assert_true (nd_test_ui_wait (browser_mapped, NULL, 5000));
+  nd_test_ui_activate (model_view, "catalogue.browse", NULL);
+  g_assert_true (nd_test_ui_wait_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window), 5000));
   NdCatalogueBrowser *b = browser ();
   const NdIcgCatalogue *cat = nd_icg_catalogue_shared (NULL);
   guint na = 0;
@@ -341,7 +307,7 @@ test_save_reopen (void)
   NdProject *p = nd_window_get_project (window);
   g_autofree char *path = g_build_filename (out_dir, "catalogue.neurode", NULL);
   g_unlink (path);
-  activate (GTK_WIDGET (window), "win.save-as", g_variant_new_string (path));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.save-as", g_variant_new_string (path));
   g_assert_false (nd_project_get_dirty (p));
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
@@ -354,7 +320,7 @@ test_save_reopen (void)
   nd_project_remove_catalogue (p, 0);
   nd_project_set_dirty (p, FALSE);
   g_assert_cmpuint (nd_project_get_n_catalogue (p), ==, 0);
-  activate (GTK_WIDGET (window), "win.open-file", g_variant_new_string (path));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.open-file", g_variant_new_string (path));
   nd_test_ui_spin (300);
   g_assert_cmpuint (nd_project_get_n_catalogue (p), ==, 2);
   int kv = find_catalogue (p, "143100_Kv4f.mod"), na = find_catalogue (p, "101629_na3n.mod");
@@ -376,13 +342,7 @@ test_save_reopen (void)
 int
 main (int argc, char **argv)
 {
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_build_filename (base ? base : ".", "catalogue", NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir ("catalogue");
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

@@ -42,21 +42,7 @@ tr (const char *msgid)
 static void
 activate (const char *action, GVariant *param)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
-}
-
-static GtkWidget *
-find_type (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *f = find_type (c, type);
-      if (f)
-        return f;
-    }
-  return NULL;
+  nd_test_ui_activate (GTK_WIDGET (window), action, param);
 }
 
 static NdRecordingView *
@@ -68,7 +54,7 @@ recording_view (void)
 static NdCellCard *
 card (void)
 {
-  NdCellCard *c = ND_CELL_CARD (find_type (GTK_WIDGET (recording_view ()), ND_TYPE_CELL_CARD));
+  NdCellCard *c = ND_CELL_CARD (nd_test_ui_find_type (GTK_WIDGET (recording_view ()), ND_TYPE_CELL_CARD));
   g_assert_nonnull (c);
   return c;
 }
@@ -107,7 +93,7 @@ sweep_row (guint n)
     {
       const char *title = adw_preferences_row_get_title (g_ptr_array_index (rows, i));
       if (g_str_has_prefix (title, prefix) && (title[strlen (prefix)] == '\0' || title[strlen (prefix)] == ' ')
-          && find_type (g_ptr_array_index (rows, i), GTK_TYPE_CHECK_BUTTON))
+          && nd_test_ui_find_type (g_ptr_array_index (rows, i), GTK_TYPE_CHECK_BUTTON))
         return g_ptr_array_index (rows, i);
     }
   g_error ("no row for sweep %u", n);
@@ -234,15 +220,15 @@ test_roles (void)
   for (guint s = 0; s < 9; s++)
     g_assert_cmpint (nd_project_get_sweep_role (proj, s), !=, ND_SWEEP_IGNORE);
   for (guint n = 2; n <= 4; n++)
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (find_type (GTK_WIDGET (sweep_row (n)), GTK_TYPE_CHECK_BUTTON)),
-                                 TRUE);
+    gtk_check_button_set_active (
+        GTK_CHECK_BUTTON (nd_test_ui_find_type (GTK_WIDGET (sweep_row (n)), GTK_TYPE_CHECK_BUTTON)), TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.set-role", "s", "ignore"));
   for (guint s = 1; s <= 3; s++)
     g_assert_cmpint (nd_project_get_sweep_role (proj, s), ==, ND_SWEEP_IGNORE);
   g_assert_cmpint (nd_project_get_sweep_role (proj, 0), ==, ND_SWEEP_TRAIN);
   g_assert_cmpint (nd_project_get_sweep_role (proj, 4), ==, ND_SWEEP_VALIDATE);
   /* Each row's own role menu follows. */
-  GtkDropDown *drop = GTK_DROP_DOWN (find_type (GTK_WIDGET (sweep_row (3)), GTK_TYPE_DROP_DOWN));
+  GtkDropDown *drop = GTK_DROP_DOWN (nd_test_ui_find_type (GTK_WIDGET (sweep_row (3)), GTK_TYPE_DROP_DOWN));
   g_assert_cmpuint (gtk_drop_down_get_selected (drop), ==, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rv), "sweeps.set-role", "s", "train"));
   g_assert_cmpint (nd_project_get_sweep_role (proj, 2), ==, ND_SWEEP_TRAIN);
@@ -265,7 +251,7 @@ static GtkSpinButton *
 ljp_spin (void)
 {
   /* The card's only spin button. */
-  GtkSpinButton *spin = GTK_SPIN_BUTTON (find_type (GTK_WIDGET (card ()), GTK_TYPE_SPIN_BUTTON));
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (nd_test_ui_find_type (GTK_WIDGET (card ()), GTK_TYPE_SPIN_BUTTON));
   g_assert_nonnull (spin);
   return spin;
 }
@@ -273,7 +259,7 @@ ljp_spin (void)
 static GtkEditable *
 capacitance_entry (void)
 {
-  GtkWidget *e = find_type (GTK_WIDGET (card ()), GTK_TYPE_ENTRY);
+  GtkWidget *e = nd_test_ui_find_type (GTK_WIDGET (card ()), GTK_TYPE_ENTRY);
   g_assert_nonnull (e);
   return GTK_EDITABLE (e);
 }
@@ -318,7 +304,7 @@ test_ljp_and_capacitance (void)
   collect_rows (GTK_WIDGET (card ()), rows);
   for (guint i = 0; i < rows->len && !use; i++)
     if (g_str_equal (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), tr ("Membrane area")))
-      use = find_type (g_ptr_array_index (rows, i), GTK_TYPE_BUTTON);
+      use = nd_test_ui_find_type (g_ptr_array_index (rows, i), GTK_TYPE_BUTTON);
   g_assert_nonnull (use);
   g_signal_emit_by_name (use, "clicked");
   double cm, area, v0, temp;
@@ -354,7 +340,7 @@ test_ljp_and_capacitance (void)
   g_autofree char *png = shot ("known-capacitance");
   /* The sweep list at the bottom of the side panel. */
   GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (card ()), ADW_TYPE_PREFERENCES_PAGE);
-  GtkScrolledWindow *scroll = GTK_SCROLLED_WINDOW (find_type (page, GTK_TYPE_SCROLLED_WINDOW));
+  GtkScrolledWindow *scroll = GTK_SCROLLED_WINDOW (nd_test_ui_find_type (page, GTK_TYPE_SCROLLED_WINDOW));
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroll);
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   nd_test_ui_spin (300);
@@ -388,31 +374,21 @@ main (int argc, char **argv)
   if (argc >= 3 && argv[1][0] != '-')
     {
       language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
       gboolean own_locale = argc >= 5 && argv[3][0] != '-';
       if (own_locale)
         {
           g_setenv ("LOCPATH", argv[3], TRUE);
           g_setenv ("LC_ALL", argv[4], TRUE);
         }
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
+      nd_test_ui_use_language (language, argv[2]);
       int ours = own_locale ? 4 : 2;
       argv[ours] = argv[0];
       argc -= ours;
       argv += ours;
     }
   /* Keep autosave and recent files inside the test's output. */
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
   g_autofree char *sub = g_strconcat ("cell-", language, NULL);
-  out_dir = g_build_filename (base ? base : ".", sub, NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir (sub);
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

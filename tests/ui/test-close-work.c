@@ -213,13 +213,7 @@ test_explore_curve (void)
 int
 main (int argc, char **argv)
 {
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  g_autofree char *out_dir = g_build_filename (base ? base : ".", "close-work", NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_free (nd_test_ui_output_dir ("close-work"));
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

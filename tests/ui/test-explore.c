@@ -36,20 +36,6 @@ static GtkWindow *window;
 static NdExploreView *view;
 static GActionGroup *actions;
 
-static GtkWidget *
-find_descendant (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* ---- Waiting for a redraw ---------------------------------------------------------------------- */
 
 typedef struct
@@ -178,7 +164,7 @@ test_open_explore (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.explore", NULL));
   nd_test_ui_spin (200);
   g_assert_cmpstr (nd_window_get_page (ND_WINDOW (window)), ==, "workspace");
-  view = ND_EXPLORE_VIEW (find_descendant (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
+  view = ND_EXPLORE_VIEW (nd_test_ui_find_type (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
   g_assert_nonnull (view);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
   actions = nd_explore_view_get_actions (view);
@@ -334,8 +320,8 @@ test_controls_act (void)
   g_assert_cmpuint (nd_explore_view_get_n_spikes (view), ==, 1);
   /* The amplitude slider (the first in the column) moves the action; near zero it is fine-grained
    * (asinh scale), so a step of 1/200 of its travel at threshold is a fraction of 1 uA/cm2. */
-  GtkWidget *controls = gtk_widget_get_parent (find_descendant (GTK_WIDGET (view), ADW_TYPE_PREFERENCES_GROUP));
-  GtkRange *slider = GTK_RANGE (find_descendant (controls, GTK_TYPE_SCALE));
+  GtkWidget *controls = gtk_widget_get_parent (nd_test_ui_find_type (GTK_WIDGET (view), ADW_TYPE_PREFERENCES_GROUP));
+  GtkRange *slider = GTK_RANGE (nd_test_ui_find_type (controls, GTK_TYPE_SCALE));
   GtkAdjustment *adj = gtk_range_get_adjustment (slider);
   gtk_adjustment_set_value (adj, asinh (12.0 / 5.0));
   settle ();
@@ -477,7 +463,7 @@ test_screenshots (void)
   /* The whole column of controls, scrolled or not, with the concentrations shown. */
   g_action_group_change_action_state (actions, "nernst", g_variant_new_boolean (TRUE));
   settle ();
-  GtkWidget *controls = gtk_widget_get_parent (find_descendant (GTK_WIDGET (view), ADW_TYPE_PREFERENCES_GROUP));
+  GtkWidget *controls = gtk_widget_get_parent (nd_test_ui_find_type (GTK_WIDGET (view), ADW_TYPE_PREFERENCES_GROUP));
   g_autofree char *png = nd_test_ui_screenshot (controls, "explore-controls");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
   g_action_group_change_action_state (actions, "nernst", g_variant_new_boolean (FALSE));

@@ -27,7 +27,7 @@
 static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
-static const char *language = "en";
+static const char *language;
 
 static char *
 out_path (const char *name)
@@ -359,38 +359,29 @@ model_view (void)
   return nd_window_get_view_widget (window, "model");
 }
 
-static AdwExpanderRow *
-find_expander (GtkWidget *w, const char *title)
+static gboolean
+expander_titled (GtkWidget *w, gconstpointer title)
 {
-  if (ADW_IS_EXPANDER_ROW (w) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
-    return ADW_EXPANDER_ROW (w);
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      AdwExpanderRow *found = find_expander (c, title);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return ADW_IS_EXPANDER_ROW (w) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0;
+}
+
+static gboolean
+check_with_tooltip (GtkWidget *w, gconstpointer tooltip)
+{
+  return GTK_IS_CHECK_BUTTON (w) && g_strcmp0 (gtk_widget_get_tooltip_text (w), tooltip) == 0;
 }
 
 static GtkCheckButton *
 find_check (GtkWidget *w, const char *tooltip)
 {
-  if (GTK_IS_CHECK_BUTTON (w) && g_strcmp0 (gtk_widget_get_tooltip_text (w), tooltip) == 0)
-    return GTK_CHECK_BUTTON (w);
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkCheckButton *found = find_check (c, tooltip);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return (GtkCheckButton *) nd_test_ui_find (w, check_with_tooltip, tooltip);
 }
 
 static AdwExpanderRow *
 channel_row (NdProject *p, const char *type)
 {
-  AdwExpanderRow *row = find_expander (model_view (), tr (nd_channel_lookup (type)->label));
+  AdwExpanderRow *row = (AdwExpanderRow *) nd_test_ui_find (model_view (), expander_titled,
+                                                          tr (nd_channel_lookup (type)->label));
   g_assert_nonnull (row);
   return row;
 }
@@ -551,22 +542,9 @@ test_template_menu (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      nd_test_ui_use_language (argv[1], argv[2]);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
+  language = nd_test_ui_take_language (&argc, &argv, "en");
   g_autofree char *leaf = g_strdup_printf ("fit-choices-%s", language);
-  out_dir = g_build_filename (base ? base : ".", leaf, NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir (leaf);
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

@@ -26,7 +26,7 @@
 static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
-static const char *language = "en";
+static const char *language;
 
 static const char *
 tr (const char *msgid)
@@ -268,41 +268,10 @@ test_scores_in_file (void)
 
 /* ---- the window ---- */
 
-static NdFitView *
-fit_view (void)
-{
-  return ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
-}
-
-static NdFitRunner *
-runner (void)
-{
-  return nd_fit_view_get_runner (fit_view ());
-}
-
 static gboolean
 finished (gpointer data)
 {
-  return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
-}
-
-static gboolean
-is_sweep_row (GtkWidget *w)
-{
-  return ADW_IS_ACTION_ROW (w)
-         && g_strcmp0 (gtk_widget_get_tooltip_text (w), tr ("Show this sweep’s recording and the model over it")) == 0;
-}
-
-static gboolean
-is_accept_button (GtkWidget *w)
-{
-  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "fit.accept") == 0;
-}
-
-static gboolean
-is_label (GtkWidget *w)
-{
-  return GTK_IS_LABEL (w) && gtk_widget_get_visible (w);
+  return nd_fit_runner_get_state (nd_test_ui_fit_runner (window)) == ND_FIT_FINISHED;
 }
 
 static gboolean
@@ -321,7 +290,7 @@ static GPtrArray *
 sweep_rows (void)
 {
   GPtrArray *rows = g_ptr_array_new ();
-  nd_test_ui_collect (GTK_WIDGET (fit_view ()), is_sweep_row, rows);
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), nd_test_ui_is_fit_sweep_row, rows);
   return rows;
 }
 
@@ -329,7 +298,7 @@ static GtkWidget *
 find_one (gboolean (*match) (GtkWidget *))
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
-  nd_test_ui_collect (GTK_WIDGET (fit_view ()), match, found);
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), match, found);
   g_assert_cmpuint (found->len, >=, 1);
   return g_ptr_array_index (found, 0);
 }
@@ -338,7 +307,7 @@ static gboolean
 shows_text_containing (const char *part)
 {
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-  nd_test_ui_collect (GTK_WIDGET (fit_view ()), is_label, labels);
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), nd_test_ui_is_visible_label, labels);
   for (guint i = 0; i < labels->len; i++)
     if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), part))
       return TRUE;
@@ -349,7 +318,7 @@ shows_text_containing (const char *part)
 static guint
 trace_series (gsize *len, const double **model_y)
 {
-  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
   guint with_data = 0;
   for (guint i = 0; i < nd_plot_model_get_n_series (pm); i++)
     {
@@ -370,7 +339,7 @@ static char *expected_title;
 static gboolean
 overlay_drawn (gpointer data)
 {
-  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
   gsize len = 0;
   const double *y;
   return g_strcmp0 (nd_plot_model_get_title (pm), expected_title) == 0 && trace_series (&len, &y) == 2;
@@ -424,7 +393,7 @@ test_silent_model (void)
 
   /* Every sweep the fit used is scored: two train, four validate; the cell fires, the model never. */
   guint n;
-  const NdSweepScore *sc = nd_fit_runner_get_scores (runner (), &n);
+  const NdSweepScore *sc = nd_fit_runner_get_scores (nd_test_ui_fit_runner (window), &n);
   g_assert_cmpuint (n, ==, 6);
   guint n_val = 0, firing = 0;
   for (guint i = 0; i < n; i++)
@@ -445,7 +414,7 @@ test_silent_model (void)
   g_assert_cmpuint (firing, >=, 4);
 
   gboolean good = TRUE;
-  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  const char *verdict = nd_fit_view_get_verdict (nd_test_ui_fit_view (window), &good);
   g_print ("verdict: %s\n", verdict);
   g_assert_nonnull (verdict);
   g_assert_false (good);
@@ -455,7 +424,7 @@ test_silent_model (void)
     g_assert_true (g_str_has_prefix (verdict, "The model fires 0 spikes where the recording has "));
   g_assert_true (shows_text_containing (verdict));
   /* Accept stays possible but is not the suggested action, and the status says why. */
-  GtkWidget *accept = find_one (is_accept_button);
+  GtkWidget *accept = find_one (nd_test_ui_is_fit_accept_button);
   g_assert_true (gtk_widget_is_sensitive (accept));
   g_assert_false (gtk_widget_has_css_class (accept, "suggested-action"));
   g_assert_true (shows_text_containing (tr ("Accepting this fit is not recommended.")));
@@ -481,7 +450,7 @@ test_silent_model (void)
   g_assert_cmpuint (marked, >=, 4);
 
   /* The worst sweep is drawn first; a click on another row draws that one, with the fit's own trace. */
-  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
   g_print ("trace plot after the fit: %s\n", nd_plot_model_get_title (pm));
   gsize len = 0;
   const double *y = NULL;
@@ -498,7 +467,7 @@ test_silent_model (void)
   g_assert_cmpuint (trace_series (&len, &y), ==, 2);
   gsize tn;
   double dt;
-  const double *v = nd_fit_runner_get_model_trace (runner (), pick, &tn, &dt);
+  const double *v = nd_fit_runner_get_model_trace (nd_test_ui_fit_runner (window), pick, &tn, &dt);
   g_assert_cmpuint (len, >, 100);
   g_assert_cmpmem (y, len * sizeof (double), v, len * sizeof (double));
   screenshots ("silent-model");
@@ -512,7 +481,7 @@ test_reopen (void)
 {
   NdProject *p = nd_window_get_project (window);
   guint n_fit;
-  nd_fit_runner_get_scores (runner (), &n_fit);
+  nd_fit_runner_get_scores (nd_test_ui_fit_runner (window), &n_fit);
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.accept", NULL));
   g_assert_true (nd_project_get_fitted (p));
   g_autofree char *path = out_path ("silent.neurode");
@@ -529,13 +498,13 @@ test_reopen (void)
   nd_test_ui_spin (300);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
   nd_test_ui_spin (500);
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_IDLE);
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_IDLE);
   GtkProgressBar *bar = GTK_PROGRESS_BAR (find_one (is_progress));
   g_print ("progress after opening: %s\n", gtk_progress_bar_get_text (bar));
   g_assert_cmpstr (gtk_progress_bar_get_text (bar), !=, tr ("Not started"));
   g_assert_cmpstr (gtk_progress_bar_get_text (bar), ==, tr ("Fitted: the results below"));
   gboolean good = TRUE;
-  g_assert_nonnull (nd_fit_view_get_verdict (fit_view (), &good));
+  g_assert_nonnull (nd_fit_view_get_verdict (nd_test_ui_fit_view (window), &good));
   g_assert_false (good);
   g_autoptr (GPtrArray) rows = sweep_rows ();
   g_assert_cmpuint (rows->len, ==, n_fit);
@@ -562,8 +531,9 @@ test_reopen (void)
 static gboolean
 searching (gpointer data)
 {
-  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner ());
-  return (s && s->searching && s->search_done > 0) || nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+  NdFitRunner *r = nd_test_ui_fit_runner (window);
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (r);
+  return (s && s->searching && s->search_done > 0) || nd_fit_runner_get_state (r) == ND_FIT_FINISHED;
 }
 
 /* The text of a translated format between its first "%s" and its first "%d" (what a status shows verbatim). */
@@ -596,10 +566,10 @@ test_real_cell_fit (void)
   g_settings_set_int (settings, "fit-search", 60);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
-  g_assert_true (nd_fit_runner_get_spike_aware (runner ()));
+  g_assert_true (nd_fit_runner_get_spike_aware (nd_test_ui_fit_runner (window)));
   g_assert_true (nd_test_ui_wait (searching, NULL, 120000));
   /* The status follows each snapshot as it arrives (the snapshot is replaced by the next: not kept). */
-  const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (runner ());
+  const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window));
   if (snap && snap->searching)
     {
       g_autofree char *piece = format_piece ("%s · searching conductances and kinetics: simulation %d of %d\n"
@@ -613,16 +583,16 @@ test_real_cell_fit (void)
     }
   g_assert_true (nd_test_ui_wait (finished, NULL, 300000));
   nd_test_ui_spin (200);
-  const char *outcome = nd_fit_runner_get_outcome (runner ());
+  const char *outcome = nd_fit_runner_get_outcome (nd_test_ui_fit_runner (window));
   g_print ("outcome: %s\n", outcome);
   g_assert_null (strstr (outcome, "RMSE"));
   gboolean good;
-  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  const char *verdict = nd_fit_view_get_verdict (nd_test_ui_fit_view (window), &good);
   g_print ("verdict (%s): %s\n", good ? "good" : "not good", verdict);
   g_assert_nonnull (verdict);
-  g_assert_cmpint (gtk_widget_has_css_class (find_one (is_accept_button), "suggested-action"), ==, good);
+  g_assert_cmpint (gtk_widget_has_css_class (find_one (nd_test_ui_is_fit_accept_button), "suggested-action"), ==, good);
   /* The error plot draws the training error only: the validation losses were scores. */
-  NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "loss"));
+  NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss"));
   g_assert_cmpuint (nd_plot_model_get_n_series (loss), ==, 1);
   g_autoptr (GPtrArray) rows = sweep_rows ();
   g_assert_cmpuint (rows->len, ==, 6);
@@ -655,7 +625,7 @@ test_real_recording_default_fit (void)
   g_assert_true (nd_test_ui_wait (finished, NULL, 3 * 3600 * 1000));
   nd_test_ui_spin (500);
   gboolean good;
-  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  const char *verdict = nd_fit_view_get_verdict (nd_test_ui_fit_view (window), &good);
   g_print ("%s: fit in %.0f s wall; verdict (%s): %s\n", path, (g_get_monotonic_time () - t0) / 1e6,
            good ? "good" : "not good", verdict);
   guint n;
@@ -705,22 +675,9 @@ test_step_labels (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      nd_test_ui_use_language (argv[1], argv[2]);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
+  language = nd_test_ui_take_language (&argc, &argv, "en");
   g_autofree char *leaf = g_strdup_printf ("fit-results-%s", language);
-  out_dir = g_build_filename (base ? base : ".", leaf, NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir (leaf);
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

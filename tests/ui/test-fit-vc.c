@@ -29,20 +29,9 @@
 #include "nd-window.h"
 #include "units.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 #define AREA 62.832
 
-static const char *language = "";
+static const char *language;
 static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
@@ -59,26 +48,13 @@ shot_name (const char *name)
 static void
 activate (const char *action, GVariant *param)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
-}
-
-/* The Fit view's own actions (fit.start, fit.pause, ...). */
-static void
-activate_fit (const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), action, NULL));
-}
-
-static NdFitRunner *
-runner (void)
-{
-  return nd_fit_view_get_runner (ND_FIT_VIEW (nd_window_get_view_widget (window, "fit")));
+  nd_test_ui_activate (GTK_WIDGET (window), action, param);
 }
 
 static gboolean
 finished (gpointer data)
 {
-  return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+  return nd_fit_runner_get_state (nd_test_ui_fit_runner (window)) == ND_FIT_FINISHED;
 }
 
 static const char *
@@ -93,31 +69,6 @@ english (void)
   return language[0] == '\0';
 }
 
-static NdFitView *
-fit_view (void)
-{
-  return ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
-}
-
-static gboolean
-is_sweep_row (GtkWidget *w)
-{
-  return ADW_IS_ACTION_ROW (w)
-         && g_strcmp0 (gtk_widget_get_tooltip_text (w), tr ("Show this sweep’s recording and the model over it")) == 0;
-}
-
-static gboolean
-is_accept_button (GtkWidget *w)
-{
-  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "fit.accept") == 0;
-}
-
-static gboolean
-is_label (GtkWidget *w)
-{
-  return GTK_IS_LABEL (w) && gtk_widget_get_visible (w);
-}
-
 static gboolean
 is_scroller (GtkWidget *w)
 {
@@ -128,7 +79,7 @@ static GPtrArray *
 find_all (gboolean (*match) (GtkWidget *))
 {
   GPtrArray *found = g_ptr_array_new ();
-  nd_test_ui_collect (GTK_WIDGET (fit_view ()), match, found);
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), match, found);
   return found;
 }
 
@@ -152,7 +103,7 @@ score_of (const NdSweepScore *sc, guint n, guint sweep)
 static gboolean
 shows_text_containing (const char *part)
 {
-  g_autoptr (GPtrArray) labels = find_all (is_label);
+  g_autoptr (GPtrArray) labels = find_all (nd_test_ui_is_visible_label);
   for (guint i = 0; i < labels->len; i++)
     if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), part))
       return TRUE;
@@ -163,7 +114,7 @@ shows_text_containing (const char *part)
 static guint
 trace_series (gsize *len, const double **rec, const double **model)
 {
-  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
   guint with_data = 0;
   for (guint i = 0; i < nd_plot_model_get_n_series (pm); i++)
     {
@@ -187,7 +138,7 @@ overlay_drawn (gpointer data)
 {
   gsize len;
   const double *rec, *model;
-  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
   return g_strcmp0 (nd_plot_model_get_title (pm), expected_title) == 0 && trace_series (&len, &rec, &model) == 2;
 }
 
@@ -227,7 +178,7 @@ click_row (GPtrArray *rows, const NdSweepScore *sc, guint n, guint sweep)
   g_free (expected_title);
   expected_title = g_strdup_printf (tr ("%s: recorded and model"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
   g_assert_true (nd_test_ui_wait (overlay_drawn, NULL, 60000));
-  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (fit_view (), "trace"));
+  NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
   g_assert_cmpstr (nd_plot_model_get_axis_unit (pm, ND_PLOT_AXIS_Y), ==, "pA");
   return row;
 }
@@ -321,19 +272,19 @@ test_clamp_table (void)
   NdFitView *fv = ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
   NdPlotModel *fit_trace = nd_plot_get_model (nd_fit_view_get_plot (fv, "trace"));
   g_assert_cmpstr (nd_plot_model_get_axis_unit (fit_trace, ND_PLOT_AXIS_Y), ==, "pA");
-  activate_fit ("fit.start");
+  nd_test_ui_activate_view (window, "fit", "fit.start");
   nd_test_ui_spin (100);
   g_assert_null (error_dialog ());
-  g_assert_true (nd_test_ui_wait (finished, NULL, SANITIZED ? 300000 : 60000));
+  g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 300000 : 60000));
   nd_test_ui_spin (300);
-  g_assert_false (nd_fit_runner_get_failed (runner ()));
+  g_assert_false (nd_fit_runner_get_failed (nd_test_ui_fit_runner (window)));
   g_assert_cmpstr (nd_plot_model_get_axis_unit (fit_trace, ND_PLOT_AXIS_Y), ==, "pA");
   g_assert_cmpstr (nd_plot_model_get_axis_unit (nd_plot_get_model (nd_fit_view_get_plot (fv, "loss")),
                                                 ND_PLOT_AXIS_Y), ==, "%");
-  g_assert_nonnull (strstr (nd_fit_runner_get_outcome (runner ()), "pA"));
+  g_assert_nonnull (strstr (nd_fit_runner_get_outcome (nd_test_ui_fit_runner (window)), "pA"));
   /* Every training and validation sweep is scored as a clamp sweep: the current's figures, no spikes. */
   guint ns;
-  const NdSweepScore *fit_sc = nd_fit_runner_get_scores (runner (), &ns);
+  const NdSweepScore *fit_sc = nd_fit_runner_get_scores (nd_test_ui_fit_runner (window), &ns);
   g_assert_cmpuint (ns, ==, 13);
   /* A copy: opening the saved project below clears the runner. */
   g_autofree NdSweepScore *sc = g_memdup2 (fit_sc, ns * sizeof *sc);
@@ -353,7 +304,7 @@ test_clamp_table (void)
         continue;
       n_val++;
       /* 3 pA of noise; the sanitizers' shorter fit less close. */
-      g_assert_cmpfloat (sc[k].rmse_pA, <, SANITIZED ? 30.0 : 8.0);
+      g_assert_cmpfloat (sc[k].rmse_pA, <, ND_TEST_SANITIZED ? 30.0 : 8.0);
     }
   g_assert_cmpuint (n_val, ==, 2);
   /* At +10 mV (sweep 10) the K current is large: its peak within 20 %; at -50 mV (sweep 4) it is under a
@@ -361,7 +312,7 @@ test_clamp_table (void)
   const NdSweepScore *big = score_of (sc, ns, 9), *small = score_of (sc, ns, 3), *largest = score_of (sc, ns, 12);
   g_assert_cmpfloat (fabs (big->peak_pA), >, 500.0);
   g_assert_cmpfloat (fabs (small->peak_pA), <, 0.1 * fabs (largest->peak_pA));
-  if (!SANITIZED)
+  if (!ND_TEST_SANITIZED)
     g_assert_cmpfloat (fabs (big->peak_model_pA - big->peak_pA), <, 0.2 * fabs (big->peak_pA));
 
   /* The verdict in the clamp's words: the peaks and the RMSE in pA, no spikes; Accept suggested for this
@@ -379,13 +330,13 @@ test_clamp_table (void)
                                                          "Peak currents agree within %.0f %% on %u of %u validation sweep",
                                                          "Peak currents agree within %.0f %% on %u of %u validation sweeps",
                                                          1), 20.0, 1, 1);
-  g_assert_true (SANITIZED || g_str_has_prefix (verdict, agree));
+  g_assert_true (ND_TEST_SANITIZED || g_str_has_prefix (verdict, agree));
   if (english ())
     g_assert_null (strstr (verdict, "spike"));
-  GtkWidget *accept = find_one (is_accept_button);
+  GtkWidget *accept = find_one (nd_test_ui_is_fit_accept_button);
   g_assert_true (gtk_widget_is_sensitive (accept));
   g_assert_true (gtk_widget_has_css_class (accept, "suggested-action") == good);
-  if (!SANITIZED)
+  if (!ND_TEST_SANITIZED)
     {
       g_assert_true (good);
       g_assert_true (shows_text_containing (tr ("The model reproduces the recorded membrane current: accept the fit "
@@ -393,7 +344,7 @@ test_clamp_table (void)
     }
 
   /* A row per sweep: the current's figures in pA, the command's step in the title, no spike words. */
-  g_autoptr (GPtrArray) rows = find_all (is_sweep_row);
+  g_autoptr (GPtrArray) rows = find_all (nd_test_ui_is_fit_sweep_row);
   g_assert_cmpuint (rows->len, ==, ns);
   for (guint k = 0; k < ns; k++)
     {
@@ -422,7 +373,7 @@ test_clamp_table (void)
   double dt;
   const double *rec_y, *model_y;
   g_assert_cmpuint (trace_series (&len, &rec_y, &model_y), ==, 2);
-  const double *v = nd_fit_runner_get_model_trace (runner (), 9, &tn, &dt);
+  const double *v = nd_fit_runner_get_model_trace (nd_test_ui_fit_runner (window), 9, &tn, &dt);
   g_assert_cmpuint (len, ==, 800);
   g_assert_cmpmem (model_y, len * sizeof (double), v, len * sizeof (double));
   /* The current during the step: recorded and model within 20 % of the peak of each other. */
@@ -430,13 +381,13 @@ test_clamp_table (void)
   g_assert_cmpfloat (fabs (model_y[400]), >, 300.0);
 
   /* The leak was fitted (the model's 0.3 mS/cm2 at -54.4 mV is the library's, not this cell's). */
-  nd_model *m = nd_fit_runner_get_model (runner ());
+  nd_model *m = nd_fit_runner_get_model (nd_test_ui_fit_runner (window));
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_KNOWN && g_str_equal (m->channels[c].kind->type, "leak"))
       {
         double e = m->params[m->blocks[m->channels[c].block_e].offset];
         g_test_message ("leak reversal potential %.1f mV", e);
-        g_assert_cmpfloat (fabs (e - (-60.0)), <, SANITIZED ? 15.0 : 5.0);
+        g_assert_cmpfloat (fabs (e - (-60.0)), <, ND_TEST_SANITIZED ? 15.0 : 5.0);
       }
   g_autofree char *fit_shot = nd_test_ui_screenshot (GTK_WIDGET (window), shot_name ("fit"));
   g_assert_cmpfloat (nd_test_ui_png_ink (fit_shot), >, 0.02);
@@ -446,7 +397,7 @@ test_clamp_table (void)
   /* Accepted, saved and opened again: the same clamp rows; a click runs the project's model under the
    * command on a thread and draws the same current as the fit did. */
   g_autofree double *fit_current = g_memdup2 (v, tn * sizeof (double));
-  activate_fit ("fit.accept");
+  nd_test_ui_activate_view (window, "fit", "fit.accept");
   nd_test_ui_spin (200);
   g_assert_true (nd_project_get_fitted (p));
   guint np;
@@ -472,9 +423,9 @@ test_clamp_table (void)
     }
   activate ("win.show-view", g_variant_new_string ("fit"));
   nd_test_ui_spin (300);
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_IDLE);
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_IDLE);
   g_assert_true (g_strcmp0 (nd_fit_view_get_verdict (fv, NULL), verdict_copy) == 0);
-  g_autoptr (GPtrArray) again = find_all (is_sweep_row);
+  g_autoptr (GPtrArray) again = find_all (nd_test_ui_is_fit_sweep_row);
   click_row (again, kept, np, 9);
   g_assert_cmpuint (trace_series (&len, &rec_y, &model_y), ==, 2);
   g_assert_cmpuint (len, ==, 800);
@@ -512,27 +463,27 @@ test_real_abf (void)
   GSettings *settings = nd_application_get_settings (app);
   g_settings_set_int (settings, "fit-iterations", 3);
   activate ("win.show-view", g_variant_new_string ("fit"));
-  activate_fit ("fit.start");
+  nd_test_ui_activate_view (window, "fit", "fit.start");
   nd_test_ui_spin (100);
   g_assert_null (error_dialog ());
-  g_assert_true (nd_test_ui_wait (finished, NULL, SANITIZED ? 600000 : 120000));
+  g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 600000 : 120000));
   nd_test_ui_spin (300);
   guint ns;
-  const NdSweepScore *sc = nd_fit_runner_get_scores (runner (), &ns);
+  const NdSweepScore *sc = nd_fit_runner_get_scores (nd_test_ui_fit_runner (window), &ns);
   g_assert_cmpuint (ns, ==, 2);
   const NdSweepScore *val = score_of (sc, ns, 3);
   g_assert_cmpint (val->role, ==, ND_SWEEP_VALIDATE);
   g_assert_cmpint (score_of (sc, ns, 0)->role, ==, ND_SWEEP_TRAIN);
   g_test_message ("17o05024 sweep 4: RMSE %.1f pA, peak %.0f pA recorded / %.0f pA model; %s", val->rmse_pA,
-                  val->peak_pA, val->peak_model_pA, nd_fit_runner_get_outcome (runner ()));
+                  val->peak_pA, val->peak_model_pA, nd_fit_runner_get_outcome (nd_test_ui_fit_runner (window)));
   g_assert_true (val->voltage_clamp && isfinite (val->rmse_pA) && isfinite (val->peak_pA));
   /* Whatever three iterations give, the verdict and the Accept button agree, in the clamp's words. */
   gboolean good;
-  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  const char *verdict = nd_fit_view_get_verdict (nd_test_ui_fit_view (window), &good);
   g_test_message ("17o05024 verdict: %s (%s)", verdict, good ? "good" : "not good");
   g_assert_nonnull (verdict);
   g_assert_nonnull (strstr (verdict, "pA"));
-  g_assert_true (gtk_widget_has_css_class (find_one (is_accept_button), "suggested-action") == good);
+  g_assert_true (gtk_widget_has_css_class (find_one (nd_test_ui_is_fit_accept_button), "suggested-action") == good);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), shot_name ("abf-fit")));
   nd_project_set_dirty (p, FALSE);
 }
@@ -547,7 +498,7 @@ test_back_to_current_clamp (void)
   g_assert_false (nd_recording_is_voltage_clamp (nd_project_get_recording (nd_window_get_project (window))));
   activate ("win.show-view", g_variant_new_string ("fit"));
   nd_test_ui_spin (300);
-  NdFitView *fv = fit_view ();
+  NdFitView *fv = nd_test_ui_fit_view (window);
   g_assert_cmpstr (nd_plot_model_get_axis_unit (nd_plot_get_model (nd_fit_view_get_plot (fv, "trace")), ND_PLOT_AXIS_Y),
                    ==, "mV");
   g_assert_cmpstr (nd_plot_model_get_axis_unit (nd_plot_get_model (nd_fit_view_get_plot (fv, "loss")), ND_PLOT_AXIS_Y),
@@ -559,32 +510,13 @@ int
 main (int argc, char **argv)
 {
   /* test-fit-vc [LANGUAGE LOCALEDIR]: the same in another language (screenshots vc-LANGUAGE-*). */
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_build_filename (base ? base : ".", "fit-vc", NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  language = nd_test_ui_take_language (&argc, &argv, "");
+  out_dir = nd_test_ui_output_dir ("fit-vc");
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
-  GSettings *settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", SANITIZED ? 100 : 300);
-  g_settings_set_int (settings, "fit-restarts", 1);
+  nd_test_ui_short_fits (app, ND_TEST_SANITIZED ? 100 : 300);
   gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
   nd_test_ui_spin (300);
 

@@ -22,17 +22,6 @@
 #include "nd-window.h"
 #include "units.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 static NdApplication *app;
 static NdWindow *window;
 static char *out_dir;
@@ -40,26 +29,7 @@ static char *out_dir;
 static void
 activate (const char *action, GVariant *param)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
-}
-
-/* The Fit view's own actions (fit.start, fit.pause, ...). */
-static void
-activate_fit (const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), action, NULL));
-}
-
-static NdFitView *
-fit_view (void)
-{
-  return ND_FIT_VIEW (nd_window_get_view_widget (window, "fit"));
-}
-
-static NdFitRunner *
-runner (void)
-{
-  return nd_fit_view_get_runner (fit_view ());
+  nd_test_ui_activate (GTK_WIDGET (window), action, param);
 }
 
 static char *
@@ -134,40 +104,11 @@ test_open_demo (void)
 }
 
 /* The first button in `w`'s tree whose tooltip starts with `prefix`. */
-static GtkWidget *
-find_button (GtkWidget *w, const char *prefix)
+static gboolean
+button_tip_starts (GtkWidget *w, gconstpointer prefix)
 {
   const char *tip = gtk_widget_get_tooltip_text (w);
-  if (GTK_IS_BUTTON (w) && tip && g_str_has_prefix (tip, prefix))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button (c, prefix);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-kinetics_shown (gpointer data)
-{
-  GtkWindow *w = nd_test_ui_find_window (ADW_TYPE_WINDOW, GTK_WINDOW (window));
-  return w && gtk_widget_get_mapped (GTK_WIDGET (w));
+  return GTK_IS_BUTTON (w) && tip && g_str_has_prefix (tip, prefix);
 }
 
 static void
@@ -179,11 +120,11 @@ test_model_builder (void)
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-model-builder");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
   /* A library channel's curves are one click away. */
-  GtkWidget *curves = find_button (nd_window_get_view_widget (window, "model"),
-                                   "Show the steady states and time constants of HH sodium");
+  GtkWidget *curves = nd_test_ui_find (nd_window_get_view_widget (window, "model"), button_tip_starts,
+                                       "Show the steady states and time constants of HH sodium");
   g_assert_nonnull (curves);
   g_signal_emit_by_name (curves, "clicked");
-  g_assert_true (nd_test_ui_wait (kinetics_shown, NULL, 5000));
+  g_assert_true (nd_test_ui_wait_window (ADW_TYPE_WINDOW, GTK_WINDOW (window), 5000));
   GtkWindow *kin = nd_test_ui_find_window (ADW_TYPE_WINDOW, GTK_WINDOW (window));
   nd_test_ui_spin (300);
   g_autofree char *kpng = nd_test_ui_screenshot (GTK_WIDGET (kin), "fit-channel-kinetics");
@@ -207,7 +148,7 @@ test_model_builder (void)
   g_assert_cmpuint (nd_plot_model_get_n_shaded_ranges (pm), ==, 1);
   nd_project_set_window (p, 0.0, 0.0);
   /* Each sweep's role is chosen in its row: Training, Validation or Not used. */
-  GtkDropDown *role = GTK_DROP_DOWN (find_type (GTK_WIDGET (rv), GTK_TYPE_DROP_DOWN));
+  GtkDropDown *role = GTK_DROP_DOWN (nd_test_ui_find_type (GTK_WIDGET (rv), GTK_TYPE_DROP_DOWN));
   g_assert_nonnull (role);
   g_assert_cmpint (nd_project_get_sweep_role (p, 0), ==, ND_SWEEP_VALIDATE);
   gtk_drop_down_set_selected (role, 2);
@@ -239,7 +180,7 @@ static gboolean
 loss_fell_tenfold (gpointer data)
 {
   const double *x, *tr, *va;
-  guint n = nd_fit_runner_get_history (runner (), &x, &tr, &va);
+  guint n = nd_fit_runner_get_history (nd_test_ui_fit_runner (window), &x, &tr, &va);
   if (n == 0)
     return FALSE;
   first_loss = tr[0];
@@ -251,7 +192,7 @@ static int done_at_pause;
 static gboolean
 advanced (gpointer data)
 {
-  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner ());
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window));
   return s && s->done > done_at_pause + 2;
 }
 
@@ -259,26 +200,26 @@ advanced (gpointer data)
 static gboolean
 mostly_done (gpointer data)
 {
-  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner ());
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window));
   return s && s->done >= s->total * 9 / 10;
 }
 
 static gboolean
 finished (gpointer data)
 {
-  return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+  return nd_fit_runner_get_state (nd_test_ui_fit_runner (window)) == ND_FIT_FINISHED;
 }
 
 static void
 test_fit_live (void)
 {
-  NdPlot *loss_plot = nd_fit_view_get_plot (fit_view (), "loss");
+  NdPlot *loss_plot = nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss");
   guint draws0 = nd_plot_get_draw_count (loss_plot);
   nd_test_ui_watch_start ();
   gint64 t0 = g_get_monotonic_time ();
-  activate_fit ("fit.start");
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
-  g_assert_true (nd_test_ui_wait (loss_fell_tenfold, NULL, SANITIZED ? 240000 : 60000));
+  nd_test_ui_activate_view (window, "fit", "fit.start");
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_RUNNING);
+  g_assert_true (nd_test_ui_wait (loss_fell_tenfold, NULL, ND_TEST_SANITIZED ? 240000 : 60000));
   /* Let it run a little longer, to measure the redraw rate over a few seconds of a live fit. */
   nd_test_ui_spin (2000);
   gint64 t1 = g_get_monotonic_time ();
@@ -292,7 +233,7 @@ test_fit_live (void)
            first_loss, draws, (t1 - t0) / 1e6, rate, max_cpu_gap_us / 1000.0, max_gap_us / 1000.0, load);
   /* Sanitizers make the fit and drawing several times slower (an iteration can take longer than a redraw
    * period, and there is nothing new to draw): report the figures there, hold the limits otherwise. */
-  if (!SANITIZED)
+  if (!ND_TEST_SANITIZED)
     {
       g_assert_cmpfloat (rate, >=, 5.0);
       g_assert_cmpint (max_cpu_gap_us, <=, 50000);
@@ -303,15 +244,15 @@ test_fit_live (void)
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-in-progress");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
 
-  activate_fit ("fit.pause");
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_PAUSED);
+  nd_test_ui_activate_view (window, "fit", "fit.pause");
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_PAUSED);
   /* The iteration under way when the pause came still finishes: wait until the count settles. */
   int settled = -1;
   for (int tries = 0; tries < 40; tries++)
     {
-      done_at_pause = nd_fit_runner_get_snapshot (runner ())->done;
-      nd_test_ui_spin (SANITIZED ? 1500 : 500);
-      if (nd_fit_runner_get_snapshot (runner ())->done == done_at_pause)
+      done_at_pause = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window))->done;
+      nd_test_ui_spin (ND_TEST_SANITIZED ? 1500 : 500);
+      if (nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window))->done == done_at_pause)
         {
           settled = done_at_pause;
           break;
@@ -319,21 +260,21 @@ test_fit_live (void)
     }
   g_assert_cmpint (settled, >=, 0);
   nd_test_ui_spin (1000);
-  g_assert_cmpint (nd_fit_runner_get_snapshot (runner ())->done, ==, done_at_pause);
+  g_assert_cmpint (nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window))->done, ==, done_at_pause);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-paused"));
 
-  activate_fit ("fit.resume");
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_RUNNING);
+  nd_test_ui_activate_view (window, "fit", "fit.resume");
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_RUNNING);
   g_assert_true (nd_test_ui_wait (advanced, NULL, 30000));
-  g_assert_true (nd_test_ui_wait (mostly_done, NULL, SANITIZED ? 400000 : 100000));
+  g_assert_true (nd_test_ui_wait (mostly_done, NULL, ND_TEST_SANITIZED ? 400000 : 100000));
 
-  activate_fit ("fit.stop");
-  g_assert_true (nd_test_ui_wait (finished, NULL, SANITIZED ? 120000 : 30000));
-  const nd_fit_result *r = nd_fit_runner_get_result (runner ());
+  nd_test_ui_activate_view (window, "fit", "fit.stop");
+  g_assert_true (nd_test_ui_wait (finished, NULL, ND_TEST_SANITIZED ? 120000 : 30000));
+  const nd_fit_result *r = nd_fit_runner_get_result (nd_test_ui_fit_runner (window));
   g_assert_true (r->cancelled);
   g_assert_true (isfinite (r->best_val_loss));
   guint n, n_val = 0;
-  const NdSweepScore *scores = nd_fit_runner_get_scores (runner (), &n);
+  const NdSweepScore *scores = nd_fit_runner_get_scores (nd_test_ui_fit_runner (window), &n);
   g_assert_cmpuint (n, ==, 6);   /* the demo's two training and four validation sweeps */
   for (guint i = 0; i < n; i++)
     {
@@ -346,13 +287,14 @@ test_fit_live (void)
       g_assert_cmpint (scores[i].spikes_recorded, >, 0);
     }
   g_assert_cmpuint (n_val, ==, 4);
-  g_assert_nonnull (nd_fit_runner_get_outcome (runner ()));
+  g_assert_nonnull (nd_fit_runner_get_outcome (nd_test_ui_fit_runner (window)));
   /* Accept is the suggested action exactly when the verdict is good. */
   gboolean good;
-  const char *verdict = nd_fit_view_get_verdict (fit_view (), &good);
+  const char *verdict = nd_fit_view_get_verdict (nd_test_ui_fit_view (window), &good);
   g_print ("verdict (%s): %s\n", good ? "good" : "not good", verdict);
   g_assert_nonnull (verdict);
-  GtkWidget *accept = find_button (GTK_WIDGET (fit_view ()), "Make the fitted model the project’s model");
+  GtkWidget *accept = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), button_tip_starts,
+                                       "Make the fitted model the project’s model");
   g_assert_nonnull (accept);
   g_assert_cmpint (gtk_widget_has_css_class (accept, "suggested-action"), ==, good);
   nd_test_ui_spin (300);
@@ -383,7 +325,7 @@ static void
 test_accept_and_export (void)
 {
   NdProject *p = nd_window_get_project (window);
-  activate_fit ("fit.accept");
+  nd_test_ui_activate_view (window, "fit", "fit.accept");
   g_assert_true (nd_project_get_fitted (p));
   nd_model *m = nd_project_get_model (p);
 
@@ -427,14 +369,14 @@ test_accept_and_export (void)
   /* Plots: the recording, its stimulus and every plot of the Fit view's list, each in three formats, and
    * nothing else. */
   guint n_fit;
-  const NdNamedPlot *fit_plots = nd_fit_view_get_plots (fit_view (), &n_fit);
+  const NdNamedPlot *fit_plots = nd_fit_view_get_plots (nd_test_ui_fit_view (window), &n_fit);
   g_assert_cmpuint (n_fit, ==, 4);
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_ptr_array_add (names, (gpointer) "recording");
   g_ptr_array_add (names, (gpointer) "stimulus");
   for (guint i = 0; i < n_fit; i++)
     {
-      g_assert_true (nd_fit_view_get_plot (fit_view (), fit_plots[i].name) == fit_plots[i].plot);
+      g_assert_true (nd_fit_view_get_plot (nd_test_ui_fit_view (window), fit_plots[i].name) == fit_plots[i].plot);
       g_ptr_array_add (names, (gpointer) fit_plots[i].name);
     }
   const char *formats[] = { "png", "svg", "pdf" };
@@ -626,21 +568,13 @@ int
 main (int argc, char **argv)
 {
   /* Keep autosave, the demo copy and recent files inside the test's output. */
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_build_filename (base ? base : ".", "fit-workflow", NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir ("fit-workflow");
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
-  GSettings *settings = nd_application_get_settings (app);
   /* The sanitizers slow the fit about tenfold: a shorter fit shows the same. */
-  g_settings_set_int (settings, "fit-iterations", SANITIZED ? 120 : 400);
-  g_settings_set_int (settings, "fit-restarts", 1);
+  nd_test_ui_short_fits (app, ND_TEST_SANITIZED ? 120 : 400);
   gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
   nd_test_ui_spin (300);
 

@@ -144,20 +144,6 @@ assert_drawn_with_glyphs (GtkWidget *widget, const char *where)
   g_assert_cmpuint (n, >, 3);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* The labels of a menu and its sections (one level of mnemonics), recursing into submenus as
  * separate levels. Fails when two items of one level share a mnemonic. */
 static void
@@ -266,7 +252,7 @@ test_welcome (void)
 static void
 test_primary_menu (void)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  GtkWidget *button = nd_test_ui_find_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (button);
   GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
   g_assert_nonnull (menu);
@@ -351,20 +337,13 @@ test_kinetics_export (void)
   g_assert_cmpuint (rows, >, 100);
 }
 
-static gboolean
-window_of_type_shown (gpointer type)
-{
-  GtkWindow *w = nd_test_ui_find_window ((GType) GPOINTER_TO_SIZE (type), window);
-  return w != NULL && gtk_widget_get_mapped (GTK_WIDGET (w));
-}
-
 /* A window opened by an action: translated, drawn with glyphs, saved as a screenshot, closed. */
 static void
 check_secondary_window (GActionGroup *group, const char *action, GType type, const char *what,
                         const char *expected_text)
 {
   g_action_group_activate_action (group, action, NULL);
-  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (type), 5000));
+  g_assert_true (nd_test_ui_wait_window (type, window, 5000));
   nd_test_ui_spin (300);
   GtkWindow *w = nd_test_ui_find_window (type, window);
   g_autoptr (GPtrArray) texts = g_ptr_array_new ();
@@ -388,7 +367,7 @@ test_secondary_windows (void)
                           tr ("Integration step"));
   /* The About window credits this language's translators. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  g_assert_true (nd_test_ui_wait_window (ADW_TYPE_ABOUT_WINDOW, window, 5000));
   AdwAboutWindow *about = ADW_ABOUT_WINDOW (nd_test_ui_find_window (ADW_TYPE_ABOUT_WINDOW, window));
   const char *credits = adw_about_window_get_translator_credits (about);
   g_assert_nonnull (credits);
@@ -416,7 +395,7 @@ test_workspace_views (void)
   g_assert_cmpstr (nd_window_get_page (ND_WINDOW (window)), ==, "workspace");
 
   /* The header bar's buttons and view switcher can all be reached by distinct mnemonics. */
-  GtkWidget *header = find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  GtkWidget *header = nd_test_ui_find_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
   g_assert_nonnull (header);
   g_autoptr (GHashTable) mnemonics = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   /* Open, the four views and Save, once the header bar has been laid out for the workspace. */
@@ -450,7 +429,7 @@ test_workspace_views (void)
 static NdExploreView *
 explore_view (void)
 {
-  NdExploreView *view = ND_EXPLORE_VIEW (find_widget (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
+  NdExploreView *view = ND_EXPLORE_VIEW (nd_test_ui_find_type (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
   g_assert_nonnull (view);
   return view;
 }

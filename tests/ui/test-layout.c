@@ -26,7 +26,7 @@
 #include "nd-test-ui.h"
 #include "nd-window.h"
 
-static const char *language = "";
+static const char *language;
 static NdApplication *app;
 static NdWindow *window;
 
@@ -395,12 +395,6 @@ browser (void)
   return ND_CATALOGUE_BROWSER (nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window)));
 }
 
-static gboolean
-browser_mapped (gpointer data)
-{
-  return browser () && gtk_widget_get_mapped (GTK_WIDGET (browser ()));
-}
-
 static void
 test_catalogue (void)
 {
@@ -408,7 +402,7 @@ test_catalogue (void)
   nd_test_ui_spin (200);
   GtkWidget *model_view = nd_window_get_view_widget (window, "model");
   g_assert_true (gtk_widget_activate_action (model_view, "catalogue.browse", NULL));
-  g_assert_true (nd_test_ui_wait (browser_mapped, NULL, 10000));
+  g_assert_true (nd_test_ui_wait_window (ND_TYPE_CATALOGUE_BROWSER, GTK_WINDOW (window), 10000));
   NdCatalogueBrowser *b = browser ();
   /* A channel chosen, so its preview plots and description are shown too. */
   nd_catalogue_browser_set_query (b, "kv4", NULL);
@@ -481,23 +475,10 @@ test_reduce (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      nd_test_ui_use_language (language, argv[2]);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
+  language = nd_test_ui_take_language (&argc, &argv, "");
   /* Keep autosave and recent files inside the test's output. */
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
   g_autofree char *sub = g_strconcat ("layout-data-", language[0] ? language : "en", NULL);
-  g_autofree char *out_dir = g_build_filename (base ? base : ".", sub, NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_free (nd_test_ui_output_dir (sub));
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

@@ -764,17 +764,6 @@ painted (gpointer data)
   return paint_us >= 0;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 static void
 test_draw_time (void)
 {
@@ -810,7 +799,7 @@ test_draw_time (void)
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
   /* Generous bounds (about 10x the figures on the 2-core build machine): a live view needs 5 frames/s. */
-  g_assert_cmpfloat (frame_ms[3], <, SANITIZED ? 400 : 100);
+  g_assert_cmpfloat (frame_ms[3], <, ND_TEST_SANITIZED ? 400 : 100);
 }
 
 /* ---- Far-off and non-finite values ----------------------------------------------------------------- */

@@ -38,14 +38,7 @@ static const char *language;
 static void
 activate (const char *action, GVariant *param)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, param));
-}
-
-/* The Fit view's own actions (fit.start, fit.pause, ...). */
-static void
-activate_fit (const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), action, NULL));
+  nd_test_ui_activate (GTK_WIDGET (window), action, param);
 }
 
 static void
@@ -148,27 +141,14 @@ no_message (gpointer data)
   return message_dialog () == NULL;
 }
 
-static GtkWidget *
-find_button_labelled (GtkWidget *w, const char *label)
-{
-  if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0)
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button_labelled (c, label);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* Answers the dialog on screen as a click on its button would (which also closes it), and lets what
  * follows run (continuations run once it is gone). */
 static void
 answer (AdwMessageDialog *d, const char *response)
 {
   g_assert_true (adw_message_dialog_has_response (d, response));
-  GtkWidget *button = find_button_labelled (GTK_WIDGET (d), adw_message_dialog_get_response_label (d, response));
+  GtkWidget *button = nd_test_ui_find (GTK_WIDGET (d), nd_test_ui_button_has_label,
+                                       adw_message_dialog_get_response_label (d, response));
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   g_assert_true (nd_test_ui_wait (no_message, NULL, 5000));
@@ -241,40 +221,27 @@ chooser_folder (GtkFileChooser *fc)
   return dir ? g_file_get_path (dir) : NULL;
 }
 
-static GtkWidget *
-find_by_tooltip (GtkWidget *w, const char *tip)
+static gboolean
+has_tooltip (GtkWidget *w, gconstpointer tip)
 {
   const char *t = gtk_widget_get_tooltip_text (w);
-  if (t && g_str_equal (t, tip))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_by_tooltip (c, tip);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return t && g_str_equal (t, tip);
 }
 
 /* Accept Fit as the user sees it: the button follows fit.accept's enabled state. */
 static gboolean
 accept_enabled (void)
 {
-  GtkWidget *b = find_by_tooltip (nd_window_get_view_widget (window, "fit"), "Make the fitted model the project’s model");
+  GtkWidget *b = nd_test_ui_find (nd_window_get_view_widget (window, "fit"), has_tooltip,
+                                  "Make the fitted model the project’s model");
   g_assert_nonnull (b);
   return gtk_widget_is_sensitive (b);
-}
-
-static NdFitRunner *
-runner (void)
-{
-  return nd_fit_view_get_runner (ND_FIT_VIEW (nd_window_get_view_widget (window, "fit")));
 }
 
 static gboolean
 fit_finished (gpointer data)
 {
-  return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+  return nd_fit_runner_get_state (nd_test_ui_fit_runner (window)) == ND_FIT_FINISHED;
 }
 
 static void
@@ -286,7 +253,7 @@ short_fit (void)
   g_settings_set_int (settings, "fit-search", 24);
   if (g_settings_get_int (settings, "fit-iterations") == 0)
     g_settings_set_int (settings, "fit-iterations", 30);
-  activate_fit ("fit.start");
+  nd_test_ui_activate_view (window, "fit", "fit.start");
   g_assert_true (nd_test_ui_wait (fit_finished, NULL, 600000));
   nd_test_ui_spin (200);
 }
@@ -309,7 +276,7 @@ test_journey (void)
   nd_test_ui_spin (300);
   short_fit ();
   g_assert_true (accept_enabled ());
-  activate_fit ("fit.accept");
+  nd_test_ui_activate_view (window, "fit", "fit.accept");
   g_assert_true (nd_project_get_fitted (project ()));
   activate ("win.save-as", g_variant_new_string (demo_path));
   g_assert_null (message_dialog ());
@@ -339,7 +306,7 @@ test_journey (void)
   nd_project_get_loss (p, &val, &n_loss);
   g_assert_cmpuint (n_scores, ==, 0);
   g_assert_cmpuint (n_loss, ==, 0);
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_IDLE);
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_IDLE);
   g_assert_false (accept_enabled ());
   const char *title = gtk_window_get_title (GTK_WINDOW (window));
   g_print ("title after opening the ABF: %s\n", title);
@@ -417,8 +384,8 @@ test_journey (void)
 static gboolean
 fit_running (gpointer data)
 {
-  const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (runner ());
-  return nd_fit_runner_get_state (runner ()) == ND_FIT_RUNNING && snap && snap->done >= 2;
+  const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window));
+  return nd_fit_runner_get_state (nd_test_ui_fit_runner (window)) == ND_FIT_RUNNING && snap && snap->done >= 2;
 }
 
 /* A fit still running when a recording opens is stopped and forgotten: none of it reaches the new project. */
@@ -429,7 +396,7 @@ test_fit_running (void)
   g_settings_set_int (settings, "fit-iterations", 5000);
   activate ("win.open-demo", NULL);
   nd_test_ui_spin (200);
-  activate_fit ("fit.start");
+  nd_test_ui_activate_view (window, "fit", "fit.start");
   g_assert_true (nd_test_ui_wait (fit_running, NULL, 60000));
   g_autofree char *src = abf ("File_axon_5.abf");
   gint64 t0 = g_get_monotonic_time ();
@@ -438,7 +405,7 @@ test_fit_running (void)
            (g_get_monotonic_time () - t0) / 1000.0);
   nd_test_ui_spin (300);
   g_assert_null (message_dialog ());
-  g_assert_cmpint (nd_fit_runner_get_state (runner ()), ==, ND_FIT_IDLE);
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_IDLE);
   g_assert_false (accept_enabled ());
   g_assert_false (nd_project_get_fitted (project ()));
   g_assert_cmpstr (nd_recording_path (nd_project_get_recording (project ())), ==, src);
@@ -797,7 +764,7 @@ assert_saved_content (void)
 static gboolean
 banner_shown (void)
 {
-  GtkWidget *b = find_by_tooltip (GTK_WIDGET (window), "Choose where the project’s recording is now");
+  GtkWidget *b = nd_test_ui_find (GTK_WIDGET (window), has_tooltip, "Choose where the project’s recording is now");
   g_assert_nonnull (b);
   GtkWidget *revealer = gtk_widget_get_ancestor (b, GTK_TYPE_REVEALER);
   return gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
@@ -1038,34 +1005,15 @@ test_screenshots (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      /* As test-i18n: the build tree's catalogue, in the language given. */
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
+  /* As test-i18n: the build tree's catalogue, in the language given. */
+  language = nd_test_ui_take_language (&argc, &argv, NULL);
   /* Recent files, autosaves, the demo's copy and the settings' last folder stay in the test's output. */
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_build_filename (base ? base : ".", language ? "project-safety-i18n" : "project-safety", NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  out_dir = nd_test_ui_output_dir (language ? "project-safety-i18n" : "project-safety");
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
-  GSettings *settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", 30);
-  g_settings_set_int (settings, "fit-restarts", 1);
+  nd_test_ui_short_fits (app, 30);
   /* The smallest size the window is made for. */
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   nd_test_ui_spin (300);

@@ -21,19 +21,9 @@
 
 #define ITERATIONS 3   /* per start, two starts: a fit of seconds */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
 /* The fit stops between iterations; the sanitizers make an iteration about three times slower (0.46 s
  * measured under ASan/UBSan at a load of 6 per core, 0.09 s without at 9 per core). */
-#define CLOSE_LIMIT_S (SANITIZED ? 3.0 : 1.0)
+#define CLOSE_LIMIT_S (ND_TEST_SANITIZED ? 3.0 : 1.0)
 
 static NdApplication *app;
 static GtkWindow *main_window;

@@ -23,17 +23,6 @@
 #include "nd-test-ui.h"
 #include "units.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 static NdApplication *app;
 static GtkWindow *main_window;
 static NdReduceWindow *win;
@@ -66,20 +55,6 @@ state_is (gpointer data)
   return nd_reduce_window_get_state (win) == (NdReduceState) GPOINTER_TO_INT (data);
 }
 
-static GtkWidget *
-find_action_button (GtkWidget *w, const char *action)
-{
-  if (GTK_IS_BUTTON (w) && !g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *f = find_action_button (c, action);
-      if (f)
-        return f;
-    }
-  return NULL;
-}
-
 static void
 collect_text (GtkWidget *w, GString *out)
 {
@@ -107,7 +82,7 @@ test_open_assistant (void)
   gtk_window_set_default_size (GTK_WINDOW (win), 1180, 760);
   g_assert_cmpint (nd_reduce_window_get_state (win), ==, ND_REDUCE_EMPTY);
   /* Nothing to go on with before a cell is open. */
-  GtkWidget *next = find_action_button (GTK_WIDGET (win), "reduce.next");
+  GtkWidget *next = nd_test_ui_find (GTK_WIDGET (win), nd_test_ui_button_has_action, "reduce.next");
   g_assert_nonnull (next);
   g_assert_false (gtk_widget_get_sensitive (next));
   shot ("reduce-0-empty");
@@ -156,7 +131,8 @@ test_load_ca1 (void)
   guint draws = nd_morphology_view_get_draw_count (mv);
   shot ("reduce-1-cell");
   g_assert_cmpuint (nd_morphology_view_get_draw_count (mv), >, draws);
-  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (win), "reduce.next")));
+  g_assert_true (
+      gtk_widget_get_sensitive (nd_test_ui_find (GTK_WIDGET (win), nd_test_ui_button_has_action, "reduce.next")));
   nd_reduce_window_show_step (win, "channels");
   shot ("reduce-2-channels");
   {
@@ -316,8 +292,8 @@ test_fit (void)
   g_assert_cmpint (nd_reduce_window_get_iterations_done (win), >, 0);
   /* 100 ms of the main thread's own time at most; the sanitizers make every redraw of the plots about three
    * times slower (124 ms measured under ASan/UBSan, 62 ms without), so they get 300 ms. */
-  g_assert_cmpfloat (max_cpu_gap_us, <, SANITIZED ? 300000.0 : 100000.0);
-  if (nd_test_ui_load_per_core () < 1.0 && !SANITIZED)
+  g_assert_cmpfloat (max_cpu_gap_us, <, ND_TEST_SANITIZED ? 300000.0 : 100000.0);
+  if (nd_test_ui_load_per_core () < 1.0 && !ND_TEST_SANITIZED)
     {
       g_assert_cmpfloat (max_gap_us, <, 100000.0);
       g_assert_cmpfloat (draws / secs, >=, 5.0);

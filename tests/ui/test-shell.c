@@ -13,13 +13,6 @@
 static NdApplication *app;
 static GtkWindow *window;
 
-static gboolean
-window_of_type_shown (gpointer type)
-{
-  GtkWindow *w = nd_test_ui_find_window ((GType) GPOINTER_TO_SIZE (type), window);
-  return w != NULL && gtk_widget_get_mapped (GTK_WIDGET (w));
-}
-
 static void
 close_window_of_type (GType type)
 {
@@ -54,7 +47,7 @@ static void
 test_about (void)
 {
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  g_assert_true (nd_test_ui_wait_window (ADW_TYPE_ABOUT_WINDOW, window, 5000));
   AdwAboutWindow *about = ADW_ABOUT_WINDOW (nd_test_ui_find_window (ADW_TYPE_ABOUT_WINDOW, window));
   g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
   g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Neurode");
@@ -83,7 +76,7 @@ test_preferences (void)
 {
   GSettings *settings = nd_application_get_settings (app);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5000));
+  g_assert_true (nd_test_ui_wait_window (ADW_TYPE_PREFERENCES_WINDOW, window, 5000));
   nd_test_ui_spin (200);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (nd_test_ui_find_window (ADW_TYPE_PREFERENCES_WINDOW, window)),
                                  "shell-preferences"));
@@ -109,7 +102,7 @@ static void
 test_shortcuts (void)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  g_assert_true (nd_test_ui_wait (window_of_type_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000));
+  g_assert_true (nd_test_ui_wait_window (GTK_TYPE_SHORTCUTS_WINDOW, window, 5000));
   nd_test_ui_spin (200);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (nd_test_ui_find_window (GTK_TYPE_SHORTCUTS_WINDOW, window)),
                                  "shell-shortcuts"));

@@ -32,7 +32,7 @@
 
 static NdApplication *app;
 static GtkWindow *window;
-static const char *language = "en";
+static const char *language;
 
 /* A screenshot named for the language. */
 static char *
@@ -77,12 +77,6 @@ log_has (gpointer needle)
 {
   g_autofree char *text = NULL;
   return g_file_get_contents (opened_log, &text, NULL, NULL) && strstr (text, needle);
-}
-
-static void
-activate (GtkWidget *widget, const char *action, GVariant *param)
-{
-  g_assert_true (gtk_widget_activate_action_variant (widget, action, param));
 }
 
 static guint
@@ -139,39 +133,16 @@ test_new_window (void)
   g_assert_true (nd_test_ui_wait (n_windows_is, GUINT_TO_POINTER (before), 5000));
 }
 
-static GtkWidget *
-find_button (GtkWidget *w, gboolean (*match) (GtkWidget *, gconstpointer), gconstpointer data)
-{
-  if (GTK_IS_BUTTON (w) && match (w, data))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button (c, match, data);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-has_icon (GtkWidget *b, gconstpointer icon)
-{
-  return !g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (b)), icon);
-}
-
 static gboolean
 has_label (GtkWidget *b, gconstpointer label)
 {
+  /* As nd_test_ui_button_has_label, or the text of a label the button holds. */
+  if (!GTK_IS_BUTTON (b))
+    return FALSE;
   if (!g_strcmp0 (gtk_button_get_label (GTK_BUTTON (b)), label))
     return TRUE;
   GtkWidget *child = gtk_button_get_child (GTK_BUTTON (b));
   return GTK_IS_LABEL (child) && !g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), label);
-}
-
-static gboolean
-has_action (GtkWidget *b, gconstpointer action)
-{
-  return !g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (b)), action);
 }
 
 static gboolean
@@ -193,7 +164,7 @@ kinetics_gone (gpointer data)
 static void
 test_kinetics_keys (void)
 {
-  activate (GTK_WIDGET (window), "win.open-demo", NULL);
+  nd_test_ui_activate (GTK_WIDGET (window), "win.open-demo", NULL);
   nd_test_ui_spin (500);
   /* The demo's copy lives in Neurode's own data folder: not where the next file dialog should start. */
   {
@@ -202,10 +173,10 @@ test_kinetics_keys (void)
     g_autofree char *ours = g_build_filename (g_get_user_data_dir (), "neurode", NULL);
     g_assert_false (g_str_has_prefix (last, ours));
   }
-  activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
   nd_test_ui_spin (300);
-  GtkWidget *curves = find_button (nd_window_get_view_widget (ND_WINDOW (window), "model"), has_icon,
-                                   "nd-curves-symbolic");
+  GtkWidget *curves = nd_test_ui_find (nd_window_get_view_widget (ND_WINDOW (window), "model"),
+                                       nd_test_ui_button_has_icon, "nd-curves-symbolic");
   g_assert_nonnull (curves);
   const struct { guint key; GdkModifierType mods; } keys[] = { { GDK_KEY_Escape, 0 }, { GDK_KEY_w, GDK_CONTROL_MASK } };
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
@@ -235,7 +206,7 @@ test_fit_keys (void)
   g_autoptr (GSettings) settings = g_settings_new ("io.github.neurode.Neurode");
   /* Long enough not to end between the keys. */
   g_settings_set_int (settings, "fit-iterations", 100000);
-  activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
   nd_test_ui_spin (300);
   nd_test_x11_key (window, GDK_KEY_Return, GDK_CONTROL_MASK);
   g_assert_true (nd_test_ui_wait (fit_state_is, GINT_TO_POINTER (ND_FIT_RUNNING), 5000));
@@ -291,9 +262,9 @@ test_save_dialogs (void)
   g_assert_nonnull (out);
 
   /* The last folder is where the recording was opened from. */
-  activate (GTK_WIDGET (window), "win.open-file", g_variant_new_string (abf));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.open-file", g_variant_new_string (abf));
   nd_test_ui_spin (800);
-  activate (GTK_WIDGET (window), "win.export-kinetics", g_variant_new_string (""));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.export-kinetics", g_variant_new_string (""));
   g_autofree char *folder = NULL, *name = NULL;
   GtkFileChooser *chooser = wait_chooser (&folder, &name);
   g_print ("# kinetics: proposed \"%s\" in %s\n", name, folder);
@@ -310,7 +281,7 @@ test_save_dialogs (void)
   g_assert_true (g_file_test (written, G_FILE_TEST_IS_REGULAR));
 
   /* The toast says so and offers the folder; its button opens it in the default application. */
-  GtkWidget *open = find_button (GTK_WIDGET (window), has_label, _("Open Folder"));
+  GtkWidget *open = nd_test_ui_find (GTK_WIDGET (window), has_label, _("Open Folder"));
   g_assert_nonnull (open);
   g_free (shot (GTK_WIDGET (window), "export-toast"));
   g_signal_emit_by_name (open, "clicked");
@@ -320,7 +291,7 @@ test_save_dialogs (void)
   /* The next dialog starts there, named after the recording again. */
   g_clear_pointer (&folder, g_free);
   g_clear_pointer (&name, g_free);
-  activate (GTK_WIDGET (window), "win.export-model", g_variant_new_string (""));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.export-model", g_variant_new_string (""));
   chooser = wait_chooser (&folder, &name);
   g_print ("# model: proposed \"%s\" in %s\n", name, folder);
   g_assert_cmpstr (name, ==, "File_axon_5 model.json");
@@ -384,9 +355,10 @@ test_stop_not_red (void)
   gtk_window_destroy (GTK_WINDOW (win));
 
   /* The Fit view's own Stop, with no fit running. */
-  activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit"));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit"));
   nd_test_ui_spin (500);
-  GtkWidget *stop = find_button (nd_window_get_view_widget (ND_WINDOW (window), "fit"), has_action, "fit.stop");
+  GtkWidget *stop = nd_test_ui_find (nd_window_get_view_widget (ND_WINDOW (window), "fit"),
+                                     nd_test_ui_button_has_action, "fit.stop");
   g_assert_nonnull (stop);
   g_assert_false (gtk_widget_is_sensitive (stop));
   g_autofree char *p_view = shot (stop, "fit-stop-disabled");
@@ -419,21 +391,14 @@ test_help (void)
     g_assert_nonnull (strstr (html, sections[i]));
 }
 
-static gboolean
-browser_shown (gpointer data)
-{
-  GtkWindow *b = nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, window);
-  return b && gtk_widget_get_mapped (GTK_WIDGET (b));
-}
-
 /* The catalogue found by the words of the language shown (the English ones in English). */
 static void
 test_catalogue_words (void)
 {
-  activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
+  nd_test_ui_activate (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("model"));
   nd_test_ui_spin (200);
-  activate (nd_window_get_view_widget (ND_WINDOW (window), "model"), "catalogue.browse", NULL);
-  g_assert_true (nd_test_ui_wait (browser_shown, NULL, 5000));
+  nd_test_ui_activate (nd_window_get_view_widget (ND_WINDOW (window), "model"), "catalogue.browse", NULL);
+  g_assert_true (nd_test_ui_wait_window (ND_TYPE_CATALOGUE_BROWSER, window, 5000));
   NdCatalogueBrowser *b = ND_CATALOGUE_BROWSER (nd_test_ui_find_window (ND_TYPE_CATALOGUE_BROWSER, window));
   gboolean de = g_str_equal (language, "de");
   nd_catalogue_browser_set_query (b, de ? "Natrium" : "sodium", NULL);
@@ -483,18 +448,7 @@ test_reduce_words (void)
 int
 main (int argc, char *argv[])
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
+  language = nd_test_ui_take_language (&argc, &argv, "en");
   nd_test_ui_init (&argc, &argv);
   if (!nd_test_x11_available ())
     {

@@ -33,7 +33,7 @@
 #include "nd-window.h"
 #include "presets.h"
 
-static const char *language = "en";
+static const char *language;
 static GtkWidget *line_window;
 static NdPlot *line_plot;
 static NdPlotModel *line_model;
@@ -842,20 +842,6 @@ test_long_recording (void)
 
 /* ---- The Explore view: teaching plots and controls ----------------------------------------------- */
 
-static GtkWidget *
-find_type (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *f = find_type (c, type);
-      if (f)
-        return f;
-    }
-  return NULL;
-}
-
 static void
 collect_type (GtkWidget *w, GType type, GPtrArray *out)
 {
@@ -870,7 +856,7 @@ collect_type (GtkWidget *w, GType type, GPtrArray *out)
 static NdExploreView *
 explore_view (void)
 {
-  NdExploreView *v = ND_EXPLORE_VIEW (find_type (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
+  NdExploreView *v = ND_EXPLORE_VIEW (nd_test_ui_find_type (GTK_WIDGET (window), ND_TYPE_EXPLORE_VIEW));
   g_assert_nonnull (v);
   return v;
 }
@@ -919,7 +905,7 @@ test_explore (void)
   set_state ("preset", g_variant_new_string ("threshold"));
 
   /* Sliders at least 200 px wide; titles wrapped between words, never cut. */
-  AdwFlap *flap = ADW_FLAP (find_type (GTK_WIDGET (v), ADW_TYPE_FLAP));
+  AdwFlap *flap = ADW_FLAP (nd_test_ui_find_type (GTK_WIDGET (v), ADW_TYPE_FLAP));
   g_autoptr (GPtrArray) scales = g_ptr_array_new ();
   collect_type (adw_flap_get_flap (flap), GTK_TYPE_SCALE, scales);
   g_assert_cmpuint (scales->len, >=, 6);
@@ -950,7 +936,7 @@ test_explore (void)
   g_assert_nonnull (preset_row);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (preset_row)));
   nd_test_ui_spin (400);
-  GtkWidget *popover = find_type (GTK_WIDGET (preset_row), GTK_TYPE_POPOVER);
+  GtkWidget *popover = nd_test_ui_find_type (GTK_WIDGET (preset_row), GTK_TYPE_POPOVER);
   g_assert_nonnull (popover);
   g_assert_true (gtk_widget_get_mapped (popover));
   g_autoptr (GPtrArray) items = g_ptr_array_new ();
@@ -1046,27 +1032,10 @@ test_explore (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && argv[1][0] != '-')
-    {
-      language = argv[1];
-      g_setenv ("LANGUAGE", language, TRUE);
-      setlocale (LC_ALL, "");
-      bindtextdomain (GETTEXT_PACKAGE, argv[2]);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-      argv[2] = argv[0];
-      argc -= 2;
-      argv += 2;
-    }
+  language = nd_test_ui_take_language (&argc, &argv, "en");
   /* Keep autosave and recent files inside the test's output. */
-  const char *base = g_getenv ("ND_TEST_OUTPUT");
   g_autofree char *sub = g_strconcat ("zoom-", language, NULL);
-  g_autofree char *out_dir = g_build_filename (base ? base : ".", sub, NULL);
-  g_autofree char *cache = g_build_filename (out_dir, "cache", NULL);
-  g_autofree char *data = g_build_filename (out_dir, "data", NULL);
-  g_mkdir_with_parents (out_dir, 0755);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_free (nd_test_ui_output_dir (sub));
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();

@@ -1,5 +1,6 @@
 # clitest.py: what the neurode-cli check scripts share: the program and data from the test environment, an
-# output folder per script, check() that counts failures, run() and rows(), and finish().
+# output folder per script, check() that counts failures, run() and rows(), and finish(). meson puts this
+# folder on PYTHONPATH for every test.
 # Copyright 2026 The Neurode authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 import csv, os, subprocess, sys
