@@ -180,31 +180,184 @@ parse_widths (const char *s, nd_curve_fit_options *o, int depth, gboolean ln)
   return n > 0;
 }
 
+/* The command line as given: the strings are owned, the numbers are the
+ * options' own defaults (-1, 0: "not given"). */
+typedef struct {
+  char *out_dir, *method, *widths, *temp_str;
+  double stop;
+  int jobs_n, depth, attempts, max_iter, limit, every;
+  gboolean layer_norm;
+  gint64 seed;
+} CurvesArgs;
+
+static void
+curves_args_clear (CurvesArgs *a)
+{
+  g_free (a->out_dir);
+  g_free (a->method);
+  g_free (a->widths);
+  g_free (a->temp_str);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CurvesArgs, curves_args_clear)
+
+/* --temperature: a finite number in °C, else NAN (all temperatures). 0, or the exit status. */
+static int
+parse_temperature (const char *temp_str, double *temp)
+{
+  *temp = NAN;
+  if (!temp_str)
+    return 0;
+  char *end;
+  *temp = g_ascii_strtod (temp_str, &end);
+  if (end == temp_str || *end || !isfinite (*temp))
+    return nd_cli_fail (2, _("--temperature wants a number in °C, not “%s”"), temp_str);
+  return 0;
+}
+
+/* --method; Adam takes many more, cheaper, iterations than the others. 0, or the exit status. */
+static int
+choose_optimiser (const char *method, nd_curve_fit_options *opts)
+{
+  if (!method)
+    return 0;
+  if (strcmp (method, "lm") == 0)
+    opts->method = ND_FIT_LM;
+  else if (strcmp (method, "bfgs") == 0)
+    opts->method = ND_FIT_BFGS;
+  else if (strcmp (method, "adam") == 0)
+    {
+      opts->method = ND_FIT_ADAM;
+      opts->max_iter = 5000;
+    }
+  else
+    return nd_cli_fail (2, _("unknown optimiser “%s” (use lm, bfgs or adam)"), method);
+  return 0;
+}
+
+/* --depth, --widths and --layer-norm: the networks tried in turn; the
+ * default ladder unless one of them is given. 0, or the exit status. */
+static int
+choose_ladder (const CurvesArgs *a, nd_curve_fit_options *opts)
+{
+  if (a->depth < 1 || a->depth > 8)
+    return nd_cli_fail (2, _("--depth must be between 1 and 8"));
+  if (a->widths || a->depth != 2 || a->layer_norm)
+    if (!parse_widths (a->widths ? a->widths : "4,6,8,12", opts, a->depth, a->layer_norm))
+      return nd_cli_fail (2, _("--widths wants up to %d comma-separated sizes from 1 to 1024"), ND_FIT_MAX_LADDER);
+  return 0;
+}
+
+/* The fit's options from the command line, checked in the order the
+ * messages have always come in. 0, or the exit status. */
+static int
+fit_options_from_args (CurvesArgs *a, nd_curve_fit_options *opts, double *temp)
+{
+  int status = parse_temperature (a->temp_str, temp);
+  if (status != 0)
+    return status;
+  nd_curve_fit_options_default (opts);
+  status = choose_optimiser (a->method, opts);
+  if (status != 0)
+    return status;
+  status = choose_ladder (a, opts);
+  if (status != 0)
+    return status;
+  if (a->attempts == 0 || a->attempts > 100 || a->max_iter == 0 || a->every < 1 || a->limit < 0)
+    return nd_cli_fail (2, _("--attempts, --max-iter and --every must be positive"));
+  if (a->attempts > 0)
+    opts->attempts = a->attempts;
+  if (a->max_iter > 0)
+    opts->max_iter = a->max_iter;
+  opts->seed = (uint64_t) a->seed;
+  if (a->stop > 0.0)
+    opts->stop = a->stop;
+  /* Each thread holds a fit's buffers: more threads than cores only cost memory. */
+  if (a->jobs_n < 0 || a->jobs_n > 256)
+    return nd_cli_fail (2, _("--jobs is %d; it must be 1 to 256 worker threads (default: one per core)"), a->jobs_n);
+  if (a->jobs_n == 0)
+    a->jobs_n = (int) g_get_num_processors ();
+  return 0;
+}
+
+/* Every k-th curve, up to the limit (0: none). */
+static GPtrArray *
+pick_curves (GPtrArray *curves, int every, int limit)
+{
+  GPtrArray *pick = g_ptr_array_new ();
+  for (guint i = 0; i < curves->len; i += (guint) every)
+    if (limit == 0 || pick->len < (guint) limit)
+      g_ptr_array_add (pick, curves->pdata[i]);
+  return pick;
+}
+
+/* Fits the n jobs on a pool of threads, telling the progress as they end
+ * (on one updated line on a terminal, every 100 curves in a log); the
+ * number without usable tau in *no_tau. The wall time in s. */
+static double
+fit_all (Job *jobs, guint n, const nd_curve_fit_options *opts, int jobs_n, guint *no_tau)
+{
+  Shared sh = { opts, g_async_queue_new () };
+  GThreadPool *pool = g_thread_pool_new (fit_one, &sh, jobs_n, TRUE, NULL);
+  gint64 t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    g_thread_pool_push (pool, &jobs[i], NULL);
+  gboolean tty = isatty (fileno (stderr));
+  guint ok = 0;
+  *no_tau = 0;
+  for (guint k = 0; k < n; k++)
+    {
+      Job *j = g_async_queue_pop (sh.done);
+      ok += j->res.reached_target;
+      *no_tau += j->status == 0 && j->res.n_tau == 0;
+      if (tty || k + 1 == n || (k + 1) % 100 == 0)
+        fprintf (stderr, _("%s%u/%u curves fitted (%u reached the target), %.0f s%s"), tty ? "\r" : "",
+                 k + 1, n, ok, (double) (g_get_monotonic_time () - t0) * 1e-6, tty ? "" : "\n");
+    }
+  if (tty)
+    fputc ('\n', stderr);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  g_async_queue_unref (sh.done);
+  return (double) (g_get_monotonic_time () - t0) * 1e-6;
+}
+
+/* summary.csv and networks.json, then the closing line. The exit status. */
+static int
+write_results (const char *out_dir, const nd_curve_fit_options *opts, Job *jobs, guint n, double wall, int jobs_n,
+               guint no_tau)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *summary = g_build_filename (out_dir, "summary.csv", NULL);
+  g_autofree char *nets = g_build_filename (out_dir, "networks.json", NULL);
+  if (!write_summary (summary, jobs, n, &error) || !write_networks (nets, opts, jobs, n, &error))
+    return nd_cli_fail (1, "%s", error->message);
+  guint empty = 0;
+  for (guint i = 0; i < n; i++)
+    empty += jobs[i].status != 0;
+  fprintf (stderr, _("%u curves in %.1f s on %d threads; %u without usable tau, %u without any usable point\n"),
+           n, wall, jobs_n, no_tau, empty);
+  return 0;
+}
+
+/* The options checked, the curves read and picked, fitted, and written. */
 int
 nd_cli_fit_curves (int argc, char **argv)
 {
-  g_autofree char *out_dir = NULL;
-  g_autofree char *method = NULL;
-  g_autofree char *widths = NULL;
-  g_autofree char *temp_str = NULL;
-  double stop = 0.0;
-  int jobs_n = 0, depth = 2, attempts = -1, max_iter = -1, limit = 0, every = 1;
-  gboolean layer_norm = FALSE;
-  gint64 seed = 1;
+  g_auto (CurvesArgs) a = { .depth = 2, .attempts = -1, .max_iter = -1, .every = 1, .seed = 1 };
   GOptionEntry entries[] = {
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for summary.csv and networks.json"), N_("DIR") },
-    { "temperature", 't', 0, G_OPTION_ARG_STRING, &temp_str, N_("Fit only the curves at this temperature (°C); default: all"), N_("C") },
-    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs_n, N_("Worker threads (default: number of cores)"), N_("N") },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method, N_("Optimiser: lm (default), bfgs or adam"), N_("NAME") },
-    { "widths", 0, 0, G_OPTION_ARG_STRING, &widths, N_("Hidden widths tried in turn (default 4,6,8,12)"), N_("W,W,…") },
-    { "depth", 0, 0, G_OPTION_ARG_INT, &depth, N_("Hidden layers (default 2)"), N_("N") },
-    { "layer-norm", 0, 0, G_OPTION_ARG_NONE, &layer_norm, N_("LayerNorm after each hidden layer"), NULL },
-    { "attempts", 0, 0, G_OPTION_ARG_INT, &attempts, N_("Seeds per network size (default 3)"), N_("N") },
-    { "max-iter", 0, 0, G_OPTION_ARG_INT, &max_iter, N_("Iterations per attempt"), N_("N") },
-    { "stop", 0, 0, G_OPTION_ARG_DOUBLE, &stop, N_("An attempt stops when both MSEs are below this (default 1e-6)"), N_("MSE") },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (default 1)"), N_("N") },
-    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("Fit only the first N curves (after --every)"), N_("N") },
-    { "every", 0, 0, G_OPTION_ARG_INT, &every, N_("Fit every k-th curve (a spread sample)"), N_("K") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir, N_("Folder for summary.csv and networks.json"), N_("DIR") },
+    { "temperature", 't', 0, G_OPTION_ARG_STRING, &a.temp_str, N_("Fit only the curves at this temperature (°C); default: all"), N_("C") },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &a.jobs_n, N_("Worker threads (default: number of cores)"), N_("N") },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &a.method, N_("Optimiser: lm (default), bfgs or adam"), N_("NAME") },
+    { "widths", 0, 0, G_OPTION_ARG_STRING, &a.widths, N_("Hidden widths tried in turn (default 4,6,8,12)"), N_("W,W,…") },
+    { "depth", 0, 0, G_OPTION_ARG_INT, &a.depth, N_("Hidden layers (default 2)"), N_("N") },
+    { "layer-norm", 0, 0, G_OPTION_ARG_NONE, &a.layer_norm, N_("LayerNorm after each hidden layer"), NULL },
+    { "attempts", 0, 0, G_OPTION_ARG_INT, &a.attempts, N_("Seeds per network size (default 3)"), N_("N") },
+    { "max-iter", 0, 0, G_OPTION_ARG_INT, &a.max_iter, N_("Iterations per attempt"), N_("N") },
+    { "stop", 0, 0, G_OPTION_ARG_DOUBLE, &a.stop, N_("An attempt stops when both MSEs are below this (default 1e-6)"), N_("MSE") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed, N_("Random seed (default 1)"), N_("N") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &a.limit, N_("Fit only the first N curves (after --every)"), N_("N") },
+    { "every", 0, 0, G_OPTION_ARG_INT, &a.every, N_("Fit every k-th curve (a spread sample)"), N_("K") },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("CURVES.csv[.gz] — fit a learned gate to each ICGenealogy curve pair"));
@@ -214,116 +367,37 @@ nd_cli_fit_curves (int argc, char **argv)
     return nd_cli_fail (2, "%s", error->message);
   if (argc != 2)
     return nd_cli_fail (2, _("fit-curves needs one curve table (CSV or CSV.gz); see “neurode-cli fit-curves --help”"));
-  if (!out_dir)
+  if (!a.out_dir)
     return nd_cli_fail (2, _("fit-curves needs --out DIR for the results"));
 
-  double temp = NAN;
-  if (temp_str)
-    {
-      char *end;
-      temp = g_ascii_strtod (temp_str, &end);
-      if (end == temp_str || *end || !isfinite (temp))
-        return nd_cli_fail (2, _("--temperature wants a number in °C, not “%s”"), temp_str);
-    }
+  double temp;
   nd_curve_fit_options opts;
-  nd_curve_fit_options_default (&opts);
-  if (method)
-    {
-      if (strcmp (method, "lm") == 0)
-        opts.method = ND_FIT_LM;
-      else if (strcmp (method, "bfgs") == 0)
-        opts.method = ND_FIT_BFGS;
-      else if (strcmp (method, "adam") == 0)
-        {
-          opts.method = ND_FIT_ADAM;
-          opts.max_iter = 5000;
-        }
-      else
-        return nd_cli_fail (2, _("unknown optimiser “%s” (use lm, bfgs or adam)"), method);
-    }
-  if (depth < 1 || depth > 8)
-    return nd_cli_fail (2, _("--depth must be between 1 and 8"));
-  if (widths || depth != 2 || layer_norm)
-    if (!parse_widths (widths ? widths : "4,6,8,12", &opts, depth, layer_norm))
-      return nd_cli_fail (2, _("--widths wants up to %d comma-separated sizes from 1 to 1024"), ND_FIT_MAX_LADDER);
-  if (attempts == 0 || attempts > 100 || max_iter == 0 || every < 1 || limit < 0)
-    return nd_cli_fail (2, _("--attempts, --max-iter and --every must be positive"));
-  if (attempts > 0)
-    opts.attempts = attempts;
-  if (max_iter > 0)
-    opts.max_iter = max_iter;
-  opts.seed = (uint64_t) seed;
-  if (stop > 0.0)
-    opts.stop = stop;
-  /* Each thread holds a fit's buffers: more threads than cores only cost memory. */
-  if (jobs_n < 0 || jobs_n > 256)
-    return nd_cli_fail (2, _("--jobs is %d; it must be 1 to 256 worker threads (default: one per core)"), jobs_n);
-  if (jobs_n == 0)
-    jobs_n = (int) g_get_num_processors ();
+  int rc = fit_options_from_args (&a, &opts, &temp);
+  if (rc != 0)
+    return rc;
 
   g_autoptr (GPtrArray) curves = nd_icg_curves_load (argv[1], temp, &error);
   if (!curves)
     return nd_cli_fail (1, "%s", error->message);
-  GPtrArray *pick = g_ptr_array_new ();
-  for (guint i = 0; i < curves->len; i += (guint) every)
-    if (limit == 0 || pick->len < (guint) limit)
-      g_ptr_array_add (pick, curves->pdata[i]);
+  g_autoptr (GPtrArray) pick = pick_curves (curves, a.every, a.limit);
   if (pick->len == 0)
-    {
-      g_ptr_array_unref (pick);
-      return nd_cli_fail (1, _("“%s” has no curves at %s °C"), argv[1], temp_str ? temp_str : "any");
-    }
-  if (g_mkdir_with_parents (out_dir, 0755) != 0)
-    {
-      g_ptr_array_unref (pick);
-      return nd_cli_fail (1, _("Cannot create the folder “%s”: %s"), out_dir, g_strerror (errno));
-    }
+    return nd_cli_fail (1, _("“%s” has no curves at %s °C"), argv[1], a.temp_str ? a.temp_str : "any");
+  if (g_mkdir_with_parents (a.out_dir, 0755) != 0)
+    return nd_cli_fail (1, _("Cannot create the folder “%s”: %s"), a.out_dir, g_strerror (errno));
 
   guint n = pick->len;
   size_t pmax = nd_curve_fit_max_params (&opts);
   Job *jobs = g_new0 (Job, n);
   double *params = g_new0 (double, (size_t) n * pmax);
-  Shared sh = { &opts, g_async_queue_new () };
-  GThreadPool *pool = g_thread_pool_new (fit_one, &sh, jobs_n, TRUE, NULL);
-  gint64 t0 = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
     {
       jobs[i].curve = pick->pdata[i];
       jobs[i].params = params + (size_t) i * pmax;
-      g_thread_pool_push (pool, &jobs[i], NULL);
     }
-  gboolean tty = isatty (fileno (stderr));
-  guint ok = 0, no_tau = 0;
-  for (guint k = 0; k < n; k++)
-    {
-      Job *j = g_async_queue_pop (sh.done);
-      ok += j->res.reached_target;
-      no_tau += j->status == 0 && j->res.n_tau == 0;
-      if (tty || k + 1 == n || (k + 1) % 100 == 0)
-        fprintf (stderr, _("%s%u/%u curves fitted (%u reached the target), %.0f s%s"), tty ? "\r" : "",
-                 k + 1, n, ok, (double) (g_get_monotonic_time () - t0) * 1e-6, tty ? "" : "\n");
-    }
-  if (tty)
-    fputc ('\n', stderr);
-  g_thread_pool_free (pool, FALSE, TRUE);
-  g_async_queue_unref (sh.done);
-  double wall = (double) (g_get_monotonic_time () - t0) * 1e-6;
-
-  g_autofree char *summary = g_build_filename (out_dir, "summary.csv", NULL);
-  g_autofree char *nets = g_build_filename (out_dir, "networks.json", NULL);
-  int rc = 0;
-  if (!write_summary (summary, jobs, n, &error) || !write_networks (nets, &opts, jobs, n, &error))
-    rc = nd_cli_fail (1, "%s", error->message);
-  else
-    {
-      guint empty = 0;
-      for (guint i = 0; i < n; i++)
-        empty += jobs[i].status != 0;
-      fprintf (stderr, _("%u curves in %.1f s on %d threads; %u without usable tau, %u without any usable point\n"),
-               n, wall, jobs_n, no_tau, empty);
-    }
+  guint no_tau;
+  double wall = fit_all (jobs, n, &opts, a.jobs_n, &no_tau);
+  rc = write_results (a.out_dir, &opts, jobs, n, wall, a.jobs_n, no_tau);
   g_free (params);
   g_free (jobs);
-  g_ptr_array_unref (pick);
   return rc;
 }

@@ -208,13 +208,25 @@ write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, con
          && nd_cli_set_commit (out_dir, "neurode-cli fit", fit_outputs, error);
 }
 
+/* --window START-END in ms: a start from 0 and a later, finite end. */
+static gboolean
+parse_window (const char *window, double *w0, double *w1)
+{
+  char *end = NULL;
+  *w0 = g_ascii_strtod (window, &end);
+  if (end && *end == '-')
+    *w1 = g_ascii_strtod (end + 1, &end);
+  return end && !*end && *w0 >= 0.0 && *w1 > *w0 && isfinite (*w1);
+}
+
+/* The options' ranges, and the fit window parsed into w0-w1 ms (0-0: the
+ * whole sweep); 0, or the usage error's exit status. */
 static int
-run_fit (const FitArgs *a, int argc, char **argv)
+check_fit_options (const FitArgs *a, int argc, const char *model_path, double *w0, double *w1)
 {
   if ((argc != 2 && argc != 3) || !a->out_dir)
     return nd_cli_fail (2, _("usage: neurode-cli fit [MODEL.json] REC --out DIR [--template cortical|squid] "
                              "[--train SWEEPS] [--validate SWEEPS], or neurode-cli fit PROJECT.neurode --out DIR"));
-  const char *model_path = argc == 3 ? argv[1] : NULL, *rec_path = argv[argc - 1];
   if (model_path && a->template_name)
     return nd_cli_fail (2, _("give either a model file or --template, not both"));
   if (a->iterations < 0 || a->iterations > 1000000 || a->restarts < 0 || a->restarts > 1000 || a->seed < 0
@@ -225,55 +237,19 @@ run_fit (const FitArgs *a, int argc, char **argv)
   if (!(a->area >= 0.0) || a->area > 1e8)
     return nd_cli_fail (2, _("--area must be a membrane area in µm² (up to 10⁸)"));
 
-  double w0 = 0.0, w1 = 0.0;
-  if (a->window)
-    {
-      char *end = NULL;
-      w0 = g_ascii_strtod (a->window, &end);
-      if (end && *end == '-')
-        w1 = g_ascii_strtod (end + 1, &end);
-      if (!end || *end || !(w0 >= 0.0) || !(w1 > w0) || !isfinite (w1))
-        return nd_cli_fail (2, _("--window takes the start and end of the part to fit in ms, e.g. 100-700, not “%s”"),
-                            a->window);
-    }
-  NdRecording *rec = nd_cli_load_recording (rec_path, &a->rec);
-  if (!rec)
-    return 1;
-  int status = 0;
-  const guint n_sweeps = nd_recording_n_sweeps (rec);
-  g_autoptr (GArray) train = a->train ? nd_cli_parse_sweeps (a->train, n_sweeps, &status)
-                                      : g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr (GArray) val = status == 0 && a->validate ? nd_cli_parse_sweeps (a->validate, n_sweeps, &status)
-                                                      : g_array_new (FALSE, FALSE, sizeof (guint));
-  if (status != 0)
-    {
-      nd_recording_free (rec);
-      return status;
-    }
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) val_all = g_array_new (FALSE, FALSE, sizeof (int));
-  g_autofree char *model_out = g_build_filename (a->out_dir, "model.json", NULL);
-  gboolean weights_given = FALSE;
-  nd_model *m = make_model (a, model_path, rec, train, val, &weights_given, &error);
-  NdFitPlan *plan = NULL;
-  if (!m)
-    {
-      status = nd_cli_fail (error->domain == G_OPTION_ERROR ? 2 : 1, "%s", error->message);
-      goto out;
-    }
-  if (a->warm_start && !weights_given)
-    {
-      status = nd_cli_fail (1, _("--warm-start needs a model whose learned channels have weights, such as a fit’s model.json"));
-      goto out;
-    }
-  if (nd_model_n_trainable (m) == 0)
-    {
-      status = nd_cli_fail (1, _("%s has nothing to fit: add a “learned” channel or set “fit_gbar”/“fit_e_rev”"),
-                            model_path ? model_path : a->project);
-      goto out;
-    }
-  /* Sweeps: the given (or automatic) training sweeps; the others validate
-   * unless --validate says which. */
+  *w0 = *w1 = 0.0;
+  if (a->window && !parse_window (a->window, w0, w1))
+    return nd_cli_fail (2, _("--window takes the start and end of the part to fit in ms, e.g. 100-700, not “%s”"),
+                        a->window);
+  return 0;
+}
+
+/* Sweeps: the given (or automatic) training sweeps; the others validate
+ * unless --validate says which. */
+static GArray *
+validation_sweeps (GArray *train, GArray *val, guint n_sweeps)
+{
+  GArray *val_all = g_array_new (FALSE, FALSE, sizeof (int));
   for (guint s = 0; s < n_sweeps; s++)
     {
       gboolean in_train = FALSE, in_val = val->len == 0 && train->len > 0;
@@ -285,7 +261,14 @@ run_fit (const FitArgs *a, int argc, char **argv)
       if (in_val && !in_train)
         g_array_append_val (val_all, v);
     }
-  /* The data, the model as fitted and the options, decided as the window decides them (fit-plan.h). */
+  return val_all;
+}
+
+/* The data, the model as fitted and the options, decided as the window decides them (fit-plan.h). */
+static NdFitPlan *
+make_plan (const FitArgs *a, NdRecording *rec, nd_model *m, GArray *train, GArray *val_all, double w0, double w1,
+           GError **error)
+{
   NdFitPlanSpec spec;
   nd_fit_plan_spec_init (&spec);
   spec.train = train->len ? (const int *) train->data : NULL;
@@ -303,7 +286,129 @@ run_fit (const FitArgs *a, int argc, char **argv)
   spec.restarts = a->restarts;
   spec.search_evals = a->search;
   spec.progress_interval_s = 2.0;
-  plan = nd_fit_plan_new (rec, m, &spec, &error);
+  return nd_fit_plan_new (rec, m, &spec, error);
+}
+
+/* The model is checked before the fit: it must have something to fit, and
+ * weights to start from for --warm-start. 0, or the exit status. */
+static int
+check_fit_model (const FitArgs *a, const nd_model *m, const char *model_path, gboolean weights_given)
+{
+  if (a->warm_start && !weights_given)
+    return nd_cli_fail (1, _("--warm-start needs a model whose learned channels have weights, such as a fit’s model.json"));
+  if (nd_model_n_trainable (m) == 0)
+    return nd_cli_fail (1, _("%s has nothing to fit: add a “learned” channel or set “fit_gbar”/“fit_e_rev”"),
+                        model_path ? model_path : a->project);
+  return 0;
+}
+
+/* In voltage clamp the user is told what the plan decided for the leak and
+ * the transients, since both change what the errors mean. */
+static void
+report_clamp_plan (const NdFitPlan *plan)
+{
+  const NdFitData *data = plan->data;
+  if (!data->voltage_clamp)
+    return;
+  if (plan->leak_freed > 0)
+    fprintf (stderr, _("voltage clamp: the leak’s conductance and reversal potential are fitted to the "
+                       "recording (--keep-leak keeps the model’s)\n"));
+  fprintf (stderr, _("voltage clamp: %.2f ms after every jump of the command are left out (capacitive "
+                     "transients); errors in units of %.3g pA\n"),
+           data->clamp_skip_ms, data->i_unit_pA);
+}
+
+/* The output folder, emptied of a previous fit's kinetics, loss and report
+ * so that none is ever left beside this fit's model. 0, or the exit status. */
+static int
+prepare_out_dir (const char *out_dir)
+{
+  g_autoptr (GError) error = NULL;
+  if (g_mkdir_with_parents (out_dir, 0755) != 0)
+    return nd_cli_fail (1, _("cannot create the folder “%s”: %s"), out_dir, g_strerror (errno));
+  if (!nd_cli_set_begin (out_dir, fit_outputs + 1, &error))
+    return nd_cli_fail (1, "%s", error->message);
+  return 0;
+}
+
+/* Voltage clamp fits the leak too: its result is printed. */
+static void
+report_leak (const nd_model *m)
+{
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_KNOWN && m->channels[c].n_gates == 0)
+      fprintf (stderr, _("leak: %.4g mS/cm² (%.3g nS), reversal potential %.1f mV\n"),
+               m->params[m->blocks[m->channels[c].block_gbar].offset],
+               m->params[m->blocks[m->channels[c].block_gbar].offset] * m->area_um2 * 1e-2,
+               m->params[m->blocks[m->channels[c].block_e].offset]);
+}
+
+/* Runs the plan's fit on m (the best so far saved as model_out while it
+ * runs) and writes the outputs unless it broke down. The exit status. */
+static int
+fit_and_write (const FitArgs *a, nd_model *m, NdFitPlan *plan, const char *model_out)
+{
+  const NdFitData *data = plan->data;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  FitProgress fp = { .i_unit_pA = data->voltage_clamp ? data->i_unit_pA : 0.0, .snapshot = nd_model_copy (m),
+                     .model_path = model_out };
+  nd_fit_result res;
+  gint64 t0 = g_get_monotonic_time ();
+  nd_fit (m, data->train, data->n_train, data->val, data->n_val, &plan->opt, NULL, on_progress, &fp, &res);
+  nd_model_free (fp.snapshot);
+  fprintf (stderr, _("fitted in %.0f s (%d gradient steps, %ld gradients evaluated); the model of start %d is kept\n"),
+           (g_get_monotonic_time () - t0) / 1e6, res.iterations_done, res.gradients, res.best_restart + 1);
+  if (data->voltage_clamp)
+    report_leak (m);
+  if (!isfinite (res.train_loss))
+    status = nd_cli_fail (1, _("the fit broke down (its training error is not a number); no result is written: "
+                               "try another --seed or a smaller --dt"));
+  else if (!write_outputs (m, &res, data, a->out_dir, &error))
+    status = nd_cli_fail (1, "%s", error->message);
+  nd_fit_result_clear (&res);
+  return status;
+}
+
+/* The options checked, the recording and model loaded, the plan made, then
+ * the fit run and written. */
+static int
+run_fit (const FitArgs *a, int argc, char **argv)
+{
+  const char *model_path = argc == 3 ? argv[1] : NULL, *rec_path = argv[argc - 1];
+  double w0 = 0.0, w1 = 0.0;
+  int status = check_fit_options (a, argc, model_path, &w0, &w1);
+  if (status != 0)
+    return status;
+  NdRecording *rec = nd_cli_load_recording (rec_path, &a->rec);
+  if (!rec)
+    return 1;
+  const guint n_sweeps = nd_recording_n_sweeps (rec);
+  g_autoptr (GArray) train = a->train ? nd_cli_parse_sweeps (a->train, n_sweeps, &status)
+                                      : g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) val = status == 0 && a->validate ? nd_cli_parse_sweeps (a->validate, n_sweeps, &status)
+                                                      : g_array_new (FALSE, FALSE, sizeof (guint));
+  if (status != 0)
+    {
+      nd_recording_free (rec);
+      return status;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) val_all = NULL;
+  g_autofree char *model_out = g_build_filename (a->out_dir, "model.json", NULL);
+  gboolean weights_given = FALSE;
+  nd_model *m = make_model (a, model_path, rec, train, val, &weights_given, &error);
+  NdFitPlan *plan = NULL;
+  if (!m)
+    {
+      status = nd_cli_fail (error->domain == G_OPTION_ERROR ? 2 : 1, "%s", error->message);
+      goto out;
+    }
+  status = check_fit_model (a, m, model_path, weights_given);
+  if (status != 0)
+    goto out;
+  val_all = validation_sweeps (train, val, n_sweeps);
+  plan = make_plan (a, rec, m, train, val_all, w0, w1, &error);
   if (!plan)
     {
       status = nd_cli_fail (1, "%s", error->message);
@@ -313,48 +418,10 @@ run_fit (const FitArgs *a, int argc, char **argv)
   nd_model_free (m);
   m = plan->model;
   plan->model = NULL;
-  const NdFitData *data = plan->data;
-  if (data->voltage_clamp)
-    {
-      if (plan->leak_freed > 0)
-        fprintf (stderr, _("voltage clamp: the leak’s conductance and reversal potential are fitted to the "
-                           "recording (--keep-leak keeps the model’s)\n"));
-      fprintf (stderr, _("voltage clamp: %.2f ms after every jump of the command are left out (capacitive "
-                         "transients); errors in units of %.3g pA\n"),
-               data->clamp_skip_ms, data->i_unit_pA);
-    }
-  if (g_mkdir_with_parents (a->out_dir, 0755) != 0)
-    {
-      status = nd_cli_fail (1, _("cannot create the folder “%s”: %s"), a->out_dir, g_strerror (errno));
-      goto out;
-    }
-  /* A previous fit's kinetics, loss and report go now, so none is ever left beside this fit's model. */
-  if (!nd_cli_set_begin (a->out_dir, fit_outputs + 1, &error))
-    {
-      status = nd_cli_fail (1, "%s", error->message);
-      goto out;
-    }
-
-  FitProgress fp = { .i_unit_pA = data->voltage_clamp ? data->i_unit_pA : 0.0, .snapshot = nd_model_copy (m),
-                     .model_path = model_out };
-  nd_fit_result res;
-  gint64 t0 = g_get_monotonic_time ();
-  nd_fit (m, data->train, data->n_train, data->val, data->n_val, &plan->opt, NULL, on_progress, &fp, &res);
-  nd_model_free (fp.snapshot);
-  fprintf (stderr, _("fitted in %.0f s (%d gradient steps, %ld gradients evaluated); the model of start %d is kept\n"),
-           (g_get_monotonic_time () - t0) / 1e6, res.iterations_done, res.gradients, res.best_restart + 1);
-  for (int c = 0; c < m->n_channels && data->voltage_clamp; c++)
-    if (m->channels[c].slot == ND_CHANNEL_KNOWN && m->channels[c].n_gates == 0)
-      fprintf (stderr, _("leak: %.4g mS/cm² (%.3g nS), reversal potential %.1f mV\n"),
-               m->params[m->blocks[m->channels[c].block_gbar].offset],
-               m->params[m->blocks[m->channels[c].block_gbar].offset] * m->area_um2 * 1e-2,
-               m->params[m->blocks[m->channels[c].block_e].offset]);
-  if (!isfinite (res.train_loss))
-    status = nd_cli_fail (1, _("the fit broke down (its training error is not a number); no result is written: "
-                               "try another --seed or a smaller --dt"));
-  else if (!write_outputs (m, &res, data, a->out_dir, &error))
-    status = nd_cli_fail (1, "%s", error->message);
-  nd_fit_result_clear (&res);
+  report_clamp_plan (plan);
+  status = prepare_out_dir (a->out_dir);
+  if (status == 0)
+    status = fit_and_write (a, m, plan, model_out);
 
 out:
   nd_fit_plan_free (plan);

@@ -592,149 +592,219 @@ anchor_backward (nd_model *m, double *grad)
     }
 }
 
+/* One gradient's shape and buffers: n samples of nsub steps each, the
+ * forward states checkpointed every k samples (n_ck checkpoints), the
+ * states of one segment in seg, and the adjoint lam (lam2 its next value). */
+typedef struct {
+  size_t n, k, n_ck;
+  int ns, nsub;
+  double dt;
+  double *v, *dl, *ck, *seg, *y, *tmp, *lam, *lam2;
+} grad_run;
+
+static void
+grad_run_init (grad_run *r, const nd_model *m, const nd_drive *d)
+{
+  r->n = d->n;
+  r->ns = m->n_state;
+  r->nsub = d->n_sub;
+  r->dt = d->dt_sample / r->nsub;
+  r->k = d->checkpoint_every ? d->checkpoint_every : segment_len (m, r->n, r->nsub);
+  r->n_ck = (r->n + r->k - 1) / r->k;
+  r->v = nd_malloc (2 * r->n * sizeof *r->v);
+  r->dl = r->v + r->n;
+  r->ck = nd_malloc (r->n_ck * r->ns * sizeof *r->ck);
+  r->seg = nd_malloc (r->k * r->nsub * r->ns * sizeof *r->seg);
+  r->y = nd_malloc (4 * r->ns * sizeof *r->y);
+  r->tmp = r->y + r->ns;
+  r->lam = r->tmp + r->ns;
+  r->lam2 = r->lam + r->ns;
+}
+
+static void
+grad_run_clear (grad_run *r)
+{
+  free (r->v);
+  free (r->ck);
+  free (r->seg);
+  free (r->y);
+}
+
+/* With a gradient to take, the free current's passes are stored as they
+ * run and replayed backwards (a third less network work per gradient);
+ * without the memory for them they are simply run again. */
+static void
+store_free_passes (nd_model *m, step_ws *w, size_t k, int nsub)
+{
+  if ((w->store_c = store_channel (m, k, nsub)) < 0)
+    return;
+  w->store_stride = store_stride (m, w->store_c);
+  w->store_cache_n = nd_mlp_cache_size (&m->channels[w->store_c].free_shape);
+  w->store = malloc (k * nsub * w->store_stride * sizeof *w->store);
+  if (!w->store)
+    w->store_c = -1;
+}
+
+/* Forward: keep a checkpoint at the start of every segment (and, when the
+ * whole trace is one segment, every state). */
+static void
+forward_checkpointed (nd_model *m, step_ws *w, const nd_drive *d, grad_run *r)
+{
+  initial_state (m, d, r->y);
+  settle (m, w, d, r->y, r->tmp, NULL);
+  for (size_t c = 0; c < r->n_ck; c++)
+    {
+      size_t j0 = c * r->k, j1 = j0 + r->k < r->n ? j0 + r->k : r->n;
+      memcpy (r->ck + c * r->ns, r->y, r->ns * sizeof *r->y);
+      w->store_mode = r->n_ck == 1 && w->store ? 1 : 0;
+      run_samples (m, w, d, j0, j1, r->y, r->tmp, r->v, r->n_ck == 1 ? r->seg : NULL);
+    }
+  w->store_mode = 0;
+}
+
+/* Back through the sub-steps from sample j to j + 1 (states of the
+ * segment starting at sample j0), then the seed of sample j's own loss. */
+static void
+backward_sample (nd_model *m, step_ws *w, const nd_drive *d, grad_run *r, size_t j0, size_t j, double *grad)
+{
+  const int ns = r->ns, nsub = r->nsub;
+  if (j + 1 < r->n)
+    {
+      for (int s = nsub; s-- > 0;)
+        {
+          const double *ys = r->seg + ((j - j0) * nsub + s) * ns;
+          w->store_idx = (j - j0) * nsub + s;
+          step_forward (m, w, ys, r->dt, d->v_clamp ? 0.0 : d->i_inj[j], r->tmp);
+          step_backward (m, w, ys, r->tmp, r->dt, r->lam, r->lam2, grad);
+          memcpy (r->lam, r->lam2, ns * sizeof *r->lam);
+          /* In voltage clamp V before the step is the command. */
+          if (d->v_clamp)
+            r->lam[0] = 0.0;
+        }
+      if (pulled (d, j))
+        r->lam[0] *= 1.0 - d->force;
+    }
+  if (d->v_clamp)
+    clamp_current_backward (m, w, r->seg + (j - j0) * nsub * ns, r->dl[j], r->lam, grad);
+  else
+    r->lam[0] += r->dl[j];
+}
+
+/* Backward over the segments, last first; each segment's states are
+ * recomputed from its checkpoint unless the trace was a single segment. */
+static void
+backward_segments (nd_model *m, step_ws *w, const nd_drive *d, grad_run *r, double *grad)
+{
+  memset (r->lam, 0, r->ns * sizeof *r->lam);
+  for (int c = 0; c < m->n_channels; c++)
+    memset (m->channels[c].anchor_gout, 0, sizeof m->channels[c].anchor_gout);
+  for (size_t c = r->n_ck; c-- > 0;)
+    {
+      size_t j0 = c * r->k, j1 = j0 + r->k < r->n ? j0 + r->k : r->n;
+      if (r->n_ck > 1)
+        {
+          memcpy (r->y, r->ck + c * r->ns, r->ns * sizeof *r->y);
+          w->store_mode = w->store ? 1 : 0;
+          run_samples (m, w, d, j0, j1, r->y, r->tmp, NULL, r->seg);
+        }
+      w->store_mode = w->store ? 2 : 0;
+      for (size_t j = j1; j-- > j0;)
+        backward_sample (m, w, d, r, j0, j, grad);
+    }
+}
+
+/* Back through the settling phase, from its states recomputed. 0 when
+ * there is no memory for them. */
+static int
+backward_settle (nd_model *m, step_ws *w, const nd_drive *d, grad_run *r, double *grad)
+{
+  const size_t n_settle = settle_steps (m, d);
+  if (n_settle == 0)
+    return 1;
+  const int ns = r->ns;
+  double *st = nd_malloc (n_settle * ns * sizeof *st);
+  if (!st)
+    return 0;
+  initial_state (m, d, r->y);
+  settle (m, w, d, r->y, r->tmp, st);
+  w->store_mode = 0;
+  for (size_t s = n_settle; s-- > 0;)
+    {
+      step_forward (m, w, st + s * ns, r->dt, d->v_clamp ? 0.0 : d->i_inj[0], r->tmp);
+      step_backward (m, w, st + s * ns, r->tmp, r->dt, r->lam, r->lam2, grad);
+      memcpy (r->lam, r->lam2, ns * sizeof *r->lam);
+      if (d->v_clamp)
+        r->lam[0] = 0.0;
+    }
+  free (st);
+  return 1;
+}
+
+/* The initial gates are x_inf(v_init) (in voltage clamp at the first
+ * command): learned ones depend on the weights; free currents'
+ * initial latents are parameters. lam is the adjoint of the initial state. */
+static void
+initial_state_backward (nd_model *m, const nd_drive *d, const double *lam, double *grad)
+{
+  const double v0 = start_v (m, d);
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_FREE && m->channels[c].block_z0 >= 0)
+      for (int i = 0; i < m->channels[c].n_latent; i++)
+        grad[m->blocks[m->channels[c].block_z0].offset + i] += lam[m->channels[c].state_off + i];
+  /* Known gates start at x_inf(v_init - shift). */
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].block_vshift >= 0)
+      for (int g = 0; g < m->channels[c].n_gates; g++)
+        {
+          nd_gate_rates r;
+          nd_model_gate_rates (m, c, g, v0, &r);
+          grad[m->blocks[m->channels[c].block_vshift].offset] -= lam[m->channels[c].state_off + g] * r.dx_inf;
+        }
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_LEARNED)
+      for (int g = 0; g < m->channels[c].n_gates; g++)
+        {
+          nd_table_point p;
+          nd_table_lookup (m, c, g, v0, &p);
+          nd_table_scatter (m, c, g, &p, lam[m->channels[c].state_off + g], 0.0);
+        }
+}
+
+/* The loss by a checkpointed forward run, then its gradient by the adjoint
+ * run backwards: the samples, the settling phase, the initial state. */
 double
 nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
                   double *v_out, double *grad)
 {
-  const size_t n = d->n;
-  const int ns = m->n_state, nsub = d->n_sub;
-  const double dt = d->dt_sample / nsub;
-  const size_t k = d->checkpoint_every ? d->checkpoint_every : segment_len (m, n, nsub);
-  const size_t n_ck = (n + k - 1) / k;
+  grad_run r;
+  grad_run_init (&r, m, d);
   step_ws w;
   ws_init (&w, m);
-  double *v = nd_malloc (2 * n * sizeof *v), *dl = v + n;
-  double *ck = nd_malloc (n_ck * ns * sizeof *ck);
-  double *seg = nd_malloc (k * nsub * ns * sizeof *seg);
-  double *y = nd_malloc (4 * ns * sizeof *y), *tmp = y + ns, *lam = tmp + ns, *lam2 = lam + ns;
-  /* With a gradient to take, the free current's passes are stored as they
-   * run and replayed backwards (a third less network work per gradient). */
-  if (grad && (w.store_c = store_channel (m, k, nsub)) >= 0)
-    {
-      w.store_stride = store_stride (m, w.store_c);
-      w.store_cache_n = nd_mlp_cache_size (&m->channels[w.store_c].free_shape);
-      w.store = malloc (k * nsub * w.store_stride * sizeof *w.store);
-      if (!w.store)
-        w.store_c = -1;
-    }
+  if (grad)
+    store_free_passes (m, &w, r.k, r.nsub);
 
-  /* Forward: keep a checkpoint at the start of every segment (and, when the
-   * whole trace is one segment, every state). */
-  initial_state (m, d, y);
-  settle (m, &w, d, y, tmp, NULL);
-  for (size_t c = 0; c < n_ck; c++)
-    {
-      size_t j0 = c * k, j1 = j0 + k < n ? j0 + k : n;
-      memcpy (ck + c * ns, y, ns * sizeof *y);
-      w.store_mode = n_ck == 1 && w.store ? 1 : 0;
-      run_samples (m, &w, d, j0, j1, y, tmp, v, n_ck == 1 ? seg : NULL);
-    }
-  w.store_mode = 0;
-  double loss = loss_and_seed (spec, n, d->dt_sample, v, dl);
+  forward_checkpointed (m, &w, d, &r);
+  double loss = loss_and_seed (spec, r.n, d->dt_sample, r.v, r.dl);
   if (v_out)
-    memcpy (v_out, v, n * sizeof *v);
+    memcpy (v_out, r.v, r.n * sizeof *r.v);
   int finite = isfinite (loss);
-  for (size_t j = 0; j < n && finite; j++)
-    finite = isfinite (v[j]);
+  for (size_t j = 0; j < r.n && finite; j++)
+    finite = isfinite (r.v[j]);
   if (!finite)
     loss = NAN;
 
   if (grad && finite)
     {
-      memset (lam, 0, ns * sizeof *lam);
-      for (int c = 0; c < m->n_channels; c++)
-        memset (m->channels[c].anchor_gout, 0, sizeof m->channels[c].anchor_gout);
-      for (size_t c = n_ck; c-- > 0;)
-        {
-          size_t j0 = c * k, j1 = j0 + k < n ? j0 + k : n;
-          if (n_ck > 1)
-            {
-              memcpy (y, ck + c * ns, ns * sizeof *y);
-              w.store_mode = w.store ? 1 : 0;
-              run_samples (m, &w, d, j0, j1, y, tmp, NULL, seg);
-            }
-          w.store_mode = w.store ? 2 : 0;
-          for (size_t j = j1; j-- > j0;)
-            {
-              if (j + 1 < n)
-                {
-                  for (int s = nsub; s-- > 0;)
-                    {
-                      const double *ys = seg + ((j - j0) * nsub + s) * ns;
-                      w.store_idx = (j - j0) * nsub + s;
-                      step_forward (m, &w, ys, dt, d->v_clamp ? 0.0 : d->i_inj[j], tmp);
-                      step_backward (m, &w, ys, tmp, dt, lam, lam2, grad);
-                      memcpy (lam, lam2, ns * sizeof *lam);
-                      /* In voltage clamp V before the step is the command. */
-                      if (d->v_clamp)
-                        lam[0] = 0.0;
-                    }
-                  if (pulled (d, j))
-                    lam[0] *= 1.0 - d->force;
-                }
-              if (d->v_clamp)
-                clamp_current_backward (m, &w, seg + (j - j0) * nsub * ns, dl[j], lam, grad);
-              else
-                lam[0] += dl[j];
-            }
-        }
-      /* Back through the settling phase, from its states recomputed. */
-      const size_t n_settle = settle_steps (m, d);
-      if (n_settle > 0)
-        {
-          double *st = nd_malloc (n_settle * ns * sizeof *st);
-          if (st)
-            {
-              initial_state (m, d, y);
-              settle (m, &w, d, y, tmp, st);
-              w.store_mode = 0;
-              for (size_t s = n_settle; s-- > 0;)
-                {
-                  step_forward (m, &w, st + s * ns, dt, d->v_clamp ? 0.0 : d->i_inj[0], tmp);
-                  step_backward (m, &w, st + s * ns, tmp, dt, lam, lam2, grad);
-                  memcpy (lam, lam2, ns * sizeof *lam);
-                  if (d->v_clamp)
-                    lam[0] = 0.0;
-                }
-              free (st);
-            }
-          else
-            loss = NAN;
-        }
-      /* The initial gates are x_inf(v_init) (in voltage clamp at the first
-       * command): learned ones depend on the weights; free currents'
-       * initial latents are parameters. */
-      const double v0 = start_v (m, d);
-      for (int c = 0; c < m->n_channels; c++)
-        if (m->channels[c].slot == ND_CHANNEL_FREE && m->channels[c].block_z0 >= 0)
-          for (int i = 0; i < m->channels[c].n_latent; i++)
-            grad[m->blocks[m->channels[c].block_z0].offset + i] += lam[m->channels[c].state_off + i];
-      /* Known gates start at x_inf(v_init - shift). */
-      for (int c = 0; c < m->n_channels; c++)
-        if (m->channels[c].block_vshift >= 0)
-          for (int g = 0; g < m->channels[c].n_gates; g++)
-            {
-              nd_gate_rates r;
-              nd_model_gate_rates (m, c, g, v0, &r);
-              grad[m->blocks[m->channels[c].block_vshift].offset] -= lam[m->channels[c].state_off + g] * r.dx_inf;
-            }
-      for (int c = 0; c < m->n_channels; c++)
-        if (m->channels[c].slot == ND_CHANNEL_LEARNED)
-          for (int g = 0; g < m->channels[c].n_gates; g++)
-            {
-              nd_table_point p;
-              nd_table_lookup (m, c, g, v0, &p);
-              nd_table_scatter (m, c, g, &p, lam[m->channels[c].state_off + g], 0.0);
-            }
+      backward_segments (m, &w, d, &r, grad);
+      if (!backward_settle (m, &w, d, &r, grad))
+        loss = NAN;
+      initial_state_backward (m, d, r.lam, grad);
       anchor_backward (m, grad);
       nd_table_backward (m, grad);
     }
   else
     nd_table_backward (m, NULL);
-  free (v);
-  free (ck);
-  free (seg);
-  free (y);
+  grad_run_clear (&r);
   ws_clear (&w, m);
   return loss;
 }

@@ -330,6 +330,170 @@ check_args (const NdBatchPlan *plan, char **argv, GString *why)
     }
 }
 
+/* The header's reading: the separator and where the two columns are. */
+typedef struct {
+  char sep;
+  int name_col, args_col, n_cols;
+} PlanColumns;
+
+/* Moves *p to the header, the first line that is neither empty nor a comment. */
+static void
+skip_to_header (const char **p, int *line)
+{
+  while (**p)
+    {
+      const char *eol = strchr (*p, '\n');
+      gsize len = eol ? (gsize) (eol - *p) : strlen (*p);
+      g_autofree char *first = g_strstrip (g_strndup (*p, len));
+      if (*first != '\0' && *first != '#')
+        break;
+      *p += len + (eol != NULL);
+      (*line)++;
+    }
+}
+
+/* The header: a comma-separated line unless it has semicolons only (a
+ * spreadsheet's CSV in a comma-decimal locale), naming "name" and "args". */
+static gboolean
+read_header (const char **p, int *line, const char *path, PlanColumns *cols, GError **error)
+{
+  const char *eol = strchr (*p, '\n');
+  g_autofree char *first = g_strndup (*p, eol ? (gsize) (eol - *p) : strlen (*p));
+  cols->sep = strchr (first, ',') || !strchr (first, ';') ? ',' : ';';
+  const int header_line = *line;
+  g_autoptr (GPtrArray) header = read_record (p, cols->sep, line);
+  cols->name_col = -1;
+  cols->args_col = -1;
+  cols->n_cols = (int) header->len;
+  for (int i = 0; i < cols->n_cols; i++)
+    {
+      const char *h = g_ptr_array_index (header, i);
+      if (g_ascii_strcasecmp (h, "name") == 0)
+        cols->name_col = i;
+      else if (g_ascii_strcasecmp (h, "args") == 0)
+        cols->args_col = i;
+    }
+  if (cols->name_col < 0 || cols->args_col < 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                   _("line %d of %s must name the columns, with a “name” and an “args” column: name,args"),
+                   header_line, path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Unquoted commas in the last column (args) belong to it: "--train 0,8,20".
+ * Extra fields anywhere else are a problem noted in `why`. */
+static void
+join_args_fields (GPtrArray *fields, const PlanColumns *cols, GString *why)
+{
+  if ((int) fields->len > cols->n_cols && cols->args_col == cols->n_cols - 1)
+    {
+      g_autoptr (GString) joined = g_string_new (NULL);
+      for (guint i = (guint) cols->args_col; i < fields->len; i++)
+        g_string_append_printf (joined, "%s%s", i > (guint) cols->args_col ? (cols->sep == ',' ? "," : ";") : "",
+                                (const char *) g_ptr_array_index (fields, i));
+      g_ptr_array_set_size (fields, cols->args_col);
+      g_ptr_array_add (fields, g_string_free (g_steal_pointer (&joined), FALSE));
+    }
+  else if ((int) fields->len > cols->n_cols)
+    g_string_append (why, _("more fields than the header has columns (put “args” in double quotes); "));
+}
+
+/* A row's name becomes its folder: not empty, usable as a folder name, and
+ * not one of an earlier row's. */
+static void
+check_name (const NdBatchPlan *plan, const char *name, GString *why)
+{
+  if (*name == '\0')
+    g_string_append (why, _("the name is empty; "));
+  else if (!nd_batch_name_valid (name))
+    g_string_append (why, _("the name must be usable as a folder name: letters, digits, “.”, “_” and “-”, "
+                            "not starting with “.” or “-”, and not summary.csv, slurm-logs, batch.sbatch "
+                            "or gather.sbatch; "));
+  else
+    for (guint i = 0; i < plan->rows->len; i++)
+      {
+        const NdBatchRow *other = g_ptr_array_index (plan->rows, i);
+        /* Folders that differ only in case are one folder on some file systems. */
+        if (g_ascii_strcasecmp (other->name, name) == 0)
+          {
+            g_string_append_printf (why, _("the name is already used on line %d; "), other->line);
+            break;
+          }
+      }
+}
+
+/* A row's "args" split into words as a shell would, then checked; the
+ * words in *argv when they could be split. */
+static void
+check_row_args (const NdBatchPlan *plan, const char *args_text, char ***argv, GString *why)
+{
+  g_autoptr (GError) shell_error = NULL;
+  if (*args_text == '\0')
+    g_string_append (why, _("“args” is empty: give a command and its arguments, e.g. fit cell.abf; "));
+  else if (!g_shell_parse_argv (args_text, NULL, argv, &shell_error))
+    g_string_append_printf (why, _("“args” cannot be split into words (%s); "), shell_error->message);
+  else
+    check_args (plan, *argv, why);
+}
+
+/* Reads the row at *p (of the file's line row_line) into the plan, or its
+ * problems into `problems` (counted in *n_bad). */
+static void
+read_row (NdBatchPlan *plan, const char **p, int *line, const PlanColumns *cols, GString *problems, int *n_bad)
+{
+  int row_line = *line;
+  g_autoptr (GPtrArray) fields = read_record (p, cols->sep, line);
+  if (record_empty (fields))
+    return;
+  g_autoptr (GString) why = g_string_new (NULL);
+  join_args_fields (fields, cols, why);
+  const char *name = (int) fields->len > cols->name_col ? g_ptr_array_index (fields, cols->name_col) : "";
+  const char *args = (int) fields->len > cols->args_col ? g_ptr_array_index (fields, cols->args_col) : "";
+  g_auto (GStrv) argv = NULL;
+  check_name (plan, name, why);
+  g_autofree char *args_text = g_strstrip (g_strdup (args));
+  check_row_args (plan, args_text, &argv, why);
+
+  if (why->len > 0)
+    {
+      g_string_truncate (why, why->len - 2);   /* the last "; " */
+      if (*name)
+        g_string_append_printf (problems, _("line %d (%s): %s\n"), row_line, name, why->str);
+      else
+        g_string_append_printf (problems, _("line %d: %s\n"), row_line, why->str);
+      (*n_bad)++;
+      /* A bad row still holds its name, so that a second row with the same name is reported too. */
+      if (!*name || !nd_batch_name_valid (name))
+        return;
+    }
+  NdBatchRow *row = g_new0 (NdBatchRow, 1);
+  row->name = g_strdup (name);
+  row->args = g_steal_pointer (&args_text);
+  row->argv = argv ? g_steal_pointer (&argv) : g_new0 (char *, 1);
+  row->line = row_line;
+  g_ptr_array_add (plan->rows, row);
+}
+
+/* Moves *p past a comment line (a row whose first non-blank is "#"). */
+static gboolean
+skip_comment (const char **p, int *line)
+{
+  const char *start = *p;
+  while (*start == ' ' || *start == '\t')
+    start++;
+  if (*start != '#')
+    return FALSE;
+  const char *end = strchr (*p, '\n');
+  *p = end ? end + 1 : *p + strlen (*p);
+  (*line)++;
+  return TRUE;
+}
+
+/* The header, then every row checked: all the bad rows are reported at
+ * once, and a plan with any runs nothing. */
 static NdBatchPlan *
 parse (const char *text, const char *path, GError **error)
 {
@@ -348,17 +512,7 @@ parse (const char *text, const char *path, GError **error)
     }
   const char *p = text;
   int line = 1;
-  /* The header: the first line that is neither empty nor a comment. */
-  while (*p)
-    {
-      const char *eol = strchr (p, '\n');
-      gsize len = eol ? (gsize) (eol - p) : strlen (p);
-      g_autofree char *first = g_strstrip (g_strndup (p, len));
-      if (*first != '\0' && *first != '#')
-        break;
-      p += len + (eol != NULL);
-      line++;
-    }
+  skip_to_header (&p, &line);
   if (*p == '\0')
     {
       g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("%s is empty: a plan needs a line “name,args” and a row per run"),
@@ -366,25 +520,9 @@ parse (const char *text, const char *path, GError **error)
       nd_batch_plan_free (plan);
       return NULL;
     }
-  const char *eol = strchr (p, '\n');
-  g_autofree char *first = g_strndup (p, eol ? (gsize) (eol - p) : strlen (p));
-  const char sep = strchr (first, ',') || !strchr (first, ';') ? ',' : ';';
-  const int header_line = line;
-  g_autoptr (GPtrArray) header = read_record (&p, sep, &line);
-  int name_col = -1, args_col = -1, n_cols = (int) header->len;
-  for (int i = 0; i < n_cols; i++)
+  PlanColumns cols;
+  if (!read_header (&p, &line, path, &cols, error))
     {
-      const char *h = g_ptr_array_index (header, i);
-      if (g_ascii_strcasecmp (h, "name") == 0)
-        name_col = i;
-      else if (g_ascii_strcasecmp (h, "args") == 0)
-        args_col = i;
-    }
-  if (name_col < 0 || args_col < 0)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
-                   _("line %d of %s must name the columns, with a “name” and an “args” column: name,args"),
-                   header_line, path);
       nd_batch_plan_free (plan);
       return NULL;
     }
@@ -392,82 +530,8 @@ parse (const char *text, const char *path, GError **error)
   g_autoptr (GString) problems = g_string_new (NULL);
   int n_bad = 0;
   while (*p)
-    {
-      int row_line = line;
-      const char *start = p;
-      while (*start == ' ' || *start == '\t')
-        start++;
-      if (*start == '#')
-        {
-          const char *end = strchr (p, '\n');
-          p = end ? end + 1 : p + strlen (p);
-          line++;
-          continue;
-        }
-      g_autoptr (GPtrArray) fields = read_record (&p, sep, &line);
-      if (record_empty (fields))
-        continue;
-      g_autoptr (GString) why = g_string_new (NULL);
-      /* Unquoted commas in the last column (args) belong to it: "--train 0,8,20". */
-      if ((int) fields->len > n_cols && args_col == n_cols - 1)
-        {
-          g_autoptr (GString) joined = g_string_new (NULL);
-          for (guint i = (guint) args_col; i < fields->len; i++)
-            g_string_append_printf (joined, "%s%s", i > (guint) args_col ? (sep == ',' ? "," : ";") : "",
-                                    (const char *) g_ptr_array_index (fields, i));
-          g_ptr_array_set_size (fields, args_col);
-          g_ptr_array_add (fields, g_string_free (g_steal_pointer (&joined), FALSE));
-        }
-      else if ((int) fields->len > n_cols)
-        g_string_append (why, _("more fields than the header has columns (put “args” in double quotes); "));
-      const char *name = (int) fields->len > name_col ? g_ptr_array_index (fields, name_col) : "";
-      const char *args = (int) fields->len > args_col ? g_ptr_array_index (fields, args_col) : "";
-      g_auto (GStrv) argv = NULL;
-      g_autoptr (GError) shell_error = NULL;
-      if (*name == '\0')
-        g_string_append (why, _("the name is empty; "));
-      else if (!nd_batch_name_valid (name))
-        g_string_append (why, _("the name must be usable as a folder name: letters, digits, “.”, “_” and “-”, "
-                                "not starting with “.” or “-”, and not summary.csv, slurm-logs, batch.sbatch "
-                                "or gather.sbatch; "));
-      else
-        for (guint i = 0; i < plan->rows->len; i++)
-          {
-            const NdBatchRow *other = g_ptr_array_index (plan->rows, i);
-            /* Folders that differ only in case are one folder on some file systems. */
-            if (g_ascii_strcasecmp (other->name, name) == 0)
-              {
-                g_string_append_printf (why, _("the name is already used on line %d; "), other->line);
-                break;
-              }
-          }
-      g_autofree char *args_text = g_strstrip (g_strdup (args));
-      if (*args_text == '\0')
-        g_string_append (why, _("“args” is empty: give a command and its arguments, e.g. fit cell.abf; "));
-      else if (!g_shell_parse_argv (args_text, NULL, &argv, &shell_error))
-        g_string_append_printf (why, _("“args” cannot be split into words (%s); "), shell_error->message);
-      else
-        check_args (plan, argv, why);
-
-      if (why->len > 0)
-        {
-          g_string_truncate (why, why->len - 2);   /* the last "; " */
-          if (*name)
-            g_string_append_printf (problems, _("line %d (%s): %s\n"), row_line, name, why->str);
-          else
-            g_string_append_printf (problems, _("line %d: %s\n"), row_line, why->str);
-          n_bad++;
-          /* A bad row still holds its name, so that a second row with the same name is reported too. */
-          if (!*name || !nd_batch_name_valid (name))
-            continue;
-        }
-      NdBatchRow *row = g_new0 (NdBatchRow, 1);
-      row->name = g_strdup (name);
-      row->args = g_steal_pointer (&args_text);
-      row->argv = argv ? g_steal_pointer (&argv) : g_new0 (char *, 1);
-      row->line = row_line;
-      g_ptr_array_add (plan->rows, row);
-    }
+    if (!skip_comment (&p, &line))
+      read_row (plan, &p, &line, &cols, problems, &n_bad);
   if (n_bad > 0)
     {
       g_string_truncate (problems, problems->len - 1);

@@ -126,32 +126,33 @@ read_channel_list (JsonNode *node, const char *region, nd_channel_density *out, 
   return TRUE;
 }
 
-static NdCellFile *
-parse_cell (JsonObject *root, const char *path, GError **error)
+/* The file's identity: format, version, name and the SWC file, found beside
+ * the cell file when its path is relative. */
+static gboolean
+read_identity (JsonObject *root, const char *path, NdCellFile *cell, GError **error)
 {
-  g_autoptr (NdCellFile) cell = g_new0 (NdCellFile, 1);
   const char *format, *name, *morph;
   if (!get_string (root, "", "format", &format, error) || !get_string (root, "", "name", &name, error)
       || !get_string (root, "", "morphology", &morph, error))
-    return NULL;
+    return FALSE;
   if (g_strcmp0 (format, "neurode-cell") != 0)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, "this is not a Neurode cell file (“format” is not “neurode-cell”)");
-      return NULL;
+      return FALSE;
     }
   double version = 1;
   if (!get_number (root, "", "version", &version, 1, 1e9, error))
-    return NULL;
+    return FALSE;
   if (version > 1)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED, "the cell file is version %g; this Neurode reads version 1", version);
-      return NULL;
+      return FALSE;
     }
   cell->name = g_strdup (name ? name : "");
   if (!morph || !*morph)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the cell file names no “morphology” (an SWC file)");
-      return NULL;
+      return FALSE;
     }
   if (g_path_is_absolute (morph))
     cell->morphology_path = g_strdup (morph);
@@ -160,13 +161,20 @@ parse_cell (JsonObject *root, const char *path, GError **error)
       g_autofree char *dir = g_path_get_dirname (path);
       cell->morphology_path = g_build_filename (dir, morph, NULL);
     }
+  return TRUE;
+}
 
+/* "segmentation": a fixed number of compartments per branch (default 1),
+ * or NEURON's d_lambda rule; not both. */
+static gboolean
+read_segmentation (JsonObject *root, NdCellFile *cell, GError **error)
+{
   GError *local = NULL;
   JsonObject *seg = get_object (root, "segmentation", &local);
   if (local)
     {
       g_propagate_error (error, local);
-      return NULL;
+      return FALSE;
     }
   cell->segmentation = (nd_segmentation) { .mode = ND_SEGMENT_FIXED, .nseg = 1 };
   if (seg && json_object_has_member (seg, "d_lambda"))
@@ -174,58 +182,70 @@ parse_cell (JsonObject *root, const char *path, GError **error)
       if (json_object_has_member (seg, "per_branch"))
         {
           g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“segmentation” gives both “per_branch” and “d_lambda”; choose one");
-          return NULL;
+          return FALSE;
         }
       cell->segmentation = (nd_segmentation) { .mode = ND_SEGMENT_D_LAMBDA, .d_lambda = 0.1, .freq_hz = 100.0 };
       if (!get_number (seg, "segmentation", "d_lambda", &cell->segmentation.d_lambda, 1e-4, 10.0, error)
           || !get_number (seg, "segmentation", "frequency_hz", &cell->segmentation.freq_hz, 1e-3, 1e6, error))
-        return NULL;
+        return FALSE;
     }
   else if (seg)
     {
       double nseg = 1;
       if (!get_number (seg, "segmentation", "per_branch", &nseg, 1, 10000, error))
-        return NULL;
+        return FALSE;
       if (nseg != floor (nseg))
         {
           g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“segmentation.per_branch” must be a whole number");
-          return NULL;
+          return FALSE;
         }
       cell->segmentation.nseg = (int) nseg;
     }
+  return TRUE;
+}
 
+/* "passive": the membrane's and cytoplasm's constants, each with a default. */
+static gboolean
+read_passive (JsonObject *root, NdCellFile *cell, GError **error)
+{
+  GError *local = NULL;
   JsonObject *passive = get_object (root, "passive", &local);
   if (local)
     {
       g_propagate_error (error, local);
-      return NULL;
+      return FALSE;
     }
   cell->membrane.cm = 1.0;
   cell->membrane.celsius = 36.0;
   cell->ra_ohm_cm = 100.0;
   cell->v_init_mV = -70.0;
-  if (!get_number (passive, "passive", "cm_uF_cm2", &cell->membrane.cm, 1e-3, 100.0, error)
-      || !get_number (passive, "passive", "ra_ohm_cm", &cell->ra_ohm_cm, 1e-2, 1e6, error)
-      || !get_number (passive, "passive", "v_init_mV", &cell->v_init_mV, -200.0, 200.0, error)
-      || !get_number (passive, "passive", "celsius", &cell->membrane.celsius, -20.0, 60.0, error))
-    return NULL;
+  return get_number (passive, "passive", "cm_uF_cm2", &cell->membrane.cm, 1e-3, 100.0, error)
+         && get_number (passive, "passive", "ra_ohm_cm", &cell->ra_ohm_cm, 1e-2, 1e6, error)
+         && get_number (passive, "passive", "v_init_mV", &cell->v_init_mV, -200.0, 200.0, error)
+         && get_number (passive, "passive", "celsius", &cell->membrane.celsius, -20.0, 60.0, error);
+}
 
+/* "channels": a list per region; a region without one gets the "all" list. */
+static gboolean
+read_channels (JsonObject *root, NdCellFile *cell, GError **error)
+{
+  GError *local = NULL;
   JsonObject *channels = get_object (root, "channels", &local);
   if (local)
     {
       g_propagate_error (error, local);
-      return NULL;
+      return FALSE;
     }
   if (!channels)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the cell file has no “channels”");
-      return NULL;
+      return FALSE;
     }
   nd_channel_density all[ND_MORPH_MAX_CHANNELS] = { 0 };
   int n_all = 0;
   gboolean have_all = json_object_has_member (channels, "all");
   if (have_all && !read_channel_list (json_object_get_member (channels, "all"), "all", all, &n_all, error))
-    return NULL;
+    return FALSE;
   g_autoptr (GList) members = json_object_get_members (channels);
   for (GList *l = members; l; l = l->next)
     if (strcmp (l->data, "all") != 0 && nd_region_from_name (l->data) < 0)
@@ -233,7 +253,7 @@ parse_cell (JsonObject *root, const char *path, GError **error)
         g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
                      "“channels” has an unknown region “%s” (use all, soma, axon, basal, apical or other)",
                      (const char *) l->data);
-        return NULL;
+        return FALSE;
       }
   for (int r = 0; r < ND_N_REGIONS; r++)
     {
@@ -242,7 +262,7 @@ parse_cell (JsonObject *root, const char *path, GError **error)
         {
           if (!read_channel_list (json_object_get_member (channels, region), region, cell->membrane.channels[r],
                                   &cell->membrane.n_channels[r], error))
-            return NULL;
+            return FALSE;
         }
       else
         {
@@ -250,12 +270,20 @@ parse_cell (JsonObject *root, const char *path, GError **error)
           cell->membrane.n_channels[r] = n_all;
         }
     }
+  return TRUE;
+}
 
+/* "stimulus": the injection site, a section by name ("soma[0]") or number,
+ * and the position along it. */
+static gboolean
+read_stimulus (JsonObject *root, NdCellFile *cell, GError **error)
+{
+  GError *local = NULL;
   JsonObject *stim = get_object (root, "stimulus", &local);
   if (local)
     {
       g_propagate_error (error, local);
-      return NULL;
+      return FALSE;
     }
   double stim_section = 0;
   cell->stim_x = 0.5;
@@ -264,44 +292,63 @@ parse_cell (JsonObject *root, const char *path, GError **error)
       && json_node_get_value_type (json_object_get_member (stim, "section")) == G_TYPE_STRING)
     cell->stim_section_name = g_strdup (json_object_get_string_member (stim, "section"));
   else if (!get_number (stim, "stimulus", "section", &stim_section, 0, 1e9, error))
-    return NULL;
+    return FALSE;
   if (!get_number (stim, "stimulus", "x", &cell->stim_x, 0.0, 1.0, error))
-    return NULL;
+    return FALSE;
   cell->stim_section = (int) stim_section;
+  return TRUE;
+}
 
+/* "protocol" (optional): the current step simulated without a stimulus file. */
+static gboolean
+read_protocol (JsonObject *root, NdCellFile *cell, GError **error)
+{
+  GError *local = NULL;
   JsonObject *proto = get_object (root, "protocol", &local);
   if (local)
     {
       g_propagate_error (error, local);
-      return NULL;
+      return FALSE;
     }
-  if (proto)
+  if (!proto)
+    return TRUE;
+  cell->has_protocol = TRUE;
+  cell->duration_ms = 100.0;
+  cell->dt_ms = 0.025;
+  if (!get_number (proto, "protocol", "amplitude_pA", &cell->step_amplitude_pA, -1e6, 1e6, error)
+      || !get_number (proto, "protocol", "start_ms", &cell->step_start_ms, 0, 1e7, error)
+      || !get_number (proto, "protocol", "end_ms", &cell->step_end_ms, 0, 1e7, error)
+      || !get_number (proto, "protocol", "duration_ms", &cell->duration_ms, 1e-3, 1e7, error)
+      || !get_number (proto, "protocol", "dt_ms", &cell->dt_ms, 1e-5, 10.0, error))
+    return FALSE;
+  if (cell->step_end_ms < cell->step_start_ms)
     {
-      cell->has_protocol = TRUE;
-      cell->duration_ms = 100.0;
-      cell->dt_ms = 0.025;
-      if (!get_number (proto, "protocol", "amplitude_pA", &cell->step_amplitude_pA, -1e6, 1e6, error)
-          || !get_number (proto, "protocol", "start_ms", &cell->step_start_ms, 0, 1e7, error)
-          || !get_number (proto, "protocol", "end_ms", &cell->step_end_ms, 0, 1e7, error)
-          || !get_number (proto, "protocol", "duration_ms", &cell->duration_ms, 1e-3, 1e7, error)
-          || !get_number (proto, "protocol", "dt_ms", &cell->dt_ms, 1e-5, 10.0, error))
-        return NULL;
-      if (cell->step_end_ms < cell->step_start_ms)
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the protocol's step ends (%g ms) before it starts (%g ms)",
-                       cell->step_end_ms, cell->step_start_ms);
-          return NULL;
-        }
-      /* Every sample is kept in memory (8 bytes per trace and sample): bounded before anything is allocated. */
-      if (cell->duration_ms / cell->dt_ms > ND_CELL_MAX_SAMPLES)
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                       _("the protocol asks for %.3g samples (“duration_ms” %g / “dt_ms” %g); at most %.0e are "
-                         "simulated: shorten the protocol or use a larger step"),
-                       cell->duration_ms / cell->dt_ms, cell->duration_ms, cell->dt_ms, (double) ND_CELL_MAX_SAMPLES);
-          return NULL;
-        }
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the protocol's step ends (%g ms) before it starts (%g ms)",
+                   cell->step_end_ms, cell->step_start_ms);
+      return FALSE;
     }
+  /* Every sample is kept in memory (8 bytes per trace and sample): bounded before anything is allocated. */
+  if (cell->duration_ms / cell->dt_ms > ND_CELL_MAX_SAMPLES)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("the protocol asks for %.3g samples (“duration_ms” %g / “dt_ms” %g); at most %.0e are "
+                     "simulated: shorten the protocol or use a larger step"),
+                   cell->duration_ms / cell->dt_ms, cell->duration_ms, cell->dt_ms, (double) ND_CELL_MAX_SAMPLES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Section by section, in the order they were always checked: a file with
+ * several faults still reports the same one. */
+static NdCellFile *
+parse_cell (JsonObject *root, const char *path, GError **error)
+{
+  g_autoptr (NdCellFile) cell = g_new0 (NdCellFile, 1);
+  if (!read_identity (root, path, cell, error) || !read_segmentation (root, cell, error)
+      || !read_passive (root, cell, error) || !read_channels (root, cell, error)
+      || !read_stimulus (root, cell, error) || !read_protocol (root, cell, error))
+    return NULL;
   return g_steal_pointer (&cell);
 }
 

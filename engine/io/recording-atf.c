@@ -61,66 +61,59 @@ fail (GError **error, const char *name, const char *what)
   return FALSE;
 }
 
-NdRecording *
-nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **error)
+/* What the header records say (the "Key=Value" records before the titles). */
+typedef struct
 {
-  gsize pos = 0;
-  char *line = NULL;
-  NdRecording *rec = NULL;
-  g_auto (GStrv) titles = NULL;
-  g_auto (GStrv) column_signals = NULL;
-  g_autofree char *comment = NULL, *mode = NULL, *starts = NULL;
-  g_autofree char *tname = NULL, *tunits = NULL, *acq = NULL;
-  g_auto (GStrv) start_list = NULL;
-  GArray **cols = NULL;
-  guint n_cols = 0;
+  char *version, *comment, *mode, *starts;
+  GStrv column_signals;   /* the "Signals=" record: each data column's signal */
+} AtfHeader;
 
-  if (memchr (text, '\0', len))
-    {
-      fail (error, name, _("it is not text"));
-      return NULL;
-    }
-  if (!g_utf8_validate (text, (gssize) len, NULL))
-    {
-      /* Clampex writes ATF in the Windows code page ("µV"). */
-      gsize out_len = 0;
-      g_autofree char *utf8 = g_convert (text, (gssize) len, "UTF-8", "WINDOWS-1252", NULL, &out_len, NULL);
-      if (utf8 && g_utf8_validate (utf8, (gssize) out_len, NULL))
-        return nd_recording_parse_atf (utf8, out_len, name, error);
-      fail (error, name, _("it is not text"));
-      return NULL;
-    }
-  if (!next_line (text, len, &pos, &line) || !g_str_has_prefix (line, "ATF"))
+static void
+atf_header_clear (AtfHeader *h)
+{
+  g_free (h->version);
+  g_free (h->comment);
+  g_free (h->mode);
+  g_free (h->starts);
+  g_strfreev (h->column_signals);
+}
+
+/* The first two lines: "ATF\t<version>" and "<records>\t<columns>". */
+static gboolean
+read_preamble (const char *text, gsize len, gsize *pos, const char *name, AtfHeader *h, long *n_records,
+               GError **error)
+{
+  char *line = NULL;
+  if (!next_line (text, len, pos, &line) || !g_str_has_prefix (line, "ATF"))
     {
       g_free (line);
       g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("“%s” is not an Axon Text File (ATF)."), name);
-      return NULL;
+      return FALSE;
     }
-  g_autofree char *version = g_strstrip (g_strdup (line + 3));
+  h->version = g_strstrip (g_strdup (line + 3));
   g_free (line);
 
-  if (!next_line (text, len, &pos, &line))
-    {
-      fail (error, name, _("the line with the header and column counts is missing"));
-      return NULL;
-    }
+  if (!next_line (text, len, pos, &line))
+    return fail (error, name, _("the line with the header and column counts is missing"));
   char *end = NULL;
-  long n_records = strtol (line, &end, 10);
+  *n_records = strtol (line, &end, 10);
   long n_declared = end ? strtol (end, NULL, 10) : 0;
   g_free (line);
-  if (n_records < 0 || n_records > 10000 || n_declared < 0 || n_declared > 100000)
-    {
-      fail (error, name, _("the header and column counts are out of range"));
-      return NULL;
-    }
+  if (*n_records < 0 || *n_records > 10000 || n_declared < 0 || n_declared > 100000)
+    return fail (error, name, _("the header and column counts are out of range"));
+  return TRUE;
+}
 
+/* The header records; only the keys Neurode uses are kept. */
+static gboolean
+read_header_records (const char *text, gsize len, gsize *pos, const char *name, long n_records, AtfHeader *h,
+                     GError **error)
+{
+  char *line = NULL;
   for (long i = 0; i < n_records; i++)
     {
-      if (!next_line (text, len, &pos, &line))
-        {
-          fail (error, name, _("the header records are cut short"));
-          goto out;
-        }
+      if (!next_line (text, len, pos, &line))
+        return fail (error, name, _("the header records are cut short"));
       g_auto (GStrv) f = split_unquote (line, '\t');
       g_free (line);
       const char *rec0 = f[0] ? f[0] : "";
@@ -130,38 +123,29 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
       g_autofree char *key = g_strndup (rec0, (gsize) (eq - rec0));
       const char *value = eq + 1;
       if (g_strcmp0 (key, "Comment") == 0)
-        nd_recording_set_text (&comment, value);
+        nd_recording_set_text (&h->comment, value);
       else if (g_strcmp0 (key, "AcquisitionMode") == 0)
-        nd_recording_set_text (&mode, value);
+        nd_recording_set_text (&h->mode, value);
       else if (g_strcmp0 (key, "SweepStartTimesMS") == 0)
-        nd_recording_set_text (&starts, value);
+        nd_recording_set_text (&h->starts, value);
       else if (g_strcmp0 (key, "Signals") == 0)
         {
-          g_strfreev (column_signals);
-          column_signals = g_strdupv (f + 1);
+          g_strfreev (h->column_signals);
+          h->column_signals = g_strdupv (f + 1);
         }
     }
+  return TRUE;
+}
 
-  if (!next_line (text, len, &pos, &line))
-    {
-      fail (error, name, _("the row of column titles is missing"));
-      goto out;
-    }
-  char sep = strchr (line, '\t') ? '\t' : ',';
-  titles = split_unquote (line, sep);
-  g_free (line);
-  n_cols = g_strv_length (titles);
-  if (n_cols < 2)
-    {
-      fail (error, name, _("it needs a time column and at least one data column"));
-      goto out;
-    }
-
-  cols = g_new0 (GArray *, n_cols);
-  for (guint c = 0; c < n_cols; c++)
-    cols[c] = g_array_new (FALSE, FALSE, sizeof (double));
-  gsize row = 2 + (gsize) n_records + 1;
-  while (next_line (text, len, &pos, &line))
+/* The data rows after the titles, one array per column; `row` numbers the
+ * file's lines for the messages. */
+static gboolean
+read_rows (const char *text, gsize len, gsize *pos, const char *name, char sep, GStrv titles, gsize row,
+           GArray **cols, GError **error)
+{
+  guint n_cols = g_strv_length (titles);
+  char *line = NULL;
+  while (next_line (text, len, pos, &line))
     {
       row++;
       if (g_strstrip (line)[0] == '\0')
@@ -175,8 +159,7 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
         {
           g_autofree char *what = g_strdup_printf (_("line %zu has %u values, the titles "
                                                      "name %u columns"), row, g_strv_length (f), n_cols);
-          fail (error, name, what);
-          goto out;
+          return fail (error, name, what);
         }
       for (guint c = 0; c < n_cols; c++)
         {
@@ -186,48 +169,46 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
             {
               g_autofree char *what = g_strdup_printf (_("line %zu, column “%s”: “%s” is "
                                                          "not a number"), row, titles[c], f[c]);
-              fail (error, name, what);
-              goto out;
+              return fail (error, name, what);
             }
           g_array_append_val (cols[c], v);
         }
     }
-  gsize n_rows = cols[0]->len;
-  if (n_rows < 2)
-    {
-      fail (error, name, _("it has fewer than two data rows"));
-      goto out;
-    }
+  return TRUE;
+}
 
-  /* Time column. */
-  nd_split_title_units (titles[0], &tname, &tunits);
-  double tf = 1.0;
-  if (nd_units_parse (tunits, &tf) != ND_QUANTITY_TIME)
+/* The time column: its units (`tf` to ms) and its even step `dt` in ms. */
+static gboolean
+time_step (const char *name, const char *title, const double *t, gsize n_rows, double *tf, double *dt,
+           GError **error)
+{
+  g_autofree char *tname = NULL, *tunits = NULL;
+  nd_split_title_units (title, &tname, &tunits);
+  *tf = 1.0;
+  if (nd_units_parse (tunits, tf) != ND_QUANTITY_TIME)
     {
-      g_autofree char *what = g_strdup_printf (_("the first column “%s” is not a time in s or ms"), titles[0]);
-      fail (error, name, what);
-      goto out;
+      g_autofree char *what = g_strdup_printf (_("the first column “%s” is not a time in s or ms"), title);
+      return fail (error, name, what);
     }
-  double *t = (double *) cols[0]->data;
-  double dt = (t[n_rows - 1] - t[0]) / (double) (n_rows - 1) * tf;
-  if (!(dt > 0.0))
-    {
-      fail (error, name, _("its times do not increase"));
-      goto out;
-    }
+  *dt = (t[n_rows - 1] - t[0]) / (double) (n_rows - 1) * *tf;
+  if (!(*dt > 0.0))
+    return fail (error, name, _("its times do not increase"));
   for (gsize k = 1; k < n_rows; k++)
-    if (fabs ((t[k] - t[k - 1]) * tf - dt) > 0.01 * dt)
-      {
-        fail (error, name, _("its time column is not evenly spaced"));
-        goto out;
-      }
+    if (fabs ((t[k] - t[k - 1]) * *tf - *dt) > 0.01 * *dt)
+      return fail (error, name, _("its time column is not evenly spaced"));
+  return TRUE;
+}
 
-  /* Columns -> sweeps x signals. Signals per sweep: the distinct names of
-   * the "Signals=" record, else the columns titled "Trace #1", else all. */
+/* Columns -> sweeps x signals. Signals per sweep: the distinct names of
+ * the "Signals=" record, else the columns titled "Trace #1", else all.
+ * The record names the columns only if it has a name for each (`named`). */
+static guint
+count_signals (GStrv titles, GStrv column_signals, gboolean *named)
+{
+  guint n_cols = g_strv_length (titles);
   guint n_data = n_cols - 1, n_signals = n_data;
-  /* The record names the columns only if it has a name for each. */
-  gboolean named = column_signals && g_strv_length (column_signals) >= n_data;
-  if (named)
+  *named = column_signals && g_strv_length (column_signals) >= n_data;
+  if (*named)
     {
       n_signals = 0;
       for (guint c = 0; c < n_data; c++)
@@ -249,28 +230,32 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
       if (first_trace > 0)
         n_signals = first_trace;
     }
-  if (n_signals == 0 || n_data % n_signals != 0)
-    {
-      fail (error, name, _("its columns do not divide evenly into sweeps"));
-      goto out;
-    }
-  guint n_sweeps = n_data / n_signals;
+  return n_signals;
+}
 
-  rec = nd_recording_new (name, "ATF");
+/* The recording from the checked columns: sweep s holds columns
+ * 1 + s * n_signals ... of the file. */
+static NdRecording *
+make_recording (const char *name, const AtfHeader *h, GStrv titles, GArray **cols, guint n_sweeps,
+                guint n_signals, gboolean named, double tf, double dt)
+{
+  gsize n_rows = cols[0]->len;
+  const double *t = (const double *) cols[0]->data;
+  NdRecording *rec = nd_recording_new (name, "ATF");
   nd_recording_set_shape (rec, n_sweeps, n_signals, 1000.0 / dt);
-  nd_recording_set_text (&rec->version, version);
-  nd_recording_set_text (&rec->comment, comment);
-  acq = g_ascii_strdown (mode ? mode : "", -1);
+  nd_recording_set_text (&rec->version, h->version);
+  nd_recording_set_text (&rec->comment, h->comment);
+  g_autofree char *acq = g_ascii_strdown (h->mode ? h->mode : "", -1);
   nd_recording_set_text (&rec->acquisition, strstr (acq, "gap") ? N_("gap-free")
                                             : strstr (acq, "episodic") ? N_("episodic") : acq);
   for (guint i = 0; i < n_signals; i++)
     {
       g_autofree char *cname = NULL, *cunits = NULL;
       nd_split_title_units (titles[1 + i], &cname, &cunits);
-      const char *sname = named ? column_signals[i] : cname;
+      const char *sname = named ? h->column_signals[i] : cname;
       nd_recording_set_signal (rec, i, sname, cunits, 1.0, 0.0);
     }
-  start_list = starts ? g_strsplit (starts, ",", -1) : NULL;
+  g_auto (GStrv) start_list = h->starts ? g_strsplit (h->starts, ",", -1) : NULL;
   double **columns = g_new0 (double *, (gsize) n_sweeps * n_signals);
   for (guint s = 0; s < n_sweeps; s++)
     {
@@ -289,6 +274,65 @@ nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **
   nd_recording_use_memory (rec, columns);
   nd_recording_infer_mode (rec, NULL);
   nd_recording_choose_default_stimulus (rec);
+  return rec;
+}
+
+/* The header, the titles and the rows read in turn; the file's shape is
+ * checked only once all its numbers are read. */
+static NdRecording *
+parse_utf8 (const char *text, gsize len, const char *name, GError **error)
+{
+  gsize pos = 0;
+  char *line = NULL;
+  NdRecording *rec = NULL;
+  AtfHeader h = { 0 };
+  long n_records = 0;
+  g_auto (GStrv) titles = NULL;
+  GArray **cols = NULL;
+  guint n_cols = 0;
+
+  if (!read_preamble (text, len, &pos, name, &h, &n_records, error)
+      || !read_header_records (text, len, &pos, name, n_records, &h, error))
+    goto out;
+
+  if (!next_line (text, len, &pos, &line))
+    {
+      fail (error, name, _("the row of column titles is missing"));
+      goto out;
+    }
+  char sep = strchr (line, '\t') ? '\t' : ',';
+  titles = split_unquote (line, sep);
+  g_free (line);
+  n_cols = g_strv_length (titles);
+  if (n_cols < 2)
+    {
+      fail (error, name, _("it needs a time column and at least one data column"));
+      goto out;
+    }
+
+  cols = g_new0 (GArray *, n_cols);
+  for (guint c = 0; c < n_cols; c++)
+    cols[c] = g_array_new (FALSE, FALSE, sizeof (double));
+  if (!read_rows (text, len, &pos, name, sep, titles, 2 + (gsize) n_records + 1, cols, error))
+    goto out;
+  gsize n_rows = cols[0]->len;
+  if (n_rows < 2)
+    {
+      fail (error, name, _("it has fewer than two data rows"));
+      goto out;
+    }
+
+  double tf, dt;
+  if (!time_step (name, titles[0], (const double *) cols[0]->data, n_rows, &tf, &dt, error))
+    goto out;
+  gboolean named;
+  guint n_signals = count_signals (titles, h.column_signals, &named);
+  if (n_signals == 0 || (n_cols - 1) % n_signals != 0)
+    {
+      fail (error, name, _("its columns do not divide evenly into sweeps"));
+      goto out;
+    }
+  rec = make_recording (name, &h, titles, cols, (n_cols - 1) / n_signals, n_signals, named, tf, dt);
 
 out:
   if (cols)
@@ -297,7 +341,29 @@ out:
         g_array_unref (cols[c]);
       g_free (cols);
     }
+  atf_header_clear (&h);
   return rec;
+}
+
+NdRecording *
+nd_recording_parse_atf (const char *text, gsize len, const char *name, GError **error)
+{
+  if (memchr (text, '\0', len))
+    {
+      fail (error, name, _("it is not text"));
+      return NULL;
+    }
+  if (!g_utf8_validate (text, (gssize) len, NULL))
+    {
+      /* Clampex writes ATF in the Windows code page ("µV"). */
+      gsize out_len = 0;
+      g_autofree char *utf8 = g_convert (text, (gssize) len, "UTF-8", "WINDOWS-1252", NULL, &out_len, NULL);
+      if (utf8 && g_utf8_validate (utf8, (gssize) out_len, NULL))
+        return parse_utf8 (utf8, out_len, name, error);
+      fail (error, name, _("it is not text"));
+      return NULL;
+    }
+  return parse_utf8 (text, len, name, error);
 }
 
 NdRecording *

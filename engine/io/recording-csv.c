@@ -174,12 +174,320 @@ csv_sweep_new (guint n_cols, double id, gsize row)
   return s;
 }
 
+/* The header row's reading: the separator, the titles split into names and
+ * units, and which columns are the time and the sweep number. */
+typedef struct {
+  char sep;
+  guint n_cols, n_signals;
+  GPtrArray *titles, *names, *units;
+  int time_col, sweep_col;
+  double time_factor;   /* time column's units to ms */
+} CsvLayout;
+
+static void
+csv_layout_clear (CsvLayout *l)
+{
+  g_clear_pointer (&l->titles, g_ptr_array_unref);
+  g_clear_pointer (&l->names, g_ptr_array_unref);
+  g_clear_pointer (&l->units, g_ptr_array_unref);
+}
+
+/* The first line that is neither blank nor a comment holds the titles. */
+static gboolean
+read_titles (const char *text, gsize len, gsize *pos, gsize *row, const char *name, CsvLayout *l, GError **error)
+{
+  const char *line = NULL;
+  gsize line_len = 0;
+  gboolean found = FALSE;
+  while (next_line (text, len, pos, &line, &line_len))
+    {
+      (*row)++;
+      if (!blank_or_comment (line, line_len))
+        {
+          found = TRUE;
+          break;
+        }
+    }
+  if (!found)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                   _("“%s” has no header row: a recording table needs column titles such as "
+                     "“t_ms,v_mV,i_pA”."), name);
+      return FALSE;
+    }
+  l->sep = memchr (line, '\t', line_len) ? '\t' : memchr (line, ',', line_len) ? ',' : ';';
+  l->titles = split_fields (line, line_len, l->sep);
+  l->n_cols = l->titles->len;
+  return TRUE;
+}
+
+/* The time column is the first with time units (or titled "t" or "time",
+ * which then must have units), the sweep column the first titled "sweep";
+ * every other column is a signal. */
+static gboolean
+find_columns (const char *name, CsvLayout *l, GError **error)
+{
+  l->time_col = -1;
+  l->sweep_col = -1;
+  l->time_factor = 1.0;
+  l->names = g_ptr_array_new_with_free_func (g_free);
+  l->units = g_ptr_array_new_with_free_func (g_free);
+  for (guint c = 0; c < l->n_cols; c++)
+    {
+      char *n = NULL, *u = NULL;
+      nd_split_title_units (g_ptr_array_index (l->titles, c), &n, &u);
+      g_ptr_array_add (l->names, n);
+      g_ptr_array_add (l->units, u);
+      double f = 1.0;
+      NdQuantity q = nd_units_parse (u, &f);
+      if (g_ascii_strcasecmp (n, "sweep") == 0 && l->sweep_col < 0)
+        l->sweep_col = (int) c;
+      else if (l->time_col < 0 && (q == ND_QUANTITY_TIME ||
+                                   g_ascii_strcasecmp (n, "t") == 0 || g_ascii_strcasecmp (n, "time") == 0))
+        {
+          if (q != ND_QUANTITY_TIME)
+            {
+              g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                           _("In “%s” the time column “%s” has no units. Title it with its units, "
+                             "e.g. “t_ms” or “time (s)”."), name, (char *) g_ptr_array_index (l->titles, c));
+              return FALSE;
+            }
+          l->time_col = (int) c;
+          l->time_factor = f;
+        }
+    }
+  if (l->time_col < 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                   _("“%s” has no time column. The header row needs one, e.g. “t_ms” or "
+                     "“time (s)”, next to the signals (e.g. “v_mV”, “i_pA”)."), name);
+      return FALSE;
+    }
+  l->n_signals = l->n_cols - 1 - (l->sweep_col >= 0 ? 1 : 0);
+  if (l->n_signals == 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                   _("“%s” has a time column but no signal columns."), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The sweep a row belongs to: a new one when its number changes, refused
+ * when that number was seen before (a sweep split into two blocks). */
+static CsvSweep *
+row_sweep (GPtrArray *sweeps, CsvSweep *cur, guint n_cols, double sweep_id, gsize row, const char *name,
+           GError **error)
+{
+  if (cur && cur->sweep_id == sweep_id)
+    return cur;
+  for (guint s = 0; s < sweeps->len; s++)
+    {
+      CsvSweep *old = g_ptr_array_index (sweeps, s);
+      if (old->sweep_id == sweep_id)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
+                       _("In “%s” the rows of sweep %.0f are split into two blocks (lines %zu and %zu). Keep each sweep’s rows together."),
+                       name, sweep_id, old->first_row, row);
+          return NULL;
+        }
+    }
+  cur = csv_sweep_new (n_cols, sweep_id, row);
+  g_ptr_array_add (sweeps, cur);
+  return cur;
+}
+
+/* The data rows, each checked field by field, gathered per sweep. */
+static gboolean
+read_rows (const char *text, gsize len, gsize *pos, gsize *row, const char *name, const CsvLayout *l,
+           GPtrArray *sweeps, GError **error)
+{
+  const char *line = NULL;
+  gsize line_len = 0;
+  CsvSweep *cur = NULL;
+  while (next_line (text, len, pos, &line, &line_len))
+    {
+      (*row)++;
+      if (blank_or_comment (line, line_len))
+        continue;
+      g_autoptr (GPtrArray) f = split_fields (line, line_len, l->sep);
+      if (f->len != l->n_cols)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
+                       _("Line %zu of “%s” has %u fields, but the header row has %u columns."),
+                       *row, name, f->len, l->n_cols);
+          return FALSE;
+        }
+      double sweep_id = 0.0;
+      if (l->sweep_col >= 0)
+        {
+          if (!parse_number (g_ptr_array_index (f, l->sweep_col), &sweep_id) || sweep_id != floor (sweep_id))
+            {
+              g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
+                           _("Line %zu of “%s”: the sweep “%s” is not a whole number."),
+                           *row, name, (char *) g_ptr_array_index (f, l->sweep_col));
+              return FALSE;
+            }
+        }
+      cur = row_sweep (sweeps, cur, l->n_cols, sweep_id, *row, name, error);
+      if (!cur)
+        return FALSE;
+      for (guint c = 0; c < l->n_cols; c++)
+        {
+          if ((int) c == l->sweep_col)
+            continue;
+          double v;
+          if (!parse_number (g_ptr_array_index (f, c), &v))
+            {
+              g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
+                           _("Line %zu of “%s”, column “%s”: “%s” is not a number (write decimal numbers such as "
+                             "12.5 or -3e-2)."),
+                           *row, name, (char *) g_ptr_array_index (l->titles, c),
+                           (char *) g_ptr_array_index (f, c));
+              return FALSE;
+            }
+          g_array_append_val (g_array_index (cur->cols, GArray *, c), v);
+        }
+    }
+  return TRUE;
+}
+
+/* Sample interval in ms from the time column of the longest sweep, checked
+ * for even spacing in every sweep. */
+static gboolean
+sample_interval (GPtrArray *sweeps, const CsvLayout *l, const char *name, double *dt_out, GError **error)
+{
+  double dt = 0.0;
+  gsize dt_sweep_len = 0;
+  for (guint s = 0; s < sweeps->len; s++)
+    {
+      CsvSweep *sw = g_ptr_array_index (sweeps, s);
+      GArray *t = g_array_index (sw->cols, GArray *, l->time_col);
+      if (t->len >= 2 && t->len > dt_sweep_len)
+        {
+          dt = (g_array_index (t, double, t->len - 1) - g_array_index (t, double, 0)) / (t->len - 1);
+          dt_sweep_len = t->len;
+        }
+    }
+  dt *= l->time_factor;
+  if (!(dt > 0.0))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("The time column of “%s” does not increase: every sweep needs at least two "
+                     "rows with increasing times."), name);
+      return FALSE;
+    }
+  for (guint s = 0; s < sweeps->len; s++)
+    {
+      CsvSweep *sw = g_ptr_array_index (sweeps, s);
+      GArray *t = g_array_index (sw->cols, GArray *, l->time_col);
+      for (guint k = 1; k < t->len; k++)
+        {
+          double step = (g_array_index (t, double, k) - g_array_index (t, double, k - 1)) * l->time_factor;
+          if (fabs (step - dt) > 0.01 * dt)
+            {
+              g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                           _("The time column of “%s” is not evenly spaced: near line %zu the step is %g ms where the recording’s step is %g ms."),
+                           name, sw->first_row + k, step, dt);
+              return FALSE;
+            }
+        }
+    }
+  *dt_out = dt;
+  return TRUE;
+}
+
+/* The recording from the checked sweeps; sweeps follow each other without gaps. */
+static NdRecording *
+make_recording (const char *name, const CsvLayout *l, GPtrArray *sweeps, double dt)
+{
+  guint n_signals = l->n_signals;
+  NdRecording *rec = nd_recording_new (name, "CSV");
+  nd_recording_set_shape (rec, sweeps->len, n_signals, 1000.0 / dt);
+  nd_recording_set_text (&rec->acquisition, l->sweep_col >= 0 ? N_("episodic") : N_("single sweep"));
+  guint sig = 0;
+  for (guint c = 0; c < l->n_cols; c++)
+    if ((int) c != l->time_col && (int) c != l->sweep_col)
+      nd_recording_set_signal (rec, sig++, g_ptr_array_index (l->names, c), g_ptr_array_index (l->units, c),
+                               1.0, 0.0);
+
+  double **columns = g_new0 (double *, (gsize) sweeps->len * n_signals);
+  double start = 0.0;
+  for (guint s = 0; s < sweeps->len; s++)
+    {
+      CsvSweep *sw = g_ptr_array_index (sweeps, s);
+      GArray *t = g_array_index (sw->cols, GArray *, l->time_col);
+      rec->sweep_len[s] = t->len;
+      rec->sweep_t0_ms[s] = g_array_index (t, double, 0) * l->time_factor;
+      rec->sweep_start_s[s] = start;
+      start += t->len * dt / 1000.0;
+      sig = 0;
+      for (guint c = 0; c < l->n_cols; c++)
+        if ((int) c != l->time_col && (int) c != l->sweep_col)
+          {
+            GArray *a = g_array_index (sw->cols, GArray *, c);
+            columns[(gsize) s * n_signals + sig++] = g_memdup2 (a->data, MAX (a->len, 1) * sizeof (double));
+          }
+    }
+  nd_recording_use_memory (rec, columns);
+  nd_recording_infer_mode (rec, NULL);
+  nd_recording_choose_default_stimulus (rec);
+  return rec;
+}
+
+/* A table of currents only, one named as injected ("i" of the engine's
+ * i_pA, "stimulus", "I_inj", ...), is a current-clamp stimulus, e.g. for
+ * `neurode-cli simulate`; otherwise currents alone are voltage clamp. */
+static void
+take_injected_current (NdRecording *rec, guint n_signals)
+{
+  gboolean any_v = FALSE;
+  for (guint i = 0; i < n_signals; i++)
+    any_v |= nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_VOLTAGE;
+  static const char *const injected[] = { "i", "stimulus", "i_inj", "iinj", "inj", "injected", "command", "cmd" };
+  for (guint i = 0; i < n_signals && !any_v; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (injected); k++)
+      if (g_ascii_strcasecmp (rec->signals[i].name, injected[k]) == 0 &&
+          nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_CURRENT)
+        {
+          rec->mode = ND_CLAMP_CURRENT;
+          nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, (int) i, NULL);
+          any_v = TRUE;   /* done */
+          break;
+        }
+}
+
+/* The table from `pos` on (after a byte-order mark), in UTF-8. */
+static NdRecording *
+parse_table (const char *text, gsize len, gsize pos, const char *name, GError **error)
+{
+  gsize row = 0;
+  CsvLayout l = { 0 };
+  NdRecording *rec = NULL;
+  g_autoptr (GPtrArray) sweeps = g_ptr_array_new_with_free_func (csv_sweep_free);
+  double dt = 0.0;
+  if (!read_titles (text, len, &pos, &row, name, &l, error) || !find_columns (name, &l, error)
+      || !read_rows (text, len, &pos, &row, name, &l, sweeps, error))
+    goto out;
+  if (sweeps->len == 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
+                   _("“%s” has a header row but no data rows."), name);
+      goto out;
+    }
+  if (!sample_interval (sweeps, &l, name, &dt, error))
+    goto out;
+  rec = make_recording (name, &l, sweeps, dt);
+  take_injected_current (rec, l.n_signals);
+out:
+  csv_layout_clear (&l);
+  return rec;
+}
+
 NdRecording *
 nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **error)
 {
-  gsize pos = 0, row = 0;
-  const char *line = NULL;
-  gsize line_len = 0;
+  gsize pos = 0;
 
   if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
     pos = 3;
@@ -202,225 +510,7 @@ nd_recording_parse_csv (const char *text, gsize len, const char *name, GError **
                    _("“%s” is not a readable text table: it is neither UTF-8 nor Windows text."), name);
       return NULL;
     }
-
-  /* Header row. */
-  gboolean found = FALSE;
-  while (next_line (text, len, &pos, &line, &line_len))
-    {
-      row++;
-      if (!blank_or_comment (line, line_len))
-        {
-          found = TRUE;
-          break;
-        }
-    }
-  if (!found)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
-                   _("“%s” has no header row: a recording table needs column titles such as "
-                     "“t_ms,v_mV,i_pA”."), name);
-      return NULL;
-    }
-  char sep = memchr (line, '\t', line_len) ? '\t' : memchr (line, ',', line_len) ? ',' : ';';
-  g_autoptr (GPtrArray) titles = split_fields (line, line_len, sep);
-  guint n_cols = titles->len;
-
-  int time_col = -1, sweep_col = -1;
-  double time_factor = 1.0;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
-  for (guint c = 0; c < n_cols; c++)
-    {
-      char *n = NULL, *u = NULL;
-      nd_split_title_units (g_ptr_array_index (titles, c), &n, &u);
-      g_ptr_array_add (names, n);
-      g_ptr_array_add (units, u);
-      double f = 1.0;
-      NdQuantity q = nd_units_parse (u, &f);
-      if (g_ascii_strcasecmp (n, "sweep") == 0 && sweep_col < 0)
-        sweep_col = (int) c;
-      else if (time_col < 0 && (q == ND_QUANTITY_TIME ||
-                                g_ascii_strcasecmp (n, "t") == 0 || g_ascii_strcasecmp (n, "time") == 0))
-        {
-          if (q != ND_QUANTITY_TIME)
-            {
-              g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                           _("In “%s” the time column “%s” has no units. Title it with its units, "
-                             "e.g. “t_ms” or “time (s)”."), name, (char *) g_ptr_array_index (titles, c));
-              return NULL;
-            }
-          time_col = (int) c;
-          time_factor = f;
-        }
-    }
-  if (time_col < 0)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
-                   _("“%s” has no time column. The header row needs one, e.g. “t_ms” or "
-                     "“time (s)”, next to the signals (e.g. “v_mV”, “i_pA”)."), name);
-      return NULL;
-    }
-  guint n_signals = n_cols - 1 - (sweep_col >= 0 ? 1 : 0);
-  if (n_signals == 0)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
-                   _("“%s” has a time column but no signal columns."), name);
-      return NULL;
-    }
-
-  /* Rows. */
-  g_autoptr (GPtrArray) sweeps = g_ptr_array_new_with_free_func (csv_sweep_free);
-  CsvSweep *cur = NULL;
-  while (next_line (text, len, &pos, &line, &line_len))
-    {
-      row++;
-      if (blank_or_comment (line, line_len))
-        continue;
-      g_autoptr (GPtrArray) f = split_fields (line, line_len, sep);
-      if (f->len != n_cols)
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                       _("Line %zu of “%s” has %u fields, but the header row has %u columns."),
-                       row, name, f->len, n_cols);
-          return NULL;
-        }
-      double sweep_id = 0.0;
-      if (sweep_col >= 0)
-        {
-          if (!parse_number (g_ptr_array_index (f, sweep_col), &sweep_id) || sweep_id != floor (sweep_id))
-            {
-              g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                           _("Line %zu of “%s”: the sweep “%s” is not a whole number."),
-                           row, name, (char *) g_ptr_array_index (f, sweep_col));
-              return NULL;
-            }
-        }
-      if (!cur || cur->sweep_id != sweep_id)
-        {
-          for (guint s = 0; s < sweeps->len; s++)
-            {
-              CsvSweep *old = g_ptr_array_index (sweeps, s);
-              if (old->sweep_id == sweep_id)
-                {
-                  g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                               _("In “%s” the rows of sweep %.0f are split into two blocks (lines %zu and %zu). Keep each sweep’s rows together."),
-                               name, sweep_id, old->first_row, row);
-                  return NULL;
-                }
-            }
-          cur = csv_sweep_new (n_cols, sweep_id, row);
-          g_ptr_array_add (sweeps, cur);
-        }
-      for (guint c = 0; c < n_cols; c++)
-        {
-          if ((int) c == sweep_col)
-            continue;
-          double v;
-          if (!parse_number (g_ptr_array_index (f, c), &v))
-            {
-              g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT,
-                           _("Line %zu of “%s”, column “%s”: “%s” is not a number (write decimal numbers such as "
-                             "12.5 or -3e-2)."),
-                           row, name, (char *) g_ptr_array_index (titles, c),
-                           (char *) g_ptr_array_index (f, c));
-              return NULL;
-            }
-          g_array_append_val (g_array_index (cur->cols, GArray *, c), v);
-        }
-    }
-  if (sweeps->len == 0)
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT,
-                   _("“%s” has a header row but no data rows."), name);
-      return NULL;
-    }
-
-  /* Sample interval from the time column, checked for even spacing. */
-  double dt = 0.0;
-  gsize dt_sweep_len = 0;
-  for (guint s = 0; s < sweeps->len; s++)
-    {
-      CsvSweep *sw = g_ptr_array_index (sweeps, s);
-      GArray *t = g_array_index (sw->cols, GArray *, time_col);
-      if (t->len >= 2 && t->len > dt_sweep_len)
-        {
-          dt = (g_array_index (t, double, t->len - 1) - g_array_index (t, double, 0)) / (t->len - 1);
-          dt_sweep_len = t->len;
-        }
-    }
-  dt *= time_factor;
-  if (!(dt > 0.0))
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                   _("The time column of “%s” does not increase: every sweep needs at least two "
-                     "rows with increasing times."), name);
-      return NULL;
-    }
-  for (guint s = 0; s < sweeps->len; s++)
-    {
-      CsvSweep *sw = g_ptr_array_index (sweeps, s);
-      GArray *t = g_array_index (sw->cols, GArray *, time_col);
-      for (guint k = 1; k < t->len; k++)
-        {
-          double step = (g_array_index (t, double, k) - g_array_index (t, double, k - 1)) * time_factor;
-          if (fabs (step - dt) > 0.01 * dt)
-            {
-              g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
-                           _("The time column of “%s” is not evenly spaced: near line %zu the step is %g ms where the recording’s step is %g ms."),
-                           name, sw->first_row + k, step, dt);
-              return NULL;
-            }
-        }
-    }
-
-  NdRecording *rec = nd_recording_new (name, "CSV");
-  nd_recording_set_shape (rec, sweeps->len, n_signals, 1000.0 / dt);
-  nd_recording_set_text (&rec->acquisition, sweep_col >= 0 ? N_("episodic") : N_("single sweep"));
-  guint sig = 0;
-  for (guint c = 0; c < n_cols; c++)
-    if ((int) c != time_col && (int) c != sweep_col)
-      nd_recording_set_signal (rec, sig++, g_ptr_array_index (names, c), g_ptr_array_index (units, c), 1.0, 0.0);
-
-  double **columns = g_new0 (double *, (gsize) sweeps->len * n_signals);
-  double start = 0.0;
-  for (guint s = 0; s < sweeps->len; s++)
-    {
-      CsvSweep *sw = g_ptr_array_index (sweeps, s);
-      GArray *t = g_array_index (sw->cols, GArray *, time_col);
-      rec->sweep_len[s] = t->len;
-      rec->sweep_t0_ms[s] = g_array_index (t, double, 0) * time_factor;
-      rec->sweep_start_s[s] = start;
-      start += t->len * dt / 1000.0;
-      sig = 0;
-      for (guint c = 0; c < n_cols; c++)
-        if ((int) c != time_col && (int) c != sweep_col)
-          {
-            GArray *a = g_array_index (sw->cols, GArray *, c);
-            columns[(gsize) s * n_signals + sig++] = g_memdup2 (a->data, MAX (a->len, 1) * sizeof (double));
-          }
-    }
-  nd_recording_use_memory (rec, columns);
-  nd_recording_infer_mode (rec, NULL);
-  nd_recording_choose_default_stimulus (rec);
-
-  /* A table of currents only, one named as injected ("i" of the engine's
-   * i_pA, "stimulus", "I_inj", ...), is a current-clamp stimulus, e.g. for
-   * `neurode-cli simulate`; otherwise currents alone are voltage clamp. */
-  gboolean any_v = FALSE;
-  for (guint i = 0; i < n_signals; i++)
-    any_v |= nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_VOLTAGE;
-  static const char *const injected[] = { "i", "stimulus", "i_inj", "iinj", "inj", "injected", "command", "cmd" };
-  for (guint i = 0; i < n_signals && !any_v; i++)
-    for (guint k = 0; k < G_N_ELEMENTS (injected); k++)
-      if (g_ascii_strcasecmp (rec->signals[i].name, injected[k]) == 0 &&
-          nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_CURRENT)
-        {
-          rec->mode = ND_CLAMP_CURRENT;
-          nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, (int) i, NULL);
-          any_v = TRUE;   /* done */
-          break;
-        }
-  return rec;
+  return parse_table (text, len, pos, name, error);
 }
 
 NdRecording *

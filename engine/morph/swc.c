@@ -201,30 +201,25 @@ fail:
   return -1;
 }
 
-nd_swc *
-nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
+/* Ids are unique (points sorted by id). 0, or -1 with the message. */
+static int
+check_unique_ids (const nd_swc_point *points, int n, char *err, size_t err_len)
 {
-  nd_swc_point *points = NULL;
-  int n = 0;
-  int *state = NULL;
-  if (parse_lines (text, len, &points, &n, err, err_len) < 0)
-    return NULL;
-  if (n == 0)
-    {
-      nd_morph_set_error (err, err_len, "the file has no sample points");
-      goto fail;
-    }
-  qsort (points, (size_t) n, sizeof *points, compare_by_id);
+  for (int i = 1; i < n; i++)
+    if (points[i].id == points[i - 1].id)
+      {
+        nd_morph_set_error (err, err_len, "lines %d and %d: the id %ld is used twice", points[i - 1].line, points[i].line, points[i].id);
+        return -1;
+      }
+  return 0;
+}
 
+/* Every point's parent found by id, and the one point without a parent:
+ * its index, or -1 with the message. */
+static int
+link_parents (nd_swc_point *points, int n, char *err, size_t err_len)
+{
   int root = -1;
-  for (int i = 0; i < n; i++)
-    {
-      if (i > 0 && points[i].id == points[i - 1].id)
-        {
-          nd_morph_set_error (err, err_len, "lines %d and %d: the id %ld is used twice", points[i - 1].line, points[i].line, points[i].id);
-          goto fail;
-        }
-    }
   for (int i = 0; i < n; i++)
     {
       nd_swc_point *p = &points[i];
@@ -234,7 +229,7 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
             {
               nd_morph_set_error (err, err_len, "lines %d and %d: two points without a parent; Neurode reads one connected cell",
                          points[root].line, p->line);
-              goto fail;
+              return -1;
             }
           root = i;
           continue;
@@ -242,23 +237,27 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
       if (p->parent_id == p->id)
         {
           nd_morph_set_error (err, err_len, "line %d: point %ld is its own parent", p->line, p->id);
-          goto fail;
+          return -1;
         }
       p->parent = find_id (points, n, p->parent_id);
       if (p->parent < 0)
         {
           nd_morph_set_error (err, err_len, "line %d: point %ld names parent %ld, which is not in the file", p->line, p->id, p->parent_id);
-          goto fail;
+          return -1;
         }
     }
   if (root < 0)
-    {
-      nd_morph_set_error (err, err_len, "every point has a parent, so the points form a loop (a cell is a tree with one root)");
-      goto fail;
-    }
+    nd_morph_set_error (err, err_len, "every point has a parent, so the points form a loop (a cell is a tree with one root)");
+  return root;
+}
 
-  /* Cycles: walk each parent chain; 0 unvisited, 1 on the current walk, 2 reaches the root. */
-  state = calloc ((size_t) n, sizeof *state);
+/* Cycles: walk each parent chain; 0 unvisited, 1 on the current walk, 2
+ * reaches the root. 0, or -1 with the message. */
+static int
+check_no_cycles (const nd_swc_point *points, int n, int root, char *err, size_t err_len)
+{
+  int *state = calloc ((size_t) n, sizeof *state);
+  int status = 0;
   state[root] = 2;
   for (int i = 0; i < n; i++)
     {
@@ -272,12 +271,20 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
         {
           nd_morph_set_error (err, err_len, "line %d: the parents of point %ld lead back to it (a loop); a cell is a tree",
                      points[j].line, points[j].id);
-          goto fail;
+          status = -1;
+          break;
         }
       for (j = i; state[j] == 1; j = points[j].parent)
         state[j] = 2;
     }
+  free (state);
+  return status;
+}
 
+/* The tree starts at the soma, which is one piece. 0, or -1 with the message. */
+static int
+check_soma (const nd_swc_point *points, int n, int root, char *err, size_t err_len)
+{
   if (points[root].type != 1)
     {
       int any_soma = 0;
@@ -288,74 +295,98 @@ nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
       else
         nd_morph_set_error (err, err_len, "line %d: the root point %ld is not a soma point (type 1); "
                    "Neurode needs the tree to start at the soma", points[root].line, points[root].id);
-      goto fail;
+      return -1;
     }
   for (int i = 0; i < n; i++)
     if (points[i].type == 1 && points[i].parent >= 0 && points[points[i].parent].type != 1)
       {
         nd_morph_set_error (err, err_len, "line %d: soma point %ld hangs off a non-soma point; the soma must be one piece at the root",
                    points[i].line, points[i].id);
-        goto fail;
+        return -1;
       }
+  return 0;
+}
 
-  /* Order: by id (as NEURON), unless a parent has a larger id than its child;
-   * then a depth-first order from the root that keeps children in id order. */
+/* The points in a depth-first order from the root that keeps children in id
+ * order, parents re-indexed; `points` is freed. */
+static nd_swc_point *
+depth_first_order (nd_swc_point *points, int n, int root)
+{
+  /* Children lists in id order through a counting sort. */
+  int *first_child = calloc ((size_t) n + 1, sizeof *first_child);
+  int *children = malloc ((size_t) n * sizeof *children);
+  int *fill = calloc ((size_t) n, sizeof *fill);
+  int *stack = malloc ((size_t) n * sizeof *stack);
+  int *new_index = malloc ((size_t) n * sizeof *new_index);
+  nd_swc_point *sorted = malloc ((size_t) n * sizeof *sorted);
+  for (int i = 0; i < n; i++)
+    if (points[i].parent >= 0)
+      first_child[points[i].parent + 1]++;
+  for (int i = 0; i < n; i++)
+    first_child[i + 1] += first_child[i];
+  for (int i = 0; i < n; i++)
+    if (points[i].parent >= 0)
+      {
+        int p = points[i].parent;
+        children[first_child[p] + fill[p]++] = i;
+      }
+  int top = 0, k = 0;
+  stack[top++] = root;
+  while (top > 0)
+    {
+      int i = stack[--top];
+      new_index[i] = k;
+      sorted[k++] = points[i];
+      for (int c = first_child[i + 1] - 1; c >= first_child[i]; c--)
+        stack[top++] = children[c];
+    }
+  for (int i = 0; i < n; i++)
+    if (sorted[i].parent >= 0)
+      sorted[i].parent = new_index[sorted[i].parent];
+  free (points);
+  free (first_child);
+  free (children);
+  free (fill);
+  free (stack);
+  free (new_index);
+  return sorted;
+}
+
+/* The lines read, then checked as one tree rooted at the soma, then put in
+ * order: by id (as NEURON), unless a parent has a larger id than its child. */
+nd_swc *
+nd_swc_parse (const char *text, size_t len, char *err, size_t err_len)
+{
+  nd_swc_point *points = NULL;
+  int n = 0;
+  if (parse_lines (text, len, &points, &n, err, err_len) < 0)
+    return NULL;
+  if (n == 0)
+    {
+      nd_morph_set_error (err, err_len, "the file has no sample points");
+      free (points);
+      return NULL;
+    }
+  qsort (points, (size_t) n, sizeof *points, compare_by_id);
+  int root = -1;
+  if (check_unique_ids (points, n, err, err_len) < 0 || (root = link_parents (points, n, err, err_len)) < 0
+      || check_no_cycles (points, n, root, err, err_len) < 0 || check_soma (points, n, root, err, err_len) < 0)
+    {
+      free (points);
+      return NULL;
+    }
+
   int ordered = root == 0;
   for (int i = 0; ordered && i < n; i++)
     if (points[i].parent > i)
       ordered = 0;
   if (!ordered)
-    {
-      /* Children lists in id order through a counting sort. */
-      int *first_child = calloc ((size_t) n + 1, sizeof *first_child);
-      int *children = malloc ((size_t) n * sizeof *children);
-      int *fill = calloc ((size_t) n, sizeof *fill);
-      int *stack = malloc ((size_t) n * sizeof *stack);
-      int *new_index = malloc ((size_t) n * sizeof *new_index);
-      nd_swc_point *sorted = malloc ((size_t) n * sizeof *sorted);
-      for (int i = 0; i < n; i++)
-        if (points[i].parent >= 0)
-          first_child[points[i].parent + 1]++;
-      for (int i = 0; i < n; i++)
-        first_child[i + 1] += first_child[i];
-      for (int i = 0; i < n; i++)
-        if (points[i].parent >= 0)
-          {
-            int p = points[i].parent;
-            children[first_child[p] + fill[p]++] = i;
-          }
-      int top = 0, k = 0;
-      stack[top++] = root;
-      while (top > 0)
-        {
-          int i = stack[--top];
-          new_index[i] = k;
-          sorted[k++] = points[i];
-          for (int c = first_child[i + 1] - 1; c >= first_child[i]; c--)
-            stack[top++] = children[c];
-        }
-      for (int i = 0; i < n; i++)
-        if (sorted[i].parent >= 0)
-          sorted[i].parent = new_index[sorted[i].parent];
-      free (points);
-      points = sorted;
-      free (first_child);
-      free (children);
-      free (fill);
-      free (stack);
-      free (new_index);
-    }
-  free (state);
+    points = depth_first_order (points, n, root);
 
   nd_swc *swc = malloc (sizeof *swc);
   swc->points = points;
   swc->n_points = n;
   return swc;
-
-fail:
-  free (state);
-  free (points);
-  return NULL;
 }
 
 nd_swc *
