@@ -1,0 +1,109 @@
+/* gate-band.c: bands of learned gates (gate-band.h).
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "gate-band.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+void
+nd_gate_band_mark (nd_gate_band *band)
+{
+  for (int i = 0; i < ND_BAND_N; i++)
+    band->constrained[i] = band->n_members >= 2 && band->x_hi[i] - band->x_lo[i] <= ND_BAND_X_WIDTH
+                           && band->tau_hi[i] <= ND_BAND_TAU_FACTOR * band->tau_lo[i];
+}
+
+void
+nd_gate_band_compute (const double *x_inf, const double *tau, int n_members, nd_gate_band *band)
+{
+  memset (band, 0, sizeof *band);
+  band->n_members = n_members;
+  for (int i = 0; i < ND_BAND_N; i++)
+    {
+      band->x_lo[i] = band->tau_lo[i] = INFINITY;
+      band->x_hi[i] = band->tau_hi[i] = -INFINITY;
+      for (int k = 0; k < n_members; k++)
+        {
+          double x = x_inf[(size_t) k * ND_BAND_N + i], t = tau[(size_t) k * ND_BAND_N + i];
+          band->x_lo[i] = fmin (band->x_lo[i], x);
+          band->x_hi[i] = fmax (band->x_hi[i], x);
+          band->tau_lo[i] = fmin (band->tau_lo[i], t);
+          band->tau_hi[i] = fmax (band->tau_hi[i], t);
+        }
+    }
+  nd_gate_band_mark (band);
+}
+
+const nd_gate_band *
+nd_model_gate_band (const nd_model *m, int c, int g)
+{
+  if (c < 0 || c >= m->n_channels || m->channels[c].slot != ND_CHANNEL_LEARNED || g < 0
+      || g >= m->channels[c].n_gates)
+    return NULL;
+  return m->channels[c].learned[g].band;
+}
+
+void
+nd_model_set_gate_band (nd_model *m, int c, int g, const nd_gate_band *band)
+{
+  nd_learned_gate_slot *s = &m->channels[c].learned[g];
+  free (s->band);
+  s->band = NULL;
+  if (band)
+    {
+      s->band = nd_malloc (sizeof *s->band);
+      *s->band = *band;
+    }
+}
+
+void
+nd_model_set_bands (nd_model *m, nd_model *const *members, int n_members)
+{
+  double *x = nd_malloc ((size_t) n_members * ND_BAND_N * sizeof *x);
+  double *t = nd_malloc ((size_t) n_members * ND_BAND_N * sizeof *t);
+  nd_gate_band *band = nd_malloc (sizeof *band);
+  for (int c = 0; c < m->n_channels; c++)
+    for (int g = 0; g < m->channels[c].n_gates && m->channels[c].slot == ND_CHANNEL_LEARNED; g++)
+      {
+        for (int k = 0; k < n_members; k++)
+          for (int i = 0; i < ND_BAND_N; i++)
+            {
+              nd_gate_rates r;
+              nd_model_gate_rates (members[k], c, g, ND_BAND_V_FIRST_MV + i, &r);
+              x[(size_t) k * ND_BAND_N + i] = r.x_inf;
+              t[(size_t) k * ND_BAND_N + i] = r.tau;
+            }
+        nd_gate_band_compute (x, t, n_members, band);
+        nd_model_set_gate_band (m, c, g, band);
+      }
+  free (band);
+  free (x);
+  free (t);
+}
+
+void
+nd_model_clear_bands (nd_model *m)
+{
+  for (int c = 0; c < m->n_channels; c++)
+    for (int g = 0; g < ND_MAX_LEARNED_GATES; g++)
+      {
+        free (m->channels[c].learned[g].band);
+        m->channels[c].learned[g].band = NULL;
+      }
+}
+
+bool
+nd_model_has_bands (const nd_model *m)
+{
+  for (int c = 0; c < m->n_channels; c++)
+    for (int g = 0; g < ND_MAX_LEARNED_GATES; g++)
+      if (m->channels[c].learned[g].band)
+        return true;
+  return false;
+}
