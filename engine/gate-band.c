@@ -5,6 +5,7 @@
  */
 #include "gate-band.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,23 +20,42 @@ nd_gate_band_mark (nd_gate_band *band)
                            && band->tau_hi[i] <= ND_BAND_TAU_FACTOR * band->tau_lo[i];
 }
 
+double
+nd_gate_band_factor (int n_members)
+{
+  if (n_members < 2)
+    return 0.0;
+  return gsl_cdf_tdist_Pinv (0.5 + ND_BAND_LEVEL / 2, n_members - 1) * sqrt (1.0 + 1.0 / n_members);
+}
+
 void
 nd_gate_band_compute (const double *x_inf, const double *tau, int n_members, nd_gate_band *band)
 {
   memset (band, 0, sizeof *band);
   band->n_members = n_members;
+  const double k = nd_gate_band_factor (n_members);
   for (int i = 0; i < ND_BAND_N; i++)
     {
-      band->x_lo[i] = band->tau_lo[i] = INFINITY;
-      band->x_hi[i] = band->tau_hi[i] = -INFINITY;
-      for (int k = 0; k < n_members; k++)
+      double xmin = INFINITY, xmax = -INFINITY, lmin = INFINITY, lmax = -INFINITY;
+      double xm = 0.0, lm = 0.0, xs = 0.0, ls = 0.0;
+      for (int k2 = 0; k2 < n_members; k2++)
         {
-          double x = x_inf[(size_t) k * ND_BAND_N + i], t = tau[(size_t) k * ND_BAND_N + i];
-          band->x_lo[i] = fmin (band->x_lo[i], x);
-          band->x_hi[i] = fmax (band->x_hi[i], x);
-          band->tau_lo[i] = fmin (band->tau_lo[i], t);
-          band->tau_hi[i] = fmax (band->tau_hi[i], t);
+          double x = x_inf[(size_t) k2 * ND_BAND_N + i], l = log (tau[(size_t) k2 * ND_BAND_N + i]);
+          xmin = fmin (xmin, x), xmax = fmax (xmax, x);
+          lmin = fmin (lmin, l), lmax = fmax (lmax, l);
+          xm += x / n_members, lm += l / n_members;
         }
+      for (int k2 = 0; k2 < n_members && n_members > 1; k2++)
+        {
+          double x = x_inf[(size_t) k2 * ND_BAND_N + i], l = log (tau[(size_t) k2 * ND_BAND_N + i]);
+          xs += (x - xm) * (x - xm) / (n_members - 1);
+          ls += (l - lm) * (l - lm) / (n_members - 1);
+        }
+      /* The prediction interval, never narrower than the members themselves. */
+      band->x_lo[i] = fmax (0.0, fmin (xmin, xm - k * sqrt (xs)));
+      band->x_hi[i] = fmin (1.0, fmax (xmax, xm + k * sqrt (xs)));
+      band->tau_lo[i] = exp (fmin (lmin, lm - k * sqrt (ls)));
+      band->tau_hi[i] = exp (fmax (lmax, lm + k * sqrt (ls)));
     }
   nd_gate_band_mark (band);
 }

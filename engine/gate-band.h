@@ -5,11 +5,16 @@
  *
  * Several fits can explain a recording equally well with different
  * kinetics (the data visit only part of the voltage range, and some
- * combinations of x_inf and tau trade off). A band is the range (min to
- * max) of x_inf(V) and tau(V) over the kept members of an ensemble, on the
- * kinetics table's grid (-100..+60 mV, 1 mV). Min/max, not a quantile
- * range: an ensemble has a handful of members, whose quantiles are no
- * better defined than their extremes.
+ * combinations of x_inf and tau trade off). A band is computed from the kept
+ * members of an ensemble on the kinetics table's grid (-100..+60 mV, 1 mV):
+ * at every voltage, the 90 % prediction interval of a further equally good
+ * fit, mean +- t(0.95, n - 1) sqrt (1 + 1/n) s over the n members (x_inf
+ * linearly, clipped to [0, 1]; tau on a log scale), widened where needed to
+ * hold every member. Measured on the K experiment (docs/uncertainty.md):
+ * the members' bare min/max held the truth on only 60 % of the visited
+ * voltages with 4 members, as (n - 1)/(n + 1) = 60 % predicts for
+ * exchangeable draws; the prediction interval is what a handful of members
+ * can honestly claim.
  *
  * A voltage is "constrained by the data" where at least two members agree:
  * the x_inf band is at most ND_BAND_X_WIDTH wide and tau_hi / tau_lo is at
@@ -26,6 +31,7 @@
 #define ND_BAND_N 161            /* -100..+60 mV in 1 mV steps, as nd_model_kinetics_csv */
 #define ND_BAND_X_WIDTH 0.1
 #define ND_BAND_TAU_FACTOR 1.5
+#define ND_BAND_LEVEL 0.9        /* of the prediction interval */
 
 typedef struct nd_gate_band {
   int n_members;
@@ -37,6 +43,8 @@ typedef struct nd_gate_band {
 /* The band of n_members curves: x_inf[k * ND_BAND_N + i] and tau (ms) of
  * member k at ND_BAND_V_FIRST_MV + i mV. */
 void nd_gate_band_compute (const double *x_inf, const double *tau, int n_members, nd_gate_band *band);
+/* k of the interval mean +- k s for n members (0 for fewer than 2). */
+double nd_gate_band_factor (int n_members);
 /* Sets band->constrained from its limits and n_members (also after reading a file). */
 void nd_gate_band_mark (nd_gate_band *band);
 

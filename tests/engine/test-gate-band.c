@@ -13,18 +13,22 @@
 #include "k-experiment.h"
 #include "nd-check.h"
 
-/* Three members with known curves: the band is their exact min and max, and "constrained" follows the
- * width and factor limits exactly at their edges. */
+/* Three members with known curves: the band is their 90 % prediction interval, mean +- k s with
+ * k = t(0.95, 2) sqrt (4/3), exactly (x linear, tau on a log scale), and "constrained" follows the width
+ * and factor limits. */
 static void
 test_compute (void)
 {
+  const double k3 = 2.919985580 * sqrt (4.0 / 3.0);   /* t(0.95, 2) from a table */
+  ND_CHECK_CLOSE (nd_gate_band_factor (3), k3, 1e-8, 0.0, "factor of 3 members");
+  ND_CHECK (nd_gate_band_factor (1) == 0.0, "one member: no interval");
   static double x[3 * ND_BAND_N], t[3 * ND_BAND_N];
   for (int i = 0; i < ND_BAND_N; i++)
     {
-      double base = i / (double) (ND_BAND_N - 1);
-      /* x spreads by 0.05 below index 80 and by 0.2 above; tau by a factor 1.2, or 2 from index 120 */
-      double dx = i < 80 ? 0.05 : 0.2, ft = i < 120 ? 1.2 : 2.0;
-      double xs[3] = { base * 0.5, base * 0.5 + dx, base * 0.5 + dx / 2 };
+      double base = 0.2 + 0.3 * i / (double) (ND_BAND_N - 1);
+      /* x spreads by 0.02 below index 80 and by 0.2 above; tau by a factor 1.1, or 2 from index 120 */
+      double dx = i < 80 ? 0.02 : 0.2, ft = i < 120 ? 1.1 : 2.0;
+      double xs[3] = { base, base + dx, base + dx / 2 };
       double ts[3] = { 1.0 + i, (1.0 + i) * ft, (1.0 + i) * sqrt (ft) };
       for (int k = 0; k < 3; k++)
         {
@@ -38,30 +42,41 @@ test_compute (void)
   int wrong = 0;
   for (int i = 0; i < ND_BAND_N; i++)
     {
-      double base = i / (double) (ND_BAND_N - 1), dx = i < 80 ? 0.05 : 0.2, ft = i < 120 ? 1.2 : 2.0;
-      wrong += b.x_lo[i] != base * 0.5 || b.x_hi[i] != base * 0.5 + dx || b.tau_lo[i] != 1.0 + i
-               || b.tau_hi[i] != (1.0 + i) * ft || b.constrained[i] != (i < 80);
+      double base = 0.2 + 0.3 * i / (double) (ND_BAND_N - 1), dx = i < 80 ? 0.02 : 0.2, ft = i < 120 ? 1.1 : 2.0;
+      /* mean base + dx/2, s dx/2; log tau: mean log(1+i) + log(ft)/2, s log(ft)/2 */
+      double xlo = fmax (0.0, base + dx / 2 - k3 * dx / 2), xhi = base + dx / 2 + k3 * dx / 2;
+      double tlo = (1.0 + i) * pow (ft, 0.5 - k3 / 2), thi = (1.0 + i) * pow (ft, 0.5 + k3 / 2);
+      bool cons = xhi - xlo <= ND_BAND_X_WIDTH && thi <= ND_BAND_TAU_FACTOR * tlo;
+      wrong += fabs (b.x_lo[i] - xlo) > 1e-9 || fabs (b.x_hi[i] - xhi) > 1e-9 || fabs (b.tau_lo[i] / tlo - 1) > 1e-9
+               || fabs (b.tau_hi[i] / thi - 1) > 1e-9 || b.constrained[i] != cons || b.constrained[i] != (i < 80);
     }
-  ND_CHECK (wrong == 0, "%d voltages with a wrong band", wrong);
+  ND_CHECK (wrong == 0, "%d voltages with a wrong band (at 10: %.12g %.12g %.12g %.12g %d)", wrong, b.x_lo[10], b.x_hi[10], b.tau_lo[10], b.tau_hi[10], b.constrained[10]);
 
-  /* The limits themselves count as constrained; a hair beyond does not. */
-  static double x2[2 * ND_BAND_N], t2[2 * ND_BAND_N];
+  /* "Constrained" at the limits themselves, not a hair beyond. */
+  nd_gate_band e = { .n_members = 2 };
   for (int i = 0; i < ND_BAND_N; i++)
     {
-      x2[i] = 0.25, t2[i] = 2.0;
-      x2[ND_BAND_N + i] = i == 0 ? 0.25 + ND_BAND_X_WIDTH : i == 1 ? 0.25 + ND_BAND_X_WIDTH + 1e-9 : 0.25;
-      t2[ND_BAND_N + i] = i == 2 ? 2.0 * ND_BAND_TAU_FACTOR : i == 3 ? 2.0 * ND_BAND_TAU_FACTOR * (1 + 1e-9) : 2.0;
+      e.x_lo[i] = 0.25, e.tau_lo[i] = 2.0;
+      e.x_hi[i] = i == 0 ? 0.25 + ND_BAND_X_WIDTH : i == 1 ? 0.25 + ND_BAND_X_WIDTH + 1e-9 : 0.3;
+      e.tau_hi[i] = i == 2 ? 2.0 * ND_BAND_TAU_FACTOR : i == 3 ? 2.0 * ND_BAND_TAU_FACTOR * (1 + 1e-9) : 2.5;
     }
-  nd_gate_band_compute (x2, t2, 2, &b);
-  ND_CHECK (b.constrained[0] && !b.constrained[1] && b.constrained[2] && !b.constrained[3] && b.constrained[4],
-            "edges: %d %d %d %d %d", b.constrained[0], b.constrained[1], b.constrained[2], b.constrained[3],
-            b.constrained[4]);
-  /* One member says nothing about the spread: nothing is constrained, though its band has no width. */
-  nd_gate_band_compute (x2, t2, 1, &b);
+  nd_gate_band_mark (&e);
+  ND_CHECK (e.constrained[0] && !e.constrained[1] && e.constrained[2] && !e.constrained[3] && e.constrained[4],
+            "edges: %d %d %d %d %d", e.constrained[0], e.constrained[1], e.constrained[2], e.constrained[3],
+            e.constrained[4]);
+  /* One member says nothing about the spread: nothing is constrained, and its band is the member itself. */
+  nd_gate_band_compute (x, t, 1, &b);
   int any = 0;
   for (int i = 0; i < ND_BAND_N; i++)
-    any += b.constrained[i] || b.x_lo[i] != b.x_hi[i];
-  ND_CHECK (any == 0, "a band of one member: %d voltages constrained or wide", any);
+    any += b.constrained[i] || b.x_lo[i] != x[i] || b.x_hi[i] != x[i] || fabs (b.tau_hi[i] / t[i] - 1) > 1e-12;
+  ND_CHECK (any == 0, "a band of one member: %d voltages constrained or not the member", any);
+  /* The interval is clipped to [0, 1] for x_inf. */
+  static double xc[2 * ND_BAND_N], tc[2 * ND_BAND_N];
+  for (int i = 0; i < 2 * ND_BAND_N; i++)
+    xc[i] = i < ND_BAND_N ? 0.99 : 0.95, tc[i] = 1.0;
+  nd_gate_band_compute (xc, tc, 2, &b);
+  ND_CHECK (b.x_hi[7] == 1.0 && b.x_lo[7] < 0.95 && b.tau_lo[7] == 1.0 && b.tau_hi[7] == 1.0, "clipped: %g %g",
+            b.x_lo[7], b.x_hi[7]);
 }
 
 /* The kept rule: L <= L_best + max (tol L_best, max (noise, 0.3 mV)^2). */
@@ -107,10 +122,13 @@ test_model_bands (void)
       nd_gate_rates ra, rb;
       nd_model_gate_rates (a, c, 0, ND_BAND_V_FIRST_MV + i, &ra);
       nd_model_gate_rates (b, c, 0, ND_BAND_V_FIRST_MV + i, &rb);
-      wrong += band->x_lo[i] != fmin (ra.x_inf, rb.x_inf) || band->x_hi[i] != fmax (ra.x_inf, rb.x_inf)
-               || band->tau_lo[i] != fmin (ra.tau, rb.tau) || band->tau_hi[i] != fmax (ra.tau, rb.tau);
+      /* two members: mean +- k |a - b| / sqrt 2 */
+      double k = nd_gate_band_factor (2), h = k * fabs (ra.x_inf - rb.x_inf) / sqrt (2.0);
+      double xm = (ra.x_inf + rb.x_inf) / 2;
+      wrong += fabs (band->x_lo[i] - fmax (0.0, xm - h)) > 1e-12 || fabs (band->x_hi[i] - fmin (1.0, xm + h)) > 1e-12
+               || !(band->tau_lo[i] <= fmin (ra.tau, rb.tau) && band->tau_hi[i] >= fmax (ra.tau, rb.tau));
     }
-  ND_CHECK (wrong == 0, "%d voltages differ from the members' min/max", wrong);
+  ND_CHECK (wrong == 0, "%d voltages differ from the members' interval", wrong);
   nd_model *copy = nd_model_copy (a);
   const nd_gate_band *cb = nd_model_gate_band (copy, c, 0);
   ND_CHECK (cb && cb != band && cb->x_hi[50] == band->x_hi[50], "a copy has its own band");
