@@ -3,7 +3,7 @@
 # `neurode-cli kinetics`, and bad --ensemble/--jobs values (issue 17).
 # Copyright 2026 The Neurode authors
 # SPDX-License-Identifier: GPL-3.0-or-later
-import json, os
+import json, os, shutil
 
 import clitest
 from clitest import check, finish, output_dir, rows, run
@@ -46,6 +46,21 @@ run("fit", os.path.join(fit_dir, "model.json"), rec, "--out", single, "--warm-st
 k1 = rows(os.path.join(single, "kinetics.csv"))
 check(list(k1[0].keys()) == cols[:5], f"a single fit's header {list(k1[0].keys())}")
 check("band" not in json.dumps(json.load(open(os.path.join(single, "model.json")))), "a refit drops the band")
+
+# The demo project (data/demo): an ensemble of 3 short fits through a project file.
+demo = os.path.join(out, "demo")
+shutil.rmtree(demo, ignore_errors=True)
+os.makedirs(demo)
+for name in ("hh-demo.neurode", "hh-demo.csv"):
+    shutil.copy(os.path.join(os.environ["ND_SOURCE_ROOT"], "data", "demo", name), demo)
+demo_out = os.path.join(out, "demo-fit")
+run("fit", os.path.join(demo, "hh-demo.neurode"), "--out", demo_out, "--ensemble", "3", "--iterations", "6",
+    "--restarts", "1", "--search", "0")
+dk = rows(os.path.join(demo_out, "kinetics.csv"))
+check(list(dk[0].keys()) == cols, f"demo kinetics.csv header {list(dk[0].keys())}")
+banded = [r for r in dk if r["x_inf_lo"] != ""]
+check(banded and all(float(r["x_inf_lo"]) <= float(r["x_inf"]) <= float(r["x_inf_hi"]) for r in banded),
+      f"demo: {len(banded)} banded rows, each value inside its band")
 
 # Bad values: clear errors, exit 2, nothing fitted.
 for n in ("0", "1", "65", "100000"):
