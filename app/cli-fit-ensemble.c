@@ -16,8 +16,13 @@
 #include "ensemble.h"
 
 int
-nd_cli_fit_ensemble_check (int n_members, int jobs)
+nd_cli_fit_ensemble_check (int n_members, int jobs, gboolean warm_start)
 {
+  /* A warm start refines the same weights with the same steps whatever the seed: its members would agree
+   * exactly, a band of width 0 that the data did not earn. */
+  if (n_members != -1 && warm_start)
+    return nd_cli_fail (2, _("--ensemble starts every fit afresh from its own seed; it cannot be combined with "
+                             "--warm-start"));
   if (n_members != -1 && (n_members < 2 || n_members > ND_ENSEMBLE_MAX))
     return nd_cli_fail (2, _("--ensemble is %d; it must be 2 to %d fits"), n_members, ND_ENSEMBLE_MAX);
   if (jobs < 0 || jobs > 256)

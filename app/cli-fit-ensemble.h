@@ -8,8 +8,9 @@
 #include "fit-data.h"
 #include "fit.h"
 
-/* Checks --ensemble (-1: not given) and --jobs; prints the error and returns its exit status, or 0. */
-int nd_cli_fit_ensemble_check (int n_members, int jobs);
+/* Checks --ensemble (-1: not given), --jobs and --warm-start; prints the error and returns its exit
+ * status, or 0. */
+int nd_cli_fit_ensemble_check (int n_members, int jobs, gboolean warm_start);
 /* Fits an ensemble of n_members from m on `jobs` threads (0: one per core), prints what it kept and its
  * time, and returns the best member's model with its bands (m is freed) and its result in *res. When no
  * member gives a finite loss, returns m unchanged with res->train_loss NaN. */

@@ -223,7 +223,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
   if (a->iterations < 0 || a->iterations > 1000000 || a->restarts < 0 || a->restarts > 1000 || a->seed < 0
       || a->search < -1 || a->search > 1000000)
     return nd_cli_fail (2, _("--iterations and --search must be 0 to 1000000, --restarts 0 to 1000 and --seed positive"));
-  if ((status = nd_cli_fit_ensemble_check (a->ensemble, a->jobs)) != 0)
+  if ((status = nd_cli_fit_ensemble_check (a->ensemble, a->jobs, a->warm_start)) != 0)
     return status;
   if (!(a->max_dt > 0.0) || a->max_dt > 1.0 || a->max_dt < 1e-4)
     return nd_cli_fail (2, _("--dt must be between 0.0001 and 1 ms"));

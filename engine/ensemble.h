@@ -14,7 +14,9 @@
  * recording shows (or 0.3 mV on a clean one), or by less than a fraction
  * tol of the best's own error, explains it as well as the best does. The
  * best member's model is returned with the band of the kept members on
- * every learned gate (gate-band.h).
+ * every learned gate (gate-band.h). Not with opt->warm_start: a warm start
+ * refines the same weights the same way whatever the seed, so the members
+ * would agree exactly, a band the data did not earn.
  */
 #pragma once
 

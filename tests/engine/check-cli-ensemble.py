@@ -68,6 +68,9 @@ for n in ("0", "1", "65", "100000"):
     check(f"--ensemble is {n}; it must be 2 to 64 fits" in e, f"--ensemble {n}: {e}")
 e = run("fit", hybrid, rec, "--out", os.path.join(out, "bad"), "--ensemble", "2", "--jobs", "-1", code=2).stderr
 check("--jobs is -1" in e, f"--jobs -1: {e}")
+e = run("fit", os.path.join(fit_dir, "model.json"), rec, "--out", os.path.join(out, "bad"), "--ensemble", "2",
+        "--warm-start", code=2).stderr
+check("cannot be combined with --warm-start" in e, f"--ensemble with --warm-start: {e}")
 check(not os.path.exists(os.path.join(out, "bad")), "no output folder for bad options")
 
 finish("cli-ensemble")
