@@ -51,11 +51,12 @@ nd_gate_band_compute (const double *x_inf, const double *tau, int n_members, nd_
           xs += (x - xm) * (x - xm) / (n_members - 1);
           ls += (l - lm) * (l - lm) / (n_members - 1);
         }
-      /* The prediction interval, never narrower than the members themselves. */
-      band->x_lo[i] = fmax (0.0, fmin (xmin, xm - k * sqrt (xs)));
-      band->x_hi[i] = fmin (1.0, fmax (xmax, xm + k * sqrt (xs)));
-      band->tau_lo[i] = exp (fmin (lmin, lm - k * sqrt (ls)));
-      band->tau_hi[i] = exp (fmax (lmax, lm + k * sqrt (ls)));
+      /* The prediction interval, never narrower than the members themselves, widened by the error the
+       * members share (gate-band.h). */
+      band->x_lo[i] = fmax (0.0, fmin (xmin, xm - k * sqrt (xs)) - ND_BAND_X_SHARED);
+      band->x_hi[i] = fmin (1.0, fmax (xmax, xm + k * sqrt (xs)) + ND_BAND_X_SHARED);
+      band->tau_lo[i] = exp (fmin (lmin, lm - k * sqrt (ls))) / ND_BAND_TAU_SHARED;
+      band->tau_hi[i] = exp (fmax (lmax, lm + k * sqrt (ls))) * ND_BAND_TAU_SHARED;
     }
   nd_gate_band_mark (band);
 }
