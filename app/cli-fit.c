@@ -42,11 +42,13 @@
 #include "recording.h"
 #include "templates.h"
 #include "cli-fit-project.h"
+#include "cli-fit-ensemble.h"
 
 typedef struct {
   char *out_dir, *train, *validate, *template_name, *window;
   gint64 seed;
   int iterations, restarts, search;
+  int ensemble, jobs;        /* --ensemble (-1: a single fit) and its threads */
   double max_dt, area;
   gboolean warm_start, keep_leak;
   double clamp_skip;
@@ -232,6 +234,9 @@ check_fit_options (const FitArgs *a, int argc, const char *model_path, double *w
   if (a->iterations < 0 || a->iterations > 1000000 || a->restarts < 0 || a->restarts > 1000 || a->seed < 0
       || a->search < -1 || a->search > 1000000)
     return nd_cli_fail (2, _("--iterations and --search must be 0 to 1000000, --restarts 0 to 1000 and --seed positive"));
+  int status = nd_cli_fit_ensemble_check (a->ensemble, a->jobs, a->warm_start);
+  if (status != 0)
+    return status;
   if (!(a->max_dt > 0.0) || a->max_dt > 1.0 || a->max_dt < 1e-4)
     return nd_cli_fail (2, _("--dt must be between 0.0001 and 1 ms"));
   if (!(a->area >= 0.0) || a->area > 1e8)
@@ -343,11 +348,13 @@ report_leak (const nd_model *m)
                m->params[m->blocks[m->channels[c].block_e].offset]);
 }
 
-/* Runs the plan's fit on m (the best so far saved as model_out while it
- * runs) and writes the outputs unless it broke down. The exit status. */
+/* Runs the plan's fit on *mp (the best so far saved as model_out while it
+ * runs; an ensemble replaces *mp by its best member) and writes the outputs
+ * unless it broke down. The exit status. */
 static int
-fit_and_write (const FitArgs *a, nd_model *m, NdFitPlan *plan, const char *model_out)
+fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const char *model_out)
 {
+  nd_model *m = *mp;
   const NdFitData *data = plan->data;
   g_autoptr (GError) error = NULL;
   int status = 0;
@@ -355,7 +362,10 @@ fit_and_write (const FitArgs *a, nd_model *m, NdFitPlan *plan, const char *model
                      .model_path = model_out };
   nd_fit_result res;
   gint64 t0 = g_get_monotonic_time ();
-  nd_fit (m, data->train, data->n_train, data->val, data->n_val, &plan->opt, NULL, on_progress, &fp, &res);
+  if (a->ensemble > 0)
+    m = *mp = nd_cli_fit_ensemble (m, data, &plan->opt, a->ensemble, a->jobs, &res);
+  else
+    nd_fit (m, data->train, data->n_train, data->val, data->n_val, &plan->opt, NULL, on_progress, &fp, &res);
   nd_model_free (fp.snapshot);
   fprintf (stderr, _("fitted in %.0f s (%d gradient steps, %ld gradients evaluated); the model of start %d is kept\n"),
            (g_get_monotonic_time () - t0) / 1e6, res.iterations_done, res.gradients, res.best_restart + 1);
@@ -421,7 +431,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
   report_clamp_plan (plan);
   status = prepare_out_dir (a->out_dir);
   if (status == 0)
-    status = fit_and_write (a, m, plan, model_out);
+    status = fit_and_write (a, &m, plan, model_out);
 
 out:
   nd_fit_plan_free (plan);
@@ -456,7 +466,7 @@ run_project_or_fit (FitArgs *a, int argc, char **argv)
 int
 nd_cli_fit (int argc, char **argv)
 {
-  FitArgs a = { .seed = 1, .max_dt = 0.025, .search = -1 };
+  FitArgs a = { .seed = 1, .max_dt = 0.025, .search = -1, .ensemble = -1 };
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir, N_("Folder for model.json, kinetics.csv, loss.csv and report.csv"), N_("DIR") },
     { "template", 0, 0, G_OPTION_ARG_STRING, &a.template_name, N_("Without a model file: start from “cortical” (a cortical or hippocampal neuron, the default) or “squid” (squid axon), sized to the recorded cell"), N_("NAME") },
@@ -466,6 +476,8 @@ nd_cli_fit (int argc, char **argv)
     { "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed, N_("Random seed of the network initialisation (default 1)"), N_("N") },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("The most optimiser iterations of the whole fit, shared equally by its restarts; automatic extra restarts and the polish run only within it (default: no limit, 400 per restart, 200 for a real cell after its search)"), N_("N") },
     { "restarts", 0, 0, G_OPTION_ARG_INT, &a.restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
+    { "ensemble", 0, 0, G_OPTION_ARG_INT, &a.ensemble, N_("Fit this many times from seeds SEED, SEED+1, … (2 to 64), keep the fits that explain the data as well as the best, and write the range of their kinetics (kinetics.csv’s x_inf_lo … tau_hi_ms and the model’s “band”)"), N_("N") },
+    { "jobs", 0, 0, G_OPTION_ARG_INT, &a.jobs, N_("With --ensemble: fits run at once (default: one per core)"), N_("N") },
     { "window", 0, 0, G_OPTION_ARG_STRING, &a.window, N_("Fit only this part of every sweep, in ms from its start, e.g. 100-700 (faster; default: the whole sweep)"), N_("START-END") },
     { "search", 0, 0, G_OPTION_ARG_INT, &a.search, N_("Simulations of the search of conductances and kinetics that starts each restart (default 600 for a real cell, 0 otherwise; 0: no search)"), N_("N") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &a.max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },

@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "clamp.h"
+#include "gate-band.h"
 #include "learned-gate.h"
 #include "model-private.h"
 #include "fit-search.h"
@@ -1305,6 +1306,8 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   const nd_fit_options *opt = &resolved;
   memset (result, 0, sizeof *result);
   result->best_val_loss = INFINITY;
+  /* The curves change: a band of the model's earlier fits no longer describes them. */
+  nd_model_clear_bands (m);
   if (n_train < 1 || nd_model_n_trainable (m) == 0 || opt->iterations < 1 || opt->restarts < 0)
     return -1;
   fit_run f = { .m = m, .opt = opt, .train = train, .n_train = n_train, .ctl = ctl, .result = result,

@@ -6,6 +6,7 @@
 #include "model.h"
 #include "model-private.h"
 #include "alloc.h"
+#include "gate-band.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -63,7 +64,10 @@ nd_model_free (nd_model *m)
     return;
   for (int c = 0; c < m->n_channels; c++)
     for (int g = 0; g < ND_MAX_LEARNED_GATES; g++)
-      table_free (&m->channels[c].learned[g].table);
+      {
+        table_free (&m->channels[c].learned[g].table);
+        free (m->channels[c].learned[g].band);
+      }
   free (m->channels);
   free (m->params);
   free (m->blocks);
@@ -85,7 +89,16 @@ nd_model_copy (const nd_model *m)
   c->scratch = m->cache_doubles ? nd_calloc (m->cache_doubles, sizeof (double)) : NULL;
   for (int i = 0; i < c->n_channels; i++)
     for (int g = 0; g < c->channels[i].n_gates && c->channels[i].slot == ND_CHANNEL_LEARNED; g++)
-      table_alloc (&c->channels[i].learned[g].table, c->grid_n);
+      {
+        table_alloc (&c->channels[i].learned[g].table, c->grid_n);
+        nd_learned_gate_slot *s = &c->channels[i].learned[g];
+        if (s->band)
+          {
+            nd_gate_band *band = nd_malloc (sizeof *band);
+            *band = *s->band;
+            s->band = band;
+          }
+      }
   return c;
 }
 

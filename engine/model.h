@@ -80,6 +80,8 @@ typedef struct {
    * gate starts as that Boltzmann gate and the network learns what differs. */
   int block_prior;
   nd_gate_table table;
+  /* The range of the curves over an ensemble of fits (gate-band.h), or NULL. */
+  struct nd_gate_band *band;
 } nd_learned_gate_slot;
 
 typedef struct {

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "gate-band.h"
 #include "icg-registry.h"
 #include "json-input.h"
 #include "nd-error.h"
@@ -199,7 +200,58 @@ typedef struct {
   gboolean fit_power, fit_prior;
   double prior[ND_PRIOR_N];
   net_spec ns;
+  JsonObject *band;
 } gate_spec;
+
+static const char *const band_keys[] = { "x_inf_lo", "x_inf_hi", "tau_lo_ms", "tau_hi_ms" };
+
+/* A gate's "band" (gate-band.h): the members, the grid (which must be the
+ * kinetics table's) and the four limits; "constrained" is derived from them. */
+static gboolean
+read_band (JsonObject *bo, nd_gate_band *band, const char *where, GError **error)
+{
+  double members, v_first, v_step;
+  if (!nd_json_get_number (bo, "members", 0, TRUE, &members, where, error)
+      || !nd_json_get_number (bo, "v_first_mV", 0, TRUE, &v_first, where, error)
+      || !nd_json_get_number (bo, "v_step_mV", 0, TRUE, &v_step, where, error))
+    return FALSE;
+  if (!(members >= 1 && members <= 1e6 && members == floor (members)) || v_first != ND_BAND_V_FIRST_MV
+      || v_step != 1.0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: a gate's band needs a whole number of members and the grid from %d mV in 1 mV steps"),
+                   where, ND_BAND_V_FIRST_MV);
+      return FALSE;
+    }
+  memset (band, 0, sizeof *band);
+  band->n_members = (int) members;
+  double *out[] = { band->x_lo, band->x_hi, band->tau_lo, band->tau_hi };
+  for (int k = 0; k < 4; k++)
+    {
+      JsonArray *a;
+      if (!nd_json_get_array (bo, band_keys[k], &a, where, error))
+        return FALSE;
+      if (!a)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” is missing"), where, band_keys[k]);
+          return FALSE;
+        }
+      if (!nd_json_get_numbers (a, band_keys[k], ND_BAND_N, out[k], where, error))
+        return FALSE;
+    }
+  for (int i = 0; i < ND_BAND_N; i++)
+    if (!(0.0 <= band->x_lo[i] && band->x_lo[i] <= band->x_hi[i] && band->x_hi[i] <= 1.0 && band->tau_lo[i] > 0.0
+          && band->tau_lo[i] <= band->tau_hi[i]))
+      {
+        g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                     _("%s: a gate's band at %d mV must have 0 ≤ x_inf_lo ≤ x_inf_hi ≤ 1 and 0 < tau_lo_ms ≤ "
+                       "tau_hi_ms"),
+                     where, ND_BAND_V_FIRST_MV + i);
+        return FALSE;
+      }
+  nd_gate_band_mark (band);
+  return TRUE;
+}
 
 /* The gate's Boltzmann prior (model.h); absent, none. */
 static gboolean
@@ -243,7 +295,8 @@ read_gate (JsonArray *gates, int g, gate_spec *gs, const char *where, GError **e
   if (!nd_json_get_string (go, "name", &gs->name, where, error) || !nd_json_get_number (go, "power", 1, FALSE, &gs->power, where, error)
       || !nd_json_get_bool (go, "fit_power", FALSE, &gs->fit_power, where, error)
       || !nd_json_get_object (go, "prior", &po, where, error) || !nd_json_get_bool (go, "fit_prior", FALSE, &gs->fit_prior, where, error)
-      || !nd_json_get_object (go, "network", &no, where, error))
+      || !nd_json_get_object (go, "network", &no, where, error)
+      || !nd_json_get_object (go, "band", &gs->band, where, error))
     return FALSE;
   if (!(gs->power >= 1 && gs->power <= 8))
     {
@@ -308,6 +361,13 @@ read_learned_channel (nd_model *m, JsonObject *o, const char *name, const char *
       nd_param_block *qb = &m->blocks[slot->block_prior];
       memcpy (m->params + qb->offset, gs[g].prior, sizeof gs[g].prior);
       qb->trainable = gs[g].fit_prior;
+      if (gs[g].band)
+        {
+          nd_gate_band band;
+          if (!read_band (gs[g].band, &band, where, error))
+            return FALSE;
+          nd_model_set_gate_band (m, *c, g, &band);
+        }
       int b = slot->block;
       nd_learned_gate_init (&slot->net, m->params + m->blocks[b].offset, (guint64) b, 1.0);
       if (gs[g].ns.weights)
@@ -702,6 +762,21 @@ write_gate (JsonBuilder *b, const nd_model *m, const nd_learned_gate_slot *s)
         add_true (b, "fit_prior");
     }
   write_network (b, &s->net.shape, s->net.tau_bound, m->params + blk->offset, blk->count);
+  if (s->band)
+    {
+      json_builder_set_member_name (b, "band");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "members");
+      json_builder_add_int_value (b, s->band->n_members);
+      json_builder_set_member_name (b, "v_first_mV");
+      json_builder_add_int_value (b, ND_BAND_V_FIRST_MV);
+      json_builder_set_member_name (b, "v_step_mV");
+      json_builder_add_int_value (b, 1);
+      const double *lim[] = { s->band->x_lo, s->band->x_hi, s->band->tau_lo, s->band->tau_hi };
+      for (int k = 0; k < 4; k++)
+        add_numbers (b, band_keys[k], lim[k], ND_BAND_N);
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
 }
 
@@ -813,10 +888,33 @@ append_csv_field (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
+/* ",lo,hi,lo,hi,constrained" of a banded gate at grid index i; empty fields for a gate without a band. */
+static void
+append_band (GString *out, const nd_gate_band *band, int i)
+{
+  if (!band)
+    {
+      g_string_append (out, ",,,,,");
+      return;
+    }
+  const double x[] = { band->x_lo[i], band->x_hi[i], band->tau_lo[i], band->tau_hi[i] };
+  for (int k = 0; k < 4; k++)
+    {
+      char b[G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_c (out, ',');
+      g_string_append (out, g_ascii_formatd (b, sizeof b, "%.9g", x[k]));
+    }
+  g_string_append (out, band->constrained[i] ? ",1" : ",0");
+}
+
 void
 nd_model_kinetics_csv (nd_model *m, GString *out)
 {
-  g_string_append (out, "channel,gate,v_mV,x_inf,tau_ms\n");
+  /* The band's columns follow the old ones, and only when some gate has a band, so tables of a single
+   * fit read as before. */
+  const gboolean banded = nd_model_has_bands (m);
+  g_string_append (out, banded ? "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained\n"
+                               : "channel,gate,v_mV,x_inf,tau_ms\n");
   for (int c = 0; c < m->n_channels; c++)
     {
       const nd_channel *ch = &m->channels[c];
@@ -835,7 +933,10 @@ nd_model_kinetics_csv (nd_model *m, GString *out)
               append_csv_field (out, ch->name);
               g_string_append_c (out, ',');
               append_csv_field (out, gname);
-              g_string_append_printf (out, ",%d,%s,%s\n", v, xb, tb);
+              g_string_append_printf (out, ",%d,%s,%s", v, xb, tb);
+              if (banded)
+                append_band (out, nd_model_gate_band (m, c, g), v - ND_BAND_V_FIRST_MV);
+              g_string_append_c (out, '\n');
             }
         }
     }

@@ -25,6 +25,10 @@
  * 6.3 C; area must be given when currents are in pA). A network without
  * "weights" gets the small deterministic initialisation of seed 0; gates
  * start at steady state at v_init_mV.
+ * Optional per learned gate: "band" (an ensemble fit's range of the curves,
+ * gate-band.h): {"members": N, "v_first_mV": -100, "v_step_mV": 1,
+ * "x_inf_lo": [161 numbers], "x_inf_hi": [...], "tau_lo_ms": [...],
+ * "tau_hi_ms": [...]}; files without it load as before.
  */
 #pragma once
 
@@ -47,6 +51,9 @@ G_END_DECLS
 
 G_BEGIN_DECLS
 /* The kinetics table "channel,gate,v_mV,x_inf,tau_ms" for -100..+60 mV in
- * 1 mV steps, every gate of every channel, appended to out. */
+ * 1 mV steps, every gate of every channel, appended to out. When a learned
+ * gate has a band (an ensemble fit, gate-band.h), the columns
+ * "x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained" (1 where the data
+ * constrain the gate, else 0) follow, empty for gates without a band. */
 void nd_model_kinetics_csv (nd_model *m, GString *out);
 G_END_DECLS

@@ -1,0 +1,129 @@
+/* ensemble.c: an ensemble of fits on worker threads (ensemble.h).
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ensemble.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "fit-worker.h"
+#include "gate-band.h"
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int
+nd_ensemble_keep (const double *loss, int n, double noise_sd, double tol, bool *kept, double *threshold)
+{
+  int best = -1;
+  for (int k = 0; k < n; k++)
+    if (isfinite (loss[k]) && (best < 0 || loss[k] < loss[best]))
+      best = k;
+  double s = fmax (isfinite (noise_sd) ? noise_sd : 0.0, ND_FIT_NOISE_FLOOR_MV);
+  *threshold = best < 0 ? NAN : loss[best] + fmax ((tol < 0.0 ? ND_ENSEMBLE_TOL : tol) * loss[best], s * s);
+  for (int k = 0; k < n; k++)
+    kept[k] = best >= 0 && isfinite (loss[k]) && loss[k] <= *threshold;
+  return best;
+}
+
+nd_model *
+nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep *val, int n_val,
+                 const nd_fit_options *opt, const nd_ensemble_options *eo, nd_ensemble_result *res)
+{
+  const int n = eo->n_members, jobs = eo->jobs < 1 ? 1 : eo->jobs;
+  memset (res, 0, sizeof *res);
+  res->n_members = n;
+  res->best = -1;
+  res->loss = nd_calloc ((size_t) n, sizeof *res->loss);
+  res->seconds = nd_calloc ((size_t) n, sizeof *res->seconds);
+  res->kept = nd_calloc ((size_t) n, sizeof *res->kept);
+  nd_model **models = nd_calloc ((size_t) n, sizeof *models);
+  nd_fit_result *results = nd_calloc ((size_t) n, sizeof *results);
+  nd_fit_worker **w = nd_calloc ((size_t) n, sizeof *w);
+  double *started = nd_calloc ((size_t) n, sizeof *started);
+  const double t0 = now_s ();
+  bool failed = false;
+  /* Up to `jobs` members at a time; the next starts as soon as one ends. */
+  for (int next = 0, running = 0, finished = 0; finished < n;)
+    {
+      while (!failed && running < jobs && next < n)
+        {
+          nd_fit_options o = *opt;
+          o.seed = opt->seed + (uint64_t) next;
+          o.progress_interval_s = 1e9;
+          started[next] = now_s ();
+          w[next] = nd_fit_worker_start (m, train, n_train, val, n_val, &o, NULL, NULL);
+          if (!w[next])
+            {
+              failed = true;
+              break;
+            }
+          next++, running++;
+        }
+      bool any = false;
+      for (int k = 0; k < next; k++)
+        if (w[k] && nd_fit_worker_done (w[k]))
+          {
+            models[k] = nd_fit_worker_finish (w[k], &results[k]);
+            w[k] = NULL;
+            res->seconds[k] = now_s () - started[k];
+            res->loss[k] = results[k].best_val_loss;
+            if (eo->member_done)
+              eo->member_done (k, &results[k], res->seconds[k], eo->user);
+            running--, finished++, any = true;
+          }
+      if (failed && running == 0)
+        break;
+      if (!any)
+        nanosleep (&(struct timespec) { .tv_nsec = 20000000 }, NULL);
+    }
+  res->wall_s = now_s () - t0;
+  nd_model *out = NULL;
+  if (!failed)
+    {
+      res->best = nd_ensemble_keep (res->loss, n, results[0].noise_sd, eo->tol, res->kept, &res->threshold);
+      if (res->best >= 0)
+        {
+          nd_model **kept = nd_calloc ((size_t) n, sizeof *kept);
+          for (int k = 0; k < n; k++)
+            if (res->kept[k])
+              kept[res->n_kept++] = models[k];
+          out = models[res->best];
+          models[res->best] = NULL;
+          nd_model_set_bands (out, kept, res->n_kept);
+          free (kept);
+          res->best_result = results[res->best];
+          memset (&results[res->best], 0, sizeof results[res->best]);
+        }
+    }
+  for (int k = 0; k < n; k++)
+    {
+      nd_model_free (models[k]);
+      nd_fit_result_clear (&results[k]);
+    }
+  free (models);
+  free (results);
+  free (w);
+  free (started);
+  return out;
+}
+
+void
+nd_ensemble_result_clear (nd_ensemble_result *res)
+{
+  free (res->loss);
+  free (res->seconds);
+  free (res->kept);
+  nd_fit_result_clear (&res->best_result);
+  memset (res, 0, sizeof *res);
+}

@@ -1,0 +1,202 @@
+/* test-gate-band.c: the bands of an ensemble's learned gates (gate-band.h) and which members it keeps
+ * (ensemble.h), on inputs whose answer is known exactly; then a small ensemble of the K experiment.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ensemble.h"
+#include "gate-band.h"
+#include "k-experiment.h"
+#include "nd-check.h"
+
+/* Three members with known curves: the band is their 90 % prediction interval, mean +- k s with
+ * k = t(0.95, 2) sqrt (4/3), exactly (x linear, tau on a log scale), widened by 0.01 and a factor 1.1,
+ * and "constrained" follows the width and factor limits. */
+static void
+test_compute (void)
+{
+  const double k3 = 2.919985580 * sqrt (4.0 / 3.0);   /* t(0.95, 2) from a table */
+  ND_CHECK_CLOSE (nd_gate_band_factor (3), k3, 1e-8, 0.0, "factor of 3 members");
+  ND_CHECK (nd_gate_band_factor (1) == 0.0, "one member: no interval");
+  static double x[3 * ND_BAND_N], t[3 * ND_BAND_N];
+  for (int i = 0; i < ND_BAND_N; i++)
+    {
+      double base = 0.2 + 0.3 * i / (double) (ND_BAND_N - 1);
+      /* x spreads by 0.02 below index 80 and by 0.2 above; tau by a factor 1.03, or 2 from index 120 */
+      double dx = i < 80 ? 0.02 : 0.2, ft = i < 120 ? 1.03 : 2.0;
+      double xs[3] = { base, base + dx, base + dx / 2 };
+      double ts[3] = { 1.0 + i, (1.0 + i) * ft, (1.0 + i) * sqrt (ft) };
+      for (int k = 0; k < 3; k++)
+        {
+          x[k * ND_BAND_N + i] = xs[(k + i) % 3];
+          t[k * ND_BAND_N + i] = ts[(k + 2 * i) % 3];
+        }
+    }
+  nd_gate_band b;
+  nd_gate_band_compute (x, t, 3, &b);
+  ND_CHECK (b.n_members == 3, "members %d", b.n_members);
+  int wrong = 0;
+  for (int i = 0; i < ND_BAND_N; i++)
+    {
+      double base = 0.2 + 0.3 * i / (double) (ND_BAND_N - 1), dx = i < 80 ? 0.02 : 0.2, ft = i < 120 ? 1.03 : 2.0;
+      /* mean base + dx/2, s dx/2; log tau: mean log(1+i) + log(ft)/2, s log(ft)/2 */
+      double xlo = fmax (0.0, base + dx / 2 - k3 * dx / 2 - 0.01), xhi = base + dx / 2 + k3 * dx / 2 + 0.01;
+      double tlo = (1.0 + i) * pow (ft, 0.5 - k3 / 2) / 1.1, thi = (1.0 + i) * pow (ft, 0.5 + k3 / 2) * 1.1;
+      bool cons = xhi - xlo <= ND_BAND_X_WIDTH && thi <= ND_BAND_TAU_FACTOR * tlo;
+      wrong += fabs (b.x_lo[i] - xlo) > 1e-9 || fabs (b.x_hi[i] - xhi) > 1e-9 || fabs (b.tau_lo[i] / tlo - 1) > 1e-9
+               || fabs (b.tau_hi[i] / thi - 1) > 1e-9 || b.constrained[i] != cons || b.constrained[i] != (i < 80);
+    }
+  ND_CHECK (wrong == 0, "%d voltages with a wrong band (at 10: %.12g %.12g %.12g %.12g %d)", wrong, b.x_lo[10], b.x_hi[10], b.tau_lo[10], b.tau_hi[10], b.constrained[10]);
+
+  /* "Constrained" at the limits themselves, not a hair beyond. */
+  nd_gate_band e = { .n_members = 2 };
+  for (int i = 0; i < ND_BAND_N; i++)
+    {
+      e.x_lo[i] = 0.25, e.tau_lo[i] = 2.0;
+      e.x_hi[i] = i == 0 ? 0.25 + ND_BAND_X_WIDTH : i == 1 ? 0.25 + ND_BAND_X_WIDTH + 1e-9 : 0.3;
+      e.tau_hi[i] = i == 2 ? 2.0 * ND_BAND_TAU_FACTOR : i == 3 ? 2.0 * ND_BAND_TAU_FACTOR * (1 + 1e-9) : 2.5;
+    }
+  nd_gate_band_mark (&e);
+  ND_CHECK (e.constrained[0] && !e.constrained[1] && e.constrained[2] && !e.constrained[3] && e.constrained[4],
+            "edges: %d %d %d %d %d", e.constrained[0], e.constrained[1], e.constrained[2], e.constrained[3],
+            e.constrained[4]);
+  /* One member says nothing about the spread: nothing is constrained, and its band is the member itself
+   * widened by the shared error alone. */
+  nd_gate_band_compute (x, t, 1, &b);
+  int any = 0;
+  for (int i = 0; i < ND_BAND_N; i++)
+    any += b.constrained[i] || fabs (b.x_lo[i] - (x[i] - 0.01)) > 1e-12 || fabs (b.x_hi[i] - (x[i] + 0.01)) > 1e-12
+           || fabs (b.tau_hi[i] / (t[i] * 1.1) - 1) > 1e-12 || fabs (b.tau_lo[i] * 1.1 / t[i] - 1) > 1e-12;
+  ND_CHECK (any == 0, "a band of one member: %d voltages constrained or not the member +- the shared error", any);
+  /* The interval is clipped to [0, 1] for x_inf. */
+  static double xc[2 * ND_BAND_N], tc[2 * ND_BAND_N];
+  for (int i = 0; i < 2 * ND_BAND_N; i++)
+    xc[i] = i < ND_BAND_N ? 0.99 : 0.95, tc[i] = 1.0;
+  nd_gate_band_compute (xc, tc, 2, &b);
+  ND_CHECK (b.x_hi[7] == 1.0 && b.x_lo[7] < 0.94 && fabs (b.tau_lo[7] * 1.1 - 1.0) < 1e-12
+            && fabs (b.tau_hi[7] - 1.1) < 1e-12, "clipped: %g %g", b.x_lo[7], b.x_hi[7]);
+}
+
+/* The kept rule: L <= L_best + max (tol L_best, max (noise, 0.3 mV)^2). */
+static void
+test_keep (void)
+{
+  const double loss[] = { 1.4, 1.0, 1.6, NAN, 1.5 };
+  bool kept[5];
+  double thr;
+  int best = nd_ensemble_keep (loss, 5, 0.0, 0.5, kept, &thr);
+  ND_CHECK (best == 1 && thr == 1.5, "best %d, threshold %g", best, thr);
+  ND_CHECK (kept[0] && kept[1] && !kept[2] && !kept[3] && kept[4], "kept %d %d %d %d %d", kept[0], kept[1], kept[2],
+            kept[3], kept[4]);
+  /* A noisy recording (1 mV): anything within 1 mV^2 of the best explains it as well. */
+  best = nd_ensemble_keep (loss, 5, 1.0, 0.5, kept, &thr);
+  ND_CHECK (thr == 2.0 && kept[2] && !kept[3], "noisy: threshold %g", thr);
+  /* A clean recording and a near-perfect best: the 0.3 mV floor keeps members within 0.09 mV^2. */
+  const double clean[] = { 1e-4, 0.05, 0.2 };
+  best = nd_ensemble_keep (clean, 3, 0.0, -1.0, kept, &thr);
+  ND_CHECK (best == 0 && kept[0] && kept[1] && !kept[2], "clean: threshold %g", thr);
+  const double none[] = { NAN, INFINITY };
+  ND_CHECK (nd_ensemble_keep (none, 2, 0.0, 0.5, kept, &thr) == -1 && !kept[0] && !kept[1], "no finite loss");
+}
+
+/* A model's bands: set from members, copied deeply, cleared by a fit. */
+static void
+test_model_bands (void)
+{
+  nd_model *a = k_hybrid (NULL, 8, 1), *b = k_hybrid (NULL, 8, 1);
+  nd_model_init_networks (a, 1, 0.5);
+  nd_model_init_networks (b, 2, 0.5);
+  nd_model_params_changed (a);
+  nd_model_params_changed (b);
+  nd_model *members[] = { a, b };
+  int c = a->n_channels - 1;
+  ND_CHECK (!nd_model_has_bands (a) && !nd_model_gate_band (a, 0, 0), "no band before");
+  nd_model_set_bands (a, members, 2);
+  const nd_gate_band *band = nd_model_gate_band (a, c, 0);
+  ND_CHECK (band && band->n_members == 2 && nd_model_has_bands (a), "band set");
+  int wrong = 0;
+  for (int i = 0; band && i < ND_BAND_N; i++)
+    {
+      nd_gate_rates ra, rb;
+      nd_model_gate_rates (a, c, 0, ND_BAND_V_FIRST_MV + i, &ra);
+      nd_model_gate_rates (b, c, 0, ND_BAND_V_FIRST_MV + i, &rb);
+      /* two members: mean +- (k |a - b| / sqrt 2 + 0.01) */
+      double k = nd_gate_band_factor (2), h = k * fabs (ra.x_inf - rb.x_inf) / sqrt (2.0) + ND_BAND_X_SHARED;
+      double xm = (ra.x_inf + rb.x_inf) / 2;
+      wrong += fabs (band->x_lo[i] - fmax (0.0, xm - h)) > 1e-12 || fabs (band->x_hi[i] - fmin (1.0, xm + h)) > 1e-12
+               || !(band->tau_lo[i] <= fmin (ra.tau, rb.tau) && band->tau_hi[i] >= fmax (ra.tau, rb.tau));
+    }
+  ND_CHECK (wrong == 0, "%d voltages differ from the members' interval", wrong);
+  nd_model *copy = nd_model_copy (a);
+  const nd_gate_band *cb = nd_model_gate_band (copy, c, 0);
+  ND_CHECK (cb && cb != band && cb->x_hi[50] == band->x_hi[50], "a copy has its own band");
+  nd_model_clear_bands (a);
+  ND_CHECK (!nd_model_has_bands (a) && nd_model_has_bands (copy), "cleared in one, kept in the copy");
+  nd_model_free (copy);
+  nd_model_free (a);
+  nd_model_free (b);
+}
+
+/* A small ensemble of the K experiment: three fits of 40 iterations on two threads; the kept members'
+ * band holds the returned model's own curves, and a fit of that model drops its band. */
+static void
+test_ensemble_fit (void)
+{
+  nd_model *truth = k_truth (NULL), *hybrid = k_hybrid (NULL, 16, 2);
+  static double i_inj[K_N], v[K_N];
+  k_step (15.0, i_inj);
+  k_trace (truth, i_inj, v);
+  nd_fit_sweep sw = { .drive = { .n = K_N, .dt_sample = K_DT, .n_sub = K_SUB, .i_inj = i_inj }, .v_obs = v };
+  nd_fit_options o;
+  nd_fit_options_default (&o);
+  o.iterations = 40;
+  o.restarts = 1;
+  nd_ensemble_options eo = { .n_members = 3, .jobs = 2, .tol = -1.0 };
+  nd_ensemble_result er;
+  nd_model *m = nd_ensemble_fit (hybrid, &sw, 1, NULL, 0, &o, &eo, &er);
+  ND_CHECK (m != NULL, "ensemble fitted");
+  if (m)
+    {
+      ND_CHECK (er.best >= 0 && er.n_kept >= 1 && er.kept[er.best], "best %d kept of %d", er.best, er.n_kept);
+      for (int k = 0; k < 3; k++)
+        ND_CHECK (er.kept[k] == (er.loss[k] <= er.threshold), "member %d: loss %g, threshold %g", k, er.loss[k],
+                  er.threshold);
+      ND_CHECK (er.best_result.n_history > 0 && er.wall_s > 0.0, "the best member's history");
+      int c = m->n_channels - 1, outside = 0;
+      const nd_gate_band *band = nd_model_gate_band (m, c, 0);
+      ND_CHECK (band && band->n_members == er.n_kept, "band of the kept members");
+      for (int i = 0; band && i < ND_BAND_N; i++)
+        {
+          nd_gate_rates r;
+          nd_model_gate_rates (m, c, 0, ND_BAND_V_FIRST_MV + i, &r);
+          outside += !(band->x_lo[i] <= r.x_inf && r.x_inf <= band->x_hi[i] && band->tau_lo[i] <= r.tau
+                       && r.tau <= band->tau_hi[i]);
+        }
+      ND_CHECK (outside == 0, "the model's curves leave its band at %d voltages", outside);
+      printf ("ensemble of 3: %d kept, losses %.3g %.3g %.3g, %.1f s\n", er.n_kept, er.loss[0], er.loss[1],
+              er.loss[2], er.wall_s);
+      nd_fit_result r;
+      o.iterations = 2;
+      nd_fit (m, &sw, 1, NULL, 0, &o, NULL, NULL, NULL, &r);
+      ND_CHECK (!nd_model_has_bands (m), "a new fit drops the band");
+      nd_fit_result_clear (&r);
+      nd_model_free (m);
+    }
+  nd_ensemble_result_clear (&er);
+  nd_model_free (truth);
+  nd_model_free (hybrid);
+}
+
+int
+main (void)
+{
+  test_compute ();
+  test_keep ();
+  test_model_bands ();
+  test_ensemble_fit ();
+  return nd_check_done ("gate-band");
+}
