@@ -196,12 +196,14 @@ advanced (gpointer data)
   return s && s->done > done_at_pause + 2;
 }
 
-/* Well into the free-running stage, so the stopped fit is worth looking at. */
+/* Far enough that the stopped fit has results worth looking at, early enough that Stop comes first. */
 static gboolean
 mostly_done (gpointer data)
 {
   const NdFitSnapshot *s = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window));
-  return s && s->done >= s->total * 9 / 10;
+  /* Half, not nine tenths: the snapshot trails the worker (a 10 Hz timer), and on an idle machine the
+   * last tenth of the demo's 400 steps ended before Stop arrived, so the fit was never cancelled. */
+  return s && s->done >= s->total / 2;
 }
 
 static gboolean
