@@ -19,30 +19,20 @@
 #include "cell-recording.h"
 #include "cli.h"
 #include "cli-recording.h"
-
-static void
-add_number (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  /* JSON has no NaN: "not measured" is null. */
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
+#include "json-output.h"
 
 static void
 print_json (const nd_cell_props *p)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  add_number (b, "v_rest_mV", p->v_rest_mV);
-  add_number (b, "r_in_MOhm", p->r_in_MOhm);
-  add_number (b, "tau_m_ms", p->tau_m_ms);
-  add_number (b, "c_m_pF", p->c_m_pF);
-  add_number (b, "area_um2", p->area_um2);
-  add_number (b, "sag_ratio", p->sag_ratio);
-  add_number (b, "rheobase_pA", p->rheobase_pA);
+  nd_json_add_number_or_null (b, "v_rest_mV", p->v_rest_mV);
+  nd_json_add_number_or_null (b, "r_in_MOhm", p->r_in_MOhm);
+  nd_json_add_number_or_null (b, "tau_m_ms", p->tau_m_ms);
+  nd_json_add_number_or_null (b, "c_m_pF", p->c_m_pF);
+  nd_json_add_number_or_null (b, "area_um2", p->area_um2);
+  nd_json_add_number_or_null (b, "sag_ratio", p->sag_ratio);
+  nd_json_add_number_or_null (b, "rheobase_pA", p->rheobase_pA);
   json_builder_set_member_name (b, "sweeps");
   json_builder_begin_array (b);
   for (int s = 0; s < p->n_sweeps; s++)
@@ -51,7 +41,7 @@ print_json (const nd_cell_props *p)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "sweep");
       json_builder_add_int_value (b, s);
-      add_number (b, "stimulus_pA", sw->stimulus_pA);
+      nd_json_add_number_or_null (b, "stimulus_pA", sw->stimulus_pA);
       json_builder_set_member_name (b, "spikes");
       json_builder_add_int_value (b, (gint64) sw->n_spikes);
       json_builder_set_member_name (b, "spike_times_ms");

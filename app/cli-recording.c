@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "cli-recording.h"
+#include "json-output.h"
 
 void
 nd_cli_recording_add_options (GOptionContext *ctx, NdCliRecordingOptions *o)
@@ -118,11 +119,7 @@ nd_cli_load_recording (const char *path, const NdCliRecordingOptions *o)
 void
 nd_cli_print_json (JsonBuilder *b)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
+  g_autofree char *text = nd_json_builder_to_text (b);
   printf ("%s\n", text);
 }
 

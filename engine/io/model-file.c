@@ -13,6 +13,7 @@
 #include "gate-band.h"
 #include "icg-registry.h"
 #include "json-input.h"
+#include "json-output.h"
 #include "nd-error.h"
 
 /* The strict member readers (a member present must have its type; a wrong one is an error naming it,
@@ -645,13 +646,6 @@ write_network (JsonBuilder *b, const nd_mlp_shape *s, int bound, const double *w
   json_builder_end_object (b);
 }
 
-static void
-add_number (JsonBuilder *b, const char *key, double x)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_double_value (b, x);
-}
-
 /* member: true (written only when set) */
 static void
 add_true (JsonBuilder *b, const char *member)
@@ -660,28 +654,17 @@ add_true (JsonBuilder *b, const char *member)
   json_builder_add_boolean_value (b, TRUE);
 }
 
-/* member: [x[0], …, x[n - 1]] */
-static void
-add_numbers (JsonBuilder *b, const char *member, const double *x, int n)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
-  for (int i = 0; i < n; i++)
-    json_builder_add_double_value (b, x[i]);
-  json_builder_end_array (b);
-}
-
 static void
 write_membrane (JsonBuilder *b, const nd_model *m)
 {
   json_builder_set_member_name (b, "membrane");
   json_builder_begin_object (b);
-  add_number (b, "cm_uF_per_cm2", m->cm);
-  add_number (b, "area_um2", m->area_um2);
-  add_number (b, "v_init_mV", m->v_init);
-  add_number (b, "temperature_C", m->celsius);
+  nd_json_add_number (b, "cm_uF_per_cm2", m->cm);
+  nd_json_add_number (b, "area_um2", m->area_um2);
+  nd_json_add_number (b, "v_init_mV", m->v_init);
+  nd_json_add_number (b, "temperature_C", m->celsius);
   if (m->settle_ms > 0.0)
-    add_number (b, "settle_ms", m->settle_ms);
+    nd_json_add_number (b, "settle_ms", m->settle_ms);
   json_builder_end_object (b);
 }
 
@@ -693,17 +676,17 @@ write_free_channel (JsonBuilder *b, const nd_model *m, const nd_channel *ch)
   json_builder_add_string_value (b, ch->name);
   json_builder_set_member_name (b, "latents");
   json_builder_add_int_value (b, ch->n_latent);
-  add_number (b, "v_mean_mV", ch->v_mean);
-  add_number (b, "v_std_mV", ch->v_std);
-  add_number (b, "i_scale_uA_per_cm2", ch->i_scale);
+  nd_json_add_number (b, "v_mean_mV", ch->v_mean);
+  nd_json_add_number (b, "v_std_mV", ch->v_std);
+  nd_json_add_number (b, "i_scale_uA_per_cm2", ch->i_scale);
   if (ch->z_leak_ms > 0.0)
-    add_number (b, "z_leak_ms", ch->z_leak_ms);
+    nd_json_add_number (b, "z_leak_ms", ch->z_leak_ms);
   if (ch->anchored)
-    add_number (b, "rest_anchor_mV", ch->v_anchor);
-  add_numbers (b, "z_mean", ch->z_mean, ch->n_latent);
-  add_numbers (b, "z_std", ch->z_std, ch->n_latent);
+    nd_json_add_number (b, "rest_anchor_mV", ch->v_anchor);
+  nd_json_add_numbers (b, "z_mean", ch->z_mean, ch->n_latent);
+  nd_json_add_numbers (b, "z_std", ch->z_std, ch->n_latent);
   if (ch->block_z0 >= 0)
-    add_numbers (b, "z_init", m->params + m->blocks[ch->block_z0].offset, ch->n_latent);
+    nd_json_add_numbers (b, "z_init", m->params + m->blocks[ch->block_z0].offset, ch->n_latent);
   const nd_param_block *blk = &m->blocks[ch->block_free];
   write_network (b, &ch->free_shape, -1, m->params + blk->offset, blk->count);
 }
@@ -719,13 +702,13 @@ write_fit_settings (JsonBuilder *b, const nd_model *m, int c)
   if (be->trainable)
     add_true (b, "fit_e_rev");
   if (bg->lo > 0.0 || bg->hi < ND_GBAR_MAX)
-    add_numbers (b, "gbar_range_mS_per_cm2", (const double[]) { bg->lo, bg->hi }, 2);
+    nd_json_add_numbers (b, "gbar_range_mS_per_cm2", (const double[]) { bg->lo, bg->hi }, 2);
   if (be->lo > -200.0 || be->hi < 200.0)
-    add_numbers (b, "e_rev_range_mV", (const double[]) { be->lo, be->hi }, 2);
+    nd_json_add_numbers (b, "e_rev_range_mV", (const double[]) { be->lo, be->hi }, 2);
   if (ch->block_vshift >= 0)
     {
       if (nd_model_v_shift (m, c) != 0.0)
-        add_number (b, "v_shift_mV", nd_model_v_shift (m, c));
+        nd_json_add_number (b, "v_shift_mV", nd_model_v_shift (m, c));
       if (m->blocks[ch->block_vshift].trainable)
         add_true (b, "fit_v_shift");
     }
@@ -754,9 +737,9 @@ write_gate (JsonBuilder *b, const nd_model *m, const nd_learned_gate_slot *s)
     {
       json_builder_set_member_name (b, "prior");
       json_builder_begin_object (b);
-      add_number (b, "slope_per_mV", pr[ND_PRIOR_SLOPE]);
-      add_number (b, "v_half_mV", pr[ND_PRIOR_V_HALF]);
-      add_number (b, "tau_ms", exp (pr[ND_PRIOR_LOG_TAU]));
+      nd_json_add_number (b, "slope_per_mV", pr[ND_PRIOR_SLOPE]);
+      nd_json_add_number (b, "v_half_mV", pr[ND_PRIOR_V_HALF]);
+      nd_json_add_number (b, "tau_ms", exp (pr[ND_PRIOR_LOG_TAU]));
       json_builder_end_object (b);
       if (qb->trainable)
         add_true (b, "fit_prior");
@@ -774,7 +757,7 @@ write_gate (JsonBuilder *b, const nd_model *m, const nd_learned_gate_slot *s)
       json_builder_add_int_value (b, 1);
       const double *lim[] = { s->band->x_lo, s->band->x_hi, s->band->tau_lo, s->band->tau_hi };
       for (int k = 0; k < 4; k++)
-        add_numbers (b, band_keys[k], lim[k], ND_BAND_N);
+        nd_json_add_numbers (b, band_keys[k], lim[k], ND_BAND_N);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -810,8 +793,8 @@ write_channel (JsonBuilder *b, const nd_model *m, int c)
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, ch->name);
     }
-  add_number (b, "gbar_mS_per_cm2", m->params[m->blocks[ch->block_gbar].offset]);
-  add_number (b, "e_rev_mV", m->params[m->blocks[ch->block_e].offset]);
+  nd_json_add_number (b, "gbar_mS_per_cm2", m->params[m->blocks[ch->block_gbar].offset]);
+  nd_json_add_number (b, "e_rev_mV", m->params[m->blocks[ch->block_e].offset]);
   write_fit_settings (b, m, c);
   if (ch->slot == ND_CHANNEL_LEARNED)
     {
@@ -836,11 +819,7 @@ nd_model_file_to_string (const nd_model *m)
     write_channel (b, m, c);
   json_builder_end_array (b);
   json_builder_end_object (b);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return nd_json_builder_to_text (b);
 }
 
 gboolean

@@ -15,6 +15,7 @@
 
 #include "icg-registry.h"
 #include "json-input.h"
+#include "json-output.h"
 #include "model-file.h"
 #include "nd-error.h"
 
@@ -288,11 +289,7 @@ write_selection (JsonBuilder *b, const NdProjectFile *pf)
   json_builder_begin_object (b);
   write_sweeps (b, "train", pf->train);
   write_sweeps (b, "validate", pf->validate);
-  json_builder_set_member_name (b, "window_ms");
-  json_builder_begin_array (b);
-  json_builder_add_double_value (b, pf->window_start_ms);
-  json_builder_add_double_value (b, pf->window_end_ms);
-  json_builder_end_array (b);
+  nd_json_add_numbers (b, "window_ms", (const double[]) { pf->window_start_ms, pf->window_end_ms }, 2);
   json_builder_end_object (b);
 }
 
@@ -523,16 +520,6 @@ read_fit (JsonObject *fo, NdProjectFile *pf, GError **error)
 }
 
 static void
-add_number_or_null (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_double_array (JsonBuilder *b, const char *name, const GArray *v)
 {
   json_builder_set_member_name (b, name);
@@ -564,13 +551,13 @@ write_score (JsonBuilder *b, const NdSweepScore *sc)
   json_builder_set_member_name (b, "role");
   json_builder_add_string_value (b, sc->role == ND_SWEEP_TRAIN ? "train" : "validate");
   /* "Not measured" is null (no first spike in one of the traces, or spikes all along). */
-  add_number_or_null (b, "first_spike_shift_ms", sc->first_spike_shift_ms);
-  add_number_or_null (b, "subthreshold_rmse_mV", sc->subthreshold_rmse_mV);
+  nd_json_add_number_or_null (b, "first_spike_shift_ms", sc->first_spike_shift_ms);
+  nd_json_add_number_or_null (b, "subthreshold_rmse_mV", sc->subthreshold_rmse_mV);
   if (sc->voltage_clamp)
     {
-      add_number_or_null (b, "rmse_pA", sc->rmse_pA);
-      add_number_or_null (b, "peak_pA", sc->peak_pA);
-      add_number_or_null (b, "peak_model_pA", sc->peak_model_pA);
+      nd_json_add_number_or_null (b, "rmse_pA", sc->rmse_pA);
+      nd_json_add_number_or_null (b, "peak_pA", sc->peak_pA);
+      nd_json_add_number_or_null (b, "peak_model_pA", sc->peak_model_pA);
     }
   json_builder_end_object (b);
 }
@@ -685,9 +672,5 @@ nd_project_file_to_string (const NdProjectFile *pf, const char *project_path)
   write_builder (b, pf);
   write_fit (b, pf);
   json_builder_end_object (b);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return nd_json_builder_to_text (b);
 }
