@@ -352,6 +352,15 @@ nd_model_find_block (const nd_model *m, int channel, nd_param_kind kind, int gat
   return -1;
 }
 
+int
+nd_model_learned_channel (const nd_model *m)
+{
+  for (int c = 0; m && c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_LEARNED)
+      return c;
+  return -1;
+}
+
 size_t
 nd_model_n_trainable (const nd_model *m)
 {

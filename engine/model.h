@@ -167,6 +167,8 @@ void nd_model_params_changed (nd_model *m);
 /* Clamps every parameter into its block's bounds. */
 void nd_model_clamp (nd_model *m);
 int nd_model_find_block (const nd_model *m, int channel, nd_param_kind kind, int gate);
+/* The first learned channel of m, or -1 (also for m NULL). */
+int nd_model_learned_channel (const nd_model *m);
 /* Number of trainable parameters. */
 size_t nd_model_n_trainable (const nd_model *m);
 

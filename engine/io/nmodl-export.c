@@ -15,10 +15,7 @@ find_learned (const nd_model *m, int channel)
 {
   if (channel >= 0)
     return channel < m->n_channels && m->channels[channel].slot == ND_CHANNEL_LEARNED ? channel : -1;
-  for (int c = 0; c < m->n_channels; c++)
-    if (m->channels[c].slot == ND_CHANNEL_LEARNED)
-      return c;
-  return -1;
+  return nd_model_learned_channel (m);
 }
 
 /* Letters, digits and '_' only, starting with a letter. */
