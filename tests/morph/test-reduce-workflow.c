@@ -139,6 +139,19 @@ test_stop_fit (void)
   const nd_reduce_protocol *p = g_ptr_array_index (prots, 1);
   g_assert_cmpfloat (fabs (p->v_red[0] + 70.0), <, 1.0);
   g_assert_cmpfloat (p->t_red_s, >, 0.0);
+  /* Every protocol ran to its end: the soma moves under its step, and its last sample is a voltage (a run
+   * cut short leaves zeros). */
+  for (guint k = 0; k < prots->len; k++)
+    {
+      const nd_reduce_protocol *q = g_ptr_array_index (prots, k);
+      double lo = q->v_red[0], hi = q->v_red[0];
+      for (gsize j = 0; j < q->n; j++)
+        lo = fmin (lo, q->v_red[j]), hi = fmax (hi, q->v_red[j]);
+      g_test_message ("protocol %u: reduced soma %.2f .. %.2f mV, last %.2f mV", k, lo, hi, q->v_red[q->n - 1]);
+      g_assert_cmpfloat (q->t_red_s, >, 0.0);
+      g_assert_cmpfloat (hi - lo, >, 1.0);
+      g_assert_true (isfinite (q->v_red[q->n - 1]) && q->v_red[q->n - 1] != 0.0);
+    }
 }
 
 static void
@@ -177,6 +190,14 @@ test_copy (void)
       g_assert_true (a->v_full != b->v_full && a->i_pA != b->i_pA && a->v_red != b->v_red);
       g_assert_cmpmem (a->v_full, a->n * sizeof (double), b->v_full, b->n * sizeof (double));
       g_assert_cmpmem (a->i_pA, a->n * sizeof (double), b->i_pA, b->n * sizeof (double));
+      /* Every trace is the thread's own copy of the same samples. */
+      g_assert_cmpint (a->index, ==, b->index);
+      g_assert_cmpfloat (a->dt_ms, ==, b->dt_ms);
+      g_assert_true (a->dens != b->dens && a->i_axial != b->i_axial && a->i_learned != b->i_learned);
+      g_assert_cmpmem (a->dens, a->n * sizeof (double), b->dens, b->n * sizeof (double));
+      g_assert_cmpmem (a->i_axial, a->n * sizeof (double), b->i_axial, b->n * sizeof (double));
+      g_assert_cmpmem (a->v_red, a->n * sizeof (double), b->v_red, b->n * sizeof (double));
+      g_assert_cmpmem (a->i_learned, a->n * sizeof (double), b->i_learned, b->n * sizeof (double));
     }
 }
 
