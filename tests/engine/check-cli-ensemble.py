@@ -3,7 +3,7 @@
 # `neurode-cli kinetics`, and bad --ensemble/--jobs values (issue 17).
 # Copyright 2026 The Neurode authors
 # SPDX-License-Identifier: GPL-3.0-or-later
-import json, os, shutil
+import json, os, re, shutil
 
 import clitest
 from clitest import check, finish, output_dir, rows, run
@@ -29,6 +29,27 @@ bad = [r["v_mV"] for r in learned
                and float(r["tau_lo_ms"]) <= float(r["tau_ms"]) <= float(r["tau_hi_ms"])
                and r["constrained"] in ("0", "1"))]
 check(not bad, f"value outside its band at {bad[:5]}")
+# A band is no band without width (the members' shared error alone widens it, gate-band.h), and "constrained"
+# is the width and factor limits read off the table (rows at a limit itself left out: the table rounds).
+flat = [r["v_mV"] for r in learned
+        if not (float(r["x_inf_hi"]) > float(r["x_inf_lo"]) and float(r["tau_hi_ms"]) > float(r["tau_lo_ms"]))]
+check(not flat, f"a band of no width at {flat[:5]}")
+
+
+def constrained_wrong(rows):
+    wrong = []
+    for r in rows:
+        w = float(r["x_inf_hi"]) - float(r["x_inf_lo"])
+        f = float(r["tau_hi_ms"]) / float(r["tau_lo_ms"])
+        if abs(w - 0.1) < 1e-6 or abs(f - 1.5) < 1e-6:
+            continue
+        if (r["constrained"] == "1") != (w <= 0.1 and f <= 1.5):
+            wrong.append(r["v_mV"])
+    return wrong
+
+
+wrong = constrained_wrong(learned)
+check(not wrong, f"“constrained” disagrees with the band's width at {wrong[:5]}")
 check(all(r["x_inf_lo"] == "" and r["constrained"] == "" for r in kin if r["channel"] != "K"),
       "known channels' band fields are empty")
 
@@ -36,6 +57,9 @@ check(all(r["x_inf_lo"] == "" and r["constrained"] == "" for r in kin if r["chan
 model = json.load(open(os.path.join(fit_dir, "model.json")))
 gate = [c for c in model["channels"] if c["type"] == "learned"][0]["gates"][0]
 check("band" in gate and len(gate["band"]["x_inf_lo"]) == 161 and gate["band"]["members"] >= 1, "band in model.json")
+kept = re.search(r"ensemble: (\d+) of 3 fits kept", p.stderr)
+check(kept and gate["band"]["members"] == int(kept.group(1)),
+      f"the band's members {gate['band']['members']} are not the fits kept ({kept and kept.group(1)})")
 again = os.path.join(out, "kin-again.csv")
 run("kinetics", os.path.join(fit_dir, "model.json"), "--out", again)
 check(open(again).read() == open(os.path.join(fit_dir, "kinetics.csv")).read(), "kinetics of the saved model")
@@ -61,6 +85,10 @@ check(list(dk[0].keys()) == cols, f"demo kinetics.csv header {list(dk[0].keys())
 banded = [r for r in dk if r["x_inf_lo"] != ""]
 check(banded and all(float(r["x_inf_lo"]) <= float(r["x_inf"]) <= float(r["x_inf_hi"]) for r in banded),
       f"demo: {len(banded)} banded rows, each value inside its band")
+check(all(float(r["x_inf_hi"]) > float(r["x_inf_lo"]) and float(r["tau_hi_ms"]) > float(r["tau_lo_ms"])
+          for r in banded), "demo: a band of no width")
+wrong = constrained_wrong(banded)
+check(not wrong, f"demo: “constrained” disagrees with the band's width at {wrong[:5]}")
 
 # Bad values: clear errors, exit 2, nothing fitted.
 for n in ("0", "1", "65", "100000"):
