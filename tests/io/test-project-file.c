@@ -163,6 +163,34 @@ test_strict (void)
   g_assert_cmpint (sc->role, ==, ND_SWEEP_VALIDATE);
 }
 
+/* A voltage-clamp score (no such file is in tests/data) is written with its current members, nulls
+ * where not measured, and read back the same. */
+static void
+test_voltage_clamp_scores (void)
+{
+  const char *json = "{\"neurode_project\": 1, " MODEL ", \"fit\": {\"fitted\": true, \"validation\": [{\"sweep\": 3,"
+                     " \"rmse_mV\": 0.5, \"role\": \"train\", \"rmse_pA\": 12.5, \"peak_pA\": -300,"
+                     " \"peak_model_pA\": null}]}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdProjectFile) pf = nd_project_file_parse (json, strlen (json), &error);
+  g_assert_no_error (error);
+  g_autofree char *text = nd_project_file_to_string (pf, "/tmp/vc.neurode");
+  g_assert_nonnull (strstr (text, "\"rmse_pA\" : 12.5"));
+  g_assert_nonnull (strstr (text, "\"peak_pA\" : -300.0"));
+  g_assert_nonnull (strstr (text, "\"peak_model_pA\" : null"));
+  g_autoptr (NdProjectFile) again = nd_project_file_parse (text, strlen (text), &error);
+  g_assert_no_error (error);
+  const NdSweepScore *sc = &g_array_index (again->scores, NdSweepScore, 0);
+  g_assert_true (sc->voltage_clamp);
+  g_assert_cmpuint (sc->sweep, ==, 3);
+  g_assert_cmpint (sc->role, ==, ND_SWEEP_TRAIN);
+  g_assert_cmpfloat (sc->rmse_pA, ==, 12.5);
+  g_assert_cmpfloat (sc->peak_pA, ==, -300.0);
+  g_assert_true (isnan (sc->peak_model_pA));
+  g_autofree char *text2 = nd_project_file_to_string (again, "/tmp/vc.neurode");
+  g_assert_cmpstr (text2, ==, text);
+}
+
 /* The recording where it was, else beside the project; a clear error naming where it was looked for. */
 static void
 test_recording (void)
@@ -223,6 +251,7 @@ main (int argc, char **argv)
   g_test_add_func ("/project-file/89568ce", test_file_of_89568ce);
   g_test_add_func ("/project-file/format1-roles", test_format1_roles);
   g_test_add_func ("/project-file/strict", test_strict);
+  g_test_add_func ("/project-file/voltage-clamp-scores", test_voltage_clamp_scores);
   g_test_add_func ("/project-file/recording", test_recording);
   g_test_add_func ("/project-file/sniff", test_sniff);
   return g_test_run ();
