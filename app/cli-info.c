@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli-recording.h"
+#include "json-output.h"
 
 static const char *
 source_name (NdStimulusSource s)
@@ -39,13 +40,6 @@ add_string (JsonBuilder *b, const char *name, const char *v)
 }
 
 static void
-add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, v);
-}
-
-static void
 add_int (JsonBuilder *b, const char *name, gint64 v)
 {
   json_builder_set_member_name (b, name);
@@ -65,8 +59,8 @@ print_json (const NdRecording *rec)
   add_string (b, "protocol", nd_recording_protocol (rec));
   add_string (b, "comment", nd_recording_comment (rec));
   add_int (b, "sweeps", nd_recording_n_sweeps (rec));
-  add_double (b, "sample_rate_hz", nd_recording_sample_rate_hz (rec));
-  add_double (b, "sweep_length_s", sweep_length_s (rec));
+  nd_json_add_number (b, "sample_rate_hz", nd_recording_sample_rate_hz (rec));
+  nd_json_add_number (b, "sweep_length_s", sweep_length_s (rec));
   json_builder_set_member_name (b, "sweep_points");
   json_builder_begin_array (b);
   for (guint s = 0; s < nd_recording_n_sweeps (rec); s++)
@@ -86,7 +80,7 @@ print_json (const NdRecording *rec)
       json_builder_begin_object (b);
       add_string (b, "name", sig->name);
       add_string (b, "units", sig->units);
-      add_double (b, "scale", sig->scale);
+      nd_json_add_number (b, "scale", sig->scale);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -106,7 +100,7 @@ print_json (const NdRecording *rec)
     {
       const NdTag *t = nd_recording_tag (rec, i);
       json_builder_begin_object (b);
-      add_double (b, "time_s", t->time_s);
+      nd_json_add_number (b, "time_s", t->time_s);
       add_string (b, "text", t->text);
       json_builder_end_object (b);
     }
