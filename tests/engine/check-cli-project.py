@@ -56,6 +56,19 @@ by_hand2 = fit("overridden-by-hand", model, demo_csv, "--train", "3", "--validat
                "--stimulus", "i", "--ljp", "0")
 same_fit(overridden, by_hand2, "project with options vs by hand")
 
+# The project's stimulus is the fit's: the recording's "i" column would otherwise be taken as the current, so a
+# project that says "none" must be refused as the same choice by hand is.
+with open(saved) as f:
+    no_stim = json.load(f)
+no_stim["recording"]["stimulus"] = "none"
+del no_stim["recording"]["stimulus_signal"]
+no_stim_path = os.path.join(folder, "no-stimulus.neurode")
+json.dump(no_stim, open(no_stim_path, "w"))
+p = run("fit", no_stim_path, "--out", os.path.join(out, "no-stim-out"), *small, code=1)
+h = run("fit", model, demo_csv, "--stimulus", "none", "--out", os.path.join(out, "no-stim-by-hand"), *small, code=1)
+check("injected current is not known" in p.stderr and p.stderr == h.stderr,
+      f"a project without a stimulus: {p.stderr!r}, by hand: {h.stderr!r}")
+
 # Found by content as well as by name.
 as_json = os.path.join(folder, "cell-project.json")
 shutil.copy(project, as_json)
