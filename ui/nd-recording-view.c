@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nd-adaptive.h"
 #include "nd-cell-card.h"
 #include "nd-recording-view.h"
 #include "nd-rows.h"
@@ -774,6 +775,20 @@ nd_recording_view_dispose (GObject *object)
   G_OBJECT_CLASS (nd_recording_view_parent_class)->dispose (object);
 }
 
+/* Narrow: the side panel below the plots, scrolling with the whole view; the plots get a right margin. */
+static void
+narrow_changed (NdAdaptive *adaptive, GParamSpec *pspec, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  gboolean narrow = nd_adaptive_get_narrow (adaptive);
+  gtk_widget_set_margin_end (gtk_widget_get_parent (GTK_WIDGET (self->trace_plot)), narrow ? 12 : 0);
+  GtkWidget *row = nd_adaptive_get_box (adaptive);
+  for (GtkWidget *c = gtk_widget_get_first_child (row); c; c = gtk_widget_get_next_sibling (c))
+    for (GtkWidget *s = gtk_widget_get_first_child (c); s; s = gtk_widget_get_next_sibling (s))
+      if (GTK_IS_SCROLLED_WINDOW (s))
+        nd_adaptive_scroll_alone (GTK_SCROLLED_WINDOW (s), narrow);
+}
+
 static void
 nd_recording_view_class_init (NdRecordingViewClass *klass)
 {
@@ -789,6 +804,7 @@ nd_recording_view_class_init (NdRecordingViewClass *klass)
 
   g_type_ensure (ND_TYPE_PLOT);
   g_type_ensure (ND_TYPE_CELL_CARD);
+  g_type_ensure (ND_TYPE_ADAPTIVE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-recording-view.ui");
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, trace_plot);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, stim_plot);
@@ -812,6 +828,7 @@ nd_recording_view_class_init (NdRecordingViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, window_spin_changed);
   gtk_widget_class_bind_template_callback (widget_class, whole_sweep_clicked);
   gtk_widget_class_bind_template_callback (widget_class, show_selected);
+  gtk_widget_class_bind_template_callback (widget_class, narrow_changed);
 }
 
 static void
