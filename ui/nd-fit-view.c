@@ -433,15 +433,6 @@ nd_fit_view_get_plot (NdFitView *self, const char *name)
   return NULL;
 }
 
-guint
-nd_fit_view_get_draw_count (NdFitView *self)
-{
-  guint n = 0;
-  for (guint i = 0; i < FIT_N_PLOTS; i++)
-    n += nd_plot_get_draw_count (self->plots[i].plot);
-  return n;
-}
-
 /* Field by field (the struct has padding); NaN equals NaN. */
 static gboolean
 scores_equal (const NdSweepScore *a, const NdSweepScore *b)
