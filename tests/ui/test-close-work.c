@@ -7,8 +7,9 @@
  * conductances and kinetics and during its gradient steps, the demo's fit during its iterations: the
  * fit's thread must have ended within one second of its abort (nd_fit_worker_last_abort_us; the whole
  * close is printed), nothing of it must be left running (nd_fit_worker_n_running), and the window must be
- * finalized. An f-I curve still computing when its window closes must not keep the window either,
- * and must end without touching it (under the sanitizers, a use after free would show).
+ * finalized. A fit's scoring and an f-I curve still computing when their window closes must not keep the
+ * window either, and their threads must end (nd_task_n_running back to 0 within 10 s) without touching it
+ * (under the sanitizers, a use after free would show).
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -16,6 +17,7 @@
 #include "fit-worker.h"
 #include "nd-explore-view.h"
 #include "nd-fit-view.h"
+#include "nd-task.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
 
@@ -113,6 +115,26 @@ test_real_cell_steps (void)
 }
 
 static gboolean
+no_task_running (gpointer data)
+{
+  return nd_task_n_running () == 0;
+}
+
+/* The closed window's background job (nd_task_run) is cancelled: its thread returns within a second of
+ * the close (t0; three under the sanitizers), then its callback runs without the window (a use after free
+ * would show under the sanitizers). */
+static void
+work_ends (const char *what, gint64 t0)
+{
+  gboolean ended = nd_test_ui_wait (no_task_running, NULL, 10000);
+  double s = (g_get_monotonic_time () - t0) / 1e6;
+  g_print ("%s: its thread ended within %.3f s of the close\n", what, s);
+  g_assert_true (ended);
+  g_assert_cmpfloat (s, <, ND_TEST_SANITIZED ? 3.0 : 1.0);
+  nd_test_ui_spin (200);
+}
+
+static gboolean
 scoring (gpointer data)
 {
   return nd_fit_runner_get_state (nd_test_ui_fit_runner (data)) >= ND_FIT_SCORING;
@@ -144,13 +166,15 @@ test_real_cell_scoring (void)
   g_object_add_weak_pointer (G_OBJECT (w), &weak);
   g_object_add_weak_pointer (G_OBJECT (weak_runner), &weak_runner);
   nd_project_set_dirty (p, FALSE);
+  g_assert_cmpint (nd_task_n_running (), >=, 1);
+  gint64 t0 = g_get_monotonic_time ();
   gtk_window_close (GTK_WINDOW (w));
   nd_test_ui_spin (100);
   g_assert_null (weak);
   /* Nor the runner, with the sweeps and models it holds. */
   g_assert_null (weak_runner);
   /* The scoring stops after its sweep and its callback finds no runner. */
-  nd_test_ui_spin (2000);
+  work_ends ("scoring", t0);
   g_settings_reset (settings, "fit-iterations");
   g_settings_reset (settings, "fit-search");
 }
@@ -181,13 +205,15 @@ test_explore_curve (void)
   g_assert_nonnull (view);
   g_action_group_activate_action (nd_explore_view_get_actions (view), "compute-fi", NULL);
   g_assert_true (nd_explore_view_is_computing (view));
+  g_assert_cmpint (nd_task_n_running (), >=, 1);
   gpointer weak = w;
   g_object_add_weak_pointer (G_OBJECT (w), &weak);
+  gint64 t0 = g_get_monotonic_time ();
   gtk_window_close (GTK_WINDOW (w));
   nd_test_ui_spin (100);
   g_assert_null (weak);
   /* The curve's thread finishes (cancelled at its next point) and its callback finds no view. */
-  nd_test_ui_spin (2000);
+  work_ends ("f-I curve", t0);
 }
 
 int
