@@ -840,7 +840,6 @@ nd_recording_view_init (NdRecordingView *self)
   self->sweep_rows = g_ptr_array_new ();
   self->stim_choices = g_array_new (FALSE, FALSE, sizeof (int));
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
   nd_scroll_guard_all (GTK_WIDGET (self));
   self->trace_model = nd_plot_model_new ();
   self->stim_model = nd_plot_model_new ();
