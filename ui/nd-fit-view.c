@@ -636,7 +636,6 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-fit-view.ui");
   gtk_widget_class_bind_template_child (widget_class, NdFitView, plot_grid);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, side_scroller);
-  gtk_widget_class_bind_template_child (widget_class, NdFitView, start_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, pause_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, resume_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, stop_button);

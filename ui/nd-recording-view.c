@@ -35,7 +35,7 @@ struct _NdRecordingView
   NdNamedPlot plots[2];       /* the two, as a list (nd_recording_view_get_plots) */
   GtkStack *stack;            /* "empty" (no recording yet), "missing" (the project's was not found) or "content" */
   AdwStatusPage *missing;
-  AdwPreferencesGroup *file_group, *sweep_group, *window_group, *stim_group;
+  AdwPreferencesGroup *file_group, *sweep_group, *stim_group;
   AdwComboRow *show_row;
   GtkSpinButton *start_spin, *end_spin, *area_spin;
   AdwComboRow *stim_row;
@@ -812,7 +812,6 @@ nd_recording_view_class_init (NdRecordingViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, missing);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, file_group);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, sweep_group);
-  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, window_group);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, stim_group);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, show_row);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, start_spin);
