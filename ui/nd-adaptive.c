@@ -31,6 +31,14 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (NdAdaptive, nd_adaptive, GTK_TYPE_WIDGET,
 enum { PROP_0, PROP_NARROW, PROP_NARROW_BELOW, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
+/* GtkWidget's default is a constant size, for which GTK measures the height at no width: the wrapped
+ * labels inside would be counted on one line and the box allocated taller than this widget. */
+static GtkSizeRequestMode
+nd_adaptive_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
 static void
 nd_adaptive_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum, int *natural,
                      int *minimum_baseline, int *natural_baseline)
@@ -165,6 +173,7 @@ nd_adaptive_class_init (NdAdaptiveClass *klass)
   object_class->get_property = nd_adaptive_get_property;
   object_class->set_property = nd_adaptive_set_property;
   object_class->dispose = nd_adaptive_dispose;
+  widget_class->get_request_mode = nd_adaptive_get_request_mode;
   widget_class->measure = nd_adaptive_measure;
   widget_class->size_allocate = nd_adaptive_size_allocate;
   props[PROP_NARROW] = g_param_spec_boolean ("narrow", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);

@@ -36,7 +36,7 @@ struct _NdFitView
   /* Template children (resources/ui/nd-fit-view.ui) */
   GtkGrid *plot_grid;
   GtkScrolledWindow *side_scroller;
-  GtkWidget *start_button, *pause_button, *resume_button, *stop_button, *accept_button;
+  GtkWidget *pause_button, *resume_button, *stop_button, *accept_button;
   GtkProgressBar *progress;
   GtkLabel *status, *outcome;
   GtkMenuButton *export_button;

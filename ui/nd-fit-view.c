@@ -433,15 +433,6 @@ nd_fit_view_get_plot (NdFitView *self, const char *name)
   return NULL;
 }
 
-guint
-nd_fit_view_get_draw_count (NdFitView *self)
-{
-  guint n = 0;
-  for (guint i = 0; i < FIT_N_PLOTS; i++)
-    n += nd_plot_get_draw_count (self->plots[i].plot);
-  return n;
-}
-
 /* Field by field (the struct has padding); NaN equals NaN. */
 static gboolean
 scores_equal (const NdSweepScore *a, const NdSweepScore *b)
@@ -645,7 +636,6 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-fit-view.ui");
   gtk_widget_class_bind_template_child (widget_class, NdFitView, plot_grid);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, side_scroller);
-  gtk_widget_class_bind_template_child (widget_class, NdFitView, start_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, pause_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, resume_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, stop_button);

@@ -50,7 +50,5 @@ const char  *nd_fit_view_get_verdict (NdFitView *self, gboolean *good);
 const NdNamedPlot *nd_fit_view_get_plots (NdFitView *self, guint *n_plots);
 /* One of them by name; NULL for another name. */
 NdPlot      *nd_fit_view_get_plot (NdFitView *self, const char *name);
-/* Total draws of the plots (for the responsiveness test). */
-guint        nd_fit_view_get_draw_count (NdFitView *self);
 
 G_END_DECLS

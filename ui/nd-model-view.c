@@ -506,7 +506,6 @@ static void
 nd_model_view_init (NdModelView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
   nd_scroll_guard_all (GTK_WIDGET (self));
   for (int g = 0; g < 2; g++)
     {

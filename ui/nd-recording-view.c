@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nd-adaptive.h"
 #include "nd-cell-card.h"
 #include "nd-recording-view.h"
 #include "nd-rows.h"
@@ -34,7 +35,7 @@ struct _NdRecordingView
   NdNamedPlot plots[2];       /* the two, as a list (nd_recording_view_get_plots) */
   GtkStack *stack;            /* "empty" (no recording yet), "missing" (the project's was not found) or "content" */
   AdwStatusPage *missing;
-  AdwPreferencesGroup *file_group, *sweep_group, *window_group, *stim_group;
+  AdwPreferencesGroup *file_group, *sweep_group, *stim_group;
   AdwComboRow *show_row;
   GtkSpinButton *start_spin, *end_spin, *area_spin;
   AdwComboRow *stim_row;
@@ -774,6 +775,20 @@ nd_recording_view_dispose (GObject *object)
   G_OBJECT_CLASS (nd_recording_view_parent_class)->dispose (object);
 }
 
+/* Narrow: the side panel below the plots, scrolling with the whole view; the plots get a right margin. */
+static void
+narrow_changed (NdAdaptive *adaptive, GParamSpec *pspec, gpointer user_data)
+{
+  NdRecordingView *self = ND_RECORDING_VIEW (user_data);
+  gboolean narrow = nd_adaptive_get_narrow (adaptive);
+  gtk_widget_set_margin_end (gtk_widget_get_parent (GTK_WIDGET (self->trace_plot)), narrow ? 12 : 0);
+  GtkWidget *row = nd_adaptive_get_box (adaptive);
+  for (GtkWidget *c = gtk_widget_get_first_child (row); c; c = gtk_widget_get_next_sibling (c))
+    for (GtkWidget *s = gtk_widget_get_first_child (c); s; s = gtk_widget_get_next_sibling (s))
+      if (GTK_IS_SCROLLED_WINDOW (s))
+        nd_adaptive_scroll_alone (GTK_SCROLLED_WINDOW (s), narrow);
+}
+
 static void
 nd_recording_view_class_init (NdRecordingViewClass *klass)
 {
@@ -789,6 +804,7 @@ nd_recording_view_class_init (NdRecordingViewClass *klass)
 
   g_type_ensure (ND_TYPE_PLOT);
   g_type_ensure (ND_TYPE_CELL_CARD);
+  g_type_ensure (ND_TYPE_ADAPTIVE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/nd-recording-view.ui");
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, trace_plot);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, stim_plot);
@@ -796,7 +812,6 @@ nd_recording_view_class_init (NdRecordingViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, missing);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, file_group);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, sweep_group);
-  gtk_widget_class_bind_template_child (widget_class, NdRecordingView, window_group);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, stim_group);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, show_row);
   gtk_widget_class_bind_template_child (widget_class, NdRecordingView, start_spin);
@@ -812,6 +827,7 @@ nd_recording_view_class_init (NdRecordingViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, window_spin_changed);
   gtk_widget_class_bind_template_callback (widget_class, whole_sweep_clicked);
   gtk_widget_class_bind_template_callback (widget_class, show_selected);
+  gtk_widget_class_bind_template_callback (widget_class, narrow_changed);
 }
 
 static void
@@ -823,7 +839,6 @@ nd_recording_view_init (NdRecordingView *self)
   self->sweep_rows = g_ptr_array_new ();
   self->stim_choices = g_array_new (FALSE, FALSE, sizeof (int));
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
   nd_scroll_guard_all (GTK_WIDGET (self));
   self->trace_model = nd_plot_model_new ();
   self->stim_model = nd_plot_model_new ();

@@ -32,7 +32,6 @@ struct _NdReduceWindow
   /* template */
   AdwToastOverlay *toasts;
   GtkStack *stack;
-  GtkBox *cell_page, *channels_page, *full_page, *fit_page, *results_page;
 
   /* step 1 */
   NdCellFile *file;
@@ -48,7 +47,6 @@ struct _NdReduceWindow
   char *stim_dir;                /* where the example's stimulus files are, or NULL */
   /* step 3 */
   NdMorphologyView *volt_view;
-  GtkWidget *run_button;
   GtkProgressBar *full_progress;
   GtkLabel *full_status;
   GtkAdjustment *time_adj;
@@ -69,7 +67,7 @@ struct _NdReduceWindow
   double frame_ms;               /* time between frames */
   /* step 4 */
   GtkSpinButton *iterations, *latents;
-  GtkWidget *start_button, *pause_button, *resume_button, *stop_button;
+  GtkWidget *pause_button, *resume_button, *stop_button;
   GtkProgressBar *fit_progress;
   GtkLabel *fit_status;
   nd_model *model;               /* the fitted reduced model */

@@ -690,11 +690,6 @@ nd_reduce_window_class_init (NdReduceWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/neurode/Neurode/ui/nd-reduce-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, cell_page);
-  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, channels_page);
-  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, full_page);
-  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, fit_page);
-  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, results_page);
   /* Step 1. */
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, morph_view);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, error_label);
@@ -716,7 +711,6 @@ nd_reduce_window_class_init (NdReduceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, end);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, duration);
   /* Step 3. */
-  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, full_progress);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, full_status);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, volt_view);
@@ -729,7 +723,6 @@ nd_reduce_window_class_init (NdReduceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, iterations);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, latents);
   gtk_widget_class_bind_template_child_full (widget_class, "starts_label", FALSE, 0);
-  gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, resume_button);
   gtk_widget_class_bind_template_child (widget_class, NdReduceWindow, stop_button);

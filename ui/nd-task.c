@@ -16,6 +16,14 @@ typedef struct
   NdTaskDone done;
 } Task;
 
+static int n_running;   /* atomic: from nd_task_run until its work has returned */
+
+int
+nd_task_n_running (void)
+{
+  return g_atomic_int_get (&n_running);
+}
+
 static void
 task_free (Task *t)
 {
@@ -30,6 +38,7 @@ task_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
 {
   Task *t = data;
   t->work (t->job, cancellable);
+  g_atomic_int_dec_and_test (&n_running);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -59,5 +68,6 @@ nd_task_run (gpointer owner, GCancellable *cancellable, gpointer job, GDestroyNo
   g_task_set_task_data (task, t, (GDestroyNotify) task_free);
   /* Finish even when cancelled: the thread still owns the job until it returns. */
   g_task_set_return_on_cancel (task, FALSE);
+  g_atomic_int_inc (&n_running);
   g_task_run_in_thread (task, task_thread);
 }

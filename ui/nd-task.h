@@ -22,5 +22,7 @@ typedef gboolean (*NdTaskDone) (gpointer owner, gpointer job, gboolean cancelled
 
 void nd_task_run (gpointer owner, GCancellable *cancellable, gpointer job, GDestroyNotify job_free,
                   NdTaskWork work, NdTaskDone done);
+/* Tasks whose work has not returned yet (queued or running), for tests that check that closing ends it. */
+int  nd_task_n_running (void);
 
 G_END_DECLS

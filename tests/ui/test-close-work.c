@@ -7,8 +7,9 @@
  * conductances and kinetics and during its gradient steps, the demo's fit during its iterations: the
  * fit's thread must have ended within one second of its abort (nd_fit_worker_last_abort_us; the whole
  * close is printed), nothing of it must be left running (nd_fit_worker_n_running), and the window must be
- * finalized. An f-I curve still computing when its window closes must not keep the window either,
- * and must end without touching it (under the sanitizers, a use after free would show).
+ * finalized. A fit's scoring and an f-I curve still computing when their window closes must not keep the
+ * window either, and their threads must end (nd_task_n_running back to 0 within 10 s) without touching it
+ * (under the sanitizers, a use after free would show).
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -16,6 +17,7 @@
 #include "fit-worker.h"
 #include "nd-explore-view.h"
 #include "nd-fit-view.h"
+#include "nd-task.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
 
@@ -31,12 +33,6 @@ new_window (void)
   return w;
 }
 
-static NdFitRunner *
-runner_of (NdWindow *w)
-{
-  return nd_fit_view_get_runner (ND_FIT_VIEW (nd_window_get_view_widget (w, "fit")));
-}
-
 typedef struct
 {
   NdWindow *window;
@@ -47,7 +43,7 @@ static gboolean
 in_phase (gpointer data)
 {
   const Phase *ph = data;
-  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner_of (ph->window));
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (ph->window));
   if (!s)
     return FALSE;
   return ph->searching ? s->searching && s->search_done > 0 : !s->searching && s->iteration > 0;
@@ -96,10 +92,10 @@ fit_real_cell (gboolean searching)
   g_settings_set_int (settings, "fit-search", searching ? -1 : 0);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (w), "win.show-view", g_variant_new_string ("fit")));
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (w, "fit"), "fit.start", NULL));
-  g_assert_true (nd_fit_runner_get_spike_aware (runner_of (w)));
+  g_assert_true (nd_fit_runner_get_spike_aware (nd_test_ui_fit_runner (w)));
   Phase ph = { w, searching };
   g_assert_true (nd_test_ui_wait (in_phase, &ph, 300000));
-  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner_of (w));
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (w));
   g_print ("closing at %s %d, %.1f s into the fit\n", searching ? "search simulation" : "gradient step",
            searching ? s->search_done : s->iteration, s->elapsed_s);
   close_and_time (w, searching ? "real cell, searching" : "real cell, gradient steps");
@@ -119,9 +115,29 @@ test_real_cell_steps (void)
 }
 
 static gboolean
+no_task_running (gpointer data)
+{
+  return nd_task_n_running () == 0;
+}
+
+/* The closed window's background job (nd_task_run) is cancelled: its thread returns within a second of
+ * the close (t0; three under the sanitizers), then its callback runs without the window (a use after free
+ * would show under the sanitizers). */
+static void
+work_ends (const char *what, gint64 t0)
+{
+  gboolean ended = nd_test_ui_wait (no_task_running, NULL, 10000);
+  double s = (g_get_monotonic_time () - t0) / 1e6;
+  g_print ("%s: its thread ended within %.3f s of the close\n", what, s);
+  g_assert_true (ended);
+  g_assert_cmpfloat (s, <, ND_TEST_SANITIZED ? 3.0 : 1.0);
+  nd_test_ui_spin (200);
+}
+
+static gboolean
 scoring (gpointer data)
 {
-  return nd_fit_runner_get_state (runner_of (data)) >= ND_FIT_SCORING;
+  return nd_fit_runner_get_state (nd_test_ui_fit_runner (data)) >= ND_FIT_SCORING;
 }
 
 /* The fit ends and its scoring (every sweep run by the fitted model, on a thread) is under way when the
@@ -145,18 +161,20 @@ test_real_cell_scoring (void)
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (w), "win.show-view", g_variant_new_string ("fit")));
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (w, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (scoring, w, 120000));
-  g_assert_cmpint (nd_fit_runner_get_state (runner_of (w)), ==, ND_FIT_SCORING);
-  gpointer weak = w, weak_runner = runner_of (w);
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (w)), ==, ND_FIT_SCORING);
+  gpointer weak = w, weak_runner = nd_test_ui_fit_runner (w);
   g_object_add_weak_pointer (G_OBJECT (w), &weak);
   g_object_add_weak_pointer (G_OBJECT (weak_runner), &weak_runner);
   nd_project_set_dirty (p, FALSE);
+  g_assert_cmpint (nd_task_n_running (), >=, 1);
+  gint64 t0 = g_get_monotonic_time ();
   gtk_window_close (GTK_WINDOW (w));
   nd_test_ui_spin (100);
   g_assert_null (weak);
   /* Nor the runner, with the sweeps and models it holds. */
   g_assert_null (weak_runner);
   /* The scoring stops after its sweep and its callback finds no runner. */
-  nd_test_ui_spin (2000);
+  work_ends ("scoring", t0);
   g_settings_reset (settings, "fit-iterations");
   g_settings_reset (settings, "fit-search");
 }
@@ -176,20 +194,6 @@ test_demo (void)
   g_settings_reset (settings, "fit-iterations");
 }
 
-static GtkWidget *
-find_explore (GtkWidget *w)
-{
-  if (ND_IS_EXPLORE_VIEW (w))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_explore (c);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* A curve's job holds no reference to its view: the window goes at once, and the job ends unseen. */
 static void
 test_explore_curve (void)
@@ -197,17 +201,19 @@ test_explore_curve (void)
   NdWindow *w = new_window ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.explore", NULL));
   nd_test_ui_spin (300);
-  NdExploreView *view = ND_EXPLORE_VIEW (find_explore (GTK_WIDGET (w)));
+  NdExploreView *view = ND_EXPLORE_VIEW (nd_test_ui_find_type (GTK_WIDGET (w), ND_TYPE_EXPLORE_VIEW));
   g_assert_nonnull (view);
   g_action_group_activate_action (nd_explore_view_get_actions (view), "compute-fi", NULL);
   g_assert_true (nd_explore_view_is_computing (view));
+  g_assert_cmpint (nd_task_n_running (), >=, 1);
   gpointer weak = w;
   g_object_add_weak_pointer (G_OBJECT (w), &weak);
+  gint64 t0 = g_get_monotonic_time ();
   gtk_window_close (GTK_WINDOW (w));
   nd_test_ui_spin (100);
   g_assert_null (weak);
   /* The curve's thread finishes (cancelled at its next point) and its callback finds no view. */
-  nd_test_ui_spin (2000);
+  work_ends ("f-I curve", t0);
 }
 
 int

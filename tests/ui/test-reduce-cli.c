@@ -213,10 +213,9 @@ test_close_during_fit (void)
 int
 main (int argc, char **argv)
 {
+  /* Its files, and the program's autosaves and data, in the test's output. */
+  out_dir = nd_test_ui_output_dir ("reduce-cli");
   nd_test_ui_init (&argc, &argv);
-  const char *o = g_getenv ("ND_TEST_OUTPUT");
-  out_dir = g_strdup (o ? o : g_get_tmp_dir ());
-  g_mkdir_with_parents (out_dir, 0755);
   app = nd_test_ui_start_app (&main_window);
   g_test_add_func ("/reduce-cli/same-model", test_same_model);
   g_test_add_func ("/reduce-cli/close-during-full", test_close_during_full);

@@ -199,6 +199,14 @@ fit_state_is (gpointer state)
   return nd_fit_runner_get_state (nd_fit_view_get_runner (fv)) == (NdFitState) GPOINTER_TO_INT (state);
 }
 
+static gboolean
+fit_has_steps (gpointer runner)
+{
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner);
+  /* A second in: a fit started anew by the key would show less than that. */
+  return s && s->done >= 2 && s->elapsed_s >= 1.0;
+}
+
 /* The Fit view's keys are its own actions' (fit.*), and work from another view too. */
 static void
 test_fit_keys (void)
@@ -215,11 +223,22 @@ test_fit_keys (void)
   g_assert_true (nd_test_ui_wait (fit_state_is, GINT_TO_POINTER (ND_FIT_PAUSED), 5000));
   nd_test_x11_key (window, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
   g_assert_true (nd_test_ui_wait (fit_state_is, GINT_TO_POINTER (ND_FIT_RUNNING), 5000));
-  /* Ctrl+Return again does not start a second fit while one runs. */
+  /* Ctrl+Return again does not start a second fit while one runs: the running fit goes on from where it
+   * was (a new one would count its iterations and its running time from 0 again). */
+  NdFitRunner *runner = nd_test_ui_fit_runner (ND_WINDOW (window));
+  g_assert_true (nd_test_ui_wait (fit_has_steps, runner, 30000));
+  int done = nd_fit_runner_get_snapshot (runner)->done;
+  double elapsed = nd_fit_runner_get_snapshot (runner)->elapsed_s;
   nd_test_x11_key (window, GDK_KEY_Return, GDK_CONTROL_MASK);
+  nd_test_ui_spin (300);
   g_assert_true (fit_state_is (GINT_TO_POINTER (ND_FIT_RUNNING)));
+  g_assert_cmpint (nd_fit_runner_get_snapshot (runner)->done, >=, done);
+  g_assert_cmpfloat (nd_fit_runner_get_snapshot (runner)->elapsed_s, >=, elapsed);
   nd_test_x11_key (window, GDK_KEY_period, GDK_CONTROL_MASK);
   g_assert_true (nd_test_ui_wait (fit_state_is, GINT_TO_POINTER (ND_FIT_FINISHED), 60000));
+  /* Stopped, not run to its end. */
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner);
+  g_assert_cmpint (s->done, <, s->total);
   g_settings_reset (settings, "fit-iterations");
 }
 
