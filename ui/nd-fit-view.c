@@ -94,7 +94,7 @@ show_curves (NdFitView *self, int n_gates, char **labels, const double *x_inf, c
 static void
 show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
 {
-  int c = nd_project_learned_channel (m);
+  int c = nd_model_learned_channel (m);
   nd_plot_model_clear (self->model[FIT_PLOT_XINF]);
   nd_plot_model_clear (self->model[FIT_PLOT_TAU]);
   if (c < 0)

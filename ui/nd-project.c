@@ -244,15 +244,6 @@ model_for_new_recording (NdProject *self)
   nd_project_apply_template (self, ND_TEMPLATE_CORTICAL);
 }
 
-int
-nd_project_learned_channel (const nd_model *m)
-{
-  for (int c = 0; m && c < m->n_channels; c++)
-    if (m->channels[c].slot == ND_CHANNEL_LEARNED)
-      return c;
-  return -1;
-}
-
 static nd_model *
 build_model (NdProject *self)
 {
@@ -311,7 +302,7 @@ build_model (NdProject *self)
 static gboolean
 carry_weights (nd_model *to, const nd_model *from)
 {
-  int ct = nd_project_learned_channel (to), cf = nd_project_learned_channel (from);
+  int ct = nd_model_learned_channel (to), cf = nd_model_learned_channel (from);
   if (ct < 0 || cf < 0 || to->channels[ct].n_gates != from->channels[cf].n_gates)
     return FALSE;
   gboolean all = TRUE;
@@ -344,7 +335,7 @@ rebuild (NdProject *self)
   if (self->model)
     {
       /* New networks have not learned anything: the fit results no longer describe the model. */
-      if (!carry_weights (m, self->model) && nd_project_learned_channel (m) >= 0)
+      if (!carry_weights (m, self->model) && nd_model_learned_channel (m) >= 0)
         clear_fit (self);
       nd_model_free (self->model);
     }

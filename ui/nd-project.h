@@ -161,8 +161,6 @@ void         nd_project_remove_catalogue (NdProject *self, guint i);
 
 /* The engine model built from the spec (owned by the project; replaced on every spec change). */
 nd_model    *nd_project_get_model (NdProject *self);
-/* The index of the learned channel in a model built from a spec (m may be NULL), or -1. */
-int          nd_project_learned_channel (const nd_model *m);
 /* Takes a fitted model (same structure as nd_project_get_model) as the project's model. */
 void         nd_project_accept_model (NdProject *self, nd_model *fitted, const NdSweepScore *scores,
                                       guint n_scores, const double *loss_train, const double *loss_val,
