@@ -662,7 +662,7 @@ draw_bands (Ctx *c)
       if (any)
         {
           cairo_close_path (cr);
-          cairo_set_rgba (cr, palette[color][dark], dark ? 0.28 : 0.2);
+          cairo_set_rgba (cr, palette[color][dark], dark ? 0.32 : 0.26);
           cairo_fill (cr);
         }
       g_free (own.x);
@@ -765,7 +765,7 @@ draw_legend_entry (Ctx *c, PangoLayout *layout, double x, double cy, NdPlotColor
   if (style == ND_PLOT_BAND)
     {
       cairo_rectangle (cr, x, cy - 5, legend_sample, 10);
-      cairo_set_rgba (cr, palette[color][c->look->dark ? 1 : 0], c->look->dark ? 0.35 : 0.25);
+      cairo_set_rgba (cr, palette[color][c->look->dark ? 1 : 0], c->look->dark ? 0.38 : 0.32);
       cairo_fill (cr);
     }
   else if (style != ND_PLOT_POINTS)
