@@ -306,8 +306,9 @@ describe_ensemble (NdFitRunner *self)
   if (self->members < 2 || self->failed)
     return;
   g_autofree char *fits = self->n_kept >= 2
-    ? g_strdup_printf (_("%d of %d fits explain the recording equally well; the kinetics plots shade the range "
-                         "they allow and show the best one."), self->n_kept, self->members)
+    ? g_strdup_printf (_("%d of %d fits explain the recording equally well: the kinetics plots shade the range "
+                         "they allow around the best one, whose curve is thick where the data pin it down."),
+                       self->n_kept, self->members)
     : g_strdup_printf (_("Only the best of %d fits explains the recording this well, so there is no range of "
                          "equally good fits to show. Fit again with more iterations or more fits."), self->members);
   char *both = g_strdup_printf ("%s %s", self->outcome, fits);

@@ -94,8 +94,8 @@ add_gate_band (NdFitView *self, nd_model *m, int c, int g, NdPlotColor color, gb
       t[i] = band->constrained[i] ? r.tau : NAN;
       any |= band->constrained[i];
     }
-  const char *range = label ? _("Range of equally good fits") : NULL;
-  const char *pinned = label ? _("Pinned down by the recording") : NULL;
+  const char *range = label ? _("Equally good fits") : NULL;
+  const char *pinned = label ? _("Pinned down by the data") : NULL;
   NdPlotModel *pm[2] = { self->model[FIT_PLOT_XINF], self->model[FIT_PLOT_TAU] };
   const double *lo[2] = { band->x_lo, band->tau_lo }, *hi[2] = { band->x_hi, band->tau_hi }, *thick[2] = { x, t };
   for (int k = 0; k < 2; k++)

@@ -167,7 +167,7 @@ test_ensemble (void)
 
   g_settings_set_int (nd_application_get_settings (app), "fit-ensemble", 3);
   double three = fit_and_time ();
-  g_print ("demo, %d iterations: one fit %.1f s in the window, an ensemble of 3 %.1f s (%.2f×) on %u cores\n",
+  g_print ("demo, %d iterations: one fit %.1f s in the window, an ensemble of 3 %.1f s (%.2f times) on %u cores\n",
            iterations, one, three, three / one, g_get_num_processors ());
   int done, kept, members = nd_fit_runner_get_members (runner (), &done, &kept);
   g_assert_cmpint (members, ==, 3);
@@ -188,8 +188,9 @@ test_ensemble (void)
   g_assert_true (counted);
   g_autofree char *end = g_strdup_printf (tr ("%d fits, %d kept"), 3, kept);
   g_assert_cmpstr (gtk_progress_bar_get_text (progress_bar ()), ==, end);
-  g_autofree char *said = g_strdup_printf (tr ("%d of %d fits explain the recording equally well; the kinetics "
-                                               "plots shade the range they allow and show the best one."), kept, 3);
+  g_autofree char *said = g_strdup_printf (tr ("%d of %d fits explain the recording equally well: the kinetics plots "
+                                               "shade the range they allow around the best one, whose curve is thick "
+                                               "where the data pin it down."), kept, 3);
   g_assert_nonnull (strstr (nd_fit_runner_get_outcome (runner ()), said));
 
   /* The model has a band of the kept fits for every learned gate, and the plots draw them. */
@@ -204,6 +205,35 @@ test_ensemble (void)
     }
   g_assert_cmpuint (check_drawn_bands (m), ==, 2 * (guint) m->channels[c].n_gates);
   screenshots ("ensemble");
+
+  /* Exports: the kinetics table carries the band columns, filled for the learned gate's 161 voltages; the
+   * exported x∞ figure is drawn (looked at: fit-bands-LANG/plots/xinf.png). */
+  g_autofree char *kin = g_build_filename (out_dir, "kinetics.csv", NULL);
+  g_autofree char *plots = g_build_filename (out_dir, "plots", NULL);
+  g_unlink (kin);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-kinetics",
+                                                     g_variant_new_string (kin)));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-plots",
+                                                     g_variant_new_string (plots)));
+  nd_test_ui_spin (300);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (kin, &csv, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained");
+  guint banded = 0;
+  for (guint i = 1; lines[i]; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+      if (g_strv_length (f) == 10 && *f[5])
+        {
+          double lo = g_ascii_strtod (f[5], NULL), x = g_ascii_strtod (f[3], NULL), hi = g_ascii_strtod (f[6], NULL);
+          g_assert_true (lo <= x && x <= hi);
+          banded++;
+        }
+    }
+  g_assert_cmpuint (banded, ==, ND_BAND_N * (guint) m->channels[c].n_gates);
+  g_autofree char *xinf_png = g_build_filename (plots, "xinf.png", NULL);
+  g_assert_cmpfloat (nd_test_ui_png_ink (xinf_png), >, 0.05);
 }
 
 /* After Accept, Save and Open in another window, the project's model still has its bands, drawn. */
@@ -243,6 +273,16 @@ test_stop (void)
   g_assert_true (nd_test_ui_wait (running, NULL, 120000));
   nd_test_ui_spin (300);
   g_assert_cmpint (nd_fit_worker_n_running (), >=, 2);
+  /* Pause holds the fits (the first one's iterations stop), Resume goes on. */
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.pause", NULL));
+  nd_test_ui_spin (500);
+  int held = nd_fit_runner_get_snapshot (runner ())->done;
+  nd_test_ui_spin (700);
+  g_assert_cmpint (nd_fit_runner_get_snapshot (runner ())->done, ==, held);
+  g_assert_cmpint (nd_fit_worker_n_running (), >=, 2);
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.resume", NULL));
+  nd_test_ui_spin (700);
+  g_assert_cmpint (nd_fit_runner_get_snapshot (runner ())->done, >, held);
   gint64 t0 = g_get_monotonic_time ();
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.stop", NULL));
   while (nd_fit_worker_n_running () > 0 && g_get_monotonic_time () - t0 < 30 * G_USEC_PER_SEC)
