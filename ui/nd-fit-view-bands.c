@@ -45,8 +45,12 @@ nd_fit_view_bands_init (NdFitView *self)
                                   "kinetics (4 or more; the fits run side by side on the processor’s cores)"),
                                 NULL, 1, ND_FIT_VIEW_MAX_MEMBERS, 1, 0, 1, &self->members_spin);
   gtk_editable_set_width_chars (GTK_EDITABLE (self->members_spin), 4);
+  /* A numeric spin button (as gtk_spin_button_new_with_range makes it) takes no letters, not even "Off". */
+  gtk_spin_button_set_numeric (self->members_spin, FALSE);
   g_signal_connect (self->members_spin, "output", G_CALLBACK (members_output), NULL);
   g_signal_connect (self->members_spin, "input", G_CALLBACK (members_input), NULL);
+  gtk_spin_button_update (self->members_spin);
+  members_output (self->members_spin, NULL);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->members_spin),
                                _("Fits from different random starts; those that explain the recording as well as the "
                                  "best one give the range shaded in the kinetics plots. Off: one fit."));

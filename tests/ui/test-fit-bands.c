@@ -161,11 +161,19 @@ test_ensemble (void)
 {
   const int iterations = ND_TEST_SANITIZED ? 8 : 150;
   open_demo (iterations, 1);
+  /* The Uncertainty row follows the setting; one fit reads "Off". */
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (nd_test_ui_find_type (GTK_WIDGET (nd_test_ui_fit_view (window)),
+                                                               GTK_TYPE_SPIN_BUTTON));
+  g_assert_nonnull (spin);
+  g_print ("Uncertainty at 1: \"%s\"\n", gtk_editable_get_text (GTK_EDITABLE (spin)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, tr ("Off"));
   double one = fit_and_time ();
   g_assert_cmpint (nd_fit_runner_get_members (runner (), NULL, NULL), ==, 0);
   g_assert_false (nd_model_has_bands (nd_fit_runner_get_model (runner ())));
 
   g_settings_set_int (nd_application_get_settings (app), "fit-ensemble", 3);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "3");
   double three = fit_and_time ();
   g_print ("demo, %d iterations: one fit %.1f s in the window, an ensemble of 3 %.1f s (%.2f times) on %u cores\n",
            iterations, one, three, three / one, g_get_num_processors ());
