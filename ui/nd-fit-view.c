@@ -323,6 +323,15 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
   show_model_curves (self, m, TRUE);
+  /* An ensemble's plot followed member 0 live; the model is the best member's: its own error history. */
+  if (members >= 2 && r->n_history > 0)
+    {
+      g_autofree double *x = g_new (double, r->n_history);
+      for (int i = 0; i < r->n_history; i++)
+        x[i] = i + 1;
+      show_loss (self, x, r->history_train, nd_fit_runner_get_spike_aware (runner) ? NULL : r->history_val,
+                 (guint) r->n_history);
+    }
   self->accepted = FALSE;
   nd_fit_view_show_scores (self, scores, n, TRUE);
   /* The status says whether to accept, and why not; the outcome line above it how the fit ended. */

@@ -662,7 +662,7 @@ draw_bands (Ctx *c)
       if (any)
         {
           cairo_close_path (cr);
-          cairo_set_rgba (cr, palette[color][dark], dark ? 0.32 : 0.26);
+          cairo_set_rgba (cr, palette[color][dark], dark ? 0.4 : 0.26);
           cairo_fill (cr);
         }
       g_free (own.x);

@@ -154,6 +154,14 @@ screenshots (const char *what)
       g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
     }
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  /* The bands' tint in the dark style too. */
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  nd_test_ui_spin (800);
+  g_autofree char *dark = g_strdup_printf ("fit-bands-%s-%s-dark-1600x1000", language, what);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), dark));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  nd_test_ui_spin (300);
 }
 
 static void
@@ -200,6 +208,11 @@ test_ensemble (void)
                                                "shade the range they allow around the best one, whose curve is thick "
                                                "where the data pin it down."), kept, 3);
   g_assert_nonnull (strstr (nd_fit_runner_get_outcome (runner ()), said));
+
+  /* The error plot, which followed the first fit live, is the kept model's own history. */
+  NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss"));
+  g_assert_cmpuint (nd_plot_model_get_series (loss, 0, NULL, NULL, NULL, NULL, NULL, NULL), ==,
+                    (gsize) nd_fit_runner_get_result (runner ())->n_history);
 
   /* The model has a band of the kept fits for every learned gate, and the plots draw them. */
   nd_model *m = nd_fit_runner_get_model (runner ());
@@ -287,6 +300,11 @@ test_stop (void)
   g_assert_true (nd_test_ui_wait (running, NULL, 120000));
   nd_test_ui_spin (300);
   g_assert_cmpint (nd_fit_worker_n_running (), >=, 2);
+  /* While it runs: the bar counts the fits, the status follows the first (looked at). */
+  g_autofree char *want = g_strdup_printf (tr ("%d of %d fits done; the plots follow the first"), 0, 3);
+  g_assert_cmpstr (gtk_progress_bar_get_text (progress_bar ()), ==, want);
+  g_autofree char *name = g_strdup_printf ("fit-bands-%s-running-1600x1000", language);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
   /* Pause holds the fits (the first one's iterations stop), Resume goes on. */
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.pause", NULL));
   nd_test_ui_spin (500);
