@@ -52,17 +52,43 @@ nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, cons
   nd_fit_worker **w = nd_calloc ((size_t) n, sizeof *w);
   double *started = nd_calloc ((size_t) n, sizeof *started);
   const double t0 = now_s ();
-  bool failed = false;
+  bool failed = false, cancelled = false, aborted = false, paused = false;
   /* Up to `jobs` members at a time; the next starts as soon as one ends. */
-  for (int next = 0, running = 0, finished = 0; finished < n;)
+  for (int next = 0, running = 0, finished = 0; finished < next || (!cancelled && finished < n);)
     {
-      while (!failed && running < jobs && next < n)
+      /* The caller's control reaches the members: a cancel or abort stops them all, a pause pauses them. */
+      if (!aborted && eo->abort && atomic_load (eo->abort))
+        {
+          aborted = cancelled = true;
+          for (int k = 0; k < next; k++)
+            if (w[k])
+              nd_fit_worker_abort (w[k]);
+        }
+      if (!cancelled && eo->ctl && atomic_load (&eo->ctl->cancel))
+        {
+          cancelled = true;
+          for (int k = 0; k < next; k++)
+            if (w[k])
+              nd_fit_worker_cancel (w[k]);
+        }
+      bool want_pause = !cancelled && eo->ctl && atomic_load (&eo->ctl->pause);
+      if (want_pause != paused)
+        {
+          paused = want_pause;
+          for (int k = 0; k < next; k++)
+            if (w[k])
+              nd_fit_worker_pause (w[k], paused);
+        }
+      while (!failed && !cancelled && !paused && running < jobs && next < n)
         {
           nd_fit_options o = *opt;
           o.seed = opt->seed + (uint64_t) next;
-          o.progress_interval_s = 1e9;
+          bool live = next == 0 && eo->progress;
+          if (!live)
+            o.progress_interval_s = 1e9;
           started[next] = now_s ();
-          w[next] = nd_fit_worker_start (m, train, n_train, val, n_val, &o, NULL, NULL);
+          w[next] = nd_fit_worker_start (m, train, n_train, val, n_val, &o, live ? eo->progress : NULL,
+                                         live ? eo->progress_user : NULL);
           if (!w[next])
             {
               failed = true;
@@ -89,8 +115,12 @@ nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, cons
     }
   res->wall_s = now_s () - t0;
   nd_model *out = NULL;
-  if (!failed)
+  if (!failed && !aborted)
     {
+      /* After a cancel, the members that never started have no loss and are not kept. */
+      for (int k = 0; k < n; k++)
+        if (!models[k])
+          res->loss[k] = NAN;
       res->best = nd_ensemble_keep (res->loss, n, results[0].noise_sd, eo->tol, res->kept, &res->threshold);
       if (res->best >= 0)
         {
@@ -103,6 +133,7 @@ nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, cons
           nd_model_set_bands (out, kept, res->n_kept);
           free (kept);
           res->best_result = results[res->best];
+          res->best_result.cancelled |= cancelled;
           memset (&results[res->best], 0, sizeof results[res->best]);
         }
     }

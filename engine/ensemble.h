@@ -31,6 +31,16 @@ typedef struct {
   /* Called on the calling thread as each member finishes (may be NULL). */
   void (*member_done) (int k, const nd_fit_result *r, double seconds, void *user);
   void *user;
+  /* May be NULL. cancel: no further member starts and the running ones stop, keeping their best so far
+   * (the band is then of the members that ran; best_result.cancelled is set); pause: the running members
+   * pause and none starts until it is cleared. Checked every 20 ms. */
+  nd_fit_control *ctl;
+  /* May be NULL. Set: the running members abandon their simulations (nd_fit_worker_abort), none starts,
+   * and nd_ensemble_fit returns NULL within milliseconds (a closed window's ensemble). */
+  const atomic_int *abort;
+  /* Member 0's progress reports (fit.h), on its worker thread; may be NULL. */
+  nd_fit_progress_fn progress;
+  void *progress_user;
 } nd_ensemble_options;
 
 typedef struct {

@@ -16,6 +16,7 @@
 #include "fit-data.h"
 #include "fit-worker.h"
 #include "nd-error.h"
+#include "nd-fit-ensemble.h"
 #include "nd-fit-runner.h"
 #include "nd-task.h"
 #include "sweep-score.h"
@@ -27,6 +28,9 @@ struct _NdFitRunner
 
   NdFitState state;
   nd_fit_worker *worker;
+  NdFitEnsemble *ensemble;    /* instead of worker, for an ensemble of fits */
+  int n_members;              /* asked for before the start: >= 2 runs an ensemble */
+  int members, members_done, n_kept;  /* the running (or last) ensemble's; members 0 for a single fit */
   NdProjectSweeps *sweeps;
   int iterations, restarts, n_stages;
   gboolean spike_aware;
@@ -295,14 +299,39 @@ describe_outcome (NdFitRunner *self)
                                      self->sweeps->n_val > 0 ? _("validation") : _("training"));
 }
 
+/* An ensemble's outcome says how many of its fits explain the recording equally well. */
+static void
+describe_ensemble (NdFitRunner *self)
+{
+  if (self->members < 2 || self->failed)
+    return;
+  g_autofree char *fits = self->n_kept >= 2
+    ? g_strdup_printf (_("%d of %d fits explain the recording equally well: the kinetics plots shade the range "
+                         "they allow around the best one, whose curve is thick where the data pin it down."),
+                       self->n_kept, self->members)
+    : g_strdup_printf (_("Only the best of %d fits explains the recording this well, so there is no range of "
+                         "equally good fits to show. Fit again with more iterations or more fits."), self->members);
+  char *both = g_strdup_printf ("%s %s", self->outcome, fits);
+  g_free (self->outcome);
+  self->outcome = both;
+}
+
 static void
 finish (NdFitRunner *self)
 {
-  self->model = nd_fit_worker_finish (self->worker, &self->result);
+  if (self->ensemble)
+    {
+      self->model = nd_fit_ensemble_finish (self->ensemble, &self->result, &self->n_kept);
+      self->ensemble = NULL;
+      self->members_done = self->members;
+    }
+  else
+    self->model = nd_fit_worker_finish (self->worker, &self->result);
   self->worker = NULL;
   self->have_result = TRUE;
   g_timer_stop (self->clock);
   describe_outcome (self);
+  describe_ensemble (self);
   set_state (self, ND_FIT_SCORING);
   ScoreJob *j = g_new0 (ScoreJob, 1);
   j->model = nd_model_copy (self->model);
@@ -341,14 +370,21 @@ tick (gpointer data)
       if ((int) row[3] == self->stage_horizon && row[4] == 0)
         self->stage_last = row[1];
     }
+  /* An ensemble's member 0 may end long before the others: their ends are progress too. */
+  int members_done = self->ensemble ? nd_fit_ensemble_members_done (self->ensemble) : 0;
+  gboolean members_changed = members_done != self->members_done;
+  self->members_done = members_done;
   if (s)
     {
       snapshot_free (self->current);
       self->current = s;
-      s->elapsed_s = g_timer_elapsed (self->clock, NULL);
+    }
+  if (self->current && (s || members_changed))
+    {
+      self->current->elapsed_s = g_timer_elapsed (self->clock, NULL);
       g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
     }
-  if (self->worker && nd_fit_worker_done (self->worker))
+  if ((self->worker && nd_fit_worker_done (self->worker)) || (self->ensemble && nd_fit_ensemble_done (self->ensemble)))
     {
       self->timer = 0;
       finish (self);
@@ -385,6 +421,7 @@ clear_run (NdFitRunner *self)
   g_clear_pointer (&self->pending, snapshot_free);
   g_mutex_unlock (&self->lock);
   self->failed = FALSE;
+  self->members = self->members_done = self->n_kept = 0;
   self->last_done = 0;
   self->stage_first = self->stage_last = NAN;
 }
@@ -415,10 +452,18 @@ nd_fit_runner_start (NdFitRunner *self, NdProjectSweeps *sweeps, GError **error)
   self->restarts = opt->restarts;
   self->n_stages = CLAMP (opt->n_stages, 1, ND_FIT_MAX_STAGES);
   self->spike_aware = opt->spike_aware == ND_FIT_AUTO ? nd_fit_real_cell (model) : opt->spike_aware != 0;
-  self->worker = nd_fit_worker_start (model, sweeps->sweeps, (int) sweeps->n_train,
-                                      sweeps->n_val ? sweeps->sweeps + sweeps->n_train : NULL, (int) sweeps->n_val,
-                                      opt, on_progress, self);
-  if (!self->worker)
+  const nd_fit_sweep *val = sweeps->n_val ? sweeps->sweeps + sweeps->n_train : NULL;
+  /* An ensemble needs fresh starts (ensemble.h): a warm start would give members that agree exactly. */
+  if (self->n_members >= 2 && !opt->warm_start)
+    {
+      self->members = self->n_members;
+      self->ensemble = nd_fit_ensemble_start (model, sweeps->sweeps, (int) sweeps->n_train, val, (int) sweeps->n_val,
+                                              opt, self->n_members, (int) g_get_num_processors (), on_progress, self);
+    }
+  else
+    self->worker = nd_fit_worker_start (model, sweeps->sweeps, (int) sweeps->n_train, val, (int) sweeps->n_val, opt,
+                                        on_progress, self);
+  if (!self->worker && !self->ensemble)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_FAILED, _("The fit could not start a thread"));
       return FALSE;
@@ -432,9 +477,12 @@ nd_fit_runner_start (NdFitRunner *self, NdProjectSweeps *sweeps, GError **error)
 void
 nd_fit_runner_pause (NdFitRunner *self, gboolean paused)
 {
-  if (!self->worker || (self->state != ND_FIT_RUNNING && self->state != ND_FIT_PAUSED))
+  if ((!self->worker && !self->ensemble) || (self->state != ND_FIT_RUNNING && self->state != ND_FIT_PAUSED))
     return;
-  nd_fit_worker_pause (self->worker, paused);
+  if (self->ensemble)
+    nd_fit_ensemble_pause (self->ensemble, paused);
+  else
+    nd_fit_worker_pause (self->worker, paused);
   if (paused)
     g_timer_stop (self->clock);
   else
@@ -445,10 +493,18 @@ nd_fit_runner_pause (NdFitRunner *self, gboolean paused)
 void
 nd_fit_runner_stop (NdFitRunner *self)
 {
-  if (!self->worker)
+  if (self->ensemble)
+    {
+      nd_fit_ensemble_cancel (self->ensemble);
+      nd_fit_ensemble_pause (self->ensemble, FALSE);
+    }
+  else if (self->worker)
+    {
+      nd_fit_worker_cancel (self->worker);
+      nd_fit_worker_pause (self->worker, FALSE);
+    }
+  else
     return;
-  nd_fit_worker_cancel (self->worker);
-  nd_fit_worker_pause (self->worker, FALSE);
   set_state (self, ND_FIT_STOPPING);
 }
 
@@ -502,6 +558,22 @@ nd_fit_runner_get_model_trace (NdFitRunner *self, guint i, gsize *n, double *dt)
   return g_ptr_array_index (self->traces, i);
 }
 
+void
+nd_fit_runner_set_ensemble (NdFitRunner *self, int n_members)
+{
+  self->n_members = n_members;
+}
+
+int
+nd_fit_runner_get_members (NdFitRunner *self, int *done, int *kept)
+{
+  if (done)
+    *done = self->members_done;
+  if (kept)
+    *kept = self->n_kept;
+  return self->members;
+}
+
 gboolean
 nd_fit_runner_get_spike_aware (NdFitRunner *self)
 {
@@ -532,6 +604,14 @@ nd_fit_runner_dispose (GObject *object)
       nd_model_free (nd_fit_worker_finish (self->worker, &self->result));
       nd_fit_result_clear (&self->result);
       self->worker = NULL;
+    }
+  if (self->ensemble)
+    {
+      int n_kept;
+      nd_fit_ensemble_abort (self->ensemble);
+      nd_model_free (nd_fit_ensemble_finish (self->ensemble, &self->result, &n_kept));
+      nd_fit_result_clear (&self->result);
+      self->ensemble = NULL;
     }
   g_clear_handle_id (&self->timer, g_source_remove);
   /* A scoring under way stops after its sweep and finds the runner gone (nd-task.h). */

@@ -69,6 +69,12 @@ nd_model    *nd_fit_runner_get_model (NdFitRunner *self);
 const nd_fit_result *nd_fit_runner_get_result (NdFitRunner *self);
 const NdSweepScore *nd_fit_runner_get_scores (NdFitRunner *self, guint *n);
 const double *nd_fit_runner_get_model_trace (NdFitRunner *self, guint i, gsize *n, double *dt);
+/* n_members >= 2: the next start runs an ensemble of that many fits (ensemble.h) on one thread per core, and
+ * the model it gives has the bands of the members that explain the data equally well; 0 or 1: one fit. */
+void         nd_fit_runner_set_ensemble (NdFitRunner *self, int n_members);
+/* The running (or last) ensemble's members (0 for a single fit); *done: finished so far, *kept: after
+ * "finished", those kept for the bands. The snapshots follow member 0. */
+int          nd_fit_runner_get_members (NdFitRunner *self, int *done, int *kept);
 /* Whether the running (or last) fit keeps the parameters with the best spike-aware score (a real cell,
  * nd_fit_real_cell): its validation losses are then scores, not mean squared errors. */
 gboolean     nd_fit_runner_get_spike_aware (NdFitRunner *self);

@@ -40,6 +40,8 @@ struct _NdFitView
   GtkProgressBar *progress;
   GtkLabel *status, *outcome;
   GtkMenuButton *export_button;
+  AdwPreferencesGroup *uncertainty;  /* the choice of an ensemble (nd-fit-view-bands.c) */
+  GtkSpinButton *members_spin;
 
   /* Results (nd-fit-view-results.c); the group is a template child. */
   AdwPreferencesGroup *results;
@@ -76,5 +78,16 @@ void nd_fit_view_show_overlay (NdFitView *self, guint index);
 /* The row to show after a fit: the worst spike-count miss, else the first marked sweep, else the first
  * judged one; -1 without rows. */
 int  nd_fit_view_default_overlay (NdFitView *self);
+
+/* nd-fit-view-bands.c: the Uncertainty row (fits of an ensemble, 1: off), bound to the "fit-ensemble"
+ * setting; the bands of m's learned gates drawn into the kinetics plots (after their curves); the ensemble's
+ * progress in words (NULL for one fit) and the fraction done, from member 0's. */
+#define ND_FIT_VIEW_MAX_MEMBERS 16
+void  nd_fit_view_bands_init (NdFitView *self);
+void  nd_fit_view_bands_set_settings (NdFitView *self);
+int   nd_fit_view_bands_members (NdFitView *self);
+void  nd_fit_view_bands_set_sensitive (NdFitView *self, gboolean sensitive);
+void  nd_fit_view_show_bands (NdFitView *self, nd_model *m);
+char *nd_fit_view_describe_members (NdFitView *self, double *fraction, double member0_fraction);
 
 G_END_DECLS

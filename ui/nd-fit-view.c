@@ -114,6 +114,8 @@ show_model_curves (NdFitView *self, nd_model *m, gboolean fitted)
         }
     }
   show_curves (self, ch->n_gates, labels, fitted ? x : NULL, fitted ? t : NULL);
+  if (fitted)
+    nd_fit_view_show_bands (self, m);
   for (int g = 0; g < ch->n_gates; g++)
     g_free (labels[g]);
 }
@@ -183,6 +185,7 @@ update_buttons (NdFitView *self)
   else
     gtk_widget_remove_css_class (self->accept_button, "suggested-action");
   NdFitState st = nd_fit_runner_get_state (self->runner);
+  nd_fit_view_bands_set_sensitive (self, st == ND_FIT_IDLE || st == ND_FIT_FINISHED);
   gtk_widget_set_visible (self->pause_button, st != ND_FIT_PAUSED);
   gtk_widget_set_visible (self->resume_button, st == ND_FIT_PAUSED);
 }
@@ -270,16 +273,20 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   nd_fit_view_set_clamp_axes (self, s->trace_current);
   nd_fit_view_show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
   double frac = s->total > 0 ? (double) s->done / s->total : 0.0;
+  /* An ensemble: the bar counts its fits, the status says how many are done above the first one's progress. */
+  g_autofree char *members = nd_fit_view_describe_members (self, &frac, frac);
   gtk_progress_bar_set_fraction (self->progress, frac);
   g_autofree char *left = s->done > 0 ? format_duration (s->elapsed_s * (s->total - s->done) / s->done) : NULL;
-  g_autofree char *text = left ? g_strdup_printf (_("Iteration %d of %d · about %s left"), s->done, s->total, left)
-                               : g_strdup_printf (_("Iteration %d of %d"), s->done, s->total);
-  gtk_progress_bar_set_text (self->progress, text);
+  g_autofree char *text = members ? NULL
+    : left ? g_strdup_printf (_("Iteration %d of %d · about %s left"), s->done, s->total, left)
+           : g_strdup_printf (_("Iteration %d of %d"), s->done, s->total);
+  gtk_progress_bar_set_text (self->progress, members ? members : text);
   g_autofree char *status = s->trace_current && !s->searching
     ? g_strdup_printf (_("Fitting: step %d of %d · RMSE %.3g pA of membrane current under the recorded command"),
                        s->iteration, s->iterations, s->i_unit_pA * sqrt (fmax (s->train_loss, 0.0)))
     : describe_progress (s, nd_fit_runner_get_spike_aware (runner));
-  gtk_label_set_text (self->status, status);
+  g_autofree char *both = members ? g_strdup_printf ("%s.\n%s", members, status) : NULL;
+  gtk_label_set_text (self->status, both ? both : status);
 }
 
 static void
@@ -305,7 +312,9 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
   const NdSweepScore *scores = nd_fit_runner_get_scores (runner, &n);
   const nd_fit_result *r = nd_fit_runner_get_result (runner);
   gtk_progress_bar_set_fraction (self->progress, 1.0);
-  g_autofree char *done = g_strdup_printf (_("%d iterations"), r->iterations_done);
+  int kept, members = nd_fit_runner_get_members (runner, NULL, &kept);
+  g_autofree char *done = members >= 2 ? g_strdup_printf (_("%d fits, %d kept"), members, kept)
+                                       : g_strdup_printf (_("%d iterations"), r->iterations_done);
   gtk_progress_bar_set_text (self->progress, done);
   gtk_label_set_text (self->outcome, nd_fit_runner_get_outcome (runner));
   gtk_widget_set_visible (GTK_WIDGET (self->outcome), TRUE);
@@ -314,6 +323,15 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
   show_model_curves (self, m, TRUE);
+  /* An ensemble's plot followed member 0 live; the model is the best member's: its own error history. */
+  if (members >= 2 && r->n_history > 0)
+    {
+      g_autofree double *x = g_new (double, r->n_history);
+      for (int i = 0; i < r->n_history; i++)
+        x[i] = i + 1;
+      show_loss (self, x, r->history_train, nd_fit_runner_get_spike_aware (runner) ? NULL : r->history_val,
+                 (guint) r->n_history);
+    }
   self->accepted = FALSE;
   nd_fit_view_show_scores (self, scores, n, TRUE);
   /* The status says whether to accept, and why not; the outcome line above it how the fit ended. */
@@ -342,6 +360,7 @@ nd_fit_view_start (NdFitView *self, GError **error)
       choices.search_evals = g_settings_get_int (self->settings, "fit-search");
     }
   choices.progress_interval_s = 0.05;
+  nd_fit_runner_set_ensemble (self->runner, nd_fit_view_bands_members (self));
   NdProjectSweeps *sw = nd_project_make_fit (self->project, m, &choices, error);
   if (!sw)
     return FALSE;
@@ -587,6 +606,7 @@ nd_fit_view_set_project (NdFitView *self, NdProject *project, GSettings *setting
   g_signal_connect_object (project, "changed", G_CALLBACK (project_changed), self, 0);
   g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
   nd_fit_view_results_set_project (self);
+  nd_fit_view_bands_set_settings (self);
   show_project (self);
 }
 
@@ -645,6 +665,7 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdFitView, results);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, accept_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, export_button);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, uncertainty);
   gtk_widget_class_bind_template_callback (widget_class, narrow_changed);
   nd_fit_view_install_actions (widget_class);
 }
@@ -683,6 +704,7 @@ nd_fit_view_init (NdFitView *self)
   self->runner = nd_fit_runner_new ();
   nd_fit_view_results_init (self);
   watch_runner (self);
+  nd_fit_view_bands_init (self);
   add_plots (self, self->plot_grid);
   setup_axes (self);
 

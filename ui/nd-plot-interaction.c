@@ -378,9 +378,11 @@ compute_readout (NdPlotInteraction *self)
     {
       const double *x, *y;
       gboolean visible;
-      gsize n = nd_plot_model_get_series (m, s, &x, &y, NULL, NULL, NULL, &visible);
+      NdPlotStyle style;
+      gsize n = nd_plot_model_get_series (m, s, &x, &y, NULL, &style, NULL, &visible);
       Hit h = { .dist = INFINITY, .series = s };
-      if (!visible || n == 0)
+      /* A band's outline is no curve to read values off. */
+      if (!visible || n == 0 || style == ND_PLOT_BAND)
         continue;
       gboolean ok = is_trace (x, n) ? hit_trace (&f, x, y, n, self->px, self->py, &h)
                                     : hit_points (&f, x, y, n, self->px, self->py, &h);

@@ -242,7 +242,8 @@ auto_range (NdPlotModel *self, NdPlotAxis axis, double x_lo, double x_hi, double
   for (guint s = 0; s < self->series->len; s++)
     {
       const Series *se = &g_array_index (self->series, Series, s);
-      if (!se->visible)
+      /* The height follows the lines: a band of two fits may span decades of tau; it is cut at the edge. */
+      if (!se->visible || (axis == ND_PLOT_AXIS_Y && se->style == ND_PLOT_BAND))
         continue;
       for (gsize i = 0; i < se->n; i++)
         {
@@ -386,6 +387,27 @@ nd_plot_model_set_series_trace (NdPlotModel *self, guint series, double x0, doub
     s->x[i] = x0 + (double) i * dx;
   if (n > 0)
     memcpy (s->y, y, n * sizeof *y);
+  changed (self);
+}
+
+void
+nd_plot_model_set_series_band (NdPlotModel *self, guint series, const double *x, const double *lo,
+                               const double *hi, gsize n)
+{
+  Series *s = get_series (self, series);
+  g_return_if_fail (s != NULL && (n == 0 || (x != NULL && lo != NULL && hi != NULL)));
+  gsize m = 0;
+  for (gsize i = 0; i < n; i++)
+    m += isfinite (x[i]) && isfinite (lo[i]) && isfinite (hi[i]);
+  resize (s, 2 * m);
+  for (gsize i = 0, k = 0; i < n; i++)
+    if (isfinite (x[i]) && isfinite (lo[i]) && isfinite (hi[i]))
+      {
+        s->x[k] = s->x[2 * m - 1 - k] = x[i];
+        s->y[k] = hi[i];
+        s->y[2 * m - 1 - k] = lo[i];
+        k++;
+      }
   changed (self);
 }
 

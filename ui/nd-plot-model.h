@@ -39,6 +39,10 @@ typedef enum
   ND_PLOT_DASHED,   /* dashed line: reference curves (e.g. the channel the learned gate replaces) */
   ND_PLOT_POINTS,   /* filled dots, no line (f-I points, measured values) */
   ND_PLOT_LINE_POINTS,
+  ND_PLOT_THICK,    /* a line three times as wide: a stretch that stands out (where a band is narrow) */
+  ND_PLOT_BAND,     /* a filled area, lightly tinted, behind the lines: its points are its outline
+                     * (nd_plot_model_set_series_band); the automatic y range and the pointer readout
+                     * leave it out (the range follows the lines, and a wide band is cut at the edge) */
 } NdPlotStyle;
 
 /* A fixed palette whose light and dark variants are both readable on Adwaita's light and dark
@@ -104,6 +108,10 @@ void         nd_plot_model_set_series_data (NdPlotModel *self, guint series, con
 /* Same for an evenly sampled trace: x[i] = x0 + i * dx. */
 void         nd_plot_model_set_series_trace (NdPlotModel *self, guint series, double x0, double dx,
                                              const double *y, gsize n);
+/* Gives a band series (ND_PLOT_BAND) the area between lo and hi over x (n points each): its outline runs
+ * along hi, then back along lo. Points where x, lo or hi is not finite are left out. */
+void         nd_plot_model_set_series_band (NdPlotModel *self, guint series, const double *x, const double *lo,
+                                            const double *hi, gsize n);
 void         nd_plot_model_set_series_visible (NdPlotModel *self, guint series, gboolean visible);
 void         nd_plot_model_set_series_label (NdPlotModel *self, guint series, const char *label);
 /* A name for the pointer readout of a series without a legend entry ("Sweep 3"); not drawn, and setting it

@@ -514,14 +514,14 @@ draw_with_plplot (Ctx *c)
       NdPlotStyle style;
       gboolean visible;
       nd_plot_model_get_series (m, s, NULL, NULL, &color, &style, NULL, &visible);
-      if (!visible || style == ND_PLOT_POINTS)
+      if (!visible || style == ND_PLOT_POINTS || style == ND_PLOT_BAND)
         continue;
       PlotData own;
       const double *px, *py;
       gsize n;
       prepare_series (m, s, f, (unsigned) ceil (f->width * c->device_scale), &own, &px, &py, &n);
       plcol0 (C_SERIES0 + color);
-      plwidth (1.5);
+      plwidth (style == ND_PLOT_THICK ? 4.5 : 1.5);
       pllsty (style == ND_PLOT_DASHED ? 2 : 1);
       pl_polyline (f, px, py, n);
       g_free (own.x);
@@ -620,6 +620,57 @@ draw_shades (Ctx *c)
   cairo_fill (cr);
 }
 
+/* Bands (ND_PLOT_BAND), above the shaded ranges and under the grid and lines: a light tint of the series'
+ * colour, so the curves stay readable through it. Cairo, as for the shades. */
+static void
+draw_bands (Ctx *c)
+{
+  NdPlotModel *m = c->model;
+  const NdPlotFrame *f = &c->frame;
+  cairo_t *cr = c->cr;
+  int dark = c->look->dark ? 1 : 0;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, f->left, f->top, f->width, f->height);
+  cairo_clip (cr);
+  for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
+    {
+      NdPlotColor color;
+      NdPlotStyle style;
+      gboolean visible;
+      nd_plot_model_get_series (m, s, NULL, NULL, &color, &style, NULL, &visible);
+      if (!visible || style != ND_PLOT_BAND)
+        continue;
+      PlotData own;
+      const double *px, *py;
+      gsize n;
+      prepare_series (m, s, f, 0, &own, &px, &py, &n);
+      gboolean any = FALSE;
+      for (gsize i = 0; i < n; i++)
+        {
+          if (!isfinite (px[i]) || !isfinite (py[i]))
+            continue;
+          /* Far-off values (a band of two fits spans decades) would overflow cairo's fixed point. */
+          double x = CLAMP (f->left + (px[i] - f->x_min) / (f->x_max - f->x_min) * f->width, -1e5, 1e5);
+          double y = CLAMP (frame_y (f, py[i]), -1e5, 1e5);
+          if (any)
+            cairo_line_to (cr, x, y);
+          else
+            cairo_move_to (cr, x, y);
+          any = TRUE;
+        }
+      if (any)
+        {
+          cairo_close_path (cr);
+          cairo_set_rgba (cr, palette[color][dark], dark ? 0.4 : 0.26);
+          cairo_fill (cr);
+        }
+      g_free (own.x);
+      g_free (own.y);
+    }
+  cairo_restore (cr);
+}
+
 /* A small label on a translucent plate, so it stays legible over lines. */
 static void
 draw_tag (Ctx *c, PangoLayout *layout, double x, double y, const char *text)
@@ -711,11 +762,17 @@ draw_legend_entry (Ctx *c, PangoLayout *layout, double x, double cy, NdPlotColor
   int w, h;
 
   cairo_set_rgba (cr, palette[color][c->look->dark ? 1 : 0], 1);
-  if (style != ND_PLOT_POINTS)
+  if (style == ND_PLOT_BAND)
+    {
+      cairo_rectangle (cr, x, cy - 5, legend_sample, 10);
+      cairo_set_rgba (cr, palette[color][c->look->dark ? 1 : 0], c->look->dark ? 0.38 : 0.32);
+      cairo_fill (cr);
+    }
+  else if (style != ND_PLOT_POINTS)
     {
       static const double dash[] = { 4, 3 };
       cairo_set_dash (cr, dash, style == ND_PLOT_DASHED ? 2 : 0, 0);
-      cairo_set_line_width (cr, 2);
+      cairo_set_line_width (cr, style == ND_PLOT_THICK ? 5 : 2);
       cairo_move_to (cr, x, cy);
       cairo_line_to (cr, x + legend_sample, cy);
       cairo_stroke (cr);
@@ -1090,6 +1147,7 @@ nd_plot_render (NdPlotModel *model, cairo_t *cr, int width, int height, const Nd
     }
   plplot_aborted = FALSE;
   draw_shades (&c);
+  draw_bands (&c);
   cairo_save (cr);
   gboolean ok = run_plplot (&c, previous) && !plplot_aborted;
   cairo_restore (cr);

@@ -5,8 +5,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "ensemble.h"
 #include "gate-band.h"
@@ -191,6 +193,94 @@ test_ensemble_fit (void)
   nd_model_free (hybrid);
 }
 
+typedef struct {
+  nd_model *hybrid;
+  nd_fit_sweep *sw;
+  nd_ensemble_options eo;
+  nd_ensemble_result er;
+  nd_model *out;
+  atomic_int progress;
+} Async;
+
+static void
+count_progress (const nd_fit_progress *p, void *user)
+{
+  (void) p;
+  atomic_fetch_add (&((Async *) user)->progress, 1);
+}
+
+static void *
+run_ensemble (void *data)
+{
+  Async *a = data;
+  nd_fit_options o;
+  nd_fit_options_default (&o);
+  o.iterations = 4000;
+  o.restarts = 1;
+  o.progress_interval_s = 0.01;
+  a->out = nd_ensemble_fit (a->hybrid, a->sw, 1, NULL, 0, &o, &a->eo, &a->er);
+  return NULL;
+}
+
+static double
+seconds_now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The window's Stop and close reach an ensemble: a cancel ends it within a second, keeping the members that
+ * ran (the others unstarted, not kept); an abort returns no model at once. Member 0 reports progress. */
+static void
+test_ensemble_cancel (void)
+{
+  nd_model *truth = k_truth (NULL), *hybrid = k_hybrid (NULL, 16, 2);
+  static double i_inj[K_N], v[K_N];
+  k_step (15.0, i_inj);
+  k_trace (truth, i_inj, v);
+  nd_fit_sweep sw = { .drive = { .n = K_N, .dt_sample = K_DT, .n_sub = K_SUB, .i_inj = i_inj }, .v_obs = v };
+  for (int mode = 0; mode < 2; mode++)
+    {
+      nd_fit_control ctl;
+      atomic_int abort_flag;
+      atomic_init (&ctl.cancel, 0);
+      atomic_init (&ctl.pause, 0);
+      atomic_init (&abort_flag, 0);
+      Async a = { .hybrid = hybrid, .sw = &sw };
+      atomic_init (&a.progress, 0);
+      a.eo = (nd_ensemble_options) { .n_members = 4, .jobs = 2, .tol = -1.0, .ctl = &ctl, .abort = &abort_flag,
+                                     .progress = count_progress, .progress_user = &a };
+      pthread_t t;
+      ND_CHECK (pthread_create (&t, NULL, run_ensemble, &a) == 0, "thread");
+      nanosleep (&(struct timespec) { .tv_nsec = 400000000 }, NULL);
+      double t0 = seconds_now ();
+      if (mode == 0)
+        atomic_store (&ctl.cancel, 1);
+      else
+        atomic_store (&abort_flag, 1);
+      pthread_join (t, NULL);
+      double took = seconds_now () - t0;
+      printf ("ensemble %s: returned %.3f s later, %d progress reports\n", mode ? "aborted" : "cancelled", took,
+              atomic_load (&a.progress));
+      ND_CHECK (took < 1.0, "%s ensemble returned %.2f s later", mode ? "aborted" : "cancelled", took);
+      ND_CHECK (atomic_load (&a.progress) > 0, "member 0 reported progress");
+      if (mode == 0)
+        {
+          /* Two ran (jobs = 2), two never started. */
+          ND_CHECK (!isfinite (a.er.loss[2]) && !isfinite (a.er.loss[3]) && !a.er.kept[2] && !a.er.kept[3],
+                    "unstarted members are not kept");
+          ND_CHECK (!a.out || (a.er.best_result.cancelled && a.er.best < 2), "the kept model says it was stopped");
+        }
+      else
+        ND_CHECK (a.out == NULL, "an aborted ensemble returns no model");
+      nd_model_free (a.out);
+      nd_ensemble_result_clear (&a.er);
+    }
+  nd_model_free (truth);
+  nd_model_free (hybrid);
+}
+
 int
 main (void)
 {
@@ -198,5 +288,6 @@ main (void)
   test_keep ();
   test_model_bands ();
   test_ensemble_fit ();
+  test_ensemble_cancel ();
   return nd_check_done ("gate-band");
 }

@@ -851,6 +851,72 @@ test_extreme_values (void)
   cairo_surface_destroy (surface);
 }
 
+/* ---- Bands ----------------------------------------------------------------------------------------- */
+
+/* A band series: its outline runs along hi then back along lo, non-finite points left out; the automatic
+ * y range follows the line, not the band; the area between lo and hi is tinted with the band's colour, and
+ * outside it the background shows. */
+static void
+test_band (void)
+{
+  g_autoptr (NdPlotModel) m = nd_plot_model_new ();
+  double x[5] = { 0, 0.25, 0.5, 0.75, 1 }, y[5], lo[5], hi[5];
+  for (int i = 0; i < 5; i++)
+    {
+      y[i] = x[i] * x[i];
+      lo[i] = y[i] - 0.2;
+      hi[i] = y[i] + 0.2;
+    }
+  lo[1] = NAN;
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_X, "x", NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_Y, "y", NULL, ND_PLOT_SCALE_LINEAR);
+  guint b = nd_plot_model_add_series (m, "range", ND_PLOT_COLOR_BLUE, ND_PLOT_BAND);
+  nd_plot_model_set_series_band (m, b, x, lo, hi, 5);
+  nd_plot_model_set_series_data (m, nd_plot_model_add_series (m, "curve", ND_PLOT_COLOR_BLUE, ND_PLOT_THICK), x, y, 5);
+  const double *bx, *by;
+  NdPlotStyle style;
+  gsize n = nd_plot_model_get_series (m, b, &bx, &by, NULL, &style, NULL, NULL);
+  g_assert_cmpuint (n, ==, 8);
+  g_assert_cmpint (style, ==, ND_PLOT_BAND);
+  const double want_x[8] = { 0, 0.5, 0.75, 1, 1, 0.75, 0.5, 0 };
+  const double want_y[8] = { 0.2, 0.45, 0.7625, 1.2, 0.8, 0.3625, 0.05, -0.2 };
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (bx[i], want_x[i], 1e-12);
+      g_assert_cmpfloat_with_epsilon (by[i], want_y[i], 1e-12);
+    }
+  double ymin, ymax;
+  g_assert_true (nd_plot_model_get_range (m, ND_PLOT_AXIS_Y, &ymin, &ymax));
+  g_assert_cmpfloat (ymin, >, -0.1);
+  g_assert_cmpfloat (ymax, <, 1.1);
+
+  nd_plot_model_set_range (m, ND_PLOT_AXIS_Y, -0.5, 1.5);
+  NdPlotLook look;
+  nd_plot_look_init (&look);
+  look.paint_background = TRUE;
+  NdPlotFrame f;
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (surface);
+  g_assert_true (nd_plot_render (m, cr, 400, 300, &look, &f, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  g_autofree char *png = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "plot-band.png", NULL);
+  cairo_surface_write_to_png (surface, png);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  /* At x = 0.6 the curve is at 0.36: 0.55 lies inside the band (off the grid line at 0.5), 1.2 outside it. */
+  int px = (int) nd_plot_frame_data_to_x (&f, 0.6);
+  int in_y = (int) (f.top + (1.5 - 0.55) / 2.0 * f.height), out_y = (int) (f.top + (1.5 - 1.2) / 2.0 * f.height);
+  const guint8 *in = data + in_y * stride + px * 4, *out = data + out_y * stride + px * 4;  /* B G R A */
+  g_test_message ("inside the band B G R %d %d %d, outside %d %d %d", in[0], in[1], in[2], out[0], out[1], out[2]);
+  g_assert_cmpint (in[0] - in[2], >, 20);          /* tinted blue */
+  g_assert_cmpint (in[2], >, 120);                 /* lightly: the curve stays readable */
+  g_assert_cmpint (abs (out[0] - out[2]), <, 8);   /* the background */
+  cairo_surface_destroy (surface);
+}
+
 /* ---- PLplot failing -------------------------------------------------------------------------------- */
 
 /* Without its drivers PLplot calls its exit handler; the draw must fail with an error, not end the app. */
@@ -908,6 +974,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/draw-time", test_draw_time);
   g_test_add_func ("/plot/plplot-failure", test_plplot_failure);
   g_test_add_func ("/plot/extreme-values", test_extreme_values);
+  g_test_add_func ("/plot/band", test_band);
   int status = g_test_run ();
   if (window)
     gtk_window_destroy (GTK_WINDOW (window));

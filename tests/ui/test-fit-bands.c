@@ -1,0 +1,380 @@
+/* test-fit-bands.c: the uncertainty of the learned gates in the window — an ensemble of fits run by the Fit
+ * view's own Start, its progress, the bands it draws, Stop and close during it, and a saved project's bands.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: test-fit-bands [LANGUAGE LOCALEDIR] (the window in that language, screenshots named after it).
+ * The demo is fitted three times (short fits) through fit.start with the Uncertainty setting at 3: the
+ * progress must count the finished fits, the model must carry a band for every learned gate, and the x∞
+ * and τ plots must draw each band (finite, holding the curve). One fit of the same length is timed beside
+ * it. Stop during an ensemble must end every member's thread within a second (3 s under the sanitizers),
+ * and so must closing its window. After Accept, Save and Open, the bands are drawn again.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "fit-worker.h"
+#include "gate-band.h"
+#include "nd-fit-view.h"
+#include "nd-plot.h"
+#include "nd-project.h"
+#include "nd-test-ui.h"
+#include "nd-window.h"
+
+static NdApplication *app;
+static NdWindow *window;
+static char *out_dir;
+static const char *language;
+static GPtrArray *progress_texts;
+
+static const char *
+tr (const char *msgid)
+{
+  return g_dgettext (GETTEXT_PACKAGE, msgid);
+}
+
+static NdFitRunner *
+runner (void)
+{
+  return nd_test_ui_fit_runner (window);
+}
+
+static gboolean
+is_progress (GtkWidget *w)
+{
+  return GTK_IS_PROGRESS_BAR (w);
+}
+
+static GtkProgressBar *
+progress_bar (void)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), is_progress, all);
+  g_assert_cmpuint (all->len, ==, 1);
+  return g_ptr_array_index (all, 0);
+}
+
+/* Keeps every text the progress bar shows while waiting. */
+static gboolean
+finished (gpointer data)
+{
+  const char *text = gtk_progress_bar_get_text (progress_bar ());
+  if (text && (progress_texts->len == 0
+               || g_strcmp0 (text, g_ptr_array_index (progress_texts, progress_texts->len - 1)) != 0))
+    g_ptr_array_add (progress_texts, g_strdup (text));
+  return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+}
+
+static gboolean
+running (gpointer data)
+{
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner ());
+  return s && !s->searching && s->iteration > 0;
+}
+
+static void
+open_demo (int iterations, int members)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL));
+  nd_test_ui_spin (300);
+  GSettings *settings = nd_application_get_settings (app);
+  nd_test_ui_short_fits (app, iterations);
+  g_settings_set_int (settings, "fit-ensemble", members);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view",
+                                                     g_variant_new_string ("fit")));
+  nd_test_ui_spin (300);
+}
+
+/* Seconds for a fit (or an ensemble) started with the view's own action. */
+static double
+fit_and_time (void)
+{
+  g_ptr_array_set_size (progress_texts, 0);
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  g_assert_true (nd_test_ui_wait (finished, NULL, 600000));
+  return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+/* Every learned gate's band is drawn in the x∞ and τ plots: a band series whose outline is finite and
+ * holds the model's own curve at every voltage. Returns the number of band series. */
+static guint
+check_drawn_bands (nd_model *m)
+{
+  int c = nd_model_learned_channel (m);
+  g_assert_cmpint (c, >=, 0);
+  const char *plots[2] = { "xinf", "tau" };
+  guint n_bands = 0;
+  for (int k = 0; k < 2; k++)
+    {
+      NdPlotModel *pm = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), plots[k]));
+      int g = 0;
+      for (guint s = 0; s < nd_plot_model_get_n_series (pm); s++)
+        {
+          const double *x, *y;
+          NdPlotStyle style;
+          gsize n = nd_plot_model_get_series (pm, s, &x, &y, NULL, &style, NULL, NULL);
+          if (style != ND_PLOT_BAND)
+            continue;
+          g_assert_cmpint (g, <, m->channels[c].n_gates);
+          g_assert_cmpuint (n, ==, 2 * ND_BAND_N);
+          int outside = 0;
+          for (gsize i = 0; i < ND_BAND_N; i++)
+            {
+              nd_gate_rates r;
+              nd_model_gate_rates (m, c, g, x[i], &r);
+              double v = k == 0 ? r.x_inf : r.tau, hi = y[i], lo = y[2 * ND_BAND_N - 1 - i];
+              g_assert_true (isfinite (lo) && isfinite (hi) && x[i] == x[2 * ND_BAND_N - 1 - i]);
+              outside += !(lo <= v + 1e-9 && v <= hi + 1e-9 * fabs (hi));
+            }
+          g_assert_cmpint (outside, ==, 0);
+          g++, n_bands++;
+        }
+      g_assert_cmpint (g, ==, m->channels[c].n_gates);
+    }
+  return n_bands;
+}
+
+static void
+screenshots (const char *what)
+{
+  const int sizes[][2] = { { 1600, 1000 }, { 800, 600 } };
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
+      nd_test_ui_spin (800);
+      g_autofree char *name = g_strdup_printf ("fit-bands-%s-%s-%dx%d", language, what, sizes[i][0], sizes[i][1]);
+      g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
+      g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  /* The bands' tint in the dark style too. */
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  nd_test_ui_spin (800);
+  g_autofree char *dark = g_strdup_printf ("fit-bands-%s-%s-dark-1600x1000", language, what);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), dark));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  nd_test_ui_spin (300);
+}
+
+static void
+test_ensemble (void)
+{
+  const int iterations = ND_TEST_SANITIZED ? 8 : 150;
+  open_demo (iterations, 1);
+  /* The Uncertainty row follows the setting; one fit reads "Off". */
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (nd_test_ui_find_type (GTK_WIDGET (nd_test_ui_fit_view (window)),
+                                                               GTK_TYPE_SPIN_BUTTON));
+  g_assert_nonnull (spin);
+  g_print ("Uncertainty at 1: \"%s\"\n", gtk_editable_get_text (GTK_EDITABLE (spin)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, tr ("Off"));
+  double one = fit_and_time ();
+  g_assert_cmpint (nd_fit_runner_get_members (runner (), NULL, NULL), ==, 0);
+  g_assert_false (nd_model_has_bands (nd_fit_runner_get_model (runner ())));
+
+  g_settings_set_int (nd_application_get_settings (app), "fit-ensemble", 3);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "3");
+  double three = fit_and_time ();
+  g_print ("demo, %d iterations: one fit %.1f s in the window, an ensemble of 3 %.1f s (%.2f times) on %u cores\n",
+           iterations, one, three, three / one, g_get_num_processors ());
+  int done, kept, members = nd_fit_runner_get_members (runner (), &done, &kept);
+  g_assert_cmpint (members, ==, 3);
+  g_assert_cmpint (done, ==, 3);
+  g_assert_cmpint (kept, >=, 2);
+
+  /* The bar counted the finished fits while they ran, and says how many were kept. */
+  gboolean counted = FALSE;
+  for (guint i = 0; i < progress_texts->len; i++)
+    {
+      g_print ("progress: %s\n", (char *) g_ptr_array_index (progress_texts, i));
+      for (int d = 1; d < 3; d++)
+        {
+          g_autofree char *want = g_strdup_printf (tr ("%d of %d fits done; the plots follow the first"), d, 3);
+          counted |= g_str_equal (g_ptr_array_index (progress_texts, i), want);
+        }
+    }
+  g_assert_true (counted);
+  g_autofree char *end = g_strdup_printf (tr ("%d fits, %d kept"), 3, kept);
+  g_assert_cmpstr (gtk_progress_bar_get_text (progress_bar ()), ==, end);
+  g_autofree char *said = g_strdup_printf (tr ("%d of %d fits explain the recording equally well: the kinetics plots "
+                                               "shade the range they allow around the best one, whose curve is thick "
+                                               "where the data pin it down."), kept, 3);
+  g_assert_nonnull (strstr (nd_fit_runner_get_outcome (runner ()), said));
+
+  /* The error plot, which followed the first fit live, is the kept model's own history. */
+  NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss"));
+  g_assert_cmpuint (nd_plot_model_get_series (loss, 0, NULL, NULL, NULL, NULL, NULL, NULL), ==,
+                    (gsize) nd_fit_runner_get_result (runner ())->n_history);
+
+  /* The model has a band of the kept fits for every learned gate, and the plots draw them. */
+  nd_model *m = nd_fit_runner_get_model (runner ());
+  int c = nd_model_learned_channel (m);
+  g_assert_cmpint (c, >=, 0);
+  for (int g = 0; g < m->channels[c].n_gates; g++)
+    {
+      const nd_gate_band *b = nd_model_gate_band (m, c, g);
+      g_assert_nonnull (b);
+      g_assert_cmpint (b->n_members, ==, kept);
+    }
+  g_assert_cmpuint (check_drawn_bands (m), ==, 2 * (guint) m->channels[c].n_gates);
+  screenshots ("ensemble");
+
+  /* Exports: the kinetics table carries the band columns, filled for the learned gate's 161 voltages; the
+   * exported x∞ figure is drawn (looked at: fit-bands-LANG/plots/xinf.png). */
+  g_autofree char *kin = g_build_filename (out_dir, "kinetics.csv", NULL);
+  g_autofree char *plots = g_build_filename (out_dir, "plots", NULL);
+  g_unlink (kin);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-kinetics",
+                                                     g_variant_new_string (kin)));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-plots",
+                                                     g_variant_new_string (plots)));
+  nd_test_ui_spin (300);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (kin, &csv, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained");
+  guint banded = 0;
+  for (guint i = 1; lines[i]; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+      if (g_strv_length (f) == 10 && *f[5])
+        {
+          double lo = g_ascii_strtod (f[5], NULL), x = g_ascii_strtod (f[3], NULL), hi = g_ascii_strtod (f[6], NULL);
+          g_assert_true (lo <= x && x <= hi);
+          banded++;
+        }
+    }
+  g_assert_cmpuint (banded, ==, ND_BAND_N * (guint) m->channels[c].n_gates);
+  g_autofree char *xinf_png = g_build_filename (plots, "xinf.png", NULL);
+  g_assert_cmpfloat (nd_test_ui_png_ink (xinf_png), >, 0.05);
+}
+
+/* After Accept, Save and Open in another window, the project's model still has its bands, drawn. */
+static void
+test_reopen (void)
+{
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.accept", NULL));
+  g_autofree char *path = g_build_filename (out_dir, "bands.neurode", NULL);
+  g_unlink (path);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.save-as", g_variant_new_string (path)));
+  NdWindow *first = window;
+  window = nd_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  nd_test_ui_spin (500);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", g_variant_new_string (path)));
+  nd_test_ui_spin (300);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  nd_test_ui_spin (500);
+  nd_model *m = nd_project_get_model (nd_window_get_project (window));
+  g_assert_true (nd_model_has_bands (m));
+  g_assert_cmpuint (check_drawn_bands (m), >, 0);
+  g_autofree char *name = g_strdup_printf ("fit-bands-%s-reopened-1600x1000", language);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = first;
+}
+
+static gboolean
+went_on (gpointer data)
+{
+  return nd_fit_runner_get_snapshot (runner ())->done > *(const int *) data;
+}
+
+/* Stop during an ensemble: every member's thread ends within a second, and the best so far is kept. */
+static void
+test_stop (void)
+{
+  const double limit = ND_TEST_SANITIZED ? 3.0 : 1.0;
+  open_demo (4000, 3);
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  g_assert_true (nd_test_ui_wait (running, NULL, 120000));
+  nd_test_ui_spin (300);
+  g_assert_cmpint (nd_fit_worker_n_running (), >=, 2);
+  /* While it runs: the bar counts the fits, the status follows the first (looked at). */
+  g_autofree char *want = g_strdup_printf (tr ("%d of %d fits done; the plots follow the first"), 0, 3);
+  g_assert_cmpstr (gtk_progress_bar_get_text (progress_bar ()), ==, want);
+  g_autofree char *name = g_strdup_printf ("fit-bands-%s-running-1600x1000", language);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
+  /* Pause holds the fits (the first one's iterations stop), Resume goes on. */
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.pause", NULL));
+  nd_test_ui_spin (500);
+  int held = nd_fit_runner_get_snapshot (runner ())->done;
+  nd_test_ui_spin (700);
+  g_assert_cmpint (nd_fit_runner_get_snapshot (runner ())->done, ==, held);
+  g_assert_cmpint (nd_fit_worker_n_running (), >=, 2);
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.resume", NULL));
+  g_assert_true (nd_test_ui_wait (went_on, &held, 60000));
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.stop", NULL));
+  while (nd_fit_worker_n_running () > 0 && g_get_monotonic_time () - t0 < 30 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  double s = (g_get_monotonic_time () - t0) / 1e6;
+  g_print ("Stop during an ensemble: every fit's thread ended %.3f s later\n", s);
+  g_assert_cmpint (nd_fit_worker_n_running (), ==, 0);
+  g_assert_cmpfloat (s, <, limit);
+  g_assert_true (nd_test_ui_wait (finished, NULL, 60000));
+  g_assert_true (nd_fit_runner_get_result (runner ())->cancelled);
+}
+
+/* Closing a window during an ensemble: its threads end within a second and the window goes. */
+static void
+test_close (void)
+{
+  const double limit = ND_TEST_SANITIZED ? 3.0 : 1.0;
+  NdWindow *first = window;
+  window = nd_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  nd_test_ui_spin (400);
+  open_demo (4000, 3);
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  g_assert_true (nd_test_ui_wait (running, NULL, 120000));
+  g_assert_cmpint (nd_fit_worker_n_running (), >=, 2);
+  gpointer weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+  gint64 t0 = g_get_monotonic_time ();
+  gtk_window_close (GTK_WINDOW (window));
+  while (nd_fit_worker_n_running () > 0 && g_get_monotonic_time () - t0 < 30 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  double s = (g_get_monotonic_time () - t0) / 1e6;
+  g_print ("closed during an ensemble: every fit's thread ended %.3f s after the close\n", s);
+  g_assert_cmpint (nd_fit_worker_n_running (), ==, 0);
+  g_assert_cmpfloat (s, <, limit);
+  nd_test_ui_spin (200);
+  g_assert_null (weak);
+  window = first;
+}
+
+int
+main (int argc, char **argv)
+{
+  language = nd_test_ui_take_language (&argc, &argv, "en");
+  g_autofree char *leaf = g_strdup_printf ("fit-bands-%s", language);
+  out_dir = nd_test_ui_output_dir (leaf);
+  progress_texts = g_ptr_array_new_with_free_func (g_free);
+
+  nd_test_ui_init (&argc, &argv);
+  adw_init ();
+  app = nd_test_ui_start_app ((GtkWindow **) &window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  g_test_add_func ("/fit-bands/ensemble", test_ensemble);
+  g_test_add_func ("/fit-bands/reopen", test_reopen);
+  g_test_add_func ("/fit-bands/stop", test_stop);
+  g_test_add_func ("/fit-bands/close", test_close);
+  int status = g_test_run ();
+  g_ptr_array_unref (progress_texts);
+  g_object_unref (app);
+  g_free (out_dir);
+  return status;
+}
