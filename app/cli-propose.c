@@ -80,8 +80,8 @@ int
 nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, double noise_sd, const char *out_dir)
 {
   if (n_members < 2)
-    return nd_cli_fail (1, _("--propose needs at least two fits that explain the recording equally well; "
-                             "%d was kept: try a larger --ensemble"), n_members);
+    return nd_cli_fail (1, _("--propose needs at least two fits that explain the recording equally well "
+                             "(kept: %d); try a larger --ensemble"), n_members);
   const gboolean vc = data->voltage_clamp;
   const double dt_ms = data->n_train > 0 ? data->train[0].drive.dt_sample : 0.1;
   nd_propose_options o = { .modes = vc ? ND_PROPOSE_VC : ND_PROPOSE_CC, .dt_ms = dt_ms, .max_dt_ms = 0.025,
