@@ -28,12 +28,12 @@
 typedef struct {
   int n_members, jobs;
   double tol;                /* < 0: ND_ENSEMBLE_TOL */
-  /* Called on the calling thread as each member finishes (may be NULL). */
-  void (*member_done) (int k, const nd_fit_result *r, double seconds, void *user);
-  void *user;
   /* Hand back the kept members' models in nd_ensemble_result.members (e.g.
    * for propose.h, which asks where they disagree). */
   bool keep_members;
+  /* Called on the calling thread as each member finishes (may be NULL). */
+  void (*member_done) (int k, const nd_fit_result *r, double seconds, void *user);
+  void *user;
 } nd_ensemble_options;
 
 typedef struct {
