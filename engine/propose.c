@@ -6,6 +6,7 @@
 #include "propose.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +147,15 @@ cc_candidates (nd_model *const *members, int n_members, const nd_propose_options
       p.kind = ND_PROTO_RAMP, p.level = k * r, p.level_ms = 200.0;
       n = add (out, n, p);
     }
+  /* Noise (an Ornstein-Uhlenbeck current, 3 ms correlation): many amplitudes and rates at once. */
+  static const double noise[][2] = { { 0.5, 0.3 }, { 0.25, 0.5 } };
+  for (size_t k = 0; k < sizeof noise / sizeof *noise; k++)
+    {
+      nd_protocol p = cc;
+      p.kind = ND_PROTO_NOISE, p.level = noise[k][0] * r, p.noise_sd = noise[k][1] * r, p.noise_tau_ms = 3.0;
+      p.level_ms = 200.0;
+      n = add (out, n, p);
+    }
   /* A hyperpolarising prepulse (removes inactivation, deactivates what is open at rest), then a step. */
   static const double v_pre[] = { -80.0, -90.0, -100.0 }, after[] = { 0.25, 0.5, 1.0 };
   for (size_t v = 0; v < sizeof v_pre / sizeof *v_pre; v++)
@@ -206,10 +216,27 @@ nd_propose_candidates (nd_model *const *members, int n_members, const nd_propose
   return n;
 }
 
+/* A standard normal number (Box-Muller on xorshift64*): the same sequence on every platform. */
+static double
+gauss (uint64_t *s)
+{
+  double u[2];
+  for (int k = 0; k < 2; k++)
+    {
+      *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
+      u[k] = ((double) ((*s * 0x2545F4914F6CDD1DULL) >> 11) + 0.5) / 9007199254740992.0;
+    }
+  return sqrt (-2.0 * log (u[0])) * cos (2.0 * M_PI * u[1]);
+}
+
 void
 nd_protocol_render (const nd_protocol *p, double dt_ms, size_t n, double *stim)
 {
   const double l = ND_PROPOSE_LEAD_MS, eps = 1e-9;
+  /* Noise: exact Ornstein-Uhlenbeck steps from its mean, one per sample. */
+  uint64_t seed = 0x9E3779B97F4A7C15ULL;
+  const double decay = p->noise_tau_ms > 0.0 ? exp (-dt_ms / p->noise_tau_ms) : 0.0;
+  double ou = 0.0;
   for (size_t j = 0; j < n; j++)
     {
       const double t = (double) j * dt_ms;
@@ -238,6 +265,13 @@ nd_protocol_render (const nd_protocol *p, double dt_ms, size_t n, double *stim)
             x = p->pre;
           else if (t >= l + p->pre_ms - eps && t < l + p->pre_ms + p->level_ms - eps)
             x = p->level;
+          break;
+        case ND_PROTO_NOISE:
+          if (t >= l - eps && t < l + p->level_ms - eps)
+            {
+              x = p->level + ou;
+              ou = ou * decay + p->noise_sd * sqrt (1.0 - decay * decay) * gauss (&seed);
+            }
           break;
         }
       stim[j] = x;

@@ -7,7 +7,7 @@
  * equally well; where their kinetics differ, some other recording tells
  * them apart. nd_propose simulates every member on a fixed set of
  * protocols an amplifier applies (current clamp: steps, step pairs, ramps,
- * a hyperpolarising prepulse then a step; voltage clamp: steps from a
+ * a hyperpolarising prepulse then a step, noise; voltage clamp: steps from a
  * holding potential, a prepulse then a step, step pairs) and ranks them by
  * the members' disagreement (nd_propose_disagreement). Every protocol lasts
  * ND_PROPOSE_MS, so the scores compare recordings of one length.
@@ -34,6 +34,7 @@ typedef enum {
   ND_PROTO_PAIR,       /* two pulses of `level` for level_ms each, gap_ms apart (at `pre`) */
   ND_PROTO_RAMP,       /* from base to `level` over level_ms, then base */
   ND_PROTO_PREPULSE,   /* `pre` for pre_ms, then `level` for level_ms, then base */
+  ND_PROTO_NOISE,      /* noise of mean `level`, s.d. noise_sd, correlation time noise_tau_ms for level_ms */
 } nd_proto_kind;
 
 /* One protocol in the amplifier's terms: current clamp in pA, voltage clamp
@@ -42,6 +43,7 @@ typedef struct {
   nd_propose_mode mode;
   nd_proto_kind kind;
   double base, pre, pre_ms, level, level_ms, gap_ms;
+  double noise_sd, noise_tau_ms;
   double v_pre_mV;     /* current-clamp prepulse: the potential it holds the members at */
 } nd_protocol;
 
@@ -82,7 +84,8 @@ double nd_propose_disagreement (const double *traces, int n_members, size_t n, d
 int nd_propose_candidates (nd_model *const *members, int n_members, const nd_propose_options *o,
                            nd_protocol *out);
 
-/* The stimulus of a protocol, n samples dt_ms apart. */
+/* The stimulus of a protocol, n samples dt_ms apart (noise: the same
+ * waveform for the same protocol and dt_ms, from a fixed seed). */
 void nd_protocol_render (const nd_protocol *p, double dt_ms, size_t n, double *stim);
 
 /* Ranks every candidate by the members' disagreement and keeps the best

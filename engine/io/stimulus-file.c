@@ -35,6 +35,8 @@ nd_protocol_describe (const nd_protocol *p)
       case ND_PROTO_RAMP:
         return g_strdup_printf (_("voltage clamp: ramp from %.0f mV to %.0f mV over %.0f ms"), q->base, q->level,
                                 q->level_ms);
+      case ND_PROTO_NOISE:
+        break;
       }
   switch (q->kind)
     {
@@ -50,6 +52,10 @@ nd_protocol_describe (const nd_protocol *p)
     case ND_PROTO_RAMP:
       return g_strdup_printf (_("current clamp: ramp the current from 0 to %+.0f pA over %.0f ms"), q->level,
                               q->level_ms);
+    case ND_PROTO_NOISE:
+      return g_strdup_printf (_("current clamp: inject noise for %.0f ms, mean %+.0f pA, s.d. %.0f pA, "
+                                "correlation time %.0f ms (the exact waveform is in the stimulus files)"),
+                              q->level_ms, q->level, q->noise_sd, q->noise_tau_ms);
     }
   return g_strdup ("");
 }

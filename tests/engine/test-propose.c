@@ -123,10 +123,38 @@ test_ranking (void)
     nd_model_free (h[j]), nd_model_free (k[j]);
 }
 
+/* The noise protocol: the same waveform every time, its mean and s.d. as asked, within its window only. */
+static void
+test_noise (void)
+{
+  const nd_protocol p = { .mode = ND_PROPOSE_CC, .kind = ND_PROTO_NOISE, .level = 10.0, .noise_sd = 6.0,
+                          .noise_tau_ms = 3.0, .level_ms = 200.0 };
+  enum { N = 4001 };
+  static double a[N], b[N];
+  nd_protocol_render (&p, 0.1, N, a);
+  nd_protocol_render (&p, 0.1, N, b);
+  double sum = 0.0, ss = 0.0, outside = 0.0;
+  int same = 1, k = 0;
+  for (int j = 0; j < N; j++)
+    {
+      same &= a[j] == b[j];
+      if (j >= 500 && j < 2500)
+        sum += a[j], ss += a[j] * a[j], k++;
+      else
+        outside = fmax (outside, fabs (a[j]));
+    }
+  const double mean = sum / k, sd = sqrt (ss / k - mean * mean);
+  ND_CHECK (same, "the same noise twice");
+  ND_CHECK (outside == 0.0, "no current outside the 200 ms: %g pA", outside);
+  /* 200 ms of a 3 ms correlation: about 30 independent values. */
+  ND_CHECK (fabs (mean - 10.0) < 3.0 && sd > 4.0 && sd < 8.0, "noise mean %g, s.d. %g", mean, sd);
+}
+
 int
 main (void)
 {
   test_disagreement ();
+  test_noise ();
   test_ranking ();
   return nd_check_done ("propose");
 }

@@ -107,6 +107,9 @@ test_current_clamp (void)
   round_trip (pre, "-17 pA for 200 ms (holds the cell near -90 mV), then step to +12 pA");
   nd_protocol ramp = { .mode = ND_PROPOSE_CC, .kind = ND_PROTO_RAMP, .level = 40.0, .level_ms = 200.0 };
   round_trip (ramp, "ramp the current from 0 to +40 pA over 200 ms");
+  nd_protocol noise = { .mode = ND_PROPOSE_CC, .kind = ND_PROTO_NOISE, .level = 10.0, .noise_sd = 6.0,
+                        .noise_tau_ms = 3.0, .level_ms = 200.0 };
+  round_trip (noise, "inject noise for 200 ms, mean +10 pA, s.d. 6 pA, correlation time 3 ms");
 }
 
 static void
