@@ -19,6 +19,9 @@
  * A voltage-clamp recording (its command as the stimulus) fits the membrane
  * current: the capacitive transients left out (--skip), the leak fitted
  * (--keep-leak), report.csv with the current's RMSE and peak per sweep.
+ *
+ * --ensemble N fits N times (cli-fit-ensemble.h); with --propose the kept
+ * fits then say which recording to make next, in DIR/next/ (cli-propose.h).
  */
 #include "config.h"
 
