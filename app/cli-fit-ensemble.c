@@ -49,13 +49,15 @@ member_done (int k, const nd_fit_result *r, double seconds, void *user)
 
 nd_model *
 nd_cli_fit_ensemble (nd_model *m, const NdFitData *data, const nd_fit_options *opt, int n_members, int jobs,
-                     nd_fit_result *res)
+                     nd_fit_result *res, nd_model ***members, int *n_kept)
 {
+  if (members)
+    *members = NULL, *n_kept = 0;
   if (jobs == 0)
     jobs = (int) g_get_num_processors ();
   Report rep = { n_members, data->voltage_clamp ? data->i_unit_pA : 0.0 };
   nd_ensemble_options eo = { .n_members = n_members, .jobs = jobs, .tol = -1.0, .member_done = member_done,
-                             .user = &rep };
+                             .user = &rep, .keep_members = members != NULL };
   fprintf (stderr, _("ensemble: %d fits from seeds %llu to %llu on %d threads\n"), n_members,
            (unsigned long long) opt->seed, (unsigned long long) (opt->seed + (uint64_t) n_members - 1),
            MIN (jobs, n_members));
@@ -79,6 +81,11 @@ nd_cli_fit_ensemble (nd_model *m, const NdFitData *data, const nd_fit_options *o
            er.wall_s / fmax (mean, 1e-9), mean);
   *res = er.best_result;
   memset (&er.best_result, 0, sizeof er.best_result);
+  if (members)
+    {
+      *members = er.members, *n_kept = er.n_kept;
+      er.members = NULL;
+    }
   nd_ensemble_result_clear (&er);
   nd_model_free (m);
   return best;

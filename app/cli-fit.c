@@ -19,6 +19,9 @@
  * A voltage-clamp recording (its command as the stimulus) fits the membrane
  * current: the capacitive transients left out (--skip), the leak fitted
  * (--keep-leak), report.csv with the current's RMSE and peak per sweep.
+ *
+ * --ensemble N fits N times (cli-fit-ensemble.h); with --propose the kept
+ * fits then say which recording to make next, in DIR/next/ (cli-propose.h).
  */
 #include "config.h"
 
@@ -43,6 +46,7 @@
 #include "templates.h"
 #include "cli-fit-project.h"
 #include "cli-fit-ensemble.h"
+#include "cli-propose.h"
 
 typedef struct {
   char *out_dir, *train, *validate, *template_name, *window;
@@ -50,7 +54,7 @@ typedef struct {
   int iterations, restarts, search;
   int ensemble, jobs;        /* --ensemble (-1: a single fit) and its threads */
   double max_dt, area;
-  gboolean warm_start, keep_leak;
+  gboolean warm_start, keep_leak, propose;
   double clamp_skip;
   NdCliRecordingOptions rec;
   const nd_model *model;     /* a project's model (cli-fit-project.h), else NULL */
@@ -237,6 +241,8 @@ check_fit_options (const FitArgs *a, int argc, const char *model_path, double *w
   int status = nd_cli_fit_ensemble_check (a->ensemble, a->jobs, a->warm_start);
   if (status != 0)
     return status;
+  if (a->propose && a->ensemble == -1)
+    return nd_cli_fail (2, _("--propose asks where the fits of an ensemble disagree: give --ensemble N too"));
   if (!(a->max_dt > 0.0) || a->max_dt > 1.0 || a->max_dt < 1e-4)
     return nd_cli_fail (2, _("--dt must be between 0.0001 and 1 ms"));
   if (!(a->area >= 0.0) || a->area > 1e8)
@@ -361,9 +367,12 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const char *mod
   FitProgress fp = { .i_unit_pA = data->voltage_clamp ? data->i_unit_pA : 0.0, .snapshot = nd_model_copy (m),
                      .model_path = model_out };
   nd_fit_result res;
+  nd_model **members = NULL;
+  int n_kept = 0;
   gint64 t0 = g_get_monotonic_time ();
   if (a->ensemble > 0)
-    m = *mp = nd_cli_fit_ensemble (m, data, &plan->opt, a->ensemble, a->jobs, &res);
+    m = *mp = nd_cli_fit_ensemble (m, data, &plan->opt, a->ensemble, a->jobs, &res, a->propose ? &members : NULL,
+                                   &n_kept);
   else
     nd_fit (m, data->train, data->n_train, data->val, data->n_val, &plan->opt, NULL, on_progress, &fp, &res);
   nd_model_free (fp.snapshot);
@@ -376,6 +385,11 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const char *mod
                                "try another --seed or a smaller --dt"));
   else if (!write_outputs (m, &res, data, a->out_dir, &error))
     status = nd_cli_fail (1, "%s", error->message);
+  else if (a->propose)
+    status = nd_cli_propose (members, n_kept, data, res.noise_sd, a->out_dir);
+  for (int k = 0; k < n_kept; k++)
+    nd_model_free (members[k]);
+  free (members);
   nd_fit_result_clear (&res);
   return status;
 }
@@ -477,6 +491,7 @@ nd_cli_fit (int argc, char **argv)
     { "iterations", 0, 0, G_OPTION_ARG_INT, &a.iterations, N_("The most optimiser iterations of the whole fit, shared equally by its restarts; automatic extra restarts and the polish run only within it (default: no limit, 400 per restart, 200 for a real cell after its search)"), N_("N") },
     { "restarts", 0, 0, G_OPTION_ARG_INT, &a.restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
     { "ensemble", 0, 0, G_OPTION_ARG_INT, &a.ensemble, N_("Fit this many times from seeds SEED, SEED+1, … (2 to 64), keep the fits that explain the data as well as the best, and write the range of their kinetics (kinetics.csv’s x_inf_lo … tau_hi_ms and the model’s “band”)"), N_("N") },
+    { "propose", 0, 0, G_OPTION_ARG_NONE, &a.propose, N_("With --ensemble: find the recording (steps, step pairs, ramps, noise, prepulses, in the recording’s clamp mode) on which the kept fits disagree most, print it and write it to DIR/next/ (proposal.txt, stimulus.atf, stimulus.csv, predicted.csv)"), NULL },
     { "jobs", 0, 0, G_OPTION_ARG_INT, &a.jobs, N_("With --ensemble: fits run at once (default: one per core)"), N_("N") },
     { "window", 0, 0, G_OPTION_ARG_STRING, &a.window, N_("Fit only this part of every sweep, in ms from its start, e.g. 100-700 (faster; default: the whole sweep)"), N_("START-END") },
     { "search", 0, 0, G_OPTION_ARG_INT, &a.search, N_("Simulations of the search of conductances and kinetics that starts each restart (default 600 for a real cell, 0 otherwise; 0: no search)"), N_("N") },

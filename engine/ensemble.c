@@ -129,9 +129,20 @@ nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, cons
             if (res->kept[k])
               kept[res->n_kept++] = models[k];
           out = models[res->best];
-          models[res->best] = NULL;
           nd_model_set_bands (out, kept, res->n_kept);
-          free (kept);
+          if (eo->keep_members)
+            {
+              /* The kept ones move to the result; the best stays the caller's too, as a copy. */
+              for (int j = 0; j < res->n_kept; j++)
+                kept[j] = kept[j] == out ? nd_model_copy (out) : kept[j];
+              for (int k = 0; k < n; k++)
+                if (res->kept[k] && k != res->best)
+                  models[k] = NULL;
+              res->members = kept;
+            }
+          else
+            free (kept);
+          models[res->best] = NULL;
           res->best_result = results[res->best];
           res->best_result.cancelled |= cancelled;
           memset (&results[res->best], 0, sizeof results[res->best]);
@@ -155,6 +166,9 @@ nd_ensemble_result_clear (nd_ensemble_result *res)
   free (res->loss);
   free (res->seconds);
   free (res->kept);
+  for (int k = 0; res->members && k < res->n_kept; k++)
+    nd_model_free (res->members[k]);
+  free (res->members);
   nd_fit_result_clear (&res->best_result);
   memset (res, 0, sizeof *res);
 }

@@ -28,6 +28,9 @@
 typedef struct {
   int n_members, jobs;
   double tol;                /* < 0: ND_ENSEMBLE_TOL */
+  /* Hand back the kept members' models in nd_ensemble_result.members (e.g.
+   * for propose.h, which asks where they disagree). */
+  bool keep_members;
   /* Called on the calling thread as each member finishes (may be NULL). */
   void (*member_done) (int k, const nd_fit_result *r, double seconds, void *user);
   void *user;
@@ -51,6 +54,9 @@ typedef struct {
   double threshold;          /* the largest loss kept */
   double wall_s;             /* the whole ensemble */
   nd_fit_result best_result; /* the best member's (loss history etc.) */
+  /* With keep_members: the n_kept kept members' models (the best one a copy
+   * of the model returned), in member order; else NULL. Owned. */
+  nd_model **members;
 } nd_ensemble_result;
 
 /* Decides which of n losses are kept (the rule above); returns the index

@@ -274,6 +274,7 @@ make_recording (const char *name, const AtfHeader *h, GStrv titles, GArray **col
   nd_recording_use_memory (rec, columns);
   nd_recording_infer_mode (rec, NULL);
   nd_recording_choose_default_stimulus (rec);
+  nd_recording_take_injected_current (rec);
   return rec;
 }
 

@@ -435,28 +435,6 @@ make_recording (const char *name, const CsvLayout *l, GPtrArray *sweeps, double 
   return rec;
 }
 
-/* A table of currents only, one named as injected ("i" of the engine's
- * i_pA, "stimulus", "I_inj", ...), is a current-clamp stimulus, e.g. for
- * `neurode-cli simulate`; otherwise currents alone are voltage clamp. */
-static void
-take_injected_current (NdRecording *rec, guint n_signals)
-{
-  gboolean any_v = FALSE;
-  for (guint i = 0; i < n_signals; i++)
-    any_v |= nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_VOLTAGE;
-  static const char *const injected[] = { "i", "stimulus", "i_inj", "iinj", "inj", "injected", "command", "cmd" };
-  for (guint i = 0; i < n_signals && !any_v; i++)
-    for (guint k = 0; k < G_N_ELEMENTS (injected); k++)
-      if (g_ascii_strcasecmp (rec->signals[i].name, injected[k]) == 0 &&
-          nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_CURRENT)
-        {
-          rec->mode = ND_CLAMP_CURRENT;
-          nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, (int) i, NULL);
-          any_v = TRUE;   /* done */
-          break;
-        }
-}
-
 /* The table from `pos` on (after a byte-order mark), in UTF-8. */
 static NdRecording *
 parse_table (const char *text, gsize len, gsize pos, const char *name, GError **error)
@@ -478,7 +456,7 @@ parse_table (const char *text, gsize len, gsize pos, const char *name, GError **
   if (!sample_interval (sweeps, &l, name, &dt, error))
     goto out;
   rec = make_recording (name, &l, sweeps, dt);
-  take_injected_current (rec, l.n_signals);
+  nd_recording_take_injected_current (rec);
 out:
   csv_layout_clear (&l);
   return rec;

@@ -107,6 +107,11 @@ void nd_recording_infer_mode (NdRecording *rec, const char *command_units);
 /* Picks the default stimulus: the protocol when it has epochs, else a
  * recorded command signal, else the protocol's holding level, else none. */
 void nd_recording_choose_default_stimulus (NdRecording *rec);
+/* A table of currents only, one named as injected ("i" of the engine's
+ * i_pA, "stimulus", "I_inj", ...), is a current-clamp stimulus, e.g. for
+ * `neurode-cli simulate` (text formats: CSV, ATF); otherwise currents alone
+ * are voltage clamp. Call after nd_recording_choose_default_stimulus. */
+void nd_recording_take_injected_current (NdRecording *rec);
 
 /* A backend keeping every sweep x signal as doubles in memory (text formats).
  * Takes ownership of `columns` (n_sweeps * n_signals arrays, index

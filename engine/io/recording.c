@@ -499,6 +499,26 @@ find_command_signal (const NdRecording *rec)
 }
 
 void
+nd_recording_take_injected_current (NdRecording *rec)
+{
+  const guint n_signals = rec->n_signals;
+  gboolean any_v = FALSE;
+  for (guint i = 0; i < n_signals; i++)
+    any_v |= nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_VOLTAGE;
+  static const char *const injected[] = { "i", "stimulus", "i_inj", "iinj", "inj", "injected", "command", "cmd" };
+  for (guint i = 0; i < n_signals && !any_v; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (injected); k++)
+      if (g_ascii_strcasecmp (rec->signals[i].name, injected[k]) == 0 &&
+          nd_units_parse (rec->signals[i].units, NULL) == ND_QUANTITY_CURRENT)
+        {
+          rec->mode = ND_CLAMP_CURRENT;
+          nd_recording_set_stimulus (rec, ND_STIMULUS_SIGNAL, (int) i, NULL);
+          any_v = TRUE;   /* done */
+          break;
+        }
+}
+
+void
 nd_recording_choose_default_stimulus (NdRecording *rec)
 {
   int sig;

@@ -157,7 +157,7 @@ test_ensemble_fit (void)
   nd_fit_options_default (&o);
   o.iterations = 40;
   o.restarts = 1;
-  nd_ensemble_options eo = { .n_members = 3, .jobs = 2, .tol = -1.0 };
+  nd_ensemble_options eo = { .n_members = 3, .jobs = 2, .tol = -1.0, .keep_members = true };
   nd_ensemble_result er;
   nd_model *m = nd_ensemble_fit (hybrid, &sw, 1, NULL, 0, &o, &eo, &er);
   ND_CHECK (m != NULL, "ensemble fitted");
@@ -179,6 +179,16 @@ test_ensemble_fit (void)
                        && r.tau <= band->tau_hi[i]);
         }
       ND_CHECK (outside == 0, "the model's curves leave its band at %d voltages", outside);
+      /* The kept members handed back (propose.h): their own models, the best one's parameters the model's. */
+      int same = 0;
+      for (int k = 0; er.members && k < er.n_kept; k++)
+        {
+          bool equal = er.members[k] != m && er.members[k]->n_params == m->n_params;
+          for (size_t i = 0; equal && i < m->n_params; i++)
+            equal = er.members[k]->params[i] == m->params[i];
+          same += equal;
+        }
+      ND_CHECK (er.members && same == 1, "one of the %d kept members is the model's copy (%d)", er.n_kept, same);
       printf ("ensemble of 3: %d kept, losses %.3g %.3g %.3g, %.1f s\n", er.n_kept, er.loss[0], er.loss[1],
               er.loss[2], er.wall_s);
       nd_fit_result r;

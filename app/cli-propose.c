@@ -1,0 +1,99 @@
+/* cli-propose.c: neurode-cli fit --ensemble N --propose (cli-propose.h).
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cli-propose.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli-output.h"
+#include "cli.h"
+#include "propose.h"
+#include "stimulus-file.h"
+#include "units.h"
+
+static const char *const next_outputs[] = { "proposal.txt", "stimulus.atf", "stimulus.csv", "predicted.csv", NULL };
+
+/* The largest current the training sweeps inject (pA): the cell's range, neither silent nor saturated. */
+static double
+training_range_pA (const NdFitData *data, double area_um2)
+{
+  double r = 0.0;
+  for (int k = 0; k < data->n_train; k++)
+    for (size_t j = 0; data->train[k].drive.i_inj && j < data->train[k].drive.n; j++)
+      r = fmax (r, fabs (nd_density_to_pA (data->train[k].drive.i_inj[j], area_um2)));
+  return r;
+}
+
+static GString *
+proposal_text (const nd_proposal *p, int n_p, int n_members, double noise)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *best = nd_protocol_describe (&p[0].proto);
+  g_string_append_printf (s, _("Record next: %s.\n"), best);
+  g_string_append_printf (s, _("The %d fits that explain the recording equally well disagree most on it: the "
+                               "variance between their predictions is %.3g times the noise variance (%.3g %s), "
+                               "on average over its %.0f ms.\n"),
+                          n_members, p[0].score, noise, p[0].proto.mode == ND_PROPOSE_VC ? "pA" : "mV",
+                          (double) (p[0].n - 1) * p[0].dt_ms);
+  g_string_append_printf (s, _("stimulus.atf and stimulus.csv hold its stimulus (sampled every %g ms); "
+                               "predicted.csv each fit’s prediction.\n\nRanked candidates:\n"), p[0].dt_ms);
+  for (int k = 0; k < n_p; k++)
+    {
+      g_autofree char *d = nd_protocol_describe (&p[k].proto);
+      g_string_append_printf (s, "%d. %s (%.3g)\n", k + 1, d, p[k].score);
+    }
+  return s;
+}
+
+static int
+write_next (const nd_proposal *p, int n_p, int n_members, double noise, const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    return nd_cli_fail (1, _("cannot create the folder “%s”: %s"), dir, g_strerror (errno));
+  g_autofree char *desc = nd_protocol_describe (&p[0].proto);
+  g_autoptr (GString) text = proposal_text (p, n_p, n_members, noise);
+  g_autoptr (GString) atf = nd_stimulus_atf (&p[0], desc);
+  g_autoptr (GString) csv = nd_stimulus_csv (&p[0]);
+  g_autoptr (GString) pred = nd_proposal_predicted_csv (&p[0]);
+  if (!nd_cli_set_begin (dir, next_outputs, &error)
+      || !nd_cli_set_write (dir, "proposal.txt", text->str, text->len, &error)
+      || !nd_cli_set_write (dir, "stimulus.atf", atf->str, atf->len, &error)
+      || !nd_cli_set_write (dir, "stimulus.csv", csv->str, csv->len, &error)
+      || !nd_cli_set_write (dir, "predicted.csv", pred->str, pred->len, &error)
+      || !nd_cli_set_commit (dir, "neurode-cli fit --propose", next_outputs, &error))
+    return nd_cli_fail (1, "%s", error->message);
+  printf (_("record next: %s\n"), desc);
+  return 0;
+}
+
+int
+nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, double noise_sd, const char *out_dir)
+{
+  if (n_members < 2)
+    return nd_cli_fail (1, _("--propose needs at least two fits that explain the recording equally well "
+                             "(kept: %d); try a larger --ensemble"), n_members);
+  const gboolean vc = data->voltage_clamp;
+  const double dt_ms = data->n_train > 0 ? data->train[0].drive.dt_sample : 0.1;
+  nd_propose_options o = { .modes = vc ? ND_PROPOSE_VC : ND_PROPOSE_CC, .dt_ms = dt_ms, .max_dt_ms = 0.025,
+                           .i_ref_pA = training_range_pA (data, members[0]->area_um2),
+                           .noise_mV = noise_sd, .noise_pA = noise_sd * data->i_unit_pA, .v_hold_mV = NAN };
+  nd_proposal p[ND_CLI_PROPOSE_SHOWN];
+  int n_p = nd_propose (members, n_members, &o, ND_CLI_PROPOSE_SHOWN, p);
+  if (n_p <= 0)
+    return nd_cli_fail (1, _("no candidate recording could be simulated with every kept fit"));
+  g_autofree char *dir = g_build_filename (out_dir, ND_CLI_PROPOSE_DIR, NULL);
+  int status = write_next (p, n_p, n_members, vc ? fmax (o.noise_pA, 1.0) : fmax (o.noise_mV, 0.3), dir);
+  for (int k = 0; k < n_p; k++)
+    nd_proposal_clear (&p[k]);
+  return status;
+}

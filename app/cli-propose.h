@@ -1,0 +1,21 @@
+/* cli-propose.h: neurode-cli fit --ensemble N --propose, the recording to make next (propose.h).
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "fit-data.h"
+#include "model.h"
+
+#define ND_CLI_PROPOSE_DIR "next"
+#define ND_CLI_PROPOSE_SHOWN 5
+
+/* Ranks the candidate recordings, in the recording's own clamp mode (so the
+ * proposal can be added to it and fitted together), by the kept members'
+ * disagreement, writes out_dir/next/ (proposal.txt, stimulus.atf,
+ * stimulus.csv, predicted.csv; a set with its complete.txt) and prints the
+ * best one. noise_sd: the fit's estimate (mV; in voltage clamp in units of
+ * data->i_unit_pA). 0, or the exit status. */
+int nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, double noise_sd,
+                    const char *out_dir);
