@@ -21,9 +21,12 @@
 
 #include "fit-worker.h"
 #include "gate-band.h"
+#include "nd-fit-view-next.h"
 #include "nd-fit-view.h"
 #include "nd-plot.h"
 #include "nd-project.h"
+#include "recording.h"
+#include "stimulus-file.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
 
@@ -141,6 +144,140 @@ check_drawn_bands (nd_model *m)
   return n_bands;
 }
 
+static gboolean
+proposed (gpointer data)
+{
+  gboolean busy;
+  return nd_fit_view_get_proposal (nd_test_ui_fit_view (window), &busy) != NULL || !busy;
+}
+
+static gboolean
+is_visible_row (GtkWidget *w)
+{
+  return ADW_IS_ACTION_ROW (w) && gtk_widget_is_visible (w);
+}
+
+/* The "next" plot draws every kept fit's prediction on proposal p: its traces, finite. */
+static void
+check_next_plot (const nd_proposal *p)
+{
+  NdPlot *plot = nd_fit_view_get_plot (nd_test_ui_fit_view (window), "next");
+  g_assert_nonnull (plot);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (plot)));
+  NdPlotModel *pm = nd_plot_get_model (plot);
+  g_assert_cmpuint (nd_plot_model_get_n_series (pm), ==, (guint) p->n_members);
+  g_assert_cmpint (p->n_members, >=, 2);
+  for (guint s = 0; s < nd_plot_model_get_n_series (pm); s++)
+    {
+      const double *x, *y;
+      gsize n = nd_plot_model_get_series (pm, s, &x, &y, NULL, NULL, NULL, NULL);
+      g_assert_cmpuint (n, ==, p->n);
+      for (gsize i = 0; i < n; i++)
+        {
+          g_assert_true (isfinite (x[i]) && isfinite (y[i]));
+          g_assert_cmpfloat (y[i], ==, p->traces[s * p->n + i]);
+        }
+    }
+}
+
+/* What to record next: worked out off the main loop after the ensemble, shown in words as rows (the best
+ * chosen), its predictions drawn, its stimulus exported as ATF, which Neurode itself opens. */
+static void
+check_proposal (double *seconds)
+{
+  NdFitView *view = nd_test_ui_fit_view (window);
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
+  *seconds = (g_get_monotonic_time () - t0) / 1e6;
+  const nd_proposal *p = nd_fit_view_get_proposal (view, NULL);
+  g_assert_nonnull (p);
+  g_autofree char *desc = nd_protocol_describe (&p->proto);
+  g_print ("record next: %s (score %.3g; %.2f s on its thread, shown %.2f s after the fit's end)\n", desc, p->score,
+           nd_fit_view_get_proposal_seconds (view), *seconds);
+  g_assert_cmpuint (strlen (desc), >, 10);
+  /* The rows: the best first, its title the description (capitalised). */
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  nd_test_ui_collect (GTK_WIDGET (view), is_visible_row, rows);
+  gboolean titled = FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    titled |= g_str_has_suffix (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), g_utf8_next_char (desc));
+  g_assert_true (titled);
+  check_next_plot (p);
+  /* Another row draws its own predictions; back to the best. */
+  if (nd_fit_view_choose_proposal (view, 1))
+    {
+      const nd_proposal *q = nd_fit_view_get_proposal (view, NULL);
+      g_assert_true (q != p && q->score <= p->score);
+      check_next_plot (q);
+      g_assert_true (nd_fit_view_choose_proposal (view, 0));
+      g_assert_true (nd_fit_view_get_proposal (view, NULL) == p);
+    }
+  g_assert_nonnull (nd_test_ui_find (GTK_WIDGET (view), nd_test_ui_button_has_action, "win.export-stimulus"));
+}
+
+/* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples; or CSV. */
+static void
+check_stimulus_export (void)
+{
+  const nd_proposal *p = nd_fit_view_get_proposal (nd_test_ui_fit_view (window), NULL);
+  g_assert_nonnull (p);
+  /* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples. */
+  g_autofree char *atf = g_build_filename (out_dir, "stimulus.atf", NULL);
+  g_autofree char *csv = g_build_filename (out_dir, "stimulus.csv", NULL);
+  g_unlink (atf);
+  g_unlink (csv);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-stimulus",
+                                                     g_variant_new_string (atf)));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-stimulus",
+                                                     g_variant_new_string (csv)));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdRecording) rec = nd_recording_load (atf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nd_recording_format (rec), ==, "ATF");
+  g_assert_cmpuint (nd_recording_n_sweeps (rec), ==, 1);
+  g_assert_cmpuint (nd_recording_sweep_length (rec, 0), ==, p->n);
+  g_assert_cmpfloat_with_epsilon (nd_recording_sample_rate_hz (rec), 1000.0 / p->dt_ms, 1e-6 * 1000.0 / p->dt_ms);
+  g_autofree double *stim = g_new (double, p->n);
+  g_assert_true (nd_recording_read (rec, 0, 0, 0, p->n, stim, NULL));
+  for (gsize i = 0; i < p->n; i++)
+    g_assert_cmpfloat (fabs (stim[i] - p->stim[i]), <=, 1e-5 * fmax (1.0, fabs (p->stim[i])));
+  /* ... as the recording's stimulus (an injected current or a command), not a recorded signal. */
+  gsize n_stim = 0;
+  g_autofree double *as_stim = nd_recording_get_stimulus (rec, 0, &n_stim, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_stim, ==, p->n);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, p->proto.mode == ND_PROPOSE_VC ? "t_ms,v_cmd_mV\n" : "t_ms,i_pA\n"));
+}
+
+static gboolean
+is_next_group (GtkWidget *w, gconstpointer data)
+{
+  return ADW_IS_PREFERENCES_GROUP (w) && g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)),
+                                                    tr ("Record Next")) == 0;
+}
+
+/* Scrolls the Record Next group into view (the side column, or the page in a narrow window). */
+static void
+scroll_to_next (void)
+{
+  GtkWidget *group = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), is_next_group, NULL);
+  g_assert_nonnull (group);
+  g_assert_true (gtk_widget_is_visible (group));
+  for (GtkWidget *w = gtk_widget_get_parent (group); w; w = gtk_widget_get_parent (w))
+    if (GTK_IS_SCROLLED_WINDOW (w))
+      {
+        GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (w));
+        graphene_point_t at;
+        if (!gtk_widget_compute_point (group, child, &GRAPHENE_POINT_INIT (0, 0), &at))
+          continue;
+        GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
+        gtk_adjustment_set_value (adj, at.y - 12.0);
+        nd_test_ui_spin (300);
+      }
+}
+
 static void
 screenshots (const char *what)
 {
@@ -152,6 +289,11 @@ screenshots (const char *what)
       g_autofree char *name = g_strdup_printf ("fit-bands-%s-%s-%dx%d", language, what, sizes[i][0], sizes[i][1]);
       g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
       g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+      /* The proposal of what to record next, under the results. */
+      scroll_to_next ();
+      g_autofree char *next = g_strdup_printf ("fit-bands-%s-%s-next-%dx%d", language, what, sizes[i][0], sizes[i][1]);
+      g_autofree char *next_png = nd_test_ui_screenshot (GTK_WIDGET (window), next);
+      g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.05);
     }
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   /* The bands' tint in the dark style too. */
@@ -225,7 +367,10 @@ test_ensemble (void)
       g_assert_cmpint (b->n_members, ==, kept);
     }
   g_assert_cmpuint (check_drawn_bands (m), ==, 2 * (guint) m->channels[c].n_gates);
+  double shown;
+  check_proposal (&shown);
   screenshots ("ensemble");
+  check_stimulus_export ();
 
   /* Exports: the kinetics table carries the band columns, filled for the learned gate's 161 voltages; the
    * exported x∞ figure is drawn (looked at: fit-bands-LANG/plots/xinf.png). */
@@ -297,6 +442,10 @@ test_stop (void)
   const double limit = ND_TEST_SANITIZED ? 3.0 : 1.0;
   open_demo (4000, 3);
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  /* A new fit: the last one's proposal is gone. */
+  gboolean busy;
+  g_assert_null (nd_fit_view_get_proposal (nd_test_ui_fit_view (window), &busy));
+  g_assert_false (busy);
   g_assert_true (nd_test_ui_wait (running, NULL, 120000));
   nd_test_ui_spin (300);
   g_assert_cmpint (nd_fit_worker_n_running (), >=, 2);
