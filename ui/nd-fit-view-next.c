@@ -105,6 +105,8 @@ show_chosen (NdFitView *self)
   gtk_widget_set_sensitive (self->next_export, p != NULL);
   if (!p)
     return;
+  g_autofree char *title = g_strdup_printf (_("The %d fits’ predictions on it"), p->n_members);
+  nd_plot_model_set_title (pm, title);
   const char *unit = is_vc (p) ? "pA" : "mV";
   nd_plot_model_set_axis (pm, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (pm, ND_PLOT_AXIS_Y, is_vc (p) ? _("Membrane current") : _("Membrane potential"), unit,
@@ -280,7 +282,6 @@ nd_fit_view_next_init (NdFitView *self)
   self->next_status = GTK_LABEL (status);
 
   self->model[FIT_PLOT_NEXT] = nd_plot_model_new ();
-  nd_plot_model_set_title (self->model[FIT_PLOT_NEXT], _("The fits’ predictions on it"));
   GtkWidget *plot = nd_plot_new (self->model[FIT_PLOT_NEXT]);
   gtk_widget_set_size_request (plot, 200, 220);
   gtk_widget_set_margin_top (plot, 6);

@@ -25,6 +25,7 @@
 #include "nd-fit-view.h"
 #include "nd-plot.h"
 #include "nd-project.h"
+#include "nd-task.h"
 #include "recording.h"
 #include "stimulus-file.h"
 #include "nd-test-ui.h"
@@ -505,6 +506,51 @@ test_close (void)
   window = first;
 }
 
+static gboolean
+proposing (gpointer data)
+{
+  gboolean busy;
+  nd_fit_view_get_proposal (nd_test_ui_fit_view (window), &busy);
+  return busy || nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+}
+
+/* Closing a window while it works out what to record next: the job stops between candidates (well within a
+ * second; 3 s under the sanitizers) and the window goes. */
+static void
+test_close_proposing (void)
+{
+  const double limit = ND_TEST_SANITIZED ? 3.0 : 1.0;
+  NdWindow *first = window;
+  window = nd_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  nd_test_ui_spin (400);
+  open_demo (ND_TEST_SANITIZED ? 8 : 150, 3);
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  g_assert_true (nd_test_ui_wait (proposing, NULL, 600000));
+  gboolean busy;
+  nd_fit_view_get_proposal (nd_test_ui_fit_view (window), &busy);
+  int kept;
+  nd_fit_runner_get_members (runner (), NULL, &kept);
+  gpointer weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+  gint64 t0 = g_get_monotonic_time ();
+  gtk_window_close (GTK_WINDOW (window));
+  while (nd_task_n_running () > 0 && g_get_monotonic_time () - t0 < 30 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  double s = (g_get_monotonic_time () - t0) / 1e6;
+  g_print ("closed while proposing (%s, %d kept): its job ended %.3f s after the close\n", busy ? "busy" : "done",
+           kept, s);
+  g_assert_cmpint (nd_task_n_running (), ==, 0);
+  g_assert_cmpfloat (s, <, limit);
+  nd_test_ui_spin (200);
+  g_assert_null (weak);
+  window = first;
+  if (!busy)
+    g_test_skip ("the ensemble kept fewer than two fits: nothing was being proposed");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -521,6 +567,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit-bands/reopen", test_reopen);
   g_test_add_func ("/fit-bands/stop", test_stop);
   g_test_add_func ("/fit-bands/close", test_close);
+  g_test_add_func ("/fit-bands/close-proposing", test_close_proposing);
   int status = g_test_run ();
   g_ptr_array_unref (progress_texts);
   g_object_unref (app);
