@@ -259,9 +259,10 @@ is_next_group (GtkWidget *w, gconstpointer data)
                                                     tr ("Record Next")) == 0;
 }
 
-/* Scrolls the Record Next group into view (the side column, or the page in a narrow window). */
+/* Scrolls the Record Next group into view (the side column, or the page in a narrow window), or (top) the
+ * scrolled windows around it back to their start. */
 static void
-scroll_to_next (void)
+scroll_to_next (gboolean top)
 {
   GtkWidget *group = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), is_next_group, NULL);
   g_assert_nonnull (group);
@@ -274,7 +275,7 @@ scroll_to_next (void)
         if (!gtk_widget_compute_point (group, child, &GRAPHENE_POINT_INIT (0, 0), &at))
           continue;
         GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
-        gtk_adjustment_set_value (adj, at.y - 12.0);
+        gtk_adjustment_set_value (adj, top ? 0.0 : at.y - 12.0);
         nd_test_ui_spin (300);
       }
 }
@@ -287,11 +288,12 @@ screenshots (const char *what)
     {
       gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
       nd_test_ui_spin (800);
+      scroll_to_next (TRUE);
       g_autofree char *name = g_strdup_printf ("fit-bands-%s-%s-%dx%d", language, what, sizes[i][0], sizes[i][1]);
       g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
       g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
       /* The proposal of what to record next, under the results. */
-      scroll_to_next ();
+      scroll_to_next (FALSE);
       g_autofree char *next = g_strdup_printf ("fit-bands-%s-%s-next-%dx%d", language, what, sizes[i][0], sizes[i][1]);
       g_autofree char *next_png = nd_test_ui_screenshot (GTK_WIDGET (window), next);
       g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.05);
