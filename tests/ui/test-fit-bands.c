@@ -216,6 +216,49 @@ check_proposal (double *seconds)
   g_assert_nonnull (nd_test_ui_find (GTK_WIDGET (view), nd_test_ui_button_has_action, "win.export-stimulus"));
 }
 
+static gboolean
+chooser_shown (gpointer data)
+{
+  GtkWindow *w = nd_test_ui_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG, GTK_WINDOW (window));
+  return w && gtk_widget_get_mapped (GTK_WIDGET (w));
+}
+
+static gboolean
+chooser_gone (gpointer data)
+{
+  return !chooser_shown (data);
+}
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+/* Export Stimulus… as a user clicks it: the save dialog proposes "STEM stimulus.atf"; saved to `path`. */
+static void
+export_through_dialog (const char *path)
+{
+  GtkWidget *button = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), nd_test_ui_button_has_action,
+                                       "win.export-stimulus");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (nd_test_ui_wait (chooser_shown, NULL, 5000));
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (nd_test_ui_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG,
+                                                                      GTK_WINDOW (window)));
+  /* The chooser loads its folder after showing. */
+  g_autoptr (GFile) shown = NULL;
+  for (int i = 0; i < 100 && !(shown = gtk_file_chooser_get_current_folder (chooser)); i++)
+    nd_test_ui_spin (50);
+  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+  g_print ("Export Stimulus proposes \"%s\"\n", name);
+  g_assert_true (g_str_has_suffix (name, " stimulus.atf"));
+  g_autofree char *dir = g_path_get_dirname (path), *base = g_path_get_basename (path);
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder, NULL));
+  gtk_file_chooser_set_current_name (chooser, base);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_true (nd_test_ui_wait (chooser_gone, NULL, 3000));
+  nd_test_ui_spin (300);
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+
 /* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples; or CSV. */
 static void
 check_stimulus_export (void)
@@ -227,8 +270,7 @@ check_stimulus_export (void)
   g_autofree char *csv = g_build_filename (out_dir, "stimulus.csv", NULL);
   g_unlink (atf);
   g_unlink (csv);
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-stimulus",
-                                                     g_variant_new_string (atf)));
+  export_through_dialog (atf);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-stimulus",
                                                      g_variant_new_string (csv)));
   g_autoptr (GError) error = NULL;
