@@ -445,6 +445,9 @@ test_ensemble (void)
   g_assert_cmpuint (banded, ==, ND_BAND_N * (guint) m->channels[c].n_gates);
   g_autofree char *xinf_png = g_build_filename (plots, "xinf.png", NULL);
   g_assert_cmpfloat (nd_test_ui_png_ink (xinf_png), >, 0.05);
+  /* Record Next's plot is one of the view's: exported beside them (looked at: plots/next.png). */
+  g_autofree char *next_png = g_build_filename (plots, "next.png", NULL);
+  g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.02);
 }
 
 /* After Accept, Save and Open in another window, the project's model still has its bands, drawn. */
