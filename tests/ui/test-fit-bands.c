@@ -10,6 +10,9 @@
  * and τ plots must draw each band (finite, holding the curve). One fit of the same length is timed beside
  * it. Stop during an ensemble must end every member's thread within a second (3 s under the sanitizers),
  * and so must closing its window. After Accept, Save and Open, the bands are drawn again.
+ * Record Next: after the ensemble the proposal is worked out off the main loop, shown in words with the kept
+ * fits' predictions, exported through Export Stimulus… as ATF (opened again as a recording) and CSV; a new
+ * fit clears it, and closing the window while it is worked out ends its job within a second.
  */
 #include "config.h"
 
