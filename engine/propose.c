@@ -296,8 +296,14 @@ nd_propose (nd_model *const *members, int n_members, const nd_propose_options *o
   const double md = max_dt (o);
   nd_proposal *all = nd_calloc ((size_t) n_cand + 1, sizeof *all);
   int n_ok = 0;
+  bool stop = false;
   for (int c = 0; c < n_cand; c++)
     {
+      if (o->cancelled && o->cancelled (o->cancelled_user))
+        {
+          stop = true;
+          break;
+        }
       nd_proposal *p = &all[n_ok];
       p->proto = cand[c], p->n = n, p->dt_ms = o->dt_ms, p->n_members = n_members;
       p->stim = nd_malloc (n * sizeof *p->stim);
@@ -315,7 +321,7 @@ nd_propose (nd_model *const *members, int n_members, const nd_propose_options *o
         nd_proposal_clear (p);
     }
   qsort (all, (size_t) n_ok, sizeof *all, by_score);
-  const int n_out = n_ok < max_out ? n_ok : max_out;
+  const int n_out = stop ? 0 : n_ok < max_out ? n_ok : max_out;
   for (int k = 0; k < n_ok; k++)
     if (k < n_out)
       out[k] = all[k];

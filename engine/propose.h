@@ -19,6 +19,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model.h"
@@ -55,6 +56,10 @@ typedef struct {
   double noise_mV;     /* noise s.d. of V (current clamp); floored at 0.3 mV */
   double noise_pA;     /* noise s.d. of the clamp current (voltage clamp); floored at 1 pA */
   double v_hold_mV;    /* voltage clamp: holding potential (NaN: -70) */
+  /* May be NULL. Asked before every candidate: true ends nd_propose early
+   * (it then returns 0), e.g. when the window that asked has closed. */
+  bool (*cancelled) (void *user);
+  void *cancelled_user;
 } nd_propose_options;
 
 typedef struct {
@@ -90,7 +95,7 @@ void nd_protocol_render (const nd_protocol *p, double dt_ms, size_t n, double *s
 
 /* Ranks every candidate by the members' disagreement and keeps the best
  * max_out in out (highest first; the caller clears each); returns how many,
- * or -1 when fewer than two members are given. Candidates on which a member
+ * or -1 when fewer than two members are given, 0 when cancelled. Candidates on which a member
  * blows up are left out. */
 int nd_propose (nd_model *const *members, int n_members, const nd_propose_options *o, int max_out,
                 nd_proposal *out);

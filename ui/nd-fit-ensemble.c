@@ -62,7 +62,7 @@ nd_fit_ensemble_start (const nd_model *m, const nd_fit_sweep *train, int n_train
   atomic_init (&e->members_done, 0);
   atomic_init (&e->done, 0);
   e->eo = (nd_ensemble_options) { .n_members = CLAMP (n_members, 2, ND_ENSEMBLE_MAX), .jobs = MAX (jobs, 1),
-                                  .tol = -1.0, .member_done = member_done, .user = e, .ctl = &e->ctl,
+                                  .tol = -1.0, .keep_members = true, .member_done = member_done, .user = e, .ctl = &e->ctl,
                                   .abort = &e->abort, .progress = progress, .progress_user = user };
   e->thread = g_thread_try_new ("nd-ensemble", run, e, NULL);
   if (!e->thread)
@@ -107,13 +107,18 @@ nd_fit_ensemble_members_done (NdFitEnsemble *e)
 }
 
 nd_model *
-nd_fit_ensemble_finish (NdFitEnsemble *e, nd_fit_result *result, int *n_kept)
+nd_fit_ensemble_finish (NdFitEnsemble *e, nd_fit_result *result, int *n_kept, nd_model ***members)
 {
   g_thread_join (e->thread);
   nd_model *m = e->model;
   *n_kept = m ? e->er.n_kept : 0;
+  if (members)
+    *members = NULL;
   if (m)
     {
+      if (members && e->er.members)
+        *members = g_steal_pointer (&e->er.members);
+
       *result = e->er.best_result;
       memset (&e->er.best_result, 0, sizeof e->er.best_result);
       nd_model_free (e->start);

@@ -31,7 +31,9 @@ gboolean  nd_fit_ensemble_done (NdFitEnsemble *e);
 int       nd_fit_ensemble_members_done (NdFitEnsemble *e);
 /* Waits for the thread and frees e. Returns the best member's model with the kept members' bands and its
  * result (caller clears); when no member gave a finite loss, a copy of the starting model and a result
- * whose loss is infinite (the runner then says the fit failed). *n_kept: the members kept. */
-nd_model *nd_fit_ensemble_finish (NdFitEnsemble *e, nd_fit_result *result, int *n_kept);
+ * whose loss is infinite (the runner then says the fit failed). *n_kept: the members kept. members (may be
+ * NULL): the kept members' models, *n_kept of them (nd_model_free each, free() the array; NULL when none), for what to
+ * record next (propose.h). */
+nd_model *nd_fit_ensemble_finish (NdFitEnsemble *e, nd_fit_result *result, int *n_kept, nd_model ***members);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdlib.h>
 #ifdef __linux__
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -31,6 +32,8 @@ struct _NdFitRunner
   NdFitEnsemble *ensemble;    /* instead of worker, for an ensemble of fits */
   int n_members;              /* asked for before the start: >= 2 runs an ensemble */
   int members, members_done, n_kept;  /* the running (or last) ensemble's; members 0 for a single fit */
+  nd_model **kept;            /* the last ensemble's kept members (n_kept), for what to record next */
+  NdFitRecordingFacts facts;  /* what proposing the next recording needs, taken before the sweeps go */
   NdProjectSweeps *sweeps;
   int iterations, restarts, n_stages;
   gboolean spike_aware;
@@ -317,13 +320,39 @@ describe_ensemble (NdFitRunner *self)
 }
 
 static void
+free_kept (NdFitRunner *self)
+{
+  for (int k = 0; self->kept && k < self->n_kept; k++)
+    nd_model_free (self->kept[k]);
+  free (self->kept);
+  self->kept = NULL;
+}
+
+/* As neurode-cli fit --propose (cli-propose.c): current clamp scaled to the largest current the training
+ * sweeps inject, the recording's sample interval, the fit's estimate of the noise. */
+static void
+set_recording_facts (NdFitRunner *self)
+{
+  const NdFitData *data = self->sweeps->plan->data;
+  double range = 0.0;
+  for (int k = 0; k < data->n_train; k++)
+    for (size_t j = 0; data->train[k].drive.i_inj && j < data->train[k].drive.n; j++)
+      range = fmax (range, fabs (nd_density_to_pA (data->train[k].drive.i_inj[j], self->area_um2)));
+  const double noise = self->result.noise_sd;
+  self->facts = (NdFitRecordingFacts) {
+    .voltage_clamp = data->voltage_clamp, .dt_ms = data->n_train > 0 ? data->train[0].drive.dt_sample : 0.1,
+    .i_range_pA = range, .noise = data->voltage_clamp ? noise * data->i_unit_pA : noise };
+}
+
+static void
 finish (NdFitRunner *self)
 {
   if (self->ensemble)
     {
-      self->model = nd_fit_ensemble_finish (self->ensemble, &self->result, &self->n_kept);
+      self->model = nd_fit_ensemble_finish (self->ensemble, &self->result, &self->n_kept, &self->kept);
       self->ensemble = NULL;
       self->members_done = self->members;
+      set_recording_facts (self);
     }
   else
     self->model = nd_fit_worker_finish (self->worker, &self->result);
@@ -421,6 +450,7 @@ clear_run (NdFitRunner *self)
   g_clear_pointer (&self->pending, snapshot_free);
   g_mutex_unlock (&self->lock);
   self->failed = FALSE;
+  free_kept (self);
   self->members = self->members_done = self->n_kept = 0;
   self->last_done = 0;
   self->stage_first = self->stage_last = NAN;
@@ -574,6 +604,14 @@ nd_fit_runner_get_members (NdFitRunner *self, int *done, int *kept)
   return self->members;
 }
 
+int
+nd_fit_runner_get_kept (NdFitRunner *self, nd_model *const **members, NdFitRecordingFacts *facts)
+{
+  *members = self->kept;
+  *facts = self->facts;
+  return self->kept ? self->n_kept : 0;
+}
+
 gboolean
 nd_fit_runner_get_spike_aware (NdFitRunner *self)
 {
@@ -609,7 +647,7 @@ nd_fit_runner_dispose (GObject *object)
     {
       int n_kept;
       nd_fit_ensemble_abort (self->ensemble);
-      nd_model_free (nd_fit_ensemble_finish (self->ensemble, &self->result, &n_kept));
+      nd_model_free (nd_fit_ensemble_finish (self->ensemble, &self->result, &n_kept, NULL));
       nd_fit_result_clear (&self->result);
       self->ensemble = NULL;
     }

@@ -7,6 +7,7 @@
 
 #include "nd-fit-verdict.h"
 #include "nd-fit-view.h"
+#include "propose.h"
 
 G_BEGIN_DECLS
 
@@ -17,8 +18,12 @@ typedef enum
   FIT_PLOT_TRACE,
   FIT_PLOT_XINF,
   FIT_PLOT_TAU,
+  FIT_N_GRID_PLOTS,                    /* the grid's; the next is in the Record Next group */
+  FIT_PLOT_NEXT = FIT_N_GRID_PLOTS,    /* the kept fits' predictions on the proposed stimulus */
   FIT_N_PLOTS
 } FitPlot;
+
+#define ND_FIT_VIEW_NEXT_SHOWN 3       /* proposals offered, best first */
 
 struct _NdFitView
 {
@@ -53,6 +58,19 @@ struct _NdFitView
   guint overlay_request;      /* counts requests, so only the newest simulation is drawn */
   GHashTable *step_labels;    /* sweep -> "+200 pA" ("" when the stimulus is no step) */
   GCancellable *overlay_cancel; /* the overlays' simulations; cancelled when the view goes */
+
+  /* What to record next (nd-fit-view-next.c); the group and its Export button are template children. */
+  AdwPreferencesGroup *next_group;
+  GtkWidget *next_export;
+  GtkLabel *next_status;      /* working, why there is no proposal, or why the chosen one */
+  GtkWidget *next_rows[ND_FIT_VIEW_NEXT_SHOWN];
+  GtkCheckButton *next_checks[ND_FIT_VIEW_NEXT_SHOWN];
+  nd_proposal next[ND_FIT_VIEW_NEXT_SHOWN];
+  int n_next, next_selected, next_members;
+  double next_noise;          /* the noise the score is relative to, mV or pA */
+  double next_seconds;        /* the last proposal's time on its thread */
+  gboolean next_busy;
+  GCancellable *next_cancel;  /* the proposal's job; cancelled by a new fit and when the view goes */
 };
 
 /* nd-fit-view-actions.c: fit.start, fit.pause, fit.resume, fit.stop and fit.accept on the class; enabling them
@@ -89,5 +107,12 @@ int   nd_fit_view_bands_members (NdFitView *self);
 void  nd_fit_view_bands_set_sensitive (NdFitView *self, gboolean sensitive);
 void  nd_fit_view_show_bands (NdFitView *self, nd_model *m);
 char *nd_fit_view_describe_members (NdFitView *self, double *fraction, double member0_fraction);
+
+/* nd-fit-view-next.c: the Record Next group: after an ensemble with two or more kept fits, the recordings
+ * on which they disagree most (propose.h), worked out on a thread (nd-task.h); clear: a new fit, another
+ * project, the view going. */
+void nd_fit_view_next_init (NdFitView *self);
+void nd_fit_view_next_start (NdFitView *self);
+void nd_fit_view_next_clear (NdFitView *self);
 
 G_END_DECLS

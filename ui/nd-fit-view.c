@@ -295,6 +295,9 @@ runner_state_changed (NdFitRunner *runner, gpointer user_data)
   NdFitView *self = ND_FIT_VIEW (user_data);
   NdFitState st = nd_fit_runner_get_state (runner);
   update_buttons (self);
+  /* A new fit: the last one's proposal is not this one's. */
+  if (st == ND_FIT_RUNNING)
+    nd_fit_view_next_clear (self);
   if (st == ND_FIT_PAUSED)
     gtk_label_set_text (self->status, _("Paused. Resume to go on, or stop to keep the best result so far."));
   else if (st == ND_FIT_STOPPING)
@@ -339,6 +342,7 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
   int shown = nd_fit_view_default_overlay (self);
   if (shown >= 0)
     nd_fit_view_show_overlay (self, (guint) shown);
+  nd_fit_view_next_start (self);
   update_buttons (self);
 }
 
@@ -589,6 +593,7 @@ project_loaded (NdProject *project, gpointer user_data)
       g_object_unref (self->runner);
       self->runner = nd_fit_runner_new ();
       watch_runner (self);
+      nd_fit_view_next_clear (self);
       self->accepted = FALSE;
       gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
       gtk_progress_bar_set_fraction (self->progress, 0.0);
@@ -617,6 +622,7 @@ nd_fit_view_dispose (GObject *object)
   if (self->runner)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   nd_fit_view_results_dispose (self);
+  nd_fit_view_next_clear (self);
   g_clear_object (&self->runner);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
@@ -666,6 +672,8 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdFitView, accept_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, export_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, uncertainty);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, next_group);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, next_export);
   gtk_widget_class_bind_template_callback (widget_class, narrow_changed);
   nd_fit_view_install_actions (widget_class);
 }
@@ -675,8 +683,8 @@ static void
 add_plots (NdFitView *self, GtkGrid *grid)
 {
   /* The exported files' names (nd_fit_view_get_plots), in FitPlot order. */
-  static const char *const names[FIT_N_PLOTS] = { "loss", "trace", "xinf", "tau" };
-  for (guint i = 0; i < FIT_N_PLOTS; i++)
+  static const char *const names[FIT_N_GRID_PLOTS] = { "loss", "trace", "xinf", "tau" };
+  for (guint i = 0; i < FIT_N_GRID_PLOTS; i++)
     {
       self->model[i] = nd_plot_model_new ();
       GtkWidget *plot = nd_plot_new (self->model[i]);
@@ -689,9 +697,9 @@ add_plots (NdFitView *self, GtkGrid *grid)
     }
   for (guint col = 0; col < 2; col++)
     {
-      NdPlot *column[FIT_N_PLOTS];
+      NdPlot *column[FIT_N_GRID_PLOTS];
       guint n = 0;
-      for (guint i = col; i < FIT_N_PLOTS; i += 2)
+      for (guint i = col; i < FIT_N_GRID_PLOTS; i += 2)
         column[n++] = self->plots[i].plot;
       nd_plot_align (column, n);
     }
@@ -707,6 +715,7 @@ nd_fit_view_init (NdFitView *self)
   nd_fit_view_bands_init (self);
   add_plots (self, self->plot_grid);
   setup_axes (self);
+  nd_fit_view_next_init (self);
 
   GtkBuilder *builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/nd-export-menu.ui");
   gtk_menu_button_set_menu_model (self->export_button, G_MENU_MODEL (gtk_builder_get_object (builder, "export_menu")));

@@ -16,6 +16,10 @@
  * its spike counts, first-spike shift, subthreshold RMSE and RMSE, marked with an icon and words where the
  * spike counts disagree or the subthreshold error is above 3 mV; a click draws that sweep's recording and
  * model trace. Accept Fit is the suggested action only when the verdict is good (nd-fit-verdict.h).
+ *
+ * Record Next (nd-fit-view-next.c): after an ensemble, the recordings on which its equally good fits
+ * disagree most, in the amplifier's terms, with the fits' predictions on the chosen one ("next" plot) and
+ * win.export-stimulus to save its stimulus (ATF, or CSV by the file's name).
  */
 #pragma once
 
@@ -45,10 +49,13 @@ nd_model    *nd_fit_view_get_export_model (NdFitView *self);
 /* The results' verdict in words ("The model fires 0 spikes where the recording has 20 (sweep 7). …"), NULL
  * without results; good: whether accepting is recommended. */
 const char  *nd_fit_view_get_verdict (NdFitView *self, gboolean *good);
-/* The view's plots in layout order, named as their exported files ("loss", "trace", "xinf", "tau"); owned by
- * the view. Export, layout and tests iterate them. */
+/* The view's plots in layout order, named as their exported files ("loss", "trace", "xinf", "tau", then
+ * "next", hidden without a proposal); owned by the view. Export, layout and tests iterate them. */
 const NdNamedPlot *nd_fit_view_get_plots (NdFitView *self, guint *n_plots);
 /* One of them by name; NULL for another name. */
 NdPlot      *nd_fit_view_get_plot (NdFitView *self, const char *name);
+
+/* Writes the chosen proposal's stimulus to path: CSV when the name ends in .csv, else ATF. */
+gboolean     nd_fit_view_write_stimulus (NdFitView *self, const char *path, GError **error);
 
 G_END_DECLS

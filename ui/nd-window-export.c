@@ -72,6 +72,14 @@ write_kinetics (NdWindow *self, const char *path)
   exported (self, path, g_file_set_contents (path, csv->str, (gssize) csv->len, &error), error);
 }
 
+/* The Fit view's proposed recording: ATF for the acquisition software, or CSV by the name. */
+static void
+write_stimulus (NdWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  exported (self, path, nd_fit_view_write_stimulus (self->fit_view, path, &error), error);
+}
+
 static void
 write_model (NdWindow *self, const char *path)
 {
@@ -146,6 +154,7 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
     { "win.export-model", write_model, N_("Export Model File"), "model", "json", FALSE },
     { "win.export-nmodl", write_nmodl, N_("Export NEURON Mechanism"), NULL, "mod", FALSE },
     { "win.export-plots", write_plots, N_("Export Plots to a Folder"), NULL, NULL, TRUE },
+    { "win.export-stimulus", write_stimulus, N_("Export Stimulus"), "stimulus", "atf", FALSE },
   };
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
     if (g_str_equal (action_name, table[i].action))
@@ -175,7 +184,8 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 void
 nd_window_install_export_actions (GtkWidgetClass *widget_class)
 {
-  const char *actions[] = { "win.export-kinetics", "win.export-model", "win.export-nmodl", "win.export-plots" };
+  const char *actions[] = { "win.export-kinetics", "win.export-model", "win.export-nmodl", "win.export-plots",
+                            "win.export-stimulus" };
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i], "s", export_activated);
 }

@@ -62,6 +62,12 @@ ms_below (const nd_proposal *p, double v)
   return (double) k * p->dt_ms;
 }
 
+static bool
+cancel_after_two (void *user)
+{
+  return ++*(int *) user > 2;
+}
+
 static void
 test_ranking (void)
 {
@@ -119,6 +125,12 @@ test_ranking (void)
         ND_CHECK (cand[j].pre < 0.0 && cand[j].pre > -1000.0, "prepulse current %g pA", cand[j].pre);
       }
   ND_CHECK (seen == 3, "three steps after a -90 mV prepulse, got %d", seen);
+  /* Cancelled (a closed window): it stops at the first candidate asked and returns nothing. */
+  int asked = 0;
+  nd_propose_options stop = vc;
+  stop.cancelled = cancel_after_two, stop.cancelled_user = &asked;
+  n = nd_propose (h, 2, &stop, 3, p);
+  ND_CHECK (n == 0 && asked == 3, "cancelled: %d proposals after %d questions", n, asked);
   for (int j = 0; j < 2; j++)
     nd_model_free (h[j]), nd_model_free (k[j]);
 }

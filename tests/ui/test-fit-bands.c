@@ -10,6 +10,9 @@
  * and τ plots must draw each band (finite, holding the curve). One fit of the same length is timed beside
  * it. Stop during an ensemble must end every member's thread within a second (3 s under the sanitizers),
  * and so must closing its window. After Accept, Save and Open, the bands are drawn again.
+ * Record Next: after the ensemble the proposal is worked out off the main loop, shown in words with the kept
+ * fits' predictions, exported through Export Stimulus… as ATF (opened again as a recording) and CSV; a new
+ * fit clears it, and closing the window while it is worked out ends its job within a second.
  */
 #include "config.h"
 
@@ -21,9 +24,13 @@
 
 #include "fit-worker.h"
 #include "gate-band.h"
+#include "nd-fit-view-next.h"
 #include "nd-fit-view.h"
 #include "nd-plot.h"
 #include "nd-project.h"
+#include "nd-task.h"
+#include "recording.h"
+#include "stimulus-file.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
 
@@ -141,6 +148,183 @@ check_drawn_bands (nd_model *m)
   return n_bands;
 }
 
+static gboolean
+proposed (gpointer data)
+{
+  gboolean busy;
+  return nd_fit_view_get_proposal (nd_test_ui_fit_view (window), &busy) != NULL || !busy;
+}
+
+static gboolean
+is_visible_row (GtkWidget *w)
+{
+  return ADW_IS_ACTION_ROW (w) && gtk_widget_is_visible (w);
+}
+
+/* The "next" plot draws every kept fit's prediction on proposal p: its traces, finite. */
+static void
+check_next_plot (const nd_proposal *p)
+{
+  NdPlot *plot = nd_fit_view_get_plot (nd_test_ui_fit_view (window), "next");
+  g_assert_nonnull (plot);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (plot)));
+  NdPlotModel *pm = nd_plot_get_model (plot);
+  g_assert_cmpuint (nd_plot_model_get_n_series (pm), ==, (guint) p->n_members);
+  g_assert_cmpint (p->n_members, >=, 2);
+  for (guint s = 0; s < nd_plot_model_get_n_series (pm); s++)
+    {
+      const double *x, *y;
+      gsize n = nd_plot_model_get_series (pm, s, &x, &y, NULL, NULL, NULL, NULL);
+      g_assert_cmpuint (n, ==, p->n);
+      for (gsize i = 0; i < n; i++)
+        {
+          g_assert_true (isfinite (x[i]) && isfinite (y[i]));
+          g_assert_cmpfloat (y[i], ==, p->traces[s * p->n + i]);
+        }
+    }
+}
+
+/* What to record next: worked out off the main loop after the ensemble, shown in words as rows (the best
+ * chosen), its predictions drawn, its stimulus exported as ATF, which Neurode itself opens. */
+static void
+check_proposal (double *seconds)
+{
+  NdFitView *view = nd_test_ui_fit_view (window);
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
+  *seconds = (g_get_monotonic_time () - t0) / 1e6;
+  const nd_proposal *p = nd_fit_view_get_proposal (view, NULL);
+  g_assert_nonnull (p);
+  g_autofree char *desc = nd_protocol_describe (&p->proto);
+  g_print ("record next: %s (score %.3g; %.2f s on its thread, shown %.2f s after the fit's end)\n", desc, p->score,
+           nd_fit_view_get_proposal_seconds (view), *seconds);
+  g_assert_cmpuint (strlen (desc), >, 10);
+  /* The rows: the best first, its title the description (capitalised). */
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  nd_test_ui_collect (GTK_WIDGET (view), is_visible_row, rows);
+  gboolean titled = FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    titled |= g_str_has_suffix (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), g_utf8_next_char (desc));
+  g_assert_true (titled);
+  check_next_plot (p);
+  /* Another row draws its own predictions; back to the best. */
+  if (nd_fit_view_choose_proposal (view, 1))
+    {
+      const nd_proposal *q = nd_fit_view_get_proposal (view, NULL);
+      g_assert_true (q != p && q->score <= p->score);
+      check_next_plot (q);
+      g_assert_true (nd_fit_view_choose_proposal (view, 0));
+      g_assert_true (nd_fit_view_get_proposal (view, NULL) == p);
+    }
+  g_assert_nonnull (nd_test_ui_find (GTK_WIDGET (view), nd_test_ui_button_has_action, "win.export-stimulus"));
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  GtkWindow *w = nd_test_ui_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG, GTK_WINDOW (window));
+  return w && gtk_widget_get_mapped (GTK_WIDGET (w));
+}
+
+static gboolean
+chooser_gone (gpointer data)
+{
+  return !chooser_shown (data);
+}
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+/* Export Stimulus… as a user clicks it: the save dialog proposes "STEM stimulus.atf"; saved to `path`. */
+static void
+export_through_dialog (const char *path)
+{
+  GtkWidget *button = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), nd_test_ui_button_has_action,
+                                       "win.export-stimulus");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (nd_test_ui_wait (chooser_shown, NULL, 5000));
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (nd_test_ui_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG,
+                                                                      GTK_WINDOW (window)));
+  /* The chooser loads its folder after showing. */
+  g_autoptr (GFile) shown = NULL;
+  for (int i = 0; i < 100 && !(shown = gtk_file_chooser_get_current_folder (chooser)); i++)
+    nd_test_ui_spin (50);
+  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+  g_print ("Export Stimulus proposes \"%s\"\n", name);
+  g_assert_true (g_str_has_suffix (name, " stimulus.atf"));
+  g_autofree char *dir = g_path_get_dirname (path), *base = g_path_get_basename (path);
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder, NULL));
+  gtk_file_chooser_set_current_name (chooser, base);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_true (nd_test_ui_wait (chooser_gone, NULL, 3000));
+  nd_test_ui_spin (300);
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+/* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples; or CSV. */
+static void
+check_stimulus_export (void)
+{
+  const nd_proposal *p = nd_fit_view_get_proposal (nd_test_ui_fit_view (window), NULL);
+  g_assert_nonnull (p);
+  /* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples. */
+  g_autofree char *atf = g_build_filename (out_dir, "stimulus.atf", NULL);
+  g_autofree char *csv = g_build_filename (out_dir, "stimulus.csv", NULL);
+  g_unlink (atf);
+  g_unlink (csv);
+  export_through_dialog (atf);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-stimulus",
+                                                     g_variant_new_string (csv)));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdRecording) rec = nd_recording_load (atf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nd_recording_format (rec), ==, "ATF");
+  g_assert_cmpuint (nd_recording_n_sweeps (rec), ==, 1);
+  g_assert_cmpuint (nd_recording_sweep_length (rec, 0), ==, p->n);
+  g_assert_cmpfloat_with_epsilon (nd_recording_sample_rate_hz (rec), 1000.0 / p->dt_ms, 1e-6 * 1000.0 / p->dt_ms);
+  g_autofree double *stim = g_new (double, p->n);
+  g_assert_true (nd_recording_read (rec, 0, 0, 0, p->n, stim, NULL));
+  for (gsize i = 0; i < p->n; i++)
+    g_assert_cmpfloat (fabs (stim[i] - p->stim[i]), <=, 1e-5 * fmax (1.0, fabs (p->stim[i])));
+  /* ... as the recording's stimulus (an injected current or a command), not a recorded signal. */
+  gsize n_stim = 0;
+  g_autofree double *as_stim = nd_recording_get_stimulus (rec, 0, &n_stim, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_stim, ==, p->n);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, p->proto.mode == ND_PROPOSE_VC ? "t_ms,v_cmd_mV\n" : "t_ms,i_pA\n"));
+}
+
+static gboolean
+is_next_group (GtkWidget *w, gconstpointer data)
+{
+  return ADW_IS_PREFERENCES_GROUP (w) && g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)),
+                                                    tr ("Record Next")) == 0;
+}
+
+/* Scrolls the Record Next group into view (the side column, or the page in a narrow window), or (top) the
+ * scrolled windows around it back to their start. */
+static void
+scroll_to_next (gboolean top)
+{
+  GtkWidget *group = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), is_next_group, NULL);
+  g_assert_nonnull (group);
+  g_assert_true (gtk_widget_is_visible (group));
+  for (GtkWidget *w = gtk_widget_get_parent (group); w; w = gtk_widget_get_parent (w))
+    if (GTK_IS_SCROLLED_WINDOW (w))
+      {
+        GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (w));
+        graphene_point_t at;
+        if (!gtk_widget_compute_point (group, child, &GRAPHENE_POINT_INIT (0, 0), &at))
+          continue;
+        GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
+        gtk_adjustment_set_value (adj, top ? 0.0 : at.y - 12.0);
+        nd_test_ui_spin (300);
+      }
+}
+
 static void
 screenshots (const char *what)
 {
@@ -149,9 +333,15 @@ screenshots (const char *what)
     {
       gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
       nd_test_ui_spin (800);
+      scroll_to_next (TRUE);
       g_autofree char *name = g_strdup_printf ("fit-bands-%s-%s-%dx%d", language, what, sizes[i][0], sizes[i][1]);
       g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
       g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+      /* The proposal of what to record next, under the results. */
+      scroll_to_next (FALSE);
+      g_autofree char *next = g_strdup_printf ("fit-bands-%s-%s-next-%dx%d", language, what, sizes[i][0], sizes[i][1]);
+      g_autofree char *next_png = nd_test_ui_screenshot (GTK_WIDGET (window), next);
+      g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.05);
     }
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   /* The bands' tint in the dark style too. */
@@ -225,7 +415,10 @@ test_ensemble (void)
       g_assert_cmpint (b->n_members, ==, kept);
     }
   g_assert_cmpuint (check_drawn_bands (m), ==, 2 * (guint) m->channels[c].n_gates);
+  double shown;
+  check_proposal (&shown);
   screenshots ("ensemble");
+  check_stimulus_export ();
 
   /* Exports: the kinetics table carries the band columns, filled for the learned gate's 161 voltages; the
    * exported x∞ figure is drawn (looked at: fit-bands-LANG/plots/xinf.png). */
@@ -255,6 +448,9 @@ test_ensemble (void)
   g_assert_cmpuint (banded, ==, ND_BAND_N * (guint) m->channels[c].n_gates);
   g_autofree char *xinf_png = g_build_filename (plots, "xinf.png", NULL);
   g_assert_cmpfloat (nd_test_ui_png_ink (xinf_png), >, 0.05);
+  /* Record Next's plot is one of the view's: exported beside them (looked at: plots/next.png). */
+  g_autofree char *next_png = g_build_filename (plots, "next.png", NULL);
+  g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.02);
 }
 
 /* After Accept, Save and Open in another window, the project's model still has its bands, drawn. */
@@ -297,6 +493,10 @@ test_stop (void)
   const double limit = ND_TEST_SANITIZED ? 3.0 : 1.0;
   open_demo (4000, 3);
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  /* A new fit: the last one's proposal is gone. */
+  gboolean busy;
+  g_assert_null (nd_fit_view_get_proposal (nd_test_ui_fit_view (window), &busy));
+  g_assert_false (busy);
   g_assert_true (nd_test_ui_wait (running, NULL, 120000));
   nd_test_ui_spin (300);
   g_assert_cmpint (nd_fit_worker_n_running (), >=, 2);
@@ -356,6 +556,51 @@ test_close (void)
   window = first;
 }
 
+static gboolean
+proposing (gpointer data)
+{
+  gboolean busy;
+  nd_fit_view_get_proposal (nd_test_ui_fit_view (window), &busy);
+  return busy || nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+}
+
+/* Closing a window while it works out what to record next: the job stops between candidates (well within a
+ * second; 3 s under the sanitizers) and the window goes. */
+static void
+test_close_proposing (void)
+{
+  const double limit = ND_TEST_SANITIZED ? 3.0 : 1.0;
+  NdWindow *first = window;
+  window = nd_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  nd_test_ui_spin (400);
+  open_demo (ND_TEST_SANITIZED ? 8 : 150, 3);
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  g_assert_true (nd_test_ui_wait (proposing, NULL, 600000));
+  gboolean busy;
+  nd_fit_view_get_proposal (nd_test_ui_fit_view (window), &busy);
+  int kept;
+  nd_fit_runner_get_members (runner (), NULL, &kept);
+  gpointer weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+  gint64 t0 = g_get_monotonic_time ();
+  gtk_window_close (GTK_WINDOW (window));
+  while (nd_task_n_running () > 0 && g_get_monotonic_time () - t0 < 30 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  double s = (g_get_monotonic_time () - t0) / 1e6;
+  g_print ("closed while proposing (%s, %d kept): its job ended %.3f s after the close\n", busy ? "busy" : "done",
+           kept, s);
+  g_assert_cmpint (nd_task_n_running (), ==, 0);
+  g_assert_cmpfloat (s, <, limit);
+  nd_test_ui_spin (200);
+  g_assert_null (weak);
+  window = first;
+  if (!busy)
+    g_test_skip ("the ensemble kept fewer than two fits: nothing was being proposed");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -372,6 +617,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit-bands/reopen", test_reopen);
   g_test_add_func ("/fit-bands/stop", test_stop);
   g_test_add_func ("/fit-bands/close", test_close);
+  g_test_add_func ("/fit-bands/close-proposing", test_close_proposing);
   int status = g_test_run ();
   g_ptr_array_unref (progress_texts);
   g_object_unref (app);

@@ -286,6 +286,10 @@ fit_plot_problems (const char *size)
   GString *out = g_string_new (NULL);
   for (guint i = 0; i < n; i++)
     {
+      /* A plot the view hides has nothing to show yet (Record Next's before an ensemble), as Export Plots
+       * leaves it out. */
+      if (!gtk_widget_get_visible (GTK_WIDGET (plots[i].plot)))
+        continue;
       if (!gtk_widget_get_mapped (GTK_WIDGET (plots[i].plot))
           || !gtk_widget_compute_bounds (GTK_WIDGET (plots[i].plot), GTK_WIDGET (window), &r[i]))
         {

@@ -1,0 +1,331 @@
+/* nd-fit-view-next.c: the Fit view's Record Next group — which recording would tell the equally good fits
+ * of an ensemble apart, in the amplifier's terms, with their predictions on it and its stimulus to export.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * After an ensemble the runner hands over its kept fits (nd_fit_runner_get_kept); nd_propose (propose.h)
+ * simulates each of them on the protocols an amplifier applies and ranks the protocols by how much the fits
+ * disagree, as `neurode-cli fit --ensemble N --propose` does. That takes a second or more, so it runs as an
+ * nd_task job on copies of the fits; the view's cancellable (a new fit, another project, the view going)
+ * stops it between candidates. The best ND_FIT_VIEW_NEXT_SHOWN are offered as rows, the first chosen; the
+ * "next" plot draws every kept fit's prediction on the chosen one.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd-error.h"
+#include "nd-fit-view-next.h"
+#include "nd-fit-view-private.h"
+#include "nd-task.h"
+#include "stimulus-file.h"
+
+typedef struct
+{
+  nd_model **members;
+  int n_members, n_out;
+  nd_propose_options options;
+  nd_proposal out[ND_FIT_VIEW_NEXT_SHOWN];
+  double seconds;
+} NextJob;
+
+static void
+next_job_free (gpointer data)
+{
+  NextJob *j = data;
+  for (int k = 0; k < j->n_members; k++)
+    nd_model_free (j->members[k]);
+  g_free (j->members);
+  for (int k = 0; k < j->n_out; k++)
+    nd_proposal_clear (&j->out[k]);
+  g_free (j);
+}
+
+static bool
+job_cancelled (void *user)
+{
+  return g_cancellable_is_cancelled (user);
+}
+
+/* Worker thread. */
+static void
+next_work (gpointer data, GCancellable *cancellable)
+{
+  NextJob *j = data;
+  gint64 t0 = g_get_monotonic_time ();
+  j->options.cancelled = job_cancelled;
+  j->options.cancelled_user = cancellable;
+  j->n_out = MAX (0, nd_propose (j->members, j->n_members, &j->options, ND_FIT_VIEW_NEXT_SHOWN, j->out));
+  j->seconds = (g_get_monotonic_time () - t0) / 1e6;
+}
+
+static gboolean
+is_vc (const nd_proposal *p)
+{
+  return p->proto.mode == ND_PROPOSE_VC;
+}
+
+/* "current clamp: inject …" as a row title: "Current clamp: inject …". */
+static char *
+describe_capitalised (const nd_protocol *p)
+{
+  g_autofree char *d = nd_protocol_describe (p);
+  if (!*d)
+    return g_steal_pointer (&d);
+  char first[8] = { 0 };
+  g_unichar_to_utf8 (g_unichar_totitle (g_utf8_get_char (d)), first);
+  return g_strconcat (first, g_utf8_next_char (d), NULL);
+}
+
+/* The spread of the fits' predictions (r.m.s. over samples of their s.d.), in the trace's unit. */
+static double
+spread (const nd_proposal *p, double noise)
+{
+  return sqrt (p->score) * noise;
+}
+
+static void
+show_status (NdFitView *self, const char *text)
+{
+  gtk_label_set_text (self->next_status, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->next_status), text && *text);
+}
+
+static void
+show_chosen (NdFitView *self)
+{
+  NdPlotModel *pm = self->model[FIT_PLOT_NEXT];
+  nd_plot_model_clear (pm);
+  const nd_proposal *p = self->n_next > 0 ? &self->next[self->next_selected] : NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->plots[FIT_PLOT_NEXT].plot), p != NULL);
+  gtk_widget_set_sensitive (self->next_export, p != NULL);
+  if (!p)
+    return;
+  g_autofree char *title = g_strdup_printf (_("The %d fits’ predictions on it"), p->n_members);
+  nd_plot_model_set_title (pm, title);
+  const char *unit = is_vc (p) ? "pA" : "mV";
+  nd_plot_model_set_axis (pm, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (pm, ND_PLOT_AXIS_Y, is_vc (p) ? _("Membrane current") : _("Membrane potential"), unit,
+                          ND_PLOT_SCALE_LINEAR);
+  for (int k = 0; k < p->n_members; k++)
+    {
+      guint s = nd_plot_model_add_series (pm, NULL, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE);
+      g_autofree char *name = g_strdup_printf (_("Fit %d"), k + 1);
+      nd_plot_model_set_series_name (pm, s, name);
+      nd_plot_model_set_series_trace (pm, s, 0.0, p->dt_ms, p->traces + (size_t) k * p->n, p->n);
+    }
+  const double d = spread (p, self->next_noise), ratio = d / self->next_noise;
+  g_autofree char *why =
+    g_strdup_printf (_("The %d fits that explain the recording equally well disagree most on this one: their "
+                       "predictions differ by %.2g %s on average, %.2g times the recording’s noise (%.2g %s)."),
+                     p->n_members, d, unit, ratio, self->next_noise, unit);
+  /* Summed over the recording's samples the differences must stand out of the noise (propose.h). */
+  if (p->score * (double) p->n < 1.0)
+    {
+      g_autofree char *more = g_strdup_printf ("%s %s", why, _("Even on it the noise hides most of the difference: "
+                                                               "repeat it several times."));
+      show_status (self, more);
+    }
+  else
+    show_status (self, why);
+}
+
+static void
+check_toggled (GtkCheckButton *check, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  if (!gtk_check_button_get_active (check))
+    return;
+  for (int k = 0; k < self->n_next; k++)
+    if (self->next_checks[k] == check && self->next_selected != k)
+      {
+        self->next_selected = k;
+        show_chosen (self);
+      }
+}
+
+static void
+show_rows (NdFitView *self)
+{
+  for (int k = 0; k < ND_FIT_VIEW_NEXT_SHOWN; k++)
+    {
+      gboolean shown = k < self->n_next;
+      gtk_widget_set_visible (self->next_rows[k], shown);
+      if (!shown)
+        continue;
+      g_autofree char *title = describe_capitalised (&self->next[k].proto);
+      const char *unit = is_vc (&self->next[k]) ? "pA" : "mV";
+      g_autofree char *sub = g_strdup_printf (_("The fits differ by %.2g %s"), spread (&self->next[k], self->next_noise),
+                                              unit);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->next_rows[k]), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->next_rows[k]), sub);
+    }
+  if (self->n_next > 0)
+    {
+      g_signal_handlers_block_by_func (self->next_checks[0], check_toggled, self);
+      gtk_check_button_set_active (self->next_checks[0], TRUE);
+      g_signal_handlers_unblock_by_func (self->next_checks[0], check_toggled, self);
+    }
+}
+
+/* Main loop, view alive. */
+static gboolean
+next_done (gpointer owner, gpointer data, gboolean cancelled)
+{
+  NdFitView *self = ND_FIT_VIEW (owner);
+  NextJob *j = data;
+  if (cancelled)
+    return FALSE;
+  self->next_busy = FALSE;
+  self->next_seconds = j->seconds;
+  self->n_next = j->n_out;
+  self->next_selected = 0;
+  memcpy (self->next, j->out, sizeof j->out);
+  j->n_out = 0;
+  g_debug ("what to record next: %d proposals in %.2f s", self->n_next, j->seconds);
+  show_rows (self);
+  if (self->n_next == 0)
+    show_status (self, _("None of the recordings Neurode can propose could be simulated with every kept fit."));
+  show_chosen (self);
+  return FALSE;
+}
+
+void
+nd_fit_view_next_clear (NdFitView *self)
+{
+  if (self->next_cancel)
+    g_cancellable_cancel (self->next_cancel);
+  g_clear_object (&self->next_cancel);
+  for (int k = 0; k < self->n_next; k++)
+    nd_proposal_clear (&self->next[k]);
+  self->n_next = self->next_selected = 0;
+  self->next_busy = FALSE;
+  if (!self->next_group)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->next_group), FALSE);
+  for (int k = 0; k < ND_FIT_VIEW_NEXT_SHOWN && self->next_rows[k]; k++)
+    gtk_widget_set_visible (self->next_rows[k], FALSE);
+  if (self->model[FIT_PLOT_NEXT])
+    show_chosen (self);
+}
+
+void
+nd_fit_view_next_start (NdFitView *self)
+{
+  nd_fit_view_next_clear (self);
+  nd_model *const *kept;
+  NdFitRecordingFacts facts;
+  int n_kept = nd_fit_runner_get_kept (self->runner, &kept, &facts);
+  int members = nd_fit_runner_get_members (self->runner, NULL, NULL);
+  /* A single fit has nothing to compare, and says so elsewhere (the Uncertainty row). */
+  if (members < 2 || nd_fit_runner_get_failed (self->runner))
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->next_group), TRUE);
+  if (n_kept < 2)
+    {
+      show_status (self, _("No proposal: only one fit explains the recording this well, so there is no "
+                           "disagreement to settle. Fit again with more fits."));
+      return;
+    }
+  self->next_members = n_kept;
+  /* As neurode-cli fit --propose (cli-propose.c) asks, with propose.c's noise floors. */
+  const nd_propose_options o = { .modes = facts.voltage_clamp ? ND_PROPOSE_VC : ND_PROPOSE_CC, .dt_ms = facts.dt_ms,
+                                 .max_dt_ms = 0.025, .i_ref_pA = facts.i_range_pA, .noise_mV = facts.noise,
+                                 .noise_pA = facts.noise, .v_hold_mV = NAN };
+  self->next_noise = facts.voltage_clamp ? fmax (facts.noise, 1.0) : fmax (facts.noise, 0.3);
+  self->next_busy = TRUE;
+  show_status (self, _("Finding the recording on which the equally good fits disagree most…"));
+  NextJob *j = g_new0 (NextJob, 1);
+  j->members = g_new (nd_model *, n_kept);
+  for (int k = 0; k < n_kept; k++)
+    j->members[k] = nd_model_copy (kept[k]);
+  j->n_members = n_kept;
+  j->options = o;
+  self->next_cancel = g_cancellable_new ();
+  nd_task_run (self, self->next_cancel, j, next_job_free, next_work, next_done);
+}
+
+void
+nd_fit_view_next_init (NdFitView *self)
+{
+  self->next_seconds = NAN;
+  GtkWidget *list_first = NULL;
+  for (int k = 0; k < ND_FIT_VIEW_NEXT_SHOWN; k++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      if (list_first)
+        gtk_check_button_set_group (GTK_CHECK_BUTTON (check), GTK_CHECK_BUTTON (list_first));
+      else
+        list_first = check;
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      /* The description is a sentence: it wraps rather than being cut. */
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      g_signal_connect (check, "toggled", G_CALLBACK (check_toggled), self);
+      gtk_widget_set_visible (row, FALSE);
+      adw_preferences_group_add (self->next_group, row);
+      self->next_rows[k] = row;
+      self->next_checks[k] = GTK_CHECK_BUTTON (check);
+    }
+  GtkWidget *status = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (status), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (status), 0.0);
+  gtk_widget_set_margin_top (status, 12);
+  gtk_widget_add_css_class (status, "dim-label");
+  adw_preferences_group_add (self->next_group, status);
+  self->next_status = GTK_LABEL (status);
+
+  self->model[FIT_PLOT_NEXT] = nd_plot_model_new ();
+  GtkWidget *plot = nd_plot_new (self->model[FIT_PLOT_NEXT]);
+  gtk_widget_set_size_request (plot, 200, 220);
+  gtk_widget_set_margin_top (plot, 6);
+  gtk_widget_set_visible (plot, FALSE);
+  adw_preferences_group_add (self->next_group, plot);
+  self->plots[FIT_PLOT_NEXT] = (NdNamedPlot) { "next", ND_PLOT (plot) };
+}
+
+const nd_proposal *
+nd_fit_view_get_proposal (NdFitView *self, gboolean *proposing)
+{
+  if (proposing)
+    *proposing = self->next_busy;
+  return self->n_next > 0 ? &self->next[self->next_selected] : NULL;
+}
+
+gboolean
+nd_fit_view_choose_proposal (NdFitView *self, int i)
+{
+  if (i < 0 || i >= self->n_next)
+    return FALSE;
+  gtk_check_button_set_active (self->next_checks[i], TRUE);
+  return TRUE;
+}
+
+double
+nd_fit_view_get_proposal_seconds (NdFitView *self)
+{
+  return self->next_seconds;
+}
+
+gboolean
+nd_fit_view_write_stimulus (NdFitView *self, const char *path, GError **error)
+{
+  const nd_proposal *p = nd_fit_view_get_proposal (self, NULL);
+  if (!p)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("There is no proposed recording: run the fit with "
+                                                        "Uncertainty at 2 or more first"));
+      return FALSE;
+    }
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autofree char *desc = nd_protocol_describe (&p->proto);
+  g_autoptr (GString) text = g_str_has_suffix (lower, ".csv") ? nd_stimulus_csv (p) : nd_stimulus_atf (p, desc);
+  /* g_file_set_contents writes a temporary file beside it and renames it: no half-written stimulus. */
+  return g_file_set_contents (path, text->str, (gssize) text->len, error);
+}
