@@ -24,6 +24,9 @@
 #   ca1-test-stimulus.csv     never used by the fit, for unbiased figures: 550 pA (10-50 ms
 #                             of 70 ms), long steps of 400 and 750 pA (10-90 ms of 110 ms)
 #                             and a noisy input (mean 550 pA, s.d. 200 pA, seed 8, 10-100 ms)
+#   ca1-long-stimulus.csv     never used by the fit either: steps of 400, 550, 700 and 850 pA
+#                             from 10 to 230 ms of 240 ms, more than twice the longest training
+#                             sweep, for the firing rate on inputs longer than any trained on
 import math
 import os
 import random
@@ -77,3 +80,7 @@ write("ca1-test-stimulus.csv", [step(550.0, 10.0, 50.0, 70.0),
                                 step(400.0, 10.0, 90.0, 110.0),
                                 step(750.0, 10.0, 90.0, 110.0),
                                 noisy(550.0, 200.0, 5.0, 10.0, 100.0, 110.0, 8)])
+write("ca1-long-stimulus.csv", [step(400.0, 10.0, 230.0, 240.0),
+                                step(550.0, 10.0, 230.0, 240.0),
+                                step(700.0, 10.0, 230.0, 240.0),
+                                step(850.0, 10.0, 230.0, 240.0)])

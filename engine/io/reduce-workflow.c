@@ -421,9 +421,43 @@ correlation (const double *a, const double *b, gsize n)
   return saa > 0 && sbb > 0 ? sab / sqrt (saa * sbb) : 0.0;
 }
 
+/* (count - 1) / (last - first) in Hz, from the peak times of v; NAN below two spikes. */
+static double
+isi_rate_hz (const double *v, gsize n, double dt_ms)
+{
+  gsize k = nd_spikes_count (v, n, dt_ms);
+  if (k < 2)
+    return NAN;
+  g_autofree double *all = g_new (double, k);
+  nd_spikes_times (v, n, dt_ms, all, k);
+  return all[k - 1] > all[0] ? 1000.0 * (double) (k - 1) / (all[k - 1] - all[0]) : NAN;
+}
+
+gsize
+nd_reduce_protocol_spike_pairs (const nd_reduce_protocol *p, double *t_full_ms, double *t_reduced_ms, gsize max)
+{
+  gsize nf = nd_spikes_count (p->v_full, p->n, p->dt_ms), nr = nd_spikes_count (p->v_red, p->n, p->dt_ms);
+  gsize k = MIN (nf, nr), w = MIN (k, max);
+  if (w > 0)
+    {
+      nd_spikes_times (p->v_full, p->n, p->dt_ms, t_full_ms, w);
+      nd_spikes_times (p->v_red, p->n, p->dt_ms, t_reduced_ms, w);
+    }
+  return k;
+}
+
 void
 nd_reduce_protocol_score (const nd_reduce_protocol *p, nd_reduce_score *out)
 {
+  double rf = isi_rate_hz (p->v_full, p->n, p->dt_ms), rr = isi_rate_hz (p->v_red, p->n, p->dt_ms);
+  double last = NAN;
+  gsize k = nd_reduce_protocol_spike_pairs (p, NULL, NULL, 0);
+  if (k > 0)
+    {
+      g_autofree double *tf = g_new (double, 2 * k);
+      nd_reduce_protocol_spike_pairs (p, tf, tf + k, k);
+      last = tf[2 * k - 1] - tf[k - 1];
+    }
   *out = (nd_reduce_score) {
     .rmse_mV = rmse (p->v_red, p->v_full, p->n),
     .spikes_full = (int) nd_spikes_count (p->v_full, p->n, p->dt_ms),
@@ -431,5 +465,9 @@ nd_reduce_protocol_score (const nd_reduce_protocol *p, nd_reduce_score *out)
     .spike_shift_ms = nd_spikes_mean_shift (p->v_full, p->v_red, p->n, p->dt_ms),
     .axial_rmse_pA = rmse (p->i_learned, p->i_axial, p->n),
     .axial_correlation = correlation (p->i_learned, p->i_axial, p->n),
+    .rate_full_hz = rf,
+    .rate_reduced_hz = rr,
+    .rate_error_pct = 100.0 * (rr - rf) / rf,
+    .last_shift_ms = last,
   };
 }

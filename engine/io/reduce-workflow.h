@@ -121,9 +121,20 @@ typedef struct {
   int spikes_full, spikes_reduced;
   double spike_shift_ms;         /* nd_spikes_mean_shift */
   double axial_rmse_pA, axial_correlation;   /* learned against true axial current */
+  /* Firing rate from the mean interspike interval, (spikes - 1) / (last - first peak), of each trace
+   * (NAN with fewer than two spikes): a count would hide a drift of a few per cent. rate_error_pct is
+   * reduced against full. */
+  double rate_full_hz, rate_reduced_hz, rate_error_pct;
+  double last_shift_ms;          /* signed shift (reduced - full) of the last spike pair, or NAN */
 } nd_reduce_score;
 
 void nd_reduce_protocol_score (const nd_reduce_protocol *p, nd_reduce_score *out);
+
+/* The spike times of both models under a protocol, paired by index (the k-th spike of the full cell with
+ * the k-th of the reduced model): how the shift grows spike by spike. Returns the pairs (the smaller
+ * count); writes at most max of them to t_full_ms and t_reduced_ms (either may be NULL when max is 0). */
+gsize nd_reduce_protocol_spike_pairs (const nd_reduce_protocol *p, double *t_full_ms, double *t_reduced_ms,
+                                      gsize max);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (nd_reduce_result, nd_reduce_result_clear)
 

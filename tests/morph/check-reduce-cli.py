@@ -79,6 +79,24 @@ if r.returncode == 0:
         worst_i = max(abs(float(a["i_axial_pA"]) - float(b["i_axial_pA"])) for a, b in zip(full, ho))
         check(len(full) == len(ho) and worst_v < 1e-6 and worst_i < 1e-4,
               "full traces vs morph-simulate: %g mV, %g pA" % (worst_v, worst_i))
+    # spikes.csv pairs the k-th spikes of both models; report.csv's drift columns agree with it.
+    spikes = list(csv.DictReader(open(os.path.join(dest, "spikes.csv"))))
+    for x in report:
+        rows = [y for y in spikes if (y["set"], y["sweep"]) == (x["set"], x["sweep"])]
+        nf, nr = int(x["spikes_full"]), int(x["spikes_reduced"])
+        check([int(y["spike"]) for y in rows] == list(range(1, min(nf, nr) + 1)), "spike pairs of %s" % x)
+        check(all(abs(float(y["t_reduced_ms"]) - float(y["t_full_ms"]) - float(y["shift_ms"])) < 1e-6 for y in rows),
+              "shift is reduced minus full: %s" % rows)
+        last = float(x["last_spike_shift_ms"])
+        check(abs(last - float(rows[-1]["shift_ms"])) < 1e-6 if rows else math.isnan(last),
+              "last_spike_shift_ms %s against %s" % (last, rows[-1:]))
+        rf, rr, err = (float(x[k]) for k in ("rate_full_Hz", "rate_reduced_Hz", "rate_error_pct"))
+        check(math.isnan(rf) == (nf < 2) and math.isnan(rr) == (nr < 2), "rates with %d/%d spikes: %s" % (nf, nr, x))
+        if nf >= 2 and nr >= 2:
+            check(abs(err - 100.0 * (rr - rf) / rf) < 1e-6, "rate_error_pct: %s" % x)
+    train_row = report[0]
+    check(int(train_row["spikes_full"]) >= 2 and 50.0 < float(train_row["rate_full_Hz"]) < 300.0,
+          "the full cell fires tonically under 650 pA: %s" % train_row)
     print("reduce: %s" % r.stderr.strip().splitlines()[-1])
 
     # Test sweeps are reported but never fitted nor used to choose: the same
