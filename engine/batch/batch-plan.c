@@ -27,7 +27,7 @@ typedef struct
   const char *out_file;
 } Command;
 
-static const char *const fit_flags[] = { "--warm-start", "--keep-leak", NULL };
+static const char *const fit_flags[] = { "--warm-start", "--keep-leak", "--propose", NULL };
 static const char *const reduce_flags[] = { "--free-at-rest", NULL };
 static const char *const reduce_files[] = { "--stimulus", "-s", "--validate", "--test", NULL };
 static const char *const curves_flags[] = { "--layer-norm", NULL };
