@@ -349,8 +349,12 @@ finish (NdFitRunner *self)
 {
   if (self->ensemble)
     {
+      int ran = nd_fit_ensemble_members_done (self->ensemble);
       self->model = nd_fit_ensemble_finish (self->ensemble, &self->result, &self->n_kept, &self->kept);
       self->ensemble = NULL;
+      /* After a Stop, the fits that never started are not counted ("2 of 2 fits", not "2 of 3"). */
+      if (self->result.cancelled && ran > 0 && ran < self->members)
+        self->members = ran;
       self->members_done = self->members;
       set_recording_facts (self);
     }

@@ -524,6 +524,19 @@ test_stop (void)
   g_assert_cmpfloat (s, <, limit);
   g_assert_true (nd_test_ui_wait (finished, NULL, 60000));
   g_assert_true (nd_fit_runner_get_result (runner ())->cancelled);
+  /* The outcome counts the fits that ran (one per core at most), not the one that never started. */
+  int ran = MIN (3, (int) g_get_num_processors ()), kept = 0;
+  g_assert_cmpint (nd_fit_runner_get_members (runner (), NULL, &kept), ==, ran);
+  const char *outcome = nd_fit_runner_get_outcome (runner ());
+  g_print ("after Stop: %s\n", outcome);
+  g_autofree char *of_ran = g_strdup_printf (tr ("Only the best of %d fits explains the recording this well, so there "
+                                                 "is no range of equally good fits to show. Fit again with more "
+                                                 "iterations or more fits."), ran);
+  g_autofree char *kept_of_ran = g_strdup_printf (tr ("%d of %d fits explain the recording equally well: the kinetics "
+                                                      "plots shade the range they allow around the best one, whose "
+                                                      "curve is thick where the data pin it down."),
+                                                  kept, ran);
+  g_assert_true (strstr (outcome, of_ran) || strstr (outcome, kept_of_ran));
 }
 
 /* Closing a window during an ensemble: its threads end within a second and the window goes. */
