@@ -568,6 +568,8 @@ fit_done (gpointer owner, gpointer data, gboolean cancelled)
       *out = (NdReduceResult) { .amplitude_pA = largest_current (p), .held_out = p->set == ND_REDUCE_SET_HELD_OUT,
                                 .rmse_mV = sc.rmse_mV, .spikes_full = sc.spikes_full,
                                 .spikes_reduced = sc.spikes_reduced, .spike_shift_ms = sc.spike_shift_ms,
+                                .rate_full_hz = sc.rate_full_hz, .rate_reduced_hz = sc.rate_reduced_hz,
+                                .rate_error_pct = sc.rate_error_pct,
                                 .t_full_s = p->t_full_s, .t_reduced_s = p->t_red_s };
       g_strlcpy (out->label, self->labels[k] ? self->labels[k] : "", sizeof out->label);
     }

@@ -52,6 +52,8 @@ typedef struct
   double rmse_mV;
   int spikes_full, spikes_reduced;
   double spike_shift_ms;          /* mean |difference| of paired spike times, NAN without spikes */
+  /* From the mean interspike interval; NAN with fewer than two spikes. The error is reduced against full. */
+  double rate_full_hz, rate_reduced_hz, rate_error_pct;
   double t_full_s, t_reduced_s;   /* integration CPU time */
 } NdReduceResult;
 

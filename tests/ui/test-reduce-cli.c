@@ -67,9 +67,9 @@ activate (NdReduceWindow *win, const char *action)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
 }
 
-/* rmse_mV of every row of the CLI's report.csv. */
+/* Column col of every row of the CLI's report.csv (rmse_mV: 2, rate_error_pct: 13; empty or nan: NAN). */
 static GArray *
-report_rmse (const char *path)
+report_column (const char *path, guint col)
 {
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
@@ -78,8 +78,9 @@ report_rmse (const char *path)
   GArray *rmse = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = 1; lines[i] && lines[i][0]; i++)
     {
-      g_auto (GStrv) cols = g_strsplit (lines[i], ",", 4);
-      double r = g_ascii_strtod (cols[2], NULL);
+      g_auto (GStrv) cols = g_strsplit (lines[i], ",", -1);
+      g_assert_cmpuint (g_strv_length (cols), >, col);
+      double r = cols[col][0] && g_ascii_strncasecmp (cols[col], "nan", 3) != 0 ? g_ascii_strtod (cols[col], NULL) : NAN;
       g_array_append_val (rmse, r);
     }
   return rmse;
@@ -133,13 +134,23 @@ test_same_model (void)
 
   /* The free runs of that model are the same too (report.csv has 9 significant digits). */
   g_autofree char *report = g_build_filename (cli_out, "report.csv", NULL);
-  g_autoptr (GArray) rmse = report_rmse (report);
+  g_autoptr (GArray) rmse = report_column (report, 2), rate = report_column (report, 13);
   g_assert_cmpuint (rmse->len, ==, n_results);
+  g_assert_cmpuint (rate->len, ==, n_results);
+  guint n_rates = 0;
   for (guint k = 0; k < n_results; k++)
     {
-      double r = g_array_index (rmse, double, k);
+      double r = g_array_index (rmse, double, k), e = g_array_index (rate, double, k);
       g_assert_cmpfloat (fabs (results[k].rmse_mV - r), <=, 1e-8 * fmax (1.0, r));
+      /* The firing rate's error the window shows is the CLI's. */
+      g_assert_cmpint (isfinite (e), ==, isfinite (results[k].rate_error_pct));
+      if (isfinite (e))
+        {
+          g_assert_cmpfloat (fabs (results[k].rate_error_pct - e), <=, 1e-6 * fmax (1.0, fabs (e)));
+          n_rates++;
+        }
     }
+  g_assert_cmpuint (n_rates, >, 0);
   g_test_message ("first training protocol: soma RMSE %.3f mV in both", results[0].rmse_mV);
   gtk_window_destroy (GTK_WINDOW (win));
   nd_test_ui_spin (100);
