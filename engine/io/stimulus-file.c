@@ -16,6 +16,24 @@ append_num (GString *s, const char *fmt, double x)
   g_string_append (s, g_ascii_formatd (buf, sizeof buf, fmt, x == 0.0 ? 0.0 : x));
 }
 
+/* A row per sample: the time, the stimulus, then the first n_traces members' traces, sep between them. */
+static void
+append_rows (GString *s, const nd_proposal *p, char sep, int n_traces)
+{
+  for (size_t j = 0; j < p->n; j++)
+    {
+      append_num (s, "%.4f", (double) j * p->dt_ms);
+      g_string_append_c (s, sep);
+      append_num (s, "%.6g", p->stim[j]);
+      for (int k = 0; k < n_traces; k++)
+        {
+          g_string_append_c (s, sep);
+          append_num (s, "%.6g", p->traces[(size_t) k * p->n + j]);
+        }
+      g_string_append_c (s, '\n');
+    }
+}
+
 char *
 nd_protocol_describe (const nd_protocol *p)
 {
@@ -72,13 +90,7 @@ nd_stimulus_atf (const nd_proposal *p, const char *comment)
   g_string_append_printf (s, "\"AcquisitionMode=Episodic Stimulation\"\n\"Comment=%s\"\n", c);
   g_string_append (s, "\"SweepStartTimesMS=0.000\"\n");
   g_string_append_printf (s, "\"Signals=\"\t\"%s\"\n\"Time (ms)\"\t\"%s (%s)\"\n", signal, signal, units);
-  for (size_t j = 0; j < p->n; j++)
-    {
-      append_num (s, "%.4f", (double) j * p->dt_ms);
-      g_string_append_c (s, '\t');
-      append_num (s, "%.6g", p->stim[j]);
-      g_string_append_c (s, '\n');
-    }
+  append_rows (s, p, '\t', 0);
   return s;
 }
 
@@ -86,13 +98,7 @@ GString *
 nd_stimulus_csv (const nd_proposal *p)
 {
   GString *s = g_string_new (p->proto.mode == ND_PROPOSE_VC ? "t_ms,v_cmd_mV\n" : "t_ms,i_pA\n");
-  for (size_t j = 0; j < p->n; j++)
-    {
-      append_num (s, "%.4f", (double) j * p->dt_ms);
-      g_string_append_c (s, ',');
-      append_num (s, "%.6g", p->stim[j]);
-      g_string_append_c (s, '\n');
-    }
+  append_rows (s, p, ',', 0);
   return s;
 }
 
@@ -104,17 +110,6 @@ nd_proposal_predicted_csv (const nd_proposal *p)
   for (int k = 0; k < p->n_members; k++)
     g_string_append_printf (s, vc ? ",member%d_i_pA" : ",member%d_v_mV", k + 1);
   g_string_append_c (s, '\n');
-  for (size_t j = 0; j < p->n; j++)
-    {
-      append_num (s, "%.4f", (double) j * p->dt_ms);
-      g_string_append_c (s, ',');
-      append_num (s, "%.6g", p->stim[j]);
-      for (int k = 0; k < p->n_members; k++)
-        {
-          g_string_append_c (s, ',');
-          append_num (s, "%.6g", p->traces[(size_t) k * p->n + j]);
-        }
-      g_string_append_c (s, '\n');
-    }
+  append_rows (s, p, ',', p->n_members);
   return s;
 }
