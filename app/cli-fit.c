@@ -157,12 +157,12 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
     cell.area_um2 = a->area;
   if (train->len == 0)
     {
-      /* The window's automatic split (fit-plan.h). */
+      /* The window's automatic split (fit-plan.h), from the cell as measured above. */
       int split[3];
       g_autofree int *v = g_new (int, val->len + 1);
       for (guint j = 0; j < val->len; j++)
         v[j] = (int) g_array_index (val, guint, j);
-      int k = nd_fit_plan_default_train (rec, v, (int) val->len, split, 3);
+      int k = nd_fit_plan_default_train_of (&props, v, (int) val->len, split, 3);
       for (int i = 0; i < k; i++)
         g_array_append_val (train, split[i]);
       if (train->len > 0)

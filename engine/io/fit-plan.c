@@ -64,11 +64,18 @@ int
 nd_fit_plan_default_train (const NdRecording *rec, const int *val, int n_val, int *train, int max)
 {
   nd_cell_props p;
-  int split[8];
   /* The split depends on the steps alone: any capacitance will do. */
   nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &p, NULL);
-  int k = isfinite (p.step_start_ms) ? nd_cell_props_default_split (&p, split, MIN (max, 8)) : 0;
+  int n = nd_fit_plan_default_train_of (&p, val, n_val, train, max);
   nd_cell_props_clear (&p);
+  return n;
+}
+
+int
+nd_fit_plan_default_train_of (const nd_cell_props *p, const int *val, int n_val, int *train, int max)
+{
+  int split[8];
+  int k = isfinite (p->step_start_ms) ? nd_cell_props_default_split (p, split, MIN (max, 8)) : 0;
   int n = 0;
   for (int i = 0; i < k; i++)
     {

@@ -60,6 +60,9 @@ void       nd_fit_plan_free (NdFitPlan *plan);
  * rheobase sweep and the strongest step), leaving out the sweeps in val; writes at most max (up to 8)
  * and returns how many, 0 when the recording is no step protocol. */
 int nd_fit_plan_default_train (const NdRecording *rec, const int *val, int n_val, int *train, int max);
+/* The same from the recording's cell properties already measured (at any capacitance), e.g. the props
+ * nd_fit_plan_template_cell gave: a template's fit then measures the cell once. */
+int nd_fit_plan_default_train_of (const nd_cell_props *p, const int *val, int n_val, int *train, int max);
 
 /* How the recorded cell was measured for a template, for the caller's words. */
 typedef struct {

@@ -38,8 +38,6 @@ test_current_steps (void)
   g_assert_cmpfloat (cell.v_rest_mV, >, -90.0);
   g_assert_cmpfloat (cell.r_in_MOhm, >, 10.0);
   g_assert_cmpfloat (cell.area_um2, >, 100.0);
-  nd_cell_props_clear (&info.props);
-  g_free (info.why);
 
   /* The automatic split: three sweeps, none of them a validation sweep the user chose. */
   int train[3];
@@ -51,6 +49,22 @@ test_current_steps (void)
   g_assert_cmpint (n2, ==, 2);
   g_assert_cmpint (train2[0], ==, train[0]);
   g_assert_cmpint (train2[1], ==, train[2]);
+  /* The same from the cell the template measured (neurode-cli fit measures it once), at another
+   * capacitance too: the split depends on the steps alone. */
+  int train3[3];
+  g_assert_cmpint (nd_fit_plan_default_train_of (&info.props, val, 1, train3, 3), ==, 2);
+  g_assert_cmpint (train3[0], ==, train2[0]);
+  g_assert_cmpint (train3[1], ==, train2[1]);
+  nd_cell_props_clear (&info.props);
+  g_free (info.why);
+  nd_template_cell other;
+  nd_template_cell_unknown (&other);
+  nd_fit_plan_template_cell (rec, 2.0, 150.0, &other, &info);
+  g_assert_cmpint (nd_fit_plan_default_train_of (&info.props, NULL, 0, train3, 3), ==, 3);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint (train3[i], ==, train[i]);
+  nd_cell_props_clear (&info.props);
+  g_free (info.why);
 
   nd_model *m = nd_template_model (ND_TEMPLATE_CORTICAL, &cell, true);
   NdFitPlanSpec spec;
