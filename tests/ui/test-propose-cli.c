@@ -1,0 +1,220 @@
+/* test-propose-cli.c: the Fit view's Record Next and `neurode-cli fit --ensemble N --propose` propose the
+ * same recording.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The shipped demo project (data/demo/hh-demo.neurode) is fitted three times (short fits, one restart) by the
+ * Fit view's own Start, and by `neurode-cli fit hh-demo.neurode --ensemble 3 --restarts 1 --iterations N
+ * --propose`. The window's ensemble and the CLI's are one plan (fit-plan.h) run from the same seeds, so they
+ * keep the same fits; from them the window must offer the CLI's candidates in the CLI's order and words (its
+ * rows say them capitalised), with the scores proposal.txt prints (%.3g), the CLI's stimulus files byte for
+ * byte when exported, and each kept fit's prediction on the best candidate as predicted.csv holds it (%.6g).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "nd-fit-view-next.h"
+#include "nd-fit-view.h"
+#include "nd-project.h"
+#include "nd-test-ui.h"
+#include "nd-window.h"
+#include "stimulus-file.h"
+
+#define ITERATIONS 150   /* the demo keeps two or three of three such fits */
+#define MEMBERS 3
+
+static NdApplication *app;
+static NdWindow *window;
+static char *out_dir;
+
+static NdFitRunner *
+runner (void)
+{
+  return nd_test_ui_fit_runner (window);
+}
+
+static gboolean
+finished (gpointer data)
+{
+  return nd_fit_runner_get_state (runner ()) == ND_FIT_FINISHED;
+}
+
+static gboolean
+proposed (gpointer data)
+{
+  gboolean busy;
+  return nd_fit_view_get_proposal (nd_test_ui_fit_view (window), &busy) != NULL || !busy;
+}
+
+static gboolean
+is_action_row (GtkWidget *w)
+{
+  return ADW_IS_ACTION_ROW (w) && gtk_widget_is_visible (w);
+}
+
+/* Whether a visible row of the Fit view has this title. */
+static gboolean
+row_titled (const char *title)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), is_action_row, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+read_text (const char *dir, const char *name, gsize *len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_get_contents (path, &text, len, &error));
+  g_assert_no_error (error);
+  return text;
+}
+
+/* The window's export of the chosen proposal's stimulus equals the CLI's file byte for byte. */
+static void
+check_same_file (const char *cli_next, const char *name)
+{
+  g_autofree char *path = g_build_filename (out_dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_unlink (path);
+  g_assert_true (nd_fit_view_write_stimulus (nd_test_ui_fit_view (window), path, &error));
+  g_assert_no_error (error);
+  gsize la, lb;
+  g_autofree char *a = read_text (out_dir, name, &la), *b = read_text (cli_next, name, &lb);
+  g_test_message ("%s: window %zu bytes, neurode-cli %zu bytes", name, la, lb);
+  g_assert_cmpuint (la, >, 1000);
+  g_assert_cmpuint (la, ==, lb);
+  g_assert_true (memcmp (a, b, la) == 0);
+}
+
+/* The CLI, on the project file, with the window's settings. Returns how many fits it kept. */
+static int
+run_cli (const char *project, const char *dir)
+{
+  g_autofree char *iterations = g_strdup_printf ("%d", ITERATIONS), *members = g_strdup_printf ("%d", MEMBERS);
+  const char *argv[] = { g_getenv ("NEURODE_CLI"), "fit", project, "--ensemble", members, "--restarts", "1",
+                         "--iterations", iterations, "--propose", "--out", dir, NULL };
+  g_assert_nonnull (argv[0]);
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = -1;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+  const char *kept = strstr (err, "ensemble: ");
+  int n_kept = -1, of = -1;
+  for (; kept && sscanf (kept, "ensemble: %d of %d fits kept", &n_kept, &of) != 2; kept = strstr (kept + 1, "ensemble: "))
+    ;
+  g_assert_nonnull (kept);
+  g_assert_cmpint (of, ==, MEMBERS);
+  return n_kept;
+}
+
+static void
+test_same_proposal (void)
+{
+  g_autofree char *project = g_build_filename (g_getenv ("ND_SOURCE_ROOT"), "data", "demo", "hh-demo.neurode", NULL);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file",
+                                                     g_variant_new_string (project)));
+  nd_test_ui_spin (300);
+  nd_test_ui_short_fits (app, ITERATIONS);
+  g_settings_set_int (nd_application_get_settings (app), "fit-ensemble", MEMBERS);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view",
+                                                     g_variant_new_string ("fit")));
+  nd_test_ui_spin (300);
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  g_assert_true (nd_test_ui_wait (finished, NULL, 600000));
+  g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
+  NdFitView *view = nd_test_ui_fit_view (window);
+  int kept = 0;
+  nd_fit_runner_get_members (runner (), NULL, &kept);
+
+  g_autofree char *cli_out = g_build_filename (out_dir, "cli", NULL);
+  int cli_kept = run_cli (project, cli_out);
+  g_test_message ("kept fits: window %d, neurode-cli %d", kept, cli_kept);
+  g_assert_cmpint (kept, ==, cli_kept);
+  g_assert_cmpint (kept, >=, 2);
+
+  g_autofree char *next = g_build_filename (cli_out, "next", NULL);
+  g_autofree char *text = read_text (next, "proposal.txt", NULL);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  /* The ranked candidates: "1. DESCRIPTION (SCORE)". */
+  guint ranked = 0;
+  for (guint i = 0; lines[i]; i++)
+    {
+      char *paren = strrchr (lines[i], '(');
+      int rank = 0, used = 0;
+      if (sscanf (lines[i], "%d. %n", &rank, &used) != 1 || used == 0 || rank != (int) ranked + 1 || !paren)
+        continue;
+      g_autofree char *cli_desc = g_strndup (lines[i] + used, (gsize) (paren - 1 - (lines[i] + used)));
+      g_autofree char *cli_score = g_strndup (paren + 1, strlen (paren + 1) - 1);
+      ranked++;
+      if (!nd_fit_view_choose_proposal (view, rank - 1))
+        continue;   /* the window offers fewer than the CLI lists */
+      const nd_proposal *p = nd_fit_view_get_proposal (view, NULL);
+      g_autofree char *desc = nd_protocol_describe (&p->proto);
+      g_autofree char *score = g_strdup_printf ("%.3g", p->score);
+      g_test_message ("%d. window: %s (%s); neurode-cli: %s (%s)", rank, desc, score, cli_desc, cli_score);
+      g_assert_cmpstr (desc, ==, cli_desc);
+      g_assert_cmpstr (score, ==, cli_score);
+      g_assert_cmpint (p->n_members, ==, cli_kept);
+      /* The row says it in the same words, capitalised. */
+      g_autofree char *title = g_strdup_printf ("%c%s", g_ascii_toupper (cli_desc[0]), cli_desc + 1);
+      g_assert_true (row_titled (title));
+    }
+  g_assert_cmpuint (ranked, ==, 5);
+  g_assert_false (nd_fit_view_choose_proposal (view, 3));
+
+  /* The best one: the CLI's headline, stimulus files and predictions. */
+  g_assert_true (nd_fit_view_choose_proposal (view, 0));
+  const nd_proposal *best = nd_fit_view_get_proposal (view, NULL);
+  g_autofree char *desc = nd_protocol_describe (&best->proto);
+  g_autofree char *headline = g_strdup_printf ("Record next: %s.", desc);
+  g_assert_cmpstr (lines[0], ==, headline);
+  check_same_file (next, "stimulus.csv");
+  check_same_file (next, "stimulus.atf");
+  g_autofree char *pred = read_text (next, "predicted.csv", NULL);
+  g_auto (GStrv) rows = g_strsplit (pred, "\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), ==, best->n + 2);   /* header, n rows, "" after the last newline */
+  double worst = 0.0;
+  for (gsize j = 0; j < best->n; j++)
+    {
+      g_auto (GStrv) f = g_strsplit (rows[j + 1], ",", -1);
+      g_assert_cmpuint (g_strv_length (f), ==, 2 + (guint) best->n_members);
+      for (int k = 0; k < best->n_members; k++)
+        {
+          double cli = g_ascii_strtod (f[2 + k], NULL), win = best->traces[(size_t) k * best->n + j];
+          worst = fmax (worst, fabs (cli - win) / fmax (1.0, fabs (win)));
+        }
+    }
+  g_test_message ("predicted.csv against the window's traces: largest relative difference %.2g", worst);
+  g_assert_cmpfloat (worst, <=, 1e-5);   /* %.6g */
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+  out_dir = nd_test_ui_output_dir ("propose-cli");
+  nd_test_ui_init (&argc, &argv);
+  adw_init ();
+  app = nd_test_ui_start_app ((GtkWindow **) &window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  g_test_add_func ("/propose-cli/same-proposal", test_same_proposal);
+  int status = g_test_run ();
+  g_object_unref (app);
+  g_free (out_dir);
+  return status;
+}
