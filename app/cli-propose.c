@@ -10,28 +10,15 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli-output.h"
 #include "cli.h"
-#include "propose.h"
+#include "propose-fit.h"
 #include "stimulus-file.h"
-#include "units.h"
 
 static const char *const next_outputs[] = { "proposal.txt", "stimulus.atf", "stimulus.csv", "predicted.csv", NULL };
-
-/* The largest current the training sweeps inject (pA): the cell's range, neither silent nor saturated. */
-static double
-training_range_pA (const NdFitData *data, double area_um2)
-{
-  double r = 0.0;
-  for (int k = 0; k < data->n_train; k++)
-    for (size_t j = 0; data->train[k].drive.i_inj && j < data->train[k].drive.n; j++)
-      r = fmax (r, fabs (nd_density_to_pA (data->train[k].drive.i_inj[j], area_um2)));
-  return r;
-}
 
 static GString *
 proposal_text (const nd_proposal *p, int n_p, int n_members, double noise)
@@ -82,17 +69,15 @@ nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, 
   if (n_members < 2)
     return nd_cli_fail (1, _("--propose needs at least two fits that explain the recording equally well "
                              "(kept: %d); try a larger --ensemble"), n_members);
-  const gboolean vc = data->voltage_clamp;
-  const double dt_ms = data->n_train > 0 ? data->train[0].drive.dt_sample : 0.1;
-  nd_propose_options o = { .modes = vc ? ND_PROPOSE_VC : ND_PROPOSE_CC, .dt_ms = dt_ms, .max_dt_ms = 0.025,
-                           .i_ref_pA = training_range_pA (data, members[0]->area_um2),
-                           .noise_mV = noise_sd, .noise_pA = noise_sd * data->i_unit_pA, .v_hold_mV = NAN };
+  /* As the window's Record Next asks (propose-fit.h). */
+  nd_propose_options o;
+  nd_propose_options_for_fit (&o, data, members[0]->area_um2, noise_sd);
   nd_proposal p[ND_CLI_PROPOSE_SHOWN];
   int n_p = nd_propose (members, n_members, &o, ND_CLI_PROPOSE_SHOWN, p);
   if (n_p <= 0)
     return nd_cli_fail (1, _("no candidate recording could be simulated with every kept fit"));
   g_autofree char *dir = g_build_filename (out_dir, ND_CLI_PROPOSE_DIR, NULL);
-  int status = write_next (p, n_p, n_members, vc ? fmax (o.noise_pA, 1.0) : fmax (o.noise_mV, 0.3), dir);
+  int status = write_next (p, n_p, n_members, nd_propose_noise (&o, p[0].proto.mode), dir);
   for (int k = 0; k < n_p; k++)
     nd_proposal_clear (&p[k]);
   return status;

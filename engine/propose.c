@@ -41,6 +41,12 @@ nd_propose_disagreement (const double *traces, int n_members, size_t n, double n
   return sum / (double) n / (noise * noise);
 }
 
+double
+nd_propose_noise (const nd_propose_options *o, nd_propose_mode mode)
+{
+  return mode == ND_PROPOSE_VC ? fmax (o->noise_pA, NOISE_FLOOR_PA) : fmax (o->noise_mV, NOISE_FLOOR_MV);
+}
+
 static size_t
 n_samples (double dt_ms)
 {
@@ -312,9 +318,7 @@ nd_propose (nd_model *const *members, int n_members, const nd_propose_options *o
       bool ok = true;
       for (int k = 0; k < n_members && ok; k++)
         ok = simulate (members[k], cand[c].mode, p->stim, n, o->dt_ms, md, p->traces + (size_t) k * n);
-      const double noise = cand[c].mode == ND_PROPOSE_VC ? fmax (o->noise_pA, NOISE_FLOOR_PA)
-                                                         : fmax (o->noise_mV, NOISE_FLOOR_MV);
-      p->score = ok ? nd_propose_disagreement (p->traces, n_members, n, noise) : NAN;
+      p->score = ok ? nd_propose_disagreement (p->traces, n_members, n, nd_propose_noise (o, cand[c].mode)) : NAN;
       if (isfinite (p->score))
         n_ok++;
       else

@@ -48,7 +48,7 @@ typedef struct {
   double v_pre_mV;     /* current-clamp prepulse: the potential it holds the members at */
 } nd_protocol;
 
-typedef struct {
+typedef struct nd_propose_options {
   int modes;           /* ND_PROPOSE_CC and/or ND_PROPOSE_VC */
   double dt_ms;        /* sample interval of the proposed recording */
   double max_dt_ms;    /* largest integration step (<= 0: 0.025) */
@@ -82,6 +82,10 @@ typedef struct {
  * score below about 1/n says the noise hides the disagreement. Traces with
  * a non-finite value give NaN. */
 double nd_propose_disagreement (const double *traces, int n_members, size_t n, double noise);
+
+/* The noise s.d. the scores of protocols in `mode` are measured in: the options' noise_mV (current clamp)
+ * or noise_pA (voltage clamp), floored at 0.3 mV or 1 pA. */
+double nd_propose_noise (const nd_propose_options *o, nd_propose_mode mode);
 
 /* The candidate protocols for the members (their count, at most
  * ND_PROPOSE_MAX_CANDIDATES); the members are simulated only to find the

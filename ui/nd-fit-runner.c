@@ -20,6 +20,7 @@
 #include "nd-fit-ensemble.h"
 #include "nd-fit-runner.h"
 #include "nd-task.h"
+#include "propose-fit.h"
 #include "sweep-score.h"
 #include "units.h"
 
@@ -33,7 +34,7 @@ struct _NdFitRunner
   int n_members;              /* asked for before the start: >= 2 runs an ensemble */
   int members, members_done, n_kept;  /* the running (or last) ensemble's; members 0 for a single fit */
   nd_model **kept;            /* the last ensemble's kept members (n_kept), for what to record next */
-  NdFitRecordingFacts facts;  /* what proposing the next recording needs, taken before the sweeps go */
+  nd_propose_options propose; /* what proposing the next recording needs, taken before the sweeps go */
   NdProjectSweeps *sweeps;
   int iterations, restarts, n_stages;
   gboolean spike_aware;
@@ -328,20 +329,11 @@ free_kept (NdFitRunner *self)
   self->kept = NULL;
 }
 
-/* As neurode-cli fit --propose (cli-propose.c): current clamp scaled to the largest current the training
- * sweeps inject, the recording's sample interval, the fit's estimate of the noise. */
+/* As neurode-cli fit --propose asks (propose-fit.h), from the sweeps before the scoring takes them. */
 static void
-set_recording_facts (NdFitRunner *self)
+set_propose_options (NdFitRunner *self)
 {
-  const NdFitData *data = self->sweeps->plan->data;
-  double range = 0.0;
-  for (int k = 0; k < data->n_train; k++)
-    for (size_t j = 0; data->train[k].drive.i_inj && j < data->train[k].drive.n; j++)
-      range = fmax (range, fabs (nd_density_to_pA (data->train[k].drive.i_inj[j], self->area_um2)));
-  const double noise = self->result.noise_sd;
-  self->facts = (NdFitRecordingFacts) {
-    .voltage_clamp = data->voltage_clamp, .dt_ms = data->n_train > 0 ? data->train[0].drive.dt_sample : 0.1,
-    .i_range_pA = range, .noise = data->voltage_clamp ? noise * data->i_unit_pA : noise };
+  nd_propose_options_for_fit (&self->propose, self->sweeps->plan->data, self->area_um2, self->result.noise_sd);
 }
 
 static void
@@ -356,7 +348,7 @@ finish (NdFitRunner *self)
       if (self->result.cancelled && ran > 0 && ran < self->members)
         self->members = ran;
       self->members_done = self->members;
-      set_recording_facts (self);
+      set_propose_options (self);
     }
   else
     self->model = nd_fit_worker_finish (self->worker, &self->result);
@@ -609,10 +601,10 @@ nd_fit_runner_get_members (NdFitRunner *self, int *done, int *kept)
 }
 
 int
-nd_fit_runner_get_kept (NdFitRunner *self, nd_model *const **members, NdFitRecordingFacts *facts)
+nd_fit_runner_get_kept (NdFitRunner *self, nd_model *const **members, const struct nd_propose_options **options)
 {
   *members = self->kept;
-  *facts = self->facts;
+  *options = &self->propose;
   return self->kept ? self->n_kept : 0;
 }
 

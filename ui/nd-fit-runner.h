@@ -75,18 +75,12 @@ void         nd_fit_runner_set_ensemble (NdFitRunner *self, int n_members);
 /* The running (or last) ensemble's members (0 for a single fit); *done: finished so far, *kept: after
  * "finished", those kept for the bands. The snapshots follow member 0. */
 int          nd_fit_runner_get_members (NdFitRunner *self, int *done, int *kept);
-/* What proposing the next recording (propose.h) needs of the fitted one. */
-typedef struct
-{
-  gboolean voltage_clamp;
-  double dt_ms;               /* the training sweeps' sample interval */
-  double i_range_pA;          /* current clamp: the largest current they inject */
-  double noise;               /* the fit's noise estimate: mV, or in voltage clamp pA */
-} NdFitRecordingFacts;
-
-/* After an ensemble: its kept members (their count; 0 after a single fit, or none kept) and the facts of the
- * recording; valid until the next start. */
-int          nd_fit_runner_get_kept (NdFitRunner *self, nd_model *const **members, NdFitRecordingFacts *facts);
+/* After an ensemble: its kept members (their count; 0 after a single fit, or none kept) and what proposing
+ * the next recording asks of the fitted one (propose-fit.h, as neurode-cli fit --propose asks it); valid
+ * until the next start. */
+struct nd_propose_options;   /* propose.h, whose nd_protocol is not explore.h's */
+int          nd_fit_runner_get_kept (NdFitRunner *self, nd_model *const **members,
+                                     const struct nd_propose_options **options);
 /* Whether the running (or last) fit keeps the parameters with the best spike-aware score (a real cell,
  * nd_fit_real_cell): its validation losses are then scores, not mean squared errors. */
 gboolean     nd_fit_runner_get_spike_aware (NdFitRunner *self);

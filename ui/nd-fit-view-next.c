@@ -4,9 +4,10 @@
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * After an ensemble the runner hands over its kept fits (nd_fit_runner_get_kept); nd_propose (propose.h)
- * simulates each of them on the protocols an amplifier applies and ranks the protocols by how much the fits
- * disagree, as `neurode-cli fit --ensemble N --propose` does. That takes a second or more, so it runs as an
+ * After an ensemble the runner hands over its kept fits and the options `neurode-cli fit --ensemble N
+ * --propose` uses (nd_fit_runner_get_kept, propose-fit.h); nd_propose (propose.h) simulates each of them on
+ * the protocols an amplifier applies and ranks the protocols by how much the fits disagree, as the CLI
+ * does (test-propose-cli holds the two to the same proposals). That takes a second or more, so it runs as an
  * nd_task job on copies of the fits; the view's cancellable (a new fit, another project, the view going)
  * stops it between candidates. The best ND_FIT_VIEW_NEXT_SHOWN are offered as rows, the first chosen; the
  * "next" plot draws every kept fit's prediction on the chosen one.
@@ -218,8 +219,8 @@ nd_fit_view_next_start (NdFitView *self)
 {
   nd_fit_view_next_clear (self);
   nd_model *const *kept;
-  NdFitRecordingFacts facts;
-  int n_kept = nd_fit_runner_get_kept (self->runner, &kept, &facts);
+  const nd_propose_options *o;
+  int n_kept = nd_fit_runner_get_kept (self->runner, &kept, &o);
   int members = nd_fit_runner_get_members (self->runner, NULL, NULL);
   /* A single fit has nothing to compare, and says so elsewhere (the Uncertainty row). */
   if (members < 2 || nd_fit_runner_get_failed (self->runner))
@@ -232,11 +233,8 @@ nd_fit_view_next_start (NdFitView *self)
       return;
     }
   self->next_members = n_kept;
-  /* As neurode-cli fit --propose (cli-propose.c) asks, with propose.c's noise floors. */
-  const nd_propose_options o = { .modes = facts.voltage_clamp ? ND_PROPOSE_VC : ND_PROPOSE_CC, .dt_ms = facts.dt_ms,
-                                 .max_dt_ms = 0.025, .i_ref_pA = facts.i_range_pA, .noise_mV = facts.noise,
-                                 .noise_pA = facts.noise, .v_hold_mV = NAN };
-  self->next_noise = facts.voltage_clamp ? fmax (facts.noise, 1.0) : fmax (facts.noise, 0.3);
+  /* The noise the scores are measured in (propose.h). */
+  self->next_noise = nd_propose_noise (o, o->modes & ND_PROPOSE_VC ? ND_PROPOSE_VC : ND_PROPOSE_CC);
   self->next_busy = TRUE;
   show_status (self, _("Finding the recording on which the equally good fits disagree most…"));
   NextJob *j = g_new0 (NextJob, 1);
@@ -244,7 +242,7 @@ nd_fit_view_next_start (NdFitView *self)
   for (int k = 0; k < n_kept; k++)
     j->members[k] = nd_model_copy (kept[k]);
   j->n_members = n_kept;
-  j->options = o;
+  j->options = *o;
   self->next_cancel = g_cancellable_new ();
   nd_task_run (self, self->next_cancel, j, next_job_free, next_work, next_done);
 }
