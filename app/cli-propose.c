@@ -31,6 +31,9 @@ proposal_text (const nd_proposal *p, int n_p, int n_members, double noise)
                                "on average over its %.0f ms.\n"),
                           n_members, p[0].score, noise, p[0].proto.mode == ND_PROPOSE_VC ? "pA" : "mV",
                           (double) (p[0].n - 1) * p[0].dt_ms);
+  /* The window's caveat, in its words (nd-fit-view-next.c). */
+  if (nd_proposal_hidden_by_noise (&p[0]))
+    g_string_append_printf (s, "%s\n", _("Even on it the noise hides most of the difference: repeat it several times."));
   g_string_append_printf (s, _("stimulus.atf and stimulus.csv hold its stimulus (sampled every %g ms); "
                                "predicted.csv each fit’s prediction.\n\nRanked candidates:\n"), p[0].dt_ms);
   for (int k = 0; k < n_p; k++)

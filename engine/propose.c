@@ -342,3 +342,9 @@ nd_proposal_clear (nd_proposal *p)
   free (p->traces);
   memset (p, 0, sizeof *p);
 }
+
+bool
+nd_proposal_hidden_by_noise (const nd_proposal *p)
+{
+  return p->score * (double) p->n < 1.0;
+}

@@ -104,3 +104,7 @@ void nd_protocol_render (const nd_protocol *p, double dt_ms, size_t n, double *s
 int nd_propose (nd_model *const *members, int n_members, const nd_propose_options *o, int max_out,
                 nd_proposal *out);
 void nd_proposal_clear (nd_proposal *p);
+
+/* Whether the noise hides the members' disagreement on p even summed over its samples (a score below 1/n,
+ * nd_propose_disagreement): the recording would have to be repeated to tell them apart. */
+bool nd_proposal_hidden_by_noise (const nd_proposal *p);

@@ -124,8 +124,7 @@ show_chosen (NdFitView *self)
     g_strdup_printf (_("The %d fits that explain the recording equally well disagree most on this one: their "
                        "predictions differ by %.2g %s on average, %.2g times the recording’s noise (%.2g %s)."),
                      p->n_members, d, unit, ratio, self->next_noise, unit);
-  /* Summed over the recording's samples the differences must stand out of the noise (propose.h). */
-  if (p->score * (double) p->n < 1.0)
+  if (nd_proposal_hidden_by_noise (p))
     {
       g_autofree char *more = g_strdup_printf ("%s %s", why, _("Even on it the noise hides most of the difference: "
                                                                "repeat it several times."));

@@ -29,6 +29,11 @@ test_disagreement (void)
   w[3] = NAN;
   ND_CHECK (isnan (nd_propose_disagreement (w, 2, 2, 0.3)), "a NaN trace");
   ND_CHECK (isnan (nd_propose_disagreement (w, 1, 2, 0.3)), "one member");
+  /* Summed over its 4001 samples a score must reach 1 noise variance to stand out. */
+  nd_proposal q = { .n = 4001, .score = 0.9 / 4001 };
+  ND_CHECK (nd_proposal_hidden_by_noise (&q), "a score of 0.9/n is hidden by the noise");
+  q.score = 1.1 / 4001;
+  ND_CHECK (!nd_proposal_hidden_by_noise (&q), "a score of 1.1/n is not");
 }
 
 /* Classic HH plus a learned one-gate channel that is its Boltzmann prior alone (slope, half-activation,
