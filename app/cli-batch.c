@@ -350,8 +350,7 @@ nd_cli_batch (int argc, char **argv)
     "writes into DIR/NAME/ (its command’s outputs, log.txt and batch-row.json); a row’s folder appears only\n"
     "when the row has ended. DIR/summary.csv lists every row: status, exit code, seconds, message, and the\n"
     "headline figures (training and validation RMSE and spike-count agreement of fits, held-out RMSE and\n"
-    "speed-up of reductions; with --ensemble the fits kept and each learned gate’s x∞ band). Run the same\n"
-    "command again to run only the rows that are not done.\n\n"
+    "speed-up of reductions). Run the same command again to run only the rows that are not done.\n\n"
     "With --slurm, the scripts submitted are kept as DIR/batch.sbatch and DIR/gather.sbatch, and Slurm’s logs\n"
     "go to DIR/slurm-logs/. Press Ctrl+C to stop a local run; the rows that were running keep no result."));
   g_autoptr (GError) error = NULL;

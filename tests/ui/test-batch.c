@@ -294,6 +294,12 @@ test_ensemble (void)
   nd_batch_window_set_fits (d, 2);
   nd_batch_window_set_jobs (d, 2);
   g_assert_cmpint (g_settings_get_int (settings, "fit-ensemble"), ==, 2);
+  /* The settings page scrolled to its end, where the Uncertainty row is. */
+  GtkScrolledWindow *sw = GTK_SCROLLED_WINDOW (nd_test_ui_find_type (GTK_WIDGET (d), GTK_TYPE_SCROLLED_WINDOW));
+  g_assert_nonnull (sw);
+  nd_test_ui_spin (200);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (sw);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   shot (GTK_WIDGET (d), "batch-4-ensemble-settings");
 
   gint64 t0 = g_get_monotonic_time ();
