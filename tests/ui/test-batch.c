@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "batch/batch-plan.h"
+#include "gate-band.h"
 #include "nd-batch-window.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
@@ -340,6 +341,12 @@ test_ensemble (void)
                                             "spike_count_agreement,held_out_rmse_mV,speedup,fits,fits_kept,"
                                             "K.n_x_inf_band,K.n_constrained\n"));
   shot (GTK_WIDGET (d), "batch-5-ensemble-results");
+  /* A done row opens as a project whose model has the bands, as model.json has them. */
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.open-row", g_variant_new_string ("cell-b-seed2"));
+  nd_test_ui_spin (300);
+  NdProject *p = nd_window_get_project (window);
+  g_assert_true (g_str_has_suffix (nd_project_get_recording_path (p), "cell-b.csv"));
+  g_assert_true (nd_model_has_bands (nd_project_get_model (p)));
   gtk_window_destroy (GTK_WINDOW (d));
   g_settings_set_int (settings, "fit-ensemble", 1);
   nd_test_ui_spin (100);
