@@ -235,7 +235,8 @@ command_line (const NdBatchPlan *plan, const NdCliBatchArgs *a)
 {
   g_autofree char *p = g_shell_quote (plan->path), *o = g_shell_quote (a->out_dir);
   GString *s = g_string_new (NULL);
-  g_string_printf (s, "neurode-cli batch %s --out %s --slurm", p, o);
+  g_autofree char *fit = nd_cli_batch_fit_options (a);
+  g_string_printf (s, "neurode-cli batch %s --out %s%s --slurm", p, o, fit);
   if (a->jobs > 0)
     g_string_append_printf (s, " --jobs %d", a->jobs);
   if (a->partition)
@@ -279,7 +280,10 @@ array_script (const NdBatchPlan *plan, const NdCliBatchArgs *a, const GArray *in
   g_string_append (s, "\n# The plan's rows in order: array task i runs row i.\nrows=(");
   for (guint i = 0; i < plan->rows->len; i++)
     g_string_append_printf (s, "%s%s", i ? " " : "", ((const NdBatchRow *) g_ptr_array_index (plan->rows, i))->name);
-  g_string_append_printf (s, ")\nexec %s batch %s --out %s --run-row \"${rows[$SLURM_ARRAY_TASK_ID]}\"\n", cli, p, o);
+  /* The tasks give the rows the same fit options: a row's args are what its result is checked against. */
+  g_autofree char *fit = nd_cli_batch_fit_options (a);
+  g_string_append_printf (s, ")\nexec %s batch %s --out %s%s --run-row \"${rows[$SLURM_ARRAY_TASK_ID]}\"\n", cli, p, o,
+                          fit);
   return g_string_free (s, FALSE);
 }
 
@@ -296,7 +300,8 @@ gather_script (const NdBatchPlan *plan, const NdCliBatchArgs *a)
   g_string_append (s, "#SBATCH --job-name=neurode-gather\n");
   g_string_append_printf (s, "#SBATCH --output=\"%s/slurm-logs/gather-%%j.out\"\n", a->out_dir);
   append_limits (s, a);
-  g_string_append_printf (s, "\nexec %s batch %s --out %s --gather\n", cli, p, o);
+  g_autofree char *fit = nd_cli_batch_fit_options (a);
+  g_string_append_printf (s, "\nexec %s batch %s --out %s%s --gather\n", cli, p, o, fit);
   return g_string_free (s, FALSE);
 }
 

@@ -1,5 +1,5 @@
-/* cli-batch.c: neurode-cli batch PLAN.csv --out DIR [--jobs N] [--slurm [--partition P] [--time T]
- *              [--mem MB] [--sbatch-arg ARG]... [--wait]]
+/* cli-batch.c: neurode-cli batch PLAN.csv --out DIR [--jobs N] [--ensemble N [--propose]]
+ *              [--slurm [--partition P] [--time T] [--mem MB] [--sbatch-arg ARG]... [--wait]]
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,6 +9,7 @@
  * the same code (engine/batch/batch-row.c), its result is all or nothing, and running the command again
  * runs only the rows without a complete result. DIR/summary.csv lists every row (batch-summary.h).
  * Hidden options used by the Slurm jobs: --run-row NAME (an array task) and --gather (the summary job).
+ * --ensemble and --propose go to every fit row (batch-plan.h), so the Slurm jobs are given them too.
  */
 #include "config.h"
 
@@ -26,6 +27,7 @@
 #include "batch/batch-summary.h"
 #include "cli-batch.h"
 #include "cli.h"
+#include "ensemble.h"
 
 #define LOG_STATUS_EVERY_US (60 * G_USEC_PER_SEC)
 
@@ -266,14 +268,30 @@ run_row (const NdBatchPlan *plan, const NdCliBatchArgs *a, const char *name)
 
 /* ---- the command ---- */
 
+char *
+nd_cli_batch_fit_options (const NdCliBatchArgs *a)
+{
+  GString *s = g_string_new (NULL);
+  if (a->ensemble > 0)
+    g_string_append_printf (s, " --ensemble %d", a->ensemble);
+  if (a->propose)
+    g_string_append (s, " --propose");
+  return g_string_free (s, FALSE);
+}
+
 static int
 run_batch (NdCliBatchArgs *a, const char *run_row_name, gboolean gather, int argc, char **argv)
 {
   if (argc != 2 || !a->out_dir)
-    return nd_cli_fail (2, _("usage: neurode-cli batch PLAN.csv --out DIR [--jobs N] [--slurm [--partition P] "
-                             "[--time HH:MM:SS] [--mem MB] [--sbatch-arg ARG]… [--wait]]"));
+    return nd_cli_fail (2, _("usage: neurode-cli batch PLAN.csv --out DIR [--jobs N] [--ensemble N [--propose]] "
+                             "[--slurm [--partition P] [--time HH:MM:SS] [--mem MB] [--sbatch-arg ARG]… [--wait]]"));
   if (a->jobs < 0 || a->jobs > 10000)
     return nd_cli_fail (2, _("--jobs must be between 1 and 10000"));
+  if (a->ensemble != -1 && (a->ensemble < 2 || a->ensemble > ND_ENSEMBLE_MAX))
+    return nd_cli_fail (2, _("--ensemble is %d; it must be 2 to %d fits"), a->ensemble, ND_ENSEMBLE_MAX);
+  if (a->propose && a->ensemble == -1)
+    return nd_cli_fail (2, _("--propose asks where the fits of an ensemble disagree: give --ensemble N too"));
+  a->ensemble = MAX (a->ensemble, 0);
   if (!a->slurm && (a->partition || a->time || a->mem || a->sbatch_args || a->wait))
     return nd_cli_fail (2, _("--partition, --time, --mem, --sbatch-arg and --wait are for --slurm"));
   g_autofree char *given_out = a->out_dir;
@@ -287,6 +305,7 @@ run_batch (NdCliBatchArgs *a, const char *run_row_name, gboolean gather, int arg
   g_autoptr (NdBatchPlan) plan = nd_batch_plan_load (argv[1], &error);
   if (!plan)
     return nd_cli_fail (1, "%s", error->message);
+  nd_batch_plan_set_ensemble (plan, a->ensemble, a->propose);
   if (g_mkdir_with_parents (a->out_dir, 0755) != 0)
     return nd_cli_fail (1, _("cannot create the folder “%s”: %s"), a->out_dir, g_strerror (errno));
   if (run_row_name)
@@ -301,12 +320,14 @@ run_batch (NdCliBatchArgs *a, const char *run_row_name, gboolean gather, int arg
 int
 nd_cli_batch (int argc, char **argv)
 {
-  NdCliBatchArgs a = { 0 };
+  NdCliBatchArgs a = { .ensemble = -1 };
   g_autofree char *run_row_name = NULL;
   gboolean gather = FALSE;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir, N_("Folder for the results: a folder per row and summary.csv"), N_("DIR") },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &a.jobs, N_("Rows at a time (default: here, the number of cores; with --slurm, as many as the cluster gives)"), N_("N") },
+    { "ensemble", 0, 0, G_OPTION_ARG_INT, &a.ensemble, N_("Give every fit row --ensemble N (2 to 64): each recording fitted N times, with the range of its learned kinetics (a row’s own --ensemble stays)"), N_("N") },
+    { "propose", 0, 0, G_OPTION_ARG_NONE, &a.propose, N_("With --ensemble: give every fit row --propose (the recording to make next, in the row’s next/ folder)"), NULL },
     { "slurm", 0, 0, G_OPTION_ARG_NONE, &a.slurm, N_("Submit the rows to Slurm as one job array, and a job that writes the summary when they have ended"), NULL },
     { "partition", 'p', 0, G_OPTION_ARG_STRING, &a.partition, N_("With --slurm: the partition (default: the cluster’s)"), N_("P") },
     { "time", 't', 0, G_OPTION_ARG_STRING, &a.time, N_("With --slurm: time limit of each row, e.g. 00:20:00 (default: the partition’s)"), N_("HH:MM:SS") },

@@ -13,6 +13,8 @@ typedef struct
 {
   char *out_dir;        /* absolute */
   int jobs;             /* 0: not given */
+  int ensemble;         /* --ensemble N for every fit row; 0: not given */
+  gboolean propose;     /* --propose for every fit row */
   gboolean slurm, wait;
   char *partition, *time, *mem;
   char **sbatch_args;
@@ -41,6 +43,9 @@ char *nd_cli_batch_duration (double seconds);
 /* Writes summary.csv and prints the outcome (failed and incomplete rows with their messages). Returns
  * the exit status: 0 when every row is done, 1 otherwise. */
 int  nd_cli_batch_finish (const NdBatchPlan *plan, const char *out_dir, GHashTable *notes, NdCliBatchOutput *o);
+
+/* " --ensemble N --propose" as given to batch (for the Slurm scripts' command lines), or "". */
+char *nd_cli_batch_fit_options (const NdCliBatchArgs *a);
 
 /* --slurm: submits the array and the gather job, with --wait follows them. */
 int  nd_cli_batch_slurm (const NdBatchPlan *plan, const NdCliBatchArgs *a);

@@ -5,7 +5,8 @@
  *
  * The plan is what a user would write for `neurode-cli batch`: one `fit` row per recording (and seed), the
  * project's model as a model file beside the plan, its training and validation sweeps, liquid-junction
- * potential and stimulus, and the iterations, restarts and step of the Preferences. So it runs the same
+ * potential and stimulus, the iterations, restarts and step of the Preferences, and the Uncertainty row's
+ * --ensemble N (the fits per recording, as in the Fit view). So it runs the same
  * here and on a cluster. The model file is named after its content (model-1a2b3c4d.json): a row's
  * arguments change with the model, so a plan written again after the model changed runs every row again,
  * while one written again unchanged runs only the rows not done.
@@ -199,6 +200,9 @@ nd_batch_window_make_plan (NdBatchWindow *self, char **source_json, GError **err
       g_string_append_printf (common, " --stimulus %s", q);
     }
 
+  int fits = gtk_spin_button_get_value_as_int (self->fits);
+  if (fits >= 2)
+    g_string_append_printf (common, " --ensemble %d", fits);
   int seeds = MAX (1, gtk_spin_button_get_value_as_int (self->seeds));
   g_autoptr (GString) plan = g_string_new ("name,args\n");
   g_autoptr (GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -210,7 +214,10 @@ nd_batch_window_make_plan (NdBatchWindow *self, char **source_json, GError **err
       for (int seed = 1; seed <= seeds; seed++)
         {
           g_autofree char *row = seeds > 1 ? g_strdup_printf ("%s-seed%d", name, seed) : g_strdup (name);
-          g_autofree char *args = g_strdup_printf ("fit %s %s%s --seed %d", model_file, arg, common->str, seed);
+          /* An ensemble from seed s fits from seeds s … s + fits - 1: the rows of one recording take seeds
+           * that many apart, so that no two rows repeat a fit. */
+          g_autofree char *args = g_strdup_printf ("fit %s %s%s --seed %d", model_file, arg, common->str,
+                                                   1 + (seed - 1) * MAX (fits, 1));
           nd_batch_csv_append (plan, row);
           g_string_append_c (plan, ',');
           nd_batch_csv_append (plan, args);

@@ -34,7 +34,7 @@ struct _NdBatchWindow
   GtkWidget *back_button, *stop_button;
   AdwActionRow *folder_row, *found_row, *model_row, *sweeps_row, *fit_row, *results_row;
   AdwPreferencesGroup *settings_group, *run_group;
-  GtkSpinButton *seeds, *jobs;
+  GtkSpinButton *seeds, *fits, *jobs;   /* fits: of an ensemble per row (Uncertainty), 1: one fit */
   GtkLabel *status_label, *summary_label;
   GtkProgressBar *progress;
   GtkListBox *rows_list;

@@ -10,6 +10,7 @@
 
 #include "nd-batch-window-private.h"
 #include "nd-rows.h"
+#include "nd-uncertainty-row.h"
 #include "recording-formats.h"
 
 G_DEFINE_FINAL_TYPE (NdBatchWindow, nd_batch_window, ADW_TYPE_WINDOW)
@@ -126,6 +127,12 @@ void
 nd_batch_window_set_seeds (NdBatchWindow *self, int seeds)
 {
   gtk_spin_button_set_value (self->seeds, seeds);
+}
+
+void
+nd_batch_window_set_fits (NdBatchWindow *self, int fits)
+{
+  gtk_spin_button_set_value (self->fits, fits);
 }
 
 void
@@ -365,6 +372,10 @@ nd_batch_window_init (NdBatchWindow *self)
                              nd_spin_row (_("Seeds per Recording"),
                                           _("Fits from different random starts, each a row of its own"), NULL, 1, 20,
                                           1, 0, 1, &self->seeds));
+  /* The Fit view's row and setting: one choice of how many times each recording is fitted. */
+  adw_preferences_group_add (self->settings_group, nd_uncertainty_row (1, &self->fits));
+  g_settings_bind (self->settings, "fit-ensemble", gtk_spin_button_get_adjustment (self->fits), "value",
+                   G_SETTINGS_BIND_DEFAULT);
   int cores = (int) g_get_num_processors ();
   adw_preferences_group_add (self->run_group,
                              nd_spin_row (_("Fits at the Same Time"), _("At most one per core is fastest"), NULL, 1,

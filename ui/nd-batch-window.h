@@ -5,7 +5,8 @@
  *
  * Takes a folder of recordings and the main window's project (its model, training and validation sweeps,
  * liquid-junction potential, stimulus) and the fit settings of the preferences, and writes a batch plan
- * (engine/batch/batch-plan.h) into a results folder: plan.csv and the starting model. Then either runs it
+ * (engine/batch/batch-plan.h) into a results folder: plan.csv and the starting model; with Uncertainty at 2
+ * or more every row is an ensemble (--ensemble N), as in the Fit view. Then either runs it
  * here, N fits at a time, in a GTask thread through the same runner as `neurode-cli batch` (the dialog
  * cancels it when it closes; the main loop only receives progress), or leaves it for a cluster and shows
  * the command to run there. The results are a list: each done row opens as a project (written beside
@@ -32,6 +33,8 @@ void        nd_batch_window_set_results_folder (NdBatchWindow *self, const char 
 const char *nd_batch_window_get_results_folder (NdBatchWindow *self);
 guint       nd_batch_window_get_n_recordings (NdBatchWindow *self);
 void        nd_batch_window_set_seeds (NdBatchWindow *self, int seeds);
+/* Uncertainty: fits per row (an ensemble, --ensemble N); 1 is one fit. Kept as the "fit-ensemble" setting. */
+void        nd_batch_window_set_fits (NdBatchWindow *self, int fits);
 void        nd_batch_window_set_jobs (NdBatchWindow *self, int jobs);
 /* Writes plan.csv and the starting model into the results folder; returns the plan's path. */
 char       *nd_batch_window_write_plan (NdBatchWindow *self, GError **error);

@@ -16,45 +16,12 @@
 
 #include "gate-band.h"
 #include "nd-fit-view-private.h"
-#include "nd-rows.h"
-
-/* 1 fit is no ensemble: the spin says "Off". */
-static gboolean
-members_output (GtkSpinButton *spin, gpointer user)
-{
-  if (gtk_spin_button_get_value_as_int (spin) > 1)
-    return FALSE;
-  gtk_editable_set_text (GTK_EDITABLE (spin), _("Off"));
-  return TRUE;
-}
-
-static int
-members_input (GtkSpinButton *spin, double *value, gpointer user)
-{
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), _("Off")) != 0)
-    return FALSE;
-  *value = 1.0;
-  return TRUE;
-}
+#include "nd-uncertainty-row.h"
 
 void
 nd_fit_view_bands_init (NdFitView *self)
 {
-  GtkWidget *row = nd_spin_row (_("Uncertainty"),
-                                _("Repeat the fit this many times to show how well the recording pins down the "
-                                  "kinetics (4 or more; the fits run side by side on the processor’s cores)"),
-                                NULL, 1, ND_FIT_VIEW_MAX_MEMBERS, 1, 0, 1, &self->members_spin);
-  gtk_editable_set_width_chars (GTK_EDITABLE (self->members_spin), 4);
-  /* A numeric spin button (as gtk_spin_button_new_with_range makes it) takes no letters, not even "Off". */
-  gtk_spin_button_set_numeric (self->members_spin, FALSE);
-  g_signal_connect (self->members_spin, "output", G_CALLBACK (members_output), NULL);
-  g_signal_connect (self->members_spin, "input", G_CALLBACK (members_input), NULL);
-  gtk_spin_button_update (self->members_spin);
-  members_output (self->members_spin, NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->members_spin),
-                               _("Fits from different random starts; those that explain the recording as well as the "
-                                 "best one give the range shaded in the kinetics plots. Off: one fit."));
-  adw_preferences_group_add (self->uncertainty, row);
+  adw_preferences_group_add (self->uncertainty, nd_uncertainty_row (1, &self->members_spin));
 }
 
 void

@@ -100,7 +100,6 @@ int  nd_fit_view_default_overlay (NdFitView *self);
 /* nd-fit-view-bands.c: the Uncertainty row (fits of an ensemble, 1: off), bound to the "fit-ensemble"
  * setting; the bands of m's learned gates drawn into the kinetics plots (after their curves); the ensemble's
  * progress in words (NULL for one fit) and the fraction done, from member 0's. */
-#define ND_FIT_VIEW_MAX_MEMBERS 16
 void  nd_fit_view_bands_init (NdFitView *self);
 void  nd_fit_view_bands_set_settings (NdFitView *self);
 int   nd_fit_view_bands_members (NdFitView *self);

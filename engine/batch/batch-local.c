@@ -38,6 +38,7 @@ typedef struct
   GQueue waiting;             /* const NdBatchRow* */
   GPtrArray *running;         /* Running* */
   guint to_run, skipped, done, failed;
+  guint fit_jobs;             /* threads of each ensemble row's fits */
   double sum_seconds;         /* of the rows finished in this run */
   gint64 t0;
   gboolean stopping;
@@ -134,7 +135,7 @@ launch_more (Run *r)
     {
       const NdBatchRow *row = g_queue_pop_head (&r->waiting);
       g_autoptr (GError) error = NULL;
-      GSubprocess *proc = nd_batch_row_spawn (r->plan, row, r->out_dir, r->opt->cli_path, &error);
+      GSubprocess *proc = nd_batch_row_spawn (r->plan, row, r->out_dir, r->opt->cli_path, r->fit_jobs, &error);
       if (!proc)
         {
           if (!r->error)
@@ -224,6 +225,9 @@ nd_batch_run_local (const NdBatchPlan *plan, const char *out_dir, const NdBatchL
         g_queue_push_tail (&r.waiting, (gpointer) row);
     }
   r.to_run = r.waiting.length;
+  /* --jobs is the cores the run may use: an ensemble row gets its share of them, a core when there are
+   * more rows than cores, more when fewer rows are left to run (one recording's ensemble on four cores). */
+  r.fit_jobs = MAX (1u, opt->jobs / MAX (1u, MIN (opt->jobs, r.to_run)));
   r.running = g_ptr_array_new ();
   r.context = g_main_context_new ();
   r.loop = g_main_loop_new (r.context, FALSE);

@@ -38,7 +38,8 @@ typedef void (*NdBatchProgressFunc) (const NdBatchProgress *p, gpointer user);
 
 typedef struct
 {
-  guint jobs;                     /* rows at a time (at least 1) */
+  guint jobs;                     /* rows at a time (at least 1); an ensemble's fits run on jobs / rows
+                                   * to run threads (at least 1) */
   const char *cli_path;           /* the neurode-cli program */
   const char *only;               /* run only the row of this name, NULL: all */
   gboolean stop_on_signals;       /* SIGINT, SIGTERM and SIGHUP stop the run as cancelling does */

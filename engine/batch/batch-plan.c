@@ -10,6 +10,7 @@
 #include "batch/batch-plan.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nd-error.h"
@@ -166,6 +167,72 @@ nd_batch_plan_find (const NdBatchPlan *plan, const char *name)
         return row;
     }
   return NULL;
+}
+
+/* ---- fit options for every row ---- */
+
+/* The value of `option` in the row's arguments ("--ensemble 4" or "--ensemble=4"), or NULL. With
+ * a flag, "" when it is there. The last one counts, as for the command's own option parser. */
+static const char *
+row_option (const NdBatchRow *row, const char *option)
+{
+  const char *value = NULL;
+  gsize n = strlen (option);
+  for (int i = 1; row->argv[i]; i++)
+    {
+      const char *a = row->argv[i];
+      if (g_str_equal (a, "--"))
+        break;
+      if (g_str_has_prefix (a, option) && a[n] == '=')
+        value = a + n + 1;
+      else if (g_str_equal (a, option))
+        value = nd_batch_command_flag (row->argv[0], option) ? "" : row->argv[i + 1] ? row->argv[++i] : "";
+    }
+  return value;
+}
+
+int
+nd_batch_row_ensemble (const NdBatchRow *row)
+{
+  const char *value = g_str_equal (row->argv[0], "fit") ? row_option (row, "--ensemble") : NULL;
+  return value ? MAX (0, atoi (value)) : 0;
+}
+
+/* Appends words to the row's argv and args text. */
+static void
+row_append (NdBatchRow *row, const char *const *words)
+{
+  guint n = g_strv_length (row->argv), k = g_strv_length ((char **) words);
+  row->argv = g_renew (char *, row->argv, n + k + 1);
+  g_autoptr (GString) args = g_string_new (row->args);
+  for (guint i = 0; i < k; i++)
+    {
+      row->argv[n + i] = g_strdup (words[i]);
+      g_string_append_printf (args, " %s", words[i]);
+    }
+  row->argv[n + k] = NULL;
+  g_free (row->args);
+  row->args = g_string_free (g_steal_pointer (&args), FALSE);
+}
+
+void
+nd_batch_plan_set_ensemble (NdBatchPlan *plan, int n_members, gboolean propose)
+{
+  if (n_members <= 0)
+    return;
+  char n[16];
+  g_snprintf (n, sizeof n, "%d", n_members);
+  /* A row's own choice is the more specific one: it stays. */
+  for (guint i = 0; i < plan->rows->len; i++)
+    {
+      NdBatchRow *row = g_ptr_array_index (plan->rows, i);
+      if (!g_str_equal (row->argv[0], "fit"))
+        continue;
+      if (!row_option (row, "--ensemble"))
+        row_append (row, (const char *const[]) { "--ensemble", n, NULL });
+      if (propose && !row_option (row, "--propose"))
+        row_append (row, (const char *const[]) { "--propose", NULL });
+    }
 }
 
 /* ---- CSV ---- */

@@ -60,6 +60,14 @@ const NdBatchRow *nd_batch_plan_find (const NdBatchPlan *plan, const char *name)
 /* How the row's result is written, and the file name for ND_BATCH_OUT_FILE and ND_BATCH_OUT_STDOUT. */
 NdBatchOut   nd_batch_row_out (const NdBatchRow *row, const char **out_file);
 
+/* `neurode-cli batch --ensemble N [--propose]`: every fit row that does not choose its own --ensemble
+ * (--propose) gets " --ensemble N" (" --propose") appended to its args. The args are what a result is
+ * checked against, so results of another ensemble size (or of single fits) are not complete: they run
+ * again. n_members 0 leaves the rows as they are. */
+void         nd_batch_plan_set_ensemble (NdBatchPlan *plan, int n_members, gboolean propose);
+/* The row's --ensemble N (a fit's), 0 when it has none. */
+int          nd_batch_row_ensemble (const NdBatchRow *row);
+
 /* The commands a plan may run, NULL-terminated (for help texts). */
 const char *const *nd_batch_commands (void);
 /* For tests: whether `command`'s option `option` ("--json") is known to take no value. */

@@ -167,7 +167,7 @@ nd_batch_plan_check_out (const NdBatchPlan *plan, const char *out_dir, GError **
 
 GSubprocess *
 nd_batch_row_spawn (const NdBatchPlan *plan, const NdBatchRow *row, const char *out_dir, const char *cli_path,
-                    GError **error)
+                    guint fit_jobs, GError **error)
 {
   g_autofree char *work = nd_batch_row_work_dir (out_dir, row);
   if (!check_target (out_dir, row, error))
@@ -183,6 +183,14 @@ nd_batch_row_spawn (const NdBatchPlan *plan, const NdBatchRow *row, const char *
   g_ptr_array_add (argv, g_strdup (cli_path));
   for (int i = 0; row->argv[i]; i++)
     g_ptr_array_add (argv, g_strdup (row->argv[i]));
+  gboolean own_jobs = FALSE;
+  for (int i = 1; row->argv[i] && !g_str_equal (row->argv[i], "--"); i++)
+    own_jobs |= g_str_equal (row->argv[i], "--jobs") || g_str_has_prefix (row->argv[i], "--jobs=");
+  if (fit_jobs > 0 && nd_batch_row_ensemble (row) > 0 && !own_jobs)
+    {
+      g_ptr_array_add (argv, g_strdup ("--jobs"));
+      g_ptr_array_add (argv, g_strdup_printf ("%u", fit_jobs));
+    }
   if (out != ND_BATCH_OUT_STDOUT)
     {
       g_ptr_array_add (argv, g_strdup ("--out"));

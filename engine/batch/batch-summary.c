@@ -6,6 +6,7 @@
 #include "batch/batch-summary.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,11 +133,104 @@ reduce_figures (const Table *t, NdBatchFigures *f)
   f->speedup = sum_red > 0.0 ? sum_full / sum_red : NAN;
 }
 
-void
-nd_batch_figures_read (const char *row_dir, const char *command, NdBatchFigures *f)
+/* The fits an ensemble kept: the members of the bands in model.json (every band has them all). */
+static int
+fits_kept (const char *row_dir)
 {
+  g_autofree char *path = g_build_filename (row_dir, "model.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_file (parser, path, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return 0;
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  JsonNode *channels = json_object_get_member (root, "channels");
+  if (!channels || !JSON_NODE_HOLDS_ARRAY (channels))
+    return 0;
+  JsonArray *ca = json_node_get_array (channels);
+  for (guint c = 0; c < json_array_get_length (ca); c++)
+    {
+      JsonNode *cn = json_array_get_element (ca, c);
+      JsonNode *gates = JSON_NODE_HOLDS_OBJECT (cn) ? json_object_get_member (json_node_get_object (cn), "gates") : NULL;
+      if (!gates || !JSON_NODE_HOLDS_ARRAY (gates))
+        continue;
+      JsonArray *ga = json_node_get_array (gates);
+      for (guint g = 0; g < json_array_get_length (ga); g++)
+        {
+          JsonNode *gn = json_array_get_element (ga, g);
+          JsonNode *band = JSON_NODE_HOLDS_OBJECT (gn) ? json_object_get_member (json_node_get_object (gn), "band") : NULL;
+          if (band && JSON_NODE_HOLDS_OBJECT (band))
+            return (int) json_object_get_int_member_with_default (json_node_get_object (band), "members", 0);
+        }
+    }
+  return 0;
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Every gate with a band in kinetics.csv: the median width of its x_inf band and its share constrained. */
+static void
+band_figures (const char *row_dir, NdBatchFigures *f)
+{
+  g_autofree char *path = g_build_filename (row_dir, "kinetics.csv", NULL);
+  Table t = { 0 };
+  if (!table_load (path, &t))
+    return;
+  int ch = column (&t, "channel"), gate = column (&t, "gate"), lo = column (&t, "x_inf_lo"),
+      hi = column (&t, "x_inf_hi"), con = column (&t, "constrained");
+  g_autoptr (GArray) widths = g_array_new (FALSE, FALSE, sizeof (double));
+  guint n_constrained = 0;
+  g_autofree char *current = NULL;
+  for (guint i = 0; i <= t.rows->len; i++)
+    {
+      char **row = i < t.rows->len ? g_ptr_array_index (t.rows, i) : NULL;
+      double a = row ? number (row, lo) : NAN, b = row ? number (row, hi) : NAN;
+      g_autofree char *name = row && isfinite (a) && isfinite (b) && cell (row, ch) && cell (row, gate)
+                                ? g_strdup_printf ("%s.%s", cell (row, ch), cell (row, gate)) : NULL;
+      /* A gate's rows are together: one ends where the name changes. */
+      if (current && g_strcmp0 (name, current) != 0)
+        {
+          if (f->n_gates < ND_BATCH_MAX_GATES)
+            {
+              NdBatchGateBand *gb = &f->gates[f->n_gates++];
+              g_strlcpy (gb->name, current, sizeof gb->name);
+              g_array_sort (widths, compare_doubles);
+              guint n = widths->len;
+              gb->x_inf_band = n % 2 ? g_array_index (widths, double, n / 2)
+                                     : 0.5 * (g_array_index (widths, double, n / 2 - 1) + g_array_index (widths, double, n / 2));
+              gb->constrained = (double) n_constrained / n;
+            }
+          g_array_set_size (widths, 0);
+          n_constrained = 0;
+          g_clear_pointer (&current, g_free);
+        }
+      if (!name)
+        continue;
+      if (!current)
+        current = g_strdup (name);
+      double w = b - a;
+      g_array_append_val (widths, w);
+      n_constrained += number (row, con) == 1.0;
+    }
+  table_clear (&t);
+}
+
+void
+nd_batch_figures_read (const char *row_dir, const NdBatchRow *row, NdBatchFigures *f)
+{
+  memset (f, 0, sizeof *f);
   f->train_rmse_mV = f->validation_rmse_mV = f->spike_count_agreement = NAN;
   f->held_out_rmse_mV = f->speedup = NAN;
+  const char *command = row->argv[0];
+  f->fits = nd_batch_row_ensemble (row);
+  if (f->fits > 0)
+    {
+      f->fits_kept = fits_kept (row_dir);
+      band_figures (row_dir, f);
+    }
   g_autofree char *path = g_build_filename (row_dir, "report.csv", NULL);
   Table t = { 0 };
   if (!table_load (path, &t))
@@ -178,7 +272,7 @@ nd_batch_summary_collect (const NdBatchPlan *plan, const char *out_dir, GHashTab
       if (s.result.status == ND_BATCH_DONE)
         {
           g_autofree char *dir = nd_batch_row_dir (out_dir, row);
-          nd_batch_figures_read (dir, row->argv[0], &s.figures);
+          nd_batch_figures_read (dir, row, &s.figures);
         }
       g_array_append_val (rows, s);
     }
@@ -194,11 +288,38 @@ append_number (GString *s, double v, const char *format)
     g_string_append (s, g_ascii_formatd (buf, sizeof buf, format, v));
 }
 
+static void
+append_count (GString *s, int n)
+{
+  g_string_append_c (s, ',');
+  if (n > 0)
+    g_string_append_printf (s, "%d", n);
+}
+
 GString *
 nd_batch_summary_csv (GArray *rows)
 {
   GString *csv = g_string_new ("name,status,exit_code,seconds,message,train_rmse_mV,validation_rmse_mV,"
-                               "spike_count_agreement,held_out_rmse_mV,speedup\n");
+                               "spike_count_agreement,held_out_rmse_mV,speedup,fits,fits_kept");
+  /* A pair of columns per gate any row has a band of: rows of one plan usually share their model. */
+  g_autoptr (GPtrArray) gates = g_ptr_array_new ();
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const NdBatchFigures *f = &g_array_index (rows, NdBatchSummaryRow, i).figures;
+      for (int g = 0; g < f->n_gates; g++)
+        if (!g_ptr_array_find_with_equal_func (gates, f->gates[g].name, g_str_equal, NULL))
+          g_ptr_array_add (gates, (gpointer) f->gates[g].name);
+    }
+  for (guint k = 0; k < gates->len; k++)
+    {
+      g_autofree char *band = g_strdup_printf ("%s_x_inf_band", (const char *) g_ptr_array_index (gates, k));
+      g_autofree char *con = g_strdup_printf ("%s_constrained", (const char *) g_ptr_array_index (gates, k));
+      g_string_append_c (csv, ',');
+      nd_batch_csv_append (csv, band);
+      g_string_append_c (csv, ',');
+      nd_batch_csv_append (csv, con);
+    }
+  g_string_append_c (csv, '\n');
   for (guint i = 0; i < rows->len; i++)
     {
       const NdBatchSummaryRow *r = &g_array_index (rows, NdBatchSummaryRow, i);
@@ -218,6 +339,17 @@ nd_batch_summary_csv (GArray *rows)
       append_number (csv, r->figures.spike_count_agreement, "%.3f");
       append_number (csv, r->figures.held_out_rmse_mV, "%.3f");
       append_number (csv, r->figures.speedup, "%.1f");
+      append_count (csv, r->figures.fits);
+      append_count (csv, r->figures.fits_kept);
+      for (guint k = 0; k < gates->len; k++)
+        {
+          const NdBatchGateBand *gb = NULL;
+          for (int g = 0; g < r->figures.n_gates; g++)
+            if (g_str_equal (r->figures.gates[g].name, g_ptr_array_index (gates, k)))
+              gb = &r->figures.gates[g];
+          append_number (csv, gb ? gb->x_inf_band : NAN, "%.3f");
+          append_number (csv, gb ? gb->constrained : NAN, "%.3f");
+        }
       g_string_append_c (csv, '\n');
     }
   return csv;

@@ -85,7 +85,33 @@ def summary(out):
 
 
 SUMMARY_COLUMNS = ["name", "status", "exit_code", "seconds", "message", "train_rmse_mV", "validation_rmse_mV",
-                   "spike_count_agreement", "held_out_rmse_mV", "speedup"]
+                   "spike_count_agreement", "held_out_rmse_mV", "speedup", "fits", "fits_kept"]
+BAND_COLUMNS = ["x_inf_lo", "x_inf_hi", "tau_lo_ms", "tau_hi_ms", "constrained"]
+
+
+def check_ensemble_row(out, name, row, fits, what):
+    """An ensemble row: kinetics.csv has the band columns, filled for the learned gate (the demo's K.n); the
+    summary's fits, fits_kept and K.n band figures are model.json's and kinetics.csv's, computed here."""
+    folder = os.path.join(out, name)
+    with open(os.path.join(folder, "kinetics.csv")) as f:
+        kin = list(csv.DictReader(f))
+    check(kin and list(kin[0].keys())[5:] == BAND_COLUMNS, f"{what}: {name}/kinetics.csv has the band columns")
+    gate = [r for r in kin if (r["channel"], r["gate"]) == ("K", "n")]
+    check(len(gate) == 161 and all(r["x_inf_lo"] != "" and float(r["x_inf_lo"]) <= float(r["x_inf_hi"]) for r in gate),
+          f"{what}: {name}: K.n has a band at every voltage")
+    check(all(r["x_inf_lo"] == "" for r in kin if r["channel"] != "K"), f"{what}: {name}: known gates have none")
+    with open(os.path.join(folder, "model.json")) as f:
+        model = json.load(f)
+    members = [g["band"]["members"] for c in model["channels"] for g in c.get("gates", []) if "band" in g]
+    widths = sorted(float(r["x_inf_hi"]) - float(r["x_inf_lo"]) for r in gate) or [math.nan]
+    median = widths[len(widths) // 2] if len(widths) % 2 else (widths[len(widths) // 2 - 1] + widths[len(widths) // 2]) / 2
+    share = sum(r["constrained"] == "1" for r in gate) / max(len(gate), 1)
+    check(row.get("fits") == str(fits) and members and row.get("fits_kept") == str(members[0])
+          and 1 <= members[0] <= fits, f"{what}: {name} fits {row.get('fits')} kept {row.get('fits_kept')}, "
+                                        f"model.json's band has {members}")
+    for key, value in (("K.n_x_inf_band", median), ("K.n_constrained", share)):
+        got = row.get(key, "")
+        check(got != "" and abs(float(got) - value) < 1e-3, f"{what}: {name} {key} {got}, kinetics.csv gives {value}")
 
 
 def check_demo_summary(out, what):
@@ -101,6 +127,8 @@ def check_demo_summary(out, what):
               f"{what}: {name} failed with its message: {r}")
     for name in ("seed1", "seed2", "seed3", "seed4"):
         check_fit_figures(out, name, s.get(name, {}), what)
+        check(s.get(name, {}).get("fits") == "" and s.get(name, {}).get("fits_kept") == "",
+              f"{what}: {name} is a single fit: no ensemble figures")
     return s
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # check-batch-cli.py: `neurode-cli batch` on this computer — plans checked before anything runs, rows run
 # --jobs at a time with the same outputs as one at a time, results all or nothing, a second run runs only
-# what is not done, Ctrl+C stops cleanly, summary.csv's figures are the rows' report.csv's.
+# what is not done, Ctrl+C stops cleanly, summary.csv's figures are the rows' report.csv's; --ensemble N makes
+# every fit row an ensemble (here and as a Slurm task runs it) with its bands and summary figures.
 # Copyright 2026 The Neurode authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 import csv
@@ -16,8 +17,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from batchtest import (DEMO_FAILED, batch, check, check_demo_summary, cli, finish, fix_inputs, make_demo_plan,
-                       result_stamp, root, same_outputs, summary)
+from batchtest import (DEMO_FAILED, FIT, SUMMARY_COLUMNS, batch, check, check_demo_summary, check_ensemble_row,
+                       check_fit_figures, cli, finish, fix_inputs, make_demo_plan, result_stamp, root, same_outputs,
+                       summary)
 
 out = os.path.join(os.environ["ND_TEST_OUTPUT"], "batch-cli")
 shutil.rmtree(out, ignore_errors=True)
@@ -213,5 +215,68 @@ check(abs(float(s["red"]["held_out_rmse_mV"]) - math.sqrt(sum(x * x for x in hel
       f"reduce held-out RMSE {s['red']}")
 check(abs(float(s["red"]["speedup"]) - speed) <= 0.05 + 1e-9, f"reduce speed-up {s['red']['speedup']} vs {speed:.2f}")
 check(s["red"]["train_rmse_mV"] == "" and s["cell"]["held_out_rmse_mV"] == "", "figures only where they apply")
+
+# --ensemble 2: every fit row fitted twice, with the bands in kinetics.csv and the kept fits and each learned
+# gate's band in the summary. Tiny fits (20 iterations), two rows: seconds.
+ens_plan = os.path.join(plan_dir, "ens.csv")
+with open(ens_plan, "w") as f:
+    f.write("name,args\n" + "".join(f"e{k},{FIT.format(rec='rec.csv', it=20, seed=s)}\n" for k, s in ((1, 1), (2, 3))))
+check(batch(ens_plan, "--out", os.path.join(out, "x"), "--ensemble", "1").returncode == 2, "--ensemble 1 is a usage error")
+check(batch(ens_plan, "--out", os.path.join(out, "x"), "--propose").returncode == 2, "--propose needs --ensemble")
+single, ens_a, ens_b = (os.path.join(out, d) for d in ("ens-single", "ens-a", "ens-b"))
+t = time.monotonic()
+r = batch(ens_plan, "--out", single, "--jobs", "2")
+t_single = time.monotonic() - t
+check(r.returncode == 0, f"single fits: {r.stderr}")
+t = time.monotonic()
+r = batch(ens_plan, "--out", ens_a, "--jobs", "2", "--ensemble", "2")
+t_ens = time.monotonic() - t
+print(f"2-row plan, 20-iteration fits, --jobs 2: single fits {t_single:.1f} s, --ensemble 2 {t_ens:.1f} s "
+      f"({t_ens / t_single:.2f}x; not a timed test)")
+check(r.returncode == 0 and "2 done, 0 failed" in r.stderr, f"--ensemble 2: {r.stderr}")
+s = summary(ens_a)
+with open(os.path.join(ens_a, "summary.csv")) as f:
+    header = f.readline().strip()
+check(header == ",".join(SUMMARY_COLUMNS + ["K.n_x_inf_band", "K.n_constrained"]), f"ensemble summary header: {header}")
+for name in ("e1", "e2"):
+    check_fit_figures(ens_a, name, s.get(name, {}), "--ensemble 2")
+    check_ensemble_row(ens_a, name, s.get(name, {}), 2, "--ensemble 2")
+    rec = json.load(open(os.path.join(ens_a, name, "batch-row.json")))
+    check(rec["args"].endswith(" --seed " + ("1" if name == "e1" else "3") + " --ensemble 2"), f"{name}'s args: {rec['args']}")
+    # Two rows on two cores: a core each, the fits of a row one after the other.
+    log = open(os.path.join(ens_a, name, "log.txt")).read()
+    check("ensemble: 2 fits from seeds" in log and "on 1 threads" in log, f"{name}'s log: {log[:300]}")
+# One row per core when fewer rows than cores: the same results, however many threads a row's fits ran on.
+r = batch(ens_plan, "--out", ens_b, "--jobs", "4", "--ensemble", "2")
+check(r.returncode == 0 and "on 2 threads" in open(os.path.join(ens_b, "e1", "log.txt")).read(),
+      f"--jobs 4: an ensemble row's fits on 2 threads: {r.stderr}")
+same_outputs(ens_a, ens_b, ["e1", "e2"], "--ensemble 2 with --jobs 2 vs 4")
+# The ensemble is part of each row's arguments: done with it, not without it (the summary alone, as the Slurm
+# gather job writes it).
+r = batch(ens_plan, "--out", ens_a, "--ensemble", "2")
+check(r.returncode == 0 and "2 complete already, 0 to run" in r.stderr, f"again with --ensemble 2: {r.stderr}")
+r = batch(ens_plan, "--out", ens_a, "--gather")
+check(r.returncode == 0 and all(x["status"] == "incomplete" and "other arguments" in x["message"]
+                                for x in summary(ens_a).values()), f"without --ensemble the rows are not done: {r.stderr}")
+r = batch(ens_plan, "--out", ens_a, "--gather", "--ensemble", "2")
+check(r.returncode == 0 and all(x["status"] == "done" for x in summary(ens_a).values()), f"--gather --ensemble 2: {r.stderr}")
+# What a Slurm array task runs, with --propose: the same row, and the recording to make next.
+ens_c = os.path.join(out, "ens-c")
+r = batch(ens_plan, "--out", ens_c, "--run-row", "e1", "--ensemble", "2", "--propose")
+rec = json.load(open(os.path.join(ens_c, "e1", "batch-row.json"))) if os.path.exists(os.path.join(ens_c, "e1")) else {}
+check(r.returncode == 0 and rec.get("args", "").endswith(" --ensemble 2 --propose")
+      and os.path.exists(os.path.join(ens_c, "e1", "next", "proposal.txt")), f"--run-row e1 --propose: {r.stderr}")
+for f in ("kinetics.csv", "model.json", "report.csv"):
+    check(open(os.path.join(ens_c, "e1", f)).read() == open(os.path.join(ens_a, "e1", f)).read(),
+          f"--run-row e1: {f} as in the local run")
+# A row's own --ensemble stays.
+own_plan = os.path.join(plan_dir, "own.csv")
+with open(own_plan, "w") as f:
+    f.write("name,args\nown," + FIT.format(rec="rec.csv", it=10, seed=1) + " --ensemble 3\n")
+r = batch(own_plan, "--out", os.path.join(out, "own"), "--ensemble", "2")
+s = summary(os.path.join(out, "own"))
+check(r.returncode == 0 and s["own"]["fits"] == "3", f"a row's own --ensemble 3 stays: {s.get('own')} {r.stderr}")
+if r.returncode == 0:
+    check_ensemble_row(os.path.join(out, "own"), "own", s["own"], 3, "own --ensemble")
 
 finish("batch cli")

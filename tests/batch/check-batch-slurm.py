@@ -5,6 +5,8 @@
 #
 # - the 6-row demo plan through --slurm --wait: the same outputs as --jobs 1 here, byte for byte; 4 done
 #   and 2 failed with their messages; after fixing the two inputs, a second submission runs only those two;
+# - --ensemble 2 through --slurm --wait: the scripts give it to the tasks and the gather job, and the rows'
+#   bands and summary figures are those of a local run;
 # - a task cancelled with scancel while it runs leaves no result, the summary says Slurm cancelled it, and
 #   the next submission runs it.
 # Copyright 2026 The Neurode authors
@@ -18,8 +20,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from batchtest import (DEMO_FAILED, batch, check, check_demo_summary, finish, fix_inputs, make_demo_plan,
-                       result_stamp, root, same_outputs, summary)
+from batchtest import (DEMO_FAILED, FIT, batch, check, check_demo_summary, check_ensemble_row, finish, fix_inputs,
+                       make_demo_plan, result_stamp, root, same_outputs, summary)
 
 out = os.path.join(os.environ["ND_TEST_OUTPUT"], "batch-slurm")
 cluster = os.path.join(out, "cluster")
@@ -100,6 +102,25 @@ try:
     same_outputs(onslurm, local, ["seed1", "seed2", "seed3", "seed4"], "Slurm vs local after the fix")
     r = batch(plan, "--out", onslurm, "--slurm", env=env)
     check(r.returncode == 0 and "nothing to submit" in r.stderr, f"nothing left to submit: {r.stderr}")
+
+    # --ensemble 2 on Slurm: the tasks and the gather job are given it, and the rows' results are the local
+    # run's (bands and all).
+    ens_plan = os.path.join(plan_dir, "ens.csv")
+    with open(ens_plan, "w") as f:
+        f.write("name,args\n" + "".join(f"e{k},{FIT.format(rec='rec.csv', it=20, seed=s)}\n" for k, s in ((1, 1), (2, 3))))
+    ens_local, ens_slurm = os.path.join(out, "ens-local"), os.path.join(out, "ens-slurm")
+    r = batch(ens_plan, "--out", ens_local, "--jobs", "2", "--ensemble", "2")
+    check(r.returncode == 0, f"local ensemble run: {r.stderr}")
+    r = batch(ens_plan, "--out", ens_slurm, "--slurm", "--wait", "--ensemble", "2", env=env)
+    check(r.returncode == 0 and "2 done, 0 failed, 0 incomplete" in r.stderr, f"--slurm --ensemble 2: {r.stderr}")
+    sb = open(os.path.join(ens_slurm, "batch.sbatch")).read()
+    gs = open(os.path.join(ens_slurm, "gather.sbatch")).read()
+    check(" --ensemble 2 --run-row " in sb and " --ensemble 2 --slurm" in sb and " --ensemble 2 --gather" in gs,
+          f"the scripts give the tasks and the gather job --ensemble 2: {sb} {gs}")
+    s = summary(ens_slurm)
+    for name in ("e1", "e2"):
+        check_ensemble_row(ens_slurm, name, s.get(name, {}), 2, "--slurm --ensemble 2")
+    same_outputs(ens_slurm, ens_local, ["e1", "e2"], "Slurm vs local, --ensemble 2")
 
     # A task cancelled while it runs: no result, "cancelled" in the summary, run by the next submission.
     # Its recording is 40 times the demo (slow) until it is "fixed" after the cancel.

@@ -9,7 +9,8 @@
  * summary.csv is written; running again fits only the failed row; a done row opens as a project in the
  * main window with the fitted model and its recording. Closing the dialog during long fits stops them:
  * no neurode-cli process is left and the stopped rows keep no result. Write Plan for a Cluster writes a
- * plan that `neurode-cli batch` accepts and shows the command. Screenshots at 800×600.
+ * plan that `neurode-cli batch` accepts and shows the command. Uncertainty at 2 makes every row an
+ * ensemble whose kept fits and bands the rows show. Screenshots at 800×600.
  *
  * Usage: test-batch [LANGUAGE LOCALEDIR]: with a language only the screenshots are taken, in it.
  */
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "batch/batch-plan.h"
+#include "gate-band.h"
 #include "nd-batch-window.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
@@ -280,17 +282,90 @@ test_write_plan (void)
   gtk_window_destroy (GTK_WINDOW (d));
 }
 
+/* Uncertainty at 2: the row is the Fit view's setting, every row of the plan an ensemble (seeds of one
+ * recording's rows 2 apart, so no fit is repeated), and the results say how many fits were kept and how
+ * wide each learned gate's band is, as summary.csv and kinetics.csv do. */
+static void
+test_ensemble (void)
+{
+  g_autofree char *dir = recordings ("ensemble");
+  NdBatchWindow *d = open_dialog ();
+  nd_batch_window_set_folder (d, dir);
+  nd_batch_window_set_seeds (d, 2);
+  nd_batch_window_set_fits (d, 2);
+  nd_batch_window_set_jobs (d, 2);
+  g_assert_cmpint (g_settings_get_int (settings, "fit-ensemble"), ==, 2);
+  /* The settings page scrolled to its end, where the Uncertainty row is. */
+  GtkScrolledWindow *sw = GTK_SCROLLED_WINDOW (nd_test_ui_find_type (GTK_WIDGET (d), GTK_TYPE_SCROLLED_WINDOW));
+  g_assert_nonnull (sw);
+  nd_test_ui_spin (200);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (sw);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  shot (GTK_WIDGET (d), "batch-4-ensemble-settings");
+
+  gint64 t0 = g_get_monotonic_time ();
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
+  g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 600000 : 120000));
+  g_print ("6 rows, ensembles of 2 fits of 10 iterations, 2 at a time: %.1f s\n",
+           (g_get_monotonic_time () - t0) / 1e6);
+  g_autofree char *results = g_build_filename (dir, "neurode-fits", NULL);
+  g_autofree char *plan_path = g_build_filename (results, "plan.csv", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdBatchPlan) plan = nd_batch_plan_load (plan_path, &error);
+  g_assert_no_error (error);
+  const char *const names[] = { "cell-a-seed1", "cell-a-seed2", "cell-b-seed1", "cell-b-seed2" };
+  for (int i = 0; i < 4; i++)
+    {
+      const NdBatchRow *row = nd_batch_plan_find (plan, names[i]);
+      g_assert_nonnull (row);
+      g_autofree char *tail = g_strdup_printf (" --ensemble 2 --seed %d", i % 2 ? 3 : 1);
+      g_assert_true (g_str_has_suffix (row->args, tail));
+      g_assert_cmpint (nd_batch_row_ensemble (row), ==, 2);
+
+      const char *sub = subtitle (d, names[i]);
+      g_print ("%s: %s\n", names[i], sub);
+      g_assert_true (g_str_has_prefix (sub, "Done in"));
+      g_assert_true (strstr (sub, " · 2 of 2 fits kept") || strstr (sub, " · 1 of 2 fits kept"));
+      g_assert_nonnull (strstr (sub, " · K.n: x∞ band "));
+      g_autofree char *kinetics_path = g_build_filename (results, names[i], "kinetics.csv", NULL);
+      g_autofree char *kinetics = NULL;
+      g_assert_true (g_file_get_contents (kinetics_path, &kinetics, NULL, NULL));
+      g_assert_true (g_str_has_prefix (kinetics, "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,"
+                                                 "tau_hi_ms,constrained\n"));
+    }
+  g_assert_true (g_str_has_prefix (subtitle (d, "broken-seed1"), "Failed: "));
+  g_autofree char *summary_path = g_build_filename (results, "summary.csv", NULL);
+  g_autofree char *summary = NULL;
+  g_assert_true (g_file_get_contents (summary_path, &summary, NULL, NULL));
+  g_assert_true (g_str_has_prefix (summary, "name,status,exit_code,seconds,message,train_rmse_mV,validation_rmse_mV,"
+                                            "spike_count_agreement,held_out_rmse_mV,speedup,fits,fits_kept,"
+                                            "K.n_x_inf_band,K.n_constrained\n"));
+  shot (GTK_WIDGET (d), "batch-5-ensemble-results");
+  /* A done row opens as a project whose model has the bands, as model.json has them. */
+  nd_test_ui_activate (GTK_WIDGET (d), "batch.open-row", g_variant_new_string ("cell-b-seed2"));
+  nd_test_ui_spin (300);
+  NdProject *p = nd_window_get_project (window);
+  g_assert_true (g_str_has_suffix (nd_project_get_recording_path (p), "cell-b.csv"));
+  g_assert_true (nd_model_has_bands (nd_project_get_model (p)));
+  gtk_window_destroy (GTK_WINDOW (d));
+  g_settings_set_int (settings, "fit-ensemble", 1);
+  nd_test_ui_spin (100);
+}
+
 static void
 test_screenshots (void)
 {
   g_autofree char *dir = recordings ("shots");
   NdBatchWindow *d = open_dialog ();
   nd_batch_window_set_folder (d, dir);
+  /* Ensembles, so that the translated results show their kept fits and bands too. */
+  nd_batch_window_set_fits (d, 2);
   shot (GTK_WIDGET (d), "batch-1-settings");
   nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
   g_assert_true (nd_test_ui_wait (finished, d, ND_TEST_SANITIZED ? 600000 : 120000));
   shot (GTK_WIDGET (d), "batch-2-results");
   gtk_window_destroy (GTK_WINDOW (d));
+  g_settings_set_int (settings, "fit-ensemble", 1);
 }
 
 int
@@ -315,6 +390,7 @@ main (int argc, char **argv)
       g_test_add_func ("/batch/run-here", test_run_here);
       g_test_add_func ("/batch/close-stops", test_close_stops);
       g_test_add_func ("/batch/write-plan", test_write_plan);
+      g_test_add_func ("/batch/ensemble", test_ensemble);
     }
   int status = g_test_run ();
   nd_project_set_dirty (nd_window_get_project (window), FALSE);
