@@ -95,6 +95,39 @@ show_status (NdFitView *self, const char *text)
   gtk_widget_set_visible (GTK_WIDGET (self->next_status), text && *text);
 }
 
+/* Every kept fit's prediction on p, and the band from the lowest to the highest of them at each time: where
+ * the band opens, the fits disagree (what the proposal is for); where they agree it is a line. Up to as many
+ * fits as the palette has colours, each has its own colour and legend entry; more could not be told apart,
+ * so they are drawn alike and the band says where they differ. */
+static void
+show_predictions (NdPlotModel *pm, const nd_proposal *p)
+{
+  g_autofree double *t = g_new (double, p->n), *lo = g_new (double, p->n), *hi = g_new (double, p->n);
+  for (size_t i = 0; i < p->n; i++)
+    {
+      t[i] = i * p->dt_ms;
+      lo[i] = INFINITY;
+      hi[i] = -INFINITY;
+      for (int k = 0; k < p->n_members; k++)
+        {
+          lo[i] = fmin (lo[i], p->traces[(size_t) k * p->n + i]);
+          hi[i] = fmax (hi[i], p->traces[(size_t) k * p->n + i]);
+        }
+    }
+  gboolean own_colours = p->n_members <= ND_PLOT_COLOR_GREY;
+  for (int k = 0; k < p->n_members; k++)
+    {
+      g_autofree char *name = g_strdup_printf (_("Fit %d"), k + 1);
+      guint s = nd_plot_model_add_series (pm, own_colours ? name : NULL,
+                                          own_colours ? (NdPlotColor) k : ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+      nd_plot_model_set_series_name (pm, s, name);
+      nd_plot_model_set_series_trace (pm, s, 0.0, p->dt_ms, p->traces + (size_t) k * p->n, p->n);
+    }
+  /* Last in the legend; drawn behind the lines all the same. */
+  guint band = nd_plot_model_add_series (pm, _("Where the fits disagree"), ND_PLOT_COLOR_GREY, ND_PLOT_BAND);
+  nd_plot_model_set_series_band (pm, band, t, lo, hi, p->n);
+}
+
 static void
 show_chosen (NdFitView *self)
 {
@@ -111,13 +144,7 @@ show_chosen (NdFitView *self)
   nd_plot_model_set_axis (pm, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (pm, ND_PLOT_AXIS_Y, is_vc (p) ? _("Membrane current") : _("Membrane potential"), unit,
                           ND_PLOT_SCALE_LINEAR);
-  for (int k = 0; k < p->n_members; k++)
-    {
-      guint s = nd_plot_model_add_series (pm, NULL, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE);
-      g_autofree char *name = g_strdup_printf (_("Fit %d"), k + 1);
-      nd_plot_model_set_series_name (pm, s, name);
-      nd_plot_model_set_series_trace (pm, s, 0.0, p->dt_ms, p->traces + (size_t) k * p->n, p->n);
-    }
+  show_predictions (pm, p);
   const double d = spread (p, self->next_noise), ratio = d / self->next_noise;
   g_autofree char *why =
     g_strdup_printf (_("The %d fits that explain the recording equally well disagree most on this one: their "

@@ -161,7 +161,8 @@ is_visible_row (GtkWidget *w)
   return ADW_IS_ACTION_ROW (w) && gtk_widget_is_visible (w);
 }
 
-/* The "next" plot draws every kept fit's prediction on proposal p: its traces, finite. */
+/* The "next" plot draws every kept fit's prediction on proposal p (finite, each in its own colour with a
+ * legend entry "Fit k") and, behind them, the band from the lowest to the highest prediction at each time. */
 static void
 check_next_plot (const nd_proposal *p)
 {
@@ -169,19 +170,47 @@ check_next_plot (const nd_proposal *p)
   g_assert_nonnull (plot);
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (plot)));
   NdPlotModel *pm = nd_plot_get_model (plot);
-  g_assert_cmpuint (nd_plot_model_get_n_series (pm), ==, (guint) p->n_members);
   g_assert_cmpint (p->n_members, >=, 2);
+  g_assert_cmpuint (nd_plot_model_get_n_series (pm), ==, (guint) p->n_members + 1);
+  guint colours = 0, bands = 0;
   for (guint s = 0; s < nd_plot_model_get_n_series (pm); s++)
     {
       const double *x, *y;
-      gsize n = nd_plot_model_get_series (pm, s, &x, &y, NULL, NULL, NULL, NULL);
+      NdPlotColor color;
+      NdPlotStyle style;
+      const char *label;
+      gsize n = nd_plot_model_get_series (pm, s, &x, &y, &color, &style, &label, NULL);
+      if (style == ND_PLOT_BAND)
+        {
+          /* The outline runs along the highest prediction, then back along the lowest. */
+          g_assert_cmpuint (n, ==, 2 * p->n);
+          g_assert_cmpstr (label, ==, tr ("Where the fits disagree"));
+          for (gsize i = 0; i < p->n; i++)
+            {
+              double lo = INFINITY, hi = -INFINITY;
+              for (int k = 0; k < p->n_members; k++)
+                lo = fmin (lo, p->traces[k * p->n + i]), hi = fmax (hi, p->traces[k * p->n + i]);
+              g_assert_cmpfloat (y[i], ==, hi);
+              g_assert_cmpfloat (y[2 * p->n - 1 - i], ==, lo);
+              g_assert_cmpfloat (x[i], ==, x[2 * p->n - 1 - i]);
+            }
+          bands++;
+          continue;
+        }
+      g_assert_cmpint (style, ==, ND_PLOT_LINE);
+      g_assert_cmpuint (s, <, (guint) p->n_members);
       g_assert_cmpuint (n, ==, p->n);
       for (gsize i = 0; i < n; i++)
         {
           g_assert_true (isfinite (x[i]) && isfinite (y[i]));
           g_assert_cmpfloat (y[i], ==, p->traces[s * p->n + i]);
         }
+      g_autofree char *want = g_strdup_printf (tr ("Fit %d"), (int) s + 1);
+      g_assert_cmpstr (label, ==, want);
+      g_assert_false (colours & (1u << color));
+      colours |= 1u << color;
     }
+  g_assert_cmpuint (bands, ==, 1);
 }
 
 /* What to record next: worked out off the main loop after the ensemble, shown in words as rows (the best
