@@ -11,8 +11,10 @@
  * it. Stop during an ensemble must end every member's thread within a second (3 s under the sanitizers),
  * and so must closing its window. After Accept, Save and Open, the bands are drawn again.
  * Record Next: after the ensemble the proposal is worked out off the main loop, shown in words with the kept
- * fits' predictions, exported through Export Stimulus… as ATF (opened again as a recording) and CSV; a new
- * fit clears it, and closing the window while it is worked out ends its job within a second.
+ * fits' predictions, exported through Export Stimulus… as ATF (opened again as a recording) and CSV; its save
+ * dialog offers both types, and a name typed without .atf or .csv takes the chosen type's (asking before it
+ * replaces a file of the full name); a new fit clears it, and closing the window while it is worked out ends
+ * its job within a second.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 
 #include "fit-worker.h"
 #include "gate-band.h"
+#include "nd-file-dialog.h"
 #include "nd-fit-view-next.h"
 #include "nd-fit-view.h"
 #include "nd-plot.h"
@@ -261,10 +264,19 @@ chooser_gone (gpointer data)
   return !chooser_shown (data);
 }
 
+static gboolean
+question_shown (gpointer data)
+{
+  GtkWindow *w = nd_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (window));
+  return w && gtk_widget_get_mapped (GTK_WIDGET (w));
+}
+
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-/* Export Stimulus… as a user clicks it: the save dialog proposes "STEM stimulus.atf"; saved to `path`. */
+/* Export Stimulus… as a user clicks it: the save dialog proposes "STEM stimulus.atf" with the ATF type
+ * chosen, and offers ATF and CSV; the name `typed` is typed in `dir` with the type of extension `ext`
+ * chosen. When the chooser's answer asks whether to replace a file, `replace` answers it. */
 static void
-export_through_dialog (const char *path)
+export_through_dialog (const char *dir, const char *typed, const char *ext, const char *replace)
 {
   GtkWidget *button = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), nd_test_ui_button_has_action,
                                        "win.export-stimulus");
@@ -281,30 +293,44 @@ export_through_dialog (const char *path)
   g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
   g_print ("Export Stimulus proposes \"%s\"\n", name);
   g_assert_true (g_str_has_suffix (name, " stimulus.atf"));
-  g_autofree char *dir = g_path_get_dirname (path), *base = g_path_get_basename (path);
+  /* The two types, ATF chosen first. */
+  g_autoptr (GListModel) filters = gtk_file_chooser_get_filters (chooser);
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 2);
+  const char *names[2] = { tr ("Axon Text File (ATF)"), tr ("Comma-separated values (CSV)") };
+  GtkFileFilter *want = NULL;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GtkFileFilter) f = g_list_model_get_item (filters, i);
+      g_assert_cmpstr (gtk_file_filter_get_name (f), ==, names[i]);
+      if (g_str_equal (ext, i == 0 ? "atf" : "csv"))
+        want = f;
+    }
+  g_assert_nonnull (want);
+  g_assert_cmpstr (gtk_file_filter_get_name (gtk_file_chooser_get_filter (chooser)), ==, names[0]);
+  gtk_file_chooser_set_filter (chooser, want);
   g_autoptr (GFile) folder = g_file_new_for_path (dir);
   g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder, NULL));
-  gtk_file_chooser_set_current_name (chooser, base);
+  gtk_file_chooser_set_current_name (chooser, typed);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   g_assert_true (nd_test_ui_wait (chooser_gone, NULL, 3000));
   nd_test_ui_spin (300);
+  if (replace)
+    {
+      g_assert_true (nd_test_ui_wait (question_shown, NULL, 3000));
+      GtkWindow *q = nd_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (window));
+      g_print ("asked: %s\n", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (q)));
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (q), replace);
+      gtk_window_close (q);
+      nd_test_ui_spin (300);
+    }
+  g_assert_false (question_shown (NULL));
 }
 G_GNUC_END_IGNORE_DEPRECATIONS
 
-/* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples; or CSV. */
+/* An ATF file of proposal p's stimulus, which Neurode opens as one sweep of its samples. */
 static void
-check_stimulus_export (void)
+check_atf (const char *atf, const nd_proposal *p)
 {
-  const nd_proposal *p = nd_fit_view_get_proposal (nd_test_ui_fit_view (window), NULL);
-  g_assert_nonnull (p);
-  /* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples. */
-  g_autofree char *atf = g_build_filename (out_dir, "stimulus.atf", NULL);
-  g_autofree char *csv = g_build_filename (out_dir, "stimulus.csv", NULL);
-  g_unlink (atf);
-  g_unlink (csv);
-  export_through_dialog (atf);
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-stimulus",
-                                                     g_variant_new_string (csv)));
   g_autoptr (GError) error = NULL;
   g_autoptr (NdRecording) rec = nd_recording_load (atf, &error);
   g_assert_no_error (error);
@@ -321,9 +347,84 @@ check_stimulus_export (void)
   g_autofree double *as_stim = nd_recording_get_stimulus (rec, 0, &n_stim, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (n_stim, ==, p->n);
+}
+
+static void
+check_csv (const char *csv, const nd_proposal *p)
+{
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, p->proto.mode == ND_PROPOSE_VC ? "t_ms,v_cmd_mV\n" : "t_ms,i_pA\n"));
+}
+
+/* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples; or CSV. Through
+ * the dialog, the name typed decides the format when it ends in .atf or .csv, else the type chosen does. */
+static void
+check_stimulus_export (void)
+{
+  const nd_proposal *p = nd_fit_view_get_proposal (nd_test_ui_fit_view (window), NULL);
+  g_assert_nonnull (p);
+  const char *names[] = { "stimulus.atf", "stimulus.csv", "typed.csv", "typed", "cell.abf.atf", "named.csv" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (out_dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_autofree char *atf = g_build_filename (out_dir, "stimulus.atf", NULL);
+  g_autofree char *csv = g_build_filename (out_dir, "stimulus.csv", NULL);
+  export_through_dialog (out_dir, "stimulus.atf", "atf", NULL);
+  check_atf (atf, p);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-stimulus",
+                                                     g_variant_new_string (csv)));
+  check_csv (csv, p);
+  /* No extension typed: the chosen type's is added. */
+  g_autofree char *typed_csv = g_build_filename (out_dir, "typed.csv", NULL);
+  g_autofree char *typed = g_build_filename (out_dir, "typed", NULL);
+  export_through_dialog (out_dir, "typed", "csv", NULL);
+  check_csv (typed_csv, p);
+  g_assert_false (g_file_test (typed, G_FILE_TEST_EXISTS));
+  /* "cell.abf" is no stimulus extension: ATF added, and the file is ATF. */
+  g_autofree char *cell = g_build_filename (out_dir, "cell.abf.atf", NULL);
+  export_through_dialog (out_dir, "cell.abf", "atf", NULL);
+  check_atf (cell, p);
+  /* An extension typed decides, whatever type is chosen. */
+  g_autofree char *named = g_build_filename (out_dir, "named.csv", NULL);
+  export_through_dialog (out_dir, "named.csv", "atf", NULL);
+  check_csv (named, p);
+  /* The chooser asked about "typed", not "typed.csv": replacing that one is asked, and Cancel keeps it. */
+  g_assert_true (g_file_set_contents (typed_csv, "kept", -1, NULL));
+  export_through_dialog (out_dir, "typed", "csv", "cancel");
+  g_autofree char *kept = NULL;
+  g_assert_true (g_file_get_contents (typed_csv, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, "kept");
+  export_through_dialog (out_dir, "typed", "csv", "replace");
+  check_csv (typed_csv, p);
+}
+
+/* The name a save of the stimulus takes from the type chosen: the name's own .atf or .csv decides (any
+ * case, after any other extension), else the chosen type's extension is added. */
+static void
+test_stimulus_name (void)
+{
+  const char *const exts[] = { "atf", "csv" };
+  const struct { const char *path, *chosen, *want; } cases[] = {
+    { "/d/cell", "atf", "/d/cell.atf" },
+    { "/d/cell", "csv", "/d/cell.csv" },
+    { "/d/cell.atf", "csv", "/d/cell.atf" },
+    { "/d/cell.csv", "atf", "/d/cell.csv" },
+    { "/d/cell.CSV", "atf", "/d/cell.CSV" },
+    { "/d/cell.abf.atf", "csv", "/d/cell.abf.atf" },
+    { "/d/cell.abf", "atf", "/d/cell.abf.atf" },
+    { "/d/cell.abf", "csv", "/d/cell.abf.csv" },
+    { "/d/cell.atf.txt", "csv", "/d/cell.atf.txt.csv" },
+    { "/d/.atf", "csv", "/d/.atf.csv" },
+    { "/d/cell", NULL, "/d/cell" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = nd_file_dialog_path_for_type (cases[i].path, cases[i].chosen, exts, 2);
+      g_assert_cmpstr (got, ==, cases[i].want);
+    }
 }
 
 static gboolean
@@ -655,6 +756,7 @@ main (int argc, char **argv)
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  g_test_add_func ("/fit-bands/stimulus-name", test_stimulus_name);
   g_test_add_func ("/fit-bands/ensemble", test_ensemble);
   g_test_add_func ("/fit-bands/reopen", test_reopen);
   g_test_add_func ("/fit-bands/stop", test_stop);
