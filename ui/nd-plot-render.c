@@ -358,7 +358,7 @@ typedef struct
   gboolean          has_title, has_x_title, has_y_title;
   /* Legend (measure_legend()) and the line above the data area that holds the title and a legend row. */
   guint             legend_n;
-  double            legend_row_w, legend_widest, legend_line_h;
+  double            legend_row_w, legend_widest, legend_line_h, title_w;
   gboolean          legend_in_row;
   guint             legend_rows;     /* rows of their own above the data area, when not beside the title */
   double            legend_rows_top; /* distance from the data area's top edge up to the first of them */
@@ -368,6 +368,7 @@ typedef struct
 } Ctx;
 
 static void measure_legend (Ctx *c);
+static void legend_rows_if_few (Ctx *c);
 static gboolean place_card (Ctx *c);
 static guint flow_rows (Ctx *c, PangoLayout *layout, double avail, guint *row_of, double *row_w);
 
@@ -447,6 +448,16 @@ compute_layout (Ctx *c)
   c->tick_px = 4;
   measure_legend (c);
   layout_frame (c);
+  /* The title starts where the data area does and the row ends where it ends: with long y labels or a long
+   * title the guess was too generous, and the two would touch. */
+  if (c->legend_in_row && c->title_w + 3 * c->font_px + c->legend_row_w > c->frame.width)
+    {
+      c->legend_in_row = FALSE;
+      legend_rows_if_few (c);
+      g_array_unref (c->x_ticks);
+      g_array_unref (c->y_ticks);
+      layout_frame (c);
+    }
   if (c->legend_n == 0 || c->legend_in_row || c->legend_rows > 0 || place_card (c))
     return;
   /* No corner of the data area is free for the card: the legend goes above the data in rows, however many,
@@ -896,18 +907,26 @@ measure_legend (Ctx *c)
       title_w = w;
       g_object_unref (bold);
     }
+  c->title_w = title_w;
+  /* A first guess at the data area's width (the margins are a few characters): compute_layout() checks it. */
   c->legend_in_row = c->legend_n > 0 && title_w + 3 * c->font_px + c->legend_row_w <= c->width - 2 * 6 - 2 * c->font_px;
-  if (c->legend_n > 0 && !c->legend_in_row)
-    {
-      /* The plot's width: rows wider than the data area start left of it, above the y tick labels. */
-      c->legend_avail = c->width - 2 * 6;
-      guint rows = flow_rows (c, layout, c->legend_avail, NULL, NULL);
-      /* A card taller than the data area would cover all of it: rows then, however many. */
-      double card_h = 2 * 5 + c->legend_n * c->legend_line_h, data_h = c->height - 6.5 * c->font_px;
-      if ((rows <= 3 && rows * (c->legend_line_h + 2) <= 0.3 * c->height) || card_h > data_h - 16)
-        c->legend_rows = rows;
-    }
   g_object_unref (layout);
+  if (c->legend_n > 0 && !c->legend_in_row)
+    legend_rows_if_few (c);
+}
+
+/* Rows of their own for a legend not beside the title, when a few fit; else none (then a card). */
+static void
+legend_rows_if_few (Ctx *c)
+{
+  PangoLayout *layout = make_layout (c->cr, c->look->font_pt, FALSE);
+  /* The plot's width: rows wider than the data area start left of it, above the y tick labels. */
+  c->legend_avail = c->width - 2 * 6;
+  guint rows = flow_rows (c, layout, c->legend_avail, NULL, NULL);
+  g_object_unref (layout);
+  /* A card taller than the data area would cover all of it: rows then, however many. */
+  double card_h = 2 * 5 + c->legend_n * c->legend_line_h, data_h = c->height - 6.5 * c->font_px;
+  c->legend_rows = (rows <= 3 && rows * (c->legend_line_h + 2) <= 0.3 * c->height) || card_h > data_h - 16 ? rows : 0;
 }
 
 /* How much of the plotted data lies in the rectangle (pixels): segments and dots that cross it. */
