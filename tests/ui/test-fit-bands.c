@@ -214,6 +214,38 @@ check_next_plot (const nd_proposal *p)
       colours |= 1u << color;
     }
   g_assert_cmpuint (bands, ==, 1);
+
+  /* Beneath, over the same time: the band's width (highest minus lowest) and the recording's noise. */
+  NdPlot *spread = nd_fit_view_get_plot (nd_test_ui_fit_view (window), "next-spread");
+  g_assert_nonnull (spread);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (spread)));
+  NdPlotModel *sm = nd_plot_get_model (spread);
+  gboolean edge = FALSE, noise = FALSE;
+  double widest = 0;
+  for (guint s = 0; s < nd_plot_model_get_n_series (sm); s++)
+    {
+      const double *x, *y;
+      NdPlotStyle style;
+      gsize n = nd_plot_model_get_series (sm, s, &x, &y, NULL, &style, NULL, NULL);
+      if (style == ND_PLOT_LINE)
+        {
+          g_assert_cmpuint (n, ==, p->n);
+          for (gsize i = 0; i < n; i++)
+            {
+              double lo = INFINITY, hi = -INFINITY;
+              for (int k = 0; k < p->n_members; k++)
+                lo = fmin (lo, p->traces[k * p->n + i]), hi = fmax (hi, p->traces[k * p->n + i]);
+              g_assert_cmpfloat (fabs (y[i] - (hi - lo)), <=, 1e-9 * fmax (1, hi - lo));
+              widest = fmax (widest, y[i]);
+            }
+          edge = TRUE;
+        }
+      else if (style == ND_PLOT_DASHED)
+        noise = n == 2 && y[0] > 0 && y[0] == y[1];
+    }
+  g_assert_true (edge && noise);
+  g_assert_cmpfloat (widest, >, 0);
+  g_print ("the kept fits' predictions differ by up to %.3g\n", widest);
 }
 
 /* What to record next: worked out off the main loop after the ensemble, shown in words as rows (the best
@@ -435,9 +467,9 @@ is_next_group (GtkWidget *w, gconstpointer data)
 }
 
 /* Scrolls the Record Next group into view (the side column, or the page in a narrow window), or (top) the
- * scrolled windows around it back to their start. */
+ * scrolled windows around it back to their start; with `below`, down until that widget's bottom shows. */
 static void
-scroll_to_next (gboolean top)
+scroll_to_next (gboolean top, GtkWidget *below)
 {
   GtkWidget *group = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), is_next_group, NULL);
   g_assert_nonnull (group);
@@ -447,10 +479,15 @@ scroll_to_next (gboolean top)
       {
         GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (w));
         graphene_point_t at;
-        if (!gtk_widget_compute_point (group, child, &GRAPHENE_POINT_INIT (0, 0), &at))
+        if (!gtk_widget_compute_point (below ? below : group, child, &GRAPHENE_POINT_INIT (0, 0), &at))
           continue;
         GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
-        gtk_adjustment_set_value (adj, top ? 0.0 : at.y - 12.0);
+        /* The point is where the widget shows now, in the scrolled child (a viewport). */
+        double y = gtk_adjustment_get_value (adj) + at.y;
+        double to = top ? 0.0 : y - 12.0;
+        if (below)
+          to = y + gtk_widget_get_height (below) + 12.0 - gtk_adjustment_get_page_size (adj);
+        gtk_adjustment_set_value (adj, to);
         nd_test_ui_spin (300);
       }
 }
@@ -463,15 +500,21 @@ screenshots (const char *what)
     {
       gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
       nd_test_ui_spin (800);
-      scroll_to_next (TRUE);
+      scroll_to_next (TRUE, NULL);
       g_autofree char *name = g_strdup_printf ("fit-bands-%s-%s-%dx%d", language, what, sizes[i][0], sizes[i][1]);
       g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
       g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
       /* The proposal of what to record next, under the results. */
-      scroll_to_next (FALSE);
+      scroll_to_next (FALSE, NULL);
       g_autofree char *next = g_strdup_printf ("fit-bands-%s-%s-next-%dx%d", language, what, sizes[i][0], sizes[i][1]);
       g_autofree char *next_png = nd_test_ui_screenshot (GTK_WIDGET (window), next);
       g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.05);
+      /* ... down to how far apart the predictions are. */
+      scroll_to_next (FALSE, GTK_WIDGET (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "next-spread")));
+      g_autofree char *apart = g_strdup_printf ("fit-bands-%s-%s-spread-%dx%d", language, what, sizes[i][0],
+                                                sizes[i][1]);
+      g_autofree char *apart_png = nd_test_ui_screenshot (GTK_WIDGET (window), apart);
+      g_assert_cmpfloat (nd_test_ui_png_ink (apart_png), >, 0.05);
     }
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   /* The bands' tint in the dark style too. */
@@ -581,6 +624,8 @@ test_ensemble (void)
   /* Record Next's plot is one of the view's: exported beside them (looked at: plots/next.png). */
   g_autofree char *next_png = g_build_filename (plots, "next.png", NULL);
   g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.02);
+  g_autofree char *spread_png = g_build_filename (plots, "next-spread.png", NULL);
+  g_assert_cmpfloat (nd_test_ui_png_ink (spread_png), >, 0.02);
 }
 
 /* After Accept, Save and Open in another window, the project's model still has its bands, drawn. */
