@@ -78,11 +78,88 @@ nd_file_dialog_recording_filter (const char *name, gboolean with_projects)
   return filter;
 }
 
+#define TYPE_EXT_KEY "nd-file-type-ext"
+
+void
+nd_file_dialog_add_types (GtkFileChooser *chooser, const NdFileType *types, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      GtkFileFilter *filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, types[i].name);
+      /* By name, as the recordings' filter: the portal matches globs. */
+      gtk_file_filter_add_suffix (filter, types[i].ext);
+      g_object_set_data_full (G_OBJECT (filter), TYPE_EXT_KEY, g_strdup (types[i].ext), g_free);
+      gtk_file_chooser_add_filter (chooser, filter);
+      if (i == 0)
+        gtk_file_chooser_set_filter (chooser, filter);
+      g_object_unref (filter);
+    }
+}
+
+const char *
+nd_file_dialog_chosen_ext (GtkFileChooser *chooser)
+{
+  GtkFileFilter *chosen = gtk_file_chooser_get_filter (chooser);
+  if (!chosen)
+    return NULL;
+  const char *ext = g_object_get_data (G_OBJECT (chosen), TYPE_EXT_KEY);
+  if (ext)
+    return ext;
+  /* A portal's answer may be a new filter object: the one of ours with its name. */
+  g_autoptr (GListModel) filters = gtk_file_chooser_get_filters (chooser);
+  for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
+    {
+      g_autoptr (GtkFileFilter) f = g_list_model_get_item (filters, i);
+      if (g_strcmp0 (gtk_file_filter_get_name (f), gtk_file_filter_get_name (chosen)) == 0
+          && g_object_get_data (G_OBJECT (f), TYPE_EXT_KEY))
+        return g_object_get_data (G_OBJECT (f), TYPE_EXT_KEY);
+    }
+  return NULL;
+}
+
+char *
+nd_file_dialog_path_for_type (const char *path, const char *chosen, const char *const *exts, guint n)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *suffix = g_strconcat (".", exts[i], NULL);
+      g_autofree char *lower_suffix = g_ascii_strdown (suffix, -1);
+      /* Not the whole name: ".atf" alone is a hidden file without an extension. */
+      if (g_str_has_suffix (lower, lower_suffix) && strlen (lower) > strlen (lower_suffix)
+          && lower[strlen (lower) - strlen (lower_suffix) - 1] != G_DIR_SEPARATOR)
+        return g_strdup (path);
+    }
+  return chosen ? g_strconcat (path, ".", chosen, NULL) : g_strdup (path);
+}
+
 char *
 nd_file_dialog_chosen_path (GtkFileChooser *chooser)
 {
   g_autoptr (GFile) file = gtk_file_chooser_get_file (chooser);
   char *path = file ? g_file_get_path (file) : NULL;
+  if (path)
+    {
+      /* The types offered (nd_file_dialog_add_types()): a name without one of their extensions gets the chosen
+       * type's. */
+      g_autoptr (GListModel) filters = gtk_file_chooser_get_filters (chooser);
+      g_autoptr (GPtrArray) exts = g_ptr_array_new ();
+      for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
+        {
+          g_autoptr (GtkFileFilter) f = g_list_model_get_item (filters, i);
+          const char *ext = g_object_get_data (G_OBJECT (f), TYPE_EXT_KEY);
+          if (ext)
+            g_ptr_array_add (exts, (gpointer) ext);
+        }
+      if (exts->len > 0)
+        {
+          char *typed = nd_file_dialog_path_for_type (path, nd_file_dialog_chosen_ext (chooser),
+                                                      (const char *const *) exts->pdata, exts->len);
+          g_free (path);
+          path = typed;
+        }
+    }
   nd_file_dialog_remember (path);
   return path;
 }

@@ -10,7 +10,7 @@
  * does (test-propose-cli holds the two to the same proposals). That takes a second or more, so it runs as an
  * nd_task job on copies of the fits; the view's cancellable (a new fit, another project, the view going)
  * stops it between candidates. The best ND_FIT_VIEW_NEXT_SHOWN are offered as rows, the first chosen; the
- * "next" plot draws every kept fit's prediction on the chosen one.
+ * "next" plot draws every kept fit's prediction on the chosen one, "next-spread" how far apart they are.
  */
 #include "config.h"
 
@@ -96,13 +96,66 @@ show_status (NdFitView *self, const char *text)
   gtk_widget_set_visible (GTK_WIDGET (self->next_status), text && *text);
 }
 
+/* Every kept fit's prediction on p, and the band from the lowest to the highest of them at each time: where
+ * the band opens, the fits disagree (what the proposal is for); where they agree it is a line. Up to as many
+ * fits as the palette has colours, each has its own colour and legend entry; more could not be told apart,
+ * so they are drawn alike and the band says where they differ. The band's width, highest minus lowest, goes
+ * in the spread plot beneath: fits that differ by a few mV on a spike train's 120 mV look like one line,
+ * but beside the recording's noise the difference is plain. */
+static void
+show_predictions (NdFitView *self, const nd_proposal *p, const char *unit)
+{
+  NdPlotModel *pm = self->model[FIT_PLOT_NEXT], *sm = self->model[FIT_PLOT_NEXT_SPREAD];
+  g_autofree double *t = g_new (double, p->n), *lo = g_new (double, p->n), *hi = g_new (double, p->n);
+  g_autofree double *zero = g_new0 (double, p->n), *width = g_new (double, p->n);
+  for (size_t i = 0; i < p->n; i++)
+    {
+      t[i] = i * p->dt_ms;
+      lo[i] = INFINITY;
+      hi[i] = -INFINITY;
+      for (int k = 0; k < p->n_members; k++)
+        {
+          lo[i] = fmin (lo[i], p->traces[(size_t) k * p->n + i]);
+          hi[i] = fmax (hi[i], p->traces[(size_t) k * p->n + i]);
+        }
+      width[i] = hi[i] - lo[i];
+    }
+  gboolean own_colours = p->n_members <= ND_PLOT_COLOR_GREY;
+  for (int k = 0; k < p->n_members; k++)
+    {
+      g_autofree char *name = g_strdup_printf (_("Fit %d"), k + 1);
+      guint s = nd_plot_model_add_series (pm, own_colours ? name : NULL,
+                                          own_colours ? (NdPlotColor) k : ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+      nd_plot_model_set_series_name (pm, s, name);
+      nd_plot_model_set_series_trace (pm, s, 0.0, p->dt_ms, p->traces + (size_t) k * p->n, p->n);
+    }
+  /* Last in the legend; drawn behind the lines all the same. */
+  guint band = nd_plot_model_add_series (pm, _("Where the fits disagree"), ND_PLOT_COLOR_GREY, ND_PLOT_BAND);
+  nd_plot_model_set_series_band (pm, band, t, lo, hi, p->n);
+
+  nd_plot_model_set_title (sm, _("How far apart the predictions are"));
+  nd_plot_model_set_axis (sm, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (sm, ND_PLOT_AXIS_Y, _("Difference"), unit, ND_PLOT_SCALE_LINEAR);
+  /* The same grey area as the band above, its outline a line so that the y range follows it. */
+  guint area = nd_plot_model_add_series (sm, _("Highest minus lowest prediction"), ND_PLOT_COLOR_GREY, ND_PLOT_BAND);
+  nd_plot_model_set_series_band (sm, area, t, zero, width, p->n);
+  guint edge = nd_plot_model_add_series (sm, NULL, ND_PLOT_COLOR_GREY, ND_PLOT_LINE);
+  nd_plot_model_set_series_name (sm, edge, _("Highest minus lowest prediction"));
+  nd_plot_model_set_series_trace (sm, edge, 0.0, p->dt_ms, width, p->n);
+  double noise_t[2] = { 0.0, (p->n - 1) * p->dt_ms }, noise_y[2] = { self->next_noise, self->next_noise };
+  guint noise = nd_plot_model_add_series (sm, _("Noise of the recording"), ND_PLOT_COLOR_ORANGE, ND_PLOT_DASHED);
+  nd_plot_model_set_series_data (sm, noise, noise_t, noise_y, 2);
+}
+
 static void
 show_chosen (NdFitView *self)
 {
   NdPlotModel *pm = self->model[FIT_PLOT_NEXT];
   nd_plot_model_clear (pm);
+  nd_plot_model_clear (self->model[FIT_PLOT_NEXT_SPREAD]);
   const nd_proposal *p = self->n_next > 0 ? &self->next[self->next_selected] : NULL;
   gtk_widget_set_visible (GTK_WIDGET (self->plots[FIT_PLOT_NEXT].plot), p != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->plots[FIT_PLOT_NEXT_SPREAD].plot), p != NULL);
   gtk_widget_set_sensitive (self->next_export, p != NULL);
   if (!p)
     return;
@@ -112,13 +165,7 @@ show_chosen (NdFitView *self)
   nd_plot_model_set_axis (pm, ND_PLOT_AXIS_X, _("Time"), "ms", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (pm, ND_PLOT_AXIS_Y, is_vc (p) ? _("Membrane current") : _("Membrane potential"), unit,
                           ND_PLOT_SCALE_LINEAR);
-  for (int k = 0; k < p->n_members; k++)
-    {
-      guint s = nd_plot_model_add_series (pm, NULL, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE);
-      g_autofree char *name = g_strdup_printf (_("Fit %d"), k + 1);
-      nd_plot_model_set_series_name (pm, s, name);
-      nd_plot_model_set_series_trace (pm, s, 0.0, p->dt_ms, p->traces + (size_t) k * p->n, p->n);
-    }
+  show_predictions (self, p, unit);
   const double d = spread (p, self->next_noise), ratio = d / self->next_noise;
   g_autofree char *why =
     g_strdup_printf (_("The %d fits that explain the recording equally well disagree most on this one: their "
@@ -278,13 +325,22 @@ nd_fit_view_next_init (NdFitView *self)
   adw_preferences_group_add (self->next_group, status);
   self->next_status = GTK_LABEL (status);
 
-  self->model[FIT_PLOT_NEXT] = nd_plot_model_new ();
-  GtkWidget *plot = nd_plot_new (self->model[FIT_PLOT_NEXT]);
-  gtk_widget_set_size_request (plot, 200, 220);
-  gtk_widget_set_margin_top (plot, 6);
-  gtk_widget_set_visible (plot, FALSE);
-  adw_preferences_group_add (self->next_group, plot);
-  self->plots[FIT_PLOT_NEXT] = (NdNamedPlot) { "next", ND_PLOT (plot) };
+  /* The predictions, and beneath them how far apart they are, over the same time (zoomed together). */
+  const struct { FitPlot which; const char *name; int height; } plots[] = {
+    { FIT_PLOT_NEXT, "next", 220 }, { FIT_PLOT_NEXT_SPREAD, "next-spread", 160 } };
+  NdPlot *column[G_N_ELEMENTS (plots)];
+  for (guint i = 0; i < G_N_ELEMENTS (plots); i++)
+    {
+      self->model[plots[i].which] = nd_plot_model_new ();
+      GtkWidget *plot = nd_plot_new (self->model[plots[i].which]);
+      gtk_widget_set_size_request (plot, 200, plots[i].height);
+      gtk_widget_set_margin_top (plot, 6);
+      gtk_widget_set_visible (plot, FALSE);
+      adw_preferences_group_add (self->next_group, plot);
+      self->plots[plots[i].which] = (NdNamedPlot) { plots[i].name, ND_PLOT (plot) };
+      column[i] = ND_PLOT (plot);
+    }
+  nd_plot_align (column, G_N_ELEMENTS (plots));
 }
 
 const nd_proposal *

@@ -18,8 +18,9 @@ typedef enum
   FIT_PLOT_TRACE,
   FIT_PLOT_XINF,
   FIT_PLOT_TAU,
-  FIT_N_GRID_PLOTS,                    /* the grid's; the next is in the Record Next group */
+  FIT_N_GRID_PLOTS,                    /* the grid's; the next are in the Record Next group */
   FIT_PLOT_NEXT = FIT_N_GRID_PLOTS,    /* the kept fits' predictions on the proposed stimulus */
+  FIT_PLOT_NEXT_SPREAD,                /* how far apart they are: the highest minus the lowest */
   FIT_N_PLOTS
 } FitPlot;
 

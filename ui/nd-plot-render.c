@@ -358,19 +358,23 @@ typedef struct
   gboolean          has_title, has_x_title, has_y_title;
   /* Legend (measure_legend()) and the line above the data area that holds the title and a legend row. */
   guint             legend_n;
-  double            legend_row_w, legend_widest, legend_line_h;
+  double            legend_row_w, legend_widest, legend_line_h, title_w;
   gboolean          legend_in_row;
   guint             legend_rows;     /* rows of their own above the data area, when not beside the title */
   double            legend_rows_top; /* distance from the data area's top edge up to the first of them */
   double            legend_avail;    /* their width at most */
+  double            legend_card_x, legend_card_y;  /* the card's corner, when it is drawn inside the data area */
   double            row_centre;   /* distance from the data area's top edge up to that line's centre */
 } Ctx;
 
 static void measure_legend (Ctx *c);
+static void legend_rows_if_few (Ctx *c);
+static gboolean place_card (Ctx *c);
+static guint flow_rows (Ctx *c, PangoLayout *layout, double avail, guint *row_of, double *row_w);
 
 /* Margins from the text they hold, so labels are never clipped and the data area is as large as it can be. */
 static void
-compute_layout (Ctx *c)
+layout_frame (Ctx *c)
 {
   NdPlotModel *m = c->model;
   NdPlotFrame *f = &c->frame;
@@ -390,8 +394,6 @@ compute_layout (Ctx *c)
   if (!isfinite (f->y_min) || !isfinite (f->y_max) || f->y_min == f->y_max)
     { f->y_min = 0; f->y_max = 1; }
 
-  c->font_px = c->look->font_pt * 4.0 / 3.0;
-  c->tick_px = 4;
   g_autofree char *xt = nd_plot_model_dup_axis_title (m, ND_PLOT_AXIS_X);
   g_autofree char *yt = nd_plot_model_dup_axis_title (m, ND_PLOT_AXIS_Y);
   const char *title = nd_plot_model_get_title (m);
@@ -400,7 +402,6 @@ compute_layout (Ctx *c)
   c->has_title = title && *title;
 
   /* Vertical first: the y ticks depend on the height, the left margin on their labels. */
-  measure_legend (c);
   c->row_centre = 1.0 * c->font_px;
   double top = c->has_title || c->legend_in_row ? pad + 2.1 * c->font_px : pad + 0.7 * c->font_px;
   /* Legend rows of their own go between the title line and the data area. */
@@ -438,6 +439,39 @@ compute_layout (Ctx *c)
   f->height = h;
   f->n_x_labels = nd_plot_ticks_n_labelled (c->x_ticks);
   f->n_y_labels = nd_plot_ticks_n_labelled (c->y_ticks);
+}
+
+static void
+compute_layout (Ctx *c)
+{
+  c->font_px = c->look->font_pt * 4.0 / 3.0;
+  c->tick_px = 4;
+  measure_legend (c);
+  layout_frame (c);
+  /* The title starts where the data area does and the row ends where it ends: with long y labels or a long
+   * title the guess was too generous, and the two would touch. */
+  if (c->legend_in_row && c->title_w + 3 * c->font_px + c->legend_row_w > c->frame.width)
+    {
+      c->legend_in_row = FALSE;
+      legend_rows_if_few (c);
+      g_array_unref (c->x_ticks);
+      g_array_unref (c->y_ticks);
+      layout_frame (c);
+    }
+  if (c->legend_n == 0 || c->legend_in_row || c->legend_rows > 0 || place_card (c))
+    return;
+  /* No corner of the data area is free for the card: the legend goes above the data in rows, however many,
+   * unless they would leave too little of the data to see (then the card, in the emptiest corner). */
+  PangoLayout *layout = make_layout (c->cr, c->look->font_pt, FALSE);
+  guint rows = flow_rows (c, layout, c->legend_avail, NULL, NULL);
+  g_object_unref (layout);
+  double shrink = rows * (c->legend_line_h + 2) + 0.3 * c->font_px;
+  if (c->frame.height - shrink < MAX (40, 0.25 * c->height))
+    return;
+  c->legend_rows = rows;
+  g_array_unref (c->x_ticks);
+  g_array_unref (c->y_ticks);
+  layout_frame (c);
 }
 
 /* ---- Drawing -------------------------------------------------------------------------------------- */
@@ -834,8 +868,8 @@ flow_rows (Ctx *c, PangoLayout *layout, double avail, guint *row_of, double *row
 }
 
 /* Sizes the legend. Best is a row beside the title; then rows of its own above the data area, when a
- * few fit; only on a small plot with many entries a card inside the data area (in its emptiest corner,
- * chosen when drawing). Above the data, a legend never covers a curve. */
+ * few fit; on a small plot with many entries a card inside the data area, in a corner with no data under it
+ * (place_card()), else rows again (compute_layout()). Above the data, a legend never covers a curve. */
 static void
 measure_legend (Ctx *c)
 {
@@ -873,18 +907,26 @@ measure_legend (Ctx *c)
       title_w = w;
       g_object_unref (bold);
     }
+  c->title_w = title_w;
+  /* A first guess at the data area's width (the margins are a few characters): compute_layout() checks it. */
   c->legend_in_row = c->legend_n > 0 && title_w + 3 * c->font_px + c->legend_row_w <= c->width - 2 * 6 - 2 * c->font_px;
-  if (c->legend_n > 0 && !c->legend_in_row)
-    {
-      /* The data area's width before the y labels are known: the left margin is a few characters. */
-      c->legend_avail = c->width - 2 * 6 - 7.5 * c->font_px;
-      guint rows = flow_rows (c, layout, c->legend_avail, NULL, NULL);
-      /* A card taller than the data area would cover all of it: rows then, however many. */
-      double card_h = 2 * 5 + c->legend_n * c->legend_line_h, data_h = c->height - 6.5 * c->font_px;
-      if ((rows <= 3 && rows * (c->legend_line_h + 2) <= 0.3 * c->height) || card_h > data_h - 16)
-        c->legend_rows = rows;
-    }
   g_object_unref (layout);
+  if (c->legend_n > 0 && !c->legend_in_row)
+    legend_rows_if_few (c);
+}
+
+/* Rows of their own for a legend not beside the title, when a few fit; else none (then a card). */
+static void
+legend_rows_if_few (Ctx *c)
+{
+  PangoLayout *layout = make_layout (c->cr, c->look->font_pt, FALSE);
+  /* The plot's width: rows wider than the data area start left of it, above the y tick labels. */
+  c->legend_avail = c->width - 2 * 6;
+  guint rows = flow_rows (c, layout, c->legend_avail, NULL, NULL);
+  g_object_unref (layout);
+  /* A card taller than the data area would cover all of it: rows then, however many. */
+  double card_h = 2 * 5 + c->legend_n * c->legend_line_h, data_h = c->height - 6.5 * c->font_px;
+  c->legend_rows = (rows <= 3 && rows * (c->legend_line_h + 2) <= 0.3 * c->height) || card_h > data_h - 16 ? rows : 0;
 }
 
 /* How much of the plotted data lies in the rectangle (pixels): segments and dots that cross it. */
@@ -925,6 +967,91 @@ data_in_rect (Ctx *c, double x0, double y0, double x1, double y1)
   return hits;
 }
 
+/* Whether any point of a grid over the rectangle lies inside a band (even-odd rule on its outline): a card
+ * there would hide the band's tint though no outline crosses it. */
+static gboolean
+rect_in_band (Ctx *c, double x0, double y0, double x1, double y1)
+{
+  NdPlotModel *m = c->model;
+  const NdPlotFrame *f = &c->frame;
+
+  for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
+    {
+      NdPlotStyle style;
+      gboolean visible;
+      nd_plot_model_get_series (m, s, NULL, NULL, NULL, &style, NULL, &visible);
+      if (!visible || style != ND_PLOT_BAND)
+        continue;
+      PlotData own;
+      const double *px, *py;
+      gsize n;
+      prepare_series (m, s, f, 0, &own, &px, &py, &n);
+      g_autofree double *bx = g_new (double, n), *by = g_new (double, n);
+      gsize k = 0;
+      for (gsize i = 0; i < n; i++)
+        if (isfinite (px[i]) && isfinite (py[i]))
+          {
+            bx[k] = f->left + (px[i] - f->x_min) / (f->x_max - f->x_min) * f->width;
+            by[k++] = frame_y (f, py[i]);
+          }
+      g_free (own.x);
+      g_free (own.y);
+      for (int gy = 0; gy <= 4; gy++)
+        for (int gx = 0; gx <= 4; gx++)
+          {
+            double tx = x0 + gx / 4.0 * (x1 - x0), ty = y0 + gy / 4.0 * (y1 - y0);
+            gboolean inside = FALSE;
+            for (gsize i = 0, j = k - 1; i < k; j = i++)
+              if ((by[i] > ty) != (by[j] > ty)
+                  && tx < bx[j] + (ty - by[j]) / (by[i] - by[j]) * (bx[i] - bx[j]))
+                inside = !inside;
+            if (inside)
+              return TRUE;
+          }
+    }
+  return FALSE;
+}
+
+static const double card_inset = 8, card_margin = 8;
+
+static void
+card_size (Ctx *c, double *bw, double *bh)
+{
+  *bw = card_inset + legend_sample + legend_gap + c->legend_widest + card_inset;
+  *bh = 2 * 5 + c->legend_n * c->legend_line_h;
+}
+
+/* Puts the card in the corner of the data area with the least data under it (top right first: the usual
+ * place, kept when it is as empty as any). TRUE when that corner has none: no line, dot or band. */
+static gboolean
+place_card (Ctx *c)
+{
+  const NdPlotFrame *f = &c->frame;
+  double bw, bh;
+  card_size (c, &bw, &bh);
+  double xs[2] = { f->left + f->width - bw - card_margin, f->left + card_margin };
+  double ys[2] = { f->top + card_margin, f->top + f->height - bh - card_margin };
+  guint best = G_MAXUINT;
+  c->legend_card_x = xs[0];
+  c->legend_card_y = ys[0];
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double cx = xs[corner == 1 || corner == 3], cy = ys[corner >= 2];
+      guint hits = data_in_rect (c, cx, cy, cx + bw, cy + bh);
+      if (hits == 0 && rect_in_band (c, cx, cy, cx + bw, cy + bh))
+        hits = 1;
+      if (hits < best)
+        {
+          best = hits;
+          c->legend_card_x = cx;
+          c->legend_card_y = cy;
+        }
+      if (hits == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 draw_legend (Ctx *c)
 {
@@ -959,8 +1086,13 @@ draw_legend (Ctx *c)
       /* Rows of their own under the title, left-aligned with it and the data area. */
       g_autofree guint *row_of = g_new0 (guint, c->legend_n);
       g_autofree double *row_w = g_new0 (double, c->legend_n);
-      flow_rows (c, layout, c->legend_avail, row_of, row_w);
-      double x = 0;
+      guint rows = flow_rows (c, layout, c->legend_avail, row_of, row_w);
+      /* One left edge for all rows: the data area's, or further left for a row wider than it. */
+      double widest = 0;
+      for (guint r = 0; r < rows; r++)
+        widest = MAX (widest, row_w[r]);
+      const double x0 = MAX (6, MIN (f->left, c->width - 6 - widest));
+      double x = x0;
       guint k = 0;
       for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
         {
@@ -968,7 +1100,7 @@ draw_legend (Ctx *c)
             continue;
           guint row = row_of[k];
           if (k == 0 || row != row_of[k - 1])
-            x = MAX (6, MIN (f->left, c->width - 6 - row_w[row]));
+            x = x0;
           double cy = f->top - c->legend_rows_top + (row + 0.5) * (c->legend_line_h + 2);
           draw_legend_entry (c, layout, x, cy, color, style, label);
           pango_layout_get_pixel_size (layout, &w, &h);
@@ -979,28 +1111,10 @@ draw_legend (Ctx *c)
       return;
     }
 
-  /* A rounded, slightly translucent card in the corner of the data area with the least data under it. */
-  const double inset = 8, margin = 8, r = 6;
-  double bw = inset + legend_sample + legend_gap + c->legend_widest + inset;
-  double bh = 2 * 5 + c->legend_n * c->legend_line_h;
-  double xs[2] = { f->left + f->width - bw - margin, f->left + margin };
-  double ys[2] = { f->top + margin, f->top + f->height - bh - margin };
-  double bx = xs[0], by = ys[0];
-  guint best = G_MAXUINT;
-  /* Top right first: the usual place, kept when it is as empty as any. */
-  for (int corner = 0; corner < 4; corner++)
-    {
-      double cx = xs[corner == 1 || corner == 3], cy = ys[corner >= 2];
-      guint hits = data_in_rect (c, cx, cy, cx + bw, cy + bh);
-      if (hits < best)
-        {
-          best = hits;
-          bx = cx;
-          by = cy;
-        }
-      if (hits == 0)
-        break;
-    }
+  /* A rounded, slightly translucent card in the corner place_card() chose. */
+  const double r = 6, bx = c->legend_card_x, by = c->legend_card_y;
+  double bw, bh;
+  card_size (c, &bw, &bh);
   cairo_new_sub_path (cr);
   cairo_arc (cr, bx + bw - r, by + r, r, -G_PI / 2, 0);
   cairo_arc (cr, bx + bw - r, by + bh - r, r, 0, G_PI / 2);
@@ -1017,7 +1131,7 @@ draw_legend (Ctx *c)
     {
       if (!legend_entry (m, s, &color, &style, &label))
         continue;
-      draw_legend_entry (c, layout, bx + inset, y + c->legend_line_h / 2.0, color, style, label);
+      draw_legend_entry (c, layout, bx + card_inset, y + c->legend_line_h / 2.0, color, style, label);
       y += c->legend_line_h;
     }
   g_object_unref (layout);

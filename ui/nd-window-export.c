@@ -14,6 +14,27 @@
 
 typedef void (*SaveDone) (NdWindow *self, const char *path);
 
+typedef struct
+{
+  SaveDone done;
+  char *path;
+} Replace;
+
+static void
+replace_free (Replace *r)
+{
+  g_free (r->path);
+  g_free (r);
+}
+
+static void
+replace_response (AdwMessageDialog *dialog, const char *response, NdWindow *self)
+{
+  Replace *r = g_object_get_data (G_OBJECT (dialog), "replace");
+  if (g_str_equal (response, "replace"))
+    r->done (self, r->path);
+}
+
 static void
 save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 {
@@ -21,8 +42,29 @@ save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
   SaveDone done = g_object_get_data (G_OBJECT (dialog), "done");
   if (response == GTK_RESPONSE_ACCEPT)
     {
+      g_autoptr (GFile) typed = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *typed_path = typed ? g_file_get_path (typed) : NULL;
       g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
-      if (path)
+      /* The chooser asked about the name typed: when the chosen type's extension was added to it, a file of
+       * the full name is not replaced without asking. */
+      if (path && g_strcmp0 (path, typed_path) != 0 && g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *heading = g_strdup_printf (_("Replace “%s”?"), base);
+          GtkWidget *ask = adw_message_dialog_new (GTK_WINDOW (self), heading,
+            _("A file of that name already exists in this folder. Replacing it overwrites it."));
+          adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (ask), "cancel", _("_Cancel"), "replace",
+                                            _("_Replace"), NULL);
+          adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (ask), "replace", ADW_RESPONSE_DESTRUCTIVE);
+          adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (ask), "cancel");
+          adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (ask), "cancel");
+          Replace *r = g_new0 (Replace, 1);
+          *r = (Replace) { done, g_steal_pointer (&path) };
+          g_object_set_data_full (G_OBJECT (ask), "replace", r, (GDestroyNotify) replace_free);
+          g_signal_connect_object (ask, "response", G_CALLBACK (replace_response), self, 0);
+          gtk_window_present (GTK_WINDOW (ask));
+        }
+      else if (path)
         done (self, path);
     }
   g_object_unref (dialog);
@@ -30,12 +72,15 @@ save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 
 void
 nd_window_choose_save_path (NdWindow *self, const char *title, GFile *initial_folder, const char *suggested_name,
-                            gboolean folder, void (*done) (NdWindow *self, const char *path))
+                            gboolean folder, const NdFileType *types, guint n_types,
+                            void (*done) (NdWindow *self, const char *path))
 {
   GtkFileChooserNative *dialog =
     nd_file_dialog_new (GTK_WINDOW (self), title,
                         folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_SAVE,
                         folder ? _("_Export") : _("_Save"), suggested_name, initial_folder);
+  if (types)
+    nd_file_dialog_add_types (GTK_FILE_CHOOSER (dialog), types, n_types);
   g_object_set_data (G_OBJECT (dialog), "done", done);
   g_signal_connect (dialog, "response", G_CALLBACK (save_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
@@ -149,12 +194,17 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   NdWindow *self = ND_WINDOW (widget);
   const char *path = g_variant_get_string (param, NULL);
-  struct { const char *action; SaveDone fn; const char *title; const char *what, *ext; gboolean folder; } table[] = {
-    { "win.export-kinetics", write_kinetics, N_("Export Kinetics Table"), "kinetics", "csv", FALSE },
-    { "win.export-model", write_model, N_("Export Model File"), "model", "json", FALSE },
-    { "win.export-nmodl", write_nmodl, N_("Export NEURON Mechanism"), NULL, "mod", FALSE },
-    { "win.export-plots", write_plots, N_("Export Plots to a Folder"), NULL, NULL, TRUE },
-    { "win.export-stimulus", write_stimulus, N_("Export Stimulus"), "stimulus", "atf", FALSE },
+  /* The stimulus in either of nd_fit_view_write_stimulus()'s formats, which the name chooses. */
+  const NdFileType stimulus_types[] = { { _("Axon Text File (ATF)"), "atf" },
+                                        { _("Comma-separated values (CSV)"), "csv" } };
+  struct { const char *action; SaveDone fn; const char *title; const char *what, *ext; gboolean folder;
+           const NdFileType *types; guint n_types; } table[] = {
+    { "win.export-kinetics", write_kinetics, N_("Export Kinetics Table"), "kinetics", "csv", FALSE, NULL, 0 },
+    { "win.export-model", write_model, N_("Export Model File"), "model", "json", FALSE, NULL, 0 },
+    { "win.export-nmodl", write_nmodl, N_("Export NEURON Mechanism"), NULL, "mod", FALSE, NULL, 0 },
+    { "win.export-plots", write_plots, N_("Export Plots to a Folder"), NULL, NULL, TRUE, NULL, 0 },
+    { "win.export-stimulus", write_stimulus, N_("Export Stimulus"), "stimulus", "atf", FALSE, stimulus_types,
+      G_N_ELEMENTS (stimulus_types) },
   };
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
     if (g_str_equal (action_name, table[i].action))
@@ -176,7 +226,8 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
             g_autofree char *suffix = nd_nmodl_suffix (nd_fit_view_get_export_model (self->fit_view), -1);
             name = g_strconcat (suffix, ".mod", NULL);
           }
-        nd_window_choose_save_path (self, _(table[i].title), NULL, name, table[i].folder, table[i].fn);
+        nd_window_choose_save_path (self, _(table[i].title), NULL, name, table[i].folder, table[i].types,
+                                    table[i].n_types, table[i].fn);
         return;
       }
 }

@@ -855,7 +855,7 @@ choose_project_path (NdWindow *self, PathDone done)
 {
   g_autofree char *name = NULL;
   g_autoptr (GFile) folder = save_proposal (self, &name);
-  nd_window_choose_save_path (self, _("Save Project"), folder, name, FALSE,
+  nd_window_choose_save_path (self, _("Save Project"), folder, name, FALSE, NULL, 0,
                               done == save_as_then ? chosen_then_continue : chosen_then_save);
 }
 

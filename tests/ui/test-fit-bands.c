@@ -11,8 +11,10 @@
  * it. Stop during an ensemble must end every member's thread within a second (3 s under the sanitizers),
  * and so must closing its window. After Accept, Save and Open, the bands are drawn again.
  * Record Next: after the ensemble the proposal is worked out off the main loop, shown in words with the kept
- * fits' predictions, exported through Export Stimulus… as ATF (opened again as a recording) and CSV; a new
- * fit clears it, and closing the window while it is worked out ends its job within a second.
+ * fits' predictions, exported through Export Stimulus… as ATF (opened again as a recording) and CSV; its save
+ * dialog offers both types, and a name typed without .atf or .csv takes the chosen type's (asking before it
+ * replaces a file of the full name); a new fit clears it, and closing the window while it is worked out ends
+ * its job within a second.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 
 #include "fit-worker.h"
 #include "gate-band.h"
+#include "nd-file-dialog.h"
 #include "nd-fit-view-next.h"
 #include "nd-fit-view.h"
 #include "nd-plot.h"
@@ -161,7 +164,8 @@ is_visible_row (GtkWidget *w)
   return ADW_IS_ACTION_ROW (w) && gtk_widget_is_visible (w);
 }
 
-/* The "next" plot draws every kept fit's prediction on proposal p: its traces, finite. */
+/* The "next" plot draws every kept fit's prediction on proposal p (finite, each in its own colour with a
+ * legend entry "Fit k") and, behind them, the band from the lowest to the highest prediction at each time. */
 static void
 check_next_plot (const nd_proposal *p)
 {
@@ -169,19 +173,79 @@ check_next_plot (const nd_proposal *p)
   g_assert_nonnull (plot);
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (plot)));
   NdPlotModel *pm = nd_plot_get_model (plot);
-  g_assert_cmpuint (nd_plot_model_get_n_series (pm), ==, (guint) p->n_members);
   g_assert_cmpint (p->n_members, >=, 2);
+  g_assert_cmpuint (nd_plot_model_get_n_series (pm), ==, (guint) p->n_members + 1);
+  guint colours = 0, bands = 0;
   for (guint s = 0; s < nd_plot_model_get_n_series (pm); s++)
     {
       const double *x, *y;
-      gsize n = nd_plot_model_get_series (pm, s, &x, &y, NULL, NULL, NULL, NULL);
+      NdPlotColor color;
+      NdPlotStyle style;
+      const char *label;
+      gsize n = nd_plot_model_get_series (pm, s, &x, &y, &color, &style, &label, NULL);
+      if (style == ND_PLOT_BAND)
+        {
+          /* The outline runs along the highest prediction, then back along the lowest. */
+          g_assert_cmpuint (n, ==, 2 * p->n);
+          g_assert_cmpstr (label, ==, tr ("Where the fits disagree"));
+          for (gsize i = 0; i < p->n; i++)
+            {
+              double lo = INFINITY, hi = -INFINITY;
+              for (int k = 0; k < p->n_members; k++)
+                lo = fmin (lo, p->traces[k * p->n + i]), hi = fmax (hi, p->traces[k * p->n + i]);
+              g_assert_cmpfloat (y[i], ==, hi);
+              g_assert_cmpfloat (y[2 * p->n - 1 - i], ==, lo);
+              g_assert_cmpfloat (x[i], ==, x[2 * p->n - 1 - i]);
+            }
+          bands++;
+          continue;
+        }
+      g_assert_cmpint (style, ==, ND_PLOT_LINE);
+      g_assert_cmpuint (s, <, (guint) p->n_members);
       g_assert_cmpuint (n, ==, p->n);
       for (gsize i = 0; i < n; i++)
         {
           g_assert_true (isfinite (x[i]) && isfinite (y[i]));
           g_assert_cmpfloat (y[i], ==, p->traces[s * p->n + i]);
         }
+      g_autofree char *want = g_strdup_printf (tr ("Fit %d"), (int) s + 1);
+      g_assert_cmpstr (label, ==, want);
+      g_assert_false (colours & (1u << color));
+      colours |= 1u << color;
     }
+  g_assert_cmpuint (bands, ==, 1);
+
+  /* Beneath, over the same time: the band's width (highest minus lowest) and the recording's noise. */
+  NdPlot *spread = nd_fit_view_get_plot (nd_test_ui_fit_view (window), "next-spread");
+  g_assert_nonnull (spread);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (spread)));
+  NdPlotModel *sm = nd_plot_get_model (spread);
+  gboolean edge = FALSE, noise = FALSE;
+  double widest = 0;
+  for (guint s = 0; s < nd_plot_model_get_n_series (sm); s++)
+    {
+      const double *x, *y;
+      NdPlotStyle style;
+      gsize n = nd_plot_model_get_series (sm, s, &x, &y, NULL, &style, NULL, NULL);
+      if (style == ND_PLOT_LINE)
+        {
+          g_assert_cmpuint (n, ==, p->n);
+          for (gsize i = 0; i < n; i++)
+            {
+              double lo = INFINITY, hi = -INFINITY;
+              for (int k = 0; k < p->n_members; k++)
+                lo = fmin (lo, p->traces[k * p->n + i]), hi = fmax (hi, p->traces[k * p->n + i]);
+              g_assert_cmpfloat (fabs (y[i] - (hi - lo)), <=, 1e-9 * fmax (1, hi - lo));
+              widest = fmax (widest, y[i]);
+            }
+          edge = TRUE;
+        }
+      else if (style == ND_PLOT_DASHED)
+        noise = n == 2 && y[0] > 0 && y[0] == y[1];
+    }
+  g_assert_true (edge && noise);
+  g_assert_cmpfloat (widest, >, 0);
+  g_print ("the kept fits' predictions differ by up to %.3g\n", widest);
 }
 
 /* What to record next: worked out off the main loop after the ensemble, shown in words as rows (the best
@@ -232,10 +296,19 @@ chooser_gone (gpointer data)
   return !chooser_shown (data);
 }
 
+static gboolean
+question_shown (gpointer data)
+{
+  GtkWindow *w = nd_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (window));
+  return w && gtk_widget_get_mapped (GTK_WIDGET (w));
+}
+
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-/* Export Stimulus… as a user clicks it: the save dialog proposes "STEM stimulus.atf"; saved to `path`. */
+/* Export Stimulus… as a user clicks it: the save dialog proposes "STEM stimulus.atf" with the ATF type
+ * chosen, and offers ATF and CSV; the name `typed` is typed in `dir` with the type of extension `ext`
+ * chosen. When the chooser's answer asks whether to replace a file, `replace` answers it. */
 static void
-export_through_dialog (const char *path)
+export_through_dialog (const char *dir, const char *typed, const char *ext, const char *replace)
 {
   GtkWidget *button = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), nd_test_ui_button_has_action,
                                        "win.export-stimulus");
@@ -252,30 +325,44 @@ export_through_dialog (const char *path)
   g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
   g_print ("Export Stimulus proposes \"%s\"\n", name);
   g_assert_true (g_str_has_suffix (name, " stimulus.atf"));
-  g_autofree char *dir = g_path_get_dirname (path), *base = g_path_get_basename (path);
+  /* The two types, ATF chosen first. */
+  g_autoptr (GListModel) filters = gtk_file_chooser_get_filters (chooser);
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 2);
+  const char *names[2] = { tr ("Axon Text File (ATF)"), tr ("Comma-separated values (CSV)") };
+  GtkFileFilter *want = NULL;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GtkFileFilter) f = g_list_model_get_item (filters, i);
+      g_assert_cmpstr (gtk_file_filter_get_name (f), ==, names[i]);
+      if (g_str_equal (ext, i == 0 ? "atf" : "csv"))
+        want = f;
+    }
+  g_assert_nonnull (want);
+  g_assert_cmpstr (gtk_file_filter_get_name (gtk_file_chooser_get_filter (chooser)), ==, names[0]);
+  gtk_file_chooser_set_filter (chooser, want);
   g_autoptr (GFile) folder = g_file_new_for_path (dir);
   g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder, NULL));
-  gtk_file_chooser_set_current_name (chooser, base);
+  gtk_file_chooser_set_current_name (chooser, typed);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   g_assert_true (nd_test_ui_wait (chooser_gone, NULL, 3000));
   nd_test_ui_spin (300);
+  if (replace)
+    {
+      g_assert_true (nd_test_ui_wait (question_shown, NULL, 3000));
+      GtkWindow *q = nd_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (window));
+      g_print ("asked: %s\n", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (q)));
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (q), replace);
+      gtk_window_close (q);
+      nd_test_ui_spin (300);
+    }
+  g_assert_false (question_shown (NULL));
 }
 G_GNUC_END_IGNORE_DEPRECATIONS
 
-/* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples; or CSV. */
+/* An ATF file of proposal p's stimulus, which Neurode opens as one sweep of its samples. */
 static void
-check_stimulus_export (void)
+check_atf (const char *atf, const nd_proposal *p)
 {
-  const nd_proposal *p = nd_fit_view_get_proposal (nd_test_ui_fit_view (window), NULL);
-  g_assert_nonnull (p);
-  /* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples. */
-  g_autofree char *atf = g_build_filename (out_dir, "stimulus.atf", NULL);
-  g_autofree char *csv = g_build_filename (out_dir, "stimulus.csv", NULL);
-  g_unlink (atf);
-  g_unlink (csv);
-  export_through_dialog (atf);
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-stimulus",
-                                                     g_variant_new_string (csv)));
   g_autoptr (GError) error = NULL;
   g_autoptr (NdRecording) rec = nd_recording_load (atf, &error);
   g_assert_no_error (error);
@@ -292,9 +379,84 @@ check_stimulus_export (void)
   g_autofree double *as_stim = nd_recording_get_stimulus (rec, 0, &n_stim, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (n_stim, ==, p->n);
+}
+
+static void
+check_csv (const char *csv, const nd_proposal *p)
+{
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, p->proto.mode == ND_PROPOSE_VC ? "t_ms,v_cmd_mV\n" : "t_ms,i_pA\n"));
+}
+
+/* Export Stimulus: an ATF file, which Neurode opens as one sweep of the proposal's samples; or CSV. Through
+ * the dialog, the name typed decides the format when it ends in .atf or .csv, else the type chosen does. */
+static void
+check_stimulus_export (void)
+{
+  const nd_proposal *p = nd_fit_view_get_proposal (nd_test_ui_fit_view (window), NULL);
+  g_assert_nonnull (p);
+  const char *names[] = { "stimulus.atf", "stimulus.csv", "typed.csv", "typed", "cell.abf.atf", "named.csv" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (out_dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_autofree char *atf = g_build_filename (out_dir, "stimulus.atf", NULL);
+  g_autofree char *csv = g_build_filename (out_dir, "stimulus.csv", NULL);
+  export_through_dialog (out_dir, "stimulus.atf", "atf", NULL);
+  check_atf (atf, p);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.export-stimulus",
+                                                     g_variant_new_string (csv)));
+  check_csv (csv, p);
+  /* No extension typed: the chosen type's is added. */
+  g_autofree char *typed_csv = g_build_filename (out_dir, "typed.csv", NULL);
+  g_autofree char *typed = g_build_filename (out_dir, "typed", NULL);
+  export_through_dialog (out_dir, "typed", "csv", NULL);
+  check_csv (typed_csv, p);
+  g_assert_false (g_file_test (typed, G_FILE_TEST_EXISTS));
+  /* "cell.abf" is no stimulus extension: ATF added, and the file is ATF. */
+  g_autofree char *cell = g_build_filename (out_dir, "cell.abf.atf", NULL);
+  export_through_dialog (out_dir, "cell.abf", "atf", NULL);
+  check_atf (cell, p);
+  /* An extension typed decides, whatever type is chosen. */
+  g_autofree char *named = g_build_filename (out_dir, "named.csv", NULL);
+  export_through_dialog (out_dir, "named.csv", "atf", NULL);
+  check_csv (named, p);
+  /* The chooser asked about "typed", not "typed.csv": replacing that one is asked, and Cancel keeps it. */
+  g_assert_true (g_file_set_contents (typed_csv, "kept", -1, NULL));
+  export_through_dialog (out_dir, "typed", "csv", "cancel");
+  g_autofree char *kept = NULL;
+  g_assert_true (g_file_get_contents (typed_csv, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, "kept");
+  export_through_dialog (out_dir, "typed", "csv", "replace");
+  check_csv (typed_csv, p);
+}
+
+/* The name a save of the stimulus takes from the type chosen: the name's own .atf or .csv decides (any
+ * case, after any other extension), else the chosen type's extension is added. */
+static void
+test_stimulus_name (void)
+{
+  const char *const exts[] = { "atf", "csv" };
+  const struct { const char *path, *chosen, *want; } cases[] = {
+    { "/d/cell", "atf", "/d/cell.atf" },
+    { "/d/cell", "csv", "/d/cell.csv" },
+    { "/d/cell.atf", "csv", "/d/cell.atf" },
+    { "/d/cell.csv", "atf", "/d/cell.csv" },
+    { "/d/cell.CSV", "atf", "/d/cell.CSV" },
+    { "/d/cell.abf.atf", "csv", "/d/cell.abf.atf" },
+    { "/d/cell.abf", "atf", "/d/cell.abf.atf" },
+    { "/d/cell.abf", "csv", "/d/cell.abf.csv" },
+    { "/d/cell.atf.txt", "csv", "/d/cell.atf.txt.csv" },
+    { "/d/.atf", "csv", "/d/.atf.csv" },
+    { "/d/cell", NULL, "/d/cell" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = nd_file_dialog_path_for_type (cases[i].path, cases[i].chosen, exts, 2);
+      g_assert_cmpstr (got, ==, cases[i].want);
+    }
 }
 
 static gboolean
@@ -305,9 +467,9 @@ is_next_group (GtkWidget *w, gconstpointer data)
 }
 
 /* Scrolls the Record Next group into view (the side column, or the page in a narrow window), or (top) the
- * scrolled windows around it back to their start. */
+ * scrolled windows around it back to their start; with `below`, down until that widget's bottom shows. */
 static void
-scroll_to_next (gboolean top)
+scroll_to_next (gboolean top, GtkWidget *below)
 {
   GtkWidget *group = nd_test_ui_find (GTK_WIDGET (nd_test_ui_fit_view (window)), is_next_group, NULL);
   g_assert_nonnull (group);
@@ -317,10 +479,15 @@ scroll_to_next (gboolean top)
       {
         GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (w));
         graphene_point_t at;
-        if (!gtk_widget_compute_point (group, child, &GRAPHENE_POINT_INIT (0, 0), &at))
+        if (!gtk_widget_compute_point (below ? below : group, child, &GRAPHENE_POINT_INIT (0, 0), &at))
           continue;
         GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
-        gtk_adjustment_set_value (adj, top ? 0.0 : at.y - 12.0);
+        /* The point is where the widget shows now, in the scrolled child (a viewport). */
+        double y = gtk_adjustment_get_value (adj) + at.y;
+        double to = top ? 0.0 : y - 12.0;
+        if (below)
+          to = y + gtk_widget_get_height (below) + 12.0 - gtk_adjustment_get_page_size (adj);
+        gtk_adjustment_set_value (adj, to);
         nd_test_ui_spin (300);
       }
 }
@@ -333,15 +500,21 @@ screenshots (const char *what)
     {
       gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
       nd_test_ui_spin (800);
-      scroll_to_next (TRUE);
+      scroll_to_next (TRUE, NULL);
       g_autofree char *name = g_strdup_printf ("fit-bands-%s-%s-%dx%d", language, what, sizes[i][0], sizes[i][1]);
       g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
       g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
       /* The proposal of what to record next, under the results. */
-      scroll_to_next (FALSE);
+      scroll_to_next (FALSE, NULL);
       g_autofree char *next = g_strdup_printf ("fit-bands-%s-%s-next-%dx%d", language, what, sizes[i][0], sizes[i][1]);
       g_autofree char *next_png = nd_test_ui_screenshot (GTK_WIDGET (window), next);
       g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.05);
+      /* ... down to how far apart the predictions are. */
+      scroll_to_next (FALSE, GTK_WIDGET (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "next-spread")));
+      g_autofree char *apart = g_strdup_printf ("fit-bands-%s-%s-spread-%dx%d", language, what, sizes[i][0],
+                                                sizes[i][1]);
+      g_autofree char *apart_png = nd_test_ui_screenshot (GTK_WIDGET (window), apart);
+      g_assert_cmpfloat (nd_test_ui_png_ink (apart_png), >, 0.05);
     }
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   /* The bands' tint in the dark style too. */
@@ -451,6 +624,8 @@ test_ensemble (void)
   /* Record Next's plot is one of the view's: exported beside them (looked at: plots/next.png). */
   g_autofree char *next_png = g_build_filename (plots, "next.png", NULL);
   g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.02);
+  g_autofree char *spread_png = g_build_filename (plots, "next-spread.png", NULL);
+  g_assert_cmpfloat (nd_test_ui_png_ink (spread_png), >, 0.02);
 }
 
 /* After Accept, Save and Open in another window, the project's model still has its bands, drawn. */
@@ -626,6 +801,7 @@ main (int argc, char **argv)
   adw_init ();
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  g_test_add_func ("/fit-bands/stimulus-name", test_stimulus_name);
   g_test_add_func ("/fit-bands/ensemble", test_ensemble);
   g_test_add_func ("/fit-bands/reopen", test_reopen);
   g_test_add_func ("/fit-bands/stop", test_stop);

@@ -592,8 +592,8 @@ test_legend_placement (void)
   cairo_surface_write_to_png (s, png);
   cairo_surface_destroy (s);
 
-  /* Too many for rows on a small plot: a card in the emptiest corner, here the bottom left (the
-   * curves fill the top half and cross the bottom right). */
+  /* Too many for rows on a small plot: a card in the corner without data, here the bottom left (the
+   * curves fill the top third and cross the bottom right). */
   g_autoptr (NdPlotModel) c = nd_plot_model_new ();
   nd_plot_model_set_axis (c, ND_PLOT_AXIS_X, "Time", "ms", ND_PLOT_SCALE_LINEAR);
   nd_plot_model_set_axis (c, ND_PLOT_AXIS_Y, "Value", NULL, ND_PLOT_SCALE_LINEAR);
@@ -601,12 +601,12 @@ test_legend_placement (void)
   nd_plot_model_set_range (c, ND_PLOT_AXIS_Y, 0, 1);
   for (guint k = 0; k < 8; k++)
     {
-      g_autofree char *label = g_strdup_printf ("Gate %u", k + 1);
+      g_autofree char *label = g_strdup_printf ("Gate %u of it", k + 1);
       guint si = nd_plot_model_add_series (c, label, ND_PLOT_COLOR_AUTO, ND_PLOT_LINE);
-      /* Lines across the top half; the last one down through the bottom right. */
-      double x[2] = { 0, 1 }, y[2] = { 0.55 + 0.45 * k / 7.0, 0.55 + 0.45 * k / 7.0 };
+      /* Lines across the top third; the last one down through the bottom right. */
+      double x[2] = { 0, 1 }, y[2] = { 0.65 + 0.35 * k / 7.0, 0.65 + 0.35 * k / 7.0 };
       if (k == 7)
-        x[0] = 0.5, y[0] = 0, y[1] = 0.5;
+        x[0] = 0.75, y[0] = 0, y[1] = 0.5;
       nd_plot_model_set_series_data (c, si, x, y, 2);
     }
   s = render (c, 300, 300, &f);
@@ -616,6 +616,44 @@ test_legend_placement (void)
   cairo_surface_write_to_png (s, png2);
   g_test_message ("legend text pixels in the bottom left: %u", bottom_left);
   g_assert_cmpuint (bottom_left, >, 100);
+  cairo_surface_destroy (s);
+
+  /* The kinetics of a fit at 800x600 (fit-bands-*-ensemble-800x600): a rising and a falling gate with their
+   * bands reach every corner, and a card would hide some of them: the legend goes above the data. */
+  g_autoptr (NdPlotModel) k = nd_plot_model_new ();
+  nd_plot_model_set_title (k, "Steady state of the learned gates");
+  nd_plot_model_set_axis (k, ND_PLOT_AXIS_X, "Membrane potential", "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (k, ND_PLOT_AXIS_Y, "x∞", NULL, ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_range (k, ND_PLOT_AXIS_Y, -0.02, 1.02);
+  double v[161], x[2][161], lo[2][161], hi[2][161];
+  for (int i = 0; i < 161; i++)
+    {
+      v[i] = -100 + i;
+      x[0][i] = 1 / (1 + exp (-(v[i] + 40) / 8));
+      x[1][i] = 1 - x[0][i];
+      for (int g = 0; g < 2; g++)
+        lo[g][i] = fmax (0, x[g][i] - 0.08), hi[g][i] = fmin (1, x[g][i] + 0.08);
+    }
+  for (int g = 0; g < 2; g++)
+    {
+      nd_plot_model_set_series_data (k, nd_plot_model_add_series (k, g ? "K.h (learned)" : "K.n (learned)",
+                                                                  ND_PLOT_COLOR_BLUE, ND_PLOT_LINE), v, x[g], 161);
+      nd_plot_model_set_series_data (k, nd_plot_model_add_series (k, g ? NULL : "n of HH delayed rectifier (K)",
+                                                                  ND_PLOT_COLOR_GREY, ND_PLOT_DASHED), v, x[g], 161);
+      guint b = nd_plot_model_add_series (k, g ? NULL : "Equally good fits", ND_PLOT_COLOR_BLUE, ND_PLOT_BAND);
+      nd_plot_model_set_series_band (k, b, v, lo[g], hi[g], 161);
+      nd_plot_model_set_series_data (k, nd_plot_model_add_series (k, g ? NULL : "Pinned down by the data",
+                                                                  ND_PLOT_COLOR_BLUE, ND_PLOT_THICK), v, x[g], 161);
+    }
+  s = render (k, 360, 200, &f);
+  g_autofree char *png3 = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "zoom-legend-full.png", NULL);
+  cairo_surface_write_to_png (s, png3);
+  /* No text over the data (the curves and bands are blue and grey, lighter than text), the legend above it,
+   * and still a data area to see. */
+  g_assert_cmpuint (dark_pixels (s, f.left + 3, f.top + 3, f.left + f.width - 3, f.top + f.height - 3), ==, 0);
+  g_assert_cmpuint (dark_pixels (s, 0, f.top - 30, 360, f.top), >, 50);
+  g_test_message ("data area %.0f x %.0f px", f.width, f.height);
+  g_assert_cmpfloat (f.height, >=, 50);
   cairo_surface_destroy (s);
 }
 
