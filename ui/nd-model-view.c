@@ -21,7 +21,7 @@ typedef struct
   AdwExpanderRow *row;
   GtkCheckButton *check;
   GtkSpinButton *gbar, *e;
-  GtkCheckButton *fit_gbar, *fit_e;   /* fit_e: the leak only (channels without gates) */
+  GtkCheckButton *fit_gbar, *fit_e;
   GtkSpinButton *v_shift;             /* channels with gates only */
   GtkCheckButton *fit_v_shift;
 } KnownRow;
@@ -382,22 +382,20 @@ build (NdModelView *self)
       GtkWidget *gr = nd_spin_row (_("Maximal conductance"), NULL, "mS/cm²", 0.0, 10000.0, 0.1, 3,
                                    kind->gbar_default, &k->gbar);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), gr);
-      if (kind->n_gates == 0)
+      /* Where the cell rests depends on the leak's reversal potential, and a real cell's potassium
+       * reversal potential on its solutions: the fit may set either (the cortical template fits the
+       * leak's, Kd's and M's). */
+      GtkWidget *fe = check_with_label (_("Fit"), &k->fit_e);
+      gtk_widget_set_tooltip_text (fe, kind->n_gates == 0 ? _("Let the fit adjust the reversal potential (within 30 mV)")
+                                                          : _("Let the fit adjust the reversal potential (within 30 mV, or "
+                                                              "the template’s range: −100 to −55 mV for potassium)"));
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                                nd_spin_row_with_check (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
+                                                        kind->e_default, fe, &k->e));
+      g_object_set_data (G_OBJECT (fe), "index", GUINT_TO_POINTER (i));
+      g_signal_connect (fe, "toggled", G_CALLBACK (known_check_toggled), self);
+      if (kind->n_gates > 0)
         {
-          /* The leak: where the cell rests depends on its reversal potential, which the fit may set. */
-          GtkWidget *fe = check_with_label (_("Fit"), &k->fit_e);
-          gtk_widget_set_tooltip_text (fe, _("Let the fit adjust the reversal potential (within 30 mV)"));
-          adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                                    nd_spin_row_with_check (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
-                                                            kind->e_default, fe, &k->e));
-          g_object_set_data (G_OBJECT (fe), "index", GUINT_TO_POINTER (i));
-          g_signal_connect (fe, "toggled", G_CALLBACK (known_check_toggled), self);
-        }
-      else
-        {
-          adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                                    nd_spin_row (_("Reversal potential"), NULL, "mV", -150.0, 150.0, 1.0, 1,
-                                                 kind->e_default, &k->e));
           /* A cell's channels often activate a few mV away from the published curves. */
           GtkWidget *fs = check_with_label (_("Fit"), &k->fit_v_shift);
           gtk_widget_set_tooltip_text (fs, _("Let the fit adjust the offset (within 30 mV)"));

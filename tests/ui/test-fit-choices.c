@@ -275,6 +275,17 @@ test_template (void)
   g_assert_true (block (m, "pospischil_na", ND_PARAM_VSHIFT)->trainable);
   g_assert_true (nd_project_get_known (p, library_index (p, "pospischil_na")).fit_v_shift);
   g_assert_true (nd_project_get_known (p, library_index (p, "leak")).fit_e);
+  /* Potassium's reversal potential, within -100 to -55 mV; sodium's stays fixed. */
+  const char *k_types[] = { "pospischil_kd", "pospischil_m" };
+  for (guint i = 0; i < G_N_ELEMENTS (k_types); i++)
+    {
+      const nd_param_block *be = block (m, k_types[i], ND_PARAM_E);
+      g_assert_true (be->trainable);
+      g_assert_cmpfloat (be->lo, ==, -100.0);
+      g_assert_cmpfloat (be->hi, ==, -55.0);
+      g_assert_true (nd_project_get_known (p, library_index (p, k_types[i])).fit_e);
+    }
+  g_assert_false (block (m, "pospischil_na", ND_PARAM_E)->trainable);
   g_assert_false (nd_project_get_known (p, library_index (p, "hh_na")).enabled);
   g_assert_cmpuint (nd_project_get_n_catalogue (p), ==, 1);
   g_assert_false (nd_project_get_catalogue (p, 0).enabled);
@@ -454,6 +465,15 @@ test_model_view (void)
   g_assert_nonnull (fit_shift);
   gtk_check_button_set_active (fit_shift, TRUE);
   g_assert_true (block (nd_project_get_model (p), "hh_na", ND_PARAM_VSHIFT)->trainable);
+  /* A gated channel's reversal potential has a Fit box too (potassium's differs between solutions). */
+  GtkCheckButton *fit_na_e = find_check (GTK_WIDGET (na_row), tr ("Let the fit adjust the reversal potential (within 30 mV, "
+                                                                  "or the template’s range: −100 to −55 mV for potassium)"));
+  g_assert_nonnull (fit_na_e);
+  g_assert_false (gtk_check_button_get_active (fit_na_e));
+  gtk_check_button_set_active (fit_na_e, TRUE);
+  g_assert_true (block (nd_project_get_model (p), "hh_na", ND_PARAM_E)->trainable);
+  gtk_check_button_set_active (fit_na_e, FALSE);
+  g_assert_false (block (nd_project_get_model (p), "hh_na", ND_PARAM_E)->trainable);
   /* The leak: conductance and reversal potential. */
   AdwExpanderRow *leak_row = channel_row (p, "leak");
   g_assert_null (find_check (GTK_WIDGET (leak_row), tr ("Let the fit adjust the offset (within 30 mV)")));
