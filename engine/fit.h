@@ -139,11 +139,13 @@ typedef struct {
 
 #define ND_FIT_AUTO (-1)
 /* Automatic iterations per restart: measured on the K experiment; a real
- * cell's restarts spend half as many after their search (its forced stages
- * end early on real recordings, which leaves the budget to a second start:
- * two starts of a 3-sweep, 3 s, 20 kHz fit within 10 minutes of a core). */
+ * cell's restarts spend fewer after their search: on the three real
+ * recordings the kept model came from the search or early free-running
+ * checkpoints, identical at 150 and 200 steps, and 150 keeps two starts of a
+ * 3-sweep, 3 s, 20 kHz fit within 10 minutes of a core (508-549 s against
+ * 637-641 s on the 2-core test machine). */
 #define ND_FIT_ITERATIONS 400
-#define ND_FIT_REAL_ITERATIONS 200
+#define ND_FIT_REAL_ITERATIONS 150
 /* A real cell's restart ends its gradient stages after this many gradient
  * evaluations per planned iteration: a line search that backtracks on every
  * step (up to 12 gradients) tripled 190619B's time for no better model. */
