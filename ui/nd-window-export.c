@@ -12,11 +12,9 @@
 #include "nd-window-private.h"
 #include "nmodl-export.h"
 
-typedef void (*SaveDone) (NdWindow *self, const char *path);
-
 typedef struct
 {
-  SaveDone done;
+  NdPathDone done, cancelled;
   char *path;
 } Replace;
 
@@ -33,13 +31,32 @@ replace_response (AdwMessageDialog *dialog, const char *response, NdWindow *self
   Replace *r = g_object_get_data (G_OBJECT (dialog), "replace");
   if (g_str_equal (response, "replace"))
     r->done (self, r->path);
+  else if (r->cancelled)
+    r->cancelled (self, r->path);
+}
+
+void
+nd_window_ask_replace (NdWindow *self, const char *path, const char *message, NdPathDone done, NdPathDone cancelled)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *heading = g_strdup_printf (_("Replace “%s”?"), base);
+  GtkWidget *ask = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (ask), "cancel", _("_Cancel"), "replace", _("_Replace"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (ask), "replace", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (ask), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (ask), "cancel");
+  Replace *r = g_new0 (Replace, 1);
+  *r = (Replace) { done, cancelled, g_strdup (path) };
+  g_object_set_data_full (G_OBJECT (ask), "replace", r, (GDestroyNotify) replace_free);
+  g_signal_connect_object (ask, "response", G_CALLBACK (replace_response), self, 0);
+  gtk_window_present (GTK_WINDOW (ask));
 }
 
 static void
 save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 {
   NdWindow *self = ND_WINDOW (user_data);
-  SaveDone done = g_object_get_data (G_OBJECT (dialog), "done");
+  NdPathDone done = g_object_get_data (G_OBJECT (dialog), "done");
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr (GFile) typed = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
@@ -48,22 +65,8 @@ save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
       /* The chooser asked about the name typed: when the chosen type's extension was added to it, a file of
        * the full name is not replaced without asking. */
       if (path && g_strcmp0 (path, typed_path) != 0 && g_file_test (path, G_FILE_TEST_EXISTS))
-        {
-          g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *heading = g_strdup_printf (_("Replace “%s”?"), base);
-          GtkWidget *ask = adw_message_dialog_new (GTK_WINDOW (self), heading,
-            _("A file of that name already exists in this folder. Replacing it overwrites it."));
-          adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (ask), "cancel", _("_Cancel"), "replace",
-                                            _("_Replace"), NULL);
-          adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (ask), "replace", ADW_RESPONSE_DESTRUCTIVE);
-          adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (ask), "cancel");
-          adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (ask), "cancel");
-          Replace *r = g_new0 (Replace, 1);
-          *r = (Replace) { done, g_steal_pointer (&path) };
-          g_object_set_data_full (G_OBJECT (ask), "replace", r, (GDestroyNotify) replace_free);
-          g_signal_connect_object (ask, "response", G_CALLBACK (replace_response), self, 0);
-          gtk_window_present (GTK_WINDOW (ask));
-        }
+        nd_window_ask_replace (self, path, _("A file of that name already exists in this folder. Replacing it overwrites it."),
+                               done, NULL);
       else if (path)
         done (self, path);
     }
@@ -72,8 +75,7 @@ save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 
 void
 nd_window_choose_save_path (NdWindow *self, const char *title, GFile *initial_folder, const char *suggested_name,
-                            gboolean folder, const NdFileType *types, guint n_types,
-                            void (*done) (NdWindow *self, const char *path))
+                            gboolean folder, const NdFileType *types, guint n_types, NdPathDone done)
 {
   GtkFileChooserNative *dialog =
     nd_file_dialog_new (GTK_WINDOW (self), title,
@@ -197,7 +199,7 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   /* The stimulus in either of nd_fit_view_write_stimulus()'s formats, which the name chooses. */
   const NdFileType stimulus_types[] = { { _("Axon Text File (ATF)"), "atf" },
                                         { _("Comma-separated values (CSV)"), "csv" } };
-  struct { const char *action; SaveDone fn; const char *title; const char *what, *ext; gboolean folder;
+  struct { const char *action; NdPathDone fn; const char *title; const char *what, *ext; gboolean folder;
            const NdFileType *types; guint n_types; } table[] = {
     { "win.export-kinetics", write_kinetics, N_("Export Kinetics Table"), "kinetics", "csv", FALSE, NULL, 0 },
     { "win.export-model", write_model, N_("Export Model File"), "model", "json", FALSE, NULL, 0 },

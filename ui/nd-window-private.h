@@ -49,9 +49,13 @@ struct _NdWindow
 void nd_window_install_export_actions (GtkWidgetClass *widget_class);
 /* Shows an error dialog with a heading and the error's message. */
 void nd_window_show_error (NdWindow *self, const char *heading, const char *message);
+typedef void (*NdPathDone) (NdWindow *self, const char *path);
+/* "Replace “NAME”?": done when the user replaces the file, cancelled (may be NULL) otherwise. */
+void nd_window_ask_replace (NdWindow *self, const char *path, const char *message, NdPathDone done,
+                            NdPathDone cancelled);
 /* A save dialog starting in `initial_folder` (NULL: the chooser's choice); `done` gets the chosen path (or
  * is not called on cancel). `types` (n_types of them; NULL for none) are offered as filters, and a name
  * without one of their extensions gets the chosen one's (nd_file_dialog_add_types()). */
 void nd_window_choose_save_path (NdWindow *self, const char *title, GFile *initial_folder,
                                  const char *suggested_name, gboolean folder, const NdFileType *types,
-                                 guint n_types, void (*done) (NdWindow *self, const char *path));
+                                 guint n_types, NdPathDone done);

@@ -224,7 +224,6 @@ remember (NdWindow *self, const char *path)
 /* ---- unsaved changes ---- */
 
 typedef void (*Continuation) (NdWindow *self, gpointer data);
-typedef void (*PathDone) (NdWindow *self, const char *path);
 
 typedef struct
 {
@@ -243,7 +242,7 @@ pending_free (Pending *p)
 }
 
 static gboolean save_project (NdWindow *self, const char *path);
-static void choose_project_path (NdWindow *self, PathDone done);
+static void choose_project_path (NdWindow *self, NdPathDone done);
 
 static void
 save_as_then (NdWindow *self, const char *path)
@@ -774,35 +773,18 @@ save_proposal (NdWindow *self, char **name)
   return nd_file_dialog_last_folder ();
 }
 
-typedef struct
-{
-  PathDone done;
-  char *path;
-} Replace;
-
+/* Nothing written: what was waiting for the save does not happen either. */
 static void
-replace_free (Replace *r)
+replace_cancelled (NdWindow *self, const char *path)
 {
-  g_free (r->path);
-  g_free (r);
-}
-
-static void
-replace_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
-{
-  NdWindow *self = ND_WINDOW (user_data);
-  Replace *r = g_object_get_data (G_OBJECT (dialog), "replace");
-  if (g_str_equal (response, "replace"))
-    r->done (self, r->path);
-  else
-    /* Nothing written: what was waiting for the save does not happen either. */
-    g_object_set_data (G_OBJECT (self), "pending-save", NULL);
+  (void) path;
+  g_object_set_data (G_OBJECT (self), "pending-save", NULL);
 }
 
 /* Projects end in .neurode. When the name typed lacked it, the file chooser asked about another name than
  * the one written: a project of the full name is not replaced without asking. */
 static void
-with_suffix (NdWindow *self, const char *path, PathDone done)
+with_suffix (NdWindow *self, const char *path, NdPathDone done)
 {
   if (g_str_has_suffix (path, ".neurode"))
     {
@@ -815,19 +797,9 @@ with_suffix (NdWindow *self, const char *path, PathDone done)
       done (self, full);
       return;
     }
-  g_autofree char *base = g_path_get_basename (full);
-  g_autofree char *heading = g_strdup_printf (_("Replace “%s”?"), base);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
-    _("A project of that name already exists in this folder. Replacing it overwrites everything in it."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "replace", _("_Replace"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  Replace *r = g_new0 (Replace, 1);
-  *r = (Replace) { done, g_steal_pointer (&full) };
-  g_object_set_data_full (G_OBJECT (dialog), "replace", r, (GDestroyNotify) replace_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  nd_window_ask_replace (self, full,
+    _("A project of that name already exists in this folder. Replacing it overwrites everything in it."), done,
+    replace_cancelled);
 }
 
 static void
@@ -851,7 +823,7 @@ chosen_then_continue (NdWindow *self, const char *path)
 
 /* Save As with the proposed folder and name; `done` gets the path chosen (before the suffix check). */
 static void
-choose_project_path (NdWindow *self, PathDone done)
+choose_project_path (NdWindow *self, NdPathDone done)
 {
   g_autofree char *name = NULL;
   g_autoptr (GFile) folder = save_proposal (self, &name);
