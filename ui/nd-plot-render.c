@@ -656,6 +656,29 @@ draw_shades (Ctx *c)
 
 /* Bands (ND_PLOT_BAND), above the shaded ranges and under the grid and lines: a light tint of the series'
  * colour, so the curves stay readable through it. Cairo, as for the shades. */
+/* Band series s's outline in pixels, its non-finite points left out; far-off values (a band of two fits
+ * spans decades) clamped, which would overflow cairo's fixed point. Returns the number of points. */
+static gsize
+band_outline (Ctx *c, guint s, double **bx, double **by)
+{
+  const NdPlotFrame *f = &c->frame;
+  PlotData own;
+  const double *px, *py;
+  gsize n, k = 0;
+  prepare_series (c->model, s, f, 0, &own, &px, &py, &n);
+  *bx = g_new (double, MAX (n, 1));
+  *by = g_new (double, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (px[i]) && isfinite (py[i]))
+      {
+        (*bx)[k] = CLAMP (f->left + (px[i] - f->x_min) / (f->x_max - f->x_min) * f->width, -1e5, 1e5);
+        (*by)[k++] = CLAMP (frame_y (f, py[i]), -1e5, 1e5);
+      }
+  g_free (own.x);
+  g_free (own.y);
+  return k;
+}
+
 static void
 draw_bands (Ctx *c)
 {
@@ -675,32 +698,16 @@ draw_bands (Ctx *c)
       nd_plot_model_get_series (m, s, NULL, NULL, &color, &style, NULL, &visible);
       if (!visible || style != ND_PLOT_BAND)
         continue;
-      PlotData own;
-      const double *px, *py;
-      gsize n;
-      prepare_series (m, s, f, 0, &own, &px, &py, &n);
-      gboolean any = FALSE;
-      for (gsize i = 0; i < n; i++)
-        {
-          if (!isfinite (px[i]) || !isfinite (py[i]))
-            continue;
-          /* Far-off values (a band of two fits spans decades) would overflow cairo's fixed point. */
-          double x = CLAMP (f->left + (px[i] - f->x_min) / (f->x_max - f->x_min) * f->width, -1e5, 1e5);
-          double y = CLAMP (frame_y (f, py[i]), -1e5, 1e5);
-          if (any)
-            cairo_line_to (cr, x, y);
-          else
-            cairo_move_to (cr, x, y);
-          any = TRUE;
-        }
-      if (any)
+      g_autofree double *bx = NULL, *by = NULL;
+      gsize k = band_outline (c, s, &bx, &by);
+      for (gsize i = 0; i < k; i++)
+        (i ? cairo_line_to : cairo_move_to) (cr, bx[i], by[i]);
+      if (k > 0)
         {
           cairo_close_path (cr);
           cairo_set_rgba (cr, palette[color][dark], dark ? 0.4 : 0.26);
           cairo_fill (cr);
         }
-      g_free (own.x);
-      g_free (own.y);
     }
   cairo_restore (cr);
 }
@@ -973,7 +980,6 @@ static gboolean
 rect_in_band (Ctx *c, double x0, double y0, double x1, double y1)
 {
   NdPlotModel *m = c->model;
-  const NdPlotFrame *f = &c->frame;
 
   for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
     {
@@ -982,20 +988,8 @@ rect_in_band (Ctx *c, double x0, double y0, double x1, double y1)
       nd_plot_model_get_series (m, s, NULL, NULL, NULL, &style, NULL, &visible);
       if (!visible || style != ND_PLOT_BAND)
         continue;
-      PlotData own;
-      const double *px, *py;
-      gsize n;
-      prepare_series (m, s, f, 0, &own, &px, &py, &n);
-      g_autofree double *bx = g_new (double, n), *by = g_new (double, n);
-      gsize k = 0;
-      for (gsize i = 0; i < n; i++)
-        if (isfinite (px[i]) && isfinite (py[i]))
-          {
-            bx[k] = f->left + (px[i] - f->x_min) / (f->x_max - f->x_min) * f->width;
-            by[k++] = frame_y (f, py[i]);
-          }
-      g_free (own.x);
-      g_free (own.y);
+      g_autofree double *bx = NULL, *by = NULL;
+      gsize k = band_outline (c, s, &bx, &by);
       for (int gy = 0; gy <= 4; gy++)
         for (int gx = 0; gx <= 4; gx++)
           {
