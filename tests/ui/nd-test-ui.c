@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 void
@@ -344,7 +345,16 @@ watchdog (gpointer data)
   if (watch.watching && watch.last_tick > 0)
     {
       watch.stalls.max_gap_us = MAX (watch.stalls.max_gap_us, now - watch.last_tick);
-      watch.stalls.max_cpu_gap_us = MAX (watch.stalls.max_cpu_gap_us, cpu - watch.last_cpu);
+      gint64 cpu_gap = cpu - watch.last_cpu;
+      watch.stalls.max_cpu_gap_us = MAX (watch.stalls.max_cpu_gap_us, cpu_gap);
+      gint64 *top = watch.stalls.top_cpu_gaps_us;
+      for (int i = 0; i < ND_TEST_TOP_GAPS; i++)
+        if (cpu_gap > top[i])
+          {
+            memmove (top + i + 1, top + i, (ND_TEST_TOP_GAPS - 1 - i) * sizeof *top);
+            top[i] = cpu_gap;
+            break;
+          }
     }
   watch.last_tick = now;
   watch.last_cpu = cpu;
@@ -356,7 +366,7 @@ nd_test_ui_watch_start (void)
 {
   if (watch.source == 0)
     watch.source = g_timeout_add_full (G_PRIORITY_HIGH, 5, watchdog, NULL, NULL);
-  watch.stalls = (NdTestStalls) { 0, 0 };
+  watch.stalls = (NdTestStalls) { 0 };
   watch.last_tick = 0;
   watch.watching = TRUE;
 }

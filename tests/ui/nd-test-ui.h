@@ -72,6 +72,7 @@ GtkWindow     *nd_test_ui_find_window (GType type, GtkWindow *exclude);
 /* Runs the main loop until that window is mapped or the timeout; returns whether it was. */
 gboolean       nd_test_ui_wait_window (GType type, GtkWindow *exclude, guint timeout_ms);
 
+#define ND_TEST_TOP_GAPS 5
 /* Main-loop watchdog: between start and stop a 5 ms high-priority timer records the longest gap
  * between its runs, in wall-clock time and in the main thread's own CPU time. The CPU figure is what
  * our code blocks the loop for; the wall figure adds the time the scheduler gave other programs, so
@@ -79,6 +80,9 @@ gboolean       nd_test_ui_wait_window (GType type, GtkWindow *exclude, guint tim
 typedef struct {
   gint64 max_gap_us;
   gint64 max_cpu_gap_us;
+  /* The longest CPU gaps, longest first: one slow frame (a cache filled, a page faulted in) differs from
+   * a loop that stalls again and again. */
+  gint64 top_cpu_gaps_us[ND_TEST_TOP_GAPS];
 } NdTestStalls;
 void          nd_test_ui_watch_start (void);
 NdTestStalls  nd_test_ui_watch_stop (void);

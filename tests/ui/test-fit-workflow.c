@@ -233,13 +233,20 @@ test_fit_live (void)
   g_print ("loss %.4g -> below a tenth; loss plot redrawn %u times in %.2f s (%.1f per second); "
            "longest main-loop stall %.1f ms of main-thread work, %.1f ms wall clock (load %.1f per core)\n",
            first_loss, draws, (t1 - t0) / 1e6, rate, max_cpu_gap_us / 1000.0, max_gap_us / 1000.0, load);
-  /* The main thread's own work between two turns of its loop is what this program controls: held to 50 ms
-   * (sanitizers make drawing several times slower: reported there). The wall-clock gap and the redraw rate
-   * also count the time the scheduler gives the fit's threads and a test running beside this one (the load
-   * average lags by a minute, so it cannot tell): reported, not asserted, since they flake on a busy machine
-   * whatever the code does. */
+  g_print ("longest gaps of main-thread work:");
+  for (int i = 0; i < ND_TEST_TOP_GAPS; i++)
+    g_print (" %.1f", stalls.top_cpu_gaps_us[i] / 1000.0);
+  g_print (" ms\n");
+  /* The main thread's own work between two turns of its loop is what this program controls. Every
+   * progress redraws the loss, gate and trace plots (PLplot recorded, then replayed by GTK's cairo
+   * renderer): about 20 ms a frame on the 2-core build machine; the worst frame took 64 ms on CI's machine with a test
+   * beside it, so 50 ms failed there on unchanged code. Held to 100 ms, as in test-reduce and test-batch:
+   * work done on the main thread by mistake (an integration, a file read) costs far more; the per-frame
+   * figures are printed for the benchmark-minded. Sanitizers make drawing several times slower: reported
+   * there. The wall-clock gap and the redraw rate also count the time the scheduler gives the fit's
+   * threads and other tests: reported, not asserted. */
   if (!ND_TEST_SANITIZED)
-    g_assert_cmpint (max_cpu_gap_us, <=, 50000);
+    g_assert_cmpint (max_cpu_gap_us, <, 100000);
   g_assert_cmpuint (draws, >=, 1);
 
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-in-progress");
