@@ -239,12 +239,12 @@ test_fit_live (void)
   g_print (" ms\n");
   /* The main thread's own work between two turns of its loop is what this program controls. Every
    * progress redraws the loss, gate and trace plots (PLplot recorded, then replayed by GTK's cairo
-   * renderer): about 20 ms a frame on the 2-core build machine; the worst frame took 64 ms on CI's machine with a test
-   * beside it, so 50 ms failed there on unchanged code. Held to 100 ms, as in test-reduce and test-batch:
-   * work done on the main thread by mistake (an integration, a file read) costs far more; the per-frame
-   * figures are printed for the benchmark-minded. Sanitizers make drawing several times slower: reported
-   * there. The wall-clock gap and the redraw rate also count the time the scheduler gives the fit's
-   * threads and other tests: reported, not asserted. */
+   * renderer): about 20 ms a frame on the 2-core build machine, and the worst frame took 64 ms on CI's
+   * machine with a test beside it, so 50 ms failed there on unchanged code. Held to 100 ms, as in
+   * test-reduce and test-batch: work done on the main thread by mistake (an integration, a file read)
+   * costs far more. Sanitizers make drawing several times slower: reported there. The wall-clock gap
+   * and the redraw rate also count the time the scheduler gives the fit's threads and other tests:
+   * reported, not asserted. */
   if (!ND_TEST_SANITIZED)
     g_assert_cmpint (max_cpu_gap_us, <, 100000);
   g_assert_cmpuint (draws, >=, 1);
