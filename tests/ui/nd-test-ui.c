@@ -346,7 +346,6 @@ watchdog (gpointer data)
     {
       watch.stalls.max_gap_us = MAX (watch.stalls.max_gap_us, now - watch.last_tick);
       gint64 cpu_gap = cpu - watch.last_cpu;
-      watch.stalls.max_cpu_gap_us = MAX (watch.stalls.max_cpu_gap_us, cpu_gap);
       gint64 *top = watch.stalls.top_cpu_gaps_us;
       for (int i = 0; i < ND_TEST_TOP_GAPS; i++)
         if (cpu_gap > top[i])
@@ -375,6 +374,7 @@ NdTestStalls
 nd_test_ui_watch_stop (void)
 {
   watch.watching = FALSE;
+  watch.stalls.max_cpu_gap_us = watch.stalls.top_cpu_gaps_us[0];
   return watch.stalls;
 }
 

@@ -79,7 +79,7 @@ gboolean       nd_test_ui_wait_window (GType type, GtkWindow *exclude, guint tim
  * tests hold it to a limit only when the machine is not overloaded (see nd_test_ui_load_per_core). */
 typedef struct {
   gint64 max_gap_us;
-  gint64 max_cpu_gap_us;
+  gint64 max_cpu_gap_us;  /* top_cpu_gaps_us[0], set by nd_test_ui_watch_stop */
   /* The longest CPU gaps, longest first: one slow frame (a cache filled, a page faulted in) differs from
    * a loop that stalls again and again. */
   gint64 top_cpu_gaps_us[ND_TEST_TOP_GAPS];
