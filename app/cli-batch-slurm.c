@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -213,11 +214,11 @@ index_ranges (const GArray *indices)
   return g_string_free (s, FALSE);
 }
 
-/* The #SBATCH lines both scripts share: the user's limits and options. */
+/* The #SBATCH lines both scripts share: the user's limits and options, and the cores of each task. */
 static void
-append_limits (GString *s, const NdCliBatchArgs *a)
+append_limits (GString *s, const NdCliBatchArgs *a, int cpus)
 {
-  g_string_append (s, "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n");
+  g_string_append_printf (s, "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=%d\n", cpus);
   if (a->partition)
     g_string_append_printf (s, "#SBATCH --partition=%s\n", a->partition);
   if (a->time)
@@ -245,6 +246,8 @@ command_line (const NdBatchPlan *plan, const NdCliBatchArgs *a)
     g_string_append_printf (s, " --time %s", a->time);
   if (a->mem)
     g_string_append_printf (s, " --mem %s", a->mem);
+  if (a->cpus_per_task > 0)
+    g_string_append_printf (s, " --cpus-per-task %d", a->cpus_per_task);
   for (int i = 0; a->sbatch_args && a->sbatch_args[i]; i++)
     {
       g_autofree char *q = g_shell_quote (a->sbatch_args[i]);
@@ -253,8 +256,45 @@ command_line (const NdBatchPlan *plan, const NdCliBatchArgs *a)
   return g_string_free (s, FALSE);
 }
 
+/* The most cores a node of the partition (or of the cluster) has, from sinfo; 0 when Slurm does not say. */
+static int
+largest_node (const char *partition)
+{
+  const char *argv[] = { "sinfo", "--noheader", "--format=%c", partition ? "--partition" : NULL, partition, NULL };
+  g_autofree char *out = NULL;
+  if (!slurm_run (argv, &out, NULL))
+    return 0;
+  int most = 0;
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    most = MAX (most, atoi (lines[i]));   /* "16", or "16+" for a group of unlike nodes */
+  return most;
+}
+
+/* The cores each array task asks for. An ensemble's fits run side by side on them, so that a row of N fits
+ * takes about the time of one; more than the largest node has would leave sbatch refusing the array. */
+static int
+task_cpus (const NdBatchPlan *plan, const NdCliBatchArgs *a, const GArray *indices, NdCliBatchOutput *o)
+{
+  if (a->cpus_per_task > 0)
+    return a->cpus_per_task;
+  int widest = 1;
+  for (guint i = 0; i < indices->len; i++)
+    widest = MAX (widest, nd_batch_row_ensemble (g_ptr_array_index (plan->rows, g_array_index (indices, guint, i))));
+  if (widest < 2)
+    return 1;
+  int node = largest_node (a->partition);
+  if (node < 1)
+    {
+      nd_cli_batch_line (o, _("sinfo did not say how many cores the nodes have: each row’s %d fits run one after "
+                              "the other on one core (--cpus-per-task N gives each row N cores)"), widest);
+      return 1;
+    }
+  return MIN (widest, node);
+}
+
 static char *
-array_script (const NdBatchPlan *plan, const NdCliBatchArgs *a, const GArray *indices)
+array_script (const NdBatchPlan *plan, const NdCliBatchArgs *a, const GArray *indices, int cpus)
 {
   g_autofree char *ranges = index_ranges (indices);
   g_autofree char *cli = g_shell_quote (a->cli_path), *p = g_shell_quote (plan->path), *o = g_shell_quote (a->out_dir);
@@ -276,7 +316,7 @@ array_script (const NdBatchPlan *plan, const NdCliBatchArgs *a, const GArray *in
   if (a->jobs > 0)
     g_string_append_printf (s, "%%%d", a->jobs);
   g_string_append_printf (s, "\n#SBATCH --output=\"%s/slurm-logs/%%A_%%a.out\"\n", a->out_dir);
-  append_limits (s, a);
+  append_limits (s, a, cpus);
   g_string_append (s, "\n# The plan's rows in order: array task i runs row i.\nrows=(");
   for (guint i = 0; i < plan->rows->len; i++)
     g_string_append_printf (s, "%s%s", i ? " " : "", ((const NdBatchRow *) g_ptr_array_index (plan->rows, i))->name);
@@ -299,7 +339,7 @@ gather_script (const NdBatchPlan *plan, const NdCliBatchArgs *a)
     a->out_dir, a->out_dir);
   g_string_append (s, "#SBATCH --job-name=neurode-gather\n");
   g_string_append_printf (s, "#SBATCH --output=\"%s/slurm-logs/gather-%%j.out\"\n", a->out_dir);
-  append_limits (s, a);
+  append_limits (s, a, 1);
   g_autofree char *fit = nd_cli_batch_fit_options (a);
   g_string_append_printf (s, "\nexec %s batch %s --out %s%s --gather\n", cli, p, o, fit);
   return g_string_free (s, FALSE);
@@ -475,7 +515,8 @@ nd_cli_batch_slurm (const NdBatchPlan *plan, const NdCliBatchArgs *a)
     }
   g_autofree char *array_path = g_build_filename (a->out_dir, "batch.sbatch", NULL);
   g_autofree char *gather_path = g_build_filename (a->out_dir, "gather.sbatch", NULL);
-  g_autofree char *array_text = array_script (plan, a, indices);
+  int cpus = task_cpus (plan, a, indices, &o);
+  g_autofree char *array_text = array_script (plan, a, indices, cpus);
   g_autofree char *gather_text = gather_script (plan, a);
   if (!write_script (array_path, array_text, &error) || !write_script (gather_path, gather_text, &error))
     return nd_cli_fail (1, "%s", error->message);
@@ -504,6 +545,8 @@ nd_cli_batch_slurm (const NdBatchPlan *plan, const NdCliBatchArgs *a)
                                indices->len),
                      indices->len, (unsigned long long) array, throttle, plan->rows->len - indices->len,
                      (unsigned long long) gather);
+  if (cpus > 1)
+    nd_cli_batch_line (&o, _("each row has %d cores, on which its ensemble’s fits run side by side"), cpus);
   nd_cli_batch_line (&o, _("scripts: %s and %s; Slurm’s logs: %s/"), array_path, gather_path, logs);
   if (!a->wait)
     {

@@ -1,5 +1,5 @@
 /* cli-batch.c: neurode-cli batch PLAN.csv --out DIR [--jobs N] [--ensemble N [--propose]]
- *              [--slurm [--partition P] [--time T] [--mem MB] [--sbatch-arg ARG]... [--wait]]
+ *              [--slurm [--partition P] [--time T] [--mem MB] [--cpus-per-task N] [--sbatch-arg ARG]... [--wait]]
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -252,7 +252,12 @@ run_row (const NdBatchPlan *plan, const NdCliBatchArgs *a, const char *name)
   nd_cli_batch_output_init (&lr.out);
   lr.out.tty = FALSE;   /* a Slurm log, or a caller's pipe */
   lr.out.last_line = g_get_monotonic_time ();
-  NdBatchLocalOptions opt = { .jobs = 1, .cli_path = a->cli_path, .only = name, .stop_on_signals = TRUE };
+  /* The task's cores, as the script asked Slurm for them (cli-batch-slurm.c): an ensemble's fits share them. */
+  const char *cpus = g_getenv ("SLURM_CPUS_PER_TASK");
+  guint64 task_cpus = 1;
+  if (cpus && (!g_ascii_string_to_unsigned (cpus, 10, 1, 4096, &task_cpus, NULL)))
+    task_cpus = 1;
+  NdBatchLocalOptions opt = { .jobs = (guint) task_cpus, .cli_path = a->cli_path, .only = name, .stop_on_signals = TRUE };
   g_autoptr (GError) error = NULL;
   if (!nd_batch_run_local (plan, a->out_dir, &opt, on_progress, &lr, NULL, &error))
     {
@@ -284,7 +289,7 @@ run_batch (NdCliBatchArgs *a, const char *run_row_name, gboolean gather, int arg
 {
   if (argc != 2 || !a->out_dir)
     return nd_cli_fail (2, _("usage: neurode-cli batch PLAN.csv --out DIR [--jobs N] [--ensemble N [--propose]] "
-                             "[--slurm [--partition P] [--time HH:MM:SS] [--mem MB] [--sbatch-arg ARG]… [--wait]]"));
+                             "[--slurm [--partition P] [--time HH:MM:SS] [--mem MB] [--cpus-per-task N] [--sbatch-arg ARG]… [--wait]]"));
   if (a->jobs < 0 || a->jobs > 10000)
     return nd_cli_fail (2, _("--jobs must be between 1 and 10000"));
   if (a->ensemble != -1 && (a->ensemble < 2 || a->ensemble > ND_ENSEMBLE_MAX))
@@ -292,8 +297,11 @@ run_batch (NdCliBatchArgs *a, const char *run_row_name, gboolean gather, int arg
   if (a->propose && a->ensemble == -1)
     return nd_cli_fail (2, _("--propose asks where the fits of an ensemble disagree: give --ensemble N too"));
   a->ensemble = MAX (a->ensemble, 0);
-  if (!a->slurm && (a->partition || a->time || a->mem || a->sbatch_args || a->wait))
-    return nd_cli_fail (2, _("--partition, --time, --mem, --sbatch-arg and --wait are for --slurm"));
+  if (!a->slurm && (a->partition || a->time || a->mem || a->cpus_per_task != -1 || a->sbatch_args || a->wait))
+    return nd_cli_fail (2, _("--partition, --time, --mem, --cpus-per-task, --sbatch-arg and --wait are for --slurm"));
+  if (a->cpus_per_task != -1 && (a->cpus_per_task < 1 || a->cpus_per_task > 4096))
+    return nd_cli_fail (2, _("--cpus-per-task is %d; it must be 1 to 4096 cores"), a->cpus_per_task);
+  a->cpus_per_task = MAX (a->cpus_per_task, 0);
   g_autofree char *given_out = a->out_dir;
   a->out_dir = g_canonicalize_filename (given_out, NULL);
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
@@ -320,7 +328,7 @@ run_batch (NdCliBatchArgs *a, const char *run_row_name, gboolean gather, int arg
 int
 nd_cli_batch (int argc, char **argv)
 {
-  NdCliBatchArgs a = { .ensemble = -1 };
+  NdCliBatchArgs a = { .ensemble = -1, .cpus_per_task = -1 };
   g_autofree char *run_row_name = NULL;
   gboolean gather = FALSE;
   GOptionEntry entries[] = {
@@ -331,6 +339,7 @@ nd_cli_batch (int argc, char **argv)
     { "slurm", 0, 0, G_OPTION_ARG_NONE, &a.slurm, N_("Submit the rows to Slurm as one job array, and a job that writes the summary when they have ended"), NULL },
     { "partition", 'p', 0, G_OPTION_ARG_STRING, &a.partition, N_("With --slurm: the partition (default: the cluster’s)"), N_("P") },
     { "time", 't', 0, G_OPTION_ARG_STRING, &a.time, N_("With --slurm: time limit of each row, e.g. 00:20:00 (default: the partition’s)"), N_("HH:MM:SS") },
+    { "cpus-per-task", 'c', 0, G_OPTION_ARG_INT, &a.cpus_per_task, N_("With --slurm: cores of each row, on which an ensemble’s fits run side by side (default: the largest --ensemble of the rows, as far as the cluster’s nodes have them; 1 without ensembles)"), N_("N") },
     { "mem", 0, 0, G_OPTION_ARG_STRING, &a.mem, N_("With --slurm: memory of each row in MB (default: the partition’s)"), N_("MB") },
     { "sbatch-arg", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a.sbatch_args, N_("With --slurm: another sbatch option for both jobs, e.g. --sbatch-arg=--account=lab (may be repeated)"), N_("ARG") },
     { "wait", 0, 0, G_OPTION_ARG_NONE, &a.wait, N_("With --slurm: follow the jobs until the summary is written; exit with 1 if a row failed"), NULL },

@@ -17,6 +17,7 @@ typedef struct
   gboolean propose;     /* --propose for every fit row */
   gboolean slurm, wait;
   char *partition, *time, *mem;
+  int cpus_per_task;    /* --cpus-per-task N; 0: not given (cli-batch-slurm.c chooses) */
   char **sbatch_args;
   char *cli_path;       /* this program, absolute */
 } NdCliBatchArgs;

@@ -78,6 +78,10 @@ for words in ("line 3 (typo): “fitt” is not a command", "line 4 (gone): ther
 check(not os.path.exists(os.path.join(out, "bad-out")), "a bad plan creates nothing")
 check(batch(plan, "--jobs", "2").returncode == 2, "no --out is a usage error")
 check(batch(plan, "--out", os.path.join(out, "x"), "--wait").returncode == 2, "--wait without --slurm")
+r = batch(plan, "--out", os.path.join(out, "x"), "--cpus-per-task", "2")
+check(r.returncode == 2 and "--cpus-per-task" in r.stderr, f"--cpus-per-task without --slurm: {r.stderr}")
+r = batch(plan, "--out", os.path.join(out, "x"), "--slurm", "--cpus-per-task", "0")
+check(r.returncode == 2 and "1 to 4096" in r.stderr, f"--cpus-per-task 0: {r.stderr}")
 
 # The 6-row demo plan, two rows at a time and one at a time: the same outputs byte for byte.
 out2, out1 = os.path.join(out, "jobs2"), os.path.join(out, "jobs1")

@@ -5,8 +5,9 @@
 #
 # - the 6-row demo plan through --slurm --wait: the same outputs as --jobs 1 here, byte for byte; 4 done
 #   and 2 failed with their messages; after fixing the two inputs, a second submission runs only those two;
-# - --ensemble 2 through --slurm --wait: the scripts give it to the tasks and the gather job, and the rows'
-#   bands and summary figures are those of a local run;
+# - --ensemble 2 through --slurm --wait: the scripts give it to the tasks and the gather job, each task asks
+#   for a core per fit (as far as the node has them) and runs its fits side by side, and the rows' bands and
+#   summary figures are those of a local run;
 # - a task cancelled with scancel while it runs leaves no result, the summary says Slurm cancelled it, and
 #   the next submission runs it.
 # Copyright 2026 The Neurode authors
@@ -117,6 +118,17 @@ try:
     gs = open(os.path.join(ens_slurm, "gather.sbatch")).read()
     check(" --ensemble 2 --run-row " in sb and " --ensemble 2 --slurm" in sb and " --ensemble 2 --gather" in gs,
           f"the scripts give the tasks and the gather job --ensemble 2: {sb} {gs}")
+    # Each task asks for a core per fit of its ensemble (no more than the node has) and its fits run side by
+    # side on them; the gather job keeps one.
+    node = max(int(l.rstrip("+") or 0) for l in subprocess.run(["sinfo", "--noheader", "--format=%c"],
+               capture_output=True, text=True, env=env).stdout.split())
+    cores = min(2, node)
+    check(f"#SBATCH --cpus-per-task={cores}\n" in sb and "#SBATCH --cpus-per-task=1\n" in gs,
+          f"{cores} cores per task, 1 for the summary: {sb} {gs}")
+    check((cores > 1) == ("each row has 2 cores" in r.stderr), f"the cores are said: {r.stderr}")
+    for name in ("e1", "e2"):
+        log = open(os.path.join(ens_slurm, name, "log.txt")).read()
+        check(f"on {cores} threads" in log, f"{name}'s fits ran on {cores} threads: {log}")
     s = summary(ens_slurm)
     for name in ("e1", "e2"):
         check_ensemble_row(ens_slurm, name, s.get(name, {}), 2, "--slurm --ensemble 2")
