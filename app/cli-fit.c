@@ -50,6 +50,7 @@
 
 typedef struct {
   char *out_dir, *train, *validate, *template_name, *window;
+  char *with;                /* --with: another recording of the cell, fitted together */
   gint64 seed;
   int iterations, restarts, search;
   int ensemble, jobs;        /* --ensemble (-1: a single fit) and its threads */
@@ -185,12 +186,16 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
   return nd_template_model ((nd_template_kind) kind, &cell, TRUE);
 }
 
-/* A fit's outputs: model.json is also saved while the fit runs (the best so far). */
+/* A fit's outputs: model.json is also saved while the fit runs (the best so far). With --with,
+ * with-report.csv reports the second recording's sweeps. */
 static const char *const fit_outputs[] = { "model.json", "kinetics.csv", "loss.csv", "report.csv", NULL };
+static const char *const fit_outputs_with[] = { "model.json", "kinetics.csv", "loss.csv", "report.csv",
+                                                "with-report.csv", NULL };
 
 /* Writes the model, kinetics, loss history and report into out_dir, then the marker. */
 static gboolean
-write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, const char *out_dir, GError **error)
+write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, const NdFitData *with,
+               const char *out_dir, GError **error)
 {
   g_autoptr (GString) kin = g_string_new (NULL);
   nd_model_kinetics_csv (m, kin);
@@ -203,6 +208,12 @@ write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, con
       g_string_append_printf (loss, "%d,%s,%s\n", i + 1, a, b);
     }
   g_autoptr (GString) report = nd_cli_report (m, data, stderr);
+  g_autoptr (GString) with_report = NULL;
+  if (with)
+    {
+      fprintf (stderr, _("the recording fitted together with it (--with):\n"));
+      with_report = nd_cli_report (m, with, stderr);
+    }
   if (!nd_model_file_check (m, error))
     return FALSE;
   g_autofree char *model = nd_model_file_to_string (m);
@@ -211,7 +222,8 @@ write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, con
          && nd_cli_set_write (out_dir, "loss.csv", loss->str, loss->len, error)
          && nd_cli_set_write (out_dir, "report.csv", report->str, report->len, error)
          && nd_cli_set_write (out_dir, "model.json", model, strlen (model), error)
-         && nd_cli_set_commit (out_dir, "neurode-cli fit", fit_outputs, error);
+         && (!with || nd_cli_set_write (out_dir, "with-report.csv", with_report->str, with_report->len, error))
+         && nd_cli_set_commit (out_dir, "neurode-cli fit", with ? fit_outputs_with : fit_outputs, error);
 }
 
 /* --window START-END in ms: a start from 0 and a later, finite end. */
@@ -337,7 +349,7 @@ prepare_out_dir (const char *out_dir)
   g_autoptr (GError) error = NULL;
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     return nd_cli_fail (1, _("cannot create the folder “%s”: %s"), out_dir, g_strerror (errno));
-  if (!nd_cli_set_begin (out_dir, fit_outputs + 1, &error))
+  if (!nd_cli_set_begin (out_dir, fit_outputs_with + 1, &error))
     return nd_cli_fail (1, "%s", error->message);
   return 0;
 }
@@ -358,10 +370,21 @@ report_leak (const nd_model *m)
  * runs; an ensemble replaces *mp by its best member) and writes the outputs
  * unless it broke down. The exit status. */
 static int
-fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const char *model_out)
+fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData *with, const char *model_out)
 {
   nd_model *m = *mp;
   const NdFitData *data = plan->data;
+  /* With --with the fit trains on the sweeps of both recordings; the first one's validate. */
+  NdFitData joint = *data;
+  g_autofree nd_fit_sweep *train_all = NULL;
+  if (with)
+    {
+      train_all = g_new (nd_fit_sweep, data->n_train + with->n_train);
+      memcpy (train_all, data->train, data->n_train * sizeof *train_all);
+      memcpy (train_all + data->n_train, with->train, with->n_train * sizeof *train_all);
+      joint.train = train_all;
+      joint.n_train = data->n_train + with->n_train;
+    }
   g_autoptr (GError) error = NULL;
   int status = 0;
   FitProgress fp = { .i_unit_pA = data->voltage_clamp ? data->i_unit_pA : 0.0, .snapshot = nd_model_copy (m),
@@ -371,10 +394,10 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const char *mod
   int n_kept = 0;
   gint64 t0 = g_get_monotonic_time ();
   if (a->ensemble > 0)
-    m = *mp = nd_cli_fit_ensemble (m, data, &plan->opt, a->ensemble, a->jobs, &res, a->propose ? &members : NULL,
+    m = *mp = nd_cli_fit_ensemble (m, &joint, &plan->opt, a->ensemble, a->jobs, &res, a->propose ? &members : NULL,
                                    &n_kept);
   else
-    nd_fit (m, data->train, data->n_train, data->val, data->n_val, &plan->opt, NULL, on_progress, &fp, &res);
+    nd_fit (m, joint.train, joint.n_train, data->val, data->n_val, &plan->opt, NULL, on_progress, &fp, &res);
   nd_model_free (fp.snapshot);
   fprintf (stderr, _("fitted in %.0f s (%d gradient steps, %ld gradients evaluated); the model of start %d is kept\n"),
            (g_get_monotonic_time () - t0) / 1e6, res.iterations_done, res.gradients, res.best_restart + 1);
@@ -383,15 +406,40 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const char *mod
   if (!isfinite (res.train_loss))
     status = nd_cli_fail (1, _("the fit broke down (its training error is not a number); no result is written: "
                                "try another --seed or a smaller --dt"));
-  else if (!write_outputs (m, &res, data, a->out_dir, &error))
+  else if (!write_outputs (m, &res, data, with, a->out_dir, &error))
     status = nd_cli_fail (1, "%s", error->message);
   else if (a->propose)
-    status = nd_cli_propose (members, n_kept, data, res.noise_sd, a->out_dir);
+    status = nd_cli_propose (members, n_kept, data, with, res.noise_sd, a->out_dir);
   for (int k = 0; k < n_kept; k++)
     nd_model_free (members[k]);
   free (members);
   nd_fit_result_clear (&res);
   return status;
+}
+
+/* --with: every sweep of the second recording, read for the model as fitted (its area turns currents into
+ * densities), trains. In voltage clamp its transients are left out as --skip says or as measured on it. */
+static NdFitData *
+load_with (const FitArgs *a, const nd_model *m, NdRecording **rec)
+{
+  *rec = nd_cli_load_recording (a->with, &a->rec);
+  if (!*rec)
+    return NULL;
+  NdFitDataSpec spec = { .max_dt_ms = a->max_dt, .clamp_skip_ms = a->clamp_skip };
+  g_autoptr (GError) error = NULL;
+  NdFitData *d = nd_fit_data_new (*rec, m, &spec, &error);
+  if (!d)
+    {
+      nd_cli_fail (1, _("%s (--with): %s"), a->with, error->message);
+      return NULL;
+    }
+  if (d->voltage_clamp)
+    fprintf (stderr, _("fitted together with %s: %d voltage-clamp sweeps (%.2f ms after every jump of the command "
+                       "left out; errors in units of %.3g pA)\n"),
+             a->with, d->n_train, d->clamp_skip_ms, d->i_unit_pA);
+  else
+    fprintf (stderr, _("fitted together with %s: %d current-clamp sweeps\n"), a->with, d->n_train);
+  return d;
 }
 
 /* The options checked, the recording and model loaded, the plan made, then
@@ -423,6 +471,8 @@ run_fit (const FitArgs *a, int argc, char **argv)
   gboolean weights_given = FALSE;
   nd_model *m = make_model (a, model_path, rec, train, val, &weights_given, &error);
   NdFitPlan *plan = NULL;
+  NdRecording *with_rec = NULL;
+  NdFitData *with = NULL;
   if (!m)
     {
       status = nd_cli_fail (error->domain == G_OPTION_ERROR ? 2 : 1, "%s", error->message);
@@ -443,11 +493,18 @@ run_fit (const FitArgs *a, int argc, char **argv)
   m = plan->model;
   plan->model = NULL;
   report_clamp_plan (plan);
+  if (a->with && !(with = load_with (a, m, &with_rec)))
+    {
+      status = 1;
+      goto out;
+    }
   status = prepare_out_dir (a->out_dir);
   if (status == 0)
-    status = fit_and_write (a, &m, plan, model_out);
+    status = fit_and_write (a, &m, plan, with, model_out);
 
 out:
+  nd_fit_data_free (with);
+  nd_recording_free (with_rec);
   nd_fit_plan_free (plan);
   nd_recording_free (rec);
   nd_model_free (m);
@@ -493,6 +550,7 @@ nd_cli_fit (int argc, char **argv)
     { "ensemble", 0, 0, G_OPTION_ARG_INT, &a.ensemble, N_("Fit this many times from seeds SEED, SEED+1, … (2 to 64), keep the fits that explain the data as well as the best, and write the range of their kinetics (kinetics.csv’s x_inf_lo … tau_hi_ms and the model’s “band”)"), N_("N") },
     { "propose", 0, 0, G_OPTION_ARG_NONE, &a.propose, N_("With --ensemble: find the recording (steps, step pairs, ramps, noise, prepulses, in the recording’s clamp mode) on which the kept fits disagree most, print it and write it to DIR/next/ (proposal.txt, stimulus.atf, stimulus.csv, predicted.csv)"), NULL },
     { "jobs", 0, 0, G_OPTION_ARG_INT, &a.jobs, N_("With --ensemble: fits run at once (default: one per core)"), N_("N") },
+    { "with", 0, 0, G_OPTION_ARG_FILENAME, &a.with, N_("Another recording of the same cell, in current or voltage clamp, fitted together with REC: all its sweeps train (report in with-report.csv); --propose then proposes in both clamp modes"), N_("REC2") },
     { "window", 0, 0, G_OPTION_ARG_STRING, &a.window, N_("Fit only this part of every sweep, in ms from its start, e.g. 100-700 (faster; default: the whole sweep)"), N_("START-END") },
     { "search", 0, 0, G_OPTION_ARG_INT, &a.search, N_("Simulations of the search of conductances and kinetics that starts each restart (default 600 for a real cell, 0 otherwise; 0: no search)"), N_("N") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &a.max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
@@ -520,5 +578,6 @@ nd_cli_fit (int argc, char **argv)
   g_free (a.validate);
   g_free (a.template_name);
   g_free (a.window);
+  g_free (a.with);
   return status;
 }

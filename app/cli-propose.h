@@ -16,6 +16,8 @@
  * disagreement, writes out_dir/next/ (proposal.txt, stimulus.atf,
  * stimulus.csv, predicted.csv; a set with its complete.txt) and prints the
  * best one. noise_sd: the fit's estimate (mV; in voltage clamp in units of
- * data->i_unit_pA). 0, or the exit status. */
-int nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, double noise_sd,
-                    const char *out_dir);
+ * data->i_unit_pA). `with`: a second recording fitted together (fit --with),
+ * or NULL; the candidates are then in both recordings' modes, each scored
+ * against its own recording's noise. 0, or the exit status. */
+int nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, const NdFitData *with,
+                    double noise_sd, const char *out_dir);

@@ -824,8 +824,8 @@ objective (nd_model *m, const stage_objective *o, double *grad, double *tmp)
 /* Noise s.d. of a recording from the median absolute second difference
  * (white noise of s.d. s gives second differences of s.d. s sqrt 6; the
  * signal's own curvature is small in most samples). */
-static double
-noise_estimate (const nd_fit_sweep *sw, int n)
+double
+nd_fit_noise_estimate (const nd_fit_sweep *sw, int n)
 {
   size_t total = 0;
   for (int k = 0; k < n; k++)
@@ -1312,7 +1312,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
     return -1;
   fit_run f = { .m = m, .opt = opt, .train = train, .n_train = n_train, .ctl = ctl, .result = result,
                 .vs = n_val > 0 ? val : train, .nvs = n_val > 0 ? n_val : n_train };
-  const double noise = noise_estimate (train, n_train);
+  const double noise = nd_fit_noise_estimate (train, n_train);
   result->noise_sd = noise;
   result->smooth_ms = opt->smooth_ms >= 0.0 ? opt->smooth_ms : nd_fit_auto_smooth_ms (noise);
   f.lambda = opt->smoothness * fmax (noise, ND_FIT_NOISE_FLOOR_MV) * fmax (noise, ND_FIT_NOISE_FLOOR_MV);

@@ -260,6 +260,9 @@ double nd_fit_spike_score (nd_model *m, const nd_fit_sweep *sw, int n, bool wors
 #define ND_FIT_AUTO_SMOOTH_MS 0.3
 #define ND_FIT_MISS_MV 2.0          /* unexplained RMSE that triggers an extra restart */
 double nd_fit_auto_smooth_ms (double noise_sd_mV);
+/* The noise s.d. of the sweeps' recorded signal (mV; a clamp current in units of its i_unit), robust to
+ * spikes: what nd_fit_result.noise_sd reports for the training sweeps. */
+double nd_fit_noise_estimate (const nd_fit_sweep *sw, int n);
 
 /* Initialises every network for a fresh fit: nd_mlp_init plus first-layer
  * biases spread over the input range (uniform in [-scale, scale]), so that

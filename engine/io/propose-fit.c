@@ -33,3 +33,28 @@ nd_propose_options_for_fit (nd_propose_options *o, const NdFitData *data, double
     .v_hold_mV = NAN,
   };
 }
+
+void
+nd_propose_options_for_joint_fit (nd_propose_options *o, const NdFitData *data, const NdFitData *with,
+                                  double area_um2)
+{
+  nd_propose_options_for_fit (o, data, area_um2, 0.0);
+  const NdFitData *both[2] = { data, with };
+  o->modes = 0;
+  for (int k = 0; k < 2; k++)
+    {
+      const NdFitData *d = both[k];
+      const double noise = nd_fit_noise_estimate (d->train, d->n_train);
+      if (d->voltage_clamp)
+        {
+          o->modes |= ND_PROPOSE_VC;
+          o->noise_pA = noise * d->i_unit_pA;
+        }
+      else
+        {
+          o->modes |= ND_PROPOSE_CC;
+          o->noise_mV = noise;
+          o->i_ref_pA = fmax (k == 0 ? 0.0 : o->i_ref_pA, training_range_pA (d, area_um2));
+        }
+    }
+}

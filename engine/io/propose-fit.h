@@ -18,5 +18,10 @@ G_BEGIN_DECLS
  * of the model's membrane area, area_um2), the fit's noise estimate noise_sd (nd_fit_result: mV, or in
  * voltage clamp units of the loss, data->i_unit_pA each); simulated in steps of at most 0.025 ms. */
 void nd_propose_options_for_fit (nd_propose_options *o, const NdFitData *data, double area_um2, double noise_sd);
+/* The same for two recordings of one cell fitted together (`fit --with`): candidates in the modes of both,
+ * each mode's noise estimated from its own training sweeps, current clamp scaled to the current-clamp
+ * recording's largest current, sampled as `data` is. */
+void nd_propose_options_for_joint_fit (nd_propose_options *o, const NdFitData *data, const NdFitData *with,
+                                       double area_um2);
 
 G_END_DECLS

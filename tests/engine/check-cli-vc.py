@@ -121,6 +121,54 @@ check(list(sim_abf[0].keys()) == ["sweep", "t_ms", "v_cmd_mV", "i_pA"] and len(s
       "simulate under the ABF's command")
 check(float(sim_abf[int(600 / 0.05)]["v_cmd_mV"]) == -110.0, "the ABF's command, rebuilt from its epochs")
 
+# Current and voltage clamp of one cell fitted together (--with): the K experiment's 15 pA step in current
+# clamp (0.3 mV noise) beside the clamp steps above (Na's current included, 5 pA noise, no transients).
+k_truth = os.path.join(data, "engine", "hh-k-truth.json")
+k_hybrid = os.path.join(data, "engine", "k-hybrid.json")
+cc_clean = os.path.join(out, "cc-clean.csv")
+run("simulate", k_truth, "--stimulus", os.path.join(data, "engine", "step-15pA.csv"), "--out", cc_clean)
+random.seed(7)
+cc_rec, vc_rec = os.path.join(out, "cc.csv"), os.path.join(out, "vc.csv")
+with open(cc_rec, "w") as f:
+    f.write("t_ms,v_mV,i_pA\n")
+    for x in rows(cc_clean):
+        f.write(f"{x['t_ms']},{float(x['v_mV']) + random.gauss(0, 0.3):.4f},{x['i_pA']}\n")
+vc_clean = os.path.join(out, "vc-clean.csv")
+run("simulate", k_truth, "--stimulus", cmd, "--out", vc_clean)
+with open(vc_rec, "w") as f:
+    f.write("sweep,t_ms,v_cmd_mV,i_pA\n")
+    for x in rows(vc_clean):
+        f.write(f"{x['sweep']},{x['t_ms']},{x['v_cmd_mV']},{float(x['i_pA']) + random.gauss(0, 5):.4f}\n")
+joint = os.path.join(out, "joint")
+p = run("fit", k_hybrid, cc_rec, "--with", vc_rec, "--out", joint, "--seed", "1", "--iterations", "300")
+check(f"fitted together with {vc_rec}: {len(levels)} voltage-clamp sweeps" in p.stderr, f"--with said: {p.stderr[-800:]}")
+cc_rep, vc_rep = rows(os.path.join(joint, "report.csv")), rows(os.path.join(joint, "with-report.csv"))
+check(len(cc_rep) == 1 and float(cc_rep[0]["subthreshold_rmse_mV"]) < 1.0
+      and cc_rep[0]["spikes_model"] == cc_rep[0]["spikes_recorded"], f"current clamp reproduced: {cc_rep}")
+check(len(vc_rep) == len(levels) and all(x["role"] == "train" for x in vc_rep), f"clamp sweeps reported: {vc_rep}")
+for x in vc_rep:
+    if abs(float(x["peak_pA"])) > 200:
+        check(abs(float(x["peak_error_percent"])) < 3.0, f"--with sweep {x['sweep']}: peak off by {x['peak_error_percent']} %")
+check("with-report.csv" in open(os.path.join(joint, "complete.txt")).read(), "with-report.csv belongs to the set")
+kin = [x for x in rows(os.path.join(joint, "kinetics.csv")) if x["channel"] == "K"]
+worst = max(abs(float(x["x_inf"]) - hh_n_inf(float(x["v_mV"]))) for x in kin if -60 <= float(x["v_mV"]) <= 40)
+print(f"current and voltage clamp together: n_inf within {worst:.4f} of HH on -60..+40 mV")
+check(worst < 0.03, f"joint fit: n_inf off by {worst}")
+# A later fit into the same folder without --with leaves no with-report.csv of the earlier one.
+run("fit", k_hybrid, cc_rec, "--out", joint, "--seed", "1", "--iterations", "10", "--restarts", "1")
+check(not os.path.exists(os.path.join(joint, "with-report.csv")), "a stale with-report.csv is removed")
+# The proposal of an ensemble fitted to both: candidates in both clamp modes, each against its own noise.
+p = run("fit", k_hybrid, cc_rec, "--with", vc_rec, "--out", os.path.join(out, "joint-next"), "--seed", "1",
+        "--iterations", "40", "--ensemble", "2", "--propose")
+ranked = open(os.path.join(out, "joint-next", "next", "proposal.txt")).read()
+check("record next:" in p.stdout + p.stderr and "Ranked candidates" in ranked, f"a proposal after a joint fit: {p.stderr[-600:]}")
+print("joint fit's proposal:", ranked.splitlines()[0])
+# A --with that cannot be read names the file and changes nothing.
+p = run("fit", k_hybrid, cc_rec, "--with", os.path.join(out, "missing.csv"), "--out", joint, code=1)
+check("missing.csv" in p.stderr and os.path.exists(os.path.join(joint, "complete.txt")), f"missing --with: {p.stderr}")
+p = run("fit", k_hybrid, cc_rec, "--with", cmd, "--out", joint, code=1)
+check("(--with)" in p.stderr and "No membrane current" in p.stderr, f"--with without a current: {p.stderr}")
+
 # Bad input: a command without a current cannot be fitted; a current-clamp model file is not needed.
 check("No membrane current" in run("fit", hybrid, cmd, "--out", fit_dir, code=1).stderr, "fit needs a current")
 

@@ -5,12 +5,14 @@
  *
  * On real recordings: 17o05028 (current steps) gives the template its cell and the automatic training
  * sweeps, and the choices reach the options unchanged (a seed of 0 included); 17o05024 (voltage-clamp
- * steps) frees the leak unless it is kept and sizes the template from its capacitance.
+ * steps) frees the leak unless it is kept and sizes the template from its capacitance. The two fitted
+ * together (`fit --with`) propose recordings in both clamp modes, each scored against its own noise.
  */
 #include <glib.h>
 #include <math.h>
 
 #include "fit-plan.h"
+#include "propose-fit.h"
 #include "templates.h"
 
 static NdRecording *
@@ -138,11 +140,56 @@ test_voltage_clamp (void)
   nd_recording_free (rec);
 }
 
+static void
+test_joint_proposal (void)
+{
+  NdRecording *cc_rec = load ("17o05028_ic_steps.abf"), *vc_rec = load ("17o05024_vc_steps.abf");
+  nd_template_cell cell;
+  nd_template_cell_unknown (&cell);
+  cell.area_um2 = 10000.0;
+  nd_model *m = nd_template_model (ND_TEMPLATE_CORTICAL, &cell, false);
+  const int cc_train[] = { 0, 8 }, vc_train[] = { 1, 3 };
+  NdFitDataSpec cs = { .train = cc_train, .n_train = 2, .max_dt_ms = 0.05 };
+  NdFitDataSpec vs = { .train = vc_train, .n_train = 2, .max_dt_ms = 0.05 };
+  g_autoptr (GError) error = NULL;
+  NdFitData *cc = nd_fit_data_new (cc_rec, m, &cs, &error);
+  g_assert_no_error (error);
+  NdFitData *vc = nd_fit_data_new (vc_rec, m, &vs, &error);
+  g_assert_no_error (error);
+  nd_propose_options alone, joint, swapped;
+  nd_propose_options_for_fit (&alone, cc, m->area_um2, 1.0);
+  nd_propose_options_for_joint_fit (&joint, cc, vc, m->area_um2);
+  nd_propose_options_for_joint_fit (&swapped, vc, cc, m->area_um2);
+  const double noise_mV = nd_fit_noise_estimate (cc->train, cc->n_train);
+  const double noise_pA = nd_fit_noise_estimate (vc->train, vc->n_train) * vc->i_unit_pA;
+  g_print ("joint: noise %.3f mV (current clamp), %.2f pA (voltage clamp), current clamp up to %.0f pA\n", noise_mV,
+           noise_pA, joint.i_ref_pA);
+  g_assert_cmpint (alone.modes, ==, ND_PROPOSE_CC);
+  g_assert_cmpint (joint.modes, ==, ND_PROPOSE_CC | ND_PROPOSE_VC);
+  g_assert_cmpint (swapped.modes, ==, ND_PROPOSE_CC | ND_PROPOSE_VC);
+  g_assert_cmpfloat (joint.noise_mV, ==, noise_mV);
+  g_assert_cmpfloat (joint.noise_pA, ==, noise_pA);
+  g_assert_cmpfloat (noise_mV, >, 0.0);
+  g_assert_cmpfloat (noise_pA, >, 0.0);
+  /* The current-clamp candidates are scaled to the current-clamp recording whichever comes first. */
+  g_assert_cmpfloat (joint.i_ref_pA, ==, alone.i_ref_pA);
+  g_assert_cmpfloat (swapped.i_ref_pA, ==, alone.i_ref_pA);
+  g_assert_cmpfloat (swapped.noise_mV, ==, noise_mV);
+  g_assert_cmpfloat (swapped.noise_pA, ==, noise_pA);
+  g_assert_cmpfloat (nd_propose_noise (&joint, ND_PROPOSE_VC), ==, fmax (noise_pA, 1.0));
+  nd_fit_data_free (cc);
+  nd_fit_data_free (vc);
+  nd_model_free (m);
+  nd_recording_free (cc_rec);
+  nd_recording_free (vc_rec);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fit-plan/current-steps", test_current_steps);
   g_test_add_func ("/fit-plan/voltage-clamp", test_voltage_clamp);
+  g_test_add_func ("/fit-plan/joint-proposal", test_joint_proposal);
   return g_test_run ();
 }
