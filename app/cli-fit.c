@@ -56,6 +56,7 @@ typedef struct {
   int ensemble, jobs;        /* --ensemble (-1: a single fit) and its threads */
   double max_dt, area;
   gboolean warm_start, keep_leak, propose;
+  double vc_noise;           /* --vc-noise: also propose voltage-clamp recordings, with this noise (pA) */
   double clamp_skip;
   NdCliRecordingOptions rec;
   const nd_model *model;     /* a project's model (cli-fit-project.h), else NULL */
@@ -255,6 +256,9 @@ check_fit_options (const FitArgs *a, int argc, const char *model_path, double *w
     return status;
   if (a->propose && a->ensemble == -1)
     return nd_cli_fail (2, _("--propose asks where the fits of an ensemble disagree: give --ensemble N too"));
+  if (a->vc_noise != 0.0 && (!a->propose || !(a->vc_noise > 0.0 && a->vc_noise <= 1e4)))
+    return nd_cli_fail (2, _("--vc-noise is the noise of a voltage-clamp recording in pA (above 0, e.g. 5) "
+                             "for --propose"));
   if (!(a->max_dt > 0.0) || a->max_dt > 1.0 || a->max_dt < 1e-4)
     return nd_cli_fail (2, _("--dt must be between 0.0001 and 1 ms"));
   if (!(a->area >= 0.0) || a->area > 1e8)
@@ -409,7 +413,7 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData
   else if (!write_outputs (m, &res, data, with, a->out_dir, &error))
     status = nd_cli_fail (1, "%s", error->message);
   else if (a->propose)
-    status = nd_cli_propose (members, n_kept, data, with, res.noise_sd, a->out_dir);
+    status = nd_cli_propose (members, n_kept, data, with, res.noise_sd, a->vc_noise, a->out_dir);
   for (int k = 0; k < n_kept; k++)
     nd_model_free (members[k]);
   free (members);
@@ -498,6 +502,12 @@ run_fit (const FitArgs *a, int argc, char **argv)
       status = 1;
       goto out;
     }
+  if (a->vc_noise > 0.0 && (plan->data->voltage_clamp || (with && with->voltage_clamp)))
+    {
+      status = nd_cli_fail (2, _("--vc-noise is for fits without a voltage-clamp recording: the noise of the one "
+                                 "given is measured on it"));
+      goto out;
+    }
   status = prepare_out_dir (a->out_dir);
   if (status == 0)
     status = fit_and_write (a, &m, plan, with, model_out);
@@ -549,6 +559,7 @@ nd_cli_fit (int argc, char **argv)
     { "restarts", 0, 0, G_OPTION_ARG_INT, &a.restarts, N_("Fits from different initialisations; the best on validation is kept"), N_("N") },
     { "ensemble", 0, 0, G_OPTION_ARG_INT, &a.ensemble, N_("Fit this many times from seeds SEED, SEED+1, … (2 to 64), keep the fits that explain the data as well as the best, and write the range of their kinetics (kinetics.csv’s x_inf_lo … tau_hi_ms and the model’s “band”)"), N_("N") },
     { "propose", 0, 0, G_OPTION_ARG_NONE, &a.propose, N_("With --ensemble: find the recording (steps, step pairs, ramps, noise, prepulses, in the recording’s clamp mode) on which the kept fits disagree most, print it and write it to DIR/next/ (proposal.txt, stimulus.atf, stimulus.csv, predicted.csv)"), NULL },
+    { "vc-noise", 0, 0, G_OPTION_ARG_DOUBLE, &a.vc_noise, N_("With --propose after a current-clamp fit: also propose voltage-clamp recordings of the cell, whose clamp current has this noise (s.d. in pA at the recording’s bandwidth, e.g. 5)"), N_("PA") },
     { "jobs", 0, 0, G_OPTION_ARG_INT, &a.jobs, N_("With --ensemble: fits run at once (default: one per core)"), N_("N") },
     { "with", 0, 0, G_OPTION_ARG_FILENAME, &a.with, N_("Another recording of the same cell, in current or voltage clamp, fitted together with REC: all its sweeps train (report in with-report.csv); --propose then proposes in both clamp modes"), N_("REC2") },
     { "window", 0, 0, G_OPTION_ARG_STRING, &a.window, N_("Fit only this part of every sweep, in ms from its start, e.g. 100-700 (faster; default: the whole sweep)"), N_("START-END") },

@@ -68,7 +68,7 @@ write_next (const nd_proposal *p, int n_p, int n_members, double noise, const ch
 
 int
 nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, const NdFitData *with,
-                double noise_sd, const char *out_dir)
+                double noise_sd, double vc_noise_pA, const char *out_dir)
 {
   if (n_members < 2)
     return nd_cli_fail (1, _("--propose needs at least two fits that explain the recording equally well "
@@ -79,6 +79,11 @@ nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, 
     nd_propose_options_for_joint_fit (&o, data, with, members[0]->area_um2);
   else
     nd_propose_options_for_fit (&o, data, members[0]->area_um2, noise_sd);
+  if (vc_noise_pA > 0.0)
+    {
+      o.modes |= ND_PROPOSE_VC;
+      o.noise_pA = vc_noise_pA;
+    }
   nd_proposal p[ND_CLI_PROPOSE_SHOWN];
   int n_p = nd_propose (members, n_members, &o, ND_CLI_PROPOSE_SHOWN, p);
   if (n_p <= 0)

@@ -18,6 +18,8 @@
  * best one. noise_sd: the fit's estimate (mV; in voltage clamp in units of
  * data->i_unit_pA). `with`: a second recording fitted together (fit --with),
  * or NULL; the candidates are then in both recordings' modes, each scored
- * against its own recording's noise. 0, or the exit status. */
+ * against its own recording's noise. vc_noise_pA > 0 (fit --vc-noise): a
+ * current-clamp fit's candidates include voltage-clamp ones, scored against
+ * that noise of the clamp current. 0, or the exit status. */
 int nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, const NdFitData *with,
-                    double noise_sd, const char *out_dir);
+                    double noise_sd, double vc_noise_pA, const char *out_dir);

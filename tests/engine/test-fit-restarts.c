@@ -162,6 +162,49 @@ main (void)
       nd_fit_result_clear (&r);
     }
 
+  /* A learned current of two gates (a^3 b) starts a fit from scratch with the first gate activating and
+   * the second inactivating (fit.c: the product is nearly unchanged when the networks swap roles, so the
+   * prior names them alike in every fit); a gate's own prior is kept, a single gate gets none. */
+  {
+    nd_model *a = nd_model_new (1.0, K_AREA, -70.0, 6.3);
+    nd_model_add_known (a, nd_channel_lookup ("hh_na"), 120.0, 50.0);
+    nd_model_add_known (a, nd_channel_lookup ("hh_k"), 36.0, -75.0);
+    nd_model_add_known (a, nd_channel_lookup ("leak"), 0.3, -70.0);
+    nd_learned_gate net;
+    nd_learned_gate_make (&net, 8, 2, ND_ACT_TANH, true);
+    const char *names[] = { "a", "b" };
+    const int powers[] = { 3, 1 };
+    const int c = nd_model_add_learned (a, "A", 20.0, -75.0, 2, names, powers, &net);
+    nd_model *own = nd_model_copy (a);
+    double *own_b = nd_model_gate_prior (own, c, 1);
+    own_b[ND_PRIOR_SLOPE] = 0.2, own_b[ND_PRIOR_V_HALF] = -20.0, own_b[ND_PRIOR_LOG_TAU] = 1.0986122886681098;   /* log 3 ms */
+    nd_model_params_changed (own);
+    nd_fit_options_default (&o);
+    o.iterations = 2;
+    o.restarts = 1;
+    o.polish_iterations = 0;
+    ND_CHECK (nd_fit (a, &sw, 1, NULL, 0, &o, NULL, NULL, NULL, &r) == 0, "a^3 b fit");
+    nd_fit_result_clear (&r);
+    const double *pa = nd_model_gate_prior (a, c, 0), *pb = nd_model_gate_prior (a, c, 1);
+    printf ("a^3 b from scratch: prior slopes %+.2f and %+.2f /mV, half-activation %.0f and %.0f mV\n",
+            pa[ND_PRIOR_SLOPE], pb[ND_PRIOR_SLOPE], pa[ND_PRIOR_V_HALF], pb[ND_PRIOR_V_HALF]);
+    ND_CHECK (pa[ND_PRIOR_SLOPE] > 0.0 && pb[ND_PRIOR_SLOPE] < 0.0, "first gate activating, second inactivating");
+    nd_gate_rates ra, rb;
+    nd_model_gate_rates (a, c, 0, -80.0, &ra);
+    nd_model_gate_rates (a, c, 1, -80.0, &rb);
+    ND_CHECK (isfinite (ra.x_inf) && isfinite (rb.x_inf), "the gates' curves are finite");
+    ND_CHECK (nd_fit (own, &sw, 1, NULL, 0, &o, NULL, NULL, NULL, &r) == 0, "a^3 b fit, b with its own prior");
+    nd_fit_result_clear (&r);
+    const double *qa = nd_model_gate_prior (own, c, 0), *qb = nd_model_gate_prior (own, c, 1);
+    ND_CHECK (qa[ND_PRIOR_SLOPE] > 0.0, "the first gate still gets the activating prior");
+    ND_CHECK (qb[ND_PRIOR_SLOPE] == 0.2 && qb[ND_PRIOR_V_HALF] == -20.0, "a gate's own prior is kept");
+    const double *pk = nd_model_gate_prior (m, nd_model_learned_channel (m), 0);
+    ND_CHECK (pk[ND_PRIOR_SLOPE] == 0.0 && pk[ND_PRIOR_V_HALF] == 0.0 && pk[ND_PRIOR_LOG_TAU] == 0.0,
+              "a single learned gate gets no prior");
+    nd_model_free (own);
+    nd_model_free (a);
+  }
+
   free (before);
   nd_model_free (m);
   nd_model_free (truth);
