@@ -163,6 +163,22 @@ p = run("fit", k_hybrid, cc_rec, "--with", vc_rec, "--out", os.path.join(out, "j
 ranked = open(os.path.join(out, "joint-next", "next", "proposal.txt")).read()
 check("record next:" in p.stdout + p.stderr and "Ranked candidates" in ranked, f"a proposal after a joint fit: {p.stderr[-600:]}")
 print("joint fit's proposal:", ranked.splitlines()[0])
+# --vc-noise: a current-clamp fit's proposals include voltage-clamp ones, scored against the noise given.
+# With a clamp current this quiet (0.01 pA) the fits' disagreement in voltage clamp outweighs any in current
+# clamp (0.3 mV of noise): a voltage-clamp step is proposed, as a command table.
+vcn = os.path.join(out, "vc-noise")
+p = run("fit", k_hybrid, cc_rec, "--out", vcn, "--seed", "1", "--iterations", "40", "--ensemble", "2",
+        "--propose", "--vc-noise", "0.01")
+first = open(os.path.join(vcn, "next", "proposal.txt")).read().splitlines()[0]
+print("with --vc-noise 0.01:", first)
+check("voltage clamp" in first, f"a voltage-clamp proposal: {first}")
+check(open(os.path.join(vcn, "next", "stimulus.csv")).readline().strip() == "t_ms,v_cmd_mV", "its command table")
+check(run("fit", k_hybrid, cc_rec, "--out", vcn, "--vc-noise", "5", code=2).returncode == 2, "--vc-noise needs --propose")
+p = run("fit", k_hybrid, cc_rec, "--with", vc_rec, "--out", vcn, "--ensemble", "2", "--propose", "--vc-noise", "5",
+        code=2)
+check("measured on it" in p.stderr, f"--vc-noise beside a clamp recording: {p.stderr}")
+check(os.path.exists(os.path.join(vcn, "next", "complete.txt")), "a refused command leaves the last results")
+
 # A --with that cannot be read names the file and changes nothing.
 p = run("fit", k_hybrid, cc_rec, "--with", os.path.join(out, "missing.csv"), "--out", joint, code=1)
 check("missing.csv" in p.stderr and os.path.exists(os.path.join(joint, "complete.txt")), f"missing --with: {p.stderr}")
