@@ -29,6 +29,7 @@ typedef struct
 } Command;
 
 static const char *const fit_flags[] = { "--warm-start", "--keep-leak", "--propose", NULL };
+static const char *const fit_files[] = { "--with", NULL };
 static const char *const reduce_flags[] = { "--free-at-rest", NULL };
 static const char *const reduce_files[] = { "--stimulus", "-s", "--validate", "--test", NULL };
 static const char *const curves_flags[] = { "--layer-norm", NULL };
@@ -37,7 +38,7 @@ static const char *const passive_flags[] = { "--json", NULL };
 static const char *const none[] = { NULL };
 
 static const Command commands[] = {
-  { "fit", fit_flags, none, ND_BATCH_OUT_DIR, NULL },
+  { "fit", fit_flags, fit_files, ND_BATCH_OUT_DIR, NULL },
   { "reduce", reduce_flags, reduce_files, ND_BATCH_OUT_DIR, NULL },
   { "fit-curves", curves_flags, none, ND_BATCH_OUT_DIR, NULL },
   { "simulate", none, simulate_files, ND_BATCH_OUT_FILE, "simulated.csv" },

@@ -46,7 +46,8 @@ for command in ("fit", "reduce", "fit-curves", "simulate", "passive"):
             continue
         # A flag followed by the file, or an option with a value that is no file, then the file.
         args = f"{command} {opt} in.txt" if not value else f"{command} {opt} 1 in.txt"
-        if opt in ("--stimulus", "--validate", "--test") and command in ("reduce", "simulate"):
+        if (opt in ("--stimulus", "--validate", "--test") and command in ("reduce", "simulate")
+                or (opt == "--with" and command == "fit")):
             args = f"{command} {opt} in.txt in.txt"   # options that name an input file
         lines.append(f"{command}{k},\"{args}\"")
 lines.append("wrong,fit missing.csv")
@@ -68,12 +69,14 @@ with open(bad_plan, "w") as f:
             "gone,fit model.json cell99.abf\n"
             "ok,passive rec.csv\n"
             "out,fit model.json rec.csv --out elsewhere\n"
-            "../up,passive rec.csv\n")
+            "../up,passive rec.csv\n"
+            "vc,fit model.json rec.csv --with vc99.csv\n")
 r = batch(bad_plan, "--out", os.path.join(out, "bad-out"))
 check(r.returncode == 1, f"bad plan exits 1, not {r.returncode}")
 for words in ("line 3 (typo): “fitt” is not a command", "line 4 (gone): there is no file “cell99.abf” in " + plan_dir,
               "line 5 (ok): the name is already used on line 2", "line 6 (out): remove --out",
-              "line 7 (../up): the name must be usable as a folder name", "has 5 bad rows; nothing was run"):
+              "line 7 (../up): the name must be usable as a folder name",
+              "line 8 (vc): there is no file “vc99.csv”", "has 6 bad rows; nothing was run"):
     check(words in r.stderr, f"bad plan names “{words}”: {r.stderr}")
 check(not os.path.exists(os.path.join(out, "bad-out")), "a bad plan creates nothing")
 check(batch(plan, "--jobs", "2").returncode == 2, "no --out is a usage error")
