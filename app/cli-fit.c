@@ -426,7 +426,10 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData
 static NdFitData *
 load_with (const FitArgs *a, const nd_model *m, NdRecording **rec)
 {
-  *rec = nd_cli_load_recording (a->with, &a->rec);
+  /* --stimulus names a signal of REC; REC2's stimulus is found as for any recording. */
+  NdCliRecordingOptions o = a->rec;
+  o.stimulus = NULL;
+  *rec = nd_cli_load_recording (a->with, &o);
   if (!*rec)
     return NULL;
   NdFitDataSpec spec = { .max_dt_ms = a->max_dt, .clamp_skip_ms = a->clamp_skip };
