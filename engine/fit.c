@@ -98,11 +98,11 @@ nd_fit_init_networks (nd_model *m, uint64_t seed, double scale)
 /* A learned current of several gates is, as HH wrote its m^3 h, the product of an activation and
  * inactivations; the product a^p b^q is nearly unchanged when the networks swap their roles (a
  * inactivating as b^(1/p), b activating as a^p), so fits from different seeds named the same kinetics
- * differently and an ensemble's band, mixing both, spanned everything (the A current fitted from current
- * and voltage clamp: 4 of 4 seeds' fits explained the data equally well, one with the roles swapped).
- * A fit from scratch therefore starts such a gate without a prior of its own from a gentle Boltzmann
- * prior: the first gate activating, the others inactivating. With it the 4 members agreed on the roles
- * on all three seeds tried; the networks add to the prior, so any shape can still be learned. */
+ * differently (the A current fitted from current and voltage clamp, 4 fits per seed, all explaining the
+ * data: on seed 1 every kept fit had the roles swapped, on seed 11 they mixed both namings and the band
+ * spanned everything). A fit from scratch therefore starts such a gate without a prior of its own from a
+ * gentle Boltzmann prior: the first gate activating, the others inactivating. With it the fits named
+ * the gates alike on all three seeds tried; the networks add to the prior, so any shape can be learned. */
 #define ORIENT_SLOPE_PER_MV 0.1
 static void
 orient_learned_gates (nd_model *m)
