@@ -164,7 +164,7 @@ ranked = open(os.path.join(out, "joint-next", "next", "proposal.txt")).read()
 check("record next:" in p.stdout + p.stderr and "Ranked candidates" in ranked, f"a proposal after a joint fit: {p.stderr[-600:]}")
 print("joint fit's proposal:", ranked.splitlines()[0])
 # --vc-noise: a current-clamp fit's proposals include voltage-clamp ones, scored against the noise given.
-# With a clamp current this quiet (0.01 pA) the fits' disagreement in voltage clamp outweighs any in current
+# With a clamp current this quiet (0.01 pA, scored at the 1 pA floor of nd_propose_noise) the fits' disagreement in voltage clamp outweighs any in current
 # clamp (0.3 mV of noise): a voltage-clamp step is proposed, as a command table.
 vcn = os.path.join(out, "vc-noise")
 p = run("fit", k_hybrid, cc_rec, "--out", vcn, "--seed", "1", "--iterations", "40", "--ensemble", "2",
