@@ -8,6 +8,7 @@
 #include "cli-propose.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -21,15 +22,19 @@
 static const char *const next_outputs[] = { "proposal.txt", "stimulus.atf", "stimulus.csv", "predicted.csv", NULL };
 
 static GString *
-proposal_text (const nd_proposal *p, int n_p, int n_members, double noise)
+proposal_text (const nd_proposal *p, int n_p, int n_members, double noise, bool joint)
 {
   GString *s = g_string_new (NULL);
   g_autofree char *best = nd_protocol_describe (&p[0].proto);
   g_string_append_printf (s, _("Record next: %s.\n"), best);
-  g_string_append_printf (s, _("The %d fits that explain the recording equally well disagree most on it: the "
-                               "variance between their predictions is %.3g times the noise variance (%.3g %s), "
-                               "on average over its %.0f ms.\n"),
-                          n_members, p[0].score, noise, p[0].proto.mode == ND_PROPOSE_VC ? "pA" : "mV",
+  /* Whole sentences for the translators, one per case (--with fits two recordings). */
+  const char *fmt = joint ? _("The %d fits that explain both recordings equally well disagree most on it: the "
+                              "variance between their predictions is %.3g times the noise variance (%.3g %s), "
+                              "on average over its %.0f ms.\n")
+                          : _("The %d fits that explain the recording equally well disagree most on it: the "
+                              "variance between their predictions is %.3g times the noise variance (%.3g %s), "
+                              "on average over its %.0f ms.\n");
+  g_string_append_printf (s, fmt, n_members, p[0].score, noise, p[0].proto.mode == ND_PROPOSE_VC ? "pA" : "mV",
                           (double) (p[0].n - 1) * p[0].dt_ms);
   /* The window's caveat, in its words (nd-fit-view-next.c). */
   if (nd_proposal_hidden_by_noise (&p[0]))
@@ -45,13 +50,13 @@ proposal_text (const nd_proposal *p, int n_p, int n_members, double noise)
 }
 
 static int
-write_next (const nd_proposal *p, int n_p, int n_members, double noise, const char *dir)
+write_next (const nd_proposal *p, int n_p, int n_members, double noise, bool joint, const char *dir)
 {
   g_autoptr (GError) error = NULL;
   if (g_mkdir_with_parents (dir, 0755) != 0)
     return nd_cli_fail (1, _("cannot create the folder “%s”: %s"), dir, g_strerror (errno));
   g_autofree char *desc = nd_protocol_describe (&p[0].proto);
-  g_autoptr (GString) text = proposal_text (p, n_p, n_members, noise);
+  g_autoptr (GString) text = proposal_text (p, n_p, n_members, noise, joint);
   g_autoptr (GString) atf = nd_stimulus_atf (&p[0], desc);
   g_autoptr (GString) csv = nd_stimulus_csv (&p[0]);
   g_autoptr (GString) pred = nd_proposal_predicted_csv (&p[0]);
@@ -71,8 +76,10 @@ nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, 
                 double noise_sd, double vc_noise_pA, const char *out_dir)
 {
   if (n_members < 2)
-    return nd_cli_fail (1, _("--propose needs at least two fits that explain the recording equally well "
-                             "(kept: %d); try a larger --ensemble"), n_members);
+    return nd_cli_fail (1, with ? _("--propose needs at least two fits that explain both recordings equally well "
+                                    "(kept: %d); try a larger --ensemble")
+                                : _("--propose needs at least two fits that explain the recording equally well "
+                                    "(kept: %d); try a larger --ensemble"), n_members);
   /* As the window's Record Next asks (propose-fit.h). */
   nd_propose_options o;
   if (with)
@@ -89,7 +96,7 @@ nd_cli_propose (nd_model *const *members, int n_members, const NdFitData *data, 
   if (n_p <= 0)
     return nd_cli_fail (1, _("no candidate recording could be simulated with every kept fit"));
   g_autofree char *dir = g_build_filename (out_dir, ND_CLI_PROPOSE_DIR, NULL);
-  int status = write_next (p, n_p, n_members, nd_propose_noise (&o, p[0].proto.mode), dir);
+  int status = write_next (p, n_p, n_members, nd_propose_noise (&o, p[0].proto.mode), with != NULL, dir);
   for (int k = 0; k < n_p; k++)
     nd_proposal_clear (&p[k]);
   return status;

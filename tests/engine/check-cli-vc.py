@@ -162,6 +162,7 @@ p = run("fit", k_hybrid, cc_rec, "--with", vc_rec, "--out", os.path.join(out, "j
         "--iterations", "40", "--ensemble", "2", "--propose")
 ranked = open(os.path.join(out, "joint-next", "next", "proposal.txt")).read()
 check("record next:" in p.stdout + p.stderr and "Ranked candidates" in ranked, f"a proposal after a joint fit: {p.stderr[-600:]}")
+check("explain both recordings equally well" in ranked, f"the joint fit's proposal speaks of both recordings: {ranked[:400]}")
 print("joint fit's proposal:", ranked.splitlines()[0])
 # --vc-noise: a current-clamp fit's proposals include voltage-clamp ones, scored against the noise given.
 # With a clamp current this quiet (0.01 pA, scored at the 1 pA floor of nd_propose_noise) the fits' disagreement in voltage clamp outweighs any in current
@@ -169,7 +170,8 @@ print("joint fit's proposal:", ranked.splitlines()[0])
 vcn = os.path.join(out, "vc-noise")
 p = run("fit", k_hybrid, cc_rec, "--out", vcn, "--seed", "1", "--iterations", "40", "--ensemble", "2",
         "--propose", "--vc-noise", "0.01")
-first = open(os.path.join(vcn, "next", "proposal.txt")).read().splitlines()[0]
+first, second = open(os.path.join(vcn, "next", "proposal.txt")).read().splitlines()[:2]
+check("explain the recording equally well" in second, f"one recording, in the singular: {second}")
 print("with --vc-noise 0.01:", first)
 check("voltage clamp" in first, f"a voltage-clamp proposal: {first}")
 check(open(os.path.join(vcn, "next", "stimulus.csv")).readline().strip() == "t_ms,v_cmd_mV", "its command table")
