@@ -34,29 +34,41 @@ nd_gate_band_compute (const double *x_inf, const double *tau, int n_members, nd_
   memset (band, 0, sizeof *band);
   band->n_members = n_members;
   const double k = nd_gate_band_factor (n_members);
+  double xmin[ND_BAND_N], xmax[ND_BAND_N], lmin[ND_BAND_N], lmax[ND_BAND_N];
+  double xm[ND_BAND_N], lm[ND_BAND_N], xs[ND_BAND_N], ls[ND_BAND_N];
   for (int i = 0; i < ND_BAND_N; i++)
     {
-      double xmin = INFINITY, xmax = -INFINITY, lmin = INFINITY, lmax = -INFINITY;
-      double xm = 0.0, lm = 0.0, xs = 0.0, ls = 0.0;
+      xmin[i] = lmin[i] = INFINITY, xmax[i] = lmax[i] = -INFINITY;
+      xm[i] = lm[i] = xs[i] = ls[i] = 0.0;
       for (int k2 = 0; k2 < n_members; k2++)
         {
           double x = x_inf[(size_t) k2 * ND_BAND_N + i], l = log (tau[(size_t) k2 * ND_BAND_N + i]);
-          xmin = fmin (xmin, x), xmax = fmax (xmax, x);
-          lmin = fmin (lmin, l), lmax = fmax (lmax, l);
-          xm += x / n_members, lm += l / n_members;
+          xmin[i] = fmin (xmin[i], x), xmax[i] = fmax (xmax[i], x);
+          lmin[i] = fmin (lmin[i], l), lmax[i] = fmax (lmax[i], l);
+          xm[i] += x / n_members, lm[i] += l / n_members;
         }
       for (int k2 = 0; k2 < n_members && n_members > 1; k2++)
         {
           double x = x_inf[(size_t) k2 * ND_BAND_N + i], l = log (tau[(size_t) k2 * ND_BAND_N + i]);
-          xs += (x - xm) * (x - xm) / (n_members - 1);
-          ls += (l - lm) * (l - lm) / (n_members - 1);
+          xs[i] += (x - xm[i]) * (x - xm[i]) / (n_members - 1);
+          ls[i] += (l - lm[i]) * (l - lm[i]) / (n_members - 1);
         }
+    }
+  const int w = ND_BAND_SPREAD_WINDOW_MV;   /* grid points are 1 mV apart */
+  for (int i = 0; i < ND_BAND_N; i++)
+    {
+      /* The members' spread at i is the largest within +-w mV: curves that cross at a voltage do not pin
+       * the gate down there more than beside it (gate-band.h). */
+      double sx = 0.0, sl = 0.0;
+      for (int j = i - w; j <= i + w; j++)
+        if (j >= 0 && j < ND_BAND_N)
+          sx = fmax (sx, xs[j]), sl = fmax (sl, ls[j]);
       /* The prediction interval, never narrower than the members themselves, widened by the error the
        * members share (gate-band.h). */
-      band->x_lo[i] = fmax (0.0, fmin (xmin, xm - k * sqrt (xs)) - ND_BAND_X_SHARED);
-      band->x_hi[i] = fmin (1.0, fmax (xmax, xm + k * sqrt (xs)) + ND_BAND_X_SHARED);
-      band->tau_lo[i] = exp (fmin (lmin, lm - k * sqrt (ls))) / ND_BAND_TAU_SHARED;
-      band->tau_hi[i] = exp (fmax (lmax, lm + k * sqrt (ls))) * ND_BAND_TAU_SHARED;
+      band->x_lo[i] = fmax (0.0, fmin (xmin[i], xm[i] - k * sqrt (sx)) - ND_BAND_X_SHARED);
+      band->x_hi[i] = fmin (1.0, fmax (xmax[i], xm[i] + k * sqrt (sx)) + ND_BAND_X_SHARED);
+      band->tau_lo[i] = exp (fmin (lmin[i], lm[i] - k * sqrt (sl))) / ND_BAND_TAU_SHARED;
+      band->tau_hi[i] = exp (fmax (lmax[i], lm[i] + k * sqrt (sl))) * ND_BAND_TAU_SHARED;
     }
   nd_gate_band_mark (band);
 }

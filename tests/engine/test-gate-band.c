@@ -16,8 +16,9 @@
 #include "nd-check.h"
 
 /* Three members with known curves: the band is their 90 % prediction interval, mean +- k s with
- * k = t(0.95, 2) sqrt (4/3), exactly (x linear, tau on a log scale), widened by 0.01 and a factor 1.1,
- * and "constrained" follows the width and factor limits. */
+ * k = t(0.95, 2) sqrt (4/3), exactly (x linear, tau on a log scale), s the largest within
+ * ND_BAND_SPREAD_WINDOW_MV, widened by 0.01 and a factor 1.1, and "constrained" follows the width and
+ * factor limits. */
 static void
 test_compute (void)
 {
@@ -45,12 +46,15 @@ test_compute (void)
   for (int i = 0; i < ND_BAND_N; i++)
     {
       double base = 0.2 + 0.3 * i / (double) (ND_BAND_N - 1), dx = i < 80 ? 0.02 : 0.2, ft = i < 120 ? 1.03 : 2.0;
-      /* mean base + dx/2, s dx/2; log tau: mean log(1+i) + log(ft)/2, s log(ft)/2 */
-      double xlo = fmax (0.0, base + dx / 2 - k3 * dx / 2 - 0.01), xhi = base + dx / 2 + k3 * dx / 2 + 0.01;
-      double tlo = (1.0 + i) * pow (ft, 0.5 - k3 / 2) / 1.1, thi = (1.0 + i) * pow (ft, 0.5 + k3 / 2) * 1.1;
+      /* the spread of the wider side reaches ND_BAND_SPREAD_WINDOW_MV below its first voltage */
+      const int w = ND_BAND_SPREAD_WINDOW_MV;
+      double sdx = i + w < 80 ? 0.02 : 0.2, sft = i + w < 120 ? 1.03 : 2.0;
+      /* mean base + dx/2, s sdx/2; log tau: mean log(1+i) + log(ft)/2, s log(sft)/2 */
+      double xlo = fmax (0.0, base + dx / 2 - k3 * sdx / 2 - 0.01), xhi = base + dx / 2 + k3 * sdx / 2 + 0.01;
+      double tlo = (1.0 + i) * sqrt (ft) * pow (sft, -k3 / 2) / 1.1, thi = (1.0 + i) * sqrt (ft) * pow (sft, k3 / 2) * 1.1;
       bool cons = xhi - xlo <= ND_BAND_X_WIDTH && thi <= ND_BAND_TAU_FACTOR * tlo;
       wrong += fabs (b.x_lo[i] - xlo) > 1e-9 || fabs (b.x_hi[i] - xhi) > 1e-9 || fabs (b.tau_lo[i] / tlo - 1) > 1e-9
-               || fabs (b.tau_hi[i] / thi - 1) > 1e-9 || b.constrained[i] != cons || b.constrained[i] != (i < 80);
+               || fabs (b.tau_hi[i] / thi - 1) > 1e-9 || b.constrained[i] != cons || b.constrained[i] != (i + w < 80);
     }
   ND_CHECK (wrong == 0, "%d voltages with a wrong band (at 10: %.12g %.12g %.12g %.12g %d)", wrong, b.x_lo[10], b.x_hi[10], b.tau_lo[10], b.tau_hi[10], b.constrained[10]);
 
@@ -74,6 +78,21 @@ test_compute (void)
     any += b.constrained[i] || fabs (b.x_lo[i] - (x[i] - 0.01)) > 1e-12 || fabs (b.x_hi[i] - (x[i] + 0.01)) > 1e-12
            || fabs (b.tau_hi[i] / (t[i] * 1.1) - 1) > 1e-12 || fabs (b.tau_lo[i] * 1.1 / t[i] - 1) > 1e-12;
   ND_CHECK (any == 0, "a band of one member: %d voltages constrained or not the member +- the shared error", any);
+  /* Two members whose curves cross at one voltage: the band there is as wide as the members' own interval
+   * 10 mV beside it, not their bare point of agreement (the data pin a gate no better where fits happen to
+   * cross). */
+  static double xx[2 * ND_BAND_N], tx[2 * ND_BAND_N];
+  for (int i = 0; i < ND_BAND_N; i++)
+    {
+      xx[i] = 0.5 + 0.002 * (i - 80), xx[ND_BAND_N + i] = 0.5 - 0.002 * (i - 80);
+      tx[i] = exp (0.01 * (i - 80)), tx[ND_BAND_N + i] = exp (-0.01 * (i - 80));
+    }
+  nd_gate_band_compute (xx, tx, 2, &b);
+  const double k2 = nd_gate_band_factor (2), d10 = 0.002 * 2 * ND_BAND_SPREAD_WINDOW_MV;
+  ND_CHECK (b.x_hi[80] - b.x_lo[80] > 0.1 && fabs (b.x_hi[80] - b.x_lo[80] - 2 * (k2 * d10 / sqrt (2.0) + 0.01)) < 1e-9
+            && fabs (log (b.tau_hi[80] / b.tau_lo[80]) - 2 * (k2 * 0.01 * 2 * ND_BAND_SPREAD_WINDOW_MV / sqrt (2.0) + log (1.1))) < 1e-9,
+            "at the crossing: x %g..%g, tau %g..%g", b.x_lo[80], b.x_hi[80], b.tau_lo[80], b.tau_hi[80]);
+  ND_CHECK (!b.constrained[80], "the crossing is not constrained by the data");
   /* The interval is clipped to [0, 1] for x_inf. */
   static double xc[2 * ND_BAND_N], tc[2 * ND_BAND_N];
   for (int i = 0; i < 2 * ND_BAND_N; i++)
@@ -121,16 +140,23 @@ test_model_bands (void)
   const nd_gate_band *band = nd_model_gate_band (a, c, 0);
   ND_CHECK (band && band->n_members == 2 && nd_model_has_bands (a), "band set");
   int wrong = 0;
+  nd_gate_rates ra[ND_BAND_N], rb[ND_BAND_N];
+  for (int i = 0; i < ND_BAND_N; i++)
+    {
+      nd_model_gate_rates (a, c, 0, ND_BAND_V_FIRST_MV + i, &ra[i]);
+      nd_model_gate_rates (b, c, 0, ND_BAND_V_FIRST_MV + i, &rb[i]);
+    }
   for (int i = 0; band && i < ND_BAND_N; i++)
     {
-      nd_gate_rates ra, rb;
-      nd_model_gate_rates (a, c, 0, ND_BAND_V_FIRST_MV + i, &ra);
-      nd_model_gate_rates (b, c, 0, ND_BAND_V_FIRST_MV + i, &rb);
-      /* two members: mean +- (k |a - b| / sqrt 2 + 0.01) */
-      double k = nd_gate_band_factor (2), h = k * fabs (ra.x_inf - rb.x_inf) / sqrt (2.0) + ND_BAND_X_SHARED;
-      double xm = (ra.x_inf + rb.x_inf) / 2;
+      /* two members: mean +- (k max |a - b| / sqrt 2 + 0.01), the max within ND_BAND_SPREAD_WINDOW_MV */
+      double d = 0.0;
+      for (int j = i - ND_BAND_SPREAD_WINDOW_MV; j <= i + ND_BAND_SPREAD_WINDOW_MV; j++)
+        if (j >= 0 && j < ND_BAND_N)
+          d = fmax (d, fabs (ra[j].x_inf - rb[j].x_inf));
+      double k = nd_gate_band_factor (2), h = k * d / sqrt (2.0) + ND_BAND_X_SHARED;
+      double xm = (ra[i].x_inf + rb[i].x_inf) / 2;
       wrong += fabs (band->x_lo[i] - fmax (0.0, xm - h)) > 1e-12 || fabs (band->x_hi[i] - fmin (1.0, xm + h)) > 1e-12
-               || !(band->tau_lo[i] <= fmin (ra.tau, rb.tau) && band->tau_hi[i] >= fmax (ra.tau, rb.tau));
+               || !(band->tau_lo[i] <= fmin (ra[i].tau, rb[i].tau) && band->tau_hi[i] >= fmax (ra[i].tau, rb[i].tau));
     }
   ND_CHECK (wrong == 0, "%d voltages differ from the members' interval", wrong);
   nd_model *copy = nd_model_copy (a);

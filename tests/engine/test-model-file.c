@@ -291,7 +291,7 @@ test_band (void)
   for (int i = 0; i < ND_BAND_N; i++)
     {
       x[i] = 1.0 / (1.0 + exp (-(i - 80) / 9.0)), x[ND_BAND_N + i] = fmin (1.0, x[i] + 0.3 * (i > 100) + 0.002);
-      t[i] = 1.0 + i / 7.0, t[ND_BAND_N + i] = t[i] * (1.0 + i / 100.0);
+      t[i] = 1.0 + i / 7.0, t[ND_BAND_N + i] = t[i] * (1.0 + i * i / 10000.0);
     }
   nd_gate_band_compute (x, t, 2, &band);
   nd_model_set_gate_band (m, c, 0, &band);
