@@ -86,8 +86,10 @@ typedef struct {
    * Only with automatic restarts (restarts 0). */
   int extra_restarts;
   /* Then the kept fit is refined for this many free-running iterations from
-   * its own parameters (0: never) if it still misses, or if the recording is
-   * noisier than ND_FIT_SMOOTH_ABOVE_MV. Both converge slowly in the free
+   * its own parameters (0: never) if it still misses, if its loss is above
+   * ND_FIT_POLISH_ABOVE times the noise variance (for noise of at least
+   * ND_FIT_POLISH_NOISE_MV), or if the recording is noisier than
+   * ND_FIT_SMOOTH_ABOVE_MV. Both converge slowly in the free
    * run: a fit near the limit of what its model can explain (a misspecified
    * model), whose fresh restarts land in the same place, and a noisy
    * recording, whose free-running loss is the one that averages the noise
@@ -259,6 +261,8 @@ double nd_fit_spike_score (nd_model *m, const nd_fit_sweep *sw, int n, bool wors
 #define ND_FIT_SMOOTH_ABOVE_MV 2.0  /* smoothing only pays off for strong noise */
 #define ND_FIT_AUTO_SMOOTH_MS 0.3
 #define ND_FIT_MISS_MV 2.0          /* unexplained RMSE that triggers an extra restart */
+#define ND_FIT_POLISH_ABOVE 1.1     /* times the noise variance: a fit above it is polished ... */
+#define ND_FIT_POLISH_NOISE_MV 0.1  /* ... if the recording's noise is at least this */
 double nd_fit_auto_smooth_ms (double noise_sd_mV);
 /* The noise s.d. of the sweeps' recorded signal (mV; a clamp current in units of its i_unit), robust to
  * spikes: what nd_fit_result.noise_sd reports for the training sweeps. */
