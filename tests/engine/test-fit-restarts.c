@@ -113,7 +113,8 @@ main (void)
         st = st * 6364136223846793005u + 1442695040888963407u;
         double u1 = ((st >> 11) + 0.5) / 9007199254740992.0;
         st = st * 6364136223846793005u + 1442695040888963407u;
-        double u2 = ((st >> 11) + 0.5) / 9007199254740992.0, rad = 0.5 * sqrt (-2.0 * log1p (u1 - 1.0));   /* log () is shadowed here */
+        /* log1p: main's progress_log variable shadows log () */
+        double u2 = ((st >> 11) + 0.5) / 9007199254740992.0, rad = 0.5 * sqrt (-2.0 * log1p (u1 - 1.0));
         noisy[i] = obs[i] + rad * cos (2.0 * M_PI * u2);
         if (i + 1 < K_N)
           noisy[i + 1] = obs[i + 1] + rad * sin (2.0 * M_PI * u2);

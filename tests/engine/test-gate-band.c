@@ -51,7 +51,8 @@ test_compute (void)
       double sdx = i + w < 80 ? 0.02 : 0.2, sft = i + w < 120 ? 1.03 : 2.0;
       /* mean base + dx/2, s sdx/2; log tau: mean log(1+i) + log(ft)/2, s log(sft)/2 */
       double xlo = fmax (0.0, base + dx / 2 - k3 * sdx / 2 - 0.01), xhi = base + dx / 2 + k3 * sdx / 2 + 0.01;
-      double tlo = (1.0 + i) * sqrt (ft) * pow (sft, -k3 / 2) / 1.1, thi = (1.0 + i) * sqrt (ft) * pow (sft, k3 / 2) * 1.1;
+      double tlo = (1.0 + i) * sqrt (ft) * pow (sft, -k3 / 2) / 1.1;
+      double thi = (1.0 + i) * sqrt (ft) * pow (sft, k3 / 2) * 1.1;
       bool cons = xhi - xlo <= ND_BAND_X_WIDTH && thi <= ND_BAND_TAU_FACTOR * tlo;
       wrong += fabs (b.x_lo[i] - xlo) > 1e-9 || fabs (b.x_hi[i] - xhi) > 1e-9 || fabs (b.tau_lo[i] / tlo - 1) > 1e-9
                || fabs (b.tau_hi[i] / thi - 1) > 1e-9 || b.constrained[i] != cons || b.constrained[i] != (i + w < 80);
@@ -88,9 +89,11 @@ test_compute (void)
       tx[i] = exp (0.01 * (i - 80)), tx[ND_BAND_N + i] = exp (-0.01 * (i - 80));
     }
   nd_gate_band_compute (xx, tx, 2, &b);
+  /* 10 mV from the crossing the members are 0.04 apart in x_inf and a factor e^0.2 in tau */
   const double k2 = nd_gate_band_factor (2), d10 = 0.002 * 2 * ND_BAND_SPREAD_WINDOW_MV;
+  const double l10 = 0.01 * 2 * ND_BAND_SPREAD_WINDOW_MV;
   ND_CHECK (b.x_hi[80] - b.x_lo[80] > 0.1 && fabs (b.x_hi[80] - b.x_lo[80] - 2 * (k2 * d10 / sqrt (2.0) + 0.01)) < 1e-9
-            && fabs (log (b.tau_hi[80] / b.tau_lo[80]) - 2 * (k2 * 0.01 * 2 * ND_BAND_SPREAD_WINDOW_MV / sqrt (2.0) + log (1.1))) < 1e-9,
+            && fabs (log (b.tau_hi[80] / b.tau_lo[80]) - 2 * (k2 * l10 / sqrt (2.0) + log (1.1))) < 1e-9,
             "at the crossing: x %g..%g, tau %g..%g", b.x_lo[80], b.x_hi[80], b.tau_lo[80], b.tau_hi[80]);
   ND_CHECK (!b.constrained[80], "the crossing is not constrained by the data");
   /* The interval is clipped to [0, 1] for x_inf. */
