@@ -88,12 +88,13 @@ typedef struct {
   /* Then the kept fit is refined for this many free-running iterations from
    * its own parameters (0: never) if it still misses, if its loss is above
    * ND_FIT_POLISH_ABOVE times the noise variance (for noise of at least
-   * ND_FIT_POLISH_NOISE_MV), or if the recording is noisier than
-   * ND_FIT_SMOOTH_ABOVE_MV. Both converge slowly in the free
-   * run: a fit near the limit of what its model can explain (a misspecified
-   * model), whose fresh restarts land in the same place, and a noisy
-   * recording, whose free-running loss is the one that averages the noise
-   * out (K experiment, sigma_V 0.1: training-trace RMSE median 1.08 ->
+   * ND_FIT_POLISH_NOISE_MV; a clamp current's noise in its i_unit), or if
+   * the recording is noisier than ND_FIT_SMOOTH_ABOVE_MV. All three converge
+   * slowly in the free run: a fit near the limit of what its model can
+   * explain (a misspecified model), whose fresh restarts land in the same
+   * place; a fit whose optimiser stopped short of the noise (a slow gate);
+   * and a noisy recording, whose free-running loss is the one that averages
+   * the noise out (K experiment, sigma_V 0.1: training-trace RMSE median 1.08 ->
    * 0.83 mV). Only with automatic restarts. */
   int polish_iterations;
   double lr;               /* peak learning rate of network weights */
