@@ -11,6 +11,9 @@
  * nd_task job on copies of the fits; the view's cancellable (a new fit, another project, the view going)
  * stops it between candidates. The best ND_FIT_VIEW_NEXT_SHOWN are offered as rows, the first chosen; the
  * "next" plot draws every kept fit's prediction on the chosen one, "next-spread" how far apart they are.
+ * After a current-clamp fit the user may also ask for voltage-clamp recordings of the cell, with the clamp
+ * current's noise they expect, as `--vc-noise PA` does: the two modes' candidates are ranked together, each
+ * against its own noise.
  */
 #include "config.h"
 
@@ -82,11 +85,25 @@ describe_capitalised (const nd_protocol *p)
   return g_strconcat (first, g_utf8_next_char (d), NULL);
 }
 
+/* The noise p's score is relative to (propose.h), in its trace's unit. */
+static double
+noise_of (NdFitView *self, const nd_proposal *p)
+{
+  return nd_propose_noise (&self->next_options, p->proto.mode);
+}
+
 /* The spread of the fits' predictions (r.m.s. over samples of their s.d.), in the trace's unit. */
 static double
-spread (const nd_proposal *p, double noise)
+spread (NdFitView *self, const nd_proposal *p)
 {
-  return sqrt (p->score) * noise;
+  return sqrt (p->score) * noise_of (self, p);
+}
+
+/* A voltage-clamp candidate after a current-clamp fit: its noise is the one the user expects, not measured. */
+static gboolean
+noise_guessed (NdFitView *self, const nd_proposal *p)
+{
+  return self->next_vc_from_cc && is_vc (p);
 }
 
 static void
@@ -142,8 +159,11 @@ show_predictions (NdFitView *self, const nd_proposal *p, const char *unit)
   guint edge = nd_plot_model_add_series (sm, NULL, ND_PLOT_COLOR_GREY, ND_PLOT_LINE);
   nd_plot_model_set_series_name (sm, edge, _("Highest minus lowest prediction"));
   nd_plot_model_set_series_trace (sm, edge, 0.0, p->dt_ms, width, p->n);
-  double noise_t[2] = { 0.0, (p->n - 1) * p->dt_ms }, noise_y[2] = { self->next_noise, self->next_noise };
-  guint noise = nd_plot_model_add_series (sm, _("Noise of the recording"), ND_PLOT_COLOR_ORANGE, ND_PLOT_DASHED);
+  const double level = noise_of (self, p);
+  double noise_t[2] = { 0.0, (p->n - 1) * p->dt_ms }, noise_y[2] = { level, level };
+  guint noise = nd_plot_model_add_series (sm, noise_guessed (self, p) ? _("Noise you expect of the clamp current")
+                                                                      : _("Noise of the recording"),
+                                          ND_PLOT_COLOR_ORANGE, ND_PLOT_DASHED);
   nd_plot_model_set_series_data (sm, noise, noise_t, noise_y, 2);
 }
 
@@ -166,11 +186,16 @@ show_chosen (NdFitView *self)
   nd_plot_model_set_axis (pm, ND_PLOT_AXIS_Y, is_vc (p) ? _("Membrane current") : _("Membrane potential"), unit,
                           ND_PLOT_SCALE_LINEAR);
   show_predictions (self, p, unit);
-  const double d = spread (p, self->next_noise), ratio = d / self->next_noise;
+  const double noise = noise_of (self, p), d = spread (self, p), ratio = d / noise;
+  /* Whole sentences for the translators, one per case. */
   g_autofree char *why =
-    g_strdup_printf (_("The %d fits that explain the recording equally well disagree most on this one: their "
-                       "predictions differ by %.2g %s on average, %.2g times the recording’s noise (%.2g %s)."),
-                     p->n_members, d, unit, ratio, self->next_noise, unit);
+    noise_guessed (self, p)
+      ? g_strdup_printf (_("The %d fits that explain the recording equally well disagree most on this one: their "
+                           "predictions differ by %.2g %s on average, %.2g times the clamp current’s noise you "
+                           "expect (%.2g %s)."), p->n_members, d, unit, ratio, noise, unit)
+      : g_strdup_printf (_("The %d fits that explain the recording equally well disagree most on this one: their "
+                           "predictions differ by %.2g %s on average, %.2g times the recording’s noise (%.2g %s)."),
+                         p->n_members, d, unit, ratio, noise, unit);
   if (nd_proposal_hidden_by_noise (p))
     {
       g_autofree char *more = g_strdup_printf ("%s %s", why, _("Even on it the noise hides most of the difference: "
@@ -206,8 +231,7 @@ show_rows (NdFitView *self)
         continue;
       g_autofree char *title = describe_capitalised (&self->next[k].proto);
       const char *unit = is_vc (&self->next[k]) ? "pA" : "mV";
-      g_autofree char *sub = g_strdup_printf (_("The fits differ by %.2g %s"), spread (&self->next[k], self->next_noise),
-                                              unit);
+      g_autofree char *sub = g_strdup_printf (_("The fits differ by %.2g %s"), spread (self, &self->next[k]), unit);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->next_rows[k]), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->next_rows[k]), sub);
     }
@@ -241,8 +265,9 @@ next_done (gpointer owner, gpointer data, gboolean cancelled)
   return FALSE;
 }
 
-void
-nd_fit_view_next_clear (NdFitView *self)
+/* Drops the proposals and stops working one out; the group stays as it is. */
+static void
+drop_proposals (NdFitView *self)
 {
   if (self->next_cancel)
     g_cancellable_cancel (self->next_cancel);
@@ -253,7 +278,6 @@ nd_fit_view_next_clear (NdFitView *self)
   self->next_busy = FALSE;
   if (!self->next_group)
     return;
-  gtk_widget_set_visible (GTK_WIDGET (self->next_group), FALSE);
   for (int k = 0; k < ND_FIT_VIEW_NEXT_SHOWN && self->next_rows[k]; k++)
     gtk_widget_set_visible (self->next_rows[k], FALSE);
   if (self->model[FIT_PLOT_NEXT])
@@ -261,17 +285,33 @@ nd_fit_view_next_clear (NdFitView *self)
 }
 
 void
-nd_fit_view_next_start (NdFitView *self)
+nd_fit_view_next_clear (NdFitView *self)
 {
-  nd_fit_view_next_clear (self);
+  drop_proposals (self);
+  if (self->next_group)
+    gtk_widget_set_visible (GTK_WIDGET (self->next_group), FALSE);
+}
+
+/* Works the proposals out anew from the runner's kept fits, with the voltage-clamp row's choice. */
+static void
+propose (NdFitView *self)
+{
+  drop_proposals (self);
   nd_model *const *kept;
   const nd_propose_options *o;
   int n_kept = nd_fit_runner_get_kept (self->runner, &kept, &o);
   int members = nd_fit_runner_get_members (self->runner, NULL, NULL);
   /* A single fit has nothing to compare, and says so elsewhere (the Uncertainty row). */
   if (members < 2 || nd_fit_runner_get_failed (self->runner))
-    return;
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->next_group), FALSE);
+      return;
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->next_group), TRUE);
+  /* Only a current-clamp fit can add the other mode; a voltage-clamp or joint fit proposes in both already or
+   * has no current-clamp data to scale steps by. */
+  gboolean cc_only = o->modes == ND_PROPOSE_CC;
+  gtk_widget_set_visible (self->next_vc_row, cc_only && n_kept >= 2);
   if (n_kept < 2)
     {
       show_status (self, _("No proposal: only one fit explains the recording this well, so there is no "
@@ -279,8 +319,14 @@ nd_fit_view_next_start (NdFitView *self)
       return;
     }
   self->next_members = n_kept;
-  /* The noise the scores are measured in (propose.h). */
-  self->next_noise = nd_propose_noise (o, o->modes & ND_PROPOSE_VC ? ND_PROPOSE_VC : ND_PROPOSE_CC);
+  self->next_options = *o;
+  self->next_vc_from_cc = cc_only && gtk_switch_get_active (self->next_vc_switch);
+  if (self->next_vc_from_cc)
+    {
+      /* As neurode-cli fit --propose --vc-noise PA (cli-propose.c). */
+      self->next_options.modes |= ND_PROPOSE_VC;
+      self->next_options.noise_pA = gtk_spin_button_get_value (self->next_vc_noise);
+    }
   self->next_busy = TRUE;
   show_status (self, _("Finding the recording on which the equally good fits disagree most…"));
   NextJob *j = g_new0 (NextJob, 1);
@@ -288,9 +334,71 @@ nd_fit_view_next_start (NdFitView *self)
   for (int k = 0; k < n_kept; k++)
     j->members[k] = nd_model_copy (kept[k]);
   j->n_members = n_kept;
-  j->options = *o;
+  j->options = self->next_options;
   self->next_cancel = g_cancellable_new ();
   nd_task_run (self, self->next_cancel, j, next_job_free, next_work, next_done);
+}
+
+void
+nd_fit_view_next_start (NdFitView *self)
+{
+  nd_fit_view_next_clear (self);
+  propose (self);
+}
+
+/* The voltage-clamp row changed: propose again from the same fits (a second or more, on its thread). */
+static void
+vc_changed (NdFitView *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next_vc_noise), gtk_switch_get_active (self->next_vc_switch));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->next_group)))
+    propose (self);
+}
+
+static void
+vc_switch_notify (GObject *sw, GParamSpec *pspec, gpointer user_data)
+{
+  vc_changed (ND_FIT_VIEW (user_data));
+}
+
+static void
+vc_noise_changed (GtkSpinButton *spin, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  if (gtk_switch_get_active (self->next_vc_switch))
+    vc_changed (self);
+}
+
+/* "Also propose voltage-clamp recordings", with the clamp current's noise the user expects (pA). */
+static void
+add_vc_row (NdFitView *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Also Propose _Voltage-Clamp Recordings"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("If you can clamp this cell too. The number is the noise "
+                                                       "you expect of its clamp current, in pA."));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  GtkWidget *spin = gtk_spin_button_new_with_range (0.5, 1000.0, 0.5);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5.0);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_widget_set_sensitive (spin, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Noise of the clamp current, pA"), -1);
+  gtk_widget_set_tooltip_text (spin, _("Noise of the clamp current, pA (s.d. at the recording’s bandwidth)"));
+  GtkWidget *sw = gtk_switch_new ();
+  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+  g_signal_connect (sw, "notify::active", G_CALLBACK (vc_switch_notify), self);
+  g_signal_connect (spin, "value-changed", G_CALLBACK (vc_noise_changed), self);
+  gtk_widget_set_visible (row, FALSE);
+  adw_preferences_group_add (self->next_group, row);
+  self->next_vc_row = row;
+  self->next_vc_switch = GTK_SWITCH (sw);
+  self->next_vc_noise = GTK_SPIN_BUTTON (spin);
 }
 
 void
@@ -317,6 +425,7 @@ nd_fit_view_next_init (NdFitView *self)
       self->next_rows[k] = row;
       self->next_checks[k] = GTK_CHECK_BUTTON (check);
     }
+  add_vc_row (self);
   GtkWidget *status = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (status), TRUE);
   gtk_label_set_xalign (GTK_LABEL (status), 0.0);
@@ -341,6 +450,16 @@ nd_fit_view_next_init (NdFitView *self)
       column[i] = ND_PLOT (plot);
     }
   nd_plot_align (column, G_N_ELEMENTS (plots));
+}
+
+gboolean
+nd_fit_view_propose_vc (NdFitView *self, gboolean on, double noise_pA)
+{
+  if (!gtk_widget_get_visible (self->next_vc_row))
+    return FALSE;
+  gtk_spin_button_set_value (self->next_vc_noise, noise_pA);
+  gtk_switch_set_active (self->next_vc_switch, on);
+  return TRUE;
 }
 
 const nd_proposal *

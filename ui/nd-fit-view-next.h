@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 const nd_proposal *nd_fit_view_get_proposal (NdFitView *self, gboolean *proposing);
 /* Chooses proposal i (0: the best) as the group's rows do; FALSE without it. */
 gboolean     nd_fit_view_choose_proposal (NdFitView *self, int i);
+/* As the Record Next group's "Also propose voltage-clamp recordings" row: on, with the clamp current's noise
+ * (pA); proposes again. FALSE when the row is not offered (no current-clamp ensemble with two kept fits). */
+gboolean     nd_fit_view_propose_vc (NdFitView *self, gboolean on, double noise_pA);
 /* Seconds the last proposal took on its thread (NaN before any). */
 double       nd_fit_view_get_proposal_seconds (NdFitView *self);
 

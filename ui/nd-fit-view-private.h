@@ -68,7 +68,11 @@ struct _NdFitView
   GtkCheckButton *next_checks[ND_FIT_VIEW_NEXT_SHOWN];
   nd_proposal next[ND_FIT_VIEW_NEXT_SHOWN];
   int n_next, next_selected, next_members;
-  double next_noise;          /* the noise the score is relative to, mV or pA */
+  nd_propose_options next_options; /* what the shown proposals were asked with (their noise per mode) */
+  gboolean next_vc_from_cc;   /* voltage clamp proposed after a current-clamp fit: its noise is the user's guess */
+  GtkWidget *next_vc_row;     /* "Also propose voltage-clamp recordings", after a current-clamp fit */
+  GtkSwitch *next_vc_switch;
+  GtkSpinButton *next_vc_noise; /* the clamp current's noise the user expects, pA */
   double next_seconds;        /* the last proposal's time on its thread */
   gboolean next_busy;
   GCancellable *next_cancel;  /* the proposal's job; cancelled by a new fit and when the view goes */

@@ -10,6 +10,7 @@
  * keep the same fits; from them the window must offer the CLI's candidates in the CLI's order and words (its
  * rows say them capitalised), with the scores proposal.txt prints (%.3g), the CLI's stimulus files byte for
  * byte when exported, and each kept fit's prediction on the best candidate as predicted.csv holds it (%.6g).
+ * Then the group's "Also propose voltage-clamp recordings" row, at 5 pA, must give what `--vc-noise 5` gives.
  */
 #include "config.h"
 
@@ -97,13 +98,15 @@ check_same_file (const char *cli_next, const char *name)
   g_assert_true (memcmp (a, b, la) == 0);
 }
 
-/* The CLI, on the project file, with the window's settings. Returns how many fits it kept. */
+/* The CLI, on the project file, with the window's settings (and --vc-noise VC_NOISE unless NULL). Returns how
+ * many fits it kept. */
 static int
-run_cli (const char *project, const char *dir)
+run_cli (const char *project, const char *dir, const char *vc_noise)
 {
   g_autofree char *iterations = g_strdup_printf ("%d", ITERATIONS), *members = g_strdup_printf ("%d", MEMBERS);
   const char *argv[] = { g_getenv ("NEURODE_CLI"), "fit", project, "--ensemble", members, "--restarts", "1",
-                         "--iterations", iterations, "--propose", "--out", dir, NULL };
+                         "--iterations", iterations, "--propose", "--out", dir,
+                         vc_noise ? "--vc-noise" : NULL, vc_noise, NULL };
   g_assert_nonnull (argv[0]);
   g_autofree char *err = NULL;
   g_autoptr (GError) error = NULL;
@@ -122,31 +125,13 @@ run_cli (const char *project, const char *dir)
   return n_kept;
 }
 
-static void
-test_same_proposal (void)
+/* The window's proposals against the CLI's in CLI_OUT/next: candidates, scores, words, the best one's stimulus
+ * files and predictions. Returns how many of the window's are voltage clamp. */
+static int
+compare_with_cli (const char *cli_out, int cli_kept)
 {
-  g_autofree char *project = g_build_filename (g_getenv ("ND_SOURCE_ROOT"), "data", "demo", "hh-demo.neurode", NULL);
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file",
-                                                     g_variant_new_string (project)));
-  nd_test_ui_spin (300);
-  nd_test_ui_short_fits (app, ITERATIONS);
-  g_settings_set_int (nd_application_get_settings (app), "fit-ensemble", MEMBERS);
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view",
-                                                     g_variant_new_string ("fit")));
-  nd_test_ui_spin (300);
-  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
-  g_assert_true (nd_test_ui_wait (finished, NULL, 600000));
-  g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
   NdFitView *view = nd_test_ui_fit_view (window);
-  int kept = 0;
-  nd_fit_runner_get_members (runner (), NULL, &kept);
-
-  g_autofree char *cli_out = g_build_filename (out_dir, "cli", NULL);
-  int cli_kept = run_cli (project, cli_out);
-  g_test_message ("kept fits: window %d, neurode-cli %d", kept, cli_kept);
-  g_assert_cmpint (kept, ==, cli_kept);
-  g_assert_cmpint (kept, >=, 2);
-
+  int n_vc = 0;
   g_autofree char *next = g_build_filename (cli_out, "next", NULL);
   g_autofree char *text = read_text (next, "proposal.txt", NULL);
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
@@ -170,6 +155,7 @@ test_same_proposal (void)
       g_assert_cmpstr (desc, ==, cli_desc);
       g_assert_cmpstr (score, ==, cli_score);
       g_assert_cmpint (p->n_members, ==, cli_kept);
+      n_vc += p->proto.mode == ND_PROPOSE_VC;
       /* The row says it in the same words, capitalised. */
       g_autofree char *title = g_strdup_printf ("%c%s", g_ascii_toupper (cli_desc[0]), cli_desc + 1);
       g_assert_true (row_titled (title));
@@ -201,6 +187,48 @@ test_same_proposal (void)
     }
   g_test_message ("predicted.csv against the window's traces: largest relative difference %.2g", worst);
   g_assert_cmpfloat (worst, <=, 1e-5);   /* %.6g */
+  return n_vc;
+}
+
+static void
+test_same_proposal (void)
+{
+  g_autofree char *project = g_build_filename (g_getenv ("ND_SOURCE_ROOT"), "data", "demo", "hh-demo.neurode", NULL);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file",
+                                                     g_variant_new_string (project)));
+  nd_test_ui_spin (300);
+  nd_test_ui_short_fits (app, ITERATIONS);
+  g_settings_set_int (nd_application_get_settings (app), "fit-ensemble", MEMBERS);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view",
+                                                     g_variant_new_string ("fit")));
+  nd_test_ui_spin (300);
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  g_assert_true (nd_test_ui_wait (finished, NULL, 600000));
+  g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
+  NdFitView *view = nd_test_ui_fit_view (window);
+  int kept = 0;
+  nd_fit_runner_get_members (runner (), NULL, &kept);
+
+  g_autofree char *cli_out = g_build_filename (out_dir, "cli", NULL);
+  int cli_kept = run_cli (project, cli_out, NULL);
+  g_test_message ("kept fits: window %d, neurode-cli %d", kept, cli_kept);
+  g_assert_cmpint (kept, ==, cli_kept);
+  g_assert_cmpint (kept, >=, 2);
+  g_assert_cmpint (compare_with_cli (cli_out, cli_kept), ==, 0);
+
+  /* Voltage clamp too, at 5 pA: the demo's fits disagree far more in the clamp current than in V. */
+  g_assert_true (nd_fit_view_propose_vc (view, TRUE, 5.0));
+  g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
+  g_autofree char *cli_vc = g_build_filename (out_dir, "cli-vc", NULL);
+  g_assert_cmpint (run_cli (project, cli_vc, "5"), ==, kept);
+  int n_vc = compare_with_cli (cli_vc, kept);
+  g_test_message ("voltage-clamp proposals among the window's: %d", n_vc);
+  g_assert_cmpint (n_vc, >, 0);
+  g_assert_true (row_titled ("Also Propose _Voltage-Clamp Recordings"));
+  /* Off again: current clamp only, as at first. */
+  g_assert_true (nd_fit_view_propose_vc (view, FALSE, 5.0));
+  g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
+  g_assert_cmpint (compare_with_cli (cli_out, kept), ==, 0);
   nd_project_set_dirty (nd_window_get_project (window), FALSE);
 }
 
