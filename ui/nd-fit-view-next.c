@@ -25,6 +25,7 @@
 #include "nd-error.h"
 #include "nd-fit-view-next.h"
 #include "nd-fit-view-private.h"
+#include "nd-scroll-guard.h"
 #include "nd-task.h"
 #include "stimulus-file.h"
 
@@ -383,6 +384,8 @@ add_vc_row (NdFitView *self)
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5.0);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  /* Scrolling the view past it must not change the noise (and propose again). */
+  nd_scroll_guard_spin (GTK_SPIN_BUTTON (spin));
   gtk_widget_set_sensitive (spin, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Noise of the clamp current, pA"), -1);
