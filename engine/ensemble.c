@@ -36,6 +36,24 @@ nd_ensemble_keep (const double *loss, int n, double noise_sd, double tol, bool *
   return best;
 }
 
+/* The potentials the training sweeps visited: the recorded V, or in voltage clamp the command. */
+static void
+data_range (const nd_fit_sweep *train, int n_train, double *lo, double *hi)
+{
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (int k = 0; k < n_train; k++)
+    {
+      const double *v = train[k].drive.v_clamp ? train[k].drive.v_clamp : train[k].v_obs;
+      for (size_t j = 0; v && j < train[k].drive.n; j++)
+        if (isfinite (v[j]))
+          {
+            *lo = fmin (*lo, v[j]);
+            *hi = fmax (*hi, v[j]);
+          }
+    }
+}
+
 nd_model *
 nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep *val, int n_val,
                  const nd_fit_options *opt, const nd_ensemble_options *eo, nd_ensemble_result *res)
@@ -130,6 +148,9 @@ nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, cons
               kept[res->n_kept++] = models[k];
           out = models[res->best];
           nd_model_set_bands (out, kept, res->n_kept);
+          double lo, hi;
+          data_range (train, n_train, &lo, &hi);
+          nd_model_set_band_range (out, lo, hi);
           if (eo->keep_members)
             {
               /* The kept ones move to the result; the best stays the caller's too, as a copy. */

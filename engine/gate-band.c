@@ -20,6 +20,19 @@ nd_gate_band_mark (nd_gate_band *band)
                            && band->tau_hi[i] <= ND_BAND_TAU_FACTOR * band->tau_lo[i];
 }
 
+bool
+nd_gate_band_has_range (const nd_gate_band *band)
+{
+  return isfinite (band->v_data_lo) && isfinite (band->v_data_hi) && band->v_data_hi > band->v_data_lo;
+}
+
+bool
+nd_gate_band_in_data (const nd_gate_band *band, int i)
+{
+  const double v = ND_BAND_V_FIRST_MV + i;
+  return nd_gate_band_has_range (band) && v >= band->v_data_lo && v <= band->v_data_hi;
+}
+
 double
 nd_gate_band_factor (int n_members)
 {
@@ -33,6 +46,7 @@ nd_gate_band_compute (const double *x_inf, const double *tau, int n_members, nd_
 {
   memset (band, 0, sizeof *band);
   band->n_members = n_members;
+  band->v_data_lo = band->v_data_hi = NAN;
   const double k = nd_gate_band_factor (n_members);
   double xmin[ND_BAND_N], xmax[ND_BAND_N], lmin[ND_BAND_N], lmax[ND_BAND_N];
   double xm[ND_BAND_N], lm[ND_BAND_N], xs[ND_BAND_N], ls[ND_BAND_N];
@@ -118,6 +132,21 @@ nd_model_set_bands (nd_model *m, nd_model *const *members, int n_members)
   free (band);
   free (x);
   free (t);
+}
+
+void
+nd_model_set_band_range (nd_model *m, double v_lo_mV, double v_hi_mV)
+{
+  for (int c = 0; c < m->n_channels; c++)
+    for (int g = 0; g < m->channels[c].n_gates && m->channels[c].slot == ND_CHANNEL_LEARNED; g++)
+      {
+        nd_gate_band *b = m->channels[c].learned[g].band;
+        if (b)
+          {
+            b->v_data_lo = v_lo_mV;
+            b->v_data_hi = v_hi_mV;
+          }
+      }
 }
 
 void

@@ -55,6 +55,9 @@ typedef struct nd_gate_band {
   double x_lo[ND_BAND_N], x_hi[ND_BAND_N];
   double tau_lo[ND_BAND_N], tau_hi[ND_BAND_N];   /* ms */
   bool constrained[ND_BAND_N];
+  /* The potentials the training data visited, mV (in voltage clamp the command's): the band is evidence
+   * only there. Not known unless v_data_hi > v_data_lo (a band read from an older file, or made by hand). */
+  double v_data_lo, v_data_hi;
 } nd_gate_band;
 
 /* The band of n_members curves: x_inf[k * ND_BAND_N + i] and tau (ms) of
@@ -64,6 +67,9 @@ void nd_gate_band_compute (const double *x_inf, const double *tau, int n_members
 double nd_gate_band_factor (int n_members);
 /* Sets band->constrained from its limits and n_members (also after reading a file). */
 void nd_gate_band_mark (nd_gate_band *band);
+/* Whether the data's range is known, and whether grid index i lies in it (false when it is not known). */
+bool nd_gate_band_has_range (const nd_gate_band *band);
+bool nd_gate_band_in_data (const nd_gate_band *band, int i);
 
 /* The band of learned gate g of channel c, or NULL. */
 const nd_gate_band *nd_model_gate_band (const nd_model *m, int c, int g);
@@ -72,6 +78,9 @@ void nd_model_set_gate_band (nd_model *m, int c, int g, const nd_gate_band *band
 /* Every learned gate of m gets the band of the members (models of m's
  * structure; m itself may be one of them). */
 void nd_model_set_bands (nd_model *m, nd_model *const *members, int n_members);
+/* Every band of m gets the potentials its training data visited (min and
+ * max of the recorded V, or of the command in voltage clamp). */
+void nd_model_set_band_range (nd_model *m, double v_lo_mV, double v_hi_mV);
 /* Drops every band: a model whose curves changed (a new fit) has none. */
 void nd_model_clear_bands (nd_model *m);
 bool nd_model_has_bands (const nd_model *m);

@@ -37,8 +37,8 @@ duration (double s)
 }
 
 /* A row's outcome in words: "Done in 8 s · training 1.23 mV · validation 2.34 mV · spike counts agree in
- * 80 % of the validation sweeps", for an ensemble "· 3 of 4 fits kept · K.n: x∞ band 0.12 wide (median), 40 %
- * pinned down by the data". */
+ * 80 % of the validation sweeps", for an ensemble "· 3 of 4 fits kept · K.n: where the data went, x∞ band 0.12
+ * wide (median), 40 % pinned down" (over the potentials the training data visited, batch-summary.c). */
 static void
 show_result (NdBatchWindow *self, const char *name, const NdBatchResult *res, const NdBatchFigures *f)
 {
@@ -62,7 +62,7 @@ show_result (NdBatchWindow *self, const char *name, const NdBatchResult *res, co
       if (f->fits > 0)
         g_string_append_printf (s, _(" · %d of %d fits kept"), f->fits_kept, f->fits);
       for (int g = 0; g < f->n_gates; g++)
-        g_string_append_printf (s, _(" · %s: x∞ band %.2f wide (median), %.0f %% pinned down by the data"),
+        g_string_append_printf (s, _(" · %s: where the data went, x∞ band %.2f wide (median), %.0f %% pinned down"),
                                 f->gates[g].name, f->gates[g].x_inf_band, 100.0 * f->gates[g].constrained);
     }
   else if (res->status == ND_BATCH_FAILED)

@@ -171,7 +171,10 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
-/* Every gate with a band in kinetics.csv: the median width of its x_inf band and its share constrained. */
+/* Every gate with a band in kinetics.csv: the median width of its x_inf band and its share constrained, over
+ * the voltages the training data visited (in_data = 1): elsewhere a band is as wide as the members' guesses,
+ * and two cells recorded over different ranges would compare by their ranges. Tables without in_data (written
+ * before it was kept, or a band without its range) count the whole grid. */
 static void
 band_figures (const char *row_dir, NdBatchFigures *f)
 {
@@ -180,9 +183,10 @@ band_figures (const char *row_dir, NdBatchFigures *f)
   if (!table_load (path, &t))
     return;
   int ch = column (&t, "channel"), gate = column (&t, "gate"), lo = column (&t, "x_inf_lo"),
-      hi = column (&t, "x_inf_hi"), con = column (&t, "constrained");
+      hi = column (&t, "x_inf_hi"), con = column (&t, "constrained"), in = column (&t, "in_data");
   g_autoptr (GArray) widths = g_array_new (FALSE, FALSE, sizeof (double));
-  guint n_constrained = 0;
+  g_autoptr (GArray) widths_in = g_array_new (FALSE, FALSE, sizeof (double));
+  guint n_constrained = 0, n_constrained_in = 0;
   g_autofree char *current = NULL;
   for (guint i = 0; i <= t.rows->len; i++)
     {
@@ -197,14 +201,17 @@ band_figures (const char *row_dir, NdBatchFigures *f)
             {
               NdBatchGateBand *gb = &f->gates[f->n_gates++];
               g_strlcpy (gb->name, current, sizeof gb->name);
-              g_array_sort (widths, compare_doubles);
-              guint n = widths->len;
-              gb->x_inf_band = n % 2 ? g_array_index (widths, double, n / 2)
-                                     : 0.5 * (g_array_index (widths, double, n / 2 - 1) + g_array_index (widths, double, n / 2));
-              gb->constrained = (double) n_constrained / n;
+              const gboolean in_range = widths_in->len > 0;
+              GArray *w = in_range ? widths_in : widths;
+              g_array_sort (w, compare_doubles);
+              guint n = w->len;
+              gb->x_inf_band = n % 2 ? g_array_index (w, double, n / 2)
+                                     : 0.5 * (g_array_index (w, double, n / 2 - 1) + g_array_index (w, double, n / 2));
+              gb->constrained = (double) (in_range ? n_constrained_in : n_constrained) / n;
             }
           g_array_set_size (widths, 0);
-          n_constrained = 0;
+          g_array_set_size (widths_in, 0);
+          n_constrained = n_constrained_in = 0;
           g_clear_pointer (&current, g_free);
         }
       if (!name)
@@ -212,8 +219,14 @@ band_figures (const char *row_dir, NdBatchFigures *f)
       if (!current)
         current = g_strdup (name);
       double w = b - a;
+      const gboolean c1 = number (row, con) == 1.0;
       g_array_append_val (widths, w);
-      n_constrained += number (row, con) == 1.0;
+      n_constrained += c1;
+      if (number (row, in) == 1.0)
+        {
+          g_array_append_val (widths_in, w);
+          n_constrained_in += c1;
+        }
     }
   table_clear (&t);
 }

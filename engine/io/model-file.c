@@ -207,7 +207,9 @@ typedef struct {
 static const char *const band_keys[] = { "x_inf_lo", "x_inf_hi", "tau_lo_ms", "tau_hi_ms" };
 
 /* A gate's "band" (gate-band.h): the members, the grid (which must be the
- * kinetics table's) and the four limits; "constrained" is derived from them. */
+ * kinetics table's) and the four limits; "constrained" is derived from them.
+ * "data_range_mV", the potentials the training data visited, is optional
+ * (files written before it was kept have none). */
 static gboolean
 read_band (JsonObject *bo, nd_gate_band *band, const char *where, GError **error)
 {
@@ -250,6 +252,25 @@ read_band (JsonObject *bo, nd_gate_band *band, const char *where, GError **error
                      where, ND_BAND_V_FIRST_MV + i);
         return FALSE;
       }
+  band->v_data_lo = band->v_data_hi = NAN;
+  JsonArray *range;
+  if (!nd_json_get_array (bo, "data_range_mV", &range, where, error))
+    return FALSE;
+  if (range)
+    {
+      double r[2];
+      if (!nd_json_get_numbers (range, "data_range_mV", 2, r, where, error))
+        return FALSE;
+      if (!(r[0] < r[1] && r[0] >= -1000.0 && r[1] <= 1000.0))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                       _("%s: a gate's band's “data_range_mV” must be [lowest, highest], within -1000 to 1000 mV"),
+                       where);
+          return FALSE;
+        }
+      band->v_data_lo = r[0];
+      band->v_data_hi = r[1];
+    }
   nd_gate_band_mark (band);
   return TRUE;
 }
@@ -758,6 +779,8 @@ write_gate (JsonBuilder *b, const nd_model *m, const nd_learned_gate_slot *s)
       const double *lim[] = { s->band->x_lo, s->band->x_hi, s->band->tau_lo, s->band->tau_hi };
       for (int k = 0; k < 4; k++)
         nd_json_add_numbers (b, band_keys[k], lim[k], ND_BAND_N);
+      if (nd_gate_band_has_range (s->band))
+        nd_json_add_numbers (b, "data_range_mV", (const double[]) { s->band->v_data_lo, s->band->v_data_hi }, 2);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -867,13 +890,14 @@ append_csv_field (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
-/* ",lo,hi,lo,hi,constrained" of a banded gate at grid index i; empty fields for a gate without a band. */
+/* ",lo,hi,lo,hi,constrained,in_data" of a banded gate at grid index i; empty fields for a gate without a
+ * band, and an empty in_data where the data's range is not known. */
 static void
 append_band (GString *out, const nd_gate_band *band, int i)
 {
   if (!band)
     {
-      g_string_append (out, ",,,,,");
+      g_string_append (out, ",,,,,,");
       return;
     }
   const double x[] = { band->x_lo[i], band->x_hi[i], band->tau_lo[i], band->tau_hi[i] };
@@ -884,6 +908,7 @@ append_band (GString *out, const nd_gate_band *band, int i)
       g_string_append (out, g_ascii_formatd (b, sizeof b, "%.9g", x[k]));
     }
   g_string_append (out, band->constrained[i] ? ",1" : ",0");
+  g_string_append (out, !nd_gate_band_has_range (band) ? "," : nd_gate_band_in_data (band, i) ? ",1" : ",0");
 }
 
 void
@@ -892,7 +917,8 @@ nd_model_kinetics_csv (nd_model *m, GString *out)
   /* The band's columns follow the old ones, and only when some gate has a band, so tables of a single
    * fit read as before. */
   const gboolean banded = nd_model_has_bands (m);
-  g_string_append (out, banded ? "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained\n"
+  g_string_append (out, banded ? "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained,"
+                                 "in_data\n"
                                : "channel,gate,v_mV,x_inf,tau_ms\n");
   for (int c = 0; c < m->n_channels; c++)
     {

@@ -86,12 +86,13 @@ def summary(out):
 
 SUMMARY_COLUMNS = ["name", "status", "exit_code", "seconds", "message", "train_rmse_mV", "validation_rmse_mV",
                    "spike_count_agreement", "held_out_rmse_mV", "speedup", "fits", "fits_kept"]
-BAND_COLUMNS = ["x_inf_lo", "x_inf_hi", "tau_lo_ms", "tau_hi_ms", "constrained"]
+BAND_COLUMNS = ["x_inf_lo", "x_inf_hi", "tau_lo_ms", "tau_hi_ms", "constrained", "in_data"]
 
 
 def check_ensemble_row(out, name, row, fits, what):
     """An ensemble row: kinetics.csv has the band columns, filled for the learned gate (the demo's K.n); the
-    summary's fits, fits_kept and K.n band figures are model.json's and kinetics.csv's, computed here."""
+    summary's fits, fits_kept and K.n band figures are model.json's and kinetics.csv's, computed here over the
+    voltages the training data visited (in_data = 1)."""
     folder = os.path.join(out, name)
     with open(os.path.join(folder, "kinetics.csv")) as f:
         kin = list(csv.DictReader(f))
@@ -103,9 +104,11 @@ def check_ensemble_row(out, name, row, fits, what):
     with open(os.path.join(folder, "model.json")) as f:
         model = json.load(f)
     members = [g["band"]["members"] for c in model["channels"] for g in c.get("gates", []) if "band" in g]
-    widths = sorted(float(r["x_inf_hi"]) - float(r["x_inf_lo"]) for r in gate) or [math.nan]
+    visited = [r for r in gate if r["in_data"] == "1"]
+    check(20 <= len(visited) < len(gate), f"{what}: {name}: K.n visited on {len(visited)} of {len(gate)} voltages")
+    widths = sorted(float(r["x_inf_hi"]) - float(r["x_inf_lo"]) for r in visited) or [math.nan]
     median = widths[len(widths) // 2] if len(widths) % 2 else (widths[len(widths) // 2 - 1] + widths[len(widths) // 2]) / 2
-    share = sum(r["constrained"] == "1" for r in gate) / max(len(gate), 1)
+    share = sum(r["constrained"] == "1" for r in visited) / max(len(visited), 1)
     check(row.get("fits") == str(fits) and members and row.get("fits_kept") == str(members[0])
           and 1 <= members[0] <= fits, f"{what}: {name} fits {row.get('fits')} kept {row.get('fits_kept')}, "
                                         f"model.json's band has {members}")

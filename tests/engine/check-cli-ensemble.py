@@ -20,7 +20,8 @@ p = run("fit", hybrid, rec, "--out", fit_dir, "--ensemble", "3", "--jobs", "2", 
 check("ensemble: 3 fits" in p.stderr and "fits kept" in p.stderr and "× the mean time of one fit" in p.stderr,
       f"the ensemble's summary: {p.stderr}")
 kin = rows(os.path.join(fit_dir, "kinetics.csv"))
-cols = ["channel", "gate", "v_mV", "x_inf", "tau_ms", "x_inf_lo", "x_inf_hi", "tau_lo_ms", "tau_hi_ms", "constrained"]
+cols = ["channel", "gate", "v_mV", "x_inf", "tau_ms", "x_inf_lo", "x_inf_hi", "tau_lo_ms", "tau_hi_ms", "constrained",
+        "in_data"]
 check(list(kin[0].keys()) == cols, f"kinetics.csv header {list(kin[0].keys())}")
 learned = [r for r in kin if r["channel"] == "K"]
 check(len(learned) == 161, f"{len(learned)} rows of the learned gate")
@@ -57,6 +58,15 @@ check(all(r["x_inf_lo"] == "" and r["constrained"] == "" for r in kin if r["chan
 model = json.load(open(os.path.join(fit_dir, "model.json")))
 gate = [c for c in model["channels"] if c["type"] == "learned"][0]["gates"][0]
 check("band" in gate and len(gate["band"]["x_inf_lo"]) == 161 and gate["band"]["members"] >= 1, "band in model.json")
+# The potentials the training data visited (every sweep of the recording trains here): kept in the band, and
+# kinetics.csv's in_data is 1 exactly on the grid's voltages within them.
+rng = gate["band"].get("data_range_mV")
+vs = [float(r["v_mV"]) for r in rows(rec)]
+check(rng and abs(rng[0] - min(vs)) < 1e-6 and abs(rng[1] - max(vs)) < 1e-6,
+      f"the band's data_range_mV {rng}, the recording's V {min(vs)}..{max(vs)}")
+off = [r["v_mV"] for r in learned if (r["in_data"] == "1") != (rng[0] <= float(r["v_mV"]) <= rng[1])]
+check(not off and sum(r["in_data"] == "1" for r in learned) >= 20, f"in_data disagrees with the range at {off[:5]}")
+check(all(r["in_data"] == "" for r in kin if r["channel"] != "K"), "known channels' in_data is empty")
 kept = re.search(r"ensemble: (\d+) of 3 fits kept", p.stderr)
 check(kept and gate["band"]["members"] == int(kept.group(1)),
       f"the band's members {gate['band']['members']} are not the fits kept ({kept and kept.group(1)})")

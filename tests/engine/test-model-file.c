@@ -294,7 +294,30 @@ test_band (void)
       t[i] = 1.0 + i / 7.0, t[ND_BAND_N + i] = t[i] * (1.0 + i * i / 10000.0);
     }
   nd_gate_band_compute (x, t, 2, &band);
+  g_assert_false (nd_gate_band_has_range (&band));
   nd_model_set_gate_band (m, c, 0, &band);
+  /* A band without the data's range (as files before it) writes none and reads back without one. */
+  g_autofree char *no_range = nd_model_file_to_string (m);
+  g_assert_null (strstr (no_range, "data_range_mV"));
+  nd_model *old = nd_model_file_parse (no_range, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (nd_gate_band_has_range (nd_model_gate_band (old, c, 0)));
+  g_autoptr (GString) old_kin = g_string_new (NULL);
+  nd_model_kinetics_csv (old, old_kin);
+  g_auto (GStrv) old_lines = g_strsplit (old_kin->str, "\n", -1);
+  int old_banded = 0;
+  for (guint i = 1; old_lines[i]; i++)
+    if (g_str_has_prefix (old_lines[i], "K,"))
+      {
+        g_assert_true (g_str_has_suffix (old_lines[i], ","));   /* in_data empty */
+        old_banded++;
+      }
+  g_assert_cmpint (old_banded, ==, ND_BAND_N);
+  nd_model_free (old);
+  /* The potentials the data visited, -75.4 to +20.3 mV: the grid's -75 to +20 are "in_data". */
+  nd_model_set_band_range (m, -75.4, 20.3);
+  band.v_data_lo = -75.4;
+  band.v_data_hi = 20.3;
   g_autofree char *text = nd_model_file_to_string (m);
   nd_model *back = nd_model_file_parse (text, -1, NULL, &error);
   g_assert_no_error (error);
@@ -307,20 +330,23 @@ test_band (void)
   g_assert_cmpmem (b->tau_hi, sizeof b->tau_hi, band.tau_hi, sizeof band.tau_hi);
   g_assert_cmpmem (b->constrained, sizeof b->constrained, band.constrained, sizeof band.constrained);
   g_assert_true (band.constrained[0] && !band.constrained[ND_BAND_N - 1]);
+  g_assert_cmpfloat (b->v_data_lo, ==, -75.4);
+  g_assert_cmpfloat (b->v_data_hi, ==, 20.3);
 
   /* kinetics.csv: the old columns first, then the band; gates without one (the known channels) leave it empty. */
   g_autoptr (GString) kin = g_string_new (NULL);
   nd_model_kinetics_csv (back, kin);
   g_auto (GStrv) lines = g_strsplit (kin->str, "\n", -1);
-  g_assert_cmpstr (lines[0], ==, "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained");
+  g_assert_cmpstr (lines[0], ==, "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained,"
+                                 "in_data");
   g_auto (GStrv) plain_lines = g_strsplit (plain->str, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, g_strv_length (plain_lines));
-  int banded = 0;
+  int banded = 0, in_data = 0;
   for (guint i = 1; lines[i] && lines[i][0]; i++)
     {
       g_assert_true (g_str_has_prefix (lines[i], plain_lines[i]));
       g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
-      g_assert_cmpuint (g_strv_length (f), ==, 10);
+      g_assert_cmpuint (g_strv_length (f), ==, 11);
       if (!strcmp (f[0], "K"))
         {
           int j = atoi (f[2]) - ND_BAND_V_FIRST_MV;
@@ -328,12 +354,16 @@ test_band (void)
           g_assert_cmpfloat (fabs (g_ascii_strtod (f[5], NULL) - band.x_lo[j]), <=, 1e-8 * band.x_lo[j]);
           g_assert_cmpfloat (fabs (g_ascii_strtod (f[8], NULL) - band.tau_hi[j]), <=, 1e-8 * band.tau_hi[j]);
           g_assert_cmpstr (f[9], ==, band.constrained[j] ? "1" : "0");
+          const int v = atoi (f[2]);
+          g_assert_cmpstr (f[10], ==, v >= -75 && v <= 20 ? "1" : "0");
+          in_data += f[10][0] == '1';
           banded++;
         }
       else
-        g_assert_cmpstr (f[5], ==, "");
+        g_assert_true (!strcmp (f[5], "") && !strcmp (f[10], ""));
     }
   g_assert_cmpint (banded, ==, ND_BAND_N);
+  g_assert_cmpint (in_data, ==, 96);
   nd_model_free (back);
 
   /* Broken bands are errors that name the band; the old reader's files (no band) already load above. */
@@ -350,6 +380,15 @@ test_band (void)
   memmove (first, comma + 1, strlen (comma + 1) + 1);
   g_assert_null (nd_model_file_parse (short_list, -1, NULL, &error));
   g_assert_nonnull (strstr (error->message, "“x_inf_lo” must list 161 numbers"));
+  g_clear_error (&error);
+  /* A range upside down */
+  const char *range = strstr (text, "\"data_range_mV\"");
+  g_assert_nonnull (range);
+  const char *open = strchr (range, '['), *close = strchr (range, ']');
+  g_autofree char *head = g_strndup (text, (gsize) (open - text));
+  g_autofree char *flipped = g_strconcat (head, "[20.3, -75.4", close, NULL);
+  g_assert_null (nd_model_file_parse (flipped, -1, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "“data_range_mV” must be [lowest, highest]"));
   g_clear_error (&error);
   /* lo above hi */
   nd_gate_band bad = band;

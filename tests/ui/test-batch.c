@@ -326,12 +326,12 @@ test_ensemble (void)
       g_print ("%s: %s\n", names[i], sub);
       g_assert_true (g_str_has_prefix (sub, "Done in"));
       g_assert_true (strstr (sub, " · 2 of 2 fits kept") || strstr (sub, " · 1 of 2 fits kept"));
-      g_assert_nonnull (strstr (sub, " · K.n: x∞ band "));
+      g_assert_nonnull (strstr (sub, " · K.n: where the data went, x∞ band "));
       g_autofree char *kinetics_path = g_build_filename (results, names[i], "kinetics.csv", NULL);
       g_autofree char *kinetics = NULL;
       g_assert_true (g_file_get_contents (kinetics_path, &kinetics, NULL, NULL));
       g_assert_true (g_str_has_prefix (kinetics, "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,"
-                                                 "tau_hi_ms,constrained\n"));
+                                                 "tau_hi_ms,constrained,in_data\n"));
     }
   g_assert_true (g_str_has_prefix (subtitle (d, "broken-seed1"), "Failed: "));
   g_autofree char *summary_path = g_build_filename (results, "summary.csv", NULL);

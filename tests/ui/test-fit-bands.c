@@ -492,23 +492,30 @@ scroll_to_next (gboolean top, GtkWidget *below)
       }
 }
 
+/* The whole view scrolled to its top, the Record Next group, and down to its spread plot, large and at 800x600,
+ * then dark; with next_only the group alone. */
 static void
-screenshots (const char *what)
+screenshots (const char *what, gboolean next_only)
 {
   const int sizes[][2] = { { 1600, 1000 }, { 800, 600 } };
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
       nd_test_ui_spin (800);
-      scroll_to_next (TRUE, NULL);
-      g_autofree char *name = g_strdup_printf ("fit-bands-%s-%s-%dx%d", language, what, sizes[i][0], sizes[i][1]);
-      g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
-      g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+      if (!next_only)
+        {
+          scroll_to_next (TRUE, NULL);
+          g_autofree char *name = g_strdup_printf ("fit-bands-%s-%s-%dx%d", language, what, sizes[i][0], sizes[i][1]);
+          g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
+          g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+        }
       /* The proposal of what to record next, under the results. */
       scroll_to_next (FALSE, NULL);
       g_autofree char *next = g_strdup_printf ("fit-bands-%s-%s-next-%dx%d", language, what, sizes[i][0], sizes[i][1]);
       g_autofree char *next_png = nd_test_ui_screenshot (GTK_WIDGET (window), next);
       g_assert_cmpfloat (nd_test_ui_png_ink (next_png), >, 0.05);
+      if (next_only)
+        continue;
       /* ... down to how far apart the predictions are. */
       scroll_to_next (FALSE, GTK_WIDGET (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "next-spread")));
       g_autofree char *apart = g_strdup_printf ("fit-bands-%s-%s-spread-%dx%d", language, what, sizes[i][0],
@@ -517,6 +524,9 @@ screenshots (const char *what)
       g_assert_cmpfloat (nd_test_ui_png_ink (apart_png), >, 0.05);
     }
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  nd_test_ui_spin (300);
+  if (next_only)
+    return;
   /* The bands' tint in the dark style too. */
   AdwStyleManager *style = adw_style_manager_get_default ();
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
@@ -524,24 +534,6 @@ screenshots (const char *what)
   g_autofree char *dark = g_strdup_printf ("fit-bands-%s-%s-dark-1600x1000", language, what);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), dark));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-  nd_test_ui_spin (300);
-}
-
-/* The Record Next group alone, large and at 800x600. */
-static void
-next_screenshots (const char *what)
-{
-  const int sizes[][2] = { { 1600, 1000 }, { 800, 600 } };
-  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-    {
-      gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
-      nd_test_ui_spin (800);
-      scroll_to_next (FALSE, NULL);
-      g_autofree char *name = g_strdup_printf ("fit-bands-%s-%s-next-%dx%d", language, what, sizes[i][0], sizes[i][1]);
-      g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), name);
-      g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
-    }
-  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   nd_test_ui_spin (300);
 }
 
@@ -608,7 +600,7 @@ test_ensemble (void)
   g_assert_cmpuint (check_drawn_bands (m), ==, 2 * (guint) m->channels[c].n_gates);
   double shown;
   check_proposal (&shown);
-  screenshots ("ensemble");
+  screenshots ("ensemble", FALSE);
   check_stimulus_export ();
 
   /* After a current-clamp ensemble, voltage clamp may be proposed too (at the clamp current's noise the user
@@ -618,7 +610,7 @@ test_ensemble (void)
   g_assert_true (nd_fit_view_propose_vc (view, TRUE, 5.0));
   check_proposal (&shown);
   g_assert_cmpint (nd_fit_view_get_proposal (view, NULL)->proto.mode, ==, ND_PROPOSE_VC);
-  next_screenshots ("ensemble-vc");
+  screenshots ("ensemble-vc", TRUE);
   g_assert_true (nd_fit_view_propose_vc (view, FALSE, 5.0));
   check_proposal (&shown);
   g_assert_cmpint (nd_fit_view_get_proposal (view, NULL)->proto.mode, ==, ND_PROPOSE_CC);
@@ -636,19 +628,28 @@ test_ensemble (void)
   g_autofree char *csv = NULL;
   g_assert_true (g_file_get_contents (kin, &csv, NULL, NULL));
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
-  g_assert_cmpstr (lines[0], ==, "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained");
-  guint banded = 0;
+  g_assert_cmpstr (lines[0], ==, "channel,gate,v_mV,x_inf,tau_ms,x_inf_lo,x_inf_hi,tau_lo_ms,tau_hi_ms,constrained,"
+                                 "in_data");
+  /* in_data: the potentials the training sweeps visited, kept with the band. */
+  const nd_gate_band *b0 = nd_model_gate_band (m, c, 0);
+  g_assert_true (nd_gate_band_has_range (b0));
+  g_print ("the data visited %.1f to %.1f mV\n", b0->v_data_lo, b0->v_data_hi);
+  guint banded = 0, visited = 0;
   for (guint i = 1; lines[i]; i++)
     {
       g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
-      if (g_strv_length (f) == 10 && *f[5])
+      if (g_strv_length (f) == 11 && *f[5])
         {
           double lo = g_ascii_strtod (f[5], NULL), x = g_ascii_strtod (f[3], NULL), hi = g_ascii_strtod (f[6], NULL);
           g_assert_true (lo <= x && x <= hi);
+          const double v = g_ascii_strtod (f[2], NULL);
+          g_assert_cmpstr (f[10], ==, v >= b0->v_data_lo && v <= b0->v_data_hi ? "1" : "0");
+          visited += f[10][0] == '1';
           banded++;
         }
     }
   g_assert_cmpuint (banded, ==, ND_BAND_N * (guint) m->channels[c].n_gates);
+  g_assert_cmpuint (visited, >=, 20 * (guint) m->channels[c].n_gates);
   g_autofree char *xinf_png = g_build_filename (plots, "xinf.png", NULL);
   g_assert_cmpfloat (nd_test_ui_png_ink (xinf_png), >, 0.05);
   /* Record Next's plot is one of the view's: exported beside them (looked at: plots/next.png). */
