@@ -13,6 +13,7 @@
 #include "nd-adaptive.h"
 
 #include "clamp.h"
+#include "gate-band.h"
 
 #define CURVE_N ND_FIT_CURVE_POINTS
 
@@ -522,7 +523,17 @@ show_project (NdFitView *self)
   else
     nd_fit_view_show_trace (self, NULL, NULL, NULL, 0, 1.0);
   nd_sweep_trace_clear (&tr);
-  show_model_curves (self, nd_project_get_model (self->project), nd_project_get_fitted (self->project));
+  /* A model fitted several times keeps the range of all its training sweeps with its bands (gate-band.h):
+   * the range the fit saw, not only the first sweep's. */
+  nd_model *pm = nd_project_get_model (self->project);
+  const int lc = pm ? nd_model_learned_channel (pm) : -1;
+  const nd_gate_band *band = lc >= 0 ? nd_model_gate_band (pm, lc, 0) : NULL;
+  if (band && nd_gate_band_has_range (band))
+    {
+      self->v_lo = band->v_data_lo;
+      self->v_hi = band->v_data_hi;
+    }
+  show_model_curves (self, pm, nd_project_get_fitted (self->project));
   const double *val;
   guint n;
   const double *train = nd_project_get_loss (self->project, &val, &n);

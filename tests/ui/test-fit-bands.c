@@ -679,6 +679,15 @@ test_reopen (void)
   nd_model *m = nd_project_get_model (nd_window_get_project (window));
   g_assert_true (nd_model_has_bands (m));
   g_assert_cmpuint (check_drawn_bands (m), >, 0);
+  /* The shaded range is the one the fit saw, kept with the bands (all training sweeps, not only the first). */
+  const nd_gate_band *b = nd_model_gate_band (m, nd_model_learned_channel (m), 0);
+  g_assert_true (nd_gate_band_has_range (b));
+  NdPlotModel *xinf = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "xinf"));
+  g_assert_cmpuint (nd_plot_model_get_n_shaded_ranges (xinf), ==, 1);
+  double lo, hi;
+  nd_plot_model_get_shaded_range (xinf, 0, &lo, &hi, NULL);
+  g_assert_cmpfloat (lo, ==, b->v_data_lo);
+  g_assert_cmpfloat (hi, ==, b->v_data_hi);
   g_autofree char *name = g_strdup_printf ("fit-bands-%s-reopened-1600x1000", language);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
   nd_project_set_dirty (nd_window_get_project (window), FALSE);
