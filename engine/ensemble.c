@@ -36,24 +36,6 @@ nd_ensemble_keep (const double *loss, int n, double noise_sd, double tol, bool *
   return best;
 }
 
-/* The potentials the training sweeps visited: the recorded V, or in voltage clamp the command. */
-static void
-data_range (const nd_fit_sweep *train, int n_train, double *lo, double *hi)
-{
-  *lo = INFINITY;
-  *hi = -INFINITY;
-  for (int k = 0; k < n_train; k++)
-    {
-      const double *v = train[k].drive.v_clamp ? train[k].drive.v_clamp : train[k].v_obs;
-      for (size_t j = 0; v && j < train[k].drive.n; j++)
-        if (isfinite (v[j]))
-          {
-            *lo = fmin (*lo, v[j]);
-            *hi = fmax (*hi, v[j]);
-          }
-    }
-}
-
 nd_model *
 nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep *val, int n_val,
                  const nd_fit_options *opt, const nd_ensemble_options *eo, nd_ensemble_result *res)
@@ -149,7 +131,7 @@ nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, cons
           out = models[res->best];
           nd_model_set_bands (out, kept, res->n_kept);
           double lo, hi;
-          data_range (train, n_train, &lo, &hi);
+          nd_fit_v_range (train, n_train, &lo, &hi);
           nd_model_set_band_range (out, lo, hi);
           if (eo->keep_members)
             {

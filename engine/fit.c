@@ -853,6 +853,23 @@ objective (nd_model *m, const stage_objective *o, double *grad, double *tmp)
 /* Noise s.d. of a recording from the median absolute second difference
  * (white noise of s.d. s gives second differences of s.d. s sqrt 6; the
  * signal's own curvature is small in most samples). */
+void
+nd_fit_v_range (const nd_fit_sweep *sw, int n, double *lo, double *hi)
+{
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (int k = 0; k < n; k++)
+    {
+      const double *v = sw[k].drive.v_clamp ? sw[k].drive.v_clamp : sw[k].v_obs;
+      for (size_t j = 0; v && j < sw[k].drive.n; j++)
+        if (isfinite (v[j]))
+          {
+            *lo = fmin (*lo, v[j]);
+            *hi = fmax (*hi, v[j]);
+          }
+    }
+}
+
 double
 nd_fit_noise_estimate (const nd_fit_sweep *sw, int n)
 {

@@ -268,6 +268,9 @@ double nd_fit_auto_smooth_ms (double noise_sd_mV);
 /* The noise s.d. of the sweeps' recorded signal (mV; a clamp current in units of its i_unit), robust to
  * spikes: what nd_fit_result.noise_sd reports for the training sweeps. */
 double nd_fit_noise_estimate (const nd_fit_sweep *sw, int n);
+/* The potentials the sweeps visit (mV): the recorded V, or in voltage clamp the command. Non-finite samples
+ * are skipped; *lo > *hi when there are none. */
+void nd_fit_v_range (const nd_fit_sweep *sw, int n, double *lo, double *hi);
 
 /* Initialises every network for a fresh fit: nd_mlp_init plus first-layer
  * biases spread over the input range (uniform in [-scale, scale]), so that

@@ -343,7 +343,6 @@ propose (NdFitView *self)
 void
 nd_fit_view_next_start (NdFitView *self)
 {
-  nd_fit_view_next_clear (self);
   propose (self);
 }
 

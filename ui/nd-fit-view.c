@@ -370,17 +370,7 @@ nd_fit_view_start (NdFitView *self, GError **error)
   if (!sw)
     return FALSE;
   /* The shaded range: where the training data's potential went (in voltage clamp, the command). */
-  self->v_lo = INFINITY;
-  self->v_hi = -INFINITY;
-  for (guint k = 0; k < sw->n_train; k++)
-    {
-      const double *v = sw->sweeps[k].drive.v_clamp ? sw->sweeps[k].drive.v_clamp : sw->sweeps[k].v_obs;
-      for (gsize j = 0; j < sw->sweeps[k].drive.n; j++)
-        {
-          self->v_lo = MIN (self->v_lo, v[j]);
-          self->v_hi = MAX (self->v_hi, v[j]);
-        }
-    }
+  nd_fit_v_range (sw->sweeps, (int) sw->n_train, &self->v_lo, &self->v_hi);
   if (!nd_fit_runner_start (self->runner, sw, error))
     return FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
