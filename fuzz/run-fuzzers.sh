@@ -31,7 +31,7 @@ seed atf tests/data/atf/*.atf
 head -n 60 tests/data/atf/18702001-step.atf > "$build/corpus/atf/mini-18702001-step.atf"
 seed csv tests/data/io/*.csv tests/data/abf/*.csv
 seed sndfile tests/data/io/*.wav tests/data/io/*.flac tests/data/io/*.aiff
-seed model tests/data/engine/*.json tests/data/nmodl/*.json tests/data/morphology/*.json
+seed model tests/data/engine/*.json tests/data/nmodl/*.json tests/data/morphology/*.json tests/data/fuzz-seeds/*.json
 seed project tests/data/project/*.neurode data/demo/*.neurode
 seed cell data/cells/*.json tests/data/morphology/*.json
 seed swc data/cells/*.swc tests/data/morphology/*.swc
