@@ -400,6 +400,29 @@ test_band (void)
   nd_model_free (m);
 }
 
+/* A conductance whose shortest text is an exponent (1e-08) is written as a JSON number and reads back:
+ * json-glib 1.6 writes such a double as "1e-08.0" (json-output.c mends it). */
+static void
+test_exponent_numbers (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ND_TEST_DATA"), "engine", "hh-k-truth.json", NULL);
+  g_autoptr (GError) error = NULL;
+  nd_model *m = nd_model_file_load (path, NULL, &error);
+  g_assert_no_error (error);
+  const double tiny[] = { 1e-5, 1e-8, 2e-6 };
+  for (guint k = 0; k < G_N_ELEMENTS (tiny); k++)
+    {
+      m->params[m->blocks[m->channels[0].block_gbar].offset] = tiny[k];
+      g_autofree char *text = nd_model_file_to_string (m);
+      g_assert_false (g_regex_match_simple ("[0-9]e[-+]?[0-9]+\\.0", text, 0, 0));
+      nd_model *back = nd_model_file_parse (text, -1, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (back->params[back->blocks[back->channels[0].block_gbar].offset], ==, tiny[k]);
+      nd_model_free (back);
+    }
+  nd_model_free (m);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -408,5 +431,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model-file/bad", test_bad_files);
   g_test_add_func ("/engine/model-file/fit-extras", test_fit_extras);
   g_test_add_func ("/engine/model-file/band", test_band);
+  g_test_add_func ("/engine/model-file/exponent-numbers", test_exponent_numbers);
   return g_test_run ();
 }
