@@ -38,6 +38,23 @@ nd_test_ui_take_language (int *argc, char ***argv, const char *fallback)
   return language;
 }
 
+/* Deletes a folder and everything in it (no error if it is not there). */
+static void
+remove_tree (GFile *dir)
+{
+  g_autoptr (GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                                             G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                                             G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+  GFile *child;
+  while (e && g_file_enumerator_iterate (e, &info, &child, NULL, NULL) && info)
+    if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+      remove_tree (child);
+    else
+      g_file_delete (child, NULL, NULL);
+  g_file_delete (dir, NULL, NULL);
+}
+
 char *
 nd_test_ui_output_dir (const char *name)
 {
@@ -45,6 +62,14 @@ nd_test_ui_output_dir (const char *name)
   char *dir = g_build_filename (base ? base : ".", name, NULL);
   g_autofree char *cache = g_build_filename (dir, "cache", NULL);
   g_autofree char *data = g_build_filename (dir, "data", NULL);
+  /* Every run starts as a first one: no recent files or autosaved projects of an earlier run (the
+   * welcome page's Recent list showed them in the guide's screenshot). */
+  const char *const state[] = { cache, data };
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (GFile) f = g_file_new_for_path (state[i]);
+      remove_tree (f);
+    }
   g_mkdir_with_parents (dir, 0755);
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   g_setenv ("XDG_DATA_HOME", data, TRUE);

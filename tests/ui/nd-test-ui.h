@@ -30,7 +30,8 @@ void           nd_test_ui_use_language (const char *language, const char *locale
  * and takes both off argv. Returns LANGUAGE, or `fallback` when they are not given. */
 const char    *nd_test_ui_take_language (int *argc, char ***argv, const char *fallback);
 /* ND_TEST_OUTPUT/name (./name without it), created, with the program's cache and data homes inside it so
- * that autosaves, recent files and the demo's copy stay in the test's output. Free it. */
+ * that autosaves, recent files and the demo's copy stay in the test's output; those two homes are emptied
+ * first, so a test run twice sees nothing of its earlier run. Free it. */
 char          *nd_test_ui_output_dir (const char *name);
 /* Exits with 77 (skipped) when there is no display, as meson expects. */
 void           nd_test_ui_init (int *argc, char ***argv);
