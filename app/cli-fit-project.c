@@ -47,8 +47,20 @@ fill_choices (const NdProjectFile *pf, const NdCliFitChoices *c)
     c->rec->ljp_mv = r->ljp_mV;
 }
 
+/* The first of the places the window looks for `r` that exists, else NULL. */
+static char *
+find_recording (const NdProjectRecording *r, const char *project_path, char **looked_at)
+{
+  g_auto (GStrv) candidates = nd_project_recording_candidates (r, project_path);
+  for (guint i = 0; candidates[i]; i++)
+    if (g_file_test (candidates[i], G_FILE_TEST_EXISTS))
+      return g_strdup (candidates[i]);
+  *looked_at = candidates[0] ? g_strjoinv (_("” or “"), candidates) : g_strdup (r->path);
+  return NULL;
+}
+
 NdProjectFile *
-nd_cli_fit_project (const char *path, char **rec_path, const NdCliFitChoices *c)
+nd_cli_fit_project (const char *path, char **rec_path, char **with_path, const NdCliFitChoices *c)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (NdProjectFile) pf = nd_project_file_load (path, &error);
@@ -64,16 +76,17 @@ nd_cli_fit_project (const char *path, char **rec_path, const NdCliFitChoices *c)
       return NULL;
     }
   /* Where the window looks for it: where it was, then beside the project. */
-  g_autofree char *abs = g_canonicalize_filename (path, NULL);
-  g_auto (GStrv) candidates = nd_project_file_recording_candidates (pf, abs);
-  for (guint i = 0; candidates[i] && !*rec_path; i++)
-    if (g_file_test (candidates[i], G_FILE_TEST_EXISTS))
-      *rec_path = g_strdup (candidates[i]);
-  if (!*rec_path)
+  g_autofree char *abs = g_canonicalize_filename (path, NULL), *list = NULL;
+  if (!(*rec_path = find_recording (pf->recording, abs, &list)))
     {
-      g_autofree char *list = candidates[0] ? g_strjoinv (_("” or “"), candidates) : g_strdup (pf->recording->path);
       nd_cli_fail (1, _("the recording of the project “%s” was not found at “%s”: move it back, or give the model "
                         "and the recording (neurode-cli fit MODEL.json REC)"), path, list);
+      return NULL;
+    }
+  if (pf->fitted_with && !*with_path && !(*with_path = find_recording (pf->fitted_with, abs, &list)))
+    {
+      nd_cli_fail (1, _("the recording the project “%s” fits together with its own was not found at “%s”: move it "
+                        "back, or give it with --with"), path, list);
       return NULL;
     }
   fill_choices (pf, c);

@@ -18,7 +18,8 @@ typedef struct {
 } NdCliFitChoices;
 
 /* Reads the project at `path`: its model, the recording it names (where it was, else beside the project:
- * as the window looks for it) into *rec_path, and the choices left open: the training and validation
+ * as the window looks for it) into *rec_path, the recording fitted together with it (its "fitted_with", as
+ * --with) into *with_path unless that is set already, and the choices left open: the training and validation
  * sweeps, the fit window, the stimulus and the liquid-junction potential. Prints the error and returns NULL
- * (exit status 1) when the project cannot be read or its recording is not found. */
-NdProjectFile *nd_cli_fit_project (const char *path, char **rec_path, const NdCliFitChoices *c);
+ * (exit status 1) when the project cannot be read or a recording it names is not found. */
+NdProjectFile *nd_cli_fit_project (const char *path, char **rec_path, char **with_path, const NdCliFitChoices *c);

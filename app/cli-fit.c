@@ -534,7 +534,7 @@ run_project_or_fit (FitArgs *a, int argc, char **argv)
         return nd_cli_fail (2, _("give either a project or --template, not both"));
       NdCliFitChoices choices = { &a->train, &a->validate, &a->window, &a->rec };
       g_autofree char *rec_path = NULL;
-      g_autoptr (NdProjectFile) project = nd_cli_fit_project (argv[1], &rec_path, &choices);
+      g_autoptr (NdProjectFile) project = nd_cli_fit_project (argv[1], &rec_path, &a->with, &choices);
       if (!project)
         return 1;
       char *args[] = { argv[0], rec_path, NULL };

@@ -47,6 +47,7 @@ nd_project_file_free (NdProjectFile *pf)
   if (!pf)
     return;
   nd_project_recording_free (pf->recording);
+  nd_project_recording_free (pf->fitted_with);
   g_array_unref (pf->train);
   g_array_unref (pf->validate);
   g_clear_pointer (&pf->model, nd_model_free);
@@ -154,10 +155,10 @@ read_signals (JsonArray *a, GArray *out, const char *where, GError **error)
   return TRUE;
 }
 
+/* "recording" or "fitted_with"; `where` names it in errors. */
 static NdProjectRecording *
-read_recording (JsonObject *ro, GError **error)
+read_recording (JsonObject *ro, const char *where, GError **error)
 {
-  const char *where = _("the project’s “recording”");
   NdProjectRecording *r = nd_project_recording_new ();
   const char *path, *rel, *sig;
   JsonArray *signals;
@@ -189,9 +190,9 @@ read_recording (JsonObject *ro, GError **error)
 }
 
 static void
-write_recording (JsonBuilder *b, const NdProjectRecording *r, const char *project_path)
+write_recording (JsonBuilder *b, const char *member, const NdProjectRecording *r, const char *project_path)
 {
-  json_builder_set_member_name (b, "recording");
+  json_builder_set_member_name (b, member);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "path");
   json_builder_add_string_value (b, r->path ? r->path : r->relative_path);
@@ -631,13 +632,17 @@ nd_project_file_parse (const char *json, gsize len, GError **error)
       g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("This is not a Neurode project: %s"), local->message);
       return NULL;
     }
-  JsonObject *o = read_top (root, error), *ro;
+  JsonObject *o = read_top (root, error), *ro, *wo;
   if (!o)
     return NULL;
   g_autoptr (NdProjectFile) pf = nd_project_file_new ();
-  if (!(pf->model = read_model (o, error)) || !nd_json_get_object (o, "recording", &ro, _("the project"), error))
+  if (!(pf->model = read_model (o, error)) || !nd_json_get_object (o, "recording", &ro, _("the project"), error)
+      || !nd_json_get_object (o, "fitted_with", &wo, _("the project"), error))
     return NULL;
-  if (ro && !(pf->recording = read_recording (ro, error)))
+  if (ro && !(pf->recording = read_recording (ro, _("the project’s “recording”"), error)))
+    return NULL;
+  /* Fitted together with the recording: meaningless without one. */
+  if (ro && wo && !(pf->fitted_with = read_recording (wo, _("the project’s “fitted_with”"), error)))
     return NULL;
   /* The selection before the fit: scores of older files take their role from it. */
   if (!read_section (o, "selection", read_selection, pf, error) || !read_section (o, "builder", read_builder, pf, error)
@@ -665,7 +670,9 @@ nd_project_file_to_string (const NdProjectFile *pf, const char *project_path)
   json_builder_add_int_value (b, ND_PROJECT_FORMAT);
   if (pf->recording)
     {
-      write_recording (b, pf->recording, project_path);
+      write_recording (b, "recording", pf->recording, project_path);
+      if (pf->fitted_with)
+        write_recording (b, "fitted_with", pf->fitted_with, project_path);
       write_selection (b, pf);
     }
   write_model (b, pf->model);

@@ -12,6 +12,8 @@
  *                  "stimulus": "protocol" | "signal" | "none", "stimulus_signal": "IN 0",
  *                  "sweeps": 10, "signals": [{"name": "IN 0", "units": "mV"}, ...],
  *                  "ljp_mV": 0, "capacitance_pF": 25},
+ *    "fitted_with": { as "recording": another recording of the same cell, in current or voltage clamp, whose
+ *                     sweeps all train beside the selection's (neurode-cli fit --with) },
  *    "selection": {"train": [1, 4], "validate": [0, 2], "window_ms": [0, 0]},
  *    "model": { a model file (model-file.h) },
  *    "builder": {"network_size": "small" | "medium" | "large", "learned_enabled": true,
@@ -102,6 +104,7 @@ typedef struct
 typedef struct
 {
   NdProjectRecording *recording;   /* NULL: none (then no selection either) */
+  NdProjectRecording *fitted_with; /* NULL: the recording is fitted alone */
   GArray *train, *validate;        /* guint sweep numbers */
   double window_start_ms, window_end_ms;  /* end <= start: the whole sweep */
 
@@ -147,12 +150,18 @@ NdSweepRole nd_project_file_sweep_role (const NdProjectFile *pf, guint sweep);
  * the folder of `project_path` (a folder moved with its project and recordings). NULL-terminated; empty
  * without a recording. */
 GStrv nd_project_file_recording_candidates (const NdProjectFile *pf, const char *project_path);
+/* The same for any recording the project names (its "fitted_with" too); `r` may be NULL. */
+GStrv nd_project_recording_candidates (const NdProjectRecording *r, const char *project_path);
 /* The first candidate that exists and loads, with the project's stimulus and liquid-junction potential
  * applied. *looked_for (may be NULL) gets the path the recording is known by: the one found, else the first
  * candidate, else the path as saved. Errors: ND_ERROR_NOT_FOUND naming the paths looked at when none
  * exists, else why the one found could not be read. */
 NdRecording *nd_project_file_open_recording (const NdProjectFile *pf, const char *project_path, char **looked_for,
                                              GError **error);
+/* The same for any recording the project names; the not-found error says “the project’s recording” unless
+ * `what` names it otherwise (“the recording fitted together with it”). */
+NdRecording *nd_project_recording_open (const NdProjectRecording *r, const char *what, const char *project_path,
+                                        char **looked_for, GError **error);
 /* Sets the project's stimulus choice and liquid-junction potential on `rec`; FALSE (rec unchanged) when it
  * has no such stimulus. */
 gboolean nd_project_recording_apply (const NdProjectRecording *r, NdRecording *rec, GError **error);

@@ -138,8 +138,13 @@ nd_project_file_relative_path (const char *project_path, const char *path)
 GStrv
 nd_project_file_recording_candidates (const NdProjectFile *pf, const char *project_path)
 {
+  return nd_project_recording_candidates (pf->recording, project_path);
+}
+
+GStrv
+nd_project_recording_candidates (const NdProjectRecording *r, const char *project_path)
+{
   g_autoptr (GStrvBuilder) sb = g_strv_builder_new ();
-  const NdProjectRecording *r = pf->recording;
   if (r && r->path && g_path_is_absolute (r->path))
     g_strv_builder_add (sb, r->path);
   if (r && r->relative_path && project_path)
@@ -167,8 +172,14 @@ nd_project_recording_apply (const NdProjectRecording *r, NdRecording *rec, GErro
 NdRecording *
 nd_project_file_open_recording (const NdProjectFile *pf, const char *project_path, char **looked_for, GError **error)
 {
-  g_auto (GStrv) candidates = nd_project_file_recording_candidates (pf, project_path);
-  const NdProjectRecording *r = pf->recording;
+  return nd_project_recording_open (pf->recording, NULL, project_path, looked_for, error);
+}
+
+NdRecording *
+nd_project_recording_open (const NdProjectRecording *r, const char *what, const char *project_path,
+                           char **looked_for, GError **error)
+{
+  g_auto (GStrv) candidates = nd_project_recording_candidates (r, project_path);
   g_autoptr (GError) first_error = NULL;
   NdRecording *rec = NULL;
   guint found = 0;
@@ -196,7 +207,11 @@ nd_project_file_open_recording (const NdProjectFile *pf, const char *project_pat
   else
     {
       g_autofree char *list = candidates[0] ? g_strjoinv ("”, “", candidates) : g_strdup (r->path ? r->path : r->relative_path);
-      g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, _("the project’s recording was not found (looked for “%s”)"), list);
+      if (what)
+        g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, _("%s was not found (looked for “%s”)"), what, list);
+      else
+        g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, _("the project’s recording was not found (looked for “%s”)"),
+                     list);
     }
   return NULL;
 }

@@ -142,6 +142,10 @@ test_strict (void)
   expect_error ("\"fit\": {\"validation\": [{\"sweep\": 0, \"role\": \"test\"}]}", "“role” is “test”");
   expect_error ("\"fit\": {\"loss_train_mV2\": [1, \"x\"]}", "“loss_train_mV2”: value 2 must be a number or null");
   expect_error ("\"fit\": []", "“fit” must be an object");
+  expect_error ("\"recording\": {\"path\": \"/x.abf\"}, \"fitted_with\": {}", "“fitted_with”: “path” is missing");
+  expect_error ("\"recording\": {\"path\": \"/x.abf\"}, \"fitted_with\": 3", "“fitted_with” must be an object");
+  expect_error ("\"recording\": {\"path\": \"/x.abf\"}, \"fitted_with\": {\"path\": \"/y.abf\", \"ljp_mV\": []}",
+                "“fitted_with”: “ljp_mV” must be a number");
 
   g_autoptr (GError) error = NULL;
   const char *version = "{\"neurode_project\": \"1\", " MODEL "}";
@@ -189,6 +193,57 @@ test_voltage_clamp_scores (void)
   g_assert_true (isnan (sc->peak_model_pA));
   g_autofree char *text2 = nd_project_file_to_string (again, "/tmp/vc.neurode");
   g_assert_cmpstr (text2, ==, text);
+}
+
+/* A second recording fitted together with the project's: written beside "recording" with its path relative
+ * to the project, read back the same, looked for where it was and then beside the project, and named in
+ * the error when found nowhere. */
+static void
+test_fitted_with (void)
+{
+  const char *json = "{\"neurode_project\": 1, " MODEL ", \"recording\": {\"path\": \"/a/b/cell/cc.abf\"},"
+                     " \"fitted_with\": {\"path\": \"/a/b/cell/vc.csv\", \"stimulus\": \"signal\","
+                     " \"stimulus_signal\": \"v_cmd\", \"sweeps\": 6}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdProjectFile) pf = nd_project_file_parse (json, strlen (json), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pf->fitted_with);
+  g_assert_cmpstr (pf->fitted_with->path, ==, "/a/b/cell/vc.csv");
+  g_assert_cmpuint (pf->fitted_with->n_sweeps, ==, 6);
+  g_assert_cmpstr (pf->fitted_with->stimulus_signal, ==, "v_cmd");
+  g_autofree char *text = nd_project_file_to_string (pf, "/a/b/p.neurode");
+  g_assert_nonnull (strstr (text, "\"relative_path\" : \"cell/vc.csv\""));
+  g_autoptr (NdProjectFile) again = nd_project_file_parse (text, strlen (text), &error);
+  g_assert_no_error (error);
+  g_autofree char *text2 = nd_project_file_to_string (again, "/a/b/p.neurode");
+  g_assert_cmpstr (text2, ==, text);
+  /* Without a recording of its own, a project has nothing to fit it with. */
+  const char *bare = "{\"neurode_project\": 1, " MODEL ", \"fitted_with\": {\"path\": \"/a/b/cell/vc.csv\"}}";
+  g_autoptr (NdProjectFile) alone = nd_project_file_parse (bare, strlen (bare), &error);
+  g_assert_no_error (error);
+  g_assert_null (alone->fitted_with);
+
+  /* Found beside the project after both moved; not found: the error says which recording and where. */
+  g_autofree char *project = out_path ("with.neurode"), *vc = out_path ("cell/vc.csv");
+  g_autofree char *cell = g_path_get_dirname (vc);
+  g_mkdir_with_parents (cell, 0755);
+  g_unlink (vc);
+  NdRecording *rec = nd_project_recording_open (again->fitted_with, "the recording fitted together with it", project,
+                                                NULL, &error);
+  g_assert_null (rec);
+  g_assert_error (error, ND_ERROR, ND_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "the recording fitted together with it was not found"));
+  g_assert_nonnull (strstr (error->message, vc));
+  g_clear_error (&error);
+  const char *table = "sweep,t_ms,v_cmd_mV,i_pA\n0,0,-80,-2\n0,0.1,-80,-2\n0,0.2,-40,50\n0,0.3,-40,48\n";
+  g_assert_true (g_file_set_contents (vc, table, -1, NULL));
+  g_autofree char *looked = NULL;
+  rec = nd_project_recording_open (again->fitted_with, "the recording fitted together with it", project, &looked,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (looked, ==, vc);
+  g_assert_true (nd_recording_is_voltage_clamp (rec));
+  nd_recording_free (rec);
 }
 
 /* The recording where it was, else beside the project; a clear error naming where it was looked for. */
@@ -253,6 +308,7 @@ main (int argc, char **argv)
   g_test_add_func ("/project-file/strict", test_strict);
   g_test_add_func ("/project-file/voltage-clamp-scores", test_voltage_clamp_scores);
   g_test_add_func ("/project-file/recording", test_recording);
+  g_test_add_func ("/project-file/fitted-with", test_fitted_with);
   g_test_add_func ("/project-file/sniff", test_sniff);
   return g_test_run ();
 }
