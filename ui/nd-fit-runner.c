@@ -63,6 +63,7 @@ struct _NdFitRunner
   GArray *trace_dt;
   char *outcome;
   gboolean failed;
+  gboolean joint;             /* fitted together with another recording (NdProjectSweeps.with) */
   GCancellable *cancellable;  /* the scoring's; cancelled when the runner goes */
 };
 
@@ -197,8 +198,9 @@ score_job_free (ScoreJob *j)
   g_free (j);
 }
 
-/* Every sweep the fit used, training and validation, in the recording's order. The job owns its model
- * and sweeps: the runner may be gone before it ends. */
+/* Every sweep the fit used of the project's recording, training and validation, in the recording's order
+ * (a recording fitted together with it is reported by neurode-cli, not here). The job owns its model and
+ * sweeps: the runner may be gone before it ends. */
 static void
 score_thread (gpointer data, GCancellable *cancellable)
 {
@@ -218,6 +220,8 @@ score_thread (gpointer data, GCancellable *cancellable)
   for (guint i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     {
       guint k = order[i];
+      if (sw->sweep_ids[k] == ND_SWEEP_FITTED_WITH)
+        continue;
       gsize len = sw->sweeps[k].drive.n;
       double *v = g_new (double, len);
       NdSweepScore sc = nd_fit_score_sweep (j->model, &sw->sweeps[k], sw->sweep_ids[k],
@@ -309,12 +313,20 @@ describe_ensemble (NdFitRunner *self)
 {
   if (self->members < 2 || self->failed)
     return;
-  g_autofree char *fits = self->n_kept >= 2
-    ? g_strdup_printf (_("%d of %d fits explain the recording equally well: the kinetics plots shade the range "
-                         "they allow around the best one, whose curve is thick where the data pin it down."),
-                       self->n_kept, self->members)
-    : g_strdup_printf (_("Only the best of %d fits explains the recording this well, so there is no range of "
-                         "equally good fits to show. Fit again with more iterations or more fits."), self->members);
+  /* Whole sentences for the translators, one per case. */
+  g_autofree char *fits = self->n_kept < 2
+    ? g_strdup_printf (self->joint ? _("Only the best of %d fits explains both recordings this well, so there is no "
+                                       "range of equally good fits to show. Fit again with more iterations or more "
+                                       "fits.")
+                                   : _("Only the best of %d fits explains the recording this well, so there is no "
+                                       "range of equally good fits to show. Fit again with more iterations or more "
+                                       "fits."), self->members)
+    : g_strdup_printf (self->joint ? _("%d of %d fits explain both recordings equally well: the kinetics plots shade "
+                                       "the range they allow around the best one, whose curve is thick where the data "
+                                       "pin it down.")
+                                   : _("%d of %d fits explain the recording equally well: the kinetics plots shade "
+                                       "the range they allow around the best one, whose curve is thick where the data "
+                                       "pin it down."), self->n_kept, self->members);
   char *both = g_strdup_printf ("%s %s", self->outcome, fits);
   g_free (self->outcome);
   self->outcome = both;
@@ -333,7 +345,11 @@ free_kept (NdFitRunner *self)
 static void
 set_propose_options (NdFitRunner *self)
 {
-  nd_propose_options_for_fit (&self->propose, self->sweeps->plan->data, self->area_um2, self->result.noise_sd);
+  const NdProjectSweeps *sw = self->sweeps;
+  if (sw->with)
+    nd_propose_options_for_joint_fit (&self->propose, sw->plan->data, sw->with, self->area_um2);
+  else
+    nd_propose_options_for_fit (&self->propose, sw->plan->data, self->area_um2, self->result.noise_sd);
 }
 
 static void
@@ -472,6 +488,7 @@ nd_fit_runner_start (NdFitRunner *self, NdProjectSweeps *sweeps, GError **error)
     }
   clear_run (self);
   self->sweeps = sweeps;
+  self->joint = sweeps->with != NULL;
   self->area_um2 = model->area_um2;
   self->i_unit_pA = sweeps->plan->data->voltage_clamp ? sweeps->plan->data->i_unit_pA : 0.0;
   self->iterations = opt->iterations;
@@ -624,6 +641,12 @@ gboolean
 nd_fit_runner_get_failed (NdFitRunner *self)
 {
   return self->failed;
+}
+
+gboolean
+nd_fit_runner_get_joint (NdFitRunner *self)
+{
+  return self->joint;
 }
 
 static void

@@ -87,6 +87,8 @@ gboolean     nd_fit_runner_get_spike_aware (NdFitRunner *self);
 /* A sentence for people about how the fit ended (failed, stopped, finished). */
 const char  *nd_fit_runner_get_outcome (NdFitRunner *self);
 gboolean     nd_fit_runner_get_failed (NdFitRunner *self);
+/* Whether the last fit started trained on another recording of the cell too (nd_project_set_fitted_with). */
+gboolean     nd_fit_runner_get_joint (NdFitRunner *self);
 
 /* Scores one sweep (sweep-score.h: spike counts, first-spike shift, subthreshold RMSE and RMSE inside the
  * sweep's weights) of the model running free. `v` receives the model trace (drive.n values). */

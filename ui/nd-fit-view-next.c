@@ -194,6 +194,10 @@ show_chosen (NdFitView *self)
       ? g_strdup_printf (_("The %d fits that explain the recording equally well disagree most on this one: their "
                            "predictions differ by %.2g %s on average, %.2g times the clamp current’s noise you "
                            "expect (%.2g %s)."), p->n_members, d, unit, ratio, noise, unit)
+    : nd_fit_runner_get_joint (self->runner)
+      ? g_strdup_printf (_("The %d fits that explain both recordings equally well disagree most on this one: their "
+                           "predictions differ by %.2g %s on average, %.2g times the noise of the recordings in "
+                           "this mode (%.2g %s)."), p->n_members, d, unit, ratio, noise, unit)
       : g_strdup_printf (_("The %d fits that explain the recording equally well disagree most on this one: their "
                            "predictions differ by %.2g %s on average, %.2g times the recording’s noise (%.2g %s)."),
                          p->n_members, d, unit, ratio, noise, unit);

@@ -48,6 +48,7 @@ struct _NdFitView
   GtkMenuButton *export_button;
   AdwPreferencesGroup *uncertainty;  /* the choice of an ensemble (nd-fit-view-bands.c) */
   GtkSpinButton *members_spin;
+  GtkWidget *with_row, *with_choose, *with_remove;  /* Fit Together With (nd-fit-view-with.c) */
 
   /* Results (nd-fit-view-results.c); the group is a template child. */
   AdwPreferencesGroup *results;
@@ -111,6 +112,12 @@ int   nd_fit_view_bands_members (NdFitView *self);
 void  nd_fit_view_bands_set_sensitive (NdFitView *self, gboolean sensitive);
 void  nd_fit_view_show_bands (NdFitView *self, nd_model *m);
 char *nd_fit_view_describe_members (NdFitView *self, double *fraction, double member0_fraction);
+
+/* nd-fit-view-with.c: the "Fit Together With" row in the uncertainty group, its actions (fit.choose-with with
+ * a path or "" for a file chooser, fit.remove-with), and its words from the project. */
+void nd_fit_view_with_install_actions (GtkWidgetClass *widget_class);
+void nd_fit_view_with_init (NdFitView *self);
+void nd_fit_view_with_update (NdFitView *self);
 
 /* nd-fit-view-next.c: the Record Next group: after an ensemble with two or more kept fits, the recordings
  * on which they disagree most (propose.h), worked out on a thread (nd-task.h); clear: a new fit, another

@@ -559,6 +559,7 @@ static void
 project_changed (NdProject *project, gpointer user_data)
 {
   NdFitView *self = ND_FIT_VIEW (user_data);
+  nd_fit_view_with_update (self);
   /* Cheap enough to follow every edit; the recording is read from memory or a mapped file. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     show_project (self);
@@ -613,6 +614,7 @@ nd_fit_view_set_project (NdFitView *self, NdProject *project, GSettings *setting
   g_signal_connect_object (project, "loaded", G_CALLBACK (project_loaded), self, 0);
   nd_fit_view_results_set_project (self);
   nd_fit_view_bands_set_settings (self);
+  nd_fit_view_with_update (self);
   show_project (self);
 }
 
@@ -677,6 +679,7 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdFitView, next_export);
   gtk_widget_class_bind_template_callback (widget_class, narrow_changed);
   nd_fit_view_install_actions (widget_class);
+  nd_fit_view_with_install_actions (widget_class);
 }
 
 /* The plots of the list, into a grid of two columns; a column's plots share their left margin. */
@@ -714,6 +717,7 @@ nd_fit_view_init (NdFitView *self)
   nd_fit_view_results_init (self);
   watch_runner (self);
   nd_fit_view_bands_init (self);
+  nd_fit_view_with_init (self);
   add_plots (self, self->plot_grid);
   setup_axes (self);
   nd_fit_view_next_init (self);

@@ -37,6 +37,11 @@ struct _NdProject
   double window_start, window_end;
   double ljp_mV;            /* liquid-junction potential, set on the recording too */
   double c_known_pF;        /* capacitance the user knows, NAN: measured */
+  /* Another recording of the cell fitted together with this one; while it cannot be found, what the file
+   * said of it. */
+  char *with_path;
+  NdRecording *with;
+  NdProjectRecording *with_missing;
 
   double cm, area, v_init, celsius;
   double settle_ms;         /* model.h: the settling before sample 0 */
@@ -474,12 +479,22 @@ set_recording (NdProject *self, NdRecording *rec)
 
 static void roles_from_cell (NdProject *self);
 
+static void
+clear_with (NdProject *self)
+{
+  g_clear_pointer (&self->with, nd_recording_free);
+  g_clear_pointer (&self->with_missing, nd_project_recording_free);
+  g_clear_pointer (&self->with_path, g_free);
+}
+
 /* A recording new to the project: its sweeps' roles and fit window from scratch, no junction potential
  * or known capacitance yet. */
 static void
 adopt_recording (NdProject *self, NdRecording *rec)
 {
   set_recording (self, rec);
+  /* Another cell, most likely: what was fitted with the last recording is not this one's. */
+  clear_with (self);
   roles_default (self);
   self->ljp_mV = 0.0;
   self->c_known_pF = NAN;
@@ -504,6 +519,77 @@ nd_project_start_new (NdProject *self, NdRecording *rec)
   self->dirty = FALSE;
   g_signal_emit (self, signals[SIGNAL_RECORDING_CHANGED], 0);
   g_signal_emit (self, signals[SIGNAL_LOADED], 0);
+}
+
+/* ---- the recording fitted together with the project's ---- */
+
+const char *
+nd_project_get_fitted_with_path (NdProject *self)
+{
+  return self->with_path;
+}
+
+NdRecording *
+nd_project_get_fitted_with (NdProject *self)
+{
+  return self->with;
+}
+
+gboolean
+nd_project_get_fitted_with_missing (NdProject *self)
+{
+  return self->with_missing != NULL;
+}
+
+/* The with-recording's sweeps as a fit of `model` reads them: all train. */
+static NdFitData *
+with_data (NdProject *self, NdRecording *with, const nd_model *model, double max_dt_ms, double clamp_skip_ms,
+           GError **error)
+{
+  /* Same cell, same solutions: the project's liquid-junction potential is its too (as neurode-cli fit --with). */
+  nd_recording_set_ljp (with, self->ljp_mV);
+  NdFitDataSpec spec = { .max_dt_ms = max_dt_ms, .clamp_skip_ms = clamp_skip_ms };
+  GError *local = NULL;
+  NdFitData *d = nd_fit_data_new (with, model, &spec, &local);
+  if (!d)
+    g_propagate_prefixed_error (error, local, _("The recording to fit together with this one cannot be used: "));
+  return d;
+}
+
+gboolean
+nd_project_set_fitted_with (NdProject *self, const char *path, GError **error)
+{
+  if (!path)
+    {
+      if (!self->with_path)
+        return TRUE;
+      clear_with (self);
+      touch (self);
+      return TRUE;
+    }
+  g_autofree char *canon = g_canonicalize_filename (path, NULL);
+  if (self->recording_path && g_str_equal (canon, self->recording_path))
+    {
+      g_set_error_literal (error, ND_ERROR, ND_ERROR_INVALID,
+                           _("This is the project’s own recording: choose another recording of the same cell"));
+      return FALSE;
+    }
+  NdRecording *rec = nd_recording_load (canon, error);
+  if (!rec)
+    return FALSE;
+  /* Refused now, in the user's words, rather than when Start is pressed. */
+  NdFitData *d = with_data (self, rec, self->model, 0.025, 0.0, error);
+  if (!d)
+    {
+      nd_recording_free (rec);
+      return FALSE;
+    }
+  nd_fit_data_free (d);
+  clear_with (self);
+  self->with = rec;
+  self->with_path = g_steal_pointer (&canon);
+  touch (self);
+  return TRUE;
 }
 
 const char *
@@ -1008,6 +1094,13 @@ nd_project_make_fit (NdProject *self, const nd_model *model, const NdFitPlanSpec
       g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("Choose at least one sweep to train on in the Recording view"));
       return NULL;
     }
+  if (self->with_missing)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                   _("The recording fitted together with this one was not found (%s): choose it again or remove it "
+                     "in the Fit view"), self->with_path);
+      return NULL;
+    }
   /* The window's plots start where the recording's traces do: whole sweeps, the window as weights. */
   NdFitPlanSpec spec = *choices;
   spec.train = train;
@@ -1020,22 +1113,37 @@ nd_project_make_fit (NdProject *self, const nd_model *model, const NdFitPlanSpec
   NdFitPlan *plan = nd_fit_plan_new (self->recording, model, &spec, error);
   if (!plan)
     return NULL;
+  /* As neurode-cli fit --with: the other recording's sweeps train after the project's own. */
+  NdFitData *wd = NULL;
+  if (self->with && !(wd = with_data (self, self->with, plan->model, spec.max_dt_ms, spec.clamp_skip_ms, error)))
+    {
+      nd_fit_plan_free (plan);
+      return NULL;
+    }
   const NdFitData *d = plan->data;
   NdProjectSweeps *out = g_new0 (NdProjectSweeps, 1);
   out->plan = plan;
-  out->n_train = (guint) d->n_train;
+  out->with = wd;
+  out->n_with = wd ? (guint) wd->n_train : 0;
+  out->n_train = (guint) d->n_train + out->n_with;
   out->n_val = (guint) d->n_val;
-  out->sweep_ids = g_new0 (guint, d->n_train + d->n_val);
-  out->sweeps = g_new0 (nd_fit_sweep, d->n_train + d->n_val);
+  guint n = out->n_train + out->n_val;
+  out->sweep_ids = g_new0 (guint, n);
+  out->sweeps = g_new0 (nd_fit_sweep, n);
   for (int k = 0; k < d->n_train; k++)
     {
       out->sweeps[k] = d->train[k];
       out->sweep_ids[k] = (guint) d->train_sweeps[k];
     }
+  for (guint k = 0; k < out->n_with; k++)
+    {
+      out->sweeps[d->n_train + k] = wd->train[k];
+      out->sweep_ids[d->n_train + k] = ND_SWEEP_FITTED_WITH;
+    }
   for (int k = 0; k < d->n_val; k++)
     {
-      out->sweeps[d->n_train + k] = d->val[k];
-      out->sweep_ids[d->n_train + k] = (guint) d->val_sweeps[k];
+      out->sweeps[out->n_train + k] = d->val[k];
+      out->sweep_ids[out->n_train + k] = (guint) d->val_sweeps[k];
     }
   return out;
 }
@@ -1055,6 +1163,7 @@ nd_project_free_sweeps (NdProjectSweeps *s)
   if (!s)
     return;
   nd_fit_plan_free (s->plan);
+  nd_fit_data_free (s->with);
   g_free (s->sweeps);
   g_free (s->sweep_ids);
   g_free (s);
@@ -1080,6 +1189,14 @@ recording_to_file (NdProject *self, NdProjectFile *pf)
     }
   pf->window_start_ms = self->window_start;
   pf->window_end_ms = self->window_end;
+  if (self->with || self->with_missing)
+    {
+      pf->fitted_with = self->with ? nd_project_recording_describe (self->with, self->with_path)
+                                   : nd_project_recording_copy (self->with_missing);
+      g_free (pf->fitted_with->path);
+      pf->fitted_with->path = g_strdup (self->with_path);
+      pf->fitted_with->ljp_mV = self->ljp_mV;
+    }
 }
 
 /* The project as file data. Its model is the project's own, lent: take it back before freeing. */
@@ -1159,6 +1276,22 @@ take_recording (NdProject *self, NdProjectFile *pf, const char *project_path)
     }
 }
 
+/* The recording fitted together with it, looked for as the project's own is; one not found is kept as the
+ * file describes it, for the Fit view to ask for. */
+static void
+take_with (NdProject *self, NdProjectFile *pf, const char *project_path)
+{
+  clear_with (self);
+  if (!pf->fitted_with)
+    return;
+  g_autofree char *path = NULL;
+  self->with = nd_project_recording_open (pf->fitted_with, _("the recording fitted together with it"), project_path,
+                                          &path, NULL);
+  self->with_path = self->with ? g_canonicalize_filename (path, NULL) : g_strdup (path);
+  if (!self->with)
+    self->with_missing = g_steal_pointer (&pf->fitted_with);
+}
+
 static void
 take_selection (NdProject *self, const NdProjectFile *pf)
 {
@@ -1222,6 +1355,7 @@ nd_project_load_json (NdProject *self, const char *json, GFile *base, GError **e
   /* Everything is read: replace the content. */
   g_autofree char *project_path = base ? g_file_get_path (base) : NULL;
   take_recording (self, pf, project_path);
+  take_with (self, pf, project_path);
   take_selection (self, pf);
   take_model (self, pf);
   take_fit (self, pf);
@@ -1291,6 +1425,7 @@ nd_project_finalize (GObject *object)
   NdProject *self = ND_PROJECT (object);
   g_clear_object (&self->file);
   set_recording (self, NULL);
+  clear_with (self);
   g_array_unref (self->roles);
   g_free (self->known);
   g_array_unref (self->catalogue);

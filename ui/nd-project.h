@@ -106,6 +106,16 @@ char        *nd_project_check_recording (NdProject *self, NdRecording *rec);
 /* Takes `rec` as the project's recording in place of a missing one (or another copy of the present one):
  * the model, selections, stimulus choice and fit results stay; the project is modified. */
 void         nd_project_relocate_recording (NdProject *self, NdRecording *rec);
+/* Another recording of the same cell (current or voltage clamp) fitted together with the project's own, as
+ * `neurode-cli fit --with` does: all its sweeps train, after the selection's; results and plots stay with
+ * the project's recording. NULL path: none. Setting one loads it and checks that a fit can read it (refused,
+ * the project unchanged, otherwise or when it is the project's own recording); opening another recording
+ * in the project forgets it. A project opened while it cannot be found keeps its path and says it is missing
+ * until it is set again or removed (a fit refuses until then). */
+const char  *nd_project_get_fitted_with_path (NdProject *self);
+NdRecording *nd_project_get_fitted_with (NdProject *self);
+gboolean     nd_project_get_fitted_with_missing (NdProject *self);
+gboolean     nd_project_set_fitted_with (NdProject *self, const char *path, GError **error);
 /* The signal plotted as "the recorded trace" (first voltage signal, else the first). */
 int          nd_project_get_trace_signal (NdProject *self);
 gboolean     nd_project_set_stimulus (NdProject *self, NdStimulusSource source, int signal, GError **error);
@@ -176,12 +186,15 @@ const double *nd_project_get_loss (NdProject *self, const double **val, guint *n
  * stimulus as a current density for `model`'s membrane area, voltage-clamp sweeps with the command and
  * the current (the capacitive transients left out). Free with nd_project_free_sweeps(). Fails in the
  * user's words (no recording, no training sweep, no current). */
+#define ND_SWEEP_FITTED_WITH G_MAXUINT   /* the sweep id of the fitted-with recording's sweeps */
 typedef struct
 {
   guint n_train, n_val;
-  guint *sweep_ids;      /* n_train + n_val: which recording sweep each is */
+  guint *sweep_ids;      /* n_train + n_val: which recording sweep each is (ND_SWEEP_FITTED_WITH: the other's) */
   nd_fit_sweep *sweeps;  /* training sweeps, then validation sweeps (the plan's arrays) */
   NdFitPlan *plan;       /* owns the arrays; the model as fitted and the options */
+  guint n_with;          /* the last n_with training sweeps are the fitted-with recording's */
+  NdFitData *with;       /* owns their arrays; NULL without one */
 } NdProjectSweeps;
 NdProjectSweeps *nd_project_make_fit (NdProject *self, const nd_model *model, const NdFitPlanSpec *choices,
                                       GError **error);

@@ -11,6 +11,11 @@
  * rows say them capitalised), with the scores proposal.txt prints (%.3g), the CLI's stimulus files byte for
  * byte when exported, and each kept fit's prediction on the best candidate as predicted.csv holds it (%.6g).
  * Then the group's "Also propose voltage-clamp recordings" row, at 5 pA, must give what `--vc-noise 5` gives.
+ *
+ * /propose-cli/joint: the same cell clamped (HH's Na, K and leak under command steps, simulated by
+ * `neurode-cli simulate`) is chosen in the Fit Together With row, the project saved, and fitted by the window
+ * and by `neurode-cli fit PROJECT` (which reads the project's "fitted_with" as --with): the same fits kept,
+ * the same proposals, now in both clamp modes; the results stay with the project's own sweeps.
  */
 #include "config.h"
 
@@ -25,9 +30,12 @@
 #include "nd-test-ui.h"
 #include "nd-window.h"
 #include "stimulus-file.h"
+#include "recording.h"
 
 #define ITERATIONS 150   /* the demo keeps two or three of three such fits */
 #define MEMBERS 3
+#define JOINT_ITERATIONS 400   /* a joint fit needs more to keep two of three (measured: 150 keep one) */
+#define CLAMP_NOISE_PA 5.0
 
 static NdApplication *app;
 static NdWindow *window;
@@ -101,9 +109,9 @@ check_same_file (const char *cli_next, const char *name)
 /* The CLI, on the project file, with the window's settings (and --vc-noise VC_NOISE unless NULL). Returns how
  * many fits it kept. */
 static int
-run_cli (const char *project, const char *dir, const char *vc_noise)
+run_cli (const char *project, const char *dir, const char *vc_noise, int n_iterations)
 {
-  g_autofree char *iterations = g_strdup_printf ("%d", ITERATIONS), *members = g_strdup_printf ("%d", MEMBERS);
+  g_autofree char *iterations = g_strdup_printf ("%d", n_iterations), *members = g_strdup_printf ("%d", MEMBERS);
   const char *argv[] = { g_getenv ("NEURODE_CLI"), "fit", project, "--ensemble", members, "--restarts", "1",
                          "--iterations", iterations, "--propose", "--out", dir,
                          vc_noise ? "--vc-noise" : NULL, vc_noise, NULL };
@@ -210,7 +218,7 @@ test_same_proposal (void)
   nd_fit_runner_get_members (runner (), NULL, &kept);
 
   g_autofree char *cli_out = g_build_filename (out_dir, "cli", NULL);
-  int cli_kept = run_cli (project, cli_out, NULL);
+  int cli_kept = run_cli (project, cli_out, NULL, ITERATIONS);
   g_test_message ("kept fits: window %d, neurode-cli %d", kept, cli_kept);
   g_assert_cmpint (kept, ==, cli_kept);
   g_assert_cmpint (kept, >=, 2);
@@ -220,7 +228,7 @@ test_same_proposal (void)
   g_assert_true (nd_fit_view_propose_vc (view, TRUE, 5.0));
   g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
   g_autofree char *cli_vc = g_build_filename (out_dir, "cli-vc", NULL);
-  g_assert_cmpint (run_cli (project, cli_vc, "5"), ==, kept);
+  g_assert_cmpint (run_cli (project, cli_vc, "5", ITERATIONS), ==, kept);
   int n_vc = compare_with_cli (cli_vc, kept);
   g_test_message ("voltage-clamp proposals among the window's: %d", n_vc);
   g_assert_cmpint (n_vc, >, 0);
@@ -232,6 +240,168 @@ test_same_proposal (void)
   nd_project_set_dirty (nd_window_get_project (window), FALSE);
 }
 
+/* The demo's cell (make-demo.c: HH's Na and K, leak 0.3 mS/cm2 at -70 mV) clamped from -80 mV to -60…+40 mV
+ * for 20 ms, its membrane current simulated by the CLI: a voltage-clamp recording (sweep,t_ms,v_cmd_mV,i_pA). */
+static char *
+write_clamp_recording (void)
+{
+  g_autofree char *truth = g_build_filename (out_dir, "truth.json", NULL);
+  g_autofree char *cmd = g_build_filename (out_dir, "steps-cmd.csv", NULL);
+  char *rec = g_build_filename (out_dir, "cell-vc.csv", NULL);
+  const char *model = "{\"membrane\": {\"cm_uF_per_cm2\": 1.0, \"area_um2\": 62.831853, \"v_init_mV\": -70.0, "
+                      "\"temperature_C\": 6.3}, \"channels\": ["
+                      "{\"type\": \"hh_na\", \"gbar_mS_per_cm2\": 120.0, \"e_rev_mV\": 50.0},"
+                      "{\"type\": \"hh_k\", \"gbar_mS_per_cm2\": 36.0, \"e_rev_mV\": -75.0},"
+                      "{\"type\": \"leak\", \"gbar_mS_per_cm2\": 0.3, \"e_rev_mV\": -70.0}]}\n";
+  g_assert_true (g_file_set_contents (truth, model, -1, NULL));
+  g_autoptr (GString) t = g_string_new ("sweep,t_ms,v_cmd_mV\n");
+  for (int s = 0; s < 6; s++)
+    for (int k = 0; k < 800; k++)
+      g_string_append_printf (t, "%d,%.2f,%d\n", s, k * 0.05, k >= 200 && k < 600 ? -60 + 20 * s : -80);
+  g_assert_true (g_file_set_contents (cmd, t->str, (gssize) t->len, NULL));
+  const char *argv[] = { g_getenv ("NEURODE_CLI"), "simulate", truth, "--stimulus", cmd, "--out", rec, NULL };
+  int status = -1;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                               &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+  /* The amplifier's noise, so that several fits explain the recording equally well. */
+  g_autofree char *clean = NULL;
+  g_assert_true (g_file_get_contents (rec, &clean, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (clean, "\n", -1);
+  g_autoptr (GString) noisy = g_string_new (lines[0]);
+  g_string_append_c (noisy, '\n');
+  g_autoptr (GRand) rng = g_rand_new_with_seed (1);
+  for (guint i = 1; lines[i] && lines[i][0]; i++)
+    {
+      char *comma = strrchr (lines[i], ',');
+      g_assert_nonnull (comma);
+      /* Gaussian from 12 uniforms: enough for a test's noise. */
+      double z = -6.0;
+      for (int k = 0; k < 12; k++)
+        z += g_rand_double (rng);
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+      *comma = '\0';
+      g_string_append_printf (noisy, "%s,%s\n", lines[i],
+                              g_ascii_formatd (num, sizeof num, "%.4f", g_ascii_strtod (comma + 1, NULL) + CLAMP_NOISE_PA * z));
+    }
+  g_assert_true (g_file_set_contents (rec, noisy->str, (gssize) noisy->len, NULL));
+  return rec;
+}
+
+static gboolean
+is_with_row (GtkWidget *w)
+{
+  return ADW_IS_ACTION_ROW (w) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)),
+                                             "Fit _Together With") == 0;
+}
+
+static const char *
+with_subtitle (void)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), is_with_row, rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  return adw_action_row_get_subtitle (g_ptr_array_index (rows, 0));
+}
+
+static void
+test_joint (void)
+{
+  g_autofree char *clamp = write_clamp_recording ();
+  g_autofree char *demo = g_build_filename (g_getenv ("ND_SOURCE_ROOT"), "data", "demo", "hh-demo.neurode", NULL);
+  NdProject *project = nd_window_get_project (window);
+  nd_project_set_dirty (project, FALSE);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file",
+                                                     g_variant_new_string (demo)));
+  nd_test_ui_spin (300);
+  g_assert_null (nd_project_get_fitted_with_path (project));
+  g_assert_nonnull (strstr (with_subtitle (), "current or voltage clamp"));
+
+  /* The project's own recording is refused in words, and the project is left alone. */
+  g_autoptr (GError) error = NULL;
+  g_assert_false (nd_project_set_fitted_with (project, nd_project_get_recording_path (project), &error));
+  g_assert_nonnull (strstr (error->message, "own recording"));
+  g_clear_error (&error);
+  g_assert_false (nd_project_get_dirty (project));
+
+  /* Chosen through the row's action, as its file chooser does. */
+  nd_test_ui_activate (GTK_WIDGET (nd_test_ui_fit_view (window)), "fit.choose-with", g_variant_new_string (clamp));
+  g_autofree char *canon = g_canonicalize_filename (clamp, NULL);
+  g_assert_cmpstr (nd_project_get_fitted_with_path (project), ==, canon);
+  g_test_message ("Fit Together With: %s", with_subtitle ());
+  g_assert_nonnull (strstr (with_subtitle (), "cell-vc.csv: 6 voltage-clamp sweeps"));
+  g_autofree char *saved = g_build_filename (out_dir, "joint.neurode", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (saved);
+  g_assert_true (nd_project_save (project, file, &error));
+  g_assert_no_error (error);
+
+  nd_test_ui_short_fits (app, JOINT_ITERATIONS);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view",
+                                                     g_variant_new_string ("fit")));
+  nd_test_ui_spin (300);
+  nd_test_ui_screenshot (GTK_WIDGET (window), "joint-fit-before");
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  g_assert_true (nd_test_ui_wait (finished, NULL, 600000));
+  g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
+  nd_test_ui_screenshot (GTK_WIDGET (window), "joint-fit");
+  /* The results are the project's recording's: its six sweeps, none of the clamp's. */
+  guint n_scores;
+  const NdSweepScore *sc = nd_fit_runner_get_scores (runner (), &n_scores);
+  g_assert_cmpuint (n_scores, ==, nd_recording_n_sweeps (nd_project_get_recording (project)));
+  for (guint i = 0; i < n_scores; i++)
+    g_assert_false (sc[i].voltage_clamp);
+
+  int kept = 0;
+  nd_fit_runner_get_members (runner (), NULL, &kept);
+  g_autofree char *cli_out = g_build_filename (out_dir, "cli-joint", NULL);
+  int cli_kept = run_cli (saved, cli_out, NULL, JOINT_ITERATIONS);
+  g_test_message ("joint fit, kept fits: window %d, neurode-cli %d", kept, cli_kept);
+  g_assert_cmpint (kept, ==, cli_kept);
+  g_assert_cmpint (kept, >=, 2);
+  g_autofree char *with_report = g_build_filename (cli_out, "with-report.csv", NULL);
+  g_assert_true (g_file_test (with_report, G_FILE_TEST_EXISTS));
+  /* Candidates in both modes without asking (the fit had clamp data of its own), the same as the CLI's. */
+  nd_model *const *members;
+  const nd_propose_options *o;
+  g_assert_cmpint (nd_fit_runner_get_kept (runner (), &members, &o), ==, kept);
+  g_assert_cmpint (o->modes, ==, ND_PROPOSE_CC | ND_PROPOSE_VC);
+  int n_vc = compare_with_cli (cli_out, cli_kept);
+  g_test_message ("voltage-clamp proposals among the window's after the joint fit: %d", n_vc);
+  g_assert_false (row_titled ("Also Propose _Voltage-Clamp Recordings"));
+
+  /* Opened again, the project still fits both; removed, it fits its own alone. */
+  nd_project_set_dirty (project, FALSE);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file",
+                                                     g_variant_new_string (saved)));
+  nd_test_ui_spin (300);
+  g_assert_cmpstr (nd_project_get_fitted_with_path (project), ==, canon);
+  g_assert_false (nd_project_get_fitted_with_missing (project));
+
+  /* Moved away: the project opens, says so in the row, and refuses to fit until it is found or removed. */
+  g_autofree char *moved = g_build_filename (out_dir, "moved-vc.csv", NULL);
+  g_assert_cmpint (g_rename (clamp, moved), ==, 0);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file",
+                                                     g_variant_new_string (saved)));
+  nd_test_ui_spin (300);
+  g_assert_true (nd_project_get_fitted_with_missing (project));
+  g_assert_null (nd_project_get_fitted_with (project));
+  g_test_message ("Fit Together With, moved: %s", with_subtitle ());
+  g_assert_nonnull (strstr (with_subtitle (), "was not found"));
+  g_assert_false (nd_fit_view_start (nd_test_ui_fit_view (window), &error));
+  g_test_message ("Start: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "not found"));
+  g_clear_error (&error);
+  nd_test_ui_activate (GTK_WIDGET (nd_test_ui_fit_view (window)), "fit.choose-with", g_variant_new_string (moved));
+  g_assert_false (nd_project_get_fitted_with_missing (project));
+  g_assert_nonnull (strstr (with_subtitle (), "moved-vc.csv: 6 voltage-clamp sweeps"));
+  nd_test_ui_activate (GTK_WIDGET (nd_test_ui_fit_view (window)), "fit.remove-with", NULL);
+  g_assert_null (nd_project_get_fitted_with_path (project));
+  g_assert_true (nd_project_get_dirty (project));
+  nd_project_set_dirty (project, FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -241,6 +411,7 @@ main (int argc, char **argv)
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
   g_test_add_func ("/propose-cli/same-proposal", test_same_proposal);
+  g_test_add_func ("/propose-cli/joint", test_joint);
   int status = g_test_run ();
   g_object_unref (app);
   g_free (out_dir);

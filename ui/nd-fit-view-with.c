@@ -1,0 +1,150 @@
+/* nd-fit-view-with.c: the Fit view's "Fit Together With" row: another recording of the same cell, in
+ * current or voltage clamp, whose sweeps all train beside the project's own (nd_project_set_fitted_with).
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's form of `neurode-cli fit --with`: kinetics are pinned down best by both clamp modes together
+ * (docs/uncertainty.md), and Record Next then proposes in both. Actions: fit.choose-with (a path, or "" for
+ * a file chooser) and fit.remove-with.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "nd-file-dialog.h"
+#include "nd-fit-view-private.h"
+
+static void
+show_error (NdFitView *self, const char *message)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              _("Cannot Fit Together With This Recording"), message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+take_path (NdFitView *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  if (self->project && !nd_project_set_fitted_with (self->project, path, &error))
+    show_error (self, error->message);
+}
+
+static void
+chooser_response (GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+  NdFitView *self = ND_FIT_VIEW (user_data);
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *path = nd_file_dialog_chosen_path (GTK_FILE_CHOOSER (dialog));
+      if (path)
+        take_path (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+choose_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdFitView *self = ND_FIT_VIEW (widget);
+  const char *path = g_variant_get_string (param, NULL);
+  if (path[0])
+    {
+      take_path (self, path);
+      return;
+    }
+  /* Beside the project's recording: a cell's recordings are usually kept together. */
+  const char *rec = self->project ? nd_project_get_recording_path (self->project) : NULL;
+  g_autofree char *dir = rec ? g_path_get_dirname (rec) : NULL;
+  g_autoptr (GFile) folder = dir && g_file_test (dir, G_FILE_TEST_IS_DIR) ? g_file_new_for_path (dir) : NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *dialog = nd_file_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                     _("Fit Together With"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                     _("_Fit Together"), NULL, folder);
+  GtkFileFilter *filter = nd_file_dialog_recording_filter (_("Recordings"), FALSE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+remove_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  take_path (ND_FIT_VIEW (widget), NULL);
+}
+
+void
+nd_fit_view_with_install_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "fit.choose-with", "s", choose_activated);
+  gtk_widget_class_install_action (widget_class, "fit.remove-with", NULL, remove_activated);
+}
+
+static GtkWidget *
+icon_button (const char *icon, const char *tooltip, const char *action, GVariant *target)
+{
+  GtkWidget *b = gtk_button_new_from_icon_name (icon);
+  gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (b, "flat");
+  gtk_widget_set_tooltip_text (b, tooltip);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (b), action);
+  if (target)
+    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (b), target);
+  return b;
+}
+
+void
+nd_fit_view_with_init (NdFitView *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Fit _Together With"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  /* The subtitle holds a file's name, which may have "&" or "<" in it. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  self->with_choose = icon_button ("document-open-symbolic", _("Choose another recording of this cell to fit "
+                                                               "together with this one"),
+                                   "fit.choose-with", g_variant_new_string (""));
+  self->with_remove = icon_button ("edit-clear-symbolic", _("Fit this recording alone"), "fit.remove-with", NULL);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->with_remove);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->with_choose);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->with_choose);
+  self->with_row = row;
+  adw_preferences_group_add (self->uncertainty, row);
+  nd_fit_view_with_update (self);
+}
+
+void
+nd_fit_view_with_update (NdFitView *self)
+{
+  const char *path = self->project ? nd_project_get_fitted_with_path (self->project) : NULL;
+  NdRecording *with = path ? nd_project_get_fitted_with (self->project) : NULL;
+  g_autofree char *name = path ? g_path_get_basename (path) : NULL;
+  g_autofree char *subtitle = NULL;
+  if (!path)
+    subtitle = g_strdup (_("Another recording of this cell, in current or voltage clamp: all its sweeps train too, "
+                           "which pins the kinetics down better"));
+  else if (!with)
+    subtitle = g_strdup_printf (_("“%s” was not found: choose it again, or remove it to fit this recording alone"),
+                                name);
+  else
+    {
+      guint n = nd_recording_n_sweeps (with);
+      subtitle = g_strdup_printf (nd_recording_is_voltage_clamp (with)
+                                    ? g_dngettext (GETTEXT_PACKAGE, "%s: %u voltage-clamp sweep, trained on",
+                                                   "%s: %u voltage-clamp sweeps, all trained on", n)
+                                    : g_dngettext (GETTEXT_PACKAGE, "%s: %u current-clamp sweep, trained on",
+                                                   "%s: %u current-clamp sweeps, all trained on", n),
+                                  name, n);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->with_row), subtitle);
+  /* The full path where the name alone may be ambiguous. */
+  gtk_widget_set_tooltip_text (self->with_row, path);
+  gtk_widget_set_visible (self->with_remove, path != NULL);
+  gboolean can = self->project && nd_project_get_recording (self->project) != NULL;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fit.choose-with", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fit.remove-with", path != NULL);
+}
