@@ -1,6 +1,7 @@
 /* cli-fit.c: neurode-cli fit [MODEL.json] REC --out DIR [--template cortical|squid] [--train SWEEPS]
  *            [--validate SWEEPS] [--seed N] [--iterations N] [--restarts N] ...
- *            neurode-cli fit PROJECT.neurode --out DIR [options that override the project's]
+ *            neurode-cli fit PROJECT.neurode --out DIR [options that override the project's; its
+ *            "fitted_with" recording is the --with one]
  *
  * Copyright 2026 The Neurode authors
  * SPDX-License-Identifier: GPL-3.0-or-later
