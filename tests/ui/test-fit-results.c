@@ -606,7 +606,8 @@ test_real_cell_fit (void)
 
 /* ND_FIT_REAL_RECORDING=PATH (not in the suite: minutes of processor time): the window's whole
  * default fit of a real recording, as a user runs it: open, Fit, wait, screenshots of the results.
- * The figures it prints are the window's own, for docs/real-recordings.md beside the CLI's. */
+ * The figures it prints are the window's own, for docs/real-recordings.md beside the CLI's. With
+ * ND_FIT_WITH=PATH2 that recording is chosen in Fit Together With first. */
 static void
 test_real_recording_default_fit (void)
 {
@@ -620,6 +621,12 @@ test_real_recording_default_fit (void)
   g_settings_reset (settings, "fit-iterations");
   g_settings_reset (settings, "fit-restarts");
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  const char *with = g_getenv ("ND_FIT_WITH");
+  if (with)
+    {
+      nd_test_ui_activate (GTK_WIDGET (nd_test_ui_fit_view (window)), "fit.choose-with", g_variant_new_string (with));
+      g_assert_nonnull (nd_project_get_fitted_with (p));
+    }
   gint64 t0 = g_get_monotonic_time ();
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (finished, NULL, 3 * 3600 * 1000));
