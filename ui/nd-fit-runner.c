@@ -57,7 +57,8 @@ struct _NdFitRunner
   nd_model *model;
   nd_fit_result result;
   gboolean have_result;
-  GArray *scores;
+  GArray *scores;             /* the project's recording's sweeps, then the fitted-with recording's */
+  guint n_own;                /* how many of them are the project's recording's */
   GPtrArray *traces;          /* double arrays, one per score */
   GArray *trace_n;
   GArray *trace_dt;
@@ -182,6 +183,7 @@ typedef struct
   nd_model *model;
   NdProjectSweeps *sweeps;
   GArray *scores;
+  guint n_own;
   GPtrArray *traces;
   GArray *trace_n, *trace_dt;
 } ScoreJob;
@@ -198,20 +200,29 @@ score_job_free (ScoreJob *j)
   g_free (j);
 }
 
-/* Every sweep the fit used of the project's recording, training and validation, in the recording's order
- * (a recording fitted together with it is reported by neurode-cli, not here). The job owns its model and
+/* Every sweep the fit used, training and validation, in the recording's order: the project's recording's
+ * first, then those of the recording fitted together with it (all training). The job owns its model and
  * sweeps: the runner may be gone before it ends. */
 static void
 score_thread (gpointer data, GCancellable *cancellable)
 {
   ScoreJob *j = data;
   NdProjectSweeps *sw = j->sweeps;
-  guint n = sw->n_train + sw->n_val;
-  g_autofree guint *order = g_new (guint, n);
+  guint n = sw->n_train + sw->n_val, first_with = sw->n_train - sw->n_with;
+  g_autofree guint *order = g_new (guint, n), *id = g_new (guint, n);
   for (guint k = 0; k < n; k++)
-    order[k] = k;
+    {
+      gboolean with = k >= first_with && k < sw->n_train;
+      order[k] = k;
+      id[k] = with ? (guint) sw->with->train_sweeps[k - first_with] : sw->sweep_ids[k];
+    }
+  /* Sorted by (recording, sweep). */
+#define WITH(k) ((k) >= first_with && (k) < sw->n_train)
   for (guint a = 1; a < n; a++)
-    for (guint b = a; b > 0 && sw->sweep_ids[order[b - 1]] > sw->sweep_ids[order[b]]; b--)
+    for (guint b = a; b > 0
+                      && (WITH (order[b - 1]) > WITH (order[b])
+                          || (WITH (order[b - 1]) == WITH (order[b]) && id[order[b - 1]] > id[order[b]]));
+         b--)
       {
         guint t = order[b];
         order[b] = order[b - 1];
@@ -220,17 +231,17 @@ score_thread (gpointer data, GCancellable *cancellable)
   for (guint i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     {
       guint k = order[i];
-      if (sw->sweep_ids[k] == ND_SWEEP_FITTED_WITH)
-        continue;
+      j->n_own += !WITH (k);
       gsize len = sw->sweeps[k].drive.n;
       double *v = g_new (double, len);
-      NdSweepScore sc = nd_fit_score_sweep (j->model, &sw->sweeps[k], sw->sweep_ids[k],
+      NdSweepScore sc = nd_fit_score_sweep (j->model, &sw->sweeps[k], id[k],
                                             k < sw->n_train ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE, v);
       g_array_append_val (j->scores, sc);
       g_ptr_array_add (j->traces, v);
       g_array_append_val (j->trace_n, len);
       g_array_append_val (j->trace_dt, sw->sweeps[k].drive.dt_sample);
     }
+#undef WITH
 }
 
 /* Main loop, the runner alive (nd-task.h). */
@@ -242,6 +253,7 @@ score_done (gpointer owner, gpointer data, gboolean cancelled)
   if (cancelled)
     return FALSE;
   g_array_append_vals (self->scores, j->scores->data, j->scores->len);
+  self->n_own = j->n_own;
   while (j->traces->len > 0)
     g_ptr_array_add (self->traces, g_ptr_array_steal_index (j->traces, 0));
   g_array_append_vals (self->trace_n, j->trace_n->data, j->trace_n->len);
@@ -449,6 +461,7 @@ clear_run (NdFitRunner *self)
   self->have_result = FALSE;
   g_clear_pointer (&self->sweeps, nd_project_free_sweeps);
   g_array_set_size (self->scores, 0);
+  self->n_own = 0;
   g_ptr_array_set_size (self->traces, 0);
   g_array_set_size (self->trace_n, 0);
   g_array_set_size (self->trace_dt, 0);
@@ -587,8 +600,22 @@ nd_fit_runner_get_result (NdFitRunner *self)
 const NdSweepScore *
 nd_fit_runner_get_scores (NdFitRunner *self, guint *n)
 {
-  *n = self->scores->len;
+  *n = MIN (self->n_own, self->scores->len);
   return (const NdSweepScore *) self->scores->data;
+}
+
+const NdSweepScore *
+nd_fit_runner_get_with_scores (NdFitRunner *self, guint *n)
+{
+  guint own = MIN (self->n_own, self->scores->len);
+  *n = self->scores->len - own;
+  return (const NdSweepScore *) self->scores->data + own;
+}
+
+const double *
+nd_fit_runner_get_with_trace (NdFitRunner *self, guint i, gsize *n, double *dt)
+{
+  return nd_fit_runner_get_model_trace (self, self->n_own + i, n, dt);
 }
 
 const double *

@@ -64,11 +64,14 @@ const NdFitSnapshot *nd_fit_runner_get_snapshot (NdFitRunner *self);
 guint        nd_fit_runner_get_history (NdFitRunner *self, const double **iteration, const double **train,
                                         const double **val);
 /* After "finished": the fitted model, the engine's result, the scores (one per training and validation
- * sweep, in the recording's order) and each scored sweep's model trace. */
+ * sweep of the project's recording, in its order) and each scored sweep's model trace; the same for the
+ * sweeps of a recording fitted together with it (all training; their sweep numbers its own). */
 nd_model    *nd_fit_runner_get_model (NdFitRunner *self);
 const nd_fit_result *nd_fit_runner_get_result (NdFitRunner *self);
 const NdSweepScore *nd_fit_runner_get_scores (NdFitRunner *self, guint *n);
 const double *nd_fit_runner_get_model_trace (NdFitRunner *self, guint i, gsize *n, double *dt);
+const NdSweepScore *nd_fit_runner_get_with_scores (NdFitRunner *self, guint *n);
+const double *nd_fit_runner_get_with_trace (NdFitRunner *self, guint i, gsize *n, double *dt);
 /* n_members >= 2: the next start runs an ensemble of that many fits (ensemble.h) on one thread per core, and
  * the model it gives has the bands of the members that explain the data equally well; 0 or 1: one fit. */
 void         nd_fit_runner_set_ensemble (NdFitRunner *self, int n_members);

@@ -49,6 +49,12 @@ struct _NdFitView
   AdwPreferencesGroup *uncertainty;  /* the choice of an ensemble (nd-fit-view-bands.c) */
   GtkSpinButton *members_spin;
   GtkWidget *with_row, *with_choose, *with_remove;  /* Fit Together With (nd-fit-view-with.c) */
+  /* The fitted-with recording's sweeps after a joint fit (template child; rows by nd-fit-view-with.c). */
+  AdwPreferencesGroup *with_results;
+  GPtrArray *with_rows;       /* its verdict row, then one row per sweep */
+  GArray *with_shown;         /* NdSweepScore of its sweep rows */
+  NdFitVerdict with_verdict;  /* of those sweeps; n == 0 without them */
+  int with_overlay;           /* index into with_shown of the sweep in the trace plot, -1: none */
 
   /* Results (nd-fit-view-results.c); the group is a template child. */
   AdwPreferencesGroup *results;
@@ -89,6 +95,8 @@ void nd_fit_view_show_trace (NdFitView *self, const char *title, const double *o
 /* The trace plot's axis: the membrane current in pA (voltage clamp) or the potential in mV; the loss's
  * unit with it. */
 void nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current);
+/* The trace plot's axis alone (a sweep of a recording fitted together with the project's). */
+void nd_fit_view_set_trace_axis (NdFitView *self, gboolean current);
 
 /* Results: rows for the scores (copied), a verdict; from_fit: the runner's, whose traces are drawn on a
  * click; otherwise a click simulates the project's model. */
@@ -118,6 +126,21 @@ char *nd_fit_view_describe_members (NdFitView *self, double *fraction, double me
 void nd_fit_view_with_install_actions (GtkWidgetClass *widget_class);
 void nd_fit_view_with_init (NdFitView *self);
 void nd_fit_view_with_update (NdFitView *self);
+void nd_fit_view_with_finalize (NdFitView *self);
+/* The "Fitted Together With It" group: the runner's scores of the other recording's sweeps after a joint fit
+ * (from_fit), hidden otherwise; its verdict joins the view's (nd_fit_view_fit_good). */
+void nd_fit_view_with_show_scores (NdFitView *self, gboolean from_fit);
+/* The fit is good on the project's recording and on one fitted together with it. */
+gboolean nd_fit_view_fit_good (NdFitView *self);
+
+/* Shared by the results and the fitted-with group (nd-fit-view-results.c): a sweep's row (title, figures in
+ * words, a mark, the eye shown when it is in the trace plot), judged against v; "Sweep 3 · +20 pA" of a
+ * recording's sweep (labels cached in `cache`); the eyes of both groups set from the overlays shown; the
+ * trace plot with sweep `index` of the fitted-with group. */
+GtkWidget *nd_fit_view_score_row (NdFitView *self, const NdSweepScore *s, const NdFitVerdict *v, const char *title);
+char *nd_fit_view_sweep_title_in (NdFitView *self, NdRecording *rec, GHashTable *cache, guint sweep);
+void nd_fit_view_set_shown_marks (NdFitView *self);
+void nd_fit_view_show_with_overlay (NdFitView *self, guint index);
 
 /* nd-fit-view-next.c: the Record Next group: after an ensemble with two or more kept fits, the recordings
  * on which they disagree most (propose.h), worked out on a thread (nd-task.h); clear: a new fit, another

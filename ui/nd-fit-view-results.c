@@ -38,7 +38,7 @@ step_of (const double *x, gsize n, double tolerance, double *step)
  * `neurode-cli passive` name it (cell-props.h; 80 ms for 16 sweeps of 3 s, once per recording). A sweep's
  * own largest level named every sweep of 17o05028 by its fixed hyperpolarising epoch, "-50 pA". */
 static void
-label_cc_steps (NdFitView *self, NdRecording *rec)
+label_cc_steps (GHashTable *cache, NdRecording *rec)
 {
   nd_cell_props props;
   nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
@@ -46,7 +46,7 @@ label_cc_steps (NdFitView *self, NdRecording *rec)
     {
       double pa = round (props.sweeps[k].stimulus_pA);
       /* Translators: the current step of a sweep, e.g. "+200 pA". */
-      g_hash_table_insert (self->step_labels, GUINT_TO_POINTER ((guint) k),
+      g_hash_table_insert (cache, GUINT_TO_POINTER ((guint) k),
                            isfinite (pa) ? g_strdup_printf (_("%+.0f pA"), pa == 0.0 ? 0.0 : pa) : g_strdup (""));
     }
   nd_cell_props_clear (&props);
@@ -55,12 +55,11 @@ label_cc_steps (NdFitView *self, NdRecording *rec)
 /* The step of a sweep's stimulus relative to the holding current, "+200 pA" (in voltage clamp the level
  * the command steps to, "step to -50 mV"); "" when it is no step. */
 static const char *
-step_label (NdFitView *self, guint sweep)
+step_label (NdRecording *rec, GHashTable *cache, guint sweep)
 {
-  NdRecording *rec = nd_project_get_recording (self->project);
-  if (rec && !nd_recording_is_voltage_clamp (rec) && g_hash_table_size (self->step_labels) == 0)
-    label_cc_steps (self, rec);
-  const char *known = g_hash_table_lookup (self->step_labels, GUINT_TO_POINTER (sweep));
+  if (rec && !nd_recording_is_voltage_clamp (rec) && g_hash_table_size (cache) == 0)
+    label_cc_steps (cache, rec);
+  const char *known = g_hash_table_lookup (cache, GUINT_TO_POINTER (sweep));
   if (known)
     return known;
   char *label = g_strdup ("");
@@ -74,16 +73,22 @@ step_label (NdFitView *self, guint sweep)
       label = g_strdup_printf (_("step to %.0f mV"), cl.v_cmd_mV[0] + step);
     }
   nd_clamp_trace_clear (&cl);
-  g_hash_table_insert (self->step_labels, GUINT_TO_POINTER (sweep), label);
+  g_hash_table_insert (cache, GUINT_TO_POINTER (sweep), label);
   return label;
+}
+
+char *
+nd_fit_view_sweep_title_in (NdFitView *self, NdRecording *rec, GHashTable *cache, guint sweep)
+{
+  const char *step = step_label (rec, cache, sweep);
+  /* Translators: "Sweep 7 · +200 pA", a sweep and its current step. */
+  return step[0] ? g_strdup_printf (_("Sweep %u · %s"), sweep + 1, step) : g_strdup_printf (_("Sweep %u"), sweep + 1);
 }
 
 static char *
 sweep_title (NdFitView *self, guint sweep)
 {
-  const char *step = step_label (self, sweep);
-  /* Translators: "Sweep 7 · +200 pA", a sweep and its current step. */
-  return step[0] ? g_strdup_printf (_("Sweep %u · %s"), sweep + 1, step) : g_strdup_printf (_("Sweep %u"), sweep + 1);
+  return nd_fit_view_sweep_title_in (self, nd_project_get_recording (self->project), self->step_labels, sweep);
 }
 
 static char *
@@ -155,13 +160,16 @@ row_subtitle (const NdSweepScore *s, NdScoreMarks marks)
   return g_string_free (text, FALSE);
 }
 
-static void
-set_shown_mark (NdFitView *self)
+void
+nd_fit_view_set_shown_marks (NdFitView *self)
 {
-  /* The eye marks the row whose sweep the trace plot shows. */
+  /* The eye marks the row whose sweep the trace plot shows, in either group. */
   for (guint i = 1; i < self->result_rows->len; i++)
     gtk_widget_set_visible (g_object_get_data (G_OBJECT (g_ptr_array_index (self->result_rows, i)), "shown-icon"),
                             (int) i - 1 == self->overlay);
+  for (guint i = 1; self->with_rows && i < self->with_rows->len; i++)
+    gtk_widget_set_visible (g_object_get_data (G_OBJECT (g_ptr_array_index (self->with_rows, i)), "shown-icon"),
+                            (int) i - 1 == self->with_overlay);
 }
 
 static void
@@ -198,6 +206,7 @@ nd_fit_view_show_scores (NdFitView *self, const NdSweepScore *scores, guint n, g
   g_array_set_size (self->shown, 0);
   g_array_append_vals (self->shown, scores, n);
   self->shown_from_fit = from_fit;
+  nd_fit_view_with_show_scores (self, from_fit);
   self->overlay = -1;
   self->overlay_request++;
   nd_fit_verdict_clear (&self->verdict);
@@ -221,29 +230,35 @@ nd_fit_view_show_scores (NdFitView *self, const NdSweepScore *scores, guint n, g
 
   for (guint i = 0; i < n; i++)
     {
-      const NdSweepScore *s = &scores[i];
-      NdScoreMarks marks = nd_sweep_score_marks (s, &self->verdict);
-      GtkWidget *row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      g_autofree char *title = sweep_title (self, s->sweep);
-      g_autofree char *sub = s->voltage_clamp ? clamp_subtitle (s, marks, nd_sweep_score_small_peak (s, &self->verdict))
-                                              : row_subtitle (s, marks);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                                 marks ? icon ("dialog-warning-symbolic", "warning", _("This sweep is not reproduced well"))
-                                       : icon ("object-select-symbolic", "success", _("This sweep is reproduced well")));
-      GtkWidget *eye = icon ("view-reveal-symbolic", NULL, _("Shown in the trace plot"));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), eye);
-      g_object_set_data (G_OBJECT (row), "shown-icon", eye);
+      g_autofree char *title = sweep_title (self, scores[i].sweep);
+      GtkWidget *row = nd_fit_view_score_row (self, &scores[i], &self->verdict, title);
       g_object_set_data (G_OBJECT (row), "index", GUINT_TO_POINTER (i));
-      gtk_widget_set_tooltip_text (row, _("Show this sweep’s recording and the model over it"));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_signal_connect (row, "activated", G_CALLBACK (row_activated), self);
       add_row (self, row);
     }
-  set_shown_mark (self);
+  nd_fit_view_set_shown_marks (self);
+}
+
+GtkWidget *
+nd_fit_view_score_row (NdFitView *self, const NdSweepScore *s, const NdFitVerdict *v, const char *title)
+{
+  NdScoreMarks marks = nd_sweep_score_marks (s, v);
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  g_autofree char *sub = s->voltage_clamp ? clamp_subtitle (s, marks, nd_sweep_score_small_peak (s, v))
+                                          : row_subtitle (s, marks);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                             marks ? icon ("dialog-warning-symbolic", "warning", _("This sweep is not reproduced well"))
+                                   : icon ("object-select-symbolic", "success", _("This sweep is reproduced well")));
+  GtkWidget *eye = icon ("view-reveal-symbolic", NULL, _("Shown in the trace plot"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), eye);
+  g_object_set_data (G_OBJECT (row), "shown-icon", eye);
+  gtk_widget_set_tooltip_text (row, _("Show this sweep’s recording and the model over it"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  return row;
 }
 
 int
@@ -369,8 +384,9 @@ nd_fit_view_show_overlay (NdFitView *self, guint index)
     return;
   guint sweep = g_array_index (self->shown, NdSweepScore, index).sweep;
   self->overlay = (int) index;
+  self->with_overlay = -1;
   self->overlay_request++;
-  set_shown_mark (self);
+  nd_fit_view_set_shown_marks (self);
   NdRecording *rec = nd_project_get_recording (self->project);
   OverlaySweep sw;
   if (!rec || !read_overlay_sweep (rec, sweep, &sw))
@@ -416,6 +432,35 @@ nd_fit_view_show_overlay (NdFitView *self, guint index)
   o->request = self->overlay_request;
   o->index = index;
   nd_task_run (self, self->overlay_cancel, o, (GDestroyNotify) overlay_free, overlay_thread, overlay_done);
+}
+
+void
+nd_fit_view_show_with_overlay (NdFitView *self, guint index)
+{
+  if (!self->with_shown || index >= self->with_shown->len)
+    return;
+  guint sweep = g_array_index (self->with_shown, NdSweepScore, index).sweep;
+  self->overlay = -1;
+  self->with_overlay = (int) index;
+  self->overlay_request++;
+  nd_fit_view_set_shown_marks (self);
+  /* Only the fit's own traces: the rows exist only after a joint fit in this window. */
+  NdRecording *rec = nd_project_get_fitted_with (self->project);
+  gsize len;
+  double dt;
+  const double *v = nd_fit_runner_get_with_trace (self->runner, index, &len, &dt);
+  OverlaySweep sw;
+  if (!rec || !v || !read_overlay_sweep (rec, sweep, &sw))
+    return;
+  g_autofree double *drive = sw.drive, *recorded = sw.recorded;
+  g_autoptr (GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autofree char *sweep_name = nd_fit_view_sweep_title_in (self, rec, cache, sweep);
+  g_autofree char *name = g_path_get_basename (nd_project_get_fitted_with_path (self->project));
+  /* Translators: "cell-vc.abf · Sweep 3 · step to -40 mV: recorded and model". */
+  g_autofree char *title = g_strdup_printf (_("%s · %s: recorded and model"), name, sweep_name);
+  /* The loss stays in the project's recording's unit. */
+  nd_fit_view_set_trace_axis (self, sw.clamp);
+  nd_fit_view_show_trace (self, title, recorded, v, MIN (len, sw.n), dt);
 }
 
 static void

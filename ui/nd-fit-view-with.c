@@ -114,6 +114,9 @@ nd_fit_view_with_init (NdFitView *self)
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->with_choose);
   self->with_row = row;
   adw_preferences_group_add (self->uncertainty, row);
+  self->with_rows = g_ptr_array_new ();
+  self->with_shown = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
+  self->with_overlay = -1;
   nd_fit_view_with_update (self);
 }
 
@@ -147,4 +150,76 @@ nd_fit_view_with_update (NdFitView *self)
   gboolean can = self->project && nd_project_get_recording (self->project) != NULL;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "fit.choose-with", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "fit.remove-with", path != NULL);
+}
+
+/* ---- the fitted-with recording's sweeps after a joint fit ---- */
+
+static void
+with_row_activated (AdwActionRow *row, gpointer user_data)
+{
+  nd_fit_view_show_with_overlay (ND_FIT_VIEW (user_data), GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "index")));
+}
+
+gboolean
+nd_fit_view_fit_good (NdFitView *self)
+{
+  return self->verdict.good && (self->with_verdict.n == 0 || self->with_verdict.good);
+}
+
+void
+nd_fit_view_with_show_scores (NdFitView *self, gboolean from_fit)
+{
+  for (guint i = 0; i < self->with_rows->len; i++)
+    adw_preferences_group_remove (self->with_results, g_ptr_array_index (self->with_rows, i));
+  g_ptr_array_set_size (self->with_rows, 0);
+  g_array_set_size (self->with_shown, 0);
+  self->with_overlay = -1;
+  nd_fit_verdict_clear (&self->with_verdict);
+  self->with_verdict = (NdFitVerdict) { 0 };
+  guint n = 0;
+  const NdSweepScore *scores = from_fit ? nd_fit_runner_get_with_scores (self->runner, &n) : NULL;
+  NdRecording *rec = self->project ? nd_project_get_fitted_with (self->project) : NULL;
+  /* Only a joint fit of this window, its recording still the project's. */
+  if (!rec || n == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->with_results), FALSE);
+      return;
+    }
+  g_array_append_vals (self->with_shown, scores, n);
+  /* Judged as its own fit is: all its sweeps trained. */
+  nd_fit_verdict_init (&self->with_verdict, scores, n);
+  g_autofree char *name = g_path_get_basename (nd_project_get_fitted_with_path (self->project));
+  g_autofree char *description = g_strdup_printf (_("%s, whose sweeps all trained. Click a sweep to see the recording "
+                                                    "and the model over it."), name);
+  adw_preferences_group_set_description (self->with_results, description);
+  GtkWidget *verdict = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (verdict), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (verdict), self->with_verdict.summary);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (verdict), 0);
+  GtkWidget *mark = gtk_image_new_from_icon_name (self->with_verdict.good ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_add_css_class (mark, self->with_verdict.good ? "success" : "warning");
+  gtk_widget_set_tooltip_text (mark, self->with_verdict.good ? _("The fit is good") : _("The fit is not good"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (verdict), mark);
+  adw_preferences_group_add (self->with_results, verdict);
+  g_ptr_array_add (self->with_rows, verdict);
+  g_autoptr (GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = nd_fit_view_sweep_title_in (self, rec, cache, scores[i].sweep);
+      GtkWidget *row = nd_fit_view_score_row (self, &scores[i], &self->with_verdict, title);
+      g_object_set_data (G_OBJECT (row), "index", GUINT_TO_POINTER (i));
+      g_signal_connect (row, "activated", G_CALLBACK (with_row_activated), self);
+      adw_preferences_group_add (self->with_results, row);
+      g_ptr_array_add (self->with_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->with_results), TRUE);
+  nd_fit_view_set_shown_marks (self);
+}
+
+void
+nd_fit_view_with_finalize (NdFitView *self)
+{
+  g_clear_pointer (&self->with_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->with_shown, g_array_unref);
+  nd_fit_verdict_clear (&self->with_verdict);
 }

@@ -140,11 +140,17 @@ nd_fit_view_show_trace (NdFitView *self, const char *title, const double *obs, c
 /* The trace plot shows V (current clamp) or the membrane current (voltage clamp). The loss plot draws the
  * RMSE (show_loss), of a clamp fit in units of 1 % of the current's range (fit.h). */
 void
-nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
+nd_fit_view_set_trace_axis (NdFitView *self, gboolean current)
 {
   nd_plot_model_set_axis (self->model[FIT_PLOT_TRACE], ND_PLOT_AXIS_Y,
                           current ? _("Membrane current") : _("Membrane potential"), current ? "pA" : "mV",
                           ND_PLOT_SCALE_LINEAR);
+}
+
+void
+nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
+{
+  nd_fit_view_set_trace_axis (self, current);
   nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV",
                           ND_PLOT_SCALE_LOG);
 }
@@ -181,7 +187,7 @@ update_buttons (NdFitView *self)
 {
   gboolean can_accept = nd_fit_view_update_actions (self);
   /* Accepting is the suggested next step only for a fit that reproduces the recording. */
-  if (can_accept && self->shown_from_fit && self->verdict.good)
+  if (can_accept && self->shown_from_fit && nd_fit_view_fit_good (self))
     gtk_widget_add_css_class (self->accept_button, "suggested-action");
   else
     gtk_widget_remove_css_class (self->accept_button, "suggested-action");
@@ -339,7 +345,12 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
   self->accepted = FALSE;
   nd_fit_view_show_scores (self, scores, n, TRUE);
   /* The status says whether to accept, and why not; the outcome line above it how the fit ended. */
-  gtk_label_set_text (self->status, self->verdict.advice ? self->verdict.advice : "");
+  if (self->verdict.good && !nd_fit_view_fit_good (self))
+    gtk_label_set_text (self->status, _("Accepting this fit is not recommended: it reproduces this recording, but not "
+                                        "the one fitted together with it (below). Check that both are of the same cell "
+                                        "in the same state, or fit this recording alone."));
+  else
+    gtk_label_set_text (self->status, self->verdict.advice ? self->verdict.advice : "");
   int shown = nd_fit_view_default_overlay (self);
   if (shown >= 0)
     nd_fit_view_show_overlay (self, (guint) shown);
@@ -427,7 +438,7 @@ const char *
 nd_fit_view_get_verdict (NdFitView *self, gboolean *good)
 {
   if (good)
-    *good = self->verdict.good;
+    *good = nd_fit_view_fit_good (self);
   return self->verdict.summary;
 }
 
@@ -639,6 +650,7 @@ static void
 nd_fit_view_finalize (GObject *object)
 {
   nd_fit_view_results_finalize (ND_FIT_VIEW (object));
+  nd_fit_view_with_finalize (ND_FIT_VIEW (object));
   G_OBJECT_CLASS (nd_fit_view_parent_class)->finalize (object);
 }
 
@@ -676,6 +688,7 @@ nd_fit_view_class_init (NdFitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdFitView, export_button);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, uncertainty);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, next_group);
+  gtk_widget_class_bind_template_child (widget_class, NdFitView, with_results);
   gtk_widget_class_bind_template_child (widget_class, NdFitView, next_export);
   gtk_widget_class_bind_template_callback (widget_class, narrow_changed);
   nd_fit_view_install_actions (widget_class);

@@ -26,6 +26,7 @@
 
 #include "nd-fit-view-next.h"
 #include "nd-fit-view.h"
+#include "nd-plot.h"
 #include "nd-project.h"
 #include "nd-test-ui.h"
 #include "nd-window.h"
@@ -297,6 +298,13 @@ is_with_row (GtkWidget *w)
                                              "Fit _Together With") == 0;
 }
 
+static gboolean
+is_with_group (GtkWidget *w)
+{
+  return ADW_IS_PREFERENCES_GROUP (w) && gtk_widget_get_visible (w)
+         && g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)), "Fitted Together With It") == 0;
+}
+
 static const char *
 with_subtitle (void)
 {
@@ -341,17 +349,48 @@ test_joint (void)
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view",
                                                      g_variant_new_string ("fit")));
   nd_test_ui_spin (300);
-  nd_test_ui_screenshot (GTK_WIDGET (window), "joint-fit-before");
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "joint-fit-before"));
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (finished, NULL, 600000));
   g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
-  nd_test_ui_screenshot (GTK_WIDGET (window), "joint-fit");
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "joint-fit"));
   /* The results are the project's recording's: its six sweeps, none of the clamp's. */
   guint n_scores;
   const NdSweepScore *sc = nd_fit_runner_get_scores (runner (), &n_scores);
   g_assert_cmpuint (n_scores, ==, nd_recording_n_sweeps (nd_project_get_recording (project)));
   for (guint i = 0; i < n_scores; i++)
     g_assert_false (sc[i].voltage_clamp);
+
+  /* The clamp recording's sweeps in a group of their own: each judged, each drawn on a click. */
+  guint n_with;
+  const NdSweepScore *ws = nd_fit_runner_get_with_scores (runner (), &n_with);
+  g_assert_cmpuint (n_with, ==, 6);
+  for (guint i = 0; i < n_with; i++)
+    {
+      g_test_message ("clamp sweep %u: peak %.0f pA, model %.0f pA, RMSE %.1f pA", ws[i].sweep, ws[i].peak_pA,
+                      ws[i].peak_model_pA, ws[i].rmse_pA);
+      g_assert_true (ws[i].voltage_clamp);
+      g_assert_cmpuint (ws[i].sweep, ==, i);
+    }
+  GtkWidget *group = NULL;
+  g_autoptr (GPtrArray) groups = g_ptr_array_new ();
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), is_with_group, groups);
+  g_assert_cmpuint (groups->len, ==, 1);
+  group = g_ptr_array_index (groups, 0);
+  g_autoptr (GPtrArray) with_rows = g_ptr_array_new ();
+  nd_test_ui_collect (group, is_action_row, with_rows);
+  g_assert_cmpuint (with_rows->len, ==, 1 + n_with);
+  g_test_message ("fitted together: %s", adw_preferences_row_get_title (g_ptr_array_index (with_rows, 0)));
+  g_signal_emit_by_name (g_ptr_array_index (with_rows, 4), "activated");
+  NdPlotModel *trace = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
+  g_test_message ("trace plot: %s", nd_plot_model_get_title (trace));
+  g_assert_cmpstr (nd_plot_model_get_title (trace), ==, "cell-vc.csv · Sweep 4 · step to 0 mV: recorded and model");
+  g_assert_cmpstr (nd_plot_model_get_axis_unit (trace, ND_PLOT_AXIS_Y), ==, "pA");
+  /* The loss is still the current-clamp recording's, in mV. */
+  NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss"));
+  g_assert_cmpstr (nd_plot_model_get_axis_unit (loss, ND_PLOT_AXIS_Y), ==, "mV");
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "joint-fit-clamp-sweep"));
+  g_free (nd_test_ui_screenshot (group, "joint-fit-group"));
 
   int kept = 0;
   nd_fit_runner_get_members (runner (), NULL, &kept);
