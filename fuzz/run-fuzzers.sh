@@ -32,7 +32,7 @@ head -n 60 tests/data/atf/18702001-step.atf > "$build/corpus/atf/mini-18702001-s
 seed csv tests/data/io/*.csv tests/data/abf/*.csv
 seed sndfile tests/data/io/*.wav tests/data/io/*.flac tests/data/io/*.aiff
 seed model tests/data/engine/*.json tests/data/nmodl/*.json tests/data/morphology/*.json tests/data/fuzz-seeds/*.json
-seed project tests/data/project/*.neurode data/demo/*.neurode
+seed project tests/data/project/*.neurode data/demo/*.neurode tests/data/fuzz-seeds/*.neurode
 seed cell data/cells/*.json tests/data/morphology/*.json
 seed swc data/cells/*.swc tests/data/morphology/*.swc
 
