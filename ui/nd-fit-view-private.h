@@ -53,6 +53,7 @@ struct _NdFitView
   AdwPreferencesGroup *with_results;
   GPtrArray *with_rows;       /* its verdict row, then one row per sweep */
   GArray *with_shown;         /* NdSweepScore of its sweep rows */
+  char *with_shown_path;      /* the recording they are of */
   NdFitVerdict with_verdict;  /* of those sweeps; n == 0 without them */
   int with_overlay;           /* index into with_shown of the sweep in the trace plot, -1: none */
 

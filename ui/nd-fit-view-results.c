@@ -452,7 +452,9 @@ nd_fit_view_show_with_overlay (NdFitView *self, guint index)
   OverlaySweep sw;
   if (!rec || !v || !read_overlay_sweep (rec, sweep, &sw))
     return;
-  g_autofree double *drive = sw.drive, *recorded = sw.recorded;
+  /* The fit's trace is drawn: what drove it is not needed. */
+  g_free (sw.drive);
+  g_autofree double *recorded = sw.recorded;
   g_autoptr (GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_autofree char *sweep_name = nd_fit_view_sweep_title_in (self, rec, cache, sweep);
   g_autofree char *name = g_path_get_basename (nd_project_get_fitted_with_path (self->project));

@@ -147,6 +147,9 @@ nd_fit_view_with_update (NdFitView *self)
   /* The full path where the name alone may be ambiguous. */
   gtk_widget_set_tooltip_text (self->with_row, path);
   gtk_widget_set_visible (self->with_remove, path != NULL);
+  /* The group of a joint fit speaks of the recording it fitted: gone with another choice. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->with_results)) && (!with || g_strcmp0 (path, self->with_shown_path) != 0))
+    nd_fit_view_with_show_scores (self, FALSE);
   gboolean can = self->project && nd_project_get_recording (self->project) != NULL;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "fit.choose-with", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "fit.remove-with", path != NULL);
@@ -186,6 +189,8 @@ nd_fit_view_with_show_scores (NdFitView *self, gboolean from_fit)
       return;
     }
   g_array_append_vals (self->with_shown, scores, n);
+  g_free (self->with_shown_path);
+  self->with_shown_path = g_strdup (nd_project_get_fitted_with_path (self->project));
   /* Judged as its own fit is: all its sweeps trained. */
   nd_fit_verdict_init (&self->with_verdict, scores, n);
   g_autofree char *name = g_path_get_basename (nd_project_get_fitted_with_path (self->project));
@@ -221,5 +226,6 @@ nd_fit_view_with_finalize (NdFitView *self)
 {
   g_clear_pointer (&self->with_rows, g_ptr_array_unref);
   g_clear_pointer (&self->with_shown, g_array_unref);
+  g_clear_pointer (&self->with_shown_path, g_free);
   nd_fit_verdict_clear (&self->with_verdict);
 }

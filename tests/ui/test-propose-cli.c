@@ -410,6 +410,10 @@ test_joint (void)
   g_test_message ("voltage-clamp proposals among the window's after the joint fit: %d", n_vc);
   g_assert_false (row_titled ("Also Propose _Voltage-Clamp Recordings"));
 
+  /* Removed, the group of the fit goes with it (its sweeps could no longer be drawn). */
+  nd_test_ui_activate (GTK_WIDGET (nd_test_ui_fit_view (window)), "fit.remove-with", NULL);
+  g_assert_false (gtk_widget_get_visible (group));
+
   /* Opened again, the project still fits both; removed, it fits its own alone. */
   nd_project_set_dirty (project, FALSE);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file",
