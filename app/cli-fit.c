@@ -67,6 +67,7 @@ typedef struct {
 /* The progress line, and the best model so far saved now and then. */
 typedef struct {
   double i_unit_pA;          /* voltage clamp: pA of one unit of the loss; 0 in current clamp */
+  gboolean joint;            /* --with: the loss adds both recordings' units */
   nd_model *snapshot;        /* a copy of the model whose params take the best so far */
   const char *model_path;
   int saved_version;
@@ -85,6 +86,10 @@ on_progress (const nd_fit_progress *p, void *user)
   if (p->searching)
     fprintf (stderr, _("start %d/%d: searching conductances and kinetics, simulation %d/%d\n"), p->restart + 1,
              p->restarts, p->search_done, p->search_total);
+  else if (fp->joint)
+    fprintf (stderr, _("start %d/%d, step %d/%d (%s): training error %.3g RMSE (mV of the current-clamp sweeps and %% "
+                       "of the clamp current together)\n"), p->restart + 1, p->restarts, p->iteration, p->iterations,
+             stage, sqrt (fmax (p->train_loss, 0.0)));
   else if (fp->i_unit_pA > 0.0)
     fprintf (stderr, _("start %d/%d, step %d/%d: training error %.3g pA RMSE\n"), p->restart + 1, p->restarts,
              p->iteration, p->iterations, fp->i_unit_pA * sqrt (fmax (p->train_loss, 0.0)));
@@ -392,7 +397,8 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData
     }
   g_autoptr (GError) error = NULL;
   int status = 0;
-  FitProgress fp = { .i_unit_pA = data->voltage_clamp ? data->i_unit_pA : 0.0, .snapshot = nd_model_copy (m),
+  FitProgress fp = { .i_unit_pA = data->voltage_clamp ? data->i_unit_pA : 0.0, .joint = with != NULL,
+                     .snapshot = nd_model_copy (m),
                      .model_path = model_out };
   nd_fit_result res;
   nd_model **members = NULL;
