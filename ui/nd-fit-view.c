@@ -151,8 +151,9 @@ void
 nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 {
   nd_fit_view_set_trace_axis (self, current);
-  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), current ? "%" : "mV",
-                          ND_PLOT_SCALE_LOG);
+  /* A joint fit's error adds the current-clamp sweeps' (mV) to the voltage-clamp ones' (% of the current). */
+  const char *unit = nd_fit_runner_get_joint (self->runner) ? (current ? "%, mV" : "mV, %") : current ? "%" : "mV";
+  nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), unit, ND_PLOT_SCALE_LOG);
 }
 
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not

@@ -386,9 +386,9 @@ test_joint (void)
   g_test_message ("trace plot: %s", nd_plot_model_get_title (trace));
   g_assert_cmpstr (nd_plot_model_get_title (trace), ==, "cell-vc.csv · Sweep 4 · step to 0 mV: recorded and model");
   g_assert_cmpstr (nd_plot_model_get_axis_unit (trace, ND_PLOT_AXIS_Y), ==, "pA");
-  /* The loss is still the current-clamp recording's, in mV. */
+  /* The loss stays the joint fit's: mV of the current-clamp sweeps and % of the clamp current. */
   NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss"));
-  g_assert_cmpstr (nd_plot_model_get_axis_unit (loss, ND_PLOT_AXIS_Y), ==, "mV");
+  g_assert_cmpstr (nd_plot_model_get_axis_unit (loss, ND_PLOT_AXIS_Y), ==, "mV, %");
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "joint-fit-clamp-sweep"));
   g_free (nd_test_ui_screenshot (group, "joint-fit-group"));
 
