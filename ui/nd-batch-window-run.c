@@ -268,7 +268,6 @@ run_done (gpointer owner, gpointer data, gboolean cancelled)
   g_clear_object (&self->cancellable);
   nd_batch_window_update_actions (self);
   gtk_widget_set_visible (self->back_button, TRUE);
-  g_autofree char *summary = g_build_filename (self->results, "summary.csv", NULL);
   g_autofree char *counts = g_strdup_printf (_("%u done, %u failed, %u not done."), r->done, r->failed, r->incomplete);
   if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
