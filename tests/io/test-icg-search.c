@@ -237,7 +237,7 @@ test_h_current (void)
   g_assert_false (nd_icg_catalogue_has_class (cat, "IH"));
   g_assert_true (nd_icg_catalogue_has_class (cat, "KCa"));
   const char *absent = "x";
-  g_autoptr (GPtrArray) r = search ("sodium", &absent);
+  g_ptr_array_unref (search ("sodium", &absent));
   g_assert_null (absent);
 }
 

@@ -131,7 +131,7 @@ main (void)
   expect_error ("x outside", HEAD "\"channels\": { \"all\": [] }, \"stimulus\": { \"x\": 2 } }", "“stimulus.x” is 2");
   expect_error ("step backwards", HEAD "\"channels\": { \"all\": [] }, \"protocol\": { \"start_ms\": 50, \"end_ms\": 10 } }", "ends");
   expect_error ("missing swc", "{ \"format\": \"neurode-cell\", \"morphology\": \"none.swc\", \"channels\": { \"all\": [] } }", "none.swc");
-  g_autofree char *bad_swc = write_cell ("bad.swc", "1 1 0 0 0 5 -1\n2 3 0 10 0 0 1\n");
+  g_free (write_cell ("bad.swc", "1 1 0 0 0 5 -1\n2 3 0 10 0 0 1\n"));
   expect_error ("broken swc", "{ \"format\": \"neurode-cell\", \"morphology\": \"bad.swc\", \"channels\": { \"all\": [] } }", "radius 0");
 
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);

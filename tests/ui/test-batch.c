@@ -236,7 +236,6 @@ test_close_stops (void)
   nd_batch_window_set_folder (d, dir);
   nd_batch_window_set_jobs (d, 2);
   nd_test_ui_activate (GTK_WIDGET (d), "batch.run", NULL);
-  g_autofree char *work = g_build_filename (dir, "neurode-fits", ".running", "cell-a", NULL);
   g_assert_true (nd_test_ui_wait (some_children, NULL, 30000));
   nd_test_ui_spin (1000);
   g_assert_cmpint (cli_children (), >=, 1);

@@ -296,7 +296,7 @@ test_words (void)
   g_autoptr (GString) rows = g_string_new (NULL);
   collect_text (GTK_WIDGET (b), rows);
   g_assert_nonnull (strstr (rows->str, "ModelDB 101629 · naxn.mod · V½ m −"));
-  g_autofree char *shot = nd_test_ui_screenshot (GTK_WIDGET (b), "catalogue-browser-nax");
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (b), "catalogue-browser-nax"));
   gtk_window_destroy (GTK_WINDOW (b));
   nd_test_ui_spin (100);
 }

@@ -337,7 +337,7 @@ test_ljp_and_capacitance (void)
   gtk_editable_set_text (capacitance_entry (), "");
   g_assert_true (isnan (nd_project_get_known_capacitance (proj)));
   g_assert_false (nd_cell_card_get_props (card ())->c_known);
-  g_autofree char *png = shot ("known-capacitance");
+  g_free (shot ("known-capacitance"));
   /* The sweep list at the bottom of the side panel. */
   GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (card ()), ADW_TYPE_PREFERENCES_PAGE);
   GtkScrolledWindow *scroll = GTK_SCROLLED_WINDOW (nd_test_ui_find_type (page, GTK_TYPE_SCROLLED_WINDOW));

@@ -378,6 +378,7 @@ check_atf (const char *atf, const nd_proposal *p)
   gsize n_stim = 0;
   g_autofree double *as_stim = nd_recording_get_stimulus (rec, 0, &n_stim, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (as_stim);
   g_assert_cmpuint (n_stim, ==, p->n);
 }
 
