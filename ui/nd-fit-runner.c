@@ -208,21 +208,17 @@ score_thread (gpointer data, GCancellable *cancellable)
 {
   ScoreJob *j = data;
   NdProjectSweeps *sw = j->sweeps;
-  guint n = sw->n_train + sw->n_val, first_with = sw->n_train - sw->n_with;
-  g_autofree guint *order = g_new (guint, n), *id = g_new (guint, n);
-  for (guint k = 0; k < n; k++)
-    {
-      gboolean with = k >= first_with && k < sw->n_train;
-      order[k] = k;
-      id[k] = with ? (guint) sw->with->train_sweeps[k - first_with] : sw->sweep_ids[k];
-    }
-  /* Sorted by (recording, sweep). */
-#define WITH(k) ((k) >= first_with && (k) < sw->n_train)
-  for (guint a = 1; a < n; a++)
-    for (guint b = a; b > 0
-                      && (WITH (order[b - 1]) > WITH (order[b])
-                          || (WITH (order[b - 1]) == WITH (order[b]) && id[order[b - 1]] > id[order[b]]));
-         b--)
+  guint n = sw->n_train + sw->n_val, first_with = sw->n_train - sw->n_with, n_own = n - sw->n_with;
+  /* The project's recording's sweeps (its training ones, then its validation ones after the other's) sorted
+   * by sweep, then the other's in their recording's order, as the fit data hold them. */
+  g_autofree guint *order = g_new (guint, n);
+  for (guint k = 0, i = 0; k < n; k++)
+    if (k < first_with || k >= sw->n_train)
+      order[i++] = k;
+  for (guint k = 0; k < sw->n_with; k++)
+    order[n_own + k] = first_with + k;
+  for (guint a = 1; a < n_own; a++)
+    for (guint b = a; b > 0 && sw->sweep_ids[order[b - 1]] > sw->sweep_ids[order[b]]; b--)
       {
         guint t = order[b];
         order[b] = order[b - 1];
@@ -231,17 +227,16 @@ score_thread (gpointer data, GCancellable *cancellable)
   for (guint i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     {
       guint k = order[i];
-      j->n_own += !WITH (k);
+      j->n_own += i < n_own;
       gsize len = sw->sweeps[k].drive.n;
       double *v = g_new (double, len);
-      NdSweepScore sc = nd_fit_score_sweep (j->model, &sw->sweeps[k], id[k],
+      NdSweepScore sc = nd_fit_score_sweep (j->model, &sw->sweeps[k], sw->sweep_ids[k],
                                             k < sw->n_train ? ND_SWEEP_TRAIN : ND_SWEEP_VALIDATE, v);
       g_array_append_val (j->scores, sc);
       g_ptr_array_add (j->traces, v);
       g_array_append_val (j->trace_n, len);
       g_array_append_val (j->trace_dt, sw->sweeps[k].drive.dt_sample);
     }
-#undef WITH
 }
 
 /* Main loop, the runner alive (nd-task.h). */

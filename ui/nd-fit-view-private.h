@@ -139,7 +139,7 @@ gboolean nd_fit_view_fit_good (NdFitView *self);
  * recording's sweep (labels cached in `cache`); the eyes of both groups set from the overlays shown; the
  * trace plot with sweep `index` of the fitted-with group. */
 GtkWidget *nd_fit_view_score_row (NdFitView *self, const NdSweepScore *s, const NdFitVerdict *v, const char *title);
-char *nd_fit_view_sweep_title_in (NdFitView *self, NdRecording *rec, GHashTable *cache, guint sweep);
+char *nd_fit_view_sweep_title_in (NdRecording *rec, GHashTable *cache, guint sweep);
 void nd_fit_view_set_shown_marks (NdFitView *self);
 void nd_fit_view_show_with_overlay (NdFitView *self, guint index);
 

@@ -78,7 +78,7 @@ step_label (NdRecording *rec, GHashTable *cache, guint sweep)
 }
 
 char *
-nd_fit_view_sweep_title_in (NdFitView *self, NdRecording *rec, GHashTable *cache, guint sweep)
+nd_fit_view_sweep_title_in (NdRecording *rec, GHashTable *cache, guint sweep)
 {
   const char *step = step_label (rec, cache, sweep);
   /* Translators: "Sweep 7 · +200 pA", a sweep and its current step. */
@@ -88,7 +88,7 @@ nd_fit_view_sweep_title_in (NdFitView *self, NdRecording *rec, GHashTable *cache
 static char *
 sweep_title (NdFitView *self, guint sweep)
 {
-  return nd_fit_view_sweep_title_in (self, nd_project_get_recording (self->project), self->step_labels, sweep);
+  return nd_fit_view_sweep_title_in (nd_project_get_recording (self->project), self->step_labels, sweep);
 }
 
 static char *
@@ -455,8 +455,8 @@ nd_fit_view_show_with_overlay (NdFitView *self, guint index)
   /* The fit's trace is drawn: what drove it is not needed. */
   g_free (sw.drive);
   g_autofree double *recorded = sw.recorded;
-  g_autoptr (GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  g_autofree char *sweep_name = nd_fit_view_sweep_title_in (self, rec, cache, sweep);
+  /* Its row's title: the step labels are not worked out again (a current-clamp file's take its cell properties). */
+  const char *sweep_name = adw_preferences_row_get_title (g_ptr_array_index (self->with_rows, index + 1));
   g_autofree char *name = g_path_get_basename (nd_project_get_fitted_with_path (self->project));
   /* Translators: "cell-vc.abf · Sweep 3 · step to -40 mV: recorded and model". */
   g_autofree char *title = g_strdup_printf (_("%s · %s: recorded and model"), name, sweep_name);

@@ -210,7 +210,7 @@ nd_fit_view_with_show_scores (NdFitView *self, gboolean from_fit)
   g_autoptr (GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *title = nd_fit_view_sweep_title_in (self, rec, cache, scores[i].sweep);
+      g_autofree char *title = nd_fit_view_sweep_title_in (rec, cache, scores[i].sweep);
       GtkWidget *row = nd_fit_view_score_row (self, &scores[i], &self->with_verdict, title);
       g_object_set_data (G_OBJECT (row), "index", GUINT_TO_POINTER (i));
       g_signal_connect (row, "activated", G_CALLBACK (with_row_activated), self);

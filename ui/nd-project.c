@@ -1138,7 +1138,7 @@ nd_project_make_fit (NdProject *self, const nd_model *model, const NdFitPlanSpec
   for (guint k = 0; k < out->n_with; k++)
     {
       out->sweeps[d->n_train + k] = wd->train[k];
-      out->sweep_ids[d->n_train + k] = ND_SWEEP_FITTED_WITH;
+      out->sweep_ids[d->n_train + k] = (guint) wd->train_sweeps[k];
     }
   for (int k = 0; k < d->n_val; k++)
     {

@@ -186,11 +186,10 @@ const double *nd_project_get_loss (NdProject *self, const double **val, guint *n
  * stimulus as a current density for `model`'s membrane area, voltage-clamp sweeps with the command and
  * the current (the capacitive transients left out). Free with nd_project_free_sweeps(). Fails in the
  * user's words (no recording, no training sweep, no current). */
-#define ND_SWEEP_FITTED_WITH G_MAXUINT   /* the sweep id of the fitted-with recording's sweeps */
 typedef struct
 {
   guint n_train, n_val;
-  guint *sweep_ids;      /* n_train + n_val: which recording sweep each is (ND_SWEEP_FITTED_WITH: the other's) */
+  guint *sweep_ids;      /* n_train + n_val: which sweep of its recording each is */
   nd_fit_sweep *sweeps;  /* training sweeps, then validation sweeps (the plan's arrays) */
   NdFitPlan *plan;       /* owns the arrays; the model as fitted and the options */
   guint n_with;          /* the last n_with training sweeps are the fitted-with recording's */

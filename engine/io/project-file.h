@@ -146,11 +146,9 @@ gboolean nd_project_file_sniff (const char *path);
 /* The role of `sweep` in the selection (ND_SWEEP_IGNORE when in neither list). */
 NdSweepRole nd_project_file_sweep_role (const NdProjectFile *pf, guint sweep);
 
-/* Where the recording is looked for, in order: the saved path when absolute, then the relative path from
- * the folder of `project_path` (a folder moved with its project and recordings). NULL-terminated; empty
- * without a recording. */
-GStrv nd_project_file_recording_candidates (const NdProjectFile *pf, const char *project_path);
-/* The same for any recording the project names (its "fitted_with" too); `r` may be NULL. */
+/* Where a recording the project names ("recording" or "fitted_with") is looked for, in order: the saved path
+ * when absolute, then the relative path from the folder of `project_path` (a folder moved with its project
+ * and recordings). NULL-terminated; empty when `r` is NULL. */
 GStrv nd_project_recording_candidates (const NdProjectRecording *r, const char *project_path);
 /* The first candidate that exists and loads, with the project's stimulus and liquid-junction potential
  * applied. *looked_for (may be NULL) gets the path the recording is known by: the one found, else the first

@@ -136,12 +136,6 @@ nd_project_file_relative_path (const char *project_path, const char *path)
 }
 
 GStrv
-nd_project_file_recording_candidates (const NdProjectFile *pf, const char *project_path)
-{
-  return nd_project_recording_candidates (pf->recording, project_path);
-}
-
-GStrv
 nd_project_recording_candidates (const NdProjectRecording *r, const char *project_path)
 {
   g_autoptr (GStrvBuilder) sb = g_strv_builder_new ();

@@ -134,6 +134,20 @@ run_cli (const char *project, const char *dir, const char *vc_noise, int n_itera
   return n_kept;
 }
 
+/* The window's last fits against `neurode-cli fit PROJECT`'s, run into DIR: the same number kept, at least
+ * two. Returns it. */
+static int
+same_kept_as_cli (const char *project, const char *dir, int iterations)
+{
+  int kept = 0;
+  nd_fit_runner_get_members (runner (), NULL, &kept);
+  int cli_kept = run_cli (project, dir, NULL, iterations);
+  g_test_message ("kept fits: window %d, neurode-cli %d", kept, cli_kept);
+  g_assert_cmpint (kept, ==, cli_kept);
+  g_assert_cmpint (kept, >=, 2);
+  return kept;
+}
+
 /* The window's proposals against the CLI's in CLI_OUT/next: candidates, scores, words, the best one's stimulus
  * files and predictions. Returns how many of the window's are voltage clamp. */
 static int
@@ -215,15 +229,9 @@ test_same_proposal (void)
   g_assert_true (nd_test_ui_wait (finished, NULL, 600000));
   g_assert_true (nd_test_ui_wait (proposed, NULL, 300000));
   NdFitView *view = nd_test_ui_fit_view (window);
-  int kept = 0;
-  nd_fit_runner_get_members (runner (), NULL, &kept);
-
   g_autofree char *cli_out = g_build_filename (out_dir, "cli", NULL);
-  int cli_kept = run_cli (project, cli_out, NULL, ITERATIONS);
-  g_test_message ("kept fits: window %d, neurode-cli %d", kept, cli_kept);
-  g_assert_cmpint (kept, ==, cli_kept);
-  g_assert_cmpint (kept, >=, 2);
-  g_assert_cmpint (compare_with_cli (cli_out, cli_kept), ==, 0);
+  int kept = same_kept_as_cli (project, cli_out, ITERATIONS);
+  g_assert_cmpint (compare_with_cli (cli_out, kept), ==, 0);
 
   /* Voltage clamp too, at 5 pA: the demo's fits disagree far more in the clamp current than in V. */
   g_assert_true (nd_fit_view_propose_vc (view, TRUE, 5.0));
@@ -392,13 +400,8 @@ test_joint (void)
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "joint-fit-clamp-sweep"));
   g_free (nd_test_ui_screenshot (group, "joint-fit-group"));
 
-  int kept = 0;
-  nd_fit_runner_get_members (runner (), NULL, &kept);
   g_autofree char *cli_out = g_build_filename (out_dir, "cli-joint", NULL);
-  int cli_kept = run_cli (saved, cli_out, NULL, JOINT_ITERATIONS);
-  g_test_message ("joint fit, kept fits: window %d, neurode-cli %d", kept, cli_kept);
-  g_assert_cmpint (kept, ==, cli_kept);
-  g_assert_cmpint (kept, >=, 2);
+  int kept = same_kept_as_cli (saved, cli_out, JOINT_ITERATIONS);
   g_autofree char *with_report = g_build_filename (cli_out, "with-report.csv", NULL);
   g_assert_true (g_file_test (with_report, G_FILE_TEST_EXISTS));
   /* Candidates in both modes without asking (the fit had clamp data of its own), the same as the CLI's. */
@@ -406,7 +409,7 @@ test_joint (void)
   const nd_propose_options *o;
   g_assert_cmpint (nd_fit_runner_get_kept (runner (), &members, &o), ==, kept);
   g_assert_cmpint (o->modes, ==, ND_PROPOSE_CC | ND_PROPOSE_VC);
-  int n_vc = compare_with_cli (cli_out, cli_kept);
+  int n_vc = compare_with_cli (cli_out, kept);
   g_test_message ("voltage-clamp proposals among the window's after the joint fit: %d", n_vc);
   g_assert_false (row_titled ("Also Propose _Voltage-Clamp Recordings"));
 
