@@ -341,6 +341,16 @@ test_joint (void)
   g_assert_nonnull (strstr (error->message, "own recording"));
   g_clear_error (&error);
   g_assert_false (nd_project_get_dirty (project));
+  /* Through the row, the refusal is a dialog that says why. */
+  nd_test_ui_activate (GTK_WIDGET (nd_test_ui_fit_view (window)), "fit.choose-with",
+                       g_variant_new_string (nd_project_get_recording_path (project)));
+  g_assert_true (nd_test_ui_wait_window (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (window), 5000));
+  AdwMessageDialog *refused = ADW_MESSAGE_DIALOG (nd_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (window)));
+  g_test_message ("%s: %s", adw_message_dialog_get_heading (refused), adw_message_dialog_get_body (refused));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (refused), "own recording"));
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (refused), "joint-fit-refused"));
+  gtk_window_destroy (GTK_WINDOW (refused));
+  g_assert_null (nd_project_get_fitted_with_path (project));
 
   /* Chosen through the row's action, as its file chooser does. */
   nd_test_ui_activate (GTK_WIDGET (nd_test_ui_fit_view (window)), "fit.choose-with", g_variant_new_string (clamp));
