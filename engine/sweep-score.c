@@ -130,8 +130,16 @@ score_clamp (const double *i_model, const double *i_rec, const double *weight, s
     out->rmse_pA = nd_density_to_pA (sqrt (se / ws), area_um2);
   out->peak_pA = nd_density_to_pA (nd_clamp_peak (i_rec, weight, n, dt_ms), area_um2);
   out->peak_model_pA = nd_density_to_pA (nd_clamp_peak (i_model, weight, n, dt_ms), area_um2);
-  if (fabs (out->peak_pA) > 0.0)
-    out->peak_error = (out->peak_model_pA - out->peak_pA) / fabs (out->peak_pA);
+  out->peak_error = nd_clamp_peak_error (out->peak_model_pA, out->peak_pA);
+}
+
+double
+nd_clamp_peak_error (double peak_model, double peak_recorded)
+{
+  /* Divided by the signed recording, so that "-60 %" means 60 % smaller for
+   * an inward current too (over |recorded| it read "+60 %"). */
+  return isfinite (peak_model) && isfinite (peak_recorded) && peak_recorded != 0.0
+           ? (peak_model - peak_recorded) / peak_recorded : NAN;
 }
 
 void

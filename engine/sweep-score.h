@@ -28,7 +28,7 @@ typedef struct {
   bool voltage_clamp;
   double rmse_pA;
   double peak_pA, peak_model_pA;  /* the recording's and the model's peak (nd_clamp_peak) */
-  double peak_error;              /* (model's - recording's) / |recording's| */
+  double peak_error;              /* nd_clamp_peak_error: -0.6 when the model's peak is 60 % smaller */
 } nd_sweep_score;
 
 /* Around each spike of either trace, samples from SPIKE_BEFORE_MS before
@@ -47,6 +47,13 @@ void nd_sweep_score_compute (const double *v_model, const double *v_rec, const d
  * (the capacitive transients) are left out. NAN without samples. */
 #define ND_CLAMP_PEAK_MS 0.25
 double nd_clamp_peak (const double *i, const double *weight, size_t n, double dt_ms);
+
+/* The model's peak relative to the recording's, model / recorded - 1:
+ * negative when the model's current is smaller in magnitude, whether the
+ * peaks are outward or inward (the recording's -125 pA and the model's
+ * -45 pA give -0.64), below -1 when their signs differ. NAN without a
+ * recorded peak. */
+double nd_clamp_peak_error (double peak_model, double peak_recorded);
 
 /* Simulates the model free-running under the sweep's stimulus (v_out: the
  * trace, sweep->drive.n values, or NULL; in voltage clamp the current,

@@ -14,8 +14,7 @@
 double
 nd_sweep_score_peak_error (const NdSweepScore *s)
 {
-  return s->voltage_clamp && isfinite (s->peak_pA) && isfinite (s->peak_model_pA) && s->peak_pA != 0.0
-           ? (s->peak_model_pA - s->peak_pA) / fabs (s->peak_pA) : NAN;
+  return s->voltage_clamp ? nd_clamp_peak_error (s->peak_model_pA, s->peak_pA) : NAN;
 }
 
 gboolean

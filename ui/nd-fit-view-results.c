@@ -118,7 +118,8 @@ clamp_subtitle (const NdSweepScore *s, NdScoreMarks marks, gboolean small)
   double e = round (100.0 * nd_sweep_score_peak_error (s));
   if (e == 0.0)
     e = 0.0;
-  /* Translators: "Peak current: recorded -1200 pA / model -1150 pA (+4 %) · RMSE 3.10 pA". */
+  /* Translators: "Peak current: recorded -1200 pA / model -1150 pA (-4 %) · RMSE 3.10 pA"; the per cent
+   * is the model's peak over the recording's, minus 1: negative when the model's is smaller. */
   g_autofree char *figures = isfinite (e)
     ? g_strdup_printf (_("Peak current: recorded %s / model %s (%+.0f %%) · RMSE %s"), rec, model, e, rmse)
     : g_strdup_printf (_("Peak current: recorded %s / model %s · RMSE %s"), rec, model, rmse);

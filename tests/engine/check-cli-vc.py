@@ -83,6 +83,10 @@ check(list(rep[0].keys()) == ["sweep", "role", "rmse_pA", "peak_pA", "peak_model
       f"clamp report header {list(rep[0].keys())}")
 check([x["role"] for x in rep].count("validate") == 2, "two validation sweeps")
 for x in rep:
+    rec, mod = float(x["peak_pA"]), float(x["peak_model_pA"])
+    # model / recorded - 1: negative where the model's peak is smaller, for inward currents too
+    check(abs(rec) > 1 and abs(float(x["peak_error_percent"]) - 100 * (mod / rec - 1)) < 0.05,
+          f"sweep {x['sweep']}: {x['peak_error_percent']} % for {mod} against {rec} pA")
     if abs(float(x["peak_pA"])) > 200:
         check(abs(float(x["peak_error_percent"])) < 3.0, f"sweep {x['sweep']}: peak off by {x['peak_error_percent']} %")
     # the noise (5 pA) and at most 1 % of the peak

@@ -84,6 +84,12 @@ test_clamp_verdict (void)
   g_assert_cmpint (nd_sweep_score_marks (&good[1], &v), ==, ND_SCORE_OK);
   g_assert_cmpint (nd_sweep_score_marks (&good[1], NULL), ==, ND_SCORE_PEAK_OFF);
   g_assert_null (strstr (v.summary, tr ("spike")));
+  /* The per cent shown is model / recorded - 1, whichever way the current flows: a model peak smaller in
+   * magnitude is negative (-5 % for 1140 against 1200 pA, -64 % for -45 against -125 pA), larger positive. */
+  g_assert_cmpfloat_with_epsilon (nd_sweep_score_peak_error (&good[3]), -0.05, 1e-12);
+  g_assert_cmpfloat_with_epsilon (nd_sweep_score_peak_error (&good[1]), 1.0, 1e-12);
+  NdSweepScore inward = clamp_score (4, ND_SWEEP_VALIDATE, 5.0, -125.0, -45.0);
+  g_assert_cmpfloat_with_epsilon (nd_sweep_score_peak_error (&inward), -0.64, 1e-12);
   if (english ())
     {
       g_assert_cmpstr (v.summary, ==, "Peak currents agree within 20 % on 2 of 2 validation sweeps; membrane current "
