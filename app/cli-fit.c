@@ -157,6 +157,9 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
     fprintf (stderr, _("cell: resting potential %.1f mV, input resistance %.0f MΩ, time constant %.1f ms, "
                        "capacitance %.0f pF (area %.0f µm²)\n"),
              props.v_rest_mV, props.r_in_MOhm, props.tau_m_ms, props.c_m_pF, props.area_um2);
+  if (info.measured && nd_cell_props_baseline_drifts (&props))
+    fprintf (stderr, _("cell: sweeps start from %.1f to %.1f mV: the cell changed between sweeps, and a model "
+                       "starts each from the same rest\n"), props.v_base_lo_mV, props.v_base_hi_mV);
   if (!info.measured)
     fprintf (stderr, _("cell properties: %s; the template's own values are used where they are missing\n"),
              info.why ? info.why : "?");

@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The JSON keys are a contract (scripts and other subcommands read them):
- * v_rest_mV, r_in_MOhm, tau_m_ms, c_m_pF, area_um2, sag_ratio, rheobase_pA and
- * sweeps [{sweep, stimulus_pA, spikes, spike_times_ms}], sweeps numbered from
+ * v_rest_mV, r_in_MOhm, tau_m_ms, c_m_pF, area_um2, sag_ratio, rheobase_pA,
+ * baseline_lo_mV, baseline_hi_mV and
+ * sweeps [{sweep, stimulus_pA, baseline_mV, spikes, spike_times_ms}], sweeps numbered from
  * 0 as everywhere on the command line; a value that could not be measured is
  * null. The methods are in engine/cell-props.h.
  */
@@ -33,6 +34,9 @@ print_json (const nd_cell_props *p)
   nd_json_add_number_or_null (b, "area_um2", p->area_um2);
   nd_json_add_number_or_null (b, "sag_ratio", p->sag_ratio);
   nd_json_add_number_or_null (b, "rheobase_pA", p->rheobase_pA);
+  /* The sweeps' lowest and highest baseline (apart when the cell drifts between sweeps). */
+  nd_json_add_number_or_null (b, "baseline_lo_mV", p->v_base_lo_mV);
+  nd_json_add_number_or_null (b, "baseline_hi_mV", p->v_base_hi_mV);
   json_builder_set_member_name (b, "sweeps");
   json_builder_begin_array (b);
   for (int s = 0; s < p->n_sweeps; s++)
@@ -42,6 +46,7 @@ print_json (const nd_cell_props *p)
       json_builder_set_member_name (b, "sweep");
       json_builder_add_int_value (b, s);
       nd_json_add_number_or_null (b, "stimulus_pA", sw->stimulus_pA);
+      nd_json_add_number_or_null (b, "baseline_mV", sw->baseline_mV);
       json_builder_set_member_name (b, "spikes");
       json_builder_add_int_value (b, (gint64) sw->n_spikes);
       json_builder_set_member_name (b, "spike_times_ms");
@@ -83,6 +88,13 @@ print_text (const NdRecording *rec, const nd_cell_props *p, double cm)
           p->step_end_ms);
   print_row (_("Resting potential"), value (p->v_rest_mV, "%.1f", "mV"),
              nd_recording_get_ljp (rec) != 0.0 ? _("(corrected for the liquid-junction potential)") : NULL);
+  if (nd_cell_props_baseline_drifts (p))
+    {
+      /* Translators: the sweeps' lowest and highest baseline, e.g. "-61.0 to -41.0 mV". */
+      g_autofree char *range = g_strdup_printf (_("%.1f to %.1f mV"), p->v_base_lo_mV, p->v_base_hi_mV);
+      print_row (_("Sweeps start from"), g_strdup (range),
+                 _("(the cell changed between sweeps; a model starts each from the same rest)"));
+    }
   g_autofree char *n_steps = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(from %d hyperpolarising step)",
                                                            "(from %d hyperpolarising steps)", p->n_r_in_steps),
                                               p->n_r_in_steps);

@@ -29,6 +29,12 @@ nd_cell_options_default (nd_cell_options *o)
   *o = (nd_cell_options) { .cm_uF_per_cm2 = 1.0, .c_known_pF = NAN, .ljp_mV = 0.0 };
 }
 
+bool
+nd_cell_props_baseline_drifts (const nd_cell_props *p)
+{
+  return p && p->v_base_hi_mV - p->v_base_lo_mV > ND_CELL_BASELINE_DRIFT_MV;
+}
+
 const char *
 nd_cell_status_text (nd_cell_status s)
 {
@@ -636,6 +642,11 @@ measure_cell (nd_cell_props *out, const nd_cell_sweep *sweeps, int n, bool have_
     if (isfinite (out->sweeps[s].baseline_mV))
       mw->base[nb++] = out->sweeps[s].baseline_mV;
   out->v_rest_mV = median_of (mw->base, (size_t) nb, NULL, mw->taus);
+  for (int k = 0; k < nb; k++)
+    {
+      out->v_base_lo_mV = k == 0 ? mw->base[k] : fmin (out->v_base_lo_mV, mw->base[k]);
+      out->v_base_hi_mV = k == 0 ? mw->base[k] : fmax (out->v_base_hi_mV, mw->base[k]);
+    }
   if (!have_step)
     return ND_CELL_NO_STEP;
   if (nb == 0)
@@ -664,6 +675,7 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
     nd_cell_options_default (&opt);
   memset (out, 0, sizeof *out);
   out->v_rest_mV = out->r_in_MOhm = out->tau_m_ms = out->c_m_pF = out->area_um2 = NAN;
+  out->v_base_lo_mV = out->v_base_hi_mV = NAN;
   out->sag_ratio = out->rheobase_pA = out->step_start_ms = out->step_end_ms = NAN;
   out->rheobase_sweep = out->sag_sweep = out->charge.sweep = -1;
   if (!sweeps || n <= 0)

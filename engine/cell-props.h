@@ -93,6 +93,9 @@ typedef struct {
 
 typedef struct {
   double v_rest_mV, r_in_MOhm, tau_m_ms, c_m_pF, area_um2, sag_ratio, rheobase_pA;
+  /* The lowest and highest baseline of the sweeps: far apart when the cell
+   * carries one sweep into the next (nd_cell_props_baseline_drifts). */
+  double v_base_lo_mV, v_base_hi_mV;
   int rheobase_sweep;     /* -1: no sweep spikes in its step */
   int sag_sweep;          /* the most hyperpolarising step, -1: none */
   bool c_known;           /* c_m_pF is the given capacitance, not tau/R */
@@ -111,6 +114,16 @@ void nd_cell_options_default (nd_cell_options *o);
 nd_cell_status nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options *o,
                                       nd_cell_props *out);
 void nd_cell_props_clear (nd_cell_props *p);
+
+/* Baselines further apart than this (mV) mean the cell was not at the same
+ * rest when each sweep began: 17o05028's span 18.1 mV (-60.9 mV after the
+ * strongest steps, -42.8 mV before), 190619B's 8.4 mV; File_axon_5's, which
+ * the defaults fit within 2 mV below threshold, 2.8 mV. */
+#define ND_CELL_BASELINE_DRIFT_MV 5.0
+
+/* True when the sweeps' baselines span more than ND_CELL_BASELINE_DRIFT_MV:
+ * a model, which starts every sweep from the same rest, cannot follow them. */
+bool nd_cell_props_baseline_drifts (const nd_cell_props *p);
 
 /* English text of a status (the I/O layer translates its own). */
 const char *nd_cell_status_text (nd_cell_status s);

@@ -75,8 +75,19 @@ show_values (NdCellCard *self)
   gtk_widget_set_visible (self->ljp_row, p != NULL);
   gtk_widget_set_visible (self->c_row, p != NULL);
   NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
-  adw_action_row_set_subtitle (self->rows[ROW_REST], rec && nd_recording_get_ljp (rec) != 0.0
-                                                       ? _("Liquid-junction potential subtracted") : "");
+  /* The resting potential's notes: the correction applied, and sweeps that did not start from one rest
+   * (a fit cannot follow them: its model starts every sweep from the same rest). */
+  g_autoptr (GString) rest = g_string_new (rec && nd_recording_get_ljp (rec) != 0.0
+                                             ? _("Liquid-junction potential subtracted") : "");
+  if (p && nd_cell_props_baseline_drifts (p))
+    {
+      if (rest->len)
+        g_string_append_c (rest, '\n');
+      /* Translators: the sweeps' lowest and highest baseline. */
+      g_string_append_printf (rest, _("Sweeps start from %.1f to %.1f mV: the cell changed between sweeps, and a "
+                                      "model starts each from the same rest"), p->v_base_lo_mV, p->v_base_hi_mV);
+    }
+  adw_action_row_set_subtitle (self->rows[ROW_REST], rest->str);
   /* Where the capacitance comes from. */
   const char *source = NULL;
   if (p && isfinite (p->c_m_pF))
@@ -170,6 +181,18 @@ nd_cell_card_get_value_text (NdCellCard *self, const char *which)
   for (int r = 0; r < N_ROWS; r++)
     if (g_str_equal (which, row_ids[r]))
       return gtk_label_get_text (self->values[r]);
+  return NULL;
+}
+
+const char *
+nd_cell_card_get_note (NdCellCard *self, const char *which)
+{
+  for (int r = 0; r < N_ROWS; r++)
+    if (g_str_equal (which, row_ids[r]))
+      {
+        const char *note = adw_action_row_get_subtitle (self->rows[r]);
+        return note ? note : "";
+      }
   return NULL;
 }
 

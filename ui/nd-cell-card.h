@@ -33,5 +33,7 @@ const nd_cell_props *nd_cell_card_get_props (NdCellCard *self);
 const char          *nd_cell_card_get_problem (NdCellCard *self);
 /* The value shown in a row, for tests: "rest", "r_in", "tau", "c_m", "area", "sag", "rheobase". */
 const char          *nd_cell_card_get_value_text (NdCellCard *self, const char *which);
+/* The note under a row's title ("" without one), for tests; the same names. */
+const char          *nd_cell_card_get_note (NdCellCard *self, const char *which);
 
 G_END_DECLS

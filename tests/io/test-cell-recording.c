@@ -28,19 +28,20 @@
 typedef struct {
   const char *file;
   double v_rest, r_in, tau_lo, tau_hi, rheobase;
+  double base_lo, base_hi;         /* the lowest and highest sweep's baseline */
   double first_pA, inc_pA;         /* the protocol's step: first + sweep x inc */
   int n_sweeps;
   int step_spikes[16];             /* 0 mV crossings in the step (by hand), -1: not compared */
 } HandCase;
 
 static const HandCase hand_cases[] = {
-  { "File_axon_5.abf", -72.55, 155.2, 48.1, 65.5, 200.0, -100.0, 50.0, 9, { 0, 0, 0, 0, 0, 0, 2, 2, 3 } },
+  { "File_axon_5.abf", -72.55, 155.2, 48.1, 65.5, 200.0, -73.35, -70.53, -100.0, 50.0, 9, { 0, 0, 0, 0, 0, 0, 2, 2, 3 } },
   /* The cell fires spontaneously at rest; at -10 pA its charging curve is cut short by the firing
    * stopping (tau63 12.6 ms), so the time constant is bounded by the other four steps. Plateau spikes
    * that stay below 0 mV are counted by the detector but not by the 0 mV crossings: not compared. */
-  { "17o05028_ic_steps.abf", -45.03, 1370.8, 56.1, 62.2, 0.0, -50.0, 10.0, 16,
+  { "17o05028_ic_steps.abf", -45.03, 1370.8, 56.1, 62.2, 0.0, -60.94, -42.72, -50.0, 10.0, 16,
     { 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 } },
-  { "190619B_0003.abf", -67.14, 272.0, 40.7, 63.5, 120.0, -120.0, 60.0, 10, { 0, 0, 0, 0, 3, 6, 8, 12, 13, 16 } },
+  { "190619B_0003.abf", -67.14, 272.0, 40.7, 63.5, 120.0, -72.88, -64.51, -120.0, 60.0, 10, { 0, 0, 0, 0, 3, 6, 8, 12, 13, 16 } },
 };
 
 static void
@@ -59,6 +60,10 @@ test_against_hand (void)
                       "rheobase %.0f pA", h->file, p.v_rest_mV, p.r_in_MOhm, p.tau_m_ms, p.c_m_pF, p.area_um2,
                       p.sag_ratio, p.rheobase_pA);
       g_assert_cmpfloat (fabs (p.v_rest_mV - h->v_rest), <=, 1.0);
+      /* Sweeps that do not start from one rest are told apart from those that do (File_axon_5: 2.8 mV). */
+      g_assert_cmpfloat (fabs (p.v_base_lo_mV - h->base_lo), <=, 1.0);
+      g_assert_cmpfloat (fabs (p.v_base_hi_mV - h->base_hi), <=, 1.0);
+      g_assert_true (nd_cell_props_baseline_drifts (&p) == (h->base_hi - h->base_lo > ND_CELL_BASELINE_DRIFT_MV));
       g_assert_cmpfloat (fabs (p.r_in_MOhm - h->r_in), <=, 0.10 * h->r_in);
       /* The fitted time constant lies within the range of the hand's 63 % times. */
       g_assert_cmpfloat (p.tau_m_ms, >=, 0.9 * h->tau_lo);
@@ -223,7 +228,7 @@ static void
 test_cli_json (void)
 {
   static const char *const keys[] = { "v_rest_mV", "r_in_MOhm", "tau_m_ms", "c_m_pF", "area_um2", "sag_ratio",
-                                      "rheobase_pA", "sweeps" };
+                                      "rheobase_pA", "baseline_lo_mV", "baseline_hi_mV", "sweeps" };
   for (guint c = 0; c < G_N_ELEMENTS (hand_cases); c++)
     {
       g_autofree char *path = nd_test_abf_path (hand_cases[c].file);
@@ -239,12 +244,19 @@ test_cli_json (void)
       g_assert_cmpfloat (fabs (json_object_get_double_member (o, "r_in_MOhm") - hand_cases[c].r_in), <=,
                          0.1 * hand_cases[c].r_in);
       g_assert_cmpfloat (json_object_get_double_member (o, "rheobase_pA"), ==, hand_cases[c].rheobase);
+      double lo = json_object_get_double_member (o, "baseline_lo_mV"), hi = json_object_get_double_member (o, "baseline_hi_mV");
+      g_assert_cmpfloat (fabs (lo - hand_cases[c].base_lo), <=, 1.0);
+      g_assert_cmpfloat (fabs (hi - hand_cases[c].base_hi), <=, 1.0);
       JsonArray *sw = json_object_get_array_member (o, "sweeps");
       g_assert_cmpuint (json_array_get_length (sw), ==, hand_cases[c].n_sweeps);
+      double seen_lo = INFINITY, seen_hi = -INFINITY;
       for (guint s = 0; s < json_array_get_length (sw); s++)
         {
           JsonObject *e = json_array_get_object_element (sw, s);
-          g_assert_cmpuint (json_object_get_size (e), ==, 4);
+          g_assert_cmpuint (json_object_get_size (e), ==, 5);
+          /* The range is that of the sweeps' own baselines. */
+          double base = json_object_get_double_member (e, "baseline_mV");
+          seen_lo = fmin (seen_lo, base), seen_hi = fmax (seen_hi, base);
           g_assert_cmpint (json_object_get_int_member (e, "sweep"), ==, s);
           g_assert_cmpfloat (fabs (json_object_get_double_member (e, "stimulus_pA")
                                    - (hand_cases[c].first_pA + hand_cases[c].inc_pA * s)), <, 1e-6);
@@ -253,6 +265,8 @@ test_cli_json (void)
           for (guint k = 1; k < json_array_get_length (times); k++)
             g_assert_cmpfloat (json_array_get_double_element (times, k), >, json_array_get_double_element (times, k - 1));
         }
+      g_assert_cmpfloat (seen_lo, ==, lo);
+      g_assert_cmpfloat (seen_hi, ==, hi);
     }
 
   /* Not measured: null. The depolarising sweeps only, with the reason on stderr and status 1; a known

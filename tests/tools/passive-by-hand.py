@@ -71,6 +71,8 @@ def hand(csv_path, on, off, first, inc):
     rheobase = min((a for a, n in spikes if n > 0 and a >= 0), default=float("nan"))
     return {
         "v_rest_mV": st.median(bases),
+        "base_lo_mV": min(bases),
+        "base_hi_mV": max(bases),
         "r_in_MOhm": r_in,
         "r_in_vi_MOhm": 1000.0 * slope(vi),
         "tau63_ms": tau63,
@@ -88,6 +90,8 @@ def main():
             r = hand(out, on, off, first, inc)
             print(f"{name}: step {on:.2f}-{off:.2f} ms")
             print(f"  resting potential  {r['v_rest_mV']:.2f} mV (median over sweeps of the median before the step)")
+            print(f"  sweeps start from  {r['base_lo_mV']:.2f} to {r['base_hi_mV']:.2f} mV (lowest and highest of those "
+                  f"medians)")
             print(f"  input resistance   {r['r_in_MOhm']:.1f} MOhm (line through the origin and the hyperpolarising "
                   f"steps' deflections, last 100 ms)")
             print(f"                     {r['r_in_vi_MOhm']:.1f} MOhm (slope of V_ss against I over the steps <= 0 pA)")
