@@ -71,7 +71,7 @@ hh_n (const void *data, double v, double celsius, nd_gate_rates *out)
 const nd_channel_kind nd_channel_hh_na = {
   .type = "hh_na", .label = N_("HH sodium (Na)"), .ion = "na", .blocker = "TTX",
   .citation = HH_CITATION, .gbar_default = 120.0, .e_default = 50.0,
-  .n_gates = 2, .gates = { { "m", 3, hh_m }, { "h", 1, hh_h } },
+  .n_gates = 2, .gates = { { "m", 3, hh_m }, { "h", 1, hh_h, true } },
 };
 
 const nd_channel_kind nd_channel_hh_k = {

@@ -65,7 +65,7 @@ const nd_channel_kind nd_channel_a_type = {
   .type = "a_type", .label = N_("A-type potassium (KA)"), .ion = "k", .blocker = "4-AP",
   .citation = "Connor & Stevens 1971; Dayan & Abbott 2001, ch. 6.2",
   .gbar_default = 47.7, .e_default = -75.0,
-  .n_gates = 2, .gates = { { "a", 3, a_a }, { "b", 1, a_b } },
+  .n_gates = 2, .gates = { { "a", 3, a_a }, { "b", 1, a_b, true } },
 };
 
 const nd_channel_kind nd_channel_ih = {

@@ -130,7 +130,7 @@ cat_u (const void *data, double v, double celsius, nd_gate_rates *out)
 const nd_channel_kind nd_channel_pospischil_na = {
   .type = "pospischil_na", .label = N_("Cortical sodium (Na)"), .ion = "na", .blocker = "TTX",
   .citation = POSPISCHIL_CITATION, .gbar_default = 50.0, .e_default = 50.0,
-  .n_gates = 2, .gates = { { "m", 3, na_m }, { "h", 1, na_h } },
+  .n_gates = 2, .gates = { { "m", 3, na_m }, { "h", 1, na_h, true } },
 };
 
 const nd_channel_kind nd_channel_pospischil_kd = {
@@ -149,11 +149,11 @@ const nd_channel_kind nd_channel_pospischil_cal = {
   .type = "pospischil_cal", .label = N_("L-type calcium (CaL)"), .ion = "ca",
   .blocker = "nifedipine", .citation = POSPISCHIL_CITATION, .gbar_default = 0.1,
   .e_default = 120.0,
-  .n_gates = 2, .gates = { { "q", 2, cal_q }, { "r", 1, cal_r } },
+  .n_gates = 2, .gates = { { "q", 2, cal_q }, { "r", 1, cal_r, true } },
 };
 
 const nd_channel_kind nd_channel_pospischil_cat = {
   .type = "pospischil_cat", .label = N_("T-type calcium (CaT)"), .ion = "ca",
   .blocker = "Ni2+", .citation = POSPISCHIL_CITATION, .gbar_default = 0.04, .e_default = 120.0,
-  .n_gates = 2, .gates = { { "s", 2, cat_s }, { "u", 1, cat_u } },
+  .n_gates = 2, .gates = { { "s", 2, cat_s }, { "u", 1, cat_u, true } },
 };

@@ -32,6 +32,7 @@ typedef struct {
   const char *name;        /* "m", "h", "n" */
   int power;               /* exponent p_k in the current */
   nd_gate_rates_fn rates;
+  bool inactivation;       /* closes on depolarisation: also sees the channel's inactivation offset */
 } nd_gate_kind;
 
 typedef struct {

@@ -331,10 +331,13 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
          * left free to move it raised a cell's rest by 10 mV to make its
          * plateau fire, and missed every baseline). */
         s.leak = blk->channel;
-      else if (blk->kind == ND_PARAM_E || blk->kind == ND_PARAM_VSHIFT)
+      else if (blk->kind == ND_PARAM_E || blk->kind == ND_PARAM_VSHIFT || blk->kind == ND_PARAM_VSHIFT_INACT)
         {
           add_x (&s, X_PARAM, blk->offset, blk->lo, blk->hi);
-          s.x[s.n_x - 1].wide = blk->kind == ND_PARAM_E && m->channels[blk->channel].slot == ND_CHANNEL_LEARNED;
+          /* Wide: a learned current's reversal potential (K's or a cation's) and an inactivation offset
+           * (190619B's plateau needed +25 mV, beyond a 5 mV step's reach). */
+          s.x[s.n_x - 1].wide = (blk->kind == ND_PARAM_E && m->channels[blk->channel].slot == ND_CHANNEL_LEARNED)
+                                || blk->kind == ND_PARAM_VSHIFT_INACT;
         }
     }
   /* Learned gates with trainable networks: searched as Boltzmann gates (the
@@ -369,7 +372,7 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
           v = m->params[xs->index];
           /* A learned current's reversal potential may move from K's to a
            * cation's: its range in a few steps. */
-          st = xs->hi - xs->lo > 100.0 && xs->wide ? 30.0 : 5.0;
+          st = !xs->wide ? 5.0 : xs->hi - xs->lo > 100.0 ? 30.0 : 15.0;
           break;
         case X_LOG_PARAM:
           /* A conductance at 0 starts at a thousandth of its upper bound. */

@@ -938,7 +938,8 @@ nd_fit_real_cell (const nd_model *m)
     {
       const nd_param_block *blk = &m->blocks[b];
       if (blk->trainable && m->channels[blk->channel].slot == ND_CHANNEL_KNOWN
-          && (blk->kind == ND_PARAM_GBAR || blk->kind == ND_PARAM_E || blk->kind == ND_PARAM_VSHIFT))
+          && (blk->kind == ND_PARAM_GBAR || blk->kind == ND_PARAM_E || blk->kind == ND_PARAM_VSHIFT
+              || blk->kind == ND_PARAM_VSHIFT_INACT))
         return true;
     }
   return false;

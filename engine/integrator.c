@@ -133,12 +133,13 @@ step_forward (nd_model *m, step_ws *w, const double *y, double dt, double i_inj,
         }
       double open = 1.0;
       const double vg = ch->block_vshift >= 0 ? v - param (m, ch->block_vshift) : v;
+      const double vh = ch->block_hshift >= 0 ? vg - param (m, ch->block_hshift) : vg;
       for (int g = 0; g < ch->n_gates; g++)
         {
           const int s = off + g;
           nd_gate_rates r;
           if (ch->slot == ND_CHANNEL_KNOWN)
-            ch->kind->gates[g].rates (ch->kind->data, vg, m->celsius, &r);
+            ch->kind->gates[g].rates (ch->kind->data, ch->kind->gates[g].inactivation ? vh : vg, m->celsius, &r);
           else
             {
               nd_table_lookup (m, c, g, v, &w->tp[s]);
@@ -242,6 +243,8 @@ step_backward (nd_model *m, step_ws *w, const double *y, const double *yn, doubl
           /* The gates see V - shift. */
           if (ch->block_vshift >= 0)
             grad[m->blocks[ch->block_vshift].offset] -= lv;
+          if (ch->block_hshift >= 0 && ch->kind->gates[g].inactivation)
+            grad[m->blocks[ch->block_hshift].offset] -= lv;
           if (ch->slot == ND_CHANNEL_LEARNED)
             nd_table_scatter (m, c, g, &w->tp[s], lxinf, ltau);
         }
@@ -759,6 +762,8 @@ initial_state_backward (nd_model *m, const nd_drive *d, const double *lam, doubl
           nd_gate_rates r;
           nd_model_gate_rates (m, c, g, v0, &r);
           grad[m->blocks[m->channels[c].block_vshift].offset] -= lam[m->channels[c].state_off + g] * r.dx_inf;
+          if (m->channels[c].block_hshift >= 0 && m->channels[c].kind->gates[g].inactivation)
+            grad[m->blocks[m->channels[c].block_hshift].offset] -= lam[m->channels[c].state_off + g] * r.dx_inf;
         }
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_LEARNED)

@@ -132,7 +132,7 @@ add_channel (nd_model *m, nd_channel_slot slot, const char *name)
   memset (ch, 0, sizeof *ch);
   ch->slot = slot;
   snprintf (ch->name, sizeof ch->name, "%s", name);
-  ch->block_gbar = ch->block_e = ch->block_free = ch->block_z0 = ch->block_vshift = -1;
+  ch->block_gbar = ch->block_e = ch->block_free = ch->block_z0 = ch->block_vshift = ch->block_hshift = -1;
   ch->state_off = m->n_state;
   return ch;
 }
@@ -174,6 +174,13 @@ nd_model_add_known (nd_model *m, const nd_channel_kind *kind, double gbar, doubl
   if (kind->n_gates > 0)
     ch->block_vshift = add_block (m, ch->name, "v_shift", ND_PARAM_VSHIFT, c, -1, 1, -ND_VSHIFT_MAX_MV,
                                   ND_VSHIFT_MAX_MV, false);
+  /* Inactivation may sit elsewhere relative to activation than published
+   * (190619B's cell fires small spikes from a plateau near -20 mV, where
+   * Pospischil's sodium channels are inactivated): a second offset for it. */
+  for (int g = 0; g < kind->n_gates; g++)
+    if (kind->gates[g].inactivation && ch->block_hshift < 0)
+      ch->block_hshift = add_block (m, ch->name, "v_shift_inact", ND_PARAM_VSHIFT_INACT, c, -1, 1,
+                                    -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV, false);
   return c;
 }
 
@@ -283,11 +290,15 @@ nd_model_add_free (nd_model *m, const char *name, int n_latent, const nd_mlp_sha
 void
 nd_model_init_networks (nd_model *m, uint64_t seed, double scale)
 {
+  /* Each network's stream is numbered by its block, not counting the inactivation offsets that came
+   * later: every model keeps the initial weights (and so the fits) it had before they existed. */
+  int later = 0;
   for (int b = 0; b < m->n_blocks; b++)
     {
       nd_param_block *blk = &m->blocks[b];
       nd_channel *ch = &m->channels[blk->channel];
-      uint64_t s = seed * 1000003u + (uint64_t) b;
+      later += blk->kind == ND_PARAM_VSHIFT_INACT;
+      uint64_t s = seed * 1000003u + (uint64_t) (b - later);
       if (blk->kind == ND_PARAM_GATE_MLP)
         nd_learned_gate_init (&ch->learned[blk->gate].net, m->params + blk->offset, s, scale);
       else if (blk->kind == ND_PARAM_FREE_MLP)
@@ -519,12 +530,27 @@ nd_model_v_shift (const nd_model *m, int c)
   return b >= 0 ? m->params[m->blocks[b].offset] : 0.0;
 }
 
+double
+nd_model_inact_shift (const nd_model *m, int c)
+{
+  int b = m->channels[c].block_hshift;
+  return b >= 0 ? m->params[m->blocks[b].offset] : 0.0;
+}
+
+double
+nd_model_gate_v (const nd_model *m, int c, int g, double v)
+{
+  const nd_channel *ch = &m->channels[c];
+  double vg = v - nd_model_v_shift (m, c);
+  return ch->kind && ch->kind->gates[g].inactivation ? vg - nd_model_inact_shift (m, c) : vg;
+}
+
 void
 nd_model_gate_rates (nd_model *m, int c, int g, double v, nd_gate_rates *out)
 {
   nd_channel *ch = &m->channels[c];
   if (ch->slot == ND_CHANNEL_KNOWN)
-    ch->kind->gates[g].rates (ch->kind->data, v - nd_model_v_shift (m, c), m->celsius, out);
+    ch->kind->gates[g].rates (ch->kind->data, nd_model_gate_v (m, c, g, v), m->celsius, out);
   else
     {
       nd_table_point p;

@@ -48,6 +48,7 @@ typedef enum {
   ND_PARAM_FREE_INIT,   /* latent states of a free learned current at t = 0 */
   ND_PARAM_VSHIFT,      /* offset (mV) of a known channel's kinetics: its gates see V - shift */
   ND_PARAM_GATE_PRIOR,  /* a learned gate's Boltzmann prior: slope (1/mV), v_half (mV), log tau (ms) */
+  ND_PARAM_VSHIFT_INACT, /* a further offset (mV) of a known channel's inactivation gates only */
 } nd_param_kind;
 
 typedef struct {
@@ -93,6 +94,7 @@ typedef struct {
   nd_learned_gate_slot learned[ND_MAX_LEARNED_GATES];
   int block_gbar, block_e;      /* conductance channels */
   int block_vshift;             /* known channels with gates, else -1 */
+  int block_hshift;             /* known channels with an inactivation gate, else -1 */
   /* free learned current */
   int n_latent;
   nd_mlp_shape free_shape;
@@ -184,6 +186,11 @@ void nd_model_initial_state (nd_model *m, double *y);
 
 /* Offset (mV) of known channel c's kinetics (0 for other channels). */
 double nd_model_v_shift (const nd_model *m, int c);
+/* The further offset of known channel c's inactivation gates (0 without one). */
+double nd_model_inact_shift (const nd_model *m, int c);
+/* The potential known channel c's gate g sees at membrane potential v:
+ * v - v_shift, and - inact_shift too for an inactivation gate. */
+double nd_model_gate_v (const nd_model *m, int c, int g, double v);
 #define ND_VSHIFT_MAX_MV 30.0
 #define ND_GBAR_MAX 10000.0   /* mS/cm2: a few S/cm2 is the most any membrane has */
 /* The membranes a model may have: specific capacitance (µF/cm²; cells have

@@ -24,6 +24,8 @@ typedef struct
   GtkCheckButton *fit_gbar, *fit_e;
   GtkSpinButton *v_shift;             /* channels with gates only */
   GtkCheckButton *fit_v_shift;
+  GtkSpinButton *v_shift_inact;       /* channels with an inactivation gate only */
+  GtkCheckButton *fit_v_shift_inact;
 } KnownRow;
 
 struct _NdModelView
@@ -80,6 +82,9 @@ known_summary (NdModelView *self, guint i, const NdKnownSpec *s)
   g_autofree char *sub = NULL;
   if (!s->enabled)
     sub = g_strdup (_("Not in the model"));
+  else if (s->v_shift_inact != 0.0 && self->known[i].v_shift_inact)
+    sub = g_strdup_printf (_("%g mS/cm², %+g mV, kinetics offset %+g mV, inactivation %+g mV more"), s->gbar, s->e,
+                           s->v_shift, s->v_shift_inact);
   else if (s->v_shift != 0.0 && self->known[i].v_shift)
     sub = g_strdup_printf (_("%g mS/cm², %+g mV, kinetics offset %+g mV"), s->gbar, s->e, s->v_shift);
   else
@@ -91,7 +96,8 @@ static void
 known_sensitivity (KnownRow *k, gboolean enabled)
 {
   GtkWidget *w[] = { GTK_WIDGET (k->gbar), GTK_WIDGET (k->e), GTK_WIDGET (k->fit_gbar), GTK_WIDGET (k->fit_e),
-                     GTK_WIDGET (k->v_shift), GTK_WIDGET (k->fit_v_shift) };
+                     GTK_WIDGET (k->v_shift), GTK_WIDGET (k->fit_v_shift), GTK_WIDGET (k->v_shift_inact),
+                     GTK_WIDGET (k->fit_v_shift_inact) };
   for (guint j = 0; j < G_N_ELEMENTS (w); j++)
     if (w[j])
       gtk_widget_set_sensitive (w[j], enabled);
@@ -115,6 +121,11 @@ known_changed (NdModelView *self, guint i)
     {
       s.v_shift = gtk_spin_button_get_value (k->v_shift);
       s.fit_v_shift = gtk_check_button_get_active (k->fit_v_shift);
+    }
+  if (k->v_shift_inact)
+    {
+      s.v_shift_inact = gtk_spin_button_get_value (k->v_shift_inact);
+      s.fit_v_shift_inact = gtk_check_button_get_active (k->fit_v_shift_inact);
     }
   known_sensitivity (k, s.enabled);
   known_summary (self, i, &s);
@@ -234,6 +245,11 @@ sync_from_project (NdModelView *self)
         {
           gtk_spin_button_set_value (k->v_shift, s.v_shift);
           gtk_check_button_set_active (k->fit_v_shift, s.fit_v_shift);
+        }
+      if (k->v_shift_inact)
+        {
+          gtk_spin_button_set_value (k->v_shift_inact, s.v_shift_inact);
+          gtk_check_button_set_active (k->fit_v_shift_inact, s.fit_v_shift_inact);
         }
       known_sensitivity (k, s.enabled);
       known_summary (self, i, &s);
@@ -407,6 +423,24 @@ build (NdModelView *self)
           g_object_set_data (G_OBJECT (k->v_shift), "index", GUINT_TO_POINTER (i));
           g_signal_connect (fs, "toggled", G_CALLBACK (known_check_toggled), self);
           g_signal_connect (k->v_shift, "value-changed", G_CALLBACK (known_spin_changed), self);
+        }
+      gboolean inactivates = FALSE;
+      for (int g = 0; g < kind->n_gates; g++)
+        inactivates |= kind->gates[g].inactivation;
+      if (inactivates)
+        {
+          /* Inactivation apart from activation: a cell firing from a depolarised plateau. */
+          GtkWidget *fh = check_with_label (_("Fit"), &k->fit_v_shift_inact);
+          gtk_widget_set_tooltip_text (fh, _("Let the fit adjust the offset (within 30 mV)"));
+          GtkWidget *hr = nd_spin_row_with_check (_("Inactivation offset"), NULL, "mV", -ND_VSHIFT_MAX_MV,
+                                                  ND_VSHIFT_MAX_MV, 0.5, 1, 0.0, fh, &k->v_shift_inact);
+          gtk_widget_set_tooltip_text (hr, _("Moves the inactivation gate’s curves further along the voltage axis, "
+                                             "on top of the kinetics offset"));
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), hr);
+          g_object_set_data (G_OBJECT (fh), "index", GUINT_TO_POINTER (i));
+          g_object_set_data (G_OBJECT (k->v_shift_inact), "index", GUINT_TO_POINTER (i));
+          g_signal_connect (fh, "toggled", G_CALLBACK (known_check_toggled), self);
+          g_signal_connect (k->v_shift_inact, "value-changed", G_CALLBACK (known_spin_changed), self);
         }
       g_object_set_data (G_OBJECT (fit), "index", GUINT_TO_POINTER (i));
       g_signal_connect (fit, "toggled", G_CALLBACK (known_check_toggled), self);

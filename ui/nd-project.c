@@ -118,7 +118,8 @@ known_spec_equal (const NdKnownSpec *a, const NdKnownSpec *b)
 {
   return a->enabled == b->enabled && a->gbar == b->gbar && a->e == b->e && a->fit_gbar == b->fit_gbar
          && a->fit_e == b->fit_e && a->gbar_lo == b->gbar_lo && a->gbar_hi == b->gbar_hi && a->e_lo == b->e_lo
-         && a->e_hi == b->e_hi && a->v_shift == b->v_shift && a->fit_v_shift == b->fit_v_shift;
+         && a->e_hi == b->e_hi && a->v_shift == b->v_shift && a->fit_v_shift == b->fit_v_shift
+         && a->v_shift_inact == b->v_shift_inact && a->fit_v_shift_inact == b->fit_v_shift_inact;
 }
 
 /* A new spec replacing `old`: a value set to another forgets a range given around the old one. */
@@ -131,6 +132,7 @@ known_spec_edited (const NdKnownSpec *old, const NdKnownSpec *spec)
   if (s.e != old->e && s.e_lo == old->e_lo && s.e_hi == old->e_hi)
     s.e_lo = s.e_hi = 0.0;
   s.v_shift = CLAMP (s.v_shift, -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
+  s.v_shift_inact = CLAMP (s.v_shift_inact, -ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
   return s;
 }
 
@@ -194,6 +196,12 @@ apply_fit_choices (nd_model *m, int c, const NdKnownSpec *s)
       m->params[bv->offset] = CLAMP (s->v_shift, bv->lo, bv->hi);
       bv->trainable = s->fit_v_shift;
     }
+  if (ch->block_hshift >= 0)
+    {
+      nd_param_block *bh = &m->blocks[ch->block_hshift];
+      m->params[bh->offset] = CLAMP (s->v_shift_inact, bh->lo, bh->hi);
+      bh->trainable = s->fit_v_shift_inact;
+    }
 }
 
 /* The spec of known channel c of m, enabled. */
@@ -217,6 +225,8 @@ known_spec_of (const nd_model *m, int c)
     .e_hi = e_range ? be->hi : 0.0,
     .v_shift = nd_model_v_shift (m, c),
     .fit_v_shift = ch->block_vshift >= 0 && m->blocks[ch->block_vshift].trainable,
+    .v_shift_inact = nd_model_inact_shift (m, c),
+    .fit_v_shift_inact = ch->block_hshift >= 0 && m->blocks[ch->block_hshift].trainable,
   };
 }
 

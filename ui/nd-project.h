@@ -45,6 +45,8 @@ typedef struct
   double gbar_lo, gbar_hi, e_lo, e_hi;
   double v_shift;   /* mV, within ±ND_VSHIFT_MAX_MV; channels without gates ignore it */
   gboolean fit_v_shift;
+  double v_shift_inact;   /* a further offset of the inactivation gates; channels without one ignore it */
+  gboolean fit_v_shift_inact;
 } NdKnownSpec;
 
 typedef struct

@@ -443,22 +443,24 @@ read_known_channel (nd_model *m, JsonObject *o, const char *type, const char *wh
   return TRUE;
 }
 
-/* A channel's voltage shift (block bv) and whether a fit may change it. */
+/* A channel's voltage shift (block bv; key "v_shift_mV", or "v_shift_inact_mV" for the inactivation
+ * gates' further offset) and whether a fit may change it ("fit_" + the key without "_mV"). */
 static gboolean
-read_v_shift (nd_model *m, JsonObject *o, int block, const char *where, GError **error)
+read_v_shift (nd_model *m, JsonObject *o, int block, const char *key, const char *fit_key, const char *where,
+              GError **error)
 {
   nd_param_block *bv = &m->blocks[block];
   double shift;
-  if (!nd_json_get_number (o, "v_shift_mV", 0.0, FALSE, &shift, where, error))
+  if (!nd_json_get_number (o, key, 0.0, FALSE, &shift, where, error))
     return FALSE;
   if (!(fabs (shift) <= ND_VSHIFT_MAX_MV))
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “v_shift_mV” must be between -%g and %g mV"), where,
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s” must be between -%g and %g mV"), where, key,
                    ND_VSHIFT_MAX_MV, ND_VSHIFT_MAX_MV);
       return FALSE;
     }
   gboolean fit_shift;
-  if (!nd_json_get_bool (o, "fit_v_shift", FALSE, &fit_shift, where, error))
+  if (!nd_json_get_bool (o, fit_key, FALSE, &fit_shift, where, error))
     return FALSE;
   m->params[bv->offset] = shift;
   bv->trainable = fit_shift;
@@ -513,7 +515,9 @@ read_fit_settings (nd_model *m, JsonObject *o, int c, const char *where, GError 
       be->lo = lo;
       be->hi = hi;
     }
-  return ch->block_vshift < 0 || read_v_shift (m, o, ch->block_vshift, where, error);
+  return (ch->block_vshift < 0 || read_v_shift (m, o, ch->block_vshift, "v_shift_mV", "fit_v_shift", where, error))
+         && (ch->block_hshift < 0
+             || read_v_shift (m, o, ch->block_hshift, "v_shift_inact_mV", "fit_v_shift_inact", where, error));
 }
 
 static gboolean
@@ -732,6 +736,13 @@ write_fit_settings (JsonBuilder *b, const nd_model *m, int c)
         nd_json_add_number (b, "v_shift_mV", nd_model_v_shift (m, c));
       if (m->blocks[ch->block_vshift].trainable)
         add_true (b, "fit_v_shift");
+    }
+  if (ch->block_hshift >= 0)
+    {
+      if (nd_model_inact_shift (m, c) != 0.0)
+        nd_json_add_number (b, "v_shift_inact_mV", nd_model_inact_shift (m, c));
+      if (m->blocks[ch->block_hshift].trainable)
+        add_true (b, "fit_v_shift_inact");
     }
 }
 

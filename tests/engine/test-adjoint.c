@@ -39,10 +39,14 @@ hybrid_model (void)
   /* Zero biases make a LayerNorm of a scalar input a step function of V at
    * the input's zero (-10 mV); spread every weight a little so the test
    * network is smooth and generic. */
-  for (int b = 0; b < m->n_blocks; b++)
-    if (m->blocks[b].kind == ND_PARAM_GATE_MLP || m->blocks[b].kind == ND_PARAM_FREE_MLP)
-      for (size_t k = 0; k < m->blocks[b].count; k++)
-        m->params[m->blocks[b].offset + k] += 0.3 * sin (1.7 * k + b);
+  for (int b = 0, later = 0; b < m->n_blocks; b++)
+    {
+      /* Numbered as before Na had an inactivation offset (model.c numbers the streams so too). */
+      later += m->blocks[b].kind == ND_PARAM_VSHIFT_INACT;
+      if (m->blocks[b].kind == ND_PARAM_GATE_MLP || m->blocks[b].kind == ND_PARAM_FREE_MLP)
+        for (size_t k = 0; k < m->blocks[b].count; k++)
+          m->params[m->blocks[b].offset + k] += 0.3 * sin (1.7 * k + (b - later));
+    }
   /* The h gate's exponent is a real number (3.5): the non-integer power path. */
   m->params[m->blocks[m->channels[2].learned[1].block_power].offset] = 3.5;
   /* The n gate's Boltzmann prior (slope 1/12 mV, half-activation -30 mV,
@@ -55,6 +59,9 @@ hybrid_model (void)
   m->settle_ms = 1.5;
   /* Na's kinetics 3 mV off the published curves: the offset's gradient. */
   m->params[m->blocks[m->channels[0].block_vshift].offset] = 3.0;
+  /* and its inactivation (h) a further +2.5 mV: that offset's gradient, h's alone. */
+  ND_CHECK (m->channels[0].block_hshift >= 0, "Na has an inactivation offset");
+  m->params[m->blocks[m->channels[0].block_hshift].offset] = 2.5;
   nd_model_params_changed (m);
   return m;
 }

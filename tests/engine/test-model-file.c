@@ -149,6 +149,11 @@ test_fit_extras (void)
   nd_model *m = nd_template_model (ND_TEMPLATE_CORTICAL, NULL, true);
   g_assert_nonnull (m);
   m->params[m->blocks[m->channels[0].block_vshift].offset] = 4.25;
+  /* Sodium inactivation's own offset: the template leaves it, a user may fit it. */
+  g_assert_false (m->blocks[m->channels[0].block_hshift].trainable);
+  m->blocks[m->channels[0].block_hshift].trainable = true;
+  g_assert_cmpint (m->channels[1].block_hshift, ==, -1);   /* Kd has no inactivation gate */
+  m->params[m->blocks[m->channels[0].block_hshift].offset] = -7.5;
   double *pr = nd_model_gate_prior (m, 4, 0);
   pr[ND_PRIOR_SLOPE] = 0.125;
   pr[ND_PRIOR_V_HALF] = -35.5;
@@ -173,6 +178,10 @@ test_fit_extras (void)
   for (size_t i = 0; i < m->n_params; i++)
     g_assert_cmpfloat_with_epsilon (b->params[i], m->params[i], 1e-12 * fabs (m->params[i]) + 1e-300);
   g_assert_cmpfloat (nd_model_v_shift (b, 0), ==, 4.25);
+  g_assert_cmpfloat (nd_model_inact_shift (b, 0), ==, -7.5);
+  /* h sees V - 4.25 - (-7.5), m only V - 4.25. */
+  g_assert_cmpfloat (nd_model_gate_v (b, 0, 0, -50.0), ==, -54.25);
+  g_assert_cmpfloat (nd_model_gate_v (b, 0, 1, -50.0), ==, -46.75);
   double va[500], vb[500];
   trace (m, va, 500);
   trace (b, vb, 500);
@@ -188,6 +197,13 @@ test_fit_extras (void)
   memcpy (at, "\"v_shift_mV\" : 40.0", strlen ("\"v_shift_mV\" : 40.0"));
   g_assert_null (nd_model_file_parse (bad_shift, -1, NULL, &error));
   g_assert_nonnull (strstr (error->message, "v_shift_mV"));
+  g_clear_error (&error);
+  g_autofree char *bad_inact = g_strdup (text);
+  at = strstr (bad_inact, "\"v_shift_inact_mV\" : -7.5");
+  g_assert_nonnull (at);
+  memcpy (at, "\"v_shift_inact_mV\" : 99.", strlen ("\"v_shift_inact_mV\" : 99."));
+  g_assert_null (nd_model_file_parse (bad_inact, -1, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "v_shift_inact_mV"));
   g_clear_error (&error);
   g_unlink (path);
   g_rmdir (dir);

@@ -65,7 +65,8 @@ block (const nd_model *m, const char *type, nd_param_kind kind)
   int c = model_channel (m, type);
   g_assert_cmpint (c, >=, 0);
   const nd_channel *ch = &m->channels[c];
-  int b = kind == ND_PARAM_GBAR ? ch->block_gbar : kind == ND_PARAM_E ? ch->block_e : ch->block_vshift;
+  int b = kind == ND_PARAM_GBAR ? ch->block_gbar : kind == ND_PARAM_E ? ch->block_e
+          : kind == ND_PARAM_VSHIFT_INACT ? ch->block_hshift : ch->block_vshift;
   g_assert_cmpint (b, >=, 0);
   return &m->blocks[b];
 }
@@ -274,6 +275,20 @@ test_template (void)
     }
   g_assert_true (block (m, "pospischil_na", ND_PARAM_VSHIFT)->trainable);
   g_assert_true (nd_project_get_known (p, library_index (p, "pospischil_na")).fit_v_shift);
+  /* Sodium inactivation's own offset is not fitted by default (templates.c); ticked, it is. */
+  g_assert_false (block (m, "pospischil_na", ND_PARAM_VSHIFT_INACT)->trainable);
+  NdKnownSpec na = nd_project_get_known (p, library_index (p, "pospischil_na"));
+  g_assert_false (na.fit_v_shift_inact);
+  na.fit_v_shift_inact = TRUE;
+  na.v_shift_inact = 12.5;
+  nd_project_set_known (p, library_index (p, "pospischil_na"), &na);
+  m = nd_project_get_model (p);
+  g_assert_true (block (m, "pospischil_na", ND_PARAM_VSHIFT_INACT)->trainable);
+  g_assert_cmpfloat (nd_model_inact_shift (m, model_channel (m, "pospischil_na")), ==, 12.5);
+  na.fit_v_shift_inact = FALSE;
+  na.v_shift_inact = 0.0;
+  nd_project_set_known (p, library_index (p, "pospischil_na"), &na);
+  m = nd_project_get_model (p);
   g_assert_true (nd_project_get_known (p, library_index (p, "leak")).fit_e);
   /* Potassium's reversal potential, within -100 to -55 mV; sodium's stays fixed. */
   const char *k_types[] = { "pospischil_kd", "pospischil_m" };
