@@ -285,6 +285,16 @@ test_template (void)
   m = nd_project_get_model (p);
   g_assert_true (block (m, "pospischil_na", ND_PARAM_VSHIFT_INACT)->trainable);
   g_assert_cmpfloat (nd_model_inact_shift (m, model_channel (m, "pospischil_na")), ==, 12.5);
+  {
+    /* ... and both come back from a saved project. */
+    g_autoptr (NdProject) q = save_and_open (p, "inactivation.neurode");
+    NdKnownSpec qa = nd_project_get_known (q, library_index (q, "pospischil_na"));
+    g_assert_true (qa.fit_v_shift_inact);
+    g_assert_cmpfloat (qa.v_shift_inact, ==, 12.5);
+    nd_model *qm = nd_project_get_model (q);
+    g_assert_true (block (qm, "pospischil_na", ND_PARAM_VSHIFT_INACT)->trainable);
+    g_assert_cmpfloat (nd_model_inact_shift (qm, model_channel (qm, "pospischil_na")), ==, 12.5);
+  }
   na.fit_v_shift_inact = FALSE;
   na.v_shift_inact = 0.0;
   nd_project_set_known (p, library_index (p, "pospischil_na"), &na);
