@@ -211,7 +211,8 @@ report_csv (GPtrArray *prots)
 {
   GString *report = g_string_new ("set,sweep,rmse_mV,spikes_full,spikes_reduced,spike_shift_ms,axial_rmse_pA,"
                                   "axial_correlation,t_full_s,t_reduced_s,speedup,rate_full_Hz,rate_reduced_Hz,"
-                                  "rate_error_pct,last_spike_shift_ms\n");
+                                  "rate_error_pct,last_spike_shift_ms,sensitivity_rmse_mV,"
+                                  "sensitivity_spike_shift_ms,sensitivity_rate_pct\n");
   for (guint k = 0; k < prots->len; k++)
     {
       const nd_reduce_protocol *p = g_ptr_array_index (prots, k);
@@ -222,7 +223,8 @@ report_csv (GPtrArray *prots)
       g_string_append_printf (report, ",%d,%d", sc.spikes_full, sc.spikes_reduced);
       double cols[] = { sc.spike_shift_ms, sc.axial_rmse_pA, sc.axial_correlation, p->t_full_s, p->t_red_s,
                         p->t_red_s > 0 ? p->t_full_s / p->t_red_s : 0.0, sc.rate_full_hz, sc.rate_reduced_hz,
-                        sc.rate_error_pct, sc.last_shift_ms };
+                        sc.rate_error_pct, sc.last_shift_ms, sc.sens_rmse_mV, sc.sens_shift_ms,
+                        sc.sens_rate_pct };
       for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
         {
           g_string_append_c (report, ',');
@@ -350,6 +352,26 @@ print_summary (GPtrArray *prots, const nd_reduce_result *res, const NdCell *cell
     if (has_set[set] && isfinite (worst_rate[set]))
       fprintf (stderr, _("firing rate of the reduced model against the full cell over the %s sweeps: worst %+.2f %%\n"),
                nd_reduce_set_label (set), worst_rate[set]);
+  /* The yardstick of those RMSEs: a spike train's RMSE grows with every tenth of a millisecond. */
+  double sse[ND_REDUCE_N_SETS] = { 0 }, sworst[ND_REDUCE_N_SETS] = { 0 };
+  int sweep_worst[ND_REDUCE_N_SETS] = { -1, -1, -1 };
+  for (guint k = 0; k < prots->len; k++)
+    {
+      const nd_reduce_protocol *p = g_ptr_array_index (prots, k);
+      sse[p->set] += p->sens_rmse_mV * p->sens_rmse_mV * (double) p->n;
+      if (p->sens_rmse_mV > sworst[p->set] || sweep_worst[p->set] < 0)
+        {
+          sworst[p->set] = p->sens_rmse_mV;
+          sweep_worst[p->set] = p->index;
+        }
+    }
+  for (int set = 0; set < ND_REDUCE_N_SETS; set++)
+    if (has_set[set] && sweep_worst[set] >= 0)
+      fprintf (stderr,
+               _("the full cell itself with its input %.1f %% weaker or stronger: soma RMSE %.3f mV over the %s sweeps "
+                 "(worst %.3f mV, sweep %d)\n"),
+               100.0 * ND_REDUCE_SENSITIVITY, sqrt (sse[set] / fmax (ns[set], 1.0)), nd_reduce_set_label (set),
+               sworst[set], sweep_worst[set]);
 }
 
 /* The stimulus files as protocols: training, then held-out, then test. */

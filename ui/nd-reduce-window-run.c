@@ -370,7 +370,7 @@ nd_reduce_window_run_full (NdReduceWindow *self)
   r->frames = g_new0 (double, (gsize) r->n_frames * r->run->cell->cable->n_nodes);
   self->full_total = (int) p0->n;
   for (guint k = 0; k < r->prots->len; k++)
-    self->full_total += (int) ((const nd_reduce_protocol *) g_ptr_array_index (r->prots, k))->n;
+    self->full_total += 3 * (int) ((const nd_reduce_protocol *) g_ptr_array_index (r->prots, k))->n;
   gtk_label_set_text (self->full_status, _("Simulating the full model…"));
   gtk_progress_bar_set_fraction (self->full_progress, 0.0);
   nd_reduce_window_set_state (self, ND_REDUCE_SIMULATING);
@@ -569,7 +569,7 @@ fit_done (gpointer owner, gpointer data, gboolean cancelled)
                                 .rmse_mV = sc.rmse_mV, .spikes_full = sc.spikes_full,
                                 .spikes_reduced = sc.spikes_reduced, .spike_shift_ms = sc.spike_shift_ms,
                                 .rate_full_hz = sc.rate_full_hz, .rate_reduced_hz = sc.rate_reduced_hz,
-                                .rate_error_pct = sc.rate_error_pct,
+                                .rate_error_pct = sc.rate_error_pct, .sens_rmse_mV = sc.sens_rmse_mV,
                                 .t_full_s = p->t_full_s, .t_reduced_s = p->t_red_s };
       g_strlcpy (out->label, self->labels[k] ? self->labels[k] : "", sizeof out->label);
     }

@@ -330,6 +330,16 @@ nd_reduce_window_show_results (NdReduceWindow *self)
           g_free (sub);
           sub = both;
         }
+      /* A spike train's RMSE grows fast with its spikes' timing: how far the cell itself moves says what
+       * an RMSE here means. */
+      if (isfinite (r->sens_rmse_mV))
+        {
+          g_autofree char *sens = g_strdup_printf (_("the full cell itself with %.1f %% more or less input: %.2f mV"),
+                                                   100.0 * ND_REDUCE_SENSITIVITY, r->sens_rmse_mV);
+          char *both = g_strdup_printf ("%s · %s", sub, sens);
+          g_free (sub);
+          sub = both;
+        }
       g_autofree char *value = g_strdup_printf (_("RMSE %.2f mV"), r->rmse_mV);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->label);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
@@ -345,7 +355,9 @@ nd_reduce_window_show_results (NdReduceWindow *self)
   adw_preferences_group_set_description (self->result_group, self->n_results == 0
     ? _("Root-mean-square difference of the soma voltage over each protocol. Stop or finish a fit to fill this in.")
     : _("Root-mean-square difference of the soma voltage over each protocol. The held-out protocols were not fitted; "
-        "they chose which start and iteration to keep."));
+        "they chose which start and iteration to keep. Beside each, the same difference for the full cell itself "
+        "when its input is half a per cent weaker or stronger: spikes a fraction of a millisecond apart already "
+        "cost several mV."));
   if (self->n_results == 0)
     return;
   int n_comp = self->run ? self->run->cell->cable->n_compartments : 0;

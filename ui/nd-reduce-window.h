@@ -54,6 +54,8 @@ typedef struct
   double spike_shift_ms;          /* mean |difference| of paired spike times, NAN without spikes */
   /* From the mean interspike interval; NAN with fewer than two spikes. The error is reduced against full. */
   double rate_full_hz, rate_reduced_hz, rate_error_pct;
+  /* The full cell against itself with its input ND_REDUCE_SENSITIVITY weaker or stronger: the yardstick. */
+  double sens_rmse_mV;
   double t_full_s, t_reduced_s;   /* integration CPU time */
 } NdReduceResult;
 

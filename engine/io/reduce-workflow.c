@@ -240,6 +240,38 @@ nd_reduce_check_cell (const NdCell *cell, GError **error)
 
 /* ---- the steps ---- */
 
+static double rmse (const double *a, const double *b, gsize n);
+static double isi_rate_hz (const double *v, gsize n, double dt_ms);
+
+/* The full cell against itself with the stimulus scaled by 1 -/+ ND_REDUCE_SENSITIVITY (p's sens_*).
+ * FALSE when cancelled or the cell diverged (then p's figures are NAN). */
+static gboolean
+run_sensitivity (const NdCellFile *file, const NdCell *cell, nd_reduce_protocol *p, double max_dt_ms,
+                 nd_reduce_control *ctl)
+{
+  g_autofree double *i = g_new (double, p->n), *v = g_new (double, p->n), *ax = g_new (double, p->n);
+  double rate = isi_rate_hz (p->v_full, p->n, p->dt_ms);
+  double se = 0.0, shift = 0.0, dr = 0.0;
+  p->sens_rmse_mV = p->sens_shift_ms = p->sens_rate_pct = NAN;
+  for (int sign = -1; sign <= 1; sign += 2)
+    {
+      for (gsize j = 0; j < p->n; j++)
+        i[j] = p->i_pA[j] * (1.0 + sign * ND_REDUCE_SENSITIVITY);
+      nd_morph_trace tr = { .n = p->n, .dt_ms = p->dt_ms, .i_pA = i, .v_mV = v, .i_axial_pA = ax };
+      int status = nd_morph_record_ctl (cell->cable, &file->membrane, file->v_init_mV, cell->soma_node, max_dt_ms,
+                                        &tr, ctl ? &ctl->cancel : NULL, ctl ? &ctl->samples_done : NULL);
+      if (status < 0 || nd_trace_unphysical (v, p->n) < p->n || (ctl && atomic_load (&ctl->cancel)))
+        return FALSE;
+      se += rmse (v, p->v_full, p->n);
+      shift += nd_spikes_mean_shift (p->v_full, v, p->n, p->dt_ms);
+      dr += fabs (100.0 * (isi_rate_hz (v, p->n, p->dt_ms) - rate) / rate);
+    }
+  p->sens_rmse_mV = se / 2.0;
+  p->sens_shift_ms = shift / 2.0;
+  p->sens_rate_pct = dr / 2.0;
+  return TRUE;
+}
+
 gboolean
 nd_reduce_run_full (const NdCellFile *file, const NdCell *cell, GPtrArray *prots, double max_dt_ms,
                     nd_reduce_control *ctl, GError **error)
@@ -256,7 +288,11 @@ nd_reduce_run_full (const NdCellFile *file, const NdCell *cell, GPtrArray *prots
       p->t_full_s = thread_cpu_s () - t0;
       if (cancelled (ctl, error))
         return FALSE;
-      if (status < 0 || nd_trace_unphysical (p->v_full, p->n) < p->n)
+      gboolean ok = status >= 0 && nd_trace_unphysical (p->v_full, p->n) == p->n
+                    && run_sensitivity (file, cell, p, max_dt_ms, ctl);
+      if (cancelled (ctl, error))
+        return FALSE;
+      if (!ok)
         {
           g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
                        _("the full cell diverged under %s sweep %d (its voltage left ±%g mV)"),
@@ -469,5 +505,8 @@ nd_reduce_protocol_score (const nd_reduce_protocol *p, nd_reduce_score *out)
     .rate_reduced_hz = rr,
     .rate_error_pct = 100.0 * (rr - rf) / rf,
     .last_shift_ms = last,
+    .sens_rmse_mV = p->sens_rmse_mV,
+    .sens_shift_ms = p->sens_shift_ms,
+    .sens_rate_pct = p->sens_rate_pct,
   };
 }

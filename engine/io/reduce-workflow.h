@@ -51,7 +51,15 @@ typedef struct {
   double *v_full, *i_axial;      /* step 1 */
   double *v_red, *i_learned;     /* step 4 */
   double t_full_s, t_red_s;      /* integration time (CPU of the thread) of both models */
+  /* Step 1 also runs the full cell with its stimulus ND_REDUCE_SENSITIVITY weaker and stronger and scores
+   * it against itself (the mean of the two): how far the cell moves when its input is off by that much,
+   * the yardstick for the reduced model's error under this protocol (NAN rate below two spikes). */
+  double sens_rmse_mV, sens_shift_ms, sens_rate_pct;
 } nd_reduce_protocol;
+
+/* 0.5 %: a current calibration a good amplifier keeps, and about the reduced model's rate error. Near
+ * threshold a noisy input's spikes move by milliseconds when the input changes by this much. */
+#define ND_REDUCE_SENSITIVITY 0.005
 
 typedef struct {
   nd_reduce_shape shape;         /* ND_REDUCE_LATENTS with a ND_REDUCE_Z_LEAK_MS leak, MLP 32x2 */
@@ -65,7 +73,7 @@ typedef struct {
   nd_fit_control fit;            /* fit.cancel: stop fitting, keep the best so far; fit.pause */
   atomic_int cancel;             /* abandon the workflow (nd_reduce_control_cancel) */
   atomic_int step;               /* the step running: 1 full cell, 2 build, 3 fit, 4 free runs */
-  atomic_int samples_done;       /* of the full cell, over all protocols */
+  atomic_int samples_done;       /* of the full cell, over all protocols and their three runs */
 } nd_reduce_control;
 
 void nd_reduce_control_init (nd_reduce_control *c);
@@ -89,7 +97,8 @@ const char *nd_reduce_set_label (nd_reduce_set set);
 /* The reduced model has only the soma: the cell must be stimulated there. */
 gboolean nd_reduce_check_cell (const NdCell *cell, GError **error);
 
-/* 1. The full cell (stimulated at the soma) under every protocol: v_full, i_axial, t_full_s. An
+/* 1. The full cell (stimulated at the soma) under every protocol: v_full, i_axial, t_full_s, and the
+ * sensitivity (sens_*) from two more runs at ± ND_REDUCE_SENSITIVITY (3 n samples_done per protocol). An
  * error names the protocol whose voltage diverged; G_IO_ERROR_CANCELLED when cancelled. ctl may be
  * NULL. */
 gboolean nd_reduce_run_full (const NdCellFile *file, const NdCell *cell, GPtrArray *prots, double max_dt_ms,
@@ -126,6 +135,7 @@ typedef struct {
    * reduced against full. */
   double rate_full_hz, rate_reduced_hz, rate_error_pct;
   double last_shift_ms;          /* signed shift (reduced - full) of the last spike pair, or NAN */
+  double sens_rmse_mV, sens_shift_ms, sens_rate_pct;   /* the protocol's (above) */
 } nd_reduce_score;
 
 void nd_reduce_protocol_score (const nd_reduce_protocol *p, nd_reduce_score *out);

@@ -94,6 +94,33 @@ if r.returncode == 0:
         check(math.isnan(rf) == (nf < 2) and math.isnan(rr) == (nr < 2), "rates with %d/%d spikes: %s" % (nf, nr, x))
         if nf >= 2 and nr >= 2:
             check(abs(err - 100.0 * (rr - rf) / rf) < 1e-6, "rate_error_pct: %s" % x)
+    # The sensitivity columns: the full cell (morph-simulate) with each sweep's stimulus 0.5 % weaker and
+    # stronger, against its own trace; the mean of the two RMSEs.
+    scaled = {}
+    for k in (0.995, 1.005):
+        path = os.path.join(out, "held-%g.csv" % k)
+        with open(path, "w") as f:
+            f.write("sweep,t_ms,i_pA\n")
+            for row in csv.DictReader(open(held)):
+                f.write("%s,%s,%.17g\n" % (row["sweep"], row["t_ms"], float(row["i_pA"]) * k))
+        ms_k = subprocess.run([cli, "morph-simulate", cell, "--stimulus", path], capture_output=True, text=True)
+        check(ms_k.returncode == 0, "morph-simulate scaled: %s" % ms_k.stderr)
+        scaled[k] = list(csv.DictReader(ms_k.stdout.splitlines()))
+    for x in report:
+        if x["set"] != "held_out":
+            continue
+        nominal = [float(y["v_full_mV"]) for y in traces if (y["set"], y["sweep"]) == ("held_out", x["sweep"])]
+        rms = []
+        for k in (0.995, 1.005):
+            v = [float(y["v_mV"]) for y in scaled[k] if y["sweep"] == x["sweep"]]
+            rms.append(math.sqrt(sum((a - b) ** 2 for a, b in zip(v, nominal)) / len(nominal)))
+        sens = float(x["sensitivity_rmse_mV"])
+        check(abs(sens - sum(rms) / 2) < 1e-4 * max(1.0, sens) and sens > 0,
+              "sensitivity_rmse_mV %g against %g by morph-simulate (sweep %s)" % (sens, sum(rms) / 2, x["sweep"]))
+        check(math.isfinite(float(x["sensitivity_rate_pct"])) == (int(x["spikes_full"]) >= 2),
+              "sensitivity_rate_pct with %s spikes: %s" % (x["spikes_full"], x))
+    check("the full cell itself with its input 0.5 % weaker or stronger" in r.stderr,
+          "summary gives the cell's own sensitivity: %r" % r.stderr[-400:])
     train_row = report[0]
     check(int(train_row["spikes_full"]) >= 2 and 50.0 < float(train_row["rate_full_Hz"]) < 300.0,
           "the full cell fires tonically under 650 pA: %s" % train_row)

@@ -249,6 +249,60 @@ test_score_drift (void)
     g_assert_cmpfloat (t[k + j] - t[j], >=, t[k + j - 1] - t[j - 1] - 0.1);   /* grows, to the sample */
 }
 
+/* The full cell's sensitivity to its input (step 1's sens_* figures) against two references of its own:
+ * below threshold the cell is nearly linear, so a response 0.5 % larger is 0.5 % of the deflection from rest
+ * off; firing tonically, the rate moves by the slope of the cell's f-I curve (from steps 10 pA apart) times
+ * the change of the current. */
+static double
+rate_under (double amp_pA)
+{
+  g_autoptr (GPtrArray) prots = nd_reduce_protocols_new ();
+  add_step (prots, ND_REDUCE_SET_TEST, amp_pA, 2401);
+  nd_reduce_protocol *p = g_ptr_array_index (prots, 0);
+  for (gsize j = 0; j < p->n; j++)
+    p->i_pA[j] = j * 0.1 + 0.05 >= 10.0 && j * 0.1 + 0.05 < 230.0 ? amp_pA : 0.0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_reduce_run_full (file, cell, prots, 0.025, NULL, &error));
+  memcpy (p->v_red, p->v_full, p->n * sizeof *p->v_red);
+  nd_reduce_score sc;
+  nd_reduce_protocol_score (p, &sc);
+  if (amp_pA == 550.0)
+    {
+      g_test_message ("550 pA: the cell itself at +-0.5 %%: %.2f mV, spikes %.3f ms apart, rate %.3f %% off",
+                      sc.sens_rmse_mV, sc.sens_shift_ms, sc.sens_rate_pct);
+      g_assert_cmpfloat (sc.sens_rmse_mV, >, 1.0);     /* spikes a fraction of a ms apart cost mV */
+      g_assert_cmpfloat (sc.sens_shift_ms, >, 0.01);
+      g_assert_cmpfloat (sc.sens_shift_ms, <, 1.0);
+      return sc.sens_rate_pct;
+    }
+  return sc.rate_full_hz;
+}
+
+static void
+test_sensitivity (void)
+{
+  g_autoptr (GPtrArray) prots = nd_reduce_protocols_new ();
+  add_step (prots, ND_REDUCE_SET_TEST, 100.0, 301);
+  nd_reduce_protocol *p = g_ptr_array_index (prots, 0);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_reduce_run_full (file, cell, prots, 0.025, NULL, &error));
+  double dev = 0.0;
+  for (gsize j = 0; j < p->n; j++)
+    dev += (p->v_full[j] - file->v_init_mV) * (p->v_full[j] - file->v_init_mV);
+  double linear = ND_REDUCE_SENSITIVITY * sqrt (dev / p->n);
+  g_test_message ("100 pA: the cell itself at +-0.5 %%: %.5f mV; linear response %.5f mV", p->sens_rmse_mV, linear);
+  g_assert_cmpfloat (linear, >, 0.005);
+  g_assert_cmpfloat (fabs (p->sens_rmse_mV / linear - 1.0), <, 0.05);
+  g_assert_true (isnan (p->sens_shift_ms) && isnan (p->sens_rate_pct));   /* no spikes */
+
+  double sens_rate = rate_under (550.0), lo = rate_under (540.0), hi = rate_under (560.0);
+  double expected = 100.0 * (hi - lo) / 20.0 * 550.0 * ND_REDUCE_SENSITIVITY / rate_under (550.0 + 1e-9);
+  g_test_message ("rate: %.3f %% off at +-0.5 %%, %.3f %% from the f-I slope (%.2f to %.2f Hz)", sens_rate, expected,
+                  lo, hi);
+  g_assert_cmpfloat (expected, >, 0.05);
+  g_assert_cmpfloat (fabs (sens_rate / expected - 1.0), <, 0.3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -265,6 +319,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reduce-workflow/abandon-fit", test_abandon_fit);
   g_test_add_func ("/reduce-workflow/copy", test_copy);
   g_test_add_func ("/reduce-workflow/score-drift", test_score_drift);
+  g_test_add_func ("/reduce-workflow/sensitivity", test_sensitivity);
   int status = g_test_run ();
   nd_cell_free (cell);
   nd_cell_file_free (file);
