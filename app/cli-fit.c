@@ -160,6 +160,10 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
   if (info.measured && nd_cell_props_baseline_drifts (&props))
     fprintf (stderr, _("cell: sweeps start from %.1f to %.1f mV: the cell changed between sweeps, and a model "
                        "starts each from the same rest\n"), props.v_base_lo_mV, props.v_base_hi_mV);
+  if (info.measured && nd_cell_props_rest_unusual (&props))
+    fprintf (stderr, _("cell: living neurons rest between %.0f and %.0f mV, this one at %.1f mV: check the amplifier's "
+                       "offset and the junction-potential correction, or whether this is a model cell; a neuron's "
+                       "template will not suit it\n"), ND_CELL_REST_MIN_MV, ND_CELL_REST_MAX_MV, props.v_rest_mV);
   if (!info.measured)
     fprintf (stderr, _("cell properties: %s; the template's own values are used where they are missing\n"),
              info.why ? info.why : "?");

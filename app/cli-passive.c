@@ -5,7 +5,7 @@
  *
  * The JSON keys are a contract (scripts and other subcommands read them):
  * v_rest_mV, r_in_MOhm, tau_m_ms, c_m_pF, area_um2, sag_ratio, rheobase_pA,
- * baseline_lo_mV, baseline_hi_mV and
+ * baseline_lo_mV, baseline_hi_mV, rest_unusual (outside where living neurons rest) and
  * sweeps [{sweep, stimulus_pA, baseline_mV, spikes, spike_times_ms}], sweeps numbered from
  * 0 as everywhere on the command line; a value that could not be measured is
  * null. The methods are in engine/cell-props.h.
@@ -37,6 +37,8 @@ print_json (const nd_cell_props *p)
   /* The sweeps' lowest and highest baseline (apart when the cell drifts between sweeps). */
   nd_json_add_number_or_null (b, "baseline_lo_mV", p->v_base_lo_mV);
   nd_json_add_number_or_null (b, "baseline_hi_mV", p->v_base_hi_mV);
+  json_builder_set_member_name (b, "rest_unusual");
+  json_builder_add_boolean_value (b, nd_cell_props_rest_unusual (p));
   json_builder_set_member_name (b, "sweeps");
   json_builder_begin_array (b);
   for (int s = 0; s < p->n_sweeps; s++)
@@ -88,6 +90,9 @@ print_text (const NdRecording *rec, const nd_cell_props *p, double cm)
           p->step_end_ms);
   print_row (_("Resting potential"), value (p->v_rest_mV, "%.1f", "mV"),
              nd_recording_get_ljp (rec) != 0.0 ? _("(corrected for the liquid-junction potential)") : NULL);
+  if (nd_cell_props_rest_unusual (p))
+    printf (_("  (living neurons rest between %.0f and %.0f mV: check the amplifier's offset and the junction-potential "
+              "correction, or whether this is a model cell)\n"), ND_CELL_REST_MIN_MV, ND_CELL_REST_MAX_MV);
   if (nd_cell_props_baseline_drifts (p))
     {
       /* Translators: the sweeps' lowest and highest baseline, e.g. "-61.0 to -41.0 mV". */

@@ -35,6 +35,12 @@ nd_cell_props_baseline_drifts (const nd_cell_props *p)
   return p && p->v_base_hi_mV - p->v_base_lo_mV > ND_CELL_BASELINE_DRIFT_MV;
 }
 
+bool
+nd_cell_props_rest_unusual (const nd_cell_props *p)
+{
+  return p && isfinite (p->v_rest_mV) && (p->v_rest_mV < ND_CELL_REST_MIN_MV || p->v_rest_mV > ND_CELL_REST_MAX_MV);
+}
+
 const char *
 nd_cell_status_text (nd_cell_status s)
 {

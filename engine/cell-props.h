@@ -125,6 +125,16 @@ void nd_cell_props_clear (nd_cell_props *p);
  * a model, which starts every sweep from the same rest, cannot follow them. */
 bool nd_cell_props_baseline_drifts (const nd_cell_props *p);
 
+/* Where living neurons rest (mV). A resting potential outside it is most
+ * often an offset (the amplifier's zero, a junction potential corrected
+ * twice) or no neuron at all: pyABF's 2020_03_02_0000 "rests" at -3.4 mV and
+ * answers -200 ... +550 pA linearly with 503 MOhm, a model cell. */
+#define ND_CELL_REST_MIN_MV -110.0
+#define ND_CELL_REST_MAX_MV -30.0
+
+/* True when the resting potential is measured and outside that range. */
+bool nd_cell_props_rest_unusual (const nd_cell_props *p);
+
 /* English text of a status (the I/O layer translates its own). */
 const char *nd_cell_status_text (nd_cell_status s);
 

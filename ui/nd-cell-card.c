@@ -87,6 +87,15 @@ show_values (NdCellCard *self)
       g_string_append_printf (rest, _("Sweeps start from %.1f to %.1f mV: the cell changed between sweeps, and a "
                                       "model starts each from the same rest"), p->v_base_lo_mV, p->v_base_hi_mV);
     }
+  if (p && nd_cell_props_rest_unusual (p))
+    {
+      if (rest->len)
+        g_string_append_c (rest, '\n');
+      /* Translators: the range where living neurons rest, e.g. "−110 to −30 mV". */
+      g_string_append_printf (rest, _("Living neurons rest between %.0f and %.0f mV: check the amplifier’s offset "
+                                      "and the junction-potential correction, or whether this is a model cell"),
+                              ND_CELL_REST_MIN_MV, ND_CELL_REST_MAX_MV);
+    }
   adw_action_row_set_subtitle (self->rows[ROW_REST], rest->str);
   /* Where the capacitance comes from. */
   const char *source = NULL;

@@ -64,6 +64,7 @@ test_against_hand (void)
       g_assert_cmpfloat (fabs (p.v_base_lo_mV - h->base_lo), <=, 1.0);
       g_assert_cmpfloat (fabs (p.v_base_hi_mV - h->base_hi), <=, 1.0);
       g_assert_true (nd_cell_props_baseline_drifts (&p) == (h->base_hi - h->base_lo > ND_CELL_BASELINE_DRIFT_MV));
+      g_assert_false (nd_cell_props_rest_unusual (&p));
       g_assert_cmpfloat (fabs (p.r_in_MOhm - h->r_in), <=, 0.10 * h->r_in);
       /* The fitted time constant lies within the range of the hand's 63 % times. */
       g_assert_cmpfloat (p.tau_m_ms, >=, 0.9 * h->tau_lo);
@@ -228,7 +229,7 @@ static void
 test_cli_json (void)
 {
   static const char *const keys[] = { "v_rest_mV", "r_in_MOhm", "tau_m_ms", "c_m_pF", "area_um2", "sag_ratio",
-                                      "rheobase_pA", "baseline_lo_mV", "baseline_hi_mV", "sweeps" };
+                                      "rheobase_pA", "baseline_lo_mV", "baseline_hi_mV", "rest_unusual", "sweeps" };
   for (guint c = 0; c < G_N_ELEMENTS (hand_cases); c++)
     {
       g_autofree char *path = nd_test_abf_path (hand_cases[c].file);
@@ -244,6 +245,7 @@ test_cli_json (void)
       g_assert_cmpfloat (fabs (json_object_get_double_member (o, "r_in_MOhm") - hand_cases[c].r_in), <=,
                          0.1 * hand_cases[c].r_in);
       g_assert_cmpfloat (json_object_get_double_member (o, "rheobase_pA"), ==, hand_cases[c].rheobase);
+      g_assert_false (json_object_get_boolean_member (o, "rest_unusual"));   /* three living neurons */
       double lo = json_object_get_double_member (o, "baseline_lo_mV"), hi = json_object_get_double_member (o, "baseline_hi_mV");
       g_assert_cmpfloat (fabs (lo - hand_cases[c].base_lo), <=, 1.0);
       g_assert_cmpfloat (fabs (hi - hand_cases[c].base_hi), <=, 1.0);
@@ -359,12 +361,52 @@ test_cli_every_file (void)
     }
 }
 
+/* pyABF's 2020_03_02_0000 is a model cell: it "rests" at -3.4 mV and answers every step of -200 ... +550 pA
+ * with a deflection of 0.5 mV/pA (by hand from the pyABF reference table: -200 pA -> -103.9 mV in the step,
+ * +550 pA -> +299.7 mV). Its properties are measured as for any cell, and the resting potential is told
+ * apart as none a living neuron has; the same neuron with a junction potential of -50 mV subtracted is too. */
+static void
+test_model_cell (void)
+{
+  g_autoptr (NdRecording) rec = nd_test_load_abf ("2020_03_02_0000.abf");
+  nd_cell_props p;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &p, &error));
+  g_assert_no_error (error);
+  g_test_message ("model cell: rest %.2f mV, R_in %.1f MOhm", p.v_rest_mV, p.r_in_MOhm);
+  g_assert_cmpfloat (fabs (p.v_rest_mV - -3.35), <, 0.5);
+  g_assert_cmpfloat (fabs (p.r_in_MOhm - 503.0), <, 0.05 * 503.0);
+  g_assert_true (nd_cell_props_rest_unusual (&p));
+  nd_cell_props_clear (&p);
+
+  g_autoptr (NdRecording) axon = nd_test_load_abf ("File_axon_5.abf");
+  g_assert_true (nd_cell_props_from_recording (axon, 1.0, NAN, -50.0, &p, NULL));
+  g_assert_cmpfloat (p.v_rest_mV, >, ND_CELL_REST_MAX_MV);
+  g_assert_true (nd_cell_props_rest_unusual (&p));
+  nd_cell_props_clear (&p);
+  g_assert_false (nd_cell_props_rest_unusual (NULL));
+
+  /* The command line says so in words and in its JSON. */
+  g_autofree char *path = nd_test_abf_path ("2020_03_02_0000.abf");
+  g_autofree char *out = NULL, *err = NULL;
+  const char *text[] = { "passive", path, NULL };
+  g_assert_cmpint (nd_test_run_cli (text, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "living neurons rest between -110 and -30 mV"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  const char *json[] = { "passive", path, "--json", NULL };
+  g_assert_cmpint (nd_test_run_cli (json, &out, &err), ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_object_get_boolean_member (parse_object (parser, out), "rest_unusual"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cell/against-hand", test_against_hand);
   g_test_add_func ("/cell/ljp", test_ljp);
+  g_test_add_func ("/cell/model-cell", test_model_cell);
   g_test_add_func ("/cell/telegraph-capacitance", test_telegraph_capacitance);
   g_test_add_func ("/cell/refusals", test_refusals);
   g_test_add_func ("/cell/cli-json", test_cli_json);

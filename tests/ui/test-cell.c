@@ -399,6 +399,28 @@ test_baseline_drift (void)
   nd_project_set_dirty (nd_window_get_project (window), FALSE);
 }
 
+/* pyABF's 2020_03_02_0000, a model cell at -3.4 mV: the card measures it as any cell and says under the
+ * resting potential that no living neuron rests there. */
+static void
+test_model_cell (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ND_TEST_DATA"), "abf", "2020_03_02_0000.abf", NULL);
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+  activate ("win.open-file", g_variant_new_string (path));
+  nd_test_ui_spin (300);
+  const nd_cell_props *p = nd_cell_card_get_props (card ());
+  g_assert_nonnull (p);
+  g_assert_true (nd_cell_props_rest_unusual (p));
+  const char *note = nd_cell_card_get_note (card (), "rest");
+  g_test_message ("note: %s", note);
+  g_autofree char *want = g_strdup_printf (tr ("Living neurons rest between %.0f and %.0f mV: check the amplifier’s "
+                                               "offset and the junction-potential correction, or whether this is a "
+                                               "model cell"), ND_CELL_REST_MIN_MV, ND_CELL_REST_MAX_MV);
+  g_assert_cmpstr (note, ==, want);
+  g_free (shot ("model-cell"));
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -428,7 +450,8 @@ main (int argc, char **argv)
   app = nd_test_ui_start_app ((GtkWindow **) &window);
   g_test_add_func ("/cell/card-values", test_card_values);
   g_test_add_func ("/cell/roles", test_roles);
-  g_test_add_func ("/cell/baseline-drift", test_baseline_drift);
+  g_test_add_func ("/cell/baseline-drift", test_baseline_drift);   /* its note alone: a neuron's rest */
+  g_test_add_func ("/cell/model-cell", test_model_cell);
   g_test_add_func ("/cell/ljp-capacitance", test_ljp_and_capacitance);
   g_test_add_func ("/cell/voltage-clamp", test_voltage_clamp);
   int status = g_test_run ();
