@@ -212,7 +212,7 @@ report_csv (GPtrArray *prots)
   GString *report = g_string_new ("set,sweep,rmse_mV,spikes_full,spikes_reduced,spike_shift_ms,axial_rmse_pA,"
                                   "axial_correlation,t_full_s,t_reduced_s,speedup,rate_full_Hz,rate_reduced_Hz,"
                                   "rate_error_pct,last_spike_shift_ms,sensitivity_rmse_mV,"
-                                  "sensitivity_spike_shift_ms,sensitivity_rate_pct\n");
+                                  "sensitivity_spike_shift_ms,sensitivity_rate_pct,coincidence,sensitivity_coincidence\n");
   for (guint k = 0; k < prots->len; k++)
     {
       const nd_reduce_protocol *p = g_ptr_array_index (prots, k);
@@ -224,7 +224,7 @@ report_csv (GPtrArray *prots)
       double cols[] = { sc.spike_shift_ms, sc.axial_rmse_pA, sc.axial_correlation, p->t_full_s, p->t_red_s,
                         p->t_red_s > 0 ? p->t_full_s / p->t_red_s : 0.0, sc.rate_full_hz, sc.rate_reduced_hz,
                         sc.rate_error_pct, sc.last_shift_ms, sc.sens_rmse_mV, sc.sens_shift_ms,
-                        sc.sens_rate_pct };
+                        sc.sens_rate_pct, sc.coincidence, sc.sens_coincidence };
       for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
         {
           g_string_append_c (report, ',');

@@ -156,3 +156,40 @@ nd_spikes_mean_shift (const double *v_a, const double *v_b, size_t n, double dt_
   free (ta);
   return sum / (double) k;
 }
+
+double
+nd_spikes_coincidence (const double *ta, size_t na, const double *tb, size_t nb, double window_ms,
+                       double duration_ms)
+{
+  if (na + nb == 0 || !(duration_ms > 0.0) || !(window_ms >= 0.0))
+    return NAN;
+  size_t coinc = 0, j = 0;
+  for (size_t i = 0; i < na; i++)
+    {
+      while (j < nb && tb[j] < ta[i] - window_ms)
+        j++;
+      if (j < nb && tb[j] <= ta[i] + window_ms)
+        {
+          coinc++;
+          j++;
+        }
+    }
+  double chance = 2.0 * (double) nb / duration_ms * window_ms;
+  if (!(chance < 1.0))
+    return NAN;
+  return ((double) coinc - chance * (double) na) / (0.5 * (double) (na + nb)) / (1.0 - chance);
+}
+
+double
+nd_spikes_coincidence_traces (const double *v_a, const double *v_b, size_t n, double dt_ms, double window_ms)
+{
+  size_t na = nd_spikes_count (v_a, n, dt_ms), nb = nd_spikes_count (v_b, n, dt_ms);
+  double *t = malloc ((na + nb + 1) * sizeof *t);
+  if (!t)
+    return NAN;
+  nd_spikes_times (v_a, n, dt_ms, t, na);
+  nd_spikes_times (v_b, n, dt_ms, t + na, nb);
+  double g = nd_spikes_coincidence (t, na, t + na, nb, window_ms, (double) n * dt_ms);
+  free (t);
+  return g;
+}

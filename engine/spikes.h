@@ -45,6 +45,21 @@ size_t nd_spikes_find (const double *v, size_t n, double dt_ms, const nd_spike_p
  * other, over the spikes both have; NAN when either has none. */
 double nd_spikes_mean_shift (const double *v_a, const double *v_b, size_t n, double dt_ms);
 
+/* Kistler's coincidence factor (Jolivet et al. 2008) of spike times tb (a
+ * model) against ta (the reference), each sorted, over duration_ms:
+ *   Gamma = (N_coinc - 2 nu w n_a) / (0.5 (n_a + n_b)) / (1 - 2 nu w),
+ * N_coinc the spikes of a with a spike of b within +-w (each spike of b used
+ * once), nu = n_b / duration_ms, so 2 nu w n_a is what a Poisson train of b's
+ * rate would match by chance. 1: every spike matched; 0: chance. Unlike a
+ * soma RMSE it does not grow with a shift once a spike is outside w. NAN when
+ * neither has spikes or b fires so often that chance fills every window. */
+double nd_spikes_coincidence (const double *ta, size_t na, const double *tb, size_t nb, double window_ms,
+                              double duration_ms);
+
+/* The same for the spikes of two traces of n samples dt_ms apart. */
+double nd_spikes_coincidence_traces (const double *v_a, const double *v_b, size_t n, double dt_ms,
+                                     double window_ms);
+
 /* The count alone, with the default parameters. */
 size_t nd_spikes_count (const double *v, size_t n, double dt_ms);
 

@@ -251,8 +251,8 @@ run_sensitivity (const NdCellFile *file, const NdCell *cell, nd_reduce_protocol 
 {
   g_autofree double *i = g_new (double, p->n), *v = g_new (double, p->n), *ax = g_new (double, p->n);
   double rate = isi_rate_hz (p->v_full, p->n, p->dt_ms);
-  double se = 0.0, shift = 0.0, dr = 0.0;
-  p->sens_rmse_mV = p->sens_shift_ms = p->sens_rate_pct = NAN;
+  double se = 0.0, shift = 0.0, dr = 0.0, gamma = 0.0;
+  p->sens_rmse_mV = p->sens_shift_ms = p->sens_rate_pct = p->sens_coincidence = NAN;
   for (int sign = -1; sign <= 1; sign += 2)
     {
       for (gsize j = 0; j < p->n; j++)
@@ -265,10 +265,12 @@ run_sensitivity (const NdCellFile *file, const NdCell *cell, nd_reduce_protocol 
       se += rmse (v, p->v_full, p->n);
       shift += nd_spikes_mean_shift (p->v_full, v, p->n, p->dt_ms);
       dr += fabs (100.0 * (isi_rate_hz (v, p->n, p->dt_ms) - rate) / rate);
+      gamma += nd_spikes_coincidence_traces (p->v_full, v, p->n, p->dt_ms, ND_REDUCE_COINCIDENCE_MS);
     }
   p->sens_rmse_mV = se / 2.0;
   p->sens_shift_ms = shift / 2.0;
   p->sens_rate_pct = dr / 2.0;
+  p->sens_coincidence = gamma / 2.0;
   return TRUE;
 }
 
@@ -505,8 +507,10 @@ nd_reduce_protocol_score (const nd_reduce_protocol *p, nd_reduce_score *out)
     .rate_reduced_hz = rr,
     .rate_error_pct = 100.0 * (rr - rf) / rf,
     .last_shift_ms = last,
+    .coincidence = nd_spikes_coincidence_traces (p->v_full, p->v_red, p->n, p->dt_ms, ND_REDUCE_COINCIDENCE_MS),
     .sens_rmse_mV = p->sens_rmse_mV,
     .sens_shift_ms = p->sens_shift_ms,
     .sens_rate_pct = p->sens_rate_pct,
+    .sens_coincidence = p->sens_coincidence,
   };
 }

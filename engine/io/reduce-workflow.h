@@ -54,12 +54,15 @@ typedef struct {
   /* Step 1 also runs the full cell with its stimulus ND_REDUCE_SENSITIVITY weaker and stronger and scores
    * it against itself (the mean of the two): how far the cell moves when its input is off by that much,
    * the yardstick for the reduced model's error under this protocol (NAN rate below two spikes). */
-  double sens_rmse_mV, sens_shift_ms, sens_rate_pct;
+  double sens_rmse_mV, sens_shift_ms, sens_rate_pct, sens_coincidence;
 } nd_reduce_protocol;
 
 /* 0.5 %: a current calibration a good amplifier keeps, and about the reduced model's rate error. Near
  * threshold a noisy input's spikes move by milliseconds when the input changes by this much. */
 #define ND_REDUCE_SENSITIVITY 0.005
+/* Spikes within this much of each other coincide (nd_spikes_coincidence): the issue's "every spike within
+ * 2 ms", and Jolivet et al.'s window. */
+#define ND_REDUCE_COINCIDENCE_MS 2.0
 
 typedef struct {
   nd_reduce_shape shape;         /* ND_REDUCE_LATENTS with a ND_REDUCE_Z_LEAK_MS leak, MLP 32x2 */
@@ -135,7 +138,8 @@ typedef struct {
    * reduced against full. */
   double rate_full_hz, rate_reduced_hz, rate_error_pct;
   double last_shift_ms;          /* signed shift (reduced - full) of the last spike pair, or NAN */
-  double sens_rmse_mV, sens_shift_ms, sens_rate_pct;   /* the protocol's (above) */
+  double coincidence;            /* of the reduced model's spikes with the full cell's, ND_REDUCE_COINCIDENCE_MS */
+  double sens_rmse_mV, sens_shift_ms, sens_rate_pct, sens_coincidence;   /* the protocol's (above) */
 } nd_reduce_score;
 
 void nd_reduce_protocol_score (const nd_reduce_protocol *p, nd_reduce_score *out);

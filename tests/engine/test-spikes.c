@@ -154,9 +154,52 @@ test_hh (void)
   nd_model_free (m);
 }
 
+/* The coincidence factor on spike trains worked by hand. */
+static void
+test_coincidence (void)
+{
+  const double a[] = { 10.0, 20.0, 30.0, 40.0 };
+  /* 10 <-> 11 and 40 <-> 39.5 within 2 ms, 20 and 30 unmatched (25 is 5 ms from both): N_coinc 2,
+   * nu = 3 / 100 ms, chance 2 nu w = 0.12, Gamma = (2 - 0.12 * 4) / 3.5 / 0.88 = 0.493506... */
+  const double b[] = { 11.0, 25.0, 39.5 };
+  ND_CHECK_CLOSE (nd_spikes_coincidence (a, 4, b, 3, 2.0, 100.0), 1.52 / 3.5 / 0.88, 1e-12, 0, "hand example");
+  /* Itself: 1 whatever the rate; shifted beyond the window: below 0 (fewer than chance). */
+  ND_CHECK_CLOSE (nd_spikes_coincidence (a, 4, a, 4, 2.0, 100.0), 1.0, 1e-12, 0, "identical trains");
+  const double late[] = { 13.0, 23.0, 33.0, 43.0 };
+  double g = nd_spikes_coincidence (a, 4, late, 4, 2.0, 100.0);
+  ND_CHECK_CLOSE (g, -0.16 / 0.84, 1e-12, 0, "every spike 3 ms late");
+  ND_CHECK_CLOSE (nd_spikes_coincidence (a, 4, late, 4, 3.0, 100.0), 1.0, 1e-12, 0, "within a 3 ms window");
+  /* A spike of b is matched once: two reference spikes 1 ms apart and one model spike between them. */
+  const double pair[] = { 50.0, 51.0 }, one[] = { 50.5 };
+  ND_CHECK_CLOSE (nd_spikes_coincidence (pair, 2, one, 1, 2.0, 100.0), (1.0 - 0.04 * 2) / 1.5 / 0.96, 1e-12, 0,
+                  "one model spike, two reference spikes");
+  ND_CHECK (nd_spikes_coincidence (a, 4, NULL, 0, 2.0, 100.0) == 0.0, "a silent model scores 0");
+  ND_CHECK (isnan (nd_spikes_coincidence (NULL, 0, NULL, 0, 2.0, 100.0)), "no spikes at all: NAN");
+  ND_CHECK (isnan (nd_spikes_coincidence (a, 4, a, 4, 20.0, 100.0)), "chance fills every window: NAN");
+  /* From traces: the detector's peak times, the duration n dt. */
+  double *v = malloc (N * sizeof *v), *w = malloc (N * sizeof *w);
+  fill (v, -65.0);
+  fill (w, -65.0);
+  const double at[] = { 100.0, 300.0, 500.0 }, bt[] = { 101.0, 304.0, 500.5 };
+  for (int k = 0; k < 3; k++)
+    {
+      add_spike (v, N, DT, at[k], 80.0);
+      add_spike (w, N, DT, bt[k], 80.0);
+    }
+  double pa[3], pb[3];
+  ND_CHECK (nd_spikes_times (v, N, DT, pa, 3) == 3 && nd_spikes_times (w, N, DT, pb, 3) == 3, "three spikes each");
+  ND_CHECK_CLOSE (nd_spikes_coincidence_traces (v, w, N, DT, 2.0), nd_spikes_coincidence (pa, 3, pb, 3, 2.0, N * DT),
+                  1e-12, 0, "traces");
+  ND_CHECK_CLOSE (nd_spikes_coincidence_traces (v, w, N, DT, 2.0), (2.0 - 2.0 * 3.0 / 1000.0 * 2.0 * 3.0) / 3.0
+                  / (1.0 - 2.0 * 3.0 / 1000.0 * 2.0), 1e-12, 0, "traces by hand (300 vs 304 ms unmatched)");
+  free (v);
+  free (w);
+}
+
 int
 main (void)
 {
+  test_coincidence ();
   test_plateau ();
   test_burst_and_doublet ();
   test_noise ();

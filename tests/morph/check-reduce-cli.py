@@ -87,6 +87,9 @@ if r.returncode == 0:
         check([int(y["spike"]) for y in rows] == list(range(1, min(nf, nr) + 1)), "spike pairs of %s" % x)
         check(all(abs(float(y["t_reduced_ms"]) - float(y["t_full_ms"]) - float(y["shift_ms"])) < 1e-6 for y in rows),
               "shift is reduced minus full: %s" % rows)
+        # Every spike paired within 2 ms (and as many of each): a coincidence of exactly 1.
+        if nf == nr and nf > 0 and all(abs(float(y["shift_ms"])) <= 2.0 for y in rows):
+            check(abs(float(x["coincidence"]) - 1.0) < 1e-9, "coincidence with every spike paired: %s" % x)
         last = float(x["last_spike_shift_ms"])
         check(abs(last - float(rows[-1]["shift_ms"])) < 1e-6 if rows else math.isnan(last),
               "last_spike_shift_ms %s against %s" % (last, rows[-1:]))
@@ -119,6 +122,7 @@ if r.returncode == 0:
               "sensitivity_rmse_mV %g against %g by morph-simulate (sweep %s)" % (sens, sum(rms) / 2, x["sweep"]))
         check(math.isfinite(float(x["sensitivity_rate_pct"])) == (int(x["spikes_full"]) >= 2),
               "sensitivity_rate_pct with %s spikes: %s" % (x["spikes_full"], x))
+        check(-1.0 <= float(x["sensitivity_coincidence"]) <= 1.0 + 1e-12, "sensitivity_coincidence: %s" % x)
     check("the full cell itself with its input 0.5 % weaker or stronger" in r.stderr,
           "summary gives the cell's own sensitivity: %r" % r.stderr[-400:])
     train_row = report[0]

@@ -224,6 +224,7 @@ test_score_drift (void)
   g_assert_cmpint (sc.spikes_full, >=, 20);
   g_assert_cmpfloat (sc.rate_error_pct, ==, 0.0);
   g_assert_cmpfloat (sc.last_shift_ms, ==, 0.0);
+  g_assert_cmpfloat (fabs (sc.coincidence - 1.0), <, 1e-12);
 
   /* Slowed about the first spike's time: v_red(t) = v_full(t0 + (t - t0) / 1.02), linearly interpolated. */
   double t0;
@@ -242,6 +243,16 @@ test_score_drift (void)
                   sc.spikes_reduced, sc.spikes_full, sc.rate_reduced_hz, sc.rate_full_hz, sc.rate_error_pct,
                   sc.last_shift_ms);
   g_assert_cmpuint (k, >=, 19);
+  /* Coincidence within 2 ms: the spikes up to a shift of 2 ms, and no more. */
+  gsize within = 0;
+  for (gsize j = 0; j < k; j++)
+    within += fabs (t[k + j] - t[j]) <= ND_REDUCE_COINCIDENCE_MS;
+  double nu = (double) sc.spikes_reduced / (p->n * p->dt_ms), chance = 2.0 * nu * ND_REDUCE_COINCIDENCE_MS;
+  double want = (within - chance * sc.spikes_full) / (0.5 * (sc.spikes_full + sc.spikes_reduced)) / (1.0 - chance);
+  g_test_message ("coincidence %.4f (%u of %u spikes within 2 ms; by hand %.4f)", sc.coincidence, (guint) within,
+                  (guint) k, want);
+  g_assert_cmpuint (within, <, k);
+  g_assert_cmpfloat (fabs (sc.coincidence - want), <, 1e-9);
   g_assert_cmpfloat (fabs (sc.rate_error_pct - 100.0 * (1.0 / 1.02 - 1.0)), <, 0.1);
   g_assert_cmpfloat (fabs (t[2 * k - 1] - t[k - 1] - sc.last_shift_ms), <, 1e-12);
   g_assert_cmpfloat (fabs (sc.last_shift_ms - 0.02 * (t[k - 1] - t[0])), <, 0.15);
