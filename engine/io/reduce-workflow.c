@@ -238,10 +238,50 @@ nd_reduce_check_cell (const NdCell *cell, GError **error)
   return FALSE;
 }
 
-/* ---- the steps ---- */
+/* ---- scores (also of step 1's sensitivity runs) ---- */
 
-static double rmse (const double *a, const double *b, gsize n);
-static double isi_rate_hz (const double *v, gsize n, double dt_ms);
+static double
+rmse (const double *a, const double *b, gsize n)
+{
+  double se = 0.0;
+  for (gsize i = 0; i < n; i++)
+    se += (a[i] - b[i]) * (a[i] - b[i]);
+  return n ? sqrt (se / n) : 0.0;
+}
+
+static double
+correlation (const double *a, const double *b, gsize n)
+{
+  double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      ma += a[i];
+      mb += b[i];
+    }
+  ma /= n;
+  mb /= n;
+  for (gsize i = 0; i < n; i++)
+    {
+      sab += (a[i] - ma) * (b[i] - mb);
+      saa += (a[i] - ma) * (a[i] - ma);
+      sbb += (b[i] - mb) * (b[i] - mb);
+    }
+  return saa > 0 && sbb > 0 ? sab / sqrt (saa * sbb) : 0.0;
+}
+
+/* (count - 1) / (last - first) in Hz, from the peak times of v; NAN below two spikes. */
+static double
+isi_rate_hz (const double *v, gsize n, double dt_ms)
+{
+  gsize k = nd_spikes_count (v, n, dt_ms);
+  if (k < 2)
+    return NAN;
+  g_autofree double *all = g_new (double, k);
+  nd_spikes_times (v, n, dt_ms, all, k);
+  return all[k - 1] > all[0] ? 1000.0 * (double) (k - 1) / (all[k - 1] - all[0]) : NAN;
+}
+
+/* ---- the steps ---- */
 
 /* The full cell against itself with the stimulus scaled by 1 -/+ ND_REDUCE_SENSITIVITY (p's sens_*).
  * FALSE when cancelled or the cell diverged (then p's figures are NAN). */
@@ -249,7 +289,7 @@ static gboolean
 run_sensitivity (const NdCellFile *file, const NdCell *cell, nd_reduce_protocol *p, double max_dt_ms,
                  nd_reduce_control *ctl)
 {
-  g_autofree double *i = g_new (double, p->n), *v = g_new (double, p->n), *ax = g_new (double, p->n);
+  g_autofree double *i = g_new (double, p->n), *v = g_new (double, p->n);
   double rate = isi_rate_hz (p->v_full, p->n, p->dt_ms);
   double se = 0.0, shift = 0.0, dr = 0.0, gamma = 0.0;
   p->sens_rmse_mV = p->sens_shift_ms = p->sens_rate_pct = p->sens_coincidence = NAN;
@@ -257,7 +297,7 @@ run_sensitivity (const NdCellFile *file, const NdCell *cell, nd_reduce_protocol 
     {
       for (gsize j = 0; j < p->n; j++)
         i[j] = p->i_pA[j] * (1.0 + sign * ND_REDUCE_SENSITIVITY);
-      nd_morph_trace tr = { .n = p->n, .dt_ms = p->dt_ms, .i_pA = i, .v_mV = v, .i_axial_pA = ax };
+      nd_morph_trace tr = { .n = p->n, .dt_ms = p->dt_ms, .i_pA = i, .v_mV = v };
       int status = nd_morph_record_ctl (cell->cable, &file->membrane, file->v_init_mV, cell->soma_node, max_dt_ms,
                                         &tr, ctl ? &ctl->cancel : NULL, ctl ? &ctl->samples_done : NULL);
       if (status < 0 || nd_trace_unphysical (v, p->n) < p->n || (ctl && atomic_load (&ctl->cancel)))
@@ -428,48 +468,7 @@ nd_reduce_workflow_run (const NdCellFile *file, const NdCell *cell, GPtrArray *p
          && nd_reduce_fit_reduced (file, cell, prots, s, ctl, progress, user, out, error);
 }
 
-/* ---- scores ---- */
-
-static double
-rmse (const double *a, const double *b, gsize n)
-{
-  double se = 0.0;
-  for (gsize i = 0; i < n; i++)
-    se += (a[i] - b[i]) * (a[i] - b[i]);
-  return n ? sqrt (se / n) : 0.0;
-}
-
-static double
-correlation (const double *a, const double *b, gsize n)
-{
-  double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
-  for (gsize i = 0; i < n; i++)
-    {
-      ma += a[i];
-      mb += b[i];
-    }
-  ma /= n;
-  mb /= n;
-  for (gsize i = 0; i < n; i++)
-    {
-      sab += (a[i] - ma) * (b[i] - mb);
-      saa += (a[i] - ma) * (a[i] - ma);
-      sbb += (b[i] - mb) * (b[i] - mb);
-    }
-  return saa > 0 && sbb > 0 ? sab / sqrt (saa * sbb) : 0.0;
-}
-
-/* (count - 1) / (last - first) in Hz, from the peak times of v; NAN below two spikes. */
-static double
-isi_rate_hz (const double *v, gsize n, double dt_ms)
-{
-  gsize k = nd_spikes_count (v, n, dt_ms);
-  if (k < 2)
-    return NAN;
-  g_autofree double *all = g_new (double, k);
-  nd_spikes_times (v, n, dt_ms, all, k);
-  return all[k - 1] > all[0] ? 1000.0 * (double) (k - 1) / (all[k - 1] - all[0]) : NAN;
-}
+/* ---- how the reduced model did ---- */
 
 gsize
 nd_reduce_protocol_spike_pairs (const nd_reduce_protocol *p, double *t_full_ms, double *t_reduced_ms, gsize max)

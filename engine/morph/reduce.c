@@ -42,7 +42,8 @@ nd_morph_record_ctl (const nd_cable *cable, const nd_membrane *membrane, double 
   for (size_t k = 0; k < tr->n; k++)
     {
       tr->v_mV[k] = nd_morph_sim_voltages (sim)[soma];
-      tr->i_axial_pA[k] = nd_morph_sim_axial_current (sim, soma);
+      if (tr->i_axial_pA)
+        tr->i_axial_pA[k] = nd_morph_sim_axial_current (sim, soma);
       if (!isfinite (tr->v_mV[k]))
         {
           status = -1;

@@ -25,7 +25,7 @@ typedef struct {
   double dt_ms;         /* sample interval */
   const double *i_pA;   /* stimulus, held over each sample interval */
   double *v_mV;         /* soma voltage at the samples (n, filled by nd_morph_record) */
-  double *i_axial_pA;   /* soma axial current at the samples (n, filled) */
+  double *i_axial_pA;   /* soma axial current at the samples (n, filled), or NULL: not wanted */
 } nd_morph_trace;
 
 /* Simulates the full cell for one sweep from rest (integration steps of at

@@ -22,6 +22,7 @@
 #include "morph/reduce.h"
 #include "nd-reduce-window.h"
 #include "nd-test-ui.h"
+#include "reduce-workflow.h"
 #include "units.h"
 
 static NdApplication *app;
@@ -407,6 +408,15 @@ test_results (void)
   g_test_message ("speed-up %.1fx", t_full / t_red);
   nd_reduce_window_show_step (win, "results");
   shot ("reduce-5-results");
+  /* Every row says, in the user's language, how far the full cell itself moves with 0.5 % more or less input. */
+  g_autofree char *text = shown_text ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (r[i].sens_rmse_mV, >, 0.0);
+      g_autofree char *sens = g_strdup_printf (_("the full cell itself with %.1f %% more or less input: %.2f mV"),
+                                               100.0 * ND_REDUCE_SENSITIVITY, r[i].sens_rmse_mV);
+      g_assert_nonnull (strstr (text, sens));
+    }
 
   /* The reduced model, read back, reproduces the soma trace the assistant scored. */
   g_autofree char *json = out_path ("reduced.json");
