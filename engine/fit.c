@@ -1369,6 +1369,9 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   nd_model_clear_bands (m);
   if (n_train < 1 || nd_model_n_trainable (m) == 0 || opt->iterations < 1 || opt->restarts < 0)
     return -1;
+  /* Sweeps under the same holding current settle once per set of parameters. */
+  const bool memo_before = m->settle_memo != NULL;
+  nd_model_settle_memo (m, true);
   fit_run f = { .m = m, .opt = opt, .train = train, .n_train = n_train, .ctl = ctl, .result = result,
                 .vs = n_val > 0 ? val : train, .nvs = n_val > 0 ? n_val : n_train };
   const double noise = nd_fit_noise_estimate (train, n_train);
@@ -1399,5 +1402,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   if (!isfinite (result->best_val_loss))
     result->best_val_loss = validation_loss (m, f.vs, f.nvs, opt->val_worst, opt->spike_aware, f.tmp);
   fit_run_clear (&f);
+  if (!memo_before)
+    nd_model_settle_memo (m, false);
   return 0;
 }

@@ -35,7 +35,12 @@ typedef struct {
   int store_mode;               /* 0 off, 1 record, 2 replay */
   size_t store_stride, store_cache_n, store_idx;
   double *store;
+  /* The same for the known gates' rates (KSTORE_PER_STATE doubles per state
+   * and step, or NULL): their exp and expm1 are most of a real cell's step. */
+  double *kstore;
 } step_ws;
+
+#define KSTORE_PER_STATE 5
 
 static void
 ws_init (step_ws *w, const nd_model *m)
@@ -69,6 +74,7 @@ ws_clear (step_ws *w, const nd_model *m)
   free (w->used_cache);
   free (w->i_free);
   free (w->store);
+  free (w->kstore);
   free (w->xinf);
   free (w->tp);
   free (w->open);
@@ -137,29 +143,42 @@ step_forward (nd_model *m, step_ws *w, const double *y, double dt, double i_inj,
       for (int g = 0; g < ch->n_gates; g++)
         {
           const int s = off + g;
-          nd_gate_rates r;
-          if (ch->slot == ND_CHANNEL_KNOWN)
-            ch->kind->gates[g].rates (ch->kind->data, ch->kind->gates[g].inactivation ? vh : vg, m->celsius, &r);
-          else
+          double *ks = ch->slot == ND_CHANNEL_KNOWN && w->kstore && w->store_mode
+                         ? w->kstore + (w->store_idx * m->n_state + s) * KSTORE_PER_STATE : NULL;
+          if (ks && w->store_mode == 2)
             {
-              nd_table_lookup (m, c, g, v, &w->tp[s]);
-              r = w->tp[s].r;
-            }
-          w->xinf[s] = r.x_inf;
-          w->tau[s] = r.tau;
-          w->dxinf[s] = r.dx_inf;
-          w->dtau[s] = r.dtau;
-          double xn;
-          if (r.tau > 0.0)
-            {
-              w->dec[s] = exp (-dt / r.tau);
-              xn = r.x_inf + (y[s] - r.x_inf) * w->dec[s];
+              w->xinf[s] = ks[0];
+              w->tau[s] = ks[1];
+              w->dxinf[s] = ks[2];
+              w->dtau[s] = ks[3];
+              w->dec[s] = ks[4];
             }
           else
             {
-              w->dec[s] = 0.0;
-              xn = r.x_inf;
+              nd_gate_rates r;
+              if (ch->slot == ND_CHANNEL_KNOWN)
+                ch->kind->gates[g].rates (ch->kind->data, ch->kind->gates[g].inactivation ? vh : vg, m->celsius,
+                                          &r);
+              else
+                {
+                  nd_table_lookup (m, c, g, v, &w->tp[s]);
+                  r = w->tp[s].r;
+                }
+              w->xinf[s] = r.x_inf;
+              w->tau[s] = r.tau;
+              w->dxinf[s] = r.dx_inf;
+              w->dtau[s] = r.dtau;
+              w->dec[s] = r.tau > 0.0 ? exp (-dt / r.tau) : 0.0;
+              if (ks)
+                {
+                  ks[0] = w->xinf[s];
+                  ks[1] = w->tau[s];
+                  ks[2] = w->dxinf[s];
+                  ks[3] = w->dtau[s];
+                  ks[4] = w->dec[s];
+                }
             }
+          const double xn = w->tau[s] > 0.0 ? w->xinf[s] + (y[s] - w->xinf[s]) * w->dec[s] : w->xinf[s];
           yn[s] = xn;
           open *= nd_gate_pow (xn, nd_gate_power (m, ch, g));
         }
@@ -440,6 +459,119 @@ settle (nd_model *m, step_ws *w, const nd_drive *d, double *y, double *tmp, doub
   w->store_mode = store;
 }
 
+/* The settling memo (model.h): for the parameters it was filled with, up
+ * to SETTLE_MEMO_N settling runs, each the states before every step and
+ * then the end state. A fit simulates several sweeps per set of parameters,
+ * mostly under the same holding current, and its gradient ran the same
+ * settling twice (forward, then again for the adjoint): on File_axon_5 the
+ * settling was a fifth of the fit's time (perf). */
+#define SETTLE_MEMO_N 4
+#define SETTLE_MEMO_BUDGET (64u << 20)
+
+typedef struct {
+  bool valid;
+  double i0, dt;
+  size_t k;
+  double *states;               /* (k + 1) x n_state */
+} settle_entry;
+
+struct nd_settle_memo {
+  size_t n_params;
+  int n_state;
+  double *params;
+  double v_init, celsius, cm;
+  settle_entry e[SETTLE_MEMO_N];
+  int next;
+};
+
+void
+nd_model_settle_memo (nd_model *m, bool on)
+{
+  if (on && !m->settle_memo)
+    m->settle_memo = nd_calloc (1, sizeof *m->settle_memo);
+  else if (!on && m->settle_memo)
+    {
+      for (int i = 0; i < SETTLE_MEMO_N; i++)
+        free (m->settle_memo->e[i].states);
+      free (m->settle_memo->params);
+      free (m->settle_memo);
+      m->settle_memo = NULL;
+    }
+}
+
+/* Forgets the runs when anything they depend on, other than the drive, changed. */
+static void
+memo_check_model (struct nd_settle_memo *s, const nd_model *m)
+{
+  if (s->n_params == m->n_params && s->n_state == m->n_state && s->v_init == m->v_init
+      && s->celsius == m->celsius && s->cm == m->cm
+      && memcmp (s->params, m->params, m->n_params * sizeof *m->params) == 0)
+    return;
+  for (int i = 0; i < SETTLE_MEMO_N; i++)
+    s->e[i].valid = false;
+  if (s->n_params != m->n_params)
+    {
+      free (s->params);
+      s->params = nd_malloc (m->n_params * sizeof *s->params);
+      s->n_params = m->n_params;
+    }
+  memcpy (s->params, m->params, m->n_params * sizeof *m->params);
+  if (s->n_state != m->n_state)
+    for (int i = 0; i < SETTLE_MEMO_N; i++)
+      {
+        free (s->e[i].states);
+        s->e[i].states = NULL;
+      }
+  s->n_state = m->n_state;
+  s->v_init = m->v_init;
+  s->celsius = m->celsius;
+  s->cm = m->cm;
+}
+
+/* The settling phase of drive d (k steps of dt) from the initial state in
+ * y, leaving its end state in y: from the memo when it holds the run, else
+ * run (and kept when there is room). Returns the states before every step,
+ * or NULL when they were not kept (no memo, a clamp, or too long). */
+static const double *
+settle_memo (nd_model *m, step_ws *w, const nd_drive *d, double *y, double *tmp)
+{
+  struct nd_settle_memo *s = m->settle_memo;
+  const size_t k = settle_steps (m, d);
+  const double dt = d->dt_sample / d->n_sub;
+  /* In voltage clamp the start depends on the command: not kept. */
+  if (!s || d->v_clamp || k == 0 || (double) (k + 1) * m->n_state * sizeof (double) > SETTLE_MEMO_BUDGET)
+    {
+      settle (m, w, d, y, tmp, NULL);
+      return NULL;
+    }
+  memo_check_model (s, m);
+  const double i0 = d->i_inj[0];
+  for (int i = 0; i < SETTLE_MEMO_N; i++)
+    {
+      settle_entry *e = &s->e[i];
+      if (e->valid && e->k == k && e->dt == dt && e->i0 == i0)
+        {
+          memcpy (y, e->states + k * m->n_state, m->n_state * sizeof *y);
+          return e->states;
+        }
+    }
+  settle_entry *e = &s->e[s->next];
+  s->next = (s->next + 1) % SETTLE_MEMO_N;
+  free (e->states);
+  e->valid = false;
+  e->states = malloc ((k + 1) * m->n_state * sizeof *e->states);
+  settle (m, w, d, y, tmp, e->states);
+  /* A run cut short by a cancel is not the settling. */
+  if (!e->states || aborted (d))
+    return NULL;
+  memcpy (e->states + k * m->n_state, y, m->n_state * sizeof *y);
+  e->k = k;
+  e->dt = dt;
+  e->i0 = i0;
+  e->valid = true;
+  return e->states;
+}
+
 static void
 simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free_c, double *i_free)
 {
@@ -449,7 +581,7 @@ simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free
   w.free_out = i_free;
   double *y = nd_malloc (2 * m->n_state * sizeof *y);
   initial_state (m, d, y);
-  settle (m, &w, d, y, y + m->n_state, NULL);
+  settle_memo (m, &w, d, y, y + m->n_state);
   run_samples (m, &w, d, 0, d->n, y, y + m->n_state, v_out, NULL);
   if (y_end)
     memcpy (y_end, y, m->n_state * sizeof *y);
@@ -497,6 +629,17 @@ store_channel (const nd_model *m, size_t k, int n_sub)
   return c_free;
 }
 
+/* Bytes of the known gates' rate store for segments of k samples (0: none). */
+static size_t
+known_store_bytes (const nd_model *m, size_t k, int nsub)
+{
+  bool known = false;
+  for (int c = 0; c < m->n_channels; c++)
+    known |= m->channels[c].slot == ND_CHANNEL_KNOWN && m->channels[c].n_gates > 0;
+  double bytes = (double) k * nsub * m->n_state * KSTORE_PER_STATE * sizeof (double);
+  return known && bytes <= STORE_BUDGET ? (size_t) bytes : 0;
+}
+
 /* Samples per checkpoint segment: the whole trace when its states fit in
  * 64 MB, else about sqrt(n) (memory ~ 2 sqrt(n) states). */
 static size_t
@@ -519,7 +662,8 @@ nd_loss_gradient_memory (const nd_model *m, size_t n, int n_sub)
                             + n_ck * m->n_state                 /* checkpoints */
                             + k * n_sub * m->n_state            /* one segment's states */
                             + 4 * m->n_state)                   /* y, tmp, adjoints */
-         + ws_bytes (m) + (c_store >= 0 ? k * n_sub * store_stride (m, c_store) * sizeof (double) : 0);
+         + ws_bytes (m) + (c_store >= 0 ? k * n_sub * store_stride (m, c_store) * sizeof (double) : 0)
+         + known_store_bytes (m, k, n_sub);
 }
 
 /* dL/dV_j of the loss at every sample into dl (n doubles); returns L. */
@@ -648,18 +792,28 @@ store_free_passes (nd_model *m, step_ws *w, size_t k, int nsub)
     w->store_c = -1;
 }
 
+/* The known gates' rates of a segment, stored as the free passes are, when
+ * the model has known gates and they fit in the budget. */
+static void
+store_known_rates (nd_model *m, step_ws *w, size_t k, int nsub)
+{
+  size_t bytes = known_store_bytes (m, k, nsub);
+  if (bytes)
+    w->kstore = malloc (bytes);
+}
+
 /* Forward: keep a checkpoint at the start of every segment (and, when the
  * whole trace is one segment, every state). */
 static void
 forward_checkpointed (nd_model *m, step_ws *w, const nd_drive *d, grad_run *r)
 {
   initial_state (m, d, r->y);
-  settle (m, w, d, r->y, r->tmp, NULL);
+  settle_memo (m, w, d, r->y, r->tmp);
   for (size_t c = 0; c < r->n_ck; c++)
     {
       size_t j0 = c * r->k, j1 = j0 + r->k < r->n ? j0 + r->k : r->n;
       memcpy (r->ck + c * r->ns, r->y, r->ns * sizeof *r->y);
-      w->store_mode = r->n_ck == 1 && w->store ? 1 : 0;
+      w->store_mode = r->n_ck == 1 && (w->store || w->kstore) ? 1 : 0;
       run_samples (m, w, d, j0, j1, r->y, r->tmp, r->v, r->n_ck == 1 ? r->seg : NULL);
     }
   w->store_mode = 0;
@@ -707,10 +861,10 @@ backward_segments (nd_model *m, step_ws *w, const nd_drive *d, grad_run *r, doub
       if (r->n_ck > 1)
         {
           memcpy (r->y, r->ck + c * r->ns, r->ns * sizeof *r->y);
-          w->store_mode = w->store ? 1 : 0;
+          w->store_mode = w->store || w->kstore ? 1 : 0;
           run_samples (m, w, d, j0, j1, r->y, r->tmp, NULL, r->seg);
         }
-      w->store_mode = w->store ? 2 : 0;
+      w->store_mode = w->store || w->kstore ? 2 : 0;
       for (size_t j = j1; j-- > j0;)
         backward_sample (m, w, d, r, j0, j, grad);
     }
@@ -725,16 +879,24 @@ backward_settle (nd_model *m, step_ws *w, const nd_drive *d, grad_run *r, double
   if (n_settle == 0)
     return 1;
   const int ns = r->ns;
-  double *st = nd_malloc (n_settle * ns * sizeof *st);
-  if (!st)
-    return 0;
+  /* The forward run's states when the memo kept them, else run again. */
   initial_state (m, d, r->y);
-  settle (m, w, d, r->y, r->tmp, st);
+  const double *kept = m->settle_memo ? settle_memo (m, w, d, r->y, r->tmp) : NULL;
+  double *st = NULL;
+  if (!kept)
+    {
+      st = nd_malloc (n_settle * ns * sizeof *st);
+      if (!st)
+        return 0;
+      initial_state (m, d, r->y);
+      settle (m, w, d, r->y, r->tmp, st);
+      kept = st;
+    }
   w->store_mode = 0;
   for (size_t s = n_settle; s-- > 0;)
     {
-      step_forward (m, w, st + s * ns, r->dt, d->v_clamp ? 0.0 : d->i_inj[0], r->tmp);
-      step_backward (m, w, st + s * ns, r->tmp, r->dt, r->lam, r->lam2, grad);
+      step_forward (m, w, kept + s * ns, r->dt, d->v_clamp ? 0.0 : d->i_inj[0], r->tmp);
+      step_backward (m, w, kept + s * ns, r->tmp, r->dt, r->lam, r->lam2, grad);
       memcpy (r->lam, r->lam2, ns * sizeof *r->lam);
       if (d->v_clamp)
         r->lam[0] = 0.0;
@@ -786,7 +948,10 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
   step_ws w;
   ws_init (&w, m);
   if (grad)
-    store_free_passes (m, &w, r.k, r.nsub);
+    {
+      store_free_passes (m, &w, r.k, r.nsub);
+      store_known_rates (m, &w, r.k, r.nsub);
+    }
 
   forward_checkpointed (m, &w, d, &r);
   double loss = loss_and_seed (spec, r.n, d->dt_sample, r.v, r.dl);

@@ -72,6 +72,7 @@ nd_model_free (nd_model *m)
   free (m->params);
   free (m->blocks);
   free (m->scratch);
+  nd_model_settle_memo (m, false);
   free (m);
 }
 
@@ -87,6 +88,7 @@ nd_model_copy (const nd_model *m)
   c->blocks = nd_malloc (m->n_blocks * sizeof *c->blocks);
   memcpy (c->blocks, m->blocks, m->n_blocks * sizeof *c->blocks);
   c->scratch = m->cache_doubles ? nd_calloc (m->cache_doubles, sizeof (double)) : NULL;
+  c->settle_memo = NULL;
   for (int i = 0; i < c->n_channels; i++)
     for (int g = 0; g < c->channels[i].n_gates && c->channels[i].slot == ND_CHANNEL_LEARNED; g++)
       {

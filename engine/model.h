@@ -142,11 +142,20 @@ typedef struct {
   int grid_n;
   size_t cache_doubles;         /* scratch for one network pass */
   double *scratch;
+  /* The settling runs of the present parameters (integrator.c), while a fit
+   * asks for it (nd_model_settle_memo); NULL otherwise and in a copy. */
+  struct nd_settle_memo *settle_memo;
 } nd_model;
 
 nd_model *nd_model_new (double cm, double area_um2, double v_init, double celsius);
 void nd_model_free (nd_model *m);
 nd_model *nd_model_copy (const nd_model *m);
+/* Whether simulations remember their settling phase (settle_ms) for the
+ * present parameters: sweeps that start under the same current then settle
+ * once, and a gradient reuses the forward run's states. The results are the
+ * same bit for bit; a fit turns it on for its duration. Costs
+ * (settle steps + 1) x n_state doubles per distinct first current. */
+void nd_model_settle_memo (nd_model *m, bool on);
 
 /* Each returns the channel index, or -1 on bad arguments. */
 int nd_model_add_known (nd_model *m, const nd_channel_kind *kind, double gbar, double e);

@@ -8,7 +8,8 @@
  * is checked, with and without voltage forcing, with the dV/dt loss term and
  * a sample window, in voltage clamp (the clamp current's loss), and with
  * checkpointed recomputation. The memory bound for
- * a 60 s sweep at 20 kHz is checked from the buffer sizes.
+ * a 60 s sweep at 20 kHz is checked from the buffer sizes. The settling memo
+ * gives the same results bit for bit.
  */
 #include <math.h>
 #include <stdio.h>
@@ -278,6 +279,72 @@ main (void)
     free (ic);
     free (cmd);
     free (iobs);
+  }
+
+  /* The settling memo a fit turns on (model.h) changes nothing, bit for bit:
+   * two sweeps under the same first current and one under another, each
+   * twice (the second time from the memo), the loss, gradient and trace;
+   * then a changed parameter, which must not be served the old settling. */
+  {
+    double *i2 = malloc (p.d.n * sizeof *i2);
+    for (size_t j = 0; j < p.d.n; j++)
+      i2[j] = p.i_inj[j] + 4.0;
+    nd_drive drives[3] = { p.d, p.d, p.d };
+    drives[2].i_inj = i2;
+    const size_t np = m->n_params, n = p.d.n;
+    double *ref = calloc (3 * (np + n), sizeof *ref), *got = calloc (np + n, sizeof *got), lref[3];
+    for (int changed = 0; changed < 2; changed++)
+      {
+        const size_t gi = m->blocks[m->channels[0].block_gbar].offset;
+        if (changed)
+          {
+            m->params[gi] += 7.0;
+            nd_model_params_changed (m);
+          }
+        ND_CHECK (!m->settle_memo, "no memo unless asked for");
+        memset (ref, 0, 3 * (np + n) * sizeof *ref);   /* gradients add to what is there */
+        for (int k = 0; k < 3; k++)
+          {
+            lref[k] = nd_loss_gradient (m, &drives[k], &p.spec, NULL, ref + k * (np + n));
+            nd_simulate (m, &drives[k], ref + k * (np + n) + np, NULL);
+          }
+        nd_model_settle_memo (m, true);
+        for (int rep = 0; rep < 2; rep++)
+          for (int k = 0; k < 3; k++)
+            {
+              memset (got, 0, np * sizeof *got);
+              double l = nd_loss_gradient (m, &drives[k], &p.spec, NULL, got);
+              nd_simulate (m, &drives[k], got + np, NULL);
+              ND_CHECK (memcmp (&l, &lref[k], sizeof l) == 0, "memo: loss of sweep %d (pass %d, change %d)", k, rep,
+                        changed);
+              ND_CHECK (memcmp (got, ref + k * (np + n), (np + n) * sizeof *got) == 0,
+                        "memo: gradient and trace of sweep %d (pass %d, change %d)", k, rep, changed);
+            }
+        nd_model *copy = nd_model_copy (m);
+        ND_CHECK (copy->settle_memo == NULL, "a copy starts without the memo");
+        nd_model_free (copy);
+        if (changed)
+          {
+            m->params[gi] -= 7.0;
+            nd_model_params_changed (m);
+          }
+        else
+          {
+            /* Left on across the change: the memo must notice it. */
+            m->params[gi] += 7.0;
+            nd_model_params_changed (m);
+            double l = nd_loss_gradient (m, &drives[0], &p.spec, NULL, NULL);
+            nd_model_settle_memo (m, false);
+            ND_CHECK (memcmp (&l, &(double) { nd_loss_gradient (m, &drives[0], &p.spec, NULL, NULL) }, sizeof l) == 0,
+                      "memo: a changed parameter settles anew");
+            m->params[gi] -= 7.0;
+            nd_model_params_changed (m);
+          }
+        nd_model_settle_memo (m, false);
+      }
+    free (ref);
+    free (got);
+    free (i2);
   }
 
   /* Parameters of a block make it into the gradient (gbar of the learned K). */
