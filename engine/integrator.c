@@ -38,6 +38,9 @@ typedef struct {
   /* The same for the known gates' rates (KSTORE_PER_STATE doubles per state
    * and step, or NULL): their exp and expm1 are most of a real cell's step. */
   double *kstore;
+  /* When set, run_samples writes the state at every sample j (before its
+   * pull) to sample_states + j x n_state. */
+  double *sample_states;
 } step_ws;
 
 #define KSTORE_PER_STATE 5
@@ -394,6 +397,8 @@ run_samples (nd_model *m, step_ws *w, const nd_drive *d, size_t j0, size_t j1, d
         }
       else if (v_out)
         v_out[j] = y[0];
+      if (w->sample_states)
+        memcpy (w->sample_states + j * ns, y, ns * sizeof *y);
       if (j + 1 == d->n)
         {
           /* The last sample takes no step: in voltage clamp its state is
@@ -475,6 +480,17 @@ typedef struct {
   double *states;               /* (k + 1) x n_state */
 } settle_entry;
 
+/* One simulated sweep of the present parameters: its currents and the state
+ * at every sample. A sweep whose currents begin as this one's did (the
+ * holding current before a protocol's step) starts from it where they part. */
+typedef struct {
+  bool valid;
+  double dt_sample;
+  int n_sub;
+  size_t k_settle, n;
+  double *cur, *states;         /* n, n x n_state */
+} sweep_entry;
+
 struct nd_settle_memo {
   size_t n_params;
   int n_state;
@@ -482,6 +498,7 @@ struct nd_settle_memo {
   double v_init, celsius, cm;
   settle_entry e[SETTLE_MEMO_N];
   int next;
+  sweep_entry sweep;
 };
 
 void
@@ -493,6 +510,8 @@ nd_model_settle_memo (nd_model *m, bool on)
     {
       for (int i = 0; i < SETTLE_MEMO_N; i++)
         free (m->settle_memo->e[i].states);
+      free (m->settle_memo->sweep.cur);
+      free (m->settle_memo->sweep.states);
       free (m->settle_memo->params);
       free (m->settle_memo);
       m->settle_memo = NULL;
@@ -509,6 +528,7 @@ memo_check_model (struct nd_settle_memo *s, const nd_model *m)
     return;
   for (int i = 0; i < SETTLE_MEMO_N; i++)
     s->e[i].valid = false;
+  s->sweep.valid = false;
   if (s->n_params != m->n_params)
     {
       free (s->params);
@@ -572,6 +592,49 @@ settle_memo (nd_model *m, step_ws *w, const nd_drive *d, double *y, double *tmp)
   return e->states;
 }
 
+/* Where a free run of drive d may start from the memo's sweep: the first
+ * sample whose current differs from the stored sweep's (the states up to it
+ * are the same), at most the last sample; 0 when there is nothing to share.
+ * Pulled or clamped runs, and runs that report a free current, are not shared. */
+static size_t
+sweep_shared (const nd_model *m, const nd_drive *d, int free_c)
+{
+  const struct nd_settle_memo *s = m->settle_memo;
+  if (!s || !s->sweep.valid || d->v_clamp || d->v_force || free_c >= 0 || d->n < 2
+      || s->sweep.dt_sample != d->dt_sample || s->sweep.n_sub != d->n_sub
+      || s->sweep.k_settle != settle_steps (m, d))
+    return 0;
+  const size_t n = d->n < s->sweep.n ? d->n : s->sweep.n;
+  size_t j = 0;
+  while (j + 1 < n && memcmp (&d->i_inj[j], &s->sweep.cur[j], sizeof (double)) == 0)
+    j++;
+  return j;
+}
+
+/* Keeps the currents and states of the run about to be made (its states are
+ * written by run_samples through w->sample_states). */
+static void
+sweep_keep (nd_model *m, step_ws *w, const nd_drive *d)
+{
+  struct nd_settle_memo *s = m->settle_memo;
+  if ((double) d->n * (m->n_state + 1) * sizeof (double) > SETTLE_MEMO_BUDGET)
+    return;
+  sweep_entry *e = &s->sweep;
+  free (e->cur);
+  free (e->states);
+  e->valid = false;
+  e->cur = malloc (d->n * sizeof *e->cur);
+  e->states = malloc (d->n * m->n_state * sizeof *e->states);
+  if (!e->cur || !e->states)
+    return;
+  memcpy (e->cur, d->i_inj, d->n * sizeof *e->cur);
+  e->dt_sample = d->dt_sample;
+  e->n_sub = d->n_sub;
+  e->k_settle = settle_steps (m, d);
+  e->n = d->n;
+  w->sample_states = e->states;
+}
+
 static void
 simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free_c, double *i_free)
 {
@@ -580,9 +643,30 @@ simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free
   w.free_c = free_c;
   w.free_out = i_free;
   double *y = nd_malloc (2 * m->n_state * sizeof *y);
+  const int ns = m->n_state;
   initial_state (m, d, y);
-  settle_memo (m, &w, d, y, y + m->n_state);
-  run_samples (m, &w, d, 0, d->n, y, y + m->n_state, v_out, NULL);
+  settle_memo (m, &w, d, y, y + ns);
+  /* Sweeps under the same holding current are the same until their
+   * stimuli part: a memo's sweep gives that stretch (the same bits). */
+  size_t j0 = 0;
+  if (m->settle_memo)
+    {
+      memo_check_model (m->settle_memo, m);
+      j0 = sweep_shared (m, d, free_c);
+      if (j0 > 0)
+        {
+          const sweep_entry *e = &m->settle_memo->sweep;
+          memcpy (y, e->states + j0 * ns, ns * sizeof *y);
+          for (size_t j = 0; v_out && j < j0; j++)
+            v_out[j] = e->states[j * ns];
+        }
+      else if (!d->v_clamp && !d->v_force && free_c < 0 && !aborted (d))
+        sweep_keep (m, &w, d);
+    }
+  run_samples (m, &w, d, j0, d->n, y, y + ns, v_out, NULL);
+  /* A run cut short by a cancel is no sweep to share. */
+  if (w.sample_states && !aborted (d))
+    m->settle_memo->sweep.valid = true;
   if (y_end)
     memcpy (y_end, y, m->n_state * sizeof *y);
   free (y);

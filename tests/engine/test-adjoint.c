@@ -283,16 +283,22 @@ main (void)
 
   /* The settling memo a fit turns on (model.h) changes nothing, bit for bit:
    * two sweeps under the same first current and one under another, each
-   * twice (the second time from the memo), the loss, gradient and trace;
-   * then a changed parameter, which must not be served the old settling. */
+   * twice (the second time from the memo), and one whose stimulus parts from
+   * the first's at sample 60 (a free run shares the first's samples before
+   * it): the loss, gradient and trace; then a changed parameter, which must
+   * not be served the old settling or sweep. */
   {
-    double *i2 = malloc (p.d.n * sizeof *i2);
+    double *i2 = malloc (p.d.n * sizeof *i2), *i3 = malloc (p.d.n * sizeof *i3);
     for (size_t j = 0; j < p.d.n; j++)
-      i2[j] = p.i_inj[j] + 4.0;
-    nd_drive drives[3] = { p.d, p.d, p.d };
+      {
+        i2[j] = p.i_inj[j] + 4.0;
+        i3[j] = p.i_inj[j] + (j >= 60 ? 3.0 : 0.0);
+      }
+    nd_drive drives[4] = { p.d, p.d, p.d, p.d };
     drives[2].i_inj = i2;
+    drives[3].i_inj = i3;
     const size_t np = m->n_params, n = p.d.n;
-    double *ref = calloc (3 * (np + n), sizeof *ref), *got = calloc (np + n, sizeof *got), lref[3];
+    double *ref = calloc (4 * (np + n), sizeof *ref), *got = calloc (np + n, sizeof *got), lref[4];
     for (int changed = 0; changed < 2; changed++)
       {
         const size_t gi = m->blocks[m->channels[0].block_gbar].offset;
@@ -302,15 +308,15 @@ main (void)
             nd_model_params_changed (m);
           }
         ND_CHECK (!m->settle_memo, "no memo unless asked for");
-        memset (ref, 0, 3 * (np + n) * sizeof *ref);   /* gradients add to what is there */
-        for (int k = 0; k < 3; k++)
+        memset (ref, 0, 4 * (np + n) * sizeof *ref);   /* gradients add to what is there */
+        for (int k = 0; k < 4; k++)
           {
             lref[k] = nd_loss_gradient (m, &drives[k], &p.spec, NULL, ref + k * (np + n));
             nd_simulate (m, &drives[k], ref + k * (np + n) + np, NULL);
           }
         nd_model_settle_memo (m, true);
         for (int rep = 0; rep < 2; rep++)
-          for (int k = 0; k < 3; k++)
+          for (int k = 0; k < 4; k++)
             {
               memset (got, 0, np * sizeof *got);
               double l = nd_loss_gradient (m, &drives[k], &p.spec, NULL, got);
@@ -345,6 +351,7 @@ main (void)
     free (ref);
     free (got);
     free (i2);
+    free (i3);
   }
 
   /* Parameters of a block make it into the gradient (gbar of the learned K). */
