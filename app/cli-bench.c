@@ -11,6 +11,13 @@
  * k_mlp_per_step_ms: what evaluating and back-propagating the MLP at every
  *   time step (no table) would cost for the same 2000 steps.
  * k_fit_s: one default fit of the K experiment (seed 1).
+ * real_sim_3_sweeps_ms, real_grad_3_sweeps_ms: a real cell's fit evaluates
+ *   the cortical template (File_axon_5's size) on three 1 s sweeps at 20 kHz
+ *   under the same holding current (steps of -100, +200 and +300 pA from
+ *   215 to 715 ms), each after 300 ms of settling: free runs (the search)
+ *   and losses with gradients (the gradient stages), median of 5, without
+ *   and with the settling memo a fit uses (model.h), a parameter changed
+ *   between repeats as an optimiser does; "_memo_ratio" is with / without.
  */
 #include "config.h"
 
@@ -26,6 +33,7 @@
 #include "integrator.h"
 #include "learned-gate.h"
 #include "model.h"
+#include "templates.h"
 #include "units.h"
 
 static int
@@ -66,6 +74,78 @@ k_model (gboolean learned)
   else
     nd_model_add_known (m, nd_channel_lookup ("hh_k"), 36.0, -75.0);
   return m;
+}
+
+/* Ms of one evaluation of the three sweeps: free runs, or losses with
+ * gradients; a parameter (the leak's conductance) moves a little first, so
+ * a memo starts afresh as in a fit. */
+static double
+real_cell_ms (nd_model *m, const nd_drive *d, const nd_loss_spec *spec, gboolean grad, double *g, double *v)
+{
+  const size_t gl = m->blocks[nd_model_find_block (m, 3, ND_PARAM_GBAR, -1)].offset;
+  m->params[gl] *= 1.0 + 1e-6;
+  nd_model_params_changed (m);
+  double t0 = now_s ();
+  for (int k = 0; k < 3; k++)
+    {
+      if (grad)
+        nd_loss_gradient (m, &d[k], &spec[k], NULL, g);
+      else
+        nd_simulate (m, &d[k], v, NULL);
+    }
+  return (now_s () - t0) * 1e3;
+}
+
+static void
+bench_real_cell (void)
+{
+  nd_template_cell cell = { .area_um2 = 29594.0, .v_rest_mV = -72.5, .r_in_MOhm = 160.0, .cm_uF_per_cm2 = 1.0 };
+  nd_model *m = nd_template_model (ND_TEMPLATE_CORTICAL, &cell, true);
+  if (!m || nd_model_find_block (m, 3, ND_PARAM_GBAR, -1) < 0 || strcmp (m->channels[3].name, "leak") != 0)
+    {
+      printf ("real_cell: the cortical template has changed; bench.c needs updating\n");
+      nd_model_free (m);
+      return;
+    }
+  const size_t n = 20000;
+  const double steps_pA[3] = { -100.0, 200.0, 300.0 };
+  double *cur = malloc (3 * n * sizeof *cur), *obs = malloc (3 * n * sizeof *obs);
+  nd_drive d[3];
+  nd_loss_spec spec[3];
+  for (int k = 0; k < 3; k++)
+    {
+      for (size_t j = 0; j < n; j++)
+        {
+          double t = j * 0.05;
+          cur[k * n + j] = t >= 215.0 && t < 715.0 ? nd_pA_to_density (steps_pA[k], m->area_um2) : 0.0;
+          obs[k * n + j] = -72.5;
+        }
+      d[k] = (nd_drive) { .n = n, .dt_sample = 0.05, .n_sub = 2, .i_inj = cur + k * n };
+      spec[k] = (nd_loss_spec) { .v_obs = obs + k * n };
+    }
+  const char *what[2] = { "sim", "grad" };
+  double *g = calloc (m->n_params, sizeof *g), *v = malloc (n * sizeof *v);
+  for (int grad = 0; grad < 2; grad++)
+    {
+      /* Alternately without and with, so a busy machine slows both alike. */
+      double off[5], on[5];
+      for (int r = 0; r < 5; r++)
+        {
+          off[r] = real_cell_ms (m, d, spec, grad, g, v);
+          nd_model_settle_memo (m, true);
+          on[r] = real_cell_ms (m, d, spec, grad, g, v);
+          nd_model_settle_memo (m, false);
+        }
+      double a = median (off, 5), b = median (on, 5);
+      printf ("real_%s_3_sweeps_ms: %.1f\n", what[grad], a);
+      printf ("real_%s_3_sweeps_memo_ms: %.1f\n", what[grad], b);
+      printf ("real_%s_3_sweeps_memo_ratio: %.3f\n", what[grad], b / a);
+    }
+  free (g);
+  free (v);
+  free (cur);
+  free (obs);
+  nd_model_free (m);
 }
 
 int
@@ -160,6 +240,8 @@ nd_cli_bench (int argc, char **argv)
   printf ("k_fit_s: %.3f\n", now_s () - t0);
   printf ("k_fit_train_rmse_mV: %.4f\n", sqrt (res.train_loss));
   nd_fit_result_clear (&res);
+
+  bench_real_cell ();
 
   free (i_s);
   free (o_s);
