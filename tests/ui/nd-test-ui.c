@@ -76,6 +76,20 @@ nd_test_ui_output_dir (const char *name)
   return dir;
 }
 
+/* GTK 4.8 warns "Trying to snapshot GtkButton … without a current allocation"
+ * when it draws a frame between a widget's showing and its first allocation:
+ * its own bookkeeping, met on a busy machine (test-project-safety, once, while
+ * two fits ran beside it, in a journey that snapshots nothing itself). Logged,
+ * not fatal; every other warning and critical still fails the test. */
+static gboolean
+fatal_unless_gtk_race (const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
+{
+  (void) level;
+  (void) user_data;
+  return !(g_strcmp0 (domain, "Gtk") == 0 && message && g_str_has_prefix (message, "Trying to snapshot ")
+           && g_str_has_suffix (message, " without a current allocation"));
+}
+
 void
 nd_test_ui_init (int *argc, char ***argv)
 {
@@ -85,6 +99,7 @@ nd_test_ui_init (int *argc, char ***argv)
       exit (77);
     }
   gtk_test_init (argc, argv, NULL);
+  g_test_log_set_fatal_handler (fatal_unless_gtk_race, NULL);
 }
 
 static gboolean
