@@ -35,15 +35,17 @@ typedef struct {
   int store_mode;               /* 0 off, 1 record, 2 replay */
   size_t store_stride, store_cache_n, store_idx;
   double *store;
-  /* The same for the known gates' rates (KSTORE_PER_STATE doubles per state
-   * and step, or NULL): their exp and expm1 are most of a real cell's step. */
+  /* The same for the known gates' rates (KSTORE_PER_GATE doubles per known
+   * gate and step, or NULL): their exp and expm1 are most of a real cell's
+   * step. kslot: each state's place among the known gates, or -1. */
   double *kstore;
+  int *kslot, n_known;
   /* When set, run_samples writes the state at every sample j (before its
    * pull) to sample_states + j x n_state. */
   double *sample_states;
 } step_ws;
 
-#define KSTORE_PER_STATE 5
+#define KSTORE_PER_GATE 5
 
 static void
 ws_init (step_ws *w, const nd_model *m)
@@ -56,6 +58,13 @@ ws_init (step_ws *w, const nd_model *m)
   w->dxinf = w->dec + ns;
   w->dtau = w->dxinf + ns;
   w->tp = nd_calloc (ns, sizeof *w->tp);
+  w->kslot = nd_malloc (ns * sizeof *w->kslot);
+  for (size_t i = 0; i < ns; i++)
+    w->kslot[i] = -1;
+  for (int c = 0; c < m->n_channels; c++)
+    if (m->channels[c].slot == ND_CHANNEL_KNOWN)
+      for (int g = 0; g < m->channels[c].n_gates; g++)
+        w->kslot[m->channels[c].state_off + g] = w->n_known++;
   w->open = nd_calloc (2 * (size_t) m->n_channels + 1, sizeof (double));
   w->cond = w->open + m->n_channels;
   w->free_cache = nd_calloc (m->n_channels + 1, sizeof *w->free_cache);
@@ -78,6 +87,7 @@ ws_clear (step_ws *w, const nd_model *m)
   free (w->i_free);
   free (w->store);
   free (w->kstore);
+  free (w->kslot);
   free (w->xinf);
   free (w->tp);
   free (w->open);
@@ -86,7 +96,7 @@ ws_clear (step_ws *w, const nd_model *m)
 static size_t
 ws_bytes (const nd_model *m)
 {
-  size_t b = 5 * m->n_state * sizeof (double) + m->n_state * sizeof (nd_table_point)
+  size_t b = 5 * m->n_state * sizeof (double) + m->n_state * (sizeof (nd_table_point) + sizeof (int))
              + (3 * m->n_channels + 2) * sizeof (double) + 2 * (m->n_channels + 1) * sizeof (double *);
   for (int c = 0; c < m->n_channels; c++)
     if (m->channels[c].slot == ND_CHANNEL_FREE)
@@ -146,8 +156,8 @@ step_forward (nd_model *m, step_ws *w, const double *y, double dt, double i_inj,
       for (int g = 0; g < ch->n_gates; g++)
         {
           const int s = off + g;
-          double *ks = ch->slot == ND_CHANNEL_KNOWN && w->kstore && w->store_mode
-                         ? w->kstore + (w->store_idx * m->n_state + s) * KSTORE_PER_STATE : NULL;
+          double *ks = w->kstore && w->store_mode && w->kslot[s] >= 0
+                         ? w->kstore + (w->store_idx * w->n_known + w->kslot[s]) * KSTORE_PER_GATE : NULL;
           if (ks && w->store_mode == 2)
             {
               w->xinf[s] = ks[0];
@@ -518,7 +528,8 @@ nd_model_settle_memo (nd_model *m, bool on)
     }
 }
 
-/* Forgets the runs when anything they depend on, other than the drive, changed. */
+/* Forgets the runs when anything they depend on, other than the drive,
+ * changed: called once at the start of every simulation and gradient. */
 static void
 memo_check_model (struct nd_settle_memo *s, const nd_model *m)
 {
@@ -537,11 +548,15 @@ memo_check_model (struct nd_settle_memo *s, const nd_model *m)
     }
   memcpy (s->params, m->params, m->n_params * sizeof *m->params);
   if (s->n_state != m->n_state)
-    for (int i = 0; i < SETTLE_MEMO_N; i++)
-      {
-        free (s->e[i].states);
-        s->e[i].states = NULL;
-      }
+    {
+      for (int i = 0; i < SETTLE_MEMO_N; i++)
+        {
+          free (s->e[i].states);
+          s->e[i].states = NULL;
+        }
+      free (s->sweep.states);
+      s->sweep.states = NULL;
+    }
   s->n_state = m->n_state;
   s->v_init = m->v_init;
   s->celsius = m->celsius;
@@ -564,7 +579,6 @@ settle_memo (nd_model *m, step_ws *w, const nd_drive *d, double *y, double *tmp)
       settle (m, w, d, y, tmp, NULL);
       return NULL;
     }
-  memo_check_model (s, m);
   const double i0 = d->i_inj[0];
   for (int i = 0; i < SETTLE_MEMO_N; i++)
     {
@@ -577,15 +591,19 @@ settle_memo (nd_model *m, step_ws *w, const nd_drive *d, double *y, double *tmp)
     }
   settle_entry *e = &s->e[s->next];
   s->next = (s->next + 1) % SETTLE_MEMO_N;
-  free (e->states);
   e->valid = false;
-  e->states = malloc ((k + 1) * m->n_state * sizeof *e->states);
+  /* The same length as before (a fit's next parameters): the same buffer. */
+  if (!e->states || e->k != k)
+    {
+      free (e->states);
+      e->states = malloc ((k + 1) * m->n_state * sizeof *e->states);
+      e->k = k;
+    }
   settle (m, w, d, y, tmp, e->states);
   /* A run cut short by a cancel is not the settling. */
   if (!e->states || aborted (d))
     return NULL;
   memcpy (e->states + k * m->n_state, y, m->n_state * sizeof *y);
-  e->k = k;
   e->dt = dt;
   e->i0 = i0;
   e->valid = true;
@@ -620,18 +638,21 @@ sweep_keep (nd_model *m, step_ws *w, const nd_drive *d)
   if ((double) d->n * (m->n_state + 1) * sizeof (double) > SETTLE_MEMO_BUDGET)
     return;
   sweep_entry *e = &s->sweep;
-  free (e->cur);
-  free (e->states);
   e->valid = false;
-  e->cur = malloc (d->n * sizeof *e->cur);
-  e->states = malloc (d->n * m->n_state * sizeof *e->states);
+  if (!e->cur || !e->states || e->n != d->n)
+    {
+      free (e->cur);
+      free (e->states);
+      e->cur = malloc (d->n * sizeof *e->cur);
+      e->states = malloc (d->n * m->n_state * sizeof *e->states);
+      e->n = d->n;
+    }
   if (!e->cur || !e->states)
     return;
   memcpy (e->cur, d->i_inj, d->n * sizeof *e->cur);
   e->dt_sample = d->dt_sample;
   e->n_sub = d->n_sub;
   e->k_settle = settle_steps (m, d);
-  e->n = d->n;
   w->sample_states = e->states;
 }
 
@@ -644,6 +665,8 @@ simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free
   w.free_out = i_free;
   double *y = nd_malloc (2 * m->n_state * sizeof *y);
   const int ns = m->n_state;
+  if (m->settle_memo)
+    memo_check_model (m->settle_memo, m);
   initial_state (m, d, y);
   settle_memo (m, &w, d, y, y + ns);
   /* Sweeps under the same holding current are the same until their
@@ -651,7 +674,6 @@ simulate (nd_model *m, const nd_drive *d, double *v_out, double *y_end, int free
   size_t j0 = 0;
   if (m->settle_memo)
     {
-      memo_check_model (m->settle_memo, m);
       j0 = sweep_shared (m, d, free_c);
       if (j0 > 0)
         {
@@ -717,11 +739,11 @@ store_channel (const nd_model *m, size_t k, int n_sub)
 static size_t
 known_store_bytes (const nd_model *m, size_t k, int nsub)
 {
-  bool known = false;
+  int known = 0;
   for (int c = 0; c < m->n_channels; c++)
-    known |= m->channels[c].slot == ND_CHANNEL_KNOWN && m->channels[c].n_gates > 0;
-  double bytes = (double) k * nsub * m->n_state * KSTORE_PER_STATE * sizeof (double);
-  return known && bytes <= STORE_BUDGET ? (size_t) bytes : 0;
+    known += m->channels[c].slot == ND_CHANNEL_KNOWN ? m->channels[c].n_gates : 0;
+  double bytes = (double) k * nsub * known * KSTORE_PER_GATE * sizeof (double);
+  return bytes <= STORE_BUDGET ? (size_t) bytes : 0;
 }
 
 /* Samples per checkpoint segment: the whole trace when its states fit in
@@ -1031,6 +1053,8 @@ nd_loss_gradient (nd_model *m, const nd_drive *d, const nd_loss_spec *spec,
   grad_run_init (&r, m, d);
   step_ws w;
   ws_init (&w, m);
+  if (m->settle_memo)
+    memo_check_model (m->settle_memo, m);
   if (grad)
     {
       store_free_passes (m, &w, r.k, r.nsub);

@@ -139,22 +139,39 @@ nd_spikes_times (const double *v, size_t n, double dt_ms, double *times_ms, size
   return total;
 }
 
+double *
+nd_spikes_times_new (const double *v, size_t n, double dt_ms, size_t *count)
+{
+  size_t total = nd_spikes_find (v, n, dt_ms, NULL, NULL, 0);
+  *count = total;
+  nd_spike *s = total ? malloc (total * sizeof *s) : NULL;
+  double *t = total ? malloc (total * sizeof *t) : NULL;
+  if (!s || !t)
+    {
+      free (s);
+      free (t);
+      return NULL;
+    }
+  nd_spikes_find (v, n, dt_ms, NULL, s, total);
+  for (size_t i = 0; i < total; i++)
+    t[i] = s[i].t_ms;
+  free (s);
+  return t;
+}
+
 double
 nd_spikes_mean_shift (const double *v_a, const double *v_b, size_t n, double dt_ms)
 {
-  size_t na = nd_spikes_count (v_a, n, dt_ms), nb = nd_spikes_count (v_b, n, dt_ms);
+  size_t na, nb;
+  double *ta = nd_spikes_times_new (v_a, n, dt_ms, &na), *tb = nd_spikes_times_new (v_b, n, dt_ms, &nb);
   size_t k = na < nb ? na : nb;
-  if (k == 0)
-    return NAN;
-  double *ta = malloc (2 * k * sizeof *ta), *tb = ta + k, sum = 0.0;
-  if (!ta)
-    return NAN;
-  nd_spikes_times (v_a, n, dt_ms, ta, k);
-  nd_spikes_times (v_b, n, dt_ms, tb, k);
-  for (size_t i = 0; i < k; i++)
+  double sum = 0.0;
+  for (size_t i = 0; ta && tb && i < k; i++)
     sum += fabs (ta[i] - tb[i]);
+  double shift = ta && tb && k > 0 ? sum / (double) k : NAN;
   free (ta);
-  return sum / (double) k;
+  free (tb);
+  return shift;
 }
 
 double
@@ -183,13 +200,11 @@ nd_spikes_coincidence (const double *ta, size_t na, const double *tb, size_t nb,
 double
 nd_spikes_coincidence_traces (const double *v_a, const double *v_b, size_t n, double dt_ms, double window_ms)
 {
-  size_t na = nd_spikes_count (v_a, n, dt_ms), nb = nd_spikes_count (v_b, n, dt_ms);
-  double *t = malloc ((na + nb + 1) * sizeof *t);
-  if (!t)
-    return NAN;
-  nd_spikes_times (v_a, n, dt_ms, t, na);
-  nd_spikes_times (v_b, n, dt_ms, t + na, nb);
-  double g = nd_spikes_coincidence (t, na, t + na, nb, window_ms, (double) n * dt_ms);
-  free (t);
+  size_t na, nb;
+  double *ta = nd_spikes_times_new (v_a, n, dt_ms, &na), *tb = nd_spikes_times_new (v_b, n, dt_ms, &nb);
+  /* A train with spikes whose times could not be had: no figure. */
+  double g = (na && !ta) || (nb && !tb) ? NAN : nd_spikes_coincidence (ta, na, tb, nb, window_ms, (double) n * dt_ms);
+  free (ta);
+  free (tb);
   return g;
 }

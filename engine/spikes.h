@@ -63,5 +63,9 @@ double nd_spikes_coincidence_traces (const double *v_a, const double *v_b, size_
 /* The count alone, with the default parameters. */
 size_t nd_spikes_count (const double *v, size_t n, double dt_ms);
 
+/* All peak times (ms), with the default parameters, in a new array (free()),
+ * their number in *count; NULL when there are none (or no memory). */
+double *nd_spikes_times_new (const double *v, size_t n, double dt_ms, size_t *count);
+
 /* Peak times (ms) alone, with the default parameters: at most max written. */
 size_t nd_spikes_times (const double *v, size_t n, double dt_ms, double *times_ms, size_t max);

@@ -273,12 +273,9 @@ correlation (const double *a, const double *b, gsize n)
 static double
 isi_rate_hz (const double *v, gsize n, double dt_ms)
 {
-  gsize k = nd_spikes_count (v, n, dt_ms);
-  if (k < 2)
-    return NAN;
-  g_autofree double *all = g_new (double, k);
-  nd_spikes_times (v, n, dt_ms, all, k);
-  return all[k - 1] > all[0] ? 1000.0 * (double) (k - 1) / (all[k - 1] - all[0]) : NAN;
+  size_t k;
+  g_autofree double *all = nd_spikes_times_new (v, n, dt_ms, &k);
+  return all && k >= 2 && all[k - 1] > all[0] ? 1000.0 * (double) (k - 1) / (all[k - 1] - all[0]) : NAN;
 }
 
 /* ---- the steps ---- */

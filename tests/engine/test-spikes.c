@@ -44,6 +44,12 @@ check_times (const double *v, const double *want, size_t n_want, double tol, con
   ND_CHECK (nd_spikes_times (v, N, DT, t, 64) == n_want, "%s: times count", what);
   for (size_t i = 0; i < n && i < n_want; i++)
     ND_CHECK (t[i] == s[i].t_ms, "%s: times agree", what);
+  size_t k = 99;
+  double *all = nd_spikes_times_new (v, N, DT, &k);
+  ND_CHECK (k == n_want && (all != NULL) == (n_want > 0), "%s: times_new count %zu", what, k);
+  for (size_t i = 0; all && i < k && i < n; i++)
+    ND_CHECK (all[i] == s[i].t_ms, "%s: times_new agree", what);
+  free (all);
 }
 
 static void
@@ -94,6 +100,8 @@ test_noise (void)
   for (size_t j = 0; j < N; j++)
     v[j] = -70.0 + gsl_ran_gaussian (rng, 1.0) + 10.0 * exp (-pow ((j * DT - 500.0) / 5.0, 2));
   ND_CHECK (nd_spikes_count (v, N, DT) == 0, "noise alone: %zu spikes", nd_spikes_count (v, N, DT));
+  size_t k0 = 99;
+  ND_CHECK (nd_spikes_times_new (v, N, DT, &k0) == NULL && k0 == 0, "no spikes: no times");
   /* The same noise on spikes: each counted once. */
   double want[] = { 100.0, 300.0, 301.5 + 2.0, 650.0, 900.0 };
   for (int i = 0; i < 5; i++)
