@@ -5,12 +5,17 @@
  */
 #include "fit-search.h"
 
+#include <stdatomic.h>
+
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "lanes.h"
 
 /* What one searched number is. */
 typedef enum {
@@ -34,6 +39,13 @@ typedef struct {
   double v_half, slope, tau;
 } boltzmann_gate;
 
+/* What scoring one candidate changes, one per lane (lanes.h). */
+typedef struct {
+  boltzmann_gate *gates;
+  double leak_miss;         /* mV the leak's bounds left it from the balance */
+  gsl_vector *x;
+} search_lane;
+
 typedef struct {
   nd_model *m;
   const nd_fit_sweep *sw;
@@ -47,10 +59,14 @@ typedef struct {
   double *best_params;      /* with the best gates' priors */
   nd_fit_control *ctl;
   int leak;                 /* leak whose reversal potential keeps the rest at v_init, or -1 */
-  double leak_miss;         /* mV its bounds left it from the balance */
+  nd_lanes *lanes;          /* lane 0's model is m */
+  search_lane *lane;
   void (*tick) (int evals, void *user);
   void *user;
 } search;
+
+/* The largest population of a CMA-ES run. */
+#define CMA_MAX_LAMBDA 128
 
 /* Kinetics the search may give a learned gate. */
 #define V_HALF_LO (-100.0)
@@ -69,8 +85,9 @@ gate_to_prior (nd_model *m, const boltzmann_gate *b)
   pr[ND_PRIOR_LOG_TAU] = log (b->tau);
 }
 
+/* Sets lane model m to candidate xv. */
 static void
-apply (search *s, const gsl_vector *xv)
+apply (const search *s, search_lane *ln, nd_model *m, const gsl_vector *xv)
 {
   for (int k = 0; k < s->n_x; k++)
     {
@@ -79,55 +96,114 @@ apply (search *s, const gsl_vector *xv)
       switch (x->kind)
         {
         case X_PARAM:
-          s->m->params[x->index] = fmin (fmax (v, x->lo), x->hi);
+          m->params[x->index] = fmin (fmax (v, x->lo), x->hi);
           break;
         case X_LOG_PARAM:
-          s->m->params[x->index] = fmin (fmax (exp (v), x->lo), x->hi);
+          m->params[x->index] = fmin (fmax (exp (v), x->lo), x->hi);
           break;
         case X_V_HALF:
-          s->gates[x->index].v_half = fmin (fmax (v, x->lo), x->hi);
+          ln->gates[x->index].v_half = fmin (fmax (v, x->lo), x->hi);
           break;
         case X_LOG_SLOPE:
-          s->gates[x->index].slope = s->gates[x->index].sign * fmin (fmax (exp (v), x->lo), x->hi);
+          ln->gates[x->index].slope = ln->gates[x->index].sign * fmin (fmax (exp (v), x->lo), x->hi);
           break;
         case X_LOG_TAU:
-          s->gates[x->index].tau = fmin (fmax (exp (v), x->lo), x->hi);
+          ln->gates[x->index].tau = fmin (fmax (exp (v), x->lo), x->hi);
           break;
         }
     }
   for (int k = 0; k < s->n_gates; k++)
-    gate_to_prior (s->m, &s->gates[k]);
-  nd_model_params_changed (s->m);
+    gate_to_prior (m, &ln->gates[k]);
+  nd_model_params_changed (m);
   if (s->leak >= 0)
     {
-      double miss = nd_model_balance_leak (s->m, s->leak, s->m->v_init);
-      s->leak_miss = isfinite (miss) ? miss : 0.0;
-      nd_model_params_changed (s->m);
+      double miss = nd_model_balance_leak (m, s->leak, m->v_init);
+      ln->leak_miss = isfinite (miss) ? miss : 0.0;
+      nd_model_params_changed (m);
     }
 }
 
-static double
-objective (const gsl_vector *x, search *s)
+/* One generation's candidates, x = x0 + step (mean + sigma y_k), scored on the lanes. */
+typedef struct {
+  search *s;
+  const gsl_vector *x0, *step;
+  const double *mean, *y;
+  double sigma;
+  double *f;
+  bool *scored;
+  atomic_int n_scored;
+} generation;
+
+static void
+candidate_x (const generation *g, int k, gsl_vector *x)
 {
-  if (s->evals >= s->max_evals || (s->ctl && atomic_load (&s->ctl->cancel)))
-    return s->best + 1.0;   /* out of budget or cancelled: worse than anything seen */
-  apply (s, x);
-  s->evals++;
-  double f = nd_fit_spike_score (s->m, s->sw, s->n, false);
+  const int n = g->s->n_x;
+  for (int i = 0; i < n; i++)
+    gsl_vector_set (x, i, gsl_vector_get (g->x0, i)
+                          + gsl_vector_get (g->step, i) * (g->mean[i] + g->sigma * g->y[(size_t) k * n + i]));
+}
+
+static void
+score_candidate (int k, nd_model *m, int lane, void *user)
+{
+  generation *g = user;
+  search *s = g->s;
+  search_lane *ln = &s->lane[lane];
+  g->scored[k] = false;
+  if (s->ctl && atomic_load (&s->ctl->cancel))
+    return;
+  candidate_x (g, k, ln->x);
+  apply (s, ln, m, ln->x);
+  double f = nd_fit_spike_score (m, s->sw, s->n, false);
   /* A model the leak cannot hold at the cell's rest (its reversal potential
    * would have to leave its range) pays as for a spike-count error per 5 mV. */
-  if (s->leak_miss > 0.0)
-    f += ND_FIT_SPIKE_MV * ND_FIT_SPIKE_MV * (s->leak_miss / 5.0) * (s->leak_miss / 5.0);
-  if (s->tick)
-    s->tick (s->evals, s->user);
-  if (!isfinite (f))
-    return 1e12;
-  if (f < s->best)
+  if (ln->leak_miss > 0.0)
+    f += ND_FIT_SPIKE_MV * ND_FIT_SPIKE_MV * (ln->leak_miss / 5.0) * (ln->leak_miss / 5.0);
+  g->f[k] = f;
+  g->scored[k] = true;
+  int done = atomic_fetch_add (&g->n_scored, 1) + 1;
+  /* Progress from the fit's own thread only. */
+  if (lane == 0 && s->tick)
+    s->tick (s->evals + done, s->user);
+}
+
+/* Scores the lambda candidates of a generation into f, then counts them in
+ * order as one at a time would: the best so far keeps its parameters. A
+ * candidate not scored (cancelled) gets a score worse than the best. */
+static void
+score_generation (search *s, const gsl_vector *x0, const gsl_vector *step, const double *mean, double sigma,
+                  const double *y, int lambda, double *f)
+{
+  /* A pause holds the search between generations (a generation is
+   * about a second of a real cell's fit). */
+  while (s->ctl && atomic_load (&s->ctl->pause) && !atomic_load (&s->ctl->cancel))
+    nanosleep (&(struct timespec) { 0, 10000000L }, NULL);
+  bool scored[CMA_MAX_LAMBDA];
+  generation g = { .s = s, .x0 = x0, .step = step, .mean = mean, .y = y, .sigma = sigma, .f = f,
+                   .scored = scored };
+  nd_lanes_run (s->lanes, lambda, score_candidate, &g);
+  int best_k = -1;
+  for (int k = 0; k < lambda; k++)
     {
-      s->best = f;
+      if (!scored[k])
+        {
+          f[k] = s->best + 1.0;
+          continue;
+        }
+      s->evals++;
+      if (!isfinite (f[k]))
+        f[k] = 1e12;
+      else if (f[k] < s->best)
+        s->best = f[k], best_k = k;
+    }
+  if (best_k >= 0)
+    {
+      candidate_x (&g, best_k, s->lane[0].x);
+      apply (s, &s->lane[0], s->m, s->lane[0].x);
       memcpy (s->best_params, s->m->params, s->m->n_params * sizeof *s->best_params);
     }
-  return f;
+  if (s->tick)
+    s->tick (s->evals, s->user);
 }
 
 static void
@@ -140,7 +216,6 @@ add_x (search *s, x_kind kind, size_t index, double lo, double hi)
  * updates) in coordinates u = (x - x0) / step, from mean0 with sigma 1,
  * until it converges, stagnates or the budget ends. The best u seen is
  * kept in best_u (its score in *best_f). */
-#define CMA_MAX_LAMBDA 128
 static void
 cma_run (search *s, const gsl_vector *x0, const gsl_vector *step, const double *mean0, int lambda, gsl_rng *rng,
          double *best_u, double *best_f)
@@ -164,7 +239,7 @@ cma_run (search *s, const gsl_vector *x0, const gsl_vector *step, const double *
   double *f = malloc (lambda * sizeof *f), *yw = malloc (n * sizeof *yw), *tmp = malloc (n * sizeof *tmp);
   int *order = malloc (lambda * sizeof *order);
   gsl_matrix *C = gsl_matrix_alloc (n, n), *B = gsl_matrix_alloc (n, n), *E = gsl_matrix_alloc (n, n);
-  gsl_vector *D = gsl_vector_alloc (n), *x = gsl_vector_alloc (n);
+  gsl_vector *D = gsl_vector_alloc (n);
   gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc (n);
   gsl_matrix_set_identity (C);
   gsl_matrix_set_identity (B);
@@ -174,6 +249,8 @@ cma_run (search *s, const gsl_vector *x0, const gsl_vector *step, const double *
   const int patience = 10 + (int) ceil (30.0 * n / lambda);
   for (int gen = 0; s->evals + lambda <= s->max_evals && !(s->ctl && atomic_load (&s->ctl->cancel)); gen++)
     {
+      /* The generation's samples (the random stream drawn as before the
+       * lanes), then their scores, then in order the best seen. */
       for (int k = 0; k < lambda; k++)
         {
           double *zk = z + (size_t) k * n, *yk = y + (size_t) k * n;
@@ -186,9 +263,11 @@ cma_run (search *s, const gsl_vector *x0, const gsl_vector *step, const double *
                 acc += gsl_matrix_get (B, i, j) * gsl_vector_get (D, j) * zk[j];
               yk[i] = acc;
             }
-          for (int i = 0; i < n; i++)
-            gsl_vector_set (x, i, gsl_vector_get (x0, i) + gsl_vector_get (step, i) * (mean[i] + sigma * yk[i]));
-          f[k] = objective (x, s);
+        }
+      score_generation (s, x0, step, mean, sigma, y, lambda, f);
+      for (int k = 0; k < lambda; k++)
+        {
+          const double *yk = y + (size_t) k * n;
           order[k] = k;
           if (f[k] < *best_f)
             {
@@ -264,7 +343,6 @@ cma_run (search *s, const gsl_vector *x0, const gsl_vector *step, const double *
   gsl_matrix_free (B);
   gsl_matrix_free (E);
   gsl_vector_free (D);
-  gsl_vector_free (x);
   free (mean);
   free (ps);
   free (pc);
@@ -302,10 +380,10 @@ run_cmaes (search *s, const gsl_vector *x0, const gsl_vector *step, uint64_t see
 
 double
 nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_evals, uint64_t seed,
-                          nd_fit_control *ctl, void (*tick) (int evals, void *user), void *user)
+                          nd_lanes *lanes, nd_fit_control *ctl, void (*tick) (int evals, void *user), void *user)
 {
   search s = { .m = m, .sw = sw, .n = n, .max_evals = max_evals, .ctl = ctl, .tick = tick, .user = user,
-               .leak = -1 };
+               .leak = -1, .lanes = lanes };
   int max_x = m->n_blocks + 3 * ND_MAX_LEARNED_GATES * m->n_channels;
   s.x = malloc (max_x * sizeof *s.x);
   s.gates = malloc ((ND_MAX_LEARNED_GATES * m->n_channels + 1) * sizeof *s.gates);
@@ -395,8 +473,27 @@ nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_ev
       gsl_vector_set (x, k, v);
       gsl_vector_set (step, k, st);
     }
+  /* Each lane scores candidates with its own copy of the gates. */
+  nd_lanes *own = lanes ? NULL : nd_lanes_new (m, 1);
+  s.lanes = lanes ? lanes : own;
+  const int n_lanes = nd_lanes_count (s.lanes);
+  s.lane = malloc (n_lanes * sizeof *s.lane);
+  for (int k = 0; k < n_lanes; k++)
+    {
+      s.lane[k].gates = malloc ((s.n_gates + 1) * sizeof *s.lane[k].gates);
+      memcpy (s.lane[k].gates, s.gates, s.n_gates * sizeof *s.gates);
+      s.lane[k].leak_miss = 0.0;
+      s.lane[k].x = gsl_vector_alloc (s.n_x > 0 ? s.n_x : 1);
+    }
   if (s.n_x > 0 && max_evals > 1)
     run_cmaes (&s, x, step, seed);
+  for (int k = 0; k < n_lanes; k++)
+    {
+      free (s.lane[k].gates);
+      gsl_vector_free (s.lane[k].x);
+    }
+  free (s.lane);
+  nd_lanes_free (own);
   gsl_vector_free (x);
   gsl_vector_free (step);
   /* The best parameters hold the best gates' priors; from here on the

@@ -21,10 +21,14 @@
 #pragma once
 
 #include "fit.h"
+#include "lanes.h"
 
 /* Searches in place (m keeps the best parameters found) for at most
  * max_evals simulations of the sweeps; returns the best score (the start's
- * if nothing was better). Deterministic for a seed. ctl (may be NULL)
- * cancels; tick (may be NULL) is called after every simulation. */
+ * if nothing was better). Deterministic for a seed, whatever the lanes:
+ * lanes (may be NULL; lane 0's model must be m) score a generation's
+ * candidates at once. ctl (may be NULL) cancels; tick (may be NULL) is
+ * called on the calling thread as simulations end. */
 double nd_fit_search_biophysics (nd_model *m, const nd_fit_sweep *sw, int n, int max_evals, uint64_t seed,
-                                 nd_fit_control *ctl, void (*tick) (int evals, void *user), void *user);
+                                 nd_lanes *lanes, nd_fit_control *ctl, void (*tick) (int evals, void *user),
+                                 void *user);

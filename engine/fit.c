@@ -14,6 +14,7 @@
 #include "alloc.h"
 #include "clamp.h"
 #include "gate-band.h"
+#include "lanes.h"
 #include "learned-gate.h"
 #include "model-private.h"
 #include "fit-search.h"
@@ -256,56 +257,90 @@ window_stats_loss (const double *v, size_t n, double dt, double *dl, void *user)
   return l;
 }
 
-/* Mean loss (and gradient, +=, averaged) over sweeps, the trace pulled to
- * the recording every `horizon` samples (0: free run); views (or NULL) make
- * free runs spike-aware. */
+/* One sweep's loss, its gradient into g (zeroed first; NULL for none), the
+ * trace pulled to the recording every `horizon` samples (0: free run); view
+ * (or NULL) makes a free run spike-aware. */
+static double
+sweep_loss (nd_model *m, const nd_fit_sweep *sw, int horizon, double dvdt_weight, const spike_view *view, double *g)
+{
+  nd_drive d = sw->drive;
+  if (g)
+    memset (g, 0, m->n_params * sizeof *g);
+  if (d.v_clamp)
+    {
+      /* Voltage clamp: the current, in every stage (fit.h). */
+      nd_loss_spec spec = { .i_obs = sw->i_obs, .i_unit = sw->i_unit, .weight = sw->weight };
+      d.v_force = NULL;
+      return nd_loss_gradient (m, &d, &spec, NULL, g);
+    }
+  /* Forced stages pull towards (and fit) the smoothed recording, which the
+   * caller passes in drive.v_force. */
+  const double *target = horizon > 0 && sw->drive.v_force ? sw->drive.v_force : sw->v_obs;
+  d.v_force = horizon > 0 ? target : NULL;
+  d.force = horizon > 0 ? (sw->drive.force > 0.0 ? sw->drive.force : 1.0) : 0.0;
+  d.force_every = horizon;
+  nd_loss_spec spec = { .v_obs = target, .weight = sw->weight, .dvdt_weight = horizon > 0 ? 0.0 : dvdt_weight };
+  if (view)
+    {
+      /* Forced stages fit the current balance below threshold; free
+       * runs add the window statistics where the spikes went. */
+      spec.weight = view->w_sub;
+      if (horizon == 0)
+        {
+          spec.trace_loss = window_stats_loss;
+          spec.trace_loss_user = (void *) view;
+        }
+    }
+  return nd_loss_gradient (m, &d, &spec, NULL, g);
+}
+
+/* The sweeps of one loss on the lanes: each writes its own slots. */
+typedef struct {
+  const nd_fit_sweep *sw;
+  int horizon;
+  double dvdt_weight;
+  const spike_view *views;
+  double *loss;         /* [n] */
+  double *grads;        /* [n * n_params], or NULL */
+} sweeps_work;
+
+static void
+sweep_item (int k, nd_model *m, int lane, void *user)
+{
+  (void) lane;
+  sweeps_work *w = user;
+  w->loss[k] = sweep_loss (m, &w->sw[k], w->horizon, w->dvdt_weight, w->views ? &w->views[k] : NULL,
+                           w->grads ? w->grads + (size_t) k * m->n_params : NULL);
+}
+
+/* Mean loss (and gradient, +=, averaged) over sweeps (sweep_loss); with
+ * lanes (or NULL) the sweeps run side by side and are summed in their order,
+ * as one after the other would be. tmp: n_params doubles, or NULL without grad. */
 static double
 sweeps_loss_views (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight,
-                   const spike_view *views, double *grad, double *tmp)
+                   const spike_view *views, double *grad, double *tmp, nd_lanes *lanes)
 {
   double total = 0.0;
+  if (nd_lanes_count (lanes) > 1 && n > 1)
+    {
+      sweeps_work w = { sw, horizon, dvdt_weight, views, nd_malloc (n * sizeof (double)),
+                        grad ? nd_malloc ((size_t) n * m->n_params * sizeof (double)) : NULL };
+      nd_lanes_run (lanes, n, sweep_item, &w);
+      for (int k = 0; k < n; k++)
+        {
+          total += w.loss[k] / n;
+          for (size_t i = 0; grad && i < m->n_params; i++)
+            grad[i] += w.grads[(size_t) k * m->n_params + i] / n;
+        }
+      free (w.loss);
+      free (w.grads);
+      return total;
+    }
   for (int k = 0; k < n; k++)
     {
-      nd_drive d = sw[k].drive;
-      if (d.v_clamp)
-        {
-          /* Voltage clamp: the current, in every stage (fit.h). */
-          nd_loss_spec spec = { .i_obs = sw[k].i_obs, .i_unit = sw[k].i_unit, .weight = sw[k].weight };
-          d.v_force = NULL;
-          if (grad)
-            memset (tmp, 0, m->n_params * sizeof *tmp);
-          total += nd_loss_gradient (m, &d, &spec, NULL, grad ? tmp : NULL) / n;
-          if (grad)
-            for (size_t i = 0; i < m->n_params; i++)
-              grad[i] += tmp[i] / n;
-          continue;
-        }
-      /* Forced stages pull towards (and fit) the smoothed recording, which the
-       * caller passes in drive.v_force. */
-      const double *target = horizon > 0 && sw[k].drive.v_force ? sw[k].drive.v_force : sw[k].v_obs;
-      d.v_force = horizon > 0 ? target : NULL;
-      d.force = horizon > 0 ? (sw[k].drive.force > 0.0 ? sw[k].drive.force : 1.0) : 0.0;
-      d.force_every = horizon;
-      nd_loss_spec spec = { .v_obs = target, .weight = sw[k].weight,
-                            .dvdt_weight = horizon > 0 ? 0.0 : dvdt_weight };
-      if (views)
-        {
-          /* Forced stages fit the current balance below threshold; free
-           * runs add the window statistics where the spikes went. */
-          spec.weight = views[k].w_sub;
-          if (horizon == 0)
-            {
-              spec.trace_loss = window_stats_loss;
-              spec.trace_loss_user = (void *) &views[k];
-            }
-        }
-      if (grad)
-        memset (tmp, 0, m->n_params * sizeof *tmp);
-      double l = nd_loss_gradient (m, &d, &spec, NULL, grad ? tmp : NULL);
-      total += l / n;
-      if (grad)
-        for (size_t i = 0; i < m->n_params; i++)
-          grad[i] += tmp[i] / n;
+      total += sweep_loss (m, &sw[k], horizon, dvdt_weight, views ? &views[k] : NULL, grad ? tmp : NULL) / n;
+      for (size_t i = 0; grad && i < m->n_params; i++)
+        grad[i] += tmp[i] / n;
     }
   return total;
 }
@@ -314,60 +349,117 @@ static double
 sweeps_loss (nd_model *m, const nd_fit_sweep *sw, int n, int horizon, double dvdt_weight, double *grad,
              double *tmp)
 {
-  return sweeps_loss_views (m, sw, n, horizon, dvdt_weight, NULL, grad, tmp);
+  return sweeps_loss_views (m, sw, n, horizon, dvdt_weight, NULL, grad, tmp, NULL);
+}
+
+/* One sweep's spike-aware score; *bad when the model's trace is not finite. */
+static double
+sweep_spike_score (nd_model *m, const nd_fit_sweep *sw, bool *bad)
+{
+  *bad = false;
+  if (sw->drive.v_clamp)
+    {
+      /* A clamp current has no spikes: its loss, as in the fit. */
+      double s = sweep_loss (m, sw, 0, 0.0, NULL, NULL);
+      *bad = !isfinite (s);
+      return s;
+    }
+  nd_sweep_score sc;
+  nd_sweep_score_model (m, sw, NULL, &sc);
+  if (!isfinite (sc.rmse_mV))
+    {
+      *bad = true;
+      return NAN;
+    }
+  double sub = isfinite (sc.subthreshold_rmse_mV) ? sc.subthreshold_rmse_mV : sc.rmse_mV;
+  double e = nd_spike_count_error (sc.spikes_recorded, sc.spikes_model);
+  /* A silent model where the cell fires: how far it stays below the
+   * cell's threshold, so that among silent models the one nearer to
+   * firing ranks better (else a search sees a plateau). */
+  if (sc.spikes_model == 0 && sc.spikes_recorded > 0 && isfinite (sc.v_max_model_mV))
+    e += fmax (0.0, sc.v_onset_recorded_mV - sc.v_max_model_mV) / ND_FIT_SILENT_MV;
+  return sub * sub + ND_FIT_SPIKE_MV * ND_FIT_SPIKE_MV * e * e;
+}
+
+typedef struct {
+  const nd_fit_sweep *sw;
+  double *score;
+  bool *bad;
+  bool spikes;          /* spike-aware scores, else free-running losses */
+} scores_work;
+
+static void
+score_item (int k, nd_model *m, int lane, void *user)
+{
+  (void) lane;
+  scores_work *w = user;
+  if (w->spikes)
+    w->score[k] = sweep_spike_score (m, &w->sw[k], &w->bad[k]);
+  else
+    w->score[k] = sweep_loss (m, &w->sw[k], 0, 0.0, NULL, NULL), w->bad[k] = false;
+}
+
+/* Every sweep's score (spike-aware or the free-running loss), on the lanes (or NULL). */
+static void
+sweep_scores (nd_model *m, const nd_fit_sweep *sw, int n, bool spikes, nd_lanes *lanes, double *score, bool *bad)
+{
+  scores_work w = { sw, score, bad, spikes };
+  if (nd_lanes_count (lanes) > 1 && n > 1)
+    nd_lanes_run (lanes, n, score_item, &w);
+  else
+    for (int k = 0; k < n; k++)
+      score_item (k, m, 0, &w);
+}
+
+static double
+spike_score_lanes (nd_model *m, const nd_fit_sweep *sw, int n, bool worst, nd_lanes *lanes)
+{
+  double *score = nd_malloc ((n > 0 ? n : 1) * sizeof *score);
+  bool *bad = nd_malloc ((n > 0 ? n : 1) * sizeof *bad);
+  sweep_scores (m, sw, n, true, lanes, score, bad);
+  double total = 0.0, w = -INFINITY;
+  for (int k = 0; k < n; k++)
+    {
+      if (bad[k])
+        {
+          total = w = NAN;
+          break;
+        }
+      total += score[k] / n;
+      w = fmax (w, score[k]);
+    }
+  free (score);
+  free (bad);
+  return worst ? w : total;
 }
 
 double
 nd_fit_spike_score (nd_model *m, const nd_fit_sweep *sw, int n, bool worst)
 {
-  double total = 0.0, w = -INFINITY;
-  for (int k = 0; k < n; k++)
-    {
-      if (sw[k].drive.v_clamp)
-        {
-          /* A clamp current has no spikes: its loss, as in the fit. */
-          double s = sweeps_loss (m, &sw[k], 1, 0, 0.0, NULL, NULL);
-          if (!isfinite (s))
-            return NAN;
-          total += s / n;
-          w = fmax (w, s);
-          continue;
-        }
-      nd_sweep_score sc;
-      nd_sweep_score_model (m, &sw[k], NULL, &sc);
-      if (!isfinite (sc.rmse_mV))
-        return NAN;
-      double sub = isfinite (sc.subthreshold_rmse_mV) ? sc.subthreshold_rmse_mV : sc.rmse_mV;
-      double e = nd_spike_count_error (sc.spikes_recorded, sc.spikes_model);
-      /* A silent model where the cell fires: how far it stays below the
-       * cell's threshold, so that among silent models the one nearer to
-       * firing ranks better (else a search sees a plateau). */
-      if (sc.spikes_model == 0 && sc.spikes_recorded > 0 && isfinite (sc.v_max_model_mV))
-        e += fmax (0.0, sc.v_onset_recorded_mV - sc.v_max_model_mV) / ND_FIT_SILENT_MV;
-      double s = sub * sub + ND_FIT_SPIKE_MV * ND_FIT_SPIKE_MV * e * e;
-      total += s / n;
-      w = fmax (w, s);
-    }
-  return worst ? w : total;
+  return spike_score_lanes (m, sw, n, worst, NULL);
 }
 
 /* Free-running validation loss: the mean over the sweeps, or with
  * val_worst the largest. */
 static double
-validation_loss (nd_model *m, const nd_fit_sweep *sw, int n, bool worst, bool spikes, double *tmp)
+validation_loss (nd_model *m, const nd_fit_sweep *sw, int n, bool worst, bool spikes, double *tmp, nd_lanes *lanes)
 {
   if (spikes)
-    return nd_fit_spike_score (m, sw, n, worst);
+    return spike_score_lanes (m, sw, n, worst, lanes);
   if (!worst)
-    return sweeps_loss (m, sw, n, 0, 0.0, NULL, tmp);
+    return sweeps_loss_views (m, sw, n, 0, 0.0, NULL, NULL, tmp, lanes);
+  double *score = nd_malloc ((n > 0 ? n : 1) * sizeof *score);
+  bool *bad = nd_malloc ((n > 0 ? n : 1) * sizeof *bad);
+  sweep_scores (m, sw, n, false, lanes, score, bad);
   double w = n > 0 ? -INFINITY : NAN;
   for (int k = 0; k < n; k++)
     {
-      double l = sweeps_loss (m, &sw[k], 1, 0, 0.0, NULL, tmp);
-      w = isnan (l) ? l : fmax (w, l);
+      w = isnan (score[k]) ? score[k] : fmax (w, score[k]);
       if (isnan (w))
         break;
     }
+  free (score);
+  free (bad);
   return w;
 }
 
@@ -562,6 +654,7 @@ typedef struct {
   double dvdt_weight;
   const spike_view *views;     /* or NULL */
   double lambda;
+  nd_lanes *lanes;             /* or NULL */
 } stage_objective;
 
 static double objective (nd_model *m, const stage_objective *o, double *grad, double *tmp);
@@ -844,7 +937,7 @@ objective (nd_model *m, const stage_objective *o, double *grad, double *tmp)
   /* A clamp fit's leak is solved, not searched (clamp.h): the loss no
    * longer depends on it. */
   const int leak = nd_clamp_fit_leak (m, o->sw, o->n);
-  double l = sweeps_loss_views (m, o->sw, o->n, o->horizon, o->dvdt_weight, o->views, grad, tmp);
+  double l = sweeps_loss_views (m, o->sw, o->n, o->horizon, o->dvdt_weight, o->views, grad, tmp, o->lanes);
   if (leak >= 0 && grad)
     grad[m->blocks[m->channels[leak].block_gbar].offset] = grad[m->blocks[m->channels[leak].block_e].offset] = 0.0;
   return l + smoothness_penalty (m, o->lambda, grad);
@@ -1019,6 +1112,7 @@ typedef struct {
   int nvs;
   nd_fit_control *ctl;
   nd_fit_result *result;
+  nd_lanes *lanes;              /* the fit's cores (lanes.h) */
   nd_fit_sweep *tr;             /* training sweeps as the stages see them */
   double **smoothed;            /* their smoothed recordings, or NULL */
   spike_view *views;            /* spike-aware fits, else NULL */
@@ -1146,10 +1240,10 @@ begin_round (fit_run *f, int r, int round, bool polish, bool warm, int n_it)
       f->p.searching = true;
       f->p.search_total = opt->search_evals;
       nd_fit_search_biophysics (m, f->train, f->n_train, opt->search_evals, opt->seed * 7919u + (uint64_t) r,
-                                f->ctl, search_tick, &st);
+                                f->lanes, f->ctl, search_tick, &st);
       f->p.searching = false;
       f->search_units += opt->search_evals / SEARCH_EVALS_PER_UNIT;
-      keep_if_best (f, validation_loss (m, f->vs, f->nvs, opt->val_worst, opt->spike_aware, f->tmp), round);
+      keep_if_best (f, validation_loss (m, f->vs, f->nvs, opt->val_worst, opt->spike_aware, f->tmp, f->lanes), round);
     }
 }
 
@@ -1206,7 +1300,7 @@ finish_step (fit_run *f, int round, int it, int n_it, int stage, int horizon, bo
   f->p.horizon = horizon;
   if ((it + 1) % opt->validate_every == 0 || last)
     {
-      double vl = validation_loss (f->m, f->vs, f->nvs, opt->val_worst, opt->spike_aware, f->tmp);
+      double vl = validation_loss (f->m, f->vs, f->nvs, opt->val_worst, opt->spike_aware, f->tmp, f->lanes);
       f->p.val_loss = vl;
       result->history_val[result->iterations_done] = vl;
       keep_if_best (f, vl, round);
@@ -1246,7 +1340,7 @@ run_round (fit_run *f, int round, bool warm, int n_it)
       const int horizon = opt->n_stages < 1 ? 0 : opt->horizon[st.index];
       if (it == st.start)
         begin_stage (f, st.index);
-      const stage_objective obj = { f->tr, f->n_train, horizon, opt->dvdt_weight, f->views, f->lambda };
+      const stage_objective obj = { f->tr, f->n_train, horizon, opt->dvdt_weight, f->views, f->lambda, f->lanes };
       double loss;
       bool stepped = true;
       if (opt->n_stages >= 1 && opt->lbfgs[st.index])
@@ -1373,7 +1467,8 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   const bool memo_before = m->settle_memo != NULL;
   nd_model_settle_memo (m, true);
   fit_run f = { .m = m, .opt = opt, .train = train, .n_train = n_train, .ctl = ctl, .result = result,
-                .vs = n_val > 0 ? val : train, .nvs = n_val > 0 ? n_val : n_train };
+                .vs = n_val > 0 ? val : train, .nvs = n_val > 0 ? n_val : n_train,
+                .lanes = nd_lanes_new (m, opt->threads > 0 ? opt->threads : nd_cpu_count ()) };
   const double noise = nd_fit_noise_estimate (train, n_train);
   result->noise_sd = noise;
   result->smooth_ms = opt->smooth_ms >= 0.0 ? opt->smooth_ms : nd_fit_auto_smooth_ms (noise);
@@ -1400,8 +1495,9 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   nd_model_params_changed (m);
   result->train_loss = sweeps_loss (m, train, n_train, 0, 0.0, NULL, f.tmp);
   if (!isfinite (result->best_val_loss))
-    result->best_val_loss = validation_loss (m, f.vs, f.nvs, opt->val_worst, opt->spike_aware, f.tmp);
+    result->best_val_loss = validation_loss (m, f.vs, f.nvs, opt->val_worst, opt->spike_aware, f.tmp, f.lanes);
   fit_run_clear (&f);
+  nd_lanes_free (f.lanes);
   if (!memo_before)
     nd_model_settle_memo (m, false);
   return 0;

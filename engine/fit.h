@@ -138,6 +138,10 @@ typedef struct {
    * every fresh restart: 0 none, ND_FIT_AUTO: ND_FIT_SEARCH_EVALS for a
    * real cell, else none. */
   int search_evals;
+  /* Cores the fit may use at once (lanes.h): the sweeps of a gradient or a
+   * check and the search's candidates run side by side, with results
+   * identical to one core's. 0: every core the process may use. */
+  int threads;
 } nd_fit_options;
 
 #define ND_FIT_AUTO (-1)
@@ -168,7 +172,7 @@ bool nd_fit_real_cell (const nd_model *m);
 
 typedef struct {
   atomic_int cancel;       /* set to stop; the best parameters so far are kept */
-  atomic_int pause;        /* set to pause between iterations, clear to resume */
+  atomic_int pause;        /* set to pause between iterations (and the search's generations), clear to resume */
 } nd_fit_control;
 
 #define ND_FIT_CURVE_POINTS 161  /* -100..+60 mV in 1 mV steps */

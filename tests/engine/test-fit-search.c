@@ -11,8 +11,10 @@
  * seed, never end worse than its start, and stop when cancelled.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fit-search.h"
 #include "integrator.h"
@@ -25,6 +27,41 @@
 #define DT 0.05
 #define N 8000   /* 400 ms */
 #define N_SWEEPS 3
+
+static pthread_t main_thread;
+
+/* Counts progress ticks; only the calling thread may give them (the fit's progress is not thread-safe). */
+static void
+count_tick (int evals, void *user)
+{
+  (void) evals;
+  int *n = user;
+  *n += pthread_equal (pthread_self (), main_thread) ? 1 : 1000;
+}
+
+typedef struct {
+  nd_model *m;
+  const nd_fit_sweep *sw;
+  nd_fit_control ctl;
+  atomic_int ticks;
+  double score;
+} paused_search;
+
+static void
+paused_tick (int evals, void *user)
+{
+  (void) evals;
+  paused_search *ps = user;
+  atomic_fetch_add (&ps->ticks, 1);
+}
+
+static void *
+run_paused (void *user)
+{
+  paused_search *ps = user;
+  ps->score = nd_fit_search_biophysics (ps->m, ps->sw, N_SWEEPS, 24, 5, NULL, &ps->ctl, paused_tick, ps);
+  return NULL;
+}
 
 static nd_model *
 cell (double g_na, double na_shift)
@@ -46,6 +83,7 @@ cell (double g_na, double na_shift)
 int
 main (void)
 {
+  main_thread = pthread_self ();
   static double iin[N_SWEEPS][N], obs[N_SWEEPS][N];
   const double amp[N_SWEEPS] = { -50.0, 100.0, 200.0 };
   nd_fit_sweep sw[N_SWEEPS];
@@ -67,7 +105,7 @@ main (void)
   double *v = malloc (N * sizeof *v);
   nd_simulate (m, &sw[2].drive, v, NULL);
   ND_CHECK (nd_spikes_count (v, N, DT) == 0, "the start is silent");
-  double best = nd_fit_search_biophysics (m, sw, N_SWEEPS, 400, 3, NULL, NULL, NULL);
+  double best = nd_fit_search_biophysics (m, sw, N_SWEEPS, 400, 3, NULL, NULL, NULL, NULL);
   printf ("search: score %.1f from %.1f\n", best, start);
   for (int b = 0; b < m->n_blocks; b++)
     if (m->blocks[b].trainable && m->blocks[b].count <= 3)
@@ -93,17 +131,45 @@ main (void)
   printf ("found model at rest: %.2f mV\n", rest0);
   ND_CHECK (fabs (rest0 - m->v_init) < 1.0, "rest %.2f mV, the cell's %.2f mV", rest0, m->v_init);
 
-  /* The same seed, the same search; another seed, another path. */
+  /* The same seed, the same search, bit for bit, whether its candidates
+   * are scored one at a time or on three lanes (threads, lanes.h); 120
+   * simulations span more than one CMA-ES run (a restart doubles lambda). */
   nd_model *a = cell (10.0, 10.0), *b = cell (10.0, 10.0);
-  double sa = nd_fit_search_biophysics (a, sw, N_SWEEPS, 36, 7, NULL, NULL, NULL);
-  double sb = nd_fit_search_biophysics (b, sw, N_SWEEPS, 36, 7, NULL, NULL, NULL);
-  ND_CHECK (sa == sb && memcmp (a->params, b->params, a->n_params * sizeof (double)) == 0, "deterministic");
+  nd_model_settle_memo (b, true);
+  nd_lanes *lanes = nd_lanes_new (b, 3);
+  int ticks = 0;
+  double sa = nd_fit_search_biophysics (a, sw, N_SWEEPS, 120, 7, NULL, NULL, NULL, NULL);
+  double sb = nd_fit_search_biophysics (b, sw, N_SWEEPS, 120, 7, lanes, NULL, count_tick, &ticks);
+  printf ("one lane %.6f, three lanes %.6f, %d ticks\n", sa, sb, ticks);
+  ND_CHECK (sa == sb && memcmp (a->params, b->params, a->n_params * sizeof (double)) == 0,
+            "deterministic, and the same on three lanes");
+  ND_CHECK (ticks > 0 && ticks <= 120, "progress ticks on the calling thread (%d)", ticks);
+  nd_lanes_free (lanes);
+
+  /* Paused: no simulation runs until it resumes, then the search ends as it would have. */
+  nd_model *pz = cell (10.0, 10.0);
+  paused_search ps = { .m = pz, .sw = sw };
+  atomic_store (&ps.ctl.pause, 1);
+  pthread_t th;
+  pthread_create (&th, NULL, run_paused, &ps);
+  nanosleep (&(struct timespec) { 0, 300000000L }, NULL);
+  int during = atomic_load (&ps.ticks);
+  atomic_store (&ps.ctl.pause, 0);
+  pthread_join (th, NULL);
+  printf ("paused: %d ticks in 0.3 s, %d after resuming\n", during, atomic_load (&ps.ticks));
+  ND_CHECK (during == 0 && atomic_load (&ps.ticks) > 0, "a paused search waits (%d ticks), then runs", during);
+  nd_model *pz0 = cell (10.0, 10.0);
+  double sz = nd_fit_search_biophysics (pz0, sw, N_SWEEPS, 24, 5, NULL, NULL, NULL, NULL);
+  ND_CHECK (ps.score == sz && memcmp (pz->params, pz0->params, pz->n_params * sizeof (double)) == 0,
+            "the paused search ends as one never paused");
+  nd_model_free (pz);
+  nd_model_free (pz0);
 
   /* Cancelled before it starts: the model keeps its start. */
   nd_model *c = cell (10.0, 10.0), *c0 = cell (10.0, 10.0);
   nd_fit_control ctl = { 0 };
   atomic_store (&ctl.cancel, 1);
-  nd_fit_search_biophysics (c, sw, N_SWEEPS, 100, 1, &ctl, NULL, NULL);
+  nd_fit_search_biophysics (c, sw, N_SWEEPS, 100, 1, NULL, &ctl, NULL, NULL);
   double sc0 = nd_fit_spike_score (c0, sw, N_SWEEPS, false), sc1 = nd_fit_spike_score (c, sw, N_SWEEPS, false);
   ND_CHECK (sc1 == sc0 && memcmp (c->params, c0->params, c->n_params * sizeof (double)) == 0,
             "cancelled: the start kept (%.1f vs %.1f)", sc1, sc0);
