@@ -18,6 +18,9 @@
  *   and losses with gradients (the gradient stages), median of 5, without
  *   and with the settling memo a fit uses (model.h), a parameter changed
  *   between repeats as an optimiser does; "_memo_ratio" is with / without.
+ *   "_lanes_ms": with the memo, the three sweeps side by side on the cores
+ *   this process may use, as a fit runs them; "_lanes_ratio" against one
+ *   after the other (wall time; a fit's results are the same either way).
  */
 #include "config.h"
 
@@ -28,6 +31,7 @@
 #include <string.h>
 
 #include "channel.h"
+#include "lanes.h"
 #include "cli.h"
 #include "fit.h"
 #include "integrator.h"
@@ -96,6 +100,38 @@ real_cell_ms (nd_model *m, const nd_drive *d, const nd_loss_spec *spec, gboolean
   return (now_s () - t0) * 1e3;
 }
 
+typedef struct {
+  const nd_drive *d;
+  const nd_loss_spec *spec;
+  gboolean grad;
+} LaneWork;
+
+static void
+real_cell_item (int k, nd_model *m, int lane, void *user)
+{
+  (void) lane;
+  const LaneWork *w = user;
+  double *buf = malloc ((w->grad ? m->n_params : w->d[k].n) * sizeof *buf);
+  if (w->grad)
+    nd_loss_gradient (m, &w->d[k], &w->spec[k], NULL, buf);
+  else
+    nd_simulate (m, &w->d[k], buf, NULL);
+  free (buf);
+}
+
+/* real_cell_ms with the sweeps on lanes. */
+static double
+real_cell_lanes_ms (nd_model *m, nd_lanes *lanes, const nd_drive *d, const nd_loss_spec *spec, gboolean grad)
+{
+  const size_t gl = m->blocks[nd_model_find_block (m, 3, ND_PARAM_GBAR, -1)].offset;
+  m->params[gl] *= 1.0 + 1e-6;
+  nd_model_params_changed (m);
+  LaneWork w = { d, spec, grad };
+  double t0 = now_s ();
+  nd_lanes_run (lanes, 3, real_cell_item, &w);
+  return (now_s () - t0) * 1e3;
+}
+
 static void
 bench_real_cell (void)
 {
@@ -141,6 +177,23 @@ bench_real_cell (void)
       printf ("real_%s_3_sweeps_memo_ms: %.1f\n", what[grad], b);
       printf ("real_%s_3_sweeps_memo_ratio: %.3f\n", what[grad], b / a);
     }
+  /* The three sweeps side by side, each on a lane with its own memo, as a
+   * fit runs them (fit.h, threads), against one after the other. */
+  nd_model_settle_memo (m, true);
+  nd_lanes *lanes = nd_lanes_new (m, nd_cpu_count ());
+  for (int grad = 0; grad < 2; grad++)
+    {
+      double one[5], all[5];
+      for (int r = 0; r < 5; r++)
+        {
+          one[r] = real_cell_ms (m, d, spec, grad, g, v);
+          all[r] = real_cell_lanes_ms (m, lanes, d, spec, grad);
+        }
+      double a = median (one, 5), b = median (all, 5);
+      printf ("real_%s_3_sweeps_lanes_ms: %.1f (%d cores)\n", what[grad], b, nd_lanes_count (lanes));
+      printf ("real_%s_3_sweeps_lanes_ratio: %.3f\n", what[grad], b / a);
+    }
+  nd_lanes_free (lanes);
   free (g);
   free (v);
   free (cur);

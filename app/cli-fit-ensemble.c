@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "ensemble.h"
+#include "lanes.h"
 
 int
 nd_cli_fit_ensemble_check (int n_members, int jobs, gboolean warm_start)
@@ -26,7 +27,7 @@ nd_cli_fit_ensemble_check (int n_members, int jobs, gboolean warm_start)
   if (n_members != -1 && (n_members < 2 || n_members > ND_ENSEMBLE_MAX))
     return nd_cli_fail (2, _("--ensemble is %d; it must be 2 to %d fits"), n_members, ND_ENSEMBLE_MAX);
   if (jobs < 0 || jobs > 256)
-    return nd_cli_fail (2, _("--jobs is %d; it must be 1 to 256 threads (default: one per core)"), jobs);
+    return nd_cli_fail (2, _("--jobs is %d; it must be 1 to 256 cores (default: every core)"), jobs);
   return 0;
 }
 
@@ -53,16 +54,19 @@ nd_cli_fit_ensemble (nd_model *m, const NdFitData *data, const nd_fit_options *o
 {
   if (members)
     *members = NULL, *n_kept = 0;
-  if (jobs == 0)
-    jobs = (int) g_get_num_processors ();
+  /* --jobs is the cores to use: as many fits at once as fit in them, each fit's sweeps on its share. */
+  const int cores = jobs > 0 ? jobs : nd_cpu_count ();
+  const int at_once = MIN (cores, n_members);
+  nd_fit_options member = *opt;
+  member.threads = MAX (1, cores / at_once);
   Report rep = { n_members, data->voltage_clamp ? data->i_unit_pA : 0.0 };
-  nd_ensemble_options eo = { .n_members = n_members, .jobs = jobs, .tol = -1.0, .member_done = member_done,
+  nd_ensemble_options eo = { .n_members = n_members, .jobs = at_once, .tol = -1.0, .member_done = member_done,
                              .user = &rep, .keep_members = members != NULL };
   fprintf (stderr, _("ensemble: %d fits from seeds %llu to %llu on %d threads\n"), n_members,
            (unsigned long long) opt->seed, (unsigned long long) (opt->seed + (uint64_t) n_members - 1),
-           MIN (jobs, n_members));
+           at_once * member.threads);
   nd_ensemble_result er;
-  nd_model *best = nd_ensemble_fit (m, data->train, data->n_train, data->val, data->n_val, opt, &eo, &er);
+  nd_model *best = nd_ensemble_fit (m, data->train, data->n_train, data->val, data->n_val, &member, &eo, &er);
   if (!best)
     {
       memset (res, 0, sizeof *res);

@@ -415,7 +415,11 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData
     m = *mp = nd_cli_fit_ensemble (m, &joint, &plan->opt, a->ensemble, a->jobs, &res, a->propose ? &members : NULL,
                                    &n_kept);
   else
-    nd_fit (m, joint.train, joint.n_train, data->val, data->n_val, &plan->opt, NULL, on_progress, &fp, &res);
+    {
+      nd_fit_options o = plan->opt;
+      o.threads = a->jobs;
+      nd_fit (m, joint.train, joint.n_train, data->val, data->n_val, &o, NULL, on_progress, &fp, &res);
+    }
   nd_model_free (fp.snapshot);
   fprintf (stderr, _("fitted in %.0f s (%d gradient steps, %ld gradients evaluated); the model of start %d is kept\n"),
            (g_get_monotonic_time () - t0) / 1e6, res.iterations_done, res.gradients, res.best_restart + 1);
@@ -577,7 +581,7 @@ nd_cli_fit (int argc, char **argv)
     { "ensemble", 0, 0, G_OPTION_ARG_INT, &a.ensemble, N_("Fit this many times from seeds SEED, SEED+1, … (2 to 64), keep the fits that explain the data as well as the best, and write the range of their kinetics (kinetics.csv’s x_inf_lo … tau_hi_ms and the model’s “band”)"), N_("N") },
     { "propose", 0, 0, G_OPTION_ARG_NONE, &a.propose, N_("With --ensemble: find the recording (steps, step pairs, ramps, noise, prepulses, in the recording’s clamp mode) on which the kept fits disagree most, print it and write it to DIR/next/ (proposal.txt, stimulus.atf, stimulus.csv, predicted.csv)"), NULL },
     { "vc-noise", 0, 0, G_OPTION_ARG_DOUBLE, &a.vc_noise, N_("With --propose after a current-clamp fit: also propose voltage-clamp recordings of the cell, whose clamp current has this noise (s.d. in pA at the recording’s bandwidth, e.g. 5)"), N_("PA") },
-    { "jobs", 0, 0, G_OPTION_ARG_INT, &a.jobs, N_("With --ensemble: fits run at once (default: one per core)"), N_("N") },
+    { "jobs", 0, 0, G_OPTION_ARG_INT, &a.jobs, N_("Cores to use (default: every core): the sweeps and the search’s candidates are simulated side by side, with the same result as on one core; with --ensemble, its fits share them"), N_("N") },
     { "with", 0, 0, G_OPTION_ARG_FILENAME, &a.with, N_("Another recording of the same cell, in current or voltage clamp, fitted together with REC: all its sweeps train (report in with-report.csv); --propose then proposes in both clamp modes"), N_("REC2") },
     { "window", 0, 0, G_OPTION_ARG_STRING, &a.window, N_("Fit only this part of every sweep, in ms from its start, e.g. 100-700 (faster; default: the whole sweep)"), N_("START-END") },
     { "search", 0, 0, G_OPTION_ARG_INT, &a.search, N_("Simulations of the search of conductances and kinetics that starts each restart (default 600 for a real cell, 0 otherwise; 0: no search)"), N_("N") },

@@ -100,7 +100,7 @@ append_double (GString *s, double v)
 typedef struct {
   char *stim_path, *val_path, *test_path, *out_dir, *stages;
   gint64 seed;
-  int iterations, restarts, latents, width, depth;
+  int iterations, restarts, latents, width, depth, jobs;
   gboolean free_at_rest;
   double max_dt, dvdt_weight, z_leak;
 } Options;
@@ -143,6 +143,7 @@ parse_options (int *argc, char ***argv, Options *o)
     { "latent-leak", 0, 0, G_OPTION_ARG_DOUBLE, &o->z_leak, N_("Time constant in ms with which the latent states decay when the network does not drive them (default 10; 0: no decay)"), N_("MS") },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &o->max_dt, N_("Largest integration step in ms (default 0.025)"), N_("MS") },
     { "stages", 0, 0, G_OPTION_ARG_STRING, &o->stages, N_("Fit schedule: forcing horizon in samples, share of the iterations and optionally the pull strength (0-1) per stage, e.g. 1:0.2,1:0.1:0.3,0:0.7 (horizon 0: free run)"), N_("H:F[:P],…") },
+    { "jobs", 0, 0, G_OPTION_ARG_INT, &o->jobs, N_("Cores to use (default: every core): the fit simulates its sweeps side by side, with the same result as on one core"), N_("N") },
     { "dvdt-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o->dvdt_weight, N_("Weight of the dV/dt error in the free-run loss (default 0.01, as published)"), N_("W") },
     { NULL }
   };
@@ -164,6 +165,8 @@ check_options (const Options *o)
     return nd_cli_fail (2, _("--iterations must be 1 to 1000000, --restarts 1 to 1000 and --seed 0 or more"));
   if (o->latents < 0 || o->latents > ND_MAX_LATENTS || o->width < 1 || o->width > 1024 || o->depth < 1 || o->depth > 8)
     return nd_cli_fail (2, _("--latents must be 0 to %d, --width 1 to 1024 and --depth 1 to 8"), ND_MAX_LATENTS);
+  if (o->jobs < 0 || o->jobs > 256)
+    return nd_cli_fail (2, _("--jobs is %d; it must be 1 to 256 cores (default: every core)"), o->jobs);
   if (!(o->z_leak >= 0.0) || o->z_leak > 1e6)
     return nd_cli_fail (2, _("--latent-leak must be 0 or a positive time in ms"));
   if (!(o->max_dt >= ND_DT_MIN_MS && o->max_dt <= ND_DT_MAX_MS))
@@ -186,6 +189,7 @@ settings_from_options (const Options *o, nd_reduce_settings *s)
   s->fit.seed = (uint64_t) o->seed;
   s->fit.iterations = o->iterations;
   s->fit.restarts = o->restarts;
+  s->fit.threads = o->jobs;
   s->fit.progress_interval_s = 2.0;
   if (o->dvdt_weight >= 0.0)
     s->fit.dvdt_weight = o->dvdt_weight;

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "fit-worker.h"
 #include "gate-band.h"
+#include "lanes.h"
 
 static double
 now_s (void)
@@ -83,6 +84,9 @@ nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, cons
         {
           nd_fit_options o = *opt;
           o.seed = opt->seed + (uint64_t) next;
+          /* The fits at once share the cores (fit.h, threads). */
+          if (o.threads <= 0)
+            o.threads = nd_cpu_count () / (jobs < n ? jobs : n) > 1 ? nd_cpu_count () / (jobs < n ? jobs : n) : 1;
           bool live = next == 0 && eo->progress;
           if (!live)
             o.progress_interval_s = 1e9;

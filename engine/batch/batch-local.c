@@ -38,7 +38,7 @@ typedef struct
   GQueue waiting;             /* const NdBatchRow* */
   GPtrArray *running;         /* Running* */
   guint to_run, skipped, done, failed;
-  guint fit_jobs;             /* threads of each ensemble row's fits */
+  guint fit_jobs;             /* cores of each fit or reduce row (--jobs) */
   double sum_seconds;         /* of the rows finished in this run */
   gint64 t0;
   gboolean stopping;
@@ -225,7 +225,7 @@ nd_batch_run_local (const NdBatchPlan *plan, const char *out_dir, const NdBatchL
         g_queue_push_tail (&r.waiting, (gpointer) row);
     }
   r.to_run = r.waiting.length;
-  /* --jobs is the cores the run may use: an ensemble row gets its share of them, a core when there are
+  /* --jobs is the cores the run may use: a fit or reduce row gets its share of them, a core when there are
    * more rows than cores, more when fewer rows are left to run (one recording's ensemble on four cores). */
   r.fit_jobs = MAX (1u, opt->jobs / MAX (1u, MIN (opt->jobs, r.to_run)));
   r.running = g_ptr_array_new ();

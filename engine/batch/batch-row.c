@@ -186,7 +186,9 @@ nd_batch_row_spawn (const NdBatchPlan *plan, const NdBatchRow *row, const char *
   gboolean own_jobs = FALSE;
   for (int i = 1; row->argv[i] && !g_str_equal (row->argv[i], "--"); i++)
     own_jobs |= g_str_equal (row->argv[i], "--jobs") || g_str_has_prefix (row->argv[i], "--jobs=");
-  if (fit_jobs > 0 && nd_batch_row_ensemble (row) > 0 && !own_jobs)
+  /* A fit's or a reduction's sweeps run on the row's share of the cores. */
+  const gboolean uses_cores = g_str_equal (row->argv[0], "fit") || g_str_equal (row->argv[0], "reduce");
+  if (fit_jobs > 0 && uses_cores && !own_jobs)
     {
       g_ptr_array_add (argv, g_strdup ("--jobs"));
       g_ptr_array_add (argv, g_strdup_printf ("%u", fit_jobs));

@@ -53,9 +53,9 @@ gboolean     nd_batch_row_complete (const char *out_dir, const NdBatchRow *row);
 gboolean     nd_batch_plan_check_out (const NdBatchPlan *plan, const char *out_dir, GError **error);
 
 /* Starts the row: clears its work folder, runs `cli_path` with the row's arguments and its --out in the
- * plan's folder. The child ends with SIGTERM if the calling thread ends first. A fit row with --ensemble and
- * no --jobs of its own gets "--jobs fit_jobs" (the threads its fits run on; 0: the fit's default, one per
- * core) on its command line but not in its args: where a row runs changes its speed, never its result. */
+ * plan's folder. The child ends with SIGTERM if the calling thread ends first. A fit or reduce row with no
+ * --jobs of its own gets "--jobs fit_jobs" (the cores its fits run on; 0: the fit's default, every core)
+ * on its command line but not in its args: where a row runs changes its speed, never its result. */
 GSubprocess *nd_batch_row_spawn (const NdBatchPlan *plan, const NdBatchRow *row, const char *out_dir,
                                  const char *cli_path, guint fit_jobs, GError **error);
 /* After the process has exited (not when it was stopped on purpose: a stopped row keeps its work folder,
