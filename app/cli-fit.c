@@ -42,6 +42,7 @@
 #include "fit-data.h"
 #include "fit-plan.h"
 #include "fit.h"
+#include "lanes.h"
 #include "model-file.h"
 #include "recording.h"
 #include "templates.h"
@@ -418,6 +419,10 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData
     {
       nd_fit_options o = plan->opt;
       o.threads = a->jobs;
+      const int cores = a->jobs > 0 ? a->jobs : nd_cpu_count ();
+      fprintf (stderr, ngettext ("fitting on %d core (--jobs sets how many; the result is the same)\n",
+                                 "fitting on %d cores (--jobs sets how many; the result is the same)\n",
+                                 (unsigned long) cores), cores);
       nd_fit (m, joint.train, joint.n_train, data->val, data->n_val, &o, NULL, on_progress, &fp, &res);
     }
   nd_model_free (fp.snapshot);
