@@ -235,6 +235,10 @@ t = time.monotonic()
 r = batch(ens_plan, "--out", single, "--jobs", "2")
 t_single = time.monotonic() - t
 check(r.returncode == 0, f"single fits: {r.stderr}")
+# Two rows on two cores: each single fit is given one core (--jobs 1 on its command line, not in its args).
+for name in ("e1", "e2"):
+    log = open(os.path.join(single, name, "log.txt")).read()
+    check("fitting on 1 core " in log, f"{name} (single fit) on one core: {log[:300]}")
 t = time.monotonic()
 r = batch(ens_plan, "--out", ens_a, "--jobs", "2", "--ensemble", "2")
 t_ens = time.monotonic() - t
