@@ -108,6 +108,8 @@ error(("fit", hybrid, hugev, "--out", d), 1, "1e+300 pA", gone=os.path.join(d, "
 error(("fit", hybrid, rec, "--out", d, "--iterations", "10000000"), 2, "--iterations", "0 to 1000000")
 error(("fit-curves", os.path.join(data, "icg", "curves-extract.csv.gz"), "--out", d, "--jobs", "100000"), 2,
       "--jobs is 100000; it must be 1 to 256")
+error(("fit", hybrid, rec, "--out", d, "--jobs", "100000"), 2, "--jobs is 100000; it must be 1 to 256 cores")
+error(("reduce", cell, "--stimulus", cell_stim, "--out", d, "--jobs", "-1"), 2, "--jobs is -1; it must be 1 to 256 cores")
 error(("reduce", cell, "--stimulus", cell_stim, "--out", d, "--dvdt-weight", "inf"), 2, "--dvdt-weight is inf")
 error(("reduce", cell, "--stimulus", cell_stim, "--out", d, "--iterations", "10000000"), 2, "1 to 1000000")
 # Automatic restarts end, with progress, and --iterations bounds the whole fit (restarts, extra restarts, polish).
