@@ -5,7 +5,9 @@
  *
  * nd_lanes_run hands every item to exactly one lane, gives the other lanes
  * the model's parameters as they are when the run starts, and uses no lane
- * beyond the items. A whole fit (a real cell's: the search, the gradient
+ * beyond the items; items of 1 ms make the lanes run side by side, so the
+ * test command's ThreadSanitizer run sees any unsynchronised access (a
+ * counter shared by the items without an atomic fails it). A whole fit (a real cell's: the search, the gradient
  * stages with their free-running checks; and a synthetic cell's learned K
  * gate, voltage-forced then free) on one core and on three ends with the
  * same parameters, losses and history, byte for byte.
@@ -15,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fit.h"
 #include "integrator.h"
@@ -40,6 +43,8 @@ static void
 item (int k, nd_model *m, int lane, void *user)
 {
   run_check *c = user;
+  /* Items that take a while (1 ms), so that the lanes really run side by side. */
+  nanosleep (&(struct timespec) { 0, 1000000L }, NULL);
   atomic_fetch_add (&c->seen[k], 1);
   atomic_fetch_or (&c->lanes_used, 1 << lane);
   if (lane >= c->max_lane || (lane == 0) != (m == c->m) || m->params[0] != c->m->params[0])
@@ -57,6 +62,8 @@ check_run (nd_lanes *l, nd_model *m, int n_items, int max_lane, const char *what
   printf ("%s: %d of %d items once, lanes used 0x%x\n", what, once, n_items, atomic_load (&c.lanes_used));
   ND_CHECK (once == n_items, "%s: every item exactly once", what);
   ND_CHECK (atomic_load (&c.bad) == 0, "%s: each lane in bounds, with the model's parameters", what);
+  if (n_items >= 2 * max_lane && max_lane > 1)
+    ND_CHECK (__builtin_popcount (atomic_load (&c.lanes_used)) >= 2, "%s: more than one lane took items", what);
 }
 
 static nd_model *
