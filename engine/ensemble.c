@@ -42,6 +42,7 @@ nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, cons
                  const nd_fit_options *opt, const nd_ensemble_options *eo, nd_ensemble_result *res)
 {
   const int n = eo->n_members, jobs = eo->jobs < 1 ? 1 : eo->jobs;
+  const int share = nd_cpu_count () / (jobs < n ? jobs : n), member_threads = share > 1 ? share : 1;
   memset (res, 0, sizeof *res);
   res->n_members = n;
   res->best = -1;
@@ -86,7 +87,7 @@ nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, cons
           o.seed = opt->seed + (uint64_t) next;
           /* The fits at once share the cores (fit.h, threads). */
           if (o.threads <= 0)
-            o.threads = nd_cpu_count () / (jobs < n ? jobs : n) > 1 ? nd_cpu_count () / (jobs < n ? jobs : n) : 1;
+            o.threads = member_threads;
           bool live = next == 0 && eo->progress;
           if (!live)
             o.progress_interval_s = 1e9;

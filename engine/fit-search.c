@@ -174,8 +174,8 @@ static void
 score_generation (search *s, const gsl_vector *x0, const gsl_vector *step, const double *mean, double sigma,
                   const double *y, int lambda, double *f)
 {
-  /* A pause holds the search between generations (a generation is
-   * about a second of a real cell's fit). */
+  /* A pause holds the search between generations (11 to 128
+   * simulations: 0.5-8 s of a real cell's search on two cores). */
   while (s->ctl && atomic_load (&s->ctl->pause) && !atomic_load (&s->ctl->cancel))
     nanosleep (&(struct timespec) { 0, 10000000L }, NULL);
   bool scored[CMA_MAX_LAMBDA];

@@ -393,10 +393,8 @@ score_item (int k, nd_model *m, int lane, void *user)
 {
   (void) lane;
   scores_work *w = user;
-  if (w->spikes)
-    w->score[k] = sweep_spike_score (m, &w->sw[k], &w->bad[k]);
-  else
-    w->score[k] = sweep_loss (m, &w->sw[k], 0, 0.0, NULL, NULL), w->bad[k] = false;
+  w->bad[k] = false;
+  w->score[k] = w->spikes ? sweep_spike_score (m, &w->sw[k], &w->bad[k]) : sweep_loss (m, &w->sw[k], 0, 0.0, NULL, NULL);
 }
 
 /* Every sweep's score (spike-aware or the free-running loss), on the lanes (or NULL). */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cortical-cell.h"
 #include "fit-search.h"
 #include "integrator.h"
 #include "nd-check.h"
@@ -66,13 +67,7 @@ run_paused (void *user)
 static nd_model *
 cell (double g_na, double na_shift)
 {
-  nd_template_cell c;
-  nd_template_cell_unknown (&c);
-  c.area_um2 = 20000.0;
-  c.v_rest_mV = -70.0;
-  c.r_in_MOhm = 250.0;
-  nd_model *m = nd_template_model (ND_TEMPLATE_CORTICAL, &c, true);
-  m->params[m->blocks[m->channels[0].block_gbar].offset] = g_na;
+  nd_model *m = cortical_cell (g_na);
   m->params[m->blocks[m->channels[0].block_vshift].offset] = na_shift;
   /* No learned current in the truth: its conductance at the bottom of its range. */
   m->params[m->blocks[m->channels[4].block_gbar].offset] = 1e-3;

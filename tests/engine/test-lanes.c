@@ -19,12 +19,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "cortical-cell.h"
 #include "fit.h"
 #include "integrator.h"
 #include "lanes.h"
 #include "nd-check.h"
 #include "k-experiment.h"
-#include "templates.h"
 #include "units.h"
 
 #define DT 0.05
@@ -66,20 +66,6 @@ check_run (nd_lanes *l, nd_model *m, int n_items, int max_lane, const char *what
     ND_CHECK (__builtin_popcount (atomic_load (&c.lanes_used)) >= 2, "%s: more than one lane took items", what);
 }
 
-static nd_model *
-cell (double g_na)
-{
-  nd_template_cell c;
-  nd_template_cell_unknown (&c);
-  c.area_um2 = 20000.0;
-  c.v_rest_mV = -70.0;
-  c.r_in_MOhm = 250.0;
-  nd_model *m = nd_template_model (ND_TEMPLATE_CORTICAL, &c, true);
-  m->params[m->blocks[m->channels[0].block_gbar].offset] = g_na;
-  nd_model_params_changed (m);
-  return m;
-}
-
 static bool
 same_fit (const nd_model *a, const nd_fit_result *ra, const nd_model *b, const nd_fit_result *rb)
 {
@@ -115,7 +101,7 @@ check_fit (nd_model *(*fresh) (void), const nd_fit_sweep *sw, int n_train, int n
 static nd_model *
 fresh_cortical (void)
 {
-  return cell (15.0);
+  return cortical_cell (15.0);
 }
 
 static nd_model *
@@ -130,7 +116,7 @@ main (void)
   printf ("cores: %d\n", nd_cpu_count ());
   ND_CHECK (nd_cpu_count () >= 1, "at least one core");
 
-  nd_model *m = cell (50.0);
+  nd_model *m = cortical_cell (50.0);
   nd_lanes *l = nd_lanes_new (m, 4);
   ND_CHECK (nd_lanes_count (l) == 4, "four lanes");
   m->params[0] = 0.25;
@@ -148,7 +134,7 @@ main (void)
   static double iin[N_SWEEPS][N], obs[N_SWEEPS][N];
   const double amp[N_SWEEPS] = { -50.0, 120.0, 220.0, 60.0, 170.0 };
   nd_fit_sweep sw[N_SWEEPS];
-  nd_model *truth = cell (50.0);
+  nd_model *truth = cortical_cell (50.0);
   for (int k = 0; k < N_SWEEPS; k++)
     {
       for (int j = 0; j < N; j++)
