@@ -26,6 +26,7 @@
 #include "batch/batch-local.h"
 #include "batch/batch-summary.h"
 #include "cli-batch.h"
+#include "cli-output.h"
 #include "cli.h"
 #include "ensemble.h"
 
@@ -87,12 +88,7 @@ time_left (double s)
 {
   if (!isfinite (s))
     return g_strdup (_("time left not known until a row has finished"));
-  long t = lround (s);
-  if (t < 60)
-    return g_strdup_printf (_("about %ld s left"), MAX (t, 1));
-  if (t < 3600)
-    return g_strdup_printf (_("about %ld min left"), (t + 30) / 60);
-  return g_strdup_printf (_("about %ld h %02ld min left"), t / 3600, (t % 3600) / 60);
+  return nd_cli_about_left (s);
 }
 
 void

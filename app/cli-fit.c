@@ -84,19 +84,30 @@ on_progress (const nd_fit_progress *p, void *user)
   /* The stages in words: the model led by the recorded potential, then on its own. */
   const char *stage = p->horizon == 0 ? _("running free") : p->horizon == 1 ? _("following the recording")
                                                                              : _("following the recording now and then");
+  g_autofree char *line = NULL;
   if (p->searching)
-    fprintf (stderr, _("start %d/%d: searching conductances and kinetics, simulation %d/%d\n"), p->restart + 1,
-             p->restarts, p->search_done, p->search_total);
+    line = g_strdup_printf (_("start %d/%d: searching conductances and kinetics, simulation %d/%d\n"), p->restart + 1,
+                            p->restarts, p->search_done, p->search_total);
   else if (fp->joint)
-    fprintf (stderr, _("start %d/%d, step %d/%d (%s): training error %.3g RMSE (mV of the current-clamp sweeps and %% "
-                       "of the clamp current together)\n"), p->restart + 1, p->restarts, p->iteration, p->iterations,
-             stage, sqrt (fmax (p->train_loss, 0.0)));
+    line = g_strdup_printf (_("start %d/%d, step %d/%d (%s): training error %.3g RMSE (mV of the current-clamp sweeps "
+                              "and %% of the clamp current together)\n"), p->restart + 1, p->restarts, p->iteration,
+                            p->iterations, stage, sqrt (fmax (p->train_loss, 0.0)));
   else if (fp->i_unit_pA > 0.0)
-    fprintf (stderr, _("start %d/%d, step %d/%d: training error %.3g pA RMSE\n"), p->restart + 1, p->restarts,
-             p->iteration, p->iterations, fp->i_unit_pA * sqrt (fmax (p->train_loss, 0.0)));
+    line = g_strdup_printf (_("start %d/%d, step %d/%d: training error %.3g pA RMSE\n"), p->restart + 1, p->restarts,
+                            p->iteration, p->iterations, fp->i_unit_pA * sqrt (fmax (p->train_loss, 0.0)));
   else
-    fprintf (stderr, _("start %d/%d, step %d/%d (%s): training error %.3g mV RMSE\n"), p->restart + 1,
-             p->restarts, p->iteration, p->iterations, stage, sqrt (fmax (p->train_loss, 0.0)));
+    line = g_strdup_printf (_("start %d/%d, step %d/%d (%s): training error %.3g mV RMSE\n"), p->restart + 1,
+                            p->restarts, p->iteration, p->iterations, stage, sqrt (fmax (p->train_loss, 0.0)));
+  /* The engine's time left (fit-eta.h), once it has timed the work. */
+  if (isfinite (p->seconds_left))
+    {
+      g_autofree char *left = nd_cli_about_left (p->seconds_left);
+      g_strchomp (line);
+      fprintf (stderr, _("%s · %s"), line, left);
+      fputc ('\n', stderr);
+    }
+  else
+    fputs (line, stderr);
   gint64 now = g_get_monotonic_time ();
   if (p->best_version != fp->saved_version && p->best_params && now - fp->last_save >= SAVE_EVERY_US)
     {

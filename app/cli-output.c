@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -131,4 +132,15 @@ nd_cli_set_commit (const char *dir, const char *what, const char *const *names, 
       g_string_append_printf (text, "%s,%" G_GSIZE_FORMAT ",%s\n", names[i], len, sum);
     }
   return nd_cli_set_write (dir, ND_CLI_SET_MARKER, text->str, text->len, error);
+}
+
+char *
+nd_cli_about_left (double s)
+{
+  long t = lround (s);
+  if (t < 60)
+    return g_strdup_printf (_("about %ld s left"), MAX (t, 1));
+  if (t < 3600)
+    return g_strdup_printf (_("about %ld min left"), (t + 30) / 60);
+  return g_strdup_printf (_("about %ld h %02ld min left"), t / 3600, (t % 3600) / 60);
 }

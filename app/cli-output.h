@@ -39,3 +39,6 @@ gboolean nd_cli_set_begin (const char *dir, const char *const *names, GError **e
 gboolean nd_cli_set_write (const char *dir, const char *name, const char *data, gsize len, GError **error);
 /* Writes the marker, last: every file of names[] with its size and SHA-256. */
 gboolean nd_cli_set_commit (const char *dir, const char *what, const char *const *names, GError **error);
+
+/* "about 3 min left": a time left in seconds (finite) as a status line says it. */
+char *nd_cli_about_left (double s);

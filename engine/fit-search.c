@@ -13,7 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "lanes.h"
 
@@ -176,8 +175,7 @@ score_generation (search *s, const gsl_vector *x0, const gsl_vector *step, const
 {
   /* A pause holds the search between generations (11 to 128
    * simulations: 0.5-8 s of a real cell's search on two cores). */
-  while (s->ctl && atomic_load (&s->ctl->pause) && !atomic_load (&s->ctl->cancel))
-    nanosleep (&(struct timespec) { 0, 10000000L }, NULL);
+  nd_fit_hold (s->ctl);
   bool scored[CMA_MAX_LAMBDA];
   generation g = { .s = s, .x0 = x0, .step = step, .mean = mean, .y = y, .sigma = sigma, .f = f,
                    .scored = scored };

@@ -17,6 +17,7 @@
 #include "lanes.h"
 #include "learned-gate.h"
 #include "model-private.h"
+#include "fit-eta.h"
 #include "fit-search.h"
 #include "spikes.h"
 #include "sweep-score.h"
@@ -139,6 +140,10 @@ now_s (void)
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
+
+/* Seconds this thread has been held by a pause (nd_fit_hold): each fit (an
+ * ensemble's members too) runs on its own thread, and its search pauses on it. */
+static _Thread_local double held_s;
 
 static void
 sleep_ms (int ms)
@@ -567,9 +572,13 @@ progress_emit (progress_state *ps, nd_fit_progress *p, bool force_emit)
 }
 
 /* Progress of the biophysical search: three simulations make one unit of
- * done/total, about the cost of a gradient iteration. */
+ * done/total (a count; the time left prices them, fit-eta.h). */
 #define SEARCH_EVALS_PER_UNIT 3
+struct fit_run;
+static void eta_search (struct fit_run *f, int evals);
+
 typedef struct {
+  struct fit_run *f;
   progress_state *ps;
   nd_fit_progress *p;
   int done0;
@@ -581,6 +590,7 @@ search_tick (int evals, void *user)
   search_tick_state *st = user;
   st->p->search_done = evals;
   st->p->done = st->done0 + evals / SEARCH_EVALS_PER_UNIT;
+  eta_search (st->f, evals);
   progress_emit (st->ps, st->p, false);
 }
 
@@ -1101,7 +1111,7 @@ init_rates (const nd_model *m, const nd_fit_options *opt, double *lr, double *wd
 }
 
 /* What one fit keeps across its rounds (fresh restarts, then the polish). */
-typedef struct {
+typedef struct fit_run {
   nd_model *m;
   const nd_fit_options *opt;
   const nd_fit_sweep *train;
@@ -1127,11 +1137,82 @@ typedef struct {
   double polish_loss;           /* an explained fit above it is polished too */
   bool noisy;
   int search_units;             /* the searches' simulations, 3 to a unit of progress */
+  /* The time left (fit-eta.h): what the finished phases took, and the
+   * phase running now (a search or a round's steps) since its start. */
+  nd_fit_eta eta;
+  double done_search_s, done_step_s;
+  long done_search_evals, done_steps;
+  double phase_t0, phase_held0;
+  long round_grads0;            /* gradients evaluated before this round's steps */
   lbfgs_state lb;
   adam_state adam;
   progress_state ps;
   nd_fit_progress p;
 } fit_run;
+
+/* The time left (fit-eta.h). A phase is a search or a round's steps; its
+ * running time leaves out the pauses. */
+static void
+phase_begin (fit_run *f)
+{
+  f->phase_t0 = now_s ();
+  f->phase_held0 = held_s;
+}
+
+static double
+phase_seconds (const fit_run *f)
+{
+  return now_s () - f->phase_t0 - (held_s - f->phase_held0);
+}
+
+/* What round `round` (of n_it steps, with or without its search) and the
+ * fresh restarts planned after it still have to do. */
+static void
+eta_plan (fit_run *f, int round, int n_it, bool search)
+{
+  const nd_fit_options *opt = f->opt;
+  const long per_search = opt->search_evals > 0 ? opt->search_evals : 0;
+  f->eta.rounds_left = round + 1 < f->restarts ? f->restarts - round - 1 : 0;
+  f->eta.steps_per_round = opt->iterations;
+  f->eta.grads_per_round = opt->spike_aware ? ND_FIT_REAL_GRADIENTS_PER_STEP * (long) opt->iterations : -1;
+  f->eta.steps_left_now = n_it;
+  f->eta.grads_left_now = opt->spike_aware ? ND_FIT_REAL_GRADIENTS_PER_STEP * (long) n_it : -1;
+  f->eta.search_evals_left = (search ? per_search : 0) + f->eta.rounds_left * per_search;
+}
+
+/* After a generation of the search: evals of its simulations are done. */
+static void
+eta_search (fit_run *f, int evals)
+{
+  const long per_search = f->opt->search_evals > 0 ? f->opt->search_evals : 0;
+  f->eta.search_s = f->done_search_s + phase_seconds (f);
+  f->eta.search_evals = f->done_search_evals + evals;
+  f->eta.search_evals_left = (per_search > evals ? per_search - evals : 0) + f->eta.rounds_left * per_search;
+  f->eta.step_s = f->done_step_s;
+  f->eta.steps = f->done_steps;
+  f->eta.grads = f->result->gradients;
+  f->p.seconds_left = nd_fit_eta_seconds (&f->eta);
+}
+
+/* After step `it` of a round of n_it. */
+static void
+eta_step (fit_run *f, int it, int n_it)
+{
+  const long round_grads = f->lb.evals + f->adam.evals - f->round_grads0;
+  f->eta.step_s = f->done_step_s + phase_seconds (f);
+  f->eta.steps = ++f->done_steps;
+  f->eta.grads = f->result->gradients + round_grads;
+  f->eta.search_s = f->done_search_s;
+  f->eta.search_evals = f->done_search_evals;
+  f->eta.search_evals_left = f->eta.rounds_left * (long) (f->opt->search_evals > 0 ? f->opt->search_evals : 0);
+  f->eta.steps_left_now = n_it - it - 1;
+  if (f->eta.grads_left_now >= 0)
+    {
+      const long budget = ND_FIT_REAL_GRADIENTS_PER_STEP * (long) n_it;
+      f->eta.grads_left_now = budget > round_grads ? budget - round_grads : 0;
+    }
+  f->p.seconds_left = nd_fit_eta_seconds (&f->eta);
+}
 
 /* Training sweeps as the stages see them: forced stages pull towards a
  * smoothed copy of a noisy recording. */
@@ -1231,9 +1312,12 @@ begin_round (fit_run *f, int r, int round, bool polish, bool warm, int n_it)
   /* A real recording's fit first searches the biophysics for a model
    * that fires as the cell does (fit-search.h); that model is itself a
    * candidate for the kept parameters. */
-  if (opt->search_evals > 0 && !warm)
+  const bool search = opt->search_evals > 0 && !warm;
+  eta_plan (f, round, n_it, search);
+  if (search)
     {
-      search_tick_state st = { .ps = &f->ps, .p = &f->p, .done0 = f->search_units + result->iterations_done };
+      phase_begin (f);
+      search_tick_state st = { .f = f, .ps = &f->ps, .p = &f->p, .done0 = f->search_units + result->iterations_done };
       f->p.restart = round;
       f->p.searching = true;
       f->p.search_total = opt->search_evals;
@@ -1242,17 +1326,24 @@ begin_round (fit_run *f, int r, int round, bool polish, bool warm, int n_it)
       f->p.searching = false;
       f->search_units += opt->search_evals / SEARCH_EVALS_PER_UNIT;
       keep_if_best (f, validation_loss (m, f->vs, f->nvs, opt->val_worst, opt->spike_aware, f->tmp, f->lanes), round);
+      f->done_search_s += phase_seconds (f);
+      f->done_search_evals = f->eta.search_evals;
     }
 }
 
 /* Waits while the fit is paused; false once it is cancelled. */
-static bool
-fit_wait (nd_fit_control *ctl)
+bool
+nd_fit_hold (nd_fit_control *ctl)
 {
   if (!ctl)
     return true;
-  while (atomic_load (&ctl->pause) && !atomic_load (&ctl->cancel))
-    sleep_ms (10);
+  if (atomic_load (&ctl->pause) && !atomic_load (&ctl->cancel))
+    {
+      const double t0 = now_s ();
+      while (atomic_load (&ctl->pause) && !atomic_load (&ctl->cancel))
+        sleep_ms (10);
+      held_s += now_s () - t0;
+    }
   return !atomic_load (&ctl->cancel);
 }
 
@@ -1307,13 +1398,14 @@ finish_step (fit_run *f, int round, int it, int n_it, int stage, int horizon, bo
   result->iterations_done++;
   f->p.done = f->search_units + result->iterations_done;
   f->p.steps_done = result->iterations_done;
+  eta_step (f, it, n_it);
   progress_emit (&f->ps, &f->p, it + 1 == n_it || spent);
 }
 
 /* The n_it iterations of a round; false when the user's limit on the whole
  * fit (fit.h, total_iterations) ends the fit here. */
 static bool
-run_round (fit_run *f, int round, bool warm, int n_it)
+run_steps (fit_run *f, int round, bool warm, int n_it)
 {
   nd_model *m = f->m;
   const nd_fit_options *opt = f->opt;
@@ -1329,7 +1421,7 @@ run_round (fit_run *f, int round, bool warm, int n_it)
           result->gradients += f->lb.evals + f->adam.evals - evals0;
           return false;
         }
-      if (!fit_wait (f->ctl))
+      if (!nd_fit_hold (f->ctl))
         {
           result->cancelled = true;
           break;
@@ -1370,6 +1462,17 @@ run_round (fit_run *f, int round, bool warm, int n_it)
     }
   result->gradients += f->lb.evals + f->adam.evals - evals0;
   return true;
+}
+
+/* A round's steps, timed for the time left. */
+static bool
+run_round (fit_run *f, int round, bool warm, int n_it)
+{
+  phase_begin (f);
+  f->round_grads0 = f->lb.evals + f->adam.evals;
+  const bool go_on = run_steps (f, round, warm, n_it);
+  f->done_step_s += phase_seconds (f);
+  return go_on;
 }
 
 /* The rounds of a fit: its fresh restarts, the extra ones of a miss and the
@@ -1476,7 +1579,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   fit_run_alloc (&f);
   progress_init (&f.ps, m, opt, progress, user, &train[0]);
   f.p = (nd_fit_progress) { .restarts = f.restarts, .iterations = opt->iterations, .val_loss = NAN,
-                            .best_val_loss = INFINITY, .best_params = f.best };
+                            .best_val_loss = INFINITY, .best_params = f.best, .seconds_left = NAN };
   f.n_stages = plan_stages (opt, f.stage_end);
   /* round counts the rounds run: r may skip to the polish. */
   for (int r = 0, round = 0; r < f.rounds && !result->cancelled && round_wanted (&f, &r); r++, round++)

@@ -175,6 +175,10 @@ typedef struct {
   atomic_int pause;        /* set to pause between iterations (and the search's generations), clear to resume */
 } nd_fit_control;
 
+/* Waits while ctl is paused (NULL: never); false when the fit is cancelled.
+ * The time held is left out of the fit's time left (fit-eta.h). */
+bool nd_fit_hold (nd_fit_control *ctl);
+
 #define ND_FIT_CURVE_POINTS 161  /* -100..+60 mV in 1 mV steps */
 
 typedef struct {
@@ -186,7 +190,8 @@ typedef struct {
   /* The biophysical search at a restart's start (fit-search.h): while it
    * runs, searching is true and search_done of search_total simulations
    * are done; done and total count 3 simulations as one iteration (a
-   * gradient costs about as much). */
+   * count, not a time: a step costs 2 to 18 simulations, seconds_left
+   * prices each). */
   bool searching;
   int search_done, search_total;
   int horizon;                 /* its forcing horizon in samples (0: free run) */
@@ -211,6 +216,10 @@ typedef struct {
    * save the best model so far, so a stopped fit leaves a usable result. */
   const double *best_params;
   int best_version;
+  /* Seconds the planned rounds still take, priced at what the search's
+   * simulations and the gradient steps have cost so far (fit-eta.h); NAN
+   * until something has been timed. Extra rounds of a miss are not planned. */
+  double seconds_left;
 } nd_fit_progress;
 
 typedef void (*nd_fit_progress_fn) (const nd_fit_progress *p, void *user);

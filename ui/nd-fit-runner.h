@@ -37,6 +37,7 @@ typedef struct
   gboolean trace_current;     /* voltage clamp: the traces are the membrane current in pA, not V in mV */
   double i_unit_pA;           /* voltage clamp: pA of one unit of the loss (1 % of the current's range), else 0 */
   double elapsed_s;           /* running time, pauses left out */
+  double seconds_left;        /* the engine's estimate (nd_fit_progress), NAN before one */
 } NdFitSnapshot;
 
 typedef enum

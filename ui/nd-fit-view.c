@@ -280,13 +280,24 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
                                                       : _("First training sweep, the model running free"));
   nd_fit_view_set_clamp_axes (self, s->trace_current);
   nd_fit_view_show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
-  double frac = s->total > 0 ? (double) s->done / s->total : 0.0;
+  /* The bar is the running time over the running time and the time left: the engine prices the
+   * search's simulations and the gradient steps each at what they have cost (fit-eta.h); counting
+   * both as iterations made the time left grow as a real cell's fit ran. It never moves back. */
+  const gboolean timed = isfinite (s->seconds_left);
+  double frac = timed && s->elapsed_s + s->seconds_left > 0.0 ? s->elapsed_s / (s->elapsed_s + s->seconds_left)
+              : s->total > 0 ? (double) s->done / s->total : 0.0;
+  if (s->elapsed_s < self->bar_elapsed)
+    self->bar_fraction = 0.0;
+  self->bar_elapsed = s->elapsed_s;
+  frac = self->bar_fraction = MAX (self->bar_fraction, frac);
   /* An ensemble: the bar counts its fits, the status says how many are done above the first one's progress. */
   g_autofree char *members = nd_fit_view_describe_members (self, &frac, frac);
   gtk_progress_bar_set_fraction (self->progress, frac);
-  g_autofree char *left = s->done > 0 ? format_duration (s->elapsed_s * (s->total - s->done) / s->done) : NULL;
+  g_autofree char *left = timed ? format_duration (s->seconds_left) : NULL;
   g_autofree char *text = members ? NULL
-    : left ? g_strdup_printf (_("Iteration %d of %d · about %s left"), s->done, s->total, left)
+    /* The status below says which step of which stage; the bar says how long (its counts weigh a search's
+     * simulations and a step alike, which they are not). */
+    : left ? g_strdup_printf (_("about %s left"), left)
            : g_strdup_printf (_("Iteration %d of %d"), s->done, s->total);
   gtk_progress_bar_set_text (self->progress, members ? members : text);
   g_autofree char *status = s->trace_current && !s->searching

@@ -2,7 +2,7 @@
 # neurode-cli simulate, kinetics and fit: the contract of issue 3, on the K experiment.
 # Copyright 2026 The Neurode authors
 # SPDX-License-Identifier: GPL-3.0-or-later
-import math, os
+import math, os, re
 
 import clitest
 from clitest import check, cli, finish, output_dir, rows, run
@@ -48,6 +48,9 @@ check(len(n65) == 1 and abs(float(n65[0]["x_inf"]) - 0.3177) < 1e-4, "hh_k n_inf
 fit_dir = os.path.join(out, "fit")
 p = run("fit", hybrid, rec, "--out", fit_dir, "--seed", "2", "--iterations", "150")
 check("step" in p.stderr and "training error" in p.stderr, "progress on stderr")
+# The time left (fit-eta.h) once the first steps are timed, and the last line's near nothing.
+lefts = re.findall(r"· about (\d+) (s|min) left", p.stderr)
+check(len(lefts) >= 1 and lefts[-1][1] == "s", f"time left on the progress lines: {lefts[-3:]}")
 for name in ("model.json", "kinetics.csv", "loss.csv"):
     check(os.path.exists(os.path.join(fit_dir, name)), f"fit wrote {name}")
 loss = rows(os.path.join(fit_dir, "loss.csv"))

@@ -84,14 +84,9 @@ main (void)
   nd_fit_sweep sw[N_SWEEPS];
   nd_model *truth = cell (50.0, 0.0);
   int spikes[N_SWEEPS];
+  cortical_steps (truth, amp, N_SWEEPS, N, DT, 350.0, &iin[0][0], &obs[0][0], sw);
   for (int k = 0; k < N_SWEEPS; k++)
-    {
-      for (int j = 0; j < N; j++)
-        iin[k][j] = j * DT >= 50.0 && j * DT < 350.0 ? nd_pA_to_density (amp[k], truth->area_um2) : 0.0;
-      sw[k] = (nd_fit_sweep) { .drive = { .n = N, .dt_sample = DT, .n_sub = 2, .i_inj = iin[k] }, .v_obs = obs[k] };
-      nd_simulate (truth, &sw[k].drive, obs[k], NULL);
-      spikes[k] = (int) nd_spikes_count (obs[k], N, DT);
-    }
+    spikes[k] = (int) nd_spikes_count (obs[k], N, DT);
   printf ("truth: %d, %d, %d spikes\n", spikes[0], spikes[1], spikes[2]);
   ND_CHECK (spikes[0] <= 1 && spikes[1] > spikes[0] + 2 && spikes[2] > spikes[1], "the truth fires more for more current");
 

@@ -135,13 +135,7 @@ main (void)
   const double amp[N_SWEEPS] = { -50.0, 120.0, 220.0, 60.0, 170.0 };
   nd_fit_sweep sw[N_SWEEPS];
   nd_model *truth = cortical_cell (50.0);
-  for (int k = 0; k < N_SWEEPS; k++)
-    {
-      for (int j = 0; j < N; j++)
-        iin[k][j] = j * DT >= 50.0 && j * DT < 250.0 ? nd_pA_to_density (amp[k], truth->area_um2) : 0.0;
-      sw[k] = (nd_fit_sweep) { .drive = { .n = N, .dt_sample = DT, .n_sub = 2, .i_inj = iin[k] }, .v_obs = obs[k] };
-      nd_simulate (truth, &sw[k].drive, obs[k], NULL);
-    }
+  cortical_steps (truth, amp, N_SWEEPS, N, DT, 250.0, &iin[0][0], &obs[0][0], sw);
   nd_fit_options o;
   nd_fit_options_default (&o);
   o.seed = 3;
