@@ -439,6 +439,14 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData
   nd_model_free (fp.snapshot);
   fprintf (stderr, _("fitted in %.0f s (%d gradient steps, %ld gradients evaluated); the model of start %d is kept\n"),
            (g_get_monotonic_time () - t0) / 1e6, res.iterations_done, res.gradients, res.best_restart + 1);
+  /* The alternative start (fit.h, ND_FIT_ALT_INACT_MV): say what it assumed, and where the model shows it. */
+  if (res.alt_restart >= 0)
+    fprintf (stderr, res.best_restart == res.alt_restart
+                     ? _("start %d assumed sodium inactivation %.0f mV more depolarised than published, and fitted "
+                         "the validation sweeps best (the model's v_shift_inact)\n")
+                     : _("start %d assumed sodium inactivation %.0f mV more depolarised than published; the published "
+                         "kinetics fitted the validation sweeps better\n"),
+             res.alt_restart + 1, ND_FIT_ALT_INACT_MV);
   if (data->voltage_clamp)
     report_leak (m);
   if (!isfinite (res.train_loss))

@@ -40,3 +40,16 @@ cortical_steps (nd_model *truth, const double *amp_pA, int n, size_t n_samples, 
       nd_simulate (truth, &sw[k].drive, v, NULL);
     }
 }
+
+/* A short real-cell fit: a search of 36 simulations, 8 steps per start, checks every 4, every progress
+ * report (the time-left and alternative-start tests). */
+static inline void
+cortical_short_fit (nd_fit_options *o)
+{
+  nd_fit_options_default (o);
+  o->seed = 3;
+  o->iterations = 8;
+  o->validate_every = 4;
+  o->search_evals = 36;
+  o->progress_interval_s = 0.0;
+}

@@ -100,12 +100,7 @@ main (void)
   cortical_steps (truth, amp, N_SWEEPS, N, DT, 250.0, &iin[0][0], &obs[0][0], sw);
   nd_model *m = cortical_cell (20.0);
   nd_fit_options o;
-  nd_fit_options_default (&o);
-  o.seed = 3;
-  o.iterations = 8;
-  o.validate_every = 4;
-  o.search_evals = 36;
-  o.progress_interval_s = 0.0;
+  cortical_short_fit (&o);
   o.threads = 1;
   seen s = { 0 };
   nd_fit_result r;
