@@ -1307,6 +1307,7 @@ begin_round (fit_run *f, int r, int round, bool polish, bool warm, int n_it)
   const size_t np = m->n_params;
   nd_fit_result *result = f->result;
   f->p.restarts = round + 1 > f->restarts ? round + 1 : f->restarts;
+  f->p.alternative = r == f->alt_round;
   f->p.iterations = n_it;
   /* A fresh restart's search, then its iterations, then the fresh
    * restarts still planned. */

@@ -229,6 +229,8 @@ typedef struct {
    * simulations and the gradient steps have cost so far (fit-eta.h); NAN
    * until something has been timed. Extra rounds of a miss are not planned. */
   double seconds_left;
+  /* The round running now is the alternative start (ND_FIT_ALT_INACT_MV). */
+  bool alternative;
 } nd_fit_progress;
 
 typedef void (*nd_fit_progress_fn) (const nd_fit_progress *p, void *user);

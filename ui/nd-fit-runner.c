@@ -139,6 +139,7 @@ on_progress (const nd_fit_progress *p, void *user)
   s->search_done = p->search_done;
   s->search_total = p->search_total;
   s->seconds_left = p->seconds_left;
+  s->alternative = p->alternative;
   s->train_loss = p->train_loss;
   s->val_loss = p->val_loss;
   s->best_val_loss = p->best_val_loss;

@@ -38,6 +38,7 @@ typedef struct
   double i_unit_pA;           /* voltage clamp: pA of one unit of the loss (1 % of the current's range), else 0 */
   double elapsed_s;           /* running time, pauses left out */
   double seconds_left;        /* the engine's estimate (nd_fit_progress), NAN before one */
+  gboolean alternative;       /* the alternative start runs (fit.h, ND_FIT_ALT_INACT_MV) */
 } NdFitSnapshot;
 
 typedef enum

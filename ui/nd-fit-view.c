@@ -233,7 +233,7 @@ format_duration (double s)
 
 /* What the fit is doing, in words: where it is, the stage explained, the errors as RMSE in mV. */
 static char *
-describe_progress (const NdFitSnapshot *s, gboolean spike_aware)
+describe_step (const NdFitSnapshot *s, gboolean spike_aware)
 {
   int restarts = MAX (s->restarts, 1), restart = MIN (s->restart + 1, restarts);
   if (s->searching)
@@ -263,6 +263,18 @@ describe_progress (const NdFitSnapshot *s, gboolean spike_aware)
   /* Translators: "Fitting: step 120 of 400 · training error 2.30 mV RMSE". */
   g_autofree char *first = g_strdup_printf (_("%s · %s"), where, train);
   return val ? g_strdup_printf ("%s · %s\n%s", first, val, stage_line) : g_strdup_printf ("%s\n%s", first, stage_line);
+}
+
+/* The same, and what the alternative start assumes (fit.h): the Model view shows the offset if it is kept. */
+static char *
+describe_progress (const NdFitSnapshot *s, gboolean spike_aware)
+{
+  g_autofree char *step = describe_step (s, spike_aware);
+  if (!s->alternative)
+    return g_steal_pointer (&step);
+  return g_strdup_printf (_("%s\nThis start assumes sodium channels that inactivate %.0f mV further depolarised than "
+                            "published, as in cells that fire from a plateau; it is kept only if it fits the "
+                            "validation sweeps better."), step, ND_FIT_ALT_INACT_MV);
 }
 
 static void

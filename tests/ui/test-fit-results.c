@@ -551,6 +551,63 @@ format_piece (const char *msgid)
   return g_strndup (a + 2, (gsize) (b - a - 2));
 }
 
+static gboolean
+alternative_running (gpointer data)
+{
+  NdFitRunner *r = nd_test_ui_fit_runner (window);
+  const NdFitSnapshot *s = nd_fit_runner_get_snapshot (r);
+  const NdFitState st = nd_fit_runner_get_state (r);
+  return (s && s->alternative && st == ND_FIT_RUNNING) || st == ND_FIT_SCORING || st == ND_FIT_FINISHED;
+}
+
+/* A real cell's fit with automatic restarts ends with the alternative start (fit.h, ND_FIT_ALT_INACT_MV): while
+ * it runs, the status says what it assumes and that it is kept only if it fits better. */
+static void
+test_alternative_start (void)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL));
+  nd_test_ui_spin (300);
+  NdProject *p = nd_window_get_project (window);
+  guint na = 0;
+  while (!g_str_equal (nd_project_get_known_kind (p, na)->type, "hh_na"))
+    na++;
+  NdKnownSpec s = nd_project_get_known (p, na);
+  s.fit_gbar = TRUE;
+  nd_project_set_known (p, na, &s);
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", 10);
+  g_settings_set_int (settings, "fit-restarts", 0);
+  /* A search long enough (a few seconds) for the window to show the third start while it runs. */
+  g_settings_set_int (settings, "fit-search", 600);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  g_assert_true (nd_test_ui_wait (alternative_running, NULL, 120000));
+  g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_RUNNING);
+  const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window));
+  g_assert_nonnull (snap);
+  g_assert_true (snap->alternative);
+  g_assert_cmpint (snap->restart, ==, 2);
+  g_assert_cmpint (snap->restarts, ==, 3);
+  const char *f = tr ("%s\nThis start assumes sodium channels that inactivate %.0f mV further depolarised than "
+                      "published, as in cells that fire from a plateau; it is kept only if it fits the "
+                      "validation sweeps better.");
+  const char *a = strstr (f, "%s"), *b = strstr (f, "%.0f");
+  g_assert_true (a && b && b > a + 2);
+  g_autofree char *piece = g_strndup (a + 2, (gsize) (b - a - 2));
+  g_assert_true (shows_text_containing (piece));
+  g_autofree char *name = g_strdup_printf ("fit-results-%s-alternative-start-1400x900", language);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
+  /* Stopped there: the best so far is kept, as after any stop. */
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.stop", NULL));
+  g_assert_true (nd_test_ui_wait (finished, NULL, 300000));
+  nd_test_ui_spin (200);
+  nd_project_set_dirty (p, FALSE);
+  g_settings_reset (settings, "fit-search");
+  g_settings_reset (settings, "fit-iterations");
+  g_settings_reset (settings, "fit-restarts");
+}
+
 /* A real cell's fit (a known conductance ticked "Fit"): it searches first and says so, and its results and
  * outcome speak of spike counts rather than an RMSE of its spike-aware score. */
 static void
@@ -718,6 +775,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit-results/silent-model", test_silent_model);
   g_test_add_func ("/fit-results/reopen", test_reopen);
   g_test_add_func ("/fit-results/real-cell-fit", test_real_cell_fit);
+  g_test_add_func ("/fit-results/alternative-start", test_alternative_start);
   g_test_add_func ("/fit-results/step-labels", test_step_labels);
   if (g_getenv ("ND_FIT_REAL_RECORDING"))
     g_test_add_func ("/fit-results/real-recording-default-fit", test_real_recording_default_fit);
