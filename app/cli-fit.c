@@ -98,6 +98,15 @@ on_progress (const nd_fit_progress *p, void *user)
   else
     line = g_strdup_printf (_("start %d/%d, step %d/%d (%s): training error %.3g mV RMSE\n"), p->restart + 1,
                             p->restarts, p->iteration, p->iterations, stage, sqrt (fmax (p->train_loss, 0.0)));
+  /* The alternative start (fit.h) says what it assumes. */
+  if (p->alternative)
+    {
+      g_strchomp (line);
+      char *with = g_strdup_printf (_("%s (this start assumes sodium inactivation %.0f mV further depolarised)\n"), line,
+                                    ND_FIT_ALT_INACT_MV);
+      g_free (line);
+      line = with;
+    }
   /* The engine's time left (fit-eta.h), once it has timed the work. */
   if (isfinite (p->seconds_left))
     {

@@ -37,6 +37,15 @@ check(all(c.get("fit_gbar") for c in model["channels"]), "conductances fitted")
 check("prior" in model["channels"][4]["gates"][0], "the learned gate keeps the search's prior")
 run("kinetics", os.path.join(d, "model.json"))
 
+# Automatic restarts: two starts and the alternative one (sodium inactivation further depolarised), which
+# says so while it runs and at the end.
+d5 = os.path.join(out, "alternative")
+p = run("fit", abf, "--template", "cortical", "--search", "24", "--iterations", "6", "--out", d5)
+check("start 3/3" in p.stderr and "start 4/" not in p.stderr, "three starts")
+check("(this start assumes sodium inactivation 25 mV further depolarised)" in p.stderr, "the third start says so")
+check("start 3 assumed sodium inactivation 25 mV more depolarised than published" in p.stderr,
+      f"the end names it: {p.stderr[-400:]}")
+
 # The same with the training sweeps given; the squid template.
 d2 = os.path.join(out, "train")
 p = run("fit", abf, "--template", "squid", "--train", "1,7", "--search", "12", "--iterations", "4", "--restarts", "1",
