@@ -1593,6 +1593,7 @@ nd_fit (nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep 
   const nd_fit_options *opt = &resolved;
   memset (result, 0, sizeof *result);
   result->best_val_loss = INFINITY;
+  result->alt_restart = -1;
   /* The curves change: a band of the model's earlier fits no longer describes them. */
   nd_model_clear_bands (m);
   if (n_train < 1 || nd_model_n_trainable (m) == 0 || opt->iterations < 1 || opt->restarts < 0)
