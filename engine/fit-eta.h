@@ -20,6 +20,7 @@ typedef struct {
   long search_evals;       /* their simulations */
   double step_s;           /* seconds in gradient steps, their checks included */
   long steps;              /* gradient steps taken */
+  double first_step_s;     /* the first of them (it sets up what the others reuse) */
   long grads;              /* gradients evaluated by them */
   /* Planned. */
   long search_evals_left;  /* in the search running now and the searches of the rounds to come */

@@ -1202,6 +1202,8 @@ eta_step (fit_run *f, int it, int n_it)
   const long round_grads = f->lb.evals + f->adam.evals - f->round_grads0;
   f->eta.step_s = f->done_step_s + phase_seconds (f);
   f->eta.steps = ++f->done_steps;
+  if (f->done_steps == 1)
+    f->eta.first_step_s = f->eta.step_s;
   f->eta.grads = f->result->gradients + round_grads;
   f->eta.search_s = f->done_search_s;
   f->eta.search_evals = f->done_search_evals;

@@ -48,6 +48,8 @@ struct _NdFitRunner
   guint timer;
 
   GTimer *clock;              /* running time, stopped while paused */
+  double member_s;            /* an ensemble's first fit: its expected duration (running time + time left) */
+  double last_emit_s;         /* running time at the last progress signal */
   GArray *hist_x, *hist_train, *hist_val;
   int last_done;
   /* Loss of the first report and the latest one of the same stage (losses of stages differ in kind). */
@@ -429,9 +431,23 @@ tick (gpointer data)
       snapshot_free (self->current);
       self->current = s;
     }
-  if (self->current && (s || members_changed))
+  /* An ensemble's time left: its first fit's duration (running time and the engine's time left, fit-eta.h)
+   * for each wave of fits side by side (one per core); once a second, as the first may end long before. */
+  const double now = g_timer_elapsed (self->clock, NULL);
+  if (s && self->ensemble && isfinite (s->seconds_left))
+    self->member_s = now + s->seconds_left;
+  const gboolean tick = self->ensemble && now - self->last_emit_s >= 1.0;
+  if (self->current && (s || members_changed || tick))
     {
-      self->current->elapsed_s = g_timer_elapsed (self->clock, NULL);
+      self->current->elapsed_s = now;
+      self->current->members_left_s = NAN;
+      if (self->ensemble && self->member_s > 0.0 && members_done < self->members)
+        {
+          const int at_once = MAX (1, MIN ((int) g_get_num_processors (), self->members));
+          const int waves = (self->members + at_once - 1) / at_once;
+          self->current->members_left_s = MAX (0.0, waves * self->member_s - now);
+        }
+      self->last_emit_s = now;
       g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
     }
   if ((self->worker && nd_fit_worker_done (self->worker)) || (self->ensemble && nd_fit_ensemble_done (self->ensemble)))
@@ -474,6 +490,7 @@ clear_run (NdFitRunner *self)
   self->failed = FALSE;
   free_kept (self);
   self->members = self->members_done = self->n_kept = 0;
+  self->member_s = self->last_emit_s = 0.0;
   self->last_done = 0;
   self->stage_first = self->stage_last = NAN;
 }

@@ -39,6 +39,7 @@ typedef struct
   double elapsed_s;           /* running time, pauses left out */
   double seconds_left;        /* the engine's estimate (nd_fit_progress), NAN before one */
   gboolean alternative;       /* the alternative start runs (fit.h, ND_FIT_ALT_INACT_MV) */
+  double members_left_s;      /* an ensemble's time left, NAN before it is known or for a single fit */
 } NdFitSnapshot;
 
 typedef enum

@@ -98,13 +98,22 @@ nd_fit_view_show_bands (NdFitView *self, nd_model *m)
 
 /* The ensemble's part of the progress: how many fits are done; the plots follow the first. */
 char *
-nd_fit_view_describe_members (NdFitView *self, double *fraction, double member0_fraction)
+nd_fit_view_describe_members (NdFitView *self, double *fraction, double member0_fraction, const NdFitSnapshot *s)
 {
   int done, members = nd_fit_runner_get_members (self->runner, &done, NULL);
   if (members < 2)
     return NULL;
+  g_autofree char *count = g_strdup_printf (_("%d of %d fits done; the plots follow the first"), done, members);
+  /* The runner's estimate (nd-fit-runner.c): the first fit's duration for each wave of fits side by side. */
+  if (s && isfinite (s->members_left_s) && s->elapsed_s + s->members_left_s > 0.0)
+    {
+      *fraction = MIN (1.0, MAX ((double) done / members, s->elapsed_s / (s->elapsed_s + s->members_left_s)));
+      g_autofree char *d = nd_fit_view_format_duration (s->members_left_s);
+      g_autofree char *left = g_strdup_printf (_("about %s left"), d);
+      return g_strdup_printf (_("%s · %s"), count, left);
+    }
   /* The members run a core each, alike: while the first runs, as many as there are cores are as far. */
   int side_by_side = MIN ((int) g_get_num_processors (), members);
   *fraction = MIN (1.0, MAX ((double) done, member0_fraction * side_by_side) / members);
-  return g_strdup_printf (_("%d of %d fits done; the plots follow the first"), done, members);
+  return g_steal_pointer (&count);
 }

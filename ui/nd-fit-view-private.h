@@ -121,7 +121,10 @@ void  nd_fit_view_bands_set_settings (NdFitView *self);
 int   nd_fit_view_bands_members (NdFitView *self);
 void  nd_fit_view_bands_set_sensitive (NdFitView *self, gboolean sensitive);
 void  nd_fit_view_show_bands (NdFitView *self, nd_model *m);
-char *nd_fit_view_describe_members (NdFitView *self, double *fraction, double member0_fraction);
+/* "1 min 05 s", "12 s". */
+char *nd_fit_view_format_duration (double s);
+char *nd_fit_view_describe_members (NdFitView *self, double *fraction, double member0_fraction,
+                                    const NdFitSnapshot *s);
 
 /* nd-fit-view-with.c: the "Fit Together With" row in the uncertainty group, its actions (fit.choose-with with
  * a path or "" for a file chooser, fit.remove-with), and its words from the project. */

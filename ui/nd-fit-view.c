@@ -223,8 +223,8 @@ describe_ready (NdFitView *self)
   gtk_label_set_text (self->status, text);
 }
 
-static char *
-format_duration (double s)
+char *
+nd_fit_view_format_duration (double s)
 {
   if (s < 60.0)
     return g_strdup_printf (_("%.0f s"), ceil (s));
@@ -303,9 +303,9 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   self->bar_elapsed = s->elapsed_s;
   frac = self->bar_fraction = MAX (self->bar_fraction, frac);
   /* An ensemble: the bar counts its fits, the status says how many are done above the first one's progress. */
-  g_autofree char *members = nd_fit_view_describe_members (self, &frac, frac);
+  g_autofree char *members = nd_fit_view_describe_members (self, &frac, frac, s);
   gtk_progress_bar_set_fraction (self->progress, frac);
-  g_autofree char *left = timed ? format_duration (s->seconds_left) : NULL;
+  g_autofree char *left = timed ? nd_fit_view_format_duration (s->seconds_left) : NULL;
   g_autofree char *text = members ? NULL
     /* The status below says which step of which stage; the bar says how long (its counts weigh a search's
      * simulations and a step alike, which they are not). */

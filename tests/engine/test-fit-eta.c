@@ -81,11 +81,18 @@ main (void)
   const double t_step = (5 * 0.04 * ND_FIT_ETA_STEP_PER_EVAL + 45.0) / 55.0;
   check_near (nd_fit_eta_seconds (&e), 600 * 0.04 + (59 + 104) * t_step, "gradient steps within a budget");
 
-  /* Without a budget (a synthetic cell's fit, no search) every planned step is counted at the measured cost. */
+  /* Without a budget (a synthetic cell's fit, no search) every planned step is counted at the measured cost,
+   * the first step (here 3.35 s, the others 0.85 s) left out. */
   e.grads_left_now = e.grads_per_round = -1;
   e.search_evals_left = 0;
   e.search_evals = 0;
-  check_near (nd_fit_eta_seconds (&e), (100 + 150) * 0.9, "steps without a budget");
+  e.first_step_s = 3.35;
+  check_near (nd_fit_eta_seconds (&e), (100 + 150) * 0.85, "steps without a budget");
+  e.steps = 1;
+  e.step_s = 3.35;
+  ND_CHECK (isnan (nd_fit_eta_seconds (&e)), "no estimate from the first step alone");
+  e.steps = 50;
+  e.step_s = 45.0;
 
   /* The last step done, no round after it. */
   e.steps_left_now = 0;
