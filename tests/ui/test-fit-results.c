@@ -551,6 +551,30 @@ format_piece (const char *msgid)
   return g_strndup (a + 2, (gsize) (b - a - 2));
 }
 
+/* The demo as a real cell (sodium's conductance ticked "Fit"), at 1400x900, with 10 iterations per start, the
+ * given restarts (0: automatic) and search; the Fit view shown and the fit started. */
+static NdProject *
+start_real_cell_fit (int restarts, int search)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL));
+  nd_test_ui_spin (300);
+  NdProject *p = nd_window_get_project (window);
+  guint na = 0;
+  while (!g_str_equal (nd_project_get_known_kind (p, na)->type, "hh_na"))
+    na++;
+  NdKnownSpec s = nd_project_get_known (p, na);
+  s.fit_gbar = TRUE;
+  nd_project_set_known (p, na, &s);
+  GSettings *settings = nd_application_get_settings (app);
+  g_settings_set_int (settings, "fit-iterations", 10);
+  g_settings_set_int (settings, "fit-restarts", restarts);
+  g_settings_set_int (settings, "fit-search", search);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  return p;
+}
+
 static gboolean
 alternative_running (gpointer data)
 {
@@ -565,23 +589,9 @@ alternative_running (gpointer data)
 static void
 test_alternative_start (void)
 {
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL));
-  nd_test_ui_spin (300);
-  NdProject *p = nd_window_get_project (window);
-  guint na = 0;
-  while (!g_str_equal (nd_project_get_known_kind (p, na)->type, "hh_na"))
-    na++;
-  NdKnownSpec s = nd_project_get_known (p, na);
-  s.fit_gbar = TRUE;
-  nd_project_set_known (p, na, &s);
-  GSettings *settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", 10);
-  g_settings_set_int (settings, "fit-restarts", 0);
   /* A search long enough (a few seconds) for the window to show the third start while it runs. */
-  g_settings_set_int (settings, "fit-search", 600);
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
-  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
+  NdProject *p = start_real_cell_fit (0, 600);
+  GSettings *settings = nd_application_get_settings (app);
   g_assert_true (nd_test_ui_wait (alternative_running, NULL, 120000));
   g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_RUNNING);
   const NdFitSnapshot *snap = nd_fit_runner_get_snapshot (nd_test_ui_fit_runner (window));
@@ -613,22 +623,8 @@ test_alternative_start (void)
 static void
 test_real_cell_fit (void)
 {
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL));
-  nd_test_ui_spin (300);
-  NdProject *p = nd_window_get_project (window);
-  guint na = 0;
-  while (!g_str_equal (nd_project_get_known_kind (p, na)->type, "hh_na"))
-    na++;
-  NdKnownSpec s = nd_project_get_known (p, na);
-  s.fit_gbar = TRUE;
-  nd_project_set_known (p, na, &s);
+  NdProject *p = start_real_cell_fit (1, 60);
   GSettings *settings = nd_application_get_settings (app);
-  g_settings_set_int (settings, "fit-iterations", 10);
-  g_settings_set_int (settings, "fit-restarts", 1);
-  g_settings_set_int (settings, "fit-search", 60);
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
-  g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_fit_runner_get_spike_aware (nd_test_ui_fit_runner (window)));
   g_assert_true (nd_test_ui_wait (searching, NULL, 120000));
   /* The status follows each snapshot as it arrives (the snapshot is replaced by the next: not kept). */
