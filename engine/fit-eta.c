@@ -33,8 +33,8 @@ nd_fit_eta_seconds (const nd_fit_eta *e)
   const double k0 = isfinite (t_eval) ? ND_FIT_ETA_PRIOR_STEPS : 0.0;
   const double n = k0 + (double) e->steps;
   const double prior_s = k0 > 0.0 ? k0 * t_eval * ND_FIT_ETA_STEP_PER_EVAL : 0.0;
-  /* Without a prior the first step is left out: it sets up the settling and the optimiser and took three
-   * to ten times the others (the demo: an estimate of 39 s after it, for 13 s). */
+  /* Without a prior the first step is left out: it sets up the settling and the optimiser (the demo: an
+   * estimate of 39 s after it, for a 13 s fit). */
   const double t_step = k0 > 0.0 ? (prior_s + e->step_s) / n
                       : e->steps >= 2 ? (e->step_s - e->first_step_s) / (double) (e->steps - 1) : NAN;
   const double gps = n > 0.0 && e->grads > 0 ? fmax (1.0, (k0 * budget_gps + (double) e->grads) / n) : budget_gps;

@@ -1138,13 +1138,13 @@ typedef struct fit_run {
   double polish_loss;           /* an explained fit above it is polished too */
   bool noisy;
   int search_units;             /* the searches' simulations, 3 to a unit of progress */
-  /* The time left (fit-eta.h): what the finished phases took, and the
-   * phase running now (a search or a round's steps) since its start. */
+  /* The time left (fit-eta.h): the finished phases' times and counts, and
+   * the phase running now (a search or a round's steps) since its start. */
   nd_fit_eta eta;
-  double done_search_s, done_step_s;
-  long done_search_evals, done_steps;
   double phase_t0, phase_held0;
   long round_grads0;            /* gradients evaluated before this round's steps */
+  int round_steps;              /* steps this round has taken */
+  int search_done_now;          /* simulations of the search running now */
   lbfgs_state lb;
   adam_state adam;
   progress_state ps;
@@ -1181,40 +1181,35 @@ eta_plan (fit_run *f, int round, int n_it, bool search)
   f->eta.search_evals_left = (search ? per_search : 0) + f->eta.rounds_left * per_search;
 }
 
-/* After a generation of the search: evals of its simulations are done. */
+/* After a generation of the search: evals of its simulations are done.
+ * f->eta holds the searches before this one; the estimate adds it. */
 static void
 eta_search (fit_run *f, int evals)
 {
-  const long per_search = f->opt->search_evals > 0 ? f->opt->search_evals : 0;
-  f->eta.search_s = f->done_search_s + phase_seconds (f);
-  f->eta.search_evals = f->done_search_evals + evals;
-  f->eta.search_evals_left = (per_search > evals ? per_search - evals : 0) + f->eta.rounds_left * per_search;
-  f->eta.step_s = f->done_step_s;
-  f->eta.steps = f->done_steps;
-  f->eta.grads = f->result->gradients;
-  f->p.seconds_left = nd_fit_eta_seconds (&f->eta);
+  nd_fit_eta e = f->eta;
+  e.search_s += phase_seconds (f);
+  e.search_evals += evals;
+  e.search_evals_left -= evals;
+  e.grads = f->result->gradients;
+  f->p.seconds_left = nd_fit_eta_seconds (&e);
+  f->search_done_now = evals;
 }
 
-/* After step `it` of a round of n_it. */
+/* After step `it` of a round of n_it; f->eta holds the rounds before this one. */
 static void
 eta_step (fit_run *f, int it, int n_it)
 {
   const long round_grads = f->lb.evals + f->adam.evals - f->round_grads0;
-  f->eta.step_s = f->done_step_s + phase_seconds (f);
-  f->eta.steps = ++f->done_steps;
-  if (f->done_steps == 1)
-    f->eta.first_step_s = f->eta.step_s;
-  f->eta.grads = f->result->gradients + round_grads;
-  f->eta.search_s = f->done_search_s;
-  f->eta.search_evals = f->done_search_evals;
-  f->eta.search_evals_left = f->eta.rounds_left * (long) (f->opt->search_evals > 0 ? f->opt->search_evals : 0);
-  f->eta.steps_left_now = n_it - it - 1;
-  if (f->eta.grads_left_now >= 0)
-    {
-      const long budget = ND_FIT_REAL_GRADIENTS_PER_STEP * (long) n_it;
-      f->eta.grads_left_now = budget > round_grads ? budget - round_grads : 0;
-    }
-  f->p.seconds_left = nd_fit_eta_seconds (&f->eta);
+  nd_fit_eta e = f->eta;
+  e.step_s += phase_seconds (f);
+  e.steps += f->round_steps++ + 1;
+  if (e.steps == 1)
+    f->eta.first_step_s = e.first_step_s = e.step_s;
+  e.grads = f->result->gradients + round_grads;
+  e.steps_left_now = n_it - it - 1;
+  if (e.grads_left_now >= 0)
+    e.grads_left_now = e.grads_left_now > round_grads ? e.grads_left_now - round_grads : 0;
+  f->p.seconds_left = nd_fit_eta_seconds (&e);
 }
 
 /* The alternative start's hypothesis (fit.h): the inactivation offset of
@@ -1322,11 +1317,11 @@ begin_round (fit_run *f, int r, int round, bool polish, bool warm, int n_it)
   for (int b = 0; b < m->n_blocks; b++)
     has_net |= m->blocks[b].trainable && (m->blocks[b].kind == ND_PARAM_GATE_MLP
                                            || m->blocks[b].kind == ND_PARAM_FREE_MLP);
-  /* Refining rounds (a warm start, the polish) keep the weights and run
-   * only the last, free-running stage. */
   /* The alternative start draws as the first does: the two differ only in
    * its hypothesis (the draws alone moved 190619B's result from 8.2 to 12.8 mV). */
   const uint64_t draw = opt->seed * 7919u + (uint64_t) (r == f->alt_round ? 0 : r);
+  /* Refining rounds (a warm start, the polish) keep the weights and run
+   * only the last, free-running stage. */
   if (has_net && !warm)
     nd_fit_init_networks (m, draw, opt->init_scale);
   /* Networks without the trainable flag keep their given weights. */
@@ -1346,6 +1341,7 @@ begin_round (fit_run *f, int r, int round, bool polish, bool warm, int n_it)
   if (search)
     {
       phase_begin (f);
+      f->search_done_now = 0;
       search_tick_state st = { .f = f, .ps = &f->ps, .p = &f->p, .done0 = f->search_units + result->iterations_done };
       f->p.restart = round;
       f->p.searching = true;
@@ -1355,8 +1351,9 @@ begin_round (fit_run *f, int r, int round, bool polish, bool warm, int n_it)
       f->p.searching = false;
       f->search_units += opt->search_evals / SEARCH_EVALS_PER_UNIT;
       keep_if_best (f, validation_loss (m, f->vs, f->nvs, opt->val_worst, opt->spike_aware, f->tmp, f->lanes), round);
-      f->done_search_s += phase_seconds (f);
-      f->done_search_evals = f->eta.search_evals;
+      f->eta.search_s += phase_seconds (f);
+      f->eta.search_evals += f->search_done_now;
+      f->eta.search_evals_left -= opt->search_evals;
     }
 }
 
@@ -1499,8 +1496,10 @@ run_round (fit_run *f, int round, bool warm, int n_it)
 {
   phase_begin (f);
   f->round_grads0 = f->lb.evals + f->adam.evals;
+  f->round_steps = 0;
   const bool go_on = run_steps (f, round, warm, n_it);
-  f->done_step_s += phase_seconds (f);
+  f->eta.step_s += phase_seconds (f);
+  f->eta.steps += f->round_steps;
   return go_on;
 }
 

@@ -199,7 +199,7 @@ typedef struct {
   /* The biophysical search at a restart's start (fit-search.h): while it
    * runs, searching is true and search_done of search_total simulations
    * are done; done and total count 3 simulations as one iteration (a
-   * count, not a time: a step costs 2 to 18 simulations, seconds_left
+   * count, not a time: a step costs 1.8 to 18 simulations, seconds_left
    * prices each). */
   bool searching;
   int search_done, search_total;

@@ -44,7 +44,7 @@ struct _NdFitView
   GtkScrolledWindow *side_scroller;
   GtkWidget *pause_button, *resume_button, *stop_button, *accept_button;
   GtkProgressBar *progress;
-  double bar_fraction, bar_elapsed;  /* shown so far in this fit, and its running time then */
+  double bar_fraction;               /* shown so far in this fit (the bar never moves back) */
   GtkLabel *status, *outcome;
   GtkMenuButton *export_button;
   AdwPreferencesGroup *uncertainty;  /* the choice of an ensemble (nd-fit-view-bands.c) */

@@ -298,9 +298,6 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   const gboolean timed = isfinite (s->seconds_left);
   double frac = timed && s->elapsed_s + s->seconds_left > 0.0 ? s->elapsed_s / (s->elapsed_s + s->seconds_left)
               : s->total > 0 ? (double) s->done / s->total : 0.0;
-  if (s->elapsed_s < self->bar_elapsed)
-    self->bar_fraction = 0.0;
-  self->bar_elapsed = s->elapsed_s;
   frac = self->bar_fraction = MAX (self->bar_fraction, frac);
   /* An ensemble: the bar counts its fits, the status says how many are done above the first one's progress. */
   g_autofree char *members = nd_fit_view_describe_members (self, &frac, frac, s);
@@ -408,6 +405,7 @@ nd_fit_view_start (NdFitView *self, GError **error)
   nd_fit_v_range (sw->sweeps, (int) sw->n_train, &self->v_lo, &self->v_hi);
   if (!nd_fit_runner_start (self->runner, sw, error))
     return FALSE;
+  self->bar_fraction = 0.0;
   gtk_widget_set_visible (GTK_WIDGET (self->outcome), FALSE);
   nd_fit_view_show_scores (self, NULL, 0, FALSE);
   gtk_progress_bar_set_fraction (self->progress, 0.0);
