@@ -86,23 +86,22 @@ on_progress (const nd_fit_progress *p, void *user)
                                                                              : _("following the recording now and then");
   g_autofree char *line = NULL;
   if (p->searching)
-    line = g_strdup_printf (_("start %d/%d: searching conductances and kinetics, simulation %d/%d\n"), p->restart + 1,
+    line = g_strdup_printf (_("start %d/%d: searching conductances and kinetics, simulation %d/%d"), p->restart + 1,
                             p->restarts, p->search_done, p->search_total);
   else if (fp->joint)
     line = g_strdup_printf (_("start %d/%d, step %d/%d (%s): training error %.3g RMSE (mV of the current-clamp sweeps "
-                              "and %% of the clamp current together)\n"), p->restart + 1, p->restarts, p->iteration,
+                              "and %% of the clamp current together)"), p->restart + 1, p->restarts, p->iteration,
                             p->iterations, stage, sqrt (fmax (p->train_loss, 0.0)));
   else if (fp->i_unit_pA > 0.0)
-    line = g_strdup_printf (_("start %d/%d, step %d/%d: training error %.3g pA RMSE\n"), p->restart + 1, p->restarts,
+    line = g_strdup_printf (_("start %d/%d, step %d/%d: training error %.3g pA RMSE"), p->restart + 1, p->restarts,
                             p->iteration, p->iterations, fp->i_unit_pA * sqrt (fmax (p->train_loss, 0.0)));
   else
-    line = g_strdup_printf (_("start %d/%d, step %d/%d (%s): training error %.3g mV RMSE\n"), p->restart + 1,
+    line = g_strdup_printf (_("start %d/%d, step %d/%d (%s): training error %.3g mV RMSE"), p->restart + 1,
                             p->restarts, p->iteration, p->iterations, stage, sqrt (fmax (p->train_loss, 0.0)));
   /* The alternative start (fit.h) says what it assumes. */
   if (p->alternative)
     {
-      g_strchomp (line);
-      char *with = g_strdup_printf (_("%s (this start assumes sodium inactivation %.0f mV further depolarised)\n"), line,
+      char *with = g_strdup_printf (_("%s (this start assumes sodium inactivation %.0f mV further depolarised)"), line,
                                     ND_FIT_ALT_INACT_MV);
       g_free (line);
       line = with;
@@ -111,12 +110,11 @@ on_progress (const nd_fit_progress *p, void *user)
   if (isfinite (p->seconds_left))
     {
       g_autofree char *left = nd_cli_about_left (p->seconds_left);
-      g_strchomp (line);
       fprintf (stderr, _("%s · %s"), line, left);
-      fputc ('\n', stderr);
     }
   else
     fputs (line, stderr);
+  fputc ('\n', stderr);
   gint64 now = g_get_monotonic_time ();
   if (p->best_version != fp->saved_version && p->best_params && now - fp->last_save >= SAVE_EVERY_US)
     {

@@ -37,12 +37,19 @@ nd_ensemble_keep (const double *loss, int n, double noise_sd, double tol, bool *
   return best;
 }
 
+int
+nd_ensemble_at_once (const nd_ensemble_options *eo)
+{
+  const int jobs = eo->jobs < 1 ? 1 : eo->jobs;
+  return jobs < eo->n_members ? jobs : eo->n_members < 1 ? 1 : eo->n_members;
+}
+
 nd_model *
 nd_ensemble_fit (const nd_model *m, const nd_fit_sweep *train, int n_train, const nd_fit_sweep *val, int n_val,
                  const nd_fit_options *opt, const nd_ensemble_options *eo, nd_ensemble_result *res)
 {
-  const int n = eo->n_members, jobs = eo->jobs < 1 ? 1 : eo->jobs;
-  const int share = nd_cpu_count () / (jobs < n ? jobs : n), member_threads = share > 1 ? share : 1;
+  const int n = eo->n_members, jobs = nd_ensemble_at_once (eo);
+  const int share = nd_cpu_count () / jobs, member_threads = share > 1 ? share : 1;
   memset (res, 0, sizeof *res);
   res->n_members = n;
   res->best = -1;

@@ -46,6 +46,10 @@ typedef struct {
   void *progress_user;
 } nd_ensemble_options;
 
+/* How many members run side by side: min (jobs, n_members), at least 1 (what the window's time left
+ * counts its waves by). */
+int nd_ensemble_at_once (const nd_ensemble_options *eo);
+
 typedef struct {
   int n_members, n_kept, best;
   double *loss;              /* n_members: validation loss of each member */

@@ -106,6 +106,12 @@ nd_fit_ensemble_members_done (NdFitEnsemble *e)
   return atomic_load (&e->members_done);
 }
 
+int
+nd_fit_ensemble_at_once (NdFitEnsemble *e)
+{
+  return nd_ensemble_at_once (&e->eo);
+}
+
 nd_model *
 nd_fit_ensemble_finish (NdFitEnsemble *e, nd_fit_result *result, int *n_kept, nd_model ***members)
 {

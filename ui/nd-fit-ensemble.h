@@ -29,6 +29,8 @@ void      nd_fit_ensemble_abort (NdFitEnsemble *e);
 gboolean  nd_fit_ensemble_done (NdFitEnsemble *e);
 /* Members finished so far (any thread). */
 int       nd_fit_ensemble_members_done (NdFitEnsemble *e);
+/* How many members run side by side (ensemble.h: nd_ensemble_at_once). */
+int       nd_fit_ensemble_at_once (NdFitEnsemble *e);
 /* Waits for the thread and frees e. Returns the best member's model with the kept members' bands and its
  * result (caller clears); when no member gave a finite loss, a copy of the starting model and a result
  * whose loss is infinite (the runner then says the fit failed). *n_kept: the members kept. members (may be

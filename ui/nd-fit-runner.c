@@ -33,6 +33,7 @@ struct _NdFitRunner
   NdFitEnsemble *ensemble;    /* instead of worker, for an ensemble of fits */
   int n_members;              /* asked for before the start: >= 2 runs an ensemble */
   int members, members_done, n_kept;  /* the running (or last) ensemble's; members 0 for a single fit */
+  int at_once;                /* how many of its fits run side by side */
   nd_model **kept;            /* the last ensemble's kept members (n_kept), for what to record next */
   nd_propose_options propose; /* what proposing the next recording needs, taken before the sweeps go */
   NdProjectSweeps *sweeps;
@@ -50,6 +51,7 @@ struct _NdFitRunner
   GTimer *clock;              /* running time, stopped while paused */
   double member_s;            /* an ensemble's first fit: its expected duration (running time + time left) */
   double last_emit_s;         /* running time at the last progress signal */
+  gboolean fresh;             /* the last progress signal came with a new snapshot (else: time or members) */
   GArray *hist_x, *hist_train, *hist_val;
   int last_done;
   /* Loss of the first report and the latest one of the same stage (losses of stages differ in kind). */
@@ -443,11 +445,11 @@ tick (gpointer data)
       self->current->members_left_s = NAN;
       if (self->ensemble && self->member_s > 0.0 && members_done < self->members)
         {
-          const int at_once = MAX (1, MIN ((int) g_get_num_processors (), self->members));
-          const int waves = (self->members + at_once - 1) / at_once;
+          const int waves = (self->members + self->at_once - 1) / self->at_once;
           self->current->members_left_s = MAX (0.0, waves * self->member_s - now);
         }
       self->last_emit_s = now;
+      self->fresh = s != NULL;
       g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
     }
   if ((self->worker && nd_fit_worker_done (self->worker)) || (self->ensemble && nd_fit_ensemble_done (self->ensemble)))
@@ -529,6 +531,7 @@ nd_fit_runner_start (NdFitRunner *self, NdProjectSweeps *sweeps, GError **error)
       self->members = self->n_members;
       self->ensemble = nd_fit_ensemble_start (model, sweeps->sweeps, (int) sweeps->n_train, val, (int) sweeps->n_val,
                                               opt, self->n_members, (int) g_get_num_processors (), on_progress, self);
+      self->at_once = self->ensemble ? nd_fit_ensemble_at_once (self->ensemble) : 1;
     }
   else
     self->worker = nd_fit_worker_start (model, sweeps->sweeps, (int) sweeps->n_train, val, (int) sweeps->n_val, opt,
@@ -656,6 +659,18 @@ nd_fit_runner_get_members (NdFitRunner *self, int *done, int *kept)
   if (kept)
     *kept = self->n_kept;
   return self->members;
+}
+
+gboolean
+nd_fit_runner_snapshot_is_new (NdFitRunner *self)
+{
+  return self->fresh;
+}
+
+int
+nd_fit_runner_get_at_once (NdFitRunner *self)
+{
+  return self->members >= 2 ? MAX (self->at_once, 1) : 1;
 }
 
 int

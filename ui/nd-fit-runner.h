@@ -63,6 +63,9 @@ void         nd_fit_runner_stop (NdFitRunner *self);
 NdFitState   nd_fit_runner_get_state (NdFitRunner *self);
 /* The newest snapshot (NULL before the first); valid until the next "progress". */
 const NdFitSnapshot *nd_fit_runner_get_snapshot (NdFitRunner *self);
+/* In a "progress" handler: whether the snapshot is new; an ensemble also signals once a second for its
+ * time left and as its fits end, with the snapshot unchanged. */
+gboolean     nd_fit_runner_snapshot_is_new (NdFitRunner *self);
 /* Loss history gathered from the snapshots: x = iteration, NaN where validation was not run. */
 guint        nd_fit_runner_get_history (NdFitRunner *self, const double **iteration, const double **train,
                                         const double **val);
@@ -81,6 +84,8 @@ void         nd_fit_runner_set_ensemble (NdFitRunner *self, int n_members);
 /* The running (or last) ensemble's members (0 for a single fit); *done: finished so far, *kept: after
  * "finished", those kept for the bands. The snapshots follow member 0. */
 int          nd_fit_runner_get_members (NdFitRunner *self, int *done, int *kept);
+/* How many of the running (or last) ensemble's fits run side by side (1 for a single fit). */
+int          nd_fit_runner_get_at_once (NdFitRunner *self);
 /* After an ensemble: its kept members (their count; 0 after a single fit, or none kept) and what proposing
  * the next recording asks of the fitted one (propose-fit.h, as neurode-cli fit --propose asks it); valid
  * until the next start. */

@@ -113,7 +113,7 @@ nd_fit_view_describe_members (NdFitView *self, double *fraction, double member0_
       return g_strdup_printf (_("%s · %s"), count, left);
     }
   /* The members run a core each, alike: while the first runs, as many as there are cores are as far. */
-  int side_by_side = MIN ((int) g_get_num_processors (), members);
+  int side_by_side = nd_fit_runner_get_at_once (self->runner);
   *fraction = MIN (1.0, MAX ((double) done, member0_fraction * side_by_side) / members);
   return g_steal_pointer (&count);
 }

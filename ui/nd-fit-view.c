@@ -282,16 +282,20 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
 {
   NdFitView *self = ND_FIT_VIEW (user_data);
   const NdFitSnapshot *s = nd_fit_runner_get_snapshot (runner);
-  const double *x, *tr, *va;
-  guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
-  show_loss (self, x, tr, nd_fit_runner_get_spike_aware (runner) ? NULL : va, n);
-  show_curves (self, s->n_gates, s->gate_labels, s->x_inf, s->tau);
-  /* The fit draws the model running free in every stage (a stage that follows the recording trains on
-   * traces pulled towards it, which would look better than the model is). */
-  g_autofree char *title = g_strdup (s->trace_current ? _("First training sweep: the model’s membrane current under the recorded command")
-                                                      : _("First training sweep, the model running free"));
-  nd_fit_view_set_clamp_axes (self, s->trace_current);
-  nd_fit_view_show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
+  /* The plots change only with a new snapshot; an ensemble's signals in between move the bar. */
+  if (nd_fit_runner_snapshot_is_new (runner))
+    {
+      const double *x, *tr, *va;
+      guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
+      show_loss (self, x, tr, nd_fit_runner_get_spike_aware (runner) ? NULL : va, n);
+      show_curves (self, s->n_gates, s->gate_labels, s->x_inf, s->tau);
+      /* The fit draws the model running free in every stage (a stage that follows the recording trains on
+       * traces pulled towards it, which would look better than the model is). */
+      const char *title = s->trace_current ? _("First training sweep: the model’s membrane current under the recorded command")
+                                           : _("First training sweep, the model running free");
+      nd_fit_view_set_clamp_axes (self, s->trace_current);
+      nd_fit_view_show_trace (self, title, s->trace_obs, s->trace_v, s->trace_n, s->trace_dt);
+    }
   /* The bar is the running time over the running time and the time left: the engine prices the
    * search's simulations and the gradient steps each at what they have cost (fit-eta.h); counting
    * both as iterations made the time left grow as a real cell's fit ran. It never moves back. */

@@ -101,6 +101,28 @@ open_demo (int iterations, int members)
   nd_test_ui_spin (300);
 }
 
+/* The trace plot's changes since the runner's last progress signal, and the signals that came without a new
+ * snapshot (an ensemble's time left, once a second): such a signal moves the bar, not the plots. */
+static guint trace_changes, stale_signals, stale_redraws;
+
+static void
+trace_changed (NdPlotModel *model, gpointer data)
+{
+  trace_changes++;
+}
+
+/* Connected after the view's own handler. */
+static void
+progress_after_view (NdFitRunner *r, gpointer data)
+{
+  if (!nd_fit_runner_snapshot_is_new (r))
+    {
+      stale_signals++;
+      stale_redraws += trace_changes > 0;
+    }
+  trace_changes = 0;
+}
+
 /* Seconds for a fit (or an ensemble) started with the view's own action. */
 static double
 fit_and_time (void)
@@ -556,7 +578,16 @@ test_ensemble (void)
   g_settings_set_int (nd_application_get_settings (app), "fit-ensemble", 3);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 3);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "3");
+  NdPlotModel *trace = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
+  gulong h_trace = g_signal_connect (trace, "changed", G_CALLBACK (trace_changed), NULL);
+  gulong h_progress = g_signal_connect_after (runner (), "progress", G_CALLBACK (progress_after_view), NULL);
+  trace_changes = stale_signals = stale_redraws = 0;
   double three = fit_and_time ();
+  g_signal_handler_disconnect (trace, h_trace);
+  g_signal_handler_disconnect (runner (), h_progress);
+  g_print ("ensemble: %u progress signals without a new snapshot, %u of them redrew the trace\n", stale_signals,
+           stale_redraws);
+  g_assert_cmpuint (stale_redraws, ==, 0);
   g_print ("demo, %d iterations: one fit %.1f s in the window, an ensemble of 3 %.1f s (%.2f times) on %u cores\n",
            iterations, one, three, three / one, g_get_num_processors ());
   int done, kept, members = nd_fit_runner_get_members (runner (), &done, &kept);
