@@ -511,7 +511,8 @@ main (int argc, char **argv)
 {
   /* test-fit-vc [LANGUAGE LOCALEDIR]: the same in another language (screenshots vc-LANGUAGE-*). */
   language = nd_test_ui_take_language (&argc, &argv, "");
-  out_dir = nd_test_ui_output_dir ("fit-vc");
+  g_autofree char *leaf = g_strconcat ("fit-vc", language[0] ? "-" : "", language, NULL);
+  out_dir = nd_test_ui_output_dir (leaf);
 
   nd_test_ui_init (&argc, &argv);
   adw_init ();
