@@ -21,6 +21,7 @@ struct _NdAdaptive
   gboolean narrow;        /* the shape shown */
   gboolean want_narrow;   /* the shape the last allocation asked for */
   guint relayout;         /* idle source that switches to it */
+  guint fit_scrollers;    /* idle source that sizes the stacked scrollers (nd_adaptive_scroll_alone) */
 };
 
 static void nd_adaptive_buildable_init (GtkBuildableIface *iface);
@@ -84,6 +85,69 @@ apply_shape (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A stacked scroller (nd_adaptive_scroll_alone) is as tall as its content at its width. GtkScrolledWindow
+ * measures its content at the content's natural width, where wrapped labels take fewer lines: stacked at
+ * 800 px, the Fit view's side column got 23 px less than it needs, clipping its last button and scrolling
+ * its rows under the plots when the focus moved there. Returns the height it lacks (0 when none). */
+static int
+stacked_shortfall (GtkWidget *scroller)
+{
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  int width = gtk_widget_get_width (scroller), need = 0;
+  if (!content || width <= 0)
+    return 0;
+  gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, width, &need, NULL, NULL, NULL);
+  int w_request, h_request;
+  gtk_widget_get_size_request (scroller, &w_request, &h_request);
+  return need != h_request ? need : 0;
+}
+
+static gboolean
+is_stacked_scroller (GtkWidget *w)
+{
+  return GTK_IS_SCROLLED_WINDOW (w) && g_object_get_data (G_OBJECT (w), "nd-adaptive-stacked");
+}
+
+/* Gives a stacked scroller the height it lacks (with size) or says whether it lacks any. */
+static gboolean
+visit_scroller (GtkWidget *s, gboolean size)
+{
+  int need = is_stacked_scroller (s) ? stacked_shortfall (s) : 0;
+  if (need > 0 && size)
+    {
+      int w_request;
+      gtk_widget_get_size_request (s, &w_request, NULL);
+      /* Not its min-content-height, which a scroller that never scrolls vertically ignores. */
+      gtk_widget_set_size_request (s, w_request, need);
+    }
+  return need > 0;
+}
+
+/* The box's stacked scrollers are its children or theirs (a preferences page's), as the views mark them.
+ * Returns whether one lacked height. */
+static gboolean
+visit_scrollers (NdAdaptive *self, gboolean size)
+{
+  gboolean lacking = FALSE;
+  for (GtkWidget *c = gtk_widget_get_first_child (self->box); c; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_SCROLLED_WINDOW (c))
+      lacking |= visit_scroller (c, size);
+    else
+      for (GtkWidget *s = gtk_widget_get_first_child (c); s; s = gtk_widget_get_next_sibling (s))
+        lacking |= visit_scroller (s, size);
+  return lacking;
+}
+
+/* Outside the layout pass, as apply_shape. */
+static gboolean
+size_scrollers (gpointer data)
+{
+  NdAdaptive *self = data;
+  self->fit_scrollers = 0;
+  visit_scrollers (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 nd_adaptive_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
@@ -97,6 +161,8 @@ nd_adaptive_size_allocate (GtkWidget *widget, int width, int height, int baselin
   width = MAX (width, min_w);
   gtk_widget_measure (self->box, GTK_ORIENTATION_VERTICAL, width, &min_h, NULL, NULL, NULL);
   gtk_widget_allocate (self->box, width, MAX (height, min_h), baseline, NULL);
+  if (self->narrow && self->fit_scrollers == 0 && visit_scrollers (self, FALSE))
+    self->fit_scrollers = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, size_scrollers, self, NULL);
 }
 
 static void
@@ -161,6 +227,7 @@ nd_adaptive_dispose (GObject *object)
 {
   NdAdaptive *self = ND_ADAPTIVE (object);
   g_clear_handle_id (&self->relayout, g_source_remove);
+  g_clear_handle_id (&self->fit_scrollers, g_source_remove);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   G_OBJECT_CLASS (nd_adaptive_parent_class)->dispose (object);
 }
@@ -217,4 +284,12 @@ nd_adaptive_scroll_alone (GtkScrolledWindow *scroller, gboolean narrow)
 {
   gtk_scrolled_window_set_policy (scroller, GTK_POLICY_NEVER, narrow ? GTK_POLICY_NEVER : GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand (GTK_WIDGET (scroller), !narrow);
+  /* Stacked, its NdAdaptive makes it as tall as its content (stacked_shortfall) by its height request. */
+  g_object_set_data (G_OBJECT (scroller), "nd-adaptive-stacked", GINT_TO_POINTER (narrow));
+  if (!narrow)
+    {
+      int w_request;
+      gtk_widget_get_size_request (GTK_WIDGET (scroller), &w_request, NULL);
+      gtk_widget_set_size_request (GTK_WIDGET (scroller), w_request, -1);
+    }
 }

@@ -190,6 +190,18 @@ survey_widget (GtkWidget *w, Survey *s)
       s->n_controls += control;
       s->n_labels += label;
     }
+  /* A scroller that never scrolls down (a column stacked under the plots in a narrow window: the page
+   * scrolls instead) must be as tall as its content; the Fit view's cut 23 px at 800x600. */
+  GtkPolicyType vpolicy = GTK_POLICY_AUTOMATIC;
+  if (GTK_IS_SCROLLED_WINDOW (w))
+    gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (w), NULL, &vpolicy);
+  if (vpolicy == GTK_POLICY_NEVER)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
+      double cut = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+      if (cut > 1.0)
+        g_string_append_printf (s->problems, "    a column that does not scroll hides %.0f px of its content\n", cut);
+    }
   /* A control's own parts (a spin button's text, a drop-down's label) were judged with it, except
    * labels, which are checked on their own. */
   for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
