@@ -317,8 +317,8 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
     ? g_strdup_printf (_("Fitting: step %d of %d · RMSE %.3g pA of membrane current under the recorded command"),
                        s->iteration, s->iterations, s->i_unit_pA * sqrt (fmax (s->train_loss, 0.0)))
     : describe_progress (s, nd_fit_runner_get_spike_aware (runner));
-  g_autofree char *both = members ? g_strdup_printf ("%s.\n%s", members, status) : NULL;
-  gtk_label_set_text (self->status, both ? both : status);
+  /* An ensemble's count and time left are on the bar just above: the status says what the first fit does. */
+  gtk_label_set_text (self->status, status);
 }
 
 static void

@@ -767,6 +767,12 @@ test_stop (void)
   /* While it runs: the bar counts the fits, the status follows the first (looked at). */
   g_autofree char *want = g_strdup_printf (tr ("%d of %d fits done; the plots follow the first"), 0, 3);
   g_assert_true (g_str_has_prefix (gtk_progress_bar_get_text (progress_bar ()), want));
+  /* ... and no label below it says the same again. */
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  nd_test_ui_collect (GTK_WIDGET (nd_test_ui_fit_view (window)), nd_test_ui_is_visible_label, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (!gtk_widget_get_ancestor (g_ptr_array_index (labels, i), GTK_TYPE_PROGRESS_BAR))
+      g_assert_null (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), want));
   g_autofree char *name = g_strdup_printf ("fit-bands-%s-running-1600x1000", language);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
   /* Pause holds the fits (the first one's iterations stop), Resume goes on. */
