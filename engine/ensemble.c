@@ -40,8 +40,8 @@ nd_ensemble_keep (const double *loss, int n, double noise_sd, double tol, bool *
 int
 nd_ensemble_at_once (const nd_ensemble_options *eo)
 {
-  const int jobs = eo->jobs < 1 ? 1 : eo->jobs;
-  return jobs < eo->n_members ? jobs : eo->n_members < 1 ? 1 : eo->n_members;
+  const int k = eo->jobs < eo->n_members ? eo->jobs : eo->n_members;
+  return k < 1 ? 1 : k;
 }
 
 nd_model *

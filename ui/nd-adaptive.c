@@ -88,31 +88,36 @@ apply_shape (gpointer data)
 /* A stacked scroller (nd_adaptive_scroll_alone) is as tall as its content at its width. GtkScrolledWindow
  * measures its content at the content's natural width, where wrapped labels take fewer lines: stacked at
  * 800 px, the Fit view's side column got 23 px less than it needs, clipping its last button and scrolling
- * its rows under the plots when the focus moved there. Returns the height it lacks (0 when none). */
+ * its rows under the plots when the focus moved there. Returns the height it should request, 0 when it
+ * already does. */
 static int
-stacked_shortfall (GtkWidget *scroller)
+stacked_height_change (GtkWidget *scroller)
 {
   GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
   int width = gtk_widget_get_width (scroller), need = 0;
   if (!content || width <= 0)
     return 0;
   gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, width, &need, NULL, NULL, NULL);
-  int w_request, h_request;
-  gtk_widget_get_size_request (scroller, &w_request, &h_request);
+  int h_request;
+  gtk_widget_get_size_request (scroller, NULL, &h_request);
   return need != h_request ? need : 0;
 }
 
+/* Stacked: it never scrolls down (the page does), which is how nd_adaptive_scroll_alone leaves it. */
 static gboolean
 is_stacked_scroller (GtkWidget *w)
 {
-  return GTK_IS_SCROLLED_WINDOW (w) && g_object_get_data (G_OBJECT (w), "nd-adaptive-stacked");
+  GtkPolicyType v = GTK_POLICY_AUTOMATIC;
+  if (GTK_IS_SCROLLED_WINDOW (w))
+    gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (w), NULL, &v);
+  return v == GTK_POLICY_NEVER;
 }
 
-/* Gives a stacked scroller the height it lacks (with size) or says whether it lacks any. */
+/* Gives a stacked scroller the height its content needs (with size) or says whether it has another. */
 static gboolean
 visit_scroller (GtkWidget *s, gboolean size)
 {
-  int need = is_stacked_scroller (s) ? stacked_shortfall (s) : 0;
+  int need = is_stacked_scroller (s) ? stacked_height_change (s) : 0;
   if (need > 0 && size)
     {
       int w_request;
@@ -124,7 +129,7 @@ visit_scroller (GtkWidget *s, gboolean size)
 }
 
 /* The box's stacked scrollers are its children or theirs (a preferences page's), as the views mark them.
- * Returns whether one lacked height. */
+ * Returns whether one's height must change. */
 static gboolean
 visit_scrollers (NdAdaptive *self, gboolean size)
 {
@@ -284,8 +289,7 @@ nd_adaptive_scroll_alone (GtkScrolledWindow *scroller, gboolean narrow)
 {
   gtk_scrolled_window_set_policy (scroller, GTK_POLICY_NEVER, narrow ? GTK_POLICY_NEVER : GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand (GTK_WIDGET (scroller), !narrow);
-  /* Stacked, its NdAdaptive makes it as tall as its content (stacked_shortfall) by its height request. */
-  g_object_set_data (G_OBJECT (scroller), "nd-adaptive-stacked", GINT_TO_POINTER (narrow));
+  /* Stacked, its NdAdaptive makes it as tall as its content by its height request (stacked_height_change). */
   if (!narrow)
     {
       int w_request;
