@@ -587,9 +587,11 @@ test_ensemble (void)
   g_signal_handler_disconnect (runner (), h_progress);
   g_print ("ensemble: %u progress signals without a new snapshot, %u of them redrew the trace\n", stale_signals,
            stale_redraws);
-  /* Member 2 starts when a core is free and ends after member 0, whose last snapshot is then old: its end
-   * at least is such a signal (1 in the normal build, 2 under the sanitizers, measured). */
-  g_assert_cmpuint (stale_signals, >, 0);
+  /* Member 2 starts when a core is free and mostly ends after member 0, whose last snapshot is then old: 1
+   * such signal in the normal build, 2 under the sanitizers; 0 once with fits running beside the suite, when
+   * member 0 ended last. So their absence is said, not failed. */
+  if (stale_signals == 0)
+    g_test_message ("no progress signal without a new snapshot in this run: nothing for the no-redraw check");
   g_assert_cmpuint (stale_redraws, ==, 0);
   g_print ("demo, %d iterations: one fit %.1f s in the window, an ensemble of 3 %.1f s (%.2f times) on %u cores\n",
            iterations, one, three, three / one, g_get_num_processors ());
