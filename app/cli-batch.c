@@ -29,6 +29,7 @@
 #include "cli-output.h"
 #include "cli.h"
 #include "ensemble.h"
+#include "lanes.h"
 
 #define LOG_STATUS_EVERY_US (60 * G_USEC_PER_SEC)
 
@@ -201,7 +202,7 @@ run_local (const NdBatchPlan *plan, const NdCliBatchArgs *a)
 {
   if (!lock_out_dir (a->out_dir))
     return 1;
-  guint jobs = a->jobs > 0 ? (guint) a->jobs : g_get_num_processors ();
+  guint jobs = a->jobs > 0 ? (guint) a->jobs : (guint) nd_cpu_count ();
   guint complete = 0;
   for (guint i = 0; i < plan->rows->len; i++)
     complete += nd_batch_row_complete (a->out_dir, g_ptr_array_index (plan->rows, i));

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "curve-fit.h"
 #include "icg-curves.h"
+#include "lanes.h"
 
 typedef struct {
   const NdIcgCurve *curve;
@@ -276,7 +277,7 @@ fit_options_from_args (CurvesArgs *a, nd_curve_fit_options *opts, double *temp)
   if (a->jobs_n < 0 || a->jobs_n > 256)
     return nd_cli_fail (2, _("--jobs is %d; it must be 1 to 256 worker threads (default: one per core)"), a->jobs_n);
   if (a->jobs_n == 0)
-    a->jobs_n = (int) g_get_num_processors ();
+    a->jobs_n = nd_cpu_count ();
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "lanes.h"
 #include "nd-batch-window-private.h"
 #include "nd-rows.h"
 #include "nd-uncertainty-row.h"
@@ -376,7 +377,7 @@ nd_batch_window_init (NdBatchWindow *self)
   adw_preferences_group_add (self->settings_group, nd_uncertainty_row (1, &self->fits));
   g_settings_bind (self->settings, "fit-ensemble", gtk_spin_button_get_adjustment (self->fits), "value",
                    G_SETTINGS_BIND_DEFAULT);
-  int cores = (int) g_get_num_processors ();
+  int cores = nd_cpu_count ();
   adw_preferences_group_add (self->run_group,
                              nd_spin_row (_("Fits at the Same Time"), _("At most one per core is fastest"), NULL, 1,
                                           MAX (cores * 2, 2), 1, 0, cores, &self->jobs));

@@ -16,6 +16,7 @@
 
 #include "fit-data.h"
 #include "fit-worker.h"
+#include "lanes.h"
 #include "nd-error.h"
 #include "nd-fit-ensemble.h"
 #include "nd-fit-runner.h"
@@ -530,7 +531,7 @@ nd_fit_runner_start (NdFitRunner *self, NdProjectSweeps *sweeps, GError **error)
     {
       self->members = self->n_members;
       self->ensemble = nd_fit_ensemble_start (model, sweeps->sweeps, (int) sweeps->n_train, val, (int) sweeps->n_val,
-                                              opt, self->n_members, (int) g_get_num_processors (), on_progress, self);
+                                              opt, self->n_members, nd_cpu_count (), on_progress, self);
       self->at_once = self->ensemble ? nd_fit_ensemble_at_once (self->ensemble) : 1;
     }
   else
