@@ -14,9 +14,13 @@
  * fits' predictions, exported through Export Stimulus… as ATF (opened again as a recording) and CSV; its save
  * dialog offers both types, and a name typed without .atf or .csv takes the chosen type's (asking before it
  * replaces a file of the full name); a new fit clears it, and closing the window while it is worked out ends
- * its job within a second.
+ * its job within a second. A progress signal without a new snapshot (the time left, and fits ending after the
+ * first, whose plots the view follows) must not redraw the trace: made certain by an ensemble of two on one
+ * core, whose second fit runs after the first has ended.
  */
 #include "config.h"
+
+#include <sched.h>
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -713,6 +717,41 @@ test_ensemble (void)
   g_assert_cmpfloat (nd_test_ui_png_ink (spread_png), >, 0.02);
 }
 
+/* Progress without a new snapshot moves the bar, not the plots. On one core the two fits run one after the
+ * other: every signal while the second runs (its time left, once a second, and its end) comes without a new
+ * snapshot of the first, whose plots the view follows. */
+static void
+test_stale_progress (void)
+{
+  cpu_set_t all, one;
+  g_assert_cmpint (sched_getaffinity (0, sizeof all, &all), ==, 0);
+  CPU_ZERO (&one);
+  for (int k = 0; k < CPU_SETSIZE; k++)
+    if (CPU_ISSET (k, &all))
+      {
+        CPU_SET (k, &one);
+        break;
+      }
+  /* Threads started from here on (the ensemble's) inherit the main thread's one core. */
+  g_assert_cmpint (sched_setaffinity (0, sizeof one, &one), ==, 0);
+  /* Long enough that the second fit outlasts a tick of the bar (100 ms) under the sanitizers too. */
+  open_demo (ND_TEST_SANITIZED ? 30 : 60, 2);
+  NdPlotModel *trace = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "trace"));
+  gulong h_trace = g_signal_connect (trace, "changed", G_CALLBACK (trace_changed), NULL);
+  gulong h_progress = g_signal_connect_after (runner (), "progress", G_CALLBACK (progress_after_view), NULL);
+  trace_changes = stale_signals = stale_redraws = 0;
+  fit_and_time ();
+  g_signal_handler_disconnect (trace, h_trace);
+  g_signal_handler_disconnect (runner (), h_progress);
+  g_assert_cmpint (sched_setaffinity (0, sizeof all, &all), ==, 0);
+  g_print ("two fits on one core: %u progress signals without a new snapshot, %u of them redrew the trace\n",
+           stale_signals, stale_redraws);
+  g_assert_cmpint (nd_fit_runner_get_at_once (runner ()), ==, 1);
+  g_assert_cmpint (nd_fit_runner_get_members (runner (), NULL, NULL), ==, 2);
+  g_assert_cmpuint (stale_signals, >=, 1);
+  g_assert_cmpuint (stale_redraws, ==, 0);
+}
+
 /* After Accept, Save and Open in another window, the project's model still has its bands, drawn. */
 static void
 test_reopen (void)
@@ -907,6 +946,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit-bands/stop", test_stop);
   g_test_add_func ("/fit-bands/close", test_close);
   g_test_add_func ("/fit-bands/close-proposing", test_close_proposing);
+  g_test_add_func ("/fit-bands/stale-progress", test_stale_progress);
   int status = g_test_run ();
   g_ptr_array_unref (progress_texts);
   g_object_unref (app);
