@@ -148,10 +148,15 @@ row_subtitle (const NdSweepScore *s, NdScoreMarks marks)
   g_autofree char *spikes = g_strdup_printf (_("%s · spikes: recorded %d / model %d"), role, s->spikes_recorded,
                                              s->spikes_model);
   g_autofree char *sub = format_mV (s->subthreshold_rmse_mV), *rmse = format_mV (s->rmse_mV);
-  /* The first-spike shift only where both traces fire. */
-  g_autofree char *figures = isfinite (s->first_spike_shift_ms)
-    ? g_strdup_printf (_("First spike %+.1f ms · subthreshold RMSE %s · RMSE %s"), s->first_spike_shift_ms, sub, rmse)
-    : g_strdup_printf (_("Subthreshold RMSE %s · RMSE %s"), sub, rmse);
+  /* The first-spike shift only where both traces fire, in words: a signed number left the reader to guess
+   * which trace was first. */
+  const double shift = s->first_spike_shift_ms;
+  g_autofree char *figures
+    = !isfinite (shift) ? g_strdup_printf (_("Subthreshold RMSE %s · RMSE %s"), sub, rmse)
+      : fabs (shift) < 0.05 ? g_strdup_printf (_("Model’s first spike on time · subthreshold RMSE %s · RMSE %s"), sub, rmse)
+      : shift < 0.0
+        ? g_strdup_printf (_("Model’s first spike %.1f ms early · subthreshold RMSE %s · RMSE %s"), -shift, sub, rmse)
+        : g_strdup_printf (_("Model’s first spike %.1f ms late · subthreshold RMSE %s · RMSE %s"), shift, sub, rmse);
   GString *text = g_string_new (NULL);
   g_string_append_printf (text, "%s\n%s", spikes, figures);
   if (marks & ND_SCORE_SPIKES_DIFFER)

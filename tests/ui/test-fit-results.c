@@ -629,6 +629,39 @@ test_alternative_start (void)
   g_settings_reset (settings, "fit-restarts");
 }
 
+/* Each row says in words whether the model's first spike came early or late (or on time), where both fire. */
+static void
+check_first_spike_words (GPtrArray *rows)
+{
+  guint n, said = 0;
+  const NdSweepScore *sc = nd_fit_runner_get_scores (nd_test_ui_fit_runner (window), &n);
+  g_assert_cmpuint (n, ==, rows->len);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *sub = adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
+      const double shift = sc[i].first_spike_shift_ms;
+      if (!isfinite (shift))
+        {
+          g_assert_null (strstr (sub, " ms early"));
+          g_assert_null (strstr (sub, " ms late"));
+          continue;
+        }
+      g_autofree char *full
+        = fabs (shift) < 0.05 ? g_strdup_printf (tr ("Model’s first spike on time · subthreshold RMSE %s · RMSE %s"), "", "")
+          : g_strdup_printf (tr (shift < 0.0 ? "Model’s first spike %.1f ms early · subthreshold RMSE %s · RMSE %s"
+                                             : "Model’s first spike %.1f ms late · subthreshold RMSE %s · RMSE %s"),
+                             fabs (shift), "", "");
+      /* The words before the first " · ": the figures after it are checked elsewhere. */
+      char *dot = strstr (full, " · ");
+      g_assert_nonnull (dot);
+      *dot = '\0';
+      g_print ("sweep %u: first-spike shift %+.2f ms: \"%s\"\n", i, shift, full);
+      g_assert_nonnull (strstr (sub, full));
+      said++;
+    }
+  g_print ("%u of %u rows say when the model's first spike came\n", said, n);
+}
+
 /* A real cell's fit (a known conductance ticked "Fit"): it searches first and says so, and its results and
  * outcome speak of spike counts rather than an RMSE of its spike-aware score. */
 static void
@@ -666,6 +699,7 @@ test_real_cell_fit (void)
   g_assert_cmpuint (nd_plot_model_get_n_series (loss), ==, 1);
   g_autoptr (GPtrArray) rows = sweep_rows ();
   g_assert_cmpuint (rows->len, ==, 6);
+  check_first_spike_words (rows);
   g_autofree char *name = g_strdup_printf ("fit-results-%s-real-cell-1400x900", language);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
   nd_project_set_dirty (p, FALSE);
