@@ -68,6 +68,7 @@ nd_fit_result_clear (nd_fit_result *r)
 {
   free (r->history_train);
   free (r->history_val);
+  free (r->history_free);
   memset (r, 0, sizeof *r);
 }
 
@@ -1473,6 +1474,7 @@ run_steps (fit_run *f, int round, bool warm, int n_it)
                                 schedule (it - st.start, st.end - st.start), f->tmp, &result->rejected_steps, &loss);
       result->history_train[result->iterations_done] = loss;
       result->history_val[result->iterations_done] = NAN;
+      result->history_free[result->iterations_done] = horizon == 0;
       if (!stepped)
         {
           result->iterations_done++;
@@ -1580,6 +1582,7 @@ fit_run_alloc (fit_run *f)
   const int total = opt->total_iterations > 0 ? opt->total_iterations : opt->iterations * f->max_restarts + f->polish_n;
   f->result->history_train = nd_malloc (total * sizeof (double));
   f->result->history_val = nd_malloc (total * sizeof (double));
+  f->result->history_free = nd_malloc (total * sizeof (unsigned char));
   lbfgs_init (&f->lb, np, opt->lbfgs_memory > 0 ? opt->lbfgs_memory : 10);
   adam_init (&f->adam, np);
 }

@@ -254,6 +254,9 @@ typedef struct {
   /* loss history (one row per iteration over all restarts) */
   int n_history;
   double *history_train, *history_val;   /* val: NaN where not evaluated */
+  /* 1 where the training loss is the model's running free, 0 where it was pulled towards the recording
+   * (a smaller number of another kind: the loss plot draws the two apart). */
+  unsigned char *history_free;
 } nd_fit_result;
 
 /* Fits m's trainable parameters in place (m ends with the best parameters).

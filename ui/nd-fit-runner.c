@@ -54,6 +54,7 @@ struct _NdFitRunner
   double last_emit_s;         /* running time at the last progress signal */
   gboolean fresh;             /* the last progress signal came with a new snapshot (else: time or members) */
   GArray *hist_x, *hist_train, *hist_val;
+  GArray *hist_free;          /* guint8 per point: the model ran free (else: pulled towards the recording) */
   int last_done;
   /* Loss of the first report and the latest one of the same stage (losses of stages differ in kind). */
   double stage_first, stage_last;
@@ -416,6 +417,8 @@ tick (gpointer data)
       g_array_append_val (self->hist_x, row[0]);
       g_array_append_val (self->hist_train, row[1]);
       g_array_append_val (self->hist_val, row[2]);
+      const guint8 free_run = row[3] == 0.0;
+      g_array_append_val (self->hist_free, free_run);
       self->last_done = (int) row[0];
       if (self->hist_x->len == 1)
         {
@@ -483,6 +486,7 @@ clear_run (NdFitRunner *self)
   g_array_set_size (self->trace_dt, 0);
   g_array_set_size (self->hist_x, 0);
   g_array_set_size (self->hist_train, 0);
+  g_array_set_size (self->hist_free, 0);
   g_array_set_size (self->hist_val, 0);
   g_clear_pointer (&self->current, snapshot_free);
   g_clear_pointer (&self->outcome, g_free);
@@ -601,6 +605,12 @@ nd_fit_runner_get_history (NdFitRunner *self, const double **iteration, const do
   *train = (const double *) self->hist_train->data;
   *val = (const double *) self->hist_val->data;
   return self->hist_x->len;
+}
+
+const guint8 *
+nd_fit_runner_get_history_free (NdFitRunner *self)
+{
+  return (const guint8 *) self->hist_free->data;
 }
 
 nd_model *
@@ -745,6 +755,7 @@ nd_fit_runner_finalize (GObject *object)
   g_timer_destroy (self->clock);
   g_array_unref (self->hist_x);
   g_array_unref (self->hist_train);
+  g_array_unref (self->hist_free);
   g_array_unref (self->hist_val);
   g_array_unref (self->scores);
   g_ptr_array_unref (self->traces);
@@ -777,6 +788,7 @@ nd_fit_runner_init (NdFitRunner *self)
   g_timer_stop (self->clock);
   self->hist_x = g_array_new (FALSE, TRUE, sizeof (double));
   self->hist_train = g_array_new (FALSE, TRUE, sizeof (double));
+  self->hist_free = g_array_new (FALSE, TRUE, sizeof (guint8));
   self->hist_val = g_array_new (FALSE, TRUE, sizeof (double));
   self->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   self->traces = g_ptr_array_new_with_free_func (g_free);

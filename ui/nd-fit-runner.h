@@ -69,6 +69,8 @@ gboolean     nd_fit_runner_snapshot_is_new (NdFitRunner *self);
 /* Loss history gathered from the snapshots: x = iteration, NaN where validation was not run. */
 guint        nd_fit_runner_get_history (NdFitRunner *self, const double **iteration, const double **train,
                                         const double **val);
+/* Per point of the history: 1 where the model ran free, 0 where it was pulled towards the recording. */
+const guint8 *nd_fit_runner_get_history_free (NdFitRunner *self);
 /* After "finished": the fitted model, the engine's result, the scores (one per training and validation
  * sweep of the project's recording, in its order) and each scored sweep's model trace; the same for the
  * sweeps of a recording fitted together with it (all training; their sweep numbers its own). */

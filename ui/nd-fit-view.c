@@ -157,19 +157,38 @@ nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
 }
 
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
- * drawn (a spike-aware fit's validation losses are scores, not squared errors). */
+ * drawn (a spike-aware fit's validation losses are scores, not squared errors). free_run (NULL: not known)
+ * marks the steps whose model ran free: a stage that pulls the model towards the recording has errors of
+ * another size (0.1-1 mV where the free run's are 10 mV on a real cell), so the two are drawn apart rather
+ * than as one line that seems to jump up at the end. */
 static void
-show_loss (NdFitView *self, const double *x, const double *train, const double *val, guint n)
+show_loss (NdFitView *self, const double *x, const double *train, const double *val, const guint8 *free_run,
+           guint n)
 {
   NdPlotModel *loss = self->model[FIT_PLOT_LOSS];
   nd_plot_model_clear (loss);
   if (n == 0)
     return;
-  g_autofree double *rmse = g_new (double, n);
+  guint n_free = 0;
+  for (guint i = 0; free_run && i < n; i++)
+    n_free += free_run[i] != 0;
+  const gboolean split = n_free > 0 && n_free < n;
+  g_autofree double *rmse = g_new (double, n), *rmse_free = g_new (double, n);
   for (guint i = 0; i < n; i++)
-    rmse[i] = train[i] >= 0.0 ? sqrt (train[i]) : NAN;
-  guint st = nd_plot_model_add_series (loss, _("Training"), ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+    {
+      const double r = train[i] >= 0.0 ? sqrt (train[i]) : NAN;
+      const gboolean is_free = split && free_run[i];
+      rmse[i] = is_free ? NAN : r;
+      rmse_free[i] = is_free ? r : NAN;
+    }
+  guint st = nd_plot_model_add_series (loss, split ? _("Training, following the recording") : _("Training"),
+                                       ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
   nd_plot_model_set_series_data (loss, st, x, rmse, n);
+  if (split)
+    nd_plot_model_set_series_data (loss,
+                                   nd_plot_model_add_series (loss, _("Training, running free"), ND_PLOT_COLOR_PURPLE,
+                                                             ND_PLOT_LINE),
+                                   x, rmse_free, n);
   /* Validation runs every few iterations: draw the points it has, joined. */
   g_autofree double *vx = g_new (double, n + 1), *vy = g_new (double, n + 1);
   guint m = 0;
@@ -287,7 +306,8 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
     {
       const double *x, *tr, *va;
       guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
-      show_loss (self, x, tr, nd_fit_runner_get_spike_aware (runner) ? NULL : va, n);
+      show_loss (self, x, tr, nd_fit_runner_get_spike_aware (runner) ? NULL : va,
+                 nd_fit_runner_get_history_free (runner), n);
       show_curves (self, s->n_gates, s->gate_labels, s->x_inf, s->tau);
       /* The fit draws the model running free in every stage (a stage that follows the recording trains on
        * traces pulled towards it, which would look better than the model is). */
@@ -365,7 +385,7 @@ runner_finished (NdFitRunner *runner, gpointer user_data)
       for (int i = 0; i < r->n_history; i++)
         x[i] = i + 1;
       show_loss (self, x, r->history_train, nd_fit_runner_get_spike_aware (runner) ? NULL : r->history_val,
-                 (guint) r->n_history);
+                 r->history_free, (guint) r->n_history);
     }
   self->accepted = FALSE;
   nd_fit_view_show_scores (self, scores, n, TRUE);
@@ -568,7 +588,8 @@ show_project (NdFitView *self)
   for (guint i = 0; i < n; i++)
     x[i] = i + 1;
   /* A real cell's fit (known channels fitted) was spike-aware: its validation losses are scores. */
-  show_loss (self, x, train, nd_fit_real_cell (nd_project_get_model (self->project)) ? NULL : val, n);
+  /* The project keeps no stages: one line. */
+  show_loss (self, x, train, nd_fit_real_cell (nd_project_get_model (self->project)) ? NULL : val, NULL, n);
   guint ns;
   const NdSweepScore *scores = nd_project_get_scores (self->project, &ns);
   /* The rows stay (and the sweep drawn with them) while the project's results are the same. After Accept

@@ -629,6 +629,40 @@ test_alternative_start (void)
   g_settings_reset (settings, "fit-restarts");
 }
 
+/* The error plot's training series: one ("Training") when the fit had one kind of stage, else the steps that
+ * followed the recording and those that ran free, each step in exactly one, as the runner's history says;
+ * then `validation` more series. */
+static void
+check_loss_stages (NdPlotModel *loss, guint validation)
+{
+  const double *it, *train, *va;
+  guint n = nd_fit_runner_get_history (nd_test_ui_fit_runner (window), &it, &train, &va);
+  const guint8 *free_run = nd_fit_runner_get_history_free (nd_test_ui_fit_runner (window));
+  guint n_free = 0;
+  for (guint i = 0; i < n; i++)
+    n_free += free_run[i] != 0;
+  const gboolean split = n_free > 0 && n_free < n;
+  g_print ("loss history: %u steps, %u running free\n", n, n_free);
+  g_assert_cmpuint (nd_plot_model_get_n_series (loss), ==, (split ? 2 : 1) + validation);
+  if (!split)
+    {
+      g_assert_cmpstr (nd_plot_model_get_series_name (loss, 0), ==, tr ("Training"));
+      return;
+    }
+  g_assert_cmpstr (nd_plot_model_get_series_name (loss, 0), ==, tr ("Training, following the recording"));
+  g_assert_cmpstr (nd_plot_model_get_series_name (loss, 1), ==, tr ("Training, running free"));
+  const double *y0, *y1;
+  g_assert_cmpuint (nd_plot_model_get_series (loss, 0, NULL, &y0, NULL, NULL, NULL, NULL), ==, n);
+  g_assert_cmpuint (nd_plot_model_get_series (loss, 1, NULL, &y1, NULL, NULL, NULL, NULL), ==, n);
+  for (guint i = 0; i < n; i++)
+    if (train[i] >= 0.0)
+      {
+        g_assert_true (isfinite (free_run[i] ? y1[i] : y0[i]));
+        g_assert_false (isfinite (free_run[i] ? y0[i] : y1[i]));
+        g_assert_cmpfloat (fabs ((free_run[i] ? y1[i] : y0[i]) - sqrt (train[i])), <, 1e-12);
+      }
+}
+
 /* Each row says in words whether the model's first spike came early or late (or on time), where both fire. */
 static void
 check_first_spike_words (GPtrArray *rows)
@@ -694,9 +728,10 @@ test_real_cell_fit (void)
   g_print ("verdict (%s): %s\n", good ? "good" : "not good", verdict);
   g_assert_nonnull (verdict);
   g_assert_cmpint (gtk_widget_has_css_class (find_one (nd_test_ui_is_fit_accept_button), "suggested-action"), ==, good);
-  /* The error plot draws the training error only: the validation losses were scores. */
+  /* The error plot draws the training error only (the validation losses were scores), the steps that
+   * followed the recording apart from those that ran free: their errors differ in kind. */
   NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss"));
-  g_assert_cmpuint (nd_plot_model_get_n_series (loss), ==, 1);
+  check_loss_stages (loss, 0);
   g_autoptr (GPtrArray) rows = sweep_rows ();
   g_assert_cmpuint (rows->len, ==, 6);
   check_first_spike_words (rows);
