@@ -45,6 +45,23 @@ heldout_rmse (nd_model *truth, nd_model *m)
   return sqrt (s / n);
 }
 
+/* Each progress report's step and stage kind, to check the result's history of stages against. */
+typedef struct {
+  int n, steps[4096];
+  unsigned char free_run[4096];
+} stage_log;
+
+static void
+log_stage (const nd_fit_progress *p, void *user)
+{
+  stage_log *l = user;
+  if (p->steps_done >= 1 && l->n < 4096)
+    {
+      l->steps[l->n] = p->steps_done;
+      l->free_run[l->n++] = p->horizon == 0;
+    }
+}
+
 static void
 test_k_recovery (nd_model *truth)
 {
@@ -54,13 +71,25 @@ test_k_recovery (nd_model *truth)
   nd_fit_sweep sw = k_sweep ();
   nd_fit_result r;
   double t0 = now_s ();
-  ND_CHECK (nd_fit (m, &sw, 1, NULL, 0, &o, NULL, NULL, NULL, &r) == 0, "fit runs");
+  static stage_log log;
+  ND_CHECK (nd_fit (m, &sw, 1, NULL, 0, &o, NULL, log_stage, &log, &r) == 0, "fit runs");
   double rmse = heldout_rmse (truth, m);
   printf ("K experiment, seed 1: training RMSE %.4f mV, held-out RMSE %.3f mV, %.2f s\n",
           sqrt (r.train_loss), rmse, now_s () - t0);
   ND_CHECK (sqrt (r.train_loss) < 0.5, "training RMSE %.3f mV", sqrt (r.train_loss));
   ND_CHECK (rmse < 2.0, "held-out RMSE %.3f mV", rmse);
   ND_CHECK (r.n_history >= 1 && r.n_history <= ND_FIT_ITERATIONS && isfinite (r.history_train[r.n_history - 1]), "loss history");
+  /* The history says which steps ran free (the loss plot draws them apart), as the reports said at each. */
+  int kinds[2] = { 0, 0 };
+  for (int k = 0; k < log.n; k++)
+    {
+      ND_CHECK (log.steps[k] <= r.n_history, "report of step %d within the history", log.steps[k]);
+      ND_CHECK (r.history_free[log.steps[k] - 1] == log.free_run[k], "step %d: history says %s, the report %s",
+                log.steps[k], r.history_free[log.steps[k] - 1] ? "free" : "pulled", log.free_run[k] ? "free" : "pulled");
+      kinds[log.free_run[k]]++;
+    }
+  printf ("%d progress reports: %d of steps pulled towards the recording, %d of free steps\n", log.n, kinds[0], kinds[1]);
+  ND_CHECK (kinds[0] > 0 && kinds[1] > 0, "both kinds of stage reported");
   /* The learned kinetics match HH's on the voltages the trace visits. */
   const nd_channel_kind *hk = nd_channel_lookup ("hh_k");
   for (double v = -70.0; v <= 30.0; v += 10.0)
