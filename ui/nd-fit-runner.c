@@ -172,7 +172,9 @@ on_progress (const nd_fit_progress *p, void *user)
   g_mutex_lock (&self->lock);
   NdFitSnapshot *old = self->pending;
   self->pending = s;
-  g_array_append_vals (self->pending_hist, row, 5);
+  /* A search's reports carry no loss (0): left out, they drew a point at step 0 that a log axis cannot show. */
+  if (!p->searching)
+    g_array_append_vals (self->pending_hist, row, 5);
   g_mutex_unlock (&self->lock);
   snapshot_free (old);
 }

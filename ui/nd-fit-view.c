@@ -156,6 +156,16 @@ nd_fit_view_set_clamp_axes (NdFitView *self, gboolean current)
   nd_plot_model_set_axis (self->model[FIT_PLOT_LOSS], ND_PLOT_AXIS_Y, _("Error (RMSE)"), unit, ND_PLOT_SCALE_LOG);
 }
 
+/* A point of y with no finite neighbour: a line draws nothing there. */
+static gboolean
+has_lone_point (const double *y, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (isfinite (y[i]) && (i == 0 || !isfinite (y[i - 1])) && (i + 1 == n || !isfinite (y[i + 1])))
+      return TRUE;
+  return FALSE;
+}
+
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
  * drawn (a spike-aware fit's validation losses are scores, not squared errors). free_run (NULL: not known)
  * marks the steps whose model ran free: a stage that pulls the model towards the recording has errors of
@@ -181,13 +191,17 @@ show_loss (NdFitView *self, const double *x, const double *train, const double *
       rmse[i] = is_free ? NAN : r;
       rmse_free[i] = is_free ? r : NAN;
     }
+  /* The live history has the engine's progress reports, not every step, so a short stage may be one point:
+   * drawn as dots then (a fresh-clone run's screenshot showed an empty plot for a stage of one point each). */
   guint st = nd_plot_model_add_series (loss, split ? _("Training, following the recording") : _("Training"),
-                                       ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+                                       ND_PLOT_COLOR_BLUE,
+                                       split && has_lone_point (rmse, n) ? ND_PLOT_LINE_POINTS : ND_PLOT_LINE);
   nd_plot_model_set_series_data (loss, st, x, rmse, n);
   if (split)
     nd_plot_model_set_series_data (loss,
                                    nd_plot_model_add_series (loss, _("Training, running free"), ND_PLOT_COLOR_PURPLE,
-                                                             ND_PLOT_LINE),
+                                                             has_lone_point (rmse_free, n) ? ND_PLOT_LINE_POINTS
+                                                                                           : ND_PLOT_LINE),
                                    x, rmse_free, n);
   /* Validation runs every few iterations: draw the points it has, joined. */
   g_autofree double *vx = g_new (double, n + 1), *vy = g_new (double, n + 1);
