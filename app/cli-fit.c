@@ -232,13 +232,15 @@ write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, con
 {
   g_autoptr (GString) kin = g_string_new (NULL);
   nd_model_kinetics_csv (m, kin);
-  g_autoptr (GString) loss = g_string_new ("iteration,train_loss,val_loss\n");
+  /* running_free: 1 where the step ran the model free, 0 where it was pulled towards the recording (the
+   * window draws the two as separate lines). */
+  g_autoptr (GString) loss = g_string_new ("iteration,train_loss,val_loss,running_free\n");
   for (int i = 0; i < res->n_history; i++)
     {
       char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
       g_ascii_formatd (a, sizeof a, "%.9g", res->history_train[i]);
       g_ascii_formatd (b, sizeof b, "%.9g", res->history_val[i]);
-      g_string_append_printf (loss, "%d,%s,%s\n", i + 1, a, b);
+      g_string_append_printf (loss, "%d,%s,%s,%d\n", i + 1, a, b, res->history_free[i] ? 1 : 0);
     }
   g_autoptr (GString) report = nd_cli_report (m, data, stderr);
   g_autoptr (GString) with_report = NULL;

@@ -377,7 +377,7 @@ report_number (char **f, guint n, int col)
 }
 
 static gboolean
-load_scores (const char *dir, GArray *scores, GArray *train, GArray *val)
+load_scores (const char *dir, GArray *scores, GArray *train, GArray *val, GArray *running_free)
 {
   g_autofree char *report = g_build_filename (dir, "report.csv", NULL);
   g_autofree char *text = NULL;
@@ -424,7 +424,15 @@ load_scores (const char *dir, GArray *scores, GArray *train, GArray *val)
       double t = g_ascii_strtod (f[1], NULL), v = *f[2] ? g_ascii_strtod (f[2], NULL) : NAN;
       g_array_append_val (train, t);
       g_array_append_val (val, v);
+      /* The stage column (since 6 December 2026): kept only when every row has it. */
+      if (g_strv_length (f) >= 4 && running_free->len + 1 == train->len)
+        {
+          guint8 r = f[3][0] == '1';
+          g_array_append_val (running_free, r);
+        }
     }
+  if (running_free->len != train->len)
+    g_array_set_size (running_free, 0);
   return TRUE;
 }
 
@@ -475,9 +483,11 @@ write_row_project (NdBatchWindow *self, const NdBatchRow *row, const char *path,
   g_autoptr (GArray) scores = g_array_new (FALSE, FALSE, sizeof (NdSweepScore));
   g_autoptr (GArray) train = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) val = g_array_new (FALSE, FALSE, sizeof (double));
-  load_scores (dir, scores, train, val);
+  g_autoptr (GArray) running_free = g_array_new (FALSE, FALSE, sizeof (guint8));
+  load_scores (dir, scores, train, val, running_free);
   nd_project_accept_model (p, fitted, (const NdSweepScore *) scores->data, scores->len, (const double *) train->data,
-                           (const double *) val->data, train->len);
+                           (const double *) val->data,
+                           running_free->len > 0 ? (const guint8 *) running_free->data : NULL, train->len);
   nd_model_free (fitted);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   return nd_project_save (p, file, error);

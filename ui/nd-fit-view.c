@@ -475,7 +475,8 @@ nd_fit_view_accept (NdFitView *self)
   guint n;
   const NdSweepScore *scores = nd_fit_runner_get_scores (self->runner, &n);
   self->accepted = TRUE;
-  nd_project_accept_model (self->project, m, scores, n, r->history_train, r->history_val, (guint) r->n_history);
+  nd_project_accept_model (self->project, m, scores, n, r->history_train, r->history_val, r->history_free,
+                           (guint) r->n_history);
   gtk_label_set_text (self->status, _("The fitted model is now the project’s model."));
   update_buttons (self);
   return TRUE;
@@ -596,14 +597,15 @@ show_project (NdFitView *self)
     }
   show_model_curves (self, pm, nd_project_get_fitted (self->project));
   const double *val;
+  const guint8 *running_free;
   guint n;
-  const double *train = nd_project_get_loss (self->project, &val, &n);
+  const double *train = nd_project_get_loss (self->project, &val, &running_free, &n);
   g_autofree double *x = g_new (double, n + 1);
   for (guint i = 0; i < n; i++)
     x[i] = i + 1;
   /* A real cell's fit (known channels fitted) was spike-aware: its validation losses are scores. */
-  /* The project keeps no stages: one line. */
-  show_loss (self, x, train, nd_fit_real_cell (nd_project_get_model (self->project)) ? NULL : val, NULL, n);
+  /* A project of before the stages were kept has none: one line. */
+  show_loss (self, x, train, nd_fit_real_cell (nd_project_get_model (self->project)) ? NULL : val, running_free, n);
   guint ns;
   const NdSweepScore *scores = nd_project_get_scores (self->project, &ns);
   /* The rows stay (and the sweep drawn with them) while the project's results are the same. After Accept

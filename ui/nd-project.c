@@ -55,6 +55,7 @@ struct _NdProject
   gboolean fitted;
   GArray *scores;           /* NdSweepScore */
   GArray *loss_train, *loss_val;
+  GArray *loss_free;               /* guint8, empty or as long as loss_train */
 };
 
 G_DEFINE_FINAL_TYPE (NdProject, nd_project, G_TYPE_OBJECT)
@@ -431,6 +432,7 @@ clear_fit (NdProject *self)
   g_array_set_size (self->scores, 0);
   g_array_set_size (self->loss_train, 0);
   g_array_set_size (self->loss_val, 0);
+  g_array_set_size (self->loss_free, 0);
 }
 
 NdProject *
@@ -1049,7 +1051,8 @@ nd_project_get_model (NdProject *self)
 
 void
 nd_project_accept_model (NdProject *self, nd_model *fitted, const NdSweepScore *scores, guint n_scores,
-                         const double *loss_train, const double *loss_val, guint n_loss)
+                         const double *loss_train, const double *loss_val, const guint8 *loss_free,
+                         guint n_loss)
 {
   nd_model *copy = nd_model_copy (fitted);
   g_clear_pointer (&self->model, nd_model_free);
@@ -1061,6 +1064,8 @@ nd_project_accept_model (NdProject *self, nd_model *fitted, const NdSweepScore *
   g_array_append_vals (self->scores, scores, n_scores);
   g_array_append_vals (self->loss_train, loss_train, n_loss);
   g_array_append_vals (self->loss_val, loss_val, n_loss);
+  if (loss_free)
+    g_array_append_vals (self->loss_free, loss_free, n_loss);
   touch (self);
 }
 
@@ -1233,6 +1238,7 @@ to_file (NdProject *self)
   g_array_append_vals (pf->scores, self->scores->data, self->scores->len);
   g_array_append_vals (pf->loss_train, self->loss_train->data, self->loss_train->len);
   g_array_append_vals (pf->loss_val, self->loss_val->data, self->loss_val->len);
+  g_array_append_vals (pf->loss_free, self->loss_free->data, self->loss_free->len);
   return pf;
 }
 
@@ -1354,6 +1360,7 @@ take_fit (NdProject *self, const NdProjectFile *pf)
   g_array_append_vals (self->scores, pf->scores->data, pf->scores->len);
   g_array_append_vals (self->loss_train, pf->loss_train->data, pf->loss_train->len);
   g_array_append_vals (self->loss_val, pf->loss_val->data, pf->loss_val->len);
+  g_array_append_vals (self->loss_free, pf->loss_free->data, pf->loss_free->len);
 }
 
 gboolean
@@ -1397,9 +1404,12 @@ nd_project_open (NdProject *self, GFile *file, GError **error)
 }
 
 const double *
-nd_project_get_loss (NdProject *self, const double **val, guint *n)
+nd_project_get_loss (NdProject *self, const double **val, const guint8 **running_free, guint *n)
 {
   *n = self->loss_train->len;
+  if (running_free)
+    *running_free = self->loss_free->len == self->loss_train->len && self->loss_free->len > 0
+              ? (const guint8 *) self->loss_free->data : NULL;
   *val = (const double *) self->loss_val->data;
   return (const double *) self->loss_train->data;
 }
@@ -1443,6 +1453,7 @@ nd_project_finalize (GObject *object)
   g_array_unref (self->scores);
   g_array_unref (self->loss_train);
   g_array_unref (self->loss_val);
+  g_array_unref (self->loss_free);
   G_OBJECT_CLASS (nd_project_parent_class)->finalize (object);
 }
 
@@ -1470,6 +1481,7 @@ nd_project_init (NdProject *self)
   self->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   self->loss_train = g_array_new (FALSE, TRUE, sizeof (double));
   self->loss_val = g_array_new (FALSE, TRUE, sizeof (double));
+  self->loss_free = g_array_new (FALSE, TRUE, sizeof (guint8));
   self->c_known_pF = NAN;
   spec_default (self);
   rebuild (self);

@@ -176,11 +176,13 @@ nd_model    *nd_project_get_model (NdProject *self);
 /* Takes a fitted model (same structure as nd_project_get_model) as the project's model. */
 void         nd_project_accept_model (NdProject *self, nd_model *fitted, const NdSweepScore *scores,
                                       guint n_scores, const double *loss_train, const double *loss_val,
-                                      guint n_loss);
+                                      const guint8 *loss_free, guint n_loss);
 gboolean     nd_project_get_fitted (NdProject *self);
 const NdSweepScore *nd_project_get_scores (NdProject *self, guint *n);
-/* Loss history of the accepted fit (mV², validation NaN where not evaluated). */
-const double *nd_project_get_loss (NdProject *self, const double **val, guint *n);
+/* Loss history of the accepted fit (mV², validation NaN where not evaluated); `running_free` (may be NULL)
+ * gets its stages, 1 where the model ran free, or NULL when they are not known (a fit of a file written
+ * before the stages were kept, a batch row without them). */
+const double *nd_project_get_loss (NdProject *self, const double **val, const guint8 **running_free, guint *n);
 
 /* The fit of the recording with the sweeps' roles and the window, planned as `neurode-cli fit` plans it
  * (fit-plan.h: the data, the model as fitted, the options from `choices`, whose sweeps and window are

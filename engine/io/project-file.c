@@ -38,6 +38,7 @@ nd_project_file_new (void)
   pf->scores = g_array_new (FALSE, TRUE, sizeof (NdSweepScore));
   pf->loss_train = g_array_new (FALSE, FALSE, sizeof (double));
   pf->loss_val = g_array_new (FALSE, FALSE, sizeof (double));
+  pf->loss_free = g_array_new (FALSE, FALSE, sizeof (guint8));
   return pf;
 }
 
@@ -56,6 +57,7 @@ nd_project_file_free (NdProjectFile *pf)
   g_array_unref (pf->scores);
   g_array_unref (pf->loss_train);
   g_array_unref (pf->loss_val);
+  g_array_unref (pf->loss_free);
   g_free (pf);
 }
 
@@ -487,6 +489,37 @@ read_loss (JsonObject *fo, const char *key, GArray *out, const char *where, GErr
   return TRUE;
 }
 
+/* The stage of every loss: true where the model ran free. Optional; when present, one per training loss. */
+static gboolean
+read_stages (JsonObject *fo, NdProjectFile *pf, const char *where, GError **error)
+{
+  const char *key = "loss_running_free";
+  JsonArray *a;
+  if (!nd_json_get_array (fo, key, &a, where, error))
+    return FALSE;
+  guint n = a ? json_array_get_length (a) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_BOOLEAN)
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("%s: “%s”: value %u must be true or false, not %s"),
+                       where, key, i + 1, nd_json_kind_of (e));
+          return FALSE;
+        }
+      guint8 f = json_node_get_boolean (e) ? 1 : 0;
+      g_array_append_val (pf->loss_free, f);
+    }
+  if (n > 0 && n != pf->loss_train->len)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID,
+                   _("%s: “%s” has %u values for %u training losses; it must have one for each"), where, key, n,
+                   pf->loss_train->len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_fit (JsonObject *fo, NdProjectFile *pf, GError **error)
 {
@@ -517,7 +550,7 @@ read_fit (JsonObject *fo, NdProjectFile *pf, GError **error)
   g_array_set_size (pf->loss_val, pf->loss_train->len);
   for (guint i = n; i < pf->loss_val->len; i++)
     g_array_index (pf->loss_val, double, i) = NAN;
-  return TRUE;
+  return read_stages (fo, pf, where, error);
 }
 
 static void
@@ -577,6 +610,15 @@ write_fit (JsonBuilder *b, const NdProjectFile *pf)
   json_builder_end_array (b);
   add_double_array (b, "loss_train_mV2", pf->loss_train);
   add_double_array (b, "loss_validation_mV2", pf->loss_val);
+  /* Only with a stage for every loss (a file of before the stages is written back as it was). */
+  if (pf->loss_free->len > 0 && pf->loss_free->len == pf->loss_train->len)
+    {
+      json_builder_set_member_name (b, "loss_running_free");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < pf->loss_free->len; i++)
+        json_builder_add_boolean_value (b, g_array_index (pf->loss_free, guint8, i) != 0);
+      json_builder_end_array (b);
+    }
   json_builder_end_object (b);
 }
 

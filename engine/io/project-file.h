@@ -26,7 +26,8 @@
  *                            "spikes_recorded": 3, "spikes_model": 3, "first_spike_shift_ms": 0.4,
  *                            "subthreshold_rmse_mV": 0.8, "rmse_pA": ..., "peak_pA": ...,
  *                            "peak_model_pA": ...}],
- *            "loss_train_mV2": [...], "loss_validation_mV2": [..., null]}}
+ *            "loss_train_mV2": [...], "loss_validation_mV2": [..., null],
+ *            "loss_running_free": [false, ..., true]}}
  *
  * Only "neurode_project" and "model" are required; members added later are optional, so the format's
  * number grows only when an older Neurode would misread a newer file. Reading is strict: a member that is
@@ -117,6 +118,8 @@ typedef struct
   gboolean fitted;
   GArray *scores;                  /* NdSweepScore */
   GArray *loss_train, *loss_val;   /* double, as long as each other; NAN: not evaluated */
+  GArray *loss_free;               /* guint8 per loss: 1 where the model ran free, 0 pulled to the recording;
+                                    * empty when the file has no stages (written before 6 December 2026) */
 } NdProjectFile;
 
 /* An empty project (no recording, no model). */

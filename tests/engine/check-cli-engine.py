@@ -54,7 +54,14 @@ check(len(lefts) >= 1 and lefts[-1][1] == "s", f"time left on the progress lines
 for name in ("model.json", "kinetics.csv", "loss.csv"):
     check(os.path.exists(os.path.join(fit_dir, name)), f"fit wrote {name}")
 loss = rows(os.path.join(fit_dir, "loss.csv"))
-check(list(loss[0].keys()) == ["iteration", "train_loss", "val_loss"] and len(loss) == 150, "loss.csv")
+check(list(loss[0].keys()) == ["iteration", "train_loss", "val_loss", "running_free"] and len(loss) == 150, "loss.csv")
+# Each step's stage, against the stage its progress line names (the window draws the two as separate lines).
+free = [x["running_free"] for x in loss]
+check(set(free) == {"0", "1"}, f"loss.csv stages {sorted(set(free))}")
+named = re.findall(r"step (\d+)/\d+ \((following the recording|running free)\)", p.stderr)
+check(len(named) >= 2, f"stages on the progress lines: {named}")
+for step, stage in named:
+    check(free[int(step) - 1] == ("1" if stage == "running free" else "0"), f"step {step}: {stage} vs {free[int(step) - 1]}")
 kin = rows(os.path.join(fit_dir, "kinetics.csv"))
 check(sum(1 for x in kin if x["channel"] == "K" and x["gate"] == "n") == 161, "learned gate in kinetics.csv")
 fitted = rows(run("simulate", os.path.join(fit_dir, "model.json"), "--stimulus", stim, "--out",

@@ -195,6 +195,39 @@ test_voltage_clamp_scores (void)
   g_assert_cmpstr (text2, ==, text);
 }
 
+/* The stage of every step of the fit (pulled towards the recording or running free) is kept, so a reopened
+ * project draws the error plot as the finished fit did; a file of before the stages has none and is written
+ * back without them; stages that do not match the losses are refused by name. */
+static void
+test_loss_stages (void)
+{
+  const char *json = "{\"neurode_project\": 1, " MODEL ", \"fit\": {\"fitted\": true, \"loss_train_mV2\": [4, 2, 1.5],"
+                     " \"loss_validation_mV2\": [null, 3, null], \"loss_running_free\": [false, true, true]}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NdProjectFile) pf = nd_project_file_parse (json, strlen (json), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pf->loss_free->len, ==, 3);
+  g_assert_cmpuint (g_array_index (pf->loss_free, guint8, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (pf->loss_free, guint8, 1), ==, 1);
+  g_autofree char *text = nd_project_file_to_string (pf, "/tmp/stages.neurode");
+  g_autoptr (NdProjectFile) again = nd_project_file_parse (text, strlen (text), &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (again->loss_free->data, again->loss_free->len, pf->loss_free->data, pf->loss_free->len);
+
+  /* Before the stages: none read, none written. */
+  g_autofree char *old_path = data_path ("edited-demo-89568ce.neurode");
+  g_autoptr (NdProjectFile) old = nd_project_file_load (old_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (old->loss_free->len, ==, 0);
+  g_autofree char *old_text = nd_project_file_to_string (old, "/tmp/old.neurode");
+  g_assert_null (strstr (old_text, "loss_running_free"));
+
+  expect_error ("\"fit\": {\"loss_train_mV2\": [1, 2], \"loss_running_free\": [true]}",
+                "“loss_running_free” has 1 values for 2 training losses");
+  expect_error ("\"fit\": {\"loss_train_mV2\": [1], \"loss_running_free\": [1]}",
+                "“loss_running_free”: value 1 must be true or false");
+}
+
 /* A second recording fitted together with the project's: written beside "recording" with its path relative
  * to the project, read back the same, looked for where it was and then beside the project, and named in
  * the error when found nowhere. */
@@ -307,6 +340,7 @@ main (int argc, char **argv)
   g_test_add_func ("/project-file/format1-roles", test_format1_roles);
   g_test_add_func ("/project-file/strict", test_strict);
   g_test_add_func ("/project-file/voltage-clamp-scores", test_voltage_clamp_scores);
+  g_test_add_func ("/project-file/loss-stages", test_loss_stages);
   g_test_add_func ("/project-file/recording", test_recording);
   g_test_add_func ("/project-file/fitted-with", test_fitted_with);
   g_test_add_func ("/project-file/sniff", test_sniff);

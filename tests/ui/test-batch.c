@@ -222,6 +222,25 @@ test_run_here (void)
       g_assert_cmpfloat (sc[i].subthreshold_rmse_mV, <=, sc[i].rmse_mV + 1e-3);
       g_assert_true (isnan (sc[i].first_spike_shift_ms) == (sc[i].spikes_recorded == 0 || sc[i].spikes_model == 0));
     }
+  /* The error history with each step's stage, as the row's loss.csv has them (its last column). */
+  const double *val;
+  const guint8 *running_free;
+  guint n_loss;
+  nd_project_get_loss (p, &val, &running_free, &n_loss);
+  g_autofree char *loss_csv = g_build_filename (results, "cell-b", "loss.csv", NULL), *loss_text = NULL;
+  g_assert_true (g_file_get_contents (loss_csv, &loss_text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (loss_text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "iteration,train_loss,val_loss,running_free");
+  g_assert_cmpuint (n_loss, ==, g_strv_length (lines) - 2);   /* the header and the empty line after the last */
+  g_assert_nonnull (running_free);
+  guint n_free = 0;
+  for (guint i = 0; i < n_loss; i++)
+    {
+      g_assert_true (g_str_has_suffix (lines[i + 1], running_free[i] ? ",1" : ",0"));
+      n_free += running_free[i];
+    }
+  g_print ("the opened row's history: %u steps, %u running free\n", n_loss, n_free);
+  g_assert_true (n_free > 0 && n_free < n_loss);
   gtk_window_destroy (GTK_WINDOW (d));
   nd_test_ui_spin (100);
 }

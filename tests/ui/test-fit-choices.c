@@ -235,7 +235,7 @@ test_fitted_model_kept (void)
   prior[ND_PRIOR_LOG_TAU] = 1.5;
   fitted->params[fitted->blocks[fitted->channels[c].learned[0].block].offset] = 0.125;
   nd_model_params_changed (fitted);
-  nd_project_accept_model (p, fitted, NULL, 0, NULL, NULL, 0);
+  nd_project_accept_model (p, fitted, NULL, 0, NULL, NULL, NULL, 0);
   nd_model_free (fitted);
   guint na = library_index (p, "hh_na");
   NdKnownSpec s = nd_project_get_known (p, na);

@@ -220,7 +220,7 @@ test_scores_in_file (void)
   g_autoptr (NdProject) p = nd_project_new ();
   NdSweepScore sc[] = { score (0, ND_SWEEP_TRAIN, 3, 3, 1.25), score (2, ND_SWEEP_VALIDATE, 5, 0, 2.5) };
   double loss[] = { 4.0, 2.0 }, val[] = { NAN, 3.0 };
-  nd_project_accept_model (p, nd_project_get_model (p), sc, G_N_ELEMENTS (sc), loss, val, 2);
+  nd_project_accept_model (p, nd_project_get_model (p), sc, G_N_ELEMENTS (sc), loss, val, NULL, 2);
   g_autofree char *path = out_path ("scores.neurode");
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GError) error = NULL;
@@ -239,7 +239,7 @@ test_scores_in_file (void)
   g_assert_false (back[0].voltage_clamp);
   NdSweepScore vc[] = { clamp_score (1, ND_SWEEP_TRAIN, 3.25, -1500.5, -1420.25),
                         clamp_score (4, ND_SWEEP_VALIDATE, 7.5, NAN, 12.0) };
-  nd_project_accept_model (p, nd_project_get_model (p), vc, G_N_ELEMENTS (vc), loss, val, 2);
+  nd_project_accept_model (p, nd_project_get_model (p), vc, G_N_ELEMENTS (vc), loss, val, NULL, 2);
   g_assert_true (nd_project_save (p, file, &error));
   g_autoptr (NdProject) c = nd_project_new ();
   g_assert_true (nd_project_open (c, file, &error));
@@ -492,6 +492,8 @@ test_silent_model (void)
   g_settings_reset (settings, "fit-restarts");
 }
 
+static void check_stages_drawn (NdPlotModel *loss, guint n, const double *train, const guint8 *free_run);
+
 /* Accepted, saved and opened again: the same rows, a verdict, no "Not started", overlays on a click. */
 static void
 test_reopen (void)
@@ -499,6 +501,16 @@ test_reopen (void)
   NdProject *p = nd_window_get_project (window);
   guint n_fit;
   nd_fit_runner_get_scores (nd_test_ui_fit_runner (window), &n_fit);
+  /* The finished fit's steps and their stages, which the reopened project must draw alike. */
+  const nd_fit_result *r = nd_fit_runner_get_result (nd_test_ui_fit_runner (window));
+  const guint n_steps = (guint) r->n_history;
+  g_autofree double *train = g_memdup2 (r->history_train, n_steps * sizeof (double));
+  g_autofree guint8 *free_run = g_memdup2 (r->history_free, n_steps);
+  guint n_free = 0;
+  for (guint i = 0; i < n_steps; i++)
+    n_free += free_run[i] != 0;
+  g_print ("the fit: %u steps, %u running free\n", n_steps, n_free);
+  g_assert_true (n_free > 0 && n_free < n_steps);
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.accept", NULL));
   g_assert_true (nd_project_get_fitted (p));
   g_autofree char *path = out_path ("silent.neurode");
@@ -520,6 +532,9 @@ test_reopen (void)
   g_print ("progress after opening: %s\n", gtk_progress_bar_get_text (bar));
   g_assert_cmpstr (gtk_progress_bar_get_text (bar), !=, tr ("Not started"));
   g_assert_cmpstr (gtk_progress_bar_get_text (bar), ==, tr ("Fitted: the results below"));
+  /* The error plot keeps the fit's stages (before 6 December 2026 a reopened project drew one line). */
+  NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss"));
+  check_stages_drawn (loss, n_steps, train, free_run);
   gboolean good = TRUE;
   g_assert_nonnull (nd_fit_view_get_verdict (nd_test_ui_fit_view (window), &good));
   g_assert_false (good);
@@ -629,22 +644,11 @@ test_alternative_start (void)
   g_settings_reset (settings, "fit-restarts");
 }
 
-/* The error plot's training series of a fit that both followed the recording and ran free: the two kinds of
- * step apart, each step in exactly one, as the runner's history says; then `validation` more series. */
+/* The error plot's two training series: each of the n steps in exactly one, the one its stage names, at
+ * its RMSE (the square root of its loss, mV²); a stage that is a lone point is drawn with a dot. */
 static void
-check_loss_stages (NdPlotModel *loss, guint validation)
+check_stages_drawn (NdPlotModel *loss, guint n, const double *train, const guint8 *free_run)
 {
-  const double *it, *train, *va;
-  guint n = nd_fit_runner_get_history (nd_test_ui_fit_runner (window), &it, &train, &va);
-  const guint8 *free_run = nd_fit_runner_get_history_free (nd_test_ui_fit_runner (window));
-  guint n_free = 0;
-  for (guint i = 0; i < n; i++)
-    n_free += free_run[i] != 0;
-  const gboolean split = n_free > 0 && n_free < n;
-  g_print ("loss history: %u steps, %u running free\n", n, n_free);
-  /* A real cell's fit both follows the recording and runs free: the split is drawn, not just allowed. */
-  g_assert_true (split);
-  g_assert_cmpuint (nd_plot_model_get_n_series (loss), ==, 2 + validation);
   g_assert_cmpstr (nd_plot_model_get_series_name (loss, 0), ==, tr ("Training, following the recording"));
   g_assert_cmpstr (nd_plot_model_get_series_name (loss, 1), ==, tr ("Training, running free"));
   const double *y0, *y1;
@@ -670,6 +674,25 @@ check_loss_stages (NdPlotModel *loss, guint validation)
         g_assert_false (isfinite (free_run[i] ? y0[i] : y1[i]));
         g_assert_cmpfloat (fabs ((free_run[i] ? y1[i] : y0[i]) - sqrt (train[i])), <, 1e-12);
       }
+}
+
+/* The error plot's training series of a fit that both followed the recording and ran free: the two kinds of
+ * step apart, each step in exactly one, as the runner's history says; then `validation` more series. */
+static void
+check_loss_stages (NdPlotModel *loss, guint validation)
+{
+  const double *it, *train, *va;
+  guint n = nd_fit_runner_get_history (nd_test_ui_fit_runner (window), &it, &train, &va);
+  const guint8 *free_run = nd_fit_runner_get_history_free (nd_test_ui_fit_runner (window));
+  guint n_free = 0;
+  for (guint i = 0; i < n; i++)
+    n_free += free_run[i] != 0;
+  const gboolean split = n_free > 0 && n_free < n;
+  g_print ("loss history: %u steps, %u running free\n", n, n_free);
+  /* A real cell's fit both follows the recording and runs free: the split is drawn, not just allowed. */
+  g_assert_true (split);
+  g_assert_cmpuint (nd_plot_model_get_n_series (loss), ==, 2 + validation);
+  check_stages_drawn (loss, n, train, free_run);
 }
 
 /* Each row says in words whether the model's first spike came early or late (or on time), where both fire. */
@@ -828,7 +851,7 @@ test_step_labels (void)
     sc[k] = (NdSweepScore) { .sweep = k, .role = k % 5 ? ND_SWEEP_VALIDATE : ND_SWEEP_TRAIN, .rmse_mV = 5.0,
                              .spikes_recorded = 10, .spikes_model = 10, .first_spike_shift_ms = 1.0,
                              .subthreshold_rmse_mV = 2.0, .rmse_pA = NAN };
-  nd_project_accept_model (p, nd_model_copy (nd_project_get_model (p)), sc, G_N_ELEMENTS (sc), NULL, NULL, 0);
+  nd_project_accept_model (p, nd_model_copy (nd_project_get_model (p)), sc, G_N_ELEMENTS (sc), NULL, NULL, NULL, 0);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
   nd_test_ui_spin (500);
   g_autoptr (GPtrArray) rows = sweep_rows ();

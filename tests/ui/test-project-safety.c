@@ -303,7 +303,7 @@ test_journey (void)
   guint n_scores, n_loss;
   const double *val;
   nd_project_get_scores (p, &n_scores);
-  nd_project_get_loss (p, &val, &n_loss);
+  nd_project_get_loss (p, &val, NULL, &n_loss);
   g_assert_cmpuint (n_scores, ==, 0);
   g_assert_cmpuint (n_loss, ==, 0);
   g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_IDLE);
@@ -731,7 +731,7 @@ setup_locate (void)
   nd_project_set_sweep_role (p, 1, ND_SWEEP_TRAIN);
   NdSweepScore scores[] = { { 0, 0.5, 1, 1 }, { 2, 0.25, 6, 5 } };
   double train[] = { 20.0, 4.0, 1.0 }, val[] = { NAN, 5.0, 2.0 };
-  nd_project_accept_model (p, nd_project_get_model (p), scores, 2, train, val, 3);
+  nd_project_accept_model (p, nd_project_get_model (p), scores, 2, train, val, NULL, 3);
   g_clear_pointer (&locate_proj, g_free);
   locate_proj = g_build_filename (dir, "p.neurode", NULL);
   g_autoptr (GFile) pf = g_file_new_for_path (locate_proj);
@@ -916,7 +916,7 @@ test_old_format (void)
   const NdSweepScore *sc = nd_project_get_scores (p, &n);
   g_assert_cmpuint (n, ==, 4);
   g_assert_cmpfloat (sc[1].rmse_mV, ==, 0.060154385837742484);
-  nd_project_get_loss (p, &val, &n_loss);
+  nd_project_get_loss (p, &val, NULL, &n_loss);
   g_assert_cmpuint (n_loss, >, 10);
   /* The model is the file's, to the bit. */
   g_autofree char *text = NULL;
