@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "nd-fit-view-private.h"
+#include "nd-window.h"
 
 /* The view's actions and their keys (nd_fit_view_new_shortcuts), in the order of action_states(). */
 static const struct { const char *name, *accel; } fit_actions[] = {
@@ -76,9 +77,11 @@ accept_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   if (!nd_fit_view_accept (ND_FIT_VIEW (widget)))
     return;
-  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-  if (overlay)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("The fitted model is now the project’s model")));
+  /* Through the window's one toast: one of its own queued in front of the window's, whose later news
+   * (exports, "Saved …") then waited behind it and showed after another project was open. */
+  GtkRoot *root = gtk_widget_get_root (widget);
+  if (ND_IS_WINDOW (root))
+    nd_window_show_toast (ND_WINDOW (root), _("The fitted model is now the project’s model"));
 }
 
 /* A key of fit_actions pressed anywhere in the window: the action, while the view is alive and allows it

@@ -60,6 +60,12 @@ nd_window_show_export_toast (NdWindow *self, const char *message, const char *pa
     adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+const char *
+nd_window_get_toast_text (NdWindow *self)
+{
+  return self->last_toast ? adw_toast_get_title (self->last_toast) : NULL;
+}
+
 void
 nd_window_show_toast (NdWindow *self, const char *message)
 {
@@ -802,11 +808,20 @@ with_suffix (NdWindow *self, const char *path, NdPathDone done)
     replace_cancelled);
 }
 
+/* Names the file: the toast may still be on screen when another project or recording is open. */
+static void
+show_saved_toast (NdWindow *self, const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *msg = g_strdup_printf (_("Saved “%s”"), base);
+  nd_window_show_toast (self, msg);
+}
+
 static void
 save_as_done (NdWindow *self, const char *path)
 {
   if (save_project (self, path))
-    nd_window_show_toast (self, _("Project saved"));
+    show_saved_toast (self, path);
 }
 
 static void
@@ -853,7 +868,7 @@ save_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   if (path)
     {
       if (save_project (self, path))
-        nd_window_show_toast (self, _("Project saved"));
+        show_saved_toast (self, path);
     }
   else
     choose_project_path (self, save_as_done);

@@ -20,6 +20,8 @@ NdWindow *nd_window_new        (NdApplication *application);
  * new untitled project; unsaved changes are asked about first. */
 void      nd_window_open_file  (NdWindow *self, GFile *file);
 void      nd_window_show_toast (NdWindow *self, const char *message);
+/* The text of the toast on screen, or NULL. */
+const char *nd_window_get_toast_text (NdWindow *self);
 /* A toast with an "Open Folder" button that shows the folder of `path` (a file written, or a folder). */
 void      nd_window_show_export_toast (NdWindow *self, const char *message, const char *path);
 /* Name of the visible main page ("welcome", "workspace"), for tests. */

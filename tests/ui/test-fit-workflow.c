@@ -9,6 +9,7 @@
  * shared ABF and ATF file and a corrupted one. Screenshots go to ND_TEST_OUTPUT.
  */
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -435,6 +436,12 @@ predict (NdProject *p, gsize *n)
   return v;
 }
 
+static gboolean
+label_says (GtkWidget *w, gconstpointer text)
+{
+  return GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), text) == 0;
+}
+
 static void
 test_save_reopen (void)
 {
@@ -447,6 +454,12 @@ test_save_reopen (void)
   g_assert_null (error_dialog ());
   g_assert_false (nd_project_get_dirty (p));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  /* The toast names the file it saved: it may still show after another project is opened. */
+  g_autofree char *saved = g_strdup_printf (_("Saved “%s”"), "fit-demo.neurode");
+  g_assert_cmpstr (nd_window_get_toast_text (window), ==, saved);
+  /* On screen now, not queued behind the fit's and the exports' news (it had shown only later). */
+  nd_test_ui_spin (100);
+  g_assert_nonnull (nd_test_ui_find (GTK_WIDGET (window), label_says, saved));
 
   /* Spoil the open project, then reopen the file through the window. */
   NdLearnedSpec l = nd_project_get_learned (p);
