@@ -775,6 +775,8 @@ add_plots (NdFitView *self, GtkGrid *grid)
       gtk_grid_attach (grid, plot, (int) i % 2, (int) i / 2, 1, 1);
       self->plots[i] = (NdNamedPlot) { names[i], ND_PLOT (plot) };
     }
+  nd_plot_set_placeholder (self->plots[FIT_PLOT_LOSS].plot,
+                           _("The error of every step appears here once the fit starts"));
   for (guint col = 0; col < 2; col++)
     {
       NdPlot *column[FIT_N_GRID_PLOTS];

@@ -37,6 +37,10 @@ struct _NdPlot
   NdPlotInteraction *interaction;
   GtkWidget   *reset_button;
   guint        place_idle;
+
+  /* Said in the data area while the model has no series (nd_plot_set_placeholder). */
+  char        *placeholder;
+  gboolean     placeholder_shown;
 };
 
 G_DEFINE_FINAL_TYPE (NdPlot, nd_plot, GTK_TYPE_WIDGET)
@@ -376,6 +380,35 @@ group_left (NdPlot *self)
   return left;
 }
 
+/* The placeholder, centred in the data area (the whole widget before a frame), wrapped to it and dimmed as
+ * GNOME's empty states are: empty axes alone look like a plot that failed. */
+static void
+snapshot_placeholder (NdPlot *self, GtkSnapshot *snapshot, gboolean dark, int width, int height)
+{
+  double x = 0, y = 0, w = width, h = height;
+  if (self->has_frame)
+    {
+      x = self->frame.left;
+      y = self->frame.top;
+      w = self->frame.width;
+      h = self->frame.height;
+    }
+  if (w < 40 || h < 20)
+    return;
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->placeholder);
+  pango_layout_set_width (layout, (int) ((w - 24) * PANGO_SCALE));
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  int lw, lh;
+  pango_layout_get_pixel_size (layout, &lw, &lh);
+  const GdkRGBA color = dark ? (GdkRGBA) { 1, 1, 1, 0.55 } : (GdkRGBA) { 0, 0, 0, 0.55 };
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) (x + 12), (float) (y + MAX (0.0, (h - lh) / 2))));
+  gtk_snapshot_append_layout (snapshot, layout, &color);
+  gtk_snapshot_restore (snapshot);
+  g_object_unref (layout);
+}
+
 static void
 nd_plot_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -417,6 +450,9 @@ nd_plot_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     }
 
   nd_plot_interaction_snapshot (self->interaction, snapshot, look.dark, look.font_pt);
+  self->placeholder_shown = self->placeholder && nd_plot_model_get_n_series (self->model) == 0;
+  if (self->placeholder_shown)
+    snapshot_placeholder (self, snapshot, look.dark, width, height);
   if (self->has_frame && view_zoomed (&self->view) && !view_meets_data (self))
     g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, reset_stale_zoom, g_object_ref (self), g_object_unref);
   if (gtk_widget_get_visible (self->reset_button))
@@ -471,6 +507,7 @@ nd_plot_dispose (GObject *object)
 static void
 nd_plot_finalize (GObject *object)
 {
+  g_free (ND_PLOT (object)->placeholder);
   nd_plot_interaction_free (ND_PLOT (object)->interaction);
   G_OBJECT_CLASS (nd_plot_parent_class)->finalize (object);
 }
@@ -572,4 +609,20 @@ nd_plot_init (NdPlot *self)
   /* The keys zoom and pan the plot that has the focus; a ring shows which one (style.css). */
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
+}
+
+void
+nd_plot_set_placeholder (NdPlot *self, const char *text)
+{
+  g_return_if_fail (ND_IS_PLOT (self));
+  g_free (self->placeholder);
+  self->placeholder = text && *text ? g_strdup (text) : NULL;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+nd_plot_get_placeholder_shown (NdPlot *self)
+{
+  g_return_val_if_fail (ND_IS_PLOT (self), FALSE);
+  return self->placeholder_shown;
 }

@@ -75,6 +75,11 @@ gboolean     nd_plot_export         (NdPlot *self, const char *path, NdPlotForma
  * align a single plot (n = 1) to take it out. Set the same x range on the models to share the x axis. */
 void         nd_plot_align          (NdPlot * const *plots, guint n);
 
+/* Text said in the data area while the model has no series ("The error of each step appears here once the
+ * fit starts"), NULL for none; whether the last draw showed it. */
+void         nd_plot_set_placeholder (NdPlot *self, const char *text);
+gboolean     nd_plot_get_placeholder_shown (NdPlot *self);
+
 /* Where the last draw put the data (for mapping pointer positions); FALSE before the first draw. */
 gboolean     nd_plot_get_frame      (NdPlot *self, NdPlotFrame *frame);
 /* Number of completed draws and the duration of the last one (microseconds): for responsiveness tests. */

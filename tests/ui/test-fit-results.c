@@ -404,9 +404,16 @@ test_silent_model (void)
   g_settings_set_int (settings, "fit-iterations", 10);
   g_settings_set_int (settings, "fit-restarts", 1);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", g_variant_new_string ("fit")));
+  /* Before the fit, at 800x600: the error plot says what will appear in it (not bare axes). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  nd_test_ui_spin (700);
+  g_autofree char *shot_before = g_strdup_printf ("fit-results-%s-before-fit-800x600", language);
+  g_free (nd_test_ui_screenshot (GTK_WIDGET (window), shot_before));
+  g_assert_true (nd_plot_get_placeholder_shown (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss")));
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (finished, NULL, 240000));
   nd_test_ui_spin (200);
+  g_assert_false (nd_plot_get_placeholder_shown (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss")));
 
   /* Every sweep the fit used is scored: two train, four validate; the cell fires, the model never. */
   guint n;

@@ -102,6 +102,8 @@ test_open_demo (void)
   g_assert_true (learned);
   nd_test_ui_spin (300);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-demo-ready"));
+  /* Before any fit the error plot says what will appear there, not empty axes alone. */
+  g_assert_true (nd_plot_get_placeholder_shown (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss")));
 }
 
 /* The first button in `w`'s tree whose tooltip starts with `prefix`. */
@@ -252,6 +254,7 @@ test_fit_live (void)
 
   g_autofree char *png = nd_test_ui_screenshot (GTK_WIDGET (window), "fit-in-progress");
   g_assert_cmpfloat (nd_test_ui_png_ink (png), >, 0.05);
+  g_assert_false (nd_plot_get_placeholder_shown (loss_plot));
 
   nd_test_ui_activate_view (window, "fit", "fit.pause");
   g_assert_cmpint (nd_fit_runner_get_state (nd_test_ui_fit_runner (window)), ==, ND_FIT_PAUSED);
