@@ -166,6 +166,17 @@ has_lone_point (const double *y, guint n)
   return FALSE;
 }
 
+/* What the empty error plot says: before a fit, and while a real cell's fit searches (no gradient step has
+ * an error yet, for a minute or more). */
+static void
+set_loss_placeholder (NdFitView *self, gboolean searching)
+{
+  nd_plot_set_placeholder (self->plots[FIT_PLOT_LOSS].plot,
+                           searching ? _("The fit searches the conductances and kinetics first; the error of every "
+                                         "step appears here after the search")
+                                     : _("The error of every step appears here once the fit starts"));
+}
+
 /* The losses are mean squared errors (mV²); people read their square roots, the RMSE in mV. val NULL: not
  * drawn (a spike-aware fit's validation losses are scores, not squared errors). free_run (NULL: not known)
  * marks the steps whose model ran free: a stage that pulls the model towards the recording has errors of
@@ -318,6 +329,7 @@ runner_progress (NdFitRunner *runner, gpointer user_data)
   /* The plots change only with a new snapshot; an ensemble's signals in between move the bar. */
   if (nd_fit_runner_snapshot_is_new (runner))
     {
+      set_loss_placeholder (self, s->searching);
       const double *x, *tr, *va;
       guint n = nd_fit_runner_get_history (runner, &x, &tr, &va);
       show_loss (self, x, tr, nd_fit_runner_get_spike_aware (runner) ? NULL : va,
@@ -361,6 +373,8 @@ runner_state_changed (NdFitRunner *runner, gpointer user_data)
   NdFitView *self = ND_FIT_VIEW (user_data);
   NdFitState st = nd_fit_runner_get_state (runner);
   update_buttons (self);
+  if (st != ND_FIT_RUNNING && st != ND_FIT_PAUSED)
+    set_loss_placeholder (self, FALSE);
   /* A new fit: the last one's proposal is not this one's. */
   if (st == ND_FIT_RUNNING)
     nd_fit_view_next_clear (self);
@@ -775,8 +789,7 @@ add_plots (NdFitView *self, GtkGrid *grid)
       gtk_grid_attach (grid, plot, (int) i % 2, (int) i / 2, 1, 1);
       self->plots[i] = (NdNamedPlot) { names[i], ND_PLOT (plot) };
     }
-  nd_plot_set_placeholder (self->plots[FIT_PLOT_LOSS].plot,
-                           _("The error of every step appears here once the fit starts"));
+  set_loss_placeholder (self, FALSE);
   for (guint col = 0; col < 2; col++)
     {
       NdPlot *column[FIT_N_GRID_PLOTS];

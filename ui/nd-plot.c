@@ -620,6 +620,13 @@ nd_plot_set_placeholder (NdPlot *self, const char *text)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+const char *
+nd_plot_get_placeholder (NdPlot *self)
+{
+  g_return_val_if_fail (ND_IS_PLOT (self), NULL);
+  return self->placeholder;
+}
+
 gboolean
 nd_plot_get_placeholder_shown (NdPlot *self)
 {

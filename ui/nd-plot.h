@@ -78,6 +78,7 @@ void         nd_plot_align          (NdPlot * const *plots, guint n);
 /* Text said in the data area while the model has no series ("The error of each step appears here once the
  * fit starts"), NULL for none; whether the last draw showed it. */
 void         nd_plot_set_placeholder (NdPlot *self, const char *text);
+const char  *nd_plot_get_placeholder (NdPlot *self);
 gboolean     nd_plot_get_placeholder_shown (NdPlot *self);
 
 /* Where the last draw put the data (for mapping pointer positions); FALSE before the first draw. */

@@ -756,6 +756,11 @@ test_real_cell_fit (void)
       nd_test_ui_spin (150);
       g_autofree char *name = g_strdup_printf ("fit-results-%s-searching-1400x900", language);
       g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
+      /* No step has an error yet: the error plot says why it is empty. */
+      NdPlot *lp = nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss");
+      g_assert_cmpstr (nd_plot_get_placeholder (lp), ==, tr ("The fit searches the conductances and kinetics first; "
+                                                              "the error of every step appears here after the search"));
+      g_assert_true (nd_plot_get_placeholder_shown (lp));
     }
   g_assert_true (nd_test_ui_wait (finished, NULL, 300000));
   nd_test_ui_spin (200);
@@ -771,6 +776,8 @@ test_real_cell_fit (void)
    * followed the recording apart from those that ran free: their errors differ in kind. */
   NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss"));
   check_loss_stages (loss, 0);
+  g_assert_cmpstr (nd_plot_get_placeholder (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss")), ==,
+                   tr ("The error of every step appears here once the fit starts"));
   g_autoptr (GPtrArray) rows = sweep_rows ();
   g_assert_cmpuint (rows->len, ==, 6);
   check_first_spike_words (rows);
