@@ -168,6 +168,18 @@ make_layout (cairo_t *cr, double font_pt, gboolean bold)
   return layout;
 }
 
+/* Width in pixels of a line of text. */
+static double
+text_width (cairo_t *cr, double font_pt, const char *text)
+{
+  PangoLayout *layout = make_layout (cr, font_pt, FALSE);
+  int pw, ph;
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &pw, &ph);
+  g_object_unref (layout);
+  return pw;
+}
+
 /* Width in pixels of the widest tick label. */
 static double
 widest_label (cairo_t *cr, double font_pt, GArray *ticks)
@@ -612,9 +624,26 @@ draw_with_plplot (Ctx *c)
   if (c->has_y_title)
     {
       g_autofree char *yt = nd_plot_model_dup_axis_title (m, ND_PLOT_AXIS_Y);
+      /* Centred on the data area, which in a low plot (Explore's stimulus strip at 800x600) is shorter than the
+       * title: the title shrinks to fit the widget, down to 60 %, and below that keeps only its unit, rather
+       * than being cut at the widget's edge. */
+      const double centre = f->top + 0.5 * f->height, room = 2.0 * MIN (centre, c->height - centre) - 4.0;
+      double len = text_width (c->cr, c->look->font_pt, yt), k = len > room ? room / len : 1.0;
+      const char *unit = nd_plot_model_get_axis_unit (m, ND_PLOT_AXIS_Y);
+      if (k < 0.6 && unit && *unit)
+        {
+          g_free (yt);
+          yt = g_strdup_printf ("(%s)", unit);
+          len = text_width (c->cr, c->look->font_pt, yt);
+          k = len > room ? room / len : 1.0;
+        }
+      k = MAX (k, 0.6);
       g_autofree char *e = pl_escape (yt);
-      /* At a fixed distance from the left edge, so titles of aligned plots line up too. */
-      plmtex ("l", (f->left - 6 - 0.75 * c->font_px) / em, 0.5, 0.5, e);
+      plschr (ch_mm, ch_scale * k);
+      /* At a fixed distance from the left edge, so titles of aligned plots line up too (plmtex() counts in
+       * character heights, which shrink with the text). */
+      plmtex ("l", (f->left - 6 - 0.75 * c->font_px) / (em * k), 0.5, 0.5, e);
+      plschr (ch_mm, ch_scale);
     }
   if (c->has_title)
     {

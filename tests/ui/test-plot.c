@@ -851,6 +851,59 @@ test_extreme_values (void)
   cairo_surface_destroy (surface);
 }
 
+/* ---- A plot lower than its y title ------------------------------------------------------------------ */
+
+/* Text pixels (B G R A, darker than the light background) in rows y0..y1 and columns 0..x1 of a rendered surface. */
+static int
+ink (cairo_surface_t *surface, int x1, int y0, int y1)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface), n = 0;
+  for (int y = y0; y <= y1; y++)
+    for (int x = 0; x <= x1; x++)
+      {
+        const guint8 *p = data + y * stride + x * 4;
+        n += p[3] > 128 && p[0] + p[1] + p[2] < 3 * 200;   /* on the white background */
+      }
+  return n;
+}
+
+/* Explore's stimulus strip at 800x600 is about 110 px high and its y title longer than that: the title was cut
+ * at the widget's edge. It is drawn smaller (or as its unit alone) so that none of it reaches the edge rows. */
+static void
+test_low_plot_title (void)
+{
+  g_autoptr (NdPlotModel) m = nd_plot_model_new ();
+  g_autoptr (GError) error = NULL;
+  double x[2] = { 0, 40 }, y[2] = { 0, 7.5 };
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_X, "Time", "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_Y, "Injected current density", "µA/cm²", ND_PLOT_SCALE_LINEAR);
+  guint s = nd_plot_model_add_series (m, NULL, ND_PLOT_COLOR_GREY, ND_PLOT_LINE);
+  nd_plot_model_set_series_data (m, s, x, y, 2);
+  const int heights[] = { 300, 110, 60 };
+  for (guint i = 0; i < G_N_ELEMENTS (heights); i++)
+    {
+      const int h = heights[i];
+      NdPlotFrame f;
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, h);
+      cairo_t *cr = cairo_create (surface);
+      g_assert_true (nd_plot_render (m, cr, 400, h, NULL, &f, &error));
+      g_assert_no_error (error);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      g_autofree char *name = g_strdup_printf ("plot-low-title-%d.png", h);
+      g_autofree char *png = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), name, NULL);
+      cairo_surface_write_to_png (surface, png);
+      /* The columns of the title (and maybe of a tick label: neither may reach the edge rows). */
+      const int col = (int) f.left - 14;
+      int title = ink (surface, col, 0, h - 1), edges = ink (surface, col, 0, 1) + ink (surface, col, h - 2, h - 1);
+      g_test_message ("%d px high: title %d dark pixels, %d in the edge rows", h, title, edges);
+      g_assert_cmpint (title, >, 20);
+      g_assert_cmpint (edges, ==, 0);
+      cairo_surface_destroy (surface);
+    }
+}
+
 /* ---- Bands ----------------------------------------------------------------------------------------- */
 
 /* A band series: its outline runs along hi then back along lo, non-finite points left out; the automatic
@@ -975,6 +1028,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/plplot-failure", test_plplot_failure);
   g_test_add_func ("/plot/extreme-values", test_extreme_values);
   g_test_add_func ("/plot/band", test_band);
+  g_test_add_func ("/plot/low-plot-title", test_low_plot_title);
   int status = g_test_run ();
   if (window)
     gtk_window_destroy (GTK_WINDOW (window));
