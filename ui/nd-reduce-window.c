@@ -657,6 +657,9 @@ setup_plots (NdReduceWindow *self)
   nd_plot_model_set_axis (m[ND_REDUCE_PLOT_AXIAL], ND_PLOT_AXIS_Y, _("Current"), "pA", ND_PLOT_SCALE_LINEAR);
   NdPlot *fit_plots[] = { self->plot[ND_REDUCE_PLOT_SOMA], self->plot[ND_REDUCE_PLOT_AXIAL] };
   nd_plot_align (fit_plots, 2);
+  /* Empty axes alone look like a plot that failed. */
+  nd_plot_set_placeholder (self->plot[ND_REDUCE_PLOT_FULL], _("The soma voltage appears here once the full model has run"));
+  nd_plot_set_placeholder (self->plot[ND_REDUCE_PLOT_LOSS], _("The loss of every iteration appears here once the fit starts"));
 }
 
 /* Closing ends the work at once (a closed window's full run or fit is of no use to anyone). */

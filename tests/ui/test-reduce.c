@@ -146,6 +146,8 @@ test_load_ca1 (void)
   /* Step 3 shows the cell before it has run: a drawing, not the words "No morphology". */
   nd_reduce_window_show_step (win, "full");
   shot ("reduce-3-before-run");
+  /* The voltage plot says what will appear in it, not empty axes alone; once it has run, it is the trace. */
+  g_assert_true (nd_plot_get_placeholder_shown (nd_reduce_window_get_plot (win, ND_REDUCE_PLOT_FULL)));
   g_autofree char *drawn = out_path ("reduce-3-before-run-morph.png");
   g_autofree char *empty = out_path ("reduce-3-no-morph.png");
   g_assert_true (nd_morphology_view_export_png (nd_reduce_window_get_morphology (win, TRUE), drawn, 400, 400, NULL));
@@ -221,6 +223,7 @@ test_run_full (void)
   /* The voltage colouring is drawn, and redrawn when the time changes. */
   NdMorphologyView *vv = nd_reduce_window_get_morphology (win, TRUE);
   shot ("reduce-3-full-model");
+  g_assert_false (nd_plot_get_placeholder_shown (nd_reduce_window_get_plot (win, ND_REDUCE_PLOT_FULL)));
   guint draws = nd_morphology_view_get_draw_count (vv);
   g_assert_cmpuint (draws, >, 0);
   g_autofree char *a = out_path ("reduce-morph-a.png");
@@ -278,6 +281,9 @@ test_fit (void)
   nd_reduce_window_set_iterations (win, 1000);   /* stopped long before the end */
   NdPlot *loss = nd_reduce_window_get_plot (win, ND_REDUCE_PLOT_LOSS);
   NdPlot *soma = nd_reduce_window_get_plot (win, ND_REDUCE_PLOT_SOMA);
+  nd_reduce_window_show_step (win, "fit");
+  shot ("reduce-4-before-fit");
+  g_assert_true (nd_plot_get_placeholder_shown (loss));
   activate ("reduce.fit-start");
   g_assert_cmpint (nd_reduce_window_get_state (win), ==, ND_REDUCE_FITTING);
   nd_test_ui_spin (300);
