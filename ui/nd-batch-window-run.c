@@ -424,13 +424,14 @@ load_scores (const char *dir, GArray *scores, GArray *train, GArray *val, GArray
       double t = g_ascii_strtod (f[1], NULL), v = *f[2] ? g_ascii_strtod (f[2], NULL) : NAN;
       g_array_append_val (train, t);
       g_array_append_val (val, v);
-      /* The stage column (since 6 December 2026): kept only when every row has it. */
-      if (g_strv_length (f) >= 4 && running_free->len + 1 == train->len)
+      /* The stage column (since 6 December 2026). */
+      if (g_strv_length (f) >= 4)
         {
           guint8 r = f[3][0] == '1';
           g_array_append_val (running_free, r);
         }
     }
+  /* Stages only when every row has one (a loss.csv of an older Neurode has none). */
   if (running_free->len != train->len)
     g_array_set_size (running_free, 0);
   return TRUE;

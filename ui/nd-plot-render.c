@@ -168,16 +168,24 @@ make_layout (cairo_t *cr, double font_pt, gboolean bold)
   return layout;
 }
 
-/* Width in pixels of a line of text. */
+/* Width in pixels of a line of text set in `layout`. */
+static double
+layout_width (PangoLayout *layout, const char *text)
+{
+  int pw, ph;
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &pw, &ph);
+  return pw;
+}
+
+/* The same in the plot's text font. */
 static double
 text_width (cairo_t *cr, double font_pt, const char *text)
 {
   PangoLayout *layout = make_layout (cr, font_pt, FALSE);
-  int pw, ph;
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &pw, &ph);
+  double w = layout_width (layout, text);
   g_object_unref (layout);
-  return pw;
+  return w;
 }
 
 /* Width in pixels of the widest tick label. */
@@ -199,10 +207,7 @@ widest_label (cairo_t *cr, double font_pt, GArray *ticks)
         else
           *w++ = *r;
       *w = '\0';
-      int pw, ph;
-      pango_layout_set_text (layout, plain, -1);
-      pango_layout_get_pixel_size (layout, &pw, &ph);
-      widest = MAX (widest, pw);
+      widest = MAX (widest, layout_width (layout, plain));
     }
   g_object_unref (layout);
   return widest;

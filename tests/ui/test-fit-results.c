@@ -387,6 +387,13 @@ screenshots (const char *what)
     }
 }
 
+/* The Fit view's error plot. */
+static NdPlot *
+loss_plot (void)
+{
+  return nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss");
+}
+
 /* Without sodium the model cannot fire: the results must say so and not suggest Accept. */
 static void
 test_silent_model (void)
@@ -409,11 +416,11 @@ test_silent_model (void)
   nd_test_ui_spin (700);
   g_autofree char *shot_before = g_strdup_printf ("fit-results-%s-before-fit-800x600", language);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), shot_before));
-  g_assert_true (nd_plot_get_placeholder_shown (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss")));
+  g_assert_true (nd_plot_get_placeholder_shown (loss_plot ()));
   g_assert_true (gtk_widget_activate_action (nd_window_get_view_widget (window, "fit"), "fit.start", NULL));
   g_assert_true (nd_test_ui_wait (finished, NULL, 240000));
   nd_test_ui_spin (200);
-  g_assert_false (nd_plot_get_placeholder_shown (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss")));
+  g_assert_false (nd_plot_get_placeholder_shown (loss_plot ()));
 
   /* Every sweep the fit used is scored: two train, four validate; the cell fires, the model never. */
   guint n;
@@ -500,6 +507,7 @@ test_silent_model (void)
 }
 
 static void check_stages_drawn (NdPlotModel *loss, guint n, const double *train, const guint8 *free_run);
+
 
 /* Accepted, saved and opened again: the same rows, a verdict, no "Not started", overlays on a click. */
 static void
@@ -755,9 +763,9 @@ test_real_cell_fit (void)
       g_assert_true (shows_text_containing (piece));
       /* No step has an error yet: the error plot says why it is empty (set with the status, by the same
        * snapshot; a short search may be over after the screenshot below). */
-      NdPlot *lp = nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss");
-      g_assert_cmpstr (nd_plot_get_placeholder (lp), ==, tr ("The fit searches the conductances and kinetics first; "
-                                                              "the error of every step appears here after the search"));
+      const char *searching_text = tr ("The fit searches the conductances and kinetics first; the error of every "
+                                       "step appears here after the search");
+      g_assert_cmpstr (nd_plot_get_placeholder (loss_plot ()), ==, searching_text);
       nd_test_ui_spin (150);
       g_autofree char *name = g_strdup_printf ("fit-results-%s-searching-1400x900", language);
       g_free (nd_test_ui_screenshot (GTK_WIDGET (window), name));
@@ -776,8 +784,7 @@ test_real_cell_fit (void)
    * followed the recording apart from those that ran free: their errors differ in kind. */
   NdPlotModel *loss = nd_plot_get_model (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss"));
   check_loss_stages (loss, 0);
-  g_assert_cmpstr (nd_plot_get_placeholder (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss")), ==,
-                   tr ("The error of every step appears here once the fit starts"));
+  g_assert_cmpstr (nd_plot_get_placeholder (loss_plot ()), ==, tr ("The error of every step appears here once the fit starts"));
   g_autoptr (GPtrArray) rows = sweep_rows ();
   g_assert_cmpuint (rows->len, ==, 6);
   check_first_spike_words (rows);

@@ -103,7 +103,8 @@ test_open_demo (void)
   nd_test_ui_spin (300);
   g_free (nd_test_ui_screenshot (GTK_WIDGET (window), "fit-demo-ready"));
   /* Before any fit the error plot says what will appear there, not empty axes alone. */
-  g_assert_true (nd_plot_get_placeholder_shown (nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss")));
+  NdPlot *loss_plot = nd_fit_view_get_plot (nd_test_ui_fit_view (window), "loss");
+  g_assert_true (nd_plot_get_placeholder_shown (loss_plot));
 }
 
 /* The first button in `w`'s tree whose tooltip starts with `prefix`. */
