@@ -274,9 +274,11 @@ nd_test_ui_screenshot (GtkWidget *widget, const char *name)
   path = g_strdup_printf ("%s/%s.png", dir, name);
 
   /* A window presented a moment ago may not be mapped or laid out yet (more so
-   * on a loaded machine): wait for it, then for a frame with content. */
+   * on a loaded machine): wait for it, then for a frame with content. A
+   * clean-clone run beside two fits once had no frame within 5 s, so allow
+   * 20 s and ask for a redraw each time. */
   g_assert_true (nd_test_ui_wait (widget_drawable, widget, 10000));
-  for (int attempt = 0; attempt < 100 && node == NULL; attempt++)
+  for (int attempt = 0; attempt < 400 && node == NULL; attempt++)
     {
       g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
       GtkSnapshot *snapshot = gtk_snapshot_new ();
@@ -286,7 +288,10 @@ nd_test_ui_screenshot (GtkWidget *widget, const char *name)
       gdk_paintable_snapshot (paintable, snapshot, w, h);
       node = gtk_snapshot_free_to_node (snapshot);
       if (node == NULL)
-        nd_test_ui_spin (50);
+        {
+          gtk_widget_queue_draw (widget);
+          nd_test_ui_spin (50);
+        }
     }
   g_assert_nonnull (node);
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
