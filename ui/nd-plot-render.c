@@ -387,6 +387,8 @@ typedef struct
 static void measure_legend (Ctx *c);
 static void legend_rows_if_few (Ctx *c);
 static gboolean place_card (Ctx *c);
+static guint data_in_rect (Ctx *c, double x0, double y0, double x1, double y1);
+static void card_size (Ctx *c, double *bw, double *bh);
 static guint flow_rows (Ctx *c, PangoLayout *layout, double avail, guint *row_of, double *row_w);
 
 /* Margins from the text they hold, so labels are never clipped and the data area is as large as it can be. */
@@ -773,6 +775,11 @@ draw_annotations (Ctx *c)
 
   pango_layout_set_text (layout, "Xg", -1);
   pango_layout_get_pixel_size (layout, &w, &h);
+  /* The legend's card, when it is drawn inside the data area (after this, so over it). */
+  const gboolean card = c->legend_n > 0 && !c->legend_in_row && c->legend_rows == 0;
+  double kx = c->legend_card_x, ky = c->legend_card_y, kw = 0, kh = 0;
+  if (card)
+    card_size (c, &kw, &kh);
   for (guint i = 0; i < nd_plot_model_get_n_shaded_ranges (m); i++)
     {
       double a, b;
@@ -782,8 +789,30 @@ draw_annotations (Ctx *c)
       if (!isfinite (pa))
         pa = f->left;
       double lo = MAX (MIN (pa, pb), f->left), hi = MIN (MAX (pa, pb), f->left + f->width);
-      if (label && *label && hi - lo > 60)
-        draw_tag (c, layout, lo + 5, f->top + f->height - h - 4, label);
+      if (!label || !*label || hi - lo <= 60)
+        continue;
+      /* Bottom left inside the range, unless a curve runs there (a time constant's curve often does): then
+       * the corner of the range with the least data under the plate, so the label never hides the data. */
+      int tw, th;
+      pango_layout_set_text (layout, label, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      double xs[2] = { lo + 5, MAX (lo + 5, hi - 5 - tw) }, ys[2] = { f->top + f->height - h - 4, f->top + 4 };
+      double bx = xs[0], by = ys[0];
+      guint best = G_MAXUINT;
+      for (int corner = 0; corner < 4 && best > 0; corner++)
+        {
+          double cx = xs[corner & 1], cy = ys[corner >> 1];
+          guint hits = data_in_rect (c, cx - 2, cy, cx + tw + 2, cy + th);
+          if (card)
+            hits += 1000 * (cx - 2 < kx + kw && cx + tw + 2 > kx && cy < ky + kh && cy + th > ky);
+          if (hits < best)
+            {
+              best = hits;
+              bx = cx;
+              by = cy;
+            }
+        }
+      draw_tag (c, layout, bx, by, label);
     }
   for (guint i = 0; i < nd_plot_model_get_n_markers (m); i++)
     {

@@ -1004,6 +1004,66 @@ test_plplot_failure (void)
   g_test_trap_assert_stdout ("*cairo driver is not installed*cairo driver is not installed*still running*");
 }
 
+/* ---- A shaded range's label beside the data, not over it ------------------------------------------------ */
+
+/* Pixels (B G R A) in columns x0..x1 and rows y0..y1: the blue of a series (blue ? TRUE), or dark grey text. */
+static int
+pixels (cairo_surface_t *surface, int x0, int x1, int y0, int y1, gboolean blue)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface), n = 0;
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        const guint8 *p = data + y * stride + x * 4;
+        if (blue)
+          n += p[0] > 150 && p[2] < 120;
+        else
+          n += p[3] > 128 && p[0] + p[1] + p[2] < 3 * 160 && abs (p[0] - p[2]) < 40;
+      }
+  return n;
+}
+
+/* The Fit view's time-constant plot of 190619B (German screenshot, 6 December 2026): the curve ran along the
+ * bottom left of the data's range, where its label "Bereich der Daten" sat on a plate that hid it. The label
+ * now takes the corner of the range with no data under it. */
+static void
+test_range_label (void)
+{
+  g_autoptr (NdPlotModel) m = nd_plot_model_new ();
+  g_autoptr (GError) error = NULL;
+  double x[161], y[161];
+  for (int i = 0; i < 161; i++)
+    {
+      x[i] = -100 + i;
+      y[i] = 500 + 6500 * exp (-((x[i] + 5) / 35) * ((x[i] + 5) / 35));
+    }
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_X, "Membrane potential", "mV", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_axis (m, ND_PLOT_AXIS_Y, "τ", "ms", ND_PLOT_SCALE_LINEAR);
+  nd_plot_model_set_range (m, ND_PLOT_AXIS_Y, 0, 7500);
+  guint s = nd_plot_model_add_series (m, NULL, ND_PLOT_COLOR_BLUE, ND_PLOT_LINE);
+  nd_plot_model_set_series_data (m, s, x, y, 161);
+  nd_plot_model_add_shaded_range (m, -100, 27, "Range of the data");
+
+  NdPlotFrame f;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 220);
+  cairo_t *cr = cairo_create (surface);
+  g_assert_true (nd_plot_render (m, cr, 400, 220, NULL, &f, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  g_autofree char *png = g_build_filename (g_getenv ("ND_TEST_OUTPUT"), "plot-range-label.png", NULL);
+  cairo_surface_write_to_png (surface, png);
+  /* Bottom left of the range, where the label used to go: the curve is drawn there in full. The label is in
+   * another corner of the range, where no data is: bottom right here (the curve is high there). */
+  const int l = (int) f.left, r = (int) nd_plot_frame_data_to_x (&f, 27), b = (int) (f.top + f.height);
+  int curve = pixels (surface, l + 5, l + 65, b - 18, b - 3, TRUE), text = pixels (surface, r - 100, r - 3, b - 20, b - 3, FALSE);
+  g_test_message ("curve pixels bottom left %d, label pixels bottom right %d", curve, text);
+  g_assert_cmpint (curve, >, 60);
+  g_assert_cmpint (text, >, 30);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1029,6 +1089,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/extreme-values", test_extreme_values);
   g_test_add_func ("/plot/band", test_band);
   g_test_add_func ("/plot/low-plot-title", test_low_plot_title);
+  g_test_add_func ("/plot/range-label", test_range_label);
   int status = g_test_run ();
   if (window)
     gtk_window_destroy (GTK_WINDOW (window));
