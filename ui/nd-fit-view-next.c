@@ -27,6 +27,7 @@
 #include "nd-fit-view-private.h"
 #include "nd-scroll-guard.h"
 #include "nd-task.h"
+#include "nd-text.h"
 #include "stimulus-file.h"
 
 typedef struct
@@ -78,7 +79,7 @@ is_vc (const nd_proposal *p)
 static char *
 describe_capitalised (const nd_protocol *p)
 {
-  g_autofree char *d = nd_protocol_describe (p);
+  g_autofree char *d = nd_text_minus (nd_protocol_describe (p));
   if (!*d)
     return g_steal_pointer (&d);
   char first[8] = { 0 };

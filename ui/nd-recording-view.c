@@ -13,6 +13,7 @@
 #include "nd-recording-view.h"
 #include "nd-rows.h"
 #include "nd-scroll-guard.h"
+#include "nd-text.h"
 
 /* Longer sweeps are reduced to min/max pairs before they reach the plot model. */
 #define DIRECT_LIMIT 200000
@@ -295,7 +296,10 @@ sweep_title (NdRecordingView *self, guint s)
       /* Rounded to whole pA, with its sign ("+50 pA", "0 pA", never "-0 pA"). */
       double pa = round (sw->stimulus_pA);
       if (isfinite (pa))
-        g_string_append_printf (t, " · %s%.0f pA", pa > 0.0 ? "+" : "", pa == 0.0 ? 0.0 : pa);
+        {
+          g_autofree char *step = nd_text_minus (g_strdup_printf ("%s%.0f pA", pa > 0.0 ? "+" : "", pa == 0.0 ? 0.0 : pa));
+          g_string_append_printf (t, " · %s", step);
+        }
       g_string_append (t, " · ");
       g_string_append_printf (t, g_dngettext (GETTEXT_PACKAGE, "%u spike", "%u spikes", (gulong) sw->n_spikes),
                               (guint) sw->n_spikes);

@@ -26,6 +26,7 @@
 #include "nd-project.h"
 #include "nd-recording-view.h"
 #include "nd-test-ui.h"
+#include "nd-text.h"
 #include "nd-window.h"
 
 static NdApplication *app;
@@ -132,6 +133,22 @@ charge_series (const double **x, const double **y)
   return 0;
 }
 
+/* The labels' numbers take a true minus sign; hyphens in words and ranges stay. */
+static void
+test_minus_sign (void)
+{
+  static const char *const cases[][2] = {
+    { "-60 pA", "\u221260 pA" }, { "step to -50 mV", "step to \u221250 mV" }, { "+20 pA", "+20 pA" },
+    { "K-type 3-4 a-1", "K-type 3-4 a-1" }, { "(-.5)", "(\u2212.5)" }, { "-", "-" }, { "", "" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = nd_text_minus (g_strdup (cases[i][0]));
+      g_assert_cmpstr (got, ==, cases[i][1]);
+    }
+  g_assert_null (nd_text_minus (NULL));
+}
+
 static void
 test_card_values (void)
 {
@@ -189,7 +206,7 @@ test_card_values (void)
   g_autofree char *spikes0 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u spike", "%u spikes", 0), 0u);
   g_autofree char *spikes2 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u spike", "%u spikes", 2), 2u);
   g_autofree char *sweep1 = g_strdup_printf (tr ("Sweep %u"), 1), *sweep7 = g_strdup_printf (tr ("Sweep %u"), 7);
-  g_autofree char *s1 = g_strdup_printf ("%s · -100 pA · %s", sweep1, spikes0);
+  g_autofree char *s1 = g_strdup_printf ("%s · \u2212100 pA · %s", sweep1, spikes0);
   g_autofree char *s7 = g_strdup_printf ("%s · +200 pA · %s", sweep7, spikes2);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (sweep_row (1))), ==, s1);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (sweep_row (7))), ==, s7);
@@ -448,6 +465,7 @@ main (int argc, char **argv)
   if (!g_str_equal (language, "en"))
     setlocale (LC_ALL, "");
   app = nd_test_ui_start_app ((GtkWindow **) &window);
+  g_test_add_func ("/cell/minus-sign", test_minus_sign);
   g_test_add_func ("/cell/card-values", test_card_values);
   g_test_add_func ("/cell/roles", test_roles);
   g_test_add_func ("/cell/baseline-drift", test_baseline_drift);   /* its note alone: a neuron's rest */

@@ -39,6 +39,7 @@
 #include "recording.h"
 #include "stimulus-file.h"
 #include "nd-test-ui.h"
+#include "nd-text.h"
 #include "nd-window.h"
 
 static NdApplication *app;
@@ -289,12 +290,13 @@ check_proposal (double *seconds)
   g_print ("record next: %s (score %.3g; %.2f s on its thread, shown %.2f s after the fit's end)\n", desc, p->score,
            nd_fit_view_get_proposal_seconds (view), *seconds);
   g_assert_cmpuint (strlen (desc), >, 10);
-  /* The rows: the best first, its title the description (capitalised). */
+  /* The rows: the best first, its title the description (capitalised, with true minus signs). */
+  g_autofree char *shown = nd_text_minus (g_strdup (desc));
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
   nd_test_ui_collect (GTK_WIDGET (view), is_visible_row, rows);
   gboolean titled = FALSE;
   for (guint i = 0; i < rows->len; i++)
-    titled |= g_str_has_suffix (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), g_utf8_next_char (desc));
+    titled |= g_str_has_suffix (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), g_utf8_next_char (shown));
   g_assert_true (titled);
   check_next_plot (p);
   /* Another row draws its own predictions; back to the best. */

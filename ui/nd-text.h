@@ -1,0 +1,16 @@
+/* nd-text.h: typography of the numbers the window shows.
+ *
+ * Copyright 2026 The Neurode authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* s with every hyphen that printf writes before a number ("-60 pA", "step to -50 mV") made a true minus
+ * sign (U+2212), as the plots' tick labels and readouts have it. Takes s (may be NULL); returns a new string. */
+char *nd_text_minus (char *s);
+
+G_END_DECLS
