@@ -12,6 +12,7 @@
 #include "cell-recording.h"
 #include "nd-cell-card.h"
 #include "nd-rows.h"
+#include "nd-text.h"
 
 enum { ROW_REST, ROW_R_IN, ROW_TAU, ROW_C_M, ROW_AREA, ROW_SAG, ROW_RHEOBASE, N_ROWS };
 static const char *const row_ids[N_ROWS] = { "rest", "r_in", "tau", "c_m", "area", "sag", "rheobase" };
@@ -45,7 +46,7 @@ format_value (double v, const char *format, const char *unit)
 {
   if (!isfinite (v))
     return g_strdup ("–");
-  g_autofree char *num = g_strdup_printf (format, v);
+  g_autofree char *num = nd_text_minus (g_strdup_printf (format, v));
   return unit ? g_strdup_printf ("%s %s", num, unit) : g_steal_pointer (&num);
 }
 
@@ -96,7 +97,8 @@ show_values (NdCellCard *self)
                                       "and the junction-potential correction, or whether this is a model cell"),
                               ND_CELL_REST_MIN_MV, ND_CELL_REST_MAX_MV);
     }
-  adw_action_row_set_subtitle (self->rows[ROW_REST], rest->str);
+  g_autofree char *shown = nd_text_minus (g_strdup (rest->str));
+  adw_action_row_set_subtitle (self->rows[ROW_REST], shown);
   /* Where the capacitance comes from. */
   const char *source = NULL;
   if (p && isfinite (p->c_m_pF))

@@ -15,6 +15,7 @@
 #include "nd-plot.h"
 #include "nd-rows.h"
 #include "nd-scroll-guard.h"
+#include "nd-text.h"
 
 typedef struct
 {
@@ -89,6 +90,7 @@ known_summary (NdModelView *self, guint i, const NdKnownSpec *s)
     sub = g_strdup_printf (_("%g mS/cm², %+g mV, kinetics offset %+g mV"), s->gbar, s->e, s->v_shift);
   else
     sub = g_strdup_printf (_("%g mS/cm², %+g mV"), s->gbar, s->e);
+  sub = nd_text_minus (sub);
   adw_expander_row_set_subtitle (self->known[i].row, sub);
 }
 

@@ -278,7 +278,7 @@ sweep_subtitle (NdRecording *rec, guint s)
       for (gsize i = 0; i < nseg; i++)
         if (fabs (seg[i].level) > fabs (level))
           level = seg[i].level;
-      return g_strdup_printf (_("%.0f ms, step to %g %s"), ms, level, nd_recording_stimulus_units (rec));
+      return nd_text_minus (g_strdup_printf (_("%.0f ms, step to %g %s"), ms, level, nd_recording_stimulus_units (rec)));
     }
   return g_strdup_printf (_("%.0f ms"), ms);
 }

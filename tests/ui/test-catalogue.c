@@ -185,7 +185,7 @@ test_browse_and_add (void)
     g_assert_nonnull (strstr (text->str, "Published Channels"));
     g_assert_nonnull (strstr (text->str, "Kv4f"));
     g_assert_nonnull (strstr (text->str, "na3n"));
-    g_assert_nonnull (strstr (text->str, "K · ModelDB 143100 · 10 mS/cm², -77 mV"));
+    g_assert_nonnull (strstr (text->str, "K · ModelDB 143100 · 10 mS/cm², \u221277 mV"));
     g_assert_nonnull (strstr (text->str, "ModelDB 143100, Kv4f.mod; kinetics tabulated by Podlaski et al. 2017 (ICGenealogy)"));
   }
   NdCatalogueSpec na = nd_project_get_catalogue (p, 1);
@@ -199,7 +199,7 @@ test_browse_and_add (void)
   {
     g_autoptr (GString) text = g_string_new (NULL);
     collect_text (model_view, text);
-    g_assert_nonnull (strstr (text->str, "K · ModelDB 143100 · 7.5 mS/cm², -90 mV"));
+    g_assert_nonnull (strstr (text->str, "K · ModelDB 143100 · 7.5 mS/cm², \u221290 mV"));
     g_assert_nonnull (strstr (text->str, "Not in the model"));
   }
   /* Open the Kv4 row and scroll the channel column to it for the picture. */
@@ -336,7 +336,7 @@ test_save_reopen (void)
   GtkWidget *model_view = nd_window_get_view_widget (window, "model");
   g_autoptr (GString) shown = g_string_new (NULL);
   collect_text (model_view, shown);
-  g_assert_nonnull (strstr (shown->str, "K · ModelDB 143100 · 7.5 mS/cm², -90 mV"));
+  g_assert_nonnull (strstr (shown->str, "K · ModelDB 143100 · 7.5 mS/cm², \u221290 mV"));
 }
 
 int

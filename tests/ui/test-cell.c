@@ -60,13 +60,13 @@ card (void)
   return c;
 }
 
-/* "-72,5 mV" or "-72.5 mV" -> -72.5 (the locale may write a decimal comma). */
+/* "−72,5 mV" or "−72.5 mV" -> -72.5 (the locale may write a decimal comma; a true minus sign). */
 static double
 shown_number (const char *which)
 {
   const char *text = nd_cell_card_get_value_text (card (), which);
   g_assert_nonnull (text);
-  g_autofree char *t = g_strdup (text);
+  g_autofree char *t = g_str_has_prefix (text, "\u2212") ? g_strconcat ("-", text + 3, NULL) : g_strdup (text);
   g_strdelimit (t, ",", '.');
   char *end = NULL;
   double v = g_ascii_strtod (t, &end);
@@ -407,9 +407,9 @@ test_baseline_drift (void)
   g_assert_cmpfloat (p->v_base_hi_mV, ==, p->sweeps[6].baseline_mV);
   const char *note = nd_cell_card_get_note (card (), "rest");
   g_test_message ("note: %s", note);
-  g_autofree char *want = g_strdup_printf (tr ("Sweeps start from %.1f to %.1f mV: the cell changed between sweeps, "
-                                               "and a model starts each from the same rest"),
-                                           p->v_base_lo_mV, p->v_base_hi_mV);
+  g_autofree char *want = nd_text_minus (g_strdup_printf (tr ("Sweeps start from %.1f to %.1f mV: the cell changed "
+                                                              "between sweeps, and a model starts each from the same rest"),
+                                                          p->v_base_lo_mV, p->v_base_hi_mV));
   g_assert_cmpstr (note, ==, want);
   g_autofree char *s = shot ("baseline-drift");
   g_test_message ("screenshot: %s", s);
@@ -430,9 +430,10 @@ test_model_cell (void)
   g_assert_true (nd_cell_props_rest_unusual (p));
   const char *note = nd_cell_card_get_note (card (), "rest");
   g_test_message ("note: %s", note);
-  g_autofree char *want = g_strdup_printf (tr ("Living neurons rest between %.0f and %.0f mV: check the amplifier’s "
-                                               "offset and the junction-potential correction, or whether this is a "
-                                               "model cell"), ND_CELL_REST_MIN_MV, ND_CELL_REST_MAX_MV);
+  g_autofree char *want = nd_text_minus (g_strdup_printf (tr ("Living neurons rest between %.0f and %.0f mV: check the "
+                                                              "amplifier’s offset and the junction-potential correction, or "
+                                                              "whether this is a model cell"),
+                                                          ND_CELL_REST_MIN_MV, ND_CELL_REST_MAX_MV));
   g_assert_cmpstr (note, ==, want);
   g_free (shot ("model-cell"));
   nd_project_set_dirty (nd_window_get_project (window), FALSE);
