@@ -1426,7 +1426,10 @@ finish_step (fit_run *f, int round, int it, int n_it, int stage, int horizon, bo
   f->p.done = f->search_units + result->iterations_done;
   f->p.steps_done = result->iterations_done;
   eta_step (f, it, n_it);
-  progress_emit (&f->ps, &f->p, it + 1 == n_it || spent);
+  /* Reports are at most every progress_interval_s, but every stage's last step is reported: the window's
+   * error plot is drawn from the reports, and a short fit's stages must all reach it (a 10-step fit once
+   * reported only its first free-running step and its last). */
+  progress_emit (&f->ps, &f->p, it + 1 == n_it || spent || last);
 }
 
 /* The n_it iterations of a round; false when the user's limit on the whole

@@ -47,7 +47,7 @@ heldout_rmse (nd_model *truth, nd_model *m)
 
 /* Each progress report's step and stage kind, to check the result's history of stages against. */
 typedef struct {
-  int n, steps[4096];
+  int n, steps[4096], stage[4096];
   unsigned char free_run[4096];
 } stage_log;
 
@@ -58,8 +58,46 @@ log_stage (const nd_fit_progress *p, void *user)
   if (p->steps_done >= 1 && l->n < 4096)
     {
       l->steps[l->n] = p->steps_done;
+      l->stage[l->n] = p->stage;
       l->free_run[l->n++] = p->horizon == 0;
     }
+}
+
+/* Reports are rate-limited, but each stage's last step is always reported: the window draws its error plot
+ * from the reports, and a short fit on a fast machine once reported only free-running steps (test-fit-results). */
+static void
+test_stage_reports (void)
+{
+  nd_model *m = k_hybrid (NULL, 8, 1);
+  nd_fit_options o;
+  nd_fit_options_default (&o);
+  o.iterations = 12;
+  o.restarts = 1;
+  o.extra_restarts = 0;
+  o.polish_iterations = 0;
+  o.progress_interval_s = 1e9;   /* no report for time's sake: only those that must be */
+  nd_fit_sweep sw = k_sweep ();
+  nd_fit_result r;
+  static stage_log log;
+  ND_CHECK (nd_fit (m, &sw, 1, NULL, 0, &o, NULL, log_stage, &log, &r) == 0, "short fit runs");
+  int seen[ND_FIT_MAX_STAGES] = { 0 }, kinds[2] = { 0, 0 };
+  for (int k = 0; k < log.n; k++)
+    {
+      ND_CHECK (log.stage[k] >= 0 && log.stage[k] < o.n_stages, "report's stage %d", log.stage[k]);
+      if (log.stage[k] >= 0 && log.stage[k] < o.n_stages)
+        seen[log.stage[k]]++;
+      kinds[log.free_run[k]]++;
+    }
+  int n_seen = 0;
+  for (int st = 0; st < o.n_stages; st++)
+    n_seen += seen[st] > 0;
+  printf ("short fit: %d steps, %d stages, %d reports covering %d stages (%d pulled, %d free)\n", r.n_history,
+          o.n_stages, log.n, n_seen, kinds[0], kinds[1]);
+  ND_CHECK (n_seen == o.n_stages, "every stage reported (%d of %d)", n_seen, o.n_stages);
+  ND_CHECK (kinds[0] > 0 && kinds[1] > 0, "both kinds of stage reported");
+  ND_CHECK (log.n <= o.n_stages + 2, "still rate-limited: %d reports", log.n);
+  nd_fit_result_clear (&r);
+  nd_model_free (m);
 }
 
 static void
@@ -331,6 +369,7 @@ main (void)
   k_step (15.0, iin);
   k_trace (truth, iin, obs);
   test_k_recovery (truth);
+  test_stage_reports ();
   test_noisy (truth);
   test_free_current ();
   test_determinism_and_guard ();
