@@ -387,7 +387,7 @@ typedef struct
 static void measure_legend (Ctx *c);
 static void legend_rows_if_few (Ctx *c);
 static gboolean place_card (Ctx *c);
-static guint data_in_rect (Ctx *c, double x0, double y0, double x1, double y1);
+static void data_in_rects (Ctx *c, const double (*rect)[4], guint n_rect, guint *hits);
 static void card_size (Ctx *c, double *bw, double *bh);
 static guint flow_rows (Ctx *c, PangoLayout *layout, double avail, guint *row_of, double *row_w);
 
@@ -771,10 +771,7 @@ draw_annotations (Ctx *c)
   NdPlotModel *m = c->model;
   const NdPlotFrame *f = &c->frame;
   PangoLayout *layout = make_layout (c->cr, c->look->font_pt * 0.9, FALSE);
-  int w, h;
 
-  pango_layout_set_text (layout, "Xg", -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
   /* The legend's card, when it is drawn inside the data area (after this, so over it). */
   const gboolean card = c->legend_n > 0 && !c->legend_in_row && c->legend_rows == 0;
   double kx = c->legend_card_x, ky = c->legend_card_y, kw = 0, kh = 0;
@@ -796,13 +793,24 @@ draw_annotations (Ctx *c)
       int tw, th;
       pango_layout_set_text (layout, label, -1);
       pango_layout_get_pixel_size (layout, &tw, &th);
-      double xs[2] = { lo + 5, MAX (lo + 5, hi - 5 - tw) }, ys[2] = { f->top + f->height - h - 4, f->top + 4 };
+      double xs[2] = { lo + 5, MAX (lo + 5, hi - 5 - tw) }, ys[2] = { f->top + f->height - th - 4, f->top + 4 };
+      double rect[4][4];
+      guint in_rect[4];
+      for (int corner = 0; corner < 4; corner++)
+        {
+          double cx = xs[corner & 1], cy = ys[corner >> 1];
+          rect[corner][0] = cx - 2;
+          rect[corner][1] = cy;
+          rect[corner][2] = cx + tw + 2;
+          rect[corner][3] = cy + th;
+        }
+      data_in_rects (c, (const double (*)[4]) rect, 4, in_rect);
       double bx = xs[0], by = ys[0];
       guint best = G_MAXUINT;
       for (int corner = 0; corner < 4 && best > 0; corner++)
         {
           double cx = xs[corner & 1], cy = ys[corner >> 1];
-          guint hits = data_in_rect (c, cx - 2, cy, cx + tw + 2, cy + th);
+          guint hits = in_rect[corner];
           if (card)
             hits += 1000 * (cx - 2 < kx + kw && cx + tw + 2 > kx && cy < ky + kh && cy + th > ky);
           if (hits < best)
@@ -999,15 +1007,16 @@ legend_rows_if_few (Ctx *c)
   c->legend_rows = (rows <= 3 && rows * (c->legend_line_h + 2) <= 0.3 * c->height) || card_h > data_h - 16 ? rows : 0;
 }
 
-/* How much of the plotted data lies in the rectangle (pixels): segments and dots that cross it. */
-static guint
-data_in_rect (Ctx *c, double x0, double y0, double x1, double y1)
+/* How much of the plotted data lies in each of n rectangles (pixels: x0, y0, x1, y1): the segments and dots
+ * that cross it. One pass over the data for all of them: decimating a long trace costs about as much as drawing
+ * it, and a label or the legend's card tries four corners. */
+static void
+data_in_rects (Ctx *c, const double (*rect)[4], guint n_rect, guint *hits)
 {
   NdPlotModel *m = c->model;
   const NdPlotFrame *f = &c->frame;
-  double box[4] = { x0, x1, y0, y1 };
-  guint hits = 0;
 
+  memset (hits, 0, n_rect * sizeof *hits);
   for (guint s = 0; s < nd_plot_model_get_n_series (m); s++)
     {
       gboolean visible;
@@ -1023,18 +1032,19 @@ data_in_rect (Ctx *c, double x0, double y0, double x1, double y1)
         {
           double bx = f->left + (px[i] - f->x_min) / (f->x_max - f->x_min) * f->width, by = frame_y (f, py[i]);
           if (isfinite (bx) && isfinite (by))
-            {
-              double sx0 = isfinite (ax) ? ax : bx, sy0 = isfinite (ay) ? ay : by, sx1 = bx, sy1 = by;
-              if (clip_segment (box, &sx0, &sy0, &sx1, &sy1))
-                hits++;
-            }
+            for (guint r = 0; r < n_rect; r++)
+              {
+                double box[4] = { rect[r][0], rect[r][2], rect[r][1], rect[r][3] };
+                double sx0 = isfinite (ax) ? ax : bx, sy0 = isfinite (ay) ? ay : by, sx1 = bx, sy1 = by;
+                if (clip_segment (box, &sx0, &sy0, &sx1, &sy1))
+                  hits[r]++;
+              }
           ax = bx;
           ay = by;
         }
       g_free (own.x);
       g_free (own.y);
     }
-  return hits;
 }
 
 /* Whether any point of a grid over the rectangle lies inside a band (even-odd rule on its outline): a card
@@ -1088,13 +1098,23 @@ place_card (Ctx *c)
   card_size (c, &bw, &bh);
   double xs[2] = { f->left + f->width - bw - card_margin, f->left + card_margin };
   double ys[2] = { f->top + card_margin, f->top + f->height - bh - card_margin };
-  guint best = G_MAXUINT;
+  guint best = G_MAXUINT, in_rect[4];
+  double rect[4][4];
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double cx = xs[corner == 1 || corner == 3], cy = ys[corner >= 2];
+      rect[corner][0] = cx;
+      rect[corner][1] = cy;
+      rect[corner][2] = cx + bw;
+      rect[corner][3] = cy + bh;
+    }
+  data_in_rects (c, (const double (*)[4]) rect, 4, in_rect);
   c->legend_card_x = xs[0];
   c->legend_card_y = ys[0];
   for (int corner = 0; corner < 4; corner++)
     {
-      double cx = xs[corner == 1 || corner == 3], cy = ys[corner >= 2];
-      guint hits = data_in_rect (c, cx, cy, cx + bw, cy + bh);
+      double cx = rect[corner][0], cy = rect[corner][1];
+      guint hits = in_rect[corner];
       if (hits == 0 && rect_in_band (c, cx, cy, cx + bw, cy + bh))
         hits = 1;
       if (hits < best)
