@@ -60,7 +60,7 @@ half_activation (const NdIcgChannel *ch)
       double vh = nd_icg_gate_vhalf (&ch->gates[g]);
       if (ch->gates[g].exponent <= 0 || !isfinite (vh))
         continue;
-      g_autofree char *minus = nd_text_minus (g_strdup_printf ("%.0f", vh));
+      g_autofree char *minus = nd_text_printf ("%.0f", vh);
       g_string_append_printf (s, "%s%s %s", s->len ? ", " : "", ch->gates[g].name, minus);
     }
   return s->len ? g_strdup_printf (_("V½ %s mV"), s->str) : NULL;

@@ -39,7 +39,7 @@ summary (AdwExpanderRow *row, const NdCatalogueSpec *s)
 {
   const NdIcgChannel *e = NULL;
   nd_icg_kind_source (s->kind, NULL, NULL, &e);
-  g_autofree char *state = s->enabled ? nd_text_minus (g_strdup_printf (_("%g mS/cm², %+g mV"), s->gbar, s->e))
+  g_autofree char *state = s->enabled ? nd_text_printf (_("%g mS/cm², %+g mV"), s->gbar, s->e)
                                       : g_strdup (_("Not in the model"));
   g_autofree char *sub = e ? g_strdup_printf (_("%s · ModelDB %d · %s"), e->icg_class, e->modeldb_id, state) : g_strdup (state);
   adw_expander_row_set_subtitle (row, sub);

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "nd-explore-view-private.h"
+#include "nd-text.h"
 
 /* Colours by channel and gate index, so a channel keeps its colour in every plot. */
 static const NdPlotColor palette[] = {
@@ -35,14 +36,6 @@ nd_explore_channel_short_name (const nd_model *m, int c)
           return names[i].name;
     }
   return ch->name;
-}
-
-char *
-nd_explore_format (const char *format, double x)
-{
-  g_autofree char *text = g_strdup_printf (format, x);
-  g_auto (GStrv) parts = g_strsplit (text, "-", -1);
-  return g_strjoinv ("−", parts);
 }
 
 char *
@@ -288,12 +281,12 @@ show_phase_plane (NdExploreView *self, NdExploreJob *job)
   if (job->params.clamp == ND_EXPLORE_CURRENT_CLAMP)
     {
       /* TRANSLATORS: the curve where dV/dt = 0 with the current of the resting state, in µA/cm² */
-      g_autofree char *rest = nd_explore_format (_("V nullcline, %.3g µA/cm²"), job->i_rest);
+      g_autofree char *rest = nd_text_printf (_("V nullcline, %.3g µA/cm²"), job->i_rest);
       s = nd_plot_model_add_series (pm, rest, ND_PLOT_COLOR_ORANGE, ND_PLOT_DASHED);
       nd_plot_model_set_series_data (pm, s, job->null_v, job->null_rest, ND_EXPLORE_NULL_N);
       if (job->i_stim != job->i_rest)
         {
-          g_autofree char *stim = nd_explore_format (_("V nullcline, %.3g µA/cm²"), job->i_stim);
+          g_autofree char *stim = nd_text_printf (_("V nullcline, %.3g µA/cm²"), job->i_stim);
           s = nd_plot_model_add_series (pm, stim, ND_PLOT_COLOR_RED, ND_PLOT_DASHED);
           nd_plot_model_set_series_data (pm, s, job->null_v, job->null_stim, ND_EXPLORE_NULL_N);
         }
@@ -397,7 +390,7 @@ nd_explore_view_show_fi (NdExploreView *self)
   if (isfinite (self->fi_onset))
     {
       /* TRANSLATORS: marker at the current where repetitive firing starts */
-      g_autofree char *label = nd_explore_format (_("onset %.2f µA/cm²"), self->fi_onset);
+      g_autofree char *label = nd_text_printf (_("onset %.2f µA/cm²"), self->fi_onset);
       nd_plot_model_add_marker (pm, self->fi_onset, label);
     }
 }

@@ -158,8 +158,6 @@ void          nd_explore_view_show_iv (NdExploreView *self);
 const char   *nd_explore_channel_short_name (const nd_model *m, int c);
 /* Marks the f-I and I-V curves stale when the settings they depend on changed since. */
 void          nd_explore_view_check_curves (NdExploreView *self);
-/* printf of one number with a true minus sign, as the plots' ticks have it; free it. */
-char         *nd_explore_format (const char *format, double x);
 /* Name of gate k for legends ("m", or "Na m" when names repeat); free it. */
 char         *nd_explore_gate_label (const nd_model *m, const nd_explore_gates *gates, int k);
 

@@ -48,7 +48,7 @@ label_cc_steps (GHashTable *cache, NdRecording *rec)
       double pa = round (props.sweeps[k].stimulus_pA);
       /* Translators: the current step of a sweep, e.g. "+200 pA". */
       g_hash_table_insert (cache, GUINT_TO_POINTER ((guint) k),
-                           isfinite (pa) ? nd_text_minus (g_strdup_printf (_("%+.0f pA"), pa == 0.0 ? 0.0 : pa))
+                           isfinite (pa) ? nd_text_printf (_("%+.0f pA"), pa == 0.0 ? 0.0 : pa)
                                            : g_strdup (""));
     }
   nd_cell_props_clear (&props);
@@ -72,7 +72,7 @@ step_label (NdRecording *rec, GHashTable *cache, guint sweep)
     {
       g_free (label);
       /* Translators: the command potential a voltage-clamp sweep steps to, e.g. "step to -50 mV". */
-      label = nd_text_minus (g_strdup_printf (_("step to %.0f mV"), cl.v_cmd_mV[0] + step));
+      label = nd_text_printf (_("step to %.0f mV"), cl.v_cmd_mV[0] + step);
     }
   nd_clamp_trace_clear (&cl);
   g_hash_table_insert (cache, GUINT_TO_POINTER (sweep), label);

@@ -249,7 +249,7 @@ draw (NdMorphologyView *self, cairo_t *cr, double width, double height, gboolean
           cairo_move_to (cr, lx + 14.0, y);
           cairo_line_to (cr, lx + 18.0, y);
           cairo_stroke (cr);
-          g_autofree char *label = nd_text_minus (g_strdup_printf (_("%.0f mV"), v));
+          g_autofree char *label = nd_text_printf (_("%.0f mV"), v);
           draw_text (cr, layout, label, lx + 22.0, y, FALSE);
         }
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nd-plot-interaction.h"
+#include "nd-text.h"
 
 /* A zoom step of the keys and of one scroll notch. */
 #define ZOOM_STEP 1.5
@@ -234,19 +235,9 @@ append_value (GString *out, double v, NdPlotScale scale, int decimals, const cha
   else
     g_snprintf (buf, sizeof buf, "%.*f", decimals, v);
   /* No "−0.0": a value that rounds to zero is zero. */
-  gboolean zero = TRUE;
-  for (const char *p = buf; *p; p++)
-    if (*p >= '1' && *p <= '9')
-      zero = FALSE;
-  for (const char *p = buf; *p; p++)
-    {
-      if (*p == '-' && zero)
-        continue;
-      if (*p == '-')
-        g_string_append (out, "\xe2\x88\x92");
-      else
-        g_string_append_c (out, *p);
-    }
+  const gboolean zero = strpbrk (buf, "123456789") == NULL;
+  g_autofree char *text = nd_text_minus (g_strdup (buf[0] == '-' && zero ? buf + 1 : buf));
+  g_string_append (out, text);
   if (unit && *unit)
     g_string_append_printf (out, " %s", unit);
 }

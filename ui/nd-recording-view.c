@@ -278,7 +278,7 @@ sweep_subtitle (NdRecording *rec, guint s)
       for (gsize i = 0; i < nseg; i++)
         if (fabs (seg[i].level) > fabs (level))
           level = seg[i].level;
-      return nd_text_minus (g_strdup_printf (_("%.0f ms, step to %g %s"), ms, level, nd_recording_stimulus_units (rec)));
+      return nd_text_printf (_("%.0f ms, step to %g %s"), ms, level, nd_recording_stimulus_units (rec));
     }
   return g_strdup_printf (_("%.0f ms"), ms);
 }
@@ -297,7 +297,7 @@ sweep_title (NdRecordingView *self, guint s)
       double pa = round (sw->stimulus_pA);
       if (isfinite (pa))
         {
-          g_autofree char *step = nd_text_minus (g_strdup_printf ("%s%.0f pA", pa > 0.0 ? "+" : "", pa == 0.0 ? 0.0 : pa));
+          g_autofree char *step = nd_text_printf ("%s%.0f pA", pa > 0.0 ? "+" : "", pa == 0.0 ? 0.0 : pa);
           g_string_append_printf (t, " · %s", step);
         }
       g_string_append (t, " · ");

@@ -140,6 +140,7 @@ test_minus_sign (void)
   static const char *const cases[][2] = {
     { "-60 pA", "\u221260 pA" }, { "step to -50 mV", "step to \u221250 mV" }, { "+20 pA", "+20 pA" },
     { "K-type 3-4 a-1", "K-type 3-4 a-1" }, { "(-.5)", "(\u2212.5)" }, { "-", "-" }, { "", "" },
+    { "1e-05 mS", "1e\u221205 mS" }, { "V-Nullkline, -2.5e-3", "V-Nullkline, \u22122.5e\u22123" }, { "Kv1-3e", "Kv1-3e" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -147,6 +148,8 @@ test_minus_sign (void)
       g_assert_cmpstr (got, ==, cases[i][1]);
     }
   g_assert_null (nd_text_minus (NULL));
+  g_autofree char *printed = nd_text_printf ("%+.0f pA, %.0f mV", -60.0, -72.0);   /* no decimals: the locale's point */
+  g_assert_cmpstr (printed, ==, "\u221260 pA, \u221272 mV");
 }
 
 static void
@@ -407,9 +410,9 @@ test_baseline_drift (void)
   g_assert_cmpfloat (p->v_base_hi_mV, ==, p->sweeps[6].baseline_mV);
   const char *note = nd_cell_card_get_note (card (), "rest");
   g_test_message ("note: %s", note);
-  g_autofree char *want = nd_text_minus (g_strdup_printf (tr ("Sweeps start from %.1f to %.1f mV: the cell changed "
-                                                              "between sweeps, and a model starts each from the same rest"),
-                                                          p->v_base_lo_mV, p->v_base_hi_mV));
+  g_autofree char *want = nd_text_printf (tr ("Sweeps start from %.1f to %.1f mV: the cell changed between sweeps, "
+                                              "and a model starts each from the same rest"),
+                                          p->v_base_lo_mV, p->v_base_hi_mV);
   g_assert_cmpstr (note, ==, want);
   g_autofree char *s = shot ("baseline-drift");
   g_test_message ("screenshot: %s", s);
@@ -430,10 +433,9 @@ test_model_cell (void)
   g_assert_true (nd_cell_props_rest_unusual (p));
   const char *note = nd_cell_card_get_note (card (), "rest");
   g_test_message ("note: %s", note);
-  g_autofree char *want = nd_text_minus (g_strdup_printf (tr ("Living neurons rest between %.0f and %.0f mV: check the "
-                                                              "amplifier’s offset and the junction-potential correction, or "
-                                                              "whether this is a model cell"),
-                                                          ND_CELL_REST_MIN_MV, ND_CELL_REST_MAX_MV));
+  g_autofree char *want = nd_text_printf (tr ("Living neurons rest between %.0f and %.0f mV: check the amplifier’s "
+                                              "offset and the junction-potential correction, or whether this is a "
+                                              "model cell"), ND_CELL_REST_MIN_MV, ND_CELL_REST_MAX_MV);
   g_assert_cmpstr (note, ==, want);
   g_free (shot ("model-cell"));
   nd_project_set_dirty (nd_window_get_project (window), FALSE);

@@ -881,7 +881,7 @@ test_step_labels (void)
   for (guint k = 0; k < rows->len; k++)
     {
       const char *title = adw_preferences_row_get_title (g_ptr_array_index (rows, k));
-      g_autofree char *step = nd_text_minus (g_strdup_printf (tr ("%+.0f pA"), -50.0 + 10.0 * k));
+      g_autofree char *step = nd_text_printf (tr ("%+.0f pA"), -50.0 + 10.0 * k);
       g_test_message ("row %u: %s", k, title);
       g_assert_nonnull (strstr (title, step));
     }

@@ -354,7 +354,7 @@ test_clamp_table (void)
       const char *sub = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
       g_autofree char *what = g_strdup_printf (tr ("%s · Membrane current under the clamp"),
                                                tr (sc[k].role == ND_SWEEP_TRAIN ? "Training" : "Validation"));
-      g_autofree char *step = nd_text_minus (g_strdup_printf (tr ("step to %.0f mV"), levels[sc[k].sweep]));
+      g_autofree char *step = nd_text_printf (tr ("step to %.0f mV"), levels[sc[k].sweep]);
       if (k == 3 || k == 9)
         g_test_message ("row %u: %s\n%s", k + 1, title, sub);
       g_assert_true (g_str_has_prefix (sub, what));

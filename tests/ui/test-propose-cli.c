@@ -181,7 +181,7 @@ compare_with_cli (const char *cli_out, int cli_kept)
       g_assert_cmpint (p->n_members, ==, cli_kept);
       n_vc += p->proto.mode == ND_PROPOSE_VC;
       /* The row says it in the same words, capitalised, with true minus signs. */
-      g_autofree char *title = nd_text_minus (g_strdup_printf ("%c%s", g_ascii_toupper (cli_desc[0]), cli_desc + 1));
+      g_autofree char *title = nd_text_printf ("%c%s", g_ascii_toupper (cli_desc[0]), cli_desc + 1);
       g_assert_true (row_titled (title));
     }
   g_assert_cmpuint (ranked, ==, 5);
