@@ -5,7 +5,9 @@
  *
  * The JSON keys are a contract (scripts and other subcommands read them):
  * v_rest_mV, r_in_MOhm, tau_m_ms, c_m_pF, area_um2, sag_ratio, rheobase_pA,
- * baseline_lo_mV, baseline_hi_mV, rest_unusual (outside where living neurons rest) and
+ * baseline_lo_mV, baseline_hi_mV, rest_unusual (outside where living neurons rest),
+ * repeat_rmse_mV and repeat_pairs (the cell against its next sweep where both get the same
+ * current, engine/cell-repeat.h) and
  * sweeps [{sweep, stimulus_pA, baseline_mV, spikes, spike_times_ms}], sweeps numbered from
  * 0 as everywhere on the command line; a value that could not be measured is
  * null. The methods are in engine/cell-props.h.
@@ -39,6 +41,9 @@ print_json (const nd_cell_props *p)
   nd_json_add_number_or_null (b, "baseline_hi_mV", p->v_base_hi_mV);
   json_builder_set_member_name (b, "rest_unusual");
   json_builder_add_boolean_value (b, nd_cell_props_rest_unusual (p));
+  nd_json_add_number_or_null (b, "repeat_rmse_mV", p->repeat_rmse_mV);
+  json_builder_set_member_name (b, "repeat_pairs");
+  json_builder_add_int_value (b, p->repeat_pairs);
   json_builder_set_member_name (b, "sweeps");
   json_builder_begin_array (b);
   for (int s = 0; s < p->n_sweeps; s++)
@@ -111,6 +116,14 @@ print_text (const NdRecording *rec, const nd_cell_props *p, double cm)
   g_autofree char *at = g_strdup_printf (_("(at %g µF/cm²)"), cm);
   print_row (_("Membrane area"), value (p->area_um2, "%.0f", "µm²"), at);
   print_row (_("Sag ratio"), value (p->sag_ratio, "%.2f", ""), p->sag_sweep >= 0 ? _("(most hyperpolarising step)") : NULL);
+  g_autofree char *pairs = NULL;
+  if (p->repeat_pairs > 0)
+    /* Translators: how many pairs of neighbouring sweeps, and the smallest and largest pair's figure. */
+    pairs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(median of %d pair of sweeps, %.1f to %.1f mV; spikes cut out)",
+                                          "(median of %d pairs of sweeps, %.1f to %.1f mV; spikes cut out)",
+                                          p->repeat_pairs),
+                             p->repeat_pairs, p->repeat_lo_mV, p->repeat_hi_mV);
+  print_row (_("Sweep to sweep"), value (p->repeat_rmse_mV, "%.1f", "mV"), pairs);
   g_autofree char *rh_sweep = p->rheobase_sweep >= 0 ? g_strdup_printf (_("(sweep %d)"), p->rheobase_sweep) : NULL;
   print_row (_("Rheobase"), value (p->rheobase_pA, "%.0f", "pA"), rh_sweep);
   printf ("\n%s\n", _("Sweep   Step (pA)   Spikes   Spike times (ms)"));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cell-repeat.h"
 #include "spikes.h"
 
 /* The steady state is the mean over this last fraction of the step. */
@@ -682,6 +683,7 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
   memset (out, 0, sizeof *out);
   out->v_rest_mV = out->r_in_MOhm = out->tau_m_ms = out->c_m_pF = out->area_um2 = NAN;
   out->v_base_lo_mV = out->v_base_hi_mV = NAN;
+  out->repeat_rmse_mV = out->repeat_lo_mV = out->repeat_hi_mV = NAN;
   out->sag_ratio = out->rheobase_pA = out->step_start_ms = out->step_end_ms = NAN;
   out->rheobase_sweep = out->sag_sweep = out->charge.sweep = -1;
   if (!sweeps || n <= 0)
@@ -723,6 +725,13 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
   if (status == ND_CELL_OK)
     status = measure_cell (out, sweeps, n, have_step, a, b, &opt, &mw);
   measure_work_clear (&mw);
+  nd_cell_repeat rep;
+  if (!nd_cell_repeat_measure (sweeps, n, out->tau_m_ms, opt.ljp_mV, &rep) && status == ND_CELL_OK)
+    status = ND_CELL_NO_MEMORY;
+  out->repeat_rmse_mV = rep.rmse_mV;
+  out->repeat_lo_mV = rep.lo_mV;
+  out->repeat_hi_mV = rep.hi_mV;
+  out->repeat_pairs = rep.n_pairs;
   return status;
 }
 

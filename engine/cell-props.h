@@ -36,6 +36,8 @@
  *    telegraph, the user); area = C / specific capacitance.
  *  - Sag ratio of the most hyperpolarising step = (steady - peak) / (baseline
  *    - peak), peak = extreme of the 1 ms running mean: 0 without sag.
+ *  - Sweep to sweep: the cell against itself where neighbouring sweeps get
+ *    the same current (cell-repeat.h), the floor of any model's error.
  *  - Spikes: nd_spikes_find() (spikes.h) over the whole sweep; rheobase = the
  *    smallest non-negative step current whose step holds a spike (a
  *    hyperpolarising step that starts during spontaneous firing is no
@@ -101,6 +103,11 @@ typedef struct {
   bool c_known;           /* c_m_pF is the given capacitance, not tau/R */
   double step_start_ms, step_end_ms;   /* the main step epoch */
   int n_r_in_steps;       /* hyperpolarising steps behind R_in and tau */
+  /* How closely the cell repeats itself where neighbouring sweeps get the
+   * same current (cell-repeat.h): the median subthreshold RMSE of a sweep
+   * against the next, the smallest and largest pair's; NAN without a pair. */
+  double repeat_rmse_mV, repeat_lo_mV, repeat_hi_mV;
+  int repeat_pairs;
   nd_cell_charge_curve charge;
   int n_sweeps;
   nd_cell_sweep_props *sweeps;   /* n_sweeps (owned) */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cell-props.h"
+#include "cell-repeat.h"
 #include "nd-check.h"
 #include "spike-shape.h"
 
@@ -407,6 +408,99 @@ test_degenerate (gsl_rng *rng)
   nd_cell_props_clear (&p);
 }
 
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Sweep to sweep (cell-repeat.h): independent recording noise of s.d. sigma makes neighbouring sweeps
+ * differ by sigma sqrt(2); a sweep's own offset adds in quadrature; spikes at different times are cut
+ * out; samples under different currents, or too soon after them, are not compared. */
+static void
+test_repeat (gsl_rng *rng)
+{
+  const double sigma = 0.2;
+  rc_cell c = { .e_mV = -65.0, .r_MOhm = 200.0, .tau_ms = 20.0, .noise_mV = sigma };
+  sweep_set set;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  nd_cell_repeat r;
+  ND_CHECK (nd_cell_repeat_measure (set.sw, set.n, 20.0, 0.0, &r), "repeat: memory");
+  ND_CHECK (r.n_pairs == 5, "repeat: %d pairs", r.n_pairs);
+  ND_CHECK_CLOSE (r.rmse_mV, sigma * sqrt (2.0), 0.0, 0.05, "repeat: noise alone");
+  /* Compared: the 200 ms before the step and what follows 3 tau = 60 ms after it, per pair. */
+  ND_CHECK_CLOSE (r.shared_ms, 5 * (T_ON + (N * DT - T_OFF - 60.0)), 5 * 2 * DT, 0.0, "repeat: samples compared");
+  /* Spontaneous spikes at other times on every sweep are cut out, as in the fit's reports. */
+  for (int s = 0; s < 6; s++)
+    add_spike (set.v[s], N, DT, 40.0 + 25.0 * s, 90.0);
+  nd_cell_repeat spk;
+  nd_cell_repeat_measure (set.sw, set.n, 20.0, 0.0, &spk);
+  ND_CHECK_CLOSE (spk.rmse_mV, sigma * sqrt (2.0), 0.0, 0.08, "repeat: spikes cut");
+  ND_CHECK (spk.n_pairs == 5, "repeat: spikes, %d pairs", spk.n_pairs);
+  free_sweeps (&set);
+
+  /* Each sweep at its own level (a wandering potential): each pair's figure is sqrt(d^2 + 2 sigma^2). */
+  make_sweeps (&set, &c, ladder, 6, rng);
+  double off[6], expect[5];
+  for (int s = 0; s < 6; s++)
+    {
+      off[s] = gsl_ran_gaussian (rng, 2.0);
+      for (size_t j = 0; j < N; j++)
+        set.v[s][j] += off[s];
+    }
+  for (int s = 0; s < 5; s++)
+    expect[s] = sqrt ((off[s + 1] - off[s]) * (off[s + 1] - off[s]) + 2.0 * sigma * sigma);
+  qsort (expect, 5, sizeof *expect, cmp_double);
+  ND_CHECK (nd_cell_repeat_measure (set.sw, set.n, 20.0, 0.0, &r), "repeat: memory");
+  ND_CHECK_CLOSE (r.rmse_mV, expect[2], 0.0, 0.05, "repeat: offsets, median pair");
+  ND_CHECK_CLOSE (r.lo_mV, expect[0], 0.0, 0.1, "repeat: offsets, smallest pair");
+  ND_CHECK_CLOSE (r.hi_mV, expect[4], 0.0, 0.05, "repeat: offsets, largest pair");
+  /* cell-props reports the same, with its own time constant. */
+  nd_cell_props p;
+  nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK_CLOSE (p.repeat_rmse_mV, r.rmse_mV, 0.0, 0.02, "repeat: in the cell's properties");
+  ND_CHECK (p.repeat_pairs == 5, "repeat: cell-props pairs %d", p.repeat_pairs);
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+
+  /* Without noise only the step's after-effect differs: settled after 3 tau it is small (e^-3 of the
+   * steps' 10 mV difference, decaying), unsettled it is not. */
+  c.noise_mV = 0.0;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  nd_cell_repeat settled, raw;
+  nd_cell_repeat_measure (set.sw, set.n, 20.0, 0.0, &settled);
+  nd_cell_repeat_measure (set.sw, set.n, 1e-3, 0.0, &raw);
+  ND_CHECK (settled.rmse_mV < 0.25, "repeat: settled after-effect %g mV", settled.rmse_mV);
+  ND_CHECK (raw.rmse_mV > 1.0, "repeat: unsettled after-effect %g mV", raw.rmse_mV);
+  free_sweeps (&set);
+
+  /* A recorded current with noise: the same current still counts as the same. */
+  c.noise_mV = sigma;
+  c.current_noise_pA = 3.0;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  nd_cell_repeat_measure (set.sw, set.n, 20.0, 0.0, &r);
+  ND_CHECK (r.n_pairs == 5, "repeat: noisy current, %d pairs", r.n_pairs);
+  ND_CHECK_CLOSE (r.shared_ms, 5 * (T_ON + (N * DT - T_OFF - 60.0)), 5 * 40 * DT, 0.0, "repeat: noisy current, samples");
+  ND_CHECK_CLOSE (r.rmse_mV, sigma * sqrt (2.0), 0.0, 0.05, "repeat: noisy current");
+  free_sweeps (&set);
+
+  /* Nothing shared: one sweep; every sample under another current; different sample intervals. */
+  c.current_noise_pA = 0.0;
+  make_sweeps (&set, &c, ladder, 2, rng);
+  nd_cell_repeat_measure (set.sw, 1, 20.0, 0.0, &r);
+  ND_CHECK (r.n_pairs == 0 && isnan (r.rmse_mV), "repeat: one sweep");
+  for (size_t j = 0; j < N; j++)
+    set.i[1][j] = set.i[0][j] + 50.0;
+  nd_cell_repeat_measure (set.sw, 2, 20.0, 0.0, &r);
+  ND_CHECK (r.n_pairs == 0 && isnan (r.rmse_mV), "repeat: no common current");
+  nd_cell_sweep other[2] = { set.sw[0], set.sw[0] };
+  other[1].dt_ms = 2.0 * DT;
+  nd_cell_repeat_measure (other, 2, 20.0, 0.0, &r);
+  ND_CHECK (r.n_pairs == 0, "repeat: other sample interval");
+  free_sweeps (&set);
+}
+
 int
 main (void)
 {
@@ -418,6 +512,7 @@ main (void)
   test_two_steps (rng);
   test_noise_sweep (rng);
   test_degenerate (rng);
+  test_repeat (rng);
   gsl_rng_free (rng);
   return nd_check_done ("test-cell-props");
 }

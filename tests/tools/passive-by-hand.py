@@ -68,6 +68,26 @@ def hand(csv_path, on, off, first, inc):
             vi.append((amp, steady))
         spikes.append((amp, sum(1 for k in step[1:] if v[k - 1] < 0.0 <= v[k])))
     r_in = 1000.0 * slope(deflections + [(0.0, 0.0)])
+    # Sweep to sweep: the RMS difference of neighbouring sweeps where their currents have been equal for
+    # 150 ms, with 3 ms before and 10 ms after every 0 mV crossing of either left out; median over the pairs.
+    repeat = []
+    ordered = [sweeps[s] for s in sorted(sweeps)]
+    for (ta, va, ia), (tb, vb, ib) in zip(ordered, ordered[1:]):
+        dt = ta[1] - ta[0]
+        n = min(len(ta), len(tb))
+        keep = [False] * n
+        since = 10 ** 9
+        for k in range(n):
+            since = since + 1 if abs(ia[k] - ib[k]) < 0.5 else 0
+            keep[k] = since * dt > 150.0
+        for v in (va, vb):
+            for k in range(1, n):
+                if v[k - 1] < 0.0 <= v[k]:
+                    for j in range(max(0, k - int(3.0 / dt)), min(n, k + int(10.0 / dt))):
+                        keep[j] = False
+        d = [(va[k] - vb[k]) ** 2 for k in range(n) if keep[k]]
+        if len(d) * dt >= 100.0:
+            repeat.append((sum(d) / len(d)) ** 0.5)
     rheobase = min((a for a, n in spikes if n > 0 and a >= 0), default=float("nan"))
     return {
         "v_rest_mV": st.median(bases),
@@ -78,6 +98,8 @@ def hand(csv_path, on, off, first, inc):
         "tau63_ms": tau63,
         "rheobase_pA": rheobase,
         "spikes_in_step": [n for _, n in spikes],
+        "repeat_mV": st.median(repeat),
+        "repeat_pairs": repeat,
     }
 
 
@@ -97,6 +119,8 @@ def main():
             print(f"                     {r['r_in_vi_MOhm']:.1f} MOhm (slope of V_ss against I over the steps <= 0 pA)")
             print(f"  tau (63 %)         {', '.join(f'{x:.1f}' for x in r['tau63_ms'])} ms")
             print(f"  rheobase           {r['rheobase_pA']:.0f} pA; 0 mV crossings in the step: {r['spikes_in_step']}")
+            print(f"  sweep to sweep     {r['repeat_mV']:.2f} mV (median of {len(r['repeat_pairs'])} pairs: "
+                  f"{', '.join(f'{x:.1f}' for x in r['repeat_pairs'])})")
 
 
 if __name__ == "__main__":
