@@ -7,11 +7,14 @@
  * A cell is not: its spontaneous spikes come at other times on every sweep,
  * and its potential wanders. Where two sweeps of a protocol get the same
  * current (before and after the step, a fixed epoch between two steps) the
- * difference between them is what no model of the cell can remove, measured
- * in the fit reports' own figure: the subthreshold RMSE of one sweep against
- * the other (sweep-score.h, spikes of either cut out). The figure is the
- * median over pairs of neighbouring sweeps; a fit's median subthreshold RMSE
- * can only be judged against it (a noise ceiling).
+ * difference between them is measured in the fit reports' own figure: the
+ * subthreshold RMSE of one sweep against the other (sweep-score.h, spikes of
+ * either cut out), the median over pairs of neighbouring sweeps. A model that
+ * behaved exactly as the cell, its noise and spontaneous spikes included,
+ * would be this far off the recording; a deterministic model that fires where
+ * the cell fires at random cannot expect to come closer (a smooth trace, the
+ * average over the cell's sweeps, could: by a factor of up to sqrt(2), but it
+ * fires no spikes). A fit's median subthreshold RMSE is judged against it.
  *
  * Only samples where the two sweeps' currents agree (within 1 pA, or six
  * times the noise of a recorded current's difference) count, and only
