@@ -228,7 +228,7 @@ static const char *const fit_outputs_with[] = { "model.json", "kinetics.csv", "l
 /* Writes the model, kinetics, loss history and report into out_dir, then the marker. */
 static gboolean
 write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, const NdFitData *with,
-               const char *out_dir, GError **error)
+               const char *out_dir, double cell_repeat_mV, GError **error)
 {
   g_autoptr (GString) kin = g_string_new (NULL);
   nd_model_kinetics_csv (m, kin);
@@ -242,12 +242,12 @@ write_outputs (nd_model *m, const nd_fit_result *res, const NdFitData *data, con
       g_ascii_formatd (b, sizeof b, "%.9g", res->history_val[i]);
       g_string_append_printf (loss, "%d,%s,%s,%d\n", i + 1, a, b, res->history_free[i] ? 1 : 0);
     }
-  g_autoptr (GString) report = nd_cli_report (m, data, stderr);
+  g_autoptr (GString) report = nd_cli_report (m, data, cell_repeat_mV, stderr);
   g_autoptr (GString) with_report = NULL;
   if (with)
     {
       fprintf (stderr, _("the recording fitted together with it (--with):\n"));
-      with_report = nd_cli_report (m, with, stderr);
+      with_report = nd_cli_report (m, with, NAN, stderr);
     }
   if (!nd_model_file_check (m, error))
     return FALSE;
@@ -408,7 +408,8 @@ report_leak (const nd_model *m)
  * runs; an ensemble replaces *mp by its best member) and writes the outputs
  * unless it broke down. The exit status. */
 static int
-fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData *with, const char *model_out)
+fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData *with, const char *model_out,
+               double cell_repeat_mV)
 {
   nd_model *m = *mp;
   const NdFitData *data = plan->data;
@@ -461,7 +462,7 @@ fit_and_write (const FitArgs *a, nd_model **mp, NdFitPlan *plan, const NdFitData
   if (!isfinite (res.train_loss))
     status = nd_cli_fail (1, _("the fit broke down (its training error is not a number); no result is written: "
                                "try another --seed or a smaller --dt"));
-  else if (!write_outputs (m, &res, data, with, a->out_dir, &error))
+  else if (!write_outputs (m, &res, data, with, a->out_dir, cell_repeat_mV, &error))
     status = nd_cli_fail (1, "%s", error->message);
   else if (a->propose)
     status = nd_cli_propose (members, n_kept, data, with, res.noise_sd, a->vc_noise, a->out_dir);
@@ -498,6 +499,17 @@ load_with (const FitArgs *a, const nd_model *m, NdRecording **rec)
   else
     fprintf (stderr, _("fitted together with %s: %d current-clamp sweeps\n"), a->with, d->n_train);
   return d;
+}
+
+/* How far the recorded cell is from itself from sweep to sweep (cell-repeat.h); NAN in voltage clamp. */
+static double
+cell_repeat (const NdRecording *rec)
+{
+  nd_cell_props p;
+  nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &p, NULL);
+  double r = p.repeat_rmse_mV;
+  nd_cell_props_clear (&p);
+  return r;
 }
 
 /* The options checked, the recording and model loaded, the plan made, then
@@ -564,7 +576,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
     }
   status = prepare_out_dir (a->out_dir);
   if (status == 0)
-    status = fit_and_write (a, &m, plan, with, model_out);
+    status = fit_and_write (a, &m, plan, with, model_out, cell_repeat (rec));
 
 out:
   nd_fit_data_free (with);

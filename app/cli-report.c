@@ -52,7 +52,7 @@ report_sweep (nd_model *m, const nd_fit_sweep *sw, int id, const char *role, GSt
  * sweep with a spike, on the validation sweeps (the training sweeps when
  * there are none). */
 static void
-print_summary (const nd_sweep_score *sc, const int *ids, int n, gboolean validation, FILE *out)
+print_summary (const nd_sweep_score *sc, const int *ids, int n, gboolean validation, double cell_repeat_mV, FILE *out)
 {
   nd_sweep_summary s;
   nd_sweep_summary_compute (sc, ids, n, &s);
@@ -62,6 +62,9 @@ print_summary (const nd_sweep_score *sc, const int *ids, int n, gboolean validat
                       : _("Spike counts agree (within one spike or 20 %%) on %d of %d training sweeps; median "
                           "subthreshold RMSE %.1f mV.\n"),
            s.n_agree, s.n, s.median_sub_mV);
+  if (isfinite (cell_repeat_mV))
+    fprintf (out, _("The cell itself differs by %.1f mV from sweep to sweep below threshold where the current is the "
+                    "same: a model that behaved exactly as the cell would be as far off.\n"), cell_repeat_mV);
   if (s.worst >= 0)
     fprintf (out, _("Sweep %d: the model fires %d spikes where the recording has %d.\n"), ids[s.worst],
              sc[s.worst].spikes_model, sc[s.worst].spikes_recorded);
@@ -168,7 +171,7 @@ clamp_report (nd_model *m, const NdFitData *d, FILE *table)
 }
 
 GString *
-nd_cli_report (nd_model *m, const NdFitData *d, FILE *table)
+nd_cli_report (nd_model *m, const NdFitData *d, double cell_repeat_mV, FILE *table)
 {
   if (d->voltage_clamp)
     return clamp_report (m, d, table);
@@ -187,9 +190,9 @@ nd_cli_report (nd_model *m, const NdFitData *d, FILE *table)
   if (table)
     {
       if (d->n_val > 0)
-        print_summary (va, d->val_sweeps, d->n_val, TRUE, table);
+        print_summary (va, d->val_sweeps, d->n_val, TRUE, cell_repeat_mV, table);
       else
-        print_summary (tr, d->train_sweeps, d->n_train, FALSE, table);
+        print_summary (tr, d->train_sweeps, d->n_train, FALSE, cell_repeat_mV, table);
     }
   return csv;
 }

@@ -17,5 +17,7 @@
  * with role "train" or "validate". Prints the same as a table on `table`
  * (may be NULL), with a line in words for each sweep whose spikes are wrong.
  * Voltage clamp (d->voltage_clamp) has its own columns:
- * sweep,role,rmse_pA,peak_pA,peak_model_pA,peak_error_percent */
-GString *nd_cli_report (nd_model *m, const NdFitData *d, FILE *table);
+ * sweep,role,rmse_pA,peak_pA,peak_model_pA,peak_error_percent
+ * cell_repeat_mV: how far the recorded cell is from itself from sweep to
+ * sweep (cell-repeat.h), said beside the summary; NAN: not said. */
+GString *nd_cli_report (nd_model *m, const NdFitData *d, double cell_repeat_mV, FILE *table);

@@ -14,8 +14,8 @@
 #include "nd-rows.h"
 #include "nd-text.h"
 
-enum { ROW_REST, ROW_R_IN, ROW_TAU, ROW_C_M, ROW_AREA, ROW_SAG, ROW_RHEOBASE, N_ROWS };
-static const char *const row_ids[N_ROWS] = { "rest", "r_in", "tau", "c_m", "area", "sag", "rheobase" };
+enum { ROW_REST, ROW_R_IN, ROW_TAU, ROW_C_M, ROW_AREA, ROW_SAG, ROW_RHEOBASE, ROW_REPEAT, N_ROWS };
+static const char *const row_ids[N_ROWS] = { "rest", "r_in", "tau", "c_m", "area", "sag", "rheobase", "repeat" };
 
 struct _NdCellCard
 {
@@ -69,6 +69,7 @@ show_values (NdCellCard *self)
   set_value (self, ROW_AREA, format_value (p ? p->area_um2 : nan, "%.0f", "µm²"));
   set_value (self, ROW_SAG, format_value (p ? p->sag_ratio : nan, "%.2f", NULL));
   set_value (self, ROW_RHEOBASE, format_value (p ? p->rheobase_pA : nan, "%.0f", "pA"));
+  set_value (self, ROW_REPEAT, format_value (p ? p->repeat_rmse_mV : nan, "%.1f", "mV"));
 
   /* Nothing to show (voltage clamp, no injected current): only the reason. */
   for (int r = 0; r < N_ROWS; r++)
@@ -111,6 +112,14 @@ show_values (NdCellCard *self)
   gtk_widget_set_sensitive (self->use_area, p && isfinite (p->area_um2));
   g_autofree char *rheo = p && p->rheobase_sweep >= 0 ? g_strdup_printf (_("Sweep %u"), (guint) p->rheobase_sweep + 1) : NULL;
   adw_action_row_set_subtitle (self->rows[ROW_RHEOBASE], rheo ? rheo : "");
+  /* Translators: how many pairs of neighbouring sweeps the figure is the median of. */
+  g_autofree char *pairs = p && p->repeat_pairs > 0
+                             ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Where the current is the same (%d pair of sweeps)",
+                                                             "Where the current is the same (median of %d pairs of sweeps)",
+                                                             p->repeat_pairs),
+                                                p->repeat_pairs)
+                             : g_strdup (p ? _("No two sweeps get the same current for long enough") : "");
+  adw_action_row_set_subtitle (self->rows[ROW_REPEAT], pairs);
   double header_c = rec ? nd_recording_membrane_capacitance_pF (rec) : NAN;
   g_autofree char *placeholder = isfinite (header_c) ? g_strdup_printf (_("%.1f (amplifier)"), header_c)
                                                      : g_strdup (_("measured"));
@@ -324,7 +333,7 @@ nd_cell_card_init (NdCellCard *self)
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self), _("Cell"));
   const char *titles[N_ROWS] = {
     _("Resting potential"), _("Input resistance"), _("Membrane time constant"), _("Capacitance"),
-    _("Membrane area"), _("Sag ratio"), _("Rheobase"),
+    _("Membrane area"), _("Sag ratio"), _("Rheobase"), _("Sweep to sweep"),
   };
   const char *tips[N_ROWS] = {
     _("The membrane potential before the current step: the median over the sweeps, with spikes left out"),
@@ -337,6 +346,9 @@ nd_cell_card_init (NdCellCard *self)
     _("How much of the largest hyperpolarisation the cell takes back during the step (0: none); a sign of "
       "the h-current"),
     _("The smallest step current that makes the cell fire"),
+    _("How far each sweep is from the next, below threshold, where both get the same current (before and after "
+      "the steps): the cell’s own variability, spontaneous spikes included. A model that behaved exactly as the "
+      "cell would be this far off the recording: compare a fit’s error below threshold with it"),
   };
   for (int r = 0; r < N_ROWS; r++)
     {

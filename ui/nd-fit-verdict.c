@@ -177,8 +177,14 @@ clamp_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
 void
 nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
 {
+  nd_fit_verdict_init_cell (v, scores, n, NAN);
+}
+
+void
+nd_fit_verdict_init_cell (NdFitVerdict *v, const NdSweepScore *scores, guint n, double cell_repeat_mV)
+{
   *v = (NdFitVerdict) { .median_sub_mV = NAN, .worst = -1, .first_spiking_recorded = -1, .first_spiking_model = -1,
-                        .largest_peak_pA = NAN, .median_rmse_pA = NAN };
+                        .largest_peak_pA = NAN, .median_rmse_pA = NAN, .cell_repeat_mV = cell_repeat_mV };
   gboolean clamp = FALSE;
   for (guint i = 0; i < n; i++)
     {
@@ -254,8 +260,14 @@ nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
     {
       /* Two decimals below 1 mV, where one would round a good fit to 0. */
       g_autofree char *mv = g_strdup_printf (v->median_sub_mV < 1.0 ? "%.2f" : "%.1f", v->median_sub_mV);
-      /* Translators: the first part is "Spike counts agree on 5 of 6 validation sweeps", then a number of mV. */
-      g_string_append_printf (summary, _("%s; subthreshold error %s mV (median)."), agree, mv);
+      if (isfinite (v->cell_repeat_mV))
+        /* Translators: the first part is "Spike counts agree on 5 of 6 validation sweeps", then the model's
+         * error and how far the cell itself is from one sweep to the next, both in mV. */
+        g_string_append_printf (summary, _("%s; subthreshold error %s mV (median; the cell itself %.1f mV from "
+                                           "sweep to sweep)."), agree, mv, v->cell_repeat_mV);
+      else
+        /* Translators: the first part is "Spike counts agree on 5 of 6 validation sweeps", then a number of mV. */
+        g_string_append_printf (summary, _("%s; subthreshold error %s mV (median)."), agree, mv);
     }
   else
     g_string_append_printf (summary, _("%s."), agree);
@@ -281,6 +293,15 @@ nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
           g_string_append_printf (advice, _("Below threshold the model is %.1f mV off the recording (median); a good "
                                             "fit stays within %.0f mV."),
                                   v->median_sub_mV, ND_FIT_GOOD_SUBTHRESHOLD_MV);
+          if (v->cell_repeat_mV > ND_FIT_GOOD_SUBTHRESHOLD_MV)
+            {
+              g_string_append_c (advice, ' ');
+              g_string_append_printf (advice, _("The cell itself differs by %.1f mV from one sweep to the next where "
+                                                "the current is the same (its spontaneous spikes come at other "
+                                                "times): a model that behaved exactly as the cell would be as far "
+                                                "off."),
+                                      v->cell_repeat_mV);
+            }
         }
       g_string_append_c (advice, ' ');
       g_string_append (advice, _("Let the fit adjust the known channels’ conductances in the Model view, or change "

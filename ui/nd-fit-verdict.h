@@ -48,6 +48,7 @@ typedef struct
   gboolean validation;      /* they are validation sweeps (else training sweeps) */
   guint n_agree;            /* with agreeing spike counts */
   double median_sub_mV;     /* median subthreshold RMSE; NaN when none was measured */
+  double cell_repeat_mV;    /* the cell against itself from sweep to sweep (cell-repeat.h); NaN: not known */
   int worst;                /* index into the scores of the worst spike-count miss (nd_spike_count_error), in
                              * voltage clamp of the worst large peak more than 20 % off; or -1 */
   int first_spiking_recorded, first_spiking_model;   /* sweep (0-based) where firing starts, -1: none */
@@ -63,6 +64,11 @@ typedef struct
 
 /* Judges scores[0..n-1] (any order, training and validation mixed). n may be 0: no verdict then. */
 void nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n);
+/* The same, knowing how closely the cell repeats itself from sweep to sweep (nd_cell_props' repeat_rmse_mV;
+ * NAN: not known): the summary gives it beside the model's subthreshold error, and when the model misses
+ * 3 mV on a cell that itself varies by more, the advice says that a model behaving exactly as the cell would
+ * miss it too. It does not change whether accepting is recommended. */
+void nd_fit_verdict_init_cell (NdFitVerdict *v, const NdSweepScore *scores, guint n, double cell_repeat_mV);
 void nd_fit_verdict_clear (NdFitVerdict *v);
 
 /* What is wrong with one sweep (ND_SCORE_OK: nothing). A clamp sweep is judged against the largest peak

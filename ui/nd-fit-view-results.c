@@ -205,6 +205,21 @@ add_row (NdFitView *self, GtkWidget *row)
   g_ptr_array_add (self->result_rows, row);
 }
 
+/* How closely the recorded cell repeats itself from sweep to sweep (cell-repeat.h), for the verdict; NAN
+ * in voltage clamp or without a recording. */
+static double
+cell_repeat (NdFitView *self, guint n)
+{
+  NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
+  if (n == 0 || !rec || nd_recording_is_voltage_clamp (rec))
+    return NAN;
+  nd_cell_props props;
+  nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
+  double r = props.repeat_rmse_mV;
+  nd_cell_props_clear (&props);
+  return r;
+}
+
 void
 nd_fit_view_show_scores (NdFitView *self, const NdSweepScore *scores, guint n, gboolean from_fit)
 {
@@ -218,7 +233,7 @@ nd_fit_view_show_scores (NdFitView *self, const NdSweepScore *scores, guint n, g
   self->overlay = -1;
   self->overlay_request++;
   nd_fit_verdict_clear (&self->verdict);
-  nd_fit_verdict_init (&self->verdict, scores, n);
+  nd_fit_verdict_init_cell (&self->verdict, scores, n, cell_repeat (self, n));
   adw_preferences_group_set_description (self->results,
     n == 0 ? _("When a fit ends, the fitted model runs on every training and validation sweep and is compared with "
                "the recording.")

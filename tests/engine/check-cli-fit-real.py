@@ -20,6 +20,9 @@ p = run("fit", abf, "--template", "cortical", "--search", "24", "--iterations", 
 check("cell: resting potential -72.5 mV" in p.stderr, f"cell properties reported: {p.stderr[:300]}")
 check("training on sweeps 0, 6, 8" in p.stderr, "automatic training sweeps")
 check("Spike counts agree" in p.stderr, "summary in words")
+# Beside it, how far the cell is from itself from sweep to sweep (docs/cell-properties.md: 0.98 mV).
+check("The cell itself differs by 1.0 mV from sweep to sweep below threshold" in p.stderr,
+      f"the cell's own figure: {p.stderr[-400:]}")
 for name in ("model.json", "kinetics.csv", "loss.csv", "report.csv"):
     check(os.path.exists(os.path.join(d, name)), f"{name} written")
 rep = rows(os.path.join(d, "report.csv"))

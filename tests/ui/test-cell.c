@@ -177,6 +177,11 @@ test_card_values (void)
   g_assert_true (g_str_has_suffix (nd_cell_card_get_value_text (c, "r_in"), " MΩ"));
   /* Its sweeps start within 2.8 mV of each other: no note that the cell changed between them. */
   g_assert_cmpstr (nd_cell_card_get_note (c, "rest"), ==, "");
+  /* Sweep to sweep: the hand's 0.96 mV (8 pairs), and what it is the median of. */
+  g_assert_cmpfloat (fabs (shown_number ("repeat") - 0.96), <=, 0.1);
+  g_autofree char *pairs = nd_text_printf (g_dngettext (GETTEXT_PACKAGE, "Where the current is the same (%d pair of sweeps)",
+                                                        "Where the current is the same (median of %d pairs of sweeps)", 8), 8);
+  g_assert_cmpstr (nd_cell_card_get_note (c, "repeat"), ==, pairs);
   g_assert_true (g_str_has_suffix (nd_cell_card_get_value_text (c, "area"), " µm²"));
 
   /* The fitted charging curve lies over its (hyperpolarising) sweep, inside the step, in mV. */
@@ -414,6 +419,8 @@ test_baseline_drift (void)
                                               "and a model starts each from the same rest"),
                                           p->v_base_lo_mV, p->v_base_hi_mV);
   g_assert_cmpstr (note, ==, want);
+  /* A cell that fires at random between the steps: 4.39 mV from sweep to sweep by hand. */
+  g_assert_cmpfloat (fabs (shown_number ("repeat") - 4.39), <=, 0.44);
   g_autofree char *s = shot ("baseline-drift");
   g_test_message ("screenshot: %s", s);
   nd_project_set_dirty (nd_window_get_project (window), FALSE);

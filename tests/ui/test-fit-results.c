@@ -192,6 +192,28 @@ test_verdict (void)
       g_assert_nonnull (strstr (v.summary, "2 of 2 training sweeps"));
       g_assert_nonnull (strstr (v.advice, "Below threshold the model is 4.1 mV off the recording (median)"));
     }
+  g_assert_null (strstr (v.advice, "4.5"));
+  nd_fit_verdict_clear (&v);
+
+  /* The same on a cell that itself varies 4.5 mV from sweep to sweep (17o05028, cell-repeat.h): the summary
+   * gives the figure, the advice what it means; still not recommended. On a steady cell (1.3 mV) only the
+   * summary gives it. */
+  nd_fit_verdict_init_cell (&v, off, G_N_ELEMENTS (off), 4.5);
+  g_print ("%s\n%s\n", v.summary, v.advice);
+  g_assert_false (v.good);
+  g_assert_cmpfloat (v.cell_repeat_mV, ==, 4.5);
+  g_assert_nonnull (strstr (v.summary, "4.5"));
+  g_assert_nonnull (strstr (v.advice, "4.5"));
+  if (english ())
+    {
+      g_assert_nonnull (strstr (v.summary, "subthreshold error 4.1 mV (median; the cell itself 4.5 mV from sweep to sweep)."));
+      g_assert_nonnull (strstr (v.advice, "The cell itself differs by 4.5 mV from one sweep to the next"));
+    }
+  nd_fit_verdict_clear (&v);
+  nd_fit_verdict_init_cell (&v, off, G_N_ELEMENTS (off), 1.3);
+  g_assert_false (v.good);
+  g_assert_nonnull (strstr (v.summary, "1.3"));
+  g_assert_null (strstr (v.advice, "1.3"));
   nd_fit_verdict_clear (&v);
 }
 
