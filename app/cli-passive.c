@@ -7,7 +7,8 @@
  * v_rest_mV, r_in_MOhm, tau_m_ms, c_m_pF, area_um2, sag_ratio, rheobase_pA,
  * baseline_lo_mV, baseline_hi_mV, rest_unusual (outside where living neurons rest),
  * repeat_rmse_mV and repeat_pairs (the cell against its next sweep where both get the same
- * current, engine/cell-repeat.h) and
+ * current, engine/cell-repeat.h), passive_fit_r2 (a recording whose current is no step: the fraction of
+ * the voltage a passive membrane fitted to it explains, engine/cell-rc.h; null for steps) and
  * sweeps [{sweep, stimulus_pA, baseline_mV, spikes, spike_times_ms}], sweeps numbered from
  * 0 as everywhere on the command line; a value that could not be measured is
  * null. The methods are in engine/cell-props.h.
@@ -42,6 +43,9 @@ print_json (const nd_cell_props *p)
   json_builder_set_member_name (b, "rest_unusual");
   json_builder_add_boolean_value (b, nd_cell_props_rest_unusual (p));
   nd_json_add_number_or_null (b, "repeat_rmse_mV", p->repeat_rmse_mV);
+  /* Not a step protocol: R_in and tau_m from a passive membrane fitted to every sweep, which explains this
+   * fraction of the voltage; null for steps. */
+  nd_json_add_number_or_null (b, "passive_fit_r2", p->rc_fit ? p->rc_r2 : NAN);
   json_builder_set_member_name (b, "repeat_pairs");
   json_builder_add_int_value (b, p->repeat_pairs);
   json_builder_set_member_name (b, "sweeps");
@@ -91,8 +95,12 @@ static void
 print_text (const NdRecording *rec, const nd_cell_props *p, double cm)
 {
   g_autofree char *base = g_path_get_basename (nd_recording_path (rec));
-  printf (_("Cell properties of %s (current step from %.1f to %.1f ms)\n"), base, p->step_start_ms,
-          p->step_end_ms);
+  if (p->rc_fit)
+    printf (_("Cell properties of %s (its current is no step: a passive membrane fitted to every sweep "
+              "explains %.0f %% of the voltage)\n"), base, 100.0 * p->rc_r2);
+  else
+    printf (_("Cell properties of %s (current step from %.1f to %.1f ms)\n"), base, p->step_start_ms,
+            p->step_end_ms);
   print_row (_("Resting potential"), value (p->v_rest_mV, "%.1f", "mV"),
              nd_recording_get_ljp (rec) != 0.0 ? _("(corrected for the liquid-junction potential)") : NULL);
   if (nd_cell_props_rest_unusual (p))
@@ -108,7 +116,8 @@ print_text (const NdRecording *rec, const nd_cell_props *p, double cm)
   g_autofree char *n_steps = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(from %d hyperpolarising step)",
                                                            "(from %d hyperpolarising steps)", p->n_r_in_steps),
                                               p->n_r_in_steps);
-  print_row (_("Input resistance"), value (p->r_in_MOhm, "%.0f", "MΩ"), n_steps);
+  print_row (_("Input resistance"), value (p->r_in_MOhm, "%.0f", "MΩ"),
+             p->rc_fit ? _("(a passive membrane fitted to every sweep)") : n_steps);
   print_row (_("Membrane time constant"), value (p->tau_m_ms, "%.1f", "ms"), NULL);
   print_row (_("Capacitance"), value (p->c_m_pF, "%.0f", "pF"),
              !isfinite (p->c_m_pF) ? NULL : p->c_known ? _("(given, or reported by the amplifier)")
@@ -135,7 +144,9 @@ print_text (const NdRecording *rec, const nd_cell_props *p, double cm)
         g_string_append_printf (times, "%s%.1f", k ? " " : "", sw->spike_times_ms[k]);
       if (sw->n_spikes > 12)
         g_string_append (times, " …");
-      printf ("%5d   %9.1f   %6zu   %s\n", s, sw->stimulus_pA, sw->n_spikes, times->str);
+      g_autofree char *step = isfinite (sw->stimulus_pA) ? g_strdup_printf ("%9.1f", sw->stimulus_pA)
+                                                          : g_strdup ("        –");
+      printf ("%5d   %s   %6zu   %s\n", s, step, sw->n_spikes, times->str);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cell-rc.h"
 #include "cell-repeat.h"
 #include "spikes.h"
 
@@ -392,6 +393,21 @@ robust_sd (const double *v, size_t n, double *scratch)
   return (scratch[(3 * m) / 4] - scratch[m / 4]) / 1.349;
 }
 
+/* The noise of v[0..n) from its sample-to-sample differences (median absolute difference, Gaussian), which a
+ * slow change does not raise. */
+static double
+diff_noise (const double *v, size_t n, double *scratch)
+{
+  size_t m = 0;
+  for (size_t j = 0; j + 1 < n; j++)
+    if (isfinite (v[j]) && isfinite (v[j + 1]))
+      scratch[m++] = fabs (v[j + 1] - v[j]);
+  if (m == 0)
+    return 0.0;
+  qsort (scratch, m, sizeof *scratch, cmp_double);
+  return scratch[m / 2] / (0.6745 * sqrt (2.0));
+}
+
 static bool
 measure_sweep (const nd_cell_sweep *in, size_t a, size_t b, double ljp, nd_cell_sweep_props *p,
                double *step_sd, sweep_work *w)
@@ -443,6 +459,10 @@ measure_sweep (const nd_cell_sweep *in, size_t a, size_t b, double ljp, nd_cell_
       size_t lo = a + (b - a) / 10, hi = b - (b - a) / 10;
       p->stimulus_pA = median_of (in->i_pA + lo, hi - lo, NULL, w->scratch) - p->holding_pA;
       *step_sd = robust_sd (in->i_pA + lo, hi - lo, w->scratch);
+      /* A waveform is no level: within a chirp's lobe or a filtered noise current the current moves far more
+       * than from one sample to the next, while a level with recording noise moves only by its noise. */
+      if (!(*step_sd <= 3.0 * diff_noise (in->i_pA + lo, hi - lo, w->scratch) + 1.0))
+        p->stimulus_pA = NAN;
     }
   size_t steady = (size_t) ceil (STEADY_FRACTION * (double) (b - a));
   p->steady_mV = mean_of (w->v + (b - steady), steady);
@@ -619,7 +639,7 @@ time_constant (nd_cell_props *out, const nd_cell_sweep *sweeps, int n, size_t a,
 
 /* Capacitance (known, else tau / R_in), membrane area and sag. */
 static void
-capacitance_and_sag (nd_cell_props *out, const nd_cell_options *opt)
+capacitance (nd_cell_props *out, const nd_cell_options *opt)
 {
   if (isfinite (opt->c_known_pF) && opt->c_known_pF > 0.0)
     {
@@ -630,7 +650,12 @@ capacitance_and_sag (nd_cell_props *out, const nd_cell_options *opt)
     out->c_m_pF = out->tau_m_ms / out->r_in_MOhm * 1000.0;   /* ms / MOhm = nF */
   if (isfinite (out->c_m_pF) && opt->cm_uF_per_cm2 > 0.0)
     out->area_um2 = out->c_m_pF * 100.0 / opt->cm_uF_per_cm2;   /* 1 uF/cm2 = 0.01 pF/um2 */
+}
 
+static void
+capacitance_and_sag (nd_cell_props *out, const nd_cell_options *opt)
+{
+  capacitance (out, opt);
   const nd_cell_sweep_props *sg = &out->sweeps[out->sag_sweep];
   double depth = sg->baseline_mV - sg->peak_mV;
   if (depth >= 0.5)
@@ -672,6 +697,31 @@ measure_cell (nd_cell_props *out, const nd_cell_sweep *sweeps, int n, bool have_
   return ND_CELL_OK;
 }
 
+/* A recording whose current is no step protocol (no sweep has a step level: a chirp, a noise current)
+ * gets R_in and tau from a passive membrane fitted to it (cell-rc.h); status stays as it was when the fit
+ * is not accepted. A protocol of depolarising steps is left as it is: its steps fire, and the steps say
+ * what is missing in the step's own terms. */
+static nd_cell_status
+passive_from_rc (nd_cell_props *out, const nd_cell_sweep *sweeps, int n, const nd_cell_options *opt,
+                 nd_cell_status status)
+{
+  for (int s = 0; s < n; s++)
+    if (isfinite (out->sweeps[s].stimulus_pA))
+      return status;
+  nd_cell_rc rc;
+  if (!nd_cell_rc_fit (sweeps, n, opt->ljp_mV, &rc))
+    return status;
+  out->rc_fit = true;
+  out->rc_r2 = rc.r2;
+  out->r_in_MOhm = rc.r_MOhm;
+  out->tau_m_ms = rc.tau_ms;
+  if (!isfinite (out->v_rest_mV))
+    out->v_rest_mV = rc.e_mV;
+  out->step_start_ms = out->step_end_ms = NAN;
+  capacitance (out, opt);
+  return ND_CELL_OK;
+}
+
 nd_cell_status
 nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options *o, nd_cell_props *out)
 {
@@ -683,7 +733,7 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
   memset (out, 0, sizeof *out);
   out->v_rest_mV = out->r_in_MOhm = out->tau_m_ms = out->c_m_pF = out->area_um2 = NAN;
   out->v_base_lo_mV = out->v_base_hi_mV = NAN;
-  out->repeat_rmse_mV = out->repeat_lo_mV = out->repeat_hi_mV = NAN;
+  out->repeat_rmse_mV = out->repeat_lo_mV = out->repeat_hi_mV = out->rc_r2 = NAN;
   out->sag_ratio = out->rheobase_pA = out->step_start_ms = out->step_end_ms = NAN;
   out->rheobase_sweep = out->sag_sweep = out->charge.sweep = -1;
   if (!sweeps || n <= 0)
@@ -725,6 +775,8 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
   if (status == ND_CELL_OK)
     status = measure_cell (out, sweeps, n, have_step, a, b, &opt, &mw);
   measure_work_clear (&mw);
+  if (status == ND_CELL_NO_STEP || status == ND_CELL_NO_HYPERPOLARISING)
+    status = passive_from_rc (out, sweeps, n, &opt, status);
   nd_cell_repeat rep;
   if (!nd_cell_repeat_measure (sweeps, n, out->tau_m_ms, opt.ljp_mV, &rep) && status == ND_CELL_OK)
     status = ND_CELL_NO_MEMORY;

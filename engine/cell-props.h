@@ -32,6 +32,9 @@
  *    for the input resistance; tau_m is the median (of two middle ones, the
  *    smaller step's, which stirs the least h-current), and that sweep's curve
  *    is the one drawn.
+ *  - No step protocol (no sweep has a step level: a chirp, a noise current):
+ *    R_in and tau_m from a passive membrane fitted to every sweep
+ *    (cell-rc.h), when it explains enough of the voltage.
  *  - Capacitance = tau_m / R_in unless a known one is given (amplifier
  *    telegraph, the user); area = C / specific capacitance.
  *  - Sag ratio of the most hyperpolarising step = (steady - peak) / (baseline
@@ -103,6 +106,12 @@ typedef struct {
   bool c_known;           /* c_m_pF is the given capacitance, not tau/R */
   double step_start_ms, step_end_ms;   /* the main step epoch */
   int n_r_in_steps;       /* hyperpolarising steps behind R_in and tau */
+  /* The current is no step protocol (a chirp, a noise current): R_in and
+   * tau_m come from a passive membrane fitted to the whole recording
+   * (cell-rc.h), which explains rc_r2 of the voltage's variance; no step
+   * epoch (step_start_ms NAN), no rheobase, sag or charging curve. */
+  bool rc_fit;
+  double rc_r2;
   /* How closely the cell repeats itself where neighbouring sweeps get the
    * same current (cell-repeat.h): the median subthreshold RMSE of a sweep
    * against the next, the smallest and largest pair's; NAN without a pair. */

@@ -107,6 +107,20 @@ show_values (NdCellCard *self)
              : isfinite (nd_project_get_known_capacitance (self->project)) ? _("As you gave it")
              : _("Reported by the amplifier");
   adw_action_row_set_subtitle (self->rows[ROW_C_M], source ? source : "");
+  /* Input resistance and time constant: from the steps, or (the current is no step) from a passive membrane
+   * fitted to every sweep. */
+  gboolean rc = p && p->rc_fit;
+  adw_action_row_set_subtitle (self->rows[ROW_R_IN], rc ? _("A passive membrane fitted to every sweep") : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->rows[ROW_R_IN]),
+                               rc ? _("The resistance of a passive membrane (a resistor and a capacitor) whose voltage "
+                                      "follows the injected current as closely as possible on every sweep")
+                                  : _("Voltage change per injected current at the end of the hyperpolarising steps: the "
+                                      "slope of a straight line through them and zero"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->rows[ROW_TAU]),
+                               rc ? _("The time constant of that passive membrane: how fast the voltage follows a "
+                                      "change of the current")
+                                  : _("How fast the membrane charges: one exponential fitted to the start of the "
+                                      "hyperpolarising steps, drawn over the trace"));
   g_autofree char *at = g_strdup_printf (_("At %g µF/cm²"), self->cm);
   adw_action_row_set_subtitle (self->rows[ROW_AREA], at);
   gtk_widget_set_sensitive (self->use_area, p && isfinite (p->area_um2));
@@ -128,6 +142,11 @@ show_values (NdCellCard *self)
   g_autofree char *desc = NULL;
   if (self->problem)
     desc = g_strdup (self->problem);
+  else if (p && p->rc_fit)
+    /* Translators: a recording whose current is a waveform (a sine sweep, a noise current), not steps. */
+    desc = g_strdup_printf (_("The current is no step: a passive membrane fitted to every sweep gives the input "
+                              "resistance and time constant (it explains %.0f %% of the voltage)."),
+                            100.0 * p->rc_r2);
   else if (p)
     desc = g_strdup_printf (_("From the current step at %.0f–%.0f ms of each sweep."), p->step_start_ms, p->step_end_ms);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), desc);

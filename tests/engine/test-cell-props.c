@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cell-props.h"
+#include "cell-rc.h"
 #include "cell-repeat.h"
 #include "nd-check.h"
 #include "spike-shape.h"
@@ -501,6 +502,86 @@ test_repeat (gsl_rng *rng)
   free_sweeps (&set);
 }
 
+/* An RC cell (E, R, tau) driven by a +-20 pA chirp of 1-40 Hz, integrated independently of cell-rc.c: RK4 at a
+ * twentieth of the sample interval on the continuous current (cell-rc.c holds each sample's current). */
+static void
+chirp_sweep (double *v, double *i, double e, double r_MOhm, double tau, double noise, gsl_rng *rng)
+{
+  const double h = DT / 20.0;
+  double x = e;
+  for (size_t j = 0; j < N; j++)
+    {
+      double t = j * DT;
+      i[j] = 20.0 * sin (2.0 * M_PI * (1.0 + 39.0 * t / (2.0 * N * DT)) * t / 1000.0);
+      v[j] = x + (noise > 0.0 ? gsl_ran_gaussian (rng, noise) : 0.0);
+      for (int q = 0; q < 20; q++)
+        {
+          double tq = t + q * h;
+#define CHIRP_I(tt) (20.0 * sin (2.0 * M_PI * (1.0 + 39.0 * (tt) / (2.0 * N * DT)) * (tt) / 1000.0))
+#define DVDT(vv, tt) ((-((vv) - e) + r_MOhm * 1e-3 * CHIRP_I (tt)) / tau)
+          double k1 = DVDT (x, tq), k2 = DVDT (x + 0.5 * h * k1, tq + 0.5 * h);
+          double k3 = DVDT (x + 0.5 * h * k2, tq + 0.5 * h), k4 = DVDT (x + h * k3, tq + h);
+#undef DVDT
+#undef CHIRP_I
+          x += h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+        }
+    }
+}
+
+/* A recording whose current is no step (a chirp, as pyABF's 171116sh_0017): R_in and tau from a passive
+ * membrane fitted to it; a voltage the current does not explain is refused. */
+static void
+test_rc_fit (gsl_rng *rng)
+{
+  sweep_set set = { .n = 3 };
+  const double e[3] = { -61.0, -61.5, -60.2 };   /* each sweep at its own rest */
+  for (int s = 0; s < 3; s++)
+    {
+      set.v[s] = malloc (N * sizeof (double));
+      set.i[s] = malloc (N * sizeof (double));
+      chirp_sweep (set.v[s], set.i[s], e[s], 150.0, 35.0, 0.3, rng);
+      set.sw[s] = (nd_cell_sweep) { set.v[s], set.i[s], N, DT };
+    }
+  nd_cell_rc rc;
+  ND_CHECK (nd_cell_rc_fit (set.sw, 3, 0.0, &rc), "chirp: accepted (r2 %g)", rc.r2);
+  ND_CHECK_CLOSE (rc.r_MOhm, 150.0, 0.0, 0.01, "chirp: R");
+  ND_CHECK_CLOSE (rc.tau_ms, 35.0, 0.0, 0.02, "chirp: tau");
+  ND_CHECK_CLOSE (rc.e_mV, -61.0, 0.05, 0.0, "chirp: the median sweep's rest");
+  ND_CHECK (rc.r2 > 0.8 && rc.n_sweeps == 3, "chirp: r2 %g, %d sweeps", rc.r2, rc.n_sweeps);
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, 3, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK && p.rc_fit, "chirp: status %d, rc %d", st, p.rc_fit);
+  ND_CHECK_CLOSE (p.r_in_MOhm, 150.0, 0.0, 0.01, "chirp: cell R_in");
+  ND_CHECK_CLOSE (p.c_m_pF, 35.0 / 150.0 * 1000.0, 0.0, 0.03, "chirp: capacitance");
+  ND_CHECK (isnan (p.step_start_ms) && isnan (p.rheobase_pA) && isnan (p.sag_ratio) && p.charge.sweep < 0,
+            "chirp: no step, rheobase, sag or curve");
+  for (int s = 0; s < 3; s++)
+    ND_CHECK (isnan (p.sweeps[s].stimulus_pA), "chirp: sweep %d has no step level (%g)", s, p.sweeps[s].stimulus_pA);
+  nd_cell_props_clear (&p);
+
+  /* The potential wandering on its own, 3 mV, much more than the current moves it: refused. */
+  for (int s = 0; s < 3; s++)
+    {
+      double walk = 0.0;
+      for (size_t j = 0; j < N; j++)
+        {
+          walk += gsl_ran_gaussian (rng, 0.2);
+          walk *= 0.9995;
+          set.v[s][j] = e[s] + 0.02 * (set.v[s][j] - e[s]) + walk;
+        }
+    }
+  ND_CHECK (!nd_cell_rc_fit (set.sw, 3, 0.0, &rc), "wander: refused (r2 %g)", rc.r2);
+  st = nd_cell_props_measure (set.sw, 3, NULL, &p);
+  ND_CHECK (st != ND_CELL_OK && !p.rc_fit && isnan (p.r_in_MOhm), "wander: status %d, R_in %g", st, p.r_in_MOhm);
+  nd_cell_props_clear (&p);
+  /* A current that never changes: nothing to fit. */
+  for (int s = 0; s < 3; s++)
+    for (size_t j = 0; j < N; j++)
+      set.i[s][j] = 5.0;
+  ND_CHECK (!nd_cell_rc_fit (set.sw, 3, 0.0, &rc) && isnan (rc.r_MOhm), "flat current: refused");
+  free_sweeps (&set);
+}
+
 int
 main (void)
 {
@@ -513,6 +594,7 @@ main (void)
   test_noise_sweep (rng);
   test_degenerate (rng);
   test_repeat (rng);
+  test_rc_fit (rng);
   gsl_rng_free (rng);
   return nd_check_done ("test-cell-props");
 }

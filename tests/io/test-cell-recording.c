@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "cell-rc.h"
 #include "cell-recording.h"
 #include "test-io-util.h"
 
@@ -243,7 +244,7 @@ test_cli_json (void)
 {
   static const char *const keys[] = { "v_rest_mV", "r_in_MOhm", "tau_m_ms", "c_m_pF", "area_um2", "sag_ratio",
                                       "rheobase_pA", "baseline_lo_mV", "baseline_hi_mV", "rest_unusual",
-                                      "repeat_rmse_mV", "repeat_pairs", "sweeps" };
+                                      "repeat_rmse_mV", "repeat_pairs", "passive_fit_r2", "sweeps" };
   for (guint c = 0; c < G_N_ELEMENTS (hand_cases); c++)
     {
       g_autofree char *path = nd_test_abf_path (hand_cases[c].file);
@@ -263,6 +264,7 @@ test_cli_json (void)
       g_assert_cmpfloat (fabs (json_object_get_double_member (o, "repeat_rmse_mV") - hand_repeat_mV[c]), <=,
                          0.1 * hand_repeat_mV[c]);
       g_assert_cmpint (json_object_get_int_member (o, "repeat_pairs"), ==, hand_repeat_pairs[c]);
+      g_assert_true (json_object_get_null_member (o, "passive_fit_r2"));   /* step protocols */
       double lo = json_object_get_double_member (o, "baseline_lo_mV"), hi = json_object_get_double_member (o, "baseline_hi_mV");
       g_assert_cmpfloat (fabs (lo - hand_cases[c].base_lo), <=, 1.0);
       g_assert_cmpfloat (fabs (hi - hand_cases[c].base_hi), <=, 1.0);
@@ -419,6 +421,48 @@ test_model_cell (void)
   g_assert_true (json_object_get_boolean_member (parse_object (parser, out), "rest_unusual"));
 }
 
+/* pyABF's 171116sh_0017: a +-20 pA sine sweep of 0-32 Hz, three sweeps of 10 s, no step. R_in and tau from a
+ * passive membrane fitted to it, against the hand's fit of the impedance of each of its 474 cycles
+ * (tests/tools/passive-by-hand.py: 158.6 MOhm, 34.6 ms); no step levels, rheobase or sag; the command line
+ * says how it was measured. */
+static void
+test_chirp (void)
+{
+  g_autoptr (NdRecording) rec = nd_test_load_abf ("more/171116sh_0017.abf");
+  nd_cell_props p;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &p, &error));
+  g_assert_no_error (error);
+  g_test_message ("chirp: rest %.2f mV, R_in %.1f MOhm, tau %.1f ms, C %.1f pF, r2 %.3f", p.v_rest_mV, p.r_in_MOhm,
+                  p.tau_m_ms, p.c_m_pF, p.rc_r2);
+  g_assert_true (p.rc_fit);
+  g_assert_cmpfloat (fabs (p.r_in_MOhm - 158.6), <=, 0.05 * 158.6);
+  g_assert_cmpfloat (fabs (p.tau_m_ms - 34.6), <=, 0.05 * 34.6);
+  g_assert_cmpfloat (fabs (p.c_m_pF - p.tau_m_ms / p.r_in_MOhm * 1000.0), <, 1e-9 * p.c_m_pF);
+  g_assert_cmpfloat (p.rc_r2, >=, ND_CELL_RC_MIN_R2);
+  g_assert_cmpfloat (fabs (p.v_rest_mV - -61.4), <, 1.0);
+  g_assert_true (isnan (p.rheobase_pA) && isnan (p.sag_ratio) && isnan (p.step_start_ms));
+  g_assert_cmpint (p.n_sweeps, ==, 3);
+  for (int s = 0; s < 3; s++)
+    g_assert_true (isnan (p.sweeps[s].stimulus_pA));
+  nd_cell_props_clear (&p);
+
+  g_autofree char *path = nd_test_abf_path ("more/171116sh_0017.abf");
+  g_autofree char *out = NULL, *err = NULL;
+  const char *text[] = { "passive", path, NULL };
+  g_assert_cmpint (nd_test_run_cli (text, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "its current is no step: a passive membrane fitted to every sweep explains"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  const char *json[] = { "passive", path, "--json", NULL };
+  g_assert_cmpint (nd_test_run_cli (json, &out, &err), ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o = parse_object (parser, out);
+  g_assert_cmpfloat (json_object_get_double_member (o, "passive_fit_r2"), >=, ND_CELL_RC_MIN_R2);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (o, "r_in_MOhm") - 158.6), <=, 0.05 * 158.6);
+  g_assert_true (json_object_get_null_member (o, "rheobase_pA"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -426,6 +470,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cell/against-hand", test_against_hand);
   g_test_add_func ("/cell/ljp", test_ljp);
   g_test_add_func ("/cell/model-cell", test_model_cell);
+  g_test_add_func ("/cell/chirp", test_chirp);
   g_test_add_func ("/cell/telegraph-capacitance", test_telegraph_capacitance);
   g_test_add_func ("/cell/refusals", test_refusals);
   g_test_add_func ("/cell/cli-json", test_cli_json);

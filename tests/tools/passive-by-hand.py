@@ -8,7 +8,8 @@
 # `neurode-cli info` prints it (not from the current trace), the baseline keeps its spikes, the steady state is
 # the last 100 ms (not 15 %), spikes are upward crossings of 0 mV (not the slope detector). Python standard
 # library only, over the CSV of `neurode-cli export`. The numbers it prints are the references in
-# tests/io/test-cell-recording.c and docs/cell-properties.md.
+# tests/io/test-cell-recording.c and docs/cell-properties.md. A sine-sweep recording (no steps) is checked
+# against its impedance, per cycle of the sine (chirp_by_hand).
 #
 #   python3 tests/tools/passive-by-hand.py _build-test/app/neurode-cli tests/data/abf
 import csv
@@ -103,6 +104,42 @@ def hand(csv_path, on, off, first, inc):
     }
 
 
+def chirp_by_hand(csv_path):
+    """R and tau of a passive membrane from a sine-sweep recording, in the frequency domain: per cycle of the
+    current (upward zero crossing to the next) the impedance V/I at that cycle's frequency (one DFT term of
+    each), then |Z| = R / sqrt(1 + (2 pi f tau)^2) fitted by least squares (R exactly, tau on a 2 % grid)."""
+    import cmath
+    import math
+    sweeps = defaultdict(lambda: ([], [], []))
+    with open(csv_path) as fh:
+        rows = csv.reader(fh)
+        next(rows)
+        for row in rows:
+            t, v, i = sweeps[int(row[0])]
+            t.append(float(row[1]))
+            v.append(float(row[2]))
+            i.append(float(row[-1]))
+    z = []
+    for t, v, i in sweeps.values():
+        dt = t[1] - t[0]
+        ups = [k for k in range(1, len(i)) if i[k - 1] < 0 <= i[k]]
+        for a, b in zip(ups, ups[1:]):
+            n = b - a
+            w = [cmath.exp(-2j * math.pi * k / n) for k in range(n)]
+            zv = sum(v[a + k] * w[k] for k in range(n))
+            zi = sum(i[a + k] * w[k] for k in range(n))
+            z.append((1000.0 / (n * dt), abs(zv / zi) * 1000.0))   # Hz, MOhm (mV/pA = GOhm)
+    best = None
+    for k in range(400):
+        tau = 0.5 * 1.02 ** k
+        g = [1.0 / math.sqrt(1.0 + (2.0 * math.pi * f * tau / 1000.0) ** 2) for f, _ in z]
+        r = sum(a * y for a, (_, y) in zip(g, z)) / sum(a * a for a in g)
+        rss = sum((r * a - y) ** 2 for a, (_, y) in zip(g, z))
+        if best is None or rss < best[0]:
+            best = (rss, r, tau)
+    return best[1], best[2], len(z)
+
+
 def main():
     cli, folder = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,6 +158,14 @@ def main():
             print(f"  rheobase           {r['rheobase_pA']:.0f} pA; 0 mV crossings in the step: {r['spikes_in_step']}")
             print(f"  sweep to sweep     {r['repeat_mV']:.2f} mV (median of {len(r['repeat_pairs'])} pairs: "
                   f"{', '.join(f'{x:.1f}' for x in r['repeat_pairs'])})")
+        # A sine sweep (pyABF's 171116sh_0017, tests/data/abf/more): R and tau from its impedance.
+        name = os.path.join("more", "171116sh_0017.abf")
+        out = os.path.join(tmp, "chirp.csv")
+        subprocess.run([cli, "export", os.path.join(folder, name), "--out", out], check=True)
+        r, tau, cycles = chirp_by_hand(out)
+        print(f"{name}: sine sweep, {cycles} cycles")
+        print(f"  input resistance   {r:.1f} MOhm, time constant {tau:.1f} ms (|Z| = R / sqrt(1 + (2 pi f tau)^2) "
+              f"fitted to the impedance of every cycle)")
 
 
 if __name__ == "__main__":

@@ -448,6 +448,35 @@ test_model_cell (void)
   nd_project_set_dirty (nd_window_get_project (window), FALSE);
 }
 
+/* pyABF's 171116sh_0017, a sine sweep without steps: the card gives R_in and tau from a passive membrane fitted
+ * to every sweep (the hand's impedance fit: 158.6 MOhm, 34.6 ms), says so, and has no rheobase or sag. */
+static void
+test_sine_sweep (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ND_TEST_DATA"), "abf", "more", "171116sh_0017.abf", NULL);
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+  activate ("win.open-file", g_variant_new_string (path));
+  nd_test_ui_spin (300);
+  NdCellCard *c = card ();
+  const nd_cell_props *p = nd_cell_card_get_props (c);
+  g_assert_nonnull (p);
+  g_assert_true (p->rc_fit);
+  g_assert_null (nd_cell_card_get_problem (c));
+  g_assert_cmpfloat (fabs (shown_number ("r_in") - 158.6), <=, 0.05 * 158.6);
+  g_assert_cmpfloat (fabs (shown_number ("tau") - 34.6), <=, 0.05 * 34.6);
+  g_assert_cmpstr (nd_cell_card_get_value_text (c, "rheobase"), ==, "–");
+  g_assert_cmpstr (nd_cell_card_get_value_text (c, "sag"), ==, "–");
+  g_assert_cmpstr (nd_cell_card_get_note (c, "r_in"), ==, tr ("A passive membrane fitted to every sweep"));
+  const char *desc = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (c));
+  g_test_message ("description: %s", desc);
+  g_autofree char *want = g_strdup_printf (tr ("The current is no step: a passive membrane fitted to every sweep gives "
+                                               "the input resistance and time constant (it explains %.0f %% of the "
+                                               "voltage)."), 100.0 * p->rc_r2);
+  g_assert_cmpstr (desc, ==, want);
+  g_free (shot ("sine-sweep"));
+  nd_project_set_dirty (nd_window_get_project (window), FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -480,6 +509,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cell/roles", test_roles);
   g_test_add_func ("/cell/baseline-drift", test_baseline_drift);   /* its note alone: a neuron's rest */
   g_test_add_func ("/cell/model-cell", test_model_cell);
+  g_test_add_func ("/cell/sine-sweep", test_sine_sweep);
   g_test_add_func ("/cell/ljp-capacitance", test_ljp_and_capacitance);
   g_test_add_func ("/cell/voltage-clamp", test_voltage_clamp);
   int status = g_test_run ();
