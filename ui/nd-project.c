@@ -763,7 +763,8 @@ nd_project_set_sweep_role (NdProject *self, guint sweep, NdSweepRole role)
 
 /* ---- the cell: default training sweeps, liquid-junction potential, known capacitance ---- */
 
-/* A step protocol: train on the most hyperpolarising step, the rheobase sweep and the strongest step
+/* A step protocol: train on the most hyperpolarising step, the rheobase sweep and the strongest step; a sine
+ * sweep or another waveform whose passive figures were fitted: sweeps spread over the recording
  * (cell-props.h), validate on the rest. Anything else keeps roles_default(). */
 static void
 roles_from_cell (NdProject *self)

@@ -329,7 +329,8 @@ update_role_actions (NdRecordingView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweeps.select-none", ticked->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweeps.select-all", self->sweep_rows->len > 0);
   const nd_cell_props *p = nd_cell_card_get_props (self->cell_card);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweeps.default-split", p && isfinite (p->step_start_ms));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sweeps.default-split",
+                                 p && (isfinite (p->step_start_ms) || p->rc_fit));
 }
 
 static void

@@ -75,7 +75,9 @@ int
 nd_fit_plan_default_train_of (const nd_cell_props *p, const int *val, int n_val, int *train, int max)
 {
   int split[8];
-  int k = isfinite (p->step_start_ms) ? nd_cell_props_default_split (p, split, MIN (max, 8)) : 0;
+  /* A step protocol, or a waveform the cell's passive figures were fitted to (a sine sweep): sweeps spread
+   * over the recording train, the others validate. */
+  int k = isfinite (p->step_start_ms) || p->rc_fit ? nd_cell_props_default_split (p, split, MIN (max, 8)) : 0;
   int n = 0;
   for (int i = 0; i < k; i++)
     {

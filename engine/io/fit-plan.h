@@ -57,8 +57,9 @@ NdFitPlan *nd_fit_plan_new (const NdRecording *rec, const nd_model *m, const NdF
 void       nd_fit_plan_free (NdFitPlan *plan);
 
 /* The automatic training sweeps of a step protocol (cell-props.h: the most hyperpolarising step, the
- * rheobase sweep and the strongest step), leaving out the sweeps in val; writes at most max (up to 8)
- * and returns how many, 0 when the recording is no step protocol. */
+ * rheobase sweep and the strongest step; for a waveform such as a sine sweep, whose passive figures were
+ * fitted (cell-props.h rc_fit), sweeps spread over the recording), leaving out the sweeps in val; writes at
+ * most max (up to 8) and returns how many, 0 when the recording is neither. */
 int nd_fit_plan_default_train (const NdRecording *rec, const int *val, int n_val, int *train, int max);
 /* The same from the recording's cell properties already measured (at any capacitance), e.g. the props
  * nd_fit_plan_template_cell gave: a template's fit then measures the cell once. */

@@ -107,6 +107,28 @@ test_current_steps (void)
   nd_recording_free (rec);
 }
 
+/* A sine sweep (pyABF's 171116sh_0017, three sweeps of the same current, no step): the template is sized from
+ * the passive membrane fitted to it, and sweeps spread over the recording train (the first and the last). */
+static void
+test_sine_sweep (void)
+{
+  NdRecording *rec = load ("more/171116sh_0017.abf");
+  nd_template_cell cell;
+  nd_template_cell_unknown (&cell);
+  NdFitPlanCell info;
+  nd_fit_plan_template_cell (rec, 1.0, NAN, &cell, &info);
+  g_assert_true (info.measured && info.props.rc_fit);
+  g_assert_cmpfloat (fabs (cell.r_in_MOhm - 158.6), <, 0.05 * 158.6);
+  g_assert_cmpfloat (fabs (cell.area_um2 - 100.0 * info.props.c_m_pF), <, 1e-6 * cell.area_um2);
+  int train[3];
+  g_assert_cmpint (nd_fit_plan_default_train_of (&info.props, NULL, 0, train, 3), ==, 2);
+  g_assert_cmpint (train[0], ==, 0);
+  g_assert_cmpint (train[1], ==, 2);
+  nd_cell_props_clear (&info.props);
+  g_free (info.why);
+  nd_recording_free (rec);
+}
+
 static void
 test_voltage_clamp (void)
 {
@@ -189,6 +211,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fit-plan/current-steps", test_current_steps);
+  g_test_add_func ("/fit-plan/sine-sweep", test_sine_sweep);
   g_test_add_func ("/fit-plan/voltage-clamp", test_voltage_clamp);
   g_test_add_func ("/fit-plan/joint-proposal", test_joint_proposal);
   return g_test_run ();
