@@ -22,6 +22,9 @@
 #define SMOOTH_MS 1.0
 /* A step is at least this long (a glitch of a recorded current is none). */
 #define MIN_STEP_MS 5.0
+/* A level found by flat_run() is held this long at least (a sine sweep's slow first lobe stays within
+ * 0.05 pA of its peak for 15 ms). */
+#define FLAT_MIN_MS 50.0
 /* The charging-curve fit starts where the deflection passes this fraction of its peak. */
 #define FIT_START_FRACTION 0.1
 
@@ -225,6 +228,31 @@ step_in_mean (const double *mean, size_t len, size_t w, double floor_pA, double 
   return half_max_run (smooth, len, dev, floor_pA, w, flag, a, b);
 }
 
+/* The longest run, at least FLAT_MIN_MS long, where the mean sweep's current (smoothed) holds one level
+ * within tol_pA, a level at least floor_pA away from its first samples'. A single sweep that opens with a
+ * hyperpolarising test step and then stimulates with brief pulses (pyABF's 18425108: -50 pA for 250 ms, then
+ * a train of 2 ms pulses of 2.5 nA) has its step here, where the largest deviation is the pulses'. */
+static bool
+flat_run (const double *mean, size_t len, size_t w, double floor_pA, double tol_pA, double dt, double *scratch,
+          double *smooth, size_t *a, size_t *b)
+{
+  running_mean (mean, len, w, smooth);
+  size_t head = len / 100 > w ? len / 100 : w;
+  double start = median_of (mean, head < len ? head : len, NULL, scratch);
+  size_t best = 0, min_len = (size_t) ceil (FLAT_MIN_MS / dt);
+  for (size_t j = 0; j < len;)
+    {
+      double level = smooth[j];
+      size_t k = j + 1;
+      while (k < len && isfinite (smooth[k]) && fabs (smooth[k] - level) <= tol_pA)
+        k++;
+      if (isfinite (level) && fabs (level - start) >= floor_pA && k - j >= min_len && k - j > best)
+        best = k - j, *a = j, *b = k;
+      j = k;
+    }
+  return best > 0;
+}
+
 /* The step epoch [a, b) in samples: where the sweeps' currents differ most
  * from each other, else (one sweep, or all alike) where the mean current is
  * furthest from its starting level. FALSE when the current never changes by
@@ -259,7 +287,13 @@ find_step (const nd_cell_sweep *sw, int n, size_t *a, size_t *b)
     found = n > 1 && step_across_sweeps (spread, len, w, floor_pA, smooth, flag, a, b);
   /* spread is free again: the scratch of step_in_mean. */
   if (!isnan (floor_pA) && !found)
-    found = step_in_mean (mean, len, w, floor_pA, spread, smooth, flag, a, b);
+    {
+      found = step_in_mean (mean, len, w, floor_pA, spread, smooth, flag, a, b) && (double) (*b - *a) * dt >= MIN_STEP_MS;
+      /* Nothing held long enough at half the largest deviation (brief pulses): the longest level held. The
+       * tolerance: a protocol's level is exact, a recorded current's moves by its noise. */
+      if (!found)
+        found = flat_run (mean, len, w, floor_pA, 0.05 + (floor_pA - 1.0), dt, spread, smooth, a, b);
+    }
   free (spread);
   free (smooth);
   free (mean);
@@ -698,15 +732,17 @@ measure_cell (nd_cell_props *out, const nd_cell_sweep *sweeps, int n, bool have_
 }
 
 /* A recording whose current is no step protocol (no sweep has a step level: a chirp, a noise current)
- * gets R_in and tau from a passive membrane fitted to it (cell-rc.h); status stays as it was when the fit
- * is not accepted. A protocol of depolarising steps is left as it is: its steps fire, and the steps say
- * what is missing in the step's own terms. */
+ * and that never fires gets R_in and tau from a passive membrane fitted to it (cell-rc.h); status stays as
+ * it was when the fit is not accepted. A protocol of depolarising steps is left as it is (the steps say
+ * what is missing in the step's own terms), and so is a cell that fires: its after-hyperpolarisations
+ * outlast the spikes cut out, and pyABF's 18425108 (a pulse train, 20 spikes) fitted so gave a time constant
+ * of 6 ms where its test step charges with 19 ms. */
 static nd_cell_status
 passive_from_rc (nd_cell_props *out, const nd_cell_sweep *sweeps, int n, const nd_cell_options *opt,
                  nd_cell_status status)
 {
   for (int s = 0; s < n; s++)
-    if (isfinite (out->sweeps[s].stimulus_pA))
+    if (isfinite (out->sweeps[s].stimulus_pA) || out->sweeps[s].n_spikes > 0)
       return status;
   nd_cell_rc rc;
   if (!nd_cell_rc_fit (sweeps, n, opt->ljp_mV, &rc))

@@ -528,6 +528,35 @@ chirp_sweep (double *v, double *i, double e, double r_MOhm, double tau, double n
     }
 }
 
+/* One sweep that opens with a hyperpolarising test step and then drives the cell with brief large pulses (as
+ * pyABF's 18425108: -50 pA for 250 ms, then 2 ms pulses of 2.5 nA every 10 ms): the test step is the step,
+ * though the pulses deviate fifty times further. */
+static void
+test_test_step_and_pulses (gsl_rng *rng)
+{
+  rc_cell c = { .e_mV = -70.0, .r_MOhm = 100.0, .tau_ms = 20.0, .noise_mV = 0.2 };
+  static const double step[] = { -50.0 };
+  sweep_set set;
+  make_sweeps (&set, &c, step, 1, rng);
+  for (size_t j = 0; j < N; j++)
+    {
+      double t = j * DT;
+      if (t >= 750.0 && t < 950.0 && fmod (t - 750.0, 10.0) < 2.0)
+        set.i[0][j] = 2500.0;
+    }
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, 1, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK, "test step: status %d", st);
+  ND_CHECK_CLOSE (p.step_start_ms, T_ON, 1.0, 0.0, "test step: starts");
+  ND_CHECK_CLOSE (p.step_end_ms, T_OFF, 1.0, 0.0, "test step: ends");
+  ND_CHECK_CLOSE (p.sweeps[0].stimulus_pA, -50.0, 1e-9, 0.0, "test step: level");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 100.0, 0.0, 0.01, "test step: input resistance");
+  ND_CHECK_CLOSE (p.tau_m_ms, 20.0, 0.0, 0.03, "test step: time constant");
+  ND_CHECK (!p.rc_fit, "test step: measured on the step");
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+}
+
 /* A recording whose current is no step (a chirp, as pyABF's 171116sh_0017): R_in and tau from a passive
  * membrane fitted to it; a voltage the current does not explain is refused. */
 static void
@@ -557,6 +586,11 @@ test_rc_fit (gsl_rng *rng)
             "chirp: no step, rheobase, sag or curve");
   for (int s = 0; s < 3; s++)
     ND_CHECK (isnan (p.sweeps[s].stimulus_pA), "chirp: sweep %d has no step level (%g)", s, p.sweeps[s].stimulus_pA);
+  nd_cell_props_clear (&p);
+  /* A cell that fires is no passive membrane: the card does not fit one to it. */
+  add_spike (set.v[1], N, DT, 500.0, 90.0);
+  st = nd_cell_props_measure (set.sw, 3, NULL, &p);
+  ND_CHECK (st != ND_CELL_OK && !p.rc_fit && isnan (p.r_in_MOhm), "chirp with a spike: status %d", st);
   nd_cell_props_clear (&p);
 
   /* The potential wandering on its own, 3 mV, much more than the current moves it: refused. */
@@ -595,6 +629,7 @@ main (void)
   test_degenerate (rng);
   test_repeat (rng);
   test_rc_fit (rng);
+  test_test_step_and_pulses (rng);
   gsl_rng_free (rng);
   return nd_check_done ("test-cell-props");
 }

@@ -463,6 +463,29 @@ test_chirp (void)
   g_assert_true (json_object_get_null_member (o, "rheobase_pA"));
 }
 
+/* pyABF's 18425108_abf1: one sweep, a -50 pA test step for 250 ms, then a train of 2 ms pulses of 2.5 nA
+ * (20 spikes). The test step is the step (the pulses deviate further but are brief), against the hand's
+ * (tests/tools/passive-by-hand.py): rest -70.89 mV, 88.9 MOhm. It fires, so no passive membrane is fitted. */
+static void
+test_test_step_and_train (void)
+{
+  g_autoptr (NdRecording) rec = nd_test_load_abf ("more/18425108_abf1.abf");
+  nd_cell_props p;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &p, &error));
+  g_assert_no_error (error);
+  g_test_message ("train: step %.1f-%.1f ms, rest %.2f mV, R_in %.1f MOhm, tau %.1f ms", p.step_start_ms,
+                  p.step_end_ms, p.v_rest_mV, p.r_in_MOhm, p.tau_m_ms);
+  g_assert_false (p.rc_fit);
+  g_assert_cmpfloat (fabs (p.step_start_ms - 250.0), <, 2.0);
+  g_assert_cmpfloat (fabs (p.step_end_ms - 500.0), <, 2.0);
+  g_assert_cmpfloat (fabs (p.sweeps[0].stimulus_pA - -50.0), <, 0.01);
+  g_assert_cmpfloat (fabs (p.v_rest_mV - -70.89), <=, 1.0);
+  g_assert_cmpfloat (fabs (p.r_in_MOhm - 88.9), <=, 0.10 * 88.9);
+  g_assert_cmpint ((int) p.sweeps[0].n_spikes, ==, 20);
+  nd_cell_props_clear (&p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -471,6 +494,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cell/ljp", test_ljp);
   g_test_add_func ("/cell/model-cell", test_model_cell);
   g_test_add_func ("/cell/chirp", test_chirp);
+  g_test_add_func ("/cell/test-step-and-train", test_test_step_and_train);
   g_test_add_func ("/cell/telegraph-capacitance", test_telegraph_capacitance);
   g_test_add_func ("/cell/refusals", test_refusals);
   g_test_add_func ("/cell/cli-json", test_cli_json);

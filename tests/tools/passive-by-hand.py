@@ -140,6 +140,23 @@ def chirp_by_hand(csv_path):
     return best[1], best[2], len(z)
 
 
+def test_step_by_hand(csv_path, on, off):
+    """A single sweep's test step (protocol epoch from on to off ms): R from the median before it and the mean of
+    its last 50 ms, the step's current from the exported stimulus (in nA in this file)."""
+    t, v, i = [], [], []
+    with open(csv_path) as fh:
+        rows = csv.reader(fh)
+        head = next(rows)
+        for row in rows:
+            t.append(float(row[1]))
+            v.append(float(row[head.index("10_Vm (mV)")]))
+            i.append(float(row[-1]))
+    base = st.median(v[k] for k in range(len(t)) if t[k] < on)
+    steady = st.mean(v[k] for k in range(len(t)) if off - 50.0 <= t[k] < off)
+    amp_nA = st.median(i[k] for k in range(len(t)) if on + 20.0 <= t[k] < off - 20.0)
+    return base, (steady - base) / amp_nA, amp_nA * 1000.0
+
+
 def main():
     cli, folder = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
@@ -162,6 +179,14 @@ def main():
         name = os.path.join("more", "171116sh_0017.abf")
         out = os.path.join(tmp, "chirp.csv")
         subprocess.run([cli, "export", os.path.join(folder, name), "--out", out], check=True)
+        # A test step then a pulse train in one sweep (pyABF's 18425108_abf1): holding for 1/64 of the 10 s
+        # sweep (156.25 ms), epoch A 93.76 ms, epoch B -0.05 nA for 250 ms.
+        name2 = os.path.join("more", "18425108_abf1.abf")
+        out2 = os.path.join(tmp, "train.csv")
+        subprocess.run([cli, "export", os.path.join(folder, name2), "--out", out2], check=True)
+        base, r_in, amp = test_step_by_hand(out2, 156.25 + 93.76, 156.25 + 93.76 + 250.0)
+        print(f"{name2}: one sweep, test step {amp:.0f} pA")
+        print(f"  resting potential  {base:.2f} mV, input resistance {r_in:.1f} MOhm (last 50 ms of the step)")
         r, tau, cycles = chirp_by_hand(out)
         print(f"{name}: sine sweep, {cycles} cycles")
         print(f"  input resistance   {r:.1f} MOhm, time constant {tau:.1f} ms (|Z| = R / sqrt(1 + (2 pi f tau)^2) "
