@@ -8,7 +8,8 @@
  * baseline_lo_mV, baseline_hi_mV, rest_unusual (outside where living neurons rest),
  * repeat_rmse_mV and repeat_pairs (the cell against its next sweep where both get the same
  * current, engine/cell-repeat.h), passive_fit_r2 (a recording whose current is no step: the fraction of
- * the voltage a passive membrane fitted to it explains, engine/cell-rc.h; null for steps) and
+ * the voltage a passive membrane fitted to it explains, engine/cell-rc.h; null for steps), resonance_Hz and
+ * resonance_q (a sine sweep: the resonance frequency, 0 for none, and Q, engine/impedance.h; else null) and
  * sweeps [{sweep, stimulus_pA, baseline_mV, spikes, spike_times_ms}], sweeps numbered from
  * 0 as everywhere on the command line; a value that could not be measured is
  * null. The methods are in engine/cell-props.h.
@@ -46,6 +47,9 @@ print_json (const nd_cell_props *p)
   /* Not a step protocol: R_in and tau_m from a passive membrane fitted to every sweep, which explains this
    * fraction of the voltage; null for steps. */
   nd_json_add_number_or_null (b, "passive_fit_r2", p->rc_fit ? p->rc_r2 : NAN);
+  /* A sine sweep (engine/impedance.h): the resonance frequency (0: none) and Q; null otherwise. */
+  nd_json_add_number_or_null (b, "resonance_Hz", p->resonance_Hz);
+  nd_json_add_number_or_null (b, "resonance_q", p->resonance_q);
   json_builder_set_member_name (b, "repeat_pairs");
   json_builder_add_int_value (b, p->repeat_pairs);
   json_builder_set_member_name (b, "sweeps");
@@ -133,6 +137,15 @@ print_text (const NdRecording *rec, const nd_cell_props *p, double cm)
                                           p->repeat_pairs),
                              p->repeat_pairs, p->repeat_lo_mV, p->repeat_hi_mV);
   print_row (_("Sweep to sweep"), value (p->repeat_rmse_mV, "%.1f", "mV"), pairs);
+  if (isfinite (p->resonance_Hz))
+    {
+      /* Translators: the impedance of a cell at the lowest and highest frequency of a sine sweep. */
+      g_autofree char *z = g_strdup_printf (_("(impedance %.0f MΩ at %.1f Hz, %.0f MΩ at %.1f Hz)"), p->z_lo_MOhm,
+                                            p->z_lo_Hz, p->z_hi_MOhm, p->z_hi_Hz);
+      print_row (_("Resonance"), p->resonance_Hz > 0.0 ? g_strdup_printf (_("%.1f Hz, Q %.2f"), p->resonance_Hz,
+                                                                           p->resonance_q)
+                                                       : g_strdup (C_("resonance", "none")), z);
+    }
   g_autofree char *rh_sweep = p->rheobase_sweep >= 0 ? g_strdup_printf (_("(sweep %d)"), p->rheobase_sweep) : NULL;
   print_row (_("Rheobase"), value (p->rheobase_pA, "%.0f", "pA"), rh_sweep);
   printf ("\n%s\n", _("Sweep   Step (pA)   Spikes   Spike times (ms)"));

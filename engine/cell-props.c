@@ -11,6 +11,7 @@
 
 #include "cell-rc.h"
 #include "cell-repeat.h"
+#include "impedance.h"
 #include "spikes.h"
 
 /* The steady state is the mean over this last fraction of the step. */
@@ -770,6 +771,7 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
   out->v_rest_mV = out->r_in_MOhm = out->tau_m_ms = out->c_m_pF = out->area_um2 = NAN;
   out->v_base_lo_mV = out->v_base_hi_mV = NAN;
   out->repeat_rmse_mV = out->repeat_lo_mV = out->repeat_hi_mV = out->rc_r2 = NAN;
+  out->resonance_Hz = out->resonance_q = out->z_lo_MOhm = out->z_lo_Hz = out->z_hi_MOhm = out->z_hi_Hz = NAN;
   out->sag_ratio = out->rheobase_pA = out->step_start_ms = out->step_end_ms = NAN;
   out->rheobase_sweep = out->sag_sweep = out->charge.sweep = -1;
   if (!sweeps || n <= 0)
@@ -813,6 +815,14 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
   measure_work_clear (&mw);
   if (status == ND_CELL_NO_STEP || status == ND_CELL_NO_HYPERPOLARISING)
     status = passive_from_rc (out, sweeps, n, &opt, status);
+  nd_impedance z;
+  if (nd_impedance_measure (sweeps, n, opt.ljp_mV, &z))
+    {
+      out->resonance_Hz = z.resonance_Hz;
+      out->resonance_q = z.q;
+      out->z_lo_MOhm = z.z_MOhm[0], out->z_lo_Hz = z.f_Hz[0];
+      out->z_hi_MOhm = z.z_MOhm[z.n_bands - 1], out->z_hi_Hz = z.f_Hz[z.n_bands - 1];
+    }
   nd_cell_repeat rep;
   if (!nd_cell_repeat_measure (sweeps, n, out->tau_m_ms, opt.ljp_mV, &rep) && status == ND_CELL_OK)
     status = ND_CELL_NO_MEMORY;

@@ -35,6 +35,8 @@
  *  - No step protocol (no sweep has a step level: a chirp, a noise current):
  *    R_in and tau_m from a passive membrane fitted to every sweep
  *    (cell-rc.h), when it explains enough of the voltage.
+ *  - A sine sweep: the impedance per cycle, the resonance frequency and Q
+ *    (impedance.h).
  *  - Capacitance = tau_m / R_in unless a known one is given (amplifier
  *    telegraph, the user); area = C / specific capacitance.
  *  - Sag ratio of the most hyperpolarising step = (steady - peak) / (baseline
@@ -112,6 +114,10 @@ typedef struct {
    * epoch (step_start_ms NAN), no rheobase, sag or charging curve. */
   bool rc_fit;
   double rc_r2;
+  /* A sine sweep (impedance.h): the resonance frequency (0: none), Q, and
+   * the impedance at the lowest and highest frequencies; NAN otherwise. */
+  double resonance_Hz, resonance_q;
+  double z_lo_MOhm, z_lo_Hz, z_hi_MOhm, z_hi_Hz;
   /* How closely the cell repeats itself where neighbouring sweeps get the
    * same current (cell-repeat.h): the median subthreshold RMSE of a sweep
    * against the next, the smallest and largest pair's; NAN without a pair. */

@@ -14,8 +14,9 @@
 #include "nd-rows.h"
 #include "nd-text.h"
 
-enum { ROW_REST, ROW_R_IN, ROW_TAU, ROW_C_M, ROW_AREA, ROW_SAG, ROW_RHEOBASE, ROW_REPEAT, N_ROWS };
-static const char *const row_ids[N_ROWS] = { "rest", "r_in", "tau", "c_m", "area", "sag", "rheobase", "repeat" };
+enum { ROW_REST, ROW_R_IN, ROW_TAU, ROW_C_M, ROW_AREA, ROW_SAG, ROW_RHEOBASE, ROW_RESONANCE, ROW_REPEAT, N_ROWS };
+static const char *const row_ids[N_ROWS] = { "rest", "r_in", "tau", "c_m", "area", "sag", "rheobase", "resonance",
+                                             "repeat" };
 
 struct _NdCellCard
 {
@@ -70,10 +71,24 @@ show_values (NdCellCard *self)
   set_value (self, ROW_SAG, format_value (p ? p->sag_ratio : nan, "%.2f", NULL));
   set_value (self, ROW_RHEOBASE, format_value (p ? p->rheobase_pA : nan, "%.0f", "pA"));
   set_value (self, ROW_REPEAT, format_value (p ? p->repeat_rmse_mV : nan, "%.1f", "mV"));
+  gboolean resonance = p && isfinite (p->resonance_Hz);
+  set_value (self, ROW_RESONANCE, !resonance ? g_strdup ("–")
+                                  : p->resonance_Hz > 0.0 ? nd_text_printf (_("%.1f Hz, Q %.2f"), p->resonance_Hz,
+                                                                            p->resonance_q)
+                                  /* Translators: no resonance (the noun is feminine in German: "keine"). */
+                                  : g_strdup (C_("resonance", "none")));
 
   /* Nothing to show (voltage clamp, no injected current): only the reason. */
   for (int r = 0; r < N_ROWS; r++)
     gtk_widget_set_visible (GTK_WIDGET (self->rows[r]), p != NULL);
+  /* Resonance only for a sine sweep: a step protocol cannot say; nor can a sine sweep say sag or rheobase. */
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[ROW_RESONANCE]), resonance);
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[ROW_SAG]), p && !p->rc_fit);
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[ROW_RHEOBASE]), p && !p->rc_fit);
+  g_autofree char *z = resonance ? nd_text_printf (_("Impedance %.0f MΩ at %.1f Hz, %.0f MΩ at %.1f Hz"),
+                                                   p->z_lo_MOhm, p->z_lo_Hz, p->z_hi_MOhm, p->z_hi_Hz)
+                                 : g_strdup ("");
+  adw_action_row_set_subtitle (self->rows[ROW_RESONANCE], z);
   gtk_widget_set_visible (self->ljp_row, p != NULL);
   gtk_widget_set_visible (self->c_row, p != NULL);
   NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
@@ -352,7 +367,7 @@ nd_cell_card_init (NdCellCard *self)
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self), _("Cell"));
   const char *titles[N_ROWS] = {
     _("Resting potential"), _("Input resistance"), _("Membrane time constant"), _("Capacitance"),
-    _("Membrane area"), _("Sag ratio"), _("Rheobase"), _("Sweep to sweep"),
+    _("Membrane area"), _("Sag ratio"), _("Rheobase"), _("Resonance"), _("Sweep to sweep"),
   };
   const char *tips[N_ROWS] = {
     _("The membrane potential before the current step: the median over the sweeps, with spikes left out"),
@@ -365,6 +380,9 @@ nd_cell_card_init (NdCellCard *self)
     _("How much of the largest hyperpolarisation the cell takes back during the step (0: none); a sign of "
       "the h-current"),
     _("The smallest step current that makes the cell fire"),
+    _("The frequency of the sine sweep the cell answers most (its impedance: voltage over current, cycle by "
+      "cycle), and Q, that impedance over the one at the slowest frequency; none when the slowest is answered "
+      "most, as by a passive membrane. h- and M-currents make many neurons resonate at a few hertz"),
     _("How far each sweep is from the next, below threshold, where both get the same current (before and after "
       "the steps): the cell’s own variability, spontaneous spikes included. A model that behaved exactly as the "
       "cell would be this far off the recording: compare a fit’s error below threshold with it"),

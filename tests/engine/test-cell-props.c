@@ -9,6 +9,7 @@
  * shape at known times, NaN samples. The expected values follow from the
  * construction, so every check can fail.
  */
+#include <complex.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -18,6 +19,7 @@
 #include "cell-props.h"
 #include "cell-rc.h"
 #include "cell-repeat.h"
+#include "impedance.h"
 #include "nd-check.h"
 #include "spike-shape.h"
 
@@ -505,27 +507,109 @@ test_repeat (gsl_rng *rng)
 /* An RC cell (E, R, tau) driven by a +-20 pA chirp of 1-40 Hz, integrated independently of cell-rc.c: RK4 at a
  * twentieth of the sample interval on the continuous current (cell-rc.c holds each sample's current). */
 static void
+chirp_sweep_w (double *v, double *i, size_t n, double e, double r_MOhm, double tau, double g, double tau_w,
+               double noise, gsl_rng *rng);
+
+static void
 chirp_sweep (double *v, double *i, double e, double r_MOhm, double tau, double noise, gsl_rng *rng)
 {
+  chirp_sweep_w (v, i, N, e, r_MOhm, tau, 0.0, 100.0, noise, rng);
+}
+
+/* The same with a slow negative feedback w (an h- or M-current's part in resonance): tau dV/dt = -(V - E) - w
+ * + R I, tau_w dw/dt = -w + g (V - E); impedance R / (1 + i w tau + g / (1 + i w tau_w)). */
+static void
+chirp_sweep_w (double *v, double *i, size_t n, double e, double r_MOhm, double tau, double g, double tau_w,
+               double noise, gsl_rng *rng)
+{
   const double h = DT / 20.0;
-  double x = e;
-  for (size_t j = 0; j < N; j++)
+  double x = e, y = 0.0;
+  for (size_t j = 0; j < n; j++)
     {
       double t = j * DT;
-      i[j] = 20.0 * sin (2.0 * M_PI * (1.0 + 39.0 * t / (2.0 * N * DT)) * t / 1000.0);
+      i[j] = 20.0 * sin (2.0 * M_PI * (1.0 + 39.0 * t / (2.0 * n * DT)) * t / 1000.0);
       v[j] = x + (noise > 0.0 ? gsl_ran_gaussian (rng, noise) : 0.0);
       for (int q = 0; q < 20; q++)
         {
           double tq = t + q * h;
-#define CHIRP_I(tt) (20.0 * sin (2.0 * M_PI * (1.0 + 39.0 * (tt) / (2.0 * N * DT)) * (tt) / 1000.0))
-#define DVDT(vv, tt) ((-((vv) - e) + r_MOhm * 1e-3 * CHIRP_I (tt)) / tau)
-          double k1 = DVDT (x, tq), k2 = DVDT (x + 0.5 * h * k1, tq + 0.5 * h);
-          double k3 = DVDT (x + 0.5 * h * k2, tq + 0.5 * h), k4 = DVDT (x + h * k3, tq + h);
+#define CHIRP_I(tt) (20.0 * sin (2.0 * M_PI * (1.0 + 39.0 * (tt) / (2.0 * n * DT)) * (tt) / 1000.0))
+#define DVDT(vv, ww, tt) ((-((vv) - e) - (ww) + r_MOhm * 1e-3 * CHIRP_I (tt)) / tau)
+#define DWDT(vv, ww) ((-(ww) + g * ((vv) - e)) / tau_w)
+          double k1 = DVDT (x, y, tq), l1 = DWDT (x, y);
+          double k2 = DVDT (x + 0.5 * h * k1, y + 0.5 * h * l1, tq + 0.5 * h), l2 = DWDT (x + 0.5 * h * k1, y + 0.5 * h * l1);
+          double k3 = DVDT (x + 0.5 * h * k2, y + 0.5 * h * l2, tq + 0.5 * h), l3 = DWDT (x + 0.5 * h * k2, y + 0.5 * h * l2);
+          double k4 = DVDT (x + h * k3, y + h * l3, tq + h), l4 = DWDT (x + h * k3, y + h * l3);
+#undef DWDT
 #undef DVDT
 #undef CHIRP_I
           x += h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+          y += h / 6.0 * (l1 + 2.0 * l2 + 2.0 * l3 + l4);
         }
     }
+}
+
+/* |Z| (MOhm) of chirp_sweep_w's cell at f Hz. */
+static double
+z_abs (double f, double r_MOhm, double tau, double g, double tau_w)
+{
+  double complex iw = I * 2.0 * M_PI * f / 1000.0;
+  return cabs (r_MOhm / (1.0 + iw * tau + g / (1.0 + iw * tau_w)));
+}
+
+/* The impedance of a sine sweep (impedance.h), against the cells' own: a passive membrane answers the slowest
+ * cycles most (no resonance); one with a slow negative feedback resonates where its impedance peaks. */
+static void
+test_impedance (gsl_rng *rng)
+{
+  struct { double g, tau_w; } cells[] = { { 0.0, 100.0 }, { 3.0, 80.0 } };
+  for (int c = 0; c < 2; c++)
+    {
+      /* 20 s sweeps, as experimenters' sine sweeps are (each cycle nearly a steady sine). */
+      const size_t n = 20 * N;
+      sweep_set set = { .n = 2 };
+      for (int s = 0; s < 2; s++)
+        {
+          set.v[s] = malloc (n * sizeof (double));
+          set.i[s] = malloc (n * sizeof (double));
+          chirp_sweep_w (set.v[s], set.i[s], n, -65.0, 150.0, 20.0, cells[c].g, cells[c].tau_w, 0.1, rng);
+          set.sw[s] = (nd_cell_sweep) { set.v[s], set.i[s], n, DT };
+        }
+      nd_impedance z;
+      ND_CHECK (nd_impedance_measure (set.sw, 2, 0.0, &z), "impedance %d: measured", c);
+      /* Every band within 5 % of the cell's |Z| at its centre (its cycles' median). */
+      double peak = 0.0, f_peak = 0.0;
+      for (int b = 0; b < z.n_bands; b++)
+        {
+          double want = z_abs (z.f_Hz[b], 150.0, 20.0, cells[c].g, cells[c].tau_w);
+          ND_CHECK_CLOSE (z.z_MOhm[b], want, 0.0, 0.05, "impedance: band");
+        }
+      for (double f = z.f_lo_Hz; f <= z.f_hi_Hz; f *= 1.01)
+        if (z_abs (f, 150.0, 20.0, cells[c].g, cells[c].tau_w) > peak)
+          peak = z_abs (f, 150.0, 20.0, cells[c].g, cells[c].tau_w), f_peak = f;
+      if (cells[c].g == 0.0)
+        ND_CHECK (z.resonance_Hz == 0.0 && z.q == 1.0, "passive: no resonance (%g Hz, Q %g)", z.resonance_Hz, z.q);
+      else
+        {
+          /* Within a band's width (12 bands over 1-40 Hz: a factor 1.36). */
+          ND_CHECK (z.resonance_Hz > f_peak / 1.36 && z.resonance_Hz < f_peak * 1.36, "resonance %g Hz, the cell's %g Hz",
+                    z.resonance_Hz, f_peak);
+          ND_CHECK_CLOSE (z.q, peak / z_abs (z.f_Hz[0], 150.0, 20.0, cells[c].g, cells[c].tau_w), 0.0, 0.1, "Q");
+          ND_CHECK (z.q > 1.2, "resonant: Q %g", z.q);
+        }
+      free_sweeps (&set);
+    }
+  /* A noise current is no sine sweep; nor a train of equal pulses. */
+  rc_cell c = { .e_mV = -65.0, .r_MOhm = 200.0, .tau_ms = 20.0, .noise_mV = 0.2, .current_noise_pA = 5.0 };
+  static const double zeros[] = { 0.0, 0.0 };
+  sweep_set set;
+  make_sweeps (&set, &c, zeros, 2, rng);
+  nd_impedance z;
+  ND_CHECK (!nd_impedance_measure (set.sw, 2, 0.0, &z) && isnan (z.resonance_Hz), "noise: no impedance");
+  for (int s = 0; s < 2; s++)
+    for (size_t j = 0; j < N; j++)
+      set.i[s][j] = fmod (j * DT, 10.0) < 2.0 ? 100.0 : 0.0;
+  ND_CHECK (!nd_impedance_measure (set.sw, 2, 0.0, &z), "pulses: no impedance");
+  free_sweeps (&set);
 }
 
 /* One sweep that opens with a hyperpolarising test step and then drives the cell with brief large pulses (as
@@ -629,6 +713,7 @@ main (void)
   test_degenerate (rng);
   test_repeat (rng);
   test_rc_fit (rng);
+  test_impedance (rng);
   test_test_step_and_pulses (rng);
   gsl_rng_free (rng);
   return nd_check_done ("test-cell-props");

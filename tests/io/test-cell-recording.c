@@ -244,7 +244,8 @@ test_cli_json (void)
 {
   static const char *const keys[] = { "v_rest_mV", "r_in_MOhm", "tau_m_ms", "c_m_pF", "area_um2", "sag_ratio",
                                       "rheobase_pA", "baseline_lo_mV", "baseline_hi_mV", "rest_unusual",
-                                      "repeat_rmse_mV", "repeat_pairs", "passive_fit_r2", "sweeps" };
+                                      "repeat_rmse_mV", "repeat_pairs", "passive_fit_r2", "resonance_Hz",
+                                      "resonance_q", "sweeps" };
   for (guint c = 0; c < G_N_ELEMENTS (hand_cases); c++)
     {
       g_autofree char *path = nd_test_abf_path (hand_cases[c].file);
@@ -265,6 +266,7 @@ test_cli_json (void)
                          0.1 * hand_repeat_mV[c]);
       g_assert_cmpint (json_object_get_int_member (o, "repeat_pairs"), ==, hand_repeat_pairs[c]);
       g_assert_true (json_object_get_null_member (o, "passive_fit_r2"));   /* step protocols */
+      g_assert_true (json_object_get_null_member (o, "resonance_Hz"));
       double lo = json_object_get_double_member (o, "baseline_lo_mV"), hi = json_object_get_double_member (o, "baseline_hi_mV");
       g_assert_cmpfloat (fabs (lo - hand_cases[c].base_lo), <=, 1.0);
       g_assert_cmpfloat (fabs (hi - hand_cases[c].base_hi), <=, 1.0);
@@ -445,6 +447,17 @@ test_chirp (void)
   g_assert_cmpint (p.n_sweeps, ==, 3);
   for (int s = 0; s < 3; s++)
     g_assert_true (isnan (p.sweeps[s].stimulus_pA));
+  /* No resonance: its impedance falls from the slowest cycles on, within 10 % of the hand's passive membrane
+   * there (158.6 MOhm, 34.6 ms). */
+  g_test_message ("chirp: resonance %g Hz, Q %.2f, |Z| %.1f MOhm at %.2f Hz, %.1f MOhm at %.2f Hz", p.resonance_Hz,
+                  p.resonance_q, p.z_lo_MOhm, p.z_lo_Hz, p.z_hi_MOhm, p.z_hi_Hz);
+  g_assert_cmpfloat (p.resonance_Hz, ==, 0.0);
+  g_assert_cmpfloat (p.resonance_q, ==, 1.0);
+  double z_hand = 158.6 / sqrt (1.0 + pow (2.0 * G_PI * p.z_lo_Hz * 34.6e-3, 2.0));
+  g_assert_cmpfloat (fabs (p.z_lo_MOhm - z_hand), <=, 0.1 * z_hand);
+  g_assert_cmpfloat (p.z_lo_Hz, <, 2.0);
+  g_assert_cmpfloat (p.z_hi_Hz, >, 25.0);
+  g_assert_cmpfloat (p.z_hi_MOhm, <, 0.25 * p.z_lo_MOhm);
   nd_cell_props_clear (&p);
 
   g_autofree char *path = nd_test_abf_path ("more/171116sh_0017.abf");
@@ -461,6 +474,11 @@ test_chirp (void)
   g_assert_cmpfloat (json_object_get_double_member (o, "passive_fit_r2"), >=, ND_CELL_RC_MIN_R2);
   g_assert_cmpfloat (fabs (json_object_get_double_member (o, "r_in_MOhm") - 158.6), <=, 0.05 * 158.6);
   g_assert_true (json_object_get_null_member (o, "rheobase_pA"));
+  g_assert_cmpfloat (json_object_get_double_member (o, "resonance_Hz"), ==, 0.0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (nd_test_run_cli (text, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "Resonance"));
 }
 
 /* pyABF's 18425108_abf1: one sweep, a -50 pA test step for 250 ms, then a train of 2 ms pulses of 2.5 nA

@@ -177,6 +177,8 @@ test_card_values (void)
   g_assert_true (g_str_has_suffix (nd_cell_card_get_value_text (c, "r_in"), " MΩ"));
   /* Its sweeps start within 2.8 mV of each other: no note that the cell changed between them. */
   g_assert_cmpstr (nd_cell_card_get_note (c, "rest"), ==, "");
+  /* A step protocol says nothing of resonance. */
+  g_assert_cmpstr (nd_cell_card_get_value_text (c, "resonance"), ==, "–");
   /* Sweep to sweep: the hand's 0.96 mV (8 pairs), and what it is the median of. */
   g_assert_cmpfloat (fabs (shown_number ("repeat") - 0.96), <=, 0.1);
   g_autofree char *pairs = nd_text_printf (g_dngettext (GETTEXT_PACKAGE, "Where the current is the same (%d pair of sweeps)",
@@ -467,6 +469,11 @@ test_sine_sweep (void)
   g_assert_cmpstr (nd_cell_card_get_value_text (c, "rheobase"), ==, "–");
   g_assert_cmpstr (nd_cell_card_get_value_text (c, "sag"), ==, "–");
   g_assert_cmpstr (nd_cell_card_get_note (c, "r_in"), ==, tr ("A passive membrane fitted to every sweep"));
+  /* Its impedance falls from the slowest cycles on: no resonance, and the impedance at both ends. */
+  g_assert_cmpstr (nd_cell_card_get_value_text (c, "resonance"), ==, g_dpgettext2 (GETTEXT_PACKAGE, "resonance", "none"));
+  g_autofree char *z = nd_text_printf (tr ("Impedance %.0f MΩ at %.1f Hz, %.0f MΩ at %.1f Hz"), p->z_lo_MOhm,
+                                       p->z_lo_Hz, p->z_hi_MOhm, p->z_hi_Hz);
+  g_assert_cmpstr (nd_cell_card_get_note (c, "resonance"), ==, z);
   const char *desc = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (c));
   g_test_message ("description: %s", desc);
   g_autofree char *want = g_strdup_printf (tr ("The current is no step: a passive membrane fitted to every sweep gives "
