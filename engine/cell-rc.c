@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "spikes.h"
+#include "stats.h"
 #include "sweep-score.h"
 
 typedef struct {
@@ -187,14 +188,7 @@ nd_cell_rc_fit (const nd_cell_sweep *sweeps, int n, double ljp_mV, nd_cell_rc *o
               e[m++] = e[k];
           if (m > 0 && count > 0.0 && tss > 0.0 && r > 0.0)
             {
-              /* The median of the sweeps' resting levels (insertion sort: a handful of sweeps). */
-              for (int i = 1; i < m; i++)
-                for (int j = i; j > 0 && e[j - 1] > e[j]; j--)
-                  {
-                    double t = e[j];
-                    e[j] = e[j - 1], e[j - 1] = t;
-                  }
-              out->e_mV = m % 2 ? e[m / 2] : 0.5 * (e[m / 2 - 1] + e[m / 2]);
+              out->e_mV = nd_median_inplace (e, (size_t) m);   /* of the sweeps' resting levels */
               out->r_MOhm = r;
               out->tau_ms = tau;
               out->r2 = 1.0 - rss / tss;

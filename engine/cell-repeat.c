@@ -8,14 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "stats.h"
 #include "sweep-score.h"
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
 
 /* Two currents agree within 1 pA, or six times the noise of their
  * difference (a recorded current's; a protocol's has none): the median
@@ -32,8 +26,7 @@ same_tolerance (const double *ia, const double *ib, size_t n, double *scratch)
     }
   if (m == 0)
     return 1.0;
-  qsort (scratch, m, sizeof *scratch, cmp_double);
-  double noise = scratch[m / 2] / (0.6745 * sqrt (2.0));
+  double noise = nd_median_inplace (scratch, m) / (0.6745 * sqrt (2.0));
   return fmax (1.0, 6.0 * noise);
 }
 
@@ -94,8 +87,7 @@ nd_cell_repeat_measure (const nd_cell_sweep *sweeps, int n, double tau_m_ms, dou
     }
   if (ok && m > 0)
     {
-      qsort (pairs, (size_t) m, sizeof *pairs, cmp_double);
-      out->rmse_mV = m % 2 ? pairs[m / 2] : 0.5 * (pairs[m / 2 - 1] + pairs[m / 2]);
+      out->rmse_mV = nd_median_inplace (pairs, (size_t) m);
       out->lo_mV = pairs[0];
       out->hi_mV = pairs[m - 1];
       out->n_pairs = m;

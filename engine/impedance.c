@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "spikes.h"
+#include "stats.h"
 #include "sweep-score.h"
 
 #define AFTER_SPIKE_MS 30.0
@@ -17,21 +18,6 @@
 typedef struct {
   double f, z;
 } cycle;
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-/* The median of x[0..m), m > 0 (sorts x). */
-static double
-median (double *x, int m)
-{
-  qsort (x, (size_t) m, sizeof *x, cmp_double);
-  return m % 2 ? x[m / 2] : 0.5 * (x[m / 2 - 1] + x[m / 2]);
-}
 
 /* Upward crossings of the sweep's mean current, written to up (at most n); how many. */
 static size_t
@@ -150,8 +136,8 @@ nd_impedance_measure (const nd_cell_sweep *sweeps, int n, double ljp_mV, nd_impe
           if (m == 0)
             continue;
           /* The band's median frequency, not its centre: a sweep's cycles crowd towards one edge of a band. */
-          out->f_Hz[out->n_bands] = median (fs, m);
-          out->z_MOhm[out->n_bands++] = median (zs, m);
+          out->f_Hz[out->n_bands] = nd_median_inplace (fs, (size_t) m);
+          out->z_MOhm[out->n_bands++] = nd_median_inplace (zs, (size_t) m);
         }
       int best = 0;
       for (int b = 1; b < out->n_bands; b++)

@@ -39,7 +39,9 @@ def slope(points):
     return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
 
 
-def hand(csv_path, on, off, first, inc):
+def read_sweeps(csv_path):
+    """{sweep: (t, v, i)} from `neurode-cli export`: time, the first signal (the membrane potential) and the
+    stimulus (the last column)."""
     sweeps = defaultdict(lambda: ([], [], []))
     with open(csv_path) as fh:
         rows = csv.reader(fh)
@@ -47,8 +49,13 @@ def hand(csv_path, on, off, first, inc):
         for row in rows:
             t, v, i = sweeps[int(row[0])]
             t.append(float(row[1]))
-            v.append(float(row[2]))   # the first signal: the membrane potential
-            i.append(float(row[-1]))  # the stimulus
+            v.append(float(row[2]))
+            i.append(float(row[-1]))
+    return sweeps
+
+
+def hand(csv_path, on, off, first, inc):
+    sweeps = read_sweeps(csv_path)
     bases, deflections, vi, tau63, spikes = [], [], [], [], []
     for s, (t, v, i) in sorted(sweeps.items()):
         amp = first + inc * s
@@ -110,15 +117,7 @@ def chirp_by_hand(csv_path):
     each), then |Z| = R / sqrt(1 + (2 pi f tau)^2) fitted by least squares (R exactly, tau on a 2 % grid)."""
     import cmath
     import math
-    sweeps = defaultdict(lambda: ([], [], []))
-    with open(csv_path) as fh:
-        rows = csv.reader(fh)
-        next(rows)
-        for row in rows:
-            t, v, i = sweeps[int(row[0])]
-            t.append(float(row[1]))
-            v.append(float(row[2]))
-            i.append(float(row[-1]))
+    sweeps = read_sweeps(csv_path)
     z = []
     for t, v, i in sweeps.values():
         dt = t[1] - t[0]
