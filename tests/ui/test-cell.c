@@ -301,6 +301,7 @@ test_ljp_and_capacitance (void)
   double rest = p->v_rest_mV, r_in = p->r_in_MOhm;
   const double *x, *y;
   gsize n = charge_series (&x, &y);
+  g_assert_cmpuint (n, >, 0);   /* a step recording's charging curve */
   double y_end = y[n - 1];
 
   /* A liquid-junction potential of +10 mV: the cell (and the fit) see the potential 10 mV lower. */
@@ -516,9 +517,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cell/roles", test_roles);
   g_test_add_func ("/cell/baseline-drift", test_baseline_drift);   /* its note alone: a neuron's rest */
   g_test_add_func ("/cell/model-cell", test_model_cell);
-  g_test_add_func ("/cell/sine-sweep", test_sine_sweep);
-  g_test_add_func ("/cell/ljp-capacitance", test_ljp_and_capacitance);
+  g_test_add_func ("/cell/ljp-capacitance", test_ljp_and_capacitance);   /* on the model cell's steps */
   g_test_add_func ("/cell/voltage-clamp", test_voltage_clamp);
+  g_test_add_func ("/cell/sine-sweep", test_sine_sweep);
   int status = g_test_run ();
   g_object_unref (app);
   g_free (out_dir);
