@@ -58,6 +58,13 @@ format_pA (double x)
   return g_strdup_printf (a < 10.0 ? "%.2f" : a < 100.0 ? "%.1f" : "%.0f", x);
 }
 
+/* A potential in mV: two decimals below 1 mV, where one would round a good fit to 0. */
+static char *
+format_mV (double x)
+{
+  return g_strdup_printf (x < 1.0 ? "%.2f" : "%.1f", x);
+}
+
 static int
 cmp_double (gconstpointer a, gconstpointer b)
 {
@@ -258,8 +265,7 @@ nd_fit_verdict_init_cell (NdFitVerdict *v, const NdSweepScore *scores, guint n, 
                                             v->n_agree, v->n);
   if (isfinite (v->median_sub_mV))
     {
-      /* Two decimals below 1 mV, where one would round a good fit to 0. */
-      g_autofree char *mv = g_strdup_printf (v->median_sub_mV < 1.0 ? "%.2f" : "%.1f", v->median_sub_mV);
+      g_autofree char *mv = format_mV (v->median_sub_mV);
       if (isfinite (v->cell_repeat_mV))
         /* Translators: the first part is "Spike counts agree on 5 of 6 validation sweeps", then the model's
          * error and how far the cell itself is from one sweep to the next, both in mV. */
@@ -275,8 +281,19 @@ nd_fit_verdict_init_cell (NdFitVerdict *v, const NdSweepScore *scores, guint n, 
 
   GString *advice = g_string_new (NULL);
   if (v->good)
-    g_string_append (advice, _("The model reproduces the recording: accept the fit to keep it in the model, then "
-                               "save or export it."));
+    {
+      g_string_append (advice, _("The model reproduces the recording: accept the fit to keep it in the model, then "
+                                 "save or export it."));
+      /* Within the cell's own variability: as close as any model of it can be expected to come. */
+      if (v->median_sub_mV <= v->cell_repeat_mV)
+        {
+          g_string_append_c (advice, ' ');
+          g_autofree char *model = format_mV (v->median_sub_mV), *cell = format_mV (v->cell_repeat_mV);
+          /* Translators: two potentials in mV, already formatted ("0.73", "1.2"). */
+          g_string_append_printf (advice, _("Below threshold it is as close to the recording (%s mV) as the cell is "
+                                            "to itself from sweep to sweep (%s mV)."), model, cell);
+        }
+    }
   else
     {
       g_string_append (advice, _("Accepting this fit is not recommended."));

@@ -67,7 +67,8 @@ void nd_fit_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n);
 /* The same, knowing how closely the cell repeats itself from sweep to sweep (nd_cell_props' repeat_rmse_mV;
  * NAN: not known): the summary gives it beside the model's subthreshold error, and when the model misses
  * 3 mV on a cell that itself varies by more, the advice says that a model behaving exactly as the cell would
- * miss it too. It does not change whether accepting is recommended. */
+ * miss it too; when a good fit is within the cell's own figure, the advice says so. It does not change whether
+ * accepting is recommended. */
 void nd_fit_verdict_init_cell (NdFitVerdict *v, const NdSweepScore *scores, guint n, double cell_repeat_mV);
 void nd_fit_verdict_clear (NdFitVerdict *v);
 

@@ -162,6 +162,22 @@ test_verdict (void)
   g_assert_nonnull (strstr (v.summary, "20"));
   nd_fit_verdict_clear (&v);
 
+  /* A good fit within the cell's own sweep-to-sweep figure says so (the sine sweep 171116sh_0017: 0.73 mV
+   * against 0.8 mV); one outside it does not. */
+  NdSweepScore near[] = { score (0, ND_SWEEP_TRAIN, 0, 0, 0.43), score (1, ND_SWEEP_VALIDATE, 0, 0, 0.73) };
+  nd_fit_verdict_init_cell (&v, near, G_N_ELEMENTS (near), 0.8);
+  g_print ("%s\n%s\n", v.summary, v.advice);
+  g_assert_true (v.good);
+  g_assert_true (strstr (v.advice, "0.80") || strstr (v.advice, "0,80"));
+  if (english ())
+    g_assert_nonnull (strstr (v.advice, "Below threshold it is as close to the recording (0.73 mV) as the cell is to "
+                                        "itself from sweep to sweep (0.80 mV)."));
+  nd_fit_verdict_clear (&v);
+  nd_fit_verdict_init_cell (&v, near, G_N_ELEMENTS (near), 0.5);
+  g_assert_true (v.good);
+  g_assert_null (strstr (v.advice, "0.50"));
+  nd_fit_verdict_clear (&v);
+
   /* 4 of 5 (80 %) agree within max(1, 20 %) and the median subthreshold error is 2.5 mV: good. */
   NdSweepScore good[] = { score (1, ND_SWEEP_VALIDATE, 10, 12, 1.0), score (2, ND_SWEEP_VALIDATE, 1, 2, 2.0),
                           score (3, ND_SWEEP_VALIDATE, 0, 0, 2.5), score (4, ND_SWEEP_VALIDATE, 30, 24, 2.8),
