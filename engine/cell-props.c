@@ -494,9 +494,11 @@ measure_sweep (const nd_cell_sweep *in, size_t a, size_t b, double ljp, nd_cell_
       size_t lo = a + (b - a) / 10, hi = b - (b - a) / 10;
       p->stimulus_pA = median_of (in->i_pA + lo, hi - lo, NULL, w->scratch) - p->holding_pA;
       *step_sd = robust_sd (in->i_pA + lo, hi - lo, w->scratch);
-      /* A waveform is no level: within a chirp's lobe or a filtered noise current the current moves far more
-       * than from one sample to the next, while a level with recording noise moves only by its noise. */
-      if (!(*step_sd <= 3.0 * diff_noise (in->i_pA + lo, hi - lo, w->scratch) + 1.0))
+      /* A waveform is no level: within a chirp's lobe or a slow noise current the current moves far more than
+       * from one sample to the next, while a level with recording noise moves only by its noise. A recorded
+       * current filtered by the amplifier moves slowly too, but by little beside its step (a tenth). */
+      if (!(*step_sd <= 3.0 * diff_noise (in->i_pA + lo, hi - lo, w->scratch) + 1.0)
+          && *step_sd > 0.1 * fabs (p->stimulus_pA))
         p->stimulus_pA = NAN;
     }
   size_t steady = (size_t) ceil (STEADY_FRACTION * (double) (b - a));

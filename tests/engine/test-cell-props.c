@@ -612,6 +612,30 @@ test_impedance (gsl_rng *rng)
   free_sweeps (&set);
 }
 
+/* A recorded current with mains hum (50 Hz, 3 pA) and a little noise moves slowly within a step, as a sine
+ * sweep does, but by little beside the step: the steps stay steps. */
+static void
+test_current_hum (gsl_rng *rng)
+{
+  rc_cell c = { .e_mV = -65.0, .r_MOhm = 200.0, .tau_ms = 20.0, .noise_mV = 0.2 };
+  sweep_set set;
+  make_sweeps (&set, &c, ladder, 6, rng);
+  for (int s = 0; s < 6; s++)
+    {
+      double phase = gsl_rng_uniform (rng) * 2.0 * M_PI;
+      for (size_t j = 0; j < N; j++)
+        set.i[s][j] += 3.0 * sin (2.0 * M_PI * 0.05 * j * DT + phase) + gsl_ran_gaussian (rng, 0.5);
+    }
+  nd_cell_props p;
+  nd_cell_status st = nd_cell_props_measure (set.sw, set.n, NULL, &p);
+  ND_CHECK (st == ND_CELL_OK && !p.rc_fit, "hum: status %d", st);
+  for (int s = 0; s < 6; s++)
+    ND_CHECK_CLOSE (p.sweeps[s].stimulus_pA, ladder[s], 1.0, 0.0, "hum: the step");
+  ND_CHECK_CLOSE (p.r_in_MOhm, 200.0, 0.0, 0.02, "hum: input resistance");
+  nd_cell_props_clear (&p);
+  free_sweeps (&set);
+}
+
 /* One sweep that opens with a hyperpolarising test step and then drives the cell with brief large pulses (as
  * pyABF's 18425108: -50 pA for 250 ms, then 2 ms pulses of 2.5 nA every 10 ms): the test step is the step,
  * though the pulses deviate fifty times further. */
@@ -715,6 +739,7 @@ main (void)
   test_rc_fit (rng);
   test_impedance (rng);
   test_test_step_and_pulses (rng);
+  test_current_hum (rng);
   gsl_rng_free (rng);
   return nd_check_done ("test-cell-props");
 }
