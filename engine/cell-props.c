@@ -445,7 +445,7 @@ diff_noise (const double *v, size_t n, double *scratch)
 
 static bool
 measure_sweep (const nd_cell_sweep *in, size_t a, size_t b, double ljp, nd_cell_sweep_props *p,
-               double *step_sd, sweep_work *w)
+               double *step_sd, double *step_noise, sweep_work *w)
 {
   size_t n = in->n;
   double dt = in->dt_ms;
@@ -494,12 +494,7 @@ measure_sweep (const nd_cell_sweep *in, size_t a, size_t b, double ljp, nd_cell_
       size_t lo = a + (b - a) / 10, hi = b - (b - a) / 10;
       p->stimulus_pA = median_of (in->i_pA + lo, hi - lo, NULL, w->scratch) - p->holding_pA;
       *step_sd = robust_sd (in->i_pA + lo, hi - lo, w->scratch);
-      /* A waveform is no level: within a chirp's lobe or a slow noise current the current moves far more than
-       * from one sample to the next, while a level with recording noise moves only by its noise. A recorded
-       * current filtered by the amplifier moves slowly too, but by little beside its step (a tenth). */
-      if (!(*step_sd <= 3.0 * diff_noise (in->i_pA + lo, hi - lo, w->scratch) + 1.0)
-          && *step_sd > 0.1 * fabs (p->stimulus_pA))
-        p->stimulus_pA = NAN;
+      *step_noise = diff_noise (in->i_pA + lo, hi - lo, w->scratch);
     }
   size_t steady = (size_t) ceil (STEADY_FRACTION * (double) (b - a));
   p->steady_mV = mean_of (w->v + (b - steady), steady);
@@ -530,7 +525,7 @@ slope_with_origin (const double *x, const double *y, int m)
 /* The buffers of nd_cell_props_measure. */
 typedef struct {
   sweep_work w;                 /* per sample of the longest sweep */
-  double *base, *x, *y, *taus, *sds;   /* per sweep */
+  double *base, *x, *y, *taus, *sds, *noises;   /* per sweep */
   nd_cell_charge_curve *curves;
 } measure_work;
 
@@ -544,9 +539,10 @@ measure_work_init (measure_work *mw, size_t nmax, int n)
   mw->y = malloc ((size_t) n * sizeof *mw->y);
   mw->taus = malloc ((size_t) n * sizeof *mw->taus);
   mw->sds = malloc ((size_t) n * sizeof *mw->sds);
+  mw->noises = malloc ((size_t) n * sizeof *mw->noises);
   mw->curves = malloc ((size_t) n * sizeof *mw->curves);
   return mw->w.v && mw->w.smooth && mw->w.scratch && mw->w.keep && mw->base && mw->x && mw->y && mw->taus
-         && mw->curves && mw->sds;
+         && mw->curves && mw->sds && mw->noises;
 }
 
 static void
@@ -562,10 +558,12 @@ measure_work_clear (measure_work *mw)
   free (mw->taus);
   free (mw->curves);
   free (mw->sds);
+  free (mw->noises);
 }
 
 /* A sweep whose current wanders within the step far more than the others' (a noise stimulus, as in the
- * demo's last sweep) has no step level: it is left out of R_in, rheobase and the split. */
+ * demo's last sweep), or whose current there is a waveform (a sine sweep), has no step level: it is left out
+ * of R_in, rheobase and the split. */
 static void
 drop_wandering_steps (nd_cell_props *out, int n, measure_work *mw)
 {
@@ -574,9 +572,21 @@ drop_wandering_steps (nd_cell_props *out, int n, measure_work *mw)
     if (isfinite (mw->sds[s]))
       mw->x[nsd++] = mw->sds[s];
   double sd_typical = median_of (mw->x, (size_t) nsd, NULL, mw->y);
+  double top = 0.0;
   for (int s = 0; s < n; s++)
-    if (isfinite (sd_typical) && !(mw->sds[s] <= 3.0 * sd_typical + 1.0))
-      out->sweeps[s].stimulus_pA = NAN;
+    if (isfinite (out->sweeps[s].stimulus_pA))
+      top = fmax (top, fabs (out->sweeps[s].stimulus_pA));
+  for (int s = 0; s < n; s++)
+    {
+      if (isfinite (sd_typical) && !(mw->sds[s] <= 3.0 * sd_typical + 1.0))
+        out->sweeps[s].stimulus_pA = NAN;
+      /* A waveform is no level: within a chirp's lobe or a slow noise current the current moves far more than
+       * from one sample to the next, while a level with recording noise moves only by its noise. A recorded
+       * current with mains hum moves slowly too, but by little beside the protocol's steps (a tenth of the
+       * largest). */
+      if (!(mw->sds[s] <= 3.0 * mw->noises[s] + 1.0) && mw->sds[s] > 0.1 * top)
+        out->sweeps[s].stimulus_pA = NAN;
+    }
 }
 
 /* Rheobase: the smallest non-negative step with a spike in it. Returns the
@@ -804,12 +814,12 @@ nd_cell_props_measure (const nd_cell_sweep *sweeps, int n, const nd_cell_options
   for (int s = 0; s < n && status == ND_CELL_OK; s++)
     {
       const nd_cell_sweep *in = &sweeps[s];
-      mw.sds[s] = NAN;
+      mw.sds[s] = mw.noises[s] = NAN;
       if (in->n == 0 || !(in->dt_ms > 0.0))
         continue;
       /* Without a step, the whole sweep is "before the step" for spikes and the baseline. */
       size_t sa = have_step ? a : in->n, sb = have_step ? b : in->n;
-      if (!measure_sweep (in, sa, sb, opt.ljp_mV, &out->sweeps[s], &mw.sds[s], &mw.w))
+      if (!measure_sweep (in, sa, sb, opt.ljp_mV, &out->sweeps[s], &mw.sds[s], &mw.noises[s], &mw.w))
         status = ND_CELL_NO_MEMORY;
     }
   if (status == ND_CELL_OK)
