@@ -19,7 +19,7 @@ typedef struct {
   double f, z;
 } cycle;
 
-/* Upward crossings of the sweep's mean current, written to up (at most n); how many. */
+/* Upward crossings of the sweep's mean current, written to up (NULL: only counted); how many. */
 static size_t
 crossings (const nd_cell_sweep *sw, size_t *up)
 {
@@ -34,8 +34,19 @@ crossings (const nd_cell_sweep *sw, size_t *up)
   size_t k = 0;
   for (size_t j = 1; j < sw->n; j++)
     if (sw->i_pA[j - 1] < mean && sw->i_pA[j] >= mean)
-      up[k++] = j;
+      {
+        if (up)
+          up[k] = j;
+        k++;
+      }
   return k;
+}
+
+/* A sweep the impedance can be read from. */
+static bool
+usable (const nd_cell_sweep *sw)
+{
+  return sw->n >= 2 && sw->v_mV && sw->i_pA && sw->dt_ms > 0.0;
 }
 
 /* A sine sweep: enough cycles, each within 25 % of the length of the one before for nine in ten. */
@@ -93,28 +104,35 @@ bool
 nd_impedance_measure (const nd_cell_sweep *sweeps, int n, double ljp_mV, nd_impedance *out)
 {
   *out = (nd_impedance) { .resonance_Hz = NAN, .q = NAN, .f_lo_Hz = NAN, .f_hi_Hz = NAN };
-  size_t total = 0, nmax = 0;
-  for (int s = 0; s < n; s++)
-    {
-      total += sweeps[s].n;
-      nmax = sweeps[s].n > nmax ? sweeps[s].n : nmax;
-    }
-  if (!sweeps || n <= 0 || nmax < 2)
+  if (!sweeps || n <= 0)
     return false;
-  size_t *up = malloc (nmax * sizeof *up);
-  cycle *cy = malloc ((total / 2 + 1) * sizeof *cy);
-  double *zs = malloc ((total / 2 + 1) * sizeof *zs), *fs = malloc ((total / 2 + 1) * sizeof *fs);
-  bool ok = up && cy && zs && fs;
-  int nc = 0;
+  /* Buffers as large as the crossings, not the samples: a gap-free hour at 20 kHz has 72 million. */
+  size_t kmax = 0;
+  for (int s = 0; s < n; s++)
+    if (usable (&sweeps[s]))
+      {
+        size_t k = crossings (&sweeps[s], NULL);
+        kmax = k > kmax ? k : kmax;
+      }
+  size_t *up = malloc ((kmax + 1) * sizeof *up), total = 0;
+  bool ok = up != NULL;
   for (int s = 0; ok && s < n; s++)
-    {
-      const nd_cell_sweep *sw = &sweeps[s];
-      if (sw->n < 2 || !sw->v_mV || !sw->i_pA || !(sw->dt_ms > 0.0))
-        continue;
-      size_t k = crossings (sw, up);
-      if (is_sine_sweep (up, k))
-        ok = sweep_cycles (sw, ljp_mV, up, k, cy, &nc);
-    }
+    if (usable (&sweeps[s]))
+      {
+        size_t k = crossings (&sweeps[s], up);
+        total += is_sine_sweep (up, k) ? k - 1 : 0;
+      }
+  cycle *cy = ok ? malloc ((total + 1) * sizeof *cy) : NULL;
+  double *zs = ok ? malloc ((total + 1) * sizeof *zs) : NULL, *fs = ok ? malloc ((total + 1) * sizeof *fs) : NULL;
+  ok = ok && cy && zs && fs;
+  int nc = 0;
+  for (int s = 0; ok && total > 0 && s < n; s++)
+    if (usable (&sweeps[s]))
+      {
+        size_t k = crossings (&sweeps[s], up);
+        if (is_sine_sweep (up, k))
+          ok = sweep_cycles (&sweeps[s], ljp_mV, up, k, cy, &nc);
+      }
   double lo = INFINITY, hi = 0.0;
   for (int c = 0; c < nc; c++)
     lo = fmin (lo, cy[c].f), hi = fmax (hi, cy[c].f);
