@@ -206,18 +206,23 @@ add_row (NdFitView *self, GtkWidget *row)
 }
 
 /* How closely the recorded cell repeats itself from sweep to sweep (cell-repeat.h), for the verdict; NAN
- * in voltage clamp or without a recording. */
+ * in voltage clamp or without a recording. Measured once per recording (the cell properties take 30-80 ms
+ * on this, the main, thread). */
 static double
 cell_repeat (NdFitView *self, guint n)
 {
   NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
   if (n == 0 || !rec || nd_recording_is_voltage_clamp (rec))
     return NAN;
-  nd_cell_props props;
-  nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
-  double r = props.repeat_rmse_mV;
-  nd_cell_props_clear (&props);
-  return r;
+  if (!self->cell_repeat_known)
+    {
+      nd_cell_props props;
+      nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
+      self->cell_repeat_mV = props.repeat_rmse_mV;
+      self->cell_repeat_known = TRUE;
+      nd_cell_props_clear (&props);
+    }
+  return self->cell_repeat_mV;
 }
 
 void
@@ -492,6 +497,7 @@ static void
 recording_changed (NdProject *project, gpointer user_data)
 {
   g_hash_table_remove_all (ND_FIT_VIEW (user_data)->step_labels);
+  ND_FIT_VIEW (user_data)->cell_repeat_known = FALSE;
 }
 
 void
