@@ -37,22 +37,9 @@
 #include "integrator.h"
 #include "learned-gate.h"
 #include "model.h"
+#include "stats.h"
 #include "templates.h"
 #include "units.h"
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *x, int n)
-{
-  qsort (x, n, sizeof *x, cmp_double);
-  return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
-}
 
 static double
 now_s (void)
@@ -172,7 +159,7 @@ bench_real_cell (void)
           on[r] = real_cell_ms (m, d, spec, grad, g, v);
           nd_model_settle_memo (m, false);
         }
-      double a = median (off, 5), b = median (on, 5);
+      double a = nd_median_inplace (off, 5), b = nd_median_inplace (on, 5);
       printf ("real_%s_3_sweeps_ms: %.1f\n", what[grad], a);
       printf ("real_%s_3_sweeps_memo_ms: %.1f\n", what[grad], b);
       printf ("real_%s_3_sweeps_memo_ratio: %.3f\n", what[grad], b / a);
@@ -189,7 +176,7 @@ bench_real_cell (void)
           one[r] = real_cell_ms (m, d, spec, grad, g, v);
           all[r] = real_cell_lanes_ms (m, lanes, d, spec, grad);
         }
-      double a = median (one, 5), b = median (all, 5);
+      double a = nd_median_inplace (one, 5), b = nd_median_inplace (all, 5);
       printf ("real_%s_3_sweeps_lanes_ms: %.1f (%d cores)\n", what[grad], b, nd_lanes_count (lanes));
       printf ("real_%s_3_sweeps_lanes_ratio: %.3f\n", what[grad], b / a);
     }
@@ -233,7 +220,7 @@ nd_cli_bench (int argc, char **argv)
   int spikes = 0;
   for (size_t j = 1; j < n_hh; j++)
     spikes += v_hh[j - 1] < 0.0 && v_hh[j] >= 0.0;
-  printf ("hh_forward_us_per_step: %.4f\n", median (t_hh, 5));
+  printf ("hh_forward_us_per_step: %.4f\n", nd_median_inplace (t_hh, 5));
   printf ("hh_spikes_per_s: %d\n", spikes);
 
   /* K experiment gradient step. */
@@ -255,7 +242,7 @@ nd_cli_bench (int argc, char **argv)
       nd_loss_gradient (m, &d, &spec, NULL, grad);
       t_g[r] = (now_s () - t0) * 1e3;
     }
-  printf ("k_grad_step_ms: %.4f\n", median (t_g, 20));
+  printf ("k_grad_step_ms: %.4f\n", nd_median_inplace (t_g, 20));
 
   /* The same 2000 MLP evaluations and backward passes without the table. */
   const nd_learned_gate *net = &m->channels[2].learned[0].net;
@@ -274,7 +261,7 @@ nd_cli_bench (int argc, char **argv)
         }
       t_mlp[r] = (now_s () - t0) * 1e3;
     }
-  printf ("k_mlp_per_step_ms: %.4f\n", median (t_mlp, 5));
+  printf ("k_mlp_per_step_ms: %.4f\n", nd_median_inplace (t_mlp, 5));
   free (cache);
 
   /* One default fit (recording at 0.1 ms, as published). */

@@ -13,6 +13,7 @@
 #include "cell-repeat.h"
 #include "impedance.h"
 #include "spikes.h"
+#include "stats.h"
 
 /* The steady state is the mean over this last fraction of the step. */
 #define STEADY_FRACTION 0.15
@@ -63,13 +64,6 @@ nd_cell_status_text (nd_cell_status s)
     }
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* Median of the finite values among v[0..n) with keep[j] (keep may be NULL);
  * scratch holds n doubles. NAN when there are none. */
 static double
@@ -81,7 +75,7 @@ median_of (const double *v, size_t n, const bool *keep, double *scratch)
       scratch[m++] = v[j];
   if (m == 0)
     return NAN;
-  qsort (scratch, m, sizeof *scratch, cmp_double);
+  qsort (scratch, m, sizeof *scratch, nd_cmp_double);
   return m % 2 ? scratch[m / 2] : 0.5 * (scratch[m / 2 - 1] + scratch[m / 2]);
 }
 
@@ -172,19 +166,12 @@ current_profile (const nd_cell_sweep *sw, int n, size_t len, double *spread, dou
     }
 }
 
-/* A step stands out of a recorded current's noise (estimated from the mean sweep's sample-to-sample
- * differences: median absolute difference, Gaussian) by six times, and by 1 pA at least. NAN when
- * out of memory. */
+/* A step stands out of a recorded current's noise (nd_diff_noise of the mean sweep) by six times, and by
+ * 1 pA at least. */
 static double
 step_floor (const double *mean, size_t len, double *scratch)
 {
-  double *diff = malloc (len * sizeof *diff);
-  if (!diff)
-    return NAN;
-  for (size_t j = 0; j + 1 < len; j++)
-    diff[j] = fabs (mean[j + 1] - mean[j]);
-  double noise = median_of (diff, len - 1, NULL, scratch) / (0.6745 * sqrt (2.0));
-  free (diff);
+  double noise = nd_diff_noise (mean, NULL, len, scratch);
   return 1.0 + 6.0 * (isfinite (noise) ? noise : 0.0);
 }
 
@@ -424,23 +411,16 @@ robust_sd (const double *v, size_t n, double *scratch)
       scratch[m++] = v[j];
   if (m < 4)
     return NAN;
-  qsort (scratch, m, sizeof *scratch, cmp_double);
+  qsort (scratch, m, sizeof *scratch, nd_cmp_double);
   return (scratch[(3 * m) / 4] - scratch[m / 4]) / 1.349;
 }
 
-/* The noise of v[0..n) from its sample-to-sample differences (median absolute difference, Gaussian), which a
- * slow change does not raise. */
+/* The noise of v[0..n) (nd_diff_noise), 0 when it has no finite pair. */
 static double
 diff_noise (const double *v, size_t n, double *scratch)
 {
-  size_t m = 0;
-  for (size_t j = 0; j + 1 < n; j++)
-    if (isfinite (v[j]) && isfinite (v[j + 1]))
-      scratch[m++] = fabs (v[j + 1] - v[j]);
-  if (m == 0)
-    return 0.0;
-  qsort (scratch, m, sizeof *scratch, cmp_double);
-  return scratch[m / 2] / (0.6745 * sqrt (2.0));
+  double noise = nd_diff_noise (v, NULL, n, scratch);
+  return isfinite (noise) ? noise : 0.0;
 }
 
 static bool

@@ -12,22 +12,12 @@
 #include "sweep-score.h"
 
 /* Two currents agree within 1 pA, or six times the noise of their
- * difference (a recorded current's; a protocol's has none): the median
- * absolute sample-to-sample change of the difference, Gaussian. */
+ * difference (a recorded current's; a protocol's has none). */
 static double
 same_tolerance (const double *ia, const double *ib, size_t n, double *scratch)
 {
-  size_t m = 0;
-  for (size_t j = 0; j + 1 < n; j++)
-    {
-      double d = fabs ((ia[j + 1] - ib[j + 1]) - (ia[j] - ib[j]));
-      if (isfinite (d))
-        scratch[m++] = d;
-    }
-  if (m == 0)
-    return 1.0;
-  double noise = nd_median_inplace (scratch, m) / (0.6745 * sqrt (2.0));
-  return fmax (1.0, 6.0 * noise);
+  double noise = nd_diff_noise (ia, ib, n, scratch);
+  return isfinite (noise) ? fmax (1.0, 6.0 * noise) : 1.0;
 }
 
 /* The subthreshold RMSE of sweep b against sweep a where their currents

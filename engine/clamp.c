@@ -6,17 +6,11 @@
 #include "clamp.h"
 
 #include "integrator.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int
-cmp_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
 
 static inline int
 is_jump (const double *v, size_t j)
@@ -24,21 +18,18 @@ is_jump (const double *v, size_t j)
   return j > 0 && fabs (v[j] - v[j - 1]) > ND_CLAMP_JUMP_MV;
 }
 
-/* Noise s.d. of a current from its first differences (median absolute). */
+/* Noise s.d. of a current (nd_diff_noise); 0 when unknown. */
 static double
 noise_sd (const double *i, size_t n)
 {
   if (n < 3)
     return 0.0;
-  double *d = malloc ((n - 1) * sizeof *d);
-  if (!d)
+  double *scratch = malloc (n * sizeof *scratch);
+  if (!scratch)
     return 0.0;
-  for (size_t j = 0; j + 1 < n; j++)
-    d[j] = fabs (i[j + 1] - i[j]);
-  qsort (d, n - 1, sizeof *d, cmp_doubles);
-  double s = 1.4826 * d[(n - 1) / 2] / sqrt (2.0);
-  free (d);
-  return s;
+  double s = nd_diff_noise (i, NULL, n, scratch);
+  free (scratch);
+  return isfinite (s) ? s : 0.0;
 }
 
 /* Range of the currents between their 1st and 99th percentiles (the
@@ -61,7 +52,7 @@ current_range (const double *const *i, const size_t *n, int n_sweeps)
   double r = 0.0;
   if (c >= 2)
     {
-      qsort (all, c, sizeof *all, cmp_doubles);
+      qsort (all, c, sizeof *all, nd_cmp_double);
       r = all[(size_t) (0.99 * (c - 1))] - all[(size_t) (0.01 * (c - 1))];
     }
   free (all);
@@ -167,7 +158,7 @@ nd_clamp_transient_ms (const double *const *v_cmd, const double *const *i, const
   double skip = 0.0;
   if (c > 0 && 2 * c >= examined)
     {
-      qsort (len, c, sizeof *len, cmp_doubles);
+      qsort (len, c, sizeof *len, nd_cmp_double);
       skip = c % 2 ? len[c / 2] : 0.5 * (len[c / 2 - 1] + len[c / 2]);
     }
   free (s);
@@ -223,7 +214,7 @@ nd_clamp_capacitance_pF (const double *const *v_cmd, const double *const *i_pA, 
   double med = NAN;
   if (c > 0)
     {
-      qsort (cap, c, sizeof *cap, cmp_doubles);
+      qsort (cap, c, sizeof *cap, nd_cmp_double);
       med = c % 2 ? cap[c / 2] : 0.5 * (cap[c / 2 - 1] + cap[c / 2]);
     }
   free (cap);

@@ -21,6 +21,7 @@
 #include "fit-search.h"
 #include "spikes.h"
 #include "sweep-score.h"
+#include "stats.h"
 
 void
 nd_fit_options_default (nd_fit_options *o)
@@ -125,13 +126,6 @@ orient_learned_gates (nd_model *m)
           pr[ND_PRIOR_LOG_TAU] = log (g == 0 ? 1.0 : 5.0);
         }
     }
-}
-
-static int
-cmp_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
 }
 
 static double
@@ -990,7 +984,7 @@ nd_fit_noise_estimate (const nd_fit_sweep *sw, int n)
       for (size_t j = 1; j + 1 < sw[k].drive.n; j++)
         d2[c++] = u * fabs (x[j + 1] - 2 * x[j] + x[j - 1]);
     }
-  qsort (d2, c, sizeof *d2, cmp_doubles);
+  qsort (d2, c, sizeof *d2, nd_cmp_double);
   double med = d2[c / 2];
   free (d2);
   return 1.4826 * med / sqrt (6.0);

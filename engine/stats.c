@@ -23,3 +23,16 @@ nd_median_inplace (double *x, size_t n)
   qsort (x, n, sizeof *x, nd_cmp_double);
   return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
+
+double
+nd_diff_noise (const double *x, const double *y, size_t n, double *scratch)
+{
+  size_t m = 0;
+  for (size_t j = 0; j + 1 < n; j++)
+    {
+      double d = fabs (y ? (x[j + 1] - y[j + 1]) - (x[j] - y[j]) : x[j + 1] - x[j]);
+      if (isfinite (d))
+        scratch[m++] = d;
+    }
+  return nd_median_inplace (scratch, m) / (0.6745 * sqrt (2.0));
+}

@@ -12,6 +12,7 @@
 #include "integrator.h"
 #include "spikes.h"
 #include "units.h"
+#include "stats.h"
 
 /* Marks the samples around every spike of v (inside the window) in cut;
  * returns the spike count and the first spike's time (NAN without one). */
@@ -171,13 +172,6 @@ nd_spike_count_error (int recorded, int model)
   return fabs (log ((m + 1.0) / (r + 1.0))) / tol;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 void
 nd_sweep_summary_compute (const nd_sweep_score *sc, const int *ids, int n, nd_sweep_summary *out)
 {
@@ -204,7 +198,7 @@ nd_sweep_summary_compute (const nd_sweep_score *sc, const int *ids, int n, nd_sw
     }
   if (sub && n_sub > 0)
     {
-      qsort (sub, n_sub, sizeof *sub, cmp_double);
+      qsort (sub, n_sub, sizeof *sub, nd_cmp_double);
       out->median_sub_mV = n_sub % 2 ? sub[n_sub / 2] : 0.5 * (sub[n_sub / 2 - 1] + sub[n_sub / 2]);
     }
   free (sub);
