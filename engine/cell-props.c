@@ -432,12 +432,10 @@ measure_sweep (const nd_cell_sweep *in, size_t a, size_t b, double ljp, nd_cell_
   for (size_t j = 0; j < n; j++)
     w->v[j] = in->v_mV ? in->v_mV[j] - ljp : NAN;
   /* Spikes over the whole sweep; NaN samples never start one. */
-  size_t ns = in->v_mV ? nd_spikes_find (w->v, n, dt, NULL, NULL, 0) : 0;
-  nd_spike *spk = ns ? malloc (ns * sizeof *spk) : NULL;
+  size_t ns = 0;
+  nd_spike *spk = in->v_mV ? nd_spikes_find_all (w->v, n, dt, &ns) : NULL;
   if (ns && !spk)
     return false;
-  if (ns)
-    nd_spikes_find (w->v, n, dt, NULL, spk, ns);
   p->n_spikes = ns;
   p->spike_times_ms = ns ? malloc (ns * sizeof (double)) : NULL;
   if (ns && !p->spike_times_ms)

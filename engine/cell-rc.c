@@ -114,11 +114,10 @@ mark_samples (rc_data *d, double *range_pA)
       d->use[k] = use;
       for (size_t j = 0; j < sw->n; j++)
         use[j] = isfinite (sw->v_mV[j]) && isfinite (sw->i_pA[j]);
-      size_t ns = nd_spikes_find (sw->v_mV, sw->n, sw->dt_ms, NULL, NULL, 0);
-      nd_spike *spk = ns ? malloc (ns * sizeof *spk) : NULL;
+      size_t ns;
+      nd_spike *spk = nd_spikes_find_all (sw->v_mV, sw->n, sw->dt_ms, &ns);
       if (ns && !spk)
         return false;
-      nd_spikes_find (sw->v_mV, sw->n, sw->dt_ms, NULL, spk, ns);
       for (size_t q = 0; q < ns; q++)
         {
           double t0 = spk[q].onset_ms - ND_SPIKE_CUT_BEFORE_MS, t1 = spk[q].t_ms + ND_CELL_RC_AFTER_MS;

@@ -172,9 +172,14 @@ spike_view_init (spike_view *sv, const nd_fit_sweep *sw, const nd_fit_options *o
     sv->w_sub[j] = sw->weight ? sw->weight[j] : 1.0;
   if (sw->drive.v_clamp)
     return;   /* a clamp current has no spikes: its window as it is */
-  size_t n_sp = nd_spikes_find (sw->v_obs, n, dt, NULL, NULL, 0);
-  nd_spike *sp = nd_malloc ((n_sp + 1) * sizeof *sp);
-  nd_spikes_find (sw->v_obs, n, dt, NULL, sp, n_sp);
+  size_t n_sp;
+  nd_spike *sp = nd_spikes_find_all (sw->v_obs, n, dt, &n_sp);
+  if (n_sp && !sp)
+    {
+      /* As every fit allocation: the spikes, or the end of the program with the size and place. */
+      sp = nd_malloc (n_sp * sizeof *sp);
+      nd_spikes_find (sw->v_obs, n, dt, NULL, sp, n_sp);
+    }
   for (size_t k = 0; k < n_sp; k++)
     {
       double a = (sp[k].onset_ms - ND_SPIKE_CUT_BEFORE_MS) / dt, b = (sp[k].t_ms + ND_SPIKE_CUT_AFTER_MS) / dt;

@@ -68,11 +68,10 @@ is_sine_sweep (const size_t *up, size_t k)
 static bool
 sweep_cycles (const nd_cell_sweep *sw, double ljp_mV, const size_t *up, size_t k, cycle *cy, int *nc)
 {
-  size_t ns = nd_spikes_find (sw->v_mV, sw->n, sw->dt_ms, NULL, NULL, 0);
-  nd_spike *spk = ns ? malloc (ns * sizeof *spk) : NULL;
+  size_t ns;
+  nd_spike *spk = nd_spikes_find_all (sw->v_mV, sw->n, sw->dt_ms, &ns);
   if (ns && !spk)
     return false;
-  nd_spikes_find (sw->v_mV, sw->n, sw->dt_ms, NULL, spk, ns);
   for (size_t c = 0; c + 1 < k; c++)
     {
       size_t a = up[c], b = up[c + 1], len = b - a;

@@ -123,17 +123,24 @@ nd_spikes_count (const double *v, size_t n, double dt_ms)
   return nd_spikes_find (v, n, dt_ms, NULL, NULL, 0);
 }
 
+nd_spike *
+nd_spikes_find_all (const double *v, size_t n, double dt_ms, size_t *count)
+{
+  *count = nd_spikes_find (v, n, dt_ms, NULL, NULL, 0);
+  nd_spike *s = *count ? malloc (*count * sizeof *s) : NULL;
+  if (s)
+    nd_spikes_find (v, n, dt_ms, NULL, s, *count);
+  return s;
+}
+
 size_t
 nd_spikes_times (const double *v, size_t n, double dt_ms, double *times_ms, size_t max)
 {
-  size_t total = nd_spikes_find (v, n, dt_ms, NULL, NULL, 0);
-  if (!times_ms || max == 0 || total == 0)
-    return total;
-  nd_spike *s = malloc (total * sizeof *s);
-  if (!s)
-    return total;
-  nd_spikes_find (v, n, dt_ms, NULL, s, total);
-  for (size_t i = 0; i < total && i < max; i++)
+  if (!times_ms || max == 0)
+    return nd_spikes_find (v, n, dt_ms, NULL, NULL, 0);
+  size_t total;
+  nd_spike *s = nd_spikes_find_all (v, n, dt_ms, &total);
+  for (size_t i = 0; s && i < total && i < max; i++)
     times_ms[i] = s[i].t_ms;
   free (s);
   return total;
@@ -142,18 +149,9 @@ nd_spikes_times (const double *v, size_t n, double dt_ms, double *times_ms, size
 double *
 nd_spikes_times_new (const double *v, size_t n, double dt_ms, size_t *count)
 {
-  size_t total = nd_spikes_find (v, n, dt_ms, NULL, NULL, 0);
-  *count = total;
-  nd_spike *s = total ? malloc (total * sizeof *s) : NULL;
-  double *t = total ? malloc (total * sizeof *t) : NULL;
-  if (!s || !t)
-    {
-      free (s);
-      free (t);
-      return NULL;
-    }
-  nd_spikes_find (v, n, dt_ms, NULL, s, total);
-  for (size_t i = 0; i < total; i++)
+  nd_spike *s = nd_spikes_find_all (v, n, dt_ms, count);
+  double *t = s ? malloc (*count * sizeof *t) : NULL;
+  for (size_t i = 0; t && i < *count; i++)
     t[i] = s[i].t_ms;
   free (s);
   return t;

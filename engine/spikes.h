@@ -40,6 +40,11 @@ void nd_spike_params_default (nd_spike_params *p);
 size_t nd_spikes_find (const double *v, size_t n, double dt_ms, const nd_spike_params *p, nd_spike *out,
                        size_t max);
 
+/* Every spike of v (default parameters) in a new array, to free(); *count
+ * their number. NULL when there are none (*count 0) or, with *count > 0,
+ * when the array could not be allocated. */
+nd_spike *nd_spikes_find_all (const double *v, size_t n, double dt_ms, size_t *count);
+
 /* Mean absolute difference (ms) between the spike times of two traces of n
  * samples dt_ms apart, the k-th spike of one paired with the k-th of the
  * other, over the spikes both have; NAN when either has none. */

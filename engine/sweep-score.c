@@ -20,15 +20,12 @@ static int
 mark_spikes (const double *v, const double *weight, size_t n, double dt, unsigned char *cut, double *first,
              double *first_onset_mV)
 {
-  size_t total = nd_spikes_find (v, n, dt, NULL, NULL, 0);
+  size_t total;
+  nd_spike *s = nd_spikes_find_all (v, n, dt, &total);
   *first = NAN;
   *first_onset_mV = NAN;
-  if (total == 0)
-    return 0;
-  nd_spike *s = malloc (total * sizeof *s);
   if (!s)
     return (int) total;
-  nd_spikes_find (v, n, dt, NULL, s, total);
   int count = 0;
   for (size_t k = 0; k < total; k++)
     {
