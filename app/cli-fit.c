@@ -129,10 +129,12 @@ on_progress (const nd_fit_progress *p, void *user)
 }
 
 /* The model: from the file, or the template sized to the recorded cell.
- * For a template, *train gets the automatic split unless sweeps are given. */
+ * For a template, *train gets the automatic split unless sweeps are given,
+ * and *repeat_mV the cell's sweep-to-sweep figure from the same measurement
+ * (NAN when unknown) with *repeat_known set. */
 static nd_model *
 make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GArray *train, GArray *val,
-            gboolean *weights_given, GError **error)
+            gboolean *weights_given, double *repeat_mV, gboolean *repeat_known, GError **error)
 {
   if (model_path)
     return nd_model_file_load (model_path, weights_given, error);
@@ -172,6 +174,8 @@ make_model (const FitArgs *a, const char *model_path, const NdRecording *rec, GA
       return isfinite (cell.area_um2) ? nd_template_model ((nd_template_kind) kind, &cell, TRUE) : NULL;
     }
   nd_cell_props props = info.props;
+  *repeat_mV = props.repeat_rmse_mV;
+  *repeat_known = TRUE;
   if (info.measured || isfinite (props.area_um2))
     fprintf (stderr, _("cell: resting potential %.1f mV, input resistance %.0f MΩ, time constant %.1f ms, "
                        "capacitance %.0f pF (area %.0f µm²)\n"),
@@ -505,6 +509,8 @@ load_with (const FitArgs *a, const nd_model *m, NdRecording **rec)
 static double
 cell_repeat (const NdRecording *rec)
 {
+  if (nd_recording_is_voltage_clamp (rec))
+    return NAN;
   nd_cell_props p;
   nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &p, NULL);
   double r = p.repeat_rmse_mV;
@@ -539,7 +545,9 @@ run_fit (const FitArgs *a, int argc, char **argv)
   g_autoptr (GArray) val_all = NULL;
   g_autofree char *model_out = g_build_filename (a->out_dir, "model.json", NULL);
   gboolean weights_given = FALSE;
-  nd_model *m = make_model (a, model_path, rec, train, val, &weights_given, &error);
+  double repeat_mV = NAN;
+  gboolean repeat_known = FALSE;
+  nd_model *m = make_model (a, model_path, rec, train, val, &weights_given, &repeat_mV, &repeat_known, &error);
   NdFitPlan *plan = NULL;
   NdRecording *with_rec = NULL;
   NdFitData *with = NULL;
@@ -576,7 +584,7 @@ run_fit (const FitArgs *a, int argc, char **argv)
     }
   status = prepare_out_dir (a->out_dir);
   if (status == 0)
-    status = fit_and_write (a, &m, plan, with, model_out, cell_repeat (rec));
+    status = fit_and_write (a, &m, plan, with, model_out, repeat_known ? repeat_mV : cell_repeat (rec));
 
 out:
   nd_fit_data_free (with);
