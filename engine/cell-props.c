@@ -73,10 +73,7 @@ median_of (const double *v, size_t n, const bool *keep, double *scratch)
   for (size_t j = 0; j < n; j++)
     if ((!keep || keep[j]) && isfinite (v[j]))
       scratch[m++] = v[j];
-  if (m == 0)
-    return NAN;
-  qsort (scratch, m, sizeof *scratch, nd_cmp_double);
-  return m % 2 ? scratch[m / 2] : 0.5 * (scratch[m / 2 - 1] + scratch[m / 2]);
+  return nd_median_inplace (scratch, m);
 }
 
 static double

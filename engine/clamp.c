@@ -157,10 +157,7 @@ nd_clamp_transient_ms (const double *const *v_cmd, const double *const *i, const
    * clamp, or P/N-subtracted data, at 20 pA of noise: 1 jump in 30). */
   double skip = 0.0;
   if (c > 0 && 2 * c >= examined)
-    {
-      qsort (len, c, sizeof *len, nd_cmp_double);
-      skip = c % 2 ? len[c / 2] : 0.5 * (len[c / 2 - 1] + len[c / 2]);
-    }
+    skip = nd_median_inplace (len, c);
   free (s);
   free (len);
   return skip;
@@ -211,12 +208,7 @@ nd_clamp_capacitance_pF (const double *const *v_cmd, const double *const *i_pA, 
           if (q > 0.0)
             cap[c++] = q;
         }
-  double med = NAN;
-  if (c > 0)
-    {
-      qsort (cap, c, sizeof *cap, nd_cmp_double);
-      med = c % 2 ? cap[c / 2] : 0.5 * (cap[c / 2 - 1] + cap[c / 2]);
-    }
+  double med = nd_median_inplace (cap, c);
   free (cap);
   return med;
 }

@@ -194,9 +194,6 @@ nd_sweep_summary_compute (const nd_sweep_score *sc, const int *ids, int n, nd_sw
         sub[n_sub++] = sc[k].subthreshold_rmse_mV;
     }
   if (sub && n_sub > 0)
-    {
-      qsort (sub, n_sub, sizeof *sub, nd_cmp_double);
-      out->median_sub_mV = n_sub % 2 ? sub[n_sub / 2] : 0.5 * (sub[n_sub / 2 - 1] + sub[n_sub / 2]);
-    }
+    out->median_sub_mV = nd_median_inplace (sub, n_sub);
   free (sub);
 }

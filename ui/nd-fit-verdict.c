@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "nd-fit-verdict.h"
+#include "stats.h"
 #include "sweep-score.h"
 
 double
@@ -65,13 +66,6 @@ format_mV (double x)
   return g_strdup_printf (x < 1.0 ? "%.2f" : "%.1f", x);
 }
 
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* Voltage clamp: the judged sweeps' RMSE against the largest peak current, and their peaks (the header). */
 static void
 clamp_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
@@ -97,10 +91,7 @@ clamp_verdict_init (NdFitVerdict *v, const NdSweepScore *scores, guint n)
         worst_e = e, v->worst = (int) i;
     }
   if (n_rmse > 0)
-    {
-      qsort (rmse, n_rmse, sizeof *rmse, cmp_double);
-      v->median_rmse_pA = n_rmse % 2 ? rmse[n_rmse / 2] : 0.5 * (rmse[n_rmse / 2 - 1] + rmse[n_rmse / 2]);
-    }
+    v->median_rmse_pA = nd_median_inplace (rmse, n_rmse);
   if (v->n == 0)
     return;
   gboolean peak_ok = v->n_peak > 0 && v->n_peak_ok >= ND_FIT_GOOD_AGREE_FRACTION * v->n_peak;
