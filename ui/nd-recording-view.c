@@ -521,7 +521,7 @@ build_stimulus_row (NdRecordingView *self)
   self->syncing = FALSE;
   g_object_unref (list);
   g_autofree char *desc = rec && nd_recording_stimulus_source (rec) != ND_STIMULUS_NONE
-                            ? g_strdup_printf (_("Stimulus: %s."), nd_recording_stimulus_description (rec))
+                            ? nd_text_minus (g_strdup_printf (_("Stimulus: %s."), nd_recording_stimulus_description (rec)))
                             : g_strdup (_("No stimulus: the model cannot be driven. Choose the signal that carries the injected current."));
   adw_preferences_group_set_description (self->stim_group, desc);
 }

@@ -723,9 +723,10 @@ nd_recording_set_protocol (NdRecording *rec, const char *dac_name, const char *u
     }
 
   GString *d = g_string_new (NULL);
-  g_string_append_printf (d, _("protocol"));
   if (rec->protocol[0])
-    g_string_append_printf (d, " “%s”", rec->protocol);
+    g_string_append_printf (d, _("protocol “%s”"), rec->protocol);
+  else
+    g_string_append (d, _("protocol"));
   g_string_append_printf (d, _(", output “%s”: holding %g %s"), dac_name ? dac_name : "", holding, units);
   for (guint e = 0; e < n_epochs; e++)
     {

@@ -379,6 +379,13 @@ test_ljp_and_capacitance (void)
   nd_project_set_dirty (proj, FALSE);
 }
 
+static gboolean
+is_group_with (GtkWidget *w, gconstpointer text)
+{
+  const char *d = ADW_IS_PREFERENCES_GROUP (w) ? adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (w)) : NULL;
+  return d && strstr (d, text);
+}
+
 static void
 test_voltage_clamp (void)
 {
@@ -394,6 +401,15 @@ test_voltage_clamp (void)
   g_assert_cmpfloat (nd_project_get_ljp (proj), ==, 0.0);
   g_assert_true (isnan (nd_project_get_known_capacitance (proj)));
   g_assert_cmpfloat (gtk_spin_button_get_value (ljp_spin ()), ==, 0.0);
+  /* The stimulus group names the protocol with the language's quotation marks (German „…“, not the
+   * English ones the engine once added around every name) and its levels with true minus signs. */
+  g_autofree char *named = g_strdup_printf (tr ("protocol “%s”"), "0202 IV dual");
+  GtkWidget *g = nd_test_ui_find (GTK_WIDGET (window), is_group_with, named);
+  g_assert_nonnull (g);
+  const char *d = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (g));
+  g_test_message ("stimulus: %s", d);
+  g_assert_nonnull (strstr (d, "−70 mV"));
+  g_assert_null (strstr (d, "-70"));
   g_free (shot ("voltage-clamp"));
   nd_project_set_dirty (proj, FALSE);
 }
