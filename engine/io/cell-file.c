@@ -35,13 +35,13 @@ get_number (JsonObject *obj, const char *section, const char *key, double *out, 
   GType t = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
   if (t != G_TYPE_DOUBLE && t != G_TYPE_INT64)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“%s%s%s” must be a number", section, *section ? "." : "", key);
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("“%s%s%s” must be a number"), section, *section ? "." : "", key);
       return FALSE;
     }
   double v = json_node_get_double (node);
   if (!isfinite (v) || v < lo || v > hi)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“%s%s%s” is %g; it must be between %g and %g",
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("“%s%s%s” is %g; it must be between %g and %g"),
                    section, *section ? "." : "", key, v, lo, hi);
       return FALSE;
     }
@@ -75,7 +75,7 @@ get_object (JsonObject *obj, const char *key, GError **error)
   JsonNode *node = json_object_get_member (obj, key);
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“%s” must be an object ({ … })", key);
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("“%s” must be an object ({ … })"), key);
       return NULL;
     }
   return json_node_get_object (node);
@@ -86,14 +86,14 @@ read_channel_list (JsonNode *node, const char *region, nd_channel_density *out, 
 {
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“channels.%s” must be a list of channels", region);
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("“channels.%s” must be a list of channels"), region);
       return FALSE;
     }
   JsonArray *arr = json_node_get_array (node);
   guint n = json_array_get_length (arr);
   if (n > ND_MORPH_MAX_CHANNELS)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED, "“channels.%s” lists %u channels; at most %d are supported",
+      g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED, _("“channels.%s” lists %u channels; at most %d are supported"),
                    region, n, ND_MORPH_MAX_CHANNELS);
       return FALSE;
     }
@@ -102,7 +102,7 @@ read_channel_list (JsonNode *node, const char *region, nd_channel_density *out, 
       JsonNode *item = json_array_get_element (arr, i);
       if (!JSON_NODE_HOLDS_OBJECT (item))
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "channel %u of “channels.%s” must be an object", i + 1, region);
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("channel %u of “channels.%s” must be an object"), i + 1, region);
           return FALSE;
         }
       JsonObject *ch = json_node_get_object (item);
@@ -114,7 +114,7 @@ read_channel_list (JsonNode *node, const char *region, nd_channel_density *out, 
       if (!kind)
         {
           g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, "channel %u of “channels.%s”: unknown type “%s”",
-                       i + 1, region, type ? type : "(missing)");
+                       i + 1, region, type ? type : _("(missing)"));
           return FALSE;
         }
       out[i] = (nd_channel_density) { kind, kind->gbar_default, kind->e_default };
@@ -137,7 +137,7 @@ read_identity (JsonObject *root, const char *path, NdCellFile *cell, GError **er
     return FALSE;
   if (g_strcmp0 (format, "neurode-cell") != 0)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, "this is not a Neurode cell file (“format” is not “neurode-cell”)");
+      g_set_error (error, ND_ERROR, ND_ERROR_FORMAT, _("this is not a Neurode cell file (“format” is not “neurode-cell”)"));
       return FALSE;
     }
   double version = 1;
@@ -145,13 +145,13 @@ read_identity (JsonObject *root, const char *path, NdCellFile *cell, GError **er
     return FALSE;
   if (version > 1)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED, "the cell file is version %g; this Neurode reads version 1", version);
+      g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED, _("the cell file is version %g; this Neurode reads version 1"), version);
       return FALSE;
     }
   cell->name = g_strdup (name ? name : "");
   if (!morph || !*morph)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the cell file names no “morphology” (an SWC file)");
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the cell file names no “morphology” (an SWC file)"));
       return FALSE;
     }
   if (g_path_is_absolute (morph))
@@ -181,7 +181,7 @@ read_segmentation (JsonObject *root, NdCellFile *cell, GError **error)
     {
       if (json_object_has_member (seg, "per_branch"))
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“segmentation” gives both “per_branch” and “d_lambda”; choose one");
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("“segmentation” gives both “per_branch” and “d_lambda”; choose one"));
           return FALSE;
         }
       cell->segmentation = (nd_segmentation) { .mode = ND_SEGMENT_D_LAMBDA, .d_lambda = 0.1, .freq_hz = 100.0 };
@@ -196,7 +196,7 @@ read_segmentation (JsonObject *root, NdCellFile *cell, GError **error)
         return FALSE;
       if (nseg != floor (nseg))
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "“segmentation.per_branch” must be a whole number");
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("“segmentation.per_branch” must be a whole number"));
           return FALSE;
         }
       cell->segmentation.nseg = (int) nseg;
@@ -238,7 +238,7 @@ read_channels (JsonObject *root, NdCellFile *cell, GError **error)
     }
   if (!channels)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the cell file has no “channels”");
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the cell file has no “channels”"));
       return FALSE;
     }
   nd_channel_density all[ND_MORPH_MAX_CHANNELS] = { 0 };
@@ -323,7 +323,7 @@ read_protocol (JsonObject *root, NdCellFile *cell, GError **error)
     return FALSE;
   if (cell->step_end_ms < cell->step_start_ms)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the protocol's step ends (%g ms) before it starts (%g ms)",
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the protocol's step ends (%g ms) before it starts (%g ms)"),
                    cell->step_end_ms, cell->step_start_ms);
       return FALSE;
     }
@@ -395,7 +395,7 @@ nd_cell_build (const NdCellFile *file, GError **error)
   nd_swc *swc = nd_swc_read_file (file->morphology_path, err, sizeof err);
   if (!swc)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT, "morphology “%s”: %s", file->morphology_path, err);
+      g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT, _("morphology “%s”: %s"), file->morphology_path, err);
       return NULL;
     }
   g_autoptr (NdCell) cell = g_new0 (NdCell, 1);
@@ -403,7 +403,7 @@ nd_cell_build (const NdCellFile *file, GError **error)
   nd_swc_free (swc);
   if (!cell->morph)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT, "morphology “%s”: %s", file->morphology_path, err);
+      g_set_error (error, ND_ERROR, ND_ERROR_CORRUPT, _("morphology “%s”: %s"), file->morphology_path, err);
       return NULL;
     }
   cell->cable = nd_cable_new (cell->morph, &file->segmentation, file->ra_ohm_cm, file->membrane.cm, err, sizeof err);
@@ -426,7 +426,7 @@ nd_cell_build (const NdCellFile *file, GError **error)
     }
   else if (stim_section >= cell->morph->n_sections)
     {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, "the stimulus is on section %d, but the cell has sections 0 to %d",
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID, _("the stimulus is on section %d, but the cell has sections 0 to %d"),
                    file->stim_section, cell->morph->n_sections - 1);
       return NULL;
     }

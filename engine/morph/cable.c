@@ -71,12 +71,12 @@ nd_cable_new (const nd_morph *morph, const nd_segmentation *seg, double ra, doub
 {
   if (!(ra > 0.0) || !isfinite (ra))
     {
-      nd_morph_set_error (err, err_len, "the axial resistivity must be positive (found %g Ohm cm)", ra);
+      nd_morph_set_error (err, err_len, "the axial resistivity must be positive (found %g Ω·cm)", ra);
       return NULL;
     }
   if (!(cm > 0.0) || !isfinite (cm))
     {
-      nd_morph_set_error (err, err_len, "the membrane capacitance must be positive (found %g uF/cm2)", cm);
+      nd_morph_set_error (err, err_len, "the membrane capacitance must be positive (found %g µF/cm²)", cm);
       return NULL;
     }
   if (seg->mode == ND_SEGMENT_FIXED && (seg->nseg < 1 || seg->nseg > 10000))

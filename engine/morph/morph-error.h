@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-/* Formats the message into err (at most err_len bytes); does nothing
- * without a buffer. */
+/* Formats the message, translated, into err (at most err_len bytes); does
+ * nothing without a buffer. The format must be a literal, for xgettext. */
 void nd_morph_set_error (char *err, size_t err_len, const char *format, ...)
   __attribute__ ((format (printf, 3, 4)));

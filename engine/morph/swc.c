@@ -147,8 +147,12 @@ parse_lines (const char *text, size_t len, nd_swc_point **out_points, int *out_n
             }
           if (parse_field (tok, n_fields, &values[n_fields]) < 0)
             {
-              nd_morph_set_error (err, err_len, "line %d: the %s “%.40s” is not %s", line_no, field_names[n_fields], tok,
-                         (n_fields <= 1 || n_fields == 6) ? "a whole number" : "a number");
+              if (n_fields <= 1 || n_fields == 6)
+                nd_morph_set_error (err, err_len, "line %d: the %s “%.40s” is not a whole number", line_no,
+                                    field_names[n_fields], tok);
+              else
+                nd_morph_set_error (err, err_len, "line %d: the %s “%.40s” is not a number", line_no,
+                                    field_names[n_fields], tok);
               goto fail;
             }
           n_fields++;
@@ -163,7 +167,7 @@ parse_lines (const char *text, size_t len, nd_swc_point **out_points, int *out_n
         }
       if (!(values[5] > 0.0))
         {
-          nd_morph_set_error (err, err_len, "line %d: point %.0f has radius %g um; radii must be positive", line_no, values[0], values[5]);
+          nd_morph_set_error (err, err_len, "line %d: point %.0f has radius %g µm; radii must be positive", line_no, values[0], values[5]);
           goto fail;
         }
       if (values[0] < 0)

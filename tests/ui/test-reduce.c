@@ -10,6 +10,8 @@
  * resumes, stops, checks the results and exports the model (read back and simulated) and the plots.
  * Screenshots of every step go to ND_TEST_OUTPUT.
  */
+#include "config.h"
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -105,6 +107,10 @@ test_broken_swc (void)
   g_test_message ("broken SWC: %s", error->message);
   g_assert_nonnull (strstr (error->message, "broken.swc"));
   g_assert_nonnull (strstr (error->message, "7"));
+  /* In the window's language: the morphology core's messages are in the catalogue too. */
+  g_autofree char *what = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "line %d: point %ld names parent %ld, which is not "
+                                                                        "in the file"), 4, 3L, 7L);
+  g_assert_nonnull (strstr (error->message, what));
   g_assert_cmpint (nd_reduce_window_get_state (win), ==, ND_REDUCE_EMPTY);
   shot ("reduce-1-broken-swc");
 }
