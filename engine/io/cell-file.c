@@ -113,7 +113,7 @@ read_channel_list (JsonNode *node, const char *region, nd_channel_density *out, 
       const nd_channel_kind *kind = type ? nd_channel_lookup (type) : NULL;
       if (!kind)
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, "channel %u of “channels.%s”: unknown type “%s”",
+          g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND, _("channel %u of “channels.%s”: unknown type “%s”"),
                        i + 1, region, type ? type : _("(missing)"));
           return FALSE;
         }
