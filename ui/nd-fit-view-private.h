@@ -67,8 +67,8 @@ struct _NdFitView
   int overlay;                /* index into shown of the sweep in the trace plot, -1: none */
   guint overlay_request;      /* counts requests, so only the newest simulation is drawn */
   GHashTable *step_labels;    /* sweep -> "+200 pA" ("" when the stimulus is no step) */
-  double cell_repeat_mV;      /* the recorded cell's sweep-to-sweep figure (cell-repeat.h), measured once */
-  gboolean cell_repeat_known; /* ... per recording */
+  double cell_repeat_mV;      /* the recorded cell's sweep-to-sweep figure (cell-repeat.h), and */
+  gboolean cell_measured;     /* whether it and step_labels come from this recording's cell properties */
   GCancellable *overlay_cancel; /* the overlays' simulations; cancelled when the view goes */
 
   /* What to record next (nd-fit-view-next.c); the group and its Export button are template children. */

@@ -39,18 +39,45 @@ step_of (const double *x, gsize n, double tolerance, double *step)
  * `neurode-cli passive` name it (cell-props.h; 80 ms for 16 sweeps of 3 s, once per recording). A sweep's
  * own largest level named every sweep of 17o05028 by its fixed hyperpolarising epoch, "-50 pA". */
 static void
-label_cc_steps (GHashTable *cache, NdRecording *rec)
+label_steps_of (GHashTable *cache, const nd_cell_props *props)
 {
-  nd_cell_props props;
-  nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
-  for (int k = 0; k < props.n_sweeps; k++)
+  for (int k = 0; k < props->n_sweeps; k++)
     {
-      double pa = round (props.sweeps[k].stimulus_pA);
+      double pa = round (props->sweeps[k].stimulus_pA);
       /* Translators: the current step of a sweep, e.g. "+200 pA". */
       g_hash_table_insert (cache, GUINT_TO_POINTER ((guint) k),
                            isfinite (pa) ? nd_text_printf (_("%+.0f pA"), pa == 0.0 ? 0.0 : pa)
                                            : g_strdup (""));
     }
+}
+
+static void
+label_cc_steps (GHashTable *cache, NdRecording *rec)
+{
+  nd_cell_props props;
+  nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
+  label_steps_of (cache, &props);
+  nd_cell_props_clear (&props);
+}
+
+/* The view's own recording measured once (30-80 ms of cell properties on this, the main, thread): its
+ * step labels and how closely the cell repeats itself from sweep to sweep (cell-repeat.h; NAN in voltage
+ * clamp or without a recording). */
+static void
+measure_cell (NdFitView *self)
+{
+  NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
+  if (self->cell_measured)
+    return;
+  self->cell_measured = TRUE;
+  self->cell_repeat_mV = NAN;
+  if (!rec || nd_recording_is_voltage_clamp (rec))
+    return;
+  nd_cell_props props;
+  nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
+  if (g_hash_table_size (self->step_labels) == 0)
+    label_steps_of (self->step_labels, &props);
+  self->cell_repeat_mV = props.repeat_rmse_mV;
   nd_cell_props_clear (&props);
 }
 
@@ -90,6 +117,7 @@ nd_fit_view_sweep_title_in (NdRecording *rec, GHashTable *cache, guint sweep)
 static char *
 sweep_title (NdFitView *self, guint sweep)
 {
+  measure_cell (self);
   return nd_fit_view_sweep_title_in (nd_project_get_recording (self->project), self->step_labels, sweep);
 }
 
@@ -205,23 +233,13 @@ add_row (NdFitView *self, GtkWidget *row)
   g_ptr_array_add (self->result_rows, row);
 }
 
-/* How closely the recorded cell repeats itself from sweep to sweep (cell-repeat.h), for the verdict; NAN
- * in voltage clamp or without a recording. Measured once per recording (the cell properties take 30-80 ms
- * on this, the main, thread). */
+/* How closely the recorded cell repeats itself from sweep to sweep, for the verdict of n scores. */
 static double
 cell_repeat (NdFitView *self, guint n)
 {
-  NdRecording *rec = self->project ? nd_project_get_recording (self->project) : NULL;
-  if (n == 0 || !rec || nd_recording_is_voltage_clamp (rec))
+  if (n == 0)
     return NAN;
-  if (!self->cell_repeat_known)
-    {
-      nd_cell_props props;
-      nd_cell_props_from_recording (rec, 1.0, NAN, NAN, &props, NULL);
-      self->cell_repeat_mV = props.repeat_rmse_mV;
-      self->cell_repeat_known = TRUE;
-      nd_cell_props_clear (&props);
-    }
+  measure_cell (self);
   return self->cell_repeat_mV;
 }
 
@@ -497,7 +515,7 @@ static void
 recording_changed (NdProject *project, gpointer user_data)
 {
   g_hash_table_remove_all (ND_FIT_VIEW (user_data)->step_labels);
-  ND_FIT_VIEW (user_data)->cell_repeat_known = FALSE;
+  ND_FIT_VIEW (user_data)->cell_measured = FALSE;
 }
 
 void
