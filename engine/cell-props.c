@@ -163,13 +163,19 @@ current_profile (const nd_cell_sweep *sw, int n, size_t len, double *spread, dou
     }
 }
 
-/* A step stands out of a recorded current's noise (nd_diff_noise of the mean sweep) by six times, and by
- * 1 pA at least. */
+/* The noise of v[0..n) (nd_diff_noise), 0 when it has no finite pair. */
+static double
+diff_noise (const double *v, size_t n, double *scratch)
+{
+  double noise = nd_diff_noise (v, NULL, n, scratch);
+  return isfinite (noise) ? noise : 0.0;
+}
+
+/* A step stands out of a recorded current's noise (that of the mean sweep) by six times, and by 1 pA at least. */
 static double
 step_floor (const double *mean, size_t len, double *scratch)
 {
-  double noise = nd_diff_noise (mean, NULL, len, scratch);
-  return 1.0 + 6.0 * (isfinite (noise) ? noise : 0.0);
+  return 1.0 + 6.0 * diff_noise (mean, len, scratch);
 }
 
 /* The longest run of samples where x is at least half of top, when top reaches floor_pA. */
@@ -410,14 +416,6 @@ robust_sd (const double *v, size_t n, double *scratch)
     return NAN;
   qsort (scratch, m, sizeof *scratch, nd_cmp_double);
   return (scratch[(3 * m) / 4] - scratch[m / 4]) / 1.349;
-}
-
-/* The noise of v[0..n) (nd_diff_noise), 0 when it has no finite pair. */
-static double
-diff_noise (const double *v, size_t n, double *scratch)
-{
-  double noise = nd_diff_noise (v, NULL, n, scratch);
-  return isfinite (noise) ? noise : 0.0;
 }
 
 static bool
