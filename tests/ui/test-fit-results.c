@@ -176,6 +176,7 @@ test_verdict (void)
   nd_fit_verdict_init_cell (&v, near, G_N_ELEMENTS (near), 0.5);
   g_assert_true (v.good);
   g_assert_null (strstr (v.advice, "0.50"));
+  g_assert_null (strstr (v.advice, "0,50"));
   nd_fit_verdict_clear (&v);
 
   /* 4 of 5 (80 %) agree within max(1, 20 %) and the median subthreshold error is 2.5 mV: good. */
